@@ -1,0 +1,153 @@
+# bfplan - GNU make 4.3 or later (grouped targets).
+#
+#   make            build build/bfplan
+#   make check      unit and golden tests, then the same again under ASan+UBSan
+#   make demo       install missing Debian packages, build, compile the seed example
+#   make install    PREFIX=/usr/local DESTDIR=
+#   make clean
+#
+# `make check` and `make demo` first install any missing Debian packages
+# with apt-get when run as root; otherwise they print the apt-get line.
+
+PREFIX ?= /usr/local
+BINDIR = $(PREFIX)/bin
+DATADIR = $(PREFIX)/share/bfplan
+DOCDIR = $(PREFIX)/share/doc/bfplan
+
+BUILD ?= build
+CC ?= cc
+FLEX ?= flex
+BISON ?= bison
+PKG_CONFIG ?= pkg-config
+
+# Debian 12 packages the build and the tests need.  KEEP IN SYNC with README.md.
+DEBIAN_PACKAGES = gcc make flex bison pkg-config libxml2-dev libcmocka-dev libjansson-dev
+
+# Warnings hold for generated code too (the lexer and parser compile clean
+# with all of them); -Werror keeps it that way.
+WARNINGS = -Wall -Wextra -Wpedantic -Werror -Wshadow -Wstrict-prototypes \
+	-Wmissing-prototypes -Wformat=2 -Wundef -Wcast-qual -Wwrite-strings -Wvla \
+	-Wold-style-definition
+# Stricter still for hand-written files only: these fire inside the flex and bison
+# skeletons (gcc 12 -O2 sees a "potential null pointer dereference" in yy_init_buffer).
+HAND_WARNINGS = -Wswitch-enum -Wmissing-declarations -Wnull-dereference
+
+SANITIZE_FLAGS = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+ifeq ($(SANITIZE),1)
+EXTRA_FLAGS = $(SANITIZE_FLAGS)
+endif
+
+CFLAGS ?= -g -O2
+XML_CFLAGS := $(shell $(PKG_CONFIG) --cflags libxml-2.0 2>/dev/null)
+XML_LIBS := $(shell $(PKG_CONFIG) --libs libxml-2.0 2>/dev/null || echo -lxml2)
+CMOCKA_LIBS := $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null || echo -lcmocka)
+
+ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L $(WARNINGS) $(CFLAGS) $(EXTRA_FLAGS) \
+	-I$(BUILD)/gen -Icompiler -Igrammar $(XML_CFLAGS) -MMD -MP
+ALL_LDFLAGS = $(LDFLAGS) $(EXTRA_FLAGS)
+LIBS = $(XML_LIBS)
+
+GEN = $(BUILD)/gen
+OBJ = $(BUILD)/obj
+
+HAND_SOURCES = $(filter-out compiler/main.c,$(wildcard compiler/*.c)) $(wildcard grammar/*.c) \
+	$(wildcard runtime/*.c)
+GEN_SOURCES = $(GEN)/parser.c $(GEN)/lexer.c $(GEN)/explain.c
+LIB_OBJECTS = $(HAND_SOURCES:%.c=$(OBJ)/%.o) $(GEN_SOURCES:$(GEN)/%.c=$(OBJ)/gen/%.o)
+
+UNIT_SOURCES = $(wildcard tests/unit/test_*.c)
+UNIT_TESTS = $(UNIT_SOURCES:tests/unit/%.c=$(BUILD)/tests/%)
+
+.PHONY: all check test unit golden demo install clean deps
+.DELETE_ON_ERROR:
+
+all: $(BUILD)/bfplan
+
+$(BUILD)/bfplan: $(OBJ)/compiler/main.o $(BUILD)/libbfplan.a
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+
+$(BUILD)/libbfplan.a: $(LIB_OBJECTS)
+	rm -f $@
+	ar rcs $@ $^
+
+# bison and flex: warnings are errors (flex has no -Werror, so any output fails the rule).
+$(GEN)/parser.c $(GEN)/parser.h &: grammar/parser.y
+	@mkdir -p $(GEN)
+	$(BISON) -Wall -Werror -Wcounterexamples --header=$(GEN)/parser.h -o $(GEN)/parser.c $<
+
+$(GEN)/lexer.c $(GEN)/lexer.h &: grammar/lexer.l
+	@mkdir -p $(GEN)
+	cd $(GEN) && $(FLEX) -o lexer.c $(CURDIR)/$< 2> flex.log; rc=$$?; cat flex.log >&2; \
+		test $$rc -eq 0 && test ! -s flex.log
+
+$(GEN)/explain.c: docs/diagnostics.md compiler/explain_gen.awk
+	@mkdir -p $(GEN)
+	awk -f compiler/explain_gen.awk docs/diagnostics.md > $@
+
+$(OBJ)/gen/%.o: $(GEN)/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Wno-overlength-strings -c -o $@ $<
+
+$(OBJ)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(HAND_WARNINGS) -c -o $@ $<
+
+# Everything that includes the generated headers waits for them.
+$(OBJ)/grammar/frontend.o $(OBJ)/gen/lexer.o $(OBJ)/gen/parser.o: $(GEN)/parser.h $(GEN)/lexer.h
+
+# ---- tests ----------------------------------------------------------------------
+
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libbfplan.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes -Wno-missing-declarations -o $@ $< \
+		$(BUILD)/libbfplan.a $(ALL_LDFLAGS) $(CMOCKA_LIBS) $(LIBS)
+
+unit: $(UNIT_TESTS)
+	@set -e; for t in $(UNIT_TESTS); do echo "== $$t"; $$t; done
+
+golden: $(BUILD)/bfplan
+	sh tests/golden/run.sh $(BUILD)/bfplan
+
+test: all unit golden
+	sh tests/cli/run.sh $(BUILD)/bfplan
+	sh tests/docs_codes.sh
+
+check: deps
+	$(MAKE) test
+	$(MAKE) BUILD=build/san SANITIZE=1 test
+	@echo "make check: all suites passed, plain and under ASan+UBSan"
+
+# ---- the two commands of the README ---------------------------------------------------
+
+deps:
+	@missing=; for p in $(DEBIAN_PACKAGES); do \
+		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' \
+			|| missing="$$missing $$p"; \
+	done; \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ]; then \
+		echo "installing Debian packages:$$missing"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	else \
+		echo "bfplan needs these Debian packages:$$missing"; \
+		echo "run as root:  apt-get install -y$$missing"; \
+		exit 1; \
+	fi
+
+demo: deps
+	$(MAKE) all
+	$(BUILD)/bfplan check examples/exchange2007-windows2003.plan examples/exchange2007-windows2008.plan
+	@echo "demo: both seed plans check clean (bfplan check)"
+
+# ---- install --------------------------------------------------------------------------------
+
+install: all
+	install -D -m 755 $(BUILD)/bfplan $(DESTDIR)$(BINDIR)/bfplan
+	cd stdlib && find . -name '*.plan' -exec install -D -m 644 {} $(DESTDIR)$(DATADIR)/stdlib/{} \;
+	install -D -m 644 docs/language.md $(DESTDIR)$(DOCDIR)/language.md
+	install -D -m 644 docs/diagnostics.md $(DESTDIR)$(DOCDIR)/diagnostics.md
+
+clean:
+	rm -rf build
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

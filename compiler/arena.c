@@ -1,0 +1,136 @@
+/*
+ * arena.c - the bump allocator behind every compilation (see arena.h).
+ */
+#include "arena.h"
+
+#include <stdalign.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Big enough that a typical plan needs a handful of blocks. */
+enum { ARENA_BLOCK_SIZE = 64 * 1024 };
+
+struct arena_block {
+	struct arena_block *next;
+	size_t used, size;
+	alignas(max_align_t) unsigned char data[];
+};
+
+void arena_init(struct arena *a)
+{
+	a->head = NULL;
+	a->total = 0;
+}
+
+void arena_free(struct arena *a)
+{
+	struct arena_block *b = a->head;
+	while (b) {
+		struct arena_block *next = b->next;
+		free(b);
+		b = next;
+	}
+	a->head = NULL;
+	a->total = 0;
+}
+
+static size_t align_up(size_t n)
+{
+	const size_t al = alignof(max_align_t);
+	return (n + al - 1) / al * al;
+}
+
+static struct arena_block *new_block(size_t min_size)
+{
+	size_t size = min_size > ARENA_BLOCK_SIZE ? min_size : ARENA_BLOCK_SIZE;
+	struct arena_block *b = malloc(sizeof *b + size);
+	if (!b) {
+		/* A compiler that cannot allocate a few kilobytes cannot report anything useful. */
+		fputs("bfplan: out of memory\n", stderr);
+		abort();
+	}
+	b->used = 0;
+	b->size = size;
+	return b;
+}
+
+void *arena_alloc(struct arena *a, size_t size)
+{
+	size = align_up(size ? size : 1);
+	struct arena_block *b = a->head;
+	if (!b || b->size - b->used < size) {
+		b = new_block(size);
+		/* A large one-off block goes behind the current one so the current keeps serving small requests. */
+		if (a->head && size > ARENA_BLOCK_SIZE) {
+			b->next = a->head->next;
+			a->head->next = b;
+		} else {
+			b->next = a->head;
+			a->head = b;
+		}
+	}
+	void *p = b->data + b->used;
+	b->used += size;
+	a->total += size;
+	memset(p, 0, size);
+	return p;
+}
+
+void *arena_calloc(struct arena *a, size_t count, size_t size)
+{
+	if (size && count > SIZE_MAX / size) {
+		fputs("bfplan: allocation size overflow\n", stderr);
+		abort();
+	}
+	return arena_alloc(a, count * size);
+}
+
+char *arena_strndup(struct arena *a, const char *s, size_t len)
+{
+	char *p = arena_alloc(a, len + 1);
+	memcpy(p, s, len);
+	p[len] = '\0';
+	return p;
+}
+
+char *arena_strdup(struct arena *a, const char *s)
+{
+	return arena_strndup(a, s, strlen(s));
+}
+
+char *arena_vprintf(struct arena *a, const char *fmt, va_list ap)
+{
+	va_list copy;
+	va_copy(copy, ap);
+	int n = vsnprintf(NULL, 0, fmt, copy);
+	va_end(copy);
+	if (n < 0)
+		return arena_strdup(a, "");
+	char *p = arena_alloc(a, (size_t)n + 1);
+	vsnprintf(p, (size_t)n + 1, fmt, ap);
+	return p;
+}
+
+char *arena_printf(struct arena *a, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *p = arena_vprintf(a, fmt, ap);
+	va_end(ap);
+	return p;
+}
+
+void ptrvec_push(struct arena *a, struct ptrvec *v, void *item)
+{
+	if (v->len == v->cap) {
+		size_t cap = v->cap ? v->cap * 2 : 8;
+		void **items = arena_calloc(a, cap, sizeof *items);
+		if (v->len)
+			memcpy(items, v->items, v->len * sizeof *items);
+		v->items = items;
+		v->cap = cap;
+	}
+	v->items[v->len++] = item;
+}

@@ -1,0 +1,47 @@
+/*
+ * arena.h - one bump allocator per compilation.
+ *
+ * Everything a compilation creates (source text, line tables, AST nodes,
+ * interned strings, diagnostics, the lowered plan) lives in one arena and is
+ * released with one call.  Nothing frees a single object, which keeps error
+ * paths simple: a stage that gives up just returns.
+ */
+#ifndef BFPLAN_ARENA_H
+#define BFPLAN_ARENA_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+struct arena_block;
+
+struct arena {
+	struct arena_block *head; /* newest block first */
+	size_t total;             /* bytes handed out, for the benchmark */
+};
+
+void arena_init(struct arena *a);
+void arena_free(struct arena *a);
+
+/* Zeroed, max_align_t-aligned memory; aborts only if the system is out of memory. */
+void *arena_alloc(struct arena *a, size_t size);
+void *arena_calloc(struct arena *a, size_t count, size_t size);
+char *arena_strndup(struct arena *a, const char *s, size_t len);
+char *arena_strdup(struct arena *a, const char *s);
+char *arena_printf(struct arena *a, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+char *arena_vprintf(struct arena *a, const char *fmt, va_list ap)
+	__attribute__((format(printf, 2, 0)));
+
+/*
+ * A growable array of pointers, arena-backed.  Growth copies into a new
+ * block; the old one stays in the arena until the end, which is cheap
+ * because capacities double.
+ */
+struct ptrvec {
+	void **items;
+	size_t len, cap;
+};
+
+void ptrvec_push(struct arena *a, struct ptrvec *v, void *item);
+
+#endif

@@ -1,0 +1,64 @@
+/*
+ * suggest.c - edit distance for "did you mean" (see suggest.h).
+ */
+#include "suggest.h"
+
+#include <ctype.h>
+#include <stdint.h>
+#include <string.h>
+
+/* Names longer than this are never compared: no one mistypes them into each other. */
+enum { SUGGEST_MAX_LEN = 64 };
+
+static size_t min3(size_t a, size_t b, size_t c)
+{
+	size_t m = a < b ? a : b;
+	return m < c ? m : c;
+}
+
+/* Optimal-string-alignment distance, case-insensitive; three rolling rows. */
+static size_t edit_distance(const char *a, size_t la, const char *b, size_t lb)
+{
+	size_t rows[3][SUGGEST_MAX_LEN + 1];
+	size_t *prev2 = rows[0], *prev = rows[1], *cur = rows[2];
+	for (size_t j = 0; j <= lb; j++)
+		prev[j] = j;
+	for (size_t i = 1; i <= la; i++) {
+		cur[0] = i;
+		for (size_t j = 1; j <= lb; j++) {
+			int ca = tolower((unsigned char)a[i - 1]), cb = tolower((unsigned char)b[j - 1]);
+			size_t cost = ca != cb;
+			cur[j] = min3(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost);
+			if (i > 1 && j > 1 && ca == tolower((unsigned char)b[j - 2]) &&
+			    tolower((unsigned char)a[i - 2]) == cb && prev2[j - 2] + 1 < cur[j])
+				cur[j] = prev2[j - 2] + 1;
+		}
+		size_t *t = prev2;
+		prev2 = prev;
+		prev = cur;
+		cur = t;
+	}
+	return prev[lb];
+}
+
+const char *suggest_closest(const char *word, const char *const *candidates, size_t count)
+{
+	size_t lw = strlen(word);
+	if (lw == 0 || lw > SUGGEST_MAX_LEN)
+		return NULL;
+	const char *best = NULL;
+	size_t best_dist = SIZE_MAX;
+	for (size_t i = 0; i < count; i++) {
+		size_t lc = strlen(candidates[i]);
+		if (lc > SUGGEST_MAX_LEN || strcmp(word, candidates[i]) == 0)
+			continue;
+		/* about one typo per three characters of the shorter name, and at least one */
+		size_t limit = (lw < lc ? lw : lc) / 3 + 1;
+		size_t d = edit_distance(word, lw, candidates[i], lc);
+		if (d <= limit && d < best_dist) {
+			best = candidates[i];
+			best_dist = d;
+		}
+	}
+	return best;
+}
