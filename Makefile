@@ -45,7 +45,15 @@ CMOCKA_LIBS := $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null || echo -lcmocka)
 ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L $(WARNINGS) $(CFLAGS) $(EXTRA_FLAGS) \
 	-I$(BUILD)/gen -Icompiler -Igrammar $(XML_CFLAGS) -MMD -MP
 ALL_LDFLAGS = $(LDFLAGS) $(EXTRA_FLAGS)
-LIBS = $(XML_LIBS)
+JANSSON_LIBS := $(shell $(PKG_CONFIG) --libs jansson 2>/dev/null || echo -ljansson)
+LIBS = $(XML_LIBS) $(JANSSON_LIBS)
+
+# `make V=1` shows the full commands.
+ifeq ($(V),1)
+Q =
+else
+Q = @
+endif
 
 GEN = $(BUILD)/gen
 OBJ = $(BUILD)/obj
@@ -86,11 +94,13 @@ $(GEN)/explain.c: docs/diagnostics.md compiler/explain_gen.awk
 
 $(OBJ)/gen/%.o: $(GEN)/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -Wno-overlength-strings -c -o $@ $<
+	@echo "  CC      $<"
+	$(Q)$(CC) $(ALL_CFLAGS) -Wno-overlength-strings -c -o $@ $<
 
 $(OBJ)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(HAND_WARNINGS) -c -o $@ $<
+	@echo "  CC      $<"
+	$(Q)$(CC) $(ALL_CFLAGS) $(HAND_WARNINGS) -c -o $@ $<
 
 # Everything that includes the generated headers waits for them.
 $(OBJ)/grammar/frontend.o $(OBJ)/gen/lexer.o $(OBJ)/gen/parser.o: $(GEN)/parser.h $(GEN)/lexer.h

@@ -134,3 +134,29 @@ void ptrvec_push(struct arena *a, struct ptrvec *v, void *item)
 	}
 	v->items[v->len++] = item;
 }
+
+void strvec_push(struct arena *a, struct strvec *v, const char *item)
+{
+	if (v->len == v->cap) {
+		size_t cap = v->cap ? v->cap * 2 : 8;
+		const char **items = arena_calloc(a, cap, sizeof *items);
+		if (v->len)
+			memcpy(items, v->items, v->len * sizeof *items);
+		v->items = items;
+		v->cap = cap;
+	}
+	v->items[v->len++] = item;
+}
+
+void cptrvec_push(struct arena *a, struct cptrvec *v, const void *item)
+{
+	if (v->len == v->cap) {
+		size_t cap = v->cap ? v->cap * 2 : 8;
+		const void **items = arena_calloc(a, cap, sizeof *items);
+		if (v->len)
+			memcpy(items, v->items, v->len * sizeof *items);
+		v->items = items;
+		v->cap = cap;
+	}
+	v->items[v->len++] = item;
+}

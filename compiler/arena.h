@@ -44,4 +44,20 @@ struct ptrvec {
 
 void ptrvec_push(struct arena *a, struct ptrvec *v, void *item);
 
+/* The same for pointers that must stay const (shared, read-only data). */
+struct cptrvec {
+	const void **items;
+	size_t len, cap;
+};
+
+void cptrvec_push(struct arena *a, struct cptrvec *v, const void *item);
+
+/* And for strings (paths, names). */
+struct strvec {
+	const char **items;
+	size_t len, cap;
+};
+
+void strvec_push(struct arena *a, struct strvec *v, const char *item);
+
 #endif

@@ -13,9 +13,12 @@
 #include <string.h>
 
 #include "arena.h"
+#include "check.h"
 #include "diag.h"
 #include "explain.h"
 #include "load.h"
+#include "lower.h"
+#include "resolve.h"
 #include "source.h"
 
 struct options {
@@ -174,6 +177,14 @@ static int check_one(const char *path, const struct options *o, const struct bfp
 	};
 	struct program program;
 	enum load_status status = load_program(&arena, &sm, &diags, &lo, path, &program);
+	if (status == LOAD_OK) {
+		struct world world;
+		resolve_program(&arena, &sm, &diags, &program, &world);
+		struct checked_program checked;
+		check_program(&arena, &diags, &world, &checked);
+		struct lw_program lowered;
+		lower_program(&arena, &world, &checked, &lowered);
+	}
 
 	diag_render_text(&diags, err, o->color);
 	int rc = status == LOAD_IO_ERROR ? EXIT_USAGE

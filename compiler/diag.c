@@ -207,9 +207,12 @@ static void render_quote(FILE *out, const struct style *st, const struct src_man
 	if (len > QUOTE_MAX_COLUMNS) {
 		win_begin = from > QUOTE_CONTEXT_BEFORE ? from - QUOTE_CONTEXT_BEFORE : 0;
 		win_end = win_begin + QUOTE_MAX_COLUMNS < len ? win_begin + QUOTE_MAX_COLUMNS : len;
-		/* do not start a window inside a UTF-8 sequence */
+		/* do not start or end a window inside a UTF-8 sequence */
 		while (win_begin > 0 && ((unsigned char)line[win_begin] & 0xC0) == 0x80)
 			win_begin--;
+		for (int i = 0; i < 3 && win_end < len && win_end > from + 1 &&
+				((unsigned char)line[win_end] & 0xC0) == 0x80; i++)
+			win_end--;
 	}
 	struct src_pos pos = src_position(sm, span.file, span.begin);
 	int gutter = fprintf(out, " %5u | ", pos.line) - 2;

@@ -24,7 +24,6 @@ struct loaded {
 	ino_t ino;
 	uint32_t file;
 	bool loading;        /* on the current import chain: seeing it again is a cycle */
-	struct src_span via; /* the `use` that is loading it, while loading */
 };
 
 struct loader {
@@ -165,11 +164,11 @@ static void report_cycle(struct loader *ld, struct loaded *target, struct src_sp
 		names = arena_printf(ld->arena, "%s'%s' -> ", names, src_file(ld->sm, l->file)->path);
 	}
 	names = arena_printf(ld->arena, "%s'%s'", names, src_file(ld->sm, target->file)->path);
+	/*
+	 * No notes of our own: every file on the cycle is on the current import
+	 * chain, which the renderer already shows as "imported here" notes.
+	 */
 	struct diag *d = diag_report(ld->diags, BFP202, use_span, "import cycle: %s", names);
-	for (size_t i = start + 1; i < ld->chain.len; i++) {
-		const struct loaded *l = ld->chain.items[i];
-		diag_note(ld->diags, d, l->via, "'%s' is imported here", src_file(ld->sm, l->file)->path);
-	}
 	diag_help(ld->diags, d, "move what both files need into a third file that both `use`");
 }
 
@@ -212,7 +211,6 @@ static void follow_use(struct loader *ld, uint32_t from, const struct ast_use *u
 	struct loaded *l = arena_alloc(ld->arena, sizeof *l);
 	l->dev = st.st_dev;
 	l->ino = st.st_ino;
-	l->via = use->path_span;
 	ptrvec_push(ld->arena, &ld->loaded, l);
 	l->file = src_add(ld->sm, path, text, len);
 	struct src_file *f = ld->sm->files.items[l->file];

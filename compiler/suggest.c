@@ -4,6 +4,7 @@
 #include "suggest.h"
 
 #include <ctype.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -48,6 +49,7 @@ const char *suggest_closest(const char *word, const char *const *candidates, siz
 		return NULL;
 	const char *best = NULL;
 	size_t best_dist = SIZE_MAX;
+	bool tied = false;
 	for (size_t i = 0; i < count; i++) {
 		size_t lc = strlen(candidates[i]);
 		if (lc > SUGGEST_MAX_LEN || strcmp(word, candidates[i]) == 0)
@@ -58,7 +60,11 @@ const char *suggest_closest(const char *word, const char *const *candidates, siz
 		if (d <= limit && d < best_dist) {
 			best = candidates[i];
 			best_dist = d;
+			tied = false;
+		} else if (d == best_dist && strcmp(best, candidates[i]) != 0) {
+			tied = true;
 		}
 	}
-	return best;
+	/* two equally near names: guessing one of them would mislead as often as help */
+	return tied ? NULL : best;
 }

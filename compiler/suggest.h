@@ -9,8 +9,7 @@
 /*
  * The candidate closest to `word` by edit distance (insertions, deletions,
  * substitutions and swaps of neighbours), or NULL if none is close enough
- * to be a likely typo.  Ties go to the earlier candidate, so the answer is
- * deterministic.
+ * to be a likely typo, or when two candidates are equally close.
  */
 const char *suggest_closest(const char *word, const char *const *candidates, size_t count);
 

@@ -57,6 +57,12 @@ static bool expects(const struct syntax_error *err, enum syntax_symbol sym)
 	return false;
 }
 
+/* Only at the top level is a declaration keyword expected where an identifier is not. */
+static bool at_top_level(const struct syntax_error *err)
+{
+	return expects(err, SYN_DECL) && !expects(err, SYN_IDENT);
+}
+
 /* The unexpected token as the user wrote it: "identifier 'clustr'", "'}'", "end of line". */
 static const char *describe_found(struct parse_state *ps, const struct syntax_error *err)
 {
@@ -75,8 +81,12 @@ static const char *describe_found(struct parse_state *ps, const struct syntax_er
 		return arena_printf(a, "keyword '%.*s'", len, text);
 	case SYN_STRING:
 		return len <= QUOTE_MAX ? arena_printf(a, "string %.*s", len, text) : "string";
-	case SYN_END:
 	case SYN_NEWLINE:
+		/* the zero-width NEWLINE the scanner puts before a '}' is the brace to the reader */
+		if (len == 0 && err->span.begin < ps->lex.src->len && *text == '}')
+			return "'}'";
+		break;
+	case SYN_END:
 	case SYN_LBRACE:
 	case SYN_RBRACE:
 	case SYN_COMMA:
@@ -94,7 +104,7 @@ static const char *describe_found(struct parse_state *ps, const struct syntax_er
 static const char *describe_expected(struct parse_state *ps, const struct syntax_error *err)
 {
 	struct arena *a = ps->lex.arena;
-	bool top_level = expects(err, SYN_DECL) && !expects(err, SYN_IDENT);
+	bool top_level = at_top_level(err);
 	const char *names[SYNTAX_MAX_EXPECTED];
 	int n = 0;
 	for (int i = 0; i < err->expected_count; i++) {
@@ -137,7 +147,7 @@ static void add_help(struct parse_state *ps, struct diag *d, const struct syntax
 		diag_help(diags, d, "a declaration needs a name after its keyword, as in 'cluster exch01 {'");
 		return;
 	}
-	if (err->found == SYN_RBRACE && expects(err, SYN_DECL)) {
+	if (err->found == SYN_RBRACE && at_top_level(err)) {
 		diag_help(diags, d, "remove the '}': it closes no block");
 		return;
 	}

@@ -111,8 +111,10 @@ item:
 	;
 
 decl:
-	  decl_head args NEWLINE { $$ = $1; $$->args = $args; }
-	| decl_head args block NEWLINE { $$ = $1; $$->args = $args; $$->block = $block; }
+	  decl_head args NEWLINE { $$ = $1; $$->args = $args; $$->span = src_span_join(@1, @args); }
+	| decl_head args block NEWLINE {
+		$$ = $1; $$->args = $args; $$->block = $block; $$->span = src_span_join(@1, @block);
+	  }
 	| decl_head error NEWLINE { $$ = $1; yyerrok; }
 	| decl_head error block NEWLINE { $$ = $1; $$->block = $block; yyerrok; }
 	| DECL error NEWLINE { $$ = NULL; yyerrok; }
@@ -133,8 +135,10 @@ stmts:
 	;
 
 stmt:
-	  stmt_head args NEWLINE { $$ = $1; $$->args = $args; $$->span = @$; }
-	| stmt_head args block NEWLINE { $$ = $1; $$->args = $args; $$->block = $block; $$->span = @$; }
+	  stmt_head args NEWLINE { $$ = $1; $$->args = $args; $$->span = src_span_join(@1, @args); }
+	| stmt_head args block NEWLINE {
+		$$ = $1; $$->args = $args; $$->block = $block; $$->span = src_span_join(@1, @block);
+	  }
 	| stmt_head error NEWLINE { $$ = NULL; yyerrok; }
 	| stmt_head error block NEWLINE { $$ = NULL; yyerrok; }
 	| error NEWLINE { $$ = NULL; yyerrok; }
@@ -219,7 +223,14 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, yyscan_t scanner, stru
 void yyerror(YYLTYPE *loc, yyscan_t scanner, struct parse_state *ps, const char *msg)
 {
 	(void)scanner;
-	/* only bison's own "memory exhausted" reaches here: custom errors go through the function above */
+	/*
+	 * Only bison's own "memory exhausted" reaches here (custom errors go
+	 * through the function above), and only block nesting grows the stack:
+	 * the scanner has then already reported BFP108 at the first brace past
+	 * the limit, and a second report would only repeat it.
+	 */
+	if (ps->lex.depth > FRONTEND_MAX_DEPTH)
+		return;
 	struct diag *d = diag_report(ps->lex.diags, BFP108, *loc, "%s", msg);
 	diag_help(ps->lex.diags, d, "split the file into smaller declarations");
 }

@@ -1,0 +1,919 @@
+/*
+ * check.c - the plan rules (see check.h).
+ *
+ * Every rule is one function named after it, reporting with its own code,
+ * a message that names the rule, a note that points at the declaration
+ * (usually in the stdlib) that makes it a rule, and a help line.  Rules
+ * only read the world; what they settle goes into struct plan_facts.
+ */
+#include "check.h"
+
+#include <ctype.h>
+#include <string.h>
+#include <strings.h>
+
+#include "suggest.h"
+
+struct checker {
+	struct arena *arena;
+	struct diag_sink *diags;
+	struct world *world;
+	unsigned errors_before; /* the sink's error count when the current plan started */
+};
+
+static bool span_known(struct src_span s)
+{
+	return s.file != SRC_NO_FILE;
+}
+
+static const char *fixlet_label(struct checker *c, const struct fixlet_ent *fx)
+{
+	return arena_printf(c->arena, "%s %u%s%s%s", fx->lw.is_task ? "Task" : "Fixlet", fx->lw.id,
+			    fx->lw.name ? " ('" : "", fx->lw.name ? fx->lw.name : "", fx->lw.name ? "')" : "");
+}
+
+/* ---- OS variants -------------------------------------------------------------------------- */
+
+static bool applies_to(const struct fixlet_ent *fx, const struct os_ent *os)
+{
+	for (size_t i = 0; i < fx->oses.len; i++)
+		if (fx->oses.items[i] == os)
+			return true;
+	return false;
+}
+
+struct fixlet_ent *check_variant_for(const struct step_ent *step, const struct os_ent *os, size_t *matches)
+{
+	struct fixlet_ent *found = NULL;
+	*matches = 0;
+	for (size_t i = 0; os && i < step->run.len; i++) {
+		struct fixlet_ent *fx = step->run.items[i];
+		if (applies_to(fx, os)) {
+			if (!found)
+				found = fx;
+			(*matches)++;
+		}
+	}
+	return found;
+}
+
+struct fixlet_ent *check_restart_fixlet(const struct component_ent *comp, const struct os_ent *os)
+{
+	if (comp->fixlet)
+		return comp->fixlet;
+	size_t matches;
+	return comp->restart_step ? check_variant_for(comp->restart_step, os, &matches) : NULL;
+}
+
+/* Exactly one variant of `step` for the cluster's OS; reported at `use` otherwise. */
+static struct fixlet_ent *rule_os_variant(struct checker *c, const struct step_ent *step,
+					  const struct cluster_ent *cl, struct src_span use)
+{
+	size_t matches;
+	struct fixlet_ent *fx = check_variant_for(step, cl->os, &matches);
+	if (matches == 1)
+		return fx;
+	if (matches == 0) {
+		struct diag *d = diag_report(c->diags, BFP303, use, "step '%s' has no Fixlet for %s",
+					     step->name, cl->os->name);
+		diag_note(c->diags, d, step->run_span, "the variants of '%s' are declared here", step->name);
+		diag_note(c->diags, d, cl->os_span, "cluster '%s' runs %s", cl->name, cl->os->name);
+		diag_help(c->diags, d, "declare a Fixlet for %s and add it to the step's 'run' line, or "
+			  "check the cluster's os", cl->os->name);
+	} else {
+		struct diag *d = diag_report(c->diags, BFP304, use, "step '%s' has %zu Fixlets for %s",
+					     step->name, matches, cl->os->name);
+		for (size_t i = 0; i < step->run.len; i++) {
+			const struct fixlet_ent *v = step->run.items[i];
+			if (applies_to(v, cl->os))
+				diag_note(c->diags, d, v->lw.decl, "%s applies to %s", fixlet_label(c, v),
+					  cl->os->name);
+		}
+		diag_help(c->diags, d, "each OS needs exactly one variant: narrow the 'os' line of all "
+			  "but one of them");
+	}
+	return NULL;
+}
+
+/* ---- clusters ------------------------------------------------------------------------------- */
+
+/* NetBIOS computer names: 1 to 15 characters, letters, digits and hyphens, not all digits. */
+enum { NETBIOS_MAX = 15 };
+
+static const char *netbios_problem(const char *name)
+{
+	size_t len = strlen(name);
+	if (len > NETBIOS_MAX)
+		return "is longer than 15 characters";
+	bool all_digits = true;
+	for (const char *p = name; *p; p++) {
+		if (!isalnum((unsigned char)*p) && *p != '-')
+			return "may hold only letters, digits and '-'";
+		if (!isdigit((unsigned char)*p))
+			all_digits = false;
+	}
+	return all_digits ? "cannot be all digits" : NULL;
+}
+
+static void rule_cluster_nodes(struct checker *c, struct cluster_ent *cl)
+{
+	for (size_t i = 0; i < cl->nodes.len; i++) {
+		const struct node_ent *n = cl->nodes.items[i];
+		const char *problem = netbios_problem(n->name);
+		if (problem) {
+			struct diag *d = diag_report(c->diags, BFP315, n->span, "node name '%s' %s", n->name, problem);
+			diag_help(c->diags, d, "write the node's NetBIOS computer name, as in 'EXNODE1'");
+		}
+		for (size_t k = 0; k < i; k++) {
+			const struct node_ent *m = cl->nodes.items[k];
+			if (strcasecmp(m->name, n->name) == 0) {
+				struct diag *d = diag_report(c->diags, BFP316, n->span,
+							     "node '%s' is listed twice in cluster '%s'", n->name,
+							     cl->name);
+				diag_note(c->diags, d, m->span, "first listed here");
+				diag_help(c->diags, d, "remove one of them (computer names are not case-sensitive)");
+				break;
+			}
+		}
+	}
+	if (cl->nodes.len > 0 && cl->nodes.len < 2) {
+		struct diag *d = diag_report(c->diags, BFP314, cl->nodes_span,
+					     "cluster '%s' has %zu node; a failover cluster has at least two",
+					     cl->name, cl->nodes.len);
+		diag_help(c->diags, d, "list every node of the cluster, as in 'nodes EXNODE1, EXNODE2'");
+	}
+}
+
+static struct node_ent *find_node(const struct cluster_ent *cl, const char *name)
+{
+	for (size_t i = 0; i < cl->nodes.len; i++) {
+		struct node_ent *n = cl->nodes.items[i];
+		if (strcasecmp(n->name, name) == 0)
+			return n;
+	}
+	return NULL;
+}
+
+/* Binds a node named in a plan to the cluster's node; reports an unknown one. */
+static struct node_ent *bind_node(struct checker *c, const struct cluster_ent *cl, const struct node_ent *ref)
+{
+	struct node_ent *n = find_node(cl, ref->name);
+	if (n)
+		return n;
+	struct diag *d = diag_report(c->diags, BFP204, ref->span, "cluster '%s' has no node '%s'",
+				     cl->name, ref->name);
+	const char **names = arena_calloc(c->arena, cl->nodes.len + 1, sizeof *names);
+	for (size_t i = 0; i < cl->nodes.len; i++)
+		names[i] = ((struct node_ent *)cl->nodes.items[i])->name;
+	const char *near = suggest_closest(ref->name, names, cl->nodes.len);
+	diag_note(c->diags, d, cl->nodes_span, "the nodes of '%s' are listed here", cl->name);
+	if (near)
+		diag_help(c->diags, d, "did you mean '%s'?", near);
+	else
+		diag_help(c->diags, d, "name one of the cluster's nodes");
+	return NULL;
+}
+
+/* ---- state machine ------------------------------------------------------------------------ */
+
+static struct state_ent *initial_state(const struct world *w)
+{
+	for (size_t i = 0; i < w->states.len; i++) {
+		struct state_ent *s = w->states.items[i];
+		if (s->initial)
+			return s;
+	}
+	return NULL;
+}
+
+static bool state_in(const struct ptrvec *states, const struct state_ent *s)
+{
+	for (size_t i = 0; i < states->len; i++)
+		if (states->items[i] == s)
+			return true;
+	return false;
+}
+
+/* A declared step that takes a node from `from` to a state some later step accepts; for help lines. */
+static const struct step_ent *step_leaving(const struct world *w, const struct state_ent *from,
+					  const struct state_ent *towards_final)
+{
+	for (size_t i = 0; i < w->steps.len; i++) {
+		const struct step_ent *st = w->steps.items[i];
+		if (st->to && state_in(&st->from, from) && (!towards_final || st->to->final))
+			return st;
+	}
+	return NULL;
+}
+
+static const struct step_ent *step_entering(const struct world *w, const struct ptrvec *wanted)
+{
+	for (size_t i = 0; i < w->steps.len; i++) {
+		const struct step_ent *st = w->steps.items[i];
+		if (st->to && state_in(wanted, st->to))
+			return st;
+	}
+	return NULL;
+}
+
+static const char *state_list(struct checker *c, const struct ptrvec *states)
+{
+	const char *list = "";
+	for (size_t i = 0; i < states->len; i++) {
+		const struct state_ent *s = states->items[i];
+		const char *sep = i == 0 ? "" : i + 1 == states->len ? " or " : ", ";
+		list = arena_printf(c->arena, "%s%s'%s'", list, sep, s->name);
+	}
+	return list;
+}
+
+static bool rule_state_machine_declared(struct checker *c)
+{
+	struct world *w = c->world;
+	bool has_initial = false, has_final = false;
+	for (size_t i = 0; i < w->states.len; i++) {
+		const struct state_ent *s = w->states.items[i];
+		has_initial |= s->initial;
+		has_final |= s->final;
+	}
+	if (has_initial && has_final)
+		return true;
+	const struct plan_ent *first = w->plans.items[0];
+	struct diag *d = diag_report(c->diags, BFP322, first->decl,
+				     "the node states declare no %s state, so no plan can be checked",
+				     has_initial ? "final" : "initial");
+	diag_help(c->diags, d, "`use \"cluster/node-states\"` (the stdlib's states), or mark a state "
+		  "'%s'", has_initial ? "final" : "initial");
+	return false;
+}
+
+/*
+ * Runs the per-node sequence through the state machine: each step must
+ * accept the state the previous one left, and the node must end in a
+ * final state.  A step that takes a node out of service must name an undo
+ * step, and that step must follow it, so the node is restored when a
+ * later step fails.
+ */
+static void rule_sequence(struct checker *c, const struct plan_ent *plan)
+{
+	struct world *w = c->world;
+	struct state_ent *state = initial_state(w);
+	if (!state || plan->sequence.len == 0)
+		return;
+	for (size_t i = 0; i < plan->sequence.len; i++) {
+		const struct seq_item *item = plan->sequence.items[i];
+		const struct step_ent *st = item->step;
+		if (!st->to)
+			return; /* the stdlib step is broken and already reported */
+		if (!state_in(&st->from, state)) {
+			struct diag *d = diag_report(c->diags, BFP306, item->span,
+						     "'%s' needs the node %s, but here it is '%s'", st->name,
+						     state_list(c, &st->from), state->name);
+			diag_note(c->diags, d, st->from_span, "step '%s' accepts a node in %s", st->name,
+				  state_list(c, &st->from));
+			const struct step_ent *fix = step_entering(w, &st->from);
+			if (fix)
+				diag_help(c->diags, d, "put '%s' before '%s'", fix->name, st->name);
+			else
+				diag_help(c->diags, d, "reorder the steps of `each node`");
+			return; /* one break in the chain is enough: later states are unknown */
+		}
+		if (state->final && !st->to->final) {
+			if (!st->undo) {
+				struct diag *d = diag_report(c->diags, BFP308, item->span,
+							     "'%s' takes the node out of service, and nothing "
+							     "restores it if a later step fails", st->name);
+				diag_note(c->diags, d, st->decl, "step '%s' declares no 'undo' step", st->name);
+				diag_help(c->diags, d, "give step '%s' an 'undo' line naming the step that "
+					  "brings the node back", st->name);
+			} else {
+				bool follows = false;
+				for (size_t k = i + 1; k < plan->sequence.len; k++)
+					follows |= ((const struct seq_item *)plan->sequence.items[k])->step == st->undo;
+				if (!follows && st->undo->to && st->undo->to->final) {
+					/* reported as node-not-restored below, unless the node ends final anyway */
+					const struct seq_item *last = plan->sequence.items[plan->sequence.len - 1];
+					if (last->step->to && last->step->to->final) {
+						struct diag *d = diag_report(c->diags, BFP308, item->span,
+									     "'%s' is not undone by '%s' on the "
+									     "failure path", st->name, st->undo->name);
+						diag_note(c->diags, d, st->undo_span, "'%s' is undone by '%s'",
+							  st->name, st->undo->name);
+						diag_help(c->diags, d, "end the sequence with '%s'", st->undo->name);
+					}
+				}
+			}
+		}
+		state = st->to;
+	}
+	if (!state->final) {
+		const struct seq_item *last = plan->sequence.items[plan->sequence.len - 1];
+		struct diag *d = diag_report(c->diags, BFP307, last->span,
+					     "the node is left '%s' after the last step; it must end '%s'",
+					     state->name, "online");
+		for (size_t i = 0; i < w->states.len; i++) {
+			const struct state_ent *s = w->states.items[i];
+			if (s->final) {
+				diag_note(c->diags, d, s->decl, "'%s' is the state every node must end in", s->name);
+				break;
+			}
+		}
+		const struct step_ent *fix = step_leaving(w, state, state);
+		if (fix)
+			diag_help(c->diags, d, "add '%s' as the last step of `each node`", fix->name);
+		else
+			diag_help(c->diags, d, "add the step that returns the node to service");
+	}
+}
+
+/* ---- prerequisites ------------------------------------------------------------------------ */
+
+/* A prerequisite the plan needs, and the first place that needs it. */
+struct need {
+	struct prereq_ent *prereq;
+	struct src_span where;     /* in the plan or the cluster */
+	struct src_span rule;      /* the `needs` line that makes it needed */
+	const char *why;           /* "step 'pause' runs Fixlet 116" */
+};
+
+static bool is_required(const struct plan_ent *plan, const struct prereq_ent *pr)
+{
+	for (size_t i = 0; i < plan->requires.len; i++)
+		if (((const struct require_ent *)plan->requires.items[i])->prereq == pr)
+			return true;
+	return false;
+}
+
+static struct need *find_need(struct ptrvec *needs, const struct prereq_ent *pr)
+{
+	for (size_t i = 0; i < needs->len; i++) {
+		struct need *n = needs->items[i];
+		if (n->prereq == pr)
+			return n;
+	}
+	return NULL;
+}
+
+static void add_needs(struct checker *c, struct ptrvec *needs, const struct ptrvec *list,
+		      struct src_span where, struct src_span rule, const char *why)
+{
+	for (size_t i = 0; i < list->len; i++) {
+		struct prereq_ent *pr = list->items[i];
+		if (find_need(needs, pr))
+			continue;
+		struct need *n = arena_alloc(c->arena, sizeof *n);
+		*n = (struct need){pr, where, rule, why};
+		ptrvec_push(c->arena, needs, n);
+	}
+}
+
+/* Adds what the needed prerequisites need in turn, until nothing is added. */
+static void close_needs(struct checker *c, struct ptrvec *needs)
+{
+	for (size_t i = 0; i < needs->len; i++) {
+		struct need *n = needs->items[i];
+		const char *why = arena_printf(c->arena, "prerequisite '%s' needs it", n->prereq->lw.name);
+		add_needs(c, needs, &n->prereq->needs, n->where, n->prereq->needs_span, why);
+	}
+}
+
+/* The prerequisites in dependency order (what a prerequisite needs comes before it). */
+static void order_needs(struct checker *c, const struct ptrvec *needs, struct ptrvec *out)
+{
+	size_t placed = 0;
+	bool *done = arena_calloc(c->arena, needs->len + 1, sizeof *done);
+	while (placed < needs->len) {
+		bool progress = false;
+		for (size_t i = 0; i < needs->len; i++) {
+			const struct need *n = needs->items[i];
+			if (done[i])
+				continue;
+			bool ready = true;
+			for (size_t k = 0; k < n->prereq->needs.len; k++) {
+				for (size_t j = 0; j < needs->len; j++)
+					if (!done[j] && ((const struct need *)needs->items[j])->prereq ==
+								n->prereq->needs.items[k])
+						ready = false;
+			}
+			if (ready) {
+				done[i] = true;
+				placed++;
+				progress = true;
+				ptrvec_push(c->arena, out, n->prereq);
+			}
+		}
+		if (!progress) /* a cycle, reported by rule_prereq_cycles: keep declaration order */
+			for (size_t i = 0; i < needs->len; i++)
+				if (!done[i]) {
+					done[i] = true;
+					placed++;
+					ptrvec_push(c->arena, out, ((const struct need *)needs->items[i])->prereq);
+				}
+	}
+}
+
+static void rule_prerequisites(struct checker *c, const struct plan_ent *plan, struct plan_facts *facts)
+{
+	struct ptrvec needs = {0};
+	const struct cluster_ent *cl = plan->cluster;
+	for (size_t i = 0; i < plan->sequence.len; i++) {
+		const struct seq_item *item = plan->sequence.items[i];
+		const struct fixlet_ent *fx = facts->variant[i];
+		if (fx)
+			add_needs(c, &needs, &fx->needs, item->span, fx->needs_span,
+				  arena_printf(c->arena, "step '%s' runs %s, which needs it", item->step->name,
+					       fixlet_label(c, fx)));
+		for (size_t k = 0; item->baseline && k < item->baseline->components.len; k++) {
+			const struct component_ent *comp = item->baseline->components.items[k];
+			const struct fixlet_ent *cfx = check_restart_fixlet(comp, cl->os);
+			if (cfx)
+				add_needs(c, &needs, &cfx->needs, item->span, cfx->needs_span,
+					  arena_printf(c->arena, "baseline '%s' runs %s, which needs it",
+						       item->baseline->name, fixlet_label(c, cfx)));
+		}
+	}
+	if (cl->role)
+		add_needs(c, &needs, &cl->role->needs, cl->role_span, cl->role->needs_span,
+			  arena_printf(c->arena, "cluster '%s' holds role '%s', which needs it", cl->name,
+				       cl->role->lw.name));
+	close_needs(c, &needs);
+
+	for (size_t i = 0; i < needs.len; i++) {
+		const struct need *n = needs.items[i];
+		if (is_required(plan, n->prereq))
+			continue;
+		struct diag *d = diag_report(c->diags, BFP301, n->where,
+					     "plan '%s' does not require '%s': %s", plan->name,
+					     n->prereq->lw.name, n->why);
+		if (span_known(n->rule))
+			diag_note(c->diags, d, n->rule, "the need is declared here");
+		if (n->prereq->provider)
+			diag_note(c->diags, d, n->prereq->lw.decl, "'%s' is provided by %s", n->prereq->lw.name,
+				  fixlet_label(c, n->prereq->provider));
+		diag_help(c->diags, d, "add 'require %s' to plan '%s'", n->prereq->lw.name, plan->name);
+	}
+	for (size_t i = 0; i < plan->requires.len; i++) {
+		const struct require_ent *req = plan->requires.items[i];
+		if (find_need(&needs, req->prereq))
+			continue;
+		struct diag *d = diag_report(c->diags, BFP302, req->span,
+					     "nothing in plan '%s' needs '%s'", plan->name, req->prereq->lw.name);
+		diag_help(c->diags, d, "remove the requirement, or keep it on purpose and ignore this warning");
+	}
+	order_needs(c, &needs, &facts->needed);
+}
+
+/* Prerequisites that need each other would make every plan that needs one unsatisfiable. */
+static void rule_prereq_cycles(struct checker *c)
+{
+	struct world *w = c->world;
+	for (size_t i = 0; i < w->prereqs.len; i++) {
+		struct prereq_ent *start = w->prereqs.items[i];
+		/* a walk from `start` that comes back to it; prerequisites are few, so a plain search is fine */
+		struct ptrvec seen = {0};
+		ptrvec_push(c->arena, &seen, start);
+		bool cycle = false;
+		for (size_t k = 0; k < seen.len && !cycle; k++) {
+			const struct prereq_ent *p = seen.items[k];
+			for (size_t j = 0; j < p->needs.len; j++) {
+				struct prereq_ent *q = p->needs.items[j];
+				if (q == start) {
+					cycle = true;
+					break;
+				}
+				bool known = false;
+				for (size_t m = 0; m < seen.len; m++)
+					known |= seen.items[m] == q;
+				if (!known)
+					ptrvec_push(c->arena, &seen, q);
+			}
+		}
+		if (!cycle)
+			continue;
+		/* report a cycle once, at its first-declared member */
+		bool first = true;
+		for (size_t k = 0; k < i; k++)
+			for (size_t m = 0; m < seen.len; m++)
+				if (seen.items[m] == w->prereqs.items[k])
+					first = false;
+		if (!first)
+			continue;
+		struct diag *d = diag_report(c->diags, BFP320, start->needs_span,
+					     "prerequisite '%s' needs itself through its 'needs' lines",
+					     start->lw.name);
+		diag_help(c->diags, d, "remove one of the 'needs' entries that close the cycle");
+	}
+}
+
+/* ---- restart ------------------------------------------------------------------------------- */
+
+/*
+ * A component that can leave Pending Restart must be followed, inside the
+ * same baseline, by one that restarts the node: Server Automation treats
+ * Pending Restart as "wait", so the step would wait for ever.
+ */
+static void rule_restart(struct checker *c, const struct seq_item *item, const struct cluster_ent *cl)
+{
+	const struct baseline_ent *bl = item->baseline;
+	const struct component_ent *pending = NULL;
+	for (size_t k = 0; k < bl->components.len; k++) {
+		const struct component_ent *comp = bl->components.items[k];
+		const struct fixlet_ent *fx = check_restart_fixlet(comp, cl->os);
+		if (comp->is_restart && !fx && comp->restart_step) {
+			rule_os_variant(c, comp->restart_step, cl, comp->span);
+			continue;
+		}
+		enum lw_restart effect = comp->is_restart ? LW_RESTART_CLEARS : fx ? fx->lw.restart : LW_RESTART_NEVER;
+		if (effect == LW_RESTART_MAY)
+			pending = comp;
+		else if (effect == LW_RESTART_CLEARS)
+			pending = NULL;
+	}
+	if (!pending)
+		return;
+	struct diag *d = diag_report(c->diags, BFP309, pending->span,
+				     "%s in baseline '%s' can leave the node in Pending Restart, and no "
+				     "restart follows it", fixlet_label(c, pending->fixlet), bl->name);
+	diag_note(c->diags, d, item->span, "step '%s' would wait here until the node restarts",
+		  item->step->name);
+	diag_help(c->diags, d, "add a 'restart' line after the last patch line of baseline '%s' (or "
+		  "write 'pending-restart never' after a Fixlet that never needs one)", bl->name);
+}
+
+/* ---- order and availability ------------------------------------------------------------------ */
+
+/*
+ * Quorum: the cluster stays up while more than half of its votes are
+ * online.  Every node votes; a witness (disk or file share) adds a vote
+ * that is never patched; under the disk-only model the quorum disk alone
+ * decides, and one node up is enough.  Whatever the model, at least one
+ * node must stay up to run the clustered services.
+ */
+static bool keeps_quorum(enum quorum_model model, size_t nodes, size_t online)
+{
+	switch (model) {
+	case QUORUM_NODE_MAJORITY: return online * 2 > nodes;
+	case QUORUM_NODE_AND_WITNESS: return (online + 1) * 2 > nodes + 1;
+	case QUORUM_DISK_ONLY: return online >= 1;
+	}
+	return false;
+}
+
+static const char *quorum_name(enum quorum_model model)
+{
+	switch (model) {
+	case QUORUM_NODE_MAJORITY: return "node-majority";
+	case QUORUM_NODE_AND_WITNESS: return "node-and-witness";
+	case QUORUM_DISK_ONLY: return "disk-only";
+	}
+	return "?";
+}
+
+static void rule_availability(struct checker *c, const struct plan_ent *plan)
+{
+	const struct cluster_ent *cl = plan->cluster;
+	size_t n = cl->nodes.len;
+	if (n < 2)
+		return; /* reported with the cluster */
+	struct src_span where = plan->max_down_given ? plan->max_down_span : plan->decl;
+	if (plan->max_down == 0) {
+		struct diag *d = diag_report(c->diags, BFP313, where, "max-down is 0, so no node can be patched");
+		diag_help(c->diags, d, "write 'max-down 1'");
+		return;
+	}
+	if (plan->max_down >= n) {
+		struct diag *d = diag_report(c->diags, BFP313, where,
+					     "max-down %u would take all %zu nodes of cluster '%s' down at once",
+					     plan->max_down, n, cl->name);
+		diag_note(c->diags, d, cl->nodes_span, "cluster '%s' has %zu nodes", cl->name, n);
+		diag_help(c->diags, d, "max-down must be below the node count: write 'max-down 1'");
+		return;
+	}
+	size_t online = n - plan->max_down;
+	if (keeps_quorum(cl->quorum, n, online))
+		return;
+	struct diag *d = diag_report(c->diags, BFP313, where,
+				     "max-down %u leaves %zu of %zu nodes online, which loses the %s quorum",
+				     plan->max_down, online, n, quorum_name(cl->quorum));
+	if (cl->quorum_span.file != SRC_NO_FILE)
+		diag_note(c->diags, d, cl->quorum_span, "cluster '%s' keeps quorum by %s", cl->name,
+			  quorum_name(cl->quorum));
+	else
+		diag_note(c->diags, d, cl->nodes_span, "cluster '%s' declares no quorum model, so "
+			  "node-majority applies: more than half of its %zu nodes must stay online", cl->name, n);
+	size_t best = 0;
+	while (best + 1 < n && keeps_quorum(cl->quorum, n, n - (best + 1)))
+		best++;
+	if (best > 0)
+		diag_help(c->diags, d, "use 'max-down %zu' or less", best);
+	else
+		diag_help(c->diags, d, "if the cluster has a disk or file-share witness, say so with "
+			  "'quorum node-and-witness' in cluster '%s'", cl->name);
+}
+
+/*
+ * Kahn's algorithm, always taking the earliest-listed ready node, so the
+ * order is deterministic.  Returns how many nodes it could place: fewer
+ * than all means the constraints have a cycle among the rest.
+ */
+static size_t topo_order(struct checker *c, const struct cluster_ent *cl, struct node_ent **before,
+			 struct node_ent **after, size_t nc, struct node_ent **order)
+{
+	size_t n = cl->nodes.len;
+	size_t *indeg = arena_calloc(c->arena, n + 1, sizeof *indeg);
+	bool *placed = arena_calloc(c->arena, n + 1, sizeof *placed);
+	for (size_t k = 0; k < nc; k++)
+		for (size_t i = 0; i < n; i++)
+			if (cl->nodes.items[i] == after[k])
+				indeg[i]++;
+	size_t count = 0;
+	while (count < n) {
+		size_t pick = n;
+		for (size_t i = 0; i < n && pick == n; i++)
+			if (!placed[i] && indeg[i] == 0)
+				pick = i;
+		if (pick == n)
+			break;
+		placed[pick] = true;
+		order[count++] = cl->nodes.items[pick];
+		for (size_t k = 0; k < nc; k++)
+			if (before[k] == cl->nodes.items[pick])
+				for (size_t i = 0; i < n; i++)
+					if (cl->nodes.items[i] == after[k])
+						indeg[i]--;
+	}
+	return count;
+}
+
+static bool is_placed(struct node_ent **order, size_t count, const struct node_ent *n)
+{
+	for (size_t i = 0; i < count; i++)
+		if (order[i] == n)
+			return true;
+	return false;
+}
+
+/* Names the constraints among the nodes that could not be placed: those are the cycle. */
+static void report_order_cycle(struct checker *c, const struct plan_ent *plan, struct node_ent **order,
+			       size_t placed)
+{
+	const char *chain = "";
+	struct diag *d = NULL;
+	for (size_t k = 0; k < plan->constraints.len; k++) {
+		const struct order_constraint *oc = plan->constraints.items[k];
+		if (is_placed(order, placed, oc->before) || is_placed(order, placed, oc->after))
+			continue;
+		chain = arena_printf(c->arena, "%s%s'%s' before '%s'", chain, chain[0] ? ", " : "",
+				     oc->before->name, oc->after->name);
+	}
+	for (size_t k = 0; k < plan->constraints.len; k++) {
+		const struct order_constraint *oc = plan->constraints.items[k];
+		if (is_placed(order, placed, oc->before) || is_placed(order, placed, oc->after))
+			continue;
+		if (!d)
+			d = diag_report(c->diags, BFP311, oc->span,
+					"the order constraints of plan '%s' form a cycle: %s", plan->name, chain);
+		else
+			diag_note(c->diags, d, oc->span, "this constraint is part of the cycle");
+	}
+	if (d)
+		diag_help(c->diags, d, "remove one of these constraints so that some node can go first");
+}
+
+/* Patch order: the constraints, then the policy, which puts the role holder last (or first). */
+static void rule_order(struct checker *c, const struct plan_ent *plan, struct plan_facts *facts)
+{
+	struct cluster_ent *cl = plan->cluster;
+	size_t n = cl->nodes.len;
+	facts->role_holder = NULL;
+	if (plan->active) {
+		if (!cl->role) {
+			struct diag *d = diag_report(c->diags, BFP321, plan->active_span,
+						     "plan '%s' names an active node, but cluster '%s' has no role",
+						     plan->name, cl->name);
+			diag_help(c->diags, d, "remove the 'active' line, or give the cluster its role");
+		} else {
+			facts->role_holder = bind_node(c, cl, plan->active);
+		}
+	} else if (cl->role && n > 0) {
+		facts->role_holder = cl->nodes.items[n - 1];
+	}
+	if (cl->role && plan->order == LW_ORDER_ACTIVE_FIRST) {
+		struct diag *d = diag_report(c->diags, BFP310, plan->order_span,
+					     "active-first moves role '%s' twice", cl->role->lw.name);
+		diag_note(c->diags, d, cl->role_span,
+			  "patching the active node first moves '%s' to a passive node, which is then "
+			  "patched and moves it again", cl->role->lw.name);
+		diag_help(c->diags, d, "write 'order passive-first': the node holding the role goes last");
+	}
+
+	/* constraints, plus the role holder after every other node */
+	size_t cap = plan->constraints.len + n;
+	struct node_ent **before = arena_calloc(c->arena, cap + 1, sizeof *before);
+	struct node_ent **after = arena_calloc(c->arena, cap + 1, sizeof *after);
+	size_t nc = 0;
+	bool bound = true;
+	for (size_t k = 0; k < plan->constraints.len; k++) {
+		struct order_constraint *oc = plan->constraints.items[k];
+		struct node_ent *b = bind_node(c, cl, oc->before), *a = bind_node(c, cl, oc->after);
+		if (!a || !b) {
+			bound = false;
+			continue;
+		}
+		oc->before = b; /* from now on the constraint names the cluster's own nodes */
+		oc->after = a;
+		if (facts->role_holder && b == facts->role_holder && plan->order == LW_ORDER_PASSIVE_FIRST) {
+			struct diag *d = diag_report(c->diags, BFP312, oc->span,
+						     "'%s' holds role '%s' and goes last under passive-first; it "
+						     "cannot go before '%s'", b->name, cl->role->lw.name, a->name);
+			diag_note(c->diags, d, plan->order_span.file != SRC_NO_FILE ? plan->order_span : plan->decl,
+				  "the order policy is passive-first");
+			diag_help(c->diags, d, "remove the constraint, or name another active node");
+			bound = false;
+			continue;
+		}
+		before[nc] = b;
+		after[nc++] = a;
+	}
+	if (!bound)
+		return;
+	size_t user = nc;
+	if (facts->role_holder && plan->order == LW_ORDER_PASSIVE_FIRST)
+		for (size_t i = 0; i < n; i++)
+			if (cl->nodes.items[i] != facts->role_holder) {
+				before[nc] = cl->nodes.items[i];
+				after[nc++] = facts->role_holder;
+			}
+	/*
+	 * The policy's edges all end at the role holder, and a constraint that
+	 * starts there was refused above, so any cycle is among the user's own
+	 * constraints: report it from an order built from those alone.
+	 */
+	struct node_ent **order = arena_calloc(c->arena, n + 1, sizeof *order);
+	if (topo_order(c, cl, before, after, nc, order) < n) {
+		report_order_cycle(c, plan, order, topo_order(c, cl, before, after, user, order));
+		return;
+	}
+	facts->order = order;
+	facts->node_count = n;
+}
+
+/* Phases: passive nodes in groups of max-down; the role holder alone, in the last phase. */
+static void assign_phases(struct checker *c, const struct plan_ent *plan, struct plan_facts *facts)
+{
+	facts->phase = arena_calloc(c->arena, facts->node_count + 1, sizeof *facts->phase);
+	unsigned phase = 0, in_phase = 0;
+	unsigned max_down = plan->max_down ? plan->max_down : 1;
+	for (size_t i = 0; i < facts->node_count; i++) {
+		bool alone = facts->order[i] == facts->role_holder;
+		if (phase == 0 || in_phase >= max_down || alone ||
+		    (i > 0 && facts->order[i - 1] == facts->role_holder)) {
+			phase++;
+			in_phase = 0;
+		}
+		facts->phase[i] = phase;
+		in_phase++;
+	}
+	facts->phase_count = phase;
+}
+
+/* ---- bounded waits ----------------------------------------------------------------------------- */
+
+static void rule_timeouts(struct checker *c, const struct plan_ent *plan, struct plan_facts *facts)
+{
+	for (size_t i = 0; i < plan->sequence.len; i++) {
+		const struct seq_item *item = plan->sequence.items[i];
+		int64_t t = item->step->timeout;
+		for (size_t k = 0; k < plan->timeouts.len; k++) {
+			const struct timeout_override *o = plan->timeouts.items[k];
+			if (o->step == item->step)
+				t = o->seconds;
+		}
+		if (t <= 0) {
+			struct diag *d = diag_report(c->diags, BFP318, item->span, "step '%s' has no timeout",
+						     item->step->name);
+			diag_note(c->diags, d, item->step->decl, "step '%s' is declared without one",
+				  item->step->name);
+			diag_help(c->diags, d, "add 'timeout %s 30m' to plan '%s'", item->step->name, plan->name);
+		}
+		facts->timeout[i] = t;
+	}
+}
+
+static const char *format_duration(struct checker *c, int64_t s)
+{
+	int64_t h = s / 3600, m = s % 3600 / 60, sec = s % 60;
+	if (h && m)
+		return arena_printf(c->arena, "%lldh%02lldm", (long long)h, (long long)m);
+	if (h)
+		return arena_printf(c->arena, "%lldh", (long long)h);
+	if (m && sec)
+		return arena_printf(c->arena, "%lldm%02llds", (long long)m, (long long)sec);
+	if (m)
+		return arena_printf(c->arena, "%lldm", (long long)m);
+	return arena_printf(c->arena, "%llds", (long long)sec);
+}
+
+/* The worst case: every step of every node runs to its timeout; phases run one after another. */
+static void rule_window(struct checker *c, const struct plan_ent *plan, struct plan_facts *facts)
+{
+	int64_t total = 0;
+	for (unsigned p = 1; p <= facts->phase_count; p++) {
+		int64_t slowest = 0;
+		for (size_t i = 0; i < facts->node_count; i++) {
+			if (facts->phase[i] != p)
+				continue;
+			int64_t t = 0;
+			for (size_t k = 0; k < plan->sequence.len; k++) {
+				const struct seq_item *item = plan->sequence.items[k];
+				if (item->step->role && facts->order[i] != facts->role_holder)
+					continue;
+				t += facts->timeout[k];
+			}
+			if (t > slowest)
+				slowest = t;
+		}
+		total += slowest;
+	}
+	facts->worst_case = total;
+	if (plan->window <= 0 || total <= plan->window)
+		return;
+	struct diag *d = diag_report(c->diags, BFP317, plan->window_span,
+				     "the worst case of plan '%s' is %s, longer than its %s window", plan->name,
+				     format_duration(c, total), format_duration(c, plan->window));
+	diag_note(c->diags, d, plan->each_span, "%u phase%s of at most %u node%s, every step running to "
+		  "its timeout", facts->phase_count, facts->phase_count == 1 ? "" : "s", plan->max_down,
+		  plan->max_down == 1 ? "" : "s");
+	diag_help(c->diags, d, "lengthen the window, shorten step timeouts ('timeout patch 90m'), or "
+		  "raise max-down if the quorum allows");
+}
+
+/* ---- a plan ----------------------------------------------------------------------------------- */
+
+static void check_plan(struct checker *c, struct plan_ent *plan, struct plan_facts *facts)
+{
+	c->errors_before = c->diags->errors;
+	facts->plan = plan;
+	struct cluster_ent *cl = plan->cluster;
+	if (!cl)
+		return;
+	if (!plan->has_each)
+		return;
+	size_t n = plan->sequence.len;
+	facts->variant = arena_calloc(c->arena, n + 1, sizeof *facts->variant);
+	facts->timeout = arena_calloc(c->arena, n + 1, sizeof *facts->timeout);
+
+	for (size_t i = 0; i < n; i++) {
+		const struct seq_item *item = plan->sequence.items[i];
+		const struct step_ent *st = item->step;
+		if (st->takes_baseline && !item->baseline) {
+			struct diag *d = diag_report(c->diags, BFP319, item->span, "step '%s' needs a baseline",
+						     st->name);
+			diag_help(c->diags, d, "name the baseline to apply, as in '%s nov-2026'", st->name);
+		} else if (!st->takes_baseline && item->baseline) {
+			struct diag *d = diag_report(c->diags, BFP319, item->span, "step '%s' takes no baseline",
+						     st->name);
+			diag_note(c->diags, d, st->decl, "'%s' runs its own Fixlet", st->name);
+			diag_help(c->diags, d, "remove '%s', or apply it with a step that takes a baseline",
+				  item->baseline->name);
+		}
+		if (st->role && cl->role != st->role) {
+			struct diag *d = diag_report(c->diags, BFP321, item->span,
+						     "step '%s' acts on role '%s', which cluster '%s' does not hold",
+						     st->name, st->role->lw.name, cl->name);
+			diag_help(c->diags, d, "remove the step, or declare the role in cluster '%s'", cl->name);
+		}
+		if (cl->os && st->run.len)
+			facts->variant[i] = rule_os_variant(c, st, cl, item->span);
+		if (cl->os && item->baseline && st->takes_baseline)
+			rule_restart(c, item, cl);
+	}
+	rule_sequence(c, plan);
+	if (cl->os)
+		rule_prerequisites(c, plan, facts);
+	rule_availability(c, plan);
+	rule_order(c, plan, facts);
+	rule_timeouts(c, plan, facts);
+	if (facts->order) {
+		assign_phases(c, plan, facts);
+		rule_window(c, plan, facts);
+	}
+	facts->ok = c->diags->errors == c->errors_before && facts->order && cl->os;
+}
+
+void check_program(struct arena *arena, struct diag_sink *diags, struct world *world,
+		   struct checked_program *out)
+{
+	struct checker c = {.arena = arena, .diags = diags, .world = world};
+	*out = (struct checked_program){0};
+	for (size_t i = 0; i < world->clusters.len; i++)
+		rule_cluster_nodes(&c, world->clusters.items[i]);
+	rule_prereq_cycles(&c);
+	if (world->plans.len == 0 || !rule_state_machine_declared(&c))
+		return;
+	for (size_t i = 0; i < world->plans.len; i++) {
+		struct plan_facts *facts = arena_alloc(arena, sizeof *facts);
+		check_plan(&c, world->plans.items[i], facts);
+		ptrvec_push(arena, &out->plans, facts);
+	}
+}

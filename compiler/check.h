@@ -1,0 +1,51 @@
+/*
+ * check.h - the rules a plan must keep, proven before the change window.
+ *
+ * The checker takes the resolved world and, for each plan, proves what can
+ * be proven from the plan alone: every prerequisite a step needs is
+ * required; each step has exactly one Fixlet for the cluster's OS; the
+ * per-node sequence is accepted by the node-state machine the stdlib
+ * declares, with a way back to service when a step fails; no baseline
+ * leaves a node waiting in Pending Restart; the order moves the clustered
+ * role once; max-down keeps a quorum; every wait is bounded and the worst
+ * case fits the maintenance window.  What only an endpoint knows (which
+ * node is active, whether a prerequisite is installed) it hands on as
+ * pre-flight checks.
+ *
+ * Its findings, struct plan_facts, are what the lowering builds from, so
+ * nothing is decided twice.
+ */
+#ifndef BFPLAN_CHECK_H
+#define BFPLAN_CHECK_H
+
+#include "resolve.h"
+
+/* What the checker settled about one plan. */
+struct plan_facts {
+	struct plan_ent *plan;
+	bool ok;                       /* no error in this plan: it may be lowered */
+	struct node_ent **order;       /* the cluster's nodes in patch order */
+	size_t node_count;
+	unsigned *phase;               /* per position in `order`: 1-based phase (nodes down together) */
+	unsigned phase_count;
+	struct node_ent *role_holder;  /* expected active node; NULL without a role */
+	struct fixlet_ent **variant;   /* per sequence item: the Fixlet for the OS; NULL for a baseline */
+	int64_t *timeout;              /* per sequence item, seconds */
+	struct ptrvec needed;          /* struct prereq_ent *, what the plan needs, dependencies first */
+	int64_t worst_case;            /* seconds */
+};
+
+struct checked_program {
+	struct ptrvec plans;           /* struct plan_facts *, in declaration order */
+};
+
+void check_program(struct arena *arena, struct diag_sink *diags, struct world *world,
+		   struct checked_program *out);
+
+/* The Fixlet among a step's `run` variants that applies to `os`, or NULL. Also counts the matches. */
+struct fixlet_ent *check_variant_for(const struct step_ent *step, const struct os_ent *os, size_t *matches);
+
+/* The Fixlet a `restart` component stands for on `os`, or NULL. */
+struct fixlet_ent *check_restart_fixlet(const struct component_ent *c, const struct os_ent *os);
+
+#endif
