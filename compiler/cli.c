@@ -15,18 +15,27 @@
 #include "arena.h"
 #include "check.h"
 #include "diag.h"
+#include "emit.h"
 #include "explain.h"
 #include "load.h"
 #include "lower.h"
 #include "resolve.h"
 #include "source.h"
 
+/* Options of check and build; build's own ones are unused by check. */
 struct options {
-	struct ptrvec inputs;       /* const char * */
-	struct ptrvec include_dirs; /* const char * */
+	struct ptrvec inputs;       /* char * */
+	struct ptrvec include_dirs; /* char * */
 	bool werror;
 	enum diag_color color;
 	const char *stdin_name;
+
+	const char *outdir;         /* build -o */
+	bool validate;              /* build --validate */
+	const char *schema;         /* --schema, else BFPLAN_BES_XSD */
+	bool depfile;               /* -MD */
+	struct emit_options emit;
+	struct ptrvec site_urls;    /* struct emit_site_url * */
 };
 
 /* ---- option parsing --------------------------------------------------------- */
@@ -98,10 +107,57 @@ static bool parse_color(const char *when, enum diag_color *color, const struct b
 	return true;
 }
 
-static bool parse_check_options(struct arena *arena, struct args *a, struct options *o,
-				const struct bfplan_env *env)
+static bool parse_build_option(struct arena *arena, struct args *a, struct options *o)
+{
+	char *arg = a->argv[a->i];
+	char *value;
+	if (strcmp(arg, "--validate") == 0) {
+		o->validate = true;
+	} else if (strcmp(arg, "-MD") == 0) {
+		o->depfile = true;
+	} else if (strcmp(arg, "-MP") == 0) {
+		o->emit.depfile_phony = true;
+	} else if (take_value(a, "-MF", &value)) {
+		o->emit.depfile_path = value;
+	} else if (take_value(a, "-MT", &value)) {
+		o->emit.depfile_target = value;
+	} else if (take_value(a, "-o", &value)) {
+		o->outdir = value;
+	} else if (take_value(a, "--schema", &value)) {
+		o->schema = value;
+	} else if (take_value(a, "--site-url", &value)) {
+		struct emit_site_url *url = arena_alloc(arena, sizeof *url);
+		if (value && !emit_parse_site_url(arena, value, url))
+			usage_error(a, "--site-url takes NAME=URL, as in "
+				    "server-automation=http://bigfix.example.com:52311/cgi-bin/bfgather.exe/..., "
+				    "not '%s'", value);
+		else if (value)
+			ptrvec_push(arena, &o->site_urls, url);
+	} else if (take_value(a, "--newline", &value)) {
+		if (value && strcmp(value, "crlf") == 0)
+			o->emit.newline = EMIT_NEWLINE_CRLF;
+		else if (value && strcmp(value, "lf") == 0)
+			o->emit.newline = EMIT_NEWLINE_LF;
+		else if (value)
+			usage_error(a, "--newline takes crlf or lf, not '%s'", value);
+	} else if (take_value(a, "--components", &value)) {
+		if (value && strcmp(value, "reference") == 0)
+			o->emit.components = EMIT_COMPONENTS_REFERENCE;
+		else if (value && strcmp(value, "full") == 0)
+			o->emit.components = EMIT_COMPONENTS_FULL;
+		else if (value)
+			usage_error(a, "--components takes reference or full, not '%s'", value);
+	} else {
+		return false;
+	}
+	return true;
+}
+
+static bool parse_options(struct arena *arena, struct args *a, struct options *o,
+			  const struct bfplan_env *env, bool build)
 {
 	parse_color("auto", &o->color, env);
+	emit_options_init(&o->emit);
 	for (; a->i < a->argc && !a->failed; a->i++) {
 		char *arg = a->argv[a->i];
 		char *value;
@@ -119,12 +175,18 @@ static bool parse_check_options(struct arena *arena, struct args *a, struct opti
 				usage_error(a, "--color takes always, never or auto, not '%s'", value);
 		} else if (take_value(a, "--stdin-filename", &value)) {
 			o->stdin_name = value;
-		} else {
+		} else if (!(build && parse_build_option(arena, a, o))) {
 			usage_error(a, "unknown option '%s'", arg);
 		}
 	}
-	if (!a->failed && o->inputs.len == 0)
+	if (a->failed)
+		return false;
+	if (o->inputs.len == 0)
 		usage_error(a, "%s", "no input file (use '-' for standard input)");
+	else if (build && o->inputs.len > 1)
+		usage_error(a, "%s", "build takes one plan file");
+	else if (build && !o->outdir)
+		usage_error(a, "%s", "build needs an output directory: -o DIR");
 	return !a->failed;
 }
 
@@ -138,6 +200,7 @@ static const char usage_text[] =
 	"\n"
 	"Commands:\n"
 	"  check FILE...      check plans and report problems ('-' reads standard input)\n"
+	"  build PLAN -o DIR  check a plan and write its BigFix content, checklist and plan.json\n"
 	"  explain CODE       explain a diagnostic code, with an example\n"
 	"  explain --list     list every diagnostic code\n"
 	"\n"
@@ -147,26 +210,47 @@ static const char usage_text[] =
 	"  --color=WHEN       color diagnostics: auto (default), always or never\n"
 	"  --stdin-filename=NAME  the name standard input goes by in diagnostics\n"
 	"\n"
+	"Options for build (and -I, --werror, --color as for check):\n"
+	"  -o DIR             write the outputs into DIR (created if missing)\n"
+	"  --site-url NAME=URL  the gather URL of site NAME (repeatable); needed for\n"
+	"                     sites whose URL is not published, such as server-automation\n"
+	"  --components=FORM  baseline components: reference (default; REST import)\n"
+	"                     or full (with ActionScript and relevance; console import)\n"
+	"  --newline=crlf|lf  line ends of the .bes files (default crlf, as console exports)\n"
+	"  --validate         validate every .bes against BES.xsd before writing anything\n"
+	"  --schema FILE      the BES.xsd to validate against (default: $BFPLAN_BES_XSD)\n"
+	"  -MD [-MF FILE] [-MT TARGET] [-MP]\n"
+	"                     also write a make/ninja depfile listing every plan file read\n"
+	"\n"
 	"Other options:\n"
 	"  --help             show this help and exit\n"
 	"  --version          show the version and exit\n"
 	"\n"
 	"Environment: BFPLAN_PATH (directories searched for `use`, separated by ':'),\n"
-	"NO_COLOR (no colors when set and not empty).\n"
+	"BFPLAN_BES_XSD (the schema for --validate), SOURCE_DATE_EPOCH (the time stamped\n"
+	"into the .bes files; none without it), NO_COLOR (no colors when set and not empty).\n"
 	"\n"
 	"Exit status: 0 no errors, 1 errors in the input (or warnings with --werror),\n"
 	"2 usage or I/O errors.\n";
 
 /* One compilation: its own arena, sources and diagnostics, freed together. */
-static int check_one(const char *path, const struct options *o, const struct bfplan_env *env, FILE *err)
-{
+struct compilation {
 	struct arena arena;
-	arena_init(&arena);
 	struct src_manager sm;
-	src_init(&sm, &arena);
 	struct diag_sink diags;
-	diag_init(&diags, &arena, &sm);
-	diags.werror = o->werror;
+	enum load_status status;
+	struct lw_program lowered;
+};
+
+/* Every stage up to the lowered plan; the sink holds whatever went wrong. */
+static void compile(struct compilation *c, const char *path, const struct options *o,
+		    const struct bfplan_env *env)
+{
+	arena_init(&c->arena);
+	src_init(&c->sm, &c->arena);
+	diag_init(&c->diags, &c->arena, &c->sm);
+	c->diags.werror = o->werror;
+	c->lowered = (struct lw_program){0};
 
 	struct load_options lo = {
 		.include_dirs = (const char *const *)o->include_dirs.items,
@@ -176,20 +260,24 @@ static int check_one(const char *path, const struct options *o, const struct bfp
 		.stdin_name = o->stdin_name,
 	};
 	struct program program;
-	enum load_status status = load_program(&arena, &sm, &diags, &lo, path, &program);
-	if (status == LOAD_OK) {
-		struct world world;
-		resolve_program(&arena, &sm, &diags, &program, &world);
-		struct checked_program checked;
-		check_program(&arena, &diags, &world, &checked);
-		struct lw_program lowered;
-		lower_program(&arena, &world, &checked, &lowered);
-	}
+	c->status = load_program(&c->arena, &c->sm, &c->diags, &lo, path, &program);
+	if (c->status != LOAD_OK)
+		return;
+	struct world world;
+	resolve_program(&c->arena, &c->sm, &c->diags, &program, &world);
+	struct checked_program checked;
+	check_program(&c->arena, &c->diags, &world, &checked);
+	lower_program(&c->arena, &world, &checked, &c->lowered);
+}
 
-	diag_render_text(&diags, err, o->color);
-	int rc = status == LOAD_IO_ERROR ? EXIT_USAGE
-		 : diag_has_errors(&diags) ? EXIT_PLAN_ERRORS : EXIT_CLEAN;
-	arena_free(&arena);
+static int finish(struct compilation *c, const struct options *o, FILE *err, int rc)
+{
+	diag_render_text(&c->diags, err, o->color);
+	if (rc == EXIT_CLEAN && c->status == LOAD_IO_ERROR)
+		rc = EXIT_USAGE;
+	if (rc == EXIT_CLEAN && diag_has_errors(&c->diags))
+		rc = EXIT_PLAN_ERRORS;
+	arena_free(&c->arena);
 	return rc;
 }
 
@@ -199,13 +287,84 @@ static int cmd_check(struct args *a, FILE *err, const struct bfplan_env *env)
 	arena_init(&arena);
 	struct options o = {0};
 	int rc = EXIT_USAGE;
-	if (parse_check_options(&arena, a, &o, env)) {
+	if (parse_options(&arena, a, &o, env, false)) {
 		rc = EXIT_CLEAN;
 		for (size_t i = 0; i < o.inputs.len; i++) {
-			int one = check_one(o.inputs.items[i], &o, env, err);
+			struct compilation c;
+			compile(&c, o.inputs.items[i], &o, env);
+			int one = finish(&c, &o, err, EXIT_CLEAN);
 			if (one > rc)
 				rc = one;
 		}
+	}
+	arena_free(&arena);
+	return rc;
+}
+
+/* The environment's part of a build: the schema and SOURCE_DATE_EPOCH. */
+static int build_environment(struct compilation *c, struct options *o, const struct bfplan_env *env)
+{
+	const struct src_span nowhere = {SRC_NO_FILE, 0, 0};
+	if (o->validate) {
+		o->emit.schema_path = o->schema ? o->schema : env->bes_xsd;
+		if (!o->emit.schema_path || !o->emit.schema_path[0]) {
+			struct diag *d = diag_report(&c->diags, BFP405, nowhere,
+						     "--validate needs a BES.xsd, and none was given");
+			diag_help(&c->diags, d, "pass --schema FILE or set BFPLAN_BES_XSD; every BigFix server "
+				  "ships BES.xsd in its reference folder");
+			return EXIT_USAGE;
+		}
+	}
+	if (env->source_date_epoch) {
+		o->emit.has_epoch = true;
+		if (!emit_parse_source_date_epoch(env->source_date_epoch, &o->emit.epoch)) {
+			struct diag *d = diag_report(&c->diags, BFP407, nowhere,
+						     "SOURCE_DATE_EPOCH is '%s', not a number of seconds",
+						     env->source_date_epoch);
+			diag_help(&c->diags, d, "set it to a Unix time, as printed by 'date +%%s', or unset it");
+			return EXIT_USAGE;
+		}
+	}
+	if (o->depfile && !o->emit.depfile_path)
+		o->emit.depfile_path = arena_printf(&c->arena, "%s/plan.d", o->outdir);
+	o->emit.site_urls = NULL;
+	o->emit.site_url_count = o->site_urls.len;
+	if (o->site_urls.len) {
+		struct emit_site_url *urls = arena_calloc(&c->arena, o->site_urls.len, sizeof *urls);
+		for (size_t i = 0; i < o->site_urls.len; i++)
+			urls[i] = *(struct emit_site_url *)o->site_urls.items[i];
+		o->emit.site_urls = urls;
+	}
+	if (!o->depfile)
+		o->emit.depfile_path = NULL;
+	return EXIT_CLEAN;
+}
+
+static int cmd_build(struct args *a, FILE *err, const struct bfplan_env *env)
+{
+	struct arena arena;
+	arena_init(&arena);
+	struct options o = {0};
+	int rc = EXIT_USAGE;
+	if (parse_options(&arena, a, &o, env, true)) {
+		struct compilation c;
+		compile(&c, o.inputs.items[0], &o, env);
+		rc = EXIT_CLEAN;
+		if (c.status == LOAD_OK && !diag_has_errors(&c.diags)) {
+			rc = build_environment(&c, &o, env);
+			if (rc == EXIT_CLEAN && c.lowered.plans.len == 0) {
+				struct diag *d = diag_report(&c.diags, BFP408,
+							     (struct src_span){0, 0, 0},
+							     "there is no plan to build in this file");
+				diag_help(&c.diags, d, "declare a plan, as in 'plan patch-exch01 { ... }', or "
+					  "run 'bfplan check' on a file that only declares things");
+			} else if (rc == EXIT_CLEAN) {
+				enum emit_status st = emit_build(&c.arena, &c.lowered, &o.emit, &c.diags, o.outdir);
+				rc = st == EMIT_IO_ERROR ? EXIT_USAGE : st == EMIT_PLAN_ERRORS ? EXIT_PLAN_ERRORS
+												  : EXIT_CLEAN;
+			}
+		}
+		rc = finish(&c, &o, err, rc);
 	}
 	arena_free(&arena);
 	return rc;
@@ -254,6 +413,8 @@ int bfplan_main(int argc, char **argv, FILE *out, FILE *err, const struct bfplan
 	}
 	if (strcmp(cmd, "check") == 0)
 		return cmd_check(&a, err, env);
+	if (strcmp(cmd, "build") == 0)
+		return cmd_build(&a, err, env);
 	if (strcmp(cmd, "explain") == 0)
 		return cmd_explain(&a, out, err);
 	a.i = 1;

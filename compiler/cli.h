@@ -21,6 +21,8 @@ struct bfplan_env {
 	const char *stdlib_dir;  /* where the standard library is installed */
 	const char *no_color;    /* NO_COLOR */
 	const char *term;        /* TERM */
+	const char *bes_xsd;     /* BFPLAN_BES_XSD */
+	const char *source_date_epoch; /* SOURCE_DATE_EPOCH */
 	int stderr_is_tty;
 };
 
