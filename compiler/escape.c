@@ -1,0 +1,186 @@
+/*
+ * escape.c - per-context escaping and checking of plan text (see escape.h).
+ */
+#include "escape.h"
+
+#include <string.h>
+
+/*
+ * Decodes the UTF-8 sequence at s (n bytes available) into *cp and returns
+ * its length, or 0 if it is not a shortest-form sequence of at most
+ * U+10FFFF.  Encoded surrogates decode here so the caller can name them;
+ * they are still not valid text.
+ */
+static size_t utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
+{
+	if (s[0] < 0x80) {
+		*cp = s[0];
+		return 1;
+	}
+	size_t len;
+	uint32_t v;
+	if ((s[0] & 0xE0) == 0xC0) { len = 2; v = s[0] & 0x1F; }
+	else if ((s[0] & 0xF0) == 0xE0) { len = 3; v = s[0] & 0x0F; }
+	else if ((s[0] & 0xF8) == 0xF0) { len = 4; v = s[0] & 0x07; }
+	else return 0;
+	if (len > n)
+		return 0;
+	for (size_t i = 1; i < len; i++) {
+		if ((s[i] & 0xC0) != 0x80)
+			return 0;
+		v = v << 6 | (s[i] & 0x3F);
+	}
+	static const uint32_t min_value[] = {0, 0, 0x80, 0x800, 0x10000};
+	if (v < min_value[len] || v > 0x10FFFF)
+		return 0;
+	*cp = v;
+	return len;
+}
+
+static bool fail(struct esc_fault *fault, enum esc_fault_kind kind, size_t offset, uint32_t value)
+{
+	if (fault) {
+		fault->kind = kind;
+		fault->offset = offset;
+		fault->value = value;
+	}
+	return false;
+}
+
+bool esc_xml_check(const char *s, size_t len, struct esc_fault *fault)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	for (size_t i = 0; i < len;) {
+		uint32_t cp;
+		size_t n = utf8_decode(u + i, len - i, &cp);
+		if (n == 0)
+			return fail(fault, ESC_FAULT_INVALID_UTF8, i, u[i]);
+		if (cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r')
+			return fail(fault, ESC_FAULT_CONTROL, i, cp);
+		if (cp >= 0xD800 && cp <= 0xDFFF)
+			return fail(fault, ESC_FAULT_SURROGATE, i, cp);
+		if (cp == 0xFFFE || cp == 0xFFFF)
+			return fail(fault, ESC_FAULT_NONCHARACTER, i, cp);
+		i += n;
+	}
+	if (fault)
+		fault->kind = ESC_FAULT_NONE;
+	return true;
+}
+
+const char *esc_fault_describe(struct arena *a, const struct esc_fault *fault)
+{
+	/* Offsets are 0-based internally; people count characters from 1. */
+	size_t at = fault->offset + 1;
+	switch (fault->kind) {
+	case ESC_FAULT_NONE:
+		return "no problem";
+	case ESC_FAULT_INVALID_UTF8:
+		return arena_printf(a, "the byte 0x%02X at byte %zu, which is not valid UTF-8",
+				    (unsigned)fault->value, at);
+	case ESC_FAULT_SURROGATE:
+		return arena_printf(a, "the surrogate code point U+%04X at byte %zu",
+				    (unsigned)fault->value, at);
+	case ESC_FAULT_CONTROL:
+		return arena_printf(a, "the control character U+%04X at byte %zu",
+				    (unsigned)fault->value, at);
+	case ESC_FAULT_NONCHARACTER:
+		return arena_printf(a, "the noncharacter U+%04X at byte %zu", (unsigned)fault->value, at);
+	case ESC_FAULT_LINE_BREAK:
+		return arena_printf(a, "a %s at byte %zu",
+				    fault->value == '\r' ? "carriage return" : "line feed", at);
+	case ESC_FAULT_NUL:
+		return arena_printf(a, "a NUL byte at byte %zu", at);
+	}
+	return "an unknown problem";
+}
+
+char *esc_relevance_string(struct arena *a, const char *s, size_t len)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	/* worst case: every byte becomes %XX, plus two quotes and the NUL */
+	char *out = arena_calloc(a, len + 1, 3);
+	size_t o = 0;
+	out[o++] = '"';
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c < 0x20 || c > 0x7E || c == '"' || c == '%' || c == '{' || c == '}') {
+			out[o++] = '%';
+			out[o++] = hex[c >> 4];
+			out[o++] = hex[c & 0xF];
+		} else {
+			out[o++] = (char)c;
+		}
+	}
+	out[o++] = '"';
+	out[o] = '\0';
+	return out;
+}
+
+bool esc_actionscript_line_check(const char *s, size_t len, struct esc_fault *fault)
+{
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c == '\r' || c == '\n')
+			return fail(fault, ESC_FAULT_LINE_BREAK, i, c);
+		if (c == '\0')
+			return fail(fault, ESC_FAULT_NUL, i, c);
+	}
+	if (fault)
+		fault->kind = ESC_FAULT_NONE;
+	return true;
+}
+
+char *esc_actionscript_text(struct arena *a, const char *s, size_t len, struct esc_fault *fault)
+{
+	if (!esc_actionscript_line_check(s, len, fault))
+		return NULL;
+	char *out = arena_calloc(a, len + 1, 2);
+	size_t o = 0;
+	for (size_t i = 0; i < len; i++) {
+		/* "{{" is a literal '{'; a lone '}' outside a substitution is already literal */
+		if (s[i] == '{')
+			out[o++] = '{';
+		out[o++] = s[i];
+	}
+	out[o] = '\0';
+	return out;
+}
+
+void esc_html_append(struct textbuf *b, const char *s, size_t len)
+{
+	size_t run = 0; /* start of the pending run of bytes that need no escape */
+	for (size_t i = 0; i < len; i++) {
+		const char *rep;
+		switch (s[i]) {
+		case '&': rep = "&amp;"; break;
+		case '<': rep = "&lt;"; break;
+		case '>': rep = "&gt;"; break;
+		case '"': rep = "&quot;"; break;
+		case '\'': rep = "&#39;"; break;
+		default: continue;
+		}
+		textbuf_put(b, s + run, i - run);
+		textbuf_puts(b, rep);
+		run = i + 1;
+	}
+	textbuf_put(b, s + run, len - run);
+}
+
+void esc_markdown_append(struct textbuf *b, const char *s, size_t len)
+{
+	/* CommonMark lets any ASCII punctuation be backslash-escaped; these are the ones that act */
+	static const char special[] = "\\`*_[]<>|#&!~";
+	for (size_t i = 0; i < len; i++) {
+		char c = s[i];
+		if (c == '\r' || c == '\n') {
+			if (c == '\r' && i + 1 < len && s[i + 1] == '\n')
+				i++;
+			textbuf_putc(b, ' ');
+			continue;
+		}
+		if (c != '\0' && strchr(special, c))
+			textbuf_putc(b, '\\');
+		textbuf_putc(b, c);
+	}
+}

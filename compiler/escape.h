@@ -1,0 +1,80 @@
+/*
+ * escape.h - making plan text safe for each place an emitter puts it.
+ *
+ * One function per context, because each has different rules and some
+ * text has no safe form at all:
+ *
+ *   XML 1.0 text      checked, not changed: libxml2's writer escapes & < > "
+ *                     itself but copies forbidden characters through, which
+ *                     makes the whole file unreadable, so they are rejected;
+ *   relevance string  percent-encoded and quoted (the language's only escape);
+ *   ActionScript text a line break or NUL cannot be escaped, so it is rejected;
+ *                     '{' is doubled so it does not open a substitution;
+ *   HTML, Markdown    escaped for the checklist.
+ *
+ * A rejection comes back as a struct esc_fault; the emitter that asked turns
+ * it into a diagnostic located at the plan text (struct lw_text's span).
+ */
+#ifndef BFPLAN_ESCAPE_H
+#define BFPLAN_ESCAPE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "arena.h"
+#include "textbuf.h"
+
+enum esc_fault_kind {
+	ESC_FAULT_NONE,
+	ESC_FAULT_INVALID_UTF8,  /* bytes that are not a shortest-form UTF-8 sequence */
+	ESC_FAULT_SURROGATE,     /* an encoded UTF-16 surrogate, U+D800..U+DFFF */
+	ESC_FAULT_CONTROL,       /* a C0 control other than TAB, LF and CR */
+	ESC_FAULT_NONCHARACTER,  /* U+FFFE or U+FFFF, which XML 1.0 excludes */
+	ESC_FAULT_LINE_BREAK,    /* CR or LF where a single line is required */
+	ESC_FAULT_NUL,           /* a NUL byte where a single line is required */
+};
+
+struct esc_fault {
+	enum esc_fault_kind kind;
+	size_t offset;        /* byte offset of the offending sequence in the text */
+	uint32_t value;       /* the offending code point, or the first bad byte */
+};
+
+/* True if XML 1.0 can carry the text; otherwise fills *fault (may be NULL). */
+bool esc_xml_check(const char *s, size_t len, struct esc_fault *fault);
+
+/* A lower-case phrase for a message: "the control character U+0001 at byte 4". */
+const char *esc_fault_describe(struct arena *a, const struct esc_fault *fault);
+
+/*
+ * A relevance string literal with its quotes.  Every byte outside 0x20..0x7E
+ * and each of " % { } becomes %XX, so the result is printable ASCII and can
+ * also sit inside an ActionScript {substitution}.  Cannot fail.
+ */
+char *esc_relevance_string(struct arena *a, const char *s, size_t len);
+
+/*
+ * Text for one ActionScript line, outside any substitution: '{' doubled.
+ * NULL (and *fault filled) if it holds CR, LF or NUL, for which ActionScript
+ * has no escape: a line break would start a new command.
+ */
+char *esc_actionscript_text(struct arena *a, const char *s, size_t len, struct esc_fault *fault);
+
+/*
+ * Checks one line of an ActionScript body that is copied as written (a
+ * catalog's script): no CR, LF or NUL.  Substitutions are left alone.
+ */
+bool esc_actionscript_line_check(const char *s, size_t len, struct esc_fault *fault);
+
+/* Appends text escaped for HTML element content and attribute values. */
+void esc_html_append(struct textbuf *b, const char *s, size_t len);
+
+/*
+ * Appends text for a Markdown paragraph or table cell: punctuation that
+ * Markdown would read as markup is backslash-escaped and line breaks
+ * become spaces, so plan text cannot restructure the document.
+ */
+void esc_markdown_append(struct textbuf *b, const char *s, size_t len);
+
+#endif

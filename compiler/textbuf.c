@@ -1,0 +1,74 @@
+/*
+ * textbuf.c - growable arena buffers (see textbuf.h).
+ */
+#include "textbuf.h"
+
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void textbuf_init(struct textbuf *b, struct arena *arena)
+{
+	b->arena = arena;
+	b->cap = 256;
+	b->data = arena_alloc(arena, b->cap);
+	b->len = 0;
+}
+
+static void reserve(struct textbuf *b, size_t extra)
+{
+	if (extra >= SIZE_MAX / 2 - b->len) {
+		fputs("bfplan: output buffer size overflow\n", stderr);
+		abort();
+	}
+	size_t need = b->len + extra + 1;
+	if (need <= b->cap)
+		return;
+	size_t cap = b->cap;
+	while (cap < need)
+		cap *= 2;
+	char *data = arena_alloc(b->arena, cap);
+	memcpy(data, b->data, b->len + 1);
+	b->data = data;
+	b->cap = cap;
+}
+
+void textbuf_put(struct textbuf *b, const char *s, size_t len)
+{
+	reserve(b, len);
+	memcpy(b->data + b->len, s, len);
+	b->len += len;
+	b->data[b->len] = '\0';
+}
+
+void textbuf_puts(struct textbuf *b, const char *s)
+{
+	textbuf_put(b, s, strlen(s));
+}
+
+void textbuf_putc(struct textbuf *b, char c)
+{
+	textbuf_put(b, &c, 1);
+}
+
+void textbuf_printf(struct textbuf *b, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char small[256];
+	int n = vsnprintf(small, sizeof small, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	if ((size_t)n < sizeof small) {
+		textbuf_put(b, small, (size_t)n);
+		return;
+	}
+	reserve(b, (size_t)n);
+	va_start(ap, fmt);
+	vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	b->len += (size_t)n;
+}
