@@ -72,11 +72,13 @@ UNIT_TESTS = $(UNIT_SOURCES:tests/unit/%.c=$(BUILD)/tests/%)
 all: $(BUILD)/bfplan
 
 $(BUILD)/bfplan: $(OBJ)/compiler/main.o $(BUILD)/libbfplan.a
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+	@echo "  LINK    $@"
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
 
 $(BUILD)/libbfplan.a: $(LIB_OBJECTS)
-	rm -f $@
-	ar rcs $@ $^
+	@echo "  AR      $@"
+	$(Q)rm -f $@
+	$(Q)ar rcs $@ $^
 
 # bison and flex: warnings are errors (flex has no -Werror, so any output fails the rule).
 $(GEN)/parser.c $(GEN)/parser.h &: grammar/parser.y
@@ -109,7 +111,8 @@ $(OBJ)/grammar/frontend.o $(OBJ)/gen/lexer.o $(OBJ)/gen/parser.o: $(GEN)/parser.
 
 $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libbfplan.a
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes -Wno-missing-declarations -o $@ $< \
+	@echo "  TEST    $@"
+	$(Q)$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes -Wno-missing-declarations -o $@ $< \
 		$(BUILD)/libbfplan.a $(ALL_LDFLAGS) $(CMOCKA_LIBS) $(LIBS)
 
 unit: $(UNIT_TESTS)
@@ -144,10 +147,23 @@ deps:
 		exit 1; \
 	fi
 
+# The Server Automation site's gather URL is not published (each BigFix
+# server has its own), so the demo passes an obviously made-up one; a real
+# build passes the URL its server shows.
+DEMO_SA_URL = http://bigfix.example.invalid:52311/cgi-bin/bfgather.exe/serverautomation
+
 demo: deps
 	$(MAKE) all
-	$(BUILD)/bfplan check examples/exchange2007-windows2003.plan examples/exchange2007-windows2008.plan
-	@echo "demo: both seed plans check clean (bfplan check)"
+	@for os in 2003 2008; do \
+		plan=examples/exchange2007-windows$$os.plan; out=$(BUILD)/demo/windows$$os; \
+		echo "bfplan check $$plan"; $(BUILD)/bfplan check $$plan || exit 1; \
+		echo "bfplan build $$plan -o $$out"; \
+		$(BUILD)/bfplan build $$plan -o $$out --site-url server-automation=$(DEMO_SA_URL) || exit 1; \
+	done
+	@echo
+	@echo "demo: the seed example compiled; the output went to:"
+	@for f in $(BUILD)/demo/*/*; do echo "  $$f"; done
+	@echo "Open $(BUILD)/demo/windows2008/checklist.html in a browser for the operator's checklist."
 
 # ---- install --------------------------------------------------------------------------------
 

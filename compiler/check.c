@@ -367,13 +367,25 @@ static void add_needs(struct checker *c, struct ptrvec *needs, const struct ptrv
 	}
 }
 
-/* Adds what the needed prerequisites need in turn, until nothing is added. */
-static void close_needs(struct checker *c, struct ptrvec *needs)
+/*
+ * Adds what the needed prerequisites need in turn, until nothing is added.
+ * A need that comes through a required prerequisite is shown at that
+ * `require` line: that is the line whose consequence the user missed.
+ */
+static void close_needs(struct checker *c, const struct plan_ent *plan, struct ptrvec *needs)
 {
 	for (size_t i = 0; i < needs->len; i++) {
 		struct need *n = needs->items[i];
 		const char *why = arena_printf(c->arena, "prerequisite '%s' needs it", n->prereq->lw.name);
-		add_needs(c, needs, &n->prereq->needs, n->where, n->prereq->needs_span, why);
+		struct src_span where = n->where;
+		for (size_t k = 0; k < plan->requires.len; k++) {
+			const struct require_ent *req = plan->requires.items[k];
+			if (req->prereq == n->prereq) {
+				where = req->span;
+				break;
+			}
+		}
+		add_needs(c, needs, &n->prereq->needs, where, n->prereq->needs_span, why);
 	}
 }
 
@@ -436,7 +448,7 @@ static void rule_prerequisites(struct checker *c, const struct plan_ent *plan, s
 		add_needs(c, &needs, &cl->role->needs, cl->role_span, cl->role->needs_span,
 			  arena_printf(c->arena, "cluster '%s' holds role '%s', which needs it", cl->name,
 				       cl->role->lw.name));
-	close_needs(c, &needs);
+	close_needs(c, plan, &needs);
 
 	for (size_t i = 0; i < needs.len; i++) {
 		const struct need *n = needs.items[i];

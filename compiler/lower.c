@@ -65,6 +65,16 @@ static void lower_prereqs(struct lowering *lo)
 		struct lw_prereq *copy = arena_alloc(lo->arena, sizeof *copy);
 		*copy = pr->lw;
 		copy->required_at = require_span(plan, pr);
+		/* point `needs` at this plan's copies, which come earlier (dependencies first) */
+		copy->needs = (struct cptrvec){0};
+		for (size_t k = 0; k < pr->needs.len; k++) {
+			const struct prereq_ent *need = pr->needs.items[k];
+			for (size_t j = 0; j < lo->plan->prereqs.len; j++) {
+				const struct lw_prereq *earlier = lo->plan->prereqs.items[j];
+				if (strcmp(earlier->name, need->lw.name) == 0)
+					cptrvec_push(lo->arena, &copy->needs, earlier);
+			}
+		}
 		ptrvec_push(lo->arena, &lo->plan->prereqs, copy);
 		if (copy->provider)
 			add_site(lo, copy->provider->site);
