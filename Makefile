@@ -3,6 +3,7 @@
 #   make            build build/bfplan
 #   make check      unit and golden tests, then the same again under ASan+UBSan
 #   make demo       install missing Debian packages, build, compile the seed example
+#   make bench      how check and build scale with the number of plans
 #   make install    PREFIX=/usr/local DESTDIR=
 #   make clean
 #
@@ -66,7 +67,7 @@ LIB_OBJECTS = $(HAND_SOURCES:%.c=$(OBJ)/%.o) $(GEN_SOURCES:$(GEN)/%.c=$(OBJ)/gen
 UNIT_SOURCES = $(wildcard tests/unit/test_*.c)
 UNIT_TESTS = $(UNIT_SOURCES:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all check test unit golden demo install clean deps
+.PHONY: all check test unit golden demo install clean deps bench
 .DELETE_ON_ERROR:
 
 all: $(BUILD)/bfplan
@@ -115,6 +116,14 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libbfplan.a
 	$(Q)$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes -Wno-missing-declarations -o $@ $< \
 		$(BUILD)/libbfplan.a $(ALL_LDFLAGS) $(CMOCKA_LIBS) $(LIBS)
 
+# Tests that read a hand-built lowered plan (tests/unit/fixture_plan.c) link it in as well.
+FIXTURE_TESTS = $(BUILD)/tests/test_emit
+$(FIXTURE_TESTS): $(BUILD)/tests/%: tests/unit/%.c tests/unit/fixture_plan.c $(BUILD)/libbfplan.a
+	@mkdir -p $(dir $@)
+	@echo "  TEST    $@"
+	$(Q)$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes -Wno-missing-declarations -o $@ $< \
+		tests/unit/fixture_plan.c $(BUILD)/libbfplan.a $(ALL_LDFLAGS) $(CMOCKA_LIBS) $(LIBS)
+
 unit: $(UNIT_TESTS)
 	@set -e; for t in $(UNIT_TESTS); do echo "== $$t"; $$t; done
 
@@ -129,6 +138,10 @@ check: deps
 	$(MAKE) test
 	$(MAKE) BUILD=build/san SANITIZE=1 test
 	@echo "make check: all suites passed, plain and under ASan+UBSan"
+
+# Scaling with the number of plans, as ratios against a small run of the same invocation.
+bench: all
+	sh tests/bench/run.sh $(BUILD)/bfplan
 
 # ---- the two commands of the README ---------------------------------------------------
 

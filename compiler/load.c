@@ -50,11 +50,29 @@ char *load_read_file(struct arena *arena, const char *path, size_t max_size, siz
 		errno = EISDIR;
 		return NULL;
 	}
-	/* read one byte past the limit to tell "exactly at the limit" from "over it" */
-	char *buf = arena_alloc(arena, max_size + 2);
+	/*
+	 * Start from the size the file says it has (pipes say nothing) and
+	 * grow when it turns out larger; read one byte past the limit to tell
+	 * "exactly at the limit" from "over it".
+	 */
+	size_t cap = S_ISREG(st.st_mode) && (size_t)st.st_size < max_size ? (size_t)st.st_size + 1 : 64 * 1024;
+	if (cap > max_size + 1)
+		cap = max_size + 1;
+	char *buf = arena_alloc(arena, cap + 1);
 	size_t got = 0;
 	for (;;) {
-		ssize_t n = read(fd, buf + got, max_size + 1 - got);
+		if (got == cap) {
+			if (cap > max_size) {
+				*too_large = true;
+				break;
+			}
+			size_t grown = cap * 2 > max_size + 1 ? max_size + 1 : cap * 2;
+			char *bigger = arena_alloc(arena, grown + 1);
+			memcpy(bigger, buf, got);
+			buf = bigger;
+			cap = grown;
+		}
+		ssize_t n = read(fd, buf + got, cap - got);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
@@ -67,13 +85,11 @@ char *load_read_file(struct arena *arena, const char *path, size_t max_size, siz
 		if (n == 0)
 			break;
 		got += (size_t)n;
-		if (got > max_size) {
-			*too_large = true;
-			break;
-		}
 	}
 	if (fd != STDIN_FILENO)
 		close(fd);
+	if (got > max_size)
+		*too_large = true;
 	buf[got] = '\0';
 	*len = got;
 	return buf;

@@ -682,10 +682,11 @@ static void read_cluster(struct resolver *r, const struct ast_decl *decl, struct
 	}
 	const struct ast_stmt *nodes = prop_one(&p, CL_NODES);
 	if (nodes) {
-		enum { MAX_NODES = 4096 };
-		const struct ast_value **names = arena_calloc(r->arena, MAX_NODES, sizeof *names);
+		const struct ast_value *list = first_arg(nodes);
+		size_t max = list->kind == VAL_LIST ? list->items.len : 1;
+		const struct ast_value **names = arena_calloc(r->arena, max, sizeof *names);
 		size_t n;
-		names_of(first_arg(nodes), names, &n, MAX_NODES);
+		names_of(list, names, &n, max);
 		for (size_t i = 0; i < n; i++) {
 			struct node_ent *node = arena_alloc(r->arena, sizeof *node);
 			node->name = names[i]->text;
