@@ -117,30 +117,63 @@ static const char *netbios_problem(const char *name)
 
 static void rule_cluster_nodes(struct checker *c, struct cluster_ent *cl)
 {
+	size_t kept = 0;
 	for (size_t i = 0; i < cl->nodes.len; i++) {
-		const struct node_ent *n = cl->nodes.items[i];
+		struct node_ent *n = cl->nodes.items[i];
 		const char *problem = netbios_problem(n->name);
 		if (problem) {
 			struct diag *d = diag_report(c->diags, BFP315, n->span, "node name '%s' %s", n->name, problem);
-			diag_help(c->diags, d, "write the node's NetBIOS computer name, as in 'EXNODE1'");
+			diag_help(c->diags, d, "write the node's NetBIOS computer name, as in 'EXNODE1'%s",
+				  strchr(n->name, '.') ? ", without the domain" : "");
 		}
-		for (size_t k = 0; k < i; k++) {
-			const struct node_ent *m = cl->nodes.items[k];
-			if (strcasecmp(m->name, n->name) == 0) {
-				struct diag *d = diag_report(c->diags, BFP316, n->span,
-							     "node '%s' is listed twice in cluster '%s'", n->name,
-							     cl->name);
-				diag_note(c->diags, d, m->span, "first listed here");
-				diag_help(c->diags, d, "remove one of them (computer names are not case-sensitive)");
-				break;
-			}
+		const struct node_ent *twin = NULL;
+		for (size_t k = 0; k < kept && !twin; k++)
+			if (strcasecmp(((const struct node_ent *)cl->nodes.items[k])->name, n->name) == 0)
+				twin = cl->nodes.items[k];
+		if (twin) {
+			struct diag *d = diag_report(c->diags, BFP316, n->span,
+						     "node '%s' is listed twice in cluster '%s'", n->name, cl->name);
+			diag_note(c->diags, d, twin->span, "first listed here");
+			diag_help(c->diags, d, "remove one of them (computer names are not case-sensitive)");
+			continue; /* counted once from here on */
 		}
+		cl->nodes.items[kept++] = n;
 	}
+	cl->nodes.len = kept;
 	if (cl->nodes.len > 0 && cl->nodes.len < 2) {
 		struct diag *d = diag_report(c->diags, BFP314, cl->nodes_span,
 					     "cluster '%s' has %zu node; a failover cluster has at least two",
 					     cl->name, cl->nodes.len);
 		diag_help(c->diags, d, "list every node of the cluster, as in 'nodes EXNODE1, EXNODE2'");
+	}
+}
+
+/* A computer is a node of one failover cluster at most. */
+static void rule_nodes_across_clusters(struct checker *c)
+{
+	struct world *w = c->world;
+	for (size_t i = 0; i < w->clusters.len; i++) {
+		const struct cluster_ent *a = w->clusters.items[i];
+		for (size_t j = 0; j < a->nodes.len; j++) {
+			const struct node_ent *n = a->nodes.items[j];
+			const struct node_ent *twin = NULL;
+			const struct cluster_ent *other = NULL;
+			for (size_t k = 0; k < i && !twin; k++) {
+				const struct cluster_ent *b = w->clusters.items[k];
+				for (size_t m = 0; m < b->nodes.len && !twin; m++)
+					if (strcasecmp(((const struct node_ent *)b->nodes.items[m])->name, n->name) == 0) {
+						twin = b->nodes.items[m];
+						other = b;
+					}
+			}
+			if (!twin)
+				continue;
+			struct diag *d = diag_report(c->diags, BFP316, n->span,
+						     "node '%s' of cluster '%s' is also a node of cluster '%s'",
+						     n->name, a->name, other->name);
+			diag_note(c->diags, d, twin->span, "listed in cluster '%s' here", other->name);
+			diag_help(c->diags, d, "a computer belongs to one failover cluster: correct the node name");
+		}
 	}
 }
 
@@ -181,6 +214,16 @@ static struct state_ent *initial_state(const struct world *w)
 	for (size_t i = 0; i < w->states.len; i++) {
 		struct state_ent *s = w->states.items[i];
 		if (s->initial)
+			return s;
+	}
+	return NULL;
+}
+
+static struct state_ent *final_state(const struct world *w)
+{
+	for (size_t i = 0; i < w->states.len; i++) {
+		struct state_ent *s = w->states.items[i];
+		if (s->final)
 			return s;
 	}
 	return NULL;
@@ -258,8 +301,15 @@ static void rule_sequence(struct checker *c, const struct plan_ent *plan)
 {
 	struct world *w = c->world;
 	struct state_ent *state = initial_state(w);
-	if (!state || plan->sequence.len == 0)
+	const struct state_ent *final = final_state(w);
+	if (!state || !final || plan->sequence_incomplete)
+		return; /* a step line was not understood: the states after it are unknown */
+	if (plan->sequence.len == 0) {
+		struct diag *d = diag_report(c->diags, BFP209, plan->each_span, "`each node` of plan '%s' has no steps",
+					     plan->name);
+		diag_help(c->diags, d, "list the steps to run on every node, one per line, as in 'pause'");
 		return;
+	}
 	for (size_t i = 0; i < plan->sequence.len; i++) {
 		const struct seq_item *item = plan->sequence.items[i];
 		const struct step_ent *st = item->step;
@@ -310,14 +360,8 @@ static void rule_sequence(struct checker *c, const struct plan_ent *plan)
 		const struct seq_item *last = plan->sequence.items[plan->sequence.len - 1];
 		struct diag *d = diag_report(c->diags, BFP307, last->span,
 					     "the node is left '%s' after the last step; it must end '%s'",
-					     state->name, "online");
-		for (size_t i = 0; i < w->states.len; i++) {
-			const struct state_ent *s = w->states.items[i];
-			if (s->final) {
-				diag_note(c->diags, d, s->decl, "'%s' is the state every node must end in", s->name);
-				break;
-			}
-		}
+					     state->name, final->name);
+		diag_note(c->diags, d, final->decl, "'%s' is the state every node must end in", final->name);
 		const struct step_ent *fix = step_leaving(w, state, state);
 		if (fix)
 			diag_help(c->diags, d, "add '%s' as the last step of `each node`", fix->name);
@@ -424,13 +468,21 @@ static void order_needs(struct checker *c, const struct ptrvec *needs, struct pt
 	}
 }
 
-static void rule_prerequisites(struct checker *c, const struct plan_ent *plan, struct plan_facts *facts)
+/*
+ * `complete` is false when a step's Fixlet or a component could not be
+ * determined (already reported): what the plan needs is then not fully
+ * known, so a requirement is not called unneeded.
+ */
+static void rule_prerequisites(struct checker *c, const struct plan_ent *plan, struct plan_facts *facts,
+			       bool complete)
 {
 	struct ptrvec needs = {0};
 	const struct cluster_ent *cl = plan->cluster;
 	for (size_t i = 0; i < plan->sequence.len; i++) {
 		const struct seq_item *item = plan->sequence.items[i];
 		const struct fixlet_ent *fx = facts->variant[i];
+		if (item->step->role && item->step->role != cl->role)
+			continue; /* a step that cannot run here (reported) needs nothing */
 		if (fx)
 			add_needs(c, &needs, &fx->needs, item->span, fx->needs_span,
 				  arena_printf(c->arena, "step '%s' runs %s, which needs it", item->step->name,
@@ -450,7 +502,7 @@ static void rule_prerequisites(struct checker *c, const struct plan_ent *plan, s
 				       cl->role->lw.name));
 	close_needs(c, plan, &needs);
 
-	for (size_t i = 0; i < needs.len; i++) {
+	for (size_t i = 0; i < needs.len && !plan->requires_incomplete; i++) {
 		const struct need *n = needs.items[i];
 		if (is_required(plan, n->prereq))
 			continue;
@@ -464,55 +516,67 @@ static void rule_prerequisites(struct checker *c, const struct plan_ent *plan, s
 				  fixlet_label(c, n->prereq->provider));
 		diag_help(c->diags, d, "add 'require %s' to plan '%s'", n->prereq->lw.name, plan->name);
 	}
-	for (size_t i = 0; i < plan->requires.len; i++) {
+	for (size_t i = 0; i < plan->requires.len && complete; i++) {
 		const struct require_ent *req = plan->requires.items[i];
 		if (find_need(&needs, req->prereq))
 			continue;
 		struct diag *d = diag_report(c->diags, BFP302, req->span,
 					     "nothing in plan '%s' needs '%s'", plan->name, req->prereq->lw.name);
-		diag_help(c->diags, d, "remove the requirement, or keep it on purpose and ignore this warning");
+		diag_help(c->diags, d, "remove the 'require' line, unless a step you are about to add needs it");
 	}
 	order_needs(c, &needs, &facts->needed);
 }
 
-/* Prerequisites that need each other would make every plan that needs one unsatisfiable. */
+/* Whether `to` can be reached from `from` through `needs`, in one or more steps. */
+static bool needs_reach(struct checker *c, const struct prereq_ent *from, const struct prereq_ent *to)
+{
+	struct ptrvec seen = {0};
+	ptrvec_push(c->arena, &seen, (void *)(uintptr_t)from);
+	for (size_t k = 0; k < seen.len; k++) {
+		const struct prereq_ent *p = seen.items[k];
+		for (size_t j = 0; j < p->needs.len; j++) {
+			struct prereq_ent *q = p->needs.items[j];
+			if (q == to)
+				return true;
+			bool known = false;
+			for (size_t m = 0; m < seen.len && !known; m++)
+				known = seen.items[m] == q;
+			if (!known)
+				ptrvec_push(c->arena, &seen, q);
+		}
+	}
+	return false;
+}
+
+/*
+ * Prerequisites that need each other would make every plan that needs one
+ * of them unsatisfiable.  A cycle is reported once, at its first-declared
+ * member, with a note at every other member's `needs` line.
+ */
 static void rule_prereq_cycles(struct checker *c)
 {
 	struct world *w = c->world;
 	for (size_t i = 0; i < w->prereqs.len; i++) {
 		struct prereq_ent *start = w->prereqs.items[i];
-		/* a walk from `start` that comes back to it; prerequisites are few, so a plain search is fine */
-		struct ptrvec seen = {0};
-		ptrvec_push(c->arena, &seen, start);
-		bool cycle = false;
-		for (size_t k = 0; k < seen.len && !cycle; k++) {
-			const struct prereq_ent *p = seen.items[k];
-			for (size_t j = 0; j < p->needs.len; j++) {
-				struct prereq_ent *q = p->needs.items[j];
-				if (q == start) {
-					cycle = true;
-					break;
-				}
-				bool known = false;
-				for (size_t m = 0; m < seen.len; m++)
-					known |= seen.items[m] == q;
-				if (!known)
-					ptrvec_push(c->arena, &seen, q);
-			}
-		}
-		if (!cycle)
+		if (!needs_reach(c, start, start))
 			continue;
-		/* report a cycle once, at its first-declared member */
 		bool first = true;
-		for (size_t k = 0; k < i; k++)
-			for (size_t m = 0; m < seen.len; m++)
-				if (seen.items[m] == w->prereqs.items[k])
-					first = false;
+		for (size_t k = 0; k < i && first; k++) {
+			const struct prereq_ent *other = w->prereqs.items[k];
+			if (needs_reach(c, start, other) && needs_reach(c, other, start))
+				first = false;
+		}
 		if (!first)
 			continue;
 		struct diag *d = diag_report(c->diags, BFP320, start->needs_span,
 					     "prerequisite '%s' needs itself through its 'needs' lines",
 					     start->lw.name);
+		for (size_t k = i + 1; k < w->prereqs.len; k++) {
+			const struct prereq_ent *other = w->prereqs.items[k];
+			if (needs_reach(c, start, other) && needs_reach(c, other, start))
+				diag_note(c->diags, d, other->needs_span, "'%s' is part of the cycle",
+					  other->lw.name);
+		}
 		diag_help(c->diags, d, "remove one of the 'needs' entries that close the cycle");
 	}
 }
@@ -527,18 +591,21 @@ static void rule_prereq_cycles(struct checker *c)
 static void rule_restart(struct checker *c, const struct seq_item *item, const struct cluster_ent *cl)
 {
 	const struct baseline_ent *bl = item->baseline;
+	if (bl->incomplete)
+		return; /* a component was not understood: what follows it is unknown */
 	const struct component_ent *pending = NULL;
 	for (size_t k = 0; k < bl->components.len; k++) {
 		const struct component_ent *comp = bl->components.items[k];
 		const struct fixlet_ent *fx = check_restart_fixlet(comp, cl->os);
-		if (comp->is_restart && !fx && comp->restart_step) {
+		if (!fx) {
+			/* a bare `restart` without a Fixlet for this OS: reported as such, and taken as done */
 			rule_os_variant(c, comp->restart_step, cl, comp->span);
+			pending = NULL;
 			continue;
 		}
-		enum lw_restart effect = comp->is_restart ? LW_RESTART_CLEARS : fx ? fx->lw.restart : LW_RESTART_NEVER;
-		if (effect == LW_RESTART_MAY)
+		if (fx->lw.restart == LW_RESTART_MAY)
 			pending = comp;
-		else if (effect == LW_RESTART_CLEARS)
+		else if (fx->lw.restart == LW_RESTART_CLEARS)
 			pending = NULL;
 	}
 	if (!pending)
@@ -616,8 +683,10 @@ static void rule_availability(struct checker *c, const struct plan_ent *plan)
 	size_t best = 0;
 	while (best + 1 < n && keeps_quorum(cl->quorum, n, n - (best + 1)))
 		best++;
-	if (best > 0)
+	if (best > 1)
 		diag_help(c->diags, d, "use 'max-down %zu' or less", best);
+	else if (best == 1)
+		diag_help(c->diags, d, "use 'max-down 1'");
 	else
 		diag_help(c->diags, d, "if the cluster has a disk or file-share witness, say so with "
 			  "'quorum node-and-witness' in cluster '%s'", cl->name);
@@ -856,8 +925,8 @@ static void rule_window(struct checker *c, const struct plan_ent *plan, struct p
 	diag_note(c->diags, d, plan->each_span, "%u phase%s of at most %u node%s, every step running to "
 		  "its timeout", facts->phase_count, facts->phase_count == 1 ? "" : "s", plan->max_down,
 		  plan->max_down == 1 ? "" : "s");
-	diag_help(c->diags, d, "lengthen the window, shorten step timeouts ('timeout patch 90m'), or "
-		  "raise max-down if the quorum allows");
+	diag_help(c->diags, d, "lengthen the window, shorten the longest steps' timeouts with "
+		  "'timeout STEP DURATION', or raise max-down if the quorum allows");
 }
 
 /* ---- a plan ----------------------------------------------------------------------------------- */
@@ -875,12 +944,14 @@ static void check_plan(struct checker *c, struct plan_ent *plan, struct plan_fac
 	facts->variant = arena_calloc(c->arena, n + 1, sizeof *facts->variant);
 	facts->timeout = arena_calloc(c->arena, n + 1, sizeof *facts->timeout);
 
+	bool complete = !plan->sequence_incomplete;
 	for (size_t i = 0; i < n; i++) {
 		const struct seq_item *item = plan->sequence.items[i];
 		const struct step_ent *st = item->step;
 		if (st->takes_baseline && !item->baseline) {
 			struct diag *d = diag_report(c->diags, BFP319, item->span, "step '%s' needs a baseline",
 						     st->name);
+			diag_note(c->diags, d, st->decl, "step '%s' is declared with 'baseline'", st->name);
 			diag_help(c->diags, d, "name the baseline to apply, as in '%s nov-2026'", st->name);
 		} else if (!st->takes_baseline && item->baseline) {
 			struct diag *d = diag_report(c->diags, BFP319, item->span, "step '%s' takes no baseline",
@@ -895,14 +966,18 @@ static void check_plan(struct checker *c, struct plan_ent *plan, struct plan_fac
 						     st->name, st->role->lw.name, cl->name);
 			diag_help(c->diags, d, "remove the step, or declare the role in cluster '%s'", cl->name);
 		}
-		if (cl->os && st->run.len)
+		if (cl->os && st->run.len) {
 			facts->variant[i] = rule_os_variant(c, st, cl, item->span);
-		if (cl->os && item->baseline && st->takes_baseline)
+			complete &= facts->variant[i] != NULL;
+		}
+		if (cl->os && item->baseline && st->takes_baseline) {
 			rule_restart(c, item, cl);
+			complete &= !item->baseline->incomplete;
+		}
 	}
 	rule_sequence(c, plan);
 	if (cl->os)
-		rule_prerequisites(c, plan, facts);
+		rule_prerequisites(c, plan, facts, complete);
 	rule_availability(c, plan);
 	rule_order(c, plan, facts);
 	rule_timeouts(c, plan, facts);
@@ -920,6 +995,7 @@ void check_program(struct arena *arena, struct diag_sink *diags, struct world *w
 	*out = (struct checked_program){0};
 	for (size_t i = 0; i < world->clusters.len; i++)
 		rule_cluster_nodes(&c, world->clusters.items[i]);
+	rule_nodes_across_clusters(&c);
 	rule_prereq_cycles(&c);
 	if (world->plans.len == 0 || !rule_state_machine_declared(&c))
 		return;

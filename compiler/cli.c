@@ -261,7 +261,11 @@ static void compile(struct compilation *c, const char *path, const struct option
 	};
 	struct program program;
 	c->status = load_program(&c->arena, &c->sm, &c->diags, &lo, path, &program);
-	if (c->status != LOAD_OK)
+	/*
+	 * Names in a file that did not parse or import are missing, so checking
+	 * the rest would only echo the first errors: stop at the front end.
+	 */
+	if (c->status != LOAD_OK || diag_has_errors(&c->diags))
 		return;
 	struct world world;
 	resolve_program(&c->arena, &c->sm, &c->diags, &program, &world);
@@ -355,7 +359,7 @@ static int cmd_build(struct args *a, FILE *err, const struct bfplan_env *env)
 			if (rc == EXIT_CLEAN && c.lowered.plans.len == 0) {
 				struct diag *d = diag_report(&c.diags, BFP408,
 							     (struct src_span){0, 0, 0},
-							     "there is no plan to build in this file");
+							     "there is no plan to build");
 				diag_help(&c.diags, d, "declare a plan, as in 'plan patch-exch01 { ... }', or "
 					  "run 'bfplan check' on a file that only declares things");
 			} else if (rc == EXIT_CLEAN) {

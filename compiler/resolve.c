@@ -34,6 +34,7 @@ struct resolver {
 	struct diag_sink *diags;
 	struct world *world;
 	struct symtab names;     /* name -> struct symbol * */
+	struct symtab twice;     /* names declared more than once: already reported */
 	struct ptrvec symbols;   /* struct symbol *, in declaration order */
 };
 
@@ -254,10 +255,10 @@ static void collect_props(struct resolver *r, const struct ast_block *block, con
 		}
 		const struct prop *p = &spec[k];
 		if (s->block && !(p->flags & P_BLOCK)) {
+			/* reported, then read as if the block were not there: the value is still good */
 			struct diag *d = diag_report(r->diags, BFP211, s->block->open, "'%s' takes no block",
 						     s->word);
 			diag_help(r->diags, d, "write it as '%s'", p->example);
-			continue;
 		}
 		if (!shape_ok(s, p->shape)) {
 			invalid_value(r, s, shape_phrase(p->shape), p->example);
@@ -336,6 +337,30 @@ static const char *kind_article(enum ast_decl_kind kind)
 	return "a declaration";
 }
 
+static const char *kind_singular(enum ast_decl_kind kind)
+{
+	return kind == DECL_OS ? "OS" : ast_decl_kind_name(kind);
+}
+
+static const char *kind_plural(enum ast_decl_kind kind)
+{
+	switch (kind) {
+	case DECL_OS: return "OSes";
+	case DECL_STATE: return "states";
+	case DECL_SITE: return "sites";
+	case DECL_PREREQUISITE: return "prerequisites";
+	case DECL_FIXLET: return "fixlets and tasks";
+	case DECL_TASK: return "tasks";
+	case DECL_STEP: return "steps";
+	case DECL_ROLE: return "roles";
+	case DECL_CLUSTER: return "clusters";
+	case DECL_BASELINE: return "baselines";
+	case DECL_PLAN: return "plans";
+	case DECL_KIND_COUNT: break;
+	}
+	return "declarations";
+}
+
 /* Fixlets and Tasks are one kind as far as references go. */
 static bool kind_matches(enum ast_decl_kind want, enum ast_decl_kind have)
 {
@@ -362,8 +387,8 @@ static void suggest_name(struct resolver *r, struct diag *d, const char *name, e
 		for (size_t i = 0; i < n; i++)
 			list = arena_printf(r->arena, "%s%s'%s'", list, i == 0 ? "" : i + 1 == n ? " and " : ", ",
 					    names[i]);
-		diag_help(r->diags, d, "the known %s%s %s %s; declare another, or `use` the file that "
-			  "declares it", ast_decl_kind_name(kind), n == 1 ? "" : "s", n == 1 ? "is" : "are", list);
+		diag_help(r->diags, d, "the known %s %s %s; declare another, or `use` the file that "
+			  "declares it", n == 1 ? kind_singular(kind) : kind_plural(kind), n == 1 ? "is" : "are", list);
 	} else {
 		diag_help(r->diags, d, "declare %s named '%s', or `use` the file that declares it",
 			  kind_article(kind), name);
@@ -376,15 +401,28 @@ static void *lookup(struct resolver *r, enum ast_decl_kind kind, const struct as
 	const struct symbol *sym = symtab_get(&r->names, v->text);
 	if (!sym) {
 		struct diag *d = diag_report(r->diags, BFP204, v->span, "unknown %s '%s'",
-					     ast_decl_kind_name(kind), v->text);
+					     kind_singular(kind), v->text);
 		suggest_name(r, d, v->text, kind);
 		return NULL;
 	}
 	if (!kind_matches(kind, sym->kind)) {
+		if (symtab_get(&r->twice, v->text))
+			return NULL; /* the user meant the other declaration of the name, already reported */
 		struct diag *d = diag_report(r->diags, BFP206, v->span, "'%s' is %s, not %s", v->text,
 					     kind_article(sym->kind), kind_article(kind));
 		diag_note(r->diags, d, sym->decl->name_span, "'%s' is declared here", v->text);
-		suggest_name(r, d, v->text, kind);
+		const char **names = arena_calloc(r->arena, r->symbols.len + 1, sizeof *names);
+		size_t n = 0;
+		for (size_t i = 0; i < r->symbols.len; i++) {
+			const struct symbol *other = r->symbols.items[i];
+			if (kind_matches(kind, other->kind))
+				names[n++] = other->name;
+		}
+		const char *near = suggest_closest(v->text, names, n);
+		if (near)
+			diag_help(r->diags, d, "did you mean '%s'?", near);
+		else
+			diag_help(r->diags, d, "name %s here", kind_article(kind));
 		return NULL;
 	}
 	return sym->entity;
@@ -470,6 +508,7 @@ static void declare(struct resolver *r, const struct ast_decl *decl)
 	sym->decl = decl;
 	struct symbol *existing = symtab_put(&r->names, decl->name, sym);
 	if (existing != sym) {
+		symtab_put(&r->twice, decl->name, sym);
 		struct diag *d = diag_report(r->diags, BFP205, decl->name_span, "'%s' is declared twice",
 					     decl->name);
 		diag_note(r->diags, d, existing->decl->name_span, "first declared here as %s",
@@ -814,6 +853,7 @@ static void read_baseline(struct resolver *r, const struct ast_decl *decl, struc
 			if (s->args.len > 1 || (name && name->kind != VAL_IDENT)) {
 				invalid_value(r, s, "nothing, or the name of a restart Fixlet",
 					      "restart  (or 'restart restart-on-pending-restart')");
+				bl->incomplete = true;
 				continue;
 			}
 			c = arena_alloc(r->arena, sizeof *c);
@@ -821,8 +861,20 @@ static void read_baseline(struct resolver *r, const struct ast_decl *decl, struc
 			c->span = s->span;
 			if (name) {
 				c->fixlet = lookup(r, DECL_FIXLET, name);
-				if (!c->fixlet)
+				if (!c->fixlet) {
+					bl->incomplete = true;
 					continue;
+				}
+				if (c->fixlet->lw.restart != LW_RESTART_CLEARS) {
+					struct diag *d = diag_report(r->diags, BFP208, name->span,
+								     "'%s' does not restart the node", name->text);
+					diag_note(r->diags, d, c->fixlet->lw.decl, "its declaration has no "
+						  "'pending-restart clears'");
+					diag_help(r->diags, d, "name a restart Fixlet, such as "
+						  "'restart restart-on-pending-restart', or write 'restart' alone");
+					bl->incomplete = true;
+					continue;
+				}
 			} else {
 				const struct symbol *sym = symtab_get(&r->names, "restart");
 				if (!sym || sym->kind != DECL_STEP) {
@@ -831,6 +883,7 @@ static void read_baseline(struct resolver *r, const struct ast_decl *decl, struc
 								     "Fixlet restarts a node");
 					diag_help(r->diags, d, "`use \"bigfix/server-automation\"`, or name the "
 						  "Fixlet: 'restart restart-on-pending-restart'");
+					bl->incomplete = true;
 					continue;
 				}
 				c->restart_step = sym->entity;
@@ -838,6 +891,8 @@ static void read_baseline(struct resolver *r, const struct ast_decl *decl, struc
 		}
 		if (c)
 			ptrvec_push(r->arena, &bl->components, c);
+		else
+			bl->incomplete = true;
 	}
 }
 
@@ -899,6 +954,16 @@ static void read_timeout(struct resolver *r, struct plan_ent *plan, const struct
 	struct step_ent *st = lookup(r, DECL_STEP, step);
 	if (!st)
 		return;
+	for (size_t i = 0; i < plan->timeouts.len; i++) {
+		const struct timeout_override *earlier = plan->timeouts.items[i];
+		if (earlier->step == st) {
+			struct diag *d = diag_report(r->diags, BFP210, s->span, "the timeout of '%s' is given twice",
+						     st->name);
+			diag_note(r->diags, d, earlier->span, "first given here");
+			diag_help(r->diags, d, "keep one 'timeout %s' line", st->name);
+			return;
+		}
+	}
 	struct timeout_override *t = arena_alloc(r->arena, sizeof *t);
 	*t = (struct timeout_override){st, dur->number, s->span};
 	ptrvec_push(r->arena, &plan->timeouts, t);
@@ -914,6 +979,7 @@ static void read_seq_item(struct resolver *r, struct plan_ent *plan, const struc
 	if (s->block) {
 		struct diag *d = diag_report(r->diags, BFP211, s->block->open, "a step takes no block");
 		diag_help(r->diags, d, "write one step per line, as in 'patch nov-2026'");
+		plan->sequence_incomplete = true;
 	}
 	for (size_t i = 0; i < s->args.len; i++) {
 		const struct ast_value *v = s->args.items[i];
@@ -921,16 +987,21 @@ static void read_seq_item(struct resolver *r, struct plan_ent *plan, const struc
 			item->optional = true;
 		} else if (value_is(v, VAL_IDENT) && !item->baseline && i == 0) {
 			item->baseline = lookup(r, DECL_BASELINE, v);
-			if (!item->baseline)
+			if (!item->baseline) {
+				plan->sequence_incomplete = true;
 				return;
+			}
 		} else {
 			invalid_value(r, s, "at most a baseline and the word 'optional'",
 				      "patch nov-2026  (or 'move-mailbox optional')");
+			plan->sequence_incomplete = true;
 			return;
 		}
 	}
 	if (item->step)
 		ptrvec_push(r->arena, &plan->sequence, item);
+	else
+		plan->sequence_incomplete = true;
 }
 
 static void read_plan(struct resolver *r, const struct ast_decl *decl, struct plan_ent *plan)
@@ -972,8 +1043,21 @@ static void read_plan(struct resolver *r, const struct ast_decl *decl, struct pl
 		names_of(first_arg(s), names, &n, MAX_REQ);
 		for (size_t k = 0; k < n; k++) {
 			struct prereq_ent *pr = lookup(r, DECL_PREREQUISITE, names[k]);
-			if (!pr)
+			if (!pr) {
+				plan->requires_incomplete = true;
 				continue;
+			}
+			const struct require_ent *earlier = NULL;
+			for (size_t j = 0; j < plan->requires.len && !earlier; j++)
+				if (((const struct require_ent *)plan->requires.items[j])->prereq == pr)
+					earlier = plan->requires.items[j];
+			if (earlier) {
+				struct diag *d = diag_report(r->diags, BFP210, names[k]->span,
+							     "'%s' is required twice", pr->lw.name);
+				diag_note(r->diags, d, earlier->span, "first required here");
+				diag_help(r->diags, d, "remove one of the two");
+				continue;
+			}
 			struct require_ent *req = arena_alloc(r->arena, sizeof *req);
 			*req = (struct require_ent){pr, names[k]->span};
 			ptrvec_push(r->arena, &plan->requires, req);
@@ -1025,6 +1109,7 @@ void resolve_program(struct arena *arena, const struct src_manager *sm, struct d
 	memset(out, 0, sizeof *out);
 	struct resolver r = {.arena = arena, .sm = sm, .diags = diags, .world = out};
 	symtab_init(&r.names, arena);
+	symtab_init(&r.twice, arena);
 	out->root = program->root;
 	for (size_t i = 0; i < sm->files.len; i++)
 		strvec_push(arena, &out->files, src_file(sm, (uint32_t)i)->path);

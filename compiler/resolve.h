@@ -120,6 +120,7 @@ struct baseline_ent {
 	const char *name;
 	struct lw_text title;
 	struct ptrvec components;   /* struct component_ent * */
+	bool incomplete;            /* a component line did not resolve (reported) */
 	struct src_span decl;
 };
 
@@ -166,6 +167,8 @@ struct plan_ent {
 	struct ptrvec requires;     /* struct require_ent * */
 	struct ptrvec timeouts;     /* struct timeout_override * */
 	struct ptrvec sequence;     /* struct seq_item * */
+	bool sequence_incomplete;   /* a step line did not resolve (reported): its order is unknown */
+	bool requires_incomplete;   /* a require did not resolve (reported) */
 	struct src_span each_span;
 	bool has_each;
 	struct src_span decl;
