@@ -325,7 +325,8 @@ static bool same_diag(const struct diag *a, const struct diag *b)
 void diag_render_text(struct diag_sink *sink, FILE *out, enum diag_color color)
 {
 	const struct style *st = color == DIAG_COLOR_ALWAYS ? &color_style : &plain_style;
-	qsort(sink->diags.items, sink->diags.len, sizeof sink->diags.items[0], compare_diags);
+	if (sink->diags.len > 1) /* with none, items is NULL, which qsort must not see */
+		qsort(sink->diags.items, sink->diags.len, sizeof sink->diags.items[0], compare_diags);
 	const struct diag *prev = NULL;
 	for (size_t i = 0; i < sink->diags.len; i++) {
 		const struct diag *d = sink->diags.items[i];

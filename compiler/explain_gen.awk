@@ -2,16 +2,28 @@
 # `bfplan explain`.  Each section headed "## BFPnnn: name" becomes one entry
 # holding the section's text up to the next "## " heading.
 
+# Backslashes and quotes escaped for a C string literal, and question marks
+# too so that no "??" makes a trigraph.  By hand, because what "\\\\" means
+# in a gsub() replacement differs between awks (mawk, Debian's default,
+# leaves a backslash single).
+function c_escape(s,    out, k, c) {
+	out = ""
+	for (k = 1; k <= length(s); k++) {
+		c = substr(s, k, 1)
+		if (c == "\\" || c == "\"" || c == "?")
+			out = out "\\"
+		out = out c
+	}
+	return out
+}
+
 function flush() {
 	if (code != "") {
 		sub(/\n+$/, "\n", text)
 		printf "\t{\"%s\",\n", code
 		n = split(text, lines, "\n")
 		for (i = 1; i < n; i++) {
-			line = lines[i]
-			gsub(/\\/, "\\\\", line)
-			gsub(/"/, "\\\"", line)
-			printf "\t \"%s\\n\"\n", line
+			printf "\t \"%s\\n\"\n", c_escape(lines[i])
 		}
 		printf "\t},\n"
 	}

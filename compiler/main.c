@@ -64,7 +64,8 @@ static const char *find_stdlib(const char *argv0, char *buf, size_t size)
 	if (!slash)
 		return NULL;
 	*slash = '\0';
-	static const char *const candidates[] = {"/../share/bfplan/stdlib", "/../stdlib"};
+	/* installed; build/bfplan in the tree; build/san/bfplan, the sanitizer build */
+	static const char *const candidates[] = {"/../share/bfplan/stdlib", "/../stdlib", "/../../stdlib"};
 	for (size_t i = 0; i < sizeof candidates / sizeof candidates[0]; i++) {
 		struct stat st;
 		snprintf(buf, size, "%s%s", exe[0] ? exe : "/", candidates[i]);

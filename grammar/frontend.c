@@ -85,6 +85,8 @@ static const char *describe_found(struct parse_state *ps, const struct syntax_er
 		/* the zero-width NEWLINE the scanner puts before a '}' is the brace to the reader */
 		if (len == 0 && err->span.begin < ps->lex.src->len && *text == '}')
 			return "'}'";
+		if (len == 0 && err->span.begin >= ps->lex.src->len)
+			return "end of file";
 		break;
 	case SYN_END:
 	case SYN_LBRACE:
@@ -123,6 +125,14 @@ static const char *describe_expected(struct parse_state *ps, const struct syntax
 	return list;
 }
 
+/* Whether only blanks come before `offset` on its line. */
+static bool starts_line(const char *text, uint32_t offset)
+{
+	while (offset > 0 && (text[offset - 1] == ' ' || text[offset - 1] == '\t'))
+		offset--;
+	return offset == 0 || text[offset - 1] == '\n';
+}
+
 /* The help line: the likeliest fix for the commonest mistakes, else where the syntax is written down. */
 static void add_help(struct parse_state *ps, struct diag *d, const struct syntax_error *err)
 {
@@ -154,6 +164,12 @@ static void add_help(struct parse_state *ps, struct diag *d, const struct syntax
 	if (err->found == SYN_LBRACE && expects(err, SYN_NEWLINE)) {
 		diag_help(diags, d, "only declarations and statements like `each node` take a block; "
 			  "check the line above for a missing word");
+		return;
+	}
+	if (err->found == SYN_LBRACE && (at_top_level(err) || expects(err, SYN_RBRACE)) &&
+	    starts_line(ps->lex.src->text, err->span.begin)) {
+		diag_help(diags, d, "a block opens on the line of what it belongs to: "
+			  "move the '{' to the end of the line above");
 		return;
 	}
 	if (expects(err, SYN_STRING) && err->expected_count == 1) {

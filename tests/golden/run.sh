@@ -20,7 +20,9 @@
 # Every case runs twice, from the file and from standard input
 # (`bfplan check ARGS --stdin-filename=NAME.plan - < NAME.plan`), and both
 # runs must print the same text.  Files that cases import are not cases:
-# they live in subdirectories (imports/).
+# they live in subdirectories (imports/).  bfplan is run by its path
+# relative to this directory, so standard library files read
+# ../../stdlib/... in expectations, on any machine.
 #
 # Given NAMEs, only those cases run.  --update rewrites NAME.err from what
 # bfplan prints now, then checks as usual; review the result with

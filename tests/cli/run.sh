@@ -1,0 +1,366 @@
+#!/bin/sh
+# tests/cli/run.sh - the command line of bfplan: exit statuses, where output
+# goes, and hostile input.
+#
+# usage: sh tests/cli/run.sh path/to/bfplan
+#
+# Exit statuses under test: 0 clean, 1 errors in the input, 2 usage or I/O.
+# Prints PASS/FAIL/SKIP per check, a few measurements, and ends with
+# "cli: N passed, M failed"; exits non-zero when a check fails.
+
+if [ $# -ne 1 ]; then
+	echo "usage: sh tests/cli/run.sh path/to/bfplan" >&2
+	exit 2
+fi
+bfplan=$1
+case $bfplan in
+/*) ;;
+*) bfplan=$(pwd)/$bfplan ;;
+esac
+if [ ! -x "$bfplan" ]; then
+	echo "cli: cannot run '$bfplan'" >&2
+	exit 2
+fi
+root=$(cd "$(dirname "$0")/../.." && pwd) || exit 2
+codes_def=$root/compiler/diag_codes.def
+
+unset BFPLAN_PATH
+NO_COLOR=1
+LC_ALL=C
+export NO_COLOR LC_ALL
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/bfplan-cli.XXXXXX") || exit 2
+trap 'chmod -R u+rwx "$tmp" 2>/dev/null; rm -rf "$tmp"' 0
+trap 'exit 2' HUP INT TERM
+cd "$tmp" || exit 2
+
+passed=0
+failed=0
+
+pass() {
+	echo "PASS $1"
+	passed=$((passed + 1))
+}
+
+# fail NAME WHY: shows what the last run printed
+fail() {
+	echo "FAIL $1: $2"
+	for f in out err; do
+		if [ -s "$tmp/$f" ]; then
+			echo "    --- std$f:"
+			head -n 12 "$tmp/$f" | cut -c1-200 | sed 's/^/    /'
+		fi
+	done
+	failed=$((failed + 1))
+}
+
+skip() {
+	echo "SKIP $1: $2"
+}
+
+# run ARG... : runs bfplan with stdin from /dev/null unless redirected by the caller
+run() {
+	"$bfplan" "$@" >"$tmp/out" 2>"$tmp/err"
+	status=$?
+}
+
+# expect NAME STATUS [CHECK]... : the last run's exit status, then checks on
+# its output: "out TEXT" or "err TEXT" (the stream holds TEXT, a fixed
+# string), "!out" or "!err" (the stream is empty).
+expect() {
+	name=$1
+	want=$2
+	shift 2
+	if [ "$status" -ne "$want" ]; then
+		fail "$name" "exit status $status, expected $want"
+		return
+	fi
+	while [ $# -gt 0 ]; do
+		case $1 in
+		!out | !err)
+			stream=${1#!}
+			shift
+			if [ -s "$tmp/$stream" ]; then
+				fail "$name" "std$stream should be empty"
+				return
+			fi
+			;;
+		out | err)
+			if ! grep -F -q -e "$2" "$tmp/$1"; then
+				fail "$name" "std$1 lacks '$2'"
+				return
+			fi
+			shift 2
+			;;
+		*)
+			echo "cli: bad check '$1' in '$name'" >&2
+			exit 2
+			;;
+		esac
+	done
+	pass "$name"
+}
+
+# Milliseconds since the epoch where date(1) knows %N (GNU), else whole seconds.
+now_ms() {
+	t=$(date +%s%N 2>/dev/null)
+	case $t in
+	'' | *[!0-9]*)
+		t=$(date +%s 2>/dev/null)
+		case $t in
+		'' | *[!0-9]*) echo "" ;;
+		*) echo $((t * 1000)) ;;
+		esac
+		;;
+	*) echo $((t / 1000000)) ;;
+	esac
+}
+
+# n bytes from a fixed linear congruential generator: the same bytes on every
+# machine, with every byte value (NUL included) represented.
+pseudo_random_bytes() {
+	awk -v n="$1" -v seed="$2" 'BEGIN {
+		for (i = 0; i < 256; i++)
+			chr[i] = sprintf("%c", i)
+		x = seed
+		buf = ""
+		for (i = 0; i < n; i++) {
+			x = (x * 69069 + 1) % 4294967296
+			buf = buf chr[int(x / 16777216)]
+			if (length(buf) == 4096) {
+				printf "%s", buf
+				buf = ""
+			}
+		}
+		printf "%s", buf
+	}'
+}
+
+# n spaces, with a newline every 64 bytes
+filler() {
+	head -c "$1" /dev/zero | tr '\0' ' ' | fold -w 64
+}
+
+cat >clean.plan <<'EOF'
+# A small plan that checks clean.
+os windows-2008 "Windows Server 2008"
+
+state online "Online" {
+    initial
+    final
+}
+EOF
+printf 'os windows-2008 = "Windows Server 2008"\n' >error.plan
+
+# ---- help and version -------------------------------------------------------------
+
+run --help </dev/null
+expect "--help prints usage on stdout" 0 out "usage: bfplan" out "check" out "explain" !err
+
+run -h </dev/null
+expect "-h is --help" 0 out "usage: bfplan" !err
+
+run help </dev/null
+expect "help is --help" 0 out "usage: bfplan" !err
+
+run --version </dev/null
+expect "--version prints the version on stdout" 0 out "bfplan " !err
+if [ "$status" -eq 0 ] && ! grep -q '^bfplan [0-9][0-9]*\.[0-9][0-9]*\.[0-9][0-9]*$' out; then
+	fail "--version format" "expected 'bfplan X.Y.Z', got '$(head -n 1 out)'"
+fi
+
+# ---- usage errors (exit 2, message on stderr) ------------------------------------------
+
+run </dev/null
+expect "no arguments" 2 err "usage: bfplan" !out
+
+run frobnicate </dev/null
+expect "unknown command" 2 err "unknown command 'frobnicate'" !out
+
+run check --frobnicate clean.plan </dev/null
+expect "unknown option" 2 err "unknown option '--frobnicate'" !out
+
+run check </dev/null
+expect "check without a file" 2 err "no input file" !out
+
+run check -I </dev/null
+expect "-I without a directory" 2 err "'-I' needs a value" !out
+
+run check --color=sometimes clean.plan </dev/null
+expect "--color with a bad value" 2 err "sometimes" !out
+
+run explain </dev/null
+expect "explain without a code" 2 err "explain takes one diagnostic code" !out
+
+# ---- files that cannot be read (exit 2, the file named) ---------------------------------
+
+run check no-such-file.plan </dev/null
+expect "missing file" 2 err "no-such-file.plan" err "[BFP001]" !out
+
+mkdir a-directory.plan
+run check a-directory.plan </dev/null
+expect "directory as input" 2 err "a-directory.plan" err "[BFP001]" !out
+
+cp clean.plan unreadable.plan
+chmod 000 unreadable.plan
+if cat unreadable.plan >/dev/null 2>&1; then
+	skip "unreadable file" "this user can read a mode-000 file (root?), so the case cannot be built"
+else
+	run check unreadable.plan </dev/null
+	expect "unreadable file" 2 err "unreadable.plan" err "[BFP001]" !out
+fi
+chmod 644 unreadable.plan
+
+# a clean file, a file with errors and a missing one: the worst status wins
+run check clean.plan error.plan no-such-file.plan </dev/null
+expect "several files: the worst status" 2 err "error.plan:1:17" err "no-such-file.plan"
+run check clean.plan error.plan </dev/null
+expect "several files: errors" 1 err "error.plan:1:17: error:"
+
+# ---- plans ------------------------------------------------------------------------
+
+run check clean.plan </dev/null
+expect "clean plan" 0 !err !out
+
+run check error.plan </dev/null
+expect "plan with an error" 1 err "error.plan:1:17: error: stray character '=' [BFP102]" !out
+
+: >empty.plan
+run check empty.plan </dev/null
+expect "empty file" 0 !err !out
+
+printf '\n\n   \n# only a comment' >blank.plan
+run check blank.plan </dev/null
+expect "only blanks and a comment" 0 !err !out
+
+run check - <clean.plan
+expect "'-' reads standard input" 0 !err !out
+
+run check - <error.plan
+expect "standard input is called <stdin>" 1 err "<stdin>:1:17: error:"
+
+run check --stdin-filename=given.plan - <error.plan
+expect "--stdin-filename names standard input" 1 err "given.plan:1:17: error:"
+
+run check --color=always error.plan </dev/null
+expect "--color=always colors" 1 err "$(printf '\033[')"
+run check --color=never error.plan </dev/null
+if grep -q "$(printf '\033')" err; then
+	fail "--color=never" "escape sequences in the output"
+else
+	pass "--color=never"
+fi
+
+# ---- hostile input --------------------------------------------------------------------
+
+# a plan cut short: in a string, in a block, in a list
+printf 'os windows-2008 "Windows Ser' >truncated-string.plan
+run check truncated-string.plan </dev/null
+expect "file cut in a string" 1 err "[BFP103]"
+sed -n '1,5p' clean.plan >truncated-block.plan
+run check truncated-block.plan </dev/null
+expect "file cut in a block" 1 err "[BFP109]"
+
+# every prefix of a plan: each is a plan with errors or a clean one, never a crash
+{
+	cat clean.plan
+	printf 'cluster c "C" {\n    nodes A, B,\n          C\n    role r "\\u{E9}\\t"\n}\n'
+} >whole.plan
+size=$(wc -c <whole.plan)
+bad=
+i=0
+while [ "$i" -le "$size" ]; do
+	head -c "$i" whole.plan >prefix.plan
+	"$bfplan" check prefix.plan >/dev/null 2>&1
+	s=$?
+	if [ "$s" -ne 0 ] && [ "$s" -ne 1 ]; then
+		bad="$bad $i:$s"
+	fi
+	i=$((i + 1))
+done
+if [ -z "$bad" ]; then
+	pass "every prefix of a plan exits 0 or 1 ($((size + 1)) prefixes)"
+else
+	fail "every prefix of a plan exits 0 or 1" "length:status$bad"
+fi
+
+printf 'os windows-2008 "Windows\000Server"\nos a\000\n' >nul.plan
+run check nul.plan </dev/null
+expect "NUL bytes" 1 err "[BFP003]"
+
+printf 'os windows-2008 "Windows \351dition"\n' >latin1.plan
+run check latin1.plan </dev/null
+expect "invalid UTF-8" 1 err "[BFP004]" err "0xE9"
+
+printf 'os windows-2008 "Windows\033[31m"\n' >control.plan
+run check control.plan </dev/null
+expect "control character" 1 err "[BFP005]"
+
+# the size limit is 8 MiB: exactly that is read, one byte more is refused
+limit=8388608
+filler "$limit" | head -c "$limit" >at-limit.plan
+run check at-limit.plan </dev/null
+expect "a file of exactly 8 MiB" 0 !err
+{ filler "$limit"; printf 'x'; } | head -c $((limit + 1)) >over-limit.plan
+run check over-limit.plan </dev/null
+expect "a file over 8 MiB" 1 err "over-limit.plan:1:1: error: file is larger than 8388608 bytes [BFP002]"
+run check - <over-limit.plan
+expect "standard input over 8 MiB" 1 err "[BFP002]"
+
+# 3 MiB of pseudo-random bytes: reported, capped, and quick
+pseudo_random_bytes 3145728 20261124 >random.bin
+bytes=$(wc -c <random.bin)
+sum=$(cksum <random.bin)
+start=$(now_ms)
+run check random.bin </dev/null
+end=$(now_ms)
+expect "3 MiB of random bytes" 1 err "more diagnostics not shown"
+if [ -n "$start" ] && [ -n "$end" ]; then
+	ms=$((end - start))
+	echo "     3 MiB of random bytes ($bytes bytes, cksum ${sum% *}): $ms ms"
+	if [ "$ms" -le 1000 ]; then
+		pass "random bytes checked within a second"
+	else
+		fail "random bytes checked within a second" "took $ms ms"
+	fi
+else
+	skip "random bytes checked within a second" "no clock available"
+fi
+
+# ---- explain ------------------------------------------------------------------------
+
+run explain BFP101 </dev/null
+expect "explain BFP101" 0 out "BFP101: syntax-error" !err
+run explain bfp101 </dev/null
+expect "explain is case-insensitive" 0 out "BFP101: syntax-error"
+run explain syntax-error </dev/null
+expect "explain by name" 0 out "BFP101: syntax-error"
+
+run explain NOPE </dev/null
+expect "explain NOPE" 2 err "NOPE" !out
+
+run explain --list </dev/null
+expect "explain --list" 0 out "BFP001" !err
+if [ -f "$codes_def" ]; then
+	missing=
+	count=0
+	for code in $(sed -n 's/^X(\(BFP[0-9][0-9]*\),.*/\1/p' "$codes_def"); do
+		count=$((count + 1))
+		grep -q "^$code " out || missing="$missing $code"
+		# and each has its explanation
+		"$bfplan" explain "$code" >/dev/null 2>&1 || missing="$missing $code(explain)"
+	done
+	listed=$(wc -l <out)
+	if [ -n "$missing" ]; then
+		fail "explain --list names every code" "missing:$missing"
+	elif [ "$listed" -ne "$count" ]; then
+		fail "explain --list names every code" "$listed lines for $count codes"
+	else
+		pass "explain --list names every code of diag_codes.def ($count)"
+	fi
+else
+	skip "explain --list names every code" "no $codes_def"
+fi
+
+echo "cli: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
