@@ -18,7 +18,7 @@ enum syntax_symbol {
 	SYN_NEWLINE, SYN_LBRACE, SYN_RBRACE, SYN_COMMA, SYN_OTHER,
 };
 
-enum { SYNTAX_MAX_EXPECTED = 6 };
+enum { SYNTAX_MAX_EXPECTED = 10 };
 
 struct syntax_error {
 	struct src_span span;      /* the unexpected token */
