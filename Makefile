@@ -64,6 +64,12 @@ HAND_SOURCES = $(filter-out compiler/main.c,$(wildcard compiler/*.c)) $(wildcard
 GEN_SOURCES = $(GEN)/parser.c $(GEN)/lexer.c $(GEN)/explain.c
 LIB_OBJECTS = $(HAND_SOURCES:%.c=$(OBJ)/%.o) $(GEN_SOURCES:$(GEN)/%.c=$(OBJ)/gen/%.o)
 
+# The BES schema the tests validate emitted content against.  BigFix servers
+# ship it; it is third-party and not part of this tree.  Tests that need it
+# say plainly that they skipped when it is absent.
+BFPLAN_BES_XSD ?= $(abspath ../shared/reference/BES.xsd)
+export BFPLAN_BES_XSD
+
 UNIT_SOURCES = $(wildcard tests/unit/test_*.c)
 UNIT_TESTS = $(UNIT_SOURCES:tests/unit/%.c=$(BUILD)/tests/%)
 

@@ -1,13 +1,19 @@
 /*
  * emit.c - `bfplan build` end to end (see emit.h), and what the emitters share.
  *
- * Order of work: check every piece of text once (so a bad character is
- * reported once, where it was written, not once per output), render each
- * output to memory, validate the .bes files, and only then write the whole
- * set.  A failure at any point leaves the output directory as it was.
+ * Order of work: first check, once for the whole build, every piece of
+ * text and everything the content needs from the catalog (so a bad
+ * character or a missing gather URL is reported once, where it was
+ * written, not once per plan and output).  Then render plan after plan,
+ * each in a scratch arena: its .bes is validated in memory and written to
+ * a temporary file of the output set; its checklist section and its
+ * plan.json element are streamed to theirs.  The set is committed only if
+ * nothing failed; otherwise the output directory stays as it was.
  */
 #include "emit.h"
 
+#include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "emit_bes.h"
@@ -204,7 +210,14 @@ struct textcheck {
 	bool ok;
 };
 
-static void check_str(struct textcheck *c, const char *s, struct src_span span, const char *what)
+/*
+ * Reports BFP401 if XML cannot carry `s`, naming it with the printf-style
+ * `what`, which is formatted only then (a build checks a great many).
+ */
+static void check_str(struct textcheck *c, const char *s, struct src_span span, const char *what, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static void check_str(struct textcheck *c, const char *s, struct src_span span, const char *what, ...)
 {
 	if (!s || !ptrset_add(&c->seen, s))
 		return;
@@ -212,14 +225,20 @@ static void check_str(struct textcheck *c, const char *s, struct src_span span, 
 	if (esc_xml_check(s, strlen(s), &fault))
 		return;
 	c->ok = false;
-	struct diag *d = diag_report(c->diags, BFP401, span, "%s cannot be written to the build's outputs: it contains %s",
-				     what, esc_fault_describe(c->arena, &fault));
+	va_list ap;
+	va_start(ap, what);
+	const char *name = arena_vprintf(c->arena, what, ap);
+	va_end(ap);
+	struct diag *d = diag_report(c->diags, BFP401, span,
+				     "%s cannot be written to the build's outputs: it contains %s", name,
+				     esc_fault_describe(c->arena, &fault));
 	diag_help(c->diags, d, "XML 1.0 has no escape for this character; remove it or write it in words");
 }
 
-static void check_text(struct textcheck *c, struct lw_text t, struct src_span fallback, const char *what)
+/* A plan text is located where it was written, else at `fallback` (its declaration). */
+static struct src_span where(struct lw_text t, struct src_span fallback)
 {
-	check_str(c, t.text, t.span.file != SRC_NO_FILE ? t.span : fallback, what);
+	return t.span.file != SRC_NO_FILE ? t.span : fallback;
 }
 
 static void check_site(struct textcheck *c, const struct lw_site *s)
@@ -227,46 +246,65 @@ static void check_site(struct textcheck *c, const struct lw_site *s)
 	if (!s || !ptrset_add(&c->seen, s))
 		return;
 	check_str(c, s->name, s->decl, "a site name");
-	check_text(c, s->display, s->decl, arena_printf(c->arena, "the title of site '%s'", s->name));
-	check_text(c, s->gather_url, s->decl, arena_printf(c->arena, "the gather URL of site '%s'", s->name));
+	check_str(c, s->display.text, where(s->display, s->decl), "the title of site '%s'", s->name);
+	check_str(c, s->gather_url.text, where(s->gather_url, s->decl), "the gather URL of site '%s'", s->name);
 }
 
 static void check_fixlet(struct textcheck *c, const struct lw_fixlet *f)
 {
 	if (!f || !ptrset_add(&c->seen, f))
 		return;
-	const char *label = arena_printf(c->arena, "%s %u", emit_fixlet_kind(f), (unsigned)f->id);
+	const char *kind = emit_fixlet_kind(f);
+	unsigned id = (unsigned)f->id;
 	check_site(c, f->site);
-	check_str(c, f->name, f->decl, arena_printf(c->arena, "the name of %s", label));
-	check_text(c, f->title, f->decl, arena_printf(c->arena, "the title of %s", label));
-	check_str(c, f->action, f->decl, arena_printf(c->arena, "the action name of %s", label));
+	check_str(c, f->name, f->decl, "the name of %s %u", kind, id);
+	check_str(c, f->title.text, where(f->title, f->decl), "the title of %s %u", kind, id);
+	check_str(c, f->action, f->decl, "the action name of %s %u", kind, id);
 	/* relevance and action script are written only in the full component form */
 	if (c->opts->components == EMIT_COMPONENTS_FULL) {
-		check_text(c, f->relevance, f->decl, arena_printf(c->arena, "the relevance of %s", label));
-		check_text(c, f->actionscript, f->decl, arena_printf(c->arena, "the action script of %s", label));
+		check_str(c, f->relevance.text, where(f->relevance, f->decl), "the relevance of %s %u", kind, id);
+		check_str(c, f->actionscript.text, where(f->actionscript, f->decl), "the action script of %s %u",
+			  kind, id);
 	}
+}
+
+/*
+ * What a Baseline component needs beyond text (its site's gather URL, and
+ * in the full form the Fixlet's content), once per site and per Fixlet.
+ * The keys are offset so they cannot collide with the text-walk's keys
+ * for the same objects.
+ */
+static void check_component(struct textcheck *c, const struct lw_component *k)
+{
+	const struct lw_fixlet *f = k->fixlet;
+	check_fixlet(c, f);
+	if (ptrset_add(&c->seen, (const char *)f->site + 1) &&
+	    !emit_bes_check_site(c->arena, c->opts, f->site, k, c->diags))
+		c->ok = false;
+	if (ptrset_add(&c->seen, (const char *)f + 1) && !emit_bes_check_fixlet(c->arena, c->opts, f, k, c->diags))
+		c->ok = false;
 }
 
 static void check_prereq(struct textcheck *c, const struct lw_prereq *p)
 {
 	if (!p || !ptrset_add(&c->seen, p))
 		return;
-	const char *label = arena_printf(c->arena, "prerequisite '%s'", p->name);
 	check_str(c, p->name, p->decl, "a prerequisite name");
-	check_text(c, p->title, p->decl, arena_printf(c->arena, "the title of %s", label));
-	check_text(c, p->detect, p->decl, arena_printf(c->arena, "the detection relevance of %s", label));
-	check_text(c, p->note, p->decl, arena_printf(c->arena, "the note of %s", label));
+	check_str(c, p->title.text, where(p->title, p->decl), "the title of prerequisite '%s'", p->name);
+	check_str(c, p->detect.text, where(p->detect, p->decl), "the detection relevance of prerequisite '%s'",
+		  p->name);
+	check_str(c, p->note.text, where(p->note, p->decl), "the note of prerequisite '%s'", p->name);
 	check_fixlet(c, p->provider);
 	for (size_t i = 0; i < p->needs.len; i++)
 		check_prereq(c, p->needs.items[i]);
 }
 
-static void check_check(struct textcheck *c, const struct lw_check *k, struct src_span where)
+static void check_check(struct textcheck *c, const struct lw_check *k, struct src_span at)
 {
 	if (!k || !ptrset_add(&c->seen, k))
 		return;
-	check_str(c, k->code, where, "a check code");
-	check_text(c, k->description, where, "the description of a check");
+	check_str(c, k->code, at, "a check code");
+	check_str(c, k->description.text, where(k->description, at), "the description of a check");
 	check_prereq(c, k->prereq);
 }
 
@@ -274,49 +312,66 @@ static void check_step(struct textcheck *c, const struct lw_step *s)
 {
 	if (!s || !ptrset_add(&c->seen, s))
 		return;
-	const char *label = arena_printf(c->arena, "step '%s'", s->name ? s->name : "?");
+	const char *name = s->name ? s->name : "?";
 	check_str(c, s->name, s->origin, "a step name");
-	check_text(c, s->title, s->origin, arena_printf(c->arena, "the title of %s", label));
+	check_str(c, s->title.text, where(s->title, s->origin), "the title of step '%s'", name);
 	check_str(c, s->baseline_name, s->origin, "a baseline name");
-	check_text(c, s->baseline_title, s->origin, "the title of a baseline");
+	check_str(c, s->baseline_title.text, where(s->baseline_title, s->origin), "the title of a baseline");
 	check_str(c, s->node, s->origin, "a node name");
 	check_str(c, s->from_state, s->origin, "a node state");
 	check_str(c, s->to_state, s->origin, "a node state");
-	check_text(c, s->verify, s->origin, arena_printf(c->arena, "what to verify after %s", label));
-	for (size_t i = 0; i < s->components.len; i++) {
-		const struct lw_component *k = s->components.items[i];
-		check_fixlet(c, k->fixlet);
-	}
+	check_str(c, s->verify.text, where(s->verify, s->origin), "what to verify after step '%s'", name);
+	for (size_t i = 0; i < s->components.len; i++)
+		check_component(c, s->components.items[i]);
 	for (size_t i = 0; i < s->guards.len; i++)
 		check_check(c, s->guards.items[i], s->origin);
 	check_step(c, s->on_failure);
 }
 
-static bool check_program_text(struct arena *arena, const struct lw_program *program,
-			       const struct emit_options *opts, struct diag_sink *diags)
+/*
+ * Everything the emitters will need, checked once for the whole build
+ * (so a bad character or an unknown gather URL is reported once, where it
+ * was written, however many plans and outputs use it).  False if
+ * anything was reported.
+ */
+static bool check_program(struct arena *arena, const struct lw_program *program,
+			  const struct emit_options *opts, struct diag_sink *diags)
 {
 	struct textcheck c = {.arena = arena, .diags = diags, .opts = opts, .ok = true};
 	c.seen.arena = arena;
 	for (size_t i = 0; i < program->files.len; i++)
 		check_str(&c, program->files.items[i], nowhere, "an input file name");
+	for (size_t i = 0; i < opts->site_url_count; i++)
+		check_str(&c, opts->site_urls[i].url, nowhere, "the --site-url given for '%s'", opts->site_urls[i].name);
 	for (size_t i = 0; i < program->plans.len; i++) {
 		const struct lw_plan *p = program->plans.items[i];
 		check_str(&c, p->name, p->decl, "the plan name");
-		check_text(&c, p->title, p->decl, "the plan title");
+		check_str(&c, p->title.text, where(p->title, p->decl), "the plan title");
 		check_str(&c, p->cluster, p->decl, "the cluster name");
 		check_str(&c, p->os, p->decl, "the OS name");
-		check_text(&c, p->os_title, p->decl, "the OS title");
+		check_str(&c, p->os_title.text, where(p->os_title, p->decl), "the OS title");
 		for (size_t k = 0; k < p->cluster_nodes.len; k++)
 			check_str(&c, p->cluster_nodes.items[k], p->decl, "a node name");
 		if (p->role) {
 			check_str(&c, p->role->name, p->decl, "the role name");
-			check_text(&c, p->role->title, p->decl, "the role title");
-			check_text(&c, p->role->server, p->decl, "the role's server name");
-			check_text(&c, p->role->verify, p->decl, "what to verify after the role moves");
+			check_str(&c, p->role->title.text, where(p->role->title, p->decl), "the role title");
+			check_str(&c, p->role->server.text, where(p->role->server, p->decl), "the role's server name");
+			check_str(&c, p->role->verify.text, where(p->role->verify, p->decl),
+				  "what to verify after the role moves");
 			check_fixlet(&c, p->role->detect);
 		}
-		for (size_t k = 0; k < p->prereqs.len; k++)
-			check_prereq(&c, p->prereqs.items[k]);
+		for (size_t k = 0; k < p->prereqs.len; k++) {
+			const struct lw_prereq *pr = p->prereqs.items[k];
+			check_prereq(&c, pr);
+			if (!pr->detect.text && ptrset_add(&c.seen, (const char *)pr + 1)) {
+				struct diag *d = diag_report(diags, BFP409, pr->decl,
+							     "prerequisite '%s' has no detection relevance, so no "
+							     "pre-flight Fixlet can check it",
+							     pr->name);
+				diag_help(diags, d, "add a `detect` relevance to the prerequisite's declaration");
+				c.ok = false;
+			}
+		}
 		for (size_t k = 0; k < p->checks.len; k++)
 			check_check(&c, p->checks.items[k], p->decl);
 		for (size_t k = 0; k < p->sites.len; k++)
@@ -328,9 +383,6 @@ static bool check_program_text(struct arena *arena, const struct lw_program *pro
 				check_step(&c, n->steps.items[j]);
 		}
 	}
-	for (size_t i = 0; i < opts->site_url_count; i++)
-		check_str(&c, opts->site_urls[i].url, nowhere,
-			  arena_printf(arena, "the --site-url given for '%s'", opts->site_urls[i].name));
 	return c.ok;
 }
 
@@ -350,10 +402,70 @@ static const char *join(struct arena *a, const char *dir, const char *name)
 	return arena_printf(a, "%s%s%s", dir, dir[n - 1] == '/' ? "" : "/", name);
 }
 
+/* How much of each large output is held before it goes to its file. */
+enum { EMIT_STREAM_BUFFER = 256 * 1024 };
+
+struct build {
+	struct arena *arena;
+	const struct emit_options *opts;
+	struct diag_sink *diags;
+	const char *outdir;
+	struct outset set;
+	struct outset_failure why;
+	struct textbuf md, html, json;
+};
+
+static enum emit_status io_failed(struct build *b)
+{
+	struct diag *d = diag_report(b->diags, BFP406, nowhere, "%s", outset_failure_message(b->arena, &b->why));
+	diag_note(b->diags, d, nowhere, "no output was changed: every file of the build is written "
+					"together or not at all");
+	outset_abort(&b->set);
+	return EMIT_IO_ERROR;
+}
+
+/* Opens one of the streamed outputs; false after a failure. */
+static bool open_stream(struct build *b, const char *name, struct textbuf *buf)
+{
+	struct outset_file *f = outset_open(&b->set, join(b->arena, b->outdir, name), &b->why);
+	if (!f)
+		return false;
+	textbuf_init_drained(buf, b->arena, EMIT_STREAM_BUFFER, outset_drain, f);
+	return true;
+}
+
+/*
+ * One plan: its .bes (rendered, validated, written), its checklist
+ * section and its plan.json element.  Everything it allocates lives in a
+ * scratch arena freed at the end, so memory stays that of one plan.
+ */
+static bool build_plan(struct build *b, const struct lw_plan *p, size_t index, struct validator *v,
+		       enum emit_status *status)
+{
+	struct arena scratch;
+	arena_init(&scratch);
+	struct textbuf bes;
+	textbuf_init(&bes, &scratch);
+	bool ok = emit_bes_plan(&scratch, p, b->opts, b->diags, &bes);
+	const char *name = emit_bes_file_name(&scratch, p);
+	if (ok && v)
+		ok = validator_check(v, name, bes.data, bes.len, p->decl, b->diags);
+	if (!ok) {
+		*status = EMIT_PLAN_ERRORS;
+	} else if (!outset_add(&b->set, join(&scratch, b->outdir, name), bes.data, bes.len, &b->why)) {
+		arena_free(&scratch);
+		return false;
+	}
+	emit_checklist_plan(&scratch, p, b->opts, &b->md, &b->html);
+	if (!emit_json_plan(&scratch, p, b->opts, index, b->diags, &b->json))
+		*status = EMIT_IO_ERROR;
+	arena_free(&scratch);
+	return true;
+}
+
 enum emit_status emit_build(struct arena *arena, const struct lw_program *program,
 			    const struct emit_options *opts, struct diag_sink *diags, const char *outdir)
 {
-	unsigned errors_before = diags->errors;
 	bool names_ok = true;
 	for (size_t i = 0; i < program->plans.len; i++) {
 		const struct lw_plan *p = program->plans.items[i];
@@ -364,66 +476,62 @@ enum emit_status emit_build(struct arena *arena, const struct lw_program *progra
 			names_ok = false;
 		}
 	}
-	if (!names_ok || !check_program_text(arena, program, opts, diags))
+	if (!names_ok || !check_program(arena, program, opts, diags))
 		return EMIT_PLAN_ERRORS;
 
-	struct outset set;
-	outset_init(&set, arena);
-	struct textbuf *bes = arena_calloc(arena, program->plans.len ? program->plans.len : 1, sizeof *bes);
-	for (size_t i = 0; i < program->plans.len; i++) {
-		const struct lw_plan *p = program->plans.items[i];
-		textbuf_init(&bes[i], arena);
-		if (emit_bes_plan(arena, p, opts, diags, &bes[i]))
-			outset_add(&set, join(arena, outdir, emit_bes_file_name(arena, p)), bes[i].data,
-				   bes[i].len);
-	}
-	if (diags->errors > errors_before)
-		return EMIT_PLAN_ERRORS;
-
+	struct validator *v = NULL;
 	if (opts->schema_path) {
-		struct validator *v = validator_open(arena, opts->schema_path, diags);
+		v = validator_open(arena, opts->schema_path, diags);
 		if (!v)
 			return EMIT_IO_ERROR;
-		bool valid = true;
-		for (size_t i = 0; i < program->plans.len; i++) {
-			const struct lw_plan *p = program->plans.items[i];
-			valid &= validator_check(v, emit_bes_file_name(arena, p), bes[i].data, bes[i].len, p->decl,
-						 diags);
-		}
-		validator_close(v);
-		if (!valid)
-			return EMIT_PLAN_ERRORS;
 	}
 
-	struct textbuf md, html, json;
-	textbuf_init(&md, arena);
-	textbuf_init(&html, arena);
-	textbuf_init(&json, arena);
-	emit_checklist(arena, program, opts, &md, &html);
-	if (!emit_json_program(arena, program, opts, diags, &json))
-		return EMIT_IO_ERROR;
-	outset_add(&set, join(arena, outdir, "checklist.md"), md.data, md.len);
-	outset_add(&set, join(arena, outdir, "checklist.html"), html.data, html.len);
-	const char *json_path = join(arena, outdir, "plan.json");
-	outset_add(&set, json_path, json.data, json.len);
+	struct build b = {.arena = arena, .opts = opts, .diags = diags, .outdir = outdir};
+	outset_init(&b.set, arena);
+	if (!open_stream(&b, "checklist.md", &b.md) || !open_stream(&b, "checklist.html", &b.html) ||
+	    !open_stream(&b, "plan.json", &b.json)) {
+		validator_close(v);
+		return io_failed(&b);
+	}
+	enum emit_status status = EMIT_OK;
+	emit_checklist_begin(arena, program, &b.md, &b.html);
+	if (!emit_json_begin(arena, program, opts, diags, &b.json))
+		status = EMIT_IO_ERROR;
+	for (size_t i = 0; i < program->plans.len; i++) {
+		if (!build_plan(&b, program->plans.items[i], i, v, &status)) {
+			validator_close(v);
+			return io_failed(&b);
+		}
+	}
+	validator_close(v);
+	emit_checklist_end(arena, program, &b.md, &b.html);
+	emit_json_end(program, &b.json);
+	textbuf_flush(&b.md);
+	textbuf_flush(&b.html);
+	textbuf_flush(&b.json);
+	if (status != EMIT_OK) {
+		outset_abort(&b.set);
+		return status;
+	}
 
 	if (opts->depfile_path) {
-		const char *target = opts->depfile_target ? opts->depfile_target : json_path;
-		const char *text = outset_depfile(arena, target, program->files.items,
-						  program->files.len, opts->depfile_phony);
+		const char *target = opts->depfile_target ? opts->depfile_target : join(arena, outdir, "plan.json");
+		const char *text = outset_depfile(arena, target, program->files.items, program->files.len,
+						  opts->depfile_phony);
 		if (!text) {
 			struct diag *d = diag_report(diags, BFP406, nowhere,
 						     "cannot write the depfile '%s': a path in it has a line break",
 						     opts->depfile_path);
 			diag_help(diags, d, "rename the file, or build without -MD");
+			outset_abort(&b.set);
 			return EMIT_IO_ERROR;
 		}
-		outset_add(&set, opts->depfile_path, text, strlen(text));
+		if (!outset_add(&b.set, opts->depfile_path, text, strlen(text), &b.why))
+			return io_failed(&b);
 	}
-
-	struct outset_failure why;
-	if (!outset_commit(&set, &why)) {
-		struct diag *d = diag_report(diags, BFP406, nowhere, "%s", outset_failure_message(arena, &why));
+	if (!outset_commit(&b.set, &b.why)) {
+		/* the commit has removed its temporaries already */
+		struct diag *d = diag_report(diags, BFP406, nowhere, "%s", outset_failure_message(arena, &b.why));
 		diag_note(diags, d, nowhere, "no output was changed: every file of the build is written "
 					     "together or not at all");
 		return EMIT_IO_ERROR;

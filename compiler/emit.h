@@ -1,9 +1,9 @@
 /*
  * emit.h - `bfplan build`: everything a checked plan compiles to.
  *
- * One call renders every output of a build into memory from the lowered
- * program (lower.h), optionally validates each .bes against BES.xsd, and
- * only if nothing failed writes them all atomically (outset.h):
+ * One call renders every output of a build from the lowered program
+ * (lower.h), validates each .bes against BES.xsd when asked, and writes
+ * them all atomically (outset.h), or none of them if anything failed:
  *
  *   OUTDIR/PLAN.bes         per plan: pre-flight Fixlets and one Baseline per node
  *   OUTDIR/checklist.md     the operator's checklist, all plans of the build
@@ -30,7 +30,7 @@ enum emit_newline {
 	EMIT_NEWLINE_LF,
 };
 
-/* How a Baseline component refers to its source Fixlet (BIGFIX.md 2.7). */
+/* How a Baseline component refers to its source Fixlet (docs/output.md, section 2.4). */
 enum emit_component_form {
 	/*
 	 * The default.  Attributes only (SourceSiteURL, SourceID, ActionName):

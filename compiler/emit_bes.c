@@ -1,7 +1,7 @@
 /*
  * emit_bes.c - PLAN.bes with libxml2's xmlTextWriter (see emit_bes.h).
  *
- * Element order follows BES.xsd's sequences exactly (BIGFIX.md section 2):
+ * Element order follows the sequences of BES.xsd exactly:
  * Title, Description, Relevance+, Category, Source, MIMEField*, Domain, and
  * for a Baseline then BaselineComponentCollection.  Optional elements are
  * left out rather than written empty.  Text is never put in CDATA: the
@@ -9,6 +9,7 @@
  */
 #include "emit_bes.h"
 
+#include <stdarg.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -19,14 +20,6 @@
 
 /* libxml2 takes UTF-8 as unsigned char; its own BAD_CAST drops const, which we keep. */
 #define XC(s) ((const xmlChar *)(s))
-
-/*
- * The full component form needs each Fixlet's relevance and action script.
- * There is no code of its own for catalog content that is missing yet
- * (proposed: BFP408 component-content-unknown); until there is, it goes under
- * the nearest one, "needed but not known".
- */
-#define EMIT_CONTENT_UNKNOWN BFP403
 
 /* ObjectName in BES.xsd: a title holds 1 to 255 characters. */
 enum { BES_TITLE_MAX = 255 };
@@ -40,39 +33,47 @@ struct bes {
 	const char *mime_time;   /* x-fixlet-modification-time, or NULL */
 	bool ok;                 /* nothing reported so far */
 	bool writer_failed;      /* libxml2 refused a call: out of memory */
-	struct ptrvec reported;  /* texts and objects already reported, each once */
+	struct ptrvec reported;  /* texts, sites and Fixlets already checked, each once */
 };
 
 static const struct src_span no_span = {SRC_NO_FILE, 0, 0};
 
-/* ---- checking text --------------------------------------------------------- */
+/* ---- checking ------------------------------------------------------------------ */
 
-static bool already_reported(struct bes *b, const void *key)
+/* True the first time `key` is seen in this file. */
+static bool first_time(struct bes *b, const void *key)
 {
 	for (size_t i = 0; i < b->reported.len; i++)
 		if (b->reported.items[i] == key)
-			return true;
+			return false;
 	/* stored only to be compared, never written through */
 	ptrvec_push(b->arena, &b->reported, (void *)(uintptr_t)key);
-	return false;
+	return true;
 }
 
 /*
  * True if XML can carry `s`; otherwise reports BFP401 at `span` (once per
- * string) naming `what`, e.g. "the title of prerequisite 'dotnet-4.0'".
- * emit_build() checks all text before any emitter runs, so in a build this
- * never fires; it keeps emit_bes_plan() safe on its own.
+ * string), naming the text with the printf-style `what`, formatted only
+ * then.  emit_build() checks all text before any emitter runs, so in a
+ * build this never fires; it keeps emit_bes_plan() safe on its own.
  */
-static bool xml_ok(struct bes *b, const char *s, struct src_span span, const char *what)
+static bool xml_ok(struct bes *b, const char *s, struct src_span span, const char *what, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static bool xml_ok(struct bes *b, const char *s, struct src_span span, const char *what, ...)
 {
 	struct esc_fault fault;
 	if (esc_xml_check(s, strlen(s), &fault))
 		return true;
 	b->ok = false;
-	if (already_reported(b, s))
+	if (!first_time(b, s))
 		return false;
+	va_list ap;
+	va_start(ap, what);
+	const char *name = arena_vprintf(b->arena, what, ap);
+	va_end(ap);
 	struct diag *d = diag_report(b->diags, BFP401, span, "%s cannot be written to BES XML: it contains %s",
-				     what, esc_fault_describe(b->arena, &fault));
+				     name, esc_fault_describe(b->arena, &fault));
 	diag_help(b->diags, d, "XML 1.0 has no escape for this character; remove it or write it in words");
 	return false;
 }
@@ -80,6 +81,87 @@ static bool xml_ok(struct bes *b, const char *s, struct src_span span, const cha
 static const char *text_of(struct lw_text t, const char *fallback)
 {
 	return t.text ? t.text : fallback;
+}
+
+/*
+ * An ActionScript body as written, with line ends made uniform (LF; the
+ * file's own line ends are applied to the whole file afterwards).  NULL,
+ * with the 1-based line in *bad_line, if a carriage return does not end
+ * its line: some readers would take it for a line break and others not.
+ */
+static const char *actionscript_lines(struct arena *a, const char *s, size_t *bad_line)
+{
+	struct textbuf out;
+	textbuf_init(&out, a);
+	size_t line_no = 1;
+	while (*s) {
+		size_t n = strcspn(s, "\n");
+		size_t len = n;
+		if (s[n] == '\n' && len > 0 && s[len - 1] == '\r')
+			len--; /* a CRLF line end, not a CR inside the line */
+		if (!esc_actionscript_line_check(s, len, NULL)) {
+			*bad_line = line_no;
+			return NULL;
+		}
+		textbuf_put(&out, s, len);
+		s += n;
+		if (*s == '\n') {
+			s++;
+			if (*s)
+				textbuf_putc(&out, '\n');
+		}
+		line_no++;
+	}
+	return out.data;
+}
+
+bool emit_bes_check_site(struct arena *arena, const struct emit_options *opts, const struct lw_site *site,
+			 const struct lw_component *use, struct diag_sink *diags)
+{
+	(void)arena;
+	if (emit_gather_url(opts, site))
+		return true;
+	struct diag *d = diag_report(diags, BFP403, site->decl,
+				     "the gather URL of site '%s' is not known, and Baseline components need it",
+				     site->name);
+	if (use)
+		diag_note(diags, d, use->origin, "%s %u of this site is used here", emit_fixlet_kind(use->fixlet),
+			  (unsigned)use->fixlet->id);
+	diag_help(diags, d, "pass --site-url %s=URL (the site's gather URL; a BigFix console shows it as "
+			    "`url of bes site`)",
+		  site->name);
+	return false;
+}
+
+bool emit_bes_check_fixlet(struct arena *arena, const struct emit_options *opts,
+			   const struct lw_fixlet *f, const struct lw_component *use, struct diag_sink *diags)
+{
+	if (opts->components != EMIT_COMPONENTS_FULL)
+		return true;
+	const char *kind = emit_fixlet_kind(f);
+	if (!f->relevance.text || !f->actionscript.text) {
+		struct diag *d = diag_report(
+			diags, BFP409, f->decl,
+			"%s %u has no %s in the catalog, which full Baseline components copy", kind, (unsigned)f->id,
+			!f->relevance.text && !f->actionscript.text ? "relevance or action script"
+			: !f->relevance.text                        ? "relevance"
+								    : "action script");
+		if (use && use->origin.begin != f->decl.begin)
+			diag_note(diags, d, use->origin, "it is a component here");
+		diag_help(diags, d, "add them to the declaration, or build with the reference-only component "
+				    "form (the default)");
+		return false;
+	}
+	size_t bad_line = 0;
+	if (!actionscript_lines(arena, f->actionscript.text, &bad_line)) {
+		struct diag *d = diag_report(
+			diags, BFP402, f->actionscript.span,
+			"line %zu of the action script of %s %u contains a carriage return that does not end the line",
+			bad_line, kind, (unsigned)f->id);
+		diag_help(diags, d, "ActionScript runs line by line; split the line or remove the character");
+		return false;
+	}
+	return true;
 }
 
 /* A title cut to BES_TITLE_MAX characters (not bytes), on a character boundary. */
@@ -155,7 +237,7 @@ static void attribute(struct bes *b, const char *name, const char *value)
 static void html_text(struct bes *b, struct textbuf *html, const char *s, struct src_span span,
 		      const char *what)
 {
-	if (xml_ok(b, s, span, what))
+	if (xml_ok(b, s, span, "%s", what))
 		esc_html_append(html, s, strlen(s));
 }
 
@@ -188,11 +270,6 @@ static void append_name_match(struct bes *b, struct textbuf *r, const char *node
 		       esc_relevance_string(b->arena, lower, strlen(lower)));
 }
 
-static const char *fixlet_label(struct bes *b, const struct lw_fixlet *f)
-{
-	return arena_printf(b->arena, "%s %u", emit_fixlet_kind(f), (unsigned)f->id);
-}
-
 static const char *site_label(const struct lw_site *s)
 {
 	return text_of(s->display, s->name);
@@ -201,19 +278,18 @@ static const char *site_label(const struct lw_site *s)
 /* Fixlet 116 "title" (site Server Automation, action Action1), as HTML. */
 static void describe_fixlet(struct bes *b, struct textbuf *h, const struct lw_fixlet *f)
 {
-	textbuf_puts(h, fixlet_label(b, f));
-	if (f->title.text) {
+	const char *kind = emit_fixlet_kind(f);
+	textbuf_printf(h, "%s %u", kind, (unsigned)f->id);
+	if (f->title.text && xml_ok(b, f->title.text, f->title.span, "the title of %s %u", kind, (unsigned)f->id)) {
 		textbuf_puts(h, " &quot;");
-		html_text(b, h, f->title.text, f->title.span,
-			  arena_printf(b->arena, "the title of %s", fixlet_label(b, f)));
+		esc_html_append(h, f->title.text, strlen(f->title.text));
 		textbuf_puts(h, "&quot;");
 	}
 	textbuf_puts(h, " (site ");
-	html_text(b, h, site_label(f->site), f->site->display.span,
-		  arena_printf(b->arena, "the display name of site '%s'", f->site->name));
+	html_text(b, h, site_label(f->site), f->site->display.span, "the title of a site");
 	if (f->action) {
 		textbuf_puts(h, ", action ");
-		html_text(b, h, f->action, f->decl, arena_printf(b->arena, "the action of %s", fixlet_label(b, f)));
+		html_text(b, h, f->action, f->decl, "an action name");
 	}
 	textbuf_puts(h, ")");
 }
@@ -224,19 +300,19 @@ static void write_preflight(struct bes *b, const struct lw_prereq *p)
 {
 	const struct lw_plan *plan = b->plan;
 	struct arena *a = b->arena;
-	const char *what = arena_printf(a, "prerequisite '%s'", p->name);
 	if (!p->detect.text) {
 		b->ok = false;
-		struct diag *d = diag_report(b->diags, EMIT_CONTENT_UNKNOWN, p->decl,
-					     "%s has no detection relevance, so no pre-flight Fixlet can check it",
-					     what);
+		struct diag *d = diag_report(b->diags, BFP409, p->decl,
+					     "prerequisite '%s' has no detection relevance, so no pre-flight "
+					     "Fixlet can check it",
+					     p->name);
 		diag_help(b->diags, d, "add a `detect` relevance to the prerequisite's declaration");
 		return;
 	}
 
 	start(b, "Fixlet");
 	/* check the pieces, so a fault is reported once, where it was written */
-	if (xml_ok(b, prereq_title(p), p->title.span, arena_printf(a, "the title of %s", what)) &&
+	if (xml_ok(b, prereq_title(p), p->title.span, "the title of prerequisite '%s'", p->name) &&
 	    xml_ok(b, plan->cluster, plan->decl, "the cluster name"))
 		element(b, "Title", emit_bes_preflight_title(a, plan, p));
 
@@ -245,7 +321,7 @@ static void write_preflight(struct bes *b, const struct lw_prereq *p)
 	textbuf_puts(&h, "<p>Relevant on a node of cluster <b>");
 	html_text(b, &h, plan->cluster, plan->decl, "the cluster name");
 	textbuf_puts(&h, "</b> where the prerequisite <b>");
-	html_text(b, &h, prereq_title(p), p->title.span, arena_printf(a, "the title of %s", what));
+	html_text(b, &h, prereq_title(p), p->title.span, "the title of a prerequisite");
 	textbuf_puts(&h, "</b> (");
 	html_text(b, &h, p->name, p->decl, "the prerequisite name");
 	textbuf_puts(&h, ") of plan <b>");
@@ -275,7 +351,7 @@ static void write_preflight(struct bes *b, const struct lw_prereq *p)
 	}
 	if (p->note.text) {
 		textbuf_puts(&h, "<p>Note: ");
-		html_text(b, &h, p->note.text, p->note.span, arena_printf(a, "the note of %s", what));
+		html_text(b, &h, p->note.text, p->note.span, "the note of a prerequisite");
 		textbuf_puts(&h, "</p>");
 	}
 	element(b, "Description", h.data);
@@ -289,7 +365,7 @@ static void write_preflight(struct bes *b, const struct lw_prereq *p)
 		textbuf_puts(&r, ")");
 	}
 	element(b, "Relevance", r.data);
-	if (xml_ok(b, p->detect.text, p->detect.span, arena_printf(a, "the detection relevance of %s", what)))
+	if (xml_ok(b, p->detect.text, p->detect.span, "the detection relevance of prerequisite '%s'", p->name))
 		element(b, "Relevance", arena_printf(a, "not (%s)", p->detect.text));
 	write_trailer(b, "bfplan pre-flight");
 	end(b);
@@ -297,111 +373,51 @@ static void write_preflight(struct bes *b, const struct lw_prereq *p)
 
 /* ---- Baselines ------------------------------------------------------------------ */
 
-/*
- * An ActionScript body copied as written, with line ends made uniform (LF;
- * the file's own line ends are applied to the whole file afterwards).  A
- * carriage return that does not end a line would be read as a line break
- * by some readers and not by others, so it is rejected (BFP402).
- */
-static const char *actionscript_body(struct bes *b, const struct lw_fixlet *f)
-{
-	const struct lw_text *t = &f->actionscript;
-	const char *what = arena_printf(b->arena, "the action script of %s", fixlet_label(b, f));
-	if (!xml_ok(b, t->text, t->span, what))
-		return NULL;
-	struct textbuf out;
-	textbuf_init(&out, b->arena);
-	const char *s = t->text;
-	size_t line_no = 1;
-	while (*s) {
-		size_t n = strcspn(s, "\n");
-		size_t len = n;
-		if (len > 0 && s[len - 1] == '\r')
-			len--;
-		struct esc_fault fault;
-		if (!esc_actionscript_line_check(s, len, &fault)) {
-			b->ok = false;
-			if (!already_reported(b, t)) {
-				struct diag *d = diag_report(
-					b->diags, BFP402, t->span,
-					"line %zu of %s contains a carriage return that does not end the line",
-					line_no, what);
-				diag_help(b->diags, d,
-					  "ActionScript runs line by line; split the line or remove the character");
-			}
-			return NULL;
-		}
-		textbuf_put(&out, s, len);
-		s += n;
-		if (*s == '\n') {
-			s++;
-			if (*s)
-				textbuf_putc(&out, '\n');
-		}
-		line_no++;
-	}
-	return out.data;
-}
-
 static void write_component(struct bes *b, const struct lw_component *c)
 {
 	const struct lw_fixlet *f = c->fixlet;
 	struct arena *a = b->arena;
+	const char *kind = emit_fixlet_kind(f);
 	const char *url = emit_gather_url(b->opts, f->site);
 	if (!url) {
 		b->ok = false;
-		if (!already_reported(b, f->site)) {
-			struct diag *d = diag_report(
-				b->diags, BFP403, f->site->decl,
-				"the gather URL of site '%s' is not known, and Baseline components need it",
-				f->site->name);
-			diag_note(b->diags, d, c->origin, "%s of this site is used here", fixlet_label(b, f));
-			diag_help(b->diags, d, "pass --site-url %s=URL (the site's gather URL; a BigFix "
-					       "console shows it as `url of bes site`)",
-				  f->site->name);
-		}
+		if (first_time(b, f->site))
+			emit_bes_check_site(a, b->opts, f->site, c, b->diags);
 		url = "";
 	} else {
 		struct src_span span = f->site->gather_url.text && strcmp(url, f->site->gather_url.text) == 0
 					       ? f->site->gather_url.span
 					       : no_span;
-		xml_ok(b, url, span, arena_printf(a, "the gather URL of site '%s'", f->site->name));
+		xml_ok(b, url, span, "the gather URL of site '%s'", f->site->name);
 	}
 
 	bool full = b->opts->components == EMIT_COMPONENTS_FULL;
 	const char *body = NULL;
 	if (full) {
-		if (!f->relevance.text || !f->actionscript.text) {
+		size_t bad_line;
+		if (f->relevance.text && f->actionscript.text &&
+		    xml_ok(b, f->actionscript.text, f->actionscript.span, "the action script of %s %u", kind,
+			   (unsigned)f->id))
+			body = actionscript_lines(a, f->actionscript.text, &bad_line);
+		if (!body) {
 			b->ok = false;
-			if (!already_reported(b, f)) {
-				struct diag *d = diag_report(
-					b->diags, EMIT_CONTENT_UNKNOWN, f->decl,
-					"%s has no %s in the catalog, which full Baseline components copy",
-					fixlet_label(b, f),
-					!f->relevance.text && !f->actionscript.text ? "relevance or action script"
-					: !f->relevance.text                        ? "relevance"
-										    : "action script");
-				diag_note(b->diags, d, c->origin, "it is a component here");
-				diag_help(b->diags, d, "add them to the declaration, or build with the "
-						       "reference-only component form (the default)");
-			}
-		} else {
-			body = actionscript_body(b, f);
-			xml_ok(b, f->relevance.text, f->relevance.span,
-			       arena_printf(a, "the relevance of %s", fixlet_label(b, f)));
+			if (first_time(b, f))
+				emit_bes_check_fixlet(a, b->opts, f, c, b->diags);
 		}
+		if (f->relevance.text)
+			xml_ok(b, f->relevance.text, f->relevance.span, "the relevance of %s %u", kind, (unsigned)f->id);
 	}
 
 	start(b, "BaselineComponent");
 	if (full) {
-		const char *name = f->title.text ? f->title.text : fixlet_label(b, f);
-		if (xml_ok(b, name, f->title.span, arena_printf(a, "the title of %s", fixlet_label(b, f))))
+		const char *name = f->title.text ? f->title.text : arena_printf(a, "%s %u", kind, (unsigned)f->id);
+		if (xml_ok(b, name, f->title.span, "the title of %s %u", kind, (unsigned)f->id))
 			attribute(b, "Name", name);
 	}
 	attribute(b, "IncludeInRelevance", "true");
 	attribute(b, "SourceSiteURL", url);
 	attribute(b, "SourceID", arena_printf(a, "%u", (unsigned)f->id));
-	if (f->action && xml_ok(b, f->action, f->decl, arena_printf(a, "the action of %s", fixlet_label(b, f))))
+	if (f->action && xml_ok(b, f->action, f->decl, "the action name of %s %u", kind, (unsigned)f->id))
 		attribute(b, "ActionName", f->action);
 	if (full && body) {
 		/* console exports use this order: ActionScript, SuccessCriteria, Relevance */

@@ -27,6 +27,22 @@
 bool emit_bes_plan(struct arena *arena, const struct lw_plan *plan, const struct emit_options *opts,
 		   struct diag_sink *diags, struct textbuf *out);
 
+/*
+ * What a Baseline component needs beyond its own text, checked once per
+ * site and per Fixlet for a whole build before anything is rendered (the
+ * renderer repeats the checks, so it is safe on its own too):
+ *
+ *   the site's gather URL is known (BFP403 at the site, a note at `use`);
+ *   in the full component form, the Fixlet has relevance and an action
+ *   script in the catalog, and no line of the script holds a carriage
+ *   return that does not end it (BFP402).
+ */
+bool emit_bes_check_site(struct arena *arena, const struct emit_options *opts, const struct lw_site *site,
+			 const struct lw_component *use, struct diag_sink *diags);
+bool emit_bes_check_fixlet(struct arena *arena, const struct emit_options *opts,
+			   const struct lw_fixlet *fixlet, const struct lw_component *use,
+			   struct diag_sink *diags);
+
 /* "patch-exch01 1/2 EXNODE1 (passive)": the title of a node's Baseline. */
 const char *emit_bes_baseline_title(struct arena *arena, const struct lw_plan *plan,
 				    const struct lw_node *node);

@@ -149,6 +149,7 @@ static void row(struct doc *d, const char *label)
 }
 
 static void row_end(struct doc *d) { both(d, " |\n", "</td></tr>\n"); }
+static void cell(struct doc *d) { both(d, " | ", "</td><td>"); }
 
 /*
  * A tick box with a sign-off line.  In Markdown a task-list item with blanks
@@ -221,6 +222,25 @@ static void step_object(struct doc *d, const struct lw_step *s)
 	}
 }
 
+/* The same, briefly, where the full reference is already in view: Fixlet 115 "Resume ..." */
+static void short_object(struct doc *d, const struct lw_step *s)
+{
+	if (s->kind == LW_STEP_FIXLET && s->components.len == 1) {
+		const struct lw_component *c = s->components.items[0];
+		strong(d, arena_printf(d->arena, "%s %u", emit_fixlet_kind(c->fixlet), (unsigned)c->fixlet->id));
+		if (c->fixlet->title.text) {
+			t(d, " ");
+			quoted(d, c->fixlet->title.text);
+		}
+		return;
+	}
+	strong(d, "Baseline");
+	if (s->baseline_name) {
+		t(d, " ");
+		code(d, s->baseline_name);
+	}
+}
+
 static const struct lw_fixlet *restart_in(const struct lw_step *s)
 {
 	for (size_t i = s->components.len; i-- > 0;) {
@@ -266,6 +286,35 @@ static size_t prereq_number(const struct lw_plan *p, const struct lw_prereq *pr)
 	for (size_t i = 0; i < p->prereqs.len; i++)
 		if (p->prereqs.items[i] == pr)
 			return i + 1;
+	return 0;
+}
+
+/* A pre-flight check that is not about a prerequisite (where the role runs, say). */
+static bool is_other_preflight(const struct lw_check *c)
+{
+	return c->when == LW_PREFLIGHT && !c->prereq;
+}
+
+/*
+ * The number of a pre-flight check in the checklist: P1.. for the
+ * prerequisites, in order, then the other pre-flight checks; 0 for a
+ * check proven at compile time.
+ */
+static size_t preflight_number(const struct lw_plan *p, const struct lw_check *c)
+{
+	if (c->when != LW_PREFLIGHT)
+		return 0;
+	if (c->prereq)
+		return prereq_number(p, c->prereq);
+	size_t n = p->prereqs.len;
+	for (size_t i = 0; i < p->checks.len; i++) {
+		const struct lw_check *k = p->checks.items[i];
+		if (is_other_preflight(k)) {
+			n++;
+			if (k == c)
+				return n;
+		}
+	}
 	return 0;
 }
 
@@ -390,7 +439,10 @@ static void summary(struct doc *d)
 static void preflight(struct doc *d)
 {
 	const struct lw_plan *p = d->plan;
-	if (!p->prereqs.len)
+	size_t others = 0;
+	for (size_t i = 0; i < p->checks.len; i++)
+		others += is_other_preflight(p->checks.items[i]);
+	if (!p->prereqs.len && !others)
 		return;
 	const char *bes = emit_bes_file_name(d->arena, p);
 	heading(d, 3, anchor(d, "preflight"));
@@ -426,10 +478,11 @@ static void preflight(struct doc *d)
 		t(d, ", relevant where the prerequisite is missing");
 		field_end(d);
 		if (pr->provider) {
-			field(d, "Where it is relevant");
+			field(d, "Fix");
 			t(d, "run ");
 			fixlet_ref(d, pr->provider);
-			t(d, " on that node; then wait until the pre-flight Fixlet is no longer relevant there");
+			t(d, " on each node where the pre-flight Fixlet is relevant; then wait until it is "
+			     "relevant nowhere");
 			field_end(d);
 		}
 		if (pr->needs.len) {
@@ -449,6 +502,20 @@ static void preflight(struct doc *d)
 		fields_end(d);
 		tick(d, arena_printf(d->arena, "p%zu", i + 1), "Not relevant on any node");
 	}
+	for (size_t i = 0; i < p->checks.len; i++) {
+		const struct lw_check *c = p->checks.items[i];
+		if (!is_other_preflight(c))
+			continue;
+		size_t num = preflight_number(p, c);
+		heading(d, 4, anchor(d, arena_printf(d->arena, "p%zu", num)));
+		tf(d, "P%zu. ", num);
+		t(d, text_or(c->description, c->code));
+		heading_end(d, 4);
+		para(d);
+		t(d, "Only the endpoints can tell: check it in the BigFix console just before the first step.");
+		para_end(d);
+		tick(d, arena_printf(d->arena, "p%zu", num), "Checked");
+	}
 }
 
 static void step_section(struct doc *d, const struct lw_node *n, size_t index)
@@ -457,7 +524,7 @@ static void step_section(struct doc *d, const struct lw_node *n, size_t index)
 	const struct lw_step *s = n->steps.items[index];
 	const char *id = step_id(d, n, index);
 	both(d, "", "<div class=\"step\">\n");
-	heading(d, 5, anchor(d, arena_printf(d->arena, "s%s", id)));
+	heading(d, 4, anchor(d, arena_printf(d->arena, "s%s", id)));
 	tf(d, "%s %s", id, text_or(s->title, s->name));
 	if (s->name) {
 		t(d, " (");
@@ -466,7 +533,7 @@ static void step_section(struct doc *d, const struct lw_node *n, size_t index)
 	}
 	if (s->optional)
 		t(d, ", optional");
-	heading_end(d, 5);
+	heading_end(d, 4);
 
 	fields(d);
 	field(d, "Run");
@@ -486,15 +553,20 @@ static void step_section(struct doc *d, const struct lw_node *n, size_t index)
 	field(d, "Before");
 	if (s->from_state)
 		tf(d, "the node is %s.", s->from_state);
+	/* checks proven at compile time are in the summary; here only what must be seen to hold */
+	size_t shown = 0;
 	for (size_t i = 0; i < s->guards.len; i++) {
 		const struct lw_check *c = s->guards.items[i];
-		t(d, " Pre-flight check passed: ");
+		if (c->when != LW_PREFLIGHT)
+			continue;
+		t(d, shown++ ? "; " : " Pre-flight checks passed: ");
 		t(d, text_or(c->description, c->code));
-		size_t num = c->prereq ? prereq_number(p, c->prereq) : 0;
+		size_t num = preflight_number(p, c);
 		if (num)
 			tf(d, " (P%zu)", num);
-		t(d, ".");
 	}
+	if (shown)
+		t(d, ".");
 	if (s->role_only && p->role && p->role->server.text)
 		tf(d, " %s runs on %s; if it does not, this step has nothing to do.", p->role->server.text,
 		   s->node);
@@ -511,22 +583,22 @@ static void step_section(struct doc *d, const struct lw_node *n, size_t index)
 		sentence(d, s->verify.text);
 		gap = " ";
 	}
+	/* the role's own advice after a move, unless the step already says the same */
 	if (s->role_only && p->role) {
-		const char *server = text_or(p->role->server, text_or(p->role->title, p->role->name));
-		tf(d, "%sThe move can fail (it runs a Microsoft shell command): check where %s runs now", gap,
-		   server);
-		if (p->role->verify.text) {
-			t(d, ": ");
-			sentence(d, p->role->verify.text);
-		} else {
-			t(d, ".");
+		const char *rv = p->role->verify.text;
+		if (rv && (!s->verify.text || strcmp(rv, s->verify.text) != 0)) {
+			tf(d, "%s", gap);
+			sentence(d, rv);
+		} else if (!rv) {
+			tf(d, "%sThe move can fail: check where %s runs now before going on.", gap,
+			   text_or(p->role->server, text_or(p->role->title, p->role->name)));
 		}
 		gap = " ";
 	}
 	const struct lw_fixlet *restart = restart_in(s);
 	if (restart)
-		tf(d, "%sThe node is not in Pending Restart: if it still is, the restart (%s %u) did not "
-		      "happen; restart the node and wait for it before the next step.",
+		tf(d, "%sIf the node is still in Pending Restart, the restart (%s %u) did not happen: "
+		      "restart the node and wait for it before the next step.",
 		   gap, emit_fixlet_kind(restart), (unsigned)restart->id);
 	else if (may_restart(s))
 		tf(d, "%sThis step can leave the node in Pending Restart: restart it and wait before the "
@@ -620,33 +692,40 @@ static void server_automation(struct doc *d)
 	para_end(d);
 
 	bool any_baseline = false;
-	list(d);
+	both(d, "| Step | Checklist | Fixlet, Task or Baseline | Target | Failure step | Step failure behaviour | Timeout |\n"
+		"| --- | --- | --- | --- | --- | --- | --- |\n",
+	     "<table class=\"recipe\">\n<thead><tr><th>Step</th><th>Checklist</th><th>Fixlet, Task or "
+	     "Baseline</th><th>Target</th><th>Failure step</th><th>Step failure behaviour</th>"
+	     "<th>Timeout</th></tr></thead>\n<tbody>\n");
 	unsigned number = 0;
 	for (size_t i = 0; i < p->nodes.len; i++) {
 		const struct lw_node *n = p->nodes.items[i];
 		for (size_t k = 0; k < n->steps.len; k++) {
 			const struct lw_step *s = n->steps.items[k];
 			any_baseline |= s->kind == LW_STEP_BASELINE;
-			item(d);
-			strong(d, arena_printf(d->arena, "Step %u", ++number));
-			tf(d, " (checklist %s, %s): ", step_id(d, n, k), text_or(s->title, s->name));
+			both(d, "| ", "<tr><td>");
+			tf(d, "%u", ++number);
+			cell(d);
+			tf(d, "%s %s", step_id(d, n, k), text_or(s->title, s->name));
+			cell(d);
 			step_object(d, s);
-			t(d, ". Target: ");
+			cell(d);
 			strong(d, s->node);
-			t(d, ". Failure step: ");
+			cell(d);
 			if (s->on_failure) {
-				step_object(d, s->on_failure);
+				short_object(d, s->on_failure);
 				tf(d, " on %s", s->on_failure->node ? s->on_failure->node : s->node);
 			} else {
 				t(d, "none");
 			}
-			tf(d, ". Step failure behaviour: %s. Timeout: %s.",
-			   s->optional ? "continue the plan on all targets" : "stop the plan",
-			   emit_duration(d->arena, s->timeout));
-			item_end(d);
+			cell(d);
+			t(d, s->optional ? "continue the plan on all targets" : "stop the plan");
+			cell(d);
+			t(d, emit_duration(d->arena, s->timeout));
+			both(d, " |\n", "</td></tr>\n");
 		}
 	}
-	list_end(d);
+	both(d, "\n", "</tbody>\n</table>\n");
 	if (any_baseline) {
 		para(d);
 		t(d, "A step that runs a baseline needs that baseline in the console: if it is not there yet, "
@@ -677,12 +756,16 @@ static const char page_style[] =
 	"h3{font-size:1.12rem;margin:1.8rem 0 .5rem;color:var(--accent)}\n"
 	"h4,h5{font-size:1rem;margin:1rem 0 .4rem}\n"
 	"code{font:.92em ui-monospace,\"Cascadia Mono\",Consolas,monospace;background:#f2f4f6;"
-	"padding:0 .25em;border-radius:3px}\n"
+	"padding:0 .12em;border-radius:3px}\n"
 	"table.summary{border-collapse:collapse;width:100%}\n"
 	"table.summary th,table.summary td{border:1px solid var(--line);padding:.3rem .55rem;"
 	"text-align:left;vertical-align:top}\n"
 	"table.summary th{width:13rem;background:#f6f8fa;font-weight:600}\n"
-	"dl{display:grid;grid-template-columns:9rem 1fr;gap:.2rem .8rem;margin:.3rem 0 .5rem}\n"
+	"table.recipe{border-collapse:collapse;width:100%;font-size:.9rem}\n"
+	"table.recipe th,table.recipe td{border:1px solid var(--line);padding:.3rem .45rem;text-align:left;"
+	"vertical-align:top}\n"
+	"table.recipe thead th{background:#f6f8fa}\n"
+	"dl{display:grid;grid-template-columns:10rem 1fr;gap:.2rem .8rem;margin:.3rem 0 .5rem}\n"
 	"dt{font-weight:600;color:var(--muted)}dd{margin:0}\n"
 	".step{border:1px solid var(--line);border-left:4px solid var(--accent);border-radius:4px;"
 	"padding:.1rem .9rem .6rem;margin:.8rem 0}\n"
@@ -696,8 +779,8 @@ static const char page_style[] =
 	".toolbar button{font:inherit;padding:.15rem .6rem}\n"
 	"footer{margin-top:2rem;color:var(--muted);font-size:.85rem}\n"
 	"@media print{body{max-width:none;padding:0;font-size:10.5pt}.noprint{display:none}"
-	"h2{break-before:page}h2:first-of-type{break-before:auto}"
-	".step,tr,.sign{break-inside:avoid}h3,h4,h5{break-after:avoid}"
+	"main>section+section{break-before:page}"
+	".step,tr,.sign{break-inside:avoid}thead{display:table-header-group}h3,h4,h5{break-after:avoid}"
 	".step.done{background:none}a{color:inherit}}\n"
 	"@page{margin:14mm}\n";
 
@@ -793,44 +876,52 @@ static void plan_section(struct doc *d, const struct lw_plan *p, struct textbuf 
 		textbuf_puts(html, ": ");
 		esc_html_append(html, title, strlen(title));
 	}
-	textbuf_puts(html, "</h2>\n<div class=\"toolbar noprint\"><span class=\"progress\"></span>"
-			   "<button type=\"button\" class=\"reset\">Clear ticks</button></div>\n");
+	textbuf_printf(html, "</h2>\n<div class=\"toolbar noprint\"><span class=\"progress\">0 of %u ticked</span>"
+			     "<button type=\"button\" class=\"reset\">Clear ticks</button></div>\n",
+		       d->ticks);
 	textbuf_put(html, d->html.data, d->html.len);
 	textbuf_puts(html, "<p class=\"key\">Checklist id: <code>");
 	esc_html_append(html, key, strlen(key));
 	textbuf_puts(html, "</code></p>\n</section>\n");
 }
 
-void emit_checklist(struct arena *arena, const struct lw_program *program,
-		    const struct emit_options *opts, struct textbuf *md, struct textbuf *html)
+/* "patch-exch01", "a, b and c", or "a, b, c and 9997 more plans": for the page title. */
+static void plan_names(struct textbuf *b, const struct lw_program *program)
 {
-	struct doc d = {.arena = arena, .opts = opts};
-	struct textbuf body_md, body_html;
-	textbuf_init(&body_md, arena);
-	textbuf_init(&body_html, arena);
-	for (size_t i = 0; i < program->plans.len; i++)
-		plan_section(&d, program->plans.items[i], &body_md, &body_html);
+	enum { NAMES_SHOWN = 3 };
+	size_t n = program->plans.len;
+	size_t shown = n <= NAMES_SHOWN + 1 ? n : NAMES_SHOWN;
+	for (size_t i = 0; i < shown; i++) {
+		const struct lw_plan *p = program->plans.items[i];
+		textbuf_printf(b, "%s%s", i == 0 ? "" : i + 1 == n ? " and " : ", ", p->name);
+	}
+	if (shown < n)
+		textbuf_printf(b, " and %zu more plans", n - shown);
+}
 
+static const char *sources(struct arena *arena, const struct lw_program *program)
+{
+	struct textbuf b;
+	textbuf_init(&b, arena);
+	for (size_t i = 0; i < program->files.len; i++)
+		textbuf_printf(&b, "%s%s", i ? ", " : "", clean(arena, program->files.items[i]));
+	return b.data;
+}
+
+void emit_checklist_begin(struct arena *arena, const struct lw_program *program, struct textbuf *md,
+			  struct textbuf *html)
+{
 	struct textbuf names;
 	textbuf_init(&names, arena);
-	for (size_t i = 0; i < program->plans.len; i++) {
-		const struct lw_plan *p = program->plans.items[i];
-		textbuf_printf(&names, "%s%s", i ? ", " : "", p->name);
-	}
-	struct textbuf sources;
-	textbuf_init(&sources, arena);
-	for (size_t i = 0; i < program->files.len; i++) {
-		const char *f = clean(arena, program->files.items[i]);
-		textbuf_printf(&sources, "%s%s", i ? ", " : "", f);
-	}
+	plan_names(&names, program);
+	const char *from = sources(arena, program);
 
 	textbuf_puts(md, "# Change-window checklist: ");
 	esc_markdown_append(md, names.data, names.len);
 	textbuf_puts(md, "\n\nFollow the sections in order and tick each box only when its check has passed. "
 			 "Compiled by bfplan from: ");
-	esc_markdown_append(md, sources.data, sources.len);
+	esc_markdown_append(md, from, strlen(from));
 	textbuf_puts(md, ".\n\n");
-	textbuf_put(md, body_md.data, body_md.len);
 
 	textbuf_puts(html, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
 			   "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
@@ -843,10 +934,32 @@ void emit_checklist(struct arena *arena, const struct lw_program *program,
 	textbuf_puts(html, "</h1>\n<p>Follow the sections in order and tick each box only when its check "
 			   "has passed. Ticks and sign-offs stay in this browser until cleared; a changed "
 			   "checklist starts empty.</p>\n</header>\n<main>\n");
-	textbuf_put(html, body_html.data, body_html.len);
+}
+
+void emit_checklist_plan(struct arena *arena, const struct lw_plan *plan, const struct emit_options *opts,
+			 struct textbuf *md, struct textbuf *html)
+{
+	struct doc d = {.arena = arena, .opts = opts};
+	plan_section(&d, plan, md, html);
+}
+
+void emit_checklist_end(struct arena *arena, const struct lw_program *program, struct textbuf *md,
+			struct textbuf *html)
+{
+	(void)md;
+	const char *from = sources(arena, program);
 	textbuf_puts(html, "</main>\n<footer>Compiled by bfplan from: ");
-	esc_html_append(html, sources.data, sources.len);
+	esc_html_append(html, from, strlen(from));
 	textbuf_puts(html, ".</footer>\n<script>\n");
 	textbuf_puts(html, page_script);
 	textbuf_puts(html, "</script>\n</body>\n</html>\n");
+}
+
+void emit_checklist(struct arena *arena, const struct lw_program *program,
+		    const struct emit_options *opts, struct textbuf *md, struct textbuf *html)
+{
+	emit_checklist_begin(arena, program, md, html);
+	for (size_t i = 0; i < program->plans.len; i++)
+		emit_checklist_plan(arena, program->plans.items[i], opts, md, html);
+	emit_checklist_end(arena, program, md, html);
 }

@@ -33,6 +33,17 @@
 void emit_checklist(struct arena *arena, const struct lw_program *program,
 		    const struct emit_options *opts, struct textbuf *md, struct textbuf *html);
 
+/*
+ * The same in pieces, so a large build streams: the page header, one
+ * plan's section, the footer.  emit_checklist() calls them in turn.
+ */
+void emit_checklist_begin(struct arena *arena, const struct lw_program *program, struct textbuf *md,
+			  struct textbuf *html);
+void emit_checklist_plan(struct arena *arena, const struct lw_plan *plan, const struct emit_options *opts,
+			 struct textbuf *md, struct textbuf *html);
+void emit_checklist_end(struct arena *arena, const struct lw_program *program, struct textbuf *md,
+			struct textbuf *html);
+
 /* 64-bit FNV-1a, the checklist's content hash. */
 uint64_t emit_checklist_hash(const char *data, size_t len);
 

@@ -207,7 +207,7 @@ static json_t *automation_plan(struct js *j, const struct lw_plan *p)
 				push(j, targets, str(j, s->node));
 			set(j, st, "targets", targets);
 			set(j, st, "failure_step", failure_step(j, s->on_failure));
-			set(j, st, "failure_behavior", str(j, s->optional ? "continue" : "stop-plan"));
+			set(j, st, "failure_behavior", str(j, s->optional ? "continue-on-all-targets" : "stop-plan"));
 			set(j, st, "timeout_seconds", integer(j, s->timeout));
 			push(j, steps, st);
 		}
@@ -334,8 +334,24 @@ static json_t *plan_json(struct js *j, const struct lw_plan *p)
 	return o;
 }
 
-bool emit_json_program(struct arena *arena, const struct lw_program *program,
-		       const struct emit_options *opts, struct diag_sink *diags, struct textbuf *out)
+static const struct src_span nowhere = {SRC_NO_FILE, 0, 0};
+
+/* Dumps `value` (consumed) in the file's format; NULL if jansson failed anywhere. */
+static char *dump(struct js *j, json_t *value)
+{
+	char *text = !j->failed && value ? json_dumps(value, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
+	json_decref(value);
+	return text;
+}
+
+static bool out_of_memory(struct diag_sink *diags)
+{
+	diag_report(diags, BFP406, nowhere, "cannot render plan.json: out of memory");
+	return false;
+}
+
+bool emit_json_begin(struct arena *arena, const struct lw_program *program, const struct emit_options *opts,
+		     struct diag_sink *diags, struct textbuf *out)
 {
 	struct js j = {.arena = arena, .opts = opts};
 	json_t *root = object(&j);
@@ -354,20 +370,53 @@ bool emit_json_program(struct arena *arena, const struct lw_program *program,
 			set(&j, build, "source_date_epoch", opts->has_epoch ? integer(&j, opts->epoch) : json_null());
 		}
 		set(&j, root, "build", build);
-		json_t *plans = array(&j);
-		for (size_t i = 0; plans && i < program->plans.len; i++)
-			push(&j, plans, plan_json(&j, program->plans.items[i]));
-		set(&j, root, "plans", plans);
 	}
-	char *dump = !j.failed ? json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
-	json_decref(root);
-	if (!dump) {
-		diag_report(diags, BFP406, (struct src_span){SRC_NO_FILE, 0, 0},
-			    "cannot render plan.json: out of memory");
+	char *text = dump(&j, root);
+	if (!text)
+		return out_of_memory(diags);
+	/* the envelope without its closing "\n}", to go on with the plans */
+	size_t len = strlen(text);
+	textbuf_put(out, text, len >= 2 ? len - 2 : len);
+	textbuf_puts(out, ",\n  \"plans\": [");
+	free(text);
+	return true;
+}
+
+bool emit_json_plan(struct arena *arena, const struct lw_plan *plan, const struct emit_options *opts,
+		    size_t index, struct diag_sink *diags, struct textbuf *out)
+{
+	struct js j = {.arena = arena, .opts = opts};
+	char *text = dump(&j, plan_json(&j, plan));
+	if (!text)
+		return out_of_memory(diags);
+	/* an element of an array at depth 2: every line indented four more spaces */
+	textbuf_puts(out, index ? ",\n    " : "\n    ");
+	const char *run = text;
+	for (const char *p = text; *p; p++) {
+		if (*p == '\n') {
+			textbuf_put(out, run, (size_t)(p - run) + 1);
+			textbuf_puts(out, "    ");
+			run = p + 1;
+		}
+	}
+	textbuf_puts(out, run);
+	free(text);
+	return true;
+}
+
+void emit_json_end(const struct lw_program *program, struct textbuf *out)
+{
+	textbuf_puts(out, program->plans.len ? "\n  ]\n}\n" : "]\n}\n");
+}
+
+bool emit_json_program(struct arena *arena, const struct lw_program *program,
+		       const struct emit_options *opts, struct diag_sink *diags, struct textbuf *out)
+{
+	if (!emit_json_begin(arena, program, opts, diags, out))
 		return false;
-	}
-	textbuf_puts(out, dump);
-	textbuf_putc(out, '\n');
-	free(dump);
+	for (size_t i = 0; i < program->plans.len; i++)
+		if (!emit_json_plan(arena, program->plans.items[i], opts, i, diags, out))
+			return false;
+	emit_json_end(program, out);
 	return true;
 }

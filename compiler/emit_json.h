@@ -21,7 +21,21 @@
 
 enum { EMIT_JSON_FORMAT_VERSION = 1 };
 
-/* Renders plan.json into `out`; false (after reporting) only if jansson runs out of memory. */
+/*
+ * plan.json is written a plan at a time, so a build of thousands of plans
+ * never holds the whole document: begin() writes the envelope up to the
+ * "plans" array, plan() one element (index counts from 0), end() the rest.
+ * The bytes are exactly what jansson would write for the whole document
+ * with JSON_INDENT(2).  Each returns false (after reporting BFP406) only if
+ * jansson runs out of memory.
+ */
+bool emit_json_begin(struct arena *arena, const struct lw_program *program, const struct emit_options *opts,
+		     struct diag_sink *diags, struct textbuf *out);
+bool emit_json_plan(struct arena *arena, const struct lw_plan *plan, const struct emit_options *opts,
+		    size_t index, struct diag_sink *diags, struct textbuf *out);
+void emit_json_end(const struct lw_program *program, struct textbuf *out);
+
+/* All three in one call. */
 bool emit_json_program(struct arena *arena, const struct lw_program *program,
 		       const struct emit_options *opts, struct diag_sink *diags, struct textbuf *out);
 

@@ -76,21 +76,21 @@ const char *esc_fault_describe(struct arena *a, const struct esc_fault *fault)
 	case ESC_FAULT_NONE:
 		return "no problem";
 	case ESC_FAULT_INVALID_UTF8:
-		return arena_printf(a, "the byte 0x%02X at byte %zu, which is not valid UTF-8",
+		return arena_printf(a, "the byte 0x%02X at byte %zu of the text, which is not valid UTF-8",
 				    (unsigned)fault->value, at);
 	case ESC_FAULT_SURROGATE:
-		return arena_printf(a, "the surrogate code point U+%04X at byte %zu",
+		return arena_printf(a, "the surrogate code point U+%04X at byte %zu of the text",
 				    (unsigned)fault->value, at);
 	case ESC_FAULT_CONTROL:
-		return arena_printf(a, "the control character U+%04X at byte %zu",
+		return arena_printf(a, "the control character U+%04X at byte %zu of the text",
 				    (unsigned)fault->value, at);
 	case ESC_FAULT_NONCHARACTER:
-		return arena_printf(a, "the noncharacter U+%04X at byte %zu", (unsigned)fault->value, at);
+		return arena_printf(a, "the noncharacter U+%04X at byte %zu of the text", (unsigned)fault->value, at);
 	case ESC_FAULT_LINE_BREAK:
-		return arena_printf(a, "a %s at byte %zu",
+		return arena_printf(a, "a %s at byte %zu of the text",
 				    fault->value == '\r' ? "carriage return" : "line feed", at);
 	case ESC_FAULT_NUL:
-		return arena_printf(a, "a NUL byte at byte %zu", at);
+		return arena_printf(a, "a NUL byte at byte %zu of the text", at);
 	}
 	return "an unknown problem";
 }
@@ -170,17 +170,25 @@ void esc_html_append(struct textbuf *b, const char *s, size_t len)
 void esc_markdown_append(struct textbuf *b, const char *s, size_t len)
 {
 	/* CommonMark lets any ASCII punctuation be backslash-escaped; these are the ones that act */
-	static const char special[] = "\\`*_[]<>|#&!~";
+	static const bool special[256] = {
+		['\\'] = true, ['`'] = true, ['*'] = true, ['_'] = true, ['['] = true, [']'] = true,
+		['<'] = true,  ['>'] = true, ['|'] = true, ['#'] = true, ['&'] = true, ['!'] = true,
+		['~'] = true,
+	};
+	size_t run = 0; /* start of the pending run of bytes that need nothing */
 	for (size_t i = 0; i < len; i++) {
-		char c = s[i];
+		unsigned char c = (unsigned char)s[i];
 		if (c == '\r' || c == '\n') {
+			textbuf_put(b, s + run, i - run);
 			if (c == '\r' && i + 1 < len && s[i + 1] == '\n')
 				i++;
 			textbuf_putc(b, ' ');
-			continue;
-		}
-		if (c != '\0' && strchr(special, c))
+			run = i + 1;
+		} else if (special[c]) {
+			textbuf_put(b, s + run, i - run);
 			textbuf_putc(b, '\\');
-		textbuf_putc(b, c);
+			run = i; /* the character itself goes out with the next run */
+		}
 	}
+	textbuf_put(b, s + run, len - run);
 }

@@ -14,21 +14,6 @@
 
 #include "textbuf.h"
 
-void outset_init(struct outset *set, struct arena *arena)
-{
-	set->arena = arena;
-	set->files = (struct ptrvec){0};
-}
-
-void outset_add(struct outset *set, const char *path, const char *data, size_t len)
-{
-	struct outset_file *f = arena_alloc(set->arena, sizeof *f);
-	f->path = arena_strdup(set->arena, path);
-	f->data = data;
-	f->len = len;
-	ptrvec_push(set->arena, &set->files, f);
-}
-
 /*
  * The process umask, for the mode a plainly created file would get.
  * umask(2) can only be read by setting it, which briefly changes process
@@ -53,6 +38,14 @@ static mode_t current_umask(void)
 	return old & 0777;
 }
 
+void outset_init(struct outset *set, struct arena *arena)
+{
+	set->arena = arena;
+	set->files = (struct ptrvec){0};
+	set->created = (struct ptrvec){0};
+	set->mode = 0666 & ~(unsigned)current_umask();
+}
+
 /* The directory part of a path ("." when there is none) and the name after it. */
 static void split_path(struct arena *a, const char *path, char **dir, const char **base)
 {
@@ -69,8 +62,8 @@ static void split_path(struct arena *a, const char *path, char **dir, const char
 	}
 }
 
-/* mkdir -p, remembering each directory it made so a failed commit can remove them. */
-static bool ensure_dir(struct arena *a, const char *dir, struct ptrvec *created, int *error)
+/* mkdir -p, remembering each directory it made so an abort can remove them. */
+static bool ensure_dir(struct outset *set, const char *dir, int *error)
 {
 	struct stat st;
 	if (stat(dir, &st) == 0) {
@@ -79,14 +72,14 @@ static bool ensure_dir(struct arena *a, const char *dir, struct ptrvec *created,
 		*error = ENOTDIR;
 		return false;
 	}
-	char *copy = arena_strdup(a, dir);
+	char *copy = arena_strdup(set->arena, dir);
 	for (char *p = copy + 1;; p++) {
 		if (*p != '/' && *p != '\0')
 			continue;
 		char saved = *p;
 		*p = '\0';
 		if (mkdir(copy, 0777) == 0) {
-			ptrvec_push(a, created, arena_strdup(a, copy));
+			ptrvec_push(set->arena, &set->created, arena_strdup(set->arena, copy));
 		} else if (errno != EEXIST) {
 			*error = errno;
 			return false;
@@ -100,27 +93,6 @@ static bool ensure_dir(struct arena *a, const char *dir, struct ptrvec *created,
 	}
 }
 
-static bool write_all(int fd, const char *data, size_t len)
-{
-	while (len > 0) {
-		ssize_t n = write(fd, data, len);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return false;
-		}
-		data += n;
-		len -= (size_t)n;
-	}
-	return true;
-}
-
-struct pending {
-	const struct outset_file *file;
-	char *dir;
-	char *temp; /* NULL once renamed into place or never created */
-};
-
 static bool failed(struct outset_failure *why, const char *path, const char *doing, int error)
 {
 	why->path = path;
@@ -129,39 +101,101 @@ static bool failed(struct outset_failure *why, const char *path, const char *doi
 	return false;
 }
 
-/* Writes one file's temporary copy in full; the caller removes it on failure. */
-static bool write_temp(struct arena *a, struct pending *p, mode_t mode, struct ptrvec *created,
-		       struct outset_failure *why)
+struct outset_file *outset_open(struct outset *set, const char *path, struct outset_failure *why)
 {
-	const char *path = p->file->path;
+	struct arena *a = set->arena;
+	struct outset_file *f = arena_alloc(a, sizeof *f);
+	f->set = set;
+	f->path = arena_strdup(a, path);
+	f->fd = -1;
 	const char *base;
-	split_path(a, path, &p->dir, &base);
+	split_path(a, f->path, &f->dir, &base);
 	int error = 0;
-	if (!ensure_dir(a, p->dir, created, &error))
-		return failed(why, p->dir, "create the directory", error);
-	struct stat st;
-	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
-		return failed(why, path, "replace", EISDIR);
-
-	/* hidden, beside the destination: rename(2) is atomic only within one file system */
-	char *temp = arena_printf(a, "%s/.%s.XXXXXX", p->dir, base);
-	int fd = mkstemp(temp);
-	if (fd < 0)
-		return failed(why, path, "create a temporary file for", errno);
-	p->temp = temp;
-	bool ok = write_all(fd, p->file->data, p->file->len);
-	if (ok)
-		ok = fsync(fd) == 0;
-	/* mkstemp makes the file 0600; give it the mode a plain creat() would have */
-	if (ok)
-		ok = fchmod(fd, mode) == 0;
-	error = errno;
-	if (close(fd) != 0 && ok) {
-		ok = false;
-		error = errno;
+	if (!ensure_dir(set, f->dir, &error)) {
+		failed(why, f->dir, "create the directory", error);
+		return NULL;
 	}
-	if (!ok)
-		return failed(why, path, "write", error);
+	struct stat st;
+	if (stat(f->path, &st) == 0 && S_ISDIR(st.st_mode)) {
+		failed(why, f->path, "replace", EISDIR);
+		return NULL;
+	}
+	/* hidden, beside the destination: rename(2) is atomic only within one file system */
+	char *temp = arena_printf(a, "%s/.%s.XXXXXX", f->dir, base);
+	f->fd = mkstemp(temp);
+	if (f->fd < 0) {
+		failed(why, f->path, "create a temporary file for", errno);
+		return NULL;
+	}
+	f->temp = temp;
+	ptrvec_push(a, &set->files, f);
+	return f;
+}
+
+void outset_write(struct outset_file *f, const char *data, size_t len)
+{
+	while (len > 0 && !f->error) {
+		ssize_t n = write(f->fd, data, len);
+		if (n < 0) {
+			if (errno != EINTR)
+				f->error = errno;
+			continue;
+		}
+		data += n;
+		len -= (size_t)n;
+	}
+}
+
+void outset_drain(void *file, const char *data, size_t len)
+{
+	outset_write(file, data, len);
+}
+
+bool outset_add(struct outset *set, const char *path, const char *data, size_t len,
+		struct outset_failure *why)
+{
+	struct outset_file *f = outset_open(set, path, why);
+	if (!f)
+		return false;
+	outset_write(f, data, len);
+	return true;
+}
+
+void outset_abort(struct outset *set)
+{
+	for (size_t i = 0; i < set->files.len; i++) {
+		struct outset_file *f = set->files.items[i];
+		if (f->fd >= 0) {
+			close(f->fd);
+			f->fd = -1;
+		}
+		if (f->temp) {
+			unlink(f->temp);
+			f->temp = NULL;
+		}
+	}
+	/* newest first, so children go before parents; one that is not empty simply stays */
+	for (size_t i = set->created.len; i-- > 0;)
+		rmdir(set->created.items[i]);
+	set->created.len = 0;
+}
+
+/* Completes one temporary file: written in full, on disk, with its final mode. */
+static bool finish_file(struct outset *set, struct outset_file *f, struct outset_failure *why)
+{
+	if (f->error)
+		return failed(why, f->path, "write", f->error);
+	int error = 0;
+	if (fsync(f->fd) != 0)
+		error = errno;
+	/* mkstemp makes the file 0600; give it the mode a plain creat() would have */
+	else if (fchmod(f->fd, (mode_t)set->mode) != 0)
+		error = errno;
+	if (close(f->fd) != 0 && !error)
+		error = errno;
+	f->fd = -1;
+	if (error)
+		return failed(why, f->path, "write", error);
 	return true;
 }
 
@@ -177,40 +211,33 @@ static void sync_dir(const char *dir)
 
 bool outset_commit(struct outset *set, struct outset_failure *why)
 {
-	struct arena *a = set->arena;
-	size_t n = set->files.len;
-	struct pending *pend = arena_calloc(a, n ? n : 1, sizeof *pend);
-	struct ptrvec created = {0};
-	mode_t mode = 0666 & ~current_umask();
 	bool ok = true;
-
-	for (size_t i = 0; i < n && ok; i++) {
-		pend[i].file = set->files.items[i];
-		ok = write_temp(a, &pend[i], mode, &created, why);
-	}
-	for (size_t i = 0; i < n && ok; i++) {
-		if (rename(pend[i].temp, pend[i].file->path) != 0)
-			ok = failed(why, pend[i].file->path, "rename a temporary file to", errno);
+	for (size_t i = 0; i < set->files.len && ok; i++)
+		ok = finish_file(set, set->files.items[i], why);
+	for (size_t i = 0; i < set->files.len && ok; i++) {
+		struct outset_file *f = set->files.items[i];
+		if (rename(f->temp, f->path) != 0)
+			ok = failed(why, f->path, "rename a temporary file to", errno);
 		else
-			pend[i].temp = NULL;
+			f->temp = NULL;
 	}
 	if (!ok) {
-		for (size_t i = 0; i < n; i++)
-			if (pend[i].temp)
-				unlink(pend[i].temp);
-		/* newest first, so children go before parents; a non-empty one simply stays */
-		for (size_t i = created.len; i-- > 0;)
-			rmdir(created.items[i]);
+		outset_abort(set);
 		return false;
 	}
-	/* the renames are durable only once each directory entry is flushed */
-	for (size_t i = 0; i < n; i++) {
+	/* the renames are durable only once each directory entry is flushed; outputs share few directories */
+	struct ptrvec dirs = {0};
+	for (size_t i = 0; i < set->files.len; i++) {
+		struct outset_file *f = set->files.items[i];
 		bool seen = false;
-		for (size_t j = 0; j < i && !seen; j++)
-			seen = strcmp(pend[j].dir, pend[i].dir) == 0;
-		if (!seen)
-			sync_dir(pend[i].dir);
+		for (size_t j = 0; j < dirs.len && !seen; j++)
+			seen = strcmp(dirs.items[j], f->dir) == 0;
+		if (!seen) {
+			ptrvec_push(set->arena, &dirs, f->dir);
+			sync_dir(f->dir);
+		}
 	}
+	set->created.len = 0;
 	return true;
 }
 

@@ -623,6 +623,13 @@ static void read_fixlet(struct resolver *r, const struct ast_decl *decl, struct 
 	for (size_t i = 0; i < p.stmts[FX_SCRIPT].len; i++) {
 		const struct ast_stmt *s = p.stmts[FX_SCRIPT].items[i];
 		struct lw_text line = text_of(first_arg(s));
+		/* ActionScript runs line by line: a break inside one line would start a new command */
+		if (strpbrk(line.text, "\r\n")) {
+			struct diag *d = diag_report(r->diags, BFP402, line.span,
+						     "an actionscript line contains a line break");
+			diag_help(r->diags, d, "write each line of the script as its own 'actionscript' statement");
+			continue;
+		}
 		if (!fx->lw.actionscript.text)
 			fx->lw.actionscript = line;
 		else

@@ -1,5 +1,5 @@
 /*
- * textbuf.c - growable arena buffers (see textbuf.h).
+ * textbuf.c - growable and drained arena buffers (see textbuf.h).
  */
 #include "textbuf.h"
 
@@ -15,6 +15,28 @@ void textbuf_init(struct textbuf *b, struct arena *arena)
 	b->cap = 256;
 	b->data = arena_alloc(arena, b->cap);
 	b->len = 0;
+	b->drain = NULL;
+	b->drain_ctx = NULL;
+}
+
+void textbuf_init_drained(struct textbuf *b, struct arena *arena, size_t cap, textbuf_drain_fn *drain,
+			  void *ctx)
+{
+	b->arena = arena;
+	b->cap = cap < 16 ? 16 : cap;
+	b->data = arena_alloc(arena, b->cap);
+	b->len = 0;
+	b->drain = drain;
+	b->drain_ctx = ctx;
+}
+
+void textbuf_flush(struct textbuf *b)
+{
+	if (b->drain && b->len) {
+		b->drain(b->drain_ctx, b->data, b->len);
+		b->len = 0;
+		b->data[0] = '\0';
+	}
 }
 
 static void reserve(struct textbuf *b, size_t extra)
@@ -37,6 +59,14 @@ static void reserve(struct textbuf *b, size_t extra)
 
 void textbuf_put(struct textbuf *b, const char *s, size_t len)
 {
+	if (b->drain && b->len + len + 1 > b->cap) {
+		textbuf_flush(b);
+		if (len + 1 > b->cap) {
+			/* larger than the whole buffer: straight through */
+			b->drain(b->drain_ctx, s, len);
+			return;
+		}
+	}
 	reserve(b, len);
 	memcpy(b->data + b->len, s, len);
 	b->len += len;
@@ -66,9 +96,8 @@ void textbuf_printf(struct textbuf *b, const char *fmt, ...)
 		textbuf_put(b, small, (size_t)n);
 		return;
 	}
-	reserve(b, (size_t)n);
 	va_start(ap, fmt);
-	vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+	char *big = arena_vprintf(b->arena, fmt, ap);
 	va_end(ap);
-	b->len += (size_t)n;
+	textbuf_put(b, big, (size_t)n);
 }

@@ -1,10 +1,11 @@
 /*
  * textbuf.h - a growable byte buffer in the arena, for emitters.
  *
- * Every output file is rendered into memory first and written only when the
- * whole build has succeeded (see outset.h), so emitters append to one of
- * these instead of writing to a FILE.  Growth doubles the capacity; the old
- * block stays in the arena, which costs at most as much again.
+ * Emitters append to one of these instead of writing to a FILE.  A buffer
+ * either keeps everything (to validate or hash it afterwards), doubling as
+ * it grows, or is drained: once it holds `cap` bytes it hands them to a
+ * drain function (a file of the output set) and starts again, so a build of
+ * thousands of plans streams its large files in bounded memory.
  */
 #ifndef BFPLAN_TEXTBUF_H
 #define BFPLAN_TEXTBUF_H
@@ -13,13 +14,25 @@
 
 #include "arena.h"
 
+typedef void textbuf_drain_fn(void *ctx, const char *data, size_t len);
+
 struct textbuf {
 	struct arena *arena;
 	char *data;  /* always NUL-terminated (the NUL is not counted in len) */
 	size_t len, cap;
+	textbuf_drain_fn *drain; /* NULL: keep everything */
+	void *drain_ctx;
 };
 
 void textbuf_init(struct textbuf *b, struct arena *arena);
+
+/* A buffer of `cap` bytes that passes its content to drain(ctx, ...) whenever it fills up. */
+void textbuf_init_drained(struct textbuf *b, struct arena *arena, size_t cap, textbuf_drain_fn *drain,
+			  void *ctx);
+
+/* Hands a drained buffer's pending bytes to its drain; nothing for a keeping one. */
+void textbuf_flush(struct textbuf *b);
+
 void textbuf_put(struct textbuf *b, const char *s, size_t len);
 void textbuf_puts(struct textbuf *b, const char *s);
 void textbuf_putc(struct textbuf *b, char c);

@@ -1,0 +1,754 @@
+/*
+ * test_emit.c - `bfplan build` from a hand-built lowered plan: the .bes
+ * against BES.xsd, determinism, line ends, node order, hostile text, the
+ * SOURCE_DATE_EPOCH field, plan.json, the checklists and the depfile.
+ *
+ * The schema comes from BFPLAN_BES_XSD.  Without it the validation test
+ * says plainly that it was skipped; it never passes silently.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <dirent.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <jansson.h>
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+
+#include "emit.h"
+#include "emit_bes.h"
+#include "emit_checklist.h"
+#include "fixture_plan.h"
+#include "textbuf.h"
+#include "validate.h"
+
+#define EPOCH_2017 INT64_C(1505420916) /* Thu, 14 Sep 2017 20:28:36 +0000 */
+
+struct env {
+	struct fixture_plan fx;
+	struct emit_options opts;
+	struct emit_site_url sa_url;
+	char dir[64];
+};
+
+static int setup(void **state)
+{
+	struct env *e = calloc(1, sizeof *e);
+	if (!e)
+		return -1;
+	fixture_plan_init(&e->fx);
+	emit_options_init(&e->opts);
+	e->sa_url = (struct emit_site_url){"server-automation", FIXTURE_SA_URL};
+	e->opts.site_urls = &e->sa_url;
+	e->opts.site_url_count = 1;
+	snprintf(e->dir, sizeof e->dir, "/tmp/test_emit.XXXXXX");
+	if (!mkdtemp(e->dir))
+		return -1;
+	*state = e;
+	return 0;
+}
+
+static void remove_tree(const char *dir)
+{
+	DIR *d = opendir(dir);
+	if (!d)
+		return;
+	struct dirent *ent;
+	while ((ent = readdir(d))) {
+		if (strcmp(ent->d_name, ".") == 0 || strcmp(ent->d_name, "..") == 0)
+			continue;
+		char path[512];
+		snprintf(path, sizeof path, "%s/%s", dir, ent->d_name);
+		struct stat st;
+		if (lstat(path, &st) == 0 && S_ISDIR(st.st_mode))
+			remove_tree(path);
+		else
+			unlink(path);
+	}
+	closedir(d);
+	rmdir(dir);
+}
+
+static int teardown(void **state)
+{
+	struct env *e = *state;
+	remove_tree(e->dir);
+	fixture_plan_free(&e->fx);
+	free(e);
+	return 0;
+}
+
+static const char *out_path(struct env *e, const char *name)
+{
+	return arena_printf(&e->fx.arena, "%s/out/%s", e->dir, name);
+}
+
+/* The whole file, NUL-terminated, or NULL if it does not exist. */
+static char *slurp(struct arena *a, const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return NULL;
+	fseek(f, 0, SEEK_END);
+	long n = ftell(f);
+	fseek(f, 0, SEEK_SET);
+	char *buf = arena_alloc(a, (size_t)n + 1);
+	size_t got = fread(buf, 1, (size_t)n, f);
+	fclose(f);
+	buf[got] = '\0';
+	if (len)
+		*len = got;
+	return buf;
+}
+
+static enum emit_status build(struct env *e)
+{
+	return emit_build(&e->fx.arena, &e->fx.program, &e->opts, &e->fx.diags,
+			  arena_printf(&e->fx.arena, "%s/out", e->dir));
+}
+
+/* The first reported diagnostic with this code, or NULL. */
+static const struct diag *find_diag(const struct diag_sink *sink, enum diag_code code)
+{
+	for (size_t i = 0; i < sink->diags.len; i++) {
+		const struct diag *d = sink->diags.items[i];
+		if (d->code == code)
+			return d;
+	}
+	return NULL;
+}
+
+static bool out_dir_empty(struct env *e)
+{
+	DIR *d = opendir(arena_printf(&e->fx.arena, "%s/out", e->dir));
+	if (!d)
+		return true;
+	struct dirent *ent;
+	bool empty = true;
+	while ((ent = readdir(d)))
+		if (strcmp(ent->d_name, ".") != 0 && strcmp(ent->d_name, "..") != 0)
+			empty = false;
+	closedir(d);
+	return empty;
+}
+
+static size_t count(const char *hay, const char *needle)
+{
+	size_t n = 0;
+	for (const char *p = strstr(hay, needle); p; p = strstr(p + 1, needle))
+		n++;
+	return n;
+}
+
+/* ---- the build ------------------------------------------------------------- */
+
+static void test_build_writes_everything(void **state)
+{
+	struct env *e = *state;
+	assert_int_equal(build(e), EMIT_OK);
+	assert_int_equal(e->fx.diags.errors, 0);
+	static const char *const names[] = {"patch-exch01.bes", "checklist.md", "checklist.html", "plan.json"};
+	for (size_t i = 0; i < 4; i++)
+		assert_non_null(slurp(&e->fx.arena, out_path(e, names[i]), NULL));
+}
+
+static void test_validates_against_schema(void **state)
+{
+	struct env *e = *state;
+	const char *xsd = getenv("BFPLAN_BES_XSD");
+	if (!xsd || access(xsd, R_OK) != 0) {
+		print_message("SKIPPED: validation against BES.xsd, because BES.xsd is absent (BFPLAN_BES_XSD=%s)\n",
+			      xsd ? xsd : "(not set)");
+		skip();
+	}
+	/* the default form, then the full form with every optional element present */
+	e->opts.schema_path = xsd;
+	assert_int_equal(build(e), EMIT_OK);
+	e->opts.components = EMIT_COMPONENTS_FULL;
+	e->opts.has_epoch = true;
+	e->opts.epoch = EPOCH_2017;
+	assert_int_equal(build(e), EMIT_OK);
+	assert_int_equal(e->fx.diags.errors, 0);
+	print_message("validated %s against %s: both component forms valid\n",
+		      out_path(e, "patch-exch01.bes"), xsd);
+}
+
+static void test_schema_errors(void **state)
+{
+	struct env *e = *state;
+	struct arena *a = &e->fx.arena;
+	assert_null(validator_open(a, "/nonexistent/BES.xsd", &e->fx.diags));
+	assert_non_null(find_diag(&e->fx.diags, BFP405));
+
+	/* a schema of our own, so this runs even without BES.xsd */
+	const char *xsd_path = arena_printf(a, "%s/tiny.xsd", e->dir);
+	FILE *f = fopen(xsd_path, "w");
+	assert_non_null(f);
+	fputs("<xs:schema xmlns:xs=\"http://www.w3.org/2001/XMLSchema\">"
+	      "<xs:element name=\"BES\"><xs:complexType><xs:sequence>"
+	      "<xs:element name=\"Domain\"><xs:simpleType><xs:restriction base=\"xs:string\">"
+	      "<xs:pattern value=\"\\p{IsBasicLatin}{4}\"/></xs:restriction></xs:simpleType></xs:element>"
+	      "</xs:sequence></xs:complexType></xs:element></xs:schema>\n", f);
+	fclose(f);
+	struct validator *v = validator_open(a, xsd_path, &e->fx.diags);
+	assert_non_null(v);
+	const char good[] = "<BES>\n<Domain>BESC</Domain>\n</BES>\n";
+	const char bad[] = "<BES>\n\n<Domain>TOOLONG</Domain>\n</BES>\n";
+	assert_true(validator_check(v, "good.bes", good, sizeof good - 1, e->fx.plan->decl, &e->fx.diags));
+	assert_false(validator_check(v, "bad.bes", bad, sizeof bad - 1, e->fx.plan->decl, &e->fx.diags));
+	const struct diag *d = find_diag(&e->fx.diags, BFP404);
+	assert_non_null(d);
+	assert_non_null(strstr(d->message, "bad.bes"));
+	assert_non_null(strstr(d->message, "line 3"));
+	const char broken[] = "<BES><Domain>BESC</BES>";
+	assert_false(validator_check(v, "broken.bes", broken, sizeof broken - 1, e->fx.plan->decl, &e->fx.diags));
+	validator_close(v);
+
+	/* a build whose .bes fails validation writes nothing, though it had started writing */
+	const char *old_json = arena_printf(a, "%s/out/plan.json", e->dir);
+	assert_int_equal(mkdir(arena_printf(a, "%s/out", e->dir), 0777), 0);
+	FILE *keep = fopen(old_json, "w");
+	assert_non_null(keep);
+	fputs("{\"previous\": true}\n", keep);
+	fclose(keep);
+	e->opts.schema_path = xsd_path;
+	assert_int_equal(build(e), EMIT_PLAN_ERRORS);
+	assert_string_equal(slurp(a, old_json, NULL), "{\"previous\": true}\n");
+	DIR *dir = opendir(arena_printf(a, "%s/out", e->dir));
+	assert_non_null(dir);
+	struct dirent *ent;
+	int entries = 0;
+	while ((ent = readdir(dir)))
+		entries += ent->d_name[0] != '.'; /* temporaries are hidden: there must be none either */
+	rewinddir(dir);
+	while ((ent = readdir(dir)))
+		assert_true(strcmp(ent->d_name, ".") == 0 || strcmp(ent->d_name, "..") == 0 || ent->d_name[0] != '.');
+	closedir(dir);
+	assert_int_equal(entries, 1);
+	e->opts.schema_path = NULL;
+
+	/* a file that is not a schema */
+	assert_null(validator_open(a, arena_printf(a, "%s/tiny.xsd/x", e->dir), &e->fx.diags));
+	f = fopen(xsd_path, "w");
+	fputs("<not-a-schema/>", f);
+	fclose(f);
+	assert_null(validator_open(a, xsd_path, &e->fx.diags));
+}
+
+static void test_deterministic(void **state)
+{
+	struct env *e = *state;
+	e->opts.has_epoch = true;
+	e->opts.epoch = EPOCH_2017;
+	assert_int_equal(build(e), EMIT_OK);
+	static const char *const names[] = {"patch-exch01.bes", "checklist.md", "checklist.html", "plan.json"};
+	size_t len1[4];
+	char *first[4];
+	for (size_t i = 0; i < 4; i++)
+		first[i] = slurp(&e->fx.arena, out_path(e, names[i]), &len1[i]);
+
+	/* a second compilation from scratch: another arena, other addresses */
+	struct fixture_plan other;
+	fixture_plan_init(&other);
+	assert_int_equal(emit_build(&other.arena, &other.program, &e->opts, &other.diags,
+				    arena_printf(&other.arena, "%s/out", e->dir)),
+			 EMIT_OK);
+	for (size_t i = 0; i < 4; i++) {
+		size_t len2;
+		char *second = slurp(&e->fx.arena, out_path(e, names[i]), &len2);
+		assert_int_equal(len1[i], len2);
+		assert_memory_equal(first[i], second, len2);
+	}
+	fixture_plan_free(&other);
+}
+
+static void test_line_ends(void **state)
+{
+	struct env *e = *state;
+	assert_int_equal(build(e), EMIT_OK);
+	size_t len;
+	char *crlf = slurp(&e->fx.arena, out_path(e, "patch-exch01.bes"), &len);
+	size_t lf = 0;
+	for (size_t i = 0; i < len; i++) {
+		if (crlf[i] == '\n') {
+			assert_true(i > 0 && crlf[i - 1] == '\r');
+			lf++;
+		}
+	}
+	assert_true(lf > 10);
+	assert_memory_equal(crlf + len - 2, "\r\n", 2);
+
+	e->opts.newline = EMIT_NEWLINE_LF;
+	assert_int_equal(build(e), EMIT_OK);
+	size_t len2;
+	char *unix_text = slurp(&e->fx.arena, out_path(e, "patch-exch01.bes"), &len2);
+	assert_null(memchr(unix_text, '\r', len2));
+	assert_int_equal(len2 + lf, len); /* the same lines, one byte shorter each */
+}
+
+static const char *title_of(xmlNodePtr obj)
+{
+	for (xmlNodePtr c = obj->children; c; c = c->next)
+		if (c->type == XML_ELEMENT_NODE && strcmp((const char *)c->name, "Title") == 0)
+			return (const char *)c->children->content;
+	return "";
+}
+
+static void test_node_order_and_role(void **state)
+{
+	struct env *e = *state;
+	e->opts.newline = EMIT_NEWLINE_LF;
+	assert_int_equal(build(e), EMIT_OK);
+	size_t len;
+	char *text = slurp(&e->fx.arena, out_path(e, "patch-exch01.bes"), &len);
+	xmlDocPtr doc = xmlReadMemory(text, (int)len, "patch-exch01.bes", NULL, XML_PARSE_NONET);
+	assert_non_null(doc);
+
+	const char *baselines[4] = {0};
+	int nbase = 0, nfix = 0, with_mailbox = -1, mailbox_components = 0;
+	for (xmlNodePtr obj = xmlDocGetRootElement(doc)->children; obj; obj = obj->next) {
+		if (obj->type != XML_ELEMENT_NODE)
+			continue;
+		if (strcmp((const char *)obj->name, "Fixlet") == 0) {
+			assert_int_equal(nbase, 0); /* pre-flight Fixlets come first */
+			nfix++;
+			continue;
+		}
+		assert_string_equal((const char *)obj->name, "Baseline");
+		assert_true(nbase < 4);
+		baselines[nbase] = arena_strdup(&e->fx.arena, title_of(obj));
+		xmlNodePtr coll = obj->last;
+		while (coll && coll->type != XML_ELEMENT_NODE)
+			coll = coll->prev;
+		assert_string_equal((const char *)coll->name, "BaselineComponentCollection");
+		for (xmlNodePtr g = coll->children; g; g = g->next) {
+			for (xmlNodePtr c = g->children; c; c = c->next) {
+				if (c->type != XML_ELEMENT_NODE)
+					continue;
+				xmlChar *id = xmlGetProp(c, (const xmlChar *)"SourceID");
+				if (strcmp((const char *)id, "121") == 0) {
+					with_mailbox = nbase;
+					mailbox_components++;
+				}
+				xmlFree(id);
+			}
+		}
+		nbase++;
+	}
+	xmlFreeDoc(doc);
+	assert_int_equal(nfix, 3);
+	assert_int_equal(nbase, 2);
+	assert_string_equal(baselines[0], "patch-exch01 1/2 EXNODE1 (passive)");
+	assert_string_equal(baselines[1], "patch-exch01 2/2 EXNODE2 (active)");
+	/* the role holder's baseline is last and the only one that moves the mailbox server */
+	assert_int_equal(with_mailbox, 1);
+	assert_int_equal(mailbox_components, 1);
+}
+
+static void test_reference_and_full_forms(void **state)
+{
+	struct env *e = *state;
+	e->opts.newline = EMIT_NEWLINE_LF;
+	assert_int_equal(build(e), EMIT_OK);
+	char *ref = slurp(&e->fx.arena, out_path(e, "patch-exch01.bes"), NULL);
+	/* reference-only: attributes, no Name, no children */
+	assert_non_null(strstr(ref, "<BaselineComponent IncludeInRelevance=\"true\" SourceSiteURL=\"" FIXTURE_SA_URL
+				    "\" SourceID=\"116\" ActionName=\"Action1\"/>"));
+	assert_non_null(strstr(ref, "SourceSiteURL=\"http://sync.bigfix.com/cgi-bin/bfgather/bessecurity\" "
+				    "SourceID=\"501\""));
+	assert_null(strstr(ref, "<ActionScript"));
+	assert_null(strstr(ref, "Name=\"Pause"));
+	assert_null(strstr(ref, "CDATA"));
+	assert_int_equal(count(ref, "<Domain>BESC</Domain>"), 5);
+
+	e->opts.components = EMIT_COMPONENTS_FULL;
+	assert_int_equal(build(e), EMIT_OK);
+	char *full = slurp(&e->fx.arena, out_path(e, "patch-exch01.bes"), NULL);
+	assert_non_null(strstr(full, "<BaselineComponent Name=\"Pause Node in the Cluster (Windows 2008-2012)\""));
+	assert_non_null(strstr(full, "<ActionScript MIMEType=\"application/x-Fixlet-Windows-Shell\">// pause\n"
+				     "waithidden cluster.exe node {computer name} /pause</ActionScript>"));
+	assert_non_null(strstr(full, "<SuccessCriteria Option=\"RunToCompletion\"></SuccessCriteria>"));
+	assert_non_null(strstr(full, "<SuccessCriteria Option=\"OriginalRelevance\"></SuccessCriteria>"));
+	/* an anonymous patch Fixlet is named by kind and ID */
+	assert_non_null(strstr(full, "Name=\"Fixlet 501\""));
+}
+
+static void test_source_date_epoch(void **state)
+{
+	struct env *e = *state;
+	assert_int_equal(build(e), EMIT_OK);
+	char *plain = slurp(&e->fx.arena, out_path(e, "patch-exch01.bes"), NULL);
+	assert_null(strstr(plain, "x-fixlet-modification-time"));
+
+	e->opts.has_epoch = true;
+	e->opts.epoch = EPOCH_2017;
+	assert_int_equal(build(e), EMIT_OK);
+	char *dated = slurp(&e->fx.arena, out_path(e, "patch-exch01.bes"), NULL);
+	/* one per object: 3 pre-flight Fixlets and 2 Baselines */
+	assert_int_equal(count(dated, "<Name>x-fixlet-modification-time</Name>"), 5);
+	assert_int_equal(count(dated, "<Value>Thu, 14 Sep 2017 20:28:36 +0000</Value>"), 5);
+	/* MIMEField sits between Source and Domain, as BES.xsd orders them */
+	assert_non_null(strstr(dated, "<Source>bfplan</Source>\r\n\t\t<MIMEField>"));
+	assert_non_null(strstr(dated, "</MIMEField>\r\n\t\t<Domain>BESC</Domain>"));
+}
+
+static void test_dates_and_epoch_parsing(void **state)
+{
+	struct env *e = *state;
+	struct arena *a = &e->fx.arena;
+	assert_string_equal(emit_rfc2822_date(a, 0), "Thu, 01 Jan 1970 00:00:00 +0000");
+	assert_string_equal(emit_rfc2822_date(a, EPOCH_2017), "Thu, 14 Sep 2017 20:28:36 +0000");
+	assert_string_equal(emit_rfc2822_date(a, 951782400), "Tue, 29 Feb 2000 00:00:00 +0000");
+	assert_string_equal(emit_rfc2822_date(a, 4102444799), "Thu, 31 Dec 2099 23:59:59 +0000");
+	/* 2100 is not a leap year */
+	assert_string_equal(emit_rfc2822_date(a, 4107542400), "Mon, 01 Mar 2100 00:00:00 +0000");
+	assert_string_equal(emit_rfc2822_date(a, INT64_C(253402300799)), "Fri, 31 Dec 9999 23:59:59 +0000");
+
+	int64_t v;
+	assert_true(emit_parse_source_date_epoch("1505420916", &v));
+	assert_int_equal(v, EPOCH_2017);
+	assert_true(emit_parse_source_date_epoch("0", &v));
+	assert_int_equal(v, 0);
+	assert_true(emit_parse_source_date_epoch("253402300799", &v));
+	assert_false(emit_parse_source_date_epoch("253402300800", &v));
+	assert_false(emit_parse_source_date_epoch("", &v));
+	assert_false(emit_parse_source_date_epoch("-1", &v));
+	assert_false(emit_parse_source_date_epoch("12 ", &v));
+	assert_false(emit_parse_source_date_epoch("1e9", &v));
+	assert_false(emit_parse_source_date_epoch("99999999999999999999999", &v));
+
+	struct emit_site_url u;
+	assert_true(emit_parse_site_url(a, "server-automation=http://x/y?a=b", &u));
+	assert_string_equal(u.name, "server-automation");
+	assert_string_equal(u.url, "http://x/y?a=b");
+	assert_false(emit_parse_site_url(a, "=http://x", &u));
+	assert_false(emit_parse_site_url(a, "name=", &u));
+	assert_false(emit_parse_site_url(a, "name", &u));
+
+	assert_string_equal(emit_duration(a, 600), "10 min");
+	assert_string_equal(emit_duration(a, 7200), "2 h");
+	assert_string_equal(emit_duration(a, 3725), "1 h 2 min 5 s");
+	assert_string_equal(emit_duration(a, 0), "0 s");
+}
+
+/* ---- hostile and missing input ---------------------------------------------- */
+
+static void test_xml_forbidden_text(void **state)
+{
+	struct env *e = *state;
+	e->fx.dotnet->title.text = "Microsoft .NET\x01 Framework 4.0";
+	struct lw_node *n1 = e->fx.plan->nodes.items[0];
+	struct lw_step *resume = n1->steps.items[3];
+	resume->verify.text = "the node is Up \xEF\xBF\xBE";
+	assert_int_equal(build(e), EMIT_PLAN_ERRORS);
+	assert_true(out_dir_empty(e));
+
+	const struct diag *d = find_diag(&e->fx.diags, BFP401);
+	assert_non_null(d);
+	assert_int_equal(d->span.begin, e->fx.dotnet->title.span.begin);
+	assert_non_null(strstr(d->message, "U+0001"));
+	size_t n401 = 0;
+	bool saw_verify = false;
+	for (size_t i = 0; i < e->fx.diags.diags.len; i++) {
+		const struct diag *x = e->fx.diags.diags.items[i];
+		if (x->code != BFP401)
+			continue;
+		n401++;
+		saw_verify |= strstr(x->message, "U+FFFE") != NULL && x->span.begin == resume->verify.span.begin;
+	}
+	/* each bad text once, though it appears on both nodes and in every output */
+	assert_int_equal(n401, 2);
+	assert_true(saw_verify);
+}
+
+static void test_invalid_utf8_and_hostile_markup(void **state)
+{
+	struct env *e = *state;
+	/* markup and quotes are escaped, never rejected */
+	e->fx.plan->title.text = "<script>alert(\"x\")</script> & ]]> {{ 100%";
+	e->fx.dotnet->note.text = "<b>bold</b> & \"quoted\" ]]>";
+	assert_int_equal(build(e), EMIT_OK);
+	char *html = slurp(&e->fx.arena, out_path(e, "checklist.html"), NULL);
+	char *md = slurp(&e->fx.arena, out_path(e, "checklist.md"), NULL);
+	char *bes = slurp(&e->fx.arena, out_path(e, "patch-exch01.bes"), NULL);
+	assert_null(strstr(html, "<script>alert"));
+	assert_non_null(strstr(html, "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; ]]&gt;"));
+	assert_non_null(strstr(md, "\\<script\\>alert"));
+	/* in the BES Description the note is HTML-escaped, then XML-escaped */
+	assert_non_null(strstr(bes, "&amp;lt;b&amp;gt;bold&amp;lt;/b&amp;gt; &amp;amp;"));
+	assert_null(strstr(bes, "]]>"));
+
+	e->fx.plan->title.text = "bad \xC3\x28 byte";
+	assert_int_equal(build(e), EMIT_PLAN_ERRORS);
+	const struct diag *d = find_diag(&e->fx.diags, BFP401);
+	assert_non_null(d);
+	assert_non_null(strstr(d->message, "not valid UTF-8"));
+}
+
+static void test_gather_url_unknown(void **state)
+{
+	struct env *e = *state;
+	e->opts.site_url_count = 0;
+	assert_int_equal(build(e), EMIT_PLAN_ERRORS);
+	assert_true(out_dir_empty(e));
+	const struct diag *d = find_diag(&e->fx.diags, BFP403);
+	assert_non_null(d);
+	assert_int_equal(d->span.begin, e->fx.server_automation->decl.begin);
+	assert_non_null(strstr(d->message, "server-automation"));
+	assert_non_null(d->help);
+	assert_non_null(strstr(d->help, "--site-url server-automation=URL"));
+	size_t n = 0;
+	for (size_t i = 0; i < e->fx.diags.diags.len; i++) {
+		const struct diag *x = e->fx.diags.diags.items[i];
+		n += x->code == BFP403;
+	}
+	assert_int_equal(n, 1); /* once per site, not once per component */
+}
+
+static void test_full_form_needs_content(void **state)
+{
+	struct env *e = *state;
+	e->opts.components = EMIT_COMPONENTS_FULL;
+	e->fx.restart->relevance.text = NULL;
+	assert_int_equal(build(e), EMIT_PLAN_ERRORS);
+	bool found = false;
+	for (size_t i = 0; i < e->fx.diags.diags.len; i++) {
+		const struct diag *x = e->fx.diags.diags.items[i];
+		if (strstr(x->message, "Task 160 has no relevance")) {
+			found = true;
+			assert_int_equal(x->span.begin, e->fx.restart->decl.begin);
+		}
+	}
+	assert_true(found);
+	/* the reference-only form does not need it */
+	e->opts.components = EMIT_COMPONENTS_REFERENCE;
+	assert_int_equal(build(e), EMIT_OK);
+}
+
+static void test_actionscript_line_break(void **state)
+{
+	struct env *e = *state;
+	e->opts.components = EMIT_COMPONENTS_FULL;
+	e->fx.pause->actionscript.text = "// pause\r\nwaithidden cluster.exe node\rexit 1";
+	assert_int_equal(build(e), EMIT_PLAN_ERRORS);
+	const struct diag *d = find_diag(&e->fx.diags, BFP402);
+	assert_non_null(d);
+	assert_int_equal(d->span.begin, e->fx.pause->actionscript.span.begin);
+	assert_non_null(strstr(d->message, "line 2"));
+
+	/* a carriage return at the very end is not a line end either */
+	e->fx.pause->actionscript.text = "// pause\nwaithidden cluster.exe node /pause\r";
+	struct fixture_plan *fx0 = &e->fx;
+	fx0->diags.diags.len = 0;
+	assert_int_equal(build(e), EMIT_PLAN_ERRORS);
+	d = find_diag(&e->fx.diags, BFP402);
+	assert_non_null(d);
+	assert_non_null(strstr(d->message, "line 2"));
+
+	/* CRLF line ends alone are fine: they become the file's own */
+	e->fx.pause->actionscript.text = "// pause\r\nwaithidden cluster.exe node /pause\r\n";
+	e->opts.newline = EMIT_NEWLINE_LF;
+	struct fixture_plan *fx = &e->fx;
+	fx->diags.errors = 0;
+	assert_int_equal(build(e), EMIT_OK);
+	char *bes = slurp(&fx->arena, out_path(e, "patch-exch01.bes"), NULL);
+	assert_non_null(strstr(bes, ">// pause\nwaithidden cluster.exe node /pause</ActionScript>"));
+}
+
+static void test_output_failure(void **state)
+{
+	struct env *e = *state;
+	/* a file where the output directory should be */
+	const char *blocker = arena_printf(&e->fx.arena, "%s/out", e->dir);
+	FILE *f = fopen(blocker, "w");
+	assert_non_null(f);
+	fputs("not a directory", f);
+	fclose(f);
+	assert_int_equal(build(e), EMIT_IO_ERROR);
+	const struct diag *d = find_diag(&e->fx.diags, BFP406);
+	assert_non_null(d);
+	assert_string_equal(slurp(&e->fx.arena, blocker, NULL), "not a directory");
+}
+
+/* ---- plan.json, the checklists and the depfile ---------------------------------- */
+
+static void test_plan_json(void **state)
+{
+	struct env *e = *state;
+	assert_int_equal(build(e), EMIT_OK);
+	json_error_t err;
+	json_t *root = json_load_file(out_path(e, "plan.json"), 0, &err);
+	assert_non_null(root);
+	assert_int_equal(json_integer_value(json_object_get(root, "format_version")), 1);
+	/* the first key is the format version, so a reader can check it before anything else */
+	assert_string_equal(json_object_iter_key(json_object_iter(root)), "format_version");
+	json_t *plan = json_array_get(json_object_get(root, "plans"), 0);
+	assert_string_equal(json_string_value(json_object_get(plan, "name")), "patch-exch01");
+	assert_string_equal(json_string_value(json_object_get(plan, "order")), "passive-first");
+	json_t *nodes = json_object_get(plan, "nodes");
+	assert_int_equal(json_array_size(nodes), 2);
+	json_t *n2 = json_array_get(nodes, 1);
+	assert_true(json_is_true(json_object_get(n2, "role_holder")));
+	json_t *first = json_array_get(json_object_get(n2, "steps"), 0);
+	assert_string_equal(json_string_value(json_object_get(first, "name")), "move-mailbox");
+	assert_string_equal(json_string_value(json_object_get(first, "id")), "2.1");
+	json_t *sites = json_object_get(plan, "sites");
+	json_t *sa = json_array_get(sites, 0);
+	assert_string_equal(json_string_value(json_object_get(sa, "gather_url")), FIXTURE_SA_URL);
+	assert_string_equal(json_string_value(json_object_get(sa, "gather_url_from")), "command-line");
+	json_t *ap = json_object_get(plan, "automation_plan");
+	assert_int_equal(json_array_size(json_object_get(ap, "steps")), 9);
+	assert_string_equal(json_string_value(json_object_get(ap, "pending_restart")),
+			    "pause-until-restart-completes");
+	assert_true(json_is_null(json_object_get(json_object_get(root, "build"), "source_date_epoch")));
+	json_decref(root);
+}
+
+/* plan.json is streamed a plan at a time, yet byte for byte what jansson writes for the whole document. */
+static void test_plan_json_is_canonical(void **state)
+{
+	struct env *e = *state;
+	/* a second plan, so the array has a separator */
+	struct lw_plan *twin = arena_alloc(&e->fx.arena, sizeof *twin);
+	*twin = *e->fx.plan;
+	twin->name = "patch-exch01-again";
+	ptrvec_push(&e->fx.arena, &e->fx.program.plans, twin);
+	assert_int_equal(build(e), EMIT_OK);
+	assert_non_null(slurp(&e->fx.arena, out_path(e, "patch-exch01-again.bes"), NULL));
+
+	size_t len;
+	char *text = slurp(&e->fx.arena, out_path(e, "plan.json"), &len);
+	json_error_t err;
+	json_t *root = json_loads(text, 0, &err);
+	assert_non_null(root);
+	assert_int_equal(json_array_size(json_object_get(root, "plans")), 2);
+	char *again = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	assert_non_null(again);
+	assert_int_equal(strlen(again) + 1, len);
+	assert_memory_equal(again, text, len - 1);
+	assert_int_equal(text[len - 1], '\n');
+	free(again);
+	json_decref(root);
+
+	/* each plan its own checklist section, with its own key */
+	char *html = slurp(&e->fx.arena, out_path(e, "checklist.html"), NULL);
+	assert_int_equal(count(html, "<section data-store=\"bfplan:patch-exch01:"), 1);
+	assert_int_equal(count(html, "<section data-store=\"bfplan:patch-exch01-again:"), 1);
+	assert_non_null(strstr(html, "<title>Checklist: patch-exch01 and patch-exch01-again</title>"));
+
+	/* no plan at all: still a valid document */
+	e->fx.program.plans.len = 0;
+	assert_int_equal(build(e), EMIT_OK);
+	root = json_load_file(out_path(e, "plan.json"), 0, &err);
+	assert_non_null(root);
+	assert_int_equal(json_array_size(json_object_get(root, "plans")), 0);
+	json_decref(root);
+}
+
+static void test_checklists(void **state)
+{
+	struct env *e = *state;
+	assert_int_equal(build(e), EMIT_OK);
+	char *md = slurp(&e->fx.arena, out_path(e, "checklist.md"), NULL);
+	char *html = slurp(&e->fx.arena, out_path(e, "checklist.html"), NULL);
+
+	/* nodes in order, pre-flight first, the editor recipe last */
+	const char *p1 = strstr(md, "P1. Windows cluster control scripts");
+	const char *n1 = strstr(md, "Node 1 of 2: EXNODE1 (passive)");
+	const char *n2 = strstr(md, "Node 2 of 2: EXNODE2 (active)");
+	const char *sa = strstr(md, "Server Automation plan editor");
+	assert_true(p1 && n1 && n2 && sa && p1 < n1 && n1 < n2 && n2 < sa);
+	assert_non_null(strstr(md, "- **Fix:** run **Task 110** \"Install Windows Cluster Control Application\" "
+				   "(site Server Automation, action Action1) on each node where"));
+	/* after the mailbox move: the role's own advice on checking where the server runs now */
+	const char *mm = strstr(md, "2.1 Move the mailbox server off the node");
+	assert_non_null(mm);
+	const char *rv = strstr(mm, "Get-ClusteredMailboxServerStatus EXCMS01 shows it running on another node");
+	assert_true(rv && rv < strstr(mm, "2.2 Pause"));
+	assert_non_null(strstr(md, "If the node is still in Pending Restart, the restart (Task 160) did not happen"));
+	assert_non_null(strstr(md, "Pause Plan until restart completes"));
+	/* a tick box and sign-off line per step (9) and per pre-flight check (3) */
+	assert_int_equal(count(md, "- [ ] "), 12);
+	assert_int_equal(count(html, "type=\"checkbox\""), 12);
+
+	/* one self-contained page */
+	assert_memory_equal(html, "<!DOCTYPE html>\n<html lang=\"en\">", 32);
+	assert_null(strstr(html, " src="));
+	assert_null(strstr(html, "<link"));
+	assert_null(strstr(html, "href="));
+	assert_non_null(strstr(html, "@media print"));
+	assert_non_null(strstr(html, "localStorage"));
+
+	/* ticks are kept under the plan name and the hash of the plan's checklist */
+	const char *key = strstr(html, "data-store=\"bfplan:patch-exch01:");
+	assert_non_null(key);
+	char hex[17];
+	memcpy(hex, key + strlen("data-store=\"bfplan:patch-exch01:"), 16);
+	hex[16] = '\0';
+	assert_non_null(strstr(md, hex));
+
+	/* a changed checklist gets another key */
+	struct lw_node *n = e->fx.plan->nodes.items[0];
+	struct lw_step *resume = n->steps.items[3];
+	resume->verify.text = "the node shows Up in Failover Cluster Management";
+	assert_int_equal(build(e), EMIT_OK);
+	char *html2 = slurp(&e->fx.arena, out_path(e, "checklist.html"), NULL);
+	assert_null(strstr(html2, hex));
+
+	assert_int_equal(emit_checklist_hash("", 0), UINT64_C(0xcbf29ce484222325));
+	assert_int_equal(emit_checklist_hash("a", 1), UINT64_C(0xaf63dc4c8601ec8c));
+}
+
+static void test_depfile(void **state)
+{
+	struct env *e = *state;
+	e->opts.depfile_path = arena_printf(&e->fx.arena, "%s/deps/build.d", e->dir);
+	assert_int_equal(build(e), EMIT_OK);
+	char *dep = slurp(&e->fx.arena, e->opts.depfile_path, NULL);
+	assert_non_null(dep);
+	const char *expect = arena_printf(&e->fx.arena, "%s/out/plan.json: \\\n exch01.plan \\\n"
+							" stdlib/bigfix/server\\ automation.plan\n", e->dir);
+	assert_string_equal(dep, expect);
+
+	e->opts.depfile_target = "patch.stamp";
+	e->opts.depfile_phony = true;
+	assert_int_equal(build(e), EMIT_OK);
+	dep = slurp(&e->fx.arena, e->opts.depfile_path, NULL);
+	assert_string_equal(dep, "patch.stamp: \\\n exch01.plan \\\n stdlib/bigfix/server\\ automation.plan\n"
+				 "\nexch01.plan:\n\nstdlib/bigfix/server\\ automation.plan:\n");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_build_writes_everything, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_validates_against_schema, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_schema_errors, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_deterministic, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_line_ends, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_node_order_and_role, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reference_and_full_forms, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_source_date_epoch, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_dates_and_epoch_parsing, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_xml_forbidden_text, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_invalid_utf8_and_hostile_markup, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_gather_url_unknown, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_full_form_needs_content, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_actionscript_line_break, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_output_failure, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_plan_json, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_plan_json_is_canonical, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_checklists, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_depfile, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

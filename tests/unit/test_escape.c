@@ -1,0 +1,182 @@
+/*
+ * test_escape.c - each escaping context against hostile strings.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdbool.h>
+#include <string.h>
+
+#include "arena.h"
+#include "escape.h"
+#include "textbuf.h"
+
+#define S(lit) lit, sizeof lit - 1
+
+static void expect_xml_fault(const char *s, size_t len, enum esc_fault_kind kind, size_t offset,
+			     uint32_t value)
+{
+	struct esc_fault f;
+	assert_false(esc_xml_check(s, len, &f));
+	assert_int_equal(f.kind, kind);
+	assert_int_equal(f.offset, offset);
+	assert_int_equal(f.value, value);
+}
+
+static void test_xml_accepts(void **state)
+{
+	(void)state;
+	struct esc_fault f;
+	/* the writer escapes these itself; they are not the checker's business */
+	assert_true(esc_xml_check(S("a \"quoted\" <b>&amp; ]]> 100%"), &f));
+	assert_int_equal(f.kind, ESC_FAULT_NONE);
+	assert_true(esc_xml_check(S("tab\tlf\ncr\r"), NULL));
+	assert_true(esc_xml_check(S("caf\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x98\x80"), NULL));
+	assert_true(esc_xml_check(S("\xEF\xBF\xBD"), NULL));    /* U+FFFD is allowed */
+	assert_true(esc_xml_check(S("\x7F"), NULL));             /* DEL is discouraged, not forbidden */
+	assert_true(esc_xml_check(S("\xF4\x8F\xBF\xBF"), NULL)); /* U+10FFFF */
+	assert_true(esc_xml_check("", 0, NULL));
+}
+
+static void test_xml_rejects(void **state)
+{
+	(void)state;
+	expect_xml_fault(S("ab\x01" "c"), ESC_FAULT_CONTROL, 2, 0x01);
+	expect_xml_fault(S("\x1B[31m"), ESC_FAULT_CONTROL, 0, 0x1B);
+	expect_xml_fault(S("x\0y"), ESC_FAULT_CONTROL, 1, 0);
+	expect_xml_fault(S("ok\xEF\xBF\xBE"), ESC_FAULT_NONCHARACTER, 2, 0xFFFE);
+	expect_xml_fault(S("\xEF\xBF\xBF"), ESC_FAULT_NONCHARACTER, 0, 0xFFFF);
+	expect_xml_fault(S("\xED\xA0\x80"), ESC_FAULT_SURROGATE, 0, 0xD800);
+	expect_xml_fault(S("a\xED\xBF\xBF"), ESC_FAULT_SURROGATE, 1, 0xDFFF);
+	expect_xml_fault(S("\xC3"), ESC_FAULT_INVALID_UTF8, 0, 0xC3);          /* truncated */
+	expect_xml_fault(S("a\xC3z"), ESC_FAULT_INVALID_UTF8, 1, 0xC3);        /* bad continuation */
+	expect_xml_fault(S("\xC0\xAF"), ESC_FAULT_INVALID_UTF8, 0, 0xC0);      /* overlong '/' */
+	expect_xml_fault(S("\xE0\x80\xAF"), ESC_FAULT_INVALID_UTF8, 0, 0xE0);  /* overlong */
+	expect_xml_fault(S("\xF4\x90\x80\x80"), ESC_FAULT_INVALID_UTF8, 0, 0xF4); /* > U+10FFFF */
+	expect_xml_fault(S("\x80"), ESC_FAULT_INVALID_UTF8, 0, 0x80);          /* lone continuation */
+	expect_xml_fault(S("\xFF"), ESC_FAULT_INVALID_UTF8, 0, 0xFF);
+}
+
+static void test_fault_describe(void **state)
+{
+	(void)state;
+	struct arena a;
+	arena_init(&a);
+	struct esc_fault f;
+	assert_false(esc_xml_check(S("ab\x01"), &f));
+	assert_string_equal(esc_fault_describe(&a, &f), "the control character U+0001 at byte 3 of the text");
+	assert_false(esc_xml_check(S("\xEF\xBF\xBE"), &f));
+	assert_string_equal(esc_fault_describe(&a, &f), "the noncharacter U+FFFE at byte 1 of the text");
+	assert_false(esc_xml_check(S("x\xFF"), &f));
+	assert_string_equal(esc_fault_describe(&a, &f), "the byte 0xFF at byte 2 of the text, which is not valid UTF-8");
+	assert_false(esc_actionscript_line_check(S("a\nb"), &f));
+	assert_string_equal(esc_fault_describe(&a, &f), "a line feed at byte 2 of the text");
+	arena_free(&a);
+}
+
+static void test_relevance(void **state)
+{
+	(void)state;
+	struct arena a;
+	arena_init(&a);
+	assert_string_equal(esc_relevance_string(&a, S("EXNODE1")), "\"EXNODE1\"");
+	assert_string_equal(esc_relevance_string(&a, "", 0), "\"\"");
+	assert_string_equal(esc_relevance_string(&a, S("a\"b")), "\"a%22b\"");
+	assert_string_equal(esc_relevance_string(&a, S("100%")), "\"100%25\"");
+	assert_string_equal(esc_relevance_string(&a, S("{x}}")), "\"%7Bx%7D%7D\"");
+	assert_string_equal(esc_relevance_string(&a, S("l1\r\nl2")), "\"l1%0D%0Al2\"");
+	assert_string_equal(esc_relevance_string(&a, S("x\x01\x7F")), "\"x%01%7F\"");
+	assert_string_equal(esc_relevance_string(&a, S("caf\xC3\xA9")), "\"caf%C3%A9\"");
+	assert_string_equal(esc_relevance_string(&a, S("]]> & <")), "\"]]> & <\"");
+	/* a NUL inside the text is encoded too, not a terminator */
+	assert_string_equal(esc_relevance_string(&a, S("a\0b")), "\"a%00b\"");
+	/* whatever goes in, what comes out is printable ASCII with exactly two quotes */
+	char all[256];
+	for (int i = 0; i < 256; i++)
+		all[i] = (char)i;
+	const char *r = esc_relevance_string(&a, all, sizeof all);
+	size_t quotes = 0;
+	for (const char *p = r; *p; p++) {
+		assert_true(*p >= 0x20 && *p <= 0x7E);
+		assert_true(*p != '{' && *p != '}');
+		quotes += *p == '"';
+	}
+	assert_int_equal(quotes, 2);
+	arena_free(&a);
+}
+
+static void test_actionscript(void **state)
+{
+	(void)state;
+	struct arena a;
+	arena_init(&a);
+	struct esc_fault f;
+	assert_string_equal(esc_actionscript_text(&a, S("plain"), &f), "plain");
+	assert_string_equal(esc_actionscript_text(&a, S("{name of it}"), &f), "{{name of it}");
+	assert_string_equal(esc_actionscript_text(&a, S("}} {{"), &f), "}} {{{{");
+	assert_string_equal(esc_actionscript_text(&a, S("say \"hi\" 100% ]]>"), &f),
+			    "say \"hi\" 100% ]]>");
+
+	assert_null(esc_actionscript_text(&a, S("line1\nrun evil.exe"), &f));
+	assert_int_equal(f.kind, ESC_FAULT_LINE_BREAK);
+	assert_int_equal(f.offset, 5);
+	assert_null(esc_actionscript_text(&a, S("a\rb"), &f));
+	assert_int_equal(f.kind, ESC_FAULT_LINE_BREAK);
+	assert_int_equal(f.value, '\r');
+	assert_null(esc_actionscript_text(&a, S("a\0b"), &f));
+	assert_int_equal(f.kind, ESC_FAULT_NUL);
+	assert_int_equal(f.offset, 1);
+
+	assert_true(esc_actionscript_line_check(S("wait {parameter \"x\"}"), &f));
+	assert_false(esc_actionscript_line_check(S("x\r\n"), &f));
+	assert_int_equal(f.offset, 1);
+	arena_free(&a);
+}
+
+static const char *html(struct arena *a, const char *s, size_t len)
+{
+	struct textbuf b;
+	textbuf_init(&b, a);
+	esc_html_append(&b, s, len);
+	return b.data;
+}
+
+static const char *markdown(struct arena *a, const char *s, size_t len)
+{
+	struct textbuf b;
+	textbuf_init(&b, a);
+	esc_markdown_append(&b, s, len);
+	return b.data;
+}
+
+static void test_html_and_markdown(void **state)
+{
+	(void)state;
+	struct arena a;
+	arena_init(&a);
+	assert_string_equal(html(&a, S("<script>alert('x')</script> & \"q\"")),
+			    "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;q&quot;");
+	assert_string_equal(html(&a, S("]]> {{ }} %")), "]]&gt; {{ }} %");
+	assert_string_equal(html(&a, S("caf\xC3\xA9")), "caf\xC3\xA9");
+	assert_string_equal(markdown(&a, S("*bold* _x_ [l](u) | <b> `c` #1")),
+			    "\\*bold\\* \\_x\\_ \\[l\\](u) \\| \\<b\\> \\`c\\` \\#1");
+	assert_string_equal(markdown(&a, S("one\r\ntwo\nthree")), "one two three");
+	assert_string_equal(markdown(&a, S("a\\b")), "a\\\\b");
+	arena_free(&a);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_xml_accepts),
+		cmocka_unit_test(test_xml_rejects),
+		cmocka_unit_test(test_fault_describe),
+		cmocka_unit_test(test_relevance),
+		cmocka_unit_test(test_actionscript),
+		cmocka_unit_test(test_html_and_markdown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

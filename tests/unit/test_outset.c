@@ -1,0 +1,305 @@
+/*
+ * test_outset.c - atomic output sets and depfile text.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <dirent.h>
+#include <signal.h>
+#include <sys/resource.h>
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "arena.h"
+#include "outset.h"
+
+struct fixture {
+	struct arena arena;
+	char dir[64];
+};
+
+static int setup(void **state)
+{
+	struct fixture *fx = calloc(1, sizeof *fx);
+	if (!fx)
+		return -1;
+	arena_init(&fx->arena);
+	const char *tmp = getenv("TMPDIR");
+	snprintf(fx->dir, sizeof fx->dir, "%s/outset.XXXXXX", tmp && strlen(tmp) < 40 ? tmp : "/tmp");
+	if (!mkdtemp(fx->dir))
+		return -1;
+	*state = fx;
+	return 0;
+}
+
+/* Removes the scratch tree (two levels are all the tests create). */
+static void remove_tree(const char *dir)
+{
+	DIR *d = opendir(dir);
+	if (!d)
+		return;
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		char path[512];
+		snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+		struct stat st;
+		if (lstat(path, &st) == 0 && S_ISDIR(st.st_mode))
+			remove_tree(path);
+		else
+			unlink(path);
+	}
+	closedir(d);
+	rmdir(dir);
+}
+
+static int teardown(void **state)
+{
+	struct fixture *fx = *state;
+	remove_tree(fx->dir);
+	arena_free(&fx->arena);
+	free(fx);
+	return 0;
+}
+
+static const char *path_in(struct fixture *fx, const char *name)
+{
+	return arena_printf(&fx->arena, "%s/%s", fx->dir, name);
+}
+
+static char *slurp(struct arena *a, const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return NULL;
+	char *buf = arena_alloc(a, 4096);
+	size_t n = fread(buf, 1, 4095, f);
+	fclose(f);
+	buf[n] = '\0';
+	return buf;
+}
+
+static void write_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "wb");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+/* Counts directory entries other than . and .., and those that look like our temporaries. */
+static void count_entries(const char *dir, int *all, int *temps)
+{
+	*all = *temps = 0;
+	DIR *d = opendir(dir);
+	assert_non_null(d);
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		(*all)++;
+		if (e->d_name[0] == '.')
+			(*temps)++;
+	}
+	closedir(d);
+}
+
+static void test_commit_writes_all(void **state)
+{
+	struct fixture *fx = *state;
+	struct outset set;
+	outset_init(&set, &fx->arena);
+	struct outset_failure why;
+	write_file(path_in(fx, "a.bes"), "old content");
+	assert_true(outset_add(&set, path_in(fx, "a.bes"), "<BES/>\r\n", 8, &why));
+	assert_true(outset_add(&set, path_in(fx, "sub/deeper/b.txt"), "bee", 3, &why));
+	assert_true(outset_add(&set, path_in(fx, "empty"), "", 0, &why));
+	/* until the commit, the old content is what a reader sees */
+	assert_string_equal(slurp(&fx->arena, path_in(fx, "a.bes")), "old content");
+	assert_true(outset_commit(&set, &why));
+	assert_string_equal(slurp(&fx->arena, path_in(fx, "a.bes")), "<BES/>\r\n");
+	assert_string_equal(slurp(&fx->arena, path_in(fx, "sub/deeper/b.txt")), "bee");
+	assert_string_equal(slurp(&fx->arena, path_in(fx, "empty")), "");
+	int all, temps;
+	count_entries(fx->dir, &all, &temps);
+	assert_int_equal(all, 3); /* a.bes, sub, empty */
+	assert_int_equal(temps, 0);
+	count_entries(path_in(fx, "sub/deeper"), &all, &temps);
+	assert_int_equal(all, 1);
+	assert_int_equal(temps, 0);
+}
+
+static void test_mode_follows_umask(void **state)
+{
+	struct fixture *fx = *state;
+	static const mode_t masks[] = {022, 027, 077, 0};
+	mode_t old = umask(022);
+	for (size_t i = 0; i < sizeof masks / sizeof masks[0]; i++) {
+		umask(masks[i]);
+		struct outset set;
+		outset_init(&set, &fx->arena);
+		const char *p = arena_printf(&fx->arena, "%s/mode%zu", fx->dir, i);
+		struct outset_failure why;
+		assert_true(outset_add(&set, p, "x", 1, &why));
+		assert_true(outset_commit(&set, &why));
+		struct stat st;
+		assert_int_equal(stat(p, &st), 0);
+		assert_int_equal(st.st_mode & 0777, 0666 & ~masks[i]);
+	}
+	umask(old);
+}
+
+static void test_failure_leaves_nothing(void **state)
+{
+	struct fixture *fx = *state;
+	write_file(path_in(fx, "keep.bes"), "previous build");
+	write_file(path_in(fx, "blocker"), "a file where a directory is needed");
+
+	struct outset set;
+	outset_init(&set, &fx->arena);
+	struct outset_failure why;
+	assert_true(outset_add(&set, path_in(fx, "keep.bes"), "new build", 9, &why));
+	assert_true(outset_add(&set, path_in(fx, "newdir/x.md"), "x", 1, &why));
+	assert_false(outset_add(&set, path_in(fx, "blocker/plan.json"), "{}", 2, &why));
+	assert_int_equal(why.error, ENOTDIR);
+	outset_abort(&set);
+	assert_non_null(strstr(outset_failure_message(&fx->arena, &why), "blocker"));
+
+	/* the earlier output is untouched, and nothing new is left behind */
+	assert_string_equal(slurp(&fx->arena, path_in(fx, "keep.bes")), "previous build");
+	int all, temps;
+	count_entries(fx->dir, &all, &temps);
+	assert_int_equal(all, 2); /* keep.bes and blocker; newdir was removed again */
+	assert_int_equal(temps, 0);
+}
+
+/* A write that fails half way (here: over the file-size limit) leaves no temporary behind. */
+static void test_write_failure(void **state)
+{
+	struct fixture *fx = *state;
+	write_file(path_in(fx, "big.bes"), "old");
+	struct outset set;
+	outset_init(&set, &fx->arena);
+	struct outset_failure why;
+	assert_true(outset_add(&set, path_in(fx, "small"), "ok", 2, &why));
+	static char big[64 * 1024];
+	memset(big, 'x', sizeof big);
+
+	struct rlimit old;
+	assert_int_equal(getrlimit(RLIMIT_FSIZE, &old), 0);
+	struct rlimit small = {4096, old.rlim_max};
+	void (*prev)(int) = signal(SIGXFSZ, SIG_IGN);
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &small), 0);
+	/* streamed in pieces, as the emitters do */
+	struct outset_file *f = outset_open(&set, path_in(fx, "big.bes"), &why);
+	assert_non_null(f);
+	for (size_t i = 0; i < sizeof big; i += 1000)
+		outset_write(f, big + i, sizeof big - i < 1000 ? sizeof big - i : 1000);
+	setrlimit(RLIMIT_FSIZE, &old);
+	signal(SIGXFSZ, prev);
+	bool ok = outset_commit(&set, &why);
+
+	assert_false(ok);
+	assert_int_equal(why.error, EFBIG);
+	assert_string_equal(why.doing, "write");
+	assert_string_equal(slurp(&fx->arena, path_in(fx, "big.bes")), "old");
+	int all, temps;
+	count_entries(fx->dir, &all, &temps);
+	assert_int_equal(all, 1);
+	assert_int_equal(temps, 0);
+}
+
+static void test_directory_in_the_way(void **state)
+{
+	struct fixture *fx = *state;
+	write_file(path_in(fx, "first"), "one");
+	assert_int_equal(mkdir(path_in(fx, "plan.json"), 0755), 0);
+	struct outset set;
+	outset_init(&set, &fx->arena);
+	struct outset_failure why;
+	assert_true(outset_add(&set, path_in(fx, "first"), "two", 3, &why));
+	assert_false(outset_add(&set, path_in(fx, "plan.json"), "{}", 2, &why));
+	assert_int_equal(why.error, EISDIR);
+	outset_abort(&set);
+	const char *msg = outset_failure_message(&fx->arena, &why);
+	assert_non_null(strstr(msg, "plan.json"));
+	assert_string_equal(slurp(&fx->arena, path_in(fx, "first")), "one");
+	int all, temps;
+	count_entries(fx->dir, &all, &temps);
+	assert_int_equal(all, 2);
+	assert_int_equal(temps, 0);
+}
+
+static void test_missing_parent_cannot_be_made(void **state)
+{
+	struct fixture *fx = *state;
+	struct outset set;
+	outset_init(&set, &fx->arena);
+	struct outset_failure why;
+	assert_false(outset_add(&set, "/proc/bfplan-cannot-exist/x.bes", "x", 1, &why));
+	assert_true(why.error != 0);
+	assert_string_equal(why.doing, "create the directory");
+	outset_abort(&set);
+}
+
+/* A build that finds errors after it started writing aborts: nothing of it stays. */
+static void test_abort_after_streaming(void **state)
+{
+	struct fixture *fx = *state;
+	write_file(path_in(fx, "plan.json"), "old");
+	struct outset set;
+	outset_init(&set, &fx->arena);
+	struct outset_failure why;
+	struct outset_file *f = outset_open(&set, path_in(fx, "plan.json"), &why);
+	assert_non_null(f);
+	outset_write(f, "{\"format", 9);
+	assert_true(outset_add(&set, path_in(fx, "new/sub/x.bes"), "x", 1, &why));
+	outset_abort(&set);
+	assert_string_equal(slurp(&fx->arena, path_in(fx, "plan.json")), "old");
+	int all, temps;
+	count_entries(fx->dir, &all, &temps);
+	assert_int_equal(all, 1);
+	assert_int_equal(temps, 0);
+}
+
+static void test_depfile(void **state)
+{
+	struct fixture *fx = *state;
+	const char *prereqs[] = {"plans/exch01.plan", "std lib/cluster #2.plan", "cost$.plan"};
+	const char *text = outset_depfile(&fx->arena, "out/plan.json", prereqs, 3, false);
+	assert_string_equal(text, "out/plan.json: \\\n"
+				  " plans/exch01.plan \\\n"
+				  " std\\ lib/cluster\\ \\#2.plan \\\n"
+				  " cost$$.plan\n");
+	text = outset_depfile(&fx->arena, "t", prereqs, 1, true);
+	assert_string_equal(text, "t: \\\n plans/exch01.plan\n\nplans/exch01.plan:\n");
+	text = outset_depfile(&fx->arena, "t", prereqs, 0, true);
+	assert_string_equal(text, "t:\n");
+	const char *bad[] = {"a\nb.plan"};
+	assert_null(outset_depfile(&fx->arena, "t", bad, 1, false));
+	assert_null(outset_depfile(&fx->arena, "t\n", prereqs, 1, false));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_commit_writes_all, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_mode_follows_umask, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_failure_leaves_nothing, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_write_failure, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_directory_in_the_way, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_missing_parent_cannot_be_made, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_abort_after_streaming, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_depfile, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
