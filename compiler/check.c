@@ -13,6 +13,7 @@
 #include <strings.h>
 
 #include "suggest.h"
+#include "symtab.h"
 
 struct checker {
 	struct arena *arena;
@@ -148,35 +149,6 @@ static void rule_cluster_nodes(struct checker *c, struct cluster_ent *cl)
 	}
 }
 
-/* A computer is a node of one failover cluster at most. */
-static void rule_nodes_across_clusters(struct checker *c)
-{
-	struct world *w = c->world;
-	for (size_t i = 0; i < w->clusters.len; i++) {
-		const struct cluster_ent *a = w->clusters.items[i];
-		for (size_t j = 0; j < a->nodes.len; j++) {
-			const struct node_ent *n = a->nodes.items[j];
-			const struct node_ent *twin = NULL;
-			const struct cluster_ent *other = NULL;
-			for (size_t k = 0; k < i && !twin; k++) {
-				const struct cluster_ent *b = w->clusters.items[k];
-				for (size_t m = 0; m < b->nodes.len && !twin; m++)
-					if (strcasecmp(((const struct node_ent *)b->nodes.items[m])->name, n->name) == 0) {
-						twin = b->nodes.items[m];
-						other = b;
-					}
-			}
-			if (!twin)
-				continue;
-			struct diag *d = diag_report(c->diags, BFP316, n->span,
-						     "node '%s' of cluster '%s' is also a node of cluster '%s'",
-						     n->name, a->name, other->name);
-			diag_note(c->diags, d, twin->span, "listed in cluster '%s' here", other->name);
-			diag_help(c->diags, d, "a computer belongs to one failover cluster: correct the node name");
-		}
-	}
-}
-
 static struct node_ent *find_node(const struct cluster_ent *cl, const char *name)
 {
 	for (size_t i = 0; i < cl->nodes.len; i++) {
@@ -185,6 +157,33 @@ static struct node_ent *find_node(const struct cluster_ent *cl, const char *name
 			return n;
 	}
 	return NULL;
+}
+
+/* A computer is a node of one failover cluster at most. */
+static void rule_nodes_across_clusters(struct checker *c)
+{
+	struct world *w = c->world;
+	struct symtab owners; /* lower-cased node name -> the first cluster listing it */
+	symtab_init(&owners, c->arena);
+	for (size_t i = 0; i < w->clusters.len; i++) {
+		struct cluster_ent *cl = w->clusters.items[i];
+		for (size_t j = 0; j < cl->nodes.len; j++) {
+			const struct node_ent *n = cl->nodes.items[j];
+			char *key = arena_strdup(c->arena, n->name);
+			for (char *p = key; *p; p++)
+				*p = (char)tolower((unsigned char)*p);
+			const struct cluster_ent *other = symtab_put(&owners, key, cl);
+			if (other == cl)
+				continue;
+			const struct node_ent *twin = find_node(other, n->name);
+			struct diag *d = diag_report(c->diags, BFP316, n->span,
+						     "node '%s' of cluster '%s' is also a node of cluster '%s'",
+						     n->name, cl->name, other->name);
+			if (twin)
+				diag_note(c->diags, d, twin->span, "listed in cluster '%s' here", other->name);
+			diag_help(c->diags, d, "a computer belongs to one failover cluster: correct the node name");
+		}
+	}
 }
 
 /* Binds a node named in a plan to the cluster's node; reports an unknown one. */
