@@ -407,6 +407,12 @@ int bfplan_main(int argc, char **argv, FILE *out, FILE *err, const struct bfplan
 	}
 	const char *cmd = argv[1];
 	a.i = 2;
+	for (int i = 2; i < argc && strcmp(argv[i], "--") != 0; i++) {
+		if (strcmp(argv[i], "--help") == 0) { /* `bfplan build --help` helps too */
+			fputs(usage_text, out);
+			return EXIT_CLEAN;
+		}
+	}
 	if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
 		fputs(usage_text, out);
 		return EXIT_CLEAN;

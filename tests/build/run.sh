@@ -1,0 +1,231 @@
+#!/bin/sh
+# tests/build/run.sh - end-to-end tests of `bfplan build`.
+#
+# usage: sh tests/build/run.sh [--update] path/to/bfplan
+#
+# Run from anywhere; it works from the top of the source tree, so paths in
+# the outputs read examples/... and stdlib/....
+#
+# 1. Golden outputs: every examples/NAME.plan is built (with a fixed
+#    SOURCE_DATE_EPOCH and a made-up Server Automation gather URL) and each
+#    output file must equal tests/build/expected/NAME/FILE byte for byte.
+#    Every .bes is also validated against BES.xsd through `--validate`
+#    (libxml2), with the schema from BFPLAN_BES_XSD; when that file is
+#    absent the validation is skipped and the run says so.  --update
+#    rewrites the expected files: review them with git diff before keeping.
+# 2. Build diagnostics: each tests/build/cases/NAME.plan is built with the
+#    arguments in NAME.args (if any); stderr must equal NAME.err and the
+#    exit status must be 1 when NAME.err has ": error:" (2 when NAME.status
+#    says so), and nothing may be written.
+# 3. Properties: determinism, line ends, all-or-nothing writes, no
+#    temporary file left behind, the depfile, and the environment's errors.
+# 4. The checklist page rendered in headless Chromium, when it is installed.
+#
+# Ends with "build: N passed, M failed" and exits non-zero on a failure.
+
+update=0
+if [ "${1-}" = --update ]; then
+	update=1
+	shift
+fi
+[ $# -eq 1 ] || { echo "usage: sh tests/build/run.sh [--update] path/to/bfplan" >&2; exit 2; }
+bfplan=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+top=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$top" || exit 2
+here=tests/build
+bfplan=$(echo "$bfplan" | sed "s|^$top/||")
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/bfplan-build.XXXXXX") || exit 2
+trap 'rm -rf "$tmp"' 0
+trap 'exit 2' HUP INT TERM
+
+unset BFPLAN_PATH
+NO_COLOR=1
+LC_ALL=C
+SOURCE_DATE_EPOCH=1700000000
+export NO_COLOR LC_ALL SOURCE_DATE_EPOCH
+SA_URL=http://bigfix.example.invalid:52311/cgi-bin/bfgather.exe/serverautomation
+
+passed=0
+failed=0
+pass() { passed=$((passed + 1)); echo "PASS $1"; }
+fail() { failed=$((failed + 1)); echo "FAIL $1"; }
+
+schema=${BFPLAN_BES_XSD-}
+validate=
+if [ -n "$schema" ] && [ -r "$schema" ]; then
+	validate=--validate
+else
+	echo "SKIP schema validation: BES.xsd is absent (BFPLAN_BES_XSD='$schema'); outputs are compared but not validated"
+fi
+
+# build NAME PLAN OUTDIR [ARGS...]: the standard build of a plan
+build() {
+	name=$1 plan=$2 out=$3
+	shift 3
+	"$bfplan" build "$plan" -o "$out" --site-url "server-automation=$SA_URL" $validate \
+		-MD -MF "$out.d" -MT "out/$name/plan.json" "$@"
+}
+
+# ---- 1. golden outputs ---------------------------------------------------------------
+
+for plan in examples/*.plan; do
+	name=$(basename "$plan" .plan)
+	out=$tmp/$name
+	if ! build "$name" "$plan" "$out" 2> "$tmp/$name.stderr"; then
+		fail "$name: build failed"
+		sed 's/^/    /' "$tmp/$name.stderr"
+		continue
+	fi
+	cp "$out.d" "$out/depfile"
+	expected=$here/expected/$name
+	if [ $update = 1 ]; then
+		rm -rf "$expected"
+		mkdir -p "$expected"
+		cp "$out"/* "$expected"/
+	fi
+	ok=1
+	for f in "$expected"/*; do
+		[ -e "$f" ] || { ok=0; echo "    no expected files in $expected"; break; }
+		base=$(basename "$f")
+		if ! cmp -s "$f" "$out/$base"; then
+			ok=0
+			echo "    $base differs from $f:"
+			diff -u "$f" "$out/$base" | tr -d '\r' | head -20 | sed 's/^/    /'
+		fi
+	done
+	for f in "$out"/*; do
+		[ -e "$expected/$(basename "$f")" ] || { ok=0; echo "    unexpected output $(basename "$f")"; }
+	done
+	[ $ok = 1 ] && pass "$name: outputs match tests/build/expected/$name${validate:+, .bes valid against BES.xsd}" \
+		|| fail "$name: outputs differ"
+done
+
+# ---- 2. build diagnostics -----------------------------------------------------------------
+
+for plan in "$here"/cases/*.plan; do
+	name=$(basename "$plan" .plan)
+	args=
+	[ -f "$here/cases/$name.args" ] && args=$(cat "$here/cases/$name.args")
+	out=$tmp/case-$name
+	(cd "$here/cases" && "../../../$bfplan" build "$name.plan" -o "$out" $args) > "$tmp/stdout" 2> "$tmp/stderr"
+	status=$?
+	if [ $update = 1 ]; then
+		cp "$tmp/stderr" "$here/cases/$name.err"
+	fi
+	want=0
+	grep -q ': error:' "$here/cases/$name.err" && want=1
+	[ -f "$here/cases/$name.status" ] && want=$(cat "$here/cases/$name.status")
+	if ! diff -u "$here/cases/$name.err" "$tmp/stderr" > "$tmp/diff"; then
+		fail "$name: diagnostics differ"
+		sed 's/^/    /' "$tmp/diff" | head -30
+	elif [ "$status" != "$want" ]; then
+		fail "$name: exit status $status, expected $want"
+	elif [ "$want" != 0 ] && [ -e "$out" ]; then
+		fail "$name: a failed build wrote $out"
+	else
+		pass "$name: $(grep -o '\[BFP[0-9]*\]' "$here/cases/$name.err" | head -1) exit $status, nothing written"
+	fi
+done
+
+# ---- 3. properties --------------------------------------------------------------------------
+
+seed=examples/exchange2007-windows2008.plan
+
+build seed "$seed" "$tmp/a" 2>/dev/null && build seed "$seed" "$tmp/b" 2>/dev/null
+if cmp -s "$tmp/a/plan.json" "$tmp/b/plan.json" && cmp -s "$tmp/a/patch-exch2008.bes" "$tmp/b/patch-exch2008.bes" &&
+   cmp -s "$tmp/a/checklist.md" "$tmp/b/checklist.md" && cmp -s "$tmp/a/checklist.html" "$tmp/b/checklist.html"; then
+	pass "two builds of the same plan are byte-identical"
+else
+	fail "two builds of the same plan differ"
+fi
+
+lines=$(wc -l < "$tmp/a/patch-exch2008.bes")
+crlf=$(grep -c "$(printf '\r')\$" "$tmp/a/patch-exch2008.bes")
+[ "$lines" -gt 10 ] && [ "$lines" = "$crlf" ] && pass "the .bes has CRLF line ends by default ($lines lines)" \
+	|| fail "the .bes has $crlf CRLF ends in $lines lines"
+build seed "$seed" "$tmp/lf" --newline=lf 2>/dev/null
+if [ -f "$tmp/lf/patch-exch2008.bes" ] && ! grep -q "$(printf '\r')" "$tmp/lf/patch-exch2008.bes"; then
+	pass "--newline=lf writes no CR"
+else
+	fail "--newline=lf"
+fi
+
+if grep -q 'x-fixlet-modification-time' "$tmp/a/patch-exch2008.bes" &&
+   grep -q 'Tue, 14 Nov 2023 22:13:20 +0000' "$tmp/a/patch-exch2008.bes"; then
+	pass "SOURCE_DATE_EPOCH gives the MIME modification time"
+else
+	fail "SOURCE_DATE_EPOCH did not give the MIME modification time"
+fi
+(unset SOURCE_DATE_EPOCH; build seed "$seed" "$tmp/noepoch" 2>/dev/null)
+if ! grep -q 'x-fixlet-modification-time' "$tmp/noepoch/patch-exch2008.bes"; then
+	pass "no SOURCE_DATE_EPOCH, no time stamp"
+else
+	fail "a time stamp without SOURCE_DATE_EPOCH"
+fi
+
+# all or nothing: a failing build leaves the earlier output untouched and no temporary file
+cp -r "$tmp/a" "$tmp/before"
+sed 's/^        resume .*//' "$seed" > "$tmp/broken.plan"
+"$bfplan" build "$tmp/broken.plan" -o "$tmp/a" --site-url "server-automation=$SA_URL" 2>/dev/null
+status=$?
+if [ $status = 1 ] && diff -r "$tmp/before" "$tmp/a" > /dev/null && [ -z "$(ls -A "$tmp/a" | grep '^\.')" ]; then
+	pass "a failing build (exit 1) leaves the earlier output untouched, no temporary file"
+else
+	fail "a failing build changed the earlier output (exit $status)"
+fi
+
+# an output that cannot be written: exit 2, nothing half-written
+mkdir -p "$tmp/blocked"
+mkdir "$tmp/blocked/checklist.md"
+build seed "$seed" "$tmp/blocked" 2> "$tmp/stderr"
+status=$?
+if [ $status = 2 ] && grep -q 'BFP406' "$tmp/stderr" && [ "$(ls -A "$tmp/blocked")" = checklist.md ]; then
+	pass "an unwritable output exits 2 with BFP406 and writes nothing"
+else
+	fail "unwritable output: exit $status, left: $(ls -A "$tmp/blocked" | tr '\n' ' ')"
+fi
+
+# the depfile names the plan and every stdlib file it read
+deps=$(tr -d '\\\n' < "$tmp/a.d" | tr -s ' ')
+if echo "$deps" | grep -q '^out/seed/plan.json: examples/exchange2007-windows2008.plan ' &&
+   echo "$deps" | grep -q ' stdlib/bigfix/server-automation.plan'; then
+	pass "the depfile lists the plan and the stdlib files"
+else
+	fail "the depfile: $deps"
+fi
+
+SOURCE_DATE_EPOCH=yesterday "$bfplan" build "$seed" -o "$tmp/epoch" --site-url "server-automation=$SA_URL" 2> "$tmp/stderr"
+status=$?
+[ $status = 2 ] && grep -q BFP407 "$tmp/stderr" && [ ! -e "$tmp/epoch" ] && pass "a malformed SOURCE_DATE_EPOCH exits 2 (BFP407)" \
+	|| fail "malformed SOURCE_DATE_EPOCH: exit $status"
+
+BFPLAN_BES_XSD= "$bfplan" build "$seed" -o "$tmp/noschema" --site-url "server-automation=$SA_URL" --validate 2> "$tmp/stderr"
+status=$?
+[ $status = 2 ] && grep -q BFP405 "$tmp/stderr" && [ ! -e "$tmp/noschema" ] && pass "--validate without a schema exits 2 (BFP405)" \
+	|| fail "--validate without a schema: exit $status"
+
+"$bfplan" build "$seed" 2> "$tmp/stderr"
+[ $? = 2 ] && grep -q -- '-o DIR' "$tmp/stderr" && pass "build without -o is a usage error" || fail "build without -o"
+
+# ---- 4. the checklist page, as a person sees it -----------------------------------------------
+
+chromium=$(command -v chromium || command -v chromium-browser || true)
+if [ -z "$chromium" ]; then
+	echo "SKIP rendering checklist.html: Chromium is not installed (apt-get install chromium)"
+else
+	profile=$tmp/chromium-profile
+	timeout 60 "$chromium" --headless --no-sandbox --disable-gpu --disable-background-networking \
+		--disable-component-update --disable-sync --no-first-run --user-data-dir="$profile" \
+		--window-size=1200,1600 --screenshot="$tmp/checklist.png" "file://$tmp/a/checklist.html" \
+		> /dev/null 2>&1
+	size=$(wc -c < "$tmp/checklist.png" 2>/dev/null || echo 0)
+	if [ "$size" -gt 20000 ]; then
+		pass "checklist.html renders in headless Chromium ($size-byte screenshot)"
+	else
+		fail "checklist.html did not render in Chromium (screenshot of $size bytes)"
+	fi
+fi
+
+echo "build: $passed passed, $failed failed"
+[ $failed = 0 ]
