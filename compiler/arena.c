@@ -122,41 +122,37 @@ char *arena_printf(struct arena *a, const char *fmt, ...)
 	return p;
 }
 
-void ptrvec_push(struct arena *a, struct ptrvec *v, void *item)
+/*
+ * Makes room for one more element in a vector's backing array: doubles the
+ * capacity into a new arena block (the old one stays in the arena until the
+ * end, which doubling keeps cheap).  One routine for the three vector types.
+ */
+static void *grow(struct arena *a, void *items, size_t len, size_t *cap, size_t elem)
 {
-	if (v->len == v->cap) {
-		size_t cap = v->cap ? v->cap * 2 : 8;
-		void **items = arena_calloc(a, cap, sizeof *items);
-		if (v->len)
-			memcpy(items, v->items, v->len * sizeof *items);
-		v->items = items;
-		v->cap = cap;
-	}
-	v->items[v->len++] = item;
+	if (len < *cap)
+		return items;
+	size_t bigger = *cap ? *cap * 2 : 8;
+	void *fresh = arena_calloc(a, bigger, elem);
+	if (len)
+		memcpy(fresh, items, len * elem);
+	*cap = bigger;
+	return fresh;
 }
 
-void strvec_push(struct arena *a, struct strvec *v, const char *item)
+void ptrvec_push(struct arena *a, struct ptrvec *v, void *item)
 {
-	if (v->len == v->cap) {
-		size_t cap = v->cap ? v->cap * 2 : 8;
-		const char **items = arena_calloc(a, cap, sizeof *items);
-		if (v->len)
-			memcpy(items, v->items, v->len * sizeof *items);
-		v->items = items;
-		v->cap = cap;
-	}
+	v->items = grow(a, v->items, v->len, &v->cap, sizeof *v->items);
 	v->items[v->len++] = item;
 }
 
 void cptrvec_push(struct arena *a, struct cptrvec *v, const void *item)
 {
-	if (v->len == v->cap) {
-		size_t cap = v->cap ? v->cap * 2 : 8;
-		const void **items = arena_calloc(a, cap, sizeof *items);
-		if (v->len)
-			memcpy(items, v->items, v->len * sizeof *items);
-		v->items = items;
-		v->cap = cap;
-	}
+	v->items = grow(a, v->items, v->len, &v->cap, sizeof *v->items);
+	v->items[v->len++] = item;
+}
+
+void strvec_push(struct arena *a, struct strvec *v, const char *item)
+{
+	v->items = grow(a, v->items, v->len, &v->cap, sizeof *v->items);
 	v->items[v->len++] = item;
 }

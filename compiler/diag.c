@@ -7,6 +7,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "utf8.h"
+
 struct code_info {
 	const char *code;
 	enum diag_severity severity;
@@ -139,33 +141,6 @@ static const char *severity_color(const struct style *st, enum diag_severity sev
 }
 
 /*
- * Length of the UTF-8 sequence at s (at most n bytes), or 0 if it is not a
- * valid, shortest-form encoding of a scalar value.
- */
-static size_t utf8_seq_len(const unsigned char *s, size_t n)
-{
-	if (s[0] < 0x80)
-		return 1;
-	size_t len;
-	uint32_t cp;
-	if ((s[0] & 0xE0) == 0xC0) { len = 2; cp = s[0] & 0x1F; }
-	else if ((s[0] & 0xF0) == 0xE0) { len = 3; cp = s[0] & 0x0F; }
-	else if ((s[0] & 0xF8) == 0xF0) { len = 4; cp = s[0] & 0x07; }
-	else return 0;
-	if (len > n)
-		return 0;
-	for (size_t i = 1; i < len; i++) {
-		if ((s[i] & 0xC0) != 0x80)
-			return 0;
-		cp = cp << 6 | (s[i] & 0x3F);
-	}
-	static const uint32_t min_cp[] = {0, 0, 0x80, 0x800, 0x10000};
-	if (cp < min_cp[len] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-		return 0;
-	return len;
-}
-
-/*
  * Quoted source lines are printed through this one walker so that the line
  * and its underline stay aligned: every code point takes one column, a tab
  * is echoed as a tab, and bytes a terminal should not see (controls,
@@ -179,7 +154,7 @@ struct line_cell {
 static size_t next_cell(const char *line, size_t len, size_t at, struct line_cell *cell)
 {
 	const unsigned char *s = (const unsigned char *)line + at;
-	size_t n = utf8_seq_len(s, len - at);
+	size_t n = utf8_scalar_len(s, len - at);
 	cell->offset = at;
 	cell->len = n ? n : 1;
 	cell->printable = n > 0 && (s[0] >= 0x20 || s[0] == '\t') && s[0] != 0x7F;

@@ -5,37 +5,7 @@
 
 #include <string.h>
 
-/*
- * Decodes the UTF-8 sequence at s (n bytes available) into *cp and returns
- * its length, or 0 if it is not a shortest-form sequence of at most
- * U+10FFFF.  Encoded surrogates decode here so the caller can name them;
- * they are still not valid text.
- */
-static size_t utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
-{
-	if (s[0] < 0x80) {
-		*cp = s[0];
-		return 1;
-	}
-	size_t len;
-	uint32_t v;
-	if ((s[0] & 0xE0) == 0xC0) { len = 2; v = s[0] & 0x1F; }
-	else if ((s[0] & 0xF0) == 0xE0) { len = 3; v = s[0] & 0x0F; }
-	else if ((s[0] & 0xF8) == 0xF0) { len = 4; v = s[0] & 0x07; }
-	else return 0;
-	if (len > n)
-		return 0;
-	for (size_t i = 1; i < len; i++) {
-		if ((s[i] & 0xC0) != 0x80)
-			return 0;
-		v = v << 6 | (s[i] & 0x3F);
-	}
-	static const uint32_t min_value[] = {0, 0, 0x80, 0x800, 0x10000};
-	if (v < min_value[len] || v > 0x10FFFF)
-		return 0;
-	*cp = v;
-	return len;
-}
+#include "utf8.h"
 
 static bool fail(struct esc_fault *fault, enum esc_fault_kind kind, size_t offset, uint32_t value)
 {
