@@ -935,9 +935,8 @@ static void check_plan(struct checker *c, struct plan_ent *plan, struct plan_fac
 	c->errors_before = c->diags->errors;
 	facts->plan = plan;
 	struct cluster_ent *cl = plan->cluster;
-	if (!cl)
-		return;
-	if (!plan->has_each)
+	/* a missing cluster, node list or sequence was reported where it was written */
+	if (!cl || cl->nodes.len < 2 || !plan->has_each)
 		return;
 	size_t n = plan->sequence.len;
 	facts->variant = arena_calloc(c->arena, n + 1, sizeof *facts->variant);

@@ -271,7 +271,9 @@ static void compile(struct compilation *c, const char *path, const struct option
 	resolve_program(&c->arena, &c->sm, &c->diags, &program, &world);
 	struct checked_program checked;
 	check_program(&c->arena, &c->diags, &world, &checked);
-	lower_program(&c->arena, &world, &checked, &c->lowered);
+	/* only a plan that is right is laid out: the emitters may assume it */
+	if (!diag_has_errors(&c->diags))
+		lower_program(&c->arena, &world, &checked, &c->lowered);
 }
 
 static int finish(struct compilation *c, const struct options *o, FILE *err, int rc)

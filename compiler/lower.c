@@ -245,7 +245,7 @@ static void lower_checks_proven(struct lowering *lo)
 	add_check(lo, "BFP318", LW_PROVEN, "every step has a timeout", NULL);
 	if (plan->window > 0)
 		add_check(lo, "BFP317", LW_PROVEN, "the worst case fits the maintenance window", NULL);
-	if (cl->role) {
+	if (cl->role && facts->role_holder) {
 		add_check(lo, "BFP310", LW_PROVEN,
 			  arena_printf(a, "role '%s' moves once: its holder is patched last", cl->role->lw.name),
 			  NULL);
