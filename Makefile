@@ -192,6 +192,7 @@ install: all
 	cd stdlib && find . -name '*.plan' -exec install -D -m 644 {} $(DESTDIR)$(DATADIR)/stdlib/{} \;
 	install -D -m 644 docs/language.md $(DESTDIR)$(DOCDIR)/language.md
 	install -D -m 644 docs/diagnostics.md $(DESTDIR)$(DOCDIR)/diagnostics.md
+	install -D -m 644 docs/output.md $(DESTDIR)$(DOCDIR)/output.md
 
 clean:
 	rm -rf build
