@@ -159,7 +159,7 @@ static struct lw_step *lower_step(struct lowering *lo, const struct seq_item *it
  * its undo step has run, a failing step is followed by the undo step, so
  * no node is left paused when the plan stops.
  */
-static void link_failure_steps(struct lowering *lo, struct lw_node *node, const struct step_ent **kinds)
+static void link_failure_steps(struct lw_node *node, const struct step_ent **kinds)
 {
 	const struct step_ent *open_undo = NULL;
 	for (size_t i = 0; i < node->steps.len; i++) {
@@ -179,7 +179,6 @@ static void link_failure_steps(struct lowering *lo, struct lw_node *node, const 
 				break;
 			}
 	}
-	(void)lo;
 }
 
 static void lower_node(struct lowering *lo, size_t position)
@@ -211,7 +210,7 @@ static void lower_node(struct lowering *lo, size_t position)
 		ptrvec_push(lo->arena, &node->steps, step);
 		state = step->to_state;
 	}
-	link_failure_steps(lo, node, kinds);
+	link_failure_steps(node, kinds);
 	ptrvec_push(lo->arena, &lo->plan->nodes, node);
 
 	struct lw_phase *phase = lo->plan->phases.items[facts->phase[position] - 1];
