@@ -90,16 +90,19 @@ $(BUILD)/libbfplan.a: $(LIB_OBJECTS)
 # bison and flex: warnings are errors (flex has no -Werror, so any output fails the rule).
 $(GEN)/parser.c $(GEN)/parser.h &: grammar/parser.y
 	@mkdir -p $(GEN)
-	$(BISON) -Wall -Werror -Wcounterexamples --header=$(GEN)/parser.h -o $(GEN)/parser.c $<
+	@echo "  BISON   $<"
+	$(Q)$(BISON) -Wall -Werror -Wcounterexamples --header=$(GEN)/parser.h -o $(GEN)/parser.c $<
 
 $(GEN)/lexer.c $(GEN)/lexer.h &: grammar/lexer.l
 	@mkdir -p $(GEN)
-	cd $(GEN) && $(FLEX) -o lexer.c $(CURDIR)/$< 2> flex.log; rc=$$?; cat flex.log >&2; \
+	@echo "  FLEX    $<"
+	$(Q)cd $(GEN) && $(FLEX) -o lexer.c $(CURDIR)/$< 2> flex.log; rc=$$?; cat flex.log >&2; \
 		test $$rc -eq 0 && test ! -s flex.log
 
 $(GEN)/explain.c: docs/diagnostics.md compiler/explain_gen.awk
 	@mkdir -p $(GEN)
-	awk -f compiler/explain_gen.awk docs/diagnostics.md > $@
+	@echo "  GEN     $@"
+	$(Q)awk -f compiler/explain_gen.awk docs/diagnostics.md > $@
 
 $(OBJ)/gen/%.o: $(GEN)/%.c
 	@mkdir -p $(dir $@)

@@ -22,7 +22,8 @@ struct src_span {
 	uint32_t end;   /* byte offset one past the last byte */
 };
 
-enum { SRC_NO_FILE = UINT32_MAX };
+/* A span in no file (usage and I/O diagnostics); a macro, as enums stop at INT_MAX. */
+#define SRC_NO_FILE UINT32_MAX
 
 struct src_file {
 	const char *path;        /* as given on the command line or resolved for a `use` */
