@@ -231,8 +231,8 @@ static void lower_checks_proven(struct lowering *lo)
 	add_check(lo, "BFP303", LW_PROVEN,
 		  arena_printf(a, "every step has exactly one Fixlet for %s", cl->os->name), NULL);
 	add_check(lo, "BFP306", LW_PROVEN,
-		  "every step finds the node in a state it accepts (pause before move-groups, patch only "
-		  "while drained)", NULL);
+		  "every step finds the node in a state the step accepts, as the node states declare",
+		  NULL);
 	add_check(lo, "BFP307", LW_PROVEN, "every node ends the sequence back in service", NULL);
 	add_check(lo, "BFP308", LW_PROVEN,
 		  "a node taken out of service is restored by its undo step when a later step fails", NULL);
