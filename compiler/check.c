@@ -208,21 +208,12 @@ static struct node_ent *bind_node(struct checker *c, const struct cluster_ent *c
 
 /* ---- state machine ------------------------------------------------------------------------ */
 
-static struct state_ent *initial_state(const struct world *w)
+/* The first state declared `initial` (or `final`), or NULL. */
+static struct state_ent *marked_state(const struct world *w, bool final)
 {
 	for (size_t i = 0; i < w->states.len; i++) {
 		struct state_ent *s = w->states.items[i];
-		if (s->initial)
-			return s;
-	}
-	return NULL;
-}
-
-static struct state_ent *final_state(const struct world *w)
-{
-	for (size_t i = 0; i < w->states.len; i++) {
-		struct state_ent *s = w->states.items[i];
-		if (s->final)
+		if (final ? s->final : s->initial)
 			return s;
 	}
 	return NULL;
@@ -272,12 +263,7 @@ static const char *state_list(struct checker *c, const struct ptrvec *states)
 static bool rule_state_machine_declared(struct checker *c)
 {
 	struct world *w = c->world;
-	bool has_initial = false, has_final = false;
-	for (size_t i = 0; i < w->states.len; i++) {
-		const struct state_ent *s = w->states.items[i];
-		has_initial |= s->initial;
-		has_final |= s->final;
-	}
+	bool has_initial = marked_state(w, false) != NULL, has_final = marked_state(w, true) != NULL;
 	if (has_initial && has_final)
 		return true;
 	const struct plan_ent *first = w->plans.items[0];
@@ -299,8 +285,8 @@ static bool rule_state_machine_declared(struct checker *c)
 static void rule_sequence(struct checker *c, const struct plan_ent *plan)
 {
 	struct world *w = c->world;
-	struct state_ent *state = initial_state(w);
-	const struct state_ent *final = final_state(w);
+	struct state_ent *state = marked_state(w, false);
+	const struct state_ent *final = marked_state(w, true);
 	if (!state || !final || plan->sequence_incomplete)
 		return; /* a step line was not understood: the states after it are unknown */
 	if (plan->sequence.len == 0) {
