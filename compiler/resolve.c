@@ -546,6 +546,13 @@ static struct lw_text read_title(struct resolver *r, const struct ast_decl *decl
 	return text_of(v);
 }
 
+/* The title, or the name where none is given: for what is always shown with a title. */
+static struct lw_text read_title_or_name(struct resolver *r, const struct ast_decl *decl)
+{
+	struct lw_text title = read_title(r, decl);
+	return title.text ? title : (struct lw_text){decl->name, decl->name_span};
+}
+
 static void read_os(struct resolver *r, const struct ast_decl *decl, struct os_ent *os)
 {
 	struct props p;
@@ -572,9 +579,7 @@ static void read_site(struct resolver *r, const struct ast_decl *decl, struct si
 	struct props p;
 	collect_props(r, decl->block, PROPS(site_props), owner_name(r, decl), decl->name_span, &p);
 	site->lw.name = decl->name;
-	site->lw.display = read_title(r, decl);
-	if (!site->lw.display.text)
-		site->lw.display = (struct lw_text){decl->name, decl->name_span};
+	site->lw.display = read_title_or_name(r, decl);
 	site->lw.gather_url = prop_text(&p, 0);
 	site->lw.decl = decl->name_span;
 }
@@ -645,9 +650,7 @@ static void read_prereq(struct resolver *r, const struct ast_decl *decl, struct 
 	struct props p;
 	collect_props(r, decl->block, PROPS(prereq_props), owner_name(r, decl), decl->name_span, &p);
 	pr->lw.name = decl->name;
-	pr->lw.title = read_title(r, decl);
-	if (!pr->lw.title.text)
-		pr->lw.title = (struct lw_text){decl->name, decl->name_span};
+	pr->lw.title = read_title_or_name(r, decl);
 	pr->lw.decl = decl->name_span;
 	pr->provider = lookup_prop(r, DECL_FIXLET, &p, PR_PROVIDER);
 	pr->lw.provider = pr->provider ? &pr->provider->lw : NULL;
@@ -664,9 +667,7 @@ static void read_step(struct resolver *r, const struct ast_decl *decl, struct st
 	const char *owner = owner_name(r, decl);
 	collect_props(r, decl->block, PROPS(step_props), owner, decl->name_span, &p);
 	st->name = decl->name;
-	st->title = read_title(r, decl);
-	if (!st->title.text)
-		st->title = (struct lw_text){decl->name, decl->name_span};
+	st->title = read_title_or_name(r, decl);
 	st->decl = decl->name_span;
 	lookup_all_prop(r, DECL_STATE, &p, ST_FROM, &st->from, &st->from_span);
 	st->to = lookup_prop(r, DECL_STATE, &p, ST_TO);
@@ -695,9 +696,7 @@ static void read_role(struct resolver *r, const struct ast_decl *decl, struct ro
 	struct props p;
 	collect_props(r, decl->block, PROPS(role_props), owner_name(r, decl), decl->name_span, &p);
 	role->lw.name = decl->name;
-	role->lw.title = read_title(r, decl);
-	if (!role->lw.title.text)
-		role->lw.title = (struct lw_text){decl->name, decl->name_span};
+	role->lw.title = read_title_or_name(r, decl);
 	role->decl = decl->name_span;
 	role->detect = lookup_prop(r, DECL_FIXLET, &p, RO_DETECT);
 	role->lw.detect = role->detect ? &role->detect->lw : NULL;
@@ -845,9 +844,7 @@ static void read_baseline(struct resolver *r, const struct ast_decl *decl, struc
 	struct props p;
 	collect_props(r, decl->block, PROPS(baseline_props), owner_name(r, decl), decl->name_span, &p);
 	bl->name = decl->name;
-	bl->title = read_title(r, decl);
-	if (!bl->title.text)
-		bl->title = (struct lw_text){decl->name, decl->name_span};
+	bl->title = read_title_or_name(r, decl);
 	bl->decl = decl->name_span;
 	/* components keep the order they are written in, whatever their kind */
 	for (size_t i = 0; decl->block && i < decl->block->stmts.len; i++) {
