@@ -79,8 +79,9 @@ static struct fixlet_ent *rule_os_variant(struct checker *c, const struct step_e
 					     step->name, cl->os->name);
 		diag_note(c->diags, d, step->run_span, "the variants of '%s' are declared here", step->name);
 		diag_note(c->diags, d, cl->os_span, "cluster '%s' runs %s", cl->name, cl->os->name);
-		diag_help(c->diags, d, "declare a Fixlet for %s and add it to the step's 'run' line, or "
-			  "check the cluster's os", cl->os->name);
+		diag_help(c->diags, d, "add a Fixlet for %s to the step with 'step %s extend { run NAME }', "
+			  "or add the OS to a Fixlet that applies with 'fixlet NAME extend { os %s }'; or check "
+			  "the cluster's os", cl->os->name, step->name, cl->os->name);
 	} else {
 		struct diag *d = diag_report(c->diags, BFP304, use, "step '%s' has %zu Fixlets for %s",
 					     step->name, matches, cl->os->name);
@@ -598,10 +599,17 @@ static void rule_restart(struct checker *c, const struct seq_item *item, const s
 	struct diag *d = diag_report(c->diags, BFP309, pending->span,
 				     "%s in baseline '%s' can leave the node in Pending Restart, and no "
 				     "restart follows it", fixlet_label(c, pending->fixlet), bl->name);
+	const struct fixlet_ent *pfx = pending->fixlet;
+	if (pfx->given.has_restart)
+		diag_note(c->diags, d, pfx->given.restart, "%s here", pfx->restart_from_script
+			  ? "its action script asks for a restart" : "its declaration says so");
 	diag_note(c->diags, d, item->span, "step '%s' would wait here until the node restarts",
 		  item->step->name);
-	diag_help(c->diags, d, "add a 'restart' line after the last patch line of baseline '%s' (or "
-		  "write 'pending-restart never' after a Fixlet that never needs one)", bl->name);
+	if (pfx->given.has_restart)
+		diag_help(c->diags, d, "add a 'restart' line after the last patch line of baseline '%s'", bl->name);
+	else
+		diag_help(c->diags, d, "add a 'restart' line after the last patch line of baseline '%s' (or "
+			  "write 'pending-restart never' after a Fixlet that never needs one)", bl->name);
 }
 
 /* ---- order and availability ------------------------------------------------------------------ */

@@ -130,6 +130,7 @@ static struct lw_step *lower_step(struct lowering *lo, const struct seq_item *it
 	step->role_only = st->role != NULL;
 	step->verify = st->verify;
 	step->origin = item->span;
+	step->marks = st->marks;
 	if (item->baseline) {
 		step->kind = LW_STEP_BASELINE;
 		step->baseline_name = item->baseline->name;
@@ -259,6 +260,48 @@ static void lower_checks_proven(struct lowering *lo)
 	}
 }
 
+/* ---- unconfirmed facts (issue 8) -------------------------------------------------------------- */
+
+static void add_marks(struct lowering *lo, const struct cptrvec *marks)
+{
+	for (size_t i = 0; i < marks->len; i++) {
+		bool known = false;
+		for (size_t k = 0; k < lo->plan->unconfirmed.len && !known; k++)
+			known = lo->plan->unconfirmed.items[k] == marks->items[i];
+		if (!known)
+			cptrvec_push(lo->arena, &lo->plan->unconfirmed, marks->items[i]);
+	}
+}
+
+/* Every mark on something the plan uses, once each, in the order the plan first uses it. */
+static void collect_unconfirmed(struct lowering *lo)
+{
+	struct lw_plan *lp = lo->plan;
+	add_marks(lo, &lp->os_marks);
+	for (size_t i = 0; i < lp->sites.len; i++)
+		add_marks(lo, &((const struct lw_site *)lp->sites.items[i])->marks);
+	if (lp->role) {
+		add_marks(lo, &lp->role->marks);
+		if (lp->role->detect)
+			add_marks(lo, &lp->role->detect->marks);
+	}
+	for (size_t i = 0; i < lp->prereqs.len; i++) {
+		const struct lw_prereq *pr = lp->prereqs.items[i];
+		add_marks(lo, &pr->marks);
+		if (pr->provider)
+			add_marks(lo, &pr->provider->marks);
+	}
+	for (size_t n = 0; n < lp->nodes.len; n++) {
+		const struct lw_node *node = lp->nodes.items[n];
+		for (size_t i = 0; i < node->steps.len; i++) {
+			const struct lw_step *step = node->steps.items[i];
+			add_marks(lo, &step->marks);
+			for (size_t k = 0; k < step->components.len; k++)
+				add_marks(lo, &((const struct lw_component *)step->components.items[k])->fixlet->marks);
+		}
+	}
+}
+
 static struct lw_plan *lower_plan(struct arena *arena, const struct world *world, const struct plan_facts *facts)
 {
 	const struct plan_ent *plan = facts->plan;
@@ -295,6 +338,8 @@ static struct lw_plan *lower_plan(struct arena *arena, const struct world *world
 	}
 	for (size_t i = 0; i < facts->node_count; i++)
 		lower_node(&lo, i);
+	lp->os_marks = cl->os->marks;
+	collect_unconfirmed(&lo);
 	return lp;
 }
 

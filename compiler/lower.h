@@ -31,6 +31,8 @@ struct lw_site {
 	struct lw_text display;   /* "Server Automation" */
 	struct lw_text gather_url;/* NULL text: unknown, the build must be told it */
 	struct src_span decl;
+	/* added for unconfirmed facts (issue 8) */
+	struct cptrvec marks;     /* const struct lw_mark * */
 };
 
 /* What running a Fixlet can leave behind, as its declaration says. */
@@ -51,6 +53,11 @@ struct lw_fixlet {
 	struct lw_text actionscript; /* likewise */
 	enum lw_restart restart;
 	struct src_span decl;
+	/* added for imported content and unconfirmed facts (issue 8) */
+	struct cptrvec marks;      /* const struct lw_mark *: what about it is not confirmed */
+	struct cptrvec parameters; /* const struct lw_parameter *: what its action asks for when taken */
+	struct lw_text imported_from; /* the .bes file its content was imported from; NULL text if none */
+	const char *actionscript_type; /* MIME type of `actionscript` when it is not ActionScript; else NULL */
 };
 
 struct lw_prereq {
@@ -62,6 +69,8 @@ struct lw_prereq {
 	struct cptrvec needs;          /* const struct lw_prereq *: what it needs in turn */
 	struct src_span decl;
 	struct src_span required_at;   /* the plan's `require` line */
+	/* added for unconfirmed facts (issue 8) */
+	struct cptrvec marks;          /* const struct lw_mark * */
 };
 
 struct lw_check;
@@ -93,6 +102,8 @@ struct lw_step {
 	struct lw_text verify;         /* what the operator checks after it; may be NULL text */
 	struct cptrvec guards;         /* const struct lw_check *: pre-flight checks that must pass first */
 	struct src_span origin;        /* the plan line */
+	/* added for unconfirmed facts (issue 8) */
+	struct cptrvec marks;          /* const struct lw_mark *: the step declaration's own marks */
 };
 
 struct lw_node {
@@ -130,6 +141,8 @@ struct lw_role {
 	struct lw_text server;         /* the clustered server's name: "EXCMS01" */
 	const struct lw_fixlet *detect;/* relevant only on the node holding the role */
 	struct lw_text verify;         /* what to verify after a move */
+	/* added for unconfirmed facts (issue 8) */
+	struct cptrvec marks;          /* const struct lw_mark * */
 };
 
 struct lw_plan {
@@ -150,11 +163,38 @@ struct lw_plan {
 	struct ptrvec phases;          /* struct lw_phase * */
 	struct cptrvec sites;          /* const struct lw_site *, every site the plan references */
 	struct src_span decl;
+	/* added for unconfirmed facts (issue 8) */
+	struct cptrvec os_marks;       /* const struct lw_mark *: marks on the cluster's os declaration */
+	/*
+	 * const struct lw_mark *: every mark on something this plan uses (its
+	 * OS, sites, prerequisites, role, steps and their Fixlets), each once,
+	 * in the order first used.  `build` lists them in one warning.
+	 */
+	struct cptrvec unconfirmed;
 };
 
 struct lw_program {
 	struct ptrvec plans;           /* struct lw_plan *, in declaration order */
 	struct strvec files;           /* every plan file read, the stdlib included, for depfiles */
+};
+
+/*
+ * A fact the catalog marks as not confirmed (`unconfirmed [FIELD] "reason"`
+ * in a declaration): a guess, an inference, something only a live server
+ * can tell.  Outputs that use the fact show the mark and its reason.
+ * Imported content lifts the marks on the fields it supplies.
+ */
+struct lw_mark {
+	const char *owner;       /* what it is on, for lists: "Fixlet 115 'resume-node-2008'" */
+	const char *field;       /* the statement it is about ("action", "title", "detect"); NULL: the whole declaration */
+	struct lw_text reason;   /* why it is not confirmed */
+};
+
+/* A value an action asks for when it is taken (`action parameter query`), which bfplan cannot supply. */
+struct lw_parameter {
+	struct lw_text name;
+	struct lw_text description;  /* NULL text when the action gives none */
+	struct lw_text default_value;/* likewise */
 };
 
 struct world;

@@ -18,6 +18,7 @@
 
 #include <string.h>
 
+#include "actionscript.h"
 #include "suggest.h"
 #include "symtab.h"
 
@@ -36,6 +37,8 @@ struct resolver {
 	struct symtab names;     /* name -> struct symbol * */
 	struct symtab twice;     /* names declared more than once: already reported */
 	struct ptrvec symbols;   /* struct symbol *, in declaration order */
+	struct cptrvec extensions;/* const struct ast_decl *: `KIND NAME extend { ... }`, in order */
+	struct symtab catalog;   /* "site\nID" -> struct fixlet_ent *: Fixlets and Tasks by site and ID */
 };
 
 /* ---- statement tables ------------------------------------------------------------------- */
@@ -70,7 +73,11 @@ struct props {
 	const struct prop *spec;
 	size_t count;
 	struct ptrvec stmts[MAX_PROPS]; /* const struct ast_stmt *, only well-formed ones */
+	struct ptrvec marks;            /* const struct ast_stmt *: `unconfirmed` lines, well-formed */
 };
+
+/* Which kinds describe the world, and so may mark their facts `unconfirmed`. */
+enum { NO_MARKS = false, MARKS = true };
 
 static const struct prop no_props[] = {{NULL, SH_FLAG, 0, NULL}};
 
@@ -85,17 +92,33 @@ static const struct prop site_props[] = {
 	{"masthead", SH_STRING, 0, "masthead \"Enterprise Security\""},
 };
 
-enum { FX_ID, FX_SITE, FX_OS, FX_ACTION, FX_NEEDS, FX_RESTART, FX_RELEVANCE, FX_SCRIPT, FX_NOTE };
+/* `os` is required of a declaration of its own, not of imported content (read_fixlet checks). */
+enum { FX_ID, FX_SITE, FX_OS, FX_ACTION, FX_NEEDS, FX_RESTART, FX_RELEVANCE, FX_SCRIPT, FX_NOTE, FX_IMPORTED,
+       FX_SCRIPT_TYPE, FX_PARAMETER };
 static const struct prop fixlet_props[] = {
 	[FX_ID] = {"id", SH_INT, P_REQUIRED, "id 116"},
-	[FX_SITE] = {"site", SH_IDENT, P_REQUIRED, "site server-automation"},
-	[FX_OS] = {"os", SH_NAMES, P_REQUIRED, "os windows-2003, windows-2008"},
-	[FX_ACTION] = {"action", SH_IDENT, 0, "action Action1"},
+	[FX_SITE] = {"site", SH_CUSTOM, P_REQUIRED, "site server-automation"},
+	[FX_OS] = {"os", SH_NAMES, 0, "os windows-2003, windows-2008"},
+	[FX_ACTION] = {"action", SH_CUSTOM, 0, "action Action1"},
 	[FX_NEEDS] = {"needs", SH_NAMES, 0, "needs control-scripts"},
 	[FX_RESTART] = {"pending-restart", SH_IDENT, 0, "pending-restart may"},
-	[FX_RELEVANCE] = {"relevance", SH_STRING, 0, "relevance \"exists service \\\"ClusSvc\\\"\""},
+	[FX_RELEVANCE] = {"relevance", SH_STRING, P_REPEAT, "relevance \"exists service \\\"ClusSvc\\\"\""},
 	[FX_SCRIPT] = {"actionscript", SH_STRING, P_REPEAT, "actionscript \"action requires restart\""},
 	[FX_NOTE] = {"note", SH_STRING, 0, "note \"runs with domain credentials\""},
+	[FX_IMPORTED] = {"imported-from", SH_STRING, 0, "imported-from \"sa-114.bes\""},
+	[FX_SCRIPT_TYPE] = {"actionscript-type", SH_STRING, 0,
+			    "actionscript-type \"application/x-Fixlet-Windows-PowerShell\""},
+	[FX_PARAMETER] = {"parameter", SH_CUSTOM, P_REPEAT, "parameter \"NodeName\" description \"the node to move to\""},
+};
+
+/* What `KIND NAME extend { ... }` may add to a declaration of another file. */
+enum { FXX_OS, FXX_NEEDS };
+static const struct prop fixlet_extend_props[] = {
+	[FXX_OS] = {"os", SH_NAMES, 0, "os windows-2012r2"},
+	[FXX_NEEDS] = {"needs", SH_NAMES, 0, "needs control-scripts"},
+};
+static const struct prop step_extend_props[] = {
+	{"run", SH_NAMES, P_REQUIRED, "run pause-node-2016"},
 };
 
 enum { PR_PROVIDER, PR_DETECT, PR_NEEDS, PR_NOTE };
@@ -218,36 +241,64 @@ static void invalid_value(struct resolver *r, const struct ast_stmt *s, const ch
 	diag_help(r->diags, d, "write it as '%s'", example);
 }
 
+/* `unconfirmed "reason"` or `unconfirmed FIELD "reason"`: the shape here, the field in read_marks(). */
+static void collect_mark(struct resolver *r, struct ast_stmt *s, struct props *out)
+{
+	const struct ast_value *a = s->args.len > 0 ? s->args.items[0] : NULL;
+	const struct ast_value *b = s->args.len > 1 ? s->args.items[1] : NULL;
+	bool ok = (s->args.len == 1 && value_is(a, VAL_STRING)) ||
+		  (s->args.len == 2 && value_is(a, VAL_IDENT) && value_is(b, VAL_STRING));
+	if (!ok) {
+		invalid_value(r, s, "a reason in quotes, after the name of the statement it is about if it "
+			      "is about one", "unconfirmed action \"the action name is not published\"");
+		return;
+	}
+	if (s->block) {
+		struct diag *d = diag_report(r->diags, BFP211, s->block->open, "'unconfirmed' takes no block");
+		diag_help(r->diags, d, "write it as 'unconfirmed action \"the reason\"'");
+	}
+	ptrvec_push(r->arena, &out->marks, s);
+}
+
 /*
  * Sorts the statements of `block` by the table entry they match and reports
  * every statement the table does not allow.  A NULL block counts as empty.
+ * With `marks`, `unconfirmed` lines are accepted too, and kept apart.
  */
 static void collect_props(struct resolver *r, const struct ast_block *block, const struct prop *spec,
-			  size_t count, const char *owner, struct src_span owner_span, struct props *out)
+			  size_t count, bool marks, const char *owner, struct src_span owner_span,
+			  struct props *out)
 {
 	memset(out, 0, sizeof *out);
 	out->spec = spec;
 	out->count = spec[0].word ? count : 0;
-	const char *words[MAX_PROPS];
+	const char *words[MAX_PROPS + 1];
 	for (size_t i = 0; i < out->count; i++)
 		words[i] = spec[i].word;
+	size_t nwords = out->count;
+	if (marks)
+		words[nwords++] = "unconfirmed";
 
 	for (size_t i = 0; block && i < block->stmts.len; i++) {
 		struct ast_stmt *s = block->stmts.items[i];
+		if (marks && strcmp(s->word, "unconfirmed") == 0) {
+			collect_mark(r, s, out);
+			continue;
+		}
 		size_t k = 0;
 		while (k < out->count && strcmp(spec[k].word, s->word) != 0)
 			k++;
 		if (k == out->count) {
 			struct diag *d = diag_report(r->diags, BFP207, s->word_span, "%s does not accept '%s'",
 						     owner, s->word);
-			const char *near = suggest_closest(s->word, words, out->count);
+			const char *near = suggest_closest(s->word, words, nwords);
 			if (near)
 				diag_help(r->diags, d, "did you mean '%s'?", near);
-			else if (out->count == 0)
+			else if (nwords == 0)
 				diag_help(r->diags, d, "this declaration takes no statements; remove the line");
 			else {
 				const char *list = "";
-				for (size_t j = 0; j < out->count; j++)
+				for (size_t j = 0; j < nwords; j++)
 					list = arena_printf(r->arena, "%s%s'%s'", list, j ? ", " : "", words[j]);
 				diag_help(r->diags, d, "the statements allowed here are %s", list);
 			}
@@ -425,6 +476,12 @@ static void *lookup(struct resolver *r, enum ast_decl_kind kind, const struct as
 			diag_help(r->diags, d, "name %s here", kind_article(kind));
 		return NULL;
 	}
+	if (sym->kind == DECL_FIXLET || sym->kind == DECL_TASK) {
+		/* imported content that filled a catalog entry is that entry */
+		struct fixlet_ent *fx = sym->entity;
+		if (fx->merged_into)
+			return fx->merged_into;
+	}
 	return sym->entity;
 }
 
@@ -500,8 +557,28 @@ static struct ptrvec *world_list(struct world *w, enum ast_decl_kind kind)
 	return &w->plans;
 }
 
+/* `KIND NAME extend { ... }` adds to the declaration NAME instead of declaring one. */
+static bool is_extension(const struct ast_decl *decl)
+{
+	for (size_t i = 0; i < decl->args.len; i++) {
+		const struct ast_value *v = decl->args.items[i];
+		if (v->kind == VAL_IDENT && strcmp(v->text, "extend") == 0)
+			return true;
+	}
+	return false;
+}
+
+static bool extensible(enum ast_decl_kind kind)
+{
+	return kind == DECL_FIXLET || kind == DECL_TASK || kind == DECL_STEP;
+}
+
 static void declare(struct resolver *r, const struct ast_decl *decl)
 {
+	if (is_extension(decl)) {
+		cptrvec_push(r->arena, &r->extensions, decl);
+		return;
+	}
 	struct symbol *sym = arena_alloc(r->arena, sizeof *sym);
 	sym->kind = decl->kind;
 	sym->name = decl->name;
@@ -513,7 +590,11 @@ static void declare(struct resolver *r, const struct ast_decl *decl)
 					     decl->name);
 		diag_note(r->diags, d, existing->decl->name_span, "first declared here as %s",
 			  kind_article(existing->kind));
-		diag_help(r->diags, d, "rename one of them: every declaration needs its own name");
+		if (existing->kind == decl->kind && extensible(decl->kind))
+			diag_help(r->diags, d, "rename one of them, or write '%s %s extend { ... }' to add to "
+				  "the first", ast_decl_kind_name(decl->kind), decl->name);
+		else
+			diag_help(r->diags, d, "rename one of them: every declaration needs its own name");
 		return;
 	}
 	sym->entity = arena_alloc(r->arena, entity_size(decl->kind));
@@ -553,35 +634,173 @@ static struct lw_text read_title_or_name(struct resolver *r, const struct ast_de
 	return title.text ? title : (struct lw_text){decl->name, decl->name_span};
 }
 
+/* ---- unconfirmed facts ----------------------------------------------------------------------- */
+
+/* Is `field` a statement of the declaration's kind that the declaration writes?  Reports if not. */
+static bool field_written(struct resolver *r, const struct ast_decl *decl, const struct props *p,
+			  const struct ast_value *field)
+{
+	const char *owner = owner_name(r, decl);
+	if (strcmp(field->text, "title") == 0) {
+		if (decl->args.len > 0)
+			return true;
+		struct diag *d = diag_report(r->diags, BFP627, field->span,
+					     "%s has no title to mark unconfirmed", owner);
+		diag_help(r->diags, d, "give it a title, or mark the whole declaration: 'unconfirmed \"the reason\"'");
+		return false;
+	}
+	const char *words[MAX_PROPS + 1];
+	size_t n = 0;
+	for (size_t k = 0; k < p->count; k++) {
+		if (strcmp(p->spec[k].word, field->text) == 0) {
+			if (p->stmts[k].len > 0)
+				return true;
+			struct diag *d = diag_report(r->diags, BFP627, field->span,
+						     "%s has no '%s' to mark unconfirmed", owner, field->text);
+			diag_help(r->diags, d, "add the '%s' line, or mark the whole declaration: "
+				  "'unconfirmed \"the reason\"'", field->text);
+			return false;
+		}
+		words[n++] = p->spec[k].word;
+	}
+	words[n++] = "title";
+	struct diag *d = diag_report(r->diags, BFP627, field->span, "%s has no statement '%s' to mark "
+				     "unconfirmed", owner, field->text);
+	const char *near = suggest_closest(field->text, words, n);
+	if (near)
+		diag_help(r->diags, d, "did you mean '%s'?", near);
+	else
+		diag_help(r->diags, d, "name one of its statements, or 'title', or leave the name out to mark "
+			  "the whole declaration");
+	return false;
+}
+
+static bool same_field(const struct ast_stmt *a, const struct ast_stmt *b)
+{
+	const struct ast_value *fa = a->args.len == 2 ? a->args.items[0] : NULL;
+	const struct ast_value *fb = b->args.len == 2 ? b->args.items[0] : NULL;
+	return (fa == NULL) == (fb == NULL) && (!fa || strcmp(fa->text, fb->text) == 0);
+}
+
+/*
+ * The `unconfirmed` lines of a declaration, as marks owned by `owner`.  A
+ * mark must be about a statement the declaration writes, once: a mark on
+ * nothing would be lost without a word.
+ */
+static void read_marks(struct resolver *r, const struct ast_decl *decl, const struct props *p,
+		       const char *owner, struct cptrvec *out)
+{
+	for (size_t i = 0; i < p->marks.len; i++) {
+		const struct ast_stmt *s = p->marks.items[i];
+		const struct ast_value *field = s->args.len == 2 ? s->args.items[0] : NULL;
+		if (field && !field_written(r, decl, p, field))
+			continue;
+		const struct ast_stmt *earlier = NULL;
+		for (size_t k = 0; k < i && !earlier; k++)
+			if (same_field(p->marks.items[k], s))
+				earlier = p->marks.items[k];
+		if (earlier) {
+			struct diag *d = diag_report(r->diags, BFP210, s->word_span, "'unconfirmed%s%s' is given "
+						     "twice in %s", field ? " " : "", field ? field->text : "",
+						     owner_name(r, decl));
+			diag_note(r->diags, d, earlier->word_span, "first given here");
+			diag_help(r->diags, d, "give all the reasons in one line");
+			continue;
+		}
+		struct lw_mark *m = arena_alloc(r->arena, sizeof *m);
+		*m = (struct lw_mark){owner, field ? field->text : NULL, text_of(s->args.items[s->args.len - 1])};
+		cptrvec_push(r->arena, out, m);
+	}
+}
+
+static struct lw_mark *new_mark(struct resolver *r, const char *owner, const char *field, const char *reason)
+{
+	struct lw_mark *m = arena_alloc(r->arena, sizeof *m);
+	*m = (struct lw_mark){owner, field, {reason, {SRC_NO_FILE, 0, 0}}};
+	return m;
+}
+
+static const char *fixlet_owner(struct resolver *r, const struct fixlet_ent *fx)
+{
+	const char *kind = fx->lw.is_task ? "Task" : "Fixlet";
+	return fx->lw.name ? arena_printf(r->arena, "%s %u '%s'", kind, fx->lw.id, fx->lw.name)
+			   : arena_printf(r->arena, "%s %u", kind, fx->lw.id);
+}
+
+/* ---- the world's declarations ----------------------------------------------------------------- */
+
 static void read_os(struct resolver *r, const struct ast_decl *decl, struct os_ent *os)
 {
 	struct props p;
-	collect_props(r, decl->block, PROPS(no_props), owner_name(r, decl), decl->name_span, &p);
+	collect_props(r, decl->block, PROPS(no_props), MARKS, owner_name(r, decl), decl->name_span, &p);
 	os->name = decl->name;
 	os->title = read_title(r, decl);
 	os->decl = decl->name_span;
+	read_marks(r, decl, &p, owner_name(r, decl), &os->marks);
 }
 
 static void read_state(struct resolver *r, const struct ast_decl *decl, struct state_ent *st)
 {
 	struct props p;
-	collect_props(r, decl->block, PROPS(state_props), owner_name(r, decl), decl->name_span, &p);
+	collect_props(r, decl->block, PROPS(state_props), MARKS, owner_name(r, decl), decl->name_span, &p);
 	st->name = decl->name;
 	st->title = read_title(r, decl);
 	st->initial = p.stmts[0].len > 0;
 	st->final = p.stmts[1].len > 0;
 	st->waits = p.stmts[2].len > 0;
 	st->decl = decl->name_span;
+	read_marks(r, decl, &p, owner_name(r, decl), &st->marks);
 }
 
 static void read_site(struct resolver *r, const struct ast_decl *decl, struct site_ent *site)
 {
 	struct props p;
-	collect_props(r, decl->block, PROPS(site_props), owner_name(r, decl), decl->name_span, &p);
+	collect_props(r, decl->block, PROPS(site_props), MARKS, owner_name(r, decl), decl->name_span, &p);
 	site->lw.name = decl->name;
 	site->lw.display = read_title_or_name(r, decl);
 	site->lw.gather_url = prop_text(&p, 0);
+	site->masthead = prop_text(&p, 1);
 	site->lw.decl = decl->name_span;
+	read_marks(r, decl, &p, owner_name(r, decl), &site->lw.marks);
+}
+
+/* The site whose display name (or masthead name, as the REST API spells sites) is `v`; reported if none. */
+static const struct lw_site *site_by_display(struct resolver *r, const struct ast_value *v)
+{
+	for (size_t k = 0; k < r->world->sites.len; k++) {
+		const struct site_ent *site = r->world->sites.items[k];
+		if ((site->lw.display.text && strcmp(site->lw.display.text, v->text) == 0) ||
+		    (site->masthead.text && strcmp(site->masthead.text, v->text) == 0))
+			return &site->lw;
+	}
+	struct diag *d = diag_report(r->diags, BFP204, v->span, "no site is displayed as \"%s\"", v->text);
+	diag_help(r->diags, d, "use the site's name, as in 'site patches-for-windows', or `use` the file that "
+		  "declares the site");
+	return NULL;
+}
+
+/* `site NAME` or `site "Display Name"`. */
+static const struct lw_site *read_site_value(struct resolver *r, const struct ast_stmt *s, const char *example)
+{
+	const struct ast_value *v = s->args.len == 1 ? s->args.items[0] : NULL;
+	if (value_is(v, VAL_IDENT)) {
+		const struct site_ent *site = lookup(r, DECL_SITE, v);
+		return site ? &site->lw : NULL;
+	}
+	if (value_is(v, VAL_STRING))
+		return site_by_display(r, v);
+	invalid_value(r, s, "a site's name, or its display name in quotes", example);
+	return NULL;
+}
+
+/* `action Action1`, or `action "Action 1"` for an action ID that is not spelled like a name. */
+static const char *read_action_value(struct resolver *r, const struct ast_stmt *s)
+{
+	const struct ast_value *v = s->args.len == 1 ? s->args.items[0] : NULL;
+	if (value_is(v, VAL_IDENT) || (value_is(v, VAL_STRING) && v->text[0]))
+		return v->text;
+	invalid_value(r, s, "the action's ID, as in the Fixlet", fixlet_props[FX_ACTION].example);
+	return NULL;
 }
 
 static bool read_restart_word(struct resolver *r, const struct ast_value *v, enum lw_restart *out)
@@ -601,32 +820,46 @@ static bool read_restart_word(struct resolver *r, const struct ast_value *v, enu
 	return false;
 }
 
-static void read_fixlet(struct resolver *r, const struct ast_decl *decl, struct fixlet_ent *fx)
+static const char *restart_word(enum lw_restart r)
 {
-	struct props p;
-	collect_props(r, decl->block, PROPS(fixlet_props), owner_name(r, decl), decl->name_span, &p);
-	fx->lw.name = decl->name;
-	fx->lw.is_task = decl->kind == DECL_TASK;
-	fx->lw.title = read_title(r, decl);
-	fx->lw.decl = decl->name_span;
-	const struct ast_stmt *id = prop_one(&p, FX_ID);
-	if (id)
-		fx->lw.id = (uint32_t)first_arg(id)->number;
-	struct site_ent *site = lookup_prop(r, DECL_SITE, &p, FX_SITE);
-	fx->lw.site = site ? &site->lw : NULL;
-	if (p.stmts[FX_OS].len)
-		lookup_all_prop(r, DECL_OS, &p, FX_OS, &fx->oses, NULL);
-	const struct ast_stmt *action = prop_one(&p, FX_ACTION);
-	fx->lw.action = action ? first_arg(action)->text : "Action1";
-	lookup_all_prop(r, DECL_PREREQUISITE, &p, FX_NEEDS, &fx->needs, &fx->needs_span);
-	fx->lw.restart = LW_RESTART_NEVER;
-	const struct ast_stmt *restart = prop_one(&p, FX_RESTART);
-	if (restart)
-		read_restart_word(r, first_arg(restart), &fx->lw.restart);
-	fx->lw.relevance = prop_text(&p, FX_RELEVANCE);
-	/* several actionscript lines make one script, a line each */
-	for (size_t i = 0; i < p.stmts[FX_SCRIPT].len; i++) {
-		const struct ast_stmt *s = p.stmts[FX_SCRIPT].items[i];
+	return r == LW_RESTART_MAY ? "may" : r == LW_RESTART_CLEARS ? "clears" : "never";
+}
+
+static enum lw_restart from_script(enum as_restart r)
+{
+	return r == AS_RESTART_MAY ? LW_RESTART_MAY : r == AS_RESTART_CLEARS ? LW_RESTART_CLEARS : LW_RESTART_NEVER;
+}
+
+/* `parameter "NAME" [description "TEXT"] [default "VALUE"]`: what the action asks for when taken. */
+static void read_parameter(struct resolver *r, const struct ast_stmt *s, struct cptrvec *out)
+{
+	const struct ast_value *name = s->args.len ? s->args.items[0] : NULL;
+	bool ok = value_is(name, VAL_STRING) && s->args.len % 2 == 1;
+	struct lw_parameter *pm = arena_alloc(r->arena, sizeof *pm);
+	for (size_t i = 1; ok && i + 1 < s->args.len; i += 2) {
+		const struct ast_value *key = s->args.items[i], *val = s->args.items[i + 1];
+		ok = value_is(key, VAL_IDENT) && value_is(val, VAL_STRING);
+		if (ok && strcmp(key->text, "description") == 0 && !pm->description.text)
+			pm->description = text_of(val);
+		else if (ok && strcmp(key->text, "default") == 0 && !pm->default_value.text)
+			pm->default_value = text_of(val);
+		else
+			ok = false;
+	}
+	if (!ok) {
+		invalid_value(r, s, "the parameter's name in quotes, then optionally 'description' and "
+			      "'default' with a string each", fixlet_props[FX_PARAMETER].example);
+		return;
+	}
+	pm->name = text_of(name);
+	cptrvec_push(r->arena, out, pm);
+}
+
+/* The actionscript lines, one script: a line each, in order. */
+static void read_script(struct resolver *r, const struct props *p, struct fixlet_ent *fx)
+{
+	for (size_t i = 0; i < p->stmts[FX_SCRIPT].len; i++) {
+		const struct ast_stmt *s = p->stmts[FX_SCRIPT].items[i];
 		struct lw_text line = text_of(first_arg(s));
 		/* ActionScript runs line by line: a break inside one line would start a new command */
 		if (strpbrk(line.text, "\r\n")) {
@@ -642,13 +875,131 @@ static void read_fixlet(struct resolver *r, const struct ast_decl *decl, struct 
 				arena_printf(r->arena, "%s\n%s", fx->lw.actionscript.text, line.text),
 				src_span_join(fx->lw.actionscript.span, line.span)};
 	}
+}
+
+/* Several relevance clauses must all be true, as in BES content: one expression joins them with `and`. */
+static void read_relevance(struct resolver *r, const struct props *p, struct fixlet_ent *fx)
+{
+	const struct ptrvec *clauses = &p->stmts[FX_RELEVANCE];
+	if (clauses->len == 1)
+		fx->lw.relevance = text_of(first_arg(clauses->items[0]));
+	for (size_t i = 0; clauses->len > 1 && i < clauses->len; i++) {
+		struct lw_text clause = text_of(first_arg(clauses->items[i]));
+		fx->lw.relevance = (struct lw_text){
+			arena_printf(r->arena, "%s%s(%s)", i ? fx->lw.relevance.text : "", i ? " and " : "",
+				     clause.text),
+			src_span_join(fx->lw.relevance.span, clause.span)};
+	}
+}
+
+/*
+ * What the action script says about restarts.  Without a `pending-restart`
+ * line, that is the declaration's behaviour; with one, the two must agree
+ * unless the script leaves room for doubt (a restart inside an if block),
+ * where the line, a person's reading, decides.
+ */
+static void read_fixlet_restart(struct resolver *r, const struct props *p, struct fixlet_ent *fx)
+{
+	fx->lw.restart = LW_RESTART_NEVER;
+	const struct ast_stmt *stated = prop_one(p, FX_RESTART);
+	bool stated_ok = stated && read_restart_word(r, first_arg(stated), &fx->lw.restart);
+	if (stated)
+		fx->given.restart = stated->span;
+	fx->given.has_restart = stated_ok;
+	if (!fx->lw.actionscript.text || fx->lw.actionscript_type)
+		return;
+	struct as_reading rd;
+	as_read(r->arena, fx->lw.actionscript.text, strlen(fx->lw.actionscript.text), &rd);
+	enum lw_restart derived = from_script(rd.restart);
+	const struct ptrvec *lines = &p->stmts[FX_SCRIPT];
+	size_t at = rd.line >= 1 && rd.line <= lines->len ? rd.line - 1 : 0;
+	struct src_span deciding = lines->len ? ((const struct ast_stmt *)lines->items[at])->span : fx->lw.decl;
+	if (!stated) {
+		fx->lw.restart = derived;
+		fx->restart_from_script = true;
+		fx->given.has_restart = true;
+		fx->given.restart = deciding;
+		if (rd.doubt)
+			cptrvec_push(r->arena, &fx->lw.marks,
+				     new_mark(r, fixlet_owner(r, fx), "pending-restart",
+					      arena_printf(r->arena, "read from the action script, but %s", rd.doubt)));
+		return;
+	}
+	if (stated_ok && derived == fx->lw.restart && rd.line) {
+		/* the script is where the behaviour comes from: diagnostics point there */
+		fx->given.restart = deciding;
+		fx->restart_from_script = true;
+	}
+	if (!stated_ok || derived == fx->lw.restart || rd.doubt)
+		return;
+	struct diag *d = diag_report(r->diags, BFP630, first_arg(stated)->span, "'pending-restart %s' "
+				     "contradicts the action script of %s", restart_word(fx->lw.restart),
+				     fixlet_owner(r, fx));
+	if (rd.line)
+		diag_note(r->diags, d, deciding, "the script says '%s' here, which means 'pending-restart %s'",
+			  rd.because, restart_word(derived));
+	else
+		diag_note(r->diags, d, deciding, "the script has no restart command and asks for no restart, "
+			  "which means 'pending-restart never'");
+	diag_help(r->diags, d, "write 'pending-restart %s', or correct the action script",
+		  restart_word(derived));
+}
+
+static void read_fixlet(struct resolver *r, const struct ast_decl *decl, struct fixlet_ent *fx)
+{
+	struct props p;
+	const char *owner = owner_name(r, decl);
+	collect_props(r, decl->block, PROPS(fixlet_props), MARKS, owner, decl->name_span, &p);
+	fx->lw.name = decl->name;
+	fx->lw.is_task = decl->kind == DECL_TASK;
+	fx->lw.title = read_title(r, decl);
+	fx->lw.decl = decl->name_span;
+	fx->given.kind = decl->kind_span;
+	fx->given.title = fx->lw.title.span;
+	fx->given.has_title = fx->lw.title.text != NULL;
+	fx->imported = prop_one(&p, FX_IMPORTED) != NULL;
+	fx->lw.imported_from = prop_text(&p, FX_IMPORTED);
+	const struct ast_stmt *id = prop_one(&p, FX_ID);
+	if (id)
+		fx->lw.id = (uint32_t)first_arg(id)->number;
+	if (prop_one(&p, FX_SITE))
+		fx->lw.site = read_site_value(r, prop_one(&p, FX_SITE), fixlet_props[FX_SITE].example);
+	if (p.stmts[FX_OS].len) {
+		lookup_all_prop(r, DECL_OS, &p, FX_OS, &fx->oses, &fx->given.os);
+		fx->given.has_os = true;
+	} else if (!fx->imported) {
+		/* imported content does not say which releases it is for; a declaration of its own must */
+		struct diag *d = diag_report(r->diags, BFP209, decl->name_span, "%s has no 'os'", owner);
+		diag_help(r->diags, d, "add a line such as '%s'", fixlet_props[FX_OS].example);
+	}
+	const struct ast_stmt *action = prop_one(&p, FX_ACTION);
+	fx->lw.action = action ? read_action_value(r, action) : NULL;
+	fx->given.has_action = fx->lw.action != NULL;
+	if (action)
+		fx->given.action = action->span;
+	if (!fx->lw.action)
+		fx->lw.action = "Action1";
+	lookup_all_prop(r, DECL_PREREQUISITE, &p, FX_NEEDS, &fx->needs, &fx->needs_span);
+	fx->given.has_needs = p.stmts[FX_NEEDS].len > 0;
+	fx->given.needs = fx->needs_span;
+	read_relevance(r, &p, fx);
+	fx->given.has_relevance = fx->lw.relevance.text != NULL;
+	fx->given.relevance = fx->lw.relevance.span;
+	read_script(r, &p, fx);
+	fx->given.has_actionscript = fx->lw.actionscript.text != NULL;
+	fx->given.actionscript = fx->lw.actionscript.span;
+	fx->lw.actionscript_type = prop_text(&p, FX_SCRIPT_TYPE).text;
+	for (size_t i = 0; i < p.stmts[FX_PARAMETER].len; i++)
+		read_parameter(r, p.stmts[FX_PARAMETER].items[i], &fx->lw.parameters);
 	fx->note = prop_text(&p, FX_NOTE);
+	read_marks(r, decl, &p, fixlet_owner(r, fx), &fx->lw.marks);
+	read_fixlet_restart(r, &p, fx);
 }
 
 static void read_prereq(struct resolver *r, const struct ast_decl *decl, struct prereq_ent *pr)
 {
 	struct props p;
-	collect_props(r, decl->block, PROPS(prereq_props), owner_name(r, decl), decl->name_span, &p);
+	collect_props(r, decl->block, PROPS(prereq_props), MARKS, owner_name(r, decl), decl->name_span, &p);
 	pr->lw.name = decl->name;
 	pr->lw.title = read_title_or_name(r, decl);
 	pr->lw.decl = decl->name_span;
@@ -659,13 +1010,14 @@ static void read_prereq(struct resolver *r, const struct ast_decl *decl, struct 
 	lookup_all_prop(r, DECL_PREREQUISITE, &p, PR_NEEDS, &pr->needs, &pr->needs_span);
 	for (size_t i = 0; i < pr->needs.len; i++)
 		cptrvec_push(r->arena, &pr->lw.needs, &((struct prereq_ent *)pr->needs.items[i])->lw);
+	read_marks(r, decl, &p, owner_name(r, decl), &pr->lw.marks);
 }
 
 static void read_step(struct resolver *r, const struct ast_decl *decl, struct step_ent *st)
 {
 	struct props p;
 	const char *owner = owner_name(r, decl);
-	collect_props(r, decl->block, PROPS(step_props), owner, decl->name_span, &p);
+	collect_props(r, decl->block, PROPS(step_props), MARKS, owner, decl->name_span, &p);
 	st->name = decl->name;
 	st->title = read_title_or_name(r, decl);
 	st->decl = decl->name_span;
@@ -689,12 +1041,13 @@ static void read_step(struct resolver *r, const struct ast_decl *decl, struct st
 	st->role = lookup_prop(r, DECL_ROLE, &p, ST_ROLE);
 	st->verify = prop_text(&p, ST_VERIFY);
 	st->on_failure = prop_text(&p, ST_ON_FAILURE);
+	read_marks(r, decl, &p, owner, &st->marks);
 }
 
 static void read_role(struct resolver *r, const struct ast_decl *decl, struct role_ent *role)
 {
 	struct props p;
-	collect_props(r, decl->block, PROPS(role_props), owner_name(r, decl), decl->name_span, &p);
+	collect_props(r, decl->block, PROPS(role_props), MARKS, owner_name(r, decl), decl->name_span, &p);
 	role->lw.name = decl->name;
 	role->lw.title = read_title_or_name(r, decl);
 	role->decl = decl->name_span;
@@ -702,12 +1055,13 @@ static void read_role(struct resolver *r, const struct ast_decl *decl, struct ro
 	role->lw.detect = role->detect ? &role->detect->lw : NULL;
 	lookup_all_prop(r, DECL_PREREQUISITE, &p, RO_NEEDS, &role->needs, &role->needs_span);
 	role->lw.verify = prop_text(&p, RO_VERIFY);
+	read_marks(r, decl, &p, owner_name(r, decl), &role->lw.marks);
 }
 
 static void read_cluster(struct resolver *r, const struct ast_decl *decl, struct cluster_ent *cl)
 {
 	struct props p;
-	collect_props(r, decl->block, PROPS(cluster_props), owner_name(r, decl), decl->name_span, &p);
+	collect_props(r, decl->block, PROPS(cluster_props), NO_MARKS, owner_name(r, decl), decl->name_span, &p);
 	cl->name = decl->name;
 	cl->title = read_title(r, decl);
 	cl->decl = decl->name_span;
@@ -774,8 +1128,104 @@ static void read_cluster(struct resolver *r, const struct ast_decl *decl, struct
 	}
 }
 
-/* `fixlet 501 site patches-for-windows [action Action2] [pending-restart never]` or `fixlet NAME`. */
-static struct component_ent *read_content_line(struct resolver *r, const struct ast_stmt *s, bool is_task)
+/* ---- the catalog by site and ID ----------------------------------------------------------- */
+
+static const char *catalog_key(struct resolver *r, const struct lw_site *site, uint32_t id)
+{
+	return arena_printf(r->arena, "%s\n%u", site->name, id);
+}
+
+/* The Fixlet or Task the catalog knows as `id` in `site`, imported or declared; NULL if none. */
+static struct fixlet_ent *catalog_find(struct resolver *r, const struct lw_site *site, uint32_t id)
+{
+	return site ? symtab_get(&r->catalog, catalog_key(r, site, id)) : NULL;
+}
+
+/* The site whose gather URL is `v`, as a baseline component names its source; reported if none. */
+static const struct lw_site *site_by_url(struct resolver *r, const struct ast_value *v)
+{
+	for (size_t k = 0; k < r->world->sites.len; k++) {
+		const struct site_ent *site = r->world->sites.items[k];
+		if (site->lw.gather_url.text && strcmp(site->lw.gather_url.text, v->text) == 0)
+			return &site->lw;
+	}
+	struct diag *d = diag_report(r->diags, BFP625, v->span, "no site is declared with the gather URL \"%s\"",
+				     v->text);
+	diag_help(r->diags, d, "declare the site with this 'gather-url', or write the line with the site's "
+		  "name: 'fixlet ID site NAME'");
+	return NULL;
+}
+
+/* One `KEY VALUE` pair of a baseline line: site, site-url, action or pending-restart. */
+struct content_line {
+	const struct lw_site *site;
+	const char *action;
+	bool restart_given;
+	enum lw_restart restart;
+	const struct ast_value *restart_value;
+};
+
+static bool read_content_pair(struct resolver *r, const struct ast_value *key, const struct ast_value *val,
+			      struct content_line *out)
+{
+	const char *k = value_is(key, VAL_IDENT) ? key->text : "";
+	if (strcmp(k, "site") == 0 && value_is(val, VAL_IDENT)) {
+		const struct site_ent *site = lookup(r, DECL_SITE, val);
+		out->site = site ? &site->lw : NULL;
+		return site != NULL;
+	}
+	if (strcmp(k, "site") == 0 && value_is(val, VAL_STRING))
+		return (out->site = site_by_display(r, val)) != NULL;
+	if (strcmp(k, "site-url") == 0 && value_is(val, VAL_STRING))
+		return (out->site = site_by_url(r, val)) != NULL;
+	if (strcmp(k, "action") == 0 && (value_is(val, VAL_IDENT) || value_is(val, VAL_STRING))) {
+		out->action = val->text;
+		return true;
+	}
+	if (strcmp(k, "pending-restart") == 0 && value_is(val, VAL_IDENT)) {
+		out->restart_given = true;
+		out->restart_value = val;
+		return read_restart_word(r, val, &out->restart);
+	}
+	return false;
+}
+
+/*
+ * A line that names a Fixlet the catalog knows by site and ID uses the
+ * catalog's entry, with its action and Pending Restart behaviour; the line
+ * may not say otherwise about Pending Restart.  Another action of it than
+ * the catalog's is a Fixlet of its own, of which only the title is known.
+ */
+static struct fixlet_ent *known_component(struct resolver *r, struct fixlet_ent *known,
+					  const struct content_line *line, struct fixlet_ent *fx)
+{
+	if (line->restart_given && line->restart != known->lw.restart) {
+		struct diag *d = diag_report(r->diags, BFP626, line->restart_value->span, "the line says "
+					     "'pending-restart %s', but the catalog says 'pending-restart %s' for %s",
+					     restart_word(line->restart), restart_word(known->lw.restart),
+					     fixlet_owner(r, known));
+		diag_note(r->diags, d, known->given.has_restart ? known->given.restart : known->lw.decl,
+			  known->given.has_restart ? "the catalog's comes from here"
+						   : "the catalog's is the default, 'never'");
+		diag_help(r->diags, d, "remove 'pending-restart %s' from the line, or correct the catalog's "
+			  "declaration", restart_word(line->restart));
+		return NULL;
+	}
+	if (!line->action || strcmp(line->action, known->lw.action) == 0)
+		return known;
+	fx->lw.title = known->lw.title;
+	fx->lw.is_task = known->lw.is_task;
+	fx->lw.relevance = known->lw.relevance;
+	fx->lw.restart = line->restart_given ? line->restart : LW_RESTART_MAY;
+	return fx;
+}
+
+/*
+ * `fixlet 501 site patches-for-windows [action Action2] [pending-restart never]`,
+ * `fixlet 501 site-url "http://..."` (as `bfplan import` writes components), or `fixlet NAME`.
+ */
+static struct component_ent *read_content_line(struct resolver *r, const struct ast_stmt *s, bool is_task,
+					       const char *baseline)
 {
 	const struct ast_value *first = s->args.len ? s->args.items[0] : NULL;
 	const char *example = is_task ? baseline_props[BL_TASK].example : baseline_props[BL_FIXLET].example;
@@ -789,60 +1239,306 @@ static struct component_ent *read_content_line(struct resolver *r, const struct 
 		invalid_value(r, s, "an ID and its site, or the name of a catalog entry", example);
 		return NULL;
 	}
+	struct content_line line = {0};
+	for (size_t i = 1; i + 1 < s->args.len; i += 2) {
+		const struct ast_value *key = s->args.items[i], *val = s->args.items[i + 1];
+		if (read_content_pair(r, key, val, &line))
+			continue;
+		if (!value_is(key, VAL_IDENT) || (strcmp(key->text, "site") != 0 && strcmp(key->text, "site-url") != 0 &&
+						  strcmp(key->text, "pending-restart") != 0))
+			invalid_value(r, s, "an ID, then 'site', 'site-url', 'action' or 'pending-restart' with a "
+				      "value", example);
+		return NULL;
+	}
 	struct fixlet_ent *fx = arena_alloc(r->arena, sizeof *fx);
 	fx->lw.is_task = is_task;
 	fx->lw.id = (uint32_t)first->number;
-	fx->lw.action = "Action1";
-	fx->lw.restart = LW_RESTART_MAY; /* patch content: assume it can leave Pending Restart */
+	fx->lw.site = line.site;
+	fx->lw.action = line.action ? line.action : "Action1";
+	/* patch content: assume it can leave Pending Restart */
+	fx->lw.restart = line.restart_given ? line.restart : LW_RESTART_MAY;
 	fx->lw.decl = s->span;
-	for (size_t i = 1; i + 1 < s->args.len; i += 2) {
-		const struct ast_value *key = s->args.items[i], *val = s->args.items[i + 1];
-		if (value_is(key, VAL_IDENT) && strcmp(key->text, "site") == 0 && value_is(val, VAL_IDENT)) {
-			struct site_ent *site = lookup(r, DECL_SITE, val);
-			fx->lw.site = site ? &site->lw : NULL;
-			if (!site)
-				return NULL;
-		} else if (value_is(key, VAL_IDENT) && strcmp(key->text, "site") == 0 &&
-			   value_is(val, VAL_STRING)) {
-			for (size_t k = 0; k < r->world->sites.len; k++) {
-				struct site_ent *site = r->world->sites.items[k];
-				if (site->lw.display.text && strcmp(site->lw.display.text, val->text) == 0)
-					fx->lw.site = &site->lw;
-			}
-			if (!fx->lw.site) {
-				struct diag *d = diag_report(r->diags, BFP204, val->span,
-							     "no site is displayed as \"%s\"", val->text);
-				diag_help(r->diags, d, "use the site's name, as in 'site patches-for-windows', "
-					  "or `use` the file that declares the site");
-				return NULL;
-			}
-		} else if (value_is(key, VAL_IDENT) && strcmp(key->text, "action") == 0 &&
-			   value_is(val, VAL_IDENT)) {
-			fx->lw.action = val->text;
-		} else if (value_is(key, VAL_IDENT) && strcmp(key->text, "pending-restart") == 0 &&
-			   value_is(val, VAL_IDENT)) {
-			if (!read_restart_word(r, val, &fx->lw.restart))
-				return NULL;
-		} else {
-			invalid_value(r, s, "an ID, then 'site', 'action' or 'pending-restart' with a value",
-				      example);
-			return NULL;
-		}
-	}
 	if (!fx->lw.site) {
 		struct diag *d = diag_report(r->diags, BFP209, s->word_span, "%s %u has no site",
 					     is_task ? "task" : "fixlet", fx->lw.id);
 		diag_help(r->diags, d, "IDs are only unique within a site: write '%s'", example);
 		return NULL;
 	}
+	struct fixlet_ent *known = catalog_find(r, fx->lw.site, fx->lw.id);
+	if (known) {
+		c->fixlet = known_component(r, known, &line, fx);
+		return c->fixlet ? c : NULL;
+	}
+	if (!line.action)
+		cptrvec_push(r->arena, &fx->lw.marks,
+			     new_mark(r, arena_printf(r->arena, "%s in baseline '%s'", fixlet_owner(r, fx), baseline),
+				      "action", "the baseline line names no action, and the catalog does not know "
+				      "this Fixlet: Action1 is assumed"));
 	c->fixlet = fx;
 	return c;
+}
+
+/* ---- imported content into the catalog ------------------------------------------------------- */
+
+static bool same_entities(const struct ptrvec *a, const struct ptrvec *b)
+{
+	if (a->len != b->len)
+		return false;
+	for (size_t i = 0; i < a->len; i++) {
+		bool found = false;
+		for (size_t k = 0; k < b->len && !found; k++)
+			found = a->items[i] == b->items[k];
+		if (!found)
+			return false;
+	}
+	return true;
+}
+
+static bool marked(const struct fixlet_ent *fx, const char *field)
+{
+	for (size_t i = 0; i < fx->lw.marks.len; i++) {
+		const struct lw_mark *m = fx->lw.marks.items[i];
+		if (m->field && strcmp(m->field, field) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* An import that says otherwise than a confirmed catalog fact: the import wins, and says so. */
+static void import_differs(struct resolver *r, const struct fixlet_ent *cat, const char *what,
+			   const char *imported, const char *declared, struct src_span imp_at, struct src_span cat_at)
+{
+	struct diag *d = diag_report(r->diags, BFP620, imp_at, "the imported %s of %s is '%s', not '%s' as "
+				     "the catalog declares", what, fixlet_owner(r, cat), imported, declared);
+	diag_note(r->diags, d, cat_at, "the catalog declares it here");
+	diag_help(r->diags, d, "if the ID is right, the import is what the server has: correct the catalog's "
+		  "declaration, or mark the fact 'unconfirmed'; if not, import with the right --id");
+}
+
+/* Is `field` one the import supplies, so that the catalog's mark on it is lifted? */
+static bool supplies(const struct fixlet_ent *imp, const char *field)
+{
+	const struct fixlet_given *g = &imp->given;
+	return strcmp(field, "id") == 0 || strcmp(field, "site") == 0 ||
+	       (strcmp(field, "title") == 0 && g->has_title) || (strcmp(field, "action") == 0 && g->has_action) ||
+	       (strcmp(field, "relevance") == 0 && g->has_relevance) ||
+	       ((strcmp(field, "actionscript") == 0 || strcmp(field, "actionscript-type") == 0) &&
+		g->has_actionscript) ||
+	       (strcmp(field, "pending-restart") == 0 && g->has_restart) ||
+	       (strcmp(field, "parameter") == 0 && imp->lw.parameters.len > 0);
+}
+
+/* The catalog's marks, but for those on what the import supplies, then the import's own, all owned by the entry. */
+static void lift_marks(struct resolver *r, struct fixlet_ent *cat, const struct fixlet_ent *imp)
+{
+	struct cptrvec kept = {0};
+	const char *owner = fixlet_owner(r, cat);
+	for (size_t i = 0; i < cat->lw.marks.len; i++) {
+		const struct lw_mark *m = cat->lw.marks.items[i];
+		if (!m->field || !supplies(imp, m->field))
+			cptrvec_push(r->arena, &kept, m);
+	}
+	for (size_t i = 0; i < imp->lw.marks.len; i++) {
+		struct lw_mark *m = arena_alloc(r->arena, sizeof *m);
+		*m = *(const struct lw_mark *)imp->lw.marks.items[i];
+		m->owner = owner;
+		cptrvec_push(r->arena, &kept, m);
+	}
+	cat->lw.marks = kept;
+}
+
+/* The import's OS or needs line, when the catalog entry has its own: the catalog's stays, so they must agree. */
+static void must_agree(struct resolver *r, const struct fixlet_ent *cat, const char *what, bool differ,
+		       struct src_span imp_at, struct src_span cat_at)
+{
+	if (!differ)
+		return;
+	struct diag *d = diag_report(r->diags, BFP622, imp_at, "the imported declaration gives %s other %s "
+				     "than the catalog", fixlet_owner(r, cat), what);
+	diag_note(r->diags, d, cat_at, "the catalog declares them here");
+	diag_help(r->diags, d, "remove the line from the imported declaration: the catalog's %s stay; to "
+		  "add to them, write '%s %s extend { ... }'", what, cat->lw.is_task ? "task" : "fixlet",
+		  cat->lw.name ? cat->lw.name : "NAME");
+}
+
+/* Copies what the import supplies into the catalog entry; the entry's OS, needs and steps stay. */
+static void merge_import(struct resolver *r, struct fixlet_ent *imp, struct fixlet_ent *cat)
+{
+	const struct fixlet_given *g = &imp->given;
+	if (imp->lw.is_task != cat->lw.is_task) {
+		struct diag *d = diag_report(r->diags, BFP621, g->kind, "ID %u of site '%s' is imported as a %s, "
+					     "but the catalog declares a %s", imp->lw.id, cat->lw.site->name,
+					     imp->lw.is_task ? "Task" : "Fixlet", cat->lw.is_task ? "Task" : "Fixlet");
+		diag_note(r->diags, d, cat->given.kind, "declared as a %s here", cat->lw.is_task ? "Task" : "Fixlet");
+		diag_help(r->diags, d, "check the ID the import was given (--id); if it is right, correct the "
+			  "catalog's declaration");
+	}
+	must_agree(r, cat, "OSes", g->has_os && cat->given.has_os && !same_entities(&imp->oses, &cat->oses),
+		   g->os, cat->given.os);
+	must_agree(r, cat, "needs", g->has_needs && cat->given.has_needs &&
+		   !same_entities(&imp->needs, &cat->needs), g->needs, cat->given.needs);
+	if (g->has_title) {
+		if (cat->lw.title.text && strcmp(cat->lw.title.text, imp->lw.title.text) != 0 && !marked(cat, "title"))
+			import_differs(r, cat, "title", imp->lw.title.text, cat->lw.title.text, g->title,
+				       cat->given.title);
+		cat->lw.title = imp->lw.title;
+		cat->given.title = g->title;
+		cat->given.has_title = true;
+	}
+	if (g->has_action) {
+		if (cat->given.has_action && strcmp(cat->lw.action, imp->lw.action) != 0 && !marked(cat, "action"))
+			import_differs(r, cat, "action", imp->lw.action, cat->lw.action, g->action,
+				       cat->given.action);
+		cat->lw.action = imp->lw.action;
+		cat->given.action = g->action;
+		cat->given.has_action = true;
+	}
+	if (g->has_restart) {
+		if (cat->given.has_restart && cat->lw.restart != imp->lw.restart && !marked(cat, "pending-restart"))
+			import_differs(r, cat, "Pending Restart behaviour", restart_word(imp->lw.restart),
+				       restart_word(cat->lw.restart), g->restart, cat->given.restart);
+		cat->lw.restart = imp->lw.restart;
+		cat->given.restart = g->restart;
+		cat->given.has_restart = true;
+	}
+	if (g->has_relevance) {
+		cat->lw.relevance = imp->lw.relevance;
+		cat->given.has_relevance = true;
+	}
+	if (g->has_actionscript) {
+		cat->lw.actionscript = imp->lw.actionscript;
+		cat->lw.actionscript_type = imp->lw.actionscript_type;
+		cat->given.has_actionscript = true;
+	}
+	if (imp->lw.parameters.len)
+		cat->lw.parameters = imp->lw.parameters;
+	cat->lw.imported_from = imp->lw.imported_from;
+	lift_marks(r, cat, imp);
+	imp->merged_into = cat;
+}
+
+static void catalog_add(struct resolver *r, struct fixlet_ent *fx)
+{
+	const char *key = catalog_key(r, fx->lw.site, fx->lw.id);
+	struct fixlet_ent *first = symtab_put(&r->catalog, key, fx);
+	if (first == fx)
+		return;
+	struct diag *d = diag_report(r->diags, BFP624, fx->lw.decl, "%s %u of site '%s' is declared twice, as "
+				     "'%s' and as '%s'", fx->lw.is_task ? "Task" : "Fixlet", fx->lw.id,
+				     fx->lw.site->name, first->lw.name, fx->lw.name);
+	diag_note(r->diags, d, first->lw.decl, "first declared here");
+	diag_help(r->diags, d, fx->imported ? "import each Fixlet once" :
+		  "keep one declaration; to add an OS to it from another file, write 'fixlet NAME extend { os ... }'");
+}
+
+/*
+ * Indexes the catalog by site and ID, then merges each imported
+ * declaration into the declared entry of the same site and ID; an import
+ * that matches none is a catalog entry of its own.
+ */
+static void build_catalog(struct resolver *r)
+{
+	for (int imported = 0; imported <= 1; imported++) {
+		for (size_t i = 0; i < r->world->fixlets.len; i++) {
+			struct fixlet_ent *fx = r->world->fixlets.items[i];
+			if (fx->imported != imported || !fx->lw.site)
+				continue;
+			struct fixlet_ent *cat = imported ? catalog_find(r, fx->lw.site, fx->lw.id) : NULL;
+			if (cat && !cat->imported)
+				merge_import(r, fx, cat);
+			else
+				catalog_add(r, fx);
+		}
+	}
+}
+
+/* ---- extensions ---------------------------------------------------------------------------------- */
+
+static void append_unique(struct resolver *r, struct ptrvec *to, const struct ptrvec *from)
+{
+	for (size_t i = 0; i < from->len; i++) {
+		bool present = false;
+		for (size_t k = 0; k < to->len && !present; k++)
+			present = to->items[k] == from->items[i];
+		if (!present)
+			ptrvec_push(r->arena, to, from->items[i]);
+	}
+}
+
+/* An extension's header: the word `extend` and nothing else after the name. */
+static bool extension_header_ok(struct resolver *r, const struct ast_decl *decl)
+{
+	bool ok = decl->block != NULL;
+	for (size_t i = 0; i < decl->args.len; i++) {
+		const struct ast_value *v = decl->args.items[i];
+		if (v->kind == VAL_IDENT && strcmp(v->text, "extend") == 0 && i + 1 == decl->args.len)
+			continue;
+		struct diag *d = diag_report(r->diags, BFP628, v->span, "an extension of '%s' takes nothing but "
+					     "'extend' after the name", decl->name);
+		diag_help(r->diags, d, "write '%s %s extend {': an extension adds to the declaration, its title "
+			  "stays", ast_decl_kind_name(decl->kind), decl->name);
+		return false;
+	}
+	if (!ok) {
+		struct diag *d = diag_report(r->diags, BFP628, decl->name_span, "the extension of '%s' has no block",
+					     decl->name);
+		diag_help(r->diags, d, "write what it adds in a block, as in '%s %s extend { %s }'",
+			  ast_decl_kind_name(decl->kind), decl->name,
+			  decl->kind == DECL_STEP ? "run pause-node-2016" : "os windows-2012r2");
+	}
+	return ok;
+}
+
+/* `fixlet NAME extend { os ...  needs ... }` and `step NAME extend { run ... }`. */
+static void apply_extension(struct resolver *r, const struct ast_decl *decl)
+{
+	if (!extensible(decl->kind)) {
+		struct diag *d = diag_report(r->diags, BFP628, decl->kind_span, "a %s cannot be extended",
+					     ast_decl_kind_name(decl->kind));
+		diag_help(r->diags, d, "only fixlet, task and step declarations take 'extend'");
+		return;
+	}
+	if (!extension_header_ok(r, decl))
+		return;
+	const struct ast_value name = {.kind = VAL_IDENT, .span = decl->name_span, .text = decl->name};
+	const char *owner = arena_printf(r->arena, "the extension of %s '%s'", ast_decl_kind_name(decl->kind),
+					 decl->name);
+	struct props p;
+	if (decl->kind == DECL_STEP) {
+		struct step_ent *st = lookup(r, DECL_STEP, &name);
+		collect_props(r, decl->block, PROPS(step_extend_props), NO_MARKS, owner, decl->name_span, &p);
+		struct ptrvec run = {0};
+		if (st && prop_one(&p, 0))
+			lookup_all_prop(r, DECL_FIXLET, &p, 0, &run, NULL);
+		if (st)
+			append_unique(r, &st->run, &run);
+		return;
+	}
+	struct fixlet_ent *fx = lookup(r, DECL_FIXLET, &name);
+	collect_props(r, decl->block, PROPS(fixlet_extend_props), MARKS, owner, decl->name_span, &p);
+	struct ptrvec oses = {0}, needs = {0};
+	lookup_all_prop(r, DECL_OS, &p, FXX_OS, &oses, NULL);
+	lookup_all_prop(r, DECL_PREREQUISITE, &p, FXX_NEEDS, &needs, NULL);
+	if (!fx)
+		return;
+	append_unique(r, &fx->oses, &oses);
+	append_unique(r, &fx->needs, &needs);
+	read_marks(r, decl, &p, fixlet_owner(r, fx), &fx->lw.marks);
+}
+
+static void apply_extensions(struct resolver *r, bool steps)
+{
+	for (size_t i = 0; i < r->extensions.len; i++) {
+		const struct ast_decl *decl = r->extensions.items[i];
+		if ((decl->kind == DECL_STEP) == steps)
+			apply_extension(r, decl);
+	}
 }
 
 static void read_baseline(struct resolver *r, const struct ast_decl *decl, struct baseline_ent *bl)
 {
 	struct props p;
-	collect_props(r, decl->block, PROPS(baseline_props), owner_name(r, decl), decl->name_span, &p);
+	collect_props(r, decl->block, PROPS(baseline_props), NO_MARKS, owner_name(r, decl), decl->name_span, &p);
 	bl->name = decl->name;
 	bl->title = read_title_or_name(r, decl);
 	bl->decl = decl->name_span;
@@ -851,7 +1547,7 @@ static void read_baseline(struct resolver *r, const struct ast_decl *decl, struc
 		const struct ast_stmt *s = decl->block->stmts.items[i];
 		struct component_ent *c = NULL;
 		if (strcmp(s->word, "fixlet") == 0 || strcmp(s->word, "task") == 0) {
-			c = read_content_line(r, s, s->word[0] == 't');
+			c = read_content_line(r, s, s->word[0] == 't', decl->name);
 		} else if (strcmp(s->word, "restart") == 0) {
 			const struct ast_value *name = s->args.len ? s->args.items[0] : NULL;
 			if (s->args.len > 1 || (name && name->kind != VAL_IDENT)) {
@@ -1011,7 +1707,7 @@ static void read_seq_item(struct resolver *r, struct plan_ent *plan, const struc
 static void read_plan(struct resolver *r, const struct ast_decl *decl, struct plan_ent *plan)
 {
 	struct props p;
-	collect_props(r, decl->block, PROPS(plan_props), owner_name(r, decl), decl->name_span, &p);
+	collect_props(r, decl->block, PROPS(plan_props), NO_MARKS, owner_name(r, decl), decl->name_span, &p);
 	plan->name = decl->name;
 	plan->title = read_title(r, decl);
 	plan->decl = decl->name_span;
@@ -1101,10 +1797,26 @@ static void read_decl(struct resolver *r, const struct ast_decl *decl, void *ent
 	}
 }
 
-/* The kinds other kinds' readers depend on come first (sites before baselines read display names). */
+/*
+ * The order of reading: what other kinds' readers look at comes first
+ * (sites before Fixlets read display names); Fixlets and Tasks come before
+ * what refers to them, so that imported content is merged into the catalog
+ * (and extensions have added to it) before a step or baseline reads it.
+ */
 static int read_rank(enum ast_decl_kind kind)
 {
-	return kind == DECL_SITE || kind == DECL_OS || kind == DECL_STATE ? 0 : 1;
+	if (kind == DECL_SITE || kind == DECL_OS || kind == DECL_STATE)
+		return 0;
+	return kind == DECL_FIXLET || kind == DECL_TASK ? 1 : 2;
+}
+
+static void read_rank_of(struct resolver *r, int rank)
+{
+	for (size_t i = 0; i < r->symbols.len; i++) {
+		const struct symbol *sym = r->symbols.items[i];
+		if (read_rank(sym->kind) == rank)
+			read_decl(r, sym->decl, sym->entity);
+	}
 }
 
 void resolve_program(struct arena *arena, const struct src_manager *sm, struct diag_sink *diags,
@@ -1114,6 +1826,7 @@ void resolve_program(struct arena *arena, const struct src_manager *sm, struct d
 	struct resolver r = {.arena = arena, .sm = sm, .diags = diags, .world = out};
 	symtab_init(&r.names, arena);
 	symtab_init(&r.twice, arena);
+	symtab_init(&r.catalog, arena);
 	out->root = program->root;
 	for (size_t i = 0; i < sm->files.len; i++)
 		strvec_push(arena, &out->files, src_file(sm, (uint32_t)i)->path);
@@ -1123,11 +1836,10 @@ void resolve_program(struct arena *arena, const struct src_manager *sm, struct d
 		for (size_t i = 0; i < file->decls.len; i++)
 			declare(&r, file->decls.items[i]);
 	}
-	for (int rank = 0; rank <= 1; rank++) {
-		for (size_t i = 0; i < r.symbols.len; i++) {
-			const struct symbol *sym = r.symbols.items[i];
-			if (read_rank(sym->kind) == rank)
-				read_decl(&r, sym->decl, sym->entity);
-		}
-	}
+	read_rank_of(&r, 0);
+	read_rank_of(&r, 1);
+	build_catalog(&r);
+	apply_extensions(&r, false);
+	read_rank_of(&r, 2);
+	apply_extensions(&r, true);
 }

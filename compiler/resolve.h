@@ -26,6 +26,7 @@ struct os_ent {
 	const char *name;
 	struct lw_text title;
 	struct src_span decl;
+	struct cptrvec marks;      /* const struct lw_mark * */
 };
 
 struct state_ent {
@@ -33,13 +34,21 @@ struct state_ent {
 	struct lw_text title;
 	bool initial, final, waits;
 	struct src_span decl;
+	struct cptrvec marks;      /* const struct lw_mark * */
 };
 
 struct site_ent {
 	struct lw_site lw;
+	struct lw_text masthead;   /* the site's name on the server, when it differs from its display name */
 };
 
 struct prereq_ent;
+
+/* Which statements a Fixlet declaration wrote, and where: what an import supplies, and what a diagnostic points at. */
+struct fixlet_given {
+	struct src_span title, action, relevance, actionscript, restart, os, needs, kind;
+	bool has_title, has_action, has_relevance, has_actionscript, has_restart, has_os, has_needs;
+};
 
 struct fixlet_ent {
 	struct lw_fixlet lw;
@@ -47,6 +56,16 @@ struct fixlet_ent {
 	struct ptrvec needs;       /* struct prereq_ent * */
 	struct src_span needs_span;
 	struct lw_text note;
+	/*
+	 * Imported content (`imported-from`) fills the catalog entry of the
+	 * same site and ID: the resolver copies what it supplies there, and
+	 * every reference to the imported declaration's own name then means
+	 * that entry.
+	 */
+	struct fixlet_given given;
+	bool imported;
+	struct fixlet_ent *merged_into; /* the catalog entry it filled, or NULL */
+	bool restart_from_script;  /* `pending-restart` was read from its actionscript lines */
 };
 
 struct prereq_ent {
@@ -79,6 +98,7 @@ struct step_ent {
 	struct role_ent *role;
 	struct lw_text verify, on_failure;
 	struct src_span decl;
+	struct cptrvec marks;      /* const struct lw_mark * */
 };
 
 struct node_ent {
