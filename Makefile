@@ -142,6 +142,7 @@ golden: $(BUILD)/bfplan
 
 test: all unit golden
 	sh tests/cli/run.sh $(BUILD)/bfplan
+	sh tests/import/run.sh $(BUILD)/bfplan
 	sh tests/build/run.sh $(BUILD)/bfplan
 	sh tests/docs_codes.sh
 

@@ -17,10 +17,13 @@
 #include "diag.h"
 #include "emit.h"
 #include "explain.h"
+#include "import.h"
 #include "load.h"
 #include "lower.h"
+#include "outset.h"
 #include "resolve.h"
 #include "source.h"
+#include "textbuf.h"
 
 /* Options of check and build; build's own ones are unused by check. */
 struct options {
@@ -201,6 +204,8 @@ static const char usage_text[] =
 	"Commands:\n"
 	"  check FILE...      check plans and report problems ('-' reads standard input)\n"
 	"  build PLAN -o DIR  check a plan and write its BigFix content, checklist and plan.json\n"
+	"  import FILE.bes... write plan-language declarations for BigFix Fixlets, Tasks and\n"
+	"                     Baselines, exported from the console or read from the REST API\n"
 	"  explain CODE       explain a diagnostic code, with an example\n"
 	"  explain --list     list every diagnostic code\n"
 	"\n"
@@ -221,6 +226,11 @@ static const char usage_text[] =
 	"  --schema FILE      the BES.xsd to validate against (default: $BFPLAN_BES_XSD)\n"
 	"  -MD [-MF FILE] [-MT TARGET] [-MP]\n"
 	"                     also write a make/ninja depfile listing every plan file read\n"
+	"\n"
+	"Options for import (and --werror, --color as for check):\n"
+	"  --site NAME        the plan-language name of the site the Fixlets and Tasks are in\n"
+	"  --id N[,N...]      their IDs, where the files do not carry them, in file order\n"
+	"  -o FILE            write to FILE instead of standard output\n"
 	"\n"
 	"Other options:\n"
 	"  --help             show this help and exit\n"
@@ -376,6 +386,136 @@ static int cmd_build(struct args *a, FILE *err, const struct bfplan_env *env)
 	return rc;
 }
 
+/* ---- import ----------------------------------------------------------------------------- */
+
+struct import_args {
+	struct ptrvec inputs;  /* char * */
+	struct import_options opts;
+	uint32_t *ids;
+	size_t id_cap;
+	const char *output;    /* -o FILE, or NULL for standard output */
+	bool werror;
+	enum diag_color color;
+};
+
+/* Adds the IDs of one --id value ("114" or "114,116"); false if it is not such a list. */
+static bool add_ids(struct arena *arena, struct import_args *ia, const char *value)
+{
+	for (const char *p = value;;) {
+		char *end;
+		if (*p < '0' || *p > '9')
+			return false;
+		unsigned long v = strtoul(p, &end, 10);
+		if (v == 0 || v > 0x7FFFFFFFUL || (*end != ',' && *end != '\0'))
+			return false;
+		if (ia->opts.id_count == ia->id_cap) {
+			ia->id_cap = ia->id_cap ? ia->id_cap * 2 : 8;
+			uint32_t *grown = arena_calloc(arena, ia->id_cap, sizeof *grown);
+			if (ia->opts.id_count)
+				memcpy(grown, ia->ids, ia->opts.id_count * sizeof *grown);
+			ia->ids = grown;
+		}
+		ia->ids[ia->opts.id_count++] = (uint32_t)v;
+		if (*end == '\0')
+			return true;
+		p = end + 1;
+	}
+}
+
+/* A plan-language name: a letter or '_', then letters, digits, '_', '.' and '-'. */
+static bool is_plan_name(const char *s)
+{
+	if (!((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') || *s == '_') || strlen(s) > 255)
+		return false;
+	for (; *s; s++)
+		if (!((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') ||
+		      *s == '_' || *s == '.' || *s == '-'))
+			return false;
+	return true;
+}
+
+static bool parse_import_options(struct arena *arena, struct args *a, struct import_args *ia,
+				 const struct bfplan_env *env)
+{
+	parse_color("auto", &ia->color, env);
+	for (; a->i < a->argc && !a->failed; a->i++) {
+		char *arg = a->argv[a->i];
+		char *value;
+		if (a->only_inputs || arg[0] != '-' || strcmp(arg, "-") == 0) {
+			ptrvec_push(arena, &ia->inputs, arg);
+		} else if (strcmp(arg, "--") == 0) {
+			a->only_inputs = true;
+		} else if (strcmp(arg, "--werror") == 0) {
+			ia->werror = true;
+		} else if (take_value(a, "--color", &value)) {
+			if (value && !parse_color(value, &ia->color, env))
+				usage_error(a, "--color takes always, never or auto, not '%s'", value);
+		} else if (take_value(a, "--site", &value)) {
+			if (value && !is_plan_name(value))
+				usage_error(a, "--site takes a site's plan-language name, as in "
+					    "'--site server-automation', not '%s'", value);
+			ia->opts.site = value;
+		} else if (take_value(a, "--id", &value)) {
+			if (value && !add_ids(arena, ia, value))
+				usage_error(a, "--id takes IDs from 1 to 2147483647, separated by commas, "
+					    "as in '--id 114,116', not '%s'", value);
+		} else if (take_value(a, "-o", &value)) {
+			ia->output = value;
+		} else {
+			usage_error(a, "unknown option '%s'", arg);
+		}
+	}
+	if (!a->failed && ia->inputs.len == 0)
+		usage_error(a, "%s", "import needs at least one .bes file ('-' reads standard input)");
+	ia->opts.ids = ia->ids;
+	return !a->failed;
+}
+
+/* The declarations to FILE (all or nothing) or to standard output. */
+static int write_import(struct arena *arena, struct diag_sink *diags, const char *path,
+			const struct textbuf *text, FILE *out)
+{
+	if (!path)
+		return fwrite(text->data, 1, text->len, out) == text->len ? EXIT_CLEAN : EXIT_USAGE;
+	struct outset set;
+	struct outset_failure why;
+	outset_init(&set, arena);
+	if (outset_add(&set, path, text->data, text->len, &why) && outset_commit(&set, &why))
+		return EXIT_CLEAN;
+	outset_abort(&set);
+	struct diag *d = diag_report(diags, BFP406, (struct src_span){SRC_NO_FILE, 0, 0}, "%s",
+				     outset_failure_message(arena, &why));
+	diag_help(diags, d, "check that the directory exists and may be written to");
+	return EXIT_USAGE;
+}
+
+static int cmd_import(struct args *a, FILE *out, FILE *err, const struct bfplan_env *env)
+{
+	struct arena arena;
+	arena_init(&arena);
+	struct import_args ia = {0};
+	int rc = EXIT_USAGE;
+	if (parse_import_options(&arena, a, &ia, env)) {
+		struct src_manager sm;
+		struct diag_sink diags;
+		struct textbuf text;
+		src_init(&sm, &arena);
+		diag_init(&diags, &arena, &sm);
+		diags.werror = ia.werror;
+		textbuf_init(&text, &arena);
+		enum import_status st = import_files(&arena, &sm, &diags, &ia.opts,
+						     (const char *const *)ia.inputs.items, ia.inputs.len, &text);
+		rc = st == IMPORT_IO_ERROR ? EXIT_USAGE : EXIT_CLEAN;
+		if (rc == EXIT_CLEAN && !diag_has_errors(&diags))
+			rc = write_import(&arena, &diags, ia.output, &text, out);
+		diag_render_text(&diags, err, ia.color);
+		if (rc == EXIT_CLEAN && diag_has_errors(&diags))
+			rc = EXIT_PLAN_ERRORS;
+	}
+	arena_free(&arena);
+	return rc;
+}
+
 static int cmd_explain(struct args *a, FILE *out, FILE *err)
 {
 	if (a->i + 1 != a->argc) {
@@ -429,6 +569,8 @@ int bfplan_main(int argc, char **argv, FILE *out, FILE *err, const struct bfplan
 		return cmd_build(&a, err, env);
 	if (strcmp(cmd, "explain") == 0)
 		return cmd_explain(&a, out, err);
+	if (strcmp(cmd, "import") == 0)
+		return cmd_import(&a, out, err, env);
 	a.i = 1;
 	usage_error(&a, "unknown command '%s'", cmd);
 	return EXIT_USAGE;
