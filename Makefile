@@ -198,6 +198,7 @@ install: all
 	install -D -m 644 docs/language.md $(DESTDIR)$(DOCDIR)/language.md
 	install -D -m 644 docs/diagnostics.md $(DESTDIR)$(DOCDIR)/diagnostics.md
 	install -D -m 644 docs/output.md $(DESTDIR)$(DOCDIR)/output.md
+	install -D -m 644 docs/guide.md $(DESTDIR)$(DOCDIR)/guide.md
 	install -D -m 644 docs/bfplan.1 $(DESTDIR)$(MANDIR)/man1/bfplan.1
 
 clean:
