@@ -35,8 +35,19 @@ struct options {
 	const char *schema;         /* --schema, else BFPLAN_BES_XSD */
 	bool depfile;               /* -MD */
 	struct emit_options emit;
-	struct ptrvec site_urls;    /* struct emit_site_url * */
+	struct ptrvec site_urls;    /* struct lower_site_url * */
 };
+
+/* Parses "NAME=URL" for --site-url; false if either side is empty. */
+static bool parse_site_url(struct arena *arena, const char *arg, struct lower_site_url *out)
+{
+	const char *eq = strchr(arg, '=');
+	if (!eq || eq == arg || !eq[1])
+		return false;
+	out->name = arena_strndup(arena, arg, (size_t)(eq - arg));
+	out->url = arena_strdup(arena, eq + 1);
+	return true;
+}
 
 /* ---- option parsing --------------------------------------------------------- */
 
@@ -126,8 +137,8 @@ static bool parse_build_option(struct arena *arena, struct args *a, struct optio
 	} else if (take_value(a, "--schema", &value)) {
 		o->schema = value;
 	} else if (take_value(a, "--site-url", &value)) {
-		struct emit_site_url *url = arena_alloc(arena, sizeof *url);
-		if (value && !emit_parse_site_url(arena, value, url))
+		struct lower_site_url *url = arena_alloc(arena, sizeof *url);
+		if (value && !parse_site_url(arena, value, url))
 			usage_error(a, "--site-url takes NAME=URL, as in "
 				    "server-automation=http://bigfix.example.com:52311/cgi-bin/bfgather.exe/..., "
 				    "not '%s'", value);
@@ -135,16 +146,16 @@ static bool parse_build_option(struct arena *arena, struct args *a, struct optio
 			ptrvec_push(arena, &o->site_urls, url);
 	} else if (take_value(a, "--newline", &value)) {
 		if (value && strcmp(value, "crlf") == 0)
-			o->emit.newline = EMIT_NEWLINE_CRLF;
+			o->emit.bes.newline = BES_NEWLINE_CRLF;
 		else if (value && strcmp(value, "lf") == 0)
-			o->emit.newline = EMIT_NEWLINE_LF;
+			o->emit.bes.newline = BES_NEWLINE_LF;
 		else if (value)
 			usage_error(a, "--newline takes crlf or lf, not '%s'", value);
 	} else if (take_value(a, "--components", &value)) {
 		if (value && strcmp(value, "reference") == 0)
-			o->emit.components = EMIT_COMPONENTS_REFERENCE;
+			o->emit.bes.components = BES_COMPONENTS_REFERENCE;
 		else if (value && strcmp(value, "full") == 0)
-			o->emit.components = EMIT_COMPONENTS_FULL;
+			o->emit.bes.components = BES_COMPONENTS_FULL;
 		else if (value)
 			usage_error(a, "--components takes reference or full, not '%s'", value);
 	} else {
@@ -272,8 +283,12 @@ static void compile(struct compilation *c, const char *path, const struct option
 	struct checked_program checked;
 	check_program(&c->arena, &c->diags, &world, &checked);
 	/* only a plan that is right is laid out: the emitters may assume it */
+	struct lower_site_url *urls = arena_calloc(&c->arena, o->site_urls.len + 1, sizeof *urls);
+	for (size_t i = 0; i < o->site_urls.len; i++)
+		urls[i] = *(const struct lower_site_url *)o->site_urls.items[i];
+	struct lower_options lopts = {.site_urls = urls, .site_url_count = o->site_urls.len};
 	if (!diag_has_errors(&c->diags))
-		lower_program(&c->arena, &world, &checked, &c->lowered);
+		lower_program(&c->arena, &world, &checked, &lopts, &c->lowered);
 }
 
 static int finish(struct compilation *c, const struct options *o, FILE *err, int rc)
@@ -322,8 +337,8 @@ static int build_environment(struct compilation *c, struct options *o, const str
 		}
 	}
 	if (env->source_date_epoch) {
-		o->emit.has_epoch = true;
-		if (!emit_parse_source_date_epoch(env->source_date_epoch, &o->emit.epoch)) {
+		o->emit.bes.has_epoch = true;
+		if (!emit_parse_source_date_epoch(env->source_date_epoch, &o->emit.bes.epoch)) {
 			struct diag *d = diag_report(&c->diags, BFP407, nowhere,
 						     "SOURCE_DATE_EPOCH is '%s', not a number of seconds",
 						     env->source_date_epoch);
@@ -333,14 +348,6 @@ static int build_environment(struct compilation *c, struct options *o, const str
 	}
 	if (o->depfile && !o->emit.depfile_path)
 		o->emit.depfile_path = arena_printf(&c->arena, "%s/plan.d", o->outdir);
-	o->emit.site_urls = NULL;
-	o->emit.site_url_count = o->site_urls.len;
-	if (o->site_urls.len) {
-		struct emit_site_url *urls = arena_calloc(&c->arena, o->site_urls.len, sizeof *urls);
-		for (size_t i = 0; i < o->site_urls.len; i++)
-			urls[i] = *(struct emit_site_url *)o->site_urls.items[i];
-		o->emit.site_urls = urls;
-	}
 	if (!o->depfile)
 		o->emit.depfile_path = NULL;
 	return EXIT_CLEAN;

@@ -17,9 +17,14 @@
 #    arguments in NAME.args (if any); stderr must equal NAME.err and the
 #    exit status must be 1 when NAME.err has ": error:" (2 when NAME.status
 #    says so), and nothing may be written.
-# 3. Properties: determinism, line ends, all-or-nothing writes, no
+# 3. The execution model (tests/build/execution_model.py, with Debian's
+#    /usr/bin/python3): in every example's outputs, the worst case is the
+#    critical path of the Automation Plan recipe, the .bes holds exactly
+#    the patch Baselines, the checklist carries the stdlib's advice, and no
+#    placeholder is left.
+# 4. Properties: determinism, line ends, all-or-nothing writes, no
 #    temporary file left behind, the depfile, and the environment's errors.
-# 4. The checklist page rendered in headless Chromium, when it is installed.
+# 5. The checklist page rendered in headless Chromium, when it is installed.
 #
 # Ends with "build: N passed, M failed" and exits non-zero on a failure.
 
@@ -128,7 +133,20 @@ for plan in "$here"/cases/*.plan; do
 	fi
 done
 
-# ---- 3. properties --------------------------------------------------------------------------
+# ---- 3. the execution model ---------------------------------------------------------------
+
+set --
+for plan in examples/*.plan; do
+	set -- "$@" "$tmp/$(basename "$plan" .plan)"
+done
+if /usr/bin/python3 "$here/execution_model.py" "$@" > "$tmp/model" 2>&1; then
+	pass "the outputs carry out the execution model: $(grep -c '^PASS' "$tmp/model") checks over $# examples"
+else
+	fail "the outputs contradict the execution model"
+	grep -v '^PASS' "$tmp/model" | sed 's/^/    /'
+fi
+
+# ---- 4. properties --------------------------------------------------------------------------
 
 seed=examples/exchange2007-windows2008.plan
 
@@ -208,7 +226,7 @@ status=$?
 "$bfplan" build "$seed" 2> "$tmp/stderr"
 [ $? = 2 ] && grep -q -- '-o DIR' "$tmp/stderr" && pass "build without -o is a usage error" || fail "build without -o"
 
-# ---- 4. the checklist page, as a person sees it -----------------------------------------------
+# ---- 5. the checklist page, as a person sees it -----------------------------------------------
 
 chromium=$(command -v chromium || command -v chromium-browser || true)
 if [ -z "$chromium" ]; then
