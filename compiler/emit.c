@@ -13,8 +13,11 @@
 #include "emit.h"
 
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "emit_bes.h"
 #include "emit_checklist.h"
@@ -23,6 +26,7 @@
 #include "outset.h"
 #include "ptrmap.h"
 #include "render.h"
+#include "symtab.h"
 #include "textbuf.h"
 #include "validate.h"
 
@@ -216,8 +220,8 @@ static bool check_program(struct arena *arena, const struct lw_program *program,
 		check_str(&c, program->files.items[i], nowhere, "an input file name");
 	for (size_t i = 0; i < program->sites.len; i++) {
 		const struct lw_site *s = program->sites.items[i];
-		if (s->url_from == LW_URL_COMMAND_LINE)
-			check_str(&c, s->url, nowhere, "the --site-url given for '%s'", s->name);
+		if (s->url_from == LW_URL_COMMAND_LINE || s->url_from == LW_URL_ENVIRONMENT)
+			check_str(&c, s->url, nowhere, "the gather URL given for '%s'", s->name);
 	}
 	for (size_t i = 0; i < program->plans.len; i++) {
 		const struct lw_plan *p = program->plans.items[i];
@@ -264,14 +268,6 @@ static bool check_program(struct arena *arena, const struct lw_program *program,
 	return c.ok;
 }
 
-/* ---- the build --------------------------------------------------------------------- */
-
-/* A plan's name becomes a file name: it must not leave the output directory or hide. */
-static bool usable_file_name(const char *name)
-{
-	return name[0] && name[0] != '.' && !strchr(name, '/') && !strchr(name, '\\');
-}
-
 static const char *join(struct arena *a, const char *dir, const char *name)
 {
 	size_t n = strlen(dir);
@@ -280,11 +276,71 @@ static const char *join(struct arena *a, const char *dir, const char *name)
 	return arena_printf(a, "%s%s%s", dir, dir[n - 1] == '/' ? "" : "/", name);
 }
 
+/* ---- the manifest: what the last build wrote ---------------------------------------- */
+
+/*
+ * OUTDIR/bfplan.manifest lists the files a build wrote into OUTDIR, one
+ * name per line.  The next build into the same directory removes the
+ * files of that list it does not write itself (a plan renamed, or left
+ * out with --plan), and nothing else: not a file the list does not name,
+ * not a name that leaves the directory or hides, not a directory.
+ */
+#define MANIFEST_NAME "bfplan.manifest"
+#define MANIFEST_HEADER "# bfplan: the files the last build wrote here; the next build removes those it does not write\n"
+
+/* A name the manifest may hold: a plain file name in the output directory, nothing hidden. */
+static bool manifest_name_ok(const char *name)
+{
+	return name[0] && name[0] != '.' && !strchr(name, '/') && !strchr(name, '\\') && strlen(name) <= 255;
+}
+
+/* The names the previous build listed; none if there is no manifest or it cannot be read. */
+static void read_manifest(struct arena *arena, const char *outdir, struct strvec *names)
+{
+	FILE *f = fopen(join(arena, outdir, MANIFEST_NAME), "r");
+	if (!f)
+		return;
+	char line[512];
+	while (fgets(line, sizeof line, f)) {
+		line[strcspn(line, "\r\n")] = '\0';
+		if (line[0] != '#' && manifest_name_ok(line))
+			strvec_push(arena, names, arena_strdup(arena, line));
+	}
+	fclose(f);
+}
+
+/* Removes what the previous build wrote and this one did not, once this build is in place. */
+static void remove_stale(struct arena *arena, const char *outdir, const struct strvec *old, const struct strvec *now)
+{
+	struct symtab written;
+	symtab_init(&written, arena);
+	for (size_t i = 0; i < now->len; i++)
+		symtab_put(&written, now->items[i], (void *)(uintptr_t)now->items[i]);
+	for (size_t i = 0; i < old->len; i++) {
+		if (symtab_get(&written, old->items[i]))
+			continue;
+		const char *path = join(arena, outdir, old->items[i]);
+		struct stat st;
+		if (lstat(path, &st) == 0 && S_ISREG(st.st_mode))
+			unlink(path);
+	}
+}
+
+/* ---- the build --------------------------------------------------------------------- */
+
+/* A plan's name becomes a file name: it must not leave the output directory or hide. */
+static bool usable_file_name(const char *name)
+{
+	return name[0] && name[0] != '.' && !strchr(name, '/') && !strchr(name, '\\');
+}
+
+
 /* How much of each large output is held before it goes to its file. */
 enum { EMIT_STREAM_BUFFER = 256 * 1024 };
 
 struct build {
 	struct arena *arena;
+	struct strvec written;     /* the names written into outdir, for the manifest */
 	const struct emit_options *opts;
 	struct diag_sink *diags;
 	const char *outdir;
@@ -308,6 +364,7 @@ static bool open_stream(struct build *b, const char *name, struct textbuf *buf)
 	struct outset_file *f = outset_open(&b->set, join(b->arena, b->outdir, name), &b->why);
 	if (!f)
 		return false;
+	strvec_push(b->arena, &b->written, name);
 	textbuf_init_drained(buf, b->arena, EMIT_STREAM_BUFFER, outset_drain, f);
 	return true;
 }
@@ -333,8 +390,12 @@ static bool build_plan(struct build *b, const struct lw_plan *p, size_t index, s
 	} else if (!outset_add(&b->set, join(&scratch, b->outdir, name), bes.data, bes.len, &b->why)) {
 		arena_free(&scratch);
 		return false;
+	} else {
+		strvec_push(b->arena, &b->written, arena_strdup(b->arena, name));
 	}
-	emit_checklist_plan(&scratch, p, &b->md, &b->html);
+	emit_checklist_plan(&scratch, p,
+			    b->opts->bes.components == BES_COMPONENTS_FULL ? CHECKLIST_IMPORT_CONSOLE : CHECKLIST_IMPORT_REST,
+			    &b->md, &b->html);
 	if (!emit_json_plan(&scratch, p, index, b->diags, &b->json))
 		*status = EMIT_IO_ERROR;
 	arena_free(&scratch);
@@ -412,7 +473,21 @@ enum emit_status emit_build(struct arena *arena, const struct lw_program *progra
 		}
 		if (!outset_add(&b.set, opts->depfile_path, text, strlen(text), &b.why))
 			return io_failed(&b);
+		const char *dir_prefix = join(arena, outdir, "");
+		if (strncmp(opts->depfile_path, dir_prefix, strlen(dir_prefix)) == 0 &&
+		    manifest_name_ok(opts->depfile_path + strlen(dir_prefix)))
+			strvec_push(arena, &b.written, opts->depfile_path + strlen(dir_prefix));
 	}
+	struct strvec previous = {0};
+	read_manifest(arena, outdir, &previous);
+	strvec_push(arena, &b.written, MANIFEST_NAME);
+	struct textbuf manifest;
+	textbuf_init(&manifest, arena);
+	textbuf_puts(&manifest, MANIFEST_HEADER);
+	for (size_t i = 0; i < b.written.len; i++)
+		textbuf_printf(&manifest, "%s\n", b.written.items[i]);
+	if (!outset_add(&b.set, join(arena, outdir, MANIFEST_NAME), manifest.data, manifest.len, &b.why))
+		return io_failed(&b);
 	if (!outset_commit(&b.set, &b.why)) {
 		/* the commit has removed its temporaries already */
 		struct diag *d = diag_report(diags, BFP406, nowhere, "%s", outset_failure_message(arena, &b.why));
@@ -420,5 +495,6 @@ enum emit_status emit_build(struct arena *arena, const struct lw_program *progra
 					     "together or not at all");
 		return EMIT_IO_ERROR;
 	}
+	remove_stale(arena, outdir, &previous, &b.written);
 	return EMIT_OK;
 }

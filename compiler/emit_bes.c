@@ -4,8 +4,9 @@
  * Element order follows the sequences of BES.xsd exactly:
  * Title, Description, Relevance+, Category, Source, MIMEField*, Domain, and
  * for a Baseline then BaselineComponentCollection.  Optional elements are
- * left out rather than written empty.  Text is never put in CDATA: the
- * writer escapes it, and the writer does not split "]]>".
+ * left out rather than written empty.  Descriptions are HTML in CDATA, as
+ * console exports and the BigFix conventions linters have them (with any
+ * "]]>" split across sections); all other text is escaped by the writer.
  */
 #include "emit_bes.h"
 
@@ -190,6 +191,25 @@ static void element(struct bes *b, const char *name, const char *text)
 	check_rc(b, xmlTextWriterWriteElement(b->w, XC(name), XC(text)));
 }
 
+/*
+ * Writes <name><![CDATA[text]]></name>, as console exports write a
+ * Description.  A CDATA section ends at "]]>", which libxml2's writer
+ * does not split, so the text is cut after each "]]" and the rest goes
+ * into a new section: the reader joins them back into the same text.
+ */
+static void cdata_element(struct bes *b, const char *name, const char *text)
+{
+	start(b, name);
+	const char *run = text;
+	for (const char *end; (end = strstr(run, "]]>"));) {
+		const char *piece = arena_strndup(b->arena, run, (size_t)(end + 2 - run));
+		check_rc(b, xmlTextWriterWriteCDATA(b->w, XC(piece)));
+		run = end + 2;
+	}
+	check_rc(b, xmlTextWriterWriteCDATA(b->w, XC(run)));
+	end(b);
+}
+
 static void attribute(struct bes *b, const char *name, const char *value)
 {
 	check_rc(b, xmlTextWriterWriteAttribute(b->w, XC(name), XC(value)));
@@ -312,7 +332,7 @@ static void write_preflight(struct bes *b, const struct lw_prereq *p)
 		html_text(b, &h, p->note.text, p->note.span, "the note of a prerequisite");
 		textbuf_puts(&h, "</p>");
 	}
-	element(b, "Description", h.data);
+	cdata_element(b, "Description", h.data);
 
 	/* two clauses, ANDed by BigFix: on one of the cluster's nodes, and the prerequisite is absent */
 	struct textbuf r;
@@ -449,7 +469,7 @@ static void write_baseline(struct bes *b, const struct lw_baseline *bl)
 		textbuf_puts(&h, "</li>");
 	}
 	textbuf_puts(&h, "</ol>");
-	element(b, "Description", h.data);
+	cdata_element(b, "Description", h.data);
 
 	/* on the cluster's nodes only; the components add their own applicability */
 	struct textbuf r;

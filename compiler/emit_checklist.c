@@ -18,6 +18,7 @@
 
 struct doc {
 	struct arena *arena;
+	enum checklist_import import;
 	const struct lw_plan *plan;
 	struct textbuf md, html; /* the current plan's section */
 	unsigned ticks;          /* tick boxes in the section, for the progress line */
@@ -120,6 +121,15 @@ static void heading_end(struct doc *d, int level)
 {
 	textbuf_puts(&d->md, "\n\n");
 	textbuf_printf(&d->html, "</h%d>\n", level);
+}
+
+/* A command to type, as written: a fenced block in Markdown, <pre> in HTML. */
+static void command(struct doc *d, const char *text)
+{
+	textbuf_printf(&d->md, "```\n%s\n```\n\n", text);
+	textbuf_puts(&d->html, "<pre><code>");
+	esc_html_append(&d->html, text, strlen(text));
+	textbuf_puts(&d->html, "</code></pre>\n");
 }
 
 static void para(struct doc *d) { both(d, "", "<p>"); }
@@ -593,6 +603,46 @@ static void role_check(struct doc *d, const struct lw_check *c)
 								       server, holder->name));
 }
 
+/* How the .bes gets into BigFix: the REST API for reference-only components, the console for the full form. */
+static void import_content(struct doc *d)
+{
+	const struct lw_plan *p = d->plan;
+	heading(d, 3, anchor(d, "import"));
+	t(d, "Before the window: import the BigFix content");
+	heading_end(d, 3);
+	para(d);
+	if (d->import == CHECKLIST_IMPORT_REST) {
+		t(d, "Import ");
+		code(d, p->bes_file);
+		t(d, " with the BigFix REST API, into the custom site that is to hold this plan's content. Its "
+		     "Baseline components name only their source Fixlets, a form that is reported to import through "
+		     "the REST API but not through the console's File > Import (not confirmed on a live server; "
+		     "build with ");
+		code(d, "--components=full");
+		t(d, " for the form a console export has):");
+		para_end(d);
+		command(d, arena_printf(d->arena, "curl --user OPERATOR --request POST --data-binary @%s "
+						  "https://BIGFIX-SERVER:52311/api/import/custom/SITE", p->bes_file));
+		para(d);
+		t(d, "Replace OPERATOR, BIGFIX-SERVER and SITE with yours (curl asks for the password); for the "
+		     "master action site, post to ");
+		code(d, "https://BIGFIX-SERVER:52311/api/import/master");
+		t(d, " instead.");
+	} else {
+		t(d, "In the BigFix console, choose File > Import, open ");
+		code(d, p->bes_file);
+		t(d, ", and import it into the custom site that is to hold this plan's content (or the master "
+		     "action site). Its Baseline components carry their relevance and action script, as a console "
+		     "export does, so the console imports them as they are.");
+	}
+	tf(d, " The operator needs the right to write to that site and the Custom Content permission; running "
+	      "the Automation Plan also needs Can Create Actions. Then check that the console lists the %zu "
+	      "pre-flight Fixlet%s and the Baseline%s of the file.",
+	   p->prereqs.len, p->prereqs.len == 1 ? "" : "s", p->baselines.len == 1 ? "" : "s");
+	para_end(d);
+	tick(d, "import", "Imported");
+}
+
 static void preflight(struct doc *d)
 {
 	const struct lw_plan *p = d->plan;
@@ -602,10 +652,8 @@ static void preflight(struct doc *d)
 	t(d, "Before the window: pre-flight checks");
 	heading_end(d, 3);
 	para(d);
-	t(d, "Import ");
-	code(d, p->bes_file);
-	tf(d, " into BigFix. Each pre-flight Fixlet below is relevant on a node of %s where its prerequisite is "
-	      "missing: clear every one of them on every node before the first step.",
+	tf(d, "Each pre-flight Fixlet below is relevant on a node of %s where its prerequisite is missing: clear "
+	      "every one of them on every node before the first step.",
 	   p->cluster);
 	para_end(d);
 	for (size_t i = 0; i < p->prereqs.len; i++)
@@ -1022,6 +1070,7 @@ static void plan_section(struct doc *d, const struct lw_plan *p, struct textbuf 
 	textbuf_init(&d->html, d->arena);
 	summary(d);
 	how_to_run(d);
+	import_content(d);
 	preflight(d);
 	for (size_t i = 0; i < p->phases.len; i++)
 		phase_section(d, p->phases.items[i]);
@@ -1114,9 +1163,10 @@ void emit_checklist_begin(struct arena *arena, const struct lw_program *program,
 			   "checklist starts empty.</p>\n</header>\n<main>\n");
 }
 
-void emit_checklist_plan(struct arena *arena, const struct lw_plan *plan, struct textbuf *md, struct textbuf *html)
+void emit_checklist_plan(struct arena *arena, const struct lw_plan *plan, enum checklist_import import,
+			 struct textbuf *md, struct textbuf *html)
 {
-	struct doc d = {.arena = arena};
+	struct doc d = {.arena = arena, .import = import};
 	plan_section(&d, plan, md, html);
 }
 
@@ -1132,11 +1182,11 @@ void emit_checklist_end(struct arena *arena, const struct lw_program *program, s
 	textbuf_puts(html, "</script>\n</body>\n</html>\n");
 }
 
-void emit_checklist(struct arena *arena, const struct lw_program *program, struct textbuf *md,
-		    struct textbuf *html)
+void emit_checklist(struct arena *arena, const struct lw_program *program, enum checklist_import import,
+		    struct textbuf *md, struct textbuf *html)
 {
 	emit_checklist_begin(arena, program, md, html);
 	for (size_t i = 0; i < program->plans.len; i++)
-		emit_checklist_plan(arena, program->plans.items[i], md, html);
+		emit_checklist_plan(arena, program->plans.items[i], import, md, html);
 	emit_checklist_end(arena, program, md, html);
 }

@@ -25,13 +25,19 @@
 #include "lower.h"
 #include "textbuf.h"
 
+/* How the build's .bes files get into BigFix, which the checklist tells the operator. */
+enum checklist_import {
+	CHECKLIST_IMPORT_REST,    /* reference-only components: the REST API's import */
+	CHECKLIST_IMPORT_CONSOLE, /* the full component form: the console's File > Import */
+};
+
 /*
  * Renders both checklists into `md` and `html` (initialised by the
  * caller).  Plan text that XML cannot carry is a build error found before
  * this runs; here it is replaced, never passed through.
  */
-void emit_checklist(struct arena *arena, const struct lw_program *program, struct textbuf *md,
-		    struct textbuf *html);
+void emit_checklist(struct arena *arena, const struct lw_program *program, enum checklist_import import,
+		    struct textbuf *md, struct textbuf *html);
 
 /*
  * The same in pieces, so a large build streams: the page header, one
@@ -39,7 +45,8 @@ void emit_checklist(struct arena *arena, const struct lw_program *program, struc
  */
 void emit_checklist_begin(struct arena *arena, const struct lw_program *program, struct textbuf *md,
 			  struct textbuf *html);
-void emit_checklist_plan(struct arena *arena, const struct lw_plan *plan, struct textbuf *md, struct textbuf *html);
+void emit_checklist_plan(struct arena *arena, const struct lw_plan *plan, enum checklist_import import,
+			 struct textbuf *md, struct textbuf *html);
 void emit_checklist_end(struct arena *arena, const struct lw_program *program, struct textbuf *md,
 			struct textbuf *html);
 

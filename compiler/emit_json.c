@@ -303,7 +303,7 @@ static json_t *plan_json(struct js *j, const struct lw_plan *p)
 		json_t *so = object(j);
 		if (!so)
 			break;
-		static const char *const from[] = {NULL, "catalog", "command-line"};
+		static const char *const from[] = {NULL, "catalog", "environment", "command-line"};
 		set(j, so, "name", str(j, s->name));
 		set(j, so, "title", text(j, s->display));
 		set(j, so, "gather_url", str(j, s->url));

@@ -59,7 +59,7 @@ static const char *limit_title(struct arena *a, const char *s)
 
 /* ---- catalog copies ------------------------------------------------------------------------ */
 
-/* The site with the gather URL this build uses: the last --site-url for it, else the catalog's. */
+/* The site with the gather URL this build uses: the last one given for it, else the catalog's. */
 static const struct lw_site *lower_site(struct lowering *lo, const struct lw_site *site)
 {
 	if (!site)
@@ -74,7 +74,7 @@ static const struct lw_site *lower_site(struct lowering *lo, const struct lw_sit
 	for (size_t i = 0; lo->opts && i < lo->opts->site_url_count; i++) {
 		if (strcmp(lo->opts->site_urls[i].name, site->name) == 0) {
 			copy->url = lo->opts->site_urls[i].url;
-			copy->url_from = LW_URL_COMMAND_LINE;
+			copy->url_from = lo->opts->site_urls[i].from;
 		}
 	}
 	ptrmap_put(&lo->copies, site, copy);
@@ -451,6 +451,8 @@ void lower_program(struct arena *arena, const struct world *world, const struct 
 	ptrmap_init(&lo.copies, arena);
 	for (size_t i = 0; i < checked->plans.len; i++) {
 		const struct plan_facts *facts = checked->plans.items[i];
+		if (opts && opts->only_plan && strcmp(facts->plan->name, opts->only_plan) != 0)
+			continue;
 		if (facts->ok)
 			ptrvec_push(arena, &out->plans, lower_plan(&lo, facts));
 	}

@@ -37,6 +37,7 @@ struct lw_text {
 enum lw_url_from {
 	LW_URL_UNKNOWN,       /* nobody gave one: reference components cannot be written */
 	LW_URL_CATALOG,       /* the site's declaration */
+	LW_URL_ENVIRONMENT,   /* BFPLAN_SITE_URLS */
 	LW_URL_COMMAND_LINE,  /* --site-url */
 };
 
@@ -241,15 +242,17 @@ struct lw_program {
 	struct ptrvec sites;           /* struct lw_site *, every site any plan references, once */
 };
 
-/* A gather URL given for a build (--site-url NAME=URL); it wins over the catalog's. */
+/* A gather URL given for a build; it wins over the catalog's, and a later one over an earlier. */
 struct lower_site_url {
 	const char *name;              /* the plan-language site name: server-automation */
 	const char *url;
+	enum lw_url_from from;         /* LW_URL_ENVIRONMENT or LW_URL_COMMAND_LINE */
 };
 
 struct lower_options {
-	const struct lower_site_url *site_urls;
+	const struct lower_site_url *site_urls; /* the environment's first, then the command line's */
 	size_t site_url_count;
+	const char *only_plan;         /* build --plan NAME: lower that plan alone; NULL for all */
 };
 
 struct world;

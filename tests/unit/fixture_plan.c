@@ -294,8 +294,8 @@ void fixture_plan_init(struct fixture_plan *fx)
 	resolve_program(a, &fx->sm, &fx->diags, &program, &world);
 	struct checked_program checked;
 	check_program(a, &fx->diags, &world, &checked);
-	static const struct lower_site_url sa_url = {"server-automation", FIXTURE_SA_URL};
-	struct lower_options opts = {&sa_url, 1};
+	static const struct lower_site_url sa_url = {"server-automation", FIXTURE_SA_URL, LW_URL_COMMAND_LINE};
+	struct lower_options opts = {.site_urls = &sa_url, .site_url_count = 1};
 	lower_program(a, &world, &checked, &opts, &fx->program);
 	if (fx->diags.errors || fx->diags.warnings || fx->program.plans.len != 1)
 		abort(); /* the fixture itself must be a clean plan */

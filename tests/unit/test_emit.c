@@ -360,7 +360,9 @@ static void test_reference_and_full_forms(void **state)
 				    "SourceID=\"501\""));
 	assert_null(strstr(ref, "<ActionScript"));
 	assert_null(strstr(ref, "Name=\"Restart"));
-	assert_null(strstr(ref, "CDATA"));
+	/* Descriptions are HTML in CDATA, as console exports have them; nothing else is */
+	assert_int_equal(count(ref, "<Description><![CDATA[<p>"), 4);
+	assert_int_equal(count(ref, "CDATA"), 4);
 	assert_int_equal(count(ref, "<Domain>BESC</Domain>"), 4);
 
 	e->opts.bes.components = BES_COMPONENTS_FULL;
@@ -374,6 +376,10 @@ static void test_reference_and_full_forms(void **state)
 	assert_non_null(strstr(full, "<SuccessCriteria Option=\"OriginalRelevance\"></SuccessCriteria>"));
 	/* an anonymous patch Fixlet is named by kind and ID */
 	assert_non_null(strstr(full, "Name=\"Fixlet 501\""));
+	/* and the checklist says to import this form through the console */
+	char *md = slurp(&e->fx.arena, out_path(e, "checklist.md"), NULL);
+	assert_non_null(strstr(md, "In the BigFix console, choose File \\> Import, open `patch-exch01.bes`"));
+	assert_null(strstr(md, "curl "));
 }
 
 static void test_source_date_epoch(void **state)
@@ -468,9 +474,24 @@ static void test_invalid_utf8_and_hostile_markup(void **state)
 	assert_null(strstr(html, "<script>alert"));
 	assert_non_null(strstr(html, "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; ]]&gt;"));
 	assert_non_null(strstr(md, "\\<script\\>alert"));
-	/* in the BES Description the note is HTML-escaped, then XML-escaped */
-	assert_non_null(strstr(bes, "&amp;lt;b&amp;gt;bold&amp;lt;/b&amp;gt; &amp;amp;"));
-	assert_null(strstr(bes, "]]>"));
+	/* in the BES Description the note is HTML-escaped inside CDATA, so "]]>" in plan text cannot end it */
+	assert_non_null(strstr(bes, "&lt;b&gt;bold&lt;/b&gt; &amp; &quot;quoted&quot; ]]&gt;"));
+	/* and a reader gets back exactly the HTML that was written */
+	xmlDocPtr doc = xmlReadMemory(bes, (int)strlen(bes), "patch-exch01.bes", NULL, XML_PARSE_NONET);
+	assert_non_null(doc);
+	bool found = false;
+	for (xmlNodePtr obj = xmlDocGetRootElement(doc)->children; obj; obj = obj->next) {
+		for (xmlNodePtr c = obj->children; c; c = c->next) {
+			if (c->type != XML_ELEMENT_NODE || strcmp((const char *)c->name, "Description") != 0)
+				continue;
+			xmlChar *text = xmlNodeGetContent(c);
+			found |= strstr((const char *)text, "<b>bold</b>") == NULL &&
+				 strstr((const char *)text, "<p>Note: &lt;b&gt;bold&lt;/b&gt; &amp; &quot;quoted&quot; ]]&gt;</p>");
+			xmlFree(text);
+		}
+	}
+	xmlFreeDoc(doc);
+	assert_true(found);
 
 	e->fx.plan->title.text = "bad \xC3\x28 byte";
 	assert_int_equal(build(e), EMIT_PLAN_ERRORS);
@@ -699,9 +720,12 @@ static void test_checklists(void **state)
 	assert_non_null(strstr(md, "Resume EXNODE1 only if the change owner agrees."));
 	assert_non_null(strstr(md, "If a node is still in Pending Restart, the restart (Task 160) did not happen"));
 	assert_non_null(strstr(md, "Pause Plan until restart completes"));
-	/* a tick box and sign-off line per step (9), per pre-flight check (3) and for where the role runs */
-	assert_int_equal(count(md, "- [ ] "), 13);
-	assert_int_equal(count(html, "type=\"checkbox\""), 13);
+	/* a tick box and sign-off line for the import, per pre-flight check (3), for where the role runs, per step (9) */
+	assert_int_equal(count(md, "- [ ] "), 14);
+	assert_int_equal(count(html, "type=\"checkbox\""), 14);
+	/* the reference form is imported through the REST API */
+	assert_non_null(strstr(md, "curl --user OPERATOR --request POST --data-binary @patch-exch01.bes "
+				   "https://BIGFIX-SERVER:52311/api/import/custom/SITE"));
 
 	/* one self-contained page */
 	assert_memory_equal(html, "<!DOCTYPE html>\n<html lang=\"en\">", 32);
