@@ -9,8 +9,10 @@
 
 #include <stdarg.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "arena.h"
 #include "check.h"
@@ -367,6 +369,79 @@ static bool check_plan_name(struct compilation *c, const struct world *w, const 
 	return false;
 }
 
+/* `path` made absolute and free of "." and "..", by text: "/a/b/../c" is "/a/c". */
+static char *absolute_path(struct arena *arena, const char *path)
+{
+	char cwd[4096];
+	const char *full = path;
+	if (path[0] != '/')
+		full = arena_printf(arena, "%s/%s", getcwd(cwd, sizeof cwd) ? cwd : ".", path);
+	struct strvec parts = {0};
+	char *copy = arena_strdup(arena, full);
+	for (char *save = NULL, *tok = strtok_r(copy, "/", &save); tok; tok = strtok_r(NULL, "/", &save)) {
+		if (strcmp(tok, ".") == 0)
+			continue;
+		if (strcmp(tok, "..") == 0) {
+			parts.len -= parts.len > 0;
+			continue;
+		}
+		strvec_push(arena, &parts, tok);
+	}
+	char *out = arena_strdup(arena, "");
+	for (size_t i = 0; i < parts.len; i++)
+		out = arena_printf(arena, "%s/%s", out, parts.items[i]);
+	return out[0] ? out : arena_strdup(arena, "/");
+}
+
+/* `path` relative to the directory `base` (both absolute and clean): "../lib/x.plan". */
+static const char *relative_path(struct arena *arena, const char *path, const char *base)
+{
+	/* the longest common prefix that ends where both have a component boundary */
+	size_t common = 0;
+	for (size_t i = 0;; i++) {
+		if ((path[i] == '/' || !path[i]) && (base[i] == '/' || !base[i]))
+			common = i;
+		if (path[i] != base[i] || !path[i])
+			break;
+	}
+	const char *up = "";
+	for (const char *p = base + common; *p; p++)
+		if (*p != '/' && (p == base + common || p[-1] == '/'))
+			up = arena_printf(arena, "%s../", up);
+	const char *rest = path + common;
+	return arena_printf(arena, "%s%s", up, rest[0] == '/' ? rest + 1 : rest);
+}
+
+/*
+ * How the outputs name the files read: a stdlib file as stdlib/PATH
+ * within the standard library, any other file relative to the directory
+ * of the plan being built.  Nothing then depends on where bfplan is
+ * installed, nor on where it is run from.
+ */
+static void source_names(struct compilation *c, const struct options *o, const struct bfplan_env *env,
+			 struct strvec *out)
+{
+	const struct src_file *root = src_file(&c->sm, 0);
+	bool from_stdin = strcmp(o->inputs.items[0], "-") == 0;
+	const char *root_abs = from_stdin ? NULL : absolute_path(&c->arena, root->path);
+	const char *root_dir = root_abs ? arena_strndup(&c->arena, root_abs, (size_t)(strrchr(root_abs, '/') - root_abs))
+					: NULL;
+	const char *stdlib = env->stdlib_dir ? absolute_path(&c->arena, env->stdlib_dir) : NULL;
+	for (size_t i = 0; i < c->sm.files.len; i++) {
+		const struct src_file *f = src_file(&c->sm, (uint32_t)i);
+		if (i == 0 && from_stdin) {
+			strvec_push(&c->arena, out, f->path);
+			continue;
+		}
+		const char *abs = absolute_path(&c->arena, f->path);
+		if (f->is_stdlib && stdlib)
+			strvec_push(&c->arena, out, arena_printf(&c->arena, "stdlib/%s",
+								 relative_path(&c->arena, abs, stdlib)));
+		else
+			strvec_push(&c->arena, out, relative_path(&c->arena, abs, root_dir ? root_dir : "/"));
+	}
+}
+
 /* Every stage up to the lowered plan; the sink holds whatever went wrong. */
 static void compile(struct compilation *c, const char *path, const struct options *o,
 		    const struct bfplan_env *env)
@@ -405,8 +480,10 @@ static void compile(struct compilation *c, const char *path, const struct option
 	struct lower_site_url *urls = arena_calloc(&c->arena, o->site_urls.len + 1, sizeof *urls);
 	for (size_t i = 0; i < o->site_urls.len; i++)
 		urls[i] = *(const struct lower_site_url *)o->site_urls.items[i];
+	struct strvec sources = {0};
+	source_names(c, o, env, &sources);
 	struct lower_options lopts = {.site_urls = urls, .site_url_count = o->site_urls.len,
-				      .only_plan = o->plan_name};
+				      .only_plan = o->plan_name, .sources = &sources};
 	if (!diag_has_errors(&c->diags))
 		lower_program(&c->arena, &world, &checked, &lopts, &c->lowered);
 }

@@ -216,8 +216,8 @@ static bool check_program(struct arena *arena, const struct lw_program *program,
 {
 	struct textcheck c = {.arena = arena, .diags = diags, .opts = opts, .ok = true};
 	ptrmap_init(&c.seen, arena);
-	for (size_t i = 0; i < program->files.len; i++)
-		check_str(&c, program->files.items[i], nowhere, "an input file name");
+	for (size_t i = 0; i < program->sources.len; i++)
+		check_str(&c, program->sources.items[i], nowhere, "an input file name");
 	for (size_t i = 0; i < program->sites.len; i++) {
 		const struct lw_site *s = program->sites.items[i];
 		if (s->url_from == LW_URL_COMMAND_LINE || s->url_from == LW_URL_ENVIRONMENT)

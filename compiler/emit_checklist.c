@@ -1130,8 +1130,8 @@ static const char *sources(struct arena *arena, const struct lw_program *program
 {
 	struct textbuf b;
 	textbuf_init(&b, arena);
-	for (size_t i = 0; i < program->files.len; i++)
-		textbuf_printf(&b, "%s%s", i ? ", " : "", clean(arena, program->files.items[i]));
+	for (size_t i = 0; i < program->sources.len; i++)
+		textbuf_printf(&b, "%s%s", i ? ", " : "", clean(arena, program->sources.items[i]));
 	return b.data;
 }
 

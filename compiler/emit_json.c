@@ -403,8 +403,8 @@ bool emit_json_begin(struct arena *arena, const struct lw_program *program, cons
 		set(&j, root, "format_version", integer(&j, EMIT_JSON_FORMAT_VERSION));
 		set(&j, root, "generator", str(&j, "bfplan"));
 		json_t *files = array(&j);
-		for (size_t i = 0; files && i < program->files.len; i++)
-			push(&j, files, str(&j, program->files.items[i]));
+		for (size_t i = 0; files && i < program->sources.len; i++)
+			push(&j, files, str(&j, program->sources.items[i]));
 		set(&j, root, "inputs", files);
 		json_t *build = object(&j);
 		if (build) {

@@ -447,6 +447,7 @@ void lower_program(struct arena *arena, const struct world *world, const struct 
 {
 	memset(out, 0, sizeof *out);
 	out->files = world->files;
+	out->sources = opts && opts->sources ? *opts->sources : world->files;
 	struct lowering lo = {.arena = arena, .world = world, .opts = opts, .program = out};
 	ptrmap_init(&lo.copies, arena);
 	for (size_t i = 0; i < checked->plans.len; i++) {

@@ -238,7 +238,9 @@ struct lw_plan {
 
 struct lw_program {
 	struct ptrvec plans;           /* struct lw_plan *, in declaration order */
-	struct strvec files;           /* every plan file read, the stdlib included, for depfiles */
+	struct strvec files;           /* every plan file read, the stdlib included, as opened: for depfiles */
+	struct strvec sources;         /* the same files as the outputs name them: stdlib/... or relative to
+					  the top plan, the same wherever bfplan is installed or run */
 	struct ptrvec sites;           /* struct lw_site *, every site any plan references, once */
 };
 
@@ -253,6 +255,7 @@ struct lower_options {
 	const struct lower_site_url *site_urls; /* the environment's first, then the command line's */
 	size_t site_url_count;
 	const char *only_plan;         /* build --plan NAME: lower that plan alone; NULL for all */
+	const struct strvec *sources;  /* the files' names for the outputs, in file order; NULL: as opened */
 };
 
 struct world;

@@ -226,6 +226,24 @@ status=$?
 "$bfplan" build "$seed" 2> "$tmp/stderr"
 [ $? = 2 ] && grep -q -- '-o DIR' "$tmp/stderr" && pass "build without -o is a usage error" || fail "build without -o"
 
+# reproducible wherever bfplan is installed and run from: two installs, two working directories
+for prefix in p1 p2; do
+	mkdir -p "$tmp/$prefix/bin" "$tmp/$prefix/share/bfplan"
+	cp "$bfplan" "$tmp/$prefix/bin/bfplan"
+	cp -r stdlib "$tmp/$prefix/share/bfplan/stdlib"
+done
+mkdir -p "$tmp/work/plans"
+cp "$seed" "$tmp/work/plans/seed.plan"
+(cd "$tmp/work" && "$tmp/p1/bin/bfplan" build plans/seed.plan -o "$tmp/repro1" --site-url "server-automation=$SA_URL") 2>/dev/null
+(cd / && "$tmp/p2/bin/bfplan" build "$tmp/work/plans/seed.plan" -o "$tmp/repro2" --site-url "server-automation=$SA_URL") 2>/dev/null
+if [ -s "$tmp/repro1/plan.json" ] && diff -r "$tmp/repro1" "$tmp/repro2" > /dev/null &&
+   ! grep -q "$tmp" "$tmp/repro1/checklist.md" "$tmp/repro1/plan.json"; then
+	pass "two installs, run from two directories, write byte-identical outputs that name no absolute path"
+else
+	fail "the outputs depend on where bfplan is installed or run"
+	diff -r "$tmp/repro1" "$tmp/repro2" | head -10 | sed 's/^/    /'
+fi
+
 # gather URLs given for a build: a known site, and a URL (README's placeholder "URL" is not one)
 "$bfplan" build "$seed" -o "$tmp/url1" --site-url "serverautomation=$SA_URL" 2> "$tmp/stderr"
 status=$?

@@ -318,6 +318,7 @@ void fixture_plan_init(struct fixture_plan *fx)
 	fx->program.files = (struct strvec){0};
 	strvec_push(a, &fx->program.files, "exch01.plan");
 	strvec_push(a, &fx->program.files, "stdlib/bigfix/server automation.plan");
+	fx->program.sources = fx->program.files;
 }
 
 void fixture_plan_free(struct fixture_plan *fx)
