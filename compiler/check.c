@@ -14,6 +14,7 @@
 
 #include "suggest.h"
 #include "symtab.h"
+#include "template.h"
 
 struct checker {
 	struct arena *arena;
@@ -641,12 +642,43 @@ static const char *quorum_name(enum quorum_model model)
 	return "?";
 }
 
-static void rule_availability(struct checker *c, const struct plan_ent *plan)
+/* The numbers behind the quorum rule, for the outputs to state the rule they rest on. */
+static void quorum_facts(const struct cluster_ent *cl, unsigned max_down, struct lw_quorum *q)
+{
+	unsigned n = (unsigned)cl->nodes.len;
+	unsigned online = max_down < n ? n - max_down : 0;
+	q->declared = cl->quorum_span.file != SRC_NO_FILE;
+	switch (cl->quorum) {
+	case QUORUM_NODE_MAJORITY:
+		q->model = LW_QUORUM_NODE_MAJORITY;
+		q->votes = n;
+		q->votes_kept = online;
+		q->votes_needed = n / 2 + 1;
+		break;
+	case QUORUM_NODE_AND_WITNESS:
+		q->model = LW_QUORUM_NODE_AND_WITNESS;
+		q->votes = n + 1;
+		q->votes_kept = online + 1;
+		q->votes_needed = (n + 1) / 2 + 1;
+		break;
+	case QUORUM_DISK_ONLY:
+		q->model = LW_QUORUM_DISK_ONLY;
+		q->votes = 1;
+		q->votes_kept = online >= 1;
+		q->votes_needed = 1;
+		break;
+	}
+	/* "more than half of the nodes stay up", which takes no witness into account */
+	q->simple_max_down = n ? (n - 1) / 2 : 0;
+}
+
+static void rule_availability(struct checker *c, const struct plan_ent *plan, struct plan_facts *facts)
 {
 	const struct cluster_ent *cl = plan->cluster;
 	size_t n = cl->nodes.len;
 	if (n < 2)
 		return; /* reported with the cluster */
+	quorum_facts(cl, plan->max_down, &facts->quorum);
 	struct src_span where = plan->max_down_given ? plan->max_down_span : plan->decl;
 	if (plan->max_down == 0) {
 		struct diag *d = diag_report(c->diags, BFP313, where, "max-down is 0, so no node can be patched");
@@ -888,38 +920,230 @@ static const char *format_duration(struct checker *c, int64_t s)
 	return arena_printf(c->arena, "%llds", (long long)sec);
 }
 
-/* The worst case: every step of every node runs to its timeout; phases run one after another. */
+/* ---- the schedule and the window -------------------------------------------------------- */
+
+/* The phase of the role holder, or 0 without one. */
+static unsigned role_phase(const struct plan_facts *facts)
+{
+	for (size_t i = 0; i < facts->node_count; i++)
+		if (facts->order[i] == facts->role_holder)
+			return facts->phase[i];
+	return 0;
+}
+
+static int64_t timeout_of_step(const struct plan_ent *plan, const struct plan_facts *facts,
+			       const struct step_ent *st)
+{
+	for (size_t i = 0; i < plan->sequence.len; i++)
+		if (((const struct seq_item *)plan->sequence.items[i])->step == st)
+			return facts->timeout[i];
+	return st->timeout;
+}
+
+/*
+ * What a failure of `st` leads to, and which step restores the nodes.
+ * `open` is the undo step of whatever took the phase's nodes out of
+ * service and has not yet run; the step that opens it is itself restored
+ * by it (a pause that fails half-way is resumed).
+ */
+static enum lw_failure failure_of(const struct seq_item *item, bool optional)
+{
+	if (optional)
+		return LW_FAILURE_CONTINUE;
+	return item->step->hold_on_failure ? LW_FAILURE_HOLD : LW_FAILURE_STOP;
+}
+
+/*
+ * The recipe before it is laid out: the phases one after another, and in
+ * each phase the items of `each node` one after another, each run on all
+ * of the phase's nodes at once (docs/execution.md).  Every step waits for
+ * the one before it, so the schedule is one chain.
+ */
+static void build_schedule(struct checker *c, const struct plan_ent *plan, struct plan_facts *facts)
+{
+	size_t cap = (size_t)facts->phase_count * plan->sequence.len;
+	facts->schedule = arena_calloc(c->arena, cap + 1, sizeof *facts->schedule);
+	facts->schedule_len = 0;
+	size_t previous = SCHED_START;
+	unsigned holder_phase = role_phase(facts);
+	for (unsigned p = 1; p <= facts->phase_count; p++) {
+		const struct step_ent *open = NULL;
+		for (size_t i = 0; i < plan->sequence.len; i++) {
+			const struct seq_item *item = plan->sequence.items[i];
+			if (item->step->role && p != holder_phase)
+				continue; /* a role step runs only where the role is held */
+			const struct step_ent *st = item->step;
+			if (!open && st->undo)
+				open = st->undo;
+			struct sched_step *s = &facts->schedule[facts->schedule_len];
+			*s = (struct sched_step){.phase = p, .item = i, .timeout = facts->timeout[i], .after = previous};
+			s->failure = failure_of(item, facts->optional[i]);
+			if (open && st != open) {
+				s->restore = open;
+				s->restore_timeout = timeout_of_step(plan, facts, open);
+			}
+			if (st == open)
+				open = NULL;
+			previous = facts->schedule_len++;
+		}
+	}
+}
+
+/*
+ * The worst case: the longest path through the schedule, every step
+ * running to its timeout.  A failure adds its failure step and stops the
+ * plan; that path is counted too, though it never ends later than the
+ * success path while the restoring step is part of the sequence.
+ */
+static int64_t critical_path(struct plan_facts *facts)
+{
+	int64_t worst = 0;
+	for (size_t i = 0; i < facts->schedule_len; i++) {
+		struct sched_step *s = &facts->schedule[i];
+		s->start = 0;
+		if (s->after != SCHED_START) {
+			const struct sched_step *prev = &facts->schedule[s->after];
+			s->start = prev->start + prev->timeout;
+		}
+		int64_t end = s->start + s->timeout;
+		if (s->failure == LW_FAILURE_STOP && s->restore)
+			end += s->restore_timeout;
+		if (end > worst)
+			worst = end;
+	}
+	return worst;
+}
+
 static void rule_window(struct checker *c, const struct plan_ent *plan, struct plan_facts *facts)
 {
-	int64_t total = 0;
-	for (unsigned p = 1; p <= facts->phase_count; p++) {
-		int64_t slowest = 0;
-		for (size_t i = 0; i < facts->node_count; i++) {
-			if (facts->phase[i] != p)
-				continue;
-			int64_t t = 0;
-			for (size_t k = 0; k < plan->sequence.len; k++) {
-				const struct seq_item *item = plan->sequence.items[k];
-				if (item->step->role && facts->order[i] != facts->role_holder)
-					continue;
-				t += facts->timeout[k];
-			}
-			if (t > slowest)
-				slowest = t;
-		}
-		total += slowest;
-	}
+	build_schedule(c, plan, facts);
+	int64_t total = critical_path(facts);
 	facts->worst_case = total;
 	if (plan->window <= 0 || total <= plan->window)
 		return;
 	struct diag *d = diag_report(c->diags, BFP317, plan->window_span,
 				     "the worst case of plan '%s' is %s, longer than its %s window", plan->name,
 				     format_duration(c, total), format_duration(c, plan->window));
-	diag_note(c->diags, d, plan->each_span, "%u phase%s of at most %u node%s, every step running to "
-		  "its timeout", facts->phase_count, facts->phase_count == 1 ? "" : "s", plan->max_down,
+	diag_note(c->diags, d, plan->each_span, "%zu steps one after another, in %u phase%s of at most %u "
+		  "node%s that run each step together, every step running to its timeout",
+		  facts->schedule_len, facts->phase_count, facts->phase_count == 1 ? "" : "s", plan->max_down,
 		  plan->max_down == 1 ? "" : "s");
 	diag_help(c->diags, d, "lengthen the window, shorten the longest steps' timeouts with "
 		  "'timeout STEP DURATION', or raise max-down if the quorum allows");
+}
+
+/* ---- roles, optional steps and advice texts ------------------------------------------------ */
+
+/* A cluster's role should be moved by a step made for it, not by the cluster commands. */
+static void rule_role_moved(struct checker *c, const struct plan_ent *plan)
+{
+	const struct cluster_ent *cl = plan->cluster;
+	if (!cl->role || plan->sequence_incomplete)
+		return;
+	for (size_t i = 0; i < plan->sequence.len; i++)
+		if (((const struct seq_item *)plan->sequence.items[i])->step->role == cl->role)
+			return;
+	struct diag *d = diag_report(c->diags, BFP323, plan->each_span,
+				     "plan '%s' never moves role '%s' with a step of its own", plan->name,
+				     cl->role->lw.name);
+	diag_note(c->diags, d, cl->role_span, "cluster '%s' runs '%s' here; moving its groups would move "
+		  "it with the cluster commands instead", cl->name, cl->role->lw.name);
+	const struct step_ent *mover = NULL;
+	for (size_t i = 0; i < c->world->steps.len && !mover; i++) {
+		const struct step_ent *st = c->world->steps.items[i];
+		if (st->role == cl->role)
+			mover = st;
+	}
+	if (mover)
+		diag_help(c->diags, d, "add '%s' as the first step of `each node`", mover->name);
+	else
+		diag_help(c->diags, d, "declare a step with 'role %s' that moves it, and run it first",
+			  cl->role->lw.name);
+}
+
+/* Where a role runs is a run-time fact: the checklist must be able to say how to see it. */
+static void rule_roles_detectable(struct checker *c)
+{
+	struct world *w = c->world;
+	for (size_t i = 0; i < w->roles.len; i++) {
+		const struct role_ent *role = w->roles.items[i];
+		bool used = false;
+		for (size_t k = 0; k < w->clusters.len && !used; k++)
+			used = ((const struct cluster_ent *)w->clusters.items[k])->role == role;
+		if (!used || role->detect)
+			continue;
+		struct diag *d = diag_report(c->diags, BFP324, role->decl,
+					     "role '%s' names no Fixlet that shows where it runs", role->lw.name);
+		diag_help(c->diags, d, "add 'detected-by FIXLET', naming a Fixlet that is relevant only on the "
+			  "node holding the role, so the checklist can say how to check the active node");
+	}
+}
+
+/* `optional` lets a plan go on after a failure; a step whose failure must stop the plan refuses it. */
+static bool item_optional(struct checker *c, const struct seq_item *item)
+{
+	if (!item->optional || !item->step->must_succeed)
+		return item->optional;
+	struct diag *d = diag_report(c->diags, BFP325, item->span,
+				     "'%s' is marked optional, but a failure of it must stop the plan",
+				     item->step->name);
+	diag_note(c->diags, d, item->step->must_succeed_span, "step '%s' is declared 'must-succeed'%s",
+		  item->step->name, item->step->on_failure.text ? "; its on-failure advice says why" : "");
+	diag_help(c->diags, d, "remove 'optional': the step runs, and the plan stops if it fails");
+	return false;
+}
+
+/* A text that names {server} needs a cluster that runs a clustered server. */
+static void need_server(struct checker *c, const struct cluster_ent *cl, struct lw_text t, const char *what,
+			struct src_span used)
+{
+	if (!t.text || cl->role || !(tpl_uses(t.text) & TPL_SERVER))
+		return;
+	struct diag *d = diag_report(c->diags, BFP327, t.span, "%s names {server}, but cluster '%s' runs no "
+				     "clustered server", what, cl->name);
+	diag_note(c->diags, d, used, "it is used here");
+	diag_note(c->diags, d, cl->decl, "cluster '%s' declares no role", cl->name);
+	diag_help(c->diags, d, "declare the role in cluster '%s' (as in 'role NAME \"SERVER\"'), or leave "
+		  "{server} out of the text", cl->name);
+}
+
+/* The plan's `require` line for a prerequisite, or the plan's name when it is needed implicitly. */
+static struct src_span require_span_of(const struct plan_ent *plan, const struct prereq_ent *pr)
+{
+	for (size_t i = 0; i < plan->requires.len; i++) {
+		const struct require_ent *req = plan->requires.items[i];
+		if (req->prereq == pr)
+			return req->span;
+	}
+	return plan->decl;
+}
+
+static void rule_placeholders(struct checker *c, const struct plan_ent *plan, const struct plan_facts *facts)
+{
+	const struct cluster_ent *cl = plan->cluster;
+	for (size_t i = 0; i < plan->sequence.len; i++) {
+		const struct seq_item *item = plan->sequence.items[i];
+		const struct step_ent *st = item->step;
+		if (st->role)
+			continue; /* runs only where its role is, and the role gives the server (BFP321) */
+		need_server(c, cl, st->verify, arena_printf(c->arena, "what to verify after '%s'", st->name),
+			    item->span);
+		need_server(c, cl, st->on_failure, arena_printf(c->arena, "the on-failure advice of '%s'", st->name),
+			    item->span);
+		if (facts->variant[i])
+			need_server(c, cl, facts->variant[i]->note,
+				    arena_printf(c->arena, "the note of %s", fixlet_label(c, facts->variant[i])),
+				    item->span);
+	}
+	for (size_t i = 0; i < facts->needed.len; i++) {
+		const struct prereq_ent *pr = facts->needed.items[i];
+		struct src_span used = require_span_of(plan, pr);
+		need_server(c, cl, pr->lw.note, arena_printf(c->arena, "the note of prerequisite '%s'", pr->lw.name),
+			    used);
+		if (pr->provider)
+			need_server(c, cl, pr->provider->note,
+				    arena_printf(c->arena, "the note of %s", fixlet_label(c, pr->provider)), used);
+	}
 }
 
 /* ---- a plan ----------------------------------------------------------------------------------- */
@@ -935,6 +1159,7 @@ static void check_plan(struct checker *c, struct plan_ent *plan, struct plan_fac
 	size_t n = plan->sequence.len;
 	facts->variant = arena_calloc(c->arena, n + 1, sizeof *facts->variant);
 	facts->timeout = arena_calloc(c->arena, n + 1, sizeof *facts->timeout);
+	facts->optional = arena_calloc(c->arena, n + 1, sizeof *facts->optional);
 
 	bool complete = !plan->sequence_incomplete;
 	for (size_t i = 0; i < n; i++) {
@@ -966,11 +1191,14 @@ static void check_plan(struct checker *c, struct plan_ent *plan, struct plan_fac
 			rule_restart(c, item, cl);
 			complete &= !item->baseline->incomplete;
 		}
+		facts->optional[i] = item_optional(c, item);
 	}
 	rule_sequence(c, plan);
-	if (cl->os)
+	if (cl->os) {
 		rule_prerequisites(c, plan, facts, complete);
-	rule_availability(c, plan);
+		rule_placeholders(c, plan, facts);
+	}
+	rule_availability(c, plan, facts);
 	rule_order(c, plan, facts);
 	rule_timeouts(c, plan, facts);
 	if (facts->order) {
@@ -978,6 +1206,9 @@ static void check_plan(struct checker *c, struct plan_ent *plan, struct plan_fac
 		rule_window(c, plan, facts);
 	}
 	facts->ok = c->diags->errors == c->errors_before && facts->order && cl->os;
+	/* advice about a plan that is otherwise right; after an error it would only be noise */
+	if (facts->ok)
+		rule_role_moved(c, plan);
 }
 
 void check_program(struct arena *arena, struct diag_sink *diags, struct world *world,
@@ -989,6 +1220,7 @@ void check_program(struct arena *arena, struct diag_sink *diags, struct world *w
 		rule_cluster_nodes(&c, world->clusters.items[i]);
 	rule_nodes_across_clusters(&c);
 	rule_prereq_cycles(&c);
+	rule_roles_detectable(&c);
 	if (world->plans.len == 0 || !rule_state_machine_declared(&c))
 		return;
 	for (size_t i = 0; i < world->plans.len; i++) {

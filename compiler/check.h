@@ -18,7 +18,28 @@
 #ifndef BFPLAN_CHECK_H
 #define BFPLAN_CHECK_H
 
+#include <stddef.h>
+
 #include "resolve.h"
+
+/*
+ * One step of the schedule: one item of `each node`, run on every node of
+ * one phase at once.  The schedule is the Automation Plan recipe before it
+ * is laid out (docs/execution.md), and the window proof is computed from
+ * it, so the proof and the recipe cannot disagree.
+ */
+struct sched_step {
+	unsigned phase;                /* 1-based */
+	size_t item;                   /* index into the plan's sequence */
+	int64_t timeout;               /* seconds */
+	size_t after;                  /* the schedule step it waits for, or SCHED_START */
+	int64_t start;                 /* seconds from the start of the plan, worst case */
+	enum lw_failure failure;
+	const struct step_ent *restore;/* the step that brings the nodes back if this one fails, or NULL */
+	int64_t restore_timeout;       /* seconds */
+};
+
+#define SCHED_START SIZE_MAX
 
 /* What the checker settled about one plan. */
 struct plan_facts {
@@ -31,8 +52,12 @@ struct plan_facts {
 	struct node_ent *role_holder;  /* expected active node; NULL without a role */
 	struct fixlet_ent **variant;   /* per sequence item: the Fixlet for the OS; NULL for a baseline */
 	int64_t *timeout;              /* per sequence item, seconds */
+	bool *optional;                /* per sequence item: `optional`, and the step allows it */
 	struct ptrvec needed;          /* struct prereq_ent *, what the plan needs, dependencies first */
-	int64_t worst_case;            /* seconds */
+	struct sched_step *schedule;   /* the recipe's steps, in order */
+	size_t schedule_len;
+	int64_t worst_case;            /* seconds: the critical path of the schedule */
+	struct lw_quorum quorum;       /* the rule the availability proof applied */
 };
 
 struct checked_program {

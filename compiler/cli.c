@@ -9,8 +9,10 @@
 
 #include <stdarg.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "arena.h"
 #include "check.h"
@@ -23,6 +25,7 @@
 #include "outset.h"
 #include "resolve.h"
 #include "source.h"
+#include "suggest.h"
 #include "textbuf.h"
 
 /* Options of check and build; build's own ones are unused by check. */
@@ -38,8 +41,39 @@ struct options {
 	const char *schema;         /* --schema, else BFPLAN_BES_XSD */
 	bool depfile;               /* -MD */
 	struct emit_options emit;
-	struct ptrvec site_urls;    /* struct emit_site_url * */
+	struct ptrvec site_urls;    /* struct lower_site_url *: BFPLAN_SITE_URLS, then --site-url */
+	const char *plan_name;      /* build --plan */
 };
+
+/* Parses "NAME=URL" for --site-url; false if either side is empty. */
+static bool parse_site_url(struct arena *arena, const char *arg, struct lower_site_url *out)
+{
+	const char *eq = strchr(arg, '=');
+	if (!eq || eq == arg || !eq[1])
+		return false;
+	out->name = arena_strndup(arena, arg, (size_t)(eq - arg));
+	out->url = arena_strdup(arena, eq + 1);
+	out->from = LW_URL_COMMAND_LINE;
+	return true;
+}
+
+/* BFPLAN_SITE_URLS: "NAME=URL NAME=URL", for the gather URLs of one BigFix server, set once. */
+static bool parse_env_site_urls(struct arena *arena, const char *value, struct ptrvec *out)
+{
+	for (const char *p = value; *p;) {
+		size_t skip = strspn(p, " \t\n"), len = strcspn(p + skip, " \t\n");
+		p += skip;
+		if (!len)
+			break;
+		struct lower_site_url *url = arena_alloc(arena, sizeof *url);
+		if (!parse_site_url(arena, arena_strndup(arena, p, len), url))
+			return false;
+		url->from = LW_URL_ENVIRONMENT;
+		ptrvec_push(arena, out, url);
+		p += len;
+	}
+	return true;
+}
 
 /* ---- option parsing --------------------------------------------------------- */
 
@@ -126,11 +160,13 @@ static bool parse_build_option(struct arena *arena, struct args *a, struct optio
 		o->emit.depfile_target = value;
 	} else if (take_value(a, "-o", &value)) {
 		o->outdir = value;
+	} else if (take_value(a, "--plan", &value)) {
+		o->plan_name = value;
 	} else if (take_value(a, "--schema", &value)) {
 		o->schema = value;
 	} else if (take_value(a, "--site-url", &value)) {
-		struct emit_site_url *url = arena_alloc(arena, sizeof *url);
-		if (value && !emit_parse_site_url(arena, value, url))
+		struct lower_site_url *url = arena_alloc(arena, sizeof *url);
+		if (value && !parse_site_url(arena, value, url))
 			usage_error(a, "--site-url takes NAME=URL, as in "
 				    "server-automation=http://bigfix.example.com:52311/cgi-bin/bfgather.exe/..., "
 				    "not '%s'", value);
@@ -138,16 +174,16 @@ static bool parse_build_option(struct arena *arena, struct args *a, struct optio
 			ptrvec_push(arena, &o->site_urls, url);
 	} else if (take_value(a, "--newline", &value)) {
 		if (value && strcmp(value, "crlf") == 0)
-			o->emit.newline = EMIT_NEWLINE_CRLF;
+			o->emit.bes.newline = BES_NEWLINE_CRLF;
 		else if (value && strcmp(value, "lf") == 0)
-			o->emit.newline = EMIT_NEWLINE_LF;
+			o->emit.bes.newline = BES_NEWLINE_LF;
 		else if (value)
 			usage_error(a, "--newline takes crlf or lf, not '%s'", value);
 	} else if (take_value(a, "--components", &value)) {
 		if (value && strcmp(value, "reference") == 0)
-			o->emit.components = EMIT_COMPONENTS_REFERENCE;
+			o->emit.bes.components = BES_COMPONENTS_REFERENCE;
 		else if (value && strcmp(value, "full") == 0)
-			o->emit.components = EMIT_COMPONENTS_FULL;
+			o->emit.bes.components = BES_COMPONENTS_FULL;
 		else if (value)
 			usage_error(a, "--components takes reference or full, not '%s'", value);
 	} else {
@@ -161,6 +197,8 @@ static bool parse_options(struct arena *arena, struct args *a, struct options *o
 {
 	parse_color("auto", &o->color, env);
 	emit_options_init(&o->emit);
+	if (build && env->site_urls && !parse_env_site_urls(arena, env->site_urls, &o->site_urls))
+		usage_error(a, "BFPLAN_SITE_URLS takes NAME=URL pairs separated by blanks, not '%s'", env->site_urls);
 	for (; a->i < a->argc && !a->failed; a->i++) {
 		char *arg = a->argv[a->i];
 		char *value;
@@ -217,6 +255,7 @@ static const char usage_text[] =
 	"\n"
 	"Options for build (and -I, --werror, --color as for check):\n"
 	"  -o DIR             write the outputs into DIR (created if missing)\n"
+	"  --plan NAME        build only plan NAME of the file\n"
 	"  --site-url NAME=URL  the gather URL of site NAME (repeatable); needed for\n"
 	"                     sites whose URL is not published, such as server-automation\n"
 	"  --components=FORM  baseline components: reference (default; REST import)\n"
@@ -237,6 +276,7 @@ static const char usage_text[] =
 	"  --version          show the version and exit\n"
 	"\n"
 	"Environment: BFPLAN_PATH (directories searched for `use`, separated by ':'),\n"
+	"BFPLAN_SITE_URLS (NAME=URL pairs separated by blanks, as --site-url),\n"
 	"BFPLAN_BES_XSD (the schema for --validate), SOURCE_DATE_EPOCH (the time stamped\n"
 	"into the .bes files; none without it), NO_COLOR (no colors when set and not empty).\n"
 	"\n"
@@ -249,8 +289,168 @@ struct compilation {
 	struct src_manager sm;
 	struct diag_sink diags;
 	enum load_status status;
+	bool usage_failed;          /* a command-line value was refused (exit 2) */
 	struct lw_program lowered;
 };
+
+/*
+ * A gather URL that reaches Baseline components must be one: http or
+ * https, a host, nothing a shell or an XML attribute would mangle.  The
+ * README's placeholder "URL" is not.
+ */
+static bool is_gather_url(const char *url)
+{
+	const char *host = strncmp(url, "http://", 7) == 0 ? url + 7 : strncmp(url, "https://", 8) == 0 ? url + 8 : NULL;
+	if (!host || !*host || strchr("/:?#", *host))
+		return false;
+	for (const char *p = url; *p; p++)
+		if ((unsigned char)*p <= ' ' || *p == 0x7f || strchr("\"<>\\^`{|}", *p))
+			return false;
+	return true;
+}
+
+static const char *where_given(const struct lower_site_url *u)
+{
+	return u->from == LW_URL_ENVIRONMENT ? "BFPLAN_SITE_URLS" : "--site-url";
+}
+
+/* Every gather URL given names a declared site and is a URL; false after reporting (exit 2). */
+static bool check_site_urls(struct compilation *c, const struct world *w, const struct options *o)
+{
+	const struct src_span nowhere = {SRC_NO_FILE, 0, 0};
+	bool ok = true;
+	const char **names = arena_calloc(&c->arena, w->sites.len + 1, sizeof *names);
+	for (size_t i = 0; i < w->sites.len; i++)
+		names[i] = ((const struct site_ent *)w->sites.items[i])->lw.name;
+	for (size_t i = 0; i < o->site_urls.len; i++) {
+		const struct lower_site_url *u = o->site_urls.items[i];
+		bool known = false;
+		for (size_t k = 0; k < w->sites.len && !known; k++)
+			known = strcmp(names[k], u->name) == 0;
+		if (!known) {
+			struct diag *d = diag_report(&c->diags, BFP420, nowhere, "%s names no site '%s'", where_given(u),
+						     u->name);
+			const char *near = suggest_closest(u->name, names, w->sites.len);
+			if (near)
+				diag_help(&c->diags, d, "did you mean '%s'?", near);
+			else
+				diag_help(&c->diags, d, "give the name of a site the plan's files declare, as in "
+					  "'server-automation'");
+			ok = false;
+		} else if (!is_gather_url(u->url)) {
+			struct diag *d = diag_report(&c->diags, BFP421, nowhere,
+						     "%s gives '%s' for site '%s', which is not an http or https URL "
+						     "with a host", where_given(u), u->url, u->name);
+			diag_help(&c->diags, d, "give the site's gather URL as your BigFix server shows it (session "
+				  "relevance: url of bes site whose (name of it = ...)), as in "
+				  "http://bigfix.example.com:52311/cgi-bin/bfgather.exe/...");
+			ok = false;
+		}
+	}
+	return ok;
+}
+
+/* build --plan NAME names a plan of the file; false after reporting (exit 2). */
+static bool check_plan_name(struct compilation *c, const struct world *w, const char *name)
+{
+	const char **names = arena_calloc(&c->arena, w->plans.len + 1, sizeof *names);
+	for (size_t i = 0; i < w->plans.len; i++) {
+		names[i] = ((const struct plan_ent *)w->plans.items[i])->name;
+		if (strcmp(names[i], name) == 0)
+			return true;
+	}
+	struct diag *d = diag_report(&c->diags, BFP422, (struct src_span){SRC_NO_FILE, 0, 0},
+				     "--plan names no plan '%s' of the file", name);
+	const char *near = suggest_closest(name, names, w->plans.len);
+	if (near) {
+		diag_help(&c->diags, d, "did you mean '%s'?", near);
+		return false;
+	}
+	enum { LISTED = 5 };
+	const char *list = "";
+	for (size_t i = 0; i < w->plans.len && i < LISTED; i++)
+		list = arena_printf(&c->arena, "%s%s'%s'", list, i ? ", " : "", names[i]);
+	if (w->plans.len > LISTED)
+		list = arena_printf(&c->arena, "%s and %zu more", list, w->plans.len - LISTED);
+	if (w->plans.len)
+		diag_help(&c->diags, d, "the file's plans are %s", list);
+	else
+		diag_help(&c->diags, d, "the file declares no plan");
+	return false;
+}
+
+/* `path` made absolute and free of "." and "..", by text: "/a/b/../c" is "/a/c". */
+static char *absolute_path(struct arena *arena, const char *path)
+{
+	char cwd[4096];
+	const char *full = path;
+	if (path[0] != '/')
+		full = arena_printf(arena, "%s/%s", getcwd(cwd, sizeof cwd) ? cwd : ".", path);
+	struct strvec parts = {0};
+	char *copy = arena_strdup(arena, full);
+	for (char *save = NULL, *tok = strtok_r(copy, "/", &save); tok; tok = strtok_r(NULL, "/", &save)) {
+		if (strcmp(tok, ".") == 0)
+			continue;
+		if (strcmp(tok, "..") == 0) {
+			parts.len -= parts.len > 0;
+			continue;
+		}
+		strvec_push(arena, &parts, tok);
+	}
+	char *out = arena_strdup(arena, "");
+	for (size_t i = 0; i < parts.len; i++)
+		out = arena_printf(arena, "%s/%s", out, parts.items[i]);
+	return out[0] ? out : arena_strdup(arena, "/");
+}
+
+/* `path` relative to the directory `base` (both absolute and clean): "../lib/x.plan". */
+static const char *relative_path(struct arena *arena, const char *path, const char *base)
+{
+	/* the longest common prefix that ends where both have a component boundary */
+	size_t common = 0;
+	for (size_t i = 0;; i++) {
+		if ((path[i] == '/' || !path[i]) && (base[i] == '/' || !base[i]))
+			common = i;
+		if (path[i] != base[i] || !path[i])
+			break;
+	}
+	const char *up = "";
+	for (const char *p = base + common; *p; p++)
+		if (*p != '/' && (p == base + common || p[-1] == '/'))
+			up = arena_printf(arena, "%s../", up);
+	const char *rest = path + common;
+	return arena_printf(arena, "%s%s", up, rest[0] == '/' ? rest + 1 : rest);
+}
+
+/*
+ * How the outputs name the files read: a stdlib file as stdlib/PATH
+ * within the standard library, any other file relative to the directory
+ * of the plan being built.  Nothing then depends on where bfplan is
+ * installed, nor on where it is run from.
+ */
+static void source_names(struct compilation *c, const struct options *o, const struct bfplan_env *env,
+			 struct strvec *out)
+{
+	const struct src_file *root = src_file(&c->sm, 0);
+	bool from_stdin = strcmp(o->inputs.items[0], "-") == 0;
+	const char *root_abs = from_stdin ? NULL : absolute_path(&c->arena, root->path);
+	const char *root_dir = root_abs ? arena_strndup(&c->arena, root_abs, (size_t)(strrchr(root_abs, '/') - root_abs))
+					: NULL;
+	const char *stdlib = env->stdlib_dir ? absolute_path(&c->arena, env->stdlib_dir) : NULL;
+	for (size_t i = 0; i < c->sm.files.len; i++) {
+		const struct src_file *f = src_file(&c->sm, (uint32_t)i);
+		if (i == 0 && from_stdin) {
+			strvec_push(&c->arena, out, f->path);
+			continue;
+		}
+		const char *abs = absolute_path(&c->arena, f->path);
+		if (f->is_stdlib && stdlib)
+			strvec_push(&c->arena, out, arena_printf(&c->arena, "stdlib/%s",
+								 relative_path(&c->arena, abs, stdlib)));
+		else
+			strvec_push(&c->arena, out, relative_path(&c->arena, abs, root_dir ? root_dir : "/"));
+	}
+}
 
 /* Every stage up to the lowered plan; the sink holds whatever went wrong. */
 static void compile(struct compilation *c, const char *path, const struct options *o,
@@ -261,6 +461,7 @@ static void compile(struct compilation *c, const char *path, const struct option
 	diag_init(&c->diags, &c->arena, &c->sm);
 	c->diags.werror = o->werror;
 	c->lowered = (struct lw_program){0};
+	c->usage_failed = false;
 
 	struct load_options lo = {
 		.include_dirs = (const char *const *)o->include_dirs.items,
@@ -279,17 +480,28 @@ static void compile(struct compilation *c, const char *path, const struct option
 		return;
 	struct world world;
 	resolve_program(&c->arena, &c->sm, &c->diags, &program, &world);
+	if (!check_site_urls(c, &world, o) || (o->plan_name && !check_plan_name(c, &world, o->plan_name))) {
+		c->usage_failed = true;
+		return;
+	}
 	struct checked_program checked;
 	check_program(&c->arena, &c->diags, &world, &checked);
 	/* only a plan that is right is laid out: the emitters may assume it */
+	struct lower_site_url *urls = arena_calloc(&c->arena, o->site_urls.len + 1, sizeof *urls);
+	for (size_t i = 0; i < o->site_urls.len; i++)
+		urls[i] = *(const struct lower_site_url *)o->site_urls.items[i];
+	struct strvec sources = {0};
+	source_names(c, o, env, &sources);
+	struct lower_options lopts = {.site_urls = urls, .site_url_count = o->site_urls.len,
+				      .only_plan = o->plan_name, .sources = &sources};
 	if (!diag_has_errors(&c->diags))
-		lower_program(&c->arena, &world, &checked, &c->lowered);
+		lower_program(&c->arena, &world, &checked, &lopts, &c->lowered);
 }
 
 static int finish(struct compilation *c, const struct options *o, FILE *err, int rc)
 {
 	diag_render_text(&c->diags, err, o->color);
-	if (rc == EXIT_CLEAN && c->status == LOAD_IO_ERROR)
+	if (rc == EXIT_CLEAN && (c->status == LOAD_IO_ERROR || c->usage_failed))
 		rc = EXIT_USAGE;
 	if (rc == EXIT_CLEAN && diag_has_errors(&c->diags))
 		rc = EXIT_PLAN_ERRORS;
@@ -332,8 +544,8 @@ static int build_environment(struct compilation *c, struct options *o, const str
 		}
 	}
 	if (env->source_date_epoch) {
-		o->emit.has_epoch = true;
-		if (!emit_parse_source_date_epoch(env->source_date_epoch, &o->emit.epoch)) {
+		o->emit.bes.has_epoch = true;
+		if (!emit_parse_source_date_epoch(env->source_date_epoch, &o->emit.bes.epoch)) {
 			struct diag *d = diag_report(&c->diags, BFP407, nowhere,
 						     "SOURCE_DATE_EPOCH is '%s', not a number of seconds",
 						     env->source_date_epoch);
@@ -343,14 +555,6 @@ static int build_environment(struct compilation *c, struct options *o, const str
 	}
 	if (o->depfile && !o->emit.depfile_path)
 		o->emit.depfile_path = arena_printf(&c->arena, "%s/plan.d", o->outdir);
-	o->emit.site_urls = NULL;
-	o->emit.site_url_count = o->site_urls.len;
-	if (o->site_urls.len) {
-		struct emit_site_url *urls = arena_calloc(&c->arena, o->site_urls.len, sizeof *urls);
-		for (size_t i = 0; i < o->site_urls.len; i++)
-			urls[i] = *(struct emit_site_url *)o->site_urls.items[i];
-		o->emit.site_urls = urls;
-	}
 	if (!o->depfile)
 		o->emit.depfile_path = NULL;
 	return EXIT_CLEAN;

@@ -23,6 +23,7 @@ struct bfplan_env {
 	const char *term;        /* TERM */
 	const char *bes_xsd;     /* BFPLAN_BES_XSD */
 	const char *source_date_epoch; /* SOURCE_DATE_EPOCH */
+	const char *site_urls;   /* BFPLAN_SITE_URLS: NAME=URL pairs separated by blanks */
 	int stderr_is_tty;
 };
 

@@ -13,14 +13,20 @@
 #include "emit.h"
 
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "emit_bes.h"
 #include "emit_checklist.h"
 #include "emit_json.h"
 #include "escape.h"
 #include "outset.h"
+#include "ptrmap.h"
+#include "render.h"
+#include "symtab.h"
 #include "textbuf.h"
 #include "validate.h"
 
@@ -29,18 +35,8 @@ static const struct src_span nowhere = {SRC_NO_FILE, 0, 0};
 void emit_options_init(struct emit_options *opts)
 {
 	memset(opts, 0, sizeof *opts);
-	opts->newline = EMIT_NEWLINE_CRLF;
-	opts->components = EMIT_COMPONENTS_REFERENCE;
-}
-
-bool emit_parse_site_url(struct arena *arena, const char *arg, struct emit_site_url *out)
-{
-	const char *eq = strchr(arg, '=');
-	if (!eq || eq == arg || !eq[1])
-		return false;
-	out->name = arena_strndup(arena, arg, (size_t)(eq - arg));
-	out->url = arena_strdup(arena, eq + 1);
-	return true;
+	opts->bes.newline = BES_NEWLINE_CRLF;
+	opts->bes.components = BES_COMPONENTS_REFERENCE;
 }
 
 /* 9999-12-31T23:59:59Z: later times need a five-digit year, which the date formats do not allow. */
@@ -62,151 +58,13 @@ bool emit_parse_source_date_epoch(const char *text, int64_t *value)
 	return true;
 }
 
-const char *emit_gather_url(const struct emit_options *opts, const struct lw_site *site)
-{
-	const char *url = site->gather_url.text;
-	/* the last --site-url for a name wins, as with most repeated options */
-	for (size_t i = 0; i < opts->site_url_count; i++)
-		if (strcmp(opts->site_urls[i].name, site->name) == 0)
-			url = opts->site_urls[i].url;
-	return url;
-}
-
-/*
- * Days since 1970-01-01 to a civil date, in the proleptic Gregorian
- * calendar; arithmetic only, so no time_t range, time zone or locale
- * enters.  (The algorithm counts 400-year eras from 0000-03-01.)
- */
-static void civil_from_days(int64_t days, int64_t *year, unsigned *month, unsigned *day)
-{
-	days += 719468;
-	int64_t era = (days >= 0 ? days : days - 146096) / 146097;
-	unsigned doe = (unsigned)(days - era * 146097);
-	unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	unsigned mp = (5 * doy + 2) / 153;
-	*day = doy - (153 * mp + 2) / 5 + 1;
-	*month = mp < 10 ? mp + 3 : mp - 9;
-	*year = (int64_t)yoe + era * 400 + (*month <= 2);
-}
-
-const char *emit_rfc2822_date(struct arena *arena, int64_t epoch)
-{
-	static const char *const weekdays[] = {"Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"};
-	static const char *const months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-					     "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-	if (epoch < 0)
-		epoch = 0;
-	int64_t days = epoch / 86400, secs = epoch % 86400;
-	int64_t year;
-	unsigned month, day;
-	civil_from_days(days, &year, &month, &day);
-	return arena_printf(arena, "%s, %02u %s %04lld %02d:%02d:%02d +0000", weekdays[days % 7], day,
-			    months[month - 1], (long long)year, (int)(secs / 3600), (int)(secs / 60 % 60),
-			    (int)(secs % 60));
-}
-
-const char *emit_duration(struct arena *arena, int64_t seconds)
-{
-	if (seconds <= 0)
-		return "0 s";
-	int64_t h = seconds / 3600, m = seconds / 60 % 60, s = seconds % 60;
-	char buf[64];
-	size_t n = 0;
-	if (h)
-		n += (size_t)snprintf(buf + n, sizeof buf - n, "%lld h", (long long)h);
-	if (m)
-		n += (size_t)snprintf(buf + n, sizeof buf - n, "%s%lld min", n ? " " : "", (long long)m);
-	if (s)
-		snprintf(buf + n, sizeof buf - n, "%s%lld s", n ? " " : "", (long long)s);
-	return arena_strdup(arena, buf);
-}
-
-const char *emit_fixlet_kind(const struct lw_fixlet *fixlet)
-{
-	return fixlet->is_task ? "Task" : "Fixlet";
-}
-
-const char *emit_order_name(enum lw_order order)
-{
-	switch (order) {
-	case LW_ORDER_PASSIVE_FIRST: return "passive-first";
-	case LW_ORDER_ACTIVE_FIRST: return "active-first";
-	case LW_ORDER_EXPLICIT: return "explicit";
-	}
-	return "explicit";
-}
-
-const char *emit_restart_name(enum lw_restart restart)
-{
-	switch (restart) {
-	case LW_RESTART_NEVER: return "never";
-	case LW_RESTART_MAY: return "may";
-	case LW_RESTART_CLEARS: return "clears";
-	}
-	return "may";
-}
-
-const char *emit_bes_file_name(struct arena *arena, const struct lw_plan *plan)
-{
-	return arena_printf(arena, "%s.bes", plan->name);
-}
-
 /* ---- checking all text once ------------------------------------------------------ */
-
-/*
- * A set of pointers (open addressing, grows at half full), so shared
- * objects (a Fixlet used on every node of every plan) are checked once:
- * a build of many plans stays linear.
- */
-struct ptrset {
-	struct arena *arena;
-	const void **slots;
-	size_t cap, len;
-};
-
-static size_t ptr_hash(const void *p)
-{
-	uint64_t x = (uint64_t)(uintptr_t)p;
-	x ^= x >> 33;
-	x *= UINT64_C(0xff51afd7ed558ccd);
-	x ^= x >> 33;
-	return (size_t)x;
-}
-
-/* Adds p; false if it was already there. */
-static bool ptrset_add(struct ptrset *s, const void *p)
-{
-	if (2 * (s->len + 1) > s->cap) {
-		size_t cap = s->cap ? s->cap * 2 : 256;
-		const void **slots = arena_calloc(s->arena, cap, sizeof *slots);
-		for (size_t i = 0; i < s->cap; i++) {
-			if (!s->slots[i])
-				continue;
-			size_t j = ptr_hash(s->slots[i]) & (cap - 1);
-			while (slots[j])
-				j = (j + 1) & (cap - 1);
-			slots[j] = s->slots[i];
-		}
-		s->slots = slots;
-		s->cap = cap;
-	}
-	size_t j = ptr_hash(p) & (s->cap - 1);
-	while (s->slots[j]) {
-		if (s->slots[j] == p)
-			return false;
-		j = (j + 1) & (s->cap - 1);
-	}
-	s->slots[j] = p;
-	s->len++;
-	return true;
-}
 
 struct textcheck {
 	struct arena *arena;
 	struct diag_sink *diags;
 	const struct emit_options *opts;
-	struct ptrset seen; /* objects walked and strings checked */
+	struct ptrmap seen; /* objects walked and strings checked */
 	bool ok;
 };
 
@@ -219,7 +77,7 @@ static void check_str(struct textcheck *c, const char *s, struct src_span span, 
 
 static void check_str(struct textcheck *c, const char *s, struct src_span span, const char *what, ...)
 {
-	if (!s || !ptrset_add(&c->seen, s))
+	if (!s || !ptrmap_add(&c->seen, s))
 		return;
 	struct esc_fault fault;
 	if (esc_xml_check(s, strlen(s), &fault))
@@ -243,7 +101,7 @@ static struct src_span where(struct lw_text t, struct src_span fallback)
 
 static void check_site(struct textcheck *c, const struct lw_site *s)
 {
-	if (!s || !ptrset_add(&c->seen, s))
+	if (!s || !ptrmap_add(&c->seen, s))
 		return;
 	check_str(c, s->name, s->decl, "a site name");
 	check_str(c, s->display.text, where(s->display, s->decl), "the title of site '%s'", s->name);
@@ -252,16 +110,17 @@ static void check_site(struct textcheck *c, const struct lw_site *s)
 
 static void check_fixlet(struct textcheck *c, const struct lw_fixlet *f)
 {
-	if (!f || !ptrset_add(&c->seen, f))
+	if (!f || !ptrmap_add(&c->seen, f))
 		return;
-	const char *kind = emit_fixlet_kind(f);
+	const char *kind = render_fixlet_kind(f);
 	unsigned id = (unsigned)f->id;
 	check_site(c, f->site);
 	check_str(c, f->name, f->decl, "the name of %s %u", kind, id);
 	check_str(c, f->title.text, where(f->title, f->decl), "the title of %s %u", kind, id);
 	check_str(c, f->action, f->decl, "the action name of %s %u", kind, id);
+	check_str(c, f->note.text, where(f->note, f->decl), "the note of %s %u", kind, id);
 	/* relevance and action script are written only in the full component form */
-	if (c->opts->components == EMIT_COMPONENTS_FULL) {
+	if (c->opts->bes.components == BES_COMPONENTS_FULL) {
 		check_str(c, f->relevance.text, where(f->relevance, f->decl), "the relevance of %s %u", kind, id);
 		check_str(c, f->actionscript.text, where(f->actionscript, f->decl), "the action script of %s %u",
 			  kind, id);
@@ -274,26 +133,39 @@ static void check_fixlet(struct textcheck *c, const struct lw_fixlet *f)
  * The keys are offset so they cannot collide with the text-walk's keys
  * for the same objects.
  */
-static void check_component(struct textcheck *c, const struct lw_component *k)
+static void check_component(struct textcheck *c, const struct lw_fixlet *f, struct src_span used_at)
 {
-	const struct lw_fixlet *f = k->fixlet;
 	check_fixlet(c, f);
-	if (ptrset_add(&c->seen, (const char *)f->site + 1) &&
-	    !emit_bes_check_site(c->arena, c->opts, f->site, k, c->diags))
+	if (ptrmap_add(&c->seen, (const char *)f->site + 1) && !emit_bes_check_site(f->site, f, used_at, c->diags))
 		c->ok = false;
-	if (ptrset_add(&c->seen, (const char *)f + 1) && !emit_bes_check_fixlet(c->arena, c->opts, f, k, c->diags))
+	if (ptrmap_add(&c->seen, (const char *)f + 1) &&
+	    !emit_bes_check_fixlet(c->arena, &c->opts->bes, f, used_at, c->diags))
 		c->ok = false;
+}
+
+static void check_baseline(struct textcheck *c, const struct lw_baseline *b)
+{
+	if (!ptrmap_add(&c->seen, b))
+		return;
+	check_str(c, b->name, b->decl, "a baseline name");
+	check_str(c, b->title.text, where(b->title, b->decl), "the title of baseline '%s'", b->name);
+	check_str(c, b->bes_title, where(b->title, b->decl), "the title of baseline '%s'", b->name);
+	for (size_t i = 0; i < b->components.len; i++) {
+		const struct lw_component *k = b->components.items[i];
+		check_component(c, k->fixlet, k->origin);
+	}
 }
 
 static void check_prereq(struct textcheck *c, const struct lw_prereq *p)
 {
-	if (!p || !ptrset_add(&c->seen, p))
+	if (!p || !ptrmap_add(&c->seen, p))
 		return;
 	check_str(c, p->name, p->decl, "a prerequisite name");
 	check_str(c, p->title.text, where(p->title, p->decl), "the title of prerequisite '%s'", p->name);
 	check_str(c, p->detect.text, where(p->detect, p->decl), "the detection relevance of prerequisite '%s'",
 		  p->name);
 	check_str(c, p->note.text, where(p->note, p->decl), "the note of prerequisite '%s'", p->name);
+	check_str(c, p->preflight_title, where(p->title, p->decl), "the title of prerequisite '%s'", p->name);
 	check_fixlet(c, p->provider);
 	for (size_t i = 0; i < p->needs.len; i++)
 		check_prereq(c, p->needs.items[i]);
@@ -301,7 +173,7 @@ static void check_prereq(struct textcheck *c, const struct lw_prereq *p)
 
 static void check_check(struct textcheck *c, const struct lw_check *k, struct src_span at)
 {
-	if (!k || !ptrset_add(&c->seen, k))
+	if (!k || !ptrmap_add(&c->seen, k))
 		return;
 	check_str(c, k->code, at, "a check code");
 	check_str(c, k->description.text, where(k->description, at), "the description of a check");
@@ -310,22 +182,27 @@ static void check_check(struct textcheck *c, const struct lw_check *k, struct sr
 
 static void check_step(struct textcheck *c, const struct lw_step *s)
 {
-	if (!s || !ptrset_add(&c->seen, s))
+	if (!s || !ptrmap_add(&c->seen, s))
 		return;
 	const char *name = s->name ? s->name : "?";
 	check_str(c, s->name, s->origin, "a step name");
 	check_str(c, s->title.text, where(s->title, s->origin), "the title of step '%s'", name);
-	check_str(c, s->baseline_name, s->origin, "a baseline name");
-	check_str(c, s->baseline_title.text, where(s->baseline_title, s->origin), "the title of a baseline");
-	check_str(c, s->node, s->origin, "a node name");
 	check_str(c, s->from_state, s->origin, "a node state");
 	check_str(c, s->to_state, s->origin, "a node state");
 	check_str(c, s->verify.text, where(s->verify, s->origin), "what to verify after step '%s'", name);
-	for (size_t i = 0; i < s->components.len; i++)
-		check_component(c, s->components.items[i]);
+	check_str(c, s->on_failure.text, where(s->on_failure, s->origin), "the on-failure advice of step '%s'",
+		  name);
+	check_fixlet(c, s->fixlet);
+	if (s->baseline)
+		check_baseline(c, s->baseline);
+	if (s->restore) {
+		check_str(c, s->restore->name, s->origin, "a step name");
+		check_str(c, s->restore->title.text, where(s->restore->title, s->origin), "the title of step '%s'",
+			  s->restore->name);
+		check_fixlet(c, s->restore->fixlet);
+	}
 	for (size_t i = 0; i < s->guards.len; i++)
 		check_check(c, s->guards.items[i], s->origin);
-	check_step(c, s->on_failure);
 }
 
 /*
@@ -338,11 +215,14 @@ static bool check_program(struct arena *arena, const struct lw_program *program,
 			  const struct emit_options *opts, struct diag_sink *diags)
 {
 	struct textcheck c = {.arena = arena, .diags = diags, .opts = opts, .ok = true};
-	c.seen.arena = arena;
-	for (size_t i = 0; i < program->files.len; i++)
-		check_str(&c, program->files.items[i], nowhere, "an input file name");
-	for (size_t i = 0; i < opts->site_url_count; i++)
-		check_str(&c, opts->site_urls[i].url, nowhere, "the --site-url given for '%s'", opts->site_urls[i].name);
+	ptrmap_init(&c.seen, arena);
+	for (size_t i = 0; i < program->sources.len; i++)
+		check_str(&c, program->sources.items[i], nowhere, "an input file name");
+	for (size_t i = 0; i < program->sites.len; i++) {
+		const struct lw_site *s = program->sites.items[i];
+		if (s->url_from == LW_URL_COMMAND_LINE || s->url_from == LW_URL_ENVIRONMENT)
+			check_str(&c, s->url, nowhere, "the gather URL given for '%s'", s->name);
+	}
 	for (size_t i = 0; i < program->plans.len; i++) {
 		const struct lw_plan *p = program->plans.items[i];
 		check_str(&c, p->name, p->decl, "the plan name");
@@ -363,7 +243,7 @@ static bool check_program(struct arena *arena, const struct lw_program *program,
 		for (size_t k = 0; k < p->prereqs.len; k++) {
 			const struct lw_prereq *pr = p->prereqs.items[k];
 			check_prereq(&c, pr);
-			if (!pr->detect.text && ptrset_add(&c.seen, (const char *)pr + 1)) {
+			if (!pr->detect.text && ptrmap_add(&c.seen, (const char *)pr + 1)) {
 				struct diag *d = diag_report(diags, BFP409, pr->decl,
 							     "prerequisite '%s' has no detection relevance, so no "
 							     "pre-flight Fixlet can check it",
@@ -379,19 +259,13 @@ static bool check_program(struct arena *arena, const struct lw_program *program,
 		for (size_t k = 0; k < p->nodes.len; k++) {
 			const struct lw_node *n = p->nodes.items[k];
 			check_str(&c, n->name, n->decl, "a node name");
-			for (size_t j = 0; j < n->steps.len; j++)
-				check_step(&c, n->steps.items[j]);
 		}
+		for (size_t k = 0; k < p->baselines.len; k++)
+			check_baseline(&c, p->baselines.items[k]);
+		for (size_t k = 0; k < p->steps.len; k++)
+			check_step(&c, p->steps.items[k]);
 	}
 	return c.ok;
-}
-
-/* ---- the build --------------------------------------------------------------------- */
-
-/* A plan's name becomes a file name: it must not leave the output directory or hide. */
-static bool usable_file_name(const char *name)
-{
-	return name[0] && name[0] != '.' && !strchr(name, '/') && !strchr(name, '\\');
 }
 
 static const char *join(struct arena *a, const char *dir, const char *name)
@@ -402,11 +276,71 @@ static const char *join(struct arena *a, const char *dir, const char *name)
 	return arena_printf(a, "%s%s%s", dir, dir[n - 1] == '/' ? "" : "/", name);
 }
 
+/* ---- the manifest: what the last build wrote ---------------------------------------- */
+
+/*
+ * OUTDIR/bfplan.manifest lists the files a build wrote into OUTDIR, one
+ * name per line.  The next build into the same directory removes the
+ * files of that list it does not write itself (a plan renamed, or left
+ * out with --plan), and nothing else: not a file the list does not name,
+ * not a name that leaves the directory or hides, not a directory.
+ */
+#define MANIFEST_NAME "bfplan.manifest"
+#define MANIFEST_HEADER "# bfplan: the files the last build wrote here; the next build removes those it does not write\n"
+
+/* A name the manifest may hold: a plain file name in the output directory, nothing hidden. */
+static bool manifest_name_ok(const char *name)
+{
+	return name[0] && name[0] != '.' && !strchr(name, '/') && !strchr(name, '\\') && strlen(name) <= 255;
+}
+
+/* The names the previous build listed; none if there is no manifest or it cannot be read. */
+static void read_manifest(struct arena *arena, const char *outdir, struct strvec *names)
+{
+	FILE *f = fopen(join(arena, outdir, MANIFEST_NAME), "r");
+	if (!f)
+		return;
+	char line[512];
+	while (fgets(line, sizeof line, f)) {
+		line[strcspn(line, "\r\n")] = '\0';
+		if (line[0] != '#' && manifest_name_ok(line))
+			strvec_push(arena, names, arena_strdup(arena, line));
+	}
+	fclose(f);
+}
+
+/* Removes what the previous build wrote and this one did not, once this build is in place. */
+static void remove_stale(struct arena *arena, const char *outdir, const struct strvec *old, const struct strvec *now)
+{
+	struct symtab written;
+	symtab_init(&written, arena);
+	for (size_t i = 0; i < now->len; i++)
+		symtab_put(&written, now->items[i], (void *)(uintptr_t)now->items[i]);
+	for (size_t i = 0; i < old->len; i++) {
+		if (symtab_get(&written, old->items[i]))
+			continue;
+		const char *path = join(arena, outdir, old->items[i]);
+		struct stat st;
+		if (lstat(path, &st) == 0 && S_ISREG(st.st_mode))
+			unlink(path);
+	}
+}
+
+/* ---- the build --------------------------------------------------------------------- */
+
+/* A plan's name becomes a file name: it must not leave the output directory or hide. */
+static bool usable_file_name(const char *name)
+{
+	return name[0] && name[0] != '.' && !strchr(name, '/') && !strchr(name, '\\');
+}
+
+
 /* How much of each large output is held before it goes to its file. */
 enum { EMIT_STREAM_BUFFER = 256 * 1024 };
 
 struct build {
 	struct arena *arena;
+	struct strvec written;     /* the names written into outdir, for the manifest */
 	const struct emit_options *opts;
 	struct diag_sink *diags;
 	const char *outdir;
@@ -430,6 +364,7 @@ static bool open_stream(struct build *b, const char *name, struct textbuf *buf)
 	struct outset_file *f = outset_open(&b->set, join(b->arena, b->outdir, name), &b->why);
 	if (!f)
 		return false;
+	strvec_push(b->arena, &b->written, name);
 	textbuf_init_drained(buf, b->arena, EMIT_STREAM_BUFFER, outset_drain, f);
 	return true;
 }
@@ -446,8 +381,8 @@ static bool build_plan(struct build *b, const struct lw_plan *p, size_t index, s
 	arena_init(&scratch);
 	struct textbuf bes;
 	textbuf_init(&bes, &scratch);
-	bool ok = emit_bes_plan(&scratch, p, b->opts, b->diags, &bes);
-	const char *name = emit_bes_file_name(&scratch, p);
+	bool ok = emit_bes_plan(&scratch, p, &b->opts->bes, b->diags, &bes);
+	const char *name = p->bes_file;
 	if (ok && v)
 		ok = validator_check(v, name, bes.data, bes.len, p->decl, b->diags);
 	if (!ok) {
@@ -455,9 +390,13 @@ static bool build_plan(struct build *b, const struct lw_plan *p, size_t index, s
 	} else if (!outset_add(&b->set, join(&scratch, b->outdir, name), bes.data, bes.len, &b->why)) {
 		arena_free(&scratch);
 		return false;
+	} else {
+		strvec_push(b->arena, &b->written, arena_strdup(b->arena, name));
 	}
-	emit_checklist_plan(&scratch, p, b->opts, &b->md, &b->html);
-	if (!emit_json_plan(&scratch, p, b->opts, index, b->diags, &b->json))
+	emit_checklist_plan(&scratch, p,
+			    b->opts->bes.components == BES_COMPONENTS_FULL ? CHECKLIST_IMPORT_CONSOLE : CHECKLIST_IMPORT_REST,
+			    &b->md, &b->html);
+	if (!emit_json_plan(&scratch, p, index, b->diags, &b->json))
 		*status = EMIT_IO_ERROR;
 	arena_free(&scratch);
 	return true;
@@ -495,7 +434,13 @@ enum emit_status emit_build(struct arena *arena, const struct lw_program *progra
 	}
 	enum emit_status status = EMIT_OK;
 	emit_checklist_begin(arena, program, &b.md, &b.html);
-	if (!emit_json_begin(arena, program, opts, diags, &b.json))
+	struct json_build info = {
+		.component_form = opts->bes.components == BES_COMPONENTS_FULL ? "full" : "reference",
+		.bes_line_ends = opts->bes.newline == BES_NEWLINE_LF ? "lf" : "crlf",
+		.has_epoch = opts->bes.has_epoch,
+		.epoch = opts->bes.epoch,
+	};
+	if (!emit_json_begin(arena, program, &info, diags, &b.json))
 		status = EMIT_IO_ERROR;
 	for (size_t i = 0; i < program->plans.len; i++) {
 		if (!build_plan(&b, program->plans.items[i], i, v, &status)) {
@@ -528,7 +473,21 @@ enum emit_status emit_build(struct arena *arena, const struct lw_program *progra
 		}
 		if (!outset_add(&b.set, opts->depfile_path, text, strlen(text), &b.why))
 			return io_failed(&b);
+		const char *dir_prefix = join(arena, outdir, "");
+		if (strncmp(opts->depfile_path, dir_prefix, strlen(dir_prefix)) == 0 &&
+		    manifest_name_ok(opts->depfile_path + strlen(dir_prefix)))
+			strvec_push(arena, &b.written, opts->depfile_path + strlen(dir_prefix));
 	}
+	struct strvec previous = {0};
+	read_manifest(arena, outdir, &previous);
+	strvec_push(arena, &b.written, MANIFEST_NAME);
+	struct textbuf manifest;
+	textbuf_init(&manifest, arena);
+	textbuf_puts(&manifest, MANIFEST_HEADER);
+	for (size_t i = 0; i < b.written.len; i++)
+		textbuf_printf(&manifest, "%s\n", b.written.items[i]);
+	if (!outset_add(&b.set, join(arena, outdir, MANIFEST_NAME), manifest.data, manifest.len, &b.why))
+		return io_failed(&b);
 	if (!outset_commit(&b.set, &b.why)) {
 		/* the commit has removed its temporaries already */
 		struct diag *d = diag_report(diags, BFP406, nowhere, "%s", outset_failure_message(arena, &b.why));
@@ -536,5 +495,6 @@ enum emit_status emit_build(struct arena *arena, const struct lw_program *progra
 					     "together or not at all");
 		return EMIT_IO_ERROR;
 	}
+	remove_stale(arena, outdir, &previous, &b.written);
 	return EMIT_OK;
 }

@@ -4,8 +4,9 @@
  * Element order follows the sequences of BES.xsd exactly:
  * Title, Description, Relevance+, Category, Source, MIMEField*, Domain, and
  * for a Baseline then BaselineComponentCollection.  Optional elements are
- * left out rather than written empty.  Text is never put in CDATA: the
- * writer escapes it, and the writer does not split "]]>".
+ * left out rather than written empty.  Descriptions are HTML in CDATA, as
+ * console exports and the BigFix conventions linters have them (with any
+ * "]]>" split across sections); all other text is escaped by the writer.
  */
 #include "emit_bes.h"
 
@@ -17,16 +18,14 @@
 #include <libxml/xmlwriter.h>
 
 #include "escape.h"
+#include "render.h"
 
 /* libxml2 takes UTF-8 as unsigned char; its own BAD_CAST drops const, which we keep. */
 #define XC(s) ((const xmlChar *)(s))
 
-/* ObjectName in BES.xsd: a title holds 1 to 255 characters. */
-enum { BES_TITLE_MAX = 255 };
-
 struct bes {
 	struct arena *arena;
-	const struct emit_options *opts;
+	const struct bes_options *opts;
 	struct diag_sink *diags;
 	const struct lw_plan *plan;
 	xmlTextWriterPtr w;
@@ -115,30 +114,29 @@ static const char *actionscript_lines(struct arena *a, const char *s, size_t *ba
 	return out.data;
 }
 
-bool emit_bes_check_site(struct arena *arena, const struct emit_options *opts, const struct lw_site *site,
-			 const struct lw_component *use, struct diag_sink *diags)
+bool emit_bes_check_site(const struct lw_site *site, const struct lw_fixlet *used, struct src_span used_at,
+			 struct diag_sink *diags)
 {
-	(void)arena;
-	if (emit_gather_url(opts, site))
+	if (site->url)
 		return true;
 	struct diag *d = diag_report(diags, BFP403, site->decl,
 				     "the gather URL of site '%s' is not known, and Baseline components need it",
 				     site->name);
-	if (use)
-		diag_note(diags, d, use->origin, "%s %u of this site is used here", emit_fixlet_kind(use->fixlet),
-			  (unsigned)use->fixlet->id);
+	if (used)
+		diag_note(diags, d, used_at, "%s %u of this site is used here", render_fixlet_kind(used),
+			  (unsigned)used->id);
 	diag_help(diags, d, "pass --site-url %s=URL (the site's gather URL; a BigFix console shows it as "
 			    "`url of bes site`)",
 		  site->name);
 	return false;
 }
 
-bool emit_bes_check_fixlet(struct arena *arena, const struct emit_options *opts,
-			   const struct lw_fixlet *f, const struct lw_component *use, struct diag_sink *diags)
+bool emit_bes_check_fixlet(struct arena *arena, const struct bes_options *opts, const struct lw_fixlet *f,
+			   struct src_span used_at, struct diag_sink *diags)
 {
-	if (opts->components != EMIT_COMPONENTS_FULL)
+	if (opts->components != BES_COMPONENTS_FULL)
 		return true;
-	const char *kind = emit_fixlet_kind(f);
+	const char *kind = render_fixlet_kind(f);
 	if (!f->relevance.text || !f->actionscript.text) {
 		struct diag *d = diag_report(
 			diags, BFP409, f->decl,
@@ -146,8 +144,8 @@ bool emit_bes_check_fixlet(struct arena *arena, const struct emit_options *opts,
 			!f->relevance.text && !f->actionscript.text ? "relevance or action script"
 			: !f->relevance.text                        ? "relevance"
 								    : "action script");
-		if (use && use->origin.begin != f->decl.begin)
-			diag_note(diags, d, use->origin, "it is a component here");
+		if (used_at.file != SRC_NO_FILE && used_at.begin != f->decl.begin)
+			diag_note(diags, d, used_at, "it is a component here");
 		diag_help(diags, d, "add them to the declaration, or build with the reference-only component "
 				    "form (the default)");
 		return false;
@@ -164,44 +162,9 @@ bool emit_bes_check_fixlet(struct arena *arena, const struct emit_options *opts,
 	return true;
 }
 
-/* A title cut to BES_TITLE_MAX characters (not bytes), on a character boundary. */
-static const char *limit_title(struct arena *a, const char *s)
-{
-	size_t chars = 0, i = 0;
-	for (; s[i]; i++) {
-		if (((unsigned char)s[i] & 0xC0) != 0x80 && ++chars > BES_TITLE_MAX)
-			break;
-	}
-	if (!s[i])
-		return s;
-	/* keep room for the ellipsis: back up over one more character */
-	size_t end = i;
-	do
-		end--;
-	while (end > 0 && ((unsigned char)s[end] & 0xC0) == 0x80);
-	return arena_printf(a, "%.*s\xE2\x80\xA6", (int)end, s);
-}
-
-const char *emit_bes_baseline_title(struct arena *arena, const struct lw_plan *plan,
-				    const struct lw_node *node)
-{
-	const char *state = "";
-	if (plan->role)
-		state = node->role_holder ? " (active)" : " (passive)";
-	return limit_title(arena, arena_printf(arena, "%s %u/%zu %s%s", plan->name, node->position,
-					       plan->nodes.len, node->name, state));
-}
-
 static const char *prereq_title(const struct lw_prereq *p)
 {
 	return text_of(p->title, p->name);
-}
-
-const char *emit_bes_preflight_title(struct arena *arena, const struct lw_plan *plan,
-				     const struct lw_prereq *prereq)
-{
-	return limit_title(arena, arena_printf(arena, "bfplan pre-flight: %s missing on cluster %s",
-					       prereq_title(prereq), plan->cluster));
 }
 
 /* ---- writing ---------------------------------------------------------------- */
@@ -226,6 +189,25 @@ static void end(struct bes *b)
 static void element(struct bes *b, const char *name, const char *text)
 {
 	check_rc(b, xmlTextWriterWriteElement(b->w, XC(name), XC(text)));
+}
+
+/*
+ * Writes <name><![CDATA[text]]></name>, as console exports write a
+ * Description.  A CDATA section ends at "]]>", which libxml2's writer
+ * does not split, so the text is cut after each "]]" and the rest goes
+ * into a new section: the reader joins them back into the same text.
+ */
+static void cdata_element(struct bes *b, const char *name, const char *text)
+{
+	start(b, name);
+	const char *run = text;
+	for (const char *end; (end = strstr(run, "]]>"));) {
+		const char *piece = arena_strndup(b->arena, run, (size_t)(end + 2 - run));
+		check_rc(b, xmlTextWriterWriteCDATA(b->w, XC(piece)));
+		run = end + 2;
+	}
+	check_rc(b, xmlTextWriterWriteCDATA(b->w, XC(run)));
+	end(b);
 }
 
 static void attribute(struct bes *b, const char *name, const char *value)
@@ -270,15 +252,11 @@ static void append_name_match(struct bes *b, struct textbuf *r, const char *node
 		       esc_relevance_string(b->arena, lower, strlen(lower)));
 }
 
-static const char *site_label(const struct lw_site *s)
-{
-	return text_of(s->display, s->name);
-}
 
 /* Fixlet 116 "title" (site Server Automation, action Action1), as HTML. */
 static void describe_fixlet(struct bes *b, struct textbuf *h, const struct lw_fixlet *f)
 {
-	const char *kind = emit_fixlet_kind(f);
+	const char *kind = render_fixlet_kind(f);
 	textbuf_printf(h, "%s %u", kind, (unsigned)f->id);
 	if (f->title.text && xml_ok(b, f->title.text, f->title.span, "the title of %s %u", kind, (unsigned)f->id)) {
 		textbuf_puts(h, " &quot;");
@@ -286,7 +264,7 @@ static void describe_fixlet(struct bes *b, struct textbuf *h, const struct lw_fi
 		textbuf_puts(h, "&quot;");
 	}
 	textbuf_puts(h, " (site ");
-	html_text(b, h, site_label(f->site), f->site->display.span, "the title of a site");
+	html_text(b, h, render_site_label(f->site), f->site->display.span, "the title of a site");
 	if (f->action) {
 		textbuf_puts(h, ", action ");
 		html_text(b, h, f->action, f->decl, "an action name");
@@ -314,7 +292,7 @@ static void write_preflight(struct bes *b, const struct lw_prereq *p)
 	/* check the pieces, so a fault is reported once, where it was written */
 	if (xml_ok(b, prereq_title(p), p->title.span, "the title of prerequisite '%s'", p->name) &&
 	    xml_ok(b, plan->cluster, plan->decl, "the cluster name"))
-		element(b, "Title", emit_bes_preflight_title(a, plan, p));
+		element(b, "Title", p->preflight_title);
 
 	struct textbuf h;
 	textbuf_init(&h, a);
@@ -354,7 +332,7 @@ static void write_preflight(struct bes *b, const struct lw_prereq *p)
 		html_text(b, &h, p->note.text, p->note.span, "the note of a prerequisite");
 		textbuf_puts(&h, "</p>");
 	}
-	element(b, "Description", h.data);
+	cdata_element(b, "Description", h.data);
 
 	/* two clauses, ANDed by BigFix: on one of the cluster's nodes, and the prerequisite is absent */
 	struct textbuf r;
@@ -373,25 +351,27 @@ static void write_preflight(struct bes *b, const struct lw_prereq *p)
 
 /* ---- Baselines ------------------------------------------------------------------ */
 
-static void write_component(struct bes *b, const struct lw_component *c)
+static bool is_restart(const struct lw_fixlet *f)
 {
-	const struct lw_fixlet *f = c->fixlet;
+	return f->restart == LW_RESTART_CLEARS;
+}
+
+static void write_component(struct bes *b, const struct lw_fixlet *f, struct src_span used_at)
+{
 	struct arena *a = b->arena;
-	const char *kind = emit_fixlet_kind(f);
-	const char *url = emit_gather_url(b->opts, f->site);
+	const char *kind = render_fixlet_kind(f);
+	const char *url = f->site->url;
 	if (!url) {
 		b->ok = false;
 		if (first_time(b, f->site))
-			emit_bes_check_site(a, b->opts, f->site, c, b->diags);
+			emit_bes_check_site(f->site, f, used_at, b->diags);
 		url = "";
 	} else {
-		struct src_span span = f->site->gather_url.text && strcmp(url, f->site->gather_url.text) == 0
-					       ? f->site->gather_url.span
-					       : no_span;
+		struct src_span span = f->site->url_from == LW_URL_CATALOG ? f->site->gather_url.span : no_span;
 		xml_ok(b, url, span, "the gather URL of site '%s'", f->site->name);
 	}
 
-	bool full = b->opts->components == EMIT_COMPONENTS_FULL;
+	bool full = b->opts->components == BES_COMPONENTS_FULL;
 	const char *body = NULL;
 	if (full) {
 		size_t bad_line;
@@ -402,7 +382,7 @@ static void write_component(struct bes *b, const struct lw_component *c)
 		if (!body) {
 			b->ok = false;
 			if (first_time(b, f))
-				emit_bes_check_fixlet(a, b->opts, f, c, b->diags);
+				emit_bes_check_fixlet(a, b->opts, f, used_at, b->diags);
 		}
 		if (f->relevance.text)
 			xml_ok(b, f->relevance.text, f->relevance.span, "the relevance of %s %u", kind, (unsigned)f->id);
@@ -414,7 +394,8 @@ static void write_component(struct bes *b, const struct lw_component *c)
 		if (xml_ok(b, name, f->title.span, "the title of %s %u", kind, (unsigned)f->id))
 			attribute(b, "Name", name);
 	}
-	attribute(b, "IncludeInRelevance", "true");
+	/* a restart makes no node need the Baseline: it runs only where a patch is relevant */
+	attribute(b, "IncludeInRelevance", is_restart(f) ? "false" : "true");
 	attribute(b, "SourceSiteURL", url);
 	attribute(b, "SourceID", arena_printf(a, "%u", (unsigned)f->id));
 	if (f->action && xml_ok(b, f->action, f->decl, "the action name of %s %u", kind, (unsigned)f->id))
@@ -434,71 +415,79 @@ static void write_component(struct bes *b, const struct lw_component *c)
 	end(b);
 }
 
-static void describe_step(struct bes *b, struct textbuf *h, const struct lw_step *s)
+/* The numbers of the recipe steps that run `bl`: "3" or "3 and 8". */
+static void steps_running(struct bes *b, struct textbuf *h, const struct lw_baseline *bl)
 {
-	textbuf_puts(h, "<li>");
-	html_text(b, h, text_of(s->title, s->name), s->title.span, "the title of a step");
-	textbuf_puts(h, ": ");
-	for (size_t i = 0; i < s->components.len; i++) {
-		const struct lw_component *c = s->components.items[i];
-		if (i)
-			textbuf_puts(h, "; ");
-		describe_fixlet(b, h, c->fixlet);
+	size_t shown = 0, count = 0;
+	for (size_t i = 0; i < b->plan->steps.len; i++)
+		count += ((const struct lw_step *)b->plan->steps.items[i])->baseline == bl;
+	for (size_t i = 0; i < b->plan->steps.len; i++) {
+		const struct lw_step *s = b->plan->steps.items[i];
+		if (s->baseline != bl)
+			continue;
+		shown++;
+		textbuf_printf(h, "%s%u", shown == 1 ? "" : shown == count ? " and " : ", ", s->number);
 	}
-	if (s->optional)
-		textbuf_puts(h, " (optional)");
-	textbuf_puts(h, "</li>");
 }
 
-static void write_baseline(struct bes *b, const struct lw_node *n)
+static void write_baseline(struct bes *b, const struct lw_baseline *bl)
 {
 	const struct lw_plan *plan = b->plan;
 	struct arena *a = b->arena;
 	start(b, "Baseline");
-	if (xml_ok(b, plan->name, plan->decl, "the plan name") && xml_ok(b, n->name, n->decl, "a node name"))
-		element(b, "Title", emit_bes_baseline_title(a, plan, n));
+	if (xml_ok(b, bl->bes_title, bl->title.span, "the title of baseline '%s'", bl->name))
+		element(b, "Title", bl->bes_title);
 
 	struct textbuf h;
 	textbuf_init(&h, a);
-	textbuf_printf(&h, "<p>Node %u of %zu of plan <b>", n->position, plan->nodes.len);
+	textbuf_puts(&h, "<p>The patch content of plan <b>");
 	html_text(b, &h, plan->name, plan->decl, "the plan name");
 	textbuf_puts(&h, "</b> on cluster <b>");
 	html_text(b, &h, plan->cluster, plan->decl, "the cluster name");
+	textbuf_puts(&h, "</b> (");
+	html_text(b, &h, text_of(plan->os_title, plan->os), plan->os_title.span, "the OS title");
+	textbuf_puts(&h, "): baseline <b>");
+	html_text(b, &h, bl->name, bl->decl, "the baseline name");
 	textbuf_puts(&h, "</b>");
-	if (plan->os_title.text || plan->os) {
-		textbuf_puts(&h, " (");
-		html_text(b, &h, text_of(plan->os_title, plan->os), plan->os_title.span, "the OS title");
-		textbuf_puts(&h, ")");
+	if (bl->title.text && strcmp(bl->title.text, bl->name) != 0) {
+		textbuf_puts(&h, " &quot;");
+		html_text(b, &h, bl->title.text, bl->title.span, "the title of a baseline");
+		textbuf_puts(&h, "&quot;");
 	}
-	textbuf_puts(&h, ": <b>");
-	html_text(b, &h, n->name, n->decl, "a node name");
-	textbuf_puts(&h, "</b>");
-	if (plan->role && n->role_holder) {
-		textbuf_puts(&h, ", the node expected to hold the ");
-		html_text(b, &h, text_of(plan->role->title, plan->role->name), plan->role->title.span,
-			  "the role title");
-		textbuf_puts(&h, "; it goes last");
+	textbuf_puts(&h, ", with its restart.</p><p>Step ");
+	steps_running(b, &h, bl);
+	textbuf_puts(&h, " of the plan's Automation Plan runs it on the nodes of a phase, after they are "
+			 "paused and their groups have moved. Do not run it on a node that is still in service: "
+			 "follow the plan's checklist.</p><p>Its components, in order:</p><ol>");
+	for (size_t i = 0; i < bl->components.len; i++) {
+		const struct lw_fixlet *f = ((const struct lw_component *)bl->components.items[i])->fixlet;
+		textbuf_puts(&h, "<li>");
+		describe_fixlet(b, &h, f);
+		if (is_restart(f))
+			textbuf_puts(&h, ": restarts a node that is in Pending Restart, so the Baseline never ends "
+					 "waiting for a restart");
+		textbuf_puts(&h, "</li>");
 	}
-	textbuf_puts(&h, ".</p><p>Its steps, in order:</p><ol>");
-	for (size_t i = 0; i < n->steps.len; i++)
-		describe_step(b, &h, n->steps.items[i]);
-	textbuf_puts(&h, "</ol><p>Run the Baselines of this plan one node at a time, in their numbered "
-			 "order, and follow the plan's checklist for what to verify after each step.</p>");
-	element(b, "Description", h.data);
+	textbuf_puts(&h, "</ol>");
+	cdata_element(b, "Description", h.data);
 
+	/* on the cluster's nodes only; the components add their own applicability */
 	struct textbuf r;
 	textbuf_init(&r, a);
-	append_name_match(b, &r, n->name);
+	for (size_t i = 0; i < plan->cluster_nodes.len; i++) {
+		textbuf_puts(&r, i ? " or (" : "(");
+		append_name_match(b, &r, plan->cluster_nodes.items[i]);
+		textbuf_puts(&r, ")");
+	}
 	element(b, "Relevance", r.data);
 	write_trailer(b, "bfplan cluster patching");
 
 	start(b, "BaselineComponentCollection");
 	start(b, "BaselineComponentGroup");
-	attribute(b, "Name", arena_printf(a, "%s on %s", plan->name, n->name));
-	for (size_t i = 0; i < n->steps.len; i++) {
-		const struct lw_step *s = n->steps.items[i];
-		for (size_t j = 0; j < s->components.len; j++)
-			write_component(b, s->components.items[j]);
+	attribute(b, "Name", bl->name);
+	for (size_t i = 0; i < bl->components.len; i++) {
+		const struct lw_component *c = bl->components.items[i];
+		write_component(b, c->fixlet, c->origin);
 	}
 	end(b);
 	end(b);
@@ -508,9 +497,9 @@ static void write_baseline(struct bes *b, const struct lw_node *n)
 /* ---- the file ------------------------------------------------------------------------ */
 
 /* Applies the chosen line ends; the writer only ever emits LF (CR in text is written as &#13;). */
-static void copy_with_newlines(struct textbuf *out, const char *data, size_t len, enum emit_newline nl)
+static void copy_with_newlines(struct textbuf *out, const char *data, size_t len, enum bes_newline nl)
 {
-	if (nl == EMIT_NEWLINE_LF) {
+	if (nl == BES_NEWLINE_LF) {
 		textbuf_put(out, data, len);
 		return;
 	}
@@ -525,12 +514,12 @@ static void copy_with_newlines(struct textbuf *out, const char *data, size_t len
 	textbuf_put(out, data + run, len - run);
 }
 
-bool emit_bes_plan(struct arena *arena, const struct lw_plan *plan, const struct emit_options *opts,
+bool emit_bes_plan(struct arena *arena, const struct lw_plan *plan, const struct bes_options *opts,
 		   struct diag_sink *diags, struct textbuf *out)
 {
 	struct bes b = {.arena = arena, .opts = opts, .diags = diags, .plan = plan, .ok = true};
 	if (opts->has_epoch)
-		b.mime_time = emit_rfc2822_date(arena, opts->epoch);
+		b.mime_time = render_rfc2822_date(arena, opts->epoch);
 
 	xmlBufferPtr buf = xmlBufferCreate();
 	b.w = buf ? xmlNewTextWriterMemory(buf, 0) : NULL;
@@ -538,7 +527,7 @@ bool emit_bes_plan(struct arena *arena, const struct lw_plan *plan, const struct
 		if (buf)
 			xmlBufferFree(buf);
 		diag_report(diags, BFP406, plan->decl, "cannot render %s: out of memory",
-			    emit_bes_file_name(arena, plan));
+			    plan->bes_file);
 		return false;
 	}
 	/* tabs, as console exports indent */
@@ -550,15 +539,15 @@ bool emit_bes_plan(struct arena *arena, const struct lw_plan *plan, const struct
 	attribute(&b, "xsi:noNamespaceSchemaLocation", "BES.xsd");
 	for (size_t i = 0; i < plan->prereqs.len; i++)
 		write_preflight(&b, plan->prereqs.items[i]);
-	for (size_t i = 0; i < plan->nodes.len; i++)
-		write_baseline(&b, plan->nodes.items[i]);
+	for (size_t i = 0; i < plan->baselines.len; i++)
+		write_baseline(&b, plan->baselines.items[i]);
 	end(&b);
 	check_rc(&b, xmlTextWriterEndDocument(b.w));
 	xmlFreeTextWriter(b.w); /* flushes into buf */
 
 	if (b.writer_failed) {
 		diag_report(diags, BFP406, plan->decl, "cannot render %s: the XML writer failed",
-			    emit_bes_file_name(arena, plan));
+			    plan->bes_file);
 		b.ok = false;
 	}
 	if (b.ok)

@@ -13,12 +13,12 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "emit_bes.h"
 #include "escape.h"
+#include "render.h"
 
 struct doc {
 	struct arena *arena;
-	const struct emit_options *opts;
+	enum checklist_import import;
 	const struct lw_plan *plan;
 	struct textbuf md, html; /* the current plan's section */
 	unsigned ticks;          /* tick boxes in the section, for the progress line */
@@ -123,6 +123,15 @@ static void heading_end(struct doc *d, int level)
 	textbuf_printf(&d->html, "</h%d>\n", level);
 }
 
+/* A command to type, as written: a fenced block in Markdown, <pre> in HTML. */
+static void command(struct doc *d, const char *text)
+{
+	textbuf_printf(&d->md, "```\n%s\n```\n\n", text);
+	textbuf_puts(&d->html, "<pre><code>");
+	esc_html_append(&d->html, text, strlen(text));
+	textbuf_puts(&d->html, "</code></pre>\n");
+}
+
 static void para(struct doc *d) { both(d, "", "<p>"); }
 static void para_end(struct doc *d) { both(d, "\n\n", "</p>\n"); }
 
@@ -176,146 +185,96 @@ static const char *text_or(struct lw_text t, const char *fallback)
 	return t.text ? t.text : fallback;
 }
 
-static const char *site_title(const struct lw_site *s)
+static const struct lw_fixlet *component(const struct lw_baseline *b, size_t i)
 {
-	return text_or(s->display, s->name);
+	return ((const struct lw_component *)b->components.items[i])->fixlet;
 }
 
 /* Fixlet 116 "Pause Node ..." (site Server Automation, action Action1) */
 static void fixlet_ref(struct doc *d, const struct lw_fixlet *f)
 {
-	strong(d, arena_printf(d->arena, "%s %u", emit_fixlet_kind(f), (unsigned)f->id));
+	strong(d, arena_printf(d->arena, "%s %u", render_fixlet_kind(f), (unsigned)f->id));
 	if (f->title.text) {
 		t(d, " ");
 		quoted(d, f->title.text);
 	}
-	tf(d, " (site %s", site_title(f->site));
+	tf(d, " (site %s", render_site_label(f->site));
 	if (f->action)
 		tf(d, ", action %s", f->action);
 	t(d, ")");
 }
 
-/* What a step runs: its one Fixlet, or the baseline and its components in order. */
-static void step_object(struct doc *d, const struct lw_step *s)
+/* The same, briefly, where the full reference is in view nearby: Fixlet 115 "Resume ..." */
+static void short_fixlet(struct doc *d, const struct lw_fixlet *f)
 {
-	if (s->kind == LW_STEP_FIXLET && s->components.len == 1) {
-		const struct lw_component *c = s->components.items[0];
-		fixlet_ref(d, c->fixlet);
-		return;
-	}
-	strong(d, "Baseline");
-	if (s->baseline_name) {
+	strong(d, arena_printf(d->arena, "%s %u", render_fixlet_kind(f), (unsigned)f->id));
+	if (f->title.text) {
 		t(d, " ");
-		code(d, s->baseline_name);
-	}
-	if (s->baseline_title.text) {
-		t(d, " ");
-		quoted(d, s->baseline_title.text);
-	}
-	t(d, ", with these components in order: ");
-	for (size_t i = 0; i < s->components.len; i++) {
-		const struct lw_component *c = s->components.items[i];
-		if (i)
-			t(d, "; ");
-		tf(d, "%zu. ", i + 1);
-		fixlet_ref(d, c->fixlet);
+		quoted(d, f->title.text);
 	}
 }
 
-/* The same, briefly, where the full reference is already in view: Fixlet 115 "Resume ..." */
-static void short_object(struct doc *d, const struct lw_step *s)
+/* What a step runs: its Fixlet, or the Baseline of the .bes and its components in order. */
+static void step_object(struct doc *d, const struct lw_step *s)
 {
-	if (s->kind == LW_STEP_FIXLET && s->components.len == 1) {
-		const struct lw_component *c = s->components.items[0];
-		strong(d, arena_printf(d->arena, "%s %u", emit_fixlet_kind(c->fixlet), (unsigned)c->fixlet->id));
-		if (c->fixlet->title.text) {
-			t(d, " ");
-			quoted(d, c->fixlet->title.text);
-		}
+	if (s->kind == LW_STEP_FIXLET) {
+		fixlet_ref(d, s->fixlet);
 		return;
 	}
 	strong(d, "Baseline");
-	if (s->baseline_name) {
-		t(d, " ");
-		code(d, s->baseline_name);
+	t(d, " ");
+	quoted(d, s->baseline->bes_title);
+	t(d, " from ");
+	code(d, d->plan->bes_file);
+	t(d, " (baseline ");
+	code(d, s->baseline->name);
+	t(d, "), with these components in order: ");
+	for (size_t i = 0; i < s->baseline->components.len; i++) {
+		if (i)
+			t(d, "; ");
+		tf(d, "%zu. ", i + 1);
+		fixlet_ref(d, component(s->baseline, i));
 	}
+}
+
+static void short_object(struct doc *d, const struct lw_step *s)
+{
+	if (s->kind == LW_STEP_FIXLET) {
+		short_fixlet(d, s->fixlet);
+		return;
+	}
+	strong(d, "Baseline");
+	t(d, " ");
+	quoted(d, s->baseline->bes_title);
 }
 
 static const struct lw_fixlet *restart_in(const struct lw_step *s)
 {
-	for (size_t i = s->components.len; i-- > 0;) {
-		const struct lw_component *c = s->components.items[i];
-		if (c->fixlet->restart == LW_RESTART_CLEARS)
-			return c->fixlet;
+	if (s->kind != LW_STEP_BASELINE)
+		return NULL;
+	for (size_t i = s->baseline->components.len; i-- > 0;) {
+		const struct lw_fixlet *f = component(s->baseline, i);
+		if (f->restart == LW_RESTART_CLEARS)
+			return f;
 	}
 	return NULL;
 }
 
 static bool may_restart(const struct lw_step *s)
 {
-	for (size_t i = 0; i < s->components.len; i++) {
-		const struct lw_component *c = s->components.items[i];
-		if (c->fixlet->restart != LW_RESTART_NEVER)
+	if (s->kind == LW_STEP_FIXLET)
+		return s->fixlet->restart != LW_RESTART_NEVER;
+	for (size_t i = 0; i < s->baseline->components.len; i++) {
+		const struct lw_fixlet *f = component(s->baseline, i);
+		if (f->restart != LW_RESTART_NEVER)
 			return true;
 	}
 	return false;
 }
 
-static const char *step_id(struct doc *d, const struct lw_node *n, size_t index)
-{
-	return arena_printf(d->arena, "%u.%zu", n->position, index + 1);
-}
-
 static const char *anchor(struct doc *d, const char *what)
 {
 	return arena_printf(d->arena, "%s-%s", d->plan->name, what);
-}
-
-static const struct lw_check *preflight_check(const struct lw_plan *p, const struct lw_prereq *pr)
-{
-	for (size_t i = 0; i < p->checks.len; i++) {
-		const struct lw_check *c = p->checks.items[i];
-		if (c->prereq == pr && c->when == LW_PREFLIGHT)
-			return c;
-	}
-	return NULL;
-}
-
-static size_t prereq_number(const struct lw_plan *p, const struct lw_prereq *pr)
-{
-	for (size_t i = 0; i < p->prereqs.len; i++)
-		if (p->prereqs.items[i] == pr)
-			return i + 1;
-	return 0;
-}
-
-/* A pre-flight check that is not about a prerequisite (where the role runs, say). */
-static bool is_other_preflight(const struct lw_check *c)
-{
-	return c->when == LW_PREFLIGHT && !c->prereq;
-}
-
-/*
- * The number of a pre-flight check in the checklist: P1.. for the
- * prerequisites, in order, then the other pre-flight checks; 0 for a
- * check proven at compile time.
- */
-static size_t preflight_number(const struct lw_plan *p, const struct lw_check *c)
-{
-	if (c->when != LW_PREFLIGHT)
-		return 0;
-	if (c->prereq)
-		return prereq_number(p, c->prereq);
-	size_t n = p->prereqs.len;
-	for (size_t i = 0; i < p->checks.len; i++) {
-		const struct lw_check *k = p->checks.items[i];
-		if (is_other_preflight(k)) {
-			n++;
-			if (k == c)
-				return n;
-		}
-	}
-	return 0;
 }
 
 static const char *node_state_word(const struct lw_plan *p, const struct lw_node *n)
@@ -325,7 +284,94 @@ static const char *node_state_word(const struct lw_plan *p, const struct lw_node
 	return n->role_holder ? " (active)" : " (passive)";
 }
 
+/* "EXNODE1 (passive)", or "FSNODE1, FSNODE2" */
+static void phase_nodes(struct doc *d, const struct lw_phase *ph)
+{
+	for (size_t k = 0; k < ph->nodes.len; k++) {
+		const struct lw_node *n = ph->nodes.items[k];
+		tf(d, "%s%s%s", k ? ", " : "", n->name, node_state_word(d->plan, n));
+	}
+}
+
+static void targets(struct doc *d, const struct lw_phase *ph)
+{
+	for (size_t k = 0; k < ph->nodes.len; k++) {
+		const struct lw_node *n = ph->nodes.items[k];
+		t(d, k == 0 ? "" : k + 1 == ph->nodes.len ? " and " : ", ");
+		strong(d, n->name);
+	}
+}
+
+static const char *nodes_word(const struct lw_phase *ph)
+{
+	return ph->nodes.len == 1 ? "the node" : "the nodes";
+}
+
+/*
+ * An advice text from the plan, filled in: once where it reads the same on
+ * every node of the phase, else once per node.
+ */
+static void advice(struct doc *d, const struct lw_phase *ph, const char *text)
+{
+	if (!text)
+		return;
+	const struct lw_node *first = ph->nodes.items[0];
+	if (ph->nodes.len == 1 || !render_advice_varies(text)) {
+		sentence(d, render_advice(d->arena, text, d->plan, first->name));
+		return;
+	}
+	for (size_t k = 0; k < ph->nodes.len; k++) {
+		const struct lw_node *n = ph->nodes.items[k];
+		tf(d, "%sOn %s: ", k ? " " : "", n->name);
+		sentence(d, render_advice(d->arena, text, d->plan, n->name));
+	}
+}
+
+/* The pre-flight checks are P1, P2, ...: their numbers are the lowered checks'. */
+static const char *preflight_id(struct doc *d, const struct lw_check *c)
+{
+	return arena_printf(d->arena, "P%u", c->number);
+}
+
+static size_t proven_count(const struct lw_plan *p)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < p->checks.len; i++)
+		n += ((const struct lw_check *)p->checks.items[i])->when == LW_PROVEN;
+	return n;
+}
+
 /* ---- sections -------------------------------------------------------------------- */
+
+static void quorum_row(struct doc *d)
+{
+	const struct lw_plan *p = d->plan;
+	const struct lw_quorum *q = &p->quorum;
+	row(d, "Quorum");
+	code(d, render_quorum_name(q->model));
+	t(d, q->declared ? ": " : " (no quorum model declared, so the strictest applies): ");
+	switch (q->model) {
+	case LW_QUORUM_NODE_MAJORITY:
+		tf(d, "each node has a vote, and more than half of the %u votes must stay up; with %u down, %u stay.",
+		   q->votes, p->max_down, q->votes_kept);
+		break;
+	case LW_QUORUM_NODE_AND_WITNESS:
+		tf(d, "each node and the witness (disk or file share) have a vote, and more than half of the %u "
+		      "votes must stay up; with %u node%s down, %u stay.",
+		   q->votes, p->max_down, p->max_down == 1 ? "" : "s", q->votes_kept);
+		break;
+	case LW_QUORUM_DISK_ONLY:
+		t(d, "the quorum disk alone decides, so the cluster stays up while one node does.");
+		break;
+	}
+	t(d, " bfplan counts votes as Windows failover clustering does");
+	if (p->max_down > q->simple_max_down)
+		tf(d, "; HCL's shorter rule, more than half of the nodes up, would allow at most %u down: "
+		      "the witness's vote is what allows %u",
+		   q->simple_max_down, p->max_down);
+	t(d, ".");
+	row_end(d);
+}
 
 static void summary(struct doc *d)
 {
@@ -364,6 +410,8 @@ static void summary(struct doc *d)
 			if (n->role_holder)
 				tf(d, ", expected on %s, which goes last", n->name);
 		}
+		if (p->role_check)
+			tf(d, " (checked by %s before the first step)", preflight_id(d, p->role_check));
 		row_end(d);
 	}
 	row(d, "Nodes");
@@ -374,163 +422,394 @@ static void summary(struct doc *d)
 	}
 	row_end(d);
 	row(d, "Order");
-	static const char *const order_words[] = {"passive nodes first", "active node first",
-						  "explicit order"};
+	static const char *const order_words[] = {"passive nodes first", "active node first", "explicit order"};
 	t(d, order_words[p->order]);
-	t(d, ": ");
-	for (size_t i = 0; i < p->nodes.len; i++) {
-		const struct lw_node *n = p->nodes.items[i];
-		tf(d, "%s%u. %s%s", i ? ", then " : "", n->position, n->name, node_state_word(p, n));
+	t(d, ", in phases whose nodes run each step together: ");
+	for (size_t i = 0; i < p->phases.len; i++) {
+		const struct lw_phase *ph = p->phases.items[i];
+		tf(d, "%sphase %u: ", i ? "; " : "", ph->number);
+		phase_nodes(d, ph);
 	}
 	row_end(d);
 	row(d, "Nodes down at once");
-	tf(d, "at most %u", p->max_down);
+	tf(d, "at most %u: the nodes of one phase", p->max_down);
 	row_end(d);
+	quorum_row(d);
 	row(d, "Maintenance window");
-	t(d, p->window > 0 ? emit_duration(d->arena, p->window) : "none declared");
+	t(d, p->window > 0 ? render_duration(d->arena, p->window) : "none declared");
 	row_end(d);
 	row(d, "Worst-case duration");
-	t(d, emit_duration(d->arena, p->worst_case));
+	tf(d, "%s: %zu steps one after another, each running to its timeout", render_duration(d->arena, p->worst_case),
+	   p->steps.len);
 	for (size_t i = 0; i < p->phases.len; i++) {
 		const struct lw_phase *ph = p->phases.items[i];
-		tf(d, "%s phase %u (", i ? ";" : ":", ph->number);
-		for (size_t k = 0; k < ph->nodes.len; k++) {
-			const struct lw_node *n = ph->nodes.items[k];
-			tf(d, "%s%s", k ? ", " : "", n->name);
-		}
-		tf(d, ") %s", emit_duration(d->arena, ph->worst_case));
+		tf(d, "%s phase %u, %s from %s", i ? ";" : ":", ph->number, render_duration(d->arena, ph->worst_case),
+		   ph->start ? render_duration(d->arena, ph->start) : "the start");
 	}
 	row_end(d);
 	row(d, "BigFix content");
-	code(d, emit_bes_file_name(d->arena, p));
-	tf(d, ": %zu pre-flight Fixlet%s, %zu Baseline%s (one per node)", p->prereqs.len,
-	   p->prereqs.len == 1 ? "" : "s", p->nodes.len, p->nodes.len == 1 ? "" : "s");
+	code(d, p->bes_file);
+	tf(d, ": %zu pre-flight Fixlet%s, %zu Baseline%s for the patch step", p->prereqs.len,
+	   p->prereqs.len == 1 ? "" : "s", p->baselines.len, p->baselines.len == 1 ? "" : "s");
 	row_end(d);
 	both(d, "\n", "</table>\n");
 
-	size_t proven = 0;
+	if (!proven_count(p))
+		return;
+	para(d);
+	t(d, "Proven by bfplan from the plan, before the window:");
+	para_end(d);
+	list(d);
 	for (size_t i = 0; i < p->checks.len; i++) {
 		const struct lw_check *c = p->checks.items[i];
-		if (c->when == LW_PROVEN)
-			proven++;
-	}
-	if (proven) {
-		para(d);
-		t(d, "Proven by bfplan from the plan, before the window:");
-		para_end(d);
-		list(d);
-		for (size_t i = 0; i < p->checks.len; i++) {
-			const struct lw_check *c = p->checks.items[i];
-			if (c->when != LW_PROVEN)
-				continue;
-			item(d);
-			t(d, text_or(c->description, c->code));
-			if (c->code) {
-				t(d, " (");
-				code(d, c->code);
-				t(d, ")");
-			}
-			item_end(d);
+		if (c->when != LW_PROVEN)
+			continue;
+		item(d);
+		t(d, text_or(c->description, c->code));
+		if (c->code) {
+			t(d, " (");
+			code(d, c->code);
+			t(d, ")");
 		}
-		list_end(d);
+		if (c->rests_on)
+			tf(d, ": holds only if pre-flight check %s passes", preflight_id(d, c->rests_on));
+		item_end(d);
 	}
+	list_end(d);
+}
+
+static void how_to_run(struct doc *d)
+{
+	heading(d, 3, anchor(d, "how"));
+	t(d, "How to run it");
+	heading_end(d, 3);
+	para(d);
+	strong(d, "Recommended:");
+	t(d, " build the Automation Plan described at the end of this checklist in the Server Automation plan "
+	     "editor and run it from the Automation Plans dashboard. It runs each step on every node of its "
+	     "phase at once, enforces each timeout, and when a step fails it runs the failure step by itself "
+	     "and stops: the behaviour bfplan's proofs assume. Keep this checklist open beside it: verify "
+	     "each step as it completes, and sign it off.");
+	para_end(d);
+	para(d);
+	t(d, "Running the steps by hand from this checklist also keeps the proofs, if you do exactly what each "
+	     "step says: start a step only when the one it waits for has passed, run every step on all of its "
+	     "targets together, and on a failure do what the step's \"On failure\" says, then stop.");
+	para_end(d);
+}
+
+static void prereq_check(struct doc *d, const struct lw_prereq *pr)
+{
+	const struct lw_plan *p = d->plan;
+	heading(d, 4, anchor(d, arena_printf(d->arena, "p%u", pr->number)));
+	tf(d, "P%u. %s (", pr->number, text_or(pr->title, pr->name));
+	code(d, pr->name);
+	t(d, ")");
+	heading_end(d, 4);
+	fields(d);
+	field(d, "Check");
+	tf(d, "%s is present on every node of cluster %s.", text_or(pr->title, pr->name), p->cluster);
+	field_end(d);
+	field(d, "Detected by");
+	t(d, "pre-flight Fixlet ");
+	quoted(d, pr->preflight_title);
+	t(d, " in ");
+	code(d, p->bes_file);
+	t(d, ", relevant on a node where the prerequisite is missing");
+	field_end(d);
+	if (pr->provider) {
+		field(d, "Fix");
+		t(d, "run ");
+		fixlet_ref(d, pr->provider);
+		t(d, " on each node where the pre-flight Fixlet is relevant; then wait until it is relevant nowhere");
+		field_end(d);
+		if (pr->provider->note.text) {
+			field(d, "About it");
+			sentence(d, render_advice(d->arena, pr->provider->note.text, p, NULL));
+			field_end(d);
+		}
+	}
+	if (pr->needs.len) {
+		field(d, "Needs first");
+		for (size_t k = 0; k < pr->needs.len; k++) {
+			const struct lw_prereq *n = pr->needs.items[k];
+			tf(d, "%sP%u ", k ? ", " : "", n->number);
+			t(d, text_or(n->title, n->name));
+		}
+		field_end(d);
+	}
+	if (pr->note.text) {
+		field(d, "Note");
+		sentence(d, render_advice(d->arena, pr->note.text, p, NULL));
+		field_end(d);
+	}
+	fields_end(d);
+	tick(d, arena_printf(d->arena, "p%u", pr->number), "Not relevant on any node");
+}
+
+static void role_check(struct doc *d, const struct lw_check *c)
+{
+	const struct lw_plan *p = d->plan;
+	const struct lw_role *role = p->role;
+	const char *server = text_or(role->server, text_or(role->title, role->name));
+	const struct lw_node *holder = NULL;
+	for (size_t i = 0; i < p->nodes.len && !holder; i++)
+		if (((const struct lw_node *)p->nodes.items[i])->role_holder)
+			holder = p->nodes.items[i];
+	heading(d, 4, anchor(d, arena_printf(d->arena, "p%u", c->number)));
+	tf(d, "P%u. Where %s runs", c->number, server);
+	heading_end(d, 4);
+	fields(d);
+	field(d, "Check");
+	sentence(d, text_or(c->description, c->code));
+	field_end(d);
+	field(d, "How to see it");
+	if (role->detect) {
+		t(d, "in the BigFix console, open ");
+		fixlet_ref(d, role->detect);
+		tf(d, " and look at its applicable computers. It is relevant only on the node where %s runs, so it "
+		      "must list %s and no other node. Check it just before the first step: the role can move "
+		      "between now and then.",
+		   server, holder->name);
+	} else {
+		tf(d, "role %s names no Fixlet that shows where it runs: check with the cluster's own tools that "
+		      "%s runs on %s, just before the first step.",
+		   role->name, server, holder->name);
+	}
+	field_end(d);
+	field(d, "If it runs elsewhere");
+	tf(d, "do not start. This plan patches %s last because %s runs there; if it runs on a node patched "
+	      "earlier, moving that node's groups would move it, and it would move again when its new node is "
+	      "patched. Either rebuild the plan with ",
+	   holder->name, server);
+	code(d, "active NODE");
+	tf(d, ", naming the node where it runs, so that node goes last (recommended: %s then moves once), or "
+	      "move it to %s before the window.",
+	   server, holder->name);
+	field_end(d);
+	field(d, "Proof that rests on it");
+	for (size_t i = 0; i < p->checks.len; i++) {
+		const struct lw_check *k = p->checks.items[i];
+		if (k->rests_on == c) {
+			t(d, text_or(k->description, k->code));
+			t(d, " (");
+			code(d, k->code);
+			t(d, ") holds only if this check passes.");
+		}
+	}
+	field_end(d);
+	fields_end(d);
+	tick(d, arena_printf(d->arena, "p%u", c->number), arena_printf(d->arena, "%s runs on %s",
+								       server, holder->name));
+}
+
+/* How the .bes gets into BigFix: the REST API for reference-only components, the console for the full form. */
+static void import_content(struct doc *d)
+{
+	const struct lw_plan *p = d->plan;
+	heading(d, 3, anchor(d, "import"));
+	t(d, "Before the window: import the BigFix content");
+	heading_end(d, 3);
+	para(d);
+	if (d->import == CHECKLIST_IMPORT_REST) {
+		t(d, "Import ");
+		code(d, p->bes_file);
+		t(d, " with the BigFix REST API, into the custom site that is to hold this plan's content. Its "
+		     "Baseline components name only their source Fixlets, a form that is reported to import through "
+		     "the REST API but not through the console's File > Import (not confirmed on a live server; "
+		     "build with ");
+		code(d, "--components=full");
+		t(d, " for the form a console export has):");
+		para_end(d);
+		command(d, arena_printf(d->arena, "curl --user OPERATOR --request POST --data-binary @%s "
+						  "https://BIGFIX-SERVER:52311/api/import/custom/SITE", p->bes_file));
+		para(d);
+		t(d, "Replace OPERATOR, BIGFIX-SERVER and SITE with yours (curl asks for the password); for the "
+		     "master action site, post to ");
+		code(d, "https://BIGFIX-SERVER:52311/api/import/master");
+		t(d, " instead.");
+	} else {
+		t(d, "In the BigFix console, choose File > Import, open ");
+		code(d, p->bes_file);
+		t(d, ", and import it into the custom site that is to hold this plan's content (or the master "
+		     "action site). Its Baseline components carry their relevance and action script, as a console "
+		     "export does, so the console imports them as they are.");
+	}
+	tf(d, " The operator needs the right to write to that site and the Custom Content permission; running "
+	      "the Automation Plan also needs Can Create Actions. Then check that the console lists the %zu "
+	      "pre-flight Fixlet%s and the Baseline%s of the file.",
+	   p->prereqs.len, p->prereqs.len == 1 ? "" : "s", p->baselines.len == 1 ? "" : "s");
+	para_end(d);
+	tick(d, "import", "Imported");
 }
 
 static void preflight(struct doc *d)
 {
 	const struct lw_plan *p = d->plan;
-	size_t others = 0;
-	for (size_t i = 0; i < p->checks.len; i++)
-		others += is_other_preflight(p->checks.items[i]);
-	if (!p->prereqs.len && !others)
+	if (!p->prereqs.len && !p->role_check)
 		return;
-	const char *bes = emit_bes_file_name(d->arena, p);
 	heading(d, 3, anchor(d, "preflight"));
 	t(d, "Before the window: pre-flight checks");
 	heading_end(d, 3);
 	para(d);
-	t(d, "Import ");
-	code(d, bes);
-	tf(d, " into the BigFix console. Each pre-flight Fixlet below is relevant on a node of %s where "
-	      "its prerequisite is missing. Clear every one of them on every node before the first step.",
+	tf(d, "Each pre-flight Fixlet below is relevant on a node of %s where its prerequisite is missing: clear "
+	      "every one of them on every node before the first step.",
 	   p->cluster);
 	para_end(d);
+	for (size_t i = 0; i < p->prereqs.len; i++)
+		prereq_check(d, p->prereqs.items[i]);
+	if (p->role_check)
+		role_check(d, p->role_check);
+}
 
-	for (size_t i = 0; i < p->prereqs.len; i++) {
-		const struct lw_prereq *pr = p->prereqs.items[i];
-		heading(d, 4, anchor(d, arena_printf(d->arena, "p%zu", i + 1)));
-		tf(d, "P%zu. %s (", i + 1, text_or(pr->title, pr->name));
-		code(d, pr->name);
-		t(d, ")");
-		heading_end(d, 4);
-		fields(d);
-		const struct lw_check *c = preflight_check(p, pr);
-		if (c && c->description.text) {
-			field(d, "Check");
-			sentence(d, c->description.text);
-			field_end(d);
-		}
-		field(d, "Detected by");
-		t(d, "pre-flight Fixlet ");
-		quoted(d, emit_bes_preflight_title(d->arena, p, pr));
-		t(d, " in ");
-		code(d, bes);
-		t(d, ", relevant where the prerequisite is missing");
-		field_end(d);
-		if (pr->provider) {
-			field(d, "Fix");
-			t(d, "run ");
-			fixlet_ref(d, pr->provider);
-			t(d, " on each node where the pre-flight Fixlet is relevant; then wait until it is "
-			     "relevant nowhere");
-			field_end(d);
-		}
-		if (pr->needs.len) {
-			field(d, "Needs first");
-			for (size_t k = 0; k < pr->needs.len; k++) {
-				const struct lw_prereq *n = pr->needs.items[k];
-				tf(d, "%sP%zu ", k ? ", " : "", prereq_number(p, n));
-				t(d, text_or(n->title, n->name));
-			}
-			field_end(d);
-		}
-		if (pr->note.text) {
-			field(d, "Note");
-			sentence(d, pr->note.text);
-			field_end(d);
-		}
-		fields_end(d);
-		tick(d, arena_printf(d->arena, "p%zu", i + 1), "Not relevant on any node");
+static void waits_for(struct doc *d, const struct lw_step *s)
+{
+	if (s->after.len == 0) {
+		t(d, "the pre-flight checks: start when every one of them has passed");
+		return;
 	}
-	for (size_t i = 0; i < p->checks.len; i++) {
-		const struct lw_check *c = p->checks.items[i];
-		if (!is_other_preflight(c))
-			continue;
-		size_t num = preflight_number(p, c);
-		heading(d, 4, anchor(d, arena_printf(d->arena, "p%zu", num)));
-		tf(d, "P%zu. ", num);
-		t(d, text_or(c->description, c->code));
-		heading_end(d, 4);
-		para(d);
-		t(d, "Only the endpoints can tell: check it in the BigFix console just before the first step.");
-		para_end(d);
-		tick(d, arena_printf(d->arena, "p%zu", num), "Checked");
+	for (size_t i = 0; i < s->after.len; i++) {
+		const struct lw_step *prev = s->after.items[i];
+		tf(d, "%sstep %u", i ? ", " : "", prev->number);
+		if (prev->phase != s->phase)
+			tf(d, ", the end of phase %u: every node of it is back in service", prev->phase->number);
 	}
 }
 
-static void step_section(struct doc *d, const struct lw_node *n, size_t index)
+static void before(struct doc *d, const struct lw_step *s)
 {
 	const struct lw_plan *p = d->plan;
-	const struct lw_step *s = n->steps.items[index];
-	const char *id = step_id(d, n, index);
-	both(d, "", "<div class=\"step\">\n");
-	heading(d, 4, anchor(d, arena_printf(d->arena, "s%s", id)));
-	tf(d, "%s %s", id, text_or(s->title, s->name));
-	if (s->name) {
-		t(d, " (");
-		code(d, s->name);
-		t(d, ")");
+	field(d, "Before");
+	if (s->from_state)
+		tf(d, "%s %s.", s->phase->nodes.len == 1 ? "The node is" : "The nodes are", s->from_state);
+	/* checks proven at compile time are in the summary; here only what must be seen to hold */
+	size_t shown = 0;
+	for (size_t i = 0; i < s->guards.len; i++) {
+		const struct lw_check *c = s->guards.items[i];
+		if (c->when != LW_PREFLIGHT)
+			continue;
+		t(d, shown++ ? ", " : " Pre-flight checks passed: ");
+		t(d, preflight_id(d, c));
 	}
+	if (shown)
+		t(d, ".");
+	if (s->role_only && p->role && p->role->server.text)
+		tf(d, " %s runs on %s.", p->role->server.text, render_targets(d->arena, s->phase));
+	field_end(d);
+}
+
+static void after(struct doc *d, const struct lw_step *s)
+{
+	const struct lw_plan *p = d->plan;
+	field(d, "After");
+	if (s->to_state)
+		tf(d, "%s %s. ", s->phase->nodes.len == 1 ? "The node is" : "The nodes are", s->to_state);
+	if (s->verify.text) {
+		t(d, "Verify: ");
+		advice(d, s->phase, s->verify.text);
+	}
+	/* the role's own advice after a move */
+	if (s->role_only && p->role) {
+		if (p->role->verify.text) {
+			t(d, " ");
+			advice(d, s->phase, p->role->verify.text);
+		} else {
+			tf(d, " The move can fail: check where %s runs now before going on.",
+			   text_or(p->role->server, text_or(p->role->title, p->role->name)));
+		}
+	}
+	const struct lw_fixlet *restart = restart_in(s);
+	if (restart)
+		tf(d, " If a node is still in Pending Restart, the restart (%s %u) did not happen: restart it and "
+		      "wait for it before the next step.",
+		   render_fixlet_kind(restart), (unsigned)restart->id);
+	else if (may_restart(s))
+		t(d, " This step can leave a node in Pending Restart: restart it and wait before the next step.");
+	field_end(d);
+}
+
+/* The Fixlets' own notes, where the stdlib gives any. */
+static void notes(struct doc *d, const struct lw_step *s)
+{
+	if (s->kind == LW_STEP_FIXLET) {
+		if (!s->fixlet->note.text)
+			return;
+		field(d, "Note");
+		advice(d, s->phase, s->fixlet->note.text);
+		field_end(d);
+		return;
+	}
+	for (size_t i = 0; i < s->baseline->components.len; i++) {
+		const struct lw_fixlet *f = component(s->baseline, i);
+		if (!f->note.text)
+			continue;
+		field(d, "Note");
+		tf(d, "%s %u: ", render_fixlet_kind(f), (unsigned)f->id);
+		advice(d, s->phase, f->note.text);
+		field_end(d);
+	}
+}
+
+static void restore_ref(struct doc *d, const struct lw_step *s)
+{
+	short_fixlet(d, s->restore->fixlet);
+	tf(d, " (the ");
+	code(d, s->restore->name);
+	t(d, " step) on ");
+	targets(d, s->phase);
+}
+
+static void on_failure(struct doc *d, const struct lw_step *s)
+{
+	const char *nodes = nodes_word(s->phase);
+	field(d, "On failure");
+	switch (s->failure) {
+	case LW_FAILURE_STOP:
+		if (s->restore) {
+			t(d, "the failure step runs ");
+			restore_ref(d, s);
+			tf(d, ", which brings %s back into service, and the plan stops.", nodes);
+		} else {
+			t(d, "the plan stops.");
+		}
+		break;
+	case LW_FAILURE_HOLD:
+		if (s->restore) {
+			tf(d, "the plan stops, and %s stay%s out of service: nothing is resumed automatically. ", nodes,
+			   s->phase->nodes.len == 1 ? "s" : "");
+		} else {
+			t(d, "the plan stops. ");
+		}
+		break;
+	case LW_FAILURE_CONTINUE:
+		t(d, "the step is optional: the plan goes on with the next step.");
+		break;
+	}
+	if (s->on_failure.text) {
+		t(d, s->failure == LW_FAILURE_HOLD ? "" : " ");
+		advice(d, s->phase, s->on_failure.text);
+	}
+	if (s->failure == LW_FAILURE_HOLD && s->restore) {
+		t(d, " To bring a node back, run ");
+		short_fixlet(d, s->restore->fixlet);
+		t(d, " (the ");
+		code(d, s->restore->name);
+		t(d, " step) on it.");
+	}
+	if (s->failure != LW_FAILURE_CONTINUE)
+		t(d, " Do not start another step until the cause is understood.");
+	field_end(d);
+}
+
+static void step_section(struct doc *d, const struct lw_step *s)
+{
+	const struct lw_plan *p = d->plan;
+	const char *id = arena_printf(d->arena, "s%u", s->number);
+	both(d, "", "<div class=\"step\">\n");
+	heading(d, 4, anchor(d, id));
+	tf(d, "Step %u: %s (", s->number, text_or(s->title, s->name));
+	code(d, s->name);
+	t(d, ")");
 	if (s->optional)
 		t(d, ", optional");
 	heading_end(d, 4);
@@ -539,197 +818,143 @@ static void step_section(struct doc *d, const struct lw_node *n, size_t index)
 	field(d, "Run");
 	step_object(d, s);
 	field_end(d);
-
-	field(d, "Target");
-	strong(d, s->node);
+	field(d, "Targets");
+	targets(d, s->phase);
+	if (s->phase->nodes.len > 1)
+		t(d, ", all at once");
 	if (s->role_only && p->role) {
-		tf(d, ", only while it holds the %s", text_or(p->role->title, p->role->name));
+		tf(d, ", where %s is expected to run", text_or(p->role->server, text_or(p->role->title, p->role->name)));
 		if (p->role->detect)
-			tf(d, " (%s %u is relevant only there)", emit_fixlet_kind(p->role->detect),
+			tf(d, " (%s %u is relevant only there)", render_fixlet_kind(p->role->detect),
 			   (unsigned)p->role->detect->id);
 	}
 	field_end(d);
-
-	field(d, "Before");
-	if (s->from_state)
-		tf(d, "the node is %s.", s->from_state);
-	/* checks proven at compile time are in the summary; here only what must be seen to hold */
-	size_t shown = 0;
-	for (size_t i = 0; i < s->guards.len; i++) {
-		const struct lw_check *c = s->guards.items[i];
-		if (c->when != LW_PREFLIGHT)
-			continue;
-		t(d, shown++ ? "; " : " Pre-flight checks passed: ");
-		t(d, text_or(c->description, c->code));
-		size_t num = preflight_number(p, c);
-		if (num)
-			tf(d, " (P%zu)", num);
-	}
-	if (shown)
-		t(d, ".");
-	if (s->role_only && p->role && p->role->server.text)
-		tf(d, " %s runs on %s; if it does not, this step has nothing to do.", p->role->server.text,
-		   s->node);
+	field(d, "Waits for");
+	waits_for(d, s);
 	field_end(d);
-
-	field(d, "After");
-	const char *gap = "";
-	if (s->to_state) {
-		tf(d, "the node is %s.", s->to_state);
-		gap = " ";
-	}
-	if (s->verify.text) {
-		tf(d, "%sVerify: ", gap);
-		sentence(d, s->verify.text);
-		gap = " ";
-	}
-	/* the role's own advice after a move, unless the step already says the same */
-	if (s->role_only && p->role) {
-		const char *rv = p->role->verify.text;
-		if (rv && (!s->verify.text || strcmp(rv, s->verify.text) != 0)) {
-			tf(d, "%s", gap);
-			sentence(d, rv);
-		} else if (!rv) {
-			tf(d, "%sThe move can fail: check where %s runs now before going on.", gap,
-			   text_or(p->role->server, text_or(p->role->title, p->role->name)));
-		}
-		gap = " ";
-	}
-	const struct lw_fixlet *restart = restart_in(s);
-	if (restart)
-		tf(d, "%sIf the node is still in Pending Restart, the restart (%s %u) did not happen: "
-		      "restart the node and wait for it before the next step.",
-		   gap, emit_fixlet_kind(restart), (unsigned)restart->id);
-	else if (may_restart(s))
-		tf(d, "%sThis step can leave the node in Pending Restart: restart it and wait before the "
-		      "next step.", gap);
-	field_end(d);
-
+	before(d, s);
+	after(d, s);
+	notes(d, s);
 	field(d, "Timeout");
-	tf(d, "%s; a step still running then has failed", emit_duration(d->arena, s->timeout));
+	tf(d, "%s; a step still running then has failed", render_duration(d->arena, s->timeout));
 	field_end(d);
-
-	field(d, "On failure");
-	if (s->on_failure) {
-		const struct lw_step *f = s->on_failure;
-		t(d, "run ");
-		step_object(d, f);
-		tf(d, " on %s", f->node ? f->node : s->node);
-		if (f->name) {
-			t(d, " (the ");
-			code(d, f->name);
-			t(d, " step)");
-		}
-		t(d, s->optional ? "; the step is optional, so the plan then goes on."
-				 : "; then stop: do not start any other node until the cause is understood.");
-	} else if (s->optional) {
-		t(d, "the step is optional: note it and go on with the next step.");
-	} else {
-		t(d, "stop: do not start any other node until the cause is understood.");
-	}
-	field_end(d);
+	on_failure(d, s);
 	fields_end(d);
 	tick(d, id, "Done");
 	both(d, "", "</div>\n");
 }
 
-static void node_section(struct doc *d, const struct lw_node *n)
+static void phase_section(struct doc *d, const struct lw_phase *ph)
 {
 	const struct lw_plan *p = d->plan;
-	heading(d, 3, anchor(d, arena_printf(d->arena, "node%u", n->position)));
-	tf(d, "Node %u of %zu: %s%s", n->position, p->nodes.len, n->name, node_state_word(p, n));
+	heading(d, 3, anchor(d, arena_printf(d->arena, "phase%u", ph->number)));
+	tf(d, "Phase %u of %zu: ", ph->number, p->phases.len);
+	phase_nodes(d, ph);
 	heading_end(d, 3);
 	para(d);
-	for (size_t i = 0; i < p->phases.len; i++) {
-		const struct lw_phase *ph = p->phases.items[i];
-		for (size_t k = 0; k < ph->nodes.len; k++)
-			if (ph->nodes.items[k] == n)
-				tf(d, "Phase %u, worst case %s. ", ph->number,
-				   emit_duration(d->arena, ph->worst_case));
+	if (ph->nodes.len > 1)
+		tf(d, "These %zu nodes are down together: every step below runs on all of them at once. ",
+		   ph->nodes.len);
+	for (size_t k = 0; k < ph->nodes.len; k++) {
+		const struct lw_node *n = ph->nodes.items[k];
+		if (n->role_holder && p->role)
+			tf(d, "%s is expected to hold the %s, so it goes last. ", n->name,
+			   text_or(p->role->title, p->role->name));
 	}
-	if (n->role_holder && p->role)
-		tf(d, "This node is expected to hold the %s, so it goes last. ",
-		   text_or(p->role->title, p->role->name));
-	t(d, "Its steps are also the components, in this order, of Baseline ");
-	quoted(d, emit_bes_baseline_title(d->arena, p, n));
-	t(d, " in ");
-	code(d, emit_bes_file_name(d->arena, p));
-	t(d, ". However you run them, check each step below before starting the next.");
+	if (ph->start)
+		tf(d, "Worst case %s, starting at most %s after the first step.", render_duration(d->arena, ph->worst_case),
+		   render_duration(d->arena, ph->start));
+	else
+		tf(d, "Worst case %s, from the first step.", render_duration(d->arena, ph->worst_case));
 	para_end(d);
-	for (size_t i = 0; i < n->steps.len; i++)
-		step_section(d, n, i);
+	for (size_t i = 0; i < ph->steps.len; i++)
+		step_section(d, ph->steps.items[i]);
+}
+
+static const char *behaviour_words(enum lw_failure f)
+{
+	switch (f) {
+	case LW_FAILURE_STOP: return "stop the plan";
+	case LW_FAILURE_HOLD: return "stop the plan";
+	case LW_FAILURE_CONTINUE: return "continue the plan on all targets";
+	}
+	return "stop the plan";
 }
 
 static void server_automation(struct doc *d)
 {
 	const struct lw_plan *p = d->plan;
 	heading(d, 3, anchor(d, "automation"));
-	t(d, "The same plan in the Server Automation plan editor");
+	t(d, "The Automation Plan to build in the Server Automation plan editor");
 	heading_end(d, 3);
 	para(d);
-	t(d, "An Automation Plan cannot be imported from a generated file, so build it by hand: in the "
-	     "Server Automation domain, create a sequential Automation Plan named ");
+	t(d, "An Automation Plan cannot be imported from a generated file, so build it by hand: in the Server "
+	     "Automation domain, create a sequential Automation Plan named ");
 	code(d, p->name);
-	t(d, " with the steps below, in this order, each with its own target.");
+	t(d, " with the steps below, in this order. Each step targets every node in its Targets column at once, "
+	     "and each failure step targets all the endpoints of its step. Every step waits for the one before "
+	     "it, so the plan's worst case is the sum of the timeouts: ");
+	t(d, render_duration(d->arena, p->worst_case));
+	t(d, ".");
 	para_end(d);
 
 	const struct lw_fixlet *restart = NULL;
-	for (size_t i = 0; i < p->nodes.len && !restart; i++) {
-		const struct lw_node *n = p->nodes.items[i];
-		for (size_t k = 0; k < n->steps.len && !restart; k++)
-			restart = restart_in(n->steps.items[k]);
-	}
+	for (size_t i = 0; i < p->steps.len && !restart; i++)
+		restart = restart_in(p->steps.items[i]);
 	para(d);
 	strong(d, "Pending Restart setting:");
 	t(d, " choose \"Pause Plan until restart completes\". ");
 	if (restart)
-		tf(d, "The restart is inside each patch step (%s %u), so a node ", emit_fixlet_kind(restart),
+		tf(d, "The restart is inside each patch Baseline (%s %u), so a node ", render_fixlet_kind(restart),
 		   (unsigned)restart->id);
 	else
 		t(d, "A node ");
-	t(d, "still in Pending Restart means the restart did not happen, and the plan must not move on to "
-	     "the next node; a node still pending at the step's timeout counts as failed.");
+	t(d, "still in Pending Restart means the restart did not happen, and the plan must not move on; a node "
+	     "still pending at the step's timeout counts as failed.");
 	para_end(d);
 
-	bool any_baseline = false;
-	both(d, "| Step | Checklist | Fixlet, Task or Baseline | Target | Failure step | Step failure behaviour | Timeout |\n"
+	both(d, "| Step | Waits for | Fixlet, Task or Baseline | Targets | Failure step | Step failure behaviour | Timeout |\n"
 		"| --- | --- | --- | --- | --- | --- | --- |\n",
-	     "<table class=\"recipe\">\n<thead><tr><th>Step</th><th>Checklist</th><th>Fixlet, Task or "
-	     "Baseline</th><th>Target</th><th>Failure step</th><th>Step failure behaviour</th>"
+	     "<table class=\"recipe\">\n<thead><tr><th>Step</th><th>Waits for</th><th>Fixlet, Task or "
+	     "Baseline</th><th>Targets</th><th>Failure step</th><th>Step failure behaviour</th>"
 	     "<th>Timeout</th></tr></thead>\n<tbody>\n");
-	unsigned number = 0;
-	for (size_t i = 0; i < p->nodes.len; i++) {
-		const struct lw_node *n = p->nodes.items[i];
-		for (size_t k = 0; k < n->steps.len; k++) {
-			const struct lw_step *s = n->steps.items[k];
-			any_baseline |= s->kind == LW_STEP_BASELINE;
-			both(d, "| ", "<tr><td>");
-			tf(d, "%u", ++number);
-			cell(d);
-			tf(d, "%s %s", step_id(d, n, k), text_or(s->title, s->name));
-			cell(d);
-			step_object(d, s);
-			cell(d);
-			strong(d, s->node);
-			cell(d);
-			if (s->on_failure) {
-				short_object(d, s->on_failure);
-				tf(d, " on %s", s->on_failure->node ? s->on_failure->node : s->node);
-			} else {
-				t(d, "none");
-			}
-			cell(d);
-			t(d, s->optional ? "continue the plan on all targets" : "stop the plan");
-			cell(d);
-			t(d, emit_duration(d->arena, s->timeout));
-			both(d, " |\n", "</td></tr>\n");
-		}
+	for (size_t i = 0; i < p->steps.len; i++) {
+		const struct lw_step *s = p->steps.items[i];
+		both(d, "| ", "<tr><td>");
+		tf(d, "%u. %s", s->number, text_or(s->title, s->name));
+		cell(d);
+		if (!s->after.len)
+			t(d, "none");
+		for (size_t k = 0; k < s->after.len; k++)
+			tf(d, "%s%u", k ? ", " : "", ((const struct lw_step *)s->after.items[k])->number);
+		cell(d);
+		short_object(d, s);
+		cell(d);
+		targets(d, s->phase);
+		cell(d);
+		if (s->failure == LW_FAILURE_STOP && s->restore)
+			short_fixlet(d, s->restore->fixlet);
+		else
+			t(d, "none");
+		cell(d);
+		t(d, behaviour_words(s->failure));
+		cell(d);
+		t(d, render_duration(d->arena, s->timeout));
+		both(d, " |\n", "</td></tr>\n");
 	}
 	both(d, "\n", "</tbody>\n</table>\n");
-	if (any_baseline) {
+	if (p->baselines.len) {
 		para(d);
-		t(d, "A step that runs a baseline needs that baseline in the console: if it is not there yet, "
-		     "create it with the components listed, in that order.");
+		t(d, "The patch steps run the Baseline");
+		t(d, p->baselines.len == 1 ? " " : "s ");
+		for (size_t i = 0; i < p->baselines.len; i++) {
+			const struct lw_baseline *bl = p->baselines.items[i];
+			t(d, i ? ", " : "");
+			quoted(d, bl->bes_title);
+		}
+		t(d, " of ");
+		code(d, p->bes_file);
+		t(d, ": it is in the console once the file is imported.");
 		para_end(d);
 	}
 }
@@ -844,9 +1069,11 @@ static void plan_section(struct doc *d, const struct lw_plan *p, struct textbuf 
 	textbuf_init(&d->md, d->arena);
 	textbuf_init(&d->html, d->arena);
 	summary(d);
+	how_to_run(d);
+	import_content(d);
 	preflight(d);
-	for (size_t i = 0; i < p->nodes.len; i++)
-		node_section(d, p->nodes.items[i]);
+	for (size_t i = 0; i < p->phases.len; i++)
+		phase_section(d, p->phases.items[i]);
 	server_automation(d);
 
 	/* the key changes whenever the plan's checklist does, so old ticks never apply to new steps */
@@ -903,8 +1130,8 @@ static const char *sources(struct arena *arena, const struct lw_program *program
 {
 	struct textbuf b;
 	textbuf_init(&b, arena);
-	for (size_t i = 0; i < program->files.len; i++)
-		textbuf_printf(&b, "%s%s", i ? ", " : "", clean(arena, program->files.items[i]));
+	for (size_t i = 0; i < program->sources.len; i++)
+		textbuf_printf(&b, "%s%s", i ? ", " : "", clean(arena, program->sources.items[i]));
 	return b.data;
 }
 
@@ -936,10 +1163,10 @@ void emit_checklist_begin(struct arena *arena, const struct lw_program *program,
 			   "checklist starts empty.</p>\n</header>\n<main>\n");
 }
 
-void emit_checklist_plan(struct arena *arena, const struct lw_plan *plan, const struct emit_options *opts,
+void emit_checklist_plan(struct arena *arena, const struct lw_plan *plan, enum checklist_import import,
 			 struct textbuf *md, struct textbuf *html)
 {
-	struct doc d = {.arena = arena, .opts = opts};
+	struct doc d = {.arena = arena, .import = import};
 	plan_section(&d, plan, md, html);
 }
 
@@ -955,11 +1182,11 @@ void emit_checklist_end(struct arena *arena, const struct lw_program *program, s
 	textbuf_puts(html, "</script>\n</body>\n</html>\n");
 }
 
-void emit_checklist(struct arena *arena, const struct lw_program *program,
-		    const struct emit_options *opts, struct textbuf *md, struct textbuf *html)
+void emit_checklist(struct arena *arena, const struct lw_program *program, enum checklist_import import,
+		    struct textbuf *md, struct textbuf *html)
 {
 	emit_checklist_begin(arena, program, md, html);
 	for (size_t i = 0; i < program->plans.len; i++)
-		emit_checklist_plan(arena, program->plans.items[i], opts, md, html);
+		emit_checklist_plan(arena, program->plans.items[i], import, md, html);
 	emit_checklist_end(arena, program, md, html);
 }

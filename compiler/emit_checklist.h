@@ -2,11 +2,13 @@
  * emit_checklist.h - the operator's runtime checklist, Markdown and HTML.
  *
  * What the operator follows in the change window, for every plan of the
- * build: a summary, the pre-flight checks with what to do where one is
- * relevant, then each node in order, each step with the exact Fixlet, Task
- * or baseline to run, its target, what to verify before and after, what to
- * do on failure, and a tick box and sign-off line; last, the recipe for the
- * same plan in the Server Automation plan editor.
+ * build: a summary with what was proven, how to run the plan, the
+ * pre-flight checks (where the role runs among them) with what to do where
+ * one fails, then phase after phase each step of the Automation Plan, with
+ * the exact Fixlet, Task or Baseline, its targets, what it waits for, what
+ * to verify, the stdlib's advice and what happens on failure, and a tick
+ * box and sign-off line; last, the Automation Plan to build in the Server
+ * Automation plan editor, step for step the same.
  *
  * checklist.md and checklist.html are written from one walk, so they cannot
  * disagree.  The HTML is one page with no external assets: it prints well
@@ -20,18 +22,22 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "diag.h"
-#include "emit.h"
 #include "lower.h"
 #include "textbuf.h"
+
+/* How the build's .bes files get into BigFix, which the checklist tells the operator. */
+enum checklist_import {
+	CHECKLIST_IMPORT_REST,    /* reference-only components: the REST API's import */
+	CHECKLIST_IMPORT_CONSOLE, /* the full component form: the console's File > Import */
+};
 
 /*
  * Renders both checklists into `md` and `html` (initialised by the
  * caller).  Plan text that XML cannot carry is a build error found before
  * this runs; here it is replaced, never passed through.
  */
-void emit_checklist(struct arena *arena, const struct lw_program *program,
-		    const struct emit_options *opts, struct textbuf *md, struct textbuf *html);
+void emit_checklist(struct arena *arena, const struct lw_program *program, enum checklist_import import,
+		    struct textbuf *md, struct textbuf *html);
 
 /*
  * The same in pieces, so a large build streams: the page header, one
@@ -39,7 +45,7 @@ void emit_checklist(struct arena *arena, const struct lw_program *program,
  */
 void emit_checklist_begin(struct arena *arena, const struct lw_program *program, struct textbuf *md,
 			  struct textbuf *html);
-void emit_checklist_plan(struct arena *arena, const struct lw_plan *plan, const struct emit_options *opts,
+void emit_checklist_plan(struct arena *arena, const struct lw_plan *plan, enum checklist_import import,
 			 struct textbuf *md, struct textbuf *html);
 void emit_checklist_end(struct arena *arena, const struct lw_program *program, struct textbuf *md,
 			struct textbuf *html);

@@ -12,11 +12,10 @@
 
 #include <jansson.h>
 
-#include "emit_bes.h"
+#include "render.h"
 
 struct js {
 	struct arena *arena;
-	const struct emit_options *opts;
 	bool failed; /* jansson returned NULL: out of memory */
 };
 
@@ -90,17 +89,15 @@ static json_t *fixlet_ref(struct js *j, const struct lw_fixlet *f)
 	set(j, o, "action", str(j, f->action));
 	set(j, o, "title", text(j, f->title));
 	set(j, o, "name", str(j, f->name));
-	set(j, o, "restart", str(j, emit_restart_name(f->restart)));
+	set(j, o, "restart", str(j, render_restart_name(f->restart)));
 	return o;
 }
 
-static json_t *components(struct js *j, const struct lw_step *s)
+static json_t *names_of(struct js *j, const struct ptrvec *nodes)
 {
 	json_t *a = array(j);
-	for (size_t i = 0; a && i < s->components.len; i++) {
-		const struct lw_component *c = s->components.items[i];
-		push(j, a, fixlet_ref(j, c->fixlet));
-	}
+	for (size_t i = 0; a && i < nodes->len; i++)
+		push(j, a, str(j, ((const struct lw_node *)nodes->items[i])->name));
 	return a;
 }
 
@@ -111,74 +108,127 @@ static json_t *check_ref(struct js *j, const struct lw_check *c)
 		return NULL;
 	set(j, o, "code", str(j, c->code));
 	set(j, o, "when", str(j, c->when == LW_PROVEN ? "proven" : "preflight"));
+	set(j, o, "number", c->number ? integer(j, c->number) : json_null());
 	set(j, o, "description", text(j, c->description));
 	set(j, o, "prerequisite", str(j, c->prereq ? c->prereq->name : NULL));
+	/* a proof that rests on a run-time fact says which pre-flight check establishes it */
+	set(j, o, "rests_on", c->rests_on ? integer(j, c->rests_on->number) : json_null());
 	return o;
 }
 
-/* The object a step runs: a Fixlet/Task reference, or a baseline with its components. */
-static json_t *step_object(struct js *j, const struct lw_step *s)
+static json_t *baseline_json(struct js *j, const struct lw_baseline *bl)
 {
-	if (s->kind == LW_STEP_FIXLET && s->components.len == 1) {
-		const struct lw_component *c = s->components.items[0];
-		return fixlet_ref(j, c->fixlet);
-	}
+	json_t *o = object(j);
+	if (!o)
+		return NULL;
+	set(j, o, "name", str(j, bl->name));
+	set(j, o, "title", text(j, bl->title));
+	set(j, o, "bes_title", str(j, bl->bes_title));
+	json_t *components = array(j);
+	for (size_t i = 0; components && i < bl->components.len; i++)
+		push(j, components, fixlet_ref(j, ((const struct lw_component *)bl->components.items[i])->fixlet));
+	set(j, o, "components", components);
+	return o;
+}
+
+/* What a step runs: a Fixlet/Task reference, or the plan's Baseline by name and title. */
+static json_t *step_run(struct js *j, const struct lw_step *s)
+{
+	if (s->kind == LW_STEP_FIXLET)
+		return fixlet_ref(j, s->fixlet);
 	json_t *o = object(j);
 	if (!o)
 		return NULL;
 	set(j, o, "kind", str(j, "baseline"));
-	set(j, o, "name", str(j, s->baseline_name));
-	set(j, o, "title", text(j, s->baseline_title));
-	set(j, o, "components", components(j, s));
+	set(j, o, "name", str(j, s->baseline->name));
+	set(j, o, "bes_title", str(j, s->baseline->bes_title));
 	return o;
 }
 
-static json_t *failure_step(struct js *j, const struct lw_step *f)
+static json_t *restore_json(struct js *j, const struct lw_restore *r)
 {
-	if (!f)
+	if (!r)
 		return json_null();
 	json_t *o = object(j);
 	if (!o)
 		return NULL;
-	set(j, o, "name", str(j, f->name));
-	set(j, o, "title", text(j, f->title));
-	set(j, o, "target", str(j, f->node));
-	set(j, o, "object", step_object(j, f));
+	set(j, o, "name", str(j, r->name));
+	set(j, o, "title", text(j, r->title));
+	set(j, o, "run", fixlet_ref(j, r->fixlet));
+	set(j, o, "timeout_seconds", integer(j, r->timeout));
 	return o;
 }
 
-static json_t *step_json(struct js *j, const struct lw_node *n, size_t index, const struct lw_step *s)
+/* The stdlib's advice for one target, filled in for it: what to verify, what to do on failure. */
+static json_t *advice_json(struct js *j, const struct lw_plan *p, const struct lw_step *s)
+{
+	json_t *a = array(j);
+	for (size_t i = 0; a && i < s->phase->nodes.len; i++) {
+		const char *node = ((const struct lw_node *)s->phase->nodes.items[i])->name;
+		json_t *o = object(j);
+		if (!o)
+			break;
+		set(j, o, "node", str(j, node));
+		set(j, o, "verify", str(j, render_advice(j->arena, s->verify.text, p, node)));
+		set(j, o, "role_verify", s->role_only && p->role
+				     ? str(j, render_advice(j->arena, p->role->verify.text, p, node))
+				     : json_null());
+		set(j, o, "on_failure", str(j, render_advice(j->arena, s->on_failure.text, p, node)));
+		push(j, a, o);
+	}
+	return a;
+}
+
+static json_t *step_notes(struct js *j, const struct lw_plan *p, const struct lw_step *s)
+{
+	json_t *a = array(j);
+	if (s->kind == LW_STEP_FIXLET) {
+		if (a && s->fixlet->note.text)
+			push(j, a, str(j, render_advice(j->arena, s->fixlet->note.text, p, NULL)));
+		return a;
+	}
+	for (size_t i = 0; a && i < s->baseline->components.len; i++) {
+		const struct lw_fixlet *f = ((const struct lw_component *)s->baseline->components.items[i])->fixlet;
+		if (f->note.text)
+			push(j, a, str(j, render_advice(j->arena, f->note.text, p, NULL)));
+	}
+	return a;
+}
+
+static json_t *step_json(struct js *j, const struct lw_plan *p, const struct lw_step *s)
 {
 	json_t *o = object(j);
 	if (!o)
 		return NULL;
-	set(j, o, "id", str(j, arena_printf(j->arena, "%u.%zu", n->position, index + 1)));
+	set(j, o, "number", integer(j, s->number));
+	set(j, o, "phase", integer(j, s->phase->number));
+	set(j, o, "checklist", str(j, arena_printf(j->arena, "%u.%u", s->phase->number, s->index)));
 	set(j, o, "name", str(j, s->name));
 	set(j, o, "title", text(j, s->title));
-	set(j, o, "kind", str(j, s->kind == LW_STEP_BASELINE ? "baseline" : "fixlet"));
-	if (s->kind == LW_STEP_BASELINE) {
-		json_t *bl = object(j);
-		if (bl) {
-			set(j, bl, "name", str(j, s->baseline_name));
-			set(j, bl, "title", text(j, s->baseline_title));
-		}
-		set(j, o, "baseline", bl);
-	} else {
-		set(j, o, "baseline", json_null());
-	}
-	set(j, o, "target", str(j, s->node));
+	set(j, o, "run", step_run(j, s));
+	set(j, o, "targets", names_of(j, &s->phase->nodes));
+	json_t *after = array(j);
+	for (size_t i = 0; after && i < s->after.len; i++)
+		push(j, after, integer(j, ((const struct lw_step *)s->after.items[i])->number));
+	set(j, o, "after", after);
+	set(j, o, "timeout_seconds", integer(j, s->timeout));
+	set(j, o, "start_seconds", integer(j, s->start));
 	set(j, o, "from_state", str(j, s->from_state));
 	set(j, o, "to_state", str(j, s->to_state));
-	set(j, o, "timeout_seconds", integer(j, s->timeout));
 	set(j, o, "optional", json_boolean(s->optional));
 	set(j, o, "role_only", json_boolean(s->role_only));
-	set(j, o, "components", components(j, s));
+	set(j, o, "failure_behavior", str(j, render_failure_name(s->failure)));
+	set(j, o, "failure_step", s->failure == LW_FAILURE_STOP ? restore_json(j, s->restore) : json_null());
+	set(j, o, "restore", restore_json(j, s->restore));
 	json_t *guards = array(j);
-	for (size_t i = 0; guards && i < s->guards.len; i++)
-		push(j, guards, check_ref(j, s->guards.items[i]));
-	set(j, o, "guards", guards);
-	set(j, o, "verify", text(j, s->verify));
-	set(j, o, "on_failure", failure_step(j, s->on_failure));
+	for (size_t i = 0; guards && i < s->guards.len; i++) {
+		const struct lw_check *c = s->guards.items[i];
+		if (c->when == LW_PREFLIGHT)
+			push(j, guards, integer(j, c->number));
+	}
+	set(j, o, "preflight_checks", guards);
+	set(j, o, "advice", advice_json(j, p, s));
+	set(j, o, "notes", step_notes(j, p, s));
 	return o;
 }
 
@@ -188,43 +238,39 @@ static json_t *automation_plan(struct js *j, const struct lw_plan *p)
 	if (!o)
 		return NULL;
 	set(j, o, "name", str(j, p->name));
-	set(j, o, "execution", str(j, "sequential"));
+	set(j, o, "type", str(j, "sequential"));
 	set(j, o, "pending_restart", str(j, "pause-until-restart-completes"));
+	set(j, o, "failure_step_targets", str(j, "all-step-targets"));
 	json_t *steps = array(j);
-	unsigned number = 0;
-	for (size_t i = 0; steps && i < p->nodes.len; i++) {
-		const struct lw_node *n = p->nodes.items[i];
-		for (size_t k = 0; k < n->steps.len; k++) {
-			const struct lw_step *s = n->steps.items[k];
-			json_t *st = object(j);
-			if (!st)
-				break;
-			set(j, st, "number", integer(j, ++number));
-			set(j, st, "step", str(j, arena_printf(j->arena, "%u.%zu", n->position, k + 1)));
-			set(j, st, "object", step_object(j, s));
-			json_t *targets = array(j);
-			if (targets)
-				push(j, targets, str(j, s->node));
-			set(j, st, "targets", targets);
-			set(j, st, "failure_step", failure_step(j, s->on_failure));
-			set(j, st, "failure_behavior", str(j, s->optional ? "continue-on-all-targets" : "stop-plan"));
-			set(j, st, "timeout_seconds", integer(j, s->timeout));
-			push(j, steps, st);
-		}
-	}
+	for (size_t i = 0; steps && i < p->steps.len; i++)
+		push(j, steps, step_json(j, p, p->steps.items[i]));
 	set(j, o, "steps", steps);
+	return o;
+}
+
+static json_t *quorum_json(struct js *j, const struct lw_quorum *q)
+{
+	json_t *o = object(j);
+	if (!o)
+		return NULL;
+	set(j, o, "model", str(j, render_quorum_name(q->model)));
+	set(j, o, "declared", json_boolean(q->declared));
+	set(j, o, "rule", str(j, "more-than-half-of-votes"));
+	set(j, o, "votes", integer(j, q->votes));
+	set(j, o, "votes_kept", integer(j, q->votes_kept));
+	set(j, o, "votes_needed", integer(j, q->votes_needed));
+	set(j, o, "nodes_only_max_down", integer(j, q->simple_max_down));
 	return o;
 }
 
 static json_t *plan_json(struct js *j, const struct lw_plan *p)
 {
-	struct arena *a = j->arena;
 	json_t *o = object(j);
 	if (!o)
 		return NULL;
 	set(j, o, "name", str(j, p->name));
 	set(j, o, "title", text(j, p->title));
-	set(j, o, "bes_file", str(j, emit_bes_file_name(a, p)));
+	set(j, o, "bes_file", str(j, p->bes_file));
 	set(j, o, "cluster", str(j, p->cluster));
 	set(j, o, "os", str(j, p->os));
 	set(j, o, "os_title", text(j, p->os_title));
@@ -239,14 +285,15 @@ static json_t *plan_json(struct js *j, const struct lw_plan *p)
 			set(j, r, "title", text(j, p->role->title));
 			set(j, r, "server", text(j, p->role->server));
 			set(j, r, "detect", fixlet_ref(j, p->role->detect));
-			set(j, r, "verify", text(j, p->role->verify));
+			set(j, r, "check", p->role_check ? integer(j, p->role_check->number) : json_null());
 		}
 		set(j, o, "role", r);
 	} else {
 		set(j, o, "role", json_null());
 	}
-	set(j, o, "order", str(j, emit_order_name(p->order)));
+	set(j, o, "order", str(j, render_order_name(p->order)));
 	set(j, o, "max_down", integer(j, p->max_down));
+	set(j, o, "quorum", quorum_json(j, &p->quorum));
 	set(j, o, "window_seconds", p->window > 0 ? integer(j, p->window) : json_null());
 	set(j, o, "worst_case_seconds", integer(j, p->worst_case));
 
@@ -256,14 +303,11 @@ static json_t *plan_json(struct js *j, const struct lw_plan *p)
 		json_t *so = object(j);
 		if (!so)
 			break;
-		const char *url = emit_gather_url(j->opts, s);
+		static const char *const from[] = {NULL, "catalog", "environment", "command-line"};
 		set(j, so, "name", str(j, s->name));
 		set(j, so, "title", text(j, s->display));
-		set(j, so, "gather_url", str(j, url));
-		set(j, so, "gather_url_from",
-		    str(j, !url ? NULL
-			   : s->gather_url.text && strcmp(url, s->gather_url.text) == 0 ? "catalog"
-											 : "command-line"));
+		set(j, so, "gather_url", str(j, s->url));
+		set(j, so, "gather_url_from", str(j, from[s->url_from]));
 		push(j, sites, so);
 	}
 	set(j, o, "sites", sites);
@@ -274,21 +318,25 @@ static json_t *plan_json(struct js *j, const struct lw_plan *p)
 		json_t *po = object(j);
 		if (!po)
 			break;
+		set(j, po, "number", integer(j, pr->number));
 		set(j, po, "name", str(j, pr->name));
 		set(j, po, "title", text(j, pr->title));
 		set(j, po, "detect", text(j, pr->detect));
 		set(j, po, "provider", fixlet_ref(j, pr->provider));
 		json_t *needs = array(j);
-		for (size_t k = 0; needs && k < pr->needs.len; k++) {
-			const struct lw_prereq *n = pr->needs.items[k];
-			push(j, needs, str(j, n->name));
-		}
+		for (size_t k = 0; needs && k < pr->needs.len; k++)
+			push(j, needs, str(j, ((const struct lw_prereq *)pr->needs.items[k])->name));
 		set(j, po, "needs", needs);
-		set(j, po, "note", text(j, pr->note));
-		set(j, po, "preflight_fixlet", str(j, emit_bes_preflight_title(a, p, pr)));
+		set(j, po, "note", str(j, render_advice(j->arena, pr->note.text, p, NULL)));
+		set(j, po, "preflight_fixlet", str(j, pr->preflight_title));
 		push(j, prereqs, po);
 	}
 	set(j, o, "prerequisites", prereqs);
+
+	json_t *baselines = array(j);
+	for (size_t i = 0; baselines && i < p->baselines.len; i++)
+		push(j, baselines, baseline_json(j, p->baselines.items[i]));
+	set(j, o, "baselines", baselines);
 
 	json_t *checks = array(j);
 	for (size_t i = 0; checks && i < p->checks.len; i++)
@@ -302,12 +350,12 @@ static json_t *plan_json(struct js *j, const struct lw_plan *p)
 		if (!pho)
 			break;
 		set(j, pho, "number", integer(j, ph->number));
-		json_t *names = array(j);
-		for (size_t k = 0; names && k < ph->nodes.len; k++) {
-			const struct lw_node *n = ph->nodes.items[k];
-			push(j, names, str(j, n->name));
-		}
-		set(j, pho, "nodes", names);
+		set(j, pho, "nodes", names_of(j, &ph->nodes));
+		json_t *steps = array(j);
+		for (size_t k = 0; steps && k < ph->steps.len; k++)
+			push(j, steps, integer(j, ((const struct lw_step *)ph->steps.items[k])->number));
+		set(j, pho, "steps", steps);
+		set(j, pho, "start_seconds", integer(j, ph->start));
 		set(j, pho, "worst_case_seconds", integer(j, ph->worst_case));
 		push(j, phases, pho);
 	}
@@ -322,11 +370,7 @@ static json_t *plan_json(struct js *j, const struct lw_plan *p)
 		set(j, no, "name", str(j, n->name));
 		set(j, no, "position", integer(j, n->position));
 		set(j, no, "role_holder", json_boolean(n->role_holder));
-		set(j, no, "baseline", str(j, emit_bes_baseline_title(a, p, n)));
-		json_t *steps = array(j);
-		for (size_t k = 0; steps && k < n->steps.len; k++)
-			push(j, steps, step_json(j, n, k, n->steps.items[k]));
-		set(j, no, "steps", steps);
+		set(j, no, "phase", integer(j, n->phase->number));
 		push(j, seq, no);
 	}
 	set(j, o, "nodes", seq);
@@ -350,24 +394,24 @@ static bool out_of_memory(struct diag_sink *diags)
 	return false;
 }
 
-bool emit_json_begin(struct arena *arena, const struct lw_program *program, const struct emit_options *opts,
+bool emit_json_begin(struct arena *arena, const struct lw_program *program, const struct json_build *build_info,
 		     struct diag_sink *diags, struct textbuf *out)
 {
-	struct js j = {.arena = arena, .opts = opts};
+	struct js j = {.arena = arena};
 	json_t *root = object(&j);
 	if (root) {
 		set(&j, root, "format_version", integer(&j, EMIT_JSON_FORMAT_VERSION));
 		set(&j, root, "generator", str(&j, "bfplan"));
 		json_t *files = array(&j);
-		for (size_t i = 0; files && i < program->files.len; i++)
-			push(&j, files, str(&j, program->files.items[i]));
+		for (size_t i = 0; files && i < program->sources.len; i++)
+			push(&j, files, str(&j, program->sources.items[i]));
 		set(&j, root, "inputs", files);
 		json_t *build = object(&j);
 		if (build) {
-			set(&j, build, "component_form",
-			    str(&j, opts->components == EMIT_COMPONENTS_FULL ? "full" : "reference"));
-			set(&j, build, "bes_line_ends", str(&j, opts->newline == EMIT_NEWLINE_LF ? "lf" : "crlf"));
-			set(&j, build, "source_date_epoch", opts->has_epoch ? integer(&j, opts->epoch) : json_null());
+			set(&j, build, "component_form", str(&j, build_info->component_form));
+			set(&j, build, "bes_line_ends", str(&j, build_info->bes_line_ends));
+			set(&j, build, "source_date_epoch",
+			    build_info->has_epoch ? integer(&j, build_info->epoch) : json_null());
 		}
 		set(&j, root, "build", build);
 	}
@@ -382,10 +426,10 @@ bool emit_json_begin(struct arena *arena, const struct lw_program *program, cons
 	return true;
 }
 
-bool emit_json_plan(struct arena *arena, const struct lw_plan *plan, const struct emit_options *opts,
-		    size_t index, struct diag_sink *diags, struct textbuf *out)
+bool emit_json_plan(struct arena *arena, const struct lw_plan *plan, size_t index, struct diag_sink *diags,
+		    struct textbuf *out)
 {
-	struct js j = {.arena = arena, .opts = opts};
+	struct js j = {.arena = arena};
 	char *text = dump(&j, plan_json(&j, plan));
 	if (!text)
 		return out_of_memory(diags);
@@ -410,12 +454,12 @@ void emit_json_end(const struct lw_program *program, struct textbuf *out)
 }
 
 bool emit_json_program(struct arena *arena, const struct lw_program *program,
-		       const struct emit_options *opts, struct diag_sink *diags, struct textbuf *out)
+		       const struct json_build *build_info, struct diag_sink *diags, struct textbuf *out)
 {
-	if (!emit_json_begin(arena, program, opts, diags, out))
+	if (!emit_json_begin(arena, program, build_info, diags, out))
 		return false;
 	for (size_t i = 0; i < program->plans.len; i++)
-		if (!emit_json_plan(arena, program->plans.items[i], opts, i, diags, out))
+		if (!emit_json_plan(arena, program->plans.items[i], i, diags, out))
 			return false;
 	emit_json_end(program, out);
 	return true;

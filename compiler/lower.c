@@ -2,24 +2,36 @@
  * lower.c - from a checked plan to its lowered form (see lower.h).
  *
  * Everything here was already decided by the checker (struct plan_facts):
- * the order, the role holder, each step's Fixlet for the OS, timeouts and
- * phases.  The lowering only lays those decisions out as plain data, adds
- * the failure path (the undo step of whatever took the node out of
- * service), and lists the checks: what was proven, and what is left to a
- * pre-flight Fixlet because only the endpoint knows.
+ * the order, the role holder, the phases, each step's Fixlet for the OS,
+ * timeouts, and the schedule with its failure behaviour and worst case.
+ * The lowering lays those decisions out as plain data the emitters share:
+ * numbered steps with their waits, titles and file names, gather URLs,
+ * the Baselines of the .bes, and the checks: what was proven, and what is
+ * left to a pre-flight check because only the endpoint knows.
+ *
+ * The lowered program owns copies of the catalog objects it uses (sites
+ * with the build's gather URL, Fixlets pointing at those sites), made once
+ * each however many plans share them.
  */
 #include "lower.h"
 
 #include <string.h>
 
 #include "check.h"
+#include "ptrmap.h"
 #include "resolve.h"
 
 struct lowering {
 	struct arena *arena;
 	const struct world *world;
+	const struct lower_options *opts;
+	struct lw_program *program;
+	struct ptrmap copies;          /* world object -> its lowered copy, program-wide */
+
+	/* the plan being lowered */
 	const struct plan_facts *facts;
 	struct lw_plan *plan;
+	struct ptrmap plan_copies;     /* per-plan objects: prerequisites, baselines, restores, sites */
 };
 
 static struct lw_text plain(const char *text)
@@ -27,23 +39,81 @@ static struct lw_text plain(const char *text)
 	return (struct lw_text){text, {SRC_NO_FILE, 0, 0}};
 }
 
+/* A title cut to LW_TITLE_MAX characters (not bytes), on a character boundary, with an ellipsis. */
+static const char *limit_title(struct arena *a, const char *s)
+{
+	size_t chars = 0, i = 0;
+	for (; s[i]; i++) {
+		if (((unsigned char)s[i] & 0xC0) != 0x80 && ++chars > LW_TITLE_MAX)
+			break;
+	}
+	if (!s[i])
+		return s;
+	/* keep room for the ellipsis: back up over one more character */
+	size_t end = i;
+	do
+		end--;
+	while (end > 0 && ((unsigned char)s[end] & 0xC0) == 0x80);
+	return arena_printf(a, "%.*s\xE2\x80\xA6", (int)end, s);
+}
+
+/* ---- catalog copies ------------------------------------------------------------------------ */
+
+/* The site with the gather URL this build uses: the last one given for it, else the catalog's. */
+static const struct lw_site *lower_site(struct lowering *lo, const struct lw_site *site)
+{
+	if (!site)
+		return NULL;
+	struct lw_site *copy = ptrmap_get(&lo->copies, site);
+	if (copy)
+		return copy;
+	copy = arena_alloc(lo->arena, sizeof *copy);
+	*copy = *site;
+	copy->url = site->gather_url.text;
+	copy->url_from = copy->url ? LW_URL_CATALOG : LW_URL_UNKNOWN;
+	for (size_t i = 0; lo->opts && i < lo->opts->site_url_count; i++) {
+		if (strcmp(lo->opts->site_urls[i].name, site->name) == 0) {
+			copy->url = lo->opts->site_urls[i].url;
+			copy->url_from = lo->opts->site_urls[i].from;
+		}
+	}
+	ptrmap_put(&lo->copies, site, copy);
+	ptrvec_push(lo->arena, &lo->program->sites, copy);
+	return copy;
+}
+
+/* Every site a plan references, each once, in order of first use. */
+static void use_site(struct lowering *lo, const struct lw_site *site)
+{
+	if (site && ptrmap_add(&lo->plan_copies, site))
+		cptrvec_push(lo->arena, &lo->plan->sites, site);
+}
+
+static const struct lw_fixlet *lower_fixlet(struct lowering *lo, const struct fixlet_ent *fx)
+{
+	if (!fx)
+		return NULL;
+	struct lw_fixlet *copy = ptrmap_get(&lo->copies, fx);
+	if (!copy) {
+		copy = arena_alloc(lo->arena, sizeof *copy);
+		*copy = fx->lw;
+		copy->site = lower_site(lo, fx->lw.site);
+		copy->note = fx->note;
+		ptrmap_put(&lo->copies, fx, copy);
+	}
+	use_site(lo, copy->site);
+	return copy;
+}
+
+/* ---- checks --------------------------------------------------------------------------------- */
+
 static struct lw_check *add_check(struct lowering *lo, const char *code, enum lw_check_when when,
 				  const char *description, const struct lw_prereq *prereq)
 {
 	struct lw_check *chk = arena_alloc(lo->arena, sizeof *chk);
-	*chk = (struct lw_check){code, when, plain(description), prereq};
+	*chk = (struct lw_check){.code = code, .when = when, .description = plain(description), .prereq = prereq};
 	ptrvec_push(lo->arena, &lo->plan->checks, chk);
 	return chk;
-}
-
-static void add_site(struct lowering *lo, const struct lw_site *site)
-{
-	if (!site)
-		return;
-	for (size_t i = 0; i < lo->plan->sites.len; i++)
-		if (lo->plan->sites.items[i] == site)
-			return;
-	cptrvec_push(lo->arena, &lo->plan->sites, site);
 }
 
 static struct src_span require_span(const struct plan_ent *plan, const struct prereq_ent *pr)
@@ -56,7 +126,11 @@ static struct src_span require_span(const struct plan_ent *plan, const struct pr
 	return (struct src_span){SRC_NO_FILE, 0, 0};
 }
 
-/* One plan-specific copy of each needed prerequisite, with its pre-flight check. */
+/*
+ * One plan-specific copy of each needed prerequisite, with its pre-flight
+ * check.  The checker put them in dependency order, so what one needs has
+ * its copy already.
+ */
 static void lower_prereqs(struct lowering *lo)
 {
 	const struct plan_ent *plan = lo->facts->plan;
@@ -64,163 +138,80 @@ static void lower_prereqs(struct lowering *lo)
 		const struct prereq_ent *pr = lo->facts->needed.items[i];
 		struct lw_prereq *copy = arena_alloc(lo->arena, sizeof *copy);
 		*copy = pr->lw;
+		copy->provider = lower_fixlet(lo, pr->provider);
 		copy->required_at = require_span(plan, pr);
-		/* point `needs` at this plan's copies, which come earlier (dependencies first) */
+		copy->number = (unsigned)i + 1;
+		copy->preflight_title = limit_title(lo->arena, arena_printf(lo->arena,
+			"bfplan pre-flight: %s missing on cluster %s", copy->title.text ? copy->title.text : copy->name,
+			plan->cluster->name));
 		copy->needs = (struct cptrvec){0};
 		for (size_t k = 0; k < pr->needs.len; k++) {
-			const struct prereq_ent *need = pr->needs.items[k];
-			for (size_t j = 0; j < lo->plan->prereqs.len; j++) {
-				const struct lw_prereq *earlier = lo->plan->prereqs.items[j];
-				if (strcmp(earlier->name, need->lw.name) == 0)
-					cptrvec_push(lo->arena, &copy->needs, earlier);
-			}
+			const struct lw_prereq *earlier = ptrmap_get(&lo->plan_copies, pr->needs.items[k]);
+			if (earlier)
+				cptrvec_push(lo->arena, &copy->needs, earlier);
 		}
+		ptrmap_put(&lo->plan_copies, pr, copy);
 		ptrvec_push(lo->arena, &lo->plan->prereqs, copy);
-		if (copy->provider)
-			add_site(lo, copy->provider->site);
-		add_check(lo, "BFP301", LW_PREFLIGHT,
-			  arena_printf(lo->arena, "%s is present on every node of cluster '%s'",
-				       copy->title.text, plan->cluster->name),
-			  copy);
+		struct lw_check *chk = add_check(lo, "BFP301", LW_PREFLIGHT,
+			arena_printf(lo->arena, "%s is present on every node of cluster '%s'",
+				     copy->title.text ? copy->title.text : copy->name, plan->cluster->name),
+			copy);
+		chk->number = copy->number;
+		/* the pre-flight check of a prerequisite, found from the prerequisite */
+		ptrmap_put(&lo->plan_copies, copy, chk);
 	}
 }
 
-static const struct lw_check *prereq_check(struct lowering *lo, const struct prereq_ent *pr)
+/* The run-time check of where the role runs, and the proof that rests on it. */
+static void lower_role_checks(struct lowering *lo, unsigned number)
 {
-	for (size_t i = 0; i < lo->plan->checks.len; i++) {
-		const struct lw_check *chk = lo->plan->checks.items[i];
-		if (chk->prereq && strcmp(chk->prereq->name, pr->lw.name) == 0)
-			return chk;
-	}
+	const struct plan_facts *facts = lo->facts;
+	const struct cluster_ent *cl = facts->plan->cluster;
+	struct arena *a = lo->arena;
+	if (!cl->role || !facts->role_holder)
+		return;
+	const struct fixlet_ent *detect = cl->role->detect;
+	const char *how = detect ? arena_printf(a, " (%s %u is relevant only there)", detect->lw.is_task ? "Task" : "Fixlet",
+						detect->lw.id)
+				 : "";
+	struct lw_check *where = add_check(lo, "BFP310", LW_PREFLIGHT,
+		arena_printf(a, "role '%s' runs on %s when the window starts%s", cl->role->lw.name,
+			     facts->role_holder->name, how),
+		NULL);
+	where->number = number;
+	lo->plan->role_check = where;
+	struct lw_check *once = add_check(lo, "BFP310", LW_PROVEN,
+		arena_printf(a, "role '%s' moves once: its holder, %s, is patched last", cl->role->lw.name,
+			     facts->role_holder->name),
+		NULL);
+	once->rests_on = where;
+}
+
+/* Whether some step, failing while nodes are out of service, leaves them for a person to decide. */
+static const struct sched_step *held_step(const struct plan_facts *facts)
+{
+	for (size_t i = 0; i < facts->schedule_len; i++)
+		if (facts->schedule[i].failure == LW_FAILURE_HOLD && facts->schedule[i].restore)
+			return &facts->schedule[i];
 	return NULL;
 }
 
-static void add_component(struct lowering *lo, struct lw_step *step, const struct fixlet_ent *fx,
-			  struct src_span origin)
+static const char *quorum_rule(struct arena *a, const struct lw_plan *p, size_t nodes)
 {
-	struct lw_component *comp = arena_alloc(lo->arena, sizeof *comp);
-	comp->fixlet = &fx->lw;
-	comp->origin = origin;
-	ptrvec_push(lo->arena, &step->components, comp);
-	add_site(lo, fx->lw.site);
-	/* the prerequisites this component needs guard its step */
-	for (size_t i = 0; i < fx->needs.len; i++) {
-		const struct lw_check *chk = prereq_check(lo, fx->needs.items[i]);
-		bool known = false;
-		for (size_t k = 0; chk && k < step->guards.len; k++)
-			known |= step->guards.items[k] == chk;
-		if (chk && !known)
-			cptrvec_push(lo->arena, &step->guards, chk);
+	const struct lw_quorum *q = &p->quorum;
+	switch (q->model) {
+	case LW_QUORUM_NODE_MAJORITY:
+		return arena_printf(a, "at most %u of %zu nodes down at once keeps the cluster's quorum: %u node "
+				       "votes of %u stay up, more than half", p->max_down, nodes, q->votes_kept, q->votes);
+	case LW_QUORUM_NODE_AND_WITNESS:
+		return arena_printf(a, "at most %u of %zu nodes down at once keeps the cluster's quorum: %u of %u "
+				       "votes stay up (the witness votes too), more than half", p->max_down, nodes,
+				    q->votes_kept, q->votes);
+	case LW_QUORUM_DISK_ONLY:
+		return arena_printf(a, "at most %u of %zu nodes down at once keeps the cluster's quorum: the "
+				       "quorum disk decides, and a node stays up", p->max_down, nodes);
 	}
-}
-
-static struct lw_step *lower_step(struct lowering *lo, const struct seq_item *item, size_t index,
-				  const struct lw_node *node, const char *from_state)
-{
-	const struct cluster_ent *cl = lo->facts->plan->cluster;
-	const struct step_ent *st = item->step;
-	struct lw_step *step = arena_alloc(lo->arena, sizeof *step);
-	step->name = st->name;
-	step->title = st->title;
-	step->node = node->name;
-	step->from_state = from_state;
-	step->to_state = st->to->name;
-	step->timeout = lo->facts->timeout[index];
-	step->optional = item->optional;
-	step->role_only = st->role != NULL;
-	step->verify = st->verify;
-	step->origin = item->span;
-	step->marks = st->marks;
-	if (item->baseline) {
-		step->kind = LW_STEP_BASELINE;
-		step->baseline_name = item->baseline->name;
-		step->baseline_title = item->baseline->title;
-		for (size_t k = 0; k < item->baseline->components.len; k++) {
-			const struct component_ent *comp = item->baseline->components.items[k];
-			const struct fixlet_ent *fx = check_restart_fixlet(comp, cl->os);
-			if (fx)
-				add_component(lo, step, fx, comp->span);
-		}
-	} else {
-		step->kind = LW_STEP_FIXLET;
-		add_component(lo, step, lo->facts->variant[index], item->span);
-	}
-	if (step->role_only && lo->plan->checks.len) {
-		for (size_t i = 0; i < lo->plan->checks.len; i++) {
-			const struct lw_check *chk = lo->plan->checks.items[i];
-			if (strcmp(chk->code, "BFP310") == 0)
-				cptrvec_push(lo->arena, &step->guards, chk);
-		}
-	}
-	return step;
-}
-
-/*
- * The failure path: from the step that takes the node out of service until
- * its undo step has run, a failing step is followed by the undo step, so
- * no node is left paused when the plan stops.
- */
-static void link_failure_steps(struct lw_node *node, const struct step_ent **kinds)
-{
-	const struct step_ent *open_undo = NULL;
-	for (size_t i = 0; i < node->steps.len; i++) {
-		struct lw_step *step = node->steps.items[i];
-		const struct step_ent *st = kinds[i];
-		if (!open_undo && st->undo)
-			open_undo = st->undo;
-		if (open_undo && st == open_undo) {
-			open_undo = NULL;
-			continue;
-		}
-		if (!open_undo)
-			continue;
-		for (size_t k = i + 1; k < node->steps.len; k++)
-			if (kinds[k] == open_undo) {
-				step->on_failure = node->steps.items[k];
-				break;
-			}
-	}
-}
-
-static void lower_node(struct lowering *lo, size_t position)
-{
-	const struct plan_facts *facts = lo->facts;
-	const struct plan_ent *plan = facts->plan;
-	const struct node_ent *ne = facts->order[position];
-	struct lw_node *node = arena_alloc(lo->arena, sizeof *node);
-	node->name = ne->name;
-	node->position = (unsigned)position + 1;
-	node->role_holder = ne == facts->role_holder;
-	node->decl = ne->span;
-
-	const struct step_ent **kinds = arena_calloc(lo->arena, plan->sequence.len + 1, sizeof *kinds);
-	const char *state = NULL;
-	for (size_t i = 0; i < lo->world->states.len; i++) {
-		const struct state_ent *s = lo->world->states.items[i];
-		if (s->initial) {
-			state = s->name;
-			break;
-		}
-	}
-	for (size_t i = 0; i < plan->sequence.len; i++) {
-		const struct seq_item *item = plan->sequence.items[i];
-		if (item->step->role && !node->role_holder)
-			continue;
-		struct lw_step *step = lower_step(lo, item, i, node, state);
-		kinds[node->steps.len] = item->step;
-		ptrvec_push(lo->arena, &node->steps, step);
-		state = step->to_state;
-	}
-	link_failure_steps(node, kinds);
-	ptrvec_push(lo->arena, &lo->plan->nodes, node);
-
-	struct lw_phase *phase = lo->plan->phases.items[facts->phase[position] - 1];
-	ptrvec_push(lo->arena, &phase->nodes, node);
-	int64_t total = 0;
-	for (size_t i = 0; i < node->steps.len; i++)
-		total += ((const struct lw_step *)node->steps.items[i])->timeout;
-	if (total > phase->worst_case)
-		phase->worst_case = total;
+	return "";
 }
 
 static void lower_checks_proven(struct lowering *lo)
@@ -229,34 +220,187 @@ static void lower_checks_proven(struct lowering *lo)
 	const struct plan_ent *plan = facts->plan;
 	const struct cluster_ent *cl = plan->cluster;
 	struct arena *a = lo->arena;
-	add_check(lo, "BFP303", LW_PROVEN,
-		  arena_printf(a, "every step has exactly one Fixlet for %s", cl->os->name), NULL);
+	add_check(lo, "BFP303", LW_PROVEN, arena_printf(a, "every step has exactly one Fixlet for %s", cl->os->name),
+		  NULL);
 	add_check(lo, "BFP306", LW_PROVEN,
-		  "every step finds the node in a state the step accepts, as the node states declare",
-		  NULL);
+		  "every step finds the node in a state the step accepts, as the node states declare", NULL);
 	add_check(lo, "BFP307", LW_PROVEN, "every node ends the sequence back in service", NULL);
-	add_check(lo, "BFP308", LW_PROVEN,
-		  "a node taken out of service is restored by its undo step when a later step fails", NULL);
+	const struct sched_step *held = held_step(facts);
+	if (held) {
+		const struct seq_item *item = plan->sequence.items[held->item];
+		add_check(lo, "BFP308", LW_PROVEN,
+			  arena_printf(a, "a node taken out of service is restored by '%s' when a later step fails, "
+					  "except after a failed '%s', which leaves it out of service for a person "
+					  "to decide (the step's on-failure advice says who)",
+				       held->restore->name, item->step->name),
+			  NULL);
+	} else {
+		add_check(lo, "BFP308", LW_PROVEN,
+			  "a node taken out of service is restored by its undo step when a later step fails", NULL);
+	}
 	add_check(lo, "BFP309", LW_PROVEN, "no baseline can leave a node waiting in Pending Restart", NULL);
-	add_check(lo, "BFP313", LW_PROVEN,
-		  arena_printf(a, "at most %u of %zu nodes down at once keeps the cluster's quorum",
-			       plan->max_down, cl->nodes.len),
-		  NULL);
+	add_check(lo, "BFP313", LW_PROVEN, quorum_rule(a, lo->plan, cl->nodes.len), NULL);
 	add_check(lo, "BFP318", LW_PROVEN, "every step has a timeout", NULL);
 	if (plan->window > 0)
-		add_check(lo, "BFP317", LW_PROVEN, "the worst case fits the maintenance window", NULL);
-	if (cl->role && facts->role_holder) {
-		add_check(lo, "BFP310", LW_PROVEN,
-			  arena_printf(a, "role '%s' moves once: its holder is patched last", cl->role->lw.name),
-			  NULL);
-		const char *detect = cl->role->detect
-			? arena_printf(a, " (%s %u is relevant only there)",
-				       cl->role->detect->lw.is_task ? "Task" : "Fixlet", cl->role->detect->lw.id)
-			: "";
-		add_check(lo, "BFP310", LW_PREFLIGHT,
-			  arena_printf(a, "role '%s' runs on %s when the window starts%s", cl->role->lw.name,
-				       facts->role_holder->name, detect),
-			  NULL);
+		add_check(lo, "BFP317", LW_PROVEN,
+			  "the worst case, every step running to its timeout one after another, fits the "
+			  "maintenance window", NULL);
+}
+
+/* ---- the recipe ------------------------------------------------------------------------------ */
+
+static const struct lw_baseline *lower_baseline(struct lowering *lo, const struct baseline_ent *bl)
+{
+	struct lw_baseline *copy = ptrmap_get(&lo->plan_copies, bl);
+	if (copy)
+		return copy;
+	const struct os_ent *os = lo->facts->plan->cluster->os;
+	copy = arena_alloc(lo->arena, sizeof *copy);
+	copy->name = bl->name;
+	copy->title = bl->title;
+	copy->decl = bl->decl;
+	copy->bes_title = limit_title(lo->arena, arena_printf(lo->arena, "%s: %s", lo->plan->name,
+							      bl->title.text ? bl->title.text : bl->name));
+	for (size_t k = 0; k < bl->components.len; k++) {
+		const struct component_ent *ce = bl->components.items[k];
+		const struct fixlet_ent *fx = check_restart_fixlet(ce, os);
+		if (!fx)
+			continue;
+		struct lw_component *comp = arena_alloc(lo->arena, sizeof *comp);
+		comp->fixlet = lower_fixlet(lo, fx);
+		comp->origin = ce->span;
+		ptrvec_push(lo->arena, &copy->components, comp);
+	}
+	ptrmap_put(&lo->plan_copies, bl, copy);
+	ptrvec_push(lo->arena, &lo->plan->baselines, copy);
+	return copy;
+}
+
+static const struct lw_restore *lower_restore(struct lowering *lo, const struct sched_step *s)
+{
+	if (!s->restore)
+		return NULL;
+	struct lw_restore *copy = ptrmap_get(&lo->plan_copies, s->restore);
+	if (copy)
+		return copy;
+	size_t matches;
+	copy = arena_alloc(lo->arena, sizeof *copy);
+	copy->name = s->restore->name;
+	copy->title = s->restore->title;
+	copy->fixlet = lower_fixlet(lo, check_variant_for(s->restore, lo->facts->plan->cluster->os, &matches));
+	copy->timeout = s->restore_timeout;
+	ptrmap_put(&lo->plan_copies, s->restore, copy);
+	return copy;
+}
+
+static void add_guard(struct lowering *lo, struct lw_step *step, const struct lw_check *chk)
+{
+	for (size_t i = 0; i < step->guards.len; i++)
+		if (step->guards.items[i] == chk)
+			return;
+	cptrvec_push(lo->arena, &step->guards, chk);
+}
+
+/* The prerequisites a Fixlet needs guard the step that runs it. */
+static void guard_with_needs(struct lowering *lo, struct lw_step *step, const struct fixlet_ent *fx)
+{
+	for (size_t i = 0; fx && i < fx->needs.len; i++) {
+		const struct lw_prereq *pr = ptrmap_get(&lo->plan_copies, fx->needs.items[i]);
+		const struct lw_check *chk = pr ? ptrmap_get(&lo->plan_copies, pr) : NULL;
+		if (chk)
+			add_guard(lo, step, chk);
+	}
+}
+
+static const char *initial_state(const struct world *w)
+{
+	for (size_t i = 0; i < w->states.len; i++) {
+		const struct state_ent *s = w->states.items[i];
+		if (s->initial)
+			return s->name;
+	}
+	return NULL;
+}
+
+static struct lw_step *lower_step(struct lowering *lo, const struct sched_step *s, struct lw_phase *phase,
+				  const char *from_state)
+{
+	const struct plan_facts *facts = lo->facts;
+	const struct cluster_ent *cl = facts->plan->cluster;
+	const struct seq_item *item = facts->plan->sequence.items[s->item];
+	const struct step_ent *st = item->step;
+	struct lw_step *step = arena_alloc(lo->arena, sizeof *step);
+	step->number = (unsigned)lo->plan->steps.len + 1;
+	step->index = (unsigned)phase->steps.len + 1;
+	step->phase = phase;
+	step->name = st->name;
+	step->title = st->title;
+	step->from_state = from_state;
+	step->to_state = st->to->name;
+	step->timeout = s->timeout;
+	step->optional = facts->optional[s->item];
+	step->role_only = st->role != NULL;
+	step->failure = s->failure;
+	step->restore = lower_restore(lo, s);
+	step->verify = st->verify;
+	step->on_failure = st->on_failure;
+	step->start = s->start;
+	step->origin = item->span;
+	step->marks = st->marks;
+	if (item->baseline) {
+		step->kind = LW_STEP_BASELINE;
+		step->baseline = lower_baseline(lo, item->baseline);
+		for (size_t k = 0; k < item->baseline->components.len; k++)
+			guard_with_needs(lo, step, check_restart_fixlet(item->baseline->components.items[k], cl->os));
+	} else {
+		step->kind = LW_STEP_FIXLET;
+		step->fixlet = lower_fixlet(lo, facts->variant[s->item]);
+		guard_with_needs(lo, step, facts->variant[s->item]);
+	}
+	if (step->role_only && lo->plan->role_check)
+		add_guard(lo, step, lo->plan->role_check);
+	if (s->after != SCHED_START)
+		cptrvec_push(lo->arena, &step->after, lo->plan->steps.items[s->after]);
+	return step;
+}
+
+static void lower_nodes_and_phases(struct lowering *lo)
+{
+	const struct plan_facts *facts = lo->facts;
+	struct arena *a = lo->arena;
+	for (unsigned p = 1; p <= facts->phase_count; p++) {
+		struct lw_phase *phase = arena_alloc(a, sizeof *phase);
+		phase->number = p;
+		ptrvec_push(a, &lo->plan->phases, phase);
+	}
+	for (size_t i = 0; i < facts->node_count; i++) {
+		const struct node_ent *ne = facts->order[i];
+		struct lw_node *node = arena_alloc(a, sizeof *node);
+		struct lw_phase *phase = lo->plan->phases.items[facts->phase[i] - 1];
+		node->name = ne->name;
+		node->position = (unsigned)i + 1;
+		node->role_holder = ne == facts->role_holder;
+		node->phase = phase;
+		node->decl = ne->span;
+		ptrvec_push(a, &lo->plan->nodes, node);
+		ptrvec_push(a, &phase->nodes, node);
+	}
+	const char *initial = initial_state(lo->world);
+	const char *state = initial;
+	unsigned current = 0;
+	for (size_t i = 0; i < facts->schedule_len; i++) {
+		const struct sched_step *s = &facts->schedule[i];
+		struct lw_phase *phase = lo->plan->phases.items[s->phase - 1];
+		if (s->phase != current) {
+			current = s->phase;
+			state = initial; /* every phase starts with its nodes in service */
+			phase->start = s->start;
+		}
+		struct lw_step *step = lower_step(lo, s, phase, state);
+		state = step->to_state;
+		ptrvec_push(a, &phase->steps, step);
+		ptrvec_push(a, &lo->plan->steps, step);
+		phase->worst_case += step->timeout;
 	}
 }
 
@@ -291,23 +435,26 @@ static void collect_unconfirmed(struct lowering *lo)
 		if (pr->provider)
 			add_marks(lo, &pr->provider->marks);
 	}
-	for (size_t n = 0; n < lp->nodes.len; n++) {
-		const struct lw_node *node = lp->nodes.items[n];
-		for (size_t i = 0; i < node->steps.len; i++) {
-			const struct lw_step *step = node->steps.items[i];
-			add_marks(lo, &step->marks);
-			for (size_t k = 0; k < step->components.len; k++)
-				add_marks(lo, &((const struct lw_component *)step->components.items[k])->fixlet->marks);
-		}
+	for (size_t i = 0; i < lp->steps.len; i++) {
+		const struct lw_step *step = lp->steps.items[i];
+		add_marks(lo, &step->marks);
+		if (step->fixlet)
+			add_marks(lo, &step->fixlet->marks);
+		for (size_t k = 0; step->baseline && k < step->baseline->components.len; k++)
+			add_marks(lo, &((const struct lw_component *)step->baseline->components.items[k])->fixlet->marks);
 	}
 }
 
-static struct lw_plan *lower_plan(struct arena *arena, const struct world *world, const struct plan_facts *facts)
+static struct lw_plan *lower_plan(struct lowering *lo, const struct plan_facts *facts)
 {
 	const struct plan_ent *plan = facts->plan;
 	const struct cluster_ent *cl = plan->cluster;
+	struct arena *arena = lo->arena;
 	struct lw_plan *lp = arena_alloc(arena, sizeof *lp);
-	struct lowering lo = {arena, world, facts, lp};
+	lo->facts = facts;
+	lo->plan = lp;
+	ptrmap_init(&lo->plan_copies, arena);
+
 	lp->name = plan->name;
 	lp->title = plan->title.text ? plan->title : plain(plan->name);
 	lp->cluster = cl->name;
@@ -319,38 +466,39 @@ static struct lw_plan *lower_plan(struct arena *arena, const struct world *world
 		struct lw_role *role = arena_alloc(arena, sizeof *role);
 		*role = cl->role->lw;
 		role->server = cl->role_server;
+		role->detect = lower_fixlet(lo, cl->role->detect);
 		lp->role = role;
-		if (role->detect)
-			add_site(&lo, role->detect->site);
 	}
 	lp->order = plan->order;
 	lp->max_down = plan->max_down;
+	lp->quorum = facts->quorum;
 	lp->window = plan->window;
 	lp->worst_case = facts->worst_case;
+	lp->bes_file = arena_printf(arena, "%s.bes", plan->name);
 	lp->decl = plan->decl;
 
-	lower_prereqs(&lo);
-	lower_checks_proven(&lo);
-	for (unsigned p = 1; p <= facts->phase_count; p++) {
-		struct lw_phase *phase = arena_alloc(arena, sizeof *phase);
-		phase->number = p;
-		ptrvec_push(arena, &lp->phases, phase);
-	}
-	for (size_t i = 0; i < facts->node_count; i++)
-		lower_node(&lo, i);
+	lower_prereqs(lo);
+	lower_checks_proven(lo);
+	lower_role_checks(lo, (unsigned)lp->prereqs.len + 1);
+	lower_nodes_and_phases(lo);
 	lp->os_marks = cl->os->marks;
-	collect_unconfirmed(&lo);
+	collect_unconfirmed(lo);
 	return lp;
 }
 
 void lower_program(struct arena *arena, const struct world *world, const struct checked_program *checked,
-		   struct lw_program *out)
+		   const struct lower_options *opts, struct lw_program *out)
 {
 	memset(out, 0, sizeof *out);
 	out->files = world->files;
+	out->sources = opts && opts->sources ? *opts->sources : world->files;
+	struct lowering lo = {.arena = arena, .world = world, .opts = opts, .program = out};
+	ptrmap_init(&lo.copies, arena);
 	for (size_t i = 0; i < checked->plans.len; i++) {
 		const struct plan_facts *facts = checked->plans.items[i];
+		if (opts && opts->only_plan && strcmp(facts->plan->name, opts->only_plan) != 0)
+			continue;
 		if (facts->ok)
-			ptrvec_push(arena, &out->plans, lower_plan(arena, world, facts));
+			ptrvec_push(arena, &out->plans, lower_plan(&lo, facts));
 	}
 }

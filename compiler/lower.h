@@ -2,19 +2,26 @@
  * lower.h - the lowered plan: what a checked plan means, with no syntax left.
  *
  * This is the one structure the emitters (BES, checklist, JSON, DOT) and
- * the runtime read; none of them sees the AST.  Everything is resolved:
- * each step names the exact Fixlet (site, ID, action) for the cluster's OS,
- * its target node, its timeout, what to do when it fails, and the checks
- * that guard it.  All of it lives in the compilation's arena.
+ * the runtime read; none of them sees the AST or the world.  Everything is
+ * resolved and decided here, once, so that no two outputs can disagree:
+ * each step names the exact Fixlet or Baseline for the cluster's OS, the
+ * nodes it targets, its timeout, the steps it waits for, what happens when
+ * it fails, and the checks that guard it; titles, file names, gather URLs
+ * and step numbers are computed here too.  docs/execution.md describes the
+ * execution model this data carries out.  All of it lives in the
+ * compilation's arena.
  *
  * Strings that came from a plan file keep the span they came from, so an
  * emitter that cannot carry a string safely (an XML-forbidden character, a
  * line break in an ActionScript line) can point at it in a diagnostic.
+ * Advice texts (verify, on-failure, notes) are templates that may name
+ * {node}, {server} and {cluster}; the emitters fill them in (render.h).
  */
 #ifndef BFPLAN_LOWER_H
 #define BFPLAN_LOWER_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "arena.h"
@@ -26,10 +33,20 @@ struct lw_text {
 	struct src_span span; /* file == SRC_NO_FILE when not from a plan */
 };
 
+/* Where the gather URL a build uses came from. */
+enum lw_url_from {
+	LW_URL_UNKNOWN,       /* nobody gave one: reference components cannot be written */
+	LW_URL_CATALOG,       /* the site's declaration */
+	LW_URL_ENVIRONMENT,   /* BFPLAN_SITE_URLS */
+	LW_URL_COMMAND_LINE,  /* --site-url */
+};
+
 struct lw_site {
 	const char *name;         /* the plan-language name: server-automation */
 	struct lw_text display;   /* "Server Automation" */
-	struct lw_text gather_url;/* NULL text: unknown, the build must be told it */
+	struct lw_text gather_url;/* the catalog's; NULL text: not published */
+	const char *url;          /* the gather URL the build uses, or NULL (lowered copies only) */
+	enum lw_url_from url_from;
 	struct src_span decl;
 	/* added for unconfirmed facts (issue 8) */
 	struct cptrvec marks;     /* const struct lw_mark * */
@@ -52,6 +69,7 @@ struct lw_fixlet {
 	struct lw_text relevance;  /* for the full component form; NULL text if not supplied */
 	struct lw_text actionscript; /* likewise */
 	enum lw_restart restart;
+	struct lw_text note;       /* the catalog's advice on running it (template); may be NULL text */
 	struct src_span decl;
 	/* added for imported content and unconfirmed facts (issue 8) */
 	struct cptrvec marks;      /* const struct lw_mark *: what about it is not confirmed */
@@ -65,42 +83,79 @@ struct lw_prereq {
 	struct lw_text title;          /* "Microsoft .NET Framework 4.0" */
 	struct lw_text detect;         /* client relevance, true where the prerequisite is PRESENT */
 	const struct lw_fixlet *provider; /* the Task or Fixlet that installs it */
-	struct lw_text note;           /* extra advice, e.g. domain credentials; may be NULL text */
+	struct lw_text note;           /* extra advice (template); may be NULL text */
 	struct cptrvec needs;          /* const struct lw_prereq *: what it needs in turn */
+	const char *preflight_title;   /* the title of its pre-flight Fixlet in the .bes */
+	unsigned number;               /* 1-based: pre-flight check P<number> */
 	struct src_span decl;
 	struct src_span required_at;   /* the plan's `require` line */
 	/* added for unconfirmed facts (issue 8) */
 	struct cptrvec marks;          /* const struct lw_mark * */
 };
 
-struct lw_check;
-
-/* One BigFix component of a step: a Fixlet/Task action to run. */
+/* One component of a Baseline: the Fixlet it runs, and the baseline line it comes from. */
 struct lw_component {
 	const struct lw_fixlet *fixlet;
-	struct src_span origin;        /* the baseline or step line it comes from */
+	struct src_span origin;
+};
+
+/* A Baseline the .bes holds: one per `baseline` a plan uses, the restart included. */
+struct lw_baseline {
+	const char *name;              /* nov-2026 */
+	struct lw_text title;          /* "2026-11 Windows updates" */
+	const char *bes_title;         /* its title in the .bes */
+	struct ptrvec components;      /* struct lw_component *, in order */
+	struct src_span decl;
 };
 
 enum lw_step_kind {
 	LW_STEP_FIXLET,   /* one Fixlet or Task (pause, move groups, resume, move mailbox) */
-	LW_STEP_BASELINE, /* the patch: the components of a baseline, restart included */
+	LW_STEP_BASELINE, /* the patch: a Baseline of the .bes, restart included */
 };
 
+/* What a failed step leads to (docs/execution.md, "When a step fails"). */
+enum lw_failure {
+	LW_FAILURE_STOP,     /* the failure step restores the nodes (if any are out of service); the plan stops */
+	LW_FAILURE_HOLD,     /* the plan stops and leaves the nodes as they are: a person decides */
+	LW_FAILURE_CONTINUE, /* an optional step: the plan goes on with the next step */
+};
+
+/* The step that brings nodes back into service: the failure step of the steps before it. */
+struct lw_restore {
+	const char *name;              /* resume */
+	struct lw_text title;          /* "Resume the node" */
+	const struct lw_fixlet *fixlet;
+	int64_t timeout;               /* seconds */
+};
+
+struct lw_phase;
+struct lw_check;
+
+/*
+ * One step of the Automation Plan recipe: one Fixlet, Task or Baseline run
+ * on every node of one phase at once.  The checklist has one section per
+ * step, in the same order and with the same number.
+ */
 struct lw_step {
+	unsigned number;               /* 1-based place in the recipe */
+	unsigned index;                /* 1-based place within its phase: step "2.3" */
+	const struct lw_phase *phase;  /* its targets are the phase's nodes */
 	const char *name;              /* the stdlib step name: pause, patch, ... */
 	struct lw_text title;          /* "Pause the node" */
 	enum lw_step_kind kind;
-	struct ptrvec components;      /* struct lw_component *, in order; one for LW_STEP_FIXLET */
-	const char *baseline_name;     /* LW_STEP_BASELINE: the plan's baseline name */
-	struct lw_text baseline_title;
-	const char *node;              /* the target computer name */
+	const struct lw_fixlet *fixlet;     /* LW_STEP_FIXLET */
+	const struct lw_baseline *baseline; /* LW_STEP_BASELINE */
 	const char *from_state, *to_state;
 	int64_t timeout;               /* seconds */
-	bool optional;                 /* `optional` in the plan: a failure does not stop the plan */
-	bool role_only;                /* runs only where the role is held (move-mailbox) */
-	const struct lw_step *on_failure; /* the step to run when this one fails, or NULL */
-	struct lw_text verify;         /* what the operator checks after it; may be NULL text */
+	bool optional;                 /* `optional` in the plan and allowed by the step */
+	bool role_only;                /* runs on the role holder only (move-mailbox) */
+	enum lw_failure failure;
+	const struct lw_restore *restore; /* what brings the nodes back if this step fails; NULL: nothing to */
+	struct lw_text verify;         /* what the operator checks after it (template) */
+	struct lw_text on_failure;     /* the stdlib's advice when it fails (template) */
 	struct cptrvec guards;         /* const struct lw_check *: pre-flight checks that must pass first */
+	struct cptrvec after;          /* const struct lw_step *: the steps it waits for */
+	int64_t start;                 /* seconds from the start of the plan, at the latest (worst case) */
 	struct src_span origin;        /* the plan line */
 	/* added for unconfirmed facts (issue 8) */
 	struct cptrvec marks;          /* const struct lw_mark *: the step declaration's own marks */
@@ -110,20 +165,25 @@ struct lw_node {
 	const char *name;              /* EXNODE1 */
 	unsigned position;             /* 1-based place in the order */
 	bool role_holder;              /* the expected active node: goes last */
-	struct ptrvec steps;           /* struct lw_step *, the per-node sequence */
+	const struct lw_phase *phase;
 	struct src_span decl;
 };
 
-/* Nodes down at the same time (at most max-down), in order. */
+/*
+ * Nodes that are down at the same time (at most max-down), in order.  The
+ * phase's steps run one after another, each on all of its nodes at once.
+ */
 struct lw_phase {
 	unsigned number;               /* 1-based */
 	struct ptrvec nodes;           /* struct lw_node * */
-	int64_t worst_case;            /* seconds: the slowest node of the phase */
+	struct ptrvec steps;           /* struct lw_step *, in order */
+	int64_t start;                 /* seconds from the start of the plan, worst case */
+	int64_t worst_case;            /* seconds: its steps' timeouts, end to end */
 };
 
 enum lw_check_when {
 	LW_PROVEN,     /* proven by the compiler from the plan alone */
-	LW_PREFLIGHT,  /* only the endpoint knows: checked at run time by relevance */
+	LW_PREFLIGHT,  /* only the endpoint knows: checked at run time, before the first step */
 };
 
 struct lw_check {
@@ -131,6 +191,8 @@ struct lw_check {
 	enum lw_check_when when;
 	struct lw_text description;    /* "control scripts are installed on every node" */
 	const struct lw_prereq *prereq;/* for pre-flight checks of a prerequisite, else NULL */
+	unsigned number;               /* pre-flight checks: P<number>; 0 for proven ones */
+	const struct lw_check *rests_on; /* a proven check that holds only if this pre-flight check passes */
 };
 
 enum lw_order { LW_ORDER_PASSIVE_FIRST, LW_ORDER_ACTIVE_FIRST, LW_ORDER_EXPLICIT };
@@ -140,9 +202,26 @@ struct lw_role {
 	struct lw_text title;          /* "Exchange 2007 clustered mailbox server" */
 	struct lw_text server;         /* the clustered server's name: "EXCMS01" */
 	const struct lw_fixlet *detect;/* relevant only on the node holding the role */
-	struct lw_text verify;         /* what to verify after a move */
+	struct lw_text verify;         /* what to verify after a move (template) */
 	/* added for unconfirmed facts (issue 8) */
 	struct cptrvec marks;          /* const struct lw_mark * */
+};
+
+/* Who has a vote in the cluster's quorum (docs/language.md, "Quorum"). */
+enum lw_quorum_model {
+	LW_QUORUM_NODE_MAJORITY,   /* each node votes */
+	LW_QUORUM_NODE_AND_WITNESS,/* each node and one witness (disk or file share) vote */
+	LW_QUORUM_DISK_ONLY,       /* the quorum disk decides: one node up is enough */
+};
+
+/* The quorum rule the availability proof applied, with its numbers. */
+struct lw_quorum {
+	enum lw_quorum_model model;
+	bool declared;                 /* false: defaulted to node-majority */
+	unsigned votes;                /* votes in the cluster (node-and-witness: nodes + 1) */
+	unsigned votes_kept;           /* votes still up with max-down nodes down */
+	unsigned votes_needed;         /* more than half of votes (disk-only: 1 node) */
+	unsigned simple_max_down;      /* what "more than half the nodes stay up" alone would allow */
 };
 
 struct lw_plan {
@@ -155,12 +234,17 @@ struct lw_plan {
 	const struct lw_role *role;    /* NULL for a cluster without a role */
 	enum lw_order order;
 	unsigned max_down;
+	struct lw_quorum quorum;
 	int64_t window;                /* seconds; 0 when no window is declared */
-	int64_t worst_case;            /* seconds: the sum of the phases' worst cases */
+	int64_t worst_case;            /* seconds: the critical path through `steps` */
+	const char *bes_file;          /* "patch-exch01.bes" */
 	struct ptrvec prereqs;         /* struct lw_prereq *, in dependency order */
+	struct ptrvec baselines;       /* struct lw_baseline *, in order of first use */
 	struct ptrvec checks;          /* struct lw_check *, proven and pre-flight */
+	const struct lw_check *role_check; /* the pre-flight check of where the role runs, or NULL */
 	struct ptrvec nodes;           /* struct lw_node *, in patch order */
 	struct ptrvec phases;          /* struct lw_phase * */
+	struct ptrvec steps;           /* struct lw_step *, the whole recipe in order */
 	struct cptrvec sites;          /* const struct lw_site *, every site the plan references */
 	struct src_span decl;
 	/* added for unconfirmed facts (issue 8) */
@@ -175,7 +259,24 @@ struct lw_plan {
 
 struct lw_program {
 	struct ptrvec plans;           /* struct lw_plan *, in declaration order */
-	struct strvec files;           /* every plan file read, the stdlib included, for depfiles */
+	struct strvec files;           /* every plan file read, the stdlib included, as opened: for depfiles */
+	struct strvec sources;         /* the same files as the outputs name them: stdlib/... or relative to
+					  the top plan, the same wherever bfplan is installed or run */
+	struct ptrvec sites;           /* struct lw_site *, every site any plan references, once */
+};
+
+/* A gather URL given for a build; it wins over the catalog's, and a later one over an earlier. */
+struct lower_site_url {
+	const char *name;              /* the plan-language site name: server-automation */
+	const char *url;
+	enum lw_url_from from;         /* LW_URL_ENVIRONMENT or LW_URL_COMMAND_LINE */
+};
+
+struct lower_options {
+	const struct lower_site_url *site_urls; /* the environment's first, then the command line's */
+	size_t site_url_count;
+	const char *only_plan;         /* build --plan NAME: lower that plan alone; NULL for all */
+	const struct strvec *sources;  /* the files' names for the outputs, in file order; NULL: as opened */
 };
 
 /*
@@ -202,9 +303,13 @@ struct checked_program;
 
 /*
  * Builds the lowered form of every plan the checker found free of errors.
- * Plans with errors are left out (their diagnostics say why).
+ * Plans with errors are left out (their diagnostics say why).  `opts` may
+ * be NULL.
  */
 void lower_program(struct arena *arena, const struct world *world, const struct checked_program *checked,
-		   struct lw_program *out);
+		   const struct lower_options *opts, struct lw_program *out);
+
+/* The BES title limit (ObjectName: 1 to 255 characters); longer titles are cut with an ellipsis. */
+enum { LW_TITLE_MAX = 255 };
 
 #endif

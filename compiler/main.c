@@ -87,6 +87,7 @@ int main(int argc, char **argv)
 		.term = getenv("TERM"),
 		.bes_xsd = getenv("BFPLAN_BES_XSD"),
 		.source_date_epoch = getenv("SOURCE_DATE_EPOCH"),
+		.site_urls = getenv("BFPLAN_SITE_URLS"),
 		.stderr_is_tty = isatty(STDERR_FILENO),
 	};
 	int rc = bfplan_main(argc, argv, stdout, stderr, &env);

@@ -21,6 +21,7 @@
 #include "actionscript.h"
 #include "suggest.h"
 #include "symtab.h"
+#include "template.h"
 
 struct symbol {
 	enum ast_decl_kind kind;
@@ -129,7 +130,10 @@ static const struct prop prereq_props[] = {
 	[PR_NOTE] = {"note", SH_STRING, 0, "note \"needs domain credentials\""},
 };
 
-enum { ST_FROM, ST_TO, ST_RUN, ST_BASELINE, ST_TIMEOUT, ST_UNDO, ST_ROLE, ST_VERIFY, ST_ON_FAILURE };
+enum {
+	ST_FROM, ST_TO, ST_RUN, ST_BASELINE, ST_TIMEOUT, ST_UNDO, ST_ROLE, ST_VERIFY, ST_ON_FAILURE,
+	ST_HOLD, ST_MUST_SUCCEED
+};
 static const struct prop step_props[] = {
 	[ST_FROM] = {"from", SH_NAMES, P_REQUIRED, "from online"},
 	[ST_TO] = {"to", SH_IDENT, P_REQUIRED, "to paused"},
@@ -140,6 +144,8 @@ static const struct prop step_props[] = {
 	[ST_ROLE] = {"role", SH_IDENT, 0, "role exchange2007-mailbox"},
 	[ST_VERIFY] = {"verify", SH_STRING, 0, "verify \"the node shows Paused\""},
 	[ST_ON_FAILURE] = {"on-failure", SH_STRING, 0, "on-failure \"resume the node\""},
+	[ST_HOLD] = {"hold-on-failure", SH_FLAG, 0, "hold-on-failure"},
+	[ST_MUST_SUCCEED] = {"must-succeed", SH_FLAG, 0, "must-succeed"},
 };
 
 enum { RO_DETECT, RO_NEEDS, RO_VERIFY };
@@ -353,6 +359,60 @@ static struct lw_text prop_text(const struct props *p, size_t k)
 {
 	const struct ast_stmt *s = prop_one(p, k);
 	return s ? text_of(first_arg(s)) : (struct lw_text){NULL, {SRC_NO_FILE, 0, 0}};
+}
+
+/* The names an advice text may use, by where it is shown (docs/language.md, "Advice texts"). */
+enum {
+	TPL_FOR_STEP = TPL_NODE | TPL_SERVER | TPL_CLUSTER,    /* shown at a step, for each node */
+	TPL_FOR_CATALOG = TPL_SERVER | TPL_CLUSTER,            /* notes, shown for the whole cluster */
+};
+
+static const char *names_allowed(unsigned allowed)
+{
+	return allowed & TPL_NODE ? "{node}, {server} or {cluster}" : "{server} or {cluster}";
+}
+
+/*
+ * An advice text: a string whose placeholders the emitters fill in.  A
+ * malformed one is reported here, where it was written, so no output can
+ * ever show a placeholder.
+ */
+static struct lw_text prop_template(struct resolver *r, const struct props *p, size_t k, unsigned allowed)
+{
+	struct lw_text t = prop_text(p, k);
+	struct tpl_fault fault;
+	if (!t.text || tpl_check(r->arena, t.text, allowed, &fault))
+		return t;
+	struct diag *d;
+	switch (fault.kind) {
+	case TPL_FAULT_UNCLOSED:
+		d = diag_report(r->diags, BFP326, t.span, "a '{' in this text is not closed");
+		diag_help(r->diags, d, "close the placeholder with '}', or write '{{' for a literal brace");
+		break;
+	case TPL_FAULT_STRAY_CLOSE:
+		d = diag_report(r->diags, BFP326, t.span, "a '}' in this text closes no placeholder");
+		diag_help(r->diags, d, "write '}}' for a literal brace");
+		break;
+	case TPL_FAULT_NOT_HERE:
+		d = diag_report(r->diags, BFP326, t.span, "'{%s}' has no value in this text: it is shown for "
+				"the whole cluster, not for one node", fault.word);
+		diag_help(r->diags, d, "this text may name %s", names_allowed(allowed));
+		break;
+	case TPL_FAULT_UNKNOWN:
+	case TPL_FAULT_NONE: {
+		/* the names every text may use first, so the count cuts off {node} where it has no value */
+		static const char *const words[] = {"server", "cluster", "node"};
+		const char *near = suggest_closest(fault.word, words, allowed & TPL_NODE ? 3 : 2);
+		d = diag_report(r->diags, BFP326, t.span, "unknown placeholder '{%s}'", fault.word);
+		if (near)
+			diag_help(r->diags, d, "did you mean '{%s}'?", near);
+		else
+			diag_help(r->diags, d, "this text may name %s; write '{{' and '}}' for literal braces",
+				  names_allowed(allowed));
+		break;
+	}
+	}
+	return (struct lw_text){NULL, t.span};
 }
 
 /* The identifiers of an SH_NAMES value, as a flat list. */
@@ -893,10 +953,23 @@ static void read_relevance(struct resolver *r, const struct props *p, struct fix
 }
 
 /*
+ * A `pending-restart` line may be more careful than the action script
+ * beside it, never less: 'never' where the script asks for a restart, or
+ * 'clears' where it does not restart after its last request, would let
+ * BFP309 rest on something the script does not do.
+ */
+static bool claims_more(enum lw_restart stated, enum lw_restart derived)
+{
+	return (stated == LW_RESTART_NEVER && derived == LW_RESTART_MAY) ||
+	       (stated == LW_RESTART_CLEARS && derived != LW_RESTART_CLEARS);
+}
+
+/*
  * What the action script says about restarts.  Without a `pending-restart`
- * line, that is the declaration's behaviour; with one, the two must agree
- * unless the script leaves room for doubt (a restart inside an if block),
- * where the line, a person's reading, decides.
+ * line, that is the declaration's behaviour; with one, the line decides,
+ * but may not claim more than the script (BFP630), unless the script
+ * leaves room for doubt (a restart inside an if block), where the line, a
+ * person's reading, decides alone.
  */
 static void read_fixlet_restart(struct resolver *r, const struct props *p, struct fixlet_ent *fx)
 {
@@ -930,7 +1003,7 @@ static void read_fixlet_restart(struct resolver *r, const struct props *p, struc
 		fx->given.restart = deciding;
 		fx->restart_from_script = true;
 	}
-	if (!stated_ok || derived == fx->lw.restart || rd.doubt)
+	if (!stated_ok || !claims_more(fx->lw.restart, derived) || rd.doubt)
 		return;
 	struct diag *d = diag_report(r->diags, BFP630, first_arg(stated)->span, "'pending-restart %s' "
 				     "contradicts the action script of %s", restart_word(fx->lw.restart),
@@ -991,7 +1064,7 @@ static void read_fixlet(struct resolver *r, const struct ast_decl *decl, struct 
 	fx->lw.actionscript_type = prop_text(&p, FX_SCRIPT_TYPE).text;
 	for (size_t i = 0; i < p.stmts[FX_PARAMETER].len; i++)
 		read_parameter(r, p.stmts[FX_PARAMETER].items[i], &fx->lw.parameters);
-	fx->note = prop_text(&p, FX_NOTE);
+	fx->note = prop_template(r, &p, FX_NOTE, TPL_FOR_CATALOG);
 	read_marks(r, decl, &p, fixlet_owner(r, fx), &fx->lw.marks);
 	read_fixlet_restart(r, &p, fx);
 }
@@ -1006,7 +1079,7 @@ static void read_prereq(struct resolver *r, const struct ast_decl *decl, struct 
 	pr->provider = lookup_prop(r, DECL_FIXLET, &p, PR_PROVIDER);
 	pr->lw.provider = pr->provider ? &pr->provider->lw : NULL;
 	pr->lw.detect = prop_text(&p, PR_DETECT);
-	pr->lw.note = prop_text(&p, PR_NOTE);
+	pr->lw.note = prop_template(r, &p, PR_NOTE, TPL_FOR_CATALOG);
 	lookup_all_prop(r, DECL_PREREQUISITE, &p, PR_NEEDS, &pr->needs, &pr->needs_span);
 	for (size_t i = 0; i < pr->needs.len; i++)
 		cptrvec_push(r->arena, &pr->lw.needs, &((struct prereq_ent *)pr->needs.items[i])->lw);
@@ -1039,8 +1112,12 @@ static void read_step(struct resolver *r, const struct ast_decl *decl, struct st
 	if (prop_one(&p, ST_UNDO))
 		st->undo_span = prop_one(&p, ST_UNDO)->span;
 	st->role = lookup_prop(r, DECL_ROLE, &p, ST_ROLE);
-	st->verify = prop_text(&p, ST_VERIFY);
-	st->on_failure = prop_text(&p, ST_ON_FAILURE);
+	st->verify = prop_template(r, &p, ST_VERIFY, TPL_FOR_STEP);
+	st->on_failure = prop_template(r, &p, ST_ON_FAILURE, TPL_FOR_STEP);
+	st->hold_on_failure = p.stmts[ST_HOLD].len > 0;
+	st->must_succeed = p.stmts[ST_MUST_SUCCEED].len > 0;
+	if (st->must_succeed)
+		st->must_succeed_span = prop_one(&p, ST_MUST_SUCCEED)->span;
 	read_marks(r, decl, &p, owner, &st->marks);
 }
 
@@ -1054,7 +1131,7 @@ static void read_role(struct resolver *r, const struct ast_decl *decl, struct ro
 	role->detect = lookup_prop(r, DECL_FIXLET, &p, RO_DETECT);
 	role->lw.detect = role->detect ? &role->detect->lw : NULL;
 	lookup_all_prop(r, DECL_PREREQUISITE, &p, RO_NEEDS, &role->needs, &role->needs_span);
-	role->lw.verify = prop_text(&p, RO_VERIFY);
+	role->lw.verify = prop_template(r, &p, RO_VERIFY, TPL_FOR_STEP);
 	read_marks(r, decl, &p, owner_name(r, decl), &role->lw.marks);
 }
 

@@ -96,7 +96,10 @@ struct step_ent {
 	struct step_ent *undo;
 	struct src_span undo_span;
 	struct role_ent *role;
-	struct lw_text verify, on_failure;
+	struct lw_text verify, on_failure; /* templates (template.h) */
+	bool hold_on_failure;      /* a failure leaves the node as it is: a person decides */
+	bool must_succeed;         /* a failure stops the plan even where a plan marks it optional */
+	struct src_span must_succeed_span;
 	struct src_span decl;
 	struct cptrvec marks;      /* const struct lw_mark * */
 };

@@ -17,9 +17,14 @@
 #    arguments in NAME.args (if any); stderr must equal NAME.err and the
 #    exit status must be 1 when NAME.err has ": error:" (2 when NAME.status
 #    says so), and nothing may be written.
-# 3. Properties: determinism, line ends, all-or-nothing writes, no
+# 3. The execution model (tests/build/execution_model.py, with Debian's
+#    /usr/bin/python3): in every example's outputs, the worst case is the
+#    critical path of the Automation Plan recipe, the .bes holds exactly
+#    the patch Baselines, the checklist carries the stdlib's advice, and no
+#    placeholder is left.
+# 4. Properties: determinism, line ends, all-or-nothing writes, no
 #    temporary file left behind, the depfile, and the environment's errors.
-# 4. The checklist page rendered in headless Chromium, when it is installed.
+# 5. The checklist page rendered in headless Chromium, when it is installed.
 #
 # Ends with "build: N passed, M failed" and exits non-zero on a failure.
 
@@ -128,7 +133,20 @@ for plan in "$here"/cases/*.plan; do
 	fi
 done
 
-# ---- 3. properties --------------------------------------------------------------------------
+# ---- 3. the execution model ---------------------------------------------------------------
+
+set --
+for plan in examples/*.plan; do
+	set -- "$@" "$tmp/$(basename "$plan" .plan)"
+done
+if /usr/bin/python3 "$here/execution_model.py" "$@" > "$tmp/model" 2>&1; then
+	pass "the outputs carry out the execution model: $(grep -c '^PASS' "$tmp/model") checks over $# examples"
+else
+	fail "the outputs contradict the execution model"
+	grep -v '^PASS' "$tmp/model" | sed 's/^/    /'
+fi
+
+# ---- 4. properties --------------------------------------------------------------------------
 
 seed=examples/exchange2007-windows2008.plan
 
@@ -208,7 +226,67 @@ status=$?
 "$bfplan" build "$seed" 2> "$tmp/stderr"
 [ $? = 2 ] && grep -q -- '-o DIR' "$tmp/stderr" && pass "build without -o is a usage error" || fail "build without -o"
 
-# ---- 4. the checklist page, as a person sees it -----------------------------------------------
+# reproducible wherever bfplan is installed and run from: two installs, two working directories
+for prefix in p1 p2; do
+	mkdir -p "$tmp/$prefix/bin" "$tmp/$prefix/share/bfplan"
+	cp "$bfplan" "$tmp/$prefix/bin/bfplan"
+	cp -r stdlib "$tmp/$prefix/share/bfplan/stdlib"
+done
+mkdir -p "$tmp/work/plans"
+cp "$seed" "$tmp/work/plans/seed.plan"
+(cd "$tmp/work" && "$tmp/p1/bin/bfplan" build plans/seed.plan -o "$tmp/repro1" --site-url "server-automation=$SA_URL") 2>/dev/null
+(cd / && "$tmp/p2/bin/bfplan" build "$tmp/work/plans/seed.plan" -o "$tmp/repro2" --site-url "server-automation=$SA_URL") 2>/dev/null
+if [ -s "$tmp/repro1/plan.json" ] && diff -r "$tmp/repro1" "$tmp/repro2" > /dev/null &&
+   ! grep -q "$tmp" "$tmp/repro1/checklist.md" "$tmp/repro1/plan.json"; then
+	pass "two installs, run from two directories, write byte-identical outputs that name no absolute path"
+else
+	fail "the outputs depend on where bfplan is installed or run"
+	diff -r "$tmp/repro1" "$tmp/repro2" | head -10 | sed 's/^/    /'
+fi
+
+# gather URLs given for a build: a known site, and a URL (README's placeholder "URL" is not one)
+"$bfplan" build "$seed" -o "$tmp/url1" --site-url "serverautomation=$SA_URL" 2> "$tmp/stderr"
+status=$?
+[ $status = 2 ] && grep -q "BFP420" "$tmp/stderr" && grep -q "did you mean 'server-automation'" "$tmp/stderr" &&
+	[ ! -e "$tmp/url1" ] && pass "--site-url with an unknown site exits 2 (BFP420) with a did-you-mean" \
+	|| fail "--site-url with an unknown site: exit $status"
+"$bfplan" build "$seed" -o "$tmp/url2" --site-url "server-automation=URL" 2> "$tmp/stderr"
+status=$?
+[ $status = 2 ] && grep -q "BFP421" "$tmp/stderr" && [ ! -e "$tmp/url2" ] &&
+	pass "--site-url server-automation=URL is refused (BFP421), exit 2" || fail "--site-url with a non-URL: exit $status"
+BFPLAN_SITE_URLS="server-automation=$SA_URL" "$bfplan" build "$seed" -o "$tmp/url3" 2> "$tmp/stderr"
+status=$?
+[ $status = 0 ] && grep -q "\"gather_url_from\": \"environment\"" "$tmp/url3/plan.json" &&
+	pass "BFPLAN_SITE_URLS gives the gather URL once for every build" || fail "BFPLAN_SITE_URLS: exit $status"
+BFPLAN_SITE_URLS="server-automation=http://other.example.invalid/x" "$bfplan" build "$seed" -o "$tmp/url4" \
+	--site-url "server-automation=$SA_URL" 2> /dev/null
+grep -q "\"gather_url_from\": \"command-line\"" "$tmp/url4/plan.json" && grep -q "$SA_URL" "$tmp/url4/patch-exch2008.bes" &&
+	pass "--site-url wins over BFPLAN_SITE_URLS" || fail "--site-url does not win over BFPLAN_SITE_URLS"
+
+# several plans in one file: --plan builds one; the manifest removes what the last build wrote, and nothing else
+several=examples/several-clusters.plan
+"$bfplan" build "$several" -o "$tmp/several" --site-url "server-automation=$SA_URL" 2> /dev/null
+touch "$tmp/several/notes.txt"
+"$bfplan" build "$several" -o "$tmp/several" --site-url "server-automation=$SA_URL" --plan patch-exch-west 2> /dev/null
+status=$?
+left=$(ls "$tmp/several" | tr '\n' ' ')
+if [ $status = 0 ] && [ "$left" = "bfplan.manifest checklist.html checklist.md notes.txt patch-exch-west.bes plan.json " ] &&
+   grep -q '^patch-exch-west.bes$' "$tmp/several/bfplan.manifest" && ! grep -q 'patch-exch-east' "$tmp/several/plan.json"; then
+	pass "--plan builds one plan, and the manifest removes the earlier build's other outputs, nothing else"
+else
+	fail "--plan and the manifest: exit $status, left: $left"
+fi
+printf '../escape\n/etc/passwd\n.hidden\nnotes.txt\n' >> "$tmp/several/bfplan.manifest"
+touch "$tmp/escape" "$tmp/several/.hidden"
+"$bfplan" build "$several" -o "$tmp/several" --site-url "server-automation=$SA_URL" --plan patch-exch-west 2> /dev/null
+[ -e "$tmp/escape" ] && [ -e "$tmp/several/.hidden" ] && [ ! -e "$tmp/several/notes.txt" ] &&
+	pass "a manifest only removes plain names inside the output directory" || fail "the manifest removed too much or too little"
+"$bfplan" build "$several" -o "$tmp/several2" --plan patch-exch-wst --site-url "server-automation=$SA_URL" 2> "$tmp/stderr"
+status=$?
+[ $status = 2 ] && grep -q "BFP422" "$tmp/stderr" && grep -q "did you mean 'patch-exch-west'" "$tmp/stderr" &&
+	pass "--plan with an unknown plan exits 2 (BFP422) with a did-you-mean" || fail "--plan unknown: exit $status"
+
+# ---- 5. the checklist page, as a person sees it -----------------------------------------------
 
 chromium=$(command -v chromium || command -v chromium-browser || true)
 if [ -z "$chromium" ]; then

@@ -1,16 +1,19 @@
 /*
- * fixture_plan.h - a lowered plan built by hand, for the emitter tests.
+ * fixture_plan.h - the lowered plan of the emitter tests.
  *
- * The seed case on Windows Server 2008: cluster exch01 with EXNODE1
+ * The seed case on Windows Server 2008, compiled from a plan text of its
+ * own through load, resolve, check and lower: cluster exch01 with EXNODE1
  * (passive, first) and EXNODE2 (active, holding the Exchange 2007
  * clustered mailbox server, last).  Prerequisites: the cluster control
  * scripts (Task 110), the Exchange cluster manager service (Task 123) and
  * .NET Framework 4.0 (Fixlet 40301, Patches for Windows).  Per node: pause
- * (116), move groups (114), patch (a baseline of two patch Fixlets and the
- * restart 160), resume (115); move mailbox (121) first on EXNODE2 only.
+ * (116), move groups (114), patch (a Baseline of Fixlets 501 and 502 and
+ * the restart, Task 160), resume (115); move mailbox (121) first, in the
+ * active node's phase.  The plan text declares every Fixlet with its
+ * relevance and action script, so both component forms can be built.
  *
- * Spans point into a plan text registered with the source manager, so
- * diagnostics about the fixture have real locations.
+ * Spans point into that text, so diagnostics about the fixture have real
+ * locations.  Tests change the lowered data to make hostile input.
  */
 #ifndef BFPLAN_FIXTURE_PLAN_H
 #define BFPLAN_FIXTURE_PLAN_H
@@ -26,13 +29,14 @@ struct fixture_plan {
 	uint32_t file;
 	struct lw_program program;
 	struct lw_plan *plan;
-	struct lw_site *server_automation; /* gather URL unknown: tests pass it as an override */
+	struct lw_site *server_automation; /* its gather URL comes from the lowering options */
 	struct lw_site *patches;
 	struct lw_prereq *dotnet;
 	struct lw_fixlet *pause, *restart;
+	struct lw_step *resume;            /* phase 1's */
 };
 
-/* The override the tests give for the Server Automation site. */
+/* The --site-url the fixture is compiled with, for the Server Automation site. */
 #define FIXTURE_SA_URL "http://bes.example.com:52311/cgi-bin/bfgather.exe/serverautomation"
 
 void fixture_plan_init(struct fixture_plan *fx);

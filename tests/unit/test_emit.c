@@ -1,7 +1,8 @@
 /*
- * test_emit.c - `bfplan build` from a hand-built lowered plan: the .bes
- * against BES.xsd, determinism, line ends, node order, hostile text, the
- * SOURCE_DATE_EPOCH field, plan.json, the checklists and the depfile.
+ * test_emit.c - `bfplan build` from the fixture's lowered plan: the .bes
+ * against BES.xsd, determinism, line ends, the patch Baseline, hostile
+ * text, the SOURCE_DATE_EPOCH field, plan.json, the checklists and the
+ * depfile.
  *
  * The schema comes from BFPLAN_BES_XSD.  Without it the validation test
  * says plainly that it was skipped; it never passes silently.
@@ -28,6 +29,7 @@
 #include "emit_bes.h"
 #include "emit_checklist.h"
 #include "fixture_plan.h"
+#include "render.h"
 #include "textbuf.h"
 #include "validate.h"
 
@@ -36,7 +38,6 @@
 struct env {
 	struct fixture_plan fx;
 	struct emit_options opts;
-	struct emit_site_url sa_url;
 	char dir[64];
 };
 
@@ -47,9 +48,6 @@ static int setup(void **state)
 		return -1;
 	fixture_plan_init(&e->fx);
 	emit_options_init(&e->opts);
-	e->sa_url = (struct emit_site_url){"server-automation", FIXTURE_SA_URL};
-	e->opts.site_urls = &e->sa_url;
-	e->opts.site_url_count = 1;
 	snprintf(e->dir, sizeof e->dir, "/tmp/test_emit.XXXXXX");
 	if (!mkdtemp(e->dir))
 		return -1;
@@ -173,9 +171,9 @@ static void test_validates_against_schema(void **state)
 	/* the default form, then the full form with every optional element present */
 	e->opts.schema_path = xsd;
 	assert_int_equal(build(e), EMIT_OK);
-	e->opts.components = EMIT_COMPONENTS_FULL;
-	e->opts.has_epoch = true;
-	e->opts.epoch = EPOCH_2017;
+	e->opts.bes.components = BES_COMPONENTS_FULL;
+	e->opts.bes.has_epoch = true;
+	e->opts.bes.epoch = EPOCH_2017;
 	assert_int_equal(build(e), EMIT_OK);
 	assert_int_equal(e->fx.diags.errors, 0);
 	print_message("validated %s against %s: both component forms valid\n",
@@ -247,8 +245,8 @@ static void test_schema_errors(void **state)
 static void test_deterministic(void **state)
 {
 	struct env *e = *state;
-	e->opts.has_epoch = true;
-	e->opts.epoch = EPOCH_2017;
+	e->opts.bes.has_epoch = true;
+	e->opts.bes.epoch = EPOCH_2017;
 	assert_int_equal(build(e), EMIT_OK);
 	static const char *const names[] = {"patch-exch01.bes", "checklist.md", "checklist.html", "plan.json"};
 	size_t len1[4];
@@ -287,7 +285,7 @@ static void test_line_ends(void **state)
 	assert_true(lf > 10);
 	assert_memory_equal(crlf + len - 2, "\r\n", 2);
 
-	e->opts.newline = EMIT_NEWLINE_LF;
+	e->opts.bes.newline = BES_NEWLINE_LF;
 	assert_int_equal(build(e), EMIT_OK);
 	size_t len2;
 	char *unix_text = slurp(&e->fx.arena, out_path(e, "patch-exch01.bes"), &len2);
@@ -303,18 +301,19 @@ static const char *title_of(xmlNodePtr obj)
 	return "";
 }
 
-static void test_node_order_and_role(void **state)
+/* The pre-flight Fixlets, then one Baseline: the patch content and the restart, nothing that pauses a node. */
+static void test_patch_baseline(void **state)
 {
 	struct env *e = *state;
-	e->opts.newline = EMIT_NEWLINE_LF;
+	e->opts.bes.newline = BES_NEWLINE_LF;
 	assert_int_equal(build(e), EMIT_OK);
 	size_t len;
 	char *text = slurp(&e->fx.arena, out_path(e, "patch-exch01.bes"), &len);
 	xmlDocPtr doc = xmlReadMemory(text, (int)len, "patch-exch01.bes", NULL, XML_PARSE_NONET);
 	assert_non_null(doc);
 
-	const char *baselines[4] = {0};
-	int nbase = 0, nfix = 0, with_mailbox = -1, mailbox_components = 0;
+	int nbase = 0, nfix = 0;
+	char ids[64] = "";
 	for (xmlNodePtr obj = xmlDocGetRootElement(doc)->children; obj; obj = obj->next) {
 		if (obj->type != XML_ELEMENT_NODE)
 			continue;
@@ -324,8 +323,7 @@ static void test_node_order_and_role(void **state)
 			continue;
 		}
 		assert_string_equal((const char *)obj->name, "Baseline");
-		assert_true(nbase < 4);
-		baselines[nbase] = arena_strdup(&e->fx.arena, title_of(obj));
+		assert_string_equal(title_of(obj), "patch-exch01: 2026-11 Windows cumulative updates");
 		xmlNodePtr coll = obj->last;
 		while (coll && coll->type != XML_ELEMENT_NODE)
 			coll = coll->prev;
@@ -335,10 +333,7 @@ static void test_node_order_and_role(void **state)
 				if (c->type != XML_ELEMENT_NODE)
 					continue;
 				xmlChar *id = xmlGetProp(c, (const xmlChar *)"SourceID");
-				if (strcmp((const char *)id, "121") == 0) {
-					with_mailbox = nbase;
-					mailbox_components++;
-				}
+				snprintf(ids + strlen(ids), sizeof ids - strlen(ids), "%s ", (const char *)id);
 				xmlFree(id);
 			}
 		}
@@ -346,40 +341,45 @@ static void test_node_order_and_role(void **state)
 	}
 	xmlFreeDoc(doc);
 	assert_int_equal(nfix, 3);
-	assert_int_equal(nbase, 2);
-	assert_string_equal(baselines[0], "patch-exch01 1/2 EXNODE1 (passive)");
-	assert_string_equal(baselines[1], "patch-exch01 2/2 EXNODE2 (active)");
-	/* the role holder's baseline is last and the only one that moves the mailbox server */
-	assert_int_equal(with_mailbox, 1);
-	assert_int_equal(mailbox_components, 1);
+	assert_int_equal(nbase, 1);
+	/* the patch Fixlets in order, then the restart; no pause (116), move (114, 121) or resume (115) */
+	assert_string_equal(ids, "501 502 160 ");
 }
 
 static void test_reference_and_full_forms(void **state)
 {
 	struct env *e = *state;
-	e->opts.newline = EMIT_NEWLINE_LF;
+	e->opts.bes.newline = BES_NEWLINE_LF;
 	assert_int_equal(build(e), EMIT_OK);
 	char *ref = slurp(&e->fx.arena, out_path(e, "patch-exch01.bes"), NULL);
 	/* reference-only: attributes, no Name, no children */
-	assert_non_null(strstr(ref, "<BaselineComponent IncludeInRelevance=\"true\" SourceSiteURL=\"" FIXTURE_SA_URL
-				    "\" SourceID=\"116\" ActionName=\"Action1\"/>"));
+	/* the restart makes no node need the Baseline: it is not part of its applicability */
+	assert_non_null(strstr(ref, "<BaselineComponent IncludeInRelevance=\"false\" SourceSiteURL=\"" FIXTURE_SA_URL
+				    "\" SourceID=\"160\" ActionName=\"Action1\"/>"));
 	assert_non_null(strstr(ref, "SourceSiteURL=\"http://sync.bigfix.com/cgi-bin/bfgather/bessecurity\" "
 				    "SourceID=\"501\""));
 	assert_null(strstr(ref, "<ActionScript"));
-	assert_null(strstr(ref, "Name=\"Pause"));
-	assert_null(strstr(ref, "CDATA"));
-	assert_int_equal(count(ref, "<Domain>BESC</Domain>"), 5);
+	assert_null(strstr(ref, "Name=\"Restart"));
+	/* Descriptions are HTML in CDATA, as console exports have them; nothing else is */
+	assert_int_equal(count(ref, "<Description><![CDATA[<p>"), 4);
+	assert_int_equal(count(ref, "CDATA"), 4);
+	assert_int_equal(count(ref, "<Domain>BESC</Domain>"), 4);
 
-	e->opts.components = EMIT_COMPONENTS_FULL;
+	e->opts.bes.components = BES_COMPONENTS_FULL;
 	assert_int_equal(build(e), EMIT_OK);
 	char *full = slurp(&e->fx.arena, out_path(e, "patch-exch01.bes"), NULL);
-	assert_non_null(strstr(full, "<BaselineComponent Name=\"Pause Node in the Cluster (Windows 2008-2012)\""));
-	assert_non_null(strstr(full, "<ActionScript MIMEType=\"application/x-Fixlet-Windows-Shell\">// pause\n"
-				     "waithidden cluster.exe node {computer name} /pause</ActionScript>"));
+	assert_non_null(strstr(full, "<BaselineComponent Name=\"Restart Endpoint on Pending Restart and Wait for "
+				     "Restart to Complete\""));
+	assert_non_null(strstr(full, "<ActionScript MIMEType=\"application/x-Fixlet-Windows-Shell\">restart 60"
+				     "</ActionScript>"));
 	assert_non_null(strstr(full, "<SuccessCriteria Option=\"RunToCompletion\"></SuccessCriteria>"));
 	assert_non_null(strstr(full, "<SuccessCriteria Option=\"OriginalRelevance\"></SuccessCriteria>"));
 	/* an anonymous patch Fixlet is named by kind and ID */
 	assert_non_null(strstr(full, "Name=\"Fixlet 501\""));
+	/* and the checklist says to import this form through the console */
+	char *md = slurp(&e->fx.arena, out_path(e, "checklist.md"), NULL);
+	assert_non_null(strstr(md, "In the BigFix console, choose File \\> Import, open `patch-exch01.bes`"));
+	assert_null(strstr(md, "curl "));
 }
 
 static void test_source_date_epoch(void **state)
@@ -389,13 +389,13 @@ static void test_source_date_epoch(void **state)
 	char *plain = slurp(&e->fx.arena, out_path(e, "patch-exch01.bes"), NULL);
 	assert_null(strstr(plain, "x-fixlet-modification-time"));
 
-	e->opts.has_epoch = true;
-	e->opts.epoch = EPOCH_2017;
+	e->opts.bes.has_epoch = true;
+	e->opts.bes.epoch = EPOCH_2017;
 	assert_int_equal(build(e), EMIT_OK);
 	char *dated = slurp(&e->fx.arena, out_path(e, "patch-exch01.bes"), NULL);
-	/* one per object: 3 pre-flight Fixlets and 2 Baselines */
-	assert_int_equal(count(dated, "<Name>x-fixlet-modification-time</Name>"), 5);
-	assert_int_equal(count(dated, "<Value>Thu, 14 Sep 2017 20:28:36 +0000</Value>"), 5);
+	/* one per object: 3 pre-flight Fixlets and the Baseline */
+	assert_int_equal(count(dated, "<Name>x-fixlet-modification-time</Name>"), 4);
+	assert_int_equal(count(dated, "<Value>Thu, 14 Sep 2017 20:28:36 +0000</Value>"), 4);
 	/* MIMEField sits between Source and Domain, as BES.xsd orders them */
 	assert_non_null(strstr(dated, "<Source>bfplan</Source>\r\n\t\t<MIMEField>"));
 	assert_non_null(strstr(dated, "</MIMEField>\r\n\t\t<Domain>BESC</Domain>"));
@@ -405,13 +405,13 @@ static void test_dates_and_epoch_parsing(void **state)
 {
 	struct env *e = *state;
 	struct arena *a = &e->fx.arena;
-	assert_string_equal(emit_rfc2822_date(a, 0), "Thu, 01 Jan 1970 00:00:00 +0000");
-	assert_string_equal(emit_rfc2822_date(a, EPOCH_2017), "Thu, 14 Sep 2017 20:28:36 +0000");
-	assert_string_equal(emit_rfc2822_date(a, 951782400), "Tue, 29 Feb 2000 00:00:00 +0000");
-	assert_string_equal(emit_rfc2822_date(a, 4102444799), "Thu, 31 Dec 2099 23:59:59 +0000");
+	assert_string_equal(render_rfc2822_date(a, 0), "Thu, 01 Jan 1970 00:00:00 +0000");
+	assert_string_equal(render_rfc2822_date(a, EPOCH_2017), "Thu, 14 Sep 2017 20:28:36 +0000");
+	assert_string_equal(render_rfc2822_date(a, 951782400), "Tue, 29 Feb 2000 00:00:00 +0000");
+	assert_string_equal(render_rfc2822_date(a, 4102444799), "Thu, 31 Dec 2099 23:59:59 +0000");
 	/* 2100 is not a leap year */
-	assert_string_equal(emit_rfc2822_date(a, 4107542400), "Mon, 01 Mar 2100 00:00:00 +0000");
-	assert_string_equal(emit_rfc2822_date(a, INT64_C(253402300799)), "Fri, 31 Dec 9999 23:59:59 +0000");
+	assert_string_equal(render_rfc2822_date(a, 4107542400), "Mon, 01 Mar 2100 00:00:00 +0000");
+	assert_string_equal(render_rfc2822_date(a, INT64_C(253402300799)), "Fri, 31 Dec 9999 23:59:59 +0000");
 
 	int64_t v;
 	assert_true(emit_parse_source_date_epoch("1505420916", &v));
@@ -426,18 +426,10 @@ static void test_dates_and_epoch_parsing(void **state)
 	assert_false(emit_parse_source_date_epoch("1e9", &v));
 	assert_false(emit_parse_source_date_epoch("99999999999999999999999", &v));
 
-	struct emit_site_url u;
-	assert_true(emit_parse_site_url(a, "server-automation=http://x/y?a=b", &u));
-	assert_string_equal(u.name, "server-automation");
-	assert_string_equal(u.url, "http://x/y?a=b");
-	assert_false(emit_parse_site_url(a, "=http://x", &u));
-	assert_false(emit_parse_site_url(a, "name=", &u));
-	assert_false(emit_parse_site_url(a, "name", &u));
-
-	assert_string_equal(emit_duration(a, 600), "10 min");
-	assert_string_equal(emit_duration(a, 7200), "2 h");
-	assert_string_equal(emit_duration(a, 3725), "1 h 2 min 5 s");
-	assert_string_equal(emit_duration(a, 0), "0 s");
+	assert_string_equal(render_duration(a, 600), "10 min");
+	assert_string_equal(render_duration(a, 7200), "2 h");
+	assert_string_equal(render_duration(a, 3725), "1 h 2 min 5 s");
+	assert_string_equal(render_duration(a, 0), "0 s");
 }
 
 /* ---- hostile and missing input ---------------------------------------------- */
@@ -446,8 +438,7 @@ static void test_xml_forbidden_text(void **state)
 {
 	struct env *e = *state;
 	e->fx.dotnet->title.text = "Microsoft .NET\x01 Framework 4.0";
-	struct lw_node *n1 = e->fx.plan->nodes.items[0];
-	struct lw_step *resume = n1->steps.items[3];
+	struct lw_step *resume = e->fx.resume;
 	resume->verify.text = "the node is Up \xEF\xBF\xBE";
 	assert_int_equal(build(e), EMIT_PLAN_ERRORS);
 	assert_true(out_dir_empty(e));
@@ -465,7 +456,7 @@ static void test_xml_forbidden_text(void **state)
 		n401++;
 		saw_verify |= strstr(x->message, "U+FFFE") != NULL && x->span.begin == resume->verify.span.begin;
 	}
-	/* each bad text once, though it appears on both nodes and in every output */
+	/* each bad text once, though it appears in several places and in every output */
 	assert_int_equal(n401, 2);
 	assert_true(saw_verify);
 }
@@ -483,9 +474,24 @@ static void test_invalid_utf8_and_hostile_markup(void **state)
 	assert_null(strstr(html, "<script>alert"));
 	assert_non_null(strstr(html, "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; ]]&gt;"));
 	assert_non_null(strstr(md, "\\<script\\>alert"));
-	/* in the BES Description the note is HTML-escaped, then XML-escaped */
-	assert_non_null(strstr(bes, "&amp;lt;b&amp;gt;bold&amp;lt;/b&amp;gt; &amp;amp;"));
-	assert_null(strstr(bes, "]]>"));
+	/* in the BES Description the note is HTML-escaped inside CDATA, so "]]>" in plan text cannot end it */
+	assert_non_null(strstr(bes, "&lt;b&gt;bold&lt;/b&gt; &amp; &quot;quoted&quot; ]]&gt;"));
+	/* and a reader gets back exactly the HTML that was written */
+	xmlDocPtr doc = xmlReadMemory(bes, (int)strlen(bes), "patch-exch01.bes", NULL, XML_PARSE_NONET);
+	assert_non_null(doc);
+	bool found = false;
+	for (xmlNodePtr obj = xmlDocGetRootElement(doc)->children; obj; obj = obj->next) {
+		for (xmlNodePtr c = obj->children; c; c = c->next) {
+			if (c->type != XML_ELEMENT_NODE || strcmp((const char *)c->name, "Description") != 0)
+				continue;
+			xmlChar *text = xmlNodeGetContent(c);
+			found |= strstr((const char *)text, "<b>bold</b>") == NULL &&
+				 strstr((const char *)text, "<p>Note: &lt;b&gt;bold&lt;/b&gt; &amp; &quot;quoted&quot; ]]&gt;</p>");
+			xmlFree(text);
+		}
+	}
+	xmlFreeDoc(doc);
+	assert_true(found);
 
 	e->fx.plan->title.text = "bad \xC3\x28 byte";
 	assert_int_equal(build(e), EMIT_PLAN_ERRORS);
@@ -497,7 +503,8 @@ static void test_invalid_utf8_and_hostile_markup(void **state)
 static void test_gather_url_unknown(void **state)
 {
 	struct env *e = *state;
-	e->opts.site_url_count = 0;
+	e->fx.server_automation->url = NULL;
+	e->fx.server_automation->url_from = LW_URL_UNKNOWN;
 	assert_int_equal(build(e), EMIT_PLAN_ERRORS);
 	assert_true(out_dir_empty(e));
 	const struct diag *d = find_diag(&e->fx.diags, BFP403);
@@ -517,7 +524,7 @@ static void test_gather_url_unknown(void **state)
 static void test_full_form_needs_content(void **state)
 {
 	struct env *e = *state;
-	e->opts.components = EMIT_COMPONENTS_FULL;
+	e->opts.bes.components = BES_COMPONENTS_FULL;
 	e->fx.restart->relevance.text = NULL;
 	assert_int_equal(build(e), EMIT_PLAN_ERRORS);
 	bool found = false;
@@ -530,23 +537,23 @@ static void test_full_form_needs_content(void **state)
 	}
 	assert_true(found);
 	/* the reference-only form does not need it */
-	e->opts.components = EMIT_COMPONENTS_REFERENCE;
+	e->opts.bes.components = BES_COMPONENTS_REFERENCE;
 	assert_int_equal(build(e), EMIT_OK);
 }
 
 static void test_actionscript_line_break(void **state)
 {
 	struct env *e = *state;
-	e->opts.components = EMIT_COMPONENTS_FULL;
-	e->fx.pause->actionscript.text = "// pause\r\nwaithidden cluster.exe node\rexit 1";
+	e->opts.bes.components = BES_COMPONENTS_FULL;
+	e->fx.restart->actionscript.text = "// restart\r\nrestart\r60";
 	assert_int_equal(build(e), EMIT_PLAN_ERRORS);
 	const struct diag *d = find_diag(&e->fx.diags, BFP402);
 	assert_non_null(d);
-	assert_int_equal(d->span.begin, e->fx.pause->actionscript.span.begin);
+	assert_int_equal(d->span.begin, e->fx.restart->actionscript.span.begin);
 	assert_non_null(strstr(d->message, "line 2"));
 
 	/* a carriage return at the very end is not a line end either */
-	e->fx.pause->actionscript.text = "// pause\nwaithidden cluster.exe node /pause\r";
+	e->fx.restart->actionscript.text = "// restart\nrestart 60\r";
 	struct fixture_plan *fx0 = &e->fx;
 	fx0->diags.diags.len = 0;
 	assert_int_equal(build(e), EMIT_PLAN_ERRORS);
@@ -555,13 +562,13 @@ static void test_actionscript_line_break(void **state)
 	assert_non_null(strstr(d->message, "line 2"));
 
 	/* CRLF line ends alone are fine: they become the file's own */
-	e->fx.pause->actionscript.text = "// pause\r\nwaithidden cluster.exe node /pause\r\n";
-	e->opts.newline = EMIT_NEWLINE_LF;
+	e->fx.restart->actionscript.text = "// restart\r\nrestart 60\r\n";
+	e->opts.bes.newline = BES_NEWLINE_LF;
 	struct fixture_plan *fx = &e->fx;
 	fx->diags.errors = 0;
 	assert_int_equal(build(e), EMIT_OK);
 	char *bes = slurp(&fx->arena, out_path(e, "patch-exch01.bes"), NULL);
-	assert_non_null(strstr(bes, ">// pause\nwaithidden cluster.exe node /pause</ActionScript>"));
+	assert_non_null(strstr(bes, ">// restart\nrestart 60</ActionScript>"));
 }
 
 static void test_output_failure(void **state)
@@ -588,7 +595,7 @@ static void test_plan_json(void **state)
 	json_error_t err;
 	json_t *root = json_load_file(out_path(e, "plan.json"), 0, &err);
 	assert_non_null(root);
-	assert_int_equal(json_integer_value(json_object_get(root, "format_version")), 1);
+	assert_int_equal(json_integer_value(json_object_get(root, "format_version")), 2);
 	/* the first key is the format version, so a reader can check it before anything else */
 	assert_string_equal(json_object_iter_key(json_object_iter(root)), "format_version");
 	json_t *plan = json_array_get(json_object_get(root, "plans"), 0);
@@ -598,17 +605,50 @@ static void test_plan_json(void **state)
 	assert_int_equal(json_array_size(nodes), 2);
 	json_t *n2 = json_array_get(nodes, 1);
 	assert_true(json_is_true(json_object_get(n2, "role_holder")));
-	json_t *first = json_array_get(json_object_get(n2, "steps"), 0);
-	assert_string_equal(json_string_value(json_object_get(first, "name")), "move-mailbox");
-	assert_string_equal(json_string_value(json_object_get(first, "id")), "2.1");
+	assert_int_equal(json_integer_value(json_object_get(n2, "phase")), 2);
 	json_t *sites = json_object_get(plan, "sites");
 	json_t *sa = json_array_get(sites, 0);
 	assert_string_equal(json_string_value(json_object_get(sa, "gather_url")), FIXTURE_SA_URL);
 	assert_string_equal(json_string_value(json_object_get(sa, "gather_url_from")), "command-line");
+
+	/* the recipe: every step numbered, with the steps it waits for, and the worst case its critical path */
 	json_t *ap = json_object_get(plan, "automation_plan");
-	assert_int_equal(json_array_size(json_object_get(ap, "steps")), 9);
+	json_t *steps = json_object_get(ap, "steps");
+	assert_int_equal(json_array_size(steps), 9);
 	assert_string_equal(json_string_value(json_object_get(ap, "pending_restart")),
 			    "pause-until-restart-completes");
+	json_t *mm = json_array_get(steps, 4);
+	assert_string_equal(json_string_value(json_object_get(mm, "name")), "move-mailbox");
+	assert_string_equal(json_string_value(json_object_get(mm, "checklist")), "2.1");
+	assert_int_equal(json_integer_value(json_array_get(json_object_get(mm, "after"), 0)), 4);
+	assert_true(json_is_null(json_object_get(mm, "failure_step")));
+	json_int_t finish = 0;
+	for (size_t i = 0; i < json_array_size(steps); i++)
+		finish += json_integer_value(json_object_get(json_array_get(steps, i), "timeout_seconds"));
+	assert_int_equal(json_integer_value(json_object_get(plan, "worst_case_seconds")), finish);
+
+	/* pause fails: the failure step resumes; patch fails: the node is held for a person */
+	json_t *pause = json_array_get(steps, 0);
+	assert_string_equal(json_string_value(json_object_get(pause, "failure_behavior")), "stop-plan");
+	json_t *fs = json_object_get(pause, "failure_step");
+	assert_string_equal(json_string_value(json_object_get(fs, "name")), "resume");
+	json_t *patch = json_array_get(steps, 2);
+	assert_string_equal(json_string_value(json_object_get(patch, "failure_behavior")), "hold");
+	assert_true(json_is_null(json_object_get(patch, "failure_step")));
+	json_t *advice = json_array_get(json_object_get(patch, "advice"), 0);
+	assert_string_equal(json_string_value(json_object_get(advice, "on_failure")),
+			    "Resume EXNODE1 only if the change owner agrees.");
+
+	/* the proof that the role moves once rests on the pre-flight check of where it runs */
+	json_t *checks = json_object_get(plan, "checks");
+	bool rests = false;
+	for (size_t i = 0; i < json_array_size(checks); i++) {
+		json_t *c = json_array_get(checks, i);
+		if (strcmp(json_string_value(json_object_get(c, "code")), "BFP310") == 0 &&
+		    strcmp(json_string_value(json_object_get(c, "when")), "proven") == 0)
+			rests = json_integer_value(json_object_get(c, "rests_on")) == 4;
+	}
+	assert_true(rests);
 	assert_true(json_is_null(json_object_get(json_object_get(root, "build"), "source_date_epoch")));
 	json_decref(root);
 }
@@ -621,6 +661,7 @@ static void test_plan_json_is_canonical(void **state)
 	struct lw_plan *twin = arena_alloc(&e->fx.arena, sizeof *twin);
 	*twin = *e->fx.plan;
 	twin->name = "patch-exch01-again";
+	twin->bes_file = "patch-exch01-again.bes";
 	ptrvec_push(&e->fx.arena, &e->fx.program.plans, twin);
 	assert_int_equal(build(e), EMIT_OK);
 	assert_non_null(slurp(&e->fx.arena, out_path(e, "patch-exch01-again.bes"), NULL));
@@ -661,24 +702,30 @@ static void test_checklists(void **state)
 	char *md = slurp(&e->fx.arena, out_path(e, "checklist.md"), NULL);
 	char *html = slurp(&e->fx.arena, out_path(e, "checklist.html"), NULL);
 
-	/* nodes in order, pre-flight first, the editor recipe last */
+	/* phases in order, pre-flight first, the editor recipe last */
 	const char *p1 = strstr(md, "P1. Windows cluster control scripts");
-	const char *n1 = strstr(md, "Node 1 of 2: EXNODE1 (passive)");
-	const char *n2 = strstr(md, "Node 2 of 2: EXNODE2 (active)");
-	const char *sa = strstr(md, "Server Automation plan editor");
+	const char *n1 = strstr(md, "Phase 1 of 2: EXNODE1 (passive)");
+	const char *n2 = strstr(md, "Phase 2 of 2: EXNODE2 (active)");
+	const char *sa = strstr(md, "The Automation Plan to build in the Server Automation plan editor");
 	assert_true(p1 && n1 && n2 && sa && p1 < n1 && n1 < n2 && n2 < sa);
 	assert_non_null(strstr(md, "- **Fix:** run **Task 110** \"Install Windows Cluster Control Application\" "
 				   "(site Server Automation, action Action1) on each node where"));
 	/* after the mailbox move: the role's own advice on checking where the server runs now */
-	const char *mm = strstr(md, "2.1 Move the mailbox server off the node");
+	const char *mm = strstr(md, "Step 5: Move the mailbox server off the node");
 	assert_non_null(mm);
 	const char *rv = strstr(mm, "Get-ClusteredMailboxServerStatus EXCMS01 shows it running on another node");
-	assert_true(rv && rv < strstr(mm, "2.2 Pause"));
-	assert_non_null(strstr(md, "If the node is still in Pending Restart, the restart (Task 160) did not happen"));
+	assert_true(rv && rv < strstr(mm, "Step 6: Pause"));
+	/* the stdlib's advice, filled in for the node */
+	assert_non_null(strstr(md, "cluster node EXNODE2 shows Up"));
+	assert_non_null(strstr(md, "Resume EXNODE1 only if the change owner agrees."));
+	assert_non_null(strstr(md, "If a node is still in Pending Restart, the restart (Task 160) did not happen"));
 	assert_non_null(strstr(md, "Pause Plan until restart completes"));
-	/* a tick box and sign-off line per step (9) and per pre-flight check (3) */
-	assert_int_equal(count(md, "- [ ] "), 12);
-	assert_int_equal(count(html, "type=\"checkbox\""), 12);
+	/* a tick box and sign-off line for the import, per pre-flight check (3), for where the role runs, per step (9) */
+	assert_int_equal(count(md, "- [ ] "), 14);
+	assert_int_equal(count(html, "type=\"checkbox\""), 14);
+	/* the reference form is imported through the REST API */
+	assert_non_null(strstr(md, "curl --user OPERATOR --request POST --data-binary @patch-exch01.bes "
+				   "https://BIGFIX-SERVER:52311/api/import/custom/SITE"));
 
 	/* one self-contained page */
 	assert_memory_equal(html, "<!DOCTYPE html>\n<html lang=\"en\">", 32);
@@ -697,9 +744,7 @@ static void test_checklists(void **state)
 	assert_non_null(strstr(md, hex));
 
 	/* a changed checklist gets another key */
-	struct lw_node *n = e->fx.plan->nodes.items[0];
-	struct lw_step *resume = n->steps.items[3];
-	resume->verify.text = "the node shows Up in Failover Cluster Management";
+	e->fx.resume->verify.text = "the node shows Up in Failover Cluster Management";
 	assert_int_equal(build(e), EMIT_OK);
 	char *html2 = slurp(&e->fx.arena, out_path(e, "checklist.html"), NULL);
 	assert_null(strstr(html2, hex));
@@ -735,7 +780,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_schema_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_deterministic, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_line_ends, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_node_order_and_role, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_patch_baseline, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reference_and_full_forms, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_source_date_epoch, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_dates_and_epoch_parsing, setup, teardown),

@@ -1,12 +1,15 @@
 /*
  * test_lower.c - the seed example, compiled through resolve, check and
- * lower, must come out as the procedure says: the passive node first, the
- * role holder last with the mailbox move, every step's Fixlet picked for
- * the OS, and resume as the failure step from pause on.
+ * lower, must come out as the procedure says and as docs/execution.md
+ * models it: the passive node first, the role holder last with the
+ * mailbox move, every step's Fixlet picked for the OS, one chain of
+ * numbered steps whose critical path is the worst case, resume as the
+ * failure step from pause on, and a failed patch held for a person.
  *
  * Runs from the top of the source tree (make unit does).
  */
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
@@ -38,17 +41,14 @@ static void compile_file(struct compiled *c, const char *path)
 	resolve_program(&c->arena, &c->sm, &c->diags, &program, &world);
 	struct checked_program checked;
 	check_program(&c->arena, &c->diags, &world, &checked);
-	lower_program(&c->arena, &world, &checked, &c->program);
+	lower_program(&c->arena, &world, &checked, NULL, &c->program);
 }
 
-static const struct lw_step *step_of(const struct lw_node *node, size_t i)
+static const struct lw_step *step_of(const struct lw_plan *plan, size_t number)
 {
-	return node->steps.items[i];
-}
-
-static const struct lw_fixlet *fixlet_of(const struct lw_step *step, size_t i)
-{
-	return ((const struct lw_component *)step->components.items[i])->fixlet;
+	const struct lw_step *s = plan->steps.items[number - 1];
+	assert_int_equal(s->number, number);
+	return s;
 }
 
 static void seed_2008_lowers_in_procedure_order(void **state)
@@ -68,37 +68,71 @@ static void seed_2008_lowers_in_procedure_order(void **state)
 	assert_string_equal(last->name, "EXNODE2");
 	assert_true(last->role_holder);
 
-	/* the passive node does not run the mailbox move; the active node runs it first */
-	assert_int_equal(first->steps.len, 4);
-	assert_int_equal(last->steps.len, 5);
-	assert_string_equal(step_of(last, 0)->name, "move-mailbox");
-	assert_int_equal(fixlet_of(step_of(last, 0), 0)->id, 121);
-
-	/* Windows 2008 variants: pause 116, move groups 114, resume 115 */
-	assert_string_equal(step_of(first, 0)->name, "pause");
-	assert_int_equal(fixlet_of(step_of(first, 0), 0)->id, 116);
-	assert_int_equal(fixlet_of(step_of(first, 1), 0)->id, 114);
-	assert_int_equal(fixlet_of(step_of(first, 3), 0)->id, 115);
-
-	/* the patch is the baseline's components, ending with the restart Fixlet */
-	const struct lw_step *patch = step_of(first, 2);
-	assert_int_equal(patch->kind, LW_STEP_BASELINE);
-	assert_true(patch->components.len >= 2);
-	const struct lw_fixlet *restart = fixlet_of(patch, patch->components.len - 1);
-	assert_int_equal(restart->restart, LW_RESTART_CLEARS);
-
-	/* from pause on, a failing step is followed by resume; resume itself has none */
-	const struct lw_step *resume = step_of(first, 3);
-	assert_ptr_equal(step_of(first, 0)->on_failure, resume);
-	assert_ptr_equal(step_of(first, 1)->on_failure, resume);
-	assert_ptr_equal(step_of(first, 2)->on_failure, resume);
-	assert_null(resume->on_failure);
-
 	/* one node down at a time: two phases, the role holder alone in the last */
 	assert_int_equal(plan->phases.len, 2);
-	const struct lw_phase *phase2 = plan->phases.items[1];
+	const struct lw_phase *phase1 = plan->phases.items[0], *phase2 = plan->phases.items[1];
+	assert_ptr_equal(phase1->nodes.items[0], first);
 	assert_ptr_equal(phase2->nodes.items[0], last);
-	assert_true(plan->worst_case > 0 && plan->worst_case <= plan->window);
+	assert_ptr_equal(first->phase, phase1);
+
+	/* the passive node's phase does not run the mailbox move; the active node's runs it first */
+	assert_int_equal(phase1->steps.len, 4);
+	assert_int_equal(phase2->steps.len, 5);
+	assert_int_equal(plan->steps.len, 9);
+	assert_string_equal(step_of(plan, 5)->name, "move-mailbox");
+	assert_int_equal(step_of(plan, 5)->fixlet->id, 121);
+	assert_int_equal(step_of(plan, 5)->index, 1);
+
+	/* Windows 2008 variants: pause 116, move groups 114, resume 115 */
+	assert_string_equal(step_of(plan, 1)->name, "pause");
+	assert_int_equal(step_of(plan, 1)->fixlet->id, 116);
+	assert_int_equal(step_of(plan, 2)->fixlet->id, 114);
+	assert_int_equal(step_of(plan, 4)->fixlet->id, 115);
+
+	/* the patch runs the plan's Baseline: its components, ending with the restart Fixlet */
+	const struct lw_step *patch = step_of(plan, 3);
+	assert_int_equal(patch->kind, LW_STEP_BASELINE);
+	assert_int_equal(plan->baselines.len, 1);
+	assert_ptr_equal(patch->baseline, plan->baselines.items[0]);
+	assert_ptr_equal(step_of(plan, 8)->baseline, patch->baseline);
+	assert_true(patch->baseline->components.len >= 2);
+	const struct lw_component *restart = patch->baseline->components.items[patch->baseline->components.len - 1];
+	assert_int_equal(restart->fixlet->restart, LW_RESTART_CLEARS);
+
+	/* one chain: each step waits for the one before; the worst case is its length */
+	int64_t finish = 0;
+	for (size_t n = 1; n <= plan->steps.len; n++) {
+		const struct lw_step *s = step_of(plan, n);
+		assert_int_equal(s->after.len, n > 1);
+		if (n > 1)
+			assert_ptr_equal(s->after.items[0], step_of(plan, n - 1));
+		assert_int_equal(s->start, finish);
+		finish += s->timeout;
+	}
+	assert_int_equal(plan->worst_case, finish);
+	assert_true(plan->worst_case <= plan->window);
+
+	/* from pause on, a failing step brings the node back with resume; a failed patch is held */
+	assert_int_equal(step_of(plan, 1)->failure, LW_FAILURE_STOP);
+	assert_string_equal(step_of(plan, 1)->restore->name, "resume");
+	assert_int_equal(step_of(plan, 1)->restore->fixlet->id, 115);
+	assert_ptr_equal(step_of(plan, 2)->restore, step_of(plan, 1)->restore);
+	assert_int_equal(patch->failure, LW_FAILURE_HOLD);
+	assert_non_null(patch->restore);
+	assert_null(step_of(plan, 4)->restore);
+	/* the mailbox move must succeed, though the procedure calls it optional */
+	assert_int_equal(step_of(plan, 5)->failure, LW_FAILURE_STOP);
+	assert_null(step_of(plan, 5)->restore);
+
+	/* where the role runs is a run-time fact, and the proof that it moves once rests on it */
+	assert_non_null(plan->role_check);
+	assert_int_equal(plan->role_check->number, 4);
+	bool rests = false;
+	for (size_t i = 0; i < plan->checks.len; i++) {
+		const struct lw_check *chk = plan->checks.items[i];
+		rests |= chk->rests_on == plan->role_check && chk->when == LW_PROVEN;
+	}
+	assert_true(rests);
 
 	/* three prerequisites, each a pre-flight check; dotnet-4.0 before what needs it */
 	assert_int_equal(plan->prereqs.len, 3);

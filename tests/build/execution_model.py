@@ -1,0 +1,128 @@
+"""tests/build/execution_model.py - the outputs of a build carry out what check proved.
+
+usage: python3 tests/build/execution_model.py OUTDIR...
+
+For every plan in OUTDIR/plan.json (docs/execution.md):
+
+- worst_case_seconds is the longest path through automation_plan.steps,
+  each step waiting for the steps in its "after" and running to its
+  timeout_seconds; a step's failure step adds its timeout, and no such
+  path may end later;
+- every step waits only for earlier steps, targets exactly the nodes of
+  its phase, and the phases hold every node of the cluster once;
+- the .bes holds one Baseline per plan.json baseline, with the same
+  components in the same order, and no Baseline holds a Fixlet that a
+  node step (pause, move groups, resume, ...) runs;
+- checklist.md carries the stdlib's on-failure and verify advice of every
+  step, filled in for every target;
+- no output keeps a placeholder ({node}, {server}, {cluster}) or the old
+  "NODE" and "the server's name" stand-ins.
+
+Prints PASS/FAIL lines and exits 1 when anything fails.
+"""
+import json
+import os
+import re
+import sys
+import xml.etree.ElementTree as ET
+
+failures = 0
+
+
+def check(ok, what):
+    global failures
+    print(("PASS " if ok else "FAIL ") + what)
+    if not ok:
+        failures += 1
+
+
+def longest_path(steps):
+    by_number = {s["number"]: s for s in steps}
+    finish = {}
+    worst = 0
+    for s in steps:  # listed in order: a step waits only for earlier ones
+        start = max((finish[a] for a in s["after"]), default=0)
+        finish[s["number"]] = start + s["timeout_seconds"]
+        end = finish[s["number"]]
+        if s["failure_step"]:
+            end += s["failure_step"]["timeout_seconds"]
+        worst = max(worst, finish[s["number"]], end)
+    return worst, max(finish.values(), default=0), by_number
+
+
+def markdown_plain(text):
+    """What a reader sees of the checklist's Markdown: escapes and emphasis gone."""
+    return text.replace("\\", "").replace("**", "")
+
+
+def check_plan(outdir, plan, checklist, bes_root):
+    name = plan["name"]
+    steps = plan["automation_plan"]["steps"]
+    worst, success_path, by_number = longest_path(steps)
+    check(plan["worst_case_seconds"] == worst == success_path,
+          f"{outdir}: {name}: worst_case_seconds {plan['worst_case_seconds']} is the critical path of "
+          f"the recipe's {len(steps)} steps ({success_path}; with failure steps {worst})")
+    check(all(a < s["number"] for s in steps for a in s["after"]),
+          f"{outdir}: {name}: every step waits only for earlier steps")
+    phases = {p["number"]: p for p in plan["phases"]}
+    check(all(s["targets"] == phases[s["phase"]]["nodes"] for s in steps),
+          f"{outdir}: {name}: every step targets the nodes of its phase, all at once")
+    placed = sorted(n for p in plan["phases"] for n in p["nodes"])
+    check(placed == sorted(plan["cluster_nodes"]) and len(placed) == len(set(placed)),
+          f"{outdir}: {name}: the phases hold every node once")
+    if plan["window_seconds"] is not None:
+        check(plan["worst_case_seconds"] <= plan["window_seconds"],
+              f"{outdir}: {name}: the worst case fits the window it was proven against")
+
+    # the .bes: exactly the plan's Baselines, and no node step inside one
+    baselines = [b for b in bes_root.findall("Baseline")]
+    check(len(baselines) == len(plan["baselines"]),
+          f"{outdir}: {name}: one Baseline in the .bes per baseline the plan uses ({len(baselines)})")
+    node_step_ids = {(s["run"]["site"], s["run"]["id"]) for s in steps if s["run"]["kind"] != "baseline"}
+    sites = {s["name"]: s["gather_url"] for s in plan["sites"]}
+    for element, expected in zip(baselines, plan["baselines"]):
+        got = [int(c.get("SourceID")) for c in element.iter("BaselineComponent")]
+        want = [c["id"] for c in expected["components"]]
+        check(got == want, f"{outdir}: {name}: Baseline '{expected['bes_title']}' holds {want} in order")
+        urls = [c.get("SourceSiteURL") for c in element.iter("BaselineComponent")]
+        inside = {(site, cid) for site, cid in
+                  ((next((k for k, v in sites.items() if v == u), None), i) for u, i in zip(urls, got))}
+        check(not (inside & node_step_ids),
+              f"{outdir}: {name}: no Baseline pauses, drains or resumes a node")
+
+    # the checklist carries the stdlib's advice, filled in for every target
+    plain = markdown_plain(checklist)
+    missing = []
+    for s in steps:
+        for advice in s["advice"]:
+            for key in ("on_failure", "verify"):
+                text = advice[key]
+                if text and text.rstrip(".") not in plain:
+                    missing.append(f"step {s['number']} {key} on {advice['node']}")
+    check(not missing, f"{outdir}: {name}: checklist.md carries every step's advice"
+          + (": missing " + ", ".join(missing[:5]) if missing else ""))
+
+
+PLACEHOLDER = re.compile(r"\{(node|server|cluster)\}|cluster node NODE |the server's name")
+
+
+def main(dirs):
+    for outdir in dirs:
+        with open(os.path.join(outdir, "plan.json"), encoding="utf-8") as f:
+            doc = json.load(f)
+        check(doc["format_version"] == 2, f"{outdir}: plan.json format_version 2")
+        with open(os.path.join(outdir, "checklist.md"), encoding="utf-8") as f:
+            checklist = f.read()
+        for plan in doc["plans"]:
+            bes = ET.parse(os.path.join(outdir, plan["bes_file"])).getroot()
+            check_plan(outdir, plan, checklist, bes)
+        for output in sorted(os.listdir(outdir)):
+            with open(os.path.join(outdir, output), encoding="utf-8") as f:
+                hit = PLACEHOLDER.search(f.read())
+            check(not hit, f"{outdir}: {output} keeps no placeholder" + (f" (found {hit.group(0)!r})" if hit else ""))
+    print(f"execution_model: {failures} failed")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
