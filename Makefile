@@ -23,7 +23,7 @@ BISON ?= bison
 PKG_CONFIG ?= pkg-config
 
 # Debian 12 packages the build and the tests need.  KEEP IN SYNC with README.md.
-DEBIAN_PACKAGES = gcc make flex bison pkg-config libxml2-dev libcmocka-dev libjansson-dev python3
+DEBIAN_PACKAGES = gcc make flex bison pkg-config libxml2-dev libcmocka-dev libjansson-dev python3 graphviz
 
 # Warnings hold for generated code too (the lexer and parser compile clean
 # with all of them); -Werror keeps it that way.
