@@ -23,7 +23,7 @@ BISON ?= bison
 PKG_CONFIG ?= pkg-config
 
 # Debian 12 packages the build and the tests need.  KEEP IN SYNC with README.md.
-DEBIAN_PACKAGES = gcc make flex bison pkg-config libxml2-dev libcmocka-dev libjansson-dev python3
+DEBIAN_PACKAGES = gcc make flex bison pkg-config libxml2-dev libcmocka-dev libjansson-dev python3 graphviz
 
 # Warnings hold for generated code too (the lexer and parser compile clean
 # with all of them); -Werror keeps it that way.
@@ -200,6 +200,9 @@ install: all
 	install -D -m 644 docs/output.md $(DESTDIR)$(DOCDIR)/output.md
 	install -D -m 644 docs/guide.md $(DESTDIR)$(DOCDIR)/guide.md
 	install -D -m 644 docs/execution.md $(DESTDIR)$(DOCDIR)/execution.md
+	install -D -m 644 docs/graph.md $(DESTDIR)$(DOCDIR)/graph.md
+	install -D -m 644 docs/graph-exch2008.svg $(DESTDIR)$(DOCDIR)/graph-exch2008.svg
+	install -D -m 644 docs/diff.md $(DESTDIR)$(DOCDIR)/diff.md
 	install -D -m 644 docs/bfplan.1 $(DESTDIR)$(MANDIR)/man1/bfplan.1
 
 clean:

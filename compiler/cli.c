@@ -18,6 +18,10 @@
 #include "check.h"
 #include "diag.h"
 #include "emit.h"
+#include "emit_dot.h"
+#include "outset.h"
+#include "plandiff.h"
+#include "textbuf.h"
 #include "explain.h"
 #include "import.h"
 #include "load.h"
@@ -43,7 +47,9 @@ struct options {
 	struct emit_options emit;
 	struct ptrvec site_urls;    /* struct lower_site_url *: BFPLAN_SITE_URLS, then --site-url */
 	const char *plan_name;      /* build --plan */
+	bool diff_json;             /* diff --format=json */
 };
+
 
 /* Parses "NAME=URL" for --site-url; false if either side is empty. */
 static bool parse_site_url(struct arena *arena, const char *arg, struct lower_site_url *out)
@@ -192,9 +198,34 @@ static bool parse_build_option(struct arena *arena, struct args *a, struct optio
 	return true;
 }
 
-static bool parse_options(struct arena *arena, struct args *a, struct options *o,
-			  const struct bfplan_env *env, bool build)
+/* The commands that compile plans; each accepts the common options and some of its own. */
+enum command { CMD_CHECK, CMD_BUILD, CMD_GRAPH, CMD_DIFF };
+
+/* graph -o FILE --plan NAME; diff --format=text|json.  True if the argument was one of them. */
+static bool parse_view_option(struct args *a, struct options *o, enum command cmd)
 {
+	char *value;
+	if (cmd == CMD_GRAPH && take_value(a, "-o", &value)) {
+		o->outdir = value;
+	} else if (cmd == CMD_GRAPH && take_value(a, "--plan", &value)) {
+		o->plan_name = value;
+	} else if (cmd == CMD_DIFF && take_value(a, "--format", &value)) {
+		if (value && strcmp(value, "json") == 0)
+			o->diff_json = true;
+		else if (value && strcmp(value, "text") == 0)
+			o->diff_json = false;
+		else if (value)
+			usage_error(a, "diff --format takes text or json, not '%s'", value);
+	} else {
+		return false;
+	}
+	return true;
+}
+
+static bool parse_options(struct arena *arena, struct args *a, struct options *o,
+			  const struct bfplan_env *env, enum command cmd)
+{
+	bool build = cmd == CMD_BUILD;
 	parse_color("auto", &o->color, env);
 	emit_options_init(&o->emit);
 	if (build && env->site_urls && !parse_env_site_urls(arena, env->site_urls, &o->site_urls))
@@ -216,7 +247,7 @@ static bool parse_options(struct arena *arena, struct args *a, struct options *o
 				usage_error(a, "--color takes always, never or auto, not '%s'", value);
 		} else if (take_value(a, "--stdin-filename", &value)) {
 			o->stdin_name = value;
-		} else if (!(build && parse_build_option(arena, a, o))) {
+		} else if (!(build && parse_build_option(arena, a, o)) && !parse_view_option(a, o, cmd)) {
 			usage_error(a, "unknown option '%s'", arg);
 		}
 	}
@@ -228,6 +259,10 @@ static bool parse_options(struct arena *arena, struct args *a, struct options *o
 		usage_error(a, "%s", "build takes one plan file");
 	else if (build && !o->outdir)
 		usage_error(a, "%s", "build needs an output directory: -o DIR");
+	else if (cmd == CMD_GRAPH && o->inputs.len > 1)
+		usage_error(a, "%s", "graph takes one plan file");
+	else if (cmd == CMD_DIFF && o->inputs.len != 2)
+		usage_error(a, "%s", "diff takes two plan files: the old version and the new one");
 	return !a->failed;
 }
 
@@ -242,6 +277,9 @@ static const char usage_text[] =
 	"Commands:\n"
 	"  check FILE...      check plans and report problems ('-' reads standard input)\n"
 	"  build PLAN -o DIR  check a plan and write its BigFix content, checklist and plan.json\n"
+	"  graph PLAN         write the plan's execution model as a Graphviz DOT graph\n"
+	"  diff OLD NEW       show what changes for the operator between two versions of a plan\n"
+	"                     (exit 0: nothing, 1: something changes, 2: trouble)\n"
 	"  import FILE.bes... write plan-language declarations for BigFix Fixlets, Tasks and\n"
 	"                     Baselines, exported from the console or read from the REST API\n"
 	"  explain CODE       explain a diagnostic code, with an example\n"
@@ -265,6 +303,11 @@ static const char usage_text[] =
 	"  --schema FILE      the BES.xsd to validate against (default: $BFPLAN_BES_XSD)\n"
 	"  -MD [-MF FILE] [-MT TARGET] [-MP]\n"
 	"                     also write a make/ninja depfile listing every plan file read\n"
+	"\n"
+	"Options for graph and diff (and -I as for check):\n"
+	"  -o FILE            graph: write the DOT graph into FILE instead of standard output\n"
+	"  --plan NAME        graph: only plan NAME of the file\n"
+	"  --format=FORMAT    diff: text (default) or json, for bots\n"
 	"\n"
 	"Options for import (and --werror, --color as for check):\n"
 	"  --site NAME        the plan-language name of the site the Fixlets and Tasks are in\n"
@@ -515,7 +558,7 @@ static int cmd_check(struct args *a, FILE *err, const struct bfplan_env *env)
 	arena_init(&arena);
 	struct options o = {0};
 	int rc = EXIT_USAGE;
-	if (parse_options(&arena, a, &o, env, false)) {
+	if (parse_options(&arena, a, &o, env, CMD_CHECK)) {
 		rc = EXIT_CLEAN;
 		for (size_t i = 0; i < o.inputs.len; i++) {
 			struct compilation c;
@@ -566,7 +609,7 @@ static int cmd_build(struct args *a, FILE *err, const struct bfplan_env *env)
 	arena_init(&arena);
 	struct options o = {0};
 	int rc = EXIT_USAGE;
-	if (parse_options(&arena, a, &o, env, true)) {
+	if (parse_options(&arena, a, &o, env, CMD_BUILD)) {
 		struct compilation c;
 		compile(&c, o.inputs.items[0], &o, env);
 		rc = EXIT_CLEAN;
@@ -720,6 +763,80 @@ static int cmd_import(struct args *a, FILE *out, FILE *err, const struct bfplan_
 	return rc;
 }
 
+/* The exit status of a compilation that is to be shown rather than built: 0, or what went wrong. */
+static int compiled_ok(struct compilation *c)
+{
+	if (c->status == LOAD_IO_ERROR || c->usage_failed)
+		return EXIT_USAGE;
+	return diag_has_errors(&c->diags) ? EXIT_PLAN_ERRORS : EXIT_CLEAN;
+}
+
+/* bfplan graph PLAN [-o FILE] [--plan NAME]: the execution model as DOT. */
+static int cmd_graph(struct args *a, FILE *out, FILE *err, const struct bfplan_env *env)
+{
+	struct arena arena;
+	arena_init(&arena);
+	struct options o = {0};
+	int rc = EXIT_USAGE;
+	if (parse_options(&arena, a, &o, env, CMD_GRAPH)) {
+		struct compilation c;
+		compile(&c, o.inputs.items[0], &o, env);
+		rc = compiled_ok(&c);
+		if (rc == EXIT_CLEAN) {
+			struct textbuf dot;
+			textbuf_init(&dot, &c.arena);
+			emit_dot(&c.arena, &c.lowered, &dot);
+			struct outset set;
+			struct outset_failure why;
+			outset_init(&set, &c.arena);
+			if (!o.outdir) {
+				fwrite(dot.data, 1, dot.len, out);
+			} else if (!outset_add(&set, o.outdir, dot.data, dot.len, &why) || !outset_commit(&set, &why)) {
+				diag_report(&c.diags, BFP406, (struct src_span){SRC_NO_FILE, 0, 0}, "%s",
+					    outset_failure_message(&c.arena, &why));
+				rc = EXIT_USAGE;
+			}
+		}
+		rc = finish(&c, &o, err, rc);
+	}
+	arena_free(&arena);
+	return rc;
+}
+
+/*
+ * bfplan diff OLD NEW: what changes for the operator.  Exits as diff(1)
+ * does: 0 when nothing changes, 1 when something does, 2 when either
+ * version cannot be compiled.
+ */
+static int cmd_diff(struct args *a, FILE *out, FILE *err, const struct bfplan_env *env)
+{
+	struct arena arena;
+	arena_init(&arena);
+	struct options o = {0};
+	int rc = EXIT_USAGE;
+	if (parse_options(&arena, a, &o, env, CMD_DIFF)) {
+		struct compilation old_c, new_c;
+		compile(&old_c, o.inputs.items[0], &o, env);
+		compile(&new_c, o.inputs.items[1], &o, env);
+		if (compiled_ok(&old_c) == EXIT_CLEAN && compiled_ok(&new_c) == EXIT_CLEAN) {
+			struct ptrvec changes = {0};
+			plandiff(&arena, &old_c.lowered, &new_c.lowered, &changes);
+			bool written = true;
+			if (o.diff_json)
+				written = plandiff_render_json(&changes, out);
+			else
+				plandiff_render_text(&changes, out);
+			rc = !written ? EXIT_USAGE : changes.len ? EXIT_PLAN_ERRORS : EXIT_CLEAN;
+		}
+		/* a version that does not compile is trouble, not a difference */
+		int old_rc = finish(&old_c, &o, err, EXIT_CLEAN), new_rc = finish(&new_c, &o, err, EXIT_CLEAN);
+		if (old_rc != EXIT_CLEAN || new_rc != EXIT_CLEAN)
+			rc = EXIT_USAGE;
+	}
+	arena_free(&arena);
+	return rc;
+}
+
 static int cmd_explain(struct args *a, FILE *out, FILE *err)
 {
 	if (a->i + 1 != a->argc) {
@@ -773,6 +890,10 @@ int bfplan_main(int argc, char **argv, FILE *out, FILE *err, const struct bfplan
 		return cmd_build(&a, err, env);
 	if (strcmp(cmd, "explain") == 0)
 		return cmd_explain(&a, out, err);
+	if (strcmp(cmd, "graph") == 0)
+		return cmd_graph(&a, out, err, env);
+	if (strcmp(cmd, "diff") == 0)
+		return cmd_diff(&a, out, err, env);
 	if (strcmp(cmd, "import") == 0)
 		return cmd_import(&a, out, err, env);
 	a.i = 1;

@@ -982,6 +982,7 @@ static const char page_style[] =
 	"h4,h5{font-size:1rem;margin:1rem 0 .4rem}\n"
 	"code{font:.92em ui-monospace,\"Cascadia Mono\",Consolas,monospace;background:#f2f4f6;"
 	"padding:0 .12em;border-radius:3px}\n"
+	"pre{background:#f2f4f6;padding:.5rem .7rem;border-radius:4px;white-space:pre-wrap;word-break:break-all}\n"
 	"table.summary{border-collapse:collapse;width:100%}\n"
 	"table.summary th,table.summary td{border:1px solid var(--line);padding:.3rem .55rem;"
 	"text-align:left;vertical-align:top}\n"

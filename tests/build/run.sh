@@ -8,7 +8,8 @@
 #
 # 1. Golden outputs: every examples/NAME.plan is built (with a fixed
 #    SOURCE_DATE_EPOCH and a made-up Server Automation gather URL) and each
-#    output file must equal tests/build/expected/NAME/FILE byte for byte.
+#    output file must equal tests/build/expected/NAME/FILE byte for byte;
+#    `bfplan graph` of it must equal tests/build/expected/NAME.dot.
 #    Every .bes is also validated against BES.xsd through `--validate`
 #    (libxml2), with the schema from BFPLAN_BES_XSD; when that file is
 #    absent the validation is skipped and the run says so.  --update
@@ -104,6 +105,15 @@ for plan in examples/*.plan; do
 	done
 	[ $ok = 1 ] && pass "$name: outputs match tests/build/expected/$name${validate:+, .bes valid against BES.xsd}" \
 		|| fail "$name: outputs differ"
+	# and its graph, which shows the same execution model
+	"$bfplan" graph "$plan" > "$tmp/$name.dot" 2>/dev/null
+	[ $update = 1 ] && cp "$tmp/$name.dot" "$here/expected/$name.dot"
+	if cmp -s "$tmp/$name.dot" "$here/expected/$name.dot"; then
+		pass "$name: bfplan graph matches tests/build/expected/$name.dot"
+	else
+		fail "$name: bfplan graph differs from tests/build/expected/$name.dot"
+		diff -u "$here/expected/$name.dot" "$tmp/$name.dot" | head -10 | sed 's/^/    /'
+	fi
 done
 
 # ---- 2. build diagnostics -----------------------------------------------------------------

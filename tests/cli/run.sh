@@ -362,5 +362,62 @@ else
 	skip "explain --list names every code" "no $codes_def"
 fi
 
+# ---- graph and diff: the execution model for reviewers -------------------------------
+
+seed=$root/examples/exchange2007-windows2008.plan
+run graph "$seed" </dev/null
+expect "graph writes DOT to standard output" 0 out "digraph bfplan {" out "phase 2: EXNODE2 (active: holds the role)" \
+	out "failure step: resume on EXNODE1" out "P4 EXCMS01 expected on EXNODE2" !err
+cp "$tmp/out" "$tmp/seed.dot"
+if command -v dot >/dev/null 2>&1; then
+	if dot -Tsvg "$tmp/seed.dot" >"$tmp/seed.svg" 2>"$tmp/dot.err" && [ ! -s "$tmp/dot.err" ]; then
+		missing=
+		for n in EXNODE1 EXNODE2 "Fixlet 116" "Fixlet 114" "Fixlet 115" "Fixlet 121" "900201, 900202, 160" "P1 " "P3 "; do
+			grep -q "$n" "$tmp/seed.svg" || missing="$missing '$n'"
+		done
+		[ -z "$missing" ] && pass "graph renders with dot -Tsvg and shows every node, step and check" \
+			|| fail "graph rendered with dot" "the SVG lacks$missing"
+	else
+		fail "graph renders with dot -Tsvg" "$(head -3 "$tmp/dot.err")"
+	fi
+else
+	skip "graph renders with dot -Tsvg" "Graphviz is not installed (apt-get install graphviz)"
+fi
+run graph -o "$tmp/graph.dot" --plan patch-exch-west "$root/examples/several-clusters.plan" </dev/null
+if [ "$status" -eq 0 ] && grep -q "plan patch-exch-west" "$tmp/graph.dot" && ! grep -q "patch-exch-east" "$tmp/graph.dot"; then
+	pass "graph -o FILE --plan NAME writes one plan's graph into FILE"
+else
+	fail "graph -o FILE --plan NAME" "exit $status"
+fi
+printf 'plan x {\n' >"$tmp/broken.plan"
+run graph "$tmp/broken.plan" </dev/null
+expect "graph of a plan with errors exits 1 and writes no graph" 1 !out err "error:"
+
+run diff "$seed" "$seed" </dev/null
+expect "diff of a plan with itself exits 0 and prints nothing" 0 !out !err
+sed 's/^    order passive-first .*/    order passive-first\n    active EXNODE1/' "$seed" >"$tmp/moved.plan"
+run diff "$seed" "$tmp/moved.plan" </dev/null
+expect "diff: moving the role holder exits 1 and names the nodes" 1 \
+	out "~ role holder: EXNODE2 (exchange2007-mailbox, server EXCMS01)" \
+	out "-> EXNODE1 (exchange2007-mailbox, server EXCMS01)" out "~ node order: EXNODE1, EXNODE2" !err
+sed 's/^    timeout patch 1h .*/    timeout patch 90m/' "$seed" >"$tmp/slower.plan"
+run diff --format=json "$seed" "$tmp/slower.plan" </dev/null
+if [ "$status" -eq 1 ] && /usr/bin/python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["format_version"] == 1 and d["changed"] is True
+whats = {c["what"]: c for c in d["changes"]}
+assert whats["worst case"]["old"] == "4 h 30 min" and whats["worst case"]["new"] == "5 h 30 min", whats["worst case"]
+assert whats["step patch on EXNODE1"]["kind"] == "changed"
+' "$tmp/out" 2>"$tmp/py.err"; then
+	pass "diff --format=json: versioned JSON naming the timeout and the worst case that changed"
+else
+	fail "diff --format=json" "exit $status; $(tail -1 "$tmp/py.err")"
+fi
+run diff "$seed" "$tmp/broken.plan" </dev/null
+expect "diff with a version that does not compile exits 2" 2 err "error:"
+run diff "$seed" </dev/null
+expect "diff of one file is a usage error" 2 err "diff takes two plan files"
+
 echo "cli: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
