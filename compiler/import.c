@@ -497,12 +497,19 @@ static bool read_title(struct importer *im, struct item *it, const xmlNode *n, c
 	return false;
 }
 
-static struct item *read_fixlet(struct importer *im, const xmlNode *n, bool is_task)
+/* A new item for element `n`, with its title read from child `title`; NULL (reported) without one. */
+static struct item *new_item(struct importer *im, const xmlNode *n, bool is_task, const char *title)
 {
 	struct item *it = arena_alloc(im->arena, sizeof *it);
 	it->is_task = is_task;
 	it->at = element_span(im, n);
-	if (!read_title(im, it, n, "Title"))
+	return read_title(im, it, n, title) ? it : NULL;
+}
+
+static struct item *read_fixlet(struct importer *im, const xmlNode *n, bool is_task)
+{
+	struct item *it = new_item(im, n, is_task, "Title");
+	if (!it)
 		return NULL;
 	bool ok = fits(im, it->title, "the title", element_span(im, child(n, "Title")));
 	for (const xmlNode *c = n->children; c; c = c->next) {
@@ -585,10 +592,8 @@ static bool parse_resource(struct importer *im, const char *url, const char **si
 
 static struct item *read_listing_entry(struct importer *im, const xmlNode *n, bool is_task)
 {
-	struct item *it = arena_alloc(im->arena, sizeof *it);
-	it->is_task = is_task;
-	it->at = element_span(im, n);
-	if (!read_title(im, it, n, "Name"))
+	struct item *it = new_item(im, n, is_task, "Name");
+	if (!it)
 		return NULL;
 	const char *resource = attr(im, n, "Resource");
 	const char *site = NULL;

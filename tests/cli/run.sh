@@ -419,5 +419,59 @@ expect "diff with a version that does not compile exits 2" 2 err "error:"
 run diff "$seed" </dev/null
 expect "diff of one file is a usage error" 2 err "diff takes two plan files"
 
+# ---- import: BigFix content in --------------------------------------------------------
+
+bes=$root/tests/import/sa-cluster-fixlets.bes
+run import --site server-automation --id 114,115,116 "$bes" </dev/null
+expect "import writes declarations to standard output" 0 out "fixlet server-automation-116" \
+	out 'imported-from "sa-cluster-fixlets.bes"' out "pending-restart never" !err
+cp "$tmp/out" "$tmp/import-1.plan"
+# the same bytes from another directory, with the path spelled otherwise, and with --id given twice
+mkdir -p "$tmp/elsewhere"
+(cd "$tmp/elsewhere" && "$bfplan" import --site server-automation --id 114 --id 115,116 \
+	"$root/tests/import/../import/sa-cluster-fixlets.bes" >"$tmp/import-2.plan" 2>/dev/null)
+if cmp -s "$tmp/import-1.plan" "$tmp/import-2.plan"; then
+	pass "import writes the same bytes from any directory, however the path and the IDs are given"
+else
+	fail "import output depends on where it runs" "$(diff "$tmp/import-1.plan" "$tmp/import-2.plan" | head -3)"
+fi
+run import --site server-automation --id 114,115,116 - <"$bes"
+expect "import reads standard input" 0 out 'imported-from "<stdin>"' !err
+
+run import --site "not a name" --id 1 "$bes" </dev/null
+expect "import --site with a bad name" 2 err "--site takes a site's plan-language name" !out
+run import --site s --id 0 "$bes" </dev/null
+expect "import --id 0" 2 err "--id takes IDs from 1 to 2147483647" !out
+run import --site s --id 114,,115 "$bes" </dev/null
+expect "import --id with an empty item" 2 err "--id takes IDs" !out
+run import --site s </dev/null
+expect "import without a file" 2 err "import needs at least one .bes file" !out
+run import --site s --id 1 no-such-file.bes </dev/null
+expect "import of a missing file" 2 err "no-such-file.bes" err "[BFP001]" !out
+run import --site s --id 1 clean.plan </dev/null
+expect "import of a plan file: not XML, at its line" 1 err "clean.plan:1:1: error:" err "[BFP601]" !out
+
+# -o: all or nothing; errors write nothing and leave an earlier file alone
+echo "earlier" >"$tmp/kept.plan"
+run import --site s -o "$tmp/kept.plan" "$root/tests/import/no-id.bes" </dev/null
+if [ "$status" -eq 1 ] && [ "$(cat "$tmp/kept.plan")" = "earlier" ] && [ ! -s "$tmp/out" ]; then
+	pass "import with errors leaves the -o file as it was"
+else
+	fail "import with errors and -o" "exit $status, file now: $(head -c 40 "$tmp/kept.plan")"
+fi
+run import --site server-automation --id 114,115,116 -o "$tmp/no-such-dir/x/y.plan" "$bes" </dev/null
+if [ "$status" -eq 0 ] && cmp -s "$tmp/no-such-dir/x/y.plan" "$tmp/import-1.plan"; then
+	pass "import -o creates the directories of FILE"
+else
+	fail "import -o into a new directory" "exit $status"
+fi
+run import --werror --site tools --id 9101 "$root/tests/import/parameters.bes" </dev/null
+expect "import --werror turns a parameter warning into an error" 1 err "[BFP610]" !out
+
+# what import wrote is a plan file that uses the standard library cleanly
+printf 'use "bigfix/server-automation"\nuse "%s"\n' "$tmp/import-1.plan" >"$tmp/uses-import.plan"
+run check "$tmp/uses-import.plan" </dev/null
+expect "a plan that uses imported content checks clean" 0 !err
+
 echo "cli: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

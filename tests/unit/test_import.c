@@ -280,7 +280,8 @@ static const char bes_fixlet[] =
 	"\t</Task>\r\n"
 	"</BES>\r\n";
 
-static void test_import_round_trip(void **state)
+/* bes_fixlet, imported as ID 4711 of site `tools`, after `world`: the text to resolve. */
+static const char *imported_after(void **state, const char *world)
 {
 	struct fixture *fx = *state;
 	const char *path = write_temp(bes_fixlet);
@@ -293,8 +294,12 @@ static void test_import_round_trip(void **state)
 	unlink(path);
 	if (fx->sink.errors || fx->sink.warnings)
 		fail_with_diagnostics(fx, "import");
-	const char *world = "os w \"W\"\nsite tools \"Tools\"\n";
-	char *text = arena_printf(&fx->arena, "%s%s", world, out.data);
+	return arena_printf(&fx->arena, "%s%s", world, out.data);
+}
+
+static void test_import_round_trip(void **state)
+{
+	const char *text = imported_after(state, "os w \"W\"\nsite tools \"Tools\"\n");
 	const struct fixlet_ent *t = resolve_and_find(state, text, "tools-4711");
 	assert_true(t->lw.is_task);
 	assert_true(t->imported);
@@ -319,15 +324,6 @@ static void test_import_round_trip(void **state)
 /* An import fills the declared entry of the same site and ID, and lifts the marks on what it supplies. */
 static void test_import_fills_the_catalog(void **state)
 {
-	struct fixture *fx = *state;
-	const char *path = write_temp(bes_fixlet);
-	struct textbuf out;
-	textbuf_init(&out, &fx->arena);
-	const uint32_t ids[] = {4711};
-	struct import_options opts = {.site = "tools", .ids = ids, .id_count = 1};
-	const char *paths[] = {path};
-	assert_int_equal(import_files(&fx->arena, &fx->sm, &fx->sink, &opts, paths, 1, &out), IMPORT_OK);
-	unlink(path);
 	const char *world =
 		"os w \"W\"\n"
 		"site tools \"Tools\"\n"
@@ -340,7 +336,7 @@ static void test_import_fills_the_catalog(void **state)
 		"    action Action1\n"
 		"    unconfirmed action \"not published\"\n"
 		"}\n";
-	char *text = arena_printf(&fx->arena, "%s%s", world, out.data);
+	const char *text = imported_after(state, world);
 	const struct fixlet_ent *t = resolve_and_find(state, text, "move-it");
 	assert_non_null(t->lw.imported_from.text);
 	assert_non_null(strstr(t->lw.title.text, "groups\" & more"));
