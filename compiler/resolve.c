@@ -121,6 +121,10 @@ static const struct prop fixlet_extend_props[] = {
 static const struct prop step_extend_props[] = {
 	{"run", SH_NAMES, P_REQUIRED, "run pause-node-2016"},
 };
+static const struct prop site_extend_props[] = {
+	{"gather-url", SH_STRING, P_REQUIRED,
+	 "gather-url \"http://bigfix.example.com:52311/cgi-bin/bfgather.exe/serverautomation\""},
+};
 
 enum { PR_PROVIDER, PR_DETECT, PR_NEEDS, PR_NOTE };
 static const struct prop prereq_props[] = {
@@ -630,7 +634,7 @@ static bool is_extension(const struct ast_decl *decl)
 
 static bool extensible(enum ast_decl_kind kind)
 {
-	return kind == DECL_FIXLET || kind == DECL_TASK || kind == DECL_STEP;
+	return kind == DECL_FIXLET || kind == DECL_TASK || kind == DECL_STEP || kind == DECL_SITE;
 }
 
 static void declare(struct resolver *r, const struct ast_decl *decl)
@@ -1228,8 +1232,8 @@ static const struct lw_site *site_by_url(struct resolver *r, const struct ast_va
 	}
 	struct diag *d = diag_report(r->diags, BFP625, v->span, "no site is declared with the gather URL \"%s\"",
 				     v->text);
-	diag_help(r->diags, d, "declare the site with this 'gather-url', or write the line with the site's "
-		  "name: 'fixlet ID site NAME'");
+	diag_help(r->diags, d, "give the site this URL ('site NAME extend { gather-url \"URL\" }' for a site "
+		  "declared elsewhere), or write the line with the site's name: 'fixlet ID site NAME'");
 	return NULL;
 }
 
@@ -1561,37 +1565,32 @@ static bool extension_header_ok(struct resolver *r, const struct ast_decl *decl)
 					     decl->name);
 		diag_help(r->diags, d, "write what it adds in a block, as in '%s %s extend { %s }'",
 			  ast_decl_kind_name(decl->kind), decl->name,
-			  decl->kind == DECL_STEP ? "run pause-node-2016" : "os windows-2012r2");
+			  decl->kind == DECL_STEP ? "run pause-node-2016" : decl->kind == DECL_SITE
+			  ? "gather-url \"URL\"" : "os windows-2012r2");
 	}
 	return ok;
 }
 
-/* `fixlet NAME extend { os ...  needs ... }` and `step NAME extend { run ... }`. */
-static void apply_extension(struct resolver *r, const struct ast_decl *decl)
+/* `step NAME extend { run ... }`: more OS variants of a step. */
+static void extend_step(struct resolver *r, const struct ast_decl *decl, const struct ast_value *name,
+			const char *owner)
 {
-	if (!extensible(decl->kind)) {
-		struct diag *d = diag_report(r->diags, BFP628, decl->kind_span, "a %s cannot be extended",
-					     ast_decl_kind_name(decl->kind));
-		diag_help(r->diags, d, "only fixlet, task and step declarations take 'extend'");
-		return;
-	}
-	if (!extension_header_ok(r, decl))
-		return;
-	const struct ast_value name = {.kind = VAL_IDENT, .span = decl->name_span, .text = decl->name};
-	const char *owner = arena_printf(r->arena, "the extension of %s '%s'", ast_decl_kind_name(decl->kind),
-					 decl->name);
+	struct step_ent *st = lookup(r, DECL_STEP, name);
 	struct props p;
-	if (decl->kind == DECL_STEP) {
-		struct step_ent *st = lookup(r, DECL_STEP, &name);
-		collect_props(r, decl->block, PROPS(step_extend_props), NO_MARKS, owner, decl->name_span, &p);
-		struct ptrvec run = {0};
-		if (st && prop_one(&p, 0))
-			lookup_all_prop(r, DECL_FIXLET, &p, 0, &run, NULL);
-		if (st)
-			append_unique(r, &st->run, &run);
-		return;
-	}
-	struct fixlet_ent *fx = lookup(r, DECL_FIXLET, &name);
+	collect_props(r, decl->block, PROPS(step_extend_props), NO_MARKS, owner, decl->name_span, &p);
+	struct ptrvec run = {0};
+	if (st && prop_one(&p, 0))
+		lookup_all_prop(r, DECL_FIXLET, &p, 0, &run, NULL);
+	if (st)
+		append_unique(r, &st->run, &run);
+}
+
+/* `fixlet NAME extend { os ...  needs ... }`: more releases and needs for a Fixlet or Task. */
+static void extend_fixlet(struct resolver *r, const struct ast_decl *decl, const struct ast_value *name,
+			  const char *owner)
+{
+	struct fixlet_ent *fx = lookup(r, DECL_FIXLET, name);
+	struct props p;
 	collect_props(r, decl->block, PROPS(fixlet_extend_props), MARKS, owner, decl->name_span, &p);
 	struct ptrvec oses = {0}, needs = {0};
 	lookup_all_prop(r, DECL_OS, &p, FXX_OS, &oses, NULL);
@@ -1603,11 +1602,77 @@ static void apply_extension(struct resolver *r, const struct ast_decl *decl)
 	read_marks(r, decl, &p, fixlet_owner(r, fx), &fx->lw.marks);
 }
 
-static void apply_extensions(struct resolver *r, bool steps)
+/*
+ * `site NAME extend { gather-url "URL" }`: the gather URL of a site on
+ * the user's own server, given once in a file their plans `use`.  It is
+ * that server's fact, so it replaces the catalog's URL and its marks.
+ */
+static void extend_site(struct resolver *r, const struct ast_decl *decl, const struct ast_value *name,
+			const char *owner)
+{
+	struct site_ent *site = lookup(r, DECL_SITE, name);
+	struct props p;
+	collect_props(r, decl->block, PROPS(site_extend_props), MARKS, owner, decl->name_span, &p);
+	const struct ast_stmt *url = prop_one(&p, 0);
+	if (!site || !url)
+		return;
+	if (site->url_extended) {
+		struct diag *d = diag_report(r->diags, BFP628, first_arg(url)->span, "the gather URL of site '%s' is "
+					     "given by two extensions", site->lw.name);
+		diag_note(r->diags, d, site->url_given, "first given here");
+		diag_help(r->diags, d, "keep one: a site has one gather URL on a server");
+		return;
+	}
+	site->lw.gather_url = text_of(first_arg(url));
+	site->url_extended = true;
+	site->url_given = first_arg(url)->span;
+	struct cptrvec kept = {0};
+	for (size_t i = 0; i < site->lw.marks.len; i++) {
+		const struct lw_mark *m = site->lw.marks.items[i];
+		if (!m->field || strcmp(m->field, "gather-url") != 0)
+			cptrvec_push(r->arena, &kept, m);
+	}
+	site->lw.marks = kept;
+	read_marks(r, decl, &p, arena_printf(r->arena, "site '%s'", site->lw.name), &site->lw.marks);
+}
+
+/*
+ * When each kind's extensions apply: after what they extend is read, and
+ * before what reads it (sites before Fixlets and baselines, Fixlets
+ * before steps, steps last).  A kind that cannot be extended is reported
+ * with the Fixlets.
+ */
+static int extension_rank(enum ast_decl_kind kind)
+{
+	return kind == DECL_SITE ? 0 : kind == DECL_STEP ? 2 : 1;
+}
+
+static void apply_extension(struct resolver *r, const struct ast_decl *decl)
+{
+	if (!extensible(decl->kind)) {
+		struct diag *d = diag_report(r->diags, BFP628, decl->kind_span, "a %s cannot be extended",
+					     ast_decl_kind_name(decl->kind));
+		diag_help(r->diags, d, "only site, fixlet, task and step declarations take 'extend'");
+		return;
+	}
+	if (!extension_header_ok(r, decl))
+		return;
+	const struct ast_value name = {.kind = VAL_IDENT, .span = decl->name_span, .text = decl->name};
+	const char *owner = arena_printf(r->arena, "the extension of %s '%s'", ast_decl_kind_name(decl->kind),
+					 decl->name);
+	if (decl->kind == DECL_STEP)
+		extend_step(r, decl, &name, owner);
+	else if (decl->kind == DECL_SITE)
+		extend_site(r, decl, &name, owner);
+	else
+		extend_fixlet(r, decl, &name, owner);
+}
+
+static void apply_extensions(struct resolver *r, int rank)
 {
 	for (size_t i = 0; i < r->extensions.len; i++) {
 		const struct ast_decl *decl = r->extensions.items[i];
-		if ((decl->kind == DECL_STEP) == steps)
+		if (extension_rank(decl->kind) == rank)
 			apply_extension(r, decl);
 	}
 }
@@ -1914,9 +1979,10 @@ void resolve_program(struct arena *arena, const struct src_manager *sm, struct d
 			declare(&r, file->decls.items[i]);
 	}
 	read_rank_of(&r, 0);
+	apply_extensions(&r, 0);
 	read_rank_of(&r, 1);
 	build_catalog(&r);
-	apply_extensions(&r, false);
+	apply_extensions(&r, 1);
 	read_rank_of(&r, 2);
-	apply_extensions(&r, true);
+	apply_extensions(&r, 2);
 }

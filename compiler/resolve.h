@@ -40,6 +40,8 @@ struct state_ent {
 struct site_ent {
 	struct lw_site lw;
 	struct lw_text masthead;   /* the site's name on the server, when it differs from its display name */
+	bool url_extended;         /* an extension gave its gather URL ... */
+	struct src_span url_given; /* ... here */
 };
 
 struct prereq_ent;

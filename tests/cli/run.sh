@@ -468,6 +468,15 @@ fi
 run import --werror --site tools --id 9101 "$root/tests/import/parameters.bes" </dev/null
 expect "import --werror turns a parameter warning into an error" 1 err "[BFP610]" !out
 
+# a site's gather URL given once in a plan file: build needs no --site-url
+run build "$root/tests/golden/check-site-extend-ok.plan" -o "$tmp/site-extend" </dev/null
+if [ "$status" -eq 0 ] && grep -q 'SourceSiteURL="http://bigfix.example.invalid:52311/cgi-bin/bfgather.exe/serverautomation"' \
+	"$tmp/site-extend/patch-files01.bes"; then
+	pass "site NAME extend { gather-url } gives the build its gather URL"
+else
+	fail "site extension and build" "exit $status"
+fi
+
 # what import wrote is a plan file that uses the standard library cleanly
 printf 'use "bigfix/server-automation"\nuse "%s"\n' "$tmp/import-1.plan" >"$tmp/uses-import.plan"
 run check "$tmp/uses-import.plan" </dev/null
