@@ -48,6 +48,9 @@ struct options {
 	struct ptrvec site_urls;    /* struct lower_site_url *: BFPLAN_SITE_URLS, then --site-url */
 	const char *plan_name;      /* build --plan */
 	bool diff_json;             /* diff --format=json */
+	struct import_options import; /* import --site, --id (its -o is outdir) */
+	uint32_t *ids;              /* import --id, growing; import.ids points here */
+	size_t id_cap;
 };
 
 
@@ -198,15 +201,64 @@ static bool parse_build_option(struct arena *arena, struct args *a, struct optio
 	return true;
 }
 
-/* The commands that compile plans; each accepts the common options and some of its own. */
-enum command { CMD_CHECK, CMD_BUILD, CMD_GRAPH, CMD_DIFF };
+/* The commands with options; each accepts the common ones (import: not -I) and some of its own. */
+enum command { CMD_CHECK, CMD_BUILD, CMD_GRAPH, CMD_DIFF, CMD_IMPORT };
 
-/* graph -o FILE --plan NAME; diff --format=text|json.  True if the argument was one of them. */
-static bool parse_view_option(struct args *a, struct options *o, enum command cmd)
+/* Adds the IDs of one --id value ("114" or "114,116"); false if it is not such a list. */
+static bool add_ids(struct arena *arena, struct options *o, const char *value)
+{
+	for (const char *p = value;;) {
+		char *end;
+		if (*p < '0' || *p > '9')
+			return false;
+		unsigned long v = strtoul(p, &end, 10);
+		if (v == 0 || v > 0x7FFFFFFFUL || (*end != ',' && *end != '\0'))
+			return false;
+		if (o->import.id_count == o->id_cap) {
+			o->id_cap = o->id_cap ? o->id_cap * 2 : 8;
+			uint32_t *grown = arena_calloc(arena, o->id_cap, sizeof *grown);
+			if (o->import.id_count)
+				memcpy(grown, o->ids, o->import.id_count * sizeof *grown);
+			o->ids = grown;
+			o->import.ids = grown;
+		}
+		o->ids[o->import.id_count++] = (uint32_t)v;
+		if (*end == '\0')
+			return true;
+		p = end + 1;
+	}
+}
+
+/* A plan-language name: a letter or '_', then letters, digits, '_', '.' and '-'. */
+static bool is_plan_name(const char *s)
+{
+	if (!((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') || *s == '_') || strlen(s) > 255)
+		return false;
+	for (; *s; s++)
+		if (!((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') ||
+		      *s == '_' || *s == '.' || *s == '-'))
+			return false;
+	return true;
+}
+
+/*
+ * graph -o FILE --plan NAME; diff --format=text|json; import --site NAME
+ * --id N[,N...] -o FILE.  True if the argument was one of them.
+ */
+static bool parse_view_option(struct arena *arena, struct args *a, struct options *o, enum command cmd)
 {
 	char *value;
-	if (cmd == CMD_GRAPH && take_value(a, "-o", &value)) {
+	if ((cmd == CMD_GRAPH || cmd == CMD_IMPORT) && take_value(a, "-o", &value)) {
 		o->outdir = value;
+	} else if (cmd == CMD_IMPORT && take_value(a, "--site", &value)) {
+		if (value && !is_plan_name(value))
+			usage_error(a, "--site takes a site's plan-language name, as in '--site server-automation', "
+				    "not '%s'", value);
+		o->import.site = value;
+	} else if (cmd == CMD_IMPORT && take_value(a, "--id", &value)) {
+		if (value && !add_ids(arena, o, value))
+			usage_error(a, "--id takes IDs from 1 to 2147483647, separated by commas, as in "
+				    "'--id 114,116', not '%s'", value);
 	} else if (cmd == CMD_GRAPH && take_value(a, "--plan", &value)) {
 		o->plan_name = value;
 	} else if (cmd == CMD_DIFF && take_value(a, "--format", &value)) {
@@ -239,15 +291,15 @@ static bool parse_options(struct arena *arena, struct args *a, struct options *o
 			a->only_inputs = true;
 		} else if (strcmp(arg, "--werror") == 0) {
 			o->werror = true;
-		} else if (take_value(a, "-I", &value)) {
+		} else if (cmd != CMD_IMPORT && take_value(a, "-I", &value)) {
 			if (value)
 				ptrvec_push(arena, &o->include_dirs, value);
 		} else if (take_value(a, "--color", &value)) {
 			if (value && !parse_color(value, &o->color, env))
 				usage_error(a, "--color takes always, never or auto, not '%s'", value);
-		} else if (take_value(a, "--stdin-filename", &value)) {
+		} else if (cmd != CMD_IMPORT && take_value(a, "--stdin-filename", &value)) {
 			o->stdin_name = value;
-		} else if (!(build && parse_build_option(arena, a, o)) && !parse_view_option(a, o, cmd)) {
+		} else if (!(build && parse_build_option(arena, a, o)) && !parse_view_option(arena, a, o, cmd)) {
 			usage_error(a, "unknown option '%s'", arg);
 		}
 	}
@@ -635,89 +687,6 @@ static int cmd_build(struct args *a, FILE *err, const struct bfplan_env *env)
 
 /* ---- import ----------------------------------------------------------------------------- */
 
-struct import_args {
-	struct ptrvec inputs;  /* char * */
-	struct import_options opts;
-	uint32_t *ids;
-	size_t id_cap;
-	const char *output;    /* -o FILE, or NULL for standard output */
-	bool werror;
-	enum diag_color color;
-};
-
-/* Adds the IDs of one --id value ("114" or "114,116"); false if it is not such a list. */
-static bool add_ids(struct arena *arena, struct import_args *ia, const char *value)
-{
-	for (const char *p = value;;) {
-		char *end;
-		if (*p < '0' || *p > '9')
-			return false;
-		unsigned long v = strtoul(p, &end, 10);
-		if (v == 0 || v > 0x7FFFFFFFUL || (*end != ',' && *end != '\0'))
-			return false;
-		if (ia->opts.id_count == ia->id_cap) {
-			ia->id_cap = ia->id_cap ? ia->id_cap * 2 : 8;
-			uint32_t *grown = arena_calloc(arena, ia->id_cap, sizeof *grown);
-			if (ia->opts.id_count)
-				memcpy(grown, ia->ids, ia->opts.id_count * sizeof *grown);
-			ia->ids = grown;
-		}
-		ia->ids[ia->opts.id_count++] = (uint32_t)v;
-		if (*end == '\0')
-			return true;
-		p = end + 1;
-	}
-}
-
-/* A plan-language name: a letter or '_', then letters, digits, '_', '.' and '-'. */
-static bool is_plan_name(const char *s)
-{
-	if (!((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') || *s == '_') || strlen(s) > 255)
-		return false;
-	for (; *s; s++)
-		if (!((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') ||
-		      *s == '_' || *s == '.' || *s == '-'))
-			return false;
-	return true;
-}
-
-static bool parse_import_options(struct arena *arena, struct args *a, struct import_args *ia,
-				 const struct bfplan_env *env)
-{
-	parse_color("auto", &ia->color, env);
-	for (; a->i < a->argc && !a->failed; a->i++) {
-		char *arg = a->argv[a->i];
-		char *value;
-		if (a->only_inputs || arg[0] != '-' || strcmp(arg, "-") == 0) {
-			ptrvec_push(arena, &ia->inputs, arg);
-		} else if (strcmp(arg, "--") == 0) {
-			a->only_inputs = true;
-		} else if (strcmp(arg, "--werror") == 0) {
-			ia->werror = true;
-		} else if (take_value(a, "--color", &value)) {
-			if (value && !parse_color(value, &ia->color, env))
-				usage_error(a, "--color takes always, never or auto, not '%s'", value);
-		} else if (take_value(a, "--site", &value)) {
-			if (value && !is_plan_name(value))
-				usage_error(a, "--site takes a site's plan-language name, as in "
-					    "'--site server-automation', not '%s'", value);
-			ia->opts.site = value;
-		} else if (take_value(a, "--id", &value)) {
-			if (value && !add_ids(arena, ia, value))
-				usage_error(a, "--id takes IDs from 1 to 2147483647, separated by commas, "
-					    "as in '--id 114,116', not '%s'", value);
-		} else if (take_value(a, "-o", &value)) {
-			ia->output = value;
-		} else {
-			usage_error(a, "unknown option '%s'", arg);
-		}
-	}
-	if (!a->failed && ia->inputs.len == 0)
-		usage_error(a, "%s", "import needs at least one .bes file ('-' reads standard input)");
-	ia->opts.ids = ia->ids;
-	return !a->failed;
-}
-
 /* The declarations to FILE (all or nothing) or to standard output. */
 static int write_import(struct arena *arena, struct diag_sink *diags, const char *path,
 			const struct textbuf *text, FILE *out)
@@ -740,22 +709,22 @@ static int cmd_import(struct args *a, FILE *out, FILE *err, const struct bfplan_
 {
 	struct arena arena;
 	arena_init(&arena);
-	struct import_args ia = {0};
+	struct options o = {0};
 	int rc = EXIT_USAGE;
-	if (parse_import_options(&arena, a, &ia, env)) {
+	if (parse_options(&arena, a, &o, env, CMD_IMPORT)) {
 		struct src_manager sm;
 		struct diag_sink diags;
 		struct textbuf text;
 		src_init(&sm, &arena);
 		diag_init(&diags, &arena, &sm);
-		diags.werror = ia.werror;
+		diags.werror = o.werror;
 		textbuf_init(&text, &arena);
-		enum import_status st = import_files(&arena, &sm, &diags, &ia.opts,
-						     (const char *const *)ia.inputs.items, ia.inputs.len, &text);
+		enum import_status st = import_files(&arena, &sm, &diags, &o.import,
+						     (const char *const *)o.inputs.items, o.inputs.len, &text);
 		rc = st == IMPORT_IO_ERROR ? EXIT_USAGE : EXIT_CLEAN;
 		if (rc == EXIT_CLEAN && !diag_has_errors(&diags))
-			rc = write_import(&arena, &diags, ia.output, &text, out);
-		diag_render_text(&diags, err, ia.color);
+			rc = write_import(&arena, &diags, o.outdir, &text, out);
+		diag_render_text(&diags, err, o.color);
 		if (rc == EXIT_CLEAN && diag_has_errors(&diags))
 			rc = EXIT_PLAN_ERRORS;
 	}

@@ -445,7 +445,9 @@ expect "import --id 0" 2 err "--id takes IDs from 1 to 2147483647" !out
 run import --site s --id 114,,115 "$bes" </dev/null
 expect "import --id with an empty item" 2 err "--id takes IDs" !out
 run import --site s </dev/null
-expect "import without a file" 2 err "import needs at least one .bes file" !out
+expect "import without a file" 2 err "no input file" !out
+run import -I somewhere --site s --id 1 "$bes" </dev/null
+expect "import takes no -I" 2 err "unknown option '-I'" !out
 run import --site s --id 1 no-such-file.bes </dev/null
 expect "import of a missing file" 2 err "no-such-file.bes" err "[BFP001]" !out
 run import --site s --id 1 clean.plan </dev/null
