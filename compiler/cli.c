@@ -7,6 +7,7 @@
  */
 #include "cli.h"
 
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -19,6 +20,7 @@
 #include "explain.h"
 #include "load.h"
 #include "lower.h"
+#include "outset.h"
 #include "resolve.h"
 #include "source.h"
 
@@ -233,25 +235,35 @@ static const char usage_text[] =
 	"Exit status: 0 no errors, 1 errors in the input (or warnings with --werror),\n"
 	"2 usage or I/O errors.\n";
 
-/* One compilation: its own arena, sources and diagnostics, freed together. */
+/*
+ * One compilation: its own arena, sources and diagnostics, freed together.
+ * It also owns the place its arena jumps to when memory runs out (see
+ * arena.h): every stage allocates from the arena and none checks for NULL.
+ */
 struct compilation {
 	struct arena arena;
 	struct src_manager sm;
 	struct diag_sink diags;
 	enum load_status status;
 	struct lw_program lowered;
+	jmp_buf out_of_memory;
 };
+
+static void compilation_init(struct compilation *c, const struct options *o)
+{
+	arena_init(&c->arena);
+	c->arena.on_failure = &c->out_of_memory;
+	src_init(&c->sm, &c->arena);
+	diag_init(&c->diags, &c->arena, &c->sm);
+	c->diags.werror = o->werror;
+	c->status = LOAD_OK;
+	c->lowered = (struct lw_program){0};
+}
 
 /* Every stage up to the lowered plan; the sink holds whatever went wrong. */
 static void compile(struct compilation *c, const char *path, const struct options *o,
 		    const struct bfplan_env *env)
 {
-	arena_init(&c->arena);
-	src_init(&c->sm, &c->arena);
-	diag_init(&c->diags, &c->arena, &c->sm);
-	c->diags.werror = o->werror;
-	c->lowered = (struct lw_program){0};
-
 	struct load_options lo = {
 		.include_dirs = (const char *const *)o->include_dirs.items,
 		.include_count = o->include_dirs.len,
@@ -287,23 +299,55 @@ static int finish(struct compilation *c, const struct options *o, FILE *err, int
 	return rc;
 }
 
-static int cmd_check(struct args *a, FILE *err, const struct bfplan_env *env)
+/*
+ * Where a compilation lands when its memory runs out, at any stage: the
+ * temporary files of a build cut short are removed, everything the
+ * compilation held is freed, and what is left is one diagnostic in a
+ * fresh arena.  Exit status 2: the machine, not the plan, is short.
+ */
+static int out_of_memory(struct compilation *c, const char *path, const struct options *o, FILE *err)
 {
-	struct arena arena;
-	arena_init(&arena);
+	outset_abandon_all();
+	arena_free(&c->arena);
+	compilation_init(c, o);
+	if (setjmp(c->out_of_memory)) {
+		/* not even a diagnostic fits now: say it in the fewest bytes */
+		arena_free(&c->arena);
+		fputs("bfplan: error: out of memory [BFP008]\n", err);
+		return EXIT_USAGE;
+	}
+	const char *name = strcmp(path, "-") == 0 ? (o->stdin_name ? o->stdin_name : "<stdin>") : path;
+	struct diag *d = diag_report(&c->diags, BFP008, (struct src_span){SRC_NO_FILE, 0, 0},
+				     "out of memory while compiling '%s'", name);
+	diag_help(&c->diags, d, "the plan needs more memory than the system gave bfplan; raise the limit "
+		  "(ulimit -v) or split the plan into smaller ones");
+	return finish(c, o, err, EXIT_USAGE);
+}
+
+/* Checks one file and prints what it found; exhausted memory anywhere ends in out_of_memory(). */
+static int check_one(struct compilation *c, const char *path, const struct options *o, FILE *err,
+		     const struct bfplan_env *env)
+{
+	compilation_init(c, o);
+	if (setjmp(c->out_of_memory))
+		return out_of_memory(c, path, o, err);
+	compile(c, path, o, env);
+	return finish(c, o, err, EXIT_CLEAN);
+}
+
+static int cmd_check(struct arena *arena, struct args *a, FILE *err, const struct bfplan_env *env)
+{
 	struct options o = {0};
 	int rc = EXIT_USAGE;
-	if (parse_options(&arena, a, &o, env, false)) {
+	if (parse_options(arena, a, &o, env, false)) {
 		rc = EXIT_CLEAN;
 		for (size_t i = 0; i < o.inputs.len; i++) {
 			struct compilation c;
-			compile(&c, o.inputs.items[i], &o, env);
-			int one = finish(&c, &o, err, EXIT_CLEAN);
+			int one = check_one(&c, o.inputs.items[i], &o, err, env);
 			if (one > rc)
 				rc = one;
 		}
 	}
-	arena_free(&arena);
 	return rc;
 }
 
@@ -346,34 +390,38 @@ static int build_environment(struct compilation *c, struct options *o, const str
 	return EXIT_CLEAN;
 }
 
-static int cmd_build(struct args *a, FILE *err, const struct bfplan_env *env)
+/* Checks the plan and writes its outputs; exhausted memory anywhere ends in out_of_memory(). */
+static int build_one(struct compilation *c, struct options *o, FILE *err, const struct bfplan_env *env)
 {
-	struct arena arena;
-	arena_init(&arena);
-	struct options o = {0};
-	int rc = EXIT_USAGE;
-	if (parse_options(&arena, a, &o, env, true)) {
-		struct compilation c;
-		compile(&c, o.inputs.items[0], &o, env);
-		rc = EXIT_CLEAN;
-		if (c.status == LOAD_OK && !diag_has_errors(&c.diags)) {
-			rc = build_environment(&c, &o, env);
-			if (rc == EXIT_CLEAN && c.lowered.plans.len == 0) {
-				struct diag *d = diag_report(&c.diags, BFP408,
-							     (struct src_span){0, 0, 0},
-							     "there is no plan to build");
-				diag_help(&c.diags, d, "declare a plan, as in 'plan patch-exch01 { ... }', or "
-					  "run 'bfplan check' on a file that only declares things");
-			} else if (rc == EXIT_CLEAN) {
-				enum emit_status st = emit_build(&c.arena, &c.lowered, &o.emit, &c.diags, o.outdir);
-				rc = st == EMIT_IO_ERROR ? EXIT_USAGE : st == EMIT_PLAN_ERRORS ? EXIT_PLAN_ERRORS
-												  : EXIT_CLEAN;
-			}
+	const char *path = o->inputs.items[0];
+	compilation_init(c, o);
+	if (setjmp(c->out_of_memory))
+		return out_of_memory(c, path, o, err);
+	compile(c, path, o, env);
+	int rc = EXIT_CLEAN;
+	if (c->status == LOAD_OK && !diag_has_errors(&c->diags)) {
+		rc = build_environment(c, o, env);
+		if (rc == EXIT_CLEAN && c->lowered.plans.len == 0) {
+			struct diag *d = diag_report(&c->diags, BFP408, (struct src_span){0, 0, 0},
+						     "there is no plan to build");
+			diag_help(&c->diags, d, "declare a plan, as in 'plan patch-exch01 { ... }', or "
+				  "run 'bfplan check' on a file that only declares things");
+		} else if (rc == EXIT_CLEAN) {
+			enum emit_status st = emit_build(&c->arena, &c->lowered, &o->emit, &c->diags, o->outdir);
+			rc = st == EMIT_IO_ERROR ? EXIT_USAGE : st == EMIT_PLAN_ERRORS ? EXIT_PLAN_ERRORS
+										: EXIT_CLEAN;
 		}
-		rc = finish(&c, &o, err, rc);
 	}
-	arena_free(&arena);
-	return rc;
+	return finish(c, o, err, rc);
+}
+
+static int cmd_build(struct arena *arena, struct args *a, FILE *err, const struct bfplan_env *env)
+{
+	struct options o = {0};
+	if (!parse_options(arena, a, &o, env, true))
+		return EXIT_USAGE;
+	struct compilation c;
+	return build_one(&c, &o, err, env);
 }
 
 static int cmd_explain(struct args *a, FILE *out, FILE *err)
@@ -400,6 +448,34 @@ static int cmd_explain(struct args *a, FILE *out, FILE *err)
 	return EXIT_CLEAN;
 }
 
+/* The command's own memory (its options), with the same answer to running out as a compilation's. */
+struct command {
+	struct arena arena;
+	jmp_buf out_of_memory;
+};
+
+static int run_command(struct command *cmd, struct args *a, FILE *out, FILE *err,
+		       const struct bfplan_env *env)
+{
+	arena_init(&cmd->arena);
+	cmd->arena.on_failure = &cmd->out_of_memory;
+	if (setjmp(cmd->out_of_memory)) {
+		arena_free(&cmd->arena);
+		fputs("bfplan: error: out of memory [BFP008]\n", err);
+		return EXIT_USAGE;
+	}
+	const char *name = a->argv[1];
+	int rc;
+	if (strcmp(name, "check") == 0)
+		rc = cmd_check(&cmd->arena, a, err, env);
+	else if (strcmp(name, "build") == 0)
+		rc = cmd_build(&cmd->arena, a, err, env);
+	else
+		rc = cmd_explain(a, out, err);
+	arena_free(&cmd->arena);
+	return rc;
+}
+
 int bfplan_main(int argc, char **argv, FILE *out, FILE *err, const struct bfplan_env *env)
 {
 	struct args a = {.argc = argc, .argv = argv, .i = 1, .err = err};
@@ -423,12 +499,10 @@ int bfplan_main(int argc, char **argv, FILE *out, FILE *err, const struct bfplan
 		fputs("bfplan " BFPLAN_VERSION "\n", out);
 		return EXIT_CLEAN;
 	}
-	if (strcmp(cmd, "check") == 0)
-		return cmd_check(&a, err, env);
-	if (strcmp(cmd, "build") == 0)
-		return cmd_build(&a, err, env);
-	if (strcmp(cmd, "explain") == 0)
-		return cmd_explain(&a, out, err);
+	if (strcmp(cmd, "check") == 0 || strcmp(cmd, "build") == 0 || strcmp(cmd, "explain") == 0) {
+		struct command command;
+		return run_command(&command, &a, out, err, env);
+	}
 	a.i = 1;
 	usage_error(&a, "unknown command '%s'", cmd);
 	return EXIT_USAGE;

@@ -443,7 +443,7 @@ static bool build_plan(struct build *b, const struct lw_plan *p, size_t index, s
 		       enum emit_status *status)
 {
 	struct arena scratch;
-	arena_init(&scratch);
+	arena_init_like(&scratch, b->arena);
 	struct textbuf bes;
 	textbuf_init(&bes, &scratch);
 	bool ok = emit_bes_plan(&scratch, p, b->opts, b->diags, &bes);
@@ -488,6 +488,8 @@ enum emit_status emit_build(struct arena *arena, const struct lw_program *progra
 
 	struct build b = {.arena = arena, .opts = opts, .diags = diags, .outdir = outdir};
 	outset_init(&b.set, arena);
+	/* what make and ninja compare with the inputs is renamed last (outset.h) */
+	outset_rename_last(&b.set, opts->depfile_target ? opts->depfile_target : join(arena, outdir, "plan.json"));
 	if (!open_stream(&b, "checklist.md", &b.md) || !open_stream(&b, "checklist.html", &b.html) ||
 	    !open_stream(&b, "plan.json", &b.json)) {
 		validator_close(v);

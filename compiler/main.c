@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "outset.h"
 
 /*
  * Removes "dir/.." pairs from a path, by text alone (no symlinks are
@@ -89,6 +90,8 @@ int main(int argc, char **argv)
 		.source_date_epoch = getenv("SOURCE_DATE_EPOCH"),
 		.stderr_is_tty = isatty(STDERR_FILENO),
 	};
+	/* a build interrupted by Ctrl-C or kill leaves no temporary file behind */
+	outset_handle_signals();
 	int rc = bfplan_main(argc, argv, stdout, stderr, &env);
 	if (fflush(stdout) != 0 && rc == 0)
 		rc = EXIT_USAGE;

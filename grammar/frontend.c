@@ -31,10 +31,8 @@ struct ast_file *frontend_parse(struct arena *arena, struct src_manager *sm,
 		.ast = ast,
 	};
 	yyscan_t scanner;
-	if (yylex_init_extra(&ps.lex, &scanner) != 0) {
-		fputs("bfplan: cannot create the scanner\n", stderr);
-		abort();
-	}
+	if (yylex_init_extra(&ps.lex, &scanner) != 0)
+		arena_fail(arena); /* its only failure is memory */
 	YY_BUFFER_STATE buf = yy_scan_bytes(src->text, (int)src->len, scanner);
 	yyparse(scanner, &ps);
 	yy_delete_buffer(buf, scanner);
