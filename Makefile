@@ -197,6 +197,7 @@ install: all
 	install -D -m 644 docs/language.md $(DESTDIR)$(DOCDIR)/language.md
 	install -D -m 644 docs/diagnostics.md $(DESTDIR)$(DOCDIR)/diagnostics.md
 	install -D -m 644 docs/output.md $(DESTDIR)$(DOCDIR)/output.md
+	install -D -m 644 docs/security.md $(DESTDIR)$(DOCDIR)/security.md
 	install -D -m 644 docs/bfplan.1 $(DESTDIR)$(MANDIR)/man1/bfplan.1
 
 clean:
