@@ -81,19 +81,32 @@ echo "ratios are against the 100-cluster run above; about 10x and 100x is linear
 
 # ---- part two: pathological shapes ---------------------------------------------------
 
-# shape N DIR: writes DIR/main.plan (and any files it uses) for `bfplan check`
-shape_nodes() { # N MAXDOWN FILE
-	awk -v n="$1" -v md="$2" 'BEGIN {
-		print "use \"windows/os\"\nuse \"bigfix/sites\"\nuse \"bigfix/server-automation\""
+# The shapes: each writes a plan of size N to FILE for `bfplan check`.
+stdlib_uses() {
+	printf 'use "windows/os"\nuse "bigfix/sites"\nuse "bigfix/server-automation"\n'
+}
+cluster_of() { # N: cluster c with nodes N0 .. N(N-1), which may all but one be down
+	awk -v n="$1" 'BEGIN {
 		printf "cluster c {\n    os windows-2008\n    quorum disk-only\n    nodes N0"
 		for (i = 1; i < n; i++) printf ", N%d", i
-		print "\n}\nplan p {\n    cluster c\n    max-down " md "\n    require control-scripts"
+		print "\n}"
+	}'
+}
+plan_over_c() { # MAXDOWN [ORDER-CHAIN-LENGTH]
+	awk -v md="$1" -v chain="${2:-0}" 'BEGIN {
+		print "plan p {\n    cluster c\n    max-down " md "\n    require control-scripts"
+		for (i = chain - 1; i > 0; i--) printf "    order N%d before N%d\n", i, i - 1
 		print "    each node {\n        pause\n        move-groups\n        resume\n    }\n}"
-	}' > "$3"
+	}'
+}
+shape_nodes() { # N MAXDOWN FILE
+	{ stdlib_uses; cluster_of "$1"; plan_over_c "$2"; } > "$3"
+}
+shape_order_chain() { # N FILE
+	{ stdlib_uses; cluster_of "$1"; plan_over_c $(($1 - 1)) "$1"; } > "$2"
 }
 shape_needs_chain() { # N FILE
-	awk -v n="$1" 'BEGIN {
-		print "use \"windows/os\"\nuse \"bigfix/sites\"\nuse \"bigfix/server-automation\""
+	{ stdlib_uses; awk -v n="$1" 'BEGIN {
 		print "task inst \"Install\" {\n    id 900001\n    site server-automation\n    os windows-2008\n}"
 		for (i = 0; i < n; i++) {
 			printf "prerequisite q%d \"Q%d\" {\n    provided-by inst\n    detect \"true\"\n", i, i
@@ -105,27 +118,16 @@ shape_needs_chain() { # N FILE
 		print "cluster c {\n    os windows-2008\n    nodes A, B, C\n}\nplan p {\n    cluster c"
 		for (i = 0; i < n; i++) printf "    require q%d\n", i
 		print "    each node {\n        go\n    }\n}"
-	}' > "$2"
+	}'; } > "$2"
 }
 shape_unknown_names() { # N FILE
-	awk -v n="$1" 'BEGIN {
-		print "use \"windows/os\"\nuse \"bigfix/sites\"\nuse \"bigfix/server-automation\""
+	{ stdlib_uses; awk -v n="$1" 'BEGIN {
 		for (i = 0; i < n; i++)
 			printf "prerequisite prereq-%d \"P\" {\n    provided-by install-cluster-control\n    detect \"true\"\n}\n", i
 		print "cluster c {\n    os windows-2008\n    nodes A, B, C\n}\nplan p {\n    cluster c"
 		for (i = 0; i < n; i++) printf "    require prereqq-%d\n", i
 		print "    each node {\n        pause\n        resume\n    }\n}"
-	}' > "$2"
-}
-shape_order_chain() { # N FILE
-	awk -v n="$1" 'BEGIN {
-		print "use \"windows/os\"\nuse \"bigfix/sites\"\nuse \"bigfix/server-automation\""
-		printf "cluster c {\n    os windows-2008\n    quorum disk-only\n    nodes N0"
-		for (i = 1; i < n; i++) printf ", N%d", i
-		print "\n}\nplan p {\n    cluster c\n    max-down " (n - 1) "\n    require control-scripts"
-		for (i = n - 1; i > 0; i--) printf "    order N%d before N%d\n", i, i - 1
-		print "    each node {\n        pause\n        move-groups\n        resume\n    }\n}"
-	}' > "$2"
+	}'; } > "$2"
 }
 shape_use_files() { # N FILE (the used files go beside it, in lib/)
 	mkdir -p "$(dirname "$2")/lib"
