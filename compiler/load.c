@@ -269,9 +269,9 @@ static bool under_a_root(const struct loader *ld, const char *path, bool real)
 /* ---- finding a `use` ------------------------------------------------------------------ */
 
 enum candidate_kind {
-	CAND_MISSING,  /* nothing there (or only a directory, which is passed over) */
+	CAND_MISSING,  /* nothing there */
 	CAND_OUTSIDE,  /* there, or spelt so, outside every root */
-	CAND_SPECIAL,  /* a device, a pipe or a socket */
+	CAND_SPECIAL,  /* a directory, a device, a pipe or a socket: passed over */
 	CAND_FILE,     /* a regular file under a root: readable */
 };
 
@@ -289,7 +289,7 @@ static struct candidate classify(struct loader *ld, const char *path)
 		c.kind = CAND_OUTSIDE; /* refused by its spelling alone: nothing is looked at */
 		return c;
 	}
-	if (stat(path, &c.st) != 0 || S_ISDIR(c.st.st_mode))
+	if (stat(path, &c.st) != 0)
 		return c;
 	char *real = realpath(path, NULL);
 	if (!real)
@@ -435,8 +435,8 @@ static void report_refusal(struct loader *ld, const struct ast_use *use, const s
 		return;
 	case CAND_SPECIAL:
 		d = diag_report(ld->diags, BFP213, use->path_span, "'%s' is %s, not a plan file", c->path,
-				S_ISFIFO(c->st.st_mode) ? "a pipe" : S_ISSOCK(c->st.st_mode) ? "a socket"
-								: "a device");
+				S_ISDIR(c->st.st_mode) ? "a directory" : S_ISFIFO(c->st.st_mode) ? "a pipe"
+				: S_ISSOCK(c->st.st_mode) ? "a socket" : "a device");
 		diag_help(ld->diags, d, "`use` names plan files; check the path");
 		return;
 	}

@@ -501,6 +501,11 @@ static void test_directory_is_not_a_plan(void **state)
 	assert_clean(fx);
 	/* the directory beside main.plan is passed over for the file in -I */
 	assert_string_equal(rel_path(fx, 1), "inc/d.plan");
+	/* and without that file, it is named for what it is */
+	assert_int_equal(unlink(at(fx, "inc/d.plan")), 0);
+	load(fx, "main.plan");
+	const struct diag *d = only_diag(fx, BFP213);
+	assert_non_null(strstr(d->message, "d.plan' is a directory, not a plan file"));
 }
 
 /* ---- each file once --------------------------------------------------------- */
