@@ -201,6 +201,7 @@ install: all
 	install -D -m 644 docs/graph.md $(DESTDIR)$(DOCDIR)/graph.md
 	install -D -m 644 docs/graph-exch2008.svg $(DESTDIR)$(DOCDIR)/graph-exch2008.svg
 	install -D -m 644 docs/diff.md $(DESTDIR)$(DOCDIR)/diff.md
+	install -D -m 644 docs/security.md $(DESTDIR)$(DOCDIR)/security.md
 	install -D -m 644 docs/bfplan.1 $(DESTDIR)$(MANDIR)/man1/bfplan.1
 
 clean:

@@ -7,6 +7,7 @@
  */
 #include "cli.h"
 
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -25,6 +26,7 @@
 #include "explain.h"
 #include "load.h"
 #include "lower.h"
+#include "outset.h"
 #include "resolve.h"
 #include "source.h"
 #include "suggest.h"
@@ -196,10 +198,10 @@ static bool parse_build_option(struct arena *arena, struct args *a, struct optio
 }
 
 /* The commands that compile plans; each accepts the common options and some of its own. */
-enum command { CMD_CHECK, CMD_BUILD, CMD_GRAPH, CMD_DIFF };
+enum cmd_kind { CMD_CHECK, CMD_BUILD, CMD_GRAPH, CMD_DIFF };
 
 /* graph -o FILE --plan NAME; diff --format=text|json.  True if the argument was one of them. */
-static bool parse_view_option(struct args *a, struct options *o, enum command cmd)
+static bool parse_view_option(struct args *a, struct options *o, enum cmd_kind cmd)
 {
 	char *value;
 	if (cmd == CMD_GRAPH && take_value(a, "-o", &value)) {
@@ -220,7 +222,7 @@ static bool parse_view_option(struct args *a, struct options *o, enum command cm
 }
 
 static bool parse_options(struct arena *arena, struct args *a, struct options *o,
-			  const struct bfplan_env *env, enum command cmd)
+			  const struct bfplan_env *env, enum cmd_kind cmd)
 {
 	bool build = cmd == CMD_BUILD;
 	parse_color("auto", &o->color, env);
@@ -316,7 +318,11 @@ static const char usage_text[] =
 	"Exit status: 0 no errors, 1 errors in the input (or warnings with --werror),\n"
 	"2 usage or I/O errors.\n";
 
-/* One compilation: its own arena, sources and diagnostics, freed together. */
+/*
+ * One compilation: its own arena, sources and diagnostics, freed together.
+ * It also owns the place its arena jumps to when memory runs out (see
+ * arena.h): every stage allocates from the arena and none checks for NULL.
+ */
 struct compilation {
 	struct arena arena;
 	struct src_manager sm;
@@ -324,6 +330,7 @@ struct compilation {
 	enum load_status status;
 	bool usage_failed;          /* a command-line value was refused (exit 2) */
 	struct lw_program lowered;
+	jmp_buf out_of_memory;
 };
 
 /*
@@ -485,17 +492,22 @@ static void source_names(struct compilation *c, const struct options *o, const s
 	}
 }
 
+static void compilation_init(struct compilation *c, const struct options *o)
+{
+	arena_init(&c->arena);
+	c->arena.on_failure = &c->out_of_memory;
+	src_init(&c->sm, &c->arena);
+	diag_init(&c->diags, &c->arena, &c->sm);
+	c->diags.werror = o->werror;
+	c->status = LOAD_OK;
+	c->usage_failed = false;
+	c->lowered = (struct lw_program){0};
+}
+
 /* Every stage up to the lowered plan; the sink holds whatever went wrong. */
 static void compile(struct compilation *c, const char *path, const struct options *o,
 		    const struct bfplan_env *env)
 {
-	arena_init(&c->arena);
-	src_init(&c->sm, &c->arena);
-	diag_init(&c->diags, &c->arena, &c->sm);
-	c->diags.werror = o->werror;
-	c->lowered = (struct lw_program){0};
-	c->usage_failed = false;
-
 	struct load_options lo = {
 		.include_dirs = (const char *const *)o->include_dirs.items,
 		.include_count = o->include_dirs.len,
@@ -542,23 +554,55 @@ static int finish(struct compilation *c, const struct options *o, FILE *err, int
 	return rc;
 }
 
-static int cmd_check(struct args *a, FILE *err, const struct bfplan_env *env)
+/*
+ * Where a compilation lands when its memory runs out, at any stage: the
+ * temporary files of a build cut short are removed, everything the
+ * compilation held is freed, and what is left is one diagnostic in a
+ * fresh arena.  Exit status 2: the machine, not the plan, is short.
+ */
+static int out_of_memory(struct compilation *c, const char *path, const struct options *o, FILE *err)
 {
-	struct arena arena;
-	arena_init(&arena);
+	outset_abandon_all();
+	arena_free(&c->arena);
+	compilation_init(c, o);
+	if (setjmp(c->out_of_memory)) {
+		/* not even a diagnostic fits now: say it in the fewest bytes */
+		arena_free(&c->arena);
+		fputs("bfplan: error: out of memory [BFP008]\n", err);
+		return EXIT_USAGE;
+	}
+	const char *name = strcmp(path, "-") == 0 ? (o->stdin_name ? o->stdin_name : "<stdin>") : path;
+	struct diag *d = diag_report(&c->diags, BFP008, (struct src_span){SRC_NO_FILE, 0, 0},
+				     "out of memory while compiling '%s'", name);
+	diag_help(&c->diags, d, "the plan needs more memory than the system gave bfplan; raise the limit "
+		  "(ulimit -v) or split the plan into smaller ones");
+	return finish(c, o, err, EXIT_USAGE);
+}
+
+/* Checks one file and prints what it found; exhausted memory anywhere ends in out_of_memory(). */
+static int check_one(struct compilation *c, const char *path, const struct options *o, FILE *err,
+		     const struct bfplan_env *env)
+{
+	compilation_init(c, o);
+	if (setjmp(c->out_of_memory))
+		return out_of_memory(c, path, o, err);
+	compile(c, path, o, env);
+	return finish(c, o, err, EXIT_CLEAN);
+}
+
+static int cmd_check(struct arena *arena, struct args *a, FILE *err, const struct bfplan_env *env)
+{
 	struct options o = {0};
 	int rc = EXIT_USAGE;
-	if (parse_options(&arena, a, &o, env, CMD_CHECK)) {
+	if (parse_options(arena, a, &o, env, CMD_CHECK)) {
 		rc = EXIT_CLEAN;
 		for (size_t i = 0; i < o.inputs.len; i++) {
 			struct compilation c;
-			compile(&c, o.inputs.items[i], &o, env);
-			int one = finish(&c, &o, err, EXIT_CLEAN);
+			int one = check_one(&c, o.inputs.items[i], &o, err, env);
 			if (one > rc)
 				rc = one;
 		}
 	}
-	arena_free(&arena);
 	return rc;
 }
 
@@ -593,108 +637,125 @@ static int build_environment(struct compilation *c, struct options *o, const str
 	return EXIT_CLEAN;
 }
 
-static int cmd_build(struct args *a, FILE *err, const struct bfplan_env *env)
+/* Checks the plan and writes its outputs; exhausted memory anywhere ends in out_of_memory(). */
+static int build_one(struct compilation *c, struct options *o, FILE *err, const struct bfplan_env *env)
 {
-	struct arena arena;
-	arena_init(&arena);
-	struct options o = {0};
-	int rc = EXIT_USAGE;
-	if (parse_options(&arena, a, &o, env, CMD_BUILD)) {
-		struct compilation c;
-		compile(&c, o.inputs.items[0], &o, env);
-		rc = EXIT_CLEAN;
-		if (c.status == LOAD_OK && !diag_has_errors(&c.diags)) {
-			rc = build_environment(&c, &o, env);
-			if (rc == EXIT_CLEAN && c.lowered.plans.len == 0) {
-				struct diag *d = diag_report(&c.diags, BFP408,
-							     (struct src_span){0, 0, 0},
-							     "there is no plan to build");
-				diag_help(&c.diags, d, "declare a plan, as in 'plan patch-exch01 { ... }', or "
-					  "run 'bfplan check' on a file that only declares things");
-			} else if (rc == EXIT_CLEAN) {
-				enum emit_status st = emit_build(&c.arena, &c.lowered, &o.emit, &c.diags, o.outdir);
-				rc = st == EMIT_IO_ERROR ? EXIT_USAGE : st == EMIT_PLAN_ERRORS ? EXIT_PLAN_ERRORS
-												  : EXIT_CLEAN;
-			}
+	const char *path = o->inputs.items[0];
+	compilation_init(c, o);
+	if (setjmp(c->out_of_memory))
+		return out_of_memory(c, path, o, err);
+	compile(c, path, o, env);
+	int rc = EXIT_CLEAN;
+	if (c->status == LOAD_OK && !diag_has_errors(&c->diags)) {
+		rc = build_environment(c, o, env);
+		if (rc == EXIT_CLEAN && c->lowered.plans.len == 0) {
+			struct diag *d = diag_report(&c->diags, BFP408, (struct src_span){0, 0, 0},
+						     "there is no plan to build");
+			diag_help(&c->diags, d, "declare a plan, as in 'plan patch-exch01 { ... }', or "
+				  "run 'bfplan check' on a file that only declares things");
+		} else if (rc == EXIT_CLEAN) {
+			enum emit_status st = emit_build(&c->arena, &c->lowered, &o->emit, &c->diags, o->outdir);
+			rc = st == EMIT_IO_ERROR ? EXIT_USAGE : st == EMIT_PLAN_ERRORS ? EXIT_PLAN_ERRORS
+										: EXIT_CLEAN;
 		}
-		rc = finish(&c, &o, err, rc);
 	}
-	arena_free(&arena);
-	return rc;
+	return finish(c, o, err, rc);
+}
+
+static int cmd_build(struct arena *arena, struct args *a, FILE *err, const struct bfplan_env *env)
+{
+	struct options o = {0};
+	if (!parse_options(arena, a, &o, env, CMD_BUILD))
+		return EXIT_USAGE;
+	struct compilation c;
+	return build_one(&c, &o, err, env);
 }
 
 /* The exit status of a compilation that is to be shown rather than built: 0, or what went wrong. */
-static int compiled_ok(struct compilation *c)
+static int compiled_ok(const struct compilation *c)
 {
 	if (c->status == LOAD_IO_ERROR || c->usage_failed)
 		return EXIT_USAGE;
 	return diag_has_errors(&c->diags) ? EXIT_PLAN_ERRORS : EXIT_CLEAN;
 }
 
-/* bfplan graph PLAN [-o FILE] [--plan NAME]: the execution model as DOT. */
-static int cmd_graph(struct args *a, FILE *out, FILE *err, const struct bfplan_env *env)
+/* The DOT graph of a compiled plan, to `out` or to the file -o names (written whole or not at all). */
+static int write_graph(struct compilation *c, const struct options *o, FILE *out)
 {
-	struct arena arena;
-	arena_init(&arena);
-	struct options o = {0};
-	int rc = EXIT_USAGE;
-	if (parse_options(&arena, a, &o, env, CMD_GRAPH)) {
-		struct compilation c;
-		compile(&c, o.inputs.items[0], &o, env);
-		rc = compiled_ok(&c);
-		if (rc == EXIT_CLEAN) {
-			struct textbuf dot;
-			textbuf_init(&dot, &c.arena);
-			emit_dot(&c.arena, &c.lowered, &dot);
-			struct outset set;
-			struct outset_failure why;
-			outset_init(&set, &c.arena);
-			if (!o.outdir) {
-				fwrite(dot.data, 1, dot.len, out);
-			} else if (!outset_add(&set, o.outdir, dot.data, dot.len, &why) || !outset_commit(&set, &why)) {
-				diag_report(&c.diags, BFP406, (struct src_span){SRC_NO_FILE, 0, 0}, "%s",
-					    outset_failure_message(&c.arena, &why));
-				rc = EXIT_USAGE;
-			}
-		}
-		rc = finish(&c, &o, err, rc);
+	struct textbuf dot;
+	textbuf_init(&dot, &c->arena);
+	emit_dot(&c->arena, &c->lowered, &dot);
+	if (!o->outdir) {
+		fwrite(dot.data, 1, dot.len, out);
+		return EXIT_CLEAN;
 	}
-	arena_free(&arena);
-	return rc;
+	struct outset set;
+	struct outset_failure why;
+	outset_init(&set, &c->arena);
+	if (outset_add(&set, o->outdir, dot.data, dot.len, &why) && outset_commit(&set, &why))
+		return EXIT_CLEAN;
+	diag_report(&c->diags, BFP406, (struct src_span){SRC_NO_FILE, 0, 0}, "%s",
+		    outset_failure_message(&c->arena, &why));
+	return EXIT_USAGE;
+}
+
+/* bfplan graph PLAN [-o FILE] [--plan NAME]: the execution model as DOT. */
+static int cmd_graph(struct arena *arena, struct args *a, FILE *out, FILE *err, const struct bfplan_env *env)
+{
+	struct options o = {0};
+	if (!parse_options(arena, a, &o, env, CMD_GRAPH))
+		return EXIT_USAGE;
+	struct compilation c;
+	const char *path = o.inputs.items[0];
+	compilation_init(&c, &o);
+	if (setjmp(c.out_of_memory))
+		return out_of_memory(&c, path, &o, err);
+	compile(&c, path, &o, env);
+	int rc = compiled_ok(&c);
+	if (rc == EXIT_CLEAN)
+		rc = write_graph(&c, &o, out);
+	return finish(&c, &o, err, rc);
+}
+
+/* What changes from the first compilation to the second, as text or JSON; 0 or 1 as diff(1), 2 if unwritable. */
+static int show_changes(struct compilation *old_c, struct compilation *new_c, const struct options *o, FILE *out)
+{
+	struct ptrvec changes = {0};
+	plandiff(&new_c->arena, &old_c->lowered, &new_c->lowered, &changes);
+	bool written = true;
+	if (o->diff_json)
+		written = plandiff_render_json(&changes, out);
+	else
+		plandiff_render_text(&changes, out);
+	return !written ? EXIT_USAGE : changes.len ? EXIT_PLAN_ERRORS : EXIT_CLEAN;
 }
 
 /*
  * bfplan diff OLD NEW: what changes for the operator.  Exits as diff(1)
  * does: 0 when nothing changes, 1 when something does, 2 when either
- * version cannot be compiled.
+ * version cannot be compiled (trouble, not a difference).
  */
-static int cmd_diff(struct args *a, FILE *out, FILE *err, const struct bfplan_env *env)
+static int cmd_diff(struct arena *arena, struct args *a, FILE *out, FILE *err, const struct bfplan_env *env)
 {
-	struct arena arena;
-	arena_init(&arena);
 	struct options o = {0};
-	int rc = EXIT_USAGE;
-	if (parse_options(&arena, a, &o, env, CMD_DIFF)) {
-		struct compilation old_c, new_c;
-		compile(&old_c, o.inputs.items[0], &o, env);
-		compile(&new_c, o.inputs.items[1], &o, env);
-		if (compiled_ok(&old_c) == EXIT_CLEAN && compiled_ok(&new_c) == EXIT_CLEAN) {
-			struct ptrvec changes = {0};
-			plandiff(&arena, &old_c.lowered, &new_c.lowered, &changes);
-			bool written = true;
-			if (o.diff_json)
-				written = plandiff_render_json(&changes, out);
-			else
-				plandiff_render_text(&changes, out);
-			rc = !written ? EXIT_USAGE : changes.len ? EXIT_PLAN_ERRORS : EXIT_CLEAN;
-		}
-		/* a version that does not compile is trouble, not a difference */
-		int old_rc = finish(&old_c, &o, err, EXIT_CLEAN), new_rc = finish(&new_c, &o, err, EXIT_CLEAN);
-		if (old_rc != EXIT_CLEAN || new_rc != EXIT_CLEAN)
-			rc = EXIT_USAGE;
+	if (!parse_options(arena, a, &o, env, CMD_DIFF))
+		return EXIT_USAGE;
+	struct compilation old_c, new_c;
+	compilation_init(&old_c, &o);
+	if (setjmp(old_c.out_of_memory))
+		return out_of_memory(&old_c, o.inputs.items[0], &o, err);
+	compile(&old_c, o.inputs.items[0], &o, env);
+	compilation_init(&new_c, &o);
+	if (setjmp(new_c.out_of_memory)) {
+		arena_free(&old_c.arena);
+		return out_of_memory(&new_c, o.inputs.items[1], &o, err);
 	}
-	arena_free(&arena);
-	return rc;
+	compile(&new_c, o.inputs.items[1], &o, env);
+	int rc = EXIT_USAGE;
+	if (compiled_ok(&old_c) == EXIT_CLEAN && compiled_ok(&new_c) == EXIT_CLEAN)
+		rc = show_changes(&old_c, &new_c, &o, out);
+	int old_rc = finish(&old_c, &o, err, EXIT_CLEAN), new_rc = finish(&new_c, &o, err, EXIT_CLEAN);
+	return old_rc != EXIT_CLEAN || new_rc != EXIT_CLEAN ? EXIT_USAGE : rc;
 }
 
 static int cmd_explain(struct args *a, FILE *out, FILE *err)
@@ -721,6 +782,38 @@ static int cmd_explain(struct args *a, FILE *out, FILE *err)
 	return EXIT_CLEAN;
 }
 
+/* The command's own memory (its options), with the same answer to running out as a compilation's. */
+struct command {
+	struct arena arena;
+	jmp_buf out_of_memory;
+};
+
+static int run_command(struct command *cmd, struct args *a, FILE *out, FILE *err,
+		       const struct bfplan_env *env)
+{
+	arena_init(&cmd->arena);
+	cmd->arena.on_failure = &cmd->out_of_memory;
+	if (setjmp(cmd->out_of_memory)) {
+		arena_free(&cmd->arena);
+		fputs("bfplan: error: out of memory [BFP008]\n", err);
+		return EXIT_USAGE;
+	}
+	const char *name = a->argv[1];
+	int rc;
+	if (strcmp(name, "check") == 0)
+		rc = cmd_check(&cmd->arena, a, err, env);
+	else if (strcmp(name, "build") == 0)
+		rc = cmd_build(&cmd->arena, a, err, env);
+	else if (strcmp(name, "graph") == 0)
+		rc = cmd_graph(&cmd->arena, a, out, err, env);
+	else if (strcmp(name, "diff") == 0)
+		rc = cmd_diff(&cmd->arena, a, out, err, env);
+	else
+		rc = cmd_explain(a, out, err);
+	arena_free(&cmd->arena);
+	return rc;
+}
+
 int bfplan_main(int argc, char **argv, FILE *out, FILE *err, const struct bfplan_env *env)
 {
 	struct args a = {.argc = argc, .argv = argv, .i = 1, .err = err};
@@ -744,16 +837,13 @@ int bfplan_main(int argc, char **argv, FILE *out, FILE *err, const struct bfplan
 		fputs("bfplan " BFPLAN_VERSION "\n", out);
 		return EXIT_CLEAN;
 	}
-	if (strcmp(cmd, "check") == 0)
-		return cmd_check(&a, err, env);
-	if (strcmp(cmd, "build") == 0)
-		return cmd_build(&a, err, env);
-	if (strcmp(cmd, "explain") == 0)
-		return cmd_explain(&a, out, err);
-	if (strcmp(cmd, "graph") == 0)
-		return cmd_graph(&a, out, err, env);
-	if (strcmp(cmd, "diff") == 0)
-		return cmd_diff(&a, out, err, env);
+	static const char *const commands[] = {"check", "build", "graph", "diff", "explain"};
+	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
+		if (strcmp(cmd, commands[i]) == 0) {
+			struct command command;
+			return run_command(&command, &a, out, err, env);
+		}
+	}
 	a.i = 1;
 	usage_error(&a, "unknown command '%s'", cmd);
 	return EXIT_USAGE;
