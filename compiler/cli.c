@@ -47,6 +47,7 @@ struct options {
 	struct ptrvec site_urls;    /* struct lower_site_url *: BFPLAN_SITE_URLS, then --site-url */
 	const char *plan_name;      /* build --plan */
 	bool diff_json;             /* diff --format=json */
+	bool lower;                 /* the command reads the lowered plan (all but check) */
 };
 
 
@@ -225,6 +226,7 @@ static bool parse_options(struct arena *arena, struct args *a, struct options *o
 			  const struct bfplan_env *env, enum cmd_kind cmd)
 {
 	bool build = cmd == CMD_BUILD;
+	o->lower = cmd != CMD_CHECK;
 	parse_color("auto", &o->color, env);
 	emit_options_init(&o->emit);
 	if (build && env->site_urls && !parse_env_site_urls(arena, env->site_urls, &o->site_urls))
@@ -539,7 +541,8 @@ static void compile(struct compilation *c, const char *path, const struct option
 	source_names(c, o, env, &sources);
 	struct lower_options lopts = {.site_urls = urls, .site_url_count = o->site_urls.len,
 				      .only_plan = o->plan_name, .sources = &sources};
-	if (!diag_has_errors(&c->diags))
+	/* check needs no lowered plan: what it reports is settled by now */
+	if (!diag_has_errors(&c->diags) && o->lower)
 		lower_program(&c->arena, &world, &checked, &lopts, &c->lowered);
 }
 
