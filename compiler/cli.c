@@ -17,6 +17,7 @@
 #include "arena.h"
 #include "check.h"
 #include "diag.h"
+#include "diag_format.h"
 #include "emit.h"
 #include "emit_dot.h"
 #include "outset.h"
@@ -35,6 +36,7 @@ struct options {
 	struct ptrvec include_dirs; /* char * */
 	bool werror;
 	enum diag_color color;
+	enum diag_format format;
 	const char *stdin_name;
 
 	const char *outdir;         /* build -o */
@@ -244,6 +246,9 @@ static bool parse_options(struct arena *arena, struct args *a, struct options *o
 				usage_error(a, "--color takes always, never or auto, not '%s'", value);
 		} else if (take_value(a, "--stdin-filename", &value)) {
 			o->stdin_name = value;
+		} else if ((cmd == CMD_CHECK || cmd == CMD_BUILD) && take_value(a, "--format", &value)) {
+			if (value && !diag_format_parse(value, &o->format))
+				usage_error(a, "--format takes text, json, sarif or github, not '%s'", value);
 		} else if (!(build && parse_build_option(arena, a, o)) && !parse_view_option(a, o, cmd)) {
 			usage_error(a, "unknown option '%s'", arg);
 		}
@@ -284,9 +289,12 @@ static const char usage_text[] =
 	"  -I DIR             also look for `use` files in DIR (repeatable, in order)\n"
 	"  --werror           treat warnings as errors\n"
 	"  --color=WHEN       color diagnostics: auto (default), always or never\n"
+	"  --format=FORM      diagnostics as text (default, on standard error), or on\n"
+	"                     standard output as json, sarif (SARIF 2.1.0) or github\n"
+	"                     (GitHub Actions annotations)\n"
 	"  --stdin-filename=NAME  the name standard input goes by in diagnostics\n"
 	"\n"
-	"Options for build (and -I, --werror, --color as for check):\n"
+	"Options for build (and -I, --werror, --color, --format as for check):\n"
 	"  -o DIR             write the outputs into DIR (created if missing)\n"
 	"  --plan NAME        build only plan NAME of the file\n"
 	"  --site-url NAME=URL  the gather URL of site NAME (repeatable); needed for\n"
@@ -531,9 +539,9 @@ static void compile(struct compilation *c, const char *path, const struct option
 		lower_program(&c->arena, &world, &checked, &lopts, &c->lowered);
 }
 
-static int finish(struct compilation *c, const struct options *o, FILE *err, int rc)
+static int finish(struct compilation *c, struct diag_writer *w, int rc)
 {
-	diag_render_text(&c->diags, err, o->color);
+	diag_writer_add(w, &c->diags);
 	if (rc == EXIT_CLEAN && (c->status == LOAD_IO_ERROR || c->usage_failed))
 		rc = EXIT_USAGE;
 	if (rc == EXIT_CLEAN && diag_has_errors(&c->diags))
@@ -542,21 +550,33 @@ static int finish(struct compilation *c, const struct options *o, FILE *err, int
 	return rc;
 }
 
-static int cmd_check(struct args *a, FILE *err, const struct bfplan_env *env)
+/* The diagnostics writer's own failure (standard output closed or full) is an I/O error. */
+static int finish_writer(struct diag_writer *w, FILE *err, int rc)
+{
+	if (diag_writer_finish(w))
+		return rc;
+	fprintf(err, "bfplan: cannot write the diagnostics\n");
+	return EXIT_USAGE;
+}
+
+static int cmd_check(struct args *a, FILE *out, FILE *err, const struct bfplan_env *env)
 {
 	struct arena arena;
 	arena_init(&arena);
 	struct options o = {0};
 	int rc = EXIT_USAGE;
 	if (parse_options(&arena, a, &o, env, CMD_CHECK)) {
+		struct diag_writer w;
+		diag_writer_init(&w, o.format, o.color, out, err);
 		rc = EXIT_CLEAN;
 		for (size_t i = 0; i < o.inputs.len; i++) {
 			struct compilation c;
 			compile(&c, o.inputs.items[i], &o, env);
-			int one = finish(&c, &o, err, EXIT_CLEAN);
+			int one = finish(&c, &w, EXIT_CLEAN);
 			if (one > rc)
 				rc = one;
 		}
+		rc = finish_writer(&w, err, rc);
 	}
 	arena_free(&arena);
 	return rc;
@@ -593,7 +613,7 @@ static int build_environment(struct compilation *c, struct options *o, const str
 	return EXIT_CLEAN;
 }
 
-static int cmd_build(struct args *a, FILE *err, const struct bfplan_env *env)
+static int cmd_build(struct args *a, FILE *out, FILE *err, const struct bfplan_env *env)
 {
 	struct arena arena;
 	arena_init(&arena);
@@ -617,7 +637,9 @@ static int cmd_build(struct args *a, FILE *err, const struct bfplan_env *env)
 												  : EXIT_CLEAN;
 			}
 		}
-		rc = finish(&c, &o, err, rc);
+		struct diag_writer w;
+		diag_writer_init(&w, o.format, o.color, out, err);
+		rc = finish_writer(&w, err, finish(&c, &w, rc));
 	}
 	arena_free(&arena);
 	return rc;
@@ -657,7 +679,9 @@ static int cmd_graph(struct args *a, FILE *out, FILE *err, const struct bfplan_e
 				rc = EXIT_USAGE;
 			}
 		}
-		rc = finish(&c, &o, err, rc);
+		struct diag_writer w; /* standard output may carry the graph: diagnostics stay text */
+		diag_writer_init(&w, DIAG_FORMAT_TEXT, o.color, out, err);
+		rc = finish_writer(&w, err, finish(&c, &w, rc));
 	}
 	arena_free(&arena);
 	return rc;
@@ -689,7 +713,10 @@ static int cmd_diff(struct args *a, FILE *out, FILE *err, const struct bfplan_en
 			rc = !written ? EXIT_USAGE : changes.len ? EXIT_PLAN_ERRORS : EXIT_CLEAN;
 		}
 		/* a version that does not compile is trouble, not a difference */
-		int old_rc = finish(&old_c, &o, err, EXIT_CLEAN), new_rc = finish(&new_c, &o, err, EXIT_CLEAN);
+		struct diag_writer w; /* standard output carries the changes: diagnostics stay text */
+		diag_writer_init(&w, DIAG_FORMAT_TEXT, o.color, out, err);
+		int old_rc = finish(&old_c, &w, EXIT_CLEAN), new_rc = finish(&new_c, &w, EXIT_CLEAN);
+		diag_writer_finish(&w);
 		if (old_rc != EXIT_CLEAN || new_rc != EXIT_CLEAN)
 			rc = EXIT_USAGE;
 	}
@@ -745,9 +772,9 @@ int bfplan_main(int argc, char **argv, FILE *out, FILE *err, const struct bfplan
 		return EXIT_CLEAN;
 	}
 	if (strcmp(cmd, "check") == 0)
-		return cmd_check(&a, err, env);
+		return cmd_check(&a, out, err, env);
 	if (strcmp(cmd, "build") == 0)
-		return cmd_build(&a, err, env);
+		return cmd_build(&a, out, err, env);
 	if (strcmp(cmd, "explain") == 0)
 		return cmd_explain(&a, out, err);
 	if (strcmp(cmd, "graph") == 0)
