@@ -23,7 +23,8 @@ BISON ?= bison
 PKG_CONFIG ?= pkg-config
 
 # Debian 12 packages the build and the tests need.  KEEP IN SYNC with README.md.
-DEBIAN_PACKAGES = gcc make flex bison pkg-config libxml2-dev libcmocka-dev libjansson-dev python3 graphviz
+DEBIAN_PACKAGES = gcc make flex bison pkg-config libxml2-dev libcmocka-dev libjansson-dev python3 graphviz \
+	python3-jsonschema
 
 # Warnings hold for generated code too (the lexer and parser compile clean
 # with all of them); -Werror keeps it that way.
@@ -70,6 +71,9 @@ LIB_OBJECTS = $(HAND_SOURCES:%.c=$(OBJ)/%.o) $(GEN_SOURCES:$(GEN)/%.c=$(OBJ)/gen
 # say plainly that they skipped when it is absent.
 BFPLAN_BES_XSD ?= $(abspath ../shared/reference/BES.xsd)
 export BFPLAN_BES_XSD
+# The SARIF 2.1.0 schema, also third-party: --format=sarif is validated against it.
+BFPLAN_SARIF_SCHEMA ?= $(abspath ../shared/reference/sarif-schema-2.1.0.json)
+export BFPLAN_SARIF_SCHEMA
 
 UNIT_SOURCES = $(wildcard tests/unit/test_*.c)
 UNIT_TESTS = $(UNIT_SOURCES:tests/unit/%.c=$(BUILD)/tests/%)
@@ -143,6 +147,7 @@ golden: $(BUILD)/bfplan
 test: all unit golden
 	sh tests/cli/run.sh $(BUILD)/bfplan
 	sh tests/build/run.sh $(BUILD)/bfplan
+	sh tests/formats/run.sh $(BUILD)/bfplan
 	sh tests/docs_codes.sh
 
 check: deps
