@@ -148,6 +148,7 @@ test: all unit golden
 	sh tests/cli/run.sh $(BUILD)/bfplan
 	sh tests/build/run.sh $(BUILD)/bfplan
 	sh tests/formats/run.sh $(BUILD)/bfplan
+	sh tests/fmt/run.sh $(BUILD)/bfplan
 	sh tests/docs_codes.sh
 
 check: deps

@@ -24,6 +24,7 @@
 #include "plandiff.h"
 #include "textbuf.h"
 #include "explain.h"
+#include "fmt_run.h"
 #include "load.h"
 #include "lower.h"
 #include "resolve.h"
@@ -282,6 +283,7 @@ static const char usage_text[] =
 	"  graph PLAN         write the plan's execution model as a Graphviz DOT graph\n"
 	"  diff OLD NEW       show what changes for the operator between two versions of a plan\n"
 	"                     (exit 0: nothing, 1: something changes, 2: trouble)\n"
+	"  fmt FILE...        print plan files in the canonical layout ('-' reads standard input)\n"
 	"  explain CODE       explain a diagnostic code, with an example\n"
 	"  explain --list     list every diagnostic code\n"
 	"\n"
@@ -311,6 +313,11 @@ static const char usage_text[] =
 	"  -o FILE            graph: write the DOT graph into FILE instead of standard output\n"
 	"  --plan NAME        graph: only plan NAME of the file\n"
 	"  --format=FORMAT    diff: text (default) or json, for bots\n"
+	"\n"
+	"Options for fmt (and --format, --color, --stdin-filename as for check):\n"
+	"  -w                 write the result back to each file that changes\n"
+	"  --check            exit 1 and name each file that is not formatted\n"
+	"  --diff             print what would change, as a unified diff\n"
 	"\n"
 	"Other options:\n"
 	"  --help             show this help and exit\n"
@@ -724,6 +731,70 @@ static int cmd_diff(struct args *a, FILE *out, FILE *err, const struct bfplan_en
 	return rc;
 }
 
+static bool parse_fmt_options(struct arena *arena, struct args *a, struct options *o,
+			      struct fmt_request *req, const struct bfplan_env *env)
+{
+	parse_color("auto", &o->color, env);
+	for (; a->i < a->argc && !a->failed; a->i++) {
+		char *arg = a->argv[a->i];
+		char *value;
+		if (a->only_inputs || arg[0] != '-' || strcmp(arg, "-") == 0)
+			ptrvec_push(arena, &o->inputs, arg);
+		else if (strcmp(arg, "--") == 0)
+			a->only_inputs = true;
+		else if (strcmp(arg, "-w") == 0)
+			req->write = true;
+		else if (strcmp(arg, "--check") == 0)
+			req->check = true;
+		else if (strcmp(arg, "--diff") == 0)
+			req->diff = true;
+		else if (take_value(a, "--color", &value)) {
+			if (value && !parse_color(value, &o->color, env))
+				usage_error(a, "--color takes always, never or auto, not '%s'", value);
+		} else if (take_value(a, "--format", &value)) {
+			if (value && !diag_format_parse(value, &o->format))
+				usage_error(a, "--format takes text, json, sarif or github, not '%s'", value);
+		} else if (take_value(a, "--stdin-filename", &value))
+			req->stdin_name = value;
+		else
+			usage_error(a, "unknown option '%s'", arg);
+	}
+	if (a->failed)
+		return false;
+	bool prints = req->diff || (!req->write && !req->check);
+	if (o->inputs.len == 0)
+		usage_error(a, "%s", "no input file (use '-' for standard input)");
+	else if (o->format != DIAG_FORMAT_TEXT && prints)
+		usage_error(a, "%s", "fmt prints to standard output without -w or --check, and with --diff, "
+			    "so --format=json, sarif or github needs -w or --check and no --diff");
+	for (size_t i = 0; i < o->inputs.len && req->write && !a->failed; i++)
+		if (strcmp(o->inputs.items[i], "-") == 0)
+			usage_error(a, "%s", "-w cannot write back to standard input");
+	return !a->failed;
+}
+
+static int cmd_fmt(struct args *a, FILE *out, FILE *err, const struct bfplan_env *env)
+{
+	struct arena arena;
+	arena_init(&arena);
+	struct options o = {0};
+	struct fmt_request req = {0};
+	int rc = EXIT_USAGE;
+	if (parse_fmt_options(&arena, a, &o, &req, env)) {
+		struct diag_writer w;
+		diag_writer_init(&w, o.format, o.color, out, err);
+		rc = EXIT_CLEAN;
+		for (size_t i = 0; i < o.inputs.len; i++) {
+			int one = fmt_run_file(o.inputs.items[i], &req, &w, out);
+			if (one > rc)
+				rc = one;
+		}
+		rc = finish_writer(&w, err, rc);
+	}
+	arena_free(&arena);
+	return rc;
+}
+
 static int cmd_explain(struct args *a, FILE *out, FILE *err)
 {
 	if (a->i + 1 != a->argc) {
@@ -781,6 +852,8 @@ int bfplan_main(int argc, char **argv, FILE *out, FILE *err, const struct bfplan
 		return cmd_graph(&a, out, err, env);
 	if (strcmp(cmd, "diff") == 0)
 		return cmd_diff(&a, out, err, env);
+	if (strcmp(cmd, "fmt") == 0)
+		return cmd_fmt(&a, out, err, env);
 	a.i = 1;
 	usage_error(&a, "unknown command '%s'", cmd);
 	return EXIT_USAGE;
