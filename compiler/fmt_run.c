@@ -34,11 +34,18 @@ static struct src_span first_change(const struct src_file *f, const char *format
 	return (struct src_span){0, at, end};
 }
 
+/* With -w as well (a pre-commit hook), the file has just been rewritten: say so. */
 static void report_unformatted(struct diag_sink *diags, const struct src_file *f, uint32_t id,
-			       const char *formatted, size_t len)
+			       const char *formatted, size_t len, bool written)
 {
 	struct src_span span = first_change(f, formatted, len);
 	span.file = id;
+	if (written) {
+		struct diag *d = diag_report(diags, BFP501, span,
+					     "'%s' was not formatted: bfplan fmt rewrote it from this line on", f->path);
+		diag_help(diags, d, "review the change and add the file again");
+		return;
+	}
 	struct diag *d = diag_report(diags, BFP501, span,
 				     "'%s' is not formatted: bfplan fmt would change it from this line on",
 				     f->path);
@@ -121,15 +128,15 @@ static int format_one(struct arena *a, struct src_manager *sm, struct diag_sink 
 				 (struct textdiff_side){label, formatted, len});
 		fwrite(diff.data, 1, diff.len, out);
 	}
-	if (req->check && changed) {
-		report_unformatted(diags, f, id, formatted, len);
-		rc = EXIT_PLAN_ERRORS;
-	}
 	const char *why;
 	if (req->write && changed && !write_back(a, path, formatted, len, &why)) {
 		struct diag *d = diag_report(diags, BFP502, nowhere, "%s", why);
 		diag_help(diags, d, "check that the file and its directory are writable; the file is unchanged");
-		rc = EXIT_USAGE;
+		return EXIT_USAGE;
+	}
+	if (req->check && changed) {
+		report_unformatted(diags, f, id, formatted, len, req->write);
+		rc = EXIT_PLAN_ERRORS;
 	}
 	return rc;
 }
