@@ -80,6 +80,22 @@ bool diag_writer_finish(struct diag_writer *w)
 	return !w->failed;
 }
 
+bool diag_each(struct diag_sink *sink, diag_visit_fn *fn, void *ctx)
+{
+	diag_sort(sink);
+	const struct diag *prev = NULL;
+	bool ok = true;
+	for (size_t i = 0; i < sink->diags.len; i++) {
+		const struct diag *d = sink->diags.items[i];
+		if (diag_repeats(prev, d))
+			continue;
+		prev = d;
+		if (!fn(ctx, sink, d))
+			ok = false;
+	}
+	return ok;
+}
+
 /* ---- places -------------------------------------------------------------------- */
 
 /* Code points from `from` to `to` in a file's text; a byte that is not UTF-8 counts as one. */

@@ -59,6 +59,14 @@ bool diag_writer_finish(struct diag_writer *w);
 
 /* ---- shared by the renderers ---------------------------------------------------- */
 
+/*
+ * Calls fn for each diagnostic of the sink, in the order the text form
+ * shows them and each once (diag_sort, diag_repeats).  False if any call
+ * returned false; the others are still made.
+ */
+typedef bool diag_visit_fn(void *ctx, struct diag_sink *sink, const struct diag *d);
+bool diag_each(struct diag_sink *sink, diag_visit_fn *fn, void *ctx);
+
 /* Where a span is, in the units each form wants. */
 struct diag_place {
 	const char *path;         /* as the text form prints it (not yet made visible) */

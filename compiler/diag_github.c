@@ -71,23 +71,22 @@ static const char *full_message(struct diag_sink *sink, const struct diag *d)
 	return b.data;
 }
 
+static bool render_one(void *ctx, struct diag_sink *sink, const struct diag *d)
+{
+	FILE *out = ctx;
+	struct diag_place place;
+	bool placed = diag_place_of(sink->sm, d->span, &place);
+	fprintf(out, "::%s ", command_of(d->severity));
+	put_properties(out, sink->arena, placed ? &place : NULL, diag_code_string(d->code));
+	fputs("::", out);
+	put_escaped(out, full_message(sink, d), false);
+	fputc('\n', out);
+	return true;
+}
+
 void diag_github_render(struct diag_sink *sink, FILE *out)
 {
-	diag_sort(sink);
-	const struct diag *prev = NULL;
-	for (size_t i = 0; i < sink->diags.len; i++) {
-		const struct diag *d = sink->diags.items[i];
-		if (diag_repeats(prev, d))
-			continue;
-		prev = d;
-		struct diag_place place;
-		bool placed = diag_place_of(sink->sm, d->span, &place);
-		fprintf(out, "::%s ", command_of(d->severity));
-		put_properties(out, sink->arena, placed ? &place : NULL, diag_code_string(d->code));
-		fputs("::", out);
-		put_escaped(out, full_message(sink, d), false);
-		fputc('\n', out);
-	}
+	diag_each(sink, render_one, out);
 	if (sink->dropped)
 		fprintf(out, "::warning title=bfplan::%u more diagnostic%s not shown (the first %d are above)\n",
 			sink->dropped, sink->dropped == 1 ? "" : "s", DIAG_MAX_SHOWN);

@@ -78,20 +78,16 @@ struct diag_json *diag_json_new(void)
 	return j;
 }
 
+static bool add_one(void *ctx, struct diag_sink *sink, const struct diag *d)
+{
+	struct diag_json *j = ctx;
+	json_t *one = diagnostic(sink, d);
+	return one && json_array_append_new(j->diagnostics, one) == 0;
+}
+
 bool diag_json_add(struct diag_json *j, struct diag_sink *sink)
 {
-	diag_sort(sink);
-	const struct diag *prev = NULL;
-	bool ok = true;
-	for (size_t i = 0; i < sink->diags.len; i++) {
-		const struct diag *d = sink->diags.items[i];
-		if (diag_repeats(prev, d))
-			continue;
-		prev = d;
-		json_t *one = diagnostic(sink, d);
-		if (!one || json_array_append_new(j->diagnostics, one) != 0)
-			ok = false;
-	}
+	bool ok = diag_each(sink, add_one, j);
 	j->errors += sink->errors;
 	j->warnings += sink->warnings;
 	j->not_shown += sink->dropped;

@@ -111,21 +111,17 @@ struct diag_sarif *diag_sarif_new(void)
 	return s;
 }
 
+static bool add_one(void *ctx, struct diag_sink *sink, const struct diag *d)
+{
+	struct diag_sarif *s = ctx;
+	s->used[d->code] = true;
+	json_t *r = result(sink, d);
+	return r && json_array_append_new(s->results, r) == 0;
+}
+
 bool diag_sarif_add(struct diag_sarif *s, struct diag_sink *sink)
 {
-	diag_sort(sink);
-	const struct diag *prev = NULL;
-	bool ok = true;
-	for (size_t i = 0; i < sink->diags.len; i++) {
-		const struct diag *d = sink->diags.items[i];
-		if (diag_repeats(prev, d))
-			continue;
-		prev = d;
-		s->used[d->code] = true;
-		json_t *r = result(sink, d);
-		if (!r || json_array_append_new(s->results, r) != 0)
-			ok = false;
-	}
+	bool ok = diag_each(sink, add_one, s);
 	s->not_shown += sink->dropped;
 	return ok;
 }

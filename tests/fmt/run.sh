@@ -203,20 +203,34 @@ else
 	fail "-w writes through a symbolic link"
 fi
 
-cp "$work/clean.plan" "$work/ro.plan"
-awk -f $here/mess.awk "$work/clean.plan" >"$work/ro.plan"
-chmod 444 "$work/ro.plan"
-cp "$work/ro.plan" "$tmp/ro.orig"
+# A read-only file in a directory that would let it be replaced: -w must leave it.
+# Root may write anything, so as root the case runs as nobody (setpriv, util-linux).
+ro=$(mktemp -d "${TMPDIR:-/tmp}/bfplan-fmt-ro.XXXXXX") || exit 2
+chmod 777 "$ro"
+awk -f $here/mess.awk "$work/clean.plan" >"$ro/ro.plan"
+cp "$ro/ro.plan" "$tmp/ro.orig"
+as_user=
 if [ "$(id -u)" -eq 0 ]; then
-	echo "SKIP -w on a read-only file: root may write any file"
-else
-	run fmt -w "$work/ro.plan"
-	if [ "$status" -eq 2 ] && grep -q BFP502 "$tmp/err" && cmp -s "$work/ro.plan" "$tmp/ro.orig"; then
-		pass "-w refuses a read-only file"
-	else
-		fail "-w refuses a read-only file (status $status)"
+	chown 65534 "$ro/ro.plan"
+	if command -v setpriv >/dev/null 2>&1 &&
+		setpriv --reuid=65534 --regid=65534 --clear-groups "$bfplan" --version >/dev/null 2>&1; then
+		as_user="setpriv --reuid=65534 --regid=65534 --clear-groups"
 	fi
 fi
+chmod 444 "$ro/ro.plan"
+if [ "$(id -u)" -eq 0 ] && [ -z "$as_user" ]; then
+	echo "SKIP -w on a read-only file: running as root, and bfplan cannot be run as nobody here"
+else
+	$as_user "$bfplan" fmt -w "$ro/ro.plan" >"$tmp/out" 2>"$tmp/err"
+	status=$?
+	if [ "$status" -eq 2 ] && grep -q 'BFP502' "$tmp/err" && cmp -s "$ro/ro.plan" "$tmp/ro.orig" &&
+		[ "$(ls "$ro")" = ro.plan ]; then
+		pass "-w refuses a read-only file, even in a writable directory"
+	else
+		fail "-w refuses a read-only file, even in a writable directory (status $status)"
+	fi
+fi
+rm -rf "$ro"
 
 run fmt - <"$tmp/ro.orig"
 cmp -s "$tmp/out" "$work/clean.plan" && [ "$status" -eq 0 ] && pass "fmt - formats standard input" ||
