@@ -136,7 +136,7 @@ if command -v bash >/dev/null 2>&1; then
 	else
 		fail "completion: complete -p bfplan"
 	fi
-	expect_completion "bfplan " "--help --version build check explain fmt "
+	expect_completion "bfplan " "--help --version build check diff explain fmt graph "
 	expect_completion "bfplan ch" "check "
 	expect_completion "bfplan check --f" "--format= "
 	expect_completion "bfplan check --format = " "github json sarif text "
@@ -148,6 +148,8 @@ if command -v bash >/dev/null 2>&1; then
 	expect_completion "bfplan check " "bad.plan good.plan sub "
 	expect_completion "bfplan check g" "good.plan "
 	expect_completion "bfplan build -o " "sub "
+	expect_completion "bfplan graph -o g" "good.plan "
+	expect_completion "bfplan diff --format = " "json text "
 	expect_completion "$bfplan explain BFP10" "BFP101 BFP102 BFP103 BFP104 BFP105 BFP106 BFP107 BFP108 BFP109 "
 	expect_completion "$bfplan explain BFP50" "BFP501 BFP502 BFP503 "
 	expect_completion "$bfplan explain --" "--list "
