@@ -8,7 +8,9 @@
 # 1. Every plan file of the tree that parses (examples, stdlib, tests):
 #    formatting is idempotent, keeps every comment (as tests/fmt/
 #    comments.awk lists them, without bfplan's parser), and a copy with its
-#    spacing messed up (tests/fmt/mess.awk) formats to the same text.
+#    spacing messed up (tests/fmt/mess.awk) formats to the same text.  The
+#    examples and the standard library are fmt-clean, and each messed-up
+#    copy formats back into the file itself.
 # 2. Formatting never changes the lowered plan: each example, its messed-up
 #    copy and that copy formatted build to the same plan.json, .bes and
 #    checklists.
@@ -70,6 +72,25 @@ fi
 	fail "comments changed:$comments_lost"
 [ -z "$mess_differs" ] && pass "messed-up spacing formats back in $files files" ||
 	fail "messed-up copies format differently:$mess_differs"
+
+# the examples and the standard library are in the layout, and a messed-up copy of each formats back to it
+clean=$(find examples stdlib -name '*.plan' | LC_ALL=C sort)
+run fmt --check $clean
+if [ "$status" -eq 0 ] && [ ! -s "$tmp/err" ] && [ ! -s "$tmp/out" ]; then
+	pass "fmt --check passes the examples and the standard library ($(echo $clean | wc -w) files)"
+else
+	fail "fmt --check passes the examples and the standard library"
+	grep 'BFP501' "$tmp/err" | sed 's/^/    /'
+fi
+back=
+for f in $clean; do
+	awk -f $here/mess.awk "$f" >"$tmp/messed.plan"
+	cmp -s "$tmp/messed.plan" "$f" && back="$back $f(not-messed)"
+	"$bfplan" fmt "$tmp/messed.plan" >"$tmp/unmessed" 2>/dev/null
+	cmp -s "$tmp/unmessed" "$f" || back="$back $f"
+done
+[ -z "$back" ] && pass "a messed-up copy of each example and stdlib file formats back into it" ||
+	fail "messed-up copies that do not format back into the file:$back"
 
 # ---- 2. the lowered plan does not change -------------------------------------------------
 
