@@ -125,7 +125,7 @@ static int format_one(struct arena *a, struct src_manager *sm, struct diag_sink 
 		textbuf_init(&diff, a);
 		const char *label = diag_visible(a, name);
 		textdiff_unified(a, &diff, (struct textdiff_side){label, f->text, f->len},
-				 (struct textdiff_side){label, formatted, len});
+				 (struct textdiff_side){label, formatted, len}, diag_visible);
 		fwrite(diff.data, 1, diff.len, out);
 	}
 	const char *why;

@@ -113,12 +113,22 @@ static void replace_all(struct arena *a, long n, long m, struct script *s)
 		s->ops[s->len++] = 'I';
 }
 
-static void put_line(struct textbuf *out, char mark, struct line l)
+struct printer {
+	struct arena *arena;
+	struct textbuf *out;
+	textdiff_show_fn *show;
+};
+
+static void put_line(const struct printer *p, char mark, struct line l)
 {
-	textbuf_putc(out, mark);
-	textbuf_put(out, l.text, l.len);
-	if (l.len == 0 || l.text[l.len - 1] != '\n')
-		textbuf_puts(out, "\n\\ No newline at end of file\n");
+	bool newline = l.len > 0 && l.text[l.len - 1] == '\n';
+	size_t len = newline ? l.len - 1 : l.len;
+	textbuf_putc(p->out, mark);
+	if (p->show)
+		textbuf_puts(p->out, p->show(p->arena, arena_strndup(p->arena, l.text, len)));
+	else
+		textbuf_put(p->out, l.text, len);
+	textbuf_puts(p->out, newline ? "\n" : "\n\\ No newline at end of file\n");
 }
 
 /* "start,count" as diff -u writes it: an empty range names the line before it; ",1" is left out. */
@@ -131,9 +141,10 @@ static void put_range(struct textbuf *out, size_t start, size_t count)
 }
 
 /* One hunk: script steps [from, to), starting at old line i and new line j. */
-static void put_hunk(struct textbuf *out, const struct script *s, size_t from, size_t to, size_t i, size_t j,
-		     const struct lines *x, const struct lines *y)
+static void put_hunk(const struct printer *p, const struct script *s, size_t from, size_t to, size_t i,
+		     size_t j, const struct lines *x, const struct lines *y)
 {
+	struct textbuf *out = p->out;
 	size_t old_count = 0, new_count = 0;
 	for (size_t k = from; k < to; k++) {
 		old_count += s->ops[k] != 'I';
@@ -146,16 +157,16 @@ static void put_hunk(struct textbuf *out, const struct script *s, size_t from, s
 	textbuf_puts(out, " @@\n");
 	for (size_t k = from; k < to; k++) {
 		if (s->ops[k] == 0)
-			put_line(out, ' ', x->items[i++]), j++;
+			put_line(p, ' ', x->items[i++]), j++;
 		else if (s->ops[k] == 'D')
-			put_line(out, '-', x->items[i++]);
+			put_line(p, '-', x->items[i++]);
 		else
-			put_line(out, '+', y->items[j++]);
+			put_line(p, '+', y->items[j++]);
 	}
 }
 
 void textdiff_unified(struct arena *arena, struct textbuf *out, struct textdiff_side old,
-		      struct textdiff_side new)
+		      struct textdiff_side new, textdiff_show_fn *show)
 {
 	if (old.len == new.len && memcmp(old.text, new.text, old.len) == 0)
 		return;
@@ -210,7 +221,7 @@ void textdiff_unified(struct arena *arena, struct textbuf *out, struct textdiff_
 			to += after, ti += after, tj += after;
 			break;
 		}
-		put_hunk(out, &s, from, to, hi, hj, &x, &y);
+		put_hunk(&(struct printer){arena, out, show}, &s, from, to, hi, hj, &x, &y);
 		k = to, i = ti, j = tj;
 	}
 }

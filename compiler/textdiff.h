@@ -5,7 +5,8 @@
  * context, so `patch -p0` and `git apply` accept it.  Lines are matched by
  * Myers' algorithm; past a bound on the work (files that differ almost
  * everywhere) the changed middle is shown as one hunk that removes the old
- * lines and adds the new ones, which is still a correct patch.
+ * lines and adds the new ones, which is still a correct patch.  A line
+ * holding characters that `show` spells out no longer applies as a patch.
  */
 #ifndef BFPLAN_TEXTDIFF_H
 #define BFPLAN_TEXTDIFF_H
@@ -21,8 +22,15 @@ struct textdiff_side {
 	size_t len;
 };
 
+/*
+ * How a line is shown (without its line feed), for a diff that is read
+ * rather than applied: diag_visible() keeps terminal controls out of a log.
+ * NULL shows lines as they are.
+ */
+typedef const char *textdiff_show_fn(struct arena *arena, const char *line);
+
 /* Appends the diff to `out`; nothing when the texts are equal. */
 void textdiff_unified(struct arena *arena, struct textbuf *out, struct textdiff_side old,
-		      struct textdiff_side new);
+		      struct textdiff_side new, textdiff_show_fn *show);
 
 #endif

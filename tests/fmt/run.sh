@@ -184,6 +184,16 @@ if [ "$status" -eq 0 ] && grep -q '^-  nodes FSNODE1,FSNODE2 # two nodes$' "$tmp
 else
 	fail "--diff prints a unified diff that patch(1) applies"
 fi
+# a comment with a C1 control (CSI) and a bidi override: spelled out in the diff, not sent raw
+printf 'os   a # x\302\233y\342\200\256z\n' >"$work/hostile.plan"
+run fmt --diff "$work/hostile.plan"
+if [ "$status" -eq 0 ] && grep -q 'u{9B}y\\u{202E}z' "$tmp/out" &&
+	! grep -q "$(printf '\302\233')" "$tmp/out" && ! grep -q "$(printf '\342\200\256')" "$tmp/out"; then
+	pass "--diff spells out terminal controls of the file"
+else
+	fail "--diff spells out terminal controls of the file (status $status)"
+fi
+rm -f "$work/hostile.plan"
 run fmt --diff "$work/clean.plan"
 [ "$status" -eq 0 ] && [ ! -s "$tmp/out" ] && pass "--diff prints nothing for a clean file" ||
 	fail "--diff prints nothing for a clean file"

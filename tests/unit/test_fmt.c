@@ -308,7 +308,7 @@ static const char *diff(struct fixture *fx, const char *a, const char *b)
 	struct textbuf out;
 	textbuf_init(&out, &fx->arena);
 	textdiff_unified(&fx->arena, &out, (struct textdiff_side){"x.plan", a, strlen(a)},
-			 (struct textdiff_side){"x.plan", b, strlen(b)});
+			 (struct textdiff_side){"x.plan", b, strlen(b)}, NULL);
 	return out.data ? out.data : "";
 }
 
@@ -349,6 +349,22 @@ static void test_diff_insertions_deletions_and_no_final_newline(void **state)
 			    "--- x.plan\n+++ x.plan\n@@ -1,2 +1,2 @@\n a\n-b\n\\ No newline at end of file\n+b\n");
 }
 
+static const char *shout(struct arena *a, const char *line)
+{
+	return arena_printf(a, "<%s>", line);
+}
+
+static void test_diff_lines_shown_through_a_function(void **state)
+{
+	struct fixture *fx = *state;
+	struct textbuf out;
+	textbuf_init(&out, &fx->arena);
+	textdiff_unified(&fx->arena, &out, (struct textdiff_side){"x.plan", "a\nb", 3},
+			 (struct textdiff_side){"x.plan", "a\nc\n", 4}, shout);
+	assert_string_equal(out.data, "--- x.plan\n+++ x.plan\n@@ -1,2 +1,2 @@\n <a>\n-<b>\n"
+				      "\\ No newline at end of file\n+<c>\n");
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
@@ -372,6 +388,7 @@ int main(void)
 		T(test_diff_one_change_with_context),
 		T(test_diff_separate_and_merged_hunks),
 		T(test_diff_insertions_deletions_and_no_final_newline),
+		T(test_diff_lines_shown_through_a_function),
 	};
 #undef T
 	return cmocka_run_group_tests(tests, 0, 0);
