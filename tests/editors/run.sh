@@ -31,21 +31,8 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top" || exit 2
 here=tests/editors
 python=/usr/bin/python3
-
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/bfplan-editors.XXXXXX") || exit 2
-trap 'rm -rf "$tmp"' 0
-trap 'exit 2' HUP INT TERM
-
-unset BFPLAN_PATH
-NO_COLOR=1
-LC_ALL=C
-export NO_COLOR LC_ALL
-
-passed=0
-failed=0
-pass() { passed=$((passed + 1)); echo "PASS $1"; }
-fail() { failed=$((failed + 1)); echo "FAIL $1"; }
-skip() { echo "SKIP $1"; }
+suite=editors
+. tests/lib.sh
 
 # plans of the tests' own: one clean and fmt-clean, one with an error, one messy
 mkdir -p "$tmp/plans"
@@ -314,5 +301,4 @@ else
 	skip "bash-completion is not installed: on-demand loading not tried (apt-get install bash-completion)"
 fi
 
-echo "editors: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish

@@ -23,27 +23,11 @@ bfplan=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top" || exit 2
 here=tests/fmt
-
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/bfplan-fmt.XXXXXX") || exit 2
-trap 'chmod -R u+rwx "$tmp" 2>/dev/null; rm -rf "$tmp"' 0
-trap 'exit 2' HUP INT TERM
-
-unset BFPLAN_PATH
-NO_COLOR=1
-LC_ALL=C
+suite=fmt
+. tests/lib.sh
 SOURCE_DATE_EPOCH=1700000000
-export NO_COLOR LC_ALL SOURCE_DATE_EPOCH
+export SOURCE_DATE_EPOCH
 SA_URL=http://bigfix.example.invalid:52311/cgi-bin/bfgather.exe/serverautomation
-
-passed=0
-failed=0
-pass() { passed=$((passed + 1)); echo "PASS $1"; }
-fail() { failed=$((failed + 1)); echo "FAIL $1"; }
-
-run() {
-	"$bfplan" "$@" >"$tmp/out" 2>"$tmp/err"
-	status=$?
-}
 
 # ---- 1. every plan file that parses ----------------------------------------------------
 
@@ -283,5 +267,4 @@ run fmt "$work/no-such.plan"
 [ "$status" -eq 2 ] && grep -q BFP001 "$tmp/err" && pass "an unreadable file exits 2" ||
 	fail "an unreadable file exits 2"
 
-echo "fmt: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish

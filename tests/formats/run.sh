@@ -37,20 +37,8 @@ here=tests/formats
 bfplan=$(echo "$bfplan" | sed "s|^$top/||")
 schema=${BFPLAN_SARIF_SCHEMA-../shared/reference/sarif-schema-2.1.0.json}
 python=/usr/bin/python3
-
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/bfplan-formats.XXXXXX") || exit 2
-trap 'rm -rf "$tmp"' 0
-trap 'exit 2' HUP INT TERM
-
-unset BFPLAN_PATH
-NO_COLOR=1
-LC_ALL=C
-export NO_COLOR LC_ALL
-
-passed=0
-failed=0
-pass() { passed=$((passed + 1)); echo "PASS $1"; }
-fail() { failed=$((failed + 1)); echo "FAIL $1"; }
+suite=formats
+. tests/lib.sh
 
 # check_run NAME STATUS: the last run's exit status and an empty standard error
 check_run() {
@@ -65,11 +53,6 @@ check_run() {
 		return 1
 	fi
 	return 0
-}
-
-run() {
-	"$bfplan" "$@" >"$tmp/out" 2>"$tmp/err"
-	status=$?
 }
 
 # ---- 1. golden outputs ---------------------------------------------------------------
@@ -250,5 +233,4 @@ else
 	fail "a closed standard output exits 2 (got $status)"
 fi
 
-echo "formats: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish
