@@ -18,12 +18,14 @@
 #include "arena.h"
 #include "check.h"
 #include "diag.h"
+#include "diag_format.h"
 #include "emit.h"
 #include "emit_dot.h"
 #include "outset.h"
 #include "plandiff.h"
 #include "textbuf.h"
 #include "explain.h"
+#include "fmt_run.h"
 #include "load.h"
 #include "lower.h"
 #include "outset.h"
@@ -37,6 +39,7 @@ struct options {
 	struct ptrvec include_dirs; /* char * */
 	bool werror;
 	enum diag_color color;
+	enum diag_format format;
 	const char *stdin_name;
 
 	const char *outdir;         /* build -o */
@@ -248,6 +251,9 @@ static bool parse_options(struct arena *arena, struct args *a, struct options *o
 				usage_error(a, "--color takes always, never or auto, not '%s'", value);
 		} else if (take_value(a, "--stdin-filename", &value)) {
 			o->stdin_name = value;
+		} else if ((cmd == CMD_CHECK || cmd == CMD_BUILD) && take_value(a, "--format", &value)) {
+			if (value && !diag_format_parse(value, &o->format))
+				usage_error(a, "--format takes text, json, sarif or github, not '%s'", value);
 		} else if (!(build && parse_build_option(arena, a, o)) && !parse_view_option(a, o, cmd)) {
 			usage_error(a, "unknown option '%s'", arg);
 		}
@@ -281,6 +287,7 @@ static const char usage_text[] =
 	"  graph PLAN         write the plan's execution model as a Graphviz DOT graph\n"
 	"  diff OLD NEW       show what changes for the operator between two versions of a plan\n"
 	"                     (exit 0: nothing, 1: something changes, 2: trouble)\n"
+	"  fmt FILE...        print plan files in the canonical layout ('-' reads standard input)\n"
 	"  explain CODE       explain a diagnostic code, with an example\n"
 	"  explain --list     list every diagnostic code\n"
 	"\n"
@@ -288,9 +295,12 @@ static const char usage_text[] =
 	"  -I DIR             also look for `use` files in DIR (repeatable, in order)\n"
 	"  --werror           treat warnings as errors\n"
 	"  --color=WHEN       color diagnostics: auto (default), always or never\n"
+	"  --format=FORM      diagnostics as text (default, on standard error), or on\n"
+	"                     standard output as json, sarif (SARIF 2.1.0) or github\n"
+	"                     (GitHub Actions annotations)\n"
 	"  --stdin-filename=NAME  the name standard input goes by in diagnostics\n"
 	"\n"
-	"Options for build (and -I, --werror, --color as for check):\n"
+	"Options for build (and -I, --werror, --color, --format as for check):\n"
 	"  -o DIR             write the outputs into DIR (created if missing)\n"
 	"  --plan NAME        build only plan NAME of the file\n"
 	"  --site-url NAME=URL  the gather URL of site NAME (repeatable); needed for\n"
@@ -307,6 +317,11 @@ static const char usage_text[] =
 	"  -o FILE            graph: write the DOT graph into FILE instead of standard output\n"
 	"  --plan NAME        graph: only plan NAME of the file\n"
 	"  --format=FORMAT    diff: text (default) or json, for bots\n"
+	"\n"
+	"Options for fmt (and --format, --color, --stdin-filename as for check):\n"
+	"  -w                 write the result back to each file that changes\n"
+	"  --check            exit 1 and name each file that is not formatted\n"
+	"  --diff             print what would change, as a unified diff\n"
 	"\n"
 	"Other options:\n"
 	"  --help             show this help and exit\n"
@@ -546,9 +561,9 @@ static void compile(struct compilation *c, const char *path, const struct option
 		lower_program(&c->arena, &world, &checked, &lopts, &c->lowered);
 }
 
-static int finish(struct compilation *c, const struct options *o, FILE *err, int rc)
+static int finish(struct compilation *c, struct diag_writer *w, int rc)
 {
-	diag_render_text(&c->diags, err, o->color);
+	diag_writer_add(w, &c->diags);
 	if (rc == EXIT_CLEAN && (c->status == LOAD_IO_ERROR || c->usage_failed))
 		rc = EXIT_USAGE;
 	if (rc == EXIT_CLEAN && diag_has_errors(&c->diags))
@@ -557,13 +572,23 @@ static int finish(struct compilation *c, const struct options *o, FILE *err, int
 	return rc;
 }
 
+/* The diagnostics writer's own failure (standard output closed or full) is an I/O error. */
+static int finish_writer(struct diag_writer *w, FILE *err, int rc)
+{
+	if (diag_writer_finish(w))
+		return rc;
+	fprintf(err, "bfplan: cannot write the diagnostics\n");
+	return EXIT_USAGE;
+}
+
 /*
  * Where a compilation lands when its memory runs out, at any stage: the
  * temporary files of a build cut short are removed, everything the
  * compilation held is freed, and what is left is one diagnostic in a
  * fresh arena.  Exit status 2: the machine, not the plan, is short.
  */
-static int out_of_memory(struct compilation *c, const char *path, const struct options *o, FILE *err)
+static int out_of_memory(struct compilation *c, const char *path, const struct options *o, struct diag_writer *w,
+			 FILE *err)
 {
 	outset_abandon_all();
 	arena_free(&c->arena);
@@ -579,32 +604,35 @@ static int out_of_memory(struct compilation *c, const char *path, const struct o
 				     "out of memory while compiling '%s'", name);
 	diag_help(&c->diags, d, "the plan needs more memory than the system gave bfplan; raise the limit "
 		  "(ulimit -v) or split the plan into smaller ones");
-	return finish(c, o, err, EXIT_USAGE);
+	return finish(c, w, EXIT_USAGE);
 }
 
-/* Checks one file and prints what it found; exhausted memory anywhere ends in out_of_memory(). */
-static int check_one(struct compilation *c, const char *path, const struct options *o, FILE *err,
-		     const struct bfplan_env *env)
+/* Checks one file and hands what it found to the writer; exhausted memory ends in out_of_memory(). */
+static int check_one(struct compilation *c, const char *path, const struct options *o, struct diag_writer *w,
+		     FILE *err, const struct bfplan_env *env)
 {
 	compilation_init(c, o);
 	if (setjmp(c->out_of_memory))
-		return out_of_memory(c, path, o, err);
+		return out_of_memory(c, path, o, w, err);
 	compile(c, path, o, env);
-	return finish(c, o, err, EXIT_CLEAN);
+	return finish(c, w, EXIT_CLEAN);
 }
 
-static int cmd_check(struct arena *arena, struct args *a, FILE *err, const struct bfplan_env *env)
+static int cmd_check(struct arena *arena, struct args *a, FILE *out, FILE *err, const struct bfplan_env *env)
 {
 	struct options o = {0};
 	int rc = EXIT_USAGE;
 	if (parse_options(arena, a, &o, env, CMD_CHECK)) {
+		struct diag_writer w;
+		diag_writer_init(&w, o.format, o.color, out, err);
 		rc = EXIT_CLEAN;
 		for (size_t i = 0; i < o.inputs.len; i++) {
 			struct compilation c;
-			int one = check_one(&c, o.inputs.items[i], &o, err, env);
+			int one = check_one(&c, o.inputs.items[i], &o, &w, err, env);
 			if (one > rc)
 				rc = one;
 		}
+		rc = finish_writer(&w, err, rc);
 	}
 	return rc;
 }
@@ -641,12 +669,13 @@ static int build_environment(struct compilation *c, struct options *o, const str
 }
 
 /* Checks the plan and writes its outputs; exhausted memory anywhere ends in out_of_memory(). */
-static int build_one(struct compilation *c, struct options *o, FILE *err, const struct bfplan_env *env)
+static int build_one(struct compilation *c, struct options *o, struct diag_writer *w, FILE *err,
+		     const struct bfplan_env *env)
 {
 	const char *path = o->inputs.items[0];
 	compilation_init(c, o);
 	if (setjmp(c->out_of_memory))
-		return out_of_memory(c, path, o, err);
+		return out_of_memory(c, path, o, w, err);
 	compile(c, path, o, env);
 	int rc = EXIT_CLEAN;
 	if (c->status == LOAD_OK && !diag_has_errors(&c->diags)) {
@@ -662,16 +691,18 @@ static int build_one(struct compilation *c, struct options *o, FILE *err, const 
 										: EXIT_CLEAN;
 		}
 	}
-	return finish(c, o, err, rc);
+	return finish(c, w, rc);
 }
 
-static int cmd_build(struct arena *arena, struct args *a, FILE *err, const struct bfplan_env *env)
+static int cmd_build(struct arena *arena, struct args *a, FILE *out, FILE *err, const struct bfplan_env *env)
 {
 	struct options o = {0};
 	if (!parse_options(arena, a, &o, env, CMD_BUILD))
 		return EXIT_USAGE;
+	struct diag_writer w;
+	diag_writer_init(&w, o.format, o.color, out, err);
 	struct compilation c;
-	return build_one(&c, &o, err, env);
+	return finish_writer(&w, err, build_one(&c, &o, &w, err, env));
 }
 
 /* The exit status of a compilation that is to be shown rather than built: 0, or what went wrong. */
@@ -708,16 +739,18 @@ static int cmd_graph(struct arena *arena, struct args *a, FILE *out, FILE *err, 
 	struct options o = {0};
 	if (!parse_options(arena, a, &o, env, CMD_GRAPH))
 		return EXIT_USAGE;
+	struct diag_writer w; /* standard output may carry the graph: diagnostics stay text */
+	diag_writer_init(&w, DIAG_FORMAT_TEXT, o.color, out, err);
 	struct compilation c;
 	const char *path = o.inputs.items[0];
 	compilation_init(&c, &o);
 	if (setjmp(c.out_of_memory))
-		return out_of_memory(&c, path, &o, err);
+		return finish_writer(&w, err, out_of_memory(&c, path, &o, &w, err));
 	compile(&c, path, &o, env);
 	int rc = compiled_ok(&c);
 	if (rc == EXIT_CLEAN)
 		rc = write_graph(&c, &o, out);
-	return finish(&c, &o, err, rc);
+	return finish_writer(&w, err, finish(&c, &w, rc));
 }
 
 /* What changes from the first compilation to the second, as text or JSON; 0 or 1 as diff(1), 2 if unwritable. */
@@ -743,22 +776,86 @@ static int cmd_diff(struct arena *arena, struct args *a, FILE *out, FILE *err, c
 	struct options o = {0};
 	if (!parse_options(arena, a, &o, env, CMD_DIFF))
 		return EXIT_USAGE;
+	struct diag_writer w; /* standard output carries the changes: diagnostics stay text */
+	diag_writer_init(&w, DIAG_FORMAT_TEXT, o.color, out, err);
 	struct compilation old_c, new_c;
 	compilation_init(&old_c, &o);
 	if (setjmp(old_c.out_of_memory))
-		return out_of_memory(&old_c, o.inputs.items[0], &o, err);
+		return finish_writer(&w, err, out_of_memory(&old_c, o.inputs.items[0], &o, &w, err));
 	compile(&old_c, o.inputs.items[0], &o, env);
 	compilation_init(&new_c, &o);
 	if (setjmp(new_c.out_of_memory)) {
 		arena_free(&old_c.arena);
-		return out_of_memory(&new_c, o.inputs.items[1], &o, err);
+		return finish_writer(&w, err, out_of_memory(&new_c, o.inputs.items[1], &o, &w, err));
 	}
 	compile(&new_c, o.inputs.items[1], &o, env);
 	int rc = EXIT_USAGE;
 	if (compiled_ok(&old_c) == EXIT_CLEAN && compiled_ok(&new_c) == EXIT_CLEAN)
 		rc = show_changes(&old_c, &new_c, &o, out);
-	int old_rc = finish(&old_c, &o, err, EXIT_CLEAN), new_rc = finish(&new_c, &o, err, EXIT_CLEAN);
+	int old_rc = finish(&old_c, &w, EXIT_CLEAN), new_rc = finish(&new_c, &w, EXIT_CLEAN);
+	rc = finish_writer(&w, err, rc);
 	return old_rc != EXIT_CLEAN || new_rc != EXIT_CLEAN ? EXIT_USAGE : rc;
+}
+
+static bool parse_fmt_options(struct arena *arena, struct args *a, struct options *o,
+			      struct fmt_request *req, const struct bfplan_env *env)
+{
+	parse_color("auto", &o->color, env);
+	for (; a->i < a->argc && !a->failed; a->i++) {
+		char *arg = a->argv[a->i];
+		char *value;
+		if (a->only_inputs || arg[0] != '-' || strcmp(arg, "-") == 0)
+			ptrvec_push(arena, &o->inputs, arg);
+		else if (strcmp(arg, "--") == 0)
+			a->only_inputs = true;
+		else if (strcmp(arg, "-w") == 0)
+			req->write = true;
+		else if (strcmp(arg, "--check") == 0)
+			req->check = true;
+		else if (strcmp(arg, "--diff") == 0)
+			req->diff = true;
+		else if (take_value(a, "--color", &value)) {
+			if (value && !parse_color(value, &o->color, env))
+				usage_error(a, "--color takes always, never or auto, not '%s'", value);
+		} else if (take_value(a, "--format", &value)) {
+			if (value && !diag_format_parse(value, &o->format))
+				usage_error(a, "--format takes text, json, sarif or github, not '%s'", value);
+		} else if (take_value(a, "--stdin-filename", &value))
+			req->stdin_name = value;
+		else
+			usage_error(a, "unknown option '%s'", arg);
+	}
+	if (a->failed)
+		return false;
+	bool prints = req->diff || (!req->write && !req->check);
+	if (o->inputs.len == 0)
+		usage_error(a, "%s", "no input file (use '-' for standard input)");
+	else if (o->format != DIAG_FORMAT_TEXT && prints)
+		usage_error(a, "%s", "fmt prints to standard output without -w or --check, and with --diff, "
+			    "so --format=json, sarif or github needs -w or --check and no --diff");
+	for (size_t i = 0; i < o->inputs.len && req->write && !a->failed; i++)
+		if (strcmp(o->inputs.items[i], "-") == 0)
+			usage_error(a, "%s", "-w cannot write back to standard input");
+	return !a->failed;
+}
+
+static int cmd_fmt(struct arena *arena, struct args *a, FILE *out, FILE *err, const struct bfplan_env *env)
+{
+	struct options o = {0};
+	struct fmt_request req = {0};
+	int rc = EXIT_USAGE;
+	if (parse_fmt_options(arena, a, &o, &req, env)) {
+		struct diag_writer w;
+		diag_writer_init(&w, o.format, o.color, out, err);
+		rc = EXIT_CLEAN;
+		for (size_t i = 0; i < o.inputs.len; i++) {
+			int one = fmt_run_file(o.inputs.items[i], &req, &w, out);
+			if (one > rc)
+				rc = one;
+		}
+		rc = finish_writer(&w, err, rc);
+	}
+	return rc;
 }
 
 static int cmd_explain(struct args *a, FILE *out, FILE *err)
@@ -804,9 +901,11 @@ static int run_command(struct command *cmd, struct args *a, FILE *out, FILE *err
 	const char *name = a->argv[1];
 	int rc;
 	if (strcmp(name, "check") == 0)
-		rc = cmd_check(&cmd->arena, a, err, env);
+		rc = cmd_check(&cmd->arena, a, out, err, env);
 	else if (strcmp(name, "build") == 0)
-		rc = cmd_build(&cmd->arena, a, err, env);
+		rc = cmd_build(&cmd->arena, a, out, err, env);
+	else if (strcmp(name, "fmt") == 0)
+		rc = cmd_fmt(&cmd->arena, a, out, err, env);
 	else if (strcmp(name, "graph") == 0)
 		rc = cmd_graph(&cmd->arena, a, out, err, env);
 	else if (strcmp(name, "diff") == 0)
@@ -840,7 +939,7 @@ int bfplan_main(int argc, char **argv, FILE *out, FILE *err, const struct bfplan
 		fputs("bfplan " BFPLAN_VERSION "\n", out);
 		return EXIT_CLEAN;
 	}
-	static const char *const commands[] = {"check", "build", "graph", "diff", "explain"};
+	static const char *const commands[] = {"check", "build", "graph", "diff", "fmt", "explain"};
 	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
 		if (strcmp(cmd, commands[i]) == 0) {
 			struct command command;

@@ -354,3 +354,14 @@ void diag_render_text(struct diag_sink *sink, FILE *out, enum diag_color color)
 		fprintf(out, "bfplan: %u more diagnostic%s not shown (the first %d are above)\n",
 			sink->dropped, sink->dropped == 1 ? "" : "s", DIAG_MAX_SHOWN);
 }
+
+void diag_sort(struct diag_sink *sink)
+{
+	if (sink->diags.len > 1)
+		qsort(sink->diags.items, sink->diags.len, sizeof sink->diags.items[0], compare_diags);
+}
+
+bool diag_repeats(const struct diag *prev, const struct diag *d)
+{
+	return prev && same_diag(prev, d);
+}

@@ -79,6 +79,14 @@ enum diag_color { DIAG_COLOR_NEVER, DIAG_COLOR_ALWAYS };
 /* The GCC-style text form: location, message [CODE], quoted line, underline, notes, help. */
 void diag_render_text(struct diag_sink *sink, FILE *out, enum diag_color color);
 
+/*
+ * For the other renderers (compiler/diag_format.h): puts the diagnostics in
+ * the order the text form shows them, and tells a repeat of the one before
+ * (same code, place and message), which is shown only once.
+ */
+void diag_sort(struct diag_sink *sink);
+bool diag_repeats(const struct diag *prev, const struct diag *d);
+
 /* Static facts about codes, for `bfplan explain` and machine formats. */
 const char *diag_code_string(enum diag_code code);
 const char *diag_code_name(enum diag_code code);
