@@ -4,7 +4,7 @@
 #   make check      unit and golden tests, then the same again under ASan+UBSan
 #   make demo       install missing Debian packages, build, compile the seed example
 #   make bench      how check and build scale with the number of plans
-#   make install    PREFIX=/usr/local DESTDIR=
+#   make install    PREFIX=/usr/local DESTDIR= (also BASHCOMPDIR=, VIMDIR=)
 #   make clean
 #
 # `make check` and `make demo` first install any missing Debian packages
@@ -15,6 +15,10 @@ BINDIR = $(PREFIX)/bin
 DATADIR = $(PREFIX)/share/bfplan
 DOCDIR = $(PREFIX)/share/doc/bfplan
 MANDIR = $(PREFIX)/share/man
+# Where bash-completion looks (it searches XDG_DATA_DIRS, /usr/local/share by default),
+# and Vim's site directory for this prefix (Debian's Vim reads /usr/share/vim/vimfiles).
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+VIMDIR ?= $(PREFIX)/share/vim/vimfiles
 
 BUILD ?= build
 CC ?= cc
@@ -23,7 +27,8 @@ BISON ?= bison
 PKG_CONFIG ?= pkg-config
 
 # Debian 12 packages the build and the tests need.  KEEP IN SYNC with README.md.
-DEBIAN_PACKAGES = gcc make flex bison pkg-config libxml2-dev libcmocka-dev libjansson-dev python3 graphviz
+DEBIAN_PACKAGES = gcc make flex bison pkg-config libxml2-dev libcmocka-dev libjansson-dev python3 graphviz \
+	python3-jsonschema python3-yaml vim libonig5 pre-commit bash-completion git patch
 
 # Warnings hold for generated code too (the lexer and parser compile clean
 # with all of them); -Werror keeps it that way.
@@ -70,6 +75,9 @@ LIB_OBJECTS = $(HAND_SOURCES:%.c=$(OBJ)/%.o) $(GEN_SOURCES:$(GEN)/%.c=$(OBJ)/gen
 # say plainly that they skipped when it is absent.
 BFPLAN_BES_XSD ?= $(abspath ../shared/reference/BES.xsd)
 export BFPLAN_BES_XSD
+# The SARIF 2.1.0 schema, also third-party: --format=sarif is validated against it.
+BFPLAN_SARIF_SCHEMA ?= $(abspath ../shared/reference/sarif-schema-2.1.0.json)
+export BFPLAN_SARIF_SCHEMA
 
 UNIT_SOURCES = $(wildcard tests/unit/test_*.c)
 UNIT_TESTS = $(UNIT_SOURCES:tests/unit/%.c=$(BUILD)/tests/%)
@@ -144,6 +152,9 @@ test: all unit golden
 	sh tests/cli/run.sh $(BUILD)/bfplan
 	sh tests/import/run.sh $(BUILD)/bfplan
 	sh tests/build/run.sh $(BUILD)/bfplan
+	sh tests/formats/run.sh $(BUILD)/bfplan
+	sh tests/fmt/run.sh $(BUILD)/bfplan
+	sh tests/editors/run.sh $(BUILD)/bfplan
 	sh tests/docs_codes.sh
 
 check: deps
@@ -203,7 +214,15 @@ install: all
 	install -D -m 644 docs/graph.md $(DESTDIR)$(DOCDIR)/graph.md
 	install -D -m 644 docs/graph-exch2008.svg $(DESTDIR)$(DOCDIR)/graph-exch2008.svg
 	install -D -m 644 docs/diff.md $(DESTDIR)$(DOCDIR)/diff.md
+	install -D -m 644 docs/security.md $(DESTDIR)$(DOCDIR)/security.md
+	install -D -m 644 docs/ci.md $(DESTDIR)$(DOCDIR)/ci.md
+	install -D -m 644 docs/github-workflow.yml $(DESTDIR)$(DOCDIR)/github-workflow.yml
 	install -D -m 644 docs/bfplan.1 $(DESTDIR)$(MANDIR)/man1/bfplan.1
+	install -D -m 644 completion/bfplan $(DESTDIR)$(BASHCOMPDIR)/bfplan
+	for d in syntax ftdetect ftplugin compiler; do \
+		install -D -m 644 editors/vim/$$d/bfplan.vim $(DESTDIR)$(VIMDIR)/$$d/bfplan.vim || exit 1; \
+	done
+	cd editors/vscode && find . -type f -exec install -D -m 644 {} $(DESTDIR)$(DATADIR)/vscode/{} \;
 
 clean:
 	rm -rf build

@@ -4,6 +4,7 @@
 #include "arena.h"
 
 #include <stdalign.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +23,24 @@ void arena_init(struct arena *a)
 {
 	a->head = NULL;
 	a->total = 0;
+	a->limit = 0;
+	a->on_failure = NULL;
+}
+
+void arena_init_like(struct arena *a, const struct arena *like)
+{
+	arena_init(a);
+	a->limit = like->limit;
+	a->on_failure = like->on_failure;
+}
+
+_Noreturn void arena_fail(struct arena *a)
+{
+	if (a->on_failure)
+		longjmp(*a->on_failure, 1);
+	/* only arenas of unit tests have no handler */
+	fputs("bfplan: out of memory\n", stderr);
+	abort();
 }
 
 void arena_free(struct arena *a)
@@ -42,15 +61,15 @@ static size_t align_up(size_t n)
 	return (n + al - 1) / al * al;
 }
 
-static struct arena_block *new_block(size_t min_size)
+static struct arena_block *new_block(struct arena *a, size_t min_size)
 {
 	size_t size = min_size > ARENA_BLOCK_SIZE ? min_size : ARENA_BLOCK_SIZE;
+	bool over_limit = a->limit && (a->total > a->limit || size > a->limit - a->total);
+	if (size > SIZE_MAX - sizeof(struct arena_block) || over_limit)
+		arena_fail(a);
 	struct arena_block *b = malloc(sizeof *b + size);
-	if (!b) {
-		/* A compiler that cannot allocate a few kilobytes cannot report anything useful. */
-		fputs("bfplan: out of memory\n", stderr);
-		abort();
-	}
+	if (!b)
+		arena_fail(a);
 	b->used = 0;
 	b->size = size;
 	return b;
@@ -58,10 +77,12 @@ static struct arena_block *new_block(size_t min_size)
 
 void *arena_alloc(struct arena *a, size_t size)
 {
+	if (size > SIZE_MAX / 2)
+		arena_fail(a);
 	size = align_up(size ? size : 1);
 	struct arena_block *b = a->head;
 	if (!b || b->size - b->used < size) {
-		b = new_block(size);
+		b = new_block(a, size);
 		/* A large one-off block goes behind the current one so the current keeps serving small requests. */
 		if (a->head && size > ARENA_BLOCK_SIZE) {
 			b->next = a->head->next;
@@ -80,10 +101,8 @@ void *arena_alloc(struct arena *a, size_t size)
 
 void *arena_calloc(struct arena *a, size_t count, size_t size)
 {
-	if (size && count > SIZE_MAX / size) {
-		fputs("bfplan: allocation size overflow\n", stderr);
-		abort();
-	}
+	if (size && count > SIZE_MAX / size)
+		arena_fail(a);
 	return arena_alloc(a, count * size);
 }
 

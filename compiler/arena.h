@@ -9,20 +9,35 @@
 #ifndef BFPLAN_ARENA_H
 #define BFPLAN_ARENA_H
 
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 
 struct arena_block;
 
+/*
+ * Running out of memory is not a crash: an arena that cannot grow jumps to
+ * `on_failure`, a jmp_buf owned by whoever owns the arena (for the
+ * compiler, the compilation: see cli.c), which frees everything and
+ * reports the failure as a diagnostic.  Nothing in between has to check
+ * for NULL.  Only an arena without a handler (a unit test's) aborts.
+ */
 struct arena {
 	struct arena_block *head; /* newest block first */
 	size_t total;             /* bytes handed out, for the benchmark */
+	size_t limit;             /* fail beyond this many bytes; 0 for no limit (tests use it) */
+	jmp_buf *on_failure;      /* where memory exhaustion goes; NULL: abort */
 };
 
 void arena_init(struct arena *a);
+/* An empty arena that fails the way `like` does (same handler and limit): for scratch arenas. */
+void arena_init_like(struct arena *a, const struct arena *like);
 void arena_free(struct arena *a);
 
-/* Zeroed, max_align_t-aligned memory; aborts only if the system is out of memory. */
+/* Jumps to the arena's handler (or aborts without one): for allocators outside the arena. */
+_Noreturn void arena_fail(struct arena *a);
+
+/* Zeroed, max_align_t-aligned memory; when memory runs out, see struct arena. */
 void *arena_alloc(struct arena *a, size_t size);
 void *arena_calloc(struct arena *a, size_t count, size_t size);
 char *arena_strndup(struct arena *a, const char *s, size_t len);

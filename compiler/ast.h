@@ -40,7 +40,7 @@ enum ast_decl_kind {
 const char *ast_decl_kind_name(enum ast_decl_kind kind);
 
 enum ast_value_kind {
-	VAL_IDENT,    /* EXNODE1, passive-first, dotnet-4.0 */
+	VAL_IDENT,    /* EXNODE1, passive-first, dotnet-4.0; 2NODE only where a node name goes */
 	VAL_STRING,   /* "text", escapes decoded */
 	VAL_INT,      /* 40301 */
 	VAL_DURATION, /* 30m, 2h: number holds seconds */
@@ -50,7 +50,7 @@ enum ast_value_kind {
 struct ast_value {
 	enum ast_value_kind kind;
 	struct src_span span;
-	const char *text;       /* VAL_IDENT, VAL_STRING (decoded, NUL-free) */
+	const char *text;       /* VAL_IDENT, VAL_STRING (decoded, NUL-free); VAL_INT, VAL_DURATION as written */
 	int64_t number;         /* VAL_INT, VAL_DURATION (seconds) */
 	struct ptrvec items;    /* VAL_LIST: struct ast_value * (never lists) */
 };

@@ -9,10 +9,12 @@
 #include "check.h"
 
 #include <ctype.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "suggest.h"
+#include "ptrmap.h"
 #include "symtab.h"
 #include "template.h"
 
@@ -21,6 +23,14 @@ struct checker {
 	struct diag_sink *diags;
 	struct world *world;
 	unsigned errors_before; /* the sink's error count when the current plan started */
+	struct ptrmap node_index; /* struct cluster_ent * -> struct symtab *: lower-cased name -> node */
+	struct ptrmap variants;   /* the current plan's struct step_ent * -> struct variant */
+};
+
+/* A step's variants for the current plan's OS, worked out once however often the step is used. */
+struct variant {
+	struct fixlet_ent *fixlet;
+	size_t matches;
 };
 
 static bool span_known(struct src_span s)
@@ -71,8 +81,14 @@ struct fixlet_ent *check_restart_fixlet(const struct component_ent *comp, const 
 static struct fixlet_ent *rule_os_variant(struct checker *c, const struct step_ent *step,
 					  const struct cluster_ent *cl, struct src_span use)
 {
-	size_t matches;
-	struct fixlet_ent *fx = check_variant_for(step, cl->os, &matches);
+	struct variant *memo = ptrmap_get(&c->variants, step);
+	if (!memo) {
+		memo = arena_alloc(c->arena, sizeof *memo);
+		memo->fixlet = check_variant_for(step, cl->os, &memo->matches);
+		ptrmap_put(&c->variants, step, memo);
+	}
+	size_t matches = memo->matches;
+	struct fixlet_ent *fx = memo->fixlet;
 	if (matches == 1)
 		return fx;
 	if (matches == 0) {
@@ -118,8 +134,20 @@ static const char *netbios_problem(const char *name)
 	return all_digits ? "cannot be all digits" : NULL;
 }
 
+/* Computer names are not case-sensitive: nodes are indexed by their lower-cased name. */
+static const char *node_key(struct checker *c, const char *name)
+{
+	char *key = arena_strdup(c->arena, name);
+	for (char *p = key; *p; p++)
+		*p = (char)tolower((unsigned char)*p);
+	return key;
+}
+
 static void rule_cluster_nodes(struct checker *c, struct cluster_ent *cl)
 {
+	struct symtab *index = arena_alloc(c->arena, sizeof *index);
+	symtab_init(index, c->arena);
+	ptrmap_put(&c->node_index, cl, index);
 	size_t kept = 0;
 	for (size_t i = 0; i < cl->nodes.len; i++) {
 		struct node_ent *n = cl->nodes.items[i];
@@ -129,11 +157,8 @@ static void rule_cluster_nodes(struct checker *c, struct cluster_ent *cl)
 			diag_help(c->diags, d, "write the node's NetBIOS computer name, as in 'EXNODE1'%s",
 				  strchr(n->name, '.') ? ", without the domain" : "");
 		}
-		const struct node_ent *twin = NULL;
-		for (size_t k = 0; k < kept && !twin; k++)
-			if (strcasecmp(((const struct node_ent *)cl->nodes.items[k])->name, n->name) == 0)
-				twin = cl->nodes.items[k];
-		if (twin) {
+		const struct node_ent *twin = symtab_put(index, node_key(c, n->name), n);
+		if (twin != n) {
 			struct diag *d = diag_report(c->diags, BFP316, n->span,
 						     "node '%s' is listed twice in cluster '%s'", n->name, cl->name);
 			diag_note(c->diags, d, twin->span, "first listed here");
@@ -151,14 +176,10 @@ static void rule_cluster_nodes(struct checker *c, struct cluster_ent *cl)
 	}
 }
 
-static struct node_ent *find_node(const struct cluster_ent *cl, const char *name)
+static struct node_ent *find_node(struct checker *c, const struct cluster_ent *cl, const char *name)
 {
-	for (size_t i = 0; i < cl->nodes.len; i++) {
-		struct node_ent *n = cl->nodes.items[i];
-		if (strcasecmp(n->name, name) == 0)
-			return n;
-	}
-	return NULL;
+	const struct symtab *index = ptrmap_get(&c->node_index, cl);
+	return index ? symtab_get(index, node_key(c, name)) : NULL;
 }
 
 /* A computer is a node of one failover cluster at most. */
@@ -171,13 +192,10 @@ static void rule_nodes_across_clusters(struct checker *c)
 		struct cluster_ent *cl = w->clusters.items[i];
 		for (size_t j = 0; j < cl->nodes.len; j++) {
 			const struct node_ent *n = cl->nodes.items[j];
-			char *key = arena_strdup(c->arena, n->name);
-			for (char *p = key; *p; p++)
-				*p = (char)tolower((unsigned char)*p);
-			const struct cluster_ent *other = symtab_put(&owners, key, cl);
+			const struct cluster_ent *other = symtab_put(&owners, node_key(c, n->name), cl);
 			if (other == cl)
 				continue;
-			const struct node_ent *twin = find_node(other, n->name);
+			const struct node_ent *twin = find_node(c, other, n->name);
 			struct diag *d = diag_report(c->diags, BFP316, n->span,
 						     "node '%s' of cluster '%s' is also a node of cluster '%s'",
 						     n->name, cl->name, other->name);
@@ -191,15 +209,20 @@ static void rule_nodes_across_clusters(struct checker *c)
 /* Binds a node named in a plan to the cluster's node; reports an unknown one. */
 static struct node_ent *bind_node(struct checker *c, const struct cluster_ent *cl, const struct node_ent *ref)
 {
-	struct node_ent *n = find_node(cl, ref->name);
+	struct node_ent *n = find_node(c, cl, ref->name);
 	if (n)
 		return n;
 	struct diag *d = diag_report(c->diags, BFP204, ref->span, "cluster '%s' has no node '%s'",
 				     cl->name, ref->name);
-	const char **names = arena_calloc(c->arena, cl->nodes.len + 1, sizeof *names);
-	for (size_t i = 0; i < cl->nodes.len; i++)
-		names[i] = ((struct node_ent *)cl->nodes.items[i])->name;
-	const char *near = suggest_closest(ref->name, names, cl->nodes.len);
+	const char *near = NULL;
+	if (diag_is_shown(c->diags, d)) {
+		/* a bounded number of names, so many unknown nodes stay cheap (suggest.h) */
+		size_t count = cl->nodes.len < SUGGEST_MAX_CANDIDATES ? cl->nodes.len : SUGGEST_MAX_CANDIDATES;
+		const char **names = arena_calloc(c->arena, count + 1, sizeof *names);
+		for (size_t i = 0; i < count; i++)
+			names[i] = ((struct node_ent *)cl->nodes.items[i])->name;
+		near = suggest_closest(ref->name, names, count);
+	}
 	diag_note(c->diags, d, cl->nodes_span, "the nodes of '%s' are listed here", cl->name);
 	if (near)
 		diag_help(c->diags, d, "did you mean '%s'?", near);
@@ -297,6 +320,12 @@ static void rule_sequence(struct checker *c, const struct plan_ent *plan)
 		diag_help(c->diags, d, "list the steps to run on every node, one per line, as in 'pause'");
 		return;
 	}
+	/* each step's last position in the sequence, plus one: "is it undone later" in one look */
+	struct ptrmap last_use;
+	ptrmap_init(&last_use, c->arena);
+	for (size_t i = 0; i < plan->sequence.len; i++)
+		ptrmap_put(&last_use, ((const struct seq_item *)plan->sequence.items[i])->step,
+			   (void *)(uintptr_t)(i + 1));
 	for (size_t i = 0; i < plan->sequence.len; i++) {
 		const struct seq_item *item = plan->sequence.items[i];
 		const struct step_ent *st = item->step;
@@ -324,9 +353,7 @@ static void rule_sequence(struct checker *c, const struct plan_ent *plan)
 				diag_help(c->diags, d, "give step '%s' an 'undo' line naming the step that "
 					  "brings the node back", st->name);
 			} else {
-				bool follows = false;
-				for (size_t k = i + 1; k < plan->sequence.len; k++)
-					follows |= ((const struct seq_item *)plan->sequence.items[k])->step == st->undo;
+				bool follows = (size_t)(uintptr_t)ptrmap_get(&last_use, st->undo) > i + 1;
 				if (!follows && st->undo->to && st->undo->to->final) {
 					/* reported as node-not-restored below, unless the node ends final anyway */
 					const struct seq_item *last = plan->sequence.items[plan->sequence.len - 1];
@@ -367,34 +394,36 @@ struct need {
 	const char *why;           /* "step 'pause' runs Fixlet 116" */
 };
 
-static bool is_required(const struct plan_ent *plan, const struct prereq_ent *pr)
-{
-	for (size_t i = 0; i < plan->requires.len; i++)
-		if (((const struct require_ent *)plan->requires.items[i])->prereq == pr)
-			return true;
-	return false;
-}
+/* What a plan needs, in the order found, and indexed by prerequisite. */
+struct needs {
+	struct ptrvec list;        /* struct need * */
+	struct ptrmap index;       /* struct prereq_ent * -> struct need * */
+	struct ptrmap required;    /* struct prereq_ent * -> the plan's struct require_ent */
+};
 
-static struct need *find_need(struct ptrvec *needs, const struct prereq_ent *pr)
+static void needs_init(struct checker *c, struct needs *needs, const struct plan_ent *plan)
 {
-	for (size_t i = 0; i < needs->len; i++) {
-		struct need *n = needs->items[i];
-		if (n->prereq == pr)
-			return n;
+	needs->list = (struct ptrvec){0};
+	ptrmap_init(&needs->index, c->arena);
+	ptrmap_init(&needs->required, c->arena);
+	for (size_t i = 0; i < plan->requires.len; i++) {
+		struct require_ent *req = plan->requires.items[i];
+		if (!ptrmap_get(&needs->required, req->prereq))
+			ptrmap_put(&needs->required, req->prereq, req);
 	}
-	return NULL;
 }
 
-static void add_needs(struct checker *c, struct ptrvec *needs, const struct ptrvec *list,
+static void add_needs(struct checker *c, struct needs *needs, const struct ptrvec *list,
 		      struct src_span where, struct src_span rule, const char *why)
 {
 	for (size_t i = 0; i < list->len; i++) {
 		struct prereq_ent *pr = list->items[i];
-		if (find_need(needs, pr))
+		if (ptrmap_get(&needs->index, pr))
 			continue;
 		struct need *n = arena_alloc(c->arena, sizeof *n);
 		*n = (struct need){pr, where, rule, why};
-		ptrvec_push(c->arena, needs, n);
+		ptrvec_push(c->arena, &needs->list, n);
+		ptrmap_put(&needs->index, pr, n);
 	}
 }
 
@@ -403,56 +432,109 @@ static void add_needs(struct checker *c, struct ptrvec *needs, const struct ptrv
  * A need that comes through a required prerequisite is shown at that
  * `require` line: that is the line whose consequence the user missed.
  */
-static void close_needs(struct checker *c, const struct plan_ent *plan, struct ptrvec *needs)
+static void close_needs(struct checker *c, struct needs *needs)
 {
-	for (size_t i = 0; i < needs->len; i++) {
-		struct need *n = needs->items[i];
+	for (size_t i = 0; i < needs->list.len; i++) {
+		struct need *n = needs->list.items[i];
+		if (n->prereq->needs.len == 0)
+			continue;
 		const char *why = arena_printf(c->arena, "prerequisite '%s' needs it", n->prereq->lw.name);
-		struct src_span where = n->where;
-		for (size_t k = 0; k < plan->requires.len; k++) {
-			const struct require_ent *req = plan->requires.items[k];
-			if (req->prereq == n->prereq) {
-				where = req->span;
-				break;
-			}
-		}
-		add_needs(c, needs, &n->prereq->needs, where, n->prereq->needs_span, why);
+		const struct require_ent *req = ptrmap_get(&needs->required, n->prereq);
+		add_needs(c, needs, &n->prereq->needs, req ? req->span : n->where, n->prereq->needs_span, why);
 	}
 }
 
-/* The prerequisites in dependency order (what a prerequisite needs comes before it). */
-static void order_needs(struct checker *c, const struct ptrvec *needs, struct ptrvec *out)
+/*
+ * The prerequisites in dependency order (what a prerequisite needs comes
+ * before it).  The order is that of placing, pass after pass over the
+ * list, every prerequisite whose needs are placed: pass(p) is 1 without
+ * needs in the list, and otherwise the largest pass of its needs, plus one
+ * for a need that comes after p in the list (a pass only looks forward).
+ * Computed once per prerequisite, depth first, then sorted by (pass,
+ * position): O(n log n) instead of a pass over the list per pass.  What
+ * cannot be placed (a cycle, reported by rule_prereq_cycles, and what
+ * needs it) comes last, in list order.
+ */
+struct placing {
+	size_t index;   /* position in the list */
+	size_t pass;    /* 0: not placed (on a cycle or after one) */
+};
+
+static int compare_placing(const void *pa, const void *pb)
 {
-	size_t placed = 0;
-	bool *done = arena_calloc(c->arena, needs->len + 1, sizeof *done);
-	while (placed < needs->len) {
-		bool progress = false;
-		for (size_t i = 0; i < needs->len; i++) {
-			const struct need *n = needs->items[i];
-			if (done[i])
+	const struct placing *a = pa, *b = pb;
+	size_t ka = a->pass ? a->pass : SIZE_MAX, kb = b->pass ? b->pass : SIZE_MAX;
+	if (ka != kb)
+		return ka < kb ? -1 : 1;
+	return a->index < b->index ? -1 : a->index > b->index;
+}
+
+enum { PASS_UNKNOWN, PASS_ON_STACK, PASS_DONE };
+
+static void order_needs(struct checker *c, const struct needs *needs, struct ptrvec *out)
+{
+	size_t n = needs->list.len;
+	if (n == 0)
+		return;
+	struct ptrmap position; /* struct prereq_ent * -> index + 1 */
+	ptrmap_init(&position, c->arena);
+	for (size_t i = 0; i < n; i++)
+		ptrmap_put(&position, ((const struct need *)needs->list.items[i])->prereq, (void *)(uintptr_t)(i + 1));
+	struct placing *places = arena_calloc(c->arena, n, sizeof *places);
+	unsigned char *state = arena_calloc(c->arena, n, 1);
+	/* an explicit stack of (item, next need to look at): a chain of 10,000 must not overflow the C stack */
+	size_t *stack = arena_calloc(c->arena, n, sizeof *stack), *next = arena_calloc(c->arena, n, sizeof *next);
+	for (size_t root = 0; root < n; root++) {
+		places[root].index = root;
+		if (state[root] != PASS_UNKNOWN)
+			continue;
+		size_t top = 0;
+		stack[top++] = root;
+		state[root] = PASS_ON_STACK;
+		next[root] = 0;
+		places[root].pass = 1;
+		while (top) {
+			size_t i = stack[top - 1];
+			const struct prereq_ent *pr = ((const struct need *)needs->list.items[i])->prereq;
+			if (next[i] < pr->needs.len) {
+				size_t j1 = (uintptr_t)ptrmap_get(&position, pr->needs.items[next[i]++]);
+				if (j1 == 0)
+					continue; /* not in the list: it does not hold p back */
+				size_t j = j1 - 1;
+				if (state[j] == PASS_UNKNOWN) {
+					state[j] = PASS_ON_STACK;
+					next[j] = 0;
+					places[j].pass = 1;
+					stack[top++] = j;
+					continue;
+				}
+				if (state[j] == PASS_ON_STACK || places[j].pass == 0) {
+					places[i].pass = 0; /* needs a cycle: never placed */
+					continue;
+				}
+				size_t p = places[j].pass + (j > i);
+				if (places[i].pass && p > places[i].pass)
+					places[i].pass = p;
 				continue;
-			bool ready = true;
-			for (size_t k = 0; k < n->prereq->needs.len; k++) {
-				for (size_t j = 0; j < needs->len; j++)
-					if (!done[j] && ((const struct need *)needs->items[j])->prereq ==
-								n->prereq->needs.items[k])
-						ready = false;
 			}
-			if (ready) {
-				done[i] = true;
-				placed++;
-				progress = true;
-				ptrvec_push(c->arena, out, n->prereq);
+			state[i] = PASS_DONE;
+			top--;
+			if (top) {
+				/* fold the finished need into the item that asked for it */
+				size_t parent = stack[top - 1];
+				if (places[i].pass == 0)
+					places[parent].pass = 0;
+				else if (places[parent].pass) {
+					size_t p = places[i].pass + (i > parent);
+					if (p > places[parent].pass)
+						places[parent].pass = p;
+				}
 			}
 		}
-		if (!progress) /* a cycle, reported by rule_prereq_cycles: keep declaration order */
-			for (size_t i = 0; i < needs->len; i++)
-				if (!done[i]) {
-					done[i] = true;
-					placed++;
-					ptrvec_push(c->arena, out, ((const struct need *)needs->items[i])->prereq);
-				}
 	}
+	qsort(places, n, sizeof *places, compare_placing);
+	for (size_t i = 0; i < n; i++)
+		ptrvec_push(c->arena, out, ((const struct need *)needs->list.items[places[i].index])->prereq);
 }
 
 /*
@@ -463,21 +545,27 @@ static void order_needs(struct checker *c, const struct ptrvec *needs, struct pt
 static void rule_prerequisites(struct checker *c, const struct plan_ent *plan, struct plan_facts *facts,
 			       bool complete)
 {
-	struct ptrvec needs = {0};
+	struct needs needs;
+	needs_init(c, &needs, plan);
 	const struct cluster_ent *cl = plan->cluster;
+	struct ptrmap seen_baselines; /* a baseline applied by several steps needs the same things */
+	ptrmap_init(&seen_baselines, c->arena);
 	for (size_t i = 0; i < plan->sequence.len; i++) {
 		const struct seq_item *item = plan->sequence.items[i];
 		const struct fixlet_ent *fx = facts->variant[i];
 		if (item->step->role && item->step->role != cl->role)
 			continue; /* a step that cannot run here (reported) needs nothing */
-		if (fx)
+		if (fx && fx->needs.len)
 			add_needs(c, &needs, &fx->needs, item->span, fx->needs_span,
 				  arena_printf(c->arena, "step '%s' runs %s, which needs it", item->step->name,
 					       fixlet_label(c, fx)));
-		for (size_t k = 0; item->baseline && k < item->baseline->components.len; k++) {
+		if (!item->baseline || ptrmap_get(&seen_baselines, item->baseline))
+			continue;
+		ptrmap_put(&seen_baselines, item->baseline, item->baseline);
+		for (size_t k = 0; k < item->baseline->components.len; k++) {
 			const struct component_ent *comp = item->baseline->components.items[k];
 			const struct fixlet_ent *cfx = check_restart_fixlet(comp, cl->os);
-			if (cfx)
+			if (cfx && cfx->needs.len)
 				add_needs(c, &needs, &cfx->needs, item->span, cfx->needs_span,
 					  arena_printf(c->arena, "baseline '%s' runs %s, which needs it",
 						       item->baseline->name, fixlet_label(c, cfx)));
@@ -487,11 +575,11 @@ static void rule_prerequisites(struct checker *c, const struct plan_ent *plan, s
 		add_needs(c, &needs, &cl->role->needs, cl->role_span, cl->role->needs_span,
 			  arena_printf(c->arena, "cluster '%s' holds role '%s', which needs it", cl->name,
 				       cl->role->lw.name));
-	close_needs(c, plan, &needs);
+	close_needs(c, &needs);
 
-	for (size_t i = 0; i < needs.len && !plan->requires_incomplete; i++) {
-		const struct need *n = needs.items[i];
-		if (is_required(plan, n->prereq))
+	for (size_t i = 0; i < needs.list.len && !plan->requires_incomplete; i++) {
+		const struct need *n = needs.list.items[i];
+		if (ptrmap_get(&needs.required, n->prereq))
 			continue;
 		struct diag *d = diag_report(c->diags, BFP301, n->where,
 					     "plan '%s' does not require '%s': %s", plan->name,
@@ -505,7 +593,7 @@ static void rule_prerequisites(struct checker *c, const struct plan_ent *plan, s
 	}
 	for (size_t i = 0; i < plan->requires.len && complete; i++) {
 		const struct require_ent *req = plan->requires.items[i];
-		if (find_need(&needs, req->prereq))
+		if (ptrmap_get(&needs.index, req->prereq))
 			continue;
 		struct diag *d = diag_report(c->diags, BFP302, req->span,
 					     "nothing in plan '%s' needs '%s'", plan->name, req->prereq->lw.name);
@@ -514,57 +602,111 @@ static void rule_prerequisites(struct checker *c, const struct plan_ent *plan, s
 	order_needs(c, &needs, &facts->needed);
 }
 
-/* Whether `to` can be reached from `from` through `needs`, in one or more steps. */
-static bool needs_reach(struct checker *c, const struct prereq_ent *from, const struct prereq_ent *to)
-{
-	struct ptrvec seen = {0};
-	ptrvec_push(c->arena, &seen, (void *)(uintptr_t)from);
-	for (size_t k = 0; k < seen.len; k++) {
-		const struct prereq_ent *p = seen.items[k];
-		for (size_t j = 0; j < p->needs.len; j++) {
-			struct prereq_ent *q = p->needs.items[j];
-			if (q == to)
-				return true;
-			bool known = false;
-			for (size_t m = 0; m < seen.len && !known; m++)
-				known = seen.items[m] == q;
-			if (!known)
-				ptrvec_push(c->arena, &seen, q);
-		}
-	}
-	return false;
-}
-
 /*
  * Prerequisites that need each other would make every plan that needs one
- * of them unsatisfiable.  A cycle is reported once, at its first-declared
- * member, with a note at every other member's `needs` line.
+ * of them unsatisfiable.  A cycle (a strongly connected set of the `needs`
+ * graph, found by Tarjan's algorithm in linear time) is reported once, at
+ * its first-declared member, with a note at every other member's `needs`
+ * line, in declaration order.
  */
+struct tarjan {
+	struct ptrmap index;  /* struct prereq_ent * -> position in world->prereqs + 1 */
+	size_t *low, *order;  /* order: discovery number + 1 (0: not yet seen) */
+	bool *on_stack;
+	size_t *stack, top, counter;
+	size_t *frames, *next; /* the explicit call stack, and each frame's next need */
+};
+
+static size_t prereq_position(const struct tarjan *t, const struct prereq_ent *pr)
+{
+	return (uintptr_t)ptrmap_get(&t->index, pr) - 1;
+}
+
+static int compare_size(const void *pa, const void *pb)
+{
+	size_t a = *(const size_t *)pa, b = *(const size_t *)pb;
+	return a < b ? -1 : a > b;
+}
+
+static void report_prereq_cycle(struct checker *c, struct tarjan *t, size_t root)
+{
+	struct world *w = c->world;
+	/* the members are on the stack above `root`; in declaration order they start with the first declared */
+	size_t from = t->top;
+	while (t->stack[from - 1] != root)
+		from--;
+	from--;
+	size_t count = t->top - from;
+	size_t *members = arena_calloc(c->arena, count, sizeof *members);
+	for (size_t k = 0; k < count; k++)
+		members[k] = t->stack[from + k];
+	for (size_t k = 0; k < count; k++)
+		t->on_stack[members[k]] = false;
+	t->top = from;
+	const struct prereq_ent *self = w->prereqs.items[root];
+	bool loops = count > 1;
+	for (size_t k = 0; !loops && k < self->needs.len; k++)
+		loops = self->needs.items[k] == self;
+	if (!loops)
+		return;
+	qsort(members, count, sizeof *members, compare_size); /* declaration order */
+	const struct prereq_ent *first = w->prereqs.items[members[0]];
+	struct diag *d = diag_report(c->diags, BFP320, first->needs_span,
+				     "prerequisite '%s' needs itself through its 'needs' lines", first->lw.name);
+	enum { NOTES_MAX = 8 }; /* a cycle of thousands is shown in part: any member breaks it */
+	for (size_t k = 1; k < count && k <= NOTES_MAX; k++) {
+		const struct prereq_ent *other = w->prereqs.items[members[k]];
+		diag_note(c->diags, d, other->needs_span, "'%s' is part of the cycle", other->lw.name);
+	}
+	if (count - 1 > NOTES_MAX)
+		diag_note(c->diags, d, (struct src_span){SRC_NO_FILE, 0, 0}, "and %zu more prerequisites",
+			  count - 1 - NOTES_MAX);
+	diag_help(c->diags, d, "remove one of the 'needs' entries that close the cycle");
+}
+
 static void rule_prereq_cycles(struct checker *c)
 {
 	struct world *w = c->world;
-	for (size_t i = 0; i < w->prereqs.len; i++) {
-		struct prereq_ent *start = w->prereqs.items[i];
-		if (!needs_reach(c, start, start))
+	size_t n = w->prereqs.len;
+	struct tarjan t = {0};
+	ptrmap_init(&t.index, c->arena);
+	for (size_t i = 0; i < n; i++)
+		ptrmap_put(&t.index, w->prereqs.items[i], (void *)(uintptr_t)(i + 1));
+	t.low = arena_calloc(c->arena, n + 1, sizeof *t.low);
+	t.order = arena_calloc(c->arena, n + 1, sizeof *t.order);
+	t.on_stack = arena_calloc(c->arena, n + 1, sizeof *t.on_stack);
+	t.stack = arena_calloc(c->arena, n + 1, sizeof *t.stack);
+	t.frames = arena_calloc(c->arena, n + 1, sizeof *t.frames);
+	t.next = arena_calloc(c->arena, n + 1, sizeof *t.next);
+	for (size_t root = 0; root < n; root++) {
+		if (t.order[root])
 			continue;
-		bool first = true;
-		for (size_t k = 0; k < i && first; k++) {
-			const struct prereq_ent *other = w->prereqs.items[k];
-			if (needs_reach(c, start, other) && needs_reach(c, other, start))
-				first = false;
+		size_t depth = 0;
+		t.frames[depth++] = root;
+		t.order[root] = t.low[root] = ++t.counter;
+		t.stack[t.top++] = root;
+		t.on_stack[root] = true;
+		while (depth) {
+			size_t v = t.frames[depth - 1];
+			const struct prereq_ent *pr = w->prereqs.items[v];
+			if (t.next[v] < pr->needs.len) {
+				size_t u = prereq_position(&t, pr->needs.items[t.next[v]++]);
+				if (!t.order[u]) {
+					t.order[u] = t.low[u] = ++t.counter;
+					t.stack[t.top++] = u;
+					t.on_stack[u] = true;
+					t.frames[depth++] = u;
+				} else if (t.on_stack[u] && t.order[u] < t.low[v]) {
+					t.low[v] = t.order[u];
+				}
+				continue;
+			}
+			depth--;
+			if (t.low[v] == t.order[v])
+				report_prereq_cycle(c, &t, v);
+			if (depth && t.low[v] < t.low[t.frames[depth - 1]])
+				t.low[t.frames[depth - 1]] = t.low[v];
 		}
-		if (!first)
-			continue;
-		struct diag *d = diag_report(c->diags, BFP320, start->needs_span,
-					     "prerequisite '%s' needs itself through its 'needs' lines",
-					     start->lw.name);
-		for (size_t k = i + 1; k < w->prereqs.len; k++) {
-			const struct prereq_ent *other = w->prereqs.items[k];
-			if (needs_reach(c, start, other) && needs_reach(c, other, start))
-				diag_note(c->diags, d, other->needs_span, "'%s' is part of the cycle",
-					  other->lw.name);
-		}
-		diag_help(c->diags, d, "remove one of the 'needs' entries that close the cycle");
 	}
 }
 
@@ -717,65 +859,116 @@ static void rule_availability(struct checker *c, const struct plan_ent *plan, st
 			  "'quorum node-and-witness' in cluster '%s'", cl->name);
 }
 
+/* A binary min-heap of node positions: the ready nodes, earliest-listed first. */
+struct ready_heap {
+	size_t *items;
+	size_t len;
+};
+
+static void heap_push(struct ready_heap *h, size_t v)
+{
+	size_t i = h->len++;
+	while (i > 0 && h->items[(i - 1) / 2] > v) {
+		h->items[i] = h->items[(i - 1) / 2];
+		i = (i - 1) / 2;
+	}
+	h->items[i] = v;
+}
+
+static size_t heap_pop(struct ready_heap *h)
+{
+	size_t top = h->items[0], last = h->items[--h->len], i = 0;
+	for (;;) {
+		size_t child = 2 * i + 1;
+		if (child >= h->len)
+			break;
+		if (child + 1 < h->len && h->items[child + 1] < h->items[child])
+			child++;
+		if (h->items[child] >= last)
+			break;
+		h->items[i] = h->items[child];
+		i = child;
+	}
+	if (h->len)
+		h->items[i] = last;
+	return top;
+}
+
+/* Each node's position in the cluster's list, plus one (0: not a node of it). */
+static struct ptrmap node_positions(struct checker *c, const struct cluster_ent *cl)
+{
+	struct ptrmap pos;
+	ptrmap_init(&pos, c->arena);
+	for (size_t i = 0; i < cl->nodes.len; i++)
+		ptrmap_put(&pos, cl->nodes.items[i], (void *)(uintptr_t)(i + 1));
+	return pos;
+}
+
 /*
  * Kahn's algorithm, always taking the earliest-listed ready node, so the
- * order is deterministic.  Returns how many nodes it could place: fewer
- * than all means the constraints have a cycle among the rest.
+ * order is deterministic; with a heap of ready nodes and the edges in one
+ * array per node, in O((n + c) log n).  Returns how many nodes it could
+ * place: fewer than all means the constraints have a cycle among the rest.
  */
 static size_t topo_order(struct checker *c, const struct cluster_ent *cl, struct node_ent **before,
 			 struct node_ent **after, size_t nc, struct node_ent **order)
 {
 	size_t n = cl->nodes.len;
+	struct ptrmap pos = node_positions(c, cl);
 	size_t *indeg = arena_calloc(c->arena, n + 1, sizeof *indeg);
-	bool *placed = arena_calloc(c->arena, n + 1, sizeof *placed);
-	for (size_t k = 0; k < nc; k++)
-		for (size_t i = 0; i < n; i++)
-			if (cl->nodes.items[i] == after[k])
-				indeg[i]++;
+	size_t *first = arena_calloc(c->arena, n + 2, sizeof *first); /* edges of node i: first[i]..first[i+1] */
+	size_t *targets = arena_calloc(c->arena, nc + 1, sizeof *targets);
+	for (size_t k = 0; k < nc; k++) {
+		first[(uintptr_t)ptrmap_get(&pos, before[k])]++;
+		indeg[(uintptr_t)ptrmap_get(&pos, after[k]) - 1]++;
+	}
+	for (size_t i = 1; i <= n + 1; i++)
+		first[i] += first[i - 1]; /* first[i + 1] now ends node i's edges */
+	for (size_t k = nc; k-- > 0;)
+		targets[--first[(uintptr_t)ptrmap_get(&pos, before[k])]] = (uintptr_t)ptrmap_get(&pos, after[k]) - 1;
+	/* first[i] now starts node i's edges (positions are 1-based in `pos`, so node i is at first[i + 1]) */
+	struct ready_heap ready = {arena_calloc(c->arena, n + 1, sizeof *ready.items), 0};
+	for (size_t i = 0; i < n; i++)
+		if (indeg[i] == 0)
+			heap_push(&ready, i);
 	size_t count = 0;
-	while (count < n) {
-		size_t pick = n;
-		for (size_t i = 0; i < n && pick == n; i++)
-			if (!placed[i] && indeg[i] == 0)
-				pick = i;
-		if (pick == n)
-			break;
-		placed[pick] = true;
+	while (ready.len) {
+		size_t pick = heap_pop(&ready);
 		order[count++] = cl->nodes.items[pick];
-		for (size_t k = 0; k < nc; k++)
-			if (before[k] == cl->nodes.items[pick])
-				for (size_t i = 0; i < n; i++)
-					if (cl->nodes.items[i] == after[k])
-						indeg[i]--;
+		for (size_t e = first[pick + 1]; e < first[pick + 2]; e++)
+			if (--indeg[targets[e]] == 0)
+				heap_push(&ready, targets[e]);
 	}
 	return count;
-}
-
-static bool is_placed(struct node_ent **order, size_t count, const struct node_ent *n)
-{
-	for (size_t i = 0; i < count; i++)
-		if (order[i] == n)
-			return true;
-	return false;
 }
 
 /* Names the constraints among the nodes that could not be placed: those are the cycle. */
 static void report_order_cycle(struct checker *c, const struct plan_ent *plan, struct node_ent **order,
 			       size_t placed)
 {
+	struct ptrmap is_placed;
+	ptrmap_init(&is_placed, c->arena);
+	for (size_t i = 0; i < placed; i++)
+		ptrmap_put(&is_placed, order[i], order[i]);
 	const char *chain = "";
 	struct diag *d = NULL;
+	struct ptrvec cycle = {0};
 	for (size_t k = 0; k < plan->constraints.len; k++) {
 		const struct order_constraint *oc = plan->constraints.items[k];
-		if (is_placed(order, placed, oc->before) || is_placed(order, placed, oc->after))
-			continue;
+		if (!ptrmap_get(&is_placed, oc->before) && !ptrmap_get(&is_placed, oc->after))
+			ptrvec_push(c->arena, &cycle, (void *)(uintptr_t)oc);
+	}
+	/* a long cycle is named and shown in part: the first few are enough to break it */
+	enum { CYCLE_NAMED_MAX = 8 };
+	for (size_t k = 0; k < cycle.len && k < CYCLE_NAMED_MAX; k++) {
+		const struct order_constraint *oc = cycle.items[k];
 		chain = arena_printf(c->arena, "%s%s'%s' before '%s'", chain, chain[0] ? ", " : "",
 				     oc->before->name, oc->after->name);
 	}
-	for (size_t k = 0; k < plan->constraints.len; k++) {
-		const struct order_constraint *oc = plan->constraints.items[k];
-		if (is_placed(order, placed, oc->before) || is_placed(order, placed, oc->after))
-			continue;
+	if (cycle.len > CYCLE_NAMED_MAX)
+		chain = arena_printf(c->arena, "%s and %zu more", chain, cycle.len - CYCLE_NAMED_MAX);
+	for (size_t k = 0; k < cycle.len && k < CYCLE_NAMED_MAX; k++) {
+		const struct order_constraint *oc = cycle.items[k];
 		if (!d)
 			d = diag_report(c->diags, BFP311, oc->span,
 					"the order constraints of plan '%s' form a cycle: %s", plan->name, chain);
@@ -887,14 +1080,16 @@ static void assign_phases(struct checker *c, const struct plan_ent *plan, struct
 
 static void rule_timeouts(struct checker *c, const struct plan_ent *plan, struct plan_facts *facts)
 {
+	struct ptrmap overrides; /* struct step_ent * -> the plan's struct timeout_override, the last one */
+	ptrmap_init(&overrides, c->arena);
+	for (size_t k = 0; k < plan->timeouts.len; k++) {
+		struct timeout_override *o = plan->timeouts.items[k];
+		ptrmap_put(&overrides, o->step, o);
+	}
 	for (size_t i = 0; i < plan->sequence.len; i++) {
 		const struct seq_item *item = plan->sequence.items[i];
-		int64_t t = item->step->timeout;
-		for (size_t k = 0; k < plan->timeouts.len; k++) {
-			const struct timeout_override *o = plan->timeouts.items[k];
-			if (o->step == item->step)
-				t = o->seconds;
-		}
+		const struct timeout_override *o = ptrmap_get(&overrides, item->step);
+		int64_t t = o ? o->seconds : item->step->timeout;
 		if (t <= 0) {
 			struct diag *d = diag_report(c->diags, BFP318, item->span, "step '%s' has no timeout",
 						     item->step->name);
@@ -1151,6 +1346,7 @@ static void rule_placeholders(struct checker *c, const struct plan_ent *plan, co
 static void check_plan(struct checker *c, struct plan_ent *plan, struct plan_facts *facts)
 {
 	c->errors_before = c->diags->errors;
+	ptrmap_init(&c->variants, c->arena); /* the OS, and so each step's variant, is the plan's */
 	facts->plan = plan;
 	struct cluster_ent *cl = plan->cluster;
 	/* a missing cluster, node list or sequence was reported where it was written */
@@ -1162,6 +1358,8 @@ static void check_plan(struct checker *c, struct plan_ent *plan, struct plan_fac
 	facts->optional = arena_calloc(c->arena, n + 1, sizeof *facts->optional);
 
 	bool complete = !plan->sequence_incomplete;
+	struct ptrmap restart_checked;
+	ptrmap_init(&restart_checked, c->arena);
 	for (size_t i = 0; i < n; i++) {
 		const struct seq_item *item = plan->sequence.items[i];
 		const struct step_ent *st = item->step;
@@ -1187,7 +1385,9 @@ static void check_plan(struct checker *c, struct plan_ent *plan, struct plan_fac
 			facts->variant[i] = rule_os_variant(c, st, cl, item->span);
 			complete &= facts->variant[i] != NULL;
 		}
-		if (cl->os && item->baseline && st->takes_baseline) {
+		if (cl->os && item->baseline && st->takes_baseline && !ptrmap_get(&restart_checked, item->baseline)) {
+			/* once per baseline: the same components say the same thing at every step using it */
+			ptrmap_put(&restart_checked, item->baseline, item->baseline);
 			rule_restart(c, item, cl);
 			complete &= !item->baseline->incomplete;
 		}
@@ -1215,6 +1415,7 @@ void check_program(struct arena *arena, struct diag_sink *diags, struct world *w
 		   struct checked_program *out)
 {
 	struct checker c = {.arena = arena, .diags = diags, .world = world};
+	ptrmap_init(&c.node_index, arena);
 	*out = (struct checked_program){0};
 	for (size_t i = 0; i < world->clusters.len; i++)
 		rule_cluster_nodes(&c, world->clusters.items[i]);

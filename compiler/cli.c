@@ -7,6 +7,7 @@
  */
 #include "cli.h"
 
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -17,6 +18,7 @@
 #include "arena.h"
 #include "check.h"
 #include "diag.h"
+#include "diag_format.h"
 #include "emit.h"
 #include "emit_dot.h"
 #include "outset.h"
@@ -24,6 +26,7 @@
 #include "textbuf.h"
 #include "explain.h"
 #include "import.h"
+#include "fmt_run.h"
 #include "load.h"
 #include "lower.h"
 #include "outset.h"
@@ -38,6 +41,7 @@ struct options {
 	struct ptrvec include_dirs; /* char * */
 	bool werror;
 	enum diag_color color;
+	enum diag_format format;
 	const char *stdin_name;
 
 	const char *outdir;         /* build -o */
@@ -51,6 +55,7 @@ struct options {
 	struct import_options import; /* import --site, --id (its -o is outdir) */
 	uint32_t *ids;              /* import --id, growing; import.ids points here */
 	size_t id_cap;
+	bool lower;                 /* the command reads the lowered plan (all but check) */
 };
 
 
@@ -202,7 +207,7 @@ static bool parse_build_option(struct arena *arena, struct args *a, struct optio
 }
 
 /* The commands with options; each accepts the common ones (import: not -I) and some of its own. */
-enum command { CMD_CHECK, CMD_BUILD, CMD_GRAPH, CMD_DIFF, CMD_IMPORT };
+enum cmd_kind { CMD_CHECK, CMD_BUILD, CMD_GRAPH, CMD_DIFF, CMD_IMPORT };
 
 /* Adds the IDs of one --id value ("114" or "114,116"); false if it is not such a list. */
 static bool add_ids(struct arena *arena, struct options *o, const char *value)
@@ -245,7 +250,7 @@ static bool is_plan_name(const char *s)
  * graph -o FILE --plan NAME; diff --format=text|json; import --site NAME
  * --id N[,N...] -o FILE.  True if the argument was one of them.
  */
-static bool parse_view_option(struct arena *arena, struct args *a, struct options *o, enum command cmd)
+static bool parse_view_option(struct arena *arena, struct args *a, struct options *o, enum cmd_kind cmd)
 {
 	char *value;
 	if ((cmd == CMD_GRAPH || cmd == CMD_IMPORT) && take_value(a, "-o", &value)) {
@@ -275,9 +280,10 @@ static bool parse_view_option(struct arena *arena, struct args *a, struct option
 }
 
 static bool parse_options(struct arena *arena, struct args *a, struct options *o,
-			  const struct bfplan_env *env, enum command cmd)
+			  const struct bfplan_env *env, enum cmd_kind cmd)
 {
 	bool build = cmd == CMD_BUILD;
+	o->lower = cmd != CMD_CHECK;
 	parse_color("auto", &o->color, env);
 	emit_options_init(&o->emit);
 	if (build && env->site_urls && !parse_env_site_urls(arena, env->site_urls, &o->site_urls))
@@ -299,6 +305,9 @@ static bool parse_options(struct arena *arena, struct args *a, struct options *o
 				usage_error(a, "--color takes always, never or auto, not '%s'", value);
 		} else if (cmd != CMD_IMPORT && take_value(a, "--stdin-filename", &value)) {
 			o->stdin_name = value;
+		} else if ((cmd == CMD_CHECK || cmd == CMD_BUILD) && take_value(a, "--format", &value)) {
+			if (value && !diag_format_parse(value, &o->format))
+				usage_error(a, "--format takes text, json, sarif or github, not '%s'", value);
 		} else if (!(build && parse_build_option(arena, a, o)) && !parse_view_option(arena, a, o, cmd)) {
 			usage_error(a, "unknown option '%s'", arg);
 		}
@@ -332,6 +341,7 @@ static const char usage_text[] =
 	"  graph PLAN         write the plan's execution model as a Graphviz DOT graph\n"
 	"  diff OLD NEW       show what changes for the operator between two versions of a plan\n"
 	"                     (exit 0: nothing, 1: something changes, 2: trouble)\n"
+	"  fmt FILE...        print plan files in the canonical layout ('-' reads standard input)\n"
 	"  import FILE.bes... write plan-language declarations for BigFix Fixlets, Tasks and\n"
 	"                     Baselines, exported from the console or read from the REST API\n"
 	"  explain CODE       explain a diagnostic code, with an example\n"
@@ -341,9 +351,12 @@ static const char usage_text[] =
 	"  -I DIR             also look for `use` files in DIR (repeatable, in order)\n"
 	"  --werror           treat warnings as errors\n"
 	"  --color=WHEN       color diagnostics: auto (default), always or never\n"
+	"  --format=FORM      diagnostics as text (default, on standard error), or on\n"
+	"                     standard output as json, sarif (SARIF 2.1.0) or github\n"
+	"                     (GitHub Actions annotations)\n"
 	"  --stdin-filename=NAME  the name standard input goes by in diagnostics\n"
 	"\n"
-	"Options for build (and -I, --werror, --color as for check):\n"
+	"Options for build (and -I, --werror, --color, --format as for check):\n"
 	"  -o DIR             write the outputs into DIR (created if missing)\n"
 	"  --plan NAME        build only plan NAME of the file\n"
 	"  --site-url NAME=URL  the gather URL of site NAME (repeatable); needed for\n"
@@ -360,6 +373,11 @@ static const char usage_text[] =
 	"  -o FILE            graph: write the DOT graph into FILE instead of standard output\n"
 	"  --plan NAME        graph: only plan NAME of the file\n"
 	"  --format=FORMAT    diff: text (default) or json, for bots\n"
+	"\n"
+	"Options for fmt (and --format, --color, --stdin-filename as for check):\n"
+	"  -w                 write the result back to each file that changes\n"
+	"  --check            exit 1 and name each file that is not formatted\n"
+	"  --diff             print what would change, as a unified diff\n"
 	"\n"
 	"Options for import (and --werror, --color as for check):\n"
 	"  --site NAME        the plan-language name of the site the Fixlets and Tasks are in\n"
@@ -378,7 +396,11 @@ static const char usage_text[] =
 	"Exit status: 0 no errors, 1 errors in the input (or warnings with --werror),\n"
 	"2 usage or I/O errors.\n";
 
-/* One compilation: its own arena, sources and diagnostics, freed together. */
+/*
+ * One compilation: its own arena, sources and diagnostics, freed together.
+ * It also owns the place its arena jumps to when memory runs out (see
+ * arena.h): every stage allocates from the arena and none checks for NULL.
+ */
 struct compilation {
 	struct arena arena;
 	struct src_manager sm;
@@ -386,6 +408,7 @@ struct compilation {
 	enum load_status status;
 	bool usage_failed;          /* a command-line value was refused (exit 2) */
 	struct lw_program lowered;
+	jmp_buf out_of_memory;
 };
 
 /*
@@ -547,17 +570,22 @@ static void source_names(struct compilation *c, const struct options *o, const s
 	}
 }
 
+static void compilation_init(struct compilation *c, const struct options *o)
+{
+	arena_init(&c->arena);
+	c->arena.on_failure = &c->out_of_memory;
+	src_init(&c->sm, &c->arena);
+	diag_init(&c->diags, &c->arena, &c->sm);
+	c->diags.werror = o->werror;
+	c->status = LOAD_OK;
+	c->usage_failed = false;
+	c->lowered = (struct lw_program){0};
+}
+
 /* Every stage up to the lowered plan; the sink holds whatever went wrong. */
 static void compile(struct compilation *c, const char *path, const struct options *o,
 		    const struct bfplan_env *env)
 {
-	arena_init(&c->arena);
-	src_init(&c->sm, &c->arena);
-	diag_init(&c->diags, &c->arena, &c->sm);
-	c->diags.werror = o->werror;
-	c->lowered = (struct lw_program){0};
-	c->usage_failed = false;
-
 	struct load_options lo = {
 		.include_dirs = (const char *const *)o->include_dirs.items,
 		.include_count = o->include_dirs.len,
@@ -589,13 +617,14 @@ static void compile(struct compilation *c, const char *path, const struct option
 	source_names(c, o, env, &sources);
 	struct lower_options lopts = {.site_urls = urls, .site_url_count = o->site_urls.len,
 				      .only_plan = o->plan_name, .sources = &sources};
-	if (!diag_has_errors(&c->diags))
+	/* check needs no lowered plan: what it reports is settled by now */
+	if (!diag_has_errors(&c->diags) && o->lower)
 		lower_program(&c->arena, &world, &checked, &lopts, &c->lowered);
 }
 
-static int finish(struct compilation *c, const struct options *o, FILE *err, int rc)
+static int finish(struct compilation *c, struct diag_writer *w, int rc)
 {
-	diag_render_text(&c->diags, err, o->color);
+	diag_writer_add(w, &c->diags);
 	if (rc == EXIT_CLEAN && (c->status == LOAD_IO_ERROR || c->usage_failed))
 		rc = EXIT_USAGE;
 	if (rc == EXIT_CLEAN && diag_has_errors(&c->diags))
@@ -604,23 +633,68 @@ static int finish(struct compilation *c, const struct options *o, FILE *err, int
 	return rc;
 }
 
-static int cmd_check(struct args *a, FILE *err, const struct bfplan_env *env)
+/* The diagnostics writer's own failure (standard output closed or full) is an I/O error. */
+static int finish_writer(struct diag_writer *w, FILE *err, int rc)
 {
-	struct arena arena;
-	arena_init(&arena);
+	if (diag_writer_finish(w))
+		return rc;
+	fprintf(err, "bfplan: cannot write the diagnostics\n");
+	return EXIT_USAGE;
+}
+
+/*
+ * Where a compilation lands when its memory runs out, at any stage: the
+ * temporary files of a build cut short are removed, everything the
+ * compilation held is freed, and what is left is one diagnostic in a
+ * fresh arena.  Exit status 2: the machine, not the plan, is short.
+ */
+static int out_of_memory(struct compilation *c, const char *path, const struct options *o, struct diag_writer *w,
+			 FILE *err)
+{
+	outset_abandon_all();
+	arena_free(&c->arena);
+	compilation_init(c, o);
+	if (setjmp(c->out_of_memory)) {
+		/* not even a diagnostic fits now: say it in the fewest bytes */
+		arena_free(&c->arena);
+		fputs("bfplan: error: out of memory [BFP008]\n", err);
+		return EXIT_USAGE;
+	}
+	const char *name = strcmp(path, "-") == 0 ? (o->stdin_name ? o->stdin_name : "<stdin>") : path;
+	struct diag *d = diag_report(&c->diags, BFP008, (struct src_span){SRC_NO_FILE, 0, 0},
+				     "out of memory while compiling '%s'", name);
+	diag_help(&c->diags, d, "the plan needs more memory than the system gave bfplan; raise the limit "
+		  "(ulimit -v) or split the plan into smaller ones");
+	return finish(c, w, EXIT_USAGE);
+}
+
+/* Checks one file and hands what it found to the writer; exhausted memory ends in out_of_memory(). */
+static int check_one(struct compilation *c, const char *path, const struct options *o, struct diag_writer *w,
+		     FILE *err, const struct bfplan_env *env)
+{
+	compilation_init(c, o);
+	if (setjmp(c->out_of_memory))
+		return out_of_memory(c, path, o, w, err);
+	compile(c, path, o, env);
+	return finish(c, w, EXIT_CLEAN);
+}
+
+static int cmd_check(struct arena *arena, struct args *a, FILE *out, FILE *err, const struct bfplan_env *env)
+{
 	struct options o = {0};
 	int rc = EXIT_USAGE;
-	if (parse_options(&arena, a, &o, env, CMD_CHECK)) {
+	if (parse_options(arena, a, &o, env, CMD_CHECK)) {
+		struct diag_writer w;
+		diag_writer_init(&w, o.format, o.color, out, err);
 		rc = EXIT_CLEAN;
 		for (size_t i = 0; i < o.inputs.len; i++) {
 			struct compilation c;
-			compile(&c, o.inputs.items[i], &o, env);
-			int one = finish(&c, &o, err, EXIT_CLEAN);
+			int one = check_one(&c, o.inputs.items[i], &o, &w, err, env);
 			if (one > rc)
 				rc = one;
 		}
+		rc = finish_writer(&w, err, rc);
 	}
-	arena_free(&arena);
 	return rc;
 }
 
@@ -655,34 +729,41 @@ static int build_environment(struct compilation *c, struct options *o, const str
 	return EXIT_CLEAN;
 }
 
-static int cmd_build(struct args *a, FILE *err, const struct bfplan_env *env)
+/* Checks the plan and writes its outputs; exhausted memory anywhere ends in out_of_memory(). */
+static int build_one(struct compilation *c, struct options *o, struct diag_writer *w, FILE *err,
+		     const struct bfplan_env *env)
 {
-	struct arena arena;
-	arena_init(&arena);
-	struct options o = {0};
-	int rc = EXIT_USAGE;
-	if (parse_options(&arena, a, &o, env, CMD_BUILD)) {
-		struct compilation c;
-		compile(&c, o.inputs.items[0], &o, env);
-		rc = EXIT_CLEAN;
-		if (c.status == LOAD_OK && !diag_has_errors(&c.diags)) {
-			rc = build_environment(&c, &o, env);
-			if (rc == EXIT_CLEAN && c.lowered.plans.len == 0) {
-				struct diag *d = diag_report(&c.diags, BFP408,
-							     (struct src_span){0, 0, 0},
-							     "there is no plan to build");
-				diag_help(&c.diags, d, "declare a plan, as in 'plan patch-exch01 { ... }', or "
-					  "run 'bfplan check' on a file that only declares things");
-			} else if (rc == EXIT_CLEAN) {
-				enum emit_status st = emit_build(&c.arena, &c.lowered, &o.emit, &c.diags, o.outdir);
-				rc = st == EMIT_IO_ERROR ? EXIT_USAGE : st == EMIT_PLAN_ERRORS ? EXIT_PLAN_ERRORS
-												  : EXIT_CLEAN;
-			}
+	const char *path = o->inputs.items[0];
+	compilation_init(c, o);
+	if (setjmp(c->out_of_memory))
+		return out_of_memory(c, path, o, w, err);
+	compile(c, path, o, env);
+	int rc = EXIT_CLEAN;
+	if (c->status == LOAD_OK && !diag_has_errors(&c->diags)) {
+		rc = build_environment(c, o, env);
+		if (rc == EXIT_CLEAN && c->lowered.plans.len == 0) {
+			struct diag *d = diag_report(&c->diags, BFP408, (struct src_span){0, 0, 0},
+						     "there is no plan to build");
+			diag_help(&c->diags, d, "declare a plan, as in 'plan patch-exch01 { ... }', or "
+				  "run 'bfplan check' on a file that only declares things");
+		} else if (rc == EXIT_CLEAN) {
+			enum emit_status st = emit_build(&c->arena, &c->lowered, &o->emit, &c->diags, o->outdir);
+			rc = st == EMIT_IO_ERROR ? EXIT_USAGE : st == EMIT_PLAN_ERRORS ? EXIT_PLAN_ERRORS
+										: EXIT_CLEAN;
 		}
-		rc = finish(&c, &o, err, rc);
 	}
-	arena_free(&arena);
-	return rc;
+	return finish(c, w, rc);
+}
+
+static int cmd_build(struct arena *arena, struct args *a, FILE *out, FILE *err, const struct bfplan_env *env)
+{
+	struct options o = {0};
+	if (!parse_options(arena, a, &o, env, CMD_BUILD))
+		return EXIT_USAGE;
+	struct diag_writer w;
+	diag_writer_init(&w, o.format, o.color, out, err);
+	struct compilation c;
+	return finish_writer(&w, err, build_one(&c, &o, &w, err, env));
 }
 
 /* ---- import ----------------------------------------------------------------------------- */
@@ -705,104 +786,178 @@ static int write_import(struct arena *arena, struct diag_sink *diags, const char
 	return EXIT_USAGE;
 }
 
-static int cmd_import(struct args *a, FILE *out, FILE *err, const struct bfplan_env *env)
+/* bfplan import [--site NAME] [--id N[,N...]] [-o FILE] FILE.bes...: declarations for BigFix content. */
+static int cmd_import(struct arena *arena, struct args *a, FILE *out, FILE *err, const struct bfplan_env *env)
 {
-	struct arena arena;
-	arena_init(&arena);
 	struct options o = {0};
-	int rc = EXIT_USAGE;
-	if (parse_options(&arena, a, &o, env, CMD_IMPORT)) {
-		struct src_manager sm;
-		struct diag_sink diags;
-		struct textbuf text;
-		src_init(&sm, &arena);
-		diag_init(&diags, &arena, &sm);
-		diags.werror = o.werror;
-		textbuf_init(&text, &arena);
-		enum import_status st = import_files(&arena, &sm, &diags, &o.import,
-						     (const char *const *)o.inputs.items, o.inputs.len, &text);
-		rc = st == IMPORT_IO_ERROR ? EXIT_USAGE : EXIT_CLEAN;
-		if (rc == EXIT_CLEAN && !diag_has_errors(&diags))
-			rc = write_import(&arena, &diags, o.outdir, &text, out);
-		diag_render_text(&diags, err, o.color);
-		if (rc == EXIT_CLEAN && diag_has_errors(&diags))
-			rc = EXIT_PLAN_ERRORS;
-	}
-	arena_free(&arena);
-	return rc;
+	if (!parse_options(arena, a, &o, env, CMD_IMPORT))
+		return EXIT_USAGE;
+	struct diag_writer w; /* standard output may carry the declarations: diagnostics stay text */
+	diag_writer_init(&w, DIAG_FORMAT_TEXT, o.color, out, err);
+	struct compilation c;
+	compilation_init(&c, &o);
+	if (setjmp(c.out_of_memory))
+		return finish_writer(&w, err, out_of_memory(&c, o.inputs.items[0], &o, &w, err));
+	struct textbuf text;
+	textbuf_init(&text, &c.arena);
+	enum import_status st = import_files(&c.arena, &c.sm, &c.diags, &o.import,
+					     (const char *const *)o.inputs.items, o.inputs.len, &text);
+	int rc = st == IMPORT_IO_ERROR ? EXIT_USAGE : EXIT_CLEAN;
+	if (rc == EXIT_CLEAN && !diag_has_errors(&c.diags))
+		rc = write_import(&c.arena, &c.diags, o.outdir, &text, out);
+	return finish_writer(&w, err, finish(&c, &w, rc));
 }
 
 /* The exit status of a compilation that is to be shown rather than built: 0, or what went wrong. */
-static int compiled_ok(struct compilation *c)
+static int compiled_ok(const struct compilation *c)
 {
 	if (c->status == LOAD_IO_ERROR || c->usage_failed)
 		return EXIT_USAGE;
 	return diag_has_errors(&c->diags) ? EXIT_PLAN_ERRORS : EXIT_CLEAN;
 }
 
-/* bfplan graph PLAN [-o FILE] [--plan NAME]: the execution model as DOT. */
-static int cmd_graph(struct args *a, FILE *out, FILE *err, const struct bfplan_env *env)
+/* The DOT graph of a compiled plan, to `out` or to the file -o names (written whole or not at all). */
+static int write_graph(struct compilation *c, const struct options *o, FILE *out)
 {
-	struct arena arena;
-	arena_init(&arena);
-	struct options o = {0};
-	int rc = EXIT_USAGE;
-	if (parse_options(&arena, a, &o, env, CMD_GRAPH)) {
-		struct compilation c;
-		compile(&c, o.inputs.items[0], &o, env);
-		rc = compiled_ok(&c);
-		if (rc == EXIT_CLEAN) {
-			struct textbuf dot;
-			textbuf_init(&dot, &c.arena);
-			emit_dot(&c.arena, &c.lowered, &dot);
-			struct outset set;
-			struct outset_failure why;
-			outset_init(&set, &c.arena);
-			if (!o.outdir) {
-				fwrite(dot.data, 1, dot.len, out);
-			} else if (!outset_add(&set, o.outdir, dot.data, dot.len, &why) || !outset_commit(&set, &why)) {
-				diag_report(&c.diags, BFP406, (struct src_span){SRC_NO_FILE, 0, 0}, "%s",
-					    outset_failure_message(&c.arena, &why));
-				rc = EXIT_USAGE;
-			}
-		}
-		rc = finish(&c, &o, err, rc);
+	struct textbuf dot;
+	textbuf_init(&dot, &c->arena);
+	emit_dot(&c->arena, &c->lowered, &dot);
+	if (!o->outdir) {
+		fwrite(dot.data, 1, dot.len, out);
+		return EXIT_CLEAN;
 	}
-	arena_free(&arena);
-	return rc;
+	struct outset set;
+	struct outset_failure why;
+	outset_init(&set, &c->arena);
+	if (outset_add(&set, o->outdir, dot.data, dot.len, &why) && outset_commit(&set, &why))
+		return EXIT_CLEAN;
+	diag_report(&c->diags, BFP406, (struct src_span){SRC_NO_FILE, 0, 0}, "%s",
+		    outset_failure_message(&c->arena, &why));
+	return EXIT_USAGE;
+}
+
+/* bfplan graph PLAN [-o FILE] [--plan NAME]: the execution model as DOT. */
+static int cmd_graph(struct arena *arena, struct args *a, FILE *out, FILE *err, const struct bfplan_env *env)
+{
+	struct options o = {0};
+	if (!parse_options(arena, a, &o, env, CMD_GRAPH))
+		return EXIT_USAGE;
+	struct diag_writer w; /* standard output may carry the graph: diagnostics stay text */
+	diag_writer_init(&w, DIAG_FORMAT_TEXT, o.color, out, err);
+	struct compilation c;
+	const char *path = o.inputs.items[0];
+	compilation_init(&c, &o);
+	if (setjmp(c.out_of_memory))
+		return finish_writer(&w, err, out_of_memory(&c, path, &o, &w, err));
+	compile(&c, path, &o, env);
+	int rc = compiled_ok(&c);
+	if (rc == EXIT_CLEAN)
+		rc = write_graph(&c, &o, out);
+	return finish_writer(&w, err, finish(&c, &w, rc));
+}
+
+/* What changes from the first compilation to the second, as text or JSON; 0 or 1 as diff(1), 2 if unwritable. */
+static int show_changes(struct compilation *old_c, struct compilation *new_c, const struct options *o, FILE *out)
+{
+	struct ptrvec changes = {0};
+	plandiff(&new_c->arena, &old_c->lowered, &new_c->lowered, &changes);
+	bool written = true;
+	if (o->diff_json)
+		written = plandiff_render_json(&changes, out);
+	else
+		plandiff_render_text(&changes, out);
+	return !written ? EXIT_USAGE : changes.len ? EXIT_PLAN_ERRORS : EXIT_CLEAN;
 }
 
 /*
  * bfplan diff OLD NEW: what changes for the operator.  Exits as diff(1)
  * does: 0 when nothing changes, 1 when something does, 2 when either
- * version cannot be compiled.
+ * version cannot be compiled (trouble, not a difference).
  */
-static int cmd_diff(struct args *a, FILE *out, FILE *err, const struct bfplan_env *env)
+static int cmd_diff(struct arena *arena, struct args *a, FILE *out, FILE *err, const struct bfplan_env *env)
 {
-	struct arena arena;
-	arena_init(&arena);
 	struct options o = {0};
-	int rc = EXIT_USAGE;
-	if (parse_options(&arena, a, &o, env, CMD_DIFF)) {
-		struct compilation old_c, new_c;
-		compile(&old_c, o.inputs.items[0], &o, env);
-		compile(&new_c, o.inputs.items[1], &o, env);
-		if (compiled_ok(&old_c) == EXIT_CLEAN && compiled_ok(&new_c) == EXIT_CLEAN) {
-			struct ptrvec changes = {0};
-			plandiff(&arena, &old_c.lowered, &new_c.lowered, &changes);
-			bool written = true;
-			if (o.diff_json)
-				written = plandiff_render_json(&changes, out);
-			else
-				plandiff_render_text(&changes, out);
-			rc = !written ? EXIT_USAGE : changes.len ? EXIT_PLAN_ERRORS : EXIT_CLEAN;
-		}
-		/* a version that does not compile is trouble, not a difference */
-		int old_rc = finish(&old_c, &o, err, EXIT_CLEAN), new_rc = finish(&new_c, &o, err, EXIT_CLEAN);
-		if (old_rc != EXIT_CLEAN || new_rc != EXIT_CLEAN)
-			rc = EXIT_USAGE;
+	if (!parse_options(arena, a, &o, env, CMD_DIFF))
+		return EXIT_USAGE;
+	struct diag_writer w; /* standard output carries the changes: diagnostics stay text */
+	diag_writer_init(&w, DIAG_FORMAT_TEXT, o.color, out, err);
+	struct compilation old_c, new_c;
+	compilation_init(&old_c, &o);
+	if (setjmp(old_c.out_of_memory))
+		return finish_writer(&w, err, out_of_memory(&old_c, o.inputs.items[0], &o, &w, err));
+	compile(&old_c, o.inputs.items[0], &o, env);
+	compilation_init(&new_c, &o);
+	if (setjmp(new_c.out_of_memory)) {
+		arena_free(&old_c.arena);
+		return finish_writer(&w, err, out_of_memory(&new_c, o.inputs.items[1], &o, &w, err));
 	}
-	arena_free(&arena);
+	compile(&new_c, o.inputs.items[1], &o, env);
+	int rc = EXIT_USAGE;
+	if (compiled_ok(&old_c) == EXIT_CLEAN && compiled_ok(&new_c) == EXIT_CLEAN)
+		rc = show_changes(&old_c, &new_c, &o, out);
+	int old_rc = finish(&old_c, &w, EXIT_CLEAN), new_rc = finish(&new_c, &w, EXIT_CLEAN);
+	rc = finish_writer(&w, err, rc);
+	return old_rc != EXIT_CLEAN || new_rc != EXIT_CLEAN ? EXIT_USAGE : rc;
+}
+
+static bool parse_fmt_options(struct arena *arena, struct args *a, struct options *o,
+			      struct fmt_request *req, const struct bfplan_env *env)
+{
+	parse_color("auto", &o->color, env);
+	for (; a->i < a->argc && !a->failed; a->i++) {
+		char *arg = a->argv[a->i];
+		char *value;
+		if (a->only_inputs || arg[0] != '-' || strcmp(arg, "-") == 0)
+			ptrvec_push(arena, &o->inputs, arg);
+		else if (strcmp(arg, "--") == 0)
+			a->only_inputs = true;
+		else if (strcmp(arg, "-w") == 0)
+			req->write = true;
+		else if (strcmp(arg, "--check") == 0)
+			req->check = true;
+		else if (strcmp(arg, "--diff") == 0)
+			req->diff = true;
+		else if (take_value(a, "--color", &value)) {
+			if (value && !parse_color(value, &o->color, env))
+				usage_error(a, "--color takes always, never or auto, not '%s'", value);
+		} else if (take_value(a, "--format", &value)) {
+			if (value && !diag_format_parse(value, &o->format))
+				usage_error(a, "--format takes text, json, sarif or github, not '%s'", value);
+		} else if (take_value(a, "--stdin-filename", &value))
+			req->stdin_name = value;
+		else
+			usage_error(a, "unknown option '%s'", arg);
+	}
+	if (a->failed)
+		return false;
+	bool prints = req->diff || (!req->write && !req->check);
+	if (o->inputs.len == 0)
+		usage_error(a, "%s", "no input file (use '-' for standard input)");
+	else if (o->format != DIAG_FORMAT_TEXT && prints)
+		usage_error(a, "%s", "fmt prints to standard output without -w or --check, and with --diff, "
+			    "so --format=json, sarif or github needs -w or --check and no --diff");
+	for (size_t i = 0; i < o->inputs.len && req->write && !a->failed; i++)
+		if (strcmp(o->inputs.items[i], "-") == 0)
+			usage_error(a, "%s", "-w cannot write back to standard input");
+	return !a->failed;
+}
+
+static int cmd_fmt(struct arena *arena, struct args *a, FILE *out, FILE *err, const struct bfplan_env *env)
+{
+	struct options o = {0};
+	struct fmt_request req = {0};
+	int rc = EXIT_USAGE;
+	if (parse_fmt_options(arena, a, &o, &req, env)) {
+		struct diag_writer w;
+		diag_writer_init(&w, o.format, o.color, out, err);
+		rc = EXIT_CLEAN;
+		for (size_t i = 0; i < o.inputs.len; i++) {
+			int one = fmt_run_file(o.inputs.items[i], &req, &w, out);
+			if (one > rc)
+				rc = one;
+		}
+		rc = finish_writer(&w, err, rc);
+	}
 	return rc;
 }
 
@@ -830,6 +985,42 @@ static int cmd_explain(struct args *a, FILE *out, FILE *err)
 	return EXIT_CLEAN;
 }
 
+/* The command's own memory (its options), with the same answer to running out as a compilation's. */
+struct command {
+	struct arena arena;
+	jmp_buf out_of_memory;
+};
+
+static int run_command(struct command *cmd, struct args *a, FILE *out, FILE *err,
+		       const struct bfplan_env *env)
+{
+	arena_init(&cmd->arena);
+	cmd->arena.on_failure = &cmd->out_of_memory;
+	if (setjmp(cmd->out_of_memory)) {
+		arena_free(&cmd->arena);
+		fputs("bfplan: error: out of memory [BFP008]\n", err);
+		return EXIT_USAGE;
+	}
+	const char *name = a->argv[1];
+	int rc;
+	if (strcmp(name, "check") == 0)
+		rc = cmd_check(&cmd->arena, a, out, err, env);
+	else if (strcmp(name, "build") == 0)
+		rc = cmd_build(&cmd->arena, a, out, err, env);
+	else if (strcmp(name, "fmt") == 0)
+		rc = cmd_fmt(&cmd->arena, a, out, err, env);
+	else if (strcmp(name, "graph") == 0)
+		rc = cmd_graph(&cmd->arena, a, out, err, env);
+	else if (strcmp(name, "diff") == 0)
+		rc = cmd_diff(&cmd->arena, a, out, err, env);
+	else if (strcmp(name, "import") == 0)
+		rc = cmd_import(&cmd->arena, a, out, err, env);
+	else
+		rc = cmd_explain(a, out, err);
+	arena_free(&cmd->arena);
+	return rc;
+}
+
 int bfplan_main(int argc, char **argv, FILE *out, FILE *err, const struct bfplan_env *env)
 {
 	struct args a = {.argc = argc, .argv = argv, .i = 1, .err = err};
@@ -853,18 +1044,13 @@ int bfplan_main(int argc, char **argv, FILE *out, FILE *err, const struct bfplan
 		fputs("bfplan " BFPLAN_VERSION "\n", out);
 		return EXIT_CLEAN;
 	}
-	if (strcmp(cmd, "check") == 0)
-		return cmd_check(&a, err, env);
-	if (strcmp(cmd, "build") == 0)
-		return cmd_build(&a, err, env);
-	if (strcmp(cmd, "explain") == 0)
-		return cmd_explain(&a, out, err);
-	if (strcmp(cmd, "graph") == 0)
-		return cmd_graph(&a, out, err, env);
-	if (strcmp(cmd, "diff") == 0)
-		return cmd_diff(&a, out, err, env);
-	if (strcmp(cmd, "import") == 0)
-		return cmd_import(&a, out, err, env);
+	static const char *const commands[] = {"check", "build", "graph", "diff", "fmt", "import", "explain"};
+	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
+		if (strcmp(cmd, commands[i]) == 0) {
+			struct command command;
+			return run_command(&command, &a, out, err, env);
+		}
+	}
 	a.i = 1;
 	usage_error(&a, "unknown command '%s'", cmd);
 	return EXIT_USAGE;

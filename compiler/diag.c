@@ -7,6 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "escape.h"
 #include "utf8.h"
 
 struct code_info {
@@ -54,6 +55,16 @@ static bool is_shown(const struct diag_sink *sink)
 	return sink->diags.len < DIAG_MAX_SHOWN;
 }
 
+/*
+ * Messages quote plan text (names, strings, paths), which must not reach
+ * a terminal or a CI log raw: escaped here, once, so that every output
+ * format gets the same safe text.
+ */
+static const char *safe_message(struct diag_sink *sink, const char *fmt, va_list ap)
+{
+	return esc_terminal(sink->arena, arena_vprintf(sink->arena, fmt, ap));
+}
+
 struct diag *diag_report(struct diag_sink *sink, enum diag_code code, struct src_span span,
 			 const char *fmt, ...)
 {
@@ -75,7 +86,7 @@ struct diag *diag_report(struct diag_sink *sink, enum diag_code code, struct src
 	d->seq = (uint32_t)sink->diags.len;
 	va_list ap;
 	va_start(ap, fmt);
-	d->message = arena_vprintf(sink->arena, fmt, ap);
+	d->message = safe_message(sink, fmt, ap);
 	va_end(ap);
 	ptrvec_push(sink->arena, &sink->diags, d);
 	return d;
@@ -89,7 +100,7 @@ void diag_note(struct diag_sink *sink, struct diag *d, struct src_span span, con
 	n->span = span;
 	va_list ap;
 	va_start(ap, fmt);
-	n->message = arena_vprintf(sink->arena, fmt, ap);
+	n->message = safe_message(sink, fmt, ap);
 	va_end(ap);
 	ptrvec_push(sink->arena, &d->notes, n);
 }
@@ -100,8 +111,13 @@ void diag_help(struct diag_sink *sink, struct diag *d, const char *fmt, ...)
 		return;
 	va_list ap;
 	va_start(ap, fmt);
-	d->help = arena_vprintf(sink->arena, fmt, ap);
+	d->help = safe_message(sink, fmt, ap);
 	va_end(ap);
+}
+
+bool diag_is_shown(const struct diag_sink *sink, const struct diag *d)
+{
+	return d != &sink->overflow;
 }
 
 bool diag_has_errors(const struct diag_sink *sink)
@@ -142,23 +158,37 @@ static const char *severity_color(const struct style *st, enum diag_severity sev
 
 /*
  * Quoted source lines are printed through this one walker so that the line
- * and its underline stay aligned: every code point takes one column, a tab
- * is echoed as a tab, and bytes a terminal should not see (controls,
- * invalid UTF-8) are shown as '?'.
+ * and its underline stay aligned: a printable character takes one column,
+ * a tab is echoed as a tab, and what a terminal should not see (controls,
+ * bidi controls, invisible characters, bytes that are not UTF-8) is shown
+ * as its escape, \u{1B}, and takes that many columns.
  */
 struct line_cell {
-	size_t offset, len; /* byte range within the line */
-	bool printable;
+	size_t offset, len;             /* byte range within the line */
+	char escape[ESC_TERMINAL_MAX];  /* what is shown instead; "" to show the bytes */
+	size_t width;                   /* columns it takes */
 };
 
 static size_t next_cell(const char *line, size_t len, size_t at, struct line_cell *cell)
 {
-	const unsigned char *s = (const unsigned char *)line + at;
-	size_t n = utf8_scalar_len(s, len - at);
 	cell->offset = at;
-	cell->len = n ? n : 1;
-	cell->printable = n > 0 && (s[0] >= 0x20 || s[0] == '\t') && s[0] != 0x7F;
+	cell->len = esc_terminal_char(line + at, len - at, cell->escape);
+	cell->width = cell->escape[0] ? strlen(cell->escape) : 1;
 	return at + cell->len;
+}
+
+static void put_cell(FILE *out, const char *line, const struct line_cell *c)
+{
+	if (c->escape[0])
+		fputs(c->escape, out);
+	else
+		fwrite(line + c->offset, 1, c->len, out);
+}
+
+static void put_repeated(FILE *out, char ch, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		fputc(ch, out);
 }
 
 /* Long lines (minified or binary input) are shown as a window around the span. */
@@ -196,10 +226,7 @@ static void render_quote(FILE *out, const struct style *st, const struct src_man
 	struct line_cell c;
 	for (size_t at = win_begin; at < win_end;) {
 		at = next_cell(line, win_end, at, &c);
-		if (c.printable)
-			fwrite(line + c.offset, 1, c.len, out);
-		else
-			fputc('?', out);
+		put_cell(out, line, &c);
 	}
 	if (win_end < len)
 		fputs("...", out);
@@ -210,13 +237,24 @@ static void render_quote(FILE *out, const struct style *st, const struct src_man
 		fputs("   ", out);
 	for (size_t at = win_begin; at < from && at < win_end;) {
 		at = next_cell(line, win_end, at, &c);
-		fputc(line[c.offset] == '\t' ? '\t' : ' ', out);
+		if (line[c.offset] == '\t')
+			fputc('\t', out);
+		else
+			put_repeated(out, ' ', c.width);
 	}
 	fputs(st->caret, out);
 	fputc('^', out);
-	size_t at = from < len ? next_cell(line, len, from, &c) : from + 1;
-	while (at < to && at < win_end)
-		at = next_cell(line, win_end, at, &c), fputc('~', out);
+	size_t at = from;
+	if (from < win_end) {
+		at = next_cell(line, win_end, from, &c);
+		put_repeated(out, '~', c.width - 1);
+	} else {
+		at = from + 1;
+	}
+	while (at < to && at < win_end) {
+		at = next_cell(line, win_end, at, &c);
+		put_repeated(out, '~', c.width);
+	}
 	fputs(st->reset, out);
 	fputc('\n', out);
 }
@@ -230,7 +268,9 @@ static void render_location(FILE *out, const struct style *st, const struct src_
 		return;
 	}
 	struct src_pos pos = src_position(sm, span.file, span.begin);
-	fprintf(out, "%s%s:%u:%u:%s ", st->bold, f->path, pos.line, pos.column, st->reset);
+	/* a path may come from a `use` line of the plan: it is plan text too */
+	fprintf(out, "%s%s:%u:%u:%s ", st->bold, esc_terminal(sm->arena, f->path), pos.line, pos.column,
+		st->reset);
 }
 
 static void render_note(FILE *out, const struct style *st, const struct src_manager *sm,
@@ -251,7 +291,7 @@ static void render_import_chain(FILE *out, const struct style *st, const struct 
 		/* source.c guarantees chains are acyclic; the bound is a second safeguard */
 		if (++depth > sm->files.len)
 			break;
-		char *msg = arena_printf(sm->arena, "'%s' is imported here", f->path);
+		char *msg = arena_printf(sm->arena, "'%s' is imported here", esc_terminal(sm->arena, f->path));
 		render_note(out, st, sm, f->import, msg);
 	}
 }
@@ -313,4 +353,15 @@ void diag_render_text(struct diag_sink *sink, FILE *out, enum diag_color color)
 	if (sink->dropped)
 		fprintf(out, "bfplan: %u more diagnostic%s not shown (the first %d are above)\n",
 			sink->dropped, sink->dropped == 1 ? "" : "s", DIAG_MAX_SHOWN);
+}
+
+void diag_sort(struct diag_sink *sink)
+{
+	if (sink->diags.len > 1)
+		qsort(sink->diags.items, sink->diags.len, sizeof sink->diags.items[0], compare_diags);
+}
+
+bool diag_repeats(const struct diag *prev, const struct diag *d)
+{
+	return prev && same_diag(prev, d);
 }

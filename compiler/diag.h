@@ -55,6 +55,10 @@ struct diag_sink {
 
 void diag_init(struct diag_sink *sink, struct arena *arena, const struct src_manager *sm);
 
+/*
+ * The message, notes and help are formatted, then escaped for a terminal
+ * (esc_terminal()): plan text in them is shown, never obeyed.
+ */
 struct diag *diag_report(struct diag_sink *sink, enum diag_code code, struct src_span span,
 			 const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 void diag_note(struct diag_sink *sink, struct diag *d, struct src_span span, const char *fmt, ...)
@@ -62,12 +66,26 @@ void diag_note(struct diag_sink *sink, struct diag *d, struct src_span span, con
 void diag_help(struct diag_sink *sink, struct diag *d, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/*
+ * Whether `d` will be shown: false for the stand-in handed out beyond
+ * DIAG_MAX_SHOWN, so costly notes and "did you mean" can be skipped.
+ */
+bool diag_is_shown(const struct diag_sink *sink, const struct diag *d);
+
 bool diag_has_errors(const struct diag_sink *sink);
 
 enum diag_color { DIAG_COLOR_NEVER, DIAG_COLOR_ALWAYS };
 
 /* The GCC-style text form: location, message [CODE], quoted line, underline, notes, help. */
 void diag_render_text(struct diag_sink *sink, FILE *out, enum diag_color color);
+
+/*
+ * For the other renderers (compiler/diag_format.h): puts the diagnostics in
+ * the order the text form shows them, and tells a repeat of the one before
+ * (same code, place and message), which is shown only once.
+ */
+void diag_sort(struct diag_sink *sink);
+bool diag_repeats(const struct diag *prev, const struct diag *d);
 
 /* Static facts about codes, for `bfplan explain` and machine formats. */
 const char *diag_code_string(enum diag_code code);

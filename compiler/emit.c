@@ -149,7 +149,6 @@ static void check_baseline(struct textcheck *c, const struct lw_baseline *b)
 		return;
 	check_str(c, b->name, b->decl, "a baseline name");
 	check_str(c, b->title.text, where(b->title, b->decl), "the title of baseline '%s'", b->name);
-	check_str(c, b->bes_title, where(b->title, b->decl), "the title of baseline '%s'", b->name);
 	for (size_t i = 0; i < b->components.len; i++) {
 		const struct lw_component *k = b->components.items[i];
 		check_component(c, k->fixlet, k->origin);
@@ -165,7 +164,6 @@ static void check_prereq(struct textcheck *c, const struct lw_prereq *p)
 	check_str(c, p->detect.text, where(p->detect, p->decl), "the detection relevance of prerequisite '%s'",
 		  p->name);
 	check_str(c, p->note.text, where(p->note, p->decl), "the note of prerequisite '%s'", p->name);
-	check_str(c, p->preflight_title, where(p->title, p->decl), "the title of prerequisite '%s'", p->name);
 	check_fixlet(c, p->provider);
 	for (size_t i = 0; i < p->needs.len; i++)
 		check_prereq(c, p->needs.items[i]);
@@ -378,7 +376,7 @@ static bool build_plan(struct build *b, const struct lw_plan *p, size_t index, s
 		       enum emit_status *status)
 {
 	struct arena scratch;
-	arena_init(&scratch);
+	arena_init_like(&scratch, b->arena);
 	struct textbuf bes;
 	textbuf_init(&bes, &scratch);
 	bool ok = emit_bes_plan(&scratch, p, &b->opts->bes, b->diags, &bes);
@@ -427,6 +425,8 @@ enum emit_status emit_build(struct arena *arena, const struct lw_program *progra
 
 	struct build b = {.arena = arena, .opts = opts, .diags = diags, .outdir = outdir};
 	outset_init(&b.set, arena);
+	/* what make and ninja compare with the inputs is renamed last (outset.h) */
+	outset_rename_last(&b.set, opts->depfile_target ? opts->depfile_target : join(arena, outdir, "plan.json"));
 	if (!open_stream(&b, "checklist.md", &b.md) || !open_stream(&b, "checklist.html", &b.html) ||
 	    !open_stream(&b, "plan.json", &b.json)) {
 		validator_close(v);

@@ -3,6 +3,7 @@
  */
 #include "escape.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "utf8.h"
@@ -61,6 +62,14 @@ const char *esc_fault_describe(struct arena *a, const struct esc_fault *fault)
 				    fault->value == '\r' ? "carriage return" : "line feed", at);
 	case ESC_FAULT_NUL:
 		return arena_printf(a, "a NUL byte at byte %zu of the text", at);
+	case ESC_FAULT_EMPTY:
+		return "it is empty";
+	case ESC_FAULT_UNOPENED:
+		return arena_printf(a, "the ')' at byte %zu closes a parenthesis it never opened", at);
+	case ESC_FAULT_UNCLOSED:
+		return arena_printf(a, "the '(' at byte %zu is never closed", at);
+	case ESC_FAULT_OPEN_STRING:
+		return arena_printf(a, "the string that starts at byte %zu is never closed", at);
 	}
 	return "an unknown problem";
 }
@@ -85,6 +94,50 @@ char *esc_relevance_string(struct arena *a, const char *s, size_t len)
 	out[o++] = '"';
 	out[o] = '\0';
 	return out;
+}
+
+bool esc_relevance_check(const char *s, size_t len, struct esc_fault *fault)
+{
+	size_t depth = 0, string_start = 0;
+	bool in_string = false, blank = true;
+	for (size_t i = 0; i < len; i++) {
+		char c = s[i];
+		if (c != ' ' && c != '\t' && c != '\r' && c != '\n')
+			blank = false;
+		if (c == '"') {
+			in_string = !in_string;
+			string_start = i;
+		} else if (in_string) {
+			continue;
+		} else if (c == '(') {
+			depth++;
+		} else if (c == ')') {
+			if (depth == 0)
+				return fail(fault, ESC_FAULT_UNOPENED, i, ')');
+			depth--;
+		}
+	}
+	if (blank)
+		return fail(fault, ESC_FAULT_EMPTY, 0, 0);
+	if (in_string)
+		return fail(fault, ESC_FAULT_OPEN_STRING, string_start, '"');
+	if (depth > 0) {
+		/* the outermost '(' left open: the last one at depth 0 that the walk opened */
+		size_t level = 0, unclosed = 0;
+		in_string = false;
+		for (size_t i = 0; i < len; i++) {
+			if (s[i] == '"')
+				in_string = !in_string;
+			else if (!in_string && s[i] == '(' && level++ == 0)
+				unclosed = i;
+			else if (!in_string && s[i] == ')')
+				level--;
+		}
+		return fail(fault, ESC_FAULT_UNCLOSED, unclosed, '(');
+	}
+	if (fault)
+		fault->kind = ESC_FAULT_NONE;
+	return true;
 }
 
 bool esc_actionscript_line_check(const char *s, size_t len, struct esc_fault *fault)
@@ -161,4 +214,49 @@ void esc_markdown_append(struct textbuf *b, const char *s, size_t len)
 		}
 	}
 	textbuf_put(b, s + run, len - run);
+}
+
+size_t esc_terminal_char(const char *s, size_t len, char escape[ESC_TERMINAL_MAX])
+{
+	const unsigned char *u = (const unsigned char *)s;
+	uint32_t cp;
+	size_t n = utf8_decode(u, len, &cp);
+	escape[0] = '\0';
+	if (n == 0 || (cp >= 0xD800 && cp <= 0xDFFF)) {
+		snprintf(escape, ESC_TERMINAL_MAX, "\\x{%02X}", u[0]);
+		return 1;
+	}
+	if ((utf8_is_control(cp) && cp != '\t') || utf8_hidden_kind(cp))
+		snprintf(escape, ESC_TERMINAL_MAX, "\\u{%X}", (unsigned)cp);
+	return n;
+}
+
+/* Whether every byte is printable ASCII or tab: the common case, left as it is. */
+static bool plain_ascii(const char *s, size_t len)
+{
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if ((c < 0x20 && c != '\t') || c >= 0x7F)
+			return false;
+	}
+	return true;
+}
+
+const char *esc_terminal(struct arena *a, const char *s)
+{
+	size_t len = strlen(s);
+	if (plain_ascii(s, len))
+		return s;
+	struct textbuf b;
+	textbuf_init(&b, a);
+	char escape[ESC_TERMINAL_MAX];
+	for (size_t i = 0; i < len;) {
+		size_t n = esc_terminal_char(s + i, len - i, escape);
+		if (escape[0])
+			textbuf_puts(&b, escape);
+		else
+			textbuf_put(&b, s + i, n);
+		i += n;
+	}
+	return b.data;
 }

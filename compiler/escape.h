@@ -10,7 +10,9 @@
  *   relevance string  percent-encoded and quoted (the language's only escape);
  *   ActionScript text a line break or NUL cannot be escaped, so it is rejected;
  *                     '{' is doubled so it does not open a substitution;
- *   HTML, Markdown    escaped for the checklist.
+ *   HTML, Markdown    escaped for the checklist;
+ *   a terminal        diagnostics: what could act on the terminal or hide
+ *                     text is shown as an escape.
  *
  * A rejection comes back as a struct esc_fault; the emitter that asked turns
  * it into a diagnostic located at the plan text (struct lw_text's span).
@@ -33,6 +35,10 @@ enum esc_fault_kind {
 	ESC_FAULT_NONCHARACTER,  /* U+FFFE or U+FFFF, which XML 1.0 excludes */
 	ESC_FAULT_LINE_BREAK,    /* CR or LF where a single line is required */
 	ESC_FAULT_NUL,           /* a NUL byte where a single line is required */
+	ESC_FAULT_EMPTY,         /* relevance with nothing in it */
+	ESC_FAULT_UNOPENED,      /* relevance: a ')' that closes nothing */
+	ESC_FAULT_UNCLOSED,      /* relevance: a '(' that is never closed */
+	ESC_FAULT_OPEN_STRING,   /* relevance: a '"' whose string never ends */
 };
 
 struct esc_fault {
@@ -53,6 +59,15 @@ const char *esc_fault_describe(struct arena *a, const struct esc_fault *fault);
  * also sit inside an ActionScript {substitution}.  Cannot fail.
  */
 char *esc_relevance_string(struct arena *a, const char *s, size_t len);
+
+/*
+ * True if relevance text is one balanced expression, which can be wrapped
+ * as "not (TEXT)" or "(TEXT) and ..." without changing its meaning: not
+ * blank, its string literals closed, and outside them every ')' closing
+ * an earlier '('.  (Relevance strings have no backslash escapes: a quote
+ * inside one is %22, so every '"' opens or closes one.)
+ */
+bool esc_relevance_check(const char *s, size_t len, struct esc_fault *fault);
 
 /*
  * Text for one ActionScript line, outside any substitution: '{' doubled.
@@ -76,5 +91,25 @@ void esc_html_append(struct textbuf *b, const char *s, size_t len);
  * become spaces, so plan text cannot restructure the document.
  */
 void esc_markdown_append(struct textbuf *b, const char *s, size_t len);
+
+/*
+ * Text for a terminal or a CI log: control characters (C0 but tab, DEL,
+ * C1), bidi controls, invisible characters and line separators become
+ * \u{1B}, \u{202E}; bytes that are not UTF-8 become \x{E9}.  Nothing
+ * from a plan can then move the cursor, set a title, write the clipboard,
+ * or reorder what the reader sees.  Returns `s` itself when nothing needs
+ * escaping.
+ */
+const char *esc_terminal(struct arena *a, const char *s);
+
+/* The longest escape esc_terminal_char() writes, with its NUL. */
+enum { ESC_TERMINAL_MAX = 12 };
+
+/*
+ * One character (or one bad byte) of text for a terminal: returns how
+ * many bytes of `s` it takes, and fills `escape` with what to show instead
+ * ("" when it can be shown as it is).
+ */
+size_t esc_terminal_char(const char *s, size_t len, char escape[ESC_TERMINAL_MAX]);
 
 #endif

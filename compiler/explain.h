@@ -11,4 +11,7 @@
 /* The section for `code` ("BFP101"), or NULL if the documentation has none. */
 const char *explain_text(const char *code);
 
+/* Its rule in one paragraph, on one line (for SARIF's fullDescription), or NULL. */
+const char *explain_description(const char *code);
+
 #endif

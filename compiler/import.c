@@ -294,9 +294,41 @@ static bool parse_id(const char *s, uint32_t *out)
 	return true;
 }
 
+/*
+ * A character XML carries but plan text may not hold, even escaped (the
+ * scanner's rule): C0 controls other than tab, LF and CR, DEL, the C1
+ * controls, and the noncharacters U+FFFE and U+FFFF.  Its offset, or -1.
+ */
+static long unwritable_at(const char *s, uint32_t *cp_out)
+{
+	size_t len = strlen(s);
+	for (size_t i = 0; i < len;) {
+		uint32_t cp;
+		size_t n = utf8_decode((const unsigned char *)s + i, len - i, &cp);
+		if (n == 0)
+			n = 1, cp = 0xFFFD;
+		if ((cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r') || (cp >= 0x7F && cp <= 0x9F) ||
+		    cp == 0xFFFE || cp == 0xFFFF) {
+			*cp_out = cp;
+			return (long)i;
+		}
+		i += n;
+	}
+	return -1;
+}
+
 /* Does every string the item will write fit the plan language?  Reports the first that does not. */
 static bool fits(struct importer *im, const char *s, const char *what, struct src_span at)
 {
+	uint32_t cp;
+	long bad = unwritable_at(s, &cp);
+	if (bad >= 0) {
+		struct diag *d = diag_report(im->diags, BFP614, at, "%s holds the control character U+%04X (at "
+					     "byte %ld), which plan text may not hold", what, (unsigned)cp, bad);
+		diag_help(im->diags, d, "remove it in the console and export again; bfplan does not change "
+			  "imported text");
+		return false;
+	}
 	if (strlen(s) <= PLAN_MAX_STRING)
 		return true;
 	struct diag *d = diag_report(im->diags, BFP607, at, "%s is %zu bytes long; a plan-language string holds "

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "outset.h"
 
 /*
  * Removes "dir/.." pairs from a path, by text alone (no symlinks are
@@ -90,6 +91,8 @@ int main(int argc, char **argv)
 		.site_urls = getenv("BFPLAN_SITE_URLS"),
 		.stderr_is_tty = isatty(STDERR_FILENO),
 	};
+	/* a build interrupted by Ctrl-C or kill leaves no temporary file behind */
+	outset_handle_signals();
 	int rc = bfplan_main(argc, argv, stdout, stderr, &env);
 	if (fflush(stdout) != 0 && rc == 0)
 		rc = EXIT_USAGE;

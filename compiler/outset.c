@@ -4,7 +4,9 @@
 #include "outset.h"
 
 #include <errno.h>
+#include <dirent.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,14 +40,179 @@ static mode_t current_umask(void)
 	return old & 0777;
 }
 
+/* ---- the process's temporary files ------------------------------------------------ */
+
+/*
+ * Every temporary file of every set, in one doubly linked list, because a
+ * signal handler can only reach process-level state.  It is the only
+ * global in the compiler, kept minimal: the handler walks it and calls
+ * unlink(2), which is async-signal-safe, and the list is changed only
+ * with those signals blocked, so the handler never sees it half-changed.
+ * The records live in the sets' arenas; a set takes its files off the
+ * list as they are renamed or removed, and outset_abandon_all() empties
+ * it before an abandoned compilation's arena is freed.
+ */
+static struct outset_file *live_files;
+
+static const int cleanup_signals[] = {SIGINT, SIGTERM, SIGHUP};
+
+static void block_signals(sigset_t *saved)
+{
+	sigset_t set;
+	sigemptyset(&set);
+	for (size_t i = 0; i < sizeof cleanup_signals / sizeof cleanup_signals[0]; i++)
+		sigaddset(&set, cleanup_signals[i]);
+	sigprocmask(SIG_BLOCK, &set, saved);
+}
+
+static void restore_signals(const sigset_t *saved)
+{
+	sigprocmask(SIG_SETMASK, saved, NULL);
+}
+
+/* Both with the signals blocked. */
+static void live_add(struct outset_file *f)
+{
+	f->live_prev = NULL;
+	f->live_next = live_files;
+	if (live_files)
+		live_files->live_prev = f;
+	live_files = f;
+}
+
+static void live_remove(struct outset_file *f)
+{
+	if (f->live_prev)
+		f->live_prev->live_next = f->live_next;
+	else if (live_files == f)
+		live_files = f->live_next;
+	if (f->live_next)
+		f->live_next->live_prev = f->live_prev;
+	f->live_prev = f->live_next = NULL;
+}
+
+/* Removes f's temporary file and takes it off the list. */
+static void drop_temp(struct outset_file *f)
+{
+	sigset_t saved;
+	block_signals(&saved);
+	if (f->temp) {
+		unlink(f->temp);
+		f->temp = NULL;
+		live_remove(f);
+	}
+	restore_signals(&saved);
+}
+
+static void on_signal(int sig)
+{
+	int saved_errno = errno;
+	for (struct outset_file *f = live_files; f; f = f->live_next)
+		if (f->temp)
+			unlink(f->temp);
+	/* end the way the signal would have ended the process (a shell shows 128 + sig) */
+	signal(sig, SIG_DFL);
+	raise(sig);
+	errno = saved_errno;
+}
+
+void outset_handle_signals(void)
+{
+	for (size_t i = 0; i < sizeof cleanup_signals / sizeof cleanup_signals[0]; i++) {
+		struct sigaction old;
+		if (sigaction(cleanup_signals[i], NULL, &old) != 0 || old.sa_handler == SIG_IGN)
+			continue; /* nohup and background jobs ignore some on purpose */
+		struct sigaction sa;
+		memset(&sa, 0, sizeof sa);
+		sa.sa_handler = on_signal;
+		sigemptyset(&sa.sa_mask);
+		for (size_t k = 0; k < sizeof cleanup_signals / sizeof cleanup_signals[0]; k++)
+			sigaddset(&sa.sa_mask, cleanup_signals[k]);
+		sigaction(cleanup_signals[i], &sa, NULL);
+	}
+}
+
+void outset_abandon_all(void)
+{
+	sigset_t saved;
+	block_signals(&saved);
+	for (struct outset_file *f = live_files; f; f = f->live_next) {
+		if (f->fd >= 0)
+			close(f->fd);
+		if (f->temp)
+			unlink(f->temp);
+	}
+	live_files = NULL;
+	restore_signals(&saved);
+}
+
+/* ---- stale temporary files ----------------------------------------------------------------- */
+
+#define TEMP_PREFIX ".bfplan-tmp."
+
+/* How much of the destination's name the temporary's name repeats: enough to recognise it. */
+enum { TEMP_NAME_KEEP = 64 };
+
+/* The PID in a temporary file's name, or 0 if the name is not one of ours. */
+static pid_t temp_owner(const char *name)
+{
+	size_t n = strlen(TEMP_PREFIX);
+	if (strncmp(name, TEMP_PREFIX, n) != 0)
+		return 0;
+	long pid = 0;
+	const char *p = name + n;
+	for (; *p >= '0' && *p <= '9' && pid < 100000000; p++)
+		pid = pid * 10 + (*p - '0');
+	return *p == '.' ? (pid_t)pid : 0;
+}
+
+/*
+ * Removes the temporary files that builds which no longer run left in
+ * `dir` (killed, or cut off by a power failure).  A file whose process
+ * still runs is another build's, at work: it stays.
+ */
+static void sweep_stale(const char *dir)
+{
+	DIR *d = opendir(dir);
+	if (!d)
+		return; /* a missing directory has nothing to sweep; opening it for output reports the rest */
+	struct dirent *e;
+	pid_t self = getpid();
+	while ((e = readdir(d))) {
+		pid_t owner = temp_owner(e->d_name);
+		if (owner <= 0 || owner == self)
+			continue;
+		if (kill(owner, 0) == 0 || errno == EPERM)
+			continue;
+		struct stat st;
+		if (fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode))
+			unlinkat(dirfd(d), e->d_name, 0);
+	}
+	closedir(d);
+}
+
+static void sweep_once(struct outset *set, const char *dir)
+{
+	for (size_t i = 0; i < set->swept.len; i++)
+		if (strcmp(set->swept.items[i], dir) == 0)
+			return;
+	strvec_push(set->arena, &set->swept, dir);
+	sweep_stale(dir);
+}
+
+/* ---- a set --------------------------------------------------------------------------------- */
+
 void outset_init(struct outset *set, struct arena *arena)
 {
+	memset(set, 0, sizeof *set);
 	set->arena = arena;
-	set->files = (struct ptrvec){0};
-	set->created = (struct ptrvec){0};
 	set->mode = 0666 & ~(unsigned)current_umask();
 }
 
+void outset_rename_last(struct outset *set, const char *path)
+{
+	set->last = path ? arena_strdup(set->arena, path) : NULL;
+}
 /* The directory part of a path ("." when there is none) and the name after it. */
 static void split_path(struct arena *a, const char *path, char **dir, const char **base)
 {
@@ -120,14 +287,25 @@ struct outset_file *outset_open(struct outset *set, const char *path, struct out
 		failed(why, f->path, "replace", EISDIR);
 		return NULL;
 	}
+	sweep_once(set, f->dir);
 	/* hidden, beside the destination: rename(2) is atomic only within one file system */
-	char *temp = arena_printf(a, "%s/.%s.XXXXXX", f->dir, base);
+	size_t keep = strlen(base);
+	if (keep > TEMP_NAME_KEEP)
+		keep = TEMP_NAME_KEEP;
+	char *temp = arena_printf(a, "%s/" TEMP_PREFIX "%ld.%.*s.XXXXXX", f->dir, (long)getpid(), (int)keep, base);
+	sigset_t saved;
+	block_signals(&saved);
 	f->fd = mkstemp(temp);
+	error = errno;
+	if (f->fd >= 0) {
+		f->temp = temp;
+		live_add(f);
+	}
+	restore_signals(&saved);
 	if (f->fd < 0) {
-		failed(why, f->path, "create a temporary file for", errno);
+		failed(why, f->path, "create a temporary file for", error);
 		return NULL;
 	}
-	f->temp = temp;
 	ptrvec_push(a, &set->files, f);
 	return f;
 }
@@ -151,6 +329,8 @@ void outset_drain(void *file, const char *data, size_t len)
 	outset_write(file, data, len);
 }
 
+static bool finish_file(struct outset *set, struct outset_file *f, struct outset_failure *why);
+
 bool outset_add(struct outset *set, const char *path, const char *data, size_t len,
 		struct outset_failure *why)
 {
@@ -158,7 +338,11 @@ bool outset_add(struct outset *set, const char *path, const char *data, size_t l
 	if (!f)
 		return false;
 	outset_write(f, data, len);
-	return true;
+	/*
+	 * Done with it now, rather than at the commit: a build of ten thousand
+	 * plans would otherwise hold ten thousand descriptors open.
+	 */
+	return finish_file(set, f, why);
 }
 
 void outset_abort(struct outset *set)
@@ -169,10 +353,7 @@ void outset_abort(struct outset *set)
 			close(f->fd);
 			f->fd = -1;
 		}
-		if (f->temp) {
-			unlink(f->temp);
-			f->temp = NULL;
-		}
+		drop_temp(f);
 	}
 	/* newest first, so children go before parents; one that is not empty simply stays */
 	for (size_t i = set->created.len; i-- > 0;)
@@ -180,9 +361,11 @@ void outset_abort(struct outset *set)
 	set->created.len = 0;
 }
 
-/* Completes one temporary file: written in full, on disk, with its final mode. */
+/* Completes one temporary file: written in full, on disk, with its final mode, closed. */
 static bool finish_file(struct outset *set, struct outset_file *f, struct outset_failure *why)
 {
+	if (f->finished)
+		return true;
 	if (f->error)
 		return failed(why, f->path, "write", f->error);
 	int error = 0;
@@ -196,6 +379,7 @@ static bool finish_file(struct outset *set, struct outset_file *f, struct outset
 	f->fd = -1;
 	if (error)
 		return failed(why, f->path, "write", error);
+	f->finished = true;
 	return true;
 }
 
@@ -209,18 +393,50 @@ static void sync_dir(const char *dir)
 	close(fd);
 }
 
+/* Renames one file into place; with the cleanup signals blocked, so a signal cannot split it. */
+static bool rename_into_place(struct outset_file *f, struct outset_failure *why)
+{
+	if (rename(f->temp, f->path) != 0)
+		return failed(why, f->path, "rename a temporary file to", errno);
+	f->temp = NULL;
+	live_remove(f);
+	return true;
+}
+
+/* The file to rename last: set->last if it is in the set. */
+static struct outset_file *last_file(const struct outset *set)
+{
+	for (size_t i = 0; set->last && i < set->files.len; i++) {
+		struct outset_file *f = set->files.items[i];
+		if (strcmp(f->path, set->last) == 0)
+			return f;
+	}
+	return NULL;
+}
+
 bool outset_commit(struct outset *set, struct outset_failure *why)
 {
 	bool ok = true;
 	for (size_t i = 0; i < set->files.len && ok; i++)
 		ok = finish_file(set, set->files.items[i], why);
-	for (size_t i = 0; i < set->files.len && ok; i++) {
-		struct outset_file *f = set->files.items[i];
-		if (rename(f->temp, f->path) != 0)
-			ok = failed(why, f->path, "rename a temporary file to", errno);
-		else
-			f->temp = NULL;
+	/*
+	 * SIGINT, SIGTERM and SIGHUP wait until every file is in place, so only
+	 * SIGKILL or a crash can leave old and new files mixed; the watched
+	 * file goes last, so even then the build system sees a stale output.
+	 */
+	struct outset_file *last = last_file(set);
+	sigset_t saved;
+	block_signals(&saved);
+	size_t renamed = 0;
+	for (size_t i = 0; i <= set->files.len && ok; i++) {
+		struct outset_file *f = i < set->files.len ? set->files.items[i] : last;
+		if (!f || (f == last && i < set->files.len))
+			continue;
+		ok = rename_into_place(f, why);
+		if (ok && set->after_rename)
+			set->after_rename(set->after_rename_ctx, ++renamed);
 	}
+	restore_signals(&saved);
 	if (!ok) {
 		outset_abort(set);
 		return false;

@@ -10,6 +10,17 @@
  * finds errors, every temporary file is removed and the previous outputs
  * stay as they were.
  *
+ * Kill safety.  Temporary files are named ".bfplan-tmp.PID.NAME.XXXXXX", a
+ * pattern nothing else uses: the first time a set writes into a directory
+ * it removes the temporaries that a killed earlier build left there (those
+ * of processes that no longer run).  The file build systems watch (the
+ * depfile's target, plan.json by default) is renamed last, so a build cut
+ * short between two renames leaves it older than its inputs and make or
+ * ninja run the build again.  SIGINT, SIGTERM and SIGHUP are held back
+ * while the renames run, and, once main() has called
+ * outset_handle_signals(), remove every temporary file and end the process
+ * as the signal would have (exit status 130, 143, 129 in a shell).
+ *
  * The module also renders the depfile text for `-MD -MF FILE [-MT TARGET]`.
  */
 #ifndef BFPLAN_OUTSET_H
@@ -24,7 +35,12 @@ struct outset {
 	struct arena *arena;
 	struct ptrvec files;   /* struct outset_file *, in the order opened */
 	struct ptrvec created; /* char *: directories made for the set, removed again on abort */
+	struct strvec swept;   /* directories already cleared of stale temporary files */
+	const char *last;      /* the path to rename last (outset_rename_last), or NULL */
 	unsigned mode;         /* 0666 & ~umask, what a plainly created file would get */
+	/* for tests only: called after each rename of a commit, with how many are done */
+	void (*after_rename)(void *ctx, size_t renamed);
+	void *after_rename_ctx;
 };
 
 struct outset_file {
@@ -34,6 +50,8 @@ struct outset_file {
 	char *temp;  /* the temporary file; NULL once renamed into place or removed */
 	int fd;      /* -1 once closed */
 	int error;   /* the first write error (an errno value), 0 if none */
+	bool finished; /* on disk with its final mode, and closed */
+	struct outset_file *live_prev, *live_next; /* the process's temporary files (outset.c) */
 };
 
 /* Why a set could not be written: the path concerned, what was being done, and errno. */
@@ -51,13 +69,19 @@ void outset_init(struct outset *set, struct arena *arena);
  */
 struct outset_file *outset_open(struct outset *set, const char *path, struct outset_failure *why);
 
+/*
+ * The file renamed after all others by the commit: the one a build system
+ * compares with its inputs.  A path not in the set changes nothing.
+ */
+void outset_rename_last(struct outset *set, const char *path);
+
 /* Appends to a file of the set; a failure is remembered and reported by the commit. */
 void outset_write(struct outset_file *file, const char *data, size_t len);
 
 /* The same with the signature of a textbuf drain (ctx is the struct outset_file *). */
 void outset_drain(void *file, const char *data, size_t len);
 
-/* A whole file at once: outset_open() and outset_write(). */
+/* A whole file at once: outset_open() and outset_write(); it is then flushed and closed at once. */
 bool outset_add(struct outset *set, const char *path, const char *data, size_t len,
 		struct outset_failure *why);
 
@@ -70,6 +94,20 @@ bool outset_commit(struct outset *set, struct outset_failure *why);
 
 /* Removes every temporary file and the directories the set created. */
 void outset_abort(struct outset *set);
+
+/*
+ * Removes every temporary file of every set of the process, and forgets
+ * the sets: for a compilation abandoned half-way (out of memory), whose
+ * sets are gone with its stack.
+ */
+void outset_abandon_all(void);
+
+/*
+ * Makes SIGINT, SIGTERM and SIGHUP remove the process's temporary files
+ * before it ends as the signal says.  A process-wide setting, for main()
+ * only; a signal that was ignored when it is called stays ignored.
+ */
+void outset_handle_signals(void);
 
 /* "cannot write 'out/x.bes': No space left on device" */
 const char *outset_failure_message(struct arena *a, const struct outset_failure *why);

@@ -19,7 +19,9 @@
 #include <string.h>
 
 #include "actionscript.h"
+#include "escape.h"
 #include "suggest.h"
+#include "ptrmap.h"
 #include "symtab.h"
 #include "template.h"
 
@@ -40,6 +42,13 @@ struct resolver {
 	struct ptrvec symbols;   /* struct symbol *, in declaration order */
 	struct cptrvec extensions;/* const struct ast_decl *: `KIND NAME extend { ... }`, in order */
 	struct symtab catalog;   /* "site\nID" -> struct fixlet_ent *: Fixlets and Tasks by site and ID */
+	/* "did you mean" candidates per kind, gathered once (NULL until first needed) */
+	const char **candidates[DECL_KIND_COUNT];
+	size_t candidate_count[DECL_KIND_COUNT];
+	struct symtab sites_by_display; /* a site's display name -> struct site_ent *, built when first needed */
+	bool sites_indexed;
+	struct symtab sites_by_url; /* a site's gather URL -> struct site_ent *, likewise */
+	bool urls_indexed;
 };
 
 /* ---- statement tables ------------------------------------------------------------------- */
@@ -51,6 +60,8 @@ enum shape {
 	SH_INT,      /* one integer */
 	SH_DURATION, /* one duration */
 	SH_NAMES,    /* one identifier or a comma-separated list of them */
+	SH_NODE,     /* one node name: an identifier, or a number as written (2NODE, 1H) */
+	SH_NODES,    /* one node name or a comma-separated list of them */
 	SH_CUSTOM,   /* read by the kind's own reader */
 };
 
@@ -162,7 +173,7 @@ static const struct prop role_props[] = {
 enum { CL_OS, CL_NODES, CL_QUORUM, CL_ROLE };
 static const struct prop cluster_props[] = {
 	[CL_OS] = {"os", SH_NAMES, P_REQUIRED, "os windows-2008"},
-	[CL_NODES] = {"nodes", SH_NAMES, P_REQUIRED, "nodes EXNODE1, EXNODE2"},
+	[CL_NODES] = {"nodes", SH_NODES, P_REQUIRED, "nodes EXNODE1, EXNODE2"},
 	[CL_QUORUM] = {"quorum", SH_IDENT, 0, "quorum node-and-witness"},
 	[CL_ROLE] = {"role", SH_CUSTOM, 0, "role exchange2007-mailbox \"EXCMS01\""},
 };
@@ -178,7 +189,7 @@ enum { PL_CLUSTER, PL_ORDER, PL_ACTIVE, PL_MAX_DOWN, PL_WINDOW, PL_REQUIRE, PL_T
 static const struct prop plan_props[] = {
 	[PL_CLUSTER] = {"cluster", SH_IDENT, P_REQUIRED, "cluster exch01"},
 	[PL_ORDER] = {"order", SH_CUSTOM, P_REPEAT, "order passive-first"},
-	[PL_ACTIVE] = {"active", SH_IDENT, 0, "active EXNODE2"},
+	[PL_ACTIVE] = {"active", SH_NODE, 0, "active EXNODE2"},
 	[PL_MAX_DOWN] = {"max-down", SH_INT, 0, "max-down 1"},
 	[PL_WINDOW] = {"window", SH_DURATION, 0, "window 6h"},
 	[PL_REQUIRE] = {"require", SH_NAMES, P_REPEAT, "require control-scripts"},
@@ -199,6 +210,8 @@ static const char *shape_phrase(enum shape shape)
 	case SH_INT: return "one integer";
 	case SH_DURATION: return "one duration";
 	case SH_NAMES: return "a name or a list of names";
+	case SH_NODE: return "one node name";
+	case SH_NODES: return "a node name or a list of node names";
 	case SH_CUSTOM: return "values";
 	}
 	return "values";
@@ -209,14 +222,28 @@ static bool value_is(const struct ast_value *v, enum ast_value_kind kind)
 	return v && v->kind == kind;
 }
 
-static bool names_ok(const struct ast_value *v)
+/*
+ * A node name as written: an identifier, or what reads as a number but
+ * may be a NetBIOS name (1H; 2008 is refused as all digits by the checker).
+ */
+static bool node_word(const struct ast_value *v)
 {
-	if (value_is(v, VAL_IDENT))
+	return value_is(v, VAL_IDENT) || value_is(v, VAL_INT) || value_is(v, VAL_DURATION);
+}
+
+static bool name_ok(const struct ast_value *v, bool nodes)
+{
+	return nodes ? node_word(v) : value_is(v, VAL_IDENT);
+}
+
+static bool names_ok(const struct ast_value *v, bool nodes)
+{
+	if (name_ok(v, nodes))
 		return true;
 	if (!value_is(v, VAL_LIST))
 		return false;
 	for (size_t i = 0; i < v->items.len; i++)
-		if (!value_is(v->items.items[i], VAL_IDENT))
+		if (!name_ok(v->items.items[i], nodes))
 			return false;
 	return true;
 }
@@ -230,7 +257,9 @@ static bool shape_ok(const struct ast_stmt *s, enum shape shape)
 	case SH_STRING: return s->args.len == 1 && value_is(first, VAL_STRING);
 	case SH_INT: return s->args.len == 1 && value_is(first, VAL_INT);
 	case SH_DURATION: return s->args.len == 1 && value_is(first, VAL_DURATION);
-	case SH_NAMES: return s->args.len == 1 && names_ok(first);
+	case SH_NAMES: return s->args.len == 1 && names_ok(first, false);
+	case SH_NODE: return s->args.len == 1 && node_word(first);
+	case SH_NODES: return s->args.len == 1 && names_ok(first, true);
 	case SH_CUSTOM: return true;
 	}
 	return false;
@@ -419,16 +448,15 @@ static struct lw_text prop_template(struct resolver *r, const struct props *p, s
 	return (struct lw_text){NULL, t.span};
 }
 
-/* The identifiers of an SH_NAMES value, as a flat list. */
-static void names_of(const struct ast_value *v, const struct ast_value **out, size_t *n, size_t max)
+/* The names of an SH_NAMES or SH_NODES value: how many, and each one. */
+static size_t names_count(const struct ast_value *v)
 {
-	*n = 0;
-	if (v->kind == VAL_IDENT) {
-		out[(*n)++] = v;
-		return;
-	}
-	for (size_t i = 0; i < v->items.len && *n < max; i++)
-		out[(*n)++] = v->items.items[i];
+	return v->kind == VAL_LIST ? v->items.len : 1;
+}
+
+static const struct ast_value *name_at(const struct ast_value *v, size_t i)
+{
+	return v->kind == VAL_LIST ? v->items.items[i] : v;
 }
 
 /* ---- names --------------------------------------------------------------------------------- */
@@ -484,15 +512,34 @@ static bool kind_matches(enum ast_decl_kind want, enum ast_decl_kind have)
 	return want == have;
 }
 
+/*
+ * The declared names of `kind`, in declaration order: gathered once per
+ * kind, so that many unknown names cost one pass over the symbols, not
+ * one pass each.
+ */
+static const char *const *candidates(struct resolver *r, enum ast_decl_kind kind, size_t *n)
+{
+	if (!r->candidates[kind]) {
+		const char **names = arena_calloc(r->arena, r->symbols.len + 1, sizeof *names);
+		size_t count = 0;
+		for (size_t i = 0; i < r->symbols.len; i++) {
+			const struct symbol *sym = r->symbols.items[i];
+			if (kind_matches(kind, sym->kind))
+				names[count++] = sym->name;
+		}
+		r->candidates[kind] = names;
+		r->candidate_count[kind] = count;
+	}
+	*n = r->candidate_count[kind];
+	return r->candidates[kind];
+}
+
 static void suggest_name(struct resolver *r, struct diag *d, const char *name, enum ast_decl_kind kind)
 {
-	const char **names = arena_calloc(r->arena, r->symbols.len + 1, sizeof *names);
-	size_t n = 0;
-	for (size_t i = 0; i < r->symbols.len; i++) {
-		const struct symbol *sym = r->symbols.items[i];
-		if (kind_matches(kind, sym->kind))
-			names[n++] = sym->name;
-	}
+	if (!diag_is_shown(r->diags, d))
+		return; /* past the display limit: no one reads the help */
+	size_t n;
+	const char *const *names = candidates(r, kind, &n);
 	const char *near = suggest_closest(name, names, n);
 	enum { LISTED_MAX = 8 };
 	if (near) {
@@ -526,14 +573,9 @@ static void *lookup(struct resolver *r, enum ast_decl_kind kind, const struct as
 		struct diag *d = diag_report(r->diags, BFP206, v->span, "'%s' is %s, not %s", v->text,
 					     kind_article(sym->kind), kind_article(kind));
 		diag_note(r->diags, d, sym->decl->name_span, "'%s' is declared here", v->text);
-		const char **names = arena_calloc(r->arena, r->symbols.len + 1, sizeof *names);
-		size_t n = 0;
-		for (size_t i = 0; i < r->symbols.len; i++) {
-			const struct symbol *other = r->symbols.items[i];
-			if (kind_matches(kind, other->kind))
-				names[n++] = other->name;
-		}
-		const char *near = suggest_closest(v->text, names, n);
+		size_t n;
+		const char *const *names = candidates(r, kind, &n);
+		const char *near = diag_is_shown(r->diags, d) ? suggest_closest(v->text, names, n) : NULL;
 		if (near)
 			diag_help(r->diags, d, "did you mean '%s'?", near);
 		else
@@ -559,12 +601,9 @@ static void *lookup_prop(struct resolver *r, enum ast_decl_kind kind, const stru
 static void lookup_all(struct resolver *r, enum ast_decl_kind kind, const struct ast_stmt *s,
 		       struct ptrvec *out)
 {
-	enum { MAX_NAMES = 256 };
-	const struct ast_value *names[MAX_NAMES];
-	size_t n;
-	names_of(first_arg(s), names, &n, MAX_NAMES);
-	for (size_t i = 0; i < n; i++) {
-		void *e = lookup(r, kind, names[i]);
+	const struct ast_value *list = first_arg(s);
+	for (size_t i = 0; i < names_count(list); i++) {
+		void *e = lookup(r, kind, name_at(list, i));
 		if (e)
 			ptrvec_push(r->arena, out, e);
 	}
@@ -828,15 +867,38 @@ static void read_site(struct resolver *r, const struct ast_decl *decl, struct si
 	read_marks(r, decl, &p, owner_name(r, decl), &site->lw.marks);
 }
 
-/* The site whose display name (or masthead name, as the REST API spells sites) is `v`; reported if none. */
+/*
+ * The site whose display name (or else masthead name) is `display`, the
+ * last declared if several are: a table built at the first use, as sites
+ * are read before Fixlets and baselines, so many lines cost one pass over
+ * the sites.
+ */
+static struct site_ent *site_displayed_as(struct resolver *r, const char *display)
+{
+	if (!r->sites_indexed) {
+		symtab_init(&r->sites_by_display, r->arena);
+		for (size_t k = r->world->sites.len; k-- > 0;) {
+			struct site_ent *site = r->world->sites.items[k];
+			if (site->lw.display.text)
+				symtab_put(&r->sites_by_display, site->lw.display.text, site);
+		}
+		/* the masthead name, as the REST API spells a site, where no display name is the same */
+		for (size_t k = r->world->sites.len; k-- > 0;) {
+			struct site_ent *site = r->world->sites.items[k];
+			if (site->masthead.text)
+				symtab_put(&r->sites_by_display, site->masthead.text, site);
+		}
+		r->sites_indexed = true;
+	}
+	return symtab_get(&r->sites_by_display, display);
+}
+
+/* The site whose display name (or masthead name) is `v`; reported if none. */
 static const struct lw_site *site_by_display(struct resolver *r, const struct ast_value *v)
 {
-	for (size_t k = 0; k < r->world->sites.len; k++) {
-		const struct site_ent *site = r->world->sites.items[k];
-		if ((site->lw.display.text && strcmp(site->lw.display.text, v->text) == 0) ||
-		    (site->masthead.text && strcmp(site->masthead.text, v->text) == 0))
-			return &site->lw;
-	}
+	const struct site_ent *site = site_displayed_as(r, v->text);
+	if (site)
+		return &site->lw;
 	struct diag *d = diag_report(r->diags, BFP204, v->span, "no site is displayed as \"%s\"", v->text);
 	diag_help(r->diags, d, "use the site's name, as in 'site patches-for-windows', or `use` the file that "
 		  "declares the site");
@@ -865,6 +927,33 @@ static const char *read_action_value(struct resolver *r, const struct ast_stmt *
 		return v->text;
 	invalid_value(r, s, "the action's ID, as in the Fixlet", fixlet_props[FX_ACTION].example);
 	return NULL;
+}
+
+/* BigFix numbers its content from 1: an ID of 0 names nothing on any server. */
+static bool valid_id(struct resolver *r, const struct ast_value *id)
+{
+	if (id->number > 0)
+		return true;
+	struct diag *d = diag_report(r->diags, BFP217, id->span, "0 is not a Fixlet or Task ID");
+	diag_help(r->diags, d, "write the ID the BigFix console shows for the content, as in 'id 116'");
+	return false;
+}
+
+/*
+ * Relevance from a plan is wrapped by the emitters (`not (DETECT)`), so it
+ * must be one expression that cannot close the wrapper's parenthesis:
+ * "x) or (true" would make a pre-flight Fixlet relevant everywhere.
+ * Reported where the text was written; the emitters check again.
+ */
+static void check_relevance(struct resolver *r, struct lw_text text, const char *what, const struct ast_decl *owner)
+{
+	struct esc_fault fault;
+	if (!text.text || esc_relevance_check(text.text, strlen(text.text), &fault))
+		return;
+	struct diag *d = diag_report(r->diags, BFP215, text.span, "the %s of %s is not one balanced "
+				     "expression: %s", what, owner_name(r, owner), esc_fault_describe(r->arena, &fault));
+	diag_help(r->diags, d, "every '(' needs its ')' and every '\"' its closing '\"'; inside a relevance "
+		  "string, write a quote as %%22 and a parenthesis needs no escape");
 }
 
 static bool read_restart_word(struct resolver *r, const struct ast_value *v, enum lw_restart *out)
@@ -1037,7 +1126,7 @@ static void read_fixlet(struct resolver *r, const struct ast_decl *decl, struct 
 	fx->imported = prop_one(&p, FX_IMPORTED) != NULL;
 	fx->lw.imported_from = prop_text(&p, FX_IMPORTED);
 	const struct ast_stmt *id = prop_one(&p, FX_ID);
-	if (id)
+	if (id && valid_id(r, first_arg(id)))
 		fx->lw.id = (uint32_t)first_arg(id)->number;
 	if (prop_one(&p, FX_SITE))
 		fx->lw.site = read_site_value(r, prop_one(&p, FX_SITE), fixlet_props[FX_SITE].example);
@@ -1059,6 +1148,8 @@ static void read_fixlet(struct resolver *r, const struct ast_decl *decl, struct 
 	lookup_all_prop(r, DECL_PREREQUISITE, &p, FX_NEEDS, &fx->needs, &fx->needs_span);
 	fx->given.has_needs = p.stmts[FX_NEEDS].len > 0;
 	fx->given.needs = fx->needs_span;
+	for (size_t i = 0; i < p.stmts[FX_RELEVANCE].len; i++)
+		check_relevance(r, text_of(first_arg(p.stmts[FX_RELEVANCE].items[i])), "relevance", decl);
 	read_relevance(r, &p, fx);
 	fx->given.has_relevance = fx->lw.relevance.text != NULL;
 	fx->given.relevance = fx->lw.relevance.span;
@@ -1083,6 +1174,7 @@ static void read_prereq(struct resolver *r, const struct ast_decl *decl, struct 
 	pr->provider = lookup_prop(r, DECL_FIXLET, &p, PR_PROVIDER);
 	pr->lw.provider = pr->provider ? &pr->provider->lw : NULL;
 	pr->lw.detect = prop_text(&p, PR_DETECT);
+	check_relevance(r, pr->lw.detect, "'detect' relevance", decl);
 	pr->lw.note = prop_template(r, &p, PR_NOTE, TPL_FOR_CATALOG);
 	lookup_all_prop(r, DECL_PREREQUISITE, &p, PR_NEEDS, &pr->needs, &pr->needs_span);
 	for (size_t i = 0; i < pr->needs.len; i++)
@@ -1163,17 +1255,23 @@ static void read_cluster(struct resolver *r, const struct ast_decl *decl, struct
 	const struct ast_stmt *nodes = prop_one(&p, CL_NODES);
 	if (nodes) {
 		const struct ast_value *list = first_arg(nodes);
-		size_t max = list->kind == VAL_LIST ? list->items.len : 1;
-		const struct ast_value **names = arena_calloc(r->arena, max, sizeof *names);
-		size_t n;
-		names_of(list, names, &n, max);
+		cl->nodes_span = list->span;
+		size_t n = names_count(list);
+		if (n > RESOLVE_MAX_NODES) {
+			struct diag *d = diag_report(r->diags, BFP009, cl->nodes_span,
+						     "cluster '%s' lists %zu nodes (limit is %d)", cl->name, n,
+						     RESOLVE_MAX_NODES);
+			diag_help(r->diags, d, "a Windows failover cluster has at most 64 nodes: check that the "
+				  "list is the cluster's own");
+			n = 0; /* the cluster is then left without nodes, which the checker passes over */
+		}
 		for (size_t i = 0; i < n; i++) {
+			const struct ast_value *v = name_at(list, i);
 			struct node_ent *node = arena_alloc(r->arena, sizeof *node);
-			node->name = names[i]->text;
-			node->span = names[i]->span;
+			node->name = v->text;
+			node->span = v->span;
 			ptrvec_push(r->arena, &cl->nodes, node);
 		}
-		cl->nodes_span = first_arg(nodes)->span;
 	}
 	cl->quorum = QUORUM_NODE_MAJORITY;
 	cl->quorum_span = (struct src_span){SRC_NO_FILE, 0, 0};
@@ -1209,6 +1307,7 @@ static void read_cluster(struct resolver *r, const struct ast_decl *decl, struct
 	}
 }
 
+
 /* ---- the catalog by site and ID ----------------------------------------------------------- */
 
 static const char *catalog_key(struct resolver *r, const struct lw_site *site, uint32_t id)
@@ -1222,14 +1321,25 @@ static struct fixlet_ent *catalog_find(struct resolver *r, const struct lw_site 
 	return site ? symtab_get(&r->catalog, catalog_key(r, site, id)) : NULL;
 }
 
-/* The site whose gather URL is `v`, as a baseline component names its source; reported if none. */
+/*
+ * The site whose gather URL is `v`, as a baseline component names its
+ * source; reported if none.  A table built at the first use (after every
+ * site and site extension is read), like the display names'.
+ */
 static const struct lw_site *site_by_url(struct resolver *r, const struct ast_value *v)
 {
-	for (size_t k = 0; k < r->world->sites.len; k++) {
-		const struct site_ent *site = r->world->sites.items[k];
-		if (site->lw.gather_url.text && strcmp(site->lw.gather_url.text, v->text) == 0)
-			return &site->lw;
+	if (!r->urls_indexed) {
+		symtab_init(&r->sites_by_url, r->arena);
+		for (size_t k = r->world->sites.len; k-- > 0;) {
+			struct site_ent *site = r->world->sites.items[k];
+			if (site->lw.gather_url.text)
+				symtab_put(&r->sites_by_url, site->lw.gather_url.text, site);
+		}
+		r->urls_indexed = true;
 	}
+	const struct site_ent *site = symtab_get(&r->sites_by_url, v->text);
+	if (site)
+		return &site->lw;
 	struct diag *d = diag_report(r->diags, BFP625, v->span, "no site is declared with the gather URL \"%s\"",
 				     v->text);
 	diag_help(r->diags, d, "give the site this URL ('site NAME extend { gather-url \"URL\" }' for a site "
@@ -1320,6 +1430,8 @@ static struct component_ent *read_content_line(struct resolver *r, const struct 
 		invalid_value(r, s, "an ID and its site, or the name of a catalog entry", example);
 		return NULL;
 	}
+	if (!valid_id(r, first))
+		return NULL;
 	struct content_line line = {0};
 	for (size_t i = 1; i + 1 < s->args.len; i += 2) {
 		const struct ast_value *key = s->args.items[i], *val = s->args.items[i + 1];
@@ -1769,7 +1881,7 @@ static void read_order(struct resolver *r, struct plan_ent *plan, const struct a
 	const struct ast_value *a = s->args.len == 3 ? s->args.items[0] : NULL;
 	const struct ast_value *rel = s->args.len == 3 ? s->args.items[1] : NULL;
 	const struct ast_value *b = s->args.len == 3 ? s->args.items[2] : NULL;
-	if (!value_is(a, VAL_IDENT) || !value_is(rel, VAL_IDENT) || !value_is(b, VAL_IDENT) ||
+	if (!node_word(a) || !value_is(rel, VAL_IDENT) || !node_word(b) ||
 	    (strcmp(rel->text, "before") != 0 && strcmp(rel->text, "after") != 0)) {
 		invalid_value(r, s, "a policy, or two nodes joined by 'before' or 'after'", example);
 		return;
@@ -1785,7 +1897,8 @@ static void read_order(struct resolver *r, struct plan_ent *plan, const struct a
 	ptrvec_push(r->arena, &plan->constraints, c);
 }
 
-static void read_timeout(struct resolver *r, struct plan_ent *plan, const struct ast_stmt *s)
+static void read_timeout(struct resolver *r, struct plan_ent *plan, const struct ast_stmt *s,
+			 struct ptrmap *timed)
 {
 	const struct ast_value *step = s->args.len == 2 ? s->args.items[0] : NULL;
 	const struct ast_value *dur = s->args.len == 2 ? s->args.items[1] : NULL;
@@ -1796,19 +1909,18 @@ static void read_timeout(struct resolver *r, struct plan_ent *plan, const struct
 	struct step_ent *st = lookup(r, DECL_STEP, step);
 	if (!st)
 		return;
-	for (size_t i = 0; i < plan->timeouts.len; i++) {
-		const struct timeout_override *earlier = plan->timeouts.items[i];
-		if (earlier->step == st) {
-			struct diag *d = diag_report(r->diags, BFP210, s->span, "the timeout of '%s' is given twice",
-						     st->name);
-			diag_note(r->diags, d, earlier->span, "first given here");
-			diag_help(r->diags, d, "keep one 'timeout %s' line", st->name);
-			return;
-		}
+	const struct timeout_override *earlier = ptrmap_get(timed, st);
+	if (earlier) {
+		struct diag *d = diag_report(r->diags, BFP210, s->span, "the timeout of '%s' is given twice",
+					     st->name);
+		diag_note(r->diags, d, earlier->span, "first given here");
+		diag_help(r->diags, d, "keep one 'timeout %s' line", st->name);
+		return;
 	}
 	struct timeout_override *t = arena_alloc(r->arena, sizeof *t);
 	*t = (struct timeout_override){st, dur->number, s->span};
 	ptrvec_push(r->arena, &plan->timeouts, t);
+	ptrmap_put(timed, st, t);
 }
 
 /* One line of `each node { ... }`: STEP [BASELINE] [optional]. */
@@ -1846,6 +1958,18 @@ static void read_seq_item(struct resolver *r, struct plan_ent *plan, const struc
 		plan->sequence_incomplete = true;
 }
 
+/* A plan's name is the file name of its .bes: `check` refuses what `build` could not write. */
+static void check_plan_name(struct resolver *r, const struct ast_decl *decl)
+{
+	size_t len = strlen(decl->name), longest = RESOLVE_MAX_FILE_NAME - strlen(".bes");
+	if (len <= longest)
+		return;
+	struct diag *d = diag_report(r->diags, BFP216, decl->name_span,
+				     "the name of plan '%.20s...' is %zu bytes long; with '.bes' it must fit in %d",
+				     decl->name, len, RESOLVE_MAX_FILE_NAME);
+	diag_help(r->diags, d, "use a name of at most %zu bytes", longest);
+}
+
 static void read_plan(struct resolver *r, const struct ast_decl *decl, struct plan_ent *plan)
 {
 	struct props p;
@@ -1853,6 +1977,7 @@ static void read_plan(struct resolver *r, const struct ast_decl *decl, struct pl
 	plan->name = decl->name;
 	plan->title = read_title(r, decl);
 	plan->decl = decl->name_span;
+	check_plan_name(r, decl);
 	plan->cluster = lookup_prop(r, DECL_CLUSTER, &p, PL_CLUSTER);
 	if (prop_one(&p, PL_CLUSTER))
 		plan->cluster_span = prop_one(&p, PL_CLUSTER)->span;
@@ -1877,36 +2002,35 @@ static void read_plan(struct resolver *r, const struct ast_decl *decl, struct pl
 		plan->window = first_arg(window)->number;
 		plan->window_span = window->span;
 	}
+	struct ptrmap required; /* struct prereq_ent * -> its struct require_ent */
+	ptrmap_init(&required, r->arena);
 	for (size_t i = 0; i < p.stmts[PL_REQUIRE].len; i++) {
-		const struct ast_stmt *s = p.stmts[PL_REQUIRE].items[i];
-		enum { MAX_REQ = 256 };
-		const struct ast_value *names[MAX_REQ];
-		size_t n;
-		names_of(first_arg(s), names, &n, MAX_REQ);
-		for (size_t k = 0; k < n; k++) {
-			struct prereq_ent *pr = lookup(r, DECL_PREREQUISITE, names[k]);
+		const struct ast_value *list = first_arg(p.stmts[PL_REQUIRE].items[i]);
+		for (size_t k = 0; k < names_count(list); k++) {
+			const struct ast_value *name = name_at(list, k);
+			struct prereq_ent *pr = lookup(r, DECL_PREREQUISITE, name);
 			if (!pr) {
 				plan->requires_incomplete = true;
 				continue;
 			}
-			const struct require_ent *earlier = NULL;
-			for (size_t j = 0; j < plan->requires.len && !earlier; j++)
-				if (((const struct require_ent *)plan->requires.items[j])->prereq == pr)
-					earlier = plan->requires.items[j];
+			const struct require_ent *earlier = ptrmap_get(&required, pr);
 			if (earlier) {
-				struct diag *d = diag_report(r->diags, BFP210, names[k]->span,
+				struct diag *d = diag_report(r->diags, BFP210, name->span,
 							     "'%s' is required twice", pr->lw.name);
 				diag_note(r->diags, d, earlier->span, "first required here");
 				diag_help(r->diags, d, "remove one of the two");
 				continue;
 			}
 			struct require_ent *req = arena_alloc(r->arena, sizeof *req);
-			*req = (struct require_ent){pr, names[k]->span};
+			*req = (struct require_ent){pr, name->span};
 			ptrvec_push(r->arena, &plan->requires, req);
+			ptrmap_put(&required, pr, req);
 		}
 	}
+	struct ptrmap timed; /* struct step_ent * -> its struct timeout_override */
+	ptrmap_init(&timed, r->arena);
 	for (size_t i = 0; i < p.stmts[PL_TIMEOUT].len; i++)
-		read_timeout(r, plan, p.stmts[PL_TIMEOUT].items[i]);
+		read_timeout(r, plan, p.stmts[PL_TIMEOUT].items[i], &timed);
 	const struct ast_stmt *each = prop_one(&p, PL_EACH);
 	if (each) {
 		plan->each_span = each->word_span;

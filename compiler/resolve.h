@@ -206,6 +206,17 @@ struct world {
 	uint32_t root;              /* the file the user named */
 };
 
+/*
+ * Limits.  A Windows failover cluster has at most 64 nodes; the node limit
+ * is far above that and keeps the work and the outputs of one plan
+ * bounded.  A plan's name is the file name of its .bes, and most file
+ * systems allow 255 bytes in a name.
+ */
+enum {
+	RESOLVE_MAX_NODES = 100000,
+	RESOLVE_MAX_FILE_NAME = 255,
+};
+
 /* Resolves every declaration of `program`; problems go to `diags`. */
 void resolve_program(struct arena *arena, const struct src_manager *sm, struct diag_sink *diags,
 		     const struct program *program, struct world *out);

@@ -17,8 +17,12 @@ static size_t min3(size_t a, size_t b, size_t c)
 	return m < c ? m : c;
 }
 
-/* Optimal-string-alignment distance, case-insensitive; three rolling rows. */
-static size_t edit_distance(const char *a, size_t la, const char *b, size_t lb)
+/*
+ * Optimal-string-alignment distance, case-insensitive; three rolling rows.
+ * Gives up with limit + 1 once a whole row is beyond `limit`: the
+ * distance can only grow from there.
+ */
+static size_t edit_distance(const char *a, size_t la, const char *b, size_t lb, size_t limit)
 {
 	size_t rows[3][SUGGEST_MAX_LEN + 1];
 	size_t *prev2 = rows[0], *prev = rows[1], *cur = rows[2];
@@ -26,6 +30,7 @@ static size_t edit_distance(const char *a, size_t la, const char *b, size_t lb)
 		prev[j] = j;
 	for (size_t i = 1; i <= la; i++) {
 		cur[0] = i;
+		size_t row_min = cur[0];
 		for (size_t j = 1; j <= lb; j++) {
 			int ca = tolower((unsigned char)a[i - 1]), cb = tolower((unsigned char)b[j - 1]);
 			size_t cost = ca != cb;
@@ -33,6 +38,16 @@ static size_t edit_distance(const char *a, size_t la, const char *b, size_t lb)
 			if (i > 1 && j > 1 && ca == tolower((unsigned char)b[j - 2]) &&
 			    tolower((unsigned char)a[i - 2]) == cb && prev2[j - 2] + 1 < cur[j])
 				cur[j] = prev2[j - 2] + 1;
+			if (cur[j] < row_min)
+				row_min = cur[j];
+		}
+		/* a swap reaches back two rows, so both must be out of reach */
+		if (row_min > limit && i > 1) {
+			size_t prev_min = prev[0];
+			for (size_t j = 1; j <= lb; j++)
+				prev_min = prev[j] < prev_min ? prev[j] : prev_min;
+			if (prev_min > limit)
+				return limit + 1;
 		}
 		size_t *t = prev2;
 		prev2 = prev;
@@ -50,13 +65,19 @@ const char *suggest_closest(const char *word, const char *const *candidates, siz
 	const char *best = NULL;
 	size_t best_dist = SIZE_MAX;
 	bool tied = false;
+	if (count > SUGGEST_MAX_CANDIDATES)
+		count = SUGGEST_MAX_CANDIDATES;
 	for (size_t i = 0; i < count; i++) {
 		size_t lc = strlen(candidates[i]);
 		if (lc > SUGGEST_MAX_LEN || strcmp(word, candidates[i]) == 0)
 			continue;
 		/* about one typo per three characters of the shorter name, and at least one */
 		size_t limit = (lw < lc ? lw : lc) / 3 + 1;
-		size_t d = edit_distance(word, lw, candidates[i], lc);
+		/* beyond this, a candidate can neither win nor tie: no need to know how far it is */
+		size_t cutoff = best && best_dist > limit ? best_dist : limit;
+		if ((lw > lc ? lw - lc : lc - lw) > cutoff)
+			continue;
+		size_t d = edit_distance(word, lw, candidates[i], lc, cutoff);
 		if (d <= limit && d < best_dist) {
 			best = candidates[i];
 			best_dist = d;

@@ -1,30 +1,64 @@
 /*
  * symtab.c - the hash table behind name lookup (see symtab.h).
  */
+#define _DEFAULT_SOURCE /* getrandom() */
+
 #include "symtab.h"
 
 #include <stdint.h>
 #include <string.h>
+#include <sys/random.h>
+#include <time.h>
+#include <unistd.h>
+
+/*
+ * Names come from plan files, which are not trusted: with a fixed hash,
+ * a plan could list thousands of names chosen to land in one slot and
+ * turn every lookup into a scan.  So each table hashes with its own
+ * random seed.  Nothing observable depends on it: the iteration order of
+ * a table is not exposed, and output stays byte-identical.
+ */
+static uint64_t random_seed(void)
+{
+	uint64_t seed;
+	if (getrandom(&seed, sizeof seed, GRND_NONBLOCK) == (ssize_t)sizeof seed)
+		return seed;
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_nsec * 0x9E3779B97F4A7C15u ^ (uint64_t)ts.tv_sec ^ (uint64_t)getpid() << 32;
+}
+
+/* The finalizer of MurmurHash3: every input bit reaches every output bit. */
+static uint64_t mix(uint64_t x)
+{
+	x ^= x >> 33;
+	x *= UINT64_C(0xff51afd7ed558ccd);
+	x ^= x >> 33;
+	x *= UINT64_C(0xc4ceb9fe1a85ec53);
+	x ^= x >> 33;
+	return x;
+}
 
 void symtab_init(struct symtab *t, struct arena *arena)
 {
 	t->arena = arena;
 	t->slots = NULL;
 	t->cap = t->len = 0;
+	t->seed = random_seed();
 }
 
-/* FNV-1a: short keys, no adversary worth a keyed hash. */
-static uint64_t hash(const char *s)
+/* FNV-1a from a secret starting state, then mixed so that the table's low bits depend on all of it. */
+static uint64_t hash(uint64_t seed, const char *s)
 {
-	uint64_t h = 14695981039346656037u;
+	uint64_t h = seed ^ 14695981039346656037u;
 	for (; *s; s++)
 		h = (h ^ (unsigned char)*s) * 1099511628211u;
-	return h;
+	return mix(h);
 }
 
-static struct symtab_slot *find_slot(struct symtab_slot *slots, size_t cap, const char *key)
+static struct symtab_slot *find_slot(struct symtab_slot *slots, size_t cap, uint64_t seed, const char *key)
 {
-	size_t i = (size_t)hash(key) & (cap - 1);
+	size_t i = (size_t)hash(seed, key) & (cap - 1);
 	while (slots[i].key && strcmp(slots[i].key, key) != 0)
 		i = (i + 1) & (cap - 1);
 	return &slots[i];
@@ -34,7 +68,7 @@ void *symtab_get(const struct symtab *t, const char *key)
 {
 	if (t->cap == 0)
 		return NULL;
-	return find_slot(t->slots, t->cap, key)->value;
+	return find_slot(t->slots, t->cap, t->seed, key)->value;
 }
 
 static void grow(struct symtab *t)
@@ -43,7 +77,7 @@ static void grow(struct symtab *t)
 	struct symtab_slot *slots = arena_calloc(t->arena, cap, sizeof *slots);
 	for (size_t i = 0; i < t->cap; i++)
 		if (t->slots[i].key)
-			*find_slot(slots, cap, t->slots[i].key) = t->slots[i];
+			*find_slot(slots, cap, t->seed, t->slots[i].key) = t->slots[i];
 	t->slots = slots;
 	t->cap = cap;
 }
@@ -53,7 +87,7 @@ void *symtab_put(struct symtab *t, const char *key, void *value)
 	/* keep the load factor under one half so probes stay short */
 	if ((t->len + 1) * 2 > t->cap)
 		grow(t);
-	struct symtab_slot *slot = find_slot(t->slots, t->cap, key);
+	struct symtab_slot *slot = find_slot(t->slots, t->cap, t->seed, key);
 	if (slot->key)
 		return slot->value;
 	slot->key = key;

@@ -9,6 +9,7 @@
 #define BFPLAN_SYMTAB_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "arena.h"
 
@@ -21,6 +22,7 @@ struct symtab {
 	struct arena *arena;
 	struct symtab_slot *slots;
 	size_t cap, len;
+	uint64_t seed;  /* per table, random: see symtab.c */
 };
 
 void symtab_init(struct symtab *t, struct arena *arena);

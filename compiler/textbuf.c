@@ -41,10 +41,8 @@ void textbuf_flush(struct textbuf *b)
 
 static void reserve(struct textbuf *b, size_t extra)
 {
-	if (extra >= SIZE_MAX / 2 - b->len) {
-		fputs("bfplan: output buffer size overflow\n", stderr);
-		abort();
-	}
+	if (extra >= SIZE_MAX / 2 - b->len)
+		arena_fail(b->arena); /* no buffer can be this large: the memory is not there either */
 	size_t need = b->len + extra + 1;
 	if (need <= b->cap)
 		return;

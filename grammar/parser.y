@@ -62,6 +62,12 @@ void yyerror(YYLTYPE *loc, yyscan_t scanner, struct parse_state *ps, const char 
 
 static struct arena *arena_of(struct parse_state *ps) { return ps->lex.arena; }
 #define A arena_of(ps)
+
+/* A token as written: a number's spelling is also a node name (2008 is not one, but 1H is). */
+static const char *spelling(struct parse_state *ps, struct src_span at)
+{
+	return arena_strndup(A, ps->lex.src->text + at.begin, at.end - at.begin);
+}
 }
 
 %param {yyscan_t scanner}
@@ -177,8 +183,10 @@ value:
 	  IDENT { $$ = ast_value_new(A, VAL_IDENT, @$); $$->text = $IDENT; }
 	| DECL { $$ = ast_value_new(A, VAL_IDENT, @$); $$->text = ast_decl_kind_name($DECL); }
 	| STRING { $$ = ast_value_new(A, VAL_STRING, @$); $$->text = $STRING; }
-	| INT { $$ = ast_value_new(A, VAL_INT, @$); $$->number = $INT; }
-	| DURATION { $$ = ast_value_new(A, VAL_DURATION, @$); $$->number = $DURATION; }
+	| INT { $$ = ast_value_new(A, VAL_INT, @$); $$->number = $INT; $$->text = spelling(ps, @$); }
+	| DURATION {
+		$$ = ast_value_new(A, VAL_DURATION, @$); $$->number = $DURATION; $$->text = spelling(ps, @$);
+	  }
 	;
 
 %%

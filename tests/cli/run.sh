@@ -327,6 +327,182 @@ else
 	skip "random bytes checked within a second" "no clock available"
 fi
 
+# ---- plans from untrusted pull requests (docs/security.md) ------------------------------
+
+# count_bytes FILE BYTE: how many times the byte (an octal escape for printf) occurs in FILE
+count_bytes() {
+	tr -dc "$(printf "$2")" <"$1" | wc -c | tr -d ' '
+}
+
+# no ESC or BEL from a plan reaches the terminal, wherever the plan puts them
+mkdir -p term
+{
+	printf 'use "\033]0;owned\007"\n'
+	printf 'use "\\u{1B}]52;c;c2VjcmV0\\u{7}"\n'
+	printf 'os a "raw \033[2J escape and bell \007"\n'
+	printf '# a comment \033[31m red \007\n'
+	printf 'os b \033[1m "between tokens"\n'
+	printf 'os c "escaped \\u{1B}[2J \\u{9B}31m \\u{7}"\n'
+	printf 'os d "bidi \342\200\256 and \302\233"\n'
+	printf 'cluster \342\200\256x {\n}\n'
+} >"term/evil.plan"
+cp term/evil.plan "term/name-$(printf '\033')]0;title$(printf '\007').plan"
+run check --color=never term/evil.plan "term/name-$(printf '\033')]0;title$(printf '\007').plan" </dev/null
+cat out err >term/all
+if [ "$status" -ne 1 ]; then
+	fail "ESC and BEL from a plan" "exit status $status, expected 1"
+elif [ "$(count_bytes term/all '\033')" -ne 0 ] || [ "$(count_bytes term/all '\007')" -ne 0 ]; then
+	fail "ESC and BEL from a plan" "$(count_bytes term/all '\033') ESC and $(count_bytes term/all '\007') BEL bytes in the output"
+elif ! grep -q 'control character U+001B \[BFP005\]' err || ! grep -q '\\u{1B}' err; then
+	fail "ESC and BEL from a plan" "the control characters are not reported, escaped"
+else
+	pass "no ESC or BEL byte from a plan reaches stdout or stderr (check)"
+fi
+run build term/evil.plan -o term/out </dev/null
+cat out err >term/all
+if [ "$status" -ne 1 ]; then
+	fail "ESC and BEL from a plan, build" "exit status $status, expected 1"
+elif [ "$(count_bytes term/all '\033')" -ne 0 ] || [ "$(count_bytes term/all '\007')" -ne 0 ]; then
+	fail "ESC and BEL from a plan, build" "$(count_bytes term/all '\033') ESC and $(count_bytes term/all '\007') BEL bytes in the output"
+else
+	pass "no ESC or BEL byte from a plan reaches stdout or stderr (build)"
+fi
+
+# a plan reads nothing outside its roots: no line of /etc/passwd, no variable's value
+mkdir -p pr/plans pr/outside
+secret="s3cret-$$-value"
+echo "os leaked \"$secret\"" >pr/outside/secret.plan
+printf 'use "/etc/passwd"\nuse "/proc/self/environ"\nuse "../outside/secret"\nuse "passwd"\nuse "environ"\nuse "secret"\n' \
+	>pr/plans/pull-request.plan
+ln -s /etc/passwd pr/plans/passwd.plan
+ln -s /proc/self/environ pr/plans/environ.plan
+ln -s ../outside/secret.plan pr/plans/secret.plan
+BFPLAN_TEST_SECRET=$secret run check pr/plans/pull-request.plan </dev/null
+first_user=$(head -n 1 /etc/passwd | cut -d: -f1)
+if [ "$status" -ne 1 ]; then
+	fail "use confined to the roots" "exit status $status, expected 1"
+elif grep -q "$secret" out err || grep -q "^ *[0-9]* | $first_user:" err || grep -q 'BFPLAN_TEST_SECRET=' err; then
+	fail "use confined to the roots" "a file outside the roots reached the output"
+elif [ "$(grep -c 'BFP212' err)" -ne 6 ]; then
+	fail "use confined to the roots" "expected 6 refusals (BFP212), got $(grep -c 'BFP212' err)"
+else
+	pass "no line of /etc/passwd, no environment variable, no file outside the roots in the output"
+fi
+# the operator may allow a directory with -I
+printf 'use "secret"\n' >pr/plans/allowed.plan
+rm pr/plans/secret.plan
+run check -I pr/outside pr/plans/allowed.plan </dev/null
+expect "-I allows a directory outside the plan's" 0 !err
+
+# a pipe named by `use` is refused without being opened (a reader would wait for ever)
+mkfifo pr/plans/pipe.plan 2>/dev/null && {
+	printf 'use "pipe"\n' >pr/plans/uses-pipe.plan
+	run check pr/plans/uses-pipe.plan </dev/null
+	expect "a pipe named by use" 1 err "is a pipe, not a plan file [BFP213]"
+}
+
+# a file beside the plan cannot change a stdlib Fixlet's ID without a diagnostic
+mkdir -p shadow/bigfix
+cp "$root/examples/exchange2007-windows2008.plan" shadow/plan.plan
+sed 's/^\( *id \)116$/\1666/' "$root/stdlib/bigfix/server-automation.plan" >shadow/bigfix/server-automation.plan
+if ! grep -q '^ *id 666$' shadow/bigfix/server-automation.plan; then
+	skip "stdlib shadowing" "the stdlib no longer declares Fixlet 116, so the case cannot be built"
+else
+	run check shadow/plan.plan </dev/null
+	expect "a file beside the plan with a stdlib path" 0 \
+		err "'shadow/bigfix/server-automation.plan' has the path of the standard library's" \
+		err "[BFP214]"
+	run build shadow/plan.plan -o shadow/out --site-url server-automation=http://sa.invalid/ </dev/null
+	if [ "$status" -ne 0 ] || ! grep -q '"id": 116,' shadow/out/plan.json || grep -q '"id": 666,' shadow/out/plan.json; then
+		fail "the stdlib wins over a file beside the plan" "status $status, or the pause step does not run Fixlet 116"
+	elif grep -q '666' shadow/out/*.bes; then
+		fail "the stdlib wins over a file beside the plan" "the .bes holds 666"
+	else
+		pass "the stdlib wins over a file beside the plan: the pause step keeps Fixlet 116"
+	fi
+fi
+
+# Windows editors: a UTF-8 byte-order mark, UTF-16
+printf '\357\273\277# saved by Notepad\r\nos windows-2008 "Windows Server 2008"\r\n' >bom.plan
+run check bom.plan </dev/null
+expect "a plan with a UTF-8 byte-order mark checks clean" 0 !err !out
+{ printf '\377\376'; printf '# saved as Unicode\nos windows-2008 "Windows Server 2008"\n' | sed 's/./&\n/g' | tr -d '\n' |
+	awk 'BEGIN { RS = "" } { n = length($0); for (i = 1; i <= n; i++) printf "%s%c", substr($0, i, 1), 0 }'; } >utf16.plan
+run check utf16.plan </dev/null
+if [ "$status" -eq 1 ] && [ "$(grep -c 'error:' err)" -eq 1 ] && grep -q 'UTF-16' err && grep -q iconv err; then
+	pass "a UTF-16 plan gets one error that names UTF-16 and iconv"
+else
+	fail "a UTF-16 plan" "exit status $status, $(grep -c 'error:' err) errors"
+fi
+
+# a cluster of more nodes than the limit is one diagnostic, not a stall
+awk 'BEGIN { printf "cluster c {\n    nodes N0"; for (i = 1; i <= 100000; i++) printf ", N%d", i; print "\n}" }' >many-nodes.plan
+run check many-nodes.plan </dev/null
+expect "a cluster over the node limit" 1 err "lists 100001 nodes (limit is 100000) [BFP009]"
+
+# memory exhaustion is a diagnostic and exit 2, never an abort
+awk 'BEGIN { printf "cluster c {\n    nodes N0"; for (i = 1; i < 900000; i++) printf ", N%d", i; print "\n}" }' >huge.plan
+limit=
+for kb in 65536 98304 131072; do
+	if (ulimit -v "$kb" && "$bfplan" check clean.plan) >/dev/null 2>&1; then
+		limit=$kb
+		break
+	fi
+done
+if [ -z "$limit" ]; then
+	skip "ulimit -v" "bfplan cannot start under a 128 MiB address-space limit (sanitizer builds reserve terabytes)"
+else
+	(ulimit -v "$limit" && exec "$bfplan" check huge.plan) >out 2>err
+	status=$?
+	expect "out of memory under ulimit -v $limit" 2 err "out of memory while compiling 'huge.plan' [BFP008]" !out
+fi
+
+# kill safety: a build killed half-way leaves nothing that the next build does not remove
+awk 'BEGIN {
+	print "use \"bigfix/server-automation\"\nuse \"bigfix/patches-for-windows\"\nuse \"exchange/exchange2007\""
+	print "baseline cycle \"Monthly updates\" {\n    fixlet 900201 site patches-for-windows\n    restart\n}"
+	for (i = 0; i < 400; i++) {
+		printf "cluster c%d {\n    os windows-2008\n    nodes N%dA, N%dB\n    quorum node-and-witness\n", i, i, i
+		printf "    role exchange2007-mailbox \"MB%d\"\n}\nplan p%d {\n    cluster c%d\n    max-down 1\n", i, i, i
+		print "    require control-scripts, cluster-manager-service, dotnet-4.0"
+		print "    each node {\n        move-mailbox optional\n        pause\n        move-groups\n        patch cycle\n        resume\n    }\n}"
+	}
+}' >kill.plan
+temps() { find "$1" -name '.bfplan-tmp.*' 2>/dev/null | wc -l | tr -d ' '; }
+# kill_build SIGNAL DIR: starts a build, sends SIGNAL once its temporary files exist; sets $status
+kill_build() {
+	"$bfplan" build kill.plan -o "$2" --site-url server-automation=http://sa.invalid/ >out 2>err </dev/null &
+	pid=$!
+	tries=0
+	while [ "$(temps "$2")" -eq 0 ] && [ $tries -lt 2000 ] && kill -0 $pid 2>/dev/null; do
+		tries=$((tries + 1))
+	done
+	kill -"$1" $pid 2>/dev/null
+	# the shell's own "Terminated" or "Killed" line is not the test's output
+	{ wait $pid; } 2>/dev/null
+	status=$?
+}
+kill_build TERM killed
+if [ "$status" -eq 0 ]; then
+	skip "SIGTERM during a build" "the build finished before the signal"
+elif [ "$status" -eq 143 ] && [ "$(temps killed)" -eq 0 ]; then
+	pass "SIGTERM during a build: exit 143, no temporary file left"
+else
+	fail "SIGTERM during a build" "exit status $status (expected 143), $(temps killed) temporary files left"
+fi
+kill_build KILL killed
+left=$(temps killed)
+run build kill.plan -o killed --site-url server-automation=http://sa.invalid/ </dev/null
+if [ "$status" -ne 0 ]; then
+	fail "a good build after SIGKILL" "exit status $status"
+elif [ "$(temps killed)" -ne 0 ]; then
+	fail "a good build after SIGKILL" "$(temps killed) temporary files left"
+elif [ "$left" -eq 0 ]; then
+	skip "a good build after SIGKILL" "the kill came before any temporary file existed"
+else
+	pass "SIGKILL left $left temporary files; the next build removed them all"
+fi
+
 # ---- explain ------------------------------------------------------------------------
 
 run explain BFP101 </dev/null
@@ -480,7 +656,7 @@ else
 fi
 
 # what import wrote is a plan file that uses the standard library cleanly
-printf 'use "bigfix/server-automation"\nuse "%s"\n' "$tmp/import-1.plan" >"$tmp/uses-import.plan"
+printf 'use "bigfix/server-automation"\nuse "import-1"\n' >"$tmp/uses-import.plan"
 run check "$tmp/uses-import.plan" </dev/null
 expect "a plan that uses imported content checks clean" 0 !err
 

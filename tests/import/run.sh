@@ -16,8 +16,8 @@
 # succeeds is also:
 #   - run again with -o FILE, which must hold the same bytes as the output;
 #   - checked: a plan that `use`s the standard library, world.plan (the test
-#     site `tools`) and the output must check without errors, so what import
-#     writes is always valid plan language (the round trip of the text itself
+#     site `tools`, found with -I) and the output must check without errors,
+#     so what import writes is always valid plan language (the round trip of the text itself
 #     is tested in tests/unit/test_import.c).
 #
 # --update rewrites NAME.out and NAME.err; review them with git diff.
@@ -106,10 +106,10 @@ for input in "$@"; do
 	cat >"$tmp/roundtrip.plan" <<EOF
 use "bigfix/server-automation"
 use "bigfix/patches-for-windows"
-use "$here/world.plan"
-use "$tmp/written.plan"
+use "world"
+use "written"
 EOF
-	if ! "$bfplan" check "$tmp/roundtrip.plan" >"$tmp/diff" 2>&1; then
+	if ! "$bfplan" check -I "$here" "$tmp/roundtrip.plan" >"$tmp/diff" 2>&1; then
 		fail "the output does not check clean"
 		continue
 	fi

@@ -238,6 +238,45 @@ static void test_reuse_after_free(void **state)
 	arena_free(&a);
 }
 
+
+/* Memory that runs out lands at the owner's handler, however the request was made. */
+static void test_out_of_memory_jumps_to_the_handler(void **state)
+{
+	(void)state;
+	struct arena a;
+	jmp_buf failed;
+	static const size_t requests[] = {BLOCK / 2, 4 * BLOCK, SIZE_MAX / 2 + 1};
+	for (volatile size_t i = 0; i < sizeof requests / sizeof requests[0]; i++) {
+		arena_init(&a);
+		a.limit = 2 * BLOCK;
+		a.on_failure = &failed;
+		volatile int served = 0;
+		if (setjmp(failed) == 0) {
+			for (;;) {
+				arena_alloc(&a, requests[i]);
+				served++;
+			}
+		}
+		/* the limit lets the first half-block requests through, never more */
+		assert_true(served <= 4);
+		arena_free(&a);
+	}
+	/* an overflowing count times size is the same failure */
+	arena_init(&a);
+	a.on_failure = &failed;
+	volatile bool jumped = false;
+	if (setjmp(failed) == 0)
+		arena_calloc(&a, SIZE_MAX / 4, 8);
+	else
+		jumped = true;
+	assert_true(jumped);
+	/* a scratch arena fails the same way */
+	struct arena scratch;
+	arena_init_like(&scratch, &a);
+	assert_ptr_equal(scratch.on_failure, &failed);
+	arena_free(&a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -253,6 +292,7 @@ int main(void)
 		cmocka_unit_test(test_ptrvec_growth),
 		cmocka_unit_test(test_ptrvec_holds_null),
 		cmocka_unit_test(test_reuse_after_free),
+		cmocka_unit_test(test_out_of_memory_jumps_to_the_handler),
 	};
 	return cmocka_run_group_tests(tests, 0, 0);
 }

@@ -159,7 +159,7 @@ static void test_multibyte_character_underlined_as_one(void **state)
 		"       |   ^~\n");
 }
 
-static void test_non_printable_bytes_shown_as_question_marks(void **state)
+static void test_non_printable_bytes_shown_escaped(void **state)
 {
 	struct fixture *fx = *state;
 	/* a control character, DEL, an invalid byte and a truncated sequence, then the span */
@@ -167,8 +167,45 @@ static void test_non_printable_bytes_shown_as_question_marks(void **state)
 	diag_report(&fx->sink, BFP102, span(f, 7, 8), "stray character '='");
 	assert_string_equal(render(fx),
 		"c.plan:1:8: error: stray character '=' [BFP102]\n"
-		"     1 | a????z = 1\n"
-		"       |        ^\n");
+		"     1 | a\\u{1}\\u{7F}\\x{FF}\\x{C3}z = 1\n"
+		"       |                           ^\n");
+}
+
+/* Trojan Source: a bidi control in the quoted line is shown, not obeyed, and underlined whole. */
+static void test_hidden_characters_shown_escaped(void **state)
+{
+	struct fixture *fx = *state;
+	uint32_t f = add_file(fx, "t.plan", "x \"a\xE2\x80\xAE" "b\" \xE2\x80\x8B\n");
+	diag_report(&fx->sink, BFP006, span(f, 4, 7), "bidi control U+202E in a string");
+	diag_report(&fx->sink, BFP006, span(f, 10, 13), "invisible character U+200B in a comment");
+	assert_string_equal(render(fx),
+		"t.plan:1:5: warning: bidi control U+202E in a string [BFP006]\n"
+		"     1 | x \"a\\u{202E}b\" \\u{200B}\n"
+		"       |     ^~~~~~~~\n"
+		"t.plan:1:11: warning: invisible character U+200B in a comment [BFP006]\n"
+		"     1 | x \"a\\u{202E}b\" \\u{200B}\n"
+		"       |                ^~~~~~~~\n");
+}
+
+/* Messages, notes, help lines and paths carry plan text: none reaches the terminal raw. */
+static void test_plan_text_in_messages_is_escaped(void **state)
+{
+	struct fixture *fx = *state;
+	uint32_t f = add_file(fx, "dir\x1B]0;owned\x07/e.plan", "use \"x\"\n");
+	struct diag *d = diag_report(&fx->sink, BFP201, span(f, 4, 7), "cannot find \"%s\"", "\x1B[2J\xC2\x9B");
+	diag_note(&fx->sink, d, span(f, 0, 3), "note %s", "\xE2\x80\xAE!");
+	diag_help(&fx->sink, d, "help %s", "\r\n\x7F\t");
+	const char *out = render(fx);
+	assert_string_equal(out,
+		"dir\\u{1B}]0;owned\\u{7}/e.plan:1:5: error: cannot find \"\\u{1B}[2J\\u{9B}\" [BFP201]\n"
+		"     1 | use \"x\"\n"
+		"       |     ^~~\n"
+		"dir\\u{1B}]0;owned\\u{7}/e.plan:1:1: note: note \\u{202E}!\n"
+		"     1 | use \"x\"\n"
+		"       | ^~~\n"
+		"help: help \\u{D}\\u{A}\\u{7F}\t\n");
+	assert_null(strchr(out, '\x1B'));
+	assert_null(strchr(out, '\x07'));
 }
 
 static void test_nul_byte_in_quoted_line(void **state)
@@ -178,8 +215,8 @@ static void test_nul_byte_in_quoted_line(void **state)
 	diag_report(&fx->sink, BFP003, span(f, 4, 5), "NUL byte in the input");
 	assert_string_equal(render(fx),
 		"n.plan:1:5: error: NUL byte in the input [BFP003]\n"
-		"     1 | os a?b\n"
-		"       |     ^\n");
+		"     1 | os a\\u{0}b\n"
+		"       |     ^~~~~\n");
 }
 
 static void test_zero_width_span_at_end_of_line(void **state)
@@ -668,7 +705,9 @@ int main(void)
 		T(test_tabs_stay_aligned),
 		T(test_multibyte_character_is_one_column),
 		T(test_multibyte_character_underlined_as_one),
-		T(test_non_printable_bytes_shown_as_question_marks),
+		T(test_non_printable_bytes_shown_escaped),
+		T(test_hidden_characters_shown_escaped),
+		T(test_plan_text_in_messages_is_escaped),
 		T(test_nul_byte_in_quoted_line),
 		T(test_zero_width_span_at_end_of_line),
 		T(test_span_past_the_line_end),

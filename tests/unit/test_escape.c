@@ -168,6 +168,61 @@ static void test_html_and_markdown(void **state)
 	arena_free(&a);
 }
 
+
+static void expect_relevance_fault(const char *s, enum esc_fault_kind kind, size_t offset)
+{
+	struct esc_fault f;
+	assert_false(esc_relevance_check(s, strlen(s), &f));
+	assert_int_equal(f.kind, kind);
+	assert_int_equal(f.offset, offset);
+}
+
+static void test_relevance_balance(void **state)
+{
+	(void)state;
+	static const char *const good[] = {
+		"true",
+		"exists service \"ClusSvc\"",
+		"(a) and ((b) or (c))",
+		"exists file \"c:\\(x\"",              /* a parenthesis inside a string is text */
+		"name of it = \")\" and (x)",
+		"version of regapp \"a%22b\" >= \"1\"", /* a quote inside a string is %22 */
+	};
+	for (size_t i = 0; i < sizeof good / sizeof good[0]; i++)
+		assert_true(esc_relevance_check(good[i], strlen(good[i]), NULL));
+	/* the two break-outs of a `not (%s)` wrapper, and their cousins */
+	expect_relevance_fault("x) or (true", ESC_FAULT_UNOPENED, 1);
+	expect_relevance_fault("true) and (false", ESC_FAULT_UNOPENED, 4);
+	expect_relevance_fault("(a) and (b", ESC_FAULT_UNCLOSED, 8);
+	expect_relevance_fault("((a) and b", ESC_FAULT_UNCLOSED, 0);
+	expect_relevance_fault("a = \"b) or (true", ESC_FAULT_OPEN_STRING, 4);
+	expect_relevance_fault("", ESC_FAULT_EMPTY, 0);
+	expect_relevance_fault(" \t\n", ESC_FAULT_EMPTY, 0);
+	/* an unclosed string hides the parentheses after it: still refused */
+	expect_relevance_fault("\"x\" = \") or (true", ESC_FAULT_OPEN_STRING, 6);
+}
+
+static void test_terminal(void **state)
+{
+	(void)state;
+	struct arena a;
+	arena_init(&a);
+	/* plain text comes back as it is, the same pointer */
+	const char *plain = "plain text\twith a tab";
+	assert_ptr_equal(esc_terminal(&a, plain), plain);
+	/* controls, DEL, C1, bidi, invisible, line separator, a bad byte */
+	assert_string_equal(esc_terminal(&a, "a\x1B[2Jb\x07\x7F\xC2\x9B"),
+			    "a\\u{1B}[2Jb\\u{7}\\u{7F}\\u{9B}");
+	assert_string_equal(esc_terminal(&a, "x\xE2\x80\xAEy\xE2\x80\x8Bz\xE2\x80\xA8\xE2\x81\xA6"),
+			    "x\\u{202E}y\\u{200B}z\\u{2028}\\u{2066}");
+	assert_string_equal(esc_terminal(&a, "caf\xE9 \xED\xA0\x80"), "caf\\x{E9} \\x{ED}\\x{A0}\\x{80}");
+	assert_string_equal(esc_terminal(&a, "\r\n"), "\\u{D}\\u{A}");
+	/* ordinary non-ASCII text is kept */
+	assert_string_equal(esc_terminal(&a, "caf\xC3\xA9 \xE6\x97\xA5 \xF0\x9F\x98\x80"),
+			    "caf\xC3\xA9 \xE6\x97\xA5 \xF0\x9F\x98\x80");
+	arena_free(&a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -177,6 +232,8 @@ int main(void)
 		cmocka_unit_test(test_relevance),
 		cmocka_unit_test(test_actionscript),
 		cmocka_unit_test(test_html_and_markdown),
+		cmocka_unit_test(test_relevance_balance),
+		cmocka_unit_test(test_terminal),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

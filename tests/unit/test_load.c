@@ -233,7 +233,7 @@ static void test_search_order(void **state)
 	struct fixture *fx = *state;
 	write_file(fx, "root/main.plan", "use \"x\"\n");
 	static const char *const places[] = {
-		"root/x.plan", "inc1/x.plan", "inc2/x.plan", "path1/x.plan", "path2/x.plan", "std/x.plan",
+		"std/x.plan", "root/x.plan", "inc1/x.plan", "inc2/x.plan", "path1/x.plan", "path2/x.plan",
 	};
 	for (size_t i = 0; i < sizeof places / sizeof places[0]; i++)
 		write_file(fx, places[i], "os x\n");
@@ -251,18 +251,43 @@ static void test_search_order(void **state)
 	/* each place wins while it has the file; then the next one takes over */
 	for (size_t i = 0; i < sizeof places / sizeof places[0]; i++) {
 		load(fx, "root/main.plan");
-		assert_clean(fx);
+		if (i == 0) {
+			/* the standard library first, and the file it wins over is named */
+			const struct diag *d = only_diag(fx, BFP214);
+			char want[512];
+			snprintf(want, sizeof want, "'%s/root/x.plan' has the path of the standard library's "
+				 "'%s/std/x.plan', which is read instead", fx->dir, fx->dir);
+			assert_string_equal(d->message, want);
+			assert_string_equal(spanned(fx, d->span), "\"x\"");
+		} else {
+			assert_clean(fx);
+		}
 		assert_int_equal(file_count(fx), 2);
 		const char *got = rel_path(fx, 1);
 		/* "inc2//x.plan" would be wrong: the joiner does not double the slash */
 		assert_string_equal(got, places[i]);
-		assert_int_equal(file(fx, 1)->is_stdlib, i == 5);
+		assert_int_equal(file(fx, 1)->is_stdlib, i == 0);
 		assert_int_equal(unlink(at(fx, places[i])), 0);
 	}
 	load(fx, "root/main.plan");
 	assert_int_equal(only_diag(fx, BFP201)->code, BFP201);
 }
 
+/* A stdlib file found again under another path (an -I that is the stdlib) is no shadow. */
+static void test_stdlib_reached_twice_is_not_shadowed(void **state)
+{
+	struct fixture *fx = *state;
+	write_file(fx, "main.plan", "use \"bigfix/sites\"\n");
+	write_file(fx, "std/bigfix/sites.plan", "os s\n");
+	char std[128];
+	snprintf(std, sizeof std, "%s/std", fx->dir);
+	fx->opts.stdlib_dir = std;
+	fx->include_dirs[0] = std;
+	fx->opts.include_count = 1;
+	load(fx, "main.plan");
+	assert_clean(fx);
+	assert_true(file(fx, 1)->is_stdlib);
+}
 static void test_search_path_with_empty_parts(void **state)
 {
 	struct fixture *fx = *state;
@@ -306,6 +331,17 @@ static void test_extension_not_added_twice_nor_dropped(void **state)
 	assert_string_equal(d->message, "cannot find \"e\" to import");
 }
 
+/* ---- what a plan may read ------------------------------------------------------------ */
+
+static const struct diag *refused(struct fixture *fx, enum diag_code code, const char *use_text)
+{
+	const struct diag *d = only_diag(fx, code);
+	assert_string_equal(spanned(fx, d->span), use_text);
+	/* nothing of the refused file was read */
+	assert_int_equal(file_count(fx), 1);
+	return d;
+}
+
 static void test_absolute_path(void **state)
 {
 	struct fixture *fx = *state;
@@ -314,10 +350,143 @@ static void test_absolute_path(void **state)
 	snprintf(text, sizeof text, "use \"%s/elsewhere/abs\"\n", fx->dir);
 	write_file(fx, "main.plan", text);
 	load(fx, "main.plan");
-	assert_clean(fx);
-	assert_string_equal(rel_path(fx, 1), "elsewhere/abs.plan");
+	/* even a file under the plan's own directory: an absolute path is refused as written */
+	const struct diag *d = only_diag(fx, BFP212);
+	char want[300];
+	snprintf(want, sizeof want, "'%s/elsewhere/abs.plan' is outside the directories a plan may read from",
+		 fx->dir);
+	assert_string_equal(d->message, want);
+	assert_non_null(strstr(d->help, "-I DIR"));
+	assert_int_equal(file_count(fx), 1);
+
+	write_file(fx, "main.plan", "use \"/etc/passwd\"\n");
+	load(fx, "main.plan");
+	refused(fx, BFP212, "\"/etc/passwd\"");
 }
 
+static void test_dot_dot(void **state)
+{
+	struct fixture *fx = *state;
+	/* climbing inside the plan's directory is fine */
+	write_file(fx, "plans/main.plan", "use \"sub/a\"\n");
+	write_file(fx, "plans/sub/a.plan", "use \"../common/c\"\n");
+	write_file(fx, "plans/common/c.plan", "os c\n");
+	load(fx, "plans/main.plan");
+	assert_clean(fx);
+	assert_int_equal(file_count(fx), 3);
+
+	/* out of it is not, whether the file exists or not (so nothing can be probed) */
+	write_file(fx, "secret.plan", "os secret\n");
+	write_file(fx, "plans/main.plan", "use \"../secret\"\n");
+	load(fx, "plans/main.plan");
+	refused(fx, BFP212, "\"../secret\"");
+	write_file(fx, "plans/main.plan", "use \"sub/../../nothing/here\"\n");
+	load(fx, "plans/main.plan");
+	refused(fx, BFP212, "\"sub/../../nothing/here\"");
+	write_file(fx, "plans/main.plan", "use \"../../../../../../../../../etc/passwd\"\n");
+	load(fx, "plans/main.plan");
+	refused(fx, BFP212, "\"../../../../../../../../../etc/passwd\"");
+
+	/* unless an -I names the directory, which is the operator's choice */
+	char inc[128];
+	snprintf(inc, sizeof inc, "%s", fx->dir);
+	fx->include_dirs[0] = inc;
+	fx->opts.include_count = 1;
+	write_file(fx, "plans/main.plan", "use \"../secret\"\n");
+	load(fx, "plans/main.plan");
+	assert_clean(fx);
+	assert_string_equal(rel_path(fx, 1), "plans/../secret.plan");
+}
+
+static void test_symbolic_links(void **state)
+{
+	struct fixture *fx = *state;
+	write_file(fx, "plans/main.plan", "use \"inside\"\nuse \"outside\"\nuse \"passwd\"\nuse \"environ\"\n");
+	write_file(fx, "plans/lib/real.plan", "os real\n");
+	write_file(fx, "secret.plan", "os secret\n");
+	assert_int_equal(symlink("lib/real.plan", at(fx, "plans/inside.plan")), 0);
+	assert_int_equal(symlink("../secret.plan", at(fx, "plans/outside.plan")), 0);
+	assert_int_equal(symlink("/etc/passwd", at(fx, "plans/passwd.plan")), 0);
+	assert_int_equal(symlink("/proc/self/environ", at(fx, "plans/environ.plan")), 0);
+	load(fx, "plans/main.plan");
+	/* a link is resolved, then checked: only the one that stays inside is read */
+	assert_int_equal(fx->sink.diags.len, 3);
+	for (size_t i = 0; i < 3; i++)
+		assert_int_equal(((const struct diag *)fx->sink.diags.items[i])->code, BFP212);
+	assert_int_equal(file_count(fx), 2);
+	assert_string_equal(rel_path(fx, 1), "plans/inside.plan");
+}
+
+static void test_special_files(void **state)
+{
+	struct fixture *fx = *state;
+	write_file(fx, "plans/main.plan", "use \"pipe\"\n");
+	assert_int_equal(mkfifo(at(fx, "plans/pipe.plan"), 0600), 0);
+	/* a pipe no one writes to would block a reader for ever: it is refused unopened */
+	load(fx, "plans/main.plan");
+	const struct diag *d = refused(fx, BFP213, "\"pipe\"");
+	assert_non_null(strstr(d->message, "is a pipe, not a plan file"));
+
+	/* a device, reached through an -I the operator gave */
+	char dev[] = "/dev";
+	fx->include_dirs[0] = dev;
+	fx->opts.include_count = 1;
+	assert_int_equal(symlink("/dev/zero", at(fx, "plans/zero.plan")), 0);
+	write_file(fx, "plans/main.plan", "use \"zero\"\n");
+	load(fx, "plans/main.plan");
+	d = refused(fx, BFP213, "\"zero\"");
+	assert_non_null(strstr(d->message, "is a device, not a plan file"));
+
+	/* the kernel's files look regular but are not plans, even under a root that holds them */
+	char slash[] = "/";
+	fx->include_dirs[0] = slash;
+	assert_int_equal(symlink("/proc/self/environ", at(fx, "plans/environ.plan")), 0);
+	write_file(fx, "plans/main.plan", "use \"environ\"\n");
+	load(fx, "plans/main.plan");
+	d = refused(fx, BFP213, "\"environ\"");
+	assert_non_null(strstr(d->message, "is a file of the kernel, not a plan file"));
+}
+
+static void test_wide_encodings(void **state)
+{
+	struct fixture *fx = *state;
+	static const struct {
+		const char *bytes;
+		size_t len;
+		const char *name;
+	} files[] = {
+		{"\xFF\xFEo\0s\0 \0x\0\n\0", 12, "UTF-16LE"},
+		{"o\0s\0 \0x\0\n\0", 10, "UTF-16LE"},
+		{"\xFE\xFF\0o\0s\0 \0x\0\n", 12, "UTF-16BE"},
+		{"\0o\0s\0 \0x\0\n", 10, "UTF-16BE"},
+		{"\xFF\xFE\0\0o\0\0\0s\0\0\0", 12, "UTF-32LE"},
+		{"\0\0\xFE\xFF\0\0\0o\0\0\0s", 12, "UTF-32BE"},
+		{"o\0\0\0s\0\0\0 \0\0\0x\0\0\0", 16, "UTF-32LE"},
+	};
+	for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+		FILE *f = fopen(at(fx, "wide.plan"), "wb");
+		assert_non_null(f);
+		assert_int_equal(fwrite(files[i].bytes, 1, files[i].len, f), files[i].len);
+		assert_int_equal(fclose(f), 0);
+		/* as the root: one diagnostic naming the encoding, instead of one per NUL byte */
+		load(fx, "wide.plan");
+		const struct diag *d = only_diag(fx, BFP007);
+		assert_non_null(strstr(d->message, files[i].name));
+		assert_non_null(strstr(d->help, "iconv"));
+		/* through `use`: at the `use` */
+		write_file(fx, "main.plan", "use \"wide\"\n");
+		load(fx, "main.plan");
+		d = only_diag(fx, BFP007);
+		assert_string_equal(spanned(fx, d->span), "\"wide\"");
+	}
+	/* a UTF-8 byte-order mark is skipped, with positions counted from the file's first byte */
+	write_file(fx, "bom.plan", "\xEF\xBB\xBFos x\nos y = 1\n");
+	load(fx, "bom.plan");
+	const struct diag *d = only_diag(fx, BFP102);
+	struct src_pos pos = src_position(&fx->sm, d->span.file, d->span.begin);
+	assert_int_equal(pos.line, 2);
+	assert_int_equal(pos.column, 6);
+}
 static void test_directory_is_not_a_plan(void **state)
 {
 	struct fixture *fx = *state;
@@ -332,6 +501,11 @@ static void test_directory_is_not_a_plan(void **state)
 	assert_clean(fx);
 	/* the directory beside main.plan is passed over for the file in -I */
 	assert_string_equal(rel_path(fx, 1), "inc/d.plan");
+	/* and without that file, it is named for what it is */
+	assert_int_equal(unlink(at(fx, "inc/d.plan")), 0);
+	load(fx, "main.plan");
+	const struct diag *d = only_diag(fx, BFP213);
+	assert_non_null(strstr(d->message, "d.plan' is a directory, not a plan file"));
 }
 
 /* ---- each file once --------------------------------------------------------- */
@@ -618,7 +792,12 @@ int main(void)
 		T(test_search_path_with_empty_parts),
 		T(test_plan_extension),
 		T(test_extension_not_added_twice_nor_dropped),
+		T(test_stdlib_reached_twice_is_not_shadowed),
 		T(test_absolute_path),
+		T(test_dot_dot),
+		T(test_symbolic_links),
+		T(test_special_files),
+		T(test_wide_encodings),
 		T(test_directory_is_not_a_plan),
 		T(test_diamond_reads_each_file_once),
 		T(test_errors_in_an_imported_file_are_located_there),

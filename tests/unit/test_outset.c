@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "arena.h"
@@ -289,6 +290,177 @@ static void test_depfile(void **state)
 	assert_null(outset_depfile(&fx->arena, "t\n", prereqs, 1, false));
 }
 
+
+/* ---- kill safety ------------------------------------------------------------------------ */
+
+/* The files of a small build; plan.json, opened first, is the one a build system watches. */
+static const char *const build_files[] = {"plan.json", "a.bes", "b.bes", "checklist.md"};
+enum { BUILD_FILES = sizeof build_files / sizeof build_files[0] };
+
+/* Writes `content` into every file of the build as one output set, renaming plan.json last. */
+static bool write_build(const char *dir, const char *content, struct outset *set, struct arena *a)
+{
+	outset_init(set, a);
+	outset_rename_last(set, arena_printf(a, "%s/plan.json", dir));
+	struct outset_failure why;
+	for (size_t i = 0; i < BUILD_FILES; i++)
+		if (!outset_add(set, arena_printf(a, "%s/%s", dir, build_files[i]), content, strlen(content), &why))
+			return false;
+	return true;
+}
+
+struct killer {
+	size_t at;  /* renames done when the signal goes out */
+	int sig;
+};
+
+static void kill_after(void *ctx, size_t renamed)
+{
+	const struct killer *k = ctx;
+	if (renamed == k->at)
+		raise(k->sig);
+}
+
+/*
+ * In a child process: writes "new" over the build and sends itself `sig`
+ * once `at` files are renamed (at 0: before the commit).  Returns the
+ * child's wait status.
+ */
+static int build_and_die(const char *dir, size_t at, int sig, bool handle_signals)
+{
+	fflush(NULL);
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		if (handle_signals)
+			outset_handle_signals();
+		struct arena a;
+		arena_init(&a);
+		struct outset set;
+		struct killer k = {at, sig};
+		if (!write_build(dir, "new", &set, &a))
+			_exit(3);
+		set.after_rename = kill_after;
+		set.after_rename_ctx = &k;
+		if (at == 0)
+			raise(sig);
+		struct outset_failure why;
+		outset_commit(&set, &why);
+		_exit(4); /* the signal should have ended the process */
+	}
+	int status;
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	return status;
+}
+
+static int count_new(struct fixture *fx)
+{
+	int n = 0;
+	for (size_t i = 0; i < BUILD_FILES; i++)
+		n += strcmp(slurp(&fx->arena, path_in(fx, build_files[i])), "new") == 0;
+	return n;
+}
+
+/* SIGKILL between any two renames: the watched file is still old, and the next build cleans up. */
+static void test_kill_between_renames(void **state)
+{
+	struct fixture *fx = *state;
+	for (size_t at = 0; at < BUILD_FILES; at++) {
+		struct outset set;
+		assert_true(write_build(fx->dir, "old", &set, &fx->arena));
+		struct outset_failure why;
+		assert_true(outset_commit(&set, &why));
+
+		int status = build_and_die(fx->dir, at, SIGKILL, true);
+		assert_true(WIFSIGNALED(status));
+		assert_int_equal(WTERMSIG(status), SIGKILL);
+		int all, temps;
+		count_entries(fx->dir, &all, &temps);
+		/* nothing could clean up: the files not yet renamed are left as temporaries */
+		assert_int_equal(temps, (int)(BUILD_FILES - at));
+		assert_int_equal(count_new(fx), (int)at);
+		assert_string_equal(slurp(&fx->arena, path_in(fx, "plan.json")), "old");
+
+		/* the next build removes what the killed one left */
+		assert_true(write_build(fx->dir, "good", &set, &fx->arena));
+		assert_true(outset_commit(&set, &why));
+		count_entries(fx->dir, &all, &temps);
+		assert_int_equal(temps, 0);
+		assert_int_equal(all, BUILD_FILES);
+		assert_string_equal(slurp(&fx->arena, path_in(fx, "plan.json")), "good");
+	}
+}
+
+/* SIGTERM and SIGINT wait for the renames to finish, then leave no temporary file. */
+static void test_terminate_during_renames(void **state)
+{
+	struct fixture *fx = *state;
+	static const int sigs[] = {SIGTERM, SIGINT};
+	for (size_t s = 0; s < 2; s++) {
+		for (size_t at = 0; at <= BUILD_FILES; at++) {
+			struct outset set;
+			assert_true(write_build(fx->dir, "old", &set, &fx->arena));
+			struct outset_failure why;
+			assert_true(outset_commit(&set, &why));
+			int status = build_and_die(fx->dir, at, sigs[s], true);
+			/* ended by the signal, as a shell shows with 128 + its number (143, 130) */
+			assert_true(WIFSIGNALED(status));
+			assert_int_equal(WTERMSIG(status), sigs[s]);
+			int all, temps;
+			count_entries(fx->dir, &all, &temps);
+			assert_int_equal(temps, 0);
+			assert_int_equal(all, BUILD_FILES);
+			/* before the commit nothing changes; once it started, it completes */
+			assert_int_equal(count_new(fx), at == 0 ? 0 : (int)BUILD_FILES);
+		}
+	}
+}
+
+/* A temporary file of a build that still runs is left alone; a dead build's is removed. */
+static void test_stale_temporaries(void **state)
+{
+	struct fixture *fx = *state;
+	fflush(NULL);
+	pid_t dead = fork();
+	assert_true(dead >= 0);
+	if (dead == 0)
+		_exit(0);
+	assert_int_equal(waitpid(dead, NULL, 0), dead);
+	const char *theirs = path_in(fx, arena_printf(&fx->arena, ".bfplan-tmp.%ld.x.bes.AbCdEf", (long)getppid()));
+	const char *stale = path_in(fx, arena_printf(&fx->arena, ".bfplan-tmp.%ld.x.bes.AbCdEf", (long)dead));
+	const char *other = path_in(fx, ".x.bes.AbCdEf"); /* not our pattern: someone else's */
+	write_file(theirs, "running");
+	write_file(stale, "killed");
+	write_file(other, "unrelated");
+	struct outset set;
+	outset_init(&set, &fx->arena);
+	struct outset_failure why;
+	assert_true(outset_add(&set, path_in(fx, "x.bes"), "x", 1, &why));
+	assert_true(outset_commit(&set, &why));
+	assert_non_null(slurp(&fx->arena, theirs));
+	assert_null(slurp(&fx->arena, stale));
+	assert_non_null(slurp(&fx->arena, other));
+}
+
+/* Out of memory half-way: every temporary file of the process goes. */
+static void test_abandon_all(void **state)
+{
+	struct fixture *fx = *state;
+	struct outset one, two;
+	outset_init(&one, &fx->arena);
+	outset_init(&two, &fx->arena);
+	struct outset_failure why;
+	assert_non_null(outset_open(&one, path_in(fx, "streamed.md"), &why));
+	assert_true(outset_add(&one, path_in(fx, "a.bes"), "a", 1, &why));
+	assert_true(outset_add(&two, path_in(fx, "sub/b.bes"), "b", 1, &why));
+	outset_abandon_all();
+	int all, temps;
+	count_entries(fx->dir, &all, &temps);
+	assert_int_equal(temps, 0);
+	count_entries(path_in(fx, "sub"), &all, &temps);
+	assert_int_equal(all, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -300,6 +472,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_missing_parent_cannot_be_made, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_abort_after_streaming, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_depfile, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_kill_between_renames, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_terminate_during_renames, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_stale_temporaries, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_abandon_all, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -157,13 +157,98 @@ static void test_unicode_escapes(void **state)
 	assert_string_equal(first_string(state, "os x \"caf\\u{E9}\"\n"), "caf\xC3\xA9");
 	assert_string_equal(first_string(state, "os x \"\\u{1F600}\"\n"), "\xF0\x9F\x98\x80");
 	assert_string_equal(first_string(state, "os x \"\\u{41}\\u{000042}\"\n"), "AB");
-	/* the boundaries of the 1-, 2-, 3- and 4-byte forms, in upper and lower case */
-	assert_string_equal(first_string(state, "os x \"\\u{7F}\\u{80}\\u{7ff}\\u{800}\"\n"),
-			    "\x7F\xC2\x80\xDF\xBF\xE0\xA0\x80");
-	assert_string_equal(first_string(state, "os x \"\\u{FFFF}\\u{10000}\\u{10FFFF}\"\n"),
-			    "\xEF\xBF\xBF\xF0\x90\x80\x80\xF4\x8F\xBF\xBF");
+	/* the boundaries of the 1-, 2-, 3- and 4-byte forms (less the controls), in upper and lower case */
+	assert_string_equal(first_string(state, "os x \"\\u{7E}\\u{A0}\\u{7ff}\\u{800}\"\n"),
+			    "~\xC2\xA0\xDF\xBF\xE0\xA0\x80");
+	assert_string_equal(first_string(state, "os x \"\\u{FFFD}\\u{10000}\\u{10FFFF}\"\n"),
+			    "\xEF\xBF\xBD\xF0\x90\x80\x80\xF4\x8F\xBF\xBF");
+	/* tab, line feed and carriage return are text every output can hold */
+	assert_string_equal(first_string(state, "os x \"\\u{9}\\u{A}\\u{D}\"\n"), "\t\n\r");
 	assert_string_equal(first_string(state, "os x \"\\u{D7FF}\\u{E000}\"\n"),
 			    "\xED\x9F\xBF\xEE\x80\x80");
+}
+
+/* An escape cannot smuggle in what a literal character could not: controls, U+FFFE, U+FFFF. */
+static void test_forbidden_escapes(void **state)
+{
+	static const char *const escapes[] = {"\\u{1}", "\\u{1B}", "\\u{7}", "\\u{7F}", "\\u{9B}",
+					      "\\u{85}", "\\u{FFFE}", "\\u{ffff}"};
+	for (size_t i = 0; i < sizeof escapes / sizeof escapes[0]; i++) {
+		struct fixture *fx = *state;
+		char text[64];
+		snprintf(text, sizeof text, "os x \"a%sb\"\n", escapes[i]);
+		struct ast_file *ast = parse(state, text);
+		assert_int_equal(count_code(state, BFP111), i + 1);
+		const struct diag *d = fx->sink.diags.items[fx->sink.diags.len - 1];
+		assert_span(d->span, 7, 7 + strlen(escapes[i]));
+		/* the string is dropped, as after any error in it */
+		assert_int_equal(decl(ast, 0)->args.len, 0);
+	}
+}
+
+/* Bidi controls and invisible characters: a warning in strings and comments, an error elsewhere. */
+static void test_hidden_characters(void **state)
+{
+	struct fixture *fx = *state;
+	/* U+202E in a string: kept, and a located warning */
+	assert_string_equal(first_string(state, "os x \"a\xE2\x80\xAE" "b\"\n"), "a\xE2\x80\xAE" "b");
+	const struct diag *d = only(state, BFP006);
+	assert_span(d->span, 7, 10);
+	assert_string_equal(d->message, "bidi control U+202E (RIGHT-TO-LEFT OVERRIDE) in a string");
+	/* in a comment, and one warning per comment however many it holds */
+	parse_clean(state, "os x # \xE2\x81\xA6x\xE2\x81\xA9 \xE2\x80\x8B\n");
+	assert_int_equal(count_code(state, BFP006), 2);
+	d = fx->sink.diags.items[fx->sink.diags.len - 1];
+	assert_string_equal(d->message, "bidi control U+2066 (LEFT-TO-RIGHT ISOLATE) in a comment");
+	/* written as an escape, still a warning: the outputs hold the character */
+	parse_clean(state, "os x \"\\u{200B}\"\n");
+	assert_int_equal(count_code(state, BFP006), 3);
+	/* in a name or between tokens: an error */
+	parse(state, "os ab\xE2\x80\xAE" "cd\n");
+	d = only(state, BFP102);
+	assert_string_equal(d->message, "stray bidi control U+202E (RIGHT-TO-LEFT OVERRIDE)");
+	assert_span(d->span, 5, 8);
+	/* a byte-order mark past the start of the file is an invisible character like any other */
+	parse(state, "os x\n\xEF\xBB\xBFos y\n");
+	assert_int_equal(count_code(state, BFP102), 2);
+}
+
+/* C1 controls act on terminals as C0 ones do; U+FFFE and U+FFFF cannot be written to XML. */
+static void test_c1_controls_and_noncharacters(void **state)
+{
+	/* in a comment nothing is written anywhere: accepted */
+	parse_clean(state, "os x # \xEF\xBF\xBF\n");
+	parse(state, "os x \"a\xC2\x9B" "b\"\n");
+	assert_int_equal(count_code(state, BFP005), 1);
+	parse(state, "os x # \xC2\x85\n");
+	assert_int_equal(count_code(state, BFP005), 2);
+	parse(state, "os x \xC2\x9B\n");
+	assert_int_equal(count_code(state, BFP005), 3);
+	parse(state, "os x \"\xEF\xBF\xBE\"\n");
+	assert_int_equal(count_code(state, BFP401), 1);
+}
+
+/* Line ends: LF or CRLF; a carriage return alone is an error, not a blank. */
+static void test_lone_carriage_return(void **state)
+{
+	parse_clean(state, "os a\r\nos b\r\n");
+	struct ast_file *ast = parse(state, "os a\ros b\n");
+	const struct diag *d = only(state, BFP005);
+	assert_span(d->span, 4, 5);
+	assert_string_equal(d->message, "carriage return without a line feed");
+	/* the tokens around it are still read: "os a os b", one line as the scanner sees it */
+	assert_int_equal(ast->decls.len, 1);
+	assert_int_equal(decl(ast, 0)->args.len, 2);
+}
+
+/* A UTF-8 byte-order mark is skipped; spans still count from the first byte of the file. */
+static void test_byte_order_mark(void **state)
+{
+	struct ast_file *ast = parse_clean(state, "\xEF\xBB\xBFos x\n");
+	assert_int_equal(ast->decls.len, 1);
+	assert_span(decl(ast, 0)->name_span, 6, 7);
+	ast = parse_clean(state, "\xEF\xBB\xBF");
+	assert_int_equal(ast->decls.len, 0);
 }
 
 static void test_utf8_text_kept(void **state)
@@ -732,6 +817,11 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		T(test_simple_escapes),
 		T(test_unicode_escapes),
+		T(test_forbidden_escapes),
+		T(test_hidden_characters),
+		T(test_c1_controls_and_noncharacters),
+		T(test_lone_carriage_return),
+		T(test_byte_order_mark),
 		T(test_utf8_text_kept),
 		T(test_string_span_covers_the_quotes),
 		T(test_unknown_escape),

@@ -1,0 +1,304 @@
+#!/bin/sh
+# tests/editors/run.sh - the files around bfplan: editors, shell completion,
+# pre-commit hooks, the GitHub workflow, the man page and `make install`.
+#
+# usage: sh tests/editors/run.sh path/to/bfplan
+#
+# 1. Vim (editors/vim), in batch mode (vim -es): filetype detection, the
+#    filetype plugin, syntax groups at chosen places, and the compiler
+#    file's errorformat reading the text form into the quickfix list, then
+#    :make on a broken file (tests/editors/vim_test.vim).
+# 2. VS Code (editors/vscode): the TextMate grammar run with Oniguruma
+#    over the examples and the standard library, the tokens of a sample,
+#    the language configuration and the problem matcher
+#    (tests/editors/textmate.py).
+# 3. Bash completion (completion/bfplan): COMP_WORDS simulated in bash.
+# 4. .pre-commit-hooks.yaml with pre-commit's own try-repo, offline.
+# 5. docs/github-workflow.yml: its bfplan steps run on a clean and a broken
+#    plan, and the SARIF it writes parses.
+# 6. The man page names every command and option of `bfplan --help`.
+# 7. `make install DESTDIR=...` puts everything in place, and bash-completion
+#    finds the installed completion.
+#
+# A tool that is absent (vim, pre-commit, bash-completion, libonig5) makes
+# its part say SKIP with the reason.  Ends with "editors: N passed, M
+# failed"; exits non-zero on a failure.
+
+[ $# -eq 1 ] || { echo "usage: sh tests/editors/run.sh path/to/bfplan" >&2; exit 2; }
+bfplan=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+bindir=$(dirname "$bfplan")
+top=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$top" || exit 2
+here=tests/editors
+python=/usr/bin/python3
+suite=editors
+. tests/lib.sh
+
+# plans of the tests' own: one clean and fmt-clean, one with an error, one messy
+mkdir -p "$tmp/plans"
+cat >"$tmp/good.plan" <<'EOF'
+# good.plan - checks clean and is in the layout of bfplan fmt
+use "windows/os"
+
+cluster files01 "File server cluster" {
+    os windows-2008
+    nodes FSNODE1, FSNODE2  # two nodes
+}
+EOF
+printf 'os windows-2008 = "Windows Server 2008"\n' >"$tmp/bad.plan"
+sed 's/^    nodes/  nodes/' "$tmp/good.plan" >"$tmp/messy.plan"
+
+# ---- 1. Vim ---------------------------------------------------------------------------
+
+if command -v vim >/dev/null 2>&1; then
+	(cd tests/formats/cases && "$bfplan" check three-problems.plan 2>"$tmp/three.txt")
+	cp "$tmp/bad.plan" "$tmp/broken.plan"
+	rm -f "$tmp/vim.out"
+	PATH=$bindir:$PATH vim -Nu NONE -i NONE -es --cmd 'set rtp^=editors/vim' \
+		-c "let g:sample = 'examples/exchange2007-windows2008.plan'" \
+		-c "let g:continued = 'examples/file-server-4node.plan'" \
+		-c "let g:diagnostics = '$tmp/three.txt' | let g:broken = '$tmp/broken.plan'" \
+		-c "let g:out = '$tmp/vim.out'" \
+		-S $here/vim_test.vim >"$tmp/vim.log" 2>&1 </dev/null
+	if [ "$(cat "$tmp/vim.out" 2>/dev/null)" = ok ]; then
+		pass "vim: filetype, plugin, syntax, errorformat and :make"
+	else
+		fail "vim: filetype, plugin, syntax, errorformat and :make"
+		sed 's/^/    /' "$tmp/vim.out" "$tmp/vim.log" 2>/dev/null | head -n 20
+	fi
+else
+	skip "vim: vim is not installed (apt-get install vim)"
+fi
+
+# ---- 2. VS Code -------------------------------------------------------------------------
+
+if [ -x "$python" ]; then
+	cat tests/golden/*.err >"$tmp/golden.txt"
+	"$python" $here/textmate.py $here/sample.tokens $here/sample.plan "$tmp/golden.txt" \
+		examples/*.plan $(find stdlib -name '*.plan' | LC_ALL=C sort) >"$tmp/vscode.log" 2>&1
+	rc=$?
+	sed 's/^/    /' "$tmp/vscode.log"
+	if [ "$rc" -eq 0 ]; then
+		pass "vscode: the grammar, language configuration and problem matcher"
+	else
+		fail "vscode: the grammar, language configuration and problem matcher"
+	fi
+else
+	skip "vscode: $python is absent"
+fi
+
+# ---- 3. bash completion -------------------------------------------------------------------
+
+# complete WORD... : what the completion offers for a command line ending in the last word
+complete_words() {
+	(cd "$tmp/plans" && bash -c '
+		source "$1"; shift
+		COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1))
+		_bfplan
+		printf "%s\n" "${COMPREPLY[@]}" | LC_ALL=C sort | tr "\n" " "' _ "$top/completion/bfplan" "$@")
+}
+
+# expect_completion "WORD..." "WANTED": a line that ends in a blank completes an empty word
+expect_completion() {
+	case $1 in
+	*" ") set -- "$1" "$2" "" ;;
+	*) set -- "$1" "$2" ;;
+	esac
+	# shellcheck disable=SC2086
+	got=$(complete_words $1 ${3+"$3"})
+	if [ "$got" = "$2" ]; then
+		pass "completion of '$1'"
+	else
+		fail "completion of '$1': got '$got', want '$2'"
+	fi
+}
+
+if command -v bash >/dev/null 2>&1; then
+	cp "$tmp/good.plan" "$tmp/plans/good.plan"
+	cp "$tmp/bad.plan" "$tmp/plans/bad.plan"
+	: >"$tmp/plans/notes.txt"
+	mkdir -p "$tmp/plans/sub"
+	if bash -c 'source "$1"; complete -p bfplan' _ completion/bfplan | grep -q -- '-F _bfplan bfplan$'; then
+		pass "completion: complete -p bfplan"
+	else
+		fail "completion: complete -p bfplan"
+	fi
+	expect_completion "bfplan " "--help --version build check diff explain fmt graph "
+	expect_completion "bfplan ch" "check "
+	expect_completion "bfplan check --f" "--format= "
+	expect_completion "bfplan check --format = " "github json sarif text "
+	expect_completion "bfplan check --format = s" "sarif "
+	expect_completion "bfplan fmt --color = n" "never "
+	expect_completion "bfplan build --components = " "full reference "
+	expect_completion "bfplan fmt --" "--check --color= --diff --format= --help --stdin-filename= "
+	expect_completion "bfplan build -M" "-MD -MF -MP -MT "
+	expect_completion "bfplan check " "bad.plan good.plan sub "
+	expect_completion "bfplan check g" "good.plan "
+	expect_completion "bfplan build -o " "sub "
+	expect_completion "bfplan graph -o g" "good.plan "
+	expect_completion "bfplan diff --format = " "json text "
+	expect_completion "$bfplan explain BFP10" "BFP101 BFP102 BFP103 BFP104 BFP105 BFP106 BFP107 BFP108 BFP109 "
+	expect_completion "$bfplan explain BFP50" "BFP501 BFP502 BFP503 "
+	expect_completion "$bfplan explain --" "--list "
+	count=$(complete_words "$bfplan" explain "" | wc -w)
+	codes=$(grep -c '^X(BFP' compiler/diag_codes.def)
+	if [ "$count" -eq $((codes + 1)) ]; then
+		pass "completion: every diagnostic code after explain ($codes)"
+	else
+		fail "completion: $count words after explain for $codes codes"
+	fi
+else
+	skip "completion: bash is not installed"
+fi
+
+# ---- 4. pre-commit --------------------------------------------------------------------------
+
+# hook ID FILE: runs one hook of this repository's .pre-commit-hooks.yaml on FILE, offline
+hook() {
+	(cd "$tmp/project" && PRE_COMMIT_HOME=$tmp/pre-commit-home PATH=$bindir:$PATH \
+		pre-commit try-repo "$tmp/hooks" "$1" --files "$2" >"$tmp/hook.log" 2>&1)
+}
+
+if command -v pre-commit >/dev/null 2>&1 && command -v git >/dev/null 2>&1; then
+	mkdir -p "$tmp/hooks" "$tmp/project"
+	cp .pre-commit-hooks.yaml "$tmp/hooks/"
+	git -C "$tmp/hooks" init -q &&
+		git -C "$tmp/hooks" add .pre-commit-hooks.yaml &&
+		git -C "$tmp/hooks" -c user.name=test -c user.email=test@example.invalid commit -q -m hooks
+	git -C "$tmp/project" init -q
+	cp "$tmp/good.plan" "$tmp/bad.plan" "$tmp/messy.plan" "$tmp/project/"
+	git -C "$tmp/project" add .
+	if hook bfplan-check good.plan; then pass "pre-commit: bfplan-check passes a clean plan"
+	else fail "pre-commit: bfplan-check passes a clean plan"; sed 's/^/    /' "$tmp/hook.log"; fi
+	if ! hook bfplan-check bad.plan && grep -q 'BFP102' "$tmp/hook.log"; then
+		pass "pre-commit: bfplan-check fails on an error and shows it"
+	else
+		fail "pre-commit: bfplan-check fails on an error and shows it"; sed 's/^/    /' "$tmp/hook.log"
+	fi
+	if ! hook bfplan-fmt messy.plan && grep -q 'BFP501' "$tmp/hook.log" &&
+		cmp -s "$tmp/project/messy.plan" "$tmp/good.plan"; then
+		pass "pre-commit: bfplan-fmt rewrites an unformatted plan and fails"
+	else
+		fail "pre-commit: bfplan-fmt rewrites an unformatted plan and fails"; sed 's/^/    /' "$tmp/hook.log"
+	fi
+	if hook bfplan-fmt good.plan; then pass "pre-commit: bfplan-fmt passes a formatted plan"
+	else fail "pre-commit: bfplan-fmt passes a formatted plan"; sed 's/^/    /' "$tmp/hook.log"; fi
+else
+	skip "pre-commit: pre-commit or git is not installed (apt-get install pre-commit)"
+fi
+
+# ---- 5. the GitHub workflow's bfplan steps ------------------------------------------------------
+
+# workflow_steps: "NAME<TAB>COMMAND" for each step that runs bfplan (not the install step)
+workflow_steps() {
+	"$python" - docs/github-workflow.yml <<'EOF'
+import sys, yaml
+doc = yaml.safe_load(open(sys.argv[1], encoding="utf-8"))
+print("PLANS\t" + doc["env"]["PLANS"])
+for job in doc["jobs"].values():
+    for step in job["steps"]:
+        run = step.get("run", "")
+        if "bfplan " in run and "make" not in run:
+            print(step["name"] + "\t" + " ".join(run.split()))
+EOF
+}
+
+if [ -x "$python" ] && "$python" -c 'import yaml' 2>/dev/null; then
+	if workflow_steps >"$tmp/steps" 2>"$tmp/steps.err"; then
+		pass "workflow: docs/github-workflow.yml parses"
+	else
+		fail "workflow: docs/github-workflow.yml parses"; sed 's/^/    /' "$tmp/steps.err"
+	fi
+	plans=$(sed -n 's/^PLANS\t//p' "$tmp/steps")
+	grep -q 'security-events: write' docs/github-workflow.yml &&
+		grep -q 'github/codeql-action/upload-sarif' docs/github-workflow.yml &&
+		grep -q 'bfplan diff: to come' docs/github-workflow.yml &&
+		pass "workflow: SARIF upload with its permission, and the place for bfplan diff" ||
+		fail "workflow: SARIF upload with its permission, and the place for bfplan diff"
+	for case in clean broken; do
+		rm -rf "$tmp/repo"
+		mkdir -p "$tmp/repo/plans"
+		cp "$tmp/good.plan" "$tmp/repo/plans/"
+		[ "$case" = broken ] && cp "$tmp/bad.plan" "$tmp/messy.plan" "$tmp/repo/plans/"
+		grep -v '^PLANS' "$tmp/steps" | while IFS='	' read -r name command; do
+			(cd "$tmp/repo" && PLANS=$plans PATH=$bindir:$PATH sh -c "$command" >"$tmp/step.out" 2>&1)
+			echo "$name=$?"
+		done >"$tmp/statuses"
+		if [ "$case" = clean ]; then
+			want="Check the plans=0 Check the layout=0 Write SARIF=0"
+		else
+			want="Check the plans=1 Check the layout=1 Write SARIF=0"
+		fi
+		got=$(tr '\n' ' ' <"$tmp/statuses" | sed 's/ $//')
+		if [ "$got" = "$want" ] && "$python" -c 'import json,sys; json.load(open(sys.argv[1]))' \
+			"$tmp/repo/bfplan.sarif" 2>/dev/null; then
+			pass "workflow: its bfplan steps on $case plans ($got)"
+		else
+			fail "workflow: its bfplan steps on $case plans: got '$got', want '$want'"
+		fi
+	done
+else
+	skip "workflow: python3-yaml is not installed"
+fi
+
+# ---- 6. the man page --------------------------------------------------------------------------------
+
+"$bfplan" --help >"$tmp/help.txt"
+sed -e 's/\\-/-/g' -e 's/\\f[BIRP]//g' docs/bfplan.1 >"$tmp/man.txt"
+missing=
+for word in $(sed -n 's/^  \([a-z][a-z]*\) .*/\1/p' "$tmp/help.txt") \
+	$(grep -o -e '--[a-z][a-z-]*' -e ' -[A-Za-z][A-Z]*' "$tmp/help.txt" | tr -d ' ' | sort -u); do
+	grep -q -F -e "$word" "$tmp/man.txt" || missing="$missing $word"
+done
+if [ -z "$missing" ]; then
+	pass "the man page names every command and option of --help"
+else
+	fail "the man page lacks:$missing"
+fi
+if command -v man >/dev/null 2>&1 && man -l docs/bfplan.1 >/dev/null 2>"$tmp/man.err" && [ ! -s "$tmp/man.err" ]; then
+	pass "man -l docs/bfplan.1 renders without a warning"
+elif command -v man >/dev/null 2>&1; then
+	fail "man -l docs/bfplan.1: $(head -n 3 "$tmp/man.err")"
+else
+	skip "man is not installed: the page is not rendered"
+fi
+
+# ---- 7. make install ----------------------------------------------------------------------------------
+
+dest=$tmp/root
+build=$(dirname "$bfplan" | sed "s|^$top/||")
+if make --no-print-directory -s -o all install DESTDIR="$dest" PREFIX=/usr/local BUILD="$build" \
+	>"$tmp/install.log" 2>&1; then
+	missing=
+	for f in bin/bfplan share/man/man1/bfplan.1 share/bash-completion/completions/bfplan \
+		share/vim/vimfiles/syntax/bfplan.vim share/vim/vimfiles/ftdetect/bfplan.vim \
+		share/vim/vimfiles/compiler/bfplan.vim share/vim/vimfiles/ftplugin/bfplan.vim \
+		share/bfplan/vscode/package.json share/bfplan/vscode/syntaxes/bfplan.tmLanguage.json \
+		share/bfplan/vscode/language-configuration.json share/doc/bfplan/ci.md \
+		share/bfplan/stdlib/windows/os.plan; do
+		[ -f "$dest/usr/local/$f" ] || missing="$missing $f"
+	done
+	[ -z "$missing" ] && pass "make install puts every file in place" || fail "make install lacks:$missing"
+	# the installed binary finds its installed standard library
+	if "$dest/usr/local/bin/bfplan" check "$tmp/good.plan" >/dev/null 2>&1; then
+		pass "the installed bfplan checks a plan with its installed stdlib"
+	else
+		fail "the installed bfplan checks a plan with its installed stdlib"
+	fi
+else
+	fail "make install"
+	sed 's/^/    /' "$tmp/install.log" | head -n 10
+fi
+if [ -f /usr/share/bash-completion/bash_completion ]; then
+	got=$(XDG_DATA_DIRS=$dest/usr/local/share bash -c '
+		source /usr/share/bash-completion/bash_completion
+		__load_completion bfplan && complete -p bfplan' 2>/dev/null)
+	case $got in
+	*"-F _bfplan bfplan") pass "bash-completion loads the installed completion on demand" ;;
+	*) fail "bash-completion loads the installed completion on demand (got '$got')" ;;
+	esac
+else
+	skip "bash-completion is not installed: on-demand loading not tried (apt-get install bash-completion)"
+fi
+
+finish
