@@ -10,7 +10,9 @@
 #        sh tests/fuzz/corpus.sh merge FUZZBUILD HARNESS...
 #            rebuild tests/fuzz/corpus/HARNESS from the seeds, the corpus as
 #            it is and what `make fuzz` found (FUZZBUILD/work/HARNESS), kept
-#            only where an input adds coverage (libFuzzer -merge=1)
+#            only where an input reaches code that no other does (libFuzzer
+#            -merge=1 on edges alone, -use_counters=0: the corpus in git stays
+#            small, while FUZZBUILD/work keeps every input with new hit counts)
 #
 # Run from the top of the source tree; `make fuzz-corpus` runs the merge.
 set -eu
@@ -90,14 +92,14 @@ merge() {
 		rm -rf "$new"
 		mkdir -p "$new" "$work" "$corpus"
 		echo "corpus: merging seeds, $corpus and $work for $h"
-		nice -n 10 "$build/fuzz-$h" -merge=1 -timeout=60 "$new" "$seeddir" "$corpus" "$work" \
+		nice -n 10 "$build/fuzz-$h" -merge=1 -use_counters=0 -timeout=60 "$new" "$seeddir" "$corpus" "$work" \
 			> "$build/merge-$h.log" 2>&1 < /dev/null || {
 			echo "corpus: the merge for $h failed; see $build/merge-$h.log" >&2
 			exit 1
 		}
 		rm -rf "$corpus"
 		mv "$new" "$corpus"
-		echo "corpus: $corpus holds $(ls "$corpus" | wc -l) inputs, $(du -sk "$corpus" | cut -f1) KiB"
+		echo "corpus: $corpus holds $(ls "$corpus" | wc -l) inputs, $(cat "$corpus"/* | wc -c) bytes"
 	done
 }
 
