@@ -6,6 +6,7 @@
 #   make bench      how check and build scale with the number of plans
 #   make fuzz       each libFuzzer harness of tests/fuzz for FUZZ_SECONDS (60), with clang
 #   make fuzz-corpus  minimise the seeds and what make fuzz found into tests/fuzz/corpus
+#   make fuzz-coverage  which lines of the compiler the fuzz inputs reach
 #   make install    PREFIX=/usr/local DESTDIR=
 #   make clean
 #
@@ -94,7 +95,7 @@ FUZZ_CC ?= clang
 FUZZ_BUILD = build/fuzz
 FUZZ_PACKAGES = clang libclang-rt-14-dev
 
-.PHONY: all check test unit golden demo install clean deps bench fuzz fuzzers fuzz-corpus
+.PHONY: all check test unit golden demo install clean deps bench fuzz fuzzers fuzz-build fuzz-corpus fuzz-coverage
 .DELETE_ON_ERROR:
 
 all: $(BUILD)/bfplan
@@ -172,7 +173,7 @@ check: deps
 	@echo "make check: all suites passed, plain and under ASan+UBSan"
 
 # ---- fuzzing ---------------------------------------------------------------------------------
-# (The variables are above, with the tests'.)
+# (FUZZ_HARNESSES, REPLAYS and the other variables are above, with the tests'.)
 
 $(REPLAYS): $(BUILD)/tests/replay-%: tests/fuzz/%.c $(FUZZ_SUPPORT) tests/fuzz/support/replay_main.c \
 		$(BUILD)/libbfplan.a
@@ -188,16 +189,26 @@ $(FUZZERS): $(BUILD)/fuzz-%: tests/fuzz/%.c $(FUZZ_SUPPORT) $(BUILD)/libbfplan.a
 
 fuzzers: $(FUZZERS)
 
-# clang and its libFuzzer runtime are installed for these targets only.
-fuzz:
+# The harnesses built with clang and libFuzzer; clang and its libFuzzer runtime are
+# installed for this (and so for make fuzz and make fuzz-corpus) only.
+fuzz-build:
 	$(MAKE) deps DEBIAN_PACKAGES="$(DEBIAN_PACKAGES) $(FUZZ_PACKAGES)"
 	$(MAKE) BUILD=$(FUZZ_BUILD) CC=$(FUZZ_CC) FUZZ=1 fuzzers
+
+fuzz: fuzz-build
 	sh tests/fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_SECONDS) $(FUZZ_HARNESSES)
 
-fuzz-corpus:
-	$(MAKE) deps DEBIAN_PACKAGES="$(DEBIAN_PACKAGES) $(FUZZ_PACKAGES)"
-	$(MAKE) BUILD=$(FUZZ_BUILD) CC=$(FUZZ_CC) FUZZ=1 fuzzers
+fuzz-corpus: fuzz-build
 	sh tests/fuzz/corpus.sh merge $(FUZZ_BUILD) $(FUZZ_HARNESSES)
+
+# Line coverage of compiler/ and grammar/ by the corpus and what make fuzz found.
+FUZZ_COV_BUILD = build/cov
+fuzz-coverage:
+	$(MAKE) deps DEBIAN_PACKAGES="$(DEBIAN_PACKAGES) $(FUZZ_PACKAGES) llvm-14"
+	$(MAKE) BUILD=$(FUZZ_COV_BUILD) CC=$(FUZZ_CC) CFLAGS="-g -O1" \
+		EXTRA_FLAGS="-fprofile-instr-generate -fcoverage-mapping" \
+		$(FUZZ_HARNESSES:%=$(FUZZ_COV_BUILD)/tests/replay-%)
+	sh tests/fuzz/coverage.sh $(FUZZ_COV_BUILD) $(FUZZ_HARNESSES)
 
 # Scaling with the number of plans, as ratios against a small run of the same invocation.
 bench: all
