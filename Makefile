@@ -4,6 +4,9 @@
 #   make check      unit and golden tests, then the same again under ASan+UBSan
 #   make demo       install missing Debian packages, build, compile the seed example
 #   make bench      how check and build scale with the number of plans
+#   make fuzz       each libFuzzer harness of tests/fuzz for FUZZ_SECONDS (60), with clang
+#   make fuzz-corpus  minimise the seeds and what make fuzz found into tests/fuzz/corpus
+#   make fuzz-coverage  which lines of the compiler the fuzz inputs reach
 #   make install    PREFIX=/usr/local DESTDIR= (also BASHCOMPDIR=, VIMDIR=)
 #   make clean
 #
@@ -42,6 +45,11 @@ HAND_WARNINGS = -Wswitch-enum -Wmissing-declarations -Wnull-dereference
 SANITIZE_FLAGS = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 ifeq ($(SANITIZE),1)
 EXTRA_FLAGS = $(SANITIZE_FLAGS)
+endif
+# The libFuzzer build (make fuzz): coverage for libFuzzer on every object, sanitizers, -O1.
+ifeq ($(FUZZ),1)
+EXTRA_FLAGS = -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+CFLAGS ?= -g -O1
 endif
 
 CFLAGS ?= -g -O2
@@ -82,7 +90,20 @@ export BFPLAN_SARIF_SCHEMA
 UNIT_SOURCES = $(wildcard tests/unit/test_*.c)
 UNIT_TESTS = $(UNIT_SOURCES:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all check test unit golden demo install clean deps bench
+# A fuzz harness is tests/fuzz/NAME.c (tests/fuzz/README.md).  make check replays its corpus
+# and crash inputs through build/tests/replay-NAME (the normal compiler, a plain main());
+# make fuzz runs build/fuzz/fuzz-NAME (clang, libFuzzer).  Only make fuzz needs clang.
+FUZZ_HARNESSES = $(basename $(notdir $(wildcard tests/fuzz/*.c)))
+FUZZ_SUPPORT = tests/fuzz/support/fuzz.c
+FUZZ_CFLAGS = -Itests/fuzz/support -DFUZZ_STDLIB_DIR='"$(CURDIR)/stdlib"'
+REPLAYS = $(FUZZ_HARNESSES:%=$(BUILD)/tests/replay-%)
+FUZZERS = $(FUZZ_HARNESSES:%=$(BUILD)/fuzz-%)
+FUZZ_SECONDS ?= 60
+FUZZ_CC ?= clang
+FUZZ_BUILD = build/fuzz
+FUZZ_PACKAGES = clang libclang-rt-14-dev
+
+.PHONY: all check test unit golden demo install clean deps bench fuzz fuzzers fuzz-build fuzz-corpus fuzz-coverage
 .DELETE_ON_ERROR:
 
 all: $(BUILD)/bfplan
@@ -148,19 +169,58 @@ unit: $(UNIT_TESTS)
 golden: $(BUILD)/bfplan
 	sh tests/golden/run.sh $(BUILD)/bfplan
 
-test: all unit golden
+test: all unit golden $(REPLAYS)
 	sh tests/cli/run.sh $(BUILD)/bfplan
 	sh tests/import/run.sh $(BUILD)/bfplan
 	sh tests/build/run.sh $(BUILD)/bfplan
 	sh tests/formats/run.sh $(BUILD)/bfplan
 	sh tests/fmt/run.sh $(BUILD)/bfplan
 	sh tests/editors/run.sh $(BUILD)/bfplan
+	sh tests/fuzz/replay.sh $(BUILD)/tests $(FUZZ_HARNESSES)
 	sh tests/docs_codes.sh
 
 check: deps
 	$(MAKE) test
 	$(MAKE) BUILD=build/san SANITIZE=1 test
 	@echo "make check: all suites passed, plain and under ASan+UBSan"
+
+# ---- fuzzing ---------------------------------------------------------------------------------
+# (FUZZ_HARNESSES, REPLAYS and the other variables are above, with the tests'.)
+
+$(REPLAYS): $(BUILD)/tests/replay-%: tests/fuzz/%.c $(FUZZ_SUPPORT) tests/fuzz/support/replay_main.c \
+		$(BUILD)/libbfplan.a
+	@mkdir -p $(dir $@)
+	@echo "  REPLAY  $@"
+	$(Q)$(CC) $(ALL_CFLAGS) $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_SUPPORT) tests/fuzz/support/replay_main.c \
+		$(BUILD)/libbfplan.a $(ALL_LDFLAGS) $(LIBS)
+
+$(FUZZERS): $(BUILD)/fuzz-%: tests/fuzz/%.c $(FUZZ_SUPPORT) $(BUILD)/libbfplan.a
+	@echo "  FUZZER  $@"
+	$(Q)$(CC) $(ALL_CFLAGS) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_SUPPORT) \
+		$(BUILD)/libbfplan.a $(ALL_LDFLAGS) $(LIBS)
+
+fuzzers: $(FUZZERS)
+
+# The harnesses built with clang and libFuzzer; clang and its libFuzzer runtime are
+# installed for this (and so for make fuzz and make fuzz-corpus) only.
+fuzz-build:
+	$(MAKE) deps DEBIAN_PACKAGES="$(DEBIAN_PACKAGES) $(FUZZ_PACKAGES)"
+	$(MAKE) BUILD=$(FUZZ_BUILD) CC=$(FUZZ_CC) FUZZ=1 fuzzers
+
+fuzz: fuzz-build
+	sh tests/fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_SECONDS) $(FUZZ_HARNESSES)
+
+fuzz-corpus: fuzz-build
+	sh tests/fuzz/corpus.sh merge $(FUZZ_BUILD) $(FUZZ_HARNESSES)
+
+# Line coverage of compiler/ and grammar/ by the corpus and what make fuzz found.
+FUZZ_COV_BUILD = build/cov
+fuzz-coverage:
+	$(MAKE) deps DEBIAN_PACKAGES="$(DEBIAN_PACKAGES) $(FUZZ_PACKAGES) llvm-14"
+	$(MAKE) BUILD=$(FUZZ_COV_BUILD) CC=$(FUZZ_CC) CFLAGS="-g -O1" \
+		EXTRA_FLAGS="-fprofile-instr-generate -fcoverage-mapping" \
+		$(FUZZ_HARNESSES:%=$(FUZZ_COV_BUILD)/tests/replay-%)
+	sh tests/fuzz/coverage.sh $(FUZZ_COV_BUILD) $(FUZZ_HARNESSES)
 
 # Scaling with the number of plans, as ratios against a small run of the same invocation.
 bench: all
