@@ -649,7 +649,9 @@ static struct item *read_listing_entry(struct importer *im, const xmlNode *n, bo
 	}
 	strvec_push(im->arena, &it->notes, arena_printf(im->arena, "From a REST API listing: the title, ID "
 							"and site only."));
-	bool ok = (it->has_id || take_id(im, it)) & take_site(im, it);
+	/* both are reported when both are missing */
+	bool ok = it->has_id || take_id(im, it);
+	ok &= take_site(im, it);
 	return ok && fits(im, it->title, "the title", it->at) ? it : NULL;
 }
 
