@@ -768,9 +768,9 @@ static int cmd_build(struct arena *arena, struct args *a, FILE *out, FILE *err, 
 
 /* ---- import ----------------------------------------------------------------------------- */
 
-/* The declarations to FILE (all or nothing) or to standard output. */
-static int write_import(struct arena *arena, struct diag_sink *diags, const char *path,
-			const struct textbuf *text, FILE *out)
+/* Text to FILE, whole or not at all, or to standard output (graph, import). */
+static int write_whole(struct arena *arena, struct diag_sink *diags, const char *path,
+		       const struct textbuf *text, FILE *out)
 {
 	if (!path)
 		return fwrite(text->data, 1, text->len, out) == text->len ? EXIT_CLEAN : EXIT_USAGE;
@@ -804,7 +804,7 @@ static int cmd_import(struct arena *arena, struct args *a, FILE *out, FILE *err,
 					     (const char *const *)o.inputs.items, o.inputs.len, &text);
 	int rc = st == IMPORT_IO_ERROR ? EXIT_USAGE : EXIT_CLEAN;
 	if (rc == EXIT_CLEAN && !diag_has_errors(&c.diags))
-		rc = write_import(&c.arena, &c.diags, o.outdir, &text, out);
+		rc = write_whole(&c.arena, &c.diags, o.outdir, &text, out);
 	return finish_writer(&w, err, finish(&c, &w, rc));
 }
 
@@ -822,18 +822,7 @@ static int write_graph(struct compilation *c, const struct options *o, FILE *out
 	struct textbuf dot;
 	textbuf_init(&dot, &c->arena);
 	emit_dot(&c->arena, &c->lowered, &dot);
-	if (!o->outdir) {
-		fwrite(dot.data, 1, dot.len, out);
-		return EXIT_CLEAN;
-	}
-	struct outset set;
-	struct outset_failure why;
-	outset_init(&set, &c->arena);
-	if (outset_add(&set, o->outdir, dot.data, dot.len, &why) && outset_commit(&set, &why))
-		return EXIT_CLEAN;
-	diag_report(&c->diags, BFP406, (struct src_span){SRC_NO_FILE, 0, 0}, "%s",
-		    outset_failure_message(&c->arena, &why));
-	return EXIT_USAGE;
+	return write_whole(&c->arena, &c->diags, o->outdir, &dot, out);
 }
 
 /* bfplan graph PLAN [-o FILE] [--plan NAME]: the execution model as DOT. */
