@@ -25,6 +25,7 @@ struct checker {
 	unsigned errors_before; /* the sink's error count when the current plan started */
 	struct ptrmap node_index; /* struct cluster_ent * -> struct symtab *: lower-cased name -> node */
 	struct ptrmap variants;   /* the current plan's struct step_ent * -> struct variant */
+	struct ptrmap scripts_shown; /* struct baseline_ent * whose plan-file action scripts were shown */
 };
 
 /* A step's variants for the current plan's OS, worked out once however often the step is used. */
@@ -1302,6 +1303,50 @@ static void need_server(struct checker *c, const struct cluster_ent *cl, struct 
 		  "{server} out of the text", cl->name);
 }
 
+/*
+ * Action script that a plan file (not the trusted standard library)
+ * supplies goes into the Baseline of a --components=full build, where it
+ * runs on every node: a reviewer must see it, whether it was written by
+ * hand or imported.  A note, so it fails nothing; once per Baseline.
+ */
+static bool script_from_plan_file(const struct checker *c, const struct fixlet_ent *fx)
+{
+	return fx && fx->lw.actionscript.text && fx->lw.actionscript.span.file != SRC_NO_FILE &&
+	       !src_file(c->diags->sm, fx->lw.actionscript.span.file)->is_stdlib;
+}
+
+static void rule_plan_actionscript(struct checker *c, const struct plan_ent *plan)
+{
+	const struct os_ent *os = plan->cluster->os;
+	for (size_t i = 0; i < plan->sequence.len; i++) {
+		const struct baseline_ent *bl = ((const struct seq_item *)plan->sequence.items[i])->baseline;
+		if (!bl || !ptrmap_add(&c->scripts_shown, bl))
+			continue;
+		size_t count = 0;
+		for (size_t k = 0; k < bl->components.len; k++)
+			count += script_from_plan_file(c, check_restart_fixlet(bl->components.items[k], os));
+		if (!count)
+			continue;
+		struct diag *d = diag_report(c->diags, BFP424, bl->decl,
+					     "baseline '%s' carries the action script of %zu Fixlet%s from plan files "
+					     "when it is built with --components=full", bl->name, count,
+					     count == 1 ? "" : "s");
+		for (size_t k = 0; k < bl->components.len; k++) {
+			const struct fixlet_ent *fx = check_restart_fixlet(bl->components.items[k], os);
+			if (!script_from_plan_file(c, fx))
+				continue;
+			if (fx->lw.imported_from.text)
+				diag_note(c->diags, d, fx->lw.actionscript.span, "the script of %s, imported from '%s'",
+					  fixlet_label(c, fx), fx->lw.imported_from.text);
+			else
+				diag_note(c->diags, d, fx->lw.actionscript.span, "the script of %s",
+					  fixlet_label(c, fx));
+		}
+		diag_help(c->diags, d, "review these scripts as code: they run on every node the Baseline targets; "
+			  "the checklist and plan.json mark them as well");
+	}
+}
+
 /* The plan's `require` line for a prerequisite, or the plan's name when it is needed implicitly. */
 static struct src_span require_span_of(const struct plan_ent *plan, const struct prereq_ent *pr)
 {
@@ -1397,6 +1442,7 @@ static void check_plan(struct checker *c, struct plan_ent *plan, struct plan_fac
 	if (cl->os) {
 		rule_prerequisites(c, plan, facts, complete);
 		rule_placeholders(c, plan, facts);
+		rule_plan_actionscript(c, plan);
 	}
 	rule_availability(c, plan, facts);
 	rule_order(c, plan, facts);
@@ -1416,6 +1462,7 @@ void check_program(struct arena *arena, struct diag_sink *diags, struct world *w
 {
 	struct checker c = {.arena = arena, .diags = diags, .world = world};
 	ptrmap_init(&c.node_index, arena);
+	ptrmap_init(&c.scripts_shown, arena);
 	*out = (struct checked_program){0};
 	for (size_t i = 0; i < world->clusters.len; i++)
 		rule_cluster_nodes(&c, world->clusters.items[i]);

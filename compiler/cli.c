@@ -616,7 +616,7 @@ static void compile(struct compilation *c, const char *path, const struct option
 	struct strvec sources = {0};
 	source_names(c, o, env, &sources);
 	struct lower_options lopts = {.site_urls = urls, .site_url_count = o->site_urls.len,
-				      .only_plan = o->plan_name, .sources = &sources};
+				      .only_plan = o->plan_name, .sources = &sources, .sm = &c->sm};
 	/* check needs no lowered plan: what it reports is settled by now */
 	if (!diag_has_errors(&c->diags) && o->lower)
 		lower_program(&c->arena, &world, &checked, &lopts, &c->lowered);

@@ -20,11 +20,13 @@ struct code_info {
 static const struct code_info code_table[] = {
 #define ERROR DIAG_ERROR
 #define WARNING DIAG_WARNING
+#define NOTE DIAG_NOTE
 #define X(code, sev, name, summary) {#code, sev, name, summary},
 #include "diag_codes.def"
 #undef X
 #undef ERROR
 #undef WARNING
+#undef NOTE
 };
 
 const char *diag_code_string(enum diag_code code) { return code_table[code].code; }

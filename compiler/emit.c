@@ -324,6 +324,35 @@ static void remove_stale(struct arena *arena, const char *outdir, const struct s
 	}
 }
 
+/*
+ * One warning for the whole build that lists every fact it rests on and
+ * the catalog does not confirm, so that --werror can refuse to build on
+ * guesses; the checklist marks each use, plan.json flags it.
+ */
+static void report_unconfirmed(struct arena *arena, const struct lw_program *program, struct diag_sink *diags)
+{
+	struct ptrmap seen;
+	ptrmap_init(&seen, arena);
+	struct cptrvec all = {0};
+	for (size_t i = 0; i < program->plans.len; i++) {
+		const struct lw_plan *p = program->plans.items[i];
+		for (size_t k = 0; k < p->unconfirmed.len; k++)
+			if (ptrmap_add(&seen, p->unconfirmed.items[k]))
+				cptrvec_push(arena, &all, p->unconfirmed.items[k]);
+	}
+	if (!all.len)
+		return;
+	struct diag *d = diag_report(diags, BFP423, nowhere, "the build rests on %zu fact%s the catalog marks as "
+				     "not confirmed", all.len, all.len == 1 ? "" : "s");
+	for (size_t i = 0; i < all.len; i++) {
+		const struct lw_mark *m = all.items[i];
+		diag_note(diags, d, m->reason.span, "%s%s%s: %s", m->owner ? m->owner : "?", m->field ? ", " : "",
+			  m->field ? m->field : "", m->reason.text ? m->reason.text : "no reason given");
+	}
+	diag_help(diags, d, "confirm them on your BigFix server, or import the Fixlets' own .bes with 'bfplan "
+		  "import' and use the file; the checklist marks each use with its number");
+}
+
 /* ---- the build --------------------------------------------------------------------- */
 
 /* A plan's name becomes a file name: it must not leave the output directory or hide. */
@@ -415,6 +444,10 @@ enum emit_status emit_build(struct arena *arena, const struct lw_program *progra
 	}
 	if (!names_ok || !check_program(arena, program, opts, diags))
 		return EMIT_PLAN_ERRORS;
+	unsigned errors_before = diags->errors;
+	report_unconfirmed(arena, program, diags);
+	if (diags->errors != errors_before)
+		return EMIT_PLAN_ERRORS; /* --werror: the build rests on guesses */
 
 	struct validator *v = NULL;
 	if (opts->schema_path) {

@@ -403,7 +403,8 @@ static void write_component(struct bes *b, const struct lw_fixlet *f, struct src
 	if (full && body) {
 		/* console exports use this order: ActionScript, SuccessCriteria, Relevance */
 		start(b, "ActionScript");
-		attribute(b, "MIMEType", "application/x-Fixlet-Windows-Shell");
+		/* a PowerShell or shell script keeps its type: written as ActionScript it would not run */
+		attribute(b, "MIMEType", f->actionscript_type ? f->actionscript_type : "application/x-Fixlet-Windows-Shell");
 		check_rc(b, xmlTextWriterWriteString(b->w, XC(body)));
 		end(b);
 		start(b, "SuccessCriteria");

@@ -190,6 +190,26 @@ static const struct lw_fixlet *component(const struct lw_baseline *b, size_t i)
 	return ((const struct lw_component *)b->components.items[i])->fixlet;
 }
 
+/*
+ * The marks of what the checklist is showing: "⚠U3" after it for each fact
+ * the catalog marks as not confirmed, with the reason on hover in HTML;
+ * the list under the summary gives every reason.
+ */
+static void marks(struct doc *d, const struct cptrvec *list)
+{
+	for (size_t i = 0; i < list->len; i++) {
+		const struct lw_mark *m = list->items[i];
+		unsigned n = render_mark_number(d->plan, m);
+		if (!n)
+			continue;
+		textbuf_printf(&d->md, " \u26A0U%u", n);
+		textbuf_puts(&d->html, " <span class=\"unconfirmed\" title=\"");
+		const char *reason = clean(d->arena, m->reason.text ? m->reason.text : "");
+		esc_html_append(&d->html, reason, strlen(reason));
+		textbuf_printf(&d->html, "\">\u26A0U%u</span>", n);
+	}
+}
+
 /* Fixlet 116 "Pause Node ..." (site Server Automation, action Action1) */
 static void fixlet_ref(struct doc *d, const struct lw_fixlet *f)
 {
@@ -199,9 +219,36 @@ static void fixlet_ref(struct doc *d, const struct lw_fixlet *f)
 		quoted(d, f->title.text);
 	}
 	tf(d, " (site %s", render_site_label(f->site));
+	marks(d, &f->site->marks);
 	if (f->action)
 		tf(d, ", action %s", f->action);
 	t(d, ")");
+	marks(d, &f->marks);
+}
+
+/* What an action asks for when it is taken, which bfplan cannot supply: the operator gives it. */
+static void parameters(struct doc *d, const struct lw_fixlet *f)
+{
+	if (!f->parameters.len)
+		return;
+	field(d, "Parameters");
+	tf(d, "%s %u asks for ", render_fixlet_kind(f), (unsigned)f->id);
+	for (size_t i = 0; i < f->parameters.len; i++) {
+		const struct lw_parameter *p = f->parameters.items[i];
+		t(d, i == 0 ? "" : i + 1 == f->parameters.len ? " and " : ", ");
+		quoted(d, p->name.text ? p->name.text : "?");
+		if (p->description.text) {
+			t(d, " (");
+			t(d, p->description.text);
+			t(d, ")");
+		}
+		if (p->default_value.text) {
+			t(d, ", default ");
+			quoted(d, p->default_value.text);
+		}
+	}
+	t(d, " when it is taken: bfplan cannot supply it, so give it in the Automation Plan's step.");
+	field_end(d);
 }
 
 /* The same, briefly, where the full reference is in view nearby: Fixlet 115 "Resume ..." */
@@ -230,10 +277,21 @@ static void step_object(struct doc *d, const struct lw_step *s)
 	code(d, s->baseline->name);
 	t(d, "), with these components in order: ");
 	for (size_t i = 0; i < s->baseline->components.len; i++) {
+		const struct lw_fixlet *f = component(s->baseline, i);
 		if (i)
 			t(d, "; ");
 		tf(d, "%zu. ", i + 1);
-		fixlet_ref(d, component(s->baseline, i));
+		fixlet_ref(d, f);
+		/* the full form copies the script into the Baseline: one from a plan file is code to review */
+		if (d->import != CHECKLIST_IMPORT_CONSOLE)
+			continue;
+		if (f->script_from == LW_SCRIPT_IMPORTED) {
+			t(d, " (its action script, imported from ");
+			code(d, f->imported_from.text);
+			t(d, ", is in the Baseline: review it)");
+		} else if (f->script_from == LW_SCRIPT_PLAN) {
+			t(d, " (its action script is written in a plan file, and is in the Baseline: review it)");
+		}
 	}
 }
 
@@ -373,6 +431,40 @@ static void quorum_row(struct doc *d)
 	row_end(d);
 }
 
+/*
+ * The facts this plan rests on that the catalog marks as guesses or
+ * inferences, numbered U1, U2...: every place that uses one shows its
+ * number, so nothing unconfirmed reads as a fact.
+ */
+static void unconfirmed(struct doc *d)
+{
+	const struct lw_plan *p = d->plan;
+	if (!p->unconfirmed.len)
+		return;
+	para(d);
+	strong(d, "Not confirmed:");
+	tf(d, " this plan uses %zu fact%s of the catalog that %s not confirmed, each marked \u26A0U1, \u26A0U2... "
+	      "where the checklist uses it. Confirm them on your BigFix server before the window; importing a "
+	      "Fixlet's own .bes with bfplan import and building again replaces the guesses about it.",
+	   p->unconfirmed.len, p->unconfirmed.len == 1 ? "" : "s", p->unconfirmed.len == 1 ? "is" : "are");
+	para_end(d);
+	list(d);
+	for (size_t i = 0; i < p->unconfirmed.len; i++) {
+		const struct lw_mark *m = p->unconfirmed.items[i];
+		item(d);
+		tf(d, "\u26A0U%zu ", i + 1);
+		t(d, m->owner ? m->owner : "?");
+		if (m->field) {
+			t(d, ", ");
+			code(d, m->field);
+		}
+		t(d, ": ");
+		sentence(d, m->reason.text ? m->reason.text : "no reason given");
+		item_end(d);
+	}
+	list_end(d);
+}
+
 static void summary(struct doc *d)
 {
 	const struct lw_plan *p = d->plan;
@@ -397,6 +489,7 @@ static void summary(struct doc *d)
 		code(d, p->os);
 		t(d, ")");
 	}
+	marks(d, &p->os_marks);
 	row_end(d);
 	if (p->role) {
 		row(d, "Clustered role");
@@ -476,6 +569,7 @@ static void summary(struct doc *d)
 		item_end(d);
 	}
 	list_end(d);
+	unconfirmed(d);
 }
 
 static void how_to_run(struct doc *d)
@@ -516,6 +610,7 @@ static void prereq_check(struct doc *d, const struct lw_prereq *pr)
 	t(d, " in ");
 	code(d, p->bes_file);
 	t(d, ", relevant on a node where the prerequisite is missing");
+	marks(d, &pr->marks);
 	field_end(d);
 	if (pr->provider) {
 		field(d, "Fix");
@@ -558,6 +653,7 @@ static void role_check(struct doc *d, const struct lw_check *c)
 			holder = p->nodes.items[i];
 	heading(d, 4, anchor(d, arena_printf(d->arena, "p%u", c->number)));
 	tf(d, "P%u. Where %s runs", c->number, server);
+	marks(d, &role->marks);
 	heading_end(d, 4);
 	fields(d);
 	field(d, "Check");
@@ -653,7 +749,9 @@ static void preflight(struct doc *d)
 	heading_end(d, 3);
 	para(d);
 	tf(d, "Each pre-flight Fixlet below is relevant on a node of %s where its prerequisite is missing: clear "
-	      "every one of them on every node before the first step.",
+	      "every one of them on every node before the first step. Where a check's detection is marked "
+	      "\u26A0 (not confirmed), a node it flags may be ready all the same: confirm such a node by hand, as "
+	      "the mark's reason says, rather than reinstall on it.",
 	   p->cluster);
 	para_end(d);
 	for (size_t i = 0; i < p->prereqs.len; i++)
@@ -812,6 +910,7 @@ static void step_section(struct doc *d, const struct lw_step *s)
 	t(d, ")");
 	if (s->optional)
 		t(d, ", optional");
+	marks(d, &s->marks);
 	heading_end(d, 4);
 
 	fields(d);
@@ -835,6 +934,11 @@ static void step_section(struct doc *d, const struct lw_step *s)
 	before(d, s);
 	after(d, s);
 	notes(d, s);
+	if (s->kind == LW_STEP_FIXLET)
+		parameters(d, s->fixlet);
+	else
+		for (size_t i = 0; i < s->baseline->components.len; i++)
+			parameters(d, component(s->baseline, i));
 	field(d, "Timeout");
 	tf(d, "%s; a step still running then has failed", render_duration(d->arena, s->timeout));
 	field_end(d);
@@ -982,6 +1086,7 @@ static const char page_style[] =
 	"h4,h5{font-size:1rem;margin:1rem 0 .4rem}\n"
 	"code{font:.92em ui-monospace,\"Cascadia Mono\",Consolas,monospace;background:#f2f4f6;"
 	"padding:0 .12em;border-radius:3px}\n"
+	".unconfirmed{color:#9a3412;font-weight:600;cursor:help}\n"
 	"pre{background:#f2f4f6;padding:.5rem .7rem;border-radius:4px;white-space:pre-wrap;word-break:break-all}\n"
 	"table.summary{border-collapse:collapse;width:100%}\n"
 	"table.summary th,table.summary td{border:1px solid var(--line);padding:.3rem .55rem;"

@@ -16,6 +16,7 @@
 
 struct js {
 	struct arena *arena;
+	const struct lw_plan *plan; /* the plan being written: its marks are numbered in it */
 	bool failed; /* jansson returned NULL: out of memory */
 };
 
@@ -75,6 +76,40 @@ static json_t *array(struct js *j)
 	return keep(j, json_array());
 }
 
+/*
+ * The numbers of the plan's unconfirmed facts these marks are, for
+ * "unconfirmed" fields: the outer ones (a Fixlet's site) first, as the
+ * checklist shows them.
+ */
+static json_t *mark_numbers(struct js *j, const struct cptrvec *inner, const struct cptrvec *outer)
+{
+	json_t *list = array(j);
+	const struct cptrvec *both[] = {outer, inner};
+	for (size_t k = 0; list && k < 2; k++)
+		for (size_t i = 0; both[k] && i < both[k]->len; i++) {
+			unsigned n = render_mark_number(j->plan, both[k]->items[i]);
+			if (n)
+				push(j, list, integer(j, n));
+		}
+	return list;
+}
+
+static json_t *parameters_json(struct js *j, const struct lw_fixlet *f)
+{
+	json_t *list = array(j);
+	for (size_t i = 0; list && i < f->parameters.len; i++) {
+		const struct lw_parameter *p = f->parameters.items[i];
+		json_t *o = object(j);
+		if (!o)
+			break;
+		set(j, o, "name", text(j, p->name));
+		set(j, o, "description", text(j, p->description));
+		set(j, o, "default", text(j, p->default_value));
+		push(j, list, o);
+	}
+	return list;
+}
+
 static json_t *fixlet_ref(struct js *j, const struct lw_fixlet *f)
 {
 	if (!f)
@@ -90,6 +125,11 @@ static json_t *fixlet_ref(struct js *j, const struct lw_fixlet *f)
 	set(j, o, "title", text(j, f->title));
 	set(j, o, "name", str(j, f->name));
 	set(j, o, "restart", str(j, render_restart_name(f->restart)));
+	set(j, o, "parameters", parameters_json(j, f));
+	set(j, o, "imported_from", text(j, f->imported_from));
+	static const char *const script_from[] = {NULL, "stdlib", "imported", "plan"};
+	set(j, o, "actionscript_from", str(j, script_from[f->script_from]));
+	set(j, o, "unconfirmed", mark_numbers(j, &f->marks, &f->site->marks));
 	return o;
 }
 
@@ -229,6 +269,7 @@ static json_t *step_json(struct js *j, const struct lw_plan *p, const struct lw_
 	set(j, o, "preflight_checks", guards);
 	set(j, o, "advice", advice_json(j, p, s));
 	set(j, o, "notes", step_notes(j, p, s));
+	set(j, o, "unconfirmed", mark_numbers(j, &s->marks, NULL));
 	return o;
 }
 
@@ -274,6 +315,7 @@ static json_t *plan_json(struct js *j, const struct lw_plan *p)
 	set(j, o, "cluster", str(j, p->cluster));
 	set(j, o, "os", str(j, p->os));
 	set(j, o, "os_title", text(j, p->os_title));
+	set(j, o, "os_unconfirmed", mark_numbers(j, &p->os_marks, NULL));
 	json_t *nodes = array(j);
 	for (size_t i = 0; nodes && i < p->cluster_nodes.len; i++)
 		push(j, nodes, str(j, p->cluster_nodes.items[i]));
@@ -286,6 +328,7 @@ static json_t *plan_json(struct js *j, const struct lw_plan *p)
 			set(j, r, "server", text(j, p->role->server));
 			set(j, r, "detect", fixlet_ref(j, p->role->detect));
 			set(j, r, "check", p->role_check ? integer(j, p->role_check->number) : json_null());
+			set(j, r, "unconfirmed", mark_numbers(j, &p->role->marks, NULL));
 		}
 		set(j, o, "role", r);
 	} else {
@@ -308,6 +351,7 @@ static json_t *plan_json(struct js *j, const struct lw_plan *p)
 		set(j, so, "title", text(j, s->display));
 		set(j, so, "gather_url", str(j, s->url));
 		set(j, so, "gather_url_from", str(j, from[s->url_from]));
+		set(j, so, "unconfirmed", mark_numbers(j, &s->marks, NULL));
 		push(j, sites, so);
 	}
 	set(j, o, "sites", sites);
@@ -329,6 +373,7 @@ static json_t *plan_json(struct js *j, const struct lw_plan *p)
 		set(j, po, "needs", needs);
 		set(j, po, "note", str(j, render_advice(j->arena, pr->note.text, p, NULL)));
 		set(j, po, "preflight_fixlet", str(j, pr->preflight_title));
+		set(j, po, "unconfirmed", mark_numbers(j, &pr->marks, NULL));
 		push(j, prereqs, po);
 	}
 	set(j, o, "prerequisites", prereqs);
@@ -375,6 +420,20 @@ static json_t *plan_json(struct js *j, const struct lw_plan *p)
 	}
 	set(j, o, "nodes", seq);
 	set(j, o, "automation_plan", automation_plan(j, p));
+	/* every fact the plan rests on that the catalog does not confirm; the "unconfirmed" fields point here */
+	json_t *marks = array(j);
+	for (size_t i = 0; marks && i < p->unconfirmed.len; i++) {
+		const struct lw_mark *m = p->unconfirmed.items[i];
+		json_t *mo = object(j);
+		if (!mo)
+			break;
+		set(j, mo, "number", integer(j, (json_int_t)i + 1));
+		set(j, mo, "owner", str(j, m->owner));
+		set(j, mo, "field", str(j, m->field));
+		set(j, mo, "reason", text(j, m->reason));
+		push(j, marks, mo);
+	}
+	set(j, o, "unconfirmed", marks);
 	return o;
 }
 
@@ -429,7 +488,7 @@ bool emit_json_begin(struct arena *arena, const struct lw_program *program, cons
 bool emit_json_plan(struct arena *arena, const struct lw_plan *plan, size_t index, struct diag_sink *diags,
 		    struct textbuf *out)
 {
-	struct js j = {.arena = arena};
+	struct js j = {.arena = arena, .plan = plan};
 	char *text = dump(&j, plan_json(&j, plan));
 	if (!text)
 		return out_of_memory(diags);

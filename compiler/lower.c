@@ -59,6 +59,18 @@ static const char *limit_title(struct arena *a, const char *s)
 
 /* ---- catalog copies ------------------------------------------------------------------------ */
 
+/* The marks except those on one field: what the build was told is no longer a guess. */
+static struct cptrvec marks_without(struct arena *arena, const struct cptrvec *marks, const char *field)
+{
+	struct cptrvec kept = {0};
+	for (size_t i = 0; i < marks->len; i++) {
+		const struct lw_mark *m = marks->items[i];
+		if (!m->field || strcmp(m->field, field) != 0)
+			cptrvec_push(arena, &kept, m);
+	}
+	return kept;
+}
+
 /* The site with the gather URL this build uses: the last one given for it, else the catalog's. */
 static const struct lw_site *lower_site(struct lowering *lo, const struct lw_site *site)
 {
@@ -77,6 +89,8 @@ static const struct lw_site *lower_site(struct lowering *lo, const struct lw_sit
 			copy->url_from = lo->opts->site_urls[i].from;
 		}
 	}
+	if (copy->url_from != LW_URL_CATALOG && copy->url_from != LW_URL_UNKNOWN)
+		copy->marks = marks_without(lo->arena, &site->marks, "gather-url");
 	ptrmap_put(&lo->copies, site, copy);
 	ptrvec_push(lo->arena, &lo->program->sites, copy);
 	return copy;
@@ -89,6 +103,16 @@ static void use_site(struct lowering *lo, const struct lw_site *site)
 		cptrvec_push(lo->arena, &lo->plan->sites, site);
 }
 
+static enum lw_script_from script_from(const struct lowering *lo, const struct fixlet_ent *fx)
+{
+	struct src_span at = fx->lw.actionscript.span;
+	if (!fx->lw.actionscript.text)
+		return LW_SCRIPT_NONE;
+	if (lo->opts && lo->opts->sm && at.file != SRC_NO_FILE && src_file(lo->opts->sm, at.file)->is_stdlib)
+		return LW_SCRIPT_STDLIB;
+	return fx->lw.imported_from.text ? LW_SCRIPT_IMPORTED : LW_SCRIPT_PLAN;
+}
+
 static const struct lw_fixlet *lower_fixlet(struct lowering *lo, const struct fixlet_ent *fx)
 {
 	if (!fx)
@@ -99,6 +123,7 @@ static const struct lw_fixlet *lower_fixlet(struct lowering *lo, const struct fi
 		*copy = fx->lw;
 		copy->site = lower_site(lo, fx->lw.site);
 		copy->note = fx->note;
+		copy->script_from = script_from(lo, fx);
 		ptrmap_put(&lo->copies, fx, copy);
 	}
 	use_site(lo, copy->site);

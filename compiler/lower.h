@@ -52,6 +52,14 @@ struct lw_site {
 	struct cptrvec marks;     /* const struct lw_mark * */
 };
 
+/* Where a Fixlet's action script was written, for the full component form that copies it. */
+enum lw_script_from {
+	LW_SCRIPT_NONE,      /* the catalog has no script for it */
+	LW_SCRIPT_STDLIB,    /* the standard library, which is trusted */
+	LW_SCRIPT_IMPORTED,  /* a plan file made by `bfplan import` (imported-from) */
+	LW_SCRIPT_PLAN,      /* a plan file, by hand */
+};
+
 /* What running a Fixlet can leave behind, as its declaration says. */
 enum lw_restart {
 	LW_RESTART_NEVER,   /* never leaves the node in Pending Restart */
@@ -76,6 +84,7 @@ struct lw_fixlet {
 	struct cptrvec parameters; /* const struct lw_parameter *: what its action asks for when taken */
 	struct lw_text imported_from; /* the .bes file its content was imported from; NULL text if none */
 	const char *actionscript_type; /* MIME type of `actionscript` when it is not ActionScript; else NULL */
+	enum lw_script_from script_from; /* where its action script was written: a reviewer must see plan files' */
 };
 
 struct lw_prereq {
@@ -277,6 +286,7 @@ struct lower_options {
 	size_t site_url_count;
 	const char *only_plan;         /* build --plan NAME: lower that plan alone; NULL for all */
 	const struct strvec *sources;  /* the files' names for the outputs, in file order; NULL: as opened */
+	const struct src_manager *sm;  /* tells standard library files from plan files; NULL: all plan files */
 };
 
 /*

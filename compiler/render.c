@@ -129,6 +129,14 @@ const char *render_advice(struct arena *arena, const char *text, const struct lw
 	return tpl_fill(arena, text, &values);
 }
 
+unsigned render_mark_number(const struct lw_plan *plan, const struct lw_mark *mark)
+{
+	for (size_t i = 0; i < plan->unconfirmed.len; i++)
+		if (plan->unconfirmed.items[i] == mark)
+			return (unsigned)i + 1;
+	return 0;
+}
+
 int render_advice_varies(const char *text)
 {
 	return text && (tpl_uses(text) & TPL_NODE) != 0;

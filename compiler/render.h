@@ -49,6 +49,13 @@ const char *render_targets(struct arena *arena, const struct lw_phase *phase);
  */
 const char *render_advice(struct arena *arena, const char *text, const struct lw_plan *plan, const char *node);
 
+/*
+ * The number of a mark among the plan's unconfirmed facts (U<number> in
+ * the checklist, "unconfirmed" in plan.json), or 0 if the plan does not
+ * list it.
+ */
+unsigned render_mark_number(const struct lw_plan *plan, const struct lw_mark *mark);
+
 /* Whether an advice text reads differently from node to node. */
 int render_advice_varies(const char *text);
 

@@ -816,10 +816,12 @@ static void read_marks(struct resolver *r, const struct ast_decl *decl, const st
 	}
 }
 
-static struct lw_mark *new_mark(struct resolver *r, const char *owner, const char *field, const char *reason)
+/* A mark bfplan makes itself; where names the plan text that made the guess. */
+static struct lw_mark *new_mark(struct resolver *r, const char *owner, const char *field, const char *reason,
+				struct src_span where)
 {
 	struct lw_mark *m = arena_alloc(r->arena, sizeof *m);
-	*m = (struct lw_mark){owner, field, {reason, {SRC_NO_FILE, 0, 0}}};
+	*m = (struct lw_mark){owner, field, {reason, where}};
 	return m;
 }
 
@@ -1088,7 +1090,8 @@ static void read_fixlet_restart(struct resolver *r, const struct props *p, struc
 		if (rd.doubt)
 			cptrvec_push(r->arena, &fx->lw.marks,
 				     new_mark(r, fixlet_owner(r, fx), "pending-restart",
-					      arena_printf(r->arena, "read from the action script, but %s", rd.doubt)));
+					      arena_printf(r->arena, "read from the action script, but %s", rd.doubt),
+					      deciding));
 		return;
 	}
 	if (stated_ok && derived == fx->lw.restart && rd.line) {
@@ -1466,7 +1469,7 @@ static struct component_ent *read_content_line(struct resolver *r, const struct 
 		cptrvec_push(r->arena, &fx->lw.marks,
 			     new_mark(r, arena_printf(r->arena, "%s in baseline '%s'", fixlet_owner(r, fx), baseline),
 				      "action", "the baseline line names no action, and the catalog does not know "
-				      "this Fixlet: Action1 is assumed"));
+				      "this Fixlet: Action1 is assumed", s->span));
 	c->fixlet = fx;
 	return c;
 }

@@ -14,6 +14,9 @@
 #    (libxml2), with the schema from BFPLAN_BES_XSD; when that file is
 #    absent the validation is skipped and the run says so.  --update
 #    rewrites the expected files: review them with git diff before keeping.
+#    The seed is also built with --components=full from Fixlets that
+#    `bfplan import` reads from tests/build/full/*.bes, and compared with
+#    tests/build/expected/exchange2007-windows2008-full.
 # 2. Build diagnostics: each tests/build/cases/NAME.plan is built with the
 #    arguments in NAME.args (if any); stderr must equal NAME.err and the
 #    exit status must be 1 when NAME.err has ": error:" (2 when NAME.status
@@ -51,6 +54,7 @@ LC_ALL=C
 SOURCE_DATE_EPOCH=1700000000
 export NO_COLOR LC_ALL SOURCE_DATE_EPOCH
 SA_URL=http://bigfix.example.invalid:52311/cgi-bin/bfgather.exe/serverautomation
+PW_URL=http://bigfix.example.invalid:52311/cgi-bin/bfgather.exe/patchesforwindows
 
 passed=0
 failed=0
@@ -75,15 +79,9 @@ build() {
 
 # ---- 1. golden outputs ---------------------------------------------------------------
 
-for plan in examples/*.plan; do
-	name=$(basename "$plan" .plan)
-	out=$tmp/$name
-	if ! build "$name" "$plan" "$out" 2> "$tmp/$name.stderr"; then
-		fail "$name: build failed"
-		sed 's/^/    /' "$tmp/$name.stderr"
-		continue
-	fi
-	cp "$out.d" "$out/depfile"
+# compare_outputs NAME OUTDIR: OUTDIR holds exactly tests/build/expected/NAME
+compare_outputs() {
+	name=$1 out=$2
 	expected=$here/expected/$name
 	if [ $update = 1 ]; then
 		rm -rf "$expected"
@@ -105,6 +103,18 @@ for plan in examples/*.plan; do
 	done
 	[ $ok = 1 ] && pass "$name: outputs match tests/build/expected/$name${validate:+, .bes valid against BES.xsd}" \
 		|| fail "$name: outputs differ"
+}
+
+for plan in examples/*.plan; do
+	name=$(basename "$plan" .plan)
+	out=$tmp/$name
+	if ! build "$name" "$plan" "$out" 2> "$tmp/$name.stderr"; then
+		fail "$name: build failed"
+		sed 's/^/    /' "$tmp/$name.stderr"
+		continue
+	fi
+	cp "$out.d" "$out/depfile"
+	compare_outputs "$name" "$out"
 	# and its graph, which shows the same execution model
 	"$bfplan" graph "$plan" > "$tmp/$name.dot" 2>/dev/null
 	[ $update = 1 ] && cp "$tmp/$name.dot" "$here/expected/$name.dot"
@@ -115,6 +125,30 @@ for plan in examples/*.plan; do
 		diff -u "$here/expected/$name.dot" "$tmp/$name.dot" | head -10 | sed 's/^/    /'
 	fi
 done
+
+# The seed built in the full component form from imported content: tests/build/full
+# holds the .bes files (written for the tests) of the Baseline's three Fixlets, which
+# are imported with bfplan import and used by a copy of the seed example.
+full=$tmp/full
+mkdir -p "$full"
+cp "$here/full/exchange2007-windows2008-full.plan" "$full/"
+cp "$here/full/server-automation-restart.bes" "$here/full/patches-2026-11.bes" "$full/"
+if (cd "$full" && "$top/$bfplan" import --site server-automation --id 160 server-automation-restart.bes \
+		-o server-automation-restart.plan &&
+	"$top/$bfplan" import --site patches-for-windows --id 900201,900202 patches-2026-11.bes \
+		-o patches-2026-11.plan) 2> "$tmp/full.stderr" &&
+   build exchange2007-windows2008-full "$full/exchange2007-windows2008-full.plan" "$full/out" \
+		--components=full --site-url "patches-for-windows=$PW_URL" 2>> "$tmp/full.stderr"; then
+	compare_outputs exchange2007-windows2008-full "$full/out"
+else
+	fail "exchange2007-windows2008-full: import or build failed"
+	sed 's/^/    /' "$tmp/full.stderr"
+fi
+if grep -q 'BFP424' "$tmp/full.stderr" && [ "$(grep -c 'note: the script of' "$tmp/full.stderr")" = 3 ]; then
+	pass "exchange2007-windows2008-full: the three imported scripts are shown to the reviewer (BFP424)"
+else
+	fail "exchange2007-windows2008-full: BFP424 does not show the three imported scripts"
+fi
 
 # ---- 2. build diagnostics -----------------------------------------------------------------
 
@@ -149,6 +183,7 @@ set --
 for plan in examples/*.plan; do
 	set -- "$@" "$tmp/$(basename "$plan" .plan)"
 done
+set -- "$@" "$full/out"
 if /usr/bin/python3 "$here/execution_model.py" "$@" > "$tmp/model" 2>&1; then
 	pass "the outputs carry out the execution model: $(grep -c '^PASS' "$tmp/model") checks over $# examples"
 else
