@@ -15,7 +15,8 @@
 # 3. Bash completion (completion/bfplan): COMP_WORDS simulated in bash.
 # 4. .pre-commit-hooks.yaml with pre-commit's own try-repo, offline.
 # 5. docs/github-workflow.yml: its bfplan steps run on a clean and a broken
-#    plan, and the SARIF it writes parses.
+#    plan, and the SARIF it writes parses; its bfplan diff step runs in a
+#    git repository with a base branch, and the comment it posts is read.
 # 6. The man page names every command and option of `bfplan --help`.
 # 7. `make install DESTDIR=...` puts everything in place, and bash-completion
 #    finds the installed completion.
@@ -198,9 +199,85 @@ print("PLANS\t" + doc["env"]["PLANS"])
 for job in doc["jobs"].values():
     for step in job["steps"]:
         run = step.get("run", "")
-        if "bfplan " in run and "make" not in run:
+        if "bfplan " in run and "make" not in run and "bfplan diff" not in run:
             print(step["name"] + "\t" + " ".join(run.split()))
 EOF
+}
+
+# diff_step: the script of the step that runs bfplan diff, as written
+diff_step() {
+	"$python" - docs/github-workflow.yml <<'EOF'
+import sys, yaml
+doc = yaml.safe_load(open(sys.argv[1], encoding="utf-8"))
+for job in doc["jobs"].values():
+    for step in job["steps"]:
+        if "bfplan diff" in step.get("run", ""):
+            sys.stdout.write(step["run"])
+EOF
+}
+
+# The diff step in a pull request of a real git repository: a base branch on an
+# "origin", a change that moves the role holder, a new plan file, and a server name
+# holding runs of backticks (untrusted text that must stay inside its code
+# block); `gh` is a stand-in that keeps the comment it is asked to post.
+workflow_diff_step() {
+	if ! command -v git >/dev/null 2>&1; then
+		skip "workflow: the bfplan diff step needs git (apt-get install git)"
+		return
+	fi
+	diff_step >"$tmp/diff-step.sh"
+	w=$tmp/wf
+	rm -rf "$w"
+	mkdir -p "$w/bin" "$w/runner"
+	cat >"$w/bin/gh" <<'EOF'
+#!/bin/sh
+# gh pr comment NUMBER --body-file FILE
+[ "$1 $2 $4" = "pr comment --body-file" ] || exit 2
+echo "$3" >"$GH_LOG.number"
+cp "$5" "$GH_LOG.body"
+EOF
+	chmod +x "$w/bin/gh"
+	git init -q --bare "$w/origin.git"
+	git init -q -b main "$w/repo"
+	mkdir -p "$w/repo/plans"
+	sed -e 's/"EXCMS01"/"EX```CMS01````"/' \
+		examples/exchange2007-windows2008.plan >"$w/repo/plans/exch.plan"
+	cp "$tmp/good.plan" "$w/repo/plans/same.plan"
+	(cd "$w/repo" && git add plans && git -c user.name=t -c user.email=t@example.invalid commit -qm base &&
+		git remote add origin "$w/origin.git" && git push -q origin main) 2>"$w/git.err"
+	(cd "$w/repo" && git checkout -q -b change &&
+		sed -i 's/^    cluster exch2008$/    cluster exch2008\n    active EXNODE1/' plans/exch.plan &&
+		cp "$tmp/good.plan" plans/new.plan) 2>>"$w/git.err"
+	grep -q 'active EXNODE1' "$w/repo/plans/exch.plan" || echo "sed did not add the active line" >>"$w/git.err"
+	(cd "$w/repo" && PLANS='plans/*.plan' BASE_REF=main PR_NUMBER=7 GH_TOKEN=x RUNNER_TEMP=$w/runner \
+		GITHUB_STEP_SUMMARY=$w/summary GH_LOG=$w/gh PATH=$w/bin:$bindir:$PATH \
+		bash -e "$tmp/diff-step.sh") >"$w/step.out" 2>&1
+	status=$?
+	body=$w/gh.body
+	if [ $status = 0 ] && [ -s "$body" ] && cmp -s "$body" "$w/summary" && [ "$(cat "$w/gh.number")" = 7 ] &&
+	   grep -q '^#### plans/exch.plan' "$body" && grep -q 'role holder' "$body" &&
+	   grep -q '^#### plans/new.plan' "$body" && grep -q 'A new plan file' "$body" &&
+	   ! grep -q 'plans/same.plan' "$body" && [ ! -e "$w/runner/base" ]; then
+		pass "workflow: the bfplan diff step comments what changes, plan by plan, and not the unchanged plan"
+	else
+		fail "workflow: the bfplan diff step (exit $status)"
+		sed 's/^/    /' "$w/git.err" "$w/step.out" | head -20
+		[ -f "$body" ] && sed "s/^/    body: /" "$body" | head -40
+	fi
+	# a fence of more backticks than the text holds: every line between the fences is the diff's
+	if [ -f "$body" ] && "$python" - "$body" <<'EOF'
+import re, sys
+text = open(sys.argv[1], encoding="utf-8").read()
+m = re.search(r"^#### plans/exch.plan\n\n(`{3,})\n(.*?)^\1\n", text, re.S | re.M)
+inner = m.group(2) if m else ""
+longest = max((len(r) for r in re.findall(r"`+", inner)), default=0)
+sys.exit(0 if m and "EX```CMS01````" in inner and len(m.group(1)) > longest else 1)
+EOF
+	then
+		pass "workflow: plan text with backticks stays inside the comment's code block"
+	else
+		fail "workflow: plan text with backticks escapes the comment's code block"
+	fi
 }
 
 if [ -x "$python" ] && "$python" -c 'import yaml' 2>/dev/null; then
@@ -212,9 +289,9 @@ if [ -x "$python" ] && "$python" -c 'import yaml' 2>/dev/null; then
 	plans=$(sed -n 's/^PLANS\t//p' "$tmp/steps")
 	grep -q 'security-events: write' docs/github-workflow.yml &&
 		grep -q 'github/codeql-action/upload-sarif' docs/github-workflow.yml &&
-		grep -q 'bfplan diff: to come' docs/github-workflow.yml &&
-		pass "workflow: SARIF upload with its permission, and the place for bfplan diff" ||
-		fail "workflow: SARIF upload with its permission, and the place for bfplan diff"
+		grep -q 'pull-requests: write' docs/github-workflow.yml &&
+		pass "workflow: SARIF upload and the pull-request comment, with their permissions" ||
+		fail "workflow: SARIF upload and the pull-request comment, with their permissions"
 	for case in clean broken; do
 		rm -rf "$tmp/repo"
 		mkdir -p "$tmp/repo/plans"
@@ -237,6 +314,7 @@ if [ -x "$python" ] && "$python" -c 'import yaml' 2>/dev/null; then
 			fail "workflow: its bfplan steps on $case plans: got '$got', want '$want'"
 		fi
 	done
+	workflow_diff_step
 else
 	skip "workflow: python3-yaml is not installed"
 fi
