@@ -165,46 +165,6 @@ void diag_related(struct diag_sink *sink, const struct diag *d, struct ptrvec *n
 	}
 }
 
-/* ---- text that cannot act on a terminal ------------------------------------------- */
-
-static bool acts_on_terminal(uint32_t cp)
-{
-	return (cp < 0x20 && cp != '\t') || (cp >= 0x7F && cp <= 0x9F) || cp == 0x061C ||
-	       cp == 0x200E || cp == 0x200F || (cp >= 0x2028 && cp <= 0x202E) ||
-	       (cp >= 0x2066 && cp <= 0x2069);
-}
-
-const char *diag_visible(struct arena *a, const char *s)
-{
-	const unsigned char *u = (const unsigned char *)s;
-	size_t len = strlen(s);
-	struct textbuf b;
-	bool changed = false;
-	for (size_t at = 0; at < len;) {
-		uint32_t cp = 0;
-		size_t n = utf8_scalar_len(u + at, len - at);
-		if (n)
-			utf8_decode(u + at, len - at, &cp);
-		if (n && !acts_on_terminal(cp)) {
-			if (changed)
-				textbuf_put(&b, s + at, n);
-			at += n;
-			continue;
-		}
-		if (!changed) {
-			textbuf_init(&b, a);
-			textbuf_put(&b, s, at);
-			changed = true;
-		}
-		if (n)
-			textbuf_printf(&b, "\\u{%X}", (unsigned)cp);
-		else
-			textbuf_printf(&b, "\\x{%02X}", (unsigned)u[at]);
-		at += n ? n : 1;
-	}
-	return changed ? b.data : s;
-}
-
 const char *diag_severity_word(enum diag_severity severity)
 {
 	switch (severity) {

@@ -18,7 +18,7 @@
  * Plan text reaches these outputs through messages and paths.  Whatever a
  * terminal or a CI log would act on (control characters, C1 controls,
  * Unicode bidirectional controls, bytes that are not UTF-8) is spelled out
- * by diag_visible() before it is written, in every form.
+ * by esc_terminal() (escape.h) before it is written, in every form.
  */
 #ifndef BFPLAN_DIAG_FORMAT_H
 #define BFPLAN_DIAG_FORMAT_H
@@ -85,14 +85,6 @@ bool diag_place_of(const struct src_manager *sm, struct src_span span, struct di
  * Appends struct diag_note * to `notes`.
  */
 void diag_related(struct diag_sink *sink, const struct diag *d, struct ptrvec *notes);
-
-/*
- * s with every character a terminal or a log would act on spelled out:
- * C0 controls other than tab, DEL, C1 controls, the Unicode bidirectional
- * controls and the line and paragraph separators as \u{XX}, and bytes that
- * are not UTF-8 as \x{XX}.  Returns s itself when nothing needs it.
- */
-const char *diag_visible(struct arena *a, const char *s);
 
 /* "error", "warning" or "note". */
 const char *diag_severity_word(enum diag_severity severity);

@@ -5,6 +5,7 @@
 #include "diag_github.h"
 
 #include "diag_format.h"
+#include "escape.h"
 #include "textbuf.h"
 
 /* GitHub's escaping: '%' first, then the line ends; properties also escape ':' and ','. */
@@ -36,7 +37,7 @@ static void put_properties(FILE *out, struct arena *a, const struct diag_place *
 {
 	if (p) {
 		fputs("file=", out);
-		put_escaped(out, diag_visible(a, p->path), true);
+		put_escaped(out, esc_terminal(a, p->path), true);
 		fprintf(out, ",line=%u", p->line);
 		if (p->last_line == p->line)
 			fprintf(out, ",col=%u", p->char_column);
@@ -55,7 +56,7 @@ static const char *full_message(struct diag_sink *sink, const struct diag *d)
 	struct arena *a = sink->arena;
 	struct textbuf b;
 	textbuf_init(&b, a);
-	textbuf_puts(&b, diag_visible(a, d->message));
+	textbuf_puts(&b, esc_terminal(a, d->message));
 	struct ptrvec notes = {0};
 	diag_related(sink, d, &notes);
 	for (size_t i = 0; i < notes.len; i++) {
@@ -63,11 +64,11 @@ static const char *full_message(struct diag_sink *sink, const struct diag *d)
 		struct diag_place p;
 		textbuf_puts(&b, "\nnote: ");
 		if (diag_place_of(sink->sm, n->span, &p))
-			textbuf_printf(&b, "%s:%u:%u: ", diag_visible(a, p.path), p.line, p.char_column);
-		textbuf_puts(&b, diag_visible(a, n->message));
+			textbuf_printf(&b, "%s:%u:%u: ", esc_terminal(a, p.path), p.line, p.char_column);
+		textbuf_puts(&b, esc_terminal(a, n->message));
 	}
 	if (d->help)
-		textbuf_printf(&b, "\nhelp: %s", diag_visible(a, d->help));
+		textbuf_printf(&b, "\nhelp: %s", esc_terminal(a, d->help));
 	return b.data;
 }
 

@@ -8,6 +8,7 @@
 
 #include "cli.h"
 #include "diag_format.h"
+#include "escape.h"
 
 struct diag_json {
 	json_t *doc;
@@ -15,10 +16,10 @@ struct diag_json {
 	unsigned errors, warnings, not_shown;
 };
 
-/* Every text went through diag_visible(), so it is valid UTF-8 and json_string() takes it. */
+/* Every text went through esc_terminal(), so it is valid UTF-8 and json_string() takes it. */
 static json_t *text(struct arena *a, const char *s)
 {
-	return s ? json_string(diag_visible(a, s)) : json_null();
+	return s ? json_string(esc_terminal(a, s)) : json_null();
 }
 
 static json_t *location(struct diag_sink *sink, struct src_span span)

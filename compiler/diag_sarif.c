@@ -9,6 +9,7 @@
 
 #include "cli.h"
 #include "diag_format.h"
+#include "escape.h"
 #include "explain.h"
 #include "textbuf.h"
 
@@ -23,7 +24,7 @@ struct diag_sarif {
 
 static json_t *message(struct arena *a, const char *text)
 {
-	return json_pack("{s:s}", "text", diag_visible(a, text));
+	return json_pack("{s:s}", "text", esc_terminal(a, text));
 }
 
 const char *diag_sarif_uri(struct arena *a, const char *path)
@@ -81,9 +82,9 @@ static const char *level(enum diag_severity severity)
 static json_t *result(struct diag_sink *sink, const struct diag *d)
 {
 	struct arena *a = sink->arena;
-	const char *text = diag_visible(a, d->message);
+	const char *text = esc_terminal(a, d->message);
 	if (d->help)
-		text = arena_printf(a, "%s\nhelp: %s", text, diag_visible(a, d->help));
+		text = arena_printf(a, "%s\nhelp: %s", text, esc_terminal(a, d->help));
 	json_t *r = json_pack("{s:s, s:s, s:{s:s}}", "ruleId", diag_code_string(d->code), "level",
 			      level(d->severity), "message", "text", text);
 	struct diag_place p;

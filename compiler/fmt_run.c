@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "escape.h"
 #include "fmt.h"
 #include "load.h"
 #include "outset.h"
@@ -89,15 +90,12 @@ static int read_input(struct arena *a, struct src_manager *sm, struct diag_sink 
 	bool too_large;
 	char *text = load_read_file(a, path, SRC_MAX_FILE_SIZE, &len, &too_large);
 	if (!text) {
-		struct diag *d = diag_report(diags, BFP001, nowhere, "cannot read '%s': %s", name, strerror(errno));
-		diag_help(diags, d, "check the path and its permissions");
+		load_report_unreadable(diags, name);
 		return EXIT_USAGE;
 	}
 	*id = src_add(sm, name, text, len);
 	if (too_large) {
-		struct diag *d = diag_report(diags, BFP002, (struct src_span){*id, 0, 0},
-					     "file is larger than %d bytes", SRC_MAX_FILE_SIZE);
-		diag_help(diags, d, "split the plan into several files joined with `use`");
+		load_report_too_large(diags, *id);
 		return EXIT_PLAN_ERRORS;
 	}
 	return EXIT_CLEAN;
@@ -123,9 +121,9 @@ static int format_one(struct arena *a, struct src_manager *sm, struct diag_sink 
 	if (req->diff && changed) {
 		struct textbuf diff;
 		textbuf_init(&diff, a);
-		const char *label = diag_visible(a, name);
+		const char *label = esc_terminal(a, name);
 		textdiff_unified(a, &diff, (struct textdiff_side){label, f->text, f->len},
-				 (struct textdiff_side){label, formatted, len}, diag_visible);
+				 (struct textdiff_side){label, formatted, len}, esc_terminal);
 		fwrite(diff.data, 1, diff.len, out);
 	}
 	const char *why;

@@ -134,6 +134,20 @@ char *load_read_file(struct arena *arena, const char *path, size_t max_size, siz
 	return text;
 }
 
+void load_report_unreadable(struct diag_sink *diags, const char *name)
+{
+	struct diag *d = diag_report(diags, BFP001, (struct src_span){SRC_NO_FILE, 0, 0}, "cannot read '%s': %s",
+				     name, strerror(errno));
+	diag_help(diags, d, "check the path and its permissions");
+}
+
+void load_report_too_large(struct diag_sink *diags, uint32_t file)
+{
+	struct diag *d = diag_report(diags, BFP002, (struct src_span){file, 0, 0}, "file is larger than %d bytes",
+				     SRC_MAX_FILE_SIZE);
+	diag_help(diags, d, "split the plan into several files joined with `use`");
+}
+
 /*
  * The kernel's own files (/proc, /sys) look like regular files but hold
  * the process's environment, memory maps and the like: never plan text.
@@ -611,8 +625,7 @@ enum load_status load_program(struct arena *arena, struct src_manager *sm, struc
 	bool too_large;
 	char *text = load_read_file(arena, path, SRC_MAX_FILE_SIZE, &len, &too_large);
 	if (!text) {
-		struct diag *d = diag_report(diags, BFP001, nowhere, "cannot read '%s': %s", name, strerror(errno));
-		diag_help(diags, d, "check the path and its permissions");
+		load_report_unreadable(diags, name);
 		return LOAD_IO_ERROR;
 	}
 	/* the plan named on the command line is the operator's choice: it is read wherever it is */
@@ -630,9 +643,7 @@ enum load_status load_program(struct arena *arena, struct src_manager *sm, struc
 	out->root = root->file;
 	check_path_text(&ld, name, nowhere);
 	if (too_large) {
-		struct diag *d = diag_report(diags, BFP002, (struct src_span){root->file, 0, 0},
-					     "file is larger than %d bytes", SRC_MAX_FILE_SIZE);
-		diag_help(diags, d, "split the plan into several files joined with `use`");
+		load_report_too_large(diags, root->file);
 		return LOAD_OK;
 	}
 	/* not located in the file: its first line, shown as UTF-8, would be mostly escaped zero bytes */

@@ -43,4 +43,8 @@ enum load_status load_program(struct arena *arena, struct src_manager *sm, struc
 char *load_read_file(struct arena *arena, const char *path, size_t max_size, size_t *len,
 		     bool *too_large);
 
+/* The diagnostics of a plan file that cannot be read (BFP001: errno says why) or is too large (BFP002). */
+void load_report_unreadable(struct diag_sink *diags, const char *name);
+void load_report_too_large(struct diag_sink *diags, uint32_t file);
+
 #endif

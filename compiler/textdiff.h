@@ -24,7 +24,7 @@ struct textdiff_side {
 
 /*
  * How a line is shown (without its line feed), for a diff that is read
- * rather than applied: diag_visible() keeps terminal controls out of a log.
+ * rather than applied: esc_terminal() keeps terminal controls out of a log.
  * NULL shows lines as they are.
  */
 typedef const char *textdiff_show_fn(struct arena *arena, const char *line);

@@ -173,29 +173,6 @@ static void test_place_counts_an_invalid_byte_as_one(void **state)
 	assert_int_equal(p.char_column, 3);
 }
 
-/* ---- visible text ------------------------------------------------------------------- */
-
-static void test_visible_leaves_plain_text_alone(void **state)
-{
-	struct fixture *fx = *state;
-	const char *s = "plain 'text' with \xC3\xA9 and a\ttab";
-	assert_ptr_equal(diag_visible(&fx->arena, s), s);
-}
-
-static void test_visible_spells_out_what_acts_on_a_terminal(void **state)
-{
-	struct fixture *fx = *state;
-	assert_string_equal(diag_visible(&fx->arena, "a\033[31mb\007c\nd\re\177"),
-			    "a\\u{1B}[31mb\\u{7}c\\u{A}d\\u{D}e\\u{7F}");
-	/* C1 controls (U+009B is CSI), bidi overrides and isolates, line separators */
-	assert_string_equal(diag_visible(&fx->arena, "\xC2\x9B" "x\xE2\x80\xAEy\xE2\x81\xA6z\xE2\x80\xA8"
-						     "\xD8\x9C\xE2\x80\x8F"),
-			    "\\u{9B}x\\u{202E}y\\u{2066}z\\u{2028}\\u{61C}\\u{200F}");
-	/* bytes that are not UTF-8, and an encoded surrogate */
-	assert_string_equal(diag_visible(&fx->arena, "\xE9t\xC3" "\xED\xA0\x80"),
-			    "\\x{E9}t\\x{C3}\\x{ED}\\x{A0}\\x{80}");
-}
-
 /* ---- GitHub ------------------------------------------------------------------------------ */
 
 static void test_github_error_line(void **state)
@@ -440,8 +417,6 @@ int main(void)
 		T(test_place_last_character_is_multibyte),
 		T(test_place_of_an_empty_span),
 		T(test_place_counts_an_invalid_byte_as_one),
-		T(test_visible_leaves_plain_text_alone),
-		T(test_visible_spells_out_what_acts_on_a_terminal),
 		T(test_github_error_line),
 		T(test_github_warning_notes_and_columns_in_code_points),
 		T(test_github_escapes_properties_and_message),

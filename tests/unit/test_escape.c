@@ -217,6 +217,8 @@ static void test_terminal(void **state)
 			    "x\\u{202E}y\\u{200B}z\\u{2028}\\u{2066}");
 	assert_string_equal(esc_terminal(&a, "caf\xE9 \xED\xA0\x80"), "caf\\x{E9} \\x{ED}\\x{A0}\\x{80}");
 	assert_string_equal(esc_terminal(&a, "\r\n"), "\\u{D}\\u{A}");
+	/* ARABIC LETTER MARK and RIGHT-TO-LEFT MARK reorder text too */
+	assert_string_equal(esc_terminal(&a, "\xD8\x9C\xE2\x80\x8F"), "\\u{61C}\\u{200F}");
 	/* ordinary non-ASCII text is kept */
 	assert_string_equal(esc_terminal(&a, "caf\xC3\xA9 \xE6\x97\xA5 \xF0\x9F\x98\x80"),
 			    "caf\xC3\xA9 \xE6\x97\xA5 \xF0\x9F\x98\x80");
