@@ -154,7 +154,7 @@ bench() {
 		END {
 			median = n % 2 ? t[(n + 1) / 2] : (t[n / 2] + t[n / 2 + 1]) / 2
 			print key, median, peak > "/dev/stderr"
-			printf "%-58s %9.3f %9s\n", label, median, (peak ? sprintf("%.1f", peak / 1024) : "-")
+			printf "%-58s %9.4f %9s\n", label, median, (peak ? sprintf("%.1f", peak / 1024) : "-")
 		}' 2>> "$results"
 }
 
@@ -375,7 +375,7 @@ part_file_limit() {
 	rm -rf "$dir/limit"
 	case $status in
 	0) limit_result=ok
-	   row "$label" "$(printf %.3f "$seconds")" "$(awk -v k="$kb" 'BEGIN { printf "%.1f", k / 1024 }')" "ok" ;;
+	   row "$label" "$(printf %.4f "$seconds")" "$(awk -v k="$kb" 'BEGIN { printf "%.1f", k / 1024 }')" "ok" ;;
 	signal-*) failures=$((failures + 1)) limit_result="crashed"
 	   row "$label" - - "CRASHED ($status): $(error_line "$disk/log")" ;;
 	*) limit_result="failed: $(error_line "$disk/log")"
