@@ -154,7 +154,8 @@ bench() {
 		END {
 			median = n % 2 ? t[(n + 1) / 2] : (t[n / 2] + t[n / 2 + 1]) / 2
 			print key, median, peak > "/dev/stderr"
-			printf "%-58s %9.4f %9s\n", label, median, (peak ? sprintf("%.1f", peak / 1024) : "-")
+			printf "%-58s %9.4f %9s  %s\n", label, median, (peak ? sprintf("%.1f", peak / 1024) : "-"),
+				(n > 1 ? sprintf("%.4f to %.4f", t[1], t[n]) : "")
 		}' 2>> "$results"
 }
 
@@ -422,7 +423,7 @@ else
 fi
 [ -x /usr/bin/time ] || echo "peak memory: not measured, GNU time (/usr/bin/time, Debian: time) is not installed"
 echo
-row measurement median_s peak_MB ""
+row measurement median_s peak_MB "fastest to slowest run"
 part_startup
 part_clusters
 part_nodes
