@@ -116,42 +116,59 @@ error_line() { # LOG -> the line that says what went wrong
 	echo "${line:-it printed nothing}"
 }
 
-# bench KEY LABEL CLEAN OK [MEASURE-OPTION...] -- COMMAND...
-# Runs COMMAND BENCH_RUNS times through measure.py (its options: --cwd,
-# --args-from, --repeat), removing CLEAN before each run unless it is "-";
-# exit statuses up to OK are expected.  Prints a row of the table and
-# records the median time and the largest peak under KEY.
+# measure_once KEY CLEAN [MEASURE-OPTION...] -- COMMAND...: one run of COMMAND through
+# measure.py (its options: --cwd, --args-from, --repeat), after removing CLEAN unless it
+# is "-"; the figures go to $disk/runs.KEY, the status to $status.
+measure_once() {
+	key=$1 clean=$2
+	shift 2
+	[ "$clean" = - ] || rm -rf "$clean"
+	"$python" "$here/measure.py" --log "$disk/log.$key" "$@" >> "$disk/runs.$key"
+	status=$(awk 'END { print $3 }' "$disk/runs.$key")
+}
+expected() { # STATUS OK: true when a run ended by itself with a status up to OK
+	case $1 in signal-*) return 1 ;; esac
+	[ "$1" -le "$2" ]
+}
+
+# bench KEY LABEL CLEAN OK [MEASURE-OPTION...] -- COMMAND...: BENCH_RUNS runs as
+# measure_once, then their row (record); exit statuses up to OK are expected.
 bench() {
 	key=$1 label=$2 clean=$3 ok=$4
 	shift 4
-	: > "$disk/runs"
+	: > "$disk/runs.$key"
 	i=0
 	while [ "$i" -lt "$runs" ]; do
-		[ "$clean" = - ] || rm -rf "$clean"
-		"$python" "$here/measure.py" --log "$disk/log" "$@" >> "$disk/runs"
-		status=$(awk 'END { print $3 }' "$disk/runs")
-		case $status in
-		signal-*) break ;;
-		*) [ "$status" -le "$ok" ] || break ;;
-		esac
+		measure_once "$key" "$clean" "$@"
+		expected "$status" "$ok" || break
 		i=$((i + 1))
 	done
-	case $status in
-	signal-*)
-		failures=$((failures + 1))
-		row "$label" - - "CRASHED ($status): $(error_line "$disk/log")"
-		echo "$key it crashed" >> "$skipped"
-		return ;;
-	esac
-	if [ "$status" -gt "$ok" ]; then
-		failures=$((failures + 1))
-		row "$label" - - "FAILED (exit $status): $(error_line "$disk/log")"
-		echo "$key it failed" >> "$skipped"
+	record "$key" "$label" "$ok"
+}
+
+# record KEY LABEL OK: a row of the table for the runs of KEY, and their median time and
+# largest peak in $results; or a CRASHED or FAILED row when the last run did not go well.
+record() {
+	key=$1 label=$2 ok=$3
+	if [ ! -s "$disk/runs.$key" ]; then
+		skip "$key" "$label" "not run, as what it pairs with failed"
 		return
 	fi
-	sort -n "$disk/runs" | awk -v key="$key" -v n="$runs" -v label="$label" '
+	status=$(awk 'END { print $3 }' "$disk/runs.$key")
+	if ! expected "$status" "$ok"; then
+		failures=$((failures + 1))
+		case $status in
+		signal-*) row "$label" - - "CRASHED ($status): $(error_line "$disk/log.$key")"
+			echo "$key it crashed" >> "$skipped" ;;
+		*) row "$label" - - "FAILED (exit $status): $(error_line "$disk/log.$key")"
+			echo "$key it failed" >> "$skipped" ;;
+		esac
+		return
+	fi
+	sort -n "$disk/runs.$key" | awk -v key="$key" -v label="$label" '
 		{ t[NR] = $1; if ($2 > peak) peak = $2 }
 		END {
+			n = NR
 			median = n % 2 ? t[(n + 1) / 2] : (t[n / 2] + t[n / 2 + 1]) / 2
 			print key, median, peak > "/dev/stderr"
 			printf "%-58s %9.4f %9s  %s\n", label, median, (peak ? sprintf("%.1f", peak / 1024) : "-"),
@@ -370,7 +387,7 @@ part_file_limit() {
 	[ -n "$dir" ] || dir=$disk
 	label="build, $(commas "$n") plans, ulimit -n $fd_limit"
 	room limit "$label" "$dir" $((n * per_plan_kb)) || return 0
-	"$python" "$here/measure.py" --log "$disk/log" --nofile "$fd_limit" \
+	"$python" "$here/measure.py" --log "$disk/log.limit" --nofile "$fd_limit" \
 		-- "$bfplan" build "$plan" -o "$dir/limit" --site-url "$site_url" > "$disk/runs"
 	read -r seconds kb status < "$disk/runs"
 	rm -rf "$dir/limit"
@@ -378,16 +395,27 @@ part_file_limit() {
 	0) limit_result=ok
 	   row "$label" "$(printf %.4f "$seconds")" "$(awk -v k="$kb" 'BEGIN { printf "%.1f", k / 1024 }')" "ok" ;;
 	signal-*) failures=$((failures + 1)) limit_result="crashed"
-	   row "$label" - - "CRASHED ($status): $(error_line "$disk/log")" ;;
-	*) limit_result="failed: $(error_line "$disk/log")"
+	   row "$label" - - "CRASHED ($status): $(error_line "$disk/log.limit")" ;;
+	*) limit_result="failed: $(error_line "$disk/log.limit")"
 	   row "$label" - - "$limit_result" ;;
 	esac
 }
 
+# Start-up takes milliseconds, which the load of a shared machine blurs: each run is the
+# mean of 20, and the runs of check and of true alternate, so both see the same load.
 part_startup() {
 	seed=$top/examples/exchange2007-windows2008.plan
-	bench startup-check "check of the seed example (mean of 10)" - 0 --repeat 10 -- "$bfplan" check "$seed"
-	bench startup-true "$true_bin (mean of 10)" - 0 --repeat 10 -- "$true_bin"
+	: > "$disk/runs.startup-check"
+	: > "$disk/runs.startup-true"
+	i=0
+	while [ "$i" -lt "$runs" ]; do
+		measure_once startup-check - --repeat 20 -- "$bfplan" check "$seed"
+		expected "$status" 0 || break
+		measure_once startup-true - --repeat 20 -- "$true_bin"
+		i=$((i + 1))
+	done
+	record startup-check "check of the seed example (mean of 20)" 0
+	record startup-true "$true_bin (mean of 20, alternating with check)" 0
 }
 
 # shape NAME N GENERATOR: check of the shape at N and at 4N
