@@ -3,7 +3,10 @@
 # with the time xmllint takes to read its output back.
 #
 # In one invocation, each timing the median of BENCH_RUNS runs (3), each
-# peak the largest resident memory of those runs (GNU time):
+# peak the largest resident memory of those runs (GNU time).  The two sides
+# of a ratio run in turn, round after round (a build, then xmllint on what
+# it wrote; check of 1,000 clusters, then of 10,000), so that both see the
+# same load on a shared machine:
 #
 #   clusters       a plan file of N clusters, one plan each (clusters.awk:
 #                  2 to 8 nodes, windows-2003 and windows-2008, with and
@@ -116,34 +119,42 @@ error_line() { # LOG -> the line that says what went wrong
 	echo "${line:-it printed nothing}"
 }
 
-# measure_once KEY CLEAN [MEASURE-OPTION...] -- COMMAND...: one run of COMMAND through
-# measure.py (its options: --cwd, --args-from, --repeat), after removing CLEAN unless it
-# is "-"; the figures go to $disk/runs.KEY, the status to $status.
+# measure_once KEY CLEAN OK [MEASURE-OPTION...] -- COMMAND...: one run of COMMAND
+# through measure.py (its options: --cwd, --args-from, --repeat), after removing CLEAN
+# unless it is "-".  The figures go to $disk/runs.KEY; false unless the run ended by
+# itself with an exit status up to OK.
 measure_once() {
-	key=$1 clean=$2
-	shift 2
+	key=$1 clean=$2 ok=$3
+	shift 3
 	[ "$clean" = - ] || rm -rf "$clean"
 	"$python" "$here/measure.py" --log "$disk/log.$key" "$@" >> "$disk/runs.$key"
-	status=$(awk 'END { print $3 }' "$disk/runs.$key")
+	expected "$(awk 'END { print $3 }' "$disk/runs.$key")" "$ok"
 }
 expected() { # STATUS OK: true when a run ended by itself with a status up to OK
-	case $1 in signal-*) return 1 ;; esac
+	case $1 in signal-* | '') return 1 ;; esac
 	[ "$1" -le "$2" ]
 }
 
-# bench KEY LABEL CLEAN OK [MEASURE-OPTION...] -- COMMAND...: BENCH_RUNS runs as
-# measure_once, then their row (record); exit statuses up to OK are expected.
-bench() {
-	key=$1 label=$2 clean=$3 ok=$4
-	shift 4
-	: > "$disk/runs.$key"
-	i=0
-	while [ "$i" -lt "$runs" ]; do
-		measure_once "$key" "$clean" "$@"
-		expected "$status" "$ok" || break
-		i=$((i + 1))
+# rounds FUNCTION ARG...: call FUNCTION BENCH_RUNS times, or until it returns false.
+# A function that takes several measurements in turn (a build, then xmllint on what it
+# wrote) pairs them: each pair sees the same load of the machine, which matters more
+# to their ratio than the load from one minute to the next.
+rounds() {
+	r=0
+	while [ "$r" -lt "$runs" ]; do
+		"$@" || return 0
+		r=$((r + 1))
 	done
-	record "$key" "$label" "$ok"
+}
+
+# bench KEY LABEL CLEAN OK [MEASURE-OPTION...] -- COMMAND...: BENCH_RUNS runs as
+# measure_once, then their row.
+bench() {
+	b_key=$1 b_label=$2 b_clean=$3 b_ok=$4
+	shift 4
+	: > "$disk/runs.$b_key"
+	rounds measure_once "$b_key" "$b_clean" "$b_ok" "$@"
+	record "$b_key" "$b_label" "$b_ok"
 }
 
 # record KEY LABEL OK: a row of the table for the runs of KEY, and their median time and
@@ -151,7 +162,7 @@ bench() {
 record() {
 	key=$1 label=$2 ok=$3
 	if [ ! -s "$disk/runs.$key" ]; then
-		skip "$key" "$label" "not run, as what it pairs with failed"
+		skip "$key" "$label" "not run: a measurement before it in the same round failed"
 		return
 	fi
 	status=$(awk 'END { print $3 }' "$disk/runs.$key")
@@ -272,92 +283,118 @@ nodes_wide() { shape_nodes "$1" $(($1 - 1)) "$2"; }
 
 # ---- the parts ---------------------------------------------------------------------------
 
-per_plan_kb=200  # what a build writes per plan, until a build of this run says
+per_plan_kb=200  # about what a build writes per plan (140 KB before issue 10), for room
 room() { # KEY LABEL DIR KB: true when DIR has KB free and a tenth more; else a SKIP row
 	have=$(free_kb "$3")
 	[ "$have" -lt $(($4 + $4 / 10)) ] || return 0
 	skip "$1" "$2" "needs about $(($4 / 1024)) MB free in $3, which has $((have / 1024)) MB"
 	return 1
 }
-learn_output_size() { # DIR PLANS: what the build in DIR wrote per plan, for room
-	per_plan_kb=$(du -sk "$1" | awk -v n="$2" '{ k = int($1 / n) + 1; print k }')
+clear_runs() { # KEY...: no runs recorded yet for these
+	for k; do : > "$disk/runs.$k"; done
 }
 
-# build_and_read N PLAN WHERE DIR: build all outputs into DIR, then xmllint its .bes
-build_and_read() {
-	n=$1 plan=$2 name=$3 out=$4/out-$1
-	label_n=$(commas "$n")
-	room "build-$n-$name" "build, $label_n clusters, $name" "$4" $((n * per_plan_kb)) || return 0
-	bench "build-$n-$name" "build, $label_n clusters, $name" "$out" 0 \
-		-- "$bfplan" build "$plan" -o "$out" --site-url "$site_url"
-	if [ ! -d "$out" ]; then
-		skip "xmllint-$n-$name" "xmllint --noout, $label_n clusters, $name" "the build did not finish"
-		return 0
-	fi
-	learn_output_size "$out" "$n"
+# build_then_read KIND N FS DIR [OPTION...]: one build of N clusters into DIR with OPTIONs
+# (key KIND-N-FS), then xmllint on the .bes it wrote (key xmllint-KIND-N-FS), when there
+# is an xmllint; the outputs are removed after.
+build_then_read() {
+	kind=$1 n=$2 fs=$3 out=$4/out
+	shift 4
+	measure_once "$kind-$n-$fs" "$out" 0 -- "$bfplan" build "$in/clusters-$n.plan" -o "$out" \
+		--site-url "$site_url" "$@" || return 1
 	(cd "$out" && find . -name '*.bes' | sort) > "$disk/bes.list"
-	bes=$(commas "$(wc -l < "$disk/bes.list")")
-	if [ -z "$xmllint" ]; then
-		skip "xmllint-$n-$name" "xmllint --noout, its $bes .bes, $name" "xmllint is not installed (Debian: libxml2-utils)"
-	else
-		bench "xmllint-$n-$name" "xmllint --noout, its $bes .bes, $name" - 0 \
-			--cwd "$out" --args-from "$disk/bes.list" -- "$xmllint" --noout
+	wc -l < "$disk/bes.list" > "$disk/bes.count.$kind-$n-$fs"
+	if [ -n "$xmllint" ]; then
+		measure_once "xmllint-$kind-$n-$fs" - 0 --cwd "$out" --args-from "$disk/bes.list" \
+			-- "$xmllint" --noout || return 1
 	fi
 	rm -rf "$out"
 }
+# record_build_then_read KIND N FS LABEL: the rows of build_then_read's runs
+record_build_then_read() {
+	kind=$1 n=$2 fs=$3 label=$4
+	record "$kind-$n-$fs" "$label" 0
+	key=xmllint-$kind-$n-$fs
+	count=$(cat "$disk/bes.count.$kind-$n-$fs" 2> /dev/null || true)
+	label="xmllint --noout, the ${count:+$(commas "$count") }.bes it wrote, $fs"
+	if [ -z "$xmllint" ]; then
+		skip "$key" "$label" "xmllint is not installed (Debian: libxml2-utils)"
+	elif [ -s "$disk/runs.$key" ]; then
+		record "$key" "$label" 0
+	else
+		skip "$key" "$label" "the build did not finish"
+	fi
+}
 
-# build_variant KEY LABEL KB PLAN DIR OPTION...: build with OPTIONs into DIR, which needs
-# about KB free; the outputs are removed after
-build_variant() {
-	key=$1 label=$2 kb=$3 plan=$4 out=$5/variant
-	shift 5
-	room "$key" "$label" "$(dirname "$out")" "$kb" || return 0
-	bench "$key" "$label" "$out" 0 -- "$bfplan" build "$plan" -o "$out" --site-url "$site_url" "$@"
-	rm -rf "$out"
+# A round: the small and the large build on one file system, each read back at once.
+builds_on() { # FS DIR
+	build_then_read build "$small" "$1" "$2" && build_then_read build "$large" "$1" "$2"
+}
+checks() {
+	measure_once "check-$small" - 0 -- "$bfplan" check "$in/clusters-$small.plan" &&
+		measure_once "check-$large" - 0 -- "$bfplan" check "$in/clusters-$large.plan"
 }
 
 part_clusters() {
 	for n in "$small" "$large"; do
-		plan=$in/clusters-$n.plan
-		clusters "$n" "$plan"
-		label_n=$(commas "$n")
-		size_kb=$(wc -c < "$plan" | awk '{ printf "%.1f", $1 / 1024 }')
+		clusters "$n" "$in/clusters-$n.plan"
+		size_kb=$(wc -c < "$in/clusters-$n.plan" | awk '{ printf "%.1f", $1 / 1024 }')
 		echo "input-$n 0 $size_kb" >> "$results"
-		row "(the plan file of $label_n clusters: $(awk -v k="$size_kb" 'BEGIN { printf "%.2f MB", k / 1024 }'))" "" "" ""
-		bench "check-$n" "check, $label_n clusters" - 0 -- "$bfplan" check "$plan"
-		build_and_read "$n" "$plan" disk "$disk"
-		if [ -n "$tmpfs" ]; then
-			build_and_read "$n" "$plan" tmpfs "$tmpfs"
-		else
-			skip "build-$n-tmpfs" "build, $label_n clusters, tmpfs" "$tmpfs_absent"
-			skip "xmllint-$n-tmpfs" "xmllint --noout, $label_n clusters, tmpfs" "$tmpfs_absent"
+		row "(the plan file of $(commas "$n") clusters: $(awk -v k="$size_kb" 'BEGIN { printf "%.2f MB", k / 1024 }'))" "" "" ""
+	done
+	clear_runs "check-$small" "check-$large"
+	rounds checks
+	record "check-$small" "check, $(commas "$small") clusters" 0
+	record "check-$large" "check, $(commas "$large") clusters" 0
+
+	for fs in disk tmpfs; do
+		dir=$disk
+		[ "$fs" = disk ] || dir=$tmpfs
+		for n in "$small" "$large"; do
+			clear_runs "build-$n-$fs" "xmllint-build-$n-$fs"
+		done
+		if [ -z "$dir" ]; then
+			for n in "$small" "$large"; do
+				skip "build-$n-$fs" "build, $(commas "$n") clusters, $fs" "$tmpfs_absent"
+				skip "xmllint-build-$n-$fs" "xmllint --noout, its .bes, $fs" "$tmpfs_absent"
+			done
+			continue
+		fi
+		if room "build-$large-$fs" "build, $(commas "$large") clusters, $fs" "$dir" $((large * per_plan_kb)); then
+			rounds builds_on "$fs" "$dir"
+			for n in "$small" "$large"; do
+				record_build_then_read build "$n" "$fs" "build, $(commas "$n") clusters, $fs"
+			done
 		fi
 	done
 
-	n=$large plan=$in/clusters-$large.plan label_n=$(commas "$large")
-	for name in disk tmpfs; do
+	for fs in disk tmpfs; do
 		dir=$disk
-		[ "$name" = disk ] || dir=$tmpfs
-		label="build --emit=bes, $label_n clusters, $name"
+		[ "$fs" = disk ] || dir=$tmpfs
+		label="build --emit=bes, $(commas "$large") clusters, $fs"
 		if [ -z "$emit" ]; then
-			skip "emit-$n-$name" "$label" "this bfplan has no --emit"
+			skip "emit-$large-$fs" "$label" "this bfplan has no --emit"
 		elif [ -z "$dir" ]; then
-			skip "emit-$n-$name" "$label" "$tmpfs_absent"
-		else
-			build_variant "emit-$n-$name" "$label" $((n * per_plan_kb)) "$plan" "$dir" --emit=bes
+			skip "emit-$large-$fs" "$label" "$tmpfs_absent"
+		elif room "emit-$large-$fs" "$label" "$dir" $((large * per_plan_kb)); then
+			clear_runs "emit-$large-$fs" "xmllint-emit-$large-$fs"
+			rounds build_then_read emit "$large" "$fs" "$dir" --emit=bes
+			record_build_then_read emit "$large" "$fs" "$label"
 		fi
 	done
 
 	# Validation is CPU work: on tmpfs, where there is one, the disk does not blur it.
-	name=tmpfs dir=$tmpfs
-	[ -n "$dir" ] || { name=disk dir=$disk; }
-	label="build --validate, $label_n clusters, $name"
+	fs=tmpfs dir=$tmpfs
+	[ -n "$dir" ] || { fs=disk dir=$disk; }
+	label="build --validate, $(commas "$large") clusters, $fs"
 	if [ -z "$xsd" ] || [ ! -f "$xsd" ]; then
-		skip "validate-$n" "$label" "BES.xsd is absent (BFPLAN_BES_XSD='$xsd')"
-	else
-		build_variant "validate-$n" "$label" $((n * per_plan_kb)) "$plan" "$dir" --validate --schema "$xsd"
-		base=$(value "build-$n-$name" 2)
-		[ -z "$base" ] || echo "validate-base-$n $base 0" >> "$results"
+		skip "validate-$large" "$label" "BES.xsd is absent (BFPLAN_BES_XSD='$xsd')"
+	elif room "validate-$large" "$label" "$dir" $((large * per_plan_kb)); then
+		bench "validate-$large" "$label" "$dir/out" 0 -- "$bfplan" build "$in/clusters-$large.plan" \
+			-o "$dir/out" --site-url "$site_url" --validate --schema "$xsd"
+		rm -rf "$dir/out"
+		base=$(value "build-$large-$fs" 2)
+		[ -z "$base" ] || echo "validate-base-$large $base 0" >> "$results"
 	fi
 }
 
@@ -365,31 +402,44 @@ part_nodes() {
 	plan=$in/nodes-$wide.plan
 	clusters 1 "$plan" "$wide"
 	label_n=$(commas "$wide")
-	dir=$tmpfs name=tmpfs
-	[ -n "$dir" ] || { dir=$disk name=disk; }
-	bench "check-nodes" "check, one cluster of $label_n nodes" - 0 -- "$bfplan" check "$plan"
-	# a plan of the clusters has 5 nodes on average
-	build_variant "build-nodes" "build, one cluster of $label_n nodes, $name" $((wide * per_plan_kb / 5)) "$plan" "$dir"
+	dir=$tmpfs fs=tmpfs
+	[ -n "$dir" ] || { dir=$disk fs=disk; }
+	bench check-nodes "check, one cluster of $label_n nodes" - 0 -- "$bfplan" check "$plan"
+	# the clusters of part_clusters have 5 nodes on average
+	label="build, one cluster of $label_n nodes, $fs"
+	if room build-nodes "$label" "$dir" $((wide * per_plan_kb / 5)); then
+		bench build-nodes "$label" "$dir/out" 0 -- "$bfplan" build "$plan" -o "$dir/out" --site-url "$site_url"
+		rm -rf "$dir/out"
+	fi
+}
+
+# check_pair SMALL-KEY SMALL-PLAN LARGE-KEY LARGE-PLAN OK: one round of two checks
+check_pair() {
+	measure_once "$1" - "$5" -- "$bfplan" check "$2" && measure_once "$3" - "$5" -- "$bfplan" check "$4"
 }
 
 part_use() {
 	for n in "$small" "$large"; do
 		mkdir -p "$in/use-$n"
 		shape_use_files "$n" "$in/use-$n/main.plan"
-		bench "use-$n" "check, a plan that uses $(commas "$n") files" - 0 -- "$bfplan" check "$in/use-$n/main.plan"
+	done
+	clear_runs "use-$small" "use-$large"
+	rounds check_pair "use-$small" "$in/use-$small/main.plan" "use-$large" "$in/use-$large/main.plan" 0
+	for n in "$small" "$large"; do
+		record "use-$n" "check, a plan that uses $(commas "$n") files" 0
 		rm -rf "$in/use-$n"
 	done
 }
 
 part_file_limit() {
-	n=$large plan=$in/clusters-$large.plan
+	n=$large
 	dir=$tmpfs
 	[ -n "$dir" ] || dir=$disk
 	label="build, $(commas "$n") plans, ulimit -n $fd_limit"
 	room limit "$label" "$dir" $((n * per_plan_kb)) || return 0
 	"$python" "$here/measure.py" --log "$disk/log.limit" --nofile "$fd_limit" \
-		-- "$bfplan" build "$plan" -o "$dir/limit" --site-url "$site_url" > "$disk/runs"
-	read -r seconds kb status < "$disk/runs"
+		-- "$bfplan" build "$in/clusters-$n.plan" -o "$dir/limit" --site-url "$site_url" > "$disk/runs.limit"
+	read -r seconds kb status < "$disk/runs.limit"
 	rm -rf "$dir/limit"
 	case $status in
 	0) limit_result=ok
@@ -402,30 +452,31 @@ part_file_limit() {
 }
 
 # Start-up takes milliseconds, which the load of a shared machine blurs: each run is the
-# mean of 20, and the runs of check and of true alternate, so both see the same load.
+# mean of 20, and the runs of check and of true alternate.
+startup_pair() {
+	measure_once startup-check - 0 --repeat 20 -- "$bfplan" check "$top/examples/exchange2007-windows2008.plan" &&
+		measure_once startup-true - 0 --repeat 20 -- "$true_bin"
+}
 part_startup() {
-	seed=$top/examples/exchange2007-windows2008.plan
-	: > "$disk/runs.startup-check"
-	: > "$disk/runs.startup-true"
-	i=0
-	while [ "$i" -lt "$runs" ]; do
-		measure_once startup-check - --repeat 20 -- "$bfplan" check "$seed"
-		expected "$status" 0 || break
-		measure_once startup-true - --repeat 20 -- "$true_bin"
-		i=$((i + 1))
-	done
+	clear_runs startup-check startup-true
+	rounds startup_pair
 	record startup-check "check of the seed example (mean of 20)" 0
 	record startup-true "$true_bin (mean of 20, alternating with check)" 0
 }
 
-# shape NAME N GENERATOR: check of the shape at N and at 4N
+# shape NAME N GENERATOR: check of the shape at N and at 4N, in turn
 shape() {
 	name=$1 n=$(($2 / scale)) gen=$3
 	for size in "$n" $((4 * n)); do
 		mkdir -p "$in/$name-$size"
 		$gen "$size" "$in/$name-$size/main.plan"
-		# errors in the plan are expected for some shapes; a crash or a usage error is not
-		bench "shape-$name-$size" "check, $name $(commas "$size")" - 1 -- "$bfplan" check "$in/$name-$size/main.plan"
+	done
+	clear_runs "shape-$name-$n" "shape-$name-$((4 * n))"
+	# errors in the plan are expected for some shapes; a crash or a usage error is not
+	rounds check_pair "shape-$name-$n" "$in/$name-$n/main.plan" \
+		"shape-$name-$((4 * n))" "$in/$name-$((4 * n))/main.plan" 1
+	for size in "$n" $((4 * n)); do
+		record "shape-$name-$size" "check, $name $(commas "$size")" 1
 		rm -rf "$in/$name-$size"
 	done
 }
@@ -462,10 +513,10 @@ part_shapes
 L=$(commas "$large") S=$(commas "$small") W=$(commas "$wide")
 echo
 row ratio value goal ""
-ratio "build --emit=bes / xmllint, $L clusters, disk" 1.0 2 "emit-$large-disk" "xmllint-$large-disk"
-ratio "build --emit=bes / xmllint, $L clusters, tmpfs" 1.0 2 "emit-$large-tmpfs" "xmllint-$large-tmpfs"
-ratio "build / xmllint, $L clusters, disk" 3.0 2 "build-$large-disk" "xmllint-$large-disk"
-ratio "build / xmllint, $L clusters, tmpfs" 3.0 2 "build-$large-tmpfs" "xmllint-$large-tmpfs"
+ratio "build --emit=bes / xmllint, $L clusters, disk" 1.0 2 "emit-$large-disk" "xmllint-emit-$large-disk"
+ratio "build --emit=bes / xmllint, $L clusters, tmpfs" 1.0 2 "emit-$large-tmpfs" "xmllint-emit-$large-tmpfs"
+ratio "build / xmllint, $L clusters, disk" 3.0 2 "build-$large-disk" "xmllint-build-$large-disk"
+ratio "build / xmllint, $L clusters, tmpfs" 3.0 2 "build-$large-tmpfs" "xmllint-build-$large-tmpfs"
 ratio "check, $L / $S clusters" 11 2 "check-$large" "check-$small"
 ratio "build, $L / $S clusters, disk" 11 2 "build-$large-disk" "build-$small-disk"
 ratio "build, $L / $S clusters, tmpfs" 11 2 "build-$large-tmpfs" "build-$small-tmpfs"
