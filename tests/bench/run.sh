@@ -23,10 +23,10 @@
 #   shapes         inputs shaped to find what is worse than linear (below),
 #                  checked at a size and at 4x that size
 #
-# and then the ratios that the goals of issue 10 name, each with its goal
-# and whether this run meets it.  Nothing here asserts a time: it exits 0
-# unless bfplan crashes, a build fails or a check finds errors it should
-# not; a goal this run misses is a figure, not a failure.
+# and then the ratios that the goals in docs/performance.md name, each
+# with its goal and whether this run meets it.  Nothing here asserts a
+# time: it exits 0 unless bfplan crashes, a build fails or a check finds
+# errors it should not; a goal this run misses is a figure, not a failure.
 #
 # The shapes, for plans from pull requests (none may make the checker stall):
 #
@@ -283,7 +283,7 @@ nodes_wide() { shape_nodes "$1" $(($1 - 1)) "$2"; }
 
 # ---- the parts ---------------------------------------------------------------------------
 
-per_plan_kb=200  # about what a build writes per plan (140 KB before issue 10), for room
+per_plan_kb=200  # about what a build writes per plan (140 KB in the first figures of docs/performance.md), for room
 room() { # KEY LABEL DIR KB: true when DIR has KB free and a tenth more; else a SKIP row
 	have=$(free_kb "$3")
 	[ "$have" -lt $(($4 + $4 / 10)) ] || return 0
@@ -533,7 +533,7 @@ for s in nodes:25000 nodes-wide:25000 needs-chain:2000 unknown-names:4000 order-
 done
 ratio "build --validate / build, $L clusters" - 2 "validate-$large" "validate-base-$large"
 echo
-echo "Goals from issue 10: 10x the input in at most 11x the time (4x in at most 4.4x for the shapes),"
+echo "Goals (docs/performance.md): 10x the input in at most 11x the time (4x in at most 4.4x for the shapes),"
 echo "build peak at most 1.25x check's, check's at most 20x its input. A measurement, not a test."
 if [ "$failures" -gt 0 ]; then
 	echo "bench: $failures measurement(s) crashed or failed (above)" >&2
