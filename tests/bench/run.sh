@@ -44,6 +44,7 @@
 #   BENCH_DISK=DIR  where the on-disk outputs go (build/ of this tree)
 #   BFPLAN_BES_XSD  the schema for build --validate (the Makefile sets it)
 set -eu
+[ $# -eq 1 ] || { echo "usage: tests/bench/run.sh BFPLAN" >&2; exit 2; }
 bfplan=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 top=$(cd "$(dirname "$0")/../.." && pwd)
 here=$top/tests/bench
