@@ -3,14 +3,15 @@
 #   make            build build/bfplan
 #   make check      unit and golden tests, then the same again under ASan+UBSan
 #   make demo       install missing Debian packages, build, compile the seed example
-#   make bench      how check and build scale with the number of plans
+#   make bench      check and build beside xmllint reading their output, scaling, peak memory
+#                   (BENCH_QUICK=1: a tenth of the sizes; BENCH_RUNS=N: runs per median, 3)
 #   make fuzz       each libFuzzer harness of tests/fuzz for FUZZ_SECONDS (60), with clang
 #   make fuzz-corpus  minimise the seeds and what make fuzz found into tests/fuzz/corpus
 #   make fuzz-coverage  which lines of the compiler the fuzz inputs reach
 #   make install    PREFIX=/usr/local DESTDIR= (also BASHCOMPDIR=, VIMDIR=)
 #   make clean
 #
-# `make check` and `make demo` first install any missing Debian packages
+# `make check`, `make demo` and `make bench` first install any missing Debian packages
 # with apt-get when run as root; otherwise they print the apt-get line.
 
 PREFIX ?= /usr/local
@@ -31,7 +32,8 @@ PKG_CONFIG ?= pkg-config
 
 # Debian 12 packages the build and the tests need.  KEEP IN SYNC with README.md.
 DEBIAN_PACKAGES = gcc make flex bison pkg-config libxml2-dev libcmocka-dev libjansson-dev python3 graphviz \
-	python3-jsonschema python3-yaml vim libonig5 pre-commit bash-completion git patch
+	python3-jsonschema python3-yaml vim libonig5 pre-commit bash-completion git patch \
+	libxml2-utils time
 
 # Warnings hold for generated code too (the lexer and parser compile clean
 # with all of them); -Werror keeps it that way.
@@ -222,8 +224,11 @@ fuzz-coverage:
 		$(FUZZ_HARNESSES:%=$(FUZZ_COV_BUILD)/tests/replay-%)
 	sh tests/fuzz/coverage.sh $(FUZZ_COV_BUILD) $(FUZZ_HARNESSES)
 
-# Scaling with the number of plans, as ratios against a small run of the same invocation.
-bench: all
+# Speed as ratios within one invocation: against xmllint reading the .bes files back, against
+# a run on a tenth of the input, and peak memory against check's (tests/bench/run.sh).
+# xmllint (libxml2-utils) is the reference, GNU time (time) reads the peaks.
+bench: deps
+	$(MAKE) all
 	sh tests/bench/run.sh $(BUILD)/bfplan
 
 # ---- the two commands of the README ---------------------------------------------------
