@@ -777,6 +777,7 @@ static int write_whole(struct arena *arena, struct diag_sink *diags, const char 
 	struct outset set;
 	struct outset_failure why;
 	outset_init(&set, arena);
+	set.durable = true; /* one file, and an import's declarations become sources */
 	if (outset_add(&set, path, text->data, text->len, &why) && outset_commit(&set, &why))
 		return EXIT_CLEAN;
 	outset_abort(&set);
