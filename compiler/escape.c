@@ -190,6 +190,41 @@ void esc_html_append(struct textbuf *b, const char *s, size_t len)
 	textbuf_put(b, s + run, len - run);
 }
 
+void esc_json_append(struct textbuf *b, const char *s, size_t len)
+{
+	size_t run = 0; /* start of the pending run of bytes that need no escape */
+	for (size_t i = 0; i < len;) {
+		unsigned char c = (unsigned char)s[i];
+		if (c >= 0x20 && c != '"' && c != '\\' && c < 0x80) {
+			i++;
+			continue;
+		}
+		size_t n = c < 0x80 ? 1 : utf8_scalar_len((const unsigned char *)s + i, len - i);
+		if (c >= 0x80 && n) {
+			i += n;
+			continue;
+		}
+		textbuf_put(b, s + run, i - run);
+		switch (c) {
+		case '"': textbuf_puts(b, "\\\""); break;
+		case '\\': textbuf_puts(b, "\\\\"); break;
+		case '\b': textbuf_puts(b, "\\b"); break;
+		case '\f': textbuf_puts(b, "\\f"); break;
+		case '\n': textbuf_puts(b, "\\n"); break;
+		case '\r': textbuf_puts(b, "\\r"); break;
+		case '\t': textbuf_puts(b, "\\t"); break;
+		default:
+			if (c < 0x20)
+				textbuf_printf(b, "\\u%04X", c);
+			else
+				textbuf_puts(b, "\xEF\xBF\xBD"); /* not UTF-8: one replacement character per bad byte */
+		}
+		i++;
+		run = i;
+	}
+	textbuf_put(b, s + run, len - run);
+}
+
 void esc_markdown_append(struct textbuf *b, const char *s, size_t len)
 {
 	/* CommonMark lets any ASCII punctuation be backslash-escaped; these are the ones that act */
