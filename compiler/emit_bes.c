@@ -497,22 +497,38 @@ static void write_baseline(struct bes *b, const struct lw_baseline *bl)
 
 /* ---- the file ------------------------------------------------------------------------ */
 
-/* Applies the chosen line ends; the writer only ever emits LF (CR in text is written as &#13;). */
-static void copy_with_newlines(struct textbuf *out, const char *data, size_t len, enum bes_newline nl)
+/* Where the writer's bytes go: the caller's buffer, with the chosen line ends. */
+struct sink {
+	struct textbuf *out;
+	enum bes_newline newline;
+};
+
+/* libxml2's output callback; the writer only ever emits LF (CR in text is written as &#13;). */
+static int write_out(void *context, const char *data, int len)
 {
-	if (nl == BES_NEWLINE_LF) {
-		textbuf_put(out, data, len);
-		return;
+	struct sink *sink = context;
+	if (len <= 0)
+		return 0;
+	size_t n = (size_t)len;
+	if (sink->newline == BES_NEWLINE_LF) {
+		textbuf_put(sink->out, data, n);
+		return len;
 	}
 	size_t run = 0;
-	for (size_t i = 0; i < len; i++) {
-		if (data[i] == '\n') {
-			textbuf_put(out, data + run, i - run);
-			textbuf_put(out, "\r\n", 2);
-			run = i + 1;
-		}
+	for (const char *lf; (lf = memchr(data + run, '\n', n - run));) {
+		size_t at = (size_t)(lf - data);
+		textbuf_put(sink->out, data + run, at - run);
+		textbuf_put(sink->out, "\r\n", 2);
+		run = at + 1;
 	}
-	textbuf_put(out, data + run, len - run);
+	textbuf_put(sink->out, data + run, n - run);
+	return len;
+}
+
+static int close_out(void *context)
+{
+	(void)context;
+	return 0;
 }
 
 bool emit_bes_plan(struct arena *arena, const struct lw_plan *plan, const struct bes_options *opts,
@@ -522,11 +538,13 @@ bool emit_bes_plan(struct arena *arena, const struct lw_plan *plan, const struct
 	if (opts->has_epoch)
 		b.mime_time = render_rfc2822_date(arena, opts->epoch);
 
-	xmlBufferPtr buf = xmlBufferCreate();
-	b.w = buf ? xmlNewTextWriterMemory(buf, 0) : NULL;
+	/* straight into `out` as it is written: a plan of thousands of nodes is never held whole */
+	struct sink sink = {.out = out, .newline = opts->newline};
+	xmlOutputBufferPtr buf = xmlOutputBufferCreateIO(write_out, close_out, &sink, NULL);
+	b.w = buf ? xmlNewTextWriter(buf) : NULL;
 	if (!b.w) {
 		if (buf)
-			xmlBufferFree(buf);
+			xmlOutputBufferClose(buf);
 		diag_report(diags, BFP406, plan->decl, "cannot render %s: out of memory",
 			    plan->bes_file);
 		return false;
@@ -544,16 +562,12 @@ bool emit_bes_plan(struct arena *arena, const struct lw_plan *plan, const struct
 		write_baseline(&b, plan->baselines.items[i]);
 	end(&b);
 	check_rc(&b, xmlTextWriterEndDocument(b.w));
-	xmlFreeTextWriter(b.w); /* flushes into buf */
+	xmlFreeTextWriter(b.w); /* flushes the rest into `out` and closes the output buffer */
 
 	if (b.writer_failed) {
 		diag_report(diags, BFP406, plan->decl, "cannot render %s: the XML writer failed",
 			    plan->bes_file);
 		b.ok = false;
 	}
-	if (b.ok)
-		copy_with_newlines(out, (const char *)xmlBufferContent(buf), (size_t)xmlBufferLength(buf),
-				   opts->newline);
-	xmlBufferFree(buf);
 	return b.ok;
 }
