@@ -22,6 +22,7 @@ struct arena_block {
 void arena_init(struct arena *a)
 {
 	a->head = NULL;
+	a->spare = NULL;
 	a->total = 0;
 	a->limit = 0;
 	a->on_failure = NULL;
@@ -43,12 +44,36 @@ _Noreturn void arena_fail(struct arena *a)
 	abort();
 }
 
+static void free_blocks(struct arena_block *b)
+{
+	while (b) {
+		struct arena_block *next = b->next;
+		free(b);
+		b = next;
+	}
+}
+
 void arena_free(struct arena *a)
+{
+	free_blocks(a->head);
+	free_blocks(a->spare);
+	a->head = NULL;
+	a->spare = NULL;
+	a->total = 0;
+}
+
+void arena_reset(struct arena *a)
 {
 	struct arena_block *b = a->head;
 	while (b) {
 		struct arena_block *next = b->next;
-		free(b);
+		if (b->size == ARENA_BLOCK_SIZE) {
+			b->used = 0;
+			b->next = a->spare;
+			a->spare = b;
+		} else {
+			free(b); /* a one-off large block: the next user may need none */
+		}
 		b = next;
 	}
 	a->head = NULL;
@@ -67,6 +92,11 @@ static struct arena_block *new_block(struct arena *a, size_t min_size)
 	bool over_limit = a->limit && (a->total > a->limit || size > a->limit - a->total);
 	if (size > SIZE_MAX - sizeof(struct arena_block) || over_limit)
 		arena_fail(a);
+	if (size == ARENA_BLOCK_SIZE && a->spare) {
+		struct arena_block *b = a->spare;
+		a->spare = b->next;
+		return b;
+	}
 	struct arena_block *b = malloc(sizeof *b + size);
 	if (!b)
 		arena_fail(a);
