@@ -19,7 +19,8 @@
 #include "template.h"
 
 struct checker {
-	struct arena *arena;
+	struct arena *arena;      /* while a plan is checked, a scratch arena emptied after it */
+	struct arena *keep;       /* what the plans' facts are made of: kept for lowering */
 	struct diag_sink *diags;
 	struct world *world;
 	unsigned errors_before; /* the sink's error count when the current plan started */
@@ -535,7 +536,7 @@ static void order_needs(struct checker *c, const struct needs *needs, struct ptr
 	}
 	qsort(places, n, sizeof *places, compare_placing);
 	for (size_t i = 0; i < n; i++)
-		ptrvec_push(c->arena, out, ((const struct need *)needs->list.items[places[i].index])->prereq);
+		ptrvec_push(c->keep, out, ((const struct need *)needs->list.items[places[i].index])->prereq);
 }
 
 /*
@@ -1049,7 +1050,7 @@ static void rule_order(struct checker *c, const struct plan_ent *plan, struct pl
 	 * starts there was refused above, so any cycle is among the user's own
 	 * constraints: report it from an order built from those alone.
 	 */
-	struct node_ent **order = arena_calloc(c->arena, n + 1, sizeof *order);
+	struct node_ent **order = arena_calloc(c->keep, n + 1, sizeof *order);
 	if (topo_order(c, cl, before, after, nc, order) < n) {
 		report_order_cycle(c, plan, order, topo_order(c, cl, before, after, user, order));
 		return;
@@ -1061,7 +1062,7 @@ static void rule_order(struct checker *c, const struct plan_ent *plan, struct pl
 /* Phases: passive nodes in groups of max-down; the role holder alone, in the last phase. */
 static void assign_phases(struct checker *c, const struct plan_ent *plan, struct plan_facts *facts)
 {
-	facts->phase = arena_calloc(c->arena, facts->node_count + 1, sizeof *facts->phase);
+	facts->phase = arena_calloc(c->keep, facts->node_count + 1, sizeof *facts->phase);
 	unsigned phase = 0, in_phase = 0;
 	unsigned max_down = plan->max_down ? plan->max_down : 1;
 	for (size_t i = 0; i < facts->node_count; i++) {
@@ -1158,7 +1159,7 @@ static enum lw_failure failure_of(const struct seq_item *item, bool optional)
 static void build_schedule(struct checker *c, const struct plan_ent *plan, struct plan_facts *facts)
 {
 	size_t cap = (size_t)facts->phase_count * plan->sequence.len;
-	facts->schedule = arena_calloc(c->arena, cap + 1, sizeof *facts->schedule);
+	facts->schedule = arena_calloc(c->keep, cap + 1, sizeof *facts->schedule);
 	facts->schedule_len = 0;
 	size_t previous = SCHED_START;
 	unsigned holder_phase = role_phase(facts);
@@ -1398,9 +1399,9 @@ static void check_plan(struct checker *c, struct plan_ent *plan, struct plan_fac
 	if (!cl || cl->nodes.len < 2 || !plan->has_each)
 		return;
 	size_t n = plan->sequence.len;
-	facts->variant = arena_calloc(c->arena, n + 1, sizeof *facts->variant);
-	facts->timeout = arena_calloc(c->arena, n + 1, sizeof *facts->timeout);
-	facts->optional = arena_calloc(c->arena, n + 1, sizeof *facts->optional);
+	facts->variant = arena_calloc(c->keep, n + 1, sizeof *facts->variant);
+	facts->timeout = arena_calloc(c->keep, n + 1, sizeof *facts->timeout);
+	facts->optional = arena_calloc(c->keep, n + 1, sizeof *facts->optional);
 
 	bool complete = !plan->sequence_incomplete;
 	struct ptrmap restart_checked;
@@ -1460,7 +1461,7 @@ static void check_plan(struct checker *c, struct plan_ent *plan, struct plan_fac
 void check_program(struct arena *arena, struct diag_sink *diags, struct world *world,
 		   struct checked_program *out)
 {
-	struct checker c = {.arena = arena, .diags = diags, .world = world};
+	struct checker c = {.arena = arena, .keep = arena, .diags = diags, .world = world};
 	ptrmap_init(&c.node_index, arena);
 	ptrmap_init(&c.scripts_shown, arena);
 	*out = (struct checked_program){0};
@@ -1471,9 +1472,19 @@ void check_program(struct arena *arena, struct diag_sink *diags, struct world *w
 	rule_roles_detectable(&c);
 	if (world->plans.len == 0 || !rule_state_machine_declared(&c))
 		return;
+	/*
+	 * What checking a plan needs only while it runs (indexes, orders tried,
+	 * the texts of notes) goes into a scratch arena emptied after each
+	 * plan, so memory grows with the facts kept, not with the work done.
+	 */
+	struct arena scratch;
+	arena_init_like(&scratch, arena);
+	c.arena = &scratch;
 	for (size_t i = 0; i < world->plans.len; i++) {
 		struct plan_facts *facts = arena_alloc(arena, sizeof *facts);
 		check_plan(&c, world->plans.items[i], facts);
 		ptrvec_push(arena, &out->plans, facts);
+		arena_reset(&scratch);
 	}
+	arena_free(&scratch);
 }
