@@ -728,16 +728,12 @@ enum emit_status emit_build(struct arena *arena, struct lowering *plans, const s
 	stream_init(&b, &b.json);
 	if (b.status == EMIT_OK && wants(&b, EMIT_JSON))
 		json_begin(&b);
-	for (;;) {
-		struct arena plan_arena;
-		arena_init_like(&plan_arena, arena);
-		const struct lw_plan *p = lower_next(plans, &plan_arena);
-		if (p)
-			build_plan(&b, &plan_arena, p);
-		arena_free(&plan_arena);
-		if (!p)
-			break;
-	}
+	/* one arena for every plan in turn: emptied after each, its blocks kept for the next */
+	struct arena plan_arena;
+	arena_init_like(&plan_arena, arena);
+	for (const struct lw_plan *p; (p = lower_next(plans, &plan_arena)); arena_reset(&plan_arena))
+		build_plan(&b, &plan_arena, p);
+	arena_free(&plan_arena);
 	validator_close(b.validator);
 	if (b.status == EMIT_OK) {
 		unsigned errors_before = diags->errors;

@@ -17,7 +17,8 @@
 #include "render.h"
 
 struct doc {
-	struct arena *arena;     /* the plan's, or a step's while one is written */
+	struct arena *arena;     /* the plan's, or `scratch` while a step is written */
+	struct arena scratch;    /* a step's, emptied after it */
 	enum checklist_import import;
 	const struct lw_plan *plan;
 	struct textbuf *md, *html; /* the plan's two files, written as the walk goes */
@@ -181,17 +182,16 @@ static void tick(struct doc *d, const char *id, const char *label)
  * written: a plan of thousands of steps is written in the memory of one.
  * scratch_begin() returns the plan's arena, for scratch_end().
  */
-static struct arena *scratch_begin(struct doc *d, struct arena *scratch)
+static struct arena *scratch_begin(struct doc *d)
 {
 	struct arena *plan_arena = d->arena;
-	arena_init_like(scratch, plan_arena);
-	d->arena = scratch;
+	d->arena = &d->scratch;
 	return plan_arena;
 }
 
 static void scratch_end(struct doc *d, struct arena *plan_arena)
 {
-	arena_free(d->arena);
+	arena_reset(&d->scratch);
 	d->arena = plan_arena;
 }
 
@@ -989,8 +989,7 @@ static void phase_section(struct doc *d, const struct lw_phase *ph)
 		tf(d, "Worst case %s, from the first step.", render_duration(d->arena, ph->worst_case));
 	para_end(d);
 	for (size_t i = 0; i < ph->steps.len; i++) {
-		struct arena scratch;
-		struct arena *plan_arena = scratch_begin(d, &scratch);
+		struct arena *plan_arena = scratch_begin(d);
 		step_section(d, ph->steps.items[i]);
 		scratch_end(d, plan_arena);
 	}
@@ -1045,8 +1044,7 @@ static void server_automation(struct doc *d)
 	     "<th>Timeout</th></tr></thead>\n<tbody>\n");
 	for (size_t i = 0; i < p->steps.len; i++) {
 		const struct lw_step *s = p->steps.items[i];
-		struct arena scratch;
-		struct arena *plan_arena = scratch_begin(d, &scratch);
+		struct arena *plan_arena = scratch_begin(d);
 		both(d, "| ", "<tr><td>");
 		tf(d, "%u. %s", s->number, text_or(s->title, s->name));
 		cell(d);
@@ -1320,6 +1318,7 @@ void emit_checklist_plan(struct arena *arena, const struct lw_program *program, 
 {
 	struct doc doc = {.arena = arena, .import = import, .plan = plan, .md = md, .html = html};
 	struct doc *d = &doc;
+	arena_init_like(&d->scratch, arena);
 	const char *from = sources(arena, program);
 	textbuf_puts(md, "# Change-window checklist: ");
 	esc_markdown_append(md, plan->name, strlen(plan->name));
@@ -1352,6 +1351,7 @@ void emit_checklist_plan(struct arena *arena, const struct lw_program *program, 
 	esc_html_append(html, key, strlen(key));
 	textbuf_puts(html, "</code></p>\n</section>\n");
 	page_end(html, from, true);
+	arena_free(&d->scratch);
 }
 
 /* ---- the index ---------------------------------------------------------------------------- */
@@ -1419,12 +1419,13 @@ void emit_checklist_index(struct arena *arena, const struct lw_program *program,
 	page_begin(html, "Change-window checklists", names, lead);
 	textbuf_puts(html, "<table class=\"summary\">\n<thead><tr><th>Plan</th><th>Cluster</th><th>Maintenance "
 			   "window</th><th>Worst case</th><th>Checklist</th></tr></thead>\n<tbody>\n");
+	struct arena row;
+	arena_init_like(&row, arena);
 	for (size_t i = 0; i < count; i++) {
-		struct arena row;
-		arena_init_like(&row, arena);
 		index_row(&row, &entries[i], md, html);
-		arena_free(&row);
+		arena_reset(&row);
 	}
+	arena_free(&row);
 	textbuf_puts(md, "\n");
 	textbuf_puts(html, "</tbody>\n</table>\n");
 	page_end(html, from, false);

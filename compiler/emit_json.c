@@ -132,6 +132,7 @@ struct emit_json {
 	struct strvec texts;
 	/* the plan being written */
 	struct arena *plan_arena;
+	struct arena step_arena;        /* a step's, emptied after it: a step of a phase of thousands of nodes is large */
 	const struct lw_plan *plan;
 	struct cptrvec restores;        /* const struct lw_restore *: the plan's, in order of first use */
 };
@@ -460,9 +461,7 @@ static void step_notes(struct jw *w, struct arena *a, const struct lw_plan *p, c
 static void step_json(struct emit_json *j, const struct lw_plan *p, const struct lw_step *s)
 {
 	struct jw *w = &j->w;
-	/* what one step fills in is freed with it: a step of a phase of thousands of nodes is large */
-	struct arena scratch;
-	arena_init_like(&scratch, j->plan_arena);
+	struct arena *scratch = &j->step_arena;
 	object(w);
 	kinteger(w, "number", s->number);
 	kinteger(w, "phase", s->phase->number);
@@ -497,11 +496,11 @@ static void step_json(struct emit_json *j, const struct lw_plan *p, const struct
 			integer(w, c->number);
 	}
 	array_end(w);
-	advice_json(j, &scratch, p, s);
-	step_notes(w, &scratch, p, s);
+	advice_json(j, scratch, p, s);
+	step_notes(w, scratch, p, s);
 	marks(j, &s->marks);
 	object_end(w);
-	arena_free(&scratch);
+	arena_reset(scratch);
 }
 
 static void automation_plan(struct emit_json *j, const struct lw_plan *p)
@@ -667,7 +666,9 @@ void emit_json_plan(struct emit_json *j, struct arena *plan_arena, const struct 
 {
 	j->plan_arena = plan_arena;
 	j->plan = plan;
+	arena_init_like(&j->step_arena, plan_arena);
 	plan_json(j, plan);
+	arena_free(&j->step_arena);
 	j->plan = NULL;
 	j->plan_arena = NULL;
 	j->plans++;
