@@ -35,6 +35,15 @@ void arena_init_like(struct arena *a, const struct arena *like)
 	a->on_failure = like->on_failure;
 }
 
+bool arena_owns(const struct arena *a, const void *p)
+{
+	uintptr_t at = (uintptr_t)p;
+	for (const struct arena_block *b = a->head; b; b = b->next)
+		if (at >= (uintptr_t)b->data && at < (uintptr_t)b->data + b->used)
+			return true;
+	return false;
+}
+
 _Noreturn void arena_fail(struct arena *a)
 {
 	if (a->on_failure)

@@ -10,6 +10,7 @@
 #define BFPLAN_ARENA_H
 
 #include <setjmp.h>
+#include <stdbool.h>
 #include <stdarg.h>
 #include <stddef.h>
 
@@ -41,6 +42,9 @@ void arena_free(struct arena *a);
  * no allocation, and holds the memory of the largest of them at most.
  */
 void arena_reset(struct arena *a);
+
+/* Whether `p` points into memory the arena holds: tells a plan's own strings from longer-lived ones. */
+bool arena_owns(const struct arena *a, const void *p);
 
 /* Jumps to the arena's handler (or aborts without one): for allocators outside the arena. */
 _Noreturn void arena_fail(struct arena *a);

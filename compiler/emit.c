@@ -102,8 +102,8 @@ struct textcheck {
 	struct arena *plan_arena;  /* the plan being checked */
 	struct diag_sink *diags;
 	const struct emit_options *opts;
-	struct ptrmap shared;      /* catalog copies checked (sites, Fixlets): they outlive every plan */
-	struct ptrmap seen;        /* the plan's objects and strings checked, in its arena */
+	struct ptrmap shared;      /* catalog copies and strings checked that outlive every plan */
+	struct ptrmap seen;        /* the plan's own objects and strings checked, in its arena */
 	struct ptrvec reported;    /* struct reported *: problems reported so far, each once */
 	bool ok;                   /* nothing reported for the plan being checked */
 };
@@ -136,7 +136,8 @@ static void check_str(struct textcheck *c, const char *s, struct src_span span, 
 
 static void check_str(struct textcheck *c, const char *s, struct src_span span, const char *what, ...)
 {
-	if (!s || !ptrmap_add(&c->seen, s))
+	/* a string the plan did not make (the catalog's, a plan file's) is checked once for the build */
+	if (!s || !ptrmap_add(arena_owns(c->plan_arena, s) ? &c->seen : &c->shared, s))
 		return;
 	struct esc_fault fault;
 	if (esc_xml_check(s, strlen(s), &fault))
