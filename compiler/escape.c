@@ -22,6 +22,11 @@ bool esc_xml_check(const char *s, size_t len, struct esc_fault *fault)
 {
 	const unsigned char *u = (const unsigned char *)s;
 	for (size_t i = 0; i < len;) {
+		/* printable ASCII, most of any text, needs no decoding */
+		if (u[i] >= 0x20 && u[i] < 0x80) {
+			i++;
+			continue;
+		}
 		uint32_t cp;
 		size_t n = utf8_decode(u + i, len - i, &cp);
 		if (n == 0)
