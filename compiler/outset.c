@@ -7,6 +7,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -185,6 +186,7 @@ void outset_init(struct outset *set, struct arena *arena)
 {
 	memset(set, 0, sizeof *set);
 	set->arena = arena;
+	set->pid = (long)getpid();
 }
 
 void outset_rename_last(struct outset *set, const char *path)
@@ -192,7 +194,7 @@ void outset_rename_last(struct outset *set, const char *path)
 	set->last = path ? arena_strdup(set->arena, path) : NULL;
 }
 /* The directory part of a path ("." when there is none) and the name after it. */
-static void split_path(struct arena *a, const char *path, char **dir, const char **base)
+static void split_path(struct arena *a, const char *path, const char **dir, const char **base)
 {
 	const char *slash = strrchr(path, '/');
 	if (!slash) {
@@ -256,9 +258,13 @@ struct outset_file *outset_open(struct outset *set, const char *path, struct out
 	const char *base;
 	split_path(a, f->path, &f->dir, &base);
 	int error = 0;
-	if (!ensure_dir(set, f->dir, &error)) {
+	if (set->ready_dir && strcmp(f->dir, set->ready_dir) == 0) {
+		f->dir = set->ready_dir;
+	} else if (!ensure_dir(set, f->dir, &error)) {
 		failed(why, f->dir, "create the directory", error);
 		return NULL;
+	} else {
+		set->ready_dir = f->dir;
 	}
 	struct stat st;
 	if (stat(f->path, &st) == 0 && S_ISDIR(st.st_mode)) {
@@ -279,7 +285,7 @@ struct outset_file *outset_open(struct outset *set, const char *path, struct out
 	sigset_t saved;
 	char *temp = NULL;
 	for (unsigned tries = 0; tries < TEMP_TRIES; tries++) {
-		temp = arena_printf(a, "%s/" TEMP_PREFIX "%ld.%.*s.%u", f->dir, (long)getpid(), (int)keep, base,
+		temp = arena_printf(a, "%s/" TEMP_PREFIX "%ld.%.*s.%u", f->dir, set->pid, (int)keep, base,
 				    set->temp_count++);
 		block_signals(&saved);
 		f->fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
@@ -442,14 +448,14 @@ bool outset_commit(struct outset *set, struct outset_failure *why)
 		return false;
 	}
 	/* the renames are durable only once each directory entry is flushed; outputs share few directories */
-	struct ptrvec dirs = {0};
+	struct cptrvec dirs = {0};
 	for (size_t i = 0; set->durable && i < set->files.len; i++) {
 		struct outset_file *f = set->files.items[i];
 		bool seen = false;
 		for (size_t j = 0; j < dirs.len && !seen; j++)
 			seen = strcmp(dirs.items[j], f->dir) == 0;
 		if (!seen) {
-			ptrvec_push(set->arena, &dirs, f->dir);
+			cptrvec_push(set->arena, &dirs, f->dir);
 			sync_dir(f->dir);
 		}
 	}

@@ -47,6 +47,8 @@ struct outset {
 	bool durable;          /* fsync each file and directory (build --sync); false by default */
 	unsigned mode;         /* 0: what a plainly created file gets; else this mode (fmt -w keeps a file's) */
 	unsigned temp_count;   /* numbers the temporary files' names */
+	long pid;              /* this process's, in the temporary files' names */
+	const char *ready_dir; /* the directory the last file went into, known to exist: most share one */
 	/* for tests only: called after each rename of a commit, with how many are done */
 	void (*after_rename)(void *ctx, size_t renamed);
 	void *after_rename_ctx;
@@ -55,7 +57,7 @@ struct outset {
 struct outset_file {
 	struct outset *set;
 	const char *path;
-	char *dir;
+	const char *dir;
 	char *temp;  /* the temporary file; NULL once renamed into place or removed */
 	int fd;      /* -1 once closed */
 	int error;   /* the first write error (an errno value), 0 if none */
