@@ -56,7 +56,7 @@ void emit_checklist_index(struct arena *arena, const struct lw_program *program,
 			  const struct checklist_entry *entries, size_t count, struct textbuf *md,
 			  struct textbuf *html);
 
-/* 64-bit FNV-1a, the checklist's content hash. */
+/* The checklist's content hash: 64-bit FNV-1a over four interleaved lanes (docs/output.md). */
 uint64_t emit_checklist_hash(const char *data, size_t len);
 
 #endif
