@@ -203,7 +203,7 @@ static void *grow(struct arena *a, void *items, size_t len, size_t *cap, size_t 
 {
 	if (len < *cap)
 		return items;
-	size_t bigger = *cap ? *cap * 2 : 8;
+	size_t bigger = *cap ? *cap * 2 : 2;
 	void *fresh = arena_calloc(a, bigger, elem);
 	if (len)
 		memcpy(fresh, items, len * elem);

@@ -199,9 +199,9 @@ static void test_ptrvec_growth(void **state)
 		assert_int_equal(v.len, (size_t)i + 1);
 		assert_true(v.cap >= v.len);
 		if (i == 0)
-			assert_int_equal(v.cap, 8);
+			assert_int_equal(v.cap, 2);
 	}
-	/* capacities double from 8 */
+	/* capacities double from 2 */
 	assert_int_equal(v.cap, 1024);
 	for (int i = 0; i < 1000; i++)
 		assert_ptr_equal(v.items[i], &values[i]);
