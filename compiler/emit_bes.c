@@ -242,16 +242,34 @@ static void write_trailer(struct bes *b, const char *category)
  * case-insensitively in Windows; node names are NetBIOS names (ASCII), so
  * lowering the literal here is exact.
  */
-static void append_name_match(struct bes *b, struct textbuf *r, const char *node)
+static const char *name_match(struct arena *a, const char *node)
 {
-	char *lower = arena_strdup(b->arena, node);
+	char *lower = arena_strdup(a, node);
 	for (char *p = lower; *p; p++)
 		if (*p >= 'A' && *p <= 'Z')
 			*p = (char)(*p - 'A' + 'a');
-	textbuf_printf(r, "computer name as lowercase = %s",
-		       esc_relevance_string(b->arena, lower, strlen(lower)));
+	return arena_printf(a, "computer name as lowercase = %s", esc_relevance_string(a, lower, strlen(lower)));
 }
 
+/*
+ * <Relevance> true on the cluster's nodes only: "(computer name ... = "a")
+ * or (...)", written a node at a time, for a cluster may have thousands.
+ */
+static void write_nodes_relevance(struct bes *b)
+{
+	const struct lw_plan *plan = b->plan;
+	struct arena node;
+	arena_init_like(&node, b->arena);
+	start(b, "Relevance");
+	for (size_t i = 0; i < plan->cluster_nodes.len; i++) {
+		const char *clause = arena_printf(&node, "%s%s)", i ? " or (" : "(",
+						  name_match(&node, plan->cluster_nodes.items[i]));
+		check_rc(b, xmlTextWriterWriteString(b->w, XC(clause)));
+		arena_reset(&node);
+	}
+	end(b);
+	arena_free(&node);
+}
 
 /* Fixlet 116 "title" (site Server Automation, action Action1), as HTML. */
 static void describe_fixlet(struct bes *b, struct textbuf *h, const struct lw_fixlet *f)
@@ -335,14 +353,7 @@ static void write_preflight(struct bes *b, const struct lw_prereq *p)
 	cdata_element(b, "Description", h.data);
 
 	/* two clauses, ANDed by BigFix: on one of the cluster's nodes, and the prerequisite is absent */
-	struct textbuf r;
-	textbuf_init(&r, a);
-	for (size_t i = 0; i < plan->cluster_nodes.len; i++) {
-		textbuf_puts(&r, i ? " or (" : "(");
-		append_name_match(b, &r, plan->cluster_nodes.items[i]);
-		textbuf_puts(&r, ")");
-	}
-	element(b, "Relevance", r.data);
+	write_nodes_relevance(b);
 	if (xml_ok(b, p->detect.text, p->detect.span, "the detection relevance of prerequisite '%s'", p->name))
 		element(b, "Relevance", arena_printf(a, "not (%s)", p->detect.text));
 	write_trailer(b, "bfplan pre-flight");
@@ -473,14 +484,7 @@ static void write_baseline(struct bes *b, const struct lw_baseline *bl)
 	cdata_element(b, "Description", h.data);
 
 	/* on the cluster's nodes only; the components add their own applicability */
-	struct textbuf r;
-	textbuf_init(&r, a);
-	for (size_t i = 0; i < plan->cluster_nodes.len; i++) {
-		textbuf_puts(&r, i ? " or (" : "(");
-		append_name_match(b, &r, plan->cluster_nodes.items[i]);
-		textbuf_puts(&r, ")");
-	}
-	element(b, "Relevance", r.data);
+	write_nodes_relevance(b);
 	write_trailer(b, "bfplan cluster patching");
 
 	start(b, "BaselineComponentCollection");
