@@ -32,32 +32,43 @@ static void both(struct doc *d, const char *md, const char *html)
 	textbuf_puts(d->html, html);
 }
 
-/* Text XML cannot carry is a build error found earlier; replace it here rather than pass it on. */
-static const char *clean(struct arena *a, const char *s)
+/*
+ * Text XML cannot carry is a build error found earlier; replace it here
+ * rather than pass it on.  *len is the text's length, and the cleaned one's.
+ */
+static const char *clean_n(struct arena *a, const char *s, size_t *len)
 {
-	size_t len = strlen(s);
 	struct esc_fault fault;
-	if (esc_xml_check(s, len, &fault))
+	if (esc_xml_check(s, *len, &fault))
 		return s;
+	size_t n = *len;
 	struct textbuf b;
 	textbuf_init(&b, a);
-	while (!esc_xml_check(s, len, &fault)) {
+	while (!esc_xml_check(s, n, &fault)) {
 		textbuf_put(&b, s, fault.offset);
 		textbuf_puts(&b, "\xEF\xBF\xBD");
 		size_t skip = fault.kind == ESC_FAULT_SURROGATE || fault.kind == ESC_FAULT_NONCHARACTER ? 3 : 1;
 		s += fault.offset + skip;
-		len -= fault.offset + skip;
+		n -= fault.offset + skip;
 	}
-	textbuf_put(&b, s, len);
+	textbuf_put(&b, s, n);
+	*len = b.len;
 	return b.data;
+}
+
+static const char *clean(struct arena *a, const char *s)
+{
+	size_t len = strlen(s);
+	return clean_n(a, s, &len);
 }
 
 /* Plan or bfplan text, escaped for each format. */
 static void t(struct doc *d, const char *s)
 {
-	s = clean(d->arena, s);
-	esc_markdown_append(d->md, s, strlen(s));
-	esc_html_append(d->html, s, strlen(s));
+	size_t len = strlen(s);
+	s = clean_n(d->arena, s, &len);
+	esc_markdown_append(d->md, s, len);
+	esc_html_append(d->html, s, len);
 }
 
 static void tf(struct doc *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

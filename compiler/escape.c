@@ -177,19 +177,17 @@ char *esc_actionscript_text(struct arena *a, const char *s, size_t len, struct e
 
 void esc_html_append(struct textbuf *b, const char *s, size_t len)
 {
+	/* the replacement of each byte that needs one; most text needs none, so runs go out whole */
+	static const char *const rep[256] = {
+		['&'] = "&amp;", ['<'] = "&lt;", ['>'] = "&gt;", ['"'] = "&quot;", ['\''] = "&#39;",
+	};
 	size_t run = 0; /* start of the pending run of bytes that need no escape */
 	for (size_t i = 0; i < len; i++) {
-		const char *rep;
-		switch (s[i]) {
-		case '&': rep = "&amp;"; break;
-		case '<': rep = "&lt;"; break;
-		case '>': rep = "&gt;"; break;
-		case '"': rep = "&quot;"; break;
-		case '\'': rep = "&#39;"; break;
-		default: continue;
-		}
+		const char *r = rep[(unsigned char)s[i]];
+		if (!r)
+			continue;
 		textbuf_put(b, s + run, i - run);
-		textbuf_puts(b, rep);
+		textbuf_puts(b, r);
 		run = i + 1;
 	}
 	textbuf_put(b, s + run, len - run);
@@ -232,23 +230,29 @@ void esc_json_append(struct textbuf *b, const char *s, size_t len)
 
 void esc_markdown_append(struct textbuf *b, const char *s, size_t len)
 {
-	/* CommonMark lets any ASCII punctuation be backslash-escaped; these are the ones that act */
-	static const bool special[256] = {
-		['\\'] = true, ['`'] = true, ['*'] = true, ['_'] = true, ['['] = true, [']'] = true,
-		['<'] = true,  ['>'] = true, ['|'] = true, ['#'] = true, ['&'] = true, ['!'] = true,
-		['~'] = true,
+	/*
+	 * CommonMark lets any ASCII punctuation be backslash-escaped; these are
+	 * the ones that act.  A line break becomes a space.  One table, so
+	 * the common byte costs one look-up.
+	 */
+	enum { PLAIN, SPECIAL, BREAK };
+	static const unsigned char kind[256] = {
+		['\\'] = SPECIAL, ['`'] = SPECIAL, ['*'] = SPECIAL, ['_'] = SPECIAL, ['['] = SPECIAL,
+		[']'] = SPECIAL,  ['<'] = SPECIAL, ['>'] = SPECIAL, ['|'] = SPECIAL, ['#'] = SPECIAL,
+		['&'] = SPECIAL,  ['!'] = SPECIAL, ['~'] = SPECIAL, ['\r'] = BREAK, ['\n'] = BREAK,
 	};
 	size_t run = 0; /* start of the pending run of bytes that need nothing */
 	for (size_t i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)s[i];
-		if (c == '\r' || c == '\n') {
-			textbuf_put(b, s + run, i - run);
+		if (kind[c] == PLAIN)
+			continue;
+		textbuf_put(b, s + run, i - run);
+		if (kind[c] == BREAK) {
 			if (c == '\r' && i + 1 < len && s[i + 1] == '\n')
 				i++;
 			textbuf_putc(b, ' ');
 			run = i + 1;
-		} else if (special[c]) {
-			textbuf_put(b, s + run, i - run);
+		} else {
 			textbuf_putc(b, '\\');
 			run = i; /* the character itself goes out with the next run */
 		}
