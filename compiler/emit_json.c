@@ -114,6 +114,16 @@ static void kinteger(struct jw *w, const char *k, int64_t n) { key(w, k); intege
 static void kboolean(struct jw *w, const char *k, bool b) { key(w, k); boolean(w, b); }
 static void knull(struct jw *w, const char *k) { key(w, k); null(w); }
 
+/* A number that is 0 only where there is none (a P number, a window): null then. */
+static void kinteger_or_null(struct jw *w, const char *k, int64_t n)
+{
+	key(w, k);
+	if (n)
+		integer(w, n);
+	else
+		null(w);
+}
+
 /* ---- the tables ------------------------------------------------------------------------ */
 
 /* Objects in order of first use, each with its index: what the plans refer to. */
@@ -220,11 +230,7 @@ static void role_json(struct emit_json *j, const struct lw_plan *p)
 	kstring(w, "server", p->role->server.text);
 	key(w, "detect");
 	fixlet_ref(j, p->role->detect);
-	key(w, "check");
-	if (p->role_check)
-		integer(w, p->role_check->number);
-	else
-		null(w);
+	kinteger_or_null(w, "check", p->role_check ? p->role_check->number : 0);
 	marks(j, &p->role->marks);
 	object_end(w);
 }
@@ -303,19 +309,11 @@ static void checks_json(struct jw *w, const struct lw_plan *p)
 		object(w);
 		kstring(w, "code", c->code);
 		kstring(w, "when", c->when == LW_PROVEN ? "proven" : "preflight");
-		key(w, "number");
-		if (c->number)
-			integer(w, c->number);
-		else
-			null(w);
+		kinteger_or_null(w, "number", c->number);
 		kstring(w, "description", c->description.text);
 		kstring(w, "prerequisite", c->prereq ? c->prereq->name : NULL);
 		/* a proof that rests on a run-time fact says which pre-flight check establishes it */
-		key(w, "rests_on");
-		if (c->rests_on)
-			integer(w, c->rests_on->number);
-		else
-			null(w);
+		kinteger_or_null(w, "rests_on", c->rests_on ? c->rests_on->number : 0);
 		object_end(w);
 	}
 	array_end(w);
@@ -545,10 +543,7 @@ static void plan_json(struct emit_json *j, const struct lw_plan *p)
 	kstring(w, "order", render_order_name(p->order));
 	kinteger(w, "max_down", p->max_down);
 	quorum_json(w, &p->quorum);
-	if (p->window > 0)
-		kinteger(w, "window_seconds", p->window);
-	else
-		knull(w, "window_seconds");
+	kinteger_or_null(w, "window_seconds", p->window > 0 ? p->window : 0);
 	kinteger(w, "worst_case_seconds", p->worst_case);
 	key(w, "sites");
 	array(w);
