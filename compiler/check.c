@@ -1503,20 +1503,26 @@ void check_program(struct arena *arena, struct diag_sink *diags, struct world *w
 	ptrmap_init(&c.node_index, arena);
 	ptrmap_init(&c.scripts_shown, arena);
 	*out = (struct checked_program){0};
-	for (size_t i = 0; i < world->clusters.len; i++)
-		rule_cluster_nodes(&c, world->clusters.items[i]);
-	rule_nodes_across_clusters(&c);
-	rule_prereq_cycles(&c);
-	rule_roles_detectable(&c);
-	if (world->plans.len == 0 || !rule_state_machine_declared(&c))
-		return;
 	/*
-	 * What checking a plan needs only while it runs (indexes, orders tried,
-	 * the texts of notes) goes into a scratch arena emptied after each
-	 * plan, so memory grows with the facts kept, not with the work done.
+	 * What a rule needs only while it runs (indexes, orders tried, the
+	 * texts of notes) goes into a scratch arena emptied after it (after
+	 * each plan, for the plans' rules), so memory grows with the facts
+	 * kept, not with the work done.
 	 */
 	struct arena scratch;
 	arena_init_like(&scratch, arena);
+	for (size_t i = 0; i < world->clusters.len; i++)
+		rule_cluster_nodes(&c, world->clusters.items[i]);
+	c.arena = &scratch; /* an index of every node of every cluster: only for this rule */
+	rule_nodes_across_clusters(&c);
+	arena_reset(&scratch);
+	c.arena = arena;
+	rule_prereq_cycles(&c);
+	rule_roles_detectable(&c);
+	if (world->plans.len == 0 || !rule_state_machine_declared(&c)) {
+		arena_free(&scratch);
+		return;
+	}
 	c.arena = &scratch;
 	for (size_t i = 0; i < world->plans.len; i++) {
 		struct plan_facts *facts = arena_alloc(arena, sizeof *facts);
