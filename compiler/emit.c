@@ -657,14 +657,19 @@ static bool write_manifest(struct build *b)
 	return true;
 }
 
+/* BFP406: what could not be written, and that nothing was. */
+static void report_not_written(struct build *b)
+{
+	struct diag *d = diag_report(b->diags, BFP406, nowhere, "%s", outset_failure_message(b->arena, &b->why));
+	diag_note(b->diags, d, nowhere, "no output was changed: every file of the build is written together or "
+					"not at all");
+}
+
 /* Aborts the set: nothing of the build is left, and the output directory is as it was. */
 static enum emit_status give_up(struct build *b)
 {
-	if (b->io_failed) {
-		struct diag *d = diag_report(b->diags, BFP406, nowhere, "%s", outset_failure_message(b->arena, &b->why));
-		diag_note(b->diags, d, nowhere, "no output was changed: every file of the build is written "
-						"together or not at all");
-	}
+	if (b->io_failed)
+		report_not_written(b);
 	outset_abort(&b->set);
 	return b->status == EMIT_OK ? EMIT_IO_ERROR : b->status;
 }
@@ -687,10 +692,7 @@ static enum emit_status finish(struct build *b)
 	if (!write_manifest(b))
 		return give_up(b);
 	if (!outset_commit(&b->set, &b->why)) {
-		/* the commit has removed its temporaries already */
-		struct diag *d = diag_report(b->diags, BFP406, nowhere, "%s", outset_failure_message(b->arena, &b->why));
-		diag_note(b->diags, d, nowhere, "no output was changed: every file of the build is written "
-						"together or not at all");
+		report_not_written(b); /* the commit has removed its temporaries already */
 		return EMIT_IO_ERROR;
 	}
 	remove_stale(b->arena, b->outdir, &previous, &b->written);
