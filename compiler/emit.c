@@ -131,6 +131,25 @@ static bool first_report(struct textcheck *c, const void *what, struct src_span 
  * Reports BFP401 if XML cannot carry `s`, naming it with the printf-style
  * `what`, which is formatted only then (a build checks a great many).
  */
+static void check_xml(struct textcheck *c, const char *s, struct src_span span, const char *what, va_list ap)
+	__attribute__((format(printf, 4, 0)));
+
+static void check_xml(struct textcheck *c, const char *s, struct src_span span, const char *what, va_list ap)
+{
+	struct esc_fault fault;
+	if (esc_xml_check(s, strlen(s), &fault))
+		return;
+	c->ok = false;
+	if (!first_report(c, s, span))
+		return;
+	const char *name = arena_vprintf(c->plan_arena, what, ap);
+	struct diag *d = diag_report(c->diags, BFP401, span,
+				     "%s cannot be written to the build's outputs: it contains %s", name,
+				     esc_fault_describe(c->plan_arena, &fault));
+	diag_help(c->diags, d, "XML 1.0 has no escape for this character; remove it or write it in words");
+}
+
+/* A text, checked once for the build (the plan's own, once for the plan). */
 static void check_str(struct textcheck *c, const char *s, struct src_span span, const char *what, ...)
 	__attribute__((format(printf, 4, 5)));
 
@@ -139,20 +158,28 @@ static void check_str(struct textcheck *c, const char *s, struct src_span span, 
 	/* a string the plan did not make (the catalog's, a plan file's) is checked once for the build */
 	if (!s || !ptrmap_add(arena_owns(c->plan_arena, s) ? &c->seen : &c->shared, s))
 		return;
-	struct esc_fault fault;
-	if (esc_xml_check(s, strlen(s), &fault))
-		return;
-	c->ok = false;
-	if (!first_report(c, s, span))
+	va_list ap;
+	va_start(ap, what);
+	check_xml(c, s, span, what, ap);
+	va_end(ap);
+}
+
+/*
+ * A name only this plan uses (its own, its cluster's, its nodes'): checked
+ * without being remembered, which for ten thousand plans would be an
+ * entry for every node of every cluster.
+ */
+static void check_name(struct textcheck *c, const char *s, struct src_span span, const char *what, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static void check_name(struct textcheck *c, const char *s, struct src_span span, const char *what, ...)
+{
+	if (!s)
 		return;
 	va_list ap;
 	va_start(ap, what);
-	const char *name = arena_vprintf(c->plan_arena, what, ap);
+	check_xml(c, s, span, what, ap);
 	va_end(ap);
-	struct diag *d = diag_report(c->diags, BFP401, span,
-				     "%s cannot be written to the build's outputs: it contains %s", name,
-				     esc_fault_describe(c->plan_arena, &fault));
-	diag_help(c->diags, d, "XML 1.0 has no escape for this character; remove it or write it in words");
 }
 
 /* A plan text is located where it was written, else at `fallback` (its declaration). */
@@ -298,13 +325,14 @@ static bool check_plan(struct textcheck *c, struct arena *plan_arena, const stru
 		diag_help(c->diags, d, "start the plan name with a letter or digit");
 		c->ok = false;
 	}
-	check_str(c, p->name, p->decl, "the plan name");
+	check_name(c, p->name, p->decl, "the plan name");
 	check_str(c, p->title.text, where(p->title, p->decl), "the plan title");
-	check_str(c, p->cluster, p->decl, "the cluster name");
+	check_name(c, p->cluster, p->decl, "the cluster name");
 	check_str(c, p->os, p->decl, "the OS name");
 	check_str(c, p->os_title.text, where(p->os_title, p->decl), "the OS title");
+	/* the nodes in patch order are these names again */
 	for (size_t k = 0; k < p->cluster_nodes.len; k++)
-		check_str(c, p->cluster_nodes.items[k], p->decl, "a node name");
+		check_name(c, p->cluster_nodes.items[k], p->decl, "a node name");
 	if (p->role) {
 		check_str(c, p->role->name, p->decl, "the role name");
 		check_str(c, p->role->title.text, where(p->role->title, p->decl), "the role title");
@@ -318,10 +346,6 @@ static bool check_plan(struct textcheck *c, struct arena *plan_arena, const stru
 		check_check(c, p->checks.items[k], p->decl);
 	for (size_t k = 0; k < p->sites.len; k++)
 		check_site(c, p->sites.items[k]);
-	for (size_t k = 0; k < p->nodes.len; k++) {
-		const struct lw_node *n = p->nodes.items[k];
-		check_str(c, n->name, n->decl, "a node name");
-	}
 	for (size_t k = 0; k < p->baselines.len; k++)
 		check_baseline(c, p->baselines.items[k]);
 	for (size_t k = 0; k < p->steps.len; k++)
