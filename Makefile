@@ -264,7 +264,7 @@ demo: deps
 	@echo
 	@echo "demo: the seed example compiled; the output went to:"
 	@for f in $(BUILD)/demo/*/*; do echo "  $$f"; done
-	@echo "Open $(BUILD)/demo/windows2008/checklist.html in a browser for the operator's checklist."
+	@echo "Open $(BUILD)/demo/windows2008/patch-exch2008.checklist.html in a browser for the operator's checklist."
 
 # ---- install --------------------------------------------------------------------------------
 

@@ -22,6 +22,7 @@ struct arena_block {
 void arena_init(struct arena *a)
 {
 	a->head = NULL;
+	a->spare = NULL;
 	a->total = 0;
 	a->limit = 0;
 	a->on_failure = NULL;
@@ -34,6 +35,15 @@ void arena_init_like(struct arena *a, const struct arena *like)
 	a->on_failure = like->on_failure;
 }
 
+bool arena_owns(const struct arena *a, const void *p)
+{
+	uintptr_t at = (uintptr_t)p;
+	for (const struct arena_block *b = a->head; b; b = b->next)
+		if (at >= (uintptr_t)b->data && at < (uintptr_t)b->data + b->used)
+			return true;
+	return false;
+}
+
 _Noreturn void arena_fail(struct arena *a)
 {
 	if (a->on_failure)
@@ -43,12 +53,36 @@ _Noreturn void arena_fail(struct arena *a)
 	abort();
 }
 
+static void free_blocks(struct arena_block *b)
+{
+	while (b) {
+		struct arena_block *next = b->next;
+		free(b);
+		b = next;
+	}
+}
+
 void arena_free(struct arena *a)
+{
+	free_blocks(a->head);
+	free_blocks(a->spare);
+	a->head = NULL;
+	a->spare = NULL;
+	a->total = 0;
+}
+
+void arena_reset(struct arena *a)
 {
 	struct arena_block *b = a->head;
 	while (b) {
 		struct arena_block *next = b->next;
-		free(b);
+		if (b->size == ARENA_BLOCK_SIZE) {
+			b->used = 0;
+			b->next = a->spare;
+			a->spare = b;
+		} else {
+			free(b); /* a one-off large block: the next user may need none */
+		}
 		b = next;
 	}
 	a->head = NULL;
@@ -67,6 +101,11 @@ static struct arena_block *new_block(struct arena *a, size_t min_size)
 	bool over_limit = a->limit && (a->total > a->limit || size > a->limit - a->total);
 	if (size > SIZE_MAX - sizeof(struct arena_block) || over_limit)
 		arena_fail(a);
+	if (size == ARENA_BLOCK_SIZE && a->spare) {
+		struct arena_block *b = a->spare;
+		a->spare = b->next;
+		return b;
+	}
 	struct arena_block *b = malloc(sizeof *b + size);
 	if (!b)
 		arena_fail(a);
@@ -119,14 +158,28 @@ char *arena_strdup(struct arena *a, const char *s)
 	return arena_strndup(a, s, strlen(s));
 }
 
+/*
+ * Formats straight into the free end of the current block, and claims it
+ * if the text fits there, which it nearly always does; only a longer text
+ * is formatted again into room made for it.  (Text needs no zeroing.)
+ */
 char *arena_vprintf(struct arena *a, const char *fmt, va_list ap)
 {
 	va_list copy;
 	va_copy(copy, ap);
-	int n = vsnprintf(NULL, 0, fmt, copy);
+	struct arena_block *b = a->head;
+	char *room = b ? (char *)b->data + b->used : NULL;
+	size_t free_bytes = b ? b->size - b->used : 0;
+	int n = vsnprintf(room, free_bytes, fmt, copy);
 	va_end(copy);
 	if (n < 0)
 		return arena_strdup(a, "");
+	size_t size = align_up((size_t)n + 1);
+	if (size <= free_bytes) {
+		b->used += size;
+		a->total += size;
+		return room;
+	}
 	char *p = arena_alloc(a, (size_t)n + 1);
 	vsnprintf(p, (size_t)n + 1, fmt, ap);
 	return p;
@@ -150,7 +203,7 @@ static void *grow(struct arena *a, void *items, size_t len, size_t *cap, size_t 
 {
 	if (len < *cap)
 		return items;
-	size_t bigger = *cap ? *cap * 2 : 8;
+	size_t bigger = *cap ? *cap * 2 : 2;
 	void *fresh = arena_calloc(a, bigger, elem);
 	if (len)
 		memcpy(fresh, items, len * elem);

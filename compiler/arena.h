@@ -10,6 +10,7 @@
 #define BFPLAN_ARENA_H
 
 #include <setjmp.h>
+#include <stdbool.h>
 #include <stdarg.h>
 #include <stddef.h>
 
@@ -24,6 +25,7 @@ struct arena_block;
  */
 struct arena {
 	struct arena_block *head; /* newest block first */
+	struct arena_block *spare;/* emptied blocks kept for reuse (arena_reset) */
 	size_t total;             /* bytes handed out, for the benchmark */
 	size_t limit;             /* fail beyond this many bytes; 0 for no limit (tests use it) */
 	jmp_buf *on_failure;      /* where memory exhaustion goes; NULL: abort */
@@ -33,6 +35,16 @@ void arena_init(struct arena *a);
 /* An empty arena that fails the way `like` does (same handler and limit): for scratch arenas. */
 void arena_init_like(struct arena *a, const struct arena *like);
 void arena_free(struct arena *a);
+
+/*
+ * Forgets everything allocated from the arena but keeps its blocks for
+ * what comes next: a scratch arena reset between plans (or steps) costs
+ * no allocation, and holds the memory of the largest of them at most.
+ */
+void arena_reset(struct arena *a);
+
+/* Whether `p` points into memory the arena holds: tells a plan's own strings from longer-lived ones. */
+bool arena_owns(const struct arena *a, const void *p);
 
 /* Jumps to the arena's handler (or aborts without one): for allocators outside the arena. */
 _Noreturn void arena_fail(struct arena *a);

@@ -19,7 +19,8 @@
 #include "template.h"
 
 struct checker {
-	struct arena *arena;
+	struct arena *arena;      /* while a plan is checked, a scratch arena emptied after it */
+	struct arena *keep;       /* what the plans' facts are made of: kept for lowering */
 	struct diag_sink *diags;
 	struct world *world;
 	unsigned errors_before; /* the sink's error count when the current plan started */
@@ -387,13 +388,43 @@ static void rule_sequence(struct checker *c, const struct plan_ent *plan)
 
 /* ---- prerequisites ------------------------------------------------------------------------ */
 
+/*
+ * Why a prerequisite is needed, in pieces: the sentence is written only
+ * for a diagnostic, and a plan that requires what it needs gets none.
+ */
+enum need_from { NEED_FROM_STEP, NEED_FROM_BASELINE, NEED_FROM_ROLE, NEED_FROM_PREREQ };
+
+struct need_why {
+	enum need_from from;
+	const char *name;               /* the step, baseline, cluster or prerequisite */
+	const struct fixlet_ent *fixlet;/* what the step or baseline runs */
+	const char *role;               /* the role the cluster holds */
+};
+
 /* A prerequisite the plan needs, and the first place that needs it. */
 struct need {
 	struct prereq_ent *prereq;
 	struct src_span where;     /* in the plan or the cluster */
 	struct src_span rule;      /* the `needs` line that makes it needed */
-	const char *why;           /* "step 'pause' runs Fixlet 116" */
+	struct need_why why;
 };
+
+/* "step 'pause' runs Fixlet 116, which needs it" */
+static const char *why_needed(struct checker *c, const struct need_why *why)
+{
+	switch (why->from) {
+	case NEED_FROM_STEP:
+		return arena_printf(c->arena, "step '%s' runs %s, which needs it", why->name, fixlet_label(c, why->fixlet));
+	case NEED_FROM_BASELINE:
+		return arena_printf(c->arena, "baseline '%s' runs %s, which needs it", why->name,
+				    fixlet_label(c, why->fixlet));
+	case NEED_FROM_ROLE:
+		return arena_printf(c->arena, "cluster '%s' holds role '%s', which needs it", why->name, why->role);
+	case NEED_FROM_PREREQ:
+		return arena_printf(c->arena, "prerequisite '%s' needs it", why->name);
+	}
+	return "";
+}
 
 /* What a plan needs, in the order found, and indexed by prerequisite. */
 struct needs {
@@ -415,7 +446,7 @@ static void needs_init(struct checker *c, struct needs *needs, const struct plan
 }
 
 static void add_needs(struct checker *c, struct needs *needs, const struct ptrvec *list,
-		      struct src_span where, struct src_span rule, const char *why)
+		      struct src_span where, struct src_span rule, struct need_why why)
 {
 	for (size_t i = 0; i < list->len; i++) {
 		struct prereq_ent *pr = list->items[i];
@@ -439,9 +470,9 @@ static void close_needs(struct checker *c, struct needs *needs)
 		struct need *n = needs->list.items[i];
 		if (n->prereq->needs.len == 0)
 			continue;
-		const char *why = arena_printf(c->arena, "prerequisite '%s' needs it", n->prereq->lw.name);
 		const struct require_ent *req = ptrmap_get(&needs->required, n->prereq);
-		add_needs(c, needs, &n->prereq->needs, req ? req->span : n->where, n->prereq->needs_span, why);
+		add_needs(c, needs, &n->prereq->needs, req ? req->span : n->where, n->prereq->needs_span,
+			  (struct need_why){.from = NEED_FROM_PREREQ, .name = n->prereq->lw.name});
 	}
 }
 
@@ -535,7 +566,7 @@ static void order_needs(struct checker *c, const struct needs *needs, struct ptr
 	}
 	qsort(places, n, sizeof *places, compare_placing);
 	for (size_t i = 0; i < n; i++)
-		ptrvec_push(c->arena, out, ((const struct need *)needs->list.items[places[i].index])->prereq);
+		ptrvec_push(c->keep, out, ((const struct need *)needs->list.items[places[i].index])->prereq);
 }
 
 /*
@@ -558,8 +589,7 @@ static void rule_prerequisites(struct checker *c, const struct plan_ent *plan, s
 			continue; /* a step that cannot run here (reported) needs nothing */
 		if (fx && fx->needs.len)
 			add_needs(c, &needs, &fx->needs, item->span, fx->needs_span,
-				  arena_printf(c->arena, "step '%s' runs %s, which needs it", item->step->name,
-					       fixlet_label(c, fx)));
+				  (struct need_why){.from = NEED_FROM_STEP, .name = item->step->name, .fixlet = fx});
 		if (!item->baseline || ptrmap_get(&seen_baselines, item->baseline))
 			continue;
 		ptrmap_put(&seen_baselines, item->baseline, item->baseline);
@@ -568,14 +598,13 @@ static void rule_prerequisites(struct checker *c, const struct plan_ent *plan, s
 			const struct fixlet_ent *cfx = check_restart_fixlet(comp, cl->os);
 			if (cfx && cfx->needs.len)
 				add_needs(c, &needs, &cfx->needs, item->span, cfx->needs_span,
-					  arena_printf(c->arena, "baseline '%s' runs %s, which needs it",
-						       item->baseline->name, fixlet_label(c, cfx)));
+					  (struct need_why){.from = NEED_FROM_BASELINE, .name = item->baseline->name,
+							    .fixlet = cfx});
 		}
 	}
 	if (cl->role)
 		add_needs(c, &needs, &cl->role->needs, cl->role_span, cl->role->needs_span,
-			  arena_printf(c->arena, "cluster '%s' holds role '%s', which needs it", cl->name,
-				       cl->role->lw.name));
+			  (struct need_why){.from = NEED_FROM_ROLE, .name = cl->name, .role = cl->role->lw.name});
 	close_needs(c, &needs);
 
 	for (size_t i = 0; i < needs.list.len && !plan->requires_incomplete; i++) {
@@ -584,7 +613,7 @@ static void rule_prerequisites(struct checker *c, const struct plan_ent *plan, s
 			continue;
 		struct diag *d = diag_report(c->diags, BFP301, n->where,
 					     "plan '%s' does not require '%s': %s", plan->name,
-					     n->prereq->lw.name, n->why);
+					     n->prereq->lw.name, why_needed(c, &n->why));
 		if (span_known(n->rule))
 			diag_note(c->diags, d, n->rule, "the need is declared here");
 		if (n->prereq->provider)
@@ -1049,7 +1078,7 @@ static void rule_order(struct checker *c, const struct plan_ent *plan, struct pl
 	 * starts there was refused above, so any cycle is among the user's own
 	 * constraints: report it from an order built from those alone.
 	 */
-	struct node_ent **order = arena_calloc(c->arena, n + 1, sizeof *order);
+	struct node_ent **order = arena_calloc(c->keep, n + 1, sizeof *order);
 	if (topo_order(c, cl, before, after, nc, order) < n) {
 		report_order_cycle(c, plan, order, topo_order(c, cl, before, after, user, order));
 		return;
@@ -1061,7 +1090,7 @@ static void rule_order(struct checker *c, const struct plan_ent *plan, struct pl
 /* Phases: passive nodes in groups of max-down; the role holder alone, in the last phase. */
 static void assign_phases(struct checker *c, const struct plan_ent *plan, struct plan_facts *facts)
 {
-	facts->phase = arena_calloc(c->arena, facts->node_count + 1, sizeof *facts->phase);
+	facts->phase = arena_calloc(c->keep, facts->node_count + 1, sizeof *facts->phase);
 	unsigned phase = 0, in_phase = 0;
 	unsigned max_down = plan->max_down ? plan->max_down : 1;
 	for (size_t i = 0; i < facts->node_count; i++) {
@@ -1158,7 +1187,7 @@ static enum lw_failure failure_of(const struct seq_item *item, bool optional)
 static void build_schedule(struct checker *c, const struct plan_ent *plan, struct plan_facts *facts)
 {
 	size_t cap = (size_t)facts->phase_count * plan->sequence.len;
-	facts->schedule = arena_calloc(c->arena, cap + 1, sizeof *facts->schedule);
+	facts->schedule = arena_calloc(c->keep, cap + 1, sizeof *facts->schedule);
 	facts->schedule_len = 0;
 	size_t previous = SCHED_START;
 	unsigned holder_phase = role_phase(facts);
@@ -1290,13 +1319,28 @@ static bool item_optional(struct checker *c, const struct seq_item *item)
 }
 
 /* A text that names {server} needs a cluster that runs a clustered server. */
-static void need_server(struct checker *c, const struct cluster_ent *cl, struct lw_text t, const char *what,
-			struct src_span used)
+/* Which text names {server}, for BFP327: said in words only when it is reported. */
+enum text_of { TEXT_VERIFY, TEXT_ON_FAILURE, TEXT_FIXLET_NOTE, TEXT_PREREQ_NOTE };
+
+static const char *text_described(struct checker *c, enum text_of what, const char *name,
+				  const struct fixlet_ent *fx)
+{
+	switch (what) {
+	case TEXT_VERIFY: return arena_printf(c->arena, "what to verify after '%s'", name);
+	case TEXT_ON_FAILURE: return arena_printf(c->arena, "the on-failure advice of '%s'", name);
+	case TEXT_FIXLET_NOTE: return arena_printf(c->arena, "the note of %s", fixlet_label(c, fx));
+	case TEXT_PREREQ_NOTE: return arena_printf(c->arena, "the note of prerequisite '%s'", name);
+	}
+	return "";
+}
+
+static void need_server(struct checker *c, const struct cluster_ent *cl, struct lw_text t, struct src_span used,
+			enum text_of what, const char *name, const struct fixlet_ent *fx)
 {
 	if (!t.text || cl->role || !(tpl_uses(t.text) & TPL_SERVER))
 		return;
 	struct diag *d = diag_report(c->diags, BFP327, t.span, "%s names {server}, but cluster '%s' runs no "
-				     "clustered server", what, cl->name);
+				     "clustered server", text_described(c, what, name, fx), cl->name);
 	diag_note(c->diags, d, used, "it is used here");
 	diag_note(c->diags, d, cl->decl, "cluster '%s' declares no role", cl->name);
 	diag_help(c->diags, d, "declare the role in cluster '%s' (as in 'role NAME \"SERVER\"'), or leave "
@@ -1366,23 +1410,18 @@ static void rule_placeholders(struct checker *c, const struct plan_ent *plan, co
 		const struct step_ent *st = item->step;
 		if (st->role)
 			continue; /* runs only where its role is, and the role gives the server (BFP321) */
-		need_server(c, cl, st->verify, arena_printf(c->arena, "what to verify after '%s'", st->name),
-			    item->span);
-		need_server(c, cl, st->on_failure, arena_printf(c->arena, "the on-failure advice of '%s'", st->name),
-			    item->span);
+		need_server(c, cl, st->verify, item->span, TEXT_VERIFY, st->name, NULL);
+		need_server(c, cl, st->on_failure, item->span, TEXT_ON_FAILURE, st->name, NULL);
 		if (facts->variant[i])
-			need_server(c, cl, facts->variant[i]->note,
-				    arena_printf(c->arena, "the note of %s", fixlet_label(c, facts->variant[i])),
-				    item->span);
+			need_server(c, cl, facts->variant[i]->note, item->span, TEXT_FIXLET_NOTE, NULL,
+				    facts->variant[i]);
 	}
 	for (size_t i = 0; i < facts->needed.len; i++) {
 		const struct prereq_ent *pr = facts->needed.items[i];
 		struct src_span used = require_span_of(plan, pr);
-		need_server(c, cl, pr->lw.note, arena_printf(c->arena, "the note of prerequisite '%s'", pr->lw.name),
-			    used);
+		need_server(c, cl, pr->lw.note, used, TEXT_PREREQ_NOTE, pr->lw.name, NULL);
 		if (pr->provider)
-			need_server(c, cl, pr->provider->note,
-				    arena_printf(c->arena, "the note of %s", fixlet_label(c, pr->provider)), used);
+			need_server(c, cl, pr->provider->note, used, TEXT_FIXLET_NOTE, NULL, pr->provider);
 	}
 }
 
@@ -1398,9 +1437,9 @@ static void check_plan(struct checker *c, struct plan_ent *plan, struct plan_fac
 	if (!cl || cl->nodes.len < 2 || !plan->has_each)
 		return;
 	size_t n = plan->sequence.len;
-	facts->variant = arena_calloc(c->arena, n + 1, sizeof *facts->variant);
-	facts->timeout = arena_calloc(c->arena, n + 1, sizeof *facts->timeout);
-	facts->optional = arena_calloc(c->arena, n + 1, sizeof *facts->optional);
+	facts->variant = arena_calloc(c->keep, n + 1, sizeof *facts->variant);
+	facts->timeout = arena_calloc(c->keep, n + 1, sizeof *facts->timeout);
+	facts->optional = arena_calloc(c->keep, n + 1, sizeof *facts->optional);
 
 	bool complete = !plan->sequence_incomplete;
 	struct ptrmap restart_checked;
@@ -1460,20 +1499,36 @@ static void check_plan(struct checker *c, struct plan_ent *plan, struct plan_fac
 void check_program(struct arena *arena, struct diag_sink *diags, struct world *world,
 		   struct checked_program *out)
 {
-	struct checker c = {.arena = arena, .diags = diags, .world = world};
+	struct checker c = {.arena = arena, .keep = arena, .diags = diags, .world = world};
 	ptrmap_init(&c.node_index, arena);
 	ptrmap_init(&c.scripts_shown, arena);
 	*out = (struct checked_program){0};
+	/*
+	 * What a rule needs only while it runs (indexes, orders tried, the
+	 * texts of notes) goes into a scratch arena emptied after it (after
+	 * each plan, for the plans' rules), so memory grows with the facts
+	 * kept, not with the work done.
+	 */
+	struct arena scratch;
+	arena_init_like(&scratch, arena);
 	for (size_t i = 0; i < world->clusters.len; i++)
 		rule_cluster_nodes(&c, world->clusters.items[i]);
+	c.arena = &scratch; /* an index of every node of every cluster: only for this rule */
 	rule_nodes_across_clusters(&c);
+	arena_reset(&scratch);
+	c.arena = arena;
 	rule_prereq_cycles(&c);
 	rule_roles_detectable(&c);
-	if (world->plans.len == 0 || !rule_state_machine_declared(&c))
+	if (world->plans.len == 0 || !rule_state_machine_declared(&c)) {
+		arena_free(&scratch);
 		return;
+	}
+	c.arena = &scratch;
 	for (size_t i = 0; i < world->plans.len; i++) {
 		struct plan_facts *facts = arena_alloc(arena, sizeof *facts);
 		check_plan(&c, world->plans.items[i], facts);
 		ptrvec_push(arena, &out->plans, facts);
+		arena_reset(&scratch);
 	}
+	arena_free(&scratch);
 }

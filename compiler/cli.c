@@ -55,7 +55,7 @@ struct options {
 	struct import_options import; /* import --site, --id (its -o is outdir) */
 	uint32_t *ids;              /* import --id, growing; import.ids points here */
 	size_t id_cap;
-	bool lower;                 /* the command reads the lowered plan (all but check) */
+	bool lower;                 /* the command reads every plan lowered at once (graph, diff) */
 };
 
 
@@ -164,6 +164,14 @@ static bool parse_build_option(struct arena *arena, struct args *a, struct optio
 	char *value;
 	if (strcmp(arg, "--validate") == 0) {
 		o->validate = true;
+	} else if (strcmp(arg, "--json-indent") == 0) {
+		o->emit.json_indent = true;
+	} else if (strcmp(arg, "--sync") == 0) {
+		o->emit.sync = true;
+	} else if (take_value(a, "--emit", &value)) {
+		if (value && !emit_parse_outputs(value, &o->emit.outputs))
+			usage_error(a, "--emit takes outputs separated by commas, from bes, checklist and json, "
+				    "as in '--emit=bes,json', not '%s'", value);
 	} else if (strcmp(arg, "-MD") == 0) {
 		o->depfile = true;
 	} else if (strcmp(arg, "-MP") == 0) {
@@ -283,7 +291,7 @@ static bool parse_options(struct arena *arena, struct args *a, struct options *o
 			  const struct bfplan_env *env, enum cmd_kind cmd)
 {
 	bool build = cmd == CMD_BUILD;
-	o->lower = cmd != CMD_CHECK;
+	o->lower = cmd == CMD_GRAPH || cmd == CMD_DIFF;
 	parse_color("auto", &o->color, env);
 	emit_options_init(&o->emit);
 	if (build && env->site_urls && !parse_env_site_urls(arena, env->site_urls, &o->site_urls))
@@ -364,6 +372,11 @@ static const char usage_text[] =
 	"  --components=FORM  baseline components: reference (default; REST import)\n"
 	"                     or full (with ActionScript and relevance; console import)\n"
 	"  --newline=crlf|lf  line ends of the .bes files (default crlf, as console exports)\n"
+	"  --emit=LIST        the outputs to write, separated by commas: bes, checklist,\n"
+	"                     json (default: all three)\n"
+	"  --json-indent      indent plan.json (default: compact)\n"
+	"  --sync             flush every output to disk before the build ends (default:\n"
+	"                     the system writes them back when it will)\n"
 	"  --validate         validate every .bes against BES.xsd before writing anything\n"
 	"  --schema FILE      the BES.xsd to validate against (default: $BFPLAN_BES_XSD)\n"
 	"  -MD [-MF FILE] [-MT TARGET] [-MP]\n"
@@ -407,7 +420,10 @@ struct compilation {
 	struct diag_sink diags;
 	enum load_status status;
 	bool usage_failed;          /* a command-line value was refused (exit 2) */
-	struct lw_program lowered;
+	struct world world;         /* what compile() resolved and checked, for build to lower */
+	struct checked_program checked;
+	struct lower_options lower; /* how to lower it */
+	struct lw_program lowered;  /* every plan, for graph and diff; build lowers one at a time */
 	jmp_buf out_of_memory;
 };
 
@@ -601,25 +617,23 @@ static void compile(struct compilation *c, const char *path, const struct option
 	 */
 	if (c->status != LOAD_OK || diag_has_errors(&c->diags))
 		return;
-	struct world world;
-	resolve_program(&c->arena, &c->sm, &c->diags, &program, &world);
-	if (!check_site_urls(c, &world, o) || (o->plan_name && !check_plan_name(c, &world, o->plan_name))) {
+	resolve_program(&c->arena, &c->sm, &c->diags, &program, &c->world);
+	if (!check_site_urls(c, &c->world, o) || (o->plan_name && !check_plan_name(c, &c->world, o->plan_name))) {
 		c->usage_failed = true;
 		return;
 	}
-	struct checked_program checked;
-	check_program(&c->arena, &c->diags, &world, &checked);
+	check_program(&c->arena, &c->diags, &c->world, &c->checked);
 	/* only a plan that is right is laid out: the emitters may assume it */
 	struct lower_site_url *urls = arena_calloc(&c->arena, o->site_urls.len + 1, sizeof *urls);
 	for (size_t i = 0; i < o->site_urls.len; i++)
 		urls[i] = *(const struct lower_site_url *)o->site_urls.items[i];
-	struct strvec sources = {0};
-	source_names(c, o, env, &sources);
-	struct lower_options lopts = {.site_urls = urls, .site_url_count = o->site_urls.len,
-				      .only_plan = o->plan_name, .sources = &sources, .sm = &c->sm};
-	/* check needs no lowered plan: what it reports is settled by now */
+	struct strvec *sources = arena_alloc(&c->arena, sizeof *sources);
+	source_names(c, o, env, sources);
+	c->lower = (struct lower_options){.site_urls = urls, .site_url_count = o->site_urls.len,
+					  .only_plan = o->plan_name, .sources = sources, .sm = &c->sm};
+	/* check needs no lowered plan: what it reports is settled by now; build lowers as it writes */
 	if (!diag_has_errors(&c->diags) && o->lower)
-		lower_program(&c->arena, &world, &checked, &lopts, &c->lowered);
+		lower_program(&c->arena, &c->world, &c->checked, &c->lower, &c->lowered);
 }
 
 static int finish(struct compilation *c, struct diag_writer *w, int rc)
@@ -739,15 +753,18 @@ static int build_one(struct compilation *c, struct options *o, struct diag_write
 		return out_of_memory(c, path, o, w, err);
 	compile(c, path, o, env);
 	int rc = EXIT_CLEAN;
-	if (c->status == LOAD_OK && !diag_has_errors(&c->diags)) {
+	if (c->status == LOAD_OK && !c->usage_failed && !diag_has_errors(&c->diags)) {
 		rc = build_environment(c, o, env);
-		if (rc == EXIT_CLEAN && c->lowered.plans.len == 0) {
+		struct lowering *plans = rc == EXIT_CLEAN ? lower_start(&c->arena, &c->world, &c->checked, &c->lower,
+									 &c->lowered)
+							  : NULL;
+		if (rc == EXIT_CLEAN && lower_count(plans) == 0) {
 			struct diag *d = diag_report(&c->diags, BFP408, (struct src_span){0, 0, 0},
 						     "there is no plan to build");
 			diag_help(&c->diags, d, "declare a plan, as in 'plan patch-exch01 { ... }', or "
 				  "run 'bfplan check' on a file that only declares things");
 		} else if (rc == EXIT_CLEAN) {
-			enum emit_status st = emit_build(&c->arena, &c->lowered, &o->emit, &c->diags, o->outdir);
+			enum emit_status st = emit_build(&c->arena, plans, &o->emit, &c->diags, o->outdir);
 			rc = st == EMIT_IO_ERROR ? EXIT_USAGE : st == EMIT_PLAN_ERRORS ? EXIT_PLAN_ERRORS
 										: EXIT_CLEAN;
 		}
@@ -777,6 +794,7 @@ static int write_whole(struct arena *arena, struct diag_sink *diags, const char 
 	struct outset set;
 	struct outset_failure why;
 	outset_init(&set, arena);
+	set.durable = true; /* one file, and an import's declarations become sources */
 	if (outset_add(&set, path, text->data, text->len, &why) && outset_commit(&set, &why))
 		return EXIT_CLEAN;
 	outset_abort(&set);

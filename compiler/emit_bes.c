@@ -242,16 +242,34 @@ static void write_trailer(struct bes *b, const char *category)
  * case-insensitively in Windows; node names are NetBIOS names (ASCII), so
  * lowering the literal here is exact.
  */
-static void append_name_match(struct bes *b, struct textbuf *r, const char *node)
+static const char *name_match(struct arena *a, const char *node)
 {
-	char *lower = arena_strdup(b->arena, node);
+	char *lower = arena_strdup(a, node);
 	for (char *p = lower; *p; p++)
 		if (*p >= 'A' && *p <= 'Z')
 			*p = (char)(*p - 'A' + 'a');
-	textbuf_printf(r, "computer name as lowercase = %s",
-		       esc_relevance_string(b->arena, lower, strlen(lower)));
+	return arena_printf(a, "computer name as lowercase = %s", esc_relevance_string(a, lower, strlen(lower)));
 }
 
+/*
+ * <Relevance> true on the cluster's nodes only: "(computer name ... = "a")
+ * or (...)", written a node at a time, for a cluster may have thousands.
+ */
+static void write_nodes_relevance(struct bes *b)
+{
+	const struct lw_plan *plan = b->plan;
+	struct arena node;
+	arena_init_like(&node, b->arena);
+	start(b, "Relevance");
+	for (size_t i = 0; i < plan->cluster_nodes.len; i++) {
+		const char *clause = arena_printf(&node, "%s%s)", i ? " or (" : "(",
+						  name_match(&node, plan->cluster_nodes.items[i]));
+		check_rc(b, xmlTextWriterWriteString(b->w, XC(clause)));
+		arena_reset(&node);
+	}
+	end(b);
+	arena_free(&node);
+}
 
 /* Fixlet 116 "title" (site Server Automation, action Action1), as HTML. */
 static void describe_fixlet(struct bes *b, struct textbuf *h, const struct lw_fixlet *f)
@@ -335,14 +353,7 @@ static void write_preflight(struct bes *b, const struct lw_prereq *p)
 	cdata_element(b, "Description", h.data);
 
 	/* two clauses, ANDed by BigFix: on one of the cluster's nodes, and the prerequisite is absent */
-	struct textbuf r;
-	textbuf_init(&r, a);
-	for (size_t i = 0; i < plan->cluster_nodes.len; i++) {
-		textbuf_puts(&r, i ? " or (" : "(");
-		append_name_match(b, &r, plan->cluster_nodes.items[i]);
-		textbuf_puts(&r, ")");
-	}
-	element(b, "Relevance", r.data);
+	write_nodes_relevance(b);
 	if (xml_ok(b, p->detect.text, p->detect.span, "the detection relevance of prerequisite '%s'", p->name))
 		element(b, "Relevance", arena_printf(a, "not (%s)", p->detect.text));
 	write_trailer(b, "bfplan pre-flight");
@@ -473,14 +484,7 @@ static void write_baseline(struct bes *b, const struct lw_baseline *bl)
 	cdata_element(b, "Description", h.data);
 
 	/* on the cluster's nodes only; the components add their own applicability */
-	struct textbuf r;
-	textbuf_init(&r, a);
-	for (size_t i = 0; i < plan->cluster_nodes.len; i++) {
-		textbuf_puts(&r, i ? " or (" : "(");
-		append_name_match(b, &r, plan->cluster_nodes.items[i]);
-		textbuf_puts(&r, ")");
-	}
-	element(b, "Relevance", r.data);
+	write_nodes_relevance(b);
 	write_trailer(b, "bfplan cluster patching");
 
 	start(b, "BaselineComponentCollection");
@@ -497,22 +501,38 @@ static void write_baseline(struct bes *b, const struct lw_baseline *bl)
 
 /* ---- the file ------------------------------------------------------------------------ */
 
-/* Applies the chosen line ends; the writer only ever emits LF (CR in text is written as &#13;). */
-static void copy_with_newlines(struct textbuf *out, const char *data, size_t len, enum bes_newline nl)
+/* Where the writer's bytes go: the caller's buffer, with the chosen line ends. */
+struct sink {
+	struct textbuf *out;
+	enum bes_newline newline;
+};
+
+/* libxml2's output callback; the writer only ever emits LF (CR in text is written as &#13;). */
+static int write_out(void *context, const char *data, int len)
 {
-	if (nl == BES_NEWLINE_LF) {
-		textbuf_put(out, data, len);
-		return;
+	struct sink *sink = context;
+	if (len <= 0)
+		return 0;
+	size_t n = (size_t)len;
+	if (sink->newline == BES_NEWLINE_LF) {
+		textbuf_put(sink->out, data, n);
+		return len;
 	}
 	size_t run = 0;
-	for (size_t i = 0; i < len; i++) {
-		if (data[i] == '\n') {
-			textbuf_put(out, data + run, i - run);
-			textbuf_put(out, "\r\n", 2);
-			run = i + 1;
-		}
+	for (const char *lf; (lf = memchr(data + run, '\n', n - run));) {
+		size_t at = (size_t)(lf - data);
+		textbuf_put(sink->out, data + run, at - run);
+		textbuf_put(sink->out, "\r\n", 2);
+		run = at + 1;
 	}
-	textbuf_put(out, data + run, len - run);
+	textbuf_put(sink->out, data + run, n - run);
+	return len;
+}
+
+static int close_out(void *context)
+{
+	(void)context;
+	return 0;
 }
 
 bool emit_bes_plan(struct arena *arena, const struct lw_plan *plan, const struct bes_options *opts,
@@ -522,11 +542,13 @@ bool emit_bes_plan(struct arena *arena, const struct lw_plan *plan, const struct
 	if (opts->has_epoch)
 		b.mime_time = render_rfc2822_date(arena, opts->epoch);
 
-	xmlBufferPtr buf = xmlBufferCreate();
-	b.w = buf ? xmlNewTextWriterMemory(buf, 0) : NULL;
+	/* straight into `out` as it is written: a plan of thousands of nodes is never held whole */
+	struct sink sink = {.out = out, .newline = opts->newline};
+	xmlOutputBufferPtr buf = xmlOutputBufferCreateIO(write_out, close_out, &sink, NULL);
+	b.w = buf ? xmlNewTextWriter(buf) : NULL;
 	if (!b.w) {
 		if (buf)
-			xmlBufferFree(buf);
+			xmlOutputBufferClose(buf);
 		diag_report(diags, BFP406, plan->decl, "cannot render %s: out of memory",
 			    plan->bes_file);
 		return false;
@@ -544,16 +566,12 @@ bool emit_bes_plan(struct arena *arena, const struct lw_plan *plan, const struct
 		write_baseline(&b, plan->baselines.items[i]);
 	end(&b);
 	check_rc(&b, xmlTextWriterEndDocument(b.w));
-	xmlFreeTextWriter(b.w); /* flushes into buf */
+	xmlFreeTextWriter(b.w); /* flushes the rest into `out` and closes the output buffer */
 
 	if (b.writer_failed) {
 		diag_report(diags, BFP406, plan->decl, "cannot render %s: the XML writer failed",
 			    plan->bes_file);
 		b.ok = false;
 	}
-	if (b.ok)
-		copy_with_newlines(out, (const char *)xmlBufferContent(buf), (size_t)xmlBufferLength(buf),
-				   opts->newline);
-	xmlBufferFree(buf);
 	return b.ok;
 }

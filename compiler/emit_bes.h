@@ -52,10 +52,11 @@ struct bes_options {
 };
 
 /*
- * Renders the plan into `out` (initialised by the caller).  Returns false
- * after reporting (text XML cannot carry: BFP401; a line break inside an
- * ActionScript line: BFP402; a gather URL nobody gave: BFP403; catalog
- * content the full component form needs and lacks); `out` is then unusable.
+ * Renders the plan into `out` (initialised by the caller) as it goes: a
+ * drained buffer streams the file.  Returns false after reporting (text
+ * XML cannot carry: BFP401; a line break inside an ActionScript line:
+ * BFP402; a gather URL nobody gave: BFP403; catalog content the full
+ * component form needs and lacks); what `out` received is then unusable.
  */
 bool emit_bes_plan(struct arena *arena, const struct lw_plan *plan, const struct bes_options *opts,
 		   struct diag_sink *diags, struct textbuf *out);

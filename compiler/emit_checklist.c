@@ -1,11 +1,11 @@
 /*
- * emit_checklist.c - checklist.md and checklist.html (see emit_checklist.h).
+ * emit_checklist.c - the checklists of a build (see emit_checklist.h).
  *
  * Every piece of content is written once, through the small "doc" layer
  * below, which appends the Markdown and the HTML form side by side: text
- * escaped for each, markup chosen per format.  A plan's section is built
- * in buffers of its own, hashed, and then wrapped; the hash keys the
- * page's saved ticks.
+ * escaped for each, markup chosen per format.  Both go to their files as
+ * they are written; the Markdown is hashed on its way, and the hash, known
+ * only at the end, keys the page's saved ticks.
  */
 #include "emit_checklist.h"
 
@@ -17,47 +17,58 @@
 #include "render.h"
 
 struct doc {
-	struct arena *arena;
+	struct arena *arena;     /* the plan's, or `scratch` while a step is written */
+	struct arena scratch;    /* a step's, emptied after it */
 	enum checklist_import import;
 	const struct lw_plan *plan;
-	struct textbuf md, html; /* the current plan's section */
-	unsigned ticks;          /* tick boxes in the section, for the progress line */
+	struct textbuf *md, *html; /* the plan's two files, written as the walk goes */
 };
 
 /* ---- the two-format layer ---------------------------------------------------- */
 
 static void both(struct doc *d, const char *md, const char *html)
 {
-	textbuf_puts(&d->md, md);
-	textbuf_puts(&d->html, html);
+	textbuf_puts(d->md, md);
+	textbuf_puts(d->html, html);
 }
 
-/* Text XML cannot carry is a build error found earlier; replace it here rather than pass it on. */
-static const char *clean(struct arena *a, const char *s)
+/*
+ * Text XML cannot carry is a build error found earlier; replace it here
+ * rather than pass it on.  *len is the text's length, and the cleaned one's.
+ */
+static const char *clean_n(struct arena *a, const char *s, size_t *len)
 {
-	size_t len = strlen(s);
 	struct esc_fault fault;
-	if (esc_xml_check(s, len, &fault))
+	if (esc_xml_check(s, *len, &fault))
 		return s;
+	size_t n = *len;
 	struct textbuf b;
 	textbuf_init(&b, a);
-	while (!esc_xml_check(s, len, &fault)) {
+	while (!esc_xml_check(s, n, &fault)) {
 		textbuf_put(&b, s, fault.offset);
 		textbuf_puts(&b, "\xEF\xBF\xBD");
 		size_t skip = fault.kind == ESC_FAULT_SURROGATE || fault.kind == ESC_FAULT_NONCHARACTER ? 3 : 1;
 		s += fault.offset + skip;
-		len -= fault.offset + skip;
+		n -= fault.offset + skip;
 	}
-	textbuf_put(&b, s, len);
+	textbuf_put(&b, s, n);
+	*len = b.len;
 	return b.data;
+}
+
+static const char *clean(struct arena *a, const char *s)
+{
+	size_t len = strlen(s);
+	return clean_n(a, s, &len);
 }
 
 /* Plan or bfplan text, escaped for each format. */
 static void t(struct doc *d, const char *s)
 {
-	s = clean(d->arena, s);
-	esc_markdown_append(&d->md, s, strlen(s));
-	esc_html_append(&d->html, s, strlen(s));
+	size_t len = strlen(s);
+	s = clean_n(d->arena, s, &len);
+	esc_markdown_append(d->md, s, len);
+	esc_html_append(d->html, s, len);
 }
 
 static void tf(struct doc *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -79,10 +90,10 @@ static void code(struct doc *d, const char *s)
 		t(d, s);
 		return;
 	}
-	textbuf_printf(&d->md, "`%s`", s);
-	textbuf_puts(&d->html, "<code>");
-	esc_html_append(&d->html, s, strlen(s));
-	textbuf_puts(&d->html, "</code>");
+	textbuf_printf(d->md, "`%s`", s);
+	textbuf_puts(d->html, "<code>");
+	esc_html_append(d->html, s, strlen(s));
+	textbuf_puts(d->html, "</code>");
 }
 
 static void quoted(struct doc *d, const char *s)
@@ -111,25 +122,25 @@ static void sentence(struct doc *d, const char *s)
 static void heading(struct doc *d, int level, const char *id)
 {
 	static const char hashes[] = "######";
-	textbuf_printf(&d->md, "%.*s ", level, hashes);
-	textbuf_printf(&d->html, "<h%d id=\"", level);
-	esc_html_append(&d->html, id, strlen(id));
-	textbuf_puts(&d->html, "\">");
+	textbuf_printf(d->md, "%.*s ", level, hashes);
+	textbuf_printf(d->html, "<h%d id=\"", level);
+	esc_html_append(d->html, id, strlen(id));
+	textbuf_puts(d->html, "\">");
 }
 
 static void heading_end(struct doc *d, int level)
 {
-	textbuf_puts(&d->md, "\n\n");
-	textbuf_printf(&d->html, "</h%d>\n", level);
+	textbuf_puts(d->md, "\n\n");
+	textbuf_printf(d->html, "</h%d>\n", level);
 }
 
 /* A command to type, as written: a fenced block in Markdown, <pre> in HTML. */
 static void command(struct doc *d, const char *text)
 {
-	textbuf_printf(&d->md, "```\n%s\n```\n\n", text);
-	textbuf_puts(&d->html, "<pre><code>");
-	esc_html_append(&d->html, text, strlen(text));
-	textbuf_puts(&d->html, "</code></pre>\n");
+	textbuf_printf(d->md, "```\n%s\n```\n\n", text);
+	textbuf_puts(d->html, "<pre><code>");
+	esc_html_append(d->html, text, strlen(text));
+	textbuf_puts(d->html, "</code></pre>\n");
 }
 
 static void para(struct doc *d) { both(d, "", "<p>"); }
@@ -140,8 +151,8 @@ static void fields_end(struct doc *d) { both(d, "\n", "</dl>\n"); }
 
 static void field(struct doc *d, const char *label)
 {
-	textbuf_printf(&d->md, "- **%s:** ", label);
-	textbuf_printf(&d->html, "<dt>%s</dt><dd>", label);
+	textbuf_printf(d->md, "- **%s:** ", label);
+	textbuf_printf(d->html, "<dt>%s</dt><dd>", label);
 }
 
 static void field_end(struct doc *d) { both(d, "\n", "</dd>\n"); }
@@ -153,8 +164,8 @@ static void item_end(struct doc *d) { both(d, "\n", "</li>\n"); }
 
 static void row(struct doc *d, const char *label)
 {
-	textbuf_printf(&d->md, "| %s | ", label);
-	textbuf_printf(&d->html, "<tr><th scope=\"row\">%s</th><td>", label);
+	textbuf_printf(d->md, "| %s | ", label);
+	textbuf_printf(d->html, "<tr><th scope=\"row\">%s</th><td>", label);
 }
 
 static void row_end(struct doc *d) { both(d, " |\n", "</td></tr>\n"); }
@@ -167,15 +178,32 @@ static void cell(struct doc *d) { both(d, " | ", "</td><td>"); }
  */
 static void tick(struct doc *d, const char *id, const char *label)
 {
-	d->ticks++;
-	textbuf_printf(&d->md, "- [ ] %s. Signed: ______________  Time: ________\n\n", label);
-	textbuf_puts(&d->html, "<div class=\"sign\"><label class=\"tick\"><input type=\"checkbox\" data-id=\"");
-	esc_html_append(&d->html, id, strlen(id));
-	textbuf_printf(&d->html, "\"> %s</label> <label>Signed <input type=\"text\" size=\"18\" data-id=\"", label);
-	esc_html_append(&d->html, id, strlen(id));
-	textbuf_puts(&d->html, ".by\"></label> <label>Time <input type=\"text\" size=\"8\" data-id=\"");
-	esc_html_append(&d->html, id, strlen(id));
-	textbuf_puts(&d->html, ".at\"></label></div>\n");
+	textbuf_printf(d->md, "- [ ] %s. Signed: ______________  Time: ________\n\n", label);
+	textbuf_puts(d->html, "<div class=\"sign\"><label class=\"tick\"><input type=\"checkbox\" data-id=\"");
+	esc_html_append(d->html, id, strlen(id));
+	textbuf_printf(d->html, "\"> %s</label> <label>Signed <input type=\"text\" size=\"18\" data-id=\"", label);
+	esc_html_append(d->html, id, strlen(id));
+	textbuf_puts(d->html, ".by\"></label> <label>Time <input type=\"text\" size=\"8\" data-id=\"");
+	esc_html_append(d->html, id, strlen(id));
+	textbuf_puts(d->html, ".at\"></label></div>\n");
+}
+
+/*
+ * What one step (or one row of the recipe) allocates is freed when it is
+ * written: a plan of thousands of steps is written in the memory of one.
+ * scratch_begin() returns the plan's arena, for scratch_end().
+ */
+static struct arena *scratch_begin(struct doc *d)
+{
+	struct arena *plan_arena = d->arena;
+	d->arena = &d->scratch;
+	return plan_arena;
+}
+
+static void scratch_end(struct doc *d, struct arena *plan_arena)
+{
+	arena_reset(&d->scratch);
+	d->arena = plan_arena;
 }
 
 /* ---- content helpers ----------------------------------------------------------- */
@@ -202,11 +230,11 @@ static void marks(struct doc *d, const struct cptrvec *list)
 		unsigned n = render_mark_number(d->plan, m);
 		if (!n)
 			continue;
-		textbuf_printf(&d->md, " \u26A0U%u", n);
-		textbuf_puts(&d->html, " <span class=\"unconfirmed\" title=\"");
+		textbuf_printf(d->md, " \u26A0U%u", n);
+		textbuf_puts(d->html, " <span class=\"unconfirmed\" title=\"");
 		const char *reason = clean(d->arena, m->reason.text ? m->reason.text : "");
-		esc_html_append(&d->html, reason, strlen(reason));
-		textbuf_printf(&d->html, "\">\u26A0U%u</span>", n);
+		esc_html_append(d->html, reason, strlen(reason));
+		textbuf_printf(d->html, "\">\u26A0U%u</span>", n);
 	}
 }
 
@@ -971,8 +999,11 @@ static void phase_section(struct doc *d, const struct lw_phase *ph)
 	else
 		tf(d, "Worst case %s, from the first step.", render_duration(d->arena, ph->worst_case));
 	para_end(d);
-	for (size_t i = 0; i < ph->steps.len; i++)
+	for (size_t i = 0; i < ph->steps.len; i++) {
+		struct arena *plan_arena = scratch_begin(d);
 		step_section(d, ph->steps.items[i]);
+		scratch_end(d, plan_arena);
+	}
 }
 
 static const char *behaviour_words(enum lw_failure f)
@@ -1024,6 +1055,7 @@ static void server_automation(struct doc *d)
 	     "<th>Timeout</th></tr></thead>\n<tbody>\n");
 	for (size_t i = 0; i < p->steps.len; i++) {
 		const struct lw_step *s = p->steps.items[i];
+		struct arena *plan_arena = scratch_begin(d);
 		both(d, "| ", "<tr><td>");
 		tf(d, "%u. %s", s->number, text_or(s->title, s->name));
 		cell(d);
@@ -1045,6 +1077,7 @@ static void server_automation(struct doc *d)
 		cell(d);
 		t(d, render_duration(d->arena, s->timeout));
 		both(d, " |\n", "</td></tr>\n");
+		scratch_end(d, plan_arena);
 	}
 	both(d, "\n", "</tbody>\n</table>\n");
 	if (p->baselines.len) {
@@ -1065,14 +1098,114 @@ static void server_automation(struct doc *d)
 
 /* ---- the page ------------------------------------------------------------------------- */
 
+/*
+ * The checklist's content hash: 64-bit FNV-1a run over four interleaved
+ * lanes (byte i goes to lane i mod 4), then over the four lane hashes'
+ * bytes, least significant first.  Four chains run side by side, where
+ * one FNV-1a chain waits for a multiplication per byte (a build hashes
+ * hundreds of megabytes).  A changed byte always changes the result:
+ * every step of FNV-1a is a bijection.
+ */
+#define FNV_OFFSET UINT64_C(0xcbf29ce484222325)
+#define FNV_PRIME UINT64_C(0x100000001b3)
+
+enum { HASH_LANES = 4 };
+
+struct content_hash {
+	uint64_t lane[HASH_LANES];
+	uint64_t count; /* bytes hashed so far: which lane the next one goes to */
+};
+
+static void hash_init(struct content_hash *h)
+{
+	for (size_t i = 0; i < HASH_LANES; i++)
+		h->lane[i] = FNV_OFFSET;
+	h->count = 0;
+}
+
+static void hash_update(struct content_hash *h, const char *data, size_t len)
+{
+	const unsigned char *u = (const unsigned char *)data;
+	size_t i = 0;
+	/* up to the next multiple of four, then four lanes at a time */
+	for (; i < len && (h->count + i) % HASH_LANES; i++) {
+		uint64_t *lane = &h->lane[(h->count + i) % HASH_LANES];
+		*lane = (*lane ^ u[i]) * FNV_PRIME;
+	}
+	uint64_t a = h->lane[0], b = h->lane[1], c = h->lane[2], d = h->lane[3];
+	for (; i + HASH_LANES <= len; i += HASH_LANES) {
+		a = (a ^ u[i]) * FNV_PRIME;
+		b = (b ^ u[i + 1]) * FNV_PRIME;
+		c = (c ^ u[i + 2]) * FNV_PRIME;
+		d = (d ^ u[i + 3]) * FNV_PRIME;
+	}
+	h->lane[0] = a, h->lane[1] = b, h->lane[2] = c, h->lane[3] = d;
+	for (; i < len; i++) {
+		uint64_t *lane = &h->lane[(h->count + i) % HASH_LANES];
+		*lane = (*lane ^ u[i]) * FNV_PRIME;
+	}
+	h->count += len;
+}
+
+static uint64_t hash_final(const struct content_hash *h)
+{
+	uint64_t out = FNV_OFFSET;
+	for (size_t i = 0; i < HASH_LANES; i++)
+		for (unsigned shift = 0; shift < 64; shift += 8)
+			out = (out ^ ((h->lane[i] >> shift) & 0xFF)) * FNV_PRIME;
+	return out;
+}
+
 uint64_t emit_checklist_hash(const char *data, size_t len)
 {
-	uint64_t h = 0xcbf29ce484222325u;
-	for (size_t i = 0; i < len; i++) {
-		h ^= (unsigned char)data[i];
-		h *= 0x100000001b3u;
+	struct content_hash h;
+	hash_init(&h);
+	hash_update(&h, data, len);
+	return hash_final(&h);
+}
+
+/*
+ * The hash of what goes through a buffer between hashing_start() and
+ * hashing_stop(): the plan's checklist text, which keys its saved ticks.
+ * A drained buffer is hashed on its way to the file (its drain is wrapped
+ * meanwhile), a keeping one where the text begins.
+ */
+struct hashing {
+	struct textbuf *b;
+	textbuf_drain_fn *drain; /* the buffer's own, while wrapped */
+	void *drain_ctx;
+	size_t start;
+	struct content_hash hash;
+};
+
+static void hash_then_drain(void *ctx, const char *data, size_t len)
+{
+	struct hashing *h = ctx;
+	hash_update(&h->hash, data, len);
+	h->drain(h->drain_ctx, data, len);
+}
+
+static void hashing_start(struct hashing *h, struct textbuf *b)
+{
+	*h = (struct hashing){.b = b, .drain = b->drain, .drain_ctx = b->drain_ctx, .start = b->len};
+	hash_init(&h->hash);
+	if (h->drain) {
+		textbuf_flush(b);
+		b->drain = hash_then_drain;
+		b->drain_ctx = h;
 	}
-	return h;
+}
+
+static uint64_t hashing_stop(struct hashing *h)
+{
+	if (h->drain) {
+		textbuf_flush(h->b);
+		h->b->drain = h->drain;
+		h->b->drain_ctx = h->drain_ctx;
+	} else {
+		hash_update(&h->hash, h->b->data + h->start, h->b->len - h->start);
+	}
+	return hash_final(&h->hash);
 }
 
 static const char page_style[] =
@@ -1115,7 +1248,11 @@ static const char page_style[] =
 	".step.done{background:none}a{color:inherit}}\n"
 	"@page{margin:14mm}\n";
 
-/* Restores and saves the ticks and sign-off fields of each plan section. */
+/*
+ * Restores and saves the ticks and sign-off fields of each plan section.
+ * The key is at the end of the section (it hashes the checklist, which is
+ * written before it is known) and the progress line is filled in here.
+ */
 static const char page_script[] =
 	"(function () {\n"
 	"  'use strict';\n"
@@ -1126,8 +1263,9 @@ static const char page_script[] =
 	"  function save(key, state) {\n"
 	"    try { window.localStorage.setItem(key, JSON.stringify(state)); } catch (e) { /* private mode */ }\n"
 	"  }\n"
-	"  document.querySelectorAll('section[data-store]').forEach(function (section) {\n"
-	"    var key = section.getAttribute('data-store');\n"
+	"  document.querySelectorAll('section [data-store]').forEach(function (holder) {\n"
+	"    var section = holder.closest('section');\n"
+	"    var key = holder.getAttribute('data-store');\n"
 	"    var state = load(key);\n"
 	"    var fields = section.querySelectorAll('input[data-id]');\n"
 	"    var progress = section.querySelector('.progress');\n"
@@ -1168,70 +1306,6 @@ static const char page_script[] =
 	"  });\n"
 	"})();\n";
 
-static void plan_section(struct doc *d, const struct lw_plan *p, struct textbuf *md, struct textbuf *html)
-{
-	d->plan = p;
-	d->ticks = 0;
-	textbuf_init(&d->md, d->arena);
-	textbuf_init(&d->html, d->arena);
-	summary(d);
-	how_to_run(d);
-	import_content(d);
-	preflight(d);
-	for (size_t i = 0; i < p->phases.len; i++)
-		phase_section(d, p->phases.items[i]);
-	server_automation(d);
-
-	/* the key changes whenever the plan's checklist does, so old ticks never apply to new steps */
-	uint64_t hash = emit_checklist_hash(d->md.data, d->md.len);
-	const char *key = arena_printf(d->arena, "bfplan:%s:%016llx", p->name, (unsigned long long)hash);
-
-	textbuf_puts(md, "## Plan ");
-	esc_markdown_append(md, p->name, strlen(p->name));
-	if (p->title.text) {
-		const char *title = clean(d->arena, p->title.text);
-		textbuf_puts(md, ": ");
-		esc_markdown_append(md, title, strlen(title));
-	}
-	textbuf_puts(md, "\n\n");
-	textbuf_put(md, d->md.data, d->md.len);
-	textbuf_printf(md, "Checklist id: `%s`\n\n", key);
-
-	textbuf_puts(html, "<section data-store=\"");
-	esc_html_append(html, key, strlen(key));
-	textbuf_puts(html, "\">\n<h2 id=\"");
-	esc_html_append(html, p->name, strlen(p->name));
-	textbuf_puts(html, "\">Plan <code>");
-	esc_html_append(html, p->name, strlen(p->name));
-	textbuf_puts(html, "</code>");
-	if (p->title.text) {
-		const char *title = clean(d->arena, p->title.text);
-		textbuf_puts(html, ": ");
-		esc_html_append(html, title, strlen(title));
-	}
-	textbuf_printf(html, "</h2>\n<div class=\"toolbar noprint\"><span class=\"progress\">0 of %u ticked</span>"
-			     "<button type=\"button\" class=\"reset\">Clear ticks</button></div>\n",
-		       d->ticks);
-	textbuf_put(html, d->html.data, d->html.len);
-	textbuf_puts(html, "<p class=\"key\">Checklist id: <code>");
-	esc_html_append(html, key, strlen(key));
-	textbuf_puts(html, "</code></p>\n</section>\n");
-}
-
-/* "patch-exch01", "a, b and c", or "a, b, c and 9997 more plans": for the page title. */
-static void plan_names(struct textbuf *b, const struct lw_program *program)
-{
-	enum { NAMES_SHOWN = 3 };
-	size_t n = program->plans.len;
-	size_t shown = n <= NAMES_SHOWN + 1 ? n : NAMES_SHOWN;
-	for (size_t i = 0; i < shown; i++) {
-		const struct lw_plan *p = program->plans.items[i];
-		textbuf_printf(b, "%s%s", i == 0 ? "" : i + 1 == n ? " and " : ", ", p->name);
-	}
-	if (shown < n)
-		textbuf_printf(b, " and %zu more plans", n - shown);
-}
-
 static const char *sources(struct arena *arena, const struct lw_program *program)
 {
 	struct textbuf b;
@@ -1241,58 +1315,179 @@ static const char *sources(struct arena *arena, const struct lw_program *program
 	return b.data;
 }
 
-void emit_checklist_begin(struct arena *arena, const struct lw_program *program, struct textbuf *md,
-			  struct textbuf *html)
+/* The head of a page up to its <main>: "Checklist: TITLE", headed "HEADING: TITLE" (plain text). */
+static void page_begin(struct textbuf *html, const char *heading, const char *title, const char *lead)
 {
-	struct textbuf names;
-	textbuf_init(&names, arena);
-	plan_names(&names, program);
-	const char *from = sources(arena, program);
+	textbuf_puts(html, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+			   "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+			   "<meta name=\"generator\" content=\"bfplan\">\n<title>Checklist: ");
+	esc_html_append(html, title, strlen(title));
+	textbuf_puts(html, "</title>\n<style>\n");
+	textbuf_puts(html, page_style);
+	textbuf_puts(html, "</style>\n</head>\n<body>\n<header>\n<h1>");
+	textbuf_puts(html, heading);
+	textbuf_puts(html, ": ");
+	esc_html_append(html, title, strlen(title));
+	textbuf_puts(html, "</h1>\n<p>");
+	textbuf_puts(html, lead);
+	textbuf_puts(html, "</p>\n</header>\n<main>\n");
+}
 
+/* The rest of a page after its <main>: where it was compiled from, and the script if it has ticks. */
+static void page_end(struct textbuf *html, const char *from, bool ticks)
+{
+	textbuf_puts(html, "</main>\n<footer>Compiled by bfplan from: ");
+	esc_html_append(html, from, strlen(from));
+	textbuf_puts(html, ".</footer>\n");
+	if (ticks) {
+		textbuf_puts(html, "<script>\n");
+		textbuf_puts(html, page_script);
+		textbuf_puts(html, "</script>\n");
+	}
+	textbuf_puts(html, "</body>\n</html>\n");
+}
+
+/* "## Plan NAME: TITLE" and its HTML heading with the toolbar, before the plan's checklist. */
+static void plan_heading(struct doc *d)
+{
+	const struct lw_plan *p = d->plan;
+	const char *title = p->title.text ? clean(d->arena, p->title.text) : NULL;
+	textbuf_puts(d->md, "## Plan ");
+	esc_markdown_append(d->md, p->name, strlen(p->name));
+	if (title) {
+		textbuf_puts(d->md, ": ");
+		esc_markdown_append(d->md, title, strlen(title));
+	}
+	textbuf_puts(d->md, "\n\n");
+
+	textbuf_puts(d->html, "<section>\n<h2 id=\"");
+	esc_html_append(d->html, p->name, strlen(p->name));
+	textbuf_puts(d->html, "\">Plan <code>");
+	esc_html_append(d->html, p->name, strlen(p->name));
+	textbuf_puts(d->html, "</code>");
+	if (title) {
+		textbuf_puts(d->html, ": ");
+		esc_html_append(d->html, title, strlen(title));
+	}
+	/* the page's script counts the ticks into the progress line */
+	textbuf_puts(d->html, "</h2>\n<div class=\"toolbar noprint\"><span class=\"progress\"></span>"
+			      "<button type=\"button\" class=\"reset\">Clear ticks</button></div>\n");
+}
+
+void emit_checklist_plan(struct arena *arena, const struct lw_program *program, const struct lw_plan *plan,
+			 enum checklist_import import, struct textbuf *md, struct textbuf *html)
+{
+	struct doc doc = {.arena = arena, .import = import, .plan = plan, .md = md, .html = html};
+	struct doc *d = &doc;
+	arena_init_like(&d->scratch, arena);
+	const char *from = sources(arena, program);
 	textbuf_puts(md, "# Change-window checklist: ");
-	esc_markdown_append(md, names.data, names.len);
+	esc_markdown_append(md, plan->name, strlen(plan->name));
 	textbuf_puts(md, "\n\nFollow the sections in order and tick each box only when its check has passed. "
 			 "Compiled by bfplan from: ");
 	esc_markdown_append(md, from, strlen(from));
 	textbuf_puts(md, ".\n\n");
+	page_begin(html, "Change-window checklist", plan->name, "Follow the sections in order and tick each box only when its check has "
+		   "passed. Ticks and sign-offs stay in this browser until cleared; a changed checklist starts "
+		   "empty.");
+	plan_heading(d);
 
-	textbuf_puts(html, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-			   "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-			   "<meta name=\"generator\" content=\"bfplan\">\n<title>Checklist: ");
-	esc_html_append(html, names.data, names.len);
-	textbuf_puts(html, "</title>\n<style>\n");
-	textbuf_puts(html, page_style);
-	textbuf_puts(html, "</style>\n</head>\n<body>\n<header>\n<h1>Change-window checklist: ");
-	esc_html_append(html, names.data, names.len);
-	textbuf_puts(html, "</h1>\n<p>Follow the sections in order and tick each box only when its check "
-			   "has passed. Ticks and sign-offs stay in this browser until cleared; a changed "
-			   "checklist starts empty.</p>\n</header>\n<main>\n");
+	struct hashing h;
+	hashing_start(&h, md);
+	summary(d);
+	how_to_run(d);
+	import_content(d);
+	preflight(d);
+	for (size_t i = 0; i < plan->phases.len; i++)
+		phase_section(d, plan->phases.items[i]);
+	server_automation(d);
+	/* the key changes whenever the plan's checklist does, so old ticks never apply to new steps */
+	uint64_t hash = hashing_stop(&h);
+	const char *key = arena_printf(arena, "bfplan:%s:%016llx", plan->name, (unsigned long long)hash);
+
+	textbuf_printf(md, "Checklist id: `%s`\n\n", key);
+	textbuf_puts(html, "<p class=\"key\" data-store=\"");
+	esc_html_append(html, key, strlen(key));
+	textbuf_puts(html, "\">Checklist id: <code>");
+	esc_html_append(html, key, strlen(key));
+	textbuf_puts(html, "</code></p>\n</section>\n");
+	page_end(html, from, true);
+	arena_free(&d->scratch);
 }
 
-void emit_checklist_plan(struct arena *arena, const struct lw_plan *plan, enum checklist_import import,
-			 struct textbuf *md, struct textbuf *html)
+/* ---- the index ---------------------------------------------------------------------------- */
+
+/* "patch-exch01", "a, b and c", or "a, b, c and 9997 more plans": for the index's title. */
+static const char *plan_names(struct arena *arena, const struct checklist_entry *entries, size_t n)
 {
-	struct doc d = {.arena = arena, .import = import};
-	plan_section(&d, plan, md, html);
+	enum { NAMES_SHOWN = 3 };
+	struct textbuf b;
+	textbuf_init(&b, arena);
+	size_t shown = n <= NAMES_SHOWN + 1 ? n : NAMES_SHOWN;
+	for (size_t i = 0; i < shown; i++)
+		textbuf_printf(&b, "%s%s", i == 0 ? "" : i + 1 == n ? " and " : ", ", entries[i].plan);
+	if (shown < n)
+		textbuf_printf(&b, " and %zu more plans", n - shown);
+	return b.data;
 }
 
-void emit_checklist_end(struct arena *arena, const struct lw_program *program, struct textbuf *md,
-			struct textbuf *html)
+/* One row of the index, in both files: the plan, its cluster, window and worst case, and its checklist. */
+static void index_row(struct arena *arena, const struct checklist_entry *e, struct textbuf *md, struct textbuf *html)
 {
-	(void)md;
+	const char *title = e->title ? clean(arena, e->title) : NULL;
+	const char *window = e->window > 0 ? render_duration(arena, e->window) : "none declared";
+	const char *worst = render_duration(arena, e->worst_case);
+
+	textbuf_printf(md, "| `%s`", e->plan);
+	if (title) {
+		textbuf_puts(md, ": ");
+		esc_markdown_append(md, title, strlen(title));
+	}
+	textbuf_printf(md, " | `%s` | %s | %s | [HTML](%s), [Markdown](%s) |\n", e->cluster, window, worst,
+		       e->html_file, e->md_file);
+
+	textbuf_puts(html, "<tr><td><code>");
+	esc_html_append(html, e->plan, strlen(e->plan));
+	textbuf_puts(html, "</code>");
+	if (title) {
+		textbuf_puts(html, ": ");
+		esc_html_append(html, title, strlen(title));
+	}
+	textbuf_puts(html, "</td><td><code>");
+	esc_html_append(html, e->cluster, strlen(e->cluster));
+	textbuf_printf(html, "</code></td><td>%s</td><td>%s</td><td><a href=\"", window, worst);
+	esc_html_append(html, e->html_file, strlen(e->html_file));
+	textbuf_puts(html, "\">HTML</a>, <a href=\"");
+	esc_html_append(html, e->md_file, strlen(e->md_file));
+	textbuf_puts(html, "\">Markdown</a></td></tr>\n");
+}
+
+void emit_checklist_index(struct arena *arena, const struct lw_program *program,
+			  const struct checklist_entry *entries, size_t count, struct textbuf *md,
+			  struct textbuf *html)
+{
+	const char *names = plan_names(arena, entries, count);
 	const char *from = sources(arena, program);
-	textbuf_puts(html, "</main>\n<footer>Compiled by bfplan from: ");
-	esc_html_append(html, from, strlen(from));
-	textbuf_puts(html, ".</footer>\n<script>\n");
-	textbuf_puts(html, page_script);
-	textbuf_puts(html, "</script>\n</body>\n</html>\n");
-}
+	static const char lead[] = "One checklist per plan, for the operator who carries it out in its change window.";
 
-void emit_checklist(struct arena *arena, const struct lw_program *program, enum checklist_import import,
-		    struct textbuf *md, struct textbuf *html)
-{
-	emit_checklist_begin(arena, program, md, html);
-	for (size_t i = 0; i < program->plans.len; i++)
-		emit_checklist_plan(arena, program->plans.items[i], import, md, html);
-	emit_checklist_end(arena, program, md, html);
+	textbuf_puts(md, "# Change-window checklists: ");
+	esc_markdown_append(md, names, strlen(names));
+	textbuf_printf(md, "\n\n%s Compiled by bfplan from: ", lead);
+	esc_markdown_append(md, from, strlen(from));
+	textbuf_puts(md, ".\n\n| Plan | Cluster | Maintenance window | Worst case | Checklist |\n"
+			 "| --- | --- | --- | --- | --- |\n");
+
+	page_begin(html, "Change-window checklists", names, lead);
+	textbuf_puts(html, "<table class=\"summary\">\n<thead><tr><th>Plan</th><th>Cluster</th><th>Maintenance "
+			   "window</th><th>Worst case</th><th>Checklist</th></tr></thead>\n<tbody>\n");
+	struct arena row;
+	arena_init_like(&row, arena);
+	for (size_t i = 0; i < count; i++) {
+		index_row(&row, &entries[i], md, html);
+		arena_reset(&row);
+	}
+	arena_free(&row);
+	textbuf_puts(md, "\n");
+	textbuf_puts(html, "</tbody>\n</table>\n");
+	page_end(html, from, false);
 }

@@ -1,525 +1,702 @@
 /*
- * emit_json.c - plan.json with jansson (see emit_json.h).
+ * emit_json.c - plan.json, written as it goes (see emit_json.h).
  *
- * jansson keeps object keys in insertion order, so the order below is the
- * order in the file.  Absent text is null, never an empty string, so a
- * reader can tell "not given" from "given as empty".
+ * A small streaming writer rather than a document tree: a plan is written
+ * while it is walked, so neither the build nor one large plan is ever held
+ * as JSON in memory.  The writer lays out values exactly as jansson does
+ * (JSON_COMPACT, or JSON_INDENT(2)), and strings are escaped as jansson
+ * escapes them, so a reader that loads and dumps the file gets the same
+ * bytes back.  Absent text is null, never an empty string, so a reader can
+ * tell "not given" from "given as empty".
  */
 #include "emit_json.h"
 
-#include <stdlib.h>
+#include <inttypes.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
-#include <jansson.h>
-
+#include "escape.h"
+#include "ptrmap.h"
 #include "render.h"
+#include "symtab.h"
 
-struct js {
-	struct arena *arena;
-	const struct lw_plan *plan; /* the plan being written: its marks are numbered in it */
-	bool failed; /* jansson returned NULL: out of memory */
+/* ---- the writer ------------------------------------------------------------------------ */
+
+struct jw {
+	struct textbuf *out;
+	bool indent;
+	unsigned depth;
+	bool first;      /* nothing written yet in the open object or array */
+	bool after_key;  /* a key was written: its value follows it */
 };
 
-static json_t *keep(struct js *j, json_t *v)
+/* What comes before a value or a key: a comma after an earlier one, and a new line when indenting. */
+static void separate(struct jw *w)
 {
-	if (!v)
-		j->failed = true;
-	return v;
-}
-
-/* A string, or null; text that is not UTF-8 (checked before the build) cannot reach here. */
-static json_t *str(struct js *j, const char *s)
-{
-	if (!s)
-		return json_null();
-	json_t *v = json_string(s);
-	return keep(j, v ? v : json_string("\xEF\xBF\xBD"));
-}
-
-static json_t *text(struct js *j, struct lw_text t)
-{
-	return str(j, t.text);
-}
-
-static json_t *integer(struct js *j, int64_t n)
-{
-	return keep(j, json_integer((json_int_t)n));
-}
-
-static void set(struct js *j, json_t *obj, const char *key, json_t *value)
-{
-	if (!value) {
-		j->failed = true;
+	if (w->after_key) {
+		w->after_key = false;
 		return;
 	}
-	if (json_object_set_new(obj, key, value) != 0)
-		j->failed = true;
+	if (!w->first)
+		textbuf_putc(w->out, ',');
+	w->first = false;
+	if (w->indent && w->depth)
+		textbuf_printf(w->out, "\n%*s", (int)(2 * w->depth), "");
 }
 
-static void push(struct js *j, json_t *arr, json_t *value)
+static void open_with(struct jw *w, char c)
 {
-	if (!value) {
-		j->failed = true;
+	separate(w);
+	textbuf_putc(w->out, c);
+	w->depth++;
+	w->first = true;
+}
+
+static void close_with(struct jw *w, char c)
+{
+	w->depth--;
+	/* an empty one closes on its line: {} and [] */
+	if (w->indent && !w->first)
+		textbuf_printf(w->out, "\n%*s", (int)(2 * w->depth), "");
+	textbuf_putc(w->out, c);
+	w->first = false;
+}
+
+static void object(struct jw *w) { open_with(w, '{'); }
+static void object_end(struct jw *w) { close_with(w, '}'); }
+static void array(struct jw *w) { open_with(w, '['); }
+static void array_end(struct jw *w) { close_with(w, ']'); }
+
+static void key(struct jw *w, const char *name)
+{
+	separate(w);
+	textbuf_putc(w->out, '"');
+	textbuf_puts(w->out, name);
+	textbuf_puts(w->out, w->indent ? "\": " : "\":");
+	w->after_key = true;
+}
+
+/* A string, or null. */
+static void string(struct jw *w, const char *s)
+{
+	separate(w);
+	if (!s) {
+		textbuf_puts(w->out, "null");
 		return;
 	}
-	if (json_array_append_new(arr, value) != 0)
-		j->failed = true;
+	textbuf_putc(w->out, '"');
+	esc_json_append(w->out, s, strlen(s));
+	textbuf_putc(w->out, '"');
 }
 
-static json_t *object(struct js *j)
+static void integer(struct jw *w, int64_t n)
 {
-	return keep(j, json_object());
+	separate(w);
+	textbuf_printf(w->out, "%" PRId64, n);
 }
 
-static json_t *array(struct js *j)
+static void null(struct jw *w)
 {
-	return keep(j, json_array());
+	separate(w);
+	textbuf_puts(w->out, "null");
 }
 
-/*
- * The numbers of the plan's unconfirmed facts these marks are, for
- * "unconfirmed" fields: the outer ones (a Fixlet's site) first, as the
- * checklist shows them.
- */
-static json_t *mark_numbers(struct js *j, const struct cptrvec *inner, const struct cptrvec *outer)
+static void boolean(struct jw *w, bool b)
 {
-	json_t *list = array(j);
-	const struct cptrvec *both[] = {outer, inner};
-	for (size_t k = 0; list && k < 2; k++)
-		for (size_t i = 0; both[k] && i < both[k]->len; i++) {
-			unsigned n = render_mark_number(j->plan, both[k]->items[i]);
-			if (n)
-				push(j, list, integer(j, n));
-		}
-	return list;
+	separate(w);
+	textbuf_puts(w->out, b ? "true" : "false");
 }
 
-static json_t *parameters_json(struct js *j, const struct lw_fixlet *f)
+/* Members: "key": value. */
+static void kstring(struct jw *w, const char *k, const char *s) { key(w, k); string(w, s); }
+static void kinteger(struct jw *w, const char *k, int64_t n) { key(w, k); integer(w, n); }
+static void kboolean(struct jw *w, const char *k, bool b) { key(w, k); boolean(w, b); }
+static void knull(struct jw *w, const char *k) { key(w, k); null(w); }
+
+/* A number that is 0 only where there is none (a P number, a window): null then. */
+static void kinteger_or_null(struct jw *w, const char *k, int64_t n)
 {
-	json_t *list = array(j);
-	for (size_t i = 0; list && i < f->parameters.len; i++) {
-		const struct lw_parameter *p = f->parameters.items[i];
-		json_t *o = object(j);
-		if (!o)
-			break;
-		set(j, o, "name", text(j, p->name));
-		set(j, o, "description", text(j, p->description));
-		set(j, o, "default", text(j, p->default_value));
-		push(j, list, o);
+	key(w, k);
+	if (n)
+		integer(w, n);
+	else
+		null(w);
+}
+
+/* ---- the tables ------------------------------------------------------------------------ */
+
+/* Objects in order of first use, each with its index: what the plans refer to. */
+struct table {
+	struct ptrmap index; /* object -> its index + 1 */
+	struct cptrvec items;
+};
+
+struct emit_json {
+	struct arena *arena;            /* the build's: the tables live in it */
+	const struct lw_program *program;
+	struct jw w;
+	size_t plans;                   /* written so far */
+	struct table sites, fixlets, marks;
+	struct symtab text_index;       /* text -> its index + 1 */
+	struct strvec texts;
+	/* the plan being written */
+	struct arena *plan_arena;
+	struct arena step_arena;        /* a step's, emptied after it: a step of a phase of thousands of nodes is large */
+	const struct lw_plan *plan;
+	struct cptrvec restores;        /* const struct lw_restore *: the plan's, in order of first use */
+};
+
+static void table_init(struct table *t, struct arena *arena)
+{
+	ptrmap_init(&t->index, arena);
+	t->items = (struct cptrvec){0};
+}
+
+/* The index of `item` in the table, adding it the first time. */
+static size_t table_ref(struct emit_json *j, struct table *t, const void *item)
+{
+	uintptr_t at = (uintptr_t)ptrmap_get(&t->index, item);
+	if (at)
+		return at - 1;
+	cptrvec_push(j->arena, &t->items, item);
+	ptrmap_put(&t->index, item, (void *)(uintptr_t)t->items.len);
+	return t->items.len - 1;
+}
+
+/* A text taken unchanged from a declaration: its index in "texts", or null. */
+static void text(struct emit_json *j, struct lw_text t)
+{
+	if (!t.text) {
+		null(&j->w);
+		return;
 	}
-	return list;
+	uintptr_t at = (uintptr_t)symtab_get(&j->text_index, t.text);
+	if (!at) {
+		/* a copy: the plan that brought it may be freed before the table is written */
+		const char *copy = arena_strdup(j->arena, t.text);
+		strvec_push(j->arena, &j->texts, copy);
+		at = j->texts.len;
+		symtab_put(&j->text_index, copy, (void *)at);
+	}
+	integer(&j->w, (int64_t)(at - 1));
 }
 
-static json_t *fixlet_ref(struct js *j, const struct lw_fixlet *f)
+static void fixlet_ref(struct emit_json *j, const struct lw_fixlet *f)
 {
 	if (!f)
-		return json_null();
-	json_t *o = object(j);
-	if (!o)
-		return NULL;
-	set(j, o, "kind", str(j, f->is_task ? "task" : "fixlet"));
-	set(j, o, "id", integer(j, f->id));
-	set(j, o, "site", str(j, f->site->name));
-	set(j, o, "site_title", text(j, f->site->display));
-	set(j, o, "action", str(j, f->action));
-	set(j, o, "title", text(j, f->title));
-	set(j, o, "name", str(j, f->name));
-	set(j, o, "restart", str(j, render_restart_name(f->restart)));
-	set(j, o, "parameters", parameters_json(j, f));
-	set(j, o, "imported_from", text(j, f->imported_from));
-	static const char *const script_from[] = {NULL, "stdlib", "imported", "plan"};
-	set(j, o, "actionscript_from", str(j, script_from[f->script_from]));
-	set(j, o, "unconfirmed", mark_numbers(j, &f->marks, &f->site->marks));
-	return o;
+		null(&j->w);
+	else
+		integer(&j->w, (int64_t)table_ref(j, &j->fixlets, f));
 }
 
-static json_t *names_of(struct js *j, const struct ptrvec *nodes)
+static void site_ref(struct emit_json *j, const struct lw_site *s)
 {
-	json_t *a = array(j);
-	for (size_t i = 0; a && i < nodes->len; i++)
-		push(j, a, str(j, ((const struct lw_node *)nodes->items[i])->name));
-	return a;
+	integer(&j->w, (int64_t)table_ref(j, &j->sites, s));
 }
 
-static json_t *check_ref(struct js *j, const struct lw_check *c)
+/* "unconfirmed": the indexes of these marks in "marks". */
+static void marks(struct emit_json *j, const struct cptrvec *list)
 {
-	json_t *o = object(j);
-	if (!o)
-		return NULL;
-	set(j, o, "code", str(j, c->code));
-	set(j, o, "when", str(j, c->when == LW_PROVEN ? "proven" : "preflight"));
-	set(j, o, "number", c->number ? integer(j, c->number) : json_null());
-	set(j, o, "description", text(j, c->description));
-	set(j, o, "prerequisite", str(j, c->prereq ? c->prereq->name : NULL));
-	/* a proof that rests on a run-time fact says which pre-flight check establishes it */
-	set(j, o, "rests_on", c->rests_on ? integer(j, c->rests_on->number) : json_null());
-	return o;
+	key(&j->w, "unconfirmed");
+	array(&j->w);
+	for (size_t i = 0; i < list->len; i++)
+		integer(&j->w, (int64_t)table_ref(j, &j->marks, list->items[i]));
+	array_end(&j->w);
 }
 
-static json_t *baseline_json(struct js *j, const struct lw_baseline *bl)
+/* ---- a plan ---------------------------------------------------------------------------- */
+
+static void names_of(struct jw *w, const struct ptrvec *nodes)
 {
-	json_t *o = object(j);
-	if (!o)
-		return NULL;
-	set(j, o, "name", str(j, bl->name));
-	set(j, o, "title", text(j, bl->title));
-	set(j, o, "bes_title", str(j, bl->bes_title));
-	json_t *components = array(j);
-	for (size_t i = 0; components && i < bl->components.len; i++)
-		push(j, components, fixlet_ref(j, ((const struct lw_component *)bl->components.items[i])->fixlet));
-	set(j, o, "components", components);
-	return o;
+	array(w);
+	for (size_t i = 0; i < nodes->len; i++)
+		string(w, ((const struct lw_node *)nodes->items[i])->name);
+	array_end(w);
 }
 
-/* What a step runs: a Fixlet/Task reference, or the plan's Baseline by name and title. */
-static json_t *step_run(struct js *j, const struct lw_step *s)
+static void role_json(struct emit_json *j, const struct lw_plan *p)
 {
-	if (s->kind == LW_STEP_FIXLET)
-		return fixlet_ref(j, s->fixlet);
-	json_t *o = object(j);
-	if (!o)
-		return NULL;
-	set(j, o, "kind", str(j, "baseline"));
-	set(j, o, "name", str(j, s->baseline->name));
-	set(j, o, "bes_title", str(j, s->baseline->bes_title));
-	return o;
-}
-
-static json_t *restore_json(struct js *j, const struct lw_restore *r)
-{
-	if (!r)
-		return json_null();
-	json_t *o = object(j);
-	if (!o)
-		return NULL;
-	set(j, o, "name", str(j, r->name));
-	set(j, o, "title", text(j, r->title));
-	set(j, o, "run", fixlet_ref(j, r->fixlet));
-	set(j, o, "timeout_seconds", integer(j, r->timeout));
-	return o;
-}
-
-/* The stdlib's advice for one target, filled in for it: what to verify, what to do on failure. */
-static json_t *advice_json(struct js *j, const struct lw_plan *p, const struct lw_step *s)
-{
-	json_t *a = array(j);
-	for (size_t i = 0; a && i < s->phase->nodes.len; i++) {
-		const char *node = ((const struct lw_node *)s->phase->nodes.items[i])->name;
-		json_t *o = object(j);
-		if (!o)
-			break;
-		set(j, o, "node", str(j, node));
-		set(j, o, "verify", str(j, render_advice(j->arena, s->verify.text, p, node)));
-		set(j, o, "role_verify", s->role_only && p->role
-				     ? str(j, render_advice(j->arena, p->role->verify.text, p, node))
-				     : json_null());
-		set(j, o, "on_failure", str(j, render_advice(j->arena, s->on_failure.text, p, node)));
-		push(j, a, o);
+	struct jw *w = &j->w;
+	key(w, "role");
+	if (!p->role) {
+		null(w);
+		return;
 	}
-	return a;
+	object(w);
+	kstring(w, "name", p->role->name);
+	key(w, "title");
+	text(j, p->role->title);
+	kstring(w, "server", p->role->server.text);
+	key(w, "detect");
+	fixlet_ref(j, p->role->detect);
+	kinteger_or_null(w, "check", p->role_check ? p->role_check->number : 0);
+	marks(j, &p->role->marks);
+	object_end(w);
 }
 
-static json_t *step_notes(struct js *j, const struct lw_plan *p, const struct lw_step *s)
+static void quorum_json(struct jw *w, const struct lw_quorum *q)
 {
-	json_t *a = array(j);
+	key(w, "quorum");
+	object(w);
+	kstring(w, "model", render_quorum_name(q->model));
+	kboolean(w, "declared", q->declared);
+	kstring(w, "rule", "more-than-half-of-votes");
+	kinteger(w, "votes", q->votes);
+	kinteger(w, "votes_kept", q->votes_kept);
+	kinteger(w, "votes_needed", q->votes_needed);
+	kinteger(w, "nodes_only_max_down", q->simple_max_down);
+	object_end(w);
+}
+
+static void prerequisites_json(struct emit_json *j, const struct lw_plan *p)
+{
+	struct jw *w = &j->w;
+	key(w, "prerequisites");
+	array(w);
+	for (size_t i = 0; i < p->prereqs.len; i++) {
+		const struct lw_prereq *pr = p->prereqs.items[i];
+		object(w);
+		kinteger(w, "number", pr->number);
+		kstring(w, "name", pr->name);
+		key(w, "title");
+		text(j, pr->title);
+		key(w, "detect");
+		text(j, pr->detect);
+		key(w, "provider");
+		fixlet_ref(j, pr->provider);
+		key(w, "needs");
+		array(w);
+		for (size_t k = 0; k < pr->needs.len; k++)
+			string(w, ((const struct lw_prereq *)pr->needs.items[k])->name);
+		array_end(w);
+		kstring(w, "note", render_advice(j->plan_arena, pr->note.text, p, NULL));
+		kstring(w, "preflight_fixlet", pr->preflight_title);
+		marks(j, &pr->marks);
+		object_end(w);
+	}
+	array_end(w);
+}
+
+static void baselines_json(struct emit_json *j, const struct lw_plan *p)
+{
+	struct jw *w = &j->w;
+	key(w, "baselines");
+	array(w);
+	for (size_t i = 0; i < p->baselines.len; i++) {
+		const struct lw_baseline *bl = p->baselines.items[i];
+		object(w);
+		kstring(w, "name", bl->name);
+		key(w, "title");
+		text(j, bl->title);
+		kstring(w, "bes_title", bl->bes_title);
+		key(w, "components");
+		array(w);
+		for (size_t k = 0; k < bl->components.len; k++)
+			fixlet_ref(j, ((const struct lw_component *)bl->components.items[k])->fixlet);
+		array_end(w);
+		object_end(w);
+	}
+	array_end(w);
+}
+
+static void checks_json(struct jw *w, const struct lw_plan *p)
+{
+	key(w, "checks");
+	array(w);
+	for (size_t i = 0; i < p->checks.len; i++) {
+		const struct lw_check *c = p->checks.items[i];
+		object(w);
+		kstring(w, "code", c->code);
+		kstring(w, "when", c->when == LW_PROVEN ? "proven" : "preflight");
+		kinteger_or_null(w, "number", c->number);
+		kstring(w, "description", c->description.text);
+		kstring(w, "prerequisite", c->prereq ? c->prereq->name : NULL);
+		/* a proof that rests on a run-time fact says which pre-flight check establishes it */
+		kinteger_or_null(w, "rests_on", c->rests_on ? c->rests_on->number : 0);
+		object_end(w);
+	}
+	array_end(w);
+}
+
+static void phases_json(struct jw *w, const struct lw_plan *p)
+{
+	key(w, "phases");
+	array(w);
+	for (size_t i = 0; i < p->phases.len; i++) {
+		const struct lw_phase *ph = p->phases.items[i];
+		object(w);
+		kinteger(w, "number", ph->number);
+		key(w, "nodes");
+		names_of(w, &ph->nodes);
+		key(w, "steps");
+		array(w);
+		for (size_t k = 0; k < ph->steps.len; k++)
+			integer(w, ((const struct lw_step *)ph->steps.items[k])->number);
+		array_end(w);
+		kinteger(w, "start_seconds", ph->start);
+		kinteger(w, "worst_case_seconds", ph->worst_case);
+		object_end(w);
+	}
+	array_end(w);
+}
+
+static void nodes_json(struct jw *w, const struct lw_plan *p)
+{
+	key(w, "nodes");
+	array(w);
+	for (size_t i = 0; i < p->nodes.len; i++) {
+		const struct lw_node *n = p->nodes.items[i];
+		object(w);
+		kstring(w, "name", n->name);
+		kinteger(w, "position", n->position);
+		kboolean(w, "role_holder", n->role_holder);
+		kinteger(w, "phase", n->phase->number);
+		object_end(w);
+	}
+	array_end(w);
+}
+
+/* The index of a restore in the plan's "restores", or -1 for none. */
+static int64_t restore_index(const struct emit_json *j, const struct lw_restore *r)
+{
+	for (size_t i = 0; r && i < j->restores.len; i++)
+		if (j->restores.items[i] == r)
+			return (int64_t)i;
+	return -1;
+}
+
+/* The steps that bring nodes back into service, each once: steps refer to them by index. */
+static void restores_json(struct emit_json *j, const struct lw_plan *p)
+{
+	struct jw *w = &j->w;
+	j->restores = (struct cptrvec){0};
+	for (size_t i = 0; i < p->steps.len; i++) {
+		const struct lw_restore *r = ((const struct lw_step *)p->steps.items[i])->restore;
+		if (r && restore_index(j, r) < 0)
+			cptrvec_push(j->plan_arena, &j->restores, r);
+	}
+	key(w, "restores");
+	array(w);
+	for (size_t i = 0; i < j->restores.len; i++) {
+		const struct lw_restore *r = j->restores.items[i];
+		object(w);
+		kstring(w, "name", r->name);
+		key(w, "title");
+		text(j, r->title);
+		key(w, "fixlet");
+		fixlet_ref(j, r->fixlet);
+		kinteger(w, "timeout_seconds", r->timeout);
+		object_end(w);
+	}
+	array_end(w);
+}
+
+static void krestore(struct emit_json *j, const char *k, const struct lw_restore *r)
+{
+	key(&j->w, k);
+	int64_t at = restore_index(j, r);
+	if (at < 0)
+		null(&j->w);
+	else
+		integer(&j->w, at);
+}
+
+/* What a step runs: a Fixlet or Task of "fixlets", or a Baseline of the plan's "baselines". */
+static void step_run(struct emit_json *j, const struct lw_plan *p, const struct lw_step *s)
+{
+	struct jw *w = &j->w;
+	key(w, "run");
+	object(w);
 	if (s->kind == LW_STEP_FIXLET) {
-		if (a && s->fixlet->note.text)
-			push(j, a, str(j, render_advice(j->arena, s->fixlet->note.text, p, NULL)));
-		return a;
+		key(w, "fixlet");
+		fixlet_ref(j, s->fixlet);
+	} else {
+		size_t at = 0;
+		while (at < p->baselines.len && p->baselines.items[at] != s->baseline)
+			at++;
+		kinteger(w, "baseline", (int64_t)at);
 	}
-	for (size_t i = 0; a && i < s->baseline->components.len; i++) {
-		const struct lw_fixlet *f = ((const struct lw_component *)s->baseline->components.items[i])->fixlet;
-		if (f->note.text)
-			push(j, a, str(j, render_advice(j->arena, f->note.text, p, NULL)));
-	}
-	return a;
+	object_end(w);
 }
 
-static json_t *step_json(struct js *j, const struct lw_plan *p, const struct lw_step *s)
+/* The stdlib's advice for each target, filled in for it: what to verify, what to do on failure. */
+static void advice_json(struct emit_json *j, struct arena *a, const struct lw_plan *p, const struct lw_step *s)
 {
-	json_t *o = object(j);
-	if (!o)
-		return NULL;
-	set(j, o, "number", integer(j, s->number));
-	set(j, o, "phase", integer(j, s->phase->number));
-	set(j, o, "checklist", str(j, arena_printf(j->arena, "%u.%u", s->phase->number, s->index)));
-	set(j, o, "name", str(j, s->name));
-	set(j, o, "title", text(j, s->title));
-	set(j, o, "run", step_run(j, s));
-	set(j, o, "targets", names_of(j, &s->phase->nodes));
-	json_t *after = array(j);
-	for (size_t i = 0; after && i < s->after.len; i++)
-		push(j, after, integer(j, ((const struct lw_step *)s->after.items[i])->number));
-	set(j, o, "after", after);
-	set(j, o, "timeout_seconds", integer(j, s->timeout));
-	set(j, o, "start_seconds", integer(j, s->start));
-	set(j, o, "from_state", str(j, s->from_state));
-	set(j, o, "to_state", str(j, s->to_state));
-	set(j, o, "optional", json_boolean(s->optional));
-	set(j, o, "role_only", json_boolean(s->role_only));
-	set(j, o, "failure_behavior", str(j, render_failure_name(s->failure)));
-	set(j, o, "failure_step", s->failure == LW_FAILURE_STOP ? restore_json(j, s->restore) : json_null());
-	set(j, o, "restore", restore_json(j, s->restore));
-	json_t *guards = array(j);
-	for (size_t i = 0; guards && i < s->guards.len; i++) {
+	struct jw *w = &j->w;
+	key(w, "advice");
+	array(w);
+	for (size_t i = 0; i < s->phase->nodes.len; i++) {
+		const char *node = ((const struct lw_node *)s->phase->nodes.items[i])->name;
+		object(w);
+		kstring(w, "node", node);
+		kstring(w, "verify", render_advice(a, s->verify.text, p, node));
+		kstring(w, "role_verify", s->role_only && p->role ? render_advice(a, p->role->verify.text, p, node)
+								  : NULL);
+		kstring(w, "on_failure", render_advice(a, s->on_failure.text, p, node));
+		object_end(w);
+	}
+	array_end(w);
+}
+
+static void step_notes(struct jw *w, struct arena *a, const struct lw_plan *p, const struct lw_step *s)
+{
+	key(w, "notes");
+	array(w);
+	if (s->kind == LW_STEP_FIXLET) {
+		if (s->fixlet->note.text)
+			string(w, render_advice(a, s->fixlet->note.text, p, NULL));
+	} else {
+		for (size_t i = 0; i < s->baseline->components.len; i++) {
+			const struct lw_fixlet *f = ((const struct lw_component *)s->baseline->components.items[i])->fixlet;
+			if (f->note.text)
+				string(w, render_advice(a, f->note.text, p, NULL));
+		}
+	}
+	array_end(w);
+}
+
+static void step_json(struct emit_json *j, const struct lw_plan *p, const struct lw_step *s)
+{
+	struct jw *w = &j->w;
+	struct arena *scratch = &j->step_arena;
+	object(w);
+	kinteger(w, "number", s->number);
+	kinteger(w, "phase", s->phase->number);
+	char place[32]; /* "2.3": phase and place in the phase */
+	snprintf(place, sizeof place, "%u.%u", s->phase->number, s->index);
+	kstring(w, "checklist", place);
+	kstring(w, "name", s->name);
+	key(w, "title");
+	text(j, s->title);
+	step_run(j, p, s);
+	key(w, "targets");
+	names_of(w, &s->phase->nodes);
+	key(w, "after");
+	array(w);
+	for (size_t i = 0; i < s->after.len; i++)
+		integer(w, ((const struct lw_step *)s->after.items[i])->number);
+	array_end(w);
+	kinteger(w, "timeout_seconds", s->timeout);
+	kinteger(w, "start_seconds", s->start);
+	kstring(w, "from_state", s->from_state);
+	kstring(w, "to_state", s->to_state);
+	kboolean(w, "optional", s->optional);
+	kboolean(w, "role_only", s->role_only);
+	kstring(w, "failure_behavior", render_failure_name(s->failure));
+	krestore(j, "failure_step", s->failure == LW_FAILURE_STOP ? s->restore : NULL);
+	krestore(j, "restore", s->restore);
+	key(w, "preflight_checks");
+	array(w);
+	for (size_t i = 0; i < s->guards.len; i++) {
 		const struct lw_check *c = s->guards.items[i];
 		if (c->when == LW_PREFLIGHT)
-			push(j, guards, integer(j, c->number));
+			integer(w, c->number);
 	}
-	set(j, o, "preflight_checks", guards);
-	set(j, o, "advice", advice_json(j, p, s));
-	set(j, o, "notes", step_notes(j, p, s));
-	set(j, o, "unconfirmed", mark_numbers(j, &s->marks, NULL));
-	return o;
+	array_end(w);
+	advice_json(j, scratch, p, s);
+	step_notes(w, scratch, p, s);
+	marks(j, &s->marks);
+	object_end(w);
+	arena_reset(scratch);
 }
 
-static json_t *automation_plan(struct js *j, const struct lw_plan *p)
+static void automation_plan(struct emit_json *j, const struct lw_plan *p)
 {
-	json_t *o = object(j);
-	if (!o)
-		return NULL;
-	set(j, o, "name", str(j, p->name));
-	set(j, o, "type", str(j, "sequential"));
-	set(j, o, "pending_restart", str(j, "pause-until-restart-completes"));
-	set(j, o, "failure_step_targets", str(j, "all-step-targets"));
-	json_t *steps = array(j);
-	for (size_t i = 0; steps && i < p->steps.len; i++)
-		push(j, steps, step_json(j, p, p->steps.items[i]));
-	set(j, o, "steps", steps);
-	return o;
+	struct jw *w = &j->w;
+	key(w, "automation_plan");
+	object(w);
+	kstring(w, "name", p->name);
+	kstring(w, "type", "sequential");
+	kstring(w, "pending_restart", "pause-until-restart-completes");
+	kstring(w, "failure_step_targets", "all-step-targets");
+	key(w, "steps");
+	array(w);
+	for (size_t i = 0; i < p->steps.len; i++)
+		step_json(j, p, p->steps.items[i]);
+	array_end(w);
+	object_end(w);
 }
 
-static json_t *quorum_json(struct js *j, const struct lw_quorum *q)
+static void plan_json(struct emit_json *j, const struct lw_plan *p)
 {
-	json_t *o = object(j);
-	if (!o)
-		return NULL;
-	set(j, o, "model", str(j, render_quorum_name(q->model)));
-	set(j, o, "declared", json_boolean(q->declared));
-	set(j, o, "rule", str(j, "more-than-half-of-votes"));
-	set(j, o, "votes", integer(j, q->votes));
-	set(j, o, "votes_kept", integer(j, q->votes_kept));
-	set(j, o, "votes_needed", integer(j, q->votes_needed));
-	set(j, o, "nodes_only_max_down", integer(j, q->simple_max_down));
-	return o;
+	struct jw *w = &j->w;
+	object(w);
+	kstring(w, "name", p->name);
+	kstring(w, "title", p->title.text);
+	kstring(w, "bes_file", p->bes_file);
+	kstring(w, "cluster", p->cluster);
+	kstring(w, "os", p->os);
+	key(w, "os_title");
+	text(j, p->os_title);
+	key(w, "os_unconfirmed");
+	array(w);
+	for (size_t i = 0; i < p->os_marks.len; i++)
+		integer(w, (int64_t)table_ref(j, &j->marks, p->os_marks.items[i]));
+	array_end(w);
+	key(w, "cluster_nodes");
+	array(w);
+	for (size_t i = 0; i < p->cluster_nodes.len; i++)
+		string(w, p->cluster_nodes.items[i]);
+	array_end(w);
+	role_json(j, p);
+	kstring(w, "order", render_order_name(p->order));
+	kinteger(w, "max_down", p->max_down);
+	quorum_json(w, &p->quorum);
+	kinteger_or_null(w, "window_seconds", p->window > 0 ? p->window : 0);
+	kinteger(w, "worst_case_seconds", p->worst_case);
+	key(w, "sites");
+	array(w);
+	for (size_t i = 0; i < p->sites.len; i++)
+		site_ref(j, p->sites.items[i]);
+	array_end(w);
+	prerequisites_json(j, p);
+	baselines_json(j, p);
+	checks_json(w, p);
+	phases_json(w, p);
+	nodes_json(w, p);
+	restores_json(j, p);
+	automation_plan(j, p);
+	/* every fact the plan rests on that the catalog does not confirm, as U1, U2... in the checklist */
+	marks(j, &p->unconfirmed);
+	object_end(w);
 }
 
-static json_t *plan_json(struct js *j, const struct lw_plan *p)
+/* ---- the tables' contents ----------------------------------------------------------------- */
+
+static void site_json(struct emit_json *j, const struct lw_site *s)
 {
-	json_t *o = object(j);
-	if (!o)
-		return NULL;
-	set(j, o, "name", str(j, p->name));
-	set(j, o, "title", text(j, p->title));
-	set(j, o, "bes_file", str(j, p->bes_file));
-	set(j, o, "cluster", str(j, p->cluster));
-	set(j, o, "os", str(j, p->os));
-	set(j, o, "os_title", text(j, p->os_title));
-	set(j, o, "os_unconfirmed", mark_numbers(j, &p->os_marks, NULL));
-	json_t *nodes = array(j);
-	for (size_t i = 0; nodes && i < p->cluster_nodes.len; i++)
-		push(j, nodes, str(j, p->cluster_nodes.items[i]));
-	set(j, o, "cluster_nodes", nodes);
-	if (p->role) {
-		json_t *r = object(j);
-		if (r) {
-			set(j, r, "name", str(j, p->role->name));
-			set(j, r, "title", text(j, p->role->title));
-			set(j, r, "server", text(j, p->role->server));
-			set(j, r, "detect", fixlet_ref(j, p->role->detect));
-			set(j, r, "check", p->role_check ? integer(j, p->role_check->number) : json_null());
-			set(j, r, "unconfirmed", mark_numbers(j, &p->role->marks, NULL));
-		}
-		set(j, o, "role", r);
-	} else {
-		set(j, o, "role", json_null());
-	}
-	set(j, o, "order", str(j, render_order_name(p->order)));
-	set(j, o, "max_down", integer(j, p->max_down));
-	set(j, o, "quorum", quorum_json(j, &p->quorum));
-	set(j, o, "window_seconds", p->window > 0 ? integer(j, p->window) : json_null());
-	set(j, o, "worst_case_seconds", integer(j, p->worst_case));
-
-	json_t *sites = array(j);
-	for (size_t i = 0; sites && i < p->sites.len; i++) {
-		const struct lw_site *s = p->sites.items[i];
-		json_t *so = object(j);
-		if (!so)
-			break;
-		static const char *const from[] = {NULL, "catalog", "environment", "command-line"};
-		set(j, so, "name", str(j, s->name));
-		set(j, so, "title", text(j, s->display));
-		set(j, so, "gather_url", str(j, s->url));
-		set(j, so, "gather_url_from", str(j, from[s->url_from]));
-		set(j, so, "unconfirmed", mark_numbers(j, &s->marks, NULL));
-		push(j, sites, so);
-	}
-	set(j, o, "sites", sites);
-
-	json_t *prereqs = array(j);
-	for (size_t i = 0; prereqs && i < p->prereqs.len; i++) {
-		const struct lw_prereq *pr = p->prereqs.items[i];
-		json_t *po = object(j);
-		if (!po)
-			break;
-		set(j, po, "number", integer(j, pr->number));
-		set(j, po, "name", str(j, pr->name));
-		set(j, po, "title", text(j, pr->title));
-		set(j, po, "detect", text(j, pr->detect));
-		set(j, po, "provider", fixlet_ref(j, pr->provider));
-		json_t *needs = array(j);
-		for (size_t k = 0; needs && k < pr->needs.len; k++)
-			push(j, needs, str(j, ((const struct lw_prereq *)pr->needs.items[k])->name));
-		set(j, po, "needs", needs);
-		set(j, po, "note", str(j, render_advice(j->arena, pr->note.text, p, NULL)));
-		set(j, po, "preflight_fixlet", str(j, pr->preflight_title));
-		set(j, po, "unconfirmed", mark_numbers(j, &pr->marks, NULL));
-		push(j, prereqs, po);
-	}
-	set(j, o, "prerequisites", prereqs);
-
-	json_t *baselines = array(j);
-	for (size_t i = 0; baselines && i < p->baselines.len; i++)
-		push(j, baselines, baseline_json(j, p->baselines.items[i]));
-	set(j, o, "baselines", baselines);
-
-	json_t *checks = array(j);
-	for (size_t i = 0; checks && i < p->checks.len; i++)
-		push(j, checks, check_ref(j, p->checks.items[i]));
-	set(j, o, "checks", checks);
-
-	json_t *phases = array(j);
-	for (size_t i = 0; phases && i < p->phases.len; i++) {
-		const struct lw_phase *ph = p->phases.items[i];
-		json_t *pho = object(j);
-		if (!pho)
-			break;
-		set(j, pho, "number", integer(j, ph->number));
-		set(j, pho, "nodes", names_of(j, &ph->nodes));
-		json_t *steps = array(j);
-		for (size_t k = 0; steps && k < ph->steps.len; k++)
-			push(j, steps, integer(j, ((const struct lw_step *)ph->steps.items[k])->number));
-		set(j, pho, "steps", steps);
-		set(j, pho, "start_seconds", integer(j, ph->start));
-		set(j, pho, "worst_case_seconds", integer(j, ph->worst_case));
-		push(j, phases, pho);
-	}
-	set(j, o, "phases", phases);
-
-	json_t *seq = array(j);
-	for (size_t i = 0; seq && i < p->nodes.len; i++) {
-		const struct lw_node *n = p->nodes.items[i];
-		json_t *no = object(j);
-		if (!no)
-			break;
-		set(j, no, "name", str(j, n->name));
-		set(j, no, "position", integer(j, n->position));
-		set(j, no, "role_holder", json_boolean(n->role_holder));
-		set(j, no, "phase", integer(j, n->phase->number));
-		push(j, seq, no);
-	}
-	set(j, o, "nodes", seq);
-	set(j, o, "automation_plan", automation_plan(j, p));
-	/* every fact the plan rests on that the catalog does not confirm; the "unconfirmed" fields point here */
-	json_t *marks = array(j);
-	for (size_t i = 0; marks && i < p->unconfirmed.len; i++) {
-		const struct lw_mark *m = p->unconfirmed.items[i];
-		json_t *mo = object(j);
-		if (!mo)
-			break;
-		set(j, mo, "number", integer(j, (json_int_t)i + 1));
-		set(j, mo, "owner", str(j, m->owner));
-		set(j, mo, "field", str(j, m->field));
-		set(j, mo, "reason", text(j, m->reason));
-		push(j, marks, mo);
-	}
-	set(j, o, "unconfirmed", marks);
-	return o;
+	static const char *const from[] = {NULL, "catalog", "environment", "command-line"};
+	struct jw *w = &j->w;
+	object(w);
+	kstring(w, "name", s->name);
+	kstring(w, "title", s->display.text);
+	kstring(w, "gather_url", s->url);
+	kstring(w, "gather_url_from", from[s->url_from]);
+	marks(j, &s->marks);
+	object_end(w);
 }
 
-static const struct src_span nowhere = {SRC_NO_FILE, 0, 0};
-
-/* Dumps `value` (consumed) in the file's format; NULL if jansson failed anywhere. */
-static char *dump(struct js *j, json_t *value)
+static void fixlet_json(struct emit_json *j, const struct lw_fixlet *f)
 {
-	char *text = !j->failed && value ? json_dumps(value, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
-	json_decref(value);
-	return text;
-}
-
-static bool out_of_memory(struct diag_sink *diags)
-{
-	diag_report(diags, BFP406, nowhere, "cannot render plan.json: out of memory");
-	return false;
-}
-
-bool emit_json_begin(struct arena *arena, const struct lw_program *program, const struct json_build *build_info,
-		     struct diag_sink *diags, struct textbuf *out)
-{
-	struct js j = {.arena = arena};
-	json_t *root = object(&j);
-	if (root) {
-		set(&j, root, "format_version", integer(&j, EMIT_JSON_FORMAT_VERSION));
-		set(&j, root, "generator", str(&j, "bfplan"));
-		json_t *files = array(&j);
-		for (size_t i = 0; files && i < program->sources.len; i++)
-			push(&j, files, str(&j, program->sources.items[i]));
-		set(&j, root, "inputs", files);
-		json_t *build = object(&j);
-		if (build) {
-			set(&j, build, "component_form", str(&j, build_info->component_form));
-			set(&j, build, "bes_line_ends", str(&j, build_info->bes_line_ends));
-			set(&j, build, "source_date_epoch",
-			    build_info->has_epoch ? integer(&j, build_info->epoch) : json_null());
-		}
-		set(&j, root, "build", build);
+	static const char *const script_from[] = {NULL, "stdlib", "imported", "plan"};
+	struct jw *w = &j->w;
+	object(w);
+	kstring(w, "kind", f->is_task ? "task" : "fixlet");
+	kinteger(w, "id", f->id);
+	key(w, "site");
+	site_ref(j, f->site);
+	kstring(w, "action", f->action);
+	kstring(w, "title", f->title.text);
+	kstring(w, "name", f->name);
+	kstring(w, "restart", render_restart_name(f->restart));
+	key(w, "parameters");
+	array(w);
+	for (size_t i = 0; i < f->parameters.len; i++) {
+		const struct lw_parameter *pa = f->parameters.items[i];
+		object(w);
+		kstring(w, "name", pa->name.text);
+		kstring(w, "description", pa->description.text);
+		kstring(w, "default", pa->default_value.text);
+		object_end(w);
 	}
-	char *text = dump(&j, root);
-	if (!text)
-		return out_of_memory(diags);
-	/* the envelope without its closing "\n}", to go on with the plans */
-	size_t len = strlen(text);
-	textbuf_put(out, text, len >= 2 ? len - 2 : len);
-	textbuf_puts(out, ",\n  \"plans\": [");
-	free(text);
-	return true;
+	array_end(w);
+	kstring(w, "imported_from", f->imported_from.text);
+	kstring(w, "actionscript_from", script_from[f->script_from]);
+	marks(j, &f->marks);
+	object_end(w);
 }
 
-bool emit_json_plan(struct arena *arena, const struct lw_plan *plan, size_t index, struct diag_sink *diags,
-		    struct textbuf *out)
+static void mark_json(struct jw *w, const struct lw_mark *m)
 {
-	struct js j = {.arena = arena, .plan = plan};
-	char *text = dump(&j, plan_json(&j, plan));
-	if (!text)
-		return out_of_memory(diags);
-	/* an element of an array at depth 2: every line indented four more spaces */
-	textbuf_puts(out, index ? ",\n    " : "\n    ");
-	const char *run = text;
-	for (const char *p = text; *p; p++) {
-		if (*p == '\n') {
-			textbuf_put(out, run, (size_t)(p - run) + 1);
-			textbuf_puts(out, "    ");
-			run = p + 1;
-		}
-	}
-	textbuf_puts(out, run);
-	free(text);
-	return true;
+	object(w);
+	kstring(w, "owner", m->owner);
+	kstring(w, "field", m->field);
+	kstring(w, "reason", m->reason.text);
+	object_end(w);
 }
 
-void emit_json_end(const struct lw_program *program, struct textbuf *out)
+/* ---- the document ------------------------------------------------------------------------- */
+
+struct emit_json *emit_json_begin(struct arena *arena, const struct lw_program *program,
+				  const struct json_build *build_info, struct textbuf *out)
 {
-	textbuf_puts(out, program->plans.len ? "\n  ]\n}\n" : "]\n}\n");
+	struct emit_json *j = arena_alloc(arena, sizeof *j);
+	j->arena = arena;
+	j->program = program;
+	j->w = (struct jw){.out = out, .indent = build_info->indent, .first = true};
+	table_init(&j->sites, arena);
+	table_init(&j->fixlets, arena);
+	table_init(&j->marks, arena);
+	symtab_init(&j->text_index, arena);
+	struct jw *w = &j->w;
+	object(w);
+	kinteger(w, "format_version", EMIT_JSON_FORMAT_VERSION);
+	kstring(w, "generator", "bfplan");
+	key(w, "inputs");
+	array(w);
+	for (size_t i = 0; i < program->sources.len; i++)
+		string(w, program->sources.items[i]);
+	array_end(w);
+	key(w, "build");
+	object(w);
+	kstring(w, "component_form", build_info->component_form);
+	kstring(w, "bes_line_ends", build_info->bes_line_ends);
+	if (build_info->has_epoch)
+		kinteger(w, "source_date_epoch", build_info->epoch);
+	else
+		knull(w, "source_date_epoch");
+	key(w, "outputs");
+	array(w);
+	for (size_t i = 0; i < build_info->output_count; i++)
+		string(w, build_info->outputs[i]);
+	array_end(w);
+	object_end(w);
+	key(w, "plans");
+	array(w);
+	return j;
 }
 
-bool emit_json_program(struct arena *arena, const struct lw_program *program,
-		       const struct json_build *build_info, struct diag_sink *diags, struct textbuf *out)
+void emit_json_plan(struct emit_json *j, struct arena *plan_arena, const struct lw_plan *plan)
 {
-	if (!emit_json_begin(arena, program, build_info, diags, out))
-		return false;
-	for (size_t i = 0; i < program->plans.len; i++)
-		if (!emit_json_plan(arena, program->plans.items[i], i, diags, out))
-			return false;
-	emit_json_end(program, out);
-	return true;
+	j->plan_arena = plan_arena;
+	j->plan = plan;
+	arena_init_like(&j->step_arena, plan_arena);
+	plan_json(j, plan);
+	arena_free(&j->step_arena);
+	j->plan = NULL;
+	j->plan_arena = NULL;
+	j->plans++;
+}
+
+void emit_json_end(struct emit_json *j)
+{
+	struct jw *w = &j->w;
+	array_end(w);
+	key(w, "sites");
+	array(w);
+	/* a Fixlet's site joins the sites as the Fixlets are written: sites go first, so none is missed */
+	for (size_t i = 0; i < j->fixlets.items.len; i++)
+		table_ref(j, &j->sites, ((const struct lw_fixlet *)j->fixlets.items.items[i])->site);
+	for (size_t i = 0; i < j->sites.items.len; i++)
+		site_json(j, j->sites.items.items[i]);
+	array_end(w);
+	key(w, "fixlets");
+	array(w);
+	for (size_t i = 0; i < j->fixlets.items.len; i++)
+		fixlet_json(j, j->fixlets.items.items[i]);
+	array_end(w);
+	/* after the sites and Fixlets, whose own marks join the table as they are written */
+	key(w, "marks");
+	array(w);
+	for (size_t i = 0; i < j->marks.items.len; i++)
+		mark_json(w, j->marks.items.items[i]);
+	array_end(w);
+	key(w, "texts");
+	array(w);
+	for (size_t i = 0; i < j->texts.len; i++)
+		string(w, j->texts.items[i]);
+	array_end(w);
+	object_end(w);
+	textbuf_putc(w->out, '\n');
 }

@@ -22,6 +22,11 @@ bool esc_xml_check(const char *s, size_t len, struct esc_fault *fault)
 {
 	const unsigned char *u = (const unsigned char *)s;
 	for (size_t i = 0; i < len;) {
+		/* printable ASCII, most of any text, needs no decoding */
+		if (u[i] >= 0x20 && u[i] < 0x80) {
+			i++;
+			continue;
+		}
 		uint32_t cp;
 		size_t n = utf8_decode(u + i, len - i, &cp);
 		if (n == 0)
@@ -172,43 +177,82 @@ char *esc_actionscript_text(struct arena *a, const char *s, size_t len, struct e
 
 void esc_html_append(struct textbuf *b, const char *s, size_t len)
 {
+	/* the replacement of each byte that needs one; most text needs none, so runs go out whole */
+	static const char *const rep[256] = {
+		['&'] = "&amp;", ['<'] = "&lt;", ['>'] = "&gt;", ['"'] = "&quot;", ['\''] = "&#39;",
+	};
 	size_t run = 0; /* start of the pending run of bytes that need no escape */
 	for (size_t i = 0; i < len; i++) {
-		const char *rep;
-		switch (s[i]) {
-		case '&': rep = "&amp;"; break;
-		case '<': rep = "&lt;"; break;
-		case '>': rep = "&gt;"; break;
-		case '"': rep = "&quot;"; break;
-		case '\'': rep = "&#39;"; break;
-		default: continue;
+		const char *r = rep[(unsigned char)s[i]];
+		if (!r)
+			continue;
+		textbuf_put(b, s + run, i - run);
+		textbuf_puts(b, r);
+		run = i + 1;
+	}
+	textbuf_put(b, s + run, len - run);
+}
+
+void esc_json_append(struct textbuf *b, const char *s, size_t len)
+{
+	size_t run = 0; /* start of the pending run of bytes that need no escape */
+	for (size_t i = 0; i < len;) {
+		unsigned char c = (unsigned char)s[i];
+		if (c >= 0x20 && c != '"' && c != '\\' && c < 0x80) {
+			i++;
+			continue;
+		}
+		size_t n = c < 0x80 ? 1 : utf8_scalar_len((const unsigned char *)s + i, len - i);
+		if (c >= 0x80 && n) {
+			i += n;
+			continue;
 		}
 		textbuf_put(b, s + run, i - run);
-		textbuf_puts(b, rep);
-		run = i + 1;
+		switch (c) {
+		case '"': textbuf_puts(b, "\\\""); break;
+		case '\\': textbuf_puts(b, "\\\\"); break;
+		case '\b': textbuf_puts(b, "\\b"); break;
+		case '\f': textbuf_puts(b, "\\f"); break;
+		case '\n': textbuf_puts(b, "\\n"); break;
+		case '\r': textbuf_puts(b, "\\r"); break;
+		case '\t': textbuf_puts(b, "\\t"); break;
+		default:
+			if (c < 0x20)
+				textbuf_printf(b, "\\u%04X", c);
+			else
+				textbuf_puts(b, "\xEF\xBF\xBD"); /* not UTF-8: one replacement character per bad byte */
+		}
+		i++;
+		run = i;
 	}
 	textbuf_put(b, s + run, len - run);
 }
 
 void esc_markdown_append(struct textbuf *b, const char *s, size_t len)
 {
-	/* CommonMark lets any ASCII punctuation be backslash-escaped; these are the ones that act */
-	static const bool special[256] = {
-		['\\'] = true, ['`'] = true, ['*'] = true, ['_'] = true, ['['] = true, [']'] = true,
-		['<'] = true,  ['>'] = true, ['|'] = true, ['#'] = true, ['&'] = true, ['!'] = true,
-		['~'] = true,
+	/*
+	 * CommonMark lets any ASCII punctuation be backslash-escaped; these are
+	 * the ones that act.  A line break becomes a space.  One table, so
+	 * the common byte costs one look-up.
+	 */
+	enum { PLAIN, SPECIAL, BREAK };
+	static const unsigned char kind[256] = {
+		['\\'] = SPECIAL, ['`'] = SPECIAL, ['*'] = SPECIAL, ['_'] = SPECIAL, ['['] = SPECIAL,
+		[']'] = SPECIAL,  ['<'] = SPECIAL, ['>'] = SPECIAL, ['|'] = SPECIAL, ['#'] = SPECIAL,
+		['&'] = SPECIAL,  ['!'] = SPECIAL, ['~'] = SPECIAL, ['\r'] = BREAK, ['\n'] = BREAK,
 	};
 	size_t run = 0; /* start of the pending run of bytes that need nothing */
 	for (size_t i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)s[i];
-		if (c == '\r' || c == '\n') {
-			textbuf_put(b, s + run, i - run);
+		if (kind[c] == PLAIN)
+			continue;
+		textbuf_put(b, s + run, i - run);
+		if (kind[c] == BREAK) {
 			if (c == '\r' && i + 1 < len && s[i + 1] == '\n')
 				i++;
 			textbuf_putc(b, ' ');
 			run = i + 1;
-		} else if (special[c]) {
-			textbuf_put(b, s + run, i - run);
+		} else {
 			textbuf_putc(b, '\\');
 			run = i; /* the character itself goes out with the next run */
 		}

@@ -11,6 +11,7 @@
  *   ActionScript text a line break or NUL cannot be escaped, so it is rejected;
  *                     '{' is doubled so it does not open a substitution;
  *   HTML, Markdown    escaped for the checklist;
+ *   JSON string       escaped for plan.json;
  *   a terminal        diagnostics: what could act on the terminal or hide
  *                     text is shown as an escape.
  *
@@ -91,6 +92,16 @@ void esc_html_append(struct textbuf *b, const char *s, size_t len);
  * become spaces, so plan text cannot restructure the document.
  */
 void esc_markdown_append(struct textbuf *b, const char *s, size_t len);
+
+/*
+ * Appends text as the inside of a JSON string, escaped as jansson escapes
+ * it (so a document reads back and dumps to the same bytes): '"' and '\\'
+ * with a backslash, \b \f \n \r \t, other C0 controls as \u00XX;
+ * everything else as it is.  A byte that is not UTF-8 (which the build
+ * rejects before any emitter runs) becomes U+FFFD, so the output is
+ * always JSON.
+ */
+void esc_json_append(struct textbuf *b, const char *s, size_t len);
 
 /*
  * Text for a terminal or a CI log: control characters (C0 but tab, DEL,

@@ -74,6 +74,7 @@ static bool write_back(struct arena *a, const char *path, const char *text, size
 	struct outset set;
 	outset_init(&set, a);
 	set.mode = st.st_mode & 07777;
+	set.durable = true; /* a plan file is a source: no build can make it again */
 	struct outset_failure failure;
 	if (outset_add(&set, path, text, len, &failure) && outset_commit(&set, &failure))
 		return true;

@@ -583,7 +583,7 @@ static void follow_use(struct loader *ld, uint32_t from, const struct ast_use *u
 	l->dev = found.st.st_dev;
 	l->ino = found.st.st_ino;
 	symtab_put(&ld->loaded, key, l);
-	l->file = src_add(ld->sm, path, text, len);
+	l->file = src_adopt(ld->sm, path, text, len); /* read into the compilation's memory: no copy */
 	struct src_file *f = ld->sm->files.items[l->file];
 	f->import = use->span;
 	f->is_stdlib = is_stdlib;
@@ -639,7 +639,7 @@ enum load_status load_program(struct arena *arena, struct src_manager *sm, struc
 		find_loaded(&ld, &st, &key);
 		symtab_put(&ld.loaded, key, root);
 	}
-	root->file = src_add(sm, name, text, len);
+	root->file = src_adopt(sm, name, text, len);
 	out->root = root->file;
 	check_path_text(&ld, name, nowhere);
 	if (too_large) {

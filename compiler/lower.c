@@ -11,10 +11,13 @@
  *
  * The lowered program owns copies of the catalog objects it uses (sites
  * with the build's gather URL, Fixlets pointing at those sites), made once
- * each however many plans share them.
+ * each however many plans share them, in the program's arena.  Everything
+ * else belongs to one plan and goes into that plan's arena, so a build can
+ * free a plan once it is written (lower_next()).
  */
 #include "lower.h"
 
+#include <stdint.h>
 #include <string.h>
 
 #include "check.h"
@@ -22,13 +25,17 @@
 #include "resolve.h"
 
 struct lowering {
-	struct arena *arena;
-	const struct world *world;
+	struct arena *program_arena;   /* the catalog copies, shared by every plan */
+	const struct world *world;     /* NULL when replaying plans lowered already (lower_replay()) */
+	const struct checked_program *checked;
 	const struct lower_options *opts;
 	struct lw_program *program;
 	struct ptrmap copies;          /* world object -> its lowered copy, program-wide */
+	size_t next;                   /* the next of checked->plans (or program->plans) to hand out */
+	size_t count;                  /* how many plans lower_next() hands out in all */
 
 	/* the plan being lowered */
+	struct arena *arena;           /* the plan's own */
 	const struct plan_facts *facts;
 	struct lw_plan *plan;
 	struct ptrmap plan_copies;     /* per-plan objects: prerequisites, baselines, restores, sites */
@@ -79,7 +86,7 @@ static const struct lw_site *lower_site(struct lowering *lo, const struct lw_sit
 	struct lw_site *copy = ptrmap_get(&lo->copies, site);
 	if (copy)
 		return copy;
-	copy = arena_alloc(lo->arena, sizeof *copy);
+	copy = arena_alloc(lo->program_arena, sizeof *copy);
 	*copy = *site;
 	copy->url = site->gather_url.text;
 	copy->url_from = copy->url ? LW_URL_CATALOG : LW_URL_UNKNOWN;
@@ -90,9 +97,9 @@ static const struct lw_site *lower_site(struct lowering *lo, const struct lw_sit
 		}
 	}
 	if (copy->url_from != LW_URL_CATALOG && copy->url_from != LW_URL_UNKNOWN)
-		copy->marks = marks_without(lo->arena, &site->marks, "gather-url");
+		copy->marks = marks_without(lo->program_arena, &site->marks, "gather-url");
 	ptrmap_put(&lo->copies, site, copy);
-	ptrvec_push(lo->arena, &lo->program->sites, copy);
+	ptrvec_push(lo->program_arena, &lo->program->sites, copy);
 	return copy;
 }
 
@@ -119,7 +126,7 @@ static const struct lw_fixlet *lower_fixlet(struct lowering *lo, const struct fi
 		return NULL;
 	struct lw_fixlet *copy = ptrmap_get(&lo->copies, fx);
 	if (!copy) {
-		copy = arena_alloc(lo->arena, sizeof *copy);
+		copy = arena_alloc(lo->program_arena, sizeof *copy);
 		*copy = fx->lw;
 		copy->site = lower_site(lo, fx->lw.site);
 		copy->note = fx->note;
@@ -500,6 +507,8 @@ static struct lw_plan *lower_plan(struct lowering *lo, const struct plan_facts *
 	lp->window = plan->window;
 	lp->worst_case = facts->worst_case;
 	lp->bes_file = arena_printf(arena, "%s.bes", plan->name);
+	lp->checklist_md = arena_printf(arena, "%s.checklist.md", plan->name);
+	lp->checklist_html = arena_printf(arena, "%s.checklist.html", plan->name);
 	lp->decl = plan->decl;
 
 	lower_prereqs(lo);
@@ -511,19 +520,65 @@ static struct lw_plan *lower_plan(struct lowering *lo, const struct plan_facts *
 	return lp;
 }
 
-void lower_program(struct arena *arena, const struct world *world, const struct checked_program *checked,
-		   const struct lower_options *opts, struct lw_program *out)
+/* The plans lower_next() hands out: those free of errors, or the one --plan names. */
+static bool wanted(const struct lowering *lo, const struct plan_facts *facts)
+{
+	const char *only = lo->opts ? lo->opts->only_plan : NULL;
+	return facts->ok && (!only || strcmp(facts->plan->name, only) == 0);
+}
+
+struct lowering *lower_start(struct arena *arena, const struct world *world, const struct checked_program *checked,
+			     const struct lower_options *opts, struct lw_program *out)
 {
 	memset(out, 0, sizeof *out);
 	out->files = world->files;
 	out->sources = opts && opts->sources ? *opts->sources : world->files;
-	struct lowering lo = {.arena = arena, .world = world, .opts = opts, .program = out};
-	ptrmap_init(&lo.copies, arena);
-	for (size_t i = 0; i < checked->plans.len; i++) {
-		const struct plan_facts *facts = checked->plans.items[i];
-		if (opts && opts->only_plan && strcmp(facts->plan->name, opts->only_plan) != 0)
+	struct lowering *lo = arena_alloc(arena, sizeof *lo);
+	*lo = (struct lowering){.program_arena = arena, .world = world, .checked = checked, .opts = opts,
+				.program = out};
+	ptrmap_init(&lo->copies, arena);
+	for (size_t i = 0; i < checked->plans.len; i++)
+		lo->count += wanted(lo, checked->plans.items[i]);
+	return lo;
+}
+
+struct lowering *lower_replay(struct arena *arena, const struct lw_program *program)
+{
+	struct lowering *lo = arena_alloc(arena, sizeof *lo);
+	/* handed out as they are, never written through */
+	*lo = (struct lowering){.program_arena = arena, .program = (struct lw_program *)(uintptr_t)program,
+				.count = program->plans.len};
+	return lo;
+}
+
+const struct lw_program *lower_program_of(const struct lowering *lo)
+{
+	return lo->program;
+}
+
+size_t lower_count(const struct lowering *lo)
+{
+	return lo->count;
+}
+
+const struct lw_plan *lower_next(struct lowering *lo, struct arena *plan_arena)
+{
+	if (!lo->world)
+		return lo->next < lo->program->plans.len ? lo->program->plans.items[lo->next++] : NULL;
+	while (lo->next < lo->checked->plans.len) {
+		const struct plan_facts *facts = lo->checked->plans.items[lo->next++];
+		if (!wanted(lo, facts))
 			continue;
-		if (facts->ok)
-			ptrvec_push(arena, &out->plans, lower_plan(&lo, facts));
+		lo->arena = plan_arena;
+		return lower_plan(lo, facts);
 	}
+	return NULL;
+}
+
+void lower_program(struct arena *arena, const struct world *world, const struct checked_program *checked,
+		   const struct lower_options *opts, struct lw_program *out)
+{
+	struct lowering *lo = lower_start(arena, world, checked, opts, out);
+	for (const struct lw_plan *p; (p = lower_next(lo, arena));)
+		ptrvec_push(arena, &out->plans, (void *)(uintptr_t)p);
 }

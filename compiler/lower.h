@@ -247,6 +247,8 @@ struct lw_plan {
 	int64_t window;                /* seconds; 0 when no window is declared */
 	int64_t worst_case;            /* seconds: the critical path through `steps` */
 	const char *bes_file;          /* "patch-exch01.bes" */
+	const char *checklist_md;      /* "patch-exch01.checklist.md" */
+	const char *checklist_html;    /* "patch-exch01.checklist.html" */
 	struct ptrvec prereqs;         /* struct lw_prereq *, in dependency order */
 	struct ptrvec baselines;       /* struct lw_baseline *, in order of first use */
 	struct ptrvec checks;          /* struct lw_check *, proven and pre-flight */
@@ -314,10 +316,37 @@ struct checked_program;
 /*
  * Builds the lowered form of every plan the checker found free of errors.
  * Plans with errors are left out (their diagnostics say why).  `opts` may
- * be NULL.
+ * be NULL.  Everything goes into `arena`: for `graph` and `diff`, and
+ * tests, which want all plans at once.
  */
 void lower_program(struct arena *arena, const struct world *world, const struct checked_program *checked,
 		   const struct lower_options *opts, struct lw_program *out);
+
+/*
+ * The same a plan at a time, for `build`, which writes each plan before it
+ * lowers the next, so its memory does not grow with the number of plans.
+ * lower_start() fills in the program's files and sources; the catalog
+ * copies every plan shares (sites, Fixlets) go into `arena` and onto
+ * out->sites as plans use them; out->plans stays empty.  Each call of
+ * lower_next() lowers the next plan into `plan_arena`, which the caller
+ * may free once it is done with that plan; NULL when none is left.
+ */
+struct lowering;
+struct lowering *lower_start(struct arena *arena, const struct world *world, const struct checked_program *checked,
+			     const struct lower_options *opts, struct lw_program *out);
+const struct lw_plan *lower_next(struct lowering *lo, struct arena *plan_arena);
+
+/* How many plans lower_next() hands out in all. */
+size_t lower_count(const struct lowering *lo);
+
+/* The program the plans belong to: its files, sources and sites. */
+const struct lw_program *lower_program_of(const struct lowering *lo);
+
+/*
+ * A lowering that hands out the plans of a program lowered already, as
+ * they are (the tests change lowered plans before building them).
+ */
+struct lowering *lower_replay(struct arena *arena, const struct lw_program *program);
 
 /* The BES title limit (ObjectName: 1 to 255 characters); longer titles are cut with an ellipsis. */
 enum { LW_TITLE_MAX = 255 };

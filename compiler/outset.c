@@ -7,6 +7,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,30 +16,6 @@
 #include <unistd.h>
 
 #include "textbuf.h"
-
-/*
- * The process umask, for the mode a plainly created file would get.
- * umask(2) can only be read by setting it, which briefly changes process
- * state; Linux also shows it in /proc/self/status, so try that first.
- */
-static mode_t current_umask(void)
-{
-	FILE *f = fopen("/proc/self/status", "r");
-	if (f) {
-		char line[256];
-		while (fgets(line, sizeof line, f)) {
-			unsigned value;
-			if (sscanf(line, "Umask: %o", &value) == 1) {
-				fclose(f);
-				return (mode_t)value & 0777;
-			}
-		}
-		fclose(f);
-	}
-	mode_t old = umask(022);
-	umask(old);
-	return old & 0777;
-}
 
 /* ---- the process's temporary files ------------------------------------------------ */
 
@@ -153,6 +130,9 @@ void outset_abandon_all(void)
 /* How much of the destination's name the temporary's name repeats: enough to recognise it. */
 enum { TEMP_NAME_KEEP = 64 };
 
+/* Names tried for one temporary file before giving up (each taken one is someone's file). */
+enum { TEMP_TRIES = 1000 };
+
 /* The PID in a temporary file's name, or 0 if the name is not one of ours. */
 static pid_t temp_owner(const char *name)
 {
@@ -206,7 +186,7 @@ void outset_init(struct outset *set, struct arena *arena)
 {
 	memset(set, 0, sizeof *set);
 	set->arena = arena;
-	set->mode = 0666 & ~(unsigned)current_umask();
+	set->pid = (long)getpid();
 }
 
 void outset_rename_last(struct outset *set, const char *path)
@@ -214,7 +194,7 @@ void outset_rename_last(struct outset *set, const char *path)
 	set->last = path ? arena_strdup(set->arena, path) : NULL;
 }
 /* The directory part of a path ("." when there is none) and the name after it. */
-static void split_path(struct arena *a, const char *path, char **dir, const char **base)
+static void split_path(struct arena *a, const char *path, const char **dir, const char **base)
 {
 	const char *slash = strrchr(path, '/');
 	if (!slash) {
@@ -278,9 +258,13 @@ struct outset_file *outset_open(struct outset *set, const char *path, struct out
 	const char *base;
 	split_path(a, f->path, &f->dir, &base);
 	int error = 0;
-	if (!ensure_dir(set, f->dir, &error)) {
+	if (set->ready_dir && strcmp(f->dir, set->ready_dir) == 0) {
+		f->dir = set->ready_dir;
+	} else if (!ensure_dir(set, f->dir, &error)) {
 		failed(why, f->dir, "create the directory", error);
 		return NULL;
+	} else {
+		set->ready_dir = f->dir;
 	}
 	struct stat st;
 	if (stat(f->path, &st) == 0 && S_ISDIR(st.st_mode)) {
@@ -288,20 +272,32 @@ struct outset_file *outset_open(struct outset *set, const char *path, struct out
 		return NULL;
 	}
 	sweep_once(set, f->dir);
-	/* hidden, beside the destination: rename(2) is atomic only within one file system */
+	/*
+	 * Hidden, beside the destination: rename(2) is atomic only within one
+	 * file system.  Created with O_EXCL and mode 0666, so the umask gives it
+	 * the mode a plainly created file gets and nothing needs changing at the
+	 * end; a name that is taken (another set of this process, or a file a
+	 * dead process with our PID left) moves on to the next number.
+	 */
 	size_t keep = strlen(base);
 	if (keep > TEMP_NAME_KEEP)
 		keep = TEMP_NAME_KEEP;
-	char *temp = arena_printf(a, "%s/" TEMP_PREFIX "%ld.%.*s.XXXXXX", f->dir, (long)getpid(), (int)keep, base);
 	sigset_t saved;
-	block_signals(&saved);
-	f->fd = mkstemp(temp);
-	error = errno;
-	if (f->fd >= 0) {
-		f->temp = temp;
-		live_add(f);
+	char *temp = NULL;
+	for (unsigned tries = 0; tries < TEMP_TRIES; tries++) {
+		temp = arena_printf(a, "%s/" TEMP_PREFIX "%ld.%.*s.%u", f->dir, set->pid, (int)keep, base,
+				    set->temp_count++);
+		block_signals(&saved);
+		f->fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+		error = errno;
+		if (f->fd >= 0) {
+			f->temp = temp;
+			live_add(f);
+		}
+		restore_signals(&saved);
+		if (f->fd >= 0 || error != EEXIST)
+			break;
 	}
-	restore_signals(&saved);
 	if (f->fd < 0) {
 		failed(why, f->path, "create a temporary file for", error);
 		return NULL;
@@ -361,7 +357,13 @@ void outset_abort(struct outset *set)
 	set->created.len = 0;
 }
 
-/* Completes one temporary file: written in full, on disk, with its final mode, closed. */
+/*
+ * Completes one temporary file: written in full and closed; with
+ * `durable`, on disk too.  Without it the data reaches the disk when the
+ * kernel writes it back: a power failure may then lose a build that had
+ * finished, but never mixes old and new files under a build system that
+ * compares times, and no build waits for the disk (outset.h).
+ */
 static bool finish_file(struct outset *set, struct outset_file *f, struct outset_failure *why)
 {
 	if (f->finished)
@@ -369,10 +371,9 @@ static bool finish_file(struct outset *set, struct outset_file *f, struct outset
 	if (f->error)
 		return failed(why, f->path, "write", f->error);
 	int error = 0;
-	if (fsync(f->fd) != 0)
+	if (set->durable && fsync(f->fd) != 0)
 		error = errno;
-	/* mkstemp makes the file 0600; give it the mode a plain creat() would have */
-	else if (fchmod(f->fd, (mode_t)set->mode) != 0)
+	else if (set->mode && fchmod(f->fd, (mode_t)set->mode) != 0)
 		error = errno;
 	if (close(f->fd) != 0 && !error)
 		error = errno;
@@ -381,6 +382,11 @@ static bool finish_file(struct outset *set, struct outset_file *f, struct outset
 		return failed(why, f->path, "write", error);
 	f->finished = true;
 	return true;
+}
+
+bool outset_close(struct outset_file *f, struct outset_failure *why)
+{
+	return finish_file(f->set, f, why);
 }
 
 static void sync_dir(const char *dir)
@@ -442,14 +448,14 @@ bool outset_commit(struct outset *set, struct outset_failure *why)
 		return false;
 	}
 	/* the renames are durable only once each directory entry is flushed; outputs share few directories */
-	struct ptrvec dirs = {0};
-	for (size_t i = 0; i < set->files.len; i++) {
+	struct cptrvec dirs = {0};
+	for (size_t i = 0; set->durable && i < set->files.len; i++) {
 		struct outset_file *f = set->files.items[i];
 		bool seen = false;
 		for (size_t j = 0; j < dirs.len && !seen; j++)
 			seen = strcmp(dirs.items[j], f->dir) == 0;
 		if (!seen) {
-			ptrvec_push(set->arena, &dirs, f->dir);
+			cptrvec_push(set->arena, &dirs, f->dir);
 			sync_dir(f->dir);
 		}
 	}

@@ -5,10 +5,17 @@
  * plan.json, a depfile).  A build system must never see a half-written
  * one, nor a mix of old and new.  So each file is written to a temporary
  * file beside its destination (same directory, so rename(2) is atomic) as
- * it is produced, and only when all of them are complete and flushed to
- * disk are they renamed into place.  If anything fails first, or the build
- * finds errors, every temporary file is removed and the previous outputs
- * stay as they were.
+ * it is produced, closed as soon as it is complete (a build of ten
+ * thousand plans holds a handful of descriptors), and only when all of
+ * them are complete are they renamed into place.  If anything fails
+ * first, or the build finds errors, every temporary file is removed and
+ * the previous outputs stay as they were.
+ *
+ * Durability.  By default nothing waits for the disk: the kernel writes
+ * the files back when it will, as compilers and linkers leave it.  A
+ * power failure just after a build may then lose it, never half of a
+ * file's rename.  A set marked `durable` (build --sync) flushes each file
+ * to disk before the renames and each directory after them.
  *
  * Kill safety.  Temporary files are named ".bfplan-tmp.PID.NAME.XXXXXX", a
  * pattern nothing else uses: the first time a set writes into a directory
@@ -37,7 +44,11 @@ struct outset {
 	struct ptrvec created; /* char *: directories made for the set, removed again on abort */
 	struct strvec swept;   /* directories already cleared of stale temporary files */
 	const char *last;      /* the path to rename last (outset_rename_last), or NULL */
-	unsigned mode;         /* 0666 & ~umask, what a plainly created file would get */
+	bool durable;          /* fsync each file and directory (build --sync); false by default */
+	unsigned mode;         /* 0: what a plainly created file gets; else this mode (fmt -w keeps a file's) */
+	unsigned temp_count;   /* numbers the temporary files' names */
+	long pid;              /* this process's, in the temporary files' names */
+	const char *ready_dir; /* the directory the last file went into, known to exist: most share one */
 	/* for tests only: called after each rename of a commit, with how many are done */
 	void (*after_rename)(void *ctx, size_t renamed);
 	void *after_rename_ctx;
@@ -46,11 +57,11 @@ struct outset {
 struct outset_file {
 	struct outset *set;
 	const char *path;
-	char *dir;
+	const char *dir;
 	char *temp;  /* the temporary file; NULL once renamed into place or removed */
 	int fd;      /* -1 once closed */
 	int error;   /* the first write error (an errno value), 0 if none */
-	bool finished; /* on disk with its final mode, and closed */
+	bool finished; /* written in full and closed (and on disk, for a durable set) */
 	struct outset_file *live_prev, *live_next; /* the process's temporary files (outset.c) */
 };
 
@@ -81,12 +92,19 @@ void outset_write(struct outset_file *file, const char *data, size_t len);
 /* The same with the signature of a textbuf drain (ctx is the struct outset_file *). */
 void outset_drain(void *file, const char *data, size_t len);
 
-/* A whole file at once: outset_open() and outset_write(); it is then flushed and closed at once. */
+/*
+ * Completes a file that is written in full: closes it (after flushing it
+ * to disk, for a durable set).  False (with *why filled) if a write
+ * failed; the caller then aborts.  The rename waits for the commit.
+ */
+bool outset_close(struct outset_file *file, struct outset_failure *why);
+
+/* A whole file at once: outset_open(), outset_write() and outset_close(). */
 bool outset_add(struct outset *set, const char *path, const char *data, size_t len,
 		struct outset_failure *why);
 
 /*
- * Flushes every file to disk and renames them all into place.  On failure
+ * Closes the files still open and renames them all into place.  On failure
  * fills *why and aborts the set, so nothing new is left behind; only a
  * failing rename (after earlier ones succeeded) can leave some files new.
  */

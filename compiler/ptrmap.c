@@ -35,10 +35,14 @@ void *ptrmap_get(const struct ptrmap *m, const void *key)
 	return find(m->slots, m->cap, key)->value;
 }
 
-/* Keeps the table at most half full, so probes stay short. */
+/*
+ * Keeps the table at most half full, so probes stay short.  It starts
+ * small: most maps hold a handful of keys (one per step of a plan, say),
+ * and a build holds many of them.
+ */
 static void grow(struct ptrmap *m)
 {
-	size_t cap = m->cap ? m->cap * 2 : 64;
+	size_t cap = m->cap ? m->cap * 2 : 8;
 	struct ptrmap_slot *slots = arena_calloc(m->arena, cap, sizeof *slots);
 	for (size_t i = 0; i < m->cap; i++)
 		if (m->slots[i].key)

@@ -27,16 +27,21 @@ static void build_line_table(struct arena *a, struct src_file *f)
 			f->line_starts[line++] = i + 1;
 }
 
-uint32_t src_add(struct src_manager *sm, const char *path, const char *text, size_t len)
+uint32_t src_adopt(struct src_manager *sm, const char *path, const char *text, size_t len)
 {
 	struct src_file *f = arena_alloc(sm->arena, sizeof *f);
 	f->path = arena_strdup(sm->arena, path);
-	f->text = arena_strndup(sm->arena, text, len);
+	f->text = text;
 	f->len = (uint32_t)len;
 	f->import = (struct src_span){SRC_NO_FILE, 0, 0};
 	build_line_table(sm->arena, f);
 	ptrvec_push(sm->arena, &sm->files, f);
 	return (uint32_t)(sm->files.len - 1);
+}
+
+uint32_t src_add(struct src_manager *sm, const char *path, const char *text, size_t len)
+{
+	return src_adopt(sm, path, arena_strndup(sm->arena, text, len), len);
 }
 
 const struct src_file *src_file(const struct src_manager *sm, uint32_t id)

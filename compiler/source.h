@@ -53,6 +53,13 @@ void src_init(struct src_manager *sm, struct arena *arena);
 /* Registers text that is already in memory (copied into the arena); returns the file id. */
 uint32_t src_add(struct src_manager *sm, const char *path, const char *text, size_t len);
 
+/*
+ * The same without the copy, for text read into memory that lives as long
+ * as the manager (the loader's): it must end with a NUL at `len`.  Plan
+ * files are the largest thing a check holds; one copy is enough.
+ */
+uint32_t src_adopt(struct src_manager *sm, const char *path, const char *text, size_t len);
+
 const struct src_file *src_file(const struct src_manager *sm, uint32_t id);
 struct src_pos src_position(const struct src_manager *sm, uint32_t file, uint32_t offset);
 

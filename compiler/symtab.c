@@ -15,8 +15,11 @@
  * Names come from plan files, which are not trusted: with a fixed hash,
  * a plan could list thousands of names chosen to land in one slot and
  * turn every lookup into a scan.  So each table hashes with its own
- * random seed.  Nothing observable depends on it: the iteration order of
- * a table is not exposed, and output stays byte-identical.
+ * random seed once it holds more than a few names (before that a scan
+ * costs nothing, and the seed would cost a system call per table, of which
+ * a check of ten thousand clusters makes ten thousand).  Nothing
+ * observable depends on it: the iteration order of a table is not
+ * exposed, and output stays byte-identical.
  */
 static uint64_t random_seed(void)
 {
@@ -39,12 +42,15 @@ static uint64_t mix(uint64_t x)
 	return x;
 }
 
+/* The capacity from which a table hashes with a seed of its own. */
+enum { SYMTAB_SEEDED_CAP = 64 };
+
 void symtab_init(struct symtab *t, struct arena *arena)
 {
 	t->arena = arena;
 	t->slots = NULL;
 	t->cap = t->len = 0;
-	t->seed = random_seed();
+	t->seed = 0;
 }
 
 /* FNV-1a from a secret starting state, then mixed so that the table's low bits depend on all of it. */
@@ -73,7 +79,9 @@ void *symtab_get(const struct symtab *t, const char *key)
 
 static void grow(struct symtab *t)
 {
-	size_t cap = t->cap ? t->cap * 2 : 64;
+	size_t cap = t->cap ? t->cap * 2 : 8;
+	if (cap == SYMTAB_SEEDED_CAP)
+		t->seed = random_seed(); /* every key moves to its new slot below */
 	struct symtab_slot *slots = arena_calloc(t->arena, cap, sizeof *slots);
 	for (size_t i = 0; i < t->cap; i++)
 		if (t->slots[i].key)

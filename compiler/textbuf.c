@@ -55,7 +55,7 @@ static void reserve(struct textbuf *b, size_t extra)
 	b->cap = cap;
 }
 
-void textbuf_put(struct textbuf *b, const char *s, size_t len)
+void textbuf_put_slow(struct textbuf *b, const char *s, size_t len)
 {
 	if (b->drain && b->len + len + 1 > b->cap) {
 		textbuf_flush(b);
@@ -69,16 +69,6 @@ void textbuf_put(struct textbuf *b, const char *s, size_t len)
 	memcpy(b->data + b->len, s, len);
 	b->len += len;
 	b->data[b->len] = '\0';
-}
-
-void textbuf_puts(struct textbuf *b, const char *s)
-{
-	textbuf_put(b, s, strlen(s));
-}
-
-void textbuf_putc(struct textbuf *b, char c)
-{
-	textbuf_put(b, &c, 1);
 }
 
 void textbuf_printf(struct textbuf *b, const char *fmt, ...)

@@ -11,6 +11,7 @@
 #define BFPLAN_TEXTBUF_H
 
 #include <stddef.h>
+#include <string.h>
 
 #include "arena.h"
 
@@ -33,9 +34,35 @@ void textbuf_init_drained(struct textbuf *b, struct arena *arena, size_t cap, te
 /* Hands a drained buffer's pending bytes to its drain; nothing for a keeping one. */
 void textbuf_flush(struct textbuf *b);
 
-void textbuf_put(struct textbuf *b, const char *s, size_t len);
-void textbuf_puts(struct textbuf *b, const char *s);
-void textbuf_putc(struct textbuf *b, char c);
+/* The slow path of textbuf_put(): the buffer must grow or drain first. */
+void textbuf_put_slow(struct textbuf *b, const char *s, size_t len);
+
+/*
+ * Appending is what every emitter does for every piece of text, so the
+ * common case (it fits) is inline, and textbuf_puts() of a literal costs
+ * no strlen() at run time.
+ */
+static inline void textbuf_put(struct textbuf *b, const char *s, size_t len)
+{
+	if (len < b->cap - b->len) {
+		memcpy(b->data + b->len, s, len);
+		b->len += len;
+		b->data[b->len] = '\0';
+		return;
+	}
+	textbuf_put_slow(b, s, len);
+}
+
+static inline void textbuf_puts(struct textbuf *b, const char *s)
+{
+	textbuf_put(b, s, strlen(s));
+}
+
+static inline void textbuf_putc(struct textbuf *b, char c)
+{
+	textbuf_put(b, &c, 1);
+}
+
 void textbuf_printf(struct textbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 #endif

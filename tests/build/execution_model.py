@@ -13,8 +13,11 @@ For every plan in OUTDIR/plan.json (docs/execution.md):
 - the .bes holds one Baseline per plan.json baseline, with the same
   components in the same order, and no Baseline holds a Fixlet that a
   node step (pause, move groups, resume, ...) runs;
-- checklist.md carries the stdlib's on-failure and verify advice of every
-  step, filled in for every target;
+- the plan's checklist (PLAN.checklist.md) carries the stdlib's
+  on-failure and verify advice of every step, filled in for every target,
+  and the index (checklist.md) links to it;
+- every reference into the document's tables (sites, fixlets, marks,
+  texts, and the plan's restores and baselines) names an entry;
 - no output keeps a placeholder ({node}, {server}, {cluster}) or the old
   "NODE" and "the server's name" stand-ins.
 
@@ -36,7 +39,7 @@ def check(ok, what):
         failures += 1
 
 
-def longest_path(steps):
+def longest_path(steps, restores):
     by_number = {s["number"]: s for s in steps}
     finish = {}
     worst = 0
@@ -44,10 +47,44 @@ def longest_path(steps):
         start = max((finish[a] for a in s["after"]), default=0)
         finish[s["number"]] = start + s["timeout_seconds"]
         end = finish[s["number"]]
-        if s["failure_step"]:
-            end += s["failure_step"]["timeout_seconds"]
+        if s["failure_step"] is not None:
+            end += restores[s["failure_step"]]["timeout_seconds"]
         worst = max(worst, finish[s["number"]], end)
     return worst, max(finish.values(), default=0), by_number
+
+
+def check_references(outdir, doc, plan):
+    """Every index into a table names an entry of it."""
+    name = plan["name"]
+    size = {t: len(doc[t]) for t in ("sites", "fixlets", "marks", "texts")}
+    refs = []  # (table, index)
+    refs += [("sites", i) for i in plan["sites"]]
+    refs += [("marks", i) for i in plan["unconfirmed"] + plan["os_unconfirmed"]]
+    refs += [("texts", plan["os_title"])] if plan["os_title"] is not None else []
+    for pr in plan["prerequisites"]:
+        refs += [("texts", pr[k]) for k in ("title", "detect") if pr[k] is not None]
+        refs += [("fixlets", pr["provider"])] if pr["provider"] is not None else []
+        refs += [("marks", i) for i in pr["unconfirmed"]]
+    for bl in plan["baselines"]:
+        refs += [("fixlets", i) for i in bl["components"]]
+        refs += [("texts", bl["title"])] if bl["title"] is not None else []
+    for r in plan["restores"]:
+        refs += [("fixlets", r["fixlet"])]
+    for s in plan["automation_plan"]["steps"]:
+        if "fixlet" in s["run"]:
+            refs.append(("fixlets", s["run"]["fixlet"]))
+        else:
+            refs.append(("baselines", s["run"]["baseline"]))
+        refs += [("restores", s[k]) for k in ("restore", "failure_step") if s[k] is not None]
+        refs += [("texts", s["title"])] if s["title"] is not None else []
+        refs += [("marks", i) for i in s["unconfirmed"]]
+    local = {"baselines": len(plan["baselines"]), "restores": len(plan["restores"])}
+    bad = [(t, i) for t, i in refs if not 0 <= i < {**size, **local}[t]]
+    for f in doc["fixlets"]:
+        bad += [("sites", f["site"])] if not 0 <= f["site"] < size["sites"] else []
+        bad += [("marks", i) for i in f["unconfirmed"] if not 0 <= i < size["marks"]]
+    check(not bad, f"{outdir}: {name}: every reference into the tables names an entry"
+          + (f": not {bad[:5]}" if bad else ""))
 
 
 def markdown_plain(text):
@@ -55,10 +92,11 @@ def markdown_plain(text):
     return text.replace("\\", "").replace("**", "")
 
 
-def check_plan(outdir, plan, checklist, bes_root):
+def check_plan(outdir, doc, plan, checklist, bes_root):
     name = plan["name"]
     steps = plan["automation_plan"]["steps"]
-    worst, success_path, by_number = longest_path(steps)
+    check_references(outdir, doc, plan)
+    worst, success_path, by_number = longest_path(steps, plan["restores"])
     check(plan["worst_case_seconds"] == worst == success_path,
           f"{outdir}: {name}: worst_case_seconds {plan['worst_case_seconds']} is the critical path of "
           f"the recipe's {len(steps)} steps ({success_path}; with failure steps {worst})")
@@ -78,11 +116,14 @@ def check_plan(outdir, plan, checklist, bes_root):
     baselines = [b for b in bes_root.findall("Baseline")]
     check(len(baselines) == len(plan["baselines"]),
           f"{outdir}: {name}: one Baseline in the .bes per baseline the plan uses ({len(baselines)})")
-    node_step_ids = {(s["run"]["site"], s["run"]["id"]) for s in steps if s["run"]["kind"] != "baseline"}
-    sites = {s["name"]: s["gather_url"] for s in plan["sites"]}
+    fixlets = doc["fixlets"]
+    site_names = [s["name"] for s in doc["sites"]]
+    node_step_ids = {(site_names[fixlets[s["run"]["fixlet"]]["site"]], fixlets[s["run"]["fixlet"]]["id"])
+                     for s in steps if "fixlet" in s["run"]}
+    sites = {doc["sites"][i]["name"]: doc["sites"][i]["gather_url"] for i in plan["sites"]}
     for element, expected in zip(baselines, plan["baselines"]):
         got = [int(c.get("SourceID")) for c in element.iter("BaselineComponent")]
-        want = [c["id"] for c in expected["components"]]
+        want = [fixlets[i]["id"] for i in expected["components"]]
         check(got == want, f"{outdir}: {name}: Baseline '{expected['bes_title']}' holds {want} in order")
         urls = [c.get("SourceSiteURL") for c in element.iter("BaselineComponent")]
         inside = {(site, cid) for site, cid in
@@ -99,7 +140,7 @@ def check_plan(outdir, plan, checklist, bes_root):
                 text = advice[key]
                 if text and text.rstrip(".") not in plain:
                     missing.append(f"step {s['number']} {key} on {advice['node']}")
-    check(not missing, f"{outdir}: {name}: checklist.md carries every step's advice"
+    check(not missing, f"{outdir}: {name}: {plan['name']}.checklist.md carries every step's advice"
           + (": missing " + ", ".join(missing[:5]) if missing else ""))
 
 
@@ -110,12 +151,16 @@ def main(dirs):
     for outdir in dirs:
         with open(os.path.join(outdir, "plan.json"), encoding="utf-8") as f:
             doc = json.load(f)
-        check(doc["format_version"] == 2, f"{outdir}: plan.json format_version 2")
+        check(doc["format_version"] == 3, f"{outdir}: plan.json format_version 3")
         with open(os.path.join(outdir, "checklist.md"), encoding="utf-8") as f:
-            checklist = f.read()
+            index = f.read()
         for plan in doc["plans"]:
+            own = f"{plan['name']}.checklist.md"
+            check(f"]({own})" in index, f"{outdir}: checklist.md links to {own}")
+            with open(os.path.join(outdir, own), encoding="utf-8") as f:
+                checklist = f.read()
             bes = ET.parse(os.path.join(outdir, plan["bes_file"])).getroot()
-            check_plan(outdir, plan, checklist, bes)
+            check_plan(outdir, doc, plan, checklist, bes)
         for output in sorted(os.listdir(outdir)):
             with open(os.path.join(outdir, output), encoding="utf-8") as f:
                 hit = PLACEHOLDER.search(f.read())

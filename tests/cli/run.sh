@@ -413,7 +413,7 @@ else
 		err "'shadow/bigfix/server-automation.plan' has the path of the standard library's" \
 		err "[BFP214]"
 	run build shadow/plan.plan -o shadow/out --site-url server-automation=http://sa.invalid/ </dev/null
-	if [ "$status" -ne 0 ] || ! grep -q '"id": 116,' shadow/out/plan.json || grep -q '"id": 666,' shadow/out/plan.json; then
+	if [ "$status" -ne 0 ] || ! grep -q '"id":116,' shadow/out/plan.json || grep -q '"id":666,' shadow/out/plan.json; then
 		fail "the stdlib wins over a file beside the plan" "status $status, or the pause step does not run Fixlet 116"
 	elif grep -q '666' shadow/out/*.bes; then
 		fail "the stdlib wins over a file beside the plan" "the .bes holds 666"

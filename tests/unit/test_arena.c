@@ -199,9 +199,9 @@ static void test_ptrvec_growth(void **state)
 		assert_int_equal(v.len, (size_t)i + 1);
 		assert_true(v.cap >= v.len);
 		if (i == 0)
-			assert_int_equal(v.cap, 8);
+			assert_int_equal(v.cap, 2);
 	}
-	/* capacities double from 8 */
+	/* capacities double from 2 */
 	assert_int_equal(v.cap, 1024);
 	for (int i = 0; i < 1000; i++)
 		assert_ptr_equal(v.items[i], &values[i]);
@@ -238,6 +238,35 @@ static void test_reuse_after_free(void **state)
 	arena_free(&a);
 }
 
+/* A reset arena serves the next round from the blocks it kept, and frees its one-off large blocks. */
+static void test_reset_keeps_blocks(void **state)
+{
+	(void)state;
+	struct arena a;
+	arena_init(&a);
+	unsigned char *first = arena_alloc(&a, 100);
+	memset(first, 0xAB, 100);
+	for (int i = 0; i < 100; i++)
+		arena_alloc(&a, 2000); /* several blocks */
+	arena_alloc(&a, 4 * BLOCK); /* and a large one */
+	arena_reset(&a);
+	assert_null(a.head);
+	assert_int_equal(a.total, 0);
+	for (int round = 0; round < 3; round++) {
+		/* the blocks come back in the order they were first used, zeroed where they are handed out */
+		unsigned char *p = arena_alloc(&a, 100);
+		assert_ptr_equal(p, first);
+		for (int i = 0; i < 100; i++)
+			assert_int_equal(p[i], 0);
+		assert_non_null(a.spare);
+		for (int i = 0; i < 100; i++)
+			arena_alloc(&a, 2000);
+		assert_int_equal(a.total, 100 * 2000 + 112);
+		arena_reset(&a);
+	}
+	arena_free(&a);
+	assert_null(a.spare);
+}
 
 /* Memory that runs out lands at the owner's handler, however the request was made. */
 static void test_out_of_memory_jumps_to_the_handler(void **state)
@@ -292,6 +321,7 @@ int main(void)
 		cmocka_unit_test(test_ptrvec_growth),
 		cmocka_unit_test(test_ptrvec_holds_null),
 		cmocka_unit_test(test_reuse_after_free),
+		cmocka_unit_test(test_reset_keeps_blocks),
 		cmocka_unit_test(test_out_of_memory_jumps_to_the_handler),
 	};
 	return cmocka_run_group_tests(tests, 0, 0);

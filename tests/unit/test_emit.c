@@ -110,7 +110,7 @@ static char *slurp(struct arena *a, const char *path, size_t *len)
 
 static enum emit_status build(struct env *e)
 {
-	return emit_build(&e->fx.arena, &e->fx.program, &e->opts, &e->fx.diags,
+	return emit_build(&e->fx.arena, lower_replay(&e->fx.arena, &e->fx.program), &e->opts, &e->fx.diags,
 			  arena_printf(&e->fx.arena, "%s/out", e->dir));
 }
 
@@ -154,9 +154,46 @@ static void test_build_writes_everything(void **state)
 	struct env *e = *state;
 	assert_int_equal(build(e), EMIT_OK);
 	assert_int_equal(e->fx.diags.errors, 0);
-	static const char *const names[] = {"patch-exch01.bes", "checklist.md", "checklist.html", "plan.json"};
-	for (size_t i = 0; i < 4; i++)
+	static const char *const names[] = {"patch-exch01.bes", "patch-exch01.checklist.md",
+					    "patch-exch01.checklist.html", "checklist.md", "checklist.html",
+					    "plan.json", "bfplan.manifest"};
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
 		assert_non_null(slurp(&e->fx.arena, out_path(e, names[i]), NULL));
+}
+
+/* --emit writes what it names, and the manifest then removes what an earlier build wrote and this one did not. */
+static void test_emit_chooses_outputs(void **state)
+{
+	struct env *e = *state;
+	assert_int_equal(build(e), EMIT_OK);
+	e->opts.outputs = EMIT_BES;
+	assert_int_equal(build(e), EMIT_OK);
+	assert_non_null(slurp(&e->fx.arena, out_path(e, "patch-exch01.bes"), NULL));
+	assert_null(slurp(&e->fx.arena, out_path(e, "plan.json"), NULL));
+	assert_null(slurp(&e->fx.arena, out_path(e, "checklist.md"), NULL));
+	assert_null(slurp(&e->fx.arena, out_path(e, "patch-exch01.checklist.html"), NULL));
+	assert_string_equal(slurp(&e->fx.arena, out_path(e, "bfplan.manifest"), NULL),
+			    "# bfplan: the files the last build wrote here; the next build removes those it does not "
+			    "write\npatch-exch01.bes\nbfplan.manifest\n");
+
+	e->opts.outputs = EMIT_CHECKLIST | EMIT_JSON;
+	assert_int_equal(build(e), EMIT_OK);
+	assert_null(slurp(&e->fx.arena, out_path(e, "patch-exch01.bes"), NULL));
+	assert_non_null(slurp(&e->fx.arena, out_path(e, "plan.json"), NULL));
+	assert_non_null(slurp(&e->fx.arena, out_path(e, "patch-exch01.checklist.md"), NULL));
+
+	unsigned outputs = 0;
+	assert_true(emit_parse_outputs("bes", &outputs));
+	assert_int_equal(outputs, EMIT_BES);
+	assert_true(emit_parse_outputs("json,bes,json", &outputs));
+	assert_int_equal(outputs, EMIT_BES | EMIT_JSON);
+	assert_true(emit_parse_outputs("checklist,bes,json", &outputs));
+	assert_int_equal(outputs, EMIT_ALL);
+	assert_false(emit_parse_outputs("", &outputs));
+	assert_false(emit_parse_outputs("bes,", &outputs));
+	assert_false(emit_parse_outputs("bes,xml", &outputs));
+	assert_false(emit_parse_outputs("BES", &outputs));
+	assert_false(emit_parse_outputs(",json", &outputs));
 }
 
 static void test_validates_against_schema(void **state)
@@ -248,7 +285,8 @@ static void test_deterministic(void **state)
 	e->opts.bes.has_epoch = true;
 	e->opts.bes.epoch = EPOCH_2017;
 	assert_int_equal(build(e), EMIT_OK);
-	static const char *const names[] = {"patch-exch01.bes", "checklist.md", "checklist.html", "plan.json"};
+	static const char *const names[] = {"patch-exch01.bes", "patch-exch01.checklist.md",
+					    "patch-exch01.checklist.html", "plan.json"};
 	size_t len1[4];
 	char *first[4];
 	for (size_t i = 0; i < 4; i++)
@@ -257,7 +295,7 @@ static void test_deterministic(void **state)
 	/* a second compilation from scratch: another arena, other addresses */
 	struct fixture_plan other;
 	fixture_plan_init(&other);
-	assert_int_equal(emit_build(&other.arena, &other.program, &e->opts, &other.diags,
+	assert_int_equal(emit_build(&other.arena, lower_replay(&other.arena, &other.program), &e->opts, &other.diags,
 				    arena_printf(&other.arena, "%s/out", e->dir)),
 			 EMIT_OK);
 	for (size_t i = 0; i < 4; i++) {
@@ -377,7 +415,7 @@ static void test_reference_and_full_forms(void **state)
 	/* an anonymous patch Fixlet is named by kind and ID */
 	assert_non_null(strstr(full, "Name=\"Fixlet 501\""));
 	/* and the checklist says to import this form through the console */
-	char *md = slurp(&e->fx.arena, out_path(e, "checklist.md"), NULL);
+	char *md = slurp(&e->fx.arena, out_path(e, "patch-exch01.checklist.md"), NULL);
 	assert_non_null(strstr(md, "In the BigFix console, choose File \\> Import, open `patch-exch01.bes`"));
 	assert_null(strstr(md, "curl "));
 }
@@ -468,8 +506,8 @@ static void test_invalid_utf8_and_hostile_markup(void **state)
 	e->fx.plan->title.text = "<script>alert(\"x\")</script> & ]]> {{ 100%";
 	e->fx.dotnet->note.text = "<b>bold</b> & \"quoted\" ]]>";
 	assert_int_equal(build(e), EMIT_OK);
-	char *html = slurp(&e->fx.arena, out_path(e, "checklist.html"), NULL);
-	char *md = slurp(&e->fx.arena, out_path(e, "checklist.md"), NULL);
+	char *html = slurp(&e->fx.arena, out_path(e, "patch-exch01.checklist.html"), NULL);
+	char *md = slurp(&e->fx.arena, out_path(e, "patch-exch01.checklist.md"), NULL);
 	char *bes = slurp(&e->fx.arena, out_path(e, "patch-exch01.bes"), NULL);
 	assert_null(strstr(html, "<script>alert"));
 	assert_non_null(strstr(html, "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; ]]&gt;"));
@@ -588,6 +626,16 @@ static void test_output_failure(void **state)
 
 /* ---- plan.json, the checklists and the depfile ---------------------------------- */
 
+/* A member of a JSON object that refers to a table of the document: the table's entry. */
+static json_t *ref(json_t *root, const char *table, json_t *obj, const char *key)
+{
+	json_t *at = json_object_get(obj, key);
+	assert_true(json_is_integer(at));
+	json_t *entry = json_array_get(json_object_get(root, table), (size_t)json_integer_value(at));
+	assert_non_null(entry);
+	return entry;
+}
+
 static void test_plan_json(void **state)
 {
 	struct env *e = *state;
@@ -595,7 +643,7 @@ static void test_plan_json(void **state)
 	json_error_t err;
 	json_t *root = json_load_file(out_path(e, "plan.json"), 0, &err);
 	assert_non_null(root);
-	assert_int_equal(json_integer_value(json_object_get(root, "format_version")), 2);
+	assert_int_equal(json_integer_value(json_object_get(root, "format_version")), 3);
 	/* the first key is the format version, so a reader can check it before anything else */
 	assert_string_equal(json_object_iter_key(json_object_iter(root)), "format_version");
 	json_t *plan = json_array_get(json_object_get(root, "plans"), 0);
@@ -606,10 +654,20 @@ static void test_plan_json(void **state)
 	json_t *n2 = json_array_get(nodes, 1);
 	assert_true(json_is_true(json_object_get(n2, "role_holder")));
 	assert_int_equal(json_integer_value(json_object_get(n2, "phase")), 2);
+
+	/* sites and Fixlets are written once, in the tables, and referred to by index */
 	json_t *sites = json_object_get(plan, "sites");
-	json_t *sa = json_array_get(sites, 0);
+	json_t *sa = json_array_get(json_object_get(root, "sites"), (size_t)json_integer_value(json_array_get(sites, 0)));
+	assert_string_equal(json_string_value(json_object_get(sa, "name")), "server-automation");
 	assert_string_equal(json_string_value(json_object_get(sa, "gather_url")), FIXTURE_SA_URL);
 	assert_string_equal(json_string_value(json_object_get(sa, "gather_url_from")), "command-line");
+	json_t *fixlets = json_object_get(root, "fixlets");
+	for (size_t i = 0; i < json_array_size(fixlets); i++)
+		for (size_t k = i + 1; k < json_array_size(fixlets); k++) {
+			json_t *a = json_array_get(fixlets, i), *b = json_array_get(fixlets, k);
+			assert_false(json_equal(json_object_get(a, "id"), json_object_get(b, "id")) &&
+				     json_equal(json_object_get(a, "site"), json_object_get(b, "site")));
+		}
 
 	/* the recipe: every step numbered, with the steps it waits for, and the worst case its critical path */
 	json_t *ap = json_object_get(plan, "automation_plan");
@@ -630,11 +688,17 @@ static void test_plan_json(void **state)
 	/* pause fails: the failure step resumes; patch fails: the node is held for a person */
 	json_t *pause = json_array_get(steps, 0);
 	assert_string_equal(json_string_value(json_object_get(pause, "failure_behavior")), "stop-plan");
-	json_t *fs = json_object_get(pause, "failure_step");
+	assert_string_equal(json_string_value(ref(root, "texts", pause, "title")), "Pause the node");
+	json_t *fixlet = ref(root, "fixlets", json_object_get(pause, "run"), "fixlet");
+	assert_int_equal(json_integer_value(json_object_get(fixlet, "id")), 116);
+	json_t *restores = json_object_get(plan, "restores");
+	json_t *fs = json_array_get(restores, (size_t)json_integer_value(json_object_get(pause, "failure_step")));
 	assert_string_equal(json_string_value(json_object_get(fs, "name")), "resume");
+	assert_int_equal(json_integer_value(json_object_get(ref(root, "fixlets", fs, "fixlet"), "id")), 115);
 	json_t *patch = json_array_get(steps, 2);
 	assert_string_equal(json_string_value(json_object_get(patch, "failure_behavior")), "hold");
 	assert_true(json_is_null(json_object_get(patch, "failure_step")));
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(patch, "run"), "baseline")), 0);
 	json_t *advice = json_array_get(json_object_get(patch, "advice"), 0);
 	assert_string_equal(json_string_value(json_object_get(advice, "on_failure")),
 			    "Resume EXNODE1 only if the change owner agrees.");
@@ -650,6 +714,31 @@ static void test_plan_json(void **state)
 	}
 	assert_true(rests);
 	assert_true(json_is_null(json_object_get(json_object_get(root, "build"), "source_date_epoch")));
+
+	/* a text taken from a declaration is written once however often it is used */
+	json_t *texts = json_object_get(root, "texts");
+	for (size_t i = 0; i < json_array_size(texts); i++)
+		for (size_t k = i + 1; k < json_array_size(texts); k++)
+			assert_false(json_equal(json_array_get(texts, i), json_array_get(texts, k)));
+	assert_true(json_equal(json_object_get(json_array_get(steps, 0), "title"),
+			       json_object_get(json_array_get(steps, 5), "title"))); /* both pause steps */
+	json_decref(root);
+}
+
+/* The whole document as jansson reads and writes it back: compact, or indented by two. */
+static void assert_canonical(struct env *e, size_t flags)
+{
+	size_t len;
+	char *text = slurp(&e->fx.arena, out_path(e, "plan.json"), &len);
+	json_error_t err;
+	json_t *root = json_loads(text, 0, &err);
+	assert_non_null(root);
+	char *again = json_dumps(root, flags | JSON_PRESERVE_ORDER);
+	assert_non_null(again);
+	assert_int_equal(strlen(again) + 1, len);
+	assert_memory_equal(again, text, len - 1);
+	assert_int_equal(text[len - 1], '\n');
+	free(again);
 	json_decref(root);
 }
 
@@ -657,38 +746,51 @@ static void test_plan_json(void **state)
 static void test_plan_json_is_canonical(void **state)
 {
 	struct env *e = *state;
-	/* a second plan, so the array has a separator */
+	/* a second plan, so the array has a separator; and text a JSON string must escape */
 	struct lw_plan *twin = arena_alloc(&e->fx.arena, sizeof *twin);
 	*twin = *e->fx.plan;
 	twin->name = "patch-exch01-again";
+	twin->title.text = "\"Quoted\" \\ back\tslash\x1b[31m, ünïcödé \xF0\x9F\x98\x80 and a /";
 	twin->bes_file = "patch-exch01-again.bes";
+	twin->checklist_md = "patch-exch01-again.checklist.md";
+	twin->checklist_html = "patch-exch01-again.checklist.html";
 	ptrvec_push(&e->fx.arena, &e->fx.program.plans, twin);
+	assert_int_equal(build(e), EMIT_PLAN_ERRORS); /* ESC is no XML character: the title is refused */
+	twin->title.text = "\"Quoted\" \\ back\tslash, ünïcödé \xF0\x9F\x98\x80 and a /";
 	assert_int_equal(build(e), EMIT_OK);
 	assert_non_null(slurp(&e->fx.arena, out_path(e, "patch-exch01-again.bes"), NULL));
-
-	size_t len;
-	char *text = slurp(&e->fx.arena, out_path(e, "plan.json"), &len);
+	assert_canonical(e, JSON_COMPACT);
 	json_error_t err;
-	json_t *root = json_loads(text, 0, &err);
-	assert_non_null(root);
+	json_t *root = json_load_file(out_path(e, "plan.json"), 0, &err);
 	assert_int_equal(json_array_size(json_object_get(root, "plans")), 2);
-	char *again = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-	assert_non_null(again);
-	assert_int_equal(strlen(again) + 1, len);
-	assert_memory_equal(again, text, len - 1);
-	assert_int_equal(text[len - 1], '\n');
-	free(again);
+	json_t *again = json_array_get(json_object_get(root, "plans"), 1);
+	assert_string_equal(json_string_value(json_object_get(again, "title")), twin->title.text);
+	/* the tables are shared: the twin uses the same Fixlets, so they are listed once */
+	json_t *first = json_array_get(json_object_get(root, "plans"), 0);
+	assert_true(json_equal(json_object_get(first, "sites"), json_object_get(again, "sites")));
 	json_decref(root);
+	e->opts.json_indent = true;
+	assert_int_equal(build(e), EMIT_OK);
+	assert_canonical(e, JSON_INDENT(2));
 
-	/* each plan its own checklist section, with its own key */
-	char *html = slurp(&e->fx.arena, out_path(e, "checklist.html"), NULL);
-	assert_int_equal(count(html, "<section data-store=\"bfplan:patch-exch01:"), 1);
-	assert_int_equal(count(html, "<section data-store=\"bfplan:patch-exch01-again:"), 1);
-	assert_non_null(strstr(html, "<title>Checklist: patch-exch01 and patch-exch01-again</title>"));
+	/* each plan its own checklist, with its own key, and an index of both */
+	char *html = slurp(&e->fx.arena, out_path(e, "patch-exch01-again.checklist.html"), NULL);
+	assert_int_equal(count(html, "data-store=\"bfplan:patch-exch01-again:"), 1);
+	assert_int_equal(count(html, "data-store="), 1);
+	char *index = slurp(&e->fx.arena, out_path(e, "checklist.html"), NULL);
+	assert_non_null(strstr(index, "<title>Checklist: patch-exch01 and patch-exch01-again</title>"));
+	assert_non_null(strstr(index, "<a href=\"patch-exch01-again.checklist.html\">"));
+	char *md_index = slurp(&e->fx.arena, out_path(e, "checklist.md"), NULL);
+	assert_non_null(strstr(md_index, "[Markdown](patch-exch01.checklist.md)"));
+	/* the index escapes plan text too */
+	assert_non_null(strstr(md_index, "\\\\ back"));
+	assert_non_null(strstr(index, "&quot;Quoted&quot;"));
 
 	/* no plan at all: still a valid document */
 	e->fx.program.plans.len = 0;
+	e->opts.json_indent = false;
 	assert_int_equal(build(e), EMIT_OK);
+	assert_canonical(e, JSON_COMPACT);
 	root = json_load_file(out_path(e, "plan.json"), 0, &err);
 	assert_non_null(root);
 	assert_int_equal(json_array_size(json_object_get(root, "plans")), 0);
@@ -699,8 +801,8 @@ static void test_checklists(void **state)
 {
 	struct env *e = *state;
 	assert_int_equal(build(e), EMIT_OK);
-	char *md = slurp(&e->fx.arena, out_path(e, "checklist.md"), NULL);
-	char *html = slurp(&e->fx.arena, out_path(e, "checklist.html"), NULL);
+	char *md = slurp(&e->fx.arena, out_path(e, "patch-exch01.checklist.md"), NULL);
+	char *html = slurp(&e->fx.arena, out_path(e, "patch-exch01.checklist.html"), NULL);
 
 	/* phases in order, pre-flight first, the editor recipe last */
 	const char *p1 = strstr(md, "P1. Windows cluster control scripts");
@@ -742,15 +844,76 @@ static void test_checklists(void **state)
 	memcpy(hex, key + strlen("data-store=\"bfplan:patch-exch01:"), 16);
 	hex[16] = '\0';
 	assert_non_null(strstr(md, hex));
+	/* the hash is that of the Markdown checklist, from the summary to the editor recipe */
+	const char *body = strstr(md, "### Summary");
+	const char *id = strstr(md, "Checklist id: `");
+	assert_true(body && id && body < id);
+	char want[17];
+	snprintf(want, sizeof want, "%016llx", (unsigned long long)emit_checklist_hash(body, (size_t)(id - body)));
+	assert_string_equal(hex, want);
 
 	/* a changed checklist gets another key */
 	e->fx.resume->verify.text = "the node shows Up in Failover Cluster Management";
 	assert_int_equal(build(e), EMIT_OK);
-	char *html2 = slurp(&e->fx.arena, out_path(e, "checklist.html"), NULL);
+	char *html2 = slurp(&e->fx.arena, out_path(e, "patch-exch01.checklist.html"), NULL);
 	assert_null(strstr(html2, hex));
 
-	assert_int_equal(emit_checklist_hash("", 0), UINT64_C(0xcbf29ce484222325));
-	assert_int_equal(emit_checklist_hash("a", 1), UINT64_C(0xaf63dc4c8601ec8c));
+	/* the index: the plan, its cluster, window and worst case, and links to its two files */
+	char *index = slurp(&e->fx.arena, out_path(e, "checklist.md"), NULL);
+	assert_non_null(strstr(index, "| `patch-exch01`"));
+	assert_non_null(strstr(index, "[HTML](patch-exch01.checklist.html), [Markdown](patch-exch01.checklist.md)"));
+	char *index_html = slurp(&e->fx.arena, out_path(e, "checklist.html"), NULL);
+	assert_memory_equal(index_html, "<!DOCTYPE html>\n<html lang=\"en\">", 32);
+	assert_null(strstr(index_html, "<script"));
+
+	/* FNV-1a over four interleaved lanes, then over the lanes' bytes (docs/output.md); these values
+	 * come from a separate implementation of that description */
+	assert_int_equal(emit_checklist_hash("", 0), UINT64_C(0x939e3a8b38c8fe25));
+	assert_int_equal(emit_checklist_hash("a", 1), UINT64_C(0x2313ca0d85d2091));
+	assert_int_equal(emit_checklist_hash("bfplan checklist", 16), UINT64_C(0xd1f42f801d49bd29));
+	/* any one changed byte changes it, wherever it is */
+	char text[] = "The node is paused. Verify: EXNODE1 shows Paused.";
+	uint64_t base = emit_checklist_hash(text, sizeof text - 1);
+	for (size_t i = 0; i < sizeof text - 1; i++) {
+		text[i] ^= 1;
+		assert_true(emit_checklist_hash(text, sizeof text - 1) != base);
+		text[i] ^= 1;
+	}
+}
+
+/* A drain that keeps what it is given, for checking what streamed through a small buffer. */
+static void collect(void *ctx, const char *data, size_t len)
+{
+	textbuf_put(ctx, data, len);
+}
+
+/* Streamed through a buffer of a few bytes, the checklist is the same, and so is its key. */
+static void test_checklist_streams(void **state)
+{
+	struct env *e = *state;
+	struct arena *a = &e->fx.arena;
+	struct textbuf whole_md, whole_html, md_out, html_out, md, html;
+	textbuf_init(&whole_md, a);
+	textbuf_init(&whole_html, a);
+	emit_checklist_plan(a, &e->fx.program, e->fx.plan, CHECKLIST_IMPORT_REST, &whole_md, &whole_html);
+	textbuf_init(&md_out, a);
+	textbuf_init(&html_out, a);
+	textbuf_init_drained(&md, a, 23, collect, &md_out);
+	textbuf_init_drained(&html, a, 17, collect, &html_out);
+	emit_checklist_plan(a, &e->fx.program, e->fx.plan, CHECKLIST_IMPORT_REST, &md, &html);
+	textbuf_flush(&md);
+	textbuf_flush(&html);
+	assert_int_equal(md_out.len, whole_md.len);
+	assert_memory_equal(md_out.data, whole_md.data, whole_md.len);
+	assert_int_equal(html_out.len, whole_html.len);
+	assert_memory_equal(html_out.data, whole_html.data, whole_html.len);
+	const char *body = strstr(md_out.data, "### Summary");
+	const char *id = strstr(md_out.data, "Checklist id: `bfplan:patch-exch01:");
+	assert_true(body && id);
+	char want[64];
+	snprintf(want, sizeof want, "Checklist id: `bfplan:patch-exch01:%016llx`",
+		 (unsigned long long)emit_checklist_hash(body, (size_t)(id - body)));
+	assert_memory_equal(id, want, strlen(want));
 }
 
 static void test_depfile(void **state)
@@ -776,6 +939,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_build_writes_everything, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_emit_chooses_outputs, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_validates_against_schema, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_schema_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_deterministic, setup, teardown),
@@ -793,6 +957,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_plan_json, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_plan_json_is_canonical, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_checklists, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_checklist_streams, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_depfile, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -168,6 +168,31 @@ static void test_html_and_markdown(void **state)
 	arena_free(&a);
 }
 
+static const char *json(struct arena *a, const char *s, size_t len)
+{
+	struct textbuf b;
+	textbuf_init(&b, a);
+	esc_json_append(&b, s, len);
+	return b.data;
+}
+
+/* As jansson writes strings, so that plan.json reads back and dumps to the same bytes. */
+static void test_json(void **state)
+{
+	(void)state;
+	struct arena a;
+	arena_init(&a);
+	assert_string_equal(json(&a, S("plain / text")), "plain / text");
+	assert_string_equal(json(&a, S("\"q\" \\ b")), "\\\"q\\\" \\\\ b");
+	assert_string_equal(json(&a, S("\b\f\n\r\t")), "\\b\\f\\n\\r\\t");
+	assert_string_equal(json(&a, S("\x01\x1b\x1f\x7f")), "\\u0001\\u001B\\u001F\x7f");
+	assert_string_equal(json(&a, "nul\0byte", 8), "nul\\u0000byte");
+	assert_string_equal(json(&a, S("caf\xC3\xA9 \xF0\x9F\x98\x80")), "caf\xC3\xA9 \xF0\x9F\x98\x80");
+	/* not UTF-8 (the build refuses it first): still a JSON string, one U+FFFD per bad byte */
+	assert_string_equal(json(&a, S("a\xC3(b")), "a\xEF\xBF\xBD" "(b");
+	assert_string_equal(json(&a, S("\xED\xA0\x80")), "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");
+	arena_free(&a);
+}
 
 static void expect_relevance_fault(const char *s, enum esc_fault_kind kind, size_t offset)
 {
@@ -234,6 +259,7 @@ int main(void)
 		cmocka_unit_test(test_relevance),
 		cmocka_unit_test(test_actionscript),
 		cmocka_unit_test(test_html_and_markdown),
+		cmocka_unit_test(test_json),
 		cmocka_unit_test(test_relevance_balance),
 		cmocka_unit_test(test_terminal),
 	};

@@ -162,11 +162,84 @@ static void plans_with_errors_are_not_lowered(void **state)
 	arena_free(&c.arena);
 }
 
+/*
+ * Lowered a plan at a time, each plan in an arena the caller empties
+ * before the next: what plans share (sites, Fixlets) lives in the
+ * program's arena and is shared, and the plans come out as lower_program()
+ * gives them.
+ */
+static void plans_lower_one_at_a_time(void **state)
+{
+	(void)state;
+	struct compiled c;
+	arena_init(&c.arena);
+	src_init(&c.sm, &c.arena);
+	diag_init(&c.diags, &c.arena, &c.sm);
+	struct load_options lo = {.stdlib_dir = "stdlib"};
+	struct program program;
+	assert_int_equal(load_program(&c.arena, &c.sm, &c.diags, &lo, "examples/several-clusters.plan", &program),
+			 LOAD_OK);
+	struct world world;
+	resolve_program(&c.arena, &c.sm, &c.diags, &program, &world);
+	struct checked_program checked;
+	check_program(&c.arena, &c.diags, &world, &checked);
+	assert_int_equal(c.diags.errors, 0);
+
+	struct lw_program all;
+	lower_program(&c.arena, &world, &checked, NULL, &all);
+	struct lowering *lo_stream = lower_start(&c.arena, &world, &checked, NULL, &c.program);
+	assert_int_equal(lower_count(lo_stream), all.plans.len);
+	assert_ptr_equal(lower_program_of(lo_stream), &c.program);
+	assert_int_equal(c.program.plans.len, 0); /* the stream keeps no plan */
+
+	struct arena plan_arena;
+	arena_init(&plan_arena);
+	const char *os_seen[8] = {0};
+	const struct lw_fixlet *pause_on[8] = {0};
+	size_t n = 0, shared = 0;
+	for (const struct lw_plan *p; (p = lower_next(lo_stream, &plan_arena)); arena_reset(&plan_arena), n++) {
+		const struct lw_plan *same = all.plans.items[n];
+		assert_string_equal(p->name, same->name);
+		assert_int_equal(p->steps.len, same->steps.len);
+		assert_int_equal(p->worst_case, same->worst_case);
+		assert_true(arena_owns(&plan_arena, p));
+		assert_true(arena_owns(&plan_arena, p->steps.items[0]));
+		/* the catalog copies are the program's: the same for every plan, and not in the plan's arena */
+		const struct lw_step *pause = p->steps.items[0];
+		for (size_t i = 0; i < p->steps.len && strcmp(pause->name, "pause") != 0; i++)
+			pause = p->steps.items[i];
+		assert_string_equal(pause->name, "pause");
+		assert_false(arena_owns(&plan_arena, pause->fixlet));
+		assert_false(arena_owns(&plan_arena, pause->fixlet->site));
+		size_t k = 0;
+		while (k < 8 && os_seen[k] && strcmp(os_seen[k], p->os) != 0)
+			k++;
+		assert_true(k < 8);
+		if (os_seen[k]) {
+			assert_ptr_equal(pause->fixlet, pause_on[k]); /* lowered once, for both plans */
+			shared++;
+		}
+		os_seen[k] = p->os;
+		pause_on[k] = pause->fixlet;
+	}
+	assert_int_equal(n, all.plans.len);
+	assert_true(shared > 0);
+	assert_null(lower_next(lo_stream, &plan_arena));
+	/* every site a plan used is on the program's list, once */
+	assert_true(c.program.sites.len > 0);
+	for (size_t i = 0; i < c.program.sites.len; i++)
+		for (size_t k = i + 1; k < c.program.sites.len; k++)
+			assert_ptr_not_equal(c.program.sites.items[i], c.program.sites.items[k]);
+	arena_free(&plan_arena);
+	arena_free(&c.arena);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(seed_2008_lowers_in_procedure_order),
 		cmocka_unit_test(plans_with_errors_are_not_lowered),
+		cmocka_unit_test(plans_lower_one_at_a_time),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -461,6 +461,50 @@ static void test_abandon_all(void **state)
 	assert_int_equal(all, 0);
 }
 
+/*
+ * Files streamed one after another and closed as each is complete: a set
+ * of any size needs a descriptor or two (a build of ten thousand plans
+ * runs under the usual limit), durable or not, and a name already taken
+ * by someone's temporary file is passed over.
+ */
+static void test_many_files_few_descriptors(void **state)
+{
+	struct fixture *fx = *state;
+	struct rlimit old;
+	assert_int_equal(getrlimit(RLIMIT_NOFILE, &old), 0);
+	for (int durable = 0; durable <= 1; durable++) {
+		struct outset set;
+		outset_init(&set, &fx->arena);
+		set.durable = durable;
+		struct outset_failure why;
+		/* the first name this set will try, left by a dead process that had our PID */
+		const char *taken = path_in(fx, arena_printf(&fx->arena, ".bfplan-tmp.%ld.f0.bes.0", (long)getpid()));
+		write_file(taken, "someone's");
+		struct rlimit few = {24, old.rlim_max};
+		assert_int_equal(setrlimit(RLIMIT_NOFILE, &few), 0);
+		bool ok = true;
+		for (int i = 0; i < 200 && ok; i++) {
+			struct outset_file *f = outset_open(&set, path_in(fx, arena_printf(&fx->arena, "f%d.bes", i)), &why);
+			ok = f != NULL;
+			if (ok) {
+				outset_write(f, "<BES", 4);
+				outset_write(f, "/>", 2);
+				ok = outset_close(f, &why);
+			}
+		}
+		setrlimit(RLIMIT_NOFILE, &old);
+		assert_true(ok);
+		assert_true(outset_commit(&set, &why));
+		assert_string_equal(slurp(&fx->arena, path_in(fx, "f199.bes")), "<BES/>");
+		assert_string_equal(slurp(&fx->arena, taken), "someone's");
+		unlink(taken);
+		int all, temps;
+		count_entries(fx->dir, &all, &temps);
+		assert_int_equal(all, 200);
+		assert_int_equal(temps, 0);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -476,6 +520,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_terminate_during_renames, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stale_temporaries, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_abandon_all, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_many_files_few_descriptors, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
