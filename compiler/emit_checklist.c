@@ -976,7 +976,7 @@ static void step_section(struct doc *d, const struct lw_step *s)
 	both(d, "", "</div>\n");
 }
 
-static void phase_section(struct doc *d, const struct lw_phase *ph)
+static void phase_heading(struct doc *d, const struct lw_phase *ph)
 {
 	const struct lw_plan *p = d->plan;
 	heading(d, 3, anchor(d, arena_printf(d->arena, "phase%u", ph->number)));
@@ -999,8 +999,16 @@ static void phase_section(struct doc *d, const struct lw_phase *ph)
 	else
 		tf(d, "Worst case %s, from the first step.", render_duration(d->arena, ph->worst_case));
 	para_end(d);
+}
+
+/* A plan of thousands of phases is written in the memory of one phase: the heading and each step in scratch. */
+static void phase_section(struct doc *d, const struct lw_phase *ph)
+{
+	struct arena *plan_arena = scratch_begin(d);
+	phase_heading(d, ph);
+	scratch_end(d, plan_arena);
 	for (size_t i = 0; i < ph->steps.len; i++) {
-		struct arena *plan_arena = scratch_begin(d);
+		plan_arena = scratch_begin(d);
 		step_section(d, ph->steps.items[i]);
 		scratch_end(d, plan_arena);
 	}
