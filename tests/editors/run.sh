@@ -353,7 +353,7 @@ if make --no-print-directory -s -o all install DESTDIR="$dest" PREFIX=/usr/local
 		share/vim/vimfiles/compiler/bfplan.vim share/vim/vimfiles/ftplugin/bfplan.vim \
 		share/bfplan/vscode/package.json share/bfplan/vscode/syntaxes/bfplan.tmLanguage.json \
 		share/bfplan/vscode/language-configuration.json share/doc/bfplan/ci.md \
-		share/bfplan/stdlib/windows/os.plan; do
+		share/bfplan/stdlib/windows/os.plan $(cd docs && ls *.md | sed 's|^|share/doc/bfplan/|'); do
 		[ -f "$dest/usr/local/$f" ] || missing="$missing $f"
 	done
 	[ -z "$missing" ] && pass "make install puts every file in place" || fail "make install lacks:$missing"
