@@ -431,11 +431,13 @@ static void write_component(struct bes *b, const struct lw_fixlet *f, struct src
 static void steps_running(struct bes *b, struct textbuf *h, const struct lw_baseline *bl)
 {
 	size_t shown = 0, count = 0;
-	for (size_t i = 0; i < b->plan->steps.len; i++)
-		count += ((const struct lw_step *)b->plan->steps.items[i])->baseline == bl;
-	for (size_t i = 0; i < b->plan->steps.len; i++) {
-		const struct lw_step *s = b->plan->steps.items[i];
-		if (s->baseline != bl)
+	struct lw_steps walk;
+	lw_steps_begin(&walk, b->plan);
+	for (const struct lw_step *s; (s = lw_steps_next(&walk));)
+		count += s->item->baseline == bl;
+	lw_steps_begin(&walk, b->plan);
+	for (const struct lw_step *s; (s = lw_steps_next(&walk));) {
+		if (s->item->baseline != bl)
 			continue;
 		shown++;
 		textbuf_printf(h, "%s%u", shown == 1 ? "" : shown == count ? " and " : ", ", s->number);
