@@ -277,7 +277,12 @@ struct lw_plan {
 	struct ptrvec items;           /* struct lw_item *: what the steps run, each once, in order of first use */
 	struct ptrvec restores;        /* struct lw_restore *: the steps' failure steps, each once, in order of first use */
 	const char *initial_state;     /* the state every phase finds its nodes in */
-	const struct lw_recipe *recipe;/* how the steps are laid out: lower.c's own (struct lw_steps) */
+	/*
+	 * How the steps are laid out (struct lw_steps): lower.c's own.  It
+	 * reads the checker's schedule, so the checked program must outlive
+	 * the plan, as it does in every command that lowers.
+	 */
+	const struct lw_recipe *recipe;
 	struct cptrvec sites;          /* const struct lw_site *, every site the plan references */
 	struct src_span decl;
 	/* added for unconfirmed facts (issue 8) */
