@@ -279,13 +279,18 @@ static void check_check(struct textcheck *c, const struct lw_check *k, struct sr
 	check_prereq(c, k->prereq);
 }
 
-/* Called once per step of the plan's recipe, so a step needs no entry in `seen` (a plan may have thousands). */
-static void check_step(struct textcheck *c, const struct lw_step *s)
+/*
+ * What a plan's steps say, checked from what they are made of: each item
+ * of `each node`, each failure step, and the states the nodes pass
+ * through (the state every phase starts in, then each item's), without
+ * laying out a step.
+ */
+static void check_item(struct textcheck *c, const struct lw_item *s, const char *from_state)
 {
 	const char *name = s->name ? s->name : "?";
 	check_str(c, s->name, s->origin, "a step name");
 	check_str(c, s->title.text, where(s->title, s->origin), "the title of step '%s'", name);
-	check_str(c, s->from_state, s->origin, "a node state");
+	check_str(c, from_state, s->origin, "a node state");
 	check_str(c, s->to_state, s->origin, "a node state");
 	check_str(c, s->verify.text, where(s->verify, s->origin), "what to verify after step '%s'", name);
 	check_str(c, s->on_failure.text, where(s->on_failure, s->origin), "the on-failure advice of step '%s'",
@@ -293,14 +298,15 @@ static void check_step(struct textcheck *c, const struct lw_step *s)
 	check_fixlet(c, s->fixlet);
 	if (s->baseline)
 		check_baseline(c, s->baseline);
-	if (s->restore) {
-		check_str(c, s->restore->name, s->origin, "a step name");
-		check_str(c, s->restore->title.text, where(s->restore->title, s->origin), "the title of step '%s'",
-			  s->restore->name);
-		check_fixlet(c, s->restore->fixlet);
-	}
 	for (size_t i = 0; i < s->guards.len; i++)
 		check_check(c, s->guards.items[i], s->origin);
+}
+
+static void check_restore(struct textcheck *c, const struct lw_restore *r)
+{
+	check_str(c, r->name, r->origin, "a step name");
+	check_str(c, r->title.text, where(r->title, r->origin), "the title of step '%s'", r->name);
+	check_fixlet(c, r->fixlet);
 }
 
 /* A plan's name becomes file names: it must not leave the output directory or hide. */
@@ -348,8 +354,10 @@ static bool check_plan(struct textcheck *c, struct arena *plan_arena, const stru
 		check_site(c, p->sites.items[k]);
 	for (size_t k = 0; k < p->baselines.len; k++)
 		check_baseline(c, p->baselines.items[k]);
-	for (size_t k = 0; k < p->steps.len; k++)
-		check_step(c, p->steps.items[k]);
+	for (size_t k = 0; k < p->items.len; k++)
+		check_item(c, p->items.items[k], k == 0 ? p->initial_state : NULL);
+	for (size_t k = 0; k < p->restores.len; k++)
+		check_restore(c, p->restores.items[k]);
 	return c->ok;
 }
 

@@ -33,6 +33,12 @@ struct bes {
 	bool ok;                 /* nothing reported so far */
 	bool writer_failed;      /* libxml2 refused a call: out of memory */
 	struct ptrvec reported;  /* texts, sites and Fixlets already checked, each once */
+	/*
+	 * One object's description, or one node's relevance clause, emptied
+	 * after it: each names every node of the cluster, so a plan of
+	 * thousands of nodes would otherwise keep each of them until its end.
+	 */
+	struct arena scratch;
 };
 
 static const struct src_span no_span = {SRC_NO_FILE, 0, 0};
@@ -258,17 +264,14 @@ static const char *name_match(struct arena *a, const char *node)
 static void write_nodes_relevance(struct bes *b)
 {
 	const struct lw_plan *plan = b->plan;
-	struct arena node;
-	arena_init_like(&node, b->arena);
 	start(b, "Relevance");
 	for (size_t i = 0; i < plan->cluster_nodes.len; i++) {
-		const char *clause = arena_printf(&node, "%s%s)", i ? " or (" : "(",
-						  name_match(&node, plan->cluster_nodes.items[i]));
+		const char *clause = arena_printf(&b->scratch, "%s%s)", i ? " or (" : "(",
+						  name_match(&b->scratch, plan->cluster_nodes.items[i]));
 		check_rc(b, xmlTextWriterWriteString(b->w, XC(clause)));
-		arena_reset(&node);
+		arena_reset(&b->scratch);
 	}
 	end(b);
-	arena_free(&node);
 }
 
 /* Fixlet 116 "title" (site Server Automation, action Action1), as HTML. */
@@ -313,7 +316,7 @@ static void write_preflight(struct bes *b, const struct lw_prereq *p)
 		element(b, "Title", p->preflight_title);
 
 	struct textbuf h;
-	textbuf_init(&h, a);
+	textbuf_init(&h, &b->scratch);
 	textbuf_puts(&h, "<p>Relevant on a node of cluster <b>");
 	html_text(b, &h, plan->cluster, plan->decl, "the cluster name");
 	textbuf_puts(&h, "</b> where the prerequisite <b>");
@@ -351,6 +354,7 @@ static void write_preflight(struct bes *b, const struct lw_prereq *p)
 		textbuf_puts(&h, "</p>");
 	}
 	cdata_element(b, "Description", h.data);
+	arena_reset(&b->scratch);
 
 	/* two clauses, ANDed by BigFix: on one of the cluster's nodes, and the prerequisite is absent */
 	write_nodes_relevance(b);
@@ -431,11 +435,13 @@ static void write_component(struct bes *b, const struct lw_fixlet *f, struct src
 static void steps_running(struct bes *b, struct textbuf *h, const struct lw_baseline *bl)
 {
 	size_t shown = 0, count = 0;
-	for (size_t i = 0; i < b->plan->steps.len; i++)
-		count += ((const struct lw_step *)b->plan->steps.items[i])->baseline == bl;
-	for (size_t i = 0; i < b->plan->steps.len; i++) {
-		const struct lw_step *s = b->plan->steps.items[i];
-		if (s->baseline != bl)
+	struct lw_steps walk;
+	lw_steps_begin(&walk, b->plan);
+	for (const struct lw_step *s; (s = lw_steps_next(&walk));)
+		count += s->item->baseline == bl;
+	lw_steps_begin(&walk, b->plan);
+	for (const struct lw_step *s; (s = lw_steps_next(&walk));) {
+		if (s->item->baseline != bl)
 			continue;
 		shown++;
 		textbuf_printf(h, "%s%u", shown == 1 ? "" : shown == count ? " and " : ", ", s->number);
@@ -445,13 +451,12 @@ static void steps_running(struct bes *b, struct textbuf *h, const struct lw_base
 static void write_baseline(struct bes *b, const struct lw_baseline *bl)
 {
 	const struct lw_plan *plan = b->plan;
-	struct arena *a = b->arena;
 	start(b, "Baseline");
 	if (xml_ok(b, bl->bes_title, bl->title.span, "the title of baseline '%s'", bl->name))
 		element(b, "Title", bl->bes_title);
 
 	struct textbuf h;
-	textbuf_init(&h, a);
+	textbuf_init(&h, &b->scratch);
 	textbuf_puts(&h, "<p>The patch content of plan <b>");
 	html_text(b, &h, plan->name, plan->decl, "the plan name");
 	textbuf_puts(&h, "</b> on cluster <b>");
@@ -482,6 +487,7 @@ static void write_baseline(struct bes *b, const struct lw_baseline *bl)
 	}
 	textbuf_puts(&h, "</ol>");
 	cdata_element(b, "Description", h.data);
+	arena_reset(&b->scratch);
 
 	/* on the cluster's nodes only; the components add their own applicability */
 	write_nodes_relevance(b);
@@ -553,6 +559,7 @@ bool emit_bes_plan(struct arena *arena, const struct lw_plan *plan, const struct
 			    plan->bes_file);
 		return false;
 	}
+	arena_init_like(&b.scratch, arena);
 	/* tabs, as console exports indent */
 	check_rc(&b, xmlTextWriterSetIndent(b.w, 1));
 	check_rc(&b, xmlTextWriterSetIndentString(b.w, XC("\t")));
@@ -567,6 +574,7 @@ bool emit_bes_plan(struct arena *arena, const struct lw_plan *plan, const struct
 	end(&b);
 	check_rc(&b, xmlTextWriterEndDocument(b.w));
 	xmlFreeTextWriter(b.w); /* flushes the rest into `out` and closes the output buffer */
+	arena_free(&b.scratch);
 
 	if (b.writer_failed) {
 		diag_report(diags, BFP406, plan->decl, "cannot render %s: the XML writer failed",

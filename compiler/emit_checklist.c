@@ -292,20 +292,20 @@ static void short_fixlet(struct doc *d, const struct lw_fixlet *f)
 /* What a step runs: its Fixlet, or the Baseline of the .bes and its components in order. */
 static void step_object(struct doc *d, const struct lw_step *s)
 {
-	if (s->kind == LW_STEP_FIXLET) {
-		fixlet_ref(d, s->fixlet);
+	if (s->item->kind == LW_STEP_FIXLET) {
+		fixlet_ref(d, s->item->fixlet);
 		return;
 	}
 	strong(d, "Baseline");
 	t(d, " ");
-	quoted(d, s->baseline->bes_title);
+	quoted(d, s->item->baseline->bes_title);
 	t(d, " from ");
 	code(d, d->plan->bes_file);
 	t(d, " (baseline ");
-	code(d, s->baseline->name);
+	code(d, s->item->baseline->name);
 	t(d, "), with these components in order: ");
-	for (size_t i = 0; i < s->baseline->components.len; i++) {
-		const struct lw_fixlet *f = component(s->baseline, i);
+	for (size_t i = 0; i < s->item->baseline->components.len; i++) {
+		const struct lw_fixlet *f = component(s->item->baseline, i);
 		if (i)
 			t(d, "; ");
 		tf(d, "%zu. ", i + 1);
@@ -325,21 +325,21 @@ static void step_object(struct doc *d, const struct lw_step *s)
 
 static void short_object(struct doc *d, const struct lw_step *s)
 {
-	if (s->kind == LW_STEP_FIXLET) {
-		short_fixlet(d, s->fixlet);
+	if (s->item->kind == LW_STEP_FIXLET) {
+		short_fixlet(d, s->item->fixlet);
 		return;
 	}
 	strong(d, "Baseline");
 	t(d, " ");
-	quoted(d, s->baseline->bes_title);
+	quoted(d, s->item->baseline->bes_title);
 }
 
-static const struct lw_fixlet *restart_in(const struct lw_step *s)
+static const struct lw_fixlet *restart_in(const struct lw_item *item)
 {
-	if (s->kind != LW_STEP_BASELINE)
+	if (item->kind != LW_STEP_BASELINE)
 		return NULL;
-	for (size_t i = s->baseline->components.len; i-- > 0;) {
-		const struct lw_fixlet *f = component(s->baseline, i);
+	for (size_t i = item->baseline->components.len; i-- > 0;) {
+		const struct lw_fixlet *f = component(item->baseline, i);
 		if (f->restart == LW_RESTART_CLEARS)
 			return f;
 	}
@@ -348,10 +348,10 @@ static const struct lw_fixlet *restart_in(const struct lw_step *s)
 
 static bool may_restart(const struct lw_step *s)
 {
-	if (s->kind == LW_STEP_FIXLET)
-		return s->fixlet->restart != LW_RESTART_NEVER;
-	for (size_t i = 0; i < s->baseline->components.len; i++) {
-		const struct lw_fixlet *f = component(s->baseline, i);
+	if (s->item->kind == LW_STEP_FIXLET)
+		return s->item->fixlet->restart != LW_RESTART_NEVER;
+	for (size_t i = 0; i < s->item->baseline->components.len; i++) {
+		const struct lw_fixlet *f = component(s->item->baseline, i);
 		if (f->restart != LW_RESTART_NEVER)
 			return true;
 	}
@@ -561,7 +561,7 @@ static void summary(struct doc *d)
 	row_end(d);
 	row(d, "Worst-case duration");
 	tf(d, "%s: %zu steps one after another, each running to its timeout", render_duration(d->arena, p->worst_case),
-	   p->steps.len);
+	   p->step_count);
 	for (size_t i = 0; i < p->phases.len; i++) {
 		const struct lw_phase *ph = p->phases.items[i];
 		tf(d, "%s phase %u, %s from %s", i ? ";" : ":", ph->number, render_duration(d->arena, ph->worst_case),
@@ -790,16 +790,14 @@ static void preflight(struct doc *d)
 
 static void waits_for(struct doc *d, const struct lw_step *s)
 {
-	if (s->after.len == 0) {
+	const struct lw_step *prev = s->after;
+	if (!prev) {
 		t(d, "the pre-flight checks: start when every one of them has passed");
 		return;
 	}
-	for (size_t i = 0; i < s->after.len; i++) {
-		const struct lw_step *prev = s->after.items[i];
-		tf(d, "%sstep %u", i ? ", " : "", prev->number);
-		if (prev->phase != s->phase)
-			tf(d, ", the end of phase %u: every node of it is back in service", prev->phase->number);
-	}
+	tf(d, "step %u", prev->number);
+	if (prev->phase != s->phase)
+		tf(d, ", the end of phase %u: every node of it is back in service", prev->phase->number);
 }
 
 static void before(struct doc *d, const struct lw_step *s)
@@ -810,8 +808,8 @@ static void before(struct doc *d, const struct lw_step *s)
 		tf(d, "%s %s.", s->phase->nodes.len == 1 ? "The node is" : "The nodes are", s->from_state);
 	/* checks proven at compile time are in the summary; here only what must be seen to hold */
 	size_t shown = 0;
-	for (size_t i = 0; i < s->guards.len; i++) {
-		const struct lw_check *c = s->guards.items[i];
+	for (size_t i = 0; i < s->item->guards.len; i++) {
+		const struct lw_check *c = s->item->guards.items[i];
 		if (c->when != LW_PREFLIGHT)
 			continue;
 		t(d, shown++ ? ", " : " Pre-flight checks passed: ");
@@ -819,7 +817,7 @@ static void before(struct doc *d, const struct lw_step *s)
 	}
 	if (shown)
 		t(d, ".");
-	if (s->role_only && p->role && p->role->server.text)
+	if (s->item->role_only && p->role && p->role->server.text)
 		tf(d, " %s runs on %s.", p->role->server.text, render_targets(d->arena, s->phase));
 	field_end(d);
 }
@@ -828,14 +826,14 @@ static void after(struct doc *d, const struct lw_step *s)
 {
 	const struct lw_plan *p = d->plan;
 	field(d, "After");
-	if (s->to_state)
-		tf(d, "%s %s. ", s->phase->nodes.len == 1 ? "The node is" : "The nodes are", s->to_state);
-	if (s->verify.text) {
+	if (s->item->to_state)
+		tf(d, "%s %s. ", s->phase->nodes.len == 1 ? "The node is" : "The nodes are", s->item->to_state);
+	if (s->item->verify.text) {
 		t(d, "Verify: ");
-		advice(d, s->phase, s->verify.text);
+		advice(d, s->phase, s->item->verify.text);
 	}
 	/* the role's own advice after a move */
-	if (s->role_only && p->role) {
+	if (s->item->role_only && p->role) {
 		if (p->role->verify.text) {
 			t(d, " ");
 			advice(d, s->phase, p->role->verify.text);
@@ -844,7 +842,7 @@ static void after(struct doc *d, const struct lw_step *s)
 			   text_or(p->role->server, text_or(p->role->title, p->role->name)));
 		}
 	}
-	const struct lw_fixlet *restart = restart_in(s);
+	const struct lw_fixlet *restart = restart_in(s->item);
 	if (restart)
 		tf(d, " If a node is still in Pending Restart, the restart (%s %u) did not happen: restart it and "
 		      "wait for it before the next step.",
@@ -857,16 +855,16 @@ static void after(struct doc *d, const struct lw_step *s)
 /* The Fixlets' own notes, where the stdlib gives any. */
 static void notes(struct doc *d, const struct lw_step *s)
 {
-	if (s->kind == LW_STEP_FIXLET) {
-		if (!s->fixlet->note.text)
+	if (s->item->kind == LW_STEP_FIXLET) {
+		if (!s->item->fixlet->note.text)
 			return;
 		field(d, "Note");
-		advice(d, s->phase, s->fixlet->note.text);
+		advice(d, s->phase, s->item->fixlet->note.text);
 		field_end(d);
 		return;
 	}
-	for (size_t i = 0; i < s->baseline->components.len; i++) {
-		const struct lw_fixlet *f = component(s->baseline, i);
+	for (size_t i = 0; i < s->item->baseline->components.len; i++) {
+		const struct lw_fixlet *f = component(s->item->baseline, i);
 		if (!f->note.text)
 			continue;
 		field(d, "Note");
@@ -889,7 +887,7 @@ static void on_failure(struct doc *d, const struct lw_step *s)
 {
 	const char *nodes = nodes_word(s->phase);
 	field(d, "On failure");
-	switch (s->failure) {
+	switch (s->item->failure) {
 	case LW_FAILURE_STOP:
 		if (s->restore) {
 			t(d, "the failure step runs ");
@@ -911,18 +909,18 @@ static void on_failure(struct doc *d, const struct lw_step *s)
 		t(d, "the step is optional: the plan goes on with the next step.");
 		break;
 	}
-	if (s->on_failure.text) {
-		t(d, s->failure == LW_FAILURE_HOLD ? "" : " ");
-		advice(d, s->phase, s->on_failure.text);
+	if (s->item->on_failure.text) {
+		t(d, s->item->failure == LW_FAILURE_HOLD ? "" : " ");
+		advice(d, s->phase, s->item->on_failure.text);
 	}
-	if (s->failure == LW_FAILURE_HOLD && s->restore) {
+	if (s->item->failure == LW_FAILURE_HOLD && s->restore) {
 		t(d, " To bring a node back, run ");
 		short_fixlet(d, s->restore->fixlet);
 		t(d, " (the ");
 		code(d, s->restore->name);
 		t(d, " step) on it.");
 	}
-	if (s->failure != LW_FAILURE_CONTINUE)
+	if (s->item->failure != LW_FAILURE_CONTINUE)
 		t(d, " Do not start another step until the cause is understood.");
 	field_end(d);
 }
@@ -933,12 +931,12 @@ static void step_section(struct doc *d, const struct lw_step *s)
 	const char *id = arena_printf(d->arena, "s%u", s->number);
 	both(d, "", "<div class=\"step\">\n");
 	heading(d, 4, anchor(d, id));
-	tf(d, "Step %u: %s (", s->number, text_or(s->title, s->name));
-	code(d, s->name);
+	tf(d, "Step %u: %s (", s->number, text_or(s->item->title, s->item->name));
+	code(d, s->item->name);
 	t(d, ")");
-	if (s->optional)
+	if (s->item->optional)
 		t(d, ", optional");
-	marks(d, &s->marks);
+	marks(d, &s->item->marks);
 	heading_end(d, 4);
 
 	fields(d);
@@ -949,7 +947,7 @@ static void step_section(struct doc *d, const struct lw_step *s)
 	targets(d, s->phase);
 	if (s->phase->nodes.len > 1)
 		t(d, ", all at once");
-	if (s->role_only && p->role) {
+	if (s->item->role_only && p->role) {
 		tf(d, ", where %s is expected to run", text_or(p->role->server, text_or(p->role->title, p->role->name)));
 		if (p->role->detect)
 			tf(d, " (%s %u is relevant only there)", render_fixlet_kind(p->role->detect),
@@ -962,13 +960,13 @@ static void step_section(struct doc *d, const struct lw_step *s)
 	before(d, s);
 	after(d, s);
 	notes(d, s);
-	if (s->kind == LW_STEP_FIXLET)
-		parameters(d, s->fixlet);
+	if (s->item->kind == LW_STEP_FIXLET)
+		parameters(d, s->item->fixlet);
 	else
-		for (size_t i = 0; i < s->baseline->components.len; i++)
-			parameters(d, component(s->baseline, i));
+		for (size_t i = 0; i < s->item->baseline->components.len; i++)
+			parameters(d, component(s->item->baseline, i));
 	field(d, "Timeout");
-	tf(d, "%s; a step still running then has failed", render_duration(d->arena, s->timeout));
+	tf(d, "%s; a step still running then has failed", render_duration(d->arena, s->item->timeout));
 	field_end(d);
 	on_failure(d, s);
 	fields_end(d);
@@ -1007,9 +1005,11 @@ static void phase_section(struct doc *d, const struct lw_phase *ph)
 	struct arena *plan_arena = scratch_begin(d);
 	phase_heading(d, ph);
 	scratch_end(d, plan_arena);
-	for (size_t i = 0; i < ph->steps.len; i++) {
+	struct lw_steps walk;
+	lw_steps_begin_phase(&walk, d->plan, ph);
+	for (const struct lw_step *s; (s = lw_steps_next(&walk));) {
 		plan_arena = scratch_begin(d);
-		step_section(d, ph->steps.items[i]);
+		step_section(d, s);
 		scratch_end(d, plan_arena);
 	}
 }
@@ -1042,8 +1042,8 @@ static void server_automation(struct doc *d)
 	para_end(d);
 
 	const struct lw_fixlet *restart = NULL;
-	for (size_t i = 0; i < p->steps.len && !restart; i++)
-		restart = restart_in(p->steps.items[i]);
+	for (size_t i = 0; i < p->items.len && !restart; i++)
+		restart = restart_in(p->items.items[i]);
 	para(d);
 	strong(d, "Pending Restart setting:");
 	t(d, " choose \"Pause Plan until restart completes\". ");
@@ -1061,29 +1061,30 @@ static void server_automation(struct doc *d)
 	     "<table class=\"recipe\">\n<thead><tr><th>Step</th><th>Waits for</th><th>Fixlet, Task or "
 	     "Baseline</th><th>Targets</th><th>Failure step</th><th>Step failure behaviour</th>"
 	     "<th>Timeout</th></tr></thead>\n<tbody>\n");
-	for (size_t i = 0; i < p->steps.len; i++) {
-		const struct lw_step *s = p->steps.items[i];
+	struct lw_steps walk;
+	lw_steps_begin(&walk, p);
+	for (const struct lw_step *s; (s = lw_steps_next(&walk));) {
 		struct arena *plan_arena = scratch_begin(d);
 		both(d, "| ", "<tr><td>");
-		tf(d, "%u. %s", s->number, text_or(s->title, s->name));
+		tf(d, "%u. %s", s->number, text_or(s->item->title, s->item->name));
 		cell(d);
-		if (!s->after.len)
+		if (s->after)
+			tf(d, "%u", s->after->number);
+		else
 			t(d, "none");
-		for (size_t k = 0; k < s->after.len; k++)
-			tf(d, "%s%u", k ? ", " : "", ((const struct lw_step *)s->after.items[k])->number);
 		cell(d);
 		short_object(d, s);
 		cell(d);
 		targets(d, s->phase);
 		cell(d);
-		if (s->failure == LW_FAILURE_STOP && s->restore)
+		if (s->item->failure == LW_FAILURE_STOP && s->restore)
 			short_fixlet(d, s->restore->fixlet);
 		else
 			t(d, "none");
 		cell(d);
-		t(d, behaviour_words(s->failure));
+		t(d, behaviour_words(s->item->failure));
 		cell(d);
-		t(d, render_duration(d->arena, s->timeout));
+		t(d, render_duration(d->arena, s->item->timeout));
 		both(d, " |\n", "</td></tr>\n");
 		scratch_end(d, plan_arena);
 	}

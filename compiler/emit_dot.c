@@ -35,11 +35,11 @@ static const char *fixlet_label(struct arena *a, const struct lw_fixlet *f)
 /* What a step runs, briefly: "Fixlet 116", or "Baseline nov-2026: 900201, 900202, 160". */
 static const char *runs(struct arena *a, const struct lw_step *s)
 {
-	if (s->kind == LW_STEP_FIXLET)
-		return fixlet_label(a, s->fixlet);
-	const char *text = arena_printf(a, "Baseline %s:", s->baseline->name);
-	for (size_t i = 0; i < s->baseline->components.len; i++) {
-		const struct lw_component *c = s->baseline->components.items[i];
+	if (s->item->kind == LW_STEP_FIXLET)
+		return fixlet_label(a, s->item->fixlet);
+	const char *text = arena_printf(a, "Baseline %s:", s->item->baseline->name);
+	for (size_t i = 0; i < s->item->baseline->components.len; i++) {
+		const struct lw_component *c = s->item->baseline->components.items[i];
 		text = arena_printf(a, "%s%s %u", text, i ? "," : "", (unsigned)c->fixlet->id);
 	}
 	return text;
@@ -103,11 +103,12 @@ static void phase_cluster(struct arena *a, const struct lw_plan *p, unsigned pla
 	quoted(out, arena_printf(a, "phase %u: %s%s", ph->number, nodes,
 				 ph->nodes.len > 1 ? ", each step on all at once" : ""));
 	textbuf_puts(out, ";\n");
-	for (size_t i = 0; i < ph->steps.len; i++) {
-		const struct lw_step *s = ph->steps.items[i];
+	struct lw_steps walk;
+	lw_steps_begin_phase(&walk, p, ph);
+	for (const struct lw_step *s; (s = lw_steps_next(&walk));) {
 		textbuf_printf(out, "\t\t\tp%u_s%u [shape=box, style=rounded, label=", plan_no, s->number);
-		quoted(out, arena_printf(a, "%u. %s%s\n%s\ntimeout %s", s->number, s->title.text ? s->title.text : s->name,
-					 s->optional ? " (optional)" : "", runs(a, s), render_duration(a, s->timeout)));
+		quoted(out, arena_printf(a, "%u. %s%s\n%s\ntimeout %s", s->number, s->item->title.text ? s->item->title.text : s->item->name,
+					 s->item->optional ? " (optional)" : "", runs(a, s), render_duration(a, s->item->timeout)));
 		textbuf_puts(out, "];\n");
 	}
 	textbuf_puts(out, "\t\t}\n");
@@ -121,11 +122,12 @@ static void phase_cluster(struct arena *a, const struct lw_plan *p, unsigned pla
  */
 static void failure_edges(struct arena *a, const struct lw_plan *p, unsigned plan_no, struct textbuf *out)
 {
-	for (size_t i = 0; i < p->steps.len; i++) {
-		const struct lw_step *s = p->steps.items[i];
-		if (!s->restore || s->failure == LW_FAILURE_CONTINUE)
+	struct lw_steps walk;
+	lw_steps_begin(&walk, p);
+	for (const struct lw_step *s; (s = lw_steps_next(&walk));) {
+		if (!s->restore || s->item->failure == LW_FAILURE_CONTINUE)
 			continue;
-		bool hold = s->failure == LW_FAILURE_HOLD;
+		bool hold = s->item->failure == LW_FAILURE_HOLD;
 		const char *id = arena_printf(a, "p%u_%s%u", plan_no, hold ? "hold" : "fail", s->phase->number);
 		const char *fixlet = fixlet_label(a, s->restore->fixlet);
 		const char *targets = render_targets(a, s->phase);
@@ -158,14 +160,13 @@ static void plan_graph(struct arena *a, const struct lw_plan *p, unsigned plan_n
 		phase_cluster(a, p, plan_no, p->phases.items[i], out);
 
 	/* the waits of the Automation Plan; the first step waits for the pre-flight checks */
-	for (size_t i = 0; i < p->steps.len; i++) {
-		const struct lw_step *s = p->steps.items[i];
-		for (size_t k = 0; k < s->after.len; k++) {
-			const struct lw_step *w = s->after.items[k];
-			textbuf_printf(out, "\t\tp%u_s%u -> p%u_s%u;\n", plan_no, w->number, plan_no, s->number);
-		}
-		if (s->after.len)
+	struct lw_steps walk;
+	lw_steps_begin(&walk, p);
+	for (const struct lw_step *s; (s = lw_steps_next(&walk));) {
+		if (s->after) {
+			textbuf_printf(out, "\t\tp%u_s%u -> p%u_s%u;\n", plan_no, s->after->number, plan_no, s->number);
 			continue;
+		}
 		for (size_t k = 0; k < p->checks.len; k++) {
 			const struct lw_check *c = p->checks.items[k];
 			if (c->when == LW_PREFLIGHT)

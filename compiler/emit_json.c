@@ -144,7 +144,6 @@ struct emit_json {
 	struct arena *plan_arena;
 	struct arena step_arena;        /* a step's, emptied after it: a step of a phase of thousands of nodes is large */
 	const struct lw_plan *plan;
-	struct cptrvec restores;        /* const struct lw_restore *: the plan's, in order of first use */
 };
 
 static void table_init(struct table *t, struct arena *arena)
@@ -331,8 +330,8 @@ static void phases_json(struct jw *w, const struct lw_plan *p)
 		names_of(w, &ph->nodes);
 		key(w, "steps");
 		array(w);
-		for (size_t k = 0; k < ph->steps.len; k++)
-			integer(w, ((const struct lw_step *)ph->steps.items[k])->number);
+		for (unsigned k = 0; k < ph->step_count; k++)
+			integer(w, ph->first_step + k);
 		array_end(w);
 		kinteger(w, "start_seconds", ph->start);
 		kinteger(w, "worst_case_seconds", ph->worst_case);
@@ -358,10 +357,10 @@ static void nodes_json(struct jw *w, const struct lw_plan *p)
 }
 
 /* The index of a restore in the plan's "restores", or -1 for none. */
-static int64_t restore_index(const struct emit_json *j, const struct lw_restore *r)
+static int64_t restore_index(const struct lw_plan *p, const struct lw_restore *r)
 {
-	for (size_t i = 0; r && i < j->restores.len; i++)
-		if (j->restores.items[i] == r)
+	for (size_t i = 0; r && i < p->restores.len; i++)
+		if (p->restores.items[i] == r)
 			return (int64_t)i;
 	return -1;
 }
@@ -370,16 +369,10 @@ static int64_t restore_index(const struct emit_json *j, const struct lw_restore 
 static void restores_json(struct emit_json *j, const struct lw_plan *p)
 {
 	struct jw *w = &j->w;
-	j->restores = (struct cptrvec){0};
-	for (size_t i = 0; i < p->steps.len; i++) {
-		const struct lw_restore *r = ((const struct lw_step *)p->steps.items[i])->restore;
-		if (r && restore_index(j, r) < 0)
-			cptrvec_push(j->plan_arena, &j->restores, r);
-	}
 	key(w, "restores");
 	array(w);
-	for (size_t i = 0; i < j->restores.len; i++) {
-		const struct lw_restore *r = j->restores.items[i];
+	for (size_t i = 0; i < p->restores.len; i++) {
+		const struct lw_restore *r = p->restores.items[i];
 		object(w);
 		kstring(w, "name", r->name);
 		key(w, "title");
@@ -392,10 +385,10 @@ static void restores_json(struct emit_json *j, const struct lw_plan *p)
 	array_end(w);
 }
 
-static void krestore(struct emit_json *j, const char *k, const struct lw_restore *r)
+static void krestore(struct emit_json *j, const struct lw_plan *p, const char *k, const struct lw_restore *r)
 {
 	key(&j->w, k);
-	int64_t at = restore_index(j, r);
+	int64_t at = restore_index(p, r);
 	if (at < 0)
 		null(&j->w);
 	else
@@ -408,12 +401,12 @@ static void step_run(struct emit_json *j, const struct lw_plan *p, const struct 
 	struct jw *w = &j->w;
 	key(w, "run");
 	object(w);
-	if (s->kind == LW_STEP_FIXLET) {
+	if (s->item->kind == LW_STEP_FIXLET) {
 		key(w, "fixlet");
-		fixlet_ref(j, s->fixlet);
+		fixlet_ref(j, s->item->fixlet);
 	} else {
 		size_t at = 0;
-		while (at < p->baselines.len && p->baselines.items[at] != s->baseline)
+		while (at < p->baselines.len && p->baselines.items[at] != s->item->baseline)
 			at++;
 		kinteger(w, "baseline", (int64_t)at);
 	}
@@ -430,10 +423,10 @@ static void advice_json(struct emit_json *j, struct arena *a, const struct lw_pl
 		const char *node = ((const struct lw_node *)s->phase->nodes.items[i])->name;
 		object(w);
 		kstring(w, "node", node);
-		kstring(w, "verify", render_advice(a, s->verify.text, p, node));
-		kstring(w, "role_verify", s->role_only && p->role ? render_advice(a, p->role->verify.text, p, node)
+		kstring(w, "verify", render_advice(a, s->item->verify.text, p, node));
+		kstring(w, "role_verify", s->item->role_only && p->role ? render_advice(a, p->role->verify.text, p, node)
 								  : NULL);
-		kstring(w, "on_failure", render_advice(a, s->on_failure.text, p, node));
+		kstring(w, "on_failure", render_advice(a, s->item->on_failure.text, p, node));
 		object_end(w);
 	}
 	array_end(w);
@@ -443,12 +436,12 @@ static void step_notes(struct jw *w, struct arena *a, const struct lw_plan *p, c
 {
 	key(w, "notes");
 	array(w);
-	if (s->kind == LW_STEP_FIXLET) {
-		if (s->fixlet->note.text)
-			string(w, render_advice(a, s->fixlet->note.text, p, NULL));
+	if (s->item->kind == LW_STEP_FIXLET) {
+		if (s->item->fixlet->note.text)
+			string(w, render_advice(a, s->item->fixlet->note.text, p, NULL));
 	} else {
-		for (size_t i = 0; i < s->baseline->components.len; i++) {
-			const struct lw_fixlet *f = ((const struct lw_component *)s->baseline->components.items[i])->fixlet;
+		for (size_t i = 0; i < s->item->baseline->components.len; i++) {
+			const struct lw_fixlet *f = ((const struct lw_component *)s->item->baseline->components.items[i])->fixlet;
 			if (f->note.text)
 				string(w, render_advice(a, f->note.text, p, NULL));
 		}
@@ -466,37 +459,37 @@ static void step_json(struct emit_json *j, const struct lw_plan *p, const struct
 	char place[32]; /* "2.3": phase and place in the phase */
 	snprintf(place, sizeof place, "%u.%u", s->phase->number, s->index);
 	kstring(w, "checklist", place);
-	kstring(w, "name", s->name);
+	kstring(w, "name", s->item->name);
 	key(w, "title");
-	text(j, s->title);
+	text(j, s->item->title);
 	step_run(j, p, s);
 	key(w, "targets");
 	names_of(w, &s->phase->nodes);
 	key(w, "after");
 	array(w);
-	for (size_t i = 0; i < s->after.len; i++)
-		integer(w, ((const struct lw_step *)s->after.items[i])->number);
+	if (s->after)
+		integer(w, s->after->number);
 	array_end(w);
-	kinteger(w, "timeout_seconds", s->timeout);
+	kinteger(w, "timeout_seconds", s->item->timeout);
 	kinteger(w, "start_seconds", s->start);
 	kstring(w, "from_state", s->from_state);
-	kstring(w, "to_state", s->to_state);
-	kboolean(w, "optional", s->optional);
-	kboolean(w, "role_only", s->role_only);
-	kstring(w, "failure_behavior", render_failure_name(s->failure));
-	krestore(j, "failure_step", s->failure == LW_FAILURE_STOP ? s->restore : NULL);
-	krestore(j, "restore", s->restore);
+	kstring(w, "to_state", s->item->to_state);
+	kboolean(w, "optional", s->item->optional);
+	kboolean(w, "role_only", s->item->role_only);
+	kstring(w, "failure_behavior", render_failure_name(s->item->failure));
+	krestore(j, p, "failure_step", s->item->failure == LW_FAILURE_STOP ? s->restore : NULL);
+	krestore(j, p, "restore", s->restore);
 	key(w, "preflight_checks");
 	array(w);
-	for (size_t i = 0; i < s->guards.len; i++) {
-		const struct lw_check *c = s->guards.items[i];
+	for (size_t i = 0; i < s->item->guards.len; i++) {
+		const struct lw_check *c = s->item->guards.items[i];
 		if (c->when == LW_PREFLIGHT)
 			integer(w, c->number);
 	}
 	array_end(w);
 	advice_json(j, scratch, p, s);
 	step_notes(w, scratch, p, s);
-	marks(j, &s->marks);
+	marks(j, &s->item->marks);
 	object_end(w);
 	arena_reset(scratch);
 }
@@ -512,8 +505,10 @@ static void automation_plan(struct emit_json *j, const struct lw_plan *p)
 	kstring(w, "failure_step_targets", "all-step-targets");
 	key(w, "steps");
 	array(w);
-	for (size_t i = 0; i < p->steps.len; i++)
-		step_json(j, p, p->steps.items[i]);
+	struct lw_steps walk;
+	lw_steps_begin(&walk, p);
+	for (const struct lw_step *s; (s = lw_steps_next(&walk));)
+		step_json(j, p, s);
 	array_end(w);
 	object_end(w);
 }

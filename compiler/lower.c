@@ -308,11 +308,24 @@ static const struct lw_baseline *lower_baseline(struct lowering *lo, const struc
 	return copy;
 }
 
-static const struct lw_restore *lower_restore(struct lowering *lo, const struct sched_step *s)
+/*
+ * How a plan's steps are laid out on demand (lw_steps_next()): the
+ * checker's schedule, one entry per step, and what each entry runs,
+ * lowered once.  A step is made from these in constant time, so nothing
+ * keeps a plan's steps.
+ */
+struct lw_recipe {
+	const struct sched_step *schedule; /* the checker's; lives as long as the checked program */
+	const struct lw_item **items;      /* per item of `each node`; NULL for one no phase runs */
+	struct ptrmap restores;            /* struct step_ent * -> its struct lw_restore */
+};
+
+static const struct lw_restore *lower_restore(struct lowering *lo, struct lw_recipe *recipe,
+					      const struct sched_step *s, const struct seq_item *item)
 {
 	if (!s->restore)
 		return NULL;
-	struct lw_restore *copy = ptrmap_get(&lo->plan_copies, s->restore);
+	struct lw_restore *copy = ptrmap_get(&recipe->restores, s->restore);
 	if (copy)
 		return copy;
 	size_t matches;
@@ -321,26 +334,28 @@ static const struct lw_restore *lower_restore(struct lowering *lo, const struct 
 	copy->title = s->restore->title;
 	copy->fixlet = lower_fixlet(lo, check_variant_for(s->restore, lo->facts->plan->cluster->os, &matches));
 	copy->timeout = s->restore_timeout;
-	ptrmap_put(&lo->plan_copies, s->restore, copy);
+	copy->origin = item->span;
+	ptrmap_put(&recipe->restores, s->restore, copy);
+	ptrvec_push(lo->arena, &lo->plan->restores, copy);
 	return copy;
 }
 
-static void add_guard(struct lowering *lo, struct lw_step *step, const struct lw_check *chk)
+static void add_guard(struct lowering *lo, struct lw_item *item, const struct lw_check *chk)
 {
-	for (size_t i = 0; i < step->guards.len; i++)
-		if (step->guards.items[i] == chk)
+	for (size_t i = 0; i < item->guards.len; i++)
+		if (item->guards.items[i] == chk)
 			return;
-	cptrvec_push(lo->arena, &step->guards, chk);
+	cptrvec_push(lo->arena, &item->guards, chk);
 }
 
 /* The prerequisites a Fixlet needs guard the step that runs it. */
-static void guard_with_needs(struct lowering *lo, struct lw_step *step, const struct fixlet_ent *fx)
+static void guard_with_needs(struct lowering *lo, struct lw_item *item, const struct fixlet_ent *fx)
 {
 	for (size_t i = 0; fx && i < fx->needs.len; i++) {
 		const struct lw_prereq *pr = ptrmap_get(&lo->plan_copies, fx->needs.items[i]);
 		const struct lw_check *chk = pr ? ptrmap_get(&lo->plan_copies, pr) : NULL;
 		if (chk)
-			add_guard(lo, step, chk);
+			add_guard(lo, item, chk);
 	}
 }
 
@@ -354,86 +369,138 @@ static const char *initial_state(const struct world *w)
 	return NULL;
 }
 
-static struct lw_step *lower_step(struct lowering *lo, const struct sched_step *s, struct lw_phase *phase,
-				  const char *from_state)
+/* What the steps of one item of `each node` share, from the first step that runs it. */
+static const struct lw_item *lower_item(struct lowering *lo, const struct sched_step *s)
 {
 	const struct plan_facts *facts = lo->facts;
 	const struct cluster_ent *cl = facts->plan->cluster;
-	const struct seq_item *item = facts->plan->sequence.items[s->item];
-	const struct step_ent *st = item->step;
-	struct lw_step *step = arena_alloc(lo->arena, sizeof *step);
-	step->number = (unsigned)lo->plan->steps.len + 1;
-	step->index = (unsigned)phase->steps.len + 1;
-	step->phase = phase;
-	step->name = st->name;
-	step->title = st->title;
-	step->from_state = from_state;
-	step->to_state = st->to->name;
-	step->timeout = s->timeout;
-	step->optional = facts->optional[s->item];
-	step->role_only = st->role != NULL;
-	step->failure = s->failure;
-	step->restore = lower_restore(lo, s);
-	step->verify = st->verify;
-	step->on_failure = st->on_failure;
-	step->start = s->start;
-	step->origin = item->span;
-	step->marks = st->marks;
-	if (item->baseline) {
-		step->kind = LW_STEP_BASELINE;
-		step->baseline = lower_baseline(lo, item->baseline);
-		for (size_t k = 0; k < item->baseline->components.len; k++)
-			guard_with_needs(lo, step, check_restart_fixlet(item->baseline->components.items[k], cl->os));
+	const struct seq_item *seq = facts->plan->sequence.items[s->item];
+	const struct step_ent *st = seq->step;
+	struct lw_item *item = arena_alloc(lo->arena, sizeof *item);
+	item->name = st->name;
+	item->title = st->title;
+	item->to_state = st->to->name;
+	item->timeout = s->timeout;
+	item->optional = facts->optional[s->item];
+	item->role_only = st->role != NULL;
+	item->failure = s->failure;
+	item->verify = st->verify;
+	item->on_failure = st->on_failure;
+	item->origin = seq->span;
+	item->marks = st->marks;
+	if (seq->baseline) {
+		item->kind = LW_STEP_BASELINE;
+		item->baseline = lower_baseline(lo, seq->baseline);
+		for (size_t k = 0; k < seq->baseline->components.len; k++)
+			guard_with_needs(lo, item, check_restart_fixlet(seq->baseline->components.items[k], cl->os));
 	} else {
-		step->kind = LW_STEP_FIXLET;
-		step->fixlet = lower_fixlet(lo, facts->variant[s->item]);
-		guard_with_needs(lo, step, facts->variant[s->item]);
+		item->kind = LW_STEP_FIXLET;
+		item->fixlet = lower_fixlet(lo, facts->variant[s->item]);
+		guard_with_needs(lo, item, facts->variant[s->item]);
 	}
-	if (step->role_only && lo->plan->role_check)
-		add_guard(lo, step, lo->plan->role_check);
-	if (s->after != SCHED_START)
-		cptrvec_push(lo->arena, &step->after, lo->plan->steps.items[s->after]);
-	return step;
+	if (item->role_only && lo->plan->role_check)
+		add_guard(lo, item, lo->plan->role_check);
+	ptrvec_push(lo->arena, &lo->plan->items, item);
+	return item;
 }
 
+/*
+ * The nodes, the phases and the recipe.  The schedule is walked once, in
+ * order, to lower what its steps run (each item, Baseline and failure
+ * step once, in the order the recipe first uses them) and to number the
+ * phases' steps; the steps themselves are laid out only when an emitter
+ * walks them.
+ */
 static void lower_nodes_and_phases(struct lowering *lo)
 {
 	const struct plan_facts *facts = lo->facts;
 	struct arena *a = lo->arena;
+	struct lw_plan *lp = lo->plan;
 	for (unsigned p = 1; p <= facts->phase_count; p++) {
 		struct lw_phase *phase = arena_alloc(a, sizeof *phase);
 		phase->number = p;
-		ptrvec_push(a, &lo->plan->phases, phase);
+		ptrvec_push(a, &lp->phases, phase);
 	}
 	for (size_t i = 0; i < facts->node_count; i++) {
 		const struct node_ent *ne = facts->order[i];
 		struct lw_node *node = arena_alloc(a, sizeof *node);
-		struct lw_phase *phase = lo->plan->phases.items[facts->phase[i] - 1];
+		struct lw_phase *phase = lp->phases.items[facts->phase[i] - 1];
 		node->name = ne->name;
 		node->position = (unsigned)i + 1;
 		node->role_holder = ne == facts->role_holder;
 		node->phase = phase;
 		node->decl = ne->span;
-		ptrvec_push(a, &lo->plan->nodes, node);
+		ptrvec_push(a, &lp->nodes, node);
 		ptrvec_push(a, &phase->nodes, node);
 	}
-	const char *initial = initial_state(lo->world);
-	const char *state = initial;
-	unsigned current = 0;
+	struct lw_recipe *recipe = arena_alloc(a, sizeof *recipe);
+	recipe->schedule = facts->schedule;
+	recipe->items = arena_calloc(a, facts->plan->sequence.len + 1, sizeof *recipe->items);
+	ptrmap_init(&recipe->restores, a);
+	lp->recipe = recipe;
+	lp->initial_state = initial_state(lo->world);
+	lp->step_count = facts->schedule_len;
 	for (size_t i = 0; i < facts->schedule_len; i++) {
 		const struct sched_step *s = &facts->schedule[i];
-		struct lw_phase *phase = lo->plan->phases.items[s->phase - 1];
-		if (s->phase != current) {
-			current = s->phase;
-			state = initial; /* every phase starts with its nodes in service */
+		struct lw_phase *phase = lp->phases.items[s->phase - 1];
+		if (!phase->step_count) {
+			phase->first_step = (unsigned)i + 1;
 			phase->start = s->start;
 		}
-		struct lw_step *step = lower_step(lo, s, phase, state);
-		state = step->to_state;
-		ptrvec_push(a, &phase->steps, step);
-		ptrvec_push(a, &lo->plan->steps, step);
-		phase->worst_case += step->timeout;
+		phase->step_count++;
+		lower_restore(lo, recipe, s, facts->plan->sequence.items[s->item]);
+		if (!recipe->items[s->item])
+			recipe->items[s->item] = lower_item(lo, s);
+		phase->worst_case += s->timeout;
 	}
+}
+
+/* ---- walking the steps ------------------------------------------------------------------------ */
+
+/* Step `at` of the recipe (0-based), without what it waits for. */
+static void lay_out(const struct lw_plan *p, size_t at, struct lw_step *step)
+{
+	const struct lw_recipe *r = p->recipe;
+	const struct sched_step *s = &r->schedule[at];
+	const struct lw_phase *phase = p->phases.items[s->phase - 1];
+	size_t first = phase->first_step - 1;
+	*step = (struct lw_step){
+		.item = r->items[s->item],
+		.number = (unsigned)at + 1,
+		.index = (unsigned)(at - first) + 1,
+		.phase = phase,
+		/* every phase starts with its nodes in service; then each step leaves them for the next */
+		.from_state = at == first ? p->initial_state : r->items[r->schedule[at - 1].item]->to_state,
+		.restore = s->restore ? ptrmap_get(&r->restores, s->restore) : NULL,
+		.start = s->start,
+	};
+}
+
+void lw_steps_begin(struct lw_steps *walk, const struct lw_plan *plan)
+{
+	*walk = (struct lw_steps){.plan = plan, .next = 0, .end = plan->step_count};
+}
+
+void lw_steps_begin_phase(struct lw_steps *walk, const struct lw_plan *plan, const struct lw_phase *phase)
+{
+	*walk = (struct lw_steps){.plan = plan, .next = phase->first_step - 1,
+				  .end = phase->first_step - 1 + phase->step_count};
+	if (!phase->step_count)
+		walk->next = walk->end = 0;
+}
+
+const struct lw_step *lw_steps_next(struct lw_steps *walk)
+{
+	if (walk->next >= walk->end)
+		return NULL;
+	size_t at = walk->next++;
+	lay_out(walk->plan, at, &walk->step);
+	size_t after = walk->plan->recipe->schedule[at].after;
+	if (after != SCHED_START) {
+		lay_out(walk->plan, after, &walk->after);
+		walk->step.after = &walk->after;
+	}
+	return &walk->step;
 }
 
 /* ---- unconfirmed facts (issue 8) -------------------------------------------------------------- */
@@ -467,13 +534,13 @@ static void collect_unconfirmed(struct lowering *lo)
 		if (pr->provider)
 			add_marks(lo, &pr->provider->marks);
 	}
-	for (size_t i = 0; i < lp->steps.len; i++) {
-		const struct lw_step *step = lp->steps.items[i];
-		add_marks(lo, &step->marks);
-		if (step->fixlet)
-			add_marks(lo, &step->fixlet->marks);
-		for (size_t k = 0; step->baseline && k < step->baseline->components.len; k++)
-			add_marks(lo, &((const struct lw_component *)step->baseline->components.items[k])->fixlet->marks);
+	for (size_t i = 0; i < lp->items.len; i++) {
+		const struct lw_item *item = lp->items.items[i];
+		add_marks(lo, &item->marks);
+		if (item->fixlet)
+			add_marks(lo, &item->fixlet->marks);
+		for (size_t k = 0; item->baseline && k < item->baseline->components.len; k++)
+			add_marks(lo, &((const struct lw_component *)item->baseline->components.items[k])->fixlet->marks);
 	}
 }
 

@@ -135,39 +135,56 @@ struct lw_restore {
 	struct lw_text title;          /* "Resume the node" */
 	const struct lw_fixlet *fixlet;
 	int64_t timeout;               /* seconds */
+	struct src_span origin;        /* the plan line of the first step it restores */
 };
 
 struct lw_phase;
 struct lw_check;
+struct lw_recipe;
 
 /*
- * One step of the Automation Plan recipe: one Fixlet, Task or Baseline run
- * on every node of one phase at once.  The checklist has one section per
- * step, in the same order and with the same number.
+ * What a step runs and how, the same in every phase that runs it: one
+ * item of the plan's `each node`, lowered once however many phases run it.
  */
-struct lw_step {
-	unsigned number;               /* 1-based place in the recipe */
-	unsigned index;                /* 1-based place within its phase: step "2.3" */
-	const struct lw_phase *phase;  /* its targets are the phase's nodes */
+struct lw_item {
 	const char *name;              /* the stdlib step name: pause, patch, ... */
 	struct lw_text title;          /* "Pause the node" */
 	enum lw_step_kind kind;
 	const struct lw_fixlet *fixlet;     /* LW_STEP_FIXLET */
 	const struct lw_baseline *baseline; /* LW_STEP_BASELINE */
-	const char *from_state, *to_state;
+	const char *to_state;          /* the state it leaves the nodes in */
 	int64_t timeout;               /* seconds */
 	bool optional;                 /* `optional` in the plan and allowed by the step */
 	bool role_only;                /* runs on the role holder only (move-mailbox) */
 	enum lw_failure failure;
-	const struct lw_restore *restore; /* what brings the nodes back if this step fails; NULL: nothing to */
 	struct lw_text verify;         /* what the operator checks after it (template) */
 	struct lw_text on_failure;     /* the stdlib's advice when it fails (template) */
 	struct cptrvec guards;         /* const struct lw_check *: pre-flight checks that must pass first */
-	struct cptrvec after;          /* const struct lw_step *: the steps it waits for */
-	int64_t start;                 /* seconds from the start of the plan, at the latest (worst case) */
 	struct src_span origin;        /* the plan line */
 	/* added for unconfirmed facts (issue 8) */
 	struct cptrvec marks;          /* const struct lw_mark *: the step declaration's own marks */
+};
+
+/*
+ * One step of the Automation Plan recipe: one item run on every node of
+ * one phase at once.  The checklist has one section per step, in the same
+ * order and with the same number.  Steps are not kept: a walk (struct
+ * lw_steps) lays each one out when it is reached.
+ */
+struct lw_step {
+	const struct lw_item *item;    /* what it runs, shared by every phase's step of that item */
+	unsigned number;               /* 1-based place in the recipe */
+	unsigned index;                /* 1-based place within its phase: step "2.3" */
+	const struct lw_phase *phase;  /* its targets are the phase's nodes */
+	const char *from_state;        /* the state it finds the nodes in */
+	const struct lw_restore *restore; /* what brings the nodes back if this step fails; NULL: nothing to */
+	/*
+	 * The step it waits for, NULL for the first (the recipe is one chain:
+	 * docs/execution.md).  It is laid out as far as its own `after`, which
+	 * is NULL, and is valid as long as this step is.
+	 */
+	const struct lw_step *after;
+	int64_t start;                 /* seconds from the start of the plan, at the latest (worst case) */
 };
 
 struct lw_node {
@@ -185,7 +202,8 @@ struct lw_node {
 struct lw_phase {
 	unsigned number;               /* 1-based */
 	struct ptrvec nodes;           /* struct lw_node * */
-	struct ptrvec steps;           /* struct lw_step *, in order */
+	unsigned first_step;           /* the number of its first step; its steps are numbered on from there */
+	unsigned step_count;
 	int64_t start;                 /* seconds from the start of the plan, worst case */
 	int64_t worst_case;            /* seconds: its steps' timeouts, end to end */
 };
@@ -245,7 +263,7 @@ struct lw_plan {
 	unsigned max_down;
 	struct lw_quorum quorum;
 	int64_t window;                /* seconds; 0 when no window is declared */
-	int64_t worst_case;            /* seconds: the critical path through `steps` */
+	int64_t worst_case;            /* seconds: the critical path through the steps */
 	const char *bes_file;          /* "patch-exch01.bes" */
 	const char *checklist_md;      /* "patch-exch01.checklist.md" */
 	const char *checklist_html;    /* "patch-exch01.checklist.html" */
@@ -255,7 +273,16 @@ struct lw_plan {
 	const struct lw_check *role_check; /* the pre-flight check of where the role runs, or NULL */
 	struct ptrvec nodes;           /* struct lw_node *, in patch order */
 	struct ptrvec phases;          /* struct lw_phase * */
-	struct ptrvec steps;           /* struct lw_step *, the whole recipe in order */
+	size_t step_count;             /* the whole recipe's: the steps of every phase */
+	struct ptrvec items;           /* struct lw_item *: what the steps run, each once, in order of first use */
+	struct ptrvec restores;        /* struct lw_restore *: the steps' failure steps, each once, in order of first use */
+	const char *initial_state;     /* the state every phase finds its nodes in */
+	/*
+	 * How the steps are laid out (struct lw_steps): lower.c's own.  It
+	 * reads the checker's schedule, so the checked program must outlive
+	 * the plan, as it does in every command that lowers.
+	 */
+	const struct lw_recipe *recipe;
 	struct cptrvec sites;          /* const struct lw_site *, every site the plan references */
 	struct src_span decl;
 	/* added for unconfirmed facts (issue 8) */
@@ -347,6 +374,26 @@ const struct lw_program *lower_program_of(const struct lowering *lo);
  * they are (the tests change lowered plans before building them).
  */
 struct lowering *lower_replay(struct arena *arena, const struct lw_program *program);
+
+/*
+ * A walk over a plan's steps in recipe order, each laid out when it is
+ * reached, so that a plan of ten thousand phases is written with no more
+ * of its steps in memory than one of two.  The step lw_steps_next() hands
+ * out, and the step it waits for, belong to the walk: they stay valid
+ * until the next call, and cost no allocation.  The fields are lower.c's.
+ */
+struct lw_steps {
+	const struct lw_plan *plan;
+	size_t next, end;              /* the recipe's places still to lay out */
+	struct lw_step step, after;
+};
+
+/* Every step of the plan, or those of one phase. */
+void lw_steps_begin(struct lw_steps *walk, const struct lw_plan *plan);
+void lw_steps_begin_phase(struct lw_steps *walk, const struct lw_plan *plan, const struct lw_phase *phase);
+
+/* The next step of the walk, or NULL at its end. */
+const struct lw_step *lw_steps_next(struct lw_steps *walk);
 
 /* The BES title limit (ObjectName: 1 to 255 characters); longer titles are cut with an ellipsis. */
 enum { LW_TITLE_MAX = 255 };

@@ -48,14 +48,14 @@ static const char *joined_nodes(struct arena *a, const struct ptrvec *nodes)
 
 static const char *step_runs(struct arena *a, const struct lw_step *s)
 {
-	if (s->kind == LW_STEP_FIXLET)
-		return fixlet_ref(a, s->fixlet);
-	return arena_printf(a, "Baseline %s", s->baseline->name);
+	if (s->item->kind == LW_STEP_FIXLET)
+		return fixlet_ref(a, s->item->fixlet);
+	return arena_printf(a, "Baseline %s", s->item->baseline->name);
 }
 
 static const char *failure_words(struct arena *a, const struct lw_step *s)
 {
-	switch (s->failure) {
+	switch (s->item->failure) {
 	case LW_FAILURE_STOP:
 		return s->restore ? arena_printf(a, "%s (%s), then stop", s->restore->name,
 						 fixlet_ref(a, s->restore->fixlet))
@@ -106,13 +106,14 @@ static void plan_facts(struct facts *f, const struct lw_plan *p)
 		fact(f, arena_printf(a, "baseline %s", bl->name), parts);
 	}
 	const char *order = "";
-	for (size_t i = 0; i < p->steps.len; i++) {
-		const struct lw_step *s = p->steps.items[i];
+	struct lw_steps walk;
+	lw_steps_begin(&walk, p);
+	for (const struct lw_step *s; (s = lw_steps_next(&walk));) {
 		const char *where = render_targets(a, s->phase);
-		order = arena_printf(a, "%s%s%s on %s", order, i ? "; " : "", s->name, where);
-		fact(f, arena_printf(a, "step %s on %s", s->name, where),
-		     arena_printf(a, "runs %s, timeout %s, on failure %s%s", step_runs(a, s), render_duration(a, s->timeout),
-				  failure_words(a, s), s->optional ? ", optional" : ""));
+		order = arena_printf(a, "%s%s%s on %s", order, s->number > 1 ? "; " : "", s->item->name, where);
+		fact(f, arena_printf(a, "step %s on %s", s->item->name, where),
+		     arena_printf(a, "runs %s, timeout %s, on failure %s%s", step_runs(a, s), render_duration(a, s->item->timeout),
+				  failure_words(a, s), s->item->optional ? ", optional" : ""));
 	}
 	fact(f, "steps in order", order);
 }
@@ -174,13 +175,13 @@ void plandiff(struct arena *arena, const struct lw_program *old, const struct lw
 			diff_plan(arena, o, n, changes);
 		else
 			change(arena, changes, n->name, PLANDIFF_ADDED, "plan", NULL,
-			       arena_printf(arena, "cluster %s, %zu steps", n->cluster, n->steps.len));
+			       arena_printf(arena, "cluster %s, %zu steps", n->cluster, n->step_count));
 	}
 	for (size_t i = 0; i < old->plans.len; i++) {
 		const struct lw_plan *o = old->plans.items[i];
 		if (!find_plan(new_program, o->name))
 			change(arena, changes, o->name, PLANDIFF_REMOVED, "plan",
-			       arena_printf(arena, "cluster %s, %zu steps", o->cluster, o->steps.len), NULL);
+			       arena_printf(arena, "cluster %s, %zu steps", o->cluster, o->step_count), NULL);
 	}
 }
 

@@ -252,10 +252,11 @@ static struct lw_site *site_named(struct fixture_plan *fx, const char *name)
 	abort();
 }
 
-static const struct lw_step *step_named(const struct lw_plan *p, const char *name)
+/* The item of `each node` a step of that name runs (the steps of every phase share it). */
+static const struct lw_item *item_named(const struct lw_plan *p, const char *name)
 {
-	for (size_t i = 0; i < p->steps.len; i++) {
-		const struct lw_step *s = p->steps.items[i];
+	for (size_t i = 0; i < p->items.len; i++) {
+		const struct lw_item *s = p->items.items[i];
 		if (strcmp(s->name, name) == 0)
 			return s;
 	}
@@ -308,8 +309,8 @@ void fixture_plan_init(struct fixture_plan *fx)
 		if (strcmp(p->name, "dotnet-4.0") == 0)
 			fx->dotnet = p;
 	}
-	fx->pause = writable(step_named(fx->plan, "pause")->fixlet);
-	fx->resume = writable(step_named(fx->plan, "resume"));
+	fx->pause = writable(item_named(fx->plan, "pause")->fixlet);
+	fx->resume = writable(item_named(fx->plan, "resume"));
 	const struct lw_baseline *bl = fx->plan->baselines.items[0];
 	const struct lw_component *last = bl->components.items[bl->components.len - 1];
 	fx->restart = writable(last->fixlet);

@@ -33,7 +33,7 @@ struct fixture_plan {
 	struct lw_site *patches;
 	struct lw_prereq *dotnet;
 	struct lw_fixlet *pause, *restart;
-	struct lw_step *resume;            /* phase 1's */
+	struct lw_item *resume;            /* what every phase's resume step runs */
 };
 
 /* The --site-url the fixture is compiled with, for the Server Automation site. */

@@ -476,7 +476,7 @@ static void test_xml_forbidden_text(void **state)
 {
 	struct env *e = *state;
 	e->fx.dotnet->title.text = "Microsoft .NET\x01 Framework 4.0";
-	struct lw_step *resume = e->fx.resume;
+	struct lw_item *resume = e->fx.resume;
 	resume->verify.text = "the node is Up \xEF\xBF\xBE";
 	assert_int_equal(build(e), EMIT_PLAN_ERRORS);
 	assert_true(out_dir_empty(e));

@@ -44,11 +44,19 @@ static void compile_file(struct compiled *c, const char *path)
 	lower_program(&c->arena, &world, &checked, NULL, &c->program);
 }
 
-static const struct lw_step *step_of(const struct lw_plan *plan, size_t number)
+/* The plan's step `number`, the number-th a walk lays out: a copy, without the step it waits for. */
+static struct lw_step step_of(const struct lw_plan *plan, size_t number)
 {
-	const struct lw_step *s = plan->steps.items[number - 1];
+	struct lw_steps walk;
+	lw_steps_begin(&walk, plan);
+	const struct lw_step *s = NULL;
+	for (size_t i = 0; i < number; i++)
+		s = lw_steps_next(&walk);
+	assert_non_null(s);
 	assert_int_equal(s->number, number);
-	return s;
+	struct lw_step copy = *s;
+	copy.after = NULL;
+	return copy;
 }
 
 static void seed_2008_lowers_in_procedure_order(void **state)
@@ -76,53 +84,81 @@ static void seed_2008_lowers_in_procedure_order(void **state)
 	assert_ptr_equal(first->phase, phase1);
 
 	/* the passive node's phase does not run the mailbox move; the active node's runs it first */
-	assert_int_equal(phase1->steps.len, 4);
-	assert_int_equal(phase2->steps.len, 5);
-	assert_int_equal(plan->steps.len, 9);
-	assert_string_equal(step_of(plan, 5)->name, "move-mailbox");
-	assert_int_equal(step_of(plan, 5)->fixlet->id, 121);
-	assert_int_equal(step_of(plan, 5)->index, 1);
+	assert_int_equal(phase1->step_count, 4);
+	assert_int_equal(phase2->step_count, 5);
+	assert_int_equal(plan->step_count, 9);
+	assert_string_equal(step_of(plan, 5).item->name, "move-mailbox");
+	assert_int_equal(step_of(plan, 5).item->fixlet->id, 121);
+	assert_int_equal(step_of(plan, 5).index, 1);
 
 	/* Windows 2008 variants: pause 116, move groups 114, resume 115 */
-	assert_string_equal(step_of(plan, 1)->name, "pause");
-	assert_int_equal(step_of(plan, 1)->fixlet->id, 116);
-	assert_int_equal(step_of(plan, 2)->fixlet->id, 114);
-	assert_int_equal(step_of(plan, 4)->fixlet->id, 115);
+	assert_string_equal(step_of(plan, 1).item->name, "pause");
+	assert_int_equal(step_of(plan, 1).item->fixlet->id, 116);
+	assert_int_equal(step_of(plan, 2).item->fixlet->id, 114);
+	assert_int_equal(step_of(plan, 4).item->fixlet->id, 115);
 
 	/* the patch runs the plan's Baseline: its components, ending with the restart Fixlet */
-	const struct lw_step *patch = step_of(plan, 3);
-	assert_int_equal(patch->kind, LW_STEP_BASELINE);
+	const struct lw_step patch_step = step_of(plan, 3), *patch = &patch_step;
+	assert_int_equal(patch->item->kind, LW_STEP_BASELINE);
 	assert_int_equal(plan->baselines.len, 1);
-	assert_ptr_equal(patch->baseline, plan->baselines.items[0]);
-	assert_ptr_equal(step_of(plan, 8)->baseline, patch->baseline);
-	assert_true(patch->baseline->components.len >= 2);
-	const struct lw_component *restart = patch->baseline->components.items[patch->baseline->components.len - 1];
+	assert_ptr_equal(patch->item->baseline, plan->baselines.items[0]);
+	assert_ptr_equal(step_of(plan, 8).item->baseline, patch->item->baseline);
+	assert_true(patch->item->baseline->components.len >= 2);
+	const struct lw_baseline *bl = patch->item->baseline;
+	const struct lw_component *restart = bl->components.items[bl->components.len - 1];
 	assert_int_equal(restart->fixlet->restart, LW_RESTART_CLEARS);
 
 	/* one chain: each step waits for the one before; the worst case is its length */
 	int64_t finish = 0;
-	for (size_t n = 1; n <= plan->steps.len; n++) {
-		const struct lw_step *s = step_of(plan, n);
-		assert_int_equal(s->after.len, n > 1);
+	struct lw_steps walk;
+	lw_steps_begin(&walk, plan);
+	size_t n = 0;
+	for (const struct lw_step *s; (s = lw_steps_next(&walk));) {
+		assert_int_equal(s->number, ++n);
+		assert_int_equal(s->after != NULL, n > 1);
 		if (n > 1)
-			assert_ptr_equal(s->after.items[0], step_of(plan, n - 1));
+			assert_int_equal(s->after->number, n - 1);
 		assert_int_equal(s->start, finish);
-		finish += s->timeout;
+		finish += s->item->timeout;
 	}
+	assert_int_equal(n, plan->step_count);
 	assert_int_equal(plan->worst_case, finish);
+
+	/* what a step runs is lowered once and shared by every phase's step of that item */
+	assert_int_equal(plan->items.len, 5);
+	assert_ptr_equal(step_of(plan, 6).item, step_of(plan, 1).item);
+	assert_ptr_equal(step_of(plan, 8).item, patch->item);
+
+	/* a phase's own walk: its steps, numbered on from the phase before, in the states they find */
+	assert_int_equal(phase2->first_step, 5);
+	lw_steps_begin_phase(&walk, plan, phase2);
+	const struct lw_step *mm = lw_steps_next(&walk);
+	assert_int_equal(mm->number, 5);
+	assert_int_equal(mm->index, 1);
+	assert_int_equal(mm->after->number, 4);
+	assert_ptr_equal(mm->after->phase, phase1); /* the end of phase 1 */
+	assert_string_equal(mm->from_state, plan->initial_state);
+	const char *left = mm->item->to_state;
+	const struct lw_step *pause2 = lw_steps_next(&walk);
+	assert_int_equal(pause2->index, 2);
+	assert_string_equal(pause2->from_state, left);
+	size_t in_phase = 2;
+	while (lw_steps_next(&walk))
+		in_phase++;
+	assert_int_equal(in_phase, phase2->step_count);
 	assert_true(plan->worst_case <= plan->window);
 
 	/* from pause on, a failing step brings the node back with resume; a failed patch is held */
-	assert_int_equal(step_of(plan, 1)->failure, LW_FAILURE_STOP);
-	assert_string_equal(step_of(plan, 1)->restore->name, "resume");
-	assert_int_equal(step_of(plan, 1)->restore->fixlet->id, 115);
-	assert_ptr_equal(step_of(plan, 2)->restore, step_of(plan, 1)->restore);
-	assert_int_equal(patch->failure, LW_FAILURE_HOLD);
+	assert_int_equal(step_of(plan, 1).item->failure, LW_FAILURE_STOP);
+	assert_string_equal(step_of(plan, 1).restore->name, "resume");
+	assert_int_equal(step_of(plan, 1).restore->fixlet->id, 115);
+	assert_ptr_equal(step_of(plan, 2).restore, step_of(plan, 1).restore);
+	assert_int_equal(patch->item->failure, LW_FAILURE_HOLD);
 	assert_non_null(patch->restore);
-	assert_null(step_of(plan, 4)->restore);
+	assert_null(step_of(plan, 4).restore);
 	/* the mailbox move must succeed, though the procedure calls it optional */
-	assert_int_equal(step_of(plan, 5)->failure, LW_FAILURE_STOP);
-	assert_null(step_of(plan, 5)->restore);
+	assert_int_equal(step_of(plan, 5).item->failure, LW_FAILURE_STOP);
+	assert_null(step_of(plan, 5).restore);
 
 	/* where the role runs is a run-time fact, and the proof that it moves once rests on it */
 	assert_non_null(plan->role_check);
@@ -200,14 +236,14 @@ static void plans_lower_one_at_a_time(void **state)
 	for (const struct lw_plan *p; (p = lower_next(lo_stream, &plan_arena)); arena_reset(&plan_arena), n++) {
 		const struct lw_plan *same = all.plans.items[n];
 		assert_string_equal(p->name, same->name);
-		assert_int_equal(p->steps.len, same->steps.len);
+		assert_int_equal(p->step_count, same->step_count);
 		assert_int_equal(p->worst_case, same->worst_case);
 		assert_true(arena_owns(&plan_arena, p));
-		assert_true(arena_owns(&plan_arena, p->steps.items[0]));
+		assert_true(arena_owns(&plan_arena, p->items.items[0]));
 		/* the catalog copies are the program's: the same for every plan, and not in the plan's arena */
-		const struct lw_step *pause = p->steps.items[0];
-		for (size_t i = 0; i < p->steps.len && strcmp(pause->name, "pause") != 0; i++)
-			pause = p->steps.items[i];
+		const struct lw_item *pause = p->items.items[0];
+		for (size_t i = 0; i < p->items.len && strcmp(pause->name, "pause") != 0; i++)
+			pause = p->items.items[i];
 		assert_string_equal(pause->name, "pause");
 		assert_false(arena_owns(&plan_arena, pause->fixlet));
 		assert_false(arena_owns(&plan_arena, pause->fixlet->site));
