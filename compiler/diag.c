@@ -63,6 +63,9 @@ static bool is_shown(const struct diag_sink *sink)
  * format gets the same safe text.
  */
 static const char *safe_message(struct diag_sink *sink, const char *fmt, va_list ap)
+	__attribute__((format(printf, 2, 0)));
+
+static const char *safe_message(struct diag_sink *sink, const char *fmt, va_list ap)
 {
 	return esc_terminal(sink->arena, arena_vprintf(sink->arena, fmt, ap));
 }

@@ -12,7 +12,9 @@
 #            it is and what `make fuzz` found (FUZZBUILD/work/HARNESS), kept
 #            only where an input reaches code that no other does (libFuzzer
 #            -merge=1 on edges alone, -use_counters=0: the corpus in git stays
-#            small, while FUZZBUILD/work keeps every input with new hit counts)
+#            small, while FUZZBUILD/work keeps every input with new hit counts);
+#            an input that breaks the harness is left out, kept in
+#            FUZZBUILD/merge-crashes/HARNESS and named
 #
 # Run from the top of the source tree; `make fuzz-corpus` runs the merge.
 set -eu
@@ -89,17 +91,22 @@ merge() {
 		corpus=tests/fuzz/corpus/$h
 		work=$build/work/$h
 		new=$build/merged/$h
-		rm -rf "$new"
-		mkdir -p "$new" "$work" "$corpus"
+		crashed=$build/merge-crashes/$h
+		rm -rf "$new" "$crashed"
+		mkdir -p "$new" "$work" "$corpus" "$crashed"
 		echo "corpus: merging seeds, $corpus and $work for $h"
-		nice -n 10 "$build/fuzz-$h" -merge=1 -use_counters=0 -timeout=60 "$new" "$seeddir" "$corpus" "$work" \
-			> "$build/merge-$h.log" 2>&1 < /dev/null || {
+		nice -n 10 "$build/fuzz-$h" -merge=1 -use_counters=0 -timeout=60 -artifact_prefix="$crashed/" \
+			"$new" "$seeddir" "$corpus" "$work" > "$build/merge-$h.log" 2>&1 < /dev/null || {
 			echo "corpus: the merge for $h failed; see $build/merge-$h.log" >&2
 			exit 1
 		}
 		rm -rf "$corpus"
 		mv "$new" "$corpus"
 		echo "corpus: $corpus holds $(ls "$corpus" | wc -l) inputs, $(cat "$corpus"/* | wc -c) bytes"
+		if [ -n "$(ls "$crashed")" ]; then
+			echo "corpus: left out $(ls "$crashed" | wc -l) inputs that break $h (in $crashed): each is a" \
+			     "known failure (tests/fuzz/known-failures) or a new crash for tests/fuzz/crashes/$h"
+		fi
 	done
 }
 

@@ -39,6 +39,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 /* Where an input's files went. */
 struct fuzz_input {
 	const char *main;        /* the main file */
+	size_t main_size;        /* its size: the input's first main_size bytes */
 	const char *include_dir; /* its inc/ directory, for -I (it may not exist) */
 };
 
@@ -49,6 +50,9 @@ struct fuzz_input {
  * dropped; any other failure to write is the host's and aborts.
  */
 void fuzz_stage(const uint8_t *data, size_t size, const char *main_name, struct fuzz_input *in);
+
+/* Replaces the main file of the input staged last with `size` bytes of `data`. */
+void fuzz_replace_main(const void *data, size_t size);
 
 /* A directory of this process named `name`, removed if it was there (and not created). */
 const char *fuzz_fresh_dir(const char *name);
@@ -61,6 +65,37 @@ const char *fuzz_fresh_dir(const char *name);
  */
 int fuzz_bfplan(const char *const *argv);
 
+/* What one run of bfplan wrote on its standard output and standard error. */
+struct fuzz_output {
+	const char *out;
+	size_t out_len;
+	const char *err;
+	size_t err_len;
+};
+
+/*
+ * As fuzz_bfplan(), but keeps what bfplan wrote in `o`, valid until the
+ * next call (and copies it to standard error when FUZZ_VERBOSE is set).
+ */
+int fuzz_bfplan_capture(const char *const *argv, struct fuzz_output *o);
+
+/*
+ * The errors that a command run with --format=json reported on standard
+ * output `o`, as codes ("BFP401"), NULL-terminated, valid until the next
+ * call.  Output that is not bfplan's JSON diagnostics fails.
+ */
+const char *const *fuzz_json_errors(const struct fuzz_output *o);
+
+/*
+ * The promise that nothing from a plan reaches a terminal raw
+ * (docs/security.md): `text`, what bfplan wrote on `stream`, is UTF-8
+ * with no control character but tab and newline (no ESC, BEL or other C0
+ * control, DEL or C1 control), no bidi control and no line or paragraph
+ * separator.  bfplan's own colors are ESC sequences, so this holds for
+ * --color=never only.
+ */
+void fuzz_expect_terminal_safe(const char *stream, const char *text, size_t len);
+
 /* BES.xsd when it is there ($BFPLAN_BES_XSD), else NULL: then nothing is validated. */
 const char *fuzz_schema(void);
 
@@ -71,8 +106,8 @@ void fuzz_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2), noretu
  * The promises of an atomic output set (docs/output.md, "All or
  * nothing") after a command that wrote into the fresh directory `dir`
  * and exited `status`: no hidden temporary file is left; on failure no
- * file at all; on success every .bes file is well-formed XML and every
- * .json file is JSON.
+ * file at all; on success every .bes file is well-formed XML with at
+ * least one object in its <BES> element, and every .json file is JSON.
  */
 void fuzz_expect_output_set(const char *dir, int status);
 
