@@ -528,6 +528,8 @@ static void stream_close(struct build *b, struct stream *s)
 static void write_bes(struct build *b, struct arena *plan_arena, const struct lw_plan *p)
 {
 	bool writing = b->status == EMIT_OK && wants(b, EMIT_BES);
+	if (!p->bes_file)
+		return;
 	if (!b->validator) {
 		if (!writing || !stream_open(b, &b->bes, p->bes_file))
 			return;

@@ -569,9 +569,14 @@ static void summary(struct doc *d)
 	}
 	row_end(d);
 	row(d, "BigFix content");
-	code(d, p->bes_file);
-	tf(d, ": %zu pre-flight Fixlet%s, %zu Baseline%s for the patch step", p->prereqs.len,
-	   p->prereqs.len == 1 ? "" : "s", p->baselines.len, p->baselines.len == 1 ? "" : "s");
+	if (p->bes_file) {
+		code(d, p->bes_file);
+		tf(d, ": %zu pre-flight Fixlet%s, %zu Baseline%s for the patch step", p->prereqs.len,
+		   p->prereqs.len == 1 ? "" : "s", p->baselines.len, p->baselines.len == 1 ? "" : "s");
+	} else {
+		t(d, "none to import: the plan has no pre-flight check and no patch step, and every step runs a "
+		     "Fixlet of its own site");
+	}
 	row_end(d);
 	both(d, "\n", "</table>\n");
 
@@ -731,6 +736,8 @@ static void role_check(struct doc *d, const struct lw_check *c)
 static void import_content(struct doc *d)
 {
 	const struct lw_plan *p = d->plan;
+	if (!p->bes_file)
+		return;
 	heading(d, 3, anchor(d, "import"));
 	t(d, "Before the window: import the BigFix content");
 	heading_end(d, 3);

@@ -582,6 +582,9 @@ static struct lw_plan *lower_plan(struct lowering *lo, const struct plan_facts *
 	lower_checks_proven(lo);
 	lower_role_checks(lo, (unsigned)lp->prereqs.len + 1);
 	lower_nodes_and_phases(lo);
+	/* steps that only run their sites' Fixlets need no content: an empty <BES> would import nothing */
+	if (!lp->prereqs.len && !lp->baselines.len)
+		lp->bes_file = NULL;
 	lp->os_marks = cl->os->marks;
 	collect_unconfirmed(lo);
 	return lp;

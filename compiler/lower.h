@@ -264,7 +264,7 @@ struct lw_plan {
 	struct lw_quorum quorum;
 	int64_t window;                /* seconds; 0 when no window is declared */
 	int64_t worst_case;            /* seconds: the critical path through the steps */
-	const char *bes_file;          /* "patch-exch01.bes" */
+	const char *bes_file;          /* "patch-exch01.bes"; NULL: no pre-flight check and no Baseline to write */
 	const char *checklist_md;      /* "patch-exch01.checklist.md" */
 	const char *checklist_html;    /* "patch-exch01.checklist.html" */
 	struct ptrvec prereqs;         /* struct lw_prereq *, in dependency order */

@@ -3,9 +3,10 @@
  */
 #include "outset.h"
 
-#include <errno.h>
 #include <dirent.h>
+#include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -265,6 +266,11 @@ struct outset_file *outset_open(struct outset *set, const char *path, struct out
 		return NULL;
 	} else {
 		set->ready_dir = f->dir;
+	}
+	/* the temporary file would take the name, and the rename at the end would fail with others done */
+	if (strlen(base) > NAME_MAX || strlen(f->path) >= PATH_MAX) {
+		failed(why, f->path, "create", ENAMETOOLONG);
+		return NULL;
 	}
 	struct stat st;
 	if (stat(f->path, &st) == 0 && S_ISDIR(st.st_mode)) {

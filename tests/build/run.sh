@@ -158,6 +158,18 @@ else
 	fail "exchange2007-windows2008-full: BFP424 does not show the three imported scripts"
 fi
 
+# A plan whose steps only run their sites' Fixlets has no .bes (an empty <BES> is invalid)
+empty=tests/fuzz/crashes/build/empty-bes.plan
+if build empty-bes "$empty" "$tmp/empty" --emit=bes,checklist,json 2> "$tmp/empty.stderr" &&
+   [ -z "$(ls "$tmp/empty" | grep '\.bes$')" ] && grep -q '"bes_file":null' "$tmp/empty/plan.json" &&
+   grep -q 'none to import' "$tmp/empty/pause-and-resume.checklist.md" &&
+   ! grep -q 'import the BigFix content' "$tmp/empty/pause-and-resume.checklist.md"; then
+	pass "a plan with nothing to import writes no .bes, and its checklist and plan.json say so"
+else
+	fail "a plan with nothing to import"
+	sed 's/^/    /' "$tmp/empty.stderr"; ls "$tmp/empty" 2>&1 | sed 's/^/    /'
+fi
+
 # ---- 2. build diagnostics -----------------------------------------------------------------
 
 for plan in "$here"/cases/*.plan; do

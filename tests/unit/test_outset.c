@@ -11,6 +11,7 @@
 #include <signal.h>
 #include <sys/resource.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -237,6 +238,28 @@ static void test_directory_in_the_way(void **state)
 	int all, temps;
 	count_entries(fx->dir, &all, &temps);
 	assert_int_equal(all, 2);
+	assert_int_equal(temps, 0);
+}
+
+static void test_name_too_long_before_any_rename(void **state)
+{
+	struct fixture *fx = *state;
+	write_file(path_in(fx, "first"), "one");
+	char name[NAME_MAX + 2];
+	memset(name, 'n', sizeof name - 1);
+	name[sizeof name - 1] = '\0';
+	struct outset set;
+	outset_init(&set, &fx->arena);
+	struct outset_failure why;
+	assert_true(outset_add(&set, path_in(fx, "first"), "two", 3, &why));
+	/* refused when it is added, not by a rename after "first" is already in place */
+	assert_false(outset_add(&set, path_in(fx, name), "{}", 2, &why));
+	assert_int_equal(why.error, ENAMETOOLONG);
+	outset_abort(&set);
+	assert_string_equal(slurp(&fx->arena, path_in(fx, "first")), "one");
+	int all, temps;
+	count_entries(fx->dir, &all, &temps);
+	assert_int_equal(all, 1);
 	assert_int_equal(temps, 0);
 }
 
@@ -520,6 +543,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_terminate_during_renames, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stale_temporaries, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_abandon_all, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_name_too_long_before_any_rename, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_many_files_few_descriptors, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
