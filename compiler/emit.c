@@ -419,11 +419,18 @@ static void remove_stale(struct arena *arena, const char *outdir, const struct s
 	}
 }
 
+static bool in_stdlib(const struct diag_sink *diags, const struct lw_mark *m)
+{
+	return m->reason.span.file != SRC_NO_FILE && src_file(diags->sm, m->reason.span.file)->is_stdlib;
+}
+
 /*
- * One warning for the whole build that lists every fact it rests on and
- * the catalog does not confirm, so that --werror can refuse to build on
+ * One warning for the whole build about every fact it rests on that the
+ * catalog does not confirm, so that --werror can refuse to build on
  * guesses; the checklist marks each use, plan.json flags it.  The marks
- * are the catalog's, gathered from each plan as it is built.
+ * are gathered from each plan as it is built.  The plan author's own
+ * guesses get a note each, at the line that states them; the standard
+ * library's are the same on every build, so they are counted.
  */
 static void report_unconfirmed(const struct cptrvec *all, struct diag_sink *diags)
 {
@@ -431,11 +438,20 @@ static void report_unconfirmed(const struct cptrvec *all, struct diag_sink *diag
 		return;
 	struct diag *d = diag_report(diags, BFP423, nowhere, "the build rests on %zu fact%s the catalog marks as "
 				     "not confirmed", all->len, all->len == 1 ? "" : "s");
+	size_t from_stdlib = 0;
 	for (size_t i = 0; i < all->len; i++) {
 		const struct lw_mark *m = all->items[i];
+		if (in_stdlib(diags, m)) {
+			from_stdlib++;
+			continue;
+		}
 		diag_note(diags, d, m->reason.span, "%s%s%s: %s", m->owner ? m->owner : "?", m->field ? ", " : "",
 			  m->field ? m->field : "", m->reason.text ? m->reason.text : "no reason given");
 	}
+	if (from_stdlib)
+		diag_note(diags, d, nowhere, "%s%zu %s the standard library's; the checklist's \"Not confirmed\" list "
+			  "and plan.json's \"unconfirmed\" give each with its reason", from_stdlib < all->len ? "of them, " : "",
+			  from_stdlib, from_stdlib == 1 ? "is" : "are");
 	diag_help(diags, d, "confirm them on your BigFix server, or import the Fixlets' own .bes with 'bfplan "
 		  "import' and use the file; the checklist marks each use with its number");
 }

@@ -222,6 +222,18 @@ else
 	fail "two builds of the same plan differ"
 fi
 
+# BFP423: a note for each guess of the plan's own files, one line for the standard library's
+build seed "$seed" "$tmp/warned" 2> "$tmp/warned.stderr"
+if grep -q 'warning: the build rests on 25 facts .*\[BFP423\]' "$tmp/warned.stderr" &&
+   [ "$(grep -c '^examples/exchange2007-windows2008.plan:2[89]:5: note: Fixlet 90020[12] in baseline' "$tmp/warned.stderr")" = 2 ] &&
+   grep -q '^note: of them, 23 are the standard library' "$tmp/warned.stderr" &&
+   ! grep -q '^stdlib/' "$tmp/warned.stderr"; then
+	pass "BFP423 notes the plan's own guesses one by one and counts the standard library's"
+else
+	fail "BFP423 on the seed build"
+	sed 's/^/    /' "$tmp/warned.stderr" | head -20
+fi
+
 lines=$(wc -l < "$tmp/a/patch-exch2008.bes")
 crlf=$(grep -c "$(printf '\r')\$" "$tmp/a/patch-exch2008.bes")
 [ "$lines" -gt 10 ] && [ "$lines" = "$crlf" ] && pass "the .bes has CRLF line ends by default ($lines lines)" \
