@@ -1156,21 +1156,16 @@ static unsigned role_phase(const struct plan_facts *facts)
 	return 0;
 }
 
-static int64_t timeout_of_step(const struct plan_ent *plan, const struct plan_facts *facts,
-			       const struct step_ent *st)
+int64_t check_step_timeout(const struct plan_facts *facts, const struct step_ent *step)
 {
+	const struct plan_ent *plan = facts->plan;
 	for (size_t i = 0; i < plan->sequence.len; i++)
-		if (((const struct seq_item *)plan->sequence.items[i])->step == st)
+		if (((const struct seq_item *)plan->sequence.items[i])->step == step)
 			return facts->timeout[i];
-	return st->timeout;
+	return step->timeout;
 }
 
-/*
- * What a failure of `st` leads to, and which step restores the nodes.
- * `open` is the undo step of whatever took the phase's nodes out of
- * service and has not yet run; the step that opens it is itself restored
- * by it (a pause that fails half-way is resumed).
- */
+/* What a failure of an item of `each node` leads to. */
 static enum lw_failure failure_of(const struct seq_item *item, bool optional)
 {
 	if (optional)
@@ -1183,66 +1178,59 @@ static enum lw_failure failure_of(const struct seq_item *item, bool optional)
  * each phase the items of `each node` one after another, each run on all
  * of the phase's nodes at once (docs/execution.md).  Every step waits for
  * the one before it, so the schedule is one chain.
+ *
+ * A step's failure step is the undo of whatever took the phase's nodes
+ * out of service and has not yet run (`open`); the step that opens it is
+ * itself restored by it (a pause that fails half-way is resumed).
+ *
+ * Returns the worst case: the longest path through the schedule, every
+ * step running to its timeout.  A failure that stops the plan adds its
+ * failure step; that path is counted too, though it never ends later
+ * than the success path while the restoring step is part of the sequence.
  */
-static void build_schedule(struct checker *c, const struct plan_ent *plan, struct plan_facts *facts)
+static int64_t build_schedule(struct checker *c, const struct plan_ent *plan, struct plan_facts *facts)
 {
-	size_t cap = (size_t)facts->phase_count * plan->sequence.len;
-	facts->schedule = arena_calloc(c->keep, cap + 1, sizeof *facts->schedule);
+	size_t n = plan->sequence.len;
+	facts->failure = arena_calloc(c->keep, n + 1, sizeof *facts->failure);
+	for (size_t i = 0; i < n; i++)
+		facts->failure[i] = failure_of(plan->sequence.items[i], facts->optional[i]);
+	facts->schedule = arena_calloc(c->keep, (size_t)facts->phase_count * n + 1, sizeof *facts->schedule);
 	facts->schedule_len = 0;
-	size_t previous = SCHED_START;
 	unsigned holder_phase = role_phase(facts);
+	int64_t start = 0, worst = 0;
 	for (unsigned p = 1; p <= facts->phase_count; p++) {
 		const struct step_ent *open = NULL;
-		for (size_t i = 0; i < plan->sequence.len; i++) {
+		int64_t open_timeout = 0;
+		for (size_t i = 0; i < n; i++) {
 			const struct seq_item *item = plan->sequence.items[i];
 			if (item->step->role && p != holder_phase)
 				continue; /* a role step runs only where the role is held */
 			const struct step_ent *st = item->step;
-			if (!open && st->undo)
+			if (!open && st->undo) {
 				open = st->undo;
-			struct sched_step *s = &facts->schedule[facts->schedule_len];
-			*s = (struct sched_step){.phase = p, .item = i, .timeout = facts->timeout[i], .after = previous};
-			s->failure = failure_of(item, facts->optional[i]);
+				open_timeout = check_step_timeout(facts, open);
+			}
+			struct sched_step *s = &facts->schedule[facts->schedule_len++];
+			*s = (struct sched_step){.phase = p, .item = (uint32_t)i, .start = start};
+			int64_t end = start + facts->timeout[i];
 			if (open && st != open) {
 				s->restore = open;
-				s->restore_timeout = timeout_of_step(plan, facts, open);
+				if (facts->failure[i] == LW_FAILURE_STOP && end + open_timeout > worst)
+					worst = end + open_timeout;
 			}
+			if (end > worst)
+				worst = end;
 			if (st == open)
 				open = NULL;
-			previous = facts->schedule_len++;
+			start = end;
 		}
-	}
-}
-
-/*
- * The worst case: the longest path through the schedule, every step
- * running to its timeout.  A failure adds its failure step and stops the
- * plan; that path is counted too, though it never ends later than the
- * success path while the restoring step is part of the sequence.
- */
-static int64_t critical_path(struct plan_facts *facts)
-{
-	int64_t worst = 0;
-	for (size_t i = 0; i < facts->schedule_len; i++) {
-		struct sched_step *s = &facts->schedule[i];
-		s->start = 0;
-		if (s->after != SCHED_START) {
-			const struct sched_step *prev = &facts->schedule[s->after];
-			s->start = prev->start + prev->timeout;
-		}
-		int64_t end = s->start + s->timeout;
-		if (s->failure == LW_FAILURE_STOP && s->restore)
-			end += s->restore_timeout;
-		if (end > worst)
-			worst = end;
 	}
 	return worst;
 }
 
 static void rule_window(struct checker *c, const struct plan_ent *plan, struct plan_facts *facts)
 {
-	build_schedule(c, plan, facts);
-	int64_t total = critical_path(facts);
+	int64_t total = build_schedule(c, plan, facts);
 	facts->worst_case = total;
 	if (plan->window <= 0 || total <= plan->window)
 		return;

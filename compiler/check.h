@@ -19,6 +19,7 @@
 #define BFPLAN_CHECK_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "resolve.h"
 
@@ -26,20 +27,18 @@
  * One step of the schedule: one item of `each node`, run on every node of
  * one phase at once.  The schedule is the Automation Plan recipe before it
  * is laid out (docs/execution.md), and the window proof is computed from
- * it, so the proof and the recipe cannot disagree.
+ * it, so the proof and the recipe cannot disagree.  The schedule is one
+ * chain: each step waits for the one before it.  What a step shares with
+ * every other step of its item (timeout, failure behaviour) is kept per
+ * item in struct plan_facts, so that a plan of many phases keeps little
+ * per step.
  */
 struct sched_step {
-	unsigned phase;                /* 1-based */
-	size_t item;                   /* index into the plan's sequence */
-	int64_t timeout;               /* seconds */
-	size_t after;                  /* the schedule step it waits for, or SCHED_START */
-	int64_t start;                 /* seconds from the start of the plan, worst case */
-	enum lw_failure failure;
-	const struct step_ent *restore;/* the step that brings the nodes back if this one fails, or NULL */
-	int64_t restore_timeout;       /* seconds */
+	uint32_t phase;                 /* 1-based */
+	uint32_t item;                  /* index into the plan's sequence */
+	int64_t start;                  /* seconds from the start of the plan, worst case */
+	const struct step_ent *restore; /* the step that brings the nodes back if this one fails, or NULL */
 };
-
-#define SCHED_START SIZE_MAX
 
 /* What the checker settled about one plan. */
 struct plan_facts {
@@ -53,6 +52,7 @@ struct plan_facts {
 	struct fixlet_ent **variant;   /* per sequence item: the Fixlet for the OS; NULL for a baseline */
 	int64_t *timeout;              /* per sequence item, seconds */
 	bool *optional;                /* per sequence item: `optional`, and the step allows it */
+	enum lw_failure *failure;      /* per sequence item: what a failure of it leads to */
 	struct ptrvec needed;          /* struct prereq_ent *, what the plan needs, dependencies first */
 	struct sched_step *schedule;   /* the recipe's steps, in order */
 	size_t schedule_len;
@@ -69,6 +69,9 @@ void check_program(struct arena *arena, struct diag_sink *diags, struct world *w
 
 /* The Fixlet among a step's `run` variants that applies to `os`, or NULL. Also counts the matches. */
 struct fixlet_ent *check_variant_for(const struct step_ent *step, const struct os_ent *os, size_t *matches);
+
+/* A step's timeout in `facts`' plan: the plan's own for it, else the step's. */
+int64_t check_step_timeout(const struct plan_facts *facts, const struct step_ent *step);
 
 /* The Fixlet a `restart` component stands for on `os`, or NULL. */
 struct fixlet_ent *check_restart_fixlet(const struct component_ent *c, const struct os_ent *os);

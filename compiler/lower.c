@@ -223,7 +223,7 @@ static void lower_role_checks(struct lowering *lo, unsigned number)
 static const struct sched_step *held_step(const struct plan_facts *facts)
 {
 	for (size_t i = 0; i < facts->schedule_len; i++)
-		if (facts->schedule[i].failure == LW_FAILURE_HOLD && facts->schedule[i].restore)
+		if (facts->failure[facts->schedule[i].item] == LW_FAILURE_HOLD && facts->schedule[i].restore)
 			return &facts->schedule[i];
 	return NULL;
 }
@@ -333,7 +333,7 @@ static const struct lw_restore *lower_restore(struct lowering *lo, struct lw_rec
 	copy->name = s->restore->name;
 	copy->title = s->restore->title;
 	copy->fixlet = lower_fixlet(lo, check_variant_for(s->restore, lo->facts->plan->cluster->os, &matches));
-	copy->timeout = s->restore_timeout;
+	copy->timeout = check_step_timeout(lo->facts, s->restore);
 	copy->origin = item->span;
 	ptrmap_put(&recipe->restores, s->restore, copy);
 	ptrvec_push(lo->arena, &lo->plan->restores, copy);
@@ -380,10 +380,10 @@ static const struct lw_item *lower_item(struct lowering *lo, const struct sched_
 	item->name = st->name;
 	item->title = st->title;
 	item->to_state = st->to->name;
-	item->timeout = s->timeout;
+	item->timeout = facts->timeout[s->item];
 	item->optional = facts->optional[s->item];
 	item->role_only = st->role != NULL;
-	item->failure = s->failure;
+	item->failure = facts->failure[s->item];
 	item->verify = st->verify;
 	item->on_failure = st->on_failure;
 	item->origin = seq->span;
@@ -451,7 +451,7 @@ static void lower_nodes_and_phases(struct lowering *lo)
 		lower_restore(lo, recipe, s, facts->plan->sequence.items[s->item]);
 		if (!recipe->items[s->item])
 			recipe->items[s->item] = lower_item(lo, s);
-		phase->worst_case += s->timeout;
+		phase->worst_case += facts->timeout[s->item];
 	}
 }
 
@@ -495,9 +495,8 @@ const struct lw_step *lw_steps_next(struct lw_steps *walk)
 		return NULL;
 	size_t at = walk->next++;
 	lay_out(walk->plan, at, &walk->step);
-	size_t after = walk->plan->recipe->schedule[at].after;
-	if (after != SCHED_START) {
-		lay_out(walk->plan, after, &walk->after);
+	if (at > 0) { /* the schedule is one chain: a step waits for the one before it */
+		lay_out(walk->plan, at - 1, &walk->after);
 		walk->step.after = &walk->after;
 	}
 	return &walk->step;
