@@ -24,7 +24,8 @@ struct checker {
 	struct diag_sink *diags;
 	struct world *world;
 	unsigned errors_before; /* the sink's error count when the current plan started */
-	struct ptrmap node_index; /* struct cluster_ent * -> struct symtab *: lower-cased name -> node */
+	struct ptrmap node_index; /* struct cluster_ent * -> struct symtab *: lower-cased name -> node,
+				   for the clusters large enough to be indexed */
 	struct ptrmap variants;   /* the current plan's struct step_ent * -> struct variant */
 	struct ptrmap scripts_shown; /* struct baseline_ent * whose plan-file action scripts were shown */
 };
@@ -136,7 +137,14 @@ static const char *netbios_problem(const char *name)
 	return all_digits ? "cannot be all digits" : NULL;
 }
 
-/* Computer names are not case-sensitive: nodes are indexed by their lower-cased name. */
+/*
+ * Computer names are not case-sensitive.  A cluster's nodes are found by
+ * their lower-cased name: a cluster of a few nodes, as nearly all are, is
+ * searched in order, and only a large one gets an index, so that the
+ * indexes of thousands of small clusters do not outweigh the clusters.
+ */
+enum { NODE_INDEX_MIN = 16 };
+
 static const char *node_key(struct checker *c, const char *name)
 {
 	char *key = arena_strdup(c->arena, name);
@@ -145,12 +153,31 @@ static const char *node_key(struct checker *c, const char *name)
 	return key;
 }
 
+static bool same_computer(const char *a, const char *b)
+{
+	for (; *a && tolower((unsigned char)*a) == tolower((unsigned char)*b); a++, b++)
+		;
+	return tolower((unsigned char)*a) == tolower((unsigned char)*b);
+}
+
+static struct node_ent *scan_nodes(struct node_ent *const *nodes, size_t len, const char *name)
+{
+	for (size_t i = 0; i < len; i++)
+		if (same_computer(nodes[i]->name, name))
+			return nodes[i];
+	return NULL;
+}
+
 static void rule_cluster_nodes(struct checker *c, struct cluster_ent *cl)
 {
-	struct symtab *index = arena_alloc(c->arena, sizeof *index);
-	symtab_init(index, c->arena);
-	ptrmap_put(&c->node_index, cl, index);
-	size_t kept = 0;
+	struct symtab *index = NULL;
+	if (cl->nodes.len >= NODE_INDEX_MIN) {
+		index = arena_alloc(c->arena, sizeof *index);
+		symtab_init(index, c->arena);
+		ptrmap_put(&c->node_index, cl, index);
+	}
+	struct node_ent **kept = (struct node_ent **)cl->nodes.items;
+	size_t kept_len = 0;
 	for (size_t i = 0; i < cl->nodes.len; i++) {
 		struct node_ent *n = cl->nodes.items[i];
 		const char *problem = netbios_problem(n->name);
@@ -159,17 +186,18 @@ static void rule_cluster_nodes(struct checker *c, struct cluster_ent *cl)
 			diag_help(c->diags, d, "write the node's NetBIOS computer name, as in 'EXNODE1'%s",
 				  strchr(n->name, '.') ? ", without the domain" : "");
 		}
-		const struct node_ent *twin = symtab_put(index, node_key(c, n->name), n);
-		if (twin != n) {
+		const struct node_ent *twin = index ? symtab_put(index, node_key(c, n->name), n)
+						    : scan_nodes(kept, kept_len, n->name);
+		if (twin && twin != n) {
 			struct diag *d = diag_report(c->diags, BFP316, n->span,
 						     "node '%s' is listed twice in cluster '%s'", n->name, cl->name);
 			diag_note(c->diags, d, twin->span, "first listed here");
 			diag_help(c->diags, d, "remove one of them (computer names are not case-sensitive)");
 			continue; /* counted once from here on */
 		}
-		cl->nodes.items[kept++] = n;
+		kept[kept_len++] = n;
 	}
-	cl->nodes.len = kept;
+	cl->nodes.len = kept_len;
 	if (cl->nodes.len > 0 && cl->nodes.len < 2) {
 		struct diag *d = diag_report(c->diags, BFP314, cl->nodes_span,
 					     "cluster '%s' has %zu node; a failover cluster has at least two",
@@ -181,7 +209,9 @@ static void rule_cluster_nodes(struct checker *c, struct cluster_ent *cl)
 static struct node_ent *find_node(struct checker *c, const struct cluster_ent *cl, const char *name)
 {
 	const struct symtab *index = ptrmap_get(&c->node_index, cl);
-	return index ? symtab_get(index, node_key(c, name)) : NULL;
+	if (index)
+		return symtab_get(index, node_key(c, name));
+	return scan_nodes((struct node_ent *const *)cl->nodes.items, cl->nodes.len, name);
 }
 
 /* A computer is a node of one failover cluster at most. */
