@@ -10,6 +10,7 @@
 #include <stddef.h>
 
 #include "frontend.h"
+#include "symtab.h"
 
 /* Per-file scanner state, reached from flex actions through yyextra. */
 struct lex_state {
@@ -34,6 +35,13 @@ struct lex_state {
 	uint32_t stray_end;
 
 	struct ptrvec *comments;  /* where comments go: the file's list */
+
+	/*
+	 * Every identifier's text, once: a plan repeats the same few names
+	 * (OSes, steps, quorum models) thousands of times, and its tree keeps
+	 * them all.  The table itself lives only while the file is read.
+	 */
+	struct symtab idents;
 };
 
 struct parse_state {
