@@ -405,6 +405,8 @@ static void read_manifest(struct arena *arena, const char *outdir, struct strvec
 /* Removes what the previous build wrote and this one did not, once this build is in place. */
 static void remove_stale(struct arena *arena, const char *outdir, const struct strvec *old, const struct strvec *now)
 {
+	if (!old->len)
+		return; /* a first build into the directory */
 	struct symtab written;
 	symtab_init(&written, arena);
 	for (size_t i = 0; i < now->len; i++)
@@ -509,18 +511,24 @@ static void stream_init(struct build *b, struct stream *s)
 	s->file = NULL;
 }
 
-/* Starts OUTDIR/name on the stream; false after a failure (the build then writes nothing). */
-static bool stream_open(struct build *b, struct stream *s, const char *name)
+/*
+ * Starts OUTDIR/name on the stream, joining the path in `scratch` (the set
+ * keeps its own copy).  Returns the name as the manifest keeps it, the
+ * tail of the set's copy, or NULL after a failure (the build then writes
+ * nothing).
+ */
+static const char *stream_open(struct build *b, struct stream *s, const char *name, struct arena *scratch)
 {
-	s->file = outset_open(&b->set, join(b->arena, b->outdir, name), &b->why);
+	s->file = outset_open(&b->set, join(scratch, b->outdir, name), &b->why);
 	if (!s->file) {
 		b->io_failed = true;
 		stop_writing(b, EMIT_IO_ERROR);
-		return false;
+		return NULL;
 	}
-	strvec_push(b->arena, &b->written, arena_strdup(b->arena, name));
+	const char *kept = s->file->path + strlen(s->file->path) - strlen(name);
+	strvec_push(b->arena, &b->written, kept);
 	s->buf.drain_ctx = s->file;
-	return true;
+	return kept;
 }
 
 /* Ends the stream's file: everything written and the file closed, so builds of any size stay within a few descriptors. */
@@ -547,7 +555,7 @@ static void write_bes(struct build *b, struct arena *plan_arena, const struct lw
 	if (!p->bes_file)
 		return;
 	if (!b->validator) {
-		if (!writing || !stream_open(b, &b->bes, p->bes_file))
+		if (!writing || !stream_open(b, &b->bes, p->bes_file, plan_arena))
 			return;
 		if (!emit_bes_plan(plan_arena, p, &b->opts->bes, b->diags, &b->bes.buf))
 			stop_writing(b, EMIT_PLAN_ERRORS);
@@ -561,7 +569,7 @@ static void write_bes(struct build *b, struct arena *plan_arena, const struct lw
 		stop_writing(b, EMIT_PLAN_ERRORS);
 		return;
 	}
-	if (writing && stream_open(b, &b->bes, p->bes_file)) {
+	if (writing && stream_open(b, &b->bes, p->bes_file, plan_arena)) {
 		textbuf_put(&b->bes.buf, whole.data, whole.len);
 		stream_close(b, &b->bes);
 	}
@@ -569,6 +577,14 @@ static void write_bes(struct build *b, struct arena *plan_arena, const struct lw
 
 static void write_checklist(struct build *b, struct arena *plan_arena, const struct lw_plan *p)
 {
+	const char *md_file = stream_open(b, &b->md, p->checklist_md, plan_arena);
+	if (!md_file)
+		return;
+	const char *html_file = stream_open(b, &b->html, p->checklist_html, plan_arena);
+	if (!html_file) {
+		stream_close(b, &b->md);
+		return;
+	}
 	struct checklist_entry *e = arena_alloc(b->arena, sizeof *e);
 	*e = (struct checklist_entry){
 		.plan = arena_strdup(b->arena, p->name),
@@ -576,16 +592,10 @@ static void write_checklist(struct build *b, struct arena *plan_arena, const str
 		.cluster = arena_strdup(b->arena, p->cluster),
 		.window = p->window,
 		.worst_case = p->worst_case,
-		.md_file = arena_strdup(b->arena, p->checklist_md),
-		.html_file = arena_strdup(b->arena, p->checklist_html),
+		.md_file = md_file,
+		.html_file = html_file,
 	};
 	ptrvec_push(b->arena, &b->index, e);
-	if (!stream_open(b, &b->md, p->checklist_md))
-		return;
-	if (!stream_open(b, &b->html, p->checklist_html)) {
-		stream_close(b, &b->md);
-		return;
-	}
 	emit_checklist_plan(plan_arena, b->program, p,
 			    b->opts->bes.components == BES_COMPONENTS_FULL ? CHECKLIST_IMPORT_CONSOLE : CHECKLIST_IMPORT_REST,
 			    &b->md.buf, &b->html.buf);
@@ -640,15 +650,15 @@ static void json_begin(struct build *b)
 		.output_count = count,
 		.indent = b->opts->json_indent,
 	};
-	if (stream_open(b, &b->json, "plan.json"))
+	if (stream_open(b, &b->json, "plan.json", b->arena))
 		b->json_doc = emit_json_begin(b->arena, b->program, &info, &b->json.buf);
 }
 
 static void write_index(struct build *b)
 {
-	if (!stream_open(b, &b->md, "checklist.md"))
+	if (!stream_open(b, &b->md, "checklist.md", b->arena))
 		return;
-	if (!stream_open(b, &b->html, "checklist.html")) {
+	if (!stream_open(b, &b->html, "checklist.html", b->arena)) {
 		stream_close(b, &b->md);
 		return;
 	}

@@ -210,6 +210,19 @@ static void split_path(struct arena *a, const char *path, const char **dir, cons
 	}
 }
 
+/* Whether `path` names a file right in the directory made ready last; *base is then its name. */
+static bool in_ready_dir(const struct outset *set, const char *path, const char **base)
+{
+	const char *slash = strrchr(path, '/');
+	if (!set->ready_dir || !slash || slash == path)
+		return false;
+	size_t len = (size_t)(slash - path);
+	if (strncmp(path, set->ready_dir, len) != 0 || set->ready_dir[len] != '\0')
+		return false;
+	*base = slash + 1;
+	return true;
+}
+
 /* mkdir -p, remembering each directory it made so an abort can remove them. */
 static bool ensure_dir(struct outset *set, const char *dir, int *error)
 {
@@ -257,14 +270,15 @@ struct outset_file *outset_open(struct outset *set, const char *path, struct out
 	f->path = arena_strdup(a, path);
 	f->fd = -1;
 	const char *base;
-	split_path(a, f->path, &f->dir, &base);
 	int error = 0;
-	if (set->ready_dir && strcmp(f->dir, set->ready_dir) == 0) {
-		f->dir = set->ready_dir;
-	} else if (!ensure_dir(set, f->dir, &error)) {
-		failed(why, f->dir, "create the directory", error);
-		return NULL;
+	if (in_ready_dir(set, f->path, &base)) {
+		f->dir = set->ready_dir; /* as nearly every file of a build is: its directory is not copied */
 	} else {
+		split_path(a, f->path, &f->dir, &base);
+		if (!ensure_dir(set, f->dir, &error)) {
+			failed(why, f->dir, "create the directory", error);
+			return NULL;
+		}
 		set->ready_dir = f->dir;
 	}
 	/* the temporary file would take the name, and the rename at the end would fail with others done */
