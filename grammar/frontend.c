@@ -104,9 +104,6 @@ struct ast_file *frontend_parse(struct arena *arena, struct src_manager *sm,
 	 */
 	uint32_t start = src->len >= 3 && memcmp(src->text, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
 	ps.lex.cursor = start;
-	struct arena scratch;
-	arena_init_like(&scratch, arena);
-	symtab_init(&ps.lex.idents, &scratch);
 	yyscan_t scanner;
 	if (yylex_init_extra(&ps.lex, &scanner) != 0)
 		arena_fail(arena); /* its only failure is memory */
@@ -114,7 +111,6 @@ struct ast_file *frontend_parse(struct arena *arena, struct src_manager *sm,
 	yyparse(scanner, &ps);
 	yy_delete_buffer(buf, scanner);
 	yylex_destroy(scanner);
-	arena_free(&scratch);
 	check_digit_words(diags, ast);
 	return ast;
 }

@@ -10,9 +10,11 @@
 #include <stddef.h>
 
 #include "frontend.h"
-#include "symtab.h"
 
 /* Per-file scanner state, reached from flex actions through yyextra. */
+/* Slots of lex_state.ident_cache: a power of two. */
+enum { FRONTEND_IDENT_CACHE = 1024 };
+
 struct lex_state {
 	struct arena *arena;
 	struct diag_sink *diags;
@@ -37,11 +39,12 @@ struct lex_state {
 	struct ptrvec *comments;  /* where comments go: the file's list */
 
 	/*
-	 * Every identifier's text, once: a plan repeats the same few names
-	 * (OSes, steps, quorum models) thousands of times, and its tree keeps
-	 * them all.  The table itself lives only while the file is read.
+	 * Identifiers' texts, by a hash of the text: a plan repeats the same
+	 * few names (OSes, steps, quorum models) thousands of times, and its
+	 * tree keeps them all.  A direct-mapped cache, not a table: a name
+	 * that collides only costs a copy, and no input makes it slow.
 	 */
-	struct symtab idents;
+	const char *ident_cache[FRONTEND_IDENT_CACHE];
 };
 
 struct parse_state {
