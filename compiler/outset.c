@@ -223,10 +223,14 @@ static bool in_ready_dir(const struct outset *set, const char *path, const char 
 	return true;
 }
 
-/* mkdir -p, remembering each directory it made so an abort can remove them. */
-static bool ensure_dir(struct outset *set, const char *dir, int *error)
+/*
+ * mkdir -p, remembering each directory it made so an abort can remove
+ * them.  *made says whether `dir` itself was made.
+ */
+static bool ensure_dir(struct outset *set, const char *dir, bool *made, int *error)
 {
 	struct stat st;
+	*made = false;
 	if (stat(dir, &st) == 0) {
 		if (S_ISDIR(st.st_mode))
 			return true;
@@ -241,6 +245,7 @@ static bool ensure_dir(struct outset *set, const char *dir, int *error)
 		*p = '\0';
 		if (mkdir(copy, 0777) == 0) {
 			ptrvec_push(set->arena, &set->created, arena_strdup(set->arena, copy));
+			*made = saved == '\0';
 		} else if (errno != EEXIST) {
 			*error = errno;
 			return false;
@@ -275,7 +280,7 @@ struct outset_file *outset_open(struct outset *set, const char *path, struct out
 		f->dir = set->ready_dir; /* as nearly every file of a build is: its directory is not copied */
 	} else {
 		split_path(a, f->path, &f->dir, &base);
-		if (!ensure_dir(set, f->dir, &error)) {
+		if (!ensure_dir(set, f->dir, &set->ready_dir_made, &error)) {
 			failed(why, f->dir, "create the directory", error);
 			return NULL;
 		}
@@ -286,12 +291,18 @@ struct outset_file *outset_open(struct outset *set, const char *path, struct out
 		failed(why, f->path, "create", ENAMETOOLONG);
 		return NULL;
 	}
+	/*
+	 * A directory where the file should go would fail its rename at the
+	 * commit, after others were done; one this set made holds only what
+	 * the set puts there, and every directory it makes changes ready_dir.
+	 */
 	struct stat st;
-	if (stat(f->path, &st) == 0 && S_ISDIR(st.st_mode)) {
+	if (!set->ready_dir_made && stat(f->path, &st) == 0 && S_ISDIR(st.st_mode)) {
 		failed(why, f->path, "replace", EISDIR);
 		return NULL;
 	}
-	sweep_once(set, f->dir);
+	if (!set->ready_dir_made)
+		sweep_once(set, f->dir);
 	/*
 	 * Hidden, beside the destination: rename(2) is atomic only within one
 	 * file system.  Created with O_EXCL and mode 0666, so the umask gives it

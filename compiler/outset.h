@@ -49,6 +49,7 @@ struct outset {
 	unsigned temp_count;   /* numbers the temporary files' names */
 	long pid;              /* this process's, in the temporary files' names */
 	const char *ready_dir; /* the directory the last file went into, known to exist: most share one */
+	bool ready_dir_made;   /* ready_dir was made by this set: nothing of another can be in the way */
 	/* for tests only: called after each rename of a commit, with how many are done */
 	void (*after_rename)(void *ctx, size_t renamed);
 	void *after_rename_ctx;

@@ -220,6 +220,22 @@ static void test_write_failure(void **state)
 	assert_int_equal(temps, 0);
 }
 
+/* A directory the set made itself is checked again once the set has made another inside it. */
+static void test_directory_in_the_way_made_by_the_set(void **state)
+{
+	struct fixture *fx = *state;
+	struct outset set;
+	outset_init(&set, &fx->arena);
+	struct outset_failure why;
+	assert_true(outset_add(&set, path_in(fx, "new/a.bes"), "a", 1, &why));
+	assert_true(outset_add(&set, path_in(fx, "new/sub/b.bes"), "b", 1, &why));
+	assert_false(outset_add(&set, path_in(fx, "new/sub"), "c", 1, &why));
+	assert_int_equal(why.error, EISDIR);
+	outset_abort(&set);
+	struct stat st;
+	assert_int_not_equal(stat(path_in(fx, "new"), &st), 0); /* the abort removed what the set made */
+}
+
 static void test_directory_in_the_way(void **state)
 {
 	struct fixture *fx = *state;
@@ -536,6 +552,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_failure_leaves_nothing, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_write_failure, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_directory_in_the_way, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_directory_in_the_way_made_by_the_set, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_missing_parent_cannot_be_made, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_abort_after_streaming, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_depfile, setup, teardown),
