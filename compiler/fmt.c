@@ -281,6 +281,8 @@ const char *fmt_layout(struct arena *arena, const struct src_file *src, const st
 	align_comments(&p, columns);
 	struct textbuf out;
 	textbuf_init(&out, arena);
+	/* the file's encoding is its author's: a byte-order mark stays */
+	textbuf_put(&out, src->text, src_bom_len(src));
 	for (size_t i = 0; i < p.lines.len; i++) {
 		const struct out_line *l = p.lines.items[i];
 		if (!l->blank) {

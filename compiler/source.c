@@ -49,6 +49,11 @@ const struct src_file *src_file(const struct src_manager *sm, uint32_t id)
 	return id < sm->files.len ? sm->files.items[id] : NULL;
 }
 
+uint32_t src_bom_len(const struct src_file *f)
+{
+	return f->len >= 3 && memcmp(f->text, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
+}
+
 /* Index of the last line starting at or before offset. */
 static uint32_t line_index(const struct src_file *f, uint32_t offset)
 {

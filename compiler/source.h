@@ -61,6 +61,12 @@ uint32_t src_add(struct src_manager *sm, const char *path, const char *text, siz
 uint32_t src_adopt(struct src_manager *sm, const char *path, const char *text, size_t len);
 
 const struct src_file *src_file(const struct src_manager *sm, uint32_t id);
+
+/*
+ * The length of the UTF-8 byte-order mark the file starts with (Notepad
+ * and PowerShell 5 write one): 3, or 0 without one.
+ */
+uint32_t src_bom_len(const struct src_file *f);
 struct src_pos src_position(const struct src_manager *sm, uint32_t file, uint32_t offset);
 
 /* The line holding `offset`, without its line terminator. */

@@ -102,7 +102,7 @@ struct ast_file *frontend_parse(struct arena *arena, struct src_manager *sm,
 	 * nothing UTF-8 needs: scanning starts after it, and positions still
 	 * count from the start of the file.
 	 */
-	uint32_t start = src->len >= 3 && memcmp(src->text, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
+	uint32_t start = src_bom_len(src);
 	ps.lex.cursor = start;
 	yyscan_t scanner;
 	if (yylex_init_extra(&ps.lex, &scanner) != 0)

@@ -204,6 +204,19 @@ else
 	pass "-w leaves no temporary file"
 fi
 
+# a byte-order mark (Notepad, PowerShell 5) is the author's encoding: kept, and no reason to fail --check
+{ printf '\357\273\277'; cat "$work/clean.plan"; } >"$work/bom.plan"
+{ printf '\357\273\277'; awk -f $here/mess.awk "$work/clean.plan"; } >"$work/bom-messy.plan"
+cp "$work/bom.plan" "$tmp/bom.expected"
+run fmt --check "$work/bom.plan"
+[ "$status" -eq 0 ] && [ ! -s "$tmp/err" ] && pass "--check passes a clean file that starts with a byte-order mark" ||
+	fail "--check passes a clean file that starts with a byte-order mark (status $status)"
+run fmt -w "$work/bom-messy.plan"
+[ "$status" -eq 0 ] && cmp -s "$work/bom-messy.plan" "$tmp/bom.expected" &&
+	pass "-w keeps a byte-order mark and formats what follows it" ||
+	fail "-w keeps a byte-order mark and formats what follows it (status $status)"
+rm -f "$work/bom.plan" "$work/bom-messy.plan"
+
 run fmt -w "$work/broken.plan"
 if [ "$status" -eq 1 ] && grep -q 'BFP10[19]' "$tmp/err" && cmp -s "$work/broken.plan" "$tmp/broken.orig"; then
 	pass "a file with a syntax error is reported and not touched"
