@@ -195,32 +195,34 @@ void outset_rename_last(struct outset *set, const char *path)
 	set->last = path ? arena_strdup(set->arena, path) : NULL;
 }
 /* The directory part of a path ("." when there is none) and the name after it. */
-static void split_path(struct arena *a, const char *path, const char **dir, const char **base)
+/* The directory part of a path: "." for a bare name, "/" for a name at the root. */
+static const char *dir_of(struct arena *a, const char *path)
 {
 	const char *slash = strrchr(path, '/');
-	if (!slash) {
-		*dir = arena_strdup(a, ".");
-		*base = path;
-	} else if (slash == path) {
-		*dir = arena_strdup(a, "/");
-		*base = slash + 1;
-	} else {
-		*dir = arena_strndup(a, path, (size_t)(slash - path));
-		*base = slash + 1;
-	}
+	if (!slash)
+		return arena_strdup(a, ".");
+	if (slash == path)
+		return arena_strdup(a, "/");
+	return arena_strndup(a, path, (size_t)(slash - path));
 }
 
-/* Whether `path` names a file right in the directory made ready last; *base is then its name. */
-static bool in_ready_dir(const struct outset *set, const char *path, const char **base)
+/* Whether `path` names a file right in the directory made ready last. */
+static bool in_ready_dir(const struct outset *set, const char *path)
 {
 	const char *slash = strrchr(path, '/');
 	if (!set->ready_dir || !slash || slash == path)
 		return false;
 	size_t len = (size_t)(slash - path);
-	if (strncmp(path, set->ready_dir, len) != 0 || set->ready_dir[len] != '\0')
-		return false;
-	*base = slash + 1;
-	return true;
+	return strncmp(path, set->ready_dir, len) == 0 && set->ready_dir[len] == '\0';
+}
+
+/* Whether a file of the set goes to `path`: no directory may be made there. */
+static bool is_file_of(const struct outset *set, const char *path)
+{
+	for (size_t i = 0; i < set->files.len; i++)
+		if (strcmp(((const struct outset_file *)set->files.items[i])->path, path) == 0)
+			return true;
+	return false;
 }
 
 /*
@@ -243,6 +245,10 @@ static bool ensure_dir(struct outset *set, const char *dir, bool *made, int *err
 			continue;
 		char saved = *p;
 		*p = '\0';
+		if (is_file_of(set, copy)) {
+			*error = EEXIST; /* its rename at the commit would fail, after others were done */
+			return false;
+		}
 		if (mkdir(copy, 0777) == 0) {
 			ptrvec_push(set->arena, &set->created, arena_strdup(set->arena, copy));
 			*made = saved == '\0';
@@ -274,22 +280,31 @@ struct outset_file *outset_open(struct outset *set, const char *path, struct out
 	f->set = set;
 	f->path = arena_strdup(a, path);
 	f->fd = -1;
-	const char *base;
+	/*
+	 * Names that cannot be renamed to at the commit, which would fail
+	 * there with other files already in place: a directory's ("D/", "D/.",
+	 * "D/.."), and one too long once the temporary file takes it.
+	 */
+	const char *slash = strrchr(f->path, '/');
+	const char *base = slash ? slash + 1 : f->path;
+	if (!*base || strcmp(base, ".") == 0 || strcmp(base, "..") == 0) {
+		failed(why, f->path, "replace", EISDIR);
+		return NULL;
+	}
+	if (strlen(base) > NAME_MAX || strlen(f->path) >= PATH_MAX) {
+		failed(why, f->path, "create", ENAMETOOLONG);
+		return NULL;
+	}
 	int error = 0;
-	if (in_ready_dir(set, f->path, &base)) {
+	if (in_ready_dir(set, f->path)) {
 		f->dir = set->ready_dir; /* as nearly every file of a build is: its directory is not copied */
 	} else {
-		split_path(a, f->path, &f->dir, &base);
+		f->dir = dir_of(a, f->path);
 		if (!ensure_dir(set, f->dir, &set->ready_dir_made, &error)) {
 			failed(why, f->dir, "create the directory", error);
 			return NULL;
 		}
 		set->ready_dir = f->dir;
-	}
-	/* the temporary file would take the name, and the rename at the end would fail with others done */
-	if (strlen(base) > NAME_MAX || strlen(f->path) >= PATH_MAX) {
-		failed(why, f->path, "create", ENAMETOOLONG);
-		return NULL;
 	}
 	/*
 	 * A directory where the file should go would fail its rename at the

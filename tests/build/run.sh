@@ -280,6 +280,20 @@ else
 	fail "unwritable output: exit $status, left: $(ls -A "$tmp/blocked" | tr '\n' ' ')"
 fi
 
+# a depfile where no file can go, or inside another output: refused before anything is renamed
+for mf in "deps/" "fresh/checklist.md/plan.d"; do
+	rm -rf "$tmp/mf"
+	mkdir "$tmp/mf"
+	"$bfplan" build "$seed" -o "$tmp/mf/fresh" --site-url "server-automation=$SA_URL" \
+		-MD -MF "$tmp/mf/$mf" 2> "$tmp/stderr"
+	status=$?
+	if [ $status = 2 ] && grep -q 'BFP406' "$tmp/stderr" && [ -z "$(ls -A "$tmp/mf")" ]; then
+		pass "-MF $mf exits 2 with BFP406 and writes nothing"
+	else
+		fail "-MF $mf: exit $status, left: $(ls -RA "$tmp/mf" | tr '\n' ' ')"
+	fi
+done
+
 # the depfile names the plan and every stdlib file it read
 deps=$(tr -d '\\\n' < "$tmp/a.d" | tr -s ' ')
 if echo "$deps" | grep -q '^out/seed/plan.json: examples/exchange2007-windows2008.plan ' &&

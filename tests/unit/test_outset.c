@@ -220,6 +220,42 @@ static void test_write_failure(void **state)
 	assert_int_equal(temps, 0);
 }
 
+/* A name that is a directory's fails at once, before anything is made, not at the commit. */
+static void test_name_of_a_directory(void **state)
+{
+	struct fixture *fx = *state;
+	const char *names[] = {"new/", "new/.", "new/.."};
+	for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
+		struct outset set;
+		outset_init(&set, &fx->arena);
+		struct outset_failure why;
+		assert_true(outset_add(&set, path_in(fx, "a.bes"), "a", 1, &why));
+		assert_false(outset_add(&set, path_in(fx, names[i]), "b", 1, &why));
+		assert_int_equal(why.error, EISDIR);
+		outset_abort(&set);
+		int all, temps;
+		count_entries(fx->dir, &all, &temps);
+		assert_int_equal(all, 0);
+	}
+}
+
+/* A file of the set cannot become another's directory: its rename would fail at the commit. */
+static void test_file_of_the_set_as_a_directory(void **state)
+{
+	struct fixture *fx = *state;
+	struct outset set;
+	outset_init(&set, &fx->arena);
+	struct outset_failure why;
+	assert_true(outset_add(&set, path_in(fx, "checklist.md"), "a", 1, &why));
+	assert_false(outset_add(&set, path_in(fx, "checklist.md/plan.d"), "b", 1, &why));
+	assert_int_equal(why.error, EEXIST);
+	assert_string_equal(why.doing, "create the directory");
+	outset_abort(&set);
+	int all, temps;
+	count_entries(fx->dir, &all, &temps);
+	assert_int_equal(all, 0);
+}
+
 /* A directory the set made itself is checked again once the set has made another inside it. */
 static void test_directory_in_the_way_made_by_the_set(void **state)
 {
@@ -553,6 +589,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_write_failure, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_directory_in_the_way, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_directory_in_the_way_made_by_the_set, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_name_of_a_directory, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_file_of_the_set_as_a_directory, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_missing_parent_cannot_be_made, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_abort_after_streaming, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_depfile, setup, teardown),
