@@ -223,18 +223,31 @@ static const struct lw_fixlet *component(const struct lw_baseline *b, size_t i)
  * the catalog marks as not confirmed, with the reason on hover in HTML;
  * the list under the summary gives every reason.
  */
+static void mark(struct doc *d, const struct lw_mark *m)
+{
+	unsigned n = render_mark_number(d->plan, m);
+	if (!n)
+		return;
+	textbuf_printf(d->md, " \u26A0U%u", n);
+	textbuf_puts(d->html, " <span class=\"unconfirmed\" title=\"");
+	const char *reason = clean(d->arena, m->reason.text ? m->reason.text : "");
+	esc_html_append(d->html, reason, strlen(reason));
+	textbuf_printf(d->html, "\">\u26A0U%u</span>", n);
+}
+
 static void marks(struct doc *d, const struct cptrvec *list)
+{
+	for (size_t i = 0; i < list->len; i++)
+		mark(d, list->items[i]);
+}
+
+/* The marks on what a short reference shows: the ID, the title, or the whole declaration. */
+static void shown_marks(struct doc *d, const struct cptrvec *list)
 {
 	for (size_t i = 0; i < list->len; i++) {
 		const struct lw_mark *m = list->items[i];
-		unsigned n = render_mark_number(d->plan, m);
-		if (!n)
-			continue;
-		textbuf_printf(d->md, " \u26A0U%u", n);
-		textbuf_puts(d->html, " <span class=\"unconfirmed\" title=\"");
-		const char *reason = clean(d->arena, m->reason.text ? m->reason.text : "");
-		esc_html_append(d->html, reason, strlen(reason));
-		textbuf_printf(d->html, "\">\u26A0U%u</span>", n);
+		if (!m->field || strcmp(m->field, "id") == 0 || strcmp(m->field, "title") == 0)
+			mark(d, m);
 	}
 }
 
@@ -279,7 +292,10 @@ static void parameters(struct doc *d, const struct lw_fixlet *f)
 	field_end(d);
 }
 
-/* The same, briefly, where the full reference is in view nearby: Fixlet 115 "Resume ..." */
+/*
+ * The same, briefly, where the full reference is in view nearby: Fixlet
+ * 115 "Resume ...".  A guess about what it shows keeps its mark.
+ */
 static void short_fixlet(struct doc *d, const struct lw_fixlet *f)
 {
 	strong(d, arena_printf(d->arena, "%s %u", render_fixlet_kind(f), (unsigned)f->id));
@@ -287,6 +303,7 @@ static void short_fixlet(struct doc *d, const struct lw_fixlet *f)
 		t(d, " ");
 		quoted(d, f->title.text);
 	}
+	shown_marks(d, &f->marks);
 }
 
 /* What a step runs: its Fixlet, or the Baseline of the .bes and its components in order. */

@@ -143,7 +143,22 @@ def check_plan(outdir, doc, plan, checklist, bes_root):
     check(not missing, f"{outdir}: {name}: {plan['name']}.checklist.md carries every step's advice"
           + (": missing " + ", ".join(missing[:5]) if missing else ""))
 
+    # a guessed title is shown with its mark wherever the checklist names it
+    unmarked = []
+    for f in doc["fixlets"]:
+        if f["title"] and any(doc["marks"][i]["field"] == "title" for i in f["unconfirmed"]):
+            shown = f'"{f["title"]}"'
+            at = plain.find(shown)
+            while at >= 0:
+                if not GUESS_MARK_AFTER.match(plain, at + len(shown)):
+                    unmarked.append(f"{f['kind']} {f['id']} at offset {at}")
+                at = plain.find(shown, at + 1)
+    check(not unmarked, f"{outdir}: {name}: {plan['name']}.checklist.md marks every guessed title it shows"
+          + (": not " + ", ".join(unmarked[:5]) if unmarked else ""))
 
+
+# right after what it marks, or after the reference's "(site ..., action ...)"
+GUESS_MARK_AFTER = re.compile(r"( \([^()]*\))? \u26a0U\d")
 PLACEHOLDER = re.compile(r"\{(node|server|cluster)\}|cluster node NODE |the server's name")
 
 
