@@ -620,9 +620,8 @@ static void rule_prerequisites(struct checker *c, const struct plan_ent *plan, s
 		if (fx && fx->needs.len)
 			add_needs(c, &needs, &fx->needs, item->span, fx->needs_span,
 				  (struct need_why){.from = NEED_FROM_STEP, .name = item->step->name, .fixlet = fx});
-		if (!item->baseline || ptrmap_get(&seen_baselines, item->baseline))
+		if (!item->baseline || !ptrmap_add(&seen_baselines, item->baseline))
 			continue;
-		ptrmap_put(&seen_baselines, item->baseline, item->baseline);
 		for (size_t k = 0; k < item->baseline->components.len; k++) {
 			const struct component_ent *comp = item->baseline->components.items[k];
 			const struct fixlet_ent *cfx = check_restart_fixlet(comp, cl->os);
@@ -822,33 +821,13 @@ static void rule_restart(struct checker *c, const struct seq_item *item, const s
  * online.  Every node votes; a witness (disk or file share) adds a vote
  * that is never patched; under the disk-only model the quorum disk alone
  * decides, and one node up is enough.  Whatever the model, at least one
- * node must stay up to run the clustered services.
+ * node must stay up to run the clustered services.  These are the numbers
+ * with `online` nodes up: the proof and the outputs that state its rule
+ * both read them.
  */
-static bool keeps_quorum(enum quorum_model model, size_t nodes, size_t online)
-{
-	switch (model) {
-	case QUORUM_NODE_MAJORITY: return online * 2 > nodes;
-	case QUORUM_NODE_AND_WITNESS: return (online + 1) * 2 > nodes + 1;
-	case QUORUM_DISK_ONLY: return online >= 1;
-	}
-	return false;
-}
-
-static const char *quorum_name(enum quorum_model model)
-{
-	switch (model) {
-	case QUORUM_NODE_MAJORITY: return "node-majority";
-	case QUORUM_NODE_AND_WITNESS: return "node-and-witness";
-	case QUORUM_DISK_ONLY: return "disk-only";
-	}
-	return "?";
-}
-
-/* The numbers behind the quorum rule, for the outputs to state the rule they rest on. */
-static void quorum_facts(const struct cluster_ent *cl, unsigned max_down, struct lw_quorum *q)
+static void quorum_facts(const struct cluster_ent *cl, unsigned online, struct lw_quorum *q)
 {
 	unsigned n = (unsigned)cl->nodes.len;
-	unsigned online = max_down < n ? n - max_down : 0;
 	q->declared = cl->quorum_span.file != SRC_NO_FILE;
 	switch (cl->quorum) {
 	case QUORUM_NODE_MAJORITY:
@@ -874,13 +853,30 @@ static void quorum_facts(const struct cluster_ent *cl, unsigned max_down, struct
 	q->simple_max_down = n ? (n - 1) / 2 : 0;
 }
 
+static bool keeps_quorum(const struct cluster_ent *cl, size_t online)
+{
+	struct lw_quorum q = {0};
+	quorum_facts(cl, (unsigned)online, &q);
+	return q.votes_kept >= q.votes_needed;
+}
+
+static const char *quorum_name(enum quorum_model model)
+{
+	switch (model) {
+	case QUORUM_NODE_MAJORITY: return "node-majority";
+	case QUORUM_NODE_AND_WITNESS: return "node-and-witness";
+	case QUORUM_DISK_ONLY: return "disk-only";
+	}
+	return "?";
+}
+
 static void rule_availability(struct checker *c, const struct plan_ent *plan, struct plan_facts *facts)
 {
 	const struct cluster_ent *cl = plan->cluster;
 	size_t n = cl->nodes.len;
 	if (n < 2)
 		return; /* reported with the cluster */
-	quorum_facts(cl, plan->max_down, &facts->quorum);
+	quorum_facts(cl, plan->max_down < n ? (unsigned)(n - plan->max_down) : 0, &facts->quorum);
 	struct src_span where = plan->max_down_given ? plan->max_down_span : plan->decl;
 	if (plan->max_down == 0) {
 		struct diag *d = diag_report(c->diags, BFP313, where, "max-down is 0, so no node can be patched");
@@ -896,7 +892,7 @@ static void rule_availability(struct checker *c, const struct plan_ent *plan, st
 		return;
 	}
 	size_t online = n - plan->max_down;
-	if (keeps_quorum(cl->quorum, n, online))
+	if (keeps_quorum(cl, online))
 		return;
 	struct diag *d = diag_report(c->diags, BFP313, where,
 				     "max-down %u leaves %zu of %zu nodes online, which loses the %s quorum",
@@ -908,7 +904,7 @@ static void rule_availability(struct checker *c, const struct plan_ent *plan, st
 		diag_note(c->diags, d, cl->nodes_span, "cluster '%s' declares no quorum model, so "
 			  "node-majority applies: more than half of its %zu nodes must stay online", cl->name, n);
 	size_t best = 0;
-	while (best + 1 < n && keeps_quorum(cl->quorum, n, n - (best + 1)))
+	while (best + 1 < n && keeps_quorum(cl, n - (best + 1)))
 		best++;
 	if (best > 1)
 		diag_help(c->diags, d, "use 'max-down %zu' or less", best);
@@ -1009,7 +1005,7 @@ static void report_order_cycle(struct checker *c, const struct plan_ent *plan, s
 	struct ptrmap is_placed;
 	ptrmap_init(&is_placed, c->arena);
 	for (size_t i = 0; i < placed; i++)
-		ptrmap_put(&is_placed, order[i], order[i]);
+		ptrmap_add(&is_placed, order[i]);
 	const char *chain = "";
 	struct diag *d = NULL;
 	struct ptrvec cycle = {0};
@@ -1221,9 +1217,6 @@ static enum lw_failure failure_of(const struct seq_item *item, bool optional)
 static int64_t build_schedule(struct checker *c, const struct plan_ent *plan, struct plan_facts *facts)
 {
 	size_t n = plan->sequence.len;
-	facts->failure = arena_calloc(c->keep, n + 1, sizeof *facts->failure);
-	for (size_t i = 0; i < n; i++)
-		facts->failure[i] = failure_of(plan->sequence.items[i], facts->optional[i]);
 	facts->schedule = arena_calloc(c->keep, (size_t)facts->phase_count * n + 1, sizeof *facts->schedule);
 	facts->schedule_len = 0;
 	unsigned holder_phase = role_phase(facts);
@@ -1409,15 +1402,14 @@ static void rule_plan_actionscript(struct checker *c, const struct plan_ent *pla
 	}
 }
 
-/* The plan's `require` line for a prerequisite, or the plan's name when it is needed implicitly. */
-static struct src_span require_span_of(const struct plan_ent *plan, const struct prereq_ent *pr)
+struct src_span check_require_span(const struct plan_ent *plan, const struct prereq_ent *pr)
 {
 	for (size_t i = 0; i < plan->requires.len; i++) {
 		const struct require_ent *req = plan->requires.items[i];
 		if (req->prereq == pr)
 			return req->span;
 	}
-	return plan->decl;
+	return (struct src_span){SRC_NO_FILE, 0, 0};
 }
 
 static void rule_placeholders(struct checker *c, const struct plan_ent *plan, const struct plan_facts *facts)
@@ -1436,7 +1428,9 @@ static void rule_placeholders(struct checker *c, const struct plan_ent *plan, co
 	}
 	for (size_t i = 0; i < facts->needed.len; i++) {
 		const struct prereq_ent *pr = facts->needed.items[i];
-		struct src_span used = require_span_of(plan, pr);
+		struct src_span used = check_require_span(plan, pr);
+		if (used.file == SRC_NO_FILE)
+			used = plan->decl; /* needed by another prerequisite, not required by name */
 		need_server(c, cl, pr->lw.note, used, TEXT_PREREQ_NOTE, pr->lw.name, NULL);
 		if (pr->provider)
 			need_server(c, cl, pr->provider->note, used, TEXT_FIXLET_NOTE, NULL, pr->provider);
@@ -1457,7 +1451,7 @@ static void check_plan(struct checker *c, struct plan_ent *plan, struct plan_fac
 	size_t n = plan->sequence.len;
 	facts->variant = arena_calloc(c->keep, n + 1, sizeof *facts->variant);
 	facts->timeout = arena_calloc(c->keep, n + 1, sizeof *facts->timeout);
-	facts->optional = arena_calloc(c->keep, n + 1, sizeof *facts->optional);
+	facts->failure = arena_calloc(c->keep, n + 1, sizeof *facts->failure);
 
 	bool complete = !plan->sequence_incomplete;
 	struct ptrmap restart_checked;
@@ -1487,13 +1481,12 @@ static void check_plan(struct checker *c, struct plan_ent *plan, struct plan_fac
 			facts->variant[i] = rule_os_variant(c, st, cl, item->span);
 			complete &= facts->variant[i] != NULL;
 		}
-		if (cl->os && item->baseline && st->takes_baseline && !ptrmap_get(&restart_checked, item->baseline)) {
-			/* once per baseline: the same components say the same thing at every step using it */
-			ptrmap_put(&restart_checked, item->baseline, item->baseline);
+		/* once per baseline: the same components say the same thing at every step using it */
+		if (cl->os && item->baseline && st->takes_baseline && ptrmap_add(&restart_checked, item->baseline)) {
 			rule_restart(c, item, cl);
 			complete &= !item->baseline->incomplete;
 		}
-		facts->optional[i] = item_optional(c, item);
+		facts->failure[i] = failure_of(item, item_optional(c, item));
 	}
 	rule_sequence(c, plan);
 	if (cl->os) {

@@ -51,8 +51,8 @@ struct plan_facts {
 	struct node_ent *role_holder;  /* expected active node; NULL without a role */
 	struct fixlet_ent **variant;   /* per sequence item: the Fixlet for the OS; NULL for a baseline */
 	int64_t *timeout;              /* per sequence item, seconds */
-	bool *optional;                /* per sequence item: `optional`, and the step allows it */
-	enum lw_failure *failure;      /* per sequence item: what a failure of it leads to */
+	enum lw_failure *failure;      /* per sequence item: what a failure of it leads to
+					  (LW_FAILURE_CONTINUE: `optional`, and the step allows it) */
 	struct ptrvec needed;          /* struct prereq_ent *, what the plan needs, dependencies first */
 	struct sched_step *schedule;   /* the recipe's steps, in order */
 	size_t schedule_len;
@@ -72,6 +72,9 @@ struct fixlet_ent *check_variant_for(const struct step_ent *step, const struct o
 
 /* A step's timeout in `facts`' plan: the plan's own for it, else the step's. */
 int64_t check_step_timeout(const struct plan_facts *facts, const struct step_ent *step);
+
+/* The plan's `require` line for a prerequisite; a span in no file when another prerequisite needs it. */
+struct src_span check_require_span(const struct plan_ent *plan, const struct prereq_ent *pr);
 
 /* The Fixlet a `restart` component stands for on `os`, or NULL. */
 struct fixlet_ent *check_restart_fixlet(const struct component_ent *c, const struct os_ent *os);

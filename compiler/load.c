@@ -46,8 +46,6 @@
 #include "symtab.h"
 
 struct loaded {
-	dev_t dev;
-	ino_t ino;
 	uint32_t file;
 	bool loading;        /* on the current import chain: seeing it again is a cycle */
 };
@@ -580,8 +578,6 @@ static void follow_use(struct loader *ld, uint32_t from, const struct ast_use *u
 		return;
 	}
 	struct loaded *l = arena_alloc(ld->arena, sizeof *l);
-	l->dev = found.st.st_dev;
-	l->ino = found.st.st_ino;
 	symtab_put(&ld->loaded, key, l);
 	l->file = src_adopt(ld->sm, path, text, len); /* read into the compilation's memory: no copy */
 	struct src_file *f = ld->sm->files.items[l->file];
@@ -634,8 +630,6 @@ enum load_status load_program(struct arena *arena, struct src_manager *sm, struc
 	struct stat st;
 	if (!is_stdin && stat(path, &st) == 0) {
 		const char *key;
-		root->dev = st.st_dev;
-		root->ino = st.st_ino;
 		find_loaded(&ld, &st, &key);
 		symtab_put(&ld.loaded, key, root);
 	}

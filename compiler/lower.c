@@ -148,16 +148,6 @@ static struct lw_check *add_check(struct lowering *lo, const char *code, enum lw
 	return chk;
 }
 
-static struct src_span require_span(const struct plan_ent *plan, const struct prereq_ent *pr)
-{
-	for (size_t i = 0; i < plan->requires.len; i++) {
-		const struct require_ent *req = plan->requires.items[i];
-		if (req->prereq == pr)
-			return req->span;
-	}
-	return (struct src_span){SRC_NO_FILE, 0, 0};
-}
-
 /*
  * One plan-specific copy of each needed prerequisite, with its pre-flight
  * check.  The checker put them in dependency order, so what one needs has
@@ -171,7 +161,7 @@ static void lower_prereqs(struct lowering *lo)
 		struct lw_prereq *copy = arena_alloc(lo->arena, sizeof *copy);
 		*copy = pr->lw;
 		copy->provider = lower_fixlet(lo, pr->provider);
-		copy->required_at = require_span(plan, pr);
+		copy->required_at = check_require_span(plan, pr);
 		copy->number = (unsigned)i + 1;
 		copy->preflight_title = limit_title(lo->arena, arena_printf(lo->arena,
 			"bfplan pre-flight: %s missing on cluster %s", copy->title.text ? copy->title.text : copy->name,
@@ -381,7 +371,7 @@ static const struct lw_item *lower_item(struct lowering *lo, const struct sched_
 	item->title = st->title;
 	item->to_state = st->to->name;
 	item->timeout = facts->timeout[s->item];
-	item->optional = facts->optional[s->item];
+	item->optional = facts->failure[s->item] == LW_FAILURE_CONTINUE;
 	item->role_only = st->role != NULL;
 	item->failure = facts->failure[s->item];
 	item->verify = st->verify;

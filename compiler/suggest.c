@@ -28,6 +28,7 @@ static size_t edit_distance(const char *a, size_t la, const char *b, size_t lb, 
 	size_t *prev2 = rows[0], *prev = rows[1], *cur = rows[2];
 	for (size_t j = 0; j <= lb; j++)
 		prev[j] = j;
+	size_t prev_min = 0; /* the least of row i - 1; row 0's is 0 */
 	for (size_t i = 1; i <= la; i++) {
 		cur[0] = i;
 		size_t row_min = cur[0];
@@ -42,13 +43,9 @@ static size_t edit_distance(const char *a, size_t la, const char *b, size_t lb, 
 				row_min = cur[j];
 		}
 		/* a swap reaches back two rows, so both must be out of reach */
-		if (row_min > limit && i > 1) {
-			size_t prev_min = prev[0];
-			for (size_t j = 1; j <= lb; j++)
-				prev_min = prev[j] < prev_min ? prev[j] : prev_min;
-			if (prev_min > limit)
-				return limit + 1;
-		}
+		if (row_min > limit && prev_min > limit)
+			return limit + 1;
+		prev_min = row_min;
 		size_t *t = prev2;
 		prev2 = prev;
 		prev = cur;
