@@ -260,13 +260,8 @@ static void check_prereq(struct textcheck *c, const struct lw_prereq *p)
 		check_prereq(c, p->needs.items[i]);
 	if (!p->detect.text) {
 		c->ok = false;
-		if (first_report(c, p->name, p->decl)) {
-			struct diag *d = diag_report(c->diags, BFP409, p->decl,
-						     "prerequisite '%s' has no detection relevance, so no pre-flight "
-						     "Fixlet can check it",
-						     p->name);
-			diag_help(c->diags, d, "add a `detect` relevance to the prerequisite's declaration");
-		}
+		if (first_report(c, p->name, p->decl))
+			emit_bes_check_prereq(p, c->diags);
 	}
 }
 
@@ -384,7 +379,7 @@ static const char *join(struct arena *a, const char *dir, const char *name)
 /* A name the manifest may hold: a plain file name in the output directory, nothing hidden. */
 static bool manifest_name_ok(const char *name)
 {
-	return name[0] && name[0] != '.' && !strchr(name, '/') && !strchr(name, '\\') && strlen(name) <= 255;
+	return usable_file_name(name) && strlen(name) <= 255;
 }
 
 /* The names the previous build listed; none if there is no manifest or it cannot be read. */
@@ -662,10 +657,8 @@ static void write_index(struct build *b)
 		stream_close(b, &b->md);
 		return;
 	}
-	struct checklist_entry *entries = arena_calloc(b->arena, b->index.len + 1, sizeof *entries);
-	for (size_t i = 0; i < b->index.len; i++)
-		entries[i] = *(const struct checklist_entry *)b->index.items[i];
-	emit_checklist_index(b->arena, b->program, entries, b->index.len, &b->md.buf, &b->html.buf);
+	emit_checklist_index(b->arena, b->program, (const struct checklist_entry *const *)b->index.items,
+			     b->index.len, &b->md.buf, &b->html.buf);
 	stream_close(b, &b->md);
 	stream_close(b, &b->html);
 }

@@ -137,6 +137,17 @@ bool emit_bes_check_site(const struct lw_site *site, const struct lw_fixlet *use
 	return false;
 }
 
+bool emit_bes_check_prereq(const struct lw_prereq *p, struct diag_sink *diags)
+{
+	if (p->detect.text)
+		return true;
+	struct diag *d = diag_report(diags, BFP409, p->decl,
+				     "prerequisite '%s' has no detection relevance, so no pre-flight Fixlet can check it",
+				     p->name);
+	diag_help(diags, d, "add a `detect` relevance to the prerequisite's declaration");
+	return false;
+}
+
 bool emit_bes_check_fixlet(struct arena *arena, const struct bes_options *opts, const struct lw_fixlet *f,
 			   struct src_span used_at, struct diag_sink *diags)
 {
@@ -299,13 +310,8 @@ static void write_preflight(struct bes *b, const struct lw_prereq *p)
 {
 	const struct lw_plan *plan = b->plan;
 	struct arena *a = b->arena;
-	if (!p->detect.text) {
+	if (!emit_bes_check_prereq(p, b->diags)) {
 		b->ok = false;
-		struct diag *d = diag_report(b->diags, BFP409, p->decl,
-					     "prerequisite '%s' has no detection relevance, so no pre-flight "
-					     "Fixlet can check it",
-					     p->name);
-		diag_help(b->diags, d, "add a `detect` relevance to the prerequisite's declaration");
 		return;
 	}
 
@@ -434,18 +440,20 @@ static void write_component(struct bes *b, const struct lw_fixlet *f, struct src
 /* The numbers of the recipe steps that run `bl`: "3" or "3 and 8". */
 static void steps_running(struct bes *b, struct textbuf *h, const struct lw_baseline *bl)
 {
-	size_t shown = 0, count = 0;
+	/* "3", "3 and 8", "3, 5 and 8": each number is written once the next is known */
+	unsigned held = 0;
+	size_t shown = 0;
 	struct lw_steps walk;
-	lw_steps_begin(&walk, b->plan);
-	for (const struct lw_step *s; (s = lw_steps_next(&walk));)
-		count += s->item->baseline == bl;
 	lw_steps_begin(&walk, b->plan);
 	for (const struct lw_step *s; (s = lw_steps_next(&walk));) {
 		if (s->item->baseline != bl)
 			continue;
-		shown++;
-		textbuf_printf(h, "%s%u", shown == 1 ? "" : shown == count ? " and " : ", ", s->number);
+		if (held)
+			textbuf_printf(h, "%s%u", shown++ ? ", " : "", held);
+		held = s->number;
 	}
+	if (held)
+		textbuf_printf(h, "%s%u", shown ? " and " : "", held);
 }
 
 static void write_baseline(struct bes *b, const struct lw_baseline *bl)

@@ -77,4 +77,7 @@ bool emit_bes_check_site(const struct lw_site *site, const struct lw_fixlet *use
 bool emit_bes_check_fixlet(struct arena *arena, const struct bes_options *opts, const struct lw_fixlet *fixlet,
 			   struct src_span used_at, struct diag_sink *diags);
 
+/* A prerequisite's pre-flight Fixlet needs its detection relevance (BFP409). */
+bool emit_bes_check_prereq(const struct lw_prereq *prereq, struct diag_sink *diags);
+
 #endif

@@ -213,6 +213,12 @@ static const char *text_or(struct lw_text t, const char *fallback)
 	return t.text ? t.text : fallback;
 }
 
+/* What the checklist calls a role's server: its name on the network, else its title or name. */
+static const char *role_server(const struct lw_role *role)
+{
+	return text_or(role->server, text_or(role->title, role->name));
+}
+
 static const struct lw_fixlet *component(const struct lw_baseline *b, size_t i)
 {
 	return ((const struct lw_component *)b->components.items[i])->fixlet;
@@ -251,14 +257,20 @@ static void shown_marks(struct doc *d, const struct cptrvec *list)
 	}
 }
 
-/* Fixlet 116 "Pause Node ..." (site Server Automation, action Action1) */
-static void fixlet_ref(struct doc *d, const struct lw_fixlet *f)
+/* Fixlet 116 "Pause Node ..." */
+static void fixlet_name(struct doc *d, const struct lw_fixlet *f)
 {
 	strong(d, arena_printf(d->arena, "%s %u", render_fixlet_kind(f), (unsigned)f->id));
 	if (f->title.text) {
 		t(d, " ");
 		quoted(d, f->title.text);
 	}
+}
+
+/* Fixlet 116 "Pause Node ..." (site Server Automation, action Action1) */
+static void fixlet_ref(struct doc *d, const struct lw_fixlet *f)
+{
+	fixlet_name(d, f);
 	tf(d, " (site %s", render_site_label(f->site));
 	marks(d, &f->site->marks);
 	if (f->action)
@@ -298,11 +310,7 @@ static void parameters(struct doc *d, const struct lw_fixlet *f)
  */
 static void short_fixlet(struct doc *d, const struct lw_fixlet *f)
 {
-	strong(d, arena_printf(d->arena, "%s %u", render_fixlet_kind(f), (unsigned)f->id));
-	if (f->title.text) {
-		t(d, " ");
-		quoted(d, f->title.text);
-	}
+	fixlet_name(d, f);
 	shown_marks(d, &f->marks);
 }
 
@@ -696,11 +704,8 @@ static void role_check(struct doc *d, const struct lw_check *c)
 {
 	const struct lw_plan *p = d->plan;
 	const struct lw_role *role = p->role;
-	const char *server = text_or(role->server, text_or(role->title, role->name));
-	const struct lw_node *holder = NULL;
-	for (size_t i = 0; i < p->nodes.len && !holder; i++)
-		if (((const struct lw_node *)p->nodes.items[i])->role_holder)
-			holder = p->nodes.items[i];
+	const char *server = role_server(role);
+	const struct lw_node *holder = p->role_holder;
 	heading(d, 4, anchor(d, arena_printf(d->arena, "p%u", c->number)));
 	tf(d, "P%u. Where %s runs", c->number, server);
 	marks(d, &role->marks);
@@ -863,7 +868,7 @@ static void after(struct doc *d, const struct lw_step *s)
 			advice(d, s->phase, p->role->verify.text);
 		} else {
 			tf(d, " The move can fail: check where %s runs now before going on.",
-			   text_or(p->role->server, text_or(p->role->title, p->role->name)));
+			   role_server(p->role));
 		}
 	}
 	const struct lw_fixlet *restart = restart_in(s->item);
@@ -898,12 +903,19 @@ static void notes(struct doc *d, const struct lw_step *s)
 	}
 }
 
+/* Fixlet 115 "Resume ..." (the `resume` step) */
+static void restore_name(struct doc *d, const struct lw_restore *r)
+{
+	short_fixlet(d, r->fixlet);
+	t(d, " (the ");
+	code(d, r->name);
+	t(d, " step)");
+}
+
 static void restore_ref(struct doc *d, const struct lw_step *s)
 {
-	short_fixlet(d, s->restore->fixlet);
-	tf(d, " (the ");
-	code(d, s->restore->name);
-	t(d, " step) on ");
+	restore_name(d, s->restore);
+	t(d, " on ");
 	targets(d, s->phase);
 }
 
@@ -939,10 +951,8 @@ static void on_failure(struct doc *d, const struct lw_step *s)
 	}
 	if (s->item->failure == LW_FAILURE_HOLD && s->restore) {
 		t(d, " To bring a node back, run ");
-		short_fixlet(d, s->restore->fixlet);
-		t(d, " (the ");
-		code(d, s->restore->name);
-		t(d, " step) on it.");
+		restore_name(d, s->restore);
+		t(d, " on it.");
 	}
 	if (s->item->failure != LW_FAILURE_CONTINUE)
 		t(d, " Do not start another step until the cause is understood.");
@@ -972,7 +982,7 @@ static void step_section(struct doc *d, const struct lw_step *s)
 	if (s->phase->nodes.len > 1)
 		t(d, ", all at once");
 	if (s->item->role_only && p->role) {
-		tf(d, ", where %s is expected to run", text_or(p->role->server, text_or(p->role->title, p->role->name)));
+		tf(d, ", where %s is expected to run", role_server(p->role));
 		if (p->role->detect)
 			tf(d, " (%s %u is relevant only there)", render_fixlet_kind(p->role->detect),
 			   (unsigned)p->role->detect->id);
@@ -1451,14 +1461,14 @@ void emit_checklist_plan(struct arena *arena, const struct lw_program *program, 
 /* ---- the index ---------------------------------------------------------------------------- */
 
 /* "patch-exch01", "a, b and c", or "a, b, c and 9997 more plans": for the index's title. */
-static const char *plan_names(struct arena *arena, const struct checklist_entry *entries, size_t n)
+static const char *plan_names(struct arena *arena, const struct checklist_entry *const *entries, size_t n)
 {
 	enum { NAMES_SHOWN = 3 };
 	struct textbuf b;
 	textbuf_init(&b, arena);
 	size_t shown = n <= NAMES_SHOWN + 1 ? n : NAMES_SHOWN;
 	for (size_t i = 0; i < shown; i++)
-		textbuf_printf(&b, "%s%s", i == 0 ? "" : i + 1 == n ? " and " : ", ", entries[i].plan);
+		textbuf_printf(&b, "%s%s", i == 0 ? "" : i + 1 == n ? " and " : ", ", entries[i]->plan);
 	if (shown < n)
 		textbuf_printf(&b, " and %zu more plans", n - shown);
 	return b.data;
@@ -1496,7 +1506,7 @@ static void index_row(struct arena *arena, const struct checklist_entry *e, stru
 }
 
 void emit_checklist_index(struct arena *arena, const struct lw_program *program,
-			  const struct checklist_entry *entries, size_t count, struct textbuf *md,
+			  const struct checklist_entry *const *entries, size_t count, struct textbuf *md,
 			  struct textbuf *html)
 {
 	const char *names = plan_names(arena, entries, count);
@@ -1516,7 +1526,7 @@ void emit_checklist_index(struct arena *arena, const struct lw_program *program,
 	struct arena row;
 	arena_init_like(&row, arena);
 	for (size_t i = 0; i < count; i++) {
-		index_row(&row, &entries[i], md, html);
+		index_row(&row, entries[i], md, html);
 		arena_reset(&row);
 	}
 	arena_free(&row);

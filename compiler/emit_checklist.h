@@ -53,7 +53,7 @@ struct checklist_entry {
 
 /* The index of the build's checklists: a table of its plans, linking to each plan's files. */
 void emit_checklist_index(struct arena *arena, const struct lw_program *program,
-			  const struct checklist_entry *entries, size_t count, struct textbuf *md,
+			  const struct checklist_entry *const *entries, size_t count, struct textbuf *md,
 			  struct textbuf *html);
 
 /* The checklist's content hash: 64-bit FNV-1a over four interleaved lanes (docs/output.md). */

@@ -48,12 +48,7 @@ static const char *runs(struct arena *a, const struct lw_step *s)
 /* "P4 EXCMS01 expected on EXNODE2 / seen by Fixlet 121's applicable computers" */
 static const char *role_check_label(struct arena *a, const struct lw_plan *p, const struct lw_check *c)
 {
-	const char *holder = "?";
-	for (size_t i = 0; i < p->nodes.len; i++) {
-		const struct lw_node *n = p->nodes.items[i];
-		if (n->role_holder)
-			holder = n->name;
-	}
+	const char *holder = p->role_holder ? p->role_holder->name : "?";
 	const char *server = p->role->server.text ? p->role->server.text : p->role->name;
 	if (!p->role->detect)
 		return arena_printf(a, "P%u %s expected on %s", c->number, server, holder);
@@ -145,12 +140,9 @@ static void plan_graph(struct arena *a, const struct lw_plan *p, unsigned plan_n
 {
 	textbuf_printf(out, "\tsubgraph cluster_p%u {\n\t\tlabel=", plan_no);
 	const char *holder = "";
-	for (size_t i = 0; i < p->nodes.len; i++) {
-		const struct lw_node *n = p->nodes.items[i];
-		if (n->role_holder && p->role)
-			holder = arena_printf(a, "\nrole %s (%s) expected on %s", p->role->name,
-					      p->role->server.text ? p->role->server.text : "", n->name);
-	}
+	if (p->role_holder && p->role)
+		holder = arena_printf(a, "\nrole %s (%s) expected on %s", p->role->name,
+				      p->role->server.text ? p->role->server.text : "", p->role_holder->name);
 	quoted(out, arena_printf(a, "plan %s: cluster %s, %s, at most %u down%s\nworst case %s%s%s", p->name, p->cluster,
 				 p->os, p->max_down, holder, render_duration(a, p->worst_case),
 				 p->window > 0 ? ", window " : "", p->window > 0 ? render_duration(a, p->window) : ""));

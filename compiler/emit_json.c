@@ -134,16 +134,13 @@ struct table {
 
 struct emit_json {
 	struct arena *arena;            /* the build's: the tables live in it */
-	const struct lw_program *program;
 	struct jw w;
-	size_t plans;                   /* written so far */
 	struct table sites, fixlets, marks;
 	struct symtab text_index;       /* text -> its index + 1 */
 	struct strvec texts;
 	/* the plan being written */
 	struct arena *plan_arena;
 	struct arena step_arena;        /* a step's, emptied after it: a step of a phase of thousands of nodes is large */
-	const struct lw_plan *plan;
 };
 
 static void table_init(struct table *t, struct arena *arena)
@@ -618,7 +615,6 @@ struct emit_json *emit_json_begin(struct arena *arena, const struct lw_program *
 {
 	struct emit_json *j = arena_alloc(arena, sizeof *j);
 	j->arena = arena;
-	j->program = program;
 	j->w = (struct jw){.out = out, .indent = build_info->indent, .first = true};
 	table_init(&j->sites, arena);
 	table_init(&j->fixlets, arena);
@@ -655,13 +651,10 @@ struct emit_json *emit_json_begin(struct arena *arena, const struct lw_program *
 void emit_json_plan(struct emit_json *j, struct arena *plan_arena, const struct lw_plan *plan)
 {
 	j->plan_arena = plan_arena;
-	j->plan = plan;
 	arena_init_like(&j->step_arena, plan_arena);
 	plan_json(j, plan);
 	arena_free(&j->step_arena);
-	j->plan = NULL;
 	j->plan_arena = NULL;
-	j->plans++;
 }
 
 void emit_json_end(struct emit_json *j)

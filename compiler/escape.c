@@ -103,7 +103,7 @@ char *esc_relevance_string(struct arena *a, const char *s, size_t len)
 
 bool esc_relevance_check(const char *s, size_t len, struct esc_fault *fault)
 {
-	size_t depth = 0, string_start = 0;
+	size_t depth = 0, string_start = 0, unclosed = 0;
 	bool in_string = false, blank = true;
 	for (size_t i = 0; i < len; i++) {
 		char c = s[i];
@@ -115,7 +115,8 @@ bool esc_relevance_check(const char *s, size_t len, struct esc_fault *fault)
 		} else if (in_string) {
 			continue;
 		} else if (c == '(') {
-			depth++;
+			if (depth++ == 0)
+				unclosed = i; /* the outermost '(' is the one left open, if any is */
 		} else if (c == ')') {
 			if (depth == 0)
 				return fail(fault, ESC_FAULT_UNOPENED, i, ')');
@@ -126,20 +127,8 @@ bool esc_relevance_check(const char *s, size_t len, struct esc_fault *fault)
 		return fail(fault, ESC_FAULT_EMPTY, 0, 0);
 	if (in_string)
 		return fail(fault, ESC_FAULT_OPEN_STRING, string_start, '"');
-	if (depth > 0) {
-		/* the outermost '(' left open: the last one at depth 0 that the walk opened */
-		size_t level = 0, unclosed = 0;
-		in_string = false;
-		for (size_t i = 0; i < len; i++) {
-			if (s[i] == '"')
-				in_string = !in_string;
-			else if (!in_string && s[i] == '(' && level++ == 0)
-				unclosed = i;
-			else if (!in_string && s[i] == ')')
-				level--;
-		}
+	if (depth > 0)
 		return fail(fault, ESC_FAULT_UNCLOSED, unclosed, '(');
-	}
 	if (fault)
 		fault->kind = ESC_FAULT_NONE;
 	return true;

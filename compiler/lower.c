@@ -422,6 +422,8 @@ static void lower_nodes_and_phases(struct lowering *lo)
 		node->decl = ne->span;
 		ptrvec_push(a, &lp->nodes, node);
 		ptrvec_push(a, &phase->nodes, node);
+		if (node->role_holder)
+			lp->role_holder = node;
 	}
 	struct lw_recipe *recipe = arena_alloc(a, sizeof *recipe);
 	recipe->schedule = facts->schedule;

@@ -272,6 +272,7 @@ struct lw_plan {
 	struct ptrvec checks;          /* struct lw_check *, proven and pre-flight */
 	const struct lw_check *role_check; /* the pre-flight check of where the role runs, or NULL */
 	struct ptrvec nodes;           /* struct lw_node *, in patch order */
+	const struct lw_node *role_holder; /* the node expected to hold the role (goes last), or NULL */
 	struct ptrvec phases;          /* struct lw_phase * */
 	size_t step_count;             /* the whole recipe's: the steps of every phase */
 	struct ptrvec items;           /* struct lw_item *: what the steps run, each once, in order of first use */

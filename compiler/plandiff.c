@@ -72,12 +72,7 @@ static void plan_facts(struct facts *f, const struct lw_plan *p)
 	struct arena *a = f->arena;
 	fact(f, "cluster", arena_printf(a, "%s (%s)", p->cluster, p->os));
 	fact(f, "node order", joined_nodes(a, &p->nodes));
-	const char *holder = "none";
-	for (size_t i = 0; i < p->nodes.len; i++) {
-		const struct lw_node *n = p->nodes.items[i];
-		if (n->role_holder)
-			holder = n->name;
-	}
+	const char *holder = p->role_holder ? p->role_holder->name : "none";
 	if (p->role)
 		fact(f, "role holder", arena_printf(a, "%s (%s, server %s)", holder, p->role->name,
 						    p->role->server.text ? p->role->server.text : "?"));

@@ -18,16 +18,6 @@ static const struct {
 
 enum { NAME_COUNT = sizeof names / sizeof names[0] };
 
-const char *tpl_name_word(enum tpl_name name)
-{
-	switch (name) {
-	case TPL_NODE: return "{node}";
-	case TPL_SERVER: return "{server}";
-	case TPL_CLUSTER: return "{cluster}";
-	}
-	return "{?}";
-}
-
 /* The name spelled by the `len` bytes at `s`, or 0. */
 static unsigned name_of(const char *s, size_t len)
 {

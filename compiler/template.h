@@ -48,9 +48,6 @@ bool tpl_check(struct arena *a, const char *text, unsigned allowed, struct tpl_f
 /* The names a well-formed text uses, as a mask. */
 unsigned tpl_uses(const char *text);
 
-/* The word a mask bit stands for, with braces: "{node}". */
-const char *tpl_name_word(enum tpl_name name);
-
 /* What each name stands for where a text is shown; NULL where it has no value. */
 struct tpl_values {
 	const char *node;
