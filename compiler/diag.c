@@ -141,7 +141,7 @@ static const struct style color_style = {
 	"\033[1m", "\033[1;31m", "\033[1;35m", "\033[1;36m", "\033[1;32m", "\033[0m",
 };
 
-static const char *severity_word(enum diag_severity sev)
+const char *diag_severity_word(enum diag_severity sev)
 {
 	switch (sev) {
 	case DIAG_ERROR: return "error";
@@ -286,38 +286,23 @@ static void render_note(FILE *out, const struct style *st, const struct src_mana
 	render_quote(out, st, sm, span);
 }
 
-/* GCC's "In file included from", as a note after the diagnostic's own notes. */
-static void render_import_chain(FILE *out, const struct style *st, const struct src_manager *sm,
-				uint32_t file)
+static void render_one(FILE *out, const struct style *st, struct diag_sink *sink, const struct diag *d)
 {
-	unsigned depth = 0;
-	for (const struct src_file *f = src_file(sm, file); f && f->import.file != SRC_NO_FILE;
-	     f = src_file(sm, f->import.file)) {
-		/* source.c guarantees chains are acyclic; the bound is a second safeguard */
-		if (++depth > sm->files.len)
-			break;
-		char *msg = arena_printf(sm->arena, "'%s' is imported here", esc_terminal(sm->arena, f->path));
-		render_note(out, st, sm, f->import, msg);
-	}
-}
-
-static void render_one(FILE *out, const struct style *st, const struct src_manager *sm,
-		       const struct diag *d)
-{
+	const struct src_manager *sm = sink->sm;
 	render_location(out, st, sm, d->span);
 	fprintf(out, "%s%s:%s %s%s [%s]%s\n", severity_color(st, d->severity),
-		severity_word(d->severity), st->reset, st->bold, d->message,
+		diag_severity_word(d->severity), st->reset, st->bold, d->message,
 		diag_code_string(d->code), st->reset);
 	render_quote(out, st, sm, d->span);
-	for (size_t i = 0; i < d->notes.len; i++) {
-		const struct diag_note *n = d->notes.items[i];
+	struct ptrvec notes = {0};
+	diag_related(sink, d, &notes);
+	for (size_t i = 0; i < notes.len; i++) {
+		const struct diag_note *n = notes.items[i];
 		if (n->span.file == SRC_NO_FILE)
 			fprintf(out, "%snote:%s %s\n", st->note, st->reset, n->message);
 		else
 			render_note(out, st, sm, n->span, n->message);
 	}
-	if (d->span.file != SRC_NO_FILE)
-		render_import_chain(out, st, sm, d->span.file);
 	if (d->help)
 		fprintf(out, "%shelp:%s %s\n", st->bold, st->reset, d->help);
 }
@@ -345,14 +330,13 @@ static bool same_diag(const struct diag *a, const struct diag *b)
 void diag_render_text(struct diag_sink *sink, FILE *out, enum diag_color color)
 {
 	const struct style *st = color == DIAG_COLOR_ALWAYS ? &color_style : &plain_style;
-	if (sink->diags.len > 1) /* with none, items is NULL, which qsort must not see */
-		qsort(sink->diags.items, sink->diags.len, sizeof sink->diags.items[0], compare_diags);
+	diag_sort(sink);
 	const struct diag *prev = NULL;
 	for (size_t i = 0; i < sink->diags.len; i++) {
 		const struct diag *d = sink->diags.items[i];
-		if (prev && same_diag(prev, d))
+		if (diag_repeats(prev, d))
 			continue;
-		render_one(out, st, sink->sm, d);
+		render_one(out, st, sink, d);
 		prev = d;
 	}
 	if (sink->dropped)
@@ -362,11 +346,31 @@ void diag_render_text(struct diag_sink *sink, FILE *out, enum diag_color color)
 
 void diag_sort(struct diag_sink *sink)
 {
-	if (sink->diags.len > 1)
+	if (sink->diags.len > 1) /* with none, items is NULL, which qsort must not see */
 		qsort(sink->diags.items, sink->diags.len, sizeof sink->diags.items[0], compare_diags);
 }
 
 bool diag_repeats(const struct diag *prev, const struct diag *d)
 {
 	return prev && same_diag(prev, d);
+}
+
+void diag_related(struct diag_sink *sink, const struct diag *d, struct ptrvec *notes)
+{
+	for (size_t i = 0; i < d->notes.len; i++)
+		ptrvec_push(sink->arena, notes, d->notes.items[i]);
+	if (d->span.file == SRC_NO_FILE)
+		return;
+	const struct src_manager *sm = sink->sm;
+	unsigned depth = 0;
+	for (const struct src_file *f = src_file(sm, d->span.file); f && f->import.file != SRC_NO_FILE;
+	     f = src_file(sm, f->import.file)) {
+		/* source.c keeps import chains acyclic; the bound is a second safeguard */
+		if (++depth > sm->files.len)
+			break;
+		struct diag_note *n = arena_alloc(sink->arena, sizeof *n);
+		n->span = f->import;
+		n->message = arena_printf(sink->arena, "'%s' is imported here", esc_terminal(sink->arena, f->path));
+		ptrvec_push(sink->arena, notes, n);
+	}
 }

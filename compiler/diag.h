@@ -87,6 +87,17 @@ void diag_render_text(struct diag_sink *sink, FILE *out, enum diag_color color);
 void diag_sort(struct diag_sink *sink);
 bool diag_repeats(const struct diag *prev, const struct diag *d);
 
+/*
+ * The notes of a diagnostic as the text form shows them: its own notes,
+ * then one "'FILE' is imported here" for each `use` that led to its file.
+ * Appends struct diag_note * to `notes`; their text is escaped like the
+ * sink's own.
+ */
+void diag_related(struct diag_sink *sink, const struct diag *d, struct ptrvec *notes);
+
+/* "error", "warning" or "note". */
+const char *diag_severity_word(enum diag_severity severity);
+
 /* Static facts about codes, for `bfplan explain` and machine formats. */
 const char *diag_code_string(enum diag_code code);
 const char *diag_code_name(enum diag_code code);

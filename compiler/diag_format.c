@@ -144,33 +144,3 @@ bool diag_place_of(const struct src_manager *sm, struct src_span span, struct di
 	}
 	return true;
 }
-
-void diag_related(struct diag_sink *sink, const struct diag *d, struct ptrvec *notes)
-{
-	for (size_t i = 0; i < d->notes.len; i++)
-		ptrvec_push(sink->arena, notes, d->notes.items[i]);
-	if (d->span.file == SRC_NO_FILE)
-		return;
-	const struct src_manager *sm = sink->sm;
-	unsigned depth = 0;
-	for (const struct src_file *f = src_file(sm, d->span.file); f && f->import.file != SRC_NO_FILE;
-	     f = src_file(sm, f->import.file)) {
-		/* source.c keeps import chains acyclic; the bound is a second safeguard */
-		if (++depth > sm->files.len)
-			break;
-		struct diag_note *n = arena_alloc(sink->arena, sizeof *n);
-		n->span = f->import;
-		n->message = arena_printf(sink->arena, "'%s' is imported here", f->path);
-		ptrvec_push(sink->arena, notes, n);
-	}
-}
-
-const char *diag_severity_word(enum diag_severity severity)
-{
-	switch (severity) {
-	case DIAG_ERROR: return "error";
-	case DIAG_WARNING: return "warning";
-	case DIAG_NOTE: return "note";
-	}
-	return "error";
-}

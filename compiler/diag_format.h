@@ -18,7 +18,9 @@
  * Plan text reaches these outputs through messages and paths.  Whatever a
  * terminal or a CI log would act on (control characters, C1 controls,
  * Unicode bidirectional controls, bytes that are not UTF-8) is spelled out
- * by esc_terminal() (escape.h) before it is written, in every form.
+ * by esc_terminal() (escape.h): in messages, notes and help once, when the
+ * sink records them (diag.c), so every form gets the same text; in paths
+ * by each form as it writes them.
  */
 #ifndef BFPLAN_DIAG_FORMAT_H
 #define BFPLAN_DIAG_FORMAT_H
@@ -79,14 +81,5 @@ struct diag_place {
 /* False for a span in no file. */
 bool diag_place_of(const struct src_manager *sm, struct src_span span, struct diag_place *place);
 
-/*
- * The notes of a diagnostic as the text form shows them: its own notes,
- * then one "'FILE' is imported here" for each `use` that led to its file.
- * Appends struct diag_note * to `notes`.
- */
-void diag_related(struct diag_sink *sink, const struct diag *d, struct ptrvec *notes);
-
-/* "error", "warning" or "note". */
-const char *diag_severity_word(enum diag_severity severity);
 
 #endif

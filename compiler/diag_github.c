@@ -56,7 +56,7 @@ static const char *full_message(struct diag_sink *sink, const struct diag *d)
 	struct arena *a = sink->arena;
 	struct textbuf b;
 	textbuf_init(&b, a);
-	textbuf_puts(&b, esc_terminal(a, d->message));
+	textbuf_puts(&b, d->message);
 	struct ptrvec notes = {0};
 	diag_related(sink, d, &notes);
 	for (size_t i = 0; i < notes.len; i++) {
@@ -65,10 +65,10 @@ static const char *full_message(struct diag_sink *sink, const struct diag *d)
 		textbuf_puts(&b, "\nnote: ");
 		if (diag_place_of(sink->sm, n->span, &p))
 			textbuf_printf(&b, "%s:%u:%u: ", esc_terminal(a, p.path), p.line, p.char_column);
-		textbuf_puts(&b, esc_terminal(a, n->message));
+		textbuf_puts(&b, n->message);
 	}
 	if (d->help)
-		textbuf_printf(&b, "\nhelp: %s", esc_terminal(a, d->help));
+		textbuf_printf(&b, "\nhelp: %s", d->help);
 	return b.data;
 }
 

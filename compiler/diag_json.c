@@ -16,10 +16,10 @@ struct diag_json {
 	unsigned errors, warnings, not_shown;
 };
 
-/* Every text went through esc_terminal(), so it is valid UTF-8 and json_string() takes it. */
-static json_t *text(struct arena *a, const char *s)
+/* The sink escaped every text when it was recorded, so it is valid UTF-8 and json_string() takes it. */
+static json_t *text(const char *s)
 {
-	return s ? json_string(esc_terminal(a, s)) : json_null();
+	return s ? json_string(s) : json_null();
 }
 
 static json_t *location(struct diag_sink *sink, struct src_span span)
@@ -28,7 +28,7 @@ static json_t *location(struct diag_sink *sink, struct src_span span)
 	if (!diag_place_of(sink->sm, span, &p))
 		return json_null();
 	return json_pack("{s:o, s:I, s:I, s:I, s:I, s:I, s:I}",
-			 "file", text(sink->arena, p.path),
+			 "file", text(esc_terminal(sink->arena, p.path)), /* a path is escaped here, as it is written */
 			 "line", (json_int_t)p.line,
 			 "column", (json_int_t)p.column,
 			 "end_line", (json_int_t)p.end_line,
@@ -44,7 +44,7 @@ static json_t *notes(struct diag_sink *sink, const struct diag *d)
 	diag_related(sink, d, &related);
 	for (size_t i = 0; i < related.len; i++) {
 		const struct diag_note *n = related.items[i];
-		json_array_append_new(list, json_pack("{s:o, s:o}", "message", text(sink->arena, n->message),
+		json_array_append_new(list, json_pack("{s:o, s:o}", "message", text(n->message),
 						      "location", location(sink, n->span)));
 	}
 	return list;
@@ -56,10 +56,10 @@ static json_t *diagnostic(struct diag_sink *sink, const struct diag *d)
 			 "code", diag_code_string(d->code),
 			 "name", diag_code_name(d->code),
 			 "severity", diag_severity_word(d->severity),
-			 "message", text(sink->arena, d->message),
+			 "message", text(d->message),
 			 "location", location(sink, d->span),
 			 "notes", notes(sink, d),
-			 "help", text(sink->arena, d->help));
+			 "help", text(d->help));
 }
 
 struct diag_json *diag_json_new(void)

@@ -9,7 +9,6 @@
 
 #include "cli.h"
 #include "diag_format.h"
-#include "escape.h"
 #include "explain.h"
 #include "textbuf.h"
 
@@ -22,9 +21,10 @@ struct diag_sarif {
 	unsigned not_shown;
 };
 
-static json_t *message(struct arena *a, const char *text)
+/* The sink escaped the text when it was recorded. */
+static json_t *message(const char *text)
 {
-	return json_pack("{s:s}", "text", esc_terminal(a, text));
+	return json_pack("{s:s}", "text", text);
 }
 
 const char *diag_sarif_uri(struct arena *a, const char *path)
@@ -65,7 +65,7 @@ static json_t *related_locations(struct diag_sink *sink, const struct diag *d)
 	for (size_t i = 0; i < notes.len; i++) {
 		const struct diag_note *n = notes.items[i];
 		json_t *loc = json_pack("{s:I, s:o}", "id", (json_int_t)i + 1, "message",
-					message(sink->arena, n->message));
+					message(n->message));
 		struct diag_place p;
 		if (loc && diag_place_of(sink->sm, n->span, &p))
 			json_object_set_new(loc, "physicalLocation", physical_location(sink->arena, &p));
@@ -74,19 +74,14 @@ static json_t *related_locations(struct diag_sink *sink, const struct diag *d)
 	return list;
 }
 
-static const char *level(enum diag_severity severity)
-{
-	return severity == DIAG_NOTE ? "note" : diag_severity_word(severity);
-}
-
 static json_t *result(struct diag_sink *sink, const struct diag *d)
 {
 	struct arena *a = sink->arena;
-	const char *text = esc_terminal(a, d->message);
+	const char *text = d->message;
 	if (d->help)
-		text = arena_printf(a, "%s\nhelp: %s", text, esc_terminal(a, d->help));
+		text = arena_printf(a, "%s\nhelp: %s", text, d->help);
 	json_t *r = json_pack("{s:s, s:s, s:{s:s}}", "ruleId", diag_code_string(d->code), "level",
-			      level(d->severity), "message", "text", text);
+			      diag_severity_word(d->severity), "message", "text", text);
 	struct diag_place p;
 	if (r && diag_place_of(sink->sm, d->span, &p))
 		json_object_set_new(r, "locations",
@@ -140,7 +135,7 @@ static json_t *rule(enum diag_code code)
 			 "fullDescription", "text", description ? description : diag_code_summary(code),
 			 "help", "text", section ? section : diag_code_summary(code),
 			 "markdown", section ? section : diag_code_summary(code),
-			 "defaultConfiguration", "level", level(diag_code_severity(code)));
+			 "defaultConfiguration", "level", diag_severity_word(diag_code_severity(code)));
 }
 
 static int compare_codes(const void *a, const void *b)
