@@ -21,15 +21,13 @@
 #include "diag_format.h"
 #include "emit.h"
 #include "emit_dot.h"
-#include "outset.h"
-#include "plandiff.h"
-#include "textbuf.h"
 #include "explain.h"
-#include "import.h"
 #include "fmt_run.h"
+#include "import.h"
 #include "load.h"
 #include "lower.h"
 #include "outset.h"
+#include "plandiff.h"
 #include "resolve.h"
 #include "source.h"
 #include "suggest.h"
@@ -636,13 +634,19 @@ static void compile(struct compilation *c, const char *path, const struct option
 		lower_program(&c->arena, &c->world, &c->checked, &c->lower, &c->lowered);
 }
 
+/* The exit status of a compilation so far: 0, or what went wrong. */
+static int compiled_ok(const struct compilation *c)
+{
+	if (c->status == LOAD_IO_ERROR || c->usage_failed)
+		return EXIT_USAGE;
+	return diag_has_errors(&c->diags) ? EXIT_PLAN_ERRORS : EXIT_CLEAN;
+}
+
 static int finish(struct compilation *c, struct diag_writer *w, int rc)
 {
 	diag_writer_add(w, &c->diags);
-	if (rc == EXIT_CLEAN && (c->status == LOAD_IO_ERROR || c->usage_failed))
-		rc = EXIT_USAGE;
-	if (rc == EXIT_CLEAN && diag_has_errors(&c->diags))
-		rc = EXIT_PLAN_ERRORS;
+	if (rc == EXIT_CLEAN)
+		rc = compiled_ok(c);
 	arena_free(&c->arena);
 	return rc;
 }
@@ -674,7 +678,7 @@ static int out_of_memory(struct compilation *c, const char *path, const struct o
 		fputs("bfplan: error: out of memory [BFP008]\n", err);
 		return EXIT_USAGE;
 	}
-	const char *name = strcmp(path, "-") == 0 ? (o->stdin_name ? o->stdin_name : "<stdin>") : path;
+	const char *name = load_display_name(path, o->stdin_name);
 	struct diag *d = diag_report(&c->diags, BFP008, (struct src_span){SRC_NO_FILE, 0, 0},
 				     "out of memory while compiling '%s'", name);
 	diag_help(&c->diags, d, "the plan needs more memory than the system gave bfplan; raise the limit "
@@ -753,7 +757,7 @@ static int build_one(struct compilation *c, struct options *o, struct diag_write
 		return out_of_memory(c, path, o, w, err);
 	compile(c, path, o, env);
 	int rc = EXIT_CLEAN;
-	if (c->status == LOAD_OK && !c->usage_failed && !diag_has_errors(&c->diags)) {
+	if (compiled_ok(c) == EXIT_CLEAN) {
 		rc = build_environment(c, o, env);
 		struct lowering *plans = rc == EXIT_CLEAN ? lower_start(&c->arena, &c->world, &c->checked, &c->lower,
 									 &c->lowered)
@@ -824,14 +828,6 @@ static int cmd_import(struct arena *arena, struct args *a, FILE *out, FILE *err,
 	if (rc == EXIT_CLEAN && !diag_has_errors(&c.diags))
 		rc = write_whole(&c.arena, &c.diags, o.outdir, &text, out);
 	return finish_writer(&w, err, finish(&c, &w, rc));
-}
-
-/* The exit status of a compilation that is to be shown rather than built: 0, or what went wrong. */
-static int compiled_ok(const struct compilation *c)
-{
-	if (c->status == LOAD_IO_ERROR || c->usage_failed)
-		return EXIT_USAGE;
-	return diag_has_errors(&c->diags) ? EXIT_PLAN_ERRORS : EXIT_CLEAN;
 }
 
 /* The DOT graph of a compiled plan, to `out` or to the file -o names (written whole or not at all). */

@@ -71,12 +71,19 @@ static const struct ast_comment *pending_comment(const struct printer *p)
 	return p->next_comment < p->comments->len ? p->comments->items[p->next_comment] : NULL;
 }
 
+/* Where a comment's text ends without the blanks that end the line: formatting drops those. */
+static uint32_t comment_end(const char *text, const struct ast_comment *c)
+{
+	uint32_t end = c->span.end;
+	while (end > c->span.begin && (text[end - 1] == ' ' || text[end - 1] == '\t'))
+		end--;
+	return end;
+}
+
 /* The comment's text without the blanks that end it. */
 static void take_comment(struct printer *p, const struct ast_comment *c, struct out_line *l)
 {
-	uint32_t end = c->span.end;
-	while (end > c->span.begin && (p->text[end - 1] == ' ' || p->text[end - 1] == '\t'))
-		end--;
+	uint32_t end = comment_end(p->text, c);
 	l->comment = p->text + c->span.begin;
 	l->comment_len = end - c->span.begin;
 	p->last_end = c->span.end;
@@ -272,8 +279,9 @@ static void pad(struct textbuf *b, unsigned n)
 		textbuf_putc(b, ' ');
 }
 
-const char *fmt_layout(struct arena *arena, const struct src_file *src, const struct ast_file *ast,
-		       size_t *len)
+/* The layout of an already parsed, error-free file (no safety check). */
+static const char *fmt_layout(struct arena *arena, const struct src_file *src, const struct ast_file *ast,
+			      size_t *len)
 {
 	struct printer p = {.arena = arena, .text = src->text, .comments = &ast->comments};
 	print_file(&p, ast);
@@ -356,10 +364,7 @@ const char *fmt_signature(struct arena *arena, const struct src_file *src, const
 	}
 	for (size_t i = 0; i < ast->comments.len; i++) {
 		const struct ast_comment *c = ast->comments.items[i];
-		uint32_t end = c->span.end;
-		while (end > c->span.begin && (text[end - 1] == ' ' || text[end - 1] == '\t'))
-			end--;
-		sign(&b, text, (struct src_span){c->span.file, c->span.begin, end}, '\n');
+		sign(&b, text, (struct src_span){c->span.file, c->span.begin, comment_end(text, c)}, '\n');
 	}
 	return b.data ? b.data : "";
 }
@@ -379,7 +384,7 @@ enum fmt_status fmt_file(struct arena *arena, struct src_manager *sm, struct dia
 	struct diag_sink side_diags;
 	src_init(&side, arena);
 	diag_init(&side_diags, arena, &side);
-	uint32_t again = src_add(&side, src->path, *out, *out_len);
+	uint32_t again = src_adopt(&side, src->path, *out, *out_len); /* the layout ends with a NUL */
 	struct ast_file *reparsed = frontend_parse(arena, &side, &side_diags, again);
 	if (side_diags.errors == 0 &&
 	    strcmp(fmt_signature(arena, src, ast), fmt_signature(arena, src_file(&side, again), reparsed)) == 0)

@@ -51,10 +51,6 @@ enum fmt_status {
 enum fmt_status fmt_file(struct arena *arena, struct src_manager *sm, struct diag_sink *diags,
 			 uint32_t file, const char **out, size_t *out_len);
 
-/* The layout of an already parsed, error-free file (no safety check). */
-const char *fmt_layout(struct arena *arena, const struct src_file *src, const struct ast_file *ast,
-		       size_t *len);
-
 /* What formatting must not change: the file's tokens and comments, in order, as one string. */
 const char *fmt_signature(struct arena *arena, const struct src_file *src, const struct ast_file *ast);
 

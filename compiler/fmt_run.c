@@ -94,7 +94,7 @@ static int read_input(struct arena *a, struct src_manager *sm, struct diag_sink 
 		load_report_unreadable(diags, name);
 		return EXIT_USAGE;
 	}
-	*id = src_add(sm, name, text, len);
+	*id = src_adopt(sm, name, text, len); /* read into the run's memory: no copy */
 	if (too_large) {
 		load_report_too_large(diags, *id);
 		return EXIT_PLAN_ERRORS;
@@ -105,8 +105,7 @@ static int read_input(struct arena *a, struct src_manager *sm, struct diag_sink 
 static int format_one(struct arena *a, struct src_manager *sm, struct diag_sink *diags, const char *path,
 		      const struct fmt_request *req, FILE *out)
 {
-	bool is_stdin = strcmp(path, "-") == 0;
-	const char *name = is_stdin ? (req->stdin_name ? req->stdin_name : "<stdin>") : path;
+	const char *name = load_display_name(path, req->stdin_name);
 	uint32_t id;
 	int rc = read_input(a, sm, diags, path, name, &id);
 	if (rc != EXIT_CLEAN)

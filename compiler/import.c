@@ -307,8 +307,7 @@ static long unwritable_at(const char *s, uint32_t *cp_out)
 		size_t n = utf8_decode((const unsigned char *)s + i, len - i, &cp);
 		if (n == 0)
 			n = 1, cp = 0xFFFD;
-		if ((cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r') || (cp >= 0x7F && cp <= 0x9F) ||
-		    cp == 0xFFFE || cp == 0xFFFF) {
+		if (utf8_is_unwritable(cp)) {
 			*cp_out = cp;
 			return (long)i;
 		}
@@ -1064,7 +1063,7 @@ static enum import_status import_one(struct importer *im, const char *path)
 {
 	size_t len;
 	bool too_large;
-	const char *shown = strcmp(path, "-") == 0 ? "<stdin>" : path;
+	const char *shown = load_display_name(path, NULL);
 	char *text = load_read_file(im->arena, path, IMPORT_MAX_FILE_SIZE, &len, &too_large);
 	if (!text) {
 		struct diag *d = diag_report(im->diags, BFP001, (struct src_span){SRC_NO_FILE, 0, 0},

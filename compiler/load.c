@@ -607,6 +607,13 @@ static void load_file(struct loader *ld, struct loaded *self)
 	ptrvec_push(ld->arena, &ld->program->files, ast);
 }
 
+const char *load_display_name(const char *path, const char *stdin_name)
+{
+	if (strcmp(path, "-") != 0)
+		return path;
+	return stdin_name ? stdin_name : "<stdin>";
+}
+
 enum load_status load_program(struct arena *arena, struct src_manager *sm, struct diag_sink *diags,
 			      const struct load_options *opts, const char *path, struct program *out)
 {
@@ -614,7 +621,7 @@ enum load_status load_program(struct arena *arena, struct src_manager *sm, struc
 	symtab_init(&ld.loaded, arena);
 	*out = (struct program){0};
 	bool is_stdin = strcmp(path, "-") == 0;
-	const char *name = is_stdin ? (opts->stdin_name ? opts->stdin_name : "<stdin>") : path;
+	const char *name = load_display_name(path, opts->stdin_name);
 	const struct src_span nowhere = {SRC_NO_FILE, 0, 0};
 
 	size_t len;

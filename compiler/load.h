@@ -36,6 +36,9 @@ enum load_status {
 	LOAD_IO_ERROR, /* the root file itself could not be read: a usage or I/O problem */
 };
 
+/* What a plan file is called in messages: its path, or for "-" (standard input) `stdin_name` or "<stdin>". */
+const char *load_display_name(const char *path, const char *stdin_name);
+
 enum load_status load_program(struct arena *arena, struct src_manager *sm, struct diag_sink *diags,
 			      const struct load_options *opts, const char *path, struct program *out);
 

@@ -41,4 +41,14 @@ static inline int utf8_is_control(uint32_t cp)
 	return cp < 0x20 || (cp >= 0x7F && cp <= 0x9F);
 }
 
+/*
+ * What plan text may not hold, as XML 1.0 cannot: the control characters
+ * but tab, line feed and carriage return, and the noncharacters U+FFFE
+ * and U+FFFF.
+ */
+static inline int utf8_is_unwritable(uint32_t cp)
+{
+	return (utf8_is_control(cp) && cp != '\t' && cp != '\n' && cp != '\r') || cp == 0xFFFE || cp == 0xFFFF;
+}
+
 #endif
