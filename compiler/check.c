@@ -1188,7 +1188,14 @@ int64_t check_step_timeout(const struct plan_facts *facts, const struct step_ent
 	for (size_t i = 0; i < plan->sequence.len; i++)
 		if (((const struct seq_item *)plan->sequence.items[i])->step == step)
 			return facts->timeout[i];
-	return step->timeout;
+	/* a failure step the sequence does not run: the plan's own timeout for it still comes first */
+	int64_t t = step->timeout;
+	for (size_t k = 0; k < plan->timeouts.len; k++) {
+		const struct timeout_override *o = plan->timeouts.items[k];
+		if (o->step == step)
+			t = o->seconds; /* the last one, as for the steps of the sequence */
+	}
+	return t;
 }
 
 /* What a failure of an item of `each node` leads to. */
