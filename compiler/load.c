@@ -56,6 +56,12 @@ struct root {
 	const char *real;    /* with symbolic links resolved; NULL if it does not exist */
 };
 
+/* A directory `use` looks in besides the importer's and the stdlib: a -I or a BFPLAN_PATH entry. */
+struct search_dir {
+	const char *dir;
+	size_t len;
+};
+
 struct loader {
 	struct arena *arena;
 	struct src_manager *sm;
@@ -66,6 +72,8 @@ struct loader {
 	struct ptrvec chain;  /* struct loaded *, the current import chain, root first */
 	struct root *roots;   /* the plan's directory, -I, BFPLAN_PATH, then the stdlib */
 	size_t root_count;
+	struct search_dir *search; /* -I as given, then BFPLAN_PATH's entries that are not empty */
+	size_t search_count;
 	const char *cwd;      /* for making relative paths absolute; NULL if unknown */
 };
 
@@ -240,12 +248,22 @@ static void add_root(struct loader *ld, const char *dir, size_t len)
 static void find_roots(struct loader *ld, const char *top)
 {
 	const struct load_options *o = ld->opts;
-	size_t count = 2 + o->include_count;
+	size_t count = o->include_count;
 	for (const char *p = o->search_path; p && *p; p++)
 		count += *p == ':';
 	if (o->search_path)
 		count++;
-	ld->roots = arena_calloc(ld->arena, count, sizeof *ld->roots);
+	ld->search = arena_calloc(ld->arena, count + 1, sizeof *ld->search);
+	for (size_t i = 0; i < o->include_count; i++)
+		ld->search[ld->search_count++] = (struct search_dir){o->include_dirs[i], strlen(o->include_dirs[i])};
+	for (const char *p = o->search_path; p && *p;) {
+		const char *colon = strchr(p, ':');
+		size_t n = colon ? (size_t)(colon - p) : strlen(p);
+		if (n > 0)
+			ld->search[ld->search_count++] = (struct search_dir){p, n};
+		p = colon ? colon + 1 : p + n;
+	}
+	ld->roots = arena_calloc(ld->arena, 2 + ld->search_count, sizeof *ld->roots);
 	char cwd[PATH_MAX];
 	ld->cwd = getcwd(cwd, sizeof cwd) ? arena_strdup(ld->arena, cwd) : NULL;
 
@@ -256,14 +274,8 @@ static void find_roots(struct loader *ld, const char *top)
 		add_root(ld, "/", 1);
 	else
 		add_root(ld, top, (size_t)(slash - top));
-	for (size_t i = 0; i < o->include_count; i++)
-		add_root(ld, o->include_dirs[i], strlen(o->include_dirs[i]));
-	for (const char *p = o->search_path; p && *p;) {
-		const char *colon = strchr(p, ':');
-		size_t n = colon ? (size_t)(colon - p) : strlen(p);
-		add_root(ld, p, n);
-		p = colon ? colon + 1 : p + n;
-	}
+	for (size_t i = 0; i < ld->search_count; i++)
+		add_root(ld, ld->search[i].dir, ld->search[i].len);
 	if (o->stdlib_dir)
 		add_root(ld, o->stdlib_dir, strlen(o->stdlib_dir));
 }
@@ -323,17 +335,8 @@ static size_t other_candidates(struct loader *ld, uint32_t from, const char *nam
 	const char *importer = src_file(ld->sm, from)->path;
 	const char *slash = strrchr(importer, '/');
 	out[n++] = join_path(a, importer, slash ? (size_t)(slash - importer + 1) : 0, name);
-	for (size_t i = 0; i < ld->opts->include_count; i++) {
-		const char *dir = ld->opts->include_dirs[i];
-		out[n++] = join_path(a, dir, strlen(dir), name);
-	}
-	for (const char *p = ld->opts->search_path; p && *p;) {
-		const char *colon = strchr(p, ':');
-		size_t len = colon ? (size_t)(colon - p) : strlen(p);
-		if (len > 0)
-			out[n++] = join_path(a, p, len, name);
-		p = colon ? colon + 1 : p + len;
-	}
+	for (size_t i = 0; i < ld->search_count; i++)
+		out[n++] = join_path(a, ld->search[i].dir, ld->search[i].len, name);
 	return n;
 }
 
@@ -373,8 +376,7 @@ static struct candidate find_import(struct loader *ld, uint32_t from, const stru
 	if (name[0] == '/')
 		return (struct candidate){.kind = CAND_OUTSIDE, .path = name};
 
-	size_t max = 1 + ld->opts->include_count + (ld->opts->search_path ? strlen(ld->opts->search_path) + 1 : 0);
-	const char **others = arena_calloc(a, max, sizeof *others);
+	const char **others = arena_calloc(a, 1 + ld->search_count, sizeof *others);
 	size_t count = other_candidates(ld, from, name, others);
 	if (ld->opts->stdlib_dir) {
 		const char *dir = ld->opts->stdlib_dir;
