@@ -38,6 +38,7 @@ struct options {
 	struct ptrvec inputs;       /* char * */
 	struct ptrvec include_dirs; /* char * */
 	bool werror;
+	bool allow_outside;         /* --allow-outside: a named file may be a link out of its directory */
 	enum diag_color color;
 	enum diag_format format;
 	const char *stdin_name;
@@ -303,6 +304,8 @@ static bool parse_options(struct arena *arena, struct args *a, struct options *o
 			a->only_inputs = true;
 		} else if (strcmp(arg, "--werror") == 0) {
 			o->werror = true;
+		} else if (strcmp(arg, "--allow-outside") == 0) {
+			o->allow_outside = o->import.allow_outside = true;
 		} else if (cmd != CMD_IMPORT && take_value(a, "-I", &value)) {
 			if (value)
 				ptrvec_push(arena, &o->include_dirs, value);
@@ -361,6 +364,7 @@ static const char usage_text[] =
 	"                     standard output as json, sarif (SARIF 2.1.0) or github\n"
 	"                     (GitHub Actions annotations)\n"
 	"  --stdin-filename=NAME  the name standard input goes by in diagnostics\n"
+	"  --allow-outside    read named files linked out of their directory (not in CI)\n"
 	"\n"
 	"Options for build (and -I, --werror, --color, --format as for check):\n"
 	"  -o DIR             write the outputs into DIR (created if missing)\n"
@@ -606,6 +610,7 @@ static void compile(struct compilation *c, const char *path, const struct option
 		.search_path = env->search_path,
 		.stdlib_dir = env->stdlib_dir,
 		.stdin_name = o->stdin_name,
+		.allow_outside = o->allow_outside,
 	};
 	struct program program;
 	c->status = load_program(&c->arena, &c->sm, &c->diags, &lo, path, &program);
@@ -918,6 +923,8 @@ static bool parse_fmt_options(struct arena *arena, struct args *a, struct option
 			req->write = true;
 		else if (strcmp(arg, "--check") == 0)
 			req->check = true;
+		else if (strcmp(arg, "--allow-outside") == 0)
+			req->allow_outside = true;
 		else if (strcmp(arg, "--diff") == 0)
 			req->diff = true;
 		else if (take_value(a, "--color", &value)) {

@@ -85,17 +85,16 @@ static bool write_back(struct arena *a, const char *path, const char *text, size
 
 /* Reads the file as `bfplan check` does: exit status 2 if it cannot be read, 1 if it is too large. */
 static int read_input(struct arena *a, struct src_manager *sm, struct diag_sink *diags, const char *path,
-		      const char *name, uint32_t *id)
+		      const char *name, bool allow_outside, uint32_t *id)
 {
-	size_t len;
-	bool too_large;
-	char *text = load_read_file(a, path, SRC_MAX_FILE_SIZE, &len, &too_large);
+	struct load_read r = {.allow_outside = allow_outside, .max_size = SRC_MAX_FILE_SIZE};
+	char *text = load_read_file(a, path, &r);
 	if (!text) {
-		load_report_unreadable(diags, name);
+		load_report_unreadable(diags, name, &r);
 		return EXIT_USAGE;
 	}
-	*id = src_adopt(sm, name, text, len); /* read into the run's memory: no copy */
-	if (too_large) {
+	*id = src_adopt(sm, name, text, r.len); /* read into the run's memory: no copy */
+	if (r.too_large) {
 		load_report_too_large(diags, *id);
 		return EXIT_PLAN_ERRORS;
 	}
@@ -107,7 +106,7 @@ static int format_one(struct arena *a, struct src_manager *sm, struct diag_sink 
 {
 	const char *name = load_display_name(path, req->stdin_name);
 	uint32_t id;
-	int rc = read_input(a, sm, diags, path, name, &id);
+	int rc = read_input(a, sm, diags, path, name, req->allow_outside, &id);
 	if (rc != EXIT_CLEAN)
 		return rc;
 	const char *formatted;

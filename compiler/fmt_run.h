@@ -22,6 +22,7 @@ struct fmt_request {
 	bool check;              /* --check: an unformatted file is an error */
 	bool diff;               /* --diff: print a unified diff */
 	const char *stdin_name;  /* the name '-' goes by */
+	bool allow_outside;      /* --allow-outside: a file may be a link out of its directory */
 };
 
 /* The formatted text goes to `out` when neither -w, --check nor --diff is given. */

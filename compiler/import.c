@@ -1061,19 +1061,17 @@ static const char *base_name(const char *path)
 
 static enum import_status import_one(struct importer *im, const char *path)
 {
-	size_t len;
-	bool too_large;
 	const char *shown = load_display_name(path, NULL);
-	char *text = load_read_file(im->arena, path, IMPORT_MAX_FILE_SIZE, &len, &too_large);
+	struct load_read r = {.allow_outside = im->opts->allow_outside, .max_size = IMPORT_MAX_FILE_SIZE};
+	char *text = load_read_file(im->arena, path, &r);
 	if (!text) {
-		struct diag *d = diag_report(im->diags, BFP001, (struct src_span){SRC_NO_FILE, 0, 0},
-					     "cannot read '%s': %s", shown, strerror(errno));
-		diag_help(im->diags, d, "check the path and its permissions");
+		load_report_unreadable(im->diags, shown, &r);
 		return IMPORT_IO_ERROR;
 	}
+	size_t len = r.len;
 	im->file = src_add(im->sm, shown, text, len);
 	im->label = base_name(shown);
-	if (too_large) {
+	if (r.too_large) {
 		struct diag *d = diag_report(im->diags, BFP002, (struct src_span){im->file, 0, 0},
 					     "'%s' is larger than %d bytes", shown, IMPORT_MAX_FILE_SIZE);
 		diag_help(im->diags, d, "export fewer items per file");

@@ -43,6 +43,7 @@ struct import_options {
 	const char *site;       /* --site: the plan-language name of the items' site, or NULL */
 	const uint32_t *ids;    /* --id: IDs for the Fixlets and Tasks without one, in document order */
 	size_t id_count;
+	bool allow_outside;     /* --allow-outside: a file may be a link out of its directory */
 };
 
 enum import_status {

@@ -118,32 +118,32 @@ static char *read_all(struct arena *arena, int fd, const struct stat *st, size_t
 	return buf;
 }
 
-char *load_read_file(struct arena *arena, const char *path, size_t max_size, size_t *len,
-		     bool *too_large)
+void load_report_unreadable(struct diag_sink *diags, const char *name, const struct load_read *r)
 {
-	*too_large = false;
-	int fd = strcmp(path, "-") == 0 ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return NULL;
-	struct stat st;
-	char *text = NULL;
-	if (fstat(fd, &st) != 0)
-		;
-	else if (S_ISDIR(st.st_mode))
-		errno = EISDIR;
-	else
-		text = read_all(arena, fd, &st, max_size, len, too_large);
-	int saved = errno;
-	if (fd != STDIN_FILENO)
-		close(fd);
-	errno = saved;
-	return text;
-}
-
-void load_report_unreadable(struct diag_sink *diags, const char *name)
-{
-	struct diag *d = diag_report(diags, BFP001, (struct src_span){SRC_NO_FILE, 0, 0}, "cannot read '%s': %s",
-				     name, strerror(errno));
+	const struct src_span nowhere = {SRC_NO_FILE, 0, 0};
+	struct diag *d;
+	switch (r->refused) {
+	case LOAD_REFUSED_OUTSIDE:
+		d = diag_report(diags, BFP011, nowhere, "'%s' is a symbolic link out of the directory it is "
+				"named in; it is not read", name);
+		diag_help(diags, d, "name the file the link points to, or pass --allow-outside to follow "
+			  "links you made yourself (never on a pull request's files)");
+		return;
+	case LOAD_REFUSED_SPECIAL:
+		d = diag_report(diags, BFP012, nowhere, "'%s' is %s, not a plan file; it is not read", name,
+				S_ISFIFO(r->st.st_mode) ? "a pipe" : S_ISSOCK(r->st.st_mode) ? "a socket" : "a device");
+		diag_help(diags, d, "name a regular file; to read a pipe, give '-' and redirect it to "
+			  "standard input");
+		return;
+	case LOAD_REFUSED_KERNEL:
+		d = diag_report(diags, BFP012, nowhere, "'%s' is a file of the kernel (/proc or /sys), not a "
+				"plan file; it is not read", name);
+		diag_help(diags, d, "name a plan file");
+		return;
+	case LOAD_REFUSED_NONE:
+		break;
+	}
+	d = diag_report(diags, BFP001, nowhere, "cannot read '%s': %s", name, strerror(r->error));
 	diag_help(diags, d, "check the path and its permissions");
 }
 
@@ -168,6 +168,11 @@ static bool is_kernel_file(int fd)
 	(void)fd;
 	return false;
 #endif
+}
+
+static bool same_file(const struct stat *a, const struct stat *b)
+{
+	return a->st_dev == b->st_dev && a->st_ino == b->st_ino;
 }
 
 /* ---- paths ------------------------------------------------------------------------- */
@@ -229,6 +234,129 @@ static bool path_under(const char *path, const char *dir)
 	if (n == 1 && dir[0] == '/')
 		return path[0] == '/';
 	return strncmp(path, dir, n) == 0 && (path[n] == '/' || path[n] == '\0');
+}
+
+/* ---- the files named on the command line ------------------------------------------------ */
+
+/*
+ * Where a relative path named on the command line starts: the working
+ * directory, or the directory its leading "../" parts climb to.
+ */
+static const char *named_base(struct arena *a, const char *cwd, const char *path)
+{
+	size_t lead = 0;
+	for (;;) {
+		if (strncmp(path + lead, "./", 2) == 0)
+			lead += 2;
+		else if (strncmp(path + lead, "../", 3) == 0)
+			lead += 3;
+		else if (path[lead] == '/')
+			lead++;
+		else
+			break;
+	}
+	return clean_path(a, cwd, lead ? arena_strndup(a, path, lead) : ".");
+}
+
+/* Whether `path`, with links resolved, lies under `dir` with links resolved. */
+static bool resolves_under(const char *path, const char *dir)
+{
+	char *real_dir = realpath(dir, NULL);
+	bool under = real_dir && path_under(path, real_dir);
+	free(real_dir);
+	return under;
+}
+
+/*
+ * Whether the file at `real` (links resolved) lies in the directory that
+ * `path` names, once its links are resolved too: `plans/x.plan` may be a
+ * link to `plans/lib/x.plan`, not to /proc/self/environ, /etc/passwd or
+ * ../.git/config.  For a relative path that directory must also lie under
+ * where the path starts (named_base()), so `plans` itself cannot be such
+ * a link either.
+ */
+static bool in_named_directory(struct arena *a, const char *path, const char *real)
+{
+	char buf[PATH_MAX];
+	const char *cwd = getcwd(buf, sizeof buf);
+	const char *dir = clean_path(a, cwd, arena_printf(a, "%s/..", path));
+	if (!resolves_under(real, dir))
+		return false;
+	if (path[0] == '/')
+		return true;
+	char *real_dir = realpath(dir, NULL);
+	bool under = real_dir && resolves_under(real_dir, named_base(a, cwd, path));
+	free(real_dir);
+	return under;
+}
+
+/*
+ * A named file is checked before it is opened, and opened as checked:
+ * by its resolved path, without following links and without blocking, so
+ * that a pipe swapped in meanwhile cannot stall the run; then it must be
+ * the same regular file, outside /proc and /sys.  Nothing of a refused
+ * file is read, so nothing of it can be quoted.
+ */
+static char *read_named(struct arena *arena, const char *path, struct load_read *r)
+{
+	char *resolved = realpath(path, NULL);
+	if (!resolved)
+		return NULL;
+	const char *real = arena_strdup(arena, resolved);
+	free(resolved);
+	if (!r->allow_outside && !in_named_directory(arena, path, real)) {
+		r->refused = LOAD_REFUSED_OUTSIDE;
+		return NULL;
+	}
+	if (stat(real, &r->st) != 0)
+		return NULL;
+	if (S_ISDIR(r->st.st_mode)) {
+		errno = EISDIR;
+		return NULL;
+	}
+	if (!S_ISREG(r->st.st_mode)) {
+		r->refused = LOAD_REFUSED_SPECIAL;
+		return NULL;
+	}
+	int fd = open(real, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+	if (fd < 0)
+		return NULL;
+	struct stat st;
+	char *text = NULL;
+	if (fstat(fd, &st) != 0)
+		;
+	else if (!S_ISREG(st.st_mode) || !same_file(&st, &r->st))
+		errno = ESTALE; /* changed since it was checked */
+	else if (is_kernel_file(fd))
+		r->refused = LOAD_REFUSED_KERNEL;
+	else
+		text = read_all(arena, fd, &st, r->max_size, &r->len, &r->too_large);
+	int saved = errno;
+	close(fd);
+	errno = saved;
+	return text;
+}
+
+/* Standard input is what the operator redirected: a pipe is its point. */
+static char *read_stdin(struct arena *arena, struct load_read *r)
+{
+	if (fstat(STDIN_FILENO, &r->st) != 0)
+		return NULL;
+	if (S_ISDIR(r->st.st_mode)) {
+		errno = EISDIR;
+		return NULL;
+	}
+	return read_all(arena, STDIN_FILENO, &r->st, r->max_size, &r->len, &r->too_large);
+}
+
+char *load_read_file(struct arena *arena, const char *path, struct load_read *r)
+{
+	r->too_large = false;
+	r->refused = LOAD_REFUSED_NONE;
+	r->len = 0;
+	char *text = strcmp(path, "-") == 0 ? read_stdin(arena, r) : read_named(arena, path, r);
+	r->error = text || r->refused != LOAD_REFUSED_NONE ? 0 : errno;
+	return text;
 }
 
 static void add_root(struct loader *ld, const char *dir, size_t len)
@@ -338,11 +466,6 @@ static size_t other_candidates(struct loader *ld, uint32_t from, const char *nam
 	for (size_t i = 0; i < ld->search_count; i++)
 		out[n++] = join_path(a, ld->search[i].dir, ld->search[i].len, name);
 	return n;
-}
-
-static bool same_file(const struct stat *a, const struct stat *b)
-{
-	return a->st_dev == b->st_dev && a->st_ino == b->st_ino;
 }
 
 /* A stdlib file wins over a file of the same path elsewhere; the other one is named. */
@@ -626,26 +749,23 @@ enum load_status load_program(struct arena *arena, struct src_manager *sm, struc
 	const char *name = load_display_name(path, opts->stdin_name);
 	const struct src_span nowhere = {SRC_NO_FILE, 0, 0};
 
-	size_t len;
-	bool too_large;
-	char *text = load_read_file(arena, path, SRC_MAX_FILE_SIZE, &len, &too_large);
+	struct load_read r = {.allow_outside = opts->allow_outside, .max_size = SRC_MAX_FILE_SIZE};
+	char *text = load_read_file(arena, path, &r);
 	if (!text) {
-		load_report_unreadable(diags, name);
+		load_report_unreadable(diags, name, &r);
 		return LOAD_IO_ERROR;
 	}
-	/* the plan named on the command line is the operator's choice: it is read wherever it is */
 	find_roots(&ld, name);
 	struct loaded *root = arena_alloc(arena, sizeof *root);
-	struct stat st;
-	if (!is_stdin && stat(path, &st) == 0) {
+	if (!is_stdin) {
 		const char *key;
-		find_loaded(&ld, &st, &key);
+		find_loaded(&ld, &r.st, &key);
 		symtab_put(&ld.loaded, key, root);
 	}
-	root->file = src_adopt(sm, name, text, len);
+	root->file = src_adopt(sm, name, text, r.len);
 	out->root = root->file;
 	check_path_text(&ld, name, nowhere);
-	if (too_large) {
+	if (r.too_large) {
 		load_report_too_large(diags, root->file);
 		return LOAD_OK;
 	}

@@ -401,6 +401,50 @@ mkfifo pr/plans/pipe.plan 2>/dev/null && {
 	expect "a pipe named by use" 1 err "is a pipe, not a plan file [BFP213]"
 }
 
+# the files named on the command line are read by the rules of `use`: `bfplan check plans/*.plan`
+# on a pull request must not quote /proc/self/environ, /etc/passwd or the checkout's .git/config
+mkdir -p named/plans/lib named/.git
+printf '[http]\n\textraheader = AUTHORIZATION: basic %s\n' "$secret" >named/.git/config
+printf 'os ok "A plan"\n' >named/plans/lib/ok.plan
+ln -s /proc/self/environ named/plans/environ.plan
+ln -s /etc/passwd named/plans/passwd.plan
+ln -s ../.git/config named/plans/config.plan
+ln -s lib/ok.plan named/plans/inside.plan
+ln -s /etc named/link-to-etc
+mkfifo named/plans/pipe.plan 2>/dev/null || skip "a named pipe" "mkfifo failed"
+named_ok=0
+for cmd in check build graph diff fmt import; do
+	for f in environ passwd config pipe; do
+		[ -e "named/plans/$f.plan" ] || [ -L "named/plans/$f.plan" ] || continue
+		set -- "named/plans/$f.plan"
+		case $cmd in
+		build) set -- "$@" -o named/out ;;
+		diff) set -- named/plans/inside.plan "$@" ;;
+		esac
+		# a reader that opened the pipe would wait for ever: timeout ends it and fails the case
+		BFPLAN_TEST_SECRET=$secret timeout 10 "$bfplan" "$cmd" "$@" >"$tmp/out" 2>"$tmp/err" </dev/null
+		status=$?
+		refusals=$(grep -c 'BFP01[12]' "$tmp/err")
+		if [ "$status" -ne 2 ] || [ "$refusals" -ne 1 ] || [ "$(wc -l <"$tmp/err")" -ne 2 ]; then
+			fail "$cmd refuses the named file $f.plan" "exit $status, $refusals refusals:$(head -3 "$tmp/err")"
+			named_ok=1
+		elif grep -q "$secret" "$tmp/out" "$tmp/err" || grep -q 'BFPLAN_TEST_SECRET' "$tmp/out" "$tmp/err" ||
+			grep -q "^ *[0-9]* | $first_user:" "$tmp/err"; then
+			fail "$cmd refuses the named file $f.plan" "its content reached the output"
+			named_ok=1
+		fi
+	done
+done
+[ $named_ok -eq 0 ] && pass "every command refuses a named link out of its directory and a named pipe, in one diagnostic, quoting nothing"
+run check named/plans/inside.plan </dev/null
+expect "a named link that stays in its directory is read" 0 !err
+run check named/link-to-etc/passwd </dev/null
+expect "a named file in a directory linked out of the working directory is refused" 2 err "[BFP011]"
+run check --allow-outside named/plans/passwd.plan </dev/null
+expect "--allow-outside reads a named link out of its directory" 1 err "[BFP101]"
+run check --allow-outside named/plans/environ.plan </dev/null
+expect "--allow-outside still refuses a file of /proc" 2 err "is a file of the kernel (/proc or /sys), not a plan file; it is not read [BFP012]"
+
 # a file beside the plan cannot change a stdlib Fixlet's ID without a diagnostic
 mkdir -p shadow/bigfix
 cp "$root/examples/exchange2007-windows2008.plan" shadow/plan.plan

@@ -447,6 +447,51 @@ static void test_special_files(void **state)
 	assert_non_null(strstr(d->message, "is a file of the kernel, not a plan file"));
 }
 
+/* The files named on the command line are read by the rules of `use`: nothing of a refused one is read. */
+static void test_named_files_confined(void **state)
+{
+	struct fixture *fx = *state;
+	write_file(fx, "plans/lib/x.plan", "os x\n");
+	write_file(fx, "outside.plan", "os secret\n");
+	assert_int_equal(symlink("lib/x.plan", at(fx, "plans/inside.plan")), 0);
+	assert_int_equal(symlink("../outside.plan", at(fx, "plans/up.plan")), 0);
+	assert_int_equal(symlink("/proc/self/environ", at(fx, "plans/environ.plan")), 0);
+	assert_int_equal(symlink("/dev/zero", at(fx, "plans/zero.plan")), 0);
+	assert_int_equal(mkfifo(at(fx, "plans/pipe.plan"), 0600), 0);
+	static const struct {
+		const char *name;
+		bool allow_outside;
+		enum load_refusal refused;
+	} cases[] = {
+		{"plans/inside.plan", false, LOAD_REFUSED_NONE},
+		{"plans/up.plan", false, LOAD_REFUSED_OUTSIDE},
+		{"plans/up.plan", true, LOAD_REFUSED_NONE},
+		{"plans/environ.plan", false, LOAD_REFUSED_OUTSIDE},
+		{"plans/environ.plan", true, LOAD_REFUSED_KERNEL},
+		{"plans/zero.plan", true, LOAD_REFUSED_SPECIAL},
+		{"plans/pipe.plan", false, LOAD_REFUSED_SPECIAL},
+		{"plans/pipe.plan", true, LOAD_REFUSED_SPECIAL},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		struct load_read r = {.allow_outside = cases[i].allow_outside, .max_size = 100};
+		char *text = load_read_file(&fx->arena, at(fx, cases[i].name), &r);
+		assert_int_equal(r.refused, cases[i].refused);
+		if (cases[i].refused == LOAD_REFUSED_NONE)
+			assert_non_null(text);
+		else
+			assert_null(text);
+	}
+	/* load_program gives one diagnostic and reads nothing */
+	load(fx, "plans/up.plan");
+	assert_int_equal(fx->status, LOAD_IO_ERROR);
+	const struct diag *d = only_diag(fx, BFP011);
+	assert_non_null(strstr(d->message, "is a symbolic link out of the directory it is named in"));
+	assert_int_equal(file_count(fx), 0);
+	fx->opts.allow_outside = true;
+	load(fx, "plans/up.plan");
+	assert_clean(fx);
+}
+
 static void test_wide_encodings(void **state)
 {
 	struct fixture *fx = *state;
@@ -675,19 +720,18 @@ static void test_read_file_limit(void **state)
 	struct fixture *fx = *state;
 	write_file(fx, "ten", "0123456789");
 	write_file(fx, "eleven", "0123456789A");
-	size_t len = 0;
-	bool too_large = true;
-	char *text = load_read_file(&fx->arena, at(fx, "ten"), 10, &len, &too_large);
+	struct load_read r = {.max_size = 10, .too_large = true};
+	char *text = load_read_file(&fx->arena, at(fx, "ten"), &r);
 	assert_non_null(text);
-	assert_false(too_large);
-	assert_int_equal(len, 10);
+	assert_false(r.too_large);
+	assert_int_equal(r.len, 10);
 	assert_string_equal(text, "0123456789");
-	text = load_read_file(&fx->arena, at(fx, "eleven"), 10, &len, &too_large);
+	text = load_read_file(&fx->arena, at(fx, "eleven"), &r);
 	assert_non_null(text);
-	assert_true(too_large);
-	errno = 0;
-	assert_null(load_read_file(&fx->arena, at(fx, "none"), 10, &len, &too_large));
-	assert_int_equal(errno, ENOENT);
+	assert_true(r.too_large);
+	assert_null(load_read_file(&fx->arena, at(fx, "none"), &r));
+	assert_int_equal(r.error, ENOENT);
+	assert_int_equal(r.refused, LOAD_REFUSED_NONE);
 }
 
 static void test_root_over_the_size_limit(void **state)
@@ -797,6 +841,7 @@ int main(void)
 		T(test_dot_dot),
 		T(test_symbolic_links),
 		T(test_special_files),
+		T(test_named_files_confined),
 		T(test_wide_encodings),
 		T(test_directory_is_not_a_plan),
 		T(test_diamond_reads_each_file_once),
