@@ -20,7 +20,7 @@
 #include "front/ast.h"
 #include "diag/diag.h"
 #include "front/load.h"
-#include "lower/lower.h"
+#include "model/catalog.h"
 
 struct os_ent {
 	const char *name;
