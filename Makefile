@@ -3,7 +3,8 @@
 #   make            build build/bfplan
 #   make check      unit and golden tests, then the same again under ASan+UBSan
 #   make demo       install missing Debian packages, build, compile the seed example
-#   make bench      check and build beside xmllint reading their output, scaling, peak memory
+#   make bench      check and build beside xmllint reading their output, scaling, peak memory,
+#                   and the address space every command needs at 1x, 4x and 16x (tests/memory)
 #                   (BENCH_QUICK=1: a tenth of the sizes; BENCH_RUNS=N: runs per median, 3)
 #   make fuzz       each libFuzzer harness of tests/fuzz for FUZZ_SECONDS (60), with clang
 #   make fuzz-corpus  minimise the seeds and what make fuzz found into tests/fuzz/corpus
@@ -178,6 +179,7 @@ test: all unit golden $(REPLAYS)
 	sh tests/formats/run.sh $(BUILD)/bfplan
 	sh tests/fmt/run.sh $(BUILD)/bfplan
 	sh tests/editors/run.sh $(BUILD)/bfplan
+	sh tests/memory/run.sh $(BUILD)/bfplan
 	sh tests/fuzz/replay.sh $(BUILD)/tests $(FUZZ_HARNESSES)
 	sh tests/docs_codes.sh
 
@@ -230,6 +232,7 @@ fuzz-coverage:
 bench: deps
 	$(MAKE) all
 	sh tests/bench/run.sh $(BUILD)/bfplan
+	sh tests/memory/run.sh $(BUILD)/bfplan --figures
 
 # ---- the two commands of the README ---------------------------------------------------
 

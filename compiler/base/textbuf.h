@@ -65,4 +65,11 @@ static inline void textbuf_putc(struct textbuf *b, char c)
 
 void textbuf_printf(struct textbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* A list's separator: `sep` before every item but the first ("a, b, c"). */
+static inline void textbuf_sep(struct textbuf *b, const char *sep)
+{
+	if (b->len)
+		textbuf_puts(b, sep);
+}
+
 #endif

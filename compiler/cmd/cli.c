@@ -962,7 +962,7 @@ static int cmd_fmt(struct arena *arena, struct args *a, FILE *out, FILE *err, co
 		diag_writer_init(&w, o.format, o.color, out, err);
 		rc = EXIT_CLEAN;
 		for (size_t i = 0; i < o.inputs.len; i++) {
-			int one = fmt_run_file(o.inputs.items[i], &req, &w, out);
+			int one = fmt_run_file(o.inputs.items[i], &req, &w, out, err);
 			if (one > rc)
 				rc = one;
 		}

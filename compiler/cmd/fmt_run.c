@@ -6,6 +6,7 @@
 #include "cmd/fmt_run.h"
 
 #include <errno.h>
+#include <setjmp.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -138,16 +139,60 @@ static int format_one(struct arena *a, struct src_manager *sm, struct diag_sink 
 	return rc;
 }
 
-int fmt_run_file(const char *path, const struct fmt_request *req, struct diag_writer *w, FILE *out)
-{
+/* One file's run: its memory, and where that memory jumps when it runs out (see arena.h). */
+struct fmt_run {
 	struct arena arena;
-	arena_init(&arena);
 	struct src_manager sm;
 	struct diag_sink diags;
-	src_init(&sm, &arena);
-	diag_init(&diags, &arena, &sm);
-	int rc = format_one(&arena, &sm, &diags, path, req, out);
-	diag_writer_add(w, &diags);
-	arena_free(&arena);
+	jmp_buf out_of_memory;
+};
+
+static void fmt_run_init(struct fmt_run *run)
+{
+	arena_init(&run->arena);
+	run->arena.on_failure = &run->out_of_memory;
+	src_init(&run->sm, &run->arena);
+	diag_init(&run->diags, &run->arena, &run->sm);
+}
+
+/*
+ * Where a run lands when its memory runs out: as for the other commands,
+ * a temporary file of -w is removed, everything is freed, and what is left
+ * is one diagnostic (BFP008) in a fresh arena, exit status 2.
+ */
+static int out_of_memory(struct fmt_run *run, const char *name, struct diag_writer *w, FILE *err)
+{
+	outset_abandon_all();
+	arena_free(&run->arena);
+	fmt_run_init(run);
+	if (setjmp(run->out_of_memory)) {
+		/* not even a diagnostic fits now: say it in the fewest bytes */
+		arena_free(&run->arena);
+		fputs("bfplan: error: out of memory [BFP008]\n", err);
+		return EXIT_USAGE;
+	}
+	struct diag *d = diag_report(&run->diags, BFP008, nowhere, "out of memory while formatting '%s'", name);
+	diag_help(&run->diags, d, "the file needs more memory than the system gave bfplan; raise the limit "
+		  "(ulimit -v) or split the file into smaller ones");
+	diag_writer_add(w, &run->diags);
+	arena_free(&run->arena);
+	return EXIT_USAGE;
+}
+
+static int run_one(struct fmt_run *run, const char *path, const struct fmt_request *req, struct diag_writer *w,
+		   FILE *out, FILE *err)
+{
+	fmt_run_init(run);
+	if (setjmp(run->out_of_memory))
+		return out_of_memory(run, load_display_name(path, req->stdin_name), w, err);
+	int rc = format_one(&run->arena, &run->sm, &run->diags, path, req, out);
+	diag_writer_add(w, &run->diags);
+	arena_free(&run->arena);
 	return rc;
+}
+
+int fmt_run_file(const char *path, const struct fmt_request *req, struct diag_writer *w, FILE *out, FILE *err)
+{
+	struct fmt_run run;
+	return run_one(&run, path, req, w, out, err);
 }

@@ -25,7 +25,11 @@ struct fmt_request {
 	bool allow_outside;      /* --allow-outside: a file may be a link out of its directory */
 };
 
-/* The formatted text goes to `out` when neither -w, --check nor --diff is given. */
-int fmt_run_file(const char *path, const struct fmt_request *req, struct diag_writer *w, FILE *out);
+/*
+ * The formatted text goes to `out` when neither -w, --check nor --diff is
+ * given; `err` is for the one line of a run that cannot even report that
+ * its memory ran out.
+ */
+int fmt_run_file(const char *path, const struct fmt_request *req, struct diag_writer *w, FILE *out, FILE *err);
 
 #endif

@@ -170,13 +170,11 @@ static json_t *invocation(struct diag_sarif *s)
 {
 	json_t *inv = json_pack("{s:b}", "executionSuccessful", 1);
 	if (inv && s->not_shown) {
-		struct arena a;
-		arena_init(&a);
-		const char *text = arena_printf(&a, "%u more diagnostic%s not shown (the first %d are reported)",
-						s->not_shown, s->not_shown == 1 ? "" : "s", DIAG_MAX_SHOWN);
+		char text[96]; /* no arena here, and so none that could abort when memory runs out */
+		snprintf(text, sizeof text, "%u more diagnostic%s not shown (the first %d are reported)",
+			 s->not_shown, s->not_shown == 1 ? "" : "s", DIAG_MAX_SHOWN);
 		json_object_set_new(inv, "toolExecutionNotifications",
 				    json_pack("[{s:{s:s}, s:s}]", "message", "text", text, "level", "warning"));
-		arena_free(&a);
 	}
 	return inv;
 }

@@ -7,8 +7,10 @@
 
 #include <jansson.h>
 
-#include "lower/render.h"
+#include "base/escape.h"
 #include "base/symtab.h"
+#include "base/textbuf.h"
+#include "lower/render.h"
 
 /* One fact of a plan: what the operator relies on, as one line of text. */
 struct fact {
@@ -38,12 +40,20 @@ static const char *fixlet_ref(struct arena *a, const struct lw_fixlet *f)
 	return arena_printf(a, "%s %u (site %s)", render_fixlet_kind(f), (unsigned)f->id, f->site->name);
 }
 
+static void put_nodes(struct textbuf *b, const struct ptrvec *nodes)
+{
+	for (size_t i = 0; i < nodes->len; i++) {
+		textbuf_puts(b, i ? ", " : "");
+		textbuf_puts(b, ((const struct lw_node *)nodes->items[i])->name);
+	}
+}
+
 static const char *joined_nodes(struct arena *a, const struct ptrvec *nodes)
 {
-	const char *s = "";
-	for (size_t i = 0; i < nodes->len; i++)
-		s = arena_printf(a, "%s%s%s", s, i ? ", " : "", ((const struct lw_node *)nodes->items[i])->name);
-	return s;
+	struct textbuf b;
+	textbuf_init(&b, a);
+	put_nodes(&b, nodes);
+	return b.data;
 }
 
 static const char *step_runs(struct arena *a, const struct lw_step *s)
@@ -76,12 +86,14 @@ static void plan_facts(struct facts *f, const struct lw_plan *p)
 	if (p->role)
 		fact(f, "role holder", arena_printf(a, "%s (%s, server %s)", holder, p->role->name,
 						    p->role->server.text ? p->role->server.text : "?"));
-	const char *phases = "";
+	struct textbuf phases;
+	textbuf_init(&phases, a);
 	for (size_t i = 0; i < p->phases.len; i++) {
 		const struct lw_phase *ph = p->phases.items[i];
-		phases = arena_printf(a, "%s%s%u: %s", phases, i ? "; " : "", ph->number, joined_nodes(a, &ph->nodes));
+		textbuf_printf(&phases, "%s%u: ", i ? "; " : "", ph->number);
+		put_nodes(&phases, &ph->nodes);
 	}
-	fact(f, "phases", phases);
+	fact(f, "phases", phases.data);
 	fact(f, "max-down", arena_printf(a, "%u", p->max_down));
 	fact(f, "quorum", render_quorum_name(p->quorum.model));
 	fact(f, "window", p->window > 0 ? render_duration(a, p->window) : "none");
@@ -93,24 +105,27 @@ static void plan_facts(struct facts *f, const struct lw_plan *p)
 	}
 	for (size_t i = 0; i < p->baselines.len; i++) {
 		const struct lw_baseline *bl = p->baselines.items[i];
-		const char *parts = "";
+		struct textbuf parts;
+		textbuf_init(&parts, a);
 		for (size_t k = 0; k < bl->components.len; k++) {
 			const struct lw_component *c = bl->components.items[k];
-			parts = arena_printf(a, "%s%s%s", parts, k ? ", " : "", fixlet_ref(a, c->fixlet));
+			textbuf_sep(&parts, ", ");
+			textbuf_puts(&parts, fixlet_ref(a, c->fixlet));
 		}
-		fact(f, arena_printf(a, "baseline %s", bl->name), parts);
+		fact(f, arena_printf(a, "baseline %s", bl->name), parts.data);
 	}
-	const char *order = "";
+	struct textbuf order;
+	textbuf_init(&order, a);
 	struct lw_steps walk;
 	lw_steps_begin(&walk, p);
 	for (const struct lw_step *s; (s = lw_steps_next(&walk));) {
 		const char *where = render_targets(a, s->phase);
-		order = arena_printf(a, "%s%s%s on %s", order, s->number > 1 ? "; " : "", s->item->name, where);
+		textbuf_printf(&order, "%s%s on %s", s->number > 1 ? "; " : "", s->item->name, where);
 		fact(f, arena_printf(a, "step %s on %s", s->item->name, where),
 		     arena_printf(a, "runs %s, timeout %s, on failure %s%s", step_runs(a, s), render_duration(a, s->item->timeout),
 				  failure_words(a, s), s->item->optional ? ", optional" : ""));
 	}
-	fact(f, "steps in order", order);
+	fact(f, "steps in order", order.data);
 }
 
 static void gather(struct arena *arena, const struct lw_plan *p, struct facts *f)
@@ -180,19 +195,55 @@ void plandiff(struct arena *arena, const struct lw_program *old, const struct lw
 	}
 }
 
+/*
+ * Plan text for a terminal, a CI log or a pull-request comment: what must
+ * not get there raw (control and bidi characters, line separators, bytes
+ * that are not UTF-8) is shown escaped, as in diagnostics.
+ */
+static void put_shown(FILE *out, const char *s)
+{
+	size_t len = strlen(s);
+	char escape[ESC_TERMINAL_MAX];
+	for (size_t i = 0; i < len;) {
+		size_t n = esc_terminal_char(s + i, len - i, escape);
+		if (escape[0])
+			fputs(escape, out);
+		else
+			fwrite(s + i, 1, n, out);
+		i += n;
+	}
+}
+
+/* "PREFIX WHAT: VALUE", each part shown safely. */
+static void put_line(FILE *out, const char *prefix, const char *what, const char *value)
+{
+	fputs(prefix, out);
+	put_shown(out, what);
+	fputs(": ", out);
+	put_shown(out, value);
+	fputc('\n', out);
+}
+
 void plandiff_render_text(const struct ptrvec *changes, FILE *out)
 {
 	const char *plan = NULL;
 	for (size_t i = 0; i < changes->len; i++) {
 		const struct plandiff_change *c = changes->items[i];
 		if (!plan || strcmp(plan, c->plan) != 0) {
-			fprintf(out, "plan %s:\n", c->plan);
+			fputs("plan ", out);
+			put_shown(out, c->plan);
+			fputs(":\n", out);
 			plan = c->plan;
 		}
 		switch (c->kind) {
-		case PLANDIFF_CHANGED: fprintf(out, "  ~ %s: %s\n      -> %s\n", c->what, c->old_value, c->new_value); break;
-		case PLANDIFF_ADDED: fprintf(out, "  + %s: %s\n", c->what, c->new_value); break;
-		case PLANDIFF_REMOVED: fprintf(out, "  - %s: %s\n", c->what, c->old_value); break;
+		case PLANDIFF_CHANGED:
+			put_line(out, "  ~ ", c->what, c->old_value);
+			fputs("      -> ", out);
+			put_shown(out, c->new_value);
+			fputc('\n', out);
+			break;
+		case PLANDIFF_ADDED: put_line(out, "  + ", c->what, c->new_value); break;
+		case PLANDIFF_REMOVED: put_line(out, "  - ", c->what, c->old_value); break;
 		}
 	}
 }

@@ -6,23 +6,35 @@
 #include <stdbool.h>
 #include <string.h>
 
+#include "base/escape.h"
 #include "lower/render.h"
 
 /*
- * A DOT string literal: the quote and the backslash escaped, every other
- * character kept but line breaks, which become "\n" (a centred line
- * break in a label).  Plan text cannot end the string or the graph.
+ * A DOT string literal: the quote and the backslash escaped, line breaks
+ * as "\n" (a centred line break in a label), and what a terminal must not
+ * get raw (control and bidi characters, line separators, bytes that are
+ * not UTF-8) shown as \u{202E} or \x{E9}, as in diagnostics: the graph is
+ * read in terminals and CI logs too.  Plan text cannot end the string or
+ * the graph.
  */
 static void quoted(struct textbuf *out, const char *s)
 {
 	textbuf_putc(out, '"');
-	for (; *s; s++) {
-		if (*s == '"' || *s == '\\')
-			textbuf_putc(out, '\\');
-		if (*s == '\n')
+	size_t len = strlen(s);
+	char escape[ESC_TERMINAL_MAX];
+	for (size_t i = 0; i < len;) {
+		size_t n = s[i] == '\n' ? 1 : esc_terminal_char(s + i, len - i, escape);
+		if (s[i] == '\n')
 			textbuf_puts(out, "\\n");
-		else if (*s != '\r')
-			textbuf_putc(out, *s);
+		else if (escape[0]) {
+			textbuf_putc(out, '\\'); /* DOT's escape for the backslash the shown escape begins with */
+			textbuf_puts(out, escape);
+		} else {
+			if (s[i] == '"' || s[i] == '\\')
+				textbuf_putc(out, '\\');
+			textbuf_put(out, s + i, n);
+		}
+		i += n;
 	}
 	textbuf_putc(out, '"');
 }
@@ -37,12 +49,14 @@ static const char *runs(struct arena *a, const struct lw_step *s)
 {
 	if (s->item->kind == LW_STEP_FIXLET)
 		return fixlet_label(a, s->item->fixlet);
-	const char *text = arena_printf(a, "Baseline %s:", s->item->baseline->name);
+	struct textbuf text;
+	textbuf_init(&text, a);
+	textbuf_printf(&text, "Baseline %s:", s->item->baseline->name);
 	for (size_t i = 0; i < s->item->baseline->components.len; i++) {
 		const struct lw_component *c = s->item->baseline->components.items[i];
-		text = arena_printf(a, "%s%s %u", text, i ? "," : "", (unsigned)c->fixlet->id);
+		textbuf_printf(&text, "%s %u", i ? "," : "", (unsigned)c->fixlet->id);
 	}
-	return text;
+	return text.data;
 }
 
 /* "P4 EXCMS01 expected on EXNODE2 / seen by Fixlet 121's applicable computers" */
@@ -88,15 +102,18 @@ static void preflight_cluster(struct arena *a, const struct lw_plan *p, unsigned
 static void phase_cluster(struct arena *a, const struct lw_plan *p, unsigned plan_no, const struct lw_phase *ph,
 			  struct textbuf *out)
 {
-	const char *nodes = "";
+	struct textbuf label;
+	textbuf_init(&label, a);
+	textbuf_printf(&label, "phase %u: ", ph->number);
 	for (size_t i = 0; i < ph->nodes.len; i++) {
 		const struct lw_node *n = ph->nodes.items[i];
 		const char *mark = !p->role ? "" : n->role_holder ? " (active: holds the role)" : " (passive)";
-		nodes = arena_printf(a, "%s%s%s%s", nodes, i ? ", " : "", n->name, mark);
+		textbuf_printf(&label, "%s%s%s", i ? ", " : "", n->name, mark);
 	}
+	if (ph->nodes.len > 1)
+		textbuf_puts(&label, ", each step on all at once");
 	textbuf_printf(out, "\t\tsubgraph cluster_p%u_phase%u {\n\t\t\tlabel=", plan_no, ph->number);
-	quoted(out, arena_printf(a, "phase %u: %s%s", ph->number, nodes,
-				 ph->nodes.len > 1 ? ", each step on all at once" : ""));
+	quoted(out, label.data);
 	textbuf_puts(out, ";\n");
 	struct lw_steps walk;
 	lw_steps_begin_phase(&walk, p, ph);

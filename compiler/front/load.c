@@ -42,6 +42,7 @@
 #endif
 
 #include "base/escape.h"
+#include "base/textbuf.h"
 #include "frontend.h"
 #include "base/symtab.h"
 
@@ -537,17 +538,18 @@ static void report_cycle(struct loader *ld, struct loaded *target, struct src_sp
 	size_t start = 0;
 	while (start < ld->chain.len && ld->chain.items[start] != target)
 		start++;
-	const char *names = "";
+	struct textbuf names;
+	textbuf_init(&names, ld->arena);
 	for (size_t i = start; i < ld->chain.len; i++) {
 		const struct loaded *l = ld->chain.items[i];
-		names = arena_printf(ld->arena, "%s'%s' -> ", names, src_file(ld->sm, l->file)->path);
+		textbuf_printf(&names, "'%s' -> ", src_file(ld->sm, l->file)->path);
 	}
-	names = arena_printf(ld->arena, "%s'%s'", names, src_file(ld->sm, target->file)->path);
+	textbuf_printf(&names, "'%s'", src_file(ld->sm, target->file)->path);
 	/*
 	 * No notes of our own: every file on the cycle is on the current import
 	 * chain, which the renderer already shows as "imported here" notes.
 	 */
-	struct diag *d = diag_report(ld->diags, BFP202, use_span, "import cycle: %s", names);
+	struct diag *d = diag_report(ld->diags, BFP202, use_span, "import cycle: %s", names.data);
 	diag_help(ld->diags, d, "move what both files need into a third file that both `use`");
 }
 

@@ -95,6 +95,7 @@ struct importer {
 	size_t next_id;            /* the next --id to hand out */
 	size_t written;            /* declarations written */
 	struct symtab names;       /* names written -> "" */
+	struct symtab suffixes;    /* a name's base -> unsigned *: the next number to try after it */
 	struct symtab keys;        /* "site\nID" -> struct src_span * of the first */
 	uint32_t file;
 	const char *label;         /* the file's name without its directories */
@@ -163,12 +164,23 @@ static char *slug(struct arena *a, const char *s)
 	return out;
 }
 
-/* A name not yet written: `base`, else base-2, base-3, ... */
+/*
+ * A name not yet written: `base`, else base-2, base-3, ...  Each base
+ * remembers how far it got, so a thousand items of one title try each
+ * number once, not all the numbers before theirs.
+ */
 static const char *unique_name(struct importer *im, const char *base)
 {
 	const char *name = base;
-	for (unsigned k = 2; symtab_get(&im->names, name); k++)
-		name = arena_printf(im->arena, "%s-%u", base, k);
+	unsigned *next = NULL;
+	while (symtab_get(&im->names, name)) {
+		if (!next && !(next = symtab_get(&im->suffixes, base))) {
+			next = arena_alloc(im->arena, sizeof *next);
+			*next = 2;
+			symtab_put(&im->suffixes, base, next);
+		}
+		name = arena_printf(im->arena, "%s-%u", base, (*next)++);
+	}
 	symtab_put(&im->names, name, im); /* any value: only presence counts */
 	return name;
 }
@@ -471,17 +483,19 @@ static bool read_action(struct importer *im, struct item *it, const xmlNode *fx,
 		it->script_type = type;
 	read_restart(im, it, action, at);
 	/* the other actions are not imported: say which there are */
-	const char *others = NULL;
+	struct textbuf others;
+	textbuf_init(&others, im->arena);
 	for (const xmlNode *n = fx->children; n; n = n->next) {
 		if (n == action || !(is_element(n, "Action") || is_element(n, "DefaultAction")))
 			continue;
 		const char *id = attr(im, n, "ID");
-		others = arena_printf(im->arena, "%s%s%s", others ? others : "", others ? ", " : "",
-				      id ? printable(im->arena, id, 80) : "?");
+		textbuf_puts(&others, others.len ? ", " : "Its other actions (");
+		textbuf_puts(&others, id ? printable(im->arena, id, 80) : "?");
 	}
-	if (others)
-		strvec_push(im->arena, &it->notes, arena_printf(im->arena, "Its other actions (%s) are not "
-								"imported.", others));
+	if (others.len) {
+		textbuf_puts(&others, ") are not imported.");
+		strvec_push(im->arena, &it->notes, others.data);
+	}
 	return ok;
 }
 
@@ -1093,6 +1107,7 @@ enum import_status import_files(struct arena *a, struct src_manager *sm, struct 
 {
 	struct importer im = {.arena = a, .sm = sm, .diags = diags, .opts = opts, .out = out};
 	symtab_init(&im.names, a);
+	symtab_init(&im.suffixes, a);
 	symtab_init(&im.keys, a);
 	xmlInitParser();
 	textbuf_puts(out, "# Written by `bfplan import` from");

@@ -15,6 +15,7 @@
 
 #include "base/suggest.h"
 #include "base/ptrmap.h"
+#include "base/textbuf.h"
 #include "base/symtab.h"
 #include "base/template.h"
 
@@ -308,13 +309,14 @@ static const struct step_ent *step_entering(const struct world *w, const struct 
 
 static const char *state_list(struct checker *c, const struct ptrvec *states)
 {
-	const char *list = "";
+	struct textbuf list;
+	textbuf_init(&list, c->arena);
 	for (size_t i = 0; i < states->len; i++) {
 		const struct state_ent *s = states->items[i];
 		const char *sep = i == 0 ? "" : i + 1 == states->len ? " or " : ", ";
-		list = arena_printf(c->arena, "%s%s'%s'", list, sep, s->name);
+		textbuf_printf(&list, "%s'%s'", sep, s->name);
 	}
-	return list;
+	return list.data;
 }
 
 static bool rule_state_machine_declared(struct checker *c)

@@ -20,6 +20,7 @@
 
 #include "base/actionscript.h"
 #include "base/escape.h"
+#include "base/textbuf.h"
 #include "base/suggest.h"
 #include "base/ptrmap.h"
 #include "base/symtab.h"
@@ -336,10 +337,11 @@ static void collect_props(struct resolver *r, const struct ast_block *block, con
 			else if (nwords == 0)
 				diag_help(r->diags, d, "this declaration takes no statements; remove the line");
 			else {
-				const char *list = "";
+				struct textbuf list;
+				textbuf_init(&list, r->arena);
 				for (size_t j = 0; j < nwords; j++)
-					list = arena_printf(r->arena, "%s%s'%s'", list, j ? ", " : "", words[j]);
-				diag_help(r->diags, d, "the statements allowed here are %s", list);
+					textbuf_printf(&list, "%s'%s'", j ? ", " : "", words[j]);
+				diag_help(r->diags, d, "the statements allowed here are %s", list.data);
 			}
 			continue;
 		}
@@ -545,12 +547,12 @@ static void suggest_name(struct resolver *r, struct diag *d, const char *name, e
 	if (near) {
 		diag_help(r->diags, d, "did you mean '%s'?", near);
 	} else if (n > 0 && n <= LISTED_MAX) {
-		const char *list = "";
+		struct textbuf list;
+		textbuf_init(&list, r->arena);
 		for (size_t i = 0; i < n; i++)
-			list = arena_printf(r->arena, "%s%s'%s'", list, i == 0 ? "" : i + 1 == n ? " and " : ", ",
-					    names[i]);
+			textbuf_printf(&list, "%s'%s'", i == 0 ? "" : i + 1 == n ? " and " : ", ", names[i]);
 		diag_help(r->diags, d, "the known %s %s %s; declare another, or `use` the file that "
-			  "declares it", n == 1 ? kind_singular(kind) : kind_plural(kind), n == 1 ? "is" : "are", list);
+			  "declares it", n == 1 ? kind_singular(kind) : kind_plural(kind), n == 1 ? "is" : "are", list.data);
 	} else {
 		diag_help(r->diags, d, "declare %s named '%s', or `use` the file that declares it",
 			  kind_article(kind), name);
@@ -1013,6 +1015,8 @@ static void read_parameter(struct resolver *r, const struct ast_stmt *s, struct 
 /* The actionscript lines, one script: a line each, in order. */
 static void read_script(struct resolver *r, const struct props *p, struct fixlet_ent *fx)
 {
+	struct textbuf script;
+	textbuf_init(&script, r->arena);
 	for (size_t i = 0; i < p->stmts[FX_SCRIPT].len; i++) {
 		const struct ast_stmt *s = p->stmts[FX_SCRIPT].items[i];
 		struct lw_text line = text_of(first_arg(s));
@@ -1023,12 +1027,16 @@ static void read_script(struct resolver *r, const struct props *p, struct fixlet
 			diag_help(r->diags, d, "write each line of the script as its own 'actionscript' statement");
 			continue;
 		}
-		if (!fx->lw.actionscript.text)
+		if (!fx->lw.actionscript.text) {
 			fx->lw.actionscript = line;
-		else
-			fx->lw.actionscript = (struct lw_text){
-				arena_printf(r->arena, "%s\n%s", fx->lw.actionscript.text, line.text),
-				src_span_join(fx->lw.actionscript.span, line.span)};
+		} else {
+			if (!script.len)
+				textbuf_puts(&script, fx->lw.actionscript.text);
+			textbuf_putc(&script, '\n');
+			textbuf_puts(&script, line.text);
+			fx->lw.actionscript = (struct lw_text){script.data, src_span_join(fx->lw.actionscript.span,
+											   line.span)};
+		}
 	}
 }
 
@@ -1038,12 +1046,14 @@ static void read_relevance(struct resolver *r, const struct props *p, struct fix
 	const struct ptrvec *clauses = &p->stmts[FX_RELEVANCE];
 	if (clauses->len == 1)
 		fx->lw.relevance = text_of(first_arg(clauses->items[0]));
-	for (size_t i = 0; clauses->len > 1 && i < clauses->len; i++) {
+	if (clauses->len <= 1)
+		return;
+	struct textbuf joined;
+	textbuf_init(&joined, r->arena);
+	for (size_t i = 0; i < clauses->len; i++) {
 		struct lw_text clause = text_of(first_arg(clauses->items[i]));
-		fx->lw.relevance = (struct lw_text){
-			arena_printf(r->arena, "%s%s(%s)", i ? fx->lw.relevance.text : "", i ? " and " : "",
-				     clause.text),
-			src_span_join(fx->lw.relevance.span, clause.span)};
+		textbuf_printf(&joined, "%s(%s)", i ? " and " : "", clause.text);
+		fx->lw.relevance = (struct lw_text){joined.data, src_span_join(fx->lw.relevance.span, clause.span)};
 	}
 }
 
