@@ -9,6 +9,7 @@
 #   make fuzz       each libFuzzer harness of tests/fuzz for FUZZ_SECONDS (60), with clang
 #   make fuzz-corpus  minimise the seeds and what make fuzz found into tests/fuzz/corpus
 #   make fuzz-coverage  which lines of the compiler the fuzz inputs reach
+#   make confusables  regenerate compiler/base/confusables.def from ICU (libicu-dev)
 #   make install    PREFIX=/usr/local DESTDIR= (also BASHCOMPDIR=, VIMDIR=)
 #   make clean
 #
@@ -106,7 +107,8 @@ FUZZ_CC ?= clang
 FUZZ_BUILD = build/fuzz
 FUZZ_PACKAGES = clang libclang-rt-14-dev
 
-.PHONY: all check test unit golden demo install clean deps bench fuzz fuzzers fuzz-build fuzz-corpus fuzz-coverage
+.PHONY: all check test unit golden demo install clean deps bench fuzz fuzzers fuzz-build fuzz-corpus fuzz-coverage \
+	confusables
 .DELETE_ON_ERROR:
 
 all: $(BUILD)/bfplan
@@ -233,6 +235,18 @@ bench: deps
 	$(MAKE) all
 	sh tests/bench/run.sh $(BUILD)/bfplan
 	sh tests/memory/run.sh $(BUILD)/bfplan --figures
+
+# The look-alikes a `use` path is compared with (compiler/base/confusables.h): Unicode's
+# confusables as ICU compiles them, read through ICU's API by tools/confusables.c.  The
+# table is committed, so only this target needs ICU.
+CONFUSABLES_PACKAGES = libicu-dev
+confusables:
+	$(MAKE) deps DEBIAN_PACKAGES="$(DEBIAN_PACKAGES) $(CONFUSABLES_PACKAGES)"
+	@mkdir -p $(BUILD)/tools
+	$(CC) -std=c11 -O1 -Wall -Wextra -o $(BUILD)/tools/confusables tools/confusables.c \
+		$$($(PKG_CONFIG) --cflags --libs icu-uc icu-i18n)
+	$(BUILD)/tools/confusables > compiler/base/confusables.def.new
+	mv compiler/base/confusables.def.new compiler/base/confusables.def
 
 # ---- the two commands of the README ---------------------------------------------------
 

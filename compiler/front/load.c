@@ -30,6 +30,7 @@
 #include "front/load.h"
 
 #include <errno.h>
+#include <dirent.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
@@ -41,7 +42,10 @@
 #include <sys/vfs.h>
 #endif
 
+#include "base/confusables.h"
 #include "base/escape.h"
+#include "base/ptrmap.h"
+#include "base/utf8.h"
 #include "base/textbuf.h"
 #include "frontend.h"
 #include "base/symtab.h"
@@ -76,6 +80,14 @@ struct loader {
 	struct search_dir *search; /* -I as given, then BFPLAN_PATH's entries that are not empty */
 	size_t search_count;
 	const char *cwd;      /* for making relative paths absolute; NULL if unknown */
+	struct ptrvec stdlib_paths; /* struct stdlib_path *, sorted; listed at the first `use` */
+	bool stdlib_listed;
+};
+
+/* A file of the standard library: its path below the library's directory, and that path's skeleton. */
+struct stdlib_path {
+	const char *path;
+	const char *skeleton;
 };
 
 /* ---- reading ------------------------------------------------------------------------ */
@@ -492,10 +504,10 @@ static void report_shadowing(struct loader *ld, const struct ast_use *use, const
  * first regular file under a root is taken.  When none is, the first
  * refusal is what counts, since it is what the user most likely meant.
  */
-static struct candidate find_import(struct loader *ld, uint32_t from, const struct ast_use *use, bool *is_stdlib)
+static struct candidate find_import(struct loader *ld, uint32_t from, const char *name, const struct ast_use *use,
+				    bool *is_stdlib)
 {
 	struct arena *a = ld->arena;
-	const char *name = has_extension(use->path) ? use->path : arena_printf(a, "%s.plan", use->path);
 	*is_stdlib = false;
 	if (name[0] == '/')
 		return (struct candidate){.kind = CAND_OUTSIDE, .path = name};
@@ -520,6 +532,164 @@ static struct candidate find_import(struct loader *ld, uint32_t from, const stru
 			refused = c;
 	}
 	return refused;
+}
+
+/* ---- the spelling of a `use` path --------------------------------------------------------- */
+
+/*
+ * A `use` path with "." and empty parts dropped and each ".." taking away
+ * the part before it, by text alone, before anything is looked up:
+ * "x/../bigfix/sites" is "bigfix/sites", which the standard library has,
+ * and must mean the standard library's file even when a pull request adds
+ * an x/ beside the plan.  Leading ".." parts stay: they climb out of the
+ * importer's directory, and the roots judge where to.
+ */
+static const char *normal_use_path(struct arena *a, const char *path)
+{
+	size_t n = strlen(path);
+	char *out = arena_alloc(a, n + 1);
+	size_t len = 0, fixed = 0; /* out[0..fixed) is "/" or leading "../" parts: ".." cannot take them away */
+	if (path[0] == '/') {
+		out[len++] = '/';
+		fixed = 1;
+	}
+	for (const char *p = path; *p;) {
+		while (*p == '/')
+			p++;
+		const char *end = strchr(p, '/');
+		size_t part = end ? (size_t)(end - p) : strlen(p);
+		bool dot = part == 1 && p[0] == '.', dot_dot = part == 2 && p[0] == '.' && p[1] == '.';
+		if (part == 0 || dot) {
+			/* nothing */
+		} else if (dot_dot && len > fixed) {
+			while (len > fixed && out[len - 1] != '/')
+				len--;
+			if (len > fixed)
+				len--; /* the '/' before the part taken away */
+		} else {
+			if (len > 0 && out[len - 1] != '/')
+				out[len++] = '/';
+			memcpy(out + len, p, part);
+			len += part;
+			if (dot_dot)
+				fixed = len;
+		}
+		p += part;
+	}
+	out[len] = '\0';
+	return len ? out : path;
+}
+
+/*
+ * A warning names each character of a `use` path that is not an ASCII
+ * letter or digit, '.', '_', '-' or '/': the standard library needs no
+ * other, and a reviewer cannot tell a Cyrillic a or a division slash from
+ * the real thing.  With --werror, as CI runs, it fails the check.
+ */
+static void report_path_characters(struct loader *ld, const struct ast_use *use)
+{
+	struct textbuf list;
+	textbuf_init(&list, ld->arena);
+	struct ptrmap seen;
+	ptrmap_init(&seen, ld->arena);
+	const unsigned char *s = (const unsigned char *)use->path;
+	size_t len = strlen(use->path);
+	for (size_t i = 0; i < len;) {
+		uint32_t c;
+		size_t n = utf8_decode(s + i, len - i, &c);
+		if (n == 0) {
+			c = 0x110000u + s[i]; /* a byte that is not UTF-8: its own key */
+			n = 1;
+		}
+		i += n;
+		if (confusable_is_path_character(c) || !ptrmap_add(&seen, (void *)(uintptr_t)(c + 1)))
+			continue;
+		textbuf_sep(&list, ", ");
+		const char *name = confusable_name(c);
+		if (c >= 0x110000u)
+			textbuf_printf(&list, "the byte 0x%02X", (unsigned)(c - 0x110000u));
+		else
+			textbuf_printf(&list, "U+%04X%s%s", (unsigned)c, name ? " " : "", name ? name : "");
+	}
+	if (!list.len)
+		return;
+	struct diag *d = diag_report(ld->diags, BFP218, use->path_span,
+				     "the `use` path \"%s\" holds characters other than ASCII letters, digits, "
+				     "'.', '_', '-' and '/': %s", use->path, list.data);
+	diag_help(ld->diags, d, "spell the path, and name the file, with those characters only: a reviewer "
+		  "cannot tell other characters from the ones they look like");
+}
+
+static int compare_stdlib_paths(const void *a, const void *b)
+{
+	const struct stdlib_path *x = *(const struct stdlib_path *const *)a, *y = *(const struct stdlib_path *const *)b;
+	return strcmp(x->path, y->path);
+}
+
+/* Adds the .plan files under DIR/REL (REL "" for DIR itself), depth first. */
+static void list_stdlib_dir(struct loader *ld, const char *dir, const char *rel, unsigned depth)
+{
+	const char *full = rel[0] ? arena_printf(ld->arena, "%s/%s", dir, rel) : dir;
+	DIR *d = depth < LOAD_MAX_IMPORT_DEPTH ? opendir(full) : NULL;
+	if (!d)
+		return;
+	for (struct dirent *e; (e = readdir(d));) {
+		if (e->d_name[0] == '.')
+			continue;
+		const char *path = rel[0] ? arena_printf(ld->arena, "%s/%s", rel, e->d_name)
+					  : arena_strdup(ld->arena, e->d_name);
+		size_t n = strlen(path);
+		struct stat st;
+		if (stat(arena_printf(ld->arena, "%s/%s", dir, path), &st) != 0)
+			continue;
+		if (S_ISDIR(st.st_mode)) {
+			list_stdlib_dir(ld, dir, path, depth + 1);
+		} else if (S_ISREG(st.st_mode) && n > 5 && strcmp(path + n - 5, ".plan") == 0) {
+			struct stdlib_path *sp = arena_alloc(ld->arena, sizeof *sp);
+			sp->path = path;
+			sp->skeleton = confusable_skeleton(ld->arena, path);
+			ptrvec_push(ld->arena, &ld->stdlib_paths, sp);
+		}
+	}
+	closedir(d);
+}
+
+/*
+ * A path that looks like a standard library path but is not one is an
+ * error: its skeleton (UTS #39: each character mapped to what it looks
+ * like, case folded) is a standard library path's, so a reviewer reads
+ * "bigfix/server-automation" where the plan reads a file of the pull
+ * request's.  True if it was reported (the file is then not read).
+ */
+static bool looks_like_stdlib(struct loader *ld, const struct ast_use *use, const char *name)
+{
+	if (!ld->opts->stdlib_dir)
+		return false;
+	if (!ld->stdlib_listed) {
+		ld->stdlib_listed = true;
+		list_stdlib_dir(ld, ld->opts->stdlib_dir, "", 0);
+		qsort(ld->stdlib_paths.items, ld->stdlib_paths.len, sizeof *ld->stdlib_paths.items,
+		      compare_stdlib_paths);
+	}
+	const char *skeleton = confusable_skeleton(ld->arena, name);
+	const struct stdlib_path *like = NULL;
+	for (size_t i = 0; skeleton && i < ld->stdlib_paths.len; i++) {
+		const struct stdlib_path *sp = ld->stdlib_paths.items[i];
+		if (strcmp(name, sp->path) == 0)
+			return false; /* the standard library's own path */
+		if (!like && sp->skeleton && strcmp(skeleton, sp->skeleton) == 0)
+			like = sp;
+	}
+	if (like) {
+		const struct stdlib_path *sp = like;
+		struct diag *d = diag_report(ld->diags, BFP219, use->path_span,
+					     "the `use` path \"%s\" looks like the standard library's '%s', but is "
+					     "another path", use->path, sp->path);
+		diag_help(ld->diags, d, "to read the standard library's file, write its path in ASCII as it is; "
+			  "a file of your own needs a name that looks like no standard library file");
+		return true;
+	}
+	return false;
 }
 
 /* ---- loading -------------------------------------------------------------------------- */
@@ -671,8 +841,13 @@ static char *read_candidate(struct loader *ld, const struct candidate *c, size_t
 /* Handles one `use` of file `from`. */
 static void follow_use(struct loader *ld, uint32_t from, const struct ast_use *use)
 {
+	report_path_characters(ld, use);
+	const char *normal = normal_use_path(ld->arena, use->path);
+	const char *name = has_extension(normal) ? normal : arena_printf(ld->arena, "%s.plan", normal);
+	if (looks_like_stdlib(ld, use, name))
+		return;
 	bool is_stdlib;
-	struct candidate found = find_import(ld, from, use, &is_stdlib);
+	struct candidate found = find_import(ld, from, name, use, &is_stdlib);
 	if (found.kind != CAND_FILE) {
 		report_refusal(ld, use, &found);
 		return;
