@@ -7,8 +7,8 @@
 
 #include <jansson.h>
 
-#include "lower/render.h"
 #include "base/symtab.h"
+#include "lower/render.h"
 
 /* One fact of a plan: what the operator relies on, as one line of text. */
 struct fact {

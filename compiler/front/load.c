@@ -42,8 +42,8 @@
 #endif
 
 #include "base/escape.h"
-#include "frontend.h"
 #include "base/symtab.h"
+#include "frontend.h"
 
 struct loaded {
 	uint32_t file;

@@ -20,8 +20,8 @@
 
 #include "base/actionscript.h"
 #include "base/escape.h"
-#include "base/suggest.h"
 #include "base/ptrmap.h"
+#include "base/suggest.h"
 #include "base/symtab.h"
 #include "base/template.h"
 

@@ -19,6 +19,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "diag/text.h"
 #include "front/load.h"
 
 struct fixture {
