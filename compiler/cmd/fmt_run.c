@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "base/escape.h"
+#include "base/readfile.h"
 #include "base/textdiff.h"
 #include "cmd/cli.h"
 #include "fmt/fmt.h"
@@ -89,7 +90,7 @@ static int read_input(struct arena *a, struct src_manager *sm, struct diag_sink 
 {
 	size_t len;
 	bool too_large;
-	char *text = load_read_file(a, path, SRC_MAX_FILE_SIZE, &len, &too_large);
+	char *text = read_file_bounded(a, path, SRC_MAX_FILE_SIZE, &len, &too_large);
 	if (!text) {
 		load_report_unreadable(diags, name);
 		return EXIT_USAGE;
