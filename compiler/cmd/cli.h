@@ -29,6 +29,4 @@ struct bfplan_env {
 
 int bfplan_main(int argc, char **argv, FILE *out, FILE *err, const struct bfplan_env *env);
 
-#define BFPLAN_VERSION "0.1.0"
-
 #endif

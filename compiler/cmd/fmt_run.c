@@ -13,12 +13,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "cmd/cli.h"
 #include "base/escape.h"
+#include "base/readfile.h"
+#include "base/textdiff.h"
+#include "cmd/cli.h"
 #include "fmt/fmt.h"
 #include "front/load.h"
 #include "out/outset.h"
-#include "base/textdiff.h"
 
 static const struct src_span nowhere = {SRC_NO_FILE, 0, 0};
 

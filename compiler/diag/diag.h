@@ -74,13 +74,8 @@ bool diag_is_shown(const struct diag_sink *sink, const struct diag *d);
 
 bool diag_has_errors(const struct diag_sink *sink);
 
-enum diag_color { DIAG_COLOR_NEVER, DIAG_COLOR_ALWAYS };
-
-/* The GCC-style text form: location, message [CODE], quoted line, underline, notes, help. */
-void diag_render_text(struct diag_sink *sink, FILE *out, enum diag_color color);
-
 /*
- * For the other renderers (compiler/diag/writer.h): puts the diagnostics in
+ * For the forms (diag/form.h): puts the diagnostics in
  * the order the text form shows them, and tells a repeat of the one before
  * (same code, place and message), which is shown only once.
  */

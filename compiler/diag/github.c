@@ -4,9 +4,9 @@
  */
 #include "diag/github.h"
 
-#include "diag/writer.h"
 #include "base/escape.h"
 #include "base/textbuf.h"
+#include "diag/form.h"
 
 /* GitHub's escaping: '%' first, then the line ends; properties also escape ':' and ','. */
 static void put_escaped(FILE *out, const char *s, bool property)

@@ -6,9 +6,9 @@
 #include <jansson.h>
 #include <stdlib.h>
 
-#include "cmd/cli.h"
-#include "diag/writer.h"
 #include "base/escape.h"
+#include "base/version.h"
+#include "diag/form.h"
 
 struct diag_json {
 	json_t *doc;

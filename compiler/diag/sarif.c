@@ -7,10 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cmd/cli.h"
-#include "diag/writer.h"
-#include "diag/explain.h"
 #include "base/textbuf.h"
+#include "base/version.h"
+#include "diag/explain.h"
+#include "diag/form.h"
 
 #define SARIF_SCHEMA "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 #define SRCROOT "%SRCROOT%"

@@ -1,14 +1,15 @@
 /*
  * writer.h - the diagnostics of a run, in the form their reader wants.
  *
- * diag.c collects diagnostics; this module renders them, once a
- * compilation is over, in one of four forms (--format):
+ * diag.c collects diagnostics; the writer hands them, once a
+ * compilation is over, to one of four sibling forms (--format), which
+ * share form.h and never include this header:
  *
- *   text    GCC's form on standard error, for people and editors (diag.c);
- *   json    one versioned document for the run, for scripts (diag_json.c);
- *   sarif   one SARIF 2.1.0 log for the run, for code scanning (diag_sarif.c);
+ *   text    GCC's form on standard error, for people and editors (text.c);
+ *   json    one versioned document for the run, for scripts (json.c);
+ *   sarif   one SARIF 2.1.0 log for the run, for code scanning (sarif.c);
  *   github  one GitHub Actions workflow command per diagnostic, which
- *           annotates a pull request (diag_github.c).
+ *           annotates a pull request (github.c).
  *
  * The machine forms go to standard output, which then carries nothing
  * else.  A run may compile several files, each in its own arena: the
@@ -22,16 +23,15 @@
  * sink records them (diag.c), so every form gets the same text; in paths
  * by each form as it writes them.
  */
-#ifndef BFPLAN_DIAG_FORMAT_H
-#define BFPLAN_DIAG_FORMAT_H
+#ifndef BFPLAN_DIAG_WRITER_H
+#define BFPLAN_DIAG_WRITER_H
 
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 
-#include "base/arena.h"
 #include "diag/diag.h"
-#include "base/source.h"
+#include "diag/text.h"
 
 enum diag_format { DIAG_FORMAT_TEXT, DIAG_FORMAT_JSON, DIAG_FORMAT_SARIF, DIAG_FORMAT_GITHUB };
 
@@ -58,28 +58,5 @@ void diag_writer_add(struct diag_writer *w, struct diag_sink *sink);
 
 /* Writes the document forms; false if anything could not be written. */
 bool diag_writer_finish(struct diag_writer *w);
-
-/* ---- shared by the renderers ---------------------------------------------------- */
-
-/*
- * Calls fn for each diagnostic of the sink, in the order the text form
- * shows them and each once (diag_sort, diag_repeats).  False if any call
- * returned false; the others are still made.
- */
-typedef bool diag_visit_fn(void *ctx, struct diag_sink *sink, const struct diag *d);
-bool diag_each(struct diag_sink *sink, diag_visit_fn *fn, void *ctx);
-
-/* Where a span is, in the units each form wants. */
-struct diag_place {
-	const char *path;         /* as the text form prints it (not yet made visible) */
-	uint32_t line, column;    /* 1-based; the column in bytes, as the text form prints it */
-	uint32_t end_line, end_column;          /* just past the span, in bytes */
-	uint32_t char_column, char_end_column;  /* the same two columns in Unicode code points */
-	uint32_t last_line, last_char_column;   /* the span's last character (its start if empty) */
-};
-
-/* False for a span in no file. */
-bool diag_place_of(const struct src_manager *sm, struct src_span span, struct diag_place *place);
-
 
 #endif

@@ -18,9 +18,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "base/textbuf.h"
 #include "diag/diag.h"
 #include "lower/lower.h"
-#include "base/textbuf.h"
 
 enum bes_newline {
 	BES_NEWLINE_CRLF, /* the default: what console exports and BigFix lint tools expect */

@@ -25,8 +25,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "lower/lower.h"
 #include "base/textbuf.h"
+#include "lower/lower.h"
 
 /* How the build's .bes files get into BigFix, which the checklist tells the operator. */
 enum checklist_import {

@@ -16,8 +16,8 @@
 #ifndef BFPLAN_EMIT_DOT_H
 #define BFPLAN_EMIT_DOT_H
 
-#include "lower/lower.h"
 #include "base/textbuf.h"
+#include "lower/lower.h"
 
 void emit_dot(struct arena *arena, const struct lw_program *program, struct textbuf *out);
 

@@ -18,8 +18,8 @@
 
 #include "base/escape.h"
 #include "base/ptrmap.h"
-#include "lower/render.h"
 #include "base/symtab.h"
+#include "lower/render.h"
 
 /* ---- the writer ------------------------------------------------------------------------ */
 

@@ -23,8 +23,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "lower/lower.h"
 #include "base/textbuf.h"
+#include "lower/lower.h"
 
 enum { EMIT_JSON_FORMAT_VERSION = 3 };
 

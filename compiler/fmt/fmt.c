@@ -13,8 +13,8 @@
 
 #include <string.h>
 
-#include "frontend.h"
 #include "base/textbuf.h"
+#include "frontend.h"
 
 enum { FMT_INDENT = 4 };
 

@@ -34,9 +34,9 @@
 #include <stddef.h>
 
 #include "base/arena.h"
-#include "front/ast.h"
-#include "diag/diag.h"
 #include "base/source.h"
+#include "diag/diag.h"
+#include "front/ast.h"
 
 enum fmt_status {
 	FMT_OK,         /* *out holds the formatted text */

@@ -25,7 +25,7 @@
  * reached through two spellings is still read once and diagnostics keep
  * the path the user wrote.
  */
-#define _DEFAULT_SOURCE /* realpath() and fstatfs() */
+#define _DEFAULT_SOURCE /* realpath() */
 
 #include "front/load.h"
 
@@ -38,17 +38,15 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#ifdef __linux__
-#include <sys/vfs.h>
-#endif
 
 #include "base/confusables.h"
 #include "base/escape.h"
 #include "base/ptrmap.h"
-#include "base/utf8.h"
-#include "base/textbuf.h"
-#include "frontend.h"
+#include "base/readfile.h"
 #include "base/symtab.h"
+#include "base/textbuf.h"
+#include "base/utf8.h"
+#include "frontend.h"
 
 struct loaded {
 	uint32_t file;
@@ -92,45 +90,6 @@ struct stdlib_path {
 
 /* ---- reading ------------------------------------------------------------------------ */
 
-/* Reads all of fd into the arena, one byte past max_size at most. */
-static char *read_all(struct arena *arena, int fd, const struct stat *st, size_t max_size, size_t *len,
-		      bool *too_large)
-{
-	/*
-	 * Start from the size the file says it has (pipes say nothing) and
-	 * grow when it turns out larger; read one byte past the limit to tell
-	 * "exactly at the limit" from "over it".
-	 */
-	size_t cap = S_ISREG(st->st_mode) && (size_t)st->st_size < max_size ? (size_t)st->st_size + 1 : 64 * 1024;
-	if (cap > max_size + 1)
-		cap = max_size + 1;
-	char *buf = arena_alloc(arena, cap + 1);
-	size_t got = 0;
-	for (;;) {
-		if (got == cap) {
-			if (cap > max_size)
-				break;
-			size_t grown = cap * 2 > max_size + 1 ? max_size + 1 : cap * 2;
-			char *bigger = arena_alloc(arena, grown + 1);
-			memcpy(bigger, buf, got);
-			buf = bigger;
-			cap = grown;
-		}
-		ssize_t n = read(fd, buf + got, cap - got);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return NULL;
-		if (n == 0)
-			break;
-		got += (size_t)n;
-	}
-	*too_large = got > max_size;
-	buf[got] = '\0';
-	*len = got;
-	return buf;
-}
-
 void load_report_unreadable(struct diag_sink *diags, const char *name, const struct load_read *r)
 {
 	const struct src_span nowhere = {SRC_NO_FILE, 0, 0};
@@ -165,22 +124,6 @@ void load_report_too_large(struct diag_sink *diags, uint32_t file)
 	struct diag *d = diag_report(diags, BFP002, (struct src_span){file, 0, 0}, "file is larger than %d bytes",
 				     SRC_MAX_FILE_SIZE);
 	diag_help(diags, d, "split the plan into several files joined with `use`");
-}
-
-/*
- * The kernel's own files (/proc, /sys) look like regular files but hold
- * the process's environment, memory maps and the like: never plan text.
- */
-static bool is_kernel_file(int fd)
-{
-#ifdef __linux__
-	enum { PROC_MAGIC = 0x9fa0, SYSFS_MAGIC = 0x62656572 };
-	struct statfs fs;
-	return fstatfs(fd, &fs) == 0 && (fs.f_type == PROC_MAGIC || fs.f_type == SYSFS_MAGIC);
-#else
-	(void)fd;
-	return false;
-#endif
 }
 
 static bool same_file(const struct stat *a, const struct stat *b)
@@ -343,7 +286,7 @@ static char *read_named(struct arena *arena, const char *path, struct load_read 
 	else if (is_kernel_file(fd))
 		r->refused = LOAD_REFUSED_KERNEL;
 	else
-		text = read_all(arena, fd, &st, r->max_size, &r->len, &r->too_large);
+		text = read_fd_bounded(arena, fd, &st, r->max_size, &r->len, &r->too_large);
 	int saved = errno;
 	close(fd);
 	errno = saved;
@@ -359,7 +302,7 @@ static char *read_stdin(struct arena *arena, struct load_read *r)
 		errno = EISDIR;
 		return NULL;
 	}
-	return read_all(arena, STDIN_FILENO, &r->st, r->max_size, &r->len, &r->too_large);
+	return read_fd_bounded(arena, STDIN_FILENO, &r->st, r->max_size, &r->len, &r->too_large);
 }
 
 char *load_read_file(struct arena *arena, const char *path, struct load_read *r)
@@ -831,7 +774,7 @@ static char *read_candidate(struct loader *ld, const struct candidate *c, size_t
 	else if (is_kernel_file(fd))
 		*kernel = true;
 	else
-		text = read_all(ld->arena, fd, &st, SRC_MAX_FILE_SIZE, len, too_large);
+		text = read_fd_bounded(ld->arena, fd, &st, SRC_MAX_FILE_SIZE, len, too_large);
 	int saved = errno;
 	close(fd);
 	errno = saved;

@@ -12,9 +12,9 @@
 #include <stdbool.h>
 #include <sys/stat.h>
 
-#include "front/ast.h"
-#include "diag/diag.h"
 #include "base/source.h"
+#include "diag/diag.h"
+#include "front/ast.h"
 
 struct load_options {
 	const char *const *include_dirs; /* -I, in command-line order */

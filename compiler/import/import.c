@@ -23,9 +23,10 @@
 #include <libxml/xmlerror.h>
 
 #include "base/actionscript.h"
-#include "front/load.h"
+#include "base/readfile.h"
 #include "base/symtab.h"
 #include "base/utf8.h"
+#include "front/load.h"
 
 /* What the plan language accepts (docs/language.md, "Limits"). */
 enum {

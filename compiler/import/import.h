@@ -32,9 +32,9 @@
 #include <stdint.h>
 
 #include "base/arena.h"
-#include "diag/diag.h"
 #include "base/source.h"
 #include "base/textbuf.h"
+#include "diag/diag.h"
 
 /* The largest .bes file bfplan reads: exports of large baselines run to megabytes. */
 enum { IMPORT_MAX_FILE_SIZE = 64 * 1024 * 1024 };

@@ -20,8 +20,8 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "sema/check.h"
 #include "base/ptrmap.h"
+#include "sema/check.h"
 #include "sema/resolve.h"
 
 struct lowering {

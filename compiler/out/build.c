@@ -21,15 +21,15 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "base/escape.h"
+#include "base/ptrmap.h"
+#include "base/symtab.h"
+#include "base/textbuf.h"
 #include "emit/bes.h"
 #include "emit/checklist.h"
 #include "emit/json.h"
-#include "base/escape.h"
-#include "out/outset.h"
-#include "base/ptrmap.h"
 #include "lower/render.h"
-#include "base/symtab.h"
-#include "base/textbuf.h"
+#include "out/outset.h"
 #include "out/validate.h"
 
 static const struct src_span nowhere = {SRC_NO_FILE, 0, 0};

@@ -13,8 +13,8 @@
 #include <string.h>
 #include <strings.h>
 
-#include "base/suggest.h"
 #include "base/ptrmap.h"
+#include "base/suggest.h"
 #include "base/textbuf.h"
 #include "base/symtab.h"
 #include "base/template.h"

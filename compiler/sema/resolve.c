@@ -20,11 +20,11 @@
 
 #include "base/actionscript.h"
 #include "base/escape.h"
-#include "base/textbuf.h"
-#include "base/suggest.h"
 #include "base/ptrmap.h"
+#include "base/suggest.h"
 #include "base/symtab.h"
 #include "base/template.h"
+#include "base/textbuf.h"
 
 struct symbol {
 	enum ast_decl_kind kind;

@@ -17,8 +17,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "front/ast.h"
 #include "diag/diag.h"
+#include "front/ast.h"
 #include "front/load.h"
 #include "model/catalog.h"
 

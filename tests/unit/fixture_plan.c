@@ -9,8 +9,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "sema/check.h"
 #include "front/load.h"
+#include "sema/check.h"
 #include "sema/resolve.h"
 
 /* Every catalog entry the plan uses is declared here, so the emitters see content for both forms. */

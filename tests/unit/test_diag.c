@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "diag/diag.h"
+#include "diag/text.h"
 
 struct fixture {
 	struct arena arena;

@@ -18,10 +18,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "diag/writer.h"
+#include "diag/form.h"
 #include "diag/github.h"
 #include "diag/json.h"
 #include "diag/sarif.h"
+#include "diag/writer.h"
 
 struct fixture {
 	struct arena arena;

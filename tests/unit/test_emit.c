@@ -25,12 +25,12 @@
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 
-#include "out/build.h"
+#include "base/textbuf.h"
 #include "emit/bes.h"
 #include "emit/checklist.h"
 #include "fixture_plan.h"
 #include "lower/render.h"
-#include "base/textbuf.h"
+#include "out/build.h"
 #include "out/validate.h"
 
 #define EPOCH_2017 INT64_C(1505420916) /* Thu, 14 Sep 2017 20:28:36 +0000 */

@@ -22,9 +22,10 @@
 #include <unistd.h>
 
 #include "base/actionscript.h"
+#include "diag/text.h"
+#include "front/load.h"
 #include "frontend.h"
 #include "import/import.h"
-#include "front/load.h"
 #include "sema/resolve.h"
 
 struct fixture {

@@ -19,6 +19,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "base/readfile.h"
+#include "diag/text.h"
 #include "front/load.h"
 
 struct fixture {

@@ -17,9 +17,9 @@
 
 #include <cmocka.h>
 
-#include "sema/check.h"
 #include "front/load.h"
 #include "lower/lower.h"
+#include "sema/check.h"
 #include "sema/resolve.h"
 
 struct compiled {
