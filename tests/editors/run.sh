@@ -131,7 +131,7 @@ if command -v bash >/dev/null 2>&1; then
 	expect_completion "bfplan check --format = s" "sarif "
 	expect_completion "bfplan fmt --color = n" "never "
 	expect_completion "bfplan build --components = " "full reference "
-	expect_completion "bfplan fmt --" "--check --color= --diff --format= --help --stdin-filename= "
+	expect_completion "bfplan fmt --" "--allow-outside --check --color= --diff --format= --help --stdin-filename= "
 	expect_completion "bfplan build -M" "-MD -MF -MP -MT "
 	expect_completion "bfplan check " "bad.plan good.plan sub "
 	expect_completion "bfplan check g" "good.plan "
@@ -204,15 +204,43 @@ for job in doc["jobs"].values():
 EOF
 }
 
-# diff_step: the script of the step that runs bfplan diff, as written
-diff_step() {
-	"$python" - docs/github-workflow.yml <<'EOF'
+# step_script TEXT: the script of the step whose script holds TEXT, as written
+step_script() {
+	"$python" - docs/github-workflow.yml "$1" <<'EOF'
 import sys, yaml
 doc = yaml.safe_load(open(sys.argv[1], encoding="utf-8"))
 for job in doc["jobs"].values():
     for step in job["steps"]:
-        if "bfplan diff" in step.get("run", ""):
+        if sys.argv[2] in step.get("run", ""):
             sys.stdout.write(step["run"])
+EOF
+}
+
+# no_token_for_bfplan: no step that runs bfplan has a token or a secret in its environment
+# (nor the job or the workflow), no checkout leaves credentials in .git/config, and the
+# step that has the token runs nothing but gh
+no_token_for_bfplan() {
+	"$python" - docs/github-workflow.yml <<'EOF'
+import re, sys, yaml
+doc = yaml.safe_load(open(sys.argv[1], encoding="utf-8"))
+secret = re.compile(r"token|secret|password|key", re.I)
+def leaks(env):
+    return [k for k, v in (env or {}).items() if secret.search(k) or secret.search(str(v))]
+bad = leaks(doc.get("env"))
+for job in doc["jobs"].values():
+    bad += leaks(job.get("env"))
+    for step in job["steps"]:
+        run = step.get("run", "")
+        if "bfplan" in run and "make" not in run:
+            bad += [step["name"] + ": " + k for k in leaks(step.get("env"))]
+        rest = re.sub(r'gh pr comment "\$PR_NUMBER" --body-file comment.md|\|\||echo "[^"]*"|\s', "", run)
+        if leaks(step.get("env")) and rest:
+            bad.append(step["name"] + " runs more than gh with the token: " + rest)
+        if step.get("uses", "").startswith("actions/checkout") and \
+                (step.get("with") or {}).get("persist-credentials") is not False:
+            bad.append("a checkout keeps its credentials in .git/config")
+print("\n".join(bad))
+sys.exit(1 if bad else 0)
 EOF
 }
 
@@ -225,7 +253,8 @@ workflow_diff_step() {
 		skip "workflow: the bfplan diff step needs git (apt-get install git)"
 		return
 	fi
-	diff_step >"$tmp/diff-step.sh"
+	step_script 'bfplan diff' >"$tmp/diff-step.sh"
+	step_script 'gh pr comment' >"$tmp/comment-step.sh"
 	w=$tmp/wf
 	rm -rf "$w"
 	mkdir -p "$w/bin" "$w/runner"
@@ -245,19 +274,26 @@ EOF
 	cp "$tmp/good.plan" "$w/repo/plans/same.plan"
 	(cd "$w/repo" && git add plans && git -c user.name=t -c user.email=t@example.invalid commit -qm base &&
 		git remote add origin "$w/origin.git" && git push -q origin main) 2>"$w/git.err"
-	(cd "$w/repo" && git checkout -q -b change &&
+	# the base branch where the workflow's checkout puts it, beside the pull request's files; a new
+	# plan whose name would add a heading, an @-mention, a link and an open <details> if printed raw
+	(cd "$w/repo" && git checkout -q -b change && git worktree add -q --detach .bfplan-base main &&
 		sed -i 's/^    cluster exch2008$/    cluster exch2008\n    active EXNODE1/' plans/exch.plan &&
-		cp "$tmp/good.plan" plans/new.plan) 2>>"$w/git.err"
+		cp "$tmp/good.plan" plans/new.plan &&
+		cp "$tmp/good.plan" "plans/x
+### Approved by @security-team [click](mailto:x@example.invalid)
+<details>\`\`\`\`.plan") 2>>"$w/git.err"
 	grep -q 'active EXNODE1' "$w/repo/plans/exch.plan" || echo "sed did not add the active line" >>"$w/git.err"
-	(cd "$w/repo" && PLANS='plans/*.plan' BASE_REF=main PR_NUMBER=7 GH_TOKEN=x RUNNER_TEMP=$w/runner \
-		GITHUB_STEP_SUMMARY=$w/summary GH_LOG=$w/gh PATH=$w/bin:$bindir:$PATH \
-		bash -e "$tmp/diff-step.sh") >"$w/step.out" 2>&1
+	# the two steps in turn, as the runner runs them: the one that runs bfplan has no token
+	(cd "$w/repo" && env -u GH_TOKEN -u GITHUB_TOKEN PLANS='plans/*.plan' RUNNER_TEMP=$w/runner \
+		GITHUB_STEP_SUMMARY=$w/summary PATH=$w/bin:$bindir:$PATH bash -e "$tmp/diff-step.sh" &&
+		PR_NUMBER=7 GH_TOKEN=x GH_LOG=$w/gh PATH=$w/bin:$PATH bash -e "$tmp/comment-step.sh") \
+		>"$w/step.out" 2>&1
 	status=$?
 	body=$w/gh.body
 	if [ $status = 0 ] && [ -s "$body" ] && cmp -s "$body" "$w/summary" && [ "$(cat "$w/gh.number")" = 7 ] &&
-	   grep -q '^#### plans/exch.plan' "$body" && grep -q 'role holder' "$body" &&
-	   grep -q '^#### plans/new.plan' "$body" && grep -q 'A new plan file' "$body" &&
-	   ! grep -q 'plans/same.plan' "$body" && [ ! -e "$w/runner/base" ]; then
+	   grep -q '^plans/exch.plan$' "$body" && grep -q 'role holder' "$body" &&
+	   grep -q '^plans/new.plan$' "$body" && grep -q '^#### A new plan file$' "$body" &&
+	   ! grep -q 'plans/same.plan' "$body" && [ ! -e "$w/repo/path.txt" ] && [ ! -e "$w/repo/diff.txt" ]; then
 		pass "workflow: the bfplan diff step comments what changes, plan by plan, and not the unchanged plan"
 	else
 		fail "workflow: the bfplan diff step (exit $status)"
@@ -268,7 +304,7 @@ EOF
 	if [ -f "$body" ] && "$python" - "$body" <<'EOF'
 import re, sys
 text = open(sys.argv[1], encoding="utf-8").read()
-m = re.search(r"^#### plans/exch.plan\n\n(`{3,})\n(.*?)^\1\n", text, re.S | re.M)
+m = re.search(r"^#### bfplan diff\n\n(`{3,})\n(.*?)^\1\n", text, re.S | re.M)
 inner = m.group(2) if m else ""
 longest = max((len(r) for r in re.findall(r"`+", inner)), default=0)
 sys.exit(0 if m and "EX```CMS01````" in inner and len(m.group(1)) > longest else 1)
@@ -277,6 +313,34 @@ EOF
 		pass "workflow: plan text with backticks stays inside the comment's code block"
 	else
 		fail "workflow: plan text with backticks escapes the comment's code block"
+	fi
+	# every line outside the fenced blocks is one the workflow writes itself; the name is inside one
+	if [ -f "$body" ] && "$python" - "$body" <<'EOF'
+import re, sys
+text = open(sys.argv[1], encoding="utf-8").read()
+fence, outside, inside = None, [], []
+for line in text.split("\n"):
+    if fence is None:
+        m = re.match(r"^(`{3,})$", line)
+        if m:
+            fence = m.group(1)
+        else:
+            outside.append(line)
+    elif line == fence:
+        fence = None
+    else:
+        inside.append(line)
+ours = re.compile(r"^(|### What changes in the change window|#### (A new plan file|What changes in the plan file|"
+                  r"A plan file of which one of the two versions does not compile|bfplan diff))$")
+ok = fence is None and all(ours.match(l) for l in outside) and \
+    "### Approved by @security-team [click](mailto:x@example.invalid)" in inside
+sys.exit(0 if ok else 1)
+EOF
+	then
+		pass "workflow: a file name with a newline, a heading, a mention, a link and <details> stays inside a fence"
+	else
+		fail "workflow: a file name reaches the comment outside a fence"
+		[ -f "$body" ] && sed "s/^/    body: /" "$body" | head -40
 	fi
 }
 
@@ -287,6 +351,11 @@ if [ -x "$python" ] && "$python" -c 'import yaml' 2>/dev/null; then
 		fail "workflow: docs/github-workflow.yml parses"; sed 's/^/    /' "$tmp/steps.err"
 	fi
 	plans=$(sed -n 's/^PLANS\t//p' "$tmp/steps")
+	if no_token_for_bfplan >"$tmp/token.out" 2>&1; then
+		pass "workflow: bfplan runs with no token in its environment, and no checkout keeps credentials"
+	else
+		fail "workflow: a token reaches bfplan"; sed 's/^/    /' "$tmp/token.out"
+	fi
 	grep -q 'security-events: write' docs/github-workflow.yml &&
 		grep -q 'github/codeql-action/upload-sarif' docs/github-workflow.yml &&
 		grep -q 'pull-requests: write' docs/github-workflow.yml &&
