@@ -1,9 +1,15 @@
 /*
- * fmt_run.c - `bfplan fmt` on one file (see fmt_run.h).
+ * fmt.c - `bfplan fmt FILE...`: each file read, formatted, then printed,
+ * compared, shown as a difference or written back, as the command line asks.
+ *
+ * Everything that goes wrong is a diagnostic in the run's chosen form:
+ * the file's own syntax errors, BFP501 for a file that --check finds
+ * unformatted (at its first line that would change), BFP502 when -w cannot
+ * write, BFP503 when the formatter's safety check fails.  A file is only
+ * ever replaced whole, through a temporary file and rename(2), keeping its
+ * permissions; one with errors is never touched.
  */
 #define _XOPEN_SOURCE 700 /* realpath() */
-
-#include "cmd/fmt_run.h"
 
 #include <errno.h>
 #include <setjmp.h>
@@ -14,12 +20,19 @@
 #include <unistd.h>
 
 #include "base/escape.h"
-#include "base/readfile.h"
 #include "base/textdiff.h"
-#include "cmd/cli.h"
+#include "cmd/compile.h"
 #include "fmt/fmt.h"
 #include "front/load.h"
 #include "out/outset.h"
+
+struct fmt_request {
+	bool write;              /* -w: replace the file */
+	bool check;              /* --check: an unformatted file is an error */
+	bool diff;               /* --diff: print a unified diff */
+	const char *stdin_name;  /* the name '-' goes by */
+	bool allow_outside;      /* --allow-outside: a file may be a link out of its directory */
+};
 
 static const struct src_span nowhere = {SRC_NO_FILE, 0, 0};
 
@@ -180,8 +193,8 @@ static int out_of_memory(struct fmt_run *run, const char *name, struct diag_writ
 	return EXIT_USAGE;
 }
 
-static int run_one(struct fmt_run *run, const char *path, const struct fmt_request *req, struct diag_writer *w,
-		   FILE *out, FILE *err)
+static int format_path(struct fmt_run *run, const char *path, const struct fmt_request *req,
+		       struct diag_writer *w, FILE *out, FILE *err)
 {
 	fmt_run_init(run);
 	if (setjmp(run->out_of_memory))
@@ -192,8 +205,38 @@ static int run_one(struct fmt_run *run, const char *path, const struct fmt_reque
 	return rc;
 }
 
-int fmt_run_file(const char *path, const struct fmt_request *req, struct diag_writer *w, FILE *out, FILE *err)
+/* fmt prints to standard output unless it writes back or only checks. */
+static bool valid_request(const struct cmd_options *o, FILE *err)
 {
-	struct fmt_run run;
-	return run_one(&run, path, req, w, out, err);
+	bool prints = o->diff || (!o->write && !o->check);
+	if (o->format != DIAG_FORMAT_TEXT && prints) {
+		cmd_usage_error(err, CMD_fmt, "%s", "fmt prints to standard output without -w or --check, and "
+				"with --diff, so --format=json, sarif or github needs -w or --check and no --diff");
+		return false;
+	}
+	for (size_t i = 0; i < o->inputs.len && o->write; i++) {
+		if (strcmp(o->inputs.items[i], "-") == 0) {
+			cmd_usage_error(err, CMD_fmt, "%s", "-w cannot write back to standard input");
+			return false;
+		}
+	}
+	return true;
+}
+
+int cmd_fmt(struct cmd_run *run)
+{
+	const struct cmd_options *o = run->opts;
+	if (!valid_request(o, run->err))
+		return EXIT_USAGE;
+	struct fmt_request req = {o->write, o->check, o->diff, o->stdin_name, o->allow_outside};
+	struct diag_writer w;
+	diag_writer_init(&w, o->format, o->color, run->out, run->err);
+	int rc = EXIT_CLEAN;
+	for (size_t i = 0; i < o->inputs.len; i++) {
+		struct fmt_run one_run;
+		int one = format_path(&one_run, o->inputs.items[i], &req, &w, run->out, run->err);
+		if (one > rc)
+			rc = one;
+	}
+	return finish_writer(&w, run->err, rc);
 }
