@@ -7,6 +7,7 @@
 #ifndef BFPLAN_CLI_H
 #define BFPLAN_CLI_H
 
+#include <stddef.h>
 #include <stdio.h>
 
 enum bfplan_exit {
@@ -25,6 +26,7 @@ struct bfplan_env {
 	const char *source_date_epoch; /* SOURCE_DATE_EPOCH */
 	const char *site_urls;   /* BFPLAN_SITE_URLS: NAME=URL pairs separated by blanks */
 	int stderr_is_tty;
+	size_t memory_limit;     /* bytes each compilation may take, 0 for no limit: for tests and fuzzers */
 };
 
 int bfplan_main(int argc, char **argv, FILE *out, FILE *err, const struct bfplan_env *env);

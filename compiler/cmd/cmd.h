@@ -58,6 +58,7 @@ struct cmd_options {
 	size_t id_cap;
 	bool write, check, diff;     /* fmt -w, --check, --diff */
 	bool list;                   /* explain --list */
+	size_t memory_limit;         /* the environment's: bytes each compilation may take, 0 for no limit */
 };
 
 /* One run of a command: its memory, its options, where it writes, what it was given. */

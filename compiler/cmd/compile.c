@@ -172,6 +172,7 @@ void compilation_init(struct compilation *c, const struct cmd_options *o)
 {
 	arena_init(&c->arena);
 	c->arena.on_failure = &c->out_of_memory;
+	c->arena.limit = o->memory_limit;
 	src_init(&c->sm, &c->arena);
 	diag_init(&c->diags, &c->arena, &c->sm);
 	c->diags.werror = o->werror;

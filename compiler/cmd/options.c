@@ -454,6 +454,7 @@ bool cmd_parse_options(struct arena *arena, enum cmd_id cmd, int argc, char **ar
 	memset(o, 0, sizeof *o);
 	parse_color("auto", &o->color, env);
 	emit_options_init(&o->emit);
+	o->memory_limit = env->memory_limit;
 	if (cmd == CMD_build && env->site_urls && !parse_env_site_urls(arena, env->site_urls, &o->site_urls))
 		refuse(&p, "BFPLAN_SITE_URLS takes NAME=URL pairs separated by blanks, not '%s'", env->site_urls);
 	bool only_operands = false;

@@ -45,6 +45,7 @@ static struct {
 	FILE *sink;
 	char *out, *err; /* what fuzz_bfplan_capture() caught last */
 	size_t out_len, err_len;
+	size_t memory_limit; /* what each compilation of the next runs may take (fuzz_set_memory_limit) */
 } fz;
 
 static void remove_root(void);
@@ -236,10 +237,11 @@ void fuzz_stage(const uint8_t *data, size_t size, const char *main_name, struct 
 static int run_bfplan(const char *const *argv, FILE *out, FILE *err)
 {
 	setup();
-	static const struct bfplan_env env = {
+	const struct bfplan_env env = {
 		.stdlib_dir = FUZZ_STDLIB_DIR,
 		.term = "dumb",
 		.source_date_epoch = "1700000000",
+		.memory_limit = fz.memory_limit,
 	};
 	int argc = 0;
 	while (argv[argc])
@@ -261,6 +263,20 @@ static int run_bfplan(const char *const *argv, FILE *out, FILE *err)
 		fuzz_fail("exited %d, not 0, 1 or 2", status);
 	}
 	return status;
+}
+
+const char *fuzz_add_file(const char *name, const void *data, size_t size)
+{
+	static char path[PATH_MAX];
+	snprintf(path, sizeof path, "%s/%s", fz.in, name);
+	if (!fz.in[0] || !write_path(path, data, size))
+		fuzz_fail("cannot write %s", path);
+	return path;
+}
+
+void fuzz_set_memory_limit(size_t bytes)
+{
+	fz.memory_limit = bytes;
 }
 
 void fuzz_replace_main(const void *data, size_t size)

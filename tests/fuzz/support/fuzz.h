@@ -51,6 +51,20 @@ struct fuzz_input {
  */
 void fuzz_stage(const uint8_t *data, size_t size, const char *main_name, struct fuzz_input *in);
 
+/*
+ * The bytes each compilation of the runs that follow may take (0: no
+ * limit); past them it ends in BFP008, exit status 2.  The graph and diff
+ * harnesses hold bfplan to a budget linear in what it reads and writes.
+ */
+void fuzz_set_memory_limit(size_t bytes);
+
+/*
+ * Writes a file `name` beside the main file of the input staged last (a
+ * plain name, no directory), replacing it; returns its path, valid until
+ * the next call.
+ */
+const char *fuzz_add_file(const char *name, const void *data, size_t size);
+
 /* Replaces the main file of the input staged last with `size` bytes of `data`. */
 void fuzz_replace_main(const void *data, size_t size);
 
