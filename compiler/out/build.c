@@ -372,6 +372,14 @@ static const char *join(struct arena *a, const char *dir, const char *name)
  * files of that list it does not write itself (a plan renamed, or left
  * out with --plan), and nothing else: not a file the list does not name,
  * not a name that leaves the directory or hides, not a directory.
+ *
+ * A kill at any moment must leave no file that no manifest lists, or it
+ * would stay for good, and an operator importing every .bes there would import
+ * a plan that no longer exists.  So the manifest a build puts in place
+ * first, before any other file, lists both what it writes and what it is
+ * about to remove; once those are removed, a second manifest lists only
+ * what it wrote.  A build killed in between leaves the first, and the
+ * next build removes what it names and does not write.
  */
 #define MANIFEST_NAME "bfplan.manifest"
 #define MANIFEST_HEADER "# bfplan: the files the last build wrote here; the next build removes those it does not write\n"
@@ -397,8 +405,8 @@ static void read_manifest(struct arena *arena, const char *outdir, struct strvec
 	fclose(f);
 }
 
-/* Removes what the previous build wrote and this one did not, once this build is in place. */
-static void remove_stale(struct arena *arena, const char *outdir, const struct strvec *old, const struct strvec *now)
+/* The names the previous build listed that this one does not write: stale once this build is in place. */
+static void stale_names(struct arena *arena, const struct strvec *old, const struct strvec *now, struct strvec *out)
 {
 	if (!old->len)
 		return; /* a first build into the directory */
@@ -406,10 +414,16 @@ static void remove_stale(struct arena *arena, const char *outdir, const struct s
 	symtab_init(&written, arena);
 	for (size_t i = 0; i < now->len; i++)
 		symtab_put(&written, now->items[i], (void *)(uintptr_t)now->items[i]);
-	for (size_t i = 0; i < old->len; i++) {
-		if (symtab_get(&written, old->items[i]))
-			continue;
-		const char *path = join(arena, outdir, old->items[i]);
+	for (size_t i = 0; i < old->len; i++)
+		if (!symtab_get(&written, old->items[i]))
+			strvec_push(arena, out, old->items[i]);
+}
+
+/* Removes the stale files, each a regular file of the output directory (never a link or a directory). */
+static void remove_stale(struct arena *arena, const char *outdir, const struct strvec *stale)
+{
+	for (size_t i = 0; i < stale->len; i++) {
+		const char *path = join(arena, outdir, stale->items[i]);
 		struct stat st;
 		if (lstat(path, &st) == 0 && S_ISREG(st.st_mode))
 			unlink(path);
@@ -695,19 +709,61 @@ static bool write_depfile(struct build *b)
 	return true;
 }
 
-static bool write_manifest(struct build *b)
+/* The manifest's text: what the build wrote, then what it is about to remove (none in the final one). */
+static struct textbuf manifest_text(struct build *b, const struct strvec *stale)
 {
-	strvec_push(b->arena, &b->written, MANIFEST_NAME);
-	struct textbuf manifest;
-	textbuf_init(&manifest, b->arena);
-	textbuf_puts(&manifest, MANIFEST_HEADER);
+	struct textbuf text;
+	textbuf_init(&text, b->arena);
+	textbuf_puts(&text, MANIFEST_HEADER);
 	for (size_t i = 0; i < b->written.len; i++)
-		textbuf_printf(&manifest, "%s\n", b->written.items[i]);
-	if (!outset_add(&b->set, join(b->arena, b->outdir, MANIFEST_NAME), manifest.data, manifest.len, &b->why)) {
+		textbuf_printf(&text, "%s\n", b->written.items[i]);
+	if (stale->len)
+		textbuf_puts(&text, "# and the files of an earlier build, about to be removed:\n");
+	for (size_t i = 0; i < stale->len; i++)
+		textbuf_printf(&text, "%s\n", stale->items[i]);
+	return text;
+}
+
+/*
+ * The manifest that goes into place before every other file of the set.
+ * When it is the file build systems watch (no plan.json, no -MT), it is
+ * dated 1970 until the final manifest replaces it, so a build killed in
+ * between runs again.
+ */
+static bool write_first_manifest(struct build *b, const struct strvec *stale, bool watched)
+{
+	const char *path = join(b->arena, b->outdir, MANIFEST_NAME);
+	struct textbuf text = manifest_text(b, stale);
+	struct outset_file *f = outset_open(&b->set, path, &b->why);
+	if (f) {
+		outset_write(f, text.data, text.len);
+		if (watched)
+			outset_date_old(f);
+	}
+	if (!f || !outset_close(f, &b->why)) {
 		b->io_failed = true;
 		return false;
 	}
+	outset_rename_first(&b->set, path);
 	return true;
+}
+
+/* Once the stale files are gone: the manifest of what the build wrote, in a set of its own. */
+static bool write_final_manifest(struct build *b)
+{
+	struct strvec none = {0};
+	struct textbuf text = manifest_text(b, &none);
+	struct outset set;
+	outset_init(&set, b->arena);
+	set.durable = b->set.durable;
+	if (outset_add(&set, join(b->arena, b->outdir, MANIFEST_NAME), text.data, text.len, &b->why) &&
+	    outset_commit(&set, &b->why))
+		return true;
+	outset_abort(&set);
+	struct diag *d = diag_report(b->diags, BFP406, nowhere, "%s", outset_failure_message(b->arena, &b->why));
+	diag_note(b->diags, d, nowhere, "the outputs are in place; the manifest still names the files of the "
+					"earlier build, which the next build removes");
+	return false;
 }
 
 /* BFP406: what could not be written, and that nothing was. */
@@ -740,15 +796,23 @@ static enum emit_status finish(struct build *b)
 		write_index(b);
 	if (b->status != EMIT_OK || (b->opts->depfile_path && !write_depfile(b)))
 		return give_up(b);
-	struct strvec previous = {0};
+	struct strvec previous = {0}, stale = {0};
 	read_manifest(b->arena, b->outdir, &previous);
-	if (!write_manifest(b))
+	strvec_push(b->arena, &b->written, MANIFEST_NAME);
+	stale_names(b->arena, &previous, &b->written, &stale);
+	const char *manifest = join(b->arena, b->outdir, MANIFEST_NAME);
+	bool watched = strcmp(watched_file(b), manifest) == 0;
+	if (watched)
+		outset_rename_last(&b->set, NULL); /* the final manifest is the last rename */
+	if (!write_first_manifest(b, &stale, watched))
 		return give_up(b);
 	if (!outset_commit(&b->set, &b->why)) {
 		report_not_written(b); /* the commit has removed its temporaries already */
 		return EMIT_IO_ERROR;
 	}
-	remove_stale(b->arena, b->outdir, &previous, &b->written);
+	remove_stale(b->arena, b->outdir, &stale);
+	if ((stale.len || watched) && !write_final_manifest(b))
+		return EMIT_IO_ERROR;
 	return EMIT_OK;
 }
 

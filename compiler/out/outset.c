@@ -194,6 +194,16 @@ void outset_rename_last(struct outset *set, const char *path)
 {
 	set->last = path ? arena_strdup(set->arena, path) : NULL;
 }
+
+void outset_rename_first(struct outset *set, const char *path)
+{
+	set->first = path ? arena_strdup(set->arena, path) : NULL;
+}
+
+void outset_date_old(struct outset_file *file)
+{
+	file->dated_old = true;
+}
 /* The directory part of a path ("." when there is none) and the name after it. */
 /* The directory part of a path: "." for a bare name, "/" for a name at the root. */
 static const char *dir_of(struct arena *a, const char *path)
@@ -421,6 +431,8 @@ static bool finish_file(struct outset *set, struct outset_file *f, struct outset
 		error = errno;
 	else if (set->mode && fchmod(f->fd, (mode_t)set->mode) != 0)
 		error = errno;
+	else if (f->dated_old && futimens(f->fd, (const struct timespec[2]){{0, 0}, {0, 0}}) != 0)
+		error = errno;
 	if (close(f->fd) != 0 && !error)
 		error = errno;
 	f->fd = -1;
@@ -455,15 +467,33 @@ static bool rename_into_place(struct outset_file *f, struct outset_failure *why)
 	return true;
 }
 
-/* The file to rename last: set->last if it is in the set. */
-static struct outset_file *last_file(const struct outset *set)
+/* The file of the set at `path` (set->first, set->last), or NULL. */
+static struct outset_file *file_at(const struct outset *set, const char *path)
 {
-	for (size_t i = 0; set->last && i < set->files.len; i++) {
+	for (size_t i = 0; path && i < set->files.len; i++) {
 		struct outset_file *f = set->files.items[i];
-		if (strcmp(f->path, set->last) == 0)
+		if (strcmp(f->path, path) == 0)
 			return f;
 	}
 	return NULL;
+}
+
+/* The files in the order of their renames: the first one, the others as opened, the last one. */
+static struct outset_file **rename_order(const struct outset *set)
+{
+	struct outset_file **order = arena_calloc(set->arena, set->files.len + 1, sizeof *order);
+	struct outset_file *first = file_at(set, set->first), *last = file_at(set, set->last);
+	size_t n = 0;
+	if (first && first != last)
+		order[n++] = first;
+	for (size_t i = 0; i < set->files.len; i++) {
+		struct outset_file *f = set->files.items[i];
+		if (f != last && (f != first || first == last))
+			order[n++] = f;
+	}
+	if (last)
+		order[n++] = last;
+	return order;
 }
 
 bool outset_commit(struct outset *set, struct outset_failure *why)
@@ -473,20 +503,17 @@ bool outset_commit(struct outset *set, struct outset_failure *why)
 		ok = finish_file(set, set->files.items[i], why);
 	/*
 	 * SIGINT, SIGTERM and SIGHUP wait until every file is in place, so only
-	 * SIGKILL or a crash can leave old and new files mixed; the watched
-	 * file goes last, so even then the build system sees a stale output.
+	 * SIGKILL or a crash can leave old and new files mixed; the list of
+	 * what is coming goes first, so even then every file is named in one,
+	 * and the watched file last, so the build system sees a stale output.
 	 */
-	struct outset_file *last = last_file(set);
+	struct outset_file **order = ok ? rename_order(set) : NULL;
 	sigset_t saved;
 	block_signals(&saved);
-	size_t renamed = 0;
-	for (size_t i = 0; i <= set->files.len && ok; i++) {
-		struct outset_file *f = i < set->files.len ? set->files.items[i] : last;
-		if (!f || (f == last && i < set->files.len))
-			continue;
-		ok = rename_into_place(f, why);
+	for (size_t i = 0; i < set->files.len && ok; i++) {
+		ok = rename_into_place(order[i], why);
 		if (ok && set->after_rename)
-			set->after_rename(set->after_rename_ctx, ++renamed);
+			set->after_rename(set->after_rename_ctx, i + 1);
 	}
 	restore_signals(&saved);
 	if (!ok) {

@@ -43,6 +43,7 @@ struct outset {
 	struct ptrvec files;   /* struct outset_file *, in the order opened */
 	struct ptrvec created; /* char *: directories made for the set, removed again on abort */
 	struct strvec swept;   /* directories already cleared of stale temporary files */
+	const char *first;     /* the path to rename first (outset_rename_first), or NULL */
 	const char *last;      /* the path to rename last (outset_rename_last), or NULL */
 	bool durable;          /* fsync each file and directory (build --sync); false by default */
 	unsigned mode;         /* 0: what a plainly created file gets; else this mode (fmt -w keeps a file's) */
@@ -63,6 +64,7 @@ struct outset_file {
 	int fd;      /* -1 once closed */
 	int error;   /* the first write error (an errno value), 0 if none */
 	bool finished; /* written in full and closed (and on disk, for a durable set) */
+	bool dated_old; /* given the time 0 (1970) when finished: outset_date_old() */
 	struct outset_file *live_prev, *live_next; /* the process's temporary files (outset.c) */
 };
 
@@ -86,6 +88,21 @@ struct outset_file *outset_open(struct outset *set, const char *path, struct out
  * compares with its inputs.  A path not in the set changes nothing.
  */
 void outset_rename_last(struct outset *set, const char *path);
+
+/*
+ * The file renamed before all others by the commit: a list of what the
+ * set is about to put in place (the build's manifest), so that a kill
+ * between two renames leaves no file that no list names.
+ */
+void outset_rename_first(struct outset *set, const char *path);
+
+/*
+ * Gives the file the time 0 (1970) when it is finished: a file that a
+ * build system watches but that goes into place before the build is
+ * complete must look older than every input, so that a build cut short
+ * after it runs again.
+ */
+void outset_date_old(struct outset_file *file);
 
 /* Appends to a file of the set; a failure is remembered and reported by the commit. */
 void outset_write(struct outset_file *file, const char *data, size_t len);

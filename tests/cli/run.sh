@@ -596,6 +596,70 @@ else
 	pass "SIGKILL left $left temporary files; the next build removed them all"
 fi
 
+# A build killed at any rename or unlink of its commit leaves nothing that no manifest lists: the
+# next build restores exactly its own set.  strace's syscall injection delivers SIGKILL on entry to
+# the Nth rename(2) or unlink(2); the build replaces plans p1-p4 by p3-p6 (two stale, two new).
+kill_plans() { # FROM TO
+	awk -v from="$1" -v to="$2" 'BEGIN {
+		print "use \"bigfix/server-automation\"\nuse \"bigfix/patches-for-windows\""
+		print "baseline cycle \"Monthly updates\" {\n    fixlet 900201 site patches-for-windows\n    restart\n}"
+		for (i = from; i <= to; i++) {
+			printf "cluster c%d {\n    os windows-2008\n    nodes N%dA, N%dB\n    quorum node-and-witness\n}\n", i, i, i
+			printf "plan p%d {\n    cluster c%d\n    max-down 1\n    require control-scripts\n", i, i
+			print "    each node {\n        pause\n        move-groups\n        patch cycle\n        resume\n    }\n}"
+		}
+	}'
+}
+# kb PLAN DIR OPTION...: a build of PLAN into DIR, quietly; false if it fails
+kb() {
+	kb_plan=$1 kb_dir=$2
+	shift 2
+	SOURCE_DATE_EPOCH=1700000000 "$bfplan" build "$kb_plan" -o "$kb_dir" \
+		--site-url server-automation=http://sa.invalid/ "$@" >/dev/null 2>&1 </dev/null
+}
+# kill_case NAME OPTION...: a build of kill-old.plan; then, for each rename and unlink that the build
+# of kill-new.plan over it makes, that build killed there and a build of kill-new.plan after it
+kill_case() {
+	name=$1
+	shift
+	rm -rf kc && mkdir kc
+	{ kb kill-old.plan kc/before "$@" && kb kill-new.plan kc/clean "$@" && cp -a kc/before kc/traced &&
+		SOURCE_DATE_EPOCH=1700000000 strace -o kc/trace -e trace=rename,unlink "$bfplan" build kill-new.plan \
+			-o kc/traced --site-url server-automation=http://sa.invalid/ "$@" >/dev/null 2>&1 </dev/null; } ||
+		{ fail "kill at each rename and unlink ($name)" "the builds without a kill fail"; return; }
+	bad= points=0
+	for call in rename unlink; do
+		n=$(grep -c "^$call(" kc/trace)
+		i=1
+		while [ "$i" -le "$n" ]; do
+			rm -rf kc/out && cp -a kc/before kc/out
+			SOURCE_DATE_EPOCH=1700000000 strace -o /dev/null -e trace="$call" \
+				-e inject="$call:signal=KILL:when=$i" "$bfplan" build kill-new.plan -o kc/out \
+				--site-url server-automation=http://sa.invalid/ "$@" >/dev/null 2>&1 </dev/null
+			kb kill-new.plan kc/out "$@" || bad="$bad $call#$i (the next build failed)"
+			diff -r kc/clean kc/out >/dev/null 2>&1 ||
+				bad="$bad $call#$i: $(diff -rq kc/clean kc/out 2>&1 | sed 's/^Only in kc.//' | tr '\n' ' ')"
+			points=$((points + 1))
+			i=$((i + 1))
+		done
+	done
+	if [ "$points" -lt 4 ]; then
+		fail "kill at each rename and unlink ($name)" "only $points renames and unlinks were traced"
+	elif [ -n "$bad" ]; then
+		fail "kill at each rename and unlink ($name)" "after a kill at$bad"
+	else
+		pass "kill at each of $points renames and unlinks ($name): the next build restores exactly the new set"
+	fi
+}
+if command -v strace >/dev/null 2>&1 && strace -o /dev/null -e trace=getpid -e inject=getpid:retval=1 true 2>/dev/null; then
+	kill_plans 1 4 >kill-old.plan
+	kill_plans 3 6 >kill-new.plan
+	kill_case "all outputs"
+	kill_case "--emit=bes, the manifest watched" --emit=bes
+else
+	skip "kill at each rename and unlink" "strace with syscall injection is not installed (apt-get install strace)"
+fi
+
 # ---- explain ------------------------------------------------------------------------
 
 run explain BFP101 </dev/null

@@ -466,6 +466,50 @@ static void test_kill_between_renames(void **state)
 	}
 }
 
+/* Records the order of the renames: which file is in place after each. */
+struct rename_log {
+	struct outset *set;
+	const char *in_place[BUILD_FILES + 2]; /* 1-based; the set has one file more than a build */
+};
+
+static void log_rename(void *ctx, size_t renamed)
+{
+	struct rename_log *log = ctx;
+	/* the file just renamed is the one whose temporary file is gone and was not before */
+	for (size_t i = 0; i < log->set->files.len; i++) {
+		const struct outset_file *f = log->set->files.items[i];
+		bool seen = false;
+		for (size_t k = 1; k < renamed && !seen; k++)
+			seen = log->in_place[k] == f->path;
+		if (!f->temp && !seen)
+			log->in_place[renamed] = f->path;
+	}
+}
+
+/* The first file goes into place before the others, the last after them; a file marked dated old is 1970. */
+static void test_rename_first_and_last(void **state)
+{
+	struct fixture *fx = *state;
+	struct outset set;
+	assert_true(write_build(fx->dir, "new", &set, &fx->arena));
+	const char *first = arena_printf(&fx->arena, "%s/%s", fx->dir, build_files[BUILD_FILES - 1]);
+	outset_rename_first(&set, first);
+	struct outset_failure why;
+	struct outset_file *dated = outset_open(&set, path_in(fx, "dated"), &why);
+	assert_non_null(dated);
+	outset_date_old(dated);
+	assert_true(outset_close(dated, &why));
+	struct rename_log log = {.set = &set};
+	set.after_rename = log_rename;
+	set.after_rename_ctx = &log;
+	assert_true(outset_commit(&set, &why));
+	assert_string_equal(log.in_place[1], first);
+	assert_string_equal(log.in_place[BUILD_FILES + 1], path_in(fx, "plan.json"));
+	struct stat st;
+	assert_int_equal(stat(path_in(fx, "dated"), &st), 0);
+	assert_int_equal(st.st_mtime, 0);
+}
+
 /* SIGTERM and SIGINT wait for the renames to finish, then leave no temporary file. */
 static void test_terminate_during_renames(void **state)
 {
@@ -596,6 +640,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_depfile, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_kill_between_renames, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_terminate_during_renames, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_rename_first_and_last, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stale_temporaries, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_abandon_all, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_name_too_long_before_any_rename, setup, teardown),
