@@ -44,6 +44,20 @@ bool esc_xml_check(const char *s, size_t len, struct esc_fault *fault)
 	return true;
 }
 
+bool esc_path_check(const char *s, size_t len, struct esc_fault *fault)
+{
+	if (!esc_xml_check(s, len, fault))
+		return false;
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] == '\n' || s[i] == '\r')
+			return fail(fault, ESC_FAULT_LINE_BREAK, i, (unsigned char)s[i]);
+		/* '~' only where make would expand it: at the start of the path */
+		if ((s[i] != '\0' && strchr(":;|=()\\*?[]%", s[i])) || (s[i] == '~' && i == 0))
+			return fail(fault, ESC_FAULT_MAKE_SYNTAX, i, (unsigned char)s[i]);
+	}
+	return true;
+}
+
 const char *esc_fault_describe(struct arena *a, const struct esc_fault *fault)
 {
 	/* Offsets are 0-based internally; people count characters from 1. */
@@ -75,6 +89,9 @@ const char *esc_fault_describe(struct arena *a, const struct esc_fault *fault)
 		return arena_printf(a, "the '(' at byte %zu is never closed", at);
 	case ESC_FAULT_OPEN_STRING:
 		return arena_printf(a, "the string that starts at byte %zu is never closed", at);
+	case ESC_FAULT_MAKE_SYNTAX:
+		return arena_printf(a, "the character '%c' at byte %zu, which make would read as part of a rule "
+				    "in the depfile", (char)fault->value, at);
 	}
 	return "an unknown problem";
 }

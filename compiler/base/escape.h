@@ -40,6 +40,7 @@ enum esc_fault_kind {
 	ESC_FAULT_UNOPENED,      /* relevance: a ')' that closes nothing */
 	ESC_FAULT_UNCLOSED,      /* relevance: a '(' that is never closed */
 	ESC_FAULT_OPEN_STRING,   /* relevance: a '"' whose string never ends */
+	ESC_FAULT_MAKE_SYNTAX,   /* a path: a character make reads as part of a rule */
 };
 
 struct esc_fault {
@@ -50,6 +51,15 @@ struct esc_fault {
 
 /* True if XML 1.0 can carry the text; otherwise fills *fault (may be NULL). */
 bool esc_xml_check(const char *s, size_t len, struct esc_fault *fault);
+
+/*
+ * True if a file's path can go into every output of a build that names it:
+ * plan.json and the checklists (what XML 1.0 carries), and the make or
+ * ninja depfile, which carries no line break and none of the characters
+ * make reads as part of a rule (: ; | = ( ) \ * ? [ ] %, and ~ first) but
+ * escapes blanks, '#' and '$'.  Otherwise fills *fault (may be NULL).
+ */
+bool esc_path_check(const char *s, size_t len, struct esc_fault *fault);
 
 /* A lower-case phrase for a message: "the control character U+0001 at byte 4". */
 const char *esc_fault_describe(struct arena *a, const struct esc_fault *fault);

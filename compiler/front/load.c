@@ -698,7 +698,7 @@ static void report_refusal(struct loader *ld, const struct ast_use *use, const s
 static void check_path_text(struct loader *ld, const char *path, struct src_span where)
 {
 	struct esc_fault fault;
-	if (esc_xml_check(path, strlen(path), &fault))
+	if (esc_path_check(path, strlen(path), &fault))
 		return;
 	struct diag *d = diag_report(ld->diags, BFP010, where,
 				     "the path '%s' cannot be written to the build's outputs: it contains %s", path,

@@ -41,6 +41,34 @@ static void test_xml_accepts(void **state)
 	assert_true(esc_xml_check("", 0, NULL));
 }
 
+/* What check refuses in a file's path is what build -MD could not write: one rule for both. */
+static void test_path_check(void **state)
+{
+	(void)state;
+	static const char *const ok[] = {"plans/x.plan", "a b/c#d$e.plan", "caf\xc3\xa9.plan", "x~.plan", "<stdin>"};
+	for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++)
+		assert_true(esc_path_check(ok[i], strlen(ok[i]), NULL));
+	static const struct {
+		const char *path;
+		enum esc_fault_kind kind;
+		size_t offset;
+	} bad[] = {
+		{"a:b.plan", ESC_FAULT_MAKE_SYNTAX, 1}, {"a;b", ESC_FAULT_MAKE_SYNTAX, 1},
+		{"a|b", ESC_FAULT_MAKE_SYNTAX, 1},      {"x=y", ESC_FAULT_MAKE_SYNTAX, 1},
+		{"lib(m)", ESC_FAULT_MAKE_SYNTAX, 3},   {"a\\b", ESC_FAULT_MAKE_SYNTAX, 1},
+		{"*.plan", ESC_FAULT_MAKE_SYNTAX, 0},   {"a?[b]", ESC_FAULT_MAKE_SYNTAX, 1},
+		{"50%", ESC_FAULT_MAKE_SYNTAX, 2},      {"~x", ESC_FAULT_MAKE_SYNTAX, 0},
+		{"a\nb", ESC_FAULT_LINE_BREAK, 1},      {"a\rb", ESC_FAULT_LINE_BREAK, 1},
+		{"a\x01", ESC_FAULT_CONTROL, 1},        {"a\xe9", ESC_FAULT_INVALID_UTF8, 1},
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		struct esc_fault fault;
+		assert_false(esc_path_check(bad[i].path, strlen(bad[i].path), &fault));
+		assert_int_equal(fault.kind, bad[i].kind);
+		assert_int_equal(fault.offset, bad[i].offset);
+	}
+}
+
 static void test_xml_rejects(void **state)
 {
 	(void)state;
@@ -255,6 +283,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_xml_accepts),
 		cmocka_unit_test(test_xml_rejects),
+		cmocka_unit_test(test_path_check),
 		cmocka_unit_test(test_fault_describe),
 		cmocka_unit_test(test_relevance),
 		cmocka_unit_test(test_actionscript),
