@@ -16,6 +16,7 @@
  */
 #include "sema/resolve.h"
 
+#include <ctype.h>
 #include <string.h>
 
 #include "base/actionscript.h"
@@ -40,6 +41,7 @@ struct resolver {
 	struct world *world;
 	struct symtab names;     /* name -> struct symbol * */
 	struct symtab twice;     /* names declared more than once: already reported */
+	struct symtab plan_files;/* a plan's name in lower case -> const struct ast_decl *: its files' names */
 	struct ptrvec symbols;   /* struct symbol *, in declaration order */
 	struct cptrvec extensions;/* const struct ast_decl *: `KIND NAME extend { ... }`, in order */
 	struct symtab catalog;   /* "site\nID" -> struct fixlet_ent *: Fixlets and Tasks by site and ID */
@@ -1971,16 +1973,65 @@ static void read_seq_item(struct resolver *r, struct plan_ent *plan, const struc
 		plan->sequence_incomplete = true;
 }
 
-/* A plan's name is the file name of its .bes: `check` refuses what `build` could not write. */
+/*
+ * Whether Windows reserves the name of a file whose name starts with
+ * `name`: CON, PRN, AUX, NUL, COM0-9 and LPT0-9, in any case, alone or
+ * before a '.' ("nul.bes" is the device NUL too).
+ */
+static bool windows_reserved(const char *name)
+{
+	static const char *const devices[] = {"con", "prn", "aux", "nul"};
+	size_t stem = strcspn(name, ".");
+	char low[5] = {0};
+	for (size_t i = 0; i < stem && i < 4; i++)
+		low[i] = (char)tolower((unsigned char)name[i]);
+	for (size_t i = 0; stem == 3 && i < sizeof devices / sizeof devices[0]; i++)
+		if (strcmp(low, devices[i]) == 0)
+			return true;
+	return stem == 4 && (strncmp(low, "com", 3) == 0 || strncmp(low, "lpt", 3) == 0) && isdigit((unsigned char)low[3]);
+}
+
+/* A plan's name in lower case: what a case-insensitive file system (Windows, macOS) compares. */
+static const char *folded(struct arena *a, const char *name)
+{
+	char *low = arena_strdup(a, name);
+	for (char *p = low; *p; p++)
+		*p = (char)tolower((unsigned char)*p);
+	return low;
+}
+
+/*
+ * A plan's name is the file name of its .bes and checklists: `check`
+ * refuses what `build` could not write, or what could not be copied to
+ * the Windows machines BigFix runs on: a name too long (BFP216), one that
+ * Windows reserves for a device (BFP220), two that differ only in case
+ * and so name the same file there (BFP221).
+ */
 static void check_plan_name(struct resolver *r, const struct ast_decl *decl)
 {
 	size_t len = strlen(decl->name), longest = RESOLVE_MAX_FILE_NAME - strlen(".bes");
-	if (len <= longest)
-		return;
-	struct diag *d = diag_report(r->diags, BFP216, decl->name_span,
-				     "the name of plan '%.20s...' is %zu bytes long; with '.bes' it must fit in %d",
-				     decl->name, len, RESOLVE_MAX_FILE_NAME);
-	diag_help(r->diags, d, "use a name of at most %zu bytes", longest);
+	if (len > longest) {
+		struct diag *d = diag_report(r->diags, BFP216, decl->name_span,
+					     "the name of plan '%.20s...' is %zu bytes long; with '.bes' it must fit in %d",
+					     decl->name, len, RESOLVE_MAX_FILE_NAME);
+		diag_help(r->diags, d, "use a name of at most %zu bytes", longest);
+	}
+	if (windows_reserved(decl->name)) {
+		struct diag *d = diag_report(r->diags, BFP220, decl->name_span,
+					     "plan '%s' would be written to '%s.bes', a name Windows keeps for a device",
+					     decl->name, decl->name);
+		diag_help(r->diags, d, "rename the plan, as in 'patch-%s'", decl->name);
+	}
+	const struct ast_decl *same = symtab_put(&r->plan_files, folded(r->arena, decl->name),
+						      (void *)(uintptr_t)decl);
+	if (same != decl && strcmp(same->name, decl->name) != 0) {
+		struct diag *d = diag_report(r->diags, BFP221, decl->name_span,
+					     "plans '%s' and '%s' differ only in case: on Windows and macOS their "
+					     "files '%s.bes' and '%s.bes' are one file", same->name, decl->name,
+					     same->name, decl->name);
+		diag_note(r->diags, d, same->name_span, "plan '%s' is declared here", same->name);
+		diag_help(r->diags, d, "rename one of them, as in '%s-2'", decl->name);
+	}
 }
 
 static void read_plan(struct resolver *r, const struct ast_decl *decl, struct plan_ent *plan)
@@ -2105,6 +2156,7 @@ void resolve_program(struct arena *arena, const struct src_manager *sm, struct d
 	struct resolver r = {.arena = arena, .sm = sm, .diags = diags, .world = out};
 	symtab_init(&r.names, arena);
 	symtab_init(&r.twice, arena);
+	symtab_init(&r.plan_files, arena);
 	symtab_init(&r.catalog, arena);
 	out->root = program->root;
 	for (size_t i = 0; i < sm->files.len; i++)
