@@ -13,6 +13,7 @@
 
 #include <errno.h>
 #include <setjmp.h>
+#include <stdint.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -70,16 +71,27 @@ static void report_unformatted(struct diag_sink *diags, const struct src_file *f
 }
 
 /*
- * Replaces the file whole, keeping its permissions; a file this user may
- * not write is left alone even where the directory would allow replacing
- * it.  Writes through a symbolic link, as editors do, rather than
- * replacing the link.
+ * Replaces the file whole, keeping its mode, owner and group (or not at
+ * all, when they cannot be kept); a file this user may not write is left
+ * alone even where the directory would allow replacing it.  Writes
+ * through a symbolic link, as editors do, rather than replacing the link:
+ * the file was read by the rule of every named file, so the link stays in
+ * the directory it was named in (unless --allow-outside).  A file with
+ * several hard links is refused: replacing one name would part it from
+ * the others, and writing in place could leave it half-written.
  */
 static bool write_back(struct arena *a, const char *path, const char *text, size_t len, const char **why)
 {
 	struct stat st;
 	if (stat(path, &st) != 0 || access(path, W_OK) != 0) {
 		*why = arena_printf(a, "cannot write '%s': %s", path, strerror(errno));
+		return false;
+	}
+	if (st.st_nlink > 1) {
+		*why = arena_printf(a, "'%s' has %ju hard links: -w replaces a file by its name, which would part "
+				    "this name from the others; the file is unchanged; format it with 'bfplan fmt' to "
+				    "standard output and copy the result over it, which keeps the links",
+				    path, (uintmax_t)st.st_nlink);
 		return false;
 	}
 	char target[PATH_MAX];
@@ -89,6 +101,9 @@ static bool write_back(struct arena *a, const char *path, const char *text, size
 	struct outset set;
 	outset_init(&set, a);
 	set.mode = st.st_mode & 07777;
+	set.keep_owner = true;
+	set.owner = (long)st.st_uid;
+	set.group = (long)st.st_gid;
 	set.durable = true; /* a plan file is a source: no build can make it again */
 	struct outset_failure failure;
 	if (outset_add(&set, path, text, len, &failure) && outset_commit(&set, &failure))

@@ -429,8 +429,10 @@ static bool finish_file(struct outset *set, struct outset_file *f, struct outset
 	int error = 0;
 	if (set->durable && fsync(f->fd) != 0)
 		error = errno;
-	else if (set->mode && fchmod(f->fd, (mode_t)set->mode) != 0)
+	else if (set->keep_owner && fchown(f->fd, (uid_t)set->owner, (gid_t)set->group) != 0)
 		error = errno;
+	else if (set->mode && fchmod(f->fd, (mode_t)set->mode) != 0)
+		error = errno; /* after fchown, which may clear set-user-ID and set-group-ID bits */
 	else if (f->dated_old && futimens(f->fd, (const struct timespec[2]){{0, 0}, {0, 0}}) != 0)
 		error = errno;
 	if (close(f->fd) != 0 && !error)

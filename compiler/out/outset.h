@@ -47,6 +47,8 @@ struct outset {
 	const char *last;      /* the path to rename last (outset_rename_last), or NULL */
 	bool durable;          /* fsync each file and directory (build --sync); false by default */
 	unsigned mode;         /* 0: what a plainly created file gets; else this mode (fmt -w keeps a file's) */
+	bool keep_owner;       /* give each file the owner and group below (fmt -w keeps a file's) */
+	long owner, group;     /* with keep_owner: a uid_t and a gid_t */
 	unsigned temp_count;   /* numbers the temporary files' names */
 	long pid;              /* this process's, in the temporary files' names */
 	const char *ready_dir; /* the directory the last file went into, known to exist: most share one */

@@ -232,6 +232,46 @@ else
 	fail "-w writes through a symbolic link"
 fi
 
+# -w through a link out of the file's directory: refused unread, the target untouched
+mkdir -p "$work/away" "$work/here"
+awk -f $here/mess.awk "$work/clean.plan" >"$work/away/target.plan"
+cp "$work/away/target.plan" "$tmp/target.orig"
+ln -s ../away/target.plan "$work/here/out.plan"
+run fmt -w "$work/here/out.plan"
+if [ "$status" -eq 2 ] && grep -q 'BFP011' "$tmp/err" && cmp -s "$work/away/target.plan" "$tmp/target.orig"; then
+	pass "-w refuses a symbolic link out of the file's directory and leaves its target"
+else
+	fail "-w refuses a symbolic link out of the file's directory (status $status)"
+fi
+
+# -w on a file with two hard links: refused, saying why, both names still one file
+awk -f $here/mess.awk "$work/clean.plan" >"$work/linked.plan"
+ln "$work/linked.plan" "$work/linked-too.plan"
+cp "$work/linked.plan" "$tmp/linked.orig"
+run fmt -w "$work/linked.plan"
+if [ "$status" -eq 2 ] && grep -q "has 2 hard links: -w replaces a file by its name" "$tmp/err" &&
+	cmp -s "$work/linked.plan" "$tmp/linked.orig" && [ "$work/linked.plan" -ef "$work/linked-too.plan" ]; then
+	pass "-w refuses a file with hard links, says why, and leaves the links"
+else
+	fail "-w refuses a file with hard links (status $status)"
+fi
+
+# -w keeps the owner, the group and the mode (as root, of a file another user owns)
+if [ "$(id -u)" -eq 0 ]; then
+	awk -f $here/mess.awk "$work/clean.plan" >"$work/owned.plan"
+	chown 65534:65534 "$work/owned.plan"
+	chmod 640 "$work/owned.plan"
+	run fmt -w "$work/owned.plan"
+	if [ "$status" -eq 0 ] && [ "$(stat -c '%u:%g %a' "$work/owned.plan")" = "65534:65534 640" ] &&
+		cmp -s "$work/owned.plan" "$work/clean.plan"; then
+		pass "-w keeps the owner, the group and the mode"
+	else
+		fail "-w keeps the owner, the group and the mode (status $status, $(stat -c '%u:%g %a' "$work/owned.plan"))"
+	fi
+else
+	echo "SKIP -w keeps the owner: not root, so no file of another owner can be made"
+fi
+
 # A read-only file in a directory that would let it be replaced: -w must leave it.
 # Root may write anything, so as root the case runs as nobody (setpriv, util-linux).
 ro=$(mktemp -d "${TMPDIR:-/tmp}/bfplan-fmt-ro.XXXXXX") || exit 2
