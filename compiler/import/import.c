@@ -850,7 +850,7 @@ static void write_item(struct importer *im, const struct item *it)
 		}
 		textbuf_printf(b, "    pending-restart %s", as_restart_word(it->restart));
 		if (it->restart_why)
-			textbuf_printf(b, "    # %s", it->restart_why);
+			textbuf_printf(b, "  # %s", it->restart_why);
 		textbuf_putc(b, '\n');
 		put_marks(im, it, "pending-restart");
 		if (it->params.len)
@@ -915,7 +915,7 @@ static void write_baseline(struct importer *im, const struct baseline *bl)
 			put_action(im, c->action);
 		}
 		if (c->has_restart)
-			textbuf_printf(b, " pending-restart %s    # %s", as_restart_word(c->restart), c->restart_why);
+			textbuf_printf(b, " pending-restart %s  # %s", as_restart_word(c->restart), c->restart_why);
 		textbuf_putc(b, '\n');
 	}
 	textbuf_puts(b, "}\n");

@@ -18,7 +18,8 @@
 #   - checked: a plan that `use`s the standard library, world.plan (the test
 #     site `tools`, found with -I) and the output must check without errors,
 #     so what import writes is always valid plan language (the round trip of the text itself
-#     is tested in tests/unit/test_import.c).
+#     is tested in tests/unit/test_import.c);
+#   - formatted: `bfplan fmt` changes nothing in it, so `fmt --check` passes a fresh import.
 #
 # --update rewrites NAME.out and NAME.err; review them with git diff.
 # Ends with "import: N passed, M failed"; exits non-zero on a failure.
@@ -111,6 +112,10 @@ use "written"
 EOF
 	if ! "$bfplan" check -I "$here" "$tmp/roundtrip.plan" >"$tmp/diff" 2>&1; then
 		fail "the output does not check clean"
+		continue
+	fi
+	if ! "$bfplan" fmt --diff "$tmp/written.plan" >"$tmp/diff" 2>&1 || [ -s "$tmp/diff" ]; then
+		fail "the output is not in the layout of bfplan fmt"
 		continue
 	fi
 	echo "PASS $name"
