@@ -165,22 +165,6 @@ bool esc_actionscript_line_check(const char *s, size_t len, struct esc_fault *fa
 	return true;
 }
 
-char *esc_actionscript_text(struct arena *a, const char *s, size_t len, struct esc_fault *fault)
-{
-	if (!esc_actionscript_line_check(s, len, fault))
-		return NULL;
-	char *out = arena_calloc(a, len + 1, 2);
-	size_t o = 0;
-	for (size_t i = 0; i < len; i++) {
-		/* "{{" is a literal '{'; a lone '}' outside a substitution is already literal */
-		if (s[i] == '{')
-			out[o++] = '{';
-		out[o++] = s[i];
-	}
-	out[o] = '\0';
-	return out;
-}
-
 void esc_html_append(struct textbuf *b, const char *s, size_t len)
 {
 	/* the replacement of each byte that needs one; most text needs none, so runs go out whole */

@@ -81,13 +81,6 @@ char *esc_relevance_string(struct arena *a, const char *s, size_t len);
 bool esc_relevance_check(const char *s, size_t len, struct esc_fault *fault);
 
 /*
- * Text for one ActionScript line, outside any substitution: '{' doubled.
- * NULL (and *fault filled) if it holds CR, LF or NUL, for which ActionScript
- * has no escape: a line break would start a new command.
- */
-char *esc_actionscript_text(struct arena *a, const char *s, size_t len, struct esc_fault *fault);
-
-/*
  * Checks one line of an ActionScript body that is copied as written (a
  * catalog's script): no CR, LF or NUL.  Substitutions are left alone.
  */

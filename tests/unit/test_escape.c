@@ -142,24 +142,14 @@ static void test_actionscript(void **state)
 	struct arena a;
 	arena_init(&a);
 	struct esc_fault f;
-	assert_string_equal(esc_actionscript_text(&a, S("plain"), &f), "plain");
-	assert_string_equal(esc_actionscript_text(&a, S("{name of it}"), &f), "{{name of it}");
-	assert_string_equal(esc_actionscript_text(&a, S("}} {{"), &f), "}} {{{{");
-	assert_string_equal(esc_actionscript_text(&a, S("say \"hi\" 100% ]]>"), &f),
-			    "say \"hi\" 100% ]]>");
-
-	assert_null(esc_actionscript_text(&a, S("line1\nrun evil.exe"), &f));
-	assert_int_equal(f.kind, ESC_FAULT_LINE_BREAK);
-	assert_int_equal(f.offset, 5);
-	assert_null(esc_actionscript_text(&a, S("a\rb"), &f));
-	assert_int_equal(f.kind, ESC_FAULT_LINE_BREAK);
-	assert_int_equal(f.value, '\r');
-	assert_null(esc_actionscript_text(&a, S("a\0b"), &f));
-	assert_int_equal(f.kind, ESC_FAULT_NUL);
-	assert_int_equal(f.offset, 1);
-
 	assert_true(esc_actionscript_line_check(S("wait {parameter \"x\"}"), &f));
 	assert_false(esc_actionscript_line_check(S("x\r\n"), &f));
+	assert_int_equal(f.offset, 1);
+	assert_false(esc_actionscript_line_check(S("line1\nrun evil.exe"), &f));
+	assert_int_equal(f.kind, ESC_FAULT_LINE_BREAK);
+	assert_int_equal(f.offset, 5);
+	assert_false(esc_actionscript_line_check(S("a\0b"), &f));
+	assert_int_equal(f.kind, ESC_FAULT_NUL);
 	assert_int_equal(f.offset, 1);
 	arena_free(&a);
 }
