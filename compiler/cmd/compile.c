@@ -83,13 +83,14 @@ static bool check_plan_name(struct compilation *c, const struct world *w, const 
 		return false;
 	}
 	enum { LISTED = 5 };
-	const char *list = "";
+	struct textbuf list;
+	textbuf_init(&list, &c->arena);
 	for (size_t i = 0; i < w->plans.len && i < LISTED; i++)
-		list = arena_printf(&c->arena, "%s%s'%s'", list, i ? ", " : "", names[i]);
+		textbuf_printf(&list, "%s'%s'", i ? ", " : "", names[i]);
 	if (w->plans.len > LISTED)
-		list = arena_printf(&c->arena, "%s and %zu more", list, w->plans.len - LISTED);
+		textbuf_printf(&list, " and %zu more", w->plans.len - LISTED);
 	if (w->plans.len)
-		diag_help(&c->diags, d, "the file's plans are %s", list);
+		diag_help(&c->diags, d, "the file's plans are %s", list.data);
 	else
 		diag_help(&c->diags, d, "the file declares no plan");
 	return false;
@@ -113,10 +114,13 @@ static char *absolute_path(struct arena *arena, const char *path)
 		}
 		strvec_push(arena, &parts, tok);
 	}
-	char *out = arena_strdup(arena, "");
-	for (size_t i = 0; i < parts.len; i++)
-		out = arena_printf(arena, "%s/%s", out, parts.items[i]);
-	return out[0] ? out : arena_strdup(arena, "/");
+	struct textbuf out;
+	textbuf_init(&out, arena);
+	for (size_t i = 0; i < parts.len; i++) {
+		textbuf_putc(&out, '/');
+		textbuf_puts(&out, parts.items[i]);
+	}
+	return out.len ? out.data : arena_strdup(arena, "/");
 }
 
 /* `path` relative to the directory `base` (both absolute and clean): "../lib/x.plan". */
@@ -130,12 +134,14 @@ static const char *relative_path(struct arena *arena, const char *path, const ch
 		if (path[i] != base[i] || !path[i])
 			break;
 	}
-	const char *up = "";
+	struct textbuf out;
+	textbuf_init(&out, arena);
 	for (const char *p = base + common; *p; p++)
 		if (*p != '/' && (p == base + common || p[-1] == '/'))
-			up = arena_printf(arena, "%s../", up);
+			textbuf_puts(&out, "../");
 	const char *rest = path + common;
-	return arena_printf(arena, "%s%s", up, rest[0] == '/' ? rest + 1 : rest);
+	textbuf_puts(&out, rest[0] == '/' ? rest + 1 : rest);
+	return out.data;
 }
 
 /*
