@@ -200,47 +200,47 @@ void plandiff(struct arena *arena, const struct lw_program *old, const struct lw
  * not get there raw (control and bidi characters, line separators, bytes
  * that are not UTF-8) is shown escaped, as in diagnostics.
  */
-static void put_shown(FILE *out, const char *s)
+static void put_shown(struct textbuf *out, const char *s)
 {
 	size_t len = strlen(s);
 	char escape[ESC_TERMINAL_MAX];
 	for (size_t i = 0; i < len;) {
 		size_t n = esc_terminal_char(s + i, len - i, escape);
 		if (escape[0])
-			fputs(escape, out);
+			textbuf_puts(out, escape);
 		else
-			fwrite(s + i, 1, n, out);
+			textbuf_put(out, s + i, n);
 		i += n;
 	}
 }
 
 /* "PREFIX WHAT: VALUE", each part shown safely. */
-static void put_line(FILE *out, const char *prefix, const char *what, const char *value)
+static void put_line(struct textbuf *out, const char *prefix, const char *what, const char *value)
 {
-	fputs(prefix, out);
+	textbuf_puts(out, prefix);
 	put_shown(out, what);
-	fputs(": ", out);
+	textbuf_puts(out, ": ");
 	put_shown(out, value);
-	fputc('\n', out);
+	textbuf_putc(out, '\n');
 }
 
-void plandiff_render_text(const struct ptrvec *changes, FILE *out)
+void plandiff_render_text(const struct ptrvec *changes, struct textbuf *out)
 {
 	const char *plan = NULL;
 	for (size_t i = 0; i < changes->len; i++) {
 		const struct plandiff_change *c = changes->items[i];
 		if (!plan || strcmp(plan, c->plan) != 0) {
-			fputs("plan ", out);
+			textbuf_puts(out, "plan ");
 			put_shown(out, c->plan);
-			fputs(":\n", out);
+			textbuf_puts(out, ":\n");
 			plan = c->plan;
 		}
 		switch (c->kind) {
 		case PLANDIFF_CHANGED:
 			put_line(out, "  ~ ", c->what, c->old_value);
-			fputs("      -> ", out);
+			textbuf_puts(out, "      -> ");
 			put_shown(out, c->new_value);
-			fputc('\n', out);
+			textbuf_putc(out, '\n');
 			break;
 		case PLANDIFF_ADDED: put_line(out, "  + ", c->what, c->new_value); break;
 		case PLANDIFF_REMOVED: put_line(out, "  - ", c->what, c->old_value); break;
@@ -253,7 +253,14 @@ static json_t *string_or_null(const char *s)
 	return s ? json_string(s) : json_null();
 }
 
-bool plandiff_render_json(const struct ptrvec *changes, FILE *out)
+/* jansson's writer, into the buffer. */
+static int put_json(const char *text, size_t len, void *buffer)
+{
+	textbuf_put(buffer, text, len);
+	return 0;
+}
+
+bool plandiff_render_json(const struct ptrvec *changes, struct textbuf *out)
 {
 	static const char *const kinds[] = {"changed", "added", "removed"};
 	json_t *root = json_object(), *list = json_array();
@@ -270,7 +277,9 @@ bool plandiff_render_json(const struct ptrvec *changes, FILE *out)
 		     json_object_set_new(o, "new", string_or_null(c->new_value)) == 0 && json_array_append_new(list, o) == 0;
 	}
 	ok = ok && json_object_set(root, "changes", list) == 0;
-	ok = ok && json_dumpf(root, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER) == 0 && fputc('\n', out) != EOF;
+	ok = ok && json_dump_callback(root, put_json, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER) == 0;
+	if (ok)
+		textbuf_putc(out, '\n');
 	json_decref(list);
 	json_decref(root);
 	return ok;
