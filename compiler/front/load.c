@@ -611,8 +611,9 @@ static bool looks_like_stdlib(struct loader *ld, const struct ast_use *use, cons
 	if (!ld->stdlib_listed) {
 		ld->stdlib_listed = true;
 		list_stdlib_dir(ld, ld->opts->stdlib_dir, "", 0);
-		qsort(ld->stdlib_paths.items, ld->stdlib_paths.len, sizeof *ld->stdlib_paths.items,
-		      compare_stdlib_paths);
+		if (ld->stdlib_paths.len) /* an empty vector has no items to hand qsort() */
+			qsort(ld->stdlib_paths.items, ld->stdlib_paths.len, sizeof *ld->stdlib_paths.items,
+			      compare_stdlib_paths);
 	}
 	const char *skeleton = confusable_skeleton(ld->arena, name);
 	const struct stdlib_path *like = NULL;
