@@ -604,17 +604,24 @@ static void list_stdlib_dir(struct loader *ld, const char *dir, const char *rel,
  * "bigfix/server-automation" where the plan reads a file of the pull
  * request's.  True if it was reported (the file is then not read).
  */
-static bool looks_like_stdlib(struct loader *ld, const struct ast_use *use, const char *name)
+/* The standard library's files, listed at the first `use` that needs them. */
+static const struct ptrvec *stdlib_paths(struct loader *ld)
 {
-	if (!ld->opts->stdlib_dir)
-		return false;
-	if (!ld->stdlib_listed) {
+	if (!ld->stdlib_listed && ld->opts->stdlib_dir) {
 		ld->stdlib_listed = true;
 		list_stdlib_dir(ld, ld->opts->stdlib_dir, "", 0);
 		if (ld->stdlib_paths.len) /* an empty vector has no items to hand qsort() */
 			qsort(ld->stdlib_paths.items, ld->stdlib_paths.len, sizeof *ld->stdlib_paths.items,
 			      compare_stdlib_paths);
 	}
+	return &ld->stdlib_paths;
+}
+
+static bool looks_like_stdlib(struct loader *ld, const struct ast_use *use, const char *name)
+{
+	if (!ld->opts->stdlib_dir)
+		return false;
+	stdlib_paths(ld);
 	const char *skeleton = confusable_skeleton(ld->arena, name);
 	const struct stdlib_path *like = NULL;
 	for (size_t i = 0; skeleton && i < ld->stdlib_paths.len; i++) {
@@ -632,6 +639,42 @@ static bool looks_like_stdlib(struct loader *ld, const struct ast_use *use, cons
 		diag_help(ld->diags, d, "to read the standard library's file, write its path in ASCII as it is; "
 			  "a file of your own needs a name that looks like no standard library file");
 		return true;
+	}
+	return false;
+}
+
+/*
+ * A file found elsewhere than in the standard library whose path below
+ * one of the roots is a standard library path ("../bigfix/sites" from a
+ * subdirectory of an -I directory, a link to such a file) stands for the
+ * standard library's file as surely as one spelt so, and is refused the
+ * same way.  True if it was reported.
+ */
+static bool reaches_stdlib_path(struct loader *ld, const struct ast_use *use, const struct candidate *found)
+{
+	size_t roots = ld->root_count - (ld->opts->stdlib_dir ? 1 : 0); /* the stdlib's root is the last */
+	const struct ptrvec *paths = stdlib_paths(ld);
+	for (size_t i = 0; i < roots && paths->len; i++) {
+		const char *root = ld->roots[i].real;
+		if (!root || !path_under(found->real, root) || strcmp(found->real, root) == 0)
+			continue;
+		const char *rel = found->real + strlen(root) + (strcmp(root, "/") != 0);
+		for (size_t k = 0; k < paths->len; k++) {
+			const struct stdlib_path *sp = paths->items[k];
+			if (strcmp(rel, sp->path) != 0)
+				continue;
+			struct stat st;
+			const char *std = arena_printf(ld->arena, "%s/%s", ld->opts->stdlib_dir, sp->path);
+			if (stat(std, &st) == 0 && same_file(&st, &found->st))
+				return false; /* the standard library's own file, by another way */
+			struct diag *d = diag_report(ld->diags, BFP222, use->path_span,
+						     "\"%s\" reaches '%s', which is '%s' below a directory plans read "
+						     "from: a path the standard library has; it is not read", use->path,
+						     found->path, sp->path);
+			diag_help(ld->diags, d, "a standard library file cannot be replaced; `use` the standard "
+				  "library's file by its path, or give your file a path the library does not have");
+			return true;
+		}
 	}
 	return false;
 }
@@ -796,6 +839,8 @@ static void follow_use(struct loader *ld, uint32_t from, const struct ast_use *u
 		report_refusal(ld, use, &found);
 		return;
 	}
+	if (!is_stdlib && reaches_stdlib_path(ld, use, &found))
+		return;
 	const char *path = found.path;
 	const char *key;
 	struct loaded *seen = find_loaded(ld, &found.st, &key);
