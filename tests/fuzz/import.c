@@ -6,7 +6,8 @@
  * and with neither (so a REST API listing, which carries both, imports).
  * The output must keep the promises of an atomic output set, and what
  * import writes must be a plan: `bfplan check` of a file that uses it
- * beside the standard library exits 0 or 1, never 2.
+ * beside the standard library exits 0 or 1, never 2; and, where that plan
+ * checks clean, in fmt's layout: `bfplan fmt --check` of it exits 0.
  */
 #include "fuzz.h"
 
@@ -42,8 +43,12 @@ static void import(const struct fuzz_input *in, const char *const *options)
 	if (status != 0)
 		return;
 	const char *check[] = {"bfplan", "check", wrapper(out), NULL};
-	if (fuzz_bfplan(check) == 2)
+	int checked = fuzz_bfplan(check);
+	if (checked == 2)
 		fuzz_fail("bfplan check of what import wrote exits 2: it is not a readable plan");
+	const char *fmt[] = {"bfplan", "fmt", "--check", target, NULL};
+	if (checked == 0 && fuzz_bfplan(fmt) != 0)
+		fuzz_fail("what import wrote is not in the layout of bfplan fmt");
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
