@@ -728,6 +728,29 @@ printf 'plan x {\n' >"$tmp/broken.plan"
 run graph "$tmp/broken.plan" </dev/null
 expect "graph of a plan with errors exits 1 and writes no graph" 1 !out err "error:"
 
+# a plan that checks clean (with warnings) holding a bidi control and U+2028 in a server name:
+# graph and diff show them escaped, as diagnostics do, never raw
+awk 'BEGIN {
+	print "use \"bigfix/server-automation\"\nuse \"bigfix/patches-for-windows\"\nuse \"exchange/exchange2007\""
+	print "baseline cycle \"Monthly updates\" {\n    fixlet 900201 site patches-for-windows\n    restart\n}"
+	printf "cluster c1 {\n    os windows-2008\n    nodes N1A, N1B\n    quorum node-and-witness\n"
+	printf "    role exchange2007-mailbox \"MB\342\200\256EVIL\342\200\250x\"\n}\n"
+	print "plan p1 {\n    cluster c1\n    max-down 1\n    require control-scripts, cluster-manager-service, dotnet-4.0"
+	print "    each node {\n        move-mailbox optional\n        pause\n        move-groups\n        patch cycle\n        resume\n    }\n}"
+}' >"$tmp/bidi-old.plan"
+sed 's/N1A, N1B/N1B, N1A/' "$tmp/bidi-old.plan" >"$tmp/bidi-new.plan"
+raw_bidi() { LC_ALL=C grep -c "$(printf '\342\200[\250\256]')" "$1"; }
+run graph "$tmp/bidi-old.plan" </dev/null
+graph_raw=$(raw_bidi "$tmp/out") graph_status=$status
+grep -q 'MB\\\\u{202E}EVIL\\\\u{2028}x' "$tmp/out"; graph_shown=$?
+run diff "$tmp/bidi-old.plan" "$tmp/bidi-new.plan" </dev/null
+if [ "$graph_status" -eq 0 ] && [ "$graph_raw" -eq 0 ] && [ "$graph_shown" -eq 0 ] && [ "$status" -eq 1 ] &&
+	[ "$(raw_bidi "$tmp/out")" -eq 0 ] && grep -q 'server MB\\u{202E}EVIL\\u{2028}x' "$tmp/out"; then
+	pass "graph and diff show a bidi control and U+2028 escaped, never raw"
+else
+	fail "graph and diff show a bidi control and U+2028 escaped" "graph exit $graph_status, raw $graph_raw; diff exit $status"
+fi
+
 run diff "$seed" "$seed" </dev/null
 expect "diff of a plan with itself exits 0 and prints nothing" 0 !out !err
 sed 's/^    order passive-first .*/    order passive-first\n    active EXNODE1/' "$seed" >"$tmp/moved.plan"
