@@ -189,6 +189,7 @@ struct eng_step {
 };
 
 struct eng_model;
+struct eng_state;
 
 /*
  * The model of one lowered plan, in `arena`.  The plan must outlive it.
