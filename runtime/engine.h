@@ -90,6 +90,7 @@ struct eng_event {
 	X(ENG_REFUSE_NO_WITNESS, "the cluster has no witness")                                   \
 	X(ENG_REFUSE_LOST, "that node is lost already")                                          \
 	X(ENG_REFUSE_NEGATIVE_TIME, "time does not go backwards")                                \
+	X(ENG_REFUSE_WRONG_STAGE, "the run is not at a point where that can happen")                \
 	X(ENG_REFUSE_OVER, "the run is over")
 
 enum eng_refusal {
@@ -184,6 +185,8 @@ struct eng_step {
 	bool takes_out;                   /* moves its targets out of service */
 	uint8_t to_state;                 /* index into the model's states */
 	uint8_t restore_to;               /* what its failure step leaves the nodes in */
+	uint32_t accepts;                 /* the states it accepts a node in, one bit each */
+	uint32_t restore_accepts;         /* likewise for its failure step */
 	bool clears_restart;              /* its baseline ends with a restart (or it is a restart) */
 	bool may_leave_pending;           /* its content can leave Pending Restart and nothing clears it */
 };
