@@ -16,8 +16,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "escape.h"
-#include "utf8.h"
+#include "base/escape.h"
+#include "base/utf8.h"
 
 static const struct journal_type_info {
 	const char *name;

@@ -30,8 +30,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "arena.h"
-#include "textbuf.h"
+#include "base/arena.h"
+#include "base/textbuf.h"
 
 /* The journal format this bfplan writes and reads; a later one is refused, never guessed at. */
 enum { JOURNAL_FORMAT = 1 };

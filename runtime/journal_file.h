@@ -30,7 +30,7 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-#include "arena.h"
+#include "base/arena.h"
 
 enum journal_io_status {
 	JOURNAL_IO_OK,

@@ -39,8 +39,8 @@
 
 #include "engine.h"
 #include "journal.h"
-#include "lower.h"
-#include "textbuf.h"
+#include "lower/lower.h"
+#include "base/textbuf.h"
 
 /* One pre-flight check, and what the journal says of it. */
 struct run_check {

@@ -20,7 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "journal.h"
+#include "runtime/journal.h"
 
 static void expect(bool ok, const char *what)
 {

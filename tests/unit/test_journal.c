@@ -16,9 +16,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "journal.h"
-#include "journal_file.h"
-#include "sha256.h"
+#include "runtime/journal.h"
+#include "runtime/journal_file.h"
+#include "base/sha256.h"
 
 #define SHA_A "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
 #define SHA_B "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"

@@ -1,7 +1,7 @@
 /*
  * sha256.c - SHA-256 as FIPS 180-4, section 6.2, describes it (see sha256.h).
  */
-#include "sha256.h"
+#include "base/sha256.h"
 
 #include <string.h>
 
