@@ -217,6 +217,13 @@ bool journal_file_append(struct journal_file *jf, const char *data, size_t len, 
 	return true;
 }
 
+void journal_file_abandon(struct journal_file *jf)
+{
+	if (jf->fd >= 0 && jf->created && jf->len == 0)
+		(void)unlink(jf->path);
+	journal_file_close(jf);
+}
+
 void journal_file_close(struct journal_file *jf)
 {
 	if (jf->fd >= 0)

@@ -91,6 +91,13 @@ bool journal_file_set_aside(struct journal_file *jf, size_t keep, const char *to
  */
 bool journal_file_append(struct journal_file *jf, const char *data, size_t len, struct journal_io_failure *why);
 
+/*
+ * Closes a journal the open created and nothing was written to, removing
+ * it first (the lock still held), so that a refused command leaves no
+ * trace; closes any other journal as journal_file_close() does.
+ */
+void journal_file_abandon(struct journal_file *jf);
+
 /* Releases the lock and closes the file; harmless on a closed one. */
 void journal_file_close(struct journal_file *jf);
 

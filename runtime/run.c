@@ -102,8 +102,8 @@ static struct run_step_log *step_log(struct run *r, uint32_t step, bool failure_
 static void pass_time(struct run *r, struct eng_state *s, int64_t t, uint32_t *timed_out, bool *timed_out_failure)
 {
 	*timed_out = 0;
-	if (!r->started || t <= r->last)
-		return;
+	if (!r->started || t <= r->last || eng_over(s))
+		return; /* an ended run's clock stops where it ended */
 	bool failure_step;
 	uint32_t step = running_step(s, &failure_step);
 	eng_apply(s, &(struct eng_event){.kind = ENG_EV_TIME, .seconds = t - r->last});

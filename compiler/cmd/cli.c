@@ -21,6 +21,7 @@
 #include "base/textbuf.h"
 #include "base/version.h"
 #include "cmd/fmt_run.h"
+#include "cmd/run.h"
 #include "diag/diag.h"
 #include "diag/explain.h"
 #include "diag/writer.h"
@@ -1048,6 +1049,8 @@ int bfplan_main(int argc, char **argv, FILE *out, FILE *err, const struct bfplan
 		fputs("bfplan " BFPLAN_VERSION "\n", out);
 		return EXIT_CLEAN;
 	}
+	if (strcmp(cmd, "run") == 0)
+		return cmd_run(argc, argv, 2, out, err, env);
 	static const char *const commands[] = {"check", "build", "graph", "diff", "fmt", "import", "explain"};
 	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
 		if (strcmp(cmd, commands[i]) == 0) {
