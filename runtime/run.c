@@ -162,6 +162,9 @@ static bool take_preflight(struct run *r, const struct journal_entry *e, uint32_
 					     : arena_printf(r->arena, "the plan has no pre-flight check P%u: it has none",
 							    number));
 	struct run_check *c = &r->checks[number - 1];
+	if (c->passed)
+		return refuse(why, ENG_REFUSE_ALREADY, arena_printf(r->arena, "P%u passed already (entry %llu)", number,
+								     (unsigned long long)c->passed->seq));
 	if (r->state->stage != ENG_PREFLIGHT)
 		return refuse(why, ENG_REFUSE_OVER, arena_printf(r->arena, "the pre-flight checks are over: the run is %s",
 								   eng_stage_word(r->state->stage)));
@@ -169,9 +172,6 @@ static bool take_preflight(struct run *r, const struct journal_entry *e, uint32_
 		return refuse(why, ENG_REFUSE_OUT_OF_ORDER,
 			      arena_printf(r->arena, "a pre-flight check is not started: record 'done P%u' when it "
 					   "passes, or 'fail P%u --target NODE --reason TEXT'", number, number));
-	if (c->passed)
-		return refuse(why, ENG_REFUSE_ALREADY, arena_printf(r->arena, "P%u passed already (entry %llu)", number,
-								     (unsigned long long)c->passed->seq));
 	if (e->type == JOURNAL_DONE) {
 		if (e->target)
 			return refuse(why, ENG_REFUSE_NOT_TARGET,
