@@ -437,7 +437,8 @@ static json_t *line_json(struct line *l)
 	json_error_t error;
 	json_t *v = json_loadb(l->text, l->len, JSON_REJECT_DUPLICATES, &error);
 	if (!v) {
-		line_fault(l, JOURNAL_FAULT_NOT_JSON, error.column > 0 ? (uint32_t)error.column : 0, "%s",
+		/* jansson's column is where it gave up, past the token it names: the line is the place */
+		line_fault(l, JOURNAL_FAULT_NOT_JSON, 0, "%s",
 			   esc_terminal(l->arena, error.text));
 		return NULL;
 	}

@@ -171,8 +171,7 @@ bool journal_file_set_aside(struct journal_file *jf, size_t keep, const char *to
 		return fail(why, JOURNAL_IO_FAILED, "write", torn_path);
 	if (ftruncate(jf->fd, (off_t)keep) != 0 || sync_fd(jf->fd) != 0)
 		return fail(why, JOURNAL_IO_FAILED, "truncate", jf->path);
-	jf->len = keep;
-	jf->text[keep] = '\0';
+	jf->len = keep; /* the text keeps its bytes: diagnostics may still quote the torn line */
 	return true;
 }
 
