@@ -9,7 +9,7 @@
  * arena and the jansson tree freed at once, so memory holds the entries,
  * not the trees.
  */
-#include "journal.h"
+#include "runtime/journal.h"
 
 #include <jansson.h>
 #include <stdarg.h>

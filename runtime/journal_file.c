@@ -7,7 +7,7 @@
  * descriptor of the file drops the process's locks, cannot bite: a
  * process opens its journal once.
  */
-#include "journal_file.h"
+#include "runtime/journal_file.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -15,7 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "journal.h"
+#include "runtime/journal.h"
 
 static bool fail(struct journal_io_failure *why, enum journal_io_status status, const char *what, const char *path)
 {

@@ -5,7 +5,7 @@
  * passed before it, and taken only if the engine accepts all of it: a
  * refused command changes nothing, neither here nor in the journal.
  */
-#include "run.h"
+#include "runtime/run.h"
 
 #include <string.h>
 

@@ -37,8 +37,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "engine.h"
-#include "journal.h"
+#include "runtime/engine.h"
+#include "runtime/journal.h"
 #include "lower/lower.h"
 #include "base/textbuf.h"
 

@@ -17,9 +17,12 @@
  *      accepted plan change, as the case may be), flushed to disk, and
  *      only then acknowledged.
  */
-#include "cmd/run.h"
+#include "cmd/cmd.h"
+#include "cmd/compile.h"
 
 #include <setjmp.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -43,15 +46,6 @@
 #include "runtime/run.h"
 #include "sema/check.h"
 #include "sema/resolve.h"
-
-const char run_usage_text[] =
-	"  run PLAN --journal FILE [COMMAND]\n"
-	"                     carry out a plan's change window by hand, recording each\n"
-	"                     step in a journal; COMMAND is one of\n"
-	"                       status (default), next, start STEP,\n"
-	"                       done STEP [--target NODE], fail STEP --target NODE --reason TEXT,\n"
-	"                       note TEXT, abort --reason TEXT, report [--format md|json]\n"
-	"                     where STEP is the checklist's: 3, F3 (step 3's failure step), P2\n";
 
 /* The commands of run: X(ID, WORD, RECORDS, ARGUMENT). */
 #define RUN_COMMANDS(X)                                                                                       \
@@ -80,19 +74,15 @@ static const struct {
 #undef X
 };
 
+/* What the command line asks of run: the table's options, and the operands read. */
 struct run_options {
+	const struct cmd_options *o;
 	const char *plan_path;
 	const char *journal;
-	const char *plan_name;        /* --plan */
-	struct ptrvec include_dirs;   /* -I */
 	enum run_command command;
 	const char *argument;         /* STEP, or the note's TEXT */
 	const char *target;
 	const char *reason;
-	const char *by;
-	bool accept_changed_plan;
-	bool report_json;
-	enum diag_color color;
 	bool failed;
 };
 
@@ -102,34 +92,13 @@ static void usage(FILE *err, struct run_options *o, const char *fmt, ...)
 {
 	if (o->failed)
 		return;
+	char text[1024];
 	va_list ap;
 	va_start(ap, fmt);
-	fputs("bfplan: ", err);
-	vfprintf(err, fmt, ap);
+	vsnprintf(text, sizeof text, fmt, ap);
 	va_end(ap);
-	fputs("\nTry 'bfplan --help' for more information.\n", err);
+	cmd_usage_error(err, CMD_run, "%s", text);
 	o->failed = true;
-}
-
-/* "--name VALUE" or "--name=VALUE" at argv[*i]; NULL (after complaining) when the value is missing. */
-static bool take(int argc, char **argv, int *i, const char *name, const char **value, FILE *err, struct run_options *o)
-{
-	size_t n = strlen(name);
-	if (strncmp(argv[*i], name, n) != 0)
-		return false;
-	if (argv[*i][n] == '=') {
-		*value = argv[*i] + n + 1;
-		return true;
-	}
-	if (argv[*i][n] != '\0')
-		return false;
-	if (*i + 1 >= argc) {
-		usage(err, o, "option '%s' needs a value", name);
-		*value = NULL;
-		return true;
-	}
-	*value = argv[++*i];
-	return true;
 }
 
 static bool parse_command_word(const char *word, enum run_command *cmd)
@@ -143,60 +112,21 @@ static bool parse_command_word(const char *word, enum run_command *cmd)
 	return false;
 }
 
-/* Options anywhere; the words are PLAN, then COMMAND, then its argument. */
-static void parse_words(struct arena *arena, int argc, char **argv, int first, FILE *err, struct run_options *o)
+/* The operands: PLAN, then COMMAND, then its argument. */
+static void read_operands(const struct cmd_options *opts, FILE *err, struct run_options *o)
 {
-	int words = 0;
-	bool only_words = false;
-	for (int i = first; i < argc && !o->failed; i++) {
-		const char *arg = argv[i], *value = NULL;
-		if (only_words || arg[0] != '-' || strcmp(arg, "-") == 0) {
-			if (words == 0)
-				o->plan_path = arg;
-			else if (words == 1) {
-				if (!parse_command_word(arg, &o->command))
-					usage(err, o, "run has no command '%s': it takes status, next, start, done, fail, "
-					      "note, abort or report", arg);
-			} else if (words == 2 && commands[o->command].argument)
-				o->argument = arg;
-			else if (words >= 1)
-				usage(err, o, "run %s takes %s, not '%s'", commands[o->command].word,
-				      commands[o->command].argument ? "one argument" : "no argument", arg);
-			words++;
-		} else if (strcmp(arg, "--") == 0) {
-			only_words = true;
-		} else if (strcmp(arg, "--accept-changed-plan") == 0) {
-			o->accept_changed_plan = true;
-		} else if (take(argc, argv, &i, "--journal", &value, err, o)) {
-			o->journal = value;
-		} else if (take(argc, argv, &i, "--plan", &value, err, o)) {
-			o->plan_name = value;
-		} else if (take(argc, argv, &i, "--target", &value, err, o)) {
-			o->target = value;
-		} else if (take(argc, argv, &i, "--reason", &value, err, o)) {
-			o->reason = value;
-		} else if (take(argc, argv, &i, "--by", &value, err, o)) {
-			o->by = value;
-		} else if (take(argc, argv, &i, "--format", &value, err, o)) {
-			if (value && strcmp(value, "json") == 0)
-				o->report_json = true;
-			else if (value && strcmp(value, "md") != 0)
-				usage(err, o, "run report --format takes md or json, not '%s'", value);
-		} else if (take(argc, argv, &i, "--color", &value, err, o)) {
-			if (value && strcmp(value, "always") == 0)
-				o->color = DIAG_COLOR_ALWAYS;
-			else if (value && strcmp(value, "never") != 0 && strcmp(value, "auto") != 0)
-				usage(err, o, "--color takes always, never or auto, not '%s'", value);
-		} else if (strncmp(arg, "-I", 2) == 0) {
-			char *dir = arg[2] ? argv[i] + 2 : i + 1 < argc ? argv[++i] : NULL;
-			if (!dir)
-				usage(err, o, "%s", "option '-I' needs a value");
-			else
-				ptrvec_push(arena, &o->include_dirs, dir);
-		} else {
-			usage(err, o, "run has no option '%s'", arg);
-		}
-	}
+	const char *const *words = (const char *const *)opts->inputs.items;
+	size_t n = opts->inputs.len;
+	*o = (struct run_options){.o = opts, .command = RUN_STATUS, .journal = opts->journal,
+				  .target = opts->target, .reason = opts->reason};
+	o->plan_path = n > 0 ? words[0] : NULL;
+	if (n > 1 && !parse_command_word(words[1], &o->command))
+		usage(err, o, "run has no command '%s': it takes status, next, start, done, fail, note, abort or report",
+		      words[1]);
+	else if (n > 2 && !commands[o->command].argument)
+		usage(err, o, "run %s takes no argument, not '%s'", commands[o->command].word, words[2]);
+	else if (n > 2)
+		o->argument = words[2];
 }
 
 /* The options as a whole make sense: what each command needs, and values the journal can hold. */
@@ -222,7 +152,7 @@ static void check_options(FILE *err, struct run_options *o)
 		usage(err, o, "--target goes with done and fail, not with %s", commands[c].word);
 	else if (o->reason && c != RUN_FAIL && c != RUN_ABORT)
 		usage(err, o, "--reason goes with fail and abort, not with %s", commands[c].word);
-	else if (o->report_json && c != RUN_REPORT)
+	else if (o->o->report_json && c != RUN_REPORT)
 		usage(err, o, "%s", "--format goes with report");
 	else if (o->target && !journal_is_node_name(o->target))
 		usage(err, o, "--target takes a node's name, not '%s'", o->target);
@@ -235,8 +165,8 @@ static void check_options(FILE *err, struct run_options *o)
 /* Who is recorded: --by, else BFPLAN_OPERATOR, else the login name; NULL after complaining. */
 static const char *operator_name(FILE *err, struct run_options *o, const struct bfplan_env *env)
 {
-	const char *by = o->by ? o->by : env->operator_name && env->operator_name[0] ? env->operator_name : env->login;
-	const char *from = o->by ? "--by" : env->operator_name && env->operator_name[0] ? "BFPLAN_OPERATOR" : "the login name";
+	const char *by = o->o->by ? o->o->by : env->operator_name && env->operator_name[0] ? env->operator_name : env->login;
+	const char *from = o->o->by ? "--by" : env->operator_name && env->operator_name[0] ? "BFPLAN_OPERATOR" : "the login name";
 	if (!by || !by[0]) {
 		usage(err, o, "%s", "nobody to record: give --by NAME or set BFPLAN_OPERATOR");
 		return NULL;
@@ -265,13 +195,7 @@ static bool now_of(const struct bfplan_env *env, int64_t *now, FILE *err, struct
 /* ---- the plan ---------------------------------------------------------------------------- */
 
 struct session {
-	struct arena arena;
-	jmp_buf out_of_memory;
-	struct src_manager sm;
-	struct diag_sink diags;
-	struct world world;
-	struct checked_program checked;
-	struct lw_program lowered;
+	struct compilation c;         /* the plan's, and the arena and diagnostics of the whole command */
 	const struct lw_plan *plan;
 	uint32_t journal_file;        /* the journal in the source manager, for diagnostics */
 	struct journal_file jf;
@@ -292,21 +216,21 @@ static const struct src_span nowhere = {SRC_NO_FILE, 0, 0};
  */
 static const char *plan_sha256(struct session *s)
 {
-	struct lw_program program = s->lowered;
+	struct lw_program program = s->c.lowered;
 	program.sources = (struct strvec){0};
 	program.files = (struct strvec){0};
 	static const char *const outputs[] = {"json"};
 	struct json_build info = {.component_form = "reference", .bes_line_ends = "crlf", .outputs = outputs,
 				  .output_count = 1};
 	struct textbuf text;
-	textbuf_init(&text, &s->arena);
+	textbuf_init(&text, &s->c.arena);
 	struct arena plan_arena;
-	arena_init_like(&plan_arena, &s->arena);
-	struct emit_json *j = emit_json_begin(&s->arena, &program, &info, &text);
+	arena_init_like(&plan_arena, &s->c.arena);
+	struct emit_json *j = emit_json_begin(&s->c.arena, &program, &info, &text);
 	emit_json_plan(j, &plan_arena, s->plan);
 	emit_json_end(j);
 	arena_free(&plan_arena);
-	char *hex = arena_alloc(&s->arena, SHA256_HEX_SIZE);
+	char *hex = arena_alloc(&s->c.arena, SHA256_HEX_SIZE);
 	sha256_hex(text.data, text.len, hex);
 	return hex;
 }
@@ -314,36 +238,19 @@ static const char *plan_sha256(struct session *s)
 /* Compiles the plan file and picks the plan; the exit status so far. */
 static int compile_plan(struct session *s, const struct run_options *o, const struct bfplan_env *env, FILE *err)
 {
-	struct load_options lo = {
-		.include_dirs = (const char *const *)o->include_dirs.items,
-		.include_count = o->include_dirs.len,
-		.search_path = env->search_path,
-		.stdlib_dir = env->stdlib_dir,
-	};
-	struct program program;
-	enum load_status st = load_program(&s->arena, &s->sm, &s->diags, &lo, o->plan_path, &program);
-	if (st != LOAD_OK || diag_has_errors(&s->diags))
-		return st == LOAD_IO_ERROR ? EXIT_USAGE : EXIT_PLAN_ERRORS;
-	resolve_program(&s->arena, &s->sm, &s->diags, &program, &s->world);
-	if (diag_has_errors(&s->diags))
-		return EXIT_PLAN_ERRORS;
-	check_program(&s->arena, &s->diags, &s->world, &s->checked);
-	if (diag_has_errors(&s->diags))
-		return EXIT_PLAN_ERRORS;
-	struct lower_options lower = {.only_plan = o->plan_name, .sm = &s->sm};
-	lower_program(&s->arena, &s->world, &s->checked, &lower, &s->lowered);
-	if (s->lowered.plans.len == 1) {
-		s->plan = s->lowered.plans.items[0];
+	compile(&s->c, o->plan_path, o->o, env, true);
+	int rc = compiled_ok(&s->c);
+	if (rc != EXIT_CLEAN)
+		return rc;
+	if (s->c.lowered.plans.len == 1) {
+		s->plan = s->c.lowered.plans.items[0];
 		return EXIT_CLEAN;
 	}
-	if (o->plan_name)
-		fprintf(err, "bfplan: %s declares no plan '%s'\n", esc_terminal(&s->arena, o->plan_path),
-			esc_terminal(&s->arena, o->plan_name));
-	else if (s->lowered.plans.len == 0)
-		fprintf(err, "bfplan: %s declares no plan to run\n", esc_terminal(&s->arena, o->plan_path));
+	if (s->c.lowered.plans.len == 0)
+		fprintf(err, "bfplan: %s declares no plan to run\n", esc_terminal(&s->c.arena, o->plan_path));
 	else
 		fprintf(err, "bfplan: %s declares %zu plans: name the one to run with --plan NAME\n",
-			esc_terminal(&s->arena, o->plan_path), s->lowered.plans.len);
+			esc_terminal(&s->c.arena, o->plan_path), s->c.lowered.plans.len);
 	return EXIT_USAGE;
 }
 
@@ -352,14 +259,14 @@ static int compile_plan(struct session *s, const struct run_options *o, const st
 static int io_failure(struct session *s, const struct journal_io_failure *why)
 {
 	enum diag_code code = why->status == JOURNAL_IO_LOCKED ? BFP741 : BFP740;
-	struct diag *d = diag_report(&s->diags, code, nowhere, "%s", journal_io_message(&s->arena, why));
+	struct diag *d = diag_report(&s->c.diags, code, nowhere, "%s", journal_io_message(&s->c.arena, why));
 	if (why->status == JOURNAL_IO_LOCKED)
-		diag_help(&s->diags, d, "one process records at a time: wait for the other bfplan run to finish, "
+		diag_help(&s->c.diags, d, "one process records at a time: wait for the other bfplan run to finish, "
 			  "or stop it; status, next and report still read the journal meanwhile");
 	else if (why->status == JOURNAL_IO_TOO_LARGE)
-		diag_help(&s->diags, d, "a window's journal holds hundreds of entries: is --journal the right file?");
+		diag_help(&s->c.diags, d, "a window's journal holds hundreds of entries: is --journal the right file?");
 	else
-		diag_help(&s->diags, d, "give --journal a regular file that you may read and write");
+		diag_help(&s->c.diags, d, "give --journal a regular file that you may read and write");
 	return EXIT_USAGE;
 }
 
@@ -379,15 +286,15 @@ static int parse_fault(struct session *s, const struct journal_fault *f, const c
 	struct src_span at = f->kind == JOURNAL_FAULT_TOO_LARGE ? nowhere : line_span(s, f->offset, f->length, f->column);
 	struct diag *d;
 	if (first_line) {
-		d = diag_report(&s->diags, BFP743, at, "journal '%s' is not a bfplan journal: its first line is %s: %s",
+		d = diag_report(&s->c.diags, BFP743, at, "journal '%s' is not a bfplan journal: its first line is %s: %s",
 				path, journal_fault_summary(f->kind), f->detail);
-		diag_help(&s->diags, d, f->kind == JOURNAL_FAULT_NEWER_FORMAT
+		diag_help(&s->c.diags, d, f->kind == JOURNAL_FAULT_NEWER_FORMAT
 					? "read it with the bfplan that wrote it, or a later one"
 					: "give --journal a journal that bfplan run began, or a new file name to begin one");
 	} else {
-		d = diag_report(&s->diags, BFP742, at, "line %u of journal '%s' is %s: %s", f->line, path,
+		d = diag_report(&s->c.diags, BFP742, at, "line %u of journal '%s' is %s: %s", f->line, path,
 				journal_fault_summary(f->kind), f->detail);
-		diag_help(&s->diags, d, "a journal is only ever appended to by bfplan run; restore it from a copy, or "
+		diag_help(&s->c.diags, d, "a journal is only ever appended to by bfplan run; restore it from a copy, or "
 			  "move the line out with an editor if you know why it is there: nothing is written to a journal "
 			  "that does not read");
 	}
@@ -398,26 +305,26 @@ static int parse_fault(struct session *s, const struct journal_fault *f, const c
 static int load_journal(struct session *s, const struct run_options *o)
 {
 	struct journal_io_failure why;
-	bool ok = commands[o->command].records || o->accept_changed_plan
-			  ? journal_file_open(&s->arena, o->journal, commands[o->command].records, &s->jf, &why)
-			  : journal_file_read(&s->arena, o->journal, &s->jf, &why);
+	bool ok = commands[o->command].records || o->o->accept_changed_plan
+			  ? journal_file_open(&s->c.arena, o->journal, commands[o->command].records, &s->jf, &why)
+			  : journal_file_read(&s->c.arena, o->journal, &s->jf, &why);
 	if (!ok && why.status == JOURNAL_IO_ABSENT) {
-		s->jf = (struct journal_file){.path = o->journal, .fd = -1, .text = arena_strdup(&s->arena, ""), .len = 0};
+		s->jf = (struct journal_file){.path = o->journal, .fd = -1, .text = arena_strdup(&s->c.arena, ""), .len = 0};
 		s->journal = (struct journal){0};
 		return EXIT_CLEAN; /* a run not begun yet */
 	}
 	if (!ok)
 		return io_failure(s, &why);
-	s->journal_file = src_adopt(&s->sm, o->journal, s->jf.text, s->jf.len);
+	s->journal_file = src_adopt(&s->c.sm, o->journal, s->jf.text, s->jf.len);
 	struct journal_fault fault;
-	if (!journal_parse(&s->arena, s->jf.text, s->jf.len, &s->journal, &fault))
+	if (!journal_parse(&s->c.arena, s->jf.text, s->jf.len, &s->journal, &fault))
 		return parse_fault(s, &fault, o->journal);
 	if (s->journal.torn && !s->jf.tail_being_written) {
-		struct diag *d = diag_report(&s->diags, BFP744,
+		struct diag *d = diag_report(&s->c.diags, BFP744,
 					     line_span(s, (uint32_t)s->journal.complete, (uint32_t)s->journal.torn, 0),
 					     "the last line of journal '%s' is torn: %zu bytes without an end, left by a "
 					     "crash while it was written; it is not read", o->journal, s->journal.torn);
-		diag_help(&s->diags, d, commands[o->command].records
+		diag_help(&s->c.diags, d, commands[o->command].records
 					? "it is set aside into the journal's .torn file before this entry, and the journal "
 					  "records that"
 					: "the next command that records something sets it aside into the journal's .torn file");
@@ -444,30 +351,30 @@ static int check_binding(struct session *s, const struct run_options *o, const c
 		return EXIT_CLEAN;
 	struct src_span first = {s->journal_file, 0, h->length ? h->length - 1 : 0};
 	if (strcmp(h->plan, s->plan->name) != 0) {
-		struct diag *d = diag_report(&s->diags, BFP746, first, "journal '%s' is the record of plan '%s', not of '%s'",
+		struct diag *d = diag_report(&s->c.diags, BFP746, first, "journal '%s' is the record of plan '%s', not of '%s'",
 					     o->journal, h->plan, s->plan->name);
-		diag_help(&s->diags, d, "give the journal of this plan's run, or a new file name to begin one");
+		diag_help(&s->c.diags, d, "give the journal of this plan's run, or a new file name to begin one");
 		return EXIT_PLAN_ERRORS;
 	}
 	if (strcmp(h->bfplan, BFPLAN_VERSION) != 0) {
-		struct diag *d = diag_report(&s->diags, BFP751, first, "journal '%s' was begun by bfplan %s; this is bfplan %s",
+		struct diag *d = diag_report(&s->c.diags, BFP751, first, "journal '%s' was begun by bfplan %s; this is bfplan %s",
 					     o->journal, h->bfplan, BFPLAN_VERSION);
-		diag_help(&s->diags, d, "nothing changes while the plan's hash matches: the hash covers what the plan does");
+		diag_help(&s->c.diags, d, "nothing changes while the plan's hash matches: the hash covers what the plan does");
 	}
 	const char *bound = bound_sha256(&s->journal);
 	if (strcmp(bound, sha) == 0)
 		return EXIT_CLEAN;
-	if (!o->accept_changed_plan) {
-		struct diag *d = diag_report(&s->diags, BFP745, first,
+	if (!o->o->accept_changed_plan) {
+		struct diag *d = diag_report(&s->c.diags, BFP745, first,
 					     "plan '%s' changed since journal '%s' began: its hash was %.12s..., it is "
 					     "%.12s... now", s->plan->name, o->journal, bound, sha);
-		diag_note(&s->diags, d, nowhere, "what was proven and recorded so far is about the plan as it was");
-		diag_help(&s->diags, d, "see what changed with 'bfplan diff OLD NEW'; to go on with the changed plan, "
+		diag_note(&s->c.diags, d, nowhere, "what was proven and recorded so far is about the plan as it was");
+		diag_help(&s->c.diags, d, "see what changed with 'bfplan diff OLD NEW'; to go on with the changed plan, "
 			  "add --accept-changed-plan, which the journal records");
 		return EXIT_PLAN_ERRORS;
 	}
 	*accept = true;
-	struct diag *d = diag_report(&s->diags, BFP749, nowhere, "plan '%s' changed since journal '%s' began; the run "
+	struct diag *d = diag_report(&s->c.diags, BFP749, nowhere, "plan '%s' changed since journal '%s' began; the run "
 				     "goes on with it, as --accept-changed-plan asks, and the journal records that",
 				     s->plan->name, o->journal);
 	(void)d;
@@ -477,20 +384,20 @@ static int check_binding(struct session *s, const struct run_options *o, const c
 static int replay(struct session *s, const struct run_options *o)
 {
 	const char *why_not;
-	if (!run_init(&s->run, &s->arena, s->plan, &why_not)) {
-		struct diag *d = diag_report(&s->diags, BFP750, s->plan->decl, "plan '%s' cannot be run: %s",
+	if (!run_init(&s->run, &s->c.arena, s->plan, &why_not)) {
+		struct diag *d = diag_report(&s->c.diags, BFP750, s->plan->decl, "plan '%s' cannot be run: %s",
 					     s->plan->name, why_not);
-		diag_help(&s->diags, d, "bfplan check says what the plan needs");
+		diag_help(&s->c.diags, d, "bfplan check says what the plan needs");
 		return EXIT_PLAN_ERRORS;
 	}
 	const struct journal_entry *bad;
 	struct run_refusal refusal;
 	if (run_replay(&s->run, &s->journal, &bad, &refusal))
 		return EXIT_CLEAN;
-	struct diag *d = diag_report(&s->diags, BFP747, line_span(s, bad->offset, bad->length, 0),
+	struct diag *d = diag_report(&s->c.diags, BFP747, line_span(s, bad->offset, bad->length, 0),
 				     "entry %llu of journal '%s' is one plan '%s' does not allow: %s",
 				     (unsigned long long)bad->seq, o->journal, s->plan->name, refusal.message);
-	diag_help(&s->diags, d, "bfplan run writes only entries the plan allows: this one was written by hand, or for "
+	diag_help(&s->c.diags, d, "bfplan run writes only entries the plan allows: this one was written by hand, or for "
 		  "another version of the plan; restore the journal from a copy");
 	return EXIT_PLAN_ERRORS;
 }
@@ -536,7 +443,7 @@ static int record(struct session *s, const struct run_options *o, const char *sh
 		  FILE *out)
 {
 	struct textbuf lines;
-	textbuf_init(&lines, &s->arena);
+	textbuf_init(&lines, &s->c.arena);
 	struct run_refusal refusal;
 	if (!s->journal.has_header) {
 		s->journal.has_header = true;
@@ -545,14 +452,14 @@ static int record(struct session *s, const struct run_options *o, const char *sh
 							    .source = o->plan_path, .created = now, .by = s->by};
 		journal_write_header(&lines, &s->journal.header);
 	}
-	const char *torn_path = arena_printf(&s->arena, "%s.torn", o->journal);
+	const char *torn_path = arena_printf(&s->c.arena, "%s.torn", o->journal);
 	if (s->journal.torn) {
 		struct journal_entry e = new_entry(s, JOURNAL_SET_ASIDE, now);
 		e.line = s->journal.torn_line;
 		e.bytes = s->journal.torn;
 		e.file = base_name(torn_path);
 		run_take(&s->run, &e, &refusal);
-		journal_push(&s->arena, &s->journal, &e);
+		journal_push(&s->c.arena, &s->journal, &e);
 		journal_write_entry(&lines, &e);
 	}
 	if (accept) {
@@ -560,21 +467,21 @@ static int record(struct session *s, const struct run_options *o, const char *sh
 		e.plan_sha256 = sha;
 		e.was = bound_sha256(&s->journal);
 		run_take(&s->run, &e, &refusal);
-		journal_push(&s->arena, &s->journal, &e);
+		journal_push(&s->c.arena, &s->journal, &e);
 		journal_write_entry(&lines, &e);
 	}
 	const struct journal_entry *recorded = NULL;
 	if (commands[o->command].records) {
 		struct journal_entry e = command_entry(s, o, now);
 		if (!run_take(&s->run, &e, &refusal)) {
-			struct diag *d = diag_report(&s->diags, BFP748, nowhere, "%s; nothing is recorded", refusal.message);
-			diag_help(&s->diags, d, "record what the plan allows now, listed below ('next' says more)");
-			textbuf_init(&s->allowed, &s->arena);
+			struct diag *d = diag_report(&s->c.diags, BFP748, nowhere, "%s; nothing is recorded", refusal.message);
+			diag_help(&s->c.diags, d, "record what the plan allows now, listed below ('next' says more)");
+			textbuf_init(&s->allowed, &s->c.arena);
 			run_allowed_commands(&s->run, s->view.prefix, &s->allowed);
 			journal_file_abandon(&s->jf);
 			return EXIT_PLAN_ERRORS;
 		}
-		journal_push(&s->arena, &s->journal, &e);
+		journal_push(&s->c.arena, &s->journal, &e);
 		recorded = &s->journal.entries[s->journal.count - 1];
 		journal_write_entry(&lines, &e);
 	}
@@ -584,12 +491,12 @@ static int record(struct session *s, const struct run_options *o, const char *sh
 		return io_failure(s, &why);
 	journal_file_close(&s->jf);
 	struct textbuf said;
-	textbuf_init(&said, &s->arena);
+	textbuf_init(&said, &s->c.arena);
 	if (recorded)
 		run_view_recorded(&s->view, recorded, &said);
 	else
 		textbuf_printf(&said, "Recorded in %s: the run goes on with the changed plan.\n",
-			       esc_terminal(&s->arena, o->journal));
+			       esc_terminal(&s->c.arena, o->journal));
 	fwrite(said.data, 1, said.len, out);
 	return EXIT_CLEAN;
 }
@@ -618,15 +525,15 @@ static const char *command_prefix(struct arena *arena, const struct run_options 
 {
 	const char *p = arena_printf(arena, "bfplan run %s --journal %s", shell_word(arena, o->plan_path),
 				     shell_word(arena, o->journal));
-	if (o->plan_name)
-		p = arena_printf(arena, "%s --plan %s", p, shell_word(arena, o->plan_name));
+	if (o->o->plan_name)
+		p = arena_printf(arena, "%s --plan %s", p, shell_word(arena, o->o->plan_name));
 	return p;
 }
 
 static int show(struct session *s, const struct run_options *o, FILE *out, FILE *err)
 {
 	struct textbuf text;
-	textbuf_init(&text, &s->arena);
+	textbuf_init(&text, &s->c.arena);
 	run_advance(&s->run, s->view.now);
 	switch (o->command) {
 	case RUN_STATUS:
@@ -636,7 +543,7 @@ static int show(struct session *s, const struct run_options *o, FILE *out, FILE 
 		run_view_next(&s->view, &text);
 		break;
 	case RUN_REPORT:
-		if (o->report_json) {
+		if (o->o->report_json) {
 			if (!run_view_report_json(&s->view, &text)) {
 				fputs("bfplan: out of memory while writing the report\n", err);
 				return EXIT_USAGE;
@@ -663,9 +570,9 @@ static int run_session(struct session *s, const struct run_options *o, const str
 	if (rc != EXIT_CLEAN)
 		return rc;
 	const char *sha = plan_sha256(s);
-	s->view = (struct run_session){.arena = &s->arena, .plan = s->plan, .plan_path = o->plan_path,
+	s->view = (struct run_session){.arena = &s->c.arena, .plan = s->plan, .plan_path = o->plan_path,
 				       .journal_path = o->journal, .plan_sha256 = sha, .journal = &s->journal,
-				       .run = &s->run, .now = now, .prefix = command_prefix(&s->arena, o)};
+				       .run = &s->run, .now = now, .prefix = command_prefix(&s->c.arena, o)};
 	bool accept;
 	if ((rc = load_journal(s, o)) != EXIT_CLEAN || (rc = check_binding(s, o, sha, &accept)) != EXIT_CLEAN ||
 	    (rc = replay(s, o)) != EXIT_CLEAN)
@@ -682,61 +589,53 @@ static int run_session(struct session *s, const struct run_options *o, const str
 	return show(s, o, out, err);
 }
 
-int cmd_run(int argc, char **argv, int first, FILE *out, FILE *err, const struct bfplan_env *env)
+/* The diagnostics, then the list of what may be recorded after a refusal; the exit status. */
+static int finish_run(struct session *s, const struct run_options *o, FILE *out, FILE *err, int rc)
 {
-	struct session *s = calloc(1, sizeof *s);
-	if (!s) {
-		fputs("bfplan: error: out of memory [BFP008]\n", err);
-		return EXIT_USAGE;
+	journal_file_close(&s->jf);
+	struct diag_writer w;
+	diag_writer_init(&w, DIAG_FORMAT_TEXT, o->o->color, out, err);
+	diag_writer_add(&w, &s->c.diags);
+	if (!diag_writer_finish(&w) && rc == EXIT_CLEAN)
+		rc = EXIT_USAGE;
+	if (s->allowed.len) {
+		fputs("What may be recorded now:\n", err);
+		for (const char *p = s->allowed.data; *p;) {
+			const char *nl = strchr(p, '\n');
+			fprintf(err, "  %.*s\n", (int)(nl - p), p);
+			p = nl + 1;
+		}
 	}
-	arena_init(&s->arena);
-	s->arena.on_failure = &s->out_of_memory;
-	s->jf.fd = -1;
-	int rc;
-	if (setjmp(s->out_of_memory)) {
-		journal_file_close(&s->jf);
-		arena_free(&s->arena);
-		free(s);
-		fputs("bfplan: error: out of memory [BFP008]\n", err);
-		return EXIT_USAGE;
-	}
-	src_init(&s->sm, &s->arena);
-	diag_init(&s->diags, &s->arena, &s->sm);
-	struct run_options o = {.command = RUN_STATUS, .color = DIAG_COLOR_NEVER};
-	if (env->stderr_is_tty && !(env->no_color && env->no_color[0]) && !(env->term && strcmp(env->term, "dumb") == 0))
-		o.color = DIAG_COLOR_ALWAYS;
-	parse_words(&s->arena, argc, argv, first, err, &o);
+	if (rc == EXIT_CLEAN && diag_has_errors(&s->c.diags))
+		rc = EXIT_PLAN_ERRORS;
+	return rc;
+}
+
+int cmd_run(struct cmd_run *cmd)
+{
+	FILE *out = cmd->out, *err = cmd->err;
+	const struct bfplan_env *env = cmd->env;
+	struct run_options o;
+	read_operands(cmd->opts, err, &o);
 	if (!o.failed)
 		check_options(err, &o);
+	struct session *s = arena_alloc(cmd->arena, sizeof *s);
+	if (!o.failed && (commands[o.command].records || o.o->accept_changed_plan))
+		s->by = operator_name(err, &o, env);
 	int64_t now = 0;
-	if (!o.failed && commands[o.command].records)
-		s->by = operator_name(err, &o, env);
-	else if (!o.failed && o.accept_changed_plan)
-		s->by = operator_name(err, &o, env);
 	if (!o.failed)
 		now_of(env, &now, err, &o);
-	if (o.failed) {
-		rc = EXIT_USAGE;
-	} else {
-		rc = run_session(s, &o, env, now, out, err);
+	if (o.failed)
+		return EXIT_USAGE;
+	compilation_init(&s->c, cmd->opts);
+	s->jf.fd = -1;
+	if (setjmp(s->c.out_of_memory)) {
 		journal_file_close(&s->jf);
-		struct diag_writer w;
-		diag_writer_init(&w, DIAG_FORMAT_TEXT, o.color, out, err);
-		diag_writer_add(&w, &s->diags);
-		if (!diag_writer_finish(&w) && rc == EXIT_CLEAN)
-			rc = EXIT_USAGE;
-		if (s->allowed.len) {
-			fputs("What may be recorded now:\n", err);
-			for (const char *p = s->allowed.data; *p;) {
-				const char *nl = strchr(p, '\n');
-				fprintf(err, "  %.*s\n", (int)(nl - p), p);
-				p = nl + 1;
-			}
-		}
-		if (rc == EXIT_CLEAN && diag_has_errors(&s->diags))
-			rc = EXIT_PLAN_ERRORS;
+		arena_free(&s->c.arena);
+		fputs("bfplan: error: out of memory [BFP008]\n", err);
+		return EXIT_USAGE;
 	}
-	arena_free(&s->arena);
-	free(s);
+	int rc = finish_run(s, &o, out, err, run_session(s, &o, env, now, out, err));
+	arena_free(&s->c.arena);
 	return rc;
 }
