@@ -481,6 +481,10 @@ static bool parse_line(struct line *l, uint32_t number, uint32_t offset, struct 
 		if (ok && e.seq != j->count + 1)
 			ok = line_fault(l, JOURNAL_FAULT_SEQUENCE, 0, "'seq' is %llu, but the entry before it is %zu",
 					(unsigned long long)e.seq, j->count);
+		/* an action comes of a request a driver recorded before sending it */
+		if (ok && e.type == JOURNAL_ISSUED && (e.intent >= e.seq || j->entries[e.intent - 1].type != JOURNAL_INTENT))
+			ok = line_fault(l, JOURNAL_FAULT_BAD_FIELD, 0, "'intent' is %llu, which is not an earlier intent entry",
+					(unsigned long long)e.intent);
 		if (ok)
 			journal_push(l->arena, j, &e);
 	}

@@ -187,6 +187,12 @@ static void test_hostile(void **state)
 	memset(deep, '[', 5000);
 	strcpy(deep + 5000, "\n");
 	expect_fault(&a, deep, JOURNAL_FAULT_NOT_JSON, 1);
+	/* an action issued for an intent that is not one */
+	expect_fault(&a, HEADER "{\"seq\":1,\"type\":\"note\",\"at\":\"2026-12-06T21:05:00Z\",\"by\":\"a\",\"text\":\"x\"}\n"
+		     "{\"seq\":2,\"type\":\"issued\",\"at\":\"2026-12-06T21:05:00Z\",\"by\":\"a\",\"intent\":1,\"action\":7}\n",
+		     JOURNAL_FAULT_BAD_FIELD, 3);
+	expect_fault(&a, HEADER "{\"seq\":1,\"type\":\"issued\",\"at\":\"2026-12-06T21:05:00Z\",\"by\":\"a\",\"intent\":1,\"action\":7}\n",
+		     JOURNAL_FAULT_BAD_FIELD, 2);
 	/* the set-aside file is a name beside the journal, not a path */
 	expect_fault(&a, HEADER "{\"seq\":1,\"type\":\"set-aside\",\"at\":\"2026-12-06T21:05:00Z\",\"by\":\"a\",\"line\":2,\"bytes\":3,\"file\":\"../etc/passwd\"}\n",
 		     JOURNAL_FAULT_BAD_FIELD, 2);
