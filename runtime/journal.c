@@ -83,6 +83,13 @@ static int days_in_month(int64_t y, int m)
 	return m == 2 && leap ? 29 : days[m - 1];
 }
 
+/* `n` decimal digits of v at p, with leading zeros. */
+static void put_digits(char *p, int64_t v, int n)
+{
+	for (int i = n - 1; i >= 0; i--, v /= 10)
+		p[i] = (char)('0' + v % 10);
+}
+
 void journal_time_format(int64_t seconds, char out[JOURNAL_TIME_SIZE])
 {
 	if (seconds < 0)
@@ -97,8 +104,13 @@ void journal_time_format(int64_t seconds, char out[JOURNAL_TIME_SIZE])
 		memcpy(out, "9999-12-31T23:59:59Z", JOURNAL_TIME_SIZE);
 		return;
 	}
-	snprintf(out, JOURNAL_TIME_SIZE, "%04d-%02d-%02dT%02d:%02d:%02dZ", (int)y, (int)m, (int)d, (int)(rest / 3600),
-		 (int)(rest / 60 % 60), (int)(rest % 60));
+	memcpy(out, "0000-00-00T00:00:00Z", JOURNAL_TIME_SIZE);
+	put_digits(out, y, 4);
+	put_digits(out + 5, m, 2);
+	put_digits(out + 8, d, 2);
+	put_digits(out + 11, rest / 3600, 2);
+	put_digits(out + 14, rest / 60 % 60, 2);
+	put_digits(out + 17, rest % 60, 2);
 }
 
 /* `n` decimal digits at s, as a number; -1 if any is not a digit. */
