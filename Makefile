@@ -60,7 +60,7 @@ XML_LIBS := $(shell $(PKG_CONFIG) --libs libxml-2.0 2>/dev/null || echo -lxml2)
 CMOCKA_LIBS := $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null || echo -lcmocka)
 
 ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L $(WARNINGS) $(CFLAGS) $(EXTRA_FLAGS) \
-	-I$(BUILD)/gen -Icompiler -Igrammar $(XML_CFLAGS) -MMD -MP
+	-I$(BUILD)/gen -Icompiler -Igrammar -Iruntime $(XML_CFLAGS) -MMD -MP
 ALL_LDFLAGS = $(LDFLAGS) $(EXTRA_FLAGS)
 JANSSON_LIBS := $(shell $(PKG_CONFIG) --libs jansson 2>/dev/null || echo -ljansson)
 LIBS = $(XML_LIBS) $(JANSSON_LIBS)

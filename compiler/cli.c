@@ -29,6 +29,7 @@
 #include "outset.h"
 #include "plandiff.h"
 #include "resolve.h"
+#include "simulate.h"
 #include "source.h"
 #include "suggest.h"
 #include "textbuf.h"
@@ -54,6 +55,9 @@ struct options {
 	uint32_t *ids;              /* import --id, growing; import.ids points here */
 	size_t id_cap;
 	bool lower;                 /* the command reads every plan lowered at once (graph, diff) */
+	unsigned faults;            /* simulate --faults */
+	bool no_static_check;       /* simulate --no-static-check */
+	bool sim_json;              /* simulate --format=json */
 };
 
 
@@ -213,7 +217,7 @@ static bool parse_build_option(struct arena *arena, struct args *a, struct optio
 }
 
 /* The commands with options; each accepts the common ones (import: not -I) and some of its own. */
-enum cmd_kind { CMD_CHECK, CMD_BUILD, CMD_GRAPH, CMD_DIFF, CMD_IMPORT };
+enum cmd_kind { CMD_CHECK, CMD_BUILD, CMD_GRAPH, CMD_DIFF, CMD_IMPORT, CMD_SIMULATE };
 
 /* Adds the IDs of one --id value ("114" or "114,116"); false if it is not such a list. */
 static bool add_ids(struct arena *arena, struct options *o, const char *value)
@@ -252,6 +256,17 @@ static bool is_plan_name(const char *s)
 	return true;
 }
 
+/* simulate --faults N: a small count, since each fault multiplies the runs to explore. */
+enum { SIM_MAX_FAULTS = 8 };
+
+static bool parse_faults(const char *value, unsigned *out)
+{
+	if (value[0] < '0' || value[0] > '9' || value[1] != '\0' || value[0] - '0' > SIM_MAX_FAULTS)
+		return false;
+	*out = (unsigned)(value[0] - '0');
+	return true;
+}
+
 /*
  * graph -o FILE --plan NAME; diff --format=text|json; import --site NAME
  * --id N[,N...] -o FILE.  True if the argument was one of them.
@@ -270,8 +285,20 @@ static bool parse_view_option(struct arena *arena, struct args *a, struct option
 		if (value && !add_ids(arena, o, value))
 			usage_error(a, "--id takes IDs from 1 to 2147483647, separated by commas, as in "
 				    "'--id 114,116', not '%s'", value);
-	} else if (cmd == CMD_GRAPH && take_value(a, "--plan", &value)) {
+	} else if ((cmd == CMD_GRAPH || cmd == CMD_SIMULATE) && take_value(a, "--plan", &value)) {
 		o->plan_name = value;
+	} else if (cmd == CMD_SIMULATE && strcmp(a->argv[a->i], "--no-static-check") == 0) {
+		o->no_static_check = true;
+	} else if (cmd == CMD_SIMULATE && take_value(a, "--faults", &value)) {
+		if (value && !parse_faults(value, &o->faults))
+			usage_error(a, "--faults takes a number of faults from 0 to %d, not '%s'", SIM_MAX_FAULTS, value);
+	} else if (cmd == CMD_SIMULATE && take_value(a, "--format", &value)) {
+		if (value && strcmp(value, "json") == 0)
+			o->sim_json = true;
+		else if (value && strcmp(value, "text") == 0)
+			o->sim_json = false;
+		else if (value)
+			usage_error(a, "simulate --format takes text or json, not '%s'", value);
 	} else if (cmd == CMD_DIFF && take_value(a, "--format", &value)) {
 		if (value && strcmp(value, "json") == 0)
 			o->diff_json = true;
@@ -328,12 +355,16 @@ static bool parse_options(struct arena *arena, struct args *a, struct options *o
 		usage_error(a, "%s", "build needs an output directory: -o DIR");
 	else if (cmd == CMD_GRAPH && o->inputs.len > 1)
 		usage_error(a, "%s", "graph takes one plan file");
+	else if (cmd == CMD_SIMULATE && o->inputs.len > 1)
+		usage_error(a, "%s", "simulate takes one plan file");
 	else if (cmd == CMD_DIFF && o->inputs.len != 2)
 		usage_error(a, "%s", "diff takes two plan files: the old version and the new one");
 	return !a->failed;
 }
 
 /* ---- commands ------------------------------------------------------------------- */
+
+static void put_usage(FILE *out);
 
 static const char usage_text[] =
 	"usage: bfplan COMMAND [OPTION]... [FILE]...\n"
@@ -345,6 +376,9 @@ static const char usage_text[] =
 	"  check FILE...      check plans and report problems ('-' reads standard input)\n"
 	"  build PLAN -o DIR  check a plan and write its BigFix content, checklist and plan.json\n"
 	"  graph PLAN         write the plan's execution model as a Graphviz DOT graph\n"
+	"  simulate PLAN      run the plan through the execution engine under every\n"
+	"                     combination of up to N faults and check its invariants\n"
+	"                     (exit 0: all hold, 1: a violation or errors, 2: trouble)\n"
 	"  diff OLD NEW       show what changes for the operator between two versions of a plan\n"
 	"                     (exit 0: nothing, 1: something changes, 2: trouble)\n"
 	"  fmt FILE...        print plan files in the canonical layout ('-' reads standard input)\n"
@@ -385,6 +419,17 @@ static const char usage_text[] =
 	"  --plan NAME        graph: only plan NAME of the file\n"
 	"  --format=FORMAT    diff: text (default) or json, for bots\n"
 	"\n"
+	;
+
+/* The rest of the help, after simulate's options: one string would pass the length C11 promises. */
+static const char usage_text_rest[] =
+	"Options for simulate (and -I, --color as for check):\n"
+	"  --plan NAME        only plan NAME of the file\n"
+	"  --faults N         at most N faults on one run (default 2, at most 8)\n"
+	"  --no-static-check  also run plans check rejects, to see the counterexample\n"
+	"                     behind an error\n"
+	"  --format=FORMAT    the report as text (default) or json\n"
+	"\n"
 	"Options for fmt (and --format, --color, --stdin-filename as for check):\n"
 	"  -w                 write the result back to each file that changes\n"
 	"  --check            exit 1 and name each file that is not formatted\n"
@@ -406,6 +451,12 @@ static const char usage_text[] =
 	"\n"
 	"Exit status: 0 no errors, 1 errors in the input (or warnings with --werror),\n"
 	"2 usage or I/O errors.\n";
+
+static void put_usage(FILE *out)
+{
+	fputs(usage_text, out);
+	fputs(usage_text_rest, out);
+}
 
 /*
  * One compilation: its own arena, sources and diagnostics, freed together.
@@ -859,6 +910,96 @@ static int cmd_graph(struct arena *arena, struct args *a, FILE *out, FILE *err, 
 	return finish_writer(&w, err, finish(&c, &w, rc));
 }
 
+/* Simulates every lowered plan into `report`; 0 when every invariant holds, 1 on a violation, 2 on trouble. */
+static int simulate_plans(struct compilation *c, const struct options *o, struct textbuf *report)
+{
+	int rc = EXIT_CLEAN;
+	struct sim_options so = {.faults = o->faults};
+	if (o->sim_json)
+		textbuf_printf(report, "{\"faults\": %u, \"plans\": [", o->faults);
+	for (size_t i = 0; i < c->lowered.plans.len; i++) {
+		const struct lw_plan *p = c->lowered.plans.items[i];
+		const char *why;
+		const struct eng_model *m = eng_model_new(&c->arena, p, &why);
+		if (!m) {
+			struct diag *d = diag_report(&c->diags, BFP702, p->decl, "plan '%s' cannot be simulated: %s",
+						     p->name, why);
+			diag_help(&c->diags, d, "fix what check reports about the plan's steps first");
+			rc = EXIT_PLAN_ERRORS;
+			continue;
+		}
+		struct sim_result r;
+		sim_explore(&c->arena, m, &so, &r);
+		if (o->sim_json)
+			textbuf_puts(report, i ? ", " : "");
+		else if (i)
+			textbuf_putc(report, '\n');
+		(o->sim_json ? sim_write_json : sim_write_text)(report, &r);
+		if (r.gave_up)
+			rc = EXIT_USAGE;
+		else if (r.violated && rc == EXIT_CLEAN)
+			rc = EXIT_PLAN_ERRORS;
+	}
+	if (o->sim_json)
+		textbuf_puts(report, "]}\n");
+	return rc;
+}
+
+/* With --no-static-check, the plans check rejected are laid out too, where they can be. */
+static int lower_for_simulate(struct compilation *c, const struct options *o)
+{
+	int rc = compiled_ok(c);
+	if (rc == EXIT_USAGE || c->status != LOAD_OK || (rc != EXIT_CLEAN && !o->no_static_check))
+		return rc;
+	c->lower.unchecked = o->no_static_check;
+	lower_program(&c->arena, &c->world, &c->checked, &c->lower, &c->lowered);
+	if (c->lowered.plans.len == 0) {
+		bool errors = diag_has_errors(&c->diags);
+		struct diag *d = diag_report(&c->diags, BFP701, (struct src_span){0, 0, 0}, "%s",
+					     c->world.plans.len ? "no plan of the file can be simulated"
+								: "there is no plan to simulate");
+		diag_help(&c->diags, d, "%s", errors ? "fix the errors above: they leave the plan's steps unknown"
+						    : "declare a plan, as in 'plan patch-exch01 { ... }'");
+		return EXIT_PLAN_ERRORS;
+	}
+	return EXIT_CLEAN;
+}
+
+/*
+ * bfplan simulate PLAN [--plan NAME] [--faults N] [--no-static-check]
+ * [--format text|json]: every run under up to N faults through the
+ * engine, the invariants, and a shortest counterexample for each broken one.
+ */
+static int cmd_simulate(struct arena *arena, struct args *a, FILE *out, FILE *err, const struct bfplan_env *env)
+{
+	struct options o = {.faults = 2};
+	if (!parse_options(arena, a, &o, env, CMD_SIMULATE))
+		return EXIT_USAGE;
+	struct diag_writer w; /* standard output carries the report: diagnostics stay text */
+	diag_writer_init(&w, DIAG_FORMAT_TEXT, o.color, out, err);
+	struct compilation c;
+	const char *path = o.inputs.items[0];
+	compilation_init(&c, &o);
+	c.checked = (struct checked_program){0};
+	if (setjmp(c.out_of_memory))
+		return finish_writer(&w, err, out_of_memory(&c, path, &o, &w, err));
+	compile(&c, path, &o, env);
+	int rc = lower_for_simulate(&c, &o);
+	if (c.lowered.plans.len && rc != EXIT_USAGE) {
+		struct textbuf report;
+		textbuf_init(&report, &c.arena);
+		int sim = simulate_plans(&c, &o, &report);
+		/* check's own errors (under --no-static-check) are not the simulation's verdict */
+		rc = sim;
+		if (fwrite(report.data, 1, report.len, out) != report.len || fflush(out) != 0)
+			rc = EXIT_USAGE;
+	}
+	/* finish() would turn check's errors into exit 1 whatever the simulation found: keep its verdict */
+	diag_writer_add(&w, &c.diags);
+	arena_free(&c.arena);
+	return finish_writer(&w, err, rc);
+}
+
 /* What changes from the first compilation to the second, as text or JSON; 0 or 1 as diff(1), 2 if unwritable. */
 static int show_changes(struct compilation *old_c, struct compilation *new_c, const struct options *o, FILE *out)
 {
@@ -1018,6 +1159,8 @@ static int run_command(struct command *cmd, struct args *a, FILE *out, FILE *err
 		rc = cmd_diff(&cmd->arena, a, out, err, env);
 	else if (strcmp(name, "import") == 0)
 		rc = cmd_import(&cmd->arena, a, out, err, env);
+	else if (strcmp(name, "simulate") == 0)
+		rc = cmd_simulate(&cmd->arena, a, out, err, env);
 	else
 		rc = cmd_explain(a, out, err);
 	arena_free(&cmd->arena);
@@ -1028,26 +1171,27 @@ int bfplan_main(int argc, char **argv, FILE *out, FILE *err, const struct bfplan
 {
 	struct args a = {.argc = argc, .argv = argv, .i = 1, .err = err};
 	if (argc < 2) {
-		fputs(usage_text, err);
+		put_usage(err);
 		return EXIT_USAGE;
 	}
 	const char *cmd = argv[1];
 	a.i = 2;
 	for (int i = 2; i < argc && strcmp(argv[i], "--") != 0; i++) {
 		if (strcmp(argv[i], "--help") == 0) { /* `bfplan build --help` helps too */
-			fputs(usage_text, out);
+			put_usage(out);
 			return EXIT_CLEAN;
 		}
 	}
 	if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
-		fputs(usage_text, out);
+		put_usage(out);
 		return EXIT_CLEAN;
 	}
 	if (strcmp(cmd, "--version") == 0) {
 		fputs("bfplan " BFPLAN_VERSION "\n", out);
 		return EXIT_CLEAN;
 	}
-	static const char *const commands[] = {"check", "build", "graph", "diff", "fmt", "import", "explain"};
+	static const char *const commands[] = {"check", "build", "graph", "diff", "fmt", "import", "explain",
+						"simulate"};
 	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
 		if (strcmp(cmd, commands[i]) == 0) {
 			struct command command;

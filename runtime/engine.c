@@ -434,23 +434,35 @@ static const struct eng_step *current(const struct eng_state *s)
 	return eng_step_at(s->model, s->step);
 }
 
-/* Whether the step's failure step has a node to bring back. */
-static bool restore_needed(const struct eng_state *s, const struct eng_step *st)
+/* Whether a node of the step's phase is out of service (and not lost). */
+static bool phase_out(const struct eng_state *s, const struct eng_step *st)
 {
 	uint32_t first, end;
 	phase_span(s->model, st, &first, &end);
-	for (uint32_t i = first; st->restore && i < end; i++)
+	for (uint32_t i = first; i < end; i++)
 		if (!s->nodes[i].lost && !in_service(s, i))
 			return true;
 	return false;
 }
 
-/* The plan stops at step `st` (failed, or stopped for a fault): its failure step first, if it has one to run. */
+/*
+ * The plan stops at step `st` (failed, or stopped for a fault): its
+ * failure step first, if it has one and a node to bring back.  If the
+ * step that failed is itself the one that brings nodes back (resume),
+ * nothing in the plan can: the nodes are handed to a person, as under a
+ * hold, with the step's advice.
+ */
 static void stop_at(struct eng_state *s, const struct eng_step *st)
 {
 	s->step = st->number;
 	s->in_failure_step = false;
-	s->stage = restore_needed(s, st) ? ENG_RECOVERING : ENG_STOPPED;
+	if (st->restore && phase_out(s, st))
+		s->stage = ENG_RECOVERING;
+	else if (phase_out(s, st) && s->failed_step == st->number && !st->takes_out &&
+		 s->model->states[st->to_state].in_service)
+		s->stage = ENG_HELD;
+	else
+		s->stage = ENG_STOPPED;
 }
 
 static void clear_results(struct eng_state *s)
@@ -491,12 +503,8 @@ static void maybe_end_step(struct eng_state *s)
 		}
 	}
 	if (s->stop_due) {
-		/* a fault while the step ran: stop before the next one */
-		const struct eng_step *next = eng_step_at(m, st->number + 1);
-		if (next && next->phase == st->phase)
-			stop_at(s, next);
-		else
-			s->stage = ENG_STOPPED;
+		/* a fault while the step ran: stop now, bringing the phase's nodes back */
+		stop_at(s, st);
 		return;
 	}
 	s->stage = st->number == m->step_count ? ENG_DONE : ENG_BETWEEN;
@@ -656,10 +664,10 @@ static void fault_stops(struct eng_state *s)
 	s->faulted = true;
 	s->stop_due = true;
 	if (s->stage == ENG_BETWEEN) {
+		/* the last step's failure step brings back whatever the phase has out of service */
 		const struct eng_step *last = current(s);
-		const struct eng_step *next = eng_step_at(s->model, s->step + 1);
-		if (next && last && next->phase == last->phase)
-			stop_at(s, next);
+		if (last)
+			stop_at(s, last);
 		else
 			s->stage = ENG_STOPPED;
 	}
@@ -885,5 +893,8 @@ const char *eng_held_why(const struct eng_state *s, uint32_t node)
 		return "the run was aborted: whoever aborted it brings the node back";
 	if (s->in_failure_step)
 		return "the failure step did not bring it back: follow the step's advice, by hand";
+	const struct eng_step *st = eng_step_at(s->model, s->failed_step);
+	if (st && st->failure == LW_FAILURE_STOP)
+		return "the step that brings it back failed: follow the step's advice, by hand";
 	return "the step that failed holds on failure: the node goes back only if the change owner agrees";
 }
