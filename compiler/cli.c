@@ -949,7 +949,10 @@ static int simulate_plans(struct compilation *c, const struct options *o, struct
 static int lower_for_simulate(struct compilation *c, const struct options *o)
 {
 	int rc = compiled_ok(c);
-	if (rc == EXIT_USAGE || c->status != LOAD_OK || (rc != EXIT_CLEAN && !o->no_static_check))
+	if (rc == EXIT_USAGE || c->status != LOAD_OK)
+		return rc;
+	/* after errors of the front end nothing was checked, so nothing can be laid out */
+	if (rc != EXIT_CLEAN && (!o->no_static_check || c->checked.plans.len == 0))
 		return rc;
 	c->lower.unchecked = o->no_static_check;
 	lower_program(&c->arena, &c->world, &c->checked, &c->lower, &c->lowered);

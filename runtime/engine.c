@@ -96,7 +96,7 @@ static uint32_t state_set(const struct eng_model *m, const struct cptrvec *state
 	return set;
 }
 
-/* Whether a step's content can leave Pending Restart with nothing after it to clear it, and whether it restarts. */
+/* Whether a step's content can leave Pending Restart with nothing after it to clear it, or ends with a restart. */
 static void restart_facts(const struct lw_item *item, bool *clears, bool *may_leave)
 {
 	*clears = *may_leave = false;
@@ -113,6 +113,7 @@ static void restart_facts(const struct lw_item *item, bool *clears, bool *may_le
 			*may_leave = false;
 		} else if (c->fixlet->restart == LW_RESTART_MAY) {
 			*may_leave = true;
+			*clears = false; /* a restart before it does not help */
 		}
 	}
 }
