@@ -868,10 +868,21 @@ struct eng_duty eng_due(const struct eng_state *s)
 				 .failure = failed ? failed->failure : LW_FAILURE_STOP};
 }
 
-/* Whether the run ended in a state where a person, not the plan, decides about the nodes left out. */
-static bool handed_to_person(const struct eng_state *s)
+/*
+ * Whether a node left out of service at the end is a person's to bring
+ * back, not a fault of the plan: under a hold, the nodes of the phase
+ * that held (another phase's are the plan's doing); after an abort, any.
+ */
+static bool handed_to_person(const struct eng_state *s, uint32_t node)
 {
-	return s->stage == ENG_HELD || s->stage == ENG_ABORTED;
+	if (s->stage == ENG_ABORTED)
+		return true;
+	const struct eng_step *st = current(s);
+	if (s->stage != ENG_HELD || !st)
+		return false;
+	uint32_t first, end;
+	phase_span(s->model, st, &first, &end);
+	return node >= first && node < end;
 }
 
 eng_invset eng_finish(struct eng_state *s)
@@ -879,7 +890,7 @@ eng_invset eng_finish(struct eng_state *s)
 	const struct eng_model *m = s->model;
 	s->broken_now = 0;
 	for (uint32_t i = 0; i < m->node_count; i++)
-		if (!s->nodes[i].lost && !in_service(s, i) && !handed_to_person(s))
+		if (!s->nodes[i].lost && !in_service(s, i) && !handed_to_person(s, i))
 			broke(s, ENG_INV_RESTORED, i);
 	if (m->plan->window > 0 && s->clock > m->plan->window)
 		broke(s, ENG_INV_WINDOW, ENG_NONE);
@@ -888,7 +899,7 @@ eng_invset eng_finish(struct eng_state *s)
 
 const char *eng_held_why(const struct eng_state *s, uint32_t node)
 {
-	if (node >= s->model->node_count || s->nodes[node].lost || in_service(s, node) || !handed_to_person(s))
+	if (node >= s->model->node_count || s->nodes[node].lost || in_service(s, node) || !handed_to_person(s, node))
 		return NULL;
 	if (s->stage == ENG_ABORTED)
 		return "the run was aborted: whoever aborted it brings the node back";

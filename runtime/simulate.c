@@ -515,6 +515,61 @@ static void write_trace_text(struct textbuf *b, const struct sim_result *r, enum
 	textbuf_putc(b, '\n');
 }
 
+/* Two held cases of the same kind: the same step of `each node` (or its failure step), for the same reason. */
+static bool same_hold(const struct eng_model *m, const struct sim_held *a, const struct sim_held *b)
+{
+	return a->failure_step == b->failure_step && a->why == b->why &&
+	       eng_step_at(m, a->step)->item == eng_step_at(m, b->step)->item;
+}
+
+/* Whether a held case of the same kind as r->held[first] has this node (or, with node ENG_NONE, this step). */
+static bool kind_has(const struct eng_model *m, const struct sim_result *r, size_t first, uint32_t node,
+		     uint32_t step)
+{
+	for (size_t k = first; k < r->held_len; k++)
+		if (same_hold(m, &r->held[k], &r->held[first]) &&
+		    (node != ENG_NONE ? r->held[k].node == node : r->held[k].step == step))
+			return true;
+	return false;
+}
+
+/*
+ * The nodes the plan holds out of service, one line per kind of hold, in
+ * node and step order: "held: FSNODE1, FSNODE2, when patch fails (steps
+ * 3, 6): why".
+ */
+static void write_held_text(struct textbuf *b, const struct sim_result *r)
+{
+	const struct eng_model *m = r->model;
+	for (size_t i = 0; i < r->held_len; i++) {
+		const struct sim_held *h = &r->held[i];
+		bool seen = false;
+		for (size_t k = 0; k < i && !seen; k++)
+			seen = same_hold(m, &r->held[k], h);
+		if (seen)
+			continue;
+		const struct eng_step *st = eng_step_at(m, h->step);
+		textbuf_puts(b, "held:");
+		for (uint32_t node = 0; node < eng_node_count(m); node++)
+			if (kind_has(m, r, i, node, 0))
+				textbuf_printf(b, " %s,", eng_node_name(m, node));
+		if (h->failure_step)
+			textbuf_printf(b, " when %s, the failure step of %s, fails (step", st->restore->name, st->item->name);
+		else
+			textbuf_printf(b, " when %s fails (step", st->item->name);
+		size_t count = 0;
+		for (uint32_t step = 1; step <= eng_step_count(m); step++)
+			count += kind_has(m, r, i, ENG_NONE, step);
+		const char *sep = count == 1 ? " " : "s ";
+		for (uint32_t step = 1; step <= eng_step_count(m); step++)
+			if (kind_has(m, r, i, ENG_NONE, step)) {
+				textbuf_printf(b, "%s%u", sep, step);
+				sep = ", ";
+			}
+		textbuf_printf(b, "): %s\n", h->why);
+	}
+}
+
 void sim_write_text(struct textbuf *b, const struct sim_result *r)
 {
 	const struct eng_model *m = r->model;
@@ -542,12 +597,7 @@ void sim_write_text(struct textbuf *b, const struct sim_result *r)
 	for (int inv = 0; inv < ENG_INVARIANT_KINDS; inv++)
 		textbuf_printf(b, "  %-8s  %-15s  %s\n", r->violated & ENG_INV_BIT(inv) ? "violated" : "held",
 			       eng_invariant_word((enum eng_invariant)inv), eng_invariant_text((enum eng_invariant)inv));
-	for (size_t i = 0; i < r->held_len; i++) {
-		const struct sim_held *h = &r->held[i];
-		textbuf_printf(b, "held: %s, after %s", eng_node_name(m, h->node), h->failure_step ? "the failure step of step " : "step ");
-		put_step(b, m, h->step, false);
-		textbuf_printf(b, " failed: %s\n", h->why);
-	}
+	write_held_text(b, r);
 	for (int inv = 0; inv < ENG_INVARIANT_KINDS; inv++)
 		if (r->violated & ENG_INV_BIT(inv))
 			write_trace_text(b, r, (enum eng_invariant)inv);
@@ -634,7 +684,18 @@ static void json_trace(struct textbuf *b, const struct sim_result *r, enum eng_i
 		json_str(b, eng_stage_word(mv->after->stage));
 		textbuf_putc(b, '}');
 	}
-	textbuf_puts(b, "]}");
+	textbuf_puts(b, "], \"end\": ");
+	const struct eng_state *last = t->len ? t->moves[t->len - 1].after : NULL;
+	if (t->ends && last) {
+		textbuf_printf(b, "{\"time\": %lld, \"stage\": ", (long long)last->clock);
+		json_str(b, eng_stage_word(last->stage));
+		textbuf_puts(b, ", \"failed_step\": ");
+		json_step(b, m, last->failed_step, false);
+		textbuf_putc(b, '}');
+	} else {
+		textbuf_puts(b, "null");
+	}
+	textbuf_putc(b, '}');
 }
 
 void sim_write_json(struct textbuf *b, const struct sim_result *r)
