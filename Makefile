@@ -177,6 +177,8 @@ test: all unit golden $(REPLAYS)
 	sh tests/build/run.sh $(BUILD)/bfplan
 	sh tests/formats/run.sh $(BUILD)/bfplan
 	sh tests/fmt/run.sh $(BUILD)/bfplan
+	sh tests/simulate/run.sh $(BUILD)/bfplan
+	sh tests/simulate/agree.sh $(BUILD)/bfplan
 	sh tests/editors/run.sh $(BUILD)/bfplan
 	sh tests/fuzz/replay.sh $(BUILD)/tests $(FUZZ_HARNESSES)
 	sh tests/docs_codes.sh
