@@ -39,7 +39,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "lower.h"
+#include "lower/lower.h"
 
 /* No node, no step. */
 #define ENG_NONE UINT32_MAX

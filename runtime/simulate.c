@@ -13,7 +13,7 @@
 
 #include <string.h>
 
-#include "escape.h"
+#include "base/escape.h"
 
 enum { SIM_DEFAULT_MAX_STATES = 2000000 };
 

@@ -23,7 +23,7 @@
 #include <stdint.h>
 
 #include "engine.h"
-#include "textbuf.h"
+#include "base/textbuf.h"
 
 struct sim_options {
 	unsigned faults;          /* at most this many faults on one run */

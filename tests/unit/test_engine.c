@@ -17,12 +17,12 @@
 
 #include <cmocka.h>
 
-#include "check.h"
-#include "engine.h"
-#include "load.h"
-#include "lower.h"
-#include "resolve.h"
-#include "simulate.h"
+#include "front/load.h"
+#include "lower/lower.h"
+#include "runtime/engine.h"
+#include "runtime/simulate.h"
+#include "sema/check.h"
+#include "sema/resolve.h"
 
 struct compiled {
 	struct arena arena;
