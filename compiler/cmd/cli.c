@@ -925,7 +925,8 @@ static int simulate_plans(struct compilation *c, const struct options *o, struct
 		if (!m) {
 			struct diag *d = diag_report(&c->diags, BFP702, p->decl, "plan '%s' cannot be simulated: %s",
 						     p->name, why);
-			diag_help(&c->diags, d, "fix what check reports about the plan's steps first");
+			diag_help(&c->diags, d, "the engine runs a node-state machine of at most 32 states, with an "
+				  "initial state, whose steps leave nodes in declared states");
 			rc = EXIT_PLAN_ERRORS;
 			continue;
 		}
@@ -962,7 +963,7 @@ static int lower_for_simulate(struct compilation *c, const struct options *o)
 		struct diag *d = diag_report(&c->diags, BFP701, (struct src_span){0, 0, 0}, "%s",
 					     c->world.plans.len ? "no plan of the file can be simulated"
 								: "there is no plan to simulate");
-		diag_help(&c->diags, d, "%s", errors ? "fix the errors above: they leave the plan's steps unknown"
+		diag_help(&c->diags, d, "%s", errors ? "fix the errors check reports here: they leave the plan's steps unknown"
 						    : "declare a plan, as in 'plan patch-exch01 { ... }'");
 		return EXIT_PLAN_ERRORS;
 	}
