@@ -165,12 +165,37 @@ static size_t target_moves(const struct eng_state *s, bool faults_left, struct m
 	return n;
 }
 
+/*
+ * Whether losing `node` now can end otherwise than losing any other node
+ * like it: a node of the phase that runs (or runs next), the node the role
+ * runs on, or one out of service.  The others are interchangeable: each
+ * is up, in service and outside the phase, and losing it stops the plan
+ * the same way, so the first of them stands for them all (a symmetry
+ * reduction: without it the runs grow with the nodes times the steps).
+ */
+static bool stands_apart(const struct eng_state *s, uint32_t node)
+{
+	const struct lw_plan *p = eng_model_plan(s->model);
+	const struct lw_phase *phase = ((const struct lw_node *)p->nodes.items[node])->phase;
+	const struct eng_step *now = eng_step_at(s->model, s->step), *next = eng_step_at(s->model, s->step + 1);
+	return (now && now->phase == phase) || (next && next->phase == phase) || node == s->role_at ||
+	       !eng_node_state_def(s->model, s->nodes[node].state)->in_service;
+}
+
 /* Faults outside the plan, between two steps: a node lost, the witness offline. */
 static size_t outside_faults(const struct eng_state *s, struct move *out, size_t n)
 {
-	for (uint32_t i = 0; i < eng_node_count(s->model); i++)
-		if (!s->nodes[i].lost)
-			n = push(out, n, (struct eng_event){.kind = ENG_EV_NODE_LOST, .node = i}, true);
+	bool represented = false;
+	for (uint32_t i = 0; i < eng_node_count(s->model); i++) {
+		if (s->nodes[i].lost)
+			continue;
+		if (!stands_apart(s, i)) {
+			if (represented)
+				continue;
+			represented = true;
+		}
+		n = push(out, n, (struct eng_event){.kind = ENG_EV_NODE_LOST, .node = i}, true);
+	}
 	if (eng_model_plan(s->model)->quorum.model == LW_QUORUM_NODE_AND_WITNESS && !s->witness_offline)
 		n = push(out, n, (struct eng_event){.kind = ENG_EV_WITNESS_OFFLINE}, true);
 	return n;
@@ -395,8 +420,9 @@ static const char *fault_text(const struct sim_result *r)
 {
 	(void)r;
 	return "a step fails or runs to its timeout on one target, the failure step fails, a node stays in "
-	       "Pending Restart past its step's timeout, a node is lost between two steps, the role runs on "
-	       "another node when the window starts, the witness goes offline";
+	       "Pending Restart past its step's timeout, a node is lost between two steps (one node up outside "
+	       "the phase standing for all such nodes), the role runs on another node when the window starts, "
+	       "the witness goes offline";
 }
 
 /* "3 (1.3 patch)" or "3 (1.3 patch), failure step resume" */
