@@ -897,6 +897,59 @@ eng_invset eng_finish(struct eng_state *s)
 	return s->broken_now;
 }
 
+/* The worst case of steps from..step_count, starting `at` seconds from now. */
+static int64_t worst_from(const struct eng_model *m, uint32_t from, int64_t at)
+{
+	int64_t worst = at;
+	for (uint32_t k = from; k <= m->step_count; k++) {
+		const struct eng_step *st = &m->steps[k - 1];
+		at += st->timeout;
+		if (st->failure == LW_FAILURE_STOP && st->restore && at + st->restore->timeout > worst)
+			worst = at + st->restore->timeout;
+		if (at > worst)
+			worst = at;
+	}
+	return worst;
+}
+
+/* The worst case from now while step `st` runs: to its deadline, then its failure step or the rest. */
+static int64_t worst_running(const struct eng_state *s, const struct eng_step *st)
+{
+	int64_t left = s->step_started + st->timeout - s->clock;
+	left = left > 0 ? left : 0;
+	int64_t rest = worst_from(s->model, st->number + 1, left);
+	if (st->failure == LW_FAILURE_STOP && st->restore && left + st->restore->timeout > rest)
+		return left + st->restore->timeout;
+	return rest;
+}
+
+int64_t eng_worst_remaining(const struct eng_state *s)
+{
+	const struct eng_step *st = current(s);
+	int64_t left;
+	switch (s->stage) {
+	case ENG_PREFLIGHT:
+		return worst_from(s->model, 1, 0);
+	case ENG_BETWEEN:
+		return worst_from(s->model, s->step + 1, 0);
+	case ENG_RUNNING:
+		return st ? worst_running(s, st) : 0;
+	case ENG_RECOVERING:
+		left = timeout_of(s, st);
+		if (s->in_failure_step)
+			left += s->step_started - s->clock;
+		return left > 0 ? left : 0;
+	case ENG_DONE:
+	case ENG_STOPPED:
+	case ENG_HELD:
+	case ENG_NOT_STARTED:
+	case ENG_ABORTED:
+	case ENG_STAGE_KINDS:
+		break;
+	}
+	return 0;
+}
+
 const char *eng_held_why(const struct eng_state *s, uint32_t node)
 {
 	if (node >= s->model->node_count || s->nodes[node].lost || in_service(s, node) || !handed_to_person(s, node))

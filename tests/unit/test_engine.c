@@ -168,6 +168,26 @@ static void seed_runs_to_the_end(void **unused)
 	release(c);
 }
 
+static void worst_remaining_follows_the_run(void **unused)
+{
+	(void)unused;
+	struct compiled *c = compile("examples/exchange2007-windows2008.plan");
+	const struct lw_plan *p = eng_model_plan(c->model);
+	assert_int_equal(eng_worst_remaining(c->s), p->worst_case); /* before the start: check's worst case */
+	apply(c, ENG_EV_PREFLIGHT, 0, ENG_NONE);
+	assert_int_equal(eng_worst_remaining(c->s), p->worst_case);
+	apply(c, ENG_EV_START, 1, 0);
+	struct eng_event t = {.kind = ENG_EV_TIME, .seconds = 10 * 60};
+	eng_apply(c->s, &t);
+	assert_int_equal(eng_worst_remaining(c->s), p->worst_case - 10 * 60);
+	apply(c, ENG_EV_SUCCEEDED, 1, 0);
+	assert_int_equal(eng_worst_remaining(c->s), p->worst_case - 15 * 60); /* the pause's timeout is spent */
+	for (uint32_t k = 2; k <= 9; k++)
+		run_step(c, k);
+	assert_int_equal(eng_worst_remaining(c->s), 0);
+	release(c);
+}
+
 static void refusals_change_nothing(void **unused)
 {
 	(void)unused;
@@ -521,6 +541,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(seed_model_has_the_recipe),
 		cmocka_unit_test(seed_runs_to_the_end),
+		cmocka_unit_test(worst_remaining_follows_the_run),
 		cmocka_unit_test(refusals_change_nothing),
 		cmocka_unit_test(stop_runs_the_failure_step),
 		cmocka_unit_test(hold_leaves_the_node_to_a_person),
