@@ -172,6 +172,7 @@ golden: $(BUILD)/bfplan
 	sh tests/golden/run.sh $(BUILD)/bfplan
 
 test: all unit golden $(REPLAYS)
+	sh tests/layers.sh --self-test
 	sh tests/cli/run.sh $(BUILD)/bfplan
 	sh tests/import/run.sh $(BUILD)/bfplan
 	sh tests/build/run.sh $(BUILD)/bfplan
@@ -278,6 +279,9 @@ install: all
 	install -D -m 644 docs/output.md $(DESTDIR)$(DOCDIR)/output.md
 	install -D -m 644 docs/guide.md $(DESTDIR)$(DOCDIR)/guide.md
 	install -D -m 644 docs/execution.md $(DESTDIR)$(DOCDIR)/execution.md
+	install -D -m 644 docs/runtime.md $(DESTDIR)$(DOCDIR)/runtime.md
+	install -D -m 644 docs/simulate.schema.json $(DESTDIR)$(DOCDIR)/simulate.schema.json
+	install -D -m 644 docs/contributing.md $(DESTDIR)$(DOCDIR)/contributing.md
 	install -D -m 644 docs/graph.md $(DESTDIR)$(DOCDIR)/graph.md
 	install -D -m 644 docs/graph-exch2008.svg $(DESTDIR)$(DOCDIR)/graph-exch2008.svg
 	install -D -m 644 docs/diff.md $(DESTDIR)$(DOCDIR)/diff.md

@@ -7,7 +7,7 @@
  * small function that checks the event is allowed now, then moves the
  * state on and records which invariant the plan's own steps broke.
  */
-#include "engine.h"
+#include "runtime/engine.h"
 
 #include <string.h>
 #include <strings.h>

@@ -9,7 +9,7 @@
  * (every event moves the clock, a step or a result on), so the number of
  * runs is counted afterwards over its edges.
  */
-#include "simulate.h"
+#include "runtime/simulate.h"
 
 #include <string.h>
 

@@ -22,7 +22,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "engine.h"
+#include "runtime/engine.h"
 #include "base/textbuf.h"
 
 struct sim_options {

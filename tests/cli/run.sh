@@ -183,6 +183,55 @@ expect "unknown option" 2 err "unknown option '--frobnicate'" !out
 run check </dev/null
 expect "check without a file" 2 err "no input file" !out
 
+# ---- the command and option tables ----------------------------------------------------
+
+run chek clean.plan </dev/null
+expect "a misspelt command is refused, with the closest" 2 err "unknown command 'chek'; did you mean 'check'?" !out
+
+# a command that is not in the table is never run as another one
+run simulat clean.plan </dev/null
+expect "an unknown command runs nothing" 2 err "unknown command 'simulat'" !out
+
+run check --wrror clean.plan </dev/null
+expect "a misspelt option gets the closest" 2 err "unknown option '--wrror'; did you mean '--werror'?" !out
+
+run check --site-url x=y clean.plan </dev/null
+expect "another command's option is named as such" 2 \
+	err "unknown option '--site-url' for check: it is an option of build" !out
+
+run build --help </dev/null
+expect "build --help is build's own" 0 out "usage: bfplan build [OPTION]... PLAN -o DIR" out "--site-url=NAME=URL" \
+	out "-MF FILE" !err
+if grep -q -e '--id' -e '--check' "$tmp/out"; then
+	fail "build --help" "shows another command's option"
+else
+	pass "build --help shows only build's options"
+fi
+
+run help fmt </dev/null
+expect "help COMMAND is COMMAND --help" 0 out "usage: bfplan fmt" out "-w " !err
+
+run help frobnicate </dev/null
+expect "help of an unknown command" 2 err "unknown command 'frobnicate'" !out
+
+run --list-commands </dev/null
+expect "--list-commands" 0 out "check" out "import" out "explain" !err
+[ "$(tr '\n' ' ' <"$tmp/out")" = "check build graph diff fmt import simulate explain " ] \
+	&& pass "--list-commands lists the table, in order" || fail "--list-commands" "got $(tr '\n' ' ' <"$tmp/out")"
+
+run --list-options=diff </dev/null
+expect "--list-options=diff" 0 out "--format	FORM	text json" out "-I	DIR	" !err
+
+run --list-options frobnicate </dev/null
+expect "--list-options of an unknown command" 2 err "unknown command 'frobnicate'" !out
+
+run --frobnicate </dev/null
+expect "an unknown global option" 2 err "unknown option '--frobnicate'" !out
+
+run explain --list BFP101 </dev/null
+expect "explain takes a code or --list, not both" 2 err "explain takes one diagnostic code" !out
+
+
 run check -I </dev/null
 expect "-I without a directory" 2 err "'-I' needs a value" !out
 
@@ -568,6 +617,23 @@ fi
 printf 'plan x {\n' >"$tmp/broken.plan"
 run graph "$tmp/broken.plan" </dev/null
 expect "graph of a plan with errors exits 1 and writes no graph" 1 !out err "error:"
+
+# ---- simulate: the plan through the execution engine (golden reports: tests/simulate) -----
+
+run simulate "$seed" </dev/null
+expect "simulate of the seed: every invariant holds, exit 0" 0 out "explored: " out "  held      quorum" !err
+run simulate --faults 0 --format=json "$seed" </dev/null
+expect "simulate --faults 0 --format=json: one run" 0 out '"runs": 1,' !err
+run simulate "$root/tests/golden/check-availability.plan" </dev/null
+expect "simulate of a plan check rejects: its diagnostics, no report, exit 1" 1 !out err "[BFP313]"
+run simulate --no-static-check "$root/tests/golden/check-availability.plan" </dev/null
+expect "simulate --no-static-check: the counterexample, exit 1" 1 out "counterexample for quorum" err "[BFP313]"
+run simulate --faults 9 "$seed" </dev/null
+expect "simulate --faults 9 is a usage error" 2 !out err "--faults takes"
+run simulate "$seed" "$seed" </dev/null
+expect "simulate takes one plan file" 2 !out err "simulate takes one plan file"
+run simulate </dev/null
+expect "simulate without a plan is a usage error" 2 !out
 
 run diff "$seed" "$seed" </dev/null
 expect "diff of a plan with itself exits 0 and prints nothing" 0 !out !err
