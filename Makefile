@@ -178,6 +178,8 @@ test: all unit golden $(REPLAYS)
 	sh tests/build/run.sh $(BUILD)/bfplan
 	sh tests/formats/run.sh $(BUILD)/bfplan
 	sh tests/fmt/run.sh $(BUILD)/bfplan
+	sh tests/simulate/run.sh $(BUILD)/bfplan
+	sh tests/simulate/agree.sh $(BUILD)/bfplan
 	sh tests/editors/run.sh $(BUILD)/bfplan
 	sh tests/run/run.sh $(BUILD)/bfplan
 	sh tests/fuzz/replay.sh $(BUILD)/tests $(FUZZ_HARNESSES)
@@ -280,6 +282,8 @@ install: all
 	install -D -m 644 docs/execution.md $(DESTDIR)$(DOCDIR)/execution.md
 	install -D -m 644 docs/runtime.md $(DESTDIR)$(DOCDIR)/runtime.md
 	install -D -m 644 docs/journal.schema.json $(DESTDIR)$(DOCDIR)/journal.schema.json
+	install -D -m 644 docs/simulate.schema.json $(DESTDIR)$(DOCDIR)/simulate.schema.json
+	install -D -m 644 docs/contributing.md $(DESTDIR)$(DOCDIR)/contributing.md
 	install -D -m 644 docs/graph.md $(DESTDIR)$(DOCDIR)/graph.md
 	install -D -m 644 docs/graph-exch2008.svg $(DESTDIR)$(DOCDIR)/graph-exch2008.svg
 	install -D -m 644 docs/diff.md $(DESTDIR)$(DOCDIR)/diff.md

@@ -96,7 +96,7 @@ static uint32_t state_set(const struct eng_model *m, const struct cptrvec *state
 	return set;
 }
 
-/* Whether a step's content can leave Pending Restart with nothing after it to clear it, and whether it restarts. */
+/* Whether a step's content can leave Pending Restart with nothing after it to clear it, or ends with a restart. */
 static void restart_facts(const struct lw_item *item, bool *clears, bool *may_leave)
 {
 	*clears = *may_leave = false;
@@ -113,6 +113,7 @@ static void restart_facts(const struct lw_item *item, bool *clears, bool *may_le
 			*may_leave = false;
 		} else if (c->fixlet->restart == LW_RESTART_MAY) {
 			*may_leave = true;
+			*clears = false; /* a restart before it does not help */
 		}
 	}
 }
@@ -434,23 +435,35 @@ static const struct eng_step *current(const struct eng_state *s)
 	return eng_step_at(s->model, s->step);
 }
 
-/* Whether the step's failure step has a node to bring back. */
-static bool restore_needed(const struct eng_state *s, const struct eng_step *st)
+/* Whether a node of the step's phase is out of service (and not lost). */
+static bool phase_out(const struct eng_state *s, const struct eng_step *st)
 {
 	uint32_t first, end;
 	phase_span(s->model, st, &first, &end);
-	for (uint32_t i = first; st->restore && i < end; i++)
+	for (uint32_t i = first; i < end; i++)
 		if (!s->nodes[i].lost && !in_service(s, i))
 			return true;
 	return false;
 }
 
-/* The plan stops at step `st` (failed, or stopped for a fault): its failure step first, if it has one to run. */
+/*
+ * The plan stops at step `st` (failed, or stopped for a fault): its
+ * failure step first, if it has one and a node to bring back.  If the
+ * step that failed is itself the one that brings nodes back (resume),
+ * nothing in the plan can: the nodes are handed to a person, as under a
+ * hold, with the step's advice.
+ */
 static void stop_at(struct eng_state *s, const struct eng_step *st)
 {
 	s->step = st->number;
 	s->in_failure_step = false;
-	s->stage = restore_needed(s, st) ? ENG_RECOVERING : ENG_STOPPED;
+	if (st->restore && phase_out(s, st))
+		s->stage = ENG_RECOVERING;
+	else if (phase_out(s, st) && s->failed_step == st->number && !st->takes_out &&
+		 s->model->states[st->to_state].in_service)
+		s->stage = ENG_HELD;
+	else
+		s->stage = ENG_STOPPED;
 }
 
 static void clear_results(struct eng_state *s)
@@ -491,12 +504,8 @@ static void maybe_end_step(struct eng_state *s)
 		}
 	}
 	if (s->stop_due) {
-		/* a fault while the step ran: stop before the next one */
-		const struct eng_step *next = eng_step_at(m, st->number + 1);
-		if (next && next->phase == st->phase)
-			stop_at(s, next);
-		else
-			s->stage = ENG_STOPPED;
+		/* a fault while the step ran: stop now, bringing the phase's nodes back */
+		stop_at(s, st);
 		return;
 	}
 	s->stage = st->number == m->step_count ? ENG_DONE : ENG_BETWEEN;
@@ -656,10 +665,10 @@ static void fault_stops(struct eng_state *s)
 	s->faulted = true;
 	s->stop_due = true;
 	if (s->stage == ENG_BETWEEN) {
+		/* the last step's failure step brings back whatever the phase has out of service */
 		const struct eng_step *last = current(s);
-		const struct eng_step *next = eng_step_at(s->model, s->step + 1);
-		if (next && last && next->phase == last->phase)
-			stop_at(s, next);
+		if (last)
+			stop_at(s, last);
 		else
 			s->stage = ENG_STOPPED;
 	}
@@ -859,10 +868,21 @@ struct eng_duty eng_due(const struct eng_state *s)
 				 .failure = failed ? failed->failure : LW_FAILURE_STOP};
 }
 
-/* Whether the run ended in a state where a person, not the plan, decides about the nodes left out. */
-static bool handed_to_person(const struct eng_state *s)
+/*
+ * Whether a node left out of service at the end is a person's to bring
+ * back, not a fault of the plan: under a hold, the nodes of the phase
+ * that held (another phase's are the plan's doing); after an abort, any.
+ */
+static bool handed_to_person(const struct eng_state *s, uint32_t node)
 {
-	return s->stage == ENG_HELD || s->stage == ENG_ABORTED;
+	if (s->stage == ENG_ABORTED)
+		return true;
+	const struct eng_step *st = current(s);
+	if (s->stage != ENG_HELD || !st)
+		return false;
+	uint32_t first, end;
+	phase_span(s->model, st, &first, &end);
+	return node >= first && node < end;
 }
 
 eng_invset eng_finish(struct eng_state *s)
@@ -870,20 +890,76 @@ eng_invset eng_finish(struct eng_state *s)
 	const struct eng_model *m = s->model;
 	s->broken_now = 0;
 	for (uint32_t i = 0; i < m->node_count; i++)
-		if (!s->nodes[i].lost && !in_service(s, i) && !handed_to_person(s))
+		if (!s->nodes[i].lost && !in_service(s, i) && !handed_to_person(s, i))
 			broke(s, ENG_INV_RESTORED, i);
 	if (m->plan->window > 0 && s->clock > m->plan->window)
 		broke(s, ENG_INV_WINDOW, ENG_NONE);
 	return s->broken_now;
 }
 
+/* The worst case of steps from..step_count, starting `at` seconds from now. */
+static int64_t worst_from(const struct eng_model *m, uint32_t from, int64_t at)
+{
+	int64_t worst = at;
+	for (uint32_t k = from; k <= m->step_count; k++) {
+		const struct eng_step *st = &m->steps[k - 1];
+		at += st->timeout;
+		if (st->failure == LW_FAILURE_STOP && st->restore && at + st->restore->timeout > worst)
+			worst = at + st->restore->timeout;
+		if (at > worst)
+			worst = at;
+	}
+	return worst;
+}
+
+/* The worst case from now while step `st` runs: to its deadline, then its failure step or the rest. */
+static int64_t worst_running(const struct eng_state *s, const struct eng_step *st)
+{
+	int64_t left = s->step_started + st->timeout - s->clock;
+	left = left > 0 ? left : 0;
+	int64_t rest = worst_from(s->model, st->number + 1, left);
+	if (st->failure == LW_FAILURE_STOP && st->restore && left + st->restore->timeout > rest)
+		return left + st->restore->timeout;
+	return rest;
+}
+
+int64_t eng_worst_remaining(const struct eng_state *s)
+{
+	const struct eng_step *st = current(s);
+	int64_t left;
+	switch (s->stage) {
+	case ENG_PREFLIGHT:
+		return worst_from(s->model, 1, 0);
+	case ENG_BETWEEN:
+		return worst_from(s->model, s->step + 1, 0);
+	case ENG_RUNNING:
+		return st ? worst_running(s, st) : 0;
+	case ENG_RECOVERING:
+		left = timeout_of(s, st);
+		if (s->in_failure_step)
+			left += s->step_started - s->clock;
+		return left > 0 ? left : 0;
+	case ENG_DONE:
+	case ENG_STOPPED:
+	case ENG_HELD:
+	case ENG_NOT_STARTED:
+	case ENG_ABORTED:
+	case ENG_STAGE_KINDS:
+		break;
+	}
+	return 0;
+}
+
 const char *eng_held_why(const struct eng_state *s, uint32_t node)
 {
-	if (node >= s->model->node_count || s->nodes[node].lost || in_service(s, node) || !handed_to_person(s))
+	if (node >= s->model->node_count || s->nodes[node].lost || in_service(s, node) || !handed_to_person(s, node))
 		return NULL;
 	if (s->stage == ENG_ABORTED)
 		return "the run was aborted: whoever aborted it brings the node back";
 	if (s->in_failure_step)
 		return "the failure step did not bring it back: follow the step's advice, by hand";
+	const struct eng_step *st = eng_step_at(s->model, s->failed_step);
+	if (st && st->failure == LW_FAILURE_STOP)
+		return "the step that brings it back failed: follow the step's advice, by hand";
 	return "the step that failed holds on failure: the node goes back only if the change owner agrees";
 }

@@ -315,6 +315,14 @@ struct eng_duty eng_due(const struct eng_state *s);
  */
 eng_invset eng_finish(struct eng_state *s);
 
+/*
+ * The worst case of what remains, in seconds from now, as check counts
+ * the worst case: every step still to run (the running one to its
+ * deadline) running to its timeout, and a failure that stops the plan
+ * adding its failure step.  0 once the run is over.
+ */
+int64_t eng_worst_remaining(const struct eng_state *s);
+
 /* Why a node is out of service at the end of a held run, or NULL if it is in service or lost. */
 const char *eng_held_why(const struct eng_state *s, uint32_t node);
 

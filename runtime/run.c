@@ -427,44 +427,9 @@ void run_advance(struct run *r, int64_t now)
 		r->last = now;
 }
 
-/* The timeouts of the steps after `step`, end to end. */
-static int64_t steps_after(const struct run *r, uint32_t step)
-{
-	int64_t sum = 0;
-	for (uint32_t n = step + 1; n <= eng_step_count(r->model); n++)
-		sum += eng_step_at(r->model, n)->timeout;
-	return sum;
-}
-
 int64_t run_worst_remaining(const struct run *r)
 {
-	const struct eng_state *s = r->state;
-	const struct eng_step *st = eng_step_at(r->model, s->step);
-	switch (s->stage) {
-	case ENG_PREFLIGHT:
-		return steps_after(r, 0);
-	case ENG_BETWEEN:
-		return steps_after(r, s->step);
-	case ENG_RUNNING: {
-		int64_t left = s->step_started + st->timeout - s->clock;
-		return (left > 0 ? left : 0) + steps_after(r, s->step);
-	}
-	case ENG_RECOVERING: {
-		int64_t timeout = st && st->restore ? st->restore->timeout : 0;
-		if (!s->in_failure_step)
-			return timeout;
-		int64_t left = s->step_started + timeout - s->clock;
-		return left > 0 ? left : 0;
-	}
-	case ENG_DONE:
-	case ENG_STOPPED:
-	case ENG_HELD:
-	case ENG_NOT_STARTED:
-	case ENG_ABORTED:
-	case ENG_STAGE_KINDS:
-		break;
-	}
-	return 0;
+	return eng_worst_remaining(r->state);
 }
 
 /* The commands that report the results of the running step (or failure step) `name`. */

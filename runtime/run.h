@@ -108,7 +108,7 @@ void run_advance(struct run *r, int64_t now);
 /* Engine time, for wall time `t` (0 before the run started). */
 int64_t run_engine_time(const struct run *r, int64_t t);
 
-/* The worst case of what remains, in seconds, from engine time `now`: each step to come at its timeout. */
+/* The worst case of what remains, in seconds, as the engine counts it (eng_worst_remaining). */
 int64_t run_worst_remaining(const struct run *r);
 
 /*

@@ -63,6 +63,9 @@ struct cmd_options {
 	const char *by;              /* run --by */
 	bool accept_changed_plan;    /* run --accept-changed-plan */
 	bool report_json;            /* run report --format=json */
+	unsigned faults;             /* simulate --faults */
+	bool no_static_check;        /* simulate --no-static-check */
+	bool sim_json;               /* simulate --format=json */
 };
 
 /* One run of a command: its memory, its options, where it writes, what it was given. */

@@ -51,6 +51,18 @@ enum lw_step_kind {
 	LW_STEP_BASELINE, /* the patch: a Baseline of the .bes, restart included */
 };
 
+/*
+ * A state of the node-state machine the standard library declares
+ * (cluster/node-states): what a step finds a node in and leaves it in.
+ * The runtime runs the steps against these.
+ */
+struct lw_state {
+	const char *name;              /* online */
+	bool initial;                  /* every node starts here */
+	bool final;                    /* in service: every node must end here */
+	bool waits;                    /* a step waits while its node is in it (pending-restart) */
+};
+
 /* The step that brings nodes back into service: the failure step of the steps before it. */
 struct lw_restore {
 	const char *name;              /* resume */
@@ -66,18 +78,6 @@ struct lw_restore {
 struct lw_phase;
 struct lw_check;
 struct lw_recipe;
-
-/*
- * A state of the node-state machine the standard library declares
- * (cluster/node-states): what a step finds a node in and leaves it in.
- * The runtime runs the steps against these.
- */
-struct lw_state {
-	const char *name;              /* online */
-	bool initial;                  /* every node starts here */
-	bool final;                    /* in service: every node must end here */
-	bool waits;                    /* a step waits while its node is in it (pending-restart) */
-};
 
 /*
  * What a step runs and how, the same in every phase that runs it: one
