@@ -17,16 +17,13 @@
  *      accepted plan change, as the case may be), flushed to disk, and
  *      only then acknowledged.
  */
-#include "cmd/cmd.h"
-#include "cmd/compile.h"
-
 #include <setjmp.h>
 #include <stdarg.h>
-#include <stdio.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdio.h>
 #include <time.h>
 
 #include "base/arena.h"
@@ -35,17 +32,16 @@
 #include "base/source.h"
 #include "base/textbuf.h"
 #include "base/version.h"
+#include "cmd/cmd.h"
+#include "cmd/compile.h"
 #include "cmd/run_view.h"
 #include "diag/diag.h"
 #include "diag/writer.h"
 #include "emit/json.h"
-#include "front/load.h"
 #include "lower/lower.h"
 #include "runtime/journal.h"
 #include "runtime/journal_file.h"
 #include "runtime/run.h"
-#include "sema/check.h"
-#include "sema/resolve.h"
 
 /* The commands of run: X(ID, WORD, RECORDS, ARGUMENT). */
 #define RUN_COMMANDS(X)                                                                                       \
@@ -577,15 +573,15 @@ static int run_session(struct session *s, const struct run_options *o, const str
 	if ((rc = load_journal(s, o)) != EXIT_CLEAN || (rc = check_binding(s, o, sha, &accept)) != EXIT_CLEAN ||
 	    (rc = replay(s, o)) != EXIT_CLEAN)
 		return rc;
-	if (commands[o->command].records || accept || s->jf.fd >= 0) {
-		if (!commands[o->command].records && !accept) {
-			journal_file_close(&s->jf); /* opened for --accept-changed-plan, which has nothing to accept */
-			return show(s, o, out, err);
-		}
-		rc = record(s, o, sha, accept, now, out);
-		if (rc != EXIT_CLEAN || commands[o->command].records)
-			return rc;
+	/* a command that records, or one that only accepts a changed plan, writes; any other only reads */
+	bool writes = commands[o->command].records || accept;
+	if (!writes) {
+		journal_file_close(&s->jf); /* opened for an --accept-changed-plan with nothing to accept */
+		return show(s, o, out, err);
 	}
+	rc = record(s, o, sha, accept, now, out);
+	if (rc != EXIT_CLEAN || commands[o->command].records)
+		return rc;
 	return show(s, o, out, err);
 }
 
