@@ -652,6 +652,7 @@ static enum eng_refusal on_result(struct eng_state *s, const struct eng_event *e
 	case ENG_EV_WITNESS_OFFLINE:
 	case ENG_EV_TIME:
 	case ENG_EV_ABORT:
+	case ENG_EV_PREFLIGHT_FAILED:
 	case ENG_EVENT_KINDS:
 		return ENG_REFUSE_WRONG_STAGE;
 	}
@@ -750,6 +751,11 @@ enum eng_refusal eng_apply(struct eng_state *s, const struct eng_event *ev)
 	case ENG_EV_ABORT:
 		s->stage = ENG_ABORTED;
 		return ENG_OK;
+	case ENG_EV_PREFLIGHT_FAILED:
+		if (s->stage != ENG_PREFLIGHT)
+			return ENG_REFUSE_WRONG_STAGE;
+		s->stage = ENG_NOT_STARTED;
+		return ENG_OK;
 	case ENG_EVENT_KINDS:
 		break;
 	}
@@ -804,6 +810,7 @@ size_t eng_allowed(const struct eng_state *s, struct eng_event *out, size_t cap)
 		for (uint32_t i = 0; m->plan->role && i < m->node_count; i++)
 			if (i != m->role_holder)
 				n = put(out, cap, n, (struct eng_event){.kind = ENG_EV_PREFLIGHT, .node = i});
+		n = put(out, cap, n, (struct eng_event){.kind = ENG_EV_PREFLIGHT_FAILED});
 		break;
 	case ENG_BETWEEN:
 		n = put(out, cap, n, (struct eng_event){.kind = ENG_EV_START, .step = s->step + 1});

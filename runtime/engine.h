@@ -59,7 +59,9 @@
 	X(ENG_EV_NODE_LOST, "node-lost")             /* a node went down, between two steps */      \
 	X(ENG_EV_WITNESS_OFFLINE, "witness-offline") /* the quorum witness went offline */          \
 	X(ENG_EV_TIME, "time")                       /* `seconds` passed */                         \
-	X(ENG_EV_ABORT, "abort")                     /* a person ended the run */
+	X(ENG_EV_ABORT, "abort")                     /* a person ended the run */                   \
+	X(ENG_EV_PREFLIGHT_FAILED, "preflight-failed") /* a pre-flight check failed (a prerequisite \
+							   missing): the plan must not start */
 
 enum eng_event_kind {
 #define X(id, word) id,

@@ -461,6 +461,7 @@ static void put_event(struct textbuf *b, const struct eng_model *m, const struct
 	case ENG_EV_WITNESS_OFFLINE:
 	case ENG_EV_TIME:
 	case ENG_EV_ABORT:
+	case ENG_EV_PREFLIGHT_FAILED:
 	case ENG_EVENT_KINDS:
 		textbuf_puts(b, eng_event_word(ev->kind));
 		break;

@@ -337,6 +337,12 @@ static void role_elsewhere_stops_before_the_first_step(void **unused)
 	assert_int_equal(c->s->stage, ENG_NOT_STARTED);
 	assert_int_equal(eng_finish(c->s), 0);
 	release(c);
+
+	c = compile("examples/exchange2007-windows2008.plan");
+	assert_int_equal(apply(c, ENG_EV_PREFLIGHT_FAILED, 0, 0), ENG_OK); /* a prerequisite is missing */
+	assert_int_equal(c->s->stage, ENG_NOT_STARTED);
+	assert_int_equal(apply(c, ENG_EV_PREFLIGHT_FAILED, 0, 0), ENG_REFUSE_OVER);
+	release(c);
 }
 
 static void lost_node_stops_and_restores_the_phase(void **unused)
