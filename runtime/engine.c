@@ -68,6 +68,16 @@ static const char *const duty_words[] = {
 };
 
 const char *eng_event_word(enum eng_event_kind k) { return k < ENG_EVENT_KINDS ? event_words[k] : "?"; }
+bool eng_event_kind_of(const char *word, enum eng_event_kind *out)
+{
+	for (int k = 0; word && k < ENG_EVENT_KINDS; k++)
+		if (strcmp(event_words[k], word) == 0) {
+			*out = (enum eng_event_kind)k;
+			return true;
+		}
+	return false;
+}
+
 const char *eng_refusal_text(enum eng_refusal r) { return r < ENG_REFUSAL_KINDS ? refusal_texts[r] : "?"; }
 const char *eng_stage_word(enum eng_stage st) { return st < ENG_STAGE_KINDS ? stage_words[st] : "?"; }
 const char *eng_result_word(enum eng_result r) { return r < ENG_RESULT_KINDS ? result_words[r] : "?"; }

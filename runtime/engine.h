@@ -331,6 +331,8 @@ const char *eng_held_why(const struct eng_state *s, uint32_t node);
 /* ---- words ------------------------------------------------------------------------------ */
 
 const char *eng_event_word(enum eng_event_kind k);
+/* The event a word names (the journal's), or false: the reverse of eng_event_word(). */
+bool eng_event_kind_of(const char *word, enum eng_event_kind *out);
 const char *eng_refusal_text(enum eng_refusal r);
 const char *eng_stage_word(enum eng_stage st);
 const char *eng_result_word(enum eng_result r);

@@ -489,6 +489,14 @@ static void words_cover_every_kind(void **unused)
 	for (int k = 0; k < ENG_RESULT_KINDS; k++)
 		assert_string_not_equal(eng_result_word((enum eng_result)k), "?");
 	assert_string_equal(eng_event_word(ENG_EVENT_KINDS), "?");
+	for (int k = 0; k < ENG_EVENT_KINDS; k++) {
+		enum eng_event_kind back;
+		assert_true(eng_event_kind_of(eng_event_word((enum eng_event_kind)k), &back));
+		assert_int_equal(back, k);
+	}
+	enum eng_event_kind none;
+	assert_false(eng_event_kind_of("succeed", &none));
+	assert_false(eng_event_kind_of(NULL, &none));
 }
 
 /* ---- the simulator -------------------------------------------------------------------------- */
