@@ -438,33 +438,46 @@ static void put_step(struct textbuf *b, const struct eng_model *m, uint32_t numb
 		textbuf_printf(b, ", failure step %s", st->restore->name);
 }
 
+/* What happened, in words: "pre-flight: ...", "step 3 (1.3 patch) on EXNODE1: failed", "EXNODE2: lost". */
 static void put_event(struct textbuf *b, const struct eng_model *m, const struct sim_move *mv)
 {
 	const struct eng_event *ev = &mv->event;
+	const char *what = NULL;
 	switch (ev->kind) {
 	case ENG_EV_PREFLIGHT:
 		if (ev->node == ENG_NONE)
 			textbuf_puts(b, eng_model_plan(m)->role ? "pre-flight: the role runs where the plan expects it"
-						      : "pre-flight: the checks pass");
+								: "pre-flight: the checks pass");
 		else
 			textbuf_printf(b, "pre-flight: the role runs on %s", eng_node_name(m, ev->node));
 		break;
-	case ENG_EV_START:
-		textbuf_puts(b, "start");
+	case ENG_EV_PREFLIGHT_FAILED:
+		textbuf_puts(b, "pre-flight: a check fails");
 		break;
-	case ENG_EV_SUCCEEDED:
-	case ENG_EV_FAILED:
-	case ENG_EV_TIMED_OUT:
-	case ENG_EV_SILENT:
-	case ENG_EV_PENDING_RESTART:
 	case ENG_EV_NODE_LOST:
+		textbuf_printf(b, "%s: lost", eng_node_name(m, ev->node));
+		break;
 	case ENG_EV_WITNESS_OFFLINE:
+		textbuf_puts(b, "the witness: offline");
+		break;
+	case ENG_EV_START: what = "starts"; break;
+	case ENG_EV_SUCCEEDED: what = "succeeded"; break;
+	case ENG_EV_FAILED: what = "failed"; break;
+	case ENG_EV_TIMED_OUT: what = "ran to its timeout"; break;
+	case ENG_EV_SILENT: what = "went silent"; break;
+	case ENG_EV_PENDING_RESTART: what = "reports Pending Restart"; break;
 	case ENG_EV_TIME:
 	case ENG_EV_ABORT:
-	case ENG_EV_PREFLIGHT_FAILED:
 	case ENG_EVENT_KINDS:
 		textbuf_puts(b, eng_event_word(ev->kind));
 		break;
+	}
+	if (what) {
+		textbuf_puts(b, "step ");
+		put_step(b, m, ev->step, ev->failure_step);
+		if (ev->kind != ENG_EV_START)
+			textbuf_printf(b, " on %s", eng_node_name(m, ev->node));
+		textbuf_printf(b, ": %s", what);
 	}
 	if (mv->fault)
 		textbuf_puts(b, " [fault]");
@@ -491,13 +504,6 @@ static void put_nodes(struct textbuf *b, const struct eng_state *s)
 	textbuf_putc(b, '\n');
 }
 
-static void put_target(struct textbuf *b, const struct eng_model *m, const struct eng_event *ev)
-{
-	bool has = ev->kind != ENG_EV_START && ev->kind != ENG_EV_WITNESS_OFFLINE && ev->kind != ENG_EV_PREFLIGHT &&
-		   ev->node != ENG_NONE;
-	textbuf_puts(b, has ? eng_node_name(m, ev->node) : "-");
-}
-
 static void write_trace_text(struct textbuf *b, const struct sim_result *r, enum eng_invariant inv)
 {
 	const struct sim_trace *t = &r->counterexample[inv];
@@ -508,16 +514,7 @@ static void write_trace_text(struct textbuf *b, const struct sim_result *r, enum
 		const struct sim_move *mv = &t->moves[i];
 		textbuf_printf(b, "  %3zu  ", i + 1);
 		put_time(b, mv->at);
-		textbuf_puts(b, "  step ");
-		bool stepped = mv->event.kind != ENG_EV_PREFLIGHT && mv->event.kind != ENG_EV_NODE_LOST &&
-			       mv->event.kind != ENG_EV_WITNESS_OFFLINE;
-		if (stepped)
-			put_step(b, m, mv->event.step, mv->event.failure_step);
-		else
-			textbuf_puts(b, "-");
-		textbuf_puts(b, "  target ");
-		put_target(b, m, &mv->event);
-		textbuf_puts(b, ": ");
+		textbuf_puts(b, "  ");
 		put_event(b, m, mv);
 		textbuf_putc(b, '\n');
 		put_nodes(b, mv->after);
