@@ -736,9 +736,9 @@ static enum eng_refusal on_time(struct eng_state *s, const struct eng_event *ev)
 	return ENG_OK;
 }
 
-enum eng_refusal eng_apply(struct eng_state *s, const struct eng_event *ev)
+/* The event's own function; each refuses before it changes anything. */
+static enum eng_refusal dispatch(struct eng_state *s, const struct eng_event *ev)
 {
-	s->broken_now = 0;
 	if (ev->kind != ENG_EV_TIME && eng_over(s))
 		return ENG_REFUSE_OVER;
 	switch (ev->kind) {
@@ -770,6 +770,16 @@ enum eng_refusal eng_apply(struct eng_state *s, const struct eng_event *ev)
 		break;
 	}
 	return ENG_REFUSE_WRONG_STAGE;
+}
+
+enum eng_refusal eng_apply(struct eng_state *s, const struct eng_event *ev)
+{
+	eng_invset before = s->broken_now;
+	s->broken_now = 0;
+	enum eng_refusal r = dispatch(s, ev);
+	if (r != ENG_OK)
+		s->broken_now = before; /* a refused event changes nothing at all */
+	return r;
 }
 
 /* ---- answers ---------------------------------------------------------------------------- */
