@@ -416,13 +416,60 @@ static void put_time(struct textbuf *b, int64_t s)
 	textbuf_printf(b, "%lld:%02lld:%02lld", (long long)(s / 3600), (long long)(s / 60 % 60), (long long)(s % 60));
 }
 
-static const char *fault_text(const struct sim_result *r)
+/*
+ * The kinds of fault the simulator injects, X(ID, word, what it is): each
+ * listed in a report only where the plan gives it a place to happen.
+ */
+#define SIM_FAULTS(X)                                                                                   \
+	X(SIM_FAULT_FAILS, "step-fails", "a step fails on one target")                                   \
+	X(SIM_FAULT_TIMES_OUT, "step-times-out", "a step runs to its timeout on one target (goes silent, " \
+	  "where it has none)")                                                                            \
+	X(SIM_FAULT_FAILURE_STEP, "failure-step-fails", "the failure step fails")                        \
+	X(SIM_FAULT_PENDING, "pending-restart", "a node stays in Pending Restart past its step's timeout") \
+	X(SIM_FAULT_NODE_LOST, "node-lost", "a node is lost between two steps (one node up outside the " \
+	  "phase stands for all such nodes)")                                                           \
+	X(SIM_FAULT_ROLE, "role-elsewhere", "the role runs on another node when the window starts")      \
+	X(SIM_FAULT_WITNESS, "witness-offline", "the witness goes offline")
+
+enum sim_fault {
+#define X(id, word, text) id,
+	SIM_FAULTS(X)
+#undef X
+	SIM_FAULT_KINDS
+};
+
+static const char *const fault_words[] = {
+#define X(id, word, text) [id] = word,
+	SIM_FAULTS(X)
+#undef X
+};
+static const char *const fault_texts[] = {
+#define X(id, word, text) [id] = text,
+	SIM_FAULTS(X)
+#undef X
+};
+
+/* Whether the plan gives fault `f` a place to happen. */
+static bool fault_applies(const struct eng_model *m, enum sim_fault f)
 {
-	(void)r;
-	return "a step fails or runs to its timeout on one target, the failure step fails, a node stays in "
-	       "Pending Restart past its step's timeout, a node is lost between two steps (one node up outside "
-	       "the phase standing for all such nodes), the role runs on another node when the window starts, "
-	       "the witness goes offline";
+	const struct lw_plan *p = eng_model_plan(m);
+	bool restores = false, restarts = false;
+	for (uint32_t k = 1; k <= eng_step_count(m); k++) {
+		restores |= eng_step_at(m, k)->restore != NULL;
+		restarts |= eng_step_at(m, k)->clears_restart;
+	}
+	switch (f) {
+	case SIM_FAULT_FAILURE_STEP: return restores;
+	case SIM_FAULT_PENDING: return restarts;
+	case SIM_FAULT_ROLE: return p->role != NULL;
+	case SIM_FAULT_WITNESS: return p->quorum.model == LW_QUORUM_NODE_AND_WITNESS;
+	case SIM_FAULT_FAILS:
+	case SIM_FAULT_TIMES_OUT:
+	case SIM_FAULT_NODE_LOST:
+	case SIM_FAULT_KINDS:
+		break;
+	}
+	return true;
 }
 
 /* "3 (1.3 patch)" or "3 (1.3 patch), failure step resume" */
@@ -602,7 +649,14 @@ void sim_write_text(struct textbuf *b, const struct sim_result *r)
 		       eng_node_count(m), eng_node_count(m) == 1 ? "" : "s", p->phases.len,
 		       p->phases.len == 1 ? "" : "s", eng_step_count(m), eng_step_count(m) == 1 ? "" : "s", r->faults,
 		       r->faults == 1 ? "" : "s", p->unchecked ? " (check rejects this plan)" : "");
-	textbuf_printf(b, "faults tried: %s\n", fault_text(r));
+	textbuf_puts(b, "faults tried:");
+	const char *sep = " ";
+	for (int f = 0; f < SIM_FAULT_KINDS && r->faults; f++)
+		if (fault_applies(m, (enum sim_fault)f)) {
+			textbuf_printf(b, "%s%s", sep, fault_texts[f]);
+			sep = "; ";
+		}
+	textbuf_puts(b, r->faults ? "\n" : " none\n");
 	if (r->gave_up) {
 		textbuf_printf(b, "explored: gave up after %zu distinct states: nothing is proven\n", r->states);
 		return;
@@ -732,6 +786,14 @@ void sim_write_json(struct textbuf *b, const struct sim_result *r)
 		       "\"window\": %lld, \"votes\": %u, \"votes_needed\": %u, \"gave_up\": %s, ",
 		       p->unchecked ? "false" : "true", eng_node_count(m), p->phases.len, eng_step_count(m), r->faults,
 		       (long long)p->window, eng_votes_total(m), eng_votes_needed(m), r->gave_up ? "true" : "false");
+	textbuf_puts(b, "\"faults_tried\": [");
+	bool any = false;
+	for (int f = 0; f < SIM_FAULT_KINDS && r->faults; f++)
+		if (fault_applies(m, (enum sim_fault)f)) {
+			textbuf_printf(b, "%s\"%s\"", any ? ", " : "", fault_words[f]);
+			any = true;
+		}
+	textbuf_puts(b, "], ");
 	textbuf_printf(b, "\"explored\": {\"runs\": %llu, \"states\": %zu, \"end_states\": %zu}, \"ends\": {",
 		       (unsigned long long)r->paths, r->states, r->end_states);
 	bool first = true;
