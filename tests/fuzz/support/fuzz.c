@@ -242,6 +242,7 @@ static int run_bfplan(const char *const *argv, FILE *out, FILE *err)
 		.term = "dumb",
 		.source_date_epoch = "1700000000",
 		.memory_limit = fz.memory_limit,
+		.now = "2026-12-06T21:30:00Z", /* bfplan run records this time: the same bytes every run */
 	};
 	int argc = 0;
 	while (argv[argc])
