@@ -33,7 +33,7 @@ PKG_CONFIG ?= pkg-config
 # Debian 12 packages the build and the tests need.  KEEP IN SYNC with README.md.
 DEBIAN_PACKAGES = gcc make flex bison pkg-config libxml2-dev libcmocka-dev libjansson-dev python3 graphviz \
 	python3-jsonschema python3-yaml vim libonig5 pre-commit bash-completion git patch \
-	libxml2-utils time
+	libxml2-utils time python3-lxml libcurl4-openssl-dev
 
 # Warnings hold for generated code too (the lexer and parser compile clean
 # with all of them); -Werror keeps it that way.
@@ -88,6 +88,10 @@ export BFPLAN_BES_XSD
 # The SARIF 2.1.0 schema, also third-party: --format=sarif is validated against it.
 BFPLAN_SARIF_SCHEMA ?= $(abspath ../shared/reference/sarif-schema-2.1.0.json)
 export BFPLAN_SARIF_SCHEMA
+# BigFix's REST API answer schema: the stand-in BigFix server of tests/bigfix validates every
+# answer it sends against it (with the corrections its provenance note gives, made in memory).
+BFPLAN_BESAPI_XSD ?= $(abspath ../shared/reference/BESAPI.xsd)
+export BFPLAN_BESAPI_XSD
 
 UNIT_SOURCES = $(wildcard tests/unit/test_*.c)
 UNIT_TESTS = $(UNIT_SOURCES:tests/unit/%.c=$(BUILD)/tests/%)
@@ -178,6 +182,7 @@ test: all unit golden $(REPLAYS)
 	sh tests/formats/run.sh $(BUILD)/bfplan
 	sh tests/fmt/run.sh $(BUILD)/bfplan
 	sh tests/editors/run.sh $(BUILD)/bfplan
+	sh tests/bigfix/run.sh $(BUILD)/bfplan
 	sh tests/fuzz/replay.sh $(BUILD)/tests $(FUZZ_HARNESSES)
 	sh tests/docs_codes.sh
 
