@@ -60,10 +60,13 @@ XML_LIBS := $(shell $(PKG_CONFIG) --libs libxml-2.0 2>/dev/null || echo -lxml2)
 CMOCKA_LIBS := $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null || echo -lcmocka)
 
 ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L $(WARNINGS) $(CFLAGS) $(EXTRA_FLAGS) \
-	-I$(BUILD)/gen -Icompiler -Igrammar $(XML_CFLAGS) -MMD -MP
+	-I$(BUILD)/gen -Icompiler -Igrammar $(XML_CFLAGS) $(CURL_CFLAGS) -MMD -MP
 ALL_LDFLAGS = $(LDFLAGS) $(EXTRA_FLAGS)
 JANSSON_LIBS := $(shell $(PKG_CONFIG) --libs jansson 2>/dev/null || echo -ljansson)
-LIBS = $(XML_LIBS) $(JANSSON_LIBS)
+# libcurl (libcurl4-openssl-dev) carries the BigFix driver's HTTPS (runtime/bigfix).
+CURL_CFLAGS := $(shell $(PKG_CONFIG) --cflags libcurl 2>/dev/null)
+CURL_LIBS := $(shell $(PKG_CONFIG) --libs libcurl 2>/dev/null || echo -lcurl)
+LIBS = $(XML_LIBS) $(JANSSON_LIBS) $(CURL_LIBS)
 
 # `make V=1` shows the full commands.
 ifeq ($(V),1)
@@ -76,7 +79,7 @@ GEN = $(BUILD)/gen
 OBJ = $(BUILD)/obj
 
 HAND_SOURCES = $(filter-out compiler/main.c,$(wildcard compiler/*.c)) $(wildcard grammar/*.c) \
-	$(wildcard runtime/*.c)
+	$(wildcard runtime/*.c) $(wildcard runtime/bigfix/*.c)
 GEN_SOURCES = $(GEN)/parser.c $(GEN)/lexer.c $(GEN)/explain.c
 LIB_OBJECTS = $(HAND_SOURCES:%.c=$(OBJ)/%.o) $(GEN_SOURCES:$(GEN)/%.c=$(OBJ)/gen/%.o)
 
@@ -169,20 +172,28 @@ $(FIXTURE_TESTS): $(BUILD)/tests/%: tests/unit/%.c tests/unit/fixture_plan.c $(B
 	$(Q)$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes -Wno-missing-declarations -o $@ $< \
 		tests/unit/fixture_plan.c $(BUILD)/libbfplan.a $(ALL_LDFLAGS) $(CMOCKA_LIBS) $(LIBS)
 
+# One call of the BigFix client (runtime/bigfix) from the command line: tests/bigfix drives it
+# against the stand-in BigFix server.
+BIGFIX_PROBE = $(BUILD)/tests/bigfix-probe
+$(BIGFIX_PROBE): tests/bigfix/probe.c $(BUILD)/libbfplan.a
+	@mkdir -p $(dir $@)
+	@echo "  PROBE   $@"
+	$(Q)$(CC) $(ALL_CFLAGS) -Iruntime -o $@ $< $(BUILD)/libbfplan.a $(ALL_LDFLAGS) $(LIBS)
+
 unit: $(UNIT_TESTS)
 	@set -e; for t in $(UNIT_TESTS); do echo "== $$t"; $$t; done
 
 golden: $(BUILD)/bfplan
 	sh tests/golden/run.sh $(BUILD)/bfplan
 
-test: all unit golden $(REPLAYS)
+test: all unit golden $(REPLAYS) $(BIGFIX_PROBE)
 	sh tests/cli/run.sh $(BUILD)/bfplan
 	sh tests/import/run.sh $(BUILD)/bfplan
 	sh tests/build/run.sh $(BUILD)/bfplan
 	sh tests/formats/run.sh $(BUILD)/bfplan
 	sh tests/fmt/run.sh $(BUILD)/bfplan
 	sh tests/editors/run.sh $(BUILD)/bfplan
-	sh tests/bigfix/run.sh $(BUILD)/bfplan
+	sh tests/bigfix/run.sh $(BUILD)/bfplan $(BIGFIX_PROBE)
 	sh tests/fuzz/replay.sh $(BUILD)/tests $(FUZZ_HARNESSES)
 	sh tests/docs_codes.sh
 

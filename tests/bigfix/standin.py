@@ -53,6 +53,7 @@ Faults, set in the world file or with POST /_standin/faults (a JSON list):
     {"kind": "prerequisite_missing", "prerequisite": NAME, "node": NODE}
     {"kind": "duplicate_name", "node": NODE}       a second computer with its name
     {"kind": "bad_credentials"}                    every password is refused
+    {"kind": "expire_sessions"}                    every SessionToken has expired
     {"kind": "http_error", "status": 500, "path": RE, "method": M, "times": N}
     {"kind": "hang", "seconds": S, "path": RE, "method": M, "times": N}
     {"kind": "drop", "path": RE, "method": M, "times": N, "after": BOOL}
@@ -112,6 +113,8 @@ def relevance_string(s):
 # Fixlet (by site name and ID) is relevant on.  Anything else is an error.
 APPLICABLE = re.compile(r'ids of applicable computers of bes fixlets whose '
                         r'\(id of it = ([0-9]{1,10}) and name of site of it = "([^"]*)"\)')
+# ... and which computers have a name, compared in lower case as Windows names are.
+NAMED = re.compile(r'ids of bes computers whose \(name of it as lowercase = "([^"]*)"\)')
 
 
 class Target:
@@ -397,12 +400,16 @@ def applicable(w, site, fid):
 
 def query_xml(w, expr):
     m = APPLICABLE.fullmatch(expr.strip())
+    named = NAMED.fullmatch(expr.strip())
     resource = quoteattr(expr)
-    if not m:
+    if named:
+        ids = [c["id"] for c in w.computers if c["name"].lower() == relevance_string(named.group(1))]
+    elif not m:
         # INFERRED: the status (400); the shape (Query/Error) is documented.
         return 400, (HEAD + f"<Query Resource={resource}><Result/>"
                      f"<Error>This expression could not be evaluated by the stand-in.</Error></Query>" + TAIL)
-    ids = applicable(w, relevance_string(m.group(2)), int(m.group(1)))
+    else:
+        ids = applicable(w, relevance_string(m.group(2)), int(m.group(1)))
     answers = "".join(f'<Answer type="integer">{i}</Answer>' for i in sorted(ids))
     return 200, (HEAD + f"<Query Resource={resource}><Result>{answers}</Result><Evaluation>"
                  f"<Time>0.1ms</Time><Plurality>Plural</Plurality></Evaluation></Query>" + TAIL)
@@ -611,6 +618,8 @@ class Handler(BaseHTTPRequestHandler):
     def authenticate(self, w):
         token = self.headers.get("SessionToken")
         now = time.time()
+        if w.has_fault("expire_sessions"):
+            w.sessions.clear()
         if token and token in w.sessions and now - w.sessions[token] < SESSION_IDLE:
             w.sessions[token] = now
             return []
