@@ -260,6 +260,16 @@ void bf_schema_free(struct bf_schema *s)
 
 /* ---- parsing an answer ------------------------------------------------------------------------------ */
 
+/* Whether the bytes hold a document type declaration, for an answer the parser gave up on. */
+static bool declares_dtd(const char *data, size_t len)
+{
+	static const char mark[] = "<!DOCTYPE";
+	for (const char *p = data; (p = memchr(p, '<', len - (size_t)(p - data))) != NULL; p++)
+		if ((size_t)(data + len - p) >= sizeof mark - 1 && memcmp(p, mark, sizeof mark - 1) == 0)
+			return true;
+	return false;
+}
+
 struct bf_answer *bf_answer_parse(const char *data, size_t len, size_t max_len, const struct bf_schema *schema,
 				  struct bf_error *err)
 {
@@ -278,6 +288,12 @@ struct bf_answer *bf_answer_parse(const char *data, size_t len, size_t max_len, 
 	/* no NOENT (entities stay unexpanded), no DTDLOAD, no network, nothing printed */
 	xmlDocPtr doc = xmlCtxtReadMemory(ctxt, data, (int)len, "answer", NULL,
 					  XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+	if (!doc && declares_dtd(data, len)) {
+		/* an entity loop or expansion stops the parser before the DTD can be seen */
+		bf_error_set(err, BF_ERR_HOSTILE, "the answer declares a DTD, which no BigFix answer has; refused");
+		xmlFreeParserCtxt(ctxt);
+		return NULL;
+	}
 	if (!doc) {
 		const xmlError *e = &ctxt->lastError;
 		bf_error_set(err, BF_ERR_MALFORMED, "the answer is not well-formed XML (line %d): ", e->line);
