@@ -104,7 +104,7 @@ UNIT_TESTS = $(UNIT_SOURCES:tests/unit/%.c=$(BUILD)/tests/%)
 # make fuzz runs build/fuzz/fuzz-NAME (clang, libFuzzer).  Only make fuzz needs clang.
 FUZZ_HARNESSES = $(basename $(notdir $(wildcard tests/fuzz/*.c)))
 FUZZ_SUPPORT = tests/fuzz/support/fuzz.c
-FUZZ_CFLAGS = -Itests/fuzz/support -DFUZZ_STDLIB_DIR='"$(CURDIR)/stdlib"'
+FUZZ_CFLAGS = -Itests/fuzz/support -Iruntime -DFUZZ_STDLIB_DIR='"$(CURDIR)/stdlib"'
 REPLAYS = $(FUZZ_HARNESSES:%=$(BUILD)/tests/replay-%)
 FUZZERS = $(FUZZ_HARNESSES:%=$(BUILD)/fuzz-%)
 FUZZ_SECONDS ?= 60
@@ -161,7 +161,7 @@ $(OBJ)/grammar/frontend.o $(OBJ)/gen/lexer.o $(OBJ)/gen/parser.o: $(GEN)/parser.
 $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libbfplan.a
 	@mkdir -p $(dir $@)
 	@echo "  TEST    $@"
-	$(Q)$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes -Wno-missing-declarations -o $@ $< \
+	$(Q)$(CC) $(ALL_CFLAGS) -Iruntime -Wno-missing-prototypes -Wno-missing-declarations -o $@ $< \
 		$(BUILD)/libbfplan.a $(ALL_LDFLAGS) $(CMOCKA_LIBS) $(LIBS)
 
 # Tests that read a hand-built lowered plan (tests/unit/fixture_plan.c) link it in as well.

@@ -260,6 +260,12 @@ void bf_schema_free(struct bf_schema *s)
 
 /* ---- parsing an answer ------------------------------------------------------------------------------ */
 
+static void ignore(void *ctx, const char *fmt, ...)
+{
+	(void)ctx;
+	(void)fmt;
+}
+
 /* Whether the bytes hold a document type declaration, for an answer the parser gave up on. */
 static bool declares_dtd(const char *data, size_t len)
 {
@@ -285,9 +291,17 @@ struct bf_answer *bf_answer_parse(const char *data, size_t len, size_t max_len, 
 		bf_error_set(err, BF_ERR_MALFORMED, "out of memory reading the answer");
 		return NULL;
 	}
-	/* no NOENT (entities stay unexpanded), no DTDLOAD, no network, nothing printed */
+	/*
+	 * No NOENT (entities stay unexpanded), no DTDLOAD, no network, nothing
+	 * printed: libxml2 reports encoding errors through its generic handler
+	 * whatever the options say, so that is silenced while the answer is read.
+	 */
+	xmlGenericErrorFunc saved = xmlGenericError;
+	void *saved_ctx = xmlGenericErrorContext;
+	xmlSetGenericErrorFunc(NULL, ignore);
 	xmlDocPtr doc = xmlCtxtReadMemory(ctxt, data, (int)len, "answer", NULL,
 					  XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+	xmlSetGenericErrorFunc(saved_ctx, saved);
 	if (!doc && declares_dtd(data, len)) {
 		/* an entity loop or expansion stops the parser before the DTD can be seen */
 		bf_error_set(err, BF_ERR_HOSTILE, "the answer declares a DTD, which no BigFix answer has; refused");
