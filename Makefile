@@ -60,7 +60,7 @@ XML_LIBS := $(shell $(PKG_CONFIG) --libs libxml-2.0 2>/dev/null || echo -lxml2)
 CMOCKA_LIBS := $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null || echo -lcmocka)
 
 ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L $(WARNINGS) $(CFLAGS) $(EXTRA_FLAGS) \
-	-I$(BUILD)/gen -Icompiler -Igrammar $(XML_CFLAGS) $(CURL_CFLAGS) -MMD -MP
+	-I$(BUILD)/gen -I. -Icompiler -Igrammar $(XML_CFLAGS) $(CURL_CFLAGS) -MMD -MP
 ALL_LDFLAGS = $(LDFLAGS) $(EXTRA_FLAGS)
 JANSSON_LIBS := $(shell $(PKG_CONFIG) --libs jansson 2>/dev/null || echo -ljansson)
 # libcurl (libcurl4-openssl-dev) carries the BigFix driver's HTTPS (runtime/bigfix).
@@ -78,7 +78,7 @@ endif
 GEN = $(BUILD)/gen
 OBJ = $(BUILD)/obj
 
-HAND_SOURCES = $(filter-out compiler/main.c,$(wildcard compiler/*.c)) $(wildcard grammar/*.c) \
+HAND_SOURCES = $(wildcard compiler/*/*.c) $(wildcard grammar/*.c) \
 	$(wildcard runtime/*.c) $(wildcard runtime/bigfix/*.c)
 GEN_SOURCES = $(GEN)/parser.c $(GEN)/lexer.c $(GEN)/explain.c
 LIB_OBJECTS = $(HAND_SOURCES:%.c=$(OBJ)/%.o) $(GEN_SOURCES:$(GEN)/%.c=$(OBJ)/gen/%.o)
@@ -104,7 +104,7 @@ UNIT_TESTS = $(UNIT_SOURCES:tests/unit/%.c=$(BUILD)/tests/%)
 # make fuzz runs build/fuzz/fuzz-NAME (clang, libFuzzer).  Only make fuzz needs clang.
 FUZZ_HARNESSES = $(basename $(notdir $(wildcard tests/fuzz/*.c)))
 FUZZ_SUPPORT = tests/fuzz/support/fuzz.c
-FUZZ_CFLAGS = -Itests/fuzz/support -Iruntime -DFUZZ_STDLIB_DIR='"$(CURDIR)/stdlib"'
+FUZZ_CFLAGS = -Itests/fuzz/support -DFUZZ_STDLIB_DIR='"$(CURDIR)/stdlib"'
 REPLAYS = $(FUZZ_HARNESSES:%=$(BUILD)/tests/replay-%)
 FUZZERS = $(FUZZ_HARNESSES:%=$(BUILD)/fuzz-%)
 FUZZ_SECONDS ?= 60
@@ -138,10 +138,10 @@ $(GEN)/lexer.c $(GEN)/lexer.h &: grammar/lexer.l
 	$(Q)cd $(GEN) && $(FLEX) -o lexer.c $(CURDIR)/$< 2> flex.log; rc=$$?; cat flex.log >&2; \
 		test $$rc -eq 0 && test ! -s flex.log
 
-$(GEN)/explain.c: docs/diagnostics.md compiler/explain_gen.awk
+$(GEN)/explain.c: docs/diagnostics.md compiler/diag/explain_gen.awk
 	@mkdir -p $(GEN)
 	@echo "  GEN     $@"
-	$(Q)awk -f compiler/explain_gen.awk docs/diagnostics.md > $@
+	$(Q)awk -f compiler/diag/explain_gen.awk docs/diagnostics.md > $@
 
 $(OBJ)/gen/%.o: $(GEN)/%.c
 	@mkdir -p $(dir $@)
@@ -161,7 +161,7 @@ $(OBJ)/grammar/frontend.o $(OBJ)/gen/lexer.o $(OBJ)/gen/parser.o: $(GEN)/parser.
 $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libbfplan.a
 	@mkdir -p $(dir $@)
 	@echo "  TEST    $@"
-	$(Q)$(CC) $(ALL_CFLAGS) -Iruntime -Wno-missing-prototypes -Wno-missing-declarations -o $@ $< \
+	$(Q)$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes -Wno-missing-declarations -o $@ $< \
 		$(BUILD)/libbfplan.a $(ALL_LDFLAGS) $(CMOCKA_LIBS) $(LIBS)
 
 # Tests that read a hand-built lowered plan (tests/unit/fixture_plan.c) link it in as well.
@@ -178,7 +178,7 @@ BIGFIX_PROBE = $(BUILD)/tests/bigfix-probe
 $(BIGFIX_PROBE): tests/bigfix/probe.c $(BUILD)/libbfplan.a
 	@mkdir -p $(dir $@)
 	@echo "  PROBE   $@"
-	$(Q)$(CC) $(ALL_CFLAGS) -Iruntime -o $@ $< $(BUILD)/libbfplan.a $(ALL_LDFLAGS) $(LIBS)
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libbfplan.a $(ALL_LDFLAGS) $(LIBS)
 
 unit: $(UNIT_TESTS)
 	@set -e; for t in $(UNIT_TESTS); do echo "== $$t"; $$t; done
@@ -187,6 +187,7 @@ golden: $(BUILD)/bfplan
 	sh tests/golden/run.sh $(BUILD)/bfplan
 
 test: all unit golden $(REPLAYS) $(BIGFIX_PROBE)
+	sh tests/layers.sh --self-test
 	sh tests/cli/run.sh $(BUILD)/bfplan
 	sh tests/import/run.sh $(BUILD)/bfplan
 	sh tests/build/run.sh $(BUILD)/bfplan
@@ -296,6 +297,8 @@ install: all
 	install -D -m 644 docs/graph-exch2008.svg $(DESTDIR)$(DOCDIR)/graph-exch2008.svg
 	install -D -m 644 docs/diff.md $(DESTDIR)$(DOCDIR)/diff.md
 	install -D -m 644 docs/security.md $(DESTDIR)$(DOCDIR)/security.md
+	install -D -m 644 docs/contributing.md $(DESTDIR)$(DOCDIR)/contributing.md
+	install -D -m 644 docs/bigfix.md $(DESTDIR)$(DOCDIR)/bigfix.md
 	install -D -m 644 docs/ci.md $(DESTDIR)$(DOCDIR)/ci.md
 	install -D -m 644 docs/performance.md $(DESTDIR)$(DOCDIR)/performance.md
 	install -D -m 644 docs/github-workflow.yml $(DESTDIR)$(DOCDIR)/github-workflow.yml

@@ -14,9 +14,9 @@
 #include <string.h>
 #include <strings.h>
 
-#include "bf_internal.h"
-#include "escape.h"
-#include "textbuf.h"
+#include "runtime/bigfix/bf_internal.h"
+#include "base/escape.h"
+#include "base/textbuf.h"
 
 enum { DEFAULT_TIMEOUT_MS = 60000, DEFAULT_BACKOFF_MS = 500, TITLE_MAX = 255 };
 #define DEFAULT_MAX_ANSWER ((size_t)16 << 20)

@@ -27,7 +27,7 @@
 #include <strings.h>
 #include <time.h>
 
-#include "bf_internal.h"
+#include "runtime/bigfix/bf_internal.h"
 
 struct sink {
 	struct bf_reply *reply;

@@ -6,7 +6,7 @@
 
 #include <curl/curl.h>
 
-#include "bigfix.h"
+#include "runtime/bigfix/bigfix.h"
 
 struct bf_client {
 	struct bf_config cfg;

@@ -25,7 +25,7 @@
 #include <termios.h>
 #include <unistd.h>
 
-#include "bigfix.h"
+#include "runtime/bigfix/bigfix.h"
 
 void bf_protect_process(void)
 {

@@ -24,8 +24,8 @@
 #include <libxml/tree.h>
 #include <libxml/xmlschemas.h>
 
-#include "bigfix.h"
-#include "escape.h"
+#include "runtime/bigfix/bigfix.h"
+#include "base/escape.h"
 
 #define XS_NS "http://www.w3.org/2001/XMLSchema"
 

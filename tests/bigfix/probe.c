@@ -29,8 +29,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "arena.h"
-#include "bigfix/bigfix.h"
+#include "base/arena.h"
+#include "runtime/bigfix/bigfix.h"
 
 static int fail(const struct bf_error *err)
 {

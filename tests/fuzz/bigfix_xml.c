@@ -15,8 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "arena.h"
-#include "bigfix/bigfix.h"
+#include "base/arena.h"
+#include "runtime/bigfix/bigfix.h"
 
 static void expect_clean(const struct bf_error *err, const char *what)
 {

@@ -22,8 +22,8 @@
 #include <libxml/parser.h>
 #include <libxml/xmlschemas.h>
 
-#include "arena.h"
-#include "bigfix/bigfix.h"
+#include "base/arena.h"
+#include "runtime/bigfix/bigfix.h"
 
 #define HEAD "<?xml version=\"1.0\" encoding=\"UTF-8\"?><BESAPI>"
 #define TAIL "</BESAPI>"
