@@ -26,6 +26,7 @@ SCHEMAS = besxsd.Schemas()
 XSD = [] if SCHEMAS.besapi is None else ["--xsd", SCHEMAS.besapi_path]
 ENV = {"PATH": "/usr/bin:/bin", "HOME": os.path.join(work, "home"), "LC_ALL": "C",
        "BFPLAN_BIGFIX_USER": "operator", "BFPLAN_BIGFIX_PASSWORD": ctl.PASSWORD}
+SANITIZER_MARKS = ("AddressSanitizer", "LeakSanitizer", "runtime error:")
 failed = 0
 outputs = []   # everything the client printed, searched for the password at the end
 
@@ -50,6 +51,9 @@ class Server:
         r = subprocess.run(cmd, env=env or ENV, capture_output=True, text=True, timeout=120,
                            start_new_session=True)  # no controlling terminal: no prompt
         outputs.append(r.stdout + r.stderr)
+        if r.returncode not in (0, 1) or any(m in r.stderr for m in SANITIZER_MARKS):
+            check(f"the client exits 0 or 1 with no sanitizer report ({' '.join(args[:2])})", False,
+                  f"exit {r.returncode}: {r.stderr[-400:]}")
         return r
 
     def state(self):
