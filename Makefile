@@ -248,7 +248,7 @@ fuzz-coverage:
 # a run on a tenth of the input, and peak memory against check's (tests/bench/run.sh).
 # xmllint (libxml2-utils) is the reference, GNU time (time) reads the peaks.
 bench: deps
-	$(MAKE) all
+	$(MAKE) all $(BIGFIX_PROBE)
 	sh tests/bench/run.sh $(BUILD)/bfplan
 
 # ---- the two commands of the README ---------------------------------------------------
