@@ -88,10 +88,12 @@ static void sleep_ms(long ms)
 static int bigfix_failed(struct driver *d, const struct bf_error *e, const char *doing)
 {
 	struct diag *g = diag_report(&d->s->c.diags, BFP801, d->s->plan->decl, "%s: %s", doing, e->text);
-	diag_help(&d->s->c.diags, g, e->kind == BF_ERR_TLS ? "give the deployment's CA with --cacert FILE"
-				   : e->kind == BF_ERR_AUTH ? "check BFPLAN_BIGFIX_USER and BFPLAN_BIGFIX_PASSWORD, or the netrc entry"
-							   : "the journal holds everything done so far: run the same command "
-							     "again to go on from there");
+	const char *help = e->kind == BF_ERR_TLS ? "give the deployment's CA with --cacert FILE"
+			 : e->kind == BF_ERR_AUTH ? "check BFPLAN_BIGFIX_USER and BFPLAN_BIGFIX_PASSWORD, or the netrc entry"
+			 : e->kind == BF_ERR_NO_COMPUTER || e->kind == BF_ERR_AMBIGUOUS
+				 ? "each node must be exactly one computer: check --domain and the computers' DNS names"
+				 : "the journal holds everything done so far: run the same command again to go on from there";
+	diag_help(&d->s->c.diags, g, "%s", help);
 	return EXIT_PLAN_ERRORS;
 }
 

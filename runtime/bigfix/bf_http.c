@@ -164,8 +164,8 @@ static bool retryable(const struct bf_error *err, long status)
 
 /* One attempt.  True when the server answered (any status). */
 static bool attempt(struct bf_client *c, enum bf_method method, const char *url, const char *content_type,
-		    const char *body, size_t body_len, bool use_token, struct bf_reply *reply, struct bf_error *err,
-		    const char *what)
+		    const char *body, size_t body_len, bool use_token, bool once, struct bf_reply *reply,
+		    struct bf_error *err, const char *what)
 {
 	CURL *h = c->curl;
 	char auth[sizeof c->token + 4 * sizeof c->secret->password];
@@ -195,6 +195,12 @@ static bool attempt(struct bf_client *c, enum bf_method method, const char *url,
 	} else {
 		curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
 	}
+	/*
+	 * libcurl sends a request again by itself when a reused connection turns
+	 * out dead before the answer.  A request that must not be repeated goes
+	 * on a connection of its own, which libcurl never retries.
+	 */
+	curl_easy_setopt(h, CURLOPT_FRESH_CONNECT, once ? 1L : 0L);
 	c->stats.requests++;
 	CURLcode rc = curl_easy_perform(h);
 	curl_easy_setopt(h, CURLOPT_HTTPHEADER, NULL);
@@ -225,7 +231,7 @@ bool bf_http(struct bf_client *c, enum bf_method method, const char *path, const
 	bool reauthenticated = false;
 	for (unsigned tries = 0;; tries++) {
 		bool use_token = c->token[0] != '\0';
-		bool answered = attempt(c, method, url, content_type, body, body_len, use_token, reply, err, what);
+		bool answered = attempt(c, method, url, content_type, body, body_len, use_token, !retry, reply, err, what);
 		if (answered && reply->status == 401 && use_token && !reauthenticated) {
 			/* the session ended: nothing was done; once more with the password */
 			c->token[0] = '\0';

@@ -17,6 +17,11 @@
 #    wrong certificates, its lifetime.
 # 2. The C client (runtime/bigfix) through build/tests/bigfix-probe, when
 #    given: client_test.py.
+# 3. bfplan run --bigfix (run_test.py): whole windows of the seed on 2003
+#    and 2008 and of five nodes with max-down 2, faults ending as the plan
+#    declares with the engine's node states equal to the stand-in's,
+#    refusals, the dry run, secrecy, and KILLS (100) SIGKILLs across one
+#    window, after which it completes with no action issued twice.
 #
 # Ends with "bigfix: N passed, M failed" and exits non-zero on a failure.
 
@@ -65,4 +70,5 @@ run_py standin tests/bigfix/standin_test.py "$tmp/certs" "$tmp/seed2008" "$tmp/w
 if [ -n "$probe" ]; then
 	run_py client tests/bigfix/client_test.py "$probe" "$tmp/certs" "$tmp" "$tmp/work-client"
 fi
+run_py run tests/bigfix/run_test.py "$bfplan" "$tmp/certs" "$tmp/work-run"
 finish

@@ -199,6 +199,17 @@ class World:
                     "components": [fixlets[i] for i in bl["components"]]})
             eff["steps"].add(step["name"])
             eff["from"].add(step["from_state"])
+        # A failure step's Fixlet (plan.json "restores") brings a node back into service from
+        # whatever state it was taken out to: it accepts every state but the one it restores to.
+        # INFERRED from the stdlib's resume step (from paused, drained, patched); plan.json does
+        # not list a restore's accepted states.
+        for r in plan.get("restores", []):
+            fx = fixlets[r["fixlet"]]
+            key = (sites[fx["site"]]["title"], fx["id"])
+            eff = self.effects.setdefault(key, {"steps": {r["name"]}, "from": set(), "to": "online",
+                                                "role_only": False, "kind": fx["kind"],
+                                                "restart": fx["restart"], "id": fx["id"]})
+            eff["restores"] = True
         self.role_fixlet = None
         role = plan.get("role")
         if role and role.get("detect") is not None:
@@ -309,7 +320,7 @@ class World:
             if state == "pending-restart":
                 self.node_state[node] = "patched"
             return done
-        if state not in eff["from"]:
+        if state not in eff["from"] and not (eff.get("restores") and state != eff["to"]):
             self.violations.append(f"action {action.id} ('{action.title}'): {sorted(eff['steps'])} "
                                    f"on {node} in state {state}, which it does not accept")
             return "Not Relevant"
