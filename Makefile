@@ -200,6 +200,7 @@ test: all unit golden $(REPLAYS) $(BIGFIX_PROBE)
 	sh tests/bigfix/run.sh $(BUILD)/bfplan $(BIGFIX_PROBE)
 	sh tests/fuzz/replay.sh $(BUILD)/tests $(FUZZ_HARNESSES)
 	sh tests/docs_codes.sh
+	python3 tests/docs_examples.py $(BUILD)/bfplan
 
 check: deps
 	$(MAKE) test
@@ -304,7 +305,6 @@ install: all
 	install -D -m 644 docs/graph-exch2008.svg $(DESTDIR)$(DOCDIR)/graph-exch2008.svg
 	install -D -m 644 docs/diff.md $(DESTDIR)$(DOCDIR)/diff.md
 	install -D -m 644 docs/security.md $(DESTDIR)$(DOCDIR)/security.md
-	install -D -m 644 docs/contributing.md $(DESTDIR)$(DOCDIR)/contributing.md
 	install -D -m 644 docs/bigfix.md $(DESTDIR)$(DOCDIR)/bigfix.md
 	install -D -m 644 docs/ci.md $(DESTDIR)$(DOCDIR)/ci.md
 	install -D -m 644 docs/performance.md $(DESTDIR)$(DOCDIR)/performance.md
