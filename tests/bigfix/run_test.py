@@ -188,6 +188,28 @@ def test_faults():
     w.stop()
 
 
+def short_timeouts():
+    """The 2008 seed with its pause and move-groups timing out in seconds, so a timeout can be waited for."""
+    text = open(example("exchange2007-windows2008"), encoding="utf-8").read()
+    text = text.replace("    timeout patch 1h", "    timeout patch 1h\n    timeout pause 3s\n    timeout move-groups 3s")
+    path = os.path.join(work, "short-timeouts.plan")
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(text)
+    return path
+
+
+def test_timeout():
+    w = Window("timeout", short_timeouts(), faults=[{"kind": "never_complete", "step": "move-groups", "node": "EXNODE1"}])
+    r = w.run()
+    st = w.state()
+    stopped = [a for a in st["actions"] if a["title"].endswith("step 2: move-groups")]
+    check("an action that never completes: stopped at the step's timeout, then the failure step, then stop",
+          r.returncode == 1 and "ran out of time" in r.stdout and stopped and stopped[0]["stopped"]
+          and any(t.endswith("step F2: resume") for t in st["titles"]), (r.stdout + r.stderr, st["titles"]))
+    w.agree("a step timed out")
+    check("no schema error", w.stop() == 0)
+
+
 def test_refusals_and_secrecy():
     w = Window("refuse-cert", example("exchange2007-windows2008"), cert="wrong")
     r = w.run()
@@ -253,6 +275,7 @@ def test_kill_loop():
 os.makedirs(os.path.join(work, "home"), exist_ok=True)
 test_green_windows()
 test_faults()
+test_timeout()
 test_refusals_and_secrecy()
 test_kill_loop()
 sys.exit(1 if failed else 0)
