@@ -752,20 +752,20 @@ int run_bigfix(struct session *s, const struct run_options *o, const struct bfpl
 	if (o->o->insecure)
 		fprintf(err, "bfplan: warning: the BigFix server's certificate is NOT verified "
 			     "(--insecure-no-tls-verify): anyone on the network path can act as the server\n");
-	static struct bf_secret secret;
+	struct bf_secret *secret = arena_alloc(d.a, sizeof *secret);
 	char host[256];
 	struct bf_error e = {0};
 	if (!bf_url_host(o->o->bigfix, host, sizeof host)) {
 		fprintf(err, "bfplan: run: --bigfix takes https://HOST:PORT, not '%s'\n", esc_terminal(d.a, o->o->bigfix));
 		return EXIT_USAGE;
 	}
-	if (!bf_secret_acquire(&secret, host, &e))
+	if (!bf_secret_acquire(secret, host, &e))
 		return bigfix_failed(&d, &e, "credentials");
-	d.secret = &secret;
+	d.secret = secret;
 	const char *xsd = getenv("BFPLAN_BESAPI_XSD");
 	struct bf_config cfg = {.url = o->o->bigfix, .cacert = o->o->cacert, .insecure = o->o->insecure,
 				.besapi_xsd = xsd && access(xsd, R_OK) == 0 ? xsd : NULL, .get_retries = 4};
-	d.client = bf_client_new(&cfg, &secret, &e);
+	d.client = bf_client_new(&cfg, secret, &e);
 	int rc;
 	if (!d.client) {
 		rc = bigfix_failed(&d, &e, "the BigFix server");
@@ -780,6 +780,6 @@ int run_bigfix(struct session *s, const struct run_options *o, const struct bfpl
 		rc = drive(&d);
 	}
 	bf_client_free(d.client);
-	bf_secret_wipe(&secret);
+	bf_secret_wipe(secret);
 	return rc;
 }

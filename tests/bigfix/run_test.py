@@ -31,6 +31,7 @@ ENV = {"PATH": "/usr/bin:/bin", "HOME": os.path.join(work, "home"), "LC_ALL": "C
 if os.environ.get("BFPLAN_BESAPI_XSD"):
     ENV["BFPLAN_BESAPI_XSD"] = os.environ["BFPLAN_BESAPI_XSD"]
 KILLS = int(os.environ.get("KILLS", "100"))
+SANITIZER_MARKS = ("AddressSanitizer", "LeakSanitizer", "runtime error:")
 failed = 0
 outputs = []
 
@@ -71,6 +72,9 @@ class Window:
         r = subprocess.run(self.command(*extra, url=url), env=env or ENV, capture_output=True, text=True,
                            timeout=300, start_new_session=True)
         outputs.append(r.stdout + r.stderr)
+        if r.returncode not in (0, 1, 2) or any(m in r.stderr for m in SANITIZER_MARKS):
+            check(f"bfplan run exits 0, 1 or 2 with no sanitizer report ({' '.join(extra)})", False,
+                  f"exit {r.returncode}: {r.stderr[-600:]}")
         return r
 
     def status(self):
@@ -260,6 +264,8 @@ def test_kill_loop():
             out, err = p.communicate()
             outputs.append(out.decode() + err.decode())
             kills += 1
+    check("no run between the kills tripped a sanitizer",
+          not any(m in o for o in outputs for m in SANITIZER_MARKS))
     r = w.run()
     st = w.state()
     check(f"{kills} SIGKILLs across the window, then it completes", kills >= KILLS and r.returncode == 0,
