@@ -68,6 +68,16 @@ static const char *const duty_words[] = {
 };
 
 const char *eng_event_word(enum eng_event_kind k) { return k < ENG_EVENT_KINDS ? event_words[k] : "?"; }
+bool eng_event_kind_of(const char *word, enum eng_event_kind *out)
+{
+	for (int k = 0; word && k < ENG_EVENT_KINDS; k++)
+		if (strcmp(event_words[k], word) == 0) {
+			*out = (enum eng_event_kind)k;
+			return true;
+		}
+	return false;
+}
+
 const char *eng_refusal_text(enum eng_refusal r) { return r < ENG_REFUSAL_KINDS ? refusal_texts[r] : "?"; }
 const char *eng_stage_word(enum eng_stage st) { return st < ENG_STAGE_KINDS ? stage_words[st] : "?"; }
 const char *eng_result_word(enum eng_result r) { return r < ENG_RESULT_KINDS ? result_words[r] : "?"; }
@@ -652,6 +662,7 @@ static enum eng_refusal on_result(struct eng_state *s, const struct eng_event *e
 	case ENG_EV_WITNESS_OFFLINE:
 	case ENG_EV_TIME:
 	case ENG_EV_ABORT:
+	case ENG_EV_PREFLIGHT_FAILED:
 	case ENG_EVENT_KINDS:
 		return ENG_REFUSE_WRONG_STAGE;
 	}
@@ -725,9 +736,9 @@ static enum eng_refusal on_time(struct eng_state *s, const struct eng_event *ev)
 	return ENG_OK;
 }
 
-enum eng_refusal eng_apply(struct eng_state *s, const struct eng_event *ev)
+/* The event's own function; each refuses before it changes anything. */
+static enum eng_refusal dispatch(struct eng_state *s, const struct eng_event *ev)
 {
-	s->broken_now = 0;
 	if (ev->kind != ENG_EV_TIME && eng_over(s))
 		return ENG_REFUSE_OVER;
 	switch (ev->kind) {
@@ -750,10 +761,25 @@ enum eng_refusal eng_apply(struct eng_state *s, const struct eng_event *ev)
 	case ENG_EV_ABORT:
 		s->stage = ENG_ABORTED;
 		return ENG_OK;
+	case ENG_EV_PREFLIGHT_FAILED:
+		if (s->stage != ENG_PREFLIGHT)
+			return ENG_REFUSE_WRONG_STAGE;
+		s->stage = ENG_NOT_STARTED;
+		return ENG_OK;
 	case ENG_EVENT_KINDS:
 		break;
 	}
 	return ENG_REFUSE_WRONG_STAGE;
+}
+
+enum eng_refusal eng_apply(struct eng_state *s, const struct eng_event *ev)
+{
+	eng_invset before = s->broken_now;
+	s->broken_now = 0;
+	enum eng_refusal r = dispatch(s, ev);
+	if (r != ENG_OK)
+		s->broken_now = before; /* a refused event changes nothing at all */
+	return r;
 }
 
 /* ---- answers ---------------------------------------------------------------------------- */
@@ -804,6 +830,7 @@ size_t eng_allowed(const struct eng_state *s, struct eng_event *out, size_t cap)
 		for (uint32_t i = 0; m->plan->role && i < m->node_count; i++)
 			if (i != m->role_holder)
 				n = put(out, cap, n, (struct eng_event){.kind = ENG_EV_PREFLIGHT, .node = i});
+		n = put(out, cap, n, (struct eng_event){.kind = ENG_EV_PREFLIGHT_FAILED});
 		break;
 	case ENG_BETWEEN:
 		n = put(out, cap, n, (struct eng_event){.kind = ENG_EV_START, .step = s->step + 1});

@@ -59,7 +59,9 @@
 	X(ENG_EV_NODE_LOST, "node-lost")             /* a node went down, between two steps */      \
 	X(ENG_EV_WITNESS_OFFLINE, "witness-offline") /* the quorum witness went offline */          \
 	X(ENG_EV_TIME, "time")                       /* `seconds` passed */                         \
-	X(ENG_EV_ABORT, "abort")                     /* a person ended the run */
+	X(ENG_EV_ABORT, "abort")                     /* a person ended the run */                   \
+	X(ENG_EV_PREFLIGHT_FAILED, "preflight-failed") /* a pre-flight check failed (a prerequisite \
+							   missing): the plan must not start */
 
 enum eng_event_kind {
 #define X(id, word) id,
@@ -329,6 +331,8 @@ const char *eng_held_why(const struct eng_state *s, uint32_t node);
 /* ---- words ------------------------------------------------------------------------------ */
 
 const char *eng_event_word(enum eng_event_kind k);
+/* The event a word names (the journal's), or false: the reverse of eng_event_word(). */
+bool eng_event_kind_of(const char *word, enum eng_event_kind *out);
 const char *eng_refusal_text(enum eng_refusal r);
 const char *eng_stage_word(enum eng_stage st);
 const char *eng_result_word(enum eng_result r);

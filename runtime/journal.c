@@ -168,8 +168,15 @@ bool journal_is_text(const char *s, size_t max, bool one_line)
 	if (len == 0 || len > max)
 		return false;
 	for (size_t i = 0; i < len;) {
+		unsigned char c = (unsigned char)s[i];
+		if (c < 0x80) { /* most text is ASCII: no decoding */
+			if (one_line && c < 0x20)
+				return false;
+			i++;
+			continue;
+		}
 		size_t n = utf8_scalar_len((const unsigned char *)s + i, len - i);
-		if (n == 0 || (one_line && (unsigned char)s[i] < 0x20))
+		if (n == 0)
 			return false;
 		i += n;
 	}
@@ -204,18 +211,40 @@ static bool line_fault(struct line *l, enum journal_fault_kind kind, uint32_t co
 	return false;
 }
 
-/* A string field: its copy, or NULL after a fault. */
-static const char *string_field(struct line *l, json_t *v, const char *key)
+/*
+ * A field's value, read by either reader: the general one (jansson) or
+ * the one for lines as bfplan writes them (fast_entry).  The checks below
+ * see the same values whichever read the line.
+ */
+struct value {
+	enum { VALUE_STRING, VALUE_INTEGER, VALUE_OTHER } kind;
+	const char *s;           /* VALUE_STRING: its bytes, valid UTF-8 without NUL */
+	size_t len;
+	long long integer;       /* VALUE_INTEGER */
+	json_t *json;            /* the general reader's value (arrays are read only there), else NULL */
+};
+
+static struct value value_of(json_t *v)
 {
-	if (!json_is_string(v)) {
+	if (json_is_string(v))
+		return (struct value){VALUE_STRING, json_string_value(v), json_string_length(v), 0, v};
+	if (json_is_integer(v))
+		return (struct value){VALUE_INTEGER, NULL, 0, json_integer_value(v), v};
+	return (struct value){VALUE_OTHER, NULL, 0, 0, v};
+}
+
+/* A string field: its copy, or NULL after a fault. */
+static const char *string_field(struct line *l, const struct value *v, const char *key)
+{
+	if (v->kind != VALUE_STRING) {
 		line_fault(l, JOURNAL_FAULT_BAD_FIELD, 0, "'%s' is not a string", key);
 		return NULL;
 	}
-	return arena_strndup(l->arena, json_string_value(v), json_string_length(v));
+	return arena_strndup(l->arena, v->s, v->len);
 }
 
 /* A text of at most `max` bytes; one line unless `multi`. */
-static const char *text_field(struct line *l, json_t *v, const char *key, size_t max, bool multi)
+static const char *text_field(struct line *l, const struct value *v, const char *key, size_t max, bool multi)
 {
 	const char *s = string_field(l, v, key);
 	if (s && !journal_is_text(s, max, !multi)) {
@@ -226,16 +255,16 @@ static const char *text_field(struct line *l, json_t *v, const char *key, size_t
 	return s;
 }
 
-static bool count_field(struct line *l, json_t *v, const char *key, uint64_t min, uint64_t *out)
+static bool count_field(struct line *l, const struct value *v, const char *key, uint64_t min, uint64_t *out)
 {
-	if (!json_is_integer(v) || json_integer_value(v) < 0 || (uint64_t)json_integer_value(v) < min)
+	if (v->kind != VALUE_INTEGER || v->integer < 0 || (uint64_t)v->integer < min)
 		return line_fault(l, JOURNAL_FAULT_BAD_FIELD, 0, "'%s' is not an integer of at least %llu", key,
 				  (unsigned long long)min);
-	*out = (uint64_t)json_integer_value(v);
+	*out = (uint64_t)v->integer;
 	return true;
 }
 
-static bool time_field(struct line *l, json_t *v, const char *key, int64_t *out)
+static bool time_field(struct line *l, const struct value *v, const char *key, int64_t *out)
 {
 	const char *s = string_field(l, v, key);
 	if (s && !journal_time_parse(s, out))
@@ -244,7 +273,7 @@ static bool time_field(struct line *l, json_t *v, const char *key, int64_t *out)
 	return s != NULL;
 }
 
-static const char *sha_field(struct line *l, json_t *v, const char *key)
+static const char *sha_field(struct line *l, const struct value *v, const char *key)
 {
 	const char *s = string_field(l, v, key);
 	if (s && !is_sha256(s)) {
@@ -254,7 +283,7 @@ static const char *sha_field(struct line *l, json_t *v, const char *key)
 	return s;
 }
 
-static const char *name_field(struct line *l, json_t *v, const char *key)
+static const char *name_field(struct line *l, const struct value *v, const char *key)
 {
 	const char *s = string_field(l, v, key);
 	if (s && !journal_is_node_name(s)) {
@@ -264,22 +293,25 @@ static const char *name_field(struct line *l, json_t *v, const char *key)
 	return s;
 }
 
-static bool targets_field(struct line *l, json_t *v, struct journal_entry *e)
+static bool targets_field(struct line *l, const struct value *value, struct journal_entry *e)
 {
+	json_t *v = value->json;
 	if (!json_is_array(v) || json_array_size(v) == 0 || json_array_size(v) > 4096)
 		return line_fault(l, JOURNAL_FAULT_BAD_FIELD, 0, "'targets' is not a list of 1 to 4096 nodes");
 	size_t n = json_array_size(v);
 	const char **names = arena_calloc(l->arena, n, sizeof *names);
-	for (size_t i = 0; i < n; i++)
-		if (!(names[i] = name_field(l, json_array_get(v, i), "targets")))
+	for (size_t i = 0; i < n; i++) {
+		struct value name = value_of(json_array_get(v, i));
+		if (!(names[i] = name_field(l, &name, "targets")))
 			return false;
+	}
 	e->targets = names;
 	e->target_count = n;
 	return true;
 }
 
 /* One field of an entry, by its index. */
-static bool entry_field(struct line *l, enum journal_field_index f, json_t *v, struct journal_entry *e)
+static bool entry_field(struct line *l, enum journal_field_index f, const struct value *v, struct journal_entry *e)
 {
 	const char *key = field_keys[f];
 	switch (f) {
@@ -335,7 +367,7 @@ static bool entry_field(struct line *l, enum journal_field_index f, json_t *v, s
 static bool field_index(const char *key, enum journal_field_index *f)
 {
 	for (int i = 0; i < JOURNAL_FIELD_COUNT; i++) {
-		if (strcmp(field_keys[i], key) == 0) {
+		if (field_keys[i][0] == key[0] && strcmp(field_keys[i], key) == 0) {
 			*f = (enum journal_field_index)i;
 			return true;
 		}
@@ -373,7 +405,8 @@ static bool entry(struct line *l, json_t *obj, struct journal_entry *e)
 		if (!field_index(key, &f) || !(allowed & 1u << f))
 			return line_fault(l, JOURNAL_FAULT_UNKNOWN_FIELD, 0, "'%s' is not a field of a '%s' entry",
 					  esc_terminal(l->arena, key), info->name);
-		if (!entry_field(l, f, value, e))
+		struct value v = value_of(value);
+		if (!entry_field(l, f, &v, e))
 			return false;
 		seen |= 1u << f;
 	}
@@ -399,8 +432,9 @@ static bool header(struct line *l, json_t *obj, struct journal_header *h)
 	h->format = (unsigned)json_integer_value(format);
 	bool has_created = false;
 	const char *key;
-	json_t *v;
-	json_object_foreach(obj, key, v) {
+	json_t *json;
+	json_object_foreach(obj, key, json) {
+		struct value value = value_of(json), *v = &value;
 		size_t k = 0;
 		while (k < sizeof header_keys / sizeof header_keys[0] && strcmp(header_keys[k], key) != 0)
 			k++;
@@ -474,37 +508,172 @@ void journal_push(struct arena *arena, struct journal *j, const struct journal_e
 	j->entries[j->count++] = *e;
 }
 
+/*
+ * The reader of lines as bfplan writes them, which is most of every
+ * journal: one flat object without blanks, keys of [a-z0-9_],
+ * values strings without escapes or integers of at most 18 digits.  It
+ * reads those at a tenth of jansson's cost (docs/performance.md, "The
+ * journal's start-up cost"), and the checks of the fields are the same.
+ * Any other line it leaves to jansson, which reads all of JSON: a string
+ * with an escape, a blank, an array, a number of another form, a key it
+ * does not know or sees twice.  It takes nothing jansson would refuse:
+ * no control character, no byte that is not UTF-8.  The fuzz harness
+ * holds the two readers to the same entries and faults.
+ *
+ * Returns false when the line is not of that form; else true, with *ok
+ * whether the entry is good (and the fault filled when it is not).
+ */
+enum { FAST_MAX_FIELDS = 16, FAST_MAX_KEY = 15, FAST_MAX_DIGITS = 18 };
+
+struct fast_pair {
+	enum journal_field_index field;
+	struct value value;
+};
+
+/* A string from the opening quote at *p: false for anything but plain UTF-8 without escapes. */
+static bool fast_string(const char **p, const char *end, struct value *v)
+{
+	const char *s = ++*p;
+	while (s < end && *s != '"') {
+		unsigned char c = (unsigned char)*s;
+		if (c == '\\' || c < 0x20)
+			return false;
+		if (c < 0x80) {
+			s++;
+			continue;
+		}
+		size_t n = utf8_scalar_len((const unsigned char *)s, (size_t)(end - s));
+		if (n == 0)
+			return false;
+		s += n;
+	}
+	if (s == end)
+		return false;
+	*v = (struct value){VALUE_STRING, *p, (size_t)(s - *p), 0, NULL};
+	*p = s + 1;
+	return true;
+}
+
+static bool fast_integer(const char **p, const char *end, struct value *v)
+{
+	const char *s = *p;
+	long long n = 0;
+	while (s < end && *s >= '0' && *s <= '9' && s - *p < FAST_MAX_DIGITS)
+		n = n * 10 + (*s++ - '0');
+	if (s == *p || (s < end && *s >= '0' && *s <= '9') || (**p == '0' && s - *p > 1))
+		return false;
+	*v = (struct value){VALUE_INTEGER, NULL, 0, n, NULL};
+	*p = s;
+	return true;
+}
+
+/* The line's pairs, in order; how many, or -1 when it is not of the plain form. */
+static int fast_pairs(const struct line *l, struct fast_pair *pairs)
+{
+	const char *p = l->text, *end = l->text + l->len;
+	unsigned seen = 0;
+	int n = 0;
+	if (p == end || *p++ != '{')
+		return -1;
+	for (;;) {
+		char key[FAST_MAX_KEY + 1];
+		size_t k = 0;
+		if (p == end || *p++ != '"')
+			return -1;
+		while (p < end && ((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_') && k < FAST_MAX_KEY)
+			key[k++] = *p++;
+		key[k] = '\0';
+		if (k == 0 || p == end || *p++ != '"' || p == end || *p++ != ':' || n == FAST_MAX_FIELDS)
+			return -1;
+		struct fast_pair *pair = &pairs[n];
+		if (!field_index(key, &pair->field) || (seen & 1u << pair->field))
+			return -1;
+		seen |= 1u << pair->field;
+		if (p < end && *p == '"' ? !fast_string(&p, end, &pair->value) : !fast_integer(&p, end, &pair->value))
+			return -1;
+		n++;
+		if (p < end && *p == ',') {
+			p++;
+			continue;
+		}
+		return p + 1 == end && *p == '}' ? n : -1;
+	}
+}
+
+static bool fast_entry(struct line *l, struct journal_entry *e, bool *ok)
+{
+	struct fast_pair pairs[FAST_MAX_FIELDS];
+	int n = fast_pairs(l, pairs);
+	const struct value *type = NULL;
+	for (int i = 0; i < n; i++)
+		if (pairs[i].field == JF_TYPE_INDEX)
+			type = &pairs[i].value;
+	if (!type || type->kind != VALUE_STRING || type->len > 32)
+		return false;
+	char name[33];
+	memcpy(name, type->s, type->len);
+	name[type->len] = '\0';
+	if (!journal_type_lookup(name, &e->type))
+		return false;
+	const struct journal_type_info *info = &type_info[e->type];
+	unsigned required = COMMON_FIELDS | info->required, allowed = required | info->optional, seen = 0;
+	for (int i = 0; i < n; i++) {
+		if (!(allowed & 1u << pairs[i].field))
+			return false; /* jansson's reader says which field, as it does for every line */
+		seen |= 1u << pairs[i].field;
+	}
+	if (required & ~seen)
+		return false;
+	*ok = true;
+	for (int i = 0; i < n && *ok; i++)
+		*ok = entry_field(l, pairs[i].field, &pairs[i].value, e);
+	return true;
+}
+
+/* The next entry, from a complete line: its fields checked, its seq the next. */
+static bool parse_entry(struct line *l, uint32_t number, uint32_t offset, struct journal *j, bool fast)
+{
+	struct journal_entry e = {.line_number = number, .offset = offset, .length = (uint32_t)l->len};
+	bool ok;
+	if (!fast || !fast_entry(l, &e, &ok)) {
+		json_t *obj = line_json(l);
+		if (!obj)
+			return false;
+		e = (struct journal_entry){.line_number = number, .offset = offset, .length = (uint32_t)l->len};
+		ok = entry(l, obj, &e);
+		json_decref(obj);
+	}
+	if (ok && e.seq != j->count + 1)
+		ok = line_fault(l, JOURNAL_FAULT_SEQUENCE, 0, "'seq' is %llu, but the entry before it is %zu",
+				(unsigned long long)e.seq, j->count);
+	/* an action comes of a request a driver recorded before sending it */
+	if (ok && e.type == JOURNAL_ISSUED && (e.intent >= e.seq || j->entries[e.intent - 1].type != JOURNAL_INTENT))
+		ok = line_fault(l, JOURNAL_FAULT_BAD_FIELD, 0, "'intent' is %llu, which is not an earlier intent entry",
+				(unsigned long long)e.intent);
+	if (ok)
+		journal_push(l->arena, j, &e);
+	return ok;
+}
+
 /* One complete line: the header if it is the first, else the next entry. */
-static bool parse_line(struct line *l, uint32_t number, uint32_t offset, struct journal *j)
+static bool parse_line(struct line *l, uint32_t number, uint32_t offset, struct journal *j, bool fast)
 {
 	if (l->len == 0 || (l->len == 1 && l->text[0] == '\r'))
 		return line_fault(l, JOURNAL_FAULT_EMPTY_LINE, 1, "a journal has no empty lines");
+	if (number > 1)
+		return parse_entry(l, number, offset, j, fast);
 	json_t *obj = line_json(l);
 	if (!obj)
 		return false;
-	bool ok;
-	if (number == 1) {
-		ok = header(l, obj, &j->header);
-		j->header.length = (uint32_t)l->len + 1;
-		j->has_header = ok;
-	} else {
-		struct journal_entry e = {.line_number = number, .offset = offset, .length = (uint32_t)l->len};
-		ok = entry(l, obj, &e);
-		if (ok && e.seq != j->count + 1)
-			ok = line_fault(l, JOURNAL_FAULT_SEQUENCE, 0, "'seq' is %llu, but the entry before it is %zu",
-					(unsigned long long)e.seq, j->count);
-		/* an action comes of a request a driver recorded before sending it */
-		if (ok && e.type == JOURNAL_ISSUED && (e.intent >= e.seq || j->entries[e.intent - 1].type != JOURNAL_INTENT))
-			ok = line_fault(l, JOURNAL_FAULT_BAD_FIELD, 0, "'intent' is %llu, which is not an earlier intent entry",
-					(unsigned long long)e.intent);
-		if (ok)
-			journal_push(l->arena, j, &e);
-	}
+	bool ok = header(l, obj, &j->header);
+	j->header.length = (uint32_t)l->len + 1;
+	j->has_header = ok;
 	json_decref(obj);
 	return ok;
 }
 
-bool journal_parse(struct arena *arena, const char *text, size_t len, struct journal *j, struct journal_fault *fault)
+static bool parse(struct arena *arena, const char *text, size_t len, struct journal *j, struct journal_fault *fault,
+		  bool fast)
 {
 	*j = (struct journal){0};
 	*fault = (struct journal_fault){.kind = JOURNAL_FAULT_NONE};
@@ -515,6 +684,21 @@ bool journal_parse(struct arena *arena, const char *text, size_t len, struct jou
 		return false;
 	}
 	struct line l = {.arena = arena, .fault = fault};
+	/*
+	 * One entry a line at most, and no entry is shorter than 60 bytes: the
+	 * array is made once, not grown, and a file of empty lines does not
+	 * make it larger than a journal of its size can need.
+	 */
+	enum { SHORTEST_ENTRY = 60 };
+	size_t lines = 0;
+	for (const char *p = text, *end = text + len; (p = memchr(p, '\n', (size_t)(end - p))); p++)
+		lines++;
+	if (lines > len / SHORTEST_ENTRY + 1)
+		lines = len / SHORTEST_ENTRY + 1;
+	if (lines) {
+		j->cap = lines;
+		j->entries = arena_alloc(arena, lines * sizeof *j->entries);
+	}
 	size_t at = 0;
 	uint32_t number = 1;
 	for (; at < len; number++) {
@@ -532,7 +716,7 @@ bool journal_parse(struct arena *arena, const char *text, size_t len, struct jou
 						     (int)JOURNAL_MAX_LINE);
 			return false;
 		}
-		if (!parse_line(&l, number, (uint32_t)at, j))
+		if (!parse_line(&l, number, (uint32_t)at, j, fast))
 			return false;
 		at += l.len + 1;
 	}
@@ -541,6 +725,17 @@ bool journal_parse(struct arena *arena, const char *text, size_t len, struct jou
 	j->torn = len - at;
 	j->torn_line = j->torn ? number : 0;
 	return true;
+}
+
+bool journal_parse(struct arena *arena, const char *text, size_t len, struct journal *j, struct journal_fault *fault)
+{
+	return parse(arena, text, len, j, fault, true);
+}
+
+bool journal_parse_general(struct arena *arena, const char *text, size_t len, struct journal *j,
+			   struct journal_fault *fault)
+{
+	return parse(arena, text, len, j, fault, false);
 }
 
 /* ---- writing --------------------------------------------------------------------------- */

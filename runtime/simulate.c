@@ -416,13 +416,60 @@ static void put_time(struct textbuf *b, int64_t s)
 	textbuf_printf(b, "%lld:%02lld:%02lld", (long long)(s / 3600), (long long)(s / 60 % 60), (long long)(s % 60));
 }
 
-static const char *fault_text(const struct sim_result *r)
+/*
+ * The kinds of fault the simulator injects, X(ID, word, what it is): each
+ * listed in a report only where the plan gives it a place to happen.
+ */
+#define SIM_FAULTS(X)                                                                                   \
+	X(SIM_FAULT_FAILS, "step-fails", "a step fails on one target")                                   \
+	X(SIM_FAULT_TIMES_OUT, "step-times-out", "a step runs to its timeout on one target (goes silent, " \
+	  "where it has none)")                                                                            \
+	X(SIM_FAULT_FAILURE_STEP, "failure-step-fails", "the failure step fails")                        \
+	X(SIM_FAULT_PENDING, "pending-restart", "a node stays in Pending Restart past its step's timeout") \
+	X(SIM_FAULT_NODE_LOST, "node-lost", "a node is lost between two steps (one node up outside the " \
+	  "phase stands for all such nodes)")                                                           \
+	X(SIM_FAULT_ROLE, "role-elsewhere", "the role runs on another node when the window starts")      \
+	X(SIM_FAULT_WITNESS, "witness-offline", "the witness goes offline")
+
+enum sim_fault {
+#define X(id, word, text) id,
+	SIM_FAULTS(X)
+#undef X
+	SIM_FAULT_KINDS
+};
+
+static const char *const fault_words[] = {
+#define X(id, word, text) [id] = word,
+	SIM_FAULTS(X)
+#undef X
+};
+static const char *const fault_texts[] = {
+#define X(id, word, text) [id] = text,
+	SIM_FAULTS(X)
+#undef X
+};
+
+/* Whether the plan gives fault `f` a place to happen. */
+static bool fault_applies(const struct eng_model *m, enum sim_fault f)
 {
-	(void)r;
-	return "a step fails or runs to its timeout on one target, the failure step fails, a node stays in "
-	       "Pending Restart past its step's timeout, a node is lost between two steps (one node up outside "
-	       "the phase standing for all such nodes), the role runs on another node when the window starts, "
-	       "the witness goes offline";
+	const struct lw_plan *p = eng_model_plan(m);
+	bool restores = false, restarts = false;
+	for (uint32_t k = 1; k <= eng_step_count(m); k++) {
+		restores |= eng_step_at(m, k)->restore != NULL;
+		restarts |= eng_step_at(m, k)->clears_restart;
+	}
+	switch (f) {
+	case SIM_FAULT_FAILURE_STEP: return restores;
+	case SIM_FAULT_PENDING: return restarts;
+	case SIM_FAULT_ROLE: return p->role != NULL;
+	case SIM_FAULT_WITNESS: return p->quorum.model == LW_QUORUM_NODE_AND_WITNESS;
+	case SIM_FAULT_FAILS:
+	case SIM_FAULT_TIMES_OUT:
+	case SIM_FAULT_NODE_LOST:
+	case SIM_FAULT_KINDS:
+		break;
+	}
+	return true;
 }
 
 /* "3 (1.3 patch)" or "3 (1.3 patch), failure step resume" */
@@ -438,32 +485,46 @@ static void put_step(struct textbuf *b, const struct eng_model *m, uint32_t numb
 		textbuf_printf(b, ", failure step %s", st->restore->name);
 }
 
+/* What happened, in words: "pre-flight: ...", "step 3 (1.3 patch) on EXNODE1: failed", "EXNODE2: lost". */
 static void put_event(struct textbuf *b, const struct eng_model *m, const struct sim_move *mv)
 {
 	const struct eng_event *ev = &mv->event;
+	const char *what = NULL;
 	switch (ev->kind) {
 	case ENG_EV_PREFLIGHT:
 		if (ev->node == ENG_NONE)
 			textbuf_puts(b, eng_model_plan(m)->role ? "pre-flight: the role runs where the plan expects it"
-						      : "pre-flight: the checks pass");
+								: "pre-flight: the checks pass");
 		else
 			textbuf_printf(b, "pre-flight: the role runs on %s", eng_node_name(m, ev->node));
 		break;
-	case ENG_EV_START:
-		textbuf_puts(b, "start");
+	case ENG_EV_PREFLIGHT_FAILED:
+		textbuf_puts(b, "pre-flight: a check fails");
 		break;
-	case ENG_EV_SUCCEEDED:
-	case ENG_EV_FAILED:
-	case ENG_EV_TIMED_OUT:
-	case ENG_EV_SILENT:
-	case ENG_EV_PENDING_RESTART:
 	case ENG_EV_NODE_LOST:
+		textbuf_printf(b, "%s: lost", eng_node_name(m, ev->node));
+		break;
 	case ENG_EV_WITNESS_OFFLINE:
+		textbuf_puts(b, "the witness: offline");
+		break;
+	case ENG_EV_START: what = "starts"; break;
+	case ENG_EV_SUCCEEDED: what = "succeeded"; break;
+	case ENG_EV_FAILED: what = "failed"; break;
+	case ENG_EV_TIMED_OUT: what = "ran to its timeout"; break;
+	case ENG_EV_SILENT: what = "went silent"; break;
+	case ENG_EV_PENDING_RESTART: what = "reports Pending Restart"; break;
 	case ENG_EV_TIME:
 	case ENG_EV_ABORT:
 	case ENG_EVENT_KINDS:
 		textbuf_puts(b, eng_event_word(ev->kind));
 		break;
+	}
+	if (what) {
+		textbuf_puts(b, "step ");
+		put_step(b, m, ev->step, ev->failure_step);
+		if (ev->kind != ENG_EV_START)
+			textbuf_printf(b, " on %s", eng_node_name(m, ev->node));
+		textbuf_printf(b, ": %s", what);
 	}
 	if (mv->fault)
 		textbuf_puts(b, " [fault]");
@@ -490,13 +551,6 @@ static void put_nodes(struct textbuf *b, const struct eng_state *s)
 	textbuf_putc(b, '\n');
 }
 
-static void put_target(struct textbuf *b, const struct eng_model *m, const struct eng_event *ev)
-{
-	bool has = ev->kind != ENG_EV_START && ev->kind != ENG_EV_WITNESS_OFFLINE && ev->kind != ENG_EV_PREFLIGHT &&
-		   ev->node != ENG_NONE;
-	textbuf_puts(b, has ? eng_node_name(m, ev->node) : "-");
-}
-
 static void write_trace_text(struct textbuf *b, const struct sim_result *r, enum eng_invariant inv)
 {
 	const struct sim_trace *t = &r->counterexample[inv];
@@ -507,16 +561,7 @@ static void write_trace_text(struct textbuf *b, const struct sim_result *r, enum
 		const struct sim_move *mv = &t->moves[i];
 		textbuf_printf(b, "  %3zu  ", i + 1);
 		put_time(b, mv->at);
-		textbuf_puts(b, "  step ");
-		bool stepped = mv->event.kind != ENG_EV_PREFLIGHT && mv->event.kind != ENG_EV_NODE_LOST &&
-			       mv->event.kind != ENG_EV_WITNESS_OFFLINE;
-		if (stepped)
-			put_step(b, m, mv->event.step, mv->event.failure_step);
-		else
-			textbuf_puts(b, "-");
-		textbuf_puts(b, "  target ");
-		put_target(b, m, &mv->event);
-		textbuf_puts(b, ": ");
+		textbuf_puts(b, "  ");
 		put_event(b, m, mv);
 		textbuf_putc(b, '\n');
 		put_nodes(b, mv->after);
@@ -604,7 +649,14 @@ void sim_write_text(struct textbuf *b, const struct sim_result *r)
 		       eng_node_count(m), eng_node_count(m) == 1 ? "" : "s", p->phases.len,
 		       p->phases.len == 1 ? "" : "s", eng_step_count(m), eng_step_count(m) == 1 ? "" : "s", r->faults,
 		       r->faults == 1 ? "" : "s", p->unchecked ? " (check rejects this plan)" : "");
-	textbuf_printf(b, "faults tried: %s\n", fault_text(r));
+	textbuf_puts(b, "faults tried:");
+	const char *sep = " ";
+	for (int f = 0; f < SIM_FAULT_KINDS && r->faults; f++)
+		if (fault_applies(m, (enum sim_fault)f)) {
+			textbuf_printf(b, "%s%s", sep, fault_texts[f]);
+			sep = "; ";
+		}
+	textbuf_puts(b, r->faults ? "\n" : " none\n");
 	if (r->gave_up) {
 		textbuf_printf(b, "explored: gave up after %zu distinct states: nothing is proven\n", r->states);
 		return;
@@ -734,6 +786,14 @@ void sim_write_json(struct textbuf *b, const struct sim_result *r)
 		       "\"window\": %lld, \"votes\": %u, \"votes_needed\": %u, \"gave_up\": %s, ",
 		       p->unchecked ? "false" : "true", eng_node_count(m), p->phases.len, eng_step_count(m), r->faults,
 		       (long long)p->window, eng_votes_total(m), eng_votes_needed(m), r->gave_up ? "true" : "false");
+	textbuf_puts(b, "\"faults_tried\": [");
+	bool any = false;
+	for (int f = 0; f < SIM_FAULT_KINDS && r->faults; f++)
+		if (fault_applies(m, (enum sim_fault)f)) {
+			textbuf_printf(b, "%s\"%s\"", any ? ", " : "", fault_words[f]);
+			any = true;
+		}
+	textbuf_puts(b, "], ");
 	textbuf_printf(b, "\"explored\": {\"runs\": %llu, \"states\": %zu, \"end_states\": %zu}, \"ends\": {",
 		       (unsigned long long)r->paths, r->states, r->end_states);
 	bool first = true;

@@ -17,16 +17,13 @@
  *      accepted plan change, as the case may be), flushed to disk, and
  *      only then acknowledged.
  */
-#include "cmd/cmd.h"
-#include "cmd/compile.h"
-
 #include <setjmp.h>
 #include <stdarg.h>
-#include <stdio.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdio.h>
 #include <time.h>
 
 #include "base/arena.h"
@@ -35,18 +32,17 @@
 #include "base/source.h"
 #include "base/textbuf.h"
 #include "base/version.h"
+#include "cmd/cmd.h"
+#include "cmd/compile.h"
 #include "cmd/run_session.h"
 #include "cmd/run_view.h"
 #include "diag/diag.h"
 #include "diag/writer.h"
 #include "emit/json.h"
-#include "front/load.h"
 #include "lower/lower.h"
 #include "runtime/journal.h"
 #include "runtime/journal_file.h"
 #include "runtime/run.h"
-#include "sema/check.h"
-#include "sema/resolve.h"
 
 /* The commands of run: X(ID, WORD, RECORDS, ARGUMENT). */
 #define RUN_COMMANDS(X)                                                                                       \
@@ -258,13 +254,25 @@ static int io_failure(struct session *s, const struct journal_io_failure *why)
 	return EXIT_USAGE;
 }
 
+/*
+ * The journal as a file of the source manager, for a diagnostic to quote:
+ * registered on the first, since its table of lines costs a pass over the
+ * whole journal, which a command that reports nothing about it never needs.
+ */
+static uint32_t journal_source(struct session *s)
+{
+	if (s->journal_file == SRC_NO_FILE)
+		s->journal_file = src_adopt(&s->c.sm, s->jf.path, s->jf.text, s->jf.len);
+	return s->journal_file;
+}
+
 /* The span of a journal line, or of the place in it the fault points at. */
-static struct src_span line_span(const struct session *s, uint32_t offset, uint32_t length, uint32_t column)
+static struct src_span line_span(struct session *s, uint32_t offset, uint32_t length, uint32_t column)
 {
 	uint32_t begin = column ? offset + column - 1 : offset;
 	if (begin > offset + length)
 		begin = offset + length;
-	return (struct src_span){s->journal_file, begin, offset + length};
+	return (struct src_span){journal_source(s), begin, offset + length};
 }
 
 static int parse_fault(struct session *s, const struct journal_fault *f, const char *path)
@@ -304,7 +312,6 @@ static int load_journal(struct session *s, const struct run_options *o)
 	}
 	if (!ok)
 		return io_failure(s, &why);
-	s->journal_file = src_adopt(&s->c.sm, o->journal, s->jf.text, s->jf.len);
 	struct journal_fault fault;
 	if (!journal_parse(&s->c.arena, s->jf.text, s->jf.len, &s->journal, &fault))
 		return parse_fault(s, &fault, o->journal);
@@ -332,21 +339,26 @@ static const char *bound_sha256(const struct journal *j)
 }
 
 /* The header is this plan's; *accept set when a changed plan is to be accepted now.  The exit status. */
+/* The journal's first line, for a diagnostic about the header. */
+static struct src_span header_span(struct session *s)
+{
+	return (struct src_span){journal_source(s), 0, s->journal.header.length ? s->journal.header.length - 1 : 0};
+}
+
 static int check_binding(struct session *s, const struct run_options *o, const char *sha, bool *accept)
 {
 	const struct journal_header *h = &s->journal.header;
 	*accept = false;
 	if (!s->journal.has_header)
 		return EXIT_CLEAN;
-	struct src_span first = {s->journal_file, 0, h->length ? h->length - 1 : 0};
 	if (strcmp(h->plan, s->plan->name) != 0) {
-		struct diag *d = diag_report(&s->c.diags, BFP746, first, "journal '%s' is the record of plan '%s', not of '%s'",
+		struct diag *d = diag_report(&s->c.diags, BFP746, header_span(s), "journal '%s' is the record of plan '%s', not of '%s'",
 					     o->journal, h->plan, s->plan->name);
 		diag_help(&s->c.diags, d, "give the journal of this plan's run, or a new file name to begin one");
 		return EXIT_PLAN_ERRORS;
 	}
 	if (strcmp(h->bfplan, BFPLAN_VERSION) != 0) {
-		struct diag *d = diag_report(&s->c.diags, BFP751, first, "journal '%s' was begun by bfplan %s; this is bfplan %s",
+		struct diag *d = diag_report(&s->c.diags, BFP751, header_span(s), "journal '%s' was begun by bfplan %s; this is bfplan %s",
 					     o->journal, h->bfplan, BFPLAN_VERSION);
 		diag_help(&s->c.diags, d, "nothing changes while the plan's hash matches: the hash covers what the plan does");
 	}
@@ -354,7 +366,7 @@ static int check_binding(struct session *s, const struct run_options *o, const c
 	if (strcmp(bound, sha) == 0)
 		return EXIT_CLEAN;
 	if (!o->o->accept_changed_plan) {
-		struct diag *d = diag_report(&s->c.diags, BFP745, first,
+		struct diag *d = diag_report(&s->c.diags, BFP745, header_span(s),
 					     "plan '%s' changed since journal '%s' began: its hash was %.12s..., it is "
 					     "%.12s... now", s->plan->name, o->journal, bound, sha);
 		diag_note(&s->c.diags, d, nowhere, "what was proven and recorded so far is about the plan as it was");
@@ -608,15 +620,15 @@ static int run_session(struct session *s, const struct run_options *o, const str
 	s->accept = accept;
 	if (o->o->bigfix)
 		return run_bigfix(s, o, env, out, err);
-	if (commands[o->command].records || accept || s->jf.fd >= 0) {
-		if (!commands[o->command].records && !accept) {
-			journal_file_close(&s->jf); /* opened for --accept-changed-plan, which has nothing to accept */
-			return show(s, o, out, err);
-		}
-		rc = record(s, o, sha, accept, now, out);
-		if (rc != EXIT_CLEAN || commands[o->command].records)
-			return rc;
+	/* a command that records, or one that only accepts a changed plan, writes; any other only reads */
+	bool writes = commands[o->command].records || accept;
+	if (!writes) {
+		journal_file_close(&s->jf); /* opened for an --accept-changed-plan with nothing to accept */
+		return show(s, o, out, err);
 	}
+	rc = record(s, o, sha, accept, now, out);
+	if (rc != EXIT_CLEAN || commands[o->command].records)
+		return rc;
 	return show(s, o, out, err);
 }
 
@@ -660,6 +672,7 @@ int cmd_run(struct cmd_run *cmd)
 		return EXIT_USAGE;
 	compilation_init(&s->c, cmd->opts);
 	s->jf.fd = -1;
+	s->journal_file = SRC_NO_FILE;
 	if (setjmp(s->c.out_of_memory)) {
 		journal_file_close(&s->jf);
 		arena_free(&s->c.arena);

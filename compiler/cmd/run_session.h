@@ -35,7 +35,7 @@ struct run_options {
 struct session {
 	struct compilation c;         /* the plan's, and the arena and diagnostics of the whole command */
 	const struct lw_plan *plan;
-	uint32_t journal_file;        /* the journal in the source manager, for diagnostics */
+	uint32_t journal_file;        /* the journal in the source manager, once a diagnostic points into it */
 	struct journal_file jf;
 	struct journal journal;
 	struct run run;

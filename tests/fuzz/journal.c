@@ -13,7 +13,10 @@
  *     same entries, and writing those again gives the same bytes;
  *   - never read a torn line as data: the complete lines alone parse to
  *     the same entries with nothing torn, and whatever follows the last
- *     newline changes nothing that was read.
+ *     newline changes nothing that was read;
+ *   - read as jansson reads: its reader of the lines bfplan writes and
+ *     jansson's reader of every line find the same fault or the same
+ *     entries.
  */
 #include "fuzz.h"
 
@@ -66,6 +69,31 @@ static void check_round_trip(struct arena *arena, const struct journal *j)
 	       "writing what it read back gives other bytes");
 }
 
+/*
+ * The reader of plain lines and jansson's reader of every line give the
+ * same result: the same fault, or the same entries written back.
+ */
+static void check_readers_agree(struct arena *arena, const char *text, size_t size, bool ok,
+				const struct journal *j, const struct journal_fault *fault)
+{
+	struct journal g;
+	struct journal_fault gf;
+	bool general = journal_parse_general(arena, text, size, &g, &gf);
+	expect(general == ok, "the plain-line reader and jansson's disagree on whether the journal reads");
+	if (!ok) {
+		expect(gf.kind == fault->kind && gf.line == fault->line && strcmp(gf.detail, fault->detail) == 0,
+		       "the plain-line reader and jansson's find different faults");
+		return;
+	}
+	struct textbuf a, b;
+	textbuf_init(&a, arena);
+	textbuf_init(&b, arena);
+	write_back(j, &a);
+	write_back(&g, &b);
+	expect(g.count == j->count && a.len == b.len && memcmp(a.data, b.data, a.len) == 0,
+	       "the plain-line reader and jansson's read different entries");
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct arena arena;
@@ -73,7 +101,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct journal j;
 	struct journal_fault fault;
 	const char *text = (const char *)data;
-	if (!journal_parse(&arena, text, size, &j, &fault)) {
+	bool ok = journal_parse(&arena, text, size, &j, &fault);
+	check_readers_agree(&arena, text, size, ok, &j, &fault);
+	if (!ok) {
 		expect(fault.kind != JOURNAL_FAULT_NONE && fault.detail, "a fault without a kind or words");
 		fuzz_expect_terminal_safe("a fault's words", fault.detail, strlen(fault.detail));
 		expect(fault.kind == JOURNAL_FAULT_TOO_LARGE || (size_t)fault.offset + fault.length < size,

@@ -337,6 +337,12 @@ static void role_elsewhere_stops_before_the_first_step(void **unused)
 	assert_int_equal(c->s->stage, ENG_NOT_STARTED);
 	assert_int_equal(eng_finish(c->s), 0);
 	release(c);
+
+	c = compile("examples/exchange2007-windows2008.plan");
+	assert_int_equal(apply(c, ENG_EV_PREFLIGHT_FAILED, 0, 0), ENG_OK); /* a prerequisite is missing */
+	assert_int_equal(c->s->stage, ENG_NOT_STARTED);
+	assert_int_equal(apply(c, ENG_EV_PREFLIGHT_FAILED, 0, 0), ENG_REFUSE_OVER);
+	release(c);
 }
 
 static void lost_node_stops_and_restores_the_phase(void **unused)
@@ -483,6 +489,60 @@ static void words_cover_every_kind(void **unused)
 	for (int k = 0; k < ENG_RESULT_KINDS; k++)
 		assert_string_not_equal(eng_result_word((enum eng_result)k), "?");
 	assert_string_equal(eng_event_word(ENG_EVENT_KINDS), "?");
+	for (int k = 0; k < ENG_EVENT_KINDS; k++) {
+		enum eng_event_kind back;
+		assert_true(eng_event_kind_of(eng_event_word((enum eng_event_kind)k), &back));
+		assert_int_equal(back, k);
+	}
+	enum eng_event_kind none;
+	assert_false(eng_event_kind_of("succeed", &none));
+	assert_false(eng_event_kind_of(NULL, &none));
+}
+
+/*
+ * Random events, as a hostile journal could hold them: whatever comes,
+ * a refused event changes nothing, every event eng_allowed() lists is
+ * accepted, a run that is over takes nothing but time, the clock never
+ * goes back, and the duty always names a step of the plan or the end.
+ * A fixed seed: the same events every run.
+ */
+static void random_events_keep_the_rules(void **unused)
+{
+	(void)unused;
+	struct compiled *c = compile("examples/file-server-5node.plan");
+	struct eng_state *before = eng_state_new(&c->arena, c->model);
+	struct eng_event listed[64];
+	uint64_t x = 88172645463325252u;
+	for (int run = 0; run < 200; run++) {
+		eng_state_init(c->s, c->model);
+		for (int k = 0; k < 80; k++) {
+			x ^= x << 13, x ^= x >> 7, x ^= x << 17; /* xorshift64 */
+			struct eng_event ev = {.kind = (enum eng_event_kind)(x % ENG_EVENT_KINDS),
+					       .step = (uint32_t)(x >> 8) % 16, .failure_step = (x >> 12) & 1,
+					       .node = (uint32_t)(x >> 16) % 7, .seconds = (int64_t)((x >> 20) % 4000) - 100};
+			if ((x >> 40) % 4 == 0) { /* often, an event the engine lists as allowed */
+				size_t n = eng_allowed(c->s, listed, 64);
+				if (n)
+					ev = listed[(x >> 44) % (n < 64 ? n : 64)];
+			}
+			eng_state_copy(before, c->s);
+			enum eng_refusal r = eng_apply(c->s, &ev);
+			if (r != ENG_OK)
+				assert_true(eng_state_equal(before, c->s));
+			if (eng_over(before) && ev.kind != ENG_EV_TIME)
+				assert_int_equal(r, ENG_REFUSE_OVER);
+			assert_true(c->s->clock >= before->clock);
+			struct eng_duty due = eng_due(c->s);
+			assert_true(due.kind == ENG_DUTY_END || due.kind == ENG_DUTY_PREFLIGHT ||
+				    eng_step_at(c->model, due.step) != NULL);
+			size_t n = eng_allowed(c->s, listed, 64);
+			for (size_t i = 0; i < n && i < 64; i++) {
+				eng_state_copy(before, c->s);
+				assert_int_equal(eng_apply(before, &listed[i]), ENG_OK);
+			}
+		}
+	}
+	release(c);
 }
 
 /* ---- the simulator -------------------------------------------------------------------------- */
@@ -558,6 +618,7 @@ int main(void)
 		cmocka_unit_test(snapshots_are_independent),
 		cmocka_unit_test(allowed_lists_what_is_accepted),
 		cmocka_unit_test(words_cover_every_kind),
+		cmocka_unit_test(random_events_keep_the_rules),
 		cmocka_unit_test(simulate_seed_holds_and_repeats),
 		cmocka_unit_test(simulate_finds_a_shortest_counterexample),
 	};

@@ -199,6 +199,58 @@ static void test_hostile(void **state)
 	arena_free(&a);
 }
 
+/* The reader of plain lines and jansson's reader of every line agree, on lines of every form. */
+static void test_readers_agree(void **state)
+{
+	(void)state;
+	static const char *const bodies[] = {
+		/* as bfplan writes them: the plain-line reader takes these */
+		"{\"seq\":1,\"type\":\"note\",\"at\":\"2026-12-06T21:05:00Z\",\"by\":\"\u00e9lodie\",\"text\":\"caf\u00e9 \u2713\"}\n",
+		"{\"seq\":1,\"type\":\"accept-changed-plan\",\"at\":\"2026-12-06T21:05:00Z\",\"by\":\"a\",\"plan_sha256\":\"" SHA_B "\",\"was\":\"" SHA_A "\"}\n",
+		"{\"seq\":1,\"type\":\"note\",\"at\":\"2026-12-06T21:05:00Z\",\"by\":\"a\",\"text\":\"cafÃ©\"}\n",
+		/* escapes, blanks, a CR, keys in another order, an array: jansson's */
+		"{\"seq\":1,\"type\":\"note\",\"at\":\"2026-12-06T21:05:00Z\",\"by\":\"a\",\"text\":\"say \\\"hi\\\"\"}\n",
+		"{ \"seq\": 1, \"type\": \"note\", \"at\": \"2026-12-06T21:05:00Z\", \"by\": \"a\", \"text\": \"x\" }\r\n",
+		"{\"text\":\"x\",\"by\":\"a\",\"at\":\"2026-12-06T21:05:00Z\",\"type\":\"note\",\"seq\":1}\n",
+		"{\"seq\":1,\"type\":\"intent\",\"at\":\"2026-12-06T21:05:00Z\",\"by\":\"d\",\"step\":\"2\",\"targets\":[\"N1\"],\"request\":\"POST /api/actions\"}\n",
+		/* faults both must find alike */
+		"{\"seq\":1,\"type\":\"note\",\"at\":\"2026-12-06T21:05:00Z\",\"by\":\"a\",\"text\":\"\"}\n",
+		"{\"seq\":01,\"type\":\"note\",\"at\":\"2026-12-06T21:05:00Z\",\"by\":\"a\",\"text\":\"x\"}\n",
+		"{\"seq\":1,\"type\":\"note\",\"at\":\"2026-12-06T21:05:00Z\",\"by\":\"a\",\"text\":\"x\",\"text\":\"y\"}\n",
+		"{\"seq\":1,\"type\":\"note\",\"at\":\"2026-13-06T21:05:00Z\",\"by\":\"a\",\"text\":\"x\"}\n",
+		"{\"seq\":1,\"type\":\"note\",\"at\":\"2026-12-06T21:05:00Z\",\"by\":\"a\",\"text\":\"\x01\"}\n",
+		"{\"seq\":1,\"type\":\"note\",\"at\":\"2026-12-06T21:05:00Z\",\"by\":\"a\",\"text\":\"\xc3\"}\n",
+		"{\"seq\":1,\"type\":\"note\",\"at\":\"2026-12-06T21:05:00Z\",\"by\":\"a\",\"text\":\"x\"}x\n",
+		"{\"seq\":1,\"type\":\"note\",\"at\":\"2026-12-06T21:05:00Z\",\"by\":\"a\",\"text\":\"x\",\"reason\":\"y\"}\n",
+		"{\"seq\":1,\"type\":\"fail\",\"at\":\"2026-12-06T21:05:00Z\",\"by\":\"a\",\"step\":\"1\",\"target\":\"N1\"}\n",
+		"{\"seq\":1,\"type\":\"done\",\"at\":\"2026-12-06T21:05:00Z\",\"by\":\"a\",\"step\":\"P0\"}\n",
+	};
+	struct arena a;
+	arena_init(&a);
+	for (size_t i = 0; i < sizeof bodies / sizeof bodies[0]; i++) {
+		const char *text = arena_printf(&a, "%s%s", HEADER, bodies[i]);
+		struct journal j, g;
+		struct journal_fault f, gf;
+		bool ok = journal_parse(&a, text, strlen(text), &j, &f);
+		bool general = journal_parse_general(&a, text, strlen(text), &g, &gf);
+		if (ok != general)
+			fail_msg("case %zu: the readers disagree on whether it reads", i);
+		if (!ok) {
+			if (f.kind != gf.kind || strcmp(f.detail, gf.detail) != 0)
+				fail_msg("case %zu: faults differ: %s / %s", i, f.detail, gf.detail);
+			continue;
+		}
+		struct textbuf x, y;
+		textbuf_init(&x, &a);
+		textbuf_init(&y, &a);
+		journal_write_entry(&x, &j.entries[0]);
+		journal_write_entry(&y, &g.entries[0]);
+		if (j.count != 1 || g.count != 1 || strcmp(x.data, y.data) != 0)
+			fail_msg("case %zu: entries differ: %s / %s", i, x.data, y.data);
+	}
+	arena_free(&a);
+}
+
 static char *temp_dir(void)
 {
 	static char dir[64];
@@ -302,6 +354,7 @@ int main(void)
 		cmocka_unit_test(test_whole_journal),
 		cmocka_unit_test(test_torn_tail),
 		cmocka_unit_test(test_hostile),
+		cmocka_unit_test(test_readers_agree),
 		cmocka_unit_test(test_file_append_and_set_aside),
 		cmocka_unit_test(test_file_lock),
 	};
