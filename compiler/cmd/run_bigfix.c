@@ -174,12 +174,16 @@ static const char *item_name(struct driver *d, uint32_t step, bool failure)
 	return failure ? es->restore->name : es->item->name;
 }
 
-/* The action's title: unique to the run (the journal's start) and the step, so it can be found again. */
+/*
+ * The action's title: the plan, the run (the journal's start) and the
+ * step, unique, so that the action can be found again; and it says in the
+ * console what posted it.
+ */
 static const char *title_of(struct driver *d, uint32_t step, bool failure)
 {
 	const char *run_id = d->s->journal.has_header
-				     ? arena_printf(d->a, "%lld", (long long)d->s->journal.header.created)
-				     : "RUN";
+				     ? arena_printf(d->a, "%s %lld", d->s->plan->name, (long long)d->s->journal.header.created)
+				     : arena_printf(d->a, "%s RUN", d->s->plan->name);
 	return arena_printf(d->a, "bfplan %s step %s: %s", run_id, step_name(d, step, failure),
 			    item_name(d, step, failure));
 }
