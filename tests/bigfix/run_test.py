@@ -246,9 +246,9 @@ def test_refusals_and_secrecy():
 
 
 def test_kill_loop():
-    # each action takes 4 s on the stand-in, so the window outlasts the kills: they land in
+    # each action takes 6 s on the stand-in, so the window outlasts the kills: they land in
     # every part of it (log in, resolve, import, pre-flight, intent, post, poll, record)
-    w = Window("kills", example("exchange2007-windows2008"), action_seconds=4)
+    w = Window("kills", example("exchange2007-windows2008"), action_seconds=6)
     rng = random.Random(16)
     kills = 0
     finished = False
@@ -256,7 +256,7 @@ def test_kill_loop():
         p = subprocess.Popen(w.command(), env=ENV, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                              start_new_session=True)
         try:
-            out, err = p.communicate(timeout=rng.uniform(0.05, 0.6))
+            out, err = p.communicate(timeout=rng.uniform(0.05, 0.5))
             outputs.append(out.decode() + err.decode())
             finished = p.returncode == 0
         except subprocess.TimeoutExpired:
