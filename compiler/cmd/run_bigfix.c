@@ -490,8 +490,11 @@ static int start_step(struct driver *d, uint32_t step, bool failure)
 	uint64_t action;
 	const struct journal_entry *intent = last_intent(d, name, &action);
 	struct bf_error e = {0};
-	if (intent && action)  /* issued, but the start was lost with a torn line */
-		return record_issued(d, intent->seq, action, name);
+	if (intent && action) {  /* issued, but the start was lost with a torn line */
+		struct journal_entry start = entry(d, JOURNAL_START);
+		start.step = name;
+		return append(d, &start, 1);
+	}
 	if (intent) {
 		bool found;
 		if (!bf_find_action(d->client, d->a, title, &found, &action, &e))

@@ -192,6 +192,25 @@ def test_faults():
     w.stop()
 
 
+def test_start_lost():
+    """A journal whose last step is issued but not started (the start torn off): started, not posted again."""
+    w = Window("start-lost", example("exchange2007-windows2008"))
+    w.run()
+    lines = open(w.journal, encoding="utf-8").read().splitlines(keepends=True)
+    last_issued = max(i for i, l in enumerate(lines) if '"type":"issued"' in l)
+    with open(w.journal, "w", encoding="utf-8") as f:
+        f.writelines(lines[:last_issued + 1])
+    r = w.run()
+    st = w.state()
+    check("an issued action whose start was lost is started and followed, never posted again",
+          r.returncode == 0 and st["actions_posted"] == 9 and set(st["titles"].values()) == {1},
+          (r.stdout + r.stderr, st["titles"]))
+    issued = [json.loads(l)["intent"] for l in open(w.journal, encoding="utf-8") if '"type":"issued"' in l]
+    check("... and its intent keeps one issued record", len(issued) == len(set(issued)) == 9, issued)
+    w.agree("the start was lost")
+    w.stop()
+
+
 def short_timeouts():
     """The 2008 seed with its pause and move-groups timing out in seconds, so a timeout can be waited for."""
     text = open(example("exchange2007-windows2008"), encoding="utf-8").read()
@@ -281,6 +300,7 @@ def test_kill_loop():
 os.makedirs(os.path.join(work, "home"), exist_ok=True)
 test_green_windows()
 test_faults()
+test_start_lost()
 test_timeout()
 test_refusals_and_secrecy()
 test_kill_loop()
