@@ -1338,7 +1338,7 @@ static bool item_optional(struct checker *c, const struct seq_item *item)
 
 /* A text that names {server} needs a cluster that runs a clustered server. */
 /* Which text names {server}, for BFP327: said in words only when it is reported. */
-enum text_of { TEXT_VERIFY, TEXT_ON_FAILURE, TEXT_FIXLET_NOTE, TEXT_PREREQ_NOTE };
+enum text_of { TEXT_VERIFY, TEXT_ON_FAILURE, TEXT_NOT_RELEVANT, TEXT_FIXLET_NOTE, TEXT_PREREQ_NOTE };
 
 static const char *text_described(struct checker *c, enum text_of what, const char *name,
 				  const struct fixlet_ent *fx)
@@ -1346,6 +1346,7 @@ static const char *text_described(struct checker *c, enum text_of what, const ch
 	switch (what) {
 	case TEXT_VERIFY: return arena_printf(c->arena, "what to verify after '%s'", name);
 	case TEXT_ON_FAILURE: return arena_printf(c->arena, "the on-failure advice of '%s'", name);
+	case TEXT_NOT_RELEVANT: return arena_printf(c->arena, "the not-relevant advice of '%s'", name);
 	case TEXT_FIXLET_NOTE: return arena_printf(c->arena, "the note of %s", fixlet_label(c, fx));
 	case TEXT_PREREQ_NOTE: return arena_printf(c->arena, "the note of prerequisite '%s'", name);
 	}
@@ -1429,6 +1430,7 @@ static void rule_placeholders(struct checker *c, const struct plan_ent *plan, co
 			continue; /* runs only where its role is, and the role gives the server (BFP321) */
 		need_server(c, cl, st->verify, item->span, TEXT_VERIFY, st->name, NULL);
 		need_server(c, cl, st->on_failure, item->span, TEXT_ON_FAILURE, st->name, NULL);
+		need_server(c, cl, st->not_relevant, item->span, TEXT_NOT_RELEVANT, st->name, NULL);
 		if (facts->variant[i])
 			need_server(c, cl, facts->variant[i]->note, item->span, TEXT_FIXLET_NOTE, NULL,
 				    facts->variant[i]);

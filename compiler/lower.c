@@ -376,6 +376,7 @@ static const struct lw_item *lower_item(struct lowering *lo, const struct sched_
 	item->failure = facts->failure[s->item];
 	item->verify = st->verify;
 	item->on_failure = st->on_failure;
+	item->not_relevant = st->not_relevant;
 	item->origin = seq->span;
 	item->marks = st->marks;
 	if (seq->baseline) {
@@ -564,6 +565,7 @@ static struct lw_plan *lower_plan(struct lowering *lo, const struct plan_facts *
 	lp->quorum = facts->quorum;
 	lp->window = plan->window;
 	lp->worst_case = facts->worst_case;
+	lp->automation = (struct lw_automation){LW_PENDING_RESTART_PAUSE, LW_FAILURE_TARGETS_ALL, LW_NON_REPORTING_KEEP};
 	lp->bes_file = arena_printf(arena, "%s.bes", plan->name);
 	lp->checklist_md = arena_printf(arena, "%s.checklist.md", plan->name);
 	lp->checklist_html = arena_printf(arena, "%s.checklist.html", plan->name);

@@ -143,6 +143,10 @@ def check_plan(outdir, doc, plan, checklist, bes_root):
     check(not missing, f"{outdir}: {name}: {plan['name']}.checklist.md carries every step's advice"
           + (": missing " + ", ".join(missing[:5]) if missing else ""))
 
+    # each step's timeout is enforced by its advanced failure behaviour (docs/execution.md)
+    check(all(s["fail_unreported_after_seconds"] == s["timeout_seconds"] for s in steps),
+          f"{outdir}: {name}: every step's advanced failure behaviour fails it at its timeout")
+
     # a guessed title is shown with its mark wherever the checklist names it
     unmarked = []
     for f in doc["fixlets"]:

@@ -675,6 +675,14 @@ static void test_plan_json(void **state)
 	assert_int_equal(json_array_size(steps), 9);
 	assert_string_equal(json_string_value(json_object_get(ap, "pending_restart")),
 			    "pause-until-restart-completes");
+	/* the settings the plan editor does not make by itself, and each step's enforced timeout */
+	assert_string_equal(json_string_value(json_object_get(ap, "failure_step_targets")), "all-step-targets");
+	assert_string_equal(json_string_value(json_object_get(ap, "non_reporting")), "keep-non-reporting");
+	for (size_t i = 0; i < json_array_size(steps); i++) {
+		json_t *s = json_array_get(steps, i);
+		assert_int_equal(json_integer_value(json_object_get(s, "fail_unreported_after_seconds")),
+				 json_integer_value(json_object_get(s, "timeout_seconds")));
+	}
 	json_t *mm = json_array_get(steps, 4);
 	assert_string_equal(json_string_value(json_object_get(mm, "name")), "move-mailbox");
 	assert_string_equal(json_string_value(json_object_get(mm, "checklist")), "2.1");
@@ -702,6 +710,10 @@ static void test_plan_json(void **state)
 	json_t *advice = json_array_get(json_object_get(patch, "advice"), 0);
 	assert_string_equal(json_string_value(json_object_get(advice, "on_failure")),
 			    "Resume EXNODE1 only if the change owner agrees.");
+	assert_string_equal(json_string_value(json_object_get(advice, "not_relevant")),
+			    "EXNODE1 has every patch already.");
+	json_t *pause_advice = json_array_get(json_object_get(pause, "advice"), 0);
+	assert_true(json_is_null(json_object_get(pause_advice, "not_relevant")));
 
 	/* the proof that the role moves once rests on the pre-flight check of where it runs */
 	json_t *checks = json_object_get(plan, "checks");
