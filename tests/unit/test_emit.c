@@ -834,6 +834,12 @@ static void test_checklists(void **state)
 	assert_non_null(strstr(md, "Resume EXNODE1 only if the change owner agrees."));
 	assert_non_null(strstr(md, "If a node is still in Pending Restart, the restart (Task 160) did not happen"));
 	assert_non_null(strstr(md, "Pause Plan until restart completes"));
+	/* the settings that enforce the timeouts and keep a silent node a target, and what Not Relevant means */
+	const char *afb = strstr(md, "- **Each step's timeout:** in the step's advanced failure behaviour, fail the "
+				 "targets that have not returned a status");
+	assert_true(afb && afb > sa);
+	assert_non_null(strstr(sa, "- **Non-reporting endpoints:** do not exclude them."));
+	assert_non_null(strstr(md, "- **If Not Relevant:** EXNODE1 has every patch already."));
 	/* a tick box and sign-off line for the import, per pre-flight check (3), for where the role runs, per step (9) */
 	assert_int_equal(count(md, "- [ ] "), 14);
 	assert_int_equal(count(html, "type=\"checkbox\""), 14);
