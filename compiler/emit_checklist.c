@@ -1016,11 +1016,8 @@ static void step_section(struct doc *d, const struct lw_step *s)
 	before(d, s);
 	after(d, s);
 	notes(d, s);
-	if (s->item->kind == LW_STEP_FIXLET)
+	if (s->item->kind == LW_STEP_FIXLET) /* a Baseline's components take none (BFP332) */
 		parameters(d, s->item->fixlet);
-	else
-		for (size_t i = 0; i < s->item->baseline->components.len; i++)
-			parameters(d, component(s->item->baseline, i));
 	field(d, "Timeout");
 	tf(d, "%s; a step still running then has failed", render_duration(d->arena, s->item->timeout));
 	field_end(d);
