@@ -634,6 +634,7 @@ static void summary(struct doc *d)
 		}
 		if (c->rests_on)
 			tf(d, ": holds only if pre-flight check %s passes", preflight_id(d, c->rests_on));
+		marks(d, &c->marks);
 		item_end(d);
 	}
 	list_end(d);

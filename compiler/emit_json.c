@@ -296,8 +296,9 @@ static void baselines_json(struct emit_json *j, const struct lw_plan *p)
 	array_end(w);
 }
 
-static void checks_json(struct jw *w, const struct lw_plan *p)
+static void checks_json(struct emit_json *j, const struct lw_plan *p)
 {
+	struct jw *w = &j->w;
 	key(w, "checks");
 	array(w);
 	for (size_t i = 0; i < p->checks.len; i++) {
@@ -310,6 +311,7 @@ static void checks_json(struct jw *w, const struct lw_plan *p)
 		kstring(w, "prerequisite", c->prereq ? c->prereq->name : NULL);
 		/* a proof that rests on a run-time fact says which pre-flight check establishes it */
 		kinteger_or_null(w, "rests_on", c->rests_on ? c->rests_on->number : 0);
+		marks(j, &c->marks); /* what the proof assumes that nobody has confirmed */
 		object_end(w);
 	}
 	array_end(w);
@@ -548,7 +550,7 @@ static void plan_json(struct emit_json *j, const struct lw_plan *p)
 	array_end(w);
 	prerequisites_json(j, p);
 	baselines_json(j, p);
-	checks_json(w, p);
+	checks_json(j, p);
 	phases_json(w, p);
 	nodes_json(w, p);
 	restores_json(j, p);

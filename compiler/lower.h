@@ -221,6 +221,7 @@ struct lw_check {
 	const struct lw_prereq *prereq;/* for pre-flight checks of a prerequisite, else NULL */
 	unsigned number;               /* pre-flight checks: P<number>; 0 for proven ones */
 	const struct lw_check *rests_on; /* a proven check that holds only if this pre-flight check passes */
+	struct cptrvec marks;          /* const struct lw_mark *: what the proof assumes that nobody has confirmed */
 };
 
 enum lw_order { LW_ORDER_PASSIVE_FIRST, LW_ORDER_ACTIVE_FIRST, LW_ORDER_EXPLICIT };

@@ -723,6 +723,14 @@ static void test_plan_json(void **state)
 		if (strcmp(json_string_value(json_object_get(c, "code")), "BFP310") == 0 &&
 		    strcmp(json_string_value(json_object_get(c, "when")), "proven") == 0)
 			rests = json_integer_value(json_object_get(c, "rests_on")) == 4;
+		/* the restart proof carries the patch step's mark on how it runs its Baseline */
+		if (strcmp(json_string_value(json_object_get(c, "code")), "BFP309") == 0) {
+			json_t *on = json_object_get(c, "unconfirmed");
+			assert_int_equal(json_array_size(on), 1);
+			json_t *m = json_array_get(json_object_get(root, "marks"),
+						   (size_t)json_integer_value(json_array_get(on, 0)));
+			assert_string_equal(json_string_value(json_object_get(m, "field")), "baseline");
+		}
 	}
 	assert_true(rests);
 	assert_true(json_is_null(json_object_get(json_object_get(root, "build"), "source_date_epoch")));
