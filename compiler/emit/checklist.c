@@ -485,8 +485,12 @@ static void quorum_row(struct doc *d)
 		t(d, "the quorum disk alone decides, so the cluster stays up while one node does.");
 		break;
 	}
-	t(d, " bfplan counts votes as Windows failover clustering does");
-	if (p->max_down > q->simple_max_down)
+	t(d, " bfplan counts votes as Microsoft's failover clustering documentation on quorum configurations "
+	     "defines them");
+	if (q->model == LW_QUORUM_DISK_ONLY)
+		t(d, "; HCL's procedure exempts the disk-only quorum types from its rule of more than half of the "
+		     "nodes up");
+	else if (p->max_down > q->simple_max_down)
 		tf(d, "; HCL's shorter rule, more than half of the nodes up, would allow at most %u down: "
 		      "the witness's vote is what allows %u",
 		   q->simple_max_down, p->max_down);
