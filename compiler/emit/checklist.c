@@ -471,6 +471,12 @@ static void quorum_row(struct doc *d)
 	row(d, "Quorum");
 	code(d, render_quorum_name(q->model));
 	t(d, q->declared ? ": " : " (no quorum model declared, so the strictest applies): ");
+	if (q->by_nodes) {
+		tf(d, "the plan follows HCL's rule (quorum-rule hcl): more than half of the %u nodes must stay up, "
+		      "whatever votes a witness adds; with %u down, %u stay.", q->votes, p->max_down, q->votes_kept);
+		row_end(d);
+		return;
+	}
 	switch (q->model) {
 	case LW_QUORUM_NODE_MAJORITY:
 		tf(d, "each node has a vote, and more than half of the %u votes must stay up; with %u down, %u stay.",

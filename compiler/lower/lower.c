@@ -222,6 +222,10 @@ static const struct sched_step *held_step(const struct plan_facts *facts)
 static const char *quorum_rule(struct arena *a, const struct lw_plan *p, size_t nodes)
 {
 	const struct lw_quorum *q = &p->quorum;
+	if (q->by_nodes)
+		return arena_printf(a, "at most %u of %zu nodes down at once keeps more than half of the nodes up, "
+				       "as HCL's rule asks (quorum-rule hcl): %u stay up", p->max_down, nodes,
+				    q->votes_kept);
 	switch (q->model) {
 	case LW_QUORUM_NODE_MAJORITY:
 		return arena_printf(a, "at most %u of %zu nodes down at once keeps the cluster's quorum: %u node "
