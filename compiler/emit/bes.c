@@ -214,9 +214,8 @@ static void element(struct bes *b, const char *name, const char *text)
  * does not split, so the text is cut after each "]]" and the rest goes
  * into a new section: the reader joins them back into the same text.
  */
-static void cdata_element(struct bes *b, const char *name, const char *text)
+static void write_cdata(struct bes *b, const char *text)
 {
-	start(b, name);
 	const char *run = text;
 	for (const char *end; (end = strstr(run, "]]>"));) {
 		const char *piece = arena_strndup(b->arena, run, (size_t)(end + 2 - run));
@@ -224,6 +223,33 @@ static void cdata_element(struct bes *b, const char *name, const char *text)
 		run = end + 2;
 	}
 	check_rc(b, xmlTextWriterWriteCDATA(b->w, XC(run)));
+}
+
+static void cdata_element(struct bes *b, const char *name, const char *text)
+{
+	start(b, name);
+	write_cdata(b, text);
+	end(b);
+}
+
+/*
+ * Relevance and action scripts as people write them: in CDATA when they
+ * hold '<', '>' or '&', which the console's exports and the community's
+ * conventions check (pre-commit-bigfix, E207) want unescaped there, and
+ * as plain text otherwise.
+ */
+static void write_code(struct bes *b, const char *text)
+{
+	if (strpbrk(text, "<>&"))
+		write_cdata(b, text);
+	else
+		check_rc(b, xmlTextWriterWriteString(b->w, XC(text)));
+}
+
+static void code_element(struct bes *b, const char *name, const char *text)
+{
+	start(b, name);
+	write_code(b, text);
 	end(b);
 }
 
@@ -365,7 +391,7 @@ static void write_preflight(struct bes *b, const struct lw_prereq *p)
 	/* two clauses, ANDed by BigFix: on one of the cluster's nodes, and the prerequisite is absent */
 	write_nodes_relevance(b);
 	if (xml_ok(b, p->detect.text, p->detect.span, "the detection relevance of prerequisite '%s'", p->name))
-		element(b, "Relevance", arena_printf(a, "not (%s)", p->detect.text));
+		code_element(b, "Relevance", arena_printf(a, "not (%s)", p->detect.text));
 	write_trailer(b, "bfplan pre-flight");
 	end(b);
 }
@@ -426,13 +452,13 @@ static void write_component(struct bes *b, const struct lw_fixlet *f, struct src
 		start(b, "ActionScript");
 		/* a PowerShell or shell script keeps its type: written as ActionScript it would not run */
 		attribute(b, "MIMEType", f->actionscript_type ? f->actionscript_type : "application/x-Fixlet-Windows-Shell");
-		check_rc(b, xmlTextWriterWriteString(b->w, XC(body)));
+		write_code(b, body);
 		end(b);
 		start(b, "SuccessCriteria");
 		/* what each kind does when nothing is said; spelled out because a copy forgets its kind */
 		attribute(b, "Option", f->is_task ? "RunToCompletion" : "OriginalRelevance");
 		check_rc(b, xmlTextWriterFullEndElement(b->w));
-		element(b, "Relevance", f->relevance.text);
+		code_element(b, "Relevance", f->relevance.text);
 	}
 	end(b);
 }
