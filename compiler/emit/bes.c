@@ -330,6 +330,53 @@ static void describe_fixlet(struct bes *b, struct textbuf *h, const struct lw_fi
 	textbuf_puts(h, ")");
 }
 
+/* ---- what an object rests on that nobody has confirmed --------------------------- */
+
+/* Adds the marks of `list` that `seen` does not hold yet, in order. */
+static void gather_marks(struct bes *b, struct cptrvec *seen, const struct cptrvec *list)
+{
+	for (size_t i = 0; i < list->len; i++) {
+		bool known = false;
+		for (size_t k = 0; k < seen->len && !known; k++)
+			known = seen->items[k] == list->items[i];
+		if (!known)
+			cptrvec_push(&b->scratch, seen, list->items[i]);
+	}
+}
+
+/*
+ * " It rests on 2 facts not confirmed (numbered as in the plan's
+ * checklist): U4 prerequisite 'x', detect: REASON; ...", at the end of the
+ * sentence that says what the object is, so whoever reads the object in
+ * the console sees what is a guess without the checklist beside it.
+ */
+static void describe_marks(struct bes *b, struct textbuf *h, const struct cptrvec *gathered)
+{
+	if (!gathered->len)
+		return;
+	/* in the checklist's order: U1, U2... */
+	struct cptrvec ordered = {0};
+	for (size_t i = 0; i < b->plan->unconfirmed.len; i++)
+		for (size_t k = 0; k < gathered->len; k++)
+			if (gathered->items[k] == b->plan->unconfirmed.items[i])
+				cptrvec_push(&b->scratch, &ordered, gathered->items[k]);
+	const struct cptrvec *marks = &ordered;
+	textbuf_printf(h, " It rests on %zu %s not confirmed (numbered as in the plan's checklist): ", marks->len,
+		       marks->len == 1 ? "fact" : "facts");
+	for (size_t i = 0; i < marks->len; i++) {
+		const struct lw_mark *m = marks->items[i];
+		textbuf_printf(h, "%sU%u ", i ? "; " : "", render_mark_number(b->plan, m));
+		html_text(b, h, m->owner, m->reason.span, "what a mark is on");
+		if (m->field) {
+			textbuf_puts(h, ", ");
+			html_text(b, h, m->field, m->reason.span, "what a mark is on");
+		}
+		textbuf_puts(h, ": ");
+		html_text(b, h, m->reason.text ? m->reason.text : "", m->reason.span, "the reason of a mark");
+	}
+	textbuf_puts(h, ".");
+}
+
 /* ---- pre-flight Fixlets ------------------------------------------------------- */
 
 static void write_preflight(struct bes *b, const struct lw_prereq *p)
@@ -363,7 +410,15 @@ static void write_preflight(struct bes *b, const struct lw_prereq *p)
 			textbuf_puts(&h, ", ");
 		html_text(b, &h, plan->cluster_nodes.items[i], plan->decl, "a node name");
 	}
-	textbuf_puts(&h, ".</p>");
+	textbuf_puts(&h, ".");
+	struct cptrvec marks = {0};
+	gather_marks(b, &marks, &p->marks);
+	if (p->provider) {
+		gather_marks(b, &marks, &p->provider->marks);
+		gather_marks(b, &marks, &p->provider->site->marks);
+	}
+	describe_marks(b, &h, &marks);
+	textbuf_puts(&h, "</p>");
 	if (p->provider) {
 		textbuf_puts(&h, "<p>To fix it, run ");
 		describe_fixlet(b, &h, p->provider);
@@ -505,7 +560,20 @@ static void write_baseline(struct bes *b, const struct lw_baseline *bl)
 		html_text(b, &h, bl->title.text, bl->title.span, "the title of a baseline");
 		textbuf_puts(&h, "&quot;");
 	}
-	textbuf_puts(&h, ", with its restart.</p><p>Step ");
+	textbuf_puts(&h, ", with its restart.");
+	struct cptrvec marks = {0};
+	for (size_t i = 0; i < plan->items.len; i++) {
+		const struct lw_item *it = plan->items.items[i];
+		if (it->baseline == bl)
+			gather_marks(b, &marks, &it->marks);
+	}
+	for (size_t i = 0; i < bl->components.len; i++) {
+		const struct lw_fixlet *f = ((const struct lw_component *)bl->components.items[i])->fixlet;
+		gather_marks(b, &marks, &f->site->marks);
+		gather_marks(b, &marks, &f->marks);
+	}
+	describe_marks(b, &h, &marks);
+	textbuf_puts(&h, "</p><p>Step ");
 	steps_running(b, &h, bl);
 	textbuf_puts(&h, " of the plan's Automation Plan runs it on the nodes of a phase, after they are "
 			 "paused and their groups have moved. Do not run it on a node that is still in service: "

@@ -402,6 +402,11 @@ static void test_reference_and_full_forms(void **state)
 	assert_int_equal(count(ref, "<Description><![CDATA[<p>"), 4);
 	assert_int_equal(count(ref, "CDATA"), 4);
 	assert_int_equal(count(ref, "<Domain>BESC</Domain>"), 4);
+	/* the Baseline's first sentence lists what it rests on that nobody has confirmed, as the checklist numbers it */
+	const char *rests = strstr(ref, "with its restart. It rests on ");
+	assert_non_null(rests);
+	assert_true(rests < strstr(ref, "</p>"  "<p>Step "));
+	assert_non_null(strstr(rests, "step &#39;patch&#39;, baseline: whether the restart inside runs before the step ends"));
 
 	e->opts.bes.components = BES_COMPONENTS_FULL;
 	assert_int_equal(build(e), EMIT_OK);
