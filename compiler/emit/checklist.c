@@ -15,6 +15,7 @@
 
 #include "base/escape.h"
 #include "lower/render.h"
+#include "lower/sentences.h"
 
 struct doc {
 	struct arena *arena;     /* the plan's, or `scratch` while a step is written */
@@ -471,25 +472,11 @@ static void quorum_row(struct doc *d)
 	row(d, "Quorum");
 	code(d, render_quorum_name(q->model));
 	t(d, q->declared ? ": " : " (no quorum model declared, so the strictest applies): ");
+	t(d, lw_quorum_rule(d->arena, p));
+	t(d, ".");
 	if (q->by_nodes) {
-		tf(d, "the plan follows HCL's rule (quorum-rule hcl): more than half of the %u nodes must stay up, "
-		      "whatever votes a witness adds; with %u down, %u stay.", q->votes, p->max_down, q->votes_kept);
 		row_end(d);
 		return;
-	}
-	switch (q->model) {
-	case LW_QUORUM_NODE_MAJORITY:
-		tf(d, "each node has a vote, and more than half of the %u votes must stay up; with %u down, %u stay.",
-		   q->votes, p->max_down, q->votes_kept);
-		break;
-	case LW_QUORUM_NODE_AND_WITNESS:
-		tf(d, "each node and the witness (disk or file share) have a vote, and more than half of the %u "
-		      "votes must stay up; with %u node%s down, %u stay.",
-		   q->votes, p->max_down, p->max_down == 1 ? "" : "s", q->votes_kept);
-		break;
-	case LW_QUORUM_DISK_ONLY:
-		t(d, "the quorum disk alone decides, so the cluster stays up while one node does.");
-		break;
 	}
 	t(d, " bfplan counts votes as Microsoft's failover clustering documentation on quorum configurations "
 	     "defines them");
