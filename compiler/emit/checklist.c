@@ -631,6 +631,13 @@ static void summary(struct doc *d)
 		}
 		if (c->rests_on)
 			tf(d, ": holds only if pre-flight check %s passes", preflight_id(d, c->rests_on));
+		for (size_t k = 0; k < c->by_hand.len; k++)
+			tf(d, "%s%s", k ? " and " : ": holds only if, when the window starts, ", c->by_hand.items[k]);
+		if (c->by_hand.len)
+			tf(d, ", which no pre-flight Fixlet can see: check it by hand before the first step (every node "
+			      "Up%s in the cluster console, and every node reporting in the BigFix console)",
+			   p->quorum.model == LW_QUORUM_NODE_AND_WITNESS && !p->quorum.by_nodes
+				   ? " and the witness resource Online" : "");
 		marks(d, &c->marks);
 		item_end(d);
 	}

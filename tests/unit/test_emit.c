@@ -784,6 +784,12 @@ static void test_plan_json(void **state)
 		if (strcmp(json_string_value(json_object_get(c, "code")), "BFP310") == 0 &&
 		    strcmp(json_string_value(json_object_get(c, "when")), "proven") == 0)
 			rests = json_integer_value(json_object_get(c, "rests_on")) == 4;
+		/* the quorum proof names what it rests on that no pre-flight check sees: the cluster whole */
+		if (strcmp(json_string_value(json_object_get(c, "code")), "BFP313") == 0) {
+			json_t *by_hand = json_object_get(c, "rests_on_by_hand");
+			assert_true(json_array_size(by_hand) >= 1);
+			assert_non_null(strstr(json_string_value(json_array_get(by_hand, 0)), "every node of cluster"));
+		}
 		/* the restart proof carries the patch step's mark on how it runs its Baseline */
 		if (strcmp(json_string_value(json_object_get(c, "code")), "BFP309") == 0) {
 			json_t *on = json_object_get(c, "unconfirmed");
