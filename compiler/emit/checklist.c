@@ -266,6 +266,16 @@ static void marks(struct doc *d, const struct cptrvec *list)
 		mark(d, list->items[i]);
 }
 
+/* The marks on one statement of a declaration (on_field), or on everything but it. */
+static void field_marks(struct doc *d, const struct cptrvec *list, const char *field, bool on_field)
+{
+	for (size_t i = 0; i < list->len; i++) {
+		const struct lw_mark *m = list->items[i];
+		if ((m->field && strcmp(m->field, field) == 0) == on_field)
+			mark(d, m);
+	}
+}
+
 /* The marks on what a short reference shows: the ID, the title, or the whole declaration. */
 static void shown_marks(struct doc *d, const struct cptrvec *list)
 {
@@ -482,8 +492,16 @@ static void quorum_row(struct doc *d)
 	t(d, q->declared ? ": " : " (no quorum model declared, so the strictest applies): ");
 	t(d, lw_quorum_rule(d->arena, p));
 	t(d, ".");
-	t(d, " bfplan counts votes as Windows failover clustering does");
-	if (p->max_down > q->simple_max_down)
+	if (q->by_nodes) {
+		row_end(d);
+		return;
+	}
+	t(d, " bfplan counts votes as Microsoft's failover clustering documentation on quorum configurations "
+	     "defines them");
+	if (q->model == LW_QUORUM_DISK_ONLY)
+		t(d, "; HCL's procedure exempts the disk-only quorum types from its rule of more than half of the "
+		     "nodes up");
+	else if (p->max_down > q->simple_max_down)
 		tf(d, "; HCL's shorter rule, more than half of the nodes up, would allow at most %u down: "
 		      "the witness's vote is what allows %u",
 		   q->simple_max_down, p->max_down);
@@ -631,6 +649,14 @@ static void summary(struct doc *d)
 		}
 		if (c->rests_on)
 			tf(d, ": holds only if pre-flight check %s passes", preflight_id(d, c->rests_on));
+		for (size_t k = 0; k < c->by_hand.len; k++)
+			tf(d, "%s%s", k ? " and " : ": holds only if, when the window starts, ", c->by_hand.items[k]);
+		if (c->by_hand.len)
+			tf(d, ", which no pre-flight Fixlet can see: check it by hand before the first step (every node "
+			      "Up%s in the cluster console, and every node reporting in the BigFix console)",
+			   p->quorum.model == LW_QUORUM_NODE_AND_WITNESS && !p->quorum.by_nodes
+				   ? " and the witness resource Online" : "");
+		marks(d, &c->marks);
 		item_end(d);
 	}
 	list_end(d);
@@ -646,8 +672,9 @@ static void how_to_run(struct doc *d)
 	strong(d, "Recommended:");
 	t(d, " build the Automation Plan described at the end of this checklist in the Server Automation plan "
 	     "editor and run it from the Automation Plans dashboard. It runs each step on every node of its "
-	     "phase at once, enforces each timeout, and when a step fails it runs the failure step by itself "
-	     "and stops: the behaviour bfplan's proofs assume. Keep this checklist open beside it: verify "
+	     "phase at once, enforces each timeout (with the settings the recipe names: none is a default), and "
+	     "when a step fails it runs the failure step by itself and stops: the behaviour bfplan's proofs "
+	     "assume. Keep this checklist open beside it: verify "
 	     "each step as it completes, and sign it off.");
 	para_end(d);
 	para(d);
@@ -968,6 +995,17 @@ static void on_failure(struct doc *d, const struct lw_step *s)
 	field_end(d);
 }
 
+/* What a target reporting Not Relevant means for this step, where the stdlib says (the patch step). */
+static void not_relevant(struct doc *d, const struct lw_step *s)
+{
+	if (!s->item->not_relevant.text)
+		return;
+	field(d, "If Not Relevant");
+	advice(d, s->phase, s->item->not_relevant.text);
+	field_marks(d, &s->item->marks, "not-relevant", true);
+	field_end(d);
+}
+
 static void step_section(struct doc *d, const struct lw_step *s)
 {
 	const struct lw_plan *p = d->plan;
@@ -979,7 +1017,7 @@ static void step_section(struct doc *d, const struct lw_step *s)
 	t(d, ")");
 	if (s->item->optional)
 		t(d, ", optional");
-	marks(d, &s->item->marks);
+	field_marks(d, &s->item->marks, "not-relevant", false); /* that one stands by its advice */
 	heading_end(d, 4);
 
 	fields(d);
@@ -1003,15 +1041,13 @@ static void step_section(struct doc *d, const struct lw_step *s)
 	before(d, s);
 	after(d, s);
 	notes(d, s);
-	if (s->item->kind == LW_STEP_FIXLET)
+	if (s->item->kind == LW_STEP_FIXLET) /* a Baseline's components take none (BFP332) */
 		parameters(d, s->item->fixlet);
-	else
-		for (size_t i = 0; i < s->item->baseline->components.len; i++)
-			parameters(d, component(s->item->baseline, i));
 	field(d, "Timeout");
 	tf(d, "%s; a step still running then has failed", render_duration(d->arena, s->item->timeout));
 	field_end(d);
 	on_failure(d, s);
+	not_relevant(d, s);
 	record(d, arena_printf(d->arena, "%u", s->number), true);
 	fields_end(d);
 	tick(d, id, "Done");
@@ -1068,6 +1104,68 @@ static const char *behaviour_words(enum lw_failure f)
 	return "stop the plan";
 }
 
+/*
+ * The settings the proofs rest on, which the plan editor does not default
+ * to (lower.h, struct lw_automation): each one named, with why.
+ */
+static void automation_settings(struct doc *d)
+{
+	const struct lw_plan *p = d->plan;
+	const struct lw_fixlet *restart = NULL;
+	for (size_t i = 0; i < p->items.len && !restart; i++)
+		restart = restart_in(p->items.items[i]);
+	para(d);
+	t(d, "Make these settings as well: the proofs above hold only with every one of them, and Server "
+	     "Automation makes none of them by itself.");
+	para_end(d);
+	list(d);
+	item(d);
+	strong(d, "Each step's timeout:");
+	t(d, " in the step's advanced failure behaviour, fail the targets that have not returned a status after the "
+	     "step's Timeout below. Server Automation puts no time limit on a step otherwise: the step would wait "
+	     "for ever, and the worst case of ");
+	t(d, render_duration(d->arena, p->worst_case));
+	t(d, " would not hold.");
+	item_end(d);
+	item(d);
+	strong(d, "Failure step and step failure behaviour:");
+	t(d, " as the table says. Each failure step targets all the endpoints of its step, not only those that "
+	     "failed: the nodes of a phase go out of service together, and come back together.");
+	item_end(d);
+	item(d);
+	strong(d, "Pending Restart:");
+	t(d, " choose \"Pause Plan until restart completes\". ");
+	if (restart)
+		tf(d, "The restart is inside each patch Baseline (%s %u), so a node ", render_fixlet_kind(restart),
+		   (unsigned)restart->id);
+	else
+		t(d, "A node ");
+	t(d, "still in Pending Restart means the restart did not happen, and the plan must not move on; a node "
+	     "still pending at the step's timeout counts as failed.");
+	item_end(d);
+	item(d);
+	strong(d, "Non-reporting endpoints:");
+	t(d, " do not exclude them. An excluded node skips the step, and a later step can target it again once "
+	     "it reports: a node could be drained or patched without its pause. Kept as a target, a node that "
+	     "does not report makes its step wait until the step's timeout, and the step then fails on it, with "
+	     "its failure step and behaviour.");
+	item_end(d);
+	for (size_t i = 0; i < p->items.len; i++) {
+		const struct lw_item *it = p->items.items[i];
+		if (!it->not_relevant.text)
+			continue;
+		item(d);
+		strong(d, "Not Relevant:");
+		t(d, " how Server Automation counts a node that reports step ");
+		quoted(d, text_or(it->title, it->name));
+		t(d, " Not Relevant is not documented");
+		field_marks(d, &it->marks, "not-relevant", true);
+		t(d, ". Each card of that step says what to check on the node, and what to do.");
+		item_end(d);
+	}
+	list_end(d);
+}
+
 static void server_automation(struct doc *d)
 {
 	const struct lw_plan *p = d->plan;
@@ -1078,33 +1176,20 @@ static void server_automation(struct doc *d)
 	t(d, "An Automation Plan cannot be imported from a generated file, so build it by hand: in the Server "
 	     "Automation domain, create a sequential Automation Plan named ");
 	code(d, p->name);
-	t(d, " with the steps below, in this order. Each step targets every node in its Targets column at once, "
-	     "and each failure step targets all the endpoints of its step. Every step waits for the one before "
+	t(d, " with the steps below, in this order. Each step targets every node in its Targets column at once. "
+	     "Every step waits for the one before "
 	     "it, so the plan's worst case is the sum of the timeouts: ");
 	t(d, render_duration(d->arena, p->worst_case));
 	t(d, ".");
 	para_end(d);
 
-	const struct lw_fixlet *restart = NULL;
-	for (size_t i = 0; i < p->items.len && !restart; i++)
-		restart = restart_in(p->items.items[i]);
-	para(d);
-	strong(d, "Pending Restart setting:");
-	t(d, " choose \"Pause Plan until restart completes\". ");
-	if (restart)
-		tf(d, "The restart is inside each patch Baseline (%s %u), so a node ", render_fixlet_kind(restart),
-		   (unsigned)restart->id);
-	else
-		t(d, "A node ");
-	t(d, "still in Pending Restart means the restart did not happen, and the plan must not move on; a node "
-	     "still pending at the step's timeout counts as failed.");
-	para_end(d);
+	automation_settings(d);
 
-	both(d, "| Step | Waits for | Fixlet, Task or Baseline | Targets | Failure step | Step failure behaviour | Timeout |\n"
+	both(d, "| Step | Waits for | Fixlet, Task or Baseline | Targets | Failure step | Step failure behaviour | Timeout (advanced failure behaviour) |\n"
 		"| --- | --- | --- | --- | --- | --- | --- |\n",
 	     "<table class=\"recipe\">\n<thead><tr><th>Step</th><th>Waits for</th><th>Fixlet, Task or "
 	     "Baseline</th><th>Targets</th><th>Failure step</th><th>Step failure behaviour</th>"
-	     "<th>Timeout</th></tr></thead>\n<tbody>\n");
+	     "<th>Timeout (advanced failure behaviour)</th></tr></thead>\n<tbody>\n");
 	struct lw_steps walk;
 	lw_steps_begin(&walk, p);
 	for (const struct lw_step *s; (s = lw_steps_next(&walk));) {

@@ -29,6 +29,7 @@ struct checker {
 				   for the clusters large enough to be indexed */
 	struct ptrmap variants;   /* the current plan's struct step_ent * -> struct variant */
 	struct ptrmap scripts_shown; /* struct baseline_ent * whose plan-file action scripts were shown */
+	struct ptrmap contents_checked; /* struct baseline_ent * whose components were checked (BFP328...) */
 };
 
 /* A step's variants for the current plan's OS, worked out once however often the step is used. */
@@ -360,19 +361,30 @@ static void rule_sequence(struct checker *c, const struct plan_ent *plan)
 	for (size_t i = 0; i < plan->sequence.len; i++)
 		ptrmap_put(&last_use, ((const struct seq_item *)plan->sequence.items[i])->step,
 			   (void *)(uintptr_t)(i + 1));
+	/* the state each step finds the node in, to say where a misplaced step belongs */
+	const struct state_ent **before = arena_calloc(c->arena, plan->sequence.len, sizeof *before);
 	for (size_t i = 0; i < plan->sequence.len; i++) {
 		const struct seq_item *item = plan->sequence.items[i];
 		const struct step_ent *st = item->step;
 		if (!st->to)
 			return; /* the stdlib step is broken and already reported */
+		before[i] = state;
 		if (!state_in(&st->from, state)) {
 			struct diag *d = diag_report(c->diags, BFP306, item->span,
 						     "'%s' needs the node %s, but here it is '%s'", st->name,
 						     state_list(c, &st->from), state->name);
 			diag_note(c->diags, d, st->from_span, "step '%s' accepts a node in %s", st->name,
 				  state_list(c, &st->from));
+			/* written too late: the last place where the node was still in a state it accepts */
+			size_t k = i;
+			while (k > 0 && !state_in(&st->from, before[k - 1]))
+				k--;
 			const struct step_ent *fix = step_entering(w, &st->from);
-			if (fix)
+			if (k > 0) {
+				const struct seq_item *at = plan->sequence.items[k - 1];
+				diag_help(c->diags, d, "move '%s' up, before '%s': there the node is still '%s'",
+					  st->name, at->step->name, before[k - 1]->name);
+			} else if (fix)
 				diag_help(c->diags, d, "put '%s' before '%s'", fix->name, st->name);
 			else
 				diag_help(c->diags, d, "reorder the steps of `each node`");
@@ -816,6 +828,115 @@ static void rule_restart(struct checker *c, const struct seq_item *item, const s
 			  "write 'pending-restart never' after a Fixlet that never needs one)", bl->name);
 }
 
+/* ---- what a patch baseline holds --------------------------------------------------------------- */
+
+/*
+ * The step that runs `fx` on a node of its own (pause, move-groups,
+ * resume, a role's move), or NULL.  The restart Fixlets are steps too, but
+ * they belong inside a baseline: that is how the node leaves Pending
+ * Restart before the step ends.
+ */
+static const struct step_ent *cluster_step_of(const struct world *w, const struct fixlet_ent *fx)
+{
+	if (!fx || fx->lw.restart == LW_RESTART_CLEARS)
+		return NULL;
+	for (size_t i = 0; i < w->steps.len; i++) {
+		const struct step_ent *st = w->steps.items[i];
+		for (size_t k = 0; k < st->run.len; k++)
+			if (st->run.items[k] == fx)
+				return st;
+	}
+	return NULL;
+}
+
+static bool same_component(const struct fixlet_ent *a, const struct fixlet_ent *b)
+{
+	return a == b || (a->lw.id == b->lw.id && a->lw.site == b->lw.site &&
+			  (a->lw.action == b->lw.action || (a->lw.action && b->lw.action &&
+							     strcmp(a->lw.action, b->lw.action) == 0)));
+}
+
+/*
+ * What does not depend on the cluster: a baseline that holds nothing, a
+ * cluster step inside it, the same Fixlet twice, and a component that asks
+ * for a parameter, which Server Automation passes only to Fixlet and Task
+ * steps, never to a Baseline's components.  Once per baseline.
+ */
+static void rule_baseline_contents(struct checker *c, const struct seq_item *item)
+{
+	const struct baseline_ent *bl = item->baseline;
+	if (!ptrmap_add(&c->contents_checked, bl))
+		return;
+	if (!bl->components.len && !bl->incomplete) {
+		struct diag *d = diag_report(c->diags, BFP330, bl->decl, "baseline '%s' holds nothing to install",
+					     bl->name);
+		diag_note(c->diags, d, item->span, "step '%s' would take each node out of service and patch "
+			  "nothing", item->step->name);
+		diag_help(c->diags, d, "add the patches, one line each ('fixlet 900201 site patches-for-windows'), "
+			  "then a 'restart' line");
+		return;
+	}
+	for (size_t k = 0; k < bl->components.len; k++) {
+		const struct component_ent *comp = bl->components.items[k];
+		const struct fixlet_ent *fx = comp->fixlet;
+		if (!fx)
+			continue; /* a bare `restart`: the restart step's own Fixlet */
+		const struct step_ent *st = cluster_step_of(c->world, fx);
+		if (st) {
+			struct diag *d = diag_report(c->diags, BFP328, comp->span,
+						     "%s in baseline '%s' is the Fixlet of step '%s', not a patch",
+						     fixlet_label(c, fx), bl->name, st->name);
+			diag_note(c->diags, d, st->run_span, "step '%s' runs it", st->name);
+			diag_help(c->diags, d, "remove this line: '%s' belongs in the plan's 'each node', where "
+				  "Server Automation runs it as a step of its own; inside the Baseline it would run "
+				  "again on the node being patched", st->name);
+		}
+		for (size_t j = 0; j < k; j++) {
+			const struct component_ent *first = bl->components.items[j];
+			if (!first->fixlet || !same_component(first->fixlet, fx))
+				continue;
+			struct diag *d = diag_report(c->diags, BFP331, comp->span, "%s is in baseline '%s' twice",
+						     fixlet_label(c, fx), bl->name);
+			diag_note(c->diags, d, first->span, "first here");
+			diag_help(c->diags, d, "remove this line: a component runs once, where it first stands");
+			break;
+		}
+		if (fx->lw.parameters.len) {
+			const struct lw_parameter *pm = fx->lw.parameters.items[0];
+			struct diag *d = diag_report(c->diags, BFP332, comp->span,
+						     "%s asks for parameter '%s' when it runs, but Server Automation "
+						     "passes no parameter to a Baseline's components",
+						     fixlet_label(c, fx), pm->name.text ? pm->name.text : "?");
+			if (span_known(pm->name.span))
+				diag_note(c->diags, d, pm->name.span, "the parameter is declared here");
+			diag_help(c->diags, d, "take the line out of baseline '%s' and run %s as a step of its own "
+				  "('step NAME { run ... }'), whose parameter the Automation Plan's step gives; or use "
+				  "content that asks for nothing", bl->name, fixlet_label(c, fx));
+		}
+	}
+}
+
+/* A component for another release of Windows than the cluster's: not relevant, or worse, on its nodes. */
+static void rule_baseline_os(struct checker *c, const struct seq_item *item, const struct cluster_ent *cl)
+{
+	const struct baseline_ent *bl = item->baseline;
+	for (size_t k = 0; k < bl->components.len; k++) {
+		const struct component_ent *comp = bl->components.items[k];
+		const struct fixlet_ent *fx = comp->fixlet;
+		if (!fx || !fx->oses.len || applies_to(fx, cl->os))
+			continue; /* a bare `restart` is the restart step's variant (BFP303); no `os`: not known */
+		struct diag *d = diag_report(c->diags, BFP329, comp->span,
+					     "%s in baseline '%s' is not for %s, which cluster '%s' runs",
+					     fixlet_label(c, fx), bl->name, cl->os->name, cl->name);
+		if (fx->given.has_os)
+			diag_note(c->diags, d, fx->given.os, "its 'os' line names the releases it is for");
+		diag_note(c->diags, d, cl->os_span, "cluster '%s' runs %s", cl->name, cl->os->name);
+		diag_help(c->diags, d, "use the %s release's Fixlet for the same patch; if this one does apply "
+			  "to %s, say so where it is declared ('os ... %s')", cl->os->name, cl->os->name,
+			  cl->os->name);
+	}
+}
+
 /* ---- order and availability ------------------------------------------------------------------ */
 
 /*
@@ -827,10 +948,12 @@ static void rule_restart(struct checker *c, const struct seq_item *item, const s
  * with `online` nodes up: the proof and the outputs that state its rule
  * both read them.
  */
-static void quorum_facts(const struct cluster_ent *cl, unsigned online, struct lw_quorum *q)
+static void quorum_facts(const struct cluster_ent *cl, enum quorum_rule rule, unsigned online, struct lw_quorum *q)
 {
 	unsigned n = (unsigned)cl->nodes.len;
 	q->declared = cl->quorum_span.file != SRC_NO_FILE;
+	/* HCL's procedure exempts the disk-only models from its rule */
+	q->by_nodes = rule == QUORUM_RULE_HCL && cl->quorum != QUORUM_DISK_ONLY;
 	switch (cl->quorum) {
 	case QUORUM_NODE_MAJORITY:
 		q->model = LW_QUORUM_NODE_MAJORITY;
@@ -853,13 +976,48 @@ static void quorum_facts(const struct cluster_ent *cl, unsigned online, struct l
 	}
 	/* "more than half of the nodes stay up", which takes no witness into account */
 	q->simple_max_down = n ? (n - 1) / 2 : 0;
+	if (q->by_nodes) {
+		q->votes = n;
+		q->votes_kept = online;
+		q->votes_needed = n / 2 + 1;
+	}
 }
 
-static bool keeps_quorum(const struct cluster_ent *cl, size_t online)
+static bool keeps_quorum(const struct cluster_ent *cl, enum quorum_rule rule, size_t online)
 {
 	struct lw_quorum q = {0};
-	quorum_facts(cl, (unsigned)online, &q);
+	quorum_facts(cl, rule, (unsigned)online, &q);
 	return q.votes_kept >= q.votes_needed;
+}
+
+/*
+ * Votes allow max-down here, and HCL's rule (more than half of the nodes
+ * up) allows less, but not nothing: the plan does not say which it follows.
+ * Where HCL's rule allows no node down at all (two nodes and a witness) it
+ * cannot be the procedure's intent, which patches such a cluster one node
+ * at a time, so nothing is said.
+ */
+static void rule_quorum_choice(struct checker *c, const struct plan_ent *plan, const struct lw_quorum *q)
+{
+	const struct cluster_ent *cl = plan->cluster;
+	if (plan->quorum_rule_span.file != SRC_NO_FILE || cl->quorum != QUORUM_NODE_AND_WITNESS ||
+	    plan->max_down <= q->simple_max_down || q->simple_max_down == 0)
+		return;
+	struct src_span where = plan->max_down_given ? plan->max_down_span : plan->decl;
+	struct diag *d = diag_report(c->diags, BFP333, where,
+				     "max-down %u keeps the quorum of cluster '%s' only with its witness's vote; "
+				     "HCL's rule, more than half of the nodes up, allows %u", plan->max_down, cl->name,
+				     q->simple_max_down);
+	diag_note(c->diags, d, cl->quorum_span, "cluster '%s' counts a witness", cl->name);
+	diag_help(c->diags, d, "say which rule the plan follows: 'quorum-rule votes' keeps max-down %u, and "
+		  "the proof then rests on the witness being online; 'quorum-rule hcl' with 'max-down %u' does "
+		  "not", plan->max_down, q->simple_max_down);
+}
+
+/* The most nodes HCL's rule lets down at once: more than half stay up. */
+static size_t q_hcl_best(size_t n)
+{
+	return n ? (n - 1) / 2 : 0;
 }
 
 static const char *quorum_name(enum quorum_model model)
@@ -878,7 +1036,7 @@ static void rule_availability(struct checker *c, const struct plan_ent *plan, st
 	size_t n = cl->nodes.len;
 	if (n < 2)
 		return; /* reported with the cluster */
-	quorum_facts(cl, plan->max_down < n ? (unsigned)(n - plan->max_down) : 0, &facts->quorum);
+	quorum_facts(cl, plan->quorum_rule, plan->max_down < n ? (unsigned)(n - plan->max_down) : 0, &facts->quorum);
 	struct src_span where = plan->max_down_given ? plan->max_down_span : plan->decl;
 	if (plan->max_down == 0) {
 		struct diag *d = diag_report(c->diags, BFP313, where, "max-down is 0, so no node can be patched");
@@ -894,8 +1052,22 @@ static void rule_availability(struct checker *c, const struct plan_ent *plan, st
 		return;
 	}
 	size_t online = n - plan->max_down;
-	if (keeps_quorum(cl, online))
+	if (keeps_quorum(cl, plan->quorum_rule, online)) {
+		rule_quorum_choice(c, plan, &facts->quorum);
 		return;
+	}
+	if (facts->quorum.by_nodes) {
+		struct diag *d = diag_report(c->diags, BFP313, where,
+					     "max-down %u leaves %zu of %zu nodes online, not more than half, as HCL's "
+					     "rule asks", plan->max_down, online, n);
+		diag_note(c->diags, d, plan->quorum_rule_span, "plan '%s' follows HCL's rule", plan->name);
+		if (q_hcl_best(n))
+			diag_help(c->diags, d, "use 'max-down %zu' or less", q_hcl_best(n));
+		else
+			diag_help(c->diags, d, "HCL's rule lets no node of a %zu-node cluster down; if the cluster "
+				  "has a witness, 'quorum-rule votes' counts its vote", n);
+		return;
+	}
 	struct diag *d = diag_report(c->diags, BFP313, where,
 				     "max-down %u leaves %zu of %zu nodes online, which loses the %s quorum",
 				     plan->max_down, online, n, quorum_name(cl->quorum));
@@ -906,7 +1078,7 @@ static void rule_availability(struct checker *c, const struct plan_ent *plan, st
 		diag_note(c->diags, d, cl->nodes_span, "cluster '%s' declares no quorum model, so "
 			  "node-majority applies: more than half of its %zu nodes must stay online", cl->name, n);
 	size_t best = 0;
-	while (best + 1 < n && keeps_quorum(cl, n - (best + 1)))
+	while (best + 1 < n && keeps_quorum(cl, plan->quorum_rule, n - (best + 1)))
 		best++;
 	if (best > 1)
 		diag_help(c->diags, d, "use 'max-down %zu' or less", best);
@@ -1153,6 +1325,8 @@ static void rule_timeouts(struct checker *c, const struct plan_ent *plan, struct
 {
 	struct ptrmap overrides; /* struct step_ent * -> the plan's struct timeout_override, the last one */
 	ptrmap_init(&overrides, c->arena);
+	struct ptrmap zero; /* the overrides of 0 already reported */
+	ptrmap_init(&zero, c->arena);
 	for (size_t k = 0; k < plan->timeouts.len; k++) {
 		struct timeout_override *o = plan->timeouts.items[k];
 		ptrmap_put(&overrides, o->step, o);
@@ -1161,7 +1335,17 @@ static void rule_timeouts(struct checker *c, const struct plan_ent *plan, struct
 		const struct seq_item *item = plan->sequence.items[i];
 		const struct timeout_override *o = ptrmap_get(&overrides, item->step);
 		int64_t t = o ? o->seconds : item->step->timeout;
-		if (t <= 0) {
+		if (o && t <= 0) {
+			/* written, but as nothing: said once, at the line the author wrote */
+			if (ptrmap_add(&zero, o)) {
+				struct diag *d = diag_report(c->diags, BFP318, o->span,
+							     "a timeout of 0 gives step '%s' no time limit at all",
+							     item->step->name);
+				diag_help(c->diags, d, "write the longest the step may take, as in 'timeout %s 1h': "
+					  "Server Automation fails the step's targets that have not reported by then",
+					  item->step->name);
+			}
+		} else if (t <= 0) {
 			struct diag *d = diag_report(c->diags, BFP318, item->span, "step '%s' has no timeout",
 						     item->step->name);
 			diag_note(c->diags, d, item->step->decl, "step '%s' is declared without one",
@@ -1353,7 +1537,7 @@ static bool item_optional(struct checker *c, const struct seq_item *item)
 
 /* A text that names {server} needs a cluster that runs a clustered server. */
 /* Which text names {server}, for BFP327: said in words only when it is reported. */
-enum text_of { TEXT_VERIFY, TEXT_ON_FAILURE, TEXT_FIXLET_NOTE, TEXT_PREREQ_NOTE };
+enum text_of { TEXT_VERIFY, TEXT_ON_FAILURE, TEXT_NOT_RELEVANT, TEXT_FIXLET_NOTE, TEXT_PREREQ_NOTE };
 
 static const char *text_described(struct checker *c, enum text_of what, const char *name,
 				  const struct fixlet_ent *fx)
@@ -1361,6 +1545,7 @@ static const char *text_described(struct checker *c, enum text_of what, const ch
 	switch (what) {
 	case TEXT_VERIFY: return arena_printf(c->arena, "what to verify after '%s'", name);
 	case TEXT_ON_FAILURE: return arena_printf(c->arena, "the on-failure advice of '%s'", name);
+	case TEXT_NOT_RELEVANT: return arena_printf(c->arena, "the not-relevant advice of '%s'", name);
 	case TEXT_FIXLET_NOTE: return arena_printf(c->arena, "the note of %s", fixlet_label(c, fx));
 	case TEXT_PREREQ_NOTE: return arena_printf(c->arena, "the note of prerequisite '%s'", name);
 	}
@@ -1444,6 +1629,7 @@ static void rule_placeholders(struct checker *c, const struct plan_ent *plan, co
 			continue; /* runs only where its role is, and the role gives the server (BFP321) */
 		need_server(c, cl, st->verify, item->span, TEXT_VERIFY, st->name, NULL);
 		need_server(c, cl, st->on_failure, item->span, TEXT_ON_FAILURE, st->name, NULL);
+		need_server(c, cl, st->not_relevant, item->span, TEXT_NOT_RELEVANT, st->name, NULL);
 		if (facts->variant[i])
 			need_server(c, cl, facts->variant[i]->note, item->span, TEXT_FIXLET_NOTE, NULL,
 				    facts->variant[i]);
@@ -1504,7 +1690,10 @@ static void check_plan(struct checker *c, struct plan_ent *plan, struct plan_fac
 			complete &= facts->variant[i] != NULL;
 		}
 		/* once per baseline: the same components say the same thing at every step using it */
+		if (item->baseline && st->takes_baseline)
+			rule_baseline_contents(c, item);
 		if (cl->os && item->baseline && st->takes_baseline && ptrmap_add(&restart_checked, item->baseline)) {
+			rule_baseline_os(c, item, cl);
 			rule_restart(c, item, cl);
 			complete &= !item->baseline->incomplete;
 		}
@@ -1535,6 +1724,7 @@ void check_program(struct arena *arena, struct diag_sink *diags, struct world *w
 	struct checker c = {.arena = arena, .keep = arena, .diags = diags, .world = world};
 	ptrmap_init(&c.node_index, arena);
 	ptrmap_init(&c.scripts_shown, arena);
+	ptrmap_init(&c.contents_checked, arena);
 	*out = (struct checked_program){0};
 	/*
 	 * What a rule needs only while it runs (indexes, orders tried, the

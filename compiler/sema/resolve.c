@@ -151,7 +151,7 @@ static const struct prop prereq_props[] = {
 
 enum {
 	ST_FROM, ST_TO, ST_RUN, ST_BASELINE, ST_TIMEOUT, ST_UNDO, ST_ROLE, ST_VERIFY, ST_ON_FAILURE,
-	ST_HOLD, ST_MUST_SUCCEED
+	ST_NOT_RELEVANT, ST_HOLD, ST_MUST_SUCCEED
 };
 static const struct prop step_props[] = {
 	[ST_FROM] = {"from", SH_NAMES, P_REQUIRED, "from online"},
@@ -163,6 +163,7 @@ static const struct prop step_props[] = {
 	[ST_ROLE] = {"role", SH_IDENT, 0, "role exchange2007-mailbox"},
 	[ST_VERIFY] = {"verify", SH_STRING, 0, "verify \"the node shows Paused\""},
 	[ST_ON_FAILURE] = {"on-failure", SH_STRING, 0, "on-failure \"resume the node\""},
+	[ST_NOT_RELEVANT] = {"not-relevant", SH_STRING, 0, "not-relevant \"{node} already has every patch\""},
 	[ST_HOLD] = {"hold-on-failure", SH_FLAG, 0, "hold-on-failure"},
 	[ST_MUST_SUCCEED] = {"must-succeed", SH_FLAG, 0, "must-succeed"},
 };
@@ -189,12 +190,13 @@ static const struct prop baseline_props[] = {
 	[BL_RESTART] = {"restart", SH_CUSTOM, P_REPEAT, "restart"},
 };
 
-enum { PL_CLUSTER, PL_ORDER, PL_ACTIVE, PL_MAX_DOWN, PL_WINDOW, PL_REQUIRE, PL_TIMEOUT, PL_EACH };
+enum { PL_CLUSTER, PL_ORDER, PL_ACTIVE, PL_MAX_DOWN, PL_QUORUM_RULE, PL_WINDOW, PL_REQUIRE, PL_TIMEOUT, PL_EACH };
 static const struct prop plan_props[] = {
 	[PL_CLUSTER] = {"cluster", SH_IDENT, P_REQUIRED, "cluster exch01"},
 	[PL_ORDER] = {"order", SH_CUSTOM, P_REPEAT | P_NODE_NAMES, "order passive-first"},
 	[PL_ACTIVE] = {"active", SH_NODE, 0, "active EXNODE2"},
 	[PL_MAX_DOWN] = {"max-down", SH_INT, 0, "max-down 1"},
+	[PL_QUORUM_RULE] = {"quorum-rule", SH_IDENT, 0, "quorum-rule votes"},
 	[PL_WINDOW] = {"window", SH_DURATION, 0, "window 6h"},
 	[PL_REQUIRE] = {"require", SH_NAMES, P_REPEAT, "require control-scripts"},
 	[PL_TIMEOUT] = {"timeout", SH_CUSTOM, P_REPEAT, "timeout patch 3h"},
@@ -588,6 +590,19 @@ static const char *const *candidates(struct resolver *r, enum ast_decl_kind kind
 	return r->candidates[kind];
 }
 
+/* "windows-2016" beside "windows-2012": the same words, other numbers; another release, not a typo. */
+static bool other_release(const char *a, const char *b)
+{
+	bool digits = false;
+	for (; *a && *b; a++, b++) {
+		bool da = *a >= '0' && *a <= '9', db = *b >= '0' && *b <= '9';
+		digits |= da || db;
+		if (*a != *b && !(da && db))
+			return false;
+	}
+	return digits && !*a && !*b;
+}
+
 static void suggest_name(struct resolver *r, struct diag *d, const char *name, enum ast_decl_kind kind)
 {
 	if (!diag_is_shown(r->diags, d))
@@ -596,7 +611,12 @@ static void suggest_name(struct resolver *r, struct diag *d, const char *name, e
 	const char *const *names = candidates(r, kind, &n);
 	const char *near = suggest_closest(name, names, n);
 	enum { LISTED_MAX = 8 };
-	if (near) {
+	if (near && kind == DECL_OS && other_release(name, near)) {
+		/* a release the catalog does not know yet: the fix is to declare it, not to pick another */
+		diag_help(r->diags, d, "to patch %s, declare it ('os %s \"TITLE\"') and add it to the Fixlets that "
+			  "apply to it ('fixlet NAME extend { os %s }'), as docs/guide.md, section 10, shows; "
+			  "if you meant '%s', write that", name, name, name, near);
+	} else if (near) {
 		diag_help(r->diags, d, "did you mean '%s'?", near);
 	} else if (n > 0 && n <= LISTED_MAX) {
 		struct textbuf list;
@@ -1275,6 +1295,7 @@ static void read_step(struct resolver *r, const struct ast_decl *decl, struct st
 	st->role = lookup_prop(r, DECL_ROLE, &p, ST_ROLE);
 	st->verify = prop_template(r, &p, ST_VERIFY, TPL_FOR_STEP);
 	st->on_failure = prop_template(r, &p, ST_ON_FAILURE, TPL_FOR_STEP);
+	st->not_relevant = prop_template(r, &p, ST_NOT_RELEVANT, TPL_FOR_STEP);
 	st->hold_on_failure = p.stmts[ST_HOLD].len > 0;
 	st->must_succeed = p.stmts[ST_MUST_SUCCEED].len > 0;
 	if (st->must_succeed)
@@ -2110,6 +2131,24 @@ static void read_plan(struct resolver *r, const struct ast_decl *decl, struct pl
 		plan->max_down = (unsigned)first_arg(max_down)->number;
 		plan->max_down_given = true;
 		plan->max_down_span = first_arg(max_down)->span;
+	}
+	plan->quorum_rule_span = (struct src_span){SRC_NO_FILE, 0, 0};
+	const struct ast_stmt *rule = prop_one(&p, PL_QUORUM_RULE);
+	if (rule) {
+		static const char *const rules[] = {"votes", "hcl"};
+		const struct ast_value *v = first_arg(rule);
+		size_t k = 0;
+		while (k < 2 && strcmp(v->text, rules[k]) != 0)
+			k++;
+		if (k == 2) {
+			struct diag *d = diag_report(r->diags, BFP208, v->span, "unknown quorum rule '%s'", v->text);
+			const char *near = suggest_closest(v->text, rules, 2);
+			diag_help(r->diags, d, near ? "did you mean '%s'?" : "the rules are votes (Microsoft's vote "
+				  "count) and hcl (more than half of the nodes up)%s", near ? near : "");
+		} else {
+			plan->quorum_rule = (enum quorum_rule)k;
+		}
+		plan->quorum_rule_span = v->span; /* given, even if not understood: no BFP333 on top */
 	}
 	const struct ast_stmt *window = prop_one(&p, PL_WINDOW);
 	if (window) {

@@ -99,6 +99,7 @@ struct step_ent {
 	struct src_span undo_span;
 	struct role_ent *role;
 	struct lw_text verify, on_failure; /* templates (template.h) */
+	struct lw_text not_relevant;   /* what a target reporting Not Relevant means, and what to do (template) */
 	bool hold_on_failure;      /* a failure leaves the node as it is: a person decides */
 	bool must_succeed;         /* a failure stops the plan even where a plan marks it optional */
 	struct src_span must_succeed_span;
@@ -116,6 +117,12 @@ enum quorum_model {
 	QUORUM_NODE_MAJORITY,   /* each node votes; more than half must be up */
 	QUORUM_NODE_AND_WITNESS,/* nodes and a disk or file-share witness vote */
 	QUORUM_DISK_ONLY,       /* the quorum disk decides: one node up is enough */
+};
+
+/* Which rule bounds max-down (docs/language.md, "Quorum"). */
+enum quorum_rule {
+	QUORUM_RULE_VOTES,      /* Microsoft's vote count for the cluster's model (the default) */
+	QUORUM_RULE_HCL,        /* HCL's procedure: more than half of the nodes up, except disk-only */
 };
 
 struct cluster_ent {
@@ -187,6 +194,8 @@ struct plan_ent {
 	unsigned max_down;
 	bool max_down_given;
 	struct src_span max_down_span;
+	enum quorum_rule quorum_rule;
+	struct src_span quorum_rule_span; /* file == SRC_NO_FILE when not written (votes, and BFP333 may say so) */
 	int64_t window;             /* 0 when none */
 	struct src_span window_span;
 	struct ptrvec requires;     /* struct require_ent * */

@@ -136,12 +136,22 @@ def check_plan(outdir, doc, plan, checklist, bes_root):
     missing = []
     for s in steps:
         for advice in s["advice"]:
-            for key in ("on_failure", "verify"):
+            for key in ("on_failure", "verify", "not_relevant"):
                 text = advice[key]
                 if text and text.rstrip(".") not in plain:
                     missing.append(f"step {s['number']} {key} on {advice['node']}")
     check(not missing, f"{outdir}: {name}: {plan['name']}.checklist.md carries every step's advice"
           + (": missing " + ", ".join(missing[:5]) if missing else ""))
+
+    # Server Automation's settings: each step's timeout is its advanced failure behaviour, and the
+    # recipe names every setting plan.json gives (docs/execution.md, "Server Automation's settings")
+    check(all(s["fail_unreported_after_seconds"] == s["timeout_seconds"] for s in steps),
+          f"{outdir}: {name}: every step's advanced failure behaviour fails it at its timeout")
+    auto = plan["automation_plan"]
+    unnamed = [k for k, words in SETTING_WORDS.items() if words[auto[k]] not in plain]
+    check("advanced failure behaviour, fail the targets that have not returned a status" in plain and not unnamed,
+          f"{outdir}: {name}: {plan['name']}.checklist.md names each step's advanced failure behaviour and the "
+          f"plan's settings" + (": not " + ", ".join(unnamed) if unnamed else ""))
 
     # a guessed title is shown with its mark wherever the checklist names it
     unmarked = []
@@ -156,6 +166,13 @@ def check_plan(outdir, doc, plan, checklist, bes_root):
     check(not unmarked, f"{outdir}: {name}: {plan['name']}.checklist.md marks every guessed title it shows"
           + (": not " + ", ".join(unmarked[:5]) if unmarked else ""))
 
+
+# what the recipe says for each value of plan.json's settings
+SETTING_WORDS = {
+    "pending_restart": {"pause-until-restart-completes": 'Pending Restart: choose "Pause Plan until restart completes"'},
+    "failure_step_targets": {"all-step-targets": "Each failure step targets all the endpoints of its step"},
+    "non_reporting": {"keep-non-reporting": "Non-reporting endpoints: do not exclude them"},
+}
 
 # right after what it marks, or after the reference's "(site ..., action ...)"
 GUESS_MARK_AFTER = re.compile(r"( \([^()]*\))? \u26a0U\d")

@@ -402,6 +402,11 @@ static void test_reference_and_full_forms(void **state)
 	assert_int_equal(count(ref, "<Description><![CDATA[<p>"), 4);
 	assert_int_equal(count(ref, "CDATA"), 4);
 	assert_int_equal(count(ref, "<Domain>BESC</Domain>"), 4);
+	/* the Baseline's first sentence lists what it rests on that nobody has confirmed, as the checklist numbers it */
+	const char *rests = strstr(ref, "with its restart. It rests on ");
+	assert_non_null(rests);
+	assert_true(rests < strstr(ref, "</p>"  "<p>Step "));
+	assert_non_null(strstr(rests, "step &#39;patch&#39;, baseline: whether the restart inside runs before the step ends"));
 
 	e->opts.bes.components = BES_COMPONENTS_FULL;
 	assert_int_equal(build(e), EMIT_OK);
@@ -609,6 +614,62 @@ static void test_actionscript_line_break(void **state)
 	assert_non_null(strstr(bes, ">// restart\nrestart 60</ActionScript>"));
 }
 
+/* The first element called `name` whose text holds `part`, in document order; NULL if none. */
+static xmlNode *find_element(xmlNode *n, const char *name, const char *part)
+{
+	for (; n; n = n->next) {
+		if (n->type == XML_ELEMENT_NODE && strcmp((const char *)n->name, name) == 0) {
+			xmlChar *text = xmlNodeGetContent(n);
+			bool hit = text && strstr((const char *)text, part);
+			xmlFree(text);
+			if (hit)
+				return n;
+		}
+		xmlNode *inner = find_element(n->children, name, part);
+		if (inner)
+			return inner;
+	}
+	return NULL;
+}
+
+/*
+ * Action scripts and relevance that hold '<', '>' or '&' go into CDATA, as
+ * console exports and pre-commit-bigfix's E207 want, and one that holds
+ * "]]>" is split across sections; a reader gets back exactly the text.
+ */
+static void test_code_in_cdata(void **state)
+{
+	struct env *e = *state;
+	e->opts.bes.components = BES_COMPONENTS_FULL;
+	e->opts.bes.newline = BES_NEWLINE_LF;
+	const char *script = "if {version of client >= \"9\" & x < 2}\nrestart 60 // a]]>b\nendif";
+	const char *relevance = "exists file \"a&b\" whose (size of it > 0)";
+	e->fx.restart->actionscript.text = script;
+	e->fx.restart->relevance.text = relevance;
+	assert_int_equal(build(e), EMIT_OK);
+	const char *path = out_path(e, "patch-exch01.bes");
+	char *bes = slurp(&e->fx.arena, path, NULL);
+	assert_non_null(strstr(bes, "<ActionScript MIMEType=\"application/x-Fixlet-Windows-Shell\"><![CDATA[if {"));
+	assert_non_null(strstr(bes, "a]]]]><![CDATA[>b"));
+	assert_non_null(strstr(bes, "<Relevance><![CDATA[exists file \"a&b\""));
+	assert_null(strstr(bes, "&lt;"));
+	assert_null(strstr(bes, "&amp;"));
+	/* read back, the texts are the plan's */
+	xmlDoc *doc = xmlReadFile(path, NULL, XML_PARSE_NONET);
+	assert_non_null(doc);
+	xmlNode *as = find_element(xmlDocGetRootElement(doc), "ActionScript", "restart 60");
+	xmlNode *rel = find_element(xmlDocGetRootElement(doc), "Relevance", "a&b");
+	assert_non_null(as);
+	assert_non_null(rel);
+	xmlChar *got = xmlNodeGetContent(as);
+	assert_string_equal((const char *)got, script);
+	xmlFree(got);
+	got = xmlNodeGetContent(rel);
+	assert_string_equal((const char *)got, relevance);
+	xmlFree(got);
+	xmlFreeDoc(doc);
+}
+
 static void test_output_failure(void **state)
 {
 	struct env *e = *state;
@@ -675,6 +736,14 @@ static void test_plan_json(void **state)
 	assert_int_equal(json_array_size(steps), 9);
 	assert_string_equal(json_string_value(json_object_get(ap, "pending_restart")),
 			    "pause-until-restart-completes");
+	/* the settings the plan editor does not make by itself, and each step's enforced timeout */
+	assert_string_equal(json_string_value(json_object_get(ap, "failure_step_targets")), "all-step-targets");
+	assert_string_equal(json_string_value(json_object_get(ap, "non_reporting")), "keep-non-reporting");
+	for (size_t i = 0; i < json_array_size(steps); i++) {
+		json_t *s = json_array_get(steps, i);
+		assert_int_equal(json_integer_value(json_object_get(s, "fail_unreported_after_seconds")),
+				 json_integer_value(json_object_get(s, "timeout_seconds")));
+	}
 	json_t *mm = json_array_get(steps, 4);
 	assert_string_equal(json_string_value(json_object_get(mm, "name")), "move-mailbox");
 	assert_string_equal(json_string_value(json_object_get(mm, "checklist")), "2.1");
@@ -702,6 +771,10 @@ static void test_plan_json(void **state)
 	json_t *advice = json_array_get(json_object_get(patch, "advice"), 0);
 	assert_string_equal(json_string_value(json_object_get(advice, "on_failure")),
 			    "Resume EXNODE1 only if the change owner agrees.");
+	assert_string_equal(json_string_value(json_object_get(advice, "not_relevant")),
+			    "EXNODE1 has every patch already.");
+	json_t *pause_advice = json_array_get(json_object_get(pause, "advice"), 0);
+	assert_true(json_is_null(json_object_get(pause_advice, "not_relevant")));
 
 	/* the proof that the role moves once rests on the pre-flight check of where it runs */
 	json_t *checks = json_object_get(plan, "checks");
@@ -711,6 +784,20 @@ static void test_plan_json(void **state)
 		if (strcmp(json_string_value(json_object_get(c, "code")), "BFP310") == 0 &&
 		    strcmp(json_string_value(json_object_get(c, "when")), "proven") == 0)
 			rests = json_integer_value(json_object_get(c, "rests_on")) == 4;
+		/* the quorum proof names what it rests on that no pre-flight check sees: the cluster whole */
+		if (strcmp(json_string_value(json_object_get(c, "code")), "BFP313") == 0) {
+			json_t *by_hand = json_object_get(c, "rests_on_by_hand");
+			assert_true(json_array_size(by_hand) >= 1);
+			assert_non_null(strstr(json_string_value(json_array_get(by_hand, 0)), "every node of cluster"));
+		}
+		/* the restart proof carries the patch step's mark on how it runs its Baseline */
+		if (strcmp(json_string_value(json_object_get(c, "code")), "BFP309") == 0) {
+			json_t *on = json_object_get(c, "unconfirmed");
+			assert_int_equal(json_array_size(on), 1);
+			json_t *m = json_array_get(json_object_get(root, "marks"),
+						   (size_t)json_integer_value(json_array_get(on, 0)));
+			assert_string_equal(json_string_value(json_object_get(m, "field")), "baseline");
+		}
 	}
 	assert_true(rests);
 	assert_true(json_is_null(json_object_get(json_object_get(root, "build"), "source_date_epoch")));
@@ -822,6 +909,12 @@ static void test_checklists(void **state)
 	assert_non_null(strstr(md, "Resume EXNODE1 only if the change owner agrees."));
 	assert_non_null(strstr(md, "If a node is still in Pending Restart, the restart (Task 160) did not happen"));
 	assert_non_null(strstr(md, "Pause Plan until restart completes"));
+	/* the settings that enforce the timeouts and keep a silent node a target, and what Not Relevant means */
+	const char *afb = strstr(md, "- **Each step's timeout:** in the step's advanced failure behaviour, fail the "
+				 "targets that have not returned a status");
+	assert_true(afb && afb > sa);
+	assert_non_null(strstr(sa, "- **Non-reporting endpoints:** do not exclude them."));
+	assert_non_null(strstr(md, "- **If Not Relevant:** EXNODE1 has every patch already."));
 	/* a tick box and sign-off line for the import, per pre-flight check (3), for where the role runs, per step (9) */
 	assert_int_equal(count(md, "- [ ] "), 14);
 	assert_int_equal(count(html, "type=\"checkbox\""), 14);
@@ -953,6 +1046,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_gather_url_unknown, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_full_form_needs_content, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_actionscript_line_break, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_code_in_cdata, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_output_failure, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_plan_json, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_plan_json_is_canonical, setup, teardown),
