@@ -120,6 +120,12 @@ void diag_help(struct diag_sink *sink, struct diag *d, const char *fmt, ...)
 	va_end(ap);
 }
 
+void diag_about(struct diag_sink *sink, struct diag *d, const char *path)
+{
+	if (d != &sink->overflow)
+		d->about = arena_strdup(sink->arena, path);
+}
+
 bool diag_is_shown(const struct diag_sink *sink, const struct diag *d)
 {
 	return d != &sink->overflow;

@@ -36,6 +36,7 @@ struct diag {
 	const char *message;
 	struct ptrvec notes; /* struct diag_note * */
 	const char *help;    /* at most one; NULL if none */
+	const char *about;   /* the file a diagnostic without a place concerns (unreadable, UTF-16), or NULL */
 	uint32_t seq;        /* report order, to keep sorting stable */
 };
 
@@ -65,6 +66,13 @@ void diag_note(struct diag_sink *sink, struct diag *d, struct src_span span, con
 	__attribute__((format(printf, 4, 5)));
 void diag_help(struct diag_sink *sink, struct diag *d, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+
+/*
+ * Names the file a diagnostic without a place in one is about, so that
+ * the forms that must locate every result (SARIF) give it a file-level
+ * location.  The path is copied.
+ */
+void diag_about(struct diag_sink *sink, struct diag *d, const char *path);
 
 /*
  * Whether `d` will be shown: false for the stand-in handed out beyond

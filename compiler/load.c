@@ -144,6 +144,7 @@ void load_report_unreadable(struct diag_sink *diags, const char *name)
 {
 	struct diag *d = diag_report(diags, BFP001, (struct src_span){SRC_NO_FILE, 0, 0}, "cannot read '%s': %s",
 				     name, strerror(errno));
+	diag_about(diags, d, name);
 	diag_help(diags, d, "check the path and its permissions");
 }
 
@@ -513,6 +514,7 @@ static bool report_wide_encoding(struct loader *ld, uint32_t file, struct src_sp
 	if (!enc)
 		return false;
 	struct diag *d = diag_report(ld->diags, BFP007, where, "'%s' is encoded as %s, not UTF-8", f->path, enc);
+	diag_about(ld->diags, d, f->path);
 	diag_help(ld->diags, d, "convert it, as with 'iconv -f %s -t UTF-8 OLD > NEW', or save it as UTF-8 "
 		  "in your editor", enc);
 	return true;
