@@ -605,6 +605,7 @@ static void compile(struct compilation *c, const char *path, const struct option
 		.include_count = o->include_dirs.len,
 		.search_path = env->search_path,
 		.stdlib_dir = env->stdlib_dir,
+		.stdlib_sought = env->stdlib_sought,
 		.stdin_name = o->stdin_name,
 	};
 	struct program program;

@@ -363,6 +363,25 @@ if make --no-print-directory -s -o all install DESTDIR="$dest" PREFIX=/usr/local
 	else
 		fail "the installed bfplan checks a plan with its installed stdlib"
 	fi
+	# run through a symbolic link elsewhere (pre-commit, ~/bin), by its path and from PATH
+	mkdir -p "$tmp/links"
+	ln -s "$dest/usr/local/bin/bfplan" "$tmp/links/bfplan"
+	if "$tmp/links/bfplan" check "$tmp/good.plan" >/dev/null 2>&1 &&
+		PATH="$tmp/links:$PATH" bfplan check "$tmp/good.plan" >/dev/null 2>&1; then
+		pass "a symbolic link to the installed bfplan finds its stdlib"
+	else
+		fail "a symbolic link to the installed bfplan finds its stdlib"
+	fi
+	# a binary with no stdlib beside it says where it looked
+	cp "$dest/usr/local/bin/bfplan" "$tmp/links/alone"
+	"$tmp/links/alone" check "$tmp/good.plan" >/dev/null 2>"$tmp/alone.err"
+	if grep -q "no standard library was found: bfplan looked in '[^']*/share/bfplan/stdlib'" "$tmp/alone.err" &&
+		grep -q '\[BFP201\]' "$tmp/alone.err"; then
+		pass "BFP201 says where bfplan looked for its stdlib"
+	else
+		fail "BFP201 says where bfplan looked for its stdlib"
+		sed 's/^/    /' "$tmp/alone.err" | head -n 8
+	fi
 else
 	fail "make install"
 	sed 's/^/    /' "$tmp/install.log" | head -n 10
