@@ -21,6 +21,46 @@
 
 static const struct src_span nowhere = {SRC_NO_FILE, 0, 0};
 
+/*
+ * Whether the file's lines end in CRLF, as its first line does: Git for
+ * Windows checks files out so by default, and fmt keeps what a file uses.
+ */
+static bool uses_crlf(const struct src_file *f)
+{
+	const char *nl = memchr(f->text, '\n', f->len);
+	return nl && nl > f->text && nl[-1] == '\r';
+}
+
+/* The formatted text (LF line ends) with CRLF ones; a '\r' already there (in a string) is not doubled. */
+static const char *with_crlf(struct arena *a, const char *text, size_t len, size_t *out_len)
+{
+	struct textbuf b;
+	textbuf_init(&b, a);
+	for (size_t i = 0; i < len; i++) {
+		if (text[i] == '\n' && (i == 0 || text[i - 1] != '\r'))
+			textbuf_putc(&b, '\r');
+		textbuf_putc(&b, text[i]);
+	}
+	*out_len = b.len;
+	return b.data ? b.data : "";
+}
+
+/* Whether two texts differ only in their line ends (some lines CRLF, some LF). */
+static bool only_line_ends_differ(const char *a, size_t alen, const char *b, size_t blen)
+{
+	size_t i = 0, k = 0;
+	for (;;) {
+		if (i < alen && a[i] == '\r' && i + 1 < alen && a[i + 1] == '\n')
+			i++;
+		if (k < blen && b[k] == '\r' && k + 1 < blen && b[k + 1] == '\n')
+			k++;
+		if (i == alen || k == blen)
+			return i == alen && k == blen;
+		if (a[i++] != b[k++])
+			return false;
+	}
+}
+
 /* The first line where the two texts differ, as a span of the old one. */
 static struct src_span first_change(const struct src_file *f, const char *formatted, size_t len)
 {
@@ -41,6 +81,17 @@ static void report_unformatted(struct diag_sink *diags, const struct src_file *f
 {
 	struct src_span span = first_change(f, formatted, len);
 	span.file = id;
+	if (only_line_ends_differ(f->text, f->len, formatted, len)) {
+		const char *ends = uses_crlf(f) ? "CRLF" : "LF";
+		struct diag *d = diag_report(diags, BFP501, span, "'%s' %s lines that end in CRLF and lines that end "
+					     "in LF, from this line on; bfplan fmt %s every line in %s, as the "
+					     "first one", f->path, written ? "had" : "has", written ? "ended" : "would end",
+					     ends);
+		diag_help(diags, d, written ? "review the change and add the file again"
+					    : "run 'bfplan fmt -w %s'; Git's core.autocrlf or a .gitattributes "
+					      "'eol' setting keeps one line end", f->path);
+		return;
+	}
 	if (written) {
 		struct diag *d = diag_report(diags, BFP501, span,
 					     "'%s' was not formatted: bfplan fmt rewrote it from this line on", f->path);
@@ -115,6 +166,8 @@ static int format_one(struct arena *a, struct src_manager *sm, struct diag_sink 
 	if (fmt_file(a, sm, diags, id, &formatted, &len) != FMT_OK)
 		return EXIT_PLAN_ERRORS;
 	const struct src_file *f = src_file(sm, id);
+	if (uses_crlf(f))
+		formatted = with_crlf(a, formatted, len, &len);
 	bool changed = len != f->len || memcmp(formatted, f->text, len) != 0;
 	if (!req->write && !req->check && !req->diff)
 		fwrite(formatted, 1, len, out);
