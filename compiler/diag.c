@@ -1,11 +1,15 @@
 /*
  * diag.c - collecting and rendering diagnostics (see diag.h).
  */
+#define _XOPEN_SOURCE 700 /* wcwidth(), newlocale() */
+
 #include "diag.h"
 
+#include <locale.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <wchar.h>
 
 #include "escape.h"
 #include "utf8.h"
@@ -169,10 +173,13 @@ static const char *severity_color(const struct style *st, enum diag_severity sev
 
 /*
  * Quoted source lines are printed through this one walker so that the line
- * and its underline stay aligned: a printable character takes one column,
- * a tab is echoed as a tab, and what a terminal should not see (controls,
- * bidi controls, invisible characters, bytes that are not UTF-8) is shown
- * as its escape, \u{1B}, and takes that many columns.
+ * and its underline stay aligned: a printable character takes the columns
+ * a terminal gives it (two for a wide CJK character or an emoji, none for
+ * a combining accent: wcwidth() in the C.UTF-8 locale, whatever the
+ * user's, so the output is the same everywhere), a tab is echoed as a tab,
+ * and what a terminal should not see (controls, bidi controls, invisible
+ * characters, bytes that are not UTF-8) is shown as its escape, \u{1B},
+ * and takes that many columns.
  */
 struct line_cell {
 	size_t offset, len;             /* byte range within the line */
@@ -184,7 +191,15 @@ static size_t next_cell(const char *line, size_t len, size_t at, struct line_cel
 {
 	cell->offset = at;
 	cell->len = esc_terminal_char(line + at, len - at, cell->escape);
-	cell->width = cell->escape[0] ? strlen(cell->escape) : 1;
+	if (cell->escape[0]) {
+		cell->width = strlen(cell->escape);
+	} else {
+		uint32_t cp = (unsigned char)line[at];
+		if (cp >= 0x80)
+			utf8_decode((const unsigned char *)line + at, len - at, &cp);
+		int w = cp < 0x80 ? 1 : wcwidth((wchar_t)cp);
+		cell->width = w < 0 ? 1 : (size_t)w; /* -1 without the locale: one column, as before */
+	}
 	return at + cell->len;
 }
 
@@ -258,7 +273,7 @@ static void render_quote(FILE *out, const struct style *st, const struct src_man
 	size_t at = from;
 	if (from < win_end) {
 		at = next_cell(line, win_end, from, &c);
-		put_repeated(out, '~', c.width - 1);
+		put_repeated(out, '~', c.width > 1 ? c.width - 1 : 0);
 	} else {
 		at = from + 1;
 	}
@@ -327,6 +342,8 @@ static int compare_diags(const void *pa, const void *pb)
 	return a->seq < b->seq ? -1 : a->seq > b->seq;
 }
 
+static void render_all(struct diag_sink *sink, FILE *out, enum diag_color color);
+
 static bool same_diag(const struct diag *a, const struct diag *b)
 {
 	return a->code == b->code && a->span.file == b->span.file && a->span.begin == b->span.begin &&
@@ -334,6 +351,18 @@ static bool same_diag(const struct diag *a, const struct diag *b)
 }
 
 void diag_render_text(struct diag_sink *sink, FILE *out, enum diag_color color)
+{
+	/* the widths of characters are C.UTF-8's for this thread, while it renders (see next_cell) */
+	locale_t utf8 = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
+	locale_t before = utf8 ? uselocale(utf8) : (locale_t)0;
+	render_all(sink, out, color);
+	if (utf8) {
+		uselocale(before);
+		freelocale(utf8);
+	}
+}
+
+static void render_all(struct diag_sink *sink, FILE *out, enum diag_color color)
 {
 	const struct style *st = color == DIAG_COLOR_ALWAYS ? &color_style : &plain_style;
 	diag_sort(sink);
