@@ -681,8 +681,9 @@ static const char *watched_file(const struct build *b)
 static bool write_depfile(struct build *b)
 {
 	const struct emit_options *opts = b->opts;
-	const char *text = outset_depfile(b->arena, watched_file(b), b->program->files.items, b->program->files.len,
-					  opts->depfile_phony);
+	/* -MT is the user's, escaped already; the default is a path, escaped here */
+	const char *text = outset_depfile(b->arena, watched_file(b), !opts->depfile_target, b->program->files.items,
+					  b->program->files.len, opts->depfile_phony);
 	if (!text) {
 		struct diag *d = diag_report(b->diags, BFP406, nowhere,
 					     "cannot write the depfile '%s': a path in it has a line break",

@@ -303,6 +303,21 @@ else
 	fail "the depfile: $deps"
 fi
 
+# a space in the output directory: the default target is escaped, so make still sees the plan as
+# a prerequisite of plan.json and rebuilds when it changes
+mkdir -p "$tmp/spaced"
+cp "$seed" "$tmp/spaced/seed.plan"
+(cd "$tmp/spaced" && "$top/$bfplan" build seed.plan -o "out dir" --site-url "server-automation=$SA_URL" \
+	-MD -MF plan.d 2> /dev/null)
+printf -- '-include plan.d\nout\\ dir/plan.json:\n\t@echo rebuild\n' > "$tmp/spaced/Makefile"
+if head -n 1 "$tmp/spaced/plan.d" | grep -q '^out\\ dir/plan\.json: \\$' &&
+   make -s -q -C "$tmp/spaced" "out dir/plan.json" 2>/dev/null &&
+   touch -d '+1 minute' "$tmp/spaced/seed.plan" && ! make -s -q -C "$tmp/spaced" "out dir/plan.json" 2>/dev/null; then
+	pass "a space in the output directory: the depfile's target is escaped and make rebuilds"
+else
+	fail "a space in the output directory: $(head -n 1 "$tmp/spaced/plan.d" 2>&1)"
+fi
+
 SOURCE_DATE_EPOCH=yesterday "$bfplan" build "$seed" -o "$tmp/epoch" --site-url "server-automation=$SA_URL" 2> "$tmp/stderr"
 status=$?
 [ $status = 2 ] && grep -q BFP407 "$tmp/stderr" && [ ! -e "$tmp/epoch" ] && pass "a malformed SOURCE_DATE_EPOCH exits 2 (BFP407)" \
