@@ -60,11 +60,12 @@ if command -v vim >/dev/null 2>&1; then
 		-c "let g:continued = 'examples/file-server-4node.plan'" \
 		-c "let g:diagnostics = '$tmp/three.txt' | let g:broken = '$tmp/broken.plan'" \
 		-c "let g:out = '$tmp/vim.out'" \
+		-c "let g:messy = '$tmp/messy.plan' | let g:good = '$tmp/good.plan'" \
 		-S $here/vim_test.vim >"$tmp/vim.log" 2>&1 </dev/null
 	if [ "$(cat "$tmp/vim.out" 2>/dev/null)" = ok ]; then
-		pass "vim: filetype, plugin, syntax, errorformat and :make"
+		pass "vim: filetype, plugin, syntax, errorformat, :make and gq"
 	else
-		fail "vim: filetype, plugin, syntax, errorformat and :make"
+		fail "vim: filetype, plugin, syntax, errorformat, :make and gq"
 		sed 's/^/    /' "$tmp/vim.out" "$tmp/vim.log" 2>/dev/null | head -n 20
 	fi
 else
