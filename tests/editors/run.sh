@@ -349,11 +349,14 @@ build=$(dirname "$bfplan" | sed "s|^$top/||")
 if make --no-print-directory -s -o all install DESTDIR="$dest" PREFIX=/usr/local BUILD="$build" \
 	>"$tmp/install.log" 2>&1; then
 	missing=
-	for f in bin/bfplan share/man/man1/bfplan.1 share/bash-completion/completions/bfplan \
-		share/vim/vimfiles/syntax/bfplan.vim share/vim/vimfiles/ftdetect/bfplan.vim \
-		share/vim/vimfiles/compiler/bfplan.vim share/vim/vimfiles/ftplugin/bfplan.vim \
+	vimfiles=
+	for d in syntax ftdetect compiler ftplugin autoload; do
+		vimfiles="$vimfiles ../share/vim/vimfiles/$d/bfplan.vim share/nvim/site/$d/bfplan.vim"
+	done
+	for f in bin/bfplan share/man/man1/bfplan.1 share/bash-completion/completions/bfplan $vimfiles \
 		share/bfplan/vscode/package.json share/bfplan/vscode/syntaxes/bfplan.tmLanguage.json \
 		share/bfplan/vscode/language-configuration.json share/doc/bfplan/ci.md \
+		share/doc/bfplan/LICENSE share/doc/bfplan/NOTICE \
 		share/bfplan/stdlib/windows/os.plan $(cd docs && ls *.md | sed 's|^|share/doc/bfplan/|'); do
 		[ -f "$dest/usr/local/$f" ] || missing="$missing $f"
 	done
@@ -383,6 +386,16 @@ if make --no-print-directory -s -o all install DESTDIR="$dest" PREFIX=/usr/local
 		fail "BFP201 says where bfplan looked for its stdlib"
 		sed 's/^/    /' "$tmp/alone.err" | head -n 8
 	fi
+	# Debian's Vim reads the directory the Vim files went to
+	vimdir=$(make --no-print-directory -s --eval 'print-vimdir: ; @echo $(VIMDIR)' print-vimdir)
+	if ! command -v vim >/dev/null 2>&1; then
+		skip "vim is not installed: its runtimepath is not compared with VIMDIR"
+	elif vim -Nu NONE -i NONE -es '+redir>>/dev/stdout' '+echo &rtp' '+q' 2>/dev/null | tr , '\n' |
+		grep -qx "$vimdir"; then
+		pass "Vim's runtimepath holds VIMDIR ($vimdir)"
+	else
+		fail "Vim's runtimepath lacks VIMDIR ($vimdir)"
+	fi
 else
 	fail "make install"
 	sed 's/^/    /' "$tmp/install.log" | head -n 10
@@ -397,6 +410,25 @@ if [ -f /usr/share/bash-completion/bash_completion ]; then
 	esac
 else
 	skip "bash-completion is not installed: on-demand loading not tried (apt-get install bash-completion)"
+fi
+
+if [ -d "$dest/usr/local" ]; then
+	# make uninstall takes away every file make install put in place, and bfplan's own directories
+	mkdir -p "$dest/usr/share/vim/vimfiles/syntax"
+	: >"$dest/usr/share/vim/vimfiles/syntax/other.vim"
+	if make --no-print-directory -s uninstall DESTDIR="$dest" PREFIX=/usr/local BUILD="$build" \
+		>"$tmp/uninstall.log" 2>&1; then
+		left=$(cd "$dest" && find . -type f | LC_ALL=C sort | tr '\n' ' ')
+		if [ "$left" = "./usr/share/vim/vimfiles/syntax/other.vim " ] &&
+			[ ! -d "$dest/usr/local/share/bfplan" ] && [ ! -d "$dest/usr/local/share/doc/bfplan" ]; then
+			pass "make uninstall removes what make install put in place, and only that"
+		else
+			fail "make uninstall leaves: $left"
+		fi
+	else
+		fail "make uninstall"
+		sed 's/^/    /' "$tmp/uninstall.log" | head -n 10
+	fi
 fi
 
 finish
