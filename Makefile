@@ -260,13 +260,14 @@ deps:
 # build passes the URL its server shows.
 DEMO_SA_URL = http://bigfix.example.invalid:52311/cgi-bin/bfgather.exe/serverautomation
 
+# Each command is printed as it is run, so that the line can be copied.
 demo: deps
 	$(MAKE) all
-	@for os in 2003 2008; do \
+	@run() { echo "$$*"; "$$@"; }; \
+	for os in 2003 2008; do \
 		plan=examples/exchange2007-windows$$os.plan; out=$(BUILD)/demo/windows$$os; \
-		echo "bfplan check $$plan"; $(BUILD)/bfplan check $$plan || exit 1; \
-		echo "bfplan build $$plan -o $$out"; \
-		$(BUILD)/bfplan build $$plan -o $$out --site-url server-automation=$(DEMO_SA_URL) || exit 1; \
+		run $(BUILD)/bfplan check $$plan || exit 1; \
+		run $(BUILD)/bfplan build $$plan -o $$out --site-url server-automation=$(DEMO_SA_URL) || exit 1; \
 	done
 	@echo
 	@echo "demo: the seed example compiled; the output went to:"

@@ -412,6 +412,23 @@ else
 	skip "bash-completion is not installed: on-demand loading not tried (apt-get install bash-completion)"
 fi
 
+# make demo prints each command it runs; each line, copied into a shell, runs as it did
+if make --no-print-directory -s -o all demo BUILD="$build" >"$tmp/demo.log" 2>&1; then
+	grep "^$build/bfplan " "$tmp/demo.log" >"$tmp/demo.commands"
+	bad=
+	while IFS= read -r line; do
+		sh -c "$line" >/dev/null 2>&1 </dev/null || bad="$bad [$line]"
+	done <"$tmp/demo.commands"
+	if [ -s "$tmp/demo.commands" ] && [ -z "$bad" ] && grep -q -- ' --site-url ' "$tmp/demo.commands"; then
+		pass "make demo: every command it prints runs when copied ($(wc -l <"$tmp/demo.commands") commands)"
+	else
+		fail "make demo: printed commands that fail when copied:$bad"
+	fi
+else
+	fail "make demo"
+	sed 's/^/    /' "$tmp/demo.log" | tail -n 10
+fi
+
 if [ -d "$dest/usr/local" ]; then
 	# make uninstall takes away every file make install put in place, and bfplan's own directories
 	mkdir -p "$dest/usr/share/vim/vimfiles/syntax"
