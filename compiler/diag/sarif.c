@@ -101,6 +101,53 @@ static json_t *related_locations(struct diag_sink *sink, const struct diag *d)
 	return list;
 }
 
+/* The region of a span, in the run's columnKind (code points); NULL for a span in no file. */
+static json_t *region(struct diag_sink *sink, struct src_span span, const char **path)
+{
+	struct diag_place p;
+	if (!diag_place_of(sink->sm, span, &p))
+		return NULL;
+	*path = p.path;
+	return json_pack("{s:I, s:I, s:I, s:I}", "startLine", (json_int_t)p.line, "startColumn",
+			 (json_int_t)p.char_column, "endLine", (json_int_t)p.end_line, "endColumn",
+			 (json_int_t)p.char_end_column);
+}
+
+/* A suppressed result says what allowed it and why (SARIF 3.35): a reviewer sees what was let through. */
+static json_t *suppressions(struct diag_sink *sink, const struct diag *d)
+{
+	const struct diag_allow *a = d->suppressed;
+	bool in_source = a->kind == DIAG_ALLOW_IN_SOURCE;
+	json_t *one = json_pack("{s:s, s:s, s:s}", "kind", in_source ? "inSource" : "external", "status",
+				"accepted", "justification", a->reason);
+	struct diag_place p;
+	if (one && in_source && diag_place_of(sink->sm, a->directive, &p))
+		json_object_set_new(one, "location", json_pack("{s:o}", "physicalLocation",
+							       physical_location(sink->arena, &p)));
+	return json_pack("[o]", one);
+}
+
+/* The fix as one artifact change: its edits as replacements (SARIF 3.55). */
+static json_t *fixes(struct diag_sink *sink, const struct diag *d)
+{
+	json_t *replacements = json_array();
+	const char *path = NULL;
+	for (size_t i = 0; i < d->fix->edits.len; i++) {
+		const struct diag_edit *e = d->fix->edits.items[i];
+		json_t *deleted = region(sink, e->span, &path);
+		if (deleted)
+			json_array_append_new(replacements, json_pack("{s:o, s:{s:s}}", "deletedRegion", deleted,
+								      "insertedContent", "text", e->text));
+	}
+	if (!path) {
+		json_decref(replacements);
+		return NULL;
+	}
+	return json_pack("[{s:{s:s}, s:[{s:o, s:o}]}]", "description", "text", d->fix->description,
+			 "artifactChanges", "artifactLocation", artifact_location(sink->arena, path),
+			 "replacements", replacements);
+}
+
 static json_t *result(struct diag_sink *sink, const struct diag *d)
 {
 	struct arena *a = sink->arena;
@@ -117,6 +164,11 @@ static json_t *result(struct diag_sink *sink, const struct diag *d)
 		json_object_set_new(r, "relatedLocations", related);
 	else
 		json_decref(related);
+	json_t *fix = d->fix ? fixes(sink, d) : NULL;
+	if (r && fix)
+		json_object_set_new(r, "fixes", fix);
+	if (r && d->suppressed)
+		json_object_set_new(r, "suppressions", suppressions(sink, d));
 	return r;
 }
 

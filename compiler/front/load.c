@@ -42,6 +42,7 @@
 #include "base/readfile.h"
 #include "base/symtab.h"
 #include "frontend.h"
+#include "front/allow.h"
 
 struct loaded {
 	uint32_t file;
@@ -550,6 +551,7 @@ static void load_file(struct loader *ld, struct loaded *self)
 	self->loading = true;
 	ptrvec_push(ld->arena, &ld->chain, self);
 	struct ast_file *ast = frontend_parse(ld->arena, ld->sm, ld->diags, self->file);
+	allow_collect(ld->arena, ld->diags, ld->sm, ast);
 	for (size_t i = 0; i < ast->uses.len; i++)
 		follow_use(ld, self->file, ast->uses.items[i]);
 	ld->chain.len--;

@@ -157,6 +157,29 @@ if [ -x "$python" ]; then
 	sed 's/^/    /' "$tmp/py"
 fi
 
+# a warning allowed in the source: still a result, with the reason as its suppression's justification
+if [ -x "$python" ]; then
+	run check --format=sarif $here/cases/allowed.plan
+	cp "$tmp/out" "$tmp/allowed.sarif"
+	if check_run "allowed --format=sarif" 0 &&
+		"$python" $here/sarif_check.py "$schema" "$tmp/allowed.sarif" BFP302 >"$tmp/py" 2>&1 &&
+		"$python" - "$tmp/allowed.sarif" <<'EOF'
+import json, sys
+r = json.load(open(sys.argv[1]))["runs"][0]["results"][0]
+s = r["suppressions"][0]
+ok = (s["kind"] == "inSource" and s["status"] == "accepted" and
+      s["justification"] == "the next change adds a .NET step" and
+      s["location"]["physicalLocation"]["region"]["startLine"] == 26)
+sys.exit(0 if ok else "suppression: %r" % s)
+EOF
+	then
+		pass "an allowed warning: a SARIF result with its suppression and reason"
+	else
+		fail "an allowed warning: a SARIF result with its suppression and reason"
+		sed 's/^/    /' "$tmp/py"
+	fi
+fi
+
 # ---- 3. the JSON form is documented --------------------------------------------------------
 
 if [ -x "$python" ]; then
