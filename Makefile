@@ -28,8 +28,7 @@ BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 VIMDIR ?= /usr/share/vim/vimfiles
 NVIMDIR ?= $(PREFIX)/share/nvim/site
 VIM_FILES = syntax/bfplan.vim ftdetect/bfplan.vim ftplugin/bfplan.vim compiler/bfplan.vim autoload/bfplan.vim
-DOC_FILES = language.md diagnostics.md output.md guide.md execution.md graph.md graph-exch2008.svg diff.md \
-	security.md ci.md performance.md github-workflow.yml
+DOC_FILES = $(notdir $(wildcard docs/*.md)) graph-exch2008.svg github-workflow.yml
 
 BUILD ?= build
 CC ?= cc

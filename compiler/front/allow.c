@@ -146,11 +146,9 @@ static void read_allow(struct arena *a, struct diag_sink *diags, struct cursor *
 		if (!diag_code_lookup(word, &code)) {
 			report_unknown_code(diags, a, word, w);
 			bad = true;
-		} else if (!diag_code_allowable(diags, code)) {
-			struct diag *d = diag_report(diags, BFP022, w, "%s cannot be allowed: %s", diag_code_string(code),
-						     diag_code_severity(code) == DIAG_ERROR
-							     ? "it is an error, and a plan with an error is not built"
-							     : "--deny makes it an error here");
+		} else if (diag_code_severity(code) == DIAG_ERROR) {
+			struct diag *d = diag_report(diags, BFP022, w, "%s cannot be allowed: it is an error, and a "
+						     "plan with an error is not built", diag_code_string(code));
 			diag_help(diags, d, "fix what %s reports; only warnings and notes can be allowed",
 				  diag_code_string(code));
 			bad = true;

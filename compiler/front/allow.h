@@ -12,7 +12,8 @@
  * line of its own covers the statement or declaration that follows it.
  * The reason after "--" is required: it goes into the JSON and SARIF
  * forms with each diagnostic it suppressed.  Only warnings and notes can
- * be allowed (diag_allow_add).
+ * be allowed; a code --deny names is reported as an error whatever the
+ * comment says (diag_allow_add refuses it).
  */
 #ifndef BFPLAN_FRONT_ALLOW_H
 #define BFPLAN_FRONT_ALLOW_H
