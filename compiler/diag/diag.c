@@ -177,12 +177,19 @@ void diag_fix_edit(struct diag_sink *sink, struct diag *d, const char *descripti
 		return;
 	if (!d->fix) {
 		d->fix = arena_alloc(sink->arena, sizeof *d->fix);
-		d->fix->description = esc_terminal(sink->arena, description);
+		d->fix->description = esc_terminal(sink->arena, arena_strdup(sink->arena, description));
 	}
 	struct diag_edit *e = arena_alloc(sink->arena, sizeof *e);
 	e->span = span;
 	e->text = arena_strdup(sink->arena, text);
 	ptrvec_push(sink->arena, &d->fix->edits, e);
+}
+
+void diag_did_you_mean(struct diag_sink *sink, struct diag *d, struct src_span span, const char *near)
+{
+	diag_help(sink, d, "did you mean '%s'?", near);
+	if (span.file != SRC_NO_FILE)
+		diag_fix_edit(sink, d, arena_printf(sink->arena, "write '%s'", near), span, near);
 }
 
 void diag_about(struct diag_sink *sink, struct diag *d, const char *path)

@@ -126,6 +126,12 @@ void diag_fix_edit(struct diag_sink *sink, struct diag *d, const char *descripti
 		   const char *text);
 
 /*
+ * The help "did you mean 'NEAR'?" and the fix that writes NEAR over
+ * `span`, the misspelt word: the one obvious change.
+ */
+void diag_did_you_mean(struct diag_sink *sink, struct diag *d, struct src_span span, const char *near);
+
+/*
  * Names the file a diagnostic without a place in one is about, so that
  * the forms that must locate every result (SARIF) give it a file-level
  * location.  The path is copied.
