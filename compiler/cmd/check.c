@@ -3,8 +3,10 @@
  * diagnostics in the form asked for.
  */
 #include <setjmp.h>
+#include <string.h>
 
 #include "cmd/compile.h"
+#include "cmd/fix.h"
 
 /* Checks one file and hands what it found to the writer; exhausted memory ends in compilation_out_of_memory(). */
 static int check_one(struct compilation *c, const char *path, const struct cmd_options *o, struct diag_writer *w,
@@ -14,12 +16,34 @@ static int check_one(struct compilation *c, const char *path, const struct cmd_o
 	if (setjmp(c->out_of_memory))
 		return compilation_out_of_memory(c, path, o, w, err);
 	compile(c, path, o, env, false);
+	if (o->fix) {
+		/* the fixes made, the file is checked again: what is reported is what is left */
+		bool failed = false;
+		unsigned applied = fix_apply(c, err, &failed);
+		if (failed) {
+			arena_free(&c->arena);
+			return EXIT_USAGE;
+		}
+		if (applied) {
+			arena_free(&c->arena);
+			compilation_init(c, o);
+			if (setjmp(c->out_of_memory))
+				return compilation_out_of_memory(c, path, o, w, err);
+			compile(c, path, o, env, false);
+		}
+	}
 	return compilation_finish(c, w, EXIT_CLEAN);
 }
 
 int cmd_check(struct cmd_run *run)
 {
 	const struct cmd_options *o = run->opts;
+	for (size_t i = 0; i < o->inputs.len && o->fix; i++) {
+		if (strcmp(o->inputs.items[i], "-") == 0) {
+			cmd_usage_error(run->err, CMD_check, "%s", "--fix cannot write back to standard input");
+			return EXIT_USAGE;
+		}
+	}
 	struct diag_writer w;
 	diag_writer_init(&w, o->format, o->color, run->out, run->err);
 	int rc = EXIT_CLEAN;

@@ -127,7 +127,7 @@ if command -v bash >/dev/null 2>&1; then
 	fi
 	expect_completion "$bfplan " "--help --version build check diff explain fmt graph import "
 	expect_completion "$bfplan ch" "check "
-	expect_completion "$bfplan check --f" "--format= "
+	expect_completion "$bfplan check --f" "--fix --format= "
 	expect_completion "$bfplan check --format = " "github json sarif text "
 	expect_completion "$bfplan check --format = s" "sarif "
 	expect_completion "$bfplan fmt --color = n" "never "
