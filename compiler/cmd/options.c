@@ -12,6 +12,7 @@
 
 #include "base/suggest.h"
 #include "cmd/cmd.h"
+#include "cmd/operands.h"
 #include "lower/lower.h"
 
 struct command_info {
@@ -516,5 +517,8 @@ bool cmd_parse_options(struct arena *arena, enum cmd_id cmd, int argc, char **ar
 	}
 	if (!p.failed && !o->list)
 		check_operands(&p);
+	/* check and fmt take directories too: every plan file under them */
+	if (!p.failed && (cmd == CMD_check || cmd == CMD_fmt) && !operands_expand(arena, &o->inputs, err))
+		p.failed = true;
 	return !p.failed;
 }
