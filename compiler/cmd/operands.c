@@ -39,7 +39,8 @@ static bool walk(struct arena *arena, const char *dir, unsigned depth, struct pt
 	for (struct dirent *e; ok && (e = readdir(d));) {
 		if (e->d_name[0] == '.')
 			continue;
-		char *path = arena_printf(arena, "%s%s%s", dir, dir[strlen(dir) - 1] == '/' ? "" : "/", e->d_name);
+		char *path = strcmp(dir, ".") == 0 ? arena_strdup(arena, e->d_name) /* "plans/a.plan", not "./plans/a.plan" */
+			     : arena_printf(arena, "%s%s%s", dir, dir[strlen(dir) - 1] == '/' ? "" : "/", e->d_name);
 		struct stat st;
 		if (lstat(path, &st) != 0)
 			continue;

@@ -356,6 +356,7 @@ static void apply(struct parse *p, enum opt_id id, char *value)
 	case OPT_WERROR: o->werror = true; break;
 	case OPT_QUIET: o->quiet = true; break;
 	case OPT_FIX: o->fix = true; break;
+	case OPT_DEPENDENTS: o->dependents = true; break;
 	case OPT_ALLOW:
 	case OPT_DENY: take_codes(p, id == OPT_DENY, value); break;
 	case OPT_COLOR:
