@@ -44,6 +44,7 @@ struct cmd_options {
 	bool quiet;                  /* --quiet */
 	bool fix;                    /* check --fix */
 	bool dependents;             /* check --dependents */
+	bool no_config;              /* --no-config */
 	bool denied[DIAG_CODE_COUNT];/* --deny */
 	struct ptrvec allows;        /* struct diag_allow *: --allow, external to every file */
 	enum diag_color color;

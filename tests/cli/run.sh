@@ -726,5 +726,32 @@ printf 'use "bigfix/server-automation"\nuse "import-1"\n' >"$tmp/uses-import.pla
 run check "$tmp/uses-import.plan" </dev/null
 expect "a plan that uses imported content checks clean" 0 !err
 
+# ---- bfplan.ini: found from the plan's directory upward, up to the directory holding .git -----
+mkdir -p conf/repo/.git conf/repo/lib conf/repo/plans/deep
+printf 'use "windows/os"\n\ncluster files01 "File servers" {\n    os windows-2008\n    nodes FSNODE1, FSNODE2, FSNODE3\n}\n' \
+	>conf/repo/lib/cl.plan
+sed -e 's|^use "windows/os"$|use "lib/cl"|' -e '/^cluster files01/,/^}/d' "$root/tests/golden/check-unneeded-require-werror.plan" \
+	>conf/repo/plans/deep/p.plan
+run check conf/repo/plans/deep/p.plan </dev/null
+expect "without bfplan.ini: the library is not found" 1 err "[BFP201]"
+printf '# the repository'"'"'s settings\n[paths]\ninclude = lib/..\n\n[allow]\nBFP302 = the .NET step comes next\n\n[output]\nwerror = true\n' \
+	>conf/repo/bfplan.ini
+run check conf/repo/plans/deep/p.plan </dev/null
+expect "bfplan.ini two directories up: its include and its allow" 0 !err
+run check --format=json conf/repo/plans/deep/p.plan </dev/null
+expect "bfplan.ini's allow is listed with its reason" 0 out '"reason": "the .NET step comes next (conf/repo/plans/deep/../../bfplan.ini)"'
+run check --no-config -I conf/repo conf/repo/plans/deep/p.plan </dev/null
+expect "--no-config: the warning, made an error by nothing" 0 err "[BFP302]"
+printf '[output]\nwerror = true\n' >conf/bfplan.ini
+mv conf/repo/bfplan.ini conf/repo/bfplan.ini.off
+run check -I conf/repo conf/repo/plans/deep/p.plan </dev/null
+expect "a bfplan.ini above the directory holding .git is not read" 0 err "warning: nothing in plan"
+printf '[allow]\nBFP313 = not a warning\n' >conf/repo/bfplan.ini
+run check -I conf/repo conf/repo/plans/deep/p.plan </dev/null
+expect "bfplan.ini allowing an error: a usage error with its line" 2 err "bfplan.ini:2: BFP313 is an error"
+printf '[paths]\nincludes = lib\n' >conf/repo/bfplan.ini
+run check -I conf/repo conf/repo/plans/deep/p.plan </dev/null
+expect "bfplan.ini with an unknown key" 2 err "[paths] takes 'include', not 'includes'"
+
 echo "cli: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
