@@ -14,9 +14,9 @@ static int show_changes(struct compilation *old_c, struct compilation *new_c, co
 	plandiff(&new_c->arena, &old_c->lowered, &new_c->lowered, &changes);
 	bool written = true;
 	if (o->diff_json)
-		written = plandiff_render_json(&changes, out);
+		written = plandiff_render_json(&new_c->arena, &changes, out);
 	else
-		plandiff_render_text(&changes, out);
+		plandiff_render_text(&new_c->arena, &changes, out);
 	return !written ? EXIT_USAGE : changes.len ? EXIT_PLAN_ERRORS : EXIT_CLEAN;
 }
 
