@@ -63,6 +63,7 @@ struct cmd_options {
 	size_t id_cap;
 	bool write, check, diff;     /* fmt -w, --check, --diff */
 	bool list;                   /* explain --list */
+	const char *nodes, *os, *quorum; /* init --nodes, --os, --quorum */
 };
 
 /* One run of a command: its memory, its options, where it writes, what it was given. */

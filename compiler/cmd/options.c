@@ -417,6 +417,13 @@ static void apply(struct parse *p, enum opt_id id, char *value)
 	case OPT_CHECK: o->check = true; break;
 	case OPT_DIFF: o->diff = true; break;
 	case OPT_LIST: o->list = true; break;
+	case OPT_NODES: o->nodes = value; break;
+	case OPT_OS:
+		if (!is_plan_name(value))
+			refuse(p, "--os takes an OS name, as in '--os windows-2012r2', not '%s'", value);
+		o->os = value;
+		break;
+	case OPT_QUORUM: o->quorum = value; break;
 	case OPT_COUNT: break;
 	}
 }
