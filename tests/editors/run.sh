@@ -393,6 +393,17 @@ else
 	skip "workflow: python3-yaml is not installed"
 fi
 
+# ---- 5b. one version: the binary's, the man page's, the pre-commit docs' ---------------------------
+
+version=$("$bfplan" --version | sed -n 's/^bfplan \([0-9][0-9.]*\)$/\1/p')
+man_version=$(sed -n '1s/^\.TH BFPLAN 1 "[^"]*" "bfplan \([^"]*\)".*/\1/p' docs/bfplan.1)
+rev=$(sed -n 's/^ *rev: v\([0-9.]*\)$/\1/p' docs/ci.md | sort -u)
+if [ -n "$version" ] && [ "$version" = "$man_version" ] && [ "$version" = "$rev" ]; then
+	pass "one version: bfplan --version, the man page and the pre-commit docs say $version"
+else
+	fail "versions differ: --version '$version', man page '$man_version', docs/ci.md rev '$rev'"
+fi
+
 # ---- 6. the man page --------------------------------------------------------------------------------
 
 sed -e 's/\\-/-/g' -e 's/\\f[BIRP]//g' -e 's/\\c$//' docs/bfplan.1 >"$tmp/man.txt"
