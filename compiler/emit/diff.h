@@ -16,9 +16,9 @@
 
 #include <stdbool.h>
 #include <stdint.h>
-#include <stdio.h>
 
 #include "base/arena.h"
+#include "base/textbuf.h"
 #include "lower/lower.h"
 
 enum plandiff_kind {
@@ -29,8 +29,8 @@ enum plandiff_kind {
 
 /*
  * A fact's value as data, for --format=json: a count (max-down), a
- * duration in seconds (window, worst case, timeouts), a list of node
- * names (the order, a phase), or only the text.
+ * duration in seconds (window, worst case), a list of node names (the
+ * order), or only the text.
  */
 enum plandiff_type { PLANDIFF_TEXT, PLANDIFF_COUNT, PLANDIFF_SECONDS, PLANDIFF_NAMES };
 
@@ -55,13 +55,13 @@ void plandiff(struct arena *arena, const struct lw_program *old, const struct lw
 	      struct ptrvec *changes);
 
 /* "plan patch-exch01: role holder: EXNODE2 -> EXNODE1", a line each, grouped by plan, then the summary. */
-void plandiff_render_text(struct arena *arena, const struct ptrvec *changes, FILE *out);
+void plandiff_render_text(struct arena *arena, const struct ptrvec *changes, struct textbuf *out);
 
-/* One line for all the changes: "2 steps changed, 1 node added, window 6h -> 8h". */
+/* One line for all the changes: "2 steps changed, 1 node added, window 6 h -> 8 h". */
 const char *plandiff_summary(struct arena *arena, const struct ptrvec *changes);
 
 /* The same as versioned JSON, for bots (docs/diff.md); false if jansson ran out of memory. */
-bool plandiff_render_json(struct arena *arena, const struct ptrvec *changes, FILE *out);
+bool plandiff_render_json(struct arena *arena, const struct ptrvec *changes, struct textbuf *out);
 
 enum { PLANDIFF_FORMAT_VERSION = 1 };
 
