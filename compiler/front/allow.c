@@ -113,19 +113,17 @@ static struct src_span take_word(struct cursor *c, uint32_t file)
 	return (struct src_span){file, begin, c->at};
 }
 
-static void report_unknown_code(struct diag_sink *diags, struct arena *a, const char *word, struct src_span at)
+static void report_unknown_code(struct diag_sink *diags, const char *word, struct src_span at)
 {
 	const char *candidates[DIAG_CODE_COUNT + 1];
 	for (int i = 0; i < DIAG_CODE_COUNT; i++)
 		candidates[i] = diag_code_string((enum diag_code)i);
 	struct diag *d = diag_report(diags, BFP021, at, "'%s' is not a diagnostic code", word);
 	const char *near = suggest_closest(word, candidates, DIAG_CODE_COUNT);
-	if (near) {
-		diag_help(diags, d, "did you mean '%s'?", near);
-		diag_fix_edit(diags, d, arena_printf(a, "write '%s'", near), at, near);
-	} else {
+	if (near)
+		diag_did_you_mean(diags, d, at, near);
+	else
 		diag_help(diags, d, "name a code as 'bfplan explain --list' shows it, as in 'BFP325'");
-	}
 }
 
 /* The codes of one directive and its reason; each code is allowed over `covers`. */
@@ -144,7 +142,7 @@ static void read_allow(struct arena *a, struct diag_sink *diags, struct cursor *
 		const char *word = arena_strndup(a, c->text + w.begin, w.end - w.begin);
 		enum diag_code code;
 		if (!diag_code_lookup(word, &code)) {
-			report_unknown_code(diags, a, word, w);
+			report_unknown_code(diags, word, w);
 			bad = true;
 		} else if (diag_code_severity(code) == DIAG_ERROR) {
 			struct diag *d = diag_report(diags, BFP022, w, "%s cannot be allowed: it is an error, and a "
