@@ -41,6 +41,12 @@ struct cmd_options {
 	struct ptrvec inputs;        /* char *: the operands */
 	struct ptrvec include_dirs;  /* char *: -I */
 	bool werror;
+	bool quiet;                  /* --quiet */
+	bool fix;                    /* check --fix */
+	bool dependents;             /* check --dependents */
+	bool no_config;              /* --no-config */
+	bool denied[DIAG_CODE_COUNT];/* --deny */
+	struct ptrvec allows;        /* struct diag_allow *: --allow, external to every file */
 	enum diag_color color;
 	enum diag_format format;     /* --format of the diagnostics */
 	bool diff_json;              /* diff --format=json */
@@ -57,6 +63,7 @@ struct cmd_options {
 	size_t id_cap;
 	bool write, check, diff;     /* fmt -w, --check, --diff */
 	bool list;                   /* explain --list */
+	const char *nodes, *os, *quorum; /* init --nodes, --os, --quorum */
 	const char *journal;         /* run --journal */
 	const char *target;          /* run --target */
 	const char *reason;          /* run --reason */
