@@ -6,6 +6,7 @@
 #include "base/readfile.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
 #include <unistd.h>
 #ifdef __linux__
@@ -48,6 +49,28 @@ char *read_fd_bounded(struct arena *arena, int fd, const struct stat *st, size_t
 	buf[got] = '\0';
 	*len = got;
 	return buf;
+}
+
+char *read_file_bounded(struct arena *arena, const char *path, size_t max_size, size_t *len,
+		     bool *too_large)
+{
+	*too_large = false;
+	int fd = strcmp(path, "-") == 0 ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return NULL;
+	struct stat st;
+	char *text = NULL;
+	if (fstat(fd, &st) != 0)
+		;
+	else if (S_ISDIR(st.st_mode))
+		errno = EISDIR;
+	else
+		text = read_fd_bounded(arena, fd, &st, max_size, len, too_large);
+	int saved = errno;
+	if (fd != STDIN_FILENO)
+		close(fd);
+	errno = saved;
+	return text;
 }
 
 bool is_kernel_file(int fd)

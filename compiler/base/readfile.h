@@ -1,8 +1,8 @@
 /*
  * readfile.h - reading a whole file into an arena, never more than a bound.
  *
- * Every file bfplan reads (plans, imported .bes, files to format) is read
- * here, so a huge or endless input (a pipe, /dev/zero) costs at
+ * Every file bfplan reads (plans, imported .bes, files to format) comes
+ * through here, so a huge or endless input (a pipe, /dev/zero) costs at
  * most the bound plus one byte.
  */
 #ifndef BFPLAN_READFILE_H
@@ -15,11 +15,14 @@
 #include "base/arena.h"
 
 /*
- * Reads the open descriptor that `st` describes into the arena,
- * NUL-terminated; NULL with errno set on failure.  Past `max_size` bytes
- * it stops and sets *too_large.  (Which files may be opened at all is the
- * loader's rule: load_read_file() in front/load.h.)
+ * Reads `path` (standard input for "-") into the arena, NUL-terminated.
+ * NULL with errno set on failure (EISDIR for a directory).  Past
+ * `max_size` bytes it stops and sets *too_large.
  */
+char *read_file_bounded(struct arena *arena, const char *path, size_t max_size, size_t *len,
+			bool *too_large);
+
+/* The same from an open descriptor that `st` describes. */
 char *read_fd_bounded(struct arena *arena, int fd, const struct stat *st, size_t max_size, size_t *len,
 		      bool *too_large);
 

@@ -42,6 +42,12 @@ struct cmd_options {
 	struct ptrvec include_dirs;  /* char *: -I */
 	bool werror;
 	bool allow_outside;          /* --allow-outside: a named file may be a link out of its directory */
+	bool quiet;                  /* --quiet */
+	bool fix;                    /* check --fix */
+	bool dependents;             /* check --dependents */
+	bool no_config;              /* --no-config */
+	bool denied[DIAG_CODE_COUNT];/* --deny */
+	struct ptrvec allows;        /* struct diag_allow *: --allow, external to every file */
 	enum diag_color color;
 	enum diag_format format;     /* --format of the diagnostics */
 	bool diff_json;              /* diff --format=json */
@@ -59,6 +65,7 @@ struct cmd_options {
 	bool write, check, diff;     /* fmt -w, --check, --diff */
 	bool list;                   /* explain --list */
 	size_t memory_limit;         /* the environment's: bytes each compilation may take, 0 for no limit */
+	const char *nodes, *os, *quorum; /* init --nodes, --os, --quorum */
 	const char *journal;         /* run --journal */
 	const char *target;          /* run --target */
 	const char *reason;          /* run --reason */

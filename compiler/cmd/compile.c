@@ -27,7 +27,8 @@ static bool is_gather_url(const char *url)
 
 static const char *where_given(const struct lower_site_url *u)
 {
-	return u->from == LW_URL_ENVIRONMENT ? "BFPLAN_SITE_URLS" : "--site-url";
+	return u->from == LW_URL_ENVIRONMENT ? "BFPLAN_SITE_URLS" : u->from == LW_URL_CONFIG ? "bfplan.ini"
+															 : "--site-url";
 }
 
 /* Every gather URL given names a declared site and is a URL; false after reporting (exit 2). */
@@ -182,22 +183,32 @@ void compilation_init(struct compilation *c, const struct cmd_options *o)
 	src_init(&c->sm, &c->arena);
 	diag_init(&c->diags, &c->arena, &c->sm);
 	c->diags.werror = o->werror;
+	c->diags.quiet = o->quiet;
+	c->diags.denied = o->denied;
+	for (size_t i = 0; i < o->allows.len; i++)
+		diag_allow_add(&c->diags, o->allows.items[i]);
 	c->status = LOAD_OK;
 	c->usage_failed = false;
 	c->lowered = (struct lw_program){0};
 }
 
-void compile(struct compilation *c, const char *path, const struct cmd_options *o,
-	     const struct bfplan_env *env, bool lower_all)
+struct load_options compile_load_options(const struct cmd_options *o, const struct bfplan_env *env)
 {
-	struct load_options lo = {
+	return (struct load_options){
 		.include_dirs = (const char *const *)o->include_dirs.items,
 		.include_count = o->include_dirs.len,
 		.search_path = env->search_path,
 		.stdlib_dir = env->stdlib_dir,
+		.stdlib_sought = env->stdlib_sought,
 		.stdin_name = o->stdin_name,
 		.allow_outside = o->allow_outside,
 	};
+}
+
+void compile(struct compilation *c, const char *path, const struct cmd_options *o,
+	     const struct bfplan_env *env, bool lower_all)
+{
+	struct load_options lo = compile_load_options(o, env);
 	struct program program;
 	c->status = load_program(&c->arena, &c->sm, &c->diags, &lo, path, &program);
 	if (c->status == LOAD_OK)

@@ -12,6 +12,8 @@
 
 #include "base/suggest.h"
 #include "cmd/cmd.h"
+#include "cmd/config.h"
+#include "cmd/operands.h"
 #include "lower/lower.h"
 
 struct command_info {
@@ -262,6 +264,7 @@ struct parse {
 	const struct bfplan_env *env;
 	FILE *err;
 	bool failed;
+	struct config_given given; /* what bfplan.ini must not override */
 };
 
 static void refuse(struct parse *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -295,6 +298,51 @@ static void refuse_choice(struct parse *p, const struct option_info *opt, const 
 	refuse(p, "%s takes %s, not '%s'", opt->name, list, value);
 }
 
+/*
+ * --allow and --deny: codes or names, separated by commas.  Only a
+ * warning or a note can be allowed, and not a code that is also denied.
+ */
+static void take_codes(struct parse *p, bool deny, const char *value)
+{
+	const char *opt = deny ? "--deny" : "--allow";
+	for (const char *s = value; !p->failed;) {
+		size_t len = strcspn(s, ",");
+		const char *word = arena_strndup(p->arena, s, len);
+		enum diag_code code;
+		if (!diag_code_lookup(word, &code)) {
+			refuse(p, "%s takes diagnostic codes, as 'bfplan explain --list' shows them, not '%s'", opt, word);
+			return;
+		}
+		bool allowed = false;
+		for (size_t i = 0; i < p->o->allows.len && !allowed; i++)
+			allowed = ((const struct diag_allow *)p->o->allows.items[i])->code == code;
+		if (deny && allowed) {
+			refuse(p, "%s is both allowed and denied", diag_code_string(code));
+			return;
+		}
+		if (deny) {
+			p->o->denied[code] = true;
+		} else if (diag_code_severity(code) == DIAG_ERROR) {
+			refuse(p, "--allow takes warnings and notes; %s is an error, and a plan with an error is not built",
+			       diag_code_string(code));
+			return;
+		} else if (p->o->denied[code]) {
+			refuse(p, "%s is both allowed and denied", diag_code_string(code));
+			return;
+		} else if (!allowed) {
+			struct diag_allow *a = arena_alloc(p->arena, sizeof *a);
+			*a = (struct diag_allow){.code = code, .kind = DIAG_ALLOW_EXTERNAL,
+						 .covers = {SRC_NO_FILE, 0, 0}, .directive = {SRC_NO_FILE, 0, 0},
+						 .reason = arena_printf(p->arena, "--allow %s on the command line",
+									diag_code_string(code))};
+			ptrvec_push(p->arena, &p->o->allows, a);
+		}
+		if (!s[len])
+			return;
+		s += len + 1;
+	}
+}
+
 /* Applies one option's value (NULL for a flag). */
 static void apply(struct parse *p, enum opt_id id, char *value)
 {
@@ -307,12 +355,22 @@ static void apply(struct parse *p, enum opt_id id, char *value)
 	}
 	switch (id) {
 	case OPT_INCLUDE: ptrvec_push(p->arena, &o->include_dirs, value); break;
-	case OPT_WERROR: o->werror = true; break;
+	case OPT_WERROR: o->werror = p->given.werror = true; break;
+	case OPT_QUIET: o->quiet = p->given.quiet = true; break;
+	case OPT_NO_CONFIG: o->no_config = true; break;
+	case OPT_FIX: o->fix = true; break;
+	case OPT_DEPENDENTS: o->dependents = true; break;
+	case OPT_ALLOW:
+	case OPT_DENY: take_codes(p, id == OPT_DENY, value); break;
 	case OPT_COLOR:
+		p->given.color = true;
 		if (!parse_color(value, &o->color, p->env))
 			refuse(p, "--color takes always, never or auto, not '%s'", value);
 		break;
-	case OPT_FORMAT: diag_format_parse(value, &o->format); break;
+	case OPT_FORMAT:
+		diag_format_parse(value, &o->format);
+		p->given.format = true;
+		break;
 	case OPT_DIFF_FORMAT: o->diff_json = choice == 1; break;
 	case OPT_STDIN_NAME: o->stdin_name = value; break;
 	case OPT_ALLOW_OUTSIDE: o->allow_outside = o->import.allow_outside = true; break;
@@ -360,6 +418,13 @@ static void apply(struct parse *p, enum opt_id id, char *value)
 	case OPT_CHECK: o->check = true; break;
 	case OPT_DIFF: o->diff = true; break;
 	case OPT_LIST: o->list = true; break;
+	case OPT_NODES: o->nodes = value; break;
+	case OPT_OS:
+		if (!is_plan_name(value))
+			refuse(p, "--os takes an OS name, as in '--os windows-2012r2', not '%s'", value);
+		o->os = value;
+		break;
+	case OPT_QUORUM: o->quorum = value; break;
 	case OPT_JOURNAL: o->journal = value; break;
 	case OPT_TARGET: o->target = value; break;
 	case OPT_REASON: o->reason = value; break;
@@ -467,7 +532,7 @@ static void check_operands(struct parse *p)
 bool cmd_parse_options(struct arena *arena, enum cmd_id cmd, int argc, char **argv, int first,
 		       struct cmd_options *o, const struct bfplan_env *env, FILE *err)
 {
-	struct parse p = {arena, cmd, o, env, err, false};
+	struct parse p = {arena, cmd, o, env, err, false, {0}};
 	memset(o, 0, sizeof *o);
 	o->faults = 2;
 	parse_color("auto", &o->color, env);
@@ -487,5 +552,12 @@ bool cmd_parse_options(struct arena *arena, enum cmd_id cmd, int argc, char **ar
 	}
 	if (!p.failed && !o->list)
 		check_operands(&p);
+	/* check and fmt take directories too: every plan file under them */
+	if (!p.failed && (cmd == CMD_check || cmd == CMD_fmt) && !operands_expand(arena, &o->inputs, err))
+		p.failed = true;
+	/* bfplan.ini, for the commands that compile plans; what the command line set wins */
+	bool configured = cmd == CMD_check || cmd == CMD_build || cmd == CMD_graph || cmd == CMD_diff;
+	if (!p.failed && configured && !o->no_config && !config_apply(arena, cmd, o, &p.given, env, err))
+		p.failed = true;
 	return !p.failed;
 }

@@ -60,11 +60,12 @@ if command -v vim >/dev/null 2>&1; then
 		-c "let g:continued = 'examples/file-server-4node.plan'" \
 		-c "let g:diagnostics = '$tmp/three.txt' | let g:broken = '$tmp/broken.plan'" \
 		-c "let g:out = '$tmp/vim.out'" \
+		-c "let g:messy = '$tmp/messy.plan' | let g:good = '$tmp/good.plan'" \
 		-S $here/vim_test.vim >"$tmp/vim.log" 2>&1 </dev/null
 	if [ "$(cat "$tmp/vim.out" 2>/dev/null)" = ok ]; then
-		pass "vim: filetype, plugin, syntax, errorformat and :make"
+		pass "vim: filetype, plugin, syntax, errorformat, :make and gq"
 	else
-		fail "vim: filetype, plugin, syntax, errorformat and :make"
+		fail "vim: filetype, plugin, syntax, errorformat, :make and gq"
 		sed 's/^/    /' "$tmp/vim.out" "$tmp/vim.log" 2>/dev/null | head -n 20
 	fi
 else
@@ -124,11 +125,11 @@ if command -v bash >/dev/null 2>&1; then
 	else
 		fail "completion: complete -p bfplan"
 	fi
-	expect_completion "$bfplan " "--help --version build check diff explain fmt graph import run simulate "
+	expect_completion "$bfplan " "--help --version build check diff explain fmt graph import init run simulate "
 	expect_completion "$bfplan simulate --f" "--faults= --format= "
 	expect_completion "$bfplan simulate --format = " "json text "
 	expect_completion "$bfplan ch" "check "
-	expect_completion "$bfplan check --f" "--format= "
+	expect_completion "$bfplan check --f" "--fix --format= "
 	expect_completion "$bfplan check --format = " "github json sarif text "
 	expect_completion "$bfplan check --format = s" "sarif "
 	expect_completion "$bfplan fmt --color = n" "never "
@@ -140,7 +141,9 @@ if command -v bash >/dev/null 2>&1; then
 	expect_completion "$bfplan build -o " "sub "
 	expect_completion "$bfplan graph -o g" "good.plan "
 	expect_completion "$bfplan diff --format = " "json text "
-	expect_completion "$bfplan import --" "--allow-outside --color= --help --id= --site= --werror "
+	expect_completion "$bfplan import --" "--allow-outside --allow= --color= --deny= --help --id= --quiet --site= --werror "
+	expect_completion "$bfplan check --al" "--allow-outside --allow= "
+	expect_completion "$bfplan build --q" "--quiet "
 	expect_completion "$bfplan build --emit = bes,c" "bes,checklist "
 	expect_completion "$bfplan check -I " "sub "
 	expect_completion "$bfplan explain BFP10" "BFP101 BFP102 BFP103 BFP104 BFP105 BFP106 BFP107 BFP108 BFP109 "
@@ -189,6 +192,48 @@ if command -v pre-commit >/dev/null 2>&1 && command -v git >/dev/null 2>&1; then
 	fi
 	if hook bfplan-fmt good.plan; then pass "pre-commit: bfplan-fmt passes a formatted plan"
 	else fail "pre-commit: bfplan-fmt passes a formatted plan"; sed 's/^/    /' "$tmp/hook.log"; fi
+	# a library file that checks clean alone but breaks a plan that uses it: the hook fails on the plan
+	cat >"$tmp/project/cluster-lib.plan" <<'EOF'
+use "windows/os"
+
+cluster files01 "File server cluster" {
+    os windows-2008
+    nodes FSNODE1, FSNODE2
+}
+EOF
+	cat >"$tmp/project/user.plan" <<'EOF'
+use "bigfix/sites"
+use "bigfix/server-automation"
+use "cluster-lib"
+
+baseline fs-nov-2026 "2026-11 updates" {
+    fixlet 900201 site patches-for-windows
+    restart
+}
+
+plan patch-files01 "Patch the file servers" {
+    cluster files01
+    order passive-first
+    max-down 1
+    window 14h
+    timeout patch 1h30m
+    require control-scripts
+    each node {
+        pause
+        move-groups
+        patch fs-nov-2026
+        resume
+    }
+}
+EOF
+	git -C "$tmp/project" add .
+	if "$bfplan" check "$tmp/project/cluster-lib.plan" >/dev/null 2>&1 && ! hook bfplan-check cluster-lib.plan &&
+		grep -q '^user.plan:.*\[BFP313\]' "$tmp/hook.log"; then
+		pass "pre-commit: bfplan-check fails on a plan that a staged library file breaks"
+	else
+		fail "pre-commit: bfplan-check fails on a plan that a staged library file breaks"
+		sed 's/^/    /' "$tmp/hook.log"
+	fi
 else
 	skip "pre-commit: pre-commit or git is not installed (apt-get install pre-commit)"
 fi
@@ -209,9 +254,9 @@ for job in doc["jobs"].values():
 EOF
 }
 
-# step_script TEXT: the script of the step whose script holds TEXT, as written
-step_script() {
-	"$python" - docs/github-workflow.yml "$1" <<'EOF'
+# diff_step: the script of the step that runs bfplan diff, as written
+diff_step() {
+	"$python" - docs/github-workflow.yml "${1:-bfplan diff}" <<'EOF'
 import sys, yaml
 doc = yaml.safe_load(open(sys.argv[1], encoding="utf-8"))
 for job in doc["jobs"].values():
@@ -221,9 +266,8 @@ for job in doc["jobs"].values():
 EOF
 }
 
-# no_token_for_bfplan: no step that runs bfplan has a token or a secret in its environment
-# (nor the job or the workflow), no checkout leaves credentials in .git/config, and the
-# step that has the token runs nothing but gh
+# no_token_for_bfplan: no step that runs bfplan has a token or a secret in its environment (nor
+# the job or the workflow), and a step that has one runs gh and nothing of the pull request's
 no_token_for_bfplan() {
 	"$python" - docs/github-workflow.yml <<'EOF'
 import re, sys, yaml
@@ -236,39 +280,52 @@ for job in doc["jobs"].values():
     bad += leaks(job.get("env"))
     for step in job["steps"]:
         run = step.get("run", "")
-        if "bfplan" in run and "make" not in run:
+        code = re.sub(r"'[^'\n]*'", "''", run)  # what runs, not the text of quoted words
+        runs_bfplan = re.search(r"(^|[\s;&|(])bfplan (check|build|graph|diff|fmt|import)", code)
+        if runs_bfplan:
             bad += [step["name"] + ": " + k for k in leaks(step.get("env"))]
-        rest = re.sub(r'gh pr comment "\$PR_NUMBER" --body-file comment.md|\|\||echo "[^"]*"|\s', "", run)
-        if leaks(step.get("env")) and rest:
-            bad.append(step["name"] + " runs more than gh with the token: " + rest)
-        if step.get("uses", "").startswith("actions/checkout") and \
-                (step.get("with") or {}).get("persist-credentials") is not False:
-            bad.append("a checkout keeps its credentials in .git/config")
+        if leaks(step.get("env")) and (runs_bfplan or "$PLANS" in code or re.search(r"(^|\s)git ", code)):
+            bad.append(step["name"] + " has the token and runs more than gh")
 print("\n".join(bad))
 sys.exit(1 if bad else 0)
 EOF
 }
 
 # The diff step in a pull request of a real git repository: a base branch on an
-# "origin", a change that moves the role holder, a new plan file, and a server name
-# holding runs of backticks (untrusted text that must stay inside its code
-# block); `gh` is a stand-in that keeps the comment it is asked to post.
+# "origin", a change that moves the role holder, a new plan file, a renamed one,
+# a removed one, and a server name holding runs of backticks (untrusted text that
+# must stay inside its code block); `gh` is a stand-in that keeps the comments of
+# the pull request as files, as `gh pr comment` and `gh api` would on GitHub.  The
+# step runs twice, as for two pushes: the second updates the first's comment.
 workflow_diff_step() {
 	if ! command -v git >/dev/null 2>&1; then
 		skip "workflow: the bfplan diff step needs git (apt-get install git)"
 		return
 	fi
-	step_script 'bfplan diff' >"$tmp/diff-step.sh"
-	step_script 'gh pr comment' >"$tmp/comment-step.sh"
+	diff_step >"$tmp/diff-step.sh"
+	diff_step 'gh pr comment' >"$tmp/comment-step.sh"
 	w=$tmp/wf
 	rm -rf "$w"
-	mkdir -p "$w/bin" "$w/runner"
+	mkdir -p "$w/bin" "$w/runner" "$w/comments"
 	cat >"$w/bin/gh" <<'EOF'
 #!/bin/sh
-# gh pr comment NUMBER --body-file FILE
-[ "$1 $2 $4" = "pr comment --body-file" ] || exit 2
-echo "$3" >"$GH_LOG.number"
-cp "$5" "$GH_LOG.body"
+# gh pr comment N --body-file F | gh api repos/{owner}/{repo}/issues/N/comments --paginate --jq Q
+# | gh api -X PATCH repos/{owner}/{repo}/issues/comments/ID -F body=@F
+c=$GH_COMMENTS
+case "$1 $2 $4" in
+"pr comment --body-file")
+	echo "$3" >"$c.number"
+	cp "$5" "$c/$(($(ls "$c" | wc -l) + 1))" ;;
+*)
+	if [ "$1 $2 $3" = "api -X PATCH" ]; then
+		[ -f "$c/${4##*/}" ] && cp "${6#body=@}" "$c/${4##*/}"
+	elif [ "$1" = api ]; then
+		for f in "$c"/*; do [ -f "$f" ] && head -n 1 "$f" | grep -q '^<!-- bfplan diff -->$' && basename "$f"; done
+	else
+		exit 2
+	fi ;;
+esac
+exit 0
 EOF
 	chmod +x "$w/bin/gh"
 	git init -q --bare "$w/origin.git"
@@ -277,39 +334,49 @@ EOF
 	sed -e 's/"EXCMS01"/"EX```CMS01````"/' \
 		examples/exchange2007-windows2008.plan >"$w/repo/plans/exch.plan"
 	cp "$tmp/good.plan" "$w/repo/plans/same.plan"
+	cp examples/file-server-4node.plan "$w/repo/plans/old-name.plan"
+	cp examples/file-server-5node.plan "$w/repo/plans/gone.plan"
 	(cd "$w/repo" && git add plans && git -c user.name=t -c user.email=t@example.invalid commit -qm base &&
 		git remote add origin "$w/origin.git" && git push -q origin main) 2>"$w/git.err"
-	# the base branch where the workflow's checkout puts it, beside the pull request's files; a new
-	# plan whose name would add a heading, an @-mention, a link and an open <details> if printed raw
-	(cd "$w/repo" && git checkout -q -b change && git worktree add -q --detach .bfplan-base main &&
+	(cd "$w/repo" && git checkout -q -b change &&
 		sed -i 's/^    cluster exch2008$/    cluster exch2008\n    active EXNODE1/' plans/exch.plan &&
-		cp "$tmp/good.plan" plans/new.plan &&
+		cp "$tmp/good.plan" plans/new.plan && git mv plans/old-name.plan plans/new-name.plan &&
+		git rm -q plans/gone.plan && git add plans &&
 		cp "$tmp/good.plan" "plans/x
 ### Approved by @security-team [click](mailto:x@example.invalid)
-<details>\`\`\`\`.plan") 2>>"$w/git.err"
+<details>\`\`\`\`.plan" && git add plans &&
+		git -c user.name=t -c user.email=t@example.invalid commit -qm change) 2>>"$w/git.err"
 	grep -q 'active EXNODE1' "$w/repo/plans/exch.plan" || echo "sed did not add the active line" >>"$w/git.err"
-	# the two steps in turn, as the runner runs them: the one that runs bfplan has no token
-	(cd "$w/repo" && env -u GH_TOKEN -u GITHUB_TOKEN PLANS='plans/*.plan' RUNNER_TEMP=$w/runner \
-		GITHUB_STEP_SUMMARY=$w/summary PATH=$w/bin:$bindir:$PATH bash -e "$tmp/diff-step.sh" &&
-		PR_NUMBER=7 GH_TOKEN=x GH_LOG=$w/gh PATH=$w/bin:$PATH bash -e "$tmp/comment-step.sh") \
-		>"$w/step.out" 2>&1
-	status=$?
-	body=$w/gh.body
-	if [ $status = 0 ] && [ -s "$body" ] && cmp -s "$body" "$w/summary" && [ "$(cat "$w/gh.number")" = 7 ] &&
+	for push in 1 2; do
+		rm -f "$w/summary"
+		# the two steps in turn, as the runner runs them: the one that runs bfplan has no token
+		(cd "$w/repo" && env -u GH_TOKEN -u GITHUB_TOKEN PLANS='plans/*.plan' BASE_REF=main RUNNER_TEMP=$w/runner \
+			GITHUB_STEP_SUMMARY=$w/summary PATH=$w/bin:$bindir:$PATH bash -e "$tmp/diff-step.sh" &&
+			PR_NUMBER=7 GH_TOKEN=x GH_COMMENTS=$w/comments PATH=$w/bin:$PATH \
+			bash -e "$tmp/comment-step.sh") >"$w/step.out" 2>&1
+		status=$?
+	done
+	body=$w/comments/1
+	if [ $status = 0 ] && [ -s "$body" ] && [ "$(ls "$w/comments" | wc -l)" = 1 ] &&
+	   [ "$(cat "$w/comments.number")" = 7 ] && cmp -s "$body" "$w/summary" &&
 	   grep -q '^plans/exch.plan$' "$body" && grep -q 'role holder' "$body" &&
 	   grep -q '^plans/new.plan$' "$body" && grep -q '^#### A new plan file$' "$body" &&
-	   ! grep -q 'plans/same.plan' "$body" && [ ! -e "$w/repo/path.txt" ] && [ ! -e "$w/repo/diff.txt" ]; then
-		pass "workflow: the bfplan diff step comments what changes, plan by plan, and not the unchanged plan"
+	   grep -q '^plans/old-name.plan → plans/new-name.plan$' "$body" && grep -q '^#### A renamed plan file' "$body" &&
+	   grep -q '^plans/gone.plan$' "$body" && grep -q '^#### A removed plan file$' "$body" &&
+	   grep -q -- '- plan: cluster files02' "$body" &&
+	   grep -q ' steps removed\|plan removed' "$body" &&
+	   ! grep -q 'plans/same.plan' "$body" && [ ! -e "$w/runner/base" ]; then
+		pass "workflow: the diff step comments each changed, new, renamed and removed plan, in one comment per pull request"
 	else
-		fail "workflow: the bfplan diff step (exit $status)"
+		fail "workflow: the bfplan diff step (exit $status, $(ls "$w/comments" | wc -l) comments)"
 		sed 's/^/    /' "$w/git.err" "$w/step.out" | head -20
-		[ -f "$body" ] && sed "s/^/    body: /" "$body" | head -40
+		[ -f "$body" ] && sed "s/^/    body: /" "$body" | tail -25
 	fi
 	# a fence of more backticks than the text holds: every line between the fences is the diff's
 	if [ -f "$body" ] && "$python" - "$body" <<'EOF'
 import re, sys
 text = open(sys.argv[1], encoding="utf-8").read()
-m = re.search(r"^#### bfplan diff\n\n(`{3,})\n(.*?)^\1\n", text, re.S | re.M)
+m = re.search(r"^plans/exch.plan\n`{3,}\n\n#### bfplan diff\n\n(`{3,})\n(.*?)^\1\n", text, re.S | re.M)
 inner = m.group(2) if m else ""
 longest = max((len(r) for r in re.findall(r"`+", inner)), default=0)
 sys.exit(0 if m and "EX```CMS01````" in inner and len(m.group(1)) > longest else 1)
@@ -319,7 +386,7 @@ EOF
 	else
 		fail "workflow: plan text with backticks escapes the comment's code block"
 	fi
-	# every line outside the fenced blocks is one the workflow writes itself; the name is inside one
+	# every line outside the fenced blocks is one the workflow writes itself; the file name is inside one
 	if [ -f "$body" ] && "$python" - "$body" <<'EOF'
 import re, sys
 text = open(sys.argv[1], encoding="utf-8").read()
@@ -335,9 +402,10 @@ for line in text.split("\n"):
         fence = None
     else:
         inside.append(line)
-ours = re.compile(r"^(|### What changes in the change window|#### (A new plan file|What changes in the plan file|"
-                  r"A plan file of which one of the two versions does not compile|bfplan diff))$")
+ours = re.compile(r"^(|<!-- bfplan diff -->|### What changes in the change window|#### .*)$")
+headings = [l for l in outside if l.startswith("#### ")]
 ok = fence is None and all(ours.match(l) for l in outside) and \
+    all("Approved" not in l and "@" not in l for l in headings) and \
     "### Approved by @security-team [click](mailto:x@example.invalid)" in inside
 sys.exit(0 if ok else 1)
 EOF
@@ -357,7 +425,7 @@ if [ -x "$python" ] && "$python" -c 'import yaml' 2>/dev/null; then
 	fi
 	plans=$(sed -n 's/^PLANS\t//p' "$tmp/steps")
 	if no_token_for_bfplan >"$tmp/token.out" 2>&1; then
-		pass "workflow: bfplan runs with no token in its environment, and no checkout keeps credentials"
+		pass "workflow: bfplan runs with no token in its environment; only gh gets it"
 	else
 		fail "workflow: a token reaches bfplan"; sed 's/^/    /' "$tmp/token.out"
 	fi
@@ -393,6 +461,17 @@ else
 	skip "workflow: python3-yaml is not installed"
 fi
 
+# ---- 5b. one version: the binary's, the man page's, the pre-commit docs' ---------------------------
+
+version=$("$bfplan" --version | sed -n 's/^bfplan \([0-9][0-9.]*\)$/\1/p')
+man_version=$(sed -n '1s/^\.TH BFPLAN 1 "[^"]*" "bfplan \([^"]*\)".*/\1/p' docs/bfplan.1)
+rev=$(sed -n 's/^ *rev: v\([0-9.]*\)$/\1/p' docs/ci.md | sort -u)
+if [ -n "$version" ] && [ "$version" = "$man_version" ] && [ "$version" = "$rev" ]; then
+	pass "one version: bfplan --version, the man page and the pre-commit docs say $version"
+else
+	fail "versions differ: --version '$version', man page '$man_version', docs/ci.md rev '$rev'"
+fi
+
 # ---- 6. the man page --------------------------------------------------------------------------------
 
 sed -e 's/\\-/-/g' -e 's/\\f[BIRP]//g' -e 's/\\c$//' docs/bfplan.1 >"$tmp/man.txt"
@@ -426,11 +505,14 @@ build=$(dirname "$bfplan" | sed "s|^$top/||")
 if make --no-print-directory -s -o all install DESTDIR="$dest" PREFIX=/usr/local BUILD="$build" \
 	>"$tmp/install.log" 2>&1; then
 	missing=
-	for f in bin/bfplan share/man/man1/bfplan.1 share/bash-completion/completions/bfplan \
-		share/vim/vimfiles/syntax/bfplan.vim share/vim/vimfiles/ftdetect/bfplan.vim \
-		share/vim/vimfiles/compiler/bfplan.vim share/vim/vimfiles/ftplugin/bfplan.vim \
+	vimfiles=
+	for d in syntax ftdetect compiler ftplugin autoload; do
+		vimfiles="$vimfiles ../share/vim/vimfiles/$d/bfplan.vim share/nvim/site/$d/bfplan.vim"
+	done
+	for f in bin/bfplan share/man/man1/bfplan.1 share/bash-completion/completions/bfplan $vimfiles \
 		share/bfplan/vscode/package.json share/bfplan/vscode/syntaxes/bfplan.tmLanguage.json \
 		share/bfplan/vscode/language-configuration.json share/doc/bfplan/ci.md \
+		share/doc/bfplan/LICENSE share/doc/bfplan/NOTICE \
 		share/bfplan/stdlib/windows/os.plan $(cd docs && ls *.md | sed 's|^|share/doc/bfplan/|'); do
 		[ -f "$dest/usr/local/$f" ] || missing="$missing $f"
 	done
@@ -440,6 +522,35 @@ if make --no-print-directory -s -o all install DESTDIR="$dest" PREFIX=/usr/local
 		pass "the installed bfplan checks a plan with its installed stdlib"
 	else
 		fail "the installed bfplan checks a plan with its installed stdlib"
+	fi
+	# run through a symbolic link elsewhere (pre-commit, ~/bin), by its path and from PATH
+	mkdir -p "$tmp/links"
+	ln -s "$dest/usr/local/bin/bfplan" "$tmp/links/bfplan"
+	if "$tmp/links/bfplan" check "$tmp/good.plan" >/dev/null 2>&1 &&
+		PATH="$tmp/links:$PATH" bfplan check "$tmp/good.plan" >/dev/null 2>&1; then
+		pass "a symbolic link to the installed bfplan finds its stdlib"
+	else
+		fail "a symbolic link to the installed bfplan finds its stdlib"
+	fi
+	# a binary with no stdlib beside it says where it looked
+	cp "$dest/usr/local/bin/bfplan" "$tmp/links/alone"
+	"$tmp/links/alone" check "$tmp/good.plan" >/dev/null 2>"$tmp/alone.err"
+	if grep -q "no standard library was found: bfplan looked in '[^']*/share/bfplan/stdlib'" "$tmp/alone.err" &&
+		grep -q '\[BFP201\]' "$tmp/alone.err"; then
+		pass "BFP201 says where bfplan looked for its stdlib"
+	else
+		fail "BFP201 says where bfplan looked for its stdlib"
+		sed 's/^/    /' "$tmp/alone.err" | head -n 8
+	fi
+	# Debian's Vim reads the directory the Vim files went to
+	vimdir=$(make --no-print-directory -s --eval 'print-vimdir: ; @echo $(VIMDIR)' print-vimdir)
+	if ! command -v vim >/dev/null 2>&1; then
+		skip "vim is not installed: its runtimepath is not compared with VIMDIR"
+	elif vim -Nu NONE -i NONE -es '+redir>>/dev/stdout' '+echo &rtp' '+q' 2>/dev/null | tr , '\n' |
+		grep -qx "$vimdir"; then
+		pass "Vim's runtimepath holds VIMDIR ($vimdir)"
+	else
+		fail "Vim's runtimepath lacks VIMDIR ($vimdir)"
 	fi
 else
 	fail "make install"
@@ -455,6 +566,42 @@ if [ -f /usr/share/bash-completion/bash_completion ]; then
 	esac
 else
 	skip "bash-completion is not installed: on-demand loading not tried (apt-get install bash-completion)"
+fi
+
+# make demo prints each command it runs; each line, copied into a shell, runs as it did
+if make --no-print-directory -s -o all demo BUILD="$build" >"$tmp/demo.log" 2>&1; then
+	grep "^$build/bfplan " "$tmp/demo.log" >"$tmp/demo.commands"
+	bad=
+	while IFS= read -r line; do
+		sh -c "$line" >/dev/null 2>&1 </dev/null || bad="$bad [$line]"
+	done <"$tmp/demo.commands"
+	if [ -s "$tmp/demo.commands" ] && [ -z "$bad" ] && grep -q -- ' --site-url ' "$tmp/demo.commands"; then
+		pass "make demo: every command it prints runs when copied ($(wc -l <"$tmp/demo.commands") commands)"
+	else
+		fail "make demo: printed commands that fail when copied:$bad"
+	fi
+else
+	fail "make demo"
+	sed 's/^/    /' "$tmp/demo.log" | tail -n 10
+fi
+
+if [ -d "$dest/usr/local" ]; then
+	# make uninstall takes away every file make install put in place, and bfplan's own directories
+	mkdir -p "$dest/usr/share/vim/vimfiles/syntax"
+	: >"$dest/usr/share/vim/vimfiles/syntax/other.vim"
+	if make --no-print-directory -s uninstall DESTDIR="$dest" PREFIX=/usr/local BUILD="$build" \
+		>"$tmp/uninstall.log" 2>&1; then
+		left=$(cd "$dest" && find . -type f | LC_ALL=C sort | tr '\n' ' ')
+		if [ "$left" = "./usr/share/vim/vimfiles/syntax/other.vim " ] &&
+			[ ! -d "$dest/usr/local/share/bfplan" ] && [ ! -d "$dest/usr/local/share/doc/bfplan" ]; then
+			pass "make uninstall removes what make install put in place, and only that"
+		else
+			fail "make uninstall leaves: $left"
+		fi
+	else
+		fail "make uninstall"
+		sed 's/^/    /' "$tmp/uninstall.log" | head -n 10
+	fi
 fi
 
 finish

@@ -96,6 +96,8 @@ count() {
 
 # tally ERRFILE: the line `bfplan check` ends with, from the diagnostics it printed.
 tally() {
+	# --quiet prints errors only: no count either
+	case " $args " in *" --quiet "*) return 0 ;; esac
 	errors=$(grep -cE '^[^ ].*: error: .*\[BFP[0-9]{3}\]$' "$1")
 	warnings=$(grep -cE '^[^ ].*: warning: .*\[BFP[0-9]{3}\]$' "$1")
 	echo "checked 1 file: $(count "$errors" error errors), $(count "$warnings" warning warnings)"
