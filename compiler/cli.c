@@ -20,6 +20,7 @@
 #include "diag.h"
 #include "diag_format.h"
 #include "emit.h"
+#include "render.h"
 #include "emit_dot.h"
 #include "explain.h"
 #include "fmt_run.h"
@@ -192,6 +193,16 @@ static bool parse_build_option(struct arena *arena, struct args *a, struct optio
 				    "not '%s'", value);
 		else if (value)
 			ptrvec_push(arena, &o->site_urls, url);
+	} else if (take_value(a, "--run-id", &value)) {
+		if (value && !emit_run_id_ok(value))
+			usage_error(a, "--run-id takes 1 to 64 letters, digits and - _ . :, as in "
+				    "'--run-id=CHG0042-retry', not '%s'", value);
+		o->emit.run_id = value;
+	} else if (take_value(a, "--window-start", &value)) {
+		o->emit.has_window_start = value != NULL;
+		if (value && !render_parse_utc_time(value, &o->emit.window_start))
+			usage_error(a, "--window-start takes the time the window starts in UTC, as in "
+				    "'--window-start=2026-11-14T22:00Z', not '%s'", value);
 	} else if (take_value(a, "--newline", &value)) {
 		if (value && strcmp(value, "crlf") == 0)
 			o->emit.bes.newline = BES_NEWLINE_CRLF;
@@ -373,13 +384,20 @@ static const char usage_text[] =
 	"  --emit=LIST        the outputs to write, separated by commas: bes, checklist,\n"
 	"                     json (default: all three)\n"
 	"  --json-indent      indent plan.json (default: compact)\n"
+	"  --window-start=TIME  when the window starts, in UTC (2026-11-14T22:00Z): the\n"
+	"                     checklist gives each phase's latest start and the worst end\n"
+	"  --run-id=ID        the run the checklists are for (default: derived from the\n"
+	"                     plan files and --window-start); the pages keep ticks per run\n"
 	"  --sync             flush every output to disk before the build ends (default:\n"
 	"                     the system writes them back when it will)\n"
 	"  --validate         validate every .bes against BES.xsd before writing anything\n"
 	"  --schema FILE      the BES.xsd to validate against (default: $BFPLAN_BES_XSD)\n"
 	"  -MD [-MF FILE] [-MT TARGET] [-MP]\n"
 	"                     also write a make/ninja depfile listing every plan file read\n"
-	"\n"
+	"\n";
+
+/* The rest of the help (C11 promises string literals of 4,095 bytes, no more). */
+static const char usage_more[] =
 	"Options for graph and diff (and -I as for check):\n"
 	"  -o FILE            graph: write the DOT graph into FILE instead of standard output\n"
 	"  --plan NAME        graph: only plan NAME of the file\n"
@@ -1029,6 +1047,7 @@ int bfplan_main(int argc, char **argv, FILE *out, FILE *err, const struct bfplan
 	struct args a = {.argc = argc, .argv = argv, .i = 1, .err = err};
 	if (argc < 2) {
 		fputs(usage_text, err);
+		fputs(usage_more, err);
 		return EXIT_USAGE;
 	}
 	const char *cmd = argv[1];
@@ -1036,11 +1055,13 @@ int bfplan_main(int argc, char **argv, FILE *out, FILE *err, const struct bfplan
 	for (int i = 2; i < argc && strcmp(argv[i], "--") != 0; i++) {
 		if (strcmp(argv[i], "--help") == 0) { /* `bfplan build --help` helps too */
 			fputs(usage_text, out);
+			fputs(usage_more, out);
 			return EXIT_CLEAN;
 		}
 	}
 	if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
 		fputs(usage_text, out);
+		fputs(usage_more, out);
 		return EXIT_CLEAN;
 	}
 	if (strcmp(cmd, "--version") == 0) {

@@ -70,6 +70,18 @@ bool emit_parse_outputs(const char *list, unsigned *outputs)
 	return true;
 }
 
+bool emit_run_id_ok(const char *run_id)
+{
+	size_t n = strlen(run_id);
+	if (n == 0 || n > 64)
+		return false;
+	for (const char *p = run_id; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+		      strchr("-_.:", *p)))
+			return false;
+	return true;
+}
+
 /* 9999-12-31T23:59:59Z: later times need a five-digit year, which the date formats do not allow. */
 #define EMIT_MAX_EPOCH INT64_C(253402300799)
 
@@ -486,6 +498,7 @@ struct build {
 	struct ptrvec index;       /* struct checklist_entry *: what the checklists' index lists */
 	struct ptrmap marks_seen;  /* the catalog's marks the plans rest on, for BFP423 */
 	struct cptrvec marks;
+	uint64_t inputs_hash;      /* of every plan file's text: a derived run ID changes with the inputs */
 };
 
 static bool wants(const struct build *b, enum emit_output output)
@@ -570,16 +583,58 @@ static void write_bes(struct build *b, struct arena *plan_arena, const struct lw
 	}
 }
 
+/*
+ * The run a plan's checklist is for: --run-id as given, else twelve hex
+ * digits of a hash of the plan files, the plan's name and the window's
+ * start.  A rebuild of the same plan for another window gets another ID,
+ * so its page starts with no ticks; the same build twice gets the same.
+ */
+static void plan_run(const struct build *b, struct arena *plan_arena, const struct lw_plan *p,
+		     struct checklist_run *run)
+{
+	const struct emit_options *o = b->opts;
+	*run = (struct checklist_run){
+		.import = o->bes.components == BES_COMPONENTS_FULL ? CHECKLIST_IMPORT_CONSOLE : CHECKLIST_IMPORT_REST,
+		.run_id = o->run_id,
+		.run_id_given = o->run_id != NULL,
+		.has_window_start = o->has_window_start,
+		.window_start = o->window_start,
+	};
+	if (o->run_id)
+		return;
+	uint64_t h = emit_checklist_hash_more(b->inputs_hash, p->name, strlen(p->name) + 1);
+	if (o->has_window_start) {
+		char when[8];
+		for (unsigned i = 0; i < 8; i++)
+			when[i] = (char)((uint64_t)o->window_start >> (8 * i));
+		h = emit_checklist_hash_more(h, when, sizeof when);
+	}
+	run->run_id = arena_printf(plan_arena, "%012llx", (unsigned long long)(h >> 16));
+}
+
+/* One of a plan's two documents (checklist or review), Markdown and HTML: the names written, or false. */
+static bool write_document(struct build *b, struct arena *plan_arena, const char *md_name, const char *html_name,
+			   const char **md_file, const char **html_file)
+{
+	*md_file = stream_open(b, &b->md, md_name, plan_arena);
+	if (!*md_file)
+		return false;
+	*html_file = stream_open(b, &b->html, html_name, plan_arena);
+	if (!*html_file) {
+		stream_close(b, &b->md);
+		return false;
+	}
+	return true;
+}
+
+static void close_document(struct build *b)
+{
+	stream_close(b, &b->md);
+	stream_close(b, &b->html);
+}
+
 static void write_checklist(struct build *b, struct arena *plan_arena, const struct lw_plan *p)
 {
-	const char *md_file = stream_open(b, &b->md, p->checklist_md, plan_arena);
-	if (!md_file)
-		return;
-	const char *html_file = stream_open(b, &b->html, p->checklist_html, plan_arena);
-	if (!html_file) {
-		stream_close(b, &b->md);
-		return;
-	}
 	struct checklist_entry *e = arena_alloc(b->arena, sizeof *e);
 	*e = (struct checklist_entry){
 		.plan = arena_strdup(b->arena, p->name),
@@ -587,15 +642,18 @@ static void write_checklist(struct build *b, struct arena *plan_arena, const str
 		.cluster = arena_strdup(b->arena, p->cluster),
 		.window = p->window,
 		.worst_case = p->worst_case,
-		.md_file = md_file,
-		.html_file = html_file,
 	};
+	struct checklist_run run;
+	plan_run(b, plan_arena, p, &run);
+	if (!write_document(b, plan_arena, p->checklist_md, p->checklist_html, &e->md_file, &e->html_file))
+		return;
+	emit_checklist_plan(plan_arena, b->program, p, &run, &b->md.buf, &b->html.buf);
+	close_document(b);
+	if (!write_document(b, plan_arena, p->review_md, p->review_html, &e->review_md, &e->review_html))
+		return;
+	emit_review_plan(plan_arena, b->program, p, &run, &b->md.buf, &b->html.buf);
+	close_document(b);
 	ptrvec_push(b->arena, &b->index, e);
-	emit_checklist_plan(plan_arena, b->program, p,
-			    b->opts->bes.components == BES_COMPONENTS_FULL ? CHECKLIST_IMPORT_CONSOLE : CHECKLIST_IMPORT_REST,
-			    &b->md.buf, &b->html.buf);
-	stream_close(b, &b->md);
-	stream_close(b, &b->html);
 }
 
 /* The marks a plan rests on join the build's list, each once, in the order first used. */
@@ -765,6 +823,11 @@ enum emit_status emit_build(struct arena *arena, struct lowering *plans, const s
 	ptrmap_init(&b.check.seen, arena);
 	for (size_t i = 0; i < b.program->sources.len; i++)
 		check_str(&b.check, b.program->sources.items[i], nowhere, "an input file name");
+	b.inputs_hash = emit_checklist_hash("", 0);
+	for (size_t i = 0; diags->sm && i < diags->sm->files.len; i++) {
+		const struct src_file *f = diags->sm->files.items[i];
+		b.inputs_hash = emit_checklist_hash_more(b.inputs_hash, f->text, f->len);
+	}
 	if (!b.check.ok)
 		stop_writing(&b, EMIT_PLAN_ERRORS);
 	if (opts->schema_path) {

@@ -567,6 +567,10 @@ static struct lw_plan *lower_plan(struct lowering *lo, const struct plan_facts *
 	lp->bes_file = arena_printf(arena, "%s.bes", plan->name);
 	lp->checklist_md = arena_printf(arena, "%s.checklist.md", plan->name);
 	lp->checklist_html = arena_printf(arena, "%s.checklist.html", plan->name);
+	lp->review_md = arena_printf(arena, "%s.review.md", plan->name);
+	lp->review_html = arena_printf(arena, "%s.review.html", plan->name);
+	lp->owner = plan->owner;
+	lp->owner_contact = plan->owner_contact;
 	lp->decl = plan->decl;
 
 	lower_prereqs(lo);

@@ -189,6 +189,8 @@ struct plan_ent {
 	struct src_span max_down_span;
 	int64_t window;             /* 0 when none */
 	struct src_span window_span;
+	struct lw_text owner;       /* the change owner (`owner "NAME" contact "HOW"`); NULL text: none */
+	struct lw_text owner_contact;
 	struct ptrvec requires;     /* struct require_ent * */
 	struct ptrvec timeouts;     /* struct timeout_override * */
 	struct ptrvec sequence;     /* struct seq_item * */
