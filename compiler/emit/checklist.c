@@ -1,0 +1,2018 @@
+/*
+ * checklist.c - the checklists and review reports of a build (see emit_checklist.h).
+ *
+ * Every piece of content is written once, through the small "doc" layer
+ * below, which appends the Markdown and the HTML form side by side: text
+ * escaped for each, markup chosen per format.  Both go to their files as
+ * they are written; the checklist's Markdown is hashed on its way, and the
+ * hash, known only at the end, keys the page's saved ticks together with
+ * the run ID.
+ *
+ * The operator's checklist says each thing once, where it applies: what
+ * holds for every step is said before the steps, what a failure means in
+ * general after them, and a card holds only what differs from step to
+ * step.  Numbers and fixed phrases are appended piece by piece rather
+ * than formatted, because a build writes millions of them.
+ */
+#include "emit/checklist.h"
+
+#include <string.h>
+
+#include "base/escape.h"
+#include "lower/render.h"
+
+/* Which document a doc is writing: the two share the layer and the content helpers. */
+enum doc_kind { DOC_CHECKLIST, DOC_REVIEW };
+
+struct doc {
+	struct arena *arena;     /* the plan's, or `scratch` while a step is written */
+	struct arena scratch;    /* a step's, emptied after it */
+	enum doc_kind kind;
+	const struct checklist_run *run;
+	const struct lw_plan *plan;
+	struct textbuf *md, *html; /* the plan's two files, written as the walk goes */
+	unsigned char *explained;  /* per mark (U number): its reason has been given in this document */
+};
+
+/* ---- the two-format layer ---------------------------------------------------- */
+
+static void both(struct doc *d, const char *md, const char *html)
+{
+	textbuf_puts(d->md, md);
+	textbuf_puts(d->html, html);
+}
+
+/*
+ * Text XML cannot carry is a build error found earlier; replace it here
+ * rather than pass it on.  *len is the text's length, and the cleaned one's.
+ */
+static const char *clean_n(struct arena *a, const char *s, size_t *len)
+{
+	struct esc_fault fault;
+	if (esc_xml_check(s, *len, &fault))
+		return s;
+	size_t n = *len;
+	struct textbuf b;
+	textbuf_init(&b, a);
+	while (!esc_xml_check(s, n, &fault)) {
+		textbuf_put(&b, s, fault.offset);
+		textbuf_puts(&b, "\xEF\xBF\xBD");
+		size_t skip = fault.kind == ESC_FAULT_SURROGATE || fault.kind == ESC_FAULT_NONCHARACTER ? 3 : 1;
+		s += fault.offset + skip;
+		n -= fault.offset + skip;
+	}
+	textbuf_put(&b, s, n);
+	*len = b.len;
+	return b.data;
+}
+
+static const char *clean(struct arena *a, const char *s)
+{
+	size_t len = strlen(s);
+	return clean_n(a, s, &len);
+}
+
+/*
+ * Plan or bfplan text, escaped for each format.  bfplan's own phrases are
+ * plain ASCII without markup characters in the common case; those skip the
+ * XML check (the build checked plan text once already, emit.c) but are
+ * still escaped, so a phrase that names a plan's text stays safe.
+ */
+static void t(struct doc *d, const char *s)
+{
+	size_t len = strlen(s);
+	s = clean_n(d->arena, s, &len);
+	esc_markdown_append(d->md, s, len);
+	esc_html_append(d->html, s, len);
+}
+
+/* An unsigned number in decimal, written at the end of `buf` (24 bytes): no printf. */
+static const char *digits(char buf[24], uint64_t n)
+{
+	char *p = buf + 23;
+	*p = '\0';
+	do
+		*--p = (char)('0' + n % 10);
+	while (n /= 10);
+	return p;
+}
+
+static void num(struct doc *d, uint64_t n)
+{
+	char buf[24];
+	const char *p = digits(buf, n);
+	both(d, p, p);
+}
+
+/* A name from the plan language, shown as code. */
+static void code(struct doc *d, const char *s)
+{
+	s = clean(d->arena, s);
+	if (strchr(s, '`') || strpbrk(s, "\r\n")) {
+		t(d, s);
+		return;
+	}
+	textbuf_putc(d->md, '`');
+	textbuf_puts(d->md, s);
+	textbuf_putc(d->md, '`');
+	textbuf_puts(d->html, "<code>");
+	esc_html_append(d->html, s, strlen(s));
+	textbuf_puts(d->html, "</code>");
+}
+
+static void quoted(struct doc *d, const char *s)
+{
+	both(d, "\"", "&ldquo;");
+	t(d, s);
+	both(d, "\"", "&rdquo;");
+}
+
+static void strong(struct doc *d, const char *s)
+{
+	both(d, "**", "<strong>");
+	t(d, s);
+	both(d, "**", "</strong>");
+}
+
+/* A sentence from the plan: written as given, with a full stop added if it has none. */
+static void sentence(struct doc *d, const char *s)
+{
+	t(d, s);
+	size_t n = strlen(s);
+	if (n && !strchr(".!?", s[n - 1]))
+		t(d, ".");
+}
+
+/* A heading: its id, unique in the page, is the plan's name and `id`. */
+static void heading(struct doc *d, int level, const char *id)
+{
+	static const char hashes[] = "######";
+	textbuf_put(d->md, hashes, (size_t)level);
+	textbuf_putc(d->md, ' ');
+	textbuf_puts(d->html, level == 2 ? "<h2 id=\"" : level == 3 ? "<h3 id=\"" : "<h4 id=\"");
+	esc_html_append(d->html, id, strlen(id));
+	textbuf_puts(d->html, "\">");
+}
+
+static void heading_end(struct doc *d, int level)
+{
+	textbuf_puts(d->md, "\n\n");
+	textbuf_puts(d->html, level == 2 ? "</h2>\n" : level == 3 ? "</h3>\n" : "</h4>\n");
+}
+
+/* A command to type, as written: a fenced block in Markdown, <pre> in HTML. */
+static void command(struct doc *d, const char *text)
+{
+	textbuf_puts(d->md, "```\n");
+	textbuf_puts(d->md, text);
+	textbuf_puts(d->md, "\n```\n\n");
+	textbuf_puts(d->html, "<pre><code>");
+	esc_html_append(d->html, text, strlen(text));
+	textbuf_puts(d->html, "</code></pre>\n");
+}
+
+static void para(struct doc *d) { both(d, "", "<p>"); }
+static void para_end(struct doc *d) { both(d, "\n\n", "</p>\n"); }
+
+static void fields(struct doc *d) { both(d, "", "<dl>\n"); }
+static void fields_end(struct doc *d) { both(d, "\n", "</dl>\n"); }
+
+/* A labelled line of a card: "- **Verify:** " in Markdown, <dt>/<dd> in HTML. */
+static void field(struct doc *d, const char *label)
+{
+	textbuf_puts(d->md, "- **");
+	textbuf_puts(d->md, label);
+	textbuf_puts(d->md, ":** ");
+	textbuf_puts(d->html, "<dt>");
+	textbuf_puts(d->html, label);
+	textbuf_puts(d->html, "</dt><dd>");
+}
+
+static void field_end(struct doc *d) { both(d, "\n", "</dd>\n"); }
+
+static void list(struct doc *d) { both(d, "", "<ul>\n"); }
+static void list_end(struct doc *d) { both(d, "\n", "</ul>\n"); }
+static void item(struct doc *d) { both(d, "- ", "<li>"); }
+static void item_end(struct doc *d) { both(d, "\n", "</li>\n"); }
+
+/* A card: one step, check or row that prints on one page (.card never splits, docs/output.md). */
+static void card(struct doc *d, const char *class_name)
+{
+	textbuf_puts(d->html, "<div class=\"card ");
+	textbuf_puts(d->html, class_name);
+	textbuf_puts(d->html, "\">\n");
+}
+
+static void card_end(struct doc *d) { textbuf_puts(d->html, "</div>\n"); }
+
+/* A section of the page: an <section> in HTML, so that print keeps its heading with what follows. */
+static void section(struct doc *d, const char *id, const char *title)
+{
+	textbuf_puts(d->html, "<section>\n");
+	heading(d, 2, id);
+	t(d, title);
+	heading_end(d, 2);
+}
+
+static void section_end(struct doc *d) { textbuf_puts(d->html, "</section>\n"); }
+
+/*
+ * A tick box with a sign-off line.  In Markdown a task-list item with blanks
+ * to fill in on paper; in HTML a checkbox and two text fields whose values
+ * the page keeps (data-id names them within the run's saved state).
+ */
+static void tick(struct doc *d, const char *id, const char *label)
+{
+	textbuf_puts(d->md, "- [ ] ");
+	esc_markdown_append(d->md, label, strlen(label));
+	textbuf_puts(d->md, ". Signed: ______________  Time: ________\n\n");
+	textbuf_puts(d->html, "<div class=\"sign\"><label class=\"tick\"><input type=\"checkbox\" data-id=\"");
+	textbuf_puts(d->html, id);
+	textbuf_puts(d->html, "\"> ");
+	esc_html_append(d->html, label, strlen(label));
+	textbuf_puts(d->html, "</label> <label>Signed <input type=\"text\" size=\"14\" data-id=\"");
+	textbuf_puts(d->html, id);
+	textbuf_puts(d->html, ".by\"></label> <label>Time <input type=\"text\" size=\"6\" data-id=\"");
+	textbuf_puts(d->html, id);
+	textbuf_puts(d->html, ".at\"></label></div>\n");
+}
+
+/*
+ * What one step (or one row of the recipe) allocates is freed when it is
+ * written: a plan of thousands of steps is written in the memory of one.
+ * scratch_begin() returns the plan's arena, for scratch_end().
+ */
+static struct arena *scratch_begin(struct doc *d)
+{
+	struct arena *plan_arena = d->arena;
+	d->arena = &d->scratch;
+	return plan_arena;
+}
+
+static void scratch_end(struct doc *d, struct arena *plan_arena)
+{
+	arena_reset(&d->scratch);
+	d->arena = plan_arena;
+}
+
+/* ---- content helpers ----------------------------------------------------------- */
+
+static const char *text_or(struct lw_text t, const char *fallback)
+{
+	return t.text ? t.text : fallback;
+}
+
+/* What the checklist calls a role's server: its name on the network, else its title or name. */
+static const char *role_server(const struct lw_role *role)
+{
+	return text_or(role->server, text_or(role->title, role->name));
+}
+
+static const struct lw_fixlet *component(const struct lw_baseline *b, size_t i)
+{
+	return ((const struct lw_component *)b->components.items[i])->fixlet;
+}
+
+static const char *anchor(struct doc *d, const char *what)
+{
+	return arena_printf(d->arena, "%s-%s", d->plan->name, what);
+}
+
+/*
+ * Which unconfirmed facts the operator must see in the window: what a
+ * pre-flight check detects, whether a Fixlet is the one its ID and title
+ * say, whether it can leave a node in Pending Restart, and a whole
+ * declaration or step in doubt.  The rest (action names, OS ranges, what
+ * a prerequisite needs, gather URLs) is for whoever builds the content
+ * and the Automation Plan: the review report alone lists them.
+ */
+static bool in_window(const struct lw_mark *m)
+{
+	static const char *const fields_seen[] = {"detect", "id", "title", "pending-restart"};
+	if (!m->field)
+		return true;
+	for (size_t i = 0; i < sizeof fields_seen / sizeof fields_seen[0]; i++)
+		if (strcmp(m->field, fields_seen[i]) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * The mark of an unconfirmed fact: "⚠U3", a link to its entry in the
+ * review report (in the report, to the entry itself).  In the checklist
+ * only facts that matter in the window are marked, and the first mark
+ * of each also gives its reason, beside the step that needs it.
+ */
+static void mark(struct doc *d, const struct lw_mark *m)
+{
+	unsigned n = render_mark_number(d->plan, m);
+	if (!n || (d->kind == DOC_CHECKLIST && !in_window(m)))
+		return;
+	char number[24];
+	const char *u = digits(number, n);
+	const char *md_target = d->kind == DOC_CHECKLIST ? d->plan->review_md : "";
+	const char *html_target = d->kind == DOC_CHECKLIST ? d->plan->review_html : "";
+	textbuf_puts(d->md, " [\u26A0U");
+	textbuf_puts(d->md, u);
+	textbuf_puts(d->md, "](");
+	textbuf_puts(d->md, md_target);
+	textbuf_puts(d->md, "#u");
+	textbuf_puts(d->md, u);
+	textbuf_puts(d->md, ")");
+	textbuf_puts(d->html, " <a class=\"u\" href=\"");
+	esc_html_append(d->html, html_target, strlen(html_target));
+	textbuf_puts(d->html, "#u");
+	textbuf_puts(d->html, u);
+	textbuf_puts(d->html, "\">\u26A0U");
+	textbuf_puts(d->html, u);
+	textbuf_puts(d->html, "</a>");
+	if (d->kind == DOC_CHECKLIST && !d->explained[n - 1] && m->reason.text) {
+		d->explained[n - 1] = 1;
+		both(d, " (not confirmed: ", " <span class=\"why\">(not confirmed: ");
+		t(d, m->reason.text);
+		both(d, ")", ")</span>");
+	}
+}
+
+static void marks(struct doc *d, const struct cptrvec *list)
+{
+	for (size_t i = 0; i < list->len; i++)
+		mark(d, list->items[i]);
+}
+
+/* The marks on what a short reference shows: the ID, the title, or the whole declaration. */
+static void shown_marks(struct doc *d, const struct cptrvec *list)
+{
+	for (size_t i = 0; i < list->len; i++) {
+		const struct lw_mark *m = list->items[i];
+		if (!m->field || strcmp(m->field, "id") == 0 || strcmp(m->field, "title") == 0)
+			mark(d, m);
+	}
+}
+
+static void kind_and_id(struct doc *d, const struct lw_fixlet *f)
+{
+	both(d, "**", "<strong>");
+	t(d, render_fixlet_kind(f));
+	t(d, " ");
+	num(d, f->id);
+	both(d, "**", "</strong>");
+}
+
+/* Fixlet 116 "Pause Node ..." */
+static void fixlet_name(struct doc *d, const struct lw_fixlet *f)
+{
+	kind_and_id(d, f);
+	if (f->title.text) {
+		t(d, " ");
+		quoted(d, f->title.text);
+	}
+}
+
+/* Fixlet 116 "Pause Node ..." (Server Automation), with the marks the document shows. */
+static void fixlet_ref(struct doc *d, const struct lw_fixlet *f)
+{
+	fixlet_name(d, f);
+	t(d, " (");
+	t(d, render_site_label(f->site));
+	marks(d, &f->site->marks);
+	if (d->kind == DOC_REVIEW && f->action) {
+		t(d, ", action ");
+		t(d, f->action);
+	}
+	t(d, ")");
+	marks(d, &f->marks);
+}
+
+/* The same, briefly, where the full reference is in view nearby; a guess about what it shows keeps its mark. */
+static void short_fixlet(struct doc *d, const struct lw_fixlet *f)
+{
+	fixlet_name(d, f);
+	shown_marks(d, &f->marks);
+}
+
+/* What an action asks for when it is taken, which bfplan cannot supply: the operator gives it. */
+static void parameters(struct doc *d, const struct lw_fixlet *f)
+{
+	if (!f->parameters.len)
+		return;
+	field(d, "Parameters");
+	kind_and_id(d, f);
+	t(d, " asks for ");
+	for (size_t i = 0; i < f->parameters.len; i++) {
+		const struct lw_parameter *p = f->parameters.items[i];
+		t(d, i == 0 ? "" : i + 1 == f->parameters.len ? " and " : ", ");
+		quoted(d, p->name.text ? p->name.text : "?");
+		if (p->description.text) {
+			t(d, " (");
+			t(d, p->description.text);
+			t(d, ")");
+		}
+		if (p->default_value.text) {
+			t(d, ", default ");
+			quoted(d, p->default_value.text);
+		}
+	}
+	t(d, " when it is taken: bfplan cannot supply it, so give it in the Automation Plan's step.");
+	field_end(d);
+}
+
+static const struct lw_fixlet *restart_in(const struct lw_item *item)
+{
+	if (item->kind != LW_STEP_BASELINE)
+		return NULL;
+	for (size_t i = item->baseline->components.len; i-- > 0;) {
+		const struct lw_fixlet *f = component(item->baseline, i);
+		if (f->restart == LW_RESTART_CLEARS)
+			return f;
+	}
+	return NULL;
+}
+
+static bool may_restart(const struct lw_item *item)
+{
+	if (item->kind == LW_STEP_FIXLET)
+		return item->fixlet->restart != LW_RESTART_NEVER;
+	for (size_t i = 0; i < item->baseline->components.len; i++)
+		if (component(item->baseline, i)->restart != LW_RESTART_NEVER)
+			return true;
+	return false;
+}
+
+static const char *node_state_word(const struct lw_plan *p, const struct lw_node *n)
+{
+	if (!p->role)
+		return "";
+	return n->role_holder ? " (active)" : " (passive)";
+}
+
+/* "EXNODE1 (passive)", or "FSNODE1, FSNODE2" */
+static void phase_nodes(struct doc *d, const struct lw_phase *ph)
+{
+	for (size_t k = 0; k < ph->nodes.len; k++) {
+		const struct lw_node *n = ph->nodes.items[k];
+		t(d, k ? ", " : "");
+		t(d, n->name);
+		t(d, node_state_word(d->plan, n));
+	}
+}
+
+static void targets(struct doc *d, const struct lw_phase *ph)
+{
+	for (size_t k = 0; k < ph->nodes.len; k++) {
+		const struct lw_node *n = ph->nodes.items[k];
+		t(d, k == 0 ? "" : k + 1 == ph->nodes.len ? " and " : ", ");
+		strong(d, n->name);
+	}
+}
+
+/*
+ * An advice text from the plan, filled in: once where it reads the same on
+ * every node of the phase, else once per node.
+ */
+static void advice(struct doc *d, const struct lw_phase *ph, const char *text)
+{
+	if (!text)
+		return;
+	const struct lw_node *first = ph->nodes.items[0];
+	if (ph->nodes.len == 1 || !render_advice_varies(text)) {
+		sentence(d, render_advice(d->arena, text, d->plan, first->name));
+		return;
+	}
+	for (size_t k = 0; k < ph->nodes.len; k++) {
+		const struct lw_node *n = ph->nodes.items[k];
+		t(d, k ? " On " : "On ");
+		t(d, n->name);
+		t(d, ": ");
+		sentence(d, render_advice(d->arena, text, d->plan, n->name));
+	}
+}
+
+static void duration(struct doc *d, int64_t seconds)
+{
+	t(d, render_duration(d->arena, seconds));
+}
+
+/* "2026-11-14 22:00 UTC": a time of the window, when the build was told when it starts. */
+static void clock_time(struct doc *d, int64_t offset)
+{
+	t(d, render_utc_time(d->arena, d->run->window_start + offset));
+}
+
+/* "P1, P2 and P4": the pre-flight checks, as one list. */
+static void preflight_ids(struct doc *d)
+{
+	const struct lw_plan *p = d->plan;
+	size_t n = 0, total = 0;
+	for (size_t i = 0; i < p->checks.len; i++)
+		total += ((const struct lw_check *)p->checks.items[i])->when == LW_PREFLIGHT;
+	for (size_t i = 0; i < p->checks.len; i++) {
+		const struct lw_check *c = p->checks.items[i];
+		if (c->when != LW_PREFLIGHT)
+			continue;
+		t(d, n == 0 ? "P" : ++n == total ? " and P" : ", P");
+		n += n == 0;
+		num(d, c->number);
+	}
+}
+
+/* ---- the operator's checklist: the plan in one screen --------------------------- */
+
+static void plan_row(struct doc *d, const char *label)
+{
+	textbuf_puts(d->md, "| ");
+	textbuf_puts(d->md, label);
+	textbuf_puts(d->md, " | ");
+	textbuf_puts(d->html, "<dt>");
+	textbuf_puts(d->html, label);
+	textbuf_puts(d->html, "</dt><dd>");
+}
+
+static void plan_row_end(struct doc *d) { both(d, " |\n", "</dd>\n"); }
+
+static void role_row(struct doc *d)
+{
+	const struct lw_plan *p = d->plan;
+	if (!p->role || !p->role_holder)
+		return;
+	plan_row(d, "Clustered role");
+	t(d, text_or(p->role->title, p->role->name));
+	if (p->role->server.text) {
+		t(d, " ");
+		strong(d, p->role->server.text);
+	}
+	t(d, ", expected on ");
+	t(d, p->role_holder->name);
+	t(d, ", which goes last so that it moves once");
+	if (p->role_check) {
+		t(d, ". Pre-flight check P");
+		num(d, p->role_check->number);
+		t(d, " confirms it just before step 1");
+		if (p->role->detect) {
+			t(d, " (");
+			t(d, render_fixlet_kind(p->role->detect));
+			t(d, " ");
+			num(d, p->role->detect->id);
+			t(d, " is relevant only where it runs)");
+		}
+	}
+	t(d, ".");
+	plan_row_end(d);
+}
+
+static void window_row(struct doc *d)
+{
+	const struct lw_plan *p = d->plan;
+	plan_row(d, "Window");
+	if (d->run->has_window_start) {
+		t(d, "starts ");
+		clock_time(d, 0);
+		if (p->window > 0) {
+			t(d, ", closes ");
+			clock_time(d, p->window);
+		}
+		t(d, "; ");
+	} else if (p->window > 0) {
+		duration(d, p->window);
+		t(d, "; ");
+	}
+	t(d, "worst case ");
+	duration(d, p->worst_case);
+	if (d->run->has_window_start) {
+		t(d, ", ending by ");
+		clock_time(d, p->worst_case);
+	}
+	t(d, " (");
+	num(d, p->step_count);
+	t(d, " steps, each running to its timeout)");
+	if (!d->run->has_window_start)
+		t(d, ". Start time not given: write it here ____________");
+	plan_row_end(d);
+}
+
+static void owner_row(struct doc *d)
+{
+	const struct lw_plan *p = d->plan;
+	plan_row(d, "Change owner");
+	if (p->owner.text) {
+		strong(d, p->owner.text);
+		t(d, ", ");
+		t(d, p->owner_contact.text);
+		t(d, ": decides what the plan leaves to a person (a node whose patches failed goes back only if "
+		     "they agree)");
+	} else {
+		t(d, "not named in the plan: write the name and how to reach them here ____________ before step 1");
+	}
+	plan_row_end(d);
+}
+
+static void plan_overview(struct doc *d)
+{
+	const struct lw_plan *p = d->plan;
+	section(d, anchor(d, "plan"), "The plan");
+	both(d, "| | |\n| --- | --- |\n", "<dl class=\"facts\">\n");
+	plan_row(d, "Cluster");
+	code(d, p->cluster);
+	t(d, ", ");
+	t(d, text_or(p->os_title, p->os));
+	marks(d, &p->os_marks);
+	t(d, ": ");
+	for (size_t i = 0; i < p->cluster_nodes.len; i++) {
+		t(d, i ? ", " : "");
+		t(d, p->cluster_nodes.items[i]);
+	}
+	plan_row_end(d);
+	plan_row(d, "Order");
+	for (size_t i = 0; i < p->phases.len; i++) {
+		const struct lw_phase *ph = p->phases.items[i];
+		t(d, i ? "; phase " : "phase ");
+		num(d, ph->number);
+		t(d, ": ");
+		phase_nodes(d, ph);
+	}
+	t(d, ". At most ");
+	num(d, p->max_down);
+	t(d, p->max_down == 1 ? " node down at once" : " nodes down at once");
+	if (p->quorum.model != LW_QUORUM_DISK_ONLY) {
+		t(d, ", keeping ");
+		num(d, p->quorum.votes_kept);
+		t(d, " of ");
+		num(d, p->quorum.votes);
+		t(d, " quorum votes up");
+	}
+	t(d, ".");
+	plan_row_end(d);
+	role_row(d);
+	window_row(d);
+	owner_row(d);
+	plan_row(d, "Run ID");
+	code(d, d->run->run_id);
+	t(d, d->run->run_id_given ? " (given for this build)"
+				  : " (from the plan files and the window's start: a retried window gets another)");
+	plan_row_end(d);
+	plan_row(d, "For the reviewer");
+	both(d, "[", "<a href=\"");
+	textbuf_puts(d->md, "");
+	esc_html_append(d->html, p->review_html, strlen(p->review_html));
+	textbuf_puts(d->html, "\">");
+	t(d, p->review_md);
+	textbuf_puts(d->md, "](");
+	esc_markdown_append(d->md, p->review_md, strlen(p->review_md));
+	textbuf_puts(d->md, ")");
+	textbuf_puts(d->html, "</a>");
+	t(d, ": the proofs");
+	if (p->unconfirmed.len) {
+		t(d, ", the ");
+		num(d, p->unconfirmed.len);
+		t(d, p->unconfirmed.len == 1 ? " fact not confirmed (marked \u26A0U where it matters here)"
+					     : " facts not confirmed (marked \u26A0U where one matters here)");
+	}
+	t(d, " and the Automation Plan recipe");
+	plan_row_end(d);
+	both(d, "\n", "</dl>\n");
+	para(d);
+	t(d, "Tick a box only when its check has passed. ");
+	if (p->bes_file)
+		t(d, "Run the Automation Plan built from the recipe in the review report, with this checklist beside "
+		     "it; running the steps by hand keeps the proofs only if you do exactly what each card says.");
+	else
+		t(d, "Run the Automation Plan built from the recipe in the review report, with this checklist beside it.");
+	para_end(d);
+	section_end(d);
+}
+
+/* How the .bes gets into BigFix: the REST API for reference-only components, the console for the full form. */
+static void import_content(struct doc *d)
+{
+	const struct lw_plan *p = d->plan;
+	if (!p->bes_file)
+		return;
+	section(d, anchor(d, "import"), "Before the window: import the content");
+	card(d, "check");
+	para(d);
+	if (d->run->import == CHECKLIST_IMPORT_REST) {
+		t(d, "Import ");
+		code(d, p->bes_file);
+		t(d, " with the REST API into the custom site that is to hold it (the console's File > Import may "
+		     "refuse its reference-only components):");
+		para_end(d);
+		command(d, arena_printf(d->arena, "curl --user OPERATOR --request POST --data-binary @%s "
+						  "https://BIGFIX-SERVER:52311/api/import/custom/SITE", p->bes_file));
+		para(d);
+		t(d, "Put in your user, server and site (");
+		code(d, "/api/import/master");
+		t(d, " for the master action site).");
+	} else {
+		t(d, "In the BigFix console, choose File > Import, open ");
+		code(d, p->bes_file);
+		t(d, ", and import it into the custom site that is to hold this plan's content.");
+	}
+	t(d, " You need write access to the site and the Custom Content permission. The console must then list ");
+	num(d, p->prereqs.len);
+	t(d, p->prereqs.len == 1 ? " pre-flight Fixlet and " : " pre-flight Fixlets and ");
+	num(d, p->baselines.len);
+	t(d, p->baselines.len == 1 ? " Baseline." : " Baselines.");
+	para_end(d);
+	tick(d, "import", "Imported");
+	card_end(d);
+	section_end(d);
+}
+
+static void prereq_check(struct doc *d, const struct lw_prereq *pr)
+{
+	const struct lw_plan *p = d->plan;
+	card(d, "check");
+	heading(d, 3, anchor(d, arena_printf(d->arena, "p%u", pr->number)));
+	t(d, "P");
+	num(d, pr->number);
+	t(d, ". ");
+	t(d, text_or(pr->title, pr->name));
+	heading_end(d, 3);
+	fields(d);
+	field(d, "Look");
+	t(d, "pre-flight Fixlet ");
+	quoted(d, pr->preflight_title);
+	t(d, " must be relevant on no node");
+	marks(d, &pr->marks);
+	field_end(d);
+	if (pr->provider) {
+		field(d, "Where relevant");
+		t(d, "run ");
+		fixlet_ref(d, pr->provider);
+		t(d, " there, and wait until the pre-flight Fixlet is relevant nowhere");
+		if (pr->needs.len) {
+			t(d, " (after ");
+			for (size_t k = 0; k < pr->needs.len; k++) {
+				const struct lw_prereq *n = pr->needs.items[k];
+				t(d, k ? ", P" : "P");
+				num(d, n->number);
+			}
+			t(d, ")");
+		}
+		t(d, ".");
+		if (pr->provider->note.text) {
+			t(d, " ");
+			sentence(d, render_advice(d->arena, pr->provider->note.text, p, NULL));
+		}
+		field_end(d);
+	}
+	if (pr->note.text) {
+		field(d, "Note");
+		sentence(d, render_advice(d->arena, pr->note.text, p, NULL));
+		field_end(d);
+	}
+	fields_end(d);
+	tick(d, arena_printf(d->arena, "p%u", pr->number), "Relevant on no node");
+	card_end(d);
+}
+
+static void role_check(struct doc *d, const struct lw_check *c)
+{
+	const struct lw_plan *p = d->plan;
+	const struct lw_role *role = p->role;
+	const char *server = role_server(role);
+	const struct lw_node *holder = p->role_holder;
+	card(d, "check");
+	heading(d, 3, anchor(d, arena_printf(d->arena, "p%u", c->number)));
+	t(d, "P");
+	num(d, c->number);
+	t(d, ". ");
+	t(d, server);
+	t(d, " runs on ");
+	t(d, holder->name);
+	marks(d, &role->marks);
+	heading_end(d, 3);
+	fields(d);
+	field(d, "Look");
+	if (role->detect) {
+		t(d, "in the console, ");
+		short_fixlet(d, role->detect);
+		t(d, " must list ");
+		t(d, holder->name);
+		t(d, " alone among its applicable computers. Look just before step 1: the role can move.");
+	} else {
+		t(d, "with the cluster's own tools, just before step 1.");
+	}
+	field_end(d);
+	field(d, "If not");
+	t(d, "do not start: patching another node first would move ");
+	t(d, server);
+	t(d, " twice. Rebuild with ");
+	code(d, "active NODE");
+	t(d, " naming the node where it runs, or move it to ");
+	t(d, holder->name);
+	t(d, " first.");
+	field_end(d);
+	fields_end(d);
+	tick(d, arena_printf(d->arena, "p%u", c->number), arena_printf(d->arena, "%s runs on %s", server, holder->name));
+	card_end(d);
+}
+
+static void preflight(struct doc *d)
+{
+	const struct lw_plan *p = d->plan;
+	if (!p->prereqs.len && !p->role_check)
+		return;
+	section(d, anchor(d, "preflight"), "Before step 1: pre-flight checks");
+	if (p->prereqs.len) {
+		para(d);
+		t(d, "Each pre-flight Fixlet is relevant on a node of ");
+		t(d, p->cluster);
+		t(d, " where its prerequisite is missing. Where its detection is marked \u26A0, a node it flags may be "
+		     "ready all the same: confirm that node by hand rather than reinstall on it.");
+		para_end(d);
+	}
+	for (size_t i = 0; i < p->prereqs.len; i++)
+		prereq_check(d, p->prereqs.items[i]);
+	if (p->role_check)
+		role_check(d, p->role_check);
+	section_end(d);
+}
+
+/* ---- the operator's checklist: the steps ----------------------------------------- */
+
+/* What the step runs: its Fixlet, or the Baseline of the .bes and its components in order. */
+static void step_object(struct doc *d, const struct lw_step *s)
+{
+	if (s->item->kind == LW_STEP_FIXLET) {
+		fixlet_ref(d, s->item->fixlet);
+		return;
+	}
+	const struct lw_baseline *bl = s->item->baseline;
+	strong(d, "Baseline");
+	t(d, " ");
+	quoted(d, bl->bes_title);
+	t(d, ": ");
+	for (size_t i = 0; i < bl->components.len; i++) {
+		const struct lw_fixlet *f = component(bl, i);
+		t(d, i == 0 ? "" : i + 1 == bl->components.len ? ", then " : ", ");
+		t(d, render_fixlet_kind(f));
+		t(d, " ");
+		num(d, f->id);
+		shown_marks(d, &f->marks);
+		if (f->restart == LW_RESTART_CLEARS)
+			t(d, " (the restart)");
+	}
+}
+
+/*
+ * Where the journal's `bfplan run` line that records this step goes, once
+ * the runtime exists: the card keeps a place for it after what to verify,
+ * so that recording a step is the last thing done before ticking it.
+ */
+static void record_line(struct doc *d, const struct lw_step *s)
+{
+	(void)d;
+	(void)s;
+}
+
+static void verify(struct doc *d, const struct lw_step *s)
+{
+	const struct lw_plan *p = d->plan;
+	field(d, "Verify");
+	if (s->item->verify.text)
+		advice(d, s->phase, s->item->verify.text);
+	if (s->item->role_only && p->role) {
+		if (p->role->verify.text) {
+			t(d, " ");
+			advice(d, s->phase, p->role->verify.text);
+		} else {
+			t(d, " The move can fail: check where ");
+			t(d, role_server(p->role));
+			t(d, " runs now before going on.");
+		}
+	}
+	const struct lw_fixlet *restart = restart_in(s->item);
+	if (restart) {
+		t(d, " A node still in Pending Restart was not restarted by ");
+		t(d, render_fixlet_kind(restart));
+		t(d, " ");
+		num(d, restart->id);
+		t(d, ": restart it and wait before the next step.");
+	} else if (may_restart(s->item)) {
+		t(d, " This step can leave a node in Pending Restart: restart it and wait before the next step.");
+	}
+	field_end(d);
+}
+
+/* The Fixlets' own notes, where the catalog gives any. */
+static void notes(struct doc *d, const struct lw_step *s)
+{
+	if (s->item->kind == LW_STEP_FIXLET) {
+		if (!s->item->fixlet->note.text)
+			return;
+		field(d, "Note");
+		advice(d, s->phase, s->item->fixlet->note.text);
+		field_end(d);
+		return;
+	}
+	for (size_t i = 0; i < s->item->baseline->components.len; i++) {
+		const struct lw_fixlet *f = component(s->item->baseline, i);
+		if (!f->note.text)
+			continue;
+		field(d, "Note");
+		t(d, render_fixlet_kind(f));
+		t(d, " ");
+		num(d, f->id);
+		t(d, ": ");
+		advice(d, s->phase, f->note.text);
+		field_end(d);
+	}
+}
+
+/* Fixlet 115 "Resume ..." (the `resume` step) */
+static void restore_name(struct doc *d, const struct lw_restore *r)
+{
+	short_fixlet(d, r->fixlet);
+	t(d, " (");
+	code(d, r->name);
+	t(d, ")");
+}
+
+static void on_failure(struct doc *d, const struct lw_step *s)
+{
+	field(d, "If it fails");
+	switch (s->item->failure) {
+	case LW_FAILURE_STOP:
+		if (s->restore) {
+			t(d, "the failure step runs ");
+			restore_name(d, s->restore);
+			t(d, " on ");
+			targets(d, s->phase);
+			t(d, ", then the plan stops.");
+		} else {
+			t(d, "the plan stops.");
+		}
+		break;
+	case LW_FAILURE_HOLD:
+		t(d, s->restore ? "the plan stops and the nodes stay out of service for the change owner to decide."
+				: "the plan stops.");
+		break;
+	case LW_FAILURE_CONTINUE:
+		t(d, "optional: the plan goes on with the next step.");
+		break;
+	}
+	if (s->item->on_failure.text) {
+		t(d, " ");
+		advice(d, s->phase, s->item->on_failure.text);
+	}
+	if (s->item->failure == LW_FAILURE_HOLD && s->restore) {
+		t(d, " To bring a node back: ");
+		restore_name(d, s->restore);
+		t(d, " on it.");
+	}
+	field_end(d);
+}
+
+static void step_card(struct doc *d, const struct lw_step *s)
+{
+	const struct lw_plan *p = d->plan;
+	const char *id = arena_printf(d->arena, "s%u", s->number);
+	card(d, "step");
+	heading(d, 3, anchor(d, id));
+	t(d, "Step ");
+	num(d, s->number);
+	t(d, ". ");
+	t(d, text_or(s->item->title, s->item->name));
+	if (s->item->optional)
+		t(d, " (optional)");
+	marks(d, &s->item->marks);
+	heading_end(d, 3);
+	fields(d);
+	field(d, "Run");
+	step_object(d, s);
+	field_end(d);
+	field(d, "On");
+	targets(d, s->phase);
+	if (s->item->role_only && p->role) {
+		t(d, ", where ");
+		t(d, role_server(p->role));
+		t(d, " runs (P");
+		num(d, p->role_check ? p->role_check->number : 0);
+		t(d, ")");
+	}
+	t(d, ", from ");
+	t(d, s->from_state ? s->from_state : "any state");
+	t(d, " to ");
+	t(d, s->item->to_state ? s->item->to_state : "any state");
+	t(d, "; timeout ");
+	duration(d, s->item->timeout);
+	field_end(d);
+	verify(d, s);
+	notes(d, s);
+	if (s->item->kind == LW_STEP_FIXLET)
+		parameters(d, s->item->fixlet);
+	else
+		for (size_t i = 0; i < s->item->baseline->components.len; i++)
+			parameters(d, component(s->item->baseline, i));
+	on_failure(d, s);
+	record_line(d, s);
+	fields_end(d);
+	tick(d, id, "Done");
+	card_end(d);
+}
+
+static void phase_heading(struct doc *d, const struct lw_phase *ph)
+{
+	const struct lw_plan *p = d->plan;
+	textbuf_puts(d->html, "<section>\n");
+	heading(d, 2, anchor(d, arena_printf(d->arena, "phase%u", ph->number)));
+	t(d, "Phase ");
+	num(d, ph->number);
+	t(d, " of ");
+	num(d, p->phases.len);
+	t(d, ": ");
+	phase_nodes(d, ph);
+	heading_end(d, 2);
+	para(d);
+	if (ph->nodes.len > 1) {
+		t(d, "These ");
+		num(d, ph->nodes.len);
+		t(d, " nodes are down together: each step runs on all of them at once. ");
+	}
+	if (ph->start) {
+		t(d, "Starts when phase ");
+		num(d, ph->number - 1);
+		t(d, " is done, at most ");
+		duration(d, ph->start);
+		t(d, " after step 1");
+		if (d->run->has_window_start) {
+			t(d, " (by ");
+			clock_time(d, ph->start);
+			t(d, ")");
+		}
+		t(d, "; ");
+	}
+	t(d, "worst case ");
+	duration(d, ph->worst_case);
+	t(d, ".");
+	para_end(d);
+}
+
+/* A plan of thousands of phases is written in the memory of one phase: the heading and each step in scratch. */
+static void phase_section(struct doc *d, const struct lw_phase *ph)
+{
+	struct arena *plan_arena = scratch_begin(d);
+	phase_heading(d, ph);
+	scratch_end(d, plan_arena);
+	struct lw_steps walk;
+	lw_steps_begin_phase(&walk, d->plan, ph);
+	for (const struct lw_step *s; (s = lw_steps_next(&walk));) {
+		plan_arena = scratch_begin(d);
+		step_card(d, s);
+		scratch_end(d, plan_arena);
+	}
+	section_end(d);
+}
+
+/* What holds for every step, said once before the first. */
+static void steps_intro(struct doc *d)
+{
+	const struct lw_plan *p = d->plan;
+	section(d, anchor(d, "steps"), "The steps");
+	para(d);
+	t(d, "Each step starts when the one before it has passed (step 1: when ");
+	if (p->prereqs.len || p->role_check)
+		preflight_ids(d);
+	else
+		t(d, "you start");
+	t(d, p->prereqs.len || p->role_check ? " have passed), runs on all its nodes at once, and has failed if it "
+					       "still runs at its timeout. On a failure, do what its card says, then "
+					       "follow "
+					     : "), runs on all its nodes at once, and has failed if it still runs at its "
+					       "timeout. On a failure, do what its card says, then follow ");
+	both(d, "[If a step fails](#", "<a href=\"#");
+	textbuf_puts(d->md, anchor(d, "failure"));
+	esc_html_append(d->html, anchor(d, "failure"), strlen(anchor(d, "failure")));
+	both(d, ")", "\">If a step fails</a>");
+	t(d, ".");
+	para_end(d);
+	section_end(d);
+}
+
+static void failure_section(struct doc *d)
+{
+	const struct lw_plan *p = d->plan;
+	section(d, anchor(d, "failure"), "If a step fails");
+	list(d);
+	item(d);
+	t(d, "The failure step on the card runs (the Automation Plan does this by itself), and the plan stops. "
+	     "Start no other step until the cause is understood.");
+	item_end(d);
+	item(d);
+	t(d, "Call the change owner");
+	if (p->owner.text) {
+		t(d, ", ");
+		t(d, p->owner.text);
+		t(d, " (");
+		t(d, p->owner_contact.text);
+		t(d, ")");
+	}
+	t(d, ", with the step's number and what its status shows. Nodes left out of service go back only if "
+	     "they agree.");
+	item_end(d);
+	item(d);
+	t(d, "Write the time and what happened on the step's sign-off line; leave its box unticked.");
+	item_end(d);
+	item(d);
+	t(d, "To go on, see Resume after a stop; to end the window instead, see Close-out.");
+	item_end(d);
+	list_end(d);
+	section_end(d);
+}
+
+static void resume_section(struct doc *d)
+{
+	const struct lw_plan *p = d->plan;
+	section(d, anchor(d, "resume"), "Resume after a stop");
+	list(d);
+	item(d);
+	t(d, "Go on from the first step not ticked Done");
+	textbuf_puts(d->html, " <span class=\"next noprint\"></span>");
+	t(d, ". Its card says which nodes it needs in which state (\"from ...\"): check that first on each, as "
+	     "the Verify of the step before it says.");
+	item_end(d);
+	if (p->role_check) {
+		item(d);
+		t(d, "If the stop came before phase ");
+		num(d, p->role_holder ? p->role_holder->phase->number : p->phases.len);
+		t(d, ", check P");
+		num(d, p->role_check->number);
+		t(d, " again: the role may have moved.");
+		item_end(d);
+	}
+	item(d);
+	t(d, "Build a new Automation Plan from the recipe in the review report with only the steps from there to "
+	     "step ");
+	num(d, p->step_count);
+	t(d, ", and run it under the same run ID ");
+	code(d, d->run->run_id);
+	t(d, ", so this page keeps its ticks.");
+	item_end(d);
+	item(d);
+	t(d, "If what is left no longer fits the window, stop here and close out instead.");
+	item_end(d);
+	list_end(d);
+	section_end(d);
+}
+
+/* The step that moves the role: the role's own step in the role holder's phase, if the plan has one. */
+static const struct lw_item *role_step(const struct lw_plan *p)
+{
+	for (size_t i = 0; i < p->items.len; i++) {
+		const struct lw_item *it = p->items.items[i];
+		if (it->role_only)
+			return it;
+	}
+	return NULL;
+}
+
+static void close_out(struct doc *d)
+{
+	const struct lw_plan *p = d->plan;
+	section(d, anchor(d, "close"), "Close-out");
+	card(d, "check");
+	fields(d);
+	field(d, "Nodes");
+	t(d, "every node of ");
+	t(d, p->cluster);
+	t(d, " is back in service: ");
+	for (size_t i = 0; i < p->cluster_nodes.len; i++) {
+		t(d, i ? ", " : "");
+		t(d, p->cluster_nodes.items[i]);
+	}
+	t(d, ", each as the Verify of its last step says.");
+	field_end(d);
+	if (p->role && p->role_holder) {
+		const char *server = role_server(p->role);
+		const struct lw_item *mover = role_step(p);
+		field(d, "Role");
+		t(d, server);
+		t(d, mover ? " was moved off " : " started on ");
+		t(d, p->role_holder->name);
+		t(d, ". Look where it runs now");
+		if (p->role->detect) {
+			t(d, " (");
+			t(d, render_fixlet_kind(p->role->detect));
+			t(d, " ");
+			num(d, p->role->detect->id);
+			t(d, " is relevant only there)");
+		}
+		t(d, " and write it here: ____________. Whether it goes back to ");
+		t(d, p->role_holder->name);
+		t(d, " is the change owner's decision");
+		if (mover && mover->fixlet) {
+			t(d, ": to move it, run ");
+			short_fixlet(d, mover->fixlet);
+			t(d, " on the node where it runs now, then verify as step ");
+			/* the role's step runs in the role holder's phase: the first step of that phase */
+			num(d, p->role_holder->phase->first_step);
+			t(d, " says");
+		}
+		t(d, ".");
+		field_end(d);
+	}
+	if (p->prereqs.len) {
+		field(d, "Pre-flight");
+		t(d, "the pre-flight Fixlets of ");
+		code(d, p->bes_file);
+		t(d, " are still relevant on no node.");
+		field_end(d);
+	}
+	field(d, "Record");
+	t(d, "the steps done, any failure and what was decided, in the change record, with run ID ");
+	code(d, d->run->run_id);
+	t(d, ".");
+	field_end(d);
+	fields_end(d);
+	tick(d, "close", "Window closed");
+	card_end(d);
+	section_end(d);
+}
+
+/* ---- the review report ------------------------------------------------------------ */
+
+/*
+ * How each kind of unconfirmed fact is confirmed on a BigFix server, by
+ * the statement it is about (docs/language.md, section 11).  One list,
+ * read by the review report; a field not here gets the general way.
+ */
+#define CONFIRM_WAYS(X) \
+	X("action", "open the Fixlet in the console; its Actions tab lists the action names: use the one that applies the fix") \
+	X("detect", "evaluate the relevance on a node that has the prerequisite and on one that lacks it (Fixlet Debugger, or the console's query tool), and compare") \
+	X("gather-url", "read the site's gather URL on your server (docs/output.md, section 2.6) and give it with --site-url") \
+	X("id", "find the ID in the site in the console, and check that its title is the one named") \
+	X("title", "open the ID in the console and compare its title") \
+	X("os", "read the Fixlet's relevance for the Windows releases it applies to") \
+	X("pending-restart", "read the Fixlet's action script: a restart, or an installer that can ask for one") \
+	X("needs", "read the procedure or the Fixlet's description for what must come first")
+
+static const char *confirm_way(const char *field_name)
+{
+#define CONFIRM_ROW(name, way) if (field_name && strcmp(field_name, name) == 0) return way;
+	CONFIRM_WAYS(CONFIRM_ROW)
+#undef CONFIRM_ROW
+	return "confirm it on your BigFix server, or import the content's own .bes with bfplan import";
+}
+
+static void proofs(struct doc *d)
+{
+	const struct lw_plan *p = d->plan;
+	section(d, anchor(d, "proofs"), "What bfplan proved");
+	para(d);
+	t(d, "From the plan files, before the window. A proof that rests on a run-time fact holds only if the "
+	     "pre-flight check named beside it passes in the window.");
+	para_end(d);
+	list(d);
+	for (size_t i = 0; i < p->checks.len; i++) {
+		const struct lw_check *c = p->checks.items[i];
+		if (c->when != LW_PROVEN)
+			continue;
+		item(d);
+		t(d, text_or(c->description, c->code));
+		if (c->code) {
+			t(d, " (");
+			code(d, c->code);
+			t(d, ")");
+		}
+		if (c->rests_on) {
+			t(d, ". Rests on: pre-flight check P");
+			num(d, c->rests_on->number);
+			t(d, ", ");
+			t(d, text_or(c->rests_on->description, c->rests_on->code));
+		}
+		item_end(d);
+	}
+	list_end(d);
+	const struct lw_quorum *q = &p->quorum;
+	para(d);
+	t(d, "Quorum: ");
+	code(d, render_quorum_name(q->model));
+	t(d, q->declared ? ". " : " (none declared, so the strictest applies). ");
+	switch (q->model) {
+	case LW_QUORUM_NODE_MAJORITY:
+	case LW_QUORUM_NODE_AND_WITNESS:
+		t(d, q->model == LW_QUORUM_NODE_MAJORITY ? "Each node has a vote" : "Each node and the witness have a vote");
+		t(d, "; more than half of the ");
+		num(d, q->votes);
+		t(d, " must stay up, and with ");
+		num(d, p->max_down);
+		t(d, " down, ");
+		num(d, q->votes_kept);
+		t(d, " do.");
+		break;
+	case LW_QUORUM_DISK_ONLY:
+		t(d, "The quorum disk alone decides, so the cluster stays up while one node does.");
+		break;
+	}
+	if (p->max_down > q->simple_max_down) {
+		t(d, " HCL's shorter rule, more than half of the nodes up, would allow at most ");
+		num(d, q->simple_max_down);
+		t(d, " down: the witness's vote is what allows ");
+		num(d, p->max_down);
+		t(d, ".");
+	}
+	para_end(d);
+	section_end(d);
+}
+
+static void unconfirmed_list(struct doc *d)
+{
+	const struct lw_plan *p = d->plan;
+	section(d, anchor(d, "unconfirmed"), "Not confirmed");
+	para(d);
+	if (!p->unconfirmed.len) {
+		t(d, "Every fact of the catalog this plan uses is confirmed.");
+		para_end(d);
+		section_end(d);
+		return;
+	}
+	t(d, "This plan rests on ");
+	num(d, p->unconfirmed.len);
+	t(d, p->unconfirmed.len == 1 ? " fact" : " facts");
+	t(d, " of the catalog that nobody has confirmed. Confirm each on your BigFix server before the window; "
+	     "importing a Fixlet's own .bes with bfplan import and building again replaces the guesses about it. "
+	     "Those marked \"in the window\" are shown to the operator beside the step that needs them.");
+	para_end(d);
+	list(d);
+	for (size_t i = 0; i < p->unconfirmed.len; i++) {
+		const struct lw_mark *m = p->unconfirmed.items[i];
+		item(d);
+		textbuf_puts(d->md, "<a id=\"u");
+		textbuf_puts(d->html, "<span id=\"u");
+		num(d, i + 1);
+		textbuf_puts(d->md, "\"></a>");
+		textbuf_puts(d->html, "\"></span>");
+		both(d, "**\u26A0U", "<strong>\u26A0U");
+		num(d, i + 1);
+		both(d, "**", "</strong>");
+		t(d, " ");
+		t(d, m->owner ? m->owner : "?");
+		if (m->field) {
+			t(d, ", ");
+			code(d, m->field);
+		}
+		if (in_window(m))
+			t(d, " (in the window)");
+		t(d, ": ");
+		sentence(d, m->reason.text ? m->reason.text : "no reason given");
+		t(d, " To confirm: ");
+		sentence(d, confirm_way(m->field));
+		item_end(d);
+	}
+	list_end(d);
+	section_end(d);
+}
+
+static const char *behaviour_words(enum lw_failure f)
+{
+	switch (f) {
+	case LW_FAILURE_STOP: return "stop the plan";
+	case LW_FAILURE_HOLD: return "stop the plan";
+	case LW_FAILURE_CONTINUE: return "continue the plan on all targets";
+	}
+	return "stop the plan";
+}
+
+/* A recipe row's cell: a table cell in both formats, with its column's name for the narrow layout's cards. */
+static void cell(struct doc *d, const char *label, bool first)
+{
+	textbuf_puts(d->md, first ? "| " : " | ");
+	textbuf_puts(d->html, first ? "<td data-label=\"" : "</td><td data-label=\"");
+	textbuf_puts(d->html, label);
+	textbuf_puts(d->html, "\">");
+}
+
+static void recipe_row(struct doc *d, const struct lw_step *s)
+{
+	both(d, "", "<tr>");
+	cell(d, "Step", true);
+	num(d, s->number);
+	t(d, ". ");
+	t(d, text_or(s->item->title, s->item->name));
+	cell(d, "Waits for", false);
+	if (s->after)
+		num(d, s->after->number);
+	else
+		t(d, "none");
+	cell(d, "Runs", false);
+	if (s->item->kind == LW_STEP_FIXLET) {
+		fixlet_ref(d, s->item->fixlet);
+	} else {
+		strong(d, "Baseline");
+		t(d, " ");
+		quoted(d, s->item->baseline->bes_title);
+	}
+	cell(d, "Targets", false);
+	targets(d, s->phase);
+	cell(d, "Failure step", false);
+	if (s->item->failure == LW_FAILURE_STOP && s->restore) {
+		short_fixlet(d, s->restore->fixlet);
+		t(d, ", on all the step's targets");
+	} else {
+		t(d, "none");
+	}
+	cell(d, "On failure", false);
+	t(d, behaviour_words(s->item->failure));
+	cell(d, "Timeout", false);
+	duration(d, s->item->timeout);
+	both(d, " |\n", "</td></tr>\n");
+}
+
+static void recipe(struct doc *d)
+{
+	const struct lw_plan *p = d->plan;
+	section(d, anchor(d, "recipe"), "The Automation Plan to build");
+	para(d);
+	t(d, "An Automation Plan cannot be imported from a generated file: build it in the Server Automation plan "
+	     "editor, as a sequential plan named ");
+	code(d, p->name);
+	t(d, " with the steps below in this order, each targeting every node of its Targets at once and each "
+	     "failure step all the endpoints of its step. Each step waits for the one before it, so the worst "
+	     "case is the sum of the timeouts: ");
+	duration(d, p->worst_case);
+	t(d, ".");
+	para_end(d);
+
+	const struct lw_fixlet *restart = NULL;
+	for (size_t i = 0; i < p->items.len && !restart; i++)
+		restart = restart_in(p->items.items[i]);
+	para(d);
+	strong(d, "Pending Restart setting:");
+	t(d, " choose \"Pause Plan until restart completes\". ");
+	if (restart) {
+		t(d, "The restart is inside each patch Baseline (");
+		t(d, render_fixlet_kind(restart));
+		t(d, " ");
+		num(d, restart->id);
+		t(d, "), so a node ");
+	} else {
+		t(d, "A node ");
+	}
+	t(d, "still in Pending Restart means the restart did not happen, and the plan must not move on; a node "
+	     "still pending at the step's timeout counts as failed.");
+	para_end(d);
+
+	both(d, "| Step | Waits for | Runs | Targets | Failure step | On failure | Timeout |\n"
+		"| --- | --- | --- | --- | --- | --- | --- |\n",
+	     "<table class=\"recipe\">\n<thead><tr><th>Step</th><th>Waits for</th><th>Runs</th><th>Targets</th>"
+	     "<th>Failure step</th><th>On failure</th><th>Timeout</th></tr></thead>\n<tbody>\n");
+	struct lw_steps walk;
+	lw_steps_begin(&walk, p);
+	for (const struct lw_step *s; (s = lw_steps_next(&walk));) {
+		struct arena *plan_arena = scratch_begin(d);
+		recipe_row(d, s);
+		scratch_end(d, plan_arena);
+	}
+	both(d, "\n", "</tbody>\n</table>\n");
+	if (p->baselines.len) {
+		para(d);
+		t(d, p->baselines.len == 1 ? "The patch steps run the Baseline " : "The patch steps run the Baselines ");
+		for (size_t i = 0; i < p->baselines.len; i++) {
+			const struct lw_baseline *bl = p->baselines.items[i];
+			t(d, i ? ", " : "");
+			quoted(d, bl->bes_title);
+		}
+		t(d, " of ");
+		code(d, p->bes_file);
+		t(d, ", in the console once the file is imported.");
+		para_end(d);
+	}
+	section_end(d);
+}
+
+/* In the full component form the .bes carries action scripts: those from plan files are code to review. */
+static void scripts_to_review(struct doc *d)
+{
+	const struct lw_plan *p = d->plan;
+	if (d->run->import != CHECKLIST_IMPORT_CONSOLE)
+		return;
+	bool any = false;
+	for (size_t i = 0; i < p->baselines.len; i++) {
+		const struct lw_baseline *bl = p->baselines.items[i];
+		for (size_t k = 0; k < bl->components.len; k++) {
+			const struct lw_fixlet *f = component(bl, k);
+			if (f->script_from != LW_SCRIPT_IMPORTED && f->script_from != LW_SCRIPT_PLAN)
+				continue;
+			if (!any) {
+				section(d, anchor(d, "scripts"), "Action scripts to review");
+				para(d);
+				t(d, "These Baseline components carry an action script written in a plan file, which "
+				     "runs on the cluster's nodes:");
+				para_end(d);
+				list(d);
+				any = true;
+			}
+			item(d);
+			fixlet_name(d, f);
+			if (f->script_from == LW_SCRIPT_IMPORTED) {
+				t(d, ", imported from ");
+				code(d, f->imported_from.text);
+			} else {
+				t(d, ", written by hand in a plan file");
+			}
+			t(d, ", in Baseline ");
+			quoted(d, bl->bes_title);
+			item_end(d);
+		}
+	}
+	if (any) {
+		list_end(d);
+		section_end(d);
+	}
+}
+
+/* ---- the page ------------------------------------------------------------------------- */
+
+/*
+ * The checklist's content hash: 64-bit FNV-1a run over four interleaved
+ * lanes (byte i goes to lane i mod 4), then over the four lane hashes'
+ * bytes, least significant first.  Four chains run side by side, where
+ * one FNV-1a chain waits for a multiplication per byte (a build hashes
+ * hundreds of megabytes).  A changed byte always changes the result:
+ * every step of FNV-1a is a bijection.
+ */
+#define FNV_OFFSET UINT64_C(0xcbf29ce484222325)
+#define FNV_PRIME UINT64_C(0x100000001b3)
+
+enum { HASH_LANES = 4 };
+
+struct content_hash {
+	uint64_t lane[HASH_LANES];
+	uint64_t count; /* bytes hashed so far: which lane the next one goes to */
+};
+
+static void hash_init(struct content_hash *h)
+{
+	for (size_t i = 0; i < HASH_LANES; i++)
+		h->lane[i] = FNV_OFFSET;
+	h->count = 0;
+}
+
+static void hash_update(struct content_hash *h, const char *data, size_t len)
+{
+	const unsigned char *u = (const unsigned char *)data;
+	size_t i = 0;
+	/* up to the next multiple of four, then four lanes at a time */
+	for (; i < len && (h->count + i) % HASH_LANES; i++) {
+		uint64_t *lane = &h->lane[(h->count + i) % HASH_LANES];
+		*lane = (*lane ^ u[i]) * FNV_PRIME;
+	}
+	uint64_t a = h->lane[0], b = h->lane[1], c = h->lane[2], d = h->lane[3];
+	for (; i + HASH_LANES <= len; i += HASH_LANES) {
+		a = (a ^ u[i]) * FNV_PRIME;
+		b = (b ^ u[i + 1]) * FNV_PRIME;
+		c = (c ^ u[i + 2]) * FNV_PRIME;
+		d = (d ^ u[i + 3]) * FNV_PRIME;
+	}
+	h->lane[0] = a, h->lane[1] = b, h->lane[2] = c, h->lane[3] = d;
+	for (; i < len; i++) {
+		uint64_t *lane = &h->lane[(h->count + i) % HASH_LANES];
+		*lane = (*lane ^ u[i]) * FNV_PRIME;
+	}
+	h->count += len;
+}
+
+static uint64_t hash_final(const struct content_hash *h)
+{
+	uint64_t out = FNV_OFFSET;
+	for (size_t i = 0; i < HASH_LANES; i++)
+		for (unsigned shift = 0; shift < 64; shift += 8)
+			out = (out ^ ((h->lane[i] >> shift) & 0xFF)) * FNV_PRIME;
+	return out;
+}
+
+uint64_t emit_checklist_hash(const char *data, size_t len)
+{
+	struct content_hash h;
+	hash_init(&h);
+	hash_update(&h, data, len);
+	return hash_final(&h);
+}
+
+uint64_t emit_checklist_hash_more(uint64_t seed, const char *data, size_t len)
+{
+	char bytes[8];
+	for (unsigned i = 0; i < 8; i++)
+		bytes[i] = (char)(seed >> (8 * i));
+	struct content_hash h;
+	hash_init(&h);
+	hash_update(&h, bytes, sizeof bytes);
+	hash_update(&h, data, len);
+	return hash_final(&h);
+}
+
+/*
+ * The hash of what goes through a buffer between hashing_start() and
+ * hashing_stop(): the plan's checklist text, which keys its saved ticks.
+ * A drained buffer is hashed on its way to the file (its drain is wrapped
+ * meanwhile), a keeping one where the text begins.
+ */
+struct hashing {
+	struct textbuf *b;
+	textbuf_drain_fn *drain; /* the buffer's own, while wrapped */
+	void *drain_ctx;
+	size_t start;
+	struct content_hash hash;
+};
+
+static void hash_then_drain(void *ctx, const char *data, size_t len)
+{
+	struct hashing *h = ctx;
+	hash_update(&h->hash, data, len);
+	h->drain(h->drain_ctx, data, len);
+}
+
+static void hashing_start(struct hashing *h, struct textbuf *b)
+{
+	*h = (struct hashing){.b = b, .drain = b->drain, .drain_ctx = b->drain_ctx, .start = b->len};
+	hash_init(&h->hash);
+	if (h->drain) {
+		textbuf_flush(b);
+		b->drain = hash_then_drain;
+		b->drain_ctx = h;
+	}
+}
+
+static uint64_t hashing_stop(struct hashing *h)
+{
+	if (h->drain) {
+		textbuf_flush(h->b);
+		h->b->drain = h->drain;
+		h->b->drain_ctx = h->drain_ctx;
+	} else {
+		hash_update(&h->hash, h->b->data + h->start, h->b->len - h->start);
+	}
+	return hash_final(&h->hash);
+}
+
+/*
+ * One style for every page.  Screen: readable at 1280 px and at 420 px
+ * (nothing wider than the page: long words wrap, the recipe's table turns
+ * into one card per step).  Print: cards, rows and sign-off lines never
+ * split where they fit on a page, and a heading always goes with what
+ * follows it.
+ */
+static const char page_style[] =
+	":root{--ink:#1d2329;--muted:#5b6570;--line:#c9d1d9;--accent:#0b5cad;--done:#e7f4ea;--warn:#9a3412}\n"
+	"*{box-sizing:border-box}\n"
+	"html{-webkit-text-size-adjust:100%}\n"
+	"body{margin:0 auto;max-width:60rem;padding:1rem 1.25rem 3rem;font:15px/1.45 system-ui,\"Segoe UI\",Roboto,"
+	"\"Helvetica Neue\",Arial,sans-serif;color:var(--ink);background:#fff;overflow-wrap:anywhere}\n"
+	"h1{font-size:1.5rem;margin:.2rem 0 .6rem}\n"
+	"h2{font-size:1.25rem;margin:1.8rem 0 .5rem;padding-bottom:.25rem;border-bottom:2px solid var(--ink)}\n"
+	"h3{font-size:1.05rem;margin:0 0 .4rem;color:var(--accent)}\n"
+	"code{font:.92em ui-monospace,\"Cascadia Mono\",Consolas,monospace;background:#f2f4f6;padding:0 .12em;"
+	"border-radius:3px}\n"
+	"a.u{color:var(--warn);font-weight:600;text-decoration:none;white-space:nowrap}.why{color:var(--warn)}\n"
+	"pre{background:#f2f4f6;padding:.5rem .7rem;border-radius:4px;white-space:pre-wrap;word-break:break-all}\n"
+	"dl{display:grid;grid-template-columns:8.5rem minmax(0,1fr);gap:.15rem .8rem;margin:.2rem 0 .4rem}\n"
+	"dt{font-weight:600;color:var(--muted)}dd{margin:0}\n"
+	"dl.facts{border:1px solid var(--line);border-radius:4px;padding:.5rem .7rem}\n"
+	".card{border:1px solid var(--line);border-left:4px solid var(--accent);border-radius:4px;"
+	"padding:.6rem .8rem .4rem;margin:.7rem 0}\n"
+	".card.done{background:var(--done);border-left-color:#2e7d32}\n"
+	".sign{display:flex;flex-wrap:wrap;gap:.4rem 1.2rem;align-items:center;margin:.45rem 0 .2rem;"
+	"padding-top:.4rem;border-top:1px dashed var(--line)}\n"
+	".sign input[type=text]{border:0;border-bottom:1px solid var(--ink);font:inherit;padding:0 .2rem;"
+	"background:transparent;max-width:10rem}\n"
+	".tick{font-weight:600}.tick input{width:1.15rem;height:1.15rem;vertical-align:-.2rem}\n"
+	".toolbar{display:flex;flex-wrap:wrap;gap:.5rem 1rem;align-items:center;color:var(--muted);font-size:.9rem}\n"
+	".toolbar button{font:inherit;padding:.15rem .6rem}\n"
+	"table.recipe{border-collapse:collapse;width:100%;font-size:.9rem}\n"
+	"table.recipe th,table.recipe td{border:1px solid var(--line);padding:.3rem .45rem;text-align:left;"
+	"vertical-align:top}\n"
+	"table.recipe thead th{background:#f6f8fa}\n"
+	"table.index{border-collapse:collapse;width:100%}\n"
+	"table.index th,table.index td{border:1px solid var(--line);padding:.3rem .5rem;text-align:left;vertical-align:top}\n"
+	"footer{margin-top:2rem;color:var(--muted);font-size:.85rem}\n"
+	"@media (max-width:44rem){body{padding:.75rem .75rem 2rem}dl{grid-template-columns:minmax(0,1fr)}"
+	"dt{margin-top:.25rem}"
+	"table.recipe,table.recipe tbody,table.recipe tr,table.recipe td,table.index,table.index tbody,"
+	"table.index tr,table.index td{display:block;width:100%}"
+	"table.recipe thead,table.index thead{display:none}"
+	"table.recipe tr,table.index tr{border:1px solid var(--line);border-left:4px solid var(--accent);"
+	"border-radius:4px;margin:.6rem 0;padding:.3rem .6rem}"
+	"table.recipe td,table.index td{border:0;padding:.1rem 0}"
+	"table.recipe td::before,table.index td::before{content:attr(data-label) \": \";font-weight:600;"
+	"color:var(--muted)}}\n"
+	"@media print{body{max-width:none;padding:0;font-size:10pt}.noprint{display:none}"
+	".card,tr,.sign,dl.facts,li{break-inside:avoid}thead{display:table-header-group}"
+	"h1,h2,h3{break-after:avoid}h2+p{break-before:avoid}"
+	".card.done{background:none}a{color:inherit}"
+	"table.recipe{font-size:8.5pt}table.recipe th,table.recipe td{padding:.15rem .25rem}}\n"
+	"@page{margin:14mm}\n";
+
+/*
+ * Restores and saves the ticks and sign-off fields of each plan's run.
+ * The key is at the end of the page (it holds the checklist's hash, which
+ * is known only once the checklist is written) and the progress line and
+ * the next step to resume from are filled in here.
+ */
+static const char page_script[] =
+	"(function () {\n"
+	"  'use strict';\n"
+	"  function load(key) {\n"
+	"    try { return JSON.parse(window.localStorage.getItem(key) || '{}') || {}; }\n"
+	"    catch (e) { return {}; }\n"
+	"  }\n"
+	"  function save(key, state) {\n"
+	"    try { window.localStorage.setItem(key, JSON.stringify(state)); } catch (e) { /* private mode */ }\n"
+	"  }\n"
+	"  var holder = document.querySelector('[data-store]');\n"
+	"  if (!holder) return;\n"
+	"  var key = holder.getAttribute('data-store');\n"
+	"  var state = load(key);\n"
+	"  var fields = document.querySelectorAll('input[data-id]');\n"
+	"  var progress = document.querySelector('.progress');\n"
+	"  var next = document.querySelector('.next');\n"
+	"  function show() {\n"
+	"    var boxes = 0, ticked = 0, first = null;\n"
+	"    fields.forEach(function (el) {\n"
+	"      if (el.type !== 'checkbox') return;\n"
+	"      boxes++;\n"
+	"      if (el.checked) ticked++;\n"
+	"      var card = el.closest('.card');\n"
+	"      if (card) card.classList.toggle('done', el.checked);\n"
+	"      if (!el.checked && !first && card && card.classList.contains('step')) first = card;\n"
+	"    });\n"
+	"    if (progress) progress.textContent = ticked + ' of ' + boxes + ' ticked';\n"
+	"    if (next) next.textContent = first ? '(now: ' + first.querySelector('h3').textContent + ')' : '';\n"
+	"  }\n"
+	"  function restore() {\n"
+	"    fields.forEach(function (el) {\n"
+	"      var id = el.getAttribute('data-id');\n"
+	"      if (el.type === 'checkbox') el.checked = state[id] === true;\n"
+	"      else el.value = typeof state[id] === 'string' ? state[id] : '';\n"
+	"    });\n"
+	"    show();\n"
+	"  }\n"
+	"  fields.forEach(function (el) {\n"
+	"    el.addEventListener(el.type === 'checkbox' ? 'change' : 'input', function () {\n"
+	"      state[el.getAttribute('data-id')] = el.type === 'checkbox' ? el.checked : el.value;\n"
+	"      save(key, state);\n"
+	"      show();\n"
+	"    });\n"
+	"  });\n"
+	"  var reset = document.querySelector('button.reset');\n"
+	"  if (reset) reset.addEventListener('click', function () {\n"
+	"    if (!window.confirm('Clear every tick and sign-off of this run?')) return;\n"
+	"    state = {};\n"
+	"    try { window.localStorage.removeItem(key); } catch (e) { /* nothing saved */ }\n"
+	"    restore();\n"
+	"  });\n"
+	"  restore();\n"
+	"})();\n";
+
+static const char *sources(struct arena *arena, const struct lw_program *program)
+{
+	struct textbuf b;
+	textbuf_init(&b, arena);
+	for (size_t i = 0; i < program->sources.len; i++) {
+		if (i)
+			textbuf_puts(&b, ", ");
+		textbuf_puts(&b, clean(arena, program->sources.items[i]));
+	}
+	return b.data;
+}
+
+/* The head of a page up to its <main>: "HEADING: NAME", with the lead paragraph (HTML) under it. */
+static void page_begin(struct textbuf *html, const char *heading_text, const char *name, const char *lead_html)
+{
+	textbuf_puts(html, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+			   "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+			   "<meta name=\"generator\" content=\"bfplan\">\n<title>");
+	textbuf_puts(html, heading_text);
+	textbuf_puts(html, ": ");
+	esc_html_append(html, name, strlen(name));
+	textbuf_puts(html, "</title>\n<style>\n");
+	textbuf_puts(html, page_style);
+	textbuf_puts(html, "</style>\n</head>\n<body>\n<header>\n<h1>");
+	textbuf_puts(html, heading_text);
+	textbuf_puts(html, ": ");
+	esc_html_append(html, name, strlen(name));
+	textbuf_puts(html, "</h1>\n<p>");
+	textbuf_puts(html, lead_html);
+	textbuf_puts(html, "</p>\n</header>\n<main>\n");
+}
+
+/* The rest of a page after its <main>: where it was compiled from, and the script if it has ticks. */
+static void page_end(struct textbuf *html, const char *from, bool ticks)
+{
+	textbuf_puts(html, "</main>\n<footer>Compiled by bfplan from: ");
+	esc_html_append(html, from, strlen(from));
+	textbuf_puts(html, ".</footer>\n");
+	if (ticks) {
+		textbuf_puts(html, "<script>\n");
+		textbuf_puts(html, page_script);
+		textbuf_puts(html, "</script>\n");
+	}
+	textbuf_puts(html, "</body>\n</html>\n");
+}
+
+/* "# TITLE: PLAN" and the plan's title under it, in Markdown; the HTML head says the same. */
+static void document_head(struct doc *d, const char *heading_text)
+{
+	const struct lw_plan *p = d->plan;
+	const char *title = p->title.text ? clean(d->arena, p->title.text) : p->name;
+	textbuf_puts(d->md, "# ");
+	textbuf_puts(d->md, heading_text);
+	textbuf_puts(d->md, ": ");
+	esc_markdown_append(d->md, p->name, strlen(p->name));
+	textbuf_puts(d->md, "\n\n");
+	esc_markdown_append(d->md, title, strlen(title));
+	textbuf_puts(d->md, ".\n\n");
+	struct textbuf lead;
+	textbuf_init(&lead, d->arena);
+	esc_html_append(&lead, title, strlen(title));
+	textbuf_putc(&lead, '.');
+	page_begin(d->html, heading_text, p->name, lead.data);
+}
+
+static void doc_init(struct doc *d, struct arena *arena, enum doc_kind kind, const struct lw_plan *plan,
+		     const struct checklist_run *run, struct textbuf *md, struct textbuf *html)
+{
+	*d = (struct doc){.arena = arena, .kind = kind, .run = run, .plan = plan, .md = md, .html = html};
+	arena_init_like(&d->scratch, arena);
+	d->explained = arena_calloc(arena, plan->unconfirmed.len + 1, 1);
+}
+
+void emit_checklist_plan(struct arena *arena, const struct lw_program *program, const struct lw_plan *plan,
+			 const struct checklist_run *run, struct textbuf *md, struct textbuf *html)
+{
+	struct doc doc;
+	struct doc *d = &doc;
+	doc_init(d, arena, DOC_CHECKLIST, plan, run, md, html);
+	const char *from = sources(arena, program);
+	document_head(d, "Change-window checklist");
+	/* the page's script counts the ticks into the progress line */
+	textbuf_puts(html, "<div class=\"toolbar noprint\"><span class=\"progress\"></span>"
+			   "<button type=\"button\" class=\"reset\">Clear ticks</button></div>\n");
+
+	struct hashing h;
+	hashing_start(&h, md);
+	plan_overview(d);
+	import_content(d);
+	preflight(d);
+	steps_intro(d);
+	for (size_t i = 0; i < plan->phases.len; i++)
+		phase_section(d, plan->phases.items[i]);
+	failure_section(d);
+	resume_section(d);
+	close_out(d);
+	/* the key changes with the run and with the checklist, so ticks never carry to another run or step */
+	uint64_t hash = hashing_stop(&h);
+	const char *key = arena_printf(arena, "bfplan:%s:%s:%016llx", plan->name, run->run_id, (unsigned long long)hash);
+
+	textbuf_puts(md, "Ticks saved under: `");
+	textbuf_puts(md, key);
+	textbuf_puts(md, "`\n\nCompiled by bfplan from: ");
+	esc_markdown_append(md, from, strlen(from));
+	textbuf_puts(md, ".\n");
+	textbuf_puts(html, "<p class=\"key\" data-store=\"");
+	esc_html_append(html, key, strlen(key));
+	textbuf_puts(html, "\">Ticks saved under: <code>");
+	esc_html_append(html, key, strlen(key));
+	textbuf_puts(html, "</code></p>\n");
+	page_end(html, from, true);
+	arena_free(&d->scratch);
+}
+
+void emit_review_plan(struct arena *arena, const struct lw_program *program, const struct lw_plan *plan,
+		      const struct checklist_run *run, struct textbuf *md, struct textbuf *html)
+{
+	struct doc doc;
+	struct doc *d = &doc;
+	doc_init(d, arena, DOC_REVIEW, plan, run, md, html);
+	const char *from = sources(arena, program);
+	document_head(d, "Review report");
+	para(d);
+	t(d, "For the plan's author, its reviewer and whoever builds its Automation Plan. The operator's checklist is ");
+	code(d, plan->checklist_md);
+	t(d, ".");
+	para_end(d);
+	proofs(d);
+	unconfirmed_list(d);
+	recipe(d);
+	scripts_to_review(d);
+	textbuf_puts(md, "Compiled by bfplan from: ");
+	esc_markdown_append(md, from, strlen(from));
+	textbuf_puts(md, ".\n");
+	page_end(html, from, false);
+	arena_free(&d->scratch);
+}
+
+/* ---- the index ---------------------------------------------------------------------------- */
+
+/* "patch-exch01", "a, b and c", or "a, b, c and 9997 more plans": for the index's title. */
+static const char *plan_names(struct arena *arena, const struct checklist_entry *const *entries, size_t n)
+{
+	enum { NAMES_SHOWN = 3 };
+	struct textbuf b;
+	textbuf_init(&b, arena);
+	size_t shown = n <= NAMES_SHOWN + 1 ? n : NAMES_SHOWN;
+	for (size_t i = 0; i < shown; i++) {
+		textbuf_puts(&b, i == 0 ? "" : i + 1 == n ? " and " : ", ");
+		textbuf_puts(&b, entries[i]->plan);
+	}
+	if (shown < n)
+		textbuf_printf(&b, " and %zu more plans", n - shown);
+	return b.data;
+}
+
+static void index_link(struct textbuf *md, struct textbuf *html, const char *label, const char *file)
+{
+	textbuf_puts(md, "[");
+	textbuf_puts(md, label);
+	textbuf_puts(md, "](");
+	textbuf_puts(md, file);
+	textbuf_puts(md, ")");
+	textbuf_puts(html, "<a href=\"");
+	esc_html_append(html, file, strlen(file));
+	textbuf_puts(html, "\">");
+	textbuf_puts(html, label);
+	textbuf_puts(html, "</a>");
+}
+
+/* One row of the index, in both files: the plan, its cluster, window and worst case, and its documents. */
+static void index_row(struct arena *arena, const struct checklist_entry *e, struct textbuf *md, struct textbuf *html)
+{
+	const char *title = e->title ? clean(arena, e->title) : NULL;
+	const char *window = e->window > 0 ? render_duration(arena, e->window) : "none declared";
+	const char *worst = render_duration(arena, e->worst_case);
+
+	textbuf_puts(md, "| `");
+	textbuf_puts(md, e->plan);
+	textbuf_puts(md, "`");
+	if (title) {
+		textbuf_puts(md, ": ");
+		esc_markdown_append(md, title, strlen(title));
+	}
+	textbuf_puts(md, " | `");
+	textbuf_puts(md, e->cluster);
+	textbuf_puts(md, "` | ");
+	textbuf_puts(md, window);
+	textbuf_puts(md, " | ");
+	textbuf_puts(md, worst);
+	textbuf_puts(md, " | ");
+
+	textbuf_puts(html, "<tr><td data-label=\"Plan\"><code>");
+	esc_html_append(html, e->plan, strlen(e->plan));
+	textbuf_puts(html, "</code>");
+	if (title) {
+		textbuf_puts(html, ": ");
+		esc_html_append(html, title, strlen(title));
+	}
+	textbuf_puts(html, "</td><td data-label=\"Cluster\"><code>");
+	esc_html_append(html, e->cluster, strlen(e->cluster));
+	textbuf_puts(html, "</code></td><td data-label=\"Window\">");
+	textbuf_puts(html, window);
+	textbuf_puts(html, "</td><td data-label=\"Worst case\">");
+	textbuf_puts(html, worst);
+	textbuf_puts(html, "</td><td data-label=\"Checklist\">");
+	index_link(md, html, "HTML", e->html_file);
+	textbuf_puts(md, ", ");
+	textbuf_puts(html, ", ");
+	index_link(md, html, "Markdown", e->md_file);
+	textbuf_puts(md, " | ");
+	textbuf_puts(html, "</td><td data-label=\"Review\">");
+	index_link(md, html, "HTML", e->review_html);
+	textbuf_puts(md, ", ");
+	textbuf_puts(html, ", ");
+	index_link(md, html, "Markdown", e->review_md);
+	textbuf_puts(md, " |\n");
+	textbuf_puts(html, "</td></tr>\n");
+}
+
+void emit_checklist_index(struct arena *arena, const struct lw_program *program,
+			  const struct checklist_entry *const *entries, size_t count, struct textbuf *md,
+			  struct textbuf *html)
+{
+	const char *names = plan_names(arena, entries, count);
+	const char *from = sources(arena, program);
+	static const char lead[] = "One checklist per plan, for the operator who carries it out in its change "
+				   "window, and one review report, for its author and reviewer.";
+
+	textbuf_puts(md, "# Change-window checklists: ");
+	esc_markdown_append(md, names, strlen(names));
+	textbuf_puts(md, "\n\n");
+	textbuf_puts(md, lead);
+	textbuf_puts(md, " Compiled by bfplan from: ");
+	esc_markdown_append(md, from, strlen(from));
+	textbuf_puts(md, ".\n\n| Plan | Cluster | Maintenance window | Worst case | Checklist | Review |\n"
+			 "| --- | --- | --- | --- | --- | --- |\n");
+
+	page_begin(html, "Change-window checklists", names, lead);
+	textbuf_puts(html, "<table class=\"index\">\n<thead><tr><th>Plan</th><th>Cluster</th><th>Maintenance "
+			   "window</th><th>Worst case</th><th>Checklist</th><th>Review</th></tr></thead>\n<tbody>\n");
+	struct arena row;
+	arena_init_like(&row, arena);
+	for (size_t i = 0; i < count; i++) {
+		index_row(&row, entries[i], md, html);
+		arena_reset(&row);
+	}
+	arena_free(&row);
+	textbuf_puts(md, "\n");
+	textbuf_puts(html, "</tbody>\n</table>\n");
+	page_end(html, from, false);
+}
