@@ -536,25 +536,21 @@ static void role_row(struct doc *d)
 	if (!p->role || !p->role_holder)
 		return;
 	plan_row(d, "Clustered role");
-	t(d, text_or(p->role->title, p->role->name));
 	if (p->role->server.text) {
-		t(d, " ");
 		strong(d, p->role->server.text);
+		t(d, " (");
+		t(d, text_or(p->role->title, p->role->name));
+		t(d, ")");
+	} else {
+		t(d, text_or(p->role->title, p->role->name));
 	}
-	t(d, ", expected on ");
+	t(d, " runs on ");
 	t(d, p->role_holder->name);
 	t(d, ", which goes last so that it moves once");
 	if (p->role_check) {
-		t(d, ". Pre-flight check P");
+		t(d, "; P");
 		num(d, p->role_check->number);
-		t(d, " confirms it just before step 1");
-		if (p->role->detect) {
-			t(d, " (");
-			t(d, render_fixlet_kind(p->role->detect));
-			t(d, " ");
-			num(d, p->role->detect->id);
-			t(d, " is relevant only where it runs)");
-		}
+		t(d, " checks that just before step 1");
 	}
 	t(d, ".");
 	plan_row_end(d);
@@ -598,8 +594,6 @@ static void owner_row(struct doc *d)
 		strong(d, p->owner.text);
 		t(d, ", ");
 		t(d, p->owner_contact.text);
-		t(d, ": decides what the plan leaves to a person (a node whose patches failed goes back only if "
-		     "they agree)");
 	} else {
 		t(d, "not named in the plan: write the name and how to reach them here ____________ before step 1");
 	}
@@ -647,8 +641,7 @@ static void plan_overview(struct doc *d)
 	owner_row(d);
 	plan_row(d, "Run ID");
 	code(d, d->run->run_id);
-	t(d, d->run->run_id_given ? " (given for this build)"
-				  : " (from the plan files and the window's start: a retried window gets another)");
+	t(d, d->run->run_id_given ? " (given for this build)" : " (derived: a retried window gets another)");
 	plan_row_end(d);
 	plan_row(d, "For the reviewer");
 	both(d, "[", "<a href=\"");
@@ -660,23 +653,14 @@ static void plan_overview(struct doc *d)
 	esc_markdown_append(d->md, p->review_md, strlen(p->review_md));
 	textbuf_puts(d->md, ")");
 	textbuf_puts(d->html, "</a>");
-	t(d, ": the proofs");
-	if (p->unconfirmed.len) {
-		t(d, ", the ");
-		num(d, p->unconfirmed.len);
-		t(d, p->unconfirmed.len == 1 ? " fact not confirmed (marked \u26A0U where it matters here)"
-					     : " facts not confirmed (marked \u26A0U where one matters here)");
-	}
-	t(d, " and the Automation Plan recipe");
+	t(d, ": proofs, ");
+	num(d, p->unconfirmed.len);
+	t(d, " unconfirmed facts (\u26A0U), the Automation Plan recipe");
 	plan_row_end(d);
 	both(d, "\n", "</dl>\n");
 	para(d);
-	t(d, "Tick a box only when its check has passed. ");
-	if (p->bes_file)
-		t(d, "Run the Automation Plan built from the recipe in the review report, with this checklist beside "
-		     "it; running the steps by hand keeps the proofs only if you do exactly what each card says.");
-	else
-		t(d, "Run the Automation Plan built from the recipe in the review report, with this checklist beside it.");
+	t(d, "Run the Automation Plan built from the review report's recipe, with this page beside it. Tick a box "
+	     "only when its check has passed.");
 	para_end(d);
 	section_end(d);
 }
@@ -693,21 +677,20 @@ static void import_content(struct doc *d)
 	if (d->run->import == CHECKLIST_IMPORT_REST) {
 		t(d, "Import ");
 		code(d, p->bes_file);
-		t(d, " with the REST API into the custom site that is to hold it (the console's File > Import may "
-		     "refuse its reference-only components):");
+		t(d, " through the REST API into the custom site that is to hold it (the console's File > Import may "
+		     "refuse its reference-only components), with your user, server and site:");
 		para_end(d);
 		command(d, arena_printf(d->arena, "curl --user OPERATOR --request POST --data-binary @%s "
 						  "https://BIGFIX-SERVER:52311/api/import/custom/SITE", p->bes_file));
 		para(d);
-		t(d, "Put in your user, server and site (");
 		code(d, "/api/import/master");
-		t(d, " for the master action site).");
+		t(d, " is the master action site's.");
 	} else {
 		t(d, "In the BigFix console, choose File > Import, open ");
 		code(d, p->bes_file);
 		t(d, ", and import it into the custom site that is to hold this plan's content.");
 	}
-	t(d, " You need write access to the site and the Custom Content permission. The console must then list ");
+	t(d, " You need write access to it and the Custom Content permission. The console then lists ");
 	num(d, p->prereqs.len);
 	t(d, p->prereqs.len == 1 ? " pre-flight Fixlet and " : " pre-flight Fixlets and ");
 	num(d, p->baselines.len);
@@ -730,16 +713,14 @@ static void prereq_check(struct doc *d, const struct lw_prereq *pr)
 	heading_end(d, 3);
 	fields(d);
 	field(d, "Look");
-	t(d, "pre-flight Fixlet ");
-	quoted(d, pr->preflight_title);
-	t(d, " must be relevant on no node");
+	t(d, "its pre-flight Fixlet must be relevant on no node");
 	marks(d, &pr->marks);
 	field_end(d);
 	if (pr->provider) {
 		field(d, "Where relevant");
 		t(d, "run ");
 		fixlet_ref(d, pr->provider);
-		t(d, " there, and wait until the pre-flight Fixlet is relevant nowhere");
+		t(d, " there, then look again");
 		if (pr->needs.len) {
 			t(d, " (after ");
 			for (size_t k = 0; k < pr->needs.len; k++) {
@@ -750,10 +731,6 @@ static void prereq_check(struct doc *d, const struct lw_prereq *pr)
 			t(d, ")");
 		}
 		t(d, ".");
-		if (pr->provider->note.text) {
-			t(d, " ");
-			sentence(d, render_advice(d->arena, pr->provider->note.text, p, NULL));
-		}
 		field_end(d);
 	}
 	if (pr->note.text) {
@@ -785,21 +762,19 @@ static void role_check(struct doc *d, const struct lw_check *c)
 	fields(d);
 	field(d, "Look");
 	if (role->detect) {
-		t(d, "in the console, ");
-		short_fixlet(d, role->detect);
+		kind_and_id(d, role->detect);
+		shown_marks(d, &role->detect->marks);
 		t(d, " must list ");
 		t(d, holder->name);
-		t(d, " alone among its applicable computers. Look just before step 1: the role can move.");
+		t(d, " alone among its applicable computers, just before step 1 (the role can move).");
 	} else {
 		t(d, "with the cluster's own tools, just before step 1.");
 	}
 	field_end(d);
 	field(d, "If not");
-	t(d, "do not start: patching another node first would move ");
-	t(d, server);
-	t(d, " twice. Rebuild with ");
+	t(d, "do not start (it would move twice): rebuild with ");
 	code(d, "active NODE");
-	t(d, " naming the node where it runs, or move it to ");
+	t(d, " naming where it runs, or move it to ");
 	t(d, holder->name);
 	t(d, " first.");
 	field_end(d);
@@ -815,11 +790,12 @@ static void preflight(struct doc *d)
 		return;
 	section(d, anchor(d, "preflight"), "Before step 1: pre-flight checks");
 	if (p->prereqs.len) {
+		const struct lw_prereq *first = p->prereqs.items[0];
 		para(d);
-		t(d, "Each pre-flight Fixlet is relevant on a node of ");
-		t(d, p->cluster);
-		t(d, " where its prerequisite is missing. Where its detection is marked \u26A0, a node it flags may be "
-		     "ready all the same: confirm that node by hand rather than reinstall on it.");
+		t(d, "Each check's pre-flight Fixlet, titled like ");
+		quoted(d, first->preflight_title);
+		t(d, ", is relevant on a node where the prerequisite is missing. Where its detection is marked \u26A0, "
+		     "confirm a flagged node by hand rather than reinstall on it.");
 		para_end(d);
 	}
 	for (size_t i = 0; i < p->prereqs.len; i++)
@@ -872,24 +848,18 @@ static void verify(struct doc *d, const struct lw_step *s)
 	field(d, "Verify");
 	if (s->item->verify.text)
 		advice(d, s->phase, s->item->verify.text);
-	if (s->item->role_only && p->role) {
+	/* after moving the role, the role's own advice, unless the step says how to check already */
+	if (s->item->role_only && p->role && !s->item->verify.text) {
 		if (p->role->verify.text) {
-			t(d, " ");
 			advice(d, s->phase, p->role->verify.text);
 		} else {
-			t(d, " The move can fail: check where ");
+			t(d, "The move can fail: check where ");
 			t(d, role_server(p->role));
 			t(d, " runs now before going on.");
 		}
 	}
-	const struct lw_fixlet *restart = restart_in(s->item);
-	if (restart) {
-		t(d, " A node still in Pending Restart was not restarted by ");
-		t(d, render_fixlet_kind(restart));
-		t(d, " ");
-		num(d, restart->id);
-		t(d, ": restart it and wait before the next step.");
-	} else if (may_restart(s->item)) {
+	/* a Baseline that ends with its restart is said once, before the steps (steps_intro) */
+	if (!restart_in(s->item) && may_restart(s->item)) {
 		t(d, " This step can leave a node in Pending Restart: restart it and wait before the next step.");
 	}
 	field_end(d);
@@ -920,12 +890,14 @@ static void notes(struct doc *d, const struct lw_step *s)
 	}
 }
 
-/* Fixlet 115 "Resume ..." (the `resume` step) */
+/* `resume` (Fixlet 115): its title is on the card of the step that runs it */
 static void restore_name(struct doc *d, const struct lw_restore *r)
 {
-	short_fixlet(d, r->fixlet);
-	t(d, " (");
 	code(d, r->name);
+	t(d, " (");
+	t(d, render_fixlet_kind(r->fixlet));
+	t(d, " ");
+	num(d, r->fixlet->id);
 	t(d, ")");
 }
 
@@ -935,18 +907,16 @@ static void on_failure(struct doc *d, const struct lw_step *s)
 	switch (s->item->failure) {
 	case LW_FAILURE_STOP:
 		if (s->restore) {
-			t(d, "the failure step runs ");
 			restore_name(d, s->restore);
-			t(d, " on ");
+			t(d, " runs on ");
 			targets(d, s->phase);
-			t(d, ", then the plan stops.");
+			t(d, " as the failure step; the plan stops.");
 		} else {
 			t(d, "the plan stops.");
 		}
 		break;
 	case LW_FAILURE_HOLD:
-		t(d, s->restore ? "the plan stops and the nodes stay out of service for the change owner to decide."
-				: "the plan stops.");
+		t(d, s->restore ? "the plan stops; the nodes stay out of service." : "the plan stops.");
 		break;
 	case LW_FAILURE_CONTINUE:
 		t(d, "optional: the plan goes on with the next step.");
@@ -991,10 +961,14 @@ static void step_card(struct doc *d, const struct lw_step *s)
 		num(d, p->role_check ? p->role_check->number : 0);
 		t(d, ")");
 	}
-	t(d, ", from ");
-	t(d, s->from_state ? s->from_state : "any state");
-	t(d, " to ");
-	t(d, s->item->to_state ? s->item->to_state : "any state");
+	const char *from = s->from_state ? s->from_state : "any state";
+	const char *to = s->item->to_state ? s->item->to_state : "any state";
+	t(d, strcmp(from, to) ? ", from " : ", staying ");
+	t(d, from);
+	if (strcmp(from, to)) {
+		t(d, " to ");
+		t(d, to);
+	}
 	t(d, "; timeout ");
 	duration(d, s->item->timeout);
 	field_end(d);
@@ -1043,7 +1017,7 @@ static void phase_heading(struct doc *d, const struct lw_phase *ph)
 		}
 		t(d, "; ");
 	}
-	t(d, "worst case ");
+	t(d, ph->start ? "worst case " : "Worst case ");
 	duration(d, ph->worst_case);
 	t(d, ".");
 	para_end(d);
@@ -1071,20 +1045,32 @@ static void steps_intro(struct doc *d)
 	const struct lw_plan *p = d->plan;
 	section(d, anchor(d, "steps"), "The steps");
 	para(d);
-	t(d, "Each step starts when the one before it has passed (step 1: when ");
-	if (p->prereqs.len || p->role_check)
+	t(d, "Each step starts once the one before it has passed (step 1: once ");
+	if (p->prereqs.len || p->role_check) {
 		preflight_ids(d);
-	else
-		t(d, "you start");
-	t(d, p->prereqs.len || p->role_check ? " have passed), runs on all its nodes at once, and has failed if it "
-					       "still runs at its timeout. On a failure, do what its card says, then "
-					       "follow "
-					     : "), runs on all its nodes at once, and has failed if it still runs at its "
-					       "timeout. On a failure, do what its card says, then follow ");
-	both(d, "[If a step fails](#", "<a href=\"#");
-	textbuf_puts(d->md, anchor(d, "failure"));
-	esc_html_append(d->html, anchor(d, "failure"), strlen(anchor(d, "failure")));
-	both(d, ")", "\">If a step fails</a>");
+		t(d, " have");
+	} else {
+		t(d, "the window opens");
+	}
+	t(d, "), runs on all its nodes at once, and has failed if still running at its timeout.");
+	const struct lw_fixlet *restart = NULL;
+	for (size_t i = 0; i < p->items.len && !restart; i++)
+		restart = restart_in(p->items.items[i]);
+	if (restart) {
+		t(d, " A patch Baseline ends with its restart (");
+		t(d, render_fixlet_kind(restart));
+		t(d, " ");
+		num(d, restart->id);
+		t(d, "): a node still in Pending Restart after it was not restarted; restart it and wait.");
+	}
+	t(d, " On a failure, do what the card says, then see ");
+	const char *target = anchor(d, "failure");
+	textbuf_puts(d->md, "[If a step fails](#");
+	textbuf_puts(d->md, target);
+	textbuf_puts(d->md, ")");
+	textbuf_puts(d->html, "<a href=\"#");
+	esc_html_append(d->html, target, strlen(target));
+	textbuf_puts(d->html, "\">If a step fails</a>");
 	t(d, ".");
 	para_end(d);
 	section_end(d);
@@ -1096,8 +1082,7 @@ static void failure_section(struct doc *d)
 	section(d, anchor(d, "failure"), "If a step fails");
 	list(d);
 	item(d);
-	t(d, "The failure step on the card runs (the Automation Plan does this by itself), and the plan stops. "
-	     "Start no other step until the cause is understood.");
+	t(d, "The card's failure step runs and the plan stops. Start no other step until the cause is understood.");
 	item_end(d);
 	item(d);
 	t(d, "Call the change owner");
@@ -1108,14 +1093,11 @@ static void failure_section(struct doc *d)
 		t(d, p->owner_contact.text);
 		t(d, ")");
 	}
-	t(d, ", with the step's number and what its status shows. Nodes left out of service go back only if "
-	     "they agree.");
+	t(d, ". Nodes left out of service go back only if they agree.");
 	item_end(d);
 	item(d);
-	t(d, "Write the time and what happened on the step's sign-off line; leave its box unticked.");
-	item_end(d);
-	item(d);
-	t(d, "To go on, see Resume after a stop; to end the window instead, see Close-out.");
+	t(d, "Note the time and what happened on the step's sign-off line; leave its box unticked. Then resume, or "
+	     "close out.");
 	item_end(d);
 	list_end(d);
 	section_end(d);
@@ -1129,28 +1111,22 @@ static void resume_section(struct doc *d)
 	item(d);
 	t(d, "Go on from the first step not ticked Done");
 	textbuf_puts(d->html, " <span class=\"next noprint\"></span>");
-	t(d, ". Its card says which nodes it needs in which state (\"from ...\"): check that first on each, as "
-	     "the Verify of the step before it says.");
-	item_end(d);
+	t(d, ". First check that its nodes are in its \"from\" state");
 	if (p->role_check) {
-		item(d);
-		t(d, "If the stop came before phase ");
-		num(d, p->role_holder ? p->role_holder->phase->number : p->phases.len);
-		t(d, ", check P");
+		t(d, ", and P");
 		num(d, p->role_check->number);
-		t(d, " again: the role may have moved.");
-		item_end(d);
+		t(d, " again if phase ");
+		num(d, p->role_holder ? p->role_holder->phase->number : p->phases.len);
+		t(d, " has not begun");
 	}
-	item(d);
-	t(d, "Build a new Automation Plan from the recipe in the review report with only the steps from there to "
-	     "step ");
-	num(d, p->step_count);
-	t(d, ", and run it under the same run ID ");
-	code(d, d->run->run_id);
-	t(d, ", so this page keeps its ticks.");
+	t(d, ".");
 	item_end(d);
 	item(d);
-	t(d, "If what is left no longer fits the window, stop here and close out instead.");
+	t(d, "Build an Automation Plan of the recipe's steps from there to step ");
+	num(d, p->step_count);
+	t(d, ", if what is left fits the window; else close out. This page keeps its ticks for run ");
+	code(d, d->run->run_id);
+	t(d, ".");
 	item_end(d);
 	list_end(d);
 	section_end(d);
@@ -1174,37 +1150,22 @@ static void close_out(struct doc *d)
 	card(d, "check");
 	fields(d);
 	field(d, "Nodes");
-	t(d, "every node of ");
-	t(d, p->cluster);
-	t(d, " is back in service: ");
-	for (size_t i = 0; i < p->cluster_nodes.len; i++) {
-		t(d, i ? ", " : "");
-		t(d, p->cluster_nodes.items[i]);
-	}
-	t(d, ", each as the Verify of its last step says.");
+	t(d, "every node is back in service, as the Verify of its last step says.");
 	field_end(d);
 	if (p->role && p->role_holder) {
 		const char *server = role_server(p->role);
 		const struct lw_item *mover = role_step(p);
 		field(d, "Role");
 		t(d, server);
-		t(d, mover ? " was moved off " : " started on ");
+		t(d, " now runs on ____________ (as P");
+		num(d, p->role_check ? p->role_check->number : 0);
+		t(d, " looks). Moving it back to ");
 		t(d, p->role_holder->name);
-		t(d, ". Look where it runs now");
-		if (p->role->detect) {
-			t(d, " (");
-			t(d, render_fixlet_kind(p->role->detect));
-			t(d, " ");
-			num(d, p->role->detect->id);
-			t(d, " is relevant only there)");
-		}
-		t(d, " and write it here: ____________. Whether it goes back to ");
-		t(d, p->role_holder->name);
-		t(d, " is the change owner's decision");
+		t(d, " is the change owner's call");
 		if (mover && mover->fixlet) {
-			t(d, ": to move it, run ");
-			short_fixlet(d, mover->fixlet);
-			t(d, " on the node where it runs now, then verify as step ");
+			t(d, ": run ");
+			kind_and_id(d, mover->fixlet);
+			t(d, " where it runs, then verify as step ");
 			/* the role's step runs in the role holder's phase: the first step of that phase */
 			num(d, p->role_holder->phase->first_step);
 			t(d, " says");
@@ -1214,15 +1175,11 @@ static void close_out(struct doc *d)
 	}
 	if (p->prereqs.len) {
 		field(d, "Pre-flight");
-		t(d, "the pre-flight Fixlets of ");
-		code(d, p->bes_file);
-		t(d, " are still relevant on no node.");
+		t(d, "every pre-flight Fixlet is still relevant on no node.");
 		field_end(d);
 	}
 	field(d, "Record");
-	t(d, "the steps done, any failure and what was decided, in the change record, with run ID ");
-	code(d, d->run->run_id);
-	t(d, ".");
+	t(d, "steps done, failures and decisions, in the change record.");
 	field_end(d);
 	fields_end(d);
 	tick(d, "close", "Window closed");
@@ -1799,9 +1756,12 @@ static void page_begin(struct textbuf *html, const char *heading_text, const cha
 /* The rest of a page after its <main>: where it was compiled from, and the script if it has ticks. */
 static void page_end(struct textbuf *html, const char *from, bool ticks)
 {
-	textbuf_puts(html, "</main>\n<footer>Compiled by bfplan from: ");
-	esc_html_append(html, from, strlen(from));
-	textbuf_puts(html, ".</footer>\n");
+	textbuf_puts(html, "</main>\n");
+	if (from) {
+		textbuf_puts(html, "<footer>Compiled by bfplan from: ");
+		esc_html_append(html, from, strlen(from));
+		textbuf_puts(html, ".</footer>\n");
+	}
 	if (ticks) {
 		textbuf_puts(html, "<script>\n");
 		textbuf_puts(html, page_script);
@@ -1843,7 +1803,7 @@ void emit_checklist_plan(struct arena *arena, const struct lw_program *program, 
 	struct doc doc;
 	struct doc *d = &doc;
 	doc_init(d, arena, DOC_CHECKLIST, plan, run, md, html);
-	const char *from = sources(arena, program);
+	(void)program;
 	document_head(d, "Change-window checklist");
 	/* the page's script counts the ticks into the progress line */
 	textbuf_puts(html, "<div class=\"toolbar noprint\"><span class=\"progress\"></span>"
@@ -1864,17 +1824,16 @@ void emit_checklist_plan(struct arena *arena, const struct lw_program *program, 
 	uint64_t hash = hashing_stop(&h);
 	const char *key = arena_printf(arena, "bfplan:%s:%s:%016llx", plan->name, run->run_id, (unsigned long long)hash);
 
+	/* where it was compiled from is in the review report: the run ID stands for the inputs here */
 	textbuf_puts(md, "Ticks saved under: `");
 	textbuf_puts(md, key);
-	textbuf_puts(md, "`\n\nCompiled by bfplan from: ");
-	esc_markdown_append(md, from, strlen(from));
-	textbuf_puts(md, ".\n");
+	textbuf_puts(md, "`\n");
 	textbuf_puts(html, "<p class=\"key\" data-store=\"");
 	esc_html_append(html, key, strlen(key));
 	textbuf_puts(html, "\">Ticks saved under: <code>");
 	esc_html_append(html, key, strlen(key));
 	textbuf_puts(html, "</code></p>\n");
-	page_end(html, from, true);
+	page_end(html, NULL, true);
 	arena_free(&d->scratch);
 }
 

@@ -386,6 +386,9 @@ static const struct lw_item *lower_item(struct lowering *lo, const struct sched_
 	} else {
 		item->kind = LW_STEP_FIXLET;
 		item->fixlet = lower_fixlet(lo, facts->variant[s->item]);
+		/* the variant for the cluster's OS may say how to verify with that release's tools */
+		if (facts->variant[s->item]->verify.text)
+			item->verify = facts->variant[s->item]->verify;
 		guard_with_needs(lo, item, facts->variant[s->item]);
 	}
 	if (item->role_only && lo->plan->role_check)

@@ -106,7 +106,7 @@ static const struct prop site_props[] = {
 
 /* `os` is required of a declaration of its own, not of imported content (read_fixlet checks). */
 enum { FX_ID, FX_SITE, FX_OS, FX_ACTION, FX_NEEDS, FX_RESTART, FX_RELEVANCE, FX_SCRIPT, FX_NOTE, FX_IMPORTED,
-       FX_SCRIPT_TYPE, FX_PARAMETER };
+       FX_SCRIPT_TYPE, FX_PARAMETER, FX_VERIFY };
 static const struct prop fixlet_props[] = {
 	[FX_ID] = {"id", SH_INT, P_REQUIRED, "id 116"},
 	[FX_SITE] = {"site", SH_CUSTOM, P_REQUIRED, "site server-automation"},
@@ -121,6 +121,7 @@ static const struct prop fixlet_props[] = {
 	[FX_SCRIPT_TYPE] = {"actionscript-type", SH_STRING, 0,
 			    "actionscript-type \"application/x-Fixlet-Windows-PowerShell\""},
 	[FX_PARAMETER] = {"parameter", SH_CUSTOM, P_REPEAT, "parameter \"NodeName\" description \"the node to move to\""},
+	[FX_VERIFY] = {"verify", SH_STRING, 0, "verify \"{node} shows Paused in Cluster Administrator\""},
 };
 
 /* What `KIND NAME extend { ... }` may add to a declaration of another file. */
@@ -1164,6 +1165,7 @@ static void read_fixlet(struct resolver *r, const struct ast_decl *decl, struct 
 	for (size_t i = 0; i < p.stmts[FX_PARAMETER].len; i++)
 		read_parameter(r, p.stmts[FX_PARAMETER].items[i], &fx->lw.parameters);
 	fx->note = prop_template(r, &p, FX_NOTE, TPL_FOR_CATALOG);
+	fx->verify = prop_template(r, &p, FX_VERIFY, TPL_FOR_STEP);
 	read_marks(r, decl, &p, fixlet_owner(r, fx), &fx->lw.marks);
 	read_fixlet_restart(r, &p, fx);
 }

@@ -59,6 +59,12 @@ struct fixlet_ent {
 	struct src_span needs_span;
 	struct lw_text note;
 	/*
+	 * What to verify after it runs, when that depends on the Fixlet (the
+	 * tools of its Windows release) rather than on the step: it replaces
+	 * the step's `verify` where this variant runs.  NULL text: the step's.
+	 */
+	struct lw_text verify;
+	/*
 	 * Imported content (`imported-from`) fills the catalog entry of the
 	 * same site and ID: the resolver copies what it supplies there, and
 	 * every reference to the imported declaration's own name then means
