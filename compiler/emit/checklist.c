@@ -1195,18 +1195,26 @@ static void close_out(struct doc *d)
  * read by the review report; a field not here gets the general way.
  */
 #define CONFIRM_WAYS(X) \
-	X("action", "open the Fixlet in the console; its Actions tab lists the action names: use the one that applies the fix") \
-	X("detect", "evaluate the relevance on a node that has the prerequisite and on one that lacks it (Fixlet Debugger, or the console's query tool), and compare") \
-	X("gather-url", "read the site's gather URL on your server (docs/output.md, section 2.6) and give it with --site-url") \
-	X("id", "find the ID in the site in the console, and check that its title is the one named") \
-	X("title", "open the ID in the console and compare its title") \
-	X("os", "read the Fixlet's relevance for the Windows releases it applies to") \
-	X("pending-restart", "read the Fixlet's action script: a restart, or an installer that can ask for one") \
-	X("needs", "read the procedure or the Fixlet's description for what must come first")
+	X("action", "Action names", "open the Fixlet in the console; its Actions tab lists the action names: use the one that applies the fix") \
+	X("detect", "What a pre-flight check detects", "evaluate the relevance on a node that has the prerequisite and on one that lacks it (Fixlet Debugger, or the console's query tool), and compare") \
+	X("gather-url", "Gather URLs", "read the site's gather URL on your server (docs/output.md, section 2.6) and give it with --site-url") \
+	X("id", "IDs", "find the ID in the site in the console, and check that its title is the one named") \
+	X("title", "Titles", "open the ID in the console and compare its title") \
+	X("os", "Windows releases", "read the Fixlet's relevance for the Windows releases it applies to") \
+	X("pending-restart", "Pending Restart", "read the Fixlet's action script: a restart, or an installer that can ask for one") \
+	X("needs", "What comes first", "read the procedure or the Fixlet's description for what must come first")
+
+static const char *confirm_label(const char *field_name)
+{
+#define CONFIRM_LABEL(name, label, way) if (field_name && strcmp(field_name, name) == 0) return label;
+	CONFIRM_WAYS(CONFIRM_LABEL)
+#undef CONFIRM_LABEL
+	return field_name ? field_name : "Whole declarations";
+}
 
 static const char *confirm_way(const char *field_name)
 {
-#define CONFIRM_ROW(name, way) if (field_name && strcmp(field_name, name) == 0) return way;
+#define CONFIRM_ROW(name, label, way) if (field_name && strcmp(field_name, name) == 0) return way;
 	CONFIRM_WAYS(CONFIRM_ROW)
 #undef CONFIRM_ROW
 	return "confirm it on your BigFix server, or import the content's own .bes with bfplan import";
@@ -1273,6 +1281,17 @@ static void proofs(struct doc *d)
 	section_end(d);
 }
 
+/* Two marks are about the same kind of fact: the same statement, or both about a whole declaration. */
+static bool same_field(const struct lw_mark *a, const struct lw_mark *b)
+{
+	return a->field && b->field ? strcmp(a->field, b->field) == 0 : a->field == b->field;
+}
+
+/*
+ * Every unconfirmed fact, grouped by the statement it is about, so that
+ * how to confirm that kind of fact is said once per group; within a group
+ * in the plan's order (U1, U2...: plan.json's "unconfirmed").
+ */
 static void unconfirmed_list(struct doc *d)
 {
 	const struct lw_plan *p = d->plan;
@@ -1291,33 +1310,40 @@ static void unconfirmed_list(struct doc *d)
 	     "importing a Fixlet's own .bes with bfplan import and building again replaces the guesses about it. "
 	     "Those marked \"in the window\" are shown to the operator beside the step that needs them.");
 	para_end(d);
-	list(d);
-	for (size_t i = 0; i < p->unconfirmed.len; i++) {
-		const struct lw_mark *m = p->unconfirmed.items[i];
-		item(d);
-		textbuf_puts(d->md, "<a id=\"u");
-		textbuf_puts(d->html, "<span id=\"u");
-		num(d, i + 1);
-		textbuf_puts(d->md, "\"></a>");
-		textbuf_puts(d->html, "\"></span>");
-		both(d, "**\u26A0U", "<strong>\u26A0U");
-		num(d, i + 1);
-		both(d, "**", "</strong>");
-		t(d, " ");
-		t(d, m->owner ? m->owner : "?");
-		if (m->field) {
-			t(d, ", ");
-			code(d, m->field);
+	size_t n = p->unconfirmed.len;
+	unsigned char *listed = arena_calloc(d->arena, n, 1);
+	for (size_t g = 0; g < n; g++) {
+		if (listed[g])
+			continue;
+		const struct lw_mark *kind = p->unconfirmed.items[g];
+		para(d);
+		strong(d, confirm_label(kind->field));
+		t(d, in_window(kind) ? " (in the window). To confirm: " : ". To confirm: ");
+		sentence(d, confirm_way(kind->field));
+		para_end(d);
+		list(d);
+		for (size_t i = g; i < n; i++) {
+			const struct lw_mark *m = p->unconfirmed.items[i];
+			if (listed[i] || !same_field(kind, m))
+				continue;
+			listed[i] = 1;
+			item(d);
+			textbuf_puts(d->md, "<a id=\"u");
+			textbuf_puts(d->html, "<span id=\"u");
+			num(d, i + 1);
+			textbuf_puts(d->md, "\"></a>");
+			textbuf_puts(d->html, "\"></span>");
+			both(d, "**\u26A0U", "<strong>\u26A0U");
+			num(d, i + 1);
+			both(d, "**", "</strong>");
+			t(d, " ");
+			t(d, m->owner ? m->owner : "?");
+			t(d, ": ");
+			sentence(d, m->reason.text ? m->reason.text : "no reason given");
+			item_end(d);
 		}
-		if (in_window(m))
-			t(d, " (in the window)");
-		t(d, ": ");
-		sentence(d, m->reason.text ? m->reason.text : "no reason given");
-		t(d, " To confirm: ");
-		sentence(d, confirm_way(m->field));
-		item_end(d);
+		list_end(d);
 	}
-	list_end(d);
 	section_end(d);
 }
 
@@ -1655,7 +1681,7 @@ static const char page_style[] =
 	"color:var(--muted)}}\n"
 	"@media print{body{max-width:none;padding:0;font-size:10pt}.noprint{display:none}"
 	".card,tr,.sign,dl.facts,li{break-inside:avoid}thead{display:table-header-group}"
-	"h1,h2,h3{break-after:avoid}h2+p{break-before:avoid}"
+	"h1,h2,h3,h2+p{break-after:avoid}h2+p,h2+p+.card{break-before:avoid}h2+p{break-inside:avoid}"
 	".card.done{background:none}a{color:inherit}"
 	"table.recipe{font-size:8.5pt}table.recipe th,table.recipe td{padding:.15rem .25rem}}\n"
 	"@page{margin:14mm}\n";
