@@ -637,6 +637,11 @@ static void plan_overview(struct doc *d)
 	t(d, ".");
 	plan_row_end(d);
 	role_row(d);
+	if (!p->bes_file) {
+		plan_row(d, "Content");
+		t(d, "none to import: every step runs a Fixlet of its own site");
+		plan_row_end(d);
+	}
 	window_row(d);
 	owner_row(d);
 	plan_row(d, "Run ID");

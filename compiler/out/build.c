@@ -436,7 +436,7 @@ static bool in_stdlib(const struct diag_sink *diags, const struct lw_mark *m)
 /*
  * One warning for the whole build about every fact it rests on that the
  * catalog does not confirm, so that --werror can refuse to build on
- * guesses; the checklist marks each use, plan.json flags it.  The marks
+ * guesses; the review report lists them, plan.json flags them.  The marks
  * are gathered from each plan as it is built.  The plan author's own
  * guesses get a note each, at the line that states them; the standard
  * library's are the same on every build, so they are counted.
@@ -458,11 +458,11 @@ static void report_unconfirmed(const struct cptrvec *all, struct diag_sink *diag
 			  m->field ? m->field : "", m->reason.text ? m->reason.text : "no reason given");
 	}
 	if (from_stdlib)
-		diag_note(diags, d, nowhere, "%s%zu %s the standard library's; the checklist's \"Not confirmed\" list "
-			  "and plan.json's \"unconfirmed\" give each with its reason", from_stdlib < all->len ? "of them, " : "",
+		diag_note(diags, d, nowhere, "%s%zu %s the standard library's; the review report's \"Not confirmed\" "
+			  "list and plan.json's \"unconfirmed\" give each with its reason", from_stdlib < all->len ? "of them, " : "",
 			  from_stdlib, from_stdlib == 1 ? "is" : "are");
 	diag_help(diags, d, "confirm them on your BigFix server, or import the Fixlets' own .bes with 'bfplan "
-		  "import' and use the file; the checklist marks each use with its number");
+		  "import' and use the file; the checklist marks those that matter in the window");
 }
 
 /* ---- the build --------------------------------------------------------------------- */

@@ -143,6 +143,8 @@ def check_plan(outdir, doc, plan, checklist, bes_root):
     check(not missing, f"{outdir}: {name}: {plan['name']}.checklist.md carries every step's advice"
           + (": missing " + ", ".join(missing[:5]) if missing else ""))
 
+    check_step_cards(outdir, doc, plan, plain)
+
     # a guessed title is shown with its mark wherever the checklist names it
     unmarked = []
     for f in doc["fixlets"]:
@@ -157,8 +159,47 @@ def check_plan(outdir, doc, plan, checklist, bes_root):
           + (": not " + ", ".join(unmarked[:5]) if unmarked else ""))
 
 
-# right after what it marks, or after the reference's "(site ..., action ...)"
-GUESS_MARK_AFTER = re.compile(r"( \([^()]*\))? \u26a0U\d")
+def duration(seconds):
+    """As the checklist shows a duration: "2 h 30 min", "15 min", "30 s"."""
+    h, m, s = seconds // 3600, seconds // 60 % 60, seconds % 60
+    parts = [f"{h} h"] * bool(h) + [f"{m} min"] * bool(m) + [f"{s} s"] * bool(s)
+    return " ".join(parts) or "0 s"
+
+
+def check_step_cards(outdir, doc, plan, plain):
+    """Each step of plan.json has its card, with its targets, what to verify, its timeout and what a failure does."""
+    name = plan["name"]
+    cards = re.split(r"^### ", plain, flags=re.M)
+    missing = []
+    for s in plan["automation_plan"]["steps"]:
+        title = doc["texts"][s["title"]] if s["title"] is not None else s["name"]
+        card = next((c for c in cards if c.startswith(f"Step {s['number']}. {title}")), None)
+        if card is None:
+            missing.append(f"step {s['number']} ({title}) has no card")
+            continue
+        card = card.split("\n## ", 1)[0]
+        what = f"step {s['number']}"
+        missing += [f"{what}: target {n}" for n in s["targets"] if n not in card]
+        if f"timeout {duration(s['timeout_seconds'])}" not in card:
+            missing.append(f"{what}: timeout {duration(s['timeout_seconds'])}")
+        for advice in s["advice"]:
+            for key in ("verify", "on_failure"):
+                if advice[key] and advice[key].rstrip(".") not in card:
+                    missing.append(f"{what}: {key} on {advice['node']}")
+        if s["failure_behavior"] == "stop-plan" and s["failure_step"] is not None:
+            restore = plan["restores"][s["failure_step"]]
+            if f"`{restore['name']}`" not in card or "as the failure step" not in card:
+                missing.append(f"{what}: failure step {restore['name']}")
+        elif s["failure_behavior"] in ("stop-plan", "hold") and "the plan stops" not in card:
+            missing.append(f"{what}: the plan stops")
+        elif s["failure_behavior"] == "continue-on-all-targets" and "the plan goes on" not in card:
+            missing.append(f"{what}: the plan goes on")
+    check(not missing, f"{outdir}: {name}: every step of plan.json has its card in {name}.checklist.md, with "
+          "its targets, verification, timeout and failure action" + (": missing " + "; ".join(missing[:5]) if missing else ""))
+
+
+# right after what it marks (a link to its entry in the review report), or after the reference's "(site ...)"
+GUESS_MARK_AFTER = re.compile(r"( \([^()]*\))? \[?\u26a0U\d")
 PLACEHOLDER = re.compile(r"\{(node|server|cluster)\}|cluster node NODE |the server's name")
 
 
