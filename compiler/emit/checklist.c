@@ -646,7 +646,9 @@ static void plan_overview(struct doc *d)
 	owner_row(d);
 	plan_row(d, "Run ID");
 	code(d, d->run->run_id);
-	t(d, d->run->run_id_given ? " (given for this build)" : " (derived: a retried window gets another)");
+	t(d, d->run->run_id_given ? " (given for this build)"
+	     : d->run->has_window_start ? " (derived from the plan and the start: another window gets another)"
+					: " (derived from the plan alone: build with --window-start for each window)");
 	plan_row_end(d);
 	plan_row(d, "For the reviewer");
 	both(d, "[", "<a href=\"");

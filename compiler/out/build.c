@@ -498,7 +498,6 @@ struct build {
 	struct ptrvec index;       /* struct checklist_entry *: what the checklists' index lists */
 	struct ptrmap marks_seen;  /* the catalog's marks the plans rest on, for BFP423 */
 	struct cptrvec marks;
-	uint64_t inputs_hash;      /* of every plan file's text: a derived run ID changes with the inputs */
 };
 
 static bool wants(const struct build *b, enum emit_output output)
@@ -583,11 +582,66 @@ static void write_bes(struct build *b, struct arena *plan_arena, const struct lw
 	}
 }
 
+/* One more text into a fingerprint: its bytes and its end, so that "ab","c" and "a","bc" differ. */
+static uint64_t fingerprint_text(uint64_t h, const char *s)
+{
+	return emit_checklist_hash_more(h, s ? s : "", s ? strlen(s) + 1 : 0);
+}
+
+static uint64_t fingerprint_number(uint64_t h, int64_t n)
+{
+	char bytes[8];
+	for (unsigned i = 0; i < 8; i++)
+		bytes[i] = (char)((uint64_t)n >> (8 * i));
+	return emit_checklist_hash_more(h, bytes, sizeof bytes);
+}
+
+static uint64_t fingerprint_fixlet(uint64_t h, const struct lw_fixlet *f)
+{
+	h = fingerprint_text(h, f->site ? f->site->name : NULL);
+	h = fingerprint_number(h, f->id);
+	return fingerprint_text(h, f->action);
+}
+
+/*
+ * What the operator's run depends on, as one number: the cluster and its
+ * nodes in order, what each step runs with its timeout and failure
+ * behaviour, the Baselines' components, the prerequisites, the window.
+ * A plan file reformatted or commented differently keeps it; a plan that
+ * runs something else does not.
+ */
+static uint64_t plan_fingerprint(uint64_t h, const struct lw_plan *p)
+{
+	h = fingerprint_text(h, p->name);
+	h = fingerprint_text(h, p->cluster);
+	h = fingerprint_text(h, p->os);
+	for (size_t i = 0; i < p->nodes.len; i++) {
+		const struct lw_node *n = p->nodes.items[i];
+		h = fingerprint_text(h, n->name);
+		h = fingerprint_number(h, n->phase->number);
+	}
+	for (size_t i = 0; i < p->items.len; i++) {
+		const struct lw_item *it = p->items.items[i];
+		h = fingerprint_text(h, it->name);
+		h = fingerprint_number(h, it->timeout);
+		h = fingerprint_number(h, it->failure);
+		if (it->fixlet)
+			h = fingerprint_fixlet(h, it->fixlet);
+		for (size_t k = 0; it->baseline && k < it->baseline->components.len; k++)
+			h = fingerprint_fixlet(h, ((const struct lw_component *)it->baseline->components.items[k])->fixlet);
+	}
+	for (size_t i = 0; i < p->prereqs.len; i++)
+		h = fingerprint_text(h, ((const struct lw_prereq *)p->prereqs.items[i])->name);
+	h = fingerprint_number(h, p->window);
+	return fingerprint_number(h, (int64_t)p->step_count);
+}
+
 /*
  * The run a plan's checklist is for: --run-id as given, else twelve hex
- * digits of a hash of the plan files, the plan's name and the window's
- * start.  A rebuild of the same plan for another window gets another ID,
- * so its page starts with no ticks; the same build twice gets the same.
+ * digits of a hash of what the plan runs (plan_fingerprint) and the
+ * window's start.  A rebuild of the same plan for another window gets
+ * another ID, so its page starts with no ticks; the same build twice, or
+ * of the same plan reformatted, gets the same.
  */
 static void plan_run(const struct build *b, struct arena *plan_arena, const struct lw_plan *p,
 		     struct checklist_run *run)
@@ -602,13 +656,9 @@ static void plan_run(const struct build *b, struct arena *plan_arena, const stru
 	};
 	if (o->run_id)
 		return;
-	uint64_t h = emit_checklist_hash_more(b->inputs_hash, p->name, strlen(p->name) + 1);
-	if (o->has_window_start) {
-		char when[8];
-		for (unsigned i = 0; i < 8; i++)
-			when[i] = (char)((uint64_t)o->window_start >> (8 * i));
-		h = emit_checklist_hash_more(h, when, sizeof when);
-	}
+	uint64_t h = plan_fingerprint(emit_checklist_hash("bfplan run", 10), p);
+	if (o->has_window_start)
+		h = fingerprint_number(h, o->window_start);
 	run->run_id = arena_printf(plan_arena, "%012llx", (unsigned long long)(h >> 16));
 }
 
@@ -823,11 +873,6 @@ enum emit_status emit_build(struct arena *arena, struct lowering *plans, const s
 	ptrmap_init(&b.check.seen, arena);
 	for (size_t i = 0; i < b.program->sources.len; i++)
 		check_str(&b.check, b.program->sources.items[i], nowhere, "an input file name");
-	b.inputs_hash = emit_checklist_hash("", 0);
-	for (size_t i = 0; diags->sm && i < diags->sm->files.len; i++) {
-		const struct src_file *f = diags->sm->files.items[i];
-		b.inputs_hash = emit_checklist_hash_more(b.inputs_hash, f->text, f->len);
-	}
 	if (!b.check.ok)
 		stop_writing(&b, EMIT_PLAN_ERRORS);
 	if (opts->schema_path) {
