@@ -172,6 +172,7 @@ golden: $(BUILD)/bfplan
 	sh tests/golden/run.sh $(BUILD)/bfplan
 
 test: all unit golden $(REPLAYS)
+	sh tests/layers.sh --self-test
 	sh tests/cli/run.sh $(BUILD)/bfplan
 	sh tests/import/run.sh $(BUILD)/bfplan
 	sh tests/build/run.sh $(BUILD)/bfplan
@@ -280,6 +281,7 @@ install: all
 	install -D -m 644 docs/graph-exch2008.svg $(DESTDIR)$(DOCDIR)/graph-exch2008.svg
 	install -D -m 644 docs/diff.md $(DESTDIR)$(DOCDIR)/diff.md
 	install -D -m 644 docs/security.md $(DESTDIR)$(DOCDIR)/security.md
+	install -D -m 644 docs/contributing.md $(DESTDIR)$(DOCDIR)/contributing.md
 	install -D -m 644 docs/ci.md $(DESTDIR)$(DOCDIR)/ci.md
 	install -D -m 644 docs/performance.md $(DESTDIR)$(DOCDIR)/performance.md
 	install -D -m 644 docs/github-workflow.yml $(DESTDIR)$(DOCDIR)/github-workflow.yml

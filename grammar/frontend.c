@@ -12,6 +12,7 @@
 #include "syntax_error.h"
 
 #include "base/suggest.h"
+#include "base/textbuf.h"
 
 /* ---- words that start with a digit ---------------------------------------------- */
 
@@ -117,9 +118,12 @@ struct ast_file *frontend_parse(struct arena *arena, struct src_manager *sm,
 
 /* ---- wording syntax errors ------------------------------------------------ */
 
-static const char *const decl_keywords[] = {
-	"use", "site", "os", "state", "prerequisite", "fixlet", "task",
-	"step", "role", "cluster", "baseline", "plan",
+/* What may open a line at the top level: `use` and the declaration keywords (front/decls.def). */
+static const char *const top_level_words[] = {
+	"use",
+#define DECL(id, keyword, singular, article, plural) keyword,
+#include "front/decls.def"
+#undef DECL
 };
 
 static bool expects(const struct syntax_error *err, enum syntax_symbol sym)
@@ -215,15 +219,20 @@ static void add_help(struct parse_state *ps, struct diag *d, const struct syntax
 
 	if (err->found == SYN_IDENT && expects(err, SYN_DECL)) {
 		char *word = arena_strndup(ps->lex.arena, text, len);
-		const char *near = suggest_closest(word, decl_keywords,
-						   sizeof decl_keywords / sizeof decl_keywords[0]);
+		const char *near = suggest_closest(word, top_level_words,
+						   sizeof top_level_words / sizeof top_level_words[0]);
 		if (near) {
 			diag_help(diags, d, "did you mean '%s'?", near);
 			return;
 		}
-		diag_help(diags, d, "a file holds `use` lines and declarations (site, os, state, "
-			  "prerequisite, fixlet, task, step, role, cluster, baseline, plan); "
-			  "statements belong inside a declaration's braces");
+		struct textbuf list;
+		textbuf_init(&list, ps->lex.arena);
+		for (size_t i = 1; i < sizeof top_level_words / sizeof top_level_words[0]; i++) {
+			textbuf_puts(&list, i > 1 ? ", " : "");
+			textbuf_puts(&list, top_level_words[i]);
+		}
+		diag_help(diags, d, "a file holds `use` lines and declarations (%s); "
+			  "statements belong inside a declaration's braces", list.data);
 		return;
 	}
 	if (expects(err, SYN_IDENT) && err->expected_count == 1) {

@@ -463,49 +463,6 @@ static const struct ast_value *name_at(const struct ast_value *v, size_t i)
 
 /* ---- names --------------------------------------------------------------------------------- */
 
-static const char *kind_article(enum ast_decl_kind kind)
-{
-	switch (kind) {
-	case DECL_OS: return "an os";
-	case DECL_STATE: return "a state";
-	case DECL_SITE: return "a site";
-	case DECL_PREREQUISITE: return "a prerequisite";
-	case DECL_FIXLET: return "a fixlet";
-	case DECL_TASK: return "a task";
-	case DECL_STEP: return "a step";
-	case DECL_ROLE: return "a role";
-	case DECL_CLUSTER: return "a cluster";
-	case DECL_BASELINE: return "a baseline";
-	case DECL_PLAN: return "a plan";
-	case DECL_KIND_COUNT: break;
-	}
-	return "a declaration";
-}
-
-static const char *kind_singular(enum ast_decl_kind kind)
-{
-	return kind == DECL_OS ? "OS" : ast_decl_kind_name(kind);
-}
-
-static const char *kind_plural(enum ast_decl_kind kind)
-{
-	switch (kind) {
-	case DECL_OS: return "OSes";
-	case DECL_STATE: return "states";
-	case DECL_SITE: return "sites";
-	case DECL_PREREQUISITE: return "prerequisites";
-	case DECL_FIXLET: return "fixlets and tasks";
-	case DECL_TASK: return "tasks";
-	case DECL_STEP: return "steps";
-	case DECL_ROLE: return "roles";
-	case DECL_CLUSTER: return "clusters";
-	case DECL_BASELINE: return "baselines";
-	case DECL_PLAN: return "plans";
-	case DECL_KIND_COUNT: break;
-	}
-	return "declarations";
-}
-
 /* Fixlets and Tasks are one kind as far as references go. */
 static bool kind_matches(enum ast_decl_kind want, enum ast_decl_kind have)
 {
@@ -552,10 +509,10 @@ static void suggest_name(struct resolver *r, struct diag *d, const char *name, e
 			list = arena_printf(r->arena, "%s%s'%s'", list, i == 0 ? "" : i + 1 == n ? " and " : ", ",
 					    names[i]);
 		diag_help(r->diags, d, "the known %s %s %s; declare another, or `use` the file that "
-			  "declares it", n == 1 ? kind_singular(kind) : kind_plural(kind), n == 1 ? "is" : "are", list);
+			  "declares it", n == 1 ? ast_decl_singular(kind) : ast_decl_plural(kind), n == 1 ? "is" : "are", list);
 	} else {
 		diag_help(r->diags, d, "declare %s named '%s', or `use` the file that declares it",
-			  kind_article(kind), name);
+			  ast_decl_article(kind), name);
 	}
 }
 
@@ -565,7 +522,7 @@ static void *lookup(struct resolver *r, enum ast_decl_kind kind, const struct as
 	const struct symbol *sym = symtab_get(&r->names, v->text);
 	if (!sym) {
 		struct diag *d = diag_report(r->diags, BFP204, v->span, "unknown %s '%s'",
-					     kind_singular(kind), v->text);
+					     ast_decl_singular(kind), v->text);
 		suggest_name(r, d, v->text, kind);
 		return NULL;
 	}
@@ -573,7 +530,7 @@ static void *lookup(struct resolver *r, enum ast_decl_kind kind, const struct as
 		if (symtab_get(&r->twice, v->text))
 			return NULL; /* the user meant the other declaration of the name, already reported */
 		struct diag *d = diag_report(r->diags, BFP206, v->span, "'%s' is %s, not %s", v->text,
-					     kind_article(sym->kind), kind_article(kind));
+					     ast_decl_article(sym->kind), ast_decl_article(kind));
 		diag_note(r->diags, d, sym->decl->name_span, "'%s' is declared here", v->text);
 		size_t n;
 		const char *const *names = candidates(r, kind, &n);
@@ -581,7 +538,7 @@ static void *lookup(struct resolver *r, enum ast_decl_kind kind, const struct as
 		if (near)
 			diag_help(r->diags, d, "did you mean '%s'?", near);
 		else
-			diag_help(r->diags, d, "name %s here", kind_article(kind));
+			diag_help(r->diags, d, "name %s here", ast_decl_article(kind));
 		return NULL;
 	}
 	if (sym->kind == DECL_FIXLET || sym->kind == DECL_TASK) {
@@ -694,7 +651,7 @@ static void declare(struct resolver *r, const struct ast_decl *decl)
 		struct diag *d = diag_report(r->diags, BFP205, decl->name_span, "'%s' is declared twice",
 					     decl->name);
 		diag_note(r->diags, d, existing->decl->name_span, "first declared here as %s",
-			  kind_article(existing->kind));
+			  ast_decl_article(existing->kind));
 		if (existing->kind == decl->kind && extensible(decl->kind))
 			diag_help(r->diags, d, "rename one of them, or write '%s %s extend { ... }' to add to "
 				  "the first", ast_decl_kind_name(decl->kind), decl->name);
