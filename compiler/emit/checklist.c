@@ -32,6 +32,7 @@ struct doc {
 	const struct lw_plan *plan;
 	struct textbuf *md, *html; /* the plan's two files, written as the walk goes */
 	unsigned char *explained;  /* per mark (U number): its reason has been given in this document */
+	unsigned *first_step;      /* per item of the plan: the number of the first step that ran it, or 0 */
 };
 
 /* ---- the two-format layer ---------------------------------------------------- */
@@ -281,14 +282,14 @@ static const char *anchor(struct doc *d, const char *what)
 /*
  * Which unconfirmed facts the operator must see in the window: what a
  * pre-flight check detects, whether a Fixlet is the one its ID and title
- * say, whether it can leave a node in Pending Restart, and a whole
- * declaration or step in doubt.  The rest (action names, OS ranges, what
- * a prerequisite needs, gather URLs) is for whoever builds the content
- * and the Automation Plan: the review report alone lists them.
+ * say, and a whole declaration or step in doubt.  The rest (action names,
+ * OS ranges, what a prerequisite needs, Pending Restart behaviour, which
+ * the steps' advice covers, gather URLs) is for whoever builds the
+ * content and the Automation Plan: the review report alone lists them.
  */
 static bool in_window(const struct lw_mark *m)
 {
-	static const char *const fields_seen[] = {"detect", "id", "title", "pending-restart"};
+	static const char *const fields_seen[] = {"detect", "id", "title"};
 	if (!m->field)
 		return true;
 	for (size_t i = 0; i < sizeof fields_seen / sizeof fields_seen[0]; i++)
@@ -328,7 +329,7 @@ static void mark(struct doc *d, const struct lw_mark *m)
 	textbuf_puts(d->html, "</a>");
 	if (d->kind == DOC_CHECKLIST && !d->explained[n - 1] && m->reason.text) {
 		d->explained[n - 1] = 1;
-		both(d, " (not confirmed: ", " <span class=\"why\">(not confirmed: ");
+		both(d, " (", " <span class=\"why\">(");
 		t(d, m->reason.text);
 		both(d, ")", ")</span>");
 	}
@@ -338,6 +339,16 @@ static void marks(struct doc *d, const struct cptrvec *list)
 {
 	for (size_t i = 0; i < list->len; i++)
 		mark(d, list->items[i]);
+}
+
+/* The marks on one statement of a declaration (on_field), or on everything but it. */
+static void field_marks(struct doc *d, const struct cptrvec *list, const char *field, bool on_field)
+{
+	for (size_t i = 0; i < list->len; i++) {
+		const struct lw_mark *m = list->items[i];
+		if ((m->field && strcmp(m->field, field) == 0) == on_field)
+			mark(d, m);
+	}
 }
 
 /* The marks on what a short reference shows: the ID, the title, or the whole declaration. */
@@ -647,8 +658,8 @@ static void plan_overview(struct doc *d)
 	plan_row(d, "Run ID");
 	code(d, d->run->run_id);
 	t(d, d->run->run_id_given ? " (given for this build)"
-	     : d->run->has_window_start ? " (derived from the plan and the start: another window gets another)"
-					: " (derived from the plan alone: build with --window-start for each window)");
+	     : d->run->has_window_start ? " (from the plan and the start: another window gets another)"
+					: " (from the plan alone: give --window-start per window)");
 	plan_row_end(d);
 	plan_row(d, "For the reviewer");
 	both(d, "[", "<a href=\"");
@@ -684,14 +695,15 @@ static void import_content(struct doc *d)
 	if (d->run->import == CHECKLIST_IMPORT_REST) {
 		t(d, "Import ");
 		code(d, p->bes_file);
-		t(d, " through the REST API into the custom site that is to hold it (the console's File > Import may "
-		     "refuse its reference-only components), with your user, server and site:");
+		t(d, " into its custom site through the REST API (File > Import may refuse its reference-only "
+		     "components):");
 		para_end(d);
 		command(d, arena_printf(d->arena, "curl --user OPERATOR --request POST --data-binary @%s "
 						  "https://BIGFIX-SERVER:52311/api/import/custom/SITE", p->bes_file));
 		para(d);
+		t(d, "Put in your user, server and site (");
 		code(d, "/api/import/master");
-		t(d, " is the master action site's.");
+		t(d, " for the master action site).");
 	} else {
 		t(d, "In the BigFix console, choose File > Import, open ");
 		code(d, p->bes_file);
@@ -719,10 +731,12 @@ static void prereq_check(struct doc *d, const struct lw_prereq *pr)
 	t(d, text_or(pr->title, pr->name));
 	heading_end(d, 3);
 	fields(d);
-	field(d, "Look");
-	t(d, "its pre-flight Fixlet must be relevant on no node");
-	marks(d, &pr->marks);
-	field_end(d);
+	if (pr->marks.len) {
+		field(d, "Detection");
+		t(d, "may be wrong");
+		marks(d, &pr->marks);
+		field_end(d);
+	}
 	if (pr->provider) {
 		field(d, "Where relevant");
 		t(d, "run ");
@@ -773,7 +787,7 @@ static void role_check(struct doc *d, const struct lw_check *c)
 		shown_marks(d, &role->detect->marks);
 		t(d, " must list ");
 		t(d, holder->name);
-		t(d, " alone among its applicable computers, just before step 1 (the role can move).");
+		t(d, " alone among its applicable computers, just before step 1.");
 	} else {
 		t(d, "with the cluster's own tools, just before step 1.");
 	}
@@ -799,10 +813,10 @@ static void preflight(struct doc *d)
 	if (p->prereqs.len) {
 		const struct lw_prereq *first = p->prereqs.items[0];
 		para(d);
-		t(d, "Each check's pre-flight Fixlet, titled like ");
+		t(d, "A check passes when its pre-flight Fixlet (");
 		quoted(d, first->preflight_title);
-		t(d, ", is relevant on a node where the prerequisite is missing. Where its detection is marked \u26A0, "
-		     "confirm a flagged node by hand rather than reinstall on it.");
+		t(d, " and the like) is relevant on no node. Where detection may be wrong, confirm a flagged node by "
+		     "hand rather than reinstall on it.");
 		para_end(d);
 	}
 	for (size_t i = 0; i < p->prereqs.len; i++)
@@ -814,9 +828,39 @@ static void preflight(struct doc *d)
 
 /* ---- the operator's checklist: the steps ----------------------------------------- */
 
-/* What the step runs: its Fixlet, or the Baseline of the .bes and its components in order. */
+/* The number of the step that first ran this step's item, if an earlier card has shown it; else 0. */
+static unsigned shown_before(struct doc *d, const struct lw_step *s)
+{
+	for (size_t i = 0; i < d->plan->items.len; i++) {
+		if (d->plan->items.items[i] != s->item)
+			continue;
+		if (!d->first_step[i]) {
+			d->first_step[i] = s->number;
+			return 0;
+		}
+		return d->first_step[i];
+	}
+	return 0;
+}
+
+/*
+ * What the step runs: its Fixlet, or the Baseline of the .bes and its
+ * components in order; in full on the first card that runs it, then by
+ * reference to that card.
+ */
 static void step_object(struct doc *d, const struct lw_step *s)
 {
+	unsigned earlier = shown_before(d, s);
+	if (earlier) {
+		if (s->item->kind == LW_STEP_FIXLET) {
+			kind_and_id(d, s->item->fixlet);
+		} else {
+			strong(d, "Baseline");
+		}
+		t(d, ", as in step ");
+		num(d, earlier);
+		return;
+	}
 	if (s->item->kind == LW_STEP_FIXLET) {
 		fixlet_ref(d, s->item->fixlet);
 		return;
@@ -865,7 +909,7 @@ static void verify(struct doc *d, const struct lw_step *s)
 			t(d, " runs now before going on.");
 		}
 	}
-	/* a Baseline that ends with its restart is said once, before the steps (steps_intro) */
+	/* a Baseline that ends with its restart: the patch step's own advice says what Pending Restart means */
 	if (!restart_in(s->item) && may_restart(s->item)) {
 		t(d, " This step can leave a node in Pending Restart: restart it and wait before the next step.");
 	}
@@ -917,7 +961,7 @@ static void on_failure(struct doc *d, const struct lw_step *s)
 			restore_name(d, s->restore);
 			t(d, " runs on ");
 			targets(d, s->phase);
-			t(d, " as the failure step; the plan stops.");
+			t(d, ", then the plan stops.");
 		} else {
 			t(d, "the plan stops.");
 		}
@@ -941,6 +985,17 @@ static void on_failure(struct doc *d, const struct lw_step *s)
 	field_end(d);
 }
 
+/* What a target reporting Not Relevant means for this step, where the stdlib says (the patch step). */
+static void not_relevant(struct doc *d, const struct lw_step *s)
+{
+	if (!s->item->not_relevant.text)
+		return;
+	field(d, "If Not Relevant");
+	advice(d, s->phase, s->item->not_relevant.text);
+	field_marks(d, &s->item->marks, "not-relevant", true);
+	field_end(d);
+}
+
 static void step_card(struct doc *d, const struct lw_step *s)
 {
 	const struct lw_plan *p = d->plan;
@@ -953,7 +1008,7 @@ static void step_card(struct doc *d, const struct lw_step *s)
 	t(d, text_or(s->item->title, s->item->name));
 	if (s->item->optional)
 		t(d, " (optional)");
-	marks(d, &s->item->marks);
+	field_marks(d, &s->item->marks, "not-relevant", false); /* that one stands by its advice */
 	heading_end(d, 3);
 	fields(d);
 	field(d, "Run");
@@ -968,25 +1023,18 @@ static void step_card(struct doc *d, const struct lw_step *s)
 		num(d, p->role_check ? p->role_check->number : 0);
 		t(d, ")");
 	}
-	const char *from = s->from_state ? s->from_state : "any state";
-	const char *to = s->item->to_state ? s->item->to_state : "any state";
-	t(d, strcmp(from, to) ? ", from " : ", staying ");
-	t(d, from);
-	if (strcmp(from, to)) {
-		t(d, " to ");
-		t(d, to);
-	}
-	t(d, "; timeout ");
+	/* the state the step needs its nodes in: where a resumed plan checks first */
+	t(d, " (");
+	t(d, s->from_state ? s->from_state : "any state");
+	t(d, "); timeout ");
 	duration(d, s->item->timeout);
 	field_end(d);
 	verify(d, s);
 	notes(d, s);
-	if (s->item->kind == LW_STEP_FIXLET)
+	if (s->item->kind == LW_STEP_FIXLET) /* a Baseline's components take none (BFP332) */
 		parameters(d, s->item->fixlet);
-	else
-		for (size_t i = 0; i < s->item->baseline->components.len; i++)
-			parameters(d, component(s->item->baseline, i));
 	on_failure(d, s);
+	not_relevant(d, s);
 	record_line(d, s);
 	fields_end(d);
 	tick(d, id, "Done");
@@ -1060,16 +1108,6 @@ static void steps_intro(struct doc *d)
 		t(d, "the window opens");
 	}
 	t(d, "), runs on all its nodes at once, and has failed if still running at its timeout.");
-	const struct lw_fixlet *restart = NULL;
-	for (size_t i = 0; i < p->items.len && !restart; i++)
-		restart = restart_in(p->items.items[i]);
-	if (restart) {
-		t(d, " A patch Baseline ends with its restart (");
-		t(d, render_fixlet_kind(restart));
-		t(d, " ");
-		num(d, restart->id);
-		t(d, "): a node still in Pending Restart after it was not restarted; restart it and wait.");
-	}
 	t(d, " On a failure, do what the card says, then see ");
 	const char *target = anchor(d, "failure");
 	textbuf_puts(d->md, "[If a step fails](#");
@@ -1103,8 +1141,7 @@ static void failure_section(struct doc *d)
 	t(d, ". Nodes left out of service go back only if they agree.");
 	item_end(d);
 	item(d);
-	t(d, "Note the time and what happened on the step's sign-off line; leave its box unticked. Then resume, or "
-	     "close out.");
+	t(d, "Write what happened on the step's sign-off line and leave its box unticked; then resume or close out.");
 	item_end(d);
 	list_end(d);
 	section_end(d);
@@ -1118,7 +1155,7 @@ static void resume_section(struct doc *d)
 	item(d);
 	t(d, "Go on from the first step not ticked Done");
 	textbuf_puts(d->html, " <span class=\"next noprint\"></span>");
-	t(d, ". First check that its nodes are in its \"from\" state");
+	t(d, ". First check that its nodes are in the state its card names after them");
 	if (p->role_check) {
 		t(d, ", and P");
 		num(d, p->role_check->number);
@@ -1253,6 +1290,7 @@ static void proofs(struct doc *d)
 			t(d, ", ");
 			t(d, text_or(c->rests_on->description, c->rests_on->code));
 		}
+		marks(d, &c->marks);
 		item_end(d);
 	}
 	list_end(d);
@@ -1404,9 +1442,75 @@ static void recipe_row(struct doc *d, const struct lw_step *s)
 	}
 	cell(d, "On failure", false);
 	t(d, behaviour_words(s->item->failure));
-	cell(d, "Timeout", false);
+	cell(d, "Timeout (advanced failure behaviour)", false);
 	duration(d, s->item->timeout);
 	both(d, " |\n", "</td></tr>\n");
+}
+
+/*
+ * The settings the proofs rest on, which the plan editor does not default
+ * to (lower.h, struct lw_automation): each one named, with why.
+ */
+static void automation_settings(struct doc *d)
+{
+	const struct lw_plan *p = d->plan;
+	const struct lw_fixlet *restart = NULL;
+	for (size_t i = 0; i < p->items.len && !restart; i++)
+		restart = restart_in(p->items.items[i]);
+	para(d);
+	t(d, "Make these settings as well: the proofs above hold only with every one of them, and Server "
+	     "Automation makes none of them by itself.");
+	para_end(d);
+	list(d);
+	item(d);
+	strong(d, "Each step's timeout:");
+	t(d, " in the step's advanced failure behaviour, fail the targets that have not returned a status after the "
+	     "step's Timeout below. Server Automation puts no time limit on a step otherwise: the step would wait "
+	     "for ever, and the worst case of ");
+	duration(d, p->worst_case);
+	t(d, " would not hold.");
+	item_end(d);
+	item(d);
+	strong(d, "Failure step and step failure behaviour:");
+	t(d, " as the table says. Each failure step targets all the endpoints of its step, not only those that "
+	     "failed: the nodes of a phase go out of service together, and come back together.");
+	item_end(d);
+	item(d);
+	strong(d, "Pending Restart:");
+	t(d, " choose \"Pause Plan until restart completes\". ");
+	if (restart) {
+		t(d, "The restart is inside each patch Baseline (");
+		t(d, render_fixlet_kind(restart));
+		t(d, " ");
+		num(d, restart->id);
+		t(d, "), so a node ");
+	} else {
+		t(d, "A node ");
+	}
+	t(d, "still in Pending Restart means the restart did not happen, and the plan must not move on; a node "
+	     "still pending at the step's timeout counts as failed.");
+	item_end(d);
+	item(d);
+	strong(d, "Non-reporting endpoints:");
+	t(d, " do not exclude them. An excluded node skips the step, and a later step can target it again once "
+	     "it reports: a node could be drained or patched without its pause. Kept as a target, a node that "
+	     "does not report makes its step wait until the step's timeout, and the step then fails on it, with "
+	     "its failure step and behaviour.");
+	item_end(d);
+	for (size_t i = 0; i < p->items.len; i++) {
+		const struct lw_item *it = p->items.items[i];
+		if (!it->not_relevant.text)
+			continue;
+		item(d);
+		strong(d, "Not Relevant:");
+		t(d, " how Server Automation counts a node that reports step ");
+		quoted(d, text_or(it->title, it->name));
+		t(d, " Not Relevant is not documented");
+		field_marks(d, &it->marks, "not-relevant", true);
+		t(d, ". Each card of that step in the checklist says what to check on the node, and what to do.");
+		item_end(d);
+	}
+	list_end(d);
 }
 
 static void recipe(struct doc *d)
@@ -1424,29 +1528,13 @@ static void recipe(struct doc *d)
 	t(d, ".");
 	para_end(d);
 
-	const struct lw_fixlet *restart = NULL;
-	for (size_t i = 0; i < p->items.len && !restart; i++)
-		restart = restart_in(p->items.items[i]);
-	para(d);
-	strong(d, "Pending Restart setting:");
-	t(d, " choose \"Pause Plan until restart completes\". ");
-	if (restart) {
-		t(d, "The restart is inside each patch Baseline (");
-		t(d, render_fixlet_kind(restart));
-		t(d, " ");
-		num(d, restart->id);
-		t(d, "), so a node ");
-	} else {
-		t(d, "A node ");
-	}
-	t(d, "still in Pending Restart means the restart did not happen, and the plan must not move on; a node "
-	     "still pending at the step's timeout counts as failed.");
-	para_end(d);
+	automation_settings(d);
 
-	both(d, "| Step | Waits for | Runs | Targets | Failure step | On failure | Timeout |\n"
+	both(d, "| Step | Waits for | Runs | Targets | Failure step | On failure | Timeout (advanced failure behaviour) |\n"
 		"| --- | --- | --- | --- | --- | --- | --- |\n",
 	     "<table class=\"recipe\">\n<thead><tr><th>Step</th><th>Waits for</th><th>Runs</th><th>Targets</th>"
-	     "<th>Failure step</th><th>On failure</th><th>Timeout</th></tr></thead>\n<tbody>\n");
+	     "<th>Failure step</th><th>On failure</th><th>Timeout (advanced failure behaviour)</th></tr></thead>\n"
+	     "<tbody>\n");
 	struct lw_steps walk;
 	lw_steps_begin(&walk, p);
 	for (const struct lw_step *s; (s = lw_steps_next(&walk));) {
@@ -1828,6 +1916,7 @@ static void doc_init(struct doc *d, struct arena *arena, enum doc_kind kind, con
 	*d = (struct doc){.arena = arena, .kind = kind, .run = run, .plan = plan, .md = md, .html = html};
 	arena_init_like(&d->scratch, arena);
 	d->explained = arena_calloc(arena, plan->unconfirmed.len + 1, 1);
+	d->first_step = arena_calloc(arena, plan->items.len + 1, sizeof *d->first_step);
 }
 
 void emit_checklist_plan(struct arena *arena, const struct lw_program *program, const struct lw_plan *plan,

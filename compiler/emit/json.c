@@ -296,8 +296,9 @@ static void baselines_json(struct emit_json *j, const struct lw_plan *p)
 	array_end(w);
 }
 
-static void checks_json(struct jw *w, const struct lw_plan *p)
+static void checks_json(struct emit_json *j, const struct lw_plan *p)
 {
+	struct jw *w = &j->w;
 	key(w, "checks");
 	array(w);
 	for (size_t i = 0; i < p->checks.len; i++) {
@@ -310,6 +311,7 @@ static void checks_json(struct jw *w, const struct lw_plan *p)
 		kstring(w, "prerequisite", c->prereq ? c->prereq->name : NULL);
 		/* a proof that rests on a run-time fact says which pre-flight check establishes it */
 		kinteger_or_null(w, "rests_on", c->rests_on ? c->rests_on->number : 0);
+		marks(j, &c->marks); /* what the proof assumes that nobody has confirmed */
 		object_end(w);
 	}
 	array_end(w);
@@ -424,6 +426,7 @@ static void advice_json(struct emit_json *j, struct arena *a, const struct lw_pl
 		kstring(w, "role_verify", s->item->role_only && p->role ? render_advice(a, p->role->verify.text, p, node)
 								  : NULL);
 		kstring(w, "on_failure", render_advice(a, s->item->on_failure.text, p, node));
+		kstring(w, "not_relevant", render_advice(a, s->item->not_relevant.text, p, node));
 		object_end(w);
 	}
 	array_end(w);
@@ -468,6 +471,8 @@ static void step_json(struct emit_json *j, const struct lw_plan *p, const struct
 		integer(w, s->after->number);
 	array_end(w);
 	kinteger(w, "timeout_seconds", s->item->timeout);
+	/* the advanced failure behaviour that enforces it: a step has no time limit by default */
+	kinteger(w, "fail_unreported_after_seconds", s->item->timeout);
 	kinteger(w, "start_seconds", s->start);
 	kstring(w, "from_state", s->from_state);
 	kstring(w, "to_state", s->item->to_state);
@@ -498,8 +503,9 @@ static void automation_plan(struct emit_json *j, const struct lw_plan *p)
 	object(w);
 	kstring(w, "name", p->name);
 	kstring(w, "type", "sequential");
-	kstring(w, "pending_restart", "pause-until-restart-completes");
-	kstring(w, "failure_step_targets", "all-step-targets");
+	kstring(w, "pending_restart", render_pending_restart_name(p->automation.pending_restart));
+	kstring(w, "failure_step_targets", render_failure_targets_name(p->automation.failure_step_targets));
+	kstring(w, "non_reporting", render_non_reporting_name(p->automation.non_reporting));
 	key(w, "steps");
 	array(w);
 	struct lw_steps walk;
@@ -555,7 +561,7 @@ static void plan_json(struct emit_json *j, const struct lw_plan *p)
 	array_end(w);
 	prerequisites_json(j, p);
 	baselines_json(j, p);
-	checks_json(w, p);
+	checks_json(j, p);
 	phases_json(w, p);
 	nodes_json(w, p);
 	restores_json(j, p);

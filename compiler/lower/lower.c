@@ -39,6 +39,7 @@ struct lowering {
 	const struct plan_facts *facts;
 	struct lw_plan *plan;
 	struct ptrmap plan_copies;     /* per-plan objects: prerequisites, baselines, restores, sites */
+	struct lw_check *restart_proof; /* BFP309's, which rests on how the steps run their Baselines */
 };
 
 static struct lw_text plain(const char *text)
@@ -260,7 +261,8 @@ static void lower_checks_proven(struct lowering *lo)
 		add_check(lo, "BFP308", LW_PROVEN,
 			  "a node taken out of service is restored by its undo step when a later step fails", NULL);
 	}
-	add_check(lo, "BFP309", LW_PROVEN, "no baseline can leave a node waiting in Pending Restart", NULL);
+	lo->restart_proof = add_check(lo, "BFP309", LW_PROVEN,
+				      "no baseline can leave a node waiting in Pending Restart", NULL);
 	add_check(lo, "BFP313", LW_PROVEN, quorum_rule(a, lo->plan, cl->nodes.len), NULL);
 	add_check(lo, "BFP318", LW_PROVEN, "every step has a timeout", NULL);
 	if (plan->window > 0)
@@ -376,6 +378,7 @@ static const struct lw_item *lower_item(struct lowering *lo, const struct sched_
 	item->failure = facts->failure[s->item];
 	item->verify = st->verify;
 	item->on_failure = st->on_failure;
+	item->not_relevant = st->not_relevant;
 	item->origin = seq->span;
 	item->marks = st->marks;
 	if (seq->baseline) {
@@ -538,6 +541,27 @@ static void collect_unconfirmed(struct lowering *lo)
 	}
 }
 
+/*
+ * BFP309 proves that a restart follows whatever can leave Pending Restart
+ * inside each Baseline; that the restart then runs before the step ends is
+ * how the step runs its Baseline, which the step declaration marks on its
+ * `baseline` line when it is not confirmed.  The proof carries that mark.
+ */
+static void mark_restart_proof(struct lowering *lo)
+{
+	for (size_t i = 0; i < lo->plan->items.len; i++) {
+		const struct lw_item *item = lo->plan->items.items[i];
+		for (size_t k = 0; item->kind == LW_STEP_BASELINE && k < item->marks.len; k++) {
+			const struct lw_mark *m = item->marks.items[k];
+			bool known = false;
+			for (size_t j = 0; j < lo->restart_proof->marks.len && !known; j++)
+				known = lo->restart_proof->marks.items[j] == m;
+			if (!known && m->field && strcmp(m->field, "baseline") == 0)
+				cptrvec_push(lo->arena, &lo->restart_proof->marks, m);
+		}
+	}
+}
+
 static struct lw_plan *lower_plan(struct lowering *lo, const struct plan_facts *facts)
 {
 	const struct plan_ent *plan = facts->plan;
@@ -567,6 +591,7 @@ static struct lw_plan *lower_plan(struct lowering *lo, const struct plan_facts *
 	lp->quorum = facts->quorum;
 	lp->window = plan->window;
 	lp->worst_case = facts->worst_case;
+	lp->automation = (struct lw_automation){LW_PENDING_RESTART_PAUSE, LW_FAILURE_TARGETS_ALL, LW_NON_REPORTING_KEEP};
 	lp->bes_file = arena_printf(arena, "%s.bes", plan->name);
 	lp->checklist_md = arena_printf(arena, "%s.checklist.md", plan->name);
 	lp->checklist_html = arena_printf(arena, "%s.checklist.html", plan->name);
@@ -580,6 +605,7 @@ static struct lw_plan *lower_plan(struct lowering *lo, const struct plan_facts *
 	lower_checks_proven(lo);
 	lower_role_checks(lo, (unsigned)lp->prereqs.len + 1);
 	lower_nodes_and_phases(lo);
+	mark_restart_proof(lo);
 	/* steps that only run their sites' Fixlets need no content: an empty <BES> would import nothing */
 	if (!lp->prereqs.len && !lp->baselines.len)
 		lp->bes_file = NULL;

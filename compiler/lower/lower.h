@@ -81,6 +81,7 @@ struct lw_item {
 	enum lw_failure failure;
 	struct lw_text verify;         /* what the operator checks after it (template) */
 	struct lw_text on_failure;     /* the stdlib's advice when it fails (template) */
+	struct lw_text not_relevant;   /* the stdlib's advice when a target reports Not Relevant (template) */
 	struct cptrvec guards;         /* const struct lw_check *: pre-flight checks that must pass first */
 	struct src_span origin;        /* the plan line */
 	/* added for unconfirmed facts (issue 8) */
@@ -142,6 +143,49 @@ struct lw_check {
 	const struct lw_prereq *prereq;/* for pre-flight checks of a prerequisite, else NULL */
 	unsigned number;               /* pre-flight checks: P<number>; 0 for proven ones */
 	const struct lw_check *rests_on; /* a proven check that holds only if this pre-flight check passes */
+	struct cptrvec marks;          /* const struct lw_mark *: what the proof assumes that nobody has confirmed */
+};
+
+/*
+ * The Automation Plan's settings that the proofs rest on (docs/execution.md,
+ * "Server Automation's settings").  The plan editor defaults none of them to
+ * what the proofs need, so every output names each one.  Each has one value
+ * today: the one the proofs allow.
+ */
+enum lw_pending_restart {
+	/*
+	 * "Pause Plan until restart completes": a target in Pending Restart keeps
+	 * its step waiting, and one still pending when the step's time is up has
+	 * failed.  The restart is inside the patch Baseline, so a node left
+	 * pending means it did not happen.
+	 */
+	LW_PENDING_RESTART_PAUSE,
+};
+
+enum lw_failure_targets {
+	LW_FAILURE_TARGETS_ALL,        /* a failure step targets every endpoint of its step, not only the failed ones */
+};
+
+enum lw_non_reporting {
+	/*
+	 * The plan does not exclude non-reporting endpoints: an excluded node
+	 * skips a step and may be targeted again by a later one (a node drained
+	 * without its pause), where a node that does not report keeps its step
+	 * waiting until the step's time is up, and then the step has failed.
+	 */
+	LW_NON_REPORTING_KEEP,
+};
+
+/*
+ * Server Automation enforces a step's timeout only through the step's
+ * "advanced failure behaviour", set to fail the targets that have not
+ * returned a status after the step's timeout (lw_item.timeout): a step has
+ * no time limit by default, and the worst case (BFP317) holds only with it.
+ */
+struct lw_automation {
+	enum lw_pending_restart pending_restart;
+	enum lw_failure_targets failure_step_targets;
+	enum lw_non_reporting non_reporting;
 };
 
 struct lw_plan {
@@ -157,6 +201,7 @@ struct lw_plan {
 	struct lw_quorum quorum;
 	int64_t window;                /* seconds; 0 when no window is declared */
 	int64_t worst_case;            /* seconds: the critical path through the steps */
+	struct lw_automation automation; /* the Automation Plan's settings the steps run under */
 	const char *bes_file;          /* "patch-exch01.bes"; NULL: no pre-flight check and no Baseline to write */
 	const char *checklist_md;      /* "patch-exch01.checklist.md" */
 	const char *checklist_html;    /* "patch-exch01.checklist.html" */

@@ -163,6 +163,30 @@ const char *render_failure_name(enum lw_failure failure)
 	return "stop-plan";
 }
 
+const char *render_pending_restart_name(enum lw_pending_restart setting)
+{
+	switch (setting) {
+	case LW_PENDING_RESTART_PAUSE: return "pause-until-restart-completes";
+	}
+	return "pause-until-restart-completes";
+}
+
+const char *render_failure_targets_name(enum lw_failure_targets setting)
+{
+	switch (setting) {
+	case LW_FAILURE_TARGETS_ALL: return "all-step-targets";
+	}
+	return "all-step-targets";
+}
+
+const char *render_non_reporting_name(enum lw_non_reporting setting)
+{
+	switch (setting) {
+	case LW_NON_REPORTING_KEEP: return "keep-non-reporting";
+	}
+	return "keep-non-reporting";
+}
+
 const char *render_site_label(const struct lw_site *site)
 {
 	return site->display.text ? site->display.text : site->name;

@@ -47,6 +47,11 @@ const char *render_quorum_name(enum lw_quorum_model model);
 /* "stop-plan", "hold", "continue-on-all-targets": what a failure leads to, for machines. */
 const char *render_failure_name(enum lw_failure failure);
 
+/* "pause-until-restart-completes", "all-step-targets", "keep-non-reporting": the settings, for machines. */
+const char *render_pending_restart_name(enum lw_pending_restart setting);
+const char *render_failure_targets_name(enum lw_failure_targets setting);
+const char *render_non_reporting_name(enum lw_non_reporting setting);
+
 /* The site as people know it: its display name, else its plan-language name. */
 const char *render_site_label(const struct lw_site *site);
 

@@ -302,6 +302,8 @@ static void check_item(struct textcheck *c, const struct lw_item *s, const char 
 	check_str(c, s->verify.text, where(s->verify, s->origin), "what to verify after step '%s'", name);
 	check_str(c, s->on_failure.text, where(s->on_failure, s->origin), "the on-failure advice of step '%s'",
 		  name);
+	check_str(c, s->not_relevant.text, where(s->not_relevant, s->origin), "the not-relevant advice of step '%s'",
+		  name);
 	check_fixlet(c, s->fixlet);
 	if (s->baseline)
 		check_baseline(c, s->baseline);

@@ -28,6 +28,7 @@ struct checker {
 				   for the clusters large enough to be indexed */
 	struct ptrmap variants;   /* the current plan's struct step_ent * -> struct variant */
 	struct ptrmap scripts_shown; /* struct baseline_ent * whose plan-file action scripts were shown */
+	struct ptrmap contents_checked; /* struct baseline_ent * whose components were checked (BFP328...) */
 };
 
 /* A step's variants for the current plan's OS, worked out once however often the step is used. */
@@ -814,6 +815,115 @@ static void rule_restart(struct checker *c, const struct seq_item *item, const s
 			  "write 'pending-restart never' after a Fixlet that never needs one)", bl->name);
 }
 
+/* ---- what a patch baseline holds --------------------------------------------------------------- */
+
+/*
+ * The step that runs `fx` on a node of its own (pause, move-groups,
+ * resume, a role's move), or NULL.  The restart Fixlets are steps too, but
+ * they belong inside a baseline: that is how the node leaves Pending
+ * Restart before the step ends.
+ */
+static const struct step_ent *cluster_step_of(const struct world *w, const struct fixlet_ent *fx)
+{
+	if (!fx || fx->lw.restart == LW_RESTART_CLEARS)
+		return NULL;
+	for (size_t i = 0; i < w->steps.len; i++) {
+		const struct step_ent *st = w->steps.items[i];
+		for (size_t k = 0; k < st->run.len; k++)
+			if (st->run.items[k] == fx)
+				return st;
+	}
+	return NULL;
+}
+
+static bool same_component(const struct fixlet_ent *a, const struct fixlet_ent *b)
+{
+	return a == b || (a->lw.id == b->lw.id && a->lw.site == b->lw.site &&
+			  (a->lw.action == b->lw.action || (a->lw.action && b->lw.action &&
+							     strcmp(a->lw.action, b->lw.action) == 0)));
+}
+
+/*
+ * What does not depend on the cluster: a baseline that holds nothing, a
+ * cluster step inside it, the same Fixlet twice, and a component that asks
+ * for a parameter, which Server Automation passes only to Fixlet and Task
+ * steps, never to a Baseline's components.  Once per baseline.
+ */
+static void rule_baseline_contents(struct checker *c, const struct seq_item *item)
+{
+	const struct baseline_ent *bl = item->baseline;
+	if (!ptrmap_add(&c->contents_checked, bl))
+		return;
+	if (!bl->components.len && !bl->incomplete) {
+		struct diag *d = diag_report(c->diags, BFP330, bl->decl, "baseline '%s' holds nothing to install",
+					     bl->name);
+		diag_note(c->diags, d, item->span, "step '%s' would take each node out of service and patch "
+			  "nothing", item->step->name);
+		diag_help(c->diags, d, "add the patches, one line each ('fixlet 900201 site patches-for-windows'), "
+			  "then a 'restart' line");
+		return;
+	}
+	for (size_t k = 0; k < bl->components.len; k++) {
+		const struct component_ent *comp = bl->components.items[k];
+		const struct fixlet_ent *fx = comp->fixlet;
+		if (!fx)
+			continue; /* a bare `restart`: the restart step's own Fixlet */
+		const struct step_ent *st = cluster_step_of(c->world, fx);
+		if (st) {
+			struct diag *d = diag_report(c->diags, BFP328, comp->span,
+						     "%s in baseline '%s' is the Fixlet of step '%s', not a patch",
+						     fixlet_label(c, fx), bl->name, st->name);
+			diag_note(c->diags, d, st->run_span, "step '%s' runs it", st->name);
+			diag_help(c->diags, d, "remove this line: '%s' belongs in the plan's 'each node', where "
+				  "Server Automation runs it as a step of its own; inside the Baseline it would run "
+				  "again on the node being patched", st->name);
+		}
+		for (size_t j = 0; j < k; j++) {
+			const struct component_ent *first = bl->components.items[j];
+			if (!first->fixlet || !same_component(first->fixlet, fx))
+				continue;
+			struct diag *d = diag_report(c->diags, BFP331, comp->span, "%s is in baseline '%s' twice",
+						     fixlet_label(c, fx), bl->name);
+			diag_note(c->diags, d, first->span, "first here");
+			diag_help(c->diags, d, "remove this line: a component runs once, where it first stands");
+			break;
+		}
+		if (fx->lw.parameters.len) {
+			const struct lw_parameter *pm = fx->lw.parameters.items[0];
+			struct diag *d = diag_report(c->diags, BFP332, comp->span,
+						     "%s asks for parameter '%s' when it runs, but Server Automation "
+						     "passes no parameter to a Baseline's components",
+						     fixlet_label(c, fx), pm->name.text ? pm->name.text : "?");
+			if (span_known(pm->name.span))
+				diag_note(c->diags, d, pm->name.span, "the parameter is declared here");
+			diag_help(c->diags, d, "take the line out of baseline '%s' and run %s as a step of its own "
+				  "('step NAME { run ... }'), whose parameter the Automation Plan's step gives; or use "
+				  "content that asks for nothing", bl->name, fixlet_label(c, fx));
+		}
+	}
+}
+
+/* A component for another release of Windows than the cluster's: not relevant, or worse, on its nodes. */
+static void rule_baseline_os(struct checker *c, const struct seq_item *item, const struct cluster_ent *cl)
+{
+	const struct baseline_ent *bl = item->baseline;
+	for (size_t k = 0; k < bl->components.len; k++) {
+		const struct component_ent *comp = bl->components.items[k];
+		const struct fixlet_ent *fx = comp->fixlet;
+		if (!fx || !fx->oses.len || applies_to(fx, cl->os))
+			continue; /* a bare `restart` is the restart step's variant (BFP303); no `os`: not known */
+		struct diag *d = diag_report(c->diags, BFP329, comp->span,
+					     "%s in baseline '%s' is not for %s, which cluster '%s' runs",
+					     fixlet_label(c, fx), bl->name, cl->os->name, cl->name);
+		if (fx->given.has_os)
+			diag_note(c->diags, d, fx->given.os, "its 'os' line names the releases it is for");
+		diag_note(c->diags, d, cl->os_span, "cluster '%s' runs %s", cl->name, cl->os->name);
+		diag_help(c->diags, d, "use the %s release's Fixlet for the same patch; if this one does apply "
+			  "to %s, say so where it is declared ('os ... %s')", cl->os->name, cl->os->name,
+			  cl->os->name);
+	}
+}
+
 /* ---- order and availability ------------------------------------------------------------------ */
 
 /*
@@ -1338,7 +1448,7 @@ static bool item_optional(struct checker *c, const struct seq_item *item)
 
 /* A text that names {server} needs a cluster that runs a clustered server. */
 /* Which text names {server}, for BFP327: said in words only when it is reported. */
-enum text_of { TEXT_VERIFY, TEXT_ON_FAILURE, TEXT_FIXLET_NOTE, TEXT_PREREQ_NOTE };
+enum text_of { TEXT_VERIFY, TEXT_ON_FAILURE, TEXT_NOT_RELEVANT, TEXT_FIXLET_NOTE, TEXT_PREREQ_NOTE };
 
 static const char *text_described(struct checker *c, enum text_of what, const char *name,
 				  const struct fixlet_ent *fx)
@@ -1346,6 +1456,7 @@ static const char *text_described(struct checker *c, enum text_of what, const ch
 	switch (what) {
 	case TEXT_VERIFY: return arena_printf(c->arena, "what to verify after '%s'", name);
 	case TEXT_ON_FAILURE: return arena_printf(c->arena, "the on-failure advice of '%s'", name);
+	case TEXT_NOT_RELEVANT: return arena_printf(c->arena, "the not-relevant advice of '%s'", name);
 	case TEXT_FIXLET_NOTE: return arena_printf(c->arena, "the note of %s", fixlet_label(c, fx));
 	case TEXT_PREREQ_NOTE: return arena_printf(c->arena, "the note of prerequisite '%s'", name);
 	}
@@ -1429,6 +1540,7 @@ static void rule_placeholders(struct checker *c, const struct plan_ent *plan, co
 			continue; /* runs only where its role is, and the role gives the server (BFP321) */
 		need_server(c, cl, st->verify, item->span, TEXT_VERIFY, st->name, NULL);
 		need_server(c, cl, st->on_failure, item->span, TEXT_ON_FAILURE, st->name, NULL);
+		need_server(c, cl, st->not_relevant, item->span, TEXT_NOT_RELEVANT, st->name, NULL);
 		if (facts->variant[i])
 			need_server(c, cl, facts->variant[i]->note, item->span, TEXT_FIXLET_NOTE, NULL,
 				    facts->variant[i]);
@@ -1489,7 +1601,10 @@ static void check_plan(struct checker *c, struct plan_ent *plan, struct plan_fac
 			complete &= facts->variant[i] != NULL;
 		}
 		/* once per baseline: the same components say the same thing at every step using it */
+		if (item->baseline && st->takes_baseline)
+			rule_baseline_contents(c, item);
 		if (cl->os && item->baseline && st->takes_baseline && ptrmap_add(&restart_checked, item->baseline)) {
+			rule_baseline_os(c, item, cl);
 			rule_restart(c, item, cl);
 			complete &= !item->baseline->incomplete;
 		}
@@ -1520,6 +1635,7 @@ void check_program(struct arena *arena, struct diag_sink *diags, struct world *w
 	struct checker c = {.arena = arena, .keep = arena, .diags = diags, .world = world};
 	ptrmap_init(&c.node_index, arena);
 	ptrmap_init(&c.scripts_shown, arena);
+	ptrmap_init(&c.contents_checked, arena);
 	*out = (struct checked_program){0};
 	/*
 	 * What a rule needs only while it runs (indexes, orders tried, the

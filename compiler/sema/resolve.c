@@ -148,7 +148,7 @@ static const struct prop prereq_props[] = {
 
 enum {
 	ST_FROM, ST_TO, ST_RUN, ST_BASELINE, ST_TIMEOUT, ST_UNDO, ST_ROLE, ST_VERIFY, ST_ON_FAILURE,
-	ST_HOLD, ST_MUST_SUCCEED
+	ST_NOT_RELEVANT, ST_HOLD, ST_MUST_SUCCEED
 };
 static const struct prop step_props[] = {
 	[ST_FROM] = {"from", SH_NAMES, P_REQUIRED, "from online"},
@@ -160,6 +160,7 @@ static const struct prop step_props[] = {
 	[ST_ROLE] = {"role", SH_IDENT, 0, "role exchange2007-mailbox"},
 	[ST_VERIFY] = {"verify", SH_STRING, 0, "verify \"the node shows Paused\""},
 	[ST_ON_FAILURE] = {"on-failure", SH_STRING, 0, "on-failure \"resume the node\""},
+	[ST_NOT_RELEVANT] = {"not-relevant", SH_STRING, 0, "not-relevant \"{node} already has every patch\""},
 	[ST_HOLD] = {"hold-on-failure", SH_FLAG, 0, "hold-on-failure"},
 	[ST_MUST_SUCCEED] = {"must-succeed", SH_FLAG, 0, "must-succeed"},
 };
@@ -1173,6 +1174,7 @@ static void read_step(struct resolver *r, const struct ast_decl *decl, struct st
 	st->role = lookup_prop(r, DECL_ROLE, &p, ST_ROLE);
 	st->verify = prop_template(r, &p, ST_VERIFY, TPL_FOR_STEP);
 	st->on_failure = prop_template(r, &p, ST_ON_FAILURE, TPL_FOR_STEP);
+	st->not_relevant = prop_template(r, &p, ST_NOT_RELEVANT, TPL_FOR_STEP);
 	st->hold_on_failure = p.stmts[ST_HOLD].len > 0;
 	st->must_succeed = p.stmts[ST_MUST_SUCCEED].len > 0;
 	if (st->must_succeed)

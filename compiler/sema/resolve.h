@@ -105,6 +105,7 @@ struct step_ent {
 	struct src_span undo_span;
 	struct role_ent *role;
 	struct lw_text verify, on_failure; /* templates (template.h) */
+	struct lw_text not_relevant;   /* what a target reporting Not Relevant means, and what to do (template) */
 	bool hold_on_failure;      /* a failure leaves the node as it is: a person decides */
 	bool must_succeed;         /* a failure stops the plan even where a plan marks it optional */
 	struct src_span must_succeed_span;

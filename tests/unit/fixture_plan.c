@@ -164,6 +164,8 @@ static const char *const plan_lines[] = {
 	"    timeout 2h",
 	"    hold-on-failure",
 	"    on-failure \"Resume {node} only if the change owner agrees.\"",
+	"    not-relevant \"{node} has every patch already.\"",
+	"    unconfirmed baseline \"whether the restart inside runs before the step ends\"",
 	"}",
 	"",
 	"step restart \"Restart the node\" {",

@@ -676,6 +676,14 @@ static void test_plan_json(void **state)
 	assert_int_equal(json_array_size(steps), 9);
 	assert_string_equal(json_string_value(json_object_get(ap, "pending_restart")),
 			    "pause-until-restart-completes");
+	/* the settings the plan editor does not make by itself, and each step's enforced timeout */
+	assert_string_equal(json_string_value(json_object_get(ap, "failure_step_targets")), "all-step-targets");
+	assert_string_equal(json_string_value(json_object_get(ap, "non_reporting")), "keep-non-reporting");
+	for (size_t i = 0; i < json_array_size(steps); i++) {
+		json_t *s = json_array_get(steps, i);
+		assert_int_equal(json_integer_value(json_object_get(s, "fail_unreported_after_seconds")),
+				 json_integer_value(json_object_get(s, "timeout_seconds")));
+	}
 	json_t *mm = json_array_get(steps, 4);
 	assert_string_equal(json_string_value(json_object_get(mm, "name")), "move-mailbox");
 	assert_string_equal(json_string_value(json_object_get(mm, "checklist")), "2.1");
@@ -703,6 +711,10 @@ static void test_plan_json(void **state)
 	json_t *advice = json_array_get(json_object_get(patch, "advice"), 0);
 	assert_string_equal(json_string_value(json_object_get(advice, "on_failure")),
 			    "Resume EXNODE1 only if the change owner agrees.");
+	assert_string_equal(json_string_value(json_object_get(advice, "not_relevant")),
+			    "EXNODE1 has every patch already.");
+	json_t *pause_advice = json_array_get(json_object_get(pause, "advice"), 0);
+	assert_true(json_is_null(json_object_get(pause_advice, "not_relevant")));
 
 	/* the proof that the role moves once rests on the pre-flight check of where it runs */
 	json_t *checks = json_object_get(plan, "checks");
@@ -712,6 +724,14 @@ static void test_plan_json(void **state)
 		if (strcmp(json_string_value(json_object_get(c, "code")), "BFP310") == 0 &&
 		    strcmp(json_string_value(json_object_get(c, "when")), "proven") == 0)
 			rests = json_integer_value(json_object_get(c, "rests_on")) == 4;
+		/* the restart proof carries the patch step's mark on how it runs its Baseline */
+		if (strcmp(json_string_value(json_object_get(c, "code")), "BFP309") == 0) {
+			json_t *on = json_object_get(c, "unconfirmed");
+			assert_int_equal(json_array_size(on), 1);
+			json_t *m = json_array_get(json_object_get(root, "marks"),
+						   (size_t)json_integer_value(json_array_get(on, 0)));
+			assert_string_equal(json_string_value(json_object_get(m, "field")), "baseline");
+		}
 	}
 	assert_true(rests);
 	assert_true(json_is_null(json_object_get(json_object_get(root, "build"), "source_date_epoch")));
@@ -836,7 +856,6 @@ static void test_checklists(void **state)
 	/* the stdlib's advice, filled in for the node, and what holds for every step said once */
 	assert_non_null(strstr(md, "cluster node EXNODE2 shows Up"));
 	assert_non_null(strstr(md, "Resume EXNODE1 only if the change owner agrees."));
-	assert_int_equal(count(md, "a node still in Pending Restart after it was not restarted"), 1);
 	assert_int_equal(count(md, "until the cause is understood"), 1);
 	/* the window's times: each phase's latest start, and the worst end */
 	assert_non_null(strstr(md, "starts 2026-11-14 22:00 UTC"));
@@ -844,6 +863,13 @@ static void test_checklists(void **state)
 	/* tick boxes: the import, the pre-flight checks (3) and where the role runs, the steps (9), the close-out */
 	assert_int_equal(count(md, "- [ ] "), 15);
 	assert_int_equal(count(html, "type=\"checkbox\""), 15);
+	/* the settings that enforce the timeouts and keep a silent node a target are the review's; Not Relevant is the card's */
+	const char *sa = strstr(review, "## The Automation Plan to build");
+	const char *afb = strstr(review, "- **Each step's timeout:** in the step's advanced failure behaviour, fail the "
+				     "targets that have not returned a status");
+	assert_true(sa && afb && afb > sa);
+	assert_non_null(strstr(sa, "- **Non-reporting endpoints:** do not exclude them."));
+	assert_non_null(strstr(md, "- **If Not Relevant:** EXNODE1 has every patch already."));
 	/* the reference form is imported through the REST API */
 	assert_non_null(strstr(md, "curl --user OPERATOR --request POST --data-binary @patch-exch01.bes "
 				   "https://BIGFIX-SERVER:52311/api/import/custom/SITE"));
