@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "base/escape.h"
+#include "base/ptrmap.h"
 #include "lower/render.h"
 
 /* Which document a doc is writing: the two share the layer and the content helpers. */
@@ -44,45 +45,14 @@ static void both(struct doc *d, const char *md, const char *html)
 }
 
 /*
- * Text XML cannot carry is a build error found earlier; replace it here
- * rather than pass it on.  *len is the text's length, and the cleaned one's.
- */
-static const char *clean_n(struct arena *a, const char *s, size_t *len)
-{
-	struct esc_fault fault;
-	if (esc_xml_check(s, *len, &fault))
-		return s;
-	size_t n = *len;
-	struct textbuf b;
-	textbuf_init(&b, a);
-	while (!esc_xml_check(s, n, &fault)) {
-		textbuf_put(&b, s, fault.offset);
-		textbuf_puts(&b, "\xEF\xBF\xBD");
-		size_t skip = fault.kind == ESC_FAULT_SURROGATE || fault.kind == ESC_FAULT_NONCHARACTER ? 3 : 1;
-		s += fault.offset + skip;
-		n -= fault.offset + skip;
-	}
-	textbuf_put(&b, s, n);
-	*len = b.len;
-	return b.data;
-}
-
-static const char *clean(struct arena *a, const char *s)
-{
-	size_t len = strlen(s);
-	return clean_n(a, s, &len);
-}
-
-/*
- * Plan or bfplan text, escaped for each format.  bfplan's own phrases are
- * plain ASCII without markup characters in the common case; those skip the
- * XML check (the build checked plan text once already, emit.c) but are
- * still escaped, so a phrase that names a plan's text stays safe.
+ * Plan or bfplan text, escaped for each format.  It is not checked for
+ * what XML cannot carry here: the build checks every text the outputs
+ * use once, before any is written (out/build.c, check_plan), and a text
+ * that fails stops the build.
  */
 static void t(struct doc *d, const char *s)
 {
 	size_t len = strlen(s);
-	s = clean_n(d->arena, s, &len);
 	esc_markdown_append(d->md, s, len);
 	esc_html_append(d->html, s, len);
 }
@@ -108,7 +78,6 @@ static void num(struct doc *d, uint64_t n)
 /* A name from the plan language, shown as code. */
 static void code(struct doc *d, const char *s)
 {
-	s = clean(d->arena, s);
 	if (strchr(s, '`') || strpbrk(s, "\r\n")) {
 		t(d, s);
 		return;
@@ -123,16 +92,16 @@ static void code(struct doc *d, const char *s)
 
 static void quoted(struct doc *d, const char *s)
 {
-	both(d, "\"", "&ldquo;");
+	both(d, "\"", "\u201C");
 	t(d, s);
-	both(d, "\"", "&rdquo;");
+	both(d, "\"", "\u201D");
 }
 
 static void strong(struct doc *d, const char *s)
 {
-	both(d, "**", "<strong>");
+	both(d, "**", "<b>");
 	t(d, s);
-	both(d, "**", "</strong>");
+	both(d, "**", "</b>");
 }
 
 /* A sentence from the plan: written as given, with a full stop added if it has none. */
@@ -363,11 +332,11 @@ static void shown_marks(struct doc *d, const struct cptrvec *list)
 
 static void kind_and_id(struct doc *d, const struct lw_fixlet *f)
 {
-	both(d, "**", "<strong>");
+	both(d, "**", "<b>");
 	t(d, render_fixlet_kind(f));
 	t(d, " ");
 	num(d, f->id);
-	both(d, "**", "</strong>");
+	both(d, "**", "</b>");
 }
 
 /* Fixlet 116 "Pause Node ..." */
@@ -393,13 +362,6 @@ static void fixlet_ref(struct doc *d, const struct lw_fixlet *f)
 	}
 	t(d, ")");
 	marks(d, &f->marks);
-}
-
-/* The same, briefly, where the full reference is in view nearby; a guess about what it shows keeps its mark. */
-static void short_fixlet(struct doc *d, const struct lw_fixlet *f)
-{
-	fixlet_name(d, f);
-	shown_marks(d, &f->marks);
 }
 
 /* What an action asks for when it is taken, which bfplan cannot supply: the operator gives it. */
@@ -1326,6 +1288,12 @@ static void proofs(struct doc *d)
 	section_end(d);
 }
 
+/* Two marks give the same reason. */
+static bool same_reason(const struct lw_mark *a, const struct lw_mark *b)
+{
+	return a->reason.text && b->reason.text ? strcmp(a->reason.text, b->reason.text) == 0 : a == b;
+}
+
 /* Two marks are about the same kind of fact: the same statement, or both about a whole declaration. */
 static bool same_field(const struct lw_mark *a, const struct lw_mark *b)
 {
@@ -1371,18 +1339,26 @@ static void unconfirmed_list(struct doc *d)
 			const struct lw_mark *m = p->unconfirmed.items[i];
 			if (listed[i] || !same_field(kind, m))
 				continue;
-			listed[i] = 1;
+			/* the facts of this kind with the same reason: one entry, the reason said once */
 			item(d);
-			textbuf_puts(d->md, "<a id=\"u");
-			textbuf_puts(d->html, "<span id=\"u");
-			num(d, i + 1);
-			textbuf_puts(d->md, "\"></a>");
-			textbuf_puts(d->html, "\"></span>");
-			both(d, "**\u26A0U", "<strong>\u26A0U");
-			num(d, i + 1);
-			both(d, "**", "</strong>");
-			t(d, " ");
-			t(d, m->owner ? m->owner : "?");
+			for (size_t k = i; k < n; k++) {
+				const struct lw_mark *o = p->unconfirmed.items[k];
+				if (listed[k] || !same_field(kind, o) || !same_reason(m, o))
+					continue;
+				listed[k] = 1;
+				if (k != i)
+					t(d, "; ");
+				textbuf_puts(d->md, "<a id=\"u");
+				textbuf_puts(d->html, "<span id=\"u");
+				num(d, k + 1);
+				textbuf_puts(d->md, "\"></a>");
+				textbuf_puts(d->html, "\"></span>");
+				both(d, "**\u26A0U", "<b>\u26A0U");
+				num(d, k + 1);
+				both(d, "**", "</b>");
+				t(d, " ");
+				t(d, o->owner ? o->owner : "?");
+			}
 			t(d, ": ");
 			sentence(d, m->reason.text ? m->reason.text : "no reason given");
 			item_end(d);
@@ -1425,21 +1401,19 @@ static void recipe_row(struct doc *d, const struct lw_step *s)
 		t(d, "none");
 	cell(d, "Runs", false);
 	if (s->item->kind == LW_STEP_FIXLET) {
-		fixlet_ref(d, s->item->fixlet);
+		kind_and_id(d, s->item->fixlet);
 	} else {
 		strong(d, "Baseline");
 		t(d, " ");
-		quoted(d, s->item->baseline->bes_title);
+		code(d, s->item->baseline->name);
 	}
 	cell(d, "Targets", false);
 	targets(d, s->phase);
 	cell(d, "Failure step", false);
-	if (s->item->failure == LW_FAILURE_STOP && s->restore) {
-		short_fixlet(d, s->restore->fixlet);
-		t(d, ", on all the step's targets");
-	} else {
+	if (s->item->failure == LW_FAILURE_STOP && s->restore)
+		restore_name(d, s->restore);
+	else
 		t(d, "none");
-	}
 	cell(d, "On failure", false);
 	t(d, behaviour_words(s->item->failure));
 	cell(d, "Timeout (advanced failure behaviour)", false);
@@ -1513,6 +1487,52 @@ static void automation_settings(struct doc *d)
 	list_end(d);
 }
 
+/* A Fixlet the recipe runs, once: the table's rows name it by its ID. */
+static void run_entry(struct doc *d, const struct lw_fixlet *f, struct ptrmap *listed)
+{
+	if (!ptrmap_add(listed, f))
+		return;
+	item(d);
+	fixlet_ref(d, f);
+	item_end(d);
+}
+
+/* Everything the steps and their failure steps run, each once, with its title, site, action and marks. */
+static void what_runs(struct doc *d)
+{
+	const struct lw_plan *p = d->plan;
+	struct ptrmap listed;
+	ptrmap_init(&listed, d->arena);
+	para(d);
+	t(d, "The steps run these, each named by its ID in the table:");
+	para_end(d);
+	list(d);
+	for (size_t i = 0; i < p->items.len; i++) {
+		const struct lw_item *it = p->items.items[i];
+		if (it->kind == LW_STEP_FIXLET) {
+			run_entry(d, it->fixlet, &listed);
+			continue;
+		}
+		item(d);
+		strong(d, "Baseline");
+		t(d, " ");
+		code(d, it->baseline->name);
+		t(d, ": ");
+		quoted(d, it->baseline->bes_title);
+		t(d, " of ");
+		code(d, p->bes_file);
+		t(d, ", in the console once the file is imported, with these components in order: ");
+		for (size_t k = 0; k < it->baseline->components.len; k++) {
+			t(d, k ? "; " : "");
+			fixlet_ref(d, component(it->baseline, k));
+		}
+		item_end(d);
+	}
+	for (size_t i = 0; i < p->restores.len; i++)
+		run_entry(d, ((const struct lw_restore *)p->restores.items[i])->fixlet, &listed);
+	list_end(d);
+}
+
 static void recipe(struct doc *d)
 {
 	const struct lw_plan *p = d->plan;
@@ -1529,10 +1549,11 @@ static void recipe(struct doc *d)
 	para_end(d);
 
 	automation_settings(d);
+	what_runs(d);
 
 	both(d, "| Step | Waits for | Runs | Targets | Failure step | On failure | Timeout (advanced failure behaviour) |\n"
 		"| --- | --- | --- | --- | --- | --- | --- |\n",
-	     "<table class=\"recipe\">\n<thead><tr><th>Step</th><th>Waits for</th><th>Runs</th><th>Targets</th>"
+	     "<table>\n<thead><tr><th>Step</th><th>Waits for</th><th>Runs</th><th>Targets</th>"
 	     "<th>Failure step</th><th>On failure</th><th>Timeout (advanced failure behaviour)</th></tr></thead>\n"
 	     "<tbody>\n");
 	struct lw_steps walk;
@@ -1543,19 +1564,6 @@ static void recipe(struct doc *d)
 		scratch_end(d, plan_arena);
 	}
 	both(d, "\n", "</tbody>\n</table>\n");
-	if (p->baselines.len) {
-		para(d);
-		t(d, p->baselines.len == 1 ? "The patch steps run the Baseline " : "The patch steps run the Baselines ");
-		for (size_t i = 0; i < p->baselines.len; i++) {
-			const struct lw_baseline *bl = p->baselines.items[i];
-			t(d, i ? ", " : "");
-			quoted(d, bl->bes_title);
-		}
-		t(d, " of ");
-		code(d, p->bes_file);
-		t(d, ", in the console once the file is imported.");
-		para_end(d);
-	}
 	section_end(d);
 }
 
@@ -1725,122 +1733,89 @@ static uint64_t hashing_stop(struct hashing *h)
 }
 
 /*
- * One style for every page.  Screen: readable at 1280 px and at 420 px
- * (nothing wider than the page: long words wrap, the recipe's table turns
- * into one card per step).  Print: cards, rows and sign-off lines never
- * split where they fit on a page, and a heading always goes with what
- * follows it.
+ * The pages' style, in parts, so that a page carries only what it uses
+ * (a build writes thousands of pages, each self-contained).  Screen:
+ * readable at 1280 px and at 420 px (nothing wider than the page: long
+ * words wrap, labels go above their text, a table turns into one card per
+ * row).  Print: cards, rows and sign-off lines never split where they fit
+ * on a page, and a heading always goes with what follows it.
  */
-static const char page_style[] =
-	":root{--ink:#1d2329;--muted:#5b6570;--line:#c9d1d9;--accent:#0b5cad;--done:#e7f4ea;--warn:#9a3412}\n"
-	"*{box-sizing:border-box}\n"
-	"html{-webkit-text-size-adjust:100%}\n"
+static const char style_base[] =
+	":root{--ink:#1d2329;--muted:#5b6570;--line:#c9d1d9;--accent:#0b5cad;--warn:#9a3412}\n"
+	"*{box-sizing:border-box}html{-webkit-text-size-adjust:100%}\n"
 	"body{margin:0 auto;max-width:60rem;padding:1rem 1.25rem 3rem;font:15px/1.45 system-ui,\"Segoe UI\",Roboto,"
-	"\"Helvetica Neue\",Arial,sans-serif;color:var(--ink);background:#fff;overflow-wrap:anywhere}\n"
+	"Arial,sans-serif;color:var(--ink);overflow-wrap:anywhere}\n"
 	"h1{font-size:1.5rem;margin:.2rem 0 .6rem}\n"
 	"h2{font-size:1.25rem;margin:1.8rem 0 .5rem;padding-bottom:.25rem;border-bottom:2px solid var(--ink)}\n"
 	"h3{font-size:1.05rem;margin:0 0 .4rem;color:var(--accent)}\n"
-	"code{font:.92em ui-monospace,\"Cascadia Mono\",Consolas,monospace;background:#f2f4f6;padding:0 .12em;"
-	"border-radius:3px}\n"
+	"code{font:.92em ui-monospace,Consolas,monospace;background:#f2f4f6;padding:0 .12em}\n"
 	"a.u{color:var(--warn);font-weight:600;text-decoration:none;white-space:nowrap}.why{color:var(--warn)}\n"
-	"pre{background:#f2f4f6;padding:.5rem .7rem;border-radius:4px;white-space:pre-wrap;word-break:break-all}\n"
+	"pre{background:#f2f4f6;padding:.5rem .7rem;white-space:pre-wrap;word-break:break-all}\n"
 	"dl{display:grid;grid-template-columns:8.5rem minmax(0,1fr);gap:.15rem .8rem;margin:.2rem 0 .4rem}\n"
 	"dt{font-weight:600;color:var(--muted)}dd{margin:0}\n"
-	"dl.facts{border:1px solid var(--line);border-radius:4px;padding:.5rem .7rem}\n"
 	".card{border:1px solid var(--line);border-left:4px solid var(--accent);border-radius:4px;"
 	"padding:.6rem .8rem .4rem;margin:.7rem 0}\n"
-	".card.done{background:var(--done);border-left-color:#2e7d32}\n"
+	"footer{margin-top:2rem;color:var(--muted);font-size:.85rem}\n"
+	"@media (max-width:44rem){body{padding:.75rem .75rem 2rem}dl{grid-template-columns:minmax(0,1fr)}"
+	"dt{margin-top:.25rem}}\n"
+	"@media print{body{max-width:none;padding:0;font-size:10pt}.noprint{display:none}"
+	".card,tr,li{break-inside:avoid}h1,h2,h3,h2+p{break-after:avoid}h2+p,h2+p+.card{break-before:avoid}"
+	"h2+p{break-inside:avoid}a{color:inherit}}\n"
+	"@page{margin:14mm}\n";
+
+/* The checklist's: the plan's facts, tick boxes, sign-off lines and the toolbar. */
+static const char style_ticks[] =
+	"dl.facts{border:1px solid var(--line);border-radius:4px;padding:.5rem .7rem}\n"
+	".card.done{background:#e7f4ea;border-left-color:#2e7d32}\n"
 	".sign{display:flex;flex-wrap:wrap;gap:.4rem 1.2rem;align-items:center;margin:.45rem 0 .2rem;"
 	"padding-top:.4rem;border-top:1px dashed var(--line)}\n"
 	".sign input[type=text]{border:0;border-bottom:1px solid var(--ink);font:inherit;padding:0 .2rem;"
 	"background:transparent;max-width:10rem}\n"
 	".tick{font-weight:600}.tick input{width:1.15rem;height:1.15rem;vertical-align:-.2rem}\n"
 	".toolbar{display:flex;flex-wrap:wrap;gap:.5rem 1rem;align-items:center;color:var(--muted);font-size:.9rem}\n"
-	".toolbar button{font:inherit;padding:.15rem .6rem}\n"
-	"table.recipe{border-collapse:collapse;width:100%;font-size:.9rem}\n"
-	"table.recipe th,table.recipe td{border:1px solid var(--line);padding:.3rem .45rem;text-align:left;"
-	"vertical-align:top}\n"
-	"table.recipe thead th{background:#f6f8fa}\n"
-	"table.index{border-collapse:collapse;width:100%}\n"
-	"table.index th,table.index td{border:1px solid var(--line);padding:.3rem .5rem;text-align:left;vertical-align:top}\n"
-	"footer{margin-top:2rem;color:var(--muted);font-size:.85rem}\n"
-	"@media (max-width:44rem){body{padding:.75rem .75rem 2rem}dl{grid-template-columns:minmax(0,1fr)}"
-	"dt{margin-top:.25rem}"
-	"table.recipe,table.recipe tbody,table.recipe tr,table.recipe td,table.index,table.index tbody,"
-	"table.index tr,table.index td{display:block;width:100%}"
-	"table.recipe thead,table.index thead{display:none}"
-	"table.recipe tr,table.index tr{border:1px solid var(--line);border-left:4px solid var(--accent);"
-	"border-radius:4px;margin:.6rem 0;padding:.3rem .6rem}"
-	"table.recipe td,table.index td{border:0;padding:.1rem 0}"
-	"table.recipe td::before,table.index td::before{content:attr(data-label) \": \";font-weight:600;"
-	"color:var(--muted)}}\n"
-	"@media print{body{max-width:none;padding:0;font-size:10pt}.noprint{display:none}"
-	".card,tr,.sign,dl.facts,li{break-inside:avoid}thead{display:table-header-group}"
-	"h1,h2,h3,h2+p{break-after:avoid}h2+p,h2+p+.card{break-before:avoid}h2+p{break-inside:avoid}"
-	".card.done{background:none}a{color:inherit}"
-	"table.recipe{font-size:8.5pt}table.recipe th,table.recipe td{padding:.15rem .25rem}}\n"
-	"@page{margin:14mm}\n";
+	"@media print{.sign,dl.facts{break-inside:avoid}.card.done{background:none}}\n";
+
+/* The review report's and the index's: a table, which is one card per row on a narrow screen. */
+static const char style_table[] =
+	"table{border-collapse:collapse;width:100%;font-size:.9rem}\n"
+	"th,td{border:1px solid var(--line);padding:.3rem .45rem;text-align:left;vertical-align:top}\n"
+	"thead th{background:#f6f8fa}\n"
+	"@media (max-width:44rem){table,tbody,tr,td{display:block;width:100%}thead{display:none}"
+	"tr{border:1px solid var(--line);border-left:4px solid var(--accent);border-radius:4px;margin:.6rem 0;"
+	"padding:.3rem .6rem}td{border:0;padding:.1rem 0}td::before{content:attr(data-label) \": \";"
+	"font-weight:600;color:var(--muted)}}\n"
+	"@media print{thead{display:table-header-group}table{font-size:8.5pt}th,td{padding:.15rem .25rem}}\n";
 
 /*
- * Restores and saves the ticks and sign-off fields of each plan's run.
+ * Restores and saves the ticks and sign-off fields of the page's run.
  * The key is at the end of the page (it holds the checklist's hash, which
- * is known only once the checklist is written) and the progress line and
- * the next step to resume from are filled in here.
+ * is known only once the checklist is written); the progress line and the
+ * next step to resume from are filled in here.
  */
 static const char page_script[] =
-	"(function () {\n"
-	"  'use strict';\n"
-	"  function load(key) {\n"
-	"    try { return JSON.parse(window.localStorage.getItem(key) || '{}') || {}; }\n"
-	"    catch (e) { return {}; }\n"
-	"  }\n"
-	"  function save(key, state) {\n"
-	"    try { window.localStorage.setItem(key, JSON.stringify(state)); } catch (e) { /* private mode */ }\n"
-	"  }\n"
-	"  var holder = document.querySelector('[data-store]');\n"
-	"  if (!holder) return;\n"
-	"  var key = holder.getAttribute('data-store');\n"
-	"  var state = load(key);\n"
-	"  var fields = document.querySelectorAll('input[data-id]');\n"
-	"  var progress = document.querySelector('.progress');\n"
-	"  var next = document.querySelector('.next');\n"
-	"  function show() {\n"
-	"    var boxes = 0, ticked = 0, first = null;\n"
-	"    fields.forEach(function (el) {\n"
-	"      if (el.type !== 'checkbox') return;\n"
-	"      boxes++;\n"
-	"      if (el.checked) ticked++;\n"
-	"      var card = el.closest('.card');\n"
-	"      if (card) card.classList.toggle('done', el.checked);\n"
-	"      if (!el.checked && !first && card && card.classList.contains('step')) first = card;\n"
-	"    });\n"
-	"    if (progress) progress.textContent = ticked + ' of ' + boxes + ' ticked';\n"
-	"    if (next) next.textContent = first ? '(now: ' + first.querySelector('h3').textContent + ')' : '';\n"
-	"  }\n"
-	"  function restore() {\n"
-	"    fields.forEach(function (el) {\n"
-	"      var id = el.getAttribute('data-id');\n"
-	"      if (el.type === 'checkbox') el.checked = state[id] === true;\n"
-	"      else el.value = typeof state[id] === 'string' ? state[id] : '';\n"
-	"    });\n"
-	"    show();\n"
-	"  }\n"
-	"  fields.forEach(function (el) {\n"
-	"    el.addEventListener(el.type === 'checkbox' ? 'change' : 'input', function () {\n"
-	"      state[el.getAttribute('data-id')] = el.type === 'checkbox' ? el.checked : el.value;\n"
-	"      save(key, state);\n"
-	"      show();\n"
-	"    });\n"
-	"  });\n"
-	"  var reset = document.querySelector('button.reset');\n"
-	"  if (reset) reset.addEventListener('click', function () {\n"
-	"    if (!window.confirm('Clear every tick and sign-off of this run?')) return;\n"
-	"    state = {};\n"
-	"    try { window.localStorage.removeItem(key); } catch (e) { /* nothing saved */ }\n"
-	"    restore();\n"
-	"  });\n"
-	"  restore();\n"
-	"})();\n";
+	"(function(){'use strict';\n"
+	"var holder=document.querySelector('[data-store]');if(!holder)return;\n"
+	"var key=holder.getAttribute('data-store'),state={};\n"
+	"try{state=JSON.parse(localStorage.getItem(key)||'{}')||{};}catch(e){}\n"
+	"var fields=document.querySelectorAll('input[data-id]'),progress=document.querySelector('.progress'),"
+	"next=document.querySelector('.next');\n"
+	"function save(){try{localStorage.setItem(key,JSON.stringify(state));}catch(e){}}\n"
+	"function show(){var boxes=0,ticked=0,first=null;fields.forEach(function(el){"
+	"if(el.type!=='checkbox')return;boxes++;if(el.checked)ticked++;var card=el.closest('.card');"
+	"if(card)card.classList.toggle('done',el.checked);"
+	"if(!el.checked&&!first&&card&&card.classList.contains('step'))first=card;});"
+	"if(progress)progress.textContent=ticked+' of '+boxes+' ticked';"
+	"if(next)next.textContent=first?'(now: '+first.querySelector('h3').textContent+')':'';}\n"
+	"function restore(){fields.forEach(function(el){var id=el.getAttribute('data-id');"
+	"if(el.type==='checkbox')el.checked=state[id]===true;else el.value=typeof state[id]==='string'?state[id]:'';});"
+	"show();}\n"
+	"fields.forEach(function(el){el.addEventListener(el.type==='checkbox'?'change':'input',function(){"
+	"state[el.getAttribute('data-id')]=el.type==='checkbox'?el.checked:el.value;save();show();});});\n"
+	"var reset=document.querySelector('button.reset');\n"
+	"if(reset)reset.addEventListener('click',function(){"
+	"if(!confirm('Clear every tick and sign-off of this run?'))return;state={};"
+	"try{localStorage.removeItem(key);}catch(e){}restore();});\n"
+	"restore();})();\n";
 
 static const char *sources(struct arena *arena, const struct lw_program *program)
 {
@@ -1849,13 +1824,14 @@ static const char *sources(struct arena *arena, const struct lw_program *program
 	for (size_t i = 0; i < program->sources.len; i++) {
 		if (i)
 			textbuf_puts(&b, ", ");
-		textbuf_puts(&b, clean(arena, program->sources.items[i]));
+		textbuf_puts(&b, program->sources.items[i]);
 	}
 	return b.data;
 }
 
 /* The head of a page up to its <main>: "HEADING: NAME", with the lead paragraph (HTML) under it. */
-static void page_begin(struct textbuf *html, const char *heading_text, const char *name, const char *lead_html)
+static void page_begin(struct textbuf *html, const char *heading_text, const char *name, const char *style,
+		       const char *lead_html)
 {
 	textbuf_puts(html, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
 			   "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
@@ -1864,7 +1840,8 @@ static void page_begin(struct textbuf *html, const char *heading_text, const cha
 	textbuf_puts(html, ": ");
 	esc_html_append(html, name, strlen(name));
 	textbuf_puts(html, "</title>\n<style>\n");
-	textbuf_puts(html, page_style);
+	textbuf_puts(html, style_base);
+	textbuf_puts(html, style);
 	textbuf_puts(html, "</style>\n</head>\n<body>\n<header>\n<h1>");
 	textbuf_puts(html, heading_text);
 	textbuf_puts(html, ": ");
@@ -1892,10 +1869,10 @@ static void page_end(struct textbuf *html, const char *from, bool ticks)
 }
 
 /* "# TITLE: PLAN" and the plan's title under it, in Markdown; the HTML head says the same. */
-static void document_head(struct doc *d, const char *heading_text)
+static void document_head(struct doc *d, const char *heading_text, const char *style)
 {
 	const struct lw_plan *p = d->plan;
-	const char *title = p->title.text ? clean(d->arena, p->title.text) : p->name;
+	const char *title = p->title.text ? p->title.text : p->name;
 	textbuf_puts(d->md, "# ");
 	textbuf_puts(d->md, heading_text);
 	textbuf_puts(d->md, ": ");
@@ -1907,7 +1884,7 @@ static void document_head(struct doc *d, const char *heading_text)
 	textbuf_init(&lead, d->arena);
 	esc_html_append(&lead, title, strlen(title));
 	textbuf_putc(&lead, '.');
-	page_begin(d->html, heading_text, p->name, lead.data);
+	page_begin(d->html, heading_text, p->name, style, lead.data);
 }
 
 static void doc_init(struct doc *d, struct arena *arena, enum doc_kind kind, const struct lw_plan *plan,
@@ -1926,7 +1903,7 @@ void emit_checklist_plan(struct arena *arena, const struct lw_program *program, 
 	struct doc *d = &doc;
 	doc_init(d, arena, DOC_CHECKLIST, plan, run, md, html);
 	(void)program;
-	document_head(d, "Change-window checklist");
+	document_head(d, "Change-window checklist", style_ticks);
 	/* the page's script counts the ticks into the progress line */
 	textbuf_puts(html, "<div class=\"toolbar noprint\"><span class=\"progress\"></span>"
 			   "<button type=\"button\" class=\"reset\">Clear ticks</button></div>\n");
@@ -1966,7 +1943,7 @@ void emit_review_plan(struct arena *arena, const struct lw_program *program, con
 	struct doc *d = &doc;
 	doc_init(d, arena, DOC_REVIEW, plan, run, md, html);
 	const char *from = sources(arena, program);
-	document_head(d, "Review report");
+	document_head(d, "Review report", style_table);
 	para(d);
 	t(d, "For the plan's author, its reviewer and whoever builds its Automation Plan. The operator's checklist is ");
 	code(d, plan->checklist_md);
@@ -2018,7 +1995,7 @@ static void index_link(struct textbuf *md, struct textbuf *html, const char *lab
 /* One row of the index, in both files: the plan, its cluster, window and worst case, and its documents. */
 static void index_row(struct arena *arena, const struct checklist_entry *e, struct textbuf *md, struct textbuf *html)
 {
-	const char *title = e->title ? clean(arena, e->title) : NULL;
+	const char *title = e->title;
 	const char *window = e->window > 0 ? render_duration(arena, e->window) : "none declared";
 	const char *worst = render_duration(arena, e->worst_case);
 
@@ -2083,8 +2060,8 @@ void emit_checklist_index(struct arena *arena, const struct lw_program *program,
 	textbuf_puts(md, ".\n\n| Plan | Cluster | Maintenance window | Worst case | Checklist | Review |\n"
 			 "| --- | --- | --- | --- | --- | --- |\n");
 
-	page_begin(html, "Change-window checklists", names, lead);
-	textbuf_puts(html, "<table class=\"index\">\n<thead><tr><th>Plan</th><th>Cluster</th><th>Maintenance "
+	page_begin(html, "Change-window checklists", names, style_table, lead);
+	textbuf_puts(html, "<table>\n<thead><tr><th>Plan</th><th>Cluster</th><th>Maintenance "
 			   "window</th><th>Worst case</th><th>Checklist</th><th>Review</th></tr></thead>\n<tbody>\n");
 	struct arena row;
 	arena_init_like(&row, arena);

@@ -55,8 +55,9 @@ struct checklist_run {
 /*
  * One plan's checklist, into `md` and `html` (initialised by the caller;
  * drained buffers stream it, so a plan of thousands of steps is written in
- * the memory of one step).  Plan text that XML cannot carry is a build
- * error found before this runs; here it is replaced, never passed through.
+ * the memory of one step).  Every text it writes has been checked once
+ * for what XML cannot carry before it runs (out/build.c): a text that
+ * fails is a build error, so nothing here checks again.
  */
 void emit_checklist_plan(struct arena *arena, const struct lw_program *program, const struct lw_plan *plan,
 			 const struct checklist_run *run, struct textbuf *md, struct textbuf *html);

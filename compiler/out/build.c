@@ -222,6 +222,16 @@ static void check_fixlet(struct textcheck *c, const struct lw_fixlet *f)
 	check_str(c, f->title.text, where(f->title, f->decl), "the title of %s %u", kind, id);
 	check_str(c, f->action, f->decl, "the action name of %s %u", kind, id);
 	check_str(c, f->note.text, where(f->note, f->decl), "the note of %s %u", kind, id);
+	check_str(c, f->imported_from.text, where(f->imported_from, f->decl), "the file %s %u was imported from",
+		  kind, id);
+	for (size_t i = 0; i < f->parameters.len; i++) {
+		const struct lw_parameter *q = f->parameters.items[i];
+		check_str(c, q->name.text, where(q->name, f->decl), "a parameter of %s %u", kind, id);
+		check_str(c, q->description.text, where(q->description, f->decl), "a parameter's description in %s %u",
+			  kind, id);
+		check_str(c, q->default_value.text, where(q->default_value, f->decl), "a parameter's default in %s %u",
+			  kind, id);
+	}
 	/* relevance and action script are written only in the full component form */
 	if (c->opts->bes.components == BES_COMPONENTS_FULL) {
 		check_str(c, f->relevance.text, where(f->relevance, f->decl), "the relevance of %s %u", kind, id);
@@ -367,6 +377,15 @@ static bool check_plan(struct textcheck *c, struct arena *plan_arena, const stru
 		check_item(c, p->items.items[k], k == 0 ? p->initial_state : NULL);
 	for (size_t k = 0; k < p->restores.len; k++)
 		check_restore(c, p->restores.items[k]);
+	check_str(c, p->owner.text, where(p->owner, p->decl), "the change owner's name");
+	check_str(c, p->owner_contact.text, where(p->owner_contact, p->decl), "how to reach the change owner");
+	/* what the review report and the checklist say about each unconfirmed fact */
+	for (size_t k = 0; k < p->unconfirmed.len; k++) {
+		const struct lw_mark *m = p->unconfirmed.items[k];
+		check_str(c, m->owner, where(m->reason, p->decl), "what an unconfirmed fact is about");
+		check_str(c, m->field, where(m->reason, p->decl), "the statement an unconfirmed fact is about");
+		check_str(c, m->reason.text, where(m->reason, p->decl), "the reason a fact is not confirmed");
+	}
 	return c->ok;
 }
 

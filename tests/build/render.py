@@ -152,8 +152,8 @@ GEOMETRY = r"""
     if (r.width > 0 && r.right > view + 0.5 && past.length < 5)
       past.push(el.tagName.toLowerCase() + (el.className ? '.' + el.className : '') + ' ' + Math.round(r.right));
   });
-  var row = document.querySelector('table.recipe tbody tr');
-  var head = document.querySelector('table.recipe thead');
+  var row = document.querySelector('table tbody tr');
+  var head = document.querySelector('table thead');
   return {
     view: view,
     scroll: root.scrollWidth,
