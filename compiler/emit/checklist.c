@@ -21,6 +21,7 @@
 #include "base/escape.h"
 #include "base/ptrmap.h"
 #include "lower/render.h"
+#include "lower/sentences.h"
 
 /* Which document a doc is writing: the two share the layer and the content helpers. */
 enum doc_kind { DOC_CHECKLIST, DOC_REVIEW };
@@ -1260,23 +1261,8 @@ static void proofs(struct doc *d)
 	para(d);
 	t(d, "Quorum: ");
 	code(d, render_quorum_name(q->model));
-	t(d, q->declared ? ". " : " (none declared, so the strictest applies). ");
-	switch (q->model) {
-	case LW_QUORUM_NODE_MAJORITY:
-	case LW_QUORUM_NODE_AND_WITNESS:
-		t(d, q->model == LW_QUORUM_NODE_MAJORITY ? "Each node has a vote" : "Each node and the witness have a vote");
-		t(d, "; more than half of the ");
-		num(d, q->votes);
-		t(d, " must stay up, and with ");
-		num(d, p->max_down);
-		t(d, " down, ");
-		num(d, q->votes_kept);
-		t(d, " do.");
-		break;
-	case LW_QUORUM_DISK_ONLY:
-		t(d, "The quorum disk alone decides, so the cluster stays up while one node does.");
-		break;
-	}
+	t(d, q->declared ? ": " : " (none declared, so the strictest applies): ");
+	sentence(d, lw_quorum_rule(d->arena, p));
 	if (p->max_down > q->simple_max_down) {
 		t(d, " HCL's shorter rule, more than half of the nodes up, would allow at most ");
 		num(d, q->simple_max_down);
