@@ -181,7 +181,7 @@ test: all unit golden $(REPLAYS)
 	sh tests/editors/run.sh $(BUILD)/bfplan
 	sh tests/fuzz/replay.sh $(BUILD)/tests $(FUZZ_HARNESSES)
 	sh tests/docs_codes.sh
-	python3 tests/docs_examples.py $(BUILD)/bfplan
+	python3 tests/docs_examples.py $(BUILD)/bfplan docs/diagnostics.md docs/output.md docs/guide.md
 
 check: deps
 	$(MAKE) test

@@ -32,9 +32,25 @@ program's real output:
                   silently.
 
 Anything else that shows a diagnostic fails: an example that nothing
-checks drifts.  Prints PASS/FAIL per block and "docs_examples: N passed,
-M failed".
+checks drifts.
+
+In docs/output.md and docs/guide.md every block is checked, diagnostic or
+not, and may also be one of these:
+
+  plan text       its first line starts with a declaration or `use`: the
+                  block must be a run of lines of a file of examples/ or
+                  stdlib/, or else what `bfplan fmt` writes for it (so it
+                  parses, in the layout bfplan writes);
+  BES             a ```xml block: its lines, indentation and a note after
+                  two blanks left out, "..." standing for any text and a
+                  line "..." for any lines, must be lines of one .bes of
+                  tests/build/expected, in order;
+  a synopsis      its first line starts with "bfplan COMMAND": each line
+                  must be in what `bfplan COMMAND --help` prints.
+
+Prints PASS/FAIL per block and "docs_examples: N passed, M failed".
 """
+import html
 import os
 import re
 import shutil
@@ -60,7 +76,7 @@ def blocks(path):
             before = lines[i - 1] if i > 0 else ''
             if before == '' and i > 1:
                 before = lines[i - 2]
-            out.append((i + 1, before, lines[i + 1:j]))
+            out.append((i + 1, before, lines[i + 1:j], lines[i][3:].strip()))
             i = j + 1
         else:
             i += 1
@@ -84,6 +100,66 @@ def check_golden(name, block, shown=None):
     if contains_run(golden, block):
         return None
     return 'differs from tests/golden/%s.err' % name
+
+
+# the documents whose every block is an example, not only those that show a diagnostic
+EVERY_BLOCK = ('output.md', 'guide.md')
+PLAN_TEXT = re.compile(r'^(use|site|task|fixlet|prerequisite|role|step|os|cluster|baseline|plan|state)\b')
+
+
+def files_under(*dirs, suffix):
+    for d in dirs:
+        for root, _, names in os.walk(os.path.join(TOP, d)):
+            for n in sorted(names):
+                if n.endswith(suffix):
+                    yield os.path.join(root, n)
+
+
+def check_plan_text(bfplan, block):
+    for path in files_under('examples', 'stdlib', suffix='.plan'):
+        if contains_run(open(path, encoding='utf-8').read().split('\n'), block):
+            return None
+    text = '\n'.join(block) + '\n'
+    p = subprocess.run([bfplan, 'fmt', '-'], input=text.encode(), stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    if p.returncode != 0:
+        return 'plan text that is in no example and does not parse: ' + p.stderr.decode(errors='replace')[:200]
+    if p.stdout.decode() != text:
+        return 'plan text that is in no example and not in the layout bfplan fmt writes'
+    return None
+
+
+def xml_pattern(line):
+    line = html.unescape(re.sub(r'(>)\s{2,}\S.*$', r'\1', line.strip()))  # a note after the tag
+    return None if line == '...' else re.compile(re.escape(line).replace(re.escape('...'), '.*') + r'\Z')
+
+
+def check_bes(block):
+    want = [xml_pattern(l) for l in block if l.strip()]
+    for path in files_under(os.path.join('tests', 'build', 'expected'), suffix='.bes'):
+        have = [html.unescape(l.strip()) for l in open(path, encoding='utf-8').read().replace('\r', '').split('\n')]
+        at, ok = 0, True
+        for pat in want:
+            if pat is None:
+                continue
+            while at < len(have) and not pat.match(have[at]):
+                at += 1
+            if at == len(have):
+                ok = False
+                break
+            at += 1
+        if ok:
+            return None
+    return 'no .bes of tests/build/expected has these lines in this order'
+
+
+def check_synopsis(bfplan, block):
+    words = block[0].split()
+    p = subprocess.run([bfplan, words[1], '--help'], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    shown = ' '.join((p.stdout + p.stderr).decode(errors='replace').split())
+    for line in block:
+        if ' '.join(line.split()) not in shown:
+            return '`bfplan %s --help` does not show %r' % (words[1], line.strip())
+    return None
 
 
 def run_transcript(bfplan, block):
@@ -126,6 +202,8 @@ def transcript_in(bfplan, block, work):
                     shutil.copy(src, os.path.join(work, w))
             golden = os.path.join(TOP, 'tests', 'golden')
             cwd, exe = work, bfplan
+            if any(w.startswith('examples/') and os.path.exists(os.path.join(TOP, w)) for w in words[1:]):
+                cwd = TOP  # the repository's examples, read where they are
             if any(w.endswith('.plan') and not os.path.exists(os.path.join(work, w)) and
                    os.path.exists(os.path.join(golden, w)) for w in words[1:]):
                 cwd, exe = golden, os.path.relpath(bfplan, golden)
@@ -157,8 +235,9 @@ def main():
     passed = failed = illustrations = 0
     for doc in docs:
         rel = os.path.relpath(doc, TOP)
-        for at, before, block in blocks(doc):
-            if not any(DIAG_LINE.search(l) for l in block):
+        every = os.path.basename(doc) in EVERY_BLOCK
+        for at, before, block, lang in blocks(doc):
+            if not every and not any(DIAG_LINE.search(l) for l in block):
                 continue
             where = '%s:%d' % (rel, at)
             m = re.match(r'<!-- illustration: (.+) -->', before.strip())
@@ -179,6 +258,12 @@ def main():
                 why = run_transcript(bfplan, block)
             elif g:
                 why = check_golden(g.group(1), block)
+            elif every and lang == 'xml':
+                why = check_bes(block)
+            elif every and block and PLAN_TEXT.match(block[0]):
+                why = check_plan_text(bfplan, block)
+            elif every and block and block[0].startswith('bfplan '):
+                why = check_synopsis(bfplan, block)
             else:
                 why = 'neither a golden case, a transcript nor a marked illustration'
             if why:

@@ -4,7 +4,9 @@
  * A line is cut into tokens: bare words, compared without regard to case,
  * and double-quoted strings, taken as written (ActionScript has no escape
  * inside quotes).  `if` and `endif` are counted, so a restart that only
- * runs in one branch is known to be conditional.
+ * runs in one branch is known to be conditional; the one such branch that
+ * is understood is `if {pending restart}`, where a restart clears exactly
+ * what it is asked to: it restarts when, and only when, one is pending.
  *
  * The order of lines matters for `clears`: a restart clears what came
  * before it, so a script that asks for a restart after its last `restart`
@@ -89,10 +91,35 @@ struct scan {
 	unsigned depth;            /* if blocks open */
 	uint32_t pending_line;     /* the last line that asks for a restart */
 	const char *pending_what;
-	uint32_t clear_line;       /* the last unconditional `restart` */
+	uint32_t clear_line;       /* the last unconditional `restart`, or one run when a restart is pending */
+	const char *clear_what;
 	uint32_t conditional_restart;
 	uint32_t shutdown_line;
+	bool when_pending;         /* in the first branch of a top-level `if {pending restart}` */
 };
+
+/* Whether an `if` line's condition is `{pending restart}`, however it is spaced or bracketed. */
+static bool tests_pending_restart(const char *s, size_t len)
+{
+	const char *open = memchr(s, '{', len);
+	if (!open)
+		return false;
+	const char *close = s + len;
+	while (close > open && close[-1] != '}')
+		close--;
+	if (close == open + 0 || close - 1 <= open)
+		return false;
+	static const char want[] = "pendingrestart";
+	size_t k = 0;
+	for (const char *p = open + 1; p < close - 1; p++) {
+		if (*p == ' ' || *p == '\t' || *p == '(' || *p == ')')
+			continue;
+		if (k == sizeof want - 1 || (*p | 0x20) != want[k])
+			return false;
+		k++;
+	}
+	return k == sizeof want - 1;
+}
 
 static void read_line(struct arena *a, const char *s, size_t len, uint32_t line, struct scan *sc,
 		      struct as_reading *out)
@@ -105,10 +132,16 @@ static void read_line(struct arena *a, const char *s, size_t len, uint32_t line,
 	static const char *const may[] = {"action", "may", "require", "restart"};
 	static const char *const query[] = {"action", "parameter", "query"};
 	if (word_is(&t[0], "if")) {
+		sc->when_pending = sc->depth == 0 && tests_pending_restart(s, len);
 		sc->depth++;
+	} else if (word_is(&t[0], "else") || word_is(&t[0], "elseif")) {
+		if (sc->depth == 1)
+			sc->when_pending = false;
 	} else if (word_is(&t[0], "endif")) {
 		if (sc->depth > 0)
 			sc->depth--;
+		if (sc->depth == 0)
+			sc->when_pending = false;
 	} else if (words_are(t, n, 0, requires, 3)) {
 		sc->pending_line = line;
 		sc->pending_what = "action requires restart";
@@ -118,8 +151,10 @@ static void read_line(struct arena *a, const char *s, size_t len, uint32_t line,
 	} else if (words_are(t, n, 0, query, 3)) {
 		read_param(a, t, n, line, out);
 	} else if (word_is(&t[0], "restart")) {
-		if (sc->depth == 0)
+		if (sc->depth == 0 || (sc->depth == 1 && sc->when_pending)) {
 			sc->clear_line = line;
+			sc->clear_what = sc->depth ? "restart, when a restart is pending" : "restart";
+		}
 		else if (!sc->conditional_restart)
 			sc->conditional_restart = line;
 	} else if (word_is(&t[0], "shutdown")) {
@@ -146,7 +181,7 @@ void as_read(struct arena *a, const char *script, size_t len, struct as_reading 
 	if (sc.clear_line && sc.clear_line > sc.pending_line) {
 		out->restart = AS_RESTART_CLEARS;
 		out->line = sc.clear_line;
-		out->because = "restart";
+		out->because = sc.clear_what;
 	} else if (sc.pending_line) {
 		out->restart = AS_RESTART_MAY;
 		out->line = sc.pending_line;

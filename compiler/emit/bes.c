@@ -214,9 +214,8 @@ static void element(struct bes *b, const char *name, const char *text)
  * does not split, so the text is cut after each "]]" and the rest goes
  * into a new section: the reader joins them back into the same text.
  */
-static void cdata_element(struct bes *b, const char *name, const char *text)
+static void write_cdata(struct bes *b, const char *text)
 {
-	start(b, name);
 	const char *run = text;
 	for (const char *end; (end = strstr(run, "]]>"));) {
 		const char *piece = arena_strndup(b->arena, run, (size_t)(end + 2 - run));
@@ -224,6 +223,33 @@ static void cdata_element(struct bes *b, const char *name, const char *text)
 		run = end + 2;
 	}
 	check_rc(b, xmlTextWriterWriteCDATA(b->w, XC(run)));
+}
+
+static void cdata_element(struct bes *b, const char *name, const char *text)
+{
+	start(b, name);
+	write_cdata(b, text);
+	end(b);
+}
+
+/*
+ * Relevance and action scripts as people write them: in CDATA when they
+ * hold '<', '>' or '&', which the console's exports and the community's
+ * conventions check (pre-commit-bigfix, E207) want unescaped there, and
+ * as plain text otherwise.
+ */
+static void write_code(struct bes *b, const char *text)
+{
+	if (strpbrk(text, "<>&"))
+		write_cdata(b, text);
+	else
+		check_rc(b, xmlTextWriterWriteString(b->w, XC(text)));
+}
+
+static void code_element(struct bes *b, const char *name, const char *text)
+{
+	start(b, name);
+	write_code(b, text);
 	end(b);
 }
 
@@ -304,6 +330,53 @@ static void describe_fixlet(struct bes *b, struct textbuf *h, const struct lw_fi
 	textbuf_puts(h, ")");
 }
 
+/* ---- what an object rests on that nobody has confirmed --------------------------- */
+
+/* Adds the marks of `list` that `seen` does not hold yet, in order. */
+static void gather_marks(struct bes *b, struct cptrvec *seen, const struct cptrvec *list)
+{
+	for (size_t i = 0; i < list->len; i++) {
+		bool known = false;
+		for (size_t k = 0; k < seen->len && !known; k++)
+			known = seen->items[k] == list->items[i];
+		if (!known)
+			cptrvec_push(&b->scratch, seen, list->items[i]);
+	}
+}
+
+/*
+ * " It rests on 2 facts not confirmed (numbered as in the plan's
+ * checklist): U4 prerequisite 'x', detect: REASON; ...", at the end of the
+ * sentence that says what the object is, so whoever reads the object in
+ * the console sees what is a guess without the checklist beside it.
+ */
+static void describe_marks(struct bes *b, struct textbuf *h, const struct cptrvec *gathered)
+{
+	if (!gathered->len)
+		return;
+	/* in the checklist's order: U1, U2... */
+	struct cptrvec ordered = {0};
+	for (size_t i = 0; i < b->plan->unconfirmed.len; i++)
+		for (size_t k = 0; k < gathered->len; k++)
+			if (gathered->items[k] == b->plan->unconfirmed.items[i])
+				cptrvec_push(&b->scratch, &ordered, gathered->items[k]);
+	const struct cptrvec *marks = &ordered;
+	textbuf_printf(h, " It rests on %zu %s not confirmed (numbered as in the plan's checklist): ", marks->len,
+		       marks->len == 1 ? "fact" : "facts");
+	for (size_t i = 0; i < marks->len; i++) {
+		const struct lw_mark *m = marks->items[i];
+		textbuf_printf(h, "%sU%u ", i ? "; " : "", render_mark_number(b->plan, m));
+		html_text(b, h, m->owner, m->reason.span, "what a mark is on");
+		if (m->field) {
+			textbuf_puts(h, ", ");
+			html_text(b, h, m->field, m->reason.span, "what a mark is on");
+		}
+		textbuf_puts(h, ": ");
+		html_text(b, h, m->reason.text ? m->reason.text : "", m->reason.span, "the reason of a mark");
+	}
+	textbuf_puts(h, ".");
+}
+
 /* ---- pre-flight Fixlets ------------------------------------------------------- */
 
 static void write_preflight(struct bes *b, const struct lw_prereq *p)
@@ -337,7 +410,15 @@ static void write_preflight(struct bes *b, const struct lw_prereq *p)
 			textbuf_puts(&h, ", ");
 		html_text(b, &h, plan->cluster_nodes.items[i], plan->decl, "a node name");
 	}
-	textbuf_puts(&h, ".</p>");
+	textbuf_puts(&h, ".");
+	struct cptrvec marks = {0};
+	gather_marks(b, &marks, &p->marks);
+	if (p->provider) {
+		gather_marks(b, &marks, &p->provider->marks);
+		gather_marks(b, &marks, &p->provider->site->marks);
+	}
+	describe_marks(b, &h, &marks);
+	textbuf_puts(&h, "</p>");
 	if (p->provider) {
 		textbuf_puts(&h, "<p>To fix it, run ");
 		describe_fixlet(b, &h, p->provider);
@@ -365,7 +446,7 @@ static void write_preflight(struct bes *b, const struct lw_prereq *p)
 	/* two clauses, ANDed by BigFix: on one of the cluster's nodes, and the prerequisite is absent */
 	write_nodes_relevance(b);
 	if (xml_ok(b, p->detect.text, p->detect.span, "the detection relevance of prerequisite '%s'", p->name))
-		element(b, "Relevance", arena_printf(a, "not (%s)", p->detect.text));
+		code_element(b, "Relevance", arena_printf(a, "not (%s)", p->detect.text));
 	write_trailer(b, "bfplan pre-flight");
 	end(b);
 }
@@ -426,13 +507,13 @@ static void write_component(struct bes *b, const struct lw_fixlet *f, struct src
 		start(b, "ActionScript");
 		/* a PowerShell or shell script keeps its type: written as ActionScript it would not run */
 		attribute(b, "MIMEType", f->actionscript_type ? f->actionscript_type : "application/x-Fixlet-Windows-Shell");
-		check_rc(b, xmlTextWriterWriteString(b->w, XC(body)));
+		write_code(b, body);
 		end(b);
 		start(b, "SuccessCriteria");
 		/* what each kind does when nothing is said; spelled out because a copy forgets its kind */
 		attribute(b, "Option", f->is_task ? "RunToCompletion" : "OriginalRelevance");
 		check_rc(b, xmlTextWriterFullEndElement(b->w));
-		element(b, "Relevance", f->relevance.text);
+		code_element(b, "Relevance", f->relevance.text);
 	}
 	end(b);
 }
@@ -479,7 +560,20 @@ static void write_baseline(struct bes *b, const struct lw_baseline *bl)
 		html_text(b, &h, bl->title.text, bl->title.span, "the title of a baseline");
 		textbuf_puts(&h, "&quot;");
 	}
-	textbuf_puts(&h, ", with its restart.</p><p>Step ");
+	textbuf_puts(&h, ", with its restart.");
+	struct cptrvec marks = {0};
+	for (size_t i = 0; i < plan->items.len; i++) {
+		const struct lw_item *it = plan->items.items[i];
+		if (it->baseline == bl)
+			gather_marks(b, &marks, &it->marks);
+	}
+	for (size_t i = 0; i < bl->components.len; i++) {
+		const struct lw_fixlet *f = ((const struct lw_component *)bl->components.items[i])->fixlet;
+		gather_marks(b, &marks, &f->site->marks);
+		gather_marks(b, &marks, &f->marks);
+	}
+	describe_marks(b, &h, &marks);
+	textbuf_puts(&h, "</p><p>Step ");
 	steps_running(b, &h, bl);
 	textbuf_puts(&h, " of the plan's Automation Plan runs it on the nodes of a phase, after they are "
 			 "paused and their groups have moved. Do not run it on a node that is still in service: "

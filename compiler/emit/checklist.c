@@ -1263,11 +1263,18 @@ static void proofs(struct doc *d)
 	code(d, render_quorum_name(q->model));
 	t(d, q->declared ? ": " : " (none declared, so the strictest applies): ");
 	sentence(d, lw_quorum_rule(d->arena, p));
-	if (p->max_down > q->simple_max_down) {
-		t(d, " HCL's shorter rule, more than half of the nodes up, would allow at most ");
-		num(d, q->simple_max_down);
-		t(d, " down: the witness's vote is what allows ");
-		num(d, p->max_down);
+	if (!q->by_nodes) {
+		t(d, " bfplan counts votes as Microsoft's failover clustering documentation on quorum configurations "
+		     "defines them");
+		if (q->model == LW_QUORUM_DISK_ONLY) {
+			t(d, "; HCL's procedure exempts the disk-only quorum types from its rule of more than half of the "
+			     "nodes up");
+		} else if (p->max_down > q->simple_max_down) {
+			t(d, "; HCL's shorter rule, more than half of the nodes up, would allow at most ");
+			num(d, q->simple_max_down);
+			t(d, " down: the witness's vote is what allows ");
+			num(d, p->max_down);
+		}
 		t(d, ".");
 	}
 	para_end(d);

@@ -237,7 +237,7 @@ static void quorum_json(struct jw *w, const struct lw_quorum *q)
 	object(w);
 	kstring(w, "model", render_quorum_name(q->model));
 	kboolean(w, "declared", q->declared);
-	kstring(w, "rule", "more-than-half-of-votes");
+	kstring(w, "rule", q->by_nodes ? "more-than-half-of-nodes" : "more-than-half-of-votes");
 	kinteger(w, "votes", q->votes);
 	kinteger(w, "votes_kept", q->votes_kept);
 	kinteger(w, "votes_needed", q->votes_needed);

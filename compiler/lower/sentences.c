@@ -6,6 +6,10 @@
 const char *lw_quorum_rule(struct arena *arena, const struct lw_plan *plan)
 {
 	const struct lw_quorum *q = &plan->quorum;
+	if (q->by_nodes)
+		return arena_printf(arena, "the plan follows HCL's rule (quorum-rule hcl): more than half of the %u "
+				    "nodes must stay up, whatever votes a witness adds; with %u down, %u stay", q->votes,
+				    plan->max_down, q->votes_kept);
 	switch (q->model) {
 	case LW_QUORUM_NODE_MAJORITY:
 		return arena_printf(arena, "each node has a vote, and more than half of the %u votes must stay up; "

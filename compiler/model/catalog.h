@@ -127,6 +127,7 @@ struct lw_quorum {
 	unsigned votes_kept;           /* votes still up with max-down nodes down */
 	unsigned votes_needed;         /* more than half of votes (disk-only: 1 node) */
 	unsigned simple_max_down;      /* what "more than half the nodes stay up" alone would allow */
+	bool by_nodes;                 /* the plan follows HCL's rule (quorum-rule hcl): only nodes count */
 };
 
 /*

@@ -935,10 +935,12 @@ static void rule_baseline_os(struct checker *c, const struct seq_item *item, con
  * with `online` nodes up: the proof and the outputs that state its rule
  * both read them.
  */
-static void quorum_facts(const struct cluster_ent *cl, unsigned online, struct lw_quorum *q)
+static void quorum_facts(const struct cluster_ent *cl, enum quorum_rule rule, unsigned online, struct lw_quorum *q)
 {
 	unsigned n = (unsigned)cl->nodes.len;
 	q->declared = cl->quorum_span.file != SRC_NO_FILE;
+	/* HCL's procedure exempts the disk-only models from its rule */
+	q->by_nodes = rule == QUORUM_RULE_HCL && cl->quorum != QUORUM_DISK_ONLY;
 	switch (cl->quorum) {
 	case QUORUM_NODE_MAJORITY:
 		q->model = LW_QUORUM_NODE_MAJORITY;
@@ -961,13 +963,48 @@ static void quorum_facts(const struct cluster_ent *cl, unsigned online, struct l
 	}
 	/* "more than half of the nodes stay up", which takes no witness into account */
 	q->simple_max_down = n ? (n - 1) / 2 : 0;
+	if (q->by_nodes) {
+		q->votes = n;
+		q->votes_kept = online;
+		q->votes_needed = n / 2 + 1;
+	}
 }
 
-static bool keeps_quorum(const struct cluster_ent *cl, size_t online)
+static bool keeps_quorum(const struct cluster_ent *cl, enum quorum_rule rule, size_t online)
 {
 	struct lw_quorum q = {0};
-	quorum_facts(cl, (unsigned)online, &q);
+	quorum_facts(cl, rule, (unsigned)online, &q);
 	return q.votes_kept >= q.votes_needed;
+}
+
+/*
+ * Votes allow max-down here, and HCL's rule (more than half of the nodes
+ * up) allows less, but not nothing: the plan does not say which it follows.
+ * Where HCL's rule allows no node down at all (two nodes and a witness) it
+ * cannot be the procedure's intent, which patches such a cluster one node
+ * at a time, so nothing is said.
+ */
+static void rule_quorum_choice(struct checker *c, const struct plan_ent *plan, const struct lw_quorum *q)
+{
+	const struct cluster_ent *cl = plan->cluster;
+	if (plan->quorum_rule_span.file != SRC_NO_FILE || cl->quorum != QUORUM_NODE_AND_WITNESS ||
+	    plan->max_down <= q->simple_max_down || q->simple_max_down == 0)
+		return;
+	struct src_span where = plan->max_down_given ? plan->max_down_span : plan->decl;
+	struct diag *d = diag_report(c->diags, BFP333, where,
+				     "max-down %u keeps the quorum of cluster '%s' only with its witness's vote; "
+				     "HCL's rule, more than half of the nodes up, allows %u", plan->max_down, cl->name,
+				     q->simple_max_down);
+	diag_note(c->diags, d, cl->quorum_span, "cluster '%s' counts a witness", cl->name);
+	diag_help(c->diags, d, "say which rule the plan follows: 'quorum-rule votes' keeps max-down %u, and "
+		  "the proof then rests on the witness being online; 'quorum-rule hcl' with 'max-down %u' does "
+		  "not", plan->max_down, q->simple_max_down);
+}
+
+/* The most nodes HCL's rule lets down at once: more than half stay up. */
+static size_t q_hcl_best(size_t n)
+{
+	return n ? (n - 1) / 2 : 0;
 }
 
 static const char *quorum_name(enum quorum_model model)
@@ -986,7 +1023,7 @@ static void rule_availability(struct checker *c, const struct plan_ent *plan, st
 	size_t n = cl->nodes.len;
 	if (n < 2)
 		return; /* reported with the cluster */
-	quorum_facts(cl, plan->max_down < n ? (unsigned)(n - plan->max_down) : 0, &facts->quorum);
+	quorum_facts(cl, plan->quorum_rule, plan->max_down < n ? (unsigned)(n - plan->max_down) : 0, &facts->quorum);
 	struct src_span where = plan->max_down_given ? plan->max_down_span : plan->decl;
 	if (plan->max_down == 0) {
 		struct diag *d = diag_report(c->diags, BFP313, where, "max-down is 0, so no node can be patched");
@@ -1002,8 +1039,22 @@ static void rule_availability(struct checker *c, const struct plan_ent *plan, st
 		return;
 	}
 	size_t online = n - plan->max_down;
-	if (keeps_quorum(cl, online))
+	if (keeps_quorum(cl, plan->quorum_rule, online)) {
+		rule_quorum_choice(c, plan, &facts->quorum);
 		return;
+	}
+	if (facts->quorum.by_nodes) {
+		struct diag *d = diag_report(c->diags, BFP313, where,
+					     "max-down %u leaves %zu of %zu nodes online, not more than half, as HCL's "
+					     "rule asks", plan->max_down, online, n);
+		diag_note(c->diags, d, plan->quorum_rule_span, "plan '%s' follows HCL's rule", plan->name);
+		if (q_hcl_best(n))
+			diag_help(c->diags, d, "use 'max-down %zu' or less", q_hcl_best(n));
+		else
+			diag_help(c->diags, d, "HCL's rule lets no node of a %zu-node cluster down; if the cluster "
+				  "has a witness, 'quorum-rule votes' counts its vote", n);
+		return;
+	}
 	struct diag *d = diag_report(c->diags, BFP313, where,
 				     "max-down %u leaves %zu of %zu nodes online, which loses the %s quorum",
 				     plan->max_down, online, n, quorum_name(cl->quorum));
@@ -1014,7 +1065,7 @@ static void rule_availability(struct checker *c, const struct plan_ent *plan, st
 		diag_note(c->diags, d, cl->nodes_span, "cluster '%s' declares no quorum model, so "
 			  "node-majority applies: more than half of its %zu nodes must stay online", cl->name, n);
 	size_t best = 0;
-	while (best + 1 < n && keeps_quorum(cl, n - (best + 1)))
+	while (best + 1 < n && keeps_quorum(cl, plan->quorum_rule, n - (best + 1)))
 		best++;
 	if (best > 1)
 		diag_help(c->diags, d, "use 'max-down %zu' or less", best);

@@ -188,12 +188,14 @@ static const struct prop baseline_props[] = {
 	[BL_RESTART] = {"restart", SH_CUSTOM, P_REPEAT, "restart"},
 };
 
-enum { PL_CLUSTER, PL_ORDER, PL_ACTIVE, PL_MAX_DOWN, PL_WINDOW, PL_OWNER, PL_REQUIRE, PL_TIMEOUT, PL_EACH };
+enum { PL_CLUSTER, PL_ORDER, PL_ACTIVE, PL_MAX_DOWN, PL_QUORUM_RULE, PL_WINDOW, PL_OWNER, PL_REQUIRE, PL_TIMEOUT,
+       PL_EACH };
 static const struct prop plan_props[] = {
 	[PL_CLUSTER] = {"cluster", SH_IDENT, P_REQUIRED, "cluster exch01"},
 	[PL_ORDER] = {"order", SH_CUSTOM, P_REPEAT | P_NODE_NAMES, "order passive-first"},
 	[PL_ACTIVE] = {"active", SH_NODE, 0, "active EXNODE2"},
 	[PL_MAX_DOWN] = {"max-down", SH_INT, 0, "max-down 1"},
+	[PL_QUORUM_RULE] = {"quorum-rule", SH_IDENT, 0, "quorum-rule votes"},
 	[PL_WINDOW] = {"window", SH_DURATION, 0, "window 6h"},
 	[PL_OWNER] = {"owner", SH_CUSTOM, 0, "owner \"Dana Reyes\" contact \"+1 555 0100, on call\""},
 	[PL_REQUIRE] = {"require", SH_NAMES, P_REPEAT, "require control-scripts"},
@@ -2082,6 +2084,24 @@ static void read_plan(struct resolver *r, const struct ast_decl *decl, struct pl
 		plan->max_down = (unsigned)first_arg(max_down)->number;
 		plan->max_down_given = true;
 		plan->max_down_span = first_arg(max_down)->span;
+	}
+	plan->quorum_rule_span = (struct src_span){SRC_NO_FILE, 0, 0};
+	const struct ast_stmt *rule = prop_one(&p, PL_QUORUM_RULE);
+	if (rule) {
+		static const char *const rules[] = {"votes", "hcl"};
+		const struct ast_value *v = first_arg(rule);
+		size_t k = 0;
+		while (k < 2 && strcmp(v->text, rules[k]) != 0)
+			k++;
+		if (k == 2) {
+			struct diag *d = diag_report(r->diags, BFP208, v->span, "unknown quorum rule '%s'", v->text);
+			const char *near = suggest_closest(v->text, rules, 2);
+			diag_help(r->diags, d, near ? "did you mean '%s'?" : "the rules are votes (Microsoft's vote "
+				  "count) and hcl (more than half of the nodes up)%s", near ? near : "");
+		} else {
+			plan->quorum_rule = (enum quorum_rule)k;
+		}
+		plan->quorum_rule_span = v->span; /* given, even if not understood: no BFP333 on top */
 	}
 	const struct ast_stmt *window = prop_one(&p, PL_WINDOW);
 	if (window) {

@@ -125,6 +125,12 @@ enum quorum_model {
 	QUORUM_DISK_ONLY,       /* the quorum disk decides: one node up is enough */
 };
 
+/* Which rule bounds max-down (docs/language.md, "Quorum"). */
+enum quorum_rule {
+	QUORUM_RULE_VOTES,      /* Microsoft's vote count for the cluster's model (the default) */
+	QUORUM_RULE_HCL,        /* HCL's procedure: more than half of the nodes up, except disk-only */
+};
+
 struct cluster_ent {
 	const char *name;
 	struct lw_text title;
@@ -194,6 +200,8 @@ struct plan_ent {
 	unsigned max_down;
 	bool max_down_given;
 	struct src_span max_down_span;
+	enum quorum_rule quorum_rule;
+	struct src_span quorum_rule_span; /* file == SRC_NO_FILE when not written (votes, and BFP333 may say so) */
 	int64_t window;             /* 0 when none */
 	struct src_span window_span;
 	struct lw_text owner;       /* the change owner (`owner "NAME" contact "HOW"`); NULL text: none */

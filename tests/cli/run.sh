@@ -66,7 +66,8 @@ run() {
 
 # expect NAME STATUS [CHECK]... : the last run's exit status, then checks on
 # its output: "out TEXT" or "err TEXT" (the stream holds TEXT, a fixed
-# string), "!out" or "!err" (the stream is empty).
+# string), "!out" or "!err" (the stream is empty), "=out LINE" (standard
+# output is that one line and nothing else).
 expect() {
 	name=$1
 	want=$2
@@ -84,6 +85,13 @@ expect() {
 				fail "$name" "std$stream should be empty"
 				return
 			fi
+			;;
+		=out)
+			if [ "$(cat "$tmp/out")" != "$2" ] || [ "$(wc -l <"$tmp/out")" -ne 1 ]; then
+				fail "$name" "stdout is not just '$2'"
+				return
+			fi
+			shift 2
 			;;
 		out | err)
 			if ! grep -F -q -e "$2" "$tmp/$1"; then
@@ -244,11 +252,11 @@ expect "explain without a code" 2 err "explain takes one diagnostic code" !out
 # ---- files that cannot be read (exit 2, the file named) ---------------------------------
 
 run check no-such-file.plan </dev/null
-expect "missing file" 2 err "no-such-file.plan" err "[BFP001]" !out
+expect "missing file" 2 err "no-such-file.plan" err "[BFP001]" =out "checked 1 file: 1 error, no warnings"
 
 mkdir a-directory.plan
 run check a-directory.plan </dev/null
-expect "directory as input" 2 err "a-directory.plan" err "[BFP001]" !out
+expect "directory as input" 2 err "a-directory.plan" err "[BFP001]" =out "checked 1 file: 1 error, no warnings"
 
 cp clean.plan unreadable.plan
 chmod 000 unreadable.plan
@@ -264,26 +272,32 @@ chmod 644 unreadable.plan
 run check clean.plan error.plan no-such-file.plan </dev/null
 expect "several files: the worst status" 2 err "error.plan:1:17" err "no-such-file.plan"
 run check clean.plan error.plan </dev/null
-expect "several files: errors" 1 err "error.plan:1:17: error:"
+expect "several files: errors" 1 err "error.plan:1:17: error:" =out "checked 2 files: 1 error, no warnings"
+run check --format=json clean.plan error.plan </dev/null
+if grep -q "^checked" "$tmp/out"; then
+	fail "the count is the text form's" "--format=json prints it"
+else
+	pass "the count is the text form's: --format=json leaves it out"
+fi
 
 # ---- plans ------------------------------------------------------------------------
 
 run check clean.plan </dev/null
-expect "clean plan" 0 !err !out
+expect "clean plan: one line says it was checked" 0 !err =out "checked 1 file: no errors, no warnings"
 
 run check error.plan </dev/null
-expect "plan with an error" 1 err "error.plan:1:17: error: stray character '=' [BFP102]" !out
+expect "plan with an error" 1 err "error.plan:1:17: error: stray character '=' [BFP102]" =out "checked 1 file: 1 error, no warnings"
 
 : >empty.plan
 run check empty.plan </dev/null
-expect "empty file" 0 !err !out
+expect "empty file" 0 !err =out "checked 1 file: no errors, no warnings"
 
 printf '\n\n   \n# only a comment' >blank.plan
 run check blank.plan </dev/null
-expect "only blanks and a comment" 0 !err !out
+expect "only blanks and a comment" 0 !err =out "checked 1 file: no errors, no warnings"
 
 run check - <clean.plan
-expect "'-' reads standard input" 0 !err !out
+expect "'-' reads standard input" 0 !err =out "checked 1 file: no errors, no warnings"
 
 run check - <error.plan
 expect "standard input is called <stdin>" 1 err "<stdin>:1:17: error:"
@@ -474,7 +488,7 @@ fi
 # Windows editors: a UTF-8 byte-order mark, UTF-16
 printf '\357\273\277# saved by Notepad\r\nos windows-2008 "Windows Server 2008"\r\n' >bom.plan
 run check bom.plan </dev/null
-expect "a plan with a UTF-8 byte-order mark checks clean" 0 !err !out
+expect "a plan with a UTF-8 byte-order mark checks clean" 0 !err =out "checked 1 file: no errors, no warnings"
 { printf '\377\376'; printf '# saved as Unicode\nos windows-2008 "Windows Server 2008"\n' | sed 's/./&\n/g' | tr -d '\n' |
 	awk 'BEGIN { RS = "" } { n = length($0); for (i = 1; i <= n; i++) printf "%s%c", substr($0, i, 1), 0 }'; } >utf16.plan
 run check utf16.plan </dev/null
@@ -503,7 +517,8 @@ if [ -z "$limit" ]; then
 else
 	(ulimit -v "$limit" && exec "$bfplan" check huge.plan) >out 2>err
 	status=$?
-	expect "out of memory under ulimit -v $limit" 2 err "out of memory while compiling 'huge.plan' [BFP008]" !out
+	expect "out of memory under ulimit -v $limit" 2 err "out of memory while compiling 'huge.plan' [BFP008]" \
+		=out "checked 1 file: 1 error, no warnings"
 fi
 
 # kill safety: a build killed half-way leaves nothing that the next build does not remove

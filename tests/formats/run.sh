@@ -207,12 +207,13 @@ else
 	fail "--format=xml is a usage error"
 fi
 
-# text stays the default, on standard error
+# text stays the default, on standard error; standard output has only the count
 run check --format=text $here/cases/three-problems.plan
-if [ "$status" -eq 1 ] && [ ! -s "$tmp/out" ] && grep -q '\[BFP316\]' "$tmp/err"; then
-	pass "--format=text writes to standard error"
+if [ "$status" -eq 1 ] && [ "$(grep -c '' "$tmp/out")" -eq 1 ] && grep -q '^checked 1 file: ' "$tmp/out" &&
+   grep -q '\[BFP316\]' "$tmp/err"; then
+	pass "--format=text writes to standard error, and its count to standard output"
 else
-	fail "--format=text writes to standard error"
+	fail "--format=text writes to standard error, and its count to standard output"
 fi
 
 # an unreadable file: located nowhere, still one document, exit 2

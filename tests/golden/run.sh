@@ -11,7 +11,9 @@
 #              included.  An empty NAME.err means "checks clean".
 #
 # The exit status must be 1 when NAME.err contains ": error:" and 0
-# otherwise, and standard output must stay empty.
+# otherwise, and standard output must be the one line that counts the
+# errors and warnings of NAME.err ("checked 1 file: 2 errors, no
+# warnings"), and nothing else.
 #
 # A case may also have NAME.args: extra arguments put between `check` and
 # the file, separated by blanks, on one or more lines, with no quoting (for
@@ -83,6 +85,22 @@ trap 'exit 2' HUP INT TERM
 passed=0
 failed=0
 
+# count N ONE MANY: "no MANY", "1 ONE" or "N MANY".
+count() {
+	case $1 in
+	0) echo "no $3" ;;
+	1) echo "1 $2" ;;
+	*) echo "$1 $3" ;;
+	esac
+}
+
+# tally ERRFILE: the line `bfplan check` ends with, from the diagnostics it printed.
+tally() {
+	errors=$(grep -cE '^[^ ].*: error: .*\[BFP[0-9]{3}\]$' "$1")
+	warnings=$(grep -cE '^[^ ].*: warning: .*\[BFP[0-9]{3}\]$' "$1")
+	echo "checked 1 file: $(count "$errors" error errors), $(count "$warnings" warning warnings)"
+}
+
 fail() {
 	echo "FAIL $name: $1"
 	if [ -s "$tmp/diff" ]; then
@@ -144,9 +162,10 @@ for plan in "$@"; do
 		fail "exit status $status, expected $want"
 	elif [ "$status_stdin" -ne "$want" ]; then
 		fail "exit status $status_stdin from standard input, expected $want"
-	elif [ -s "$tmp/out" ] || [ -s "$tmp/out-stdin" ]; then
-		cat "$tmp/out" "$tmp/out-stdin" >"$tmp/diff"
-		fail "unexpected standard output"
+	elif tally "$name.err" >"$tmp/tally" && ! diff -u "$tmp/tally" "$tmp/out" >"$tmp/diff"; then
+		fail "standard output is not the count of $name.err's diagnostics"
+	elif ! diff -u "$tmp/tally" "$tmp/out-stdin" >"$tmp/diff"; then
+		fail "standard output from standard input is not the count of $name.err's diagnostics"
 	else
 		echo "PASS $name"
 		passed=$((passed + 1))

@@ -117,6 +117,17 @@ EOF
 	passed=$((passed + 1))
 done
 
+# A golden case checks the seed with this import's output (Fixlet 160, whose
+# restart runs inside `if {pending restart}`): its copy must be what import writes.
+name=golden-copy
+: >"$tmp/diff"
+if diff -u sa-restart-when-pending.out ../golden/imports/imported/restart-when-pending.plan >"$tmp/diff"; then
+	echo "PASS $name: tests/golden/imports/imported/restart-when-pending.plan is sa-restart-when-pending.out"
+	passed=$((passed + 1))
+else
+	fail "tests/golden/imports/imported/restart-when-pending.plan is not sa-restart-when-pending.out"
+fi
+
 echo "import: $passed passed, $failed failed"
 [ $((passed + failed)) -gt 0 ] || { echo "import: no case found in $here" >&2; exit 1; }
 [ "$failed" -eq 0 ]

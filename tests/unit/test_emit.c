@@ -403,6 +403,11 @@ static void test_reference_and_full_forms(void **state)
 	assert_int_equal(count(ref, "<Description><![CDATA[<p>"), 4);
 	assert_int_equal(count(ref, "CDATA"), 4);
 	assert_int_equal(count(ref, "<Domain>BESC</Domain>"), 4);
+	/* the Baseline's first sentence lists what it rests on that nobody has confirmed, as the checklist numbers it */
+	const char *rests = strstr(ref, "with its restart. It rests on ");
+	assert_non_null(rests);
+	assert_true(rests < strstr(ref, "</p>"  "<p>Step "));
+	assert_non_null(strstr(rests, "step &#39;patch&#39;, baseline: whether the restart inside runs before the step ends"));
 
 	e->opts.bes.components = BES_COMPONENTS_FULL;
 	assert_int_equal(build(e), EMIT_OK);
@@ -608,6 +613,62 @@ static void test_actionscript_line_break(void **state)
 	assert_int_equal(build(e), EMIT_OK);
 	char *bes = slurp(&fx->arena, out_path(e, "patch-exch01.bes"), NULL);
 	assert_non_null(strstr(bes, ">// restart\nrestart 60</ActionScript>"));
+}
+
+/* The first element called `name` whose text holds `part`, in document order; NULL if none. */
+static xmlNode *find_element(xmlNode *n, const char *name, const char *part)
+{
+	for (; n; n = n->next) {
+		if (n->type == XML_ELEMENT_NODE && strcmp((const char *)n->name, name) == 0) {
+			xmlChar *text = xmlNodeGetContent(n);
+			bool hit = text && strstr((const char *)text, part);
+			xmlFree(text);
+			if (hit)
+				return n;
+		}
+		xmlNode *inner = find_element(n->children, name, part);
+		if (inner)
+			return inner;
+	}
+	return NULL;
+}
+
+/*
+ * Action scripts and relevance that hold '<', '>' or '&' go into CDATA, as
+ * console exports and pre-commit-bigfix's E207 want, and one that holds
+ * "]]>" is split across sections; a reader gets back exactly the text.
+ */
+static void test_code_in_cdata(void **state)
+{
+	struct env *e = *state;
+	e->opts.bes.components = BES_COMPONENTS_FULL;
+	e->opts.bes.newline = BES_NEWLINE_LF;
+	const char *script = "if {version of client >= \"9\" & x < 2}\nrestart 60 // a]]>b\nendif";
+	const char *relevance = "exists file \"a&b\" whose (size of it > 0)";
+	e->fx.restart->actionscript.text = script;
+	e->fx.restart->relevance.text = relevance;
+	assert_int_equal(build(e), EMIT_OK);
+	const char *path = out_path(e, "patch-exch01.bes");
+	char *bes = slurp(&e->fx.arena, path, NULL);
+	assert_non_null(strstr(bes, "<ActionScript MIMEType=\"application/x-Fixlet-Windows-Shell\"><![CDATA[if {"));
+	assert_non_null(strstr(bes, "a]]]]><![CDATA[>b"));
+	assert_non_null(strstr(bes, "<Relevance><![CDATA[exists file \"a&b\""));
+	assert_null(strstr(bes, "&lt;"));
+	assert_null(strstr(bes, "&amp;"));
+	/* read back, the texts are the plan's */
+	xmlDoc *doc = xmlReadFile(path, NULL, XML_PARSE_NONET);
+	assert_non_null(doc);
+	xmlNode *as = find_element(xmlDocGetRootElement(doc), "ActionScript", "restart 60");
+	xmlNode *rel = find_element(xmlDocGetRootElement(doc), "Relevance", "a&b");
+	assert_non_null(as);
+	assert_non_null(rel);
+	xmlChar *got = xmlNodeGetContent(as);
+	assert_string_equal((const char *)got, script);
+	xmlFree(got);
+	got = xmlNodeGetContent(rel);
+	assert_string_equal((const char *)got, relevance);
+	xmlFree(got);
+	xmlFreeDoc(doc);
 }
 
 static void test_output_failure(void **state)
@@ -1040,6 +1101,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_gather_url_unknown, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_full_form_needs_content, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_actionscript_line_break, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_code_in_cdata, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_output_failure, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_plan_json, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_plan_json_is_canonical, setup, teardown),

@@ -133,18 +133,44 @@ static void test_comments_do_not_count(void **state)
 
 static void test_restart_in_a_branch_is_doubtful(void **state)
 {
-	struct as_reading rd = read_script(state, "if {pending restart}\nrestart 60\nendif\n");
+	struct as_reading rd = read_script(state, "if {exists file \"x\"}\nrestart 60\nendif\n");
 	assert_int_equal(rd.restart, AS_RESTART_NEVER);
 	assert_non_null(rd.doubt);
 	assert_non_null(strstr(rd.doubt, "line 2"));
 	/* no blank before the brace */
-	rd = read_script(state, "if{pending restart}\nrestart 60\nendif\naction requires restart\n");
+	rd = read_script(state, "if{exists file \"x\"}\nrestart 60\nendif\naction requires restart\n");
 	assert_int_equal(rd.restart, AS_RESTART_MAY);
+	assert_non_null(rd.doubt);
+	/* the else branch of `if {pending restart}` runs when none is pending: not a restart that clears */
+	rd = read_script(state, "if {pending restart}\nwait a.exe\nelse\nrestart 60\nendif\n");
+	assert_int_equal(rd.restart, AS_RESTART_NEVER);
+	assert_non_null(rd.doubt);
+	/* nested inside another branch, it is still conditional */
+	rd = read_script(state, "if {x}\nif {pending restart}\nrestart 60\nendif\nendif\n");
+	assert_int_equal(rd.restart, AS_RESTART_NEVER);
 	assert_non_null(rd.doubt);
 	/* after endif, a restart runs whatever the branch did */
 	rd = read_script(state, "if {x}\nwait a.exe\nelse\nwait b.exe\nendif\naction requires restart\nrestart\n");
 	assert_int_equal(rd.restart, AS_RESTART_CLEARS);
 	assert_null(rd.doubt);
+}
+
+/* A restart run when, and only when, one is pending clears Pending Restart: the restart Fixlets' way. */
+static void test_restart_when_pending_clears(void **state)
+{
+	struct as_reading rd = read_script(state, "if {pending restart}\nrestart 60\nendif\n");
+	assert_int_equal(rd.restart, AS_RESTART_CLEARS);
+	assert_int_equal(rd.line, 2);
+	assert_string_equal(rd.because, "restart, when a restart is pending");
+	assert_null(rd.doubt);
+	/* spaced, bracketed and cased as authors write it, with no blank before the brace */
+	rd = read_script(state, "wait patch.exe\naction may require restart\nIF{ ( Pending Restart ) }\n  restart\nEndIf\n");
+	assert_int_equal(rd.restart, AS_RESTART_CLEARS);
+	assert_null(rd.doubt);
+	/* a named pending restart is another condition */
+	rd = read_script(state, "if {pending restart \"patch\"}\nrestart 60\nendif\n");
+	assert_int_equal(rd.restart, AS_RESTART_NEVER);
+	assert_non_null(rd.doubt);
 }
 
 static void test_shutdown_is_doubtful(void **state)
@@ -371,6 +397,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_case_and_blanks_do_not_matter, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_comments_do_not_count, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_restart_in_a_branch_is_doubtful, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_restart_when_pending_clears, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_shutdown_is_doubtful, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_parameter_queries, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_strings_read_back_exactly, setup, teardown),
