@@ -1209,7 +1209,9 @@ static void close_out(struct doc *d)
 	X("title", "Titles", "open the ID in the console and compare its title") \
 	X("os", "Windows releases", "read the Fixlet's relevance for the Windows releases it applies to") \
 	X("pending-restart", "Pending Restart", "read the Fixlet's action script: a restart, or an installer that can ask for one") \
-	X("needs", "What comes first", "read the procedure or the Fixlet's description for what must come first")
+	X("needs", "What comes first", "read the procedure or the Fixlet's description for what must come first") \
+	X("baseline", "How a Baseline runs", "run the patch Baseline on a test node whose patches ask for a restart, and see that the restart runs before the step ends") \
+	X("not-relevant", "Not Relevant", "run the step on a test node that already has every patch, and see what the Automation Plan does with it")
 
 static const char *confirm_label(const char *field_name)
 {
