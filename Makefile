@@ -60,7 +60,7 @@ XML_LIBS := $(shell $(PKG_CONFIG) --libs libxml-2.0 2>/dev/null || echo -lxml2)
 CMOCKA_LIBS := $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null || echo -lcmocka)
 
 ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L $(WARNINGS) $(CFLAGS) $(EXTRA_FLAGS) \
-	-I$(BUILD)/gen -Icompiler -Igrammar $(XML_CFLAGS) -MMD -MP
+	-I$(BUILD)/gen -I. -Icompiler -Igrammar $(XML_CFLAGS) -MMD -MP
 ALL_LDFLAGS = $(LDFLAGS) $(EXTRA_FLAGS)
 JANSSON_LIBS := $(shell $(PKG_CONFIG) --libs jansson 2>/dev/null || echo -ljansson)
 LIBS = $(XML_LIBS) $(JANSSON_LIBS)
@@ -178,6 +178,8 @@ test: all unit golden $(REPLAYS)
 	sh tests/build/run.sh $(BUILD)/bfplan
 	sh tests/formats/run.sh $(BUILD)/bfplan
 	sh tests/fmt/run.sh $(BUILD)/bfplan
+	sh tests/simulate/run.sh $(BUILD)/bfplan
+	sh tests/simulate/agree.sh $(BUILD)/bfplan
 	sh tests/editors/run.sh $(BUILD)/bfplan
 	sh tests/fuzz/replay.sh $(BUILD)/tests $(FUZZ_HARNESSES)
 	sh tests/docs_codes.sh
@@ -278,11 +280,13 @@ install: all
 	install -D -m 644 docs/output.md $(DESTDIR)$(DOCDIR)/output.md
 	install -D -m 644 docs/guide.md $(DESTDIR)$(DOCDIR)/guide.md
 	install -D -m 644 docs/execution.md $(DESTDIR)$(DOCDIR)/execution.md
+	install -D -m 644 docs/runtime.md $(DESTDIR)$(DOCDIR)/runtime.md
+	install -D -m 644 docs/simulate.schema.json $(DESTDIR)$(DOCDIR)/simulate.schema.json
+	install -D -m 644 docs/contributing.md $(DESTDIR)$(DOCDIR)/contributing.md
 	install -D -m 644 docs/graph.md $(DESTDIR)$(DOCDIR)/graph.md
 	install -D -m 644 docs/graph-exch2008.svg $(DESTDIR)$(DOCDIR)/graph-exch2008.svg
 	install -D -m 644 docs/diff.md $(DESTDIR)$(DOCDIR)/diff.md
 	install -D -m 644 docs/security.md $(DESTDIR)$(DOCDIR)/security.md
-	install -D -m 644 docs/contributing.md $(DESTDIR)$(DOCDIR)/contributing.md
 	install -D -m 644 docs/ci.md $(DESTDIR)$(DOCDIR)/ci.md
 	install -D -m 644 docs/performance.md $(DESTDIR)$(DOCDIR)/performance.md
 	install -D -m 644 docs/github-workflow.yml $(DESTDIR)$(DOCDIR)/github-workflow.yml

@@ -57,6 +57,9 @@ struct cmd_options {
 	size_t id_cap;
 	bool write, check, diff;     /* fmt -w, --check, --diff */
 	bool list;                   /* explain --list */
+	unsigned faults;             /* simulate --faults */
+	bool no_static_check;        /* simulate --no-static-check */
+	bool sim_json;               /* simulate --format=json */
 };
 
 /* One run of a command: its memory, its options, where it writes, what it was given. */

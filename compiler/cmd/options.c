@@ -372,6 +372,9 @@ static void apply(struct parse *p, enum opt_id id, char *value)
 	case OPT_CHECK: o->check = true; break;
 	case OPT_DIFF: o->diff = true; break;
 	case OPT_LIST: o->list = true; break;
+	case OPT_FAULTS: o->faults = (unsigned)choice; break;
+	case OPT_NO_STATIC_CHECK: o->no_static_check = true; break;
+	case OPT_SIM_FORMAT: o->sim_json = choice == 1; break;
 	case OPT_COUNT: break;
 	}
 }
@@ -464,6 +467,7 @@ bool cmd_parse_options(struct arena *arena, enum cmd_id cmd, int argc, char **ar
 {
 	struct parse p = {arena, cmd, o, env, err, false};
 	memset(o, 0, sizeof *o);
+	o->faults = 2;
 	parse_color("auto", &o->color, env);
 	emit_options_init(&o->emit);
 	if (cmd == CMD_build && env->site_urls && !parse_env_site_urls(arena, env->site_urls, &o->site_urls))

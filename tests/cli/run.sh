@@ -224,7 +224,7 @@ expect "help of an unknown command" 2 err "unknown command 'frobnicate'" !out
 
 run --list-commands </dev/null
 expect "--list-commands" 0 out "check" out "import" out "explain" !err
-[ "$(tr '\n' ' ' <"$tmp/out")" = "check build graph diff fmt import explain " ] \
+[ "$(tr '\n' ' ' <"$tmp/out")" = "check build graph diff fmt import simulate explain " ] \
 	&& pass "--list-commands lists the table, in order" || fail "--list-commands" "got $(tr '\n' ' ' <"$tmp/out")"
 
 run --list-options=diff </dev/null
@@ -632,6 +632,23 @@ fi
 printf 'plan x {\n' >"$tmp/broken.plan"
 run graph "$tmp/broken.plan" </dev/null
 expect "graph of a plan with errors exits 1 and writes no graph" 1 !out err "error:"
+
+# ---- simulate: the plan through the execution engine (golden reports: tests/simulate) -----
+
+run simulate "$seed" </dev/null
+expect "simulate of the seed: every invariant holds, exit 0" 0 out "explored: " out "  held      quorum" !err
+run simulate --faults 0 --format=json "$seed" </dev/null
+expect "simulate --faults 0 --format=json: one run" 0 out '"runs": 1,' !err
+run simulate "$root/tests/golden/check-availability.plan" </dev/null
+expect "simulate of a plan check rejects: its diagnostics, no report, exit 1" 1 !out err "[BFP313]"
+run simulate --no-static-check "$root/tests/golden/check-availability.plan" </dev/null
+expect "simulate --no-static-check: the counterexample, exit 1" 1 out "counterexample for quorum" err "[BFP313]"
+run simulate --faults 9 "$seed" </dev/null
+expect "simulate --faults 9 is a usage error" 2 !out err "--faults takes"
+run simulate "$seed" "$seed" </dev/null
+expect "simulate takes one plan file" 2 !out err "simulate takes one plan file"
+run simulate </dev/null
+expect "simulate without a plan is a usage error" 2 !out
 
 run diff "$seed" "$seed" </dev/null
 expect "diff of a plan with itself exits 0 and prints nothing" 0 !out !err
