@@ -100,6 +100,44 @@ static const struct hidden *find_hidden(uint32_t cp)
 	return NULL;
 }
 
+/* Sorted by code point: each character, its name, and the ASCII one it passes for. */
+#define LOOKALIKES(X) \
+	X(0x00A0, "NO-BREAK SPACE", " ") \
+	X(0x00AB, "LEFT-POINTING DOUBLE ANGLE QUOTATION MARK", "\"") \
+	X(0x00BB, "RIGHT-POINTING DOUBLE ANGLE QUOTATION MARK", "\"") \
+	X(0x2007, "FIGURE SPACE", " ") \
+	X(0x2010, "HYPHEN", "-") \
+	X(0x2011, "NON-BREAKING HYPHEN", "-") \
+	X(0x2012, "FIGURE DASH", "-") \
+	X(0x2013, "EN DASH", "-") \
+	X(0x2014, "EM DASH", "-") \
+	X(0x2018, "LEFT SINGLE QUOTATION MARK", "'") \
+	X(0x2019, "RIGHT SINGLE QUOTATION MARK", "'") \
+	X(0x201C, "LEFT DOUBLE QUOTATION MARK", "\"") \
+	X(0x201D, "RIGHT DOUBLE QUOTATION MARK", "\"") \
+	X(0x201E, "DOUBLE LOW-9 QUOTATION MARK", "\"") \
+	X(0x202F, "NARROW NO-BREAK SPACE", " ") \
+	X(0x2032, "PRIME", "'") \
+	X(0x2033, "DOUBLE PRIME", "\"") \
+	X(0x2212, "MINUS SIGN", "-") \
+	X(0x3000, "IDEOGRAPHIC SPACE", " ") \
+	X(0xFF02, "FULLWIDTH QUOTATION MARK", "\"") \
+	X(0xFF0C, "FULLWIDTH COMMA", ",") \
+	X(0xFF1D, "FULLWIDTH EQUALS SIGN", "=")
+
+const char *utf8_lookalike(uint32_t cp, const char **ascii)
+{
+	switch (cp) {
+#define LOOKALIKE_CASE(code, name, like) \
+	case code: \
+		*ascii = like; \
+		return name;
+		LOOKALIKES(LOOKALIKE_CASE)
+#undef LOOKALIKE_CASE
+	}
+	return NULL;
+}
+
 const char *utf8_hidden_kind(uint32_t cp)
 {
 	const struct hidden *h = find_hidden(cp);

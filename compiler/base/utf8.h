@@ -35,6 +35,15 @@ const char *utf8_hidden_kind(uint32_t cp);
 /* The Unicode name of a hidden character ("RIGHT-TO-LEFT OVERRIDE"), or NULL if not listed. */
 const char *utf8_hidden_name(uint32_t cp);
 
+/*
+ * Characters that look like one of ASCII's and are not: what a word
+ * processor, a chat tool or a web page puts in pasted text (curly quotes,
+ * dashes, no-break spaces).  NULL for any other character; otherwise its
+ * Unicode name ("LEFT DOUBLE QUOTATION MARK"), and in *ascii the character
+ * it passes for ("\"").
+ */
+const char *utf8_lookalike(uint32_t cp, const char **ascii);
+
 /* C0 and C1 control characters and DEL: U+0000-U+001F, U+007F-U+009F. */
 static inline int utf8_is_control(uint32_t cp)
 {

@@ -439,6 +439,31 @@ static bool report_wide_encoding(struct loader *ld, uint32_t file, struct src_sp
 	return true;
 }
 
+/*
+ * One diagnostic for BigFix content (a .bes export, a REST API answer)
+ * given where a plan file goes, instead of one stray character after
+ * another: `bfplan import` is what reads it.  True if it was that.
+ */
+static bool report_bes_content(struct loader *ld, uint32_t file, const struct src_span *where)
+{
+	const struct src_file *f = src_file(ld->sm, file);
+	size_t at = src_bom_len(f);
+	while (at < f->len && strchr(" \t\r\n", f->text[at]))
+		at++;
+	const char *s = f->text + at;
+	size_t rest = f->len - at;
+	if (!((rest >= 5 && strncmp(s, "<?xml", 5) == 0) || (rest >= 4 && strncmp(s, "<BES", 4) == 0)))
+		return false;
+	size_t line_end = at;
+	while (line_end < f->len && f->text[line_end] != '\n' && f->text[line_end] != '\r')
+		line_end++;
+	struct src_span span = where ? *where : (struct src_span){file, (uint32_t)at, (uint32_t)line_end};
+	struct diag *d = diag_report(ld->diags, BFP615, span, "'%s' is BigFix content (XML), not a plan file", f->path);
+	diag_help(ld->diags, d, "'bfplan import %s --site SITE -o FILE.plan' writes plan-language declarations "
+		  "from it; then 'use' that file in your plan", f->path);
+	return true;
+}
+
 /* Opens a checked candidate and reads it; NULL (errno set) if it changed since it was checked. */
 static char *read_candidate(struct loader *ld, const struct candidate *c, size_t *len, bool *too_large,
 			    bool *kernel)
@@ -513,7 +538,7 @@ static void follow_use(struct loader *ld, uint32_t from, const struct ast_use *u
 		diag_help(ld->diags, d, "split it into several files");
 		return;
 	}
-	if (report_wide_encoding(ld, l->file, use->path_span))
+	if (report_wide_encoding(ld, l->file, use->path_span) || report_bes_content(ld, l->file, &use->path_span))
 		return;
 	load_file(ld, l);
 }
@@ -571,7 +596,7 @@ enum load_status load_program(struct arena *arena, struct src_manager *sm, struc
 		return LOAD_OK;
 	}
 	/* not located in the file: its first line, shown as UTF-8, would be mostly escaped zero bytes */
-	if (report_wide_encoding(&ld, root->file, nowhere))
+	if (report_wide_encoding(&ld, root->file, nowhere) || report_bes_content(&ld, root->file, NULL))
 		return LOAD_OK;
 	load_file(&ld, root);
 	return LOAD_OK;

@@ -1312,6 +1312,8 @@ static void rule_timeouts(struct checker *c, const struct plan_ent *plan, struct
 {
 	struct ptrmap overrides; /* struct step_ent * -> the plan's struct timeout_override, the last one */
 	ptrmap_init(&overrides, c->arena);
+	struct ptrmap zero; /* the overrides of 0 already reported */
+	ptrmap_init(&zero, c->arena);
 	for (size_t k = 0; k < plan->timeouts.len; k++) {
 		struct timeout_override *o = plan->timeouts.items[k];
 		ptrmap_put(&overrides, o->step, o);
@@ -1320,7 +1322,17 @@ static void rule_timeouts(struct checker *c, const struct plan_ent *plan, struct
 		const struct seq_item *item = plan->sequence.items[i];
 		const struct timeout_override *o = ptrmap_get(&overrides, item->step);
 		int64_t t = o ? o->seconds : item->step->timeout;
-		if (t <= 0) {
+		if (o && t <= 0) {
+			/* written, but as nothing: said once, at the line the author wrote */
+			if (ptrmap_add(&zero, o)) {
+				struct diag *d = diag_report(c->diags, BFP318, o->span,
+							     "a timeout of 0 gives step '%s' no time limit at all",
+							     item->step->name);
+				diag_help(c->diags, d, "write the longest the step may take, as in 'timeout %s 1h': "
+					  "Server Automation fails the step's targets that have not reported by then",
+					  item->step->name);
+			}
+		} else if (t <= 0) {
 			struct diag *d = diag_report(c->diags, BFP318, item->span, "step '%s' has no timeout",
 						     item->step->name);
 			diag_note(c->diags, d, item->step->decl, "step '%s' is declared without one",

@@ -589,6 +589,19 @@ static const char *const *candidates(struct resolver *r, enum ast_decl_kind kind
 	return r->candidates[kind];
 }
 
+/* "windows-2016" beside "windows-2012": the same words, other numbers; another release, not a typo. */
+static bool other_release(const char *a, const char *b)
+{
+	bool digits = false;
+	for (; *a && *b; a++, b++) {
+		bool da = *a >= '0' && *a <= '9', db = *b >= '0' && *b <= '9';
+		digits |= da || db;
+		if (*a != *b && !(da && db))
+			return false;
+	}
+	return digits && !*a && !*b;
+}
+
 static void suggest_name(struct resolver *r, struct diag *d, const char *name, enum ast_decl_kind kind)
 {
 	if (!diag_is_shown(r->diags, d))
@@ -597,7 +610,12 @@ static void suggest_name(struct resolver *r, struct diag *d, const char *name, e
 	const char *const *names = candidates(r, kind, &n);
 	const char *near = suggest_closest(name, names, n);
 	enum { LISTED_MAX = 8 };
-	if (near) {
+	if (near && kind == DECL_OS && other_release(name, near)) {
+		/* a release the catalog does not know yet: the fix is to declare it, not to pick another */
+		diag_help(r->diags, d, "to patch %s, declare it ('os %s \"TITLE\"') and add it to the Fixlets that "
+			  "apply to it ('fixlet NAME extend { os %s }'), as docs/guide.md, section 10, shows; "
+			  "if you meant '%s', write that", name, name, name, near);
+	} else if (near) {
 		diag_help(r->diags, d, "did you mean '%s'?", near);
 	} else if (n > 0 && n <= LISTED_MAX) {
 		const char *list = "";

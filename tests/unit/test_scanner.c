@@ -686,7 +686,20 @@ static void test_stray_multibyte_character(void **state)
 	parse(state, "os caf\xC3\xA9\n");
 	const struct diag *d = only(state, BFP102);
 	assert_span(d->span, 6, 8);
-	assert_string_equal(d->message, "stray character '\xC3\xA9'");
+	assert_string_equal(d->message, "stray character '\xC3\xA9' (U+00E9)");
+}
+
+/* A character that passes for an ASCII one is named, with its code point and what it looks like. */
+static void test_stray_lookalike_is_named(void **state)
+{
+	parse(state, "os \xE2\x80\x9Cwindows-2008\n");
+	const struct diag *d = only(state, BFP102);
+	assert_string_equal(d->message, "stray U+201C LEFT DOUBLE QUOTATION MARK, which looks like '\"'");
+	parse(state, "max-down\xC2\xA0" "1\n");
+	struct fixture *fx = *state; /* the sink keeps the first parse's report */
+	assert_int_equal(count_code(state, BFP102), 2);
+	d = fx->sink.diags.items[fx->sink.diags.len - 1];
+	assert_string_equal(d->message, "stray U+00A0 NO-BREAK SPACE, which looks like ' '");
 }
 
 static void test_input_bytes(void **state)
@@ -877,6 +890,7 @@ int main(void)
 		T(test_stray_characters),
 		T(test_run_of_stray_characters_is_one_report),
 		T(test_stray_multibyte_character),
+		T(test_stray_lookalike_is_named),
 		T(test_input_bytes),
 		T(test_three_errors_three_declarations),
 		T(test_trailing_comma_before_brace_keeps_the_block),
