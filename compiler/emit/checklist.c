@@ -767,10 +767,28 @@ static void role_check(struct doc *d, const struct lw_check *c)
 	card_end(d);
 }
 
+/* A run-time fact a proof rests on that is neither a prerequisite nor where the role runs: what it says. */
+static void other_check(struct doc *d, const struct lw_check *c)
+{
+	card(d, "check");
+	heading(d, 3, anchor(d, arena_printf(d->arena, "p%u", c->number)));
+	t(d, "P");
+	num(d, c->number);
+	t(d, ". ");
+	sentence(d, text_or(c->description, c->code));
+	marks(d, &c->marks);
+	heading_end(d, 3);
+	tick(d, arena_printf(d->arena, "p%u", c->number), "Holds");
+	card_end(d);
+}
+
 static void preflight(struct doc *d)
 {
 	const struct lw_plan *p = d->plan;
-	if (!p->prereqs.len && !p->role_check)
+	size_t count = 0;
+	for (size_t i = 0; i < p->checks.len; i++)
+		count += ((const struct lw_check *)p->checks.items[i])->when == LW_PREFLIGHT;
+	if (!count)
 		return;
 	section(d, anchor(d, "preflight"), "Before step 1: pre-flight checks");
 	if (p->prereqs.len) {
@@ -786,6 +804,11 @@ static void preflight(struct doc *d)
 		prereq_check(d, p->prereqs.items[i]);
 	if (p->role_check)
 		role_check(d, p->role_check);
+	for (size_t i = 0; i < p->checks.len; i++) {
+		const struct lw_check *c = p->checks.items[i];
+		if (c->when == LW_PREFLIGHT && !c->prereq && c != p->role_check)
+			other_check(d, c);
+	}
 	section_end(d);
 }
 
