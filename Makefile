@@ -33,7 +33,7 @@ PKG_CONFIG ?= pkg-config
 # Debian 12 packages the build and the tests need.  KEEP IN SYNC with README.md.
 DEBIAN_PACKAGES = gcc make flex bison pkg-config libxml2-dev libcmocka-dev libjansson-dev python3 graphviz \
 	python3-jsonschema python3-yaml vim libonig5 pre-commit bash-completion git patch \
-	chromium poppler-utils libxml2-utils time
+	chromium poppler-utils libxml2-utils time strace
 
 # Warnings hold for generated code too (the lexer and parser compile clean
 # with all of them); -Werror keeps it that way.
@@ -181,6 +181,7 @@ test: all unit golden $(REPLAYS)
 	sh tests/simulate/run.sh $(BUILD)/bfplan
 	sh tests/simulate/agree.sh $(BUILD)/bfplan
 	sh tests/editors/run.sh $(BUILD)/bfplan
+	sh tests/run/run.sh $(BUILD)/bfplan
 	sh tests/fuzz/replay.sh $(BUILD)/tests $(FUZZ_HARNESSES)
 	sh tests/docs_codes.sh
 	python3 tests/docs_examples.py $(BUILD)/bfplan docs/diagnostics.md docs/output.md docs/guide.md
@@ -281,6 +282,7 @@ install: all
 	install -D -m 644 docs/guide.md $(DESTDIR)$(DOCDIR)/guide.md
 	install -D -m 644 docs/execution.md $(DESTDIR)$(DOCDIR)/execution.md
 	install -D -m 644 docs/runtime.md $(DESTDIR)$(DOCDIR)/runtime.md
+	install -D -m 644 docs/journal.schema.json $(DESTDIR)$(DOCDIR)/journal.schema.json
 	install -D -m 644 docs/simulate.schema.json $(DESTDIR)$(DOCDIR)/simulate.schema.json
 	install -D -m 644 docs/contributing.md $(DESTDIR)$(DOCDIR)/contributing.md
 	install -D -m 644 docs/graph.md $(DESTDIR)$(DOCDIR)/graph.md

@@ -88,7 +88,7 @@ int cmd_lookup(const char *name)
 
 const char *cmd_name(enum cmd_id cmd) { return commands[cmd].name; }
 
-int cmd_run(enum cmd_id cmd, struct cmd_run *run) { return commands[cmd].run(run); }
+int cmd_invoke(enum cmd_id cmd, struct cmd_run *run) { return commands[cmd].run(run); }
 
 const char *cmd_suggest(const char *name)
 {
@@ -372,6 +372,12 @@ static void apply(struct parse *p, enum opt_id id, char *value)
 	case OPT_CHECK: o->check = true; break;
 	case OPT_DIFF: o->diff = true; break;
 	case OPT_LIST: o->list = true; break;
+	case OPT_JOURNAL: o->journal = value; break;
+	case OPT_TARGET: o->target = value; break;
+	case OPT_REASON: o->reason = value; break;
+	case OPT_BY: o->by = value; break;
+	case OPT_ACCEPT_CHANGED_PLAN: o->accept_changed_plan = true; break;
+	case OPT_REPORT_FORMAT: o->report_json = choice == 1; break;
 	case OPT_FAULTS: o->faults = (unsigned)choice; break;
 	case OPT_NO_STATIC_CHECK: o->no_static_check = true; break;
 	case OPT_SIM_FORMAT: o->sim_json = choice == 1; break;

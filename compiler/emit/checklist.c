@@ -35,6 +35,7 @@ struct doc {
 	struct textbuf *md, *html; /* the plan's two files, written as the walk goes */
 	unsigned char *explained;  /* per mark (U number): its reason has been given in this document */
 	unsigned *first_step;      /* per item of the plan: the number of the first step that ran it, or 0 */
+	const char *journal;       /* "bfplan run FILE --plan NAME --journal NAME.journal": records each step */
 };
 
 /* ---- the two-format layer ---------------------------------------------------- */
@@ -206,6 +207,22 @@ static void tick(struct doc *d, const char *id, const char *label)
 	textbuf_puts(d->html, ".by\"></label> <label>Time <input type=\"text\" size=\"6\" data-id=\"");
 	textbuf_puts(d->html, id);
 	textbuf_puts(d->html, ".at\"></label></div>\n");
+}
+
+/*
+ * The words that record a step ("5") or a pre-flight check ("P2") in the
+ * run's journal, after the `bfplan run` command the steps' introduction
+ * gives once: `start 5`, then `done 5`; a check is only done.
+ */
+static void record(struct doc *d, const char *step, bool started)
+{
+	field(d, "Record");
+	if (started) {
+		code(d, arena_printf(d->arena, "start %s", step));
+		t(d, ", ");
+	}
+	code(d, arena_printf(d->arena, "done %s", step));
+	field_end(d);
 }
 
 /*
@@ -520,11 +537,11 @@ static void role_row(struct doc *d)
 	}
 	t(d, " runs on ");
 	t(d, p->role_holder->name);
-	t(d, ", which goes last so that it moves once");
+	t(d, ", which goes last so it moves once");
 	if (p->role_check) {
 		t(d, "; P");
 		num(d, p->role_check->number);
-		t(d, " checks that just before step 1");
+		t(d, " checks it before step 1");
 	}
 	t(d, ".");
 	plan_row_end(d);
@@ -554,9 +571,9 @@ static void window_row(struct doc *d)
 	}
 	t(d, " (");
 	num(d, p->step_count);
-	t(d, " steps, each running to its timeout)");
+	t(d, " steps at their timeouts)");
 	if (!d->run->has_window_start)
-		t(d, ". Start time not given: write it here ____________");
+		t(d, ". Start: ____________");
 	plan_row_end(d);
 }
 
@@ -618,13 +635,18 @@ static void plan_overview(struct doc *d)
 	}
 	window_row(d);
 	owner_row(d);
+	plan_row(d, "Journal");
+	code(d, d->journal);
+	t(d, ", then each card's Record words; a failure: ");
+	code(d, "fail N --target NODE --reason TEXT");
+	plan_row_end(d);
 	plan_row(d, "Run ID");
 	code(d, d->run->run_id);
 	t(d, d->run->run_id_given ? " (given for this build)"
 	     : d->run->has_window_start ? " (from the plan and the start: another window gets another)"
-					: " (from the plan alone: give --window-start per window)");
+					: " (give --window-start for each window)");
 	plan_row_end(d);
-	plan_row(d, "For the reviewer");
+	plan_row(d, "Review report");
 	both(d, "[", "<a href=\"");
 	textbuf_puts(d->md, "");
 	esc_html_append(d->html, p->review_html, strlen(p->review_html));
@@ -636,12 +658,12 @@ static void plan_overview(struct doc *d)
 	textbuf_puts(d->html, "</a>");
 	t(d, ": proofs, ");
 	num(d, p->unconfirmed.len);
-	t(d, " unconfirmed facts (\u26A0U), the Automation Plan recipe");
+	t(d, " unconfirmed facts (\u26A0U), the recipe");
 	plan_row_end(d);
 	both(d, "\n", "</dl>\n");
 	para(d);
-	t(d, "Run the Automation Plan built from the review report's recipe, with this page beside it. Tick a box "
-	     "only when its check has passed.");
+	t(d, "Run the Automation Plan of the review report's recipe with this page beside it; tick a box only once "
+	     "its check has passed.");
 	para_end(d);
 	section_end(d);
 }
@@ -666,13 +688,13 @@ static void import_content(struct doc *d)
 		para(d);
 		t(d, "Put in your user, server and site (");
 		code(d, "/api/import/master");
-		t(d, " for the master action site).");
+		t(d, " for the master action site);");
 	} else {
 		t(d, "In the BigFix console, choose File > Import, open ");
 		code(d, p->bes_file);
 		t(d, ", and import it into the custom site that is to hold this plan's content.");
 	}
-	t(d, " You need write access to it and the Custom Content permission. The console then lists ");
+	t(d, " you need write access and the Custom Content permission. The console then lists ");
 	num(d, p->prereqs.len);
 	t(d, p->prereqs.len == 1 ? " pre-flight Fixlet and " : " pre-flight Fixlets and ");
 	num(d, p->baselines.len);
@@ -696,7 +718,7 @@ static void prereq_check(struct doc *d, const struct lw_prereq *pr)
 	fields(d);
 	if (pr->marks.len) {
 		field(d, "Detection");
-		t(d, "may be wrong");
+		t(d, "in doubt");
 		marks(d, &pr->marks);
 		field_end(d);
 	}
@@ -704,7 +726,7 @@ static void prereq_check(struct doc *d, const struct lw_prereq *pr)
 		field(d, "Where relevant");
 		t(d, "run ");
 		fixlet_ref(d, pr->provider);
-		t(d, " there, then look again");
+		t(d, " there");
 		if (pr->needs.len) {
 			t(d, " (after ");
 			for (size_t k = 0; k < pr->needs.len; k++) {
@@ -722,6 +744,7 @@ static void prereq_check(struct doc *d, const struct lw_prereq *pr)
 		sentence(d, render_advice(d->arena, pr->note.text, p, NULL));
 		field_end(d);
 	}
+	record(d, arena_printf(d->arena, "P%u", pr->number), false);
 	fields_end(d);
 	tick(d, arena_printf(d->arena, "p%u", pr->number), "Relevant on no node");
 	card_end(d);
@@ -762,6 +785,7 @@ static void role_check(struct doc *d, const struct lw_check *c)
 	t(d, holder->name);
 	t(d, " first.");
 	field_end(d);
+	record(d, arena_printf(d->arena, "P%u", c->number), false);
 	fields_end(d);
 	tick(d, arena_printf(d->arena, "p%u", c->number), arena_printf(d->arena, "%s runs on %s", server, holder->name));
 	card_end(d);
@@ -794,10 +818,9 @@ static void preflight(struct doc *d)
 	if (p->prereqs.len) {
 		const struct lw_prereq *first = p->prereqs.items[0];
 		para(d);
-		t(d, "A check passes when its pre-flight Fixlet (");
+		t(d, "A check passes when its pre-flight Fixlet, such as ");
 		quoted(d, first->preflight_title);
-		t(d, " and the like) is relevant on no node. Where detection may be wrong, confirm a flagged node by "
-		     "hand rather than reinstall on it.");
+		t(d, ", is relevant on no node. Where its detection is in doubt, confirm a flagged node by hand.");
 		para_end(d);
 	}
 	for (size_t i = 0; i < p->prereqs.len; i++)
@@ -866,17 +889,6 @@ static void step_object(struct doc *d, const struct lw_step *s)
 		if (f->restart == LW_RESTART_CLEARS)
 			t(d, " (the restart)");
 	}
-}
-
-/*
- * Where the journal's `bfplan run` line that records this step goes, once
- * the runtime exists: the card keeps a place for it after what to verify,
- * so that recording a step is the last thing done before ticking it.
- */
-static void record_line(struct doc *d, const struct lw_step *s)
-{
-	(void)d;
-	(void)s;
 }
 
 static void verify(struct doc *d, const struct lw_step *s)
@@ -1021,7 +1033,7 @@ static void step_card(struct doc *d, const struct lw_step *s)
 		parameters(d, s->item->fixlet);
 	on_failure(d, s);
 	not_relevant(d, s);
-	record_line(d, s);
+	record(d, arena_printf(d->arena, "%u", s->number), true);
 	fields_end(d);
 	tick(d, id, "Done");
 	card_end(d);
@@ -1094,7 +1106,7 @@ static void steps_intro(struct doc *d)
 		t(d, "the window opens");
 	}
 	t(d, "), runs on all its nodes at once, and has failed if still running at its timeout.");
-	t(d, " On a failure, do what the card says, then see ");
+	t(d, " On a failure, see the card, then ");
 	const char *target = anchor(d, "failure");
 	textbuf_puts(d->md, "[If a step fails](#");
 	textbuf_puts(d->md, target);
@@ -1127,7 +1139,7 @@ static void failure_section(struct doc *d)
 	t(d, ". Nodes left out of service go back only if they agree.");
 	item_end(d);
 	item(d);
-	t(d, "Write what happened on the step's sign-off line and leave its box unticked; then resume or close out.");
+	t(d, "Record it (journal, sign-off line), leave its box unticked, then resume or close out.");
 	item_end(d);
 	list_end(d);
 	section_end(d);
@@ -1141,7 +1153,7 @@ static void resume_section(struct doc *d)
 	item(d);
 	t(d, "Go on from the first step not ticked Done");
 	textbuf_puts(d->html, " <span class=\"next noprint\"></span>");
-	t(d, ". First check that its nodes are in the state its card names after them");
+	t(d, ". First check its nodes are in the state its card names");
 	if (p->role_check) {
 		t(d, ", and P");
 		num(d, p->role_check->number);
@@ -1154,9 +1166,7 @@ static void resume_section(struct doc *d)
 	item(d);
 	t(d, "Build an Automation Plan of the recipe's steps from there to step ");
 	num(d, p->step_count);
-	t(d, ", if what is left fits the window; else close out. This page keeps its ticks for run ");
-	code(d, d->run->run_id);
-	t(d, ".");
+	t(d, ", if what is left fits the window; else close out.");
 	item_end(d);
 	list_end(d);
 	section_end(d);
@@ -1209,7 +1219,7 @@ static void close_out(struct doc *d)
 		field_end(d);
 	}
 	field(d, "Record");
-	t(d, "steps done, failures and decisions, in the change record.");
+	t(d, "the journal and the decisions, in the change record.");
 	field_end(d);
 	fields_end(d);
 	tick(d, "close", "Window closed");
@@ -1920,7 +1930,10 @@ void emit_checklist_plan(struct arena *arena, const struct lw_program *program, 
 	struct doc doc;
 	struct doc *d = &doc;
 	doc_init(d, arena, DOC_CHECKLIST, plan, run, md, html);
-	(void)program;
+	const char *file = plan->decl.file < program->sources.len ? program->sources.items[plan->decl.file] : "PLAN";
+	if (file[strspn(file, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_./-+")] != '\0')
+		file = "PLAN"; /* a name a shell would take apart: the operator types their own */
+	d->journal = arena_printf(arena, "bfplan run %s --plan %s --journal %s.journal", file, plan->name, plan->name);
 	document_head(d, "Change-window checklist", style_ticks);
 	/* the page's script counts the ticks into the progress line */
 	textbuf_puts(html, "<div class=\"toolbar noprint\"><span class=\"progress\"></span>"

@@ -20,6 +20,10 @@
 #   use            a plan that `use`s 1,000 and 10,000 files: check
 #   ulimit         a build of 10,000 plans under `ulimit -n 256`: ok or not
 #   start-up       check of the seed example against /bin/true
+#   run            `bfplan run PLAN --journal FILE next` on the seed with a journal
+#                  of 10,000 entries (a window's pre-flight checks and steps, then
+#                  notes), against the same on a journal not begun: replaying the
+#                  journal should cost about what starting up does
 #   shapes         inputs shaped to find what is worse than linear (below),
 #                  checked at a size and at 4x that size
 #   simulate       simulate --faults 2 of the seed (goal: under 50 ms), and how
@@ -482,6 +486,43 @@ part_startup() {
 	record startup-true "$true_bin (mean of 20, alternating with check)" 0
 }
 
+# A journal of N entries for the seed: the pre-flight checks and the first step recorded
+# by bfplan run (so its header binds the plan), then notes up to N.
+journal_of() { # N FILE
+	rm -f "$2"
+	for step in "done P1" "done P2" "done P3" "done P4" "start 1" "done 1"; do
+		# shellcheck disable=SC2086
+		BFPLAN_NOW=2026-12-06T21:00:00Z BFPLAN_OPERATOR=bench "$bfplan" run \
+			"$top/examples/exchange2007-windows2008.plan" --journal "$2" $step > /dev/null || return 1
+	done
+	"$python" - "$1" "$2" <<'PY'
+import json, sys
+n, path = int(sys.argv[1]), sys.argv[2]
+seq = sum(1 for _ in open(path)) - 1
+with open(path, "a") as out:
+    while seq < n:
+        seq += 1
+        out.write(json.dumps({"seq": seq, "type": "note", "at": "2026-12-06T21:00:00Z", "by": "bench",
+                              "text": f"entry {seq} of a long window"}, separators=(",", ":")) + "\n")
+PY
+}
+run_pair() {
+	measure_once run-next-none - 0 --repeat 20 -- env BFPLAN_NOW=2026-12-06T21:30:00Z "$bfplan" run \
+		"$top/examples/exchange2007-windows2008.plan" --journal "$in/none.journal" next &&
+		measure_once run-next-large - 0 --repeat 20 -- env BFPLAN_NOW=2026-12-06T21:30:00Z "$bfplan" run \
+			"$top/examples/exchange2007-windows2008.plan" --journal "$in/large.journal" next
+}
+part_run() {
+	if ! journal_of "$large" "$in/large.journal"; then
+		skip run-next-large "run next, a journal of $(commas "$large") entries" "the journal could not be made"
+		return
+	fi
+	clear_runs run-next-none run-next-large
+	rounds run_pair
+	record run-next-none "run next, a journal not begun (mean of 20)" 0
+	record run-next-large "run next, a journal of $(commas "$large") entries (mean of 20)" 0
+}
+
 # shape NAME N GENERATOR: check of the shape at N and at 4N, in turn
 shape() {
 	name=$1 n=$(($2 / scale)) gen=$3
@@ -546,7 +587,7 @@ fi
 [ -x /usr/bin/time ] || echo "peak memory: not measured, GNU time (/usr/bin/time, Debian: time) is not installed"
 echo
 row measurement median_s peak_MB "fastest to slowest run"
-for part in ${BENCH_PARTS:-startup clusters nodes use file_limit shapes simulate}; do
+for part in ${BENCH_PARTS:-startup run clusters nodes use file_limit shapes simulate}; do
 	"part_$part"
 done
 
@@ -578,6 +619,7 @@ ratio "peak, build / check, $L clusters" 1.25 3 "build-$large-disk" "check-$larg
 ratio "peak, build / check, one cluster of $W nodes" 1.25 3 "build-nodes" "check-nodes"
 ratio "peak of check / size of the plan file, $L clusters" 20 3 "check-$large" "input-$large"
 ratio "start-up: check of the seed example / true" 3.0 2 startup-check startup-true
+ratio "run next: $L journal entries / none" 2.0 2 run-next-large run-next-none
 printf '%-58s %9s %9s  %s\n' "build of $L plans under ulimit -n $fd_limit" \
 	"${limit_result%%:*}" succeeds "$(case ${limit_result:-} in ok) echo meets ;; '') echo "n/a: $(why_not limit)" ;; *) echo "misses: ${limit_result#*: }" ;; esac)"
 for s in nodes:25000 nodes-wide:25000 needs-chain:2000 unknown-names:4000 order-chain:5000 use-files:2500; do

@@ -224,7 +224,7 @@ expect "help of an unknown command" 2 err "unknown command 'frobnicate'" !out
 
 run --list-commands </dev/null
 expect "--list-commands" 0 out "check" out "import" out "explain" !err
-[ "$(tr '\n' ' ' <"$tmp/out")" = "check build graph diff fmt import simulate explain " ] \
+[ "$(tr '\n' ' ' <"$tmp/out")" = "check build graph diff fmt import run simulate explain " ] \
 	&& pass "--list-commands lists the table, in order" || fail "--list-commands" "got $(tr '\n' ' ' <"$tmp/out")"
 
 run --list-options=diff </dev/null
@@ -740,6 +740,30 @@ fi
 printf 'use "bigfix/server-automation"\nuse "import-1"\n' >"$tmp/uses-import.plan"
 run check "$tmp/uses-import.plan" </dev/null
 expect "a plan that uses imported content checks clean" 0 !err
+
+# ---- bfplan run: its usage (tests/run has the windows, the journal and the rest) ----------
+
+run run "$seed" status </dev/null
+expect "run without --journal" 2 err "run needs its journal: --journal FILE" !out
+run run "$seed" --journal "$tmp/cli.journal" frobnicate </dev/null
+expect "run with an unknown command" 2 err "run has no command 'frobnicate'" !out
+run run "$seed" --journal "$tmp/cli.journal" start </dev/null
+expect "run start without a step" 2 err "run start needs a STEP" !out
+run run "$seed" --journal "$tmp/cli.journal" start 3x </dev/null
+expect "run start with a step the checklist does not number so" 2 err "not '3x'" !out
+run run "$seed" --journal "$tmp/cli.journal" fail 1 --target EXNODE1 </dev/null
+expect "run fail without --reason" 2 err "run fail needs --target NODE and --reason TEXT" !out
+run run "$seed" --journal "$tmp/cli.journal" status --reason why </dev/null
+expect "run status with --reason" 2 err "--reason goes with fail and abort" !out
+run run "$seed" --journal "$tmp/cli.journal" note "$(printf 'bad \377 byte')" </dev/null
+expect "run note that is not UTF-8" 2 err "a note is UTF-8 text" !out
+BFPLAN_NOW=yesterday run run "$seed" --journal "$tmp/cli.journal" status </dev/null
+expect "run with a BFPLAN_NOW that is not a time" 2 err "BFPLAN_NOW is 'yesterday'" !out
+BFPLAN_NOW=2026-12-06T21:00:00Z BFPLAN_OPERATOR=cli run run "$seed" --journal "$tmp/cli.journal" done P1 </dev/null
+expect "run done P1 records the first entry" 0 out "Recorded entry 1" !err
+[ -f "$tmp/cli.journal" ] && pass "the first entry made the journal" || fail "run done P1" "no journal"
+run run "$seed" --journal "$tmp/cli.journal" next </dev/null
+expect "run next" 0 out "cli.journal done P2" !err
 
 echo "cli: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
