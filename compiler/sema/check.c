@@ -359,19 +359,30 @@ static void rule_sequence(struct checker *c, const struct plan_ent *plan)
 	for (size_t i = 0; i < plan->sequence.len; i++)
 		ptrmap_put(&last_use, ((const struct seq_item *)plan->sequence.items[i])->step,
 			   (void *)(uintptr_t)(i + 1));
+	/* the state each step finds the node in, to say where a misplaced step belongs */
+	const struct state_ent **before = arena_calloc(c->arena, plan->sequence.len, sizeof *before);
 	for (size_t i = 0; i < plan->sequence.len; i++) {
 		const struct seq_item *item = plan->sequence.items[i];
 		const struct step_ent *st = item->step;
 		if (!st->to)
 			return; /* the stdlib step is broken and already reported */
+		before[i] = state;
 		if (!state_in(&st->from, state)) {
 			struct diag *d = diag_report(c->diags, BFP306, item->span,
 						     "'%s' needs the node %s, but here it is '%s'", st->name,
 						     state_list(c, &st->from), state->name);
 			diag_note(c->diags, d, st->from_span, "step '%s' accepts a node in %s", st->name,
 				  state_list(c, &st->from));
+			/* written too late: the last place where the node was still in a state it accepts */
+			size_t k = i;
+			while (k > 0 && !state_in(&st->from, before[k - 1]))
+				k--;
 			const struct step_ent *fix = step_entering(w, &st->from);
-			if (fix)
+			if (k > 0) {
+				const struct seq_item *at = plan->sequence.items[k - 1];
+				diag_help(c->diags, d, "move '%s' up, before '%s': there the node is still '%s'",
+					  st->name, at->step->name, before[k - 1]->name);
+			} else if (fix)
 				diag_help(c->diags, d, "put '%s' before '%s'", fix->name, st->name);
 			else
 				diag_help(c->diags, d, "reorder the steps of `each node`");
