@@ -33,7 +33,7 @@ PKG_CONFIG ?= pkg-config
 # Debian 12 packages the build and the tests need.  KEEP IN SYNC with README.md.
 DEBIAN_PACKAGES = gcc make flex bison pkg-config libxml2-dev libcmocka-dev libjansson-dev python3 graphviz \
 	python3-jsonschema python3-yaml vim libonig5 pre-commit bash-completion git patch \
-	chromium poppler-utils libxml2-utils time strace
+	chromium poppler-utils libxml2-utils time strace python3-lxml libcurl4-openssl-dev
 
 # Warnings hold for generated code too (the lexer and parser compile clean
 # with all of them); -Werror keeps it that way.
@@ -60,10 +60,13 @@ XML_LIBS := $(shell $(PKG_CONFIG) --libs libxml-2.0 2>/dev/null || echo -lxml2)
 CMOCKA_LIBS := $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null || echo -lcmocka)
 
 ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L $(WARNINGS) $(CFLAGS) $(EXTRA_FLAGS) \
-	-I$(BUILD)/gen -I. -Icompiler -Igrammar $(XML_CFLAGS) -MMD -MP
+	-I$(BUILD)/gen -I. -Icompiler -Igrammar $(XML_CFLAGS) $(CURL_CFLAGS) -MMD -MP
 ALL_LDFLAGS = $(LDFLAGS) $(EXTRA_FLAGS)
 JANSSON_LIBS := $(shell $(PKG_CONFIG) --libs jansson 2>/dev/null || echo -ljansson)
-LIBS = $(XML_LIBS) $(JANSSON_LIBS)
+# libcurl (libcurl4-openssl-dev) carries the BigFix driver's HTTPS (runtime/bigfix).
+CURL_CFLAGS := $(shell $(PKG_CONFIG) --cflags libcurl 2>/dev/null)
+CURL_LIBS := $(shell $(PKG_CONFIG) --libs libcurl 2>/dev/null || echo -lcurl)
+LIBS = $(XML_LIBS) $(JANSSON_LIBS) $(CURL_LIBS)
 
 # `make V=1` shows the full commands.
 ifeq ($(V),1)
@@ -76,7 +79,7 @@ GEN = $(BUILD)/gen
 OBJ = $(BUILD)/obj
 
 HAND_SOURCES = $(wildcard compiler/*/*.c) $(wildcard grammar/*.c) \
-	$(wildcard runtime/*.c)
+	$(wildcard runtime/*.c) $(wildcard runtime/bigfix/*.c)
 GEN_SOURCES = $(GEN)/parser.c $(GEN)/lexer.c $(GEN)/explain.c
 LIB_OBJECTS = $(HAND_SOURCES:%.c=$(OBJ)/%.o) $(GEN_SOURCES:$(GEN)/%.c=$(OBJ)/gen/%.o)
 
@@ -88,6 +91,10 @@ export BFPLAN_BES_XSD
 # The SARIF 2.1.0 schema, also third-party: --format=sarif is validated against it.
 BFPLAN_SARIF_SCHEMA ?= $(abspath ../shared/reference/sarif-schema-2.1.0.json)
 export BFPLAN_SARIF_SCHEMA
+# BigFix's REST API answer schema: the stand-in BigFix server of tests/bigfix validates every
+# answer it sends against it (with the corrections its provenance note gives, made in memory).
+BFPLAN_BESAPI_XSD ?= $(abspath ../shared/reference/BESAPI.xsd)
+export BFPLAN_BESAPI_XSD
 
 UNIT_SOURCES = $(wildcard tests/unit/test_*.c)
 UNIT_TESTS = $(UNIT_SOURCES:tests/unit/%.c=$(BUILD)/tests/%)
@@ -165,13 +172,21 @@ $(FIXTURE_TESTS): $(BUILD)/tests/%: tests/unit/%.c tests/unit/fixture_plan.c $(B
 	$(Q)$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes -Wno-missing-declarations -o $@ $< \
 		tests/unit/fixture_plan.c $(BUILD)/libbfplan.a $(ALL_LDFLAGS) $(CMOCKA_LIBS) $(LIBS)
 
+# One call of the BigFix client (runtime/bigfix) from the command line: tests/bigfix drives it
+# against the stand-in BigFix server.
+BIGFIX_PROBE = $(BUILD)/tests/bigfix-probe
+$(BIGFIX_PROBE): tests/bigfix/probe.c $(BUILD)/libbfplan.a
+	@mkdir -p $(dir $@)
+	@echo "  PROBE   $@"
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libbfplan.a $(ALL_LDFLAGS) $(LIBS)
+
 unit: $(UNIT_TESTS)
 	@set -e; for t in $(UNIT_TESTS); do echo "== $$t"; $$t; done
 
 golden: $(BUILD)/bfplan
 	sh tests/golden/run.sh $(BUILD)/bfplan
 
-test: all unit golden $(REPLAYS)
+test: all unit golden $(REPLAYS) $(BIGFIX_PROBE)
 	sh tests/layers.sh --self-test
 	sh tests/cli/run.sh $(BUILD)/bfplan
 	sh tests/import/run.sh $(BUILD)/bfplan
@@ -182,6 +197,7 @@ test: all unit golden $(REPLAYS)
 	sh tests/simulate/agree.sh $(BUILD)/bfplan
 	sh tests/editors/run.sh $(BUILD)/bfplan
 	sh tests/run/run.sh $(BUILD)/bfplan
+	sh tests/bigfix/run.sh $(BUILD)/bfplan $(BIGFIX_PROBE)
 	sh tests/fuzz/replay.sh $(BUILD)/tests $(FUZZ_HARNESSES)
 	sh tests/docs_codes.sh
 	python3 tests/docs_examples.py $(BUILD)/bfplan docs/diagnostics.md docs/output.md docs/guide.md
@@ -233,7 +249,7 @@ fuzz-coverage:
 # a run on a tenth of the input, and peak memory against check's (tests/bench/run.sh).
 # xmllint (libxml2-utils) is the reference, GNU time (time) reads the peaks.
 bench: deps
-	$(MAKE) all
+	$(MAKE) all $(BIGFIX_PROBE)
 	sh tests/bench/run.sh $(BUILD)/bfplan
 
 # ---- the two commands of the README ---------------------------------------------------
@@ -289,6 +305,7 @@ install: all
 	install -D -m 644 docs/graph-exch2008.svg $(DESTDIR)$(DOCDIR)/graph-exch2008.svg
 	install -D -m 644 docs/diff.md $(DESTDIR)$(DOCDIR)/diff.md
 	install -D -m 644 docs/security.md $(DESTDIR)$(DOCDIR)/security.md
+	install -D -m 644 docs/bigfix.md $(DESTDIR)$(DOCDIR)/bigfix.md
 	install -D -m 644 docs/ci.md $(DESTDIR)$(DOCDIR)/ci.md
 	install -D -m 644 docs/performance.md $(DESTDIR)$(DOCDIR)/performance.md
 	install -D -m 644 docs/github-workflow.yml $(DESTDIR)$(DOCDIR)/github-workflow.yml

@@ -63,6 +63,14 @@ struct cmd_options {
 	const char *by;              /* run --by */
 	bool accept_changed_plan;    /* run --accept-changed-plan */
 	bool report_json;            /* run report --format=json */
+	const char *bigfix;          /* run --bigfix URL */
+	const char *cacert;          /* run --cacert */
+	bool insecure;               /* run --insecure-no-tls-verify */
+	bool dry_run;                /* run --dry-run */
+	int confirm;                 /* run --confirm: 0 phase, 1 step, 2 none */
+	const char *domain;          /* run --domain */
+	const char *import_to;       /* run --import-to */
+	const char *max_report_age;  /* run --max-report-age, minutes */
 	unsigned faults;             /* simulate --faults */
 	bool no_static_check;        /* simulate --no-static-check */
 	bool sim_json;               /* simulate --format=json */

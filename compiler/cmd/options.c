@@ -378,6 +378,14 @@ static void apply(struct parse *p, enum opt_id id, char *value)
 	case OPT_BY: o->by = value; break;
 	case OPT_ACCEPT_CHANGED_PLAN: o->accept_changed_plan = true; break;
 	case OPT_REPORT_FORMAT: o->report_json = choice == 1; break;
+	case OPT_BIGFIX: o->bigfix = value; break;
+	case OPT_CACERT: o->cacert = value; break;
+	case OPT_INSECURE: o->insecure = true; break;
+	case OPT_DRY_RUN: o->dry_run = true; break;
+	case OPT_CONFIRM: o->confirm = choice; break;
+	case OPT_DOMAIN: o->domain = value; break;
+	case OPT_IMPORT_TO: o->import_to = value; break;
+	case OPT_MAX_REPORT_AGE: o->max_report_age = value; break;
 	case OPT_FAULTS: o->faults = (unsigned)choice; break;
 	case OPT_NO_STATIC_CHECK: o->no_static_check = true; break;
 	case OPT_SIM_FORMAT: o->sim_json = choice == 1; break;

@@ -34,6 +34,7 @@
 #include "base/version.h"
 #include "cmd/cmd.h"
 #include "cmd/compile.h"
+#include "cmd/run_session.h"
 #include "cmd/run_view.h"
 #include "diag/diag.h"
 #include "diag/writer.h"
@@ -70,18 +71,6 @@ static const struct {
 #undef X
 };
 
-/* What the command line asks of run: the table's options, and the operands read. */
-struct run_options {
-	const struct cmd_options *o;
-	const char *plan_path;
-	const char *journal;
-	enum run_command command;
-	const char *argument;         /* STEP, or the note's TEXT */
-	const char *target;
-	const char *reason;
-	bool failed;
-};
-
 static void usage(FILE *err, struct run_options *o, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 static void usage(FILE *err, struct run_options *o, const char *fmt, ...)
@@ -97,11 +86,11 @@ static void usage(FILE *err, struct run_options *o, const char *fmt, ...)
 	o->failed = true;
 }
 
-static bool parse_command_word(const char *word, enum run_command *cmd)
+static bool parse_command_word(const char *word, int *cmd)
 {
 	for (int c = 0; c < RUN_COMMAND_COUNT; c++) {
 		if (strcmp(commands[c].word, word) == 0) {
-			*cmd = (enum run_command)c;
+			*cmd = c;
 			return true;
 		}
 	}
@@ -116,7 +105,9 @@ static void read_operands(const struct cmd_options *opts, FILE *err, struct run_
 	*o = (struct run_options){.o = opts, .command = RUN_STATUS, .journal = opts->journal,
 				  .target = opts->target, .reason = opts->reason};
 	o->plan_path = n > 0 ? words[0] : NULL;
-	if (n > 1 && !parse_command_word(words[1], &o->command))
+	if (n > 1 && opts->bigfix)
+		usage(err, o, "run --bigfix carries out the whole plan and takes no command, not '%s'", words[1]);
+	else if (n > 1 && !parse_command_word(words[1], &o->command))
 		usage(err, o, "run has no command '%s': it takes status, next, start, done, fail, note, abort or report",
 		      words[1]);
 	else if (n > 2 && !commands[o->command].argument)
@@ -128,7 +119,7 @@ static void read_operands(const struct cmd_options *opts, FILE *err, struct run_
 /* The options as a whole make sense: what each command needs, and values the journal can hold. */
 static void check_options(FILE *err, struct run_options *o)
 {
-	enum run_command c = o->command;
+	enum run_command c = (enum run_command)o->command;
 	if (!o->plan_path)
 		usage(err, o, "%s", "run needs a plan file: bfplan run PLAN --journal FILE [COMMAND]");
 	else if (!o->journal)
@@ -156,6 +147,15 @@ static void check_options(FILE *err, struct run_options *o)
 		usage(err, o, "a note is UTF-8 text of 1 to %d bytes", (int)JOURNAL_MAX_TEXT);
 	else if (o->reason && !journal_is_text(o->reason, JOURNAL_MAX_TEXT, false))
 		usage(err, o, "--reason takes UTF-8 text of 1 to %d bytes", (int)JOURNAL_MAX_TEXT);
+	else if (!o->o->bigfix && (o->o->cacert || o->o->insecure || o->o->dry_run || o->o->domain ||
+				   o->o->import_to || o->o->max_report_age || o->o->confirm))
+		usage(err, o, "%s", "--cacert, --insecure-no-tls-verify, --dry-run, --confirm, --domain, --import-to and "
+		      "--max-report-age go with --bigfix URL");
+	else if (o->o->bigfix && (o->target || o->reason || o->o->report_json))
+		usage(err, o, "%s", "--target, --reason and --format go with the commands of a run by hand, not with --bigfix");
+	else if (o->o->bigfix && !o->o->domain)
+		usage(err, o, "%s", "run --bigfix needs --domain DOMAIN: computer names are not unique, so each node is "
+		      "the one computer of its name whose DNS name ends in .DOMAIN");
 }
 
 /* Who is recorded: --by, else BFPLAN_OPERATOR, else the login name; NULL after complaining. */
@@ -189,18 +189,6 @@ static bool now_of(const struct bfplan_env *env, int64_t *now, FILE *err, struct
 }
 
 /* ---- the plan ---------------------------------------------------------------------------- */
-
-struct session {
-	struct compilation c;         /* the plan's, and the arena and diagnostics of the whole command */
-	const struct lw_plan *plan;
-	uint32_t journal_file;        /* the journal in the source manager, once a diagnostic points into it */
-	struct journal_file jf;
-	struct journal journal;
-	struct run run;
-	struct run_session view;
-	const char *by;
-	struct textbuf allowed;       /* a refused command: what may be recorded instead */
-};
 
 static const struct src_span nowhere = {SRC_NO_FILE, 0, 0};
 
@@ -313,8 +301,9 @@ static int parse_fault(struct session *s, const struct journal_fault *f, const c
 static int load_journal(struct session *s, const struct run_options *o)
 {
 	struct journal_io_failure why;
-	bool ok = commands[o->command].records || o->o->accept_changed_plan
-			  ? journal_file_open(&s->c.arena, o->journal, commands[o->command].records, &s->jf, &why)
+	bool writes = commands[o->command].records || (o->o->bigfix && !o->o->dry_run);
+	bool ok = writes || o->o->accept_changed_plan
+			  ? journal_file_open(&s->c.arena, o->journal, writes, &s->jf, &why)
 			  : journal_file_read(&s->c.arena, o->journal, &s->jf, &why);
 	if (!ok && why.status == JOURNAL_IO_ABSENT) {
 		s->jf = (struct journal_file){.path = o->journal, .fd = -1, .text = arena_strdup(&s->c.arena, ""), .len = 0};
@@ -446,6 +435,43 @@ static const char *base_name(const char *path)
 }
 
 /*
+ * What must come before the first entry a command records: the header of
+ * a new journal, the setting aside of a torn line, the acceptance of a
+ * changed plan, each taken by the run.  The path the torn line goes to.
+ */
+static const char *lead_in(struct session *s, const struct run_options *o, const char *sha, bool accept, int64_t now,
+			   struct textbuf *lines)
+{
+	struct run_refusal refusal;
+	if (!s->journal.has_header) {
+		s->journal.has_header = true;
+		s->journal.header = (struct journal_header){.format = JOURNAL_FORMAT, .bfplan = BFPLAN_VERSION,
+							    .plan = s->plan->name, .plan_sha256 = sha,
+							    .source = o->plan_path, .created = now, .by = s->by};
+		journal_write_header(lines, &s->journal.header);
+	}
+	const char *torn_path = arena_printf(&s->c.arena, "%s.torn", o->journal);
+	if (s->journal.torn) {
+		struct journal_entry e = new_entry(s, JOURNAL_SET_ASIDE, now);
+		e.line = s->journal.torn_line;
+		e.bytes = s->journal.torn;
+		e.file = base_name(torn_path);
+		run_take(&s->run, &e, &refusal);
+		journal_push(&s->c.arena, &s->journal, &e);
+		journal_write_entry(lines, &e);
+	}
+	if (accept) {
+		struct journal_entry e = new_entry(s, JOURNAL_ACCEPT_PLAN, now);
+		e.plan_sha256 = sha;
+		e.was = bound_sha256(&s->journal);
+		run_take(&s->run, &e, &refusal);
+		journal_push(&s->c.arena, &s->journal, &e);
+		journal_write_entry(lines, &e);
+	}
+	return torn_path;
+}
+
+/*
  * Records the command's entry, with what must come before it: the header
  * of a new journal, the setting aside of a torn line, the acceptance of a
  * changed plan.  Each is taken by the run first; the command's entry may
@@ -457,31 +483,7 @@ static int record(struct session *s, const struct run_options *o, const char *sh
 	struct textbuf lines;
 	textbuf_init(&lines, &s->c.arena);
 	struct run_refusal refusal;
-	if (!s->journal.has_header) {
-		s->journal.has_header = true;
-		s->journal.header = (struct journal_header){.format = JOURNAL_FORMAT, .bfplan = BFPLAN_VERSION,
-							    .plan = s->plan->name, .plan_sha256 = sha,
-							    .source = o->plan_path, .created = now, .by = s->by};
-		journal_write_header(&lines, &s->journal.header);
-	}
-	const char *torn_path = arena_printf(&s->c.arena, "%s.torn", o->journal);
-	if (s->journal.torn) {
-		struct journal_entry e = new_entry(s, JOURNAL_SET_ASIDE, now);
-		e.line = s->journal.torn_line;
-		e.bytes = s->journal.torn;
-		e.file = base_name(torn_path);
-		run_take(&s->run, &e, &refusal);
-		journal_push(&s->c.arena, &s->journal, &e);
-		journal_write_entry(&lines, &e);
-	}
-	if (accept) {
-		struct journal_entry e = new_entry(s, JOURNAL_ACCEPT_PLAN, now);
-		e.plan_sha256 = sha;
-		e.was = bound_sha256(&s->journal);
-		run_take(&s->run, &e, &refusal);
-		journal_push(&s->c.arena, &s->journal, &e);
-		journal_write_entry(&lines, &e);
-	}
+	const char *torn_path = lead_in(s, o, sha, accept, now, &lines);
 	const struct journal_entry *recorded = NULL;
 	if (commands[o->command].records) {
 		struct journal_entry e = command_entry(s, o, now);
@@ -510,6 +512,31 @@ static int record(struct session *s, const struct run_options *o, const char *sh
 		textbuf_printf(&said, "Recorded in %s: the run goes on with the changed plan.\n",
 			       esc_terminal(&s->c.arena, o->journal));
 	fwrite(said.data, 1, said.len, out);
+	return EXIT_CLEAN;
+}
+
+int run_append(struct session *s, const struct run_options *o, struct journal_entry *entries, size_t n, int64_t now)
+{
+	struct textbuf lines;
+	textbuf_init(&lines, &s->c.arena);
+	bool torn = s->journal.torn > 0;
+	const char *torn_path = lead_in(s, o, s->sha256, s->accept, now, &lines);
+	s->accept = false;
+	for (size_t i = 0; i < n; i++) {
+		struct run_refusal refusal;
+		entries[i].seq = s->journal.count + 1;
+		if (!run_take(&s->run, &entries[i], &refusal)) {
+			diag_report(&s->c.diags, BFP748, nowhere, "%s; nothing is recorded", refusal.message);
+			return EXIT_PLAN_ERRORS;
+		}
+		journal_push(&s->c.arena, &s->journal, &entries[i]);
+		journal_write_entry(&lines, &entries[i]);
+	}
+	struct journal_io_failure why;
+	if ((torn && !journal_file_set_aside(&s->jf, s->journal.complete, torn_path, &why)) ||
+	    !journal_file_append(&s->jf, lines.data, lines.len, &why))
+		return io_failure(s, &why);
+	s->journal.torn = 0;
 	return EXIT_CLEAN;
 }
 
@@ -547,7 +574,7 @@ static int show(struct session *s, const struct run_options *o, FILE *out, FILE 
 	struct textbuf text;
 	textbuf_init(&text, &s->c.arena);
 	run_advance(&s->run, s->view.now);
-	switch (o->command) {
+	switch ((enum run_command)o->command) {
 	case RUN_STATUS:
 		run_view_status(&s->view, &text);
 		break;
@@ -589,6 +616,10 @@ static int run_session(struct session *s, const struct run_options *o, const str
 	if ((rc = load_journal(s, o)) != EXIT_CLEAN || (rc = check_binding(s, o, sha, &accept)) != EXIT_CLEAN ||
 	    (rc = replay(s, o)) != EXIT_CLEAN)
 		return rc;
+	s->sha256 = sha;
+	s->accept = accept;
+	if (o->o->bigfix)
+		return run_bigfix(s, o, env, out, err);
 	/* a command that records, or one that only accepts a changed plan, writes; any other only reads */
 	bool writes = commands[o->command].records || accept;
 	if (!writes) {
@@ -632,7 +663,7 @@ int cmd_run(struct cmd_run *cmd)
 	if (!o.failed)
 		check_options(err, &o);
 	struct session *s = arena_alloc(cmd->arena, sizeof *s);
-	if (!o.failed && (commands[o.command].records || o.o->accept_changed_plan))
+	if (!o.failed && (commands[o.command].records || o.o->accept_changed_plan || o.o->bigfix))
 		s->by = operator_name(err, &o, env);
 	int64_t now = 0;
 	if (!o.failed)

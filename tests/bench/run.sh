@@ -26,6 +26,9 @@
 #                  journal should cost about what starting up does
 #   shapes         inputs shaped to find what is worse than linear (below),
 #                  checked at a size and at 4x that size
+#   bigfix         the BigFix client's own cost per step of the seed against the
+#                  stand-in server (tests/bigfix/bench.py): CPU time and requests,
+#                  when build/tests/bigfix-probe is built and python3-lxml is there
 #   simulate       simulate --faults 2 of the seed (goal: under 50 ms), and how
 #                  the runs, states and time grow from 0 to 3 faults (16 nodes),
 #                  from 4 to 64 nodes (2 faults), and a 5-node max-down 2 plan
@@ -50,7 +53,7 @@
 #                   small runs say less, start-up weighs more in them
 #   BENCH_DISK=DIR  where the on-disk outputs go (build/ of this tree)
 #   BENCH_PARTS=... the parts to run, of: startup clusters nodes use file_limit
-#                   shapes simulate (default: all; the ratios of the others say n/a)
+#                   shapes simulate bigfix (default: all; the ratios of the others say n/a)
 #   BFPLAN_BES_XSD  the schema for build --validate (the Makefile sets it)
 set -eu
 [ $# -eq 1 ] || { echo "usage: tests/bench/run.sh BFPLAN" >&2; exit 2; }
@@ -573,6 +576,19 @@ part_simulate() {
 	done
 }
 
+# bigfix: the client's CPU time and requests per step, against the stand-in server.
+part_bigfix() {
+	probe=$(dirname "$bfplan")/tests/bigfix-probe
+	if [ ! -x "$probe" ]; then
+		skip bigfix "bigfix client, CPU per step" "$probe is not built (make $probe)"
+	elif ! "$python" -c 'import lxml.etree' 2>/dev/null; then
+		skip bigfix "bigfix client, CPU per step" "the stand-in server needs python3-lxml"
+	elif ! "$python" "$top/tests/bigfix/bench.py" "$bfplan" "$probe"; then
+		row "bigfix client, CPU per step" - - "FAILED (tests/bigfix/bench.py)"
+		failures=$((failures + 1))
+	fi
+}
+
 # ---- the run ---------------------------------------------------------------------------
 
 echo "bfplan bench: $("$bfplan" --version 2>&1 | head -n 1), $sizes, median of $runs runs each"
@@ -587,7 +603,7 @@ fi
 [ -x /usr/bin/time ] || echo "peak memory: not measured, GNU time (/usr/bin/time, Debian: time) is not installed"
 echo
 row measurement median_s peak_MB "fastest to slowest run"
-for part in ${BENCH_PARTS:-startup run clusters nodes use file_limit shapes simulate}; do
+for part in ${BENCH_PARTS:-startup run clusters nodes use file_limit shapes simulate bigfix}; do
 	"part_$part"
 done
 

@@ -1,0 +1,792 @@
+/*
+ * run_bigfix.c - `bfplan run PLAN --journal FILE --bigfix URL`: the plan
+ * carried out through the BigFix REST API (runtime/bigfix), by the same
+ * engine that `check` proves and `simulate` explores.
+ *
+ * The journal is the run's only state.  The engine, replayed from it,
+ * says what is due (eng_due); the driver does it through BigFix and
+ * records what happened, each entry taken by the run before it is
+ * appended and flushed:
+ *
+ *   pre-flight   every node resolved to one computer (name and domain),
+ *                every node reported recently, the plan's content imported
+ *                into the custom site (a note keeps the new IDs), then each
+ *                pre-flight check through session relevance: done Pn or
+ *                fail Pn, which stops the run before any action;
+ *   a step       an intent (step, request, targets) before the POST, then
+ *                the action's ID (issued) and the step's start; an intent
+ *                with no action is looked up by its unique title before
+ *                anything is posted again;
+ *   its targets  polled until each is done or failed; past the step's
+ *                timeout the action is stopped and the engine times the
+ *                silent targets out, as the plan's rules say;
+ *   failure      the failure step, the same way; then the run ends as the
+ *                plan declares (stopped, held).
+ *
+ * Killed at any moment, `bfplan run` on the same journal goes on from
+ * where the journal stands: an issued action is polled again, never
+ * posted twice.
+ */
+#define _DEFAULT_SOURCE /* timegm(), strptime() */
+#define _XOPEN_SOURCE 700
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "base/arena.h"
+#include "base/escape.h"
+#include "base/textbuf.h"
+#include "cmd/run_session.h"
+#include "diag/diag.h"
+#include "emit/bes.h"
+#include "runtime/bigfix/bigfix.h"
+#include "runtime/engine.h"
+
+/* A note that keeps what the import created, one object per note: "imported into custom site S: KIND ID: TITLE". */
+static const char import_note[] = "imported into custom site ";
+
+struct content {
+	const char *kind, *title;
+	uint64_t id;
+};
+
+struct driver {
+	struct session *s;
+	const struct run_options *o;
+	struct arena *a;
+	FILE *out, *err;
+	const struct eng_model *model;
+	struct bf_client *client;     /* NULL in a dry run */
+	struct bf_secret *secret;
+	uint64_t *computer;           /* per node, in patch order */
+	struct bf_computer *nodes;    /* what the server said of each */
+	const char *site;             /* --import-to */
+	struct content *content;
+	size_t n_content;
+	long poll_ms;
+	uint64_t stopped;             /* the action stopped at its deadline, so it is stopped once */
+};
+
+/* ---- small helpers ------------------------------------------------------------------------ */
+
+static int64_t wall_now(void)
+{
+	return (int64_t)time(NULL);
+}
+
+static void sleep_ms(long ms)
+{
+	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+	nanosleep(&ts, NULL);
+}
+
+static int bigfix_failed(struct driver *d, const struct bf_error *e, const char *doing)
+{
+	struct diag *g = diag_report(&d->s->c.diags, BFP801, d->s->plan->decl, "%s: %s", doing, e->text);
+	const char *help = e->kind == BF_ERR_TLS ? "give the deployment's CA with --cacert FILE"
+			 : e->kind == BF_ERR_AUTH ? "check BFPLAN_BIGFIX_USER and BFPLAN_BIGFIX_PASSWORD, or the netrc entry"
+			 : e->kind == BF_ERR_NO_COMPUTER || e->kind == BF_ERR_AMBIGUOUS
+				 ? "each node must be exactly one computer: check --domain and the computers' DNS names"
+				 : "the journal holds everything done so far: run the same command again to go on from there";
+	diag_help(&d->s->c.diags, g, "%s", help);
+	return EXIT_PLAN_ERRORS;
+}
+
+/* The step's name in the journal and the checklist: "3", or "F3" for its failure step. */
+static const char *step_name(struct driver *d, uint32_t step, bool failure)
+{
+	return arena_printf(d->a, "%s%u", failure ? "F" : "", step);
+}
+
+static const char *node_name(struct driver *d, uint32_t node)
+{
+	return eng_node_name(d->model, node);
+}
+
+static uint32_t node_of_computer(struct driver *d, uint64_t id)
+{
+	for (uint32_t n = 0; n < eng_node_count(d->model); n++)
+		if (d->computer[n] == id)
+			return n;
+	return ENG_NONE;
+}
+
+static struct journal_entry entry(struct driver *d, enum journal_type type)
+{
+	return (struct journal_entry){.type = type, .at = wall_now(), .by = d->s->by};
+}
+
+static int append(struct driver *d, struct journal_entry *e, size_t n)
+{
+	int rc = run_append(d->s, d->o, e, n, e[0].at);
+	if (rc == EXIT_CLEAN)
+		run_advance(&d->s->run, wall_now());
+	return rc;
+}
+
+/* ---- what a step runs ----------------------------------------------------------------------- */
+
+struct source {
+	const char *site;
+	uint64_t id;
+	const char *action;
+	const char *what;   /* for messages */
+};
+
+static const struct content *content_titled(struct driver *d, const char *kind, const char *title)
+{
+	for (size_t i = 0; i < d->n_content; i++)
+		if (strcmp(d->content[i].kind, kind) == 0 && strcmp(d->content[i].title, title) == 0)
+			return &d->content[i];
+	return NULL;
+}
+
+static bool source_of(struct driver *d, uint32_t step, bool failure, struct source *src)
+{
+	const struct eng_step *es = eng_step_at(d->model, step);
+	const struct lw_fixlet *fx = failure ? es->restore->fixlet
+			       : es->item->kind == LW_STEP_FIXLET ? es->item->fixlet : NULL;
+	if (fx) {
+		*src = (struct source){fx->site->display.text ? fx->site->display.text : fx->site->name, fx->id,
+				       fx->action, arena_printf(d->a, "Fixlet %u", fx->id)};
+		return true;
+	}
+	const char *title = es->item->baseline->bes_title;
+	const struct content *c = content_titled(d, "Baseline", title);
+	if (!c && !d->client) {
+		*src = (struct source){d->site, 0, NULL, arena_printf(d->a, "Baseline '%s'", title)};
+		return true;
+	}
+	if (!c)
+		return false;
+	*src = (struct source){d->site, c->id, NULL, arena_printf(d->a, "Baseline %llu", (unsigned long long)c->id)};
+	return true;
+}
+
+static const char *item_name(struct driver *d, uint32_t step, bool failure)
+{
+	const struct eng_step *es = eng_step_at(d->model, step);
+	return failure ? es->restore->name : es->item->name;
+}
+
+/*
+ * The action's title: the plan, the run (the journal's start) and the
+ * step, unique, so that the action can be found again; and it says in the
+ * console what posted it.
+ */
+static const char *title_of(struct driver *d, uint32_t step, bool failure)
+{
+	const char *run_id = d->s->journal.has_header
+				     ? arena_printf(d->a, "%s %lld", d->s->plan->name, (long long)d->s->journal.header.created)
+				     : arena_printf(d->a, "%s RUN", d->s->plan->name);
+	return arena_printf(d->a, "bfplan %s step %s: %s", run_id, step_name(d, step, failure),
+			    item_name(d, step, failure));
+}
+
+/* ---- the journal's record of requests ------------------------------------------------------- */
+
+/* The last intent recorded for a step, or NULL; *action its issued action (0: none). */
+static const struct journal_entry *last_intent(struct driver *d, const char *step, uint64_t *action)
+{
+	const struct journal *j = &d->s->journal;
+	const struct journal_entry *intent = NULL;
+	*action = 0;
+	for (size_t i = 0; i < j->count; i++) {
+		const struct journal_entry *e = &j->entries[i];
+		if (e->type == JOURNAL_INTENT && strcmp(e->step, step) == 0) {
+			intent = e;
+			*action = 0;
+		} else if (e->type == JOURNAL_ISSUED && intent && e->intent == intent->seq) {
+			*action = e->action;
+		}
+	}
+	return intent;
+}
+
+static bool noted(struct driver *d, const char *text)
+{
+	const struct journal *j = &d->s->journal;
+	for (size_t i = 0; i < j->count; i++)
+		if (j->entries[i].type == JOURNAL_NOTE && strcmp(j->entries[i].text, text) == 0)
+			return true;
+	return false;
+}
+
+/* The content an earlier run of this journal imported, from its notes. */
+static void read_import_notes(struct driver *d)
+{
+	const struct journal *j = &d->s->journal;
+	d->content = arena_calloc(d->a, j->count + 1, sizeof *d->content);
+	size_t prefix = strlen(import_note);
+	for (size_t i = 0; i < j->count; i++) {
+		const struct journal_entry *e = &j->entries[i];
+		if (e->type != JOURNAL_NOTE || strncmp(e->text, import_note, prefix) != 0)
+			continue;
+		const char *p = strstr(e->text + prefix, ": ");
+		char kind[32];
+		unsigned long long id;
+		int used = 0;
+		if (!p || sscanf(p + 2, "%31s %llu: %n", kind, &id, &used) != 2 || used == 0)
+			continue;
+		d->content[d->n_content++] = (struct content){arena_strdup(d->a, kind), p + 2 + used, id};
+	}
+}
+
+/* ---- pre-flight ---------------------------------------------------------------------------- */
+
+static int resolve_nodes(struct driver *d)
+{
+	uint32_t n = eng_node_count(d->model);
+	d->computer = arena_calloc(d->a, n, sizeof *d->computer);
+	d->nodes = arena_calloc(d->a, n, sizeof *d->nodes);
+	for (uint32_t i = 0; i < n; i++) {
+		struct bf_computer c;
+		struct bf_error e = {0};
+		if (!bf_resolve(d->client, d->a, node_name(d, i), BF_MATCH_DOMAIN, d->o->o->domain, &c, &e))
+			return bigfix_failed(d, &e, arena_printf(d->a, "node %s", node_name(d, i)));
+		d->computer[i] = c.id;
+		d->nodes[i] = c;
+	}
+	return EXIT_CLEAN;
+}
+
+/* "Fri, 07 Nov 2015 15:18:14 +0000" as seconds since 1970, or -1. */
+static int64_t report_time(const char *s)
+{
+	struct tm tm = {0};
+	const char *end = strptime(s, "%a, %d %b %Y %H:%M:%S", &tm);
+	if (!end)
+		return -1;
+	while (*end == ' ')
+		end++;
+	int sign = *end == '-' ? -1 : 1;
+	int hh = 0, mm = 0;
+	if ((*end == '+' || *end == '-') && sscanf(end + 1, "%2d%2d", &hh, &mm) == 2)
+		return (int64_t)timegm(&tm) - sign * (hh * 3600 + mm * 60);
+	return (int64_t)timegm(&tm);
+}
+
+static int check_report_ages(struct driver *d)
+{
+	long minutes = d->o->o->max_report_age ? strtol(d->o->o->max_report_age, NULL, 10) : 60;
+	for (uint32_t i = 0; i < eng_node_count(d->model); i++) {
+		const struct bf_computer c = d->nodes[i];
+		int64_t t = report_time(c.last_report);
+		if (t < 0 || wall_now() - t > minutes * 60) {
+			struct diag *g = diag_report(&d->s->c.diags, BFP802, d->s->plan->decl,
+						     "node %s last reported at '%s', more than %ld minutes ago: the run does "
+						     "not start", node_name(d, i), esc_terminal(d->a, c.last_report), minutes);
+			diag_help(&d->s->c.diags, g, "bring the node's BigFix client back, or give --max-report-age "
+				  "MINUTES if its report interval is longer");
+			return EXIT_PLAN_ERRORS;
+		}
+	}
+	return EXIT_CLEAN;
+}
+
+static int import_content(struct driver *d)
+{
+	if (d->n_content || !d->s->plan->bes_file)
+		return EXIT_CLEAN;
+	if (!d->site) {
+		diag_report(&d->s->c.diags, BFP803, d->s->plan->decl,
+			    "plan '%s' has content to import (pre-flight Fixlets, Baselines): give --import-to SITE, the "
+			    "custom site it goes into", d->s->plan->name);
+		return EXIT_USAGE;
+	}
+	struct textbuf bes;
+	textbuf_init(&bes, d->a);
+	struct bes_options opts = {.newline = BES_NEWLINE_CRLF, .components = BES_COMPONENTS_REFERENCE};
+	if (!emit_bes_plan(d->a, d->s->plan, &opts, &d->s->c.diags, &bes))
+		return EXIT_PLAN_ERRORS;
+	struct bf_imported *items;
+	size_t n;
+	struct bf_error e = {0};
+	if (!bf_import(d->client, d->a, d->site, bes.data, bes.len, &items, &n, &e))
+		return bigfix_failed(d, &e, arena_printf(d->a, "importing the plan's content into custom site '%s'", d->site));
+	struct journal_entry *notes = arena_calloc(d->a, n + 1, sizeof *notes);
+	for (size_t i = 0; i < n; i++) {
+		notes[i] = entry(d, JOURNAL_NOTE);
+		notes[i].text = arena_printf(d->a, "%s%s: %s %llu: %s", import_note, d->site, items[i].kind,
+					     (unsigned long long)items[i].id, items[i].name);
+	}
+	int rc = n ? append(d, notes, n) : EXIT_CLEAN;
+	read_import_notes(d);
+	return rc;
+}
+
+/* The nodes where a Fixlet is relevant, as a bit set over the cluster's nodes; -1 after an error. */
+static int64_t relevant_on(struct driver *d, const char *site, uint64_t id, const char *doing)
+{
+	const char **answers;
+	size_t n;
+	struct bf_error e = {0};
+	if (!bf_query(d->client, d->a, bf_relevance_applicable(d->a, site, id), &answers, &n, &e)) {
+		bigfix_failed(d, &e, doing);
+		return -1;
+	}
+	int64_t set = 0;
+	for (size_t i = 0; i < n; i++) {
+		uint32_t node = node_of_computer(d, strtoull(answers[i], NULL, 10));
+		if (node != ENG_NONE && node < 63)
+			set |= (int64_t)1 << node;
+	}
+	return set;
+}
+
+static int check_one(struct driver *d, const struct run_check *rc, struct journal_entry *out, bool *failed)
+{
+	const struct lw_check *c = rc->check;
+	*out = entry(d, JOURNAL_DONE);
+	out->step = arena_printf(d->a, "P%u", c->number);
+	const struct lw_plan *p = d->s->plan;
+	if (rc->is_role) {
+		const struct lw_fixlet *fx = p->role->detect;
+		int64_t set = relevant_on(d, fx->site->display.text ? fx->site->display.text : fx->site->name, fx->id,
+					  "the pre-flight check of where the role runs");
+		if (set < 0)
+			return EXIT_PLAN_ERRORS;
+		uint32_t expected = eng_node_find(d->model, p->role_holder->name);
+		if (set == (int64_t)1 << expected)
+			return EXIT_CLEAN;
+		for (uint32_t n = 0; n < eng_node_count(d->model); n++) {
+			if (set == (int64_t)1 << n) {
+				out->type = JOURNAL_FAIL;
+				out->target = node_name(d, n);
+				out->reason = arena_printf(d->a, "Fixlet %u is relevant on %s, not on %s: the role runs there",
+							   fx->id, node_name(d, n), p->role_holder->name);
+				*failed = true;
+				return EXIT_CLEAN;
+			}
+		}
+		diag_report(&d->s->c.diags, BFP804, p->decl, "Fixlet %u, relevant only where the role runs, is relevant "
+			    "on %s: where the role runs is not known, and the run does not start", fx->id,
+			    set ? "several nodes" : "no node");
+		return EXIT_PLAN_ERRORS;
+	}
+	if (c->prereq && c->prereq->preflight_title) {
+		const struct content *fx = content_titled(d, "Fixlet", c->prereq->preflight_title);
+		if (!fx) {
+			diag_report(&d->s->c.diags, BFP804, p->decl, "the pre-flight Fixlet '%s' is not in custom site '%s'",
+				    c->prereq->preflight_title, d->site ? d->site : "");
+			return EXIT_PLAN_ERRORS;
+		}
+		int64_t set = relevant_on(d, d->site, fx->id, arena_printf(d->a, "pre-flight check P%u", c->number));
+		if (set < 0)
+			return EXIT_PLAN_ERRORS;
+		for (uint32_t n = 0; n < eng_node_count(d->model); n++) {
+			if (set & ((int64_t)1 << n)) {
+				out->type = JOURNAL_FAIL;
+				out->target = node_name(d, n);
+				out->reason = arena_printf(d->a, "%s is missing on %s (its pre-flight Fixlet is relevant there)",
+							   c->prereq->title.text ? c->prereq->title.text : c->prereq->name,
+							   node_name(d, n));
+				*failed = true;
+				return EXIT_CLEAN;
+			}
+		}
+		return EXIT_CLEAN;
+	}
+	diag_report(&d->s->c.diags, BFP804, p->decl, "pre-flight check P%u (%s) cannot be checked through BigFix: check "
+		    "it by hand and record it with 'bfplan run ... done P%u', then run --bigfix again", c->number,
+		    c->description.text ? c->description.text : c->code, c->number);
+	return EXIT_PLAN_ERRORS;
+}
+
+static int preflight(struct driver *d)
+{
+	struct run *r = &d->s->run;
+	for (size_t i = 0; i < r->check_count; i++) {
+		if (r->checks[i].passed)
+			continue;
+		struct journal_entry e;
+		bool failed = false;
+		int rc = check_one(d, &r->checks[i], &e, &failed);
+		if (rc != EXIT_CLEAN || (rc = append(d, &e, 1)) != EXIT_CLEAN)
+			return rc;
+		if (failed) {
+			struct diag *g = diag_report(&d->s->c.diags, BFP805, d->s->plan->decl,
+						     "pre-flight check %s failed on %s: %s; no action was taken", e.step,
+						     e.target, e.reason);
+			diag_help(&d->s->c.diags, g, "put it right (the checklist says how), then run the same command "
+				  "again: it checks again before anything runs");
+			return EXIT_PLAN_ERRORS;
+		}
+	}
+	return EXIT_CLEAN;
+}
+
+/* ---- steps ----------------------------------------------------------------------------------- */
+
+static bool ask(struct driver *d, const char *question)
+{
+	int fd = open("/dev/tty", O_RDWR | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
+		return false;
+	(void)!write(fd, question, strlen(question));
+	char answer[16] = {0};
+	ssize_t n = read(fd, answer, sizeof answer - 1);
+	close(fd);
+	(void)d;
+	return n > 0 && (answer[0] == 'y' || answer[0] == 'Y');
+}
+
+/* --confirm: phase (before a phase's first step), step (before each), none (recorded once). */
+static int confirm(struct driver *d, uint32_t step, bool failure, const uint32_t *targets, size_t n)
+{
+	const struct eng_step *es = eng_step_at(d->model, step);
+	if (d->o->o->confirm == 2) {
+		static const char text[] = "unattended: bfplan run --bigfix --confirm none";
+		if (noted(d, text))
+			return EXIT_CLEAN;
+		struct journal_entry e = entry(d, JOURNAL_NOTE);
+		e.text = text;
+		return append(d, &e, 1);
+	}
+	if (d->o->o->confirm == 0 && (failure || es->index != 1))
+		return EXIT_CLEAN;
+	struct textbuf q;
+	textbuf_init(&q, d->a);
+	textbuf_printf(&q, "%s %s (%s) on", d->o->o->confirm == 0 ? "Start the phase with step" : "Start step",
+		       step_name(d, step, failure), item_name(d, step, failure));
+	for (size_t i = 0; i < n; i++)
+		textbuf_printf(&q, " %s", node_name(d, targets[i]));
+	textbuf_puts(&q, "? [y/N] ");
+	if (ask(d, q.data))
+		return EXIT_CLEAN;
+	struct diag *g = diag_report(&d->s->c.diags, BFP806, d->s->plan->decl, "step %s was not confirmed: nothing was "
+				     "sent", step_name(d, step, failure));
+	diag_help(&d->s->c.diags, g, "run the command again on a terminal to answer, or give --confirm none for an "
+		  "unattended run");
+	return EXIT_PLAN_ERRORS;
+}
+
+static int record_issued(struct driver *d, uint64_t intent, uint64_t action, const char *step)
+{
+	struct journal_entry e[2] = {entry(d, JOURNAL_ISSUED), entry(d, JOURNAL_START)};
+	e[0].intent = intent;
+	e[0].action = action;
+	e[1].step = step;
+	return append(d, e, 2);
+}
+
+static int start_step(struct driver *d, uint32_t step, bool failure)
+{
+	const char *name = step_name(d, step, failure);
+	uint32_t *targets = arena_calloc(d->a, eng_node_count(d->model) + 1, sizeof *targets);
+	size_t n = eng_targets(d->model, d->s->run.state, step, failure, targets);
+	struct source src;
+	if (!source_of(d, step, failure, &src)) {
+		diag_report(&d->s->c.diags, BFP803, d->s->plan->decl, "step %s runs a Baseline that is not in custom site "
+			    "'%s': the journal does not say it was imported", name, d->site ? d->site : "");
+		return EXIT_PLAN_ERRORS;
+	}
+	const char *title = title_of(d, step, failure);
+	uint64_t action;
+	const struct journal_entry *intent = last_intent(d, name, &action);
+	struct bf_error e = {0};
+	if (intent && action) {  /* issued, but the start was lost with a torn line */
+		struct journal_entry start = entry(d, JOURNAL_START);
+		start.step = name;
+		return append(d, &start, 1);
+	}
+	if (intent) {
+		bool found;
+		if (!bf_find_action(d->client, d->a, title, &found, &action, &e))
+			return bigfix_failed(d, &e, arena_printf(d->a, "looking up the action of step %s by its title", name));
+		if (found)
+			return record_issued(d, intent->seq, action, name);
+	}
+	int rc = confirm(d, step, failure, targets, n);
+	if (rc != EXIT_CLEAN)
+		return rc;
+	uint64_t *ids = arena_calloc(d->a, n + 1, sizeof *ids);
+	const char **names = arena_calloc(d->a, n + 1, sizeof *names);
+	for (size_t i = 0; i < n; i++) {
+		ids[i] = d->computer[targets[i]];
+		names[i] = node_name(d, targets[i]);
+	}
+	if (!intent) {
+		struct journal_entry ie = entry(d, JOURNAL_INTENT);
+		ie.step = name;
+		ie.request = "POST /api/actions";
+		ie.targets = names;
+		ie.target_count = n;
+		if ((rc = append(d, &ie, 1)) != EXIT_CLEAN)
+			return rc;
+		intent = last_intent(d, name, &action);
+	}
+	struct bf_action_request req = {src.site, src.id, src.action, ids, n, NULL, 0, title};
+	struct bf_action_ref ref;
+	if (bf_post_action(d->client, d->a, &req, &ref, &e))
+		return record_issued(d, intent->seq, ref.id, name);
+	if (e.kind != BF_ERR_LOST_ANSWER && e.kind != BF_ERR_TIMEOUT)
+		return bigfix_failed(d, &e, arena_printf(d->a, "posting step %s (%s)", name, src.what));
+	/* the answer was lost: the title says whether the action exists; it is never posted blind */
+	bool found;
+	struct bf_error e2 = {0};
+	if (!bf_find_action(d->client, d->a, title, &found, &action, &e2))
+		return bigfix_failed(d, &e2, arena_printf(d->a, "looking up the action of step %s by its title", name));
+	if (found)
+		return record_issued(d, intent->seq, action, name);
+	return bigfix_failed(d, &e, arena_printf(d->a, "posting step %s (%s); no action has its title, so nothing was "
+						 "done", name, src.what));
+}
+
+/* One look at the running step's action: each target's result recorded; the deadline enforced. */
+static int follow(struct driver *d, const struct eng_duty *duty)
+{
+	const char *name = step_name(d, duty->step, duty->failure_step);
+	uint64_t action;
+	last_intent(d, name, &action);
+	if (!action) {
+		diag_report(&d->s->c.diags, BFP807, d->s->plan->decl, "step %s runs, but the journal holds no action for it",
+			    name);
+		return EXIT_PLAN_ERRORS;
+	}
+	struct bf_action_status st;
+	struct bf_error e = {0};
+	bool answered = bf_action_status(d->client, d->a, action, &st, &e);
+	if (!answered && e.kind != BF_ERR_CONNECT && e.kind != BF_ERR_TIMEOUT && e.kind != BF_ERR_LOST_ANSWER &&
+	    e.kind != BF_ERR_SERVER)
+		return bigfix_failed(d, &e, arena_printf(d->a, "following step %s (action %llu)", name,
+							 (unsigned long long)action));
+	if (!answered)
+		fprintf(d->err, "bfplan: step %s: %s; trying again\n", name, e.text);
+	for (size_t i = 0; answered && i < st.n_targets; i++) {
+		const struct bf_target_result *t = &st.targets[i];
+		uint32_t node = node_of_computer(d, t->computer_id);
+		if (node == ENG_NONE || d->s->run.state->nodes[node].result != ENG_WAITING)
+			continue;
+		struct journal_entry je;
+		if (t->outcome == BF_SUCCEEDED) {
+			je = entry(d, JOURNAL_DONE);
+		} else if (t->outcome == BF_FAILED || t->outcome == BF_ENDED || t->outcome == BF_NOT_RELEVANT) {
+			je = entry(d, JOURNAL_FAIL);
+			je.reason = arena_printf(d->a, "BigFix reports '%s' for action %llu", esc_terminal(d->a, t->status),
+						 (unsigned long long)action);
+		} else {
+			continue;  /* not finished (Pending Restart included): the step's timeout bounds the wait */
+		}
+		je.step = name;
+		je.target = node_name(d, node);
+		int rc = append(d, &je, 1);
+		if (rc != EXIT_CLEAN)
+			return rc;
+	}
+	struct eng_duty now = eng_due(d->s->run.state);
+	if (now.kind != ENG_DUTY_WAIT || now.step != duty->step || now.failure_step != duty->failure_step)
+		return EXIT_CLEAN;
+	int64_t left = duty->deadline < 0 ? INT64_MAX : duty->deadline - run_engine_time(&d->s->run, wall_now());
+	if (left <= 0 && d->stopped != action) {
+		/* the timeout ran out: stop the action; the engine times its silent targets out */
+		if (!bf_stop_action(d->client, action, &e))
+			fprintf(d->err, "bfplan: step %s: stopping action %llu: %s\n", name, (unsigned long long)action, e.text);
+		d->stopped = action;
+		fprintf(d->out, "Step %s ran out of time: action %llu stopped, its silent targets timed out.\n", name,
+			(unsigned long long)action);
+	}
+	sleep_ms(left > 0 && left * 1000 < d->poll_ms ? (long)(left * 1000) : d->poll_ms);
+	return EXIT_CLEAN;
+}
+
+static int finish(struct driver *d)
+{
+	enum eng_stage st = d->s->run.state->stage;
+	fprintf(d->out, "The run is over: %s. 'bfplan run %s --journal %s report' gives the change record.\n",
+		eng_stage_word(st), esc_terminal(d->a, d->o->plan_path), esc_terminal(d->a, d->o->journal));
+	return st == ENG_DONE ? EXIT_CLEAN : EXIT_PLAN_ERRORS;
+}
+
+static int drive(struct driver *d)
+{
+	int rc;
+	if ((rc = resolve_nodes(d)) != EXIT_CLEAN)
+		return rc;
+	if (!d->s->journal.has_header) {
+		/* the header first: its time is the run's ID in every action's title */
+		struct journal_entry e = entry(d, JOURNAL_NOTE);
+		e.text = arena_printf(d->a, "carried out through the BigFix server %s", esc_terminal(d->a, d->o->o->bigfix));
+		if ((rc = append(d, &e, 1)) != EXIT_CLEAN)
+			return rc;
+	}
+	read_import_notes(d);
+	if (d->s->run.state->stage == ENG_PREFLIGHT &&
+	    ((rc = check_report_ages(d)) != EXIT_CLEAN || (rc = import_content(d)) != EXIT_CLEAN))
+		return rc;
+	for (;;) {
+		run_advance(&d->s->run, wall_now());
+		struct eng_duty duty = eng_due(d->s->run.state);
+		switch (duty.kind) {
+		case ENG_DUTY_PREFLIGHT:
+			rc = preflight(d);
+			if (rc == EXIT_CLEAN)
+				rc = start_step(d, 1, false);
+			break;
+		case ENG_DUTY_START: rc = start_step(d, duty.step, false); break;
+		case ENG_DUTY_FAILURE_STEP: rc = start_step(d, duty.step, true); break;
+		case ENG_DUTY_WAIT: rc = follow(d, &duty); break;
+		case ENG_DUTY_END: return finish(d);
+		case ENG_DUTY_KINDS: return EXIT_USAGE;
+		}
+		if (rc != EXIT_CLEAN)
+			return rc;
+	}
+}
+
+/* ---- the dry run ------------------------------------------------------------------------------- */
+
+static void print_request(struct driver *d, const char *method, const char *path, const char *body)
+{
+	fprintf(d->out, "%s %s\n", method, path);
+	if (body) {
+		fputs(body, d->out);
+		if (body[0] && body[strlen(body) - 1] != '\n')
+			fputc('\n', d->out);
+	}
+	fputc('\n', d->out);
+}
+
+static void dry_post(struct driver *d, uint32_t step, bool failure, struct eng_state *st)
+{
+	uint32_t *targets = arena_calloc(d->a, eng_node_count(d->model) + 1, sizeof *targets);
+	size_t n = eng_targets(d->model, st, step, failure, targets);
+	struct source src;
+	source_of(d, step, failure, &src);
+	uint64_t *ids = arena_calloc(d->a, n + 1, sizeof *ids);
+	for (size_t i = 0; i < n; i++)
+		ids[i] = 1000000000u + targets[i];
+	struct bf_action_request req = {src.site ? src.site : "(the custom site)", src.id, src.action, ids, n, NULL, 0,
+					title_of(d, step, failure)};
+	struct bf_error e = {0};
+	char *body = bf_action_body(d->a, &req, true, &e);
+	struct textbuf b;
+	textbuf_init(&b, d->a);
+	for (const char *p = body ? body : e.text; *p;) {
+		const char *tag = strstr(p, "<ComputerID>100000");
+		if (!tag) {
+			textbuf_puts(&b, p);
+			break;
+		}
+		textbuf_put(&b, p, (size_t)(tag - p) + strlen("<ComputerID>"));
+		uint32_t node = (uint32_t)(strtoull(tag + strlen("<ComputerID>"), NULL, 10) - 1000000000u);
+		textbuf_printf(&b, "(the computer of %s)", node_name(d, node));
+		p = strstr(tag + 1, "</ComputerID>");
+	}
+	if (src.id == 0)
+		fprintf(d->out, "# step %s: %s, by the ID the import gives it\n", step_name(d, step, failure), src.what);
+	print_request(d, "POST", "/api/actions", b.data);
+	print_request(d, "GET", arena_printf(d->a, "/api/action/(the action of step %s)/status",
+					     step_name(d, step, failure)), NULL);
+}
+
+static int dry_run(struct driver *d)
+{
+	fprintf(d->out, "# bfplan run --dry-run: every request, in order, on the path where every step succeeds; "
+			"nothing is resolved or sent\n\n");
+	print_request(d, "GET", "/api/login", NULL);
+	for (uint32_t i = 0; i < eng_node_count(d->model); i++) {
+		print_request(d, "POST", "/api/query",
+			      arena_printf(d->a, "relevance=%s", bf_relevance_computers_named(d->a, node_name(d, i))));
+		print_request(d, "GET", arena_printf(d->a, "/api/computer/(each computer named %s)", node_name(d, i)),
+			      NULL);
+	}
+	if (d->s->plan->bes_file) {
+		struct textbuf bes;
+		textbuf_init(&bes, d->a);
+		struct bes_options opts = {.newline = BES_NEWLINE_LF, .components = BES_COMPONENTS_REFERENCE};
+		if (!emit_bes_plan(d->a, d->s->plan, &opts, &d->s->c.diags, &bes))
+			return EXIT_PLAN_ERRORS;
+		print_request(d, "POST", arena_printf(d->a, "/api/import/custom/%s", d->site ? d->site : "(--import-to SITE)"),
+			      bes.data);
+	}
+	for (size_t i = 0; i < d->s->run.check_count; i++) {
+		const struct run_check *rc = &d->s->run.checks[i];
+		if (rc->is_role) {
+			const struct lw_fixlet *fx = d->s->plan->role->detect;
+			print_request(d, "POST", "/api/query", arena_printf(d->a, "relevance=%s", bf_relevance_applicable(d->a,
+				      fx->site->display.text ? fx->site->display.text : fx->site->name, fx->id)));
+		} else if (rc->check->prereq) {
+			fprintf(d->out, "# P%u: the pre-flight Fixlet '%s', by the ID the import gives it\n",
+				rc->check->number, rc->check->prereq->preflight_title);
+			print_request(d, "POST", "/api/query", arena_printf(d->a, "relevance=%s",
+				      bf_relevance_applicable(d->a, d->site ? d->site : "(--import-to SITE)", 0)));
+		}
+	}
+	struct eng_state *st = eng_state_new(d->a, d->model);
+	for (;;) {
+		struct eng_duty duty = eng_due(st);
+		struct eng_event ev = {.kind = ENG_EV_PREFLIGHT, .node = ENG_NONE};
+		if (duty.kind == ENG_DUTY_END)
+			break;
+		if (duty.kind == ENG_DUTY_START) {
+			dry_post(d, duty.step, false, st);
+			ev = (struct eng_event){.kind = ENG_EV_START, .step = duty.step};
+		} else if (duty.kind == ENG_DUTY_WAIT) {
+			uint32_t targets[64];
+			size_t n = eng_targets(d->model, st, duty.step, duty.failure_step, targets);
+			for (size_t i = 0; i < n; i++) {
+				struct eng_event ok = {.kind = ENG_EV_SUCCEEDED, .step = duty.step, .node = targets[i]};
+				eng_apply(st, &ok);
+			}
+			continue;
+		} else if (duty.kind != ENG_DUTY_PREFLIGHT) {
+			break;
+		}
+		if (eng_apply(st, &ev) != ENG_OK)
+			break;
+	}
+	return EXIT_CLEAN;
+}
+
+/* ---- the command ------------------------------------------------------------------------------- */
+
+int run_bigfix(struct session *s, const struct run_options *o, const struct bfplan_env *env, FILE *out, FILE *err)
+{
+	(void)env;
+	struct driver d = {.s = s, .o = o, .a = &s->c.arena, .out = out, .err = err, .model = s->run.model,
+			   .site = o->o->import_to, .poll_ms = 15000};
+	const char *poll = getenv("BFPLAN_BIGFIX_POLL_MS");  /* the tests poll the stand-in faster */
+	if (poll && atol(poll) > 0)
+		d.poll_ms = atol(poll);
+	if (o->o->dry_run)
+		return dry_run(&d);
+	if (o->o->insecure)
+		fprintf(err, "bfplan: warning: the BigFix server's certificate is NOT verified "
+			     "(--insecure-no-tls-verify): anyone on the network path can act as the server\n");
+	struct bf_secret *secret = arena_alloc(d.a, sizeof *secret);
+	char host[256];
+	struct bf_error e = {0};
+	if (!bf_url_host(o->o->bigfix, host, sizeof host)) {
+		fprintf(err, "bfplan: run: --bigfix takes https://HOST:PORT, not '%s'\n", esc_terminal(d.a, o->o->bigfix));
+		return EXIT_USAGE;
+	}
+	if (!bf_secret_acquire(secret, host, &e))
+		return bigfix_failed(&d, &e, "credentials");
+	d.secret = secret;
+	const char *xsd = getenv("BFPLAN_BESAPI_XSD");
+	struct bf_config cfg = {.url = o->o->bigfix, .cacert = o->o->cacert, .insecure = o->o->insecure,
+				.besapi_xsd = xsd && access(xsd, R_OK) == 0 ? xsd : NULL, .get_retries = 4};
+	d.client = bf_client_new(&cfg, secret, &e);
+	int rc;
+	if (!d.client) {
+		rc = bigfix_failed(&d, &e, "the BigFix server");
+	} else if (!bf_login(d.client, &e)) {
+		rc = bigfix_failed(&d, &e, "logging in to the BigFix server");
+	} else {
+		if (o->o->insecure && !noted(&d, "the server's certificate was not verified (--insecure-no-tls-verify)")) {
+			struct journal_entry n = entry(&d, JOURNAL_NOTE);
+			n.text = "the server's certificate was not verified (--insecure-no-tls-verify)";
+			append(&d, &n, 1);
+		}
+		rc = drive(&d);
+	}
+	bf_client_free(d.client);
+	bf_secret_wipe(secret);
+	return rc;
+}
