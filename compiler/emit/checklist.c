@@ -571,7 +571,7 @@ static void window_row(struct doc *d)
 	}
 	t(d, " (");
 	num(d, p->step_count);
-	t(d, " steps at their timeouts)");
+	t(d, " steps)");
 	if (!d->run->has_window_start)
 		t(d, ". Start: ____________");
 	plan_row_end(d);
@@ -619,11 +619,11 @@ static void plan_overview(struct doc *d)
 	num(d, p->max_down);
 	t(d, p->max_down == 1 ? " node down at once" : " nodes down at once");
 	if (p->quorum.model != LW_QUORUM_DISK_ONLY) {
-		t(d, ", keeping ");
+		t(d, " (");
 		num(d, p->quorum.votes_kept);
 		t(d, " of ");
 		num(d, p->quorum.votes);
-		t(d, " quorum votes up");
+		t(d, " quorum votes up)");
 	}
 	t(d, ".");
 	plan_row_end(d);
@@ -718,7 +718,6 @@ static void prereq_check(struct doc *d, const struct lw_prereq *pr)
 	fields(d);
 	if (pr->marks.len) {
 		field(d, "Detection");
-		t(d, "in doubt");
 		marks(d, &pr->marks);
 		field_end(d);
 	}
@@ -791,6 +790,39 @@ static void role_check(struct doc *d, const struct lw_check *c)
 	card_end(d);
 }
 
+/* Whether a proof rests on run-time facts that no pre-flight Fixlet can see. */
+static bool any_by_hand(const struct lw_plan *p)
+{
+	for (size_t i = 0; i < p->checks.len; i++)
+		if (((const struct lw_check *)p->checks.items[i])->by_hand.len)
+			return true;
+	return false;
+}
+
+/*
+ * The facts a proof rests on that no pre-flight Fixlet can see (a node
+ * that is down reports nothing): one card, looked at by hand just before
+ * step 1.
+ */
+static void by_hand_check(struct doc *d)
+{
+	const struct lw_plan *p = d->plan;
+	card(d, "check");
+	heading(d, 3, anchor(d, "by-hand"));
+	t(d, "By hand, just before step 1");
+	heading_end(d, 3);
+	fields(d);
+	field(d, "Look");
+	t(d, "every node Up");
+	if (p->quorum.model == LW_QUORUM_NODE_AND_WITNESS && !p->quorum.by_nodes)
+		t(d, " and the witness resource Online");
+	t(d, " in the cluster console, every node reporting in the BigFix console.");
+	field_end(d);
+	fields_end(d);
+	tick(d, "by-hand", "All up");
+	card_end(d);
+}
+
 /* A run-time fact a proof rests on that is neither a prerequisite nor where the role runs: what it says. */
 static void other_check(struct doc *d, const struct lw_check *c)
 {
@@ -812,15 +844,14 @@ static void preflight(struct doc *d)
 	size_t count = 0;
 	for (size_t i = 0; i < p->checks.len; i++)
 		count += ((const struct lw_check *)p->checks.items[i])->when == LW_PREFLIGHT;
-	if (!count)
+	if (!count && !any_by_hand(p))
 		return;
 	section(d, anchor(d, "preflight"), "Before step 1: pre-flight checks");
 	if (p->prereqs.len) {
-		const struct lw_prereq *first = p->prereqs.items[0];
 		para(d);
-		t(d, "A check passes when its pre-flight Fixlet, such as ");
-		quoted(d, first->preflight_title);
-		t(d, ", is relevant on no node. Where its detection is in doubt, confirm a flagged node by hand.");
+		t(d, "A check passes when its pre-flight Fixlet (titled ");
+		quoted(d, "bfplan pre-flight: ...");
+		t(d, ") is relevant on no node; where detection is in doubt, confirm a flagged node by hand.");
 		para_end(d);
 	}
 	for (size_t i = 0; i < p->prereqs.len; i++)
@@ -832,6 +863,8 @@ static void preflight(struct doc *d)
 		if (c->when == LW_PREFLIGHT && !c->prereq && c != p->role_check)
 			other_check(d, c);
 	}
+	if (any_by_hand(p))
+		by_hand_check(d);
 	section_end(d);
 }
 
@@ -1058,9 +1091,7 @@ static void phase_heading(struct doc *d, const struct lw_phase *ph)
 		t(d, " nodes are down together: each step runs on all of them at once. ");
 	}
 	if (ph->start) {
-		t(d, "Starts when phase ");
-		num(d, ph->number - 1);
-		t(d, " is done, at most ");
+		t(d, "At most ");
 		duration(d, ph->start);
 		t(d, " after step 1");
 		if (d->run->has_window_start) {
@@ -1101,7 +1132,9 @@ static void steps_intro(struct doc *d)
 	t(d, "Each step starts once the one before it has passed (step 1: once ");
 	if (p->prereqs.len || p->role_check) {
 		preflight_ids(d);
-		t(d, " have");
+		t(d, any_by_hand(p) ? " and the check by hand have" : " have");
+	} else if (any_by_hand(p)) {
+		t(d, "the check by hand has");
 	} else {
 		t(d, "the window opens");
 	}
@@ -1164,9 +1197,7 @@ static void resume_section(struct doc *d)
 	t(d, ".");
 	item_end(d);
 	item(d);
-	t(d, "Build an Automation Plan of the recipe's steps from there to step ");
-	num(d, p->step_count);
-	t(d, ", if what is left fits the window; else close out.");
+	t(d, "Build an Automation Plan of the recipe's remaining steps if they fit the window; else close out.");
 	item_end(d);
 	list_end(d);
 	section_end(d);
@@ -1190,7 +1221,7 @@ static void close_out(struct doc *d)
 	card(d, "check");
 	fields(d);
 	field(d, "Nodes");
-	t(d, "every node is back in service, as the Verify of its last step says.");
+	t(d, "every node back in service, as its last step's Verify says.");
 	field_end(d);
 	if (p->role && p->role_holder) {
 		const char *server = role_server(p->role);
@@ -1203,19 +1234,18 @@ static void close_out(struct doc *d)
 		t(d, p->role_holder->name);
 		t(d, " is the change owner's call");
 		if (mover && mover->fixlet) {
-			t(d, ": run ");
+			t(d, ": ");
 			kind_and_id(d, mover->fixlet);
-			t(d, " where it runs, then verify as step ");
+			t(d, " where it runs, verified as step ");
 			/* the role's step runs in the role holder's phase: the first step of that phase */
 			num(d, p->role_holder->phase->first_step);
-			t(d, " says");
 		}
 		t(d, ".");
 		field_end(d);
 	}
 	if (p->prereqs.len) {
 		field(d, "Pre-flight");
-		t(d, "every pre-flight Fixlet is still relevant on no node.");
+		t(d, "all pre-flight Fixlets relevant on no node.");
 		field_end(d);
 	}
 	field(d, "Record");
@@ -1287,6 +1317,10 @@ static void proofs(struct doc *d)
 			num(d, c->rests_on->number);
 			t(d, ", ");
 			t(d, text_or(c->rests_on->description, c->rests_on->code));
+		}
+		for (size_t k = 0; k < c->by_hand.len; k++) {
+			t(d, k ? " and " : ". Rests on, checked by hand before step 1 (no pre-flight Fixlet can see it): ");
+			t(d, c->by_hand.items[k]);
 		}
 		marks(d, &c->marks);
 		item_end(d);

@@ -311,6 +311,11 @@ static void checks_json(struct emit_json *j, const struct lw_plan *p)
 		kstring(w, "prerequisite", c->prereq ? c->prereq->name : NULL);
 		/* a proof that rests on a run-time fact says which pre-flight check establishes it */
 		kinteger_or_null(w, "rests_on", c->rests_on ? c->rests_on->number : 0);
+		key(w, "rests_on_by_hand"); /* what no pre-flight check can see: the checklist says to look */
+		array(w);
+		for (size_t k = 0; k < c->by_hand.len; k++)
+			string(w, c->by_hand.items[k]);
+		array_end(w);
 		marks(j, &c->marks); /* what the proof assumes that nobody has confirmed */
 		object_end(w);
 	}

@@ -252,7 +252,11 @@ static void lower_checks_proven(struct lowering *lo)
 	}
 	lo->restart_proof = add_check(lo, "BFP309", LW_PROVEN,
 				      "no baseline can leave a node waiting in Pending Restart", NULL);
-	add_check(lo, "BFP313", LW_PROVEN, quorum_rule(a, lo->plan, cl->nodes.len), NULL);
+	struct lw_check *quorum = add_check(lo, "BFP313", LW_PROVEN, quorum_rule(a, lo->plan, cl->nodes.len), NULL);
+	/* the votes counted are those of a cluster whole when the window starts */
+	strvec_push(a, &quorum->by_hand, arena_printf(a, "every node of cluster '%s' is up", cl->name));
+	if (lo->plan->quorum.model == LW_QUORUM_NODE_AND_WITNESS && !lo->plan->quorum.by_nodes)
+		strvec_push(a, &quorum->by_hand, "the witness is online");
 	add_check(lo, "BFP318", LW_PROVEN, "every step has a timeout", NULL);
 	if (plan->window > 0)
 		add_check(lo, "BFP317", LW_PROVEN,

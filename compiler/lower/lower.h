@@ -163,6 +163,12 @@ struct lw_check {
 	unsigned number;               /* pre-flight checks: P<number>; 0 for proven ones */
 	const struct lw_check *rests_on; /* a proven check that holds only if this pre-flight check passes */
 	struct cptrvec marks;          /* const struct lw_mark *: what the proof assumes that nobody has confirmed */
+	/*
+	 * Run-time facts the proof rests on that no pre-flight Fixlet can see
+	 * (a node that is down reports nothing), each a clause: "every node of
+	 * cluster 'x' is up".  The outputs say to check them by hand.
+	 */
+	struct strvec by_hand;
 };
 
 /*

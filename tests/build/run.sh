@@ -462,7 +462,7 @@ build seed "$seed" "$tmp/w3" --run-id=CHG0042-retry 2>/dev/null
 run_id_of() { sed -n 's/^| Run ID | `\([^`]*\)`.*/\1/p' "$1/patch-exch2008.checklist.md"; }
 if grep -q 'starts 2026-11-14 22:00 UTC, closes 2026-11-15 04:00 UTC' "$tmp/w1/patch-exch2008.checklist.md" &&
    grep -q 'ending by 2026-11-15 02:30 UTC' "$tmp/w1/patch-exch2008.checklist.md" &&
-   grep -q 'at most 2 h after step 1 (by 2026-11-15 00:00 UTC)' "$tmp/w1/patch-exch2008.checklist.md" &&
+   grep -q 'At most 2 h after step 1 (by 2026-11-15 00:00 UTC)' "$tmp/w1/patch-exch2008.checklist.md" &&
    [ -n "$(run_id_of "$tmp/w1")" ] && [ "$(run_id_of "$tmp/w1")" != "$(run_id_of "$tmp/w2")" ] && [ "$(run_id_of "$tmp/w1")" != "$(run_id_of "$tmp/a")" ] &&
    [ "$(run_id_of "$tmp/w3")" = CHG0042-retry ] && grep -q 'data-store="bfplan:patch-exch2008:CHG0042-retry:' "$tmp/w3/patch-exch2008.checklist.html"; then
 	pass "--window-start gives the window's times and another run ID; --run-id is used as given"

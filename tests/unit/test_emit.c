@@ -785,6 +785,12 @@ static void test_plan_json(void **state)
 		if (strcmp(json_string_value(json_object_get(c, "code")), "BFP310") == 0 &&
 		    strcmp(json_string_value(json_object_get(c, "when")), "proven") == 0)
 			rests = json_integer_value(json_object_get(c, "rests_on")) == 4;
+		/* the quorum proof names what it rests on that no pre-flight check sees: the cluster whole */
+		if (strcmp(json_string_value(json_object_get(c, "code")), "BFP313") == 0) {
+			json_t *by_hand = json_object_get(c, "rests_on_by_hand");
+			assert_true(json_array_size(by_hand) >= 1);
+			assert_non_null(strstr(json_string_value(json_array_get(by_hand, 0)), "every node of cluster"));
+		}
 		/* the restart proof carries the patch step's mark on how it runs its Baseline */
 		if (strcmp(json_string_value(json_object_get(c, "code")), "BFP309") == 0) {
 			json_t *on = json_object_get(c, "unconfirmed");
@@ -921,9 +927,11 @@ static void test_checklists(void **state)
 	/* the window's times: each phase's latest start, and the worst end */
 	assert_non_null(strstr(md, "starts 2026-11-14 22:00 UTC"));
 	assert_non_null(strstr(md, "(by 2026-11-15 00:"));
-	/* tick boxes: the import, the pre-flight checks (3) and where the role runs, the steps (9), the close-out */
-	assert_int_equal(count(md, "- [ ] "), 15);
-	assert_int_equal(count(html, "type=\"checkbox\""), 15);
+	/* tick boxes: the import, the pre-flight checks (3), where the role runs, what the quorum proof rests on
+	 * that only a person can see (every node up), the steps (9), the close-out */
+	assert_int_equal(count(md, "- [ ] "), 16);
+	assert_int_equal(count(html, "type=\"checkbox\""), 16);
+	assert_non_null(strstr(md, "### By hand, just before step 1"));
 	/* the settings that enforce the timeouts and keep a silent node a target are the review's; Not Relevant is the card's */
 	const char *sa = strstr(review, "## The Automation Plan to build");
 	const char *afb = strstr(review, "- **Each step's timeout:** in the step's advanced failure behaviour, fail the "
