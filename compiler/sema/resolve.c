@@ -107,7 +107,7 @@ static const struct prop site_props[] = {
 
 /* `os` is required of a declaration of its own, not of imported content (read_fixlet checks). */
 enum { FX_ID, FX_SITE, FX_OS, FX_ACTION, FX_NEEDS, FX_RESTART, FX_RELEVANCE, FX_SCRIPT, FX_NOTE, FX_IMPORTED,
-       FX_SCRIPT_TYPE, FX_PARAMETER };
+       FX_SCRIPT_TYPE, FX_PARAMETER, FX_VERIFY };
 static const struct prop fixlet_props[] = {
 	[FX_ID] = {"id", SH_INT, P_REQUIRED, "id 116"},
 	[FX_SITE] = {"site", SH_CUSTOM, P_REQUIRED, "site server-automation"},
@@ -122,6 +122,7 @@ static const struct prop fixlet_props[] = {
 	[FX_SCRIPT_TYPE] = {"actionscript-type", SH_STRING, 0,
 			    "actionscript-type \"application/x-Fixlet-Windows-PowerShell\""},
 	[FX_PARAMETER] = {"parameter", SH_CUSTOM, P_REPEAT, "parameter \"NodeName\" description \"the node to move to\""},
+	[FX_VERIFY] = {"verify", SH_STRING, 0, "verify \"{node} shows Paused in Cluster Administrator\""},
 };
 
 /* What `KIND NAME extend { ... }` may add to a declaration of another file. */
@@ -187,7 +188,8 @@ static const struct prop baseline_props[] = {
 	[BL_RESTART] = {"restart", SH_CUSTOM, P_REPEAT, "restart"},
 };
 
-enum { PL_CLUSTER, PL_ORDER, PL_ACTIVE, PL_MAX_DOWN, PL_QUORUM_RULE, PL_WINDOW, PL_REQUIRE, PL_TIMEOUT, PL_EACH };
+enum { PL_CLUSTER, PL_ORDER, PL_ACTIVE, PL_MAX_DOWN, PL_QUORUM_RULE, PL_WINDOW, PL_OWNER, PL_REQUIRE, PL_TIMEOUT,
+       PL_EACH };
 static const struct prop plan_props[] = {
 	[PL_CLUSTER] = {"cluster", SH_IDENT, P_REQUIRED, "cluster exch01"},
 	[PL_ORDER] = {"order", SH_CUSTOM, P_REPEAT | P_NODE_NAMES, "order passive-first"},
@@ -195,6 +197,7 @@ static const struct prop plan_props[] = {
 	[PL_MAX_DOWN] = {"max-down", SH_INT, 0, "max-down 1"},
 	[PL_QUORUM_RULE] = {"quorum-rule", SH_IDENT, 0, "quorum-rule votes"},
 	[PL_WINDOW] = {"window", SH_DURATION, 0, "window 6h"},
+	[PL_OWNER] = {"owner", SH_CUSTOM, 0, "owner \"Dana Reyes\" contact \"+1 555 0100, on call\""},
 	[PL_REQUIRE] = {"require", SH_NAMES, P_REPEAT, "require control-scripts"},
 	[PL_TIMEOUT] = {"timeout", SH_CUSTOM, P_REPEAT, "timeout patch 3h"},
 	[PL_EACH] = {"each", SH_CUSTOM, P_REQUIRED | P_BLOCK, "each node { pause ... }"},
@@ -1236,6 +1239,7 @@ static void read_fixlet(struct resolver *r, const struct ast_decl *decl, struct 
 	for (size_t i = 0; i < p.stmts[FX_PARAMETER].len; i++)
 		read_parameter(r, p.stmts[FX_PARAMETER].items[i], &fx->lw.parameters);
 	fx->note = prop_template(r, &p, FX_NOTE, TPL_FOR_CATALOG);
+	fx->verify = prop_template(r, &p, FX_VERIFY, TPL_FOR_STEP);
 	read_marks(r, decl, &p, fixlet_owner(r, fx), &fx->lw.marks);
 	read_fixlet_restart(r, &p, fx);
 }
@@ -1495,7 +1499,7 @@ static struct fixlet_ent *known_component(struct resolver *r, struct fixlet_ent 
  * `fixlet 501 site-url "http://..."` (as `bfplan import` writes components), or `fixlet NAME`.
  */
 static struct component_ent *read_content_line(struct resolver *r, const struct ast_stmt *s, bool is_task,
-					       const char *baseline)
+					       const char *baseline, struct lw_mark **assumed)
 {
 	const struct ast_value *first = s->args.len ? s->args.items[0] : NULL;
 	const char *example = is_task ? baseline_props[BL_TASK].example : baseline_props[BL_FIXLET].example;
@@ -1541,11 +1545,17 @@ static struct component_ent *read_content_line(struct resolver *r, const struct 
 		c->fixlet = known_component(r, known, &line, fx);
 		return c->fixlet ? c : NULL;
 	}
-	if (!line.action)
-		cptrvec_push(r->arena, &fx->lw.marks,
-			     new_mark(r, arena_printf(r->arena, "%s in baseline '%s'", fixlet_owner(r, fx), baseline),
-				      "action", "the baseline line names no action, and the catalog does not know "
-				      "this Fixlet: Action1 is assumed", s->span));
+	/*
+	 * One guess for the whole baseline, however many of its lines make it:
+	 * a patch cycle of fifty Fixlets is one fact to confirm, not fifty.
+	 */
+	if (!line.action) {
+		if (!*assumed)
+			*assumed = new_mark(r, arena_printf(r->arena, "baseline '%s'", baseline), "action",
+					    "its lines for Fixlets the catalog does not know name no action: "
+					    "Action1 is assumed", s->span);
+		cptrvec_push(r->arena, &fx->lw.marks, *assumed);
+	}
 	c->fixlet = fx;
 	return c;
 }
@@ -1875,12 +1885,13 @@ static void read_baseline(struct resolver *r, const struct ast_decl *decl, struc
 	bl->name = decl->name;
 	bl->title = read_title_or_name(r, decl);
 	bl->decl = decl->name_span;
+	struct lw_mark *assumed = NULL; /* the baseline's one "Action1 is assumed" */
 	/* components keep the order they are written in, whatever their kind */
 	for (size_t i = 0; decl->block && i < decl->block->stmts.len; i++) {
 		const struct ast_stmt *s = decl->block->stmts.items[i];
 		struct component_ent *c = NULL;
 		if (strcmp(s->word, "fixlet") == 0 || strcmp(s->word, "task") == 0) {
-			c = read_content_line(r, s, s->word[0] == 't', decl->name);
+			c = read_content_line(r, s, s->word[0] == 't', decl->name, &assumed);
 		} else if (strcmp(s->word, "restart") == 0) {
 			const struct ast_value *name = s->args.len ? s->args.items[0] : NULL;
 			if (s->args.len > 1 || (name && name->kind != VAL_IDENT)) {
@@ -2004,6 +2015,27 @@ static void read_timeout(struct resolver *r, struct plan_ent *plan, const struct
 	ptrmap_put(timed, st, t);
 }
 
+/*
+ * `owner "NAME" contact "HOW"`: who decides what the plan cannot (a node
+ * whose patches failed goes back only if the change owner agrees), and
+ * how the operator reaches them in the window.  Both are required: a name
+ * the operator cannot call at 2 a.m. is of no use to them.
+ */
+static void read_owner(struct resolver *r, struct plan_ent *plan, const struct ast_stmt *s)
+{
+	const struct ast_value *name = s->args.len == 3 ? s->args.items[0] : NULL;
+	const struct ast_value *word = s->args.len == 3 ? s->args.items[1] : NULL;
+	const struct ast_value *contact = s->args.len == 3 ? s->args.items[2] : NULL;
+	if (!value_is(name, VAL_STRING) || !value_is(word, VAL_IDENT) || strcmp(word->text, "contact") != 0 ||
+	    !value_is(contact, VAL_STRING) || !name->text[0] || !contact->text[0]) {
+		invalid_value(r, s, "the change owner's name in quotes, then 'contact' and how to reach them in "
+			      "the window", plan_props[PL_OWNER].example);
+		return;
+	}
+	plan->owner = (struct lw_text){name->text, name->span};
+	plan->owner_contact = (struct lw_text){contact->text, contact->span};
+}
+
 /* One line of `each node { ... }`: STEP [BASELINE] [optional]. */
 static void read_seq_item(struct resolver *r, struct plan_ent *plan, const struct ast_stmt *s)
 {
@@ -2101,6 +2133,9 @@ static void read_plan(struct resolver *r, const struct ast_decl *decl, struct pl
 		plan->window = first_arg(window)->number;
 		plan->window_span = window->span;
 	}
+	const struct ast_stmt *owner = prop_one(&p, PL_OWNER);
+	if (owner)
+		read_owner(r, plan, owner);
 	struct ptrmap required; /* struct prereq_ent * -> its struct require_ent */
 	ptrmap_init(&required, r->arena);
 	for (size_t i = 0; i < p.stmts[PL_REQUIRE].len; i++) {

@@ -59,6 +59,12 @@ struct fixlet_ent {
 	struct src_span needs_span;
 	struct lw_text note;
 	/*
+	 * What to verify after it runs, when that depends on the Fixlet (the
+	 * tools of its Windows release) rather than on the step: it replaces
+	 * the step's `verify` where this variant runs.  NULL text: the step's.
+	 */
+	struct lw_text verify;
+	/*
 	 * Imported content (`imported-from`) fills the catalog entry of the
 	 * same site and ID: the resolver copies what it supplies there, and
 	 * every reference to the imported declaration's own name then means
@@ -198,6 +204,8 @@ struct plan_ent {
 	struct src_span quorum_rule_span; /* file == SRC_NO_FILE when not written (votes, and BFP333 may say so) */
 	int64_t window;             /* 0 when none */
 	struct src_span window_span;
+	struct lw_text owner;       /* the change owner (`owner "NAME" contact "HOW"`); NULL text: none */
+	struct lw_text owner_contact;
 	struct ptrvec requires;     /* struct require_ent * */
 	struct ptrvec timeouts;     /* struct timeout_override * */
 	struct ptrvec sequence;     /* struct seq_item * */

@@ -317,11 +317,14 @@ build_then_read() {
 		--site-url "$site_url" "$@" || return 1
 	(cd "$out" && find . -name '*.bes' | sort) > "$disk/bes.list"
 	wc -l < "$disk/bes.list" > "$disk/bes.count.$kind-$n-$fs"
+	du -sb "$out" | awk '{ printf "%.1f\n", $1 / 1048576 }' > "$disk/bytes.$kind-$n-$fs"
 	if [ -n "$xmllint" ]; then
 		measure_once "xmllint-$kind-$n-$fs" - 0 --cwd "$out" --args-from "$disk/bes.list" \
 			-- "$xmllint" --noout || return 1
 	fi
-	rm -rf "$out"
+	# what the file system alone costs: a copy of the same tree on the same file system
+	measure_once "cp-$kind-$n-$fs" "$out.copy" 0 -- cp -r "$out" "$out.copy" || return 1
+	rm -rf "$out" "$out.copy"
 }
 # record_build_then_read KIND N FS LABEL: the rows of build_then_read's runs
 record_build_then_read() {
@@ -334,6 +337,15 @@ record_build_then_read() {
 		skip "$key" "$label" "xmllint is not installed (Debian: libxml2-utils)"
 	elif [ -s "$disk/runs.$key" ]; then
 		record "$key" "$label" 0
+	else
+		skip "$key" "$label" "the build did not finish"
+	fi
+	key=cp-$kind-$n-$fs
+	mb=$(cat "$disk/bytes.$kind-$n-$fs" 2> /dev/null || true)
+	label="cp -r of the ${mb:+$mb MB }tree it wrote, $fs"
+	if [ -s "$disk/runs.$key" ]; then
+		record "$key" "$label" 0
+		echo "bytes-$kind-$n-$fs $mb 0" >> "$results"
 	else
 		skip "$key" "$label" "the build did not finish"
 	fi
@@ -602,6 +614,19 @@ ratio "build --emit=bes / xmllint, $L clusters, disk" 1.0 2 "emit-$large-disk" "
 ratio "build --emit=bes / xmllint, $L clusters, tmpfs" 1.0 2 "emit-$large-tmpfs" "xmllint-emit-$large-tmpfs"
 ratio "build / xmllint, $L clusters, disk" 3.0 2 "build-$large-disk" "xmllint-build-$large-disk"
 ratio "build / xmllint, $L clusters, tmpfs" 3.0 2 "build-$large-tmpfs" "xmllint-build-$large-tmpfs"
+ratio "build / cp -r of its output, $L clusters, disk" 2.5 2 "build-$large-disk" "cp-build-$large-disk"
+ratio "build / cp -r of its output, $L clusters, tmpfs" 2.5 2 "build-$large-tmpfs" "cp-build-$large-tmpfs"
+ratio "build --emit=bes / cp -r of its output, $L clusters, disk" 2.0 2 "emit-$large-disk" "cp-emit-$large-disk"
+ratio "build --emit=bes / cp -r of its output, $L clusters, tmpfs" 2.0 2 "emit-$large-tmpfs" "cp-emit-$large-tmpfs"
+echo "bytes-before-1000 131 0" >> "$results"
+for n in "$small" "$large"; do
+	[ "$n" = 1000 ] || continue
+	for fs in tmpfs disk; do
+		[ -n "$(value "bytes-build-$n-$fs" 2)" ] || continue
+		ratio "MB a build of 1,000 clusters writes / 131 MB before" 0.5 2 "bytes-build-$n-$fs" "bytes-before-1000"
+		break
+	done
+done
 ratio "check, $L / $S clusters" 11 2 "check-$large" "check-$small"
 ratio "build, $L / $S clusters, disk" 11 2 "build-$large-disk" "build-$small-disk"
 ratio "build, $L / $S clusters, tmpfs" 11 2 "build-$large-tmpfs" "build-$small-tmpfs"
