@@ -75,7 +75,7 @@ endif
 GEN = $(BUILD)/gen
 OBJ = $(BUILD)/obj
 
-HAND_SOURCES = $(filter-out compiler/main.c,$(wildcard compiler/*.c)) $(wildcard grammar/*.c) \
+HAND_SOURCES = $(filter-out compiler/main.c,$(wildcard compiler/*.c compiler/lsp/*.c)) $(wildcard grammar/*.c) \
 	$(wildcard runtime/*.c)
 GEN_SOURCES = $(GEN)/parser.c $(GEN)/lexer.c $(GEN)/explain.c
 LIB_OBJECTS = $(HAND_SOURCES:%.c=$(OBJ)/%.o) $(GEN_SOURCES:$(GEN)/%.c=$(OBJ)/gen/%.o)

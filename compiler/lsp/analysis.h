@@ -1,0 +1,78 @@
+/*
+ * analysis.h - one plan file checked as `bfplan check` checks it, kept for
+ * the editor's questions.
+ *
+ * An analysis runs the same stages as check (load with every `use`,
+ * resolve, check) on the text the editor holds, and keeps what they
+ * found: the diagnostics, the resolved world with its name index, the
+ * checker's facts per plan.  It owns one arena, freed with it, so the
+ * memory of an open document is that of one check of it (and of the
+ * last one that resolved, which completion falls back on while the text
+ * does not parse).
+ */
+#ifndef BFPLAN_LSP_ANALYSIS_H
+#define BFPLAN_LSP_ANALYSIS_H
+
+#include <setjmp.h>
+#include <stdbool.h>
+
+#include "check.h"
+#include "diag.h"
+#include "load.h"
+#include "resolve.h"
+#include "source.h"
+#include "lsp/text.h"
+
+struct analysis_options {
+	const char *const *include_dirs; /* -I */
+	size_t include_count;
+	const char *search_path;         /* BFPLAN_PATH */
+	const char *stdlib_dir;
+	const char *(*overlay)(void *ctx, const char *path, size_t *len); /* the editor's open files */
+	void *overlay_ctx;
+	const char *uri;                 /* the root file's URI, as the editor spells it */
+};
+
+struct analysis {
+	struct arena arena;
+	jmp_buf out_of_memory;
+	struct src_manager sm;
+	struct diag_sink diags;
+	uint32_t root;
+	const char *uri;           /* the root file's URI */
+	bool loaded;               /* the root file was read */
+	bool resolved;             /* no error before resolving: world and index are filled */
+	struct world world;
+	struct name_index index;
+	struct checked_program checked;
+	const char **real;         /* per file: its path with links resolved, as the overlay is asked */
+	struct text_lines **lines; /* per file: its protocol lines, made when first needed */
+};
+
+/* Checks the file at `path` (the editor's text for it, if it has one); NULL if memory ran out. */
+struct analysis *analysis_run(const char *path, const struct analysis_options *o);
+void analysis_free(struct analysis *a);
+
+const struct text_lines *analysis_lines(struct analysis *a, uint32_t file);
+
+/* Whether the analysis read the file whose real path is `real`. */
+bool analysis_reads(const struct analysis *a, const char *real);
+
+/* What a name at a place means: a declaration, or a node of a cluster. */
+struct analysis_hit {
+	struct src_span span;               /* the name under the cursor */
+	const struct name_def *def;         /* a declaration, or NULL for a node */
+	const struct node_ent *node;        /* a node (its declaration in the cluster) */
+	const struct cluster_ent *cluster;  /* the node's cluster */
+	const struct plan_ent *plan;        /* the plan the name is written in, if any */
+};
+
+bool analysis_hit_at(const struct analysis *a, uint32_t file, uint32_t offset, struct analysis_hit *hit);
+
+/* Every place that names what `hit` names, its declaration first: spans into `out`. */
+void analysis_references(struct analysis *a, const struct analysis_hit *hit, struct ptrvec *out);
+
+/* The facts the checker settled for a plan, or NULL. */
+const struct plan_facts *analysis_facts(const struct analysis *a, const struct plan_ent *plan);
+
+#endif
