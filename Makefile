@@ -75,7 +75,7 @@ endif
 GEN = $(BUILD)/gen
 OBJ = $(BUILD)/obj
 
-HAND_SOURCES = $(filter-out compiler/main.c,$(wildcard compiler/*.c compiler/lsp/*.c)) $(wildcard grammar/*.c) \
+HAND_SOURCES = $(wildcard compiler/*/*.c) $(wildcard grammar/*.c) \
 	$(wildcard runtime/*.c)
 GEN_SOURCES = $(GEN)/parser.c $(GEN)/lexer.c $(GEN)/explain.c
 LIB_OBJECTS = $(HAND_SOURCES:%.c=$(OBJ)/%.o) $(GEN_SOURCES:$(GEN)/%.c=$(OBJ)/gen/%.o)
@@ -131,10 +131,10 @@ $(GEN)/lexer.c $(GEN)/lexer.h &: grammar/lexer.l
 	$(Q)cd $(GEN) && $(FLEX) -o lexer.c $(CURDIR)/$< 2> flex.log; rc=$$?; cat flex.log >&2; \
 		test $$rc -eq 0 && test ! -s flex.log
 
-$(GEN)/explain.c: docs/diagnostics.md compiler/explain_gen.awk
+$(GEN)/explain.c: docs/diagnostics.md compiler/diag/explain_gen.awk
 	@mkdir -p $(GEN)
 	@echo "  GEN     $@"
-	$(Q)awk -f compiler/explain_gen.awk docs/diagnostics.md > $@
+	$(Q)awk -f compiler/diag/explain_gen.awk docs/diagnostics.md > $@
 
 $(OBJ)/gen/%.o: $(GEN)/%.c
 	@mkdir -p $(dir $@)

@@ -11,8 +11,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "cli.h"
-#include "outset.h"
+#include "cmd/cli.h"
+#include "out/outset.h"
 
 /*
  * Removes "dir/.." pairs from a path, by text alone (no symlinks are

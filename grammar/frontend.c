@@ -11,7 +11,7 @@
 #include "lexer.h"
 #include "syntax_error.h"
 
-#include "suggest.h"
+#include "base/suggest.h"
 
 /* ---- words that start with a digit ---------------------------------------------- */
 

@@ -8,9 +8,9 @@
 #ifndef BFPLAN_FRONTEND_H
 #define BFPLAN_FRONTEND_H
 
-#include "ast.h"
-#include "diag.h"
-#include "source.h"
+#include "front/ast.h"
+#include "diag/diag.h"
+#include "base/source.h"
 
 /*
  * Parses file `file` of `sm`.  Always returns a tree (possibly partial when

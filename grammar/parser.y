@@ -26,8 +26,8 @@
 %code requires {
 #include <stdint.h>
 
-#include "ast.h"
-#include "source.h"
+#include "front/ast.h"
+#include "base/source.h"
 
 #ifndef YY_TYPEDEF_YY_SCANNER_T
 #define YY_TYPEDEF_YY_SCANNER_T

@@ -9,7 +9,7 @@
 #ifndef BFPLAN_SYNTAX_ERROR_H
 #define BFPLAN_SYNTAX_ERROR_H
 
-#include "source.h"
+#include "base/source.h"
 
 struct parse_state;
 

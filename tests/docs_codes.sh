@@ -1,5 +1,5 @@
 #!/bin/sh
-# tests/docs_codes.sh - docs/diagnostics.md and compiler/diag_codes.def list
+# tests/docs_codes.sh - docs/diagnostics.md and compiler/diag/codes.def list
 # the same diagnostics.
 #
 # usage: sh tests/docs_codes.sh [REPOSITORY-ROOT]
@@ -7,14 +7,14 @@
 # Every X(BFPnnn, SEVERITY, "name", ...) line of diag_codes.def needs a
 # section headed exactly "## BFPnnn: name" in diagnostics.md, and every such
 # section needs its code.  `bfplan explain` is built from those sections
-# (compiler/explain_gen.awk ends a section at the next line starting with
+# (compiler/diag/explain_gen.awk ends a section at the next line starting with
 # "## " or "# "), so after the first code section no other heading of
 # either kind may appear: it would silently cut the section above it short.
 #
 # Ends with "docs_codes: N passed, M failed"; exits non-zero on any failure.
 
 root=${1:-$(cd "$(dirname "$0")/.." && pwd)}
-def=$root/compiler/diag_codes.def
+def=$root/compiler/diag/codes.def
 doc=$root/docs/diagnostics.md
 for f in "$def" "$doc"; do
 	if [ ! -f "$f" ]; then

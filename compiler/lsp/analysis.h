@@ -16,11 +16,11 @@
 #include <setjmp.h>
 #include <stdbool.h>
 
-#include "check.h"
-#include "diag.h"
-#include "load.h"
-#include "resolve.h"
-#include "source.h"
+#include "sema/check.h"
+#include "diag/diag.h"
+#include "front/load.h"
+#include "sema/resolve.h"
+#include "base/source.h"
 #include "lsp/text.h"
 
 struct analysis_options {

@@ -13,9 +13,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "fmt.h"
-#include "textbuf.h"
-#include "textdiff.h"
+#include "fmt/fmt.h"
+#include "base/textbuf.h"
+#include "base/textdiff.h"
 
 /* ---- places ------------------------------------------------------------------------------- */
 

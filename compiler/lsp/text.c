@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "utf8.h"
+#include "base/utf8.h"
 
 void text_lines_init(struct text_lines *l, struct arena *arena, const char *text, size_t len)
 {

@@ -18,7 +18,7 @@
 
 #include <jansson.h>
 
-#include "arena.h"
+#include "base/arena.h"
 
 /* The protocol's lines of a text: where each starts. */
 struct text_lines {

@@ -22,7 +22,7 @@ if [ ! -x "$bfplan" ]; then
 	exit 2
 fi
 root=$(cd "$(dirname "$0")/../.." && pwd) || exit 2
-codes_def=$root/compiler/diag_codes.def
+codes_def=$root/compiler/diag/codes.def
 
 unset BFPLAN_PATH
 NO_COLOR=1

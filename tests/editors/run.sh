@@ -142,7 +142,7 @@ if command -v bash >/dev/null 2>&1; then
 	expect_completion "$bfplan explain BFP50" "BFP501 BFP502 BFP503 "
 	expect_completion "$bfplan explain --" "--list "
 	count=$(complete_words "$bfplan" explain "" | wc -w)
-	codes=$(grep -c '^X(BFP' compiler/diag_codes.def)
+	codes=$(grep -c '^X(BFP' compiler/diag/codes.def)
 	if [ "$count" -eq $((codes + 1)) ]; then
 		pass "completion: every diagnostic code after explain ($codes)"
 	else

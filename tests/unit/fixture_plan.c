@@ -9,9 +9,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "check.h"
-#include "load.h"
-#include "resolve.h"
+#include "front/load.h"
+#include "sema/check.h"
+#include "sema/resolve.h"
 
 /* Every catalog entry the plan uses is declared here, so the emitters see content for both forms. */
 static const char *const plan_lines[] = {

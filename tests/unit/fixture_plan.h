@@ -18,9 +18,9 @@
 #ifndef BFPLAN_FIXTURE_PLAN_H
 #define BFPLAN_FIXTURE_PLAN_H
 
-#include "diag.h"
-#include "lower.h"
-#include "source.h"
+#include "diag/diag.h"
+#include "lower/lower.h"
+#include "base/source.h"
 
 struct fixture_plan {
 	struct arena arena;

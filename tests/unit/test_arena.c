@@ -11,7 +11,7 @@
 #include <stdbool.h>
 #include <string.h>
 
-#include "arena.h"
+#include "base/arena.h"
 
 /* Bytes in one ordinary arena block (ARENA_BLOCK_SIZE in arena.c). */
 enum { BLOCK = 64 * 1024 };

@@ -19,10 +19,10 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "check.h"
+#include "base/textbuf.h"
 #include "frontend.h"
-#include "resolve.h"
-#include "textbuf.h"
+#include "sema/check.h"
+#include "sema/resolve.h"
 
 /* A fixed generator, so a failure can be replayed. */
 static uint32_t rng_state;

@@ -14,7 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "diag.h"
+#include "diag/diag.h"
+#include "diag/text.h"
 
 struct fixture {
 	struct arena arena;

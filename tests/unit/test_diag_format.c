@@ -18,10 +18,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "diag_format.h"
-#include "diag_github.h"
-#include "diag_json.h"
-#include "diag_sarif.h"
+#include "diag/form.h"
+#include "diag/github.h"
+#include "diag/json.h"
+#include "diag/sarif.h"
+#include "diag/writer.h"
 
 struct fixture {
 	struct arena arena;

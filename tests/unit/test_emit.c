@@ -25,13 +25,13 @@
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 
-#include "emit.h"
-#include "emit_bes.h"
-#include "emit_checklist.h"
+#include "base/textbuf.h"
+#include "emit/bes.h"
+#include "emit/checklist.h"
 #include "fixture_plan.h"
-#include "render.h"
-#include "textbuf.h"
-#include "validate.h"
+#include "lower/render.h"
+#include "out/build.h"
+#include "out/validate.h"
 
 #define EPOCH_2017 INT64_C(1505420916) /* Thu, 14 Sep 2017 20:28:36 +0000 */
 

@@ -10,9 +10,9 @@
 #include <stdbool.h>
 #include <string.h>
 
-#include "arena.h"
-#include "escape.h"
-#include "textbuf.h"
+#include "base/arena.h"
+#include "base/escape.h"
+#include "base/textbuf.h"
 
 #define S(lit) lit, sizeof lit - 1
 

@@ -15,9 +15,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fmt.h"
+#include "base/textdiff.h"
+#include "fmt/fmt.h"
 #include "frontend.h"
-#include "textdiff.h"
 
 struct fixture {
 	struct arena arena;

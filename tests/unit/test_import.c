@@ -21,11 +21,12 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "actionscript.h"
+#include "base/actionscript.h"
+#include "diag/text.h"
+#include "front/load.h"
 #include "frontend.h"
-#include "import.h"
-#include "load.h"
-#include "resolve.h"
+#include "import/import.h"
+#include "sema/resolve.h"
 
 struct fixture {
 	struct arena arena;

@@ -19,7 +19,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "load.h"
+#include "diag/text.h"
+#include "front/load.h"
 
 struct fixture {
 	char dir[64];           /* the temporary directory, without a final '/' */

@@ -17,10 +17,10 @@
 
 #include <cmocka.h>
 
-#include "check.h"
-#include "load.h"
-#include "lower.h"
-#include "resolve.h"
+#include "front/load.h"
+#include "lower/lower.h"
+#include "sema/check.h"
+#include "sema/resolve.h"
 
 struct compiled {
 	struct arena arena;

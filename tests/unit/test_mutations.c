@@ -23,7 +23,7 @@
 
 #include <cmocka.h>
 
-#include "cli.h"
+#include "cmd/cli.h"
 
 enum { MUTANTS_PER_SEED = 150, MAX_SEED = 64 * 1024 };
 

@@ -20,8 +20,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "arena.h"
-#include "outset.h"
+#include "base/arena.h"
+#include "out/outset.h"
 
 struct fixture {
 	struct arena arena;

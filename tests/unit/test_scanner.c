@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "diag/text.h"
 #include "frontend.h"
 
 struct fixture {

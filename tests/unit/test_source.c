@@ -9,7 +9,7 @@
 
 #include <string.h>
 
-#include "source.h"
+#include "base/source.h"
 
 struct fixture {
 	struct arena arena;

@@ -25,7 +25,7 @@
 #include <jansson.h>
 #include <libxml/parser.h>
 
-#include "cli.h"
+#include "cmd/cli.h"
 
 #ifndef FUZZ_STDLIB_DIR
 #define FUZZ_STDLIB_DIR "stdlib"

@@ -1,0 +1,154 @@
+/*
+ * fmt_run.c - `bfplan fmt` on one file (see fmt_run.h).
+ */
+#define _XOPEN_SOURCE 700 /* realpath() */
+
+#include "cmd/fmt_run.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "base/escape.h"
+#include "base/textdiff.h"
+#include "cmd/cli.h"
+#include "fmt/fmt.h"
+#include "front/load.h"
+#include "out/outset.h"
+
+static const struct src_span nowhere = {SRC_NO_FILE, 0, 0};
+
+/* The first line where the two texts differ, as a span of the old one. */
+static struct src_span first_change(const struct src_file *f, const char *formatted, size_t len)
+{
+	uint32_t at = 0;
+	while (at < f->len && at < len && f->text[at] == formatted[at])
+		at++;
+	while (at > 0 && f->text[at - 1] != '\n')
+		at--;
+	uint32_t end = at;
+	while (end < f->len && f->text[end] != '\n' && f->text[end] != '\r')
+		end++;
+	return (struct src_span){0, at, end};
+}
+
+/* With -w as well (a pre-commit hook), the file has just been rewritten: say so. */
+static void report_unformatted(struct diag_sink *diags, const struct src_file *f, uint32_t id,
+			       const char *formatted, size_t len, bool written)
+{
+	struct src_span span = first_change(f, formatted, len);
+	span.file = id;
+	if (written) {
+		struct diag *d = diag_report(diags, BFP501, span,
+					     "'%s' was not formatted: bfplan fmt rewrote it from this line on", f->path);
+		diag_help(diags, d, "review the change and add the file again");
+		return;
+	}
+	struct diag *d = diag_report(diags, BFP501, span,
+				     "'%s' is not formatted: bfplan fmt would change it from this line on",
+				     f->path);
+	diag_help(diags, d, "run 'bfplan fmt -w %s', or 'bfplan fmt --diff %s' to see the change",
+		  f->path, f->path);
+}
+
+/*
+ * Replaces the file whole, keeping its permissions; a file this user may
+ * not write is left alone even where the directory would allow replacing
+ * it.  Writes through a symbolic link, as editors do, rather than
+ * replacing the link.
+ */
+static bool write_back(struct arena *a, const char *path, const char *text, size_t len, const char **why)
+{
+	struct stat st;
+	if (stat(path, &st) != 0 || access(path, W_OK) != 0) {
+		*why = arena_printf(a, "cannot write '%s': %s", path, strerror(errno));
+		return false;
+	}
+	char target[PATH_MAX];
+	struct stat lst;
+	if (lstat(path, &lst) == 0 && S_ISLNK(lst.st_mode) && realpath(path, target))
+		path = arena_strdup(a, target);
+	struct outset set;
+	outset_init(&set, a);
+	set.mode = st.st_mode & 07777;
+	set.durable = true; /* a plan file is a source: no build can make it again */
+	struct outset_failure failure;
+	if (outset_add(&set, path, text, len, &failure) && outset_commit(&set, &failure))
+		return true;
+	outset_abort(&set);
+	*why = outset_failure_message(a, &failure);
+	return false;
+}
+
+/* Reads the file as `bfplan check` does: exit status 2 if it cannot be read, 1 if it is too large. */
+static int read_input(struct arena *a, struct src_manager *sm, struct diag_sink *diags, const char *path,
+		      const char *name, uint32_t *id)
+{
+	size_t len;
+	bool too_large;
+	char *text = load_read_file(a, path, SRC_MAX_FILE_SIZE, &len, &too_large);
+	if (!text) {
+		load_report_unreadable(diags, name);
+		return EXIT_USAGE;
+	}
+	*id = src_adopt(sm, name, text, len); /* read into the run's memory: no copy */
+	if (too_large) {
+		load_report_too_large(diags, *id);
+		return EXIT_PLAN_ERRORS;
+	}
+	return EXIT_CLEAN;
+}
+
+static int format_one(struct arena *a, struct src_manager *sm, struct diag_sink *diags, const char *path,
+		      const struct fmt_request *req, FILE *out)
+{
+	const char *name = load_display_name(path, req->stdin_name);
+	uint32_t id;
+	int rc = read_input(a, sm, diags, path, name, &id);
+	if (rc != EXIT_CLEAN)
+		return rc;
+	const char *formatted;
+	size_t len;
+	if (fmt_file(a, sm, diags, id, &formatted, &len) != FMT_OK)
+		return EXIT_PLAN_ERRORS;
+	const struct src_file *f = src_file(sm, id);
+	bool changed = len != f->len || memcmp(formatted, f->text, len) != 0;
+	if (!req->write && !req->check && !req->diff)
+		fwrite(formatted, 1, len, out);
+	if (req->diff && changed) {
+		struct textbuf diff;
+		textbuf_init(&diff, a);
+		const char *label = esc_terminal(a, name);
+		textdiff_unified(a, &diff, (struct textdiff_side){label, f->text, f->len},
+				 (struct textdiff_side){label, formatted, len}, esc_terminal);
+		fwrite(diff.data, 1, diff.len, out);
+	}
+	const char *why;
+	if (req->write && changed && !write_back(a, path, formatted, len, &why)) {
+		struct diag *d = diag_report(diags, BFP502, nowhere, "%s", why);
+		diag_help(diags, d, "check that the file and its directory are writable; the file is unchanged");
+		return EXIT_USAGE;
+	}
+	if (req->check && changed) {
+		report_unformatted(diags, f, id, formatted, len, req->write);
+		rc = EXIT_PLAN_ERRORS;
+	}
+	return rc;
+}
+
+int fmt_run_file(const char *path, const struct fmt_request *req, struct diag_writer *w, FILE *out)
+{
+	struct arena arena;
+	arena_init(&arena);
+	struct src_manager sm;
+	struct diag_sink diags;
+	src_init(&sm, &arena);
+	diag_init(&diags, &arena, &sm);
+	int rc = format_one(&arena, &sm, &diags, path, req, out);
+	diag_writer_add(w, &diags);
+	arena_free(&arena);
+	return rc;
+}

@@ -1,0 +1,103 @@
+/*
+ * diag.h - diagnostics as data, collected in one sink and rendered once.
+ *
+ * Every stage reports through diag_report() and attaches notes and one help
+ * line to the handle it gets back.  Nothing prints while compiling: the
+ * driver renders the sink at the end, sorted by position, so the output is
+ * the same whatever order the stages ran in.
+ */
+#ifndef BFPLAN_DIAG_H
+#define BFPLAN_DIAG_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "base/arena.h"
+#include "base/source.h"
+
+enum diag_severity { DIAG_ERROR, DIAG_WARNING, DIAG_NOTE };
+
+enum diag_code {
+#define X(code, sev, name, summary) code,
+#include "diag/codes.def"
+#undef X
+	DIAG_CODE_COUNT
+};
+
+struct diag_note {
+	struct src_span span; /* file == SRC_NO_FILE for a note without a place */
+	const char *message;
+};
+
+struct diag {
+	enum diag_code code;
+	enum diag_severity severity;
+	struct src_span span;
+	const char *message;
+	struct ptrvec notes; /* struct diag_note * */
+	const char *help;    /* at most one; NULL if none */
+	uint32_t seq;        /* report order, to keep sorting stable */
+};
+
+/* More than this many errors are counted but not shown: later ones are mostly echoes of the first. */
+enum { DIAG_MAX_SHOWN = 50 };
+
+struct diag_sink {
+	struct arena *arena;
+	const struct src_manager *sm;
+	struct ptrvec diags;   /* struct diag *, the ones kept for rendering */
+	unsigned errors;       /* all errors, shown or not (warnings promoted by werror count here) */
+	unsigned warnings;
+	unsigned dropped;      /* reports beyond DIAG_MAX_SHOWN */
+	bool werror;
+	struct diag overflow;  /* handed out once the cap is reached; notes on it are ignored */
+};
+
+void diag_init(struct diag_sink *sink, struct arena *arena, const struct src_manager *sm);
+
+/*
+ * The message, notes and help are formatted, then escaped for a terminal
+ * (esc_terminal()): plan text in them is shown, never obeyed.
+ */
+struct diag *diag_report(struct diag_sink *sink, enum diag_code code, struct src_span span,
+			 const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+void diag_note(struct diag_sink *sink, struct diag *d, struct src_span span, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+void diag_help(struct diag_sink *sink, struct diag *d, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/*
+ * Whether `d` will be shown: false for the stand-in handed out beyond
+ * DIAG_MAX_SHOWN, so costly notes and "did you mean" can be skipped.
+ */
+bool diag_is_shown(const struct diag_sink *sink, const struct diag *d);
+
+bool diag_has_errors(const struct diag_sink *sink);
+
+/*
+ * For the forms (diag/form.h): puts the diagnostics in
+ * the order the text form shows them, and tells a repeat of the one before
+ * (same code, place and message), which is shown only once.
+ */
+void diag_sort(struct diag_sink *sink);
+bool diag_repeats(const struct diag *prev, const struct diag *d);
+
+/*
+ * The notes of a diagnostic as the text form shows them: its own notes,
+ * then one "'FILE' is imported here" for each `use` that led to its file.
+ * Appends struct diag_note * to `notes`; their text is escaped like the
+ * sink's own.
+ */
+void diag_related(struct diag_sink *sink, const struct diag *d, struct ptrvec *notes);
+
+/* "error", "warning" or "note". */
+const char *diag_severity_word(enum diag_severity severity);
+
+/* Static facts about codes, for `bfplan explain` and machine formats. */
+const char *diag_code_string(enum diag_code code);
+const char *diag_code_name(enum diag_code code);
+const char *diag_code_summary(enum diag_code code);
+enum diag_severity diag_code_severity(enum diag_code code);
+bool diag_code_lookup(const char *text, enum diag_code *code);
+
+#endif

@@ -1,0 +1,673 @@
+/*
+ * load.c - reading files and resolving `use` (see load.h).
+ *
+ * A plan file is not trusted (docs/security.md): it comes, say, from a
+ * pull request, and `bfplan check` runs on it in CI.  So a `use` reads
+ * only files under the roots the operator chose: the directory of the
+ * plan named on the command line, the -I directories, the BFPLAN_PATH
+ * directories and the standard library.  Each candidate is checked
+ * twice: its path, cleaned by text alone, must lie under a root (so an
+ * absolute path or one that climbs out with ".." is refused without
+ * being looked at), and so must the file it really is once symbolic
+ * links are resolved.  Only a regular file outside /proc and /sys is
+ * opened for reading; devices, pipes and directories are refused first.
+ *
+ * A path the standard library has always means the standard library's
+ * file: a file of the same relative path elsewhere (beside the plan, in
+ * an -I directory) cannot replace a stdlib module and silently change
+ * what a stdlib name means.  It is reported, naming both files.  Other
+ * paths are looked up beside the importing file, in each -I directory,
+ * then in each BFPLAN_PATH directory; ".plan" is added when the path has
+ * no extension.
+ *
+ * Files are identified by device and inode (a hash table, so ten
+ * thousand files load in linear time), not by a rewritten path, so a file
+ * reached through two spellings is still read once and diagnostics keep
+ * the path the user wrote.
+ */
+#define _DEFAULT_SOURCE /* realpath() and fstatfs() */
+
+#include "front/load.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#ifdef __linux__
+#include <sys/vfs.h>
+#endif
+
+#include "base/escape.h"
+#include "base/symtab.h"
+#include "frontend.h"
+
+struct loaded {
+	uint32_t file;
+	bool loading;        /* on the current import chain: seeing it again is a cycle */
+};
+
+/* A directory whose files a plan may read. */
+struct root {
+	const char *clean;   /* absolute, cleaned by text alone: for the check before looking */
+	const char *real;    /* with symbolic links resolved; NULL if it does not exist */
+};
+
+/* A directory `use` looks in besides the importer's and the stdlib: a -I or a BFPLAN_PATH entry. */
+struct search_dir {
+	const char *dir;
+	size_t len;
+};
+
+struct loader {
+	struct arena *arena;
+	struct src_manager *sm;
+	struct diag_sink *diags;
+	const struct load_options *opts;
+	struct program *program;
+	struct symtab loaded; /* "dev:ino" -> struct loaded * */
+	struct ptrvec chain;  /* struct loaded *, the current import chain, root first */
+	struct root *roots;   /* the plan's directory, -I, BFPLAN_PATH, then the stdlib */
+	size_t root_count;
+	struct search_dir *search; /* -I as given, then BFPLAN_PATH's entries that are not empty */
+	size_t search_count;
+	const char *cwd;      /* for making relative paths absolute; NULL if unknown */
+};
+
+/* ---- reading ------------------------------------------------------------------------ */
+
+/* Reads all of fd into the arena, one byte past max_size at most. */
+static char *read_all(struct arena *arena, int fd, const struct stat *st, size_t max_size, size_t *len,
+		      bool *too_large)
+{
+	/*
+	 * Start from the size the file says it has (pipes say nothing) and
+	 * grow when it turns out larger; read one byte past the limit to tell
+	 * "exactly at the limit" from "over it".
+	 */
+	size_t cap = S_ISREG(st->st_mode) && (size_t)st->st_size < max_size ? (size_t)st->st_size + 1 : 64 * 1024;
+	if (cap > max_size + 1)
+		cap = max_size + 1;
+	char *buf = arena_alloc(arena, cap + 1);
+	size_t got = 0;
+	for (;;) {
+		if (got == cap) {
+			if (cap > max_size)
+				break;
+			size_t grown = cap * 2 > max_size + 1 ? max_size + 1 : cap * 2;
+			char *bigger = arena_alloc(arena, grown + 1);
+			memcpy(bigger, buf, got);
+			buf = bigger;
+			cap = grown;
+		}
+		ssize_t n = read(fd, buf + got, cap - got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return NULL;
+		if (n == 0)
+			break;
+		got += (size_t)n;
+	}
+	*too_large = got > max_size;
+	buf[got] = '\0';
+	*len = got;
+	return buf;
+}
+
+char *load_read_file(struct arena *arena, const char *path, size_t max_size, size_t *len,
+		     bool *too_large)
+{
+	*too_large = false;
+	int fd = strcmp(path, "-") == 0 ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return NULL;
+	struct stat st;
+	char *text = NULL;
+	if (fstat(fd, &st) != 0)
+		;
+	else if (S_ISDIR(st.st_mode))
+		errno = EISDIR;
+	else
+		text = read_all(arena, fd, &st, max_size, len, too_large);
+	int saved = errno;
+	if (fd != STDIN_FILENO)
+		close(fd);
+	errno = saved;
+	return text;
+}
+
+void load_report_unreadable(struct diag_sink *diags, const char *name)
+{
+	struct diag *d = diag_report(diags, BFP001, (struct src_span){SRC_NO_FILE, 0, 0}, "cannot read '%s': %s",
+				     name, strerror(errno));
+	diag_help(diags, d, "check the path and its permissions");
+}
+
+void load_report_too_large(struct diag_sink *diags, uint32_t file)
+{
+	struct diag *d = diag_report(diags, BFP002, (struct src_span){file, 0, 0}, "file is larger than %d bytes",
+				     SRC_MAX_FILE_SIZE);
+	diag_help(diags, d, "split the plan into several files joined with `use`");
+}
+
+/*
+ * The kernel's own files (/proc, /sys) look like regular files but hold
+ * the process's environment, memory maps and the like: never plan text.
+ */
+static bool is_kernel_file(int fd)
+{
+#ifdef __linux__
+	enum { PROC_MAGIC = 0x9fa0, SYSFS_MAGIC = 0x62656572 };
+	struct statfs fs;
+	return fstatfs(fd, &fs) == 0 && (fs.f_type == PROC_MAGIC || fs.f_type == SYSFS_MAGIC);
+#else
+	(void)fd;
+	return false;
+#endif
+}
+
+/* ---- paths ------------------------------------------------------------------------- */
+
+static bool has_extension(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	const char *base = slash ? slash + 1 : path;
+	return strchr(base, '.') != NULL;
+}
+
+static const char *join_path(struct arena *a, const char *dir, size_t dir_len, const char *rel)
+{
+	if (dir_len == 0)
+		return arena_strdup(a, rel);
+	return arena_printf(a, "%.*s%s%s", (int)dir_len, dir, dir[dir_len - 1] == '/' ? "" : "/", rel);
+}
+
+/*
+ * `path` made absolute and cleaned by text alone: "." and empty parts
+ * dropped, ".." takes away the part before it (never above "/").  No
+ * file is looked at, so the result says nothing about what exists.
+ */
+static const char *clean_path(struct arena *a, const char *cwd, const char *path)
+{
+	const char *full = path[0] == '/' || !cwd ? path : arena_printf(a, "%s/%s", cwd, path);
+	size_t n = strlen(full);
+	char *out = arena_alloc(a, n + 2);
+	size_t len = 0;
+	for (const char *p = full; *p;) {
+		while (*p == '/')
+			p++;
+		const char *end = strchr(p, '/');
+		size_t part = end ? (size_t)(end - p) : strlen(p);
+		if (part == 0 || (part == 1 && p[0] == '.')) {
+			/* nothing */
+		} else if (part == 2 && p[0] == '.' && p[1] == '.') {
+			while (len > 0 && out[len - 1] != '/')
+				len--;
+			if (len > 0)
+				len--; /* the '/' before the part taken away */
+		} else {
+			out[len++] = '/';
+			memcpy(out + len, p, part);
+			len += part;
+		}
+		p += part;
+	}
+	if (len == 0)
+		out[len++] = '/';
+	out[len] = '\0';
+	return out;
+}
+
+/* Whether `path` is `dir` itself or lies below it; both absolute and clean. */
+static bool path_under(const char *path, const char *dir)
+{
+	size_t n = strlen(dir);
+	if (n == 1 && dir[0] == '/')
+		return path[0] == '/';
+	return strncmp(path, dir, n) == 0 && (path[n] == '/' || path[n] == '\0');
+}
+
+static void add_root(struct loader *ld, const char *dir, size_t len)
+{
+	if (len == 0)
+		return;
+	struct arena *a = ld->arena;
+	const char *path = arena_strndup(a, dir, len);
+	struct root *r = &ld->roots[ld->root_count++];
+	r->clean = clean_path(a, ld->cwd, path);
+	char *real = realpath(path, NULL); /* malloc'd: copied into the arena at once */
+	r->real = real ? arena_strdup(a, real) : NULL;
+	free(real);
+}
+
+/* The roots, in search order; `top` is the path of the plan named on the command line. */
+static void find_roots(struct loader *ld, const char *top)
+{
+	const struct load_options *o = ld->opts;
+	size_t count = o->include_count;
+	for (const char *p = o->search_path; p && *p; p++)
+		count += *p == ':';
+	if (o->search_path)
+		count++;
+	ld->search = arena_calloc(ld->arena, count + 1, sizeof *ld->search);
+	for (size_t i = 0; i < o->include_count; i++)
+		ld->search[ld->search_count++] = (struct search_dir){o->include_dirs[i], strlen(o->include_dirs[i])};
+	for (const char *p = o->search_path; p && *p;) {
+		const char *colon = strchr(p, ':');
+		size_t n = colon ? (size_t)(colon - p) : strlen(p);
+		if (n > 0)
+			ld->search[ld->search_count++] = (struct search_dir){p, n};
+		p = colon ? colon + 1 : p + n;
+	}
+	ld->roots = arena_calloc(ld->arena, 2 + ld->search_count, sizeof *ld->roots);
+	char cwd[PATH_MAX];
+	ld->cwd = getcwd(cwd, sizeof cwd) ? arena_strdup(ld->arena, cwd) : NULL;
+
+	const char *slash = strrchr(top, '/');
+	if (!slash)
+		add_root(ld, ".", 1);
+	else if (slash == top)
+		add_root(ld, "/", 1);
+	else
+		add_root(ld, top, (size_t)(slash - top));
+	for (size_t i = 0; i < ld->search_count; i++)
+		add_root(ld, ld->search[i].dir, ld->search[i].len);
+	if (o->stdlib_dir)
+		add_root(ld, o->stdlib_dir, strlen(o->stdlib_dir));
+}
+
+static bool under_a_root(const struct loader *ld, const char *path, bool real)
+{
+	for (size_t i = 0; i < ld->root_count; i++) {
+		const char *root = real ? ld->roots[i].real : ld->roots[i].clean;
+		if (root && path_under(path, root))
+			return true;
+	}
+	return false;
+}
+
+/* ---- finding a `use` ------------------------------------------------------------------ */
+
+enum candidate_kind {
+	CAND_MISSING,  /* nothing there */
+	CAND_OUTSIDE,  /* there, or spelt so, outside every root */
+	CAND_SPECIAL,  /* a directory, a device, a pipe or a socket: passed over */
+	CAND_FILE,     /* a regular file under a root: readable */
+};
+
+struct candidate {
+	enum candidate_kind kind;
+	const char *path;   /* as the user would write it */
+	const char *real;   /* CAND_FILE: the file with links resolved, which is what is opened */
+	struct stat st;     /* CAND_FILE, CAND_SPECIAL */
+};
+
+static struct candidate classify(struct loader *ld, const char *path)
+{
+	struct candidate c = {.kind = CAND_MISSING, .path = path};
+	if (!under_a_root(ld, clean_path(ld->arena, ld->cwd, path), false)) {
+		c.kind = CAND_OUTSIDE; /* refused by its spelling alone: nothing is looked at */
+		return c;
+	}
+	if (stat(path, &c.st) != 0)
+		return c;
+	char *real = realpath(path, NULL);
+	if (!real)
+		return c;
+	c.real = arena_strdup(ld->arena, real);
+	free(real);
+	if (!under_a_root(ld, c.real, true))
+		c.kind = CAND_OUTSIDE; /* a symbolic link out of the roots */
+	else
+		c.kind = S_ISREG(c.st.st_mode) ? CAND_FILE : CAND_SPECIAL;
+	return c;
+}
+
+/* The candidates for `name` other than the standard library's, in search order. */
+static size_t other_candidates(struct loader *ld, uint32_t from, const char *name, const char **out)
+{
+	struct arena *a = ld->arena;
+	size_t n = 0;
+	const char *importer = src_file(ld->sm, from)->path;
+	const char *slash = strrchr(importer, '/');
+	out[n++] = join_path(a, importer, slash ? (size_t)(slash - importer + 1) : 0, name);
+	for (size_t i = 0; i < ld->search_count; i++)
+		out[n++] = join_path(a, ld->search[i].dir, ld->search[i].len, name);
+	return n;
+}
+
+static bool same_file(const struct stat *a, const struct stat *b)
+{
+	return a->st_dev == b->st_dev && a->st_ino == b->st_ino;
+}
+
+/* A stdlib file wins over a file of the same path elsewhere; the other one is named. */
+static void report_shadowing(struct loader *ld, const struct ast_use *use, const struct candidate *std,
+			     const char *const *others, size_t count)
+{
+	for (size_t i = 0; i < count; i++) {
+		struct stat st;
+		if (stat(others[i], &st) != 0 || !S_ISREG(st.st_mode) || same_file(&st, &std->st))
+			continue;
+		struct diag *d = diag_report(ld->diags, BFP214, use->path_span,
+					     "'%s' has the path of the standard library's '%s', which is read instead",
+					     others[i], std->path);
+		diag_help(ld->diags, d, "a standard library file cannot be replaced; give your file another "
+			  "path, and `use` it by that");
+		return;
+	}
+}
+
+/*
+ * The file `use` names, or a refusal.  The standard library is tried
+ * first (see the top of this file), then the other places in order; the
+ * first regular file under a root is taken.  When none is, the first
+ * refusal is what counts, since it is what the user most likely meant.
+ */
+static struct candidate find_import(struct loader *ld, uint32_t from, const struct ast_use *use, bool *is_stdlib)
+{
+	struct arena *a = ld->arena;
+	const char *name = has_extension(use->path) ? use->path : arena_printf(a, "%s.plan", use->path);
+	*is_stdlib = false;
+	if (name[0] == '/')
+		return (struct candidate){.kind = CAND_OUTSIDE, .path = name};
+
+	const char **others = arena_calloc(a, 1 + ld->search_count, sizeof *others);
+	size_t count = other_candidates(ld, from, name, others);
+	if (ld->opts->stdlib_dir) {
+		const char *dir = ld->opts->stdlib_dir;
+		struct candidate std = classify(ld, join_path(a, dir, strlen(dir), name));
+		if (std.kind == CAND_FILE) {
+			*is_stdlib = true;
+			report_shadowing(ld, use, &std, others, count);
+			return std;
+		}
+	}
+	struct candidate refused = {.kind = CAND_MISSING};
+	for (size_t i = 0; i < count; i++) {
+		struct candidate c = classify(ld, others[i]);
+		if (c.kind == CAND_FILE)
+			return c;
+		if (c.kind != CAND_MISSING && refused.kind == CAND_MISSING)
+			refused = c;
+	}
+	return refused;
+}
+
+/* ---- loading -------------------------------------------------------------------------- */
+
+static struct loaded *find_loaded(struct loader *ld, const struct stat *st, const char **key)
+{
+	*key = arena_printf(ld->arena, "%jx:%jx", (uintmax_t)st->st_dev, (uintmax_t)st->st_ino);
+	return symtab_get(&ld->loaded, *key);
+}
+
+static void load_file(struct loader *ld, struct loaded *self);
+
+static void report_cycle(struct loader *ld, struct loaded *target, struct src_span use_span)
+{
+	/* the chain from the file that is imported again to the current one */
+	size_t start = 0;
+	while (start < ld->chain.len && ld->chain.items[start] != target)
+		start++;
+	const char *names = "";
+	for (size_t i = start; i < ld->chain.len; i++) {
+		const struct loaded *l = ld->chain.items[i];
+		names = arena_printf(ld->arena, "%s'%s' -> ", names, src_file(ld->sm, l->file)->path);
+	}
+	names = arena_printf(ld->arena, "%s'%s'", names, src_file(ld->sm, target->file)->path);
+	/*
+	 * No notes of our own: every file on the cycle is on the current import
+	 * chain, which the renderer already shows as "imported here" notes.
+	 */
+	struct diag *d = diag_report(ld->diags, BFP202, use_span, "import cycle: %s", names);
+	diag_help(ld->diags, d, "move what both files need into a third file that both `use`");
+}
+
+static void report_refusal(struct loader *ld, const struct ast_use *use, const struct candidate *c)
+{
+	struct diag *d;
+	switch (c->kind) {
+	case CAND_MISSING:
+	case CAND_FILE:
+		d = diag_report(ld->diags, BFP201, use->path_span, "cannot find \"%s\" to import", use->path);
+		diag_help(ld->diags, d, "paths are searched in the standard library, beside this file, in -I "
+			  "directories and in BFPLAN_PATH; check the spelling");
+		return;
+	case CAND_OUTSIDE:
+		d = diag_report(ld->diags, BFP212, use->path_span,
+				"'%s' is outside the directories a plan may read from", c->path);
+		diag_note(ld->diags, d, (struct src_span){SRC_NO_FILE, 0, 0},
+			  "a plan reads files under its own directory, the -I directories, BFPLAN_PATH and "
+			  "the standard library; absolute paths and symbolic links out of them are refused");
+		diag_help(ld->diags, d, "to read a file from another directory, pass that directory with "
+			  "-I DIR and `use` the file by its path below it");
+		return;
+	case CAND_SPECIAL:
+		d = diag_report(ld->diags, BFP213, use->path_span, "'%s' is %s, not a plan file", c->path,
+				S_ISDIR(c->st.st_mode) ? "a directory" : S_ISFIFO(c->st.st_mode) ? "a pipe"
+				: S_ISSOCK(c->st.st_mode) ? "a socket" : "a device");
+		diag_help(ld->diags, d, "`use` names plan files; check the path");
+		return;
+	}
+}
+
+/* Warns about a file whose path the build's outputs cannot carry (check says what build would). */
+static void check_path_text(struct loader *ld, const char *path, struct src_span where)
+{
+	struct esc_fault fault;
+	if (esc_xml_check(path, strlen(path), &fault))
+		return;
+	struct diag *d = diag_report(ld->diags, BFP010, where,
+				     "the path '%s' cannot be written to the build's outputs: it contains %s", path,
+				     esc_fault_describe(ld->arena, &fault));
+	diag_help(ld->diags, d, "rename the file or its directory: plan.json and the depfile name every file "
+		  "a build reads");
+}
+
+/*
+ * UTF-16 and UTF-32 (what some Windows tools save as "Unicode"), told by
+ * their byte-order mark or, without one, by the zero bytes that ASCII
+ * text has in them.  NULL for anything else.
+ */
+static const char *wide_encoding(const unsigned char *s, size_t len)
+{
+	if (len >= 4 && s[0] == 0xFF && s[1] == 0xFE && s[2] == 0 && s[3] == 0)
+		return "UTF-32LE";
+	if (len >= 4 && s[0] == 0 && s[1] == 0 && s[2] == 0xFE && s[3] == 0xFF)
+		return "UTF-32BE";
+	if (len >= 2 && s[0] == 0xFF && s[1] == 0xFE)
+		return "UTF-16LE";
+	if (len >= 2 && s[0] == 0xFE && s[1] == 0xFF)
+		return "UTF-16BE";
+	/* no mark: count the zero bytes at each position of the first units */
+	size_t n = len < 64 ? len - len % 4 : 64;
+	if (n < 4)
+		return NULL;
+	unsigned zeros[4] = {0};
+	for (size_t i = 0; i < n; i++)
+		zeros[i % 4] += s[i] == 0;
+	unsigned units = (unsigned)(n / 4), most = units - units / 4;
+	bool z0 = zeros[0] >= most, z1 = zeros[1] >= most, z2 = zeros[2] >= most, z3 = zeros[3] >= most;
+	bool n0 = zeros[0] == 0, n1 = zeros[1] == 0, n3 = zeros[3] == 0;
+	if (n0 && z1 && z2 && z3)
+		return "UTF-32LE";
+	if (z0 && z1 && z2 && n3)
+		return "UTF-32BE";
+	if (n0 && z1 && zeros[2] == 0 && z3)
+		return "UTF-16LE";
+	if (z0 && n1 && z2 && n3)
+		return "UTF-16BE";
+	return NULL;
+}
+
+/* One diagnostic for a file in a wide encoding, instead of one per NUL byte; true if it was one. */
+static bool report_wide_encoding(struct loader *ld, uint32_t file, struct src_span where)
+{
+	const struct src_file *f = src_file(ld->sm, file);
+	const char *enc = wide_encoding((const unsigned char *)f->text, f->len);
+	if (!enc)
+		return false;
+	struct diag *d = diag_report(ld->diags, BFP007, where, "'%s' is encoded as %s, not UTF-8", f->path, enc);
+	diag_help(ld->diags, d, "convert it, as with 'iconv -f %s -t UTF-8 OLD > NEW', or save it as UTF-8 "
+		  "in your editor", enc);
+	return true;
+}
+
+/* Opens a checked candidate and reads it; NULL (errno set) if it changed since it was checked. */
+static char *read_candidate(struct loader *ld, const struct candidate *c, size_t *len, bool *too_large,
+			    bool *kernel)
+{
+	*too_large = *kernel = false;
+	/* the resolved path, so no link is followed now; a pipe swapped in meanwhile cannot block us */
+	int fd = open(c->real, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+	if (fd < 0)
+		return NULL;
+	struct stat st;
+	char *text = NULL;
+	if (fstat(fd, &st) != 0)
+		;
+	else if (!S_ISREG(st.st_mode) || !same_file(&st, &c->st))
+		errno = ESTALE;
+	else if (is_kernel_file(fd))
+		*kernel = true;
+	else
+		text = read_all(ld->arena, fd, &st, SRC_MAX_FILE_SIZE, len, too_large);
+	int saved = errno;
+	close(fd);
+	errno = saved;
+	return text;
+}
+
+/* The caller's text for `path` (load_options.overlay), copied into the arena; NULL if it has none. */
+static char *overlay_text(struct loader *ld, const char *path, size_t *len, bool *too_large)
+{
+	const char *text = ld->opts->overlay ? ld->opts->overlay(ld->opts->overlay_ctx, path, len) : NULL;
+	if (!text)
+		return NULL;
+	*too_large = *len > SRC_MAX_FILE_SIZE;
+	if (*too_large)
+		*len = SRC_MAX_FILE_SIZE;
+	return arena_strndup(ld->arena, text, *len);
+}
+
+/* Handles one `use` of file `from`. */
+static void follow_use(struct loader *ld, uint32_t from, const struct ast_use *use)
+{
+	bool is_stdlib;
+	struct candidate found = find_import(ld, from, use, &is_stdlib);
+	if (found.kind != CAND_FILE) {
+		report_refusal(ld, use, &found);
+		return;
+	}
+	const char *path = found.path;
+	const char *key;
+	struct loaded *seen = find_loaded(ld, &found.st, &key);
+	if (seen) {
+		if (seen->loading)
+			report_cycle(ld, seen, use->path_span);
+		return; /* each file is read once */
+	}
+	if (ld->chain.len >= LOAD_MAX_IMPORT_DEPTH) {
+		struct diag *d = diag_report(ld->diags, BFP203, use->path_span,
+					     "imports are nested more than %d deep", LOAD_MAX_IMPORT_DEPTH);
+		diag_help(ld->diags, d, "flatten the chain: import the files you need directly");
+		return;
+	}
+	size_t len;
+	bool too_large, kernel = false;
+	char *text = overlay_text(ld, found.real, &len, &too_large);
+	if (!text)
+		text = read_candidate(ld, &found, &len, &too_large, &kernel);
+	if (kernel) {
+		struct diag *d = diag_report(ld->diags, BFP213, use->path_span,
+					     "'%s' is a file of the kernel, not a plan file", path);
+		diag_help(ld->diags, d, "`use` names plan files; check the path");
+		return;
+	}
+	if (!text) {
+		diag_report(ld->diags, BFP201, use->path_span, "cannot read '%s': %s", path, strerror(errno));
+		return;
+	}
+	struct loaded *l = arena_alloc(ld->arena, sizeof *l);
+	symtab_put(&ld->loaded, key, l);
+	l->file = src_adopt(ld->sm, path, text, len); /* read into the compilation's memory: no copy */
+	struct src_file *f = ld->sm->files.items[l->file];
+	f->import = use->span;
+	f->is_stdlib = is_stdlib;
+	check_path_text(ld, path, use->path_span);
+	if (too_large) {
+		struct diag *d = diag_report(ld->diags, BFP002, use->path_span,
+					     "'%s' is larger than %d bytes", path, SRC_MAX_FILE_SIZE);
+		diag_help(ld->diags, d, "split it into several files");
+		return;
+	}
+	if (report_wide_encoding(ld, l->file, use->path_span))
+		return;
+	load_file(ld, l);
+}
+
+static void load_file(struct loader *ld, struct loaded *self)
+{
+	self->loading = true;
+	ptrvec_push(ld->arena, &ld->chain, self);
+	struct ast_file *ast = frontend_parse(ld->arena, ld->sm, ld->diags, self->file);
+	for (size_t i = 0; i < ast->uses.len; i++)
+		follow_use(ld, self->file, ast->uses.items[i]);
+	ld->chain.len--;
+	self->loading = false;
+	ptrvec_push(ld->arena, &ld->program->files, ast);
+}
+
+const char *load_display_name(const char *path, const char *stdin_name)
+{
+	if (strcmp(path, "-") != 0)
+		return path;
+	return stdin_name ? stdin_name : "<stdin>";
+}
+
+enum load_status load_program(struct arena *arena, struct src_manager *sm, struct diag_sink *diags,
+			      const struct load_options *opts, const char *path, struct program *out)
+{
+	struct loader ld = {.arena = arena, .sm = sm, .diags = diags, .opts = opts, .program = out};
+	symtab_init(&ld.loaded, arena);
+	*out = (struct program){0};
+	bool is_stdin = strcmp(path, "-") == 0;
+	const char *name = load_display_name(path, opts->stdin_name);
+	const struct src_span nowhere = {SRC_NO_FILE, 0, 0};
+
+	size_t len;
+	bool too_large;
+	char *text = overlay_text(&ld, path, &len, &too_large);
+	if (!text)
+		text = load_read_file(arena, path, SRC_MAX_FILE_SIZE, &len, &too_large);
+	if (!text) {
+		load_report_unreadable(diags, name);
+		return LOAD_IO_ERROR;
+	}
+	/* the plan named on the command line is the operator's choice: it is read wherever it is */
+	find_roots(&ld, name);
+	struct loaded *root = arena_alloc(arena, sizeof *root);
+	struct stat st;
+	if (!is_stdin && stat(path, &st) == 0) {
+		const char *key;
+		find_loaded(&ld, &st, &key);
+		symtab_put(&ld.loaded, key, root);
+	}
+	root->file = src_adopt(sm, name, text, len);
+	out->root = root->file;
+	check_path_text(&ld, name, nowhere);
+	if (too_large) {
+		load_report_too_large(diags, root->file);
+		return LOAD_OK;
+	}
+	/* not located in the file: its first line, shown as UTF-8, would be mostly escaped zero bytes */
+	if (report_wide_encoding(&ld, root->file, nowhere))
+		return LOAD_OK;
+	load_file(&ld, root);
+	return LOAD_OK;
+}

@@ -1,0 +1,62 @@
+/*
+ * load.h - reading plan files and following their `use` lines.
+ *
+ * The loader is the first stage: it reads the root file, parses it, and
+ * loads every file it imports, depth first, each once.  Its result is the
+ * list of parsed files in dependency order (a file after everything it
+ * imports), which is what the resolver walks.
+ */
+#ifndef BFPLAN_LOAD_H
+#define BFPLAN_LOAD_H
+
+#include <stdbool.h>
+
+#include "base/source.h"
+#include "diag/diag.h"
+#include "front/ast.h"
+
+struct load_options {
+	const char *const *include_dirs; /* -I, in command-line order */
+	size_t include_count;
+	const char *search_path;         /* BFPLAN_PATH: directories separated by ':' */
+	const char *stdlib_dir;          /* the installed standard library, or NULL */
+	const char *stdin_name;          /* the name standard input ('-') goes by in diagnostics */
+	/*
+	 * The text to read instead of a file's, such as an editor's unsaved
+	 * buffer (the language server): asked with the root's path as given
+	 * and, for a `use`, with the file's path once links are resolved (the
+	 * file must still exist and pass every check).  NULL reads the file.
+	 * The loader copies the text.
+	 */
+	const char *(*overlay)(void *ctx, const char *path, size_t *len);
+	void *overlay_ctx;
+};
+
+struct program {
+	struct ptrvec files; /* struct ast_file *, imports before their importers */
+	uint32_t root;       /* file id of the root file */
+};
+
+/* Imports nest at most this deep: deeper chains are almost surely a mistake. */
+enum { LOAD_MAX_IMPORT_DEPTH = 16 };
+
+enum load_status {
+	LOAD_OK,       /* loaded; the sink says whether the plan has errors */
+	LOAD_IO_ERROR, /* the root file itself could not be read: a usage or I/O problem */
+};
+
+/* What a plan file is called in messages: its path, or for "-" (standard input) `stdin_name` or "<stdin>". */
+const char *load_display_name(const char *path, const char *stdin_name);
+
+enum load_status load_program(struct arena *arena, struct src_manager *sm, struct diag_sink *diags,
+			      const struct load_options *opts, const char *path, struct program *out);
+
+/* Reads a whole file (or standard input for "-") into the arena; NULL and errno on failure. */
+char *load_read_file(struct arena *arena, const char *path, size_t max_size, size_t *len,
+		     bool *too_large);
+
+/* The diagnostics of a plan file that cannot be read (BFP001: errno says why) or is too large (BFP002). */
+void load_report_unreadable(struct diag_sink *diags, const char *name);
+void load_report_too_large(struct diag_sink *diags, uint32_t file);
+
+#endif

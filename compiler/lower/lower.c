@@ -1,0 +1,645 @@
+/*
+ * lower.c - from a checked plan to its lowered form (see lower.h).
+ *
+ * Everything here was already decided by the checker (struct plan_facts):
+ * the order, the role holder, the phases, each step's Fixlet for the OS,
+ * timeouts, and the schedule with its failure behaviour and worst case.
+ * The lowering lays those decisions out as plain data the emitters share:
+ * numbered steps with their waits, titles and file names, gather URLs,
+ * the Baselines of the .bes, and the checks: what was proven, and what is
+ * left to a pre-flight check because only the endpoint knows.
+ *
+ * The lowered program owns copies of the catalog objects it uses (sites
+ * with the build's gather URL, Fixlets pointing at those sites), made once
+ * each however many plans share them, in the program's arena.  Everything
+ * else belongs to one plan and goes into that plan's arena, so a build can
+ * free a plan once it is written (lower_next()).
+ */
+#include "lower/lower.h"
+
+#include <stdint.h>
+#include <string.h>
+
+#include "base/ptrmap.h"
+#include "sema/check.h"
+#include "sema/resolve.h"
+
+struct lowering {
+	struct arena *program_arena;   /* the catalog copies, shared by every plan */
+	const struct world *world;     /* NULL when replaying plans lowered already (lower_replay()) */
+	const struct checked_program *checked;
+	const struct lower_options *opts;
+	struct lw_program *program;
+	struct ptrmap copies;          /* world object -> its lowered copy, program-wide */
+	size_t next;                   /* the next of checked->plans (or program->plans) to hand out */
+	size_t count;                  /* how many plans lower_next() hands out in all */
+
+	/* the plan being lowered */
+	struct arena *arena;           /* the plan's own */
+	const struct plan_facts *facts;
+	struct lw_plan *plan;
+	struct ptrmap plan_copies;     /* per-plan objects: prerequisites, baselines, restores, sites */
+};
+
+static struct lw_text plain(const char *text)
+{
+	return (struct lw_text){text, {SRC_NO_FILE, 0, 0}};
+}
+
+/* A title cut to LW_TITLE_MAX characters (not bytes), on a character boundary, with an ellipsis. */
+static const char *limit_title(struct arena *a, const char *s)
+{
+	size_t chars = 0, i = 0;
+	for (; s[i]; i++) {
+		if (((unsigned char)s[i] & 0xC0) != 0x80 && ++chars > LW_TITLE_MAX)
+			break;
+	}
+	if (!s[i])
+		return s;
+	/* keep room for the ellipsis: back up over one more character */
+	size_t end = i;
+	do
+		end--;
+	while (end > 0 && ((unsigned char)s[end] & 0xC0) == 0x80);
+	return arena_printf(a, "%.*s\xE2\x80\xA6", (int)end, s);
+}
+
+/* ---- catalog copies ------------------------------------------------------------------------ */
+
+/* The marks except those on one field: what the build was told is no longer a guess. */
+static struct cptrvec marks_without(struct arena *arena, const struct cptrvec *marks, const char *field)
+{
+	struct cptrvec kept = {0};
+	for (size_t i = 0; i < marks->len; i++) {
+		const struct lw_mark *m = marks->items[i];
+		if (!m->field || strcmp(m->field, field) != 0)
+			cptrvec_push(arena, &kept, m);
+	}
+	return kept;
+}
+
+/* The site with the gather URL this build uses: the last one given for it, else the catalog's. */
+static const struct lw_site *lower_site(struct lowering *lo, const struct lw_site *site)
+{
+	if (!site)
+		return NULL;
+	struct lw_site *copy = ptrmap_get(&lo->copies, site);
+	if (copy)
+		return copy;
+	copy = arena_alloc(lo->program_arena, sizeof *copy);
+	*copy = *site;
+	copy->url = site->gather_url.text;
+	copy->url_from = copy->url ? LW_URL_CATALOG : LW_URL_UNKNOWN;
+	for (size_t i = 0; lo->opts && i < lo->opts->site_url_count; i++) {
+		if (strcmp(lo->opts->site_urls[i].name, site->name) == 0) {
+			copy->url = lo->opts->site_urls[i].url;
+			copy->url_from = lo->opts->site_urls[i].from;
+		}
+	}
+	if (copy->url_from != LW_URL_CATALOG && copy->url_from != LW_URL_UNKNOWN)
+		copy->marks = marks_without(lo->program_arena, &site->marks, "gather-url");
+	ptrmap_put(&lo->copies, site, copy);
+	ptrvec_push(lo->program_arena, &lo->program->sites, copy);
+	return copy;
+}
+
+/* Every site a plan references, each once, in order of first use. */
+static void use_site(struct lowering *lo, const struct lw_site *site)
+{
+	if (site && ptrmap_add(&lo->plan_copies, site))
+		cptrvec_push(lo->arena, &lo->plan->sites, site);
+}
+
+static enum lw_script_from script_from(const struct lowering *lo, const struct fixlet_ent *fx)
+{
+	struct src_span at = fx->lw.actionscript.span;
+	if (!fx->lw.actionscript.text)
+		return LW_SCRIPT_NONE;
+	if (lo->opts && lo->opts->sm && at.file != SRC_NO_FILE && src_file(lo->opts->sm, at.file)->is_stdlib)
+		return LW_SCRIPT_STDLIB;
+	return fx->lw.imported_from.text ? LW_SCRIPT_IMPORTED : LW_SCRIPT_PLAN;
+}
+
+static const struct lw_fixlet *lower_fixlet(struct lowering *lo, const struct fixlet_ent *fx)
+{
+	if (!fx)
+		return NULL;
+	struct lw_fixlet *copy = ptrmap_get(&lo->copies, fx);
+	if (!copy) {
+		copy = arena_alloc(lo->program_arena, sizeof *copy);
+		*copy = fx->lw;
+		copy->site = lower_site(lo, fx->lw.site);
+		copy->note = fx->note;
+		copy->script_from = script_from(lo, fx);
+		ptrmap_put(&lo->copies, fx, copy);
+	}
+	use_site(lo, copy->site);
+	return copy;
+}
+
+/* ---- checks --------------------------------------------------------------------------------- */
+
+static struct lw_check *add_check(struct lowering *lo, const char *code, enum lw_check_when when,
+				  const char *description, const struct lw_prereq *prereq)
+{
+	struct lw_check *chk = arena_alloc(lo->arena, sizeof *chk);
+	*chk = (struct lw_check){.code = code, .when = when, .description = plain(description), .prereq = prereq};
+	ptrvec_push(lo->arena, &lo->plan->checks, chk);
+	return chk;
+}
+
+/*
+ * One plan-specific copy of each needed prerequisite, with its pre-flight
+ * check.  The checker put them in dependency order, so what one needs has
+ * its copy already.
+ */
+static void lower_prereqs(struct lowering *lo)
+{
+	const struct plan_ent *plan = lo->facts->plan;
+	for (size_t i = 0; i < lo->facts->needed.len; i++) {
+		const struct prereq_ent *pr = lo->facts->needed.items[i];
+		struct lw_prereq *copy = arena_alloc(lo->arena, sizeof *copy);
+		*copy = pr->lw;
+		copy->provider = lower_fixlet(lo, pr->provider);
+		copy->required_at = check_require_span(plan, pr);
+		copy->number = (unsigned)i + 1;
+		copy->preflight_title = limit_title(lo->arena, arena_printf(lo->arena,
+			"bfplan pre-flight: %s missing on cluster %s", copy->title.text ? copy->title.text : copy->name,
+			plan->cluster->name));
+		copy->needs = (struct cptrvec){0};
+		for (size_t k = 0; k < pr->needs.len; k++) {
+			const struct lw_prereq *earlier = ptrmap_get(&lo->plan_copies, pr->needs.items[k]);
+			if (earlier)
+				cptrvec_push(lo->arena, &copy->needs, earlier);
+		}
+		ptrmap_put(&lo->plan_copies, pr, copy);
+		ptrvec_push(lo->arena, &lo->plan->prereqs, copy);
+		struct lw_check *chk = add_check(lo, "BFP301", LW_PREFLIGHT,
+			arena_printf(lo->arena, "%s is present on every node of cluster '%s'",
+				     copy->title.text ? copy->title.text : copy->name, plan->cluster->name),
+			copy);
+		chk->number = copy->number;
+		/* the pre-flight check of a prerequisite, found from the prerequisite */
+		ptrmap_put(&lo->plan_copies, copy, chk);
+	}
+}
+
+/* The run-time check of where the role runs, and the proof that rests on it. */
+static void lower_role_checks(struct lowering *lo, unsigned number)
+{
+	const struct plan_facts *facts = lo->facts;
+	const struct cluster_ent *cl = facts->plan->cluster;
+	struct arena *a = lo->arena;
+	if (!cl->role || !facts->role_holder)
+		return;
+	const struct fixlet_ent *detect = cl->role->detect;
+	const char *how = detect ? arena_printf(a, " (%s %u is relevant only there)", detect->lw.is_task ? "Task" : "Fixlet",
+						detect->lw.id)
+				 : "";
+	struct lw_check *where = add_check(lo, "BFP310", LW_PREFLIGHT,
+		arena_printf(a, "role '%s' runs on %s when the window starts%s", cl->role->lw.name,
+			     facts->role_holder->name, how),
+		NULL);
+	where->number = number;
+	lo->plan->role_check = where;
+	struct lw_check *once = add_check(lo, "BFP310", LW_PROVEN,
+		arena_printf(a, "role '%s' moves once: its holder, %s, is patched last", cl->role->lw.name,
+			     facts->role_holder->name),
+		NULL);
+	once->rests_on = where;
+}
+
+/* Whether some step, failing while nodes are out of service, leaves them for a person to decide. */
+static const struct sched_step *held_step(const struct plan_facts *facts)
+{
+	for (size_t i = 0; i < facts->schedule_len; i++)
+		if (facts->failure[facts->schedule[i].item] == LW_FAILURE_HOLD && facts->schedule[i].restore)
+			return &facts->schedule[i];
+	return NULL;
+}
+
+static const char *quorum_rule(struct arena *a, const struct lw_plan *p, size_t nodes)
+{
+	const struct lw_quorum *q = &p->quorum;
+	switch (q->model) {
+	case LW_QUORUM_NODE_MAJORITY:
+		return arena_printf(a, "at most %u of %zu nodes down at once keeps the cluster's quorum: %u node "
+				       "votes of %u stay up, more than half", p->max_down, nodes, q->votes_kept, q->votes);
+	case LW_QUORUM_NODE_AND_WITNESS:
+		return arena_printf(a, "at most %u of %zu nodes down at once keeps the cluster's quorum: %u of %u "
+				       "votes stay up (the witness votes too), more than half", p->max_down, nodes,
+				    q->votes_kept, q->votes);
+	case LW_QUORUM_DISK_ONLY:
+		return arena_printf(a, "at most %u of %zu nodes down at once keeps the cluster's quorum: the "
+				       "quorum disk decides, and a node stays up", p->max_down, nodes);
+	}
+	return "";
+}
+
+static void lower_checks_proven(struct lowering *lo)
+{
+	const struct plan_facts *facts = lo->facts;
+	const struct plan_ent *plan = facts->plan;
+	const struct cluster_ent *cl = plan->cluster;
+	struct arena *a = lo->arena;
+	add_check(lo, "BFP303", LW_PROVEN, arena_printf(a, "every step has exactly one Fixlet for %s", cl->os->name),
+		  NULL);
+	add_check(lo, "BFP306", LW_PROVEN,
+		  "every step finds the node in a state the step accepts, as the node states declare", NULL);
+	add_check(lo, "BFP307", LW_PROVEN, "every node ends the sequence back in service", NULL);
+	const struct sched_step *held = held_step(facts);
+	if (held) {
+		const struct seq_item *item = plan->sequence.items[held->item];
+		add_check(lo, "BFP308", LW_PROVEN,
+			  arena_printf(a, "a node taken out of service is restored by '%s' when a later step fails, "
+					  "except after a failed '%s', which leaves it out of service for a person "
+					  "to decide (the step's on-failure advice says who)",
+				       held->restore->name, item->step->name),
+			  NULL);
+	} else {
+		add_check(lo, "BFP308", LW_PROVEN,
+			  "a node taken out of service is restored by its undo step when a later step fails", NULL);
+	}
+	add_check(lo, "BFP309", LW_PROVEN, "no baseline can leave a node waiting in Pending Restart", NULL);
+	add_check(lo, "BFP313", LW_PROVEN, quorum_rule(a, lo->plan, cl->nodes.len), NULL);
+	add_check(lo, "BFP318", LW_PROVEN, "every step has a timeout", NULL);
+	if (plan->window > 0)
+		add_check(lo, "BFP317", LW_PROVEN,
+			  "the worst case, every step running to its timeout one after another, fits the "
+			  "maintenance window", NULL);
+}
+
+/* ---- the recipe ------------------------------------------------------------------------------ */
+
+static const struct lw_baseline *lower_baseline(struct lowering *lo, const struct baseline_ent *bl)
+{
+	struct lw_baseline *copy = ptrmap_get(&lo->plan_copies, bl);
+	if (copy)
+		return copy;
+	const struct os_ent *os = lo->facts->plan->cluster->os;
+	copy = arena_alloc(lo->arena, sizeof *copy);
+	copy->name = bl->name;
+	copy->title = bl->title;
+	copy->decl = bl->decl;
+	copy->bes_title = limit_title(lo->arena, arena_printf(lo->arena, "%s: %s", lo->plan->name,
+							      bl->title.text ? bl->title.text : bl->name));
+	for (size_t k = 0; k < bl->components.len; k++) {
+		const struct component_ent *ce = bl->components.items[k];
+		const struct fixlet_ent *fx = check_restart_fixlet(ce, os);
+		if (!fx)
+			continue;
+		struct lw_component *comp = arena_alloc(lo->arena, sizeof *comp);
+		comp->fixlet = lower_fixlet(lo, fx);
+		comp->origin = ce->span;
+		ptrvec_push(lo->arena, &copy->components, comp);
+	}
+	ptrmap_put(&lo->plan_copies, bl, copy);
+	ptrvec_push(lo->arena, &lo->plan->baselines, copy);
+	return copy;
+}
+
+/*
+ * How a plan's steps are laid out on demand (lw_steps_next()): the
+ * checker's schedule, one entry per step, and what each entry runs,
+ * lowered once.  A step is made from these in constant time, so nothing
+ * keeps a plan's steps.
+ */
+struct lw_recipe {
+	const struct sched_step *schedule; /* the checker's; lives as long as the checked program */
+	const struct lw_item **items;      /* per item of `each node`; NULL for one no phase runs */
+	struct ptrmap restores;            /* struct step_ent * -> its struct lw_restore */
+};
+
+static const struct lw_restore *lower_restore(struct lowering *lo, struct lw_recipe *recipe,
+					      const struct sched_step *s, const struct seq_item *item)
+{
+	if (!s->restore)
+		return NULL;
+	struct lw_restore *copy = ptrmap_get(&recipe->restores, s->restore);
+	if (copy)
+		return copy;
+	size_t matches;
+	copy = arena_alloc(lo->arena, sizeof *copy);
+	copy->name = s->restore->name;
+	copy->title = s->restore->title;
+	copy->fixlet = lower_fixlet(lo, check_variant_for(s->restore, lo->facts->plan->cluster->os, &matches));
+	copy->timeout = check_step_timeout(lo->facts, s->restore);
+	copy->origin = item->span;
+	ptrmap_put(&recipe->restores, s->restore, copy);
+	ptrvec_push(lo->arena, &lo->plan->restores, copy);
+	return copy;
+}
+
+static void add_guard(struct lowering *lo, struct lw_item *item, const struct lw_check *chk)
+{
+	for (size_t i = 0; i < item->guards.len; i++)
+		if (item->guards.items[i] == chk)
+			return;
+	cptrvec_push(lo->arena, &item->guards, chk);
+}
+
+/* The prerequisites a Fixlet needs guard the step that runs it. */
+static void guard_with_needs(struct lowering *lo, struct lw_item *item, const struct fixlet_ent *fx)
+{
+	for (size_t i = 0; fx && i < fx->needs.len; i++) {
+		const struct lw_prereq *pr = ptrmap_get(&lo->plan_copies, fx->needs.items[i]);
+		const struct lw_check *chk = pr ? ptrmap_get(&lo->plan_copies, pr) : NULL;
+		if (chk)
+			add_guard(lo, item, chk);
+	}
+}
+
+static const char *initial_state(const struct world *w)
+{
+	for (size_t i = 0; i < w->states.len; i++) {
+		const struct state_ent *s = w->states.items[i];
+		if (s->initial)
+			return s->name;
+	}
+	return NULL;
+}
+
+/* What the steps of one item of `each node` share, from the first step that runs it. */
+static const struct lw_item *lower_item(struct lowering *lo, const struct sched_step *s)
+{
+	const struct plan_facts *facts = lo->facts;
+	const struct cluster_ent *cl = facts->plan->cluster;
+	const struct seq_item *seq = facts->plan->sequence.items[s->item];
+	const struct step_ent *st = seq->step;
+	struct lw_item *item = arena_alloc(lo->arena, sizeof *item);
+	item->name = st->name;
+	item->title = st->title;
+	item->to_state = st->to->name;
+	item->timeout = facts->timeout[s->item];
+	item->optional = facts->failure[s->item] == LW_FAILURE_CONTINUE;
+	item->role_only = st->role != NULL;
+	item->failure = facts->failure[s->item];
+	item->verify = st->verify;
+	item->on_failure = st->on_failure;
+	item->origin = seq->span;
+	item->marks = st->marks;
+	if (seq->baseline) {
+		item->kind = LW_STEP_BASELINE;
+		item->baseline = lower_baseline(lo, seq->baseline);
+		for (size_t k = 0; k < seq->baseline->components.len; k++)
+			guard_with_needs(lo, item, check_restart_fixlet(seq->baseline->components.items[k], cl->os));
+	} else {
+		item->kind = LW_STEP_FIXLET;
+		item->fixlet = lower_fixlet(lo, facts->variant[s->item]);
+		guard_with_needs(lo, item, facts->variant[s->item]);
+	}
+	if (item->role_only && lo->plan->role_check)
+		add_guard(lo, item, lo->plan->role_check);
+	ptrvec_push(lo->arena, &lo->plan->items, item);
+	return item;
+}
+
+/*
+ * The nodes, the phases and the recipe.  The schedule is walked once, in
+ * order, to lower what its steps run (each item, Baseline and failure
+ * step once, in the order the recipe first uses them) and to number the
+ * phases' steps; the steps themselves are laid out only when an emitter
+ * walks them.
+ */
+static void lower_nodes_and_phases(struct lowering *lo)
+{
+	const struct plan_facts *facts = lo->facts;
+	struct arena *a = lo->arena;
+	struct lw_plan *lp = lo->plan;
+	for (unsigned p = 1; p <= facts->phase_count; p++) {
+		struct lw_phase *phase = arena_alloc(a, sizeof *phase);
+		phase->number = p;
+		ptrvec_push(a, &lp->phases, phase);
+	}
+	for (size_t i = 0; i < facts->node_count; i++) {
+		const struct node_ent *ne = facts->order[i];
+		struct lw_node *node = arena_alloc(a, sizeof *node);
+		struct lw_phase *phase = lp->phases.items[facts->phase[i] - 1];
+		node->name = ne->name;
+		node->position = (unsigned)i + 1;
+		node->role_holder = ne == facts->role_holder;
+		node->phase = phase;
+		node->decl = ne->span;
+		ptrvec_push(a, &lp->nodes, node);
+		ptrvec_push(a, &phase->nodes, node);
+		if (node->role_holder)
+			lp->role_holder = node;
+	}
+	struct lw_recipe *recipe = arena_alloc(a, sizeof *recipe);
+	recipe->schedule = facts->schedule;
+	recipe->items = arena_calloc(a, facts->plan->sequence.len + 1, sizeof *recipe->items);
+	ptrmap_init(&recipe->restores, a);
+	lp->recipe = recipe;
+	lp->initial_state = initial_state(lo->world);
+	lp->step_count = facts->schedule_len;
+	for (size_t i = 0; i < facts->schedule_len; i++) {
+		const struct sched_step *s = &facts->schedule[i];
+		struct lw_phase *phase = lp->phases.items[s->phase - 1];
+		if (!phase->step_count) {
+			phase->first_step = (unsigned)i + 1;
+			phase->start = s->start;
+		}
+		phase->step_count++;
+		lower_restore(lo, recipe, s, facts->plan->sequence.items[s->item]);
+		if (!recipe->items[s->item])
+			recipe->items[s->item] = lower_item(lo, s);
+		phase->worst_case += facts->timeout[s->item];
+	}
+}
+
+/* ---- walking the steps ------------------------------------------------------------------------ */
+
+/* Step `at` of the recipe (0-based), without what it waits for. */
+static void lay_out(const struct lw_plan *p, size_t at, struct lw_step *step)
+{
+	const struct lw_recipe *r = p->recipe;
+	const struct sched_step *s = &r->schedule[at];
+	const struct lw_phase *phase = p->phases.items[s->phase - 1];
+	size_t first = phase->first_step - 1;
+	*step = (struct lw_step){
+		.item = r->items[s->item],
+		.number = (unsigned)at + 1,
+		.index = (unsigned)(at - first) + 1,
+		.phase = phase,
+		/* every phase starts with its nodes in service; then each step leaves them for the next */
+		.from_state = at == first ? p->initial_state : r->items[r->schedule[at - 1].item]->to_state,
+		.restore = s->restore ? ptrmap_get(&r->restores, s->restore) : NULL,
+		.start = s->start,
+	};
+}
+
+void lw_steps_begin(struct lw_steps *walk, const struct lw_plan *plan)
+{
+	*walk = (struct lw_steps){.plan = plan, .next = 0, .end = plan->step_count};
+}
+
+void lw_steps_begin_phase(struct lw_steps *walk, const struct lw_plan *plan, const struct lw_phase *phase)
+{
+	*walk = (struct lw_steps){.plan = plan, .next = phase->first_step - 1,
+				  .end = phase->first_step - 1 + phase->step_count};
+	if (!phase->step_count)
+		walk->next = walk->end = 0;
+}
+
+const struct lw_step *lw_steps_next(struct lw_steps *walk)
+{
+	if (walk->next >= walk->end)
+		return NULL;
+	size_t at = walk->next++;
+	lay_out(walk->plan, at, &walk->step);
+	if (at > 0) { /* the schedule is one chain: a step waits for the one before it */
+		lay_out(walk->plan, at - 1, &walk->after);
+		walk->step.after = &walk->after;
+	}
+	return &walk->step;
+}
+
+/* ---- unconfirmed facts (issue 8) -------------------------------------------------------------- */
+
+static void add_marks(struct lowering *lo, const struct cptrvec *marks)
+{
+	for (size_t i = 0; i < marks->len; i++) {
+		bool known = false;
+		for (size_t k = 0; k < lo->plan->unconfirmed.len && !known; k++)
+			known = lo->plan->unconfirmed.items[k] == marks->items[i];
+		if (!known)
+			cptrvec_push(lo->arena, &lo->plan->unconfirmed, marks->items[i]);
+	}
+}
+
+/* Every mark on something the plan uses, once each, in the order the plan first uses it. */
+static void collect_unconfirmed(struct lowering *lo)
+{
+	struct lw_plan *lp = lo->plan;
+	add_marks(lo, &lp->os_marks);
+	for (size_t i = 0; i < lp->sites.len; i++)
+		add_marks(lo, &((const struct lw_site *)lp->sites.items[i])->marks);
+	if (lp->role) {
+		add_marks(lo, &lp->role->marks);
+		if (lp->role->detect)
+			add_marks(lo, &lp->role->detect->marks);
+	}
+	for (size_t i = 0; i < lp->prereqs.len; i++) {
+		const struct lw_prereq *pr = lp->prereqs.items[i];
+		add_marks(lo, &pr->marks);
+		if (pr->provider)
+			add_marks(lo, &pr->provider->marks);
+	}
+	for (size_t i = 0; i < lp->items.len; i++) {
+		const struct lw_item *item = lp->items.items[i];
+		add_marks(lo, &item->marks);
+		if (item->fixlet)
+			add_marks(lo, &item->fixlet->marks);
+		for (size_t k = 0; item->baseline && k < item->baseline->components.len; k++)
+			add_marks(lo, &((const struct lw_component *)item->baseline->components.items[k])->fixlet->marks);
+	}
+}
+
+static struct lw_plan *lower_plan(struct lowering *lo, const struct plan_facts *facts)
+{
+	const struct plan_ent *plan = facts->plan;
+	const struct cluster_ent *cl = plan->cluster;
+	struct arena *arena = lo->arena;
+	struct lw_plan *lp = arena_alloc(arena, sizeof *lp);
+	lo->facts = facts;
+	lo->plan = lp;
+	ptrmap_init(&lo->plan_copies, arena);
+
+	lp->name = plan->name;
+	lp->title = plan->title.text ? plan->title : plain(plan->name);
+	lp->cluster = cl->name;
+	lp->os = cl->os->name;
+	lp->os_title = cl->os->title.text ? cl->os->title : plain(cl->os->name);
+	for (size_t i = 0; i < cl->nodes.len; i++)
+		strvec_push(arena, &lp->cluster_nodes, ((const struct node_ent *)cl->nodes.items[i])->name);
+	if (cl->role) {
+		struct lw_role *role = arena_alloc(arena, sizeof *role);
+		*role = cl->role->lw;
+		role->server = cl->role_server;
+		role->detect = lower_fixlet(lo, cl->role->detect);
+		lp->role = role;
+	}
+	lp->order = plan->order;
+	lp->max_down = plan->max_down;
+	lp->quorum = facts->quorum;
+	lp->window = plan->window;
+	lp->worst_case = facts->worst_case;
+	lp->bes_file = arena_printf(arena, "%s.bes", plan->name);
+	lp->checklist_md = arena_printf(arena, "%s.checklist.md", plan->name);
+	lp->checklist_html = arena_printf(arena, "%s.checklist.html", plan->name);
+	lp->decl = plan->decl;
+
+	lower_prereqs(lo);
+	lower_checks_proven(lo);
+	lower_role_checks(lo, (unsigned)lp->prereqs.len + 1);
+	lower_nodes_and_phases(lo);
+	/* steps that only run their sites' Fixlets need no content: an empty <BES> would import nothing */
+	if (!lp->prereqs.len && !lp->baselines.len)
+		lp->bes_file = NULL;
+	lp->os_marks = cl->os->marks;
+	collect_unconfirmed(lo);
+	return lp;
+}
+
+/* The plans lower_next() hands out: those free of errors, or the one --plan names. */
+static bool wanted(const struct lowering *lo, const struct plan_facts *facts)
+{
+	const char *only = lo->opts ? lo->opts->only_plan : NULL;
+	return facts->ok && (!only || strcmp(facts->plan->name, only) == 0);
+}
+
+struct lowering *lower_start(struct arena *arena, const struct world *world, const struct checked_program *checked,
+			     const struct lower_options *opts, struct lw_program *out)
+{
+	memset(out, 0, sizeof *out);
+	out->files = world->files;
+	out->sources = opts && opts->sources ? *opts->sources : world->files;
+	struct lowering *lo = arena_alloc(arena, sizeof *lo);
+	*lo = (struct lowering){.program_arena = arena, .world = world, .checked = checked, .opts = opts,
+				.program = out};
+	ptrmap_init(&lo->copies, arena);
+	for (size_t i = 0; i < checked->plans.len; i++)
+		lo->count += wanted(lo, checked->plans.items[i]);
+	return lo;
+}
+
+struct lowering *lower_replay(struct arena *arena, const struct lw_program *program)
+{
+	struct lowering *lo = arena_alloc(arena, sizeof *lo);
+	/* handed out as they are, never written through */
+	*lo = (struct lowering){.program_arena = arena, .program = (struct lw_program *)(uintptr_t)program,
+				.count = program->plans.len};
+	return lo;
+}
+
+const struct lw_program *lower_program_of(const struct lowering *lo)
+{
+	return lo->program;
+}
+
+size_t lower_count(const struct lowering *lo)
+{
+	return lo->count;
+}
+
+const struct lw_plan *lower_next(struct lowering *lo, struct arena *plan_arena)
+{
+	if (!lo->world)
+		return lo->next < lo->program->plans.len ? lo->program->plans.items[lo->next++] : NULL;
+	while (lo->next < lo->checked->plans.len) {
+		const struct plan_facts *facts = lo->checked->plans.items[lo->next++];
+		if (!wanted(lo, facts))
+			continue;
+		lo->arena = plan_arena;
+		return lower_plan(lo, facts);
+	}
+	return NULL;
+}
+
+void lower_program(struct arena *arena, const struct world *world, const struct checked_program *checked,
+		   const struct lower_options *opts, struct lw_program *out)
+{
+	struct lowering *lo = lower_start(arena, world, checked, opts, out);
+	for (const struct lw_plan *p; (p = lower_next(lo, arena));)
+		ptrvec_push(arena, &out->plans, (void *)(uintptr_t)p);
+}
