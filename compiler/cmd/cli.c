@@ -21,6 +21,7 @@
 #include "base/textbuf.h"
 #include "base/version.h"
 #include "cmd/fmt_run.h"
+#include "cmd/lsp.h"
 #include "diag/diag.h"
 #include "diag/explain.h"
 #include "diag/writer.h"
@@ -353,6 +354,7 @@ static const char usage_text[] =
 	"                     Baselines, exported from the console or read from the REST API\n"
 	"  explain CODE       explain a diagnostic code, with an example\n"
 	"  explain --list     list every diagnostic code\n"
+	"  lsp [-I DIR]...    serve the Language Server Protocol on standard input and output\n"
 	"\n"
 	"Options for check:\n"
 	"  -I DIR             also look for `use` files in DIR (repeatable, in order)\n"
@@ -1048,6 +1050,8 @@ int bfplan_main(int argc, char **argv, FILE *out, FILE *err, const struct bfplan
 		fputs("bfplan " BFPLAN_VERSION "\n", out);
 		return EXIT_CLEAN;
 	}
+	if (strcmp(cmd, "lsp") == 0)
+		return cmd_lsp(argc - 2, argv + 2, out, err, env);
 	static const char *const commands[] = {"check", "build", "graph", "diff", "fmt", "import", "explain"};
 	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
 		if (strcmp(cmd, commands[i]) == 0) {

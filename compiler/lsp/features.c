@@ -594,6 +594,14 @@ static void read_context(struct arena *a, const char *text, size_t cursor, struc
 	while (end > line && word_char(text[end - 1]))
 		end--; /* the word being typed */
 	for (size_t i = line; i < end && c->nwords < sizeof c->words / sizeof c->words[0];) {
+		if (text[i] == '"') { /* a string is no word: its end, or the end of what is read */
+			for (i++; i < end && text[i] != '"'; i++)
+				i += text[i] == '\\';
+			i++;
+			continue;
+		}
+		if (text[i] == '{')
+			c->nwords = 0; /* a statement after a block's brace, on the same line */
 		if (!word_char(text[i])) {
 			i++;
 			continue;
