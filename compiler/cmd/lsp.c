@@ -1,7 +1,8 @@
 /*
  * lsp.c - `bfplan lsp [-I DIR]...`: the language server on standard input
  * and output (compiler/lsp/lsp.h).  The only file outside compiler/lsp/
- * that includes it.
+ * that includes it.  `--stdio`, which some clients add for a server they
+ * start over standard input and output, says what is so anyway.
  */
 #include "cmd/lsp.h"
 
@@ -21,12 +22,14 @@ int cmd_lsp(int argc, char **argv, FILE *out, FILE *err, const struct bfplan_env
 	for (int i = 0; i < argc; i++) {
 		const char *arg = argv[i];
 		const char *dir = NULL;
+		if (strcmp(arg, "--stdio") == 0)
+			continue;
 		if (strcmp(arg, "-I") == 0 && i + 1 < argc)
 			dir = argv[++i];
 		else if (strncmp(arg, "-I", 2) == 0 && arg[2])
 			dir = arg + 2;
 		if (!dir || ndirs == MAX_INCLUDE_DIRS) {
-			fprintf(err, "bfplan: lsp takes only -I DIR (at most %d), not '%s'\n"
+			fprintf(err, "bfplan: lsp takes only -I DIR (at most %d) and --stdio, not '%s'\n"
 				     "Try 'bfplan --help' for more information.\n", MAX_INCLUDE_DIRS, arg);
 			return EXIT_USAGE;
 		}
