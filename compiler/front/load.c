@@ -25,7 +25,7 @@
  * reached through two spellings is still read once and diagnostics keep
  * the path the user wrote.
  */
-#define _DEFAULT_SOURCE /* realpath() and fstatfs() */
+#define _DEFAULT_SOURCE /* realpath() */
 
 #include "front/load.h"
 
@@ -37,11 +37,9 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#ifdef __linux__
-#include <sys/vfs.h>
-#endif
 
 #include "base/escape.h"
+#include "base/readfile.h"
 #include "base/symtab.h"
 #include "frontend.h"
 
@@ -79,67 +77,6 @@ struct loader {
 
 /* ---- reading ------------------------------------------------------------------------ */
 
-/* Reads all of fd into the arena, one byte past max_size at most. */
-static char *read_all(struct arena *arena, int fd, const struct stat *st, size_t max_size, size_t *len,
-		      bool *too_large)
-{
-	/*
-	 * Start from the size the file says it has (pipes say nothing) and
-	 * grow when it turns out larger; read one byte past the limit to tell
-	 * "exactly at the limit" from "over it".
-	 */
-	size_t cap = S_ISREG(st->st_mode) && (size_t)st->st_size < max_size ? (size_t)st->st_size + 1 : 64 * 1024;
-	if (cap > max_size + 1)
-		cap = max_size + 1;
-	char *buf = arena_alloc(arena, cap + 1);
-	size_t got = 0;
-	for (;;) {
-		if (got == cap) {
-			if (cap > max_size)
-				break;
-			size_t grown = cap * 2 > max_size + 1 ? max_size + 1 : cap * 2;
-			char *bigger = arena_alloc(arena, grown + 1);
-			memcpy(bigger, buf, got);
-			buf = bigger;
-			cap = grown;
-		}
-		ssize_t n = read(fd, buf + got, cap - got);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return NULL;
-		if (n == 0)
-			break;
-		got += (size_t)n;
-	}
-	*too_large = got > max_size;
-	buf[got] = '\0';
-	*len = got;
-	return buf;
-}
-
-char *load_read_file(struct arena *arena, const char *path, size_t max_size, size_t *len,
-		     bool *too_large)
-{
-	*too_large = false;
-	int fd = strcmp(path, "-") == 0 ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return NULL;
-	struct stat st;
-	char *text = NULL;
-	if (fstat(fd, &st) != 0)
-		;
-	else if (S_ISDIR(st.st_mode))
-		errno = EISDIR;
-	else
-		text = read_all(arena, fd, &st, max_size, len, too_large);
-	int saved = errno;
-	if (fd != STDIN_FILENO)
-		close(fd);
-	errno = saved;
-	return text;
-}
-
 void load_report_unreadable(struct diag_sink *diags, const char *name)
 {
 	struct diag *d = diag_report(diags, BFP001, (struct src_span){SRC_NO_FILE, 0, 0}, "cannot read '%s': %s",
@@ -152,22 +89,6 @@ void load_report_too_large(struct diag_sink *diags, uint32_t file)
 	struct diag *d = diag_report(diags, BFP002, (struct src_span){file, 0, 0}, "file is larger than %d bytes",
 				     SRC_MAX_FILE_SIZE);
 	diag_help(diags, d, "split the plan into several files joined with `use`");
-}
-
-/*
- * The kernel's own files (/proc, /sys) look like regular files but hold
- * the process's environment, memory maps and the like: never plan text.
- */
-static bool is_kernel_file(int fd)
-{
-#ifdef __linux__
-	enum { PROC_MAGIC = 0x9fa0, SYSFS_MAGIC = 0x62656572 };
-	struct statfs fs;
-	return fstatfs(fd, &fs) == 0 && (fs.f_type == PROC_MAGIC || fs.f_type == SYSFS_MAGIC);
-#else
-	(void)fd;
-	return false;
-#endif
 }
 
 /* ---- paths ------------------------------------------------------------------------- */
@@ -536,7 +457,7 @@ static char *read_candidate(struct loader *ld, const struct candidate *c, size_t
 	else if (is_kernel_file(fd))
 		*kernel = true;
 	else
-		text = read_all(ld->arena, fd, &st, SRC_MAX_FILE_SIZE, len, too_large);
+		text = read_fd_bounded(ld->arena, fd, &st, SRC_MAX_FILE_SIZE, len, too_large);
 	int saved = errno;
 	close(fd);
 	errno = saved;
@@ -644,7 +565,7 @@ enum load_status load_program(struct arena *arena, struct src_manager *sm, struc
 	bool too_large;
 	char *text = overlay_text(&ld, path, &len, &too_large);
 	if (!text)
-		text = load_read_file(arena, path, SRC_MAX_FILE_SIZE, &len, &too_large);
+		text = read_file_bounded(arena, path, SRC_MAX_FILE_SIZE, &len, &too_large);
 	if (!text) {
 		load_report_unreadable(diags, name);
 		return LOAD_IO_ERROR;

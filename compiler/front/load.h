@@ -51,10 +51,6 @@ const char *load_display_name(const char *path, const char *stdin_name);
 enum load_status load_program(struct arena *arena, struct src_manager *sm, struct diag_sink *diags,
 			      const struct load_options *opts, const char *path, struct program *out);
 
-/* Reads a whole file (or standard input for "-") into the arena; NULL and errno on failure. */
-char *load_read_file(struct arena *arena, const char *path, size_t max_size, size_t *len,
-		     bool *too_large);
-
 /* The diagnostics of a plan file that cannot be read (BFP001: errno says why) or is too large (BFP002). */
 void load_report_unreadable(struct diag_sink *diags, const char *name);
 void load_report_too_large(struct diag_sink *diags, uint32_t file);

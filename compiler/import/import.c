@@ -23,6 +23,7 @@
 #include <libxml/xmlerror.h>
 
 #include "base/actionscript.h"
+#include "base/readfile.h"
 #include "base/symtab.h"
 #include "base/utf8.h"
 #include "front/load.h"
@@ -1064,7 +1065,7 @@ static enum import_status import_one(struct importer *im, const char *path)
 	size_t len;
 	bool too_large;
 	const char *shown = load_display_name(path, NULL);
-	char *text = load_read_file(im->arena, path, IMPORT_MAX_FILE_SIZE, &len, &too_large);
+	char *text = read_file_bounded(im->arena, path, IMPORT_MAX_FILE_SIZE, &len, &too_large);
 	if (!text) {
 		struct diag *d = diag_report(im->diags, BFP001, (struct src_span){SRC_NO_FILE, 0, 0},
 					     "cannot read '%s': %s", shown, strerror(errno));

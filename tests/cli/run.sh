@@ -183,6 +183,55 @@ expect "unknown option" 2 err "unknown option '--frobnicate'" !out
 run check </dev/null
 expect "check without a file" 2 err "no input file" !out
 
+# ---- the command and option tables ----------------------------------------------------
+
+run chek clean.plan </dev/null
+expect "a misspelt command is refused, with the closest" 2 err "unknown command 'chek'; did you mean 'check'?" !out
+
+# a command that is not in the table is never run as another one
+run simulat clean.plan </dev/null
+expect "an unknown command runs nothing" 2 err "unknown command 'simulat'" !out
+
+run check --wrror clean.plan </dev/null
+expect "a misspelt option gets the closest" 2 err "unknown option '--wrror'; did you mean '--werror'?" !out
+
+run check --site-url x=y clean.plan </dev/null
+expect "another command's option is named as such" 2 \
+	err "unknown option '--site-url' for check: it is an option of build" !out
+
+run build --help </dev/null
+expect "build --help is build's own" 0 out "usage: bfplan build [OPTION]... PLAN -o DIR" out "--site-url=NAME=URL" \
+	out "-MF FILE" !err
+if grep -q -e '--id' -e '--check' "$tmp/out"; then
+	fail "build --help" "shows another command's option"
+else
+	pass "build --help shows only build's options"
+fi
+
+run help fmt </dev/null
+expect "help COMMAND is COMMAND --help" 0 out "usage: bfplan fmt" out "-w " !err
+
+run help frobnicate </dev/null
+expect "help of an unknown command" 2 err "unknown command 'frobnicate'" !out
+
+run --list-commands </dev/null
+expect "--list-commands" 0 out "check" out "import" out "explain" !err
+[ "$(tr '\n' ' ' <"$tmp/out")" = "check build graph diff fmt import explain " ] \
+	&& pass "--list-commands lists the table, in order" || fail "--list-commands" "got $(tr '\n' ' ' <"$tmp/out")"
+
+run --list-options=diff </dev/null
+expect "--list-options=diff" 0 out "--format	FORM	text json" out "-I	DIR	" !err
+
+run --list-options frobnicate </dev/null
+expect "--list-options of an unknown command" 2 err "unknown command 'frobnicate'" !out
+
+run --frobnicate </dev/null
+expect "an unknown global option" 2 err "unknown option '--frobnicate'" !out
+
+run explain --list BFP101 </dev/null
+expect "explain takes a code or --list, not both" 2 err "explain takes one diagnostic code" !out
+
+
 run check -I </dev/null
 expect "-I without a directory" 2 err "'-I' needs a value" !out
 

@@ -19,6 +19,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "base/readfile.h"
 #include "diag/text.h"
 #include "front/load.h"
 
@@ -678,16 +679,16 @@ static void test_read_file_limit(void **state)
 	write_file(fx, "eleven", "0123456789A");
 	size_t len = 0;
 	bool too_large = true;
-	char *text = load_read_file(&fx->arena, at(fx, "ten"), 10, &len, &too_large);
+	char *text = read_file_bounded(&fx->arena, at(fx, "ten"), 10, &len, &too_large);
 	assert_non_null(text);
 	assert_false(too_large);
 	assert_int_equal(len, 10);
 	assert_string_equal(text, "0123456789");
-	text = load_read_file(&fx->arena, at(fx, "eleven"), 10, &len, &too_large);
+	text = read_file_bounded(&fx->arena, at(fx, "eleven"), 10, &len, &too_large);
 	assert_non_null(text);
 	assert_true(too_large);
 	errno = 0;
-	assert_null(load_read_file(&fx->arena, at(fx, "none"), 10, &len, &too_large));
+	assert_null(read_file_bounded(&fx->arena, at(fx, "none"), 10, &len, &too_large));
 	assert_int_equal(errno, ENOENT);
 }
 

@@ -1,9 +1,15 @@
 /*
- * fmt_run.c - `bfplan fmt` on one file (see fmt_run.h).
+ * fmt.c - `bfplan fmt FILE...`: each file read, formatted, then printed,
+ * compared, shown as a difference or written back, as the command line asks.
+ *
+ * Everything that goes wrong is a diagnostic in the run's chosen form:
+ * the file's own syntax errors, BFP501 for a file that --check finds
+ * unformatted (at its first line that would change), BFP502 when -w cannot
+ * write, BFP503 when the formatter's safety check fails.  A file is only
+ * ever replaced whole, through a temporary file and rename(2), keeping its
+ * permissions; one with errors is never touched.
  */
 #define _XOPEN_SOURCE 700 /* realpath() */
-
-#include "cmd/fmt_run.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -13,11 +19,19 @@
 #include <unistd.h>
 
 #include "base/escape.h"
+#include "base/readfile.h"
 #include "base/textdiff.h"
-#include "cmd/cli.h"
+#include "cmd/compile.h"
 #include "fmt/fmt.h"
 #include "front/load.h"
 #include "out/outset.h"
+
+struct fmt_request {
+	bool write;              /* -w: replace the file */
+	bool check;              /* --check: an unformatted file is an error */
+	bool diff;               /* --diff: print a unified diff */
+	const char *stdin_name;  /* the name '-' goes by */
+};
 
 static const struct src_span nowhere = {SRC_NO_FILE, 0, 0};
 
@@ -89,7 +103,7 @@ static int read_input(struct arena *a, struct src_manager *sm, struct diag_sink 
 {
 	size_t len;
 	bool too_large;
-	char *text = load_read_file(a, path, SRC_MAX_FILE_SIZE, &len, &too_large);
+	char *text = read_file_bounded(a, path, SRC_MAX_FILE_SIZE, &len, &too_large);
 	if (!text) {
 		load_report_unreadable(diags, name);
 		return EXIT_USAGE;
@@ -139,7 +153,7 @@ static int format_one(struct arena *a, struct src_manager *sm, struct diag_sink 
 	return rc;
 }
 
-int fmt_run_file(const char *path, const struct fmt_request *req, struct diag_writer *w, FILE *out)
+static int format_path(const char *path, const struct fmt_request *req, struct diag_writer *w, FILE *out)
 {
 	struct arena arena;
 	arena_init(&arena);
@@ -151,4 +165,39 @@ int fmt_run_file(const char *path, const struct fmt_request *req, struct diag_wr
 	diag_writer_add(w, &diags);
 	arena_free(&arena);
 	return rc;
+}
+
+/* fmt prints to standard output unless it writes back or only checks. */
+static bool valid_request(const struct cmd_options *o, FILE *err)
+{
+	bool prints = o->diff || (!o->write && !o->check);
+	if (o->format != DIAG_FORMAT_TEXT && prints) {
+		cmd_usage_error(err, CMD_fmt, "%s", "fmt prints to standard output without -w or --check, and "
+				"with --diff, so --format=json, sarif or github needs -w or --check and no --diff");
+		return false;
+	}
+	for (size_t i = 0; i < o->inputs.len && o->write; i++) {
+		if (strcmp(o->inputs.items[i], "-") == 0) {
+			cmd_usage_error(err, CMD_fmt, "%s", "-w cannot write back to standard input");
+			return false;
+		}
+	}
+	return true;
+}
+
+int cmd_fmt(struct cmd_run *run)
+{
+	const struct cmd_options *o = run->opts;
+	if (!valid_request(o, run->err))
+		return EXIT_USAGE;
+	struct fmt_request req = {o->write, o->check, o->diff, o->stdin_name};
+	struct diag_writer w;
+	diag_writer_init(&w, o->format, o->color, run->out, run->err);
+	int rc = EXIT_CLEAN;
+	for (size_t i = 0; i < o->inputs.len; i++) {
+		int one = format_path(o->inputs.items[i], &req, &w, run->out);
+		if (one > rc)
+			rc = one;
+	}
+	return finish_writer(&w, run->err, rc);
 }
