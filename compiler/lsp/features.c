@@ -262,7 +262,7 @@ static void hover_step(struct textbuf *b, const struct step_ent *st, const struc
 	put_duration(b, st->timeout);
 	if (!st->timeout)
 		textbuf_puts(b, " declared");
-	if (facts) {
+	if (facts && facts->timeout) { /* the checker got as far as the plan's steps */
 		textbuf_puts(b, "; in plan ");
 		put_code(b, facts->plan->name);
 		textbuf_puts(b, ": ");
@@ -290,8 +290,8 @@ static void hover_node(struct textbuf *b, const struct analysis *a, const struct
 	put_code(b, hit->cluster->name);
 	for (size_t i = 0; i < a->checked.plans.len; i++) {
 		const struct plan_facts *f = a->checked.plans.items[i];
-		if (f->plan->cluster != hit->cluster || (hit->plan && f->plan != hit->plan))
-			continue;
+		if (f->plan->cluster != hit->cluster || (hit->plan && f->plan != hit->plan) || !f->order || !f->phase)
+			continue; /* another cluster's, or a plan the checker could not put in order */
 		for (size_t k = 0; k < f->node_count; k++) {
 			if (strcmp(f->order[k]->name, hit->node->name) != 0)
 				continue;
