@@ -282,6 +282,7 @@ install: all
 	install -D -m 644 docs/diff.md $(DESTDIR)$(DOCDIR)/diff.md
 	install -D -m 644 docs/security.md $(DESTDIR)$(DOCDIR)/security.md
 	install -D -m 644 docs/ci.md $(DESTDIR)$(DOCDIR)/ci.md
+	install -D -m 644 docs/lsp.md $(DESTDIR)$(DOCDIR)/lsp.md
 	install -D -m 644 docs/performance.md $(DESTDIR)$(DOCDIR)/performance.md
 	install -D -m 644 docs/github-workflow.yml $(DESTDIR)$(DOCDIR)/github-workflow.yml
 	install -D -m 644 docs/bfplan.1 $(DESTDIR)$(MANDIR)/man1/bfplan.1

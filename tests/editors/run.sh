@@ -124,7 +124,7 @@ if command -v bash >/dev/null 2>&1; then
 	else
 		fail "completion: complete -p bfplan"
 	fi
-	expect_completion "$bfplan " "--help --version build check diff explain fmt graph import "
+	expect_completion "$bfplan " "--help --version build check diff explain fmt graph import lsp "
 	expect_completion "$bfplan ch" "check "
 	expect_completion "$bfplan check --f" "--format= "
 	expect_completion "$bfplan check --format = " "github json sarif text "
