@@ -8,7 +8,8 @@
 #   make fuzz       each libFuzzer harness of tests/fuzz for FUZZ_SECONDS (60), with clang
 #   make fuzz-corpus  minimise the seeds and what make fuzz found into tests/fuzz/corpus
 #   make fuzz-coverage  which lines of the compiler the fuzz inputs reach
-#   make install    PREFIX=/usr/local DESTDIR= (also BASHCOMPDIR=, VIMDIR=)
+#   make install    PREFIX=/usr/local DESTDIR= (also BASHCOMPDIR=, VIMDIR=, NVIMDIR=)
+#   make uninstall  the same variables: removes what make install put there
 #   make clean
 #
 # `make check`, `make demo` and `make bench` first install any missing Debian packages
@@ -19,10 +20,15 @@ BINDIR = $(PREFIX)/bin
 DATADIR = $(PREFIX)/share/bfplan
 DOCDIR = $(PREFIX)/share/doc/bfplan
 MANDIR = $(PREFIX)/share/man
-# Where bash-completion looks (it searches XDG_DATA_DIRS, /usr/local/share by default),
-# and Vim's site directory for this prefix (Debian's Vim reads /usr/share/vim/vimfiles).
+# Where bash-completion looks (it searches XDG_DATA_DIRS, /usr/local/share by default).
+# Debian's Vim reads site files from /usr/share/vim/vimfiles only, whatever the prefix
+# (its 'runtimepath' has no /usr/local), so the Vim files go there; Neovim searches
+# XDG_DATA_DIRS (/usr/local/share:/usr/share), so its copy follows the prefix.
 BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
-VIMDIR ?= $(PREFIX)/share/vim/vimfiles
+VIMDIR ?= /usr/share/vim/vimfiles
+NVIMDIR ?= $(PREFIX)/share/nvim/site
+VIM_FILES = syntax/bfplan.vim ftdetect/bfplan.vim ftplugin/bfplan.vim compiler/bfplan.vim autoload/bfplan.vim
+DOC_FILES = $(notdir $(wildcard docs/*.md)) graph-exch2008.svg github-workflow.yml
 
 BUILD ?= build
 CC ?= cc
@@ -105,7 +111,7 @@ FUZZ_CC ?= clang
 FUZZ_BUILD = build/fuzz
 FUZZ_PACKAGES = clang libclang-rt-14-dev
 
-.PHONY: all check test unit golden demo install clean deps bench fuzz fuzzers fuzz-build fuzz-corpus fuzz-coverage
+.PHONY: all check test unit golden demo install uninstall clean deps bench fuzz fuzzers fuzz-build fuzz-corpus fuzz-coverage
 .DELETE_ON_ERROR:
 
 all: $(BUILD)/bfplan
@@ -255,13 +261,14 @@ deps:
 # build passes the URL its server shows.
 DEMO_SA_URL = http://bigfix.example.invalid:52311/cgi-bin/bfgather.exe/serverautomation
 
+# Each command is printed as it is run, so that the line can be copied.
 demo: deps
 	$(MAKE) all
-	@for os in 2003 2008; do \
+	@run() { echo "$$*"; "$$@"; }; \
+	for os in 2003 2008; do \
 		plan=examples/exchange2007-windows$$os.plan; out=$(BUILD)/demo/windows$$os; \
-		echo "bfplan check $$plan"; $(BUILD)/bfplan check $$plan || exit 1; \
-		echo "bfplan build $$plan -o $$out"; \
-		$(BUILD)/bfplan build $$plan -o $$out --site-url server-automation=$(DEMO_SA_URL) || exit 1; \
+		run $(BUILD)/bfplan check $$plan || exit 1; \
+		run $(BUILD)/bfplan build $$plan -o $$out --site-url server-automation=$(DEMO_SA_URL) || exit 1; \
 	done
 	@echo
 	@echo "demo: the seed example compiled; the output went to:"
@@ -273,25 +280,26 @@ demo: deps
 install: all
 	install -D -m 755 $(BUILD)/bfplan $(DESTDIR)$(BINDIR)/bfplan
 	cd stdlib && find . -name '*.plan' -exec install -D -m 644 {} $(DESTDIR)$(DATADIR)/stdlib/{} \;
-	install -D -m 644 docs/language.md $(DESTDIR)$(DOCDIR)/language.md
-	install -D -m 644 docs/diagnostics.md $(DESTDIR)$(DOCDIR)/diagnostics.md
-	install -D -m 644 docs/output.md $(DESTDIR)$(DOCDIR)/output.md
-	install -D -m 644 docs/guide.md $(DESTDIR)$(DOCDIR)/guide.md
-	install -D -m 644 docs/execution.md $(DESTDIR)$(DOCDIR)/execution.md
-	install -D -m 644 docs/graph.md $(DESTDIR)$(DOCDIR)/graph.md
-	install -D -m 644 docs/graph-exch2008.svg $(DESTDIR)$(DOCDIR)/graph-exch2008.svg
-	install -D -m 644 docs/diff.md $(DESTDIR)$(DOCDIR)/diff.md
-	install -D -m 644 docs/security.md $(DESTDIR)$(DOCDIR)/security.md
-	install -D -m 644 docs/ci.md $(DESTDIR)$(DOCDIR)/ci.md
-	install -D -m 644 docs/lsp.md $(DESTDIR)$(DOCDIR)/lsp.md
-	install -D -m 644 docs/performance.md $(DESTDIR)$(DOCDIR)/performance.md
-	install -D -m 644 docs/github-workflow.yml $(DESTDIR)$(DOCDIR)/github-workflow.yml
+	for f in $(DOC_FILES); do install -D -m 644 docs/$$f $(DESTDIR)$(DOCDIR)/$$f || exit 1; done
+	install -D -m 644 LICENSE $(DESTDIR)$(DOCDIR)/LICENSE
+	install -D -m 644 NOTICE $(DESTDIR)$(DOCDIR)/NOTICE
 	install -D -m 644 docs/bfplan.1 $(DESTDIR)$(MANDIR)/man1/bfplan.1
 	install -D -m 644 completion/bfplan $(DESTDIR)$(BASHCOMPDIR)/bfplan
-	for d in syntax ftdetect ftplugin compiler; do \
-		install -D -m 644 editors/vim/$$d/bfplan.vim $(DESTDIR)$(VIMDIR)/$$d/bfplan.vim || exit 1; \
+	for f in $(VIM_FILES); do \
+		install -D -m 644 editors/vim/$$f $(DESTDIR)$(VIMDIR)/$$f || exit 1; \
+		install -D -m 644 editors/vim/$$f $(DESTDIR)$(NVIMDIR)/$$f || exit 1; \
 	done
 	cd editors/vscode && find . -type f -exec install -D -m 644 {} $(DESTDIR)$(DATADIR)/vscode/{} \;
+
+# What install put in place, and the directories of bfplan's own (DATADIR, DOCDIR); the
+# shared directories (bin, man1, vimfiles/syntax...) stay, even when empty.
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/bfplan $(DESTDIR)$(MANDIR)/man1/bfplan.1 $(DESTDIR)$(BASHCOMPDIR)/bfplan
+	rm -f $(VIM_FILES:%=$(DESTDIR)$(VIMDIR)/%) $(VIM_FILES:%=$(DESTDIR)$(NVIMDIR)/%)
+	rm -f $(DOC_FILES:%=$(DESTDIR)$(DOCDIR)/%) $(DESTDIR)$(DOCDIR)/LICENSE $(DESTDIR)$(DOCDIR)/NOTICE
+	-rmdir $(DESTDIR)$(DOCDIR)
+	rm -rf $(DESTDIR)$(DATADIR)/stdlib $(DESTDIR)$(DATADIR)/vscode
+	-rmdir $(DESTDIR)$(DATADIR)
 
 clean:
 	rm -rf build

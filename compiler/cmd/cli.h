@@ -19,6 +19,7 @@ enum bfplan_exit {
 struct bfplan_env {
 	const char *search_path; /* BFPLAN_PATH */
 	const char *stdlib_dir;  /* where the standard library is installed */
+	const char *stdlib_sought; /* when it was not found, the directories looked in, for BFP201 */
 	const char *no_color;    /* NO_COLOR */
 	const char *term;        /* TERM */
 	const char *bes_xsd;     /* BFPLAN_BES_XSD */

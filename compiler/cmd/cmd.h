@@ -41,6 +41,9 @@ struct cmd_options {
 	struct ptrvec inputs;        /* char *: the operands */
 	struct ptrvec include_dirs;  /* char *: -I */
 	bool werror;
+	bool quiet;                  /* --quiet */
+	bool denied[DIAG_CODE_COUNT];/* --deny */
+	struct ptrvec allows;        /* struct diag_allow *: --allow, external to every file */
 	enum diag_color color;
 	enum diag_format format;     /* --format of the diagnostics */
 	bool diff_json;              /* diff --format=json */

@@ -175,6 +175,10 @@ void compilation_init(struct compilation *c, const struct cmd_options *o)
 	src_init(&c->sm, &c->arena);
 	diag_init(&c->diags, &c->arena, &c->sm);
 	c->diags.werror = o->werror;
+	c->diags.quiet = o->quiet;
+	c->diags.denied = o->denied;
+	for (size_t i = 0; i < o->allows.len; i++)
+		diag_allow_add(&c->diags, o->allows.items[i]);
 	c->status = LOAD_OK;
 	c->usage_failed = false;
 	c->lowered = (struct lw_program){0};
@@ -188,6 +192,7 @@ void compile(struct compilation *c, const char *path, const struct cmd_options *
 		.include_count = o->include_dirs.len,
 		.search_path = env->search_path,
 		.stdlib_dir = env->stdlib_dir,
+		.stdlib_sought = env->stdlib_sought,
 		.stdin_name = o->stdin_name,
 	};
 	struct program program;

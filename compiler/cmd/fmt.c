@@ -9,19 +9,13 @@
  * ever replaced whole, through a temporary file and rename(2), keeping its
  * permissions; one with errors is never touched.
  */
-#define _XOPEN_SOURCE 700 /* realpath() */
-
-#include <errno.h>
-#include <limits.h>
-#include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "base/escape.h"
 #include "base/readfile.h"
 #include "base/textdiff.h"
 #include "cmd/compile.h"
+#include "cmd/rewrite.h"
 #include "fmt/fmt.h"
 #include "front/load.h"
 #include "out/outset.h"
@@ -34,6 +28,22 @@ struct fmt_request {
 };
 
 static const struct src_span nowhere = {SRC_NO_FILE, 0, 0};
+
+/* Whether two texts differ only in their line ends (some lines CRLF, some LF). */
+static bool only_line_ends_differ(const char *a, size_t alen, const char *b, size_t blen)
+{
+	size_t i = 0, k = 0;
+	for (;;) {
+		if (i < alen && a[i] == '\r' && i + 1 < alen && a[i + 1] == '\n')
+			i++;
+		if (k < blen && b[k] == '\r' && k + 1 < blen && b[k + 1] == '\n')
+			k++;
+		if (i == alen || k == blen)
+			return i == alen && k == blen;
+		if (a[i++] != b[k++])
+			return false;
+	}
+}
 
 /* The first line where the two texts differ, as a span of the old one. */
 static struct src_span first_change(const struct src_file *f, const char *formatted, size_t len)
@@ -55,6 +65,17 @@ static void report_unformatted(struct diag_sink *diags, const struct src_file *f
 {
 	struct src_span span = first_change(f, formatted, len);
 	span.file = id;
+	if (only_line_ends_differ(f->text, f->len, formatted, len)) {
+		const char *ends = rewrite_uses_crlf(f) ? "CRLF" : "LF";
+		struct diag *d = diag_report(diags, BFP501, span, "'%s' %s lines that end in CRLF and lines that end "
+					     "in LF, from this line on; bfplan fmt %s every line in %s, as the "
+					     "first one", f->path, written ? "had" : "has", written ? "ended" : "would end",
+					     ends);
+		diag_help(diags, d, written ? "review the change and add the file again"
+					    : "run 'bfplan fmt -w %s'; Git's core.autocrlf or a .gitattributes "
+					      "'eol' setting keeps one line end", f->path);
+		return;
+	}
 	if (written) {
 		struct diag *d = diag_report(diags, BFP501, span,
 					     "'%s' was not formatted: bfplan fmt rewrote it from this line on", f->path);
@@ -66,35 +87,6 @@ static void report_unformatted(struct diag_sink *diags, const struct src_file *f
 				     f->path);
 	diag_help(diags, d, "run 'bfplan fmt -w %s', or 'bfplan fmt --diff %s' to see the change",
 		  f->path, f->path);
-}
-
-/*
- * Replaces the file whole, keeping its permissions; a file this user may
- * not write is left alone even where the directory would allow replacing
- * it.  Writes through a symbolic link, as editors do, rather than
- * replacing the link.
- */
-static bool write_back(struct arena *a, const char *path, const char *text, size_t len, const char **why)
-{
-	struct stat st;
-	if (stat(path, &st) != 0 || access(path, W_OK) != 0) {
-		*why = arena_printf(a, "cannot write '%s': %s", path, strerror(errno));
-		return false;
-	}
-	char target[PATH_MAX];
-	struct stat lst;
-	if (lstat(path, &lst) == 0 && S_ISLNK(lst.st_mode) && realpath(path, target))
-		path = arena_strdup(a, target);
-	struct outset set;
-	outset_init(&set, a);
-	set.mode = st.st_mode & 07777;
-	set.durable = true; /* a plan file is a source: no build can make it again */
-	struct outset_failure failure;
-	if (outset_add(&set, path, text, len, &failure) && outset_commit(&set, &failure))
-		return true;
-	outset_abort(&set);
-	*why = outset_failure_message(a, &failure);
-	return false;
 }
 
 /* Reads the file as `bfplan check` does: exit status 2 if it cannot be read, 1 if it is too large. */
@@ -129,6 +121,8 @@ static int format_one(struct arena *a, struct src_manager *sm, struct diag_sink 
 	if (fmt_file(a, sm, diags, id, &formatted, &len) != FMT_OK)
 		return EXIT_PLAN_ERRORS;
 	const struct src_file *f = src_file(sm, id);
+	if (rewrite_uses_crlf(f))
+		formatted = rewrite_with_crlf(a, formatted, len, &len);
 	bool changed = len != f->len || memcmp(formatted, f->text, len) != 0;
 	if (!req->write && !req->check && !req->diff)
 		fwrite(formatted, 1, len, out);
@@ -141,7 +135,7 @@ static int format_one(struct arena *a, struct src_manager *sm, struct diag_sink 
 		fwrite(diff.data, 1, diff.len, out);
 	}
 	const char *why;
-	if (req->write && changed && !write_back(a, path, formatted, len, &why)) {
+	if (req->write && changed && !rewrite_file(a, path, formatted, len, &why)) {
 		struct diag *d = diag_report(diags, BFP502, nowhere, "%s", why);
 		diag_help(diags, d, "check that the file and its directory are writable; the file is unchanged");
 		return EXIT_USAGE;

@@ -17,6 +17,7 @@ int cmd_lsp(struct cmd_run *run)
 		.include_count = o->include_dirs.len,
 		.search_path = run->env->search_path,
 		.stdlib_dir = run->env->stdlib_dir,
+		.stdlib_sought = run->env->stdlib_sought,
 		.version = BFPLAN_VERSION,
 		.debounce_ms = LSP_DEBOUNCE_MS,
 	};

@@ -295,6 +295,51 @@ static void refuse_choice(struct parse *p, const struct option_info *opt, const 
 	refuse(p, "%s takes %s, not '%s'", opt->name, list, value);
 }
 
+/*
+ * --allow and --deny: codes or names, separated by commas.  Only a
+ * warning or a note can be allowed, and not a code that is also denied.
+ */
+static void take_codes(struct parse *p, bool deny, const char *value)
+{
+	const char *opt = deny ? "--deny" : "--allow";
+	for (const char *s = value; !p->failed;) {
+		size_t len = strcspn(s, ",");
+		const char *word = arena_strndup(p->arena, s, len);
+		enum diag_code code;
+		if (!diag_code_lookup(word, &code)) {
+			refuse(p, "%s takes diagnostic codes, as 'bfplan explain --list' shows them, not '%s'", opt, word);
+			return;
+		}
+		bool allowed = false;
+		for (size_t i = 0; i < p->o->allows.len && !allowed; i++)
+			allowed = ((const struct diag_allow *)p->o->allows.items[i])->code == code;
+		if (deny && allowed) {
+			refuse(p, "%s is both allowed and denied", diag_code_string(code));
+			return;
+		}
+		if (deny) {
+			p->o->denied[code] = true;
+		} else if (diag_code_severity(code) == DIAG_ERROR) {
+			refuse(p, "--allow takes warnings and notes; %s is an error, and a plan with an error is not built",
+			       diag_code_string(code));
+			return;
+		} else if (p->o->denied[code]) {
+			refuse(p, "%s is both allowed and denied", diag_code_string(code));
+			return;
+		} else if (!allowed) {
+			struct diag_allow *a = arena_alloc(p->arena, sizeof *a);
+			*a = (struct diag_allow){.code = code, .kind = DIAG_ALLOW_EXTERNAL,
+						 .covers = {SRC_NO_FILE, 0, 0}, .directive = {SRC_NO_FILE, 0, 0},
+						 .reason = arena_printf(p->arena, "--allow %s on the command line",
+									diag_code_string(code))};
+			ptrvec_push(p->arena, &p->o->allows, a);
+		}
+		if (!s[len])
+			return;
+		s += len + 1;
+	}
+}
+
 /* Applies one option's value (NULL for a flag). */
 static void apply(struct parse *p, enum opt_id id, char *value)
 {
@@ -308,6 +353,9 @@ static void apply(struct parse *p, enum opt_id id, char *value)
 	switch (id) {
 	case OPT_INCLUDE: ptrvec_push(p->arena, &o->include_dirs, value); break;
 	case OPT_WERROR: o->werror = true; break;
+	case OPT_QUIET: o->quiet = true; break;
+	case OPT_ALLOW:
+	case OPT_DENY: take_codes(p, id == OPT_DENY, value); break;
 	case OPT_COLOR:
 		if (!parse_color(value, &o->color, p->env))
 			refuse(p, "--color takes always, never or auto, not '%s'", value);

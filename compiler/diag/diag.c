@@ -54,7 +54,53 @@ void diag_init(struct diag_sink *sink, struct arena *arena, const struct src_man
 
 static bool is_shown(const struct diag_sink *sink)
 {
-	return sink->diags.len < DIAG_MAX_SHOWN;
+	return sink->diags.len - sink->suppressed < DIAG_MAX_SHOWN;
+}
+
+bool diag_code_allowable(const struct diag_sink *sink, enum diag_code code)
+{
+	return code_table[code].severity != DIAG_ERROR && !(sink->denied && sink->denied[code]);
+}
+
+bool diag_allow_add(struct diag_sink *sink, const struct diag_allow *allow)
+{
+	if (!diag_code_allowable(sink, allow->code))
+		return false;
+	struct diag_allow *copy = arena_alloc(sink->arena, sizeof *copy);
+	*copy = *allow;
+	copy->used = 0;
+	ptrvec_push(sink->arena, &sink->allows, copy);
+	return true;
+}
+
+/* The allowance that covers a report of `code` at `span`, or NULL; an in-source one first. */
+static struct diag_allow *allowance(const struct diag_sink *sink, enum diag_code code, struct src_span span)
+{
+	struct diag_allow *external = NULL;
+	for (size_t i = 0; i < sink->allows.len; i++) {
+		struct diag_allow *a = sink->allows.items[i];
+		if (a->code != code)
+			continue;
+		if (a->covers.file == SRC_NO_FILE) {
+			if (!external)
+				external = a;
+		} else if (span.file == a->covers.file && span.begin >= a->covers.begin &&
+			   span.begin < a->covers.end) {
+			return a;
+		}
+	}
+	return external;
+}
+
+/* The severity a report of `code` gets: --deny makes it an error, --werror a warning one. */
+static enum diag_severity severity_of(const struct diag_sink *sink, enum diag_code code)
+{
+	enum diag_severity sev = code_table[code].severity;
+	if (sink->denied && sink->denied[code])
+		return DIAG_ERROR;
+	if (sev == DIAG_WARNING && sink->werror)
+		return DIAG_ERROR;
+	return sev;
 }
 
 /*
@@ -73,14 +119,17 @@ static const char *safe_message(struct diag_sink *sink, const char *fmt, va_list
 struct diag *diag_report(struct diag_sink *sink, enum diag_code code, struct src_span span,
 			 const char *fmt, ...)
 {
-	enum diag_severity sev = code_table[code].severity;
-	if (sev == DIAG_WARNING && sink->werror)
-		sev = DIAG_ERROR;
-	if (sev == DIAG_ERROR)
+	enum diag_severity sev = severity_of(sink, code);
+	struct diag_allow *allow = diag_code_allowable(sink, code) ? allowance(sink, code, span) : NULL;
+	if (allow) {
+		allow->used++;
+		sink->suppressed++;
+	} else if (sev == DIAG_ERROR) {
 		sink->errors++;
-	else if (sev == DIAG_WARNING)
+	} else if (sev == DIAG_WARNING) {
 		sink->warnings++;
-	if (!is_shown(sink)) {
+	}
+	if (!allow && !is_shown(sink)) {
 		sink->dropped++;
 		return &sink->overflow;
 	}
@@ -88,6 +137,7 @@ struct diag *diag_report(struct diag_sink *sink, enum diag_code code, struct src
 	d->code = code;
 	d->severity = sev;
 	d->span = span;
+	d->suppressed = allow;
 	d->seq = (uint32_t)sink->diags.len;
 	va_list ap;
 	va_start(ap, fmt);
@@ -118,6 +168,34 @@ void diag_help(struct diag_sink *sink, struct diag *d, const char *fmt, ...)
 	va_start(ap, fmt);
 	d->help = safe_message(sink, fmt, ap);
 	va_end(ap);
+}
+
+void diag_fix_edit(struct diag_sink *sink, struct diag *d, const char *description, struct src_span span,
+		   const char *text)
+{
+	if (d == &sink->overflow)
+		return;
+	if (!d->fix) {
+		d->fix = arena_alloc(sink->arena, sizeof *d->fix);
+		d->fix->description = esc_terminal(sink->arena, arena_strdup(sink->arena, description));
+	}
+	struct diag_edit *e = arena_alloc(sink->arena, sizeof *e);
+	e->span = span;
+	e->text = arena_strdup(sink->arena, text);
+	ptrvec_push(sink->arena, &d->fix->edits, e);
+}
+
+void diag_did_you_mean(struct diag_sink *sink, struct diag *d, struct src_span span, const char *near)
+{
+	diag_help(sink, d, "did you mean '%s'?", near);
+	if (span.file != SRC_NO_FILE)
+		diag_fix_edit(sink, d, arena_printf(sink->arena, "write '%s'", near), span, near);
+}
+
+void diag_about(struct diag_sink *sink, struct diag *d, const char *path)
+{
+	if (d != &sink->overflow)
+		d->about = arena_strdup(sink->arena, path);
 }
 
 bool diag_is_shown(const struct diag_sink *sink, const struct diag *d)

@@ -29,6 +29,40 @@ struct diag_note {
 	const char *message;
 };
 
+/*
+ * An allowance: a code that is not reported where it applies, and why.
+ * In the source, a comment `# bfplan: allow BFP325 -- reason` covers the
+ * line or block it stands on or before (front/allow.c); outside it,
+ * --allow and the configuration file cover every file.  Only warnings
+ * and notes can be allowed: an error is a plan that must not be built.
+ */
+enum diag_allow_kind { DIAG_ALLOW_IN_SOURCE, DIAG_ALLOW_EXTERNAL };
+
+struct diag_allow {
+	enum diag_code code;
+	enum diag_allow_kind kind;
+	struct src_span covers;    /* IN_SOURCE: the line or block; EXTERNAL: file is SRC_NO_FILE */
+	struct src_span directive; /* IN_SOURCE: the comment that says it */
+	const char *reason;        /* escaped for a terminal by whoever made it, as messages are */
+	unsigned used;             /* diagnostics it suppressed */
+};
+
+/*
+ * A machine-applicable fix: edits that, applied together, remove the
+ * diagnostic (a misspelt name replaced, a missing line inserted).  An
+ * insertion is an edit with an empty span.  `bfplan check --fix` applies
+ * them and formats the file; JSON and SARIF (`fixes`) carry them.
+ */
+struct diag_edit {
+	struct src_span span; /* the bytes replaced */
+	const char *text;     /* what replaces them */
+};
+
+struct diag_fix {
+	const char *description;
+	struct ptrvec edits; /* struct diag_edit *, in one file, in order, not overlapping */
+};
+
 struct diag {
 	enum diag_code code;
 	enum diag_severity severity;
@@ -36,6 +70,9 @@ struct diag {
 	const char *message;
 	struct ptrvec notes; /* struct diag_note * */
 	const char *help;    /* at most one; NULL if none */
+	const char *about;   /* the file a diagnostic without a place concerns (unreadable, UTF-16), or NULL */
+	const struct diag_allow *suppressed; /* what allowed it: not shown, not counted; NULL if reported */
+	struct diag_fix *fix; /* NULL if none */
 	uint32_t seq;        /* report order, to keep sorting stable */
 };
 
@@ -49,7 +86,11 @@ struct diag_sink {
 	unsigned errors;       /* all errors, shown or not (warnings promoted by werror count here) */
 	unsigned warnings;
 	unsigned dropped;      /* reports beyond DIAG_MAX_SHOWN */
+	unsigned suppressed;   /* reports an allowance covered (kept, for the machine forms) */
 	bool werror;
+	bool quiet;            /* the printed forms (text, github) show errors only (--quiet) */
+	const bool *denied;    /* per code: an error whatever it is, and never allowed (--deny); or NULL */
+	struct ptrvec allows;  /* struct diag_allow *: the external ones, then the files' as they are read */
 	struct diag overflow;  /* handed out once the cap is reached; notes on it are ignored */
 };
 
@@ -65,6 +106,37 @@ void diag_note(struct diag_sink *sink, struct diag *d, struct src_span span, con
 	__attribute__((format(printf, 4, 5)));
 void diag_help(struct diag_sink *sink, struct diag *d, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+
+/*
+ * Adds an allowance (copied); reports that come after it and that it
+ * covers are suppressed.  False, with nothing added, for a code that
+ * cannot be allowed: an error, or a code --deny names.
+ */
+bool diag_allow_add(struct diag_sink *sink, const struct diag_allow *allow);
+
+/* Whether `code` may be allowed: a warning or a note by default, and not denied. */
+bool diag_code_allowable(const struct diag_sink *sink, enum diag_code code);
+
+/*
+ * Gives `d` a fix made of one edit, or adds an edit to the fix it has
+ * (the description is then the first one's).  `text` is copied; it is
+ * plan text, so it is not escaped for a terminal.
+ */
+void diag_fix_edit(struct diag_sink *sink, struct diag *d, const char *description, struct src_span span,
+		   const char *text);
+
+/*
+ * The help "did you mean 'NEAR'?" and the fix that writes NEAR over
+ * `span`, the misspelt word: the one obvious change.
+ */
+void diag_did_you_mean(struct diag_sink *sink, struct diag *d, struct src_span span, const char *near);
+
+/*
+ * Names the file a diagnostic without a place in one is about, so that
+ * the forms that must locate every result (SARIF) give it a file-level
+ * location.  The path is copied.
+ */
+void diag_about(struct diag_sink *sink, struct diag *d, const char *path);
 
 /*
  * Whether `d` will be shown: false for the stand-in handed out beyond

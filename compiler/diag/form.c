@@ -21,6 +21,11 @@ bool diag_each(struct diag_sink *sink, diag_visit_fn *fn, void *ctx)
 	return ok;
 }
 
+bool diag_printed(const struct diag_sink *sink, const struct diag *d)
+{
+	return !d->suppressed && (!sink->quiet || d->severity == DIAG_ERROR);
+}
+
 /* ---- places -------------------------------------------------------------------- */
 
 /* Code points from `from` to `to` in a file's text; a byte that is not UTF-8 counts as one. */

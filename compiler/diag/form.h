@@ -21,6 +21,13 @@
 typedef bool diag_visit_fn(void *ctx, struct diag_sink *sink, const struct diag *d);
 bool diag_each(struct diag_sink *sink, diag_visit_fn *fn, void *ctx);
 
+/*
+ * Whether a form for people (text, github) prints `d`: not when an
+ * allowance suppressed it (the machine forms list it, with the reason),
+ * and only errors under --quiet.
+ */
+bool diag_printed(const struct diag_sink *sink, const struct diag *d);
+
 /* Where a span is, in the units each form wants. */
 struct diag_place {
 	const char *path;         /* as the text form prints it (not yet made visible) */

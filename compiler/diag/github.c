@@ -75,6 +75,8 @@ static const char *full_message(struct diag_sink *sink, const struct diag *d)
 static bool render_one(void *ctx, struct diag_sink *sink, const struct diag *d)
 {
 	FILE *out = ctx;
+	if (!diag_printed(sink, d))
+		return true;
 	struct diag_place place;
 	bool placed = diag_place_of(sink->sm, d->span, &place);
 	fprintf(out, "::%s ", command_of(d->severity));

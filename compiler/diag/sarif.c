@@ -44,17 +44,44 @@ const char *diag_sarif_uri(struct arena *a, const char *path)
 	return b.data;
 }
 
+static json_t *artifact_location(struct arena *a, const char *path)
+{
+	json_t *artifact = json_pack("{s:s}", "uri", diag_sarif_uri(a, path));
+	if (artifact && path[0] != '/')
+		json_object_set_new(artifact, "uriBaseId", json_string(SRCROOT));
+	return artifact;
+}
+
 static json_t *physical_location(struct arena *a, const struct diag_place *p)
 {
-	json_t *artifact = json_pack("{s:s}", "uri", diag_sarif_uri(a, p->path));
-	if (artifact && p->path[0] != '/')
-		json_object_set_new(artifact, "uriBaseId", json_string(SRCROOT));
-	return json_pack("{s:o, s:{s:I, s:I, s:I, s:I}}", "artifactLocation", artifact,
+	return json_pack("{s:o, s:{s:I, s:I, s:I, s:I}}", "artifactLocation", artifact_location(a, p->path),
 			 "region",
 			 "startLine", (json_int_t)p->line,
 			 "startColumn", (json_int_t)p->char_column,
 			 "endLine", (json_int_t)p->end_line,
 			 "endColumn", (json_int_t)p->char_end_column);
+}
+
+/*
+ * Code scanning refuses a whole upload for one result without a location
+ * (codeql-action #2459), so every result has one: its place; or, for a
+ * diagnostic about a file it could not read line by line (unreadable,
+ * UTF-16), that file; or, for one about the command line or the
+ * environment, the file that was being compiled.  NULL only when no file
+ * was named at all.
+ */
+static json_t *location(struct diag_sink *sink, const struct diag *d)
+{
+	struct diag_place p;
+	if (diag_place_of(sink->sm, d->span, &p))
+		return physical_location(sink->arena, &p);
+	const char *path = d->about;
+	const struct src_file *first = src_file(sink->sm, 0);
+	if (!path && first)
+		path = first->path;
+	if (!path || strcmp(path, "-") == 0)
+		return NULL;
+	return json_pack("{s:o}", "artifactLocation", artifact_location(sink->arena, path));
 }
 
 static json_t *related_locations(struct diag_sink *sink, const struct diag *d)
@@ -74,6 +101,53 @@ static json_t *related_locations(struct diag_sink *sink, const struct diag *d)
 	return list;
 }
 
+/* The region of a span, in the run's columnKind (code points); NULL for a span in no file. */
+static json_t *region(struct diag_sink *sink, struct src_span span, const char **path)
+{
+	struct diag_place p;
+	if (!diag_place_of(sink->sm, span, &p))
+		return NULL;
+	*path = p.path;
+	return json_pack("{s:I, s:I, s:I, s:I}", "startLine", (json_int_t)p.line, "startColumn",
+			 (json_int_t)p.char_column, "endLine", (json_int_t)p.end_line, "endColumn",
+			 (json_int_t)p.char_end_column);
+}
+
+/* A suppressed result says what allowed it and why (SARIF 3.35): a reviewer sees what was let through. */
+static json_t *suppressions(struct diag_sink *sink, const struct diag *d)
+{
+	const struct diag_allow *a = d->suppressed;
+	bool in_source = a->kind == DIAG_ALLOW_IN_SOURCE;
+	json_t *one = json_pack("{s:s, s:s, s:s}", "kind", in_source ? "inSource" : "external", "status",
+				"accepted", "justification", a->reason);
+	struct diag_place p;
+	if (one && in_source && diag_place_of(sink->sm, a->directive, &p))
+		json_object_set_new(one, "location", json_pack("{s:o}", "physicalLocation",
+							       physical_location(sink->arena, &p)));
+	return json_pack("[o]", one);
+}
+
+/* The fix as one artifact change: its edits as replacements (SARIF 3.55). */
+static json_t *fixes(struct diag_sink *sink, const struct diag *d)
+{
+	json_t *replacements = json_array();
+	const char *path = NULL;
+	for (size_t i = 0; i < d->fix->edits.len; i++) {
+		const struct diag_edit *e = d->fix->edits.items[i];
+		json_t *deleted = region(sink, e->span, &path);
+		if (deleted)
+			json_array_append_new(replacements, json_pack("{s:o, s:{s:s}}", "deletedRegion", deleted,
+								      "insertedContent", "text", e->text));
+	}
+	if (!path) {
+		json_decref(replacements);
+		return NULL;
+	}
+	return json_pack("[{s:{s:s}, s:[{s:o, s:o}]}]", "description", "text", d->fix->description,
+			 "artifactChanges", "artifactLocation", artifact_location(sink->arena, path),
+			 "replacements", replacements);
+}
+
 static json_t *result(struct diag_sink *sink, const struct diag *d)
 {
 	struct arena *a = sink->arena;
@@ -82,15 +156,19 @@ static json_t *result(struct diag_sink *sink, const struct diag *d)
 		text = arena_printf(a, "%s\nhelp: %s", text, d->help);
 	json_t *r = json_pack("{s:s, s:s, s:{s:s}}", "ruleId", diag_code_string(d->code), "level",
 			      diag_severity_word(d->severity), "message", "text", text);
-	struct diag_place p;
-	if (r && diag_place_of(sink->sm, d->span, &p))
-		json_object_set_new(r, "locations",
-				    json_pack("[{s:o}]", "physicalLocation", physical_location(a, &p)));
+	json_t *where = location(sink, d);
+	if (r && where)
+		json_object_set_new(r, "locations", json_pack("[{s:o}]", "physicalLocation", where));
 	json_t *related = related_locations(sink, d);
 	if (json_array_size(related))
 		json_object_set_new(r, "relatedLocations", related);
 	else
 		json_decref(related);
+	json_t *fix = d->fix ? fixes(sink, d) : NULL;
+	if (r && fix)
+		json_object_set_new(r, "fixes", fix);
+	if (r && d->suppressed)
+		json_object_set_new(r, "suppressions", suppressions(sink, d));
 	return r;
 }
 

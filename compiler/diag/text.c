@@ -1,9 +1,13 @@
 /*
  * text.c - the GCC-style text form of diagnostics (see text.h).
  */
+#define _XOPEN_SOURCE 700 /* wcwidth(), newlocale() */
+
 #include "diag/text.h"
 
+#include <locale.h>
 #include <string.h>
+#include <wchar.h>
 
 #include "base/escape.h"
 #include "base/utf8.h"
@@ -30,10 +34,13 @@ static const char *severity_color(const struct style *st, enum diag_severity sev
 
 /*
  * Quoted source lines are printed through this one walker so that the line
- * and its underline stay aligned: a printable character takes one column,
- * a tab is echoed as a tab, and what a terminal should not see (controls,
- * bidi controls, invisible characters, bytes that are not UTF-8) is shown
- * as its escape, \u{1B}, and takes that many columns.
+ * and its underline stay aligned: a printable character takes the columns
+ * a terminal gives it (two for a wide CJK character or an emoji, none for
+ * a combining accent: wcwidth() in the C.UTF-8 locale, whatever the
+ * user's, so the output is the same everywhere), a tab is echoed as a tab,
+ * and what a terminal should not see (controls, bidi controls, invisible
+ * characters, bytes that are not UTF-8) is shown as its escape, \u{1B},
+ * and takes that many columns.
  */
 struct line_cell {
 	size_t offset, len;             /* byte range within the line */
@@ -45,7 +52,15 @@ static size_t next_cell(const char *line, size_t len, size_t at, struct line_cel
 {
 	cell->offset = at;
 	cell->len = esc_terminal_char(line + at, len - at, cell->escape);
-	cell->width = cell->escape[0] ? strlen(cell->escape) : 1;
+	if (cell->escape[0]) {
+		cell->width = strlen(cell->escape);
+	} else {
+		uint32_t cp = (unsigned char)line[at];
+		if (cp >= 0x80)
+			utf8_decode((const unsigned char *)line + at, len - at, &cp);
+		int w = cp < 0x80 ? 1 : wcwidth((wchar_t)cp);
+		cell->width = w < 0 ? 1 : (size_t)w; /* -1 without the locale: one column, as before */
+	}
 	return at + cell->len;
 }
 
@@ -119,7 +134,7 @@ static void render_quote(FILE *out, const struct style *st, const struct src_man
 	size_t at = from;
 	if (from < win_end) {
 		at = next_cell(line, win_end, from, &c);
-		put_repeated(out, '~', c.width - 1);
+		put_repeated(out, '~', c.width > 1 ? c.width - 1 : 0);
 	} else {
 		at = from + 1;
 	}
@@ -161,6 +176,8 @@ struct text_form {
 static bool render_one(void *ctx, struct diag_sink *sink, const struct diag *d)
 {
 	const struct text_form *form = ctx;
+	if (!diag_printed(sink, d))
+		return true;
 	FILE *out = form->out;
 	const struct style *st = form->st;
 	const struct src_manager *sm = sink->sm;
@@ -186,7 +203,14 @@ static bool render_one(void *ctx, struct diag_sink *sink, const struct diag *d)
 void diag_render_text(struct diag_sink *sink, FILE *out, enum diag_color color)
 {
 	struct text_form form = {out, color == DIAG_COLOR_ALWAYS ? &color_style : &plain_style};
+	/* the widths of characters are C.UTF-8's for this thread, while it renders (see next_cell) */
+	locale_t utf8 = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
+	locale_t before = utf8 ? uselocale(utf8) : (locale_t)0;
 	diag_each(sink, render_one, &form);
+	if (utf8) {
+		uselocale(before);
+		freelocale(utf8);
+	}
 	if (sink->dropped)
 		fprintf(out, "bfplan: %u more diagnostic%s not shown (the first %d are above)\n",
 			sink->dropped, sink->dropped == 1 ? "" : "s", DIAG_MAX_SHOWN);

@@ -21,7 +21,9 @@
  *     comment line or change of indentation between them) start in one
  *     column, two spaces after the longest of those lines; trailing blanks
  *     in comments go;
- *   - LF line ends, and one at the end of a file that is not empty.
+ *   - LF line ends, and one at the end of a file that is not empty (the
+ *     command, fmt_run.c, gives CRLF ones to a file whose first line ends
+ *     so, as Git for Windows checks files out).
  *
  * Formatting never changes what a plan means: the result is parsed again
  * and must hold the same tokens and comments in the same order, or it is

@@ -42,6 +42,7 @@
 #include "base/readfile.h"
 #include "base/symtab.h"
 #include "frontend.h"
+#include "front/allow.h"
 
 struct loaded {
 	uint32_t file;
@@ -81,6 +82,7 @@ void load_report_unreadable(struct diag_sink *diags, const char *name)
 {
 	struct diag *d = diag_report(diags, BFP001, (struct src_span){SRC_NO_FILE, 0, 0}, "cannot read '%s': %s",
 				     name, strerror(errno));
+	diag_about(diags, d, name);
 	diag_help(diags, d, "check the path and its permissions");
 }
 
@@ -349,13 +351,38 @@ static void report_cycle(struct loader *ld, struct loaded *target, struct src_sp
 	diag_help(ld->diags, d, "move what both files need into a third file that both `use`");
 }
 
-static void report_refusal(struct loader *ld, const struct ast_use *use, const struct candidate *c)
+/*
+ * Where a `use` was looked for, in search order, as a note: a file that
+ * is not found is most often a standard library that is not where bfplan
+ * thought (a symbolic link, a moved prefix), and the paths say so.
+ */
+static void note_places_tried(struct loader *ld, struct diag *d, uint32_t from, const struct ast_use *use)
+{
+	struct arena *a = ld->arena;
+	const char *name = has_extension(use->path) ? use->path : arena_printf(a, "%s.plan", use->path);
+	const char **others = arena_calloc(a, 1 + ld->search_count, sizeof *others);
+	size_t count = other_candidates(ld, from, name, others);
+	const char *std = ld->opts->stdlib_dir;
+	const char *list = std ? arena_printf(a, "'%s'", join_path(a, std, strlen(std), name)) : "";
+	for (size_t i = 0; i < count; i++)
+		list = arena_printf(a, "%s%s'%s'", list, list[0] ? ", " : "", others[i]);
+	const struct src_span nowhere = {SRC_NO_FILE, 0, 0};
+	diag_note(ld->diags, d, nowhere, "looked for %s", list);
+	if (!std)
+		diag_note(ld->diags, d, nowhere, "no standard library was found%s%s",
+			  ld->opts->stdlib_sought ? ": bfplan looked in " : "",
+			  ld->opts->stdlib_sought ? ld->opts->stdlib_sought : "");
+}
+
+static void report_refusal(struct loader *ld, uint32_t from, const struct ast_use *use, const struct candidate *c)
 {
 	struct diag *d;
 	switch (c->kind) {
 	case CAND_MISSING:
 	case CAND_FILE:
 		d = diag_report(ld->diags, BFP201, use->path_span, "cannot find \"%s\" to import", use->path);
+		if (diag_is_shown(ld->diags, d))
+			note_places_tried(ld, d, from, use);
 		diag_help(ld->diags, d, "paths are searched in the standard library, beside this file, in -I "
 			  "directories and in BFPLAN_PATH; check the spelling");
 		return;
@@ -434,6 +461,7 @@ static bool report_wide_encoding(struct loader *ld, uint32_t file, struct src_sp
 	if (!enc)
 		return false;
 	struct diag *d = diag_report(ld->diags, BFP007, where, "'%s' is encoded as %s, not UTF-8", f->path, enc);
+	diag_about(ld->diags, d, f->path);
 	diag_help(ld->diags, d, "convert it, as with 'iconv -f %s -t UTF-8 OLD > NEW', or save it as UTF-8 "
 		  "in your editor", enc);
 	return true;
@@ -482,7 +510,7 @@ static void follow_use(struct loader *ld, uint32_t from, const struct ast_use *u
 	bool is_stdlib;
 	struct candidate found = find_import(ld, from, use, &is_stdlib);
 	if (found.kind != CAND_FILE) {
-		report_refusal(ld, use, &found);
+		report_refusal(ld, from, use, &found);
 		return;
 	}
 	const char *path = found.path;
@@ -537,6 +565,7 @@ static void load_file(struct loader *ld, struct loaded *self)
 	self->loading = true;
 	ptrvec_push(ld->arena, &ld->chain, self);
 	struct ast_file *ast = frontend_parse(ld->arena, ld->sm, ld->diags, self->file);
+	allow_collect(ld->arena, ld->diags, ld->sm, ast);
 	for (size_t i = 0; i < ast->uses.len; i++)
 		follow_use(ld, self->file, ast->uses.items[i]);
 	ld->chain.len--;

@@ -20,6 +20,7 @@ struct load_options {
 	size_t include_count;
 	const char *search_path;         /* BFPLAN_PATH: directories separated by ':' */
 	const char *stdlib_dir;          /* the installed standard library, or NULL */
+	const char *stdlib_sought;       /* without one, where it was looked for (for BFP201), or NULL */
 	const char *stdin_name;          /* the name standard input ('-') goes by in diagnostics */
 	/*
 	 * The text to read instead of a file's, such as an editor's unsaved

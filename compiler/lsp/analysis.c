@@ -27,6 +27,7 @@ static void run_stages(struct analysis *a, const char *path, const struct analys
 		.include_count = o->include_count,
 		.search_path = o->search_path,
 		.stdlib_dir = o->stdlib_dir,
+		.stdlib_sought = o->stdlib_sought,
 		.overlay = o->overlay,
 		.overlay_ctx = o->overlay_ctx,
 	};

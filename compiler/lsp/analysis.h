@@ -28,6 +28,7 @@ struct analysis_options {
 	size_t include_count;
 	const char *search_path;         /* BFPLAN_PATH */
 	const char *stdlib_dir;
+	const char *stdlib_sought;       /* without one, where it was looked for */
 	const char *(*overlay)(void *ctx, const char *path, size_t *len); /* the editor's open files */
 	void *overlay_ctx;
 	const char *uri;                 /* the root file's URI, as the editor spells it */

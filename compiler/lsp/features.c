@@ -114,8 +114,8 @@ static void each_diagnostic(struct analysis *a, void (*fn)(void *ctx, const stru
 	const struct diag *prev = NULL;
 	for (size_t i = 0; i < a->diags.diags.len; i++) {
 		const struct diag *d = a->diags.diags.items[i];
-		if (prev && diag_repeats(prev, d))
-			continue;
+		if (d->suppressed || (prev && diag_repeats(prev, d)))
+			continue; /* allowed where it stands (`# bfplan: allow`), or said already */
 		prev = d;
 		fn(ctx, d);
 	}
@@ -799,7 +799,7 @@ struct action_list {
 	json_t *out;
 };
 
-/* The replacement a "did you mean 'X'?" help offers, or NULL. */
+/* The replacement a "did you mean 'X'?" help offers, or NULL: for a suggestion that came without a fix. */
 static const char *suggested(struct arena *arena, const char *help)
 {
 	const char *prefix = "did you mean '";
@@ -811,22 +811,55 @@ static const char *suggested(struct arena *arena, const char *help)
 	return arena_strndup(arena, start, (size_t)(end - start));
 }
 
+/* A WorkspaceEdit of the fix's edits, each in its own file's URI. */
+static json_t *fix_edit(struct analysis *a, struct arena *scratch, const struct diag_fix *fix)
+{
+	json_t *changes = json_object();
+	for (size_t i = 0; i < fix->edits.len; i++) {
+		const struct diag_edit *e = fix->edits.items[i];
+		if (e->span.file == SRC_NO_FILE)
+			continue;
+		const char *uri = feature_uri(a, scratch, e->span.file);
+		json_t *list = json_object_get(changes, uri);
+		if (!list) {
+			list = json_array();
+			json_object_set_new(changes, uri, list);
+		}
+		json_array_append_new(list, json_pack("{s:o,s:o}", "range", feature_range(a, e->span), "newText",
+						      text_json_str(e->text)));
+	}
+	return json_pack("{s:o}", "changes", changes);
+}
+
+/*
+ * The quick fix of a diagnostic of the document that touches the range:
+ * its machine-applicable fix, or for a "did you mean" without one, the
+ * name it suggests written over the misspelt one.
+ */
 static void add_action(void *ctx, const struct diag *d)
 {
 	struct action_list *l = ctx;
 	const struct feature_request *q = l->q;
-	if (d->span.file != l->a->root || d->span.end < q->offset || d->span.begin > q->end)
+	struct src_span at = shown_at(l->a, d->span);
+	if (at.file != l->a->root || at.end < q->offset || at.begin > q->end)
 		return;
-	const char *with = suggested(q->scratch, d->help);
-	if (!with)
+	const char *title;
+	json_t *edit;
+	const char *with = d->fix ? NULL : d->span.file == l->a->root ? suggested(q->scratch, d->help) : NULL;
+	if (d->fix) {
+		title = d->fix->description;
+		edit = fix_edit(l->a, q->scratch, d->fix);
+	} else if (with) {
+		title = arena_printf(q->scratch, "write '%s'", with);
+		json_t *changes = json_object();
+		json_object_set_new(changes, l->a->uri, json_pack("[{s:o,s:o}]", "range", feature_range(l->a, d->span),
+								  "newText", text_json_str(with)));
+		edit = json_pack("{s:o}", "changes", changes);
+	} else {
 		return;
-	json_t *edit = json_pack("{s:o,s:o}", "range", feature_range(l->a, d->span), "newText", text_json_str(with));
-	json_t *changes = json_object();
-	json_object_set_new(changes, l->a->uri, json_pack("[o]", edit));
-	json_t *action = json_pack("{s:o,s:s,s:[o],s:b,s:{s:o}}", "title",
-				   text_json_str(arena_printf(q->scratch, "Change to '%s'", with)), "kind", "quickfix",
-				   "diagnostics", diagnostic_json(l->a, q->scratch, d), "isPreferred", 1, "edit",
-				   "changes", changes);
+	}
+	json_t *action = json_pack("{s:o,s:s,s:[o],s:b,s:o}", "title", text_json_str(title), "kind", "quickfix",
+				   "diagnostics", diagnostic_json(l->a, q->scratch, d), "isPreferred", 1, "edit", edit);
 	json_array_append_new(l->out, action);
 }
 

@@ -22,6 +22,7 @@ struct lsp_config {
 	size_t include_count;
 	const char *search_path;         /* BFPLAN_PATH */
 	const char *stdlib_dir;          /* the standard library */
+	const char *stdlib_sought;       /* without one, where it was looked for (for BFP201) */
 	const char *version;             /* told to the client */
 	unsigned debounce_ms;            /* quiet time after a change before it is checked */
 };

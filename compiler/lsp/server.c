@@ -145,6 +145,7 @@ static void doc_check(struct server *s, struct doc *d)
 		.include_count = s->config->include_count,
 		.search_path = s->config->search_path,
 		.stdlib_dir = s->config->stdlib_dir,
+		.stdlib_sought = s->config->stdlib_sought,
 		.overlay = overlay,
 		.overlay_ctx = s,
 		.uri = d->uri,

@@ -422,35 +422,41 @@ static bool in_stdlib(const struct diag_sink *diags, const struct lw_mark *m)
 }
 
 /*
- * One warning for the whole build about every fact it rests on that the
- * catalog does not confirm, so that --werror can refuse to build on
- * guesses; the checklist marks each use, plan.json flags it.  The marks
- * are gathered from each plan as it is built.  The plan author's own
- * guesses get a note each, at the line that states them; the standard
- * library's are the same on every build, so they are counted.
+ * One warning for the whole build about every fact of the plan's own
+ * files that the catalog does not confirm, so that --werror can refuse to
+ * build on the author's guesses; a note at each line that states one.
+ * The standard library's guesses are the same on every build and are not
+ * the author's to fix, so they are one note, with their count, which
+ * --werror leaves alone: otherwise --werror would fail every build.  The
+ * checklist marks each use, plan.json flags it.  The marks are gathered
+ * from each plan as it is built.
  */
 static void report_unconfirmed(const struct cptrvec *all, struct diag_sink *diags)
 {
-	if (!all->len)
-		return;
-	struct diag *d = diag_report(diags, BFP423, nowhere, "the build rests on %zu fact%s the catalog marks as "
-				     "not confirmed", all->len, all->len == 1 ? "" : "s");
 	size_t from_stdlib = 0;
-	for (size_t i = 0; i < all->len; i++) {
-		const struct lw_mark *m = all->items[i];
-		if (in_stdlib(diags, m)) {
-			from_stdlib++;
-			continue;
+	for (size_t i = 0; i < all->len; i++)
+		from_stdlib += in_stdlib(diags, all->items[i]);
+	size_t own = all->len - from_stdlib;
+	if (own) {
+		struct diag *d = diag_report(diags, BFP423, nowhere, "the build rests on %zu fact%s of the plan's "
+					     "files that the catalog marks as not confirmed", own, own == 1 ? "" : "s");
+		for (size_t i = 0; i < all->len; i++) {
+			const struct lw_mark *m = all->items[i];
+			if (!in_stdlib(diags, m))
+				diag_note(diags, d, m->reason.span, "%s%s%s: %s", m->owner ? m->owner : "?",
+					  m->field ? ", " : "", m->field ? m->field : "",
+					  m->reason.text ? m->reason.text : "no reason given");
 		}
-		diag_note(diags, d, m->reason.span, "%s%s%s: %s", m->owner ? m->owner : "?", m->field ? ", " : "",
-			  m->field ? m->field : "", m->reason.text ? m->reason.text : "no reason given");
+		diag_help(diags, d, "confirm them on your BigFix server, or import the Fixlets' own .bes with "
+			  "'bfplan import' and use the file; the checklist marks each use with its number");
 	}
-	if (from_stdlib)
-		diag_note(diags, d, nowhere, "%s%zu %s the standard library's; the checklist's \"Not confirmed\" list "
-			  "and plan.json's \"unconfirmed\" give each with its reason", from_stdlib < all->len ? "of them, " : "",
-			  from_stdlib, from_stdlib == 1 ? "is" : "are");
-	diag_help(diags, d, "confirm them on your BigFix server, or import the Fixlets' own .bes with 'bfplan "
-		  "import' and use the file; the checklist marks each use with its number");
+	if (from_stdlib) {
+		struct diag *d = diag_report(diags, BFP460, nowhere, "the build also rests on %zu fact%s the "
+					     "standard library marks as not confirmed", from_stdlib,
+					     from_stdlib == 1 ? "" : "s");
+		diag_help(diags, d, "the checklist's \"Not confirmed\" list and plan.json's \"unconfirmed\" give "
+			  "each with its reason; 'bfplan import' of the Fixlets' own .bes replaces the guesses");
+	}
 }
 
 /* ---- the build --------------------------------------------------------------------- */
@@ -675,8 +681,9 @@ static const char *watched_file(const struct build *b)
 static bool write_depfile(struct build *b)
 {
 	const struct emit_options *opts = b->opts;
-	const char *text = outset_depfile(b->arena, watched_file(b), b->program->files.items, b->program->files.len,
-					  opts->depfile_phony);
+	/* -MT is the user's, escaped already; the default is a path, escaped here */
+	const char *text = outset_depfile(b->arena, watched_file(b), !opts->depfile_target, b->program->files.items,
+					  b->program->files.len, opts->depfile_phony);
 	if (!text) {
 		struct diag *d = diag_report(b->diags, BFP406, nowhere,
 					     "cannot write the depfile '%s': a path in it has a line break",

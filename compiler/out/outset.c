@@ -540,14 +540,17 @@ static bool append_escaped(struct textbuf *b, const char *path)
 	return true;
 }
 
-char *outset_depfile(struct arena *a, const char *target, const char *const *prereqs, size_t count,
-		     bool phony)
+char *outset_depfile(struct arena *a, const char *target, bool quote_target, const char *const *prereqs,
+		     size_t count, bool phony)
 {
 	if (strpbrk(target, "\r\n"))
 		return NULL;
 	struct textbuf b;
 	textbuf_init(&b, a);
-	textbuf_puts(&b, target);
+	if (quote_target)
+		append_escaped(&b, target);
+	else
+		textbuf_puts(&b, target);
 	textbuf_putc(&b, ':');
 	for (size_t i = 0; i < count; i++) {
 		/* one prerequisite per line keeps diffs of depfiles readable */

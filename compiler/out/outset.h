@@ -134,12 +134,15 @@ const char *outset_failure_message(struct arena *a, const struct outset_failure 
 /*
  * The depfile text: "TARGET: PREREQ PREREQ ...\n" with each prerequisite
  * escaped for make and ninja (space as "\ ", '#' as "\#", '$' as "$$").
- * The target is written as given, as GCC's -MT does.  With `phony`, an
+ * The target is escaped the same way with `quote_target` (GCC's -MQ, for
+ * a target bfplan chose: a space in the output directory would otherwise
+ * split it in two and stop rebuilds), and written as given without it
+ * (GCC's -MT, whose user has escaped it already).  With `phony`, an
  * empty rule follows for each prerequisite (GCC's -MP), so deleting a plan
  * file does not break the next make run.  NULL if a path holds a line
  * break, which the format cannot carry.
  */
-char *outset_depfile(struct arena *a, const char *target, const char *const *prereqs, size_t count,
-		     bool phony);
+char *outset_depfile(struct arena *a, const char *target, bool quote_target, const char *const *prereqs,
+		     size_t count, bool phony);
 
 #endif

@@ -41,6 +41,25 @@ static bool span_known(struct src_span s)
 	return s.file != SRC_NO_FILE;
 }
 
+/*
+ * The fix that adds `line` as a line of its own after the line holding
+ * `after`: the edit inserts it at that line's end (before a CRLF's CR),
+ * and `bfplan check --fix` lets fmt indent it.
+ */
+static void fix_add_line(struct checker *c, struct diag *d, struct src_span after, const char *line)
+{
+	const struct src_file *f = src_file(c->diags->sm, after.file);
+	if (!f || !diag_is_shown(c->diags, d))
+		return;
+	uint32_t end = after.end > after.begin ? after.end - 1 : after.begin;
+	while (end < f->len && f->text[end] != '\n')
+		end++;
+	if (end > 0 && end <= f->len && f->text[end - 1] == '\r')
+		end--;
+	diag_fix_edit(c->diags, d, arena_printf(c->arena, "add '%s'", line), (struct src_span){after.file, end, end},
+		      arena_printf(c->arena, "\n%s", line));
+}
+
 static const char *fixlet_label(struct checker *c, const struct fixlet_ent *fx)
 {
 	return arena_printf(c->arena, "%s %u%s%s%s", fx->lw.is_task ? "Task" : "Fixlet", fx->lw.id,
@@ -257,7 +276,7 @@ static struct node_ent *bind_node(struct checker *c, const struct cluster_ent *c
 	}
 	diag_note(c->diags, d, cl->nodes_span, "the nodes of '%s' are listed here", cl->name);
 	if (near)
-		diag_help(c->diags, d, "did you mean '%s'?", near);
+		diag_did_you_mean(c->diags, d, ref->span, near);
 	else
 		diag_help(c->diags, d, "name one of the cluster's nodes");
 	return NULL;
@@ -649,6 +668,11 @@ static void rule_prerequisites(struct checker *c, const struct plan_ent *plan, s
 			diag_note(c->diags, d, n->prereq->lw.decl, "'%s' is provided by %s", n->prereq->lw.name,
 				  fixlet_label(c, n->prereq->provider));
 		diag_help(c->diags, d, "add 'require %s' to plan '%s'", n->prereq->lw.name, plan->name);
+		/* after the plan's last require, or its cluster line, or its first line */
+		const struct require_ent *last = plan->requires.len ? plan->requires.items[plan->requires.len - 1] : NULL;
+		struct src_span after = last ? last->span : span_known(plan->cluster_span) ? plan->cluster_span
+											    : plan->decl;
+		fix_add_line(c, d, after, arena_printf(c->arena, "require %s", n->prereq->lw.name));
 	}
 	for (size_t i = 0; i < plan->requires.len && complete; i++) {
 		const struct require_ent *req = plan->requires.items[i];
@@ -807,6 +831,7 @@ static void rule_restart(struct checker *c, const struct seq_item *item, const s
 			  ? "its action script asks for a restart" : "its declaration says so");
 	diag_note(c->diags, d, item->span, "step '%s' would wait here until the node restarts",
 		  item->step->name);
+	fix_add_line(c, d, pending->span, "restart");
 	if (pfx->given.has_restart)
 		diag_help(c->diags, d, "add a 'restart' line after the last patch line of baseline '%s'", bl->name);
 	else

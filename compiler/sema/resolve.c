@@ -334,7 +334,7 @@ static void collect_props(struct resolver *r, const struct ast_block *block, con
 						     owner, s->word);
 			const char *near = suggest_closest(s->word, words, nwords);
 			if (near)
-				diag_help(r->diags, d, "did you mean '%s'?", near);
+				diag_did_you_mean(r->diags, d, s->word_span, near);
 			else if (nwords == 0)
 				diag_help(r->diags, d, "this declaration takes no statements; remove the line");
 			else {
@@ -545,7 +545,7 @@ static void suggest_name(struct resolver *r, struct diag *d, const char *name, e
 	const char *near = suggest_closest(name, names, n);
 	enum { LISTED_MAX = 8 };
 	if (near) {
-		diag_help(r->diags, d, "did you mean '%s'?", near);
+		diag_did_you_mean(r->diags, d, d->span, near);
 	} else if (n > 0 && n <= LISTED_MAX) {
 		const char *list = "";
 		for (size_t i = 0; i < n; i++)
@@ -589,7 +589,7 @@ static void *lookup(struct resolver *r, enum ast_decl_kind kind, const struct as
 		const char *const *names = candidates(r, kind, &n);
 		const char *near = diag_is_shown(r->diags, d) ? suggest_closest(v->text, names, n) : NULL;
 		if (near)
-			diag_help(r->diags, d, "did you mean '%s'?", near);
+			diag_did_you_mean(r->diags, d, v->span, near);
 		else
 			diag_help(r->diags, d, "name %s here", kind_article(kind));
 		return NULL;
@@ -993,7 +993,10 @@ static bool read_restart_word(struct resolver *r, const struct ast_value *v, enu
 	struct diag *d = diag_report(r->diags, BFP208, v->span,
 				     "pending-restart is never, may or clears, not '%s'", v->text);
 	const char *near = suggest_closest(v->text, words, 3);
-	diag_help(r->diags, d, near ? "did you mean '%s'?" : "write 'pending-restart may'%s", near ? near : "");
+	if (near)
+		diag_did_you_mean(r->diags, d, v->span, near);
+	else
+		diag_help(r->diags, d, "write 'pending-restart may'");
 	return false;
 }
 
@@ -1310,8 +1313,10 @@ static void read_cluster(struct resolver *r, const struct ast_decl *decl, struct
 		if (k == 3) {
 			struct diag *d = diag_report(r->diags, BFP208, v->span, "unknown quorum model '%s'", v->text);
 			const char *near = suggest_closest(v->text, models, 3);
-			diag_help(r->diags, d, near ? "did you mean '%s'?" : "the models are node-majority, "
-				  "node-and-witness and disk-only%s", near ? near : "");
+			if (near)
+				diag_did_you_mean(r->diags, d, v->span, near);
+			else
+				diag_help(r->diags, d, "the models are node-majority, node-and-witness and disk-only");
 		} else {
 			cl->quorum = (enum quorum_model)k;
 			cl->quorum_span = v->span;
@@ -1895,8 +1900,10 @@ static void read_order(struct resolver *r, struct plan_ent *plan, const struct a
 			struct diag *d = diag_report(r->diags, BFP208, v->span,
 						     "unknown order policy '%s'", v->text);
 			const char *near = suggest_closest(v->text, policies, 2);
-			diag_help(r->diags, d, near ? "did you mean '%s'?" : "the policies are passive-first "
-				  "and active-first%s", near ? near : "");
+			if (near)
+				diag_did_you_mean(r->diags, d, v->span, near);
+			else
+				diag_help(r->diags, d, "the policies are passive-first and active-first");
 			return;
 		}
 		plan->order_given = true;

@@ -222,13 +222,13 @@ else
 	fail "two builds of the same plan differ"
 fi
 
-# BFP423: a note for each guess of the plan's own files, one line for the standard library's
+# BFP423: a note for each guess of the plan's own files; BFP460, a note, counts the standard library's
 build seed "$seed" "$tmp/warned" 2> "$tmp/warned.stderr"
-if grep -q 'warning: the build rests on 25 facts .*\[BFP423\]' "$tmp/warned.stderr" &&
+if grep -q 'warning: the build rests on 2 facts of the plan.s files .*\[BFP423\]' "$tmp/warned.stderr" &&
    [ "$(grep -c '^examples/exchange2007-windows2008.plan:2[89]:5: note: Fixlet 90020[12] in baseline' "$tmp/warned.stderr")" = 2 ] &&
-   grep -q '^note: of them, 23 are the standard library' "$tmp/warned.stderr" &&
+   grep -q '^bfplan: note: the build also rests on 23 facts the standard library .*\[BFP460\]' "$tmp/warned.stderr" &&
    ! grep -q '^stdlib/' "$tmp/warned.stderr"; then
-	pass "BFP423 notes the plan's own guesses one by one and counts the standard library's"
+	pass "BFP423 notes the plan's own guesses one by one, BFP460 counts the standard library's"
 else
 	fail "BFP423 on the seed build"
 	sed 's/^/    /' "$tmp/warned.stderr" | head -20
@@ -301,6 +301,21 @@ if echo "$deps" | grep -q '^out/seed/plan.json: examples/exchange2007-windows200
 	pass "the depfile lists the plan and the stdlib files"
 else
 	fail "the depfile: $deps"
+fi
+
+# a space in the output directory: the default target is escaped, so make still sees the plan as
+# a prerequisite of plan.json and rebuilds when it changes
+mkdir -p "$tmp/spaced"
+cp "$seed" "$tmp/spaced/seed.plan"
+(cd "$tmp/spaced" && "$top/$bfplan" build seed.plan -o "out dir" --site-url "server-automation=$SA_URL" \
+	-MD -MF plan.d 2> /dev/null)
+printf -- '-include plan.d\nout\\ dir/plan.json:\n\t@echo rebuild\n' > "$tmp/spaced/Makefile"
+if head -n 1 "$tmp/spaced/plan.d" | grep -q '^out\\ dir/plan\.json: \\$' &&
+   make -s -q -C "$tmp/spaced" "out dir/plan.json" 2>/dev/null &&
+   touch -d '+1 minute' "$tmp/spaced/seed.plan" && ! make -s -q -C "$tmp/spaced" "out dir/plan.json" 2>/dev/null; then
+	pass "a space in the output directory: the depfile's target is escaped and make rebuilds"
+else
+	fail "a space in the output directory: $(head -n 1 "$tmp/spaced/plan.d" 2>&1)"
 fi
 
 SOURCE_DATE_EPOCH=yesterday "$bfplan" build "$seed" -o "$tmp/epoch" --site-url "server-automation=$SA_URL" 2> "$tmp/stderr"

@@ -60,11 +60,12 @@ if command -v vim >/dev/null 2>&1; then
 		-c "let g:continued = 'examples/file-server-4node.plan'" \
 		-c "let g:diagnostics = '$tmp/three.txt' | let g:broken = '$tmp/broken.plan'" \
 		-c "let g:out = '$tmp/vim.out'" \
+		-c "let g:messy = '$tmp/messy.plan' | let g:good = '$tmp/good.plan'" \
 		-S $here/vim_test.vim >"$tmp/vim.log" 2>&1 </dev/null
 	if [ "$(cat "$tmp/vim.out" 2>/dev/null)" = ok ]; then
-		pass "vim: filetype, plugin, syntax, errorformat and :make"
+		pass "vim: filetype, plugin, syntax, errorformat, :make and gq"
 	else
-		fail "vim: filetype, plugin, syntax, errorformat and :make"
+		fail "vim: filetype, plugin, syntax, errorformat, :make and gq"
 		sed 's/^/    /' "$tmp/vim.out" "$tmp/vim.log" 2>/dev/null | head -n 20
 	fi
 else
@@ -138,7 +139,9 @@ if command -v bash >/dev/null 2>&1; then
 	expect_completion "$bfplan build -o " "sub "
 	expect_completion "$bfplan graph -o g" "good.plan "
 	expect_completion "$bfplan diff --format = " "json text "
-	expect_completion "$bfplan import --" "--color= --help --id= --site= --werror "
+	expect_completion "$bfplan import --" "--allow= --color= --deny= --help --id= --quiet --site= --werror "
+	expect_completion "$bfplan check --al" "--allow= "
+	expect_completion "$bfplan build --q" "--quiet "
 	expect_completion "$bfplan build --emit = bes,c" "bes,checklist "
 	expect_completion "$bfplan check -I " "sub "
 	expect_completion "$bfplan explain BFP10" "BFP101 BFP102 BFP103 BFP104 BFP105 BFP106 BFP107 BFP108 BFP109 "
@@ -355,11 +358,14 @@ build=$(dirname "$bfplan" | sed "s|^$top/||")
 if make --no-print-directory -s -o all install DESTDIR="$dest" PREFIX=/usr/local BUILD="$build" \
 	>"$tmp/install.log" 2>&1; then
 	missing=
-	for f in bin/bfplan share/man/man1/bfplan.1 share/bash-completion/completions/bfplan \
-		share/vim/vimfiles/syntax/bfplan.vim share/vim/vimfiles/ftdetect/bfplan.vim \
-		share/vim/vimfiles/compiler/bfplan.vim share/vim/vimfiles/ftplugin/bfplan.vim \
+	vimfiles=
+	for d in syntax ftdetect compiler ftplugin autoload; do
+		vimfiles="$vimfiles ../share/vim/vimfiles/$d/bfplan.vim share/nvim/site/$d/bfplan.vim"
+	done
+	for f in bin/bfplan share/man/man1/bfplan.1 share/bash-completion/completions/bfplan $vimfiles \
 		share/bfplan/vscode/package.json share/bfplan/vscode/syntaxes/bfplan.tmLanguage.json \
 		share/bfplan/vscode/language-configuration.json share/doc/bfplan/ci.md \
+		share/doc/bfplan/LICENSE share/doc/bfplan/NOTICE \
 		share/bfplan/stdlib/windows/os.plan $(cd docs && ls *.md | sed 's|^|share/doc/bfplan/|'); do
 		[ -f "$dest/usr/local/$f" ] || missing="$missing $f"
 	done
@@ -369,6 +375,35 @@ if make --no-print-directory -s -o all install DESTDIR="$dest" PREFIX=/usr/local
 		pass "the installed bfplan checks a plan with its installed stdlib"
 	else
 		fail "the installed bfplan checks a plan with its installed stdlib"
+	fi
+	# run through a symbolic link elsewhere (pre-commit, ~/bin), by its path and from PATH
+	mkdir -p "$tmp/links"
+	ln -s "$dest/usr/local/bin/bfplan" "$tmp/links/bfplan"
+	if "$tmp/links/bfplan" check "$tmp/good.plan" >/dev/null 2>&1 &&
+		PATH="$tmp/links:$PATH" bfplan check "$tmp/good.plan" >/dev/null 2>&1; then
+		pass "a symbolic link to the installed bfplan finds its stdlib"
+	else
+		fail "a symbolic link to the installed bfplan finds its stdlib"
+	fi
+	# a binary with no stdlib beside it says where it looked
+	cp "$dest/usr/local/bin/bfplan" "$tmp/links/alone"
+	"$tmp/links/alone" check "$tmp/good.plan" >/dev/null 2>"$tmp/alone.err"
+	if grep -q "no standard library was found: bfplan looked in '[^']*/share/bfplan/stdlib'" "$tmp/alone.err" &&
+		grep -q '\[BFP201\]' "$tmp/alone.err"; then
+		pass "BFP201 says where bfplan looked for its stdlib"
+	else
+		fail "BFP201 says where bfplan looked for its stdlib"
+		sed 's/^/    /' "$tmp/alone.err" | head -n 8
+	fi
+	# Debian's Vim reads the directory the Vim files went to
+	vimdir=$(make --no-print-directory -s --eval 'print-vimdir: ; @echo $(VIMDIR)' print-vimdir)
+	if ! command -v vim >/dev/null 2>&1; then
+		skip "vim is not installed: its runtimepath is not compared with VIMDIR"
+	elif vim -Nu NONE -i NONE -es '+redir>>/dev/stdout' '+echo &rtp' '+q' 2>/dev/null | tr , '\n' |
+		grep -qx "$vimdir"; then
+		pass "Vim's runtimepath holds VIMDIR ($vimdir)"
+	else
+		fail "Vim's runtimepath lacks VIMDIR ($vimdir)"
 	fi
 else
 	fail "make install"
@@ -384,6 +419,42 @@ if [ -f /usr/share/bash-completion/bash_completion ]; then
 	esac
 else
 	skip "bash-completion is not installed: on-demand loading not tried (apt-get install bash-completion)"
+fi
+
+# make demo prints each command it runs; each line, copied into a shell, runs as it did
+if make --no-print-directory -s -o all demo BUILD="$build" >"$tmp/demo.log" 2>&1; then
+	grep "^$build/bfplan " "$tmp/demo.log" >"$tmp/demo.commands"
+	bad=
+	while IFS= read -r line; do
+		sh -c "$line" >/dev/null 2>&1 </dev/null || bad="$bad [$line]"
+	done <"$tmp/demo.commands"
+	if [ -s "$tmp/demo.commands" ] && [ -z "$bad" ] && grep -q -- ' --site-url ' "$tmp/demo.commands"; then
+		pass "make demo: every command it prints runs when copied ($(wc -l <"$tmp/demo.commands") commands)"
+	else
+		fail "make demo: printed commands that fail when copied:$bad"
+	fi
+else
+	fail "make demo"
+	sed 's/^/    /' "$tmp/demo.log" | tail -n 10
+fi
+
+if [ -d "$dest/usr/local" ]; then
+	# make uninstall takes away every file make install put in place, and bfplan's own directories
+	mkdir -p "$dest/usr/share/vim/vimfiles/syntax"
+	: >"$dest/usr/share/vim/vimfiles/syntax/other.vim"
+	if make --no-print-directory -s uninstall DESTDIR="$dest" PREFIX=/usr/local BUILD="$build" \
+		>"$tmp/uninstall.log" 2>&1; then
+		left=$(cd "$dest" && find . -type f | LC_ALL=C sort | tr '\n' ' ')
+		if [ "$left" = "./usr/share/vim/vimfiles/syntax/other.vim " ] &&
+			[ ! -d "$dest/usr/local/share/bfplan" ] && [ ! -d "$dest/usr/local/share/doc/bfplan" ]; then
+			pass "make uninstall removes what make install put in place, and only that"
+		else
+			fail "make uninstall leaves: $left"
+		fi
+	else
+		fail "make uninstall"
+		sed 's/^/    /' "$tmp/uninstall.log" | head -n 10
+	fi
 fi
 
 finish

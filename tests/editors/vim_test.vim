@@ -28,7 +28,7 @@ call assert_equal('bfplan', &filetype, 'filetype of a .plan file')
 call assert_equal('# %s', &commentstring, 'commentstring')
 call assert_equal(4, &shiftwidth, 'shiftwidth')
 call assert_true(&expandtab, 'expandtab')
-call assert_match('^bfplan fmt -$', &formatprg, 'formatprg')
+call assert_equal('bfplan#format()', &formatexpr, 'formatexpr')
 call assert_match('^bfplan check ', &makeprg, 'makeprg from the compiler file')
 
 " ---- syntax ----------------------------------------------------------------------
@@ -82,6 +82,20 @@ let s:made = filter(getqflist(), 'v:val.lnum > 0')
 call assert_equal(1, len(s:made), ':make finds one error')
 if len(s:made) == 1
   call assert_equal([1, 17, 'e'], [s:made[0].lnum, s:made[0].col, s:made[0].type], ':make entry')
+endif
+
+" ---- gq formats the buffer through bfplan fmt, and leaves a broken one alone -------------
+execute 'edit! ' . fnameescape(g:messy)
+normal! gggqG
+call assert_equal(readfile(g:good), getline(1, '$'), 'gq formats a plan')
+execute 'edit! ' . fnameescape(g:broken)
+let s:before = getline(1, '$')
+silent! normal! gggqG
+call assert_equal(s:before, getline(1, '$'), 'gq leaves a plan that does not parse as it was')
+let s:loc = filter(getloclist(0), 'v:val.lnum > 0')
+call assert_equal(1, len(s:loc), 'gq puts the error in the location list')
+if len(s:loc) == 1
+  call assert_equal([1, 17, 'e'], [s:loc[0].lnum, s:loc[0].col, s:loc[0].type], 'the location list entry')
 endif
 
 call writefile(empty(v:errors) ? ['ok'] : v:errors, g:out)

@@ -5,10 +5,12 @@
 # What changes, deterministically (from line and column numbers, so every
 # run gives the same bytes): indentation (spaces, tabs, or none), the
 # blanks between tokens and before comments, blanks before and after
-# commas, trailing blanks, CRLF line ends on some lines, extra blank lines
-# where one already was, after a '{', before a '}' and at both ends of the
-# file.  Strings and comments are copied as they are.  `bfplan fmt` must
-# turn the result back into the layout of the original.
+# commas, trailing blanks, the other line end (CRLF or LF) on some lines,
+# extra blank lines where one already was, after a '{', before a '}' and at
+# both ends of the file.  The first line keeps the original's line end,
+# which is the one `bfplan fmt` gives every line.  Strings and comments are
+# copied as they are.  `bfplan fmt` must turn the result back into the
+# layout of the original.
 
 function blanks(n, seed,    s, i) {
 	s = ""
@@ -67,12 +69,14 @@ function mess_line(line,    out, i, c, n, in_string, pending) {
 # Blank lines before the first line; a byte-order mark stays the first bytes of the file, as
 # anywhere else it is a stray character.
 NR == 1 {
+	eol = /\r$/ ? "\r" : ""
+	other = eol == "" ? "\r" : ""
 	if (substr($0, 1, 3) == "\357\273\277") {
 		printf "%s", "\357\273\277"
 		$0 = substr($0, 4)
 	}
-	print ""
-	print ""
+	print eol
+	print eol
 }
 
 {
@@ -80,18 +84,18 @@ NR == 1 {
 	line = $0
 	sub(/^[ \t]+/, "", line)
 	if (line == "") {
-		print ""
-		print blanks(NR % 3, NR)
+		print eol
+		print blanks(NR % 3, NR) eol
 		next
 	}
 	if (line ~ /^}/)
-		print ""
+		print eol
 	body = mess_line(line)
-	end = NR % 5 == 0 ? "\r" : ""
+	end = NR % 5 == 0 ? other : eol
 	trail = NR % 4 == 0 ? blanks(1 + NR % 3, NR) : ""
 	print blanks(NR % 7, NR) body trail end
 	if (line ~ /\{[ \t]*(#.*)?$/ && line !~ /\{\}/)
-		print ""
+		print eol
 }
 
-END { print ""; print ""; print "" }
+END { print eol; print eol; print eol }

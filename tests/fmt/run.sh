@@ -268,6 +268,25 @@ run fmt --stdin-filename=given.plan --check - <"$tmp/ro.orig"
 [ "$status" -eq 1 ] && grep -q "^given.plan:1:1: error: 'given.plan' is not formatted" "$tmp/err" &&
 	pass "--stdin-filename names standard input" || fail "--stdin-filename names standard input"
 
+# line ends: a CRLF file (Git for Windows' checkout) in the layout passes --check, fmt keeps CRLF,
+# and a file mixing the two is told why it fails
+cr=$(printf '\r')
+sed "s/\$/$cr/" examples/exchange2007-windows2008.plan >"$work/crlf.plan"
+run fmt --check "$work/crlf.plan"
+[ "$status" -eq 0 ] && [ ! -s "$tmp/err" ] && pass "fmt --check passes a CRLF file in the layout" ||
+	fail "fmt --check passes a CRLF file in the layout (status $status)"
+run fmt "$work/crlf.plan"
+cmp -s "$tmp/out" "$work/crlf.plan" && pass "fmt keeps a file's CRLF line ends" || fail "fmt keeps a file's CRLF line ends"
+awk -f $here/mess.awk "$work/crlf.plan" >"$work/crlf-messed.plan"
+run fmt -w "$work/crlf-messed.plan"
+cmp -s "$work/crlf-messed.plan" "$work/crlf.plan" && pass "fmt -w formats a messed-up CRLF file back, in CRLF" ||
+	fail "fmt -w formats a messed-up CRLF file back, in CRLF"
+awk 'NR == 7 { sub(/\r$/, "") } 1' "$work/crlf.plan" >"$work/mixed.plan"
+run fmt --check "$work/mixed.plan"
+[ "$status" -eq 1 ] && grep -q "mixed.plan:7:1: error: .* has lines that end in CRLF and lines that end in LF.*every line in CRLF" "$tmp/err" &&
+	pass "fmt --check says a file mixes CRLF and LF line ends" ||
+	fail "fmt --check says a file mixes CRLF and LF line ends (status $status)"
+
 # usage errors: exit 2, nothing done
 for args in "-w -" "--format=json x.plan" "--format=sarif --check --diff x.plan" "--frobnicate x.plan" ""; do
 	run fmt $args </dev/null

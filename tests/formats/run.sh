@@ -123,6 +123,63 @@ else
 	fi
 fi
 
+# ---- 2b. an upload code scanning takes whole --------------------------------------------------
+# One result without a location makes code scanning refuse the whole log.  A UTF-16 file (what
+# PowerShell 5's '>' writes), a file that is not there, and a build's complaint about its command
+# line each get a file-level location, relative to the repository, beside the usual results.
+
+if [ -x "$python" ]; then
+	run check --format=sarif $here/upload/utf16.plan $here/upload/no-such-file.plan \
+		$here/cases/three-problems.plan
+	cp "$tmp/out" "$tmp/upload.sarif"
+	# valid, and complete but for the two file-level locations, which have no region
+	"$python" $here/sarif_check.py "$schema" "$tmp/upload.sarif" BFP007 BFP001 BFP316 BFP302 BFP301 \
+		>"$tmp/valid" 2>&1
+	unexpected=$(grep '^FAIL' "$tmp/valid" |
+		grep -v '^FAIL sarif: result [01] (BFP00[17]) is located and complete: region.startLine$')
+	if [ "$status" -eq 2 ] && "$python" $here/upload_check.py "$tmp/upload.sarif" >"$tmp/py" 2>&1 &&
+		[ -z "$unexpected" ] && grep -q -e '^PASS sarif: valid against' -e '^SKIP sarif: schema' "$tmp/valid"; then
+		pass "UTF-16 and missing files: every SARIF result located, every rule with help"
+	else
+		fail "UTF-16 and missing files: every SARIF result located, every rule with help (exit $status)"
+		echo "$unexpected" | sed 's/^/    /'
+	fi
+	sed 's/^/    /' "$tmp/py"
+
+	run build examples/exchange2007-windows2008.plan -o "$tmp/upload-build" --format=sarif \
+		--site-url no-such-site=http://bigfix.example.invalid/
+	cp "$tmp/out" "$tmp/build.sarif"
+	if [ "$status" -eq 2 ] && "$python" $here/upload_check.py "$tmp/build.sarif" >"$tmp/py" 2>&1; then
+		pass "a build's command-line diagnostic: located at the plan in SARIF"
+	else
+		fail "a build's command-line diagnostic: located at the plan in SARIF (exit $status)"
+	fi
+	sed 's/^/    /' "$tmp/py"
+fi
+
+# a warning allowed in the source: still a result, with the reason as its suppression's justification
+if [ -x "$python" ]; then
+	run check --format=sarif $here/cases/allowed.plan
+	cp "$tmp/out" "$tmp/allowed.sarif"
+	if check_run "allowed --format=sarif" 0 &&
+		"$python" $here/sarif_check.py "$schema" "$tmp/allowed.sarif" BFP302 >"$tmp/py" 2>&1 &&
+		"$python" - "$tmp/allowed.sarif" <<'EOF'
+import json, sys
+r = json.load(open(sys.argv[1]))["runs"][0]["results"][0]
+s = r["suppressions"][0]
+ok = (s["kind"] == "inSource" and s["status"] == "accepted" and
+      s["justification"] == "the next change adds a .NET step" and
+      s["location"]["physicalLocation"]["region"]["startLine"] == 26)
+sys.exit(0 if ok else "suppression: %r" % s)
+EOF
+	then
+		pass "an allowed warning: a SARIF result with its suppression and reason"
+	else
+		fail "an allowed warning: a SARIF result with its suppression and reason"
+		sed 's/^/    /' "$tmp/py"
+	fi
+fi
+
 # ---- 3. the JSON form is documented --------------------------------------------------------
 
 if [ -x "$python" ]; then

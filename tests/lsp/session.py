@@ -184,7 +184,7 @@ def main():
           "didChange: the message and its help")
     acts = c.request("textDocument/codeAction", {"textDocument": {"uri": main_uri}, "range": diags[0]["range"],
                                                  "context": {"diagnostics": diags}})["result"]
-    check(len(acts) == 1 and acts[0]["kind"] == "quickfix" and acts[0]["title"] == "Change to 'pause'",
+    check(len(acts) == 1 and acts[0]["kind"] == "quickfix" and acts[0]["title"] == "write 'pause'",
           "codeAction: the suggestion as a quick fix")
     edits = acts[0]["edit"]["changes"][main_uri] if acts else []
     fixed = apply_edits(main_text.replace("        pause\n", "        paus\n", 1), edits)
@@ -197,6 +197,38 @@ def main():
     c.notify("textDocument/didChange", {"textDocument": {"uri": main_uri, "version": 3},
                                         "contentChanges": [{"text": main_text}]})
     check(c.diagnostics(main_uri, 3)["diagnostics"] == [], "didChange: the whole text replaced, clean again")
+
+    # ---- a fix that inserts a line: the missing require ----
+    without = main_text.replace("    require dotnet-4.0\n", "")
+    c.notify("textDocument/didChange", {"textDocument": {"uri": main_uri, "version": 4},
+                                        "contentChanges": [{"text": without}]})
+    diags = c.diagnostics(main_uri, 4)["diagnostics"]
+    check(len(diags) == 1 and diags[0]["code"] == "BFP301", "didChange: a missing require is an error (%s)"
+          % [x["message"] for x in diags])
+    acts = c.request("textDocument/codeAction", {"textDocument": {"uri": main_uri}, "range": diags[0]["range"],
+                                                 "context": {"diagnostics": diags}})["result"] if diags else []
+    check(len(acts) == 1 and "require dotnet-4.0" in acts[0]["title"],
+          "codeAction: the diagnostic's machine-applicable fix (%s)" % [x["title"] for x in acts])
+    fixed = apply_edits(without, acts[0]["edit"]["changes"][main_uri]) if acts else without
+    c.notify("textDocument/didChange", {"textDocument": {"uri": main_uri, "version": 5},
+                                        "contentChanges": [{"text": fixed}]})
+    check(c.diagnostics(main_uri, 5)["diagnostics"] == [], "codeAction: the plan with the fix applied checks clean")
+    c.notify("textDocument/didChange", {"textDocument": {"uri": main_uri, "version": 6},
+                                        "contentChanges": [{"text": main_text}]})
+    c.diagnostics(main_uri, 6)
+
+    # ---- a new file, never saved; an allowance in it ----
+    allowed = read(os.path.join(TOP, "tests", "golden", "allow-line-ok.plan"))
+    new_uri = uri_of(os.path.join(PLANS, "unsaved.plan"))
+    c.notify("textDocument/didOpen", {"textDocument": {"uri": new_uri, "languageId": "bfplan", "version": 1,
+                                                        "text": allowed}})
+    check(c.diagnostics(new_uri, 1)["diagnostics"] == [], "didOpen: a file not on disk; `bfplan: allow` hides its warning")
+    c.notify("textDocument/didChange", {"textDocument": {"uri": new_uri, "version": 2}, "contentChanges": [
+        {"text": allowed.replace("  # bfplan: allow BFP302 -- the next change adds a .NET step", "")}]})
+    diags = c.diagnostics(new_uri, 2)["diagnostics"]
+    check([(x["code"], x["severity"]) for x in diags] == [("BFP302", 2)], "didChange: without it, the warning shows")
+    c.notify("textDocument/didClose", doc(new_uri))
+    c.diagnostics(new_uri)
 
     # ---- a change to a used file re-checks the plan that uses it ----
     p = pos_of(lib_text, "exch01")

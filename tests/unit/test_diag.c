@@ -137,16 +137,28 @@ static void test_tabs_stay_aligned(void **state)
 		"       | \t     \t    ^\n");
 }
 
-static void test_multibyte_character_is_one_column(void **state)
+static void test_characters_take_their_terminal_columns(void **state)
 {
 	struct fixture *fx = *state;
-	/* "é" (2 bytes) and "😀" (4 bytes) before the span */
+	/* "é" (2 bytes, one column) and "😀" (4 bytes, two columns: a wide emoji) before the span */
 	uint32_t f = add_file(fx, "u.plan", "os \xC3\xA9\xF0\x9F\x98\x80 = 1\n");
 	diag_report(&fx->sink, BFP102, span(f, 10, 11), "stray character '='");
 	assert_string_equal(render(fx),
 		"u.plan:1:11: error: stray character '=' [BFP102]\n"
 		"     1 | os \xC3\xA9\xF0\x9F\x98\x80 = 1\n"
-		"       |       ^\n");
+		"       |        ^\n");
+}
+
+static void test_combining_and_wide_characters(void **state)
+{
+	struct fixture *fx = *state;
+	/* "e" + U+0301 (a combining acute: no column of its own), then "漢" (two columns) */
+	uint32_t f = add_file(fx, "w.plan", "e\xCC\x81\xE6\xBC\xA2 ;\n");
+	diag_report(&fx->sink, BFP102, span(f, 7, 8), "stray character ';'");
+	assert_string_equal(render(fx),
+		"w.plan:1:8: error: stray character ';' [BFP102]\n"
+		"     1 | e\xCC\x81\xE6\xBC\xA2 ;\n"
+		"       |     ^\n");
 }
 
 static void test_multibyte_character_underlined_as_one(void **state)
@@ -704,7 +716,8 @@ int main(void)
 		T(test_help_line),
 		T(test_one_help_line_the_last_wins),
 		T(test_tabs_stay_aligned),
-		T(test_multibyte_character_is_one_column),
+		T(test_characters_take_their_terminal_columns),
+		T(test_combining_and_wide_characters),
 		T(test_multibyte_character_underlined_as_one),
 		T(test_non_printable_bytes_shown_escaped),
 		T(test_hidden_characters_shown_escaped),

@@ -351,18 +351,23 @@ static void test_depfile(void **state)
 {
 	struct fixture *fx = *state;
 	const char *prereqs[] = {"plans/exch01.plan", "std lib/cluster #2.plan", "cost$.plan"};
-	const char *text = outset_depfile(&fx->arena, "out/plan.json", prereqs, 3, false);
+	const char *text = outset_depfile(&fx->arena, "out/plan.json", false, prereqs, 3, false);
 	assert_string_equal(text, "out/plan.json: \\\n"
 				  " plans/exch01.plan \\\n"
 				  " std\\ lib/cluster\\ \\#2.plan \\\n"
 				  " cost$$.plan\n");
-	text = outset_depfile(&fx->arena, "t", prereqs, 1, true);
+	text = outset_depfile(&fx->arena, "t", false, prereqs, 1, true);
 	assert_string_equal(text, "t: \\\n plans/exch01.plan\n\nplans/exch01.plan:\n");
-	text = outset_depfile(&fx->arena, "t", prereqs, 0, true);
+	text = outset_depfile(&fx->arena, "t", false, prereqs, 0, true);
 	assert_string_equal(text, "t:\n");
 	const char *bad[] = {"a\nb.plan"};
-	assert_null(outset_depfile(&fx->arena, "t", bad, 1, false));
-	assert_null(outset_depfile(&fx->arena, "t\n", prereqs, 1, false));
+	assert_null(outset_depfile(&fx->arena, "t", false, bad, 1, false));
+	assert_null(outset_depfile(&fx->arena, "t\n", false, prereqs, 1, false));
+	/* a target bfplan chose is a path, escaped like the others; -MT's is the user's, as given */
+	text = outset_depfile(&fx->arena, "my out/$x#/plan.json", true, prereqs, 0, false);
+	assert_string_equal(text, "my\\ out/$$x\\#/plan.json:\n");
+	text = outset_depfile(&fx->arena, "my\\ out/plan.json", false, prereqs, 0, false);
+	assert_string_equal(text, "my\\ out/plan.json:\n");
 }
 
 
