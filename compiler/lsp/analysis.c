@@ -144,6 +144,23 @@ static const struct plan_ent *plan_around(const struct analysis *a, uint32_t fil
 	return NULL;
 }
 
+/* A baseline's component line, where no name in it is under the cursor (its ID, `fixlet`, `restart`). */
+static bool component_at(const struct analysis *a, uint32_t file, uint32_t offset, struct analysis_hit *hit)
+{
+	for (size_t i = 0; i < a->world.baselines.len; i++) {
+		const struct baseline_ent *bl = a->world.baselines.items[i];
+		for (size_t k = 0; k < bl->components.len; k++) {
+			const struct component_ent *c = bl->components.items[k];
+			if (c->fixlet && span_has(c->span, file, offset)) {
+				hit->span = c->span;
+				hit->component = c;
+				return true;
+			}
+		}
+	}
+	return false;
+}
+
 bool analysis_hit_at(const struct analysis *a, uint32_t file, uint32_t offset, struct analysis_hit *hit)
 {
 	*hit = (struct analysis_hit){0};
@@ -179,7 +196,20 @@ bool analysis_hit_at(const struct analysis *a, uint32_t file, uint32_t offset, s
 	for (size_t i = 0; i < a->world.plans.len; i++)
 		if (plan_node_at(a->world.plans.items[i], file, offset, hit))
 			return true;
-	return false;
+	return component_at(a, file, offset, hit);
+}
+
+bool analysis_declared(const struct analysis *a, struct analysis_hit *hit, struct src_span *decl)
+{
+	if (hit->component && !hit->def) {
+		const struct fixlet_ent *fx = hit->component->fixlet;
+		hit->def = ptrmap_get(&a->index.by_entity, fx->merged_into ? fx->merged_into : fx);
+	}
+	if (hit->node)
+		*decl = hit->node->span;
+	else if (hit->def)
+		*decl = hit->def->name_span;
+	return hit->node || hit->def;
 }
 
 static void push_span(struct arena *arena, struct ptrvec *out, struct src_span s)

@@ -66,9 +66,19 @@ struct analysis_hit {
 	const struct node_ent *node;        /* a node (its declaration in the cluster) */
 	const struct cluster_ent *cluster;  /* the node's cluster */
 	const struct plan_ent *plan;        /* the plan the name is written in, if any */
+	const struct component_ent *component; /* a baseline's line that is not a name (`fixlet 501 site S`) */
 };
 
 bool analysis_hit_at(const struct analysis *a, uint32_t file, uint32_t offset, struct analysis_hit *hit);
+
+/*
+ * Where what `hit` names is declared: a node's place in its cluster, a
+ * declaration's name (for a baseline line, the catalog entry it runs);
+ * false for a line whose Fixlet is declared nowhere (`fixlet 501 site S`
+ * of a Fixlet the catalog does not know).  Narrows `hit` to that
+ * declaration.
+ */
+bool analysis_declared(const struct analysis *a, struct analysis_hit *hit, struct src_span *decl);
 
 /* Every place that names what `hit` names, its declaration first: spans into `out`. */
 void analysis_references(struct analysis *a, const struct analysis_hit *hit, struct ptrvec *out);

@@ -397,6 +397,8 @@ void feature_hover(const struct feature_request *q, struct reply *r)
 	textbuf_init(&b, q->scratch);
 	if (hit.node)
 		hover_node(&b, a, &hit);
+	else if (hit.component)
+		hover_fixlet(&b, hit.component->fixlet);
 	else
 		hover_def(&b, a, &hit);
 	r->result = json_pack("{s:{s:s,s:o},s:o}", "contents", "kind", "markdown", "value", text_json(b.data, b.len),
@@ -409,9 +411,10 @@ void feature_definition(const struct feature_request *q, struct reply *r)
 {
 	struct analysis *a = q->doc->now;
 	struct analysis_hit hit;
-	if (!a || !analysis_hit_at(a, a->root, q->offset, &hit))
+	struct src_span decl;
+	if (!a || !analysis_hit_at(a, a->root, q->offset, &hit) || !analysis_declared(a, &hit, &decl))
 		return;
-	r->result = feature_location(a, q->scratch, hit.node ? hit.node->span : hit.def->name_span);
+	r->result = feature_location(a, q->scratch, decl);
 }
 
 /* Whether `loc` is already in `list` (the same place reached through two documents' checks). */
@@ -445,8 +448,9 @@ static bool same_decl_in(struct analysis *other, const char *real, struct src_sp
 	for (uint32_t f = 0; f < other->sm.files.len; f++) {
 		if (strcmp(other->real[f], real) != 0)
 			continue;
-		return analysis_hit_at(other, f, decl.begin, out) &&
-		       (out->node ? out->node->span.begin : out->def->name_span.begin) == decl.begin;
+		struct src_span there;
+		return analysis_hit_at(other, f, decl.begin, out) && analysis_declared(other, out, &there) &&
+		       there.begin == decl.begin;
 	}
 	return false;
 }
@@ -457,13 +461,13 @@ void feature_references(const struct feature_request *q, struct doc *const *docs
 	struct analysis_hit hit;
 	json_t *out = json_array();
 	r->result = out;
-	if (!a || !analysis_hit_at(a, a->root, q->offset, &hit))
+	struct src_span decl;
+	if (!a || !analysis_hit_at(a, a->root, q->offset, &hit) || !analysis_declared(a, &hit, &decl))
 		return;
 	const json_t *with = json_object_get(json_object_get(q->params, "context"), "includeDeclaration");
 	bool with_decl = !json_is_false(with);
 	add_references(a, q->scratch, &hit, with_decl, out);
 	/* the plans open beside it that `use` the same declaration */
-	struct src_span decl = hit.node ? hit.node->span : hit.def->name_span;
 	const char *real = a->real[decl.file];
 	for (size_t i = 0; i < ndocs; i++) {
 		struct analysis *other = docs[i]->now;

@@ -47,7 +47,7 @@ else
 	(cd "$tmp/nvim" && BFPLAN=$bfplan OUT=$tmp/nvim.out PLAN=$tmp/nvim/mistake.plan MESSY=$tmp/nvim/messy.plan \
 		timeout 60 nvim --headless -u NONE -i NONE -n -c "luafile $top/$here/nvim_test.lua" \
 		>"$tmp/nvim.log" 2>&1)
-	echo "21:9: error unknown step 'paus' [BFP204]" >"$tmp/nvim.want"
+	echo "22:9: error unknown step 'paus' [BFP204]" >"$tmp/nvim.want"
 	if cmp -s "$tmp/nvim.out" "$tmp/nvim.want"; then
 		pass "Neovim: the diagnostic of a misspelt step, in vim.diagnostic.get()"
 	else

@@ -119,7 +119,16 @@ def main():
     h = c.request("textDocument/hover", at(main_uri, pos_of(main_text, "pause", 0, 1)))["result"]
     v = h["contents"]["value"] if h else ""
     check("online" in v and "paused" in v and "Timeout" in v, "hover: a step's node states and timeout")
-    check("patch-exch01" in v, "hover: the step's timeout in the plan it is written in")
+    check("Timeout: 15m" in v, "hover: the step's own timeout")
+    h = c.request("textDocument/hover", at(main_uri, pos_of(main_text, "patch nov-2026", 0, 2)))["result"]
+    v = h["contents"]["value"] if h else ""
+    check("Timeout: 2h; in plan `patch-exch01`: 1h" in v, "hover: the step's timeout in the plan it is written in")
+    h = c.request("textDocument/hover", at(main_uri, pos_of(main_text, "900201", 0, 2)))["result"]
+    v = h["contents"]["value"] if h else ""
+    check("Fixlet 900201" in v and "patches-for-windows" in v and "Action1" in v and "Unconfirmed" in v,
+          "hover: a baseline's Fixlet by ID, its assumed action unconfirmed (%r)" % v)
+    r = c.request("textDocument/definition", at(main_uri, pos_of(main_text, "900201", 0, 2)))
+    check("result" in r and r["result"] is None, "definition: none for a Fixlet the catalog does not know")
     h = c.request("textDocument/hover", at(main_uri, pos_of(main_text, "EXNODE2", 0, 3)))["result"]
     v = h["contents"]["value"] if h else ""
     check("phase 2 of 2" in v and "role holder" in v, "hover: a node's phase (%r)" % v)
