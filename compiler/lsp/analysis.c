@@ -212,6 +212,19 @@ bool analysis_declared(const struct analysis *a, struct analysis_hit *hit, struc
 	return hit->node || hit->def;
 }
 
+bool analysis_find_decl(const struct analysis *a, const char *real, uint32_t begin, struct analysis_hit *out)
+{
+	if (!a->resolved)
+		return false;
+	for (uint32_t f = 0; f < a->sm.files.len; f++) {
+		if (strcmp(a->real[f], real) != 0)
+			continue;
+		struct src_span there;
+		return analysis_hit_at(a, f, begin, out) && analysis_declared(a, out, &there) && there.begin == begin;
+	}
+	return false;
+}
+
 static void push_span(struct arena *arena, struct ptrvec *out, struct src_span s)
 {
 	struct src_span *copy = arena_alloc(arena, sizeof *copy);

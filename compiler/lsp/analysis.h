@@ -80,6 +80,14 @@ bool analysis_hit_at(const struct analysis *a, uint32_t file, uint32_t offset, s
  */
 bool analysis_declared(const struct analysis *a, struct analysis_hit *hit, struct src_span *decl);
 
+/*
+ * The hit, in another analysis, of the declaration at byte `begin` of the
+ * file whose real path is `real`: the same declaration seen from another
+ * open plan.  False if that analysis does not read the file or has no
+ * declaration there.
+ */
+bool analysis_find_decl(const struct analysis *a, const char *real, uint32_t begin, struct analysis_hit *out);
+
 /* Every place that names what `hit` names, its declaration first: spans into `out`. */
 void analysis_references(struct analysis *a, const struct analysis_hit *hit, struct ptrvec *out);
 

@@ -453,7 +453,7 @@ static void document_request(struct server *s, const char *method, const json_t 
 		return;
 	}
 	if (strcmp(method, "textDocument/hover") == 0)
-		feature_hover(&q, r);
+		feature_hover(&q, s->docs, s->ndocs, r);
 	else if (strcmp(method, "textDocument/definition") == 0)
 		feature_definition(&q, r);
 	else if (strcmp(method, "textDocument/references") == 0)

@@ -59,7 +59,7 @@ struct feature_request {
 	uint32_t end;               /* a range's end, when it has one */
 };
 
-void feature_hover(const struct feature_request *q, struct reply *r);
+void feature_hover(const struct feature_request *q, struct doc *const *docs, size_t ndocs, struct reply *r);
 void feature_definition(const struct feature_request *q, struct reply *r);
 void feature_references(const struct feature_request *q, struct doc *const *docs, size_t ndocs,
 			struct reply *r);

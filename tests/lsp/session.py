@@ -132,6 +132,10 @@ def main():
     h = c.request("textDocument/hover", at(main_uri, pos_of(main_text, "EXNODE2", 0, 3)))["result"]
     v = h["contents"]["value"] if h else ""
     check("phase 2 of 2" in v and "role holder" in v, "hover: a node's phase (%r)" % v)
+    h = c.request("textDocument/hover", at(lib_uri, pos_of(lib_text, "EXNODE1", 0, 1)))["result"]
+    v = h["contents"]["value"] if h else ""
+    check("phase 1 of 2" in v and "patch-exch01" in v,
+          "hover: a node of a library's cluster, its phase in the open plan that uses it (%r)" % v)
     h = c.request("textDocument/hover", at(lib_uri, pos_of(lib_text, "windows-2008", 0, 4)))["result"]
     start = pos_of(lib_text, "windows-2008")
     check(h and h["range"]["start"] == start, "hover: an OS after a title with wide and astral characters")
