@@ -134,7 +134,7 @@ static bool plan_node_at(const struct plan_ent *plan, uint32_t file, uint32_t of
 	return false;
 }
 
-static const struct plan_ent *plan_around(const struct analysis *a, uint32_t file, uint32_t offset)
+const struct plan_ent *analysis_plan_at(const struct analysis *a, uint32_t file, uint32_t offset)
 {
 	for (size_t i = 0; i < a->index.defs.len; i++) {
 		const struct name_def *d = a->index.defs.items[i];
@@ -166,7 +166,7 @@ bool analysis_hit_at(const struct analysis *a, uint32_t file, uint32_t offset, s
 	*hit = (struct analysis_hit){0};
 	if (!a->resolved)
 		return false;
-	hit->plan = plan_around(a, file, offset);
+	hit->plan = analysis_plan_at(a, file, offset);
 	for (size_t i = 0; i < a->index.refs.len; i++) {
 		const struct name_ref *r = a->index.refs.items[i];
 		if (span_has(r->span, file, offset)) {

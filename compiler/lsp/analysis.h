@@ -88,6 +88,9 @@ bool analysis_declared(const struct analysis *a, struct analysis_hit *hit, struc
  */
 bool analysis_find_decl(const struct analysis *a, const char *real, uint32_t begin, struct analysis_hit *out);
 
+/* The plan whose declaration holds the place, or NULL. */
+const struct plan_ent *analysis_plan_at(const struct analysis *a, uint32_t file, uint32_t offset);
+
 /* Every place that names what `hit` names, its declaration first: spans into `out`. */
 void analysis_references(struct analysis *a, const struct analysis_hit *hit, struct ptrvec *out);
 

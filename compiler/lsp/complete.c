@@ -162,6 +162,18 @@ static void add_names(json_t *out, const struct analysis *a, enum ast_decl_kind 
 	}
 }
 
+/* The nodes of the plan's cluster (of every cluster of the file, when the plan's is not known). */
+static void add_nodes(json_t *out, const struct analysis *a, const struct plan_ent *plan)
+{
+	for (size_t i = 0; a && i < a->world.clusters.len; i++) {
+		const struct cluster_ent *cl = a->world.clusters.items[i];
+		if (plan && plan->cluster ? cl != plan->cluster : cl->decl.file != a->root)
+			continue;
+		for (size_t k = 0; k < cl->nodes.len; k++)
+			add_item(out, ((const struct node_ent *)cl->nodes.items[k])->name, 12 /* Value */, "node");
+	}
+}
+
 void feature_completion(const struct feature_request *q, struct reply *r)
 {
 	struct doc *d = q->doc;
@@ -195,6 +207,10 @@ void feature_completion(const struct feature_request *q, struct reply *r)
 	if (opener && strcmp(opener, "each") == 0) {
 		add_names(items, a, DECL_BASELINE);
 		add_item(items, "optional", 14, "keyword");
+		return;
+	}
+	if (kind_named(opener) == DECL_PLAN && (strcmp(c.words[0], "active") == 0 || strcmp(c.words[0], "order") == 0)) {
+		add_nodes(items, a, a ? analysis_plan_at(a, a->root, q->offset) : NULL);
 		return;
 	}
 	enum ast_decl_kind k = value_kind(c.words[0], c.words[c.nwords - 1]);

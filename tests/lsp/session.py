@@ -315,7 +315,9 @@ def main():
           "completion: OS names after wide and astral characters, from the last check that resolved")
     c.notify("textDocument/didChange", {"textDocument": {"uri": lib_uri, "version": 7},
                                         "contentChanges": [{"text": lib_text}]})
-    labels = complete("    # require ", "require dotnet-4.0", 16)
+    labels = complete("    active EX", "active EXNODE2", 16)
+    check(labels == ["EXNODE1", "EXNODE2"], "completion: the nodes of the plan's cluster after active (%s)" % labels)
+    labels = complete("    # require ", "require dotnet-4.0", 17)
     check(labels == [], "completion: nothing in a comment")
 
     # ---- formatting ----
