@@ -27,6 +27,13 @@ struct lsp_config {
 	unsigned debounce_ms;            /* quiet time after a change before it is checked */
 };
 
+/*
+ * The largest document the server holds (the largest message it reads):
+ * a plan edited past it is dropped, not followed.  bfplan itself reads at
+ * most SRC_MAX_FILE_SIZE of it.
+ */
+enum { LSP_MAX_DOCUMENT = 64 * 1024 * 1024 };
+
 /* Quiet time after a change before its check: a burst of keystrokes is checked once. */
 enum { LSP_DEBOUNCE_MS = 5 };
 

@@ -196,6 +196,8 @@ static void check_dirty(struct server *s)
 			doc_check(s, s->docs[i]);
 }
 
+enum change_status { CHANGE_APPLIED, CHANGE_UNREADABLE, CHANGE_TOO_LARGE };
+
 static char *dup_bytes(const char *text, size_t len)
 {
 	char *copy = malloc(len + 1);
@@ -241,6 +243,33 @@ static bool get_range(const json_t *v, struct text_pos *start, struct text_pos *
 
 /* ---- notifications ------------------------------------------------------------------------ */
 
+/* A document for `uri`, added to the open ones, without text yet; NULL when memory runs out. */
+static struct doc *new_doc(struct server *s, const char *uri)
+{
+	if (s->ndocs == s->cap) {
+		size_t cap = s->cap ? 2 * s->cap : 8;
+		struct doc **grown = realloc(s->docs, cap * sizeof *grown);
+		if (!grown)
+			return NULL;
+		s->docs = grown;
+		s->cap = cap;
+	}
+	struct doc *d = calloc(1, sizeof *d);
+	if (!d)
+		return NULL;
+	const char *path = text_uri_path(&s->scratch, uri);
+	char *real = path ? realpath(path, NULL) : NULL; /* a `use` of the file finds it by this name */
+	d->uri = dup_bytes(uri, strlen(uri));
+	d->path = dup_bytes(path ? path : uri, strlen(path ? path : uri));
+	d->real = real ? real : d->path ? dup_bytes(d->path, strlen(d->path)) : NULL;
+	if (!d->uri || !d->path || !d->real) {
+		free(d->uri), free(d->path), free(d->real), free(d);
+		return NULL;
+	}
+	s->docs[s->ndocs++] = d;
+	return d;
+}
+
 static void did_open(struct server *s, const json_t *params)
 {
 	const json_t *item = json_object_get(params, "textDocument");
@@ -250,39 +279,19 @@ static void did_open(struct server *s, const json_t *params)
 		log_line(s, "didOpen without a uri and a text");
 		return;
 	}
-	if (json_string_length(text) > SRC_MAX_FILE_SIZE)
-		log_line(s, "an opened document is larger than bfplan reads; it is checked as too large");
-	struct doc *d = find_doc(s, uri);
-	if (d) { /* opened twice: the newer text wins */
-		free(d->text);
-	} else {
-		if (s->ndocs == s->cap) {
-			size_t cap = s->cap ? 2 * s->cap : 8;
-			struct doc **grown = realloc(s->docs, cap * sizeof *grown);
-			if (!grown)
-				return;
-			s->docs = grown;
-			s->cap = cap;
-		}
-		d = calloc(1, sizeof *d);
-		if (!d)
-			return;
-		struct arena *a = &s->scratch;
-		const char *path = text_uri_path(a, uri);
-		char *real = path ? realpath(path, NULL) : NULL;
-		d->uri = dup_bytes(uri, strlen(uri));
-		d->path = path ? dup_bytes(path, strlen(path)) : dup_bytes(uri, strlen(uri));
-		d->real = real ? real : d->path ? dup_bytes(d->path, strlen(d->path)) : NULL;
-		if (!d->uri || !d->path || !d->real) {
-			free(d->uri), free(d->path), free(d->real), free(d);
-			return;
-		}
-		s->docs[s->ndocs++] = d;
+	char *copy = dup_bytes(json_string_value(text), json_string_length(text));
+	struct doc *d = find_doc(s, uri); /* opened twice: the newer text wins */
+	if (copy && !d)
+		d = new_doc(s, uri);
+	if (!copy || !d) {
+		free(copy);
+		log_line(s, "out of memory for an opened document; it is not checked");
+		return;
 	}
+	free(d->text);
+	d->text = copy;
 	d->len = json_string_length(text);
-	d->text = dup_bytes(json_string_value(text), d->len);
-	if (!d->text)
-		d->len = 0, d->text = dup_bytes("", 0);
+	d->lost = false;
 	const json_t *version = json_object_get(item, "version");
 	d->version = json_is_integer(version) ? json_integer_value(version) : 0;
 	doc_check(s, d);
@@ -291,28 +300,32 @@ static void did_open(struct server *s, const json_t *params)
 }
 
 /* Applies one TextDocumentContentChangeEvent: a range and its new text, or a whole new text. */
-static bool apply_change(struct doc *d, const json_t *change)
+static enum change_status apply_change(struct doc *d, const json_t *change)
 {
 	const json_t *text = json_object_get(change, "text");
 	if (!json_is_string(text))
-		return false;
+		return CHANGE_UNREADABLE;
 	const char *t = json_string_value(text);
 	size_t n = json_string_length(text);
 	const json_t *range = json_object_get(change, "range");
 	size_t from = 0, to = d->len;
+	if (d->lost && range)
+		return CHANGE_UNREADABLE; /* only a whole new text brings a lost document back */
 	if (range) {
 		struct text_pos start, end;
 		if (!get_range(range, &start, &end))
-			return false;
+			return CHANGE_UNREADABLE;
 		from = text_offset_in(d->text, d->len, start);
 		to = text_offset_in(d->text, d->len, end);
 		if (to < from)
 			to = from;
 	}
 	size_t len = d->len - (to - from) + n;
+	if (len > LSP_MAX_DOCUMENT)
+		return CHANGE_TOO_LARGE;
 	char *next = malloc(len + 1);
 	if (!next)
-		return false;
+		return CHANGE_TOO_LARGE;
 	memcpy(next, d->text, from);
 	memcpy(next + from, t, n);
 	memcpy(next + from + n, d->text + to, d->len - to);
@@ -320,7 +333,31 @@ static bool apply_change(struct doc *d, const json_t *change)
 	free(d->text);
 	d->text = next;
 	d->len = len;
-	return true;
+	d->lost = false;
+	return CHANGE_APPLIED;
+}
+
+/*
+ * The editor's text and ours no longer agree (a change over the size
+ * limit, or one that could not be read): the document is emptied, so
+ * that its memory goes and no answer describes text the editor does not
+ * show, and the user is told.  A whole new text brings it back.
+ */
+static void lose(struct server *s, struct doc *d, const char *why)
+{
+	if (d->lost)
+		return;
+	char *empty = dup_bytes("", 0);
+	if (empty) { /* otherwise the old text stays, unchecked */
+		free(d->text);
+		d->text = empty;
+		d->len = 0;
+	}
+	d->lost = true;
+	json_t *p = json_pack("{s:i,s:o}", "type", 1, "message",
+			      text_json_str(arena_printf(&s->scratch, "bfplan lsp: %s; close the plan and open it "
+							 "again to have it checked", why)));
+	send_notification(s, "window/showMessage", p);
 }
 
 static void did_change(struct server *s, const json_t *params)
@@ -334,8 +371,13 @@ static void did_change(struct server *s, const json_t *params)
 	size_t i;
 	const json_t *change;
 	json_array_foreach(changes, i, change) {
-		if (!apply_change(d, change)) {
-			log_line(s, "a change that is not a TextDocumentContentChangeEvent was left out");
+		enum change_status st = apply_change(d, change);
+		if (st == CHANGE_TOO_LARGE) {
+			lose(s, d, "the plan has grown larger than the server holds");
+			break;
+		}
+		if (st == CHANGE_UNREADABLE) {
+			lose(s, d, "a change to the plan could not be read");
 			break;
 		}
 	}

@@ -22,6 +22,7 @@ struct doc {
 	size_t len;
 	json_int_t version;
 	bool dirty;                 /* changed since `now` was made */
+	bool lost;                  /* a change could not be followed: emptied until a whole new text */
 	struct analysis *now;       /* the last check */
 	struct analysis *resolved;  /* the last check that resolved names (may be `now`) */
 };

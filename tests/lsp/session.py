@@ -384,6 +384,24 @@ def main():
     c.diagnostics(main_uri)
     r = c.request("textDocument/documentSymbol", doc(main_uri))["result"]
     check(len(r) == 2, "hostile: an edit with its range reversed and beyond the end")
+    c.notify("textDocument/didChange", {"textDocument": {"uri": main_uri, "version": 30},
+                                        "contentChanges": [{"range": {"start": {"line": 0, "character": 0},
+                                                                      "end": {"line": 0, "character": 0}},
+                                                            "text": 5}]})
+    d = c.diagnostics(main_uri, 30)
+    shown = [m for m in c.notifications if m["method"] == "window/showMessage"]
+    r = c.request("textDocument/documentSymbol", doc(main_uri))["result"]
+    check(len(shown) == 1 and shown[0]["params"]["type"] == 1 and "open it again" in shown[0]["params"]["message"]
+          and r == [] and d["diagnostics"] == [], "hostile: a change that cannot be read empties the plan, and says so")
+    c.notify("textDocument/didChange", {"textDocument": {"uri": main_uri, "version": 31}, "contentChanges": [
+        {"range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}}, "text": "plan x {}\n"}]})
+    r = c.request("textDocument/documentSymbol", doc(main_uri))["result"]
+    check(r == [], "hostile: an edit to the emptied plan is not applied")
+    c.notify("textDocument/didChange", {"textDocument": {"uri": main_uri, "version": 32},
+                                        "contentChanges": [{"text": main_text}]})
+    c.diagnostics(main_uri, 32)
+    r = c.request("textDocument/documentSymbol", doc(main_uri))["result"]
+    check(len(r) == 2, "hostile: a whole new text brings it back")
     big = 64 * 1024 * 1024 + 1
     c.send_raw(b"Content-Length: %d\r\n\r\n" % big)
     chunk = b" " * (1024 * 1024)
