@@ -179,6 +179,7 @@ golden: $(BUILD)/bfplan
 
 test: all unit golden $(REPLAYS)
 	sh tests/layers.sh --self-test
+	sh tests/golden/fixes.sh $(BUILD)/bfplan
 	sh tests/cli/run.sh $(BUILD)/bfplan
 	sh tests/import/run.sh $(BUILD)/bfplan
 	sh tests/build/run.sh $(BUILD)/bfplan

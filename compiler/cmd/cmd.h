@@ -42,6 +42,8 @@ struct cmd_options {
 	struct ptrvec include_dirs;  /* char *: -I */
 	bool werror;
 	bool quiet;                  /* --quiet */
+	bool fix;                    /* check --fix */
+	bool dependents;             /* check --dependents */
 	bool denied[DIAG_CODE_COUNT];/* --deny */
 	struct ptrvec allows;        /* struct diag_allow *: --allow, external to every file */
 	enum diag_color color;

@@ -184,10 +184,9 @@ void compilation_init(struct compilation *c, const struct cmd_options *o)
 	c->lowered = (struct lw_program){0};
 }
 
-void compile(struct compilation *c, const char *path, const struct cmd_options *o,
-	     const struct bfplan_env *env, bool lower_all)
+struct load_options compile_load_options(const struct cmd_options *o, const struct bfplan_env *env)
 {
-	struct load_options lo = {
+	return (struct load_options){
 		.include_dirs = (const char *const *)o->include_dirs.items,
 		.include_count = o->include_dirs.len,
 		.search_path = env->search_path,
@@ -195,6 +194,12 @@ void compile(struct compilation *c, const char *path, const struct cmd_options *
 		.stdlib_sought = env->stdlib_sought,
 		.stdin_name = o->stdin_name,
 	};
+}
+
+void compile(struct compilation *c, const char *path, const struct cmd_options *o,
+	     const struct bfplan_env *env, bool lower_all)
+{
+	struct load_options lo = compile_load_options(o, env);
 	struct program program;
 	c->status = load_program(&c->arena, &c->sm, &c->diags, &lo, path, &program);
 	/*

@@ -42,6 +42,9 @@ struct compilation {
  */
 void compilation_init(struct compilation *c, const struct cmd_options *o);
 
+/* Where a compilation looks for `use` files: -I, BFPLAN_PATH, the standard library. */
+struct load_options compile_load_options(const struct cmd_options *o, const struct bfplan_env *env);
+
 /*
  * Every stage up to the checked plan, and the lowered form of every plan
  * when `lower_all` (graph, diff; build lowers as it writes).  The sink

@@ -18,7 +18,6 @@
 #include "cmd/rewrite.h"
 #include "fmt/fmt.h"
 #include "front/load.h"
-#include "out/outset.h"
 
 struct fmt_request {
 	bool write;              /* -w: replace the file */

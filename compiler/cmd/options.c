@@ -12,6 +12,7 @@
 
 #include "base/suggest.h"
 #include "cmd/cmd.h"
+#include "cmd/operands.h"
 #include "lower/lower.h"
 
 struct command_info {
@@ -354,6 +355,8 @@ static void apply(struct parse *p, enum opt_id id, char *value)
 	case OPT_INCLUDE: ptrvec_push(p->arena, &o->include_dirs, value); break;
 	case OPT_WERROR: o->werror = true; break;
 	case OPT_QUIET: o->quiet = true; break;
+	case OPT_FIX: o->fix = true; break;
+	case OPT_DEPENDENTS: o->dependents = true; break;
 	case OPT_ALLOW:
 	case OPT_DENY: take_codes(p, id == OPT_DENY, value); break;
 	case OPT_COLOR:
@@ -516,5 +519,8 @@ bool cmd_parse_options(struct arena *arena, enum cmd_id cmd, int argc, char **ar
 	}
 	if (!p.failed && !o->list)
 		check_operands(&p);
+	/* check and fmt take directories too: every plan file under them */
+	if (!p.failed && (cmd == CMD_check || cmd == CMD_fmt) && !operands_expand(arena, &o->inputs, err))
+		p.failed = true;
 	return !p.failed;
 }

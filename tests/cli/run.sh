@@ -247,8 +247,25 @@ run check no-such-file.plan </dev/null
 expect "missing file" 2 err "no-such-file.plan" err "[BFP001]" !out
 
 mkdir a-directory.plan
+run build a-directory.plan -o "$tmp/dir-out" </dev/null
+expect "directory as build's input" 2 err "a-directory.plan" err "[BFP001]" !out
 run check a-directory.plan </dev/null
-expect "directory as input" 2 err "a-directory.plan" err "[BFP001]" !out
+expect "a directory without plan files" 2 err "no .plan file under the directory 'a-directory.plan'" !out
+
+# a directory: every .plan under it, in byte order of the paths, hidden ones passed over
+mkdir -p tree/b tree/a/.git tree/a/sub
+printf 'cluster c {\n    nodez A, B\n}\n' >tree/b/one.plan
+cp tree/b/one.plan tree/a/sub/two.plan
+cp tree/b/one.plan tree/a/three.plan
+cp tree/b/one.plan tree/a/.git/hidden.plan
+: >tree/a/notes.txt
+run check tree </dev/null
+order=$(grep -o '^tree/[^:]*' "$tmp/err" | uniq | tr '\n' ' ')
+if [ "$status" -eq 1 ] && [ "$order" = "tree/a/sub/two.plan tree/a/three.plan tree/b/one.plan " ]; then
+	pass "a directory as input: every .plan under it, sorted, hidden ones passed over"
+else
+	fail "a directory as input" "status $status, files: $order"
+fi
 
 cp clean.plan unreadable.plan
 chmod 000 unreadable.plan

@@ -127,7 +127,7 @@ if command -v bash >/dev/null 2>&1; then
 	fi
 	expect_completion "$bfplan " "--help --version build check diff explain fmt graph import lsp "
 	expect_completion "$bfplan ch" "check "
-	expect_completion "$bfplan check --f" "--format= "
+	expect_completion "$bfplan check --f" "--fix --format= "
 	expect_completion "$bfplan check --format = " "github json sarif text "
 	expect_completion "$bfplan check --format = s" "sarif "
 	expect_completion "$bfplan fmt --color = n" "never "
@@ -190,6 +190,48 @@ if command -v pre-commit >/dev/null 2>&1 && command -v git >/dev/null 2>&1; then
 	fi
 	if hook bfplan-fmt good.plan; then pass "pre-commit: bfplan-fmt passes a formatted plan"
 	else fail "pre-commit: bfplan-fmt passes a formatted plan"; sed 's/^/    /' "$tmp/hook.log"; fi
+	# a library file that checks clean alone but breaks a plan that uses it: the hook fails on the plan
+	cat >"$tmp/project/cluster-lib.plan" <<'EOF'
+use "windows/os"
+
+cluster files01 "File server cluster" {
+    os windows-2008
+    nodes FSNODE1, FSNODE2
+}
+EOF
+	cat >"$tmp/project/user.plan" <<'EOF'
+use "bigfix/sites"
+use "bigfix/server-automation"
+use "cluster-lib"
+
+baseline fs-nov-2026 "2026-11 updates" {
+    fixlet 900201 site patches-for-windows
+    restart
+}
+
+plan patch-files01 "Patch the file servers" {
+    cluster files01
+    order passive-first
+    max-down 1
+    window 14h
+    timeout patch 1h30m
+    require control-scripts
+    each node {
+        pause
+        move-groups
+        patch fs-nov-2026
+        resume
+    }
+}
+EOF
+	git -C "$tmp/project" add .
+	if "$bfplan" check "$tmp/project/cluster-lib.plan" >/dev/null 2>&1 && ! hook bfplan-check cluster-lib.plan &&
+		grep -q '^user.plan:.*\[BFP313\]' "$tmp/hook.log"; then
+		pass "pre-commit: bfplan-check fails on a plan that a staged library file breaks"
+	else
+		fail "pre-commit: bfplan-check fails on a plan that a staged library file breaks"
+		sed 's/^/    /' "$tmp/hook.log"
+	fi
 else
 	skip "pre-commit: pre-commit or git is not installed (apt-get install pre-commit)"
 fi
