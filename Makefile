@@ -39,7 +39,7 @@ PKG_CONFIG ?= pkg-config
 # Debian 12 packages the build and the tests need.  KEEP IN SYNC with README.md.
 DEBIAN_PACKAGES = gcc make flex bison pkg-config libxml2-dev libcmocka-dev libjansson-dev python3 graphviz \
 	python3-jsonschema python3-yaml vim libonig5 pre-commit bash-completion git patch \
-	neovim nodejs libxml2-utils time
+	neovim vim-ale nodejs libxml2-utils time
 
 # Warnings hold for generated code too (the lexer and parser compile clean
 # with all of them); -Werror keeps it that way.

@@ -9,13 +9,15 @@
 # 2. Neovim's built-in client, headless (nvim_test.lua): a plan with a
 #    misspelt step shows its diagnostic in vim.diagnostic.get(), and a
 #    messy plan formatted through the server reads as `bfplan fmt` prints.
-# 3. The VS Code extension (editors/vscode), without VS Code
+# 3. Vim with ALE (Debian: vim-ale), configured as docs/lsp.md says
+#    (ale_test.vim): the same plan's diagnostic in ALE's location list.
+# 4. The VS Code extension (editors/vscode), without VS Code
 #    (vscode_test.js, in Node): its package.json, its activate() with
 #    stand-ins for VS Code's modules, and the server command line it asks
 #    for, spawned.
 # Also the command line itself: options lsp does not take are refused.
 #
-# Neovim or Node absent: that part says SKIP with the reason.
+# Neovim, Vim with ALE or Node absent: that part says SKIP with the reason.
 [ $# -eq 1 ] || { echo "usage: sh tests/lsp/run.sh path/to/bfplan" >&2; exit 2; }
 bfplan=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -63,7 +65,26 @@ else
 	fi
 fi
 
-# ---- 3. VS Code -----------------------------------------------------------------------------
+# ---- 3. Vim with ALE -----------------------------------------------------------------------
+
+vimfiles=/usr/share/vim/vimfiles
+if ! command -v vim >/dev/null 2>&1; then
+	skip "Vim with ALE: vim is not installed (apt-get install vim)"
+elif [ ! -f "$vimfiles/pack/dist-bundle/opt/ale/plugin/ale.vim" ]; then
+	skip "Vim with ALE: ALE is not installed (apt-get install vim-ale)"
+else
+	(cd "$tmp/nvim" && VIMFILES=$vimfiles BFPLAN=$bfplan OUT=$tmp/ale.out PLAN=$tmp/nvim/mistake.plan \
+		timeout 60 vim --not-a-term -N -u NONE -i NONE -n -S "$top/$here/ale_test.vim" </dev/null >/dev/null 2>&1)
+	echo "22:9: E unknown step 'paus' [BFP204]" >"$tmp/ale.want"
+	if cmp -s "$tmp/ale.out" "$tmp/ale.want"; then
+		pass "Vim with ALE: the diagnostic of a misspelt step, in ALE's location list"
+	else
+		cat "$tmp/ale.out" 2>/dev/null
+		fail "Vim with ALE: the diagnostic of a misspelt step, in ALE's location list"
+	fi
+fi
+
+# ---- 4. VS Code -----------------------------------------------------------------------------
 
 if ! command -v node >/dev/null 2>&1; then
 	skip "VS Code extension: node is not installed (apt-get install nodejs)"
