@@ -128,7 +128,9 @@ static bool plan_node_at(const struct plan_ent *plan, uint32_t file, uint32_t of
 		return true;
 	for (size_t i = 0; i < plan->constraints.len; i++) {
 		const struct order_constraint *c = plan->constraints.items[i];
-		if (named_node_at(plan, c->before, file, offset, hit) || named_node_at(plan, c->after, file, offset, hit))
+		if (named_node_at(plan, c->before, file, offset, hit))
+			return true;
+		if (named_node_at(plan, c->after, file, offset, hit))
 			return true;
 	}
 	return false;
@@ -188,7 +190,9 @@ bool analysis_hit_at(const struct analysis *a, uint32_t file, uint32_t offset, s
 		for (size_t k = 0; k < c->nodes.len; k++) {
 			const struct node_ent *n = c->nodes.items[k];
 			if (span_has(n->span, file, offset)) {
-				*hit = (struct analysis_hit){.span = n->span, .node = n, .cluster = c, .plan = hit->plan};
+				hit->span = n->span;
+				hit->node = n;
+				hit->cluster = c;
 				return true;
 			}
 		}

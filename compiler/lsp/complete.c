@@ -209,7 +209,8 @@ void feature_completion(const struct feature_request *q, struct reply *r)
 		add_item(items, "optional", 14, "keyword");
 		return;
 	}
-	if (kind_named(opener) == DECL_PLAN && (strcmp(c.words[0], "active") == 0 || strcmp(c.words[0], "order") == 0)) {
+	bool names_nodes = strcmp(c.words[0], "active") == 0 || strcmp(c.words[0], "order") == 0;
+	if (kind_named(opener) == DECL_PLAN && names_nodes) {
 		add_nodes(items, a, a ? analysis_plan_at(a, a->root, q->offset) : NULL);
 		return;
 	}

@@ -177,7 +177,7 @@ static void add_references(struct analysis *a, struct arena *scratch, const stru
 	}
 }
 
-void feature_references(const struct feature_request *q, struct doc *const *docs, size_t ndocs, struct reply *r)
+void feature_references(const struct feature_request *q, struct reply *r)
 {
 	struct analysis *a = q->doc->now;
 	struct analysis_hit hit;
@@ -191,10 +191,10 @@ void feature_references(const struct feature_request *q, struct doc *const *docs
 	add_references(a, q->scratch, &hit, with_decl, out);
 	/* the plans open beside it that `use` the same declaration */
 	const char *real = a->real[decl.file];
-	for (size_t i = 0; i < ndocs; i++) {
-		struct analysis *other = docs[i]->now;
+	for (size_t i = 0; i < q->ndocs; i++) {
+		struct analysis *other = q->docs[i]->now;
 		struct analysis_hit there;
-		if (docs[i] == q->doc || !other || !other->resolved || !analysis_find_decl(other, real, decl.begin, &there))
+		if (q->docs[i] == q->doc || !other || !analysis_find_decl(other, real, decl.begin, &there))
 			continue;
 		add_references(other, q->scratch, &there, with_decl, out);
 	}
@@ -240,13 +240,15 @@ void feature_symbols(const struct feature_request *q, struct reply *r)
 		const struct name_def *d = a->index.defs.items[i];
 		if (d->name_span.file != a->root)
 			continue;
-		json_t *s = symbol(a, d->name, ast_decl_kind_name(d->kind), symbol_kind(d->kind), d->span, d->name_span);
+		const char *kind = ast_decl_kind_name(d->kind);
+		json_t *s = symbol(a, d->name, kind, symbol_kind(d->kind), d->span, d->name_span);
 		if (d->kind == DECL_CLUSTER) {
 			const struct cluster_ent *c = d->entity;
 			json_t *children = json_array();
 			for (size_t k = 0; k < c->nodes.len; k++) {
 				const struct node_ent *n = c->nodes.items[k];
-				json_array_append_new(children, symbol(a, n->name, "node", 19 /* Object */, n->span, n->span));
+				json_t *node = symbol(a, n->name, "node", 19 /* Object */, n->span, n->span);
+				json_array_append_new(children, node);
 			}
 			json_object_set_new(s, "children", children);
 		}
@@ -279,7 +281,8 @@ static json_t *position_json(const struct text_lines *l, size_t offset)
 	return json_pack("{s:i,s:i}", "line", (json_int_t)p.line, "character", (json_int_t)p.character);
 }
 
-void feature_formatting(const struct feature_request *q, bool range, struct reply *r)
+/* The formatter's changes to the document, as minimal line edits; with `range`, those that touch its lines. */
+static void format_document(const struct feature_request *q, bool range, struct reply *r)
 {
 	struct doc *d = q->doc;
 	struct arena *arena = q->scratch;
@@ -314,11 +317,22 @@ void feature_formatting(const struct feature_request *q, bool range, struct repl
 		size_t to = old_starts[c->old_end < old_n ? c->old_end : old_n];
 		size_t nfrom = new_starts[c->new_begin < new_n ? c->new_begin : new_n];
 		size_t nto = new_starts[c->new_end < new_n ? c->new_end : new_n];
-		json_array_append_new(edits, json_pack("{s:{s:o,s:o},s:o}", "range", "start", position_json(&lines, from),
+		json_array_append_new(edits, json_pack("{s:{s:o,s:o},s:o}", "range",
+						       "start", position_json(&lines, from),
 						       "end", position_json(&lines, to), "newText",
 						       text_json(text + nfrom, nto - nfrom)));
 	}
 	r->result = edits;
+}
+
+void feature_formatting(const struct feature_request *q, struct reply *r)
+{
+	format_document(q, false, r);
+}
+
+void feature_range_formatting(const struct feature_request *q, struct reply *r)
+{
+	format_document(q, true, r);
 }
 
 /* ---- code actions ------------------------------------------------------------------------- */

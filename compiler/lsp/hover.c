@@ -277,7 +277,7 @@ static void hover_def(struct textbuf *b, const struct analysis *a, const struct 
 	}
 }
 
-void feature_hover(const struct feature_request *q, struct doc *const *docs, size_t ndocs, struct reply *r)
+void feature_hover(const struct feature_request *q, struct reply *r)
 {
 	struct analysis *a = q->doc->now;
 	struct analysis_hit hit;
@@ -286,7 +286,7 @@ void feature_hover(const struct feature_request *q, struct doc *const *docs, siz
 	struct textbuf b;
 	textbuf_init(&b, q->scratch);
 	if (hit.node)
-		hover_node(&b, a, &hit, docs, ndocs);
+		hover_node(&b, a, &hit, q->docs, q->ndocs);
 	else if (hit.component)
 		hover_fixlet(&b, hit.component->fixlet);
 	else

@@ -418,16 +418,42 @@ static void files_changed(struct server *s)
 
 /* ---- requests ----------------------------------------------------------------------------- */
 
+/* What its parameters must hold besides textDocument. */
+enum needs { NEEDS_NOTHING, NEEDS_POSITION, NEEDS_RANGE };
+
+/*
+ * The requests about a document: the method, the capability initialize
+ * announces it by (with its options as JSON, or NULL for true), what its
+ * parameters hold, and the answer.  The capabilities and the dispatch are
+ * both read from this table.
+ */
+static const struct document_method {
+	const char *method, *capability, *options;
+	enum needs needs;
+	void (*answer)(const struct feature_request *q, struct reply *r);
+} document_methods[] = {
+	{"textDocument/hover", "hoverProvider", NULL, NEEDS_POSITION, feature_hover},
+	{"textDocument/definition", "definitionProvider", NULL, NEEDS_POSITION, feature_definition},
+	{"textDocument/references", "referencesProvider", NULL, NEEDS_POSITION, feature_references},
+	{"textDocument/documentSymbol", "documentSymbolProvider", NULL, NEEDS_NOTHING, feature_symbols},
+	{"textDocument/completion", "completionProvider", "{\"triggerCharacters\": [\" \", \",\"]}", NEEDS_POSITION,
+	 feature_completion},
+	{"textDocument/formatting", "documentFormattingProvider", NULL, NEEDS_NOTHING, feature_formatting},
+	{"textDocument/rangeFormatting", "documentRangeFormattingProvider", NULL, NEEDS_RANGE,
+	 feature_range_formatting},
+	{"textDocument/codeAction", "codeActionProvider", "{\"codeActionKinds\": [\"quickfix\"]}", NEEDS_RANGE,
+	 feature_code_actions},
+};
+
 static json_t *capabilities(void)
 {
-	json_t *sync = json_pack("{s:b,s:i,s:{s:b}}", "openClose", 1, "change", 2, "save", "includeText", 0);
-	json_t *completion = json_pack("{s:[s,s,s]}", "triggerCharacters", " ", ",", "\"");
-	json_t *actions = json_pack("{s:[s]}", "codeActionKinds", "quickfix");
-	return json_pack("{s:s,s:o,s:b,s:b,s:b,s:b,s:o,s:b,s:b,s:o}", "positionEncoding", "utf-16",
-			 "textDocumentSync", sync, "hoverProvider", 1, "definitionProvider", 1,
-			 "referencesProvider", 1, "documentSymbolProvider", 1, "completionProvider", completion,
-			 "documentFormattingProvider", 1, "documentRangeFormattingProvider", 1,
-			 "codeActionProvider", actions);
+	json_t *caps = json_pack("{s:s,s:{s:b,s:i,s:{s:b}}}", "positionEncoding", "utf-16", "textDocumentSync",
+				 "openClose", 1, "change", 2 /* incremental */, "save", "includeText", 0);
+	for (size_t i = 0; i < sizeof document_methods / sizeof document_methods[0]; i++) {
+		const struct document_method *m = &document_methods[i];
+		json_object_set_new(caps, m->capability, m->options ? json_loads(m->options, 0, NULL) : json_true());
+	}
+	return caps;
 }
 
 static void initialize(struct server *s, struct reply *r)
@@ -465,12 +491,22 @@ static bool request_offset(struct doc *d, const json_t *pos, uint32_t *offset, s
 	return true;
 }
 
-static void document_request(struct server *s, const char *method, const json_t *params, struct reply *r)
+static const struct document_method *document_method(const char *method)
+{
+	for (size_t i = 0; i < sizeof document_methods / sizeof document_methods[0]; i++)
+		if (strcmp(method, document_methods[i].method) == 0)
+			return &document_methods[i];
+	return NULL;
+}
+
+static void document_request(struct server *s, const struct document_method *m, const json_t *params,
+			     struct reply *r)
 {
 	struct doc *d = request_doc(s, params, r);
 	if (!d)
 		return;
-	struct feature_request q = {.doc = d, .scratch = &s->scratch, .params = params};
+	struct feature_request q = {.doc = d, .docs = s->docs, .ndocs = s->ndocs, .scratch = &s->scratch,
+				    .params = params};
 	const json_t *pos = json_object_get(params, "position");
 	if (pos && !request_offset(d, pos, &q.offset, r))
 		return;
@@ -485,44 +521,13 @@ static void document_request(struct server *s, const char *method, const json_t 
 		q.offset = (uint32_t)text_offset_in(d->text, d->len, start);
 		q.end = (uint32_t)text_offset_in(d->text, d->len, end);
 	}
-	bool needs_pos = strcmp(method, "textDocument/hover") == 0 || strcmp(method, "textDocument/definition") == 0 ||
-			 strcmp(method, "textDocument/references") == 0 || strcmp(method, "textDocument/completion") == 0;
-	bool needs_range = strcmp(method, "textDocument/rangeFormatting") == 0 ||
-			   strcmp(method, "textDocument/codeAction") == 0;
-	if ((needs_pos && !pos) || (needs_range && !range)) {
+	if ((m->needs == NEEDS_POSITION && !pos) || (m->needs == NEEDS_RANGE && !range)) {
 		r->error_code = RPC_INVALID_PARAMS;
-		r->error_message = needs_pos ? "the request has no position" : "the request has no range";
+		r->error_message = m->needs == NEEDS_POSITION ? "the request has no position"
+							      : "the request has no range";
 		return;
 	}
-	if (strcmp(method, "textDocument/hover") == 0)
-		feature_hover(&q, s->docs, s->ndocs, r);
-	else if (strcmp(method, "textDocument/definition") == 0)
-		feature_definition(&q, r);
-	else if (strcmp(method, "textDocument/references") == 0)
-		feature_references(&q, s->docs, s->ndocs, r);
-	else if (strcmp(method, "textDocument/documentSymbol") == 0)
-		feature_symbols(&q, r);
-	else if (strcmp(method, "textDocument/completion") == 0)
-		feature_completion(&q, r);
-	else if (strcmp(method, "textDocument/formatting") == 0)
-		feature_formatting(&q, false, r);
-	else if (strcmp(method, "textDocument/rangeFormatting") == 0)
-		feature_formatting(&q, true, r);
-	else
-		feature_code_actions(&q, r);
-}
-
-static bool is_document_request(const char *method)
-{
-	static const char *const methods[] = {
-		"textDocument/hover", "textDocument/definition", "textDocument/references",
-		"textDocument/documentSymbol", "textDocument/completion", "textDocument/formatting",
-		"textDocument/rangeFormatting", "textDocument/codeAction",
-	};
-	for (size_t i = 0; i < sizeof methods / sizeof methods[0]; i++)
-		if (strcmp(method, methods[i]) == 0)
-			return true;
-	return false;
+	m->answer(&q, r);
 }
 
 static void handle_request(struct server *s, const char *method, const json_t *id, const json_t *params)
@@ -543,12 +548,12 @@ static void handle_request(struct server *s, const char *method, const json_t *i
 		r.error_message = "the server was shut down: only exit is accepted";
 	} else if (strcmp(method, "shutdown") == 0) {
 		s->shut_down = true;
-	} else if (is_document_request(method)) {
+	} else if (document_method(method)) {
 		if (params && !json_is_object(params)) {
 			r.error_code = RPC_INVALID_PARAMS;
 			r.error_message = "params must be an object";
 		} else {
-			document_request(s, method, params, &r);
+			document_request(s, document_method(method), params, &r);
 		}
 	} else {
 		r.error_code = RPC_METHOD_NOT_FOUND;

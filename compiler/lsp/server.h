@@ -54,19 +54,21 @@ const char *feature_uri(struct analysis *a, struct arena *scratch, uint32_t file
 
 struct feature_request {
 	struct doc *doc;
+	struct doc *const *docs;    /* every open document, for what other plans say of the same names */
+	size_t ndocs;
 	struct arena *scratch;      /* freed after the request */
 	const json_t *params;
 	uint32_t offset;            /* the position's byte offset in the document, when it has one */
 	uint32_t end;               /* a range's end, when it has one */
 };
 
-void feature_hover(const struct feature_request *q, struct doc *const *docs, size_t ndocs, struct reply *r);
+void feature_hover(const struct feature_request *q, struct reply *r);
 void feature_definition(const struct feature_request *q, struct reply *r);
-void feature_references(const struct feature_request *q, struct doc *const *docs, size_t ndocs,
-			struct reply *r);
+void feature_references(const struct feature_request *q, struct reply *r);
 void feature_symbols(const struct feature_request *q, struct reply *r);
 void feature_completion(const struct feature_request *q, struct reply *r);
-void feature_formatting(const struct feature_request *q, bool range, struct reply *r);
+void feature_formatting(const struct feature_request *q, struct reply *r);
+void feature_range_formatting(const struct feature_request *q, struct reply *r);
 void feature_code_actions(const struct feature_request *q, struct reply *r);
 
 /* The diagnostics of a document's last check, as publishDiagnostics carries them. */
