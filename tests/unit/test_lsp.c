@@ -1,8 +1,9 @@
 /*
  * test_lsp.c - the language server's two conversions at the edges: the
  * base protocol's framing (lsp/rpc.h) and positions in UTF-16 code units
- * and file URIs (lsp/text.h).  The whole server is driven by
- * tests/lsp/session.py; these pin the corner cases one by one.
+ * and file URIs (lsp/text.h); and the line changes its formatting sends
+ * (base/textdiff.h).  The whole server is driven by tests/lsp/session.py;
+ * these pin the corner cases one by one.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/textdiff.h"
 #include "lsp/rpc.h"
 #include "lsp/text.h"
 
@@ -223,6 +225,34 @@ static void test_a_length_that_overflows_is_refused(void **state)
 	rpc_reader_free(&r);
 }
 
+/* ---- the line changes that formatting sends ---- */
+
+static void test_line_changes(void **state)
+{
+	(void)state;
+	struct arena a;
+	arena_init(&a);
+	const char *old = "a\nb\nc\nd\n", *new = "a\nB\nc\nd\ne\n";
+	size_t n;
+	struct textdiff_change *c = textdiff_changes(&a, (struct textdiff_side){NULL, old, strlen(old)},
+						     (struct textdiff_side){NULL, new, strlen(new)}, &n);
+	assert_int_equal(n, 2);
+	/* line 1 replaced */
+	assert_int_equal(c[0].old_begin, 1);
+	assert_int_equal(c[0].old_end, 2);
+	assert_int_equal(c[0].new_begin, 1);
+	assert_int_equal(c[0].new_end, 2);
+	/* a line added at the end: an empty run of old lines */
+	assert_int_equal(c[1].old_begin, 4);
+	assert_int_equal(c[1].old_end, 4);
+	assert_int_equal(c[1].new_begin, 4);
+	assert_int_equal(c[1].new_end, 5);
+	textdiff_changes(&a, (struct textdiff_side){NULL, old, strlen(old)}, (struct textdiff_side){NULL, old, strlen(old)},
+			 &n);
+	assert_int_equal(n, 0);
+	arena_free(&a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -236,6 +266,7 @@ int main(void)
 		cmocka_unit_test(test_a_header_without_end_is_dropped),
 		cmocka_unit_test(test_a_message_over_the_limit_is_skipped_unread),
 		cmocka_unit_test(test_a_length_that_overflows_is_refused),
+		cmocka_unit_test(test_line_changes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
