@@ -3,6 +3,7 @@
  * and output (lsp/lsp.h).  The one file outside compiler/lsp/ that
  * includes the server's header.
  */
+#include <signal.h>
 #include <unistd.h>
 
 #include "base/version.h"
@@ -21,5 +22,7 @@ int cmd_lsp(struct cmd_run *run)
 		.version = BFPLAN_VERSION,
 		.debounce_ms = LSP_DEBOUNCE_MS,
 	};
+	/* an editor that goes away closes the pipe: the next write fails and the server ends, not killed */
+	signal(SIGPIPE, SIG_IGN);
 	return lsp_serve(STDIN_FILENO, run->out, run->err, &config);
 }

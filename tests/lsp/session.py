@@ -430,6 +430,19 @@ def main():
     c.notify("exit")
     check(c.proc.wait(timeout=10) == 1, "exit without shutdown: status 1")
 
+    # ---- a third: the editor goes away without a word ----
+    c = Client(bfplan)
+    c.proc.stdout.close()
+    try:
+        c.request("initialize", {"processId": None, "rootUri": None, "capabilities": {}}, timeout=0)
+    except (Failure, ValueError, OSError):
+        pass
+    try:
+        c.notify("initialized", {})
+    except OSError:
+        pass
+    check(c.close() == 1, "a closed output: the server ends with status 1, not killed by SIGPIPE")
+
     print("lsp session: %s" % ("all passed" if failures == 0 else "%d FAILED" % failures))
     return 1 if failures else 0
 
