@@ -163,9 +163,25 @@ static bool component_at(const struct analysis *a, uint32_t file, uint32_t offse
 	return false;
 }
 
+/* A `use` line of the file, by the file it brought in (the source manager keeps the `use` that first read it). */
+static bool use_at(const struct analysis *a, uint32_t file, uint32_t offset, struct analysis_hit *hit)
+{
+	for (uint32_t f = 0; f < a->sm.files.len; f++) {
+		struct src_span use = src_file(&a->sm, f)->import;
+		if (f != a->root && span_has(use, file, offset)) {
+			hit->span = use;
+			hit->used = f;
+			return true;
+		}
+	}
+	return false;
+}
+
 bool analysis_hit_at(const struct analysis *a, uint32_t file, uint32_t offset, struct analysis_hit *hit)
 {
 	*hit = (struct analysis_hit){0};
+	if (use_at(a, file, offset, hit))
+		return true; /* even where names did not resolve: the file read is known */
 	if (!a->resolved)
 		return false;
 	hit->plan = analysis_plan_at(a, file, offset);
@@ -209,11 +225,13 @@ bool analysis_declared(const struct analysis *a, struct analysis_hit *hit, struc
 		const struct fixlet_ent *fx = hit->component->fixlet;
 		hit->def = ptrmap_get(&a->index.by_entity, fx->merged_into ? fx->merged_into : fx);
 	}
-	if (hit->node)
+	if (hit->used)
+		*decl = (struct src_span){hit->used, 0, 0};
+	else if (hit->node)
 		*decl = hit->node->span;
 	else if (hit->def)
 		*decl = hit->def->name_span;
-	return hit->node || hit->def;
+	return hit->used || hit->node || hit->def;
 }
 
 bool analysis_find_decl(const struct analysis *a, const char *real, uint32_t begin, struct analysis_hit *out)
@@ -224,7 +242,8 @@ bool analysis_find_decl(const struct analysis *a, const char *real, uint32_t beg
 		if (strcmp(a->real[f], real) != 0)
 			continue;
 		struct src_span there;
-		return analysis_hit_at(a, f, begin, out) && analysis_declared(a, out, &there) && there.begin == begin;
+		return analysis_hit_at(a, f, begin, out) && !out->used && analysis_declared(a, out, &there) &&
+		       there.begin == begin;
 	}
 	return false;
 }
@@ -257,6 +276,8 @@ static void node_references(struct analysis *a, const struct analysis_hit *hit, 
 
 void analysis_references(struct analysis *a, const struct analysis_hit *hit, struct ptrvec *out)
 {
+	if (hit->used)
+		return; /* a file is not a name */
 	if (hit->node) {
 		node_references(a, hit, out);
 		return;

@@ -67,6 +67,7 @@ struct analysis_hit {
 	const struct cluster_ent *cluster;  /* the node's cluster */
 	const struct plan_ent *plan;        /* the plan the name is written in, if any */
 	const struct component_ent *component; /* a baseline's line that is not a name (`fixlet 501 site S`) */
+	uint32_t used;                      /* a `use` line: the file it reads (0 when none: the root uses none) */
 };
 
 bool analysis_hit_at(const struct analysis *a, uint32_t file, uint32_t offset, struct analysis_hit *hit);

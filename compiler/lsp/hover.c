@@ -285,7 +285,12 @@ void feature_hover(const struct feature_request *q, struct reply *r)
 		return;
 	struct textbuf b;
 	textbuf_init(&b, q->scratch);
-	if (hit.node)
+	if (hit.used) {
+		textbuf_puts(&b, "reads ");
+		put_code(&b, src_file(&a->sm, hit.used)->path);
+		if (src_file(&a->sm, hit.used)->is_stdlib)
+			textbuf_puts(&b, " (the standard library)");
+	} else if (hit.node)
 		hover_node(&b, a, &hit, q->docs, q->ndocs);
 	else if (hit.component)
 		hover_fixlet(&b, hit.component->fixlet);

@@ -163,6 +163,12 @@ def main():
           "definition: a node, to the cluster's node list")
     r = c.request("textDocument/definition", at(main_uri, pos_of(main_text, "pause", 0)))["result"]
     check(r and r["uri"].endswith("/stdlib/bigfix/server-automation.plan"), "definition: into the standard library")
+    r = c.request("textDocument/definition", at(main_uri, pos_of(main_text, '"lib/clusters"', 0, 3)))["result"]
+    check(r and r["uri"] == lib_uri and r["range"]["start"] == {"line": 0, "character": 0},
+          "definition: a `use` line, to the file it reads")
+    h = c.request("textDocument/hover", at(main_uri, pos_of(main_text, '"bigfix/sites"', 0, 3)))["result"]
+    v = h["contents"]["value"] if h else ""
+    check("stdlib/bigfix/sites.plan" in v and "standard library" in v, "hover: a `use` line, the file it reads")
     refs = c.request("textDocument/references", at(lib_uri, pos_of(lib_text, "exch01", 0, 1),
                                                    context={"includeDeclaration": True}))["result"]
     places = sorted((x["uri"], x["range"]["start"]["line"], x["range"]["start"]["character"]) for x in refs)
