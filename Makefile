@@ -189,6 +189,7 @@ test: all unit golden $(REPLAYS)
 	sh tests/lsp/run.sh $(BUILD)/bfplan
 	sh tests/fuzz/replay.sh $(BUILD)/tests $(FUZZ_HARNESSES)
 	sh tests/docs_codes.sh
+	python3 tests/docs_examples.py $(BUILD)/bfplan
 
 check: deps
 	$(MAKE) test

@@ -12,71 +12,7 @@
 #include "syntax_error.h"
 
 #include "base/suggest.h"
-
-/* ---- words that start with a digit ---------------------------------------------- */
-
-static bool digit_led(const char *word)
-{
-	return word && word[0] >= '0' && word[0] <= '9';
-}
-
-static void invalid_number(struct diag_sink *diags, const char *word, struct src_span span)
-{
-	struct diag *d = diag_report(diags, BFP107, span, "invalid number '%s'", word);
-	diag_help(diags, d, "write an integer (40301), a duration with a unit s, m, h or d (30m, 1h30m), "
-		  "or an identifier that starts with a letter");
-}
-
-/* Reports every word that starts with a digit among `values` (lists included). */
-static void refuse_digit_words(struct diag_sink *diags, const struct ptrvec *values)
-{
-	for (size_t i = 0; i < values->len; i++) {
-		const struct ast_value *v = values->items[i];
-		if (v->kind == VAL_LIST)
-			refuse_digit_words(diags, &v->items);
-		else if (v->kind == VAL_IDENT && digit_led(v->text))
-			invalid_number(diags, v->text, v->span);
-	}
-}
-
-/*
- * The statements whose values are node names: `nodes` of a cluster,
- * `active` and `order` of a plan.  Only there may a word start with a
- * digit, since a NetBIOS computer name may (2NODE); everywhere else it is
- * a mistyped number (30mins, 1h30), and said so.
- */
-static bool takes_node_names(enum ast_decl_kind owner, const struct ast_stmt *s)
-{
-	if (owner == DECL_CLUSTER)
-		return strcmp(s->word, "nodes") == 0;
-	if (owner == DECL_PLAN)
-		return strcmp(s->word, "active") == 0 || strcmp(s->word, "order") == 0;
-	return false;
-}
-
-static void check_block_words(struct diag_sink *diags, enum ast_decl_kind owner, const struct ast_block *b,
-			      bool top)
-{
-	for (size_t i = 0; b && i < b->stmts.len; i++) {
-		const struct ast_stmt *s = b->stmts.items[i];
-		if (digit_led(s->word))
-			invalid_number(diags, s->word, s->word_span);
-		if (!(top && takes_node_names(owner, s)))
-			refuse_digit_words(diags, &s->args);
-		check_block_words(diags, owner, s->block, false);
-	}
-}
-
-static void check_digit_words(struct diag_sink *diags, const struct ast_file *ast)
-{
-	for (size_t i = 0; i < ast->decls.len; i++) {
-		const struct ast_decl *d = ast->decls.items[i];
-		if (digit_led(d->name))
-			invalid_number(diags, d->name, d->name_span);
-		refuse_digit_words(diags, &d->args);
-		check_block_words(diags, d->kind, d->block, true);
-	}
-}
+#include "base/textbuf.h"
 
 /* ---- parsing ------------------------------------------------------------------------ */
 
@@ -111,15 +47,17 @@ struct ast_file *frontend_parse(struct arena *arena, struct src_manager *sm,
 	yyparse(scanner, &ps);
 	yy_delete_buffer(buf, scanner);
 	yylex_destroy(scanner);
-	check_digit_words(diags, ast);
 	return ast;
 }
 
 /* ---- wording syntax errors ------------------------------------------------ */
 
-static const char *const decl_keywords[] = {
-	"use", "site", "os", "state", "prerequisite", "fixlet", "task",
-	"step", "role", "cluster", "baseline", "plan",
+/* What may open a line at the top level: `use` and the declaration keywords (front/decls.def). */
+static const char *const top_level_words[] = {
+	"use",
+#define DECL(id, keyword, singular, article, plural) keyword,
+#include "front/decls.def"
+#undef DECL
 };
 
 static bool expects(const struct syntax_error *err, enum syntax_symbol sym)
@@ -215,15 +153,20 @@ static void add_help(struct parse_state *ps, struct diag *d, const struct syntax
 
 	if (err->found == SYN_IDENT && expects(err, SYN_DECL)) {
 		char *word = arena_strndup(ps->lex.arena, text, len);
-		const char *near = suggest_closest(word, decl_keywords,
-						   sizeof decl_keywords / sizeof decl_keywords[0]);
+		const char *near = suggest_closest(word, top_level_words,
+						   sizeof top_level_words / sizeof top_level_words[0]);
 		if (near) {
 			diag_help(diags, d, "did you mean '%s'?", near);
 			return;
 		}
-		diag_help(diags, d, "a file holds `use` lines and declarations (site, os, state, "
-			  "prerequisite, fixlet, task, step, role, cluster, baseline, plan); "
-			  "statements belong inside a declaration's braces");
+		struct textbuf list;
+		textbuf_init(&list, ps->lex.arena);
+		for (size_t i = 1; i < sizeof top_level_words / sizeof top_level_words[0]; i++) {
+			textbuf_puts(&list, i > 1 ? ", " : "");
+			textbuf_puts(&list, top_level_words[i]);
+		}
+		diag_help(diags, d, "a file holds `use` lines and declarations (%s); "
+			  "statements belong inside a declaration's braces", list.data);
 		return;
 	}
 	if (expects(err, SYN_IDENT) && err->expected_count == 1) {

@@ -202,6 +202,8 @@ void compile(struct compilation *c, const char *path, const struct cmd_options *
 	struct load_options lo = compile_load_options(o, env);
 	struct program program;
 	c->status = load_program(&c->arena, &c->sm, &c->diags, &lo, path, &program);
+	if (c->status == LOAD_OK)
+		resolve_words(&c->diags, &program);
 	/*
 	 * Names in a file that did not parse or import are missing, so checking
 	 * the rest would only echo the first errors: stop at the front end.

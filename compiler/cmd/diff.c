@@ -12,12 +12,16 @@ static int show_changes(struct compilation *old_c, struct compilation *new_c, co
 {
 	struct ptrvec changes = {0};
 	plandiff(&new_c->arena, &old_c->lowered, &new_c->lowered, &changes);
-	bool written = true;
+	struct textbuf text;
+	textbuf_init(&text, &new_c->arena);
+	bool rendered = true;
 	if (o->diff_json)
-		written = plandiff_render_json(&changes, out);
+		rendered = plandiff_render_json(&changes, &text);
 	else
-		plandiff_render_text(&changes, out);
-	return !written ? EXIT_USAGE : changes.len ? EXIT_PLAN_ERRORS : EXIT_CLEAN;
+		plandiff_render_text(&changes, &text);
+	if (!rendered || write_whole(&new_c->arena, &new_c->diags, NULL, &text, out) != EXIT_CLEAN)
+		return EXIT_USAGE;
+	return changes.len ? EXIT_PLAN_ERRORS : EXIT_CLEAN;
 }
 
 /*

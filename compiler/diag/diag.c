@@ -1,5 +1,5 @@
 /*
- * diag.c - collecting and rendering diagnostics (see diag.h).
+ * diag.c - collecting diagnostics, and the facts of every code (see diag.h).
  */
 #include "diag/diag.h"
 

@@ -80,6 +80,9 @@ BEGIN {
 
 /^# / { flush(); next }
 
+# the markers tests/docs_examples.py reads are for the test, not the reader
+/^<!-- (golden|illustration): .* -->$/ { next }
+
 code != "" { text = text $0 "\n" }
 
 END {

@@ -15,6 +15,7 @@
 
 #include "base/escape.h"
 #include "lower/render.h"
+#include "lower/sentences.h"
 
 struct doc {
 	struct arena *arena;     /* the plan's, or `scratch` while a step is written */
@@ -461,20 +462,8 @@ static void quorum_row(struct doc *d)
 	row(d, "Quorum");
 	code(d, render_quorum_name(q->model));
 	t(d, q->declared ? ": " : " (no quorum model declared, so the strictest applies): ");
-	switch (q->model) {
-	case LW_QUORUM_NODE_MAJORITY:
-		tf(d, "each node has a vote, and more than half of the %u votes must stay up; with %u down, %u stay.",
-		   q->votes, p->max_down, q->votes_kept);
-		break;
-	case LW_QUORUM_NODE_AND_WITNESS:
-		tf(d, "each node and the witness (disk or file share) have a vote, and more than half of the %u "
-		      "votes must stay up; with %u node%s down, %u stay.",
-		   q->votes, p->max_down, p->max_down == 1 ? "" : "s", q->votes_kept);
-		break;
-	case LW_QUORUM_DISK_ONLY:
-		t(d, "the quorum disk alone decides, so the cluster stays up while one node does.");
-		break;
-	}
+	t(d, lw_quorum_rule(d->arena, p));
+	t(d, ".");
 	t(d, " bfplan counts votes as Windows failover clustering does");
 	if (p->max_down > q->simple_max_down)
 		tf(d, "; HCL's shorter rule, more than half of the nodes up, would allow at most %u down: "

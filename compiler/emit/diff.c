@@ -180,19 +180,21 @@ void plandiff(struct arena *arena, const struct lw_program *old, const struct lw
 	}
 }
 
-void plandiff_render_text(const struct ptrvec *changes, FILE *out)
+void plandiff_render_text(const struct ptrvec *changes, struct textbuf *out)
 {
 	const char *plan = NULL;
 	for (size_t i = 0; i < changes->len; i++) {
 		const struct plandiff_change *c = changes->items[i];
 		if (!plan || strcmp(plan, c->plan) != 0) {
-			fprintf(out, "plan %s:\n", c->plan);
+			textbuf_printf(out, "plan %s:\n", c->plan);
 			plan = c->plan;
 		}
 		switch (c->kind) {
-		case PLANDIFF_CHANGED: fprintf(out, "  ~ %s: %s\n      -> %s\n", c->what, c->old_value, c->new_value); break;
-		case PLANDIFF_ADDED: fprintf(out, "  + %s: %s\n", c->what, c->new_value); break;
-		case PLANDIFF_REMOVED: fprintf(out, "  - %s: %s\n", c->what, c->old_value); break;
+		case PLANDIFF_CHANGED:
+			textbuf_printf(out, "  ~ %s: %s\n      -> %s\n", c->what, c->old_value, c->new_value);
+			break;
+		case PLANDIFF_ADDED: textbuf_printf(out, "  + %s: %s\n", c->what, c->new_value); break;
+		case PLANDIFF_REMOVED: textbuf_printf(out, "  - %s: %s\n", c->what, c->old_value); break;
 		}
 	}
 }
@@ -202,7 +204,14 @@ static json_t *string_or_null(const char *s)
 	return s ? json_string(s) : json_null();
 }
 
-bool plandiff_render_json(const struct ptrvec *changes, FILE *out)
+/* jansson's writer, into the buffer. */
+static int put_json(const char *text, size_t len, void *buffer)
+{
+	textbuf_put(buffer, text, len);
+	return 0;
+}
+
+bool plandiff_render_json(const struct ptrvec *changes, struct textbuf *out)
 {
 	static const char *const kinds[] = {"changed", "added", "removed"};
 	json_t *root = json_object(), *list = json_array();
@@ -219,7 +228,9 @@ bool plandiff_render_json(const struct ptrvec *changes, FILE *out)
 		     json_object_set_new(o, "new", string_or_null(c->new_value)) == 0 && json_array_append_new(list, o) == 0;
 	}
 	ok = ok && json_object_set(root, "changes", list) == 0;
-	ok = ok && json_dumpf(root, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER) == 0 && fputc('\n', out) != EOF;
+	ok = ok && json_dump_callback(root, put_json, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER) == 0;
+	if (ok)
+		textbuf_putc(out, '\n');
 	json_decref(list);
 	json_decref(root);
 	return ok;

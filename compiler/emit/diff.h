@@ -15,9 +15,9 @@
 #define BFPLAN_PLANDIFF_H
 
 #include <stdbool.h>
-#include <stdio.h>
 
 #include "base/arena.h"
+#include "base/textbuf.h"
 #include "lower/lower.h"
 
 enum plandiff_kind {
@@ -39,10 +39,10 @@ void plandiff(struct arena *arena, const struct lw_program *old, const struct lw
 	      struct ptrvec *changes);
 
 /* "plan patch-exch01: role holder: EXNODE2 -> EXNODE1", a line each, grouped by plan. */
-void plandiff_render_text(const struct ptrvec *changes, FILE *out);
+void plandiff_render_text(const struct ptrvec *changes, struct textbuf *out);
 
 /* The same as versioned JSON, for bots (docs/diff.md); false if jansson ran out of memory. */
-bool plandiff_render_json(const struct ptrvec *changes, FILE *out);
+bool plandiff_render_json(const struct ptrvec *changes, struct textbuf *out);
 
 enum { PLANDIFF_FORMAT_VERSION = 1 };
 

@@ -3,23 +3,47 @@
  */
 #include "front/ast.h"
 
-static const char *const decl_kind_names[DECL_KIND_COUNT] = {
-	[DECL_SITE] = "site",
-	[DECL_OS] = "os",
-	[DECL_STATE] = "state",
-	[DECL_PREREQUISITE] = "prerequisite",
-	[DECL_FIXLET] = "fixlet",
-	[DECL_TASK] = "task",
-	[DECL_STEP] = "step",
-	[DECL_ROLE] = "role",
-	[DECL_CLUSTER] = "cluster",
-	[DECL_BASELINE] = "baseline",
-	[DECL_PLAN] = "plan",
+#include <string.h>
+
+struct decl_info {
+	const char *keyword, *singular, *article, *plural;
+};
+
+static const struct decl_info decls[DECL_KIND_COUNT] = {
+#define DECL(id, keyword, singular, article, plural) [DECL_##id] = {keyword, singular, article, plural},
+#include "front/decls.def"
+#undef DECL
 };
 
 const char *ast_decl_kind_name(enum ast_decl_kind kind)
 {
-	return kind < DECL_KIND_COUNT ? decl_kind_names[kind] : "?";
+	return kind < DECL_KIND_COUNT ? decls[kind].keyword : "?";
+}
+
+const char *ast_decl_singular(enum ast_decl_kind kind)
+{
+	return kind < DECL_KIND_COUNT ? decls[kind].singular : "declaration";
+}
+
+const char *ast_decl_article(enum ast_decl_kind kind)
+{
+	return kind < DECL_KIND_COUNT ? decls[kind].article : "a declaration";
+}
+
+const char *ast_decl_plural(enum ast_decl_kind kind)
+{
+	return kind < DECL_KIND_COUNT ? decls[kind].plural : "declarations";
+}
+
+bool ast_decl_lookup(const char *text, size_t len, enum ast_decl_kind *kind)
+{
+	for (int k = 0; k < DECL_KIND_COUNT; k++) {
+		if (strlen(decls[k].keyword) == len && memcmp(decls[k].keyword, text, len) == 0) {
+			*kind = (enum ast_decl_kind)k;
+			return true;
+		}
+	}
+	return false;
 }
 
 struct ast_value *ast_value_new(struct arena *a, enum ast_value_kind kind, struct src_span span)

@@ -16,28 +16,31 @@
 #ifndef BFPLAN_AST_H
 #define BFPLAN_AST_H
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "base/arena.h"
 #include "base/source.h"
 
-/* KEEP IN SYNC with the keyword table in grammar/lexer.l and docs/language.md. */
+/* The kinds of declaration, one per keyword of front/decls.def. */
 enum ast_decl_kind {
-	DECL_SITE,
-	DECL_OS,
-	DECL_STATE,
-	DECL_PREREQUISITE,
-	DECL_FIXLET,
-	DECL_TASK,
-	DECL_STEP,
-	DECL_ROLE,
-	DECL_CLUSTER,
-	DECL_BASELINE,
-	DECL_PLAN,
+#define DECL(id, keyword, singular, article, plural) DECL_##id,
+#include "front/decls.def"
+#undef DECL
 	DECL_KIND_COUNT
 };
 
+/* The keyword: "prerequisite". */
 const char *ast_decl_kind_name(enum ast_decl_kind kind);
+
+/* How messages name the kind: "OS", "an os", "OSes". */
+const char *ast_decl_singular(enum ast_decl_kind kind);
+const char *ast_decl_article(enum ast_decl_kind kind);
+const char *ast_decl_plural(enum ast_decl_kind kind);
+
+/* The declaration keyword `text` (of `len` bytes) opens, if it is one. */
+bool ast_decl_lookup(const char *text, size_t len, enum ast_decl_kind *kind);
 
 enum ast_value_kind {
 	VAL_IDENT,    /* EXNODE1, passive-first, dotnet-4.0; 2NODE only where a node name goes */

@@ -16,6 +16,7 @@
  * free a plan once it is written (lower_next()).
  */
 #include "lower/lower.h"
+#include "lower/sentences.h"
 
 #include <stdint.h>
 #include <string.h>
@@ -220,20 +221,8 @@ static const struct sched_step *held_step(const struct plan_facts *facts)
 
 static const char *quorum_rule(struct arena *a, const struct lw_plan *p, size_t nodes)
 {
-	const struct lw_quorum *q = &p->quorum;
-	switch (q->model) {
-	case LW_QUORUM_NODE_MAJORITY:
-		return arena_printf(a, "at most %u of %zu nodes down at once keeps the cluster's quorum: %u node "
-				       "votes of %u stay up, more than half", p->max_down, nodes, q->votes_kept, q->votes);
-	case LW_QUORUM_NODE_AND_WITNESS:
-		return arena_printf(a, "at most %u of %zu nodes down at once keeps the cluster's quorum: %u of %u "
-				       "votes stay up (the witness votes too), more than half", p->max_down, nodes,
-				    q->votes_kept, q->votes);
-	case LW_QUORUM_DISK_ONLY:
-		return arena_printf(a, "at most %u of %zu nodes down at once keeps the cluster's quorum: the "
-				       "quorum disk decides, and a node stays up", p->max_down, nodes);
-	}
-	return "";
+	return arena_printf(a, "at most %u of %zu nodes down at once keeps the cluster's quorum: %s", p->max_down,
+			    nodes, lw_quorum_rule(a, p));
 }
 
 static void lower_checks_proven(struct lowering *lo)

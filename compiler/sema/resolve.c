@@ -71,6 +71,7 @@ enum {
 	P_REPEAT = 1,   /* may appear more than once */
 	P_REQUIRED = 2, /* must appear */
 	P_BLOCK = 4,    /* takes a block */
+	P_NODE_NAMES = 8, /* its values name nodes, though read by the kind's own reader (order) */
 };
 
 struct prop {
@@ -190,7 +191,7 @@ static const struct prop baseline_props[] = {
 enum { PL_CLUSTER, PL_ORDER, PL_ACTIVE, PL_MAX_DOWN, PL_WINDOW, PL_REQUIRE, PL_TIMEOUT, PL_EACH };
 static const struct prop plan_props[] = {
 	[PL_CLUSTER] = {"cluster", SH_IDENT, P_REQUIRED, "cluster exch01"},
-	[PL_ORDER] = {"order", SH_CUSTOM, P_REPEAT, "order passive-first"},
+	[PL_ORDER] = {"order", SH_CUSTOM, P_REPEAT | P_NODE_NAMES, "order passive-first"},
 	[PL_ACTIVE] = {"active", SH_NODE, 0, "active EXNODE2"},
 	[PL_MAX_DOWN] = {"max-down", SH_INT, 0, "max-down 1"},
 	[PL_WINDOW] = {"window", SH_DURATION, 0, "window 6h"},
@@ -200,6 +201,98 @@ static const struct prop plan_props[] = {
 };
 
 #define PROPS(table) table, sizeof table / sizeof table[0]
+
+/* ---- words that start with a digit --------------------------------------------------------- */
+
+/* The statements a declaration of `kind` takes, from the tables above. */
+static const struct prop *decl_props(enum ast_decl_kind kind, size_t *count)
+{
+	switch (kind) {
+	case DECL_SITE: *count = sizeof site_props / sizeof site_props[0]; return site_props;
+	case DECL_STATE: *count = sizeof state_props / sizeof state_props[0]; return state_props;
+	case DECL_PREREQUISITE: *count = sizeof prereq_props / sizeof prereq_props[0]; return prereq_props;
+	case DECL_FIXLET:
+	case DECL_TASK: *count = sizeof fixlet_props / sizeof fixlet_props[0]; return fixlet_props;
+	case DECL_STEP: *count = sizeof step_props / sizeof step_props[0]; return step_props;
+	case DECL_ROLE: *count = sizeof role_props / sizeof role_props[0]; return role_props;
+	case DECL_CLUSTER: *count = sizeof cluster_props / sizeof cluster_props[0]; return cluster_props;
+	case DECL_BASELINE: *count = sizeof baseline_props / sizeof baseline_props[0]; return baseline_props;
+	case DECL_PLAN: *count = sizeof plan_props / sizeof plan_props[0]; return plan_props;
+	case DECL_OS:
+	case DECL_KIND_COUNT: break;
+	}
+	*count = 0;
+	return no_props;
+}
+
+/*
+ * Whether a top-level statement of a `kind` declaration names nodes: only
+ * there may a word start with a digit, since a NetBIOS computer name may
+ * (2NODE); everywhere else it is a mistyped number (30mins, 1h30).
+ */
+static bool takes_node_names(enum ast_decl_kind kind, const char *word)
+{
+	size_t count;
+	const struct prop *props = decl_props(kind, &count);
+	for (size_t i = 0; i < count; i++)
+		if (strcmp(props[i].word, word) == 0)
+			return props[i].shape == SH_NODE || props[i].shape == SH_NODES ||
+			       (props[i].flags & P_NODE_NAMES);
+	return false;
+}
+
+static bool digit_led(const char *word)
+{
+	return word && word[0] >= '0' && word[0] <= '9';
+}
+
+static void invalid_number(struct diag_sink *diags, const char *word, struct src_span span)
+{
+	struct diag *d = diag_report(diags, BFP107, span, "invalid number '%s'", word);
+	diag_help(diags, d, "write an integer (40301), a duration with a unit s, m, h or d (30m, 1h30m), "
+		  "or an identifier that starts with a letter");
+}
+
+/* Reports every word that starts with a digit among `values` (lists included). */
+static void refuse_digit_words(struct diag_sink *diags, const struct ptrvec *values)
+{
+	for (size_t i = 0; i < values->len; i++) {
+		const struct ast_value *v = values->items[i];
+		if (v->kind == VAL_LIST)
+			refuse_digit_words(diags, &v->items);
+		else if (v->kind == VAL_IDENT && digit_led(v->text))
+			invalid_number(diags, v->text, v->span);
+	}
+}
+
+static void check_block_words(struct diag_sink *diags, enum ast_decl_kind owner, const struct ast_block *b,
+			      bool top)
+{
+	for (size_t i = 0; b && i < b->stmts.len; i++) {
+		const struct ast_stmt *s = b->stmts.items[i];
+		if (digit_led(s->word))
+			invalid_number(diags, s->word, s->word_span);
+		if (!(top && takes_node_names(owner, s->word)))
+			refuse_digit_words(diags, &s->args);
+		check_block_words(diags, owner, s->block, false);
+	}
+}
+
+bool resolve_words(struct diag_sink *diags, const struct program *program)
+{
+	size_t errors = diags->errors;
+	for (size_t f = 0; f < program->files.len; f++) {
+		const struct ast_file *ast = program->files.items[f];
+		for (size_t i = 0; i < ast->decls.len; i++) {
+			const struct ast_decl *d = ast->decls.items[i];
+			if (digit_led(d->name))
+				invalid_number(diags, d->name, d->name_span);
+			refuse_digit_words(diags, &d->args);
+			check_block_words(diags, d->kind, d->block, true);
+		}
+	}
+	return diags->errors == errors;
+}
 
 /* ---- reporting helpers ---------------------------------------------------------- */
 
@@ -463,49 +556,6 @@ static const struct ast_value *name_at(const struct ast_value *v, size_t i)
 
 /* ---- names --------------------------------------------------------------------------------- */
 
-static const char *kind_article(enum ast_decl_kind kind)
-{
-	switch (kind) {
-	case DECL_OS: return "an os";
-	case DECL_STATE: return "a state";
-	case DECL_SITE: return "a site";
-	case DECL_PREREQUISITE: return "a prerequisite";
-	case DECL_FIXLET: return "a fixlet";
-	case DECL_TASK: return "a task";
-	case DECL_STEP: return "a step";
-	case DECL_ROLE: return "a role";
-	case DECL_CLUSTER: return "a cluster";
-	case DECL_BASELINE: return "a baseline";
-	case DECL_PLAN: return "a plan";
-	case DECL_KIND_COUNT: break;
-	}
-	return "a declaration";
-}
-
-static const char *kind_singular(enum ast_decl_kind kind)
-{
-	return kind == DECL_OS ? "OS" : ast_decl_kind_name(kind);
-}
-
-static const char *kind_plural(enum ast_decl_kind kind)
-{
-	switch (kind) {
-	case DECL_OS: return "OSes";
-	case DECL_STATE: return "states";
-	case DECL_SITE: return "sites";
-	case DECL_PREREQUISITE: return "prerequisites";
-	case DECL_FIXLET: return "fixlets and tasks";
-	case DECL_TASK: return "tasks";
-	case DECL_STEP: return "steps";
-	case DECL_ROLE: return "roles";
-	case DECL_CLUSTER: return "clusters";
-	case DECL_BASELINE: return "baselines";
-	case DECL_PLAN: return "plans";
-	case DECL_KIND_COUNT: break;
-	}
-	return "declarations";
-}
-
 /* Fixlets and Tasks are one kind as far as references go. */
 static bool kind_matches(enum ast_decl_kind want, enum ast_decl_kind have)
 {
@@ -552,10 +602,10 @@ static void suggest_name(struct resolver *r, struct diag *d, const char *name, e
 			list = arena_printf(r->arena, "%s%s'%s'", list, i == 0 ? "" : i + 1 == n ? " and " : ", ",
 					    names[i]);
 		diag_help(r->diags, d, "the known %s %s %s; declare another, or `use` the file that "
-			  "declares it", n == 1 ? kind_singular(kind) : kind_plural(kind), n == 1 ? "is" : "are", list);
+			  "declares it", n == 1 ? ast_decl_singular(kind) : ast_decl_plural(kind), n == 1 ? "is" : "are", list);
 	} else {
 		diag_help(r->diags, d, "declare %s named '%s', or `use` the file that declares it",
-			  kind_article(kind), name);
+			  ast_decl_article(kind), name);
 	}
 }
 
@@ -575,7 +625,7 @@ static void *lookup(struct resolver *r, enum ast_decl_kind kind, const struct as
 	const struct symbol *sym = symtab_get(&r->names, v->text);
 	if (!sym) {
 		struct diag *d = diag_report(r->diags, BFP204, v->span, "unknown %s '%s'",
-					     kind_singular(kind), v->text);
+					     ast_decl_singular(kind), v->text);
 		suggest_name(r, d, v->text, kind);
 		return NULL;
 	}
@@ -583,7 +633,7 @@ static void *lookup(struct resolver *r, enum ast_decl_kind kind, const struct as
 		if (symtab_get(&r->twice, v->text))
 			return NULL; /* the user meant the other declaration of the name, already reported */
 		struct diag *d = diag_report(r->diags, BFP206, v->span, "'%s' is %s, not %s", v->text,
-					     kind_article(sym->kind), kind_article(kind));
+					     ast_decl_article(sym->kind), ast_decl_article(kind));
 		diag_note(r->diags, d, sym->decl->name_span, "'%s' is declared here", v->text);
 		size_t n;
 		const char *const *names = candidates(r, kind, &n);
@@ -591,7 +641,7 @@ static void *lookup(struct resolver *r, enum ast_decl_kind kind, const struct as
 		if (near)
 			diag_did_you_mean(r->diags, d, v->span, near);
 		else
-			diag_help(r->diags, d, "name %s here", kind_article(kind));
+			diag_help(r->diags, d, "name %s here", ast_decl_article(kind));
 		return NULL;
 	}
 	note_ref(r, v->span, sym->def);
@@ -705,7 +755,7 @@ static void declare(struct resolver *r, const struct ast_decl *decl)
 		struct diag *d = diag_report(r->diags, BFP205, decl->name_span, "'%s' is declared twice",
 					     decl->name);
 		diag_note(r->diags, d, existing->decl->name_span, "first declared here as %s",
-			  kind_article(existing->kind));
+			  ast_decl_article(existing->kind));
 		if (existing->kind == decl->kind && extensible(decl->kind))
 			diag_help(r->diags, d, "rename one of them, or write '%s %s extend { ... }' to add to "
 				  "the first", ast_decl_kind_name(decl->kind), decl->name);

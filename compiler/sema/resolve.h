@@ -218,6 +218,14 @@ enum {
 	RESOLVE_MAX_FILE_NAME = 255,
 };
 
+/*
+ * Reports each word that starts with a digit where no node name may stand
+ * (BFP107: 30mins, 1h30), as the statement tables say; false if it found
+ * one.  Run before resolve_program(): a mistyped number would otherwise be
+ * reported again as a wrong value.
+ */
+bool resolve_words(struct diag_sink *diags, const struct program *program);
+
 /* Resolves every declaration of `program`; problems go to `diags`. */
 void resolve_program(struct arena *arena, const struct src_manager *sm, struct diag_sink *diags,
 		     const struct program *program, struct world *out);

@@ -18,6 +18,7 @@
 
 #include "diag/text.h"
 #include "frontend.h"
+#include "sema/resolve.h"
 
 struct fixture {
 	struct arena arena;
@@ -413,14 +414,33 @@ static void test_number_limits(void **state)
 	assert_int_equal(fx->sink.errors, 4);
 }
 
+/* The words pass of the resolver (sema/resolve.h) over one parsed file. */
+static void check_words(void **state, struct ast_file *ast)
+{
+	struct fixture *fx = *state;
+	struct program program = {.root = ast->file};
+	ptrvec_push(&fx->arena, &program.files, ast);
+	resolve_words(&fx->sink, &program);
+}
+
 static void test_malformed_numbers(void **state)
 {
-	parse(state, "plan p {\n  a 12ab\n  b 1h30\n  c 1.5\n  d 3w\n  e 10-20\n}\n");
+	check_words(state, parse(state, "plan p {\n  a 12ab\n  b 1h30\n  c 1.5\n  d 3w\n  e 10-20\n}\n"));
 	assert_int_equal(count_code(state, BFP107), 5);
 	struct fixture *fx = *state;
 	assert_int_equal(fx->sink.errors, 5);
 	const struct diag *d = fx->sink.diags.items[0];
 	assert_string_equal(d->message, "invalid number '12ab'");
+}
+
+/* Where the statement tables take node names, a word may start with a digit (a NetBIOS name may). */
+static void test_node_names_may_start_with_a_digit(void **state)
+{
+	struct fixture *fx = *state;
+	check_words(state, parse(state, "cluster c {\n  nodes 2NODE, 3NODE\n}\n"
+				 "plan p {\n  active 2NODE\n  order 2NODE before 3NODE\n  window 30mins\n}\n"));
+	assert_int_equal(fx->sink.errors, 1);
+	assert_string_equal(((const struct diag *)fx->sink.diags.items[0])->message, "invalid number '30mins'");
 }
 
 /* ---- identifiers, keywords, lists ---------------------------------------- */
@@ -837,6 +857,7 @@ int main(void)
 		T(test_integers),
 		T(test_number_limits),
 		T(test_malformed_numbers),
+		T(test_node_names_may_start_with_a_digit),
 		T(test_identifiers),
 		T(test_identifier_length_limit),
 		T(test_declaration_keywords),
