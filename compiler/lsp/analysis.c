@@ -19,7 +19,11 @@ static const char *real_path(struct arena *arena, const char *path)
 	return copy;
 }
 
-/* The stages of `bfplan check`, stopping where it stops: names are not resolved in a file with errors. */
+/*
+ * The stages of `bfplan check` (cmd/compile.c's compile(), up to the
+ * checker), stopping where it stops: names are not resolved in a program
+ * whose files have errors.  Keep the two in step.
+ */
 static void run_stages(struct analysis *a, const char *path, const struct analysis_options *o)
 {
 	struct load_options lo = {
@@ -33,6 +37,8 @@ static void run_stages(struct analysis *a, const char *path, const struct analys
 	};
 	struct program program;
 	a->loaded = load_program(&a->arena, &a->sm, &a->diags, &lo, path, &program) == LOAD_OK;
+	if (a->loaded)
+		resolve_words(&a->diags, &program);
 	a->root = program.root;
 	a->uri = arena_strdup(&a->arena, o->uri ? o->uri : "");
 	size_t files = a->sm.files.len;
