@@ -584,7 +584,8 @@ static void handle_notification(struct server *s, const char *method, const json
 static void handle_message(struct server *s, const char *body, size_t len)
 {
 	json_error_t err;
-	json_t *msg = json_loadb(body, len, JSON_REJECT_DUPLICATES, &err);
+	/* a document may hold NUL characters (\u0000): the text is kept with its length */
+	json_t *msg = json_loadb(body, len, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &err);
 	if (!msg) {
 		send_error(s, NULL, RPC_PARSE_ERROR, "the message is not JSON");
 		return;

@@ -5,7 +5,8 @@
 #
 # 1. A scripted client (session.py, with lspclient.py): a whole editor
 #    session on the plans in tests/lsp/plans, every answer asserted, then
-#    hostile input.
+#    hostile input; and parity.py: every golden plan's diagnostics from
+#    the server are those of `bfplan check --format=json`.
 # 2. Neovim's built-in client, headless (nvim_test.lua): a plan with a
 #    misspelt step shows its diagnostic in vim.diagnostic.get(), and a
 #    messy plan formatted through the server reads as `bfplan fmt` prints.
@@ -34,6 +35,14 @@ if "$python" "$here/session.py" "$bfplan" >"$tmp/session.out" 2>&1; then
 else
 	grep -v '^ok' "$tmp/session.out"
 	fail "scripted session"
+fi
+
+# the same diagnostics as bfplan check, for every golden plan
+if "$python" "$here/parity.py" "$bfplan" >"$tmp/parity.out" 2>&1; then
+	pass "$(tail -n 1 "$tmp/parity.out"): the server's diagnostics are check's"
+else
+	cat "$tmp/parity.out"
+	fail "the server's diagnostics are check's, for every golden plan"
 fi
 
 # ---- 2. Neovim ------------------------------------------------------------------------------
