@@ -29,6 +29,7 @@ VIMDIR ?= /usr/share/vim/vimfiles
 NVIMDIR ?= $(PREFIX)/share/nvim/site
 VIM_FILES = syntax/bfplan.vim ftdetect/bfplan.vim ftplugin/bfplan.vim compiler/bfplan.vim autoload/bfplan.vim
 DOC_FILES = $(notdir $(wildcard docs/*.md)) graph-exch2008.svg github-workflow.yml
+SCHEMA_FILES = $(patsubst docs/%,%,$(wildcard docs/schemas/*.json))
 
 BUILD ?= build
 CC ?= cc
@@ -37,7 +38,7 @@ BISON ?= bison
 PKG_CONFIG ?= pkg-config
 
 # Debian 12 packages the build and the tests need.  KEEP IN SYNC with README.md.
-DEBIAN_PACKAGES = gcc make flex bison pkg-config libxml2-dev libcmocka-dev libjansson-dev python3 graphviz \
+DEBIAN_PACKAGES = gcc make flex bison pkg-config libxml2-dev libcmocka-dev libjansson-dev libinih-dev python3 graphviz \
 	python3-jsonschema python3-yaml vim libonig5 pre-commit bash-completion git patch \
 	neovim vim-ale nodejs libxml2-utils time
 
@@ -69,7 +70,8 @@ ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L $(WARNINGS) $(CFLAGS) $(EXTRA_FL
 	-I$(BUILD)/gen -Icompiler -Igrammar $(XML_CFLAGS) -MMD -MP
 ALL_LDFLAGS = $(LDFLAGS) $(EXTRA_FLAGS)
 JANSSON_LIBS := $(shell $(PKG_CONFIG) --libs jansson 2>/dev/null || echo -ljansson)
-LIBS = $(XML_LIBS) $(JANSSON_LIBS)
+INIH_LIBS := $(shell $(PKG_CONFIG) --libs inih 2>/dev/null || echo -linih)
+LIBS = $(XML_LIBS) $(JANSSON_LIBS) $(INIH_LIBS)
 
 # `make V=1` shows the full commands.
 ifeq ($(V),1)
@@ -180,6 +182,7 @@ golden: $(BUILD)/bfplan
 test: all unit golden $(REPLAYS)
 	sh tests/layers.sh --self-test
 	sh tests/golden/fixes.sh $(BUILD)/bfplan
+	sh tests/schemas.sh $(BUILD)/bfplan
 	sh tests/cli/run.sh $(BUILD)/bfplan
 	sh tests/import/run.sh $(BUILD)/bfplan
 	sh tests/build/run.sh $(BUILD)/bfplan
@@ -282,7 +285,7 @@ demo: deps
 install: all
 	install -D -m 755 $(BUILD)/bfplan $(DESTDIR)$(BINDIR)/bfplan
 	cd stdlib && find . -name '*.plan' -exec install -D -m 644 {} $(DESTDIR)$(DATADIR)/stdlib/{} \;
-	for f in $(DOC_FILES); do install -D -m 644 docs/$$f $(DESTDIR)$(DOCDIR)/$$f || exit 1; done
+	for f in $(DOC_FILES) $(SCHEMA_FILES); do install -D -m 644 docs/$$f $(DESTDIR)$(DOCDIR)/$$f || exit 1; done
 	install -D -m 644 LICENSE $(DESTDIR)$(DOCDIR)/LICENSE
 	install -D -m 644 NOTICE $(DESTDIR)$(DOCDIR)/NOTICE
 	install -D -m 644 docs/bfplan.1 $(DESTDIR)$(MANDIR)/man1/bfplan.1
@@ -298,8 +301,9 @@ install: all
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/bfplan $(DESTDIR)$(MANDIR)/man1/bfplan.1 $(DESTDIR)$(BASHCOMPDIR)/bfplan
 	rm -f $(VIM_FILES:%=$(DESTDIR)$(VIMDIR)/%) $(VIM_FILES:%=$(DESTDIR)$(NVIMDIR)/%)
-	rm -f $(DOC_FILES:%=$(DESTDIR)$(DOCDIR)/%) $(DESTDIR)$(DOCDIR)/LICENSE $(DESTDIR)$(DOCDIR)/NOTICE
-	-rmdir $(DESTDIR)$(DOCDIR)
+	rm -f $(DOC_FILES:%=$(DESTDIR)$(DOCDIR)/%) $(SCHEMA_FILES:%=$(DESTDIR)$(DOCDIR)/%)
+	rm -f $(DESTDIR)$(DOCDIR)/LICENSE $(DESTDIR)$(DOCDIR)/NOTICE
+	-rmdir $(DESTDIR)$(DOCDIR)/schemas $(DESTDIR)$(DOCDIR)
 	rm -rf $(DESTDIR)$(DATADIR)/stdlib $(DESTDIR)$(DATADIR)/vscode
 	-rmdir $(DESTDIR)$(DATADIR)
 

@@ -44,6 +44,7 @@ struct cmd_options {
 	bool quiet;                  /* --quiet */
 	bool fix;                    /* check --fix */
 	bool dependents;             /* check --dependents */
+	bool no_config;              /* --no-config */
 	bool denied[DIAG_CODE_COUNT];/* --deny */
 	struct ptrvec allows;        /* struct diag_allow *: --allow, external to every file */
 	enum diag_color color;
@@ -62,6 +63,7 @@ struct cmd_options {
 	size_t id_cap;
 	bool write, check, diff;     /* fmt -w, --check, --diff */
 	bool list;                   /* explain --list */
+	const char *nodes, *os, *quorum; /* init --nodes, --os, --quorum */
 };
 
 /* One run of a command: its memory, its options, where it writes, what it was given. */

@@ -27,7 +27,8 @@ static bool is_gather_url(const char *url)
 
 static const char *where_given(const struct lower_site_url *u)
 {
-	return u->from == LW_URL_ENVIRONMENT ? "BFPLAN_SITE_URLS" : "--site-url";
+	return u->from == LW_URL_ENVIRONMENT ? "BFPLAN_SITE_URLS" : u->from == LW_URL_CONFIG ? "bfplan.ini"
+															 : "--site-url";
 }
 
 /* Every gather URL given names a declared site and is a URL; false after reporting (exit 2). */

@@ -16,9 +16,9 @@ static int show_changes(struct compilation *old_c, struct compilation *new_c, co
 	textbuf_init(&text, &new_c->arena);
 	bool rendered = true;
 	if (o->diff_json)
-		rendered = plandiff_render_json(&changes, &text);
+		rendered = plandiff_render_json(&new_c->arena, &changes, &text);
 	else
-		plandiff_render_text(&changes, &text);
+		plandiff_render_text(&new_c->arena, &changes, &text);
 	if (!rendered || write_whole(&new_c->arena, &new_c->diags, NULL, &text, out) != EXIT_CLEAN)
 		return EXIT_USAGE;
 	return changes.len ? EXIT_PLAN_ERRORS : EXIT_CLEAN;

@@ -1,7 +1,10 @@
 /*
- * lsp.c - `bfplan lsp [-I DIR]...`: the language server on standard input
- * and output (lsp/lsp.h).  The one file outside compiler/lsp/ that
- * includes the server's header.
+ * lsp.c - `bfplan lsp [-I DIR]... [--allow CODE] [--deny CODE]`: the
+ * language server on standard input and output (lsp/lsp.h).  The one file
+ * outside compiler/lsp/ that includes the server's header.  bfplan.ini is
+ * the one found from the directory the editor starts it in (the options
+ * parser reads it, as for check without operands): its include
+ * directories, allowed and denied codes hold for every document.
  */
 #include <signal.h>
 #include <unistd.h>
@@ -19,6 +22,9 @@ int cmd_lsp(struct cmd_run *run)
 		.search_path = run->env->search_path,
 		.stdlib_dir = run->env->stdlib_dir,
 		.stdlib_sought = run->env->stdlib_sought,
+		.allows = (const struct diag_allow *const *)o->allows.items,
+		.allow_count = o->allows.len,
+		.denied = o->denied,
 		.version = BFPLAN_VERSION,
 		.debounce_ms = LSP_DEBOUNCE_MS,
 	};

@@ -12,6 +12,7 @@
 
 #include "base/suggest.h"
 #include "cmd/cmd.h"
+#include "cmd/config.h"
 #include "cmd/operands.h"
 #include "lower/lower.h"
 
@@ -263,6 +264,7 @@ struct parse {
 	const struct bfplan_env *env;
 	FILE *err;
 	bool failed;
+	struct config_given given; /* what bfplan.ini must not override */
 };
 
 static void refuse(struct parse *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -353,17 +355,22 @@ static void apply(struct parse *p, enum opt_id id, char *value)
 	}
 	switch (id) {
 	case OPT_INCLUDE: ptrvec_push(p->arena, &o->include_dirs, value); break;
-	case OPT_WERROR: o->werror = true; break;
-	case OPT_QUIET: o->quiet = true; break;
+	case OPT_WERROR: o->werror = p->given.werror = true; break;
+	case OPT_QUIET: o->quiet = p->given.quiet = true; break;
+	case OPT_NO_CONFIG: o->no_config = true; break;
 	case OPT_FIX: o->fix = true; break;
 	case OPT_DEPENDENTS: o->dependents = true; break;
 	case OPT_ALLOW:
 	case OPT_DENY: take_codes(p, id == OPT_DENY, value); break;
 	case OPT_COLOR:
+		p->given.color = true;
 		if (!parse_color(value, &o->color, p->env))
 			refuse(p, "--color takes always, never or auto, not '%s'", value);
 		break;
-	case OPT_FORMAT: diag_format_parse(value, &o->format); break;
+	case OPT_FORMAT:
+		diag_format_parse(value, &o->format);
+		p->given.format = true;
+		break;
 	case OPT_DIFF_FORMAT: o->diff_json = choice == 1; break;
 	case OPT_STDIN_NAME: o->stdin_name = value; break;
 	case OPT_OUTDIR:
@@ -410,6 +417,13 @@ static void apply(struct parse *p, enum opt_id id, char *value)
 	case OPT_CHECK: o->check = true; break;
 	case OPT_DIFF: o->diff = true; break;
 	case OPT_LIST: o->list = true; break;
+	case OPT_NODES: o->nodes = value; break;
+	case OPT_OS:
+		if (!is_plan_name(value))
+			refuse(p, "--os takes an OS name, as in '--os windows-2012r2', not '%s'", value);
+		o->os = value;
+		break;
+	case OPT_QUORUM: o->quorum = value; break;
 	case OPT_STDIO: break; /* the only way lsp speaks */
 	case OPT_COUNT: break;
 	}
@@ -501,7 +515,7 @@ static void check_operands(struct parse *p)
 bool cmd_parse_options(struct arena *arena, enum cmd_id cmd, int argc, char **argv, int first,
 		       struct cmd_options *o, const struct bfplan_env *env, FILE *err)
 {
-	struct parse p = {arena, cmd, o, env, err, false};
+	struct parse p = {arena, cmd, o, env, err, false, {0}};
 	memset(o, 0, sizeof *o);
 	parse_color("auto", &o->color, env);
 	emit_options_init(&o->emit);
@@ -521,6 +535,10 @@ bool cmd_parse_options(struct arena *arena, enum cmd_id cmd, int argc, char **ar
 		check_operands(&p);
 	/* check and fmt take directories too: every plan file under them */
 	if (!p.failed && (cmd == CMD_check || cmd == CMD_fmt) && !operands_expand(arena, &o->inputs, err))
+		p.failed = true;
+	/* bfplan.ini, for the commands that compile plans; what the command line set wins */
+	if (!p.failed && !o->no_config && cmd != CMD_fmt && cmd != CMD_explain && cmd != CMD_import &&
+	    !config_apply(arena, cmd, o, &p.given, env, err))
 		p.failed = true;
 	return !p.failed;
 }

@@ -6,6 +6,7 @@
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "base/textbuf.h"
 #include "base/version.h"
@@ -44,8 +45,25 @@ const char *diag_sarif_uri(struct arena *a, const char *path)
 	return b.data;
 }
 
+/*
+ * An absolute path under the directory bfplan runs in is written relative
+ * to it (%SRCROOT%): code scanning maps only such URIs to the repository's
+ * files, and a CI job that passes absolute paths would otherwise lose them.
+ */
+static const char *under_srcroot(struct arena *a, const char *path)
+{
+	char cwd[4096];
+	if (path[0] != '/' || !getcwd(cwd, sizeof cwd))
+		return path;
+	size_t n = strlen(cwd);
+	if (n > 1 && strncmp(path, cwd, n) == 0 && path[n] == '/' && path[n + 1])
+		return arena_strdup(a, path + n + 1);
+	return path;
+}
+
 static json_t *artifact_location(struct arena *a, const char *path)
 {
+	path = under_srcroot(a, path);
 	json_t *artifact = json_pack("{s:s}", "uri", diag_sarif_uri(a, path));
 	if (artifact && path[0] != '/')
 		json_object_set_new(artifact, "uriBaseId", json_string(SRCROOT));

@@ -14,6 +14,7 @@
 struct fact {
 	const char *key;
 	const char *value;
+	struct plandiff_value typed;
 };
 
 struct facts {
@@ -22,13 +23,33 @@ struct facts {
 	struct symtab by_key;  /* key -> struct fact * */
 };
 
-static void fact(struct facts *f, const char *key, const char *value)
+static void typed_fact(struct facts *f, const char *key, const char *value, struct plandiff_value typed)
 {
 	struct fact *x = arena_alloc(f->arena, sizeof *x);
-	*x = (struct fact){key, value};
+	*x = (struct fact){key, value, typed};
 	/* a key given twice keeps its first value: keys name distinct things */
 	if (symtab_put(&f->by_key, key, x) == x)
 		ptrvec_push(f->arena, &f->list, x);
+}
+
+static void fact(struct facts *f, const char *key, const char *value)
+{
+	typed_fact(f, key, value, (struct plandiff_value){PLANDIFF_TEXT, 0, NULL, false});
+}
+
+static struct plandiff_value count_of(uint64_t n)
+{
+	return (struct plandiff_value){PLANDIFF_COUNT, n, NULL, false};
+}
+
+static struct plandiff_value seconds_of(uint64_t n)
+{
+	return (struct plandiff_value){PLANDIFF_SECONDS, n, NULL, false};
+}
+
+static struct plandiff_value names_of(const struct ptrvec *nodes)
+{
+	return (struct plandiff_value){PLANDIFF_NAMES, 0, nodes, false};
 }
 
 static const char *fixlet_ref(struct arena *a, const struct lw_fixlet *f)
@@ -71,7 +92,7 @@ static void plan_facts(struct facts *f, const struct lw_plan *p)
 {
 	struct arena *a = f->arena;
 	fact(f, "cluster", arena_printf(a, "%s (%s)", p->cluster, p->os));
-	fact(f, "node order", joined_nodes(a, &p->nodes));
+	typed_fact(f, "node order", joined_nodes(a, &p->nodes), names_of(&p->nodes));
 	const char *holder = p->role_holder ? p->role_holder->name : "none";
 	if (p->role)
 		fact(f, "role holder", arena_printf(a, "%s (%s, server %s)", holder, p->role->name,
@@ -82,10 +103,12 @@ static void plan_facts(struct facts *f, const struct lw_plan *p)
 		phases = arena_printf(a, "%s%s%u: %s", phases, i ? "; " : "", ph->number, joined_nodes(a, &ph->nodes));
 	}
 	fact(f, "phases", phases);
-	fact(f, "max-down", arena_printf(a, "%u", p->max_down));
+	typed_fact(f, "max-down", arena_printf(a, "%u", p->max_down), count_of(p->max_down));
 	fact(f, "quorum", render_quorum_name(p->quorum.model));
-	fact(f, "window", p->window > 0 ? render_duration(a, p->window) : "none");
-	fact(f, "worst case", render_duration(a, p->worst_case));
+	struct plandiff_value window = seconds_of(p->window > 0 ? (uint64_t)p->window : 0);
+	window.none = p->window <= 0;
+	typed_fact(f, "window", p->window > 0 ? render_duration(a, p->window) : "none", window);
+	typed_fact(f, "worst case", render_duration(a, p->worst_case), seconds_of((uint64_t)p->worst_case));
 	for (size_t i = 0; i < p->prereqs.len; i++) {
 		const struct lw_prereq *pr = p->prereqs.items[i];
 		fact(f, arena_printf(a, "prerequisite %s", pr->name),
@@ -121,12 +144,14 @@ static void gather(struct arena *arena, const struct lw_plan *p, struct facts *f
 	plan_facts(f, p);
 }
 
-static void change(struct arena *a, struct ptrvec *changes, const char *plan, enum plandiff_kind kind,
-		   const char *what, const char *old_value, const char *new_value)
+static struct plandiff_change *change(struct arena *a, struct ptrvec *changes, const char *plan,
+				      enum plandiff_kind kind, const char *what, const char *old_value,
+				      const char *new_value)
 {
 	struct plandiff_change *c = arena_alloc(a, sizeof *c);
-	*c = (struct plandiff_change){plan, kind, what, old_value, new_value};
+	*c = (struct plandiff_change){plan, kind, what, old_value, new_value, {0}, {0}};
 	ptrvec_push(a, changes, c);
+	return c;
 }
 
 static const struct lw_plan *find_plan(const struct lw_program *prog, const char *name)
@@ -149,14 +174,18 @@ static void diff_plan(struct arena *a, const struct lw_plan *old, const struct l
 		const struct fact *n = after.list.items[i];
 		const struct fact *o = symtab_get(&before.by_key, n->key);
 		if (!o)
-			change(a, changes, new_plan->name, PLANDIFF_ADDED, n->key, NULL, n->value);
-		else if (strcmp(o->value, n->value) != 0)
-			change(a, changes, new_plan->name, PLANDIFF_CHANGED, n->key, o->value, n->value);
+			change(a, changes, new_plan->name, PLANDIFF_ADDED, n->key, NULL, n->value)->new_typed = n->typed;
+		else if (strcmp(o->value, n->value) != 0) {
+			struct plandiff_change *c = change(a, changes, new_plan->name, PLANDIFF_CHANGED, n->key,
+							   o->value, n->value);
+			c->old_typed = o->typed;
+			c->new_typed = n->typed;
+		}
 	}
 	for (size_t i = 0; i < before.list.len; i++) {
 		const struct fact *o = before.list.items[i];
 		if (!symtab_get(&after.by_key, o->key))
-			change(a, changes, new_plan->name, PLANDIFF_REMOVED, o->key, o->value, NULL);
+			change(a, changes, new_plan->name, PLANDIFF_REMOVED, o->key, o->value, NULL)->old_typed = o->typed;
 	}
 }
 
@@ -180,7 +209,74 @@ void plandiff(struct arena *arena, const struct lw_program *old, const struct lw
 	}
 }
 
-void plandiff_render_text(const struct ptrvec *changes, struct textbuf *out)
+/* ---- the summary ------------------------------------------------------------------- */
+
+struct tally {
+	unsigned plans[3], steps[3], nodes_added, nodes_removed, others;
+	const char *window, *worst; /* "6h -> 8h" */
+};
+
+/* How many of `a`'s nodes `b` lacks. */
+static unsigned missing_from(const struct ptrvec *a, const struct ptrvec *b)
+{
+	unsigned n = 0;
+	for (size_t i = 0; a && i < a->len; i++) {
+		bool found = false;
+		for (size_t k = 0; b && k < b->len && !found; k++)
+			found = strcmp(((const struct lw_node *)a->items[i])->name,
+				       ((const struct lw_node *)b->items[k])->name) == 0;
+		n += !found;
+	}
+	return n;
+}
+
+static void count_change(struct arena *arena, struct tally *t, const struct plandiff_change *c)
+{
+	if (strcmp(c->what, "plan") == 0)
+		t->plans[c->kind]++;
+	else if (strncmp(c->what, "step ", 5) == 0)
+		t->steps[c->kind]++;
+	else if (strcmp(c->what, "node order") == 0) {
+		t->nodes_added += missing_from(c->new_typed.names, c->old_typed.names);
+		t->nodes_removed += missing_from(c->old_typed.names, c->new_typed.names);
+	} else if (strcmp(c->what, "window") == 0 && c->kind == PLANDIFF_CHANGED)
+		t->window = arena_printf(arena, "%s -> %s", c->old_value, c->new_value);
+	else if (strcmp(c->what, "worst case") == 0 && c->kind == PLANDIFF_CHANGED)
+		t->worst = arena_printf(arena, "%s -> %s", c->old_value, c->new_value);
+	else if (strcmp(c->what, "steps in order") != 0 && strcmp(c->what, "phases") != 0)
+		t->others++; /* the order and the phases follow from the steps and nodes counted */
+}
+
+static const char *counted(struct arena *a, const char *text, unsigned n, const char *noun, const char *verb)
+{
+	if (!n)
+		return text;
+	return arena_printf(a, "%s%s%u %s%s %s", text, text[0] ? ", " : "", n, noun, n == 1 ? "" : "s", verb);
+}
+
+const char *plandiff_summary(struct arena *arena, const struct ptrvec *changes)
+{
+	struct tally t = {0};
+	for (size_t i = 0; i < changes->len; i++)
+		count_change(arena, &t, changes->items[i]);
+	static const char *const verbs[] = {"changed", "added", "removed"};
+	const char *s = "";
+	for (int k = 0; k < 3; k++)
+		s = counted(arena, s, t.plans[k], "plan", verbs[k]);
+	for (int k = 0; k < 3; k++)
+		s = counted(arena, s, t.steps[k], "step", verbs[k]);
+	s = counted(arena, s, t.nodes_added, "node", "added");
+	s = counted(arena, s, t.nodes_removed, "node", "removed");
+	if (t.window)
+		s = arena_printf(arena, "%s%swindow %s", s, s[0] ? ", " : "", t.window);
+	if (t.worst)
+		s = arena_printf(arena, "%s%sworst case %s", s, s[0] ? ", " : "", t.worst);
+	if (t.others)
+		s = arena_printf(arena, "%s%s%u other change%s", s, s[0] ? ", " : "", t.others, t.others == 1 ? "" : "s");
+	return s[0] ? s : "no change for the operator";
+}
+
+void plandiff_render_text(struct arena *arena, const struct ptrvec *changes, struct textbuf *out)
 {
 	const char *plan = NULL;
 	for (size_t i = 0; i < changes->len; i++) {
@@ -197,11 +293,44 @@ void plandiff_render_text(const struct ptrvec *changes, struct textbuf *out)
 		case PLANDIFF_REMOVED: textbuf_printf(out, "  - %s: %s\n", c->what, c->old_value); break;
 		}
 	}
+	if (changes->len)
+		textbuf_printf(out, "%s\n", plandiff_summary(arena, changes));
 }
 
 static json_t *string_or_null(const char *s)
 {
 	return s ? json_string(s) : json_null();
+}
+
+/* A value as data: a number, a list of names, or (for text and for none at all) the text or null. */
+static json_t *typed(const struct plandiff_value *v, const char *text)
+{
+	if (!text)
+		return json_null();
+	switch (v->type) {
+	case PLANDIFF_COUNT: return json_integer((json_int_t)v->number);
+	case PLANDIFF_SECONDS: return v->none ? json_null() : json_integer((json_int_t)v->number);
+	case PLANDIFF_NAMES: {
+		json_t *list = json_array();
+		for (size_t i = 0; v->names && i < v->names->len; i++)
+			json_array_append_new(list, json_string(((const struct lw_node *)v->names->items[i])->name));
+		return list;
+	}
+	case PLANDIFF_TEXT: break;
+	}
+	return json_string(text);
+}
+
+static const char *unit_of(const struct plandiff_change *c)
+{
+	const struct plandiff_value *v = c->kind == PLANDIFF_REMOVED ? &c->old_typed : &c->new_typed;
+	switch (v->type) {
+	case PLANDIFF_COUNT: return "count";
+	case PLANDIFF_SECONDS: return "seconds";
+	case PLANDIFF_NAMES: return "names";
+	case PLANDIFF_TEXT: break;
+	}
+	return "text";
 }
 
 /* jansson's writer, into the buffer. */
@@ -211,7 +340,7 @@ static int put_json(const char *text, size_t len, void *buffer)
 	return 0;
 }
 
-bool plandiff_render_json(const struct ptrvec *changes, struct textbuf *out)
+bool plandiff_render_json(struct arena *arena, const struct ptrvec *changes, struct textbuf *out)
 {
 	static const char *const kinds[] = {"changed", "added", "removed"};
 	json_t *root = json_object(), *list = json_array();
@@ -225,8 +354,13 @@ bool plandiff_render_json(const struct ptrvec *changes, struct textbuf *out)
 		     json_object_set_new(o, "kind", json_string(kinds[c->kind])) == 0 &&
 		     json_object_set_new(o, "what", json_string(c->what)) == 0 &&
 		     json_object_set_new(o, "old", string_or_null(c->old_value)) == 0 &&
-		     json_object_set_new(o, "new", string_or_null(c->new_value)) == 0 && json_array_append_new(list, o) == 0;
+		     json_object_set_new(o, "new", string_or_null(c->new_value)) == 0 &&
+		     json_object_set_new(o, "type", json_string(unit_of(c))) == 0 &&
+		     json_object_set_new(o, "old_value", typed(&c->old_typed, c->old_value)) == 0 &&
+		     json_object_set_new(o, "new_value", typed(&c->new_typed, c->new_value)) == 0 &&
+		     json_array_append_new(list, o) == 0;
 	}
+	ok = ok && json_object_set_new(root, "summary", json_string(plandiff_summary(arena, changes))) == 0;
 	ok = ok && json_object_set(root, "changes", list) == 0;
 	ok = ok && json_dump_callback(root, put_json, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER) == 0;
 	if (ok)

@@ -558,7 +558,10 @@ static void plan_json(struct emit_json *j, const struct lw_plan *p)
 
 static void site_json(struct emit_json *j, const struct lw_site *s)
 {
-	static const char *const from[] = {NULL, "catalog", "environment", "command-line"};
+	static const char *const from[] = {
+		[LW_URL_UNKNOWN] = NULL, [LW_URL_CATALOG] = "catalog", [LW_URL_ENVIRONMENT] = "environment",
+		[LW_URL_COMMAND_LINE] = "command-line", [LW_URL_CONFIG] = "configuration",
+	};
 	struct jw *w = &j->w;
 	object(w);
 	kstring(w, "name", s->name);

@@ -66,6 +66,9 @@ struct analysis *analysis_run(const char *path, const struct analysis_options *o
 	}
 	src_init(&a->sm, &a->arena);
 	diag_init(&a->diags, &a->arena, &a->sm);
+	a->diags.denied = o->denied; /* as cmd/compile.c's compilation_init() */
+	for (size_t i = 0; i < o->allow_count; i++)
+		diag_allow_add(&a->diags, o->allows[i]);
 	run_stages(a, path, o);
 	return a;
 }

@@ -29,6 +29,9 @@ struct analysis_options {
 	const char *search_path;         /* BFPLAN_PATH */
 	const char *stdlib_dir;
 	const char *stdlib_sought;       /* without one, where it was looked for */
+	const struct diag_allow *const *allows; /* allowed everywhere (--allow, bfplan.ini) */
+	size_t allow_count;
+	const bool *denied;              /* per code: --deny; or NULL */
 	const char *(*overlay)(void *ctx, const char *path, size_t *len); /* the editor's open files */
 	void *overlay_ctx;
 	const char *uri;                 /* the root file's URI, as the editor spells it */

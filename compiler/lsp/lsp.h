@@ -14,8 +14,11 @@
 #ifndef BFPLAN_LSP_H
 #define BFPLAN_LSP_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
+
+#include "diag/diag.h"
 
 struct lsp_config {
 	const char *const *include_dirs; /* -I, as for check */
@@ -23,6 +26,9 @@ struct lsp_config {
 	const char *search_path;         /* BFPLAN_PATH */
 	const char *stdlib_dir;          /* the standard library */
 	const char *stdlib_sought;       /* without one, where it was looked for (for BFP201) */
+	const struct diag_allow *const *allows; /* --allow and bfplan.ini's [allow], for every document */
+	size_t allow_count;
+	const bool *denied;              /* per code: --deny and [deny]; or NULL */
 	const char *version;             /* told to the client */
 	unsigned debounce_ms;            /* quiet time after a change before it is checked */
 };

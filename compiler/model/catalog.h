@@ -30,6 +30,7 @@ enum lw_url_from {
 	LW_URL_CATALOG,       /* the site's declaration */
 	LW_URL_ENVIRONMENT,   /* BFPLAN_SITE_URLS */
 	LW_URL_COMMAND_LINE,  /* --site-url */
+	LW_URL_CONFIG,        /* the [sites] of bfplan.ini */
 };
 
 struct lw_site {

@@ -195,7 +195,7 @@ static void check_site(struct textcheck *c, const struct lw_site *s)
 	check_str(c, s->name, s->decl, "a site name");
 	check_str(c, s->display.text, where(s->display, s->decl), "the title of site '%s'", s->name);
 	check_str(c, s->gather_url.text, where(s->gather_url, s->decl), "the gather URL of site '%s'", s->name);
-	if (s->url_from == LW_URL_COMMAND_LINE || s->url_from == LW_URL_ENVIRONMENT)
+	if (s->url_from == LW_URL_COMMAND_LINE || s->url_from == LW_URL_ENVIRONMENT || s->url_from == LW_URL_CONFIG)
 		check_str(c, s->url, nowhere, "the gather URL given for '%s'", s->name);
 }
 

@@ -216,7 +216,7 @@ expect "help of an unknown command" 2 err "unknown command 'frobnicate'" !out
 
 run --list-commands </dev/null
 expect "--list-commands" 0 out "check" out "import" out "explain" !err
-[ "$(tr '\n' ' ' <"$tmp/out")" = "check build graph diff fmt import explain lsp " ] \
+[ "$(tr '\n' ' ' <"$tmp/out")" = "check build graph diff fmt import init explain lsp " ] \
 	&& pass "--list-commands lists the table, in order" || fail "--list-commands" "got $(tr '\n' ' ' <"$tmp/out")"
 
 run --list-options=diff </dev/null
@@ -725,6 +725,57 @@ fi
 printf 'use "bigfix/server-automation"\nuse "import-1"\n' >"$tmp/uses-import.plan"
 run check "$tmp/uses-import.plan" </dev/null
 expect "a plan that uses imported content checks clean" 0 !err
+
+# ---- init: a starting plan that checks clean and is in fmt's layout -------------------------
+run init files02 --nodes FS1,FS2,FS3,FS4 -o "$tmp/init.plan" </dev/null
+expect "init writes a starting plan" 0 !out !err
+run check "$tmp/init.plan" </dev/null
+expect "the starting plan checks clean" 0 !err
+run fmt --check "$tmp/init.plan" </dev/null
+expect "the starting plan is in fmt's layout" 0 !err
+if grep -q '^cluster files02 ' "$tmp/init.plan" && grep -q 'nodes FS1, FS2, FS3, FS4$' "$tmp/init.plan" &&
+	grep -q '^plan patch-files02 ' "$tmp/init.plan" && ! grep -q 'CLUSTER' "$tmp/init.plan"; then
+	pass "init: every placeholder replaced by the cluster's names"
+else
+	fail "init: every placeholder replaced by the cluster's names" "$(grep -n 'CLUSTER\|nodes' "$tmp/init.plan" | head -3)"
+fi
+run init files03 --nodes FS1,FS2 --quorum node-and-witness --os windows-2012r2 </dev/null
+printf '%s' "$(cat "$tmp/out")" >"$tmp/init2.plan"
+run check "$tmp/init2.plan" </dev/null
+expect "init to standard output, two nodes with a witness, another OS: checks clean" 0 !err
+run init files02 --nodes FS1,FS2,FS3 -o "$tmp/init.plan" </dev/null
+expect "init does not overwrite a file" 2 err "exists; bfplan init does not overwrite a file"
+run init files02 --nodes 'FS1,FS2;x' </dev/null
+expect "init refuses a node name that is not one word" 2 err "--nodes takes node names" !out
+run init files02 </dev/null
+expect "init needs --nodes" 2 err "init needs the cluster's nodes" !out
+
+# ---- bfplan.ini: found from the plan's directory upward, up to the directory holding .git -----
+mkdir -p conf/repo/.git conf/repo/lib conf/repo/plans/deep
+printf 'use "windows/os"\n\ncluster files01 "File servers" {\n    os windows-2008\n    nodes FSNODE1, FSNODE2, FSNODE3\n}\n' \
+	>conf/repo/lib/cl.plan
+sed -e 's|^use "windows/os"$|use "lib/cl"|' -e '/^cluster files01/,/^}/d' "$root/tests/golden/check-unneeded-require-werror.plan" \
+	>conf/repo/plans/deep/p.plan
+run check conf/repo/plans/deep/p.plan </dev/null
+expect "without bfplan.ini: the library is not found" 1 err "[BFP201]"
+printf '# the repository'"'"'s settings\n[paths]\ninclude = lib/..\n\n[allow]\nBFP302 = the .NET step comes next\n\n[output]\nwerror = true\n' \
+	>conf/repo/bfplan.ini
+run check conf/repo/plans/deep/p.plan </dev/null
+expect "bfplan.ini two directories up: its include and its allow" 0 !err
+run check --format=json conf/repo/plans/deep/p.plan </dev/null
+expect "bfplan.ini's allow is listed with its reason" 0 out '"reason": "the .NET step comes next (conf/repo/plans/deep/../../bfplan.ini)"'
+run check --no-config -I conf/repo conf/repo/plans/deep/p.plan </dev/null
+expect "--no-config: the warning, made an error by nothing" 0 err "[BFP302]"
+printf '[output]\nwerror = true\n' >conf/bfplan.ini
+mv conf/repo/bfplan.ini conf/repo/bfplan.ini.off
+run check -I conf/repo conf/repo/plans/deep/p.plan </dev/null
+expect "a bfplan.ini above the directory holding .git is not read" 0 err "warning: nothing in plan"
+printf '[allow]\nBFP313 = not a warning\n' >conf/repo/bfplan.ini
+run check -I conf/repo conf/repo/plans/deep/p.plan </dev/null
+expect "bfplan.ini allowing an error: a usage error with its line" 2 err "bfplan.ini:2: BFP313 is an error"
+printf '[paths]\nincludes = lib\n' >conf/repo/bfplan.ini
+run check -I conf/repo conf/repo/plans/deep/p.plan </dev/null
+expect "bfplan.ini with an unknown key" 2 err "[paths] takes 'include', not 'includes'"
 
 echo "cli: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -125,7 +125,7 @@ if command -v bash >/dev/null 2>&1; then
 	else
 		fail "completion: complete -p bfplan"
 	fi
-	expect_completion "$bfplan " "--help --version build check diff explain fmt graph import lsp "
+	expect_completion "$bfplan " "--help --version build check diff explain fmt graph import init lsp "
 	expect_completion "$bfplan ch" "check "
 	expect_completion "$bfplan check --f" "--fix --format= "
 	expect_completion "$bfplan check --format = " "github json sarif text "
@@ -265,9 +265,11 @@ EOF
 }
 
 # The diff step in a pull request of a real git repository: a base branch on an
-# "origin", a change that moves the role holder, a new plan file, and a server name
-# holding runs of backticks (untrusted text that must stay inside its code
-# block); `gh` is a stand-in that keeps the comment it is asked to post.
+# "origin", a change that moves the role holder, a new plan file, a renamed one,
+# a removed one, and a server name holding runs of backticks (untrusted text that
+# must stay inside its code block); `gh` is a stand-in that keeps the comments of
+# the pull request as files, as `gh pr comment` and `gh api` would on GitHub.  The
+# step runs twice, as for two pushes: the second updates the first's comment.
 workflow_diff_step() {
 	if ! command -v git >/dev/null 2>&1; then
 		skip "workflow: the bfplan diff step needs git (apt-get install git)"
@@ -276,13 +278,26 @@ workflow_diff_step() {
 	diff_step >"$tmp/diff-step.sh"
 	w=$tmp/wf
 	rm -rf "$w"
-	mkdir -p "$w/bin" "$w/runner"
+	mkdir -p "$w/bin" "$w/runner" "$w/comments"
 	cat >"$w/bin/gh" <<'EOF'
 #!/bin/sh
-# gh pr comment NUMBER --body-file FILE
-[ "$1 $2 $4" = "pr comment --body-file" ] || exit 2
-echo "$3" >"$GH_LOG.number"
-cp "$5" "$GH_LOG.body"
+# gh pr comment N --body-file F | gh api repos/{owner}/{repo}/issues/N/comments --paginate --jq Q
+# | gh api -X PATCH repos/{owner}/{repo}/issues/comments/ID -F body=@F
+c=$GH_COMMENTS
+case "$1 $2 $4" in
+"pr comment --body-file")
+	echo "$3" >"$c.number"
+	cp "$5" "$c/$(($(ls "$c" | wc -l) + 1))" ;;
+*)
+	if [ "$1 $2 $3" = "api -X PATCH" ]; then
+		[ -f "$c/${4##*/}" ] && cp "${6#body=@}" "$c/${4##*/}"
+	elif [ "$1" = api ]; then
+		for f in "$c"/*; do [ -f "$f" ] && head -n 1 "$f" | grep -q '^<!-- bfplan diff -->$' && basename "$f"; done
+	else
+		exit 2
+	fi ;;
+esac
+exit 0
 EOF
 	chmod +x "$w/bin/gh"
 	git init -q --bare "$w/origin.git"
@@ -291,26 +306,37 @@ EOF
 	sed -e 's/"EXCMS01"/"EX```CMS01````"/' \
 		examples/exchange2007-windows2008.plan >"$w/repo/plans/exch.plan"
 	cp "$tmp/good.plan" "$w/repo/plans/same.plan"
+	cp examples/file-server-4node.plan "$w/repo/plans/old-name.plan"
+	cp examples/file-server-5node.plan "$w/repo/plans/gone.plan"
 	(cd "$w/repo" && git add plans && git -c user.name=t -c user.email=t@example.invalid commit -qm base &&
 		git remote add origin "$w/origin.git" && git push -q origin main) 2>"$w/git.err"
 	(cd "$w/repo" && git checkout -q -b change &&
 		sed -i 's/^    cluster exch2008$/    cluster exch2008\n    active EXNODE1/' plans/exch.plan &&
-		cp "$tmp/good.plan" plans/new.plan) 2>>"$w/git.err"
+		cp "$tmp/good.plan" plans/new.plan && git mv plans/old-name.plan plans/new-name.plan &&
+		git rm -q plans/gone.plan && git add plans &&
+		git -c user.name=t -c user.email=t@example.invalid commit -qm change) 2>>"$w/git.err"
 	grep -q 'active EXNODE1' "$w/repo/plans/exch.plan" || echo "sed did not add the active line" >>"$w/git.err"
-	(cd "$w/repo" && PLANS='plans/*.plan' BASE_REF=main PR_NUMBER=7 GH_TOKEN=x RUNNER_TEMP=$w/runner \
-		GITHUB_STEP_SUMMARY=$w/summary GH_LOG=$w/gh PATH=$w/bin:$bindir:$PATH \
-		bash -e "$tmp/diff-step.sh") >"$w/step.out" 2>&1
-	status=$?
-	body=$w/gh.body
-	if [ $status = 0 ] && [ -s "$body" ] && cmp -s "$body" "$w/summary" && [ "$(cat "$w/gh.number")" = 7 ] &&
-	   grep -q '^#### plans/exch.plan' "$body" && grep -q 'role holder' "$body" &&
+	for push in 1 2; do
+		rm -f "$w/summary"
+		(cd "$w/repo" && PLANS='plans/*.plan' BASE_REF=main PR_NUMBER=7 GH_TOKEN=x RUNNER_TEMP=$w/runner \
+			GITHUB_STEP_SUMMARY=$w/summary GH_COMMENTS=$w/comments PATH=$w/bin:$bindir:$PATH \
+			bash -e "$tmp/diff-step.sh") >"$w/step.out" 2>&1
+		status=$?
+	done
+	body=$w/comments/1
+	if [ $status = 0 ] && [ -s "$body" ] && [ "$(ls "$w/comments" | wc -l)" = 1 ] &&
+	   [ "$(cat "$w/comments.number")" = 7 ] && cmp -s "$body" "$w/summary" &&
+	   grep -q '^#### plans/exch.plan$' "$body" && grep -q 'role holder' "$body" &&
 	   grep -q '^#### plans/new.plan' "$body" && grep -q 'A new plan file' "$body" &&
+	   grep -q '^#### plans/old-name.plan → plans/new-name.plan (renamed)' "$body" &&
+	   grep -q '^#### plans/gone.plan (removed)' "$body" && grep -q -- '- plan: cluster files02' "$body" &&
+	   grep -q ' steps removed\|plan removed' "$body" &&
 	   ! grep -q 'plans/same.plan' "$body" && [ ! -e "$w/runner/base" ]; then
-		pass "workflow: the bfplan diff step comments what changes, plan by plan, and not the unchanged plan"
+		pass "workflow: the diff step comments each changed, new, renamed and removed plan, in one comment per pull request"
 	else
-		fail "workflow: the bfplan diff step (exit $status)"
+		fail "workflow: the bfplan diff step (exit $status, $(ls "$w/comments" | wc -l) comments)"
 		sed 's/^/    /' "$w/git.err" "$w/step.out" | head -20
-		[ -f "$body" ] && sed "s/^/    body: /" "$body" | head -40
+		[ -f "$body" ] && sed "s/^/    body: /" "$body" | tail -25
 	fi
 	# a fence of more backticks than the text holds: every line between the fences is the diff's
 	if [ -f "$body" ] && "$python" - "$body" <<'EOF'
@@ -365,6 +391,17 @@ if [ -x "$python" ] && "$python" -c 'import yaml' 2>/dev/null; then
 	workflow_diff_step
 else
 	skip "workflow: python3-yaml is not installed"
+fi
+
+# ---- 5b. one version: the binary's, the man page's, the pre-commit docs' ---------------------------
+
+version=$("$bfplan" --version | sed -n 's/^bfplan \([0-9][0-9.]*\)$/\1/p')
+man_version=$(sed -n '1s/^\.TH BFPLAN 1 "[^"]*" "bfplan \([^"]*\)".*/\1/p' docs/bfplan.1)
+rev=$(sed -n 's/^ *rev: v\([0-9.]*\)$/\1/p' docs/ci.md | sort -u)
+if [ -n "$version" ] && [ "$version" = "$man_version" ] && [ "$version" = "$rev" ]; then
+	pass "one version: bfplan --version, the man page and the pre-commit docs say $version"
+else
+	fail "versions differ: --version '$version', man page '$man_version', docs/ci.md rev '$rev'"
 fi
 
 # ---- 6. the man page --------------------------------------------------------------------------------

@@ -146,6 +146,16 @@ if [ -x "$python" ]; then
 	fi
 	sed 's/^/    /' "$tmp/py"
 
+	# absolute paths under the directory bfplan runs in are written relative to it
+	run check --format=sarif "$top/$here/cases/three-problems.plan"
+	cp "$tmp/out" "$tmp/absolute.sarif"
+	if [ "$status" -eq 1 ] && "$python" $here/upload_check.py "$tmp/absolute.sarif" >"$tmp/py" 2>&1; then
+		pass "absolute paths: SARIF URIs relative to the repository"
+	else
+		fail "absolute paths: SARIF URIs relative to the repository (exit $status)"
+		grep FAIL "$tmp/py" | sed 's/^/    /'
+	fi
+
 	run build examples/exchange2007-windows2008.plan -o "$tmp/upload-build" --format=sarif \
 		--site-url no-such-site=http://bigfix.example.invalid/
 	cp "$tmp/out" "$tmp/build.sarif"

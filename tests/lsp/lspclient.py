@@ -25,9 +25,9 @@ def uri_of(path):
 
 
 class Client:
-    def __init__(self, bfplan, args=(), env=None):
+    def __init__(self, bfplan, args=(), env=None, cwd=None):
         self.proc = subprocess.Popen([bfplan, "lsp", *args], stdin=subprocess.PIPE,
-                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, cwd=cwd)
         self.buf = b""
         self.next_id = 1
         self.notifications = []

@@ -10,8 +10,10 @@ Positions are computed here in UTF-16 code units, from lines that hold
 wide and astral characters before the names they point at.
 """
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 
 from lspclient import Client, Failure, utf16_len, uri_of
 
@@ -435,6 +437,33 @@ def main():
     check(r.get("error", {}).get("code") == -32002, "before initialize: requests are refused")
     c.notify("exit")
     check(c.proc.wait(timeout=10) == 1, "exit without shutdown: status 1")
+
+    # ---- --allow, and bfplan.ini in the directory the editor starts the server in ----
+    unallowed = read(os.path.join(TOP, "tests", "golden", "allow-line-ok.plan")).replace(
+        "  # bfplan: allow BFP302 -- the next change adds a .NET step", "")
+    scratch = tempfile.mkdtemp()
+    try:
+        uri = uri_of(os.path.join(scratch, "p.plan"))
+        for args, ini, what in ((["--allow", "BFP302"], None, "--allow BFP302"),
+                                ([], "[allow]\nBFP302 = the next change adds a .NET step\n", "bfplan.ini's [allow]"),
+                                (["--deny", "BFP302"], None, "--deny BFP302")):
+            if ini:
+                with open(os.path.join(scratch, "bfplan.ini"), "w") as f:
+                    f.write(ini)
+            c = Client(bfplan, args, cwd=scratch)
+            c.request("initialize", {"processId": None, "rootUri": None, "capabilities": {}})
+            c.notify("textDocument/didOpen", {"textDocument": {"uri": uri, "languageId": "bfplan", "version": 1,
+                                                                "text": unallowed}})
+            got = [(x["code"], x["severity"]) for x in c.diagnostics(uri, 1)["diagnostics"]]
+            want = [("BFP302", 1)] if "deny" in what else []
+            check(got == want, "%s: the server reports %s (%s)" % (what, want or "nothing", got))
+            c.request("shutdown")
+            c.notify("exit")
+            c.close()
+            if ini:
+                os.remove(os.path.join(scratch, "bfplan.ini"))
+    finally:
+        shutil.rmtree(scratch)
 
     # ---- a third: the editor goes away without a word ----
     c = Client(bfplan)
