@@ -5,7 +5,6 @@
 
 #include "lsp/analysis.h"
 
-#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 

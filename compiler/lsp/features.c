@@ -9,12 +9,11 @@
  */
 #include "lsp/server.h"
 
-#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "fmt/fmt.h"
 #include "base/textdiff.h"
+#include "fmt/fmt.h"
 
 /* ---- places ------------------------------------------------------------------------------- */
 
