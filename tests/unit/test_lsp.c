@@ -1,8 +1,8 @@
 /*
  * test_lsp.c - the language server's two conversions at the edges: the
  * base protocol's framing (lsp/rpc.h) and positions in UTF-16 code units
- * and file URIs (lsp/text.h); and the line changes its formatting sends
- * (base/textdiff.h).  The whole server is driven by tests/lsp/session.py;
+ * and file URIs (lsp/text.h); the line changes its formatting sends
+ * (base/textdiff.h); and the resolver's index of names it navigates by.  The whole server is driven by tests/lsp/session.py;
  * these pin the corner cases one by one.
  */
 #include <stdarg.h>
@@ -15,8 +15,10 @@
 #include <string.h>
 
 #include "base/textdiff.h"
+#include "front/load.h"
 #include "lsp/rpc.h"
 #include "lsp/text.h"
+#include "sema/resolve.h"
 
 /* ---- positions ---- */
 
@@ -253,6 +255,57 @@ static void test_line_changes(void **state)
 	arena_free(&a);
 }
 
+/* ---- the resolver's index, which the server navigates by ---- */
+
+static bool span_reads(const struct src_manager *sm, struct src_span s, const char *text)
+{
+	const struct src_file *f = src_file(sm, s.file);
+	return s.end - s.begin == strlen(text) && memcmp(f->text + s.begin, text, strlen(text)) == 0;
+}
+
+/*
+ * Every declaration's name span holds its name, and every bound name's
+ * span holds the name of the declaration it was bound to (or, for a site
+ * named by its display name, that name in quotes), over the seed example
+ * and the standard library it uses.
+ */
+static void test_the_index_binds_names_where_they_are_written(void **state)
+{
+	(void)state;
+	struct arena a;
+	arena_init(&a);
+	struct src_manager sm;
+	struct diag_sink diags;
+	src_init(&sm, &a);
+	diag_init(&diags, &a, &sm);
+	struct load_options lo = {.stdlib_dir = "stdlib"};
+	struct program program;
+	assert_int_equal(load_program(&a, &sm, &diags, &lo, "examples/exchange2007-windows2008.plan", &program), LOAD_OK);
+	struct world world;
+	struct name_index index;
+	resolve_program_indexed(&a, &sm, &diags, &program, &world, &index);
+	assert_false(diag_has_errors(&diags));
+	assert_true(index.defs.len > 20);
+	for (size_t i = 0; i < index.defs.len; i++) {
+		const struct name_def *d = index.defs.items[i];
+		assert_true(span_reads(&sm, d->name_span, d->name));
+		assert_ptr_equal(ptrmap_get(&index.by_entity, d->entity), d);
+	}
+	size_t in_root = 0;
+	for (size_t i = 0; i < index.refs.len; i++) {
+		const struct name_ref *r = index.refs.items[i];
+		const char *shown = src_file(&sm, r->span.file)->text + r->span.begin;
+		if (*shown == '"')
+			assert_int_equal(r->def->kind, DECL_SITE);
+		else
+			assert_true(span_reads(&sm, r->span, r->def->name));
+		in_root += r->span.file == program.root;
+	}
+	/* the plan names its cluster, baseline, steps and prerequisites */
+	assert_true(in_root >= 10);
+	arena_free(&a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -267,6 +320,7 @@ int main(void)
 		cmocka_unit_test(test_a_message_over_the_limit_is_skipped_unread),
 		cmocka_unit_test(test_a_length_that_overflows_is_refused),
 		cmocka_unit_test(test_line_changes),
+		cmocka_unit_test(test_the_index_binds_names_where_they_are_written),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
