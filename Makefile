@@ -29,7 +29,7 @@ VIMDIR ?= /usr/share/vim/vimfiles
 NVIMDIR ?= $(PREFIX)/share/nvim/site
 VIM_FILES = syntax/bfplan.vim ftdetect/bfplan.vim ftplugin/bfplan.vim compiler/bfplan.vim autoload/bfplan.vim
 DOC_FILES = $(notdir $(wildcard docs/*.md)) graph-exch2008.svg github-workflow.yml
-SCHEMA_FILES = $(patsubst docs/%,%,$(wildcard docs/schemas/*.json))
+SCHEMA_FILES = $(patsubst docs/%,%,$(wildcard docs/schemas/*.json docs/*.schema.json))
 
 BUILD ?= build
 CC ?= cc
@@ -40,7 +40,7 @@ PKG_CONFIG ?= pkg-config
 # Debian 12 packages the build and the tests need.  KEEP IN SYNC with README.md.
 DEBIAN_PACKAGES = gcc make flex bison pkg-config libxml2-dev libcmocka-dev libjansson-dev libinih-dev python3 graphviz \
 	python3-jsonschema python3-yaml vim libonig5 pre-commit bash-completion git patch \
-	neovim vim-ale nodejs libxml2-utils time
+	neovim vim-ale nodejs libxml2-utils time strace
 
 # Warnings hold for generated code too (the lexer and parser compile clean
 # with all of them); -Werror keeps it that way.
@@ -67,7 +67,7 @@ XML_LIBS := $(shell $(PKG_CONFIG) --libs libxml-2.0 2>/dev/null || echo -lxml2)
 CMOCKA_LIBS := $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null || echo -lcmocka)
 
 ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L $(WARNINGS) $(CFLAGS) $(EXTRA_FLAGS) \
-	-I$(BUILD)/gen -Icompiler -Igrammar $(XML_CFLAGS) -MMD -MP
+	-I$(BUILD)/gen -I. -Icompiler -Igrammar $(XML_CFLAGS) -MMD -MP
 ALL_LDFLAGS = $(LDFLAGS) $(EXTRA_FLAGS)
 JANSSON_LIBS := $(shell $(PKG_CONFIG) --libs jansson 2>/dev/null || echo -ljansson)
 INIH_LIBS := $(shell $(PKG_CONFIG) --libs inih 2>/dev/null || echo -linih)
@@ -188,8 +188,11 @@ test: all unit golden $(REPLAYS)
 	sh tests/build/run.sh $(BUILD)/bfplan
 	sh tests/formats/run.sh $(BUILD)/bfplan
 	sh tests/fmt/run.sh $(BUILD)/bfplan
+	sh tests/simulate/run.sh $(BUILD)/bfplan
+	sh tests/simulate/agree.sh $(BUILD)/bfplan
 	sh tests/editors/run.sh $(BUILD)/bfplan
 	sh tests/lsp/run.sh $(BUILD)/bfplan
+	sh tests/run/run.sh $(BUILD)/bfplan
 	sh tests/fuzz/replay.sh $(BUILD)/tests $(FUZZ_HARNESSES)
 	sh tests/docs_codes.sh
 	python3 tests/docs_examples.py $(BUILD)/bfplan

@@ -4,6 +4,7 @@
 #define _DEFAULT_SOURCE /* realpath() */
 
 #include <limits.h>
+#include <pwd.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -120,6 +121,19 @@ static const char *find_stdlib(const char *argv0, char *buf, size_t size, struct
 	return NULL;
 }
 
+/* The login name: LOGNAME, USER, else the password database's name for the user. */
+static const char *login_name(void)
+{
+	const char *name = getenv("LOGNAME");
+	if (!name || !name[0])
+		name = getenv("USER");
+	if (!name || !name[0]) {
+		const struct passwd *pw = getpwuid(getuid());
+		name = pw ? pw->pw_name : NULL;
+	}
+	return name;
+}
+
 int main(int argc, char **argv)
 {
 	char stdlib_buf[PATH_MAX + 32];
@@ -134,6 +148,9 @@ int main(int argc, char **argv)
 		.bes_xsd = getenv("BFPLAN_BES_XSD"),
 		.source_date_epoch = getenv("SOURCE_DATE_EPOCH"),
 		.site_urls = getenv("BFPLAN_SITE_URLS"),
+		.operator_name = getenv("BFPLAN_OPERATOR"),
+		.login = login_name(),
+		.now = getenv("BFPLAN_NOW"),
 		.stderr_is_tty = isatty(STDERR_FILENO),
 	};
 	/* a build interrupted by Ctrl-C or kill leaves no temporary file behind */

@@ -133,7 +133,7 @@ static int run_command(struct command *cmd, enum cmd_id id, int argc, char **arg
 	int rc = EXIT_USAGE;
 	if (cmd_parse_options(&cmd->arena, id, argc, argv, 2, &opts, env, err)) {
 		struct cmd_run run = {&cmd->arena, &opts, out, err, env};
-		rc = cmd_run(id, &run);
+		rc = cmd_invoke(id, &run);
 	}
 	arena_free(&cmd->arena);
 	return rc;

@@ -25,6 +25,9 @@ struct bfplan_env {
 	const char *bes_xsd;     /* BFPLAN_BES_XSD */
 	const char *source_date_epoch; /* SOURCE_DATE_EPOCH */
 	const char *site_urls;   /* BFPLAN_SITE_URLS: NAME=URL pairs separated by blanks */
+	const char *operator_name; /* BFPLAN_OPERATOR: who `bfplan run` records as doing things */
+	const char *login;       /* the login name (LOGNAME, USER, or the password database's) */
+	const char *now;         /* BFPLAN_NOW: the time `bfplan run` records, instead of the clock */
 	int stderr_is_tty;
 };
 

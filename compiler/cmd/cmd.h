@@ -64,6 +64,15 @@ struct cmd_options {
 	bool write, check, diff;     /* fmt -w, --check, --diff */
 	bool list;                   /* explain --list */
 	const char *nodes, *os, *quorum; /* init --nodes, --os, --quorum */
+	const char *journal;         /* run --journal */
+	const char *target;          /* run --target */
+	const char *reason;          /* run --reason */
+	const char *by;              /* run --by */
+	bool accept_changed_plan;    /* run --accept-changed-plan */
+	bool report_json;            /* run report --format=json */
+	unsigned faults;             /* simulate --faults */
+	bool no_static_check;        /* simulate --no-static-check */
+	bool sim_json;               /* simulate --format=json */
 };
 
 /* One run of a command: its memory, its options, where it writes, what it was given. */
@@ -98,8 +107,8 @@ const char *cmd_name(enum cmd_id cmd);
 /* The command closest to a misspelt name, or NULL. */
 const char *cmd_suggest(const char *name);
 
-/* Runs the command's function. */
-int cmd_run(enum cmd_id cmd, struct cmd_run *run);
+/* Runs the command's function (not cmd_run: that is `bfplan run`'s). */
+int cmd_invoke(enum cmd_id cmd, struct cmd_run *run);
 
 /* The command list of `bfplan --help`. */
 void cmd_print_commands(FILE *out);

@@ -89,7 +89,7 @@ int cmd_lookup(const char *name)
 
 const char *cmd_name(enum cmd_id cmd) { return commands[cmd].name; }
 
-int cmd_run(enum cmd_id cmd, struct cmd_run *run) { return commands[cmd].run(run); }
+int cmd_invoke(enum cmd_id cmd, struct cmd_run *run) { return commands[cmd].run(run); }
 
 const char *cmd_suggest(const char *name)
 {
@@ -425,6 +425,15 @@ static void apply(struct parse *p, enum opt_id id, char *value)
 		break;
 	case OPT_QUORUM: o->quorum = value; break;
 	case OPT_STDIO: break; /* the only way lsp speaks */
+	case OPT_JOURNAL: o->journal = value; break;
+	case OPT_TARGET: o->target = value; break;
+	case OPT_REASON: o->reason = value; break;
+	case OPT_BY: o->by = value; break;
+	case OPT_ACCEPT_CHANGED_PLAN: o->accept_changed_plan = true; break;
+	case OPT_REPORT_FORMAT: o->report_json = choice == 1; break;
+	case OPT_FAULTS: o->faults = (unsigned)choice; break;
+	case OPT_NO_STATIC_CHECK: o->no_static_check = true; break;
+	case OPT_SIM_FORMAT: o->sim_json = choice == 1; break;
 	case OPT_COUNT: break;
 	}
 }
@@ -517,6 +526,7 @@ bool cmd_parse_options(struct arena *arena, enum cmd_id cmd, int argc, char **ar
 {
 	struct parse p = {arena, cmd, o, env, err, false, {0}};
 	memset(o, 0, sizeof *o);
+	o->faults = 2;
 	parse_color("auto", &o->color, env);
 	emit_options_init(&o->emit);
 	if (cmd == CMD_build && env->site_urls && !parse_env_site_urls(arena, env->site_urls, &o->site_urls))

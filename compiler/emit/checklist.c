@@ -23,6 +23,7 @@ struct doc {
 	enum checklist_import import;
 	const struct lw_plan *plan;
 	struct textbuf *md, *html; /* the plan's two files, written as the walk goes */
+	const char *run;         /* "bfplan run FILE --plan NAME --journal NAME.journal": records each step */
 };
 
 /* ---- the two-format layer ---------------------------------------------------- */
@@ -187,6 +188,23 @@ static void tick(struct doc *d, const char *id, const char *label)
 	textbuf_puts(d->html, ".by\"></label> <label>Time <input type=\"text\" size=\"8\" data-id=\"");
 	esc_html_append(d->html, id, strlen(id));
 	textbuf_puts(d->html, ".at\"></label></div>\n");
+}
+
+/* The `bfplan run` lines that record a step ("3") or a pre-flight check ("P2") in the run's journal. */
+static void record(struct doc *d, const char *step, bool started)
+{
+	field(d, "Record");
+	if (started) {
+		code(d, arena_printf(d->arena, "%s start %s", d->run, step));
+		t(d, ", then ");
+		code(d, arena_printf(d->arena, "done %s", step));
+	} else {
+		code(d, arena_printf(d->arena, "%s done %s", d->run, step));
+	}
+	t(d, " (or ");
+	code(d, arena_printf(d->arena, "fail %s --target NODE --reason TEXT", step));
+	t(d, ")");
+	field_end(d);
 }
 
 /*
@@ -685,6 +703,7 @@ static void prereq_check(struct doc *d, const struct lw_prereq *pr)
 		sentence(d, render_advice(d->arena, pr->note.text, p, NULL));
 		field_end(d);
 	}
+	record(d, arena_printf(d->arena, "P%u", pr->number), false);
 	fields_end(d);
 	tick(d, arena_printf(d->arena, "p%u", pr->number), "Not relevant on any node");
 }
@@ -738,6 +757,7 @@ static void role_check(struct doc *d, const struct lw_check *c)
 		}
 	}
 	field_end(d);
+	record(d, arena_printf(d->arena, "P%u", c->number), false);
 	fields_end(d);
 	tick(d, arena_printf(d->arena, "p%u", c->number), arena_printf(d->arena, "%s runs on %s",
 								       server, holder->name));
@@ -992,6 +1012,7 @@ static void step_section(struct doc *d, const struct lw_step *s)
 	tf(d, "%s; a step still running then has failed", render_duration(d->arena, s->item->timeout));
 	field_end(d);
 	on_failure(d, s);
+	record(d, arena_printf(d->arena, "%u", s->number), true);
 	fields_end(d);
 	tick(d, id, "Done");
 	both(d, "", "</div>\n");
@@ -1411,6 +1432,10 @@ void emit_checklist_plan(struct arena *arena, const struct lw_program *program, 
 {
 	struct doc doc = {.arena = arena, .import = import, .plan = plan, .md = md, .html = html};
 	struct doc *d = &doc;
+	const char *file = plan->decl.file < program->sources.len ? program->sources.items[plan->decl.file] : "PLAN";
+	if (file[strspn(file, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_./-+")] != '\0')
+		file = "PLAN"; /* a name a shell would take apart: the operator types their own */
+	d->run = arena_printf(arena, "bfplan run %s --plan %s --journal %s.journal", file, plan->name, plan->name);
 	arena_init_like(&d->scratch, arena);
 	const char *from = sources(arena, program);
 	textbuf_puts(md, "# Change-window checklist: ");

@@ -287,6 +287,26 @@ static const struct lw_baseline *lower_baseline(struct lowering *lo, const struc
 	return copy;
 }
 
+/* The node-state machine, once per plan (it is a handful of states), as plan_copies of the world's. */
+static void lower_states(struct lowering *lo)
+{
+	for (size_t i = 0; i < lo->world->states.len; i++) {
+		const struct state_ent *se = lo->world->states.items[i];
+		struct lw_state *st = arena_alloc(lo->arena, sizeof *st);
+		*st = (struct lw_state){.name = se->name, .initial = se->initial, .final = se->final, .waits = se->waits};
+		ptrmap_put(&lo->plan_copies, se, st);
+		cptrvec_push(lo->arena, &lo->plan->states, st);
+	}
+}
+
+static void lower_accepts(struct lowering *lo, const struct step_ent *st, struct cptrvec *accepts,
+			  const struct lw_state **to)
+{
+	for (size_t i = 0; i < st->from.len; i++)
+		cptrvec_push(lo->arena, accepts, ptrmap_get(&lo->plan_copies, st->from.items[i]));
+	*to = st->to ? ptrmap_get(&lo->plan_copies, st->to) : NULL;
+}
+
 /*
  * How a plan's steps are laid out on demand (lw_steps_next()): the
  * checker's schedule, one entry per step, and what each entry runs,
@@ -314,6 +334,7 @@ static const struct lw_restore *lower_restore(struct lowering *lo, struct lw_rec
 	copy->fixlet = lower_fixlet(lo, check_variant_for(s->restore, lo->facts->plan->cluster->os, &matches));
 	copy->timeout = check_step_timeout(lo->facts, s->restore);
 	copy->origin = item->span;
+	lower_accepts(lo, s->restore, &copy->accepts, &copy->to);
 	ptrmap_put(&recipe->restores, s->restore, copy);
 	ptrvec_push(lo->arena, &lo->plan->restores, copy);
 	return copy;
@@ -367,6 +388,8 @@ static const struct lw_item *lower_item(struct lowering *lo, const struct sched_
 	item->on_failure = st->on_failure;
 	item->origin = seq->span;
 	item->marks = st->marks;
+	lower_accepts(lo, st, &item->accepts, &item->to);
+	item->moves_role = st->role != NULL;
 	if (seq->baseline) {
 		item->kind = LW_STEP_BASELINE;
 		item->baseline = lower_baseline(lo, seq->baseline);
@@ -557,10 +580,12 @@ static struct lw_plan *lower_plan(struct lowering *lo, const struct plan_facts *
 	lp->checklist_md = arena_printf(arena, "%s.checklist.md", plan->name);
 	lp->checklist_html = arena_printf(arena, "%s.checklist.html", plan->name);
 	lp->decl = plan->decl;
+	lp->unchecked = !facts->ok;
 
 	lower_prereqs(lo);
 	lower_checks_proven(lo);
 	lower_role_checks(lo, (unsigned)lp->prereqs.len + 1);
+	lower_states(lo);
 	lower_nodes_and_phases(lo);
 	/* steps that only run their sites' Fixlets need no content: an empty <BES> would import nothing */
 	if (!lp->prereqs.len && !lp->baselines.len)
@@ -570,11 +595,33 @@ static struct lw_plan *lower_plan(struct lowering *lo, const struct plan_facts *
 	return lp;
 }
 
-/* The plans lower_next() hands out: those free of errors, or the one --plan names. */
+/*
+ * Whether a plan check rejected can still be laid out: an order and its
+ * phases, a schedule, the OS, and for every step of `each node` a state
+ * it leaves the node in and the Fixlet or Baseline it runs.
+ */
+static bool lowerable(const struct plan_facts *facts)
+{
+	const struct plan_ent *plan = facts->plan;
+	if (!plan->cluster || !plan->cluster->os || !facts->order || !facts->schedule || !facts->phase ||
+	    plan->sequence_incomplete || plan->sequence.len == 0)
+		return false;
+	for (size_t i = 0; i < plan->sequence.len; i++) {
+		const struct seq_item *item = plan->sequence.items[i];
+		if (!item->step->to || (item->step->takes_baseline ? !item->baseline : !facts->variant[i]))
+			return false;
+		if (item->baseline && item->baseline->incomplete)
+			return false;
+	}
+	return true;
+}
+
+/* The plans lower_next() hands out: those free of errors (or, unchecked, that can be laid out), or the one --plan names. */
 static bool wanted(const struct lowering *lo, const struct plan_facts *facts)
 {
 	const char *only = lo->opts ? lo->opts->only_plan : NULL;
-	return facts->ok && (!only || strcmp(facts->plan->name, only) == 0);
+	bool take = facts->ok || (lo->opts && lo->opts->unchecked && lowerable(facts));
+	return take && (!only || strcmp(facts->plan->name, only) == 0);
 }
 
 struct lowering *lower_start(struct arena *arena, const struct world *world, const struct checked_program *checked,

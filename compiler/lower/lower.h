@@ -51,6 +51,18 @@ enum lw_step_kind {
 	LW_STEP_BASELINE, /* the patch: a Baseline of the .bes, restart included */
 };
 
+/*
+ * A state of the node-state machine the standard library declares
+ * (cluster/node-states): what a step finds a node in and leaves it in.
+ * The runtime runs the steps against these.
+ */
+struct lw_state {
+	const char *name;              /* online */
+	bool initial;                  /* every node starts here */
+	bool final;                    /* in service: every node must end here */
+	bool waits;                    /* a step waits while its node is in it (pending-restart) */
+};
+
 /* The step that brings nodes back into service: the failure step of the steps before it. */
 struct lw_restore {
 	const char *name;              /* resume */
@@ -58,6 +70,9 @@ struct lw_restore {
 	const struct lw_fixlet *fixlet;
 	int64_t timeout;               /* seconds */
 	struct src_span origin;        /* the plan line of the first step it restores */
+	/* added for the runtime (issue 15) */
+	struct cptrvec accepts;        /* const struct lw_state *: the states it accepts a node in */
+	const struct lw_state *to;     /* the state it leaves the nodes in */
 };
 
 struct lw_phase;
@@ -85,6 +100,10 @@ struct lw_item {
 	struct src_span origin;        /* the plan line */
 	/* added for unconfirmed facts (issue 8) */
 	struct cptrvec marks;          /* const struct lw_mark *: the step declaration's own marks */
+	/* added for the runtime (issue 15) */
+	struct cptrvec accepts;        /* const struct lw_state *: the states it accepts a node in */
+	const struct lw_state *to;     /* the state it leaves the nodes in (to_state's) */
+	bool moves_role;               /* it moves the role off its node (a step declared with `role`) */
 };
 
 /*
@@ -187,6 +206,9 @@ struct lw_plan {
 	 * in the order first used.  `build` lists them in one warning.
 	 */
 	struct cptrvec unconfirmed;
+	/* added for the runtime (issue 15) */
+	struct cptrvec states;         /* const struct lw_state *: the node-state machine, as declared */
+	bool unchecked;                /* lowered though check rejected it (lower_options.unchecked) */
 };
 
 struct lw_program {
@@ -210,6 +232,14 @@ struct lower_options {
 	const char *only_plan;         /* build --plan NAME: lower that plan alone; NULL for all */
 	const struct strvec *sources;  /* the files' names for the outputs, in file order; NULL: as opened */
 	const struct src_manager *sm;  /* tells standard library files from plan files; NULL: all plan files */
+	/*
+	 * Also lower the plans check rejected, where what it settled is
+	 * complete enough to lay the steps out (an order, phases, a Fixlet or
+	 * Baseline for every step): `simulate --no-static-check` runs them to
+	 * show the counterexample behind an error.  Such plans are marked
+	 * `unchecked`, and nothing but the simulator reads them.
+	 */
+	bool unchecked;
 };
 
 struct world;

@@ -1088,7 +1088,7 @@ static void rule_order(struct checker *c, const struct plan_ent *plan, struct pl
 	}
 
 	/* constraints, plus the role holder after every other node */
-	size_t cap = plan->constraints.len + n;
+	size_t cap = plan->constraints.len + 2 * n;
 	struct node_ent **before = arena_calloc(c->arena, cap + 1, sizeof *before);
 	struct node_ent **after = arena_calloc(c->arena, cap + 1, sizeof *after);
 	size_t nc = 0;
@@ -1129,8 +1129,21 @@ static void rule_order(struct checker *c, const struct plan_ent *plan, struct pl
 	 * starts there was refused above, so any cycle is among the user's own
 	 * constraints: report it from an order built from those alone.
 	 */
+	/*
+	 * Active-first puts the role holder first.  BFP310 rejects it, but the
+	 * order is still what such a plan would run, and `simulate
+	 * --no-static-check` runs it to show the role moving twice.  Where a
+	 * constraint contradicts it, the constraints win (BFP310 says enough).
+	 */
+	size_t policy = nc;
+	if (facts->role_holder && plan->order == LW_ORDER_ACTIVE_FIRST)
+		for (size_t i = 0; i < n; i++)
+			if (cl->nodes.items[i] != facts->role_holder) {
+				before[nc] = facts->role_holder;
+				after[nc++] = cl->nodes.items[i];
+			}
 	struct node_ent **order = arena_calloc(c->keep, n + 1, sizeof *order);
-	if (topo_order(c, cl, before, after, nc, order) < n) {
+	if (topo_order(c, cl, before, after, nc, order) < n && topo_order(c, cl, before, after, policy, order) < n) {
 		report_order_cycle(c, plan, order, topo_order(c, cl, before, after, user, order));
 		return;
 	}

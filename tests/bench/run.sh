@@ -20,10 +20,17 @@
 #   use            a plan that `use`s 1,000 and 10,000 files: check
 #   ulimit         a build of 10,000 plans under `ulimit -n 256`: ok or not
 #   start-up       check of the seed example against /bin/true
+#   run            `bfplan run PLAN --journal FILE next` on the seed with a journal
+#                  of 10,000 entries (a window's pre-flight checks and steps, then
+#                  notes), against the same on a journal not begun: replaying the
+#                  journal should cost about what starting up does
 #   lsp            bfplan lsp: the diagnostics of a 1,000-line plan after a change,
 #                  as an editor sees them (tests/bench/lsp_latency.py), against 20 ms
 #   shapes         inputs shaped to find what is worse than linear (below),
 #                  checked at a size and at 4x that size
+#   simulate       simulate --faults 2 of the seed (goal: under 50 ms), and how
+#                  the runs, states and time grow from 0 to 3 faults (16 nodes),
+#                  from 4 to 64 nodes (2 faults), and a 5-node max-down 2 plan
 #
 # and then the ratios that the goals in docs/performance.md name, each
 # with its goal and whether this run meets it.  Nothing here asserts a
@@ -44,6 +51,8 @@
 #   BENCH_QUICK=1   a tenth of every size (about a minute): ratios of such
 #                   small runs say less, start-up weighs more in them
 #   BENCH_DISK=DIR  where the on-disk outputs go (build/ of this tree)
+#   BENCH_PARTS=... the parts to run, of: startup run clusters nodes use file_limit
+#                   shapes simulate lsp (default: all; the ratios of the others say n/a)
 #   BFPLAN_BES_XSD  the schema for build --validate (the Makefile sets it)
 set -eu
 [ $# -eq 1 ] || { echo "usage: tests/bench/run.sh BFPLAN" >&2; exit 2; }
@@ -467,6 +476,43 @@ part_startup() {
 	record startup-true "$true_bin (mean of 20, alternating with check)" 0
 }
 
+# A journal of N entries for the seed: the pre-flight checks and the first step recorded
+# by bfplan run (so its header binds the plan), then notes up to N.
+journal_of() { # N FILE
+	rm -f "$2"
+	for step in "done P1" "done P2" "done P3" "done P4" "start 1" "done 1"; do
+		# shellcheck disable=SC2086
+		BFPLAN_NOW=2026-12-06T21:00:00Z BFPLAN_OPERATOR=bench "$bfplan" run \
+			"$top/examples/exchange2007-windows2008.plan" --journal "$2" $step > /dev/null || return 1
+	done
+	"$python" - "$1" "$2" <<'PY'
+import json, sys
+n, path = int(sys.argv[1]), sys.argv[2]
+seq = sum(1 for _ in open(path)) - 1
+with open(path, "a") as out:
+    while seq < n:
+        seq += 1
+        out.write(json.dumps({"seq": seq, "type": "note", "at": "2026-12-06T21:00:00Z", "by": "bench",
+                              "text": f"entry {seq} of a long window"}, separators=(",", ":")) + "\n")
+PY
+}
+run_pair() {
+	measure_once run-next-none - 0 --repeat 20 -- env BFPLAN_NOW=2026-12-06T21:30:00Z "$bfplan" run \
+		"$top/examples/exchange2007-windows2008.plan" --journal "$in/none.journal" next &&
+		measure_once run-next-large - 0 --repeat 20 -- env BFPLAN_NOW=2026-12-06T21:30:00Z "$bfplan" run \
+			"$top/examples/exchange2007-windows2008.plan" --journal "$in/large.journal" next
+}
+part_run() {
+	if ! journal_of "$large" "$in/large.journal"; then
+		skip run-next-large "run next, a journal of $(commas "$large") entries" "the journal could not be made"
+		return
+	fi
+	clear_runs run-next-none run-next-large
+	rounds run_pair
+	record run-next-none "run next, a journal not begun (mean of 20)" 0
+	record run-next-large "run next, a journal of $(commas "$large") entries (mean of 20)" 0
+}
+
 # shape NAME N GENERATOR: check of the shape at N and at 4N, in turn
 shape() {
 	name=$1 n=$(($2 / scale)) gen=$3
@@ -517,6 +563,31 @@ part_lsp() {
 	rm -f "$in/lsp.plan"
 }
 
+# simulate: the seed (goal: under 50 ms; the mean of 20 runs), then how the runs explored,
+# the distinct states and the time grow with the faults (0 to 3, on 16 nodes) and with the
+# nodes (4 to 64, under 2 faults), and a 5-node plan with max-down 2 (tests/simulate/genplan.sh).
+sim_figures() { # FAULTS PLAN -> "N runs, M distinct states" of one run
+	"$bfplan" simulate --faults "$1" "$2" | sed -n 's/^explored: \([0-9]*\) runs*, \([0-9]*\) distinct.*/\1 runs, \2 states/p'
+}
+sim_bench() { # KEY FAULTS PLAN LABEL
+	bench "$1" "$4 ($(sim_figures "$2" "$3"))" - 0 -- "$bfplan" simulate --faults "$2" "$3"
+}
+part_simulate() {
+	gen=$top/tests/simulate/genplan.sh
+	for n in 4 16 64; do sh "$gen" "$n" 1 > "$in/sim-$n.plan"; done
+	sh "$gen" 5 2 > "$in/sim-5x2.plan"
+	bench sim-seed "simulate --faults 2 of the seed example (mean of 20)" - 0 --repeat 20 -- \
+		"$bfplan" simulate "$top/examples/exchange2007-windows2008.plan"
+	sim_bench sim-5x2-f1 1 "$in/sim-5x2.plan" "simulate -f1, 5 nodes max-down 2"
+	sim_bench sim-5x2-f2 2 "$in/sim-5x2.plan" "simulate -f2, 5 nodes max-down 2"
+	for f in 0 1 2 3; do
+		sim_bench "sim-16-f$f" "$f" "$in/sim-16.plan" "simulate -f$f, 16 nodes"
+	done
+	for n in 4 64; do
+		sim_bench "sim-$n-f2" 2 "$in/sim-$n.plan" "simulate -f2, $n nodes"
+	done
+}
+
 # ---- the run ---------------------------------------------------------------------------
 
 echo "bfplan bench: $("$bfplan" --version 2>&1 | head -n 1), $sizes, median of $runs runs each"
@@ -531,13 +602,9 @@ fi
 [ -x /usr/bin/time ] || echo "peak memory: not measured, GNU time (/usr/bin/time, Debian: time) is not installed"
 echo
 row measurement median_s peak_MB "fastest to slowest run"
-part_startup
-part_clusters
-part_nodes
-part_use
-part_file_limit
-part_shapes
-part_lsp
+for part in ${BENCH_PARTS:-startup run clusters nodes use file_limit shapes simulate lsp}; do
+	"part_$part"
+done
 
 L=$(commas "$large") S=$(commas "$small") W=$(commas "$wide")
 echo
@@ -554,6 +621,7 @@ ratio "peak, build / check, $L clusters" 1.25 3 "build-$large-disk" "check-$larg
 ratio "peak, build / check, one cluster of $W nodes" 1.25 3 "build-nodes" "check-nodes"
 ratio "peak of check / size of the plan file, $L clusters" 20 3 "check-$large" "input-$large"
 ratio "start-up: check of the seed example / true" 3.0 2 startup-check startup-true
+ratio "run next: $L journal entries / none" 2.0 2 run-next-large run-next-none
 ratio "lsp: diagnostics after a change / 20 ms, 1,000 lines" 1.0 2 lsp-change lsp-goal
 printf '%-58s %9s %9s  %s\n' "build of $L plans under ulimit -n $fd_limit" \
 	"${limit_result%%:*}" succeeds "$(case ${limit_result:-} in ok) echo meets ;; '') echo "n/a: $(why_not limit)" ;; *) echo "misses: ${limit_result#*: }" ;; esac)"
@@ -562,6 +630,15 @@ for s in nodes:25000 nodes-wide:25000 needs-chain:2000 unknown-names:4000 order-
 	ratio "check, $name, 4x the input ($(commas $((4 * n))) / $(commas "$n"))" 4.4 2 "shape-$name-$((4 * n))" "shape-$name-$n"
 done
 ratio "build --validate / build, $L clusters" - 2 "validate-$large" "validate-base-$large"
+seed_ms=$(value sim-seed 2)
+printf '%-58s %9s %9s  %s\n' "simulate --faults 2 of the seed example, ms" \
+	"$(if [ -n "$seed_ms" ]; then awk -v t="$seed_ms" 'BEGIN { printf "%.1f", t * 1000 }'; else echo -; fi)" "< 50" \
+	"$(if [ -z "$seed_ms" ]; then echo "n/a: $(why_not sim-seed)"; elif awk -v t="$seed_ms" 'BEGIN { exit !(t < 0.05) }'; then echo meets; else echo misses; fi)"
+ratio "simulate, 16 nodes, 2 / 1 faults" - 2 sim-16-f2 sim-16-f1
+ratio "simulate, 16 nodes, 3 / 2 faults" - 2 sim-16-f3 sim-16-f2
+ratio "simulate --faults 2, 16 / 4 nodes" - 2 sim-16-f2 sim-4-f2
+ratio "simulate --faults 2, 64 / 16 nodes" - 2 sim-64-f2 sim-16-f2
+ratio "simulate --faults 2 / 1, 5 nodes, max-down 2" - 2 sim-5x2-f2 sim-5x2-f1
 echo
 echo "Goals (docs/performance.md): 10x the input in at most 11x the time (4x in at most 4.4x for the shapes),"
 echo "build peak at most 1.25x check's, check's at most 20x its input; the language server's diagnostics"

@@ -216,7 +216,7 @@ expect "help of an unknown command" 2 err "unknown command 'frobnicate'" !out
 
 run --list-commands </dev/null
 expect "--list-commands" 0 out "check" out "import" out "explain" !err
-[ "$(tr '\n' ' ' <"$tmp/out")" = "check build graph diff fmt import init explain lsp " ] \
+[ "$(tr '\n' ' ' <"$tmp/out")" = "check build graph diff fmt import init run simulate explain lsp " ] \
 	&& pass "--list-commands lists the table, in order" || fail "--list-commands" "got $(tr '\n' ' ' <"$tmp/out")"
 
 run --list-options=diff </dev/null
@@ -635,6 +635,23 @@ printf 'plan x {\n' >"$tmp/broken.plan"
 run graph "$tmp/broken.plan" </dev/null
 expect "graph of a plan with errors exits 1 and writes no graph" 1 !out err "error:"
 
+# ---- simulate: the plan through the execution engine (golden reports: tests/simulate) -----
+
+run simulate "$seed" </dev/null
+expect "simulate of the seed: every invariant holds, exit 0" 0 out "explored: " out "  held      quorum" !err
+run simulate --faults 0 --format=json "$seed" </dev/null
+expect "simulate --faults 0 --format=json: one run" 0 out '"runs": 1,' !err
+run simulate "$root/tests/golden/check-availability.plan" </dev/null
+expect "simulate of a plan check rejects: its diagnostics, no report, exit 1" 1 !out err "[BFP313]"
+run simulate --no-static-check "$root/tests/golden/check-availability.plan" </dev/null
+expect "simulate --no-static-check: the counterexample, exit 1" 1 out "counterexample for quorum" err "[BFP313]"
+run simulate --faults 9 "$seed" </dev/null
+expect "simulate --faults 9 is a usage error" 2 !out err "--faults takes"
+run simulate "$seed" "$seed" </dev/null
+expect "simulate takes one plan file" 2 !out err "simulate takes one plan file"
+run simulate </dev/null
+expect "simulate without a plan is a usage error" 2 !out
+
 run diff "$seed" "$seed" </dev/null
 expect "diff of a plan with itself exits 0 and prints nothing" 0 !out !err
 sed 's/^    order passive-first .*/    order passive-first\n    active EXNODE1/' "$seed" >"$tmp/moved.plan"
@@ -776,6 +793,29 @@ expect "bfplan.ini allowing an error: a usage error with its line" 2 err "bfplan
 printf '[paths]\nincludes = lib\n' >conf/repo/bfplan.ini
 run check -I conf/repo conf/repo/plans/deep/p.plan </dev/null
 expect "bfplan.ini with an unknown key" 2 err "[paths] takes 'include', not 'includes'"
+# ---- bfplan run: its usage (tests/run has the windows, the journal and the rest) ----------
+
+run run "$seed" status </dev/null
+expect "run without --journal" 2 err "run needs its journal: --journal FILE" !out
+run run "$seed" --journal "$tmp/cli.journal" frobnicate </dev/null
+expect "run with an unknown command" 2 err "run has no command 'frobnicate'" !out
+run run "$seed" --journal "$tmp/cli.journal" start </dev/null
+expect "run start without a step" 2 err "run start needs a STEP" !out
+run run "$seed" --journal "$tmp/cli.journal" start 3x </dev/null
+expect "run start with a step the checklist does not number so" 2 err "not '3x'" !out
+run run "$seed" --journal "$tmp/cli.journal" fail 1 --target EXNODE1 </dev/null
+expect "run fail without --reason" 2 err "run fail needs --target NODE and --reason TEXT" !out
+run run "$seed" --journal "$tmp/cli.journal" status --reason why </dev/null
+expect "run status with --reason" 2 err "--reason goes with fail and abort" !out
+run run "$seed" --journal "$tmp/cli.journal" note "$(printf 'bad \377 byte')" </dev/null
+expect "run note that is not UTF-8" 2 err "a note is UTF-8 text" !out
+BFPLAN_NOW=yesterday run run "$seed" --journal "$tmp/cli.journal" status </dev/null
+expect "run with a BFPLAN_NOW that is not a time" 2 err "BFPLAN_NOW is 'yesterday'" !out
+BFPLAN_NOW=2026-12-06T21:00:00Z BFPLAN_OPERATOR=cli run run "$seed" --journal "$tmp/cli.journal" done P1 </dev/null
+expect "run done P1 records the first entry" 0 out "Recorded entry 1" !err
+[ -f "$tmp/cli.journal" ] && pass "the first entry made the journal" || fail "run done P1" "no journal"
+run run "$seed" --journal "$tmp/cli.journal" next </dev/null
+expect "run next" 0 out "cli.journal done P2" !err
 
 echo "cli: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -240,6 +240,7 @@ static int run_bfplan(const char *const *argv, FILE *out, FILE *err)
 		.stdlib_dir = FUZZ_STDLIB_DIR,
 		.term = "dumb",
 		.source_date_epoch = "1700000000",
+		.now = "2026-12-06T21:30:00Z", /* bfplan run records this time: the same bytes every run */
 	};
 	int argc = 0;
 	while (argv[argc])
