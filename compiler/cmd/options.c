@@ -547,8 +547,9 @@ bool cmd_parse_options(struct arena *arena, enum cmd_id cmd, int argc, char **ar
 	if (!p.failed && (cmd == CMD_check || cmd == CMD_fmt) && !operands_expand(arena, &o->inputs, err))
 		p.failed = true;
 	/* bfplan.ini, for the commands that compile plans; what the command line set wins */
-	if (!p.failed && !o->no_config && cmd != CMD_fmt && cmd != CMD_explain && cmd != CMD_import &&
-	    !config_apply(arena, cmd, o, &p.given, env, err))
+	bool configured = cmd == CMD_check || cmd == CMD_build || cmd == CMD_graph || cmd == CMD_diff ||
+			  cmd == CMD_lsp;
+	if (!p.failed && configured && !o->no_config && !config_apply(arena, cmd, o, &p.given, env, err))
 		p.failed = true;
 	return !p.failed;
 }
