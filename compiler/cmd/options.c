@@ -437,6 +437,7 @@ static void apply(struct parse *p, enum opt_id id, char *value)
 		o->os = value;
 		break;
 	case OPT_QUORUM: o->quorum = value; break;
+	case OPT_STDIO: break; /* the only way lsp speaks */
 	case OPT_JOURNAL: o->journal = value; break;
 	case OPT_TARGET: o->target = value; break;
 	case OPT_REASON: o->reason = value; break;
@@ -567,7 +568,8 @@ bool cmd_parse_options(struct arena *arena, enum cmd_id cmd, int argc, char **ar
 	if (!p.failed && (cmd == CMD_check || cmd == CMD_fmt) && !operands_expand(arena, &o->inputs, err))
 		p.failed = true;
 	/* bfplan.ini, for the commands that compile plans; what the command line set wins */
-	bool configured = cmd == CMD_check || cmd == CMD_build || cmd == CMD_graph || cmd == CMD_diff;
+	bool configured = cmd == CMD_check || cmd == CMD_build || cmd == CMD_graph || cmd == CMD_diff ||
+			  cmd == CMD_lsp;
 	if (!p.failed && configured && !o->no_config && !config_apply(arena, cmd, o, &p.given, env, err))
 		p.failed = true;
 	return !p.failed;

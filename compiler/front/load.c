@@ -517,6 +517,18 @@ static char *read_candidate(struct loader *ld, const struct candidate *c, size_t
 	return text;
 }
 
+/* The caller's text for `path` (load_options.overlay), copied into the arena; NULL if it has none. */
+static char *overlay_text(struct loader *ld, const char *path, size_t *len, bool *too_large)
+{
+	const char *text = ld->opts->overlay ? ld->opts->overlay(ld->opts->overlay_ctx, path, len) : NULL;
+	if (!text)
+		return NULL;
+	*too_large = *len > SRC_MAX_FILE_SIZE;
+	if (*too_large)
+		*len = SRC_MAX_FILE_SIZE;
+	return arena_strndup(ld->arena, text, *len);
+}
+
 /* Handles one `use` of file `from`. */
 static void follow_use(struct loader *ld, uint32_t from, const struct ast_use *use)
 {
@@ -541,8 +553,10 @@ static void follow_use(struct loader *ld, uint32_t from, const struct ast_use *u
 		return;
 	}
 	size_t len;
-	bool too_large, kernel;
-	char *text = read_candidate(ld, &found, &len, &too_large, &kernel);
+	bool too_large, kernel = false;
+	char *text = overlay_text(ld, found.real, &len, &too_large);
+	if (!text)
+		text = read_candidate(ld, &found, &len, &too_large, &kernel);
 	if (kernel) {
 		struct diag *d = diag_report(ld->diags, BFP213, use->path_span,
 					     "'%s' is a file of the kernel, not a plan file", path);
@@ -603,7 +617,9 @@ enum load_status load_program(struct arena *arena, struct src_manager *sm, struc
 
 	size_t len;
 	bool too_large;
-	char *text = read_file_bounded(arena, path, SRC_MAX_FILE_SIZE, &len, &too_large);
+	char *text = overlay_text(&ld, path, &len, &too_large);
+	if (!text)
+		text = read_file_bounded(arena, path, SRC_MAX_FILE_SIZE, &len, &too_large);
 	if (!text) {
 		load_report_unreadable(diags, name);
 		return LOAD_IO_ERROR;

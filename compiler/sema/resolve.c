@@ -30,6 +30,7 @@ struct symbol {
 	const char *name;
 	const struct ast_decl *decl;
 	void *entity;
+	struct name_def *def;    /* its entry in the index, when one is kept */
 };
 
 struct resolver {
@@ -49,6 +50,7 @@ struct resolver {
 	bool sites_indexed;
 	struct symtab sites_by_url; /* a site's gather URL -> struct site_ent *, likewise */
 	bool urls_indexed;
+	struct name_index *index;   /* what an editor navigates by; NULL when not asked for */
 };
 
 /* ---- statement tables ------------------------------------------------------------------- */
@@ -630,6 +632,16 @@ static void suggest_name(struct resolver *r, struct diag *d, const char *name, e
 	}
 }
 
+/* Records in the index, if one is kept, that the name at `span` means `def`. */
+static void note_ref(struct resolver *r, struct src_span span, const struct name_def *def)
+{
+	if (!r->index || !def)
+		return;
+	struct name_ref *ref = arena_alloc(r->arena, sizeof *ref);
+	*ref = (struct name_ref){span, def};
+	ptrvec_push(r->arena, &r->index->refs, ref);
+}
+
 /* The entity `v` names, which must be of `kind`; NULL (reported) otherwise. */
 static void *lookup(struct resolver *r, enum ast_decl_kind kind, const struct ast_value *v)
 {
@@ -655,6 +667,7 @@ static void *lookup(struct resolver *r, enum ast_decl_kind kind, const struct as
 			diag_help(r->diags, d, "name %s here", ast_decl_article(kind));
 		return NULL;
 	}
+	note_ref(r, v->span, sym->def);
 	if (sym->kind == DECL_FIXLET || sym->kind == DECL_TASK) {
 		/* imported content that filled a catalog entry is that entry */
 		struct fixlet_ent *fx = sym->entity;
@@ -775,6 +788,12 @@ static void declare(struct resolver *r, const struct ast_decl *decl)
 	}
 	sym->entity = arena_alloc(r->arena, entity_size(decl->kind));
 	ptrvec_push(r->arena, &r->symbols, sym);
+	if (r->index) {
+		sym->def = arena_alloc(r->arena, sizeof *sym->def);
+		*sym->def = (struct name_def){decl->kind, decl->name, decl->name_span, decl->span, sym->entity};
+		ptrvec_push(r->arena, &r->index->defs, sym->def);
+		ptrmap_put(&r->index->by_entity, sym->entity, sym->def);
+	}
 	ptrvec_push(r->arena, world_list(r->world, decl->kind), sym->entity);
 }
 
@@ -972,8 +991,11 @@ static struct site_ent *site_displayed_as(struct resolver *r, const char *displa
 static const struct lw_site *site_by_display(struct resolver *r, const struct ast_value *v)
 {
 	const struct site_ent *site = site_displayed_as(r, v->text);
-	if (site)
+	if (site) {
+		if (r->index)
+			note_ref(r, v->span, ptrmap_get(&r->index->by_entity, site));
 		return &site->lw;
+	}
 	struct diag *d = diag_report(r->diags, BFP204, v->span, "no site is displayed as \"%s\"", v->text);
 	diag_help(r->diags, d, "use the site's name, as in 'site patches-for-windows', or `use` the file that "
 		  "declares the site");
@@ -2222,8 +2244,18 @@ static void read_rank_of(struct resolver *r, int rank)
 void resolve_program(struct arena *arena, const struct src_manager *sm, struct diag_sink *diags,
 		     const struct program *program, struct world *out)
 {
+	resolve_program_indexed(arena, sm, diags, program, out, NULL);
+}
+
+void resolve_program_indexed(struct arena *arena, const struct src_manager *sm, struct diag_sink *diags,
+			     const struct program *program, struct world *out, struct name_index *index)
+{
 	memset(out, 0, sizeof *out);
-	struct resolver r = {.arena = arena, .sm = sm, .diags = diags, .world = out};
+	struct resolver r = {.arena = arena, .sm = sm, .diags = diags, .world = out, .index = index};
+	if (index) {
+		*index = (struct name_index){0};
+		ptrmap_init(&index->by_entity, arena);
+	}
 	symtab_init(&r.names, arena);
 	symtab_init(&r.twice, arena);
 	symtab_init(&r.catalog, arena);
@@ -2243,4 +2275,46 @@ void resolve_program(struct arena *arena, const struct src_manager *sm, struct d
 	apply_extensions(&r, 1);
 	read_rank_of(&r, 2);
 	apply_extensions(&r, 2);
+}
+
+/* The table of statements a kind's declarations accept, and whether they may mark facts `unconfirmed`. */
+static const struct prop *kind_props(enum ast_decl_kind kind, size_t *count, bool *marks)
+{
+#define TABLE(t, m) (*count = sizeof t / sizeof t[0], *marks = (m), t)
+	switch (kind) {
+	case DECL_SITE: return TABLE(site_props, MARKS);
+	case DECL_OS: return TABLE(no_props, MARKS);
+	case DECL_STATE: return TABLE(state_props, MARKS);
+	case DECL_PREREQUISITE: return TABLE(prereq_props, MARKS);
+	case DECL_FIXLET:
+	case DECL_TASK: return TABLE(fixlet_props, MARKS);
+	case DECL_STEP: return TABLE(step_props, MARKS);
+	case DECL_ROLE: return TABLE(role_props, MARKS);
+	case DECL_CLUSTER: return TABLE(cluster_props, NO_MARKS);
+	case DECL_BASELINE: return TABLE(baseline_props, NO_MARKS);
+	case DECL_PLAN: return TABLE(plan_props, NO_MARKS);
+	case DECL_KIND_COUNT: break;
+	}
+	return TABLE(no_props, NO_MARKS);
+#undef TABLE
+}
+
+size_t resolve_statement_words(enum ast_decl_kind kind, const char **out, size_t max)
+{
+	size_t count, n = 0;
+	bool marks;
+	const struct prop *table = kind_props(kind, &count, &marks);
+	for (size_t i = 0; i < count; i++) {
+		if (!table[i].word)
+			continue;
+		if (n < max)
+			out[n] = table[i].word;
+		n++;
+	}
+	if (marks) {
+		if (n < max)
+			out[n] = "unconfirmed";
+		n++;
+	}
+	return n;
 }

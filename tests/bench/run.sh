@@ -24,6 +24,8 @@
 #                  of 10,000 entries (a window's pre-flight checks and steps, then
 #                  notes), against the same on a journal not begun: replaying the
 #                  journal should cost about what starting up does
+#   lsp            bfplan lsp: the diagnostics of a 1,000-line plan after a change,
+#                  as an editor sees them (tests/bench/lsp_latency.py), against 20 ms
 #   shapes         inputs shaped to find what is worse than linear (below),
 #                  checked at a size and at 4x that size
 #   bigfix         the BigFix client's own cost per step of the seed against the
@@ -52,8 +54,8 @@
 #   BENCH_QUICK=1   a tenth of every size (about a minute): ratios of such
 #                   small runs say less, start-up weighs more in them
 #   BENCH_DISK=DIR  where the on-disk outputs go (build/ of this tree)
-#   BENCH_PARTS=... the parts to run, of: startup clusters nodes use file_limit
-#                   shapes simulate bigfix (default: all; the ratios of the others say n/a)
+#   BENCH_PARTS=... the parts to run, of: startup run clusters nodes use file_limit
+#                   shapes simulate bigfix lsp (default: all; the ratios of the others say n/a)
 #   BFPLAN_BES_XSD  the schema for build --validate (the Makefile sets it)
 set -eu
 [ $# -eq 1 ] || { echo "usage: tests/bench/run.sh BFPLAN" >&2; exit 2; }
@@ -551,6 +553,31 @@ part_shapes() {
 	shape use-files 2500 shape_use_files
 }
 
+# The language server: how soon an editor shows the diagnostics of a plan of 1,000 lines
+# (58 clusters of clusters.awk) after a change, debounce included; the median of 30
+# edits (tests/bench/lsp_latency.py).  Not scaled by BENCH_QUICK: the goal is for this size.
+part_lsp() {
+	label="lsp: diagnostics after a change, 1,000-line plan"
+	if [ ! -x "$python" ]; then
+		skip lsp-change "$label" "python3 is not installed"
+		return
+	fi
+	clusters 58 "$in/lsp.plan"
+	lines=$(wc -l < "$in/lsp.plan")
+	if "$python" "$here/lsp_latency.py" "$bfplan" "$in/lsp.plan" 30 > "$disk/runs.lsp" 2> "$disk/log.lsp"; then
+		read -r seconds kb slowest < "$disk/runs.lsp"
+		echo "lsp-change $seconds $kb" >> "$results"
+		echo "lsp-goal 0.020 0" >> "$results"
+		row "lsp: diagnostics after a change, $lines-line plan" "$(printf %.4f "$seconds")" \
+			"$(awk -v k="$kb" 'BEGIN { printf "%.1f", k / 1024 }')" "median of 30 edits, slowest $(printf %.4f "$slowest")"
+	else
+		failures=$((failures + 1))
+		row "$label" - - "FAILED: $(error_line "$disk/log.lsp")"
+		echo "lsp-change it failed" >> "$skipped"
+	fi
+	rm -f "$in/lsp.plan"
+}
+
 # simulate: the seed (goal: under 50 ms; the mean of 20 runs), then how the runs explored,
 # the distinct states and the time grow with the faults (0 to 3, on 16 nodes) and with the
 # nodes (4 to 64, under 2 faults), and a 5-node plan with max-down 2 (tests/simulate/genplan.sh).
@@ -603,7 +630,7 @@ fi
 [ -x /usr/bin/time ] || echo "peak memory: not measured, GNU time (/usr/bin/time, Debian: time) is not installed"
 echo
 row measurement median_s peak_MB "fastest to slowest run"
-for part in ${BENCH_PARTS:-startup run clusters nodes use file_limit shapes simulate bigfix}; do
+for part in ${BENCH_PARTS:-startup run clusters nodes use file_limit shapes simulate bigfix lsp}; do
 	"part_$part"
 done
 
@@ -636,6 +663,7 @@ ratio "peak, build / check, one cluster of $W nodes" 1.25 3 "build-nodes" "check
 ratio "peak of check / size of the plan file, $L clusters" 20 3 "check-$large" "input-$large"
 ratio "start-up: check of the seed example / true" 3.0 2 startup-check startup-true
 ratio "run next: $L journal entries / none" 2.0 2 run-next-large run-next-none
+ratio "lsp: diagnostics after a change / 20 ms, 1,000 lines" 1.0 2 lsp-change lsp-goal
 printf '%-58s %9s %9s  %s\n' "build of $L plans under ulimit -n $fd_limit" \
 	"${limit_result%%:*}" succeeds "$(case ${limit_result:-} in ok) echo meets ;; '') echo "n/a: $(why_not limit)" ;; *) echo "misses: ${limit_result#*: }" ;; esac)"
 for s in nodes:25000 nodes-wide:25000 needs-chain:2000 unknown-names:4000 order-chain:5000 use-files:2500; do
@@ -654,7 +682,8 @@ ratio "simulate --faults 2, 64 / 16 nodes" - 2 sim-64-f2 sim-16-f2
 ratio "simulate --faults 2 / 1, 5 nodes, max-down 2" - 2 sim-5x2-f2 sim-5x2-f1
 echo
 echo "Goals (docs/performance.md): 10x the input in at most 11x the time (4x in at most 4.4x for the shapes),"
-echo "build peak at most 1.25x check's, check's at most 20x its input. A measurement, not a test."
+echo "build peak at most 1.25x check's, check's at most 20x its input; the language server's diagnostics"
+echo "within 20 ms of a change to a 1,000-line plan. A measurement, not a test."
 if [ "$failures" -gt 0 ]; then
 	echo "bench: $failures measurement(s) crashed or failed (above)" >&2
 	exit 1
