@@ -42,7 +42,7 @@ PKG_CONFIG ?= pkg-config
 # Debian 12 packages the build and the tests need.  KEEP IN SYNC with README.md.
 DEBIAN_PACKAGES = gcc make flex bison pkg-config libxml2-dev libcmocka-dev libjansson-dev libinih-dev python3 graphviz \
 	python3-jsonschema python3-yaml vim libonig5 pre-commit bash-completion git patch \
-	libxml2-utils time strace python3-lxml libcurl4-openssl-dev
+	chromium poppler-utils neovim vim-ale nodejs libxml2-utils time strace python3-lxml libcurl4-openssl-dev
 
 # Warnings hold for generated code too (the lexer and parser compile clean
 # with all of them); -Werror keeps it that way.
@@ -210,6 +210,7 @@ test: all unit golden $(REPLAYS) $(BIGFIX_PROBE)
 	sh tests/simulate/agree.sh $(BUILD)/bfplan
 	sh tests/editors/run.sh $(BUILD)/bfplan
 	sh tests/memory/run.sh $(BUILD)/bfplan
+	sh tests/lsp/run.sh $(BUILD)/bfplan
 	sh tests/run/run.sh $(BUILD)/bfplan
 	sh tests/bigfix/run.sh $(BUILD)/bfplan $(BIGFIX_PROBE)
 	sh tests/fuzz/replay.sh $(BUILD)/tests $(FUZZ_HARNESSES)

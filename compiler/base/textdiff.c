@@ -165,14 +165,9 @@ static void put_hunk(const struct printer *p, const struct script *s, size_t fro
 	}
 }
 
-void textdiff_unified(struct arena *arena, struct textbuf *out, struct textdiff_side old,
-		      struct textdiff_side new, textdiff_show_fn *show)
+/* The edit script from lines `x` to lines `y`. */
+static struct script edit_script(struct arena *arena, const struct lines x, const struct lines y)
 {
-	if (old.len == new.len && memcmp(old.text, new.text, old.len) == 0)
-		return;
-	struct lines x = split_lines(arena, old.text, old.len);
-	struct lines y = split_lines(arena, new.text, new.len);
-
 	/* the lines both ends share are kept out of the search */
 	size_t head = 0, tail = 0;
 	while (head < x.count && head < y.count && same_line(x.items[head], y.items[head]))
@@ -189,6 +184,17 @@ void textdiff_unified(struct arena *arena, struct textbuf *out, struct textdiff_
 	memcpy(s.ops + head, middle.ops, middle.len);
 	memset(s.ops + head + middle.len, 0, tail);
 	s.len = head + middle.len + tail;
+	return s;
+}
+
+void textdiff_unified(struct arena *arena, struct textbuf *out, struct textdiff_side old,
+		      struct textdiff_side new, textdiff_show_fn *show)
+{
+	if (old.len == new.len && memcmp(old.text, new.text, old.len) == 0)
+		return;
+	struct lines x = split_lines(arena, old.text, old.len);
+	struct lines y = split_lines(arena, new.text, new.len);
+	struct script s = edit_script(arena, x, y);
 
 	textbuf_printf(out, "--- %s\n+++ %s\n", old.label, new.label);
 	/* hunks: changes with CONTEXT kept lines around them, merged when their contexts touch */
@@ -224,4 +230,29 @@ void textdiff_unified(struct arena *arena, struct textbuf *out, struct textdiff_
 		put_hunk(&(struct printer){arena, out, show}, &s, from, to, hi, hj, &x, &y);
 		k = to, i = ti, j = tj;
 	}
+}
+
+struct textdiff_change *textdiff_changes(struct arena *arena, struct textdiff_side old, struct textdiff_side new,
+					 size_t *count)
+{
+	struct lines x = split_lines(arena, old.text, old.len);
+	struct lines y = split_lines(arena, new.text, new.len);
+	struct script s = edit_script(arena, x, y);
+	struct textdiff_change *changes = arena_calloc(arena, s.len / 2 + 1, sizeof *changes);
+	size_t n = 0, i = 0, j = 0;
+	for (size_t k = 0; k < s.len;) {
+		if (s.ops[k] == 0) {
+			k++, i++, j++;
+			continue;
+		}
+		struct textdiff_change *c = &changes[n++];
+		c->old_begin = i, c->new_begin = j;
+		for (; k < s.len && s.ops[k] != 0; k++) {
+			i += s.ops[k] == 'D';
+			j += s.ops[k] == 'I';
+		}
+		c->old_end = i, c->new_end = j;
+	}
+	*count = n;
+	return changes;
 }

@@ -33,4 +33,17 @@ typedef const char *textdiff_show_fn(struct arena *arena, const char *line);
 void textdiff_unified(struct arena *arena, struct textbuf *out, struct textdiff_side old,
 		      struct textdiff_side new, textdiff_show_fn *show);
 
+/* One run of changed lines: old lines [old_begin, old_end) become new lines [new_begin, new_end), 0-based. */
+struct textdiff_change {
+	size_t old_begin, old_end, new_begin, new_end;
+};
+
+/*
+ * The runs of lines that differ, in order, with the same matching as the
+ * unified diff: for an editor, which applies them as edits (the language
+ * server's formatting).  Sets *count; none when the texts are equal.
+ */
+struct textdiff_change *textdiff_changes(struct arena *arena, struct textdiff_side old, struct textdiff_side new,
+					 size_t *count);
+
 #endif

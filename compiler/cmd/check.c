@@ -10,30 +10,6 @@
 #include "cmd/fix.h"
 #include "cmd/operands.h"
 
-/*
- * An allowance in the checked file that suppressed nothing is a comment
- * that has outlived the warning it was written for (or names the wrong
- * code): BFP024.  Only the file checked is looked at (a library's comment
- * may be for another plan), only once the check found no error (a check
- * cut short reports less), and not for the build's codes (BFP4xx), which
- * check does not report.
- */
-static void report_unused_allows(struct compilation *c)
-{
-	if (diag_has_errors(&c->diags))
-		return;
-	for (size_t i = 0; i < c->diags.allows.len; i++) {
-		const struct diag_allow *a = c->diags.allows.items[i];
-		const char *code = diag_code_string(a->code);
-		if (a->kind != DIAG_ALLOW_IN_SOURCE || a->used || a->covers.file != 0 || code[3] == '4')
-			continue;
-		struct diag *d = diag_report(&c->diags, BFP024, a->directive,
-					     "%s is allowed here, but nothing this comment covers reports it", code);
-		diag_help(&c->diags, d, "remove %s from the comment (or the comment): the warning it was "
-			  "written for is gone, or it names another code", code);
-	}
-}
-
 /* What the files checked so far held, for the line that ends the text form. */
 struct tally {
 	size_t files;
@@ -45,7 +21,7 @@ static int check_and_fix(struct compilation *c, const char *path, const struct c
 			 FILE *err, const struct bfplan_env *env)
 {
 	compile(c, path, o, env, false);
-	report_unused_allows(c);
+	diag_report_unused_allows(&c->diags, 0);
 	if (o->fix) {
 		bool failed = false;
 		unsigned applied = fix_apply(c, err, &failed);
@@ -59,7 +35,7 @@ static int check_and_fix(struct compilation *c, const char *path, const struct c
 			if (setjmp(c->out_of_memory))
 				return compilation_out_of_memory(c, path, o, w, err);
 			compile(c, path, o, env, false);
-			report_unused_allows(c);
+			diag_report_unused_allows(&c->diags, 0);
 		}
 	}
 	return compilation_finish(c, w, EXIT_CLEAN);

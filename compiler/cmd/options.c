@@ -15,6 +15,7 @@
 #include "cmd/config.h"
 #include "cmd/operands.h"
 #include "lower/lower.h"
+#include "lower/render.h"
 
 struct command_info {
 	const char *name;
@@ -397,6 +398,18 @@ static void apply(struct parse *p, enum opt_id id, char *value)
 		break;
 	case OPT_JSON_INDENT: o->emit.json_indent = true; break;
 	case OPT_SYNC: o->emit.sync = true; break;
+	case OPT_WINDOW_START:
+		o->emit.has_window_start = true;
+		if (!render_parse_utc_time(value, &o->emit.window_start))
+			refuse(p, "--window-start takes the time the window starts in UTC, as in "
+			       "'--window-start=2026-11-14T22:00Z', not '%s'", value);
+		break;
+	case OPT_RUN_ID:
+		if (!emit_run_id_ok(value))
+			refuse(p, "--run-id takes 1 to 64 letters, digits and - _ . :, as in '--run-id=CHG0042-retry', "
+			       "not '%s'", value);
+		o->emit.run_id = value;
+		break;
 	case OPT_VALIDATE: o->validate = true; break;
 	case OPT_SCHEMA: o->schema = value; break;
 	case OPT_MD: o->depfile = true; break;
@@ -425,6 +438,7 @@ static void apply(struct parse *p, enum opt_id id, char *value)
 		o->os = value;
 		break;
 	case OPT_QUORUM: o->quorum = value; break;
+	case OPT_STDIO: break; /* the only way lsp speaks */
 	case OPT_JOURNAL: o->journal = value; break;
 	case OPT_TARGET: o->target = value; break;
 	case OPT_REASON: o->reason = value; break;
@@ -556,7 +570,8 @@ bool cmd_parse_options(struct arena *arena, enum cmd_id cmd, int argc, char **ar
 	if (!p.failed && (cmd == CMD_check || cmd == CMD_fmt) && !operands_expand(arena, &o->inputs, err))
 		p.failed = true;
 	/* bfplan.ini, for the commands that compile plans; what the command line set wins */
-	bool configured = cmd == CMD_check || cmd == CMD_build || cmd == CMD_graph || cmd == CMD_diff;
+	bool configured = cmd == CMD_check || cmd == CMD_build || cmd == CMD_graph || cmd == CMD_diff ||
+			  cmd == CMD_lsp;
 	if (!p.failed && configured && !o->no_config && !config_apply(arena, cmd, o, &p.given, env, err))
 		p.failed = true;
 	return !p.failed;

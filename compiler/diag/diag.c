@@ -270,3 +270,19 @@ void diag_related(struct diag_sink *sink, const struct diag *d, struct ptrvec *n
 		ptrvec_push(sink->arena, notes, n);
 	}
 }
+
+void diag_report_unused_allows(struct diag_sink *sink, uint32_t file)
+{
+	if (diag_has_errors(sink))
+		return;
+	for (size_t i = 0; i < sink->allows.len; i++) {
+		const struct diag_allow *a = sink->allows.items[i];
+		const char *code = diag_code_string(a->code);
+		if (a->kind != DIAG_ALLOW_IN_SOURCE || a->used || a->covers.file != file || code[3] == '4')
+			continue;
+		struct diag *d = diag_report(sink, BFP024, a->directive,
+					     "%s is allowed here, but nothing this comment covers reports it", code);
+		diag_help(sink, d, "remove %s from the comment (or the comment): the warning it was "
+			  "written for is gone, or it names another code", code);
+	}
+}

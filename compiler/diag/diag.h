@@ -97,6 +97,16 @@ struct diag_sink {
 void diag_init(struct diag_sink *sink, struct arena *arena, const struct src_manager *sm);
 
 /*
+ * An allowance in the checked file that suppressed nothing is a comment
+ * that has outlived the warning it was written for (or names the wrong
+ * code): BFP024.  Only `file`, the file checked, is looked at (a library's comment
+ * may be for another plan), only once the check found no error (a check
+ * cut short reports less), and not for the build's codes (BFP4xx), which
+ * check does not report.
+ */
+void diag_report_unused_allows(struct diag_sink *sink, uint32_t file);
+
+/*
  * The message, notes and help are formatted, then escaped for a terminal
  * (esc_terminal()): plan text in them is shown, never obeyed.
  */

@@ -3,6 +3,8 @@
  */
 #include "diag/writer.h"
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "diag/github.h"
@@ -44,14 +46,34 @@ void diag_writer_init(struct diag_writer *w, enum diag_format format, enum diag_
 		w->failed = true;
 }
 
+/*
+ * The text and github forms are rendered into memory and written at once:
+ * standard error is unbuffered, and a diagnostic rendered straight to it
+ * cost a write for each piece of it (about a hundred).
+ */
+static void render_buffered(struct diag_writer *w, struct diag_sink *sink)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *memory = open_memstream(&text, &len);
+	FILE *to = memory ? memory : w->out;
+	if (w->format == DIAG_FORMAT_TEXT)
+		diag_render_text(sink, to, w->color);
+	else
+		diag_github_render(sink, to);
+	if (!memory)
+		return;
+	if (fclose(memory) != 0 || fwrite(text, 1, len, w->out) != len)
+		w->failed = true;
+	free(text);
+}
+
 void diag_writer_add(struct diag_writer *w, struct diag_sink *sink)
 {
 	switch (w->format) {
 	case DIAG_FORMAT_TEXT:
-		diag_render_text(sink, w->out, w->color);
-		break;
 	case DIAG_FORMAT_GITHUB:
-		diag_github_render(sink, w->out);
+		render_buffered(w, sink);
 		break;
 	case DIAG_FORMAT_JSON:
 		if (w->json && !diag_json_add(w->json, sink))

@@ -1,29 +1,41 @@
 /*
- * checklist.c - the checklists of a build (see emit_checklist.h).
+ * checklist.c - the checklists and review reports of a build (see emit_checklist.h).
  *
  * Every piece of content is written once, through the small "doc" layer
  * below, which appends the Markdown and the HTML form side by side: text
  * escaped for each, markup chosen per format.  Both go to their files as
- * they are written; the Markdown is hashed on its way, and the hash, known
- * only at the end, keys the page's saved ticks.
+ * they are written; the checklist's Markdown is hashed on its way, and the
+ * hash, known only at the end, keys the page's saved ticks together with
+ * the run ID.
+ *
+ * The operator's checklist says each thing once, where it applies: what
+ * holds for every step is said before the steps, what a failure means in
+ * general after them, and a card holds only what differs from step to
+ * step.  Numbers and fixed phrases are appended piece by piece rather
+ * than formatted, because a build writes millions of them.
  */
 #include "emit/checklist.h"
 
-#include <stdarg.h>
-#include <stdio.h>
 #include <string.h>
 
 #include "base/escape.h"
+#include "base/ptrmap.h"
 #include "lower/render.h"
 #include "lower/sentences.h"
+
+/* Which document a doc is writing: the two share the layer and the content helpers. */
+enum doc_kind { DOC_CHECKLIST, DOC_REVIEW };
 
 struct doc {
 	struct arena *arena;     /* the plan's, or `scratch` while a step is written */
 	struct arena scratch;    /* a step's, emptied after it */
-	enum checklist_import import;
+	enum doc_kind kind;
+	const struct checklist_run *run;
 	const struct lw_plan *plan;
 	struct textbuf *md, *html; /* the plan's two files, written as the walk goes */
-	const char *run;         /* "bfplan run FILE --plan NAME --journal NAME.journal": records each step */
+	unsigned char *explained;  /* per mark (U number): its reason has been given in this document */
+	unsigned *first_step;      /* per item of the plan: the number of the first step that ran it, or 0 */
+	const char *journal;       /* "bfplan run FILE --plan NAME --journal NAME.journal": records each step */
 };
 
 /* ---- the two-format layer ---------------------------------------------------- */
@@ -35,64 +47,46 @@ static void both(struct doc *d, const char *md, const char *html)
 }
 
 /*
- * Text XML cannot carry is a build error found earlier; replace it here
- * rather than pass it on.  *len is the text's length, and the cleaned one's.
+ * Plan or bfplan text, escaped for each format.  It is not checked for
+ * what XML cannot carry here: the build checks every text the outputs
+ * use once, before any is written (out/build.c, check_plan), and a text
+ * that fails stops the build.
  */
-static const char *clean_n(struct arena *a, const char *s, size_t *len)
-{
-	struct esc_fault fault;
-	if (esc_xml_check(s, *len, &fault))
-		return s;
-	size_t n = *len;
-	struct textbuf b;
-	textbuf_init(&b, a);
-	while (!esc_xml_check(s, n, &fault)) {
-		textbuf_put(&b, s, fault.offset);
-		textbuf_puts(&b, "\xEF\xBF\xBD");
-		size_t skip = fault.kind == ESC_FAULT_SURROGATE || fault.kind == ESC_FAULT_NONCHARACTER ? 3 : 1;
-		s += fault.offset + skip;
-		n -= fault.offset + skip;
-	}
-	textbuf_put(&b, s, n);
-	*len = b.len;
-	return b.data;
-}
-
-static const char *clean(struct arena *a, const char *s)
-{
-	size_t len = strlen(s);
-	return clean_n(a, s, &len);
-}
-
-/* Plan or bfplan text, escaped for each format. */
 static void t(struct doc *d, const char *s)
 {
 	size_t len = strlen(s);
-	s = clean_n(d->arena, s, &len);
 	esc_markdown_append(d->md, s, len);
 	esc_html_append(d->html, s, len);
 }
 
-static void tf(struct doc *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void tf(struct doc *d, const char *fmt, ...)
+/* An unsigned number in decimal, written at the end of `buf` (24 bytes): no printf. */
+static const char *digits(char buf[24], uint64_t n)
 {
-	va_list ap;
-	va_start(ap, fmt);
-	char *s = arena_vprintf(d->arena, fmt, ap);
-	va_end(ap);
-	t(d, s);
+	char *p = buf + 23;
+	*p = '\0';
+	do
+		*--p = (char)('0' + n % 10);
+	while (n /= 10);
+	return p;
+}
+
+static void num(struct doc *d, uint64_t n)
+{
+	char buf[24];
+	const char *p = digits(buf, n);
+	both(d, p, p);
 }
 
 /* A name from the plan language, shown as code. */
 static void code(struct doc *d, const char *s)
 {
-	s = clean(d->arena, s);
 	if (strchr(s, '`') || strpbrk(s, "\r\n")) {
 		t(d, s);
 		return;
 	}
-	textbuf_printf(d->md, "`%s`", s);
+	textbuf_putc(d->md, '`');
+	textbuf_puts(d->md, s);
+	textbuf_putc(d->md, '`');
 	textbuf_puts(d->html, "<code>");
 	esc_html_append(d->html, s, strlen(s));
 	textbuf_puts(d->html, "</code>");
@@ -100,16 +94,16 @@ static void code(struct doc *d, const char *s)
 
 static void quoted(struct doc *d, const char *s)
 {
-	both(d, "\"", "&ldquo;");
+	both(d, "\"", "\u201C");
 	t(d, s);
-	both(d, "\"", "&rdquo;");
+	both(d, "\"", "\u201D");
 }
 
 static void strong(struct doc *d, const char *s)
 {
-	both(d, "**", "<strong>");
+	both(d, "**", "<b>");
 	t(d, s);
-	both(d, "**", "</strong>");
+	both(d, "**", "</b>");
 }
 
 /* A sentence from the plan: written as given, with a full stop added if it has none. */
@@ -121,11 +115,13 @@ static void sentence(struct doc *d, const char *s)
 		t(d, ".");
 }
 
+/* A heading: its id, unique in the page, is the plan's name and `id`. */
 static void heading(struct doc *d, int level, const char *id)
 {
 	static const char hashes[] = "######";
-	textbuf_printf(d->md, "%.*s ", level, hashes);
-	textbuf_printf(d->html, "<h%d id=\"", level);
+	textbuf_put(d->md, hashes, (size_t)level);
+	textbuf_putc(d->md, ' ');
+	textbuf_puts(d->html, level == 2 ? "<h2 id=\"" : level == 3 ? "<h3 id=\"" : "<h4 id=\"");
 	esc_html_append(d->html, id, strlen(id));
 	textbuf_puts(d->html, "\">");
 }
@@ -133,13 +129,15 @@ static void heading(struct doc *d, int level, const char *id)
 static void heading_end(struct doc *d, int level)
 {
 	textbuf_puts(d->md, "\n\n");
-	textbuf_printf(d->html, "</h%d>\n", level);
+	textbuf_puts(d->html, level == 2 ? "</h2>\n" : level == 3 ? "</h3>\n" : "</h4>\n");
 }
 
 /* A command to type, as written: a fenced block in Markdown, <pre> in HTML. */
 static void command(struct doc *d, const char *text)
 {
-	textbuf_printf(d->md, "```\n%s\n```\n\n", text);
+	textbuf_puts(d->md, "```\n");
+	textbuf_puts(d->md, text);
+	textbuf_puts(d->md, "\n```\n\n");
 	textbuf_puts(d->html, "<pre><code>");
 	esc_html_append(d->html, text, strlen(text));
 	textbuf_puts(d->html, "</code></pre>\n");
@@ -151,10 +149,15 @@ static void para_end(struct doc *d) { both(d, "\n\n", "</p>\n"); }
 static void fields(struct doc *d) { both(d, "", "<dl>\n"); }
 static void fields_end(struct doc *d) { both(d, "\n", "</dl>\n"); }
 
+/* A labelled line of a card: "- **Verify:** " in Markdown, <dt>/<dd> in HTML. */
 static void field(struct doc *d, const char *label)
 {
-	textbuf_printf(d->md, "- **%s:** ", label);
-	textbuf_printf(d->html, "<dt>%s</dt><dd>", label);
+	textbuf_puts(d->md, "- **");
+	textbuf_puts(d->md, label);
+	textbuf_puts(d->md, ":** ");
+	textbuf_puts(d->html, "<dt>");
+	textbuf_puts(d->html, label);
+	textbuf_puts(d->html, "</dt><dd>");
 }
 
 static void field_end(struct doc *d) { both(d, "\n", "</dd>\n"); }
@@ -164,46 +167,61 @@ static void list_end(struct doc *d) { both(d, "\n", "</ul>\n"); }
 static void item(struct doc *d) { both(d, "- ", "<li>"); }
 static void item_end(struct doc *d) { both(d, "\n", "</li>\n"); }
 
-static void row(struct doc *d, const char *label)
+/* A card: one step, check or row that prints on one page (.card never splits, docs/output.md). */
+static void card(struct doc *d, const char *class_name)
 {
-	textbuf_printf(d->md, "| %s | ", label);
-	textbuf_printf(d->html, "<tr><th scope=\"row\">%s</th><td>", label);
+	textbuf_puts(d->html, "<div class=\"card ");
+	textbuf_puts(d->html, class_name);
+	textbuf_puts(d->html, "\">\n");
 }
 
-static void row_end(struct doc *d) { both(d, " |\n", "</td></tr>\n"); }
-static void cell(struct doc *d) { both(d, " | ", "</td><td>"); }
+static void card_end(struct doc *d) { textbuf_puts(d->html, "</div>\n"); }
+
+/* A section of the page: an <section> in HTML, so that print keeps its heading with what follows. */
+static void section(struct doc *d, const char *id, const char *title)
+{
+	textbuf_puts(d->html, "<section>\n");
+	heading(d, 2, id);
+	t(d, title);
+	heading_end(d, 2);
+}
+
+static void section_end(struct doc *d) { textbuf_puts(d->html, "</section>\n"); }
 
 /*
  * A tick box with a sign-off line.  In Markdown a task-list item with blanks
  * to fill in on paper; in HTML a checkbox and two text fields whose values
- * the page keeps (data-id names them within the plan's saved state).
+ * the page keeps (data-id names them within the run's saved state).
  */
 static void tick(struct doc *d, const char *id, const char *label)
 {
-	textbuf_printf(d->md, "- [ ] %s. Signed: ______________  Time: ________\n\n", label);
+	textbuf_puts(d->md, "- [ ] ");
+	esc_markdown_append(d->md, label, strlen(label));
+	textbuf_puts(d->md, ". Signed: ______________  Time: ________\n\n");
 	textbuf_puts(d->html, "<div class=\"sign\"><label class=\"tick\"><input type=\"checkbox\" data-id=\"");
-	esc_html_append(d->html, id, strlen(id));
-	textbuf_printf(d->html, "\"> %s</label> <label>Signed <input type=\"text\" size=\"18\" data-id=\"", label);
-	esc_html_append(d->html, id, strlen(id));
-	textbuf_puts(d->html, ".by\"></label> <label>Time <input type=\"text\" size=\"8\" data-id=\"");
-	esc_html_append(d->html, id, strlen(id));
+	textbuf_puts(d->html, id);
+	textbuf_puts(d->html, "\"> ");
+	esc_html_append(d->html, label, strlen(label));
+	textbuf_puts(d->html, "</label> <label>Signed <input type=\"text\" size=\"14\" data-id=\"");
+	textbuf_puts(d->html, id);
+	textbuf_puts(d->html, ".by\"></label> <label>Time <input type=\"text\" size=\"6\" data-id=\"");
+	textbuf_puts(d->html, id);
 	textbuf_puts(d->html, ".at\"></label></div>\n");
 }
 
-/* The `bfplan run` lines that record a step ("3") or a pre-flight check ("P2") in the run's journal. */
+/*
+ * The words that record a step ("5") or a pre-flight check ("P2") in the
+ * run's journal, after the `bfplan run` command the steps' introduction
+ * gives once: `start 5`, then `done 5`; a check is only done.
+ */
 static void record(struct doc *d, const char *step, bool started)
 {
 	field(d, "Record");
 	if (started) {
-		code(d, arena_printf(d->arena, "%s start %s", d->run, step));
-		t(d, ", then ");
-		code(d, arena_printf(d->arena, "done %s", step));
-	} else {
-		code(d, arena_printf(d->arena, "%s done %s", d->run, step));
+		code(d, arena_printf(d->arena, "start %s", step));
+		t(d, ", ");
 	}
-	t(d, " (or ");
-	code(d, arena_printf(d->arena, "fail %s --target NODE --reason TEXT", step));
-	t(d, ")");
+	code(d, arena_printf(d->arena, "done %s", step));
 	field_end(d);
 }
 
@@ -243,21 +261,65 @@ static const struct lw_fixlet *component(const struct lw_baseline *b, size_t i)
 	return ((const struct lw_component *)b->components.items[i])->fixlet;
 }
 
+static const char *anchor(struct doc *d, const char *what)
+{
+	return arena_printf(d->arena, "%s-%s", d->plan->name, what);
+}
+
 /*
- * The marks of what the checklist is showing: "⚠U3" after it for each fact
- * the catalog marks as not confirmed, with the reason on hover in HTML;
- * the list under the summary gives every reason.
+ * Which unconfirmed facts the operator must see in the window: what a
+ * pre-flight check detects, whether a Fixlet is the one its ID and title
+ * say, and a whole declaration or step in doubt.  The rest (action names,
+ * OS ranges, what a prerequisite needs, Pending Restart behaviour, which
+ * the steps' advice covers, gather URLs) is for whoever builds the
+ * content and the Automation Plan: the review report alone lists them.
+ */
+static bool in_window(const struct lw_mark *m)
+{
+	static const char *const fields_seen[] = {"detect", "id", "title"};
+	if (!m->field)
+		return true;
+	for (size_t i = 0; i < sizeof fields_seen / sizeof fields_seen[0]; i++)
+		if (strcmp(m->field, fields_seen[i]) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * The mark of an unconfirmed fact: "⚠U3", a link to its entry in the
+ * review report (in the report, to the entry itself).  In the checklist
+ * only facts that matter in the window are marked, and the first mark
+ * of each also gives its reason, beside the step that needs it.
  */
 static void mark(struct doc *d, const struct lw_mark *m)
 {
 	unsigned n = render_mark_number(d->plan, m);
-	if (!n)
+	if (!n || (d->kind == DOC_CHECKLIST && !in_window(m)))
 		return;
-	textbuf_printf(d->md, " \u26A0U%u", n);
-	textbuf_puts(d->html, " <span class=\"unconfirmed\" title=\"");
-	const char *reason = clean(d->arena, m->reason.text ? m->reason.text : "");
-	esc_html_append(d->html, reason, strlen(reason));
-	textbuf_printf(d->html, "\">\u26A0U%u</span>", n);
+	char number[24];
+	const char *u = digits(number, n);
+	const char *md_target = d->kind == DOC_CHECKLIST ? d->plan->review_md : "";
+	const char *html_target = d->kind == DOC_CHECKLIST ? d->plan->review_html : "";
+	textbuf_puts(d->md, " [\u26A0U");
+	textbuf_puts(d->md, u);
+	textbuf_puts(d->md, "](");
+	textbuf_puts(d->md, md_target);
+	textbuf_puts(d->md, "#u");
+	textbuf_puts(d->md, u);
+	textbuf_puts(d->md, ")");
+	textbuf_puts(d->html, " <a class=\"u\" href=\"");
+	esc_html_append(d->html, html_target, strlen(html_target));
+	textbuf_puts(d->html, "#u");
+	textbuf_puts(d->html, u);
+	textbuf_puts(d->html, "\">\u26A0U");
+	textbuf_puts(d->html, u);
+	textbuf_puts(d->html, "</a>");
+	if (d->kind == DOC_CHECKLIST && !d->explained[n - 1] && m->reason.text) {
+		d->explained[n - 1] = 1;
+		both(d, " (", " <span class=\"why\">(");
+		t(d, m->reason.text);
+		both(d, ")", ")</span>");
+	}
 }
 
 static void marks(struct doc *d, const struct cptrvec *list)
@@ -286,24 +348,36 @@ static void shown_marks(struct doc *d, const struct cptrvec *list)
 	}
 }
 
+static void kind_and_id(struct doc *d, const struct lw_fixlet *f)
+{
+	both(d, "**", "<b>");
+	t(d, render_fixlet_kind(f));
+	t(d, " ");
+	num(d, f->id);
+	both(d, "**", "</b>");
+}
+
 /* Fixlet 116 "Pause Node ..." */
 static void fixlet_name(struct doc *d, const struct lw_fixlet *f)
 {
-	strong(d, arena_printf(d->arena, "%s %u", render_fixlet_kind(f), (unsigned)f->id));
+	kind_and_id(d, f);
 	if (f->title.text) {
 		t(d, " ");
 		quoted(d, f->title.text);
 	}
 }
 
-/* Fixlet 116 "Pause Node ..." (site Server Automation, action Action1) */
+/* Fixlet 116 "Pause Node ..." (Server Automation), with the marks the document shows. */
 static void fixlet_ref(struct doc *d, const struct lw_fixlet *f)
 {
 	fixlet_name(d, f);
-	tf(d, " (site %s", render_site_label(f->site));
+	t(d, " (");
+	t(d, render_site_label(f->site));
 	marks(d, &f->site->marks);
-	if (f->action)
-		tf(d, ", action %s", f->action);
+	if (d->kind == DOC_REVIEW && f->action) {
+		t(d, ", action ");
+		t(d, f->action);
+	}
 	t(d, ")");
 	marks(d, &f->marks);
 }
@@ -314,7 +388,8 @@ static void parameters(struct doc *d, const struct lw_fixlet *f)
 	if (!f->parameters.len)
 		return;
 	field(d, "Parameters");
-	tf(d, "%s %u asks for ", render_fixlet_kind(f), (unsigned)f->id);
+	kind_and_id(d, f);
+	t(d, " asks for ");
 	for (size_t i = 0; i < f->parameters.len; i++) {
 		const struct lw_parameter *p = f->parameters.items[i];
 		t(d, i == 0 ? "" : i + 1 == f->parameters.len ? " and " : ", ");
@@ -333,61 +408,6 @@ static void parameters(struct doc *d, const struct lw_fixlet *f)
 	field_end(d);
 }
 
-/*
- * The same, briefly, where the full reference is in view nearby: Fixlet
- * 115 "Resume ...".  A guess about what it shows keeps its mark.
- */
-static void short_fixlet(struct doc *d, const struct lw_fixlet *f)
-{
-	fixlet_name(d, f);
-	shown_marks(d, &f->marks);
-}
-
-/* What a step runs: its Fixlet, or the Baseline of the .bes and its components in order. */
-static void step_object(struct doc *d, const struct lw_step *s)
-{
-	if (s->item->kind == LW_STEP_FIXLET) {
-		fixlet_ref(d, s->item->fixlet);
-		return;
-	}
-	strong(d, "Baseline");
-	t(d, " ");
-	quoted(d, s->item->baseline->bes_title);
-	t(d, " from ");
-	code(d, d->plan->bes_file);
-	t(d, " (baseline ");
-	code(d, s->item->baseline->name);
-	t(d, "), with these components in order: ");
-	for (size_t i = 0; i < s->item->baseline->components.len; i++) {
-		const struct lw_fixlet *f = component(s->item->baseline, i);
-		if (i)
-			t(d, "; ");
-		tf(d, "%zu. ", i + 1);
-		fixlet_ref(d, f);
-		/* the full form copies the script into the Baseline: one from a plan file is code to review */
-		if (d->import != CHECKLIST_IMPORT_CONSOLE)
-			continue;
-		if (f->script_from == LW_SCRIPT_IMPORTED) {
-			t(d, " (its action script, imported from ");
-			code(d, f->imported_from.text);
-			t(d, ", is in the Baseline: review it)");
-		} else if (f->script_from == LW_SCRIPT_PLAN) {
-			t(d, " (its action script is written in a plan file, and is in the Baseline: review it)");
-		}
-	}
-}
-
-static void short_object(struct doc *d, const struct lw_step *s)
-{
-	if (s->item->kind == LW_STEP_FIXLET) {
-		short_fixlet(d, s->item->fixlet);
-		return;
-	}
-	strong(d, "Baseline");
-	t(d, " ");
-	quoted(d, s->item->baseline->bes_title);
-}
-
 static const struct lw_fixlet *restart_in(const struct lw_item *item)
 {
 	if (item->kind != LW_STEP_BASELINE)
@@ -400,21 +420,14 @@ static const struct lw_fixlet *restart_in(const struct lw_item *item)
 	return NULL;
 }
 
-static bool may_restart(const struct lw_step *s)
+static bool may_restart(const struct lw_item *item)
 {
-	if (s->item->kind == LW_STEP_FIXLET)
-		return s->item->fixlet->restart != LW_RESTART_NEVER;
-	for (size_t i = 0; i < s->item->baseline->components.len; i++) {
-		const struct lw_fixlet *f = component(s->item->baseline, i);
-		if (f->restart != LW_RESTART_NEVER)
+	if (item->kind == LW_STEP_FIXLET)
+		return item->fixlet->restart != LW_RESTART_NEVER;
+	for (size_t i = 0; i < item->baseline->components.len; i++)
+		if (component(item->baseline, i)->restart != LW_RESTART_NEVER)
 			return true;
-	}
 	return false;
-}
-
-static const char *anchor(struct doc *d, const char *what)
-{
-	return arena_printf(d->arena, "%s-%s", d->plan->name, what);
 }
 
 static const char *node_state_word(const struct lw_plan *p, const struct lw_node *n)
@@ -429,7 +442,9 @@ static void phase_nodes(struct doc *d, const struct lw_phase *ph)
 {
 	for (size_t k = 0; k < ph->nodes.len; k++) {
 		const struct lw_node *n = ph->nodes.items[k];
-		tf(d, "%s%s%s", k ? ", " : "", n->name, node_state_word(d->plan, n));
+		t(d, k ? ", " : "");
+		t(d, n->name);
+		t(d, node_state_word(d->plan, n));
 	}
 }
 
@@ -440,11 +455,6 @@ static void targets(struct doc *d, const struct lw_phase *ph)
 		t(d, k == 0 ? "" : k + 1 == ph->nodes.len ? " and " : ", ");
 		strong(d, n->name);
 	}
-}
-
-static const char *nodes_word(const struct lw_phase *ph)
-{
-	return ph->nodes.len == 1 ? "the node" : "the nodes";
 }
 
 /*
@@ -462,267 +472,270 @@ static void advice(struct doc *d, const struct lw_phase *ph, const char *text)
 	}
 	for (size_t k = 0; k < ph->nodes.len; k++) {
 		const struct lw_node *n = ph->nodes.items[k];
-		tf(d, "%sOn %s: ", k ? " " : "", n->name);
+		t(d, k ? " On " : "On ");
+		t(d, n->name);
+		t(d, ": ");
 		sentence(d, render_advice(d->arena, text, d->plan, n->name));
 	}
 }
 
-/* The pre-flight checks are P1, P2, ...: their numbers are the lowered checks'. */
-static const char *preflight_id(struct doc *d, const struct lw_check *c)
+static void duration(struct doc *d, int64_t seconds)
 {
-	return arena_printf(d->arena, "P%u", c->number);
+	t(d, render_duration(d->arena, seconds));
 }
 
-static size_t proven_count(const struct lw_plan *p)
+/* "2026-11-14 22:00 UTC": a time of the window, when the build was told when it starts. */
+static void clock_time(struct doc *d, int64_t offset)
 {
-	size_t n = 0;
+	t(d, render_utc_time(d->arena, d->run->window_start + offset));
+}
+
+/* "P1, P2 and P4": the pre-flight checks, as one list. */
+static void preflight_ids(struct doc *d)
+{
+	const struct lw_plan *p = d->plan;
+	size_t n = 0, total = 0;
 	for (size_t i = 0; i < p->checks.len; i++)
-		n += ((const struct lw_check *)p->checks.items[i])->when == LW_PROVEN;
-	return n;
-}
-
-/* ---- sections -------------------------------------------------------------------- */
-
-static void quorum_row(struct doc *d)
-{
-	const struct lw_plan *p = d->plan;
-	const struct lw_quorum *q = &p->quorum;
-	row(d, "Quorum");
-	code(d, render_quorum_name(q->model));
-	t(d, q->declared ? ": " : " (no quorum model declared, so the strictest applies): ");
-	t(d, lw_quorum_rule(d->arena, p));
-	t(d, ".");
-	if (q->by_nodes) {
-		row_end(d);
-		return;
-	}
-	t(d, " bfplan counts votes as Microsoft's failover clustering documentation on quorum configurations "
-	     "defines them");
-	if (q->model == LW_QUORUM_DISK_ONLY)
-		t(d, "; HCL's procedure exempts the disk-only quorum types from its rule of more than half of the "
-		     "nodes up");
-	else if (p->max_down > q->simple_max_down)
-		tf(d, "; HCL's shorter rule, more than half of the nodes up, would allow at most %u down: "
-		      "the witness's vote is what allows %u",
-		   q->simple_max_down, p->max_down);
-	t(d, ".");
-	row_end(d);
-}
-
-/*
- * The facts this plan rests on that the catalog marks as guesses or
- * inferences, numbered U1, U2...: every place that uses one shows its
- * number, so nothing unconfirmed reads as a fact.
- */
-static void unconfirmed(struct doc *d)
-{
-	const struct lw_plan *p = d->plan;
-	if (!p->unconfirmed.len)
-		return;
-	para(d);
-	strong(d, "Not confirmed:");
-	tf(d, " this plan uses %zu fact%s of the catalog that %s not confirmed, each marked \u26A0U1, \u26A0U2... "
-	      "where the checklist uses it. Confirm them on your BigFix server before the window; importing a "
-	      "Fixlet's own .bes with bfplan import and building again replaces the guesses about it.",
-	   p->unconfirmed.len, p->unconfirmed.len == 1 ? "" : "s", p->unconfirmed.len == 1 ? "is" : "are");
-	para_end(d);
-	list(d);
-	for (size_t i = 0; i < p->unconfirmed.len; i++) {
-		const struct lw_mark *m = p->unconfirmed.items[i];
-		item(d);
-		tf(d, "\u26A0U%zu ", i + 1);
-		t(d, m->owner ? m->owner : "?");
-		if (m->field) {
-			t(d, ", ");
-			code(d, m->field);
-		}
-		t(d, ": ");
-		sentence(d, m->reason.text ? m->reason.text : "no reason given");
-		item_end(d);
-	}
-	list_end(d);
-}
-
-static void summary(struct doc *d)
-{
-	const struct lw_plan *p = d->plan;
-	heading(d, 3, anchor(d, "summary"));
-	t(d, "Summary");
-	heading_end(d, 3);
-	both(d, "| | |\n| --- | --- |\n", "<table class=\"summary\">\n");
-	row(d, "Plan");
-	code(d, p->name);
-	if (p->title.text) {
-		t(d, ": ");
-		t(d, p->title.text);
-	}
-	row_end(d);
-	row(d, "Cluster");
-	code(d, p->cluster);
-	row_end(d);
-	row(d, "Operating system");
-	t(d, text_or(p->os_title, p->os));
-	if (p->os_title.text && p->os) {
-		t(d, " (");
-		code(d, p->os);
-		t(d, ")");
-	}
-	marks(d, &p->os_marks);
-	row_end(d);
-	if (p->role) {
-		row(d, "Clustered role");
-		t(d, text_or(p->role->title, p->role->name));
-		if (p->role->server.text) {
-			t(d, " ");
-			strong(d, p->role->server.text);
-		}
-		for (size_t i = 0; i < p->nodes.len; i++) {
-			const struct lw_node *n = p->nodes.items[i];
-			if (n->role_holder)
-				tf(d, ", expected on %s, which goes last", n->name);
-		}
-		if (p->role_check)
-			tf(d, " (checked by %s before the first step)", preflight_id(d, p->role_check));
-		row_end(d);
-	}
-	row(d, "Nodes");
-	for (size_t i = 0; i < p->cluster_nodes.len; i++) {
-		if (i)
-			t(d, ", ");
-		t(d, p->cluster_nodes.items[i]);
-	}
-	row_end(d);
-	row(d, "Order");
-	static const char *const order_words[] = {"passive nodes first", "active node first", "explicit order"};
-	t(d, order_words[p->order]);
-	t(d, ", in phases whose nodes run each step together: ");
-	for (size_t i = 0; i < p->phases.len; i++) {
-		const struct lw_phase *ph = p->phases.items[i];
-		tf(d, "%sphase %u: ", i ? "; " : "", ph->number);
-		phase_nodes(d, ph);
-	}
-	row_end(d);
-	row(d, "Nodes down at once");
-	tf(d, "at most %u: the nodes of one phase", p->max_down);
-	row_end(d);
-	quorum_row(d);
-	row(d, "Maintenance window");
-	t(d, p->window > 0 ? render_duration(d->arena, p->window) : "none declared");
-	row_end(d);
-	row(d, "Worst-case duration");
-	tf(d, "%s: %zu steps one after another, each running to its timeout", render_duration(d->arena, p->worst_case),
-	   p->step_count);
-	for (size_t i = 0; i < p->phases.len; i++) {
-		const struct lw_phase *ph = p->phases.items[i];
-		tf(d, "%s phase %u, %s from %s", i ? ";" : ":", ph->number, render_duration(d->arena, ph->worst_case),
-		   ph->start ? render_duration(d->arena, ph->start) : "the start");
-	}
-	row_end(d);
-	row(d, "BigFix content");
-	if (p->bes_file) {
-		code(d, p->bes_file);
-		tf(d, ": %zu pre-flight Fixlet%s, %zu Baseline%s for the patch step", p->prereqs.len,
-		   p->prereqs.len == 1 ? "" : "s", p->baselines.len, p->baselines.len == 1 ? "" : "s");
-	} else {
-		t(d, "none to import: the plan has no pre-flight check and no patch step, and every step runs a "
-		     "Fixlet of its own site");
-	}
-	row_end(d);
-	both(d, "\n", "</table>\n");
-
-	if (!proven_count(p))
-		return;
-	para(d);
-	t(d, "Proven by bfplan from the plan, before the window:");
-	para_end(d);
-	list(d);
+		total += ((const struct lw_check *)p->checks.items[i])->when == LW_PREFLIGHT;
 	for (size_t i = 0; i < p->checks.len; i++) {
 		const struct lw_check *c = p->checks.items[i];
-		if (c->when != LW_PROVEN)
+		if (c->when != LW_PREFLIGHT)
 			continue;
-		item(d);
-		t(d, text_or(c->description, c->code));
-		if (c->code) {
-			t(d, " (");
-			code(d, c->code);
-			t(d, ")");
-		}
-		if (c->rests_on)
-			tf(d, ": holds only if pre-flight check %s passes", preflight_id(d, c->rests_on));
-		for (size_t k = 0; k < c->by_hand.len; k++)
-			tf(d, "%s%s", k ? " and " : ": holds only if, when the window starts, ", c->by_hand.items[k]);
-		if (c->by_hand.len)
-			tf(d, ", which no pre-flight Fixlet can see: check it by hand before the first step (every node "
-			      "Up%s in the cluster console, and every node reporting in the BigFix console)",
-			   p->quorum.model == LW_QUORUM_NODE_AND_WITNESS && !p->quorum.by_nodes
-				   ? " and the witness resource Online" : "");
-		marks(d, &c->marks);
-		item_end(d);
+		t(d, n == 0 ? "P" : ++n == total ? " and P" : ", P");
+		n += n == 0;
+		num(d, c->number);
 	}
-	list_end(d);
-	unconfirmed(d);
 }
 
-static void how_to_run(struct doc *d)
+/* ---- the operator's checklist: the plan in one screen --------------------------- */
+
+static void plan_row(struct doc *d, const char *label)
 {
-	heading(d, 3, anchor(d, "how"));
-	t(d, "How to run it");
-	heading_end(d, 3);
+	textbuf_puts(d->md, "| ");
+	textbuf_puts(d->md, label);
+	textbuf_puts(d->md, " | ");
+	textbuf_puts(d->html, "<dt>");
+	textbuf_puts(d->html, label);
+	textbuf_puts(d->html, "</dt><dd>");
+}
+
+static void plan_row_end(struct doc *d) { both(d, " |\n", "</dd>\n"); }
+
+static void role_row(struct doc *d)
+{
+	const struct lw_plan *p = d->plan;
+	if (!p->role || !p->role_holder)
+		return;
+	plan_row(d, "Clustered role");
+	if (p->role->server.text) {
+		strong(d, p->role->server.text);
+		t(d, " (");
+		t(d, text_or(p->role->title, p->role->name));
+		t(d, ")");
+	} else {
+		t(d, text_or(p->role->title, p->role->name));
+	}
+	t(d, " runs on ");
+	t(d, p->role_holder->name);
+	t(d, ", which goes last so it moves once");
+	if (p->role_check) {
+		t(d, "; P");
+		num(d, p->role_check->number);
+		t(d, " checks it before step 1");
+	}
+	t(d, ".");
+	plan_row_end(d);
+}
+
+static void window_row(struct doc *d)
+{
+	const struct lw_plan *p = d->plan;
+	plan_row(d, "Window");
+	if (d->run->has_window_start) {
+		t(d, "starts ");
+		clock_time(d, 0);
+		if (p->window > 0) {
+			t(d, ", closes ");
+			clock_time(d, p->window);
+		}
+		t(d, "; ");
+	} else if (p->window > 0) {
+		duration(d, p->window);
+		t(d, "; ");
+	}
+	t(d, "worst case ");
+	duration(d, p->worst_case);
+	if (d->run->has_window_start) {
+		t(d, ", ending by ");
+		clock_time(d, p->worst_case);
+	}
+	t(d, " (");
+	num(d, p->step_count);
+	t(d, " steps)");
+	if (!d->run->has_window_start)
+		t(d, ". Start: ____________");
+	plan_row_end(d);
+}
+
+static void owner_row(struct doc *d)
+{
+	const struct lw_plan *p = d->plan;
+	plan_row(d, "Change owner");
+	if (p->owner.text) {
+		strong(d, p->owner.text);
+		t(d, ", ");
+		t(d, p->owner_contact.text);
+	} else {
+		t(d, "not named in the plan: write the name and how to reach them here ____________ before step 1");
+	}
+	plan_row_end(d);
+}
+
+static void plan_overview(struct doc *d)
+{
+	const struct lw_plan *p = d->plan;
+	section(d, anchor(d, "plan"), "The plan");
+	both(d, "| | |\n| --- | --- |\n", "<dl class=\"facts\">\n");
+	plan_row(d, "Cluster");
+	code(d, p->cluster);
+	t(d, ", ");
+	t(d, text_or(p->os_title, p->os));
+	marks(d, &p->os_marks);
+	t(d, ": ");
+	for (size_t i = 0; i < p->cluster_nodes.len; i++) {
+		t(d, i ? ", " : "");
+		t(d, p->cluster_nodes.items[i]);
+	}
+	plan_row_end(d);
+	plan_row(d, "Order");
+	for (size_t i = 0; i < p->phases.len; i++) {
+		const struct lw_phase *ph = p->phases.items[i];
+		t(d, i ? "; phase " : "phase ");
+		num(d, ph->number);
+		t(d, ": ");
+		phase_nodes(d, ph);
+	}
+	t(d, ". At most ");
+	num(d, p->max_down);
+	t(d, p->max_down == 1 ? " node down at once" : " nodes down at once");
+	if (p->quorum.model != LW_QUORUM_DISK_ONLY) {
+		t(d, " (");
+		num(d, p->quorum.votes_kept);
+		t(d, " of ");
+		num(d, p->quorum.votes);
+		t(d, " quorum votes up)");
+	}
+	t(d, ".");
+	plan_row_end(d);
+	role_row(d);
+	if (!p->bes_file) {
+		plan_row(d, "Content");
+		t(d, "none to import: every step runs a Fixlet of its own site");
+		plan_row_end(d);
+	}
+	window_row(d);
+	owner_row(d);
+	plan_row(d, "Journal");
+	code(d, d->journal);
+	t(d, ", then each card's Record words; a failure: ");
+	code(d, "fail N --target NODE --reason TEXT");
+	plan_row_end(d);
+	plan_row(d, "Run ID");
+	code(d, d->run->run_id);
+	t(d, d->run->run_id_given ? " (given for this build)"
+	     : d->run->has_window_start ? " (from the plan and the start: another window gets another)"
+					: " (give --window-start for each window)");
+	plan_row_end(d);
+	plan_row(d, "Review report");
+	both(d, "[", "<a href=\"");
+	textbuf_puts(d->md, "");
+	esc_html_append(d->html, p->review_html, strlen(p->review_html));
+	textbuf_puts(d->html, "\">");
+	t(d, p->review_md);
+	textbuf_puts(d->md, "](");
+	esc_markdown_append(d->md, p->review_md, strlen(p->review_md));
+	textbuf_puts(d->md, ")");
+	textbuf_puts(d->html, "</a>");
+	t(d, ": proofs, ");
+	num(d, p->unconfirmed.len);
+	t(d, " unconfirmed facts (\u26A0U), the recipe");
+	plan_row_end(d);
+	both(d, "\n", "</dl>\n");
 	para(d);
-	strong(d, "Recommended:");
-	t(d, " build the Automation Plan described at the end of this checklist in the Server Automation plan "
-	     "editor and run it from the Automation Plans dashboard. It runs each step on every node of its "
-	     "phase at once, enforces each timeout (with the settings the recipe names: none is a default), and "
-	     "when a step fails it runs the failure step by itself and stops: the behaviour bfplan's proofs "
-	     "assume. Keep this checklist open beside it: verify "
-	     "each step as it completes, and sign it off.");
+	t(d, "Run the Automation Plan of the review report's recipe with this page beside it; tick a box only once "
+	     "its check has passed.");
 	para_end(d);
+	section_end(d);
+}
+
+/* How the .bes gets into BigFix: the REST API for reference-only components, the console for the full form. */
+static void import_content(struct doc *d)
+{
+	const struct lw_plan *p = d->plan;
+	if (!p->bes_file)
+		return;
+	section(d, anchor(d, "import"), "Before the window: import the content");
+	card(d, "check");
 	para(d);
-	t(d, "Running the steps by hand from this checklist also keeps the proofs, if you do exactly what each "
-	     "step says: start a step only when the one it waits for has passed, run every step on all of its "
-	     "targets together, and on a failure do what the step's \"On failure\" says, then stop.");
+	if (d->run->import == CHECKLIST_IMPORT_REST) {
+		t(d, "Import ");
+		code(d, p->bes_file);
+		t(d, " into its custom site through the REST API (File > Import may refuse its reference-only "
+		     "components):");
+		para_end(d);
+		command(d, arena_printf(d->arena, "curl --user OPERATOR --request POST --data-binary @%s "
+						  "https://BIGFIX-SERVER:52311/api/import/custom/SITE", p->bes_file));
+		para(d);
+		t(d, "Put in your user, server and site (");
+		code(d, "/api/import/master");
+		t(d, " for the master action site);");
+	} else {
+		t(d, "In the BigFix console, choose File > Import, open ");
+		code(d, p->bes_file);
+		t(d, ", and import it into the custom site that is to hold this plan's content.");
+	}
+	t(d, " you need write access and the Custom Content permission. The console then lists ");
+	num(d, p->prereqs.len);
+	t(d, p->prereqs.len == 1 ? " pre-flight Fixlet and " : " pre-flight Fixlets and ");
+	num(d, p->baselines.len);
+	t(d, p->baselines.len == 1 ? " Baseline." : " Baselines.");
 	para_end(d);
+	tick(d, "import", "Imported");
+	card_end(d);
+	section_end(d);
 }
 
 static void prereq_check(struct doc *d, const struct lw_prereq *pr)
 {
 	const struct lw_plan *p = d->plan;
-	heading(d, 4, anchor(d, arena_printf(d->arena, "p%u", pr->number)));
-	tf(d, "P%u. %s (", pr->number, text_or(pr->title, pr->name));
-	code(d, pr->name);
-	t(d, ")");
-	heading_end(d, 4);
+	card(d, "check");
+	heading(d, 3, anchor(d, arena_printf(d->arena, "p%u", pr->number)));
+	t(d, "P");
+	num(d, pr->number);
+	t(d, ". ");
+	t(d, text_or(pr->title, pr->name));
+	heading_end(d, 3);
 	fields(d);
-	field(d, "Check");
-	tf(d, "%s is present on every node of cluster %s.", text_or(pr->title, pr->name), p->cluster);
-	field_end(d);
-	field(d, "Detected by");
-	t(d, "pre-flight Fixlet ");
-	quoted(d, pr->preflight_title);
-	t(d, " in ");
-	code(d, p->bes_file);
-	t(d, ", relevant on a node where the prerequisite is missing");
-	marks(d, &pr->marks);
-	field_end(d);
+	if (pr->marks.len) {
+		field(d, "Detection");
+		marks(d, &pr->marks);
+		field_end(d);
+	}
 	if (pr->provider) {
-		field(d, "Fix");
+		field(d, "Where relevant");
 		t(d, "run ");
 		fixlet_ref(d, pr->provider);
-		t(d, " on each node where the pre-flight Fixlet is relevant; then wait until it is relevant nowhere");
-		field_end(d);
-		if (pr->provider->note.text) {
-			field(d, "About it");
-			sentence(d, render_advice(d->arena, pr->provider->note.text, p, NULL));
-			field_end(d);
+		t(d, " there");
+		if (pr->needs.len) {
+			t(d, " (after ");
+			for (size_t k = 0; k < pr->needs.len; k++) {
+				const struct lw_prereq *n = pr->needs.items[k];
+				t(d, k ? ", P" : "P");
+				num(d, n->number);
+			}
+			t(d, ")");
 		}
-	}
-	if (pr->needs.len) {
-		field(d, "Needs first");
-		for (size_t k = 0; k < pr->needs.len; k++) {
-			const struct lw_prereq *n = pr->needs.items[k];
-			tf(d, "%sP%u ", k ? ", " : "", n->number);
-			t(d, text_or(n->title, n->name));
-		}
+		t(d, ".");
 		field_end(d);
 	}
 	if (pr->note.text) {
@@ -732,7 +745,8 @@ static void prereq_check(struct doc *d, const struct lw_prereq *pr)
 	}
 	record(d, arena_printf(d->arena, "P%u", pr->number), false);
 	fields_end(d);
-	tick(d, arena_printf(d->arena, "p%u", pr->number), "Not relevant on any node");
+	tick(d, arena_printf(d->arena, "p%u", pr->number), "Relevant on no node");
+	card_end(d);
 }
 
 static void role_check(struct doc *d, const struct lw_check *c)
@@ -741,183 +755,199 @@ static void role_check(struct doc *d, const struct lw_check *c)
 	const struct lw_role *role = p->role;
 	const char *server = role_server(role);
 	const struct lw_node *holder = p->role_holder;
-	heading(d, 4, anchor(d, arena_printf(d->arena, "p%u", c->number)));
-	tf(d, "P%u. Where %s runs", c->number, server);
+	card(d, "check");
+	heading(d, 3, anchor(d, arena_printf(d->arena, "p%u", c->number)));
+	t(d, "P");
+	num(d, c->number);
+	t(d, ". ");
+	t(d, server);
+	t(d, " runs on ");
+	t(d, holder->name);
 	marks(d, &role->marks);
-	heading_end(d, 4);
+	heading_end(d, 3);
 	fields(d);
-	field(d, "Check");
-	sentence(d, text_or(c->description, c->code));
-	field_end(d);
-	field(d, "How to see it");
+	field(d, "Look");
 	if (role->detect) {
-		t(d, "in the BigFix console, open ");
-		fixlet_ref(d, role->detect);
-		tf(d, " and look at its applicable computers. It is relevant only on the node where %s runs, so it "
-		      "must list %s and no other node. Check it just before the first step: the role can move "
-		      "between now and then.",
-		   server, holder->name);
+		kind_and_id(d, role->detect);
+		shown_marks(d, &role->detect->marks);
+		t(d, " must list ");
+		t(d, holder->name);
+		t(d, " alone among its applicable computers, just before step 1.");
 	} else {
-		tf(d, "role %s names no Fixlet that shows where it runs: check with the cluster's own tools that "
-		      "%s runs on %s, just before the first step.",
-		   role->name, server, holder->name);
+		t(d, "with the cluster's own tools, just before step 1.");
 	}
 	field_end(d);
-	field(d, "If it runs elsewhere");
-	tf(d, "do not start. This plan patches %s last because %s runs there; if it runs on a node patched "
-	      "earlier, moving that node's groups would move it, and it would move again when its new node is "
-	      "patched. Either rebuild the plan with ",
-	   holder->name, server);
+	field(d, "If not");
+	t(d, "do not start (it would move twice): rebuild with ");
 	code(d, "active NODE");
-	tf(d, ", naming the node where it runs, so that node goes last (recommended: %s then moves once), or "
-	      "move it to %s before the window.",
-	   server, holder->name);
-	field_end(d);
-	field(d, "Proof that rests on it");
-	for (size_t i = 0; i < p->checks.len; i++) {
-		const struct lw_check *k = p->checks.items[i];
-		if (k->rests_on == c) {
-			t(d, text_or(k->description, k->code));
-			t(d, " (");
-			code(d, k->code);
-			t(d, ") holds only if this check passes.");
-		}
-	}
+	t(d, " naming where it runs, or move it to ");
+	t(d, holder->name);
+	t(d, " first.");
 	field_end(d);
 	record(d, arena_printf(d->arena, "P%u", c->number), false);
 	fields_end(d);
-	tick(d, arena_printf(d->arena, "p%u", c->number), arena_printf(d->arena, "%s runs on %s",
-								       server, holder->name));
+	tick(d, arena_printf(d->arena, "p%u", c->number), arena_printf(d->arena, "%s runs on %s", server, holder->name));
+	card_end(d);
 }
 
-/* How the .bes gets into BigFix: the REST API for reference-only components, the console for the full form. */
-static void import_content(struct doc *d)
+/* Whether a proof rests on run-time facts that no pre-flight Fixlet can see. */
+static bool any_by_hand(const struct lw_plan *p)
+{
+	for (size_t i = 0; i < p->checks.len; i++)
+		if (((const struct lw_check *)p->checks.items[i])->by_hand.len)
+			return true;
+	return false;
+}
+
+/*
+ * The facts a proof rests on that no pre-flight Fixlet can see (a node
+ * that is down reports nothing): one card, looked at by hand just before
+ * step 1.
+ */
+static void by_hand_check(struct doc *d)
 {
 	const struct lw_plan *p = d->plan;
-	if (!p->bes_file)
-		return;
-	heading(d, 3, anchor(d, "import"));
-	t(d, "Before the window: import the BigFix content");
+	card(d, "check");
+	heading(d, 3, anchor(d, "by-hand"));
+	t(d, "By hand, just before step 1");
 	heading_end(d, 3);
-	para(d);
-	if (d->import == CHECKLIST_IMPORT_REST) {
-		t(d, "Import ");
-		code(d, p->bes_file);
-		t(d, " with the BigFix REST API, into the custom site that is to hold this plan's content. Its "
-		     "Baseline components name only their source Fixlets, a form that is reported to import through "
-		     "the REST API but not through the console's File > Import (not confirmed on a live server; "
-		     "build with ");
-		code(d, "--components=full");
-		t(d, " for the form a console export has):");
-		para_end(d);
-		command(d, arena_printf(d->arena, "curl --user OPERATOR --request POST --data-binary @%s "
-						  "https://BIGFIX-SERVER:52311/api/import/custom/SITE", p->bes_file));
-		para(d);
-		t(d, "Replace OPERATOR, BIGFIX-SERVER and SITE with yours (curl asks for the password); for the "
-		     "master action site, post to ");
-		code(d, "https://BIGFIX-SERVER:52311/api/import/master");
-		t(d, " instead.");
-	} else {
-		t(d, "In the BigFix console, choose File > Import, open ");
-		code(d, p->bes_file);
-		t(d, ", and import it into the custom site that is to hold this plan's content (or the master "
-		     "action site). Its Baseline components carry their relevance and action script, as a console "
-		     "export does, so the console imports them as they are.");
-	}
-	tf(d, " The operator needs the right to write to that site and the Custom Content permission; running "
-	      "the Automation Plan also needs Can Create Actions. Then check that the console lists the %zu "
-	      "pre-flight Fixlet%s and the Baseline%s of the file.",
-	   p->prereqs.len, p->prereqs.len == 1 ? "" : "s", p->baselines.len == 1 ? "" : "s");
-	para_end(d);
-	tick(d, "import", "Imported");
+	fields(d);
+	field(d, "Look");
+	t(d, "every node Up");
+	if (p->quorum.model == LW_QUORUM_NODE_AND_WITNESS && !p->quorum.by_nodes)
+		t(d, " and the witness resource Online");
+	t(d, " in the cluster console, every node reporting in the BigFix console.");
+	field_end(d);
+	fields_end(d);
+	tick(d, "by-hand", "All up");
+	card_end(d);
+}
+
+/* A run-time fact a proof rests on that is neither a prerequisite nor where the role runs: what it says. */
+static void other_check(struct doc *d, const struct lw_check *c)
+{
+	card(d, "check");
+	heading(d, 3, anchor(d, arena_printf(d->arena, "p%u", c->number)));
+	t(d, "P");
+	num(d, c->number);
+	t(d, ". ");
+	sentence(d, text_or(c->description, c->code));
+	marks(d, &c->marks);
+	heading_end(d, 3);
+	tick(d, arena_printf(d->arena, "p%u", c->number), "Holds");
+	card_end(d);
 }
 
 static void preflight(struct doc *d)
 {
 	const struct lw_plan *p = d->plan;
-	if (!p->prereqs.len && !p->role_check)
+	size_t count = 0;
+	for (size_t i = 0; i < p->checks.len; i++)
+		count += ((const struct lw_check *)p->checks.items[i])->when == LW_PREFLIGHT;
+	if (!count && !any_by_hand(p))
 		return;
-	heading(d, 3, anchor(d, "preflight"));
-	t(d, "Before the window: pre-flight checks");
-	heading_end(d, 3);
-	para(d);
-	tf(d, "Each pre-flight Fixlet below is relevant on a node of %s where its prerequisite is missing: clear "
-	      "every one of them on every node before the first step. Where a check's detection is marked "
-	      "\u26A0 (not confirmed), a node it flags may be ready all the same: confirm such a node by hand, as "
-	      "the mark's reason says, rather than reinstall on it.",
-	   p->cluster);
-	para_end(d);
+	section(d, anchor(d, "preflight"), "Before step 1: pre-flight checks");
+	if (p->prereqs.len) {
+		para(d);
+		t(d, "A check passes when its pre-flight Fixlet (titled ");
+		quoted(d, "bfplan pre-flight: ...");
+		t(d, ") is relevant on no node; where detection is in doubt, confirm a flagged node by hand.");
+		para_end(d);
+	}
 	for (size_t i = 0; i < p->prereqs.len; i++)
 		prereq_check(d, p->prereqs.items[i]);
 	if (p->role_check)
 		role_check(d, p->role_check);
+	for (size_t i = 0; i < p->checks.len; i++) {
+		const struct lw_check *c = p->checks.items[i];
+		if (c->when == LW_PREFLIGHT && !c->prereq && c != p->role_check)
+			other_check(d, c);
+	}
+	if (any_by_hand(p))
+		by_hand_check(d);
+	section_end(d);
 }
 
-static void waits_for(struct doc *d, const struct lw_step *s)
+/* ---- the operator's checklist: the steps ----------------------------------------- */
+
+/* The number of the step that first ran this step's item, if an earlier card has shown it; else 0. */
+static unsigned shown_before(struct doc *d, const struct lw_step *s)
 {
-	const struct lw_step *prev = s->after;
-	if (!prev) {
-		t(d, "the pre-flight checks: start when every one of them has passed");
+	for (size_t i = 0; i < d->plan->items.len; i++) {
+		if (d->plan->items.items[i] != s->item)
+			continue;
+		if (!d->first_step[i]) {
+			d->first_step[i] = s->number;
+			return 0;
+		}
+		return d->first_step[i];
+	}
+	return 0;
+}
+
+/*
+ * What the step runs: its Fixlet, or the Baseline of the .bes and its
+ * components in order; in full on the first card that runs it, then by
+ * reference to that card.
+ */
+static void step_object(struct doc *d, const struct lw_step *s)
+{
+	unsigned earlier = shown_before(d, s);
+	if (earlier) {
+		if (s->item->kind == LW_STEP_FIXLET) {
+			kind_and_id(d, s->item->fixlet);
+		} else {
+			strong(d, "Baseline");
+		}
+		t(d, ", as in step ");
+		num(d, earlier);
 		return;
 	}
-	tf(d, "step %u", prev->number);
-	if (prev->phase != s->phase)
-		tf(d, ", the end of phase %u: every node of it is back in service", prev->phase->number);
-}
-
-static void before(struct doc *d, const struct lw_step *s)
-{
-	const struct lw_plan *p = d->plan;
-	field(d, "Before");
-	if (s->from_state)
-		tf(d, "%s %s.", s->phase->nodes.len == 1 ? "The node is" : "The nodes are", s->from_state);
-	/* checks proven at compile time are in the summary; here only what must be seen to hold */
-	size_t shown = 0;
-	for (size_t i = 0; i < s->item->guards.len; i++) {
-		const struct lw_check *c = s->item->guards.items[i];
-		if (c->when != LW_PREFLIGHT)
-			continue;
-		t(d, shown++ ? ", " : " Pre-flight checks passed: ");
-		t(d, preflight_id(d, c));
+	if (s->item->kind == LW_STEP_FIXLET) {
+		fixlet_ref(d, s->item->fixlet);
+		return;
 	}
-	if (shown)
-		t(d, ".");
-	if (s->item->role_only && p->role && p->role->server.text)
-		tf(d, " %s runs on %s.", p->role->server.text, render_targets(d->arena, s->phase));
-	field_end(d);
+	const struct lw_baseline *bl = s->item->baseline;
+	strong(d, "Baseline");
+	t(d, " ");
+	quoted(d, bl->bes_title);
+	t(d, ": ");
+	for (size_t i = 0; i < bl->components.len; i++) {
+		const struct lw_fixlet *f = component(bl, i);
+		t(d, i == 0 ? "" : i + 1 == bl->components.len ? ", then " : ", ");
+		t(d, render_fixlet_kind(f));
+		t(d, " ");
+		num(d, f->id);
+		shown_marks(d, &f->marks);
+		if (f->restart == LW_RESTART_CLEARS)
+			t(d, " (the restart)");
+	}
 }
 
-static void after(struct doc *d, const struct lw_step *s)
+static void verify(struct doc *d, const struct lw_step *s)
 {
 	const struct lw_plan *p = d->plan;
-	field(d, "After");
-	if (s->item->to_state)
-		tf(d, "%s %s. ", s->phase->nodes.len == 1 ? "The node is" : "The nodes are", s->item->to_state);
-	if (s->item->verify.text) {
-		t(d, "Verify: ");
+	field(d, "Verify");
+	if (s->item->verify.text)
 		advice(d, s->phase, s->item->verify.text);
-	}
-	/* the role's own advice after a move */
-	if (s->item->role_only && p->role) {
+	/* after moving the role, the role's own advice, unless the step says how to check already */
+	if (s->item->role_only && p->role && !s->item->verify.text) {
 		if (p->role->verify.text) {
-			t(d, " ");
 			advice(d, s->phase, p->role->verify.text);
 		} else {
-			tf(d, " The move can fail: check where %s runs now before going on.",
-			   role_server(p->role));
+			t(d, "The move can fail: check where ");
+			t(d, role_server(p->role));
+			t(d, " runs now before going on.");
 		}
 	}
-	const struct lw_fixlet *restart = restart_in(s->item);
-	if (restart)
-		tf(d, " If a node is still in Pending Restart, the restart (%s %u) did not happen: restart it and "
-		      "wait for it before the next step.",
-		   render_fixlet_kind(restart), (unsigned)restart->id);
-	else if (may_restart(s))
+	/* a Baseline that ends with its restart: the patch step's own advice says what Pending Restart means */
+	if (!restart_in(s->item) && may_restart(s->item)) {
 		t(d, " This step can leave a node in Pending Restart: restart it and wait before the next step.");
+	}
 	field_end(d);
 }
 
-/* The Fixlets' own notes, where the stdlib gives any. */
+/* The Fixlets' own notes, where the catalog gives any. */
 static void notes(struct doc *d, const struct lw_step *s)
 {
 	if (s->item->kind == LW_STEP_FIXLET) {
@@ -933,65 +963,56 @@ static void notes(struct doc *d, const struct lw_step *s)
 		if (!f->note.text)
 			continue;
 		field(d, "Note");
-		tf(d, "%s %u: ", render_fixlet_kind(f), (unsigned)f->id);
+		t(d, render_fixlet_kind(f));
+		t(d, " ");
+		num(d, f->id);
+		t(d, ": ");
 		advice(d, s->phase, f->note.text);
 		field_end(d);
 	}
 }
 
-/* Fixlet 115 "Resume ..." (the `resume` step) */
+/* `resume` (Fixlet 115): its title is on the card of the step that runs it */
 static void restore_name(struct doc *d, const struct lw_restore *r)
 {
-	short_fixlet(d, r->fixlet);
-	t(d, " (the ");
 	code(d, r->name);
-	t(d, " step)");
-}
-
-static void restore_ref(struct doc *d, const struct lw_step *s)
-{
-	restore_name(d, s->restore);
-	t(d, " on ");
-	targets(d, s->phase);
+	t(d, " (");
+	t(d, render_fixlet_kind(r->fixlet));
+	t(d, " ");
+	num(d, r->fixlet->id);
+	t(d, ")");
 }
 
 static void on_failure(struct doc *d, const struct lw_step *s)
 {
-	const char *nodes = nodes_word(s->phase);
-	field(d, "On failure");
+	field(d, "If it fails");
 	switch (s->item->failure) {
 	case LW_FAILURE_STOP:
 		if (s->restore) {
-			t(d, "the failure step runs ");
-			restore_ref(d, s);
-			tf(d, ", which brings %s back into service, and the plan stops.", nodes);
+			restore_name(d, s->restore);
+			t(d, " runs on ");
+			targets(d, s->phase);
+			t(d, ", then the plan stops.");
 		} else {
 			t(d, "the plan stops.");
 		}
 		break;
 	case LW_FAILURE_HOLD:
-		if (s->restore) {
-			tf(d, "the plan stops, and %s stay%s out of service: nothing is resumed automatically. ", nodes,
-			   s->phase->nodes.len == 1 ? "s" : "");
-		} else {
-			t(d, "the plan stops. ");
-		}
+		t(d, s->restore ? "the plan stops; the nodes stay out of service." : "the plan stops.");
 		break;
 	case LW_FAILURE_CONTINUE:
-		t(d, "the step is optional: the plan goes on with the next step.");
+		t(d, "optional: the plan goes on with the next step.");
 		break;
 	}
 	if (s->item->on_failure.text) {
-		t(d, s->item->failure == LW_FAILURE_HOLD ? "" : " ");
+		t(d, " ");
 		advice(d, s->phase, s->item->on_failure.text);
 	}
 	if (s->item->failure == LW_FAILURE_HOLD && s->restore) {
-		t(d, " To bring a node back, run ");
+		t(d, " To bring a node back: ");
 		restore_name(d, s->restore);
 		t(d, " on it.");
 	}
-	if (s->item->failure != LW_FAILURE_CONTINUE)
-		t(d, " Do not start another step until the cause is understood.");
 	field_end(d);
 }
 
@@ -1006,76 +1027,83 @@ static void not_relevant(struct doc *d, const struct lw_step *s)
 	field_end(d);
 }
 
-static void step_section(struct doc *d, const struct lw_step *s)
+static void step_card(struct doc *d, const struct lw_step *s)
 {
 	const struct lw_plan *p = d->plan;
 	const char *id = arena_printf(d->arena, "s%u", s->number);
-	both(d, "", "<div class=\"step\">\n");
-	heading(d, 4, anchor(d, id));
-	tf(d, "Step %u: %s (", s->number, text_or(s->item->title, s->item->name));
-	code(d, s->item->name);
-	t(d, ")");
+	card(d, "step");
+	heading(d, 3, anchor(d, id));
+	t(d, "Step ");
+	num(d, s->number);
+	t(d, ". ");
+	t(d, text_or(s->item->title, s->item->name));
 	if (s->item->optional)
-		t(d, ", optional");
+		t(d, " (optional)");
 	field_marks(d, &s->item->marks, "not-relevant", false); /* that one stands by its advice */
-	heading_end(d, 4);
-
+	heading_end(d, 3);
 	fields(d);
 	field(d, "Run");
 	step_object(d, s);
 	field_end(d);
-	field(d, "Targets");
+	field(d, "On");
 	targets(d, s->phase);
-	if (s->phase->nodes.len > 1)
-		t(d, ", all at once");
 	if (s->item->role_only && p->role) {
-		tf(d, ", where %s is expected to run", role_server(p->role));
-		if (p->role->detect)
-			tf(d, " (%s %u is relevant only there)", render_fixlet_kind(p->role->detect),
-			   (unsigned)p->role->detect->id);
+		t(d, ", where ");
+		t(d, role_server(p->role));
+		t(d, " runs (P");
+		num(d, p->role_check ? p->role_check->number : 0);
+		t(d, ")");
 	}
+	/* the state the step needs its nodes in: where a resumed plan checks first */
+	t(d, " (");
+	t(d, s->from_state ? s->from_state : "any state");
+	t(d, "); timeout ");
+	duration(d, s->item->timeout);
 	field_end(d);
-	field(d, "Waits for");
-	waits_for(d, s);
-	field_end(d);
-	before(d, s);
-	after(d, s);
+	verify(d, s);
 	notes(d, s);
 	if (s->item->kind == LW_STEP_FIXLET) /* a Baseline's components take none (BFP332) */
 		parameters(d, s->item->fixlet);
-	field(d, "Timeout");
-	tf(d, "%s; a step still running then has failed", render_duration(d->arena, s->item->timeout));
-	field_end(d);
 	on_failure(d, s);
 	not_relevant(d, s);
 	record(d, arena_printf(d->arena, "%u", s->number), true);
 	fields_end(d);
 	tick(d, id, "Done");
-	both(d, "", "</div>\n");
+	card_end(d);
 }
 
 static void phase_heading(struct doc *d, const struct lw_phase *ph)
 {
 	const struct lw_plan *p = d->plan;
-	heading(d, 3, anchor(d, arena_printf(d->arena, "phase%u", ph->number)));
-	tf(d, "Phase %u of %zu: ", ph->number, p->phases.len);
+	textbuf_puts(d->html, "<section>\n");
+	heading(d, 2, anchor(d, arena_printf(d->arena, "phase%u", ph->number)));
+	t(d, "Phase ");
+	num(d, ph->number);
+	t(d, " of ");
+	num(d, p->phases.len);
+	t(d, ": ");
 	phase_nodes(d, ph);
-	heading_end(d, 3);
+	heading_end(d, 2);
 	para(d);
-	if (ph->nodes.len > 1)
-		tf(d, "These %zu nodes are down together: every step below runs on all of them at once. ",
-		   ph->nodes.len);
-	for (size_t k = 0; k < ph->nodes.len; k++) {
-		const struct lw_node *n = ph->nodes.items[k];
-		if (n->role_holder && p->role)
-			tf(d, "%s is expected to hold the %s, so it goes last. ", n->name,
-			   text_or(p->role->title, p->role->name));
+	if (ph->nodes.len > 1) {
+		t(d, "These ");
+		num(d, ph->nodes.len);
+		t(d, " nodes are down together: each step runs on all of them at once. ");
 	}
-	if (ph->start)
-		tf(d, "Worst case %s, starting at most %s after the first step.", render_duration(d->arena, ph->worst_case),
-		   render_duration(d->arena, ph->start));
-	else
-		tf(d, "Worst case %s, from the first step.", render_duration(d->arena, ph->worst_case));
+	if (ph->start) {
+		t(d, "At most ");
+		duration(d, ph->start);
+		t(d, " after step 1");
+		if (d->run->has_window_start) {
+			t(d, " (by ");
+			clock_time(d, ph->start);
+			t(d, ")");
+		}
+		t(d, "; ");
+	}
+	t(d, ph->start ? "worst case " : "Worst case ");
+	duration(d, ph->worst_case);
+	t(d, ".");
 	para_end(d);
 }
 
@@ -1089,9 +1117,317 @@ static void phase_section(struct doc *d, const struct lw_phase *ph)
 	lw_steps_begin_phase(&walk, d->plan, ph);
 	for (const struct lw_step *s; (s = lw_steps_next(&walk));) {
 		plan_arena = scratch_begin(d);
-		step_section(d, s);
+		step_card(d, s);
 		scratch_end(d, plan_arena);
 	}
+	section_end(d);
+}
+
+/* What holds for every step, said once before the first. */
+static void steps_intro(struct doc *d)
+{
+	const struct lw_plan *p = d->plan;
+	section(d, anchor(d, "steps"), "The steps");
+	para(d);
+	t(d, "Each step starts once the one before it has passed (step 1: once ");
+	if (p->prereqs.len || p->role_check) {
+		preflight_ids(d);
+		t(d, any_by_hand(p) ? " and the check by hand have" : " have");
+	} else if (any_by_hand(p)) {
+		t(d, "the check by hand has");
+	} else {
+		t(d, "the window opens");
+	}
+	t(d, "), runs on all its nodes at once, and has failed if still running at its timeout.");
+	t(d, " On a failure, see the card, then ");
+	const char *target = anchor(d, "failure");
+	textbuf_puts(d->md, "[If a step fails](#");
+	textbuf_puts(d->md, target);
+	textbuf_puts(d->md, ")");
+	textbuf_puts(d->html, "<a href=\"#");
+	esc_html_append(d->html, target, strlen(target));
+	textbuf_puts(d->html, "\">If a step fails</a>");
+	t(d, ".");
+	para_end(d);
+	section_end(d);
+}
+
+static void failure_section(struct doc *d)
+{
+	const struct lw_plan *p = d->plan;
+	section(d, anchor(d, "failure"), "If a step fails");
+	list(d);
+	item(d);
+	t(d, "The card's failure step runs and the plan stops. Start no other step until the cause is understood.");
+	item_end(d);
+	item(d);
+	t(d, "Call the change owner");
+	if (p->owner.text) {
+		t(d, ", ");
+		t(d, p->owner.text);
+		t(d, " (");
+		t(d, p->owner_contact.text);
+		t(d, ")");
+	}
+	t(d, ". Nodes left out of service go back only if they agree.");
+	item_end(d);
+	item(d);
+	t(d, "Record it (journal, sign-off line), leave its box unticked, then resume or close out.");
+	item_end(d);
+	list_end(d);
+	section_end(d);
+}
+
+static void resume_section(struct doc *d)
+{
+	const struct lw_plan *p = d->plan;
+	section(d, anchor(d, "resume"), "Resume after a stop");
+	list(d);
+	item(d);
+	t(d, "Go on from the first step not ticked Done");
+	textbuf_puts(d->html, " <span class=\"next noprint\"></span>");
+	t(d, ". First check its nodes are in the state its card names");
+	if (p->role_check) {
+		t(d, ", and P");
+		num(d, p->role_check->number);
+		t(d, " again if phase ");
+		num(d, p->role_holder ? p->role_holder->phase->number : p->phases.len);
+		t(d, " has not begun");
+	}
+	t(d, ".");
+	item_end(d);
+	item(d);
+	t(d, "Build an Automation Plan of the recipe's remaining steps if they fit the window; else close out.");
+	item_end(d);
+	list_end(d);
+	section_end(d);
+}
+
+/* The step that moves the role: the role's own step in the role holder's phase, if the plan has one. */
+static const struct lw_item *role_step(const struct lw_plan *p)
+{
+	for (size_t i = 0; i < p->items.len; i++) {
+		const struct lw_item *it = p->items.items[i];
+		if (it->role_only)
+			return it;
+	}
+	return NULL;
+}
+
+static void close_out(struct doc *d)
+{
+	const struct lw_plan *p = d->plan;
+	section(d, anchor(d, "close"), "Close-out");
+	card(d, "check");
+	fields(d);
+	field(d, "Nodes");
+	t(d, "every node back in service, as its last step's Verify says.");
+	field_end(d);
+	if (p->role && p->role_holder) {
+		const char *server = role_server(p->role);
+		const struct lw_item *mover = role_step(p);
+		field(d, "Role");
+		t(d, server);
+		t(d, " now runs on ____________ (as P");
+		num(d, p->role_check ? p->role_check->number : 0);
+		t(d, " looks). Moving it back to ");
+		t(d, p->role_holder->name);
+		t(d, " is the change owner's call");
+		if (mover && mover->fixlet) {
+			t(d, ": ");
+			kind_and_id(d, mover->fixlet);
+			t(d, " where it runs, verified as step ");
+			/* the role's step runs in the role holder's phase: the first step of that phase */
+			num(d, p->role_holder->phase->first_step);
+		}
+		t(d, ".");
+		field_end(d);
+	}
+	if (p->prereqs.len) {
+		field(d, "Pre-flight");
+		t(d, "all pre-flight Fixlets relevant on no node.");
+		field_end(d);
+	}
+	field(d, "Record");
+	t(d, "the journal and the decisions, in the change record.");
+	field_end(d);
+	fields_end(d);
+	tick(d, "close", "Window closed");
+	card_end(d);
+	section_end(d);
+}
+
+/* ---- the review report ------------------------------------------------------------ */
+
+/*
+ * How each kind of unconfirmed fact is confirmed on a BigFix server, by
+ * the statement it is about (docs/language.md, section 11).  One list,
+ * read by the review report; a field not here gets the general way.
+ */
+#define CONFIRM_WAYS(X) \
+	X("action", "Action names", "open the Fixlet in the console; its Actions tab lists the action names: use the one that applies the fix") \
+	X("detect", "What a pre-flight check detects", "evaluate the relevance on a node that has the prerequisite and on one that lacks it (Fixlet Debugger, or the console's query tool), and compare") \
+	X("gather-url", "Gather URLs", "read the site's gather URL on your server (docs/output.md, section 2.6) and give it with --site-url") \
+	X("id", "IDs", "find the ID in the site in the console, and check that its title is the one named") \
+	X("title", "Titles", "open the ID in the console and compare its title") \
+	X("os", "Windows releases", "read the Fixlet's relevance for the Windows releases it applies to") \
+	X("pending-restart", "Pending Restart", "read the Fixlet's action script: a restart, or an installer that can ask for one") \
+	X("needs", "What comes first", "read the procedure or the Fixlet's description for what must come first") \
+	X("baseline", "How a Baseline runs", "run the patch Baseline on a test node whose patches ask for a restart, and see that the restart runs before the step ends") \
+	X("not-relevant", "Not Relevant", "run the step on a test node that already has every patch, and see what the Automation Plan does with it")
+
+static const char *confirm_label(const char *field_name)
+{
+#define CONFIRM_LABEL(name, label, way) if (field_name && strcmp(field_name, name) == 0) return label;
+	CONFIRM_WAYS(CONFIRM_LABEL)
+#undef CONFIRM_LABEL
+	return field_name ? field_name : "Whole declarations";
+}
+
+static const char *confirm_way(const char *field_name)
+{
+#define CONFIRM_ROW(name, label, way) if (field_name && strcmp(field_name, name) == 0) return way;
+	CONFIRM_WAYS(CONFIRM_ROW)
+#undef CONFIRM_ROW
+	return "confirm it on your BigFix server, or import the content's own .bes with bfplan import";
+}
+
+static void proofs(struct doc *d)
+{
+	const struct lw_plan *p = d->plan;
+	section(d, anchor(d, "proofs"), "What bfplan proved");
+	para(d);
+	t(d, "From the plan files, before the window. A proof that rests on a run-time fact holds only if the "
+	     "pre-flight check named beside it passes in the window.");
+	para_end(d);
+	list(d);
+	for (size_t i = 0; i < p->checks.len; i++) {
+		const struct lw_check *c = p->checks.items[i];
+		if (c->when != LW_PROVEN)
+			continue;
+		item(d);
+		t(d, text_or(c->description, c->code));
+		if (c->code) {
+			t(d, " (");
+			code(d, c->code);
+			t(d, ")");
+		}
+		if (c->rests_on) {
+			t(d, ". Rests on: pre-flight check P");
+			num(d, c->rests_on->number);
+			t(d, ", ");
+			t(d, text_or(c->rests_on->description, c->rests_on->code));
+		}
+		for (size_t k = 0; k < c->by_hand.len; k++) {
+			t(d, k ? " and " : ". Rests on, checked by hand before step 1 (no pre-flight Fixlet can see it): ");
+			t(d, c->by_hand.items[k]);
+		}
+		marks(d, &c->marks);
+		item_end(d);
+	}
+	list_end(d);
+	const struct lw_quorum *q = &p->quorum;
+	para(d);
+	t(d, "Quorum: ");
+	code(d, render_quorum_name(q->model));
+	t(d, q->declared ? ": " : " (none declared, so the strictest applies): ");
+	sentence(d, lw_quorum_rule(d->arena, p));
+	if (!q->by_nodes) {
+		t(d, " bfplan counts votes as Microsoft's failover clustering documentation on quorum configurations "
+		     "defines them");
+		if (q->model == LW_QUORUM_DISK_ONLY) {
+			t(d, "; HCL's procedure exempts the disk-only quorum types from its rule of more than half of the "
+			     "nodes up");
+		} else if (p->max_down > q->simple_max_down) {
+			t(d, "; HCL's shorter rule, more than half of the nodes up, would allow at most ");
+			num(d, q->simple_max_down);
+			t(d, " down: the witness's vote is what allows ");
+			num(d, p->max_down);
+		}
+		t(d, ".");
+	}
+	para_end(d);
+	section_end(d);
+}
+
+/* Two marks give the same reason. */
+static bool same_reason(const struct lw_mark *a, const struct lw_mark *b)
+{
+	return a->reason.text && b->reason.text ? strcmp(a->reason.text, b->reason.text) == 0 : a == b;
+}
+
+/* Two marks are about the same kind of fact: the same statement, or both about a whole declaration. */
+static bool same_field(const struct lw_mark *a, const struct lw_mark *b)
+{
+	return a->field && b->field ? strcmp(a->field, b->field) == 0 : a->field == b->field;
+}
+
+/*
+ * Every unconfirmed fact, grouped by the statement it is about, so that
+ * how to confirm that kind of fact is said once per group; within a group
+ * in the plan's order (U1, U2...: plan.json's "unconfirmed").
+ */
+static void unconfirmed_list(struct doc *d)
+{
+	const struct lw_plan *p = d->plan;
+	section(d, anchor(d, "unconfirmed"), "Not confirmed");
+	para(d);
+	if (!p->unconfirmed.len) {
+		t(d, "Every fact of the catalog this plan uses is confirmed.");
+		para_end(d);
+		section_end(d);
+		return;
+	}
+	t(d, "This plan rests on ");
+	num(d, p->unconfirmed.len);
+	t(d, p->unconfirmed.len == 1 ? " fact" : " facts");
+	t(d, " of the catalog that nobody has confirmed. Confirm each on your BigFix server before the window; "
+	     "importing a Fixlet's own .bes with bfplan import and building again replaces the guesses about it. "
+	     "Those marked \"in the window\" are shown to the operator beside the step that needs them.");
+	para_end(d);
+	size_t n = p->unconfirmed.len;
+	unsigned char *listed = arena_calloc(d->arena, n, 1);
+	for (size_t g = 0; g < n; g++) {
+		if (listed[g])
+			continue;
+		const struct lw_mark *kind = p->unconfirmed.items[g];
+		para(d);
+		strong(d, confirm_label(kind->field));
+		t(d, in_window(kind) ? " (in the window). To confirm: " : ". To confirm: ");
+		sentence(d, confirm_way(kind->field));
+		para_end(d);
+		list(d);
+		for (size_t i = g; i < n; i++) {
+			const struct lw_mark *m = p->unconfirmed.items[i];
+			if (listed[i] || !same_field(kind, m))
+				continue;
+			/* the facts of this kind with the same reason: one entry, the reason said once */
+			item(d);
+			for (size_t k = i; k < n; k++) {
+				const struct lw_mark *o = p->unconfirmed.items[k];
+				if (listed[k] || !same_field(kind, o) || !same_reason(m, o))
+					continue;
+				listed[k] = 1;
+				if (k != i)
+					t(d, "; ");
+				textbuf_puts(d->md, "<a id=\"u");
+				textbuf_puts(d->html, "<span id=\"u");
+				num(d, k + 1);
+				textbuf_puts(d->md, "\"></a>");
+				textbuf_puts(d->html, "\"></span>");
+				both(d, "**\u26A0U", "<b>\u26A0U");
+				num(d, k + 1);
+				both(d, "**", "</b>");
+				t(d, " ");
+				t(d, o->owner ? o->owner : "?");
+			}
+			t(d, ": ");
+			sentence(d, m->reason.text ? m->reason.text : "no reason given");
+			item_end(d);
+		}
+		list_end(d);
+	}
+	section_end(d);
 }
 
 static const char *behaviour_words(enum lw_failure f)
@@ -1102,6 +1438,49 @@ static const char *behaviour_words(enum lw_failure f)
 	case LW_FAILURE_CONTINUE: return "continue the plan on all targets";
 	}
 	return "stop the plan";
+}
+
+/* A recipe row's cell: a table cell in both formats, with its column's name for the narrow layout's cards. */
+static void cell(struct doc *d, const char *label, bool first)
+{
+	textbuf_puts(d->md, first ? "| " : " | ");
+	textbuf_puts(d->html, first ? "<td data-label=\"" : "</td><td data-label=\"");
+	textbuf_puts(d->html, label);
+	textbuf_puts(d->html, "\">");
+}
+
+static void recipe_row(struct doc *d, const struct lw_step *s)
+{
+	both(d, "", "<tr>");
+	cell(d, "Step", true);
+	num(d, s->number);
+	t(d, ". ");
+	t(d, text_or(s->item->title, s->item->name));
+	cell(d, "Waits for", false);
+	if (s->after)
+		num(d, s->after->number);
+	else
+		t(d, "none");
+	cell(d, "Runs", false);
+	if (s->item->kind == LW_STEP_FIXLET) {
+		kind_and_id(d, s->item->fixlet);
+	} else {
+		strong(d, "Baseline");
+		t(d, " ");
+		code(d, s->item->baseline->name);
+	}
+	cell(d, "Targets", false);
+	targets(d, s->phase);
+	cell(d, "Failure step", false);
+	if (s->item->failure == LW_FAILURE_STOP && s->restore)
+		restore_name(d, s->restore);
+	else
+		t(d, "none");
+	cell(d, "On failure", false);
+	t(d, behaviour_words(s->item->failure));
+	cell(d, "Timeout (advanced failure behaviour)", false);
+	duration(d, s->item->timeout);
+	both(d, " |\n", "</td></tr>\n");
 }
 
 /*
@@ -1124,7 +1503,7 @@ static void automation_settings(struct doc *d)
 	t(d, " in the step's advanced failure behaviour, fail the targets that have not returned a status after the "
 	     "step's Timeout below. Server Automation puts no time limit on a step otherwise: the step would wait "
 	     "for ever, and the worst case of ");
-	t(d, render_duration(d->arena, p->worst_case));
+	duration(d, p->worst_case);
 	t(d, " would not hold.");
 	item_end(d);
 	item(d);
@@ -1135,11 +1514,15 @@ static void automation_settings(struct doc *d)
 	item(d);
 	strong(d, "Pending Restart:");
 	t(d, " choose \"Pause Plan until restart completes\". ");
-	if (restart)
-		tf(d, "The restart is inside each patch Baseline (%s %u), so a node ", render_fixlet_kind(restart),
-		   (unsigned)restart->id);
-	else
+	if (restart) {
+		t(d, "The restart is inside each patch Baseline (");
+		t(d, render_fixlet_kind(restart));
+		t(d, " ");
+		num(d, restart->id);
+		t(d, "), so a node ");
+	} else {
 		t(d, "A node ");
+	}
 	t(d, "still in Pending Restart means the restart did not happen, and the plan must not move on; a node "
 	     "still pending at the step's timeout counts as failed.");
 	item_end(d);
@@ -1160,77 +1543,130 @@ static void automation_settings(struct doc *d)
 		quoted(d, text_or(it->title, it->name));
 		t(d, " Not Relevant is not documented");
 		field_marks(d, &it->marks, "not-relevant", true);
-		t(d, ". Each card of that step says what to check on the node, and what to do.");
+		t(d, ". Each card of that step in the checklist says what to check on the node, and what to do.");
 		item_end(d);
 	}
 	list_end(d);
 }
 
-static void server_automation(struct doc *d)
+/* A Fixlet the recipe runs, once: the table's rows name it by its ID. */
+static void run_entry(struct doc *d, const struct lw_fixlet *f, struct ptrmap *listed)
+{
+	if (!ptrmap_add(listed, f))
+		return;
+	item(d);
+	fixlet_ref(d, f);
+	item_end(d);
+}
+
+/* Everything the steps and their failure steps run, each once, with its title, site, action and marks. */
+static void what_runs(struct doc *d)
 {
 	const struct lw_plan *p = d->plan;
-	heading(d, 3, anchor(d, "automation"));
-	t(d, "The Automation Plan to build in the Server Automation plan editor");
-	heading_end(d, 3);
+	struct ptrmap listed;
+	ptrmap_init(&listed, d->arena);
 	para(d);
-	t(d, "An Automation Plan cannot be imported from a generated file, so build it by hand: in the Server "
-	     "Automation domain, create a sequential Automation Plan named ");
+	t(d, "The steps run these, each named by its ID in the table:");
+	para_end(d);
+	list(d);
+	for (size_t i = 0; i < p->items.len; i++) {
+		const struct lw_item *it = p->items.items[i];
+		if (it->kind == LW_STEP_FIXLET) {
+			run_entry(d, it->fixlet, &listed);
+			continue;
+		}
+		item(d);
+		strong(d, "Baseline");
+		t(d, " ");
+		code(d, it->baseline->name);
+		t(d, ": ");
+		quoted(d, it->baseline->bes_title);
+		t(d, " of ");
+		code(d, p->bes_file);
+		t(d, ", in the console once the file is imported, with these components in order: ");
+		for (size_t k = 0; k < it->baseline->components.len; k++) {
+			t(d, k ? "; " : "");
+			fixlet_ref(d, component(it->baseline, k));
+		}
+		item_end(d);
+	}
+	for (size_t i = 0; i < p->restores.len; i++)
+		run_entry(d, ((const struct lw_restore *)p->restores.items[i])->fixlet, &listed);
+	list_end(d);
+}
+
+static void recipe(struct doc *d)
+{
+	const struct lw_plan *p = d->plan;
+	section(d, anchor(d, "recipe"), "The Automation Plan to build");
+	para(d);
+	t(d, "An Automation Plan cannot be imported from a generated file: build it in the Server Automation plan "
+	     "editor, as a sequential plan named ");
 	code(d, p->name);
-	t(d, " with the steps below, in this order. Each step targets every node in its Targets column at once. "
-	     "Every step waits for the one before "
-	     "it, so the plan's worst case is the sum of the timeouts: ");
-	t(d, render_duration(d->arena, p->worst_case));
+	t(d, " with the steps below in this order, each targeting every node of its Targets at once and each "
+	     "failure step all the endpoints of its step. Each step waits for the one before it, so the worst "
+	     "case is the sum of the timeouts: ");
+	duration(d, p->worst_case);
 	t(d, ".");
 	para_end(d);
 
 	automation_settings(d);
+	what_runs(d);
 
-	both(d, "| Step | Waits for | Fixlet, Task or Baseline | Targets | Failure step | Step failure behaviour | Timeout (advanced failure behaviour) |\n"
+	both(d, "| Step | Waits for | Runs | Targets | Failure step | On failure | Timeout (advanced failure behaviour) |\n"
 		"| --- | --- | --- | --- | --- | --- | --- |\n",
-	     "<table class=\"recipe\">\n<thead><tr><th>Step</th><th>Waits for</th><th>Fixlet, Task or "
-	     "Baseline</th><th>Targets</th><th>Failure step</th><th>Step failure behaviour</th>"
-	     "<th>Timeout (advanced failure behaviour)</th></tr></thead>\n<tbody>\n");
+	     "<table>\n<thead><tr><th>Step</th><th>Waits for</th><th>Runs</th><th>Targets</th>"
+	     "<th>Failure step</th><th>On failure</th><th>Timeout (advanced failure behaviour)</th></tr></thead>\n"
+	     "<tbody>\n");
 	struct lw_steps walk;
 	lw_steps_begin(&walk, p);
 	for (const struct lw_step *s; (s = lw_steps_next(&walk));) {
 		struct arena *plan_arena = scratch_begin(d);
-		both(d, "| ", "<tr><td>");
-		tf(d, "%u. %s", s->number, text_or(s->item->title, s->item->name));
-		cell(d);
-		if (s->after)
-			tf(d, "%u", s->after->number);
-		else
-			t(d, "none");
-		cell(d);
-		short_object(d, s);
-		cell(d);
-		targets(d, s->phase);
-		cell(d);
-		if (s->item->failure == LW_FAILURE_STOP && s->restore)
-			short_fixlet(d, s->restore->fixlet);
-		else
-			t(d, "none");
-		cell(d);
-		t(d, behaviour_words(s->item->failure));
-		cell(d);
-		t(d, render_duration(d->arena, s->item->timeout));
-		both(d, " |\n", "</td></tr>\n");
+		recipe_row(d, s);
 		scratch_end(d, plan_arena);
 	}
 	both(d, "\n", "</tbody>\n</table>\n");
-	if (p->baselines.len) {
-		para(d);
-		t(d, "The patch steps run the Baseline");
-		t(d, p->baselines.len == 1 ? " " : "s ");
-		for (size_t i = 0; i < p->baselines.len; i++) {
-			const struct lw_baseline *bl = p->baselines.items[i];
-			t(d, i ? ", " : "");
+	section_end(d);
+}
+
+/* In the full component form the .bes carries action scripts: those from plan files are code to review. */
+static void scripts_to_review(struct doc *d)
+{
+	const struct lw_plan *p = d->plan;
+	if (d->run->import != CHECKLIST_IMPORT_CONSOLE)
+		return;
+	bool any = false;
+	for (size_t i = 0; i < p->baselines.len; i++) {
+		const struct lw_baseline *bl = p->baselines.items[i];
+		for (size_t k = 0; k < bl->components.len; k++) {
+			const struct lw_fixlet *f = component(bl, k);
+			if (f->script_from != LW_SCRIPT_IMPORTED && f->script_from != LW_SCRIPT_PLAN)
+				continue;
+			if (!any) {
+				section(d, anchor(d, "scripts"), "Action scripts to review");
+				para(d);
+				t(d, "These Baseline components carry an action script written in a plan file, which "
+				     "runs on the cluster's nodes:");
+				para_end(d);
+				list(d);
+				any = true;
+			}
+			item(d);
+			fixlet_name(d, f);
+			if (f->script_from == LW_SCRIPT_IMPORTED) {
+				t(d, ", imported from ");
+				code(d, f->imported_from.text);
+			} else {
+				t(d, ", written by hand in a plan file");
+			}
+			t(d, ", in Baseline ");
 			quoted(d, bl->bes_title);
+			item_end(d);
 		}
-		t(d, " of ");
-		code(d, p->bes_file);
-		t(d, ": it is in the console once the file is imported.");
-		para_end(d);
+	}
+	if (any) {
+		list_end(d);
+		section_end(d);
 	}
 }
 
@@ -1302,6 +1738,18 @@ uint64_t emit_checklist_hash(const char *data, size_t len)
 	return hash_final(&h);
 }
 
+uint64_t emit_checklist_hash_more(uint64_t seed, const char *data, size_t len)
+{
+	char bytes[8];
+	for (unsigned i = 0; i < 8; i++)
+		bytes[i] = (char)(seed >> (8 * i));
+	struct content_hash h;
+	hash_init(&h);
+	hash_update(&h, bytes, sizeof bytes);
+	hash_update(&h, data, len);
+	return hash_final(&h);
+}
+
 /*
  * The hash of what goes through a buffer between hashing_start() and
  * hashing_stop(): the plan's checklist text, which keys its saved ticks.
@@ -1346,137 +1794,134 @@ static uint64_t hashing_stop(struct hashing *h)
 	return hash_final(&h->hash);
 }
 
-static const char page_style[] =
-	":root{--ink:#1d2329;--muted:#5b6570;--line:#c9d1d9;--accent:#0b5cad;--done:#e7f4ea}\n"
-	"*{box-sizing:border-box}\n"
-	"body{margin:0 auto;max-width:62rem;padding:1.5rem 2rem 4rem;font:15px/1.45 system-ui,"
-	"\"Segoe UI\",Roboto,\"Helvetica Neue\",Arial,sans-serif;color:var(--ink);background:#fff}\n"
-	"h1{font-size:1.6rem;margin:.2rem 0 1rem}\n"
-	"h2{font-size:1.35rem;margin:2.2rem 0 .6rem;padding-bottom:.3rem;border-bottom:2px solid var(--ink)}\n"
-	"h3{font-size:1.12rem;margin:1.8rem 0 .5rem;color:var(--accent)}\n"
-	"h4,h5{font-size:1rem;margin:1rem 0 .4rem}\n"
-	"code{font:.92em ui-monospace,\"Cascadia Mono\",Consolas,monospace;background:#f2f4f6;"
-	"padding:0 .12em;border-radius:3px}\n"
-	".unconfirmed{color:#9a3412;font-weight:600;cursor:help}\n"
-	"pre{background:#f2f4f6;padding:.5rem .7rem;border-radius:4px;white-space:pre-wrap;word-break:break-all}\n"
-	"table.summary{border-collapse:collapse;width:100%}\n"
-	"table.summary th,table.summary td{border:1px solid var(--line);padding:.3rem .55rem;"
-	"text-align:left;vertical-align:top}\n"
-	"table.summary th{width:13rem;background:#f6f8fa;font-weight:600}\n"
-	"table.recipe{border-collapse:collapse;width:100%;font-size:.9rem}\n"
-	"table.recipe th,table.recipe td{border:1px solid var(--line);padding:.3rem .45rem;text-align:left;"
-	"vertical-align:top}\n"
-	"table.recipe thead th{background:#f6f8fa}\n"
-	"dl{display:grid;grid-template-columns:10rem 1fr;gap:.2rem .8rem;margin:.3rem 0 .5rem}\n"
+/*
+ * The pages' style, in parts, so that a page carries only what it uses
+ * (a build writes thousands of pages, each self-contained).  Screen:
+ * readable at 1280 px and at 420 px (nothing wider than the page: long
+ * words wrap, labels go above their text, a table turns into one card per
+ * row).  Print: cards, rows and sign-off lines never split where they fit
+ * on a page, and a heading always goes with what follows it.
+ */
+static const char style_base[] =
+	":root{--ink:#1d2329;--muted:#5b6570;--line:#c9d1d9;--accent:#0b5cad;--warn:#9a3412}\n"
+	"*{box-sizing:border-box}html{-webkit-text-size-adjust:100%}\n"
+	"body{margin:0 auto;max-width:60rem;padding:1rem 1.25rem 3rem;font:15px/1.45 system-ui,\"Segoe UI\",Roboto,"
+	"Arial,sans-serif;color:var(--ink);overflow-wrap:anywhere}\n"
+	"h1{font-size:1.5rem;margin:.2rem 0 .6rem}\n"
+	"h2{font-size:1.25rem;margin:1.8rem 0 .5rem;padding-bottom:.25rem;border-bottom:2px solid var(--ink)}\n"
+	"h3{font-size:1.05rem;margin:0 0 .4rem;color:var(--accent)}\n"
+	"code{font:.92em ui-monospace,Consolas,monospace;background:#f2f4f6;padding:0 .12em}\n"
+	"a.u{color:var(--warn);font-weight:600;text-decoration:none;white-space:nowrap}.why{color:var(--warn)}\n"
+	"pre{background:#f2f4f6;padding:.5rem .7rem;white-space:pre-wrap;word-break:break-all}\n"
+	"dl{display:grid;grid-template-columns:8.5rem minmax(0,1fr);gap:.15rem .8rem;margin:.2rem 0 .4rem}\n"
 	"dt{font-weight:600;color:var(--muted)}dd{margin:0}\n"
-	".step{border:1px solid var(--line);border-left:4px solid var(--accent);border-radius:4px;"
-	"padding:.1rem .9rem .6rem;margin:.8rem 0}\n"
-	".step.done{background:var(--done);border-left-color:#2e7d32}\n"
-	".sign{display:flex;flex-wrap:wrap;gap:1.2rem;align-items:center;margin:.5rem 0 .3rem;"
-	"padding-top:.45rem;border-top:1px dashed var(--line)}\n"
-	".sign input[type=text]{border:0;border-bottom:1px solid var(--ink);font:inherit;padding:0 .2rem;"
-	"background:transparent}\n"
-	".tick{font-weight:600}.tick input{width:1.15rem;height:1.15rem;vertical-align:-.2rem}\n"
-	".toolbar{display:flex;gap:1rem;align-items:center;color:var(--muted);font-size:.9rem}\n"
-	".toolbar button{font:inherit;padding:.15rem .6rem}\n"
+	".card{border:1px solid var(--line);border-left:4px solid var(--accent);border-radius:4px;"
+	"padding:.6rem .8rem .4rem;margin:.7rem 0}\n"
 	"footer{margin-top:2rem;color:var(--muted);font-size:.85rem}\n"
-	"@media print{body{max-width:none;padding:0;font-size:10.5pt}.noprint{display:none}"
-	"main>section+section{break-before:page}"
-	".step,tr,.sign{break-inside:avoid}thead{display:table-header-group}h3,h4,h5{break-after:avoid}"
-	".step.done{background:none}a{color:inherit}}\n"
+	"@media (max-width:44rem){body{padding:.75rem .75rem 2rem}dl{grid-template-columns:minmax(0,1fr)}"
+	"dt{margin-top:.25rem}}\n"
+	"@media print{body{max-width:none;padding:0;font-size:10pt}.noprint{display:none}"
+	".card,tr,li{break-inside:avoid}h1,h2,h3,h2+p{break-after:avoid}h2+p,h2+p+.card{break-before:avoid}"
+	"h2+p{break-inside:avoid}a{color:inherit}}\n"
 	"@page{margin:14mm}\n";
 
+/* The checklist's: the plan's facts, tick boxes, sign-off lines and the toolbar. */
+static const char style_ticks[] =
+	"dl.facts{border:1px solid var(--line);border-radius:4px;padding:.5rem .7rem}\n"
+	".card.done{background:#e7f4ea;border-left-color:#2e7d32}\n"
+	".sign{display:flex;flex-wrap:wrap;gap:.4rem 1.2rem;align-items:center;margin:.45rem 0 .2rem;"
+	"padding-top:.4rem;border-top:1px dashed var(--line)}\n"
+	".sign input[type=text]{border:0;border-bottom:1px solid var(--ink);font:inherit;padding:0 .2rem;"
+	"background:transparent;max-width:10rem}\n"
+	".tick{font-weight:600}.tick input{width:1.15rem;height:1.15rem;vertical-align:-.2rem}\n"
+	".toolbar{display:flex;flex-wrap:wrap;gap:.5rem 1rem;align-items:center;color:var(--muted);font-size:.9rem}\n"
+	"@media print{.sign,dl.facts{break-inside:avoid}.card.done{background:none}}\n";
+
+/* The review report's and the index's: a table, which is one card per row on a narrow screen. */
+static const char style_table[] =
+	"table{border-collapse:collapse;width:100%;font-size:.9rem}\n"
+	"th,td{border:1px solid var(--line);padding:.3rem .45rem;text-align:left;vertical-align:top}\n"
+	"thead th{background:#f6f8fa}\n"
+	"@media (max-width:44rem){table,tbody,tr,td{display:block;width:100%}thead{display:none}"
+	"tr{border:1px solid var(--line);border-left:4px solid var(--accent);border-radius:4px;margin:.6rem 0;"
+	"padding:.3rem .6rem}td{border:0;padding:.1rem 0}td::before{content:attr(data-label) \": \";"
+	"font-weight:600;color:var(--muted)}}\n"
+	"@media print{thead{display:table-header-group}table{font-size:8.5pt}th,td{padding:.15rem .25rem}}\n";
+
 /*
- * Restores and saves the ticks and sign-off fields of each plan section.
- * The key is at the end of the section (it hashes the checklist, which is
- * written before it is known) and the progress line is filled in here.
+ * Restores and saves the ticks and sign-off fields of the page's run.
+ * The key is at the end of the page (it holds the checklist's hash, which
+ * is known only once the checklist is written); the progress line and the
+ * next step to resume from are filled in here.
  */
 static const char page_script[] =
-	"(function () {\n"
-	"  'use strict';\n"
-	"  function load(key) {\n"
-	"    try { return JSON.parse(window.localStorage.getItem(key) || '{}') || {}; }\n"
-	"    catch (e) { return {}; }\n"
-	"  }\n"
-	"  function save(key, state) {\n"
-	"    try { window.localStorage.setItem(key, JSON.stringify(state)); } catch (e) { /* private mode */ }\n"
-	"  }\n"
-	"  document.querySelectorAll('section [data-store]').forEach(function (holder) {\n"
-	"    var section = holder.closest('section');\n"
-	"    var key = holder.getAttribute('data-store');\n"
-	"    var state = load(key);\n"
-	"    var fields = section.querySelectorAll('input[data-id]');\n"
-	"    var progress = section.querySelector('.progress');\n"
-	"    function show() {\n"
-	"      var boxes = 0, ticked = 0;\n"
-	"      fields.forEach(function (el) {\n"
-	"        if (el.type !== 'checkbox') return;\n"
-	"        boxes++;\n"
-	"        if (el.checked) ticked++;\n"
-	"        var step = el.closest('.step');\n"
-	"        if (step) step.classList.toggle('done', el.checked);\n"
-	"      });\n"
-	"      if (progress) progress.textContent = ticked + ' of ' + boxes + ' ticked';\n"
-	"    }\n"
-	"    function restore() {\n"
-	"      fields.forEach(function (el) {\n"
-	"        var id = el.getAttribute('data-id');\n"
-	"        if (el.type === 'checkbox') el.checked = state[id] === true;\n"
-	"        else el.value = typeof state[id] === 'string' ? state[id] : '';\n"
-	"      });\n"
-	"      show();\n"
-	"    }\n"
-	"    fields.forEach(function (el) {\n"
-	"      el.addEventListener(el.type === 'checkbox' ? 'change' : 'input', function () {\n"
-	"        state[el.getAttribute('data-id')] = el.type === 'checkbox' ? el.checked : el.value;\n"
-	"        save(key, state);\n"
-	"        show();\n"
-	"      });\n"
-	"    });\n"
-	"    var reset = section.querySelector('button.reset');\n"
-	"    if (reset) reset.addEventListener('click', function () {\n"
-	"      if (!window.confirm('Clear every tick and sign-off of this plan?')) return;\n"
-	"      state = {};\n"
-	"      try { window.localStorage.removeItem(key); } catch (e) { /* nothing saved */ }\n"
-	"      restore();\n"
-	"    });\n"
-	"    restore();\n"
-	"  });\n"
-	"})();\n";
+	"(function(){'use strict';\n"
+	"var holder=document.querySelector('[data-store]');if(!holder)return;\n"
+	"var key=holder.getAttribute('data-store'),state={};\n"
+	"try{state=JSON.parse(localStorage.getItem(key)||'{}')||{};}catch(e){}\n"
+	"var fields=document.querySelectorAll('input[data-id]'),progress=document.querySelector('.progress'),"
+	"next=document.querySelector('.next');\n"
+	"function save(){try{localStorage.setItem(key,JSON.stringify(state));}catch(e){}}\n"
+	"function show(){var boxes=0,ticked=0,first=null;fields.forEach(function(el){"
+	"if(el.type!=='checkbox')return;boxes++;if(el.checked)ticked++;var card=el.closest('.card');"
+	"if(card)card.classList.toggle('done',el.checked);"
+	"if(!el.checked&&!first&&card&&card.classList.contains('step'))first=card;});"
+	"if(progress)progress.textContent=ticked+' of '+boxes+' ticked';"
+	"if(next)next.textContent=first?'(now: '+first.querySelector('h3').textContent+')':'';}\n"
+	"function restore(){fields.forEach(function(el){var id=el.getAttribute('data-id');"
+	"if(el.type==='checkbox')el.checked=state[id]===true;else el.value=typeof state[id]==='string'?state[id]:'';});"
+	"show();}\n"
+	"fields.forEach(function(el){el.addEventListener(el.type==='checkbox'?'change':'input',function(){"
+	"state[el.getAttribute('data-id')]=el.type==='checkbox'?el.checked:el.value;save();show();});});\n"
+	"var reset=document.querySelector('button.reset');\n"
+	"if(reset)reset.addEventListener('click',function(){"
+	"if(!confirm('Clear every tick and sign-off of this run?'))return;state={};"
+	"try{localStorage.removeItem(key);}catch(e){}restore();});\n"
+	"restore();})();\n";
 
 static const char *sources(struct arena *arena, const struct lw_program *program)
 {
 	struct textbuf b;
 	textbuf_init(&b, arena);
-	for (size_t i = 0; i < program->sources.len; i++)
-		textbuf_printf(&b, "%s%s", i ? ", " : "", clean(arena, program->sources.items[i]));
+	for (size_t i = 0; i < program->sources.len; i++) {
+		if (i)
+			textbuf_puts(&b, ", ");
+		textbuf_puts(&b, program->sources.items[i]);
+	}
 	return b.data;
 }
 
-/* The head of a page up to its <main>: "Checklist: TITLE", headed "HEADING: TITLE" (plain text). */
-static void page_begin(struct textbuf *html, const char *heading, const char *title, const char *lead)
+/* The head of a page up to its <main>: "HEADING: NAME", with the lead paragraph (HTML) under it. */
+static void page_begin(struct textbuf *html, const char *heading_text, const char *name, const char *style,
+		       const char *lead_html)
 {
 	textbuf_puts(html, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
 			   "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-			   "<meta name=\"generator\" content=\"bfplan\">\n<title>Checklist: ");
-	esc_html_append(html, title, strlen(title));
-	textbuf_puts(html, "</title>\n<style>\n");
-	textbuf_puts(html, page_style);
-	textbuf_puts(html, "</style>\n</head>\n<body>\n<header>\n<h1>");
-	textbuf_puts(html, heading);
+			   "<meta name=\"generator\" content=\"bfplan\">\n<title>");
+	textbuf_puts(html, heading_text);
 	textbuf_puts(html, ": ");
-	esc_html_append(html, title, strlen(title));
+	esc_html_append(html, name, strlen(name));
+	textbuf_puts(html, "</title>\n<style>\n");
+	textbuf_puts(html, style_base);
+	textbuf_puts(html, style);
+	textbuf_puts(html, "</style>\n</head>\n<body>\n<header>\n<h1>");
+	textbuf_puts(html, heading_text);
+	textbuf_puts(html, ": ");
+	esc_html_append(html, name, strlen(name));
 	textbuf_puts(html, "</h1>\n<p>");
-	textbuf_puts(html, lead);
+	textbuf_puts(html, lead_html);
 	textbuf_puts(html, "</p>\n</header>\n<main>\n");
 }
 
 /* The rest of a page after its <main>: where it was compiled from, and the script if it has ticks. */
 static void page_end(struct textbuf *html, const char *from, bool ticks)
 {
-	textbuf_puts(html, "</main>\n<footer>Compiled by bfplan from: ");
-	esc_html_append(html, from, strlen(from));
-	textbuf_puts(html, ".</footer>\n");
+	textbuf_puts(html, "</main>\n");
+	if (from) {
+		textbuf_puts(html, "<footer>Compiled by bfplan from: ");
+		esc_html_append(html, from, strlen(from));
+		textbuf_puts(html, ".</footer>\n");
+	}
 	if (ticks) {
 		textbuf_puts(html, "<script>\n");
 		textbuf_puts(html, page_script);
@@ -1485,75 +1930,98 @@ static void page_end(struct textbuf *html, const char *from, bool ticks)
 	textbuf_puts(html, "</body>\n</html>\n");
 }
 
-/* "## Plan NAME: TITLE" and its HTML heading with the toolbar, before the plan's checklist. */
-static void plan_heading(struct doc *d)
+/* "# TITLE: PLAN" and the plan's title under it, in Markdown; the HTML head says the same. */
+static void document_head(struct doc *d, const char *heading_text, const char *style)
 {
 	const struct lw_plan *p = d->plan;
-	const char *title = p->title.text ? clean(d->arena, p->title.text) : NULL;
-	textbuf_puts(d->md, "## Plan ");
+	const char *title = p->title.text ? p->title.text : p->name;
+	textbuf_puts(d->md, "# ");
+	textbuf_puts(d->md, heading_text);
+	textbuf_puts(d->md, ": ");
 	esc_markdown_append(d->md, p->name, strlen(p->name));
-	if (title) {
-		textbuf_puts(d->md, ": ");
-		esc_markdown_append(d->md, title, strlen(title));
-	}
 	textbuf_puts(d->md, "\n\n");
+	esc_markdown_append(d->md, title, strlen(title));
+	textbuf_puts(d->md, ".\n\n");
+	struct textbuf lead;
+	textbuf_init(&lead, d->arena);
+	esc_html_append(&lead, title, strlen(title));
+	textbuf_putc(&lead, '.');
+	page_begin(d->html, heading_text, p->name, style, lead.data);
+}
 
-	textbuf_puts(d->html, "<section>\n<h2 id=\"");
-	esc_html_append(d->html, p->name, strlen(p->name));
-	textbuf_puts(d->html, "\">Plan <code>");
-	esc_html_append(d->html, p->name, strlen(p->name));
-	textbuf_puts(d->html, "</code>");
-	if (title) {
-		textbuf_puts(d->html, ": ");
-		esc_html_append(d->html, title, strlen(title));
-	}
-	/* the page's script counts the ticks into the progress line */
-	textbuf_puts(d->html, "</h2>\n<div class=\"toolbar noprint\"><span class=\"progress\"></span>"
-			      "<button type=\"button\" class=\"reset\">Clear ticks</button></div>\n");
+static void doc_init(struct doc *d, struct arena *arena, enum doc_kind kind, const struct lw_plan *plan,
+		     const struct checklist_run *run, struct textbuf *md, struct textbuf *html)
+{
+	*d = (struct doc){.arena = arena, .kind = kind, .run = run, .plan = plan, .md = md, .html = html};
+	arena_init_like(&d->scratch, arena);
+	d->explained = arena_calloc(arena, plan->unconfirmed.len + 1, 1);
+	d->first_step = arena_calloc(arena, plan->items.len + 1, sizeof *d->first_step);
 }
 
 void emit_checklist_plan(struct arena *arena, const struct lw_program *program, const struct lw_plan *plan,
-			 enum checklist_import import, struct textbuf *md, struct textbuf *html)
+			 const struct checklist_run *run, struct textbuf *md, struct textbuf *html)
 {
-	struct doc doc = {.arena = arena, .import = import, .plan = plan, .md = md, .html = html};
+	struct doc doc;
 	struct doc *d = &doc;
+	doc_init(d, arena, DOC_CHECKLIST, plan, run, md, html);
 	const char *file = plan->decl.file < program->sources.len ? program->sources.items[plan->decl.file] : "PLAN";
 	if (file[strspn(file, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_./-+")] != '\0')
 		file = "PLAN"; /* a name a shell would take apart: the operator types their own */
-	d->run = arena_printf(arena, "bfplan run %s --plan %s --journal %s.journal", file, plan->name, plan->name);
-	arena_init_like(&d->scratch, arena);
-	const char *from = sources(arena, program);
-	textbuf_puts(md, "# Change-window checklist: ");
-	esc_markdown_append(md, plan->name, strlen(plan->name));
-	textbuf_puts(md, "\n\nFollow the sections in order and tick each box only when its check has passed. "
-			 "Compiled by bfplan from: ");
-	esc_markdown_append(md, from, strlen(from));
-	textbuf_puts(md, ".\n\n");
-	page_begin(html, "Change-window checklist", plan->name, "Follow the sections in order and tick each box only when its check has "
-		   "passed. Ticks and sign-offs stay in this browser until cleared; a changed checklist starts "
-		   "empty.");
-	plan_heading(d);
+	d->journal = arena_printf(arena, "bfplan run %s --plan %s --journal %s.journal", file, plan->name, plan->name);
+	document_head(d, "Change-window checklist", style_ticks);
+	/* the page's script counts the ticks into the progress line */
+	textbuf_puts(html, "<div class=\"toolbar noprint\"><span class=\"progress\"></span>"
+			   "<button type=\"button\" class=\"reset\">Clear ticks</button></div>\n");
 
 	struct hashing h;
 	hashing_start(&h, md);
-	summary(d);
-	how_to_run(d);
+	plan_overview(d);
 	import_content(d);
 	preflight(d);
+	steps_intro(d);
 	for (size_t i = 0; i < plan->phases.len; i++)
 		phase_section(d, plan->phases.items[i]);
-	server_automation(d);
-	/* the key changes whenever the plan's checklist does, so old ticks never apply to new steps */
+	failure_section(d);
+	resume_section(d);
+	close_out(d);
+	/* the key changes with the run and with the checklist, so ticks never carry to another run or step */
 	uint64_t hash = hashing_stop(&h);
-	const char *key = arena_printf(arena, "bfplan:%s:%016llx", plan->name, (unsigned long long)hash);
+	const char *key = arena_printf(arena, "bfplan:%s:%s:%016llx", plan->name, run->run_id, (unsigned long long)hash);
 
-	textbuf_printf(md, "Checklist id: `%s`\n\n", key);
+	/* where it was compiled from is in the review report: the run ID stands for the inputs here */
+	textbuf_puts(md, "Ticks saved under: `");
+	textbuf_puts(md, key);
+	textbuf_puts(md, "`\n");
 	textbuf_puts(html, "<p class=\"key\" data-store=\"");
 	esc_html_append(html, key, strlen(key));
-	textbuf_puts(html, "\">Checklist id: <code>");
+	textbuf_puts(html, "\">Ticks saved under: <code>");
 	esc_html_append(html, key, strlen(key));
-	textbuf_puts(html, "</code></p>\n</section>\n");
-	page_end(html, from, true);
+	textbuf_puts(html, "</code></p>\n");
+	page_end(html, NULL, true);
+	arena_free(&d->scratch);
+}
+
+void emit_review_plan(struct arena *arena, const struct lw_program *program, const struct lw_plan *plan,
+		      const struct checklist_run *run, struct textbuf *md, struct textbuf *html)
+{
+	struct doc doc;
+	struct doc *d = &doc;
+	doc_init(d, arena, DOC_REVIEW, plan, run, md, html);
+	const char *from = sources(arena, program);
+	document_head(d, "Review report", style_table);
+	para(d);
+	t(d, "For the plan's author, its reviewer and whoever builds its Automation Plan. The operator's checklist is ");
+	code(d, plan->checklist_md);
+	t(d, ".");
+	para_end(d);
+	proofs(d);
+	unconfirmed_list(d);
+	recipe(d);
+	scripts_to_review(d);
+	textbuf_puts(md, "Compiled by bfplan from: ");
+	esc_markdown_append(md, from, strlen(from));
+	textbuf_puts(md, ".\n");
+	page_end(html, from, false);
 	arena_free(&d->scratch);
 }
 
@@ -1566,42 +2034,77 @@ static const char *plan_names(struct arena *arena, const struct checklist_entry 
 	struct textbuf b;
 	textbuf_init(&b, arena);
 	size_t shown = n <= NAMES_SHOWN + 1 ? n : NAMES_SHOWN;
-	for (size_t i = 0; i < shown; i++)
-		textbuf_printf(&b, "%s%s", i == 0 ? "" : i + 1 == n ? " and " : ", ", entries[i]->plan);
+	for (size_t i = 0; i < shown; i++) {
+		textbuf_puts(&b, i == 0 ? "" : i + 1 == n ? " and " : ", ");
+		textbuf_puts(&b, entries[i]->plan);
+	}
 	if (shown < n)
 		textbuf_printf(&b, " and %zu more plans", n - shown);
 	return b.data;
 }
 
-/* One row of the index, in both files: the plan, its cluster, window and worst case, and its checklist. */
+static void index_link(struct textbuf *md, struct textbuf *html, const char *label, const char *file)
+{
+	textbuf_puts(md, "[");
+	textbuf_puts(md, label);
+	textbuf_puts(md, "](");
+	textbuf_puts(md, file);
+	textbuf_puts(md, ")");
+	textbuf_puts(html, "<a href=\"");
+	esc_html_append(html, file, strlen(file));
+	textbuf_puts(html, "\">");
+	textbuf_puts(html, label);
+	textbuf_puts(html, "</a>");
+}
+
+/* One row of the index, in both files: the plan, its cluster, window and worst case, and its documents. */
 static void index_row(struct arena *arena, const struct checklist_entry *e, struct textbuf *md, struct textbuf *html)
 {
-	const char *title = e->title ? clean(arena, e->title) : NULL;
+	const char *title = e->title;
 	const char *window = e->window > 0 ? render_duration(arena, e->window) : "none declared";
 	const char *worst = render_duration(arena, e->worst_case);
 
-	textbuf_printf(md, "| `%s`", e->plan);
+	textbuf_puts(md, "| `");
+	textbuf_puts(md, e->plan);
+	textbuf_puts(md, "`");
 	if (title) {
 		textbuf_puts(md, ": ");
 		esc_markdown_append(md, title, strlen(title));
 	}
-	textbuf_printf(md, " | `%s` | %s | %s | [HTML](%s), [Markdown](%s) |\n", e->cluster, window, worst,
-		       e->html_file, e->md_file);
+	textbuf_puts(md, " | `");
+	textbuf_puts(md, e->cluster);
+	textbuf_puts(md, "` | ");
+	textbuf_puts(md, window);
+	textbuf_puts(md, " | ");
+	textbuf_puts(md, worst);
+	textbuf_puts(md, " | ");
 
-	textbuf_puts(html, "<tr><td><code>");
+	textbuf_puts(html, "<tr><td data-label=\"Plan\"><code>");
 	esc_html_append(html, e->plan, strlen(e->plan));
 	textbuf_puts(html, "</code>");
 	if (title) {
 		textbuf_puts(html, ": ");
 		esc_html_append(html, title, strlen(title));
 	}
-	textbuf_puts(html, "</td><td><code>");
+	textbuf_puts(html, "</td><td data-label=\"Cluster\"><code>");
 	esc_html_append(html, e->cluster, strlen(e->cluster));
-	textbuf_printf(html, "</code></td><td>%s</td><td>%s</td><td><a href=\"", window, worst);
-	esc_html_append(html, e->html_file, strlen(e->html_file));
-	textbuf_puts(html, "\">HTML</a>, <a href=\"");
-	esc_html_append(html, e->md_file, strlen(e->md_file));
-	textbuf_puts(html, "\">Markdown</a></td></tr>\n");
+	textbuf_puts(html, "</code></td><td data-label=\"Window\">");
+	textbuf_puts(html, window);
+	textbuf_puts(html, "</td><td data-label=\"Worst case\">");
+	textbuf_puts(html, worst);
+	textbuf_puts(html, "</td><td data-label=\"Checklist\">");
+	index_link(md, html, "HTML", e->html_file);
+	textbuf_puts(md, ", ");
+	textbuf_puts(html, ", ");
+	index_link(md, html, "Markdown", e->md_file);
+	textbuf_puts(md, " | ");
+	textbuf_puts(html, "</td><td data-label=\"Review\">");
+	index_link(md, html, "HTML", e->review_html);
+	textbuf_puts(md, ", ");
+	textbuf_puts(html, ", ");
+	index_link(md, html, "Markdown", e->review_md);
+	textbuf_puts(md, " |\n");
+	textbuf_puts(html, "</td></tr>\n");
 }
 
 void emit_checklist_index(struct arena *arena, const struct lw_program *program,
@@ -1610,18 +2113,21 @@ void emit_checklist_index(struct arena *arena, const struct lw_program *program,
 {
 	const char *names = plan_names(arena, entries, count);
 	const char *from = sources(arena, program);
-	static const char lead[] = "One checklist per plan, for the operator who carries it out in its change window.";
+	static const char lead[] = "One checklist per plan, for the operator who carries it out in its change "
+				   "window, and one review report, for its author and reviewer.";
 
 	textbuf_puts(md, "# Change-window checklists: ");
 	esc_markdown_append(md, names, strlen(names));
-	textbuf_printf(md, "\n\n%s Compiled by bfplan from: ", lead);
+	textbuf_puts(md, "\n\n");
+	textbuf_puts(md, lead);
+	textbuf_puts(md, " Compiled by bfplan from: ");
 	esc_markdown_append(md, from, strlen(from));
-	textbuf_puts(md, ".\n\n| Plan | Cluster | Maintenance window | Worst case | Checklist |\n"
-			 "| --- | --- | --- | --- | --- |\n");
+	textbuf_puts(md, ".\n\n| Plan | Cluster | Maintenance window | Worst case | Checklist | Review |\n"
+			 "| --- | --- | --- | --- | --- | --- |\n");
 
-	page_begin(html, "Change-window checklists", names, lead);
-	textbuf_puts(html, "<table class=\"summary\">\n<thead><tr><th>Plan</th><th>Cluster</th><th>Maintenance "
-			   "window</th><th>Worst case</th><th>Checklist</th></tr></thead>\n<tbody>\n");
+	page_begin(html, "Change-window checklists", names, style_table, lead);
+	textbuf_puts(html, "<table>\n<thead><tr><th>Plan</th><th>Cluster</th><th>Maintenance "
+			   "window</th><th>Worst case</th><th>Checklist</th><th>Review</th></tr></thead>\n<tbody>\n");
 	struct arena row;
 	arena_init_like(&row, arena);
 	for (size_t i = 0; i < count; i++) {

@@ -1,23 +1,32 @@
 /*
- * checklist.h - the operator's runtime checklist, Markdown and HTML.
+ * checklist.h - the operator's checklist and the reviewer's report.
  *
- * What the operator follows in the change window, for every plan of the
- * build: a summary with what was proven, how to run the plan, the
- * pre-flight checks (where the role runs among them) with what to do where
- * one fails, then phase after phase each step of the Automation Plan, with
- * the exact Fixlet, Task or Baseline, its targets, what it waits for, what
- * to verify, the stdlib's advice and what happens on failure, and a tick
- * box and sign-off line; last, the Automation Plan to build in the Server
- * Automation plan editor, step for step the same.
+ * Two readers, two documents per plan, each in Markdown and as one
+ * self-contained HTML page:
  *
- * One Markdown file and one HTML page per plan (PLAN.checklist.md,
- * PLAN.checklist.html): the document one operator works through in one
- * change window.  Both are written from one walk, so they cannot disagree.
- * The HTML page has no external assets: it prints well and keeps its
- * ticks in the browser's localStorage, under a key made of the plan name
- * and a hash of the plan's checklist, so a changed checklist starts clean.
- * A small index (checklist.md, checklist.html) lists the plans of the
- * build with their cluster, window and worst case, and links to each.
+ *   PLAN.checklist.md/.html  the operator's, for the change window: the plan
+ *                            in one screen (cluster, nodes in order, where
+ *                            the role runs and how that is known, the window
+ *                            and the worst case, the change owner), the
+ *                            import, the pre-flight checks, one card per
+ *                            step (what it runs, on which nodes, what to
+ *                            verify, its timeout and what a failure does),
+ *                            what to do on a failure, how to resume after a
+ *                            stop, and the close-out.  Tick boxes and
+ *                            sign-off lines; the page keeps them per run.
+ *   PLAN.review.md/.html     the author's, the reviewer's and the plan
+ *                            builder's: what was proven and what each proof
+ *                            rests on, every unconfirmed fact with its
+ *                            reason and how to confirm it, and the
+ *                            Automation Plan recipe with Server Automation's
+ *                            settings spelled out.
+ *
+ * Each document is written from one walk into both formats, so the two
+ * cannot disagree.  Operator-facing marks of unconfirmed facts are short
+ * visible links to their one entry in the review report; a fact that only
+ * the catalog's author can settle (an action name, an OS range) is in the
+ * report alone.  A small index (checklist.md, checklist.html) lists the
+ * plans of the build and links to both documents of each.
  */
 #ifndef BFPLAN_EMIT_CHECKLIST_H
 #define BFPLAN_EMIT_CHECKLIST_H
@@ -34,14 +43,28 @@ enum checklist_import {
 	CHECKLIST_IMPORT_CONSOLE, /* the full component form: the console's File > Import */
 };
 
+/* What a build says about the run its checklists are for (--run-id, --window-start). */
+struct checklist_run {
+	enum checklist_import import;
+	const char *run_id;        /* the run ID; never NULL (emit.c derives one when none is given) */
+	bool run_id_given;         /* --run-id, rather than derived from the inputs and the window start */
+	bool has_window_start;
+	int64_t window_start;      /* --window-start: seconds since 1970-01-01 UTC */
+};
+
 /*
  * One plan's checklist, into `md` and `html` (initialised by the caller;
  * drained buffers stream it, so a plan of thousands of steps is written in
- * the memory of one step).  Plan text that XML cannot carry is a build
- * error found before this runs; here it is replaced, never passed through.
+ * the memory of one step).  Every text it writes has been checked once
+ * for what XML cannot carry before it runs (out/build.c): a text that
+ * fails is a build error, so nothing here checks again.
  */
 void emit_checklist_plan(struct arena *arena, const struct lw_program *program, const struct lw_plan *plan,
-			 enum checklist_import import, struct textbuf *md, struct textbuf *html);
+			 const struct checklist_run *run, struct textbuf *md, struct textbuf *html);
+
+/* One plan's review report, the same way. */
+void emit_review_plan(struct arena *arena, const struct lw_program *program, const struct lw_plan *plan,
+		      const struct checklist_run *run, struct textbuf *md, struct textbuf *html);
 
 /* What the index says about one plan; the build keeps these while it frees the plans. */
 struct checklist_entry {
@@ -49,6 +72,7 @@ struct checklist_entry {
 	int64_t window;                /* seconds; 0 when none is declared */
 	int64_t worst_case;
 	const char *md_file, *html_file;
+	const char *review_md, *review_html;
 };
 
 /* The index of the build's checklists: a table of its plans, linking to each plan's files. */
@@ -58,5 +82,8 @@ void emit_checklist_index(struct arena *arena, const struct lw_program *program,
 
 /* The checklist's content hash: 64-bit FNV-1a over four interleaved lanes (docs/output.md). */
 uint64_t emit_checklist_hash(const char *data, size_t len);
+
+/* The same, continued from an earlier value instead of the offset basis: for hashing several texts. */
+uint64_t emit_checklist_hash_more(uint64_t seed, const char *data, size_t len);
 
 #endif

@@ -548,6 +548,17 @@ static void plan_json(struct emit_json *j, const struct lw_plan *p)
 	quorum_json(w, &p->quorum);
 	kinteger_or_null(w, "window_seconds", p->window > 0 ? p->window : 0);
 	kinteger(w, "worst_case_seconds", p->worst_case);
+	/* who decides what the plan leaves to a person, and how to reach them */
+	key(w, "owner");
+	if (p->owner.text) {
+		object(w);
+		kstring(w, "name", p->owner.text);
+		kstring(w, "contact", p->owner_contact.text);
+		object_end(w);
+	} else {
+		null(w);
+	}
+	kstring(w, "review_file", p->review_md);
 	key(w, "sites");
 	array(w);
 	for (size_t i = 0; i < p->sites.len; i++)

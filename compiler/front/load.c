@@ -878,6 +878,18 @@ static char *read_candidate(struct loader *ld, const struct candidate *c, size_t
 	return text;
 }
 
+/* The caller's text for `path` (load_options.overlay), copied into the arena; NULL if it has none. */
+static char *overlay_text(struct loader *ld, const char *path, size_t *len, bool *too_large)
+{
+	const char *text = ld->opts->overlay ? ld->opts->overlay(ld->opts->overlay_ctx, path, len) : NULL;
+	if (!text)
+		return NULL;
+	*too_large = *len > SRC_MAX_FILE_SIZE;
+	if (*too_large)
+		*len = SRC_MAX_FILE_SIZE;
+	return arena_strndup(ld->arena, text, *len);
+}
+
 /* Handles one `use` of file `from`. */
 static void follow_use(struct loader *ld, uint32_t from, const struct ast_use *use)
 {
@@ -909,8 +921,10 @@ static void follow_use(struct loader *ld, uint32_t from, const struct ast_use *u
 		return;
 	}
 	size_t len;
-	bool too_large, kernel;
-	char *text = read_candidate(ld, &found, &len, &too_large, &kernel);
+	bool too_large, kernel = false;
+	char *text = overlay_text(ld, found.real, &len, &too_large);
+	if (!text)
+		text = read_candidate(ld, &found, &len, &too_large, &kernel);
 	if (kernel) {
 		struct diag *d = diag_report(ld->diags, BFP213, use->path_span,
 					     "'%s' is a file of the kernel, not a plan file", path);
@@ -970,14 +984,18 @@ enum load_status load_program(struct arena *arena, struct src_manager *sm, struc
 	const struct src_span nowhere = {SRC_NO_FILE, 0, 0};
 
 	struct load_read r = {.allow_outside = opts->allow_outside, .max_size = SRC_MAX_FILE_SIZE};
-	char *text = load_read_file(arena, path, &r);
+	char *text = overlay_text(&ld, path, &r.len, &r.too_large);
+	bool overlaid = text != NULL;
+	if (!text)
+		text = load_read_file(arena, path, &r);
 	if (!text) {
 		load_report_unreadable(diags, name, &r);
 		return LOAD_IO_ERROR;
 	}
 	find_roots(&ld, name);
 	struct loaded *root = arena_alloc(arena, sizeof *root);
-	if (!is_stdin) {
+	/* an editor's buffer stands for the file, which is known by its device and inode, if it exists */
+	if (!is_stdin && (!overlaid || stat(path, &r.st) == 0)) {
 		const char *key;
 		find_loaded(&ld, &r.st, &key);
 		symtab_put(&ld.loaded, key, root);

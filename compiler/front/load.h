@@ -24,6 +24,15 @@ struct load_options {
 	const char *stdlib_sought;       /* without one, where it was looked for (for BFP201), or NULL */
 	const char *stdin_name;          /* the name standard input ('-') goes by in diagnostics */
 	bool allow_outside;              /* --allow-outside: the named file may be a link out of its directory */
+	/*
+	 * The text to read instead of a file's, such as an editor's unsaved
+	 * buffer (the language server): asked with the root's path as given
+	 * and, for a `use`, with the file's path once links are resolved (the
+	 * file must still exist and pass every check).  NULL reads the file.
+	 * The loader copies the text.
+	 */
+	const char *(*overlay)(void *ctx, const char *path, size_t *len);
+	void *overlay_ctx;
 };
 
 struct program {

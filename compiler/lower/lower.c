@@ -405,6 +405,9 @@ static const struct lw_item *lower_item(struct lowering *lo, const struct sched_
 	} else {
 		item->kind = LW_STEP_FIXLET;
 		item->fixlet = lower_fixlet(lo, facts->variant[s->item]);
+		/* the variant for the cluster's OS may say how to verify with that release's tools */
+		if (facts->variant[s->item]->verify.text)
+			item->verify = facts->variant[s->item]->verify;
 		guard_with_needs(lo, item, facts->variant[s->item]);
 	}
 	if (item->role_only && lo->plan->role_check)
@@ -608,6 +611,10 @@ static struct lw_plan *lower_plan(struct lowering *lo, const struct plan_facts *
 	lp->bes_file = arena_printf(arena, "%s.bes", plan->name);
 	lp->checklist_md = arena_printf(arena, "%s.checklist.md", plan->name);
 	lp->checklist_html = arena_printf(arena, "%s.checklist.html", plan->name);
+	lp->review_md = arena_printf(arena, "%s.review.md", plan->name);
+	lp->review_html = arena_printf(arena, "%s.review.html", plan->name);
+	lp->owner = plan->owner;
+	lp->owner_contact = plan->owner_contact;
 	lp->decl = plan->decl;
 	lp->unchecked = !facts->ok;
 

@@ -230,6 +230,10 @@ struct lw_plan {
 	const char *bes_file;          /* "patch-exch01.bes"; NULL: no pre-flight check and no Baseline to write */
 	const char *checklist_md;      /* "patch-exch01.checklist.md" */
 	const char *checklist_html;    /* "patch-exch01.checklist.html" */
+	const char *review_md;         /* "patch-exch01.review.md": the author's and reviewer's report */
+	const char *review_html;       /* "patch-exch01.review.html" */
+	struct lw_text owner;          /* the change owner's name; NULL text when the plan names none */
+	struct lw_text owner_contact;  /* how to reach them in the window */
 	struct ptrvec prereqs;         /* struct lw_prereq *, in dependency order */
 	struct ptrvec baselines;       /* struct lw_baseline *, in order of first use */
 	struct ptrvec checks;          /* struct lw_check *, proven and pre-flight */

@@ -4,6 +4,7 @@
 #include "lower/render.h"
 
 #include <stdio.h>
+#include <string.h>
 
 #include "base/template.h"
 #include "base/textbuf.h"
@@ -40,6 +41,65 @@ const char *render_rfc2822_date(struct arena *arena, int64_t epoch)
 	return arena_printf(arena, "%s, %02u %s %04lld %02d:%02d:%02d +0000", weekdays[days % 7], day,
 			    months[month - 1], (long long)year, (int)(secs / 3600), (int)(secs / 60 % 60),
 			    (int)(secs % 60));
+}
+
+const char *render_utc_time(struct arena *arena, int64_t epoch)
+{
+	if (epoch < 0)
+		epoch = 0;
+	int64_t days = epoch / 86400, secs = epoch % 86400;
+	int64_t year;
+	unsigned month, day;
+	civil_from_days(days, &year, &month, &day);
+	if (secs % 60)
+		return arena_printf(arena, "%04lld-%02u-%02u %02d:%02d:%02d UTC", (long long)year, month, day,
+				    (int)(secs / 3600), (int)(secs / 60 % 60), (int)(secs % 60));
+	return arena_printf(arena, "%04lld-%02u-%02u %02d:%02d UTC", (long long)year, month, day, (int)(secs / 3600),
+			    (int)(secs / 60 % 60));
+}
+
+/* The inverse of civil_from_days(): days since 1970-01-01 of a proleptic Gregorian date. */
+static int64_t days_from_civil(int64_t year, unsigned month, unsigned day)
+{
+	year -= month <= 2;
+	int64_t era = (year >= 0 ? year : year - 399) / 400;
+	unsigned yoe = (unsigned)(year - era * 400);
+	unsigned doy = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1;
+	unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + (int64_t)doe - 719468;
+}
+
+/* `n` ASCII digits at `s` as a number, or -1. */
+static int64_t fixed_digits(const char *s, size_t n)
+{
+	int64_t v = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		v = v * 10 + (s[i] - '0');
+	}
+	return v;
+}
+
+bool render_parse_utc_time(const char *text, int64_t *epoch)
+{
+	static const unsigned month_days[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	size_t len = strlen(text);
+	/* YYYY-MM-DDTHH:MMZ or YYYY-MM-DDTHH:MM:SSZ */
+	if ((len != 17 && len != 20) || text[4] != '-' || text[7] != '-' || (text[10] != 'T' && text[10] != 't') ||
+	    text[13] != ':' || (len == 20 && text[16] != ':') || (text[len - 1] != 'Z' && text[len - 1] != 'z'))
+		return false;
+	int64_t year = fixed_digits(text, 4), month = fixed_digits(text + 5, 2), day = fixed_digits(text + 8, 2);
+	int64_t hour = fixed_digits(text + 11, 2), minute = fixed_digits(text + 14, 2);
+	int64_t second = len == 20 ? fixed_digits(text + 17, 2) : 0;
+	if (year < 1970 || month < 1 || month > 12 || day < 1 || day > month_days[month - 1] || hour < 0 || hour > 23 ||
+	    minute < 0 || minute > 59 || second < 0 || second > 59)
+		return false;
+	bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+	if (month == 2 && day == 29 && !leap)
+		return false;
+	*epoch = days_from_civil(year, (unsigned)month, (unsigned)day) * 86400 + hour * 3600 + minute * 60 + second;
+	return true;
 }
 
 const char *render_duration(struct arena *arena, int64_t seconds)

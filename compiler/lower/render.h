@@ -10,6 +10,7 @@
 #ifndef BFPLAN_RENDER_H
 #define BFPLAN_RENDER_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "base/arena.h"
@@ -17,6 +18,16 @@
 
 /* "Thu, 14 Sep 2017 20:28:36 +0000", the same in every locale (RFC 2822, as BigFix's MIME fields). */
 const char *render_rfc2822_date(struct arena *arena, int64_t epoch);
+
+/* "2026-11-14 22:00 UTC": a time of the change window, the same in every locale. */
+const char *render_utc_time(struct arena *arena, int64_t epoch);
+
+/*
+ * Reads "2026-11-14T22:00Z" or "2026-11-14T22:00:30Z" (ISO 8601, UTC, as
+ * --window-start takes it) into seconds since 1970-01-01.  False for
+ * anything else, or a date before 1970 or after 9999.
+ */
+bool render_parse_utc_time(const char *text, int64_t *epoch);
 
 /* "2 h 5 min", "45 min", "30 s": how the checklist and the descriptions show durations. */
 const char *render_duration(struct arena *arena, int64_t seconds);

@@ -70,6 +70,18 @@ bool emit_parse_outputs(const char *list, unsigned *outputs)
 	return true;
 }
 
+bool emit_run_id_ok(const char *run_id)
+{
+	size_t n = strlen(run_id);
+	if (n == 0 || n > 64)
+		return false;
+	for (const char *p = run_id; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+		      strchr("-_.:", *p)))
+			return false;
+	return true;
+}
+
 /* 9999-12-31T23:59:59Z: later times need a five-digit year, which the date formats do not allow. */
 #define EMIT_MAX_EPOCH INT64_C(253402300799)
 
@@ -210,6 +222,16 @@ static void check_fixlet(struct textcheck *c, const struct lw_fixlet *f)
 	check_str(c, f->title.text, where(f->title, f->decl), "the title of %s %u", kind, id);
 	check_str(c, f->action, f->decl, "the action name of %s %u", kind, id);
 	check_str(c, f->note.text, where(f->note, f->decl), "the note of %s %u", kind, id);
+	check_str(c, f->imported_from.text, where(f->imported_from, f->decl), "the file %s %u was imported from",
+		  kind, id);
+	for (size_t i = 0; i < f->parameters.len; i++) {
+		const struct lw_parameter *q = f->parameters.items[i];
+		check_str(c, q->name.text, where(q->name, f->decl), "a parameter of %s %u", kind, id);
+		check_str(c, q->description.text, where(q->description, f->decl), "a parameter's description in %s %u",
+			  kind, id);
+		check_str(c, q->default_value.text, where(q->default_value, f->decl), "a parameter's default in %s %u",
+			  kind, id);
+	}
 	/* relevance and action script are written only in the full component form */
 	if (c->opts->bes.components == BES_COMPONENTS_FULL) {
 		check_str(c, f->relevance.text, where(f->relevance, f->decl), "the relevance of %s %u", kind, id);
@@ -355,6 +377,15 @@ static bool check_plan(struct textcheck *c, struct arena *plan_arena, const stru
 		check_item(c, p->items.items[k], k == 0 ? p->initial_state : NULL);
 	for (size_t k = 0; k < p->restores.len; k++)
 		check_restore(c, p->restores.items[k]);
+	check_str(c, p->owner.text, where(p->owner, p->decl), "the change owner's name");
+	check_str(c, p->owner_contact.text, where(p->owner_contact, p->decl), "how to reach the change owner");
+	/* what the review report and the checklist say about each unconfirmed fact */
+	for (size_t k = 0; k < p->unconfirmed.len; k++) {
+		const struct lw_mark *m = p->unconfirmed.items[k];
+		check_str(c, m->owner, where(m->reason, p->decl), "what an unconfirmed fact is about");
+		check_str(c, m->field, where(m->reason, p->decl), "the statement an unconfirmed fact is about");
+		check_str(c, m->reason.text, where(m->reason, p->decl), "the reason a fact is not confirmed");
+	}
 	return c->ok;
 }
 
@@ -444,7 +475,7 @@ static bool in_stdlib(const struct diag_sink *diags, const struct lw_mark *m)
  * The standard library's guesses are the same on every build and are not
  * the author's to fix, so they are one note, with their count, which
  * --werror leaves alone: otherwise --werror would fail every build.  The
- * checklist marks each use, plan.json flags it.  The marks are gathered
+ * review report lists each, plan.json flags it.  The marks are gathered
  * from each plan as it is built.
  */
 static void report_unconfirmed(const struct cptrvec *all, struct diag_sink *diags)
@@ -464,13 +495,13 @@ static void report_unconfirmed(const struct cptrvec *all, struct diag_sink *diag
 					  m->reason.text ? m->reason.text : "no reason given");
 		}
 		diag_help(diags, d, "confirm them on your BigFix server, or import the Fixlets' own .bes with "
-			  "'bfplan import' and use the file; the checklist marks each use with its number");
+			  "'bfplan import' and use the file; the checklist marks those that matter in the window");
 	}
 	if (from_stdlib) {
 		struct diag *d = diag_report(diags, BFP460, nowhere, "the build also rests on %zu fact%s the "
 					     "standard library marks as not confirmed", from_stdlib,
 					     from_stdlib == 1 ? "" : "s");
-		diag_help(diags, d, "the checklist's \"Not confirmed\" list and plan.json's \"unconfirmed\" give "
+		diag_help(diags, d, "the review report's \"Not confirmed\" list and plan.json's \"unconfirmed\" give "
 			  "each with its reason; 'bfplan import' of the Fixlets' own .bes replaces the guesses");
 	}
 }
@@ -592,16 +623,109 @@ static void write_bes(struct build *b, struct arena *plan_arena, const struct lw
 	}
 }
 
+/* One more text into a fingerprint: its bytes and its end, so that "ab","c" and "a","bc" differ. */
+static uint64_t fingerprint_text(uint64_t h, const char *s)
+{
+	return emit_checklist_hash_more(h, s ? s : "", s ? strlen(s) + 1 : 0);
+}
+
+static uint64_t fingerprint_number(uint64_t h, int64_t n)
+{
+	char bytes[8];
+	for (unsigned i = 0; i < 8; i++)
+		bytes[i] = (char)((uint64_t)n >> (8 * i));
+	return emit_checklist_hash_more(h, bytes, sizeof bytes);
+}
+
+static uint64_t fingerprint_fixlet(uint64_t h, const struct lw_fixlet *f)
+{
+	h = fingerprint_text(h, f->site ? f->site->name : NULL);
+	h = fingerprint_number(h, f->id);
+	return fingerprint_text(h, f->action);
+}
+
+/*
+ * What the operator's run depends on, as one number: the cluster and its
+ * nodes in order, what each step runs with its timeout and failure
+ * behaviour, the Baselines' components, the prerequisites, the window.
+ * A plan file reformatted or commented differently keeps it; a plan that
+ * runs something else does not.
+ */
+static uint64_t plan_fingerprint(uint64_t h, const struct lw_plan *p)
+{
+	h = fingerprint_text(h, p->name);
+	h = fingerprint_text(h, p->cluster);
+	h = fingerprint_text(h, p->os);
+	for (size_t i = 0; i < p->nodes.len; i++) {
+		const struct lw_node *n = p->nodes.items[i];
+		h = fingerprint_text(h, n->name);
+		h = fingerprint_number(h, n->phase->number);
+	}
+	for (size_t i = 0; i < p->items.len; i++) {
+		const struct lw_item *it = p->items.items[i];
+		h = fingerprint_text(h, it->name);
+		h = fingerprint_number(h, it->timeout);
+		h = fingerprint_number(h, it->failure);
+		if (it->fixlet)
+			h = fingerprint_fixlet(h, it->fixlet);
+		for (size_t k = 0; it->baseline && k < it->baseline->components.len; k++)
+			h = fingerprint_fixlet(h, ((const struct lw_component *)it->baseline->components.items[k])->fixlet);
+	}
+	for (size_t i = 0; i < p->prereqs.len; i++)
+		h = fingerprint_text(h, ((const struct lw_prereq *)p->prereqs.items[i])->name);
+	h = fingerprint_number(h, p->window);
+	return fingerprint_number(h, (int64_t)p->step_count);
+}
+
+/*
+ * The run a plan's checklist is for: --run-id as given, else twelve hex
+ * digits of a hash of what the plan runs (plan_fingerprint) and the
+ * window's start.  A rebuild of the same plan for another window gets
+ * another ID, so its page starts with no ticks; the same build twice, or
+ * of the same plan reformatted, gets the same.
+ */
+static void plan_run(const struct build *b, struct arena *plan_arena, const struct lw_plan *p,
+		     struct checklist_run *run)
+{
+	const struct emit_options *o = b->opts;
+	*run = (struct checklist_run){
+		.import = o->bes.components == BES_COMPONENTS_FULL ? CHECKLIST_IMPORT_CONSOLE : CHECKLIST_IMPORT_REST,
+		.run_id = o->run_id,
+		.run_id_given = o->run_id != NULL,
+		.has_window_start = o->has_window_start,
+		.window_start = o->window_start,
+	};
+	if (o->run_id)
+		return;
+	uint64_t h = plan_fingerprint(emit_checklist_hash("bfplan run", 10), p);
+	if (o->has_window_start)
+		h = fingerprint_number(h, o->window_start);
+	run->run_id = arena_printf(plan_arena, "%012llx", (unsigned long long)(h >> 16));
+}
+
+/* One of a plan's two documents (checklist or review), Markdown and HTML: the names written, or false. */
+static bool write_document(struct build *b, struct arena *plan_arena, const char *md_name, const char *html_name,
+			   const char **md_file, const char **html_file)
+{
+	*md_file = stream_open(b, &b->md, md_name, plan_arena);
+	if (!*md_file)
+		return false;
+	*html_file = stream_open(b, &b->html, html_name, plan_arena);
+	if (!*html_file) {
+		stream_close(b, &b->md);
+		return false;
+	}
+	return true;
+}
+
+static void close_document(struct build *b)
+{
+	stream_close(b, &b->md);
+	stream_close(b, &b->html);
+}
+
 static void write_checklist(struct build *b, struct arena *plan_arena, const struct lw_plan *p)
 {
-	const char *md_file = stream_open(b, &b->md, p->checklist_md, plan_arena);
-	if (!md_file)
-		return;
-	const char *html_file = stream_open(b, &b->html, p->checklist_html, plan_arena);
-	if (!html_file) {
-		stream_close(b, &b->md);
-		return;
-	}
 	struct checklist_entry *e = arena_alloc(b->arena, sizeof *e);
 	*e = (struct checklist_entry){
 		.plan = arena_strdup(b->arena, p->name),
@@ -609,15 +733,18 @@ static void write_checklist(struct build *b, struct arena *plan_arena, const str
 		.cluster = arena_strdup(b->arena, p->cluster),
 		.window = p->window,
 		.worst_case = p->worst_case,
-		.md_file = md_file,
-		.html_file = html_file,
 	};
+	struct checklist_run run;
+	plan_run(b, plan_arena, p, &run);
+	if (!write_document(b, plan_arena, p->checklist_md, p->checklist_html, &e->md_file, &e->html_file))
+		return;
+	emit_checklist_plan(plan_arena, b->program, p, &run, &b->md.buf, &b->html.buf);
+	close_document(b);
+	if (!write_document(b, plan_arena, p->review_md, p->review_html, &e->review_md, &e->review_html))
+		return;
+	emit_review_plan(plan_arena, b->program, p, &run, &b->md.buf, &b->html.buf);
+	close_document(b);
 	ptrvec_push(b->arena, &b->index, e);
-	emit_checklist_plan(plan_arena, b->program, p,
-			    b->opts->bes.components == BES_COMPONENTS_FULL ? CHECKLIST_IMPORT_CONSOLE : CHECKLIST_IMPORT_REST,
-			    &b->md.buf, &b->html.buf);
-	stream_close(b, &b->md);
-	stream_close(b, &b->html);
 }
 
 /* The marks a plan rests on join the build's list, each once, in the order first used. */

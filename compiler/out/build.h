@@ -10,6 +10,7 @@
  *   OUTDIR/PLAN.bes             per plan: pre-flight Fixlets and the patch Baseline
  *   OUTDIR/PLAN.checklist.md    per plan: the operator's checklist
  *   OUTDIR/PLAN.checklist.html  the same as one self-contained page with tick boxes
+ *   OUTDIR/PLAN.review.md, .html  per plan: the proofs, unconfirmed facts and recipe, for review
  *   OUTDIR/checklist.md, .html  the index of the plans' checklists
  *   OUTDIR/plan.json            the lowered plans, for other tools and the runtime
  *   OUTDIR/bfplan.manifest      what this build wrote, for the next one
@@ -48,6 +49,9 @@ struct emit_options {
 	unsigned outputs;                       /* enum emit_output bits (--emit) */
 	bool json_indent;                       /* --json-indent: plan.json indented, else compact */
 	bool sync;                              /* --sync: every file on disk before the build ends */
+	const char *run_id;                     /* --run-id, or NULL: each plan's is derived (emit.c) */
+	bool has_window_start;                  /* --window-start was given */
+	int64_t window_start;                   /* seconds since 1970-01-01 UTC */
 };
 
 /* CRLF, reference-only components, no epoch, no schema, no depfile, every output, compact, no sync. */
@@ -68,6 +72,12 @@ enum emit_status {
  */
 enum emit_status emit_build(struct arena *arena, struct lowering *plans, const struct emit_options *opts,
 			    struct diag_sink *diags, const char *outdir);
+
+/*
+ * A run ID given with --run-id: 1 to 64 letters, digits and - _ . :, so
+ * that it can be typed, printed and used in a storage key as it is.
+ */
+bool emit_run_id_ok(const char *run_id);
 
 /* "bes,checklist": the --emit list as enum emit_output bits; false for an empty list or an unknown word. */
 bool emit_parse_outputs(const char *list, unsigned *outputs);

@@ -32,6 +32,7 @@ struct symbol {
 	const char *name;
 	const struct ast_decl *decl;
 	void *entity;
+	struct name_def *def;    /* its entry in the index, when one is kept */
 };
 
 struct resolver {
@@ -52,6 +53,7 @@ struct resolver {
 	bool sites_indexed;
 	struct symtab sites_by_url; /* a site's gather URL -> struct site_ent *, likewise */
 	bool urls_indexed;
+	struct name_index *index;   /* what an editor navigates by; NULL when not asked for */
 };
 
 /* ---- statement tables ------------------------------------------------------------------- */
@@ -110,7 +112,7 @@ static const struct prop site_props[] = {
 
 /* `os` is required of a declaration of its own, not of imported content (read_fixlet checks). */
 enum { FX_ID, FX_SITE, FX_OS, FX_ACTION, FX_NEEDS, FX_RESTART, FX_RELEVANCE, FX_SCRIPT, FX_NOTE, FX_IMPORTED,
-       FX_SCRIPT_TYPE, FX_PARAMETER };
+       FX_SCRIPT_TYPE, FX_PARAMETER, FX_VERIFY };
 static const struct prop fixlet_props[] = {
 	[FX_ID] = {"id", SH_INT, P_REQUIRED, "id 116"},
 	[FX_SITE] = {"site", SH_CUSTOM, P_REQUIRED, "site server-automation"},
@@ -125,6 +127,7 @@ static const struct prop fixlet_props[] = {
 	[FX_SCRIPT_TYPE] = {"actionscript-type", SH_STRING, 0,
 			    "actionscript-type \"application/x-Fixlet-Windows-PowerShell\""},
 	[FX_PARAMETER] = {"parameter", SH_CUSTOM, P_REPEAT, "parameter \"NodeName\" description \"the node to move to\""},
+	[FX_VERIFY] = {"verify", SH_STRING, 0, "verify \"{node} shows Paused in Cluster Administrator\""},
 };
 
 /* What `KIND NAME extend { ... }` may add to a declaration of another file. */
@@ -190,7 +193,8 @@ static const struct prop baseline_props[] = {
 	[BL_RESTART] = {"restart", SH_CUSTOM, P_REPEAT, "restart"},
 };
 
-enum { PL_CLUSTER, PL_ORDER, PL_ACTIVE, PL_MAX_DOWN, PL_QUORUM_RULE, PL_WINDOW, PL_REQUIRE, PL_TIMEOUT, PL_EACH };
+enum { PL_CLUSTER, PL_ORDER, PL_ACTIVE, PL_MAX_DOWN, PL_QUORUM_RULE, PL_WINDOW, PL_OWNER, PL_REQUIRE, PL_TIMEOUT,
+       PL_EACH };
 static const struct prop plan_props[] = {
 	[PL_CLUSTER] = {"cluster", SH_IDENT, P_REQUIRED, "cluster exch01"},
 	[PL_ORDER] = {"order", SH_CUSTOM, P_REPEAT | P_NODE_NAMES, "order passive-first"},
@@ -198,6 +202,7 @@ static const struct prop plan_props[] = {
 	[PL_MAX_DOWN] = {"max-down", SH_INT, 0, "max-down 1"},
 	[PL_QUORUM_RULE] = {"quorum-rule", SH_IDENT, 0, "quorum-rule votes"},
 	[PL_WINDOW] = {"window", SH_DURATION, 0, "window 6h"},
+	[PL_OWNER] = {"owner", SH_CUSTOM, 0, "owner \"Dana Reyes\" contact \"+1 555 0100, on call\""},
 	[PL_REQUIRE] = {"require", SH_NAMES, P_REPEAT, "require control-scripts"},
 	[PL_TIMEOUT] = {"timeout", SH_CUSTOM, P_REPEAT, "timeout patch 3h"},
 	[PL_EACH] = {"each", SH_CUSTOM, P_REQUIRED | P_BLOCK, "each node { pause ... }"},
@@ -631,6 +636,16 @@ static void suggest_name(struct resolver *r, struct diag *d, const char *name, e
 	}
 }
 
+/* Records in the index, if one is kept, that the name at `span` means `def`. */
+static void note_ref(struct resolver *r, struct src_span span, const struct name_def *def)
+{
+	if (!r->index || !def)
+		return;
+	struct name_ref *ref = arena_alloc(r->arena, sizeof *ref);
+	*ref = (struct name_ref){span, def};
+	ptrvec_push(r->arena, &r->index->refs, ref);
+}
+
 /* The entity `v` names, which must be of `kind`; NULL (reported) otherwise. */
 static void *lookup(struct resolver *r, enum ast_decl_kind kind, const struct ast_value *v)
 {
@@ -656,6 +671,7 @@ static void *lookup(struct resolver *r, enum ast_decl_kind kind, const struct as
 			diag_help(r->diags, d, "name %s here", ast_decl_article(kind));
 		return NULL;
 	}
+	note_ref(r, v->span, sym->def);
 	if (sym->kind == DECL_FIXLET || sym->kind == DECL_TASK) {
 		/* imported content that filled a catalog entry is that entry */
 		struct fixlet_ent *fx = sym->entity;
@@ -776,6 +792,12 @@ static void declare(struct resolver *r, const struct ast_decl *decl)
 	}
 	sym->entity = arena_alloc(r->arena, entity_size(decl->kind));
 	ptrvec_push(r->arena, &r->symbols, sym);
+	if (r->index) {
+		sym->def = arena_alloc(r->arena, sizeof *sym->def);
+		*sym->def = (struct name_def){decl->kind, decl->name, decl->name_span, decl->span, sym->entity};
+		ptrvec_push(r->arena, &r->index->defs, sym->def);
+		ptrmap_put(&r->index->by_entity, sym->entity, sym->def);
+	}
 	ptrvec_push(r->arena, world_list(r->world, decl->kind), sym->entity);
 }
 
@@ -973,8 +995,11 @@ static struct site_ent *site_displayed_as(struct resolver *r, const char *displa
 static const struct lw_site *site_by_display(struct resolver *r, const struct ast_value *v)
 {
 	const struct site_ent *site = site_displayed_as(r, v->text);
-	if (site)
+	if (site) {
+		if (r->index)
+			note_ref(r, v->span, ptrmap_get(&r->index->by_entity, site));
 		return &site->lw;
+	}
 	struct diag *d = diag_report(r->diags, BFP204, v->span, "no site is displayed as \"%s\"", v->text);
 	diag_help(r->diags, d, "use the site's name, as in 'site patches-for-windows', or `use` the file that "
 		  "declares the site");
@@ -1248,6 +1273,7 @@ static void read_fixlet(struct resolver *r, const struct ast_decl *decl, struct 
 	for (size_t i = 0; i < p.stmts[FX_PARAMETER].len; i++)
 		read_parameter(r, p.stmts[FX_PARAMETER].items[i], &fx->lw.parameters);
 	fx->note = prop_template(r, &p, FX_NOTE, TPL_FOR_CATALOG);
+	fx->verify = prop_template(r, &p, FX_VERIFY, TPL_FOR_STEP);
 	read_marks(r, decl, &p, fixlet_owner(r, fx), &fx->lw.marks);
 	read_fixlet_restart(r, &p, fx);
 }
@@ -1507,7 +1533,7 @@ static struct fixlet_ent *known_component(struct resolver *r, struct fixlet_ent 
  * `fixlet 501 site-url "http://..."` (as `bfplan import` writes components), or `fixlet NAME`.
  */
 static struct component_ent *read_content_line(struct resolver *r, const struct ast_stmt *s, bool is_task,
-					       const char *baseline)
+					       const char *baseline, struct lw_mark **assumed)
 {
 	const struct ast_value *first = s->args.len ? s->args.items[0] : NULL;
 	const char *example = is_task ? baseline_props[BL_TASK].example : baseline_props[BL_FIXLET].example;
@@ -1553,11 +1579,17 @@ static struct component_ent *read_content_line(struct resolver *r, const struct 
 		c->fixlet = known_component(r, known, &line, fx);
 		return c->fixlet ? c : NULL;
 	}
-	if (!line.action)
-		cptrvec_push(r->arena, &fx->lw.marks,
-			     new_mark(r, arena_printf(r->arena, "%s in baseline '%s'", fixlet_owner(r, fx), baseline),
-				      "action", "the baseline line names no action, and the catalog does not know "
-				      "this Fixlet: Action1 is assumed", s->span));
+	/*
+	 * One guess for the whole baseline, however many of its lines make it:
+	 * a patch cycle of fifty Fixlets is one fact to confirm, not fifty.
+	 */
+	if (!line.action) {
+		if (!*assumed)
+			*assumed = new_mark(r, arena_printf(r->arena, "baseline '%s'", baseline), "action",
+					    "its lines for Fixlets the catalog does not know name no action: "
+					    "Action1 is assumed", s->span);
+		cptrvec_push(r->arena, &fx->lw.marks, *assumed);
+	}
 	c->fixlet = fx;
 	return c;
 }
@@ -1887,12 +1919,13 @@ static void read_baseline(struct resolver *r, const struct ast_decl *decl, struc
 	bl->name = decl->name;
 	bl->title = read_title_or_name(r, decl);
 	bl->decl = decl->name_span;
+	struct lw_mark *assumed = NULL; /* the baseline's one "Action1 is assumed" */
 	/* components keep the order they are written in, whatever their kind */
 	for (size_t i = 0; decl->block && i < decl->block->stmts.len; i++) {
 		const struct ast_stmt *s = decl->block->stmts.items[i];
 		struct component_ent *c = NULL;
 		if (strcmp(s->word, "fixlet") == 0 || strcmp(s->word, "task") == 0) {
-			c = read_content_line(r, s, s->word[0] == 't', decl->name);
+			c = read_content_line(r, s, s->word[0] == 't', decl->name, &assumed);
 		} else if (strcmp(s->word, "restart") == 0) {
 			const struct ast_value *name = s->args.len ? s->args.items[0] : NULL;
 			if (s->args.len > 1 || (name && name->kind != VAL_IDENT)) {
@@ -2014,6 +2047,27 @@ static void read_timeout(struct resolver *r, struct plan_ent *plan, const struct
 	*t = (struct timeout_override){st, dur->number, s->span};
 	ptrvec_push(r->arena, &plan->timeouts, t);
 	ptrmap_put(timed, st, t);
+}
+
+/*
+ * `owner "NAME" contact "HOW"`: who decides what the plan cannot (a node
+ * whose patches failed goes back only if the change owner agrees), and
+ * how the operator reaches them in the window.  Both are required: a name
+ * the operator cannot call at 2 a.m. is of no use to them.
+ */
+static void read_owner(struct resolver *r, struct plan_ent *plan, const struct ast_stmt *s)
+{
+	const struct ast_value *name = s->args.len == 3 ? s->args.items[0] : NULL;
+	const struct ast_value *word = s->args.len == 3 ? s->args.items[1] : NULL;
+	const struct ast_value *contact = s->args.len == 3 ? s->args.items[2] : NULL;
+	if (!value_is(name, VAL_STRING) || !value_is(word, VAL_IDENT) || strcmp(word->text, "contact") != 0 ||
+	    !value_is(contact, VAL_STRING) || !name->text[0] || !contact->text[0]) {
+		invalid_value(r, s, "the change owner's name in quotes, then 'contact' and how to reach them in "
+			      "the window", plan_props[PL_OWNER].example);
+		return;
+	}
+	plan->owner = (struct lw_text){name->text, name->span};
+	plan->owner_contact = (struct lw_text){contact->text, contact->span};
 }
 
 /* One line of `each node { ... }`: STEP [BASELINE] [optional]. */
@@ -2162,6 +2216,9 @@ static void read_plan(struct resolver *r, const struct ast_decl *decl, struct pl
 		plan->window = first_arg(window)->number;
 		plan->window_span = window->span;
 	}
+	const struct ast_stmt *owner = prop_one(&p, PL_OWNER);
+	if (owner)
+		read_owner(r, plan, owner);
 	struct ptrmap required; /* struct prereq_ent * -> its struct require_ent */
 	ptrmap_init(&required, r->arena);
 	for (size_t i = 0; i < p.stmts[PL_REQUIRE].len; i++) {
@@ -2248,8 +2305,18 @@ static void read_rank_of(struct resolver *r, int rank)
 void resolve_program(struct arena *arena, const struct src_manager *sm, struct diag_sink *diags,
 		     const struct program *program, struct world *out)
 {
+	resolve_program_indexed(arena, sm, diags, program, out, NULL);
+}
+
+void resolve_program_indexed(struct arena *arena, const struct src_manager *sm, struct diag_sink *diags,
+			     const struct program *program, struct world *out, struct name_index *index)
+{
 	memset(out, 0, sizeof *out);
-	struct resolver r = {.arena = arena, .sm = sm, .diags = diags, .world = out};
+	struct resolver r = {.arena = arena, .sm = sm, .diags = diags, .world = out, .index = index};
+	if (index) {
+		*index = (struct name_index){0};
+		ptrmap_init(&index->by_entity, arena);
+	}
 	symtab_init(&r.names, arena);
 	symtab_init(&r.twice, arena);
 	symtab_init(&r.plan_files, arena);
@@ -2270,4 +2337,46 @@ void resolve_program(struct arena *arena, const struct src_manager *sm, struct d
 	apply_extensions(&r, 1);
 	read_rank_of(&r, 2);
 	apply_extensions(&r, 2);
+}
+
+/* The table of statements a kind's declarations accept, and whether they may mark facts `unconfirmed`. */
+static const struct prop *kind_props(enum ast_decl_kind kind, size_t *count, bool *marks)
+{
+#define TABLE(t, m) (*count = sizeof t / sizeof t[0], *marks = (m), t)
+	switch (kind) {
+	case DECL_SITE: return TABLE(site_props, MARKS);
+	case DECL_OS: return TABLE(no_props, MARKS);
+	case DECL_STATE: return TABLE(state_props, MARKS);
+	case DECL_PREREQUISITE: return TABLE(prereq_props, MARKS);
+	case DECL_FIXLET:
+	case DECL_TASK: return TABLE(fixlet_props, MARKS);
+	case DECL_STEP: return TABLE(step_props, MARKS);
+	case DECL_ROLE: return TABLE(role_props, MARKS);
+	case DECL_CLUSTER: return TABLE(cluster_props, NO_MARKS);
+	case DECL_BASELINE: return TABLE(baseline_props, NO_MARKS);
+	case DECL_PLAN: return TABLE(plan_props, NO_MARKS);
+	case DECL_KIND_COUNT: break;
+	}
+	return TABLE(no_props, NO_MARKS);
+#undef TABLE
+}
+
+size_t resolve_statement_words(enum ast_decl_kind kind, const char **out, size_t max)
+{
+	size_t count, n = 0;
+	bool marks;
+	const struct prop *table = kind_props(kind, &count, &marks);
+	for (size_t i = 0; i < count; i++) {
+		if (!table[i].word)
+			continue;
+		if (n < max)
+			out[n] = table[i].word;
+		n++;
+	}
+	if (marks) {
+		if (n < max)
+			out[n] = "unconfirmed";
+		n++;
+	}
+	return n;
 }

@@ -20,6 +20,7 @@
 #include "diag/diag.h"
 #include "front/ast.h"
 #include "front/load.h"
+#include "base/ptrmap.h"
 #include "model/catalog.h"
 
 struct os_ent {
@@ -58,6 +59,12 @@ struct fixlet_ent {
 	struct ptrvec needs;       /* struct prereq_ent * */
 	struct src_span needs_span;
 	struct lw_text note;
+	/*
+	 * What to verify after it runs, when that depends on the Fixlet (the
+	 * tools of its Windows release) rather than on the step: it replaces
+	 * the step's `verify` where this variant runs.  NULL text: the step's.
+	 */
+	struct lw_text verify;
 	/*
 	 * Imported content (`imported-from`) fills the catalog entry of the
 	 * same site and ID: the resolver copies what it supplies there, and
@@ -198,6 +205,8 @@ struct plan_ent {
 	struct src_span quorum_rule_span; /* file == SRC_NO_FILE when not written (votes, and BFP333 may say so) */
 	int64_t window;             /* 0 when none */
 	struct src_span window_span;
+	struct lw_text owner;       /* the change owner (`owner "NAME" contact "HOW"`); NULL text: none */
+	struct lw_text owner_contact;
 	struct ptrvec requires;     /* struct require_ent * */
 	struct ptrvec timeouts;     /* struct timeout_override * */
 	struct ptrvec sequence;     /* struct seq_item * */
@@ -237,5 +246,41 @@ bool resolve_words(struct diag_sink *diags, const struct program *program);
 /* Resolves every declaration of `program`; problems go to `diags`. */
 void resolve_program(struct arena *arena, const struct src_manager *sm, struct diag_sink *diags,
 		     const struct program *program, struct world *out);
+
+/*
+ * The names as the resolver bound them, for an editor (the language
+ * server): every declaration, and every place a name is bound to one.
+ * Only the resolver knows which declaration a name means (its namespace,
+ * the kind it wanted, imported content merged into the catalog), so the
+ * index is written as it binds, never rebuilt from the syntax tree.
+ */
+struct name_def {
+	enum ast_decl_kind kind;
+	const char *name;
+	struct src_span name_span;  /* the name in its declaration */
+	struct src_span span;       /* the whole declaration, block included */
+	void *entity;               /* struct os_ent *, struct fixlet_ent *, ... as world lists them */
+};
+
+struct name_ref {
+	struct src_span span;       /* the name where it is used */
+	const struct name_def *def;
+};
+
+struct name_index {
+	struct ptrvec defs;         /* struct name_def *, in declaration order */
+	struct ptrvec refs;         /* struct name_ref *, in the order they were bound */
+	struct ptrmap by_entity;    /* entity -> its struct name_def */
+};
+
+/* resolve_program(), also filling `index` (which it initialises). */
+void resolve_program_indexed(struct arena *arena, const struct src_manager *sm, struct diag_sink *diags,
+			     const struct program *program, struct world *out, struct name_index *index);
+
+/*
+ * The statement words a declaration of `kind` accepts, in the order its
+ * table lists them: up to `max` into `out`; returns how many there are.
+ */
+size_t resolve_statement_words(enum ast_decl_kind kind, const char **out, size_t max);
 
 #endif

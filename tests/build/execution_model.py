@@ -92,7 +92,7 @@ def markdown_plain(text):
     return text.replace("\\", "").replace("**", "")
 
 
-def check_plan(outdir, doc, plan, checklist, bes_root):
+def check_plan(outdir, doc, plan, checklist, review, bes_root):
     name = plan["name"]
     steps = plan["automation_plan"]["steps"]
     check_references(outdir, doc, plan)
@@ -143,14 +143,17 @@ def check_plan(outdir, doc, plan, checklist, bes_root):
     check(not missing, f"{outdir}: {name}: {plan['name']}.checklist.md carries every step's advice"
           + (": missing " + ", ".join(missing[:5]) if missing else ""))
 
+    check_step_cards(outdir, doc, plan, plain)
+
     # Server Automation's settings: each step's timeout is its advanced failure behaviour, and the
     # recipe names every setting plan.json gives (docs/execution.md, "Server Automation's settings")
     check(all(s["fail_unreported_after_seconds"] == s["timeout_seconds"] for s in steps),
           f"{outdir}: {name}: every step's advanced failure behaviour fails it at its timeout")
     auto = plan["automation_plan"]
-    unnamed = [k for k, words in SETTING_WORDS.items() if words[auto[k]] not in plain]
-    check("advanced failure behaviour, fail the targets that have not returned a status" in plain and not unnamed,
-          f"{outdir}: {name}: {plan['name']}.checklist.md names each step's advanced failure behaviour and the "
+    recipe = markdown_plain(review)
+    unnamed = [k for k, words in SETTING_WORDS.items() if words[auto[k]] not in recipe]
+    check("advanced failure behaviour, fail the targets that have not returned a status" in recipe and not unnamed,
+          f"{outdir}: {name}: {plan['name']}.review.md names each step's advanced failure behaviour and the "
           f"plan's settings" + (": not " + ", ".join(unnamed) if unnamed else ""))
 
     # a guessed title is shown with its mark wherever the checklist names it
@@ -167,6 +170,45 @@ def check_plan(outdir, doc, plan, checklist, bes_root):
           + (": not " + ", ".join(unmarked[:5]) if unmarked else ""))
 
 
+def duration(seconds):
+    """As the checklist shows a duration: "2 h 30 min", "15 min", "30 s"."""
+    h, m, s = seconds // 3600, seconds // 60 % 60, seconds % 60
+    parts = [f"{h} h"] * bool(h) + [f"{m} min"] * bool(m) + [f"{s} s"] * bool(s)
+    return " ".join(parts) or "0 s"
+
+
+def check_step_cards(outdir, doc, plan, plain):
+    """Each step of plan.json has its card, with its targets, what to verify, its timeout and what a failure does."""
+    name = plan["name"]
+    cards = re.split(r"^### ", plain, flags=re.M)
+    missing = []
+    for s in plan["automation_plan"]["steps"]:
+        title = doc["texts"][s["title"]] if s["title"] is not None else s["name"]
+        card = next((c for c in cards if c.startswith(f"Step {s['number']}. {title}")), None)
+        if card is None:
+            missing.append(f"step {s['number']} ({title}) has no card")
+            continue
+        card = card.split("\n## ", 1)[0]
+        what = f"step {s['number']}"
+        missing += [f"{what}: target {n}" for n in s["targets"] if n not in card]
+        if f"timeout {duration(s['timeout_seconds'])}" not in card:
+            missing.append(f"{what}: timeout {duration(s['timeout_seconds'])}")
+        for advice in s["advice"]:
+            for key in ("verify", "on_failure", "not_relevant"):
+                if advice[key] and advice[key].rstrip(".") not in card:
+                    missing.append(f"{what}: {key} on {advice['node']}")
+        if s["failure_behavior"] == "stop-plan" and s["failure_step"] is not None:
+            restore = plan["restores"][s["failure_step"]]
+            if f"`{restore['name']}` (" not in card or "then the plan stops" not in card:
+                missing.append(f"{what}: failure step {restore['name']}")
+        elif s["failure_behavior"] in ("stop-plan", "hold") and "the plan stops" not in card:
+            missing.append(f"{what}: the plan stops")
+        elif s["failure_behavior"] == "continue-on-all-targets" and "the plan goes on" not in card:
+            missing.append(f"{what}: the plan goes on")
+    check(not missing, f"{outdir}: {name}: every step of plan.json has its card in {name}.checklist.md, with "
+          "its targets, verification, timeout and failure action" + (": missing " + "; ".join(missing[:5]) if missing else ""))
+
+
 # what the recipe says for each value of plan.json's settings
 SETTING_WORDS = {
     "pending_restart": {"pause-until-restart-completes": 'Pending Restart: choose "Pause Plan until restart completes"'},
@@ -174,8 +216,8 @@ SETTING_WORDS = {
     "non_reporting": {"keep-non-reporting": "Non-reporting endpoints: do not exclude them"},
 }
 
-# right after what it marks, or after the reference's "(site ..., action ...)"
-GUESS_MARK_AFTER = re.compile(r"( \([^()]*\))? \u26a0U\d")
+# right after what it marks (a link to its entry in the review report), or after the reference's "(site ...)"
+GUESS_MARK_AFTER = re.compile(r"( \([^()]*\))? \[?\u26a0U\d")
 PLACEHOLDER = re.compile(r"\{(node|server|cluster)\}|cluster node NODE |the server's name")
 
 
@@ -191,8 +233,10 @@ def main(dirs):
             check(f"]({own})" in index, f"{outdir}: checklist.md links to {own}")
             with open(os.path.join(outdir, own), encoding="utf-8") as f:
                 checklist = f.read()
+            with open(os.path.join(outdir, plan["review_file"]), encoding="utf-8") as f:
+                review = f.read()
             bes = ET.parse(os.path.join(outdir, plan["bes_file"])).getroot()
-            check_plan(outdir, doc, plan, checklist, bes)
+            check_plan(outdir, doc, plan, checklist, review, bes)
         for output in sorted(os.listdir(outdir)):
             with open(os.path.join(outdir, output), encoding="utf-8") as f:
                 hit = PLACEHOLDER.search(f.read())

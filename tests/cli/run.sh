@@ -224,7 +224,7 @@ expect "help of an unknown command" 2 err "unknown command 'frobnicate'" !out
 
 run --list-commands </dev/null
 expect "--list-commands" 0 out "check" out "import" out "explain" !err
-[ "$(tr '\n' ' ' <"$tmp/out")" = "check build graph diff fmt import init run simulate explain " ] \
+[ "$(tr '\n' ' ' <"$tmp/out")" = "check build graph diff fmt import init run simulate explain lsp " ] \
 	&& pass "--list-commands lists the table, in order" || fail "--list-commands" "got $(tr '\n' ' ' <"$tmp/out")"
 
 run --list-options=diff </dev/null

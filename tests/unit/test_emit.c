@@ -155,7 +155,8 @@ static void test_build_writes_everything(void **state)
 	assert_int_equal(build(e), EMIT_OK);
 	assert_int_equal(e->fx.diags.errors, 0);
 	static const char *const names[] = {"patch-exch01.bes", "patch-exch01.checklist.md",
-					    "patch-exch01.checklist.html", "checklist.md", "checklist.html",
+					    "patch-exch01.checklist.html", "patch-exch01.review.md",
+					    "patch-exch01.review.html", "checklist.md", "checklist.html",
 					    "plan.json", "bfplan.manifest"};
 	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
 		assert_non_null(slurp(&e->fx.arena, out_path(e, names[i]), NULL));
@@ -841,6 +842,8 @@ static void test_plan_json_is_canonical(void **state)
 	twin->bes_file = "patch-exch01-again.bes";
 	twin->checklist_md = "patch-exch01-again.checklist.md";
 	twin->checklist_html = "patch-exch01-again.checklist.html";
+	twin->review_md = "patch-exch01-again.review.md";
+	twin->review_html = "patch-exch01-again.review.html";
 	ptrvec_push(&e->fx.arena, &e->fx.program.plans, twin);
 	assert_int_equal(build(e), EMIT_PLAN_ERRORS); /* ESC is no XML character: the title is refused */
 	twin->title.text = "\"Quoted\" \\ back\tslash, ünïcödé \xF0\x9F\x98\x80 and a /";
@@ -865,7 +868,7 @@ static void test_plan_json_is_canonical(void **state)
 	assert_int_equal(count(html, "data-store=\"bfplan:patch-exch01-again:"), 1);
 	assert_int_equal(count(html, "data-store="), 1);
 	char *index = slurp(&e->fx.arena, out_path(e, "checklist.html"), NULL);
-	assert_non_null(strstr(index, "<title>Checklist: patch-exch01 and patch-exch01-again</title>"));
+	assert_non_null(strstr(index, "<title>Change-window checklists: patch-exch01 and patch-exch01-again</title>"));
 	assert_non_null(strstr(index, "<a href=\"patch-exch01-again.checklist.html\">"));
 	char *md_index = slurp(&e->fx.arena, out_path(e, "checklist.md"), NULL);
 	assert_non_null(strstr(md_index, "[Markdown](patch-exch01.checklist.md)"));
@@ -887,74 +890,108 @@ static void test_plan_json_is_canonical(void **state)
 static void test_checklists(void **state)
 {
 	struct env *e = *state;
+	e->opts.has_window_start = true;
+	assert_true(render_parse_utc_time("2026-11-14T22:00Z", &e->opts.window_start));
 	assert_int_equal(build(e), EMIT_OK);
 	char *md = slurp(&e->fx.arena, out_path(e, "patch-exch01.checklist.md"), NULL);
 	char *html = slurp(&e->fx.arena, out_path(e, "patch-exch01.checklist.html"), NULL);
+	char *review = slurp(&e->fx.arena, out_path(e, "patch-exch01.review.md"), NULL);
+	assert_non_null(review);
 
-	/* phases in order, pre-flight first, the editor recipe last */
-	const char *p1 = strstr(md, "P1. Windows cluster control scripts");
-	const char *n1 = strstr(md, "Phase 1 of 2: EXNODE1 (passive)");
-	const char *n2 = strstr(md, "Phase 2 of 2: EXNODE2 (active)");
-	const char *sa = strstr(md, "The Automation Plan to build in the Server Automation plan editor");
-	assert_true(p1 && n1 && n2 && sa && p1 < n1 && n1 < n2 && n2 < sa);
-	assert_non_null(strstr(md, "- **Fix:** run **Task 110** \"Install Windows Cluster Control Application\" "
-				   "(site Server Automation, action Action1) on each node where"));
-	/* after the mailbox move: the role's own advice on checking where the server runs now */
-	const char *mm = strstr(md, "Step 5: Move the mailbox server off the node");
+	/* the operator's order: the plan, import, pre-flight, the phases, failure, resume, close-out */
+	const char *plan = strstr(md, "## The plan");
+	const char *p1 = strstr(md, "### P1. Windows cluster control scripts");
+	const char *n1 = strstr(md, "## Phase 1 of 2: EXNODE1 (passive)");
+	const char *n2 = strstr(md, "## Phase 2 of 2: EXNODE2 (active)");
+	const char *fail = strstr(md, "## If a step fails");
+	const char *resume = strstr(md, "## Resume after a stop");
+	const char *close = strstr(md, "## Close-out");
+	assert_true(plan && p1 && n1 && n2 && fail && resume && close);
+	assert_true(plan < p1 && p1 < n1 && n1 < n2 && n2 < fail && fail < resume && resume < close);
+	/* the reviewer's material is in the review report, not here */
+	assert_null(strstr(md, "Pause Plan until restart completes"));
+	assert_null(strstr(md, "BFP310"));
+	assert_non_null(strstr(review, "Pause Plan until restart completes"));
+	assert_non_null(strstr(review, "(`BFP310`). Rests on: pre-flight check P4"));
+	assert_non_null(strstr(md, "- **Where relevant:** run **Task 110** \"Install Windows Cluster Control Application\" "
+				   "(Server Automation) there"));
+	/* after the mailbox move, a step with no verify of its own: the role's advice on where the server runs */
+	const char *mm = strstr(md, "### Step 5. Move the mailbox server off the node");
 	assert_non_null(mm);
 	const char *rv = strstr(mm, "Get-ClusteredMailboxServerStatus EXCMS01 shows it running on another node");
-	assert_true(rv && rv < strstr(mm, "Step 6: Pause"));
-	/* the stdlib's advice, filled in for the node */
+	assert_true(rv && rv < strstr(mm, "### Step 6. Pause"));
+	/* the stdlib's advice, filled in for the node, and what holds for every step said once */
 	assert_non_null(strstr(md, "cluster node EXNODE2 shows Up"));
 	assert_non_null(strstr(md, "Resume EXNODE1 only if the change owner agrees."));
-	assert_non_null(strstr(md, "If a node is still in Pending Restart, the restart (Task 160) did not happen"));
-	assert_non_null(strstr(md, "Pause Plan until restart completes"));
-	/* the settings that enforce the timeouts and keep a silent node a target, and what Not Relevant means */
-	const char *afb = strstr(md, "- **Each step's timeout:** in the step's advanced failure behaviour, fail the "
-				 "targets that have not returned a status");
-	assert_true(afb && afb > sa);
+	assert_int_equal(count(md, "until the cause is understood"), 1);
+	/* the window's times: each phase's latest start, and the worst end */
+	assert_non_null(strstr(md, "starts 2026-11-14 22:00 UTC"));
+	assert_non_null(strstr(md, "(by 2026-11-15 00:"));
+	/* tick boxes: the import, the pre-flight checks (3), where the role runs, what the quorum proof rests on
+	 * that only a person can see (every node up), the steps (9), the close-out */
+	assert_int_equal(count(md, "- [ ] "), 16);
+	assert_int_equal(count(html, "type=\"checkbox\""), 16);
+	assert_non_null(strstr(md, "### By hand, just before step 1"));
+	/* the settings that enforce the timeouts and keep a silent node a target are the review's; Not Relevant is the card's */
+	const char *sa = strstr(review, "## The Automation Plan to build");
+	const char *afb = strstr(review, "- **Each step's timeout:** in the step's advanced failure behaviour, fail the "
+				     "targets that have not returned a status");
+	assert_true(sa && afb && afb > sa);
 	assert_non_null(strstr(sa, "- **Non-reporting endpoints:** do not exclude them."));
 	assert_non_null(strstr(md, "- **If Not Relevant:** EXNODE1 has every patch already."));
-	/* a tick box and sign-off line for the import, per pre-flight check (3), for where the role runs, per step (9) */
-	assert_int_equal(count(md, "- [ ] "), 14);
-	assert_int_equal(count(html, "type=\"checkbox\""), 14);
 	/* the reference form is imported through the REST API */
 	assert_non_null(strstr(md, "curl --user OPERATOR --request POST --data-binary @patch-exch01.bes "
 				   "https://BIGFIX-SERVER:52311/api/import/custom/SITE"));
 
-	/* one self-contained page */
+	/* one self-contained page: its only links are to itself and to the plan's review report */
 	assert_memory_equal(html, "<!DOCTYPE html>\n<html lang=\"en\">", 32);
 	assert_null(strstr(html, " src="));
 	assert_null(strstr(html, "<link"));
-	assert_null(strstr(html, "href="));
+	for (const char *h = strstr(html, "href=\""); h; h = strstr(h + 1, "href=\""))
+		assert_true(h[6] == '#' || strncmp(h + 6, "patch-exch01.review.html", 24) == 0);
 	assert_non_null(strstr(html, "@media print"));
 	assert_non_null(strstr(html, "localStorage"));
 
-	/* ticks are kept under the plan name and the hash of the plan's checklist */
-	const char *key = strstr(html, "data-store=\"bfplan:patch-exch01:");
+	/* ticks are kept under the plan, the run and the hash of the plan's checklist */
+	const char *run = strstr(md, "| Run ID | `");
+	assert_non_null(run);
+	char run_id[13];
+	memcpy(run_id, run + strlen("| Run ID | `"), 12);
+	run_id[12] = '\0';
+	const char *prefix = arena_printf(&e->fx.arena, "data-store=\"bfplan:patch-exch01:%s:", run_id);
+	const char *key = strstr(html, prefix);
 	assert_non_null(key);
 	char hex[17];
-	memcpy(hex, key + strlen("data-store=\"bfplan:patch-exch01:"), 16);
+	memcpy(hex, key + strlen(prefix), 16);
 	hex[16] = '\0';
 	assert_non_null(strstr(md, hex));
-	/* the hash is that of the Markdown checklist, from the summary to the editor recipe */
-	const char *body = strstr(md, "### Summary");
-	const char *id = strstr(md, "Checklist id: `");
+	/* the hash is that of the Markdown checklist, from the plan to the close-out */
+	const char *body = strstr(md, "## The plan");
+	const char *id = strstr(md, "Ticks saved under: `");
 	assert_true(body && id && body < id);
 	char want[17];
 	snprintf(want, sizeof want, "%016llx", (unsigned long long)emit_checklist_hash(body, (size_t)(id - body)));
 	assert_string_equal(hex, want);
 
-	/* a changed checklist gets another key */
+	/* a changed checklist gets another key; another window, another run ID */
 	e->fx.resume->verify.text = "the node shows Up in Failover Cluster Management";
 	assert_int_equal(build(e), EMIT_OK);
 	char *html2 = slurp(&e->fx.arena, out_path(e, "patch-exch01.checklist.html"), NULL);
 	assert_null(strstr(html2, hex));
+	e->opts.window_start += 7 * 86400;
+	assert_int_equal(build(e), EMIT_OK);
+	char *md3 = slurp(&e->fx.arena, out_path(e, "patch-exch01.checklist.md"), NULL);
+	assert_null(strstr(md3, run_id));
+	e->opts.run_id = "CHG0042";
+	assert_int_equal(build(e), EMIT_OK);
+	char *html4 = slurp(&e->fx.arena, out_path(e, "patch-exch01.checklist.html"), NULL);
+	assert_non_null(strstr(html4, "data-store=\"bfplan:patch-exch01:CHG0042:"));
 
-	/* the index: the plan, its cluster, window and worst case, and links to its two files */
+	/* the index: the plan, its cluster, window and worst case, and links to its documents */
 	char *index = slurp(&e->fx.arena, out_path(e, "checklist.md"), NULL);
 	assert_non_null(strstr(index, "| `patch-exch01`"));
-	assert_non_null(strstr(index, "[HTML](patch-exch01.checklist.html), [Markdown](patch-exch01.checklist.md)"));
+	assert_non_null(strstr(index, "[HTML](patch-exch01.checklist.html), [Markdown](patch-exch01.checklist.md) | "
+				      "[HTML](patch-exch01.review.html), [Markdown](patch-exch01.review.md)"));
 	char *index_html = slurp(&e->fx.arena, out_path(e, "checklist.html"), NULL);
 	assert_memory_equal(index_html, "<!DOCTYPE html>\n<html lang=\"en\">", 32);
 	assert_null(strstr(index_html, "<script"));
@@ -974,6 +1011,31 @@ static void test_checklists(void **state)
 	}
 }
 
+/* The window's times and the run IDs a build accepts. */
+static void test_window_start_and_run_id(void **state)
+{
+	struct env *e = *state;
+	int64_t t;
+	assert_true(render_parse_utc_time("2026-11-14T22:00Z", &t));
+	assert_string_equal(render_utc_time(&e->fx.arena, t), "2026-11-14 22:00 UTC");
+	assert_true(render_parse_utc_time("2024-02-29T23:59:30Z", &t));
+	assert_string_equal(render_utc_time(&e->fx.arena, t), "2024-02-29 23:59:30 UTC");
+	assert_true(render_parse_utc_time("1970-01-01T00:00Z", &t));
+	assert_int_equal(t, 0);
+	assert_false(render_parse_utc_time("2023-02-29T00:00Z", &t));
+	assert_false(render_parse_utc_time("2026-11-14T24:00Z", &t));
+	assert_false(render_parse_utc_time("2026-11-14T22:00", &t));
+	assert_false(render_parse_utc_time("2026-11-14 22:00Z", &t));
+	assert_false(render_parse_utc_time("2026-11-14T22:00+01:00", &t));
+	assert_false(render_parse_utc_time("1969-12-31T23:59Z", &t));
+	assert_false(render_parse_utc_time("", &t));
+	assert_true(emit_run_id_ok("CHG0042-retry_2.b:1"));
+	assert_false(emit_run_id_ok(""));
+	assert_false(emit_run_id_ok("a/b"));
+	assert_false(emit_run_id_ok("<script>"));
+	assert_false(emit_run_id_ok("0123456789012345678901234567890123456789012345678901234567890123x"));
+}
+
 /* A drain that keeps what it is given, for checking what streamed through a small buffer. */
 static void collect(void *ctx, const char *data, size_t len)
 {
@@ -985,26 +1047,27 @@ static void test_checklist_streams(void **state)
 {
 	struct env *e = *state;
 	struct arena *a = &e->fx.arena;
+	struct checklist_run run = {.import = CHECKLIST_IMPORT_REST, .run_id = "r1"};
 	struct textbuf whole_md, whole_html, md_out, html_out, md, html;
 	textbuf_init(&whole_md, a);
 	textbuf_init(&whole_html, a);
-	emit_checklist_plan(a, &e->fx.program, e->fx.plan, CHECKLIST_IMPORT_REST, &whole_md, &whole_html);
+	emit_checklist_plan(a, &e->fx.program, e->fx.plan, &run, &whole_md, &whole_html);
 	textbuf_init(&md_out, a);
 	textbuf_init(&html_out, a);
 	textbuf_init_drained(&md, a, 23, collect, &md_out);
 	textbuf_init_drained(&html, a, 17, collect, &html_out);
-	emit_checklist_plan(a, &e->fx.program, e->fx.plan, CHECKLIST_IMPORT_REST, &md, &html);
+	emit_checklist_plan(a, &e->fx.program, e->fx.plan, &run, &md, &html);
 	textbuf_flush(&md);
 	textbuf_flush(&html);
 	assert_int_equal(md_out.len, whole_md.len);
 	assert_memory_equal(md_out.data, whole_md.data, whole_md.len);
 	assert_int_equal(html_out.len, whole_html.len);
 	assert_memory_equal(html_out.data, whole_html.data, whole_html.len);
-	const char *body = strstr(md_out.data, "### Summary");
-	const char *id = strstr(md_out.data, "Checklist id: `bfplan:patch-exch01:");
+	const char *body = strstr(md_out.data, "## The plan");
+	const char *id = strstr(md_out.data, "Ticks saved under: `bfplan:patch-exch01:r1:");
 	assert_true(body && id);
-	char want[64];
-	snprintf(want, sizeof want, "Checklist id: `bfplan:patch-exch01:%016llx`",
+	char want[80];
+	snprintf(want, sizeof want, "Ticks saved under: `bfplan:patch-exch01:r1:%016llx`",
 		 (unsigned long long)emit_checklist_hash(body, (size_t)(id - body)));
 	assert_memory_equal(id, want, strlen(want));
 }
@@ -1052,6 +1115,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_plan_json_is_canonical, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_checklists, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_checklist_streams, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_window_start_and_run_id, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_depfile, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
