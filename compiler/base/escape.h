@@ -126,4 +126,12 @@ enum { ESC_TERMINAL_MAX = 12 };
  */
 size_t esc_terminal_char(const char *s, size_t len, char escape[ESC_TERMINAL_MAX]);
 
+/*
+ * %XX-decodes `len` bytes of `s` (a URI's path, a REST resource path) into
+ * `out`, which holds at least `len` + 1 bytes, and NUL-terminates it; a
+ * '%' not followed by two hex digits stays as it is.  The decoded length:
+ * a decoded NUL is kept, for the caller to refuse.
+ */
+size_t percent_decode(char *out, const char *s, size_t len);
+
 #endif

@@ -23,6 +23,7 @@
 #include <libxml/xmlerror.h>
 
 #include "base/actionscript.h"
+#include "base/escape.h"
 #include "base/readfile.h"
 #include "base/symtab.h"
 #include "base/utf8.h"
@@ -578,33 +579,11 @@ static struct item *read_fixlet(struct importer *im, const xmlNode *n, bool is_t
 
 /* ---- BESAPI listings ---------------------------------------------------------------------- */
 
-static int hex_digit(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* %XX-decoded, as REST resource paths are encoded. */
-static char *percent_decode(struct arena *a, const char *s, size_t len)
+static char *percent_decoded(struct arena *a, const char *s, size_t len)
 {
 	char *out = arena_alloc(a, len + 1);
-	size_t n = 0;
-	for (size_t i = 0; i < len; i++) {
-		int hi = s[i] == '%' && i + 2 < len ? hex_digit(s[i + 1]) : -1;
-		int lo = hi >= 0 ? hex_digit(s[i + 2]) : -1;
-		if (lo >= 0) {
-			out[n++] = (char)(hi * 16 + lo);
-			i += 2;
-		} else {
-			out[n++] = s[i];
-		}
-	}
-	out[n] = '\0';
+	percent_decode(out, s, len);
 	return out;
 }
 
@@ -632,7 +611,7 @@ static bool parse_resource(struct importer *im, const char *url, const char **si
 	const char *last = arena_strndup(im->arena, parts[n - 1], lens[n - 1]);
 	if (!parse_id(last, id))
 		return false;
-	*site = n == 4 ? percent_decode(im->arena, parts[2], lens[2]) : NULL;
+	*site = n == 4 ? percent_decoded(im->arena, parts[2], lens[2]) : NULL;
 	return true;
 }
 

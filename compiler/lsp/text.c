@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/escape.h"
 #include "base/utf8.h"
 
 void text_lines_init(struct text_lines *l, struct arena *arena, const char *text, size_t len)
@@ -111,17 +112,6 @@ size_t text_offset_in(const char *text, size_t len, struct text_pos p)
 	return offset_in_line(text, i, end, p.character);
 }
 
-static int hex_value(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 char *text_uri_path(struct arena *arena, const char *uri)
 {
 	if (strncmp(uri, "file://", 7) != 0)
@@ -131,21 +121,10 @@ char *text_uri_path(struct arena *arena, const char *uri)
 		p += 9;
 	if (*p != '/')
 		return NULL; /* a host other than this one */
-	char *out = arena_alloc(arena, strlen(p) + 1);
-	size_t n = 0;
-	for (; *p && *p != '?' && *p != '#'; p++) {
-		int hi, lo;
-		if (*p == '%' && (hi = hex_value(p[1])) >= 0 && (lo = hex_value(p[2])) >= 0) {
-			out[n++] = (char)(hi * 16 + lo);
-			p += 2;
-		} else {
-			out[n++] = *p;
-		}
-		if (out[n - 1] == '\0')
-			return NULL;
-	}
-	out[n] = '\0';
-	return out;
+	size_t len = strcspn(p, "?#");
+	char *out = arena_alloc(arena, len + 1);
+	size_t n = percent_decode(out, p, len);
+	return memchr(out, '\0', n) ? NULL : out; /* %00 names no file */
 }
 
 char *text_path_uri(struct arena *arena, const char *path)
