@@ -33,6 +33,21 @@ static const struct eng_step *step_of(const struct run_session *s, uint32_t n)
 	return eng_step_at(s->run->model, n);
 }
 
+/*
+ * ", unconfirmed: REASON" when the catalog marks the Fixlet's `field` (or
+ * the whole declaration) as a guess: the operator in the window must not
+ * take it for a fact.
+ */
+static const char *guess_of(const struct run_session *s, const struct lw_fixlet *f, const char *field)
+{
+	for (size_t i = 0; i < f->marks.len; i++) {
+		const struct lw_mark *m = f->marks.items[i];
+		if (!m->field || strcmp(m->field, field) == 0)
+			return arena_printf(s->arena, ", unconfirmed: %s", m->reason.text ? m->reason.text : "no reason given");
+	}
+	return "";
+}
+
 /* What a step runs: `Fixlet 116 "Pause Node..." (site Server Automation, action Action1)` or the Baseline. */
 static const char *runs_what(const struct run_session *s, const struct lw_fixlet *f, const struct lw_baseline *b)
 {
@@ -41,8 +56,8 @@ static const char *runs_what(const struct run_session *s, const struct lw_fixlet
 	if (!f)
 		return "nothing";
 	const char *title = f->title.text ? arena_printf(s->arena, " \"%s\"", f->title.text) : "";
-	return arena_printf(s->arena, "%s %u%s (site %s, action %s)", render_fixlet_kind(f), f->id, title,
-			    render_site_label(f->site), f->action);
+	return arena_printf(s->arena, "%s %u%s (site %s, action %s%s)", render_fixlet_kind(f), f->id, title,
+			    render_site_label(f->site), f->action, guess_of(s, f, "action"));
 }
 
 /* The targets of a step or failure step, where the run stands now. */
