@@ -399,7 +399,9 @@ static void parameters(struct doc *d, const struct lw_fixlet *f)
 			t(d, p->description.text);
 			t(d, ")");
 		}
-		if (p->default_value.text) {
+		if (p->secure)
+			t(d, ", a secret: typed by the person who takes the action, never written down");
+		else if (p->default_value.text) {
 			t(d, ", default ");
 			quoted(d, p->default_value.text);
 		}

@@ -45,6 +45,7 @@ struct mark {
 
 struct param {
 	const char *name, *description, *default_value;
+	bool secure;               /* named as a secret: written `secure`, never with its default */
 };
 
 /* One Fixlet or Task, as it will be written. */
@@ -59,6 +60,8 @@ struct item {
 	const char *action;        /* NULL: the Fixlet has no action */
 	const char *script;        /* the action's body */
 	const char *script_type;   /* NULL for ActionScript */
+	const char *success;       /* the plan-language word of its SuccessCriteria Option, or NULL */
+	const char *success_relevance; /* the relevance of a CustomRelevance, or NULL */
 	enum as_restart restart;
 	const char *restart_why;   /* comment beside `pending-restart` */
 	struct ptrvec params;      /* struct param * */
@@ -73,6 +76,7 @@ struct component {
 	const char *site_url;
 	const char *action;        /* NULL when the component takes no action */
 	const char *name;          /* its display name, for a comment */
+	const char *include;       /* its IncludeInRelevance, "true" or "false", or NULL */
 	bool has_restart;          /* the component carries its own action script */
 	enum as_restart restart;
 	const char *restart_why;
@@ -105,12 +109,31 @@ struct importer {
 
 /* ---- strings ----------------------------------------------------------------------------- */
 
-/* Characters written as \u{...}: invisible or direction-changing, so a reader sees what is there. */
+/*
+ * Characters written as \u{...}, so a reader sees what is there: the
+ * controls, and every character the lexer calls hidden (a bidi control,
+ * an invisible character, a line separator: BFP006), by the lexer's own
+ * table, so that what import writes is what the lexer would ask for.
+ */
 static bool needs_escape(uint32_t cp)
 {
-	return cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp <= 0x9F) || cp == 0xAD || cp == 0x061C ||
-	       (cp >= 0x200B && cp <= 0x200F) || (cp >= 0x2028 && cp <= 0x202E) ||
-	       (cp >= 0x2060 && cp <= 0x2069) || cp == 0xFEFF || (cp >= 0xFFF9 && cp <= 0xFFFB);
+	return utf8_is_control(cp) || utf8_hidden_kind(cp) != NULL;
+}
+
+/* The first character of `s` the lexer calls hidden, or 0. */
+static uint32_t first_hidden(const char *s)
+{
+	size_t len = strlen(s);
+	for (size_t i = 0; i < len;) {
+		uint32_t cp;
+		size_t n = utf8_decode((const unsigned char *)s + i, len - i, &cp);
+		if (n == 0)
+			return 0;
+		if (utf8_hidden_kind(cp))
+			return cp;
+		i += n;
+	}
+	return 0;
 }
 
 void import_put_string(struct textbuf *b, const char *s, size_t len)
@@ -383,8 +406,59 @@ static const char *post_action(struct importer *im, const xmlNode *action)
 	return post ? attr(im, post, "Behavior") : NULL;
 }
 
-static void read_restart(struct importer *im, struct item *it, const xmlNode *action, struct src_span at)
+static bool is_secret(const struct item *it, const char *name)
 {
+	for (size_t i = 0; i < it->params.len; i++) {
+		const struct param *p = it->params.items[i];
+		if (strcmp(p->name, name) == 0)
+			return p->secure;
+	}
+	return as_names_secret(name);
+}
+
+/*
+ * The parameters the script asks for, each secure when it is named as a
+ * secret.  A secret with a default is refused (the default would be
+ * copied in clear text into the declaration and every output); a line
+ * that substitutes a secret is reported.  False if one was refused.
+ */
+static bool read_params(struct importer *im, struct item *it, const struct as_reading *rd, struct src_span at)
+{
+	bool ok = true;
+	for (size_t i = 0; i < rd->params.len; i++) {
+		const struct as_param *ap = rd->params.items[i];
+		struct param *p = arena_alloc(im->arena, sizeof *p);
+		*p = (struct param){ap->name, ap->description, ap->default_value, false};
+		p->secure = as_names_secret(ap->name) || as_names_secret(ap->description);
+		ptrvec_push(im->arena, &it->params, p);
+		if (!p->secure || !ap->default_value)
+			continue;
+		struct diag *d = diag_report(im->diags, BFP617, at, "%s gives the secret parameter '%s' a default "
+					     "value (line %u of its action script), which bfplan would have to copy "
+					     "in clear text", item_label(im, it), printable(im->arena, ap->name, 80),
+					     ap->line);
+		diag_help(im->diags, d, "remove the default from the action in the console and export again: a "
+			  "secret is typed when the action is taken");
+		ok = false;
+	}
+	for (size_t i = 0; i < rd->uses.len; i++) {
+		const struct as_use *u = rd->uses.items[i];
+		if (!is_secret(it, u->name))
+			continue;
+		struct diag *d = diag_report(im->diags, BFP616, at, "line %u of the action script of %s puts the "
+					     "secret parameter '%s' into a '%s' line: the client substitutes it there "
+					     "in clear text", u->line, item_label(im, it),
+					     printable(im->arena, u->name, 80), printable(im->arena, u->command, 40));
+		diag_help(im->diags, d, "do not put a secret on a command line (other programs on the node can read "
+			  "it) or into a file or registry value that stays; correct the action in the console, or "
+			  "allow the warning in the output with '# bfplan: allow BFP616 -- how the secret is kept'");
+	}
+	return ok;
+}
+
+static bool read_restart(struct importer *im, struct item *it, const xmlNode *action, struct src_span at)
+{
+	bool ok = true;
 	const char *behavior = post_action(im, action);
 	if (it->script_type) {
 		it->restart = AS_RESTART_NEVER;
@@ -406,11 +480,9 @@ static void read_restart(struct importer *im, struct item *it, const xmlNode *ac
 		it->restart_why = rd.restart == AS_RESTART_NEVER
 			? "no restart command in the action script"
 			: arena_printf(im->arena, "line %u of the action script: %s", rd.line, rd.because);
+		ok = read_params(im, it, &rd, at);
 		for (size_t i = 0; i < rd.params.len; i++) {
 			const struct as_param *ap = rd.params.items[i];
-			struct param *p = arena_alloc(im->arena, sizeof *p);
-			*p = (struct param){ap->name, ap->description, ap->default_value};
-			ptrvec_push(im->arena, &it->params, p);
 			struct diag *d = diag_report(im->diags, BFP610, at, "%s asks for the parameter '%s' when "
 						     "it is taken (line %u of its action script)",
 						     item_label(im, it), printable(im->arena, ap->name, 80), ap->line);
@@ -443,6 +515,39 @@ static void read_restart(struct importer *im, struct item *it, const xmlNode *ac
 		diag_help(im->diags, d, "a node that is shut down does not come back by itself: do not use it "
 			  "in a plan step");
 	}
+	return ok;
+}
+
+/* The action's SuccessCriteria, kept as its Option says; false if the custom relevance cannot be written. */
+static bool read_success(struct importer *im, struct item *it, const xmlNode *action)
+{
+	static const struct {
+		const char *option, *word;
+	} options[] = {
+		{"RunToCompletion", "run-to-completion"},
+		{"OriginalRelevance", "original-relevance"},
+		{"CustomRelevance", "custom"},
+	};
+	const xmlNode *sc = child(action, "SuccessCriteria");
+	const char *option = sc ? attr(im, sc, "Option") : NULL;
+	if (!option)
+		return true;
+	for (size_t i = 0; i < sizeof options / sizeof options[0]; i++) {
+		if (strcmp(option, options[i].option) != 0)
+			continue;
+		it->success = options[i].word;
+		if (i + 1 < sizeof options / sizeof options[0])
+			return true;
+		it->success_relevance = text_of(im, sc);
+		return fits(im, it->success_relevance, "the success relevance", element_span(im, sc));
+	}
+	/* BES.xsd allows only the three: a file that says otherwise is not valid content */
+	struct diag *d = diag_report(im->diags, BFP604, element_span(im, sc), "the success criteria of %s are "
+				     "'%s', which BES content does not have", item_label(im, it),
+				     printable(im->arena, option, 40));
+	diag_help(im->diags, d, "the Option is RunToCompletion, OriginalRelevance or CustomRelevance; export "
+		  "the content again from the console");
+	return false;
 }
 
 /* The default action, else the first action (marked), else none.  False if its script cannot be written. */
@@ -483,7 +588,8 @@ static bool read_action(struct importer *im, struct item *it, const xmlNode *fx,
 	const char *type = script ? attr(im, script, "MIMEType") : NULL;
 	if (type && strcmp(type, ACTIONSCRIPT_TYPE) != 0)
 		it->script_type = type;
-	read_restart(im, it, action, at);
+	ok &= read_restart(im, it, action, at);
+	ok &= read_success(im, it, action);
 	/* the other actions are not imported: say which there are */
 	struct textbuf others;
 	textbuf_init(&others, im->arena);
@@ -658,6 +764,9 @@ static struct component *read_component(struct importer *im, const xmlNode *n, c
 	c->site_url = attr(im, n, "SourceSiteURL");
 	c->action = attr(im, n, "ActionName");
 	c->name = attr(im, n, "Name");
+	c->include = attr(im, n, "IncludeInRelevance");
+	if (c->include && strcmp(c->include, "true") != 0 && strcmp(c->include, "false") != 0)
+		c->include = strcmp(c->include, "1") == 0 ? "true" : strcmp(c->include, "0") == 0 ? "false" : NULL;
 	if (!id || !parse_id(id, &c->id) || !c->site_url || !c->site_url[0]) {
 		struct diag *d = diag_report(im->diags, BFP608, at, "a component of Baseline '%s' does not "
 					     "name its source Fixlet (SourceID and SourceSiteURL)",
@@ -764,6 +873,45 @@ static void put_action(struct importer *im, const char *action)
 		put_str(im, action);
 }
 
+/* The first hidden character of any string the item writes, or 0. */
+static uint32_t item_hidden(const struct item *it)
+{
+	uint32_t cp = first_hidden(it->title);
+	for (size_t i = 0; !cp && i < it->relevance.len; i++)
+		cp = first_hidden(it->relevance.items[i]);
+	if (!cp && it->action)
+		cp = first_hidden(it->action);
+	if (!cp && it->script)
+		cp = first_hidden(it->script);
+	if (!cp && it->success_relevance)
+		cp = first_hidden(it->success_relevance);
+	for (size_t i = 0; !cp && i < it->params.len; i++) {
+		const struct param *p = it->params.items[i];
+		cp = first_hidden(p->name);
+		if (!cp && p->description)
+			cp = first_hidden(p->description);
+		if (!cp && p->default_value && !p->secure)
+			cp = first_hidden(p->default_value);
+	}
+	return cp;
+}
+
+/*
+ * The content holds a hidden character, which the output writes as an
+ * escape (\u{200B}); the lexer warns about each such escape (BFP006), as
+ * it should in text a person wrote.  Here the character is the content's
+ * own and must stay, so the declaration says so once, in the form the
+ * project has for accepting a warning with its reason.
+ */
+static void put_allow(struct importer *im, uint32_t cp)
+{
+	if (!cp)
+		return;
+	const char *name = utf8_hidden_name(cp);
+	textbuf_printf(im->out, "  # bfplan: allow BFP006 -- imported as the source has it, with U+%04X%s%s%s "
+		       "written as an escape", (unsigned)cp, name ? " (" : "", name ? name : "", name ? ")" : "");
+}
+
 static void put_marks(struct importer *im, const struct item *it, const char *field)
 {
 	for (size_t i = 0; i < it->marks.len; i++) {
@@ -793,7 +941,9 @@ static void write_item(struct importer *im, const struct item *it)
 	struct textbuf *b = im->out;
 	textbuf_printf(b, "\n%s %s ", it->is_task ? "task" : "fixlet", name);
 	put_str(im, it->title);
-	textbuf_puts(b, " {\n");
+	textbuf_puts(b, " {");
+	put_allow(im, item_hidden(it));
+	textbuf_putc(b, '\n');
 	for (size_t i = 0; i < it->notes.len; i++)
 		put_comment(im, "    ", it->notes.items[i]);
 	textbuf_puts(b, "    imported-from ");
@@ -815,6 +965,14 @@ static void write_item(struct importer *im, const struct item *it)
 		put_action(im, it->action);
 		textbuf_putc(b, '\n');
 		put_marks(im, it, "action");
+		if (it->success) {
+			textbuf_printf(b, "    success-criteria %s", it->success);
+			if (it->success_relevance) {
+				textbuf_putc(b, ' ');
+				put_str(im, it->success_relevance);
+			}
+			textbuf_putc(b, '\n');
+		}
 		if (it->script_type) {
 			textbuf_puts(b, "    actionscript-type ");
 			put_str(im, it->script_type);
@@ -838,11 +996,13 @@ static void write_item(struct importer *im, const struct item *it)
 			const struct param *p = it->params.items[i];
 			textbuf_puts(b, "    parameter ");
 			put_str(im, p->name);
+			if (p->secure)
+				textbuf_puts(b, " secure");
 			if (p->description) {
 				textbuf_puts(b, " description ");
 				put_str(im, p->description);
 			}
-			if (p->default_value) {
+			if (p->default_value && !p->secure) {
 				textbuf_puts(b, " default ");
 				put_str(im, p->default_value);
 			}
@@ -862,7 +1022,9 @@ static void write_baseline(struct importer *im, const struct baseline *bl)
 	struct textbuf *b = im->out;
 	textbuf_printf(b, "\nbaseline %s ", name);
 	put_str(im, bl->title);
-	textbuf_puts(b, " {\n");
+	textbuf_puts(b, " {");
+	put_allow(im, first_hidden(bl->title));
+	textbuf_putc(b, '\n');
 	put_comment(im, "    ", "Imported: each line is a component, by its source's ID and site gather URL.");
 	size_t group = 0;
 	for (size_t i = 0; i < bl->components.len; i++) {
@@ -893,6 +1055,8 @@ static void write_baseline(struct importer *im, const struct baseline *bl)
 			textbuf_puts(b, " action ");
 			put_action(im, c->action);
 		}
+		if (c->include)
+			textbuf_printf(b, " include-in-relevance %s", c->include);
 		if (c->has_restart)
 			textbuf_printf(b, " pending-restart %s  # %s", as_restart_word(c->restart), c->restart_why);
 		textbuf_putc(b, '\n');
