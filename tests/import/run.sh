@@ -17,6 +17,7 @@
 #   - run again with -o FILE, which must hold the same bytes as the output;
 #   - checked: a plan that `use`s the standard library, world.plan (the test
 #     site `tools`, found with -I) and the output must check without errors,
+#     and without warnings when the import reported nothing,
 #     so what import writes is always valid plan language (the round trip of the text itself
 #     is tested in tests/unit/test_import.c);
 #   - formatted: `bfplan fmt` changes nothing in it, so `fmt --check` passes a fresh import.
@@ -112,6 +113,11 @@ use "written"
 EOF
 	if ! "$bfplan" check -I "$here" "$tmp/roundtrip.plan" >"$tmp/diff" 2>&1; then
 		fail "the output does not check clean"
+		continue
+	fi
+	# an import that warned of nothing writes what check warns nothing about (BFP006 included)
+	if [ ! -s "$name.err" ] && ! grep -q '^checked 1 file: no errors, no warnings$' "$tmp/diff"; then
+		fail "check warns about an import that reported nothing"
 		continue
 	fi
 	if ! "$bfplan" fmt --diff "$tmp/written.plan" >"$tmp/diff" 2>&1 || [ -s "$tmp/diff" ]; then
