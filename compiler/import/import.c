@@ -431,9 +431,18 @@ static bool read_params(struct importer *im, struct item *it, const struct as_re
 		*p = (struct param){ap->name, ap->description, ap->default_value, false};
 		p->secure = as_names_secret(ap->name) || as_names_secret(ap->description);
 		ptrvec_push(im->arena, &it->params, p);
+		struct diag *d = diag_report(im->diags, BFP610, at, "%s asks for the %sparameter '%s' when it is "
+					     "taken (line %u of its action script)", item_label(im, it),
+					     p->secure ? "secret " : "", printable(im->arena, ap->name, 80), ap->line);
+		if (p->secure)
+			diag_help(im->diags, d, "bfplan cannot supply it: the output keeps it as a 'parameter ... "
+				  "secure' line, so that it is typed when the plan runs and no output holds its value");
+		else
+			diag_help(im->diags, d, "bfplan cannot supply it: the output keeps it as a 'parameter' "
+				  "line, so that the value is asked for when the plan runs");
 		if (!p->secure || !ap->default_value)
 			continue;
-		struct diag *d = diag_report(im->diags, BFP617, at, "%s gives the secret parameter '%s' a default "
+		d = diag_report(im->diags, BFP617, at, "%s gives the secret parameter '%s' a default "
 					     "value (line %u of its action script), which bfplan would have to copy "
 					     "in clear text", item_label(im, it), printable(im->arena, ap->name, 80),
 					     ap->line);
@@ -449,9 +458,9 @@ static bool read_params(struct importer *im, struct item *it, const struct as_re
 					     "secret parameter '%s' into a '%s' line: the client substitutes it there "
 					     "in clear text", u->line, item_label(im, it),
 					     printable(im->arena, u->name, 80), printable(im->arena, u->command, 40));
-		diag_help(im->diags, d, "do not put a secret on a command line (other programs on the node can read "
-			  "it) or into a file or registry value that stays; correct the action in the console, or "
-			  "allow the warning in the output with '# bfplan: allow BFP616 -- how the secret is kept'");
+		diag_help(im->diags, d, "keep a secret off command lines (other programs on the node can read them) "
+			  "and out of files and registry values that stay: correct the action in the console; if the "
+			  "line is right, say why in the output with '# bfplan: allow BFP616 -- why'");
 	}
 	return ok;
 }
@@ -481,14 +490,6 @@ static bool read_restart(struct importer *im, struct item *it, const xmlNode *ac
 			? "no restart command in the action script"
 			: arena_printf(im->arena, "line %u of the action script: %s", rd.line, rd.because);
 		ok = read_params(im, it, &rd, at);
-		for (size_t i = 0; i < rd.params.len; i++) {
-			const struct as_param *ap = rd.params.items[i];
-			struct diag *d = diag_report(im->diags, BFP610, at, "%s asks for the parameter '%s' when "
-						     "it is taken (line %u of its action script)",
-						     item_label(im, it), printable(im->arena, ap->name, 80), ap->line);
-			diag_help(im->diags, d, "bfplan cannot supply it: the output keeps it as a 'parameter' "
-				  "line, so that the value is asked for when the plan runs");
-		}
 		if (rd.doubt) {
 			add_mark(im, it, "pending-restart", rd.doubt);
 			struct diag *d = diag_report(im->diags, BFP611, at, "cannot tell for sure whether %s "

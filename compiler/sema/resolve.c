@@ -1180,9 +1180,9 @@ static void check_secrets(struct resolver *r, const struct props *p, const struc
 					     fixlet_owner(r, fx), u->name, u->command);
 		if (pm && pm->name.span.file != SRC_NO_FILE)
 			diag_note(r->diags, d, pm->name.span, "the parameter is declared here");
-		diag_help(r->diags, d, "do not put a secret on a command line (other programs on the node can read "
-			  "it) or into a file or registry value that stays; hand it to the program another way, then "
-			  "allow this warning with '# bfplan: allow BFP616 -- how the secret is kept'");
+		diag_help(r->diags, d, "keep a secret off command lines (other programs on the node can read them) "
+			  "and out of files and registry values that stay: let the program ask for it; if this line "
+			  "is where it must go and nothing keeps it, say so with '# bfplan: allow BFP616 -- why'");
 	}
 }
 
