@@ -48,6 +48,14 @@ struct param {
 	bool secure;               /* named as a secret: written `secure`, never with its default */
 };
 
+/* An action of a Fixlet other than the one `action` names: written as `other-action`. */
+struct other_action {
+	const char *id;
+	const char *script;
+	const char *script_type;   /* NULL for ActionScript */
+	const char *success, *success_relevance;
+};
+
 /* One Fixlet or Task, as it will be written. */
 struct item {
 	bool is_task;
@@ -65,6 +73,7 @@ struct item {
 	enum as_restart restart;
 	const char *restart_why;   /* comment beside `pending-restart` */
 	struct ptrvec params;      /* struct param * */
+	struct ptrvec others;      /* struct other_action *, in document order */
 	struct ptrvec marks;       /* struct mark * */
 	struct strvec notes;       /* comment lines before the block's content */
 	struct src_span at;
@@ -406,43 +415,32 @@ static const char *post_action(struct importer *im, const xmlNode *action)
 	return post ? attr(im, post, "Behavior") : NULL;
 }
 
-static bool is_secret(const struct item *it, const char *name)
+/* Is `name`, a parameter the script `rd` asks for or uses, a secret? */
+static bool script_secret(const struct as_reading *rd, const char *name)
 {
-	for (size_t i = 0; i < it->params.len; i++) {
-		const struct param *p = it->params.items[i];
-		if (strcmp(p->name, name) == 0)
-			return p->secure;
+	for (size_t i = 0; i < rd->params.len; i++) {
+		const struct as_param *q = rd->params.items[i];
+		if (strcmp(q->name, name) == 0 && as_names_secret(q->description))
+			return true;
 	}
 	return as_names_secret(name);
 }
 
 /*
- * The parameters the script asks for, each secure when it is named as a
- * secret.  A secret with a default is refused (the default would be
- * copied in clear text into the declaration and every output); a line
- * that substitutes a secret is reported.  False if one was refused.
+ * A script against its secrets: a secret with a default is refused (the
+ * default would be copied in clear text into the declaration and every
+ * output); a line that substitutes a secret is reported.  False if one
+ * was refused.
  */
-static bool read_params(struct importer *im, struct item *it, const struct as_reading *rd, struct src_span at)
+static bool check_secrets(struct importer *im, const struct item *it, const struct as_reading *rd,
+			  struct src_span at)
 {
 	bool ok = true;
 	for (size_t i = 0; i < rd->params.len; i++) {
 		const struct as_param *ap = rd->params.items[i];
-		struct param *p = arena_alloc(im->arena, sizeof *p);
-		*p = (struct param){ap->name, ap->description, ap->default_value, false};
-		p->secure = as_names_secret(ap->name) || as_names_secret(ap->description);
-		ptrvec_push(im->arena, &it->params, p);
-		struct diag *d = diag_report(im->diags, BFP610, at, "%s asks for the %sparameter '%s' when it is "
-					     "taken (line %u of its action script)", item_label(im, it),
-					     p->secure ? "secret " : "", printable(im->arena, ap->name, 80), ap->line);
-		if (p->secure)
-			diag_help(im->diags, d, "bfplan cannot supply it: the output keeps it as a 'parameter ... "
-				  "secure' line, so that it is typed when the plan runs and no output holds its value");
-		else
-			diag_help(im->diags, d, "bfplan cannot supply it: the output keeps it as a 'parameter' "
-				  "line, so that the value is asked for when the plan runs");
-		if (!p->secure || !ap->default_value)
+		if (!ap->default_value || !script_secret(rd, ap->name))
 			continue;
-		d = diag_report(im->diags, BFP617, at, "%s gives the secret parameter '%s' a default "
+		struct diag *d = diag_report(im->diags, BFP617, at, "%s gives the secret parameter '%s' a default "
 					     "value (line %u of its action script), which bfplan would have to copy "
 					     "in clear text", item_label(im, it), printable(im->arena, ap->name, 80),
 					     ap->line);
@@ -452,7 +450,7 @@ static bool read_params(struct importer *im, struct item *it, const struct as_re
 	}
 	for (size_t i = 0; i < rd->uses.len; i++) {
 		const struct as_use *u = rd->uses.items[i];
-		if (!is_secret(it, u->name))
+		if (!script_secret(rd, u->name))
 			continue;
 		struct diag *d = diag_report(im->diags, BFP616, at, "line %u of the action script of %s puts the "
 					     "secret parameter '%s' into a '%s' line: the client substitutes it there "
@@ -463,6 +461,28 @@ static bool read_params(struct importer *im, struct item *it, const struct as_re
 			  "line is right, say why in the output with '# bfplan: allow BFP616 -- why'");
 	}
 	return ok;
+}
+
+/* The parameters the script asks for, each secure when it is named as a secret; then its secrets checked. */
+static bool read_params(struct importer *im, struct item *it, const struct as_reading *rd, struct src_span at)
+{
+	for (size_t i = 0; i < rd->params.len; i++) {
+		const struct as_param *ap = rd->params.items[i];
+		struct param *p = arena_alloc(im->arena, sizeof *p);
+		*p = (struct param){ap->name, ap->description, ap->default_value, false};
+		p->secure = script_secret(rd, ap->name);
+		ptrvec_push(im->arena, &it->params, p);
+		struct diag *d = diag_report(im->diags, BFP610, at, "%s asks for the %sparameter '%s' when it is "
+					     "taken (line %u of its action script)", item_label(im, it),
+					     p->secure ? "secret " : "", printable(im->arena, ap->name, 80), ap->line);
+		if (p->secure)
+			diag_help(im->diags, d, "bfplan cannot supply it: the output keeps it as a 'parameter ... "
+				  "secure' line, so that it is typed when the plan runs and no output holds its value");
+		else
+			diag_help(im->diags, d, "bfplan cannot supply it: the output keeps it as a 'parameter' "
+				  "line, so that the value is asked for when the plan runs");
+	}
+	return check_secrets(im, it, rd, at);
 }
 
 static bool read_restart(struct importer *im, struct item *it, const xmlNode *action, struct src_span at)
@@ -520,7 +540,8 @@ static bool read_restart(struct importer *im, struct item *it, const xmlNode *ac
 }
 
 /* The action's SuccessCriteria, kept as its Option says; false if the custom relevance cannot be written. */
-static bool read_success(struct importer *im, struct item *it, const xmlNode *action)
+static bool read_success(struct importer *im, struct item *it, const xmlNode *action, const char **success,
+			 const char **relevance)
 {
 	static const struct {
 		const char *option, *word;
@@ -536,11 +557,11 @@ static bool read_success(struct importer *im, struct item *it, const xmlNode *ac
 	for (size_t i = 0; i < sizeof options / sizeof options[0]; i++) {
 		if (strcmp(option, options[i].option) != 0)
 			continue;
-		it->success = options[i].word;
+		*success = options[i].word;
 		if (i + 1 < sizeof options / sizeof options[0])
 			return true;
-		it->success_relevance = text_of(im, sc);
-		return fits(im, it->success_relevance, "the success relevance", element_span(im, sc));
+		*relevance = text_of(im, sc);
+		return fits(im, *relevance, "the success relevance", element_span(im, sc));
 	}
 	/* BES.xsd allows only the three: a file that says otherwise is not valid content */
 	struct diag *d = diag_report(im->diags, BFP604, element_span(im, sc), "the success criteria of %s are "
@@ -549,6 +570,39 @@ static bool read_success(struct importer *im, struct item *it, const xmlNode *ac
 	diag_help(im->diags, d, "the Option is RunToCompletion, OriginalRelevance or CustomRelevance; export "
 		  "the content again from the console");
 	return false;
+}
+
+/*
+ * Another action of the Fixlet, kept whole for a baseline line that names
+ * it: its script, type and success criteria.  Its script is held to the
+ * same rules about secrets as the default action's.
+ */
+static bool read_other_action(struct importer *im, struct item *it, const xmlNode *n)
+{
+	struct other_action *o = arena_alloc(im->arena, sizeof *o);
+	o->id = attr(im, n, "ID");
+	if (!o->id || !o->id[0]) {
+		struct diag *d = diag_report(im->diags, BFP604, element_span(im, n), "an action of %s has no ID",
+					     item_label(im, it));
+		diag_help(im->diags, d, "export the content again from the console: every action has an ID");
+		return false;
+	}
+	bool ok = fits(im, o->id, "the action's ID", element_span(im, n));
+	const xmlNode *script = child(n, "ActionScript");
+	o->script = script ? text_of(im, script) : "";
+	struct ptrvec lines = {0};
+	script_lines(im->arena, o->script, &lines);
+	for (size_t i = 0; ok && i < lines.len; i++)
+		ok &= fits(im, lines.items[i], "a line of the action script", element_span(im, script));
+	const char *type = script ? attr(im, script, "MIMEType") : NULL;
+	if (type && strcmp(type, ACTIONSCRIPT_TYPE) != 0)
+		o->script_type = type;
+	ok &= read_success(im, it, n, &o->success, &o->success_relevance);
+	struct as_reading rd;
+	as_read(im->arena, o->script, strlen(o->script), &rd);
+	ok &= check_secrets(im, it, &rd, element_span(im, n));
+	ptrvec_push(im->arena, &it->others, o);
+	return ok;
 }
 
 /* The default action, else the first action (marked), else none.  False if its script cannot be written. */
@@ -590,21 +644,10 @@ static bool read_action(struct importer *im, struct item *it, const xmlNode *fx,
 	if (type && strcmp(type, ACTIONSCRIPT_TYPE) != 0)
 		it->script_type = type;
 	ok &= read_restart(im, it, action, at);
-	ok &= read_success(im, it, action);
-	/* the other actions are not imported: say which there are */
-	struct textbuf others;
-	textbuf_init(&others, im->arena);
-	for (const xmlNode *n = fx->children; n; n = n->next) {
-		if (n == action || !(is_element(n, "Action") || is_element(n, "DefaultAction")))
-			continue;
-		const char *id = attr(im, n, "ID");
-		textbuf_puts(&others, others.len ? ", " : "Its other actions (");
-		textbuf_puts(&others, id ? printable(im->arena, id, 80) : "?");
-	}
-	if (others.len) {
-		textbuf_puts(&others, ") are not imported.");
-		strvec_push(im->arena, &it->notes, others.data);
-	}
+	ok &= read_success(im, it, action, &it->success, &it->success_relevance);
+	for (const xmlNode *n = fx->children; n; n = n->next)
+		if (n != action && (is_element(n, "Action") || is_element(n, "DefaultAction")))
+			ok &= read_other_action(im, it, n);
 	return ok;
 }
 
@@ -886,6 +929,14 @@ static uint32_t item_hidden(const struct item *it)
 		cp = first_hidden(it->script);
 	if (!cp && it->success_relevance)
 		cp = first_hidden(it->success_relevance);
+	for (size_t i = 0; !cp && i < it->others.len; i++) {
+		const struct other_action *o = it->others.items[i];
+		cp = first_hidden(o->id);
+		if (!cp)
+			cp = first_hidden(o->script);
+		if (!cp && o->success_relevance)
+			cp = first_hidden(o->success_relevance);
+	}
 	for (size_t i = 0; !cp && i < it->params.len; i++) {
 		const struct param *p = it->params.items[i];
 		cp = first_hidden(p->name);
@@ -931,6 +982,43 @@ static const char *site_key(struct importer *im, const struct item *it)
 			    it->site_name ? it->site_name : it->site_string, it->id);
 }
 
+/* The action's script, its type and success criteria, at `indent`: the body of an action's statements. */
+static void put_action_body(struct importer *im, const char *indent, const char *script, const char *type,
+			    const char *success, const char *success_relevance)
+{
+	struct textbuf *b = im->out;
+	if (success) {
+		textbuf_printf(b, "%ssuccess-criteria %s", indent, success);
+		if (success_relevance) {
+			textbuf_putc(b, ' ');
+			put_str(im, success_relevance);
+		}
+		textbuf_putc(b, '\n');
+	}
+	if (type) {
+		textbuf_printf(b, "%sactionscript-type ", indent);
+		put_str(im, type);
+		textbuf_putc(b, '\n');
+	}
+	struct ptrvec lines = {0};
+	script_lines(im->arena, script, &lines);
+	for (size_t i = 0; i < lines.len; i++) {
+		textbuf_printf(b, "%sactionscript ", indent);
+		put_str(im, lines.items[i]);
+		textbuf_putc(b, '\n');
+	}
+}
+
+/* `other-action Action2 { ... }`: another action, kept for a baseline line that names it. */
+static void write_other_action(struct importer *im, const struct other_action *o)
+{
+	textbuf_puts(im->out, "    other-action ");
+	put_action(im, o->id);
+	textbuf_puts(im->out, " {\n");
+	put_action_body(im, "        ", o->script, o->script_type, o->success, o->success_relevance);
+	textbuf_puts(im->out, "    }\n");
+}
+
 static void write_item(struct importer *im, const struct item *it)
 {
 	const char *site_word = it->site_name ? it->site_name : it->site_string ? slug(im->arena, it->site_string)
@@ -966,26 +1054,7 @@ static void write_item(struct importer *im, const struct item *it)
 		put_action(im, it->action);
 		textbuf_putc(b, '\n');
 		put_marks(im, it, "action");
-		if (it->success) {
-			textbuf_printf(b, "    success-criteria %s", it->success);
-			if (it->success_relevance) {
-				textbuf_putc(b, ' ');
-				put_str(im, it->success_relevance);
-			}
-			textbuf_putc(b, '\n');
-		}
-		if (it->script_type) {
-			textbuf_puts(b, "    actionscript-type ");
-			put_str(im, it->script_type);
-			textbuf_putc(b, '\n');
-		}
-		struct ptrvec lines = {0};
-		script_lines(im->arena, it->script, &lines);
-		for (size_t i = 0; i < lines.len; i++) {
-			textbuf_puts(b, "    actionscript ");
-			put_str(im, lines.items[i]);
-			textbuf_putc(b, '\n');
-		}
+		put_action_body(im, "    ", it->script, it->script_type, it->success, it->success_relevance);
 		textbuf_printf(b, "    pending-restart %s", as_restart_word(it->restart));
 		if (it->restart_why)
 			textbuf_printf(b, "  # %s", it->restart_why);
@@ -1010,6 +1079,8 @@ static void write_item(struct importer *im, const struct item *it)
 			textbuf_putc(b, '\n');
 		}
 	}
+	for (size_t i = 0; i < it->others.len; i++)
+		write_other_action(im, it->others.items[i]);
 	textbuf_puts(b, "}\n");
 	im->written++;
 }

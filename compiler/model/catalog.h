@@ -79,6 +79,15 @@ enum lw_restart {
 	LW_RESTART_CLEARS,  /* restarts the node and waits: clears Pending Restart */
 };
 
+/* An action of a Fixlet other than the one its `action` names, kept for a baseline line that names it. */
+struct lw_action {
+	const char *name;          /* its ID: "Action2" */
+	struct lw_text actionscript;
+	const char *actionscript_type; /* NULL for ActionScript */
+	enum lw_success success;
+	struct lw_text success_relevance;
+};
+
 struct lw_fixlet {
 	const char *name;          /* catalog name, or NULL for an anonymous patch Fixlet */
 	bool is_task;              /* Task rather than Fixlet (same XML, other success default) */
@@ -100,6 +109,7 @@ struct lw_fixlet {
 	/* added for content kept whole (issue 18) */
 	enum lw_success success;   /* its action's success criteria */
 	struct lw_text success_relevance; /* the relevance of LW_SUCCESS_CUSTOM_RELEVANCE; else NULL text */
+	struct cptrvec other_actions; /* const struct lw_action *: its other actions (`other-action`) */
 };
 
 struct lw_prereq {

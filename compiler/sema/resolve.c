@@ -112,7 +112,7 @@ static const struct prop site_props[] = {
 
 /* `os` is required of a declaration of its own, not of imported content (read_fixlet checks). */
 enum { FX_ID, FX_SITE, FX_OS, FX_ACTION, FX_NEEDS, FX_RESTART, FX_RELEVANCE, FX_SCRIPT, FX_NOTE, FX_IMPORTED,
-       FX_SCRIPT_TYPE, FX_PARAMETER, FX_VERIFY, FX_SUCCESS };
+       FX_SCRIPT_TYPE, FX_PARAMETER, FX_VERIFY, FX_SUCCESS, FX_OTHER_ACTION };
 static const struct prop fixlet_props[] = {
 	[FX_ID] = {"id", SH_INT, P_REQUIRED, "id 116"},
 	[FX_SITE] = {"site", SH_CUSTOM, P_REQUIRED, "site server-automation"},
@@ -129,6 +129,17 @@ static const struct prop fixlet_props[] = {
 	[FX_PARAMETER] = {"parameter", SH_CUSTOM, P_REPEAT, "parameter \"NodeName\" description \"the node to move to\""},
 	[FX_SUCCESS] = {"success-criteria", SH_CUSTOM, 0, "success-criteria run-to-completion"},
 	[FX_VERIFY] = {"verify", SH_STRING, 0, "verify \"{node} shows Paused in Cluster Administrator\""},
+	[FX_OTHER_ACTION] = {"other-action", SH_CUSTOM, P_REPEAT | P_BLOCK,
+			     "other-action Action2 { actionscript \"restart 60\" }"},
+};
+
+/* The block of `other-action NAME { ... }`: what the full form copies of that action. */
+enum { ACT_SCRIPT, ACT_SCRIPT_TYPE, ACT_SUCCESS };
+static const struct prop action_props[] = {
+	[ACT_SCRIPT] = {"actionscript", SH_STRING, P_REPEAT, "actionscript \"restart 60\""},
+	[ACT_SCRIPT_TYPE] = {"actionscript-type", SH_STRING, 0,
+			     "actionscript-type \"application/x-Fixlet-Windows-PowerShell\""},
+	[ACT_SUCCESS] = {"success-criteria", SH_CUSTOM, 0, "success-criteria run-to-completion"},
 };
 
 /* What `KIND NAME extend { ... }` may add to a declaration of another file. */
@@ -1157,10 +1168,9 @@ static const struct lw_parameter *find_parameter(const struct cptrvec *params, c
  * default (BFP617), or a line that substitutes one (BFP616).  A secret is
  * a parameter declared `secure`, or any parameter named as one.
  */
-static void check_secrets(struct resolver *r, const struct props *p, const struct fixlet_ent *fx,
+static void check_secrets(struct resolver *r, const struct ptrvec *lines, const struct fixlet_ent *fx,
 			  const struct as_reading *rd)
 {
-	const struct ptrvec *lines = &p->stmts[FX_SCRIPT];
 	for (size_t i = 0; i < rd->params.len; i++) {
 		const struct as_param *q = rd->params.items[i];
 		const struct lw_parameter *pm = find_parameter(&fx->lw.parameters, q->name);
@@ -1187,37 +1197,34 @@ static void check_secrets(struct resolver *r, const struct props *p, const struc
 }
 
 /* `success-criteria run-to-completion | original-relevance | custom "RELEVANCE"`: the SuccessCriteria Option. */
-static void read_success(struct resolver *r, const struct props *p, struct fixlet_ent *fx,
-			 const struct ast_decl *decl)
+static bool read_success(struct resolver *r, const struct ast_stmt *s, enum lw_success *success,
+			 struct lw_text *relevance, const struct ast_decl *decl)
 {
-	const struct ast_stmt *s = prop_one(p, FX_SUCCESS);
-	if (!s)
-		return;
 	const struct ast_value *v = s->args.len ? s->args.items[0] : NULL;
 	const char *w = value_is(v, VAL_IDENT) ? v->text : "";
 	if (s->args.len == 1 && strcmp(w, "run-to-completion") == 0) {
-		fx->lw.success = LW_SUCCESS_RUN_TO_COMPLETION;
+		*success = LW_SUCCESS_RUN_TO_COMPLETION;
 	} else if (s->args.len == 1 && strcmp(w, "original-relevance") == 0) {
-		fx->lw.success = LW_SUCCESS_ORIGINAL_RELEVANCE;
+		*success = LW_SUCCESS_ORIGINAL_RELEVANCE;
 	} else if (s->args.len == 2 && strcmp(w, "custom") == 0 && value_is(s->args.items[1], VAL_STRING)) {
-		fx->lw.success = LW_SUCCESS_CUSTOM_RELEVANCE;
-		fx->lw.success_relevance = text_of(s->args.items[1]);
-		check_relevance(r, fx->lw.success_relevance, "success relevance", decl);
+		*success = LW_SUCCESS_CUSTOM_RELEVANCE;
+		*relevance = text_of(s->args.items[1]);
+		check_relevance(r, *relevance, "success relevance", decl);
 	} else {
 		invalid_value(r, s, "'run-to-completion', 'original-relevance', or 'custom' and the relevance "
 			      "that means success, in quotes", fixlet_props[FX_SUCCESS].example);
-		return;
+		return false;
 	}
-	fx->given.has_success = true;
+	return true;
 }
 
 /* The actionscript lines, one script: a line each, in order. */
-static void read_script(struct resolver *r, const struct props *p, struct fixlet_ent *fx)
+static void read_script(struct resolver *r, const struct ptrvec *lines, struct lw_text *out)
 {
 	struct textbuf script;
 	textbuf_init(&script, r->arena);
-	for (size_t i = 0; i < p->stmts[FX_SCRIPT].len; i++) {
-		const struct ast_stmt *s = p->stmts[FX_SCRIPT].items[i];
+	for (size_t i = 0; i < lines->len; i++) {
+		const struct ast_stmt *s = lines->items[i];
 		struct lw_text line = text_of(first_arg(s));
 		/* ActionScript runs line by line: a break inside one line would start a new command */
 		if (strpbrk(line.text, "\r\n")) {
@@ -1226,17 +1233,47 @@ static void read_script(struct resolver *r, const struct props *p, struct fixlet
 			diag_help(r->diags, d, "write each line of the script as its own 'actionscript' statement");
 			continue;
 		}
-		if (!fx->lw.actionscript.text) {
-			fx->lw.actionscript = line;
+		if (!out->text) {
+			*out = line;
 		} else {
 			if (!script.len)
-				textbuf_puts(&script, fx->lw.actionscript.text);
+				textbuf_puts(&script, out->text);
 			textbuf_putc(&script, '\n');
 			textbuf_puts(&script, line.text);
-			fx->lw.actionscript = (struct lw_text){script.data, src_span_join(fx->lw.actionscript.span,
-											   line.span)};
+			*out = (struct lw_text){script.data, src_span_join(out->span, line.span)};
 		}
 	}
+}
+
+/*
+ * `other-action NAME { actionscript ... success-criteria ... }`: another
+ * action of the Fixlet, as an export holds it.  A secret with a default
+ * in its script is refused, as in the main one.
+ */
+static void read_other_action(struct resolver *r, const struct ast_stmt *s, struct fixlet_ent *fx,
+			      const struct ast_decl *decl)
+{
+	const struct ast_value *name = s->args.len == 1 ? s->args.items[0] : NULL;
+	if (!(value_is(name, VAL_IDENT) || value_is(name, VAL_STRING)) || !s->block) {
+		invalid_value(r, s, "the action's ID, then a block with its 'actionscript' lines",
+			      fixlet_props[FX_OTHER_ACTION].example);
+		return;
+	}
+	struct props p;
+	collect_props(r, s->block, PROPS(action_props), NO_MARKS, arena_printf(r->arena, "action '%s'", name->text),
+		      name->span, &p);
+	struct lw_action *act = arena_alloc(r->arena, sizeof *act);
+	act->name = name->text;
+	read_script(r, &p.stmts[ACT_SCRIPT], &act->actionscript);
+	act->actionscript_type = prop_text(&p, ACT_SCRIPT_TYPE).text;
+	if (prop_one(&p, ACT_SUCCESS))
+		read_success(r, prop_one(&p, ACT_SUCCESS), &act->success, &act->success_relevance, decl);
+	if (act->actionscript.text) {
+		struct as_reading rd;
+		as_read(r->arena, act->actionscript.text, strlen(act->actionscript.text), &rd);
+		check_secrets(r, &p.stmts[ACT_SCRIPT], fx, &rd);
+	}
+	cptrvec_push(r->arena, &fx->lw.other_actions, act);
 }
 
 /* Several relevance clauses must all be true, as in BES content: one expression joins them with `and`. */
@@ -1365,18 +1402,22 @@ static void read_fixlet(struct resolver *r, const struct ast_decl *decl, struct 
 	read_relevance(r, &p, fx);
 	fx->given.has_relevance = fx->lw.relevance.text != NULL;
 	fx->given.relevance = fx->lw.relevance.span;
-	read_script(r, &p, fx);
+	read_script(r, &p.stmts[FX_SCRIPT], &fx->lw.actionscript);
 	fx->given.has_actionscript = fx->lw.actionscript.text != NULL;
 	fx->given.actionscript = fx->lw.actionscript.span;
 	fx->lw.actionscript_type = prop_text(&p, FX_SCRIPT_TYPE).text;
 	for (size_t i = 0; i < p.stmts[FX_PARAMETER].len; i++)
 		read_parameter(r, p.stmts[FX_PARAMETER].items[i], &fx->lw.parameters);
-	read_success(r, &p, fx, decl);
+	if (prop_one(&p, FX_SUCCESS))
+		fx->given.has_success = read_success(r, prop_one(&p, FX_SUCCESS), &fx->lw.success,
+						     &fx->lw.success_relevance, decl);
 	if (fx->lw.actionscript.text) {
 		struct as_reading rd;
 		as_read(r->arena, fx->lw.actionscript.text, strlen(fx->lw.actionscript.text), &rd);
-		check_secrets(r, &p, fx, &rd);
+		check_secrets(r, &p.stmts[FX_SCRIPT], fx, &rd);
 	}
+	for (size_t i = 0; i < p.stmts[FX_OTHER_ACTION].len; i++)
+		read_other_action(r, p.stmts[FX_OTHER_ACTION].items[i], fx, decl);
 	fx->note = prop_template(r, &p, FX_NOTE, TPL_FOR_CATALOG);
 	fx->verify = prop_template(r, &p, FX_VERIFY, TPL_FOR_STEP);
 	read_marks(r, decl, &p, fixlet_owner(r, fx), &fx->lw.marks);
@@ -1610,6 +1651,47 @@ static bool read_content_pair(struct resolver *r, const struct ast_value *key, c
 }
 
 /*
+ * The Fixlet as a component that runs another of its actions: the same
+ * Fixlet, with that action's script and success criteria, and the Pending
+ * Restart behaviour that script shows (or the line says).
+ */
+static struct fixlet_ent *other_action_of(struct resolver *r, const struct fixlet_ent *known,
+					  const struct lw_action *act, const struct content_line *line,
+					  struct fixlet_ent *fx)
+{
+	struct src_span decl = fx->lw.decl;
+	fx->lw = known->lw;
+	fx->lw.decl = decl;
+	fx->lw.action = act->name;
+	fx->lw.actionscript = act->actionscript;
+	fx->lw.actionscript_type = act->actionscript_type;
+	fx->lw.success = act->success;
+	fx->lw.success_relevance = act->success_relevance;
+	fx->lw.other_actions = (struct cptrvec){0};
+	fx->lw.restart = LW_RESTART_NEVER;
+	if (act->actionscript.text && !act->actionscript_type) {
+		struct as_reading rd;
+		as_read(r->arena, act->actionscript.text, strlen(act->actionscript.text), &rd);
+		fx->lw.restart = from_script(rd.restart);
+	}
+	if (line->restart_given && line->restart != fx->lw.restart && act->actionscript.text &&
+	    !act->actionscript_type) {
+		struct diag *d = diag_report(r->diags, BFP626, line->restart_value->span, "the line says "
+					     "'pending-restart %s', but the script of action %s of %s means "
+					     "'pending-restart %s'", restart_word(line->restart), act->name,
+					     fixlet_owner(r, known), restart_word(fx->lw.restart));
+		diag_note(r->diags, d, act->actionscript.span, "the script is here");
+		diag_help(r->diags, d, "remove 'pending-restart %s' from the line, or correct the catalog's "
+			  "declaration", restart_word(line->restart));
+		return NULL;
+	}
+	if (line->restart_given)
+		fx->lw.restart = line->restart;
+	fx->imported = known->imported;
+	return fx;
+}
+
+/*
  * A line that names a Fixlet the catalog knows by site and ID uses the
  * catalog's entry, with its action and Pending Restart behaviour; the line
  * may not say otherwise about Pending Restart.  Another action of it than
@@ -1618,7 +1700,8 @@ static bool read_content_pair(struct resolver *r, const struct ast_value *key, c
 static struct fixlet_ent *known_component(struct resolver *r, struct fixlet_ent *known,
 					  const struct content_line *line, struct fixlet_ent *fx)
 {
-	if (line->restart_given && line->restart != known->lw.restart) {
+	bool same = !line->action || strcmp(line->action, known->lw.action) == 0;
+	if (same && line->restart_given && line->restart != known->lw.restart) {
 		struct diag *d = diag_report(r->diags, BFP626, line->restart_value->span, "the line says "
 					     "'pending-restart %s', but the catalog says 'pending-restart %s' for %s",
 					     restart_word(line->restart), restart_word(known->lw.restart),
@@ -1630,8 +1713,13 @@ static struct fixlet_ent *known_component(struct resolver *r, struct fixlet_ent 
 			  "declaration", restart_word(line->restart));
 		return NULL;
 	}
-	if (!line->action || strcmp(line->action, known->lw.action) == 0)
+	if (same)
 		return known;
+	for (size_t i = 0; i < known->lw.other_actions.len; i++) {
+		const struct lw_action *act = known->lw.other_actions.items[i];
+		if (strcmp(act->name, line->action) == 0)
+			return other_action_of(r, known, act, line, fx);
+	}
 	fx->lw.title = known->lw.title;
 	fx->lw.is_task = known->lw.is_task;
 	fx->lw.relevance = known->lw.relevance;
@@ -1841,6 +1929,8 @@ static void merge_import(struct resolver *r, struct fixlet_ent *imp, struct fixl
 	}
 	if (imp->lw.parameters.len)
 		cat->lw.parameters = imp->lw.parameters;
+	if (imp->lw.other_actions.len)
+		cat->lw.other_actions = imp->lw.other_actions;
 	if (g->has_success) {
 		cat->lw.success = imp->lw.success;
 		cat->lw.success_relevance = imp->lw.success_relevance;
