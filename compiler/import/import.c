@@ -918,9 +918,13 @@ static void put_action(struct importer *im, const char *action)
 }
 
 /* The first hidden character of any string the item writes, or 0. */
-static uint32_t item_hidden(const struct item *it)
+static uint32_t item_hidden(const struct importer *im, const struct item *it)
 {
 	uint32_t cp = first_hidden(it->title);
+	if (!cp)
+		cp = first_hidden(im->label);
+	if (!cp && !it->site_name && it->site_string)
+		cp = first_hidden(it->site_string);
 	for (size_t i = 0; !cp && i < it->relevance.len; i++)
 		cp = first_hidden(it->relevance.items[i]);
 	if (!cp && it->action)
@@ -944,6 +948,19 @@ static uint32_t item_hidden(const struct item *it)
 			cp = first_hidden(p->description);
 		if (!cp && p->default_value && !p->secure)
 			cp = first_hidden(p->default_value);
+	}
+	return cp;
+}
+
+/* The first hidden character of any string the baseline writes, or 0. */
+static uint32_t baseline_hidden(const struct baseline *bl)
+{
+	uint32_t cp = first_hidden(bl->title);
+	for (size_t i = 0; !cp && i < bl->components.len; i++) {
+		const struct component *c = bl->components.items[i];
+		cp = first_hidden(c->site_url);
+		if (!cp && c->action)
+			cp = first_hidden(c->action);
 	}
 	return cp;
 }
@@ -1031,7 +1048,7 @@ static void write_item(struct importer *im, const struct item *it)
 	textbuf_printf(b, "\n%s %s ", it->is_task ? "task" : "fixlet", name);
 	put_str(im, it->title);
 	textbuf_puts(b, " {");
-	put_allow(im, item_hidden(it));
+	put_allow(im, item_hidden(im, it));
 	textbuf_putc(b, '\n');
 	for (size_t i = 0; i < it->notes.len; i++)
 		put_comment(im, "    ", it->notes.items[i]);
@@ -1095,7 +1112,7 @@ static void write_baseline(struct importer *im, const struct baseline *bl)
 	textbuf_printf(b, "\nbaseline %s ", name);
 	put_str(im, bl->title);
 	textbuf_puts(b, " {");
-	put_allow(im, first_hidden(bl->title));
+	put_allow(im, baseline_hidden(bl));
 	textbuf_putc(b, '\n');
 	put_comment(im, "    ", "Imported: each line is a component, by its source's ID and site gather URL.");
 	size_t group = 0;
