@@ -635,7 +635,8 @@ static int run_session(struct session *s, const struct run_options *o, const str
 /* The diagnostics, then the list of what may be recorded after a refusal; the exit status. */
 static int finish_run(struct session *s, const struct run_options *o, FILE *out, FILE *err, int rc)
 {
-	journal_file_close(&s->jf);
+	/* a journal this command created and wrote nothing to (bad credentials, a node not resolved) is removed */
+	journal_file_abandon(&s->jf);
 	struct diag_writer w;
 	diag_writer_init(&w, DIAG_FORMAT_TEXT, o->o->color, out, err);
 	diag_writer_add(&w, &s->c.diags);
@@ -674,7 +675,7 @@ int cmd_run(struct cmd_run *cmd)
 	s->jf.fd = -1;
 	s->journal_file = SRC_NO_FILE;
 	if (setjmp(s->c.out_of_memory)) {
-		journal_file_close(&s->jf);
+		journal_file_abandon(&s->jf);
 		arena_free(&s->c.arena);
 		fputs("bfplan: error: out of memory [BFP008]\n", err);
 		return EXIT_USAGE;

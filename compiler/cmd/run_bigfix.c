@@ -748,12 +748,10 @@ static int dry_run(struct driver *d)
 
 int run_bigfix(struct session *s, const struct run_options *o, const struct bfplan_env *env, FILE *out, FILE *err)
 {
-	(void)env;
 	struct driver d = {.s = s, .o = o, .a = &s->c.arena, .out = out, .err = err, .model = s->run.model,
 			   .site = o->o->import_to, .poll_ms = 15000};
-	const char *poll = getenv("BFPLAN_BIGFIX_POLL_MS");  /* the tests poll the stand-in faster */
-	if (poll && atol(poll) > 0)
-		d.poll_ms = atol(poll);
+	if (env->bigfix_poll_ms && atol(env->bigfix_poll_ms) > 0)  /* the tests poll the stand-in faster */
+		d.poll_ms = atol(env->bigfix_poll_ms);
 	if (o->o->dry_run)
 		return dry_run(&d);
 	if (o->o->insecure)
@@ -769,7 +767,7 @@ int run_bigfix(struct session *s, const struct run_options *o, const struct bfpl
 	if (!bf_secret_acquire(secret, host, &e))
 		return bigfix_failed(&d, &e, "credentials");
 	d.secret = secret;
-	const char *xsd = getenv("BFPLAN_BESAPI_XSD");
+	const char *xsd = env->besapi_xsd;
 	struct bf_config cfg = {.url = o->o->bigfix, .cacert = o->o->cacert, .insecure = o->o->insecure,
 				.besapi_xsd = xsd && access(xsd, R_OK) == 0 ? xsd : NULL, .get_retries = 4};
 	d.client = bf_client_new(&cfg, secret, &e);

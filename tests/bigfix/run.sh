@@ -66,6 +66,13 @@ run_py() {
 	fi
 }
 
+# The driver's settings come from the command layer's environment struct, never a getenv of its own.
+if grep -rn 'getenv("BFPLAN_\(BESAPI_XSD\|BIGFIX_POLL_MS\)")' runtime compiler/cmd; then
+	fail "the runtime or a command reads BFPLAN_BESAPI_XSD or BFPLAN_BIGFIX_POLL_MS through getenv"
+else
+	pass "BFPLAN_BESAPI_XSD and BFPLAN_BIGFIX_POLL_MS reach the driver through struct bfplan_env"
+fi
+
 run_py standin tests/bigfix/standin_test.py "$tmp/certs" "$tmp/seed2008" "$tmp/work-standin"
 if [ -n "$probe" ]; then
 	run_py client tests/bigfix/client_test.py "$probe" "$tmp/certs" "$tmp" "$tmp/work-client"

@@ -104,8 +104,8 @@ class Window:
 
 
 def no_entry(journal):
-    """The journal records nothing: absent, or made empty by the open that locks it."""
-    return not os.path.exists(journal) or os.path.getsize(journal) == 0
+    """No journal: a run that fails before its first entry leaves no file, not even an empty one."""
+    return not os.path.exists(journal)
 
 
 def steps_of(plan_json):
@@ -243,8 +243,9 @@ def test_refusals_and_secrecy():
 
     w = Window("refuse-credentials", example("exchange2007-windows2008"))
     r = w.run(env=dict(ENV, BFPLAN_BIGFIX_PASSWORD="wrong"))
-    check("wrong credentials are refused before anything runs", r.returncode == 1 and "credentials" in r.stderr
-          and w.state()["actions_posted"] == 0, r.stderr)
+    check("wrong credentials are refused before anything runs, and leave no journal",
+          r.returncode == 1 and "credentials" in r.stderr and w.state()["actions_posted"] == 0
+          and no_entry(w.journal), r.stderr)
     before = len(w.state()["requests"])
     r = w.run("--dry-run")
     st = w.state()
