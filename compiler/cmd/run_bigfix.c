@@ -70,7 +70,15 @@ struct driver {
 	size_t n_content;
 	long poll_ms;
 	uint64_t stopped;             /* the action stopped at its deadline, so it is stopped once */
+	bool unanswered;              /* the last look at the running action got no answer */
 };
+
+/*
+ * Once the step's timeout has run out, the step ends whatever the server
+ * answers: a last look at the action's results may take a second, its
+ * stop ten.
+ */
+enum { LAST_LOOK_MS = 1000, STOP_GRACE_MS = 10000 };
 
 /* ---- small helpers ------------------------------------------------------------------------ */
 
@@ -551,7 +559,12 @@ static int follow(struct driver *d, const struct eng_duty *duty)
 	}
 	struct bf_action_status st;
 	struct bf_error e = {0};
+	/* a server that stops answering costs no more than what is left of the step's timeout */
+	int64_t before = duty->deadline < 0 ? INT64_MAX : duty->deadline - run_engine_time(&d->s->run, wall_now());
+	bf_client_bound(d->client, before == INT64_MAX ? 0 : before > 0 ? (long)before * 1000 : LAST_LOOK_MS);
 	bool answered = bf_action_status(d->client, d->a, action, &st, &e);
+	bf_client_bound(d->client, 0);
+	d->unanswered = !answered;
 	if (!answered && e.kind != BF_ERR_CONNECT && e.kind != BF_ERR_TIMEOUT && e.kind != BF_ERR_LOST_ANSWER &&
 	    e.kind != BF_ERR_SERVER)
 		return bigfix_failed(d, &e, arena_printf(d->a, "following step %s (action %llu)", name,
@@ -585,11 +598,13 @@ static int follow(struct driver *d, const struct eng_duty *duty)
 	int64_t left = duty->deadline < 0 ? INT64_MAX : duty->deadline - run_engine_time(&d->s->run, wall_now());
 	if (left <= 0 && d->stopped != action) {
 		/* the timeout ran out: stop the action; the engine times its silent targets out */
+		bf_client_bound(d->client, STOP_GRACE_MS);
 		if (!bf_stop_action(d->client, action, &e))
 			fprintf(d->err, "bfplan: step %s: stopping action %llu: %s\n", name, (unsigned long long)action, e.text);
+		bf_client_bound(d->client, 0);
 		d->stopped = action;
-		fprintf(d->out, "Step %s ran out of time: action %llu stopped, its silent targets timed out.\n", name,
-			(unsigned long long)action);
+		fprintf(d->out, "Step %s ran out of time%s: action %llu stopped, its silent targets timed out.\n", name,
+			d->unanswered ? " while the BigFix server did not answer" : "", (unsigned long long)action);
 	}
 	sleep_ms(left > 0 && left * 1000 < d->poll_ms ? (long)(left * 1000) : d->poll_ms);
 	return EXIT_CLEAN;

@@ -259,6 +259,16 @@ const struct bf_stats *bf_client_stats(const struct bf_client *c);
 /* The host of the URL, for a netrc lookup. */
 bool bf_url_host(const char *url, char *host, size_t size);
 
+/*
+ * Bounds each later call, its retries and their waits included, to `ms`
+ * milliseconds from when it begins (never more than cfg.timeout_ms per
+ * attempt); 0 lifts the bound.  The driver sets it to what is left of the
+ * running step's timeout, so that a server that stops answering makes the
+ * step time out by the plan's rules, not after the client's own timeout.
+ * A call cut short fails with BF_ERR_TIMEOUT (or BF_ERR_LOST_ANSWER).
+ */
+void bf_client_bound(struct bf_client *c, long ms);
+
 bool bf_login(struct bf_client *c, struct bf_error *err);
 
 /* How a node is told apart from other computers of the same name. */

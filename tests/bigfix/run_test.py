@@ -233,6 +233,30 @@ def test_timeout():
     check("no schema error", w.stop() == 0)
 
 
+def test_hang():
+    """The server stops answering while step 2 (3 s timeout) runs: the step times out by the plan, not the client."""
+    w = Window("hang", short_timeouts(),
+               faults=[{"kind": "hang", "seconds": 40, "path": "/api/action/101/status", "method": "GET",
+                        "times": 1000}])
+    began = time.monotonic()
+    r = w.run()
+    took = time.monotonic() - began
+    st = w.state()
+    check("a hung server: the running step times out at its own timeout (3 s), not the client's 60 s",
+          r.returncode == 1 and "ran out of time while the BigFix server did not answer" in r.stdout
+          and took < 15, (round(took, 1), r.stdout + r.stderr))
+    print(f"# the hung run took {took:.1f} s")
+    check("... the run says the server did not answer, then the failure step runs and the plan stops",
+          "no answer came back" in r.stderr and "The run is over: stopped" in r.stdout
+          and any(t.endswith("step F2: resume") for t in st["titles"]), (r.stdout + r.stderr, st["titles"]))
+    w.agree("a hung server")
+    again = w.run()
+    check("... and the journal resumes: run again, it reads the same end and posts nothing more",
+          again.returncode == 1 and "The run is over: stopped" in again.stdout
+          and w.state()["actions_posted"] == st["actions_posted"], again.stdout + again.stderr)
+    w.stop()
+
+
 def test_refusals_and_secrecy():
     w = Window("refuse-cert", example("exchange2007-windows2008"), cert="wrong")
     r = w.run()
@@ -303,6 +327,7 @@ test_green_windows()
 test_faults()
 test_start_lost()
 test_timeout()
+test_hang()
 test_refusals_and_secrecy()
 test_kill_loop()
 sys.exit(1 if failed else 0)
