@@ -148,9 +148,9 @@ static void check_options(FILE *err, struct run_options *o)
 	else if (o->reason && !journal_is_text(o->reason, JOURNAL_MAX_TEXT, false))
 		usage(err, o, "--reason takes UTF-8 text of 1 to %d bytes", (int)JOURNAL_MAX_TEXT);
 	else if (!o->o->bigfix && (o->o->cacert || o->o->insecure || o->o->dry_run || o->o->domain ||
-				   o->o->import_to || o->o->max_report_age || o->o->confirm))
-		usage(err, o, "%s", "--cacert, --insecure-no-tls-verify, --dry-run, --confirm, --domain, --import-to and "
-		      "--max-report-age go with --bigfix URL");
+				   o->o->import_to || o->o->max_report_age || o->o->confirm || o->o->parameters))
+		usage(err, o, "%s", "--cacert, --insecure-no-tls-verify, --dry-run, --confirm, --domain, --import-to, "
+		      "--max-report-age and --parameters go with --bigfix URL");
 	else if (o->o->bigfix && (o->target || o->reason || o->o->report_json))
 		usage(err, o, "%s", "--target, --reason and --format go with the commands of a run by hand, not with --bigfix");
 	else if (o->o->bigfix && !o->o->domain)

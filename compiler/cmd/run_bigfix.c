@@ -32,6 +32,7 @@
 
 #include <fcntl.h>
 #include <stdio.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -49,6 +50,12 @@
 
 /* A note that keeps what the import created, one object per note: "imported into custom site S: KIND ID: TITLE". */
 static const char import_note[] = "imported into custom site ";
+
+/* One NAME=VALUE line of --parameters FILE. */
+struct param_value {
+	const char *name;
+	char *value;                  /* wiped when the run ends: it may be a secret */
+};
 
 struct content {
 	const char *kind, *title;
@@ -71,6 +78,8 @@ struct driver {
 	long poll_ms;
 	uint64_t stopped;             /* the action stopped at its deadline, so it is stopped once */
 	bool unanswered;              /* the last look at the running action got no answer */
+	struct param_value *values;   /* --parameters FILE */
+	size_t n_values;
 };
 
 /*
@@ -137,6 +146,144 @@ static int append(struct driver *d, struct journal_entry *e, size_t n)
 	return rc;
 }
 
+/* ---- the plan's parameters ------------------------------------------------------------------ */
+
+enum { PARAMETERS_MAX_BYTES = 64 * 1024 };
+
+static int parameters_refused(struct driver *d, const char *what, const char *help)
+{
+	struct diag *g = diag_report(&d->s->c.diags, BFP810, d->s->plan->decl, "%s", what);
+	diag_help(&d->s->c.diags, g, "%s", help);
+	return EXIT_PLAN_ERRORS;
+}
+
+/*
+ * --parameters FILE: NAME=VALUE lines ('#' starts a comment line).  It may
+ * hold secrets, so, like a netrc file, it must be a regular file that
+ * nobody but its owner can read or write.
+ */
+static int read_parameters(struct driver *d)
+{
+	const char *path = d->o->o->parameters;
+	if (!path)
+		return EXIT_CLEAN;
+	const char *shown = esc_terminal(d->a, path);
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	struct stat st;
+	if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		if (fd >= 0)
+			close(fd);
+		return parameters_refused(d, arena_printf(d->a, "cannot read parameters file '%s'", shown),
+					  "give --parameters a regular file of NAME=VALUE lines");
+	}
+	if (st.st_mode & (S_IRWXG | S_IRWXO)) {
+		close(fd);
+		return parameters_refused(d, arena_printf(d->a, "parameters file '%s' can be read or written by others "
+							  "than its owner: it may hold secrets", shown),
+					  arena_printf(d->a, "chmod 600 '%s'", shown));
+	}
+	char *text = arena_alloc(d->a, PARAMETERS_MAX_BYTES + 1);
+	ssize_t n = read(fd, text, PARAMETERS_MAX_BYTES + 1);
+	close(fd);
+	if (n < 0 || n > PARAMETERS_MAX_BYTES) {
+		explicit_bzero(text, PARAMETERS_MAX_BYTES + 1);
+		return parameters_refused(d, arena_printf(d->a, "parameters file '%s' cannot be read, or is larger than "
+							  "%d bytes", shown, PARAMETERS_MAX_BYTES),
+					  "give --parameters a file of NAME=VALUE lines, one per parameter");
+	}
+	text[n] = '\0';
+	size_t lines = 1;
+	for (const char *p = text; *p; p++)
+		lines += *p == '\n';
+	d->values = arena_calloc(d->a, lines, sizeof *d->values);
+	unsigned number = 0;
+	for (char *line = text, *next; line && *line; line = next) {
+		number++;
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		size_t len = strlen(line);
+		if (len && line[len - 1] == '\r')
+			line[--len] = '\0';
+		if (len == 0 || line[0] == '#')
+			continue;
+		char *eq = strchr(line, '=');
+		if (!eq || eq == line)
+			return parameters_refused(d, arena_printf(d->a, "line %u of parameters file '%s' is not NAME=VALUE",
+								  number, shown),
+						  "write each parameter on a line of its own, as NAME=VALUE");
+		*eq = '\0';
+		d->values[d->n_values++] = (struct param_value){line, eq + 1};
+	}
+	return EXIT_CLEAN;
+}
+
+static void wipe_parameters(struct driver *d)
+{
+	for (size_t i = 0; i < d->n_values; i++)
+		explicit_bzero(d->values[i].value, strlen(d->values[i].value));
+}
+
+static const char *given_value(const struct driver *d, const char *name)
+{
+	for (size_t i = 0; i < d->n_values; i++)
+		if (strcmp(d->values[i].name, name) == 0)
+			return d->values[i].value;
+	return NULL;
+}
+
+/*
+ * The parameters a Fixlet's action asks for, with their values: from
+ * --parameters FILE, else (not for a secure one) the plan's default.
+ * NULL and *missing when one has no value; a dry run shows it in words.
+ */
+static struct bf_param *parameters_of(struct driver *d, const struct lw_fixlet *fx, size_t *n,
+				      const struct lw_parameter **missing)
+{
+	*n = 0;
+	*missing = NULL;
+	size_t count = fx ? fx->parameters.len : 0;
+	struct bf_param *out = arena_calloc(d->a, count + 1, sizeof *out);
+	for (size_t i = 0; i < count; i++) {
+		const struct lw_parameter *pm = fx->parameters.items[i];
+		const char *value = given_value(d, pm->name.text);
+		if (!value && !pm->secure)
+			value = pm->default_value.text;
+		if (!value && d->o->o->dry_run)
+			value = "(no value: give it in --parameters FILE)";
+		if (!value) {
+			*missing = pm;
+			return NULL;
+		}
+		out[(*n)++] = (struct bf_param){pm->name.text, value, pm->secure};
+	}
+	return out;
+}
+
+/* Every parameter of every step and failure step has a value, before anything is sent. */
+static int check_parameters(struct driver *d)
+{
+	for (uint32_t k = 1; k <= eng_step_count(d->model); k++) {
+		const struct eng_step *es = eng_step_at(d->model, k);
+		const struct lw_fixlet *fx[2] = {es->item->kind == LW_STEP_FIXLET ? es->item->fixlet : NULL,
+						 es->restore ? es->restore->fixlet : NULL};
+		for (int f = 0; f < 2; f++) {
+			size_t n;
+			const struct lw_parameter *missing;
+			if (fx[f] && !parameters_of(d, fx[f], &n, &missing))
+				return parameters_refused(
+					d, arena_printf(d->a, "step %s%u runs Fixlet %u, which asks for %sparameter '%s', and "
+							"it has no value: nothing was sent", f ? "F" : "", k, fx[f]->id,
+							missing->secure ? "secure " : "", esc_terminal(d->a, missing->name.text)),
+					missing->secure ? "give its value in --parameters FILE as NAME=VALUE (a secret is never "
+							  "written in the plan)"
+							: "give its value in --parameters FILE as NAME=VALUE, or a 'default' where "
+							  "the plan declares it");
+		}
+	}
+	return EXIT_CLEAN;
+}
+
 /* ---- what a step runs ----------------------------------------------------------------------- */
 
 struct source {
@@ -144,6 +291,7 @@ struct source {
 	uint64_t id;
 	const char *action;
 	const char *what;   /* for messages */
+	const struct lw_fixlet *fixlet;  /* NULL for a Baseline, whose components take no parameter */
 };
 
 static const struct content *content_titled(struct driver *d, const char *kind, const char *title)
@@ -161,18 +309,19 @@ static bool source_of(struct driver *d, uint32_t step, bool failure, struct sour
 			       : es->item->kind == LW_STEP_FIXLET ? es->item->fixlet : NULL;
 	if (fx) {
 		*src = (struct source){fx->site->display.text ? fx->site->display.text : fx->site->name, fx->id,
-				       fx->action, arena_printf(d->a, "Fixlet %u", fx->id)};
+				       fx->action, arena_printf(d->a, "Fixlet %u", fx->id), fx};
 		return true;
 	}
 	const char *title = es->item->baseline->bes_title;
 	const struct content *c = content_titled(d, "Baseline", title);
 	if (!c && !d->client) {
-		*src = (struct source){d->site, 0, NULL, arena_printf(d->a, "Baseline '%s'", title)};
+		*src = (struct source){d->site, 0, NULL, arena_printf(d->a, "Baseline '%s'", title), NULL};
 		return true;
 	}
 	if (!c)
 		return false;
-	*src = (struct source){d->site, c->id, NULL, arena_printf(d->a, "Baseline %llu", (unsigned long long)c->id)};
+	*src = (struct source){d->site, c->id, NULL, arena_printf(d->a, "Baseline %llu", (unsigned long long)c->id),
+			       NULL};
 	return true;
 }
 
@@ -529,7 +678,12 @@ static int start_step(struct driver *d, uint32_t step, bool failure)
 			return rc;
 		intent = last_intent(d, name, &action);
 	}
-	struct bf_action_request req = {src.site, src.id, src.action, ids, n, NULL, 0, title};
+	size_t n_params;
+	const struct lw_parameter *missing;
+	const struct bf_param *params = parameters_of(d, src.fixlet, &n_params, &missing);
+	if (!params)
+		return check_parameters(d);
+	struct bf_action_request req = {src.site, src.id, src.action, ids, n, params, n_params, title};
 	struct bf_action_ref ref;
 	if (bf_post_action(d->client, d->a, &req, &ref, &e))
 		return record_issued(d, intent->seq, ref.id, name);
@@ -676,8 +830,11 @@ static void dry_post(struct driver *d, uint32_t step, bool failure, struct eng_s
 	uint64_t *ids = arena_calloc(d->a, n + 1, sizeof *ids);
 	for (size_t i = 0; i < n; i++)
 		ids[i] = 1000000000u + targets[i];
-	struct bf_action_request req = {src.site ? src.site : "(the custom site)", src.id, src.action, ids, n, NULL, 0,
-					title_of(d, step, failure)};
+	size_t n_params;
+	const struct lw_parameter *missing;
+	const struct bf_param *params = parameters_of(d, src.fixlet, &n_params, &missing);
+	struct bf_action_request req = {src.site ? src.site : "(the custom site)", src.id, src.action, ids, n, params,
+					n_params, title_of(d, step, failure)};
 	struct bf_error e = {0};
 	char *body = bf_action_body(d->a, &req, true, &e);
 	struct textbuf b;
@@ -761,45 +918,57 @@ static int dry_run(struct driver *d)
 
 /* ---- the command ------------------------------------------------------------------------------- */
 
+/* Logs in and drives the plan: the exit status.  The credentials are wiped before it returns. */
+static int connect_and_drive(struct driver *d, const struct bfplan_env *env)
+{
+	const struct cmd_options *opt = d->o->o;
+	if (opt->insecure)
+		fprintf(d->err, "bfplan: warning: the BigFix server's certificate is NOT verified "
+				"(--insecure-no-tls-verify): anyone on the network path can act as the server\n");
+	struct bf_secret *secret = arena_alloc(d->a, sizeof *secret);
+	char host[256];
+	struct bf_error e = {0};
+	if (!bf_url_host(opt->bigfix, host, sizeof host)) {
+		fprintf(d->err, "bfplan: run: --bigfix takes https://HOST:PORT, not '%s'\n", esc_terminal(d->a, opt->bigfix));
+		return EXIT_USAGE;
+	}
+	if (!bf_secret_acquire(secret, host, &e))
+		return bigfix_failed(d, &e, "credentials");
+	d->secret = secret;
+	const char *xsd = env->besapi_xsd;
+	struct bf_config cfg = {.url = opt->bigfix, .cacert = opt->cacert, .insecure = opt->insecure,
+				.besapi_xsd = xsd && access(xsd, R_OK) == 0 ? xsd : NULL, .get_retries = 4};
+	d->client = bf_client_new(&cfg, secret, &e);
+	int rc;
+	if (!d->client) {
+		rc = bigfix_failed(d, &e, "the BigFix server");
+	} else if (!bf_login(d->client, &e)) {
+		rc = bigfix_failed(d, &e, "logging in to the BigFix server");
+	} else {
+		if (opt->insecure && !noted(d, "the server's certificate was not verified (--insecure-no-tls-verify)")) {
+			struct journal_entry n = entry(d, JOURNAL_NOTE);
+			n.text = "the server's certificate was not verified (--insecure-no-tls-verify)";
+			append(d, &n, 1);
+		}
+		rc = drive(d);
+	}
+	bf_client_free(d->client);
+	bf_secret_wipe(secret);
+	return rc;
+}
+
 int run_bigfix(struct session *s, const struct run_options *o, const struct bfplan_env *env, FILE *out, FILE *err)
 {
 	struct driver d = {.s = s, .o = o, .a = &s->c.arena, .out = out, .err = err, .model = s->run.model,
 			   .site = o->o->import_to, .poll_ms = 15000};
 	if (env->bigfix_poll_ms && atol(env->bigfix_poll_ms) > 0)  /* the tests poll the stand-in faster */
 		d.poll_ms = atol(env->bigfix_poll_ms);
-	if (o->o->dry_run)
-		return dry_run(&d);
-	if (o->o->insecure)
-		fprintf(err, "bfplan: warning: the BigFix server's certificate is NOT verified "
-			     "(--insecure-no-tls-verify): anyone on the network path can act as the server\n");
-	struct bf_secret *secret = arena_alloc(d.a, sizeof *secret);
-	char host[256];
-	struct bf_error e = {0};
-	if (!bf_url_host(o->o->bigfix, host, sizeof host)) {
-		fprintf(err, "bfplan: run: --bigfix takes https://HOST:PORT, not '%s'\n", esc_terminal(d.a, o->o->bigfix));
-		return EXIT_USAGE;
-	}
-	if (!bf_secret_acquire(secret, host, &e))
-		return bigfix_failed(&d, &e, "credentials");
-	d.secret = secret;
-	const char *xsd = env->besapi_xsd;
-	struct bf_config cfg = {.url = o->o->bigfix, .cacert = o->o->cacert, .insecure = o->o->insecure,
-				.besapi_xsd = xsd && access(xsd, R_OK) == 0 ? xsd : NULL, .get_retries = 4};
-	d.client = bf_client_new(&cfg, secret, &e);
-	int rc;
-	if (!d.client) {
-		rc = bigfix_failed(&d, &e, "the BigFix server");
-	} else if (!bf_login(d.client, &e)) {
-		rc = bigfix_failed(&d, &e, "logging in to the BigFix server");
-	} else {
-		if (o->o->insecure && !noted(&d, "the server's certificate was not verified (--insecure-no-tls-verify)")) {
-			struct journal_entry n = entry(&d, JOURNAL_NOTE);
-			n.text = "the server's certificate was not verified (--insecure-no-tls-verify)";
-			append(&d, &n, 1);
-		}
-		rc = drive(&d);
-	}
-	bf_client_free(d.client);
-	bf_secret_wipe(secret);
+	/* the parameters first: a value missing stops the run before it logs in or writes anything */
+	int rc = read_parameters(&d);
+	if (rc == EXIT_CLEAN)
+		rc = o->o->dry_run ? dry_run(&d) : check_parameters(&d);
+	if (rc == EXIT_CLEAN && !o->o->dry_run)
+		rc = connect_and_drive(&d, env);
+	wipe_parameters(&d);
 	return rc;
 }

@@ -615,6 +615,7 @@ static void fixlet_json(struct emit_json *j, const struct lw_fixlet *f)
 		kstring(w, "name", pa->name.text);
 		kstring(w, "description", pa->description.text);
 		kstring(w, "default", pa->default_value.text);
+		kboolean(w, "secure", pa->secure);
 		object_end(w);
 	}
 	array_end(w);

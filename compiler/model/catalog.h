@@ -148,6 +148,7 @@ struct lw_parameter {
 	struct lw_text name;
 	struct lw_text description;  /* NULL text when the action gives none */
 	struct lw_text default_value;/* likewise */
+	bool secure;                 /* passed as a SecureParameter; its value never comes from the plan */
 };
 
 #endif

@@ -1087,14 +1087,25 @@ static enum lw_restart from_script(enum as_restart r)
 	return r == AS_RESTART_MAY ? LW_RESTART_MAY : r == AS_RESTART_CLEARS ? LW_RESTART_CLEARS : LW_RESTART_NEVER;
 }
 
-/* `parameter "NAME" [description "TEXT"] [default "VALUE"]`: what the action asks for when taken. */
+/*
+ * `parameter "NAME" [secure] [description "TEXT"] [default "VALUE"]`: what
+ * the action asks for when taken.  A secure one is a SecureParameter: a
+ * secret, so it has no default in the plan (its value is given at run
+ * time, never written down with the plan).
+ */
 static void read_parameter(struct resolver *r, const struct ast_stmt *s, struct cptrvec *out)
 {
 	const struct ast_value *name = s->args.len ? s->args.items[0] : NULL;
-	bool ok = value_is(name, VAL_STRING) && s->args.len % 2 == 1;
+	bool ok = value_is(name, VAL_STRING);
 	struct lw_parameter *pm = arena_alloc(r->arena, sizeof *pm);
-	for (size_t i = 1; ok && i + 1 < s->args.len; i += 2) {
-		const struct ast_value *key = s->args.items[i], *val = s->args.items[i + 1];
+	for (size_t i = 1; ok && i < s->args.len; i += 2) {
+		const struct ast_value *key = s->args.items[i];
+		if (value_is(key, VAL_IDENT) && strcmp(key->text, "secure") == 0 && !pm->secure) {
+			pm->secure = true;
+			i--; /* a word alone */
+			continue;
+		}
+		const struct ast_value *val = i + 1 < s->args.len ? s->args.items[i + 1] : NULL;
 		ok = value_is(key, VAL_IDENT) && value_is(val, VAL_STRING);
 		if (ok && strcmp(key->text, "description") == 0 && !pm->description.text)
 			pm->description = text_of(val);
@@ -1103,9 +1114,12 @@ static void read_parameter(struct resolver *r, const struct ast_stmt *s, struct 
 		else
 			ok = false;
 	}
-	if (!ok) {
-		invalid_value(r, s, "the parameter's name in quotes, then optionally 'description' and "
-			      "'default' with a string each", fixlet_props[FX_PARAMETER].example);
+	if (!ok || (pm->secure && pm->default_value.text)) {
+		invalid_value(r, s, pm->secure && ok ? "no 'default' with 'secure': a secret is given when the plan "
+						       "runs (bfplan run --parameters FILE), never written in the plan"
+						     : "the parameter's name in quotes, then optionally 'secure', and "
+						       "'description' and 'default' with a string each",
+			      fixlet_props[FX_PARAMETER].example);
 		return;
 	}
 	pm->name = text_of(name);

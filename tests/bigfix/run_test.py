@@ -11,6 +11,7 @@ engine, replayed from the journal, says (`bfplan run ... status`): the
 runtime's engine and the server's model agree.  Prints PASS/FAIL lines.
 """
 
+import hashlib
 import json
 import os
 import random
@@ -257,6 +258,76 @@ def test_hang():
     w.stop()
 
 
+SECRET = "S3cret-Key-4e1f9"  # a secure parameter's value: found anywhere it must not be, it fails the test
+
+
+def parameters_plan():
+    """The 2008 seed whose move-groups Fixlet asks for a parameter and a secure parameter."""
+    text = open(example("exchange2007-windows2008"), encoding="utf-8").read()
+    text = text.replace("        move-groups   # Fixlet 114", "        move-groups-p")
+    text += """
+fixlet move-groups-params "Move Groups from Node, to a named node (a test's)" {
+    id 9114
+    site server-automation
+    os windows-2008
+    action Action1
+    parameter "TargetNode" description "the node the groups move to" default "EXNODE2"
+    parameter "ServiceKey" secure description "a key the script needs"
+}
+
+step move-groups-p "Move the node's groups to a named node" {
+    from paused
+    to drained
+    run move-groups-params
+    timeout 30m
+}
+"""
+    path = os.path.join(work, "parameters.plan")
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(text)
+    return path
+
+
+def test_parameters():
+    w = Window("parameters", parameters_plan())
+    r = w.run()
+    check("a secure parameter without a value: refused before anything runs (BFP810), no journal",
+          r.returncode == 1 and "BFP810" in r.stderr and "ServiceKey" in r.stderr
+          and w.state()["actions_posted"] == 0 and no_entry(w.journal), r.stderr)
+    values = os.path.join(w.dir, "parameters")
+    with open(values, "w", encoding="utf-8") as f:
+        f.write("# the secrets of the window\nServiceKey=" + SECRET + "\n")
+    os.chmod(values, 0o644)
+    r = w.run("--parameters", values)
+    check("a parameters file others can read is refused (BFP810), nothing sent",
+          r.returncode == 1 and "BFP810" in r.stderr and "chmod 600" in r.stderr
+          and w.state()["actions_posted"] == 0 and no_entry(w.journal), r.stderr)
+    os.chmod(values, 0o600)
+    dry = w.run("--parameters", values, "--dry-run")
+    check("--dry-run shows the Parameter's value and the SecureParameter masked",
+          dry.returncode == 0 and '<Parameter Name="TargetNode">EXNODE2</Parameter>' in dry.stdout
+          and '<SecureParameter Name="ServiceKey">(secret)</SecureParameter>' in dry.stdout
+          and SECRET not in dry.stdout + dry.stderr, dry.stdout[-2000:])
+    r = w.run("--parameters", values)
+    st = w.state()
+    moves = [a for a in st["actions"] if "step 2: move-groups-p" in a["title"] or "step 7: move-groups-p" in a["title"]]
+    digest = hashlib.sha256(SECRET.encode()).hexdigest()
+    check("the plan's parameters reach the server: Parameter with its default, SecureParameter with its value",
+          r.returncode == 0 and len(moves) == 2
+          and all(a["params"] == {"TargetNode": "EXNODE2"} and a["secure_params"] == {"ServiceKey": digest}
+                  for a in moves), (r.stdout + r.stderr, moves))
+    check("... the stand-in found every declared parameter in the actions it received",
+          not st["violations"], st["violations"])
+    others = [a for a in st["actions"] if a not in moves]
+    check("... and the steps whose Fixlets declare none carry none",
+          all(not a["params"] and not a["secure_params"] for a in others), others)
+    texts = [open(w.journal, encoding="utf-8").read(), r.stdout, r.stderr, dry.stdout, dry.stderr,
+             open(os.path.join(w.dir, "requests.log"), encoding="utf-8").read(),
+             open(os.path.join(w.dir, "standin.err"), encoding="utf-8").read()]
+    check("the secure value is in no journal, output, dry run or log", all(SECRET not in t for t in texts))
+    check("no schema error (SecureParameter is valid against BES.xsd)", w.stop() == 0)
+
+
 def test_refusals_and_secrecy():
     w = Window("refuse-cert", example("exchange2007-windows2008"), cert="wrong")
     r = w.run()
@@ -328,6 +399,7 @@ test_faults()
 test_start_lost()
 test_timeout()
 test_hang()
+test_parameters()
 test_refusals_and_secrecy()
 test_kill_loop()
 sys.exit(1 if failed else 0)

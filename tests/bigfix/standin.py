@@ -66,6 +66,7 @@ The wrong certificate is the server started with another --cert and --key.
 
 import argparse
 import base64
+import hashlib
 import hmac
 import json
 import os
@@ -190,7 +191,8 @@ class World:
                 key = (sites[fx["site"]]["title"], fx["id"])
                 eff = self.effects.setdefault(key, {"steps": set(), "from": set(), "to": step["to_state"],
                                                     "role_only": step["role_only"], "kind": fx["kind"],
-                                                    "restart": fx["restart"], "id": fx["id"]})
+                                                    "restart": fx["restart"], "id": fx["id"],
+                                                    "parameters": fx.get("parameters", [])})
             else:
                 bl = plan["baselines"][run["baseline"]]
                 eff = self.baseline_effects.setdefault(bl["bes_title"], {
@@ -208,7 +210,8 @@ class World:
             key = (sites[fx["site"]]["title"], fx["id"])
             eff = self.effects.setdefault(key, {"steps": {r["name"]}, "from": set(), "to": "online",
                                                 "role_only": False, "kind": fx["kind"],
-                                                "restart": fx["restart"], "id": fx["id"]})
+                                                "restart": fx["restart"], "id": fx["id"],
+                                                "parameters": fx.get("parameters", [])})
             eff["restores"] = True
         self.role_fixlet = None
         role = plan.get("role")
@@ -355,7 +358,7 @@ class World:
                 "requests": self.requests,
                 "actions": [{"id": a.id, "title": a.title, "stopped": a.stopped,
                              "source": {"site": a.source["site"], "id": a.source["id"]},
-                             "params": a.params,
+                             "params": a.params, "secure_params": a.secure,
                              "targets": {t.computer["name"]: t.status for t in a.targets}}
                             for a in sorted(self.actions.values(), key=lambda a: a.id)]}
 
@@ -464,12 +467,24 @@ def post_action(w, doc):
         computers.append(c)
     title = text_of(sfa, "Title") or ""
     params = {p.get("Name"): p.text or "" for p in sfa.findall("Parameter")}
-    params.update({p.get("Name"): "(secure)" for p in sfa.findall("SecureParameter")})
+    # A secret is kept only as its SHA-256, so that a test can check it arrived without the
+    # stand-in's state or log ever holding it.
+    secure = {p.get("Name"): hashlib.sha256((p.text or "").encode()).hexdigest()
+              for p in sfa.findall("SecureParameter")}
+    eff = source["effect"]
+    for declared in (eff or {}).get("parameters", []):
+        got = secure if declared["secure"] else params
+        if declared["name"] not in got:
+            # The stand-in's own check: the documentation does not say what BigFix does with an
+            # action that lacks a parameter its Fixlet asks for (it would prompt in the console).
+            w.violations.append(f"action '{title}' lacks the {'Secure' if declared['secure'] else ''}"
+                                f"Parameter '{declared['name']}' Fixlet {eff['id']} declares")
     now = time.time()
     aid = w.next_action
     w.next_action += 1
     w.actions[aid] = Action(aid, title, source, [Target(c, now + w.action_seconds) for c in computers],
                             now, params)
+    w.actions[aid].secure = secure
     w.titles[title] = w.titles.get(title, 0) + 1
     return (HEAD + f'<Action Resource={quoteattr(w.base + "/api/action/" + str(aid))} '
             f'LastModified={quoteattr(http_time(now))}><Name>{escape(title)}</Name><ID>{aid}</ID></Action>'
