@@ -700,6 +700,82 @@ static int start_step(struct driver *d, uint32_t step, bool failure)
 						 "done", name, src.what));
 }
 
+/*
+ * What a target's status is for the engine, as an entry to record; false
+ * when there is none to record now: not finished, or already recorded.
+ * Pending Restart is reported as such (not in a failure step, whose
+ * targets the engine does not let wait for a restart: there it is not
+ * finished), and the engine's rules decide what follows: a target in
+ * Pending Restart succeeds only through a restart in its own step;
+ * otherwise it waits, and fails the step when the timeout runs out.
+ */
+static bool target_entry(struct driver *d, const struct eng_duty *duty, const struct bf_target_result *t,
+			 uint32_t node, uint64_t action, struct journal_entry *je)
+{
+	enum eng_result now = d->s->run.state->nodes[node].result;
+	bool restarts = eng_step_at(d->model, duty->step)->clears_restart && !duty->failure_step;
+	switch (t->outcome) {
+	case BF_SUCCEEDED:
+		if (now != ENG_WAITING && !(now == ENG_PENDING && restarts))
+			return false;
+		*je = entry(d, JOURNAL_DONE);
+		return true;
+	case BF_FAILED:
+	case BF_ENDED:
+	case BF_NOT_RELEVANT:
+		if (now != ENG_WAITING && now != ENG_PENDING)
+			return false;
+		*je = entry(d, JOURNAL_FAIL);
+		je->reason = arena_printf(d->a, "BigFix reports '%s' for action %llu", esc_terminal(d->a, t->status),
+					  (unsigned long long)action);
+		return true;
+	case BF_PENDING_RESTART:
+		if (now != ENG_WAITING || duty->failure_step)
+			return false;
+		*je = entry(d, JOURNAL_PENDING);
+		return true;
+	case BF_PENDING:
+	case BF_UNKNOWN:
+		break;
+	}
+	return false;
+}
+
+/* Whether the engine still lets the node succeed in the running step. */
+static bool may_succeed(struct driver *d, uint32_t node)
+{
+	struct eng_event allowed[256];
+	size_t n = eng_allowed(d->s->run.state, allowed, sizeof allowed / sizeof *allowed);
+	for (size_t i = 0; i < n && i < sizeof allowed / sizeof *allowed; i++)
+		if (allowed[i].kind == ENG_EV_SUCCEEDED && allowed[i].node == node)
+			return true;
+	return false;
+}
+
+/*
+ * A target reported Pending Restart (recorded): the engine's rules decide.
+ * Where the step's own restart clears it, the step goes on; where the
+ * engine allows the target no success any more (nothing in the step
+ * restarts it), its failure is recorded now rather than waited out to the
+ * step's timeout, and the plan's failure behaviour follows.
+ */
+static int after_pending(struct driver *d, const struct eng_duty *duty, uint32_t node)
+{
+	const char *name = step_name(d, duty->step, duty->failure_step);
+	if (may_succeed(d, node)) {
+		fprintf(d->out, "Step %s: %s reports Pending Restart; the step ends with a restart, which clears it.\n",
+			name, node_name(d, node));
+		return EXIT_CLEAN;
+	}
+	fprintf(d->out, "Step %s: %s reports Pending Restart and nothing in the step restarts it: by the plan's "
+			"rules it cannot succeed, so it fails now, not at the step's timeout.\n", name, node_name(d, node));
+	struct journal_entry je = entry(d, JOURNAL_FAIL);
+	je.step = name;
+	je.target = node_name(d, node);
+	je.reason = arena_printf(d->a, "Pending Restart, which nothing in step %s clears", name);
+	return append(d, &je, 1);
+}
+
 /* One look at the running step's action: each target's result recorded; the deadline enforced. */
 static int follow(struct driver *d, const struct eng_duty *duty)
 {
@@ -728,21 +804,14 @@ static int follow(struct driver *d, const struct eng_duty *duty)
 	for (size_t i = 0; answered && i < st.n_targets; i++) {
 		const struct bf_target_result *t = &st.targets[i];
 		uint32_t node = node_of_computer(d, t->computer_id);
-		if (node == ENG_NONE || d->s->run.state->nodes[node].result != ENG_WAITING)
-			continue;
 		struct journal_entry je;
-		if (t->outcome == BF_SUCCEEDED) {
-			je = entry(d, JOURNAL_DONE);
-		} else if (t->outcome == BF_FAILED || t->outcome == BF_ENDED || t->outcome == BF_NOT_RELEVANT) {
-			je = entry(d, JOURNAL_FAIL);
-			je.reason = arena_printf(d->a, "BigFix reports '%s' for action %llu", esc_terminal(d->a, t->status),
-						 (unsigned long long)action);
-		} else {
-			continue;  /* not finished (Pending Restart included): the step's timeout bounds the wait */
-		}
+		if (node == ENG_NONE || !target_entry(d, duty, t, node, action, &je))
+			continue;
 		je.step = name;
 		je.target = node_name(d, node);
 		int rc = append(d, &je, 1);
+		if (rc == EXIT_CLEAN && je.type == JOURNAL_PENDING)
+			rc = after_pending(d, duty, node);
 		if (rc != EXIT_CLEAN)
 			return rc;
 	}

@@ -279,6 +279,9 @@ static const char *entry_words(const struct run_session *s, const struct journal
 	case JOURNAL_FAIL:
 		text = arena_printf(a, "%s failed%s: %s", what, on, e->reason);
 		break;
+	case JOURNAL_PENDING:
+		text = arena_printf(a, "%s waits in Pending Restart%s", what, on);
+		break;
 	case JOURNAL_NOTE:
 		text = arena_printf(a, "note: %s", e->text);
 		break;

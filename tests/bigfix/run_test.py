@@ -86,7 +86,8 @@ class Window:
         for part in line[len("Nodes: "):].split(";")[0].split(","):
             words = part.split()
             if len(words) >= 2:
-                states[words[0]] = words[1]
+                # the engine keeps Pending Restart beside the node's state; the stand-in, as its state
+                states[words[0]] = "pending-restart" if "(Pending Restart)" in part else words[1]
         stage = next((l.split()[1].rstrip(",") for l in r.stdout.splitlines() if l.startswith("Stage: ")), "")
         return r.returncode, stage, states
 
@@ -258,6 +259,56 @@ def test_hang():
     w.stop()
 
 
+def journal_entries(path):
+    with open(path, encoding="utf-8") as f:
+        return [json.loads(l) for l in f.read().splitlines()[1:]]
+
+
+def no_restart_plan():
+    """The 2008 seed whose patch Baseline holds no restart (its patches said never to need one)."""
+    text = open(example("exchange2007-windows2008"), encoding="utf-8").read()
+    text = text.replace("    fixlet 900201 site patches-for-windows\n    fixlet 900202 site patches-for-windows\n"
+                        "    restart  # without it a node could wait in Pending Restart\n",
+                        "    fixlet 900201 site patches-for-windows pending-restart never\n"
+                        "    fixlet 900202 site patches-for-windows pending-restart never\n")
+    path = os.path.join(work, "no-restart.plan")
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(text)
+    return path
+
+
+def test_pending_restart():
+    w = Window("pending-cleared", example("exchange2007-windows2008"),
+               faults=[{"kind": "pending_restart", "node": "EXNODE1"}])
+    r = w.run()
+    kinds = [(e["type"], e.get("step"), e.get("target")) for e in journal_entries(w.journal)
+             if e["type"] in ("pending-restart", "done", "fail") and e.get("step") == "3"]
+    check("Pending Restart in a Baseline that ends with a restart: reported to the engine, then cleared",
+          r.returncode == 0 and kinds == [("pending-restart", "3", "EXNODE1"), ("done", "3", "EXNODE1")]
+          and "EXNODE1 reports Pending Restart; the step ends with a restart" in r.stdout,
+          (kinds, r.stdout + r.stderr))
+    check("... the stand-in's restart component cleared it: every node ends online",
+          set(w.state()["node_state"].values()) == {"online"}, w.state()["node_state"])
+    w.agree("Pending Restart cleared")
+    w.stop()
+
+    w = Window("pending-stuck", no_restart_plan(), faults=[{"kind": "pending_restart", "node": "EXNODE1"}])
+    began = time.monotonic()
+    r = w.run()
+    took = time.monotonic() - began
+    kinds = [(e["type"], e.get("step"), e.get("target")) for e in journal_entries(w.journal)
+             if e["type"] in ("pending-restart", "done", "fail") and e.get("step") == "3"]
+    check("Pending Restart that nothing in the step clears: the engine's rules fail the target at once, "
+          "not after the step's 1 h timeout, and the plan holds",
+          r.returncode == 1 and kinds == [("pending-restart", "3", "EXNODE1"), ("fail", "3", "EXNODE1")]
+          and "held" in r.stdout and "nothing in the step restarts it" in r.stdout and took < 30,
+          (round(took, 1), kinds, r.stdout + r.stderr))
+    check("... the node is left in Pending Restart on the server, as the engine says",
+          w.state()["node_state"]["EXNODE1"] == "pending-restart", w.state()["node_state"])
+    w.agree("Pending Restart not cleared")
+    w.stop()
+
+
 SECRET = "S3cret-Key-4e1f9"  # a secure parameter's value: found anywhere it must not be, it fails the test
 
 
@@ -399,6 +450,7 @@ test_faults()
 test_start_lost()
 test_timeout()
 test_hang()
+test_pending_restart()
 test_parameters()
 test_refusals_and_secrecy()
 test_kill_loop()

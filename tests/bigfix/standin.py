@@ -126,6 +126,7 @@ class Target:
         self.start = None
         self.end = None
         self.final = False
+        self.restart_at = None   # a Baseline's restart component still to run (after Pending Restart)
 
 
 class Action:
@@ -283,6 +284,8 @@ class World:
 
     def _advance(self, action, t, now):
         c = t.computer
+        if t.restart_at is not None and now >= t.restart_at and not action.stopped and self.reporting(c):
+            return self._restart_component(action, t)
         if t.final or action.stopped or not self.reporting(c):
             return  # INFERRED: a silent target keeps its last status
         if t.status is None and now >= t.done_at - self.action_seconds / 2:
@@ -299,9 +302,19 @@ class World:
         if any(self.fault("fail", **m) for m in match):
             t.status = "Failed"
             return
-        t.status = self._apply(action, eff, node)
+        t.status = self._apply(action, eff, node, t, now)
 
-    def _apply(self, action, eff, node):
+    def _restart_component(self, action, t):
+        """A Baseline's last component, a restart Fixlet, runs on a node in Pending Restart and clears it."""
+        node = t.computer["node"]
+        t.restart_at = None
+        if self.has_fault("restart_fails", node=node):
+            t.status = "Failed"
+            return
+        self._restarted(node)   # the target's Pending Restart turns to Fixed
+        self.node_state[node] = action.source["effect"]["to"]
+
+    def _apply(self, action, eff, node, t, now):
         """What the action does to the node; returns the target's final Status."""
         done = "Completed" if eff and eff["kind"] == "task" else "Fixed"
         if eff is None or node is None:
@@ -334,7 +347,12 @@ class World:
                 self.node_state[node] = "pending-restart"
                 return "Pending Restart"
             if pending:
-                self._restarted(node)
+                # INFERRED: the components run in order, and the target reports Pending Restart
+                # between the patch that asks for the restart and the restart component that
+                # clears it (the documentation does not say what a Baseline reports meanwhile).
+                self.node_state[node] = "pending-restart"
+                t.restart_at = now + self.action_seconds
+                return "Pending Restart"
         self.node_state[node] = eff["to"]
         if eff["to"] != "online" and node == self.role_holder:
             self.violations.append(f"action {action.id}: {node} left online while the role runs on it")
