@@ -84,6 +84,7 @@ struct cmd_options {
 	unsigned faults;             /* simulate --faults */
 	bool no_static_check;        /* simulate --no-static-check */
 	bool sim_json;               /* simulate --format=json */
+	const char *sim_fault;       /* simulate --fault KIND[@STEP][:NODE] */
 };
 
 /* One run of a command: its memory, its options, where it writes, what it was given. */

@@ -457,6 +457,7 @@ static void apply(struct parse *p, enum opt_id id, char *value)
 	case OPT_FAULTS: o->faults = (unsigned)choice; break;
 	case OPT_NO_STATIC_CHECK: o->no_static_check = true; break;
 	case OPT_SIM_FORMAT: o->sim_json = choice == 1; break;
+	case OPT_SIM_FAULT: o->sim_fault = value; break;
 	case OPT_COUNT: break;
 	}
 }
