@@ -63,7 +63,7 @@ enum { JOURNAL_MAX_NAME = 255, JOURNAL_MAX_TEXT = 4096 };
 	  "the run goes on with a plan that changed since the journal began")                                      \
 	X(JOURNAL_SET_ASIDE, "set-aside", JF_LINE | JF_BYTES | JF_FILE, 0,                                          \
 	  "a torn last line was moved out of the journal")                                                         \
-	X(JOURNAL_INTENT, "intent", JF_STEP | JF_REQUEST, JF_TARGETS, "a driver is about to send a request")        \
+	X(JOURNAL_INTENT, "intent", JF_REQUEST, JF_STEP | JF_TARGETS, "a driver is about to send a request")        \
 	X(JOURNAL_ISSUED, "issued", JF_INTENT | JF_ACTION, 0, "the request of an intent made an action")
 
 enum journal_type {

@@ -355,7 +355,7 @@ static const struct journal_entry *last_intent(struct driver *d, const char *ste
 	*action = 0;
 	for (size_t i = 0; i < j->count; i++) {
 		const struct journal_entry *e = &j->entries[i];
-		if (e->type == JOURNAL_INTENT && strcmp(e->step, step) == 0) {
+		if (e->type == JOURNAL_INTENT && e->step && strcmp(e->step, step) == 0) {
 			intent = e;
 			*action = 0;
 		} else if (e->type == JOURNAL_ISSUED && intent && e->intent == intent->seq) {
@@ -446,6 +446,112 @@ static int check_report_ages(struct driver *d)
 	return EXIT_CLEAN;
 }
 
+/* The import's request, as its intent records it. */
+static const char *import_request(struct driver *d)
+{
+	return arena_printf(d->a, "POST /api/import/custom/%s", d->site);
+}
+
+/* Whether an import into the site was intended and may have been made: its intent is in the journal. */
+static bool import_intended(struct driver *d)
+{
+	const struct journal *j = &d->s->journal;
+	const char *request = import_request(d);
+	for (size_t i = 0; i < j->count; i++)
+		if (j->entries[i].type == JOURNAL_INTENT && !j->entries[i].step &&
+		    strcmp(j->entries[i].request, request) == 0)
+			return true;
+	return false;
+}
+
+/* What the import makes: a pre-flight Fixlet per prerequisite, then each Baseline (emit_bes_plan's order). */
+static size_t import_objects(struct driver *d, struct content **out)
+{
+	const struct lw_plan *p = d->s->plan;
+	struct content *objects = arena_calloc(d->a, p->prereqs.len + p->baselines.len + 1, sizeof *objects);
+	size_t n = 0;
+	for (size_t i = 0; i < p->prereqs.len; i++) {
+		const struct lw_prereq *pr = p->prereqs.items[i];
+		objects[n++] = (struct content){"Fixlet", pr->preflight_title, 0};
+	}
+	for (size_t i = 0; i < p->baselines.len; i++) {
+		const struct lw_baseline *bl = p->baselines.items[i];
+		objects[n++] = (struct content){"Baseline", bl->bes_title, 0};
+	}
+	*out = objects;
+	return n;
+}
+
+/* The notes that keep what the import made, and the driver's list of it. */
+static int record_import(struct driver *d, const struct content *objects, size_t n)
+{
+	struct journal_entry *notes = arena_calloc(d->a, n + 1, sizeof *notes);
+	for (size_t i = 0; i < n; i++) {
+		notes[i] = entry(d, JOURNAL_NOTE);
+		notes[i].text = arena_printf(d->a, "%s%s: %s %llu: %s", import_note, d->site, objects[i].kind,
+					     (unsigned long long)objects[i].id, objects[i].title);
+	}
+	int rc = n ? append(d, notes, n) : EXIT_CLEAN;
+	read_import_notes(d);
+	return rc;
+}
+
+/*
+ * An import whose answer never reached the journal (a kill, a lost
+ * answer): the site is asked, by name, for each object the import makes.
+ * All there, each once: they are adopted (*adopted) and nothing is
+ * imported again.  None there: the import never happened, and may be
+ * made.  Some, or one twice: a person must look (BFP803).
+ */
+static int adopt_import(struct driver *d, bool *adopted)
+{
+	*adopted = false;
+	struct content *objects;
+	size_t n = import_objects(d, &objects), found = 0;
+	for (size_t i = 0; i < n; i++) {
+		const char **answers;
+		size_t count;
+		struct bf_error e = {0};
+		if (!bf_query(d->client, d->a, bf_relevance_content_named(d->a, d->site, objects[i].title), &answers, &count,
+			      &e))
+			return bigfix_failed(d, &e, arena_printf(d->a, "looking up in custom site '%s' what an interrupted "
+								 "import made", d->site));
+		if (count > 1) {
+			struct diag *g = diag_report(&d->s->c.diags, BFP803, d->s->plan->decl,
+						     "custom site '%s' holds %zu objects named '%s': which one this run "
+						     "imported is unknown", esc_terminal(d->a, d->site), count,
+						     esc_terminal(d->a, objects[i].title));
+			diag_help(&d->s->c.diags, g, "remove the extra copies from the site in the console, then run the "
+				  "same command again");
+			return EXIT_PLAN_ERRORS;
+		}
+		if (count == 1) {
+			objects[i].id = strtoull(answers[0], NULL, 10);
+			found++;
+		}
+	}
+	if (found == 0)
+		return EXIT_CLEAN;
+	if (found < n) {
+		struct diag *g = diag_report(&d->s->c.diags, BFP803, d->s->plan->decl,
+					     "custom site '%s' holds %zu of the %zu objects an interrupted import makes: "
+					     "it was not completed, and importing again would make the others twice",
+					     esc_terminal(d->a, d->site), found, n);
+		diag_help(&d->s->c.diags, g, "remove what the import made from the site in the console (the journal's "
+			  "intent gives its time), then run the same command again");
+		return EXIT_PLAN_ERRORS;
+	}
+	fprintf(d->out, "The plan's content is already in custom site '%s' (an import interrupted before its answer "
+			"was recorded): it is not imported again.\n", esc_terminal(d->a, d->site));
+	*adopted = true;
+	return record_import(d, objects, n);
+}
+
+/*
+ * The plan's content into the custom site, once: the intent is recorded
+ * before the POST and the new IDs after it; an intent with no IDs is
+ * resolved by looking the objects up by name, never by importing blind.
+ */
 static int import_content(struct driver *d)
 {
 	if (d->n_content || !d->s->plan->bes_file)
@@ -456,6 +562,17 @@ static int import_content(struct driver *d)
 			    "custom site it goes into", d->s->plan->name);
 		return EXIT_USAGE;
 	}
+	int rc;
+	bool adopted;
+	if (import_intended(d)) {
+		if ((rc = adopt_import(d, &adopted)) != EXIT_CLEAN || adopted)
+			return rc;
+	} else {
+		struct journal_entry ie = entry(d, JOURNAL_INTENT);
+		ie.request = import_request(d);
+		if ((rc = append(d, &ie, 1)) != EXIT_CLEAN)
+			return rc;
+	}
 	struct textbuf bes;
 	textbuf_init(&bes, d->a);
 	struct bes_options opts = {.newline = BES_NEWLINE_CRLF, .components = BES_COMPONENTS_REFERENCE};
@@ -464,17 +581,20 @@ static int import_content(struct driver *d)
 	struct bf_imported *items;
 	size_t n;
 	struct bf_error e = {0};
-	if (!bf_import(d->client, d->a, d->site, bes.data, bes.len, &items, &n, &e))
-		return bigfix_failed(d, &e, arena_printf(d->a, "importing the plan's content into custom site '%s'", d->site));
-	struct journal_entry *notes = arena_calloc(d->a, n + 1, sizeof *notes);
-	for (size_t i = 0; i < n; i++) {
-		notes[i] = entry(d, JOURNAL_NOTE);
-		notes[i].text = arena_printf(d->a, "%s%s: %s %llu: %s", import_note, d->site, items[i].kind,
-					     (unsigned long long)items[i].id, items[i].name);
+	const char *doing = arena_printf(d->a, "importing the plan's content into custom site '%s'", d->site);
+	if (!bf_import(d->client, d->a, d->site, bes.data, bes.len, &items, &n, &e)) {
+		if (e.kind != BF_ERR_LOST_ANSWER && e.kind != BF_ERR_TIMEOUT)
+			return bigfix_failed(d, &e, doing);
+		/* the answer was lost: the site says whether the import was made */
+		if ((rc = adopt_import(d, &adopted)) != EXIT_CLEAN || adopted)
+			return rc;
+		return bigfix_failed(d, &e, arena_printf(d->a, "%s; the site holds none of it, so nothing was imported",
+							 doing));
 	}
-	int rc = n ? append(d, notes, n) : EXIT_CLEAN;
-	read_import_notes(d);
-	return rc;
+	struct content *made = arena_calloc(d->a, n + 1, sizeof *made);
+	for (size_t i = 0; i < n; i++)
+		made[i] = (struct content){items[i].kind, items[i].name, items[i].id};
+	return record_import(d, made, n);
 }
 
 /* The nodes where a Fixlet is relevant, as a bit set over the cluster's nodes; -1 after an error. */

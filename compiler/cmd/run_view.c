@@ -296,7 +296,8 @@ static const char *entry_words(const struct run_session *s, const struct journal
 				    (unsigned long long)e->bytes, e->file);
 		break;
 	case JOURNAL_INTENT:
-		text = arena_printf(a, "intent for %s: %s", what, e->request);
+		text = e->step ? arena_printf(a, "intent for %s: %s", what, e->request)
+			       : arena_printf(a, "intent: %s", e->request);
 		break;
 	case JOURNAL_ISSUED:
 		return arena_printf(a, "the request of entry %llu made action %llu", (unsigned long long)e->intent,

@@ -230,6 +230,8 @@ char *bf_action_body(struct arena *a, const struct bf_action_request *req, bool 
 /* Session relevance the driver sends: which computers a Fixlet is relevant on; computers by name. */
 char *bf_relevance_applicable(struct arena *a, const char *site, uint64_t fixlet_id);
 char *bf_relevance_computers_named(struct arena *a, const char *name);
+/* The IDs of the Fixlets, Tasks and Baselines of a site that bear a name: what an import made, found again. */
+char *bf_relevance_content_named(struct arena *a, const char *site, const char *name);
 
 /* ---- the client (bf_client.c, bf_http.c) ----------------------------------------------------------- */
 

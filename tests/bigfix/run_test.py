@@ -6,15 +6,17 @@ Whole windows (the seed on 2003 and 2008, five nodes with max-down 2),
 faults, refusals, the dry run, secrecy, and a loop that SIGKILLs the run
 at random moments (KILLS times, 100 by default) and starts it again on the
 same journal: no step is issued twice, none is lost, the window completes.
-After each run the stand-in's own node states must be the ones the
-engine, replayed from the journal, says (`bfplan run ... status`): the
-runtime's engine and the server's model agree.  Prints PASS/FAIL lines.
+After each fault the stand-in's own node states, and the run's end, must
+be what `bfplan simulate --fault` predicts for the same fault; after the
+other runs, what the engine replayed from the journal says (`bfplan run
+... status`): the runtime's engine and the server's model agree.  Prints PASS/FAIL lines.
 """
 
 import hashlib
 import json
 import os
 import random
+import re
 import signal
 import subprocess
 import sys
@@ -101,6 +103,23 @@ class Window:
               rc == 0 and engine == model, (stage, engine, model))
         return stage
 
+    def predicted(self, what, fault, run):
+        """The stand-in's final node states and the run's end, against `bfplan simulate --fault FAULT`."""
+        sim = subprocess.run([bfplan, "simulate", self.plan, "--fault", fault, "--format=json"], env=ENV,
+                             capture_output=True, text=True)
+        try:
+            plan = json.loads(sim.stdout)["plans"][0]
+        except (ValueError, LookupError):
+            plan = {"applied": False, "nodes": [], "end": None}
+        predicted = {n["node"]: n["state"] for n in plan["nodes"]}
+        model = self.state()["node_state"]
+        said = re.search(r"The run is over: ([a-z-]+)\.", run.stdout)
+        end = said.group(1) if said else self.status()[1]
+        check(f"{what}: the stand-in's final node states and the run's end are what "
+              f"'bfplan simulate --fault {fault}' predicts",
+              sim.returncode == 0 and plan["applied"] and model == predicted and end == plan["end"],
+              (sim.stderr, model, predicted, end, plan["end"]))
+
     def stop(self):
         return ctl.stop(self.proc, self.url, CA)
 
@@ -149,7 +168,7 @@ def test_faults():
     check("... after its failure step (resume) brought the node back",
           st["node_state"]["EXNODE1"] == "online" and any(t.endswith("step F2: resume") for t in st["titles"]),
           st["titles"])
-    w.agree("move-groups failed")
+    w.predicted("move-groups failed", "step-fails@2:EXNODE1", r)
     w.stop()
 
     w = Window("fault-patch", example("exchange2007-windows2008"),
@@ -158,7 +177,7 @@ def test_faults():
     st = w.state()
     check("a failed patch holds: the node stays out of service for a person to decide",
           r.returncode == 1 and "held" in r.stdout and st["node_state"]["EXNODE1"] == "drained", (r.stdout, st["node_state"]))
-    w.agree("patch failed")
+    w.predicted("patch failed", "step-fails@3:EXNODE1", r)
     w.stop()
 
     w = Window("fault-role", example("exchange2007-windows2008"), faults=[{"kind": "role_on", "node": "EXNODE1"}])
@@ -166,6 +185,7 @@ def test_faults():
     st = w.state()
     check("the role on the other node: the pre-flight check fails, no action is taken",
           r.returncode == 1 and "BFP805" in r.stderr and st["actions_posted"] == 0, r.stderr)
+    w.predicted("the role on the other node", "role-elsewhere:EXNODE1", r)
     w.stop()
 
     w = Window("fault-prereq", example("exchange2007-windows2008"),
@@ -231,7 +251,7 @@ def test_timeout():
     check("an action that never completes: stopped at the step's timeout, then the failure step, then stop",
           r.returncode == 1 and "ran out of time" in r.stdout and stopped and stopped[0]["stopped"]
           and any(t.endswith("step F2: resume") for t in st["titles"]), (r.stdout + r.stderr, st["titles"]))
-    w.agree("a step timed out")
+    w.predicted("a step timed out", "step-times-out@2:EXNODE1", r)
     check("no schema error", w.stop() == 0)
 
 
@@ -251,7 +271,7 @@ def test_hang():
     check("... the run says the server did not answer, then the failure step runs and the plan stops",
           "no answer came back" in r.stderr and "The run is over: stopped" in r.stdout
           and any(t.endswith("step F2: resume") for t in st["titles"]), (r.stdout + r.stderr, st["titles"]))
-    w.agree("a hung server")
+    w.predicted("a hung server", "step-times-out@2:EXNODE1", r)
     again = w.run()
     check("... and the journal resumes: run again, it reads the same end and posts nothing more",
           again.returncode == 1 and "The run is over: stopped" in again.stdout
@@ -411,10 +431,26 @@ def test_refusals_and_secrecy():
     check("no schema error", w.stop() == 0)
 
 
+def test_import_lost():
+    w = Window("import-lost", example("exchange2007-windows2008"),
+               faults=[{"kind": "drop", "path": "/api/import/custom/bfplan", "method": "POST", "after": True}])
+    r = w.run()
+    st = w.state()
+    intents = [e for e in journal_entries(w.journal) if e["type"] == "intent" and "step" not in e]
+    check("an import whose answer was lost: found in the site by name, not imported again, the window completes",
+          r.returncode == 0 and "not imported again" in r.stdout and st["imported_titles"]
+          and set(st["imported_titles"].values()) == {1} and len(intents) == 1
+          and intents[0]["request"] == "POST /api/import/custom/bfplan", (r.stdout + r.stderr, st["imported_titles"]))
+    w.stop()
+
+
 def test_kill_loop():
     # each action takes 6 s on the stand-in, so the window outlasts the kills: they land in
-    # every part of it (log in, resolve, import, pre-flight, intent, post, poll, record)
-    w = Window("kills", example("exchange2007-windows2008"), action_seconds=6)
+    # every part of it (log in, resolve, import, pre-flight, intent, post, poll, record); the
+    # import's answer takes 1 s, longer than any run lives, so the kills land in it too
+    w = Window("kills", example("exchange2007-windows2008"), action_seconds=6,
+               faults=[{"kind": "hang", "after": True, "seconds": 1, "path": "/api/import/custom/bfplan",
+                        "method": "POST", "times": 5}])
     rng = random.Random(16)
     kills = 0
     finished = False
@@ -438,6 +474,10 @@ def test_kill_loop():
           (kills, finished, r.stdout + r.stderr))
     check("no step was issued twice, none was lost (9 actions, each title once)",
           st["actions_posted"] == 9 and set(st["titles"].values()) == {1}, st["titles"])
+    imports = sum(1 for q in st["requests"] if q == "POST /api/import/custom/bfplan")
+    check(f"a kill in the import ({imports} import request(s)): nothing was imported twice",
+          imports >= 1 and st["imported_titles"] and set(st["imported_titles"].values()) == {1},
+          (imports, st["imported_titles"]))
     check("every node ends online", set(st["node_state"].values()) == {"online"} and not st["violations"],
           (st["node_state"], st["violations"]))
     w.agree("after the kills")
@@ -448,6 +488,7 @@ os.makedirs(os.path.join(work, "home"), exist_ok=True)
 test_green_windows()
 test_faults()
 test_start_lost()
+test_import_lost()
 test_timeout()
 test_hang()
 test_pending_restart()
