@@ -54,7 +54,7 @@ static const char import_note[] = "imported into custom site ";
 /* One NAME=VALUE line of --parameters FILE. */
 struct param_value {
 	const char *name;
-	char *value;                  /* wiped when the run ends: it may be a secret */
+	const char *value;
 };
 
 struct content {
@@ -78,8 +78,10 @@ struct driver {
 	long poll_ms;
 	uint64_t stopped;             /* the action stopped at its deadline, so it is stopped once */
 	bool unanswered;              /* the last look at the running action got no answer */
-	struct param_value *values;   /* --parameters FILE */
+	struct param_value *values;   /* --parameters FILE, pointing into its text */
 	size_t n_values;
+	char *parameters_text;        /* the file's bytes, wiped when the run ends: they may be secrets */
+	size_t parameters_size;
 };
 
 /*
@@ -182,11 +184,12 @@ static int read_parameters(struct driver *d)
 							  "than its owner: it may hold secrets", shown),
 					  arena_printf(d->a, "chmod 600 '%s'", shown));
 	}
-	char *text = arena_alloc(d->a, PARAMETERS_MAX_BYTES + 1);
+	char *text = arena_alloc(d->a, PARAMETERS_MAX_BYTES + 2);
+	d->parameters_text = text;
+	d->parameters_size = PARAMETERS_MAX_BYTES + 2;
 	ssize_t n = read(fd, text, PARAMETERS_MAX_BYTES + 1);
 	close(fd);
 	if (n < 0 || n > PARAMETERS_MAX_BYTES) {
-		explicit_bzero(text, PARAMETERS_MAX_BYTES + 1);
 		return parameters_refused(d, arena_printf(d->a, "parameters file '%s' cannot be read, or is larger than "
 							  "%d bytes", shown, PARAMETERS_MAX_BYTES),
 					  "give --parameters a file of NAME=VALUE lines, one per parameter");
@@ -220,8 +223,8 @@ static int read_parameters(struct driver *d)
 
 static void wipe_parameters(struct driver *d)
 {
-	for (size_t i = 0; i < d->n_values; i++)
-		explicit_bzero(d->values[i].value, strlen(d->values[i].value));
+	if (d->parameters_text)
+		explicit_bzero(d->parameters_text, d->parameters_size);
 }
 
 static const char *given_value(const struct driver *d, const char *name)

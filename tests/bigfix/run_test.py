@@ -24,10 +24,13 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import standin_ctl as ctl  # noqa: E402
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "run"))
+import check_journal  # noqa: E402
 
 bfplan, certs, work = sys.argv[1:4]
 CA = os.path.join(certs, "ca.crt")
 TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+JOURNAL_SCHEMA = os.path.join(TOP, "docs", "journal.schema.json")
 SITE_URL = "server-automation=http://bigfix.example.invalid:52311/cgi-bin/bfgather.exe/serverautomation"
 ENV = {"PATH": "/usr/bin:/bin", "HOME": os.path.join(work, "home"), "LC_ALL": "C", "BFPLAN_OPERATOR": "tester",
        "BFPLAN_BIGFIX_USER": "operator", "BFPLAN_BIGFIX_PASSWORD": ctl.PASSWORD, "BFPLAN_BIGFIX_POLL_MS": "100"}
@@ -121,6 +124,10 @@ class Window:
               (sim.stderr, model, predicted, end, plan["end"]))
 
     def stop(self):
+        if os.path.exists(self.journal):
+            why = check_journal.check(JOURNAL_SCHEMA, self.journal, [])
+            check(f"{os.path.basename(self.dir)}: the journal validates against docs/journal.schema.json",
+                  why is None, why)
         return ctl.stop(self.proc, self.url, CA)
 
 
