@@ -19,9 +19,11 @@
 #    given: client_test.py.
 # 3. bfplan run --bigfix (run_test.py): whole windows of the seed on 2003
 #    and 2008 and of five nodes with max-down 2, faults ending as the plan
-#    declares with the engine's node states equal to the stand-in's,
-#    refusals, the dry run, secrecy, and KILLS (100) SIGKILLs across one
-#    window, after which it completes with no action issued twice.
+#    declares with the stand-in's node states what `bfplan simulate
+#    --fault` predicts, a hung server, Pending Restart, the plan's
+#    parameters, a lost import answer, refusals, the dry run, secrecy, and
+#    KILLS (100) SIGKILLs across one window, after which it completes with
+#    no action issued and nothing imported twice.
 #
 # Ends with "bigfix: N passed, M failed" and exits non-zero on a failure.
 
