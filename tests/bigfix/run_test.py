@@ -482,9 +482,10 @@ def test_kill_loop():
     check("no step was issued twice, none was lost (9 actions, each title once)",
           st["actions_posted"] == 9 and set(st["titles"].values()) == {1}, st["titles"])
     imports = sum(1 for q in st["requests"] if q == "POST /api/import/custom/bfplan")
-    check(f"a kill in the import ({imports} import request(s)): nothing was imported twice",
-          imports >= 1 and st["imported_titles"] and set(st["imported_titles"].values()) == {1},
-          (imports, st["imported_titles"]))
+    check(f"kills in the import ({imports} import request(s), {st['content_lookups']} objects looked up by name "
+          "after one): nothing was imported twice",
+          imports >= 1 and st["content_lookups"] >= 1 and st["imported_titles"]
+          and set(st["imported_titles"].values()) == {1}, (imports, st["content_lookups"], st["imported_titles"]))
     check("every node ends online", set(st["node_state"].values()) == {"online"} and not st["violations"],
           (st["node_state"], st["violations"]))
     w.agree("after the kills")

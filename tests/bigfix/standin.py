@@ -176,6 +176,7 @@ class World:
         self.actions = {}
         self.next_action = 100
         self.titles = {}         # title -> times posted
+        self.content_lookups = 0 # objects looked up by name after an interrupted import
         self.schema_errors = []
         self.violations = []
         self.requests = []
@@ -378,7 +379,7 @@ class World:
         for obj in self.imported.values():
             imported[obj["title"]] = imported.get(obj["title"], 0) + 1
         return {"node_state": self.node_state, "role_holder": self.role_holder,
-                "imported_titles": imported,
+                "imported_titles": imported, "content_lookups": self.content_lookups,
                 "actions_posted": sum(self.titles.values()), "titles": self.titles,
                 "schema_errors": self.schema_errors, "violations": self.violations,
                 "requests": self.requests,
@@ -446,6 +447,7 @@ def query_xml(w, expr):
     if named:
         ids = [c["id"] for c in w.computers if c["name"].lower() == relevance_string(named.group(1))]
     elif content:
+        w.content_lookups += 1
         title, site = relevance_string(content.group(1)), relevance_string(content.group(2))
         ids = [oid for (s, oid), obj in w.imported.items() if s == site and obj["title"] == title]
     elif not m:
