@@ -304,6 +304,16 @@ def no_restart_plan():
     return path
 
 
+def short_patch():
+    """The 2008 seed with a patch step that times out in seconds."""
+    text = open(example("exchange2007-windows2008"), encoding="utf-8").read()
+    text = text.replace("    timeout patch 1h", "    timeout patch 4s")
+    path = os.path.join(work, "short-patch.plan")
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(text)
+    return path
+
+
 def test_pending_restart():
     w = Window("pending-cleared", example("exchange2007-windows2008"),
                faults=[{"kind": "pending_restart", "node": "EXNODE1"}])
@@ -317,6 +327,16 @@ def test_pending_restart():
     check("... the stand-in's restart component cleared it: every node ends online",
           set(w.state()["node_state"].values()) == {"online"}, w.state()["node_state"])
     w.agree("Pending Restart cleared")
+    w.stop()
+
+    w = Window("pending-not-restarted", short_patch(),
+               faults=[{"kind": "pending_restart", "node": "EXNODE1"}, {"kind": "restart_fails", "node": "EXNODE1"}])
+    r = w.run()
+    kinds = [e["type"] for e in journal_entries(w.journal) if e.get("step") == "3" and e.get("target") == "EXNODE1"]
+    check("Pending Restart that the Baseline's restart does not clear: waited for, to the step's timeout (4 s)",
+          r.returncode == 1 and kinds == ["pending-restart"] and "ran out of time" in r.stdout
+          and "The run is over: held" in r.stdout, (kinds, r.stdout + r.stderr))
+    w.predicted("Pending Restart not cleared by the restart", "pending-restart@3:EXNODE1", r)
     w.stop()
 
     w = Window("pending-stuck", no_restart_plan(), faults=[{"kind": "pending_restart", "node": "EXNODE1"}])

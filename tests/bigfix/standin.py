@@ -49,7 +49,7 @@ Faults, set in the world file or with POST /_standin/faults (a JSON list):
     {"kind": "stop_reporting", "node": NODE}
     {"kind": "role_on", "node": NODE}              the role starts elsewhere
     {"kind": "pending_restart", "node": NODE}      the patch leaves Pending Restart
-    {"kind": "restart_fails", "node": NODE}
+    {"kind": "restart_fails", "node": NODE}        a restart Fixlet fails; a Baseline's leaves Pending Restart
     {"kind": "prerequisite_missing", "prerequisite": NAME, "node": NODE}
     {"kind": "duplicate_name", "node": NODE}       a second computer with its name
     {"kind": "bad_credentials"}                    every password is refused
@@ -314,7 +314,7 @@ class World:
         node = t.computer["node"]
         t.restart_at = None
         if self.has_fault("restart_fails", node=node):
-            t.status = "Failed"
+            # INFERRED: the restart did not happen, so the target stays in Pending Restart
             return
         self._restarted(node)   # the target's Pending Restart turns to Fixed
         self.node_state[node] = action.source["effect"]["to"]
