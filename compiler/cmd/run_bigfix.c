@@ -864,6 +864,22 @@ static bool target_entry(struct driver *d, const struct eng_duty *duty, const st
 	return false;
 }
 
+/* Whether the step (or failure step) the duty waits for is still the one that runs. */
+static bool still_running(struct driver *d, const struct eng_duty *duty)
+{
+	struct eng_duty now = eng_due(d->s->run.state);
+	return now.kind == ENG_DUTY_WAIT && now.step == duty->step && now.failure_step == duty->failure_step;
+}
+
+/* Whether the engine timed out a target of the step that just ended (its timeout ran out). */
+static bool timed_out(struct driver *d)
+{
+	for (uint32_t i = 0; i < eng_node_count(d->model); i++)
+		if (d->s->run.state->nodes[i].result == ENG_TIMEOUT)
+			return true;
+	return false;
+}
+
 /* Whether the engine still lets the node succeed in the running step. */
 static bool may_succeed(struct driver *d, uint32_t node)
 {
@@ -882,7 +898,7 @@ static bool may_succeed(struct driver *d, uint32_t node)
  * restarts it), its failure is recorded now rather than waited out to the
  * step's timeout, and the plan's failure behaviour follows.
  */
-static int after_pending(struct driver *d, const struct eng_duty *duty, uint32_t node)
+static int after_pending(struct driver *d, const struct eng_duty *duty, uint32_t node, int64_t at)
 {
 	const char *name = step_name(d, duty->step, duty->failure_step);
 	if (may_succeed(d, node)) {
@@ -893,10 +909,26 @@ static int after_pending(struct driver *d, const struct eng_duty *duty, uint32_t
 	fprintf(d->out, "Step %s: %s reports Pending Restart and nothing in the step restarts it: by the plan's "
 			"rules it cannot succeed, so it fails now, not at the step's timeout.\n", name, node_name(d, node));
 	struct journal_entry je = entry(d, JOURNAL_FAIL);
+	je.at = at;
 	je.step = name;
 	je.target = node_name(d, node);
 	je.reason = arena_printf(d->a, "Pending Restart, which nothing in step %s clears", name);
 	return append(d, &je, 1);
+}
+
+/* The timeout ran out: the action is stopped, once; the engine times its silent targets out. */
+static void stop_action(struct driver *d, const char *name, uint64_t action)
+{
+	if (d->stopped == action)
+		return;
+	struct bf_error e = {0};
+	bf_client_bound(d->client, STOP_GRACE_MS);
+	if (!bf_stop_action(d->client, action, &e))
+		fprintf(d->err, "bfplan: step %s: stopping action %llu: %s\n", name, (unsigned long long)action, e.text);
+	bf_client_bound(d->client, 0);
+	d->stopped = action;
+	fprintf(d->out, "Step %s ran out of time%s: action %llu stopped, its silent targets timed out.\n", name,
+		d->unanswered ? " while the BigFix server did not answer" : "", (unsigned long long)action);
 }
 
 /* One look at the running step's action: each target's result recorded; the deadline enforced. */
@@ -924,36 +956,51 @@ static int follow(struct driver *d, const struct eng_duty *duty)
 							 (unsigned long long)action));
 	if (!answered)
 		fprintf(d->err, "bfplan: step %s: %s; trying again\n", name, e.text);
-	for (size_t i = 0; answered && i < st.n_targets; i++) {
+	/*
+	 * An answer that came as the timeout ran out is read at the time it
+	 * came: a step the engine has timed out meanwhile takes no result.
+	 */
+	int64_t at = wall_now();
+	run_advance(&d->s->run, at);
+	for (size_t i = 0; answered && i < st.n_targets && still_running(d, duty); i++) {
 		const struct bf_target_result *t = &st.targets[i];
 		uint32_t node = node_of_computer(d, t->computer_id);
 		struct journal_entry je;
 		if (node == ENG_NONE || !target_entry(d, duty, t, node, action, &je))
 			continue;
+		je.at = at;
 		je.step = name;
 		je.target = node_name(d, node);
 		int rc = append(d, &je, 1);
 		if (rc == EXIT_CLEAN && je.type == JOURNAL_PENDING)
-			rc = after_pending(d, duty, node);
+			rc = after_pending(d, duty, node, at);
 		if (rc != EXIT_CLEAN)
 			return rc;
 	}
-	struct eng_duty now = eng_due(d->s->run.state);
-	if (now.kind != ENG_DUTY_WAIT || now.step != duty->step || now.failure_step != duty->failure_step)
-		return EXIT_CLEAN;
+	if (!still_running(d, duty))
+		return EXIT_CLEAN;  /* done, or timed out as time passed: drive() stops what timed out */
 	int64_t left = duty->deadline < 0 ? INT64_MAX : duty->deadline - run_engine_time(&d->s->run, wall_now());
-	if (left <= 0 && d->stopped != action) {
-		/* the timeout ran out: stop the action; the engine times its silent targets out */
-		bf_client_bound(d->client, STOP_GRACE_MS);
-		if (!bf_stop_action(d->client, action, &e))
-			fprintf(d->err, "bfplan: step %s: stopping action %llu: %s\n", name, (unsigned long long)action, e.text);
-		bf_client_bound(d->client, 0);
-		d->stopped = action;
-		fprintf(d->out, "Step %s ran out of time%s: action %llu stopped, its silent targets timed out.\n", name,
-			d->unanswered ? " while the BigFix server did not answer" : "", (unsigned long long)action);
-	}
+	if (left <= 0)
+		stop_action(d, name, action);
 	sleep_ms(left > 0 && left * 1000 < d->poll_ms ? (long)(left * 1000) : d->poll_ms);
 	return EXIT_CLEAN;
+}
+
+/*
+ * A step whose timeout ran out, which the engine has ended (its silent
+ * targets timed out), whether follow() saw the deadline or time passed
+ * between two looks: its action is stopped before anything else is done.
+ */
+static void stop_timed_out(struct driver *d)
+{
+	const struct eng_state *s = d->s->run.state;
+	uint64_t action;
+	if (!s->step || !timed_out(d))
+		return;
+	const char *name = step_name(d, s->step, s->in_failure_step);
+	last_intent(d, name, &action);
+	if (action)
+		stop_action(d, name, action);
 }
 
 static int finish(struct driver *d)
@@ -983,6 +1030,8 @@ static int drive(struct driver *d)
 	for (;;) {
 		run_advance(&d->s->run, wall_now());
 		struct eng_duty duty = eng_due(d->s->run.state);
+		if (duty.kind != ENG_DUTY_WAIT && duty.kind != ENG_DUTY_PREFLIGHT)
+			stop_timed_out(d);
 		switch (duty.kind) {
 		case ENG_DUTY_PREFLIGHT:
 			rc = preflight(d);
