@@ -151,6 +151,8 @@ int main(int argc, char **argv)
 		.operator_name = getenv("BFPLAN_OPERATOR"),
 		.login = login_name(),
 		.now = getenv("BFPLAN_NOW"),
+		.besapi_xsd = getenv("BFPLAN_BESAPI_XSD"),
+		.bigfix_poll_ms = getenv("BFPLAN_BIGFIX_POLL_MS"),
 		.stderr_is_tty = isatty(STDERR_FILENO),
 	};
 	/* a build interrupted by Ctrl-C or kill leaves no temporary file behind */

@@ -630,8 +630,14 @@ static enum eng_refusal on_result(struct eng_state *s, const struct eng_event *e
 		node_done(s, st, ev->node);
 		break;
 	case ENG_EV_FAILED:
+		/*
+		 * Failed after Pending Restart means a restart came and the result
+		 * could be assessed; where nothing in the step restarts the node,
+		 * it still waits for one.
+		 */
+		if (n->result != ENG_PENDING || (st->clears_restart && !s->in_failure_step))
+			n->pending = false;
 		n->result = ENG_FAILURE;
-		n->pending = false;
 		break;
 	case ENG_EV_TIMED_OUT:
 		if (timeout <= 0)

@@ -55,13 +55,15 @@ enum { JOURNAL_MAX_NAME = 255, JOURNAL_MAX_TEXT = 4096 };
 	X(JOURNAL_START, "start", JF_STEP, 0, "a step was started on its targets")                                   \
 	X(JOURNAL_DONE, "done", JF_STEP, JF_TARGET, "a step succeeded, on one target or on all of them")            \
 	X(JOURNAL_FAIL, "fail", JF_STEP | JF_TARGET | JF_REASON, 0, "a step failed on a target")                    \
+	X(JOURNAL_PENDING, "pending-restart", JF_STEP | JF_TARGET, 0,                                               \
+	  "a target of a step reports Pending Restart")                                                           \
 	X(JOURNAL_NOTE, "note", JF_TEXT, JF_STEP, "a remark for the change record")                                 \
 	X(JOURNAL_ABORT, "abort", JF_REASON, 0, "the run was abandoned")                                            \
 	X(JOURNAL_ACCEPT_PLAN, "accept-changed-plan", JF_PLAN_SHA256 | JF_WAS, 0,                                   \
 	  "the run goes on with a plan that changed since the journal began")                                      \
 	X(JOURNAL_SET_ASIDE, "set-aside", JF_LINE | JF_BYTES | JF_FILE, 0,                                          \
 	  "a torn last line was moved out of the journal")                                                         \
-	X(JOURNAL_INTENT, "intent", JF_STEP | JF_REQUEST, JF_TARGETS, "a driver is about to send a request")        \
+	X(JOURNAL_INTENT, "intent", JF_REQUEST, JF_STEP | JF_TARGETS, "a driver is about to send a request")        \
 	X(JOURNAL_ISSUED, "issued", JF_INTENT | JF_ACTION, 0, "the request of an intent made an action")
 
 enum journal_type {

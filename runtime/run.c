@@ -263,6 +263,10 @@ static size_t engine_events(struct run *r, const struct eng_state *s, const stru
 		ev[n++] = (struct eng_event){.kind = ENG_EV_FAILED, .step = ref.number, .failure_step = failure,
 					     .node = node};
 		return n;
+	case JOURNAL_PENDING:
+		ev[n++] = (struct eng_event){.kind = ENG_EV_PENDING_RESTART, .step = ref.number, .failure_step = failure,
+					     .node = node};
+		return n;
 	case JOURNAL_ABORT:
 		ev[n++] = (struct eng_event){.kind = ENG_EV_ABORT};
 		return n;
@@ -289,6 +293,9 @@ static const char *refusal_words(struct run *r, const struct journal_entry *e, e
 		return arena_printf(r->arena, "%s cannot be done%s now: %s", what, on, eng_refusal_text(said));
 	case JOURNAL_FAIL:
 		return arena_printf(r->arena, "%s cannot fail%s now: %s", what, on, eng_refusal_text(said));
+	case JOURNAL_PENDING:
+		return arena_printf(r->arena, "%s cannot be in Pending Restart%s now: %s", what, on,
+				    eng_refusal_text(said));
 	case JOURNAL_ABORT:
 		return arena_printf(r->arena, "the run cannot be aborted: %s", eng_refusal_text(said));
 	case JOURNAL_NOTE:
@@ -321,6 +328,10 @@ static void log_entry(struct run *r, const struct journal_entry *e)
 			cptrvec_push(r->arena, &log->results, e);
 			log->failed = true;
 		}
+		cptrvec_push(r->arena, &r->deviations, e);
+		break;
+	case JOURNAL_PENDING:
+		/* not a result: the target still waits, and a restart in the step, or its timeout, ends it */
 		cptrvec_push(r->arena, &r->deviations, e);
 		break;
 	case JOURNAL_ABORT:
@@ -364,6 +375,7 @@ bool run_take(struct run *r, const struct journal_entry *e, struct run_refusal *
 	case JOURNAL_START:
 	case JOURNAL_DONE:
 	case JOURNAL_FAIL:
+	case JOURNAL_PENDING:
 	case JOURNAL_ABORT:
 	case JOURNAL_TYPE_COUNT:
 		break;

@@ -73,7 +73,7 @@ struct run {
 	bool started;                        /* the engine's clock runs */
 	int64_t origin;                      /* the wall time of engine time 0 */
 	int64_t last;                        /* the wall time the engine has been told of */
-	struct cptrvec deviations;           /* const struct journal_entry *: fail, abort, accept-changed-plan, set-aside */
+	struct cptrvec deviations;           /* const struct journal_entry *: fail, pending-restart, abort, accept, set-aside */
 	struct cptrvec notes;                /* const struct journal_entry *: notes */
 	const struct journal_entry *aborted; /* the abort, or NULL */
 };

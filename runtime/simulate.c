@@ -19,6 +19,7 @@
  */
 #include "runtime/simulate.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "base/escape.h"
@@ -986,5 +987,134 @@ void sim_write_json(struct textbuf *b, const struct sim_result *r)
 			json_trace(b, r, (enum eng_invariant)inv);
 			first = false;
 		}
+	textbuf_puts(b, "]}");
+}
+
+/* ---- one run with one given fault ------------------------------------------------------- */
+
+bool sim_fault_parse(struct arena *arena, const struct eng_model *model, const char *text, struct sim_fault_spec *out,
+		     const char **why)
+{
+	*out = (struct sim_fault_spec){.kind = -1, .step = 0, .node = ENG_NONE, .text = text};
+	size_t word = strcspn(text, "@:");
+	for (int f = 0; f < SIM_FAULT_KINDS; f++)
+		if (strlen(fault_words[f]) == word && strncmp(text, fault_words[f], word) == 0)
+			out->kind = f;
+	if (out->kind < 0) {
+		*why = "it names no fault: write KIND[@STEP][:NODE], KIND one of step-fails, step-times-out, "
+		       "failure-step-fails, pending-restart, node-lost, role-elsewhere, witness-offline";
+		return false;
+	}
+	const char *p = text + word;
+	if (*p == '@') {
+		char *end;
+		unsigned long step = strtoul(p + 1, &end, 10);
+		if (end == p + 1 || step == 0 || step > eng_step_count(model)) {
+			*why = arena_printf(arena, "its step is not a step of the plan: give a number from 1 to %u",
+					    eng_step_count(model));
+			return false;
+		}
+		out->step = (uint32_t)step;
+		p = end;
+	}
+	if (*p == ':') {
+		out->node = eng_node_find(model, p + 1);
+		if (out->node == ENG_NONE) {
+			*why = arena_printf(arena, "'%s' is not a node of the plan's cluster", p + 1);
+			return false;
+		}
+		p += strlen(p);
+	}
+	if (*p) {
+		*why = "write KIND[@STEP][:NODE], as in step-fails@2:EXNODE1";
+		return false;
+	}
+	return true;
+}
+
+/* Whether a fault move is the given fault, at its place. */
+static bool is_the_fault(const struct eng_state *s, const struct move *mv, const struct sim_fault_spec *f)
+{
+	const struct eng_event *ev = &mv->event;
+	bool kind;
+	uint32_t step = ev->step;
+	switch ((enum sim_fault)f->kind) {
+	case SIM_FAULT_FAILS: kind = ev->kind == ENG_EV_FAILED && !ev->failure_step; break;
+	case SIM_FAULT_TIMES_OUT:
+		kind = (ev->kind == ENG_EV_TIMED_OUT || ev->kind == ENG_EV_SILENT) && !ev->failure_step;
+		break;
+	case SIM_FAULT_FAILURE_STEP: kind = ev->kind == ENG_EV_FAILED && ev->failure_step; break;
+	case SIM_FAULT_PENDING: kind = ev->kind == ENG_EV_PENDING_RESTART; break;
+	case SIM_FAULT_NODE_LOST:
+		kind = ev->kind == ENG_EV_NODE_LOST;
+		step = s->stage == ENG_PREFLIGHT ? 1 : s->step + 1;
+		break;
+	case SIM_FAULT_ROLE: kind = ev->kind == ENG_EV_PREFLIGHT; step = 0; break;
+	case SIM_FAULT_WITNESS: kind = ev->kind == ENG_EV_WITNESS_OFFLINE; step = 0; break;
+	case SIM_FAULT_KINDS:
+	default: return false;
+	}
+	return kind && mv->fault && (!f->step || f->step == step) && (f->node == ENG_NONE || f->node == ev->node);
+}
+
+void sim_run_fault(struct arena *arena, const struct eng_model *model, const struct sim_fault_spec *fault,
+		   struct sim_run *out)
+{
+	*out = (struct sim_run){.model = model, .fault = fault};
+	struct eng_state *s = eng_state_new(arena, model);
+	struct move *moves = arena_calloc(arena, eng_node_count(model) + 8, sizeof *moves);
+	/* every move ends a target's wait, starts a step or ends the run: the run is bounded by the plan */
+	size_t bound = 8 + 4 * (size_t)eng_step_count(model) * (eng_node_count(model) + 2);
+	for (; out->events < bound; out->events++) {
+		size_t n = moves_from(s, !out->applied, moves);
+		if (n == 0)
+			break;
+		size_t pick = 0; /* the first move is the one without a fault */
+		for (size_t i = 1; i < n && !out->applied; i++)
+			if (is_the_fault(s, &moves[i], fault)) {
+				pick = i;
+				out->applied = true;
+			}
+		apply_move(s, &moves[pick]);
+	}
+	out->end = s;
+}
+
+void sim_write_run_text(struct textbuf *b, const struct sim_run *r)
+{
+	const struct lw_plan *p = eng_model_plan(r->model);
+	textbuf_printf(b, "plan %s with fault %s: %s; the run ends %s.\nNodes:", p->name, r->fault->text,
+		       r->applied ? "it happened" : "it found no place to happen", eng_stage_word(r->end->stage));
+	for (uint32_t i = 0; i < eng_node_count(r->model); i++)
+		textbuf_printf(b, "%s %s %s", i ? "," : "", eng_node_name(r->model, i), node_state_word(r->end, i));
+	textbuf_puts(b, "\n");
+}
+
+void sim_write_run_json(struct textbuf *b, const struct sim_run *r)
+{
+	const struct lw_plan *p = eng_model_plan(r->model);
+	textbuf_puts(b, "{\"plan\": ");
+	json_str(b, p->name);
+	textbuf_puts(b, ", \"fault\": {\"kind\": ");
+	json_str(b, fault_words[r->fault->kind]);
+	if (r->fault->step)
+		textbuf_printf(b, ", \"step\": %u", r->fault->step);
+	else
+		textbuf_puts(b, ", \"step\": null");
+	textbuf_puts(b, ", \"node\": ");
+	if (r->fault->node != ENG_NONE)
+		json_str(b, eng_node_name(r->model, r->fault->node));
+	else
+		textbuf_puts(b, "null");
+	textbuf_printf(b, "}, \"applied\": %s, \"events\": %zu, \"end\": ", r->applied ? "true" : "false", r->events);
+	json_str(b, eng_stage_word(r->end->stage));
+	textbuf_puts(b, ", \"nodes\": [");
+	for (uint32_t i = 0; i < eng_node_count(r->model); i++) {
+		textbuf_puts(b, i ? ", {\"node\": " : "{\"node\": ");
+		json_str(b, eng_node_name(r->model, i));
+		textbuf_puts(b, ", \"state\": ");
+		json_str(b, node_state_word(r->end, i));  /* "pending-restart" and "lost" before the state */
+		textbuf_puts(b, "}");
+	}
 	textbuf_puts(b, "]}");
 }

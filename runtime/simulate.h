@@ -73,6 +73,42 @@ struct sim_result {
 void sim_explore(struct arena *arena, const struct eng_model *model, const struct sim_options *opts,
 		 struct sim_result *out);
 
+/*
+ * One run with one given fault, for comparing a real run that met that
+ * fault (the BigFix driver against its stand-in server) with what the
+ * engine predicts: every target succeeds, except that the fault happens
+ * at its place.  Written KIND[@STEP][:NODE]: KIND a word of the fault
+ * list (step-fails, step-times-out, failure-step-fails, pending-restart,
+ * node-lost, role-elsewhere, witness-offline), STEP the recipe number of
+ * the step it happens in (for node-lost, the step it happens before), NODE
+ * the target it happens on (for role-elsewhere, where the role runs);
+ * either left out matches the first place the run offers.
+ */
+struct sim_fault_spec {
+	int kind;                 /* enum sim_fault (simulate.c) */
+	uint32_t step;            /* 0: any */
+	uint32_t node;            /* ENG_NONE: any */
+	const char *text;         /* as written */
+};
+
+/* The fault `text` names in the plan's model; false and *why (a sentence) when it names none. */
+bool sim_fault_parse(struct arena *arena, const struct eng_model *model, const char *text, struct sim_fault_spec *out,
+		     const char **why);
+
+struct sim_run {
+	const struct eng_model *model;
+	const struct sim_fault_spec *fault;
+	bool applied;             /* the fault found its place on the run */
+	const struct eng_state *end;
+	size_t events;
+};
+
+void sim_run_fault(struct arena *arena, const struct eng_model *model, const struct sim_fault_spec *fault,
+		   struct sim_run *out);
+/* The run's end: its stage and every node's state ("lost", "pending-restart" or the state), in words or JSON. */
+void sim_write_run_text(struct textbuf *b, const struct sim_run *r);
+void sim_write_run_json(struct textbuf *b, const struct sim_run *r);
+
 /* The report, in words or as JSON (one object per plan; the caller writes the array around them). */
 void sim_write_text(struct textbuf *b, const struct sim_result *r);
 void sim_write_json(struct textbuf *b, const struct sim_result *r);

@@ -29,6 +29,8 @@ struct bfplan_env {
 	const char *operator_name; /* BFPLAN_OPERATOR: who `bfplan run` records as doing things */
 	const char *login;       /* the login name (LOGNAME, USER, or the password database's) */
 	const char *now;         /* BFPLAN_NOW: the time `bfplan run` records, instead of the clock */
+	const char *besapi_xsd;  /* BFPLAN_BESAPI_XSD: run --bigfix validates every answer against it */
+	const char *bigfix_poll_ms; /* BFPLAN_BIGFIX_POLL_MS: run --bigfix's poll interval (tests poll faster) */
 	int stderr_is_tty;
 	size_t memory_limit;     /* bytes each compilation may take, 0 for no limit: for tests and fuzzers */
 };

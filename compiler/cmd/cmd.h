@@ -80,9 +80,11 @@ struct cmd_options {
 	const char *domain;          /* run --domain */
 	const char *import_to;       /* run --import-to */
 	const char *max_report_age;  /* run --max-report-age, minutes */
+	const char *parameters;      /* run --parameters FILE */
 	unsigned faults;             /* simulate --faults */
 	bool no_static_check;        /* simulate --no-static-check */
 	bool sim_json;               /* simulate --format=json */
+	const char *sim_fault;       /* simulate --fault KIND[@STEP][:NODE] */
 };
 
 /* One run of a command: its memory, its options, where it writes, what it was given. */

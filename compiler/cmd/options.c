@@ -453,9 +453,11 @@ static void apply(struct parse *p, enum opt_id id, char *value)
 	case OPT_DOMAIN: o->domain = value; break;
 	case OPT_IMPORT_TO: o->import_to = value; break;
 	case OPT_MAX_REPORT_AGE: o->max_report_age = value; break;
+	case OPT_PARAMETERS: o->parameters = value; break;
 	case OPT_FAULTS: o->faults = (unsigned)choice; break;
 	case OPT_NO_STATIC_CHECK: o->no_static_check = true; break;
 	case OPT_SIM_FORMAT: o->sim_json = choice == 1; break;
+	case OPT_SIM_FAULT: o->sim_fault = value; break;
 	case OPT_COUNT: break;
 	}
 }

@@ -148,9 +148,9 @@ static void check_options(FILE *err, struct run_options *o)
 	else if (o->reason && !journal_is_text(o->reason, JOURNAL_MAX_TEXT, false))
 		usage(err, o, "--reason takes UTF-8 text of 1 to %d bytes", (int)JOURNAL_MAX_TEXT);
 	else if (!o->o->bigfix && (o->o->cacert || o->o->insecure || o->o->dry_run || o->o->domain ||
-				   o->o->import_to || o->o->max_report_age || o->o->confirm))
-		usage(err, o, "%s", "--cacert, --insecure-no-tls-verify, --dry-run, --confirm, --domain, --import-to and "
-		      "--max-report-age go with --bigfix URL");
+				   o->o->import_to || o->o->max_report_age || o->o->confirm || o->o->parameters))
+		usage(err, o, "%s", "--cacert, --insecure-no-tls-verify, --dry-run, --confirm, --domain, --import-to, "
+		      "--max-report-age and --parameters go with --bigfix URL");
 	else if (o->o->bigfix && (o->target || o->reason || o->o->report_json))
 		usage(err, o, "%s", "--target, --reason and --format go with the commands of a run by hand, not with --bigfix");
 	else if (o->o->bigfix && !o->o->domain)
@@ -635,7 +635,8 @@ static int run_session(struct session *s, const struct run_options *o, const str
 /* The diagnostics, then the list of what may be recorded after a refusal; the exit status. */
 static int finish_run(struct session *s, const struct run_options *o, FILE *out, FILE *err, int rc)
 {
-	journal_file_close(&s->jf);
+	/* a journal this command created and wrote nothing to (bad credentials, a node not resolved) is removed */
+	journal_file_abandon(&s->jf);
 	struct diag_writer w;
 	diag_writer_init(&w, DIAG_FORMAT_TEXT, o->o->color, out, err);
 	diag_writer_add(&w, &s->c.diags);
@@ -674,7 +675,7 @@ int cmd_run(struct cmd_run *cmd)
 	s->jf.fd = -1;
 	s->journal_file = SRC_NO_FILE;
 	if (setjmp(s->c.out_of_memory)) {
-		journal_file_close(&s->jf);
+		journal_file_abandon(&s->jf);
 		arena_free(&s->c.arena);
 		fputs("bfplan: error: out of memory [BFP008]\n", err);
 		return EXIT_USAGE;

@@ -32,6 +32,7 @@
 
 #include <fcntl.h>
 #include <stdio.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -49,6 +50,12 @@
 
 /* A note that keeps what the import created, one object per note: "imported into custom site S: KIND ID: TITLE". */
 static const char import_note[] = "imported into custom site ";
+
+/* One NAME=VALUE line of --parameters FILE. */
+struct param_value {
+	const char *name;
+	const char *value;
+};
 
 struct content {
 	const char *kind, *title;
@@ -70,7 +77,19 @@ struct driver {
 	size_t n_content;
 	long poll_ms;
 	uint64_t stopped;             /* the action stopped at its deadline, so it is stopped once */
+	bool unanswered;              /* the last look at the running action got no answer */
+	struct param_value *values;   /* --parameters FILE, pointing into its text */
+	size_t n_values;
+	char *parameters_text;        /* the file's bytes, wiped when the run ends: they may be secrets */
+	size_t parameters_size;
 };
+
+/*
+ * Once the step's timeout has run out, the step ends whatever the server
+ * answers: a last look at the action's results may take a second, its
+ * stop ten.
+ */
+enum { LAST_LOOK_MS = 1000, STOP_GRACE_MS = 10000 };
 
 /* ---- small helpers ------------------------------------------------------------------------ */
 
@@ -129,6 +148,145 @@ static int append(struct driver *d, struct journal_entry *e, size_t n)
 	return rc;
 }
 
+/* ---- the plan's parameters ------------------------------------------------------------------ */
+
+enum { PARAMETERS_MAX_BYTES = 64 * 1024 };
+
+static int parameters_refused(struct driver *d, const char *what, const char *help)
+{
+	struct diag *g = diag_report(&d->s->c.diags, BFP810, d->s->plan->decl, "%s", what);
+	diag_help(&d->s->c.diags, g, "%s", help);
+	return EXIT_PLAN_ERRORS;
+}
+
+/*
+ * --parameters FILE: NAME=VALUE lines ('#' starts a comment line).  It may
+ * hold secrets, so, like a netrc file, it must be a regular file that
+ * nobody but its owner can read or write.
+ */
+static int read_parameters(struct driver *d)
+{
+	const char *path = d->o->o->parameters;
+	if (!path)
+		return EXIT_CLEAN;
+	const char *shown = esc_terminal(d->a, path);
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	struct stat st;
+	if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		if (fd >= 0)
+			close(fd);
+		return parameters_refused(d, arena_printf(d->a, "cannot read parameters file '%s'", shown),
+					  "give --parameters a regular file of NAME=VALUE lines");
+	}
+	if (st.st_mode & (S_IRWXG | S_IRWXO)) {
+		close(fd);
+		return parameters_refused(d, arena_printf(d->a, "parameters file '%s' can be read or written by others "
+							  "than its owner: it may hold secrets", shown),
+					  arena_printf(d->a, "chmod 600 '%s'", shown));
+	}
+	char *text = arena_alloc(d->a, PARAMETERS_MAX_BYTES + 2);
+	d->parameters_text = text;
+	d->parameters_size = PARAMETERS_MAX_BYTES + 2;
+	ssize_t n = read(fd, text, PARAMETERS_MAX_BYTES + 1);
+	close(fd);
+	if (n < 0 || n > PARAMETERS_MAX_BYTES) {
+		return parameters_refused(d, arena_printf(d->a, "parameters file '%s' cannot be read, or is larger than "
+							  "%d bytes", shown, PARAMETERS_MAX_BYTES),
+					  "give --parameters a file of NAME=VALUE lines, one per parameter");
+	}
+	text[n] = '\0';
+	size_t lines = 1;
+	for (const char *p = text; *p; p++)
+		lines += *p == '\n';
+	d->values = arena_calloc(d->a, lines, sizeof *d->values);
+	unsigned number = 0;
+	for (char *line = text, *next; line && *line; line = next) {
+		number++;
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		size_t len = strlen(line);
+		if (len && line[len - 1] == '\r')
+			line[--len] = '\0';
+		if (len == 0 || line[0] == '#')
+			continue;
+		char *eq = strchr(line, '=');
+		if (!eq || eq == line)
+			return parameters_refused(d, arena_printf(d->a, "line %u of parameters file '%s' is not NAME=VALUE",
+								  number, shown),
+						  "write each parameter on a line of its own, as NAME=VALUE");
+		*eq = '\0';
+		d->values[d->n_values++] = (struct param_value){line, eq + 1};
+	}
+	return EXIT_CLEAN;
+}
+
+static void wipe_parameters(struct driver *d)
+{
+	if (d->parameters_text)
+		explicit_bzero(d->parameters_text, d->parameters_size);
+}
+
+static const char *given_value(const struct driver *d, const char *name)
+{
+	for (size_t i = 0; i < d->n_values; i++)
+		if (strcmp(d->values[i].name, name) == 0)
+			return d->values[i].value;
+	return NULL;
+}
+
+/*
+ * The parameters a Fixlet's action asks for, with their values: from
+ * --parameters FILE, else (not for a secure one) the plan's default.
+ * NULL and *missing when one has no value; a dry run shows it in words.
+ */
+static struct bf_param *parameters_of(struct driver *d, const struct lw_fixlet *fx, size_t *n,
+				      const struct lw_parameter **missing)
+{
+	*n = 0;
+	*missing = NULL;
+	size_t count = fx ? fx->parameters.len : 0;
+	struct bf_param *out = arena_calloc(d->a, count + 1, sizeof *out);
+	for (size_t i = 0; i < count; i++) {
+		const struct lw_parameter *pm = fx->parameters.items[i];
+		const char *value = given_value(d, pm->name.text);
+		if (!value && !pm->secure)
+			value = pm->default_value.text;
+		if (!value && d->o->o->dry_run)
+			value = "(no value: give it in --parameters FILE)";
+		if (!value) {
+			*missing = pm;
+			return NULL;
+		}
+		out[(*n)++] = (struct bf_param){pm->name.text, value, pm->secure};
+	}
+	return out;
+}
+
+/* Every parameter of every step and failure step has a value, before anything is sent. */
+static int check_parameters(struct driver *d)
+{
+	for (uint32_t k = 1; k <= eng_step_count(d->model); k++) {
+		const struct eng_step *es = eng_step_at(d->model, k);
+		const struct lw_fixlet *fx[2] = {es->item->kind == LW_STEP_FIXLET ? es->item->fixlet : NULL,
+						 es->restore ? es->restore->fixlet : NULL};
+		for (int f = 0; f < 2; f++) {
+			size_t n;
+			const struct lw_parameter *missing;
+			if (fx[f] && !parameters_of(d, fx[f], &n, &missing))
+				return parameters_refused(
+					d, arena_printf(d->a, "step %s%u runs Fixlet %u, which asks for %sparameter '%s', and "
+							"it has no value: nothing was sent", f ? "F" : "", k, fx[f]->id,
+							missing->secure ? "secure " : "", esc_terminal(d->a, missing->name.text)),
+					missing->secure ? "give its value in --parameters FILE as NAME=VALUE (a secret is never "
+							  "written in the plan)"
+							: "give its value in --parameters FILE as NAME=VALUE, or a 'default' where "
+							  "the plan declares it");
+		}
+	}
+	return EXIT_CLEAN;
+}
+
 /* ---- what a step runs ----------------------------------------------------------------------- */
 
 struct source {
@@ -136,6 +294,7 @@ struct source {
 	uint64_t id;
 	const char *action;
 	const char *what;   /* for messages */
+	const struct lw_fixlet *fixlet;  /* NULL for a Baseline, whose components take no parameter */
 };
 
 static const struct content *content_titled(struct driver *d, const char *kind, const char *title)
@@ -153,18 +312,19 @@ static bool source_of(struct driver *d, uint32_t step, bool failure, struct sour
 			       : es->item->kind == LW_STEP_FIXLET ? es->item->fixlet : NULL;
 	if (fx) {
 		*src = (struct source){fx->site->display.text ? fx->site->display.text : fx->site->name, fx->id,
-				       fx->action, arena_printf(d->a, "Fixlet %u", fx->id)};
+				       fx->action, arena_printf(d->a, "Fixlet %u", fx->id), fx};
 		return true;
 	}
 	const char *title = es->item->baseline->bes_title;
 	const struct content *c = content_titled(d, "Baseline", title);
 	if (!c && !d->client) {
-		*src = (struct source){d->site, 0, NULL, arena_printf(d->a, "Baseline '%s'", title)};
+		*src = (struct source){d->site, 0, NULL, arena_printf(d->a, "Baseline '%s'", title), NULL};
 		return true;
 	}
 	if (!c)
 		return false;
-	*src = (struct source){d->site, c->id, NULL, arena_printf(d->a, "Baseline %llu", (unsigned long long)c->id)};
+	*src = (struct source){d->site, c->id, NULL, arena_printf(d->a, "Baseline %llu", (unsigned long long)c->id),
+			       NULL};
 	return true;
 }
 
@@ -198,7 +358,7 @@ static const struct journal_entry *last_intent(struct driver *d, const char *ste
 	*action = 0;
 	for (size_t i = 0; i < j->count; i++) {
 		const struct journal_entry *e = &j->entries[i];
-		if (e->type == JOURNAL_INTENT && strcmp(e->step, step) == 0) {
+		if (e->type == JOURNAL_INTENT && e->step && strcmp(e->step, step) == 0) {
 			intent = e;
 			*action = 0;
 		} else if (e->type == JOURNAL_ISSUED && intent && e->intent == intent->seq) {
@@ -289,6 +449,112 @@ static int check_report_ages(struct driver *d)
 	return EXIT_CLEAN;
 }
 
+/* The import's request, as its intent records it. */
+static const char *import_request(struct driver *d)
+{
+	return arena_printf(d->a, "POST /api/import/custom/%s", d->site);
+}
+
+/* Whether an import into the site was intended and may have been made: its intent is in the journal. */
+static bool import_intended(struct driver *d)
+{
+	const struct journal *j = &d->s->journal;
+	const char *request = import_request(d);
+	for (size_t i = 0; i < j->count; i++)
+		if (j->entries[i].type == JOURNAL_INTENT && !j->entries[i].step &&
+		    strcmp(j->entries[i].request, request) == 0)
+			return true;
+	return false;
+}
+
+/* What the import makes: a pre-flight Fixlet per prerequisite, then each Baseline (emit_bes_plan's order). */
+static size_t import_objects(struct driver *d, struct content **out)
+{
+	const struct lw_plan *p = d->s->plan;
+	struct content *objects = arena_calloc(d->a, p->prereqs.len + p->baselines.len + 1, sizeof *objects);
+	size_t n = 0;
+	for (size_t i = 0; i < p->prereqs.len; i++) {
+		const struct lw_prereq *pr = p->prereqs.items[i];
+		objects[n++] = (struct content){"Fixlet", pr->preflight_title, 0};
+	}
+	for (size_t i = 0; i < p->baselines.len; i++) {
+		const struct lw_baseline *bl = p->baselines.items[i];
+		objects[n++] = (struct content){"Baseline", bl->bes_title, 0};
+	}
+	*out = objects;
+	return n;
+}
+
+/* The notes that keep what the import made, and the driver's list of it. */
+static int record_import(struct driver *d, const struct content *objects, size_t n)
+{
+	struct journal_entry *notes = arena_calloc(d->a, n + 1, sizeof *notes);
+	for (size_t i = 0; i < n; i++) {
+		notes[i] = entry(d, JOURNAL_NOTE);
+		notes[i].text = arena_printf(d->a, "%s%s: %s %llu: %s", import_note, d->site, objects[i].kind,
+					     (unsigned long long)objects[i].id, objects[i].title);
+	}
+	int rc = n ? append(d, notes, n) : EXIT_CLEAN;
+	read_import_notes(d);
+	return rc;
+}
+
+/*
+ * An import whose answer never reached the journal (a kill, a lost
+ * answer): the site is asked, by name, for each object the import makes.
+ * All there, each once: they are adopted (*adopted) and nothing is
+ * imported again.  None there: the import never happened, and may be
+ * made.  Some, or one twice: a person must look (BFP803).
+ */
+static int adopt_import(struct driver *d, bool *adopted)
+{
+	*adopted = false;
+	struct content *objects;
+	size_t n = import_objects(d, &objects), found = 0;
+	for (size_t i = 0; i < n; i++) {
+		const char **answers;
+		size_t count;
+		struct bf_error e = {0};
+		if (!bf_query(d->client, d->a, bf_relevance_content_named(d->a, d->site, objects[i].title), &answers, &count,
+			      &e))
+			return bigfix_failed(d, &e, arena_printf(d->a, "looking up in custom site '%s' what an interrupted "
+								 "import made", d->site));
+		if (count > 1) {
+			struct diag *g = diag_report(&d->s->c.diags, BFP803, d->s->plan->decl,
+						     "custom site '%s' holds %zu objects named '%s': which one this run "
+						     "imported is unknown", esc_terminal(d->a, d->site), count,
+						     esc_terminal(d->a, objects[i].title));
+			diag_help(&d->s->c.diags, g, "remove the extra copies from the site in the console, then run the "
+				  "same command again");
+			return EXIT_PLAN_ERRORS;
+		}
+		if (count == 1) {
+			objects[i].id = strtoull(answers[0], NULL, 10);
+			found++;
+		}
+	}
+	if (found == 0)
+		return EXIT_CLEAN;
+	if (found < n) {
+		struct diag *g = diag_report(&d->s->c.diags, BFP803, d->s->plan->decl,
+					     "custom site '%s' holds %zu of the %zu objects an interrupted import makes: "
+					     "it was not completed, and importing again would make the others twice",
+					     esc_terminal(d->a, d->site), found, n);
+		diag_help(&d->s->c.diags, g, "remove what the import made from the site in the console (the journal's "
+			  "intent gives its time), then run the same command again");
+		return EXIT_PLAN_ERRORS;
+	}
+	fprintf(d->out, "The plan's content is already in custom site '%s' (an import interrupted before its answer "
+			"was recorded): it is not imported again.\n", esc_terminal(d->a, d->site));
+	*adopted = true;
+	return record_import(d, objects, n);
+}
+
+/*
+ * The plan's content into the custom site, once: the intent is recorded
+ * before the POST and the new IDs after it; an intent with no IDs is
+ * resolved by looking the objects up by name, never by importing blind.
+ */
 static int import_content(struct driver *d)
 {
 	if (d->n_content || !d->s->plan->bes_file)
@@ -299,6 +565,17 @@ static int import_content(struct driver *d)
 			    "custom site it goes into", d->s->plan->name);
 		return EXIT_USAGE;
 	}
+	int rc;
+	bool adopted;
+	if (import_intended(d)) {
+		if ((rc = adopt_import(d, &adopted)) != EXIT_CLEAN || adopted)
+			return rc;
+	} else {
+		struct journal_entry ie = entry(d, JOURNAL_INTENT);
+		ie.request = import_request(d);
+		if ((rc = append(d, &ie, 1)) != EXIT_CLEAN)
+			return rc;
+	}
 	struct textbuf bes;
 	textbuf_init(&bes, d->a);
 	struct bes_options opts = {.newline = BES_NEWLINE_CRLF, .components = BES_COMPONENTS_REFERENCE};
@@ -307,17 +584,20 @@ static int import_content(struct driver *d)
 	struct bf_imported *items;
 	size_t n;
 	struct bf_error e = {0};
-	if (!bf_import(d->client, d->a, d->site, bes.data, bes.len, &items, &n, &e))
-		return bigfix_failed(d, &e, arena_printf(d->a, "importing the plan's content into custom site '%s'", d->site));
-	struct journal_entry *notes = arena_calloc(d->a, n + 1, sizeof *notes);
-	for (size_t i = 0; i < n; i++) {
-		notes[i] = entry(d, JOURNAL_NOTE);
-		notes[i].text = arena_printf(d->a, "%s%s: %s %llu: %s", import_note, d->site, items[i].kind,
-					     (unsigned long long)items[i].id, items[i].name);
+	const char *doing = arena_printf(d->a, "importing the plan's content into custom site '%s'", d->site);
+	if (!bf_import(d->client, d->a, d->site, bes.data, bes.len, &items, &n, &e)) {
+		if (e.kind != BF_ERR_LOST_ANSWER && e.kind != BF_ERR_TIMEOUT)
+			return bigfix_failed(d, &e, doing);
+		/* the answer was lost: the site says whether the import was made */
+		if ((rc = adopt_import(d, &adopted)) != EXIT_CLEAN || adopted)
+			return rc;
+		return bigfix_failed(d, &e, arena_printf(d->a, "%s; the site holds none of it, so nothing was imported",
+							 doing));
 	}
-	int rc = n ? append(d, notes, n) : EXIT_CLEAN;
-	read_import_notes(d);
-	return rc;
+	struct content *made = arena_calloc(d->a, n + 1, sizeof *made);
+	for (size_t i = 0; i < n; i++)
+		made[i] = (struct content){items[i].kind, items[i].name, items[i].id};
+	return record_import(d, made, n);
 }
 
 /* The nodes where a Fixlet is relevant, as a bit set over the cluster's nodes; -1 after an error. */
@@ -521,7 +801,12 @@ static int start_step(struct driver *d, uint32_t step, bool failure)
 			return rc;
 		intent = last_intent(d, name, &action);
 	}
-	struct bf_action_request req = {src.site, src.id, src.action, ids, n, NULL, 0, title};
+	size_t n_params;
+	const struct lw_parameter *missing;
+	const struct bf_param *params = parameters_of(d, src.fixlet, &n_params, &missing);
+	if (!params)
+		return check_parameters(d);
+	struct bf_action_request req = {src.site, src.id, src.action, ids, n, params, n_params, title};
 	struct bf_action_ref ref;
 	if (bf_post_action(d->client, d->a, &req, &ref, &e))
 		return record_issued(d, intent->seq, ref.id, name);
@@ -538,6 +823,114 @@ static int start_step(struct driver *d, uint32_t step, bool failure)
 						 "done", name, src.what));
 }
 
+/*
+ * What a target's status is for the engine, as an entry to record; false
+ * when there is none to record now: not finished, or already recorded.
+ * Pending Restart is reported as such (not in a failure step, whose
+ * targets the engine does not let wait for a restart: there it is not
+ * finished), and the engine's rules decide what follows: a target in
+ * Pending Restart succeeds only through a restart in its own step;
+ * otherwise it waits, and fails the step when the timeout runs out.
+ */
+static bool target_entry(struct driver *d, const struct eng_duty *duty, const struct bf_target_result *t,
+			 uint32_t node, uint64_t action, struct journal_entry *je)
+{
+	enum eng_result now = d->s->run.state->nodes[node].result;
+	bool restarts = eng_step_at(d->model, duty->step)->clears_restart && !duty->failure_step;
+	switch (t->outcome) {
+	case BF_SUCCEEDED:
+		if (now != ENG_WAITING && !(now == ENG_PENDING && restarts))
+			return false;
+		*je = entry(d, JOURNAL_DONE);
+		return true;
+	case BF_FAILED:
+	case BF_ENDED:
+	case BF_NOT_RELEVANT:
+		if (now != ENG_WAITING && now != ENG_PENDING)
+			return false;
+		*je = entry(d, JOURNAL_FAIL);
+		je->reason = arena_printf(d->a, "BigFix reports '%s' for action %llu", esc_terminal(d->a, t->status),
+					  (unsigned long long)action);
+		return true;
+	case BF_PENDING_RESTART:
+		if (now != ENG_WAITING || duty->failure_step)
+			return false;
+		*je = entry(d, JOURNAL_PENDING);
+		return true;
+	case BF_PENDING:
+	case BF_UNKNOWN:
+		break;
+	}
+	return false;
+}
+
+/* Whether the step (or failure step) the duty waits for is still the one that runs. */
+static bool still_running(struct driver *d, const struct eng_duty *duty)
+{
+	struct eng_duty now = eng_due(d->s->run.state);
+	return now.kind == ENG_DUTY_WAIT && now.step == duty->step && now.failure_step == duty->failure_step;
+}
+
+/* Whether the engine timed out a target of the step that just ended (its timeout ran out). */
+static bool timed_out(struct driver *d)
+{
+	for (uint32_t i = 0; i < eng_node_count(d->model); i++)
+		if (d->s->run.state->nodes[i].result == ENG_TIMEOUT)
+			return true;
+	return false;
+}
+
+/* Whether the engine still lets the node succeed in the running step. */
+static bool may_succeed(struct driver *d, uint32_t node)
+{
+	struct eng_event allowed[256];
+	size_t n = eng_allowed(d->s->run.state, allowed, sizeof allowed / sizeof *allowed);
+	for (size_t i = 0; i < n && i < sizeof allowed / sizeof *allowed; i++)
+		if (allowed[i].kind == ENG_EV_SUCCEEDED && allowed[i].node == node)
+			return true;
+	return false;
+}
+
+/*
+ * A target reported Pending Restart (recorded): the engine's rules decide.
+ * Where the step's own restart clears it, the step goes on; where the
+ * engine allows the target no success any more (nothing in the step
+ * restarts it), its failure is recorded now rather than waited out to the
+ * step's timeout, and the plan's failure behaviour follows.
+ */
+static int after_pending(struct driver *d, const struct eng_duty *duty, uint32_t node, int64_t at)
+{
+	const char *name = step_name(d, duty->step, duty->failure_step);
+	if (may_succeed(d, node)) {
+		fprintf(d->out, "Step %s: %s reports Pending Restart; the step ends with a restart, which clears it.\n",
+			name, node_name(d, node));
+		return EXIT_CLEAN;
+	}
+	fprintf(d->out, "Step %s: %s reports Pending Restart and nothing in the step restarts it: by the plan's "
+			"rules it cannot succeed, so it fails now, not at the step's timeout.\n", name, node_name(d, node));
+	struct journal_entry je = entry(d, JOURNAL_FAIL);
+	je.at = at;
+	je.step = name;
+	je.target = node_name(d, node);
+	je.reason = arena_printf(d->a, "Pending Restart, which nothing in step %s clears", name);
+	return append(d, &je, 1);
+}
+
+/* The timeout ran out: the action is stopped, once; the engine times its silent targets out. */
+static void stop_action(struct driver *d, const char *name, uint64_t action)
+{
+	if (d->stopped == action)
+		return;
+	struct bf_error e = {0};
+	bf_client_bound(d->client, STOP_GRACE_MS);
+	if (!bf_stop_action(d->client, action, &e))
+		fprintf(d->err, "bfplan: step %s: stopping action %llu: %s\n", name, (unsigned long long)action, e.text);
+	bf_client_bound(d->client, 0);
+	d->stopped = action;
+	fprintf(d->out, "Step %s ran out of time%s: action %llu stopped, its silent targets timed out.\n", name,
+		d->unanswered ? " while the BigFix server did not answer" : "", (unsigned long long)action);
+}
+
 /* One look at the running step's action: each target's result recorded; the deadline enforced. */
 static int follow(struct driver *d, const struct eng_duty *duty)
 {
@@ -551,48 +944,63 @@ static int follow(struct driver *d, const struct eng_duty *duty)
 	}
 	struct bf_action_status st;
 	struct bf_error e = {0};
+	/* a server that stops answering costs no more than what is left of the step's timeout */
+	int64_t before = duty->deadline < 0 ? INT64_MAX : duty->deadline - run_engine_time(&d->s->run, wall_now());
+	bf_client_bound(d->client, before == INT64_MAX ? 0 : before > 0 ? (long)before * 1000 : LAST_LOOK_MS);
 	bool answered = bf_action_status(d->client, d->a, action, &st, &e);
+	bf_client_bound(d->client, 0);
+	d->unanswered = !answered;
 	if (!answered && e.kind != BF_ERR_CONNECT && e.kind != BF_ERR_TIMEOUT && e.kind != BF_ERR_LOST_ANSWER &&
 	    e.kind != BF_ERR_SERVER)
 		return bigfix_failed(d, &e, arena_printf(d->a, "following step %s (action %llu)", name,
 							 (unsigned long long)action));
 	if (!answered)
 		fprintf(d->err, "bfplan: step %s: %s; trying again\n", name, e.text);
-	for (size_t i = 0; answered && i < st.n_targets; i++) {
+	/*
+	 * An answer that came as the timeout ran out is read at the time it
+	 * came: a step the engine has timed out meanwhile takes no result.
+	 */
+	int64_t at = wall_now();
+	run_advance(&d->s->run, at);
+	for (size_t i = 0; answered && i < st.n_targets && still_running(d, duty); i++) {
 		const struct bf_target_result *t = &st.targets[i];
 		uint32_t node = node_of_computer(d, t->computer_id);
-		if (node == ENG_NONE || d->s->run.state->nodes[node].result != ENG_WAITING)
-			continue;
 		struct journal_entry je;
-		if (t->outcome == BF_SUCCEEDED) {
-			je = entry(d, JOURNAL_DONE);
-		} else if (t->outcome == BF_FAILED || t->outcome == BF_ENDED || t->outcome == BF_NOT_RELEVANT) {
-			je = entry(d, JOURNAL_FAIL);
-			je.reason = arena_printf(d->a, "BigFix reports '%s' for action %llu", esc_terminal(d->a, t->status),
-						 (unsigned long long)action);
-		} else {
-			continue;  /* not finished (Pending Restart included): the step's timeout bounds the wait */
-		}
+		if (node == ENG_NONE || !target_entry(d, duty, t, node, action, &je))
+			continue;
+		je.at = at;
 		je.step = name;
 		je.target = node_name(d, node);
 		int rc = append(d, &je, 1);
+		if (rc == EXIT_CLEAN && je.type == JOURNAL_PENDING)
+			rc = after_pending(d, duty, node, at);
 		if (rc != EXIT_CLEAN)
 			return rc;
 	}
-	struct eng_duty now = eng_due(d->s->run.state);
-	if (now.kind != ENG_DUTY_WAIT || now.step != duty->step || now.failure_step != duty->failure_step)
-		return EXIT_CLEAN;
+	if (!still_running(d, duty))
+		return EXIT_CLEAN;  /* done, or timed out as time passed: drive() stops what timed out */
 	int64_t left = duty->deadline < 0 ? INT64_MAX : duty->deadline - run_engine_time(&d->s->run, wall_now());
-	if (left <= 0 && d->stopped != action) {
-		/* the timeout ran out: stop the action; the engine times its silent targets out */
-		if (!bf_stop_action(d->client, action, &e))
-			fprintf(d->err, "bfplan: step %s: stopping action %llu: %s\n", name, (unsigned long long)action, e.text);
-		d->stopped = action;
-		fprintf(d->out, "Step %s ran out of time: action %llu stopped, its silent targets timed out.\n", name,
-			(unsigned long long)action);
-	}
+	if (left <= 0)
+		stop_action(d, name, action);
 	sleep_ms(left > 0 && left * 1000 < d->poll_ms ? (long)(left * 1000) : d->poll_ms);
 	return EXIT_CLEAN;
+}
+
+/*
+ * A step whose timeout ran out, which the engine has ended (its silent
+ * targets timed out), whether follow() saw the deadline or time passed
+ * between two looks: its action is stopped before anything else is done.
+ */
+static void stop_timed_out(struct driver *d)
+{
+	const struct eng_state *s = d->s->run.state;
+	uint64_t action;
+	if (!s->step || !timed_out(d))
+		return;
+	const char *name = step_name(d, s->step, s->in_failure_step);
+	last_intent(d, name, &action);
+	if (action)
+		stop_action(d, name, action);
 }
 
 static int finish(struct driver *d)
@@ -622,6 +1030,8 @@ static int drive(struct driver *d)
 	for (;;) {
 		run_advance(&d->s->run, wall_now());
 		struct eng_duty duty = eng_due(d->s->run.state);
+		if (duty.kind != ENG_DUTY_WAIT && duty.kind != ENG_DUTY_PREFLIGHT)
+			stop_timed_out(d);
 		switch (duty.kind) {
 		case ENG_DUTY_PREFLIGHT:
 			rc = preflight(d);
@@ -661,8 +1071,11 @@ static void dry_post(struct driver *d, uint32_t step, bool failure, struct eng_s
 	uint64_t *ids = arena_calloc(d->a, n + 1, sizeof *ids);
 	for (size_t i = 0; i < n; i++)
 		ids[i] = 1000000000u + targets[i];
-	struct bf_action_request req = {src.site ? src.site : "(the custom site)", src.id, src.action, ids, n, NULL, 0,
-					title_of(d, step, failure)};
+	size_t n_params;
+	const struct lw_parameter *missing;
+	const struct bf_param *params = parameters_of(d, src.fixlet, &n_params, &missing);
+	struct bf_action_request req = {src.site ? src.site : "(the custom site)", src.id, src.action, ids, n, params,
+					n_params, title_of(d, step, failure)};
 	struct bf_error e = {0};
 	char *body = bf_action_body(d->a, &req, true, &e);
 	struct textbuf b;
@@ -746,47 +1159,57 @@ static int dry_run(struct driver *d)
 
 /* ---- the command ------------------------------------------------------------------------------- */
 
-int run_bigfix(struct session *s, const struct run_options *o, const struct bfplan_env *env, FILE *out, FILE *err)
+/* Logs in and drives the plan: the exit status.  The credentials are wiped before it returns. */
+static int connect_and_drive(struct driver *d, const struct bfplan_env *env)
 {
-	(void)env;
-	struct driver d = {.s = s, .o = o, .a = &s->c.arena, .out = out, .err = err, .model = s->run.model,
-			   .site = o->o->import_to, .poll_ms = 15000};
-	const char *poll = getenv("BFPLAN_BIGFIX_POLL_MS");  /* the tests poll the stand-in faster */
-	if (poll && atol(poll) > 0)
-		d.poll_ms = atol(poll);
-	if (o->o->dry_run)
-		return dry_run(&d);
-	if (o->o->insecure)
-		fprintf(err, "bfplan: warning: the BigFix server's certificate is NOT verified "
-			     "(--insecure-no-tls-verify): anyone on the network path can act as the server\n");
-	struct bf_secret *secret = arena_alloc(d.a, sizeof *secret);
+	const struct cmd_options *opt = d->o->o;
+	if (opt->insecure)
+		fprintf(d->err, "bfplan: warning: the BigFix server's certificate is NOT verified "
+				"(--insecure-no-tls-verify): anyone on the network path can act as the server\n");
+	struct bf_secret *secret = arena_alloc(d->a, sizeof *secret);
 	char host[256];
 	struct bf_error e = {0};
-	if (!bf_url_host(o->o->bigfix, host, sizeof host)) {
-		fprintf(err, "bfplan: run: --bigfix takes https://HOST:PORT, not '%s'\n", esc_terminal(d.a, o->o->bigfix));
+	if (!bf_url_host(opt->bigfix, host, sizeof host)) {
+		fprintf(d->err, "bfplan: run: --bigfix takes https://HOST:PORT, not '%s'\n", esc_terminal(d->a, opt->bigfix));
 		return EXIT_USAGE;
 	}
 	if (!bf_secret_acquire(secret, host, &e))
-		return bigfix_failed(&d, &e, "credentials");
-	d.secret = secret;
-	const char *xsd = getenv("BFPLAN_BESAPI_XSD");
-	struct bf_config cfg = {.url = o->o->bigfix, .cacert = o->o->cacert, .insecure = o->o->insecure,
+		return bigfix_failed(d, &e, "credentials");
+	d->secret = secret;
+	const char *xsd = env->besapi_xsd;
+	struct bf_config cfg = {.url = opt->bigfix, .cacert = opt->cacert, .insecure = opt->insecure,
 				.besapi_xsd = xsd && access(xsd, R_OK) == 0 ? xsd : NULL, .get_retries = 4};
-	d.client = bf_client_new(&cfg, secret, &e);
+	d->client = bf_client_new(&cfg, secret, &e);
 	int rc;
-	if (!d.client) {
-		rc = bigfix_failed(&d, &e, "the BigFix server");
-	} else if (!bf_login(d.client, &e)) {
-		rc = bigfix_failed(&d, &e, "logging in to the BigFix server");
+	if (!d->client) {
+		rc = bigfix_failed(d, &e, "the BigFix server");
+	} else if (!bf_login(d->client, &e)) {
+		rc = bigfix_failed(d, &e, "logging in to the BigFix server");
 	} else {
-		if (o->o->insecure && !noted(&d, "the server's certificate was not verified (--insecure-no-tls-verify)")) {
-			struct journal_entry n = entry(&d, JOURNAL_NOTE);
+		if (opt->insecure && !noted(d, "the server's certificate was not verified (--insecure-no-tls-verify)")) {
+			struct journal_entry n = entry(d, JOURNAL_NOTE);
 			n.text = "the server's certificate was not verified (--insecure-no-tls-verify)";
-			append(&d, &n, 1);
+			append(d, &n, 1);
 		}
-		rc = drive(&d);
+		rc = drive(d);
 	}
-	bf_client_free(d.client);
+	bf_client_free(d->client);
 	bf_secret_wipe(secret);
+	return rc;
+}
+
+int run_bigfix(struct session *s, const struct run_options *o, const struct bfplan_env *env, FILE *out, FILE *err)
+{
+	struct driver d = {.s = s, .o = o, .a = &s->c.arena, .out = out, .err = err, .model = s->run.model,
+			   .site = o->o->import_to, .poll_ms = 15000};
+	if (env->bigfix_poll_ms && atol(env->bigfix_poll_ms) > 0)  /* the tests poll the stand-in faster */
+		d.poll_ms = atol(env->bigfix_poll_ms);
+	/* the parameters first: a value missing stops the run before it logs in or writes anything */
+	int rc = read_parameters(&d);
+	if (rc == EXIT_CLEAN)
+		rc = o->o->dry_run ? dry_run(&d) : check_parameters(&d);
+	if (rc == EXIT_CLEAN && !o->o->dry_run)
+		rc = connect_and_drive(&d, env);
+	wipe_parameters(&d);
 	return rc;
 }

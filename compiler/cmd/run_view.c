@@ -279,6 +279,9 @@ static const char *entry_words(const struct run_session *s, const struct journal
 	case JOURNAL_FAIL:
 		text = arena_printf(a, "%s failed%s: %s", what, on, e->reason);
 		break;
+	case JOURNAL_PENDING:
+		text = arena_printf(a, "%s waits in Pending Restart%s", what, on);
+		break;
 	case JOURNAL_NOTE:
 		text = arena_printf(a, "note: %s", e->text);
 		break;
@@ -293,7 +296,8 @@ static const char *entry_words(const struct run_session *s, const struct journal
 				    (unsigned long long)e->bytes, e->file);
 		break;
 	case JOURNAL_INTENT:
-		text = arena_printf(a, "intent for %s: %s", what, e->request);
+		text = e->step ? arena_printf(a, "intent for %s: %s", what, e->request)
+			       : arena_printf(a, "intent: %s", e->request);
 		break;
 	case JOURNAL_ISSUED:
 		return arena_printf(a, "the request of entry %llu made action %llu", (unsigned long long)e->intent,

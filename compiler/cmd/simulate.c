@@ -6,17 +6,55 @@
  */
 #include <setjmp.h>
 #include <stdlib.h>
+#include <string.h>
+
+#include "base/escape.h"
 
 #include "cmd/compile.h"
 #include "runtime/simulate.h"
+
+/* --fault: the one run of plan `p` (the i-th) with that fault, into `report`; the exit status so far. */
+static int simulate_fault(struct compilation *c, const struct cmd_options *o, const struct lw_plan *p,
+			  const struct eng_model *m, size_t i, struct textbuf *report, int rc)
+{
+	struct sim_fault_spec spec;
+	const char *why;
+	if (!sim_fault_parse(&c->arena, m, o->sim_fault, &spec, &why)) {
+		struct diag *d = diag_report(&c->diags, BFP811, p->decl, "--fault '%s' cannot happen in plan '%s': %s",
+					     esc_terminal(&c->arena, o->sim_fault), p->name, why);
+		diag_help(&c->diags, d, "as in --fault step-fails@2:EXNODE1: the fault, the recipe number of the step "
+			  "(the checklist's), the node");
+		return EXIT_USAGE;
+	}
+	struct sim_run run;
+	sim_run_fault(&c->arena, m, &spec, &run);
+	if (o->sim_json)
+		textbuf_puts(report, i ? ", " : "");
+	else if (i)
+		textbuf_putc(report, '\n');
+	(o->sim_json ? sim_write_run_json : sim_write_run_text)(report, &run);
+	if (!run.applied) {
+		struct diag *d = diag_report(&c->diags, BFP811, p->decl, "--fault '%s' found no place to happen on "
+					     "the run of plan '%s'", esc_terminal(&c->arena, o->sim_fault), p->name);
+		diag_help(&c->diags, d, "name a step the run reaches and one of its targets; 'bfplan simulate' without "
+			  "--fault lists the faults the plan gives a place to");
+		return EXIT_USAGE;
+	}
+	return rc;
+}
 
 /* Simulates every lowered plan into `report`: 0 when every invariant holds, 1 on a violation, 2 on trouble. */
 static int simulate_plans(struct compilation *c, const struct cmd_options *o, struct textbuf *report)
 {
 	int rc = EXIT_CLEAN;
 	struct sim_options so = {.faults = o->faults};
-	if (o->sim_json)
+	if (o->sim_json && o->sim_fault) {
+		textbuf_puts(report, "{\"fault\": \"");
+		esc_json_append(report, o->sim_fault, strlen(o->sim_fault));
+		textbuf_puts(report, "\", \"plans\": [");
+	} else if (o->sim_json) {
 		textbuf_printf(report, "{\"faults\": %u, \"plans\": [", o->faults);
+	}
 	for (size_t i = 0; i < c->lowered.plans.len; i++) {
 		const struct lw_plan *p = c->lowered.plans.items[i];
 		const char *why;
@@ -27,6 +65,10 @@ static int simulate_plans(struct compilation *c, const struct cmd_options *o, st
 			diag_help(&c->diags, d, "the engine runs a node-state machine of at most 32 states, with an "
 				  "initial state, whose steps leave nodes in declared states");
 			rc = EXIT_PLAN_ERRORS;
+			continue;
+		}
+		if (o->sim_fault) {
+			rc = simulate_fault(c, o, p, m, i, report, rc);
 			continue;
 		}
 		struct sim_result r;

@@ -181,7 +181,7 @@ struct lw_parameter {
 	struct lw_text name;
 	struct lw_text description;  /* NULL text when the action gives none */
 	struct lw_text default_value;/* likewise; never set for a secure one */
-	bool secure;                 /* a secret: its value is never written anywhere (`parameter "x" secure`) */
+	bool secure;                 /* a secret, passed as a SecureParameter: its value is never written anywhere */
 };
 
 #endif

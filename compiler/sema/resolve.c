@@ -1104,8 +1104,8 @@ static void secret_default(struct resolver *r, const char *name, struct src_span
 {
 	struct diag *d = diag_report(r->diags, BFP617, at, "the secret parameter '%s' has a default value, which "
 				     "every output that shows the parameter would hold in clear text", name);
-	diag_help(r->diags, d, "remove the default: a secret is typed when the action is taken and is never "
-		  "kept in content or in a plan");
+	diag_help(r->diags, d, "remove the default: a secret is typed when the action is taken (bfplan run "
+		  "--bigfix reads it from --parameters FILE) and is never kept in content or in a plan");
 }
 
 /*

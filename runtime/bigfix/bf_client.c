@@ -236,6 +236,16 @@ char *bf_relevance_applicable(struct arena *a, const char *site, uint64_t fixlet
 	return b.data;
 }
 
+char *bf_relevance_content_named(struct arena *a, const char *site, const char *name)
+{
+	struct textbuf b;
+	textbuf_init(&b, a);
+	/* `bes fixlets` holds a site's Tasks and Baselines too */
+	textbuf_printf(&b, "ids of bes fixlets whose (name of it = %s and name of site of it = %s)",
+		       esc_relevance_string(a, name, strlen(name)), esc_relevance_string(a, site, strlen(site)));
+	return b.data;
+}
+
 char *bf_relevance_computers_named(struct arena *a, const char *name)
 {
 	struct textbuf b;

@@ -18,6 +18,8 @@
  * the server answered 5xx or 429.  Anything else is sent once: a POST
  * whose answer was lost is BF_ERR_LOST_ANSWER, for the caller to resolve
  * by looking the action up by its title, never by sending it again.
+ * bf_client_bound() caps a call's attempts and waits together, so a hung
+ * server costs no more than the time the caller has left.
  */
 #define _DEFAULT_SOURCE /* explicit_bzero() */
 
@@ -126,6 +128,30 @@ static void wipe_list(struct curl_slist *list)
 	curl_slist_free_all(list);
 }
 
+static long now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+void bf_client_bound(struct bf_client *c, long ms)
+{
+	c->bound_ms = ms > 0 ? ms : 0;
+}
+
+/* The time one attempt may take: the client's timeout, cut to what is left before `end` (0: no end). */
+static long attempt_ms(const struct bf_client *c, long end)
+{
+	long ms = c->cfg.timeout_ms;
+	if (end) {
+		long left = end - now_ms();
+		if (left < ms)
+			ms = left > 1 ? left : 1;
+	}
+	return ms;
+}
+
 static void pause_ms(long ms)
 {
 	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
@@ -164,10 +190,13 @@ static bool retryable(const struct bf_error *err, long status)
 
 /* One attempt.  True when the server answered (any status). */
 static bool attempt(struct bf_client *c, enum bf_method method, const char *url, const char *content_type,
-		    const char *body, size_t body_len, bool use_token, bool once, struct bf_reply *reply,
+		    const char *body, size_t body_len, bool use_token, bool once, long end, struct bf_reply *reply,
 		    struct bf_error *err, const char *what)
 {
 	CURL *h = c->curl;
+	long ms = attempt_ms(c, end);
+	curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, ms);
+	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, ms < 15000 ? ms : 15000L);
 	char auth[sizeof c->token + 4 * sizeof c->secret->password];
 	auth_header(c, use_token, auth, sizeof auth);
 	struct curl_slist *headers = curl_slist_append(NULL, auth);
@@ -228,10 +257,12 @@ bool bf_http(struct bf_client *c, enum bf_method method, const char *path, const
 	snprintf(what, sizeof what, "%s %.70s", method == BF_GET ? "GET" : "POST", path);
 	*reply = (struct bf_reply){0};
 	long wait = c->cfg.backoff_ms;
+	long end = c->bound_ms ? now_ms() + c->bound_ms : 0;
 	bool reauthenticated = false;
 	for (unsigned tries = 0;; tries++) {
 		bool use_token = c->token[0] != '\0';
-		bool answered = attempt(c, method, url, content_type, body, body_len, use_token, !retry, reply, err, what);
+		bool answered = attempt(c, method, url, content_type, body, body_len, use_token, !retry, end, reply, err,
+					what);
 		if (answered && reply->status == 401 && use_token && !reauthenticated) {
 			/* the session ended: nothing was done; once more with the password */
 			c->token[0] = '\0';
@@ -243,6 +274,8 @@ bool bf_http(struct bf_client *c, enum bf_method method, const char *path, const
 			return true;
 		if (!retry || tries >= c->cfg.get_retries)
 			return answered;
+		if (end && now_ms() + wait >= end)
+			return answered; /* no time left for another try: the caller's deadline decides */
 		c->stats.retries++;
 		pause_ms(wait);
 		wait = wait * 2 > 30000 ? 30000 : wait * 2;

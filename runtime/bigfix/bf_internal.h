@@ -16,6 +16,7 @@ struct bf_client {
 	CURL *curl;
 	char token[512];               /* the server's SessionToken, "" until it gives one */
 	struct bf_stats stats;
+	long bound_ms;                 /* bf_client_bound(): each call's whole time, 0 for none */
 };
 
 /* An answer's status and body (malloc'd, at most cfg.max_answer bytes). */

@@ -230,6 +230,8 @@ char *bf_action_body(struct arena *a, const struct bf_action_request *req, bool 
 /* Session relevance the driver sends: which computers a Fixlet is relevant on; computers by name. */
 char *bf_relevance_applicable(struct arena *a, const char *site, uint64_t fixlet_id);
 char *bf_relevance_computers_named(struct arena *a, const char *name);
+/* The IDs of the Fixlets, Tasks and Baselines of a site that bear a name: what an import made, found again. */
+char *bf_relevance_content_named(struct arena *a, const char *site, const char *name);
 
 /* ---- the client (bf_client.c, bf_http.c) ----------------------------------------------------------- */
 
@@ -258,6 +260,16 @@ void bf_client_free(struct bf_client *c);
 const struct bf_stats *bf_client_stats(const struct bf_client *c);
 /* The host of the URL, for a netrc lookup. */
 bool bf_url_host(const char *url, char *host, size_t size);
+
+/*
+ * Bounds each later call, its retries and their waits included, to `ms`
+ * milliseconds from when it begins (never more than cfg.timeout_ms per
+ * attempt); 0 lifts the bound.  The driver sets it to what is left of the
+ * running step's timeout, so that a server that stops answering makes the
+ * step time out by the plan's rules, not after the client's own timeout.
+ * A call cut short fails with BF_ERR_TIMEOUT (or BF_ERR_LOST_ANSWER).
+ */
+void bf_client_bound(struct bf_client *c, long ms);
 
 bool bf_login(struct bf_client *c, struct bf_error *err);
 

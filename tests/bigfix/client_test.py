@@ -9,6 +9,7 @@ with no schema error: a request body the client sent that BES.xsd refuses
 fails the test.
 """
 
+import hashlib
 import os
 import stat
 import subprocess
@@ -152,8 +153,11 @@ def test_actions():
                 "--secure", "token=s3cret-value")
     check("an action is posted (its body valid against BES.xsd)", r.stdout == "ok action 100\n"
           and not srv.state()["schema_errors"], r.stdout)
-    params = srv.state()["actions"][0]["params"]
-    check("parameters arrive as sent, escaped in XML", params.get("note") == "a&b<c>" and "token" in params, params)
+    action = srv.state()["actions"][0]
+    params, secure = action["params"], action["secure_params"]
+    check("parameters arrive as sent, escaped in XML; the secure one as a SecureParameter",
+          params == {"note": "a&b<c>"}
+          and secure == {"token": hashlib.sha256(b"s3cret-value").hexdigest()}, (params, secure))
     r = srv.run("wait", "100")
     check("the target's result is read and mapped", r.stdout == "ok target 1001 Fixed: succeeded\n", r.stdout)
     check("found again by its title", srv.run("find", title).stdout == "ok found 100\n")

@@ -19,9 +19,11 @@
 #    given: client_test.py.
 # 3. bfplan run --bigfix (run_test.py): whole windows of the seed on 2003
 #    and 2008 and of five nodes with max-down 2, faults ending as the plan
-#    declares with the engine's node states equal to the stand-in's,
-#    refusals, the dry run, secrecy, and KILLS (100) SIGKILLs across one
-#    window, after which it completes with no action issued twice.
+#    declares with the stand-in's node states what `bfplan simulate
+#    --fault` predicts, a hung server, Pending Restart, the plan's
+#    parameters, a lost import answer, refusals, the dry run, secrecy, and
+#    KILLS (100) SIGKILLs across one window, after which it completes with
+#    no action issued and nothing imported twice.
 #
 # Ends with "bigfix: N passed, M failed" and exits non-zero on a failure.
 
@@ -65,6 +67,13 @@ run_py() {
 		fail "$name exited $rc"
 	fi
 }
+
+# The driver's settings come from the command layer's environment struct, never a getenv of its own.
+if grep -rn 'getenv("BFPLAN_\(BESAPI_XSD\|BIGFIX_POLL_MS\)")' runtime compiler/cmd; then
+	fail "the runtime or a command reads BFPLAN_BESAPI_XSD or BFPLAN_BIGFIX_POLL_MS through getenv"
+else
+	pass "BFPLAN_BESAPI_XSD and BFPLAN_BIGFIX_POLL_MS reach the driver through struct bfplan_env"
+fi
 
 run_py standin tests/bigfix/standin_test.py "$tmp/certs" "$tmp/seed2008" "$tmp/work-standin"
 if [ -n "$probe" ]; then

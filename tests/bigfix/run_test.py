@@ -6,14 +6,17 @@ Whole windows (the seed on 2003 and 2008, five nodes with max-down 2),
 faults, refusals, the dry run, secrecy, and a loop that SIGKILLs the run
 at random moments (KILLS times, 100 by default) and starts it again on the
 same journal: no step is issued twice, none is lost, the window completes.
-After each run the stand-in's own node states must be the ones the
-engine, replayed from the journal, says (`bfplan run ... status`): the
-runtime's engine and the server's model agree.  Prints PASS/FAIL lines.
+After each fault the stand-in's own node states, and the run's end, must
+be what `bfplan simulate --fault` predicts for the same fault; after the
+other runs, what the engine replayed from the journal says (`bfplan run
+... status`): the runtime's engine and the server's model agree.  Prints PASS/FAIL lines.
 """
 
+import hashlib
 import json
 import os
 import random
+import re
 import signal
 import subprocess
 import sys
@@ -21,10 +24,13 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import standin_ctl as ctl  # noqa: E402
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "run"))
+import check_journal  # noqa: E402
 
 bfplan, certs, work = sys.argv[1:4]
 CA = os.path.join(certs, "ca.crt")
 TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+JOURNAL_SCHEMA = os.path.join(TOP, "docs", "journal.schema.json")
 SITE_URL = "server-automation=http://bigfix.example.invalid:52311/cgi-bin/bfgather.exe/serverautomation"
 ENV = {"PATH": "/usr/bin:/bin", "HOME": os.path.join(work, "home"), "LC_ALL": "C", "BFPLAN_OPERATOR": "tester",
        "BFPLAN_BIGFIX_USER": "operator", "BFPLAN_BIGFIX_PASSWORD": ctl.PASSWORD, "BFPLAN_BIGFIX_POLL_MS": "100"}
@@ -85,7 +91,8 @@ class Window:
         for part in line[len("Nodes: "):].split(";")[0].split(","):
             words = part.split()
             if len(words) >= 2:
-                states[words[0]] = words[1]
+                # the engine keeps Pending Restart beside the node's state; the stand-in, as its state
+                states[words[0]] = "pending-restart" if "(Pending Restart)" in part else words[1]
         stage = next((l.split()[1].rstrip(",") for l in r.stdout.splitlines() if l.startswith("Stage: ")), "")
         return r.returncode, stage, states
 
@@ -99,13 +106,34 @@ class Window:
               rc == 0 and engine == model, (stage, engine, model))
         return stage
 
+    def predicted(self, what, fault, run):
+        """The stand-in's final node states and the run's end, against `bfplan simulate --fault FAULT`."""
+        sim = subprocess.run([bfplan, "simulate", self.plan, "--fault", fault, "--format=json"], env=ENV,
+                             capture_output=True, text=True)
+        try:
+            plan = json.loads(sim.stdout)["plans"][0]
+        except (ValueError, LookupError):
+            plan = {"applied": False, "nodes": [], "end": None}
+        predicted = {n["node"]: n["state"] for n in plan["nodes"]}
+        model = self.state()["node_state"]
+        said = re.search(r"The run is over: ([a-z-]+)\.", run.stdout)
+        end = said.group(1) if said else self.status()[1]
+        check(f"{what}: the stand-in's final node states and the run's end are what "
+              f"'bfplan simulate --fault {fault}' predicts",
+              sim.returncode == 0 and plan["applied"] and model == predicted and end == plan["end"],
+              (sim.stderr, model, predicted, end, plan["end"]))
+
     def stop(self):
+        if os.path.exists(self.journal):
+            why = check_journal.check(JOURNAL_SCHEMA, self.journal, [])
+            check(f"{os.path.basename(self.dir)}: the journal validates against docs/journal.schema.json",
+                  why is None, why)
         return ctl.stop(self.proc, self.url, CA)
 
 
 def no_entry(journal):
-    """The journal records nothing: absent, or made empty by the open that locks it."""
-    return not os.path.exists(journal) or os.path.getsize(journal) == 0
+    """No journal: a run that fails before its first entry leaves no file, not even an empty one."""
+    return not os.path.exists(journal)
 
 
 def steps_of(plan_json):
@@ -147,7 +175,7 @@ def test_faults():
     check("... after its failure step (resume) brought the node back",
           st["node_state"]["EXNODE1"] == "online" and any(t.endswith("step F2: resume") for t in st["titles"]),
           st["titles"])
-    w.agree("move-groups failed")
+    w.predicted("move-groups failed", "step-fails@2:EXNODE1", r)
     w.stop()
 
     w = Window("fault-patch", example("exchange2007-windows2008"),
@@ -156,7 +184,7 @@ def test_faults():
     st = w.state()
     check("a failed patch holds: the node stays out of service for a person to decide",
           r.returncode == 1 and "held" in r.stdout and st["node_state"]["EXNODE1"] == "drained", (r.stdout, st["node_state"]))
-    w.agree("patch failed")
+    w.predicted("patch failed", "step-fails@3:EXNODE1", r)
     w.stop()
 
     w = Window("fault-role", example("exchange2007-windows2008"), faults=[{"kind": "role_on", "node": "EXNODE1"}])
@@ -164,6 +192,7 @@ def test_faults():
     st = w.state()
     check("the role on the other node: the pre-flight check fails, no action is taken",
           r.returncode == 1 and "BFP805" in r.stderr and st["actions_posted"] == 0, r.stderr)
+    w.predicted("the role on the other node", "role-elsewhere:EXNODE1", r)
     w.stop()
 
     w = Window("fault-prereq", example("exchange2007-windows2008"),
@@ -229,8 +258,172 @@ def test_timeout():
     check("an action that never completes: stopped at the step's timeout, then the failure step, then stop",
           r.returncode == 1 and "ran out of time" in r.stdout and stopped and stopped[0]["stopped"]
           and any(t.endswith("step F2: resume") for t in st["titles"]), (r.stdout + r.stderr, st["titles"]))
-    w.agree("a step timed out")
+    w.predicted("a step timed out", "step-times-out@2:EXNODE1", r)
     check("no schema error", w.stop() == 0)
+
+
+def test_hang():
+    """The server stops answering while step 2 (3 s timeout) runs: the step times out by the plan, not the client."""
+    w = Window("hang", short_timeouts(),
+               faults=[{"kind": "hang", "seconds": 40, "path": "/api/action/101/status", "method": "GET",
+                        "times": 1000}])
+    began = time.monotonic()
+    r = w.run()
+    took = time.monotonic() - began
+    st = w.state()
+    check("a hung server: the running step times out at its own timeout (3 s), not the client's 60 s",
+          r.returncode == 1 and "ran out of time while the BigFix server did not answer" in r.stdout
+          and took < 15, (round(took, 1), r.stdout + r.stderr))
+    print(f"# the hung run took {took:.1f} s")
+    check("... the run says the server did not answer, then the failure step runs and the plan stops",
+          "no answer came back" in r.stderr and "The run is over: stopped" in r.stdout
+          and any(t.endswith("step F2: resume") for t in st["titles"]), (r.stdout + r.stderr, st["titles"]))
+    w.predicted("a hung server", "step-times-out@2:EXNODE1", r)
+    again = w.run()
+    check("... and the journal resumes: run again, it reads the same end and posts nothing more",
+          again.returncode == 1 and "The run is over: stopped" in again.stdout
+          and w.state()["actions_posted"] == st["actions_posted"], again.stdout + again.stderr)
+    w.stop()
+
+
+def journal_entries(path):
+    with open(path, encoding="utf-8") as f:
+        return [json.loads(l) for l in f.read().splitlines()[1:]]
+
+
+def no_restart_plan():
+    """The 2008 seed whose patch Baseline holds no restart (its patches said never to need one)."""
+    text = open(example("exchange2007-windows2008"), encoding="utf-8").read()
+    text = text.replace("    fixlet 900201 site patches-for-windows\n    fixlet 900202 site patches-for-windows\n"
+                        "    restart  # without it a node could wait in Pending Restart\n",
+                        "    fixlet 900201 site patches-for-windows pending-restart never\n"
+                        "    fixlet 900202 site patches-for-windows pending-restart never\n")
+    path = os.path.join(work, "no-restart.plan")
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(text)
+    return path
+
+
+def short_patch():
+    """The 2008 seed with a patch step that times out in seconds."""
+    text = open(example("exchange2007-windows2008"), encoding="utf-8").read()
+    text = text.replace("    timeout patch 1h", "    timeout patch 4s")
+    path = os.path.join(work, "short-patch.plan")
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(text)
+    return path
+
+
+def test_pending_restart():
+    w = Window("pending-cleared", example("exchange2007-windows2008"),
+               faults=[{"kind": "pending_restart", "node": "EXNODE1"}])
+    r = w.run()
+    kinds = [(e["type"], e.get("step"), e.get("target")) for e in journal_entries(w.journal)
+             if e["type"] in ("pending-restart", "done", "fail") and e.get("step") == "3"]
+    check("Pending Restart in a Baseline that ends with a restart: reported to the engine, then cleared",
+          r.returncode == 0 and kinds == [("pending-restart", "3", "EXNODE1"), ("done", "3", "EXNODE1")]
+          and "EXNODE1 reports Pending Restart; the step ends with a restart" in r.stdout,
+          (kinds, r.stdout + r.stderr))
+    check("... the stand-in's restart component cleared it: every node ends online",
+          set(w.state()["node_state"].values()) == {"online"}, w.state()["node_state"])
+    w.agree("Pending Restart cleared")
+    w.stop()
+
+    w = Window("pending-not-restarted", short_patch(),
+               faults=[{"kind": "pending_restart", "node": "EXNODE1"}, {"kind": "restart_fails", "node": "EXNODE1"}])
+    r = w.run()
+    kinds = [e["type"] for e in journal_entries(w.journal) if e.get("step") == "3" and e.get("target") == "EXNODE1"]
+    check("Pending Restart that the Baseline's restart does not clear: waited for, to the step's timeout (4 s)",
+          r.returncode == 1 and kinds == ["pending-restart"] and "ran out of time" in r.stdout
+          and "The run is over: held" in r.stdout, (kinds, r.stdout + r.stderr))
+    w.predicted("Pending Restart not cleared by the restart", "pending-restart@3:EXNODE1", r)
+    w.stop()
+
+    w = Window("pending-stuck", no_restart_plan(), faults=[{"kind": "pending_restart", "node": "EXNODE1"}])
+    began = time.monotonic()
+    r = w.run()
+    took = time.monotonic() - began
+    kinds = [(e["type"], e.get("step"), e.get("target")) for e in journal_entries(w.journal)
+             if e["type"] in ("pending-restart", "done", "fail") and e.get("step") == "3"]
+    check("Pending Restart that nothing in the step clears: the engine's rules fail the target at once, "
+          "not after the step's 1 h timeout, and the plan holds",
+          r.returncode == 1 and kinds == [("pending-restart", "3", "EXNODE1"), ("fail", "3", "EXNODE1")]
+          and "held" in r.stdout and "nothing in the step restarts it" in r.stdout and took < 30,
+          (round(took, 1), kinds, r.stdout + r.stderr))
+    check("... the node is left in Pending Restart on the server, as the engine says",
+          w.state()["node_state"]["EXNODE1"] == "pending-restart", w.state()["node_state"])
+    w.agree("Pending Restart not cleared")
+    w.stop()
+
+
+SECRET = "S3cret-Key-4e1f9"  # a secure parameter's value: found anywhere it must not be, it fails the test
+
+
+def parameters_plan():
+    """The 2008 seed whose move-groups Fixlet asks for a parameter and a secure parameter."""
+    text = open(example("exchange2007-windows2008"), encoding="utf-8").read()
+    text = text.replace("        move-groups   # Fixlet 114", "        move-groups-p")
+    text += """
+fixlet move-groups-params "Move Groups from Node, to a named node (a test's)" {
+    id 9114
+    site server-automation
+    os windows-2008
+    action Action1
+    parameter "TargetNode" description "the node the groups move to" default "EXNODE2"
+    parameter "ServiceKey" secure description "a key the script needs"
+}
+
+step move-groups-p "Move the node's groups to a named node" {
+    from paused
+    to drained
+    run move-groups-params
+    timeout 30m
+}
+"""
+    path = os.path.join(work, "parameters.plan")
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(text)
+    return path
+
+
+def test_parameters():
+    w = Window("parameters", parameters_plan())
+    r = w.run()
+    check("a secure parameter without a value: refused before anything runs (BFP810), no journal",
+          r.returncode == 1 and "BFP810" in r.stderr and "ServiceKey" in r.stderr
+          and w.state()["actions_posted"] == 0 and no_entry(w.journal), r.stderr)
+    values = os.path.join(w.dir, "parameters")
+    with open(values, "w", encoding="utf-8") as f:
+        f.write("# the secrets of the window\nServiceKey=" + SECRET + "\n")
+    os.chmod(values, 0o644)
+    r = w.run("--parameters", values)
+    check("a parameters file others can read is refused (BFP810), nothing sent",
+          r.returncode == 1 and "BFP810" in r.stderr and "chmod 600" in r.stderr
+          and w.state()["actions_posted"] == 0 and no_entry(w.journal), r.stderr)
+    os.chmod(values, 0o600)
+    dry = w.run("--parameters", values, "--dry-run")
+    check("--dry-run shows the Parameter's value and the SecureParameter masked",
+          dry.returncode == 0 and '<Parameter Name="TargetNode">EXNODE2</Parameter>' in dry.stdout
+          and '<SecureParameter Name="ServiceKey">(secret)</SecureParameter>' in dry.stdout
+          and SECRET not in dry.stdout + dry.stderr, dry.stdout[-2000:])
+    r = w.run("--parameters", values)
+    st = w.state()
+    moves = [a for a in st["actions"] if "step 2: move-groups-p" in a["title"] or "step 7: move-groups-p" in a["title"]]
+    digest = hashlib.sha256(SECRET.encode()).hexdigest()
+    check("the plan's parameters reach the server: Parameter with its default, SecureParameter with its value",
+          r.returncode == 0 and len(moves) == 2
+          and all(a["params"] == {"TargetNode": "EXNODE2"} and a["secure_params"] == {"ServiceKey": digest}
+                  for a in moves), (r.stdout + r.stderr, moves))
+    check("... the stand-in found every declared parameter in the actions it received",
+          not st["violations"], st["violations"])
+    others = [a for a in st["actions"] if a not in moves]
+    check("... and the steps whose Fixlets declare none carry none",
+          all(not a["params"] and not a["secure_params"] for a in others), others)
+    texts = [open(w.journal, encoding="utf-8").read(), r.stdout, r.stderr, dry.stdout, dry.stderr,
+             open(os.path.join(w.dir, "requests.log"), encoding="utf-8").read(),
+             open(os.path.join(w.dir, "standin.err"), encoding="utf-8").read()]
+    check("the secure value is in no journal, output, dry run or log", all(SECRET not in t for t in texts))
+    check("no schema error (SecureParameter is valid against BES.xsd)", w.stop() == 0)
 
 
 def test_refusals_and_secrecy():
@@ -243,8 +436,9 @@ def test_refusals_and_secrecy():
 
     w = Window("refuse-credentials", example("exchange2007-windows2008"))
     r = w.run(env=dict(ENV, BFPLAN_BIGFIX_PASSWORD="wrong"))
-    check("wrong credentials are refused before anything runs", r.returncode == 1 and "credentials" in r.stderr
-          and w.state()["actions_posted"] == 0, r.stderr)
+    check("wrong credentials are refused before anything runs, and leave no journal",
+          r.returncode == 1 and "credentials" in r.stderr and w.state()["actions_posted"] == 0
+          and no_entry(w.journal), r.stderr)
     before = len(w.state()["requests"])
     r = w.run("--dry-run")
     st = w.state()
@@ -264,10 +458,26 @@ def test_refusals_and_secrecy():
     check("no schema error", w.stop() == 0)
 
 
+def test_import_lost():
+    w = Window("import-lost", example("exchange2007-windows2008"),
+               faults=[{"kind": "drop", "path": "/api/import/custom/bfplan", "method": "POST", "after": True}])
+    r = w.run()
+    st = w.state()
+    intents = [e for e in journal_entries(w.journal) if e["type"] == "intent" and "step" not in e]
+    check("an import whose answer was lost: found in the site by name, not imported again, the window completes",
+          r.returncode == 0 and "not imported again" in r.stdout and st["imported_titles"]
+          and set(st["imported_titles"].values()) == {1} and len(intents) == 1
+          and intents[0]["request"] == "POST /api/import/custom/bfplan", (r.stdout + r.stderr, st["imported_titles"]))
+    w.stop()
+
+
 def test_kill_loop():
     # each action takes 6 s on the stand-in, so the window outlasts the kills: they land in
-    # every part of it (log in, resolve, import, pre-flight, intent, post, poll, record)
-    w = Window("kills", example("exchange2007-windows2008"), action_seconds=6)
+    # every part of it (log in, resolve, import, pre-flight, intent, post, poll, record); the
+    # import's answer takes 1 s, longer than any run lives, so the kills land in it too
+    w = Window("kills", example("exchange2007-windows2008"), action_seconds=6,
+               faults=[{"kind": "hang", "after": True, "seconds": 1, "path": "/api/import/custom/bfplan",
+                        "method": "POST", "times": 5}])
     rng = random.Random(16)
     kills = 0
     finished = False
@@ -291,6 +501,11 @@ def test_kill_loop():
           (kills, finished, r.stdout + r.stderr))
     check("no step was issued twice, none was lost (9 actions, each title once)",
           st["actions_posted"] == 9 and set(st["titles"].values()) == {1}, st["titles"])
+    imports = sum(1 for q in st["requests"] if q == "POST /api/import/custom/bfplan")
+    check(f"kills in the import ({imports} import request(s), {st['content_lookups']} objects looked up by name "
+          "after one): nothing was imported twice",
+          imports >= 1 and st["content_lookups"] >= 1 and st["imported_titles"]
+          and set(st["imported_titles"].values()) == {1}, (imports, st["content_lookups"], st["imported_titles"]))
     check("every node ends online", set(st["node_state"].values()) == {"online"} and not st["violations"],
           (st["node_state"], st["violations"]))
     w.agree("after the kills")
@@ -301,7 +516,11 @@ os.makedirs(os.path.join(work, "home"), exist_ok=True)
 test_green_windows()
 test_faults()
 test_start_lost()
+test_import_lost()
 test_timeout()
+test_hang()
+test_pending_restart()
+test_parameters()
 test_refusals_and_secrecy()
 test_kill_loop()
 sys.exit(1 if failed else 0)

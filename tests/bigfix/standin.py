@@ -49,13 +49,14 @@ Faults, set in the world file or with POST /_standin/faults (a JSON list):
     {"kind": "stop_reporting", "node": NODE}
     {"kind": "role_on", "node": NODE}              the role starts elsewhere
     {"kind": "pending_restart", "node": NODE}      the patch leaves Pending Restart
-    {"kind": "restart_fails", "node": NODE}
+    {"kind": "restart_fails", "node": NODE}        a restart Fixlet fails; a Baseline's leaves Pending Restart
     {"kind": "prerequisite_missing", "prerequisite": NAME, "node": NODE}
     {"kind": "duplicate_name", "node": NODE}       a second computer with its name
     {"kind": "bad_credentials"}                    every password is refused
     {"kind": "expire_sessions"}                    every SessionToken has expired
     {"kind": "http_error", "status": 500, "path": RE, "method": M, "times": N}
-    {"kind": "hang", "seconds": S, "path": RE, "method": M, "times": N}
+    {"kind": "hang", "seconds": S, "path": RE, "method": M, "times": N, "after": BOOL}
+         answer nothing for S seconds; with "after", do the work first (a slow answer)
     {"kind": "drop", "path": RE, "method": M, "times": N, "after": BOOL}
          drop the connection without an answer; with "after", do the work
          first (an action posted whose answer is lost)
@@ -66,6 +67,7 @@ The wrong certificate is the server started with another --cert and --key.
 
 import argparse
 import base64
+import hashlib
 import hmac
 import json
 import os
@@ -113,6 +115,9 @@ def relevance_string(s):
 # Fixlet (by site name and ID) is relevant on.  Anything else is an error.
 APPLICABLE = re.compile(r'ids of applicable computers of bes fixlets whose '
                         r'\(id of it = ([0-9]{1,10}) and name of site of it = "([^"]*)"\)')
+# ... which objects of a site bear a name (an import looked up again after it was interrupted);
+# INFERRED: that `bes fixlets` holds a custom site's Baselines too.
+CONTENT_NAMED = re.compile(r'ids of bes fixlets whose \(name of it = "([^"]*)" and name of site of it = "([^"]*)"\)')
 # ... and which computers have a name, compared in lower case as Windows names are.
 NAMED = re.compile(r'ids of bes computers whose \(name of it as lowercase = "([^"]*)"\)')
 
@@ -125,6 +130,7 @@ class Target:
         self.start = None
         self.end = None
         self.final = False
+        self.restart_at = None   # a Baseline's restart component still to run (after Pending Restart)
 
 
 class Action:
@@ -170,6 +176,7 @@ class World:
         self.actions = {}
         self.next_action = 100
         self.titles = {}         # title -> times posted
+        self.content_lookups = 0 # objects looked up by name after an interrupted import
         self.schema_errors = []
         self.violations = []
         self.requests = []
@@ -190,7 +197,8 @@ class World:
                 key = (sites[fx["site"]]["title"], fx["id"])
                 eff = self.effects.setdefault(key, {"steps": set(), "from": set(), "to": step["to_state"],
                                                     "role_only": step["role_only"], "kind": fx["kind"],
-                                                    "restart": fx["restart"], "id": fx["id"]})
+                                                    "restart": fx["restart"], "id": fx["id"],
+                                                    "parameters": fx.get("parameters", [])})
             else:
                 bl = plan["baselines"][run["baseline"]]
                 eff = self.baseline_effects.setdefault(bl["bes_title"], {
@@ -208,7 +216,8 @@ class World:
             key = (sites[fx["site"]]["title"], fx["id"])
             eff = self.effects.setdefault(key, {"steps": {r["name"]}, "from": set(), "to": "online",
                                                 "role_only": False, "kind": fx["kind"],
-                                                "restart": fx["restart"], "id": fx["id"]})
+                                                "restart": fx["restart"], "id": fx["id"],
+                                                "parameters": fx.get("parameters", [])})
             eff["restores"] = True
         self.role_fixlet = None
         role = plan.get("role")
@@ -280,6 +289,8 @@ class World:
 
     def _advance(self, action, t, now):
         c = t.computer
+        if t.restart_at is not None and now >= t.restart_at and not action.stopped and self.reporting(c):
+            return self._restart_component(action, t)
         if t.final or action.stopped or not self.reporting(c):
             return  # INFERRED: a silent target keeps its last status
         if t.status is None and now >= t.done_at - self.action_seconds / 2:
@@ -296,9 +307,19 @@ class World:
         if any(self.fault("fail", **m) for m in match):
             t.status = "Failed"
             return
-        t.status = self._apply(action, eff, node)
+        t.status = self._apply(action, eff, node, t, now)
 
-    def _apply(self, action, eff, node):
+    def _restart_component(self, action, t):
+        """A Baseline's last component, a restart Fixlet, runs on a node in Pending Restart and clears it."""
+        node = t.computer["node"]
+        t.restart_at = None
+        if self.has_fault("restart_fails", node=node):
+            # INFERRED: the restart did not happen, so the target stays in Pending Restart
+            return
+        self._restarted(node)   # the target's Pending Restart turns to Fixed
+        self.node_state[node] = action.source["effect"]["to"]
+
+    def _apply(self, action, eff, node, t, now):
         """What the action does to the node; returns the target's final Status."""
         done = "Completed" if eff and eff["kind"] == "task" else "Fixed"
         if eff is None or node is None:
@@ -331,7 +352,12 @@ class World:
                 self.node_state[node] = "pending-restart"
                 return "Pending Restart"
             if pending:
-                self._restarted(node)
+                # INFERRED: the components run in order, and the target reports Pending Restart
+                # between the patch that asks for the restart and the restart component that
+                # clears it (the documentation does not say what a Baseline reports meanwhile).
+                self.node_state[node] = "pending-restart"
+                t.restart_at = now + self.action_seconds
+                return "Pending Restart"
         self.node_state[node] = eff["to"]
         if eff["to"] != "online" and node == self.role_holder:
             self.violations.append(f"action {action.id}: {node} left online while the role runs on it")
@@ -349,13 +375,17 @@ class World:
         return next(c for c in self.computers if c["node"] == node)
 
     def state(self):
+        imported = {}
+        for obj in self.imported.values():
+            imported[obj["title"]] = imported.get(obj["title"], 0) + 1
         return {"node_state": self.node_state, "role_holder": self.role_holder,
+                "imported_titles": imported, "content_lookups": self.content_lookups,
                 "actions_posted": sum(self.titles.values()), "titles": self.titles,
                 "schema_errors": self.schema_errors, "violations": self.violations,
                 "requests": self.requests,
                 "actions": [{"id": a.id, "title": a.title, "stopped": a.stopped,
                              "source": {"site": a.source["site"], "id": a.source["id"]},
-                             "params": a.params,
+                             "params": a.params, "secure_params": a.secure,
                              "targets": {t.computer["name"]: t.status for t in a.targets}}
                             for a in sorted(self.actions.values(), key=lambda a: a.id)]}
 
@@ -412,9 +442,14 @@ def applicable(w, site, fid):
 def query_xml(w, expr):
     m = APPLICABLE.fullmatch(expr.strip())
     named = NAMED.fullmatch(expr.strip())
+    content = CONTENT_NAMED.fullmatch(expr.strip())
     resource = quoteattr(expr)
     if named:
         ids = [c["id"] for c in w.computers if c["name"].lower() == relevance_string(named.group(1))]
+    elif content:
+        w.content_lookups += 1
+        title, site = relevance_string(content.group(1)), relevance_string(content.group(2))
+        ids = [oid for (s, oid), obj in w.imported.items() if s == site and obj["title"] == title]
     elif not m:
         # INFERRED: the status (400); the shape (Query/Error) is documented.
         return 400, (HEAD + f"<Query Resource={resource}><Result/>"
@@ -464,12 +499,24 @@ def post_action(w, doc):
         computers.append(c)
     title = text_of(sfa, "Title") or ""
     params = {p.get("Name"): p.text or "" for p in sfa.findall("Parameter")}
-    params.update({p.get("Name"): "(secure)" for p in sfa.findall("SecureParameter")})
+    # A secret is kept only as its SHA-256, so that a test can check it arrived without the
+    # stand-in's state or log ever holding it.
+    secure = {p.get("Name"): hashlib.sha256((p.text or "").encode()).hexdigest()
+              for p in sfa.findall("SecureParameter")}
+    eff = source["effect"]
+    for declared in (eff or {}).get("parameters", []):
+        got = secure if declared["secure"] else params
+        if declared["name"] not in got:
+            # The stand-in's own check: the documentation does not say what BigFix does with an
+            # action that lacks a parameter its Fixlet asks for (it would prompt in the console).
+            w.violations.append(f"action '{title}' lacks the {'Secure' if declared['secure'] else ''}"
+                                f"Parameter '{declared['name']}' Fixlet {eff['id']} declares")
     now = time.time()
     aid = w.next_action
     w.next_action += 1
     w.actions[aid] = Action(aid, title, source, [Target(c, now + w.action_seconds) for c in computers],
                             now, params)
+    w.actions[aid].secure = secure
     w.titles[title] = w.titles.get(title, 0) + 1
     return (HEAD + f'<Action Resource={quoteattr(w.base + "/api/action/" + str(aid))} '
             f'LastModified={quoteattr(http_time(now))}><Name>{escape(title)}</Name><ID>{aid}</ID></Action>'
@@ -590,7 +637,7 @@ class Handler(BaseHTTPRequestHandler):
             err = w.fault("http_error", path=path, method=method)
             drop = w.fault("drop", path=path, method=method)
             raw = w.fault("body", path=path, method=method)
-        if hang:
+        if hang and not hang.get("after"):
             time.sleep(float(hang.get("seconds", 3600)))
         if drop and not drop.get("after"):
             return self.drop()
@@ -606,6 +653,8 @@ class Handler(BaseHTTPRequestHandler):
             status, answer, headers = r.status, error_body(r.text), []
             if r.status == 401:
                 headers = [("WWW-Authenticate", f'Basic realm="{REALM}"')]
+        if hang and hang.get("after"):
+            time.sleep(float(hang.get("seconds", 3600)))  # the work is done; its answer is slow
         if drop:
             return self.drop()
         if raw:

@@ -126,7 +126,7 @@ if command -v bash >/dev/null 2>&1; then
 		fail "completion: complete -p bfplan"
 	fi
 	expect_completion "$bfplan " "--help --version build check diff explain fmt graph import init lsp run simulate "
-	expect_completion "$bfplan simulate --f" "--faults= --format= "
+	expect_completion "$bfplan simulate --f" "--fault= --faults= --format= "
 	expect_completion "$bfplan simulate --format = " "json text "
 	expect_completion "$bfplan ch" "check "
 	expect_completion "$bfplan check --f" "--fix --format= "
