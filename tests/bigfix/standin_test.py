@@ -143,7 +143,7 @@ def test_basics():
     st, _, body = srv.req("POST", "/api/import/custom/bfplan", open(BES, "rb").read())
     doc = xml(body)
     check("import lists each created object with its new ID",
-          st == 200 and len(doc.findall("Fixlet")) == 3 and len(doc.findall("Baseline")) == 1, body[:300])
+          st == 200 and len(doc.findall("Fixlet")) == 4 and len(doc.findall("Baseline")) == 1, body[:300])
     st, _, _ = srv.req("POST", "/api/actions", b"<BES><SourcedFixletAction/></BES>")
     state = srv.state()
     check("a body invalid against BES.xsd is refused and recorded",
