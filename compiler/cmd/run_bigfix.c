@@ -768,6 +768,9 @@ static int dry_run(struct driver *d)
 			const struct lw_fixlet *fx = d->s->plan->role->detect;
 			print_request(d, "POST", "/api/query", arena_printf(d->a, "relevance=%s", bf_relevance_applicable(d->a,
 				      fx->site->display.text ? fx->site->display.text : fx->site->name, fx->id)));
+		} else if (rc->check == d->s->plan->report_check) {
+			fprintf(d->out, "# P%u: every node's Last Report Time, from the computers read above (no request)\n\n",
+				rc->check->number);
 		} else if (rc->check->prereq || rc->check->fixlet_title) {
 			fprintf(d->out, "# P%u: the pre-flight Fixlet '%s', by the ID the import gives it\n", rc->check->number,
 				rc->check->prereq ? rc->check->prereq->preflight_title : rc->check->fixlet_title);
