@@ -220,28 +220,28 @@ static void lower_role_checks(struct lowering *lo, unsigned number)
  * Fixlet where the cluster's OS says how a node sees it (`witness-online`),
  * and is looked at by hand where it does not.
  */
-static unsigned lower_quorum_checks(struct lowering *lo, unsigned number)
+static void lower_quorum_checks(struct lowering *lo, unsigned number)
 {
 	const struct cluster_ent *cl = lo->facts->plan->cluster;
 	struct lw_plan *lp = lo->plan;
 	struct arena *a = lo->arena;
 	struct lw_check *up = add_check(lo, "BFP313", LW_PREFLIGHT,
 		arena_printf(a, "every node of cluster '%s' is up and reporting to BigFix", cl->name), NULL);
-	up->number = number++;
+	up->number = number;
 	up->title = "Every node up and reporting";
 	up->look = "each node Up in the cluster console, and reporting to BigFix within the hour";
 	up->if_not = "do not start: bring it back first";
 	lp->report_check = up;
 	cptrvec_push(a, &lo->quorum_proof->rests_on, up);
 	if (lp->quorum.model != LW_QUORUM_NODE_AND_WITNESS || lp->quorum.by_nodes)
-		return number;
+		return;
 	if (!cl->os->witness_online.text) {
 		strvec_push(a, &lo->quorum_proof->by_hand, "the witness is online");
-		return number;
+		return;
 	}
 	struct lw_check *w = add_check(lo, "BFP313", LW_PREFLIGHT,
 		arena_printf(a, "the quorum witness of cluster '%s' is online, as every node sees it", cl->name), NULL);
-	w->number = number++;
+	w->number = number + 1;
 	w->fixlet_title = limit_title(a, arena_printf(a, "bfplan pre-flight: quorum witness not online on cluster %s",
 						       cl->name));
 	w->holds = cl->os->witness_online;
@@ -251,7 +251,6 @@ static unsigned lower_quorum_checks(struct lowering *lo, unsigned number)
 	w->if_not = "do not start: bring the witness online";
 	lp->witness_check = w;
 	cptrvec_push(a, &lo->quorum_proof->rests_on, w);
-	return number;
 }
 
 /* Whether some step, failing while nodes are out of service, leaves them for a person to decide. */
