@@ -1297,6 +1297,7 @@ static void close_out(struct doc *d)
 #define CONFIRM_WAYS(X) \
 	X("action", "Action names", "open the Fixlet in the console; its Actions tab lists the action names: use the one that applies the fix") \
 	X("detect", "What a pre-flight check detects", "evaluate the relevance on a node that has the prerequisite and on one that lacks it (Fixlet Debugger, or the console's query tool), and compare") \
+	X("witness-online", "How a node sees the witness", "evaluate the relevance on a cluster node (Fixlet Debugger, as the client's LocalSystem account) with the witness Online, then Offline, and compare") \
 	X("gather-url", "Gather URLs", "read the site's gather URL on your server (docs/output.md, section 2.6) and give it with --site-url") \
 	X("id", "IDs", "find the ID in the site in the console, and check that its title is the one named") \
 	X("title", "Titles", "open the ID in the console and compare its title") \
