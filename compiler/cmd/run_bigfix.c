@@ -11,8 +11,11 @@
  *   pre-flight   every node resolved to one computer (name and domain),
  *                every node reported recently, the plan's content imported
  *                into the custom site (a note keeps the new IDs), then each
- *                pre-flight check through session relevance: done Pn or
- *                fail Pn, which stops the run before any action;
+ *                pre-flight check through session relevance (a
+ *                prerequisite's Fixlet, where the role runs, the witness's
+ *                Fixlet; every node reporting is the report times read
+ *                before): done Pn or fail Pn, which stops the run before
+ *                any action;
  *   a step       an intent (step, request, targets) before the POST, then
  *                the action's ID (issued) and the step's start; an intent
  *                with no action is looked up by its unique title before
@@ -619,6 +622,35 @@ static int64_t relevant_on(struct driver *d, const char *site, uint64_t id, cons
 	return set;
 }
 
+/*
+ * A run-time fact with a pre-flight Fixlet of its own (the witness online):
+ * the Fixlet, imported into the custom site, is relevant on a node where
+ * the fact does not hold as that node sees it; the check fails there.
+ */
+static int check_fact_fixlet(struct driver *d, const struct lw_check *c, struct journal_entry *out, bool *failed)
+{
+	const struct content *fx = content_titled(d, "Fixlet", c->fixlet_title);
+	if (!fx) {
+		diag_report(&d->s->c.diags, BFP804, d->s->plan->decl, "the pre-flight Fixlet '%s' is not in custom site '%s'",
+			    c->fixlet_title, d->site ? d->site : "");
+		return EXIT_PLAN_ERRORS;
+	}
+	int64_t set = relevant_on(d, d->site, fx->id, arena_printf(d->a, "pre-flight check P%u", c->number));
+	if (set < 0)
+		return EXIT_PLAN_ERRORS;
+	for (uint32_t n = 0; n < eng_node_count(d->model); n++) {
+		if (set & ((int64_t)1 << n)) {
+			out->type = JOURNAL_FAIL;
+			out->target = node_name(d, n);
+			out->reason = arena_printf(d->a, "not so as %s sees it: %s (its pre-flight Fixlet is relevant there)",
+						   node_name(d, n), c->description.text);
+			*failed = true;
+			return EXIT_CLEAN;
+		}
+	}
+	return EXIT_CLEAN;
+}
+
 static int check_one(struct driver *d, const struct run_check *rc, struct journal_entry *out, bool *failed)
 {
 	const struct lw_check *c = rc->check;
@@ -672,10 +704,36 @@ static int check_one(struct driver *d, const struct run_check *rc, struct journa
 		}
 		return EXIT_CLEAN;
 	}
+	if (c == p->report_check)
+		return EXIT_CLEAN;  /* every node's last report was read before the import (check_report_ages) */
+	if (c->fixlet_title)
+		return check_fact_fixlet(d, c, out, failed);
 	diag_report(&d->s->c.diags, BFP804, p->decl, "pre-flight check P%u (%s) cannot be checked through BigFix: check "
 		    "it by hand and record it with 'bfplan run ... done P%u', then run --bigfix again", c->number,
 		    c->description.text ? c->description.text : c->code, c->number);
 	return EXIT_PLAN_ERRORS;
+}
+
+/*
+ * What to do about a failed check: the checklist's own advice where it
+ * has some (the witness), with what the check rests on that nobody has
+ * confirmed; then run again, which checks again before anything runs.
+ */
+static void check_advice(struct driver *d, struct diag *g, const struct lw_check *c, const char *step)
+{
+	struct textbuf h;
+	textbuf_init(&h, d->a);
+	if (c->if_not)
+		textbuf_printf(&h, "the checklist says: %s (a check confirmed by hand is recorded with 'done %s'); ",
+			       c->if_not, step);
+	else
+		textbuf_puts(&h, "put it right (the checklist says how), ");
+	textbuf_puts(&h, "then run the same command again: it checks again before anything runs");
+	for (size_t k = 0; k < c->marks.len; k++) {
+		const struct lw_mark *m = c->marks.items[k];
+		textbuf_printf(&h, "; unconfirmed: %s", m->reason.text ? m->reason.text : "");
+	}
+	diag_help(&d->s->c.diags, g, "%s", h.data);
 }
 
 static int preflight(struct driver *d)
@@ -693,8 +751,7 @@ static int preflight(struct driver *d)
 			struct diag *g = diag_report(&d->s->c.diags, BFP805, d->s->plan->decl,
 						     "pre-flight check %s failed on %s: %s; no action was taken", e.step,
 						     e.target, e.reason);
-			diag_help(&d->s->c.diags, g, "put it right (the checklist says how), then run the same command "
-				  "again: it checks again before anything runs");
+			check_advice(d, g, r->checks[i].check, e.step);
 			return EXIT_PLAN_ERRORS;
 		}
 	}
@@ -1124,9 +1181,12 @@ static int dry_run(struct driver *d)
 			const struct lw_fixlet *fx = d->s->plan->role->detect;
 			print_request(d, "POST", "/api/query", arena_printf(d->a, "relevance=%s", bf_relevance_applicable(d->a,
 				      fx->site->display.text ? fx->site->display.text : fx->site->name, fx->id)));
-		} else if (rc->check->prereq) {
-			fprintf(d->out, "# P%u: the pre-flight Fixlet '%s', by the ID the import gives it\n",
-				rc->check->number, rc->check->prereq->preflight_title);
+		} else if (rc->check == d->s->plan->report_check) {
+			fprintf(d->out, "# P%u: every node's Last Report Time, from the computers read above (no request)\n\n",
+				rc->check->number);
+		} else if (rc->check->prereq || rc->check->fixlet_title) {
+			fprintf(d->out, "# P%u: the pre-flight Fixlet '%s', by the ID the import gives it\n", rc->check->number,
+				rc->check->prereq ? rc->check->prereq->preflight_title : rc->check->fixlet_title);
 			print_request(d, "POST", "/api/query", arena_printf(d->a, "relevance=%s",
 				      bf_relevance_applicable(d->a, d->site ? d->site : "(--import-to SITE)", 0)));
 		}

@@ -141,7 +141,13 @@ static void duty(const struct run_session *s, struct textbuf *out)
 			if (!c->check)
 				continue;
 			const char *state = c->passed ? "passed" : c->failed ? "FAILED, to be fixed and checked again" : "due";
-			textbuf_printf(out, "  P%zu. %s: %s\n", i + 1, c->check->description.text, state);
+			textbuf_printf(out, "  P%zu. %s: %s", i + 1, c->check->description.text, state);
+			/* a check decided by relevance nobody has confirmed (the witness's) says so */
+			for (size_t k = 0; k < c->check->marks.len; k++) {
+				const struct lw_mark *m = c->check->marks.items[k];
+				textbuf_printf(out, " (unconfirmed: %s)", m->reason.text ? m->reason.text : "no reason given");
+			}
+			textbuf_putc(out, '\n');
 		}
 		if (!s->run->check_count)
 			textbuf_puts(out, "  (this plan has none)\n");

@@ -451,6 +451,50 @@ static void write_preflight(struct bes *b, const struct lw_prereq *p)
 	end(b);
 }
 
+/*
+ * The pre-flight Fixlet of a run-time fact that is not a prerequisite (the
+ * witness online): relevant on a node of the cluster where the fact's
+ * relevance, as written in the standard library, is FALSE.
+ */
+static void write_fact_preflight(struct bes *b, const struct lw_check *c)
+{
+	const struct lw_plan *plan = b->plan;
+	start(b, "Fixlet");
+	if (xml_ok(b, plan->cluster, plan->decl, "the cluster name"))
+		element(b, "Title", c->fixlet_title);
+	struct textbuf h;
+	textbuf_init(&h, &b->scratch);
+	textbuf_puts(&h, "<p>Pre-flight check P");
+	textbuf_printf(&h, "%u", c->number);
+	textbuf_puts(&h, " of plan <b>");
+	html_text(b, &h, plan->name, plan->decl, "the plan name");
+	textbuf_puts(&h, "</b>: relevant on a node where this does not hold: ");
+	html_text(b, &h, c->description.text, plan->decl, "a check's description");
+	textbuf_puts(&h, ". Nodes checked: ");
+	for (size_t i = 0; i < plan->cluster_nodes.len; i++) {
+		if (i)
+			textbuf_puts(&h, ", ");
+		html_text(b, &h, plan->cluster_nodes.items[i], plan->decl, "a node name");
+	}
+	textbuf_puts(&h, ".");
+	struct cptrvec marks = {0};
+	gather_marks(b, &marks, &c->marks);
+	describe_marks(b, &h, &marks);
+	textbuf_puts(&h, "</p>");
+	if (c->if_not) {
+		textbuf_puts(&h, "<p>If it is relevant: ");
+		html_text(b, &h, c->if_not, plan->decl, "a check's advice");
+		textbuf_puts(&h, ".</p>");
+	}
+	cdata_element(b, "Description", h.data);
+	arena_reset(&b->scratch);
+	write_nodes_relevance(b);
+	if (xml_ok(b, c->holds.text, c->holds.span, "the relevance of pre-flight check P%u", c->number))
+		code_element(b, "Relevance", arena_printf(b->arena, "not (%s)", c->holds.text));
+	write_trailer(b, "bfplan pre-flight");
+	end(b);
+}
+
 /* ---- Baselines ------------------------------------------------------------------ */
 
 static bool is_restart(const struct lw_fixlet *f)
@@ -694,6 +738,8 @@ bool emit_bes_plan(struct arena *arena, const struct lw_plan *plan, const struct
 	attribute(&b, "xsi:noNamespaceSchemaLocation", "BES.xsd");
 	for (size_t i = 0; i < plan->prereqs.len; i++)
 		write_preflight(&b, plan->prereqs.items[i]);
+	if (plan->witness_check)
+		write_fact_preflight(&b, plan->witness_check);
 	for (size_t i = 0; i < plan->baselines.len; i++)
 		write_baseline(&b, plan->baselines.items[i]);
 	end(&b);

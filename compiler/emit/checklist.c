@@ -268,7 +268,7 @@ static const char *anchor(struct doc *d, const char *what)
 
 /*
  * Which unconfirmed facts the operator must see in the window: what a
- * pre-flight check detects, whether a Fixlet is the one its ID and title
+ * pre-flight check detects (a prerequisite, the witness), whether a Fixlet is the one its ID and title
  * say, and a whole declaration or step in doubt.  The rest (action names,
  * OS ranges, what a prerequisite needs, Pending Restart behaviour, which
  * the steps' advice covers, gather URLs) is for whoever builds the
@@ -276,7 +276,7 @@ static const char *anchor(struct doc *d, const char *what)
  */
 static bool in_window(const struct lw_mark *m)
 {
-	static const char *const fields_seen[] = {"detect", "id", "title"};
+	static const char *const fields_seen[] = {"detect", "witness-online", "id", "title"};
 	if (!m->field)
 		return true;
 	for (size_t i = 0; i < sizeof fields_seen / sizeof fields_seen[0]; i++)
@@ -498,13 +498,25 @@ static void clock_time(struct doc *d, int64_t offset)
 	t(d, render_utc_time(d->arena, d->run->window_start + offset));
 }
 
+static size_t preflight_count(const struct lw_plan *p)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < p->checks.len; i++)
+		n += ((const struct lw_check *)p->checks.items[i])->when == LW_PREFLIGHT;
+	return n;
+}
+
+/* The pre-flight Fixlets the .bes holds: one per prerequisite, and the witness's. */
+static size_t fixlet_count(const struct lw_plan *p)
+{
+	return p->prereqs.len + (p->witness_check != NULL);
+}
+
 /* "P1, P2 and P4": the pre-flight checks, as one list. */
 static void preflight_ids(struct doc *d)
 {
 	const struct lw_plan *p = d->plan;
-	size_t n = 0, total = 0;
-	for (size_t i = 0; i < p->checks.len; i++)
-		total += ((const struct lw_check *)p->checks.items[i])->when == LW_PREFLIGHT;
+	size_t n = 0, total = preflight_count(p);
 	for (size_t i = 0; i < p->checks.len; i++) {
 		const struct lw_check *c = p->checks.items[i];
 		if (c->when != LW_PREFLIGHT)
@@ -703,8 +715,8 @@ static void import_content(struct doc *d)
 		t(d, ", and import it into the custom site that is to hold this plan's content.");
 	}
 	t(d, " you need write access and the Custom Content permission. The console then lists ");
-	num(d, p->prereqs.len);
-	t(d, p->prereqs.len == 1 ? " pre-flight Fixlet and " : " pre-flight Fixlets and ");
+	num(d, fixlet_count(p));
+	t(d, fixlet_count(p) == 1 ? " pre-flight Fixlet and " : " pre-flight Fixlets and ");
 	num(d, p->baselines.len);
 	t(d, p->baselines.len == 1 ? " Baseline." : " Baselines.");
 	para_end(d);
@@ -821,13 +833,17 @@ static void by_hand_check(struct doc *d)
 	heading_end(d, 3);
 	fields(d);
 	field(d, "Look");
-	t(d, "every node Up");
-	if (p->quorum.model == LW_QUORUM_NODE_AND_WITNESS && !p->quorum.by_nodes)
-		t(d, " and the witness resource Online");
-	t(d, " in the cluster console, every node reporting in the BigFix console.");
+	for (size_t i = 0; i < p->checks.len; i++) {
+		const struct lw_check *c = p->checks.items[i];
+		for (size_t k = 0; k < c->by_hand.len; k++) {
+			t(d, k ? "; " : "");
+			t(d, c->by_hand.items[k]);
+		}
+	}
+	t(d, ": in the cluster console (the witness resource shows Online).");
 	field_end(d);
 	fields_end(d);
-	tick(d, "by-hand", "All up");
+	tick(d, "by-hand", "Holds");
 	card_end(d);
 }
 
@@ -839,9 +855,26 @@ static void other_check(struct doc *d, const struct lw_check *c)
 	t(d, "P");
 	num(d, c->number);
 	t(d, ". ");
-	sentence(d, text_or(c->description, c->code));
-	marks(d, &c->marks);
+	t(d, c->title ? c->title : text_or(c->description, c->code));
 	heading_end(d, 3);
+	fields(d);
+	if (c->marks.len) {
+		field(d, "Detection");
+		marks(d, &c->marks);
+		field_end(d);
+	}
+	if (c->look) {
+		field(d, "Look");
+		sentence(d, c->look);
+		field_end(d);
+	}
+	if (c->if_not) {
+		field(d, "If not");
+		sentence(d, c->if_not);
+		field_end(d);
+	}
+	record(d, arena_printf(d->arena, "P%u", c->number), false);
+	fields_end(d);
 	tick(d, arena_printf(d->arena, "p%u", c->number), "Holds");
 	card_end(d);
 }
@@ -849,13 +882,10 @@ static void other_check(struct doc *d, const struct lw_check *c)
 static void preflight(struct doc *d)
 {
 	const struct lw_plan *p = d->plan;
-	size_t count = 0;
-	for (size_t i = 0; i < p->checks.len; i++)
-		count += ((const struct lw_check *)p->checks.items[i])->when == LW_PREFLIGHT;
-	if (!count && !any_by_hand(p))
+	if (!preflight_count(p) && !any_by_hand(p))
 		return;
 	section(d, anchor(d, "preflight"), "Before step 1: pre-flight checks");
-	if (p->prereqs.len) {
+	if (fixlet_count(p)) {
 		para(d);
 		t(d, "A check passes when its pre-flight Fixlet (titled ");
 		quoted(d, "bfplan pre-flight: ...");
@@ -1138,7 +1168,7 @@ static void steps_intro(struct doc *d)
 	section(d, anchor(d, "steps"), "The steps");
 	para(d);
 	t(d, "Each step starts once the one before it has passed (step 1: once ");
-	if (p->prereqs.len || p->role_check) {
+	if (preflight_count(p)) {
 		preflight_ids(d);
 		t(d, any_by_hand(p) ? " and the check by hand have" : " have");
 	} else if (any_by_hand(p)) {
@@ -1251,7 +1281,7 @@ static void close_out(struct doc *d)
 		t(d, ".");
 		field_end(d);
 	}
-	if (p->prereqs.len) {
+	if (fixlet_count(p)) {
 		field(d, "Pre-flight");
 		t(d, "all pre-flight Fixlets relevant on no node.");
 		field_end(d);
@@ -1275,6 +1305,7 @@ static void close_out(struct doc *d)
 #define CONFIRM_WAYS(X) \
 	X("action", "Action names", "open the Fixlet in the console; its Actions tab lists the action names: use the one that applies the fix") \
 	X("detect", "What a pre-flight check detects", "evaluate the relevance on a node that has the prerequisite and on one that lacks it (Fixlet Debugger, or the console's query tool), and compare") \
+	X("witness-online", "How a node sees the witness", "evaluate the relevance on a cluster node (Fixlet Debugger, as the client's LocalSystem account) with the witness Online, then Offline, and compare") \
 	X("gather-url", "Gather URLs", "read the site's gather URL on your server (docs/output.md, section 2.6) and give it with --site-url") \
 	X("id", "IDs", "find the ID in the site in the console, and check that its title is the one named") \
 	X("title", "Titles", "open the ID in the console and compare its title") \
@@ -1320,11 +1351,12 @@ static void proofs(struct doc *d)
 			code(d, c->code);
 			t(d, ")");
 		}
-		if (c->rests_on) {
-			t(d, ". Rests on: pre-flight check P");
-			num(d, c->rests_on->number);
+		for (size_t k = 0; k < c->rests_on.len; k++) {
+			const struct lw_check *on = c->rests_on.items[k];
+			t(d, k ? "; P" : ". Rests on: pre-flight check P");
+			num(d, on->number);
 			t(d, ", ");
-			t(d, text_or(c->rests_on->description, c->rests_on->code));
+			t(d, text_or(on->description, on->code));
 		}
 		for (size_t k = 0; k < c->by_hand.len; k++) {
 			t(d, k ? " and " : ". Rests on, checked by hand before step 1 (no pre-flight Fixlet can see it): ");

@@ -309,8 +309,14 @@ static void checks_json(struct emit_json *j, const struct lw_plan *p)
 		kinteger_or_null(w, "number", c->number);
 		kstring(w, "description", c->description.text);
 		kstring(w, "prerequisite", c->prereq ? c->prereq->name : NULL);
-		/* a proof that rests on a run-time fact says which pre-flight check establishes it */
-		kinteger_or_null(w, "rests_on", c->rests_on ? c->rests_on->number : 0);
+		/* the title of the pre-flight Fixlet that decides it, for a check that has one */
+		kstring(w, "preflight_fixlet", c->prereq ? c->prereq->preflight_title : c->fixlet_title);
+		/* a proof that rests on run-time facts says which pre-flight checks establish them */
+		key(w, "rests_on");
+		array(w);
+		for (size_t k = 0; k < c->rests_on.len; k++)
+			integer(w, ((const struct lw_check *)c->rests_on.items[k])->number);
+		array_end(w);
 		key(w, "rests_on_by_hand"); /* what no pre-flight check can see: the checklist says to look */
 		array(w);
 		for (size_t k = 0; k < c->by_hand.len; k++)

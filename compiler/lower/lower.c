@@ -41,6 +41,7 @@ struct lowering {
 	struct lw_plan *plan;
 	struct ptrmap plan_copies;     /* per-plan objects: prerequisites, baselines, restores, sites */
 	struct lw_check *restart_proof; /* BFP309's, which rests on how the steps run their Baselines */
+	struct lw_check *quorum_proof;  /* BFP313's, which rests on the cluster being whole when the window starts */
 };
 
 static struct lw_text plain(const char *text)
@@ -208,7 +209,48 @@ static void lower_role_checks(struct lowering *lo, unsigned number)
 		arena_printf(a, "role '%s' moves once: its holder, %s, is patched last", cl->role->lw.name,
 			     facts->role_holder->name),
 		NULL);
-	once->rests_on = where;
+	cptrvec_push(a, &once->rests_on, where);
+}
+
+/*
+ * The run-time facts the quorum proof rests on: the votes it counts are
+ * those of a cluster whole when the window starts.  Every node up and
+ * reporting is a pre-flight check (the run reads each node's last report
+ * time); the witness, where the proof counts its vote, is a pre-flight
+ * Fixlet where the cluster's OS says how a node sees it (`witness-online`),
+ * and is looked at by hand where it does not.
+ */
+static void lower_quorum_checks(struct lowering *lo, unsigned number)
+{
+	const struct cluster_ent *cl = lo->facts->plan->cluster;
+	struct lw_plan *lp = lo->plan;
+	struct arena *a = lo->arena;
+	struct lw_check *up = add_check(lo, "BFP313", LW_PREFLIGHT,
+		arena_printf(a, "every node of cluster '%s' is up and reporting to BigFix", cl->name), NULL);
+	up->number = number;
+	up->title = "Every node up and reporting";
+	up->look = "each node Up in the cluster console, and reporting to BigFix within the hour";
+	up->if_not = "do not start: bring it back first";
+	lp->report_check = up;
+	cptrvec_push(a, &lo->quorum_proof->rests_on, up);
+	if (lp->quorum.model != LW_QUORUM_NODE_AND_WITNESS || lp->quorum.by_nodes)
+		return;
+	if (!cl->os->witness_online.text) {
+		strvec_push(a, &lo->quorum_proof->by_hand, "the witness is online");
+		return;
+	}
+	struct lw_check *w = add_check(lo, "BFP313", LW_PREFLIGHT,
+		arena_printf(a, "the quorum witness of cluster '%s' is online, as every node sees it", cl->name), NULL);
+	w->number = number + 1;
+	w->fixlet_title = limit_title(a, arena_printf(a, "bfplan pre-flight: quorum witness not online on cluster %s",
+						       cl->name));
+	w->holds = cl->os->witness_online;
+	w->marks = cl->os->witness_marks;
+	w->title = "The witness online";
+	w->look = "the witness Online in the cluster console";
+	w->if_not = "do not start: bring the witness online";
+	lp->witness_check = w;
+	cptrvec_push(a, &lo->quorum_proof->rests_on, w);
 }
 
 /* Whether some step, failing while nodes are out of service, leaves them for a person to decide. */
@@ -252,11 +294,7 @@ static void lower_checks_proven(struct lowering *lo)
 	}
 	lo->restart_proof = add_check(lo, "BFP309", LW_PROVEN,
 				      "no baseline can leave a node waiting in Pending Restart", NULL);
-	struct lw_check *quorum = add_check(lo, "BFP313", LW_PROVEN, quorum_rule(a, lo->plan, cl->nodes.len), NULL);
-	/* the votes counted are those of a cluster whole when the window starts */
-	strvec_push(a, &quorum->by_hand, arena_printf(a, "every node of cluster '%s' is up", cl->name));
-	if (lo->plan->quorum.model == LW_QUORUM_NODE_AND_WITNESS && !lo->plan->quorum.by_nodes)
-		strvec_push(a, &quorum->by_hand, "the witness is online");
+	lo->quorum_proof = add_check(lo, "BFP313", LW_PROVEN, quorum_rule(a, lo->plan, cl->nodes.len), NULL);
 	add_check(lo, "BFP318", LW_PROVEN, "every step has a timeout", NULL);
 	if (plan->window > 0)
 		add_check(lo, "BFP317", LW_PROVEN,
@@ -535,6 +573,8 @@ static void collect_unconfirmed(struct lowering *lo)
 {
 	struct lw_plan *lp = lo->plan;
 	add_marks(lo, &lp->os_marks);
+	if (lp->witness_check)
+		add_marks(lo, &lp->witness_check->marks);
 	for (size_t i = 0; i < lp->sites.len; i++)
 		add_marks(lo, &((const struct lw_site *)lp->sites.items[i])->marks);
 	if (lp->role) {
@@ -622,11 +662,12 @@ static struct lw_plan *lower_plan(struct lowering *lo, const struct plan_facts *
 	lower_prereqs(lo);
 	lower_checks_proven(lo);
 	lower_role_checks(lo, (unsigned)lp->prereqs.len + 1);
+	lower_quorum_checks(lo, (unsigned)lp->prereqs.len + (lp->role_check ? 2 : 1));
 	lower_states(lo);
 	lower_nodes_and_phases(lo);
 	mark_restart_proof(lo);
 	/* steps that only run their sites' Fixlets need no content: an empty <BES> would import nothing */
-	if (!lp->prereqs.len && !lp->baselines.len)
+	if (!lp->prereqs.len && !lp->baselines.len && !lp->witness_check)
 		lp->bes_file = NULL;
 	lp->os_marks = cl->os->marks;
 	collect_unconfirmed(lo);

@@ -162,8 +162,23 @@ struct lw_check {
 	struct lw_text description;    /* "control scripts are installed on every node" */
 	const struct lw_prereq *prereq;/* for pre-flight checks of a prerequisite, else NULL */
 	unsigned number;               /* pre-flight checks: P<number>; 0 for proven ones */
-	const struct lw_check *rests_on; /* a proven check that holds only if this pre-flight check passes */
+	/*
+	 * A proof's run-time facts that pre-flight checks establish: const
+	 * struct lw_check *, each a pre-flight check; the proof holds only if
+	 * every one passes.
+	 */
+	struct cptrvec rests_on;
 	struct cptrvec marks;          /* const struct lw_mark *: what the proof assumes that nobody has confirmed */
+	/*
+	 * A pre-flight check that is neither a prerequisite nor where the role
+	 * runs (the witness): its own pre-flight Fixlet, relevant on a node
+	 * where `holds` is FALSE, titled `fixlet_title`; NULL title: none.
+	 */
+	const char *fixlet_title;
+	struct lw_text holds;
+	const char *title;             /* the quorum's checks: a short heading ("The witness online") */
+	const char *look;              /* the quorum's checks: how to look by hand ("Look") */
+	const char *if_not;            /* what to do when it fails ("If not"); the run says it too */
 	/*
 	 * Run-time facts the proof rests on that no pre-flight Fixlet can see
 	 * (a node that is down reports nothing), each a clause: "every node of
@@ -239,6 +254,8 @@ struct lw_plan {
 	struct ptrvec baselines;       /* struct lw_baseline *, in order of first use */
 	struct ptrvec checks;          /* struct lw_check *, proven and pre-flight */
 	const struct lw_check *role_check; /* the pre-flight check of where the role runs, or NULL */
+	const struct lw_check *report_check; /* every node up and reporting to BigFix: always there */
+	const struct lw_check *witness_check; /* the witness online, where a pre-flight Fixlet can see it; or NULL */
 	struct ptrvec nodes;           /* struct lw_node *, in patch order */
 	const struct lw_node *role_holder; /* the node expected to hold the role (goes last), or NULL */
 	struct ptrvec phases;          /* struct lw_phase * */

@@ -105,6 +105,17 @@ static const struct prop state_props[] = {
 	{"waits", SH_FLAG, 0, "waits"},
 };
 
+/*
+ * An OS says how a node of that release sees its cluster's quorum witness:
+ * client relevance, TRUE on a node that sees the witness online.  bfplan
+ * makes a pre-flight Fixlet of it for a plan whose quorum proof counts the
+ * witness's vote; without it that fact is checked by hand.
+ */
+enum { OS_WITNESS_ONLINE };
+static const struct prop os_props[] = {
+	[OS_WITNESS_ONLINE] = {"witness-online", SH_STRING, 0, "witness-online \"exists wmi\""},
+};
+
 static const struct prop site_props[] = {
 	{"gather-url", SH_STRING, 0, "gather-url \"http://sync.bigfix.com/cgi-bin/bfgather/bessupport\""},
 	{"masthead", SH_STRING, 0, "masthead \"Enterprise Security\""},
@@ -238,7 +249,7 @@ static const struct prop *decl_props(enum ast_decl_kind kind, size_t *count)
 	case DECL_CLUSTER: *count = sizeof cluster_props / sizeof cluster_props[0]; return cluster_props;
 	case DECL_BASELINE: *count = sizeof baseline_props / sizeof baseline_props[0]; return baseline_props;
 	case DECL_PLAN: *count = sizeof plan_props / sizeof plan_props[0]; return plan_props;
-	case DECL_OS:
+	case DECL_OS: *count = sizeof os_props / sizeof os_props[0]; return os_props;
 	case DECL_KIND_COUNT: break;
 	}
 	*count = 0;
@@ -942,14 +953,25 @@ static const char *fixlet_owner(struct resolver *r, const struct fixlet_ent *fx)
 
 /* ---- the world's declarations ----------------------------------------------------------------- */
 
+static void check_relevance(struct resolver *r, struct lw_text text, const char *what, const struct ast_decl *owner);
+
 static void read_os(struct resolver *r, const struct ast_decl *decl, struct os_ent *os)
 {
 	struct props p;
-	collect_props(r, decl->block, PROPS(no_props), MARKS, owner_name(r, decl), decl->name_span, &p);
+	collect_props(r, decl->block, PROPS(os_props), MARKS, owner_name(r, decl), decl->name_span, &p);
 	os->name = decl->name;
 	os->title = read_title(r, decl);
 	os->decl = decl->name_span;
-	read_marks(r, decl, &p, owner_name(r, decl), &os->marks);
+	os->witness_online = prop_text(&p, OS_WITNESS_ONLINE);
+	check_relevance(r, os->witness_online, "'witness-online' relevance", decl);
+	struct cptrvec marks = {0};
+	read_marks(r, decl, &p, owner_name(r, decl), &marks);
+	/* a mark on the witness relevance goes with its pre-flight check, not with every use of the OS */
+	for (size_t i = 0; i < marks.len; i++) {
+		const struct lw_mark *m = marks.items[i];
+		bool witness = m->field && strcmp(m->field, os_props[OS_WITNESS_ONLINE].word) == 0;
+		cptrvec_push(r->arena, witness ? &os->witness_marks : &os->marks, m);
+	}
 }
 
 static void read_state(struct resolver *r, const struct ast_decl *decl, struct state_ent *st)
@@ -2553,7 +2575,7 @@ static const struct prop *kind_props(enum ast_decl_kind kind, size_t *count, boo
 #define TABLE(t, m) (*count = sizeof t / sizeof t[0], *marks = (m), t)
 	switch (kind) {
 	case DECL_SITE: return TABLE(site_props, MARKS);
-	case DECL_OS: return TABLE(no_props, MARKS);
+	case DECL_OS: return TABLE(os_props, MARKS);
 	case DECL_STATE: return TABLE(state_props, MARKS);
 	case DECL_PREREQUISITE: return TABLE(prereq_props, MARKS);
 	case DECL_FIXLET:

@@ -27,7 +27,10 @@ struct os_ent {
 	const char *name;
 	struct lw_text title;
 	struct src_span decl;
-	struct cptrvec marks;      /* const struct lw_mark * */
+	struct cptrvec marks;      /* const struct lw_mark *: on the release itself */
+	/* relevance TRUE on a node that sees its cluster's witness online; NULL text: none known */
+	struct lw_text witness_online;
+	struct cptrvec witness_marks; /* const struct lw_mark *: the marks on witness-online */
 };
 
 struct state_ent {

@@ -495,7 +495,7 @@ part_startup() {
 # by bfplan run (so its header binds the plan), then notes up to N.
 journal_of() { # N FILE
 	rm -f "$2"
-	for step in "done P1" "done P2" "done P3" "done P4" "start 1" "done 1"; do
+	for step in "done P1" "done P2" "done P3" "done P4" "done P5" "done P6" "start 1" "done 1"; do
 		# shellcheck disable=SC2086
 		BFPLAN_NOW=2026-12-06T21:00:00Z BFPLAN_OPERATOR=bench "$bfplan" run \
 			"$top/examples/exchange2007-windows2008.plan" --journal "$2" $step > /dev/null || return 1

@@ -147,7 +147,8 @@ def test_actions():
     r = srv.run("import", "bfplan", os.path.join(SEED, "patch-exch2008.bes"))
     lines = r.stdout.splitlines()
     check("import lists the created objects with their IDs",
-          len(lines) == 4 and lines[3].startswith("ok imported Baseline 5003 "), r.stdout)
+          len(lines) == 5 and lines[3].startswith("ok imported Fixlet 5003 bfplan pre-flight: quorum witness")
+          and lines[4].startswith("ok imported Baseline 5004 "), r.stdout)
     title = "bfplan R7 step 1: pause"
     r = srv.run("post", "Server Automation", "116", title, "1001", "--param", "note=a&b<c>",
                 "--secure", "token=s3cret-value")

@@ -202,6 +202,8 @@ def test_faults():
           r.returncode == 1 and "EXNODE2" in r.stderr and w.state()["actions_posted"] == 0, r.stderr)
     w.stop()
 
+    test_witness_offline()
+
     w = Window("fault-twins", example("exchange2007-windows2008"),
                faults=[{"kind": "duplicate_name", "node": "EXNODE1"}])
     r = w.run()
@@ -218,6 +220,54 @@ def test_faults():
     check("lost POST answers and 500s while polling: the window completes, no action twice",
           r.returncode == 0 and st["actions_posted"] == 9 and set(st["titles"].values()) == {1},
           (r.stdout + r.stderr, st["titles"]))
+    w.stop()
+
+
+def journal_entries(path):
+    with open(path, encoding="utf-8") as f:
+        return [json.loads(line) for line in f if line.strip()]
+
+
+def test_witness_offline():
+    """The quorum proof rests on the witness online: its pre-flight Fixlet (P6 of the 2008 seed) is checked live."""
+    w = Window("fault-witness", example("exchange2007-windows2008"), faults=[{"kind": "witness_offline"}])
+    r = w.run()
+    st = w.state()
+    fails = [e for e in journal_entries(w.journal) if e.get("type") == "fail"]
+    check("the witness offline: the pre-flight check P6 fails, the run stops before any action (exit 1)",
+          r.returncode == 1 and "BFP805" in r.stderr and "pre-flight check P6 failed" in r.stderr
+          and st["actions_posted"] == 0 and not any(e.get("type") == "intent" for e in journal_entries(w.journal)),
+          (r.stderr, st["actions_posted"]))
+    check("... with the checklist's advice and the check's unconfirmed fact",
+          "the checklist says: do not start: bring the witness online" in r.stderr and "unconfirmed:" in r.stderr
+          and "BFP804" not in r.stderr, r.stderr)
+    check("... and the journal records P6 failed on a node, after P5 (every node reporting) passed",
+          [e["step"] for e in fails] == ["P6"] and fails[0]["target"] in ("EXNODE1", "EXNODE2")
+          and any(e.get("type") == "done" and e.get("step") == "P5" for e in journal_entries(w.journal)), fails)
+    # the witness back online: the same command checks again, and the window runs
+    ctl.set_faults(w.url, CA, [])
+    r = w.run()
+    st = w.state()
+    check("the witness back online: run again, P6 passes and the window completes",
+          r.returncode == 0 and "The run is over: done" in r.stdout and st["actions_posted"] == 9
+          and any(e.get("type") == "done" and e.get("step") == "P6" for e in journal_entries(w.journal)),
+          r.stdout + r.stderr)
+    w.agree("witness back online")
+    w.stop()
+
+    # seen offline from one node only (a node that cannot read the cluster's state): the check fails there
+    w = Window("fault-witness-one", example("exchange2007-windows2008"),
+               faults=[{"kind": "witness_offline", "node": "EXNODE2"}])
+    r = w.run()
+    check("the witness offline as one node sees it: P6 fails on that node, no action",
+          r.returncode == 1 and "P6 failed on EXNODE2" in r.stderr and w.state()["actions_posted"] == 0, r.stderr)
+    w.stop()
+
+    # a disk-only 2003 cluster counts no witness: no witness check, and the fault changes nothing
+    w = Window("fault-witness-2003", example("exchange2007-windows2003"), faults=[{"kind": "witness_offline"}])
+    r = w.run()
+    check("a disk-only cluster (2003) has no witness check: the window runs",
+          r.returncode == 0 and "P6" not in r.stderr, r.stdout + r.stderr)
     w.stop()
 
 

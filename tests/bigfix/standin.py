@@ -51,6 +51,8 @@ Faults, set in the world file or with POST /_standin/faults (a JSON list):
     {"kind": "pending_restart", "node": NODE}      the patch leaves Pending Restart
     {"kind": "restart_fails", "node": NODE}        a restart Fixlet fails; a Baseline's leaves Pending Restart
     {"kind": "prerequisite_missing", "prerequisite": NAME, "node": NODE}
+    {"kind": "witness_offline", "node": NODE}      the quorum witness is offline, as NODE sees
+         it (every node without "node"): the witness's pre-flight Fixlet is relevant there
     {"kind": "duplicate_name", "node": NODE}       a second computer with its name
     {"kind": "bad_credentials"}                    every password is refused
     {"kind": "expire_sessions"}                    every SessionToken has expired
@@ -225,6 +227,10 @@ class World:
             fx = fixlets[role["detect"]]
             self.role_fixlet = (sites[fx["site"]]["title"], fx["id"])
         self.preflight = {p["preflight_fixlet"]: p["name"] for p in plan.get("prerequisites", [])}
+        # the witness's pre-flight Fixlet, found by its title as the build lowered it (plan.json's checks)
+        self.witness_fixlet = next((c["preflight_fixlet"] for c in plan.get("checks", [])
+                                    if c["when"] == "preflight" and c["preflight_fixlet"]
+                                    and not c["prerequisite"]), None)
         self.site_names = {s["title"] for s in sites}
 
     def _apply_world_faults(self):
@@ -273,6 +279,10 @@ class World:
                    for f in self.faults)
 
     # ---- computers ------------------------------------------------------------------
+
+    def witness_online(self, node):
+        """Whether `node` sees the quorum witness online: yes, unless a witness_offline fault says not."""
+        return not self.has_fault("witness_offline", node=node)
 
     def reporting(self, c):
         return c["node"] is None or not self.has_fault("stop_reporting", node=c["node"])
@@ -380,6 +390,7 @@ class World:
             imported[obj["title"]] = imported.get(obj["title"], 0) + 1
         return {"node_state": self.node_state, "role_holder": self.role_holder,
                 "imported_titles": imported, "content_lookups": self.content_lookups,
+                "witness_online": {n: self.witness_online(n) for n in self.nodes},
                 "actions_posted": sum(self.titles.values()), "titles": self.titles,
                 "schema_errors": self.schema_errors, "violations": self.violations,
                 "requests": self.requests,
@@ -433,6 +444,8 @@ def applicable(w, site, fid):
         prereq = w.preflight[obj["title"]]
         return [w._computer_of(f["node"])["id"] for f in w.faults
                 if f["kind"] == "prerequisite_missing" and f["prerequisite"] == prereq]
+    if obj and obj["kind"] == "Fixlet" and obj["title"] == w.witness_fixlet:
+        return [w._computer_of(n)["id"] for n in w.nodes if not w.witness_online(n)]
     eff = w.effects.get((site, fid))
     if eff:
         return [w._computer_of(n)["id"] for n in w.nodes if w.node_state[n] in eff["from"]]

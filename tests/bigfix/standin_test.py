@@ -143,7 +143,27 @@ def test_basics():
     st, _, body = srv.req("POST", "/api/import/custom/bfplan", open(BES, "rb").read())
     doc = xml(body)
     check("import lists each created object with its new ID",
-          st == 200 and len(doc.findall("Fixlet")) == 3 and len(doc.findall("Baseline")) == 1, body[:300])
+          st == 200 and len(doc.findall("Fixlet")) == 4 and len(doc.findall("Baseline")) == 1, body[:300])
+    # the witness's pre-flight Fixlet: relevant on no node while the witness is online, on each node that
+    # sees it offline once the fault is set
+    witness = next(f for f in doc.findall("Fixlet") if "quorum witness" in f.findtext("Name"))
+    q = ('ids of applicable computers of bes fixlets whose (id of it = %s and name of site of it = "bfplan")'
+         % witness.findtext("ID"))
+    quoted = __import__("urllib.parse").parse.quote(q)
+    st, _, body = srv.req("GET", "/api/query?relevance=" + quoted)
+    check("the witness online: its pre-flight Fixlet is relevant on no node",
+          st == 200 and xml(body).xpath("//Answer/text()") == [] and all(srv.state()["witness_online"].values()),
+          body)
+    srv.faults([{"kind": "witness_offline", "node": "EXNODE1"}])
+    st, _, body = srv.req("GET", "/api/query?relevance=" + quoted)
+    check("the witness offline as EXNODE1 sees it: its pre-flight Fixlet is relevant there alone",
+          st == 200 and xml(body).xpath("//Answer/text()") == ["1001"]
+          and srv.state()["witness_online"] == {"EXNODE1": False, "EXNODE2": True}, body)
+    srv.faults([{"kind": "witness_offline"}])
+    st, _, body = srv.req("GET", "/api/query?relevance=" + quoted)
+    check("the witness offline: its pre-flight Fixlet is relevant on every node",
+          st == 200 and xml(body).xpath("//Answer/text()") == ["1001", "1002"], body)
+    srv.faults([])
     st, _, _ = srv.req("POST", "/api/actions", b"<BES><SourcedFixletAction/></BES>")
     state = srv.state()
     check("a body invalid against BES.xsd is refused and recorded",

@@ -225,7 +225,7 @@ def main(dirs):
     for outdir in dirs:
         with open(os.path.join(outdir, "plan.json"), encoding="utf-8") as f:
             doc = json.load(f)
-        check(doc["format_version"] == 3, f"{outdir}: plan.json format_version 3")
+        check(doc["format_version"] == 4, f"{outdir}: plan.json format_version 4")
         with open(os.path.join(outdir, "checklist.md"), encoding="utf-8") as f:
             index = f.read()
         for plan in doc["plans"]:

@@ -124,7 +124,16 @@ if [ $status -eq 1 ] && [ ! -e j.journal ] && grep -q 'BFP748' err && grep -q 'd
 else
 	fail "refusal before anything" "exit $status, or a journal was made, or no list of what is allowed"
 fi
-for p in 1 2 3 4; do at 2026-12-06T21:00:00Z done P$p; done
+for p in 1 2 3 4 5; do at 2026-12-06T21:00:00Z done P$p; done
+# the witness (P6, the quorum proof's) not yet checked: step 1 may not start
+cp j.journal before
+at 2026-12-06T21:00:30Z start 1
+if [ $status -eq 1 ] && cmp -s before j.journal && grep -q -F 'P6 has not passed' err; then
+	pass "refusal: step 1 before the witness's check (P6) has passed"
+else
+	fail "refusal: step 1 before P6" "exit $status, expected 1 naming P6 with the journal unchanged"
+fi
+at 2026-12-06T21:00:40Z done P6
 at 2026-12-06T21:01:00Z start 1
 cp j.journal before
 refuse() { # NAME EXPECTED-TEXT ARGS...
@@ -147,7 +156,7 @@ refuse "an unknown step" "step 99 cannot be done now: no such step in the plan" 
 refuse "an unknown target" "'EXNODE9' is not a node of cluster exch2008; its nodes are EXNODE1, EXNODE2" done 1 --target EXNODE9
 refuse "a node that is not a target" "step 1 cannot be done on EXNODE2 now: that node is not a target of the step" done 1 --target EXNODE2
 refuse "a pre-flight check twice" "P2 passed already" done P2
-refuse "an unknown pre-flight check" "the plan has no pre-flight check P7: its checks are P1 to P4" done P7
+refuse "an unknown pre-flight check" "the plan has no pre-flight check P7: its checks are P1 to P6" done P7
 refuse "a failure step not due" "the failure step of step 1 cannot start now" start F1
 at 2026-12-06T21:03:00Z done 1
 cp j.journal before
@@ -161,7 +170,7 @@ if [ $status -eq 0 ]; then pass "a note after the end is recorded"; else fail "a
 # ---- a step whose timeout runs out has failed ---------------------------------------------------
 
 rm -f j.journal
-for p in 1 2 3 4; do at 2026-12-06T21:00:00Z done P$p; done
+for p in 1 2 3 4 5 6; do at 2026-12-06T21:00:00Z done P$p; done
 at 2026-12-06T21:00:00Z start 1
 at 2026-12-06T21:20:00Z status
 if [ $status -eq 0 ] && grep -q 'Stage: stopped' out && grep -q 'Step 1 failed' out; then
@@ -275,8 +284,8 @@ if command -v mkfifo >/dev/null && mkfifo fifo.journal 2>/dev/null; then
 fi
 # an entry the plan does not allow, written by hand: the replay stops there
 rm -f j.journal
-for p in 1 2 3 4; do at 2026-12-06T21:00:00Z done P$p; done
-printf '{"seq":5,"type":"start","at":"2026-12-06T21:01:00Z","by":"mallory","step":"3"}\n' >>j.journal
+for p in 1 2 3 4 5 6; do at 2026-12-06T21:00:00Z done P$p; done
+printf '{"seq":7,"type":"start","at":"2026-12-06T21:01:00Z","by":"mallory","step":"3"}\n' >>j.journal
 at 2026-12-06T21:02:00Z status
 if [ $status -eq 1 ] && grep -q 'BFP747' err; then pass "hostile journal: an entry the plan does not allow"
 else fail "hostile journal: an entry the plan does not allow" "exit $status, expected 1 with BFP747"; fi

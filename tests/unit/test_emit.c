@@ -379,7 +379,7 @@ static void test_patch_baseline(void **state)
 		nbase++;
 	}
 	xmlFreeDoc(doc);
-	assert_int_equal(nfix, 3);
+	assert_int_equal(nfix, 4); /* 3 prerequisites and the witness */
 	assert_int_equal(nbase, 1);
 	/* the patch Fixlets in order, then the restart; no pause (116), move (114, 121) or resume (115) */
 	assert_string_equal(ids, "501 502 160 ");
@@ -400,14 +400,19 @@ static void test_reference_and_full_forms(void **state)
 	assert_null(strstr(ref, "<ActionScript"));
 	assert_null(strstr(ref, "Name=\"Restart"));
 	/* Descriptions are HTML in CDATA, as console exports have them; nothing else is */
-	assert_int_equal(count(ref, "<Description><![CDATA[<p>"), 4);
-	assert_int_equal(count(ref, "CDATA"), 4);
-	assert_int_equal(count(ref, "<Domain>BESC</Domain>"), 4);
+	assert_int_equal(count(ref, "<Description><![CDATA[<p>"), 5);
+	assert_int_equal(count(ref, "CDATA"), 5);
+	assert_int_equal(count(ref, "<Domain>BESC</Domain>"), 5);
 	/* the Baseline's first sentence lists what it rests on that nobody has confirmed, as the checklist numbers it */
 	const char *rests = strstr(ref, "with its restart. It rests on ");
 	assert_non_null(rests);
 	assert_true(rests < strstr(ref, "</p>"  "<p>Step "));
 	assert_non_null(strstr(rests, "step &#39;patch&#39;, baseline: whether the restart inside runs before the step ends"));
+	/* the witness's pre-flight Fixlet: relevant where the stdlib's witness-online relevance is false, marked */
+	const char *wf = strstr(ref, "<Title>bfplan pre-flight: quorum witness not online on cluster exch01</Title>");
+	assert_non_null(wf);
+	assert_non_null(strstr(wf, "witness-online: never run on a cluster node"));
+	assert_non_null(strstr(wf, "<Relevance>not (exists selects &quot;State from MSCluster_Resource&quot; of wmi"));
 
 	e->opts.bes.components = BES_COMPONENTS_FULL;
 	assert_int_equal(build(e), EMIT_OK);
@@ -437,9 +442,9 @@ static void test_source_date_epoch(void **state)
 	e->opts.bes.epoch = EPOCH_2017;
 	assert_int_equal(build(e), EMIT_OK);
 	char *dated = slurp(&e->fx.arena, out_path(e, "patch-exch01.bes"), NULL);
-	/* one per object: 3 pre-flight Fixlets and the Baseline */
-	assert_int_equal(count(dated, "<Name>x-fixlet-modification-time</Name>"), 4);
-	assert_int_equal(count(dated, "<Value>Thu, 14 Sep 2017 20:28:36 +0000</Value>"), 4);
+	/* one per object: 4 pre-flight Fixlets (3 prerequisites, the witness) and the Baseline */
+	assert_int_equal(count(dated, "<Name>x-fixlet-modification-time</Name>"), 5);
+	assert_int_equal(count(dated, "<Value>Thu, 14 Sep 2017 20:28:36 +0000</Value>"), 5);
 	/* MIMEField sits between Source and Domain, as BES.xsd orders them */
 	assert_non_null(strstr(dated, "<Source>bfplan</Source>\r\n\t\t<MIMEField>"));
 	assert_non_null(strstr(dated, "</MIMEField>\r\n\t\t<Domain>BESC</Domain>"));
@@ -705,7 +710,7 @@ static void test_plan_json(void **state)
 	json_error_t err;
 	json_t *root = json_load_file(out_path(e, "plan.json"), 0, &err);
 	assert_non_null(root);
-	assert_int_equal(json_integer_value(json_object_get(root, "format_version")), 3);
+	assert_int_equal(json_integer_value(json_object_get(root, "format_version")), 4);
 	/* the first key is the format version, so a reader can check it before anything else */
 	assert_string_equal(json_object_iter_key(json_object_iter(root)), "format_version");
 	json_t *plan = json_array_get(json_object_get(root, "plans"), 0);
@@ -784,12 +789,19 @@ static void test_plan_json(void **state)
 		json_t *c = json_array_get(checks, i);
 		if (strcmp(json_string_value(json_object_get(c, "code")), "BFP310") == 0 &&
 		    strcmp(json_string_value(json_object_get(c, "when")), "proven") == 0)
-			rests = json_integer_value(json_object_get(c, "rests_on")) == 4;
-		/* the quorum proof names what it rests on that no pre-flight check sees: the cluster whole */
-		if (strcmp(json_string_value(json_object_get(c, "code")), "BFP313") == 0) {
-			json_t *by_hand = json_object_get(c, "rests_on_by_hand");
-			assert_true(json_array_size(by_hand) >= 1);
-			assert_non_null(strstr(json_string_value(json_array_get(by_hand, 0)), "every node of cluster"));
+			rests = json_array_size(json_object_get(c, "rests_on")) == 1 &&
+				json_integer_value(json_array_get(json_object_get(c, "rests_on"), 0)) == 4;
+		/*
+		 * the quorum proof rests on the cluster whole: every node up and
+		 * reporting (P5) and the witness online (P6, its pre-flight Fixlet)
+		 */
+		if (strcmp(json_string_value(json_object_get(c, "code")), "BFP313") == 0 &&
+		    strcmp(json_string_value(json_object_get(c, "when")), "proven") == 0) {
+			json_t *on = json_object_get(c, "rests_on");
+			assert_int_equal(json_array_size(on), 2);
+			assert_int_equal(json_integer_value(json_array_get(on, 0)), 5);
+			assert_int_equal(json_integer_value(json_array_get(on, 1)), 6);
+			assert_int_equal(json_array_size(json_object_get(c, "rests_on_by_hand")), 0);
 		}
 		/* the restart proof carries the patch step's mark on how it runs its Baseline */
 		if (strcmp(json_string_value(json_object_get(c, "code")), "BFP309") == 0) {
@@ -927,11 +939,13 @@ static void test_checklists(void **state)
 	/* the window's times: each phase's latest start, and the worst end */
 	assert_non_null(strstr(md, "starts 2026-11-14 22:00 UTC"));
 	assert_non_null(strstr(md, "(by 2026-11-15 00:"));
-	/* tick boxes: the import, the pre-flight checks (3), where the role runs, what the quorum proof rests on
-	 * that only a person can see (every node up), the steps (9), the close-out */
-	assert_int_equal(count(md, "- [ ] "), 16);
-	assert_int_equal(count(html, "type=\"checkbox\""), 16);
-	assert_non_null(strstr(md, "### By hand, just before step 1"));
+	/* tick boxes: the import, the prerequisites (3), where the role runs, every node up and reporting, the
+	 * witness online (its own pre-flight Fixlet, so nothing is left by hand), the steps (9), the close-out */
+	assert_int_equal(count(md, "- [ ] "), 17);
+	assert_int_equal(count(html, "type=\"checkbox\""), 17);
+	assert_non_null(strstr(md, "### P5. Every node up and reporting"));
+	assert_non_null(strstr(md, "### P6. The witness online"));
+	assert_null(strstr(md, "### By hand, just before step 1"));
 	/* the settings that enforce the timeouts and keep a silent node a target are the review's; Not Relevant is the card's */
 	const char *sa = strstr(review, "## The Automation Plan to build");
 	const char *afb = strstr(review, "- **Each step's timeout:** in the step's advanced failure behaviour, fail the "

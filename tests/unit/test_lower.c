@@ -166,16 +166,24 @@ static void seed_2008_lowers_in_procedure_order(void **state)
 	bool rests = false;
 	for (size_t i = 0; i < plan->checks.len; i++) {
 		const struct lw_check *chk = plan->checks.items[i];
-		rests |= chk->rests_on == plan->role_check && chk->when == LW_PROVEN;
+		rests |= chk->rests_on.len == 1 && chk->rests_on.items[0] == plan->role_check && chk->when == LW_PROVEN;
 	}
 	assert_true(rests);
+	/* the quorum's run-time facts: every node reporting (P5), the witness through its Fixlet (P6) */
+	assert_non_null(plan->report_check);
+	assert_int_equal(plan->report_check->number, 5);
+	assert_non_null(plan->witness_check);
+	assert_int_equal(plan->witness_check->number, 6);
+	assert_non_null(plan->witness_check->holds.text);
+	assert_non_null(strstr(plan->witness_check->fixlet_title, "quorum witness"));
+	assert_true(plan->witness_check->marks.len >= 1);
 
 	/* three prerequisites, each a pre-flight check; dotnet-4.0 before what needs it */
 	assert_int_equal(plan->prereqs.len, 3);
 	size_t preflight = 0;
 	for (size_t i = 0; i < plan->checks.len; i++)
 		preflight += ((const struct lw_check *)plan->checks.items[i])->when == LW_PREFLIGHT;
-	assert_int_equal(preflight, 4); /* three prerequisites and the role holder */
+	assert_int_equal(preflight, 6); /* three prerequisites, the role holder, every node up, the witness */
 	size_t dotnet = 0, manager = 0;
 	for (size_t i = 0; i < plan->prereqs.len; i++) {
 		const struct lw_prereq *p = plan->prereqs.items[i];
