@@ -470,16 +470,21 @@ static bool import_intended(struct driver *d)
 	return false;
 }
 
-/* What the import makes: a pre-flight Fixlet per prerequisite, then each Baseline (emit_bes_plan's order). */
+/*
+ * What the import makes: a pre-flight Fixlet per prerequisite, the
+ * witness's, then each Baseline (emit_bes_plan's order).
+ */
 static size_t import_objects(struct driver *d, struct content **out)
 {
 	const struct lw_plan *p = d->s->plan;
-	struct content *objects = arena_calloc(d->a, p->prereqs.len + p->baselines.len + 1, sizeof *objects);
+	struct content *objects = arena_calloc(d->a, p->prereqs.len + p->baselines.len + 2, sizeof *objects);
 	size_t n = 0;
 	for (size_t i = 0; i < p->prereqs.len; i++) {
 		const struct lw_prereq *pr = p->prereqs.items[i];
 		objects[n++] = (struct content){"Fixlet", pr->preflight_title, 0};
 	}
+	if (p->witness_check)
+		objects[n++] = (struct content){"Fixlet", p->witness_check->fixlet_title, 0};
 	for (size_t i = 0; i < p->baselines.len; i++) {
 		const struct lw_baseline *bl = p->baselines.items[i];
 		objects[n++] = (struct content){"Baseline", bl->bes_title, 0};
