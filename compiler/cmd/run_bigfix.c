@@ -564,7 +564,10 @@ static int follow(struct driver *d, const struct eng_duty *duty)
 		if (node == ENG_NONE || d->s->run.state->nodes[node].result != ENG_WAITING)
 			continue;
 		struct journal_entry je;
-		if (t->outcome == BF_SUCCEEDED) {
+		const struct eng_step *es = eng_step_at(d->s->run.model, duty->step);
+		bool pending_done = t->outcome == BF_PENDING_RESTART && !duty->failure_step && es && es->pending_succeeds;
+		if (t->outcome == BF_SUCCEEDED || pending_done) {
+			/* under "Continue Plan" Pending Restart ends a step that does not restart: the next one does */
 			je = entry(d, JOURNAL_DONE);
 		} else if (t->outcome == BF_FAILED || t->outcome == BF_ENDED || t->outcome == BF_NOT_RELEVANT) {
 			je = entry(d, JOURNAL_FAIL);

@@ -226,6 +226,15 @@ static const char *quorum_rule(struct arena *a, const struct lw_plan *p, size_t 
 			    nodes, lw_quorum_rule(a, p));
 }
 
+/* Whether the plan runs a baseline's restart as a step of its own (`restart as-step`). */
+static bool restarts_as_step(const struct plan_ent *plan)
+{
+	for (size_t i = 0; i < plan->sequence.len; i++)
+		if (((const struct seq_item *)plan->sequence.items[i])->restart_of)
+			return true;
+	return false;
+}
+
 static void lower_checks_proven(struct lowering *lo)
 {
 	const struct plan_facts *facts = lo->facts;
@@ -250,8 +259,11 @@ static void lower_checks_proven(struct lowering *lo)
 		add_check(lo, "BFP308", LW_PROVEN,
 			  "a node taken out of service is restored by its undo step when a later step fails", NULL);
 	}
-	lo->restart_proof = add_check(lo, "BFP309", LW_PROVEN,
-				      "no baseline can leave a node waiting in Pending Restart", NULL);
+	lo->restart_proof = add_check(lo, "BFP309", LW_PROVEN, restarts_as_step(plan)
+				      ? "no baseline can leave a node waiting in Pending Restart: the restart runs as "
+					"a step of its own after the Baseline, which ends when its targets enter "
+					"Pending Restart (the plan's Pending Restart setting, 'Continue Plan')"
+				      : "no baseline can leave a node waiting in Pending Restart", NULL);
 	struct lw_check *quorum = add_check(lo, "BFP313", LW_PROVEN, quorum_rule(a, lo->plan, cl->nodes.len), NULL);
 	/* the votes counted are those of a cluster whole when the window starts */
 	strvec_push(a, &quorum->by_hand, arena_printf(a, "every node of cluster '%s' is up", cl->name));
@@ -265,6 +277,7 @@ static void lower_checks_proven(struct lowering *lo)
 }
 
 /* ---- the recipe ------------------------------------------------------------------------------ */
+
 
 static const struct lw_baseline *lower_baseline(struct lowering *lo, const struct baseline_ent *bl)
 {
@@ -281,8 +294,8 @@ static const struct lw_baseline *lower_baseline(struct lowering *lo, const struc
 	for (size_t k = 0; k < bl->components.len; k++) {
 		const struct component_ent *ce = bl->components.items[k];
 		const struct fixlet_ent *fx = check_restart_fixlet(ce, os);
-		if (!fx)
-			continue;
+		if (!fx || ce->as_step)
+			continue; /* `restart as-step` is a step of its own, after the Baseline's */
 		struct lw_component *comp = arena_alloc(lo->arena, sizeof *comp);
 		comp->fixlet = lower_fixlet(lo, fx);
 		comp->origin = ce->span;
@@ -394,7 +407,9 @@ static const struct lw_item *lower_item(struct lowering *lo, const struct sched_
 	item->on_failure = st->on_failure;
 	item->not_relevant = st->not_relevant;
 	item->origin = seq->span;
-	item->marks = st->marks;
+	/* with `restart as-step`, nothing rests on how the Baseline runs its restart */
+	item->marks = seq->baseline && seq->baseline->as_step ? marks_without(lo->arena, &st->marks, "baseline")
+							      : st->marks;
 	lower_accepts(lo, st, &item->accepts, &item->to);
 	item->moves_role = st->role != NULL;
 	if (seq->baseline) {
@@ -607,7 +622,9 @@ static struct lw_plan *lower_plan(struct lowering *lo, const struct plan_facts *
 	lp->quorum = facts->quorum;
 	lp->window = plan->window;
 	lp->worst_case = facts->worst_case;
-	lp->automation = (struct lw_automation){LW_PENDING_RESTART_PAUSE, LW_FAILURE_TARGETS_ALL, LW_NON_REPORTING_KEEP};
+	lp->automation = (struct lw_automation){restarts_as_step(plan) ? LW_PENDING_RESTART_CONTINUE
+									: LW_PENDING_RESTART_PAUSE,
+						LW_FAILURE_TARGETS_ALL, LW_NON_REPORTING_KEEP};
 	lp->bes_file = arena_printf(arena, "%s.bes", plan->name);
 	lp->checklist_md = arena_printf(arena, "%s.checklist.md", plan->name);
 	lp->checklist_html = arena_printf(arena, "%s.checklist.html", plan->name);
