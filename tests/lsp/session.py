@@ -327,6 +327,9 @@ def main():
     check(labels == ["EXNODE1", "EXNODE2"], "completion: the nodes of the plan's cluster after active (%s)" % labels)
     labels = complete("    # require ", "require dotnet-4.0", 17)
     check(labels == [], "completion: nothing in a comment")
+    labels = complete("    restart re", "fixlet 900201", 18)
+    check("as-step" in labels and "restart-on-pending-restart" in labels and "pause" not in labels,
+          "completion: a restart Fixlet and as-step after restart in a baseline (%s)" % labels[:8])
 
     # ---- formatting ----
     canonical = subprocess.run([bfplan, "fmt", MAIN], capture_output=True, text=True).stdout
