@@ -422,8 +422,9 @@ static const struct lw_fixlet *restart_in(const struct lw_item *item)
 
 static bool may_restart(const struct lw_item *item)
 {
+	/* a restart Fixlet ('clears') waits for the node to come back: it leaves nothing pending */
 	if (item->kind == LW_STEP_FIXLET)
-		return item->fixlet->restart != LW_RESTART_NEVER;
+		return item->fixlet->restart == LW_RESTART_MAY;
 	for (size_t i = 0; i < item->baseline->components.len; i++)
 		if (component(item->baseline, i)->restart != LW_RESTART_NEVER)
 			return true;
@@ -942,7 +943,11 @@ static void verify(struct doc *d, const struct lw_step *s)
 	}
 	/* a Baseline that ends with its restart: the patch step's own advice says what Pending Restart means */
 	if (!restart_in(s->item) && may_restart(s->item)) {
-		t(d, " This step can leave a node in Pending Restart: restart it and wait before the next step.");
+		if (p->automation.pending_restart == LW_PENDING_RESTART_CONTINUE)
+			t(d, " This step can end with a node in Pending Restart: the restart step after it restarts "
+			     "the node.");
+		else
+			t(d, " This step can leave a node in Pending Restart: restart it and wait before the next step.");
 	}
 	field_end(d);
 }
