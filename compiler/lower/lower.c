@@ -220,6 +220,22 @@ static const struct sched_step *held_step(const struct plan_facts *facts)
 	return NULL;
 }
 
+/* "'patch'", or "'patch' or 'restart'": the steps of a phase that hold their nodes on failure, in order. */
+static const char *held_names(struct arena *a, const struct plan_facts *facts, uint32_t phase, bool *several)
+{
+	const char *names = NULL;
+	*several = false;
+	for (size_t i = 0; i < facts->schedule_len; i++) {
+		const struct sched_step *s = &facts->schedule[i];
+		if (s->phase != phase || facts->failure[s->item] != LW_FAILURE_HOLD || !s->restore)
+			continue;
+		const char *name = ((const struct seq_item *)facts->plan->sequence.items[s->item])->step->name;
+		*several = names != NULL;
+		names = names ? arena_printf(a, "%s or '%s'", names, name) : arena_printf(a, "'%s'", name);
+	}
+	return names;
+}
+
 static const char *quorum_rule(struct arena *a, const struct lw_plan *p, size_t nodes)
 {
 	return arena_printf(a, "at most %u of %zu nodes down at once keeps the cluster's quorum: %s", p->max_down,
@@ -248,12 +264,13 @@ static void lower_checks_proven(struct lowering *lo)
 	add_check(lo, "BFP307", LW_PROVEN, "every node ends the sequence back in service", NULL);
 	const struct sched_step *held = held_step(facts);
 	if (held) {
-		const struct seq_item *item = plan->sequence.items[held->item];
+		bool several;
+		const char *names = held_names(a, facts, held->phase, &several);
 		add_check(lo, "BFP308", LW_PROVEN,
 			  arena_printf(a, "a node taken out of service is restored by '%s' when a later step fails, "
-					  "except after a failed '%s', which leaves it out of service for a person "
+					  "except after a failed %s, which %s it out of service for a person "
 					  "to decide (the step's on-failure advice says who)",
-				       held->restore->name, item->step->name),
+				       held->restore->name, names, several ? "leave" : "leaves"),
 			  NULL);
 	} else {
 		add_check(lo, "BFP308", LW_PROVEN,
