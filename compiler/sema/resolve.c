@@ -1932,6 +1932,11 @@ static struct component_ent *read_restart_line(struct resolver *r, const struct 
 	bool as_step = ends_as_step(s);
 	size_t words = s->args.len - as_step;
 	const struct ast_value *name = words ? s->args.items[0] : NULL;
+	if (as_step && value_is(name, VAL_IDENT) && strcmp(name->text, "as-step") == 0) {
+		struct diag *d = diag_report(r->diags, BFP334, name->span, "'as-step' is written twice");
+		diag_help(r->diags, d, "write it once, at the end of the line: 'restart as-step'");
+		return NULL;
+	}
 	if (words > 1 || (name && name->kind != VAL_IDENT)) {
 		invalid_value(r, s, "nothing, or the name of a restart Fixlet, then 'as-step' to run it as a step "
 			      "of its own", "restart  (or 'restart restart-on-pending-restart as-step')");
