@@ -178,6 +178,8 @@ static bool load_step(struct eng_model *m, const struct lw_step *ls, struct eng_
 		es->restore_accepts = state_set(m, &ls->restore->accepts);
 	}
 	restart_facts(item, &es->clears_restart, &es->may_leave_pending);
+	es->pending_succeeds = m->plan->automation.pending_restart == LW_PENDING_RESTART_CONTINUE &&
+			       !es->clears_restart;
 	return true;
 }
 
@@ -656,6 +658,13 @@ static enum eng_refusal on_result(struct eng_state *s, const struct eng_event *e
 	case ENG_EV_PENDING_RESTART:
 		if (n->result != ENG_WAITING || s->in_failure_step)
 			return ENG_REFUSE_ALREADY;
+		if (st->pending_succeeds) {
+			/* "Continue Plan": the step is done on it; the restart step after it restarts it */
+			n->result = ENG_SUCCESS;
+			node_done(s, st, ev->node);
+			n->pending = true;
+			break;
+		}
 		n->result = ENG_PENDING;
 		n->pending = true;
 		/* a wait that only a restart ends, in a step with no restart in it or no timeout */

@@ -191,6 +191,12 @@ struct eng_step {
 	uint32_t restore_accepts;         /* likewise for its failure step */
 	bool clears_restart;              /* its baseline ends with a restart (or it is a restart) */
 	bool may_leave_pending;           /* its content can leave Pending Restart and nothing clears it */
+	/*
+	 * A target that enters Pending Restart has succeeded on it: the plan's
+	 * Pending Restart setting is "Continue Plan" (a baseline's `restart
+	 * as-step`), and the step is not itself a restart, which waits.
+	 */
+	bool pending_succeeds;
 };
 
 struct eng_model;

@@ -430,8 +430,9 @@ static const struct lw_fixlet *restart_in(const struct lw_item *item)
 
 static bool may_restart(const struct lw_item *item)
 {
+	/* a restart Fixlet ('clears') waits for the node to come back: it leaves nothing pending */
 	if (item->kind == LW_STEP_FIXLET)
-		return item->fixlet->restart != LW_RESTART_NEVER;
+		return item->fixlet->restart == LW_RESTART_MAY;
 	for (size_t i = 0; i < item->baseline->components.len; i++)
 		if (component(item->baseline, i)->restart != LW_RESTART_NEVER)
 			return true;
@@ -980,7 +981,11 @@ static void verify(struct doc *d, const struct lw_step *s)
 	}
 	/* a Baseline that ends with its restart: the patch step's own advice says what Pending Restart means */
 	if (!restart_in(s->item) && may_restart(s->item)) {
-		t(d, " This step can leave a node in Pending Restart: restart it and wait before the next step.");
+		if (p->automation.pending_restart == LW_PENDING_RESTART_CONTINUE)
+			t(d, " This step can end with a node in Pending Restart: the restart step after it restarts "
+			     "the node.");
+		else
+			t(d, " This step can leave a node in Pending Restart: restart it and wait before the next step.");
 	}
 	field_end(d);
 }
@@ -1553,19 +1558,26 @@ static void automation_settings(struct doc *d)
 	item_end(d);
 	item(d);
 	strong(d, "Pending Restart:");
-	t(d, " choose \"Pause Plan until restart completes\". ");
-	if (restart) {
+	if (p->automation.pending_restart == LW_PENDING_RESTART_CONTINUE) {
+		t(d, " choose \"Continue Plan\". A patch step then ends on a node once the node enters Pending "
+		     "Restart, and the restart step after it restarts the node and waits until it is back: a node "
+		     "still in Pending Restart when the restart step's timeout runs out counts as failed there.");
+		item_end(d);
+	} else if (restart) {
+		t(d, " choose \"Pause Plan until restart completes\". ");
 		t(d, "The restart is inside each patch Baseline (");
 		t(d, render_fixlet_kind(restart));
 		t(d, " ");
 		num(d, restart->id);
 		t(d, "), so a node ");
 	} else {
-		t(d, "A node ");
+		t(d, " choose \"Pause Plan until restart completes\". A node ");
 	}
-	t(d, "still in Pending Restart means the restart did not happen, and the plan must not move on; a node "
-	     "still pending at the step's timeout counts as failed.");
-	item_end(d);
+	if (p->automation.pending_restart == LW_PENDING_RESTART_PAUSE) {
+		t(d, "still in Pending Restart means the restart did not happen, and the plan must not move on; a "
+		     "node still pending at the step's timeout counts as failed.");
+		item_end(d);
+	}
 	item(d);
 	strong(d, "Non-reporting endpoints:");
 	t(d, " do not exclude them. An excluded node skips the step, and a later step can target it again once "

@@ -121,6 +121,8 @@ static void plan_facts(struct facts *f, const struct lw_plan *p)
 	window.none = p->window <= 0;
 	typed_fact(f, "window", p->window > 0 ? render_duration(a, p->window) : "none", window);
 	typed_fact(f, "worst case", render_duration(a, p->worst_case), seconds_of((uint64_t)p->worst_case));
+	/* `restart as-step` changes it, and the operator must change it in the plan editor */
+	fact(f, "pending restart setting", render_pending_restart_name(p->automation.pending_restart));
 	for (size_t i = 0; i < p->prereqs.len; i++) {
 		const struct lw_prereq *pr = p->prereqs.items[i];
 		fact(f, arena_printf(a, "prerequisite %s", pr->name),

@@ -262,10 +262,35 @@ static const struct sched_step *held_step(const struct plan_facts *facts)
 	return NULL;
 }
 
+/* "'patch'", or "'patch' or 'restart'": the steps of a phase that hold their nodes on failure, in order. */
+static const char *held_names(struct arena *a, const struct plan_facts *facts, uint32_t phase, bool *several)
+{
+	const char *names = NULL;
+	*several = false;
+	for (size_t i = 0; i < facts->schedule_len; i++) {
+		const struct sched_step *s = &facts->schedule[i];
+		if (s->phase != phase || facts->failure[s->item] != LW_FAILURE_HOLD || !s->restore)
+			continue;
+		const char *name = ((const struct seq_item *)facts->plan->sequence.items[s->item])->step->name;
+		*several = names != NULL;
+		names = names ? arena_printf(a, "%s or '%s'", names, name) : arena_printf(a, "'%s'", name);
+	}
+	return names;
+}
+
 static const char *quorum_rule(struct arena *a, const struct lw_plan *p, size_t nodes)
 {
 	return arena_printf(a, "at most %u of %zu nodes down at once keeps the cluster's quorum: %s", p->max_down,
 			    nodes, lw_quorum_rule(a, p));
+}
+
+/* Whether the plan runs a baseline's restart as a step of its own (`restart as-step`). */
+static bool restarts_as_step(const struct plan_ent *plan)
+{
+	for (size_t i = 0; i < plan->sequence.len; i++)
+		if (((const struct seq_item *)plan->sequence.items[i])->restart_of)
+			return true;
+	return false;
 }
 
 static void lower_checks_proven(struct lowering *lo)
@@ -281,19 +306,23 @@ static void lower_checks_proven(struct lowering *lo)
 	add_check(lo, "BFP307", LW_PROVEN, "every node ends the sequence back in service", NULL);
 	const struct sched_step *held = held_step(facts);
 	if (held) {
-		const struct seq_item *item = plan->sequence.items[held->item];
+		bool several;
+		const char *names = held_names(a, facts, held->phase, &several);
 		add_check(lo, "BFP308", LW_PROVEN,
 			  arena_printf(a, "a node taken out of service is restored by '%s' when a later step fails, "
-					  "except after a failed '%s', which leaves it out of service for a person "
+					  "except after a failed %s, which %s it out of service for a person "
 					  "to decide (the step's on-failure advice says who)",
-				       held->restore->name, item->step->name),
+				       held->restore->name, names, several ? "leave" : "leaves"),
 			  NULL);
 	} else {
 		add_check(lo, "BFP308", LW_PROVEN,
 			  "a node taken out of service is restored by its undo step when a later step fails", NULL);
 	}
-	lo->restart_proof = add_check(lo, "BFP309", LW_PROVEN,
-				      "no baseline can leave a node waiting in Pending Restart", NULL);
+	lo->restart_proof = add_check(lo, "BFP309", LW_PROVEN, restarts_as_step(plan)
+				      ? "no baseline can leave a node waiting in Pending Restart: the restart runs as "
+					"a step of its own after the Baseline, which ends when its targets enter "
+					"Pending Restart (the plan's Pending Restart setting, 'Continue Plan')"
+				      : "no baseline can leave a node waiting in Pending Restart", NULL);
 	lo->quorum_proof = add_check(lo, "BFP313", LW_PROVEN, quorum_rule(a, lo->plan, cl->nodes.len), NULL);
 	add_check(lo, "BFP318", LW_PROVEN, "every step has a timeout", NULL);
 	if (plan->window > 0)
@@ -303,6 +332,7 @@ static void lower_checks_proven(struct lowering *lo)
 }
 
 /* ---- the recipe ------------------------------------------------------------------------------ */
+
 
 static const struct lw_baseline *lower_baseline(struct lowering *lo, const struct baseline_ent *bl)
 {
@@ -319,8 +349,8 @@ static const struct lw_baseline *lower_baseline(struct lowering *lo, const struc
 	for (size_t k = 0; k < bl->components.len; k++) {
 		const struct component_ent *ce = bl->components.items[k];
 		const struct fixlet_ent *fx = check_restart_fixlet(ce, os);
-		if (!fx)
-			continue;
+		if (!fx || ce->as_step)
+			continue; /* `restart as-step` is a step of its own, after the Baseline's */
 		struct lw_component *comp = arena_alloc(lo->arena, sizeof *comp);
 		comp->fixlet = lower_fixlet(lo, fx);
 		comp->origin = ce->span;
@@ -433,7 +463,9 @@ static const struct lw_item *lower_item(struct lowering *lo, const struct sched_
 	item->on_failure = st->on_failure;
 	item->not_relevant = st->not_relevant;
 	item->origin = seq->span;
-	item->marks = st->marks;
+	/* with `restart as-step`, nothing rests on how the Baseline runs its restart */
+	item->marks = seq->baseline && seq->baseline->as_step ? marks_without(lo->arena, &st->marks, "baseline")
+							      : st->marks;
 	lower_accepts(lo, st, &item->accepts, &item->to);
 	item->moves_role = st->role != NULL;
 	if (seq->baseline) {
@@ -648,7 +680,9 @@ static struct lw_plan *lower_plan(struct lowering *lo, const struct plan_facts *
 	lp->quorum = facts->quorum;
 	lp->window = plan->window;
 	lp->worst_case = facts->worst_case;
-	lp->automation = (struct lw_automation){LW_PENDING_RESTART_PAUSE, LW_FAILURE_TARGETS_ALL, LW_NON_REPORTING_KEEP};
+	lp->automation = (struct lw_automation){restarts_as_step(plan) ? LW_PENDING_RESTART_CONTINUE
+									: LW_PENDING_RESTART_PAUSE,
+						LW_FAILURE_TARGETS_ALL, LW_NON_REPORTING_KEEP};
 	lp->bes_file = arena_printf(arena, "%s.bes", plan->name);
 	lp->checklist_md = arena_printf(arena, "%s.checklist.md", plan->name);
 	lp->checklist_html = arena_printf(arena, "%s.checklist.html", plan->name);

@@ -38,7 +38,11 @@ struct lw_component {
 	enum lw_include include;   /* the baseline line's `include-in-relevance`, else the default */
 };
 
-/* A Baseline the .bes holds: one per `baseline` a plan uses, the restart included. */
+/*
+ * A Baseline the .bes holds: one per `baseline` a plan uses, its restart
+ * included, unless the baseline says `restart as-step`: that restart is
+ * then a step of its own (an lw_item after the Baseline's).
+ */
 struct lw_baseline {
 	const char *name;              /* nov-2026 */
 	struct lw_text title;          /* "2026-11 Windows updates" */
@@ -49,7 +53,7 @@ struct lw_baseline {
 
 enum lw_step_kind {
 	LW_STEP_FIXLET,   /* one Fixlet or Task (pause, move groups, resume, move mailbox) */
-	LW_STEP_BASELINE, /* the patch: a Baseline of the .bes, restart included */
+	LW_STEP_BASELINE, /* the patch: a Baseline of the .bes, restart included (unless as a step) */
 };
 
 /*
@@ -201,6 +205,13 @@ enum lw_pending_restart {
 	 * pending means it did not happen.
 	 */
 	LW_PENDING_RESTART_PAUSE,
+	/*
+	 * "Continue Plan": a step whose targets enter Pending Restart has
+	 * succeeded on them.  Chosen where a baseline says `restart as-step`:
+	 * the restart step after the Baseline step restarts the nodes and
+	 * waits until they are back (BFP336 keeps a plan to one of the two).
+	 */
+	LW_PENDING_RESTART_CONTINUE,
 };
 
 enum lw_failure_targets {

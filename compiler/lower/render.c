@@ -167,6 +167,7 @@ const char *render_pending_restart_name(enum lw_pending_restart setting)
 {
 	switch (setting) {
 	case LW_PENDING_RESTART_PAUSE: return "pause-until-restart-completes";
+	case LW_PENDING_RESTART_CONTINUE: return "continue-plan";
 	}
 	return "pause-until-restart-completes";
 }

@@ -162,7 +162,7 @@ static bool component_at(const struct analysis *a, uint32_t file, uint32_t offse
 		const struct baseline_ent *bl = a->world.baselines.items[i];
 		for (size_t k = 0; k < bl->components.len; k++) {
 			const struct component_ent *c = bl->components.items[k];
-			if (c->fixlet && span_has(c->span, file, offset)) {
+			if ((c->fixlet || c->is_restart) && span_has(c->span, file, offset)) {
 				hit->span = c->span;
 				hit->component = c;
 				return true;
@@ -232,7 +232,10 @@ bool analysis_declared(const struct analysis *a, struct analysis_hit *hit, struc
 {
 	if (hit->component && !hit->def) {
 		const struct fixlet_ent *fx = hit->component->fixlet;
-		hit->def = ptrmap_get(&a->index.by_entity, fx->merged_into ? fx->merged_into : fx);
+		if (fx)
+			hit->def = ptrmap_get(&a->index.by_entity, fx->merged_into ? fx->merged_into : fx);
+		else if (hit->component->restart_step) /* a bare `restart`: the step that names its Fixlet */
+			hit->def = ptrmap_get(&a->index.by_entity, hit->component->restart_step);
 	}
 	if (hit->used)
 		*decl = (struct src_span){hit->used, 0, 0};

@@ -209,6 +209,13 @@ void feature_completion(const struct feature_request *q, struct reply *r)
 		add_item(items, "optional", 14, "keyword");
 		return;
 	}
+	if (kind_named(opener) == DECL_BASELINE && strcmp(c.words[0], "restart") == 0) {
+		/* `restart [NAME] [as-step]` */
+		if (c.nwords == 1)
+			add_names(items, a, DECL_FIXLET);
+		add_item(items, "as-step", 14, "keyword");
+		return;
+	}
 	bool names_nodes = strcmp(c.words[0], "active") == 0 || strcmp(c.words[0], "order") == 0;
 	if (kind_named(opener) == DECL_PLAN && names_nodes) {
 		add_nodes(items, a, a ? analysis_plan_at(a, a->root, q->offset) : NULL);

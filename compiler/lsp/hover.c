@@ -277,6 +277,22 @@ static void hover_def(struct textbuf *b, const struct analysis *a, const struct 
 	}
 }
 
+/* A baseline's restart line: which form it is, and what that rests on (docs/language.md, "baseline"). */
+static void hover_restart(struct textbuf *b, const struct component_ent *c)
+{
+	if (c->as_step)
+		textbuf_puts(b, "**restart as-step**\n\nRuns as a step of its own right after the step that runs the "
+			     "baseline, on the same nodes, with its own timeout (`timeout restart` in the plan) and "
+			     "the plan's Pending Restart setting \"Continue Plan\". The Baseline holds no restart.");
+	else
+		textbuf_puts(b, "**restart**\n\nThe Baseline's last component. That it runs before the step ends "
+			     "is not documented (unconfirmed); `restart as-step` runs it as a step of its own instead.");
+	if (c->fixlet) {
+		textbuf_puts(b, "\n\n");
+		hover_fixlet(b, c->fixlet);
+	}
+}
+
 void feature_hover(const struct feature_request *q, struct reply *r)
 {
 	struct analysis *a = q->doc->now;
@@ -292,6 +308,8 @@ void feature_hover(const struct feature_request *q, struct reply *r)
 			textbuf_puts(&b, " (the standard library)");
 	} else if (hit.node)
 		hover_node(&b, a, &hit, q->docs, q->ndocs);
+	else if (hit.component && hit.component->is_restart)
+		hover_restart(&b, hit.component);
 	else if (hit.component)
 		hover_fixlet(&b, hit.component->fixlet);
 	else

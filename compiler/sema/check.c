@@ -853,6 +853,55 @@ static void rule_restart(struct checker *c, const struct seq_item *item, const s
 			  "write 'pending-restart never' after a Fixlet that never needs one)", bl->name);
 }
 
+/* The first restart line of a baseline that runs inside its Baseline, or NULL. */
+static const struct component_ent *inline_restart(const struct baseline_ent *bl)
+{
+	for (size_t k = 0; k < bl->components.len; k++) {
+		const struct component_ent *comp = bl->components.items[k];
+		if (comp->is_restart && !comp->as_step)
+			return comp;
+	}
+	return NULL;
+}
+
+/*
+ * An Automation Plan has one Pending Restart setting.  A restart as a step
+ * of its own needs "Continue Plan" (the Baseline step ends when its
+ * targets enter Pending Restart, and the restart step after it restarts
+ * them and waits); a restart inside the Baseline counts on "Pause Plan
+ * until restart completes", under which a restart that did not happen
+ * fails its step instead of letting the plan go on.  One plan cannot have
+ * both (BFP336).
+ */
+static void rule_restart_forms(struct checker *c, const struct plan_ent *plan)
+{
+	const struct baseline_ent *as_step = NULL;
+	for (size_t i = 0; i < plan->sequence.len && !as_step; i++) {
+		const struct seq_item *item = plan->sequence.items[i];
+		if (item->restart_of)
+			as_step = item->restart_of;
+	}
+	if (!as_step)
+		return;
+	struct ptrmap seen;
+	ptrmap_init(&seen, c->arena);
+	for (size_t i = 0; i < plan->sequence.len; i++) {
+		const struct seq_item *item = plan->sequence.items[i];
+		if (!item->baseline || !item->step->takes_baseline || !ptrmap_add(&seen, item->baseline))
+			continue;
+		const struct component_ent *in = inline_restart(item->baseline);
+		if (!in)
+			continue;
+		struct diag *d = diag_report(c->diags, BFP336, in->span, "baseline '%s' restarts inside its Baseline, "
+					     "but plan '%s' runs the restart of baseline '%s' as a step of its own",
+					     item->baseline->name, plan->name, as_step->name);
+		diag_note(c->diags, d, as_step->as_step->span, "a restart as a step needs the plan's Pending "
+			  "Restart setting 'Continue Plan', which one Automation Plan has for every step");
+		diag_help(c->diags, d, "write 'restart as-step' here too (or the other baseline's restart without "
+			  "'as-step'), so that every baseline of the plan restarts the same way");
+	}
+}
+
 /* ---- what a patch baseline holds --------------------------------------------------------------- */
 
 /*
@@ -881,6 +930,15 @@ static bool same_component(const struct fixlet_ent *a, const struct fixlet_ent *
 							     strcmp(a->lw.action, b->lw.action) == 0)));
 }
 
+/* Whether a baseline holds anything but restarts: a restart alone patches nothing. */
+static bool holds_patches(const struct baseline_ent *bl)
+{
+	for (size_t k = 0; k < bl->components.len; k++)
+		if (!((const struct component_ent *)bl->components.items[k])->is_restart)
+			return true;
+	return false;
+}
+
 /*
  * What does not depend on the cluster: a baseline that holds nothing, a
  * cluster step inside it, the same Fixlet twice, and a component that asks
@@ -892,7 +950,7 @@ static void rule_baseline_contents(struct checker *c, const struct seq_item *ite
 	const struct baseline_ent *bl = item->baseline;
 	if (!ptrmap_add(&c->contents_checked, bl))
 		return;
-	if (!bl->components.len && !bl->incomplete) {
+	if (!holds_patches(bl) && !bl->incomplete) {
 		struct diag *d = diag_report(c->diags, BFP330, bl->decl, "baseline '%s' holds nothing to install",
 					     bl->name);
 		diag_note(c->diags, d, item->span, "step '%s' would take each node out of service and patch "
@@ -1381,6 +1439,62 @@ static void rule_timeouts(struct checker *c, const struct plan_ent *plan, struct
 	}
 }
 
+/* Whether the plan runs `st`: a step of its sequence, or the failure step of one. */
+static bool plan_runs(const struct plan_ent *plan, const struct step_ent *st)
+{
+	for (size_t i = 0; i < plan->sequence.len; i++) {
+		const struct step_ent *run = ((const struct seq_item *)plan->sequence.items[i])->step;
+		if (run == st || run->undo == st)
+			return true;
+	}
+	return false;
+}
+
+/* A baseline of the plan whose restart runs inside its Baseline, and that line; NULL if none. */
+static const struct baseline_ent *plan_inline_restart(const struct plan_ent *plan, const struct component_ent **line)
+{
+	for (size_t i = 0; i < plan->sequence.len; i++) {
+		const struct seq_item *item = plan->sequence.items[i];
+		if (item->baseline && (*line = inline_restart(item->baseline)))
+			return item->baseline;
+	}
+	return NULL;
+}
+
+/*
+ * A timeout for a step the plan never runs bounds nothing (BFP335).  The
+ * likely case is `timeout restart`, where the restart runs inside the
+ * Baseline: its time is then part of the patch step's timeout.
+ */
+static void rule_timeouts_used(struct checker *c, const struct plan_ent *plan)
+{
+	if (plan->sequence_incomplete)
+		return; /* a step line was not understood: it may be the one timed */
+	for (size_t k = 0; k < plan->timeouts.len; k++) {
+		const struct timeout_override *o = plan->timeouts.items[k];
+		if (plan_runs(plan, o->step))
+			continue;
+		const struct component_ent *line = NULL;
+		const struct baseline_ent *bl = plan_inline_restart(plan, &line);
+		bool restart = bl && line->restart_step == o->step;
+		struct diag *d = diag_report(c->diags, BFP335, o->span, restart
+					     ? "plan '%s' runs no step '%s': the restart runs inside the Baseline, so "
+					       "this timeout bounds nothing"
+					     : "plan '%s' runs no step '%s', so this timeout bounds nothing",
+					     plan->name, o->step->name);
+		if (restart) {
+			diag_note(c->diags, d, line->span, "baseline '%s' restarts inside its Baseline, within the "
+				  "timeout of the step that runs it", bl->name);
+			diag_help(c->diags, d, "write 'restart as-step' in baseline '%s' to give the restart a step "
+				  "and this timeout of its own; or remove this line and count the restart in that "
+				  "step's timeout", bl->name);
+		} else {
+			diag_help(c->diags, d, "remove this line, or add step '%s' to the plan's 'each node'",
+				  o->step->name);
+		}
+	}
+}
+
 static const char *format_duration(struct checker *c, int64_t s)
 {
 	int64_t h = s / 3600, m = s % 3600 / 60, sec = s % 60;
@@ -1710,7 +1824,9 @@ static void check_plan(struct checker *c, struct plan_ent *plan, struct plan_fac
 						     st->name, st->role->lw.name, cl->name);
 			diag_help(c->diags, d, "remove the step, or declare the role in cluster '%s'", cl->name);
 		}
-		if (cl->os && st->run.len) {
+		if (item->fixlet) {
+			facts->variant[i] = item->fixlet; /* `restart NAME as-step`: the Fixlet it names */
+		} else if (cl->os && st->run.len) {
 			facts->variant[i] = rule_os_variant(c, st, cl, item->span);
 			complete &= facts->variant[i] != NULL;
 		}
@@ -1725,6 +1841,7 @@ static void check_plan(struct checker *c, struct plan_ent *plan, struct plan_fac
 		facts->failure[i] = failure_of(item, item_optional(c, item));
 	}
 	rule_sequence(c, plan);
+	rule_restart_forms(c, plan);
 	if (cl->os) {
 		rule_prerequisites(c, plan, facts, complete);
 		rule_placeholders(c, plan, facts);
@@ -1733,6 +1850,7 @@ static void check_plan(struct checker *c, struct plan_ent *plan, struct plan_fac
 	rule_availability(c, plan, facts);
 	rule_order(c, plan, facts);
 	rule_timeouts(c, plan, facts);
+	rule_timeouts_used(c, plan);
 	if (facts->order) {
 		assign_phases(c, plan, facts);
 		rule_window(c, plan, facts);

@@ -2142,6 +2142,98 @@ static void apply_extensions(struct resolver *r, int rank)
 	}
 }
 
+/* Whether a line ends with the word `as-step`: a restart to run as a step of its own. */
+static bool ends_as_step(const struct ast_stmt *s)
+{
+	const struct ast_value *last = s->args.len ? s->args.items[s->args.len - 1] : NULL;
+	return value_is(last, VAL_IDENT) && strcmp(last->text, "as-step") == 0;
+}
+
+/* The step that says how a restart moves a node: `restart` in the standard library, or NULL. */
+static struct step_ent *restart_step_declared(struct resolver *r)
+{
+	const struct symbol *sym = symtab_get(&r->names, "restart");
+	return sym && sym->kind == DECL_STEP ? sym->entity : NULL;
+}
+
+/* `restart`, `restart NAME`, each optionally followed by `as-step`. */
+static struct component_ent *read_restart_line(struct resolver *r, const struct ast_stmt *s)
+{
+	bool as_step = ends_as_step(s);
+	size_t words = s->args.len - as_step;
+	const struct ast_value *name = words ? s->args.items[0] : NULL;
+	if (as_step && value_is(name, VAL_IDENT) && strcmp(name->text, "as-step") == 0) {
+		struct diag *d = diag_report(r->diags, BFP334, name->span, "'as-step' is written twice");
+		diag_help(r->diags, d, "write it once, at the end of the line: 'restart as-step'");
+		return NULL;
+	}
+	if (words > 1 || (name && name->kind != VAL_IDENT)) {
+		invalid_value(r, s, "nothing, or the name of a restart Fixlet, then 'as-step' to run it as a step "
+			      "of its own", "restart  (or 'restart restart-on-pending-restart as-step')");
+		return NULL;
+	}
+	struct component_ent *c = arena_alloc(r->arena, sizeof *c);
+	c->is_restart = true;
+	c->as_step = as_step;
+	c->span = s->span;
+	c->restart_step = restart_step_declared(r);
+	if (!c->restart_step && (!name || as_step)) {
+		struct diag *d = diag_report(r->diags, BFP204, s->word_span, as_step
+					     ? "no step 'restart' is declared to say how a restart step moves a node"
+					     : "no step 'restart' is declared to say which Fixlet restarts a node");
+		diag_help(r->diags, d, as_step ? "`use \"bigfix/server-automation\"`, which declares it"
+			  : "`use \"bigfix/server-automation\"`, or name the Fixlet: 'restart restart-on-pending-restart'");
+		return NULL;
+	}
+	if (!name)
+		return c;
+	c->fixlet = lookup(r, DECL_FIXLET, name);
+	if (!c->fixlet)
+		return NULL;
+	if (c->fixlet->lw.restart != LW_RESTART_CLEARS) {
+		struct diag *d = diag_report(r->diags, BFP208, name->span, "'%s' does not restart the node", name->text);
+		diag_note(r->diags, d, c->fixlet->lw.decl, "its declaration has no 'pending-restart clears'");
+		diag_help(r->diags, d, "name a restart Fixlet, such as 'restart restart-on-pending-restart', or "
+			  "write 'restart' alone");
+		return NULL;
+	}
+	return c;
+}
+
+/*
+ * `as-step` runs a restart after the whole Baseline, so it is the
+ * baseline's last line, and only a restart line takes it (BFP334).
+ */
+static void check_as_step_lines(struct resolver *r, const struct ast_decl *decl, struct baseline_ent *bl)
+{
+	const struct ast_stmt *last = NULL;
+	for (size_t i = 0; decl->block && i < decl->block->stmts.len; i++) {
+		const struct ast_stmt *s = decl->block->stmts.items[i];
+		if (strcmp(s->word, "fixlet") == 0 || strcmp(s->word, "task") == 0 || strcmp(s->word, "restart") == 0)
+			last = s;
+	}
+	for (size_t i = 0; decl->block && i < decl->block->stmts.len; i++) {
+		const struct ast_stmt *s = decl->block->stmts.items[i];
+		if (!ends_as_step(s))
+			continue;
+		const struct ast_value *word = s->args.items[s->args.len - 1];
+		if (strcmp(s->word, "restart") != 0) {
+			struct diag *d = diag_report(r->diags, BFP334, word->span, "only a restart runs as a step of "
+						     "its own, not a %s line", s->word);
+			diag_help(r->diags, d, "remove 'as-step' here; to run the baseline's restart as a step after "
+				  "it, end baseline '%s' with 'restart as-step'", bl->name);
+			bl->incomplete = true;
+		} else if (s != last) {
+			struct diag *d = diag_report(r->diags, BFP334, word->span, "'restart as-step' runs after the "
+						     "whole Baseline, but baseline '%s' goes on after it", bl->name);
+			diag_note(r->diags, d, last->span, "this line would run before the restart, not after it");
+			diag_help(r->diags, d, "move the 'restart ... as-step' line to the end of baseline '%s', and "
+				  "keep one restart line", bl->name);
+			bl->incomplete = true;
+		}
+	}
+}
+
 static void read_baseline(struct resolver *r, const struct ast_decl *decl, struct baseline_ent *bl)
 {
 	struct props p;
@@ -2154,54 +2246,21 @@ static void read_baseline(struct resolver *r, const struct ast_decl *decl, struc
 	for (size_t i = 0; decl->block && i < decl->block->stmts.len; i++) {
 		const struct ast_stmt *s = decl->block->stmts.items[i];
 		struct component_ent *c = NULL;
-		if (strcmp(s->word, "fixlet") == 0 || strcmp(s->word, "task") == 0) {
+		if ((strcmp(s->word, "fixlet") == 0 || strcmp(s->word, "task") == 0) && ends_as_step(s)) {
+			continue; /* check_as_step_lines() says so */
+		} else if (strcmp(s->word, "fixlet") == 0 || strcmp(s->word, "task") == 0) {
 			c = read_content_line(r, s, s->word[0] == 't', decl->name, &assumed);
 		} else if (strcmp(s->word, "restart") == 0) {
-			const struct ast_value *name = s->args.len ? s->args.items[0] : NULL;
-			if (s->args.len > 1 || (name && name->kind != VAL_IDENT)) {
-				invalid_value(r, s, "nothing, or the name of a restart Fixlet",
-					      "restart  (or 'restart restart-on-pending-restart')");
-				bl->incomplete = true;
-				continue;
-			}
-			c = arena_alloc(r->arena, sizeof *c);
-			c->is_restart = true;
-			c->span = s->span;
-			if (name) {
-				c->fixlet = lookup(r, DECL_FIXLET, name);
-				if (!c->fixlet) {
-					bl->incomplete = true;
-					continue;
-				}
-				if (c->fixlet->lw.restart != LW_RESTART_CLEARS) {
-					struct diag *d = diag_report(r->diags, BFP208, name->span,
-								     "'%s' does not restart the node", name->text);
-					diag_note(r->diags, d, c->fixlet->lw.decl, "its declaration has no "
-						  "'pending-restart clears'");
-					diag_help(r->diags, d, "name a restart Fixlet, such as "
-						  "'restart restart-on-pending-restart', or write 'restart' alone");
-					bl->incomplete = true;
-					continue;
-				}
-			} else {
-				const struct symbol *sym = symtab_get(&r->names, "restart");
-				if (!sym || sym->kind != DECL_STEP) {
-					struct diag *d = diag_report(r->diags, BFP204, s->word_span,
-								     "no step 'restart' is declared to say which "
-								     "Fixlet restarts a node");
-					diag_help(r->diags, d, "`use \"bigfix/server-automation\"`, or name the "
-						  "Fixlet: 'restart restart-on-pending-restart'");
-					bl->incomplete = true;
-					continue;
-				}
-				c->restart_step = sym->entity;
-			}
+			c = read_restart_line(r, s);
 		}
 		if (c)
 			ptrvec_push(r->arena, &bl->components, c);
 		else
 			bl->incomplete = true;
+		if (c && c->as_step)
+			bl->as_step = c;
 	}
+	check_as_step_lines(r, decl, bl);
 }
 
 static void read_order(struct resolver *r, struct plan_ent *plan, const struct ast_stmt *s)
@@ -2532,6 +2591,36 @@ static void read_rank_of(struct resolver *r, int rank)
 	}
 }
 
+/*
+ * After a step that runs a baseline ending in `restart ... as-step`, the
+ * restart runs as a step of its own on the same nodes.  It is added here,
+ * once every baseline and plan is read (a plan may come before its
+ * baseline), so that the checker, the lowering and every output see it as
+ * the step it is: with its own timeout, failure behaviour and checks.
+ */
+static void add_restart_steps(struct resolver *r)
+{
+	for (size_t i = 0; i < r->world->plans.len; i++) {
+		struct plan_ent *plan = r->world->plans.items[i];
+		struct ptrvec seq = {0};
+		bool added = false;
+		for (size_t k = 0; k < plan->sequence.len; k++) {
+			struct seq_item *item = plan->sequence.items[k];
+			ptrvec_push(r->arena, &seq, item);
+			const struct baseline_ent *bl = item->baseline;
+			if (!bl || !bl->as_step || !item->step->takes_baseline)
+				continue;
+			struct seq_item *restart = arena_alloc(r->arena, sizeof *restart);
+			*restart = (struct seq_item){.step = bl->as_step->restart_step, .restart_of = bl,
+						     .fixlet = bl->as_step->fixlet, .span = bl->as_step->span};
+			ptrvec_push(r->arena, &seq, restart);
+			added = true;
+		}
+		if (added)
+			plan->sequence = seq;
+	}
+}
+
 void resolve_program(struct arena *arena, const struct src_manager *sm, struct diag_sink *diags,
 		     const struct program *program, struct world *out)
 {
@@ -2567,6 +2656,7 @@ void resolve_program_indexed(struct arena *arena, const struct src_manager *sm, 
 	apply_extensions(&r, 1);
 	read_rank_of(&r, 2);
 	apply_extensions(&r, 2);
+	add_restart_steps(&r);
 }
 
 /* The table of statements a kind's declarations accept, and whether they may mark facts `unconfirmed`. */

@@ -157,6 +157,7 @@ struct component_ent {
 	bool is_restart;            /* written as `restart` */
 	enum lw_include include;    /* `include-in-relevance true|false`, else LW_INCLUDE_DEFAULT */
 	struct step_ent *restart_step; /* `restart` without a name: the step whose variant to use */
+	bool as_step;               /* `restart ... as-step`: run after the Baseline, as a step of its own */
 	struct src_span span;
 };
 
@@ -164,15 +165,28 @@ struct baseline_ent {
 	const char *name;
 	struct lw_text title;
 	struct ptrvec components;   /* struct component_ent * */
+	/*
+	 * Its `restart ... as-step` line, or NULL: the restart is then no
+	 * component of the Baseline the .bes holds, but a step of its own
+	 * after every step that runs the baseline (struct seq_item.restart_of).
+	 */
+	const struct component_ent *as_step;
 	bool incomplete;            /* a component line did not resolve (reported) */
 	struct src_span decl;
 };
 
-/* One line of `each node { ... }`. */
+/*
+ * One line of `each node { ... }`, or the restart step the resolver adds
+ * after a step whose baseline says `restart as-step` (restart_of is then
+ * that baseline, span its restart line, and fixlet the Fixlet the line
+ * names, NULL for the step's own variant).
+ */
 struct seq_item {
 	struct step_ent *step;
 	struct baseline_ent *baseline; /* the argument of a step that takes one */
 	bool optional;
+	const struct baseline_ent *restart_of; /* the baseline whose restart this step runs, or NULL */
+	struct fixlet_ent *fixlet;  /* runs this instead of the step's variant for the OS, or NULL */
 	struct src_span span;
 };
 

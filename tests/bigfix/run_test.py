@@ -143,7 +143,8 @@ def steps_of(plan_json):
 
 def test_green_windows():
     for name, ex in (("green-2003", "exchange2007-windows2003"), ("green-2008", "exchange2007-windows2008"),
-                     ("green-5node", "file-server-5node")):
+                     ("green-5node", "file-server-5node"),
+                     ("green-restart-step", "exchange2007-windows2008-restart-step")):
         w = Window(name, example(ex))
         r = w.run()
         st = w.state()
@@ -185,6 +186,20 @@ def test_faults():
     check("a failed patch holds: the node stays out of service for a person to decide",
           r.returncode == 1 and "held" in r.stdout and st["node_state"]["EXNODE1"] == "drained", (r.stdout, st["node_state"]))
     w.predicted("patch failed", "step-fails@3:EXNODE1", r)
+    w.stop()
+
+    # `restart as-step`: the patch leaves EXNODE1 in Pending Restart, which ends the patch step ("Continue
+    # Plan"); the restart step after it restarts the node, and the window goes on to the end
+    w = Window("fault-pending-restart-step", example("exchange2007-windows2008-restart-step"),
+               faults=[{"kind": "pending_restart", "node": "EXNODE1"}])
+    r = w.run()
+    st = w.state()
+    patch = next((a for a in st["actions"] if a["title"].endswith("step 3: patch")), None)
+    check("restart as-step: Pending Restart ends the patch step, the restart step clears it, the window is done",
+          r.returncode == 0 and "The run is over: done" in r.stdout and set(st["node_state"].values()) == {"online"}
+          and not st["violations"] and patch is not None and patch["targets"] == {"EXNODE1": "Fixed"},
+          (r.stdout + r.stderr, st["node_state"], st["violations"], patch))
+    w.agree("restart as a step")
     w.stop()
 
     w = Window("fault-role", example("exchange2007-windows2008"), faults=[{"kind": "role_on", "node": "EXNODE1"}])

@@ -131,6 +131,16 @@ def check_plan(outdir, doc, plan, checklist, review, bes_root):
         check(not (inside & node_step_ids),
               f"{outdir}: {name}: no Baseline pauses, drains or resumes a node")
 
+    # `restart as-step` (Pending Restart: Continue Plan): every Baseline step is followed, on the same
+    # nodes, by a restart step of its own, and no Baseline holds that step's Fixlet (checked above)
+    if plan["automation_plan"]["pending_restart"] == "continue-plan":
+        unrestarted = [s["number"] for i, s in enumerate(steps) if "baseline" in s["run"] and not (
+            i + 1 < len(steps) and "fixlet" in steps[i + 1]["run"] and steps[i + 1]["after"] == [s["number"]]
+            and steps[i + 1]["targets"] == s["targets"]
+            and fixlets[steps[i + 1]["run"]["fixlet"]]["restart"] == "clears")]
+        check(not unrestarted, f"{outdir}: {name}: a restart step follows every Baseline step on its nodes"
+              + (": not after " + ", ".join(map(str, unrestarted)) if unrestarted else ""))
+
     # the checklist carries the stdlib's advice, filled in for every target
     plain = markdown_plain(checklist)
     missing = []
@@ -211,7 +221,8 @@ def check_step_cards(outdir, doc, plan, plain):
 
 # what the recipe says for each value of plan.json's settings
 SETTING_WORDS = {
-    "pending_restart": {"pause-until-restart-completes": 'Pending Restart: choose "Pause Plan until restart completes"'},
+    "pending_restart": {"pause-until-restart-completes": 'Pending Restart: choose "Pause Plan until restart completes"',
+                        "continue-plan": 'Pending Restart: choose "Continue Plan"'},
     "failure_step_targets": {"all-step-targets": "Each failure step targets all the endpoints of its step"},
     "non_reporting": {"keep-non-reporting": "Non-reporting endpoints: do not exclude them"},
 }

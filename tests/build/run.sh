@@ -449,7 +449,7 @@ done
 many=$tmp/many.plan
 awk -v n=300 'BEGIN {
 	print "use \"bigfix/server-automation\""
-	print "baseline cycle { restart }"
+	print "baseline cycle {\n    fixlet 900201 site server-automation action Action1\n    restart\n}"
 	for (i = 0; i < n; i++) {
 		printf "cluster c%d {\n    os windows-2008\n    nodes N%dA, N%dB\n    quorum node-and-witness\n}\n", i, i, i
 		printf "plan p%d {\n    cluster c%d\n    max-down 1\n    require control-scripts\n", i, i

@@ -828,6 +828,11 @@ assert whats["step patch on EXNODE1"]["kind"] == "changed"
 else
 	fail "diff --format=json" "exit $status; $(tail -1 "$tmp/py.err")"
 fi
+run diff "$seed" "$root/examples/exchange2007-windows2008-restart-step.plan" </dev/null
+expect "diff: 'restart as-step' names the restart steps, the Baseline without Fixlet 160 and the setting" 1 \
+	out "+ step restart on EXNODE1: runs Fixlet 160 (site server-automation), timeout 40 min, on failure stop and hold" \
+	out "~ pending restart setting: pause-until-restart-completes" out "-> continue-plan" \
+	out "-> Fixlet 900201 (site patches-for-windows), Fixlet 900202 (site patches-for-windows)" !err
 run diff "$seed" "$tmp/broken.plan" </dev/null
 expect "diff with a version that does not compile exits 2" 2 err "error:"
 run diff "$seed" </dev/null

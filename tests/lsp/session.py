@@ -131,6 +131,15 @@ def main():
           "hover: a baseline's Fixlet by ID, its assumed action unconfirmed (%r)" % v)
     r = c.request("textDocument/definition", at(main_uri, pos_of(main_text, "900201", 0, 2)))
     check("result" in r and r["result"] is None, "definition: none for a Fixlet the catalog does not know")
+    h = c.request("textDocument/hover", at(main_uri, pos_of(main_text, "    restart", 0, 6)))["result"]
+    v = h["contents"]["value"] if h else ""
+    check("**restart**" in v and "unconfirmed" in v and "restart as-step" in v,
+          "hover: a baseline's restart line, what it rests on and the other form (%r)" % v)
+    r = c.request("textDocument/definition", at(main_uri, pos_of(main_text, "    restart", 0, 6)))["result"]
+    r = r[0] if isinstance(r, list) and r else r
+    check(r and r["uri"].endswith("/stdlib/bigfix/server-automation.plan")
+          and r["range"]["start"]["line"] == pos_of(sa_text, "step restart ", 0, 5)["line"],
+          "definition: a bare restart line goes to the standard library's restart step (%r)" % r)
     h = c.request("textDocument/hover", at(main_uri, pos_of(main_text, "EXNODE2", 0, 3)))["result"]
     v = h["contents"]["value"] if h else ""
     check("phase 2 of 2" in v and "role holder" in v, "hover: a node's phase (%r)" % v)
@@ -327,6 +336,9 @@ def main():
     check(labels == ["EXNODE1", "EXNODE2"], "completion: the nodes of the plan's cluster after active (%s)" % labels)
     labels = complete("    # require ", "require dotnet-4.0", 17)
     check(labels == [], "completion: nothing in a comment")
+    labels = complete("    restart re", "fixlet 900201", 18)
+    check("as-step" in labels and "restart-on-pending-restart" in labels and "pause" not in labels,
+          "completion: a restart Fixlet and as-step after restart in a baseline (%s)" % labels[:8])
 
     # ---- formatting ----
     canonical = subprocess.run([bfplan, "fmt", MAIN], capture_output=True, text=True).stdout

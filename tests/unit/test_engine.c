@@ -327,6 +327,52 @@ static void pending_restart_nothing_clears_is_unbounded(void **unused)
 	release(c);
 }
 
+/*
+ * `restart as-step`: under "Continue Plan" the patch step ends on a node
+ * that enters Pending Restart, and the restart step after it clears it;
+ * a node still pending when the restart step's time is up has failed,
+ * and the plan holds it.
+ */
+static void pending_restart_ends_the_patch_step_before_a_restart_step(void **unused)
+{
+	(void)unused;
+	struct compiled *c = compile("examples/exchange2007-windows2008-restart-step.plan");
+	assert_int_equal(eng_step_count(c->model), 11);
+	const struct eng_step *patch = eng_step_at(c->model, 3), *restart = eng_step_at(c->model, 4);
+	assert_string_equal(patch->item->name, "patch");
+	assert_true(patch->may_leave_pending);
+	assert_true(patch->pending_succeeds);
+	assert_string_equal(restart->item->name, "restart");
+	assert_true(restart->clears_restart);
+	assert_false(restart->pending_succeeds);
+	assert_int_equal(restart->timeout, 40 * 60);
+	assert_int_equal(restart->failure, LW_FAILURE_HOLD);
+	apply(c, ENG_EV_PREFLIGHT, 0, ENG_NONE);
+	run_step(c, 1);
+	run_step(c, 2);
+	apply(c, ENG_EV_START, 3, 0);
+	assert_int_equal(apply(c, ENG_EV_PENDING_RESTART, 3, 0), ENG_OK);
+	assert_int_equal(c->s->broken_now, 0);
+	assert_true(c->s->nodes[0].pending);
+	assert_int_equal(c->s->stage, ENG_BETWEEN); /* the patch step is done on its one target */
+	assert_string_equal(state_of(c, 0), "patched");
+
+	struct compiled *held = compile("examples/exchange2007-windows2008-restart-step.plan");
+	memcpy(held->s, c->s, eng_state_size(c->model));
+	held->s->model = held->model;
+	run_step(c, 4);
+	assert_false(c->s->nodes[0].pending);
+
+	/* the fault: the node stays in Pending Restart past the restart step's timeout */
+	apply(held, ENG_EV_START, 4, 0);
+	assert_int_equal(apply(held, ENG_EV_PENDING_RESTART, 4, 0), ENG_OK);
+	assert_int_equal(held->s->broken_now, 0);  /* the restart step's timeout bounds it */
+	assert_int_equal(apply(held, ENG_EV_TIMED_OUT, 4, 0), ENG_OK);
+	assert_int_equal(held->s->stage, ENG_HELD);
+	release(held);
+	release(c);
+}
+
 /* ---- faults outside the plan ---------------------------------------------------------------- */
 
 static void role_elsewhere_stops_before_the_first_step(void **unused)
@@ -609,6 +655,7 @@ int main(void)
 		cmocka_unit_test(time_passing_the_deadline_times_out),
 		cmocka_unit_test(pending_restart_in_a_step_that_restarts),
 		cmocka_unit_test(pending_restart_nothing_clears_is_unbounded),
+		cmocka_unit_test(pending_restart_ends_the_patch_step_before_a_restart_step),
 		cmocka_unit_test(role_elsewhere_stops_before_the_first_step),
 		cmocka_unit_test(lost_node_stops_and_restores_the_phase),
 		cmocka_unit_test(witness_offline_before_the_start),

@@ -196,6 +196,62 @@ static void seed_2008_lowers_in_procedure_order(void **state)
 	arena_free(&c.arena);
 }
 
+/*
+ * `restart as-step`: the Baseline holds no restart, a restart step follows
+ * each patch step on the same nodes with its own timeout and hold on
+ * failure, the plan's Pending Restart setting is Continue Plan, and
+ * BFP309 carries no unconfirmed mark, where the default form's does.
+ */
+static const struct lw_check *check_of(const struct lw_plan *plan, const char *code)
+{
+	for (size_t i = 0; i < plan->checks.len; i++) {
+		const struct lw_check *chk = plan->checks.items[i];
+		if (strcmp(chk->code, code) == 0)
+			return chk;
+	}
+	return NULL;
+}
+
+static void restart_as_step_is_a_step_of_its_own(void **state)
+{
+	(void)state;
+	struct compiled c;
+	compile_file(&c, "examples/exchange2007-windows2008-restart-step.plan");
+	assert_int_equal(c.diags.errors, 0);
+	const struct lw_plan *plan = c.program.plans.items[0];
+	assert_int_equal(plan->automation.pending_restart, LW_PENDING_RESTART_CONTINUE);
+	assert_int_equal(plan->step_count, 11);
+	const struct lw_baseline *bl = plan->baselines.items[0];
+	assert_int_equal(bl->components.len, 2);
+	for (size_t k = 0; k < bl->components.len; k++)
+		assert_int_not_equal(((const struct lw_component *)bl->components.items[k])->fixlet->restart,
+				     LW_RESTART_CLEARS);
+	for (size_t n = 3; n <= 9; n += 6) {
+		const struct lw_step patch = step_of(plan, n), restart = step_of(plan, n + 1);
+		assert_int_equal(patch.item->kind, LW_STEP_BASELINE);
+		assert_string_equal(restart.item->name, "restart");
+		assert_int_equal(restart.item->kind, LW_STEP_FIXLET);
+		assert_int_equal(restart.item->fixlet->id, 160);
+		assert_ptr_equal(restart.phase, patch.phase);
+		assert_int_equal(restart.item->timeout, 40 * 60);
+		assert_int_equal(restart.item->failure, LW_FAILURE_HOLD);
+		assert_int_equal(restart.start, patch.start + patch.item->timeout);
+	}
+	const struct lw_check *proof = check_of(plan, "BFP309");
+	assert_non_null(proof);
+	assert_int_equal(proof->marks.len, 0);
+	assert_non_null(strstr(proof->description.text, "Continue Plan"));
+	arena_free(&c.arena);
+
+	compile_file(&c, "examples/exchange2007-windows2008.plan");
+	plan = c.program.plans.items[0];
+	assert_int_equal(plan->automation.pending_restart, LW_PENDING_RESTART_PAUSE);
+	proof = check_of(plan, "BFP309");
+	assert_non_null(proof);
+	assert_int_equal(proof->marks.len, 1);
+	arena_free(&c.arena);
+}
+
 static void plans_with_errors_are_not_lowered(void **state)
 {
 	(void)state;
@@ -282,6 +338,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(seed_2008_lowers_in_procedure_order),
+		cmocka_unit_test(restart_as_step_is_a_step_of_its_own),
 		cmocka_unit_test(plans_with_errors_are_not_lowered),
 		cmocka_unit_test(plans_lower_one_at_a_time),
 	};
