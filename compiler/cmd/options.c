@@ -281,7 +281,21 @@ static void refuse(struct parse *p, const char *fmt, ...)
 	p->failed = true;
 }
 
-/* "--color takes always, never or auto, not 'x'", from the option's choices. */
+/* The choice of `opt` closest to a misspelt `value`, or NULL. */
+static const char *closest_choice(struct parse *p, const struct option_info *opt, const char *value)
+{
+	const char *words[16];
+	size_t count = 0;
+	for (const char *s = opt->choices; *s && count < sizeof words / sizeof *words; count++) {
+		size_t len = strcspn(s, " ");
+		words[count] = arena_strndup(p->arena, s, len);
+		s += len;
+		s += strspn(s, " ");
+	}
+	return suggest_closest(value, words, count);
+}
+
+/* "--color takes auto, always or never, not 'x'", from the option's choices. */
 static void refuse_choice(struct parse *p, const struct option_info *opt, const char *value)
 {
 	char list[256] = "";
@@ -296,7 +310,29 @@ static void refuse_choice(struct parse *p, const struct option_info *opt, const 
 		s += len;
 		s += strspn(s, " ");
 	}
-	refuse(p, "%s takes %s, not '%s'", opt->name, list, value);
+	const char *near = closest_choice(p, opt, value);
+	if (near)
+		refuse(p, "%s takes %s, not '%s'; did you mean '%s'?", opt->name, list, value, near);
+	else
+		refuse(p, "%s takes %s, not '%s'", opt->name, list, value);
+}
+
+/* --emit=bes,chekclist: the first word that is not a choice, with the closest choice. */
+static bool refuse_list_word(struct parse *p, const struct option_info *opt, const char *value)
+{
+	for (const char *s = value; *s;) {
+		size_t len = strcspn(s, ",");
+		const char *word = arena_strndup(p->arena, s, len);
+		if (len && choice_index(opt, word) < 0) {
+			const char *near = closest_choice(p, opt, word);
+			refuse(p, "%s takes words from '%s' separated by commas, and '%s' is not one%s%s%s", opt->name,
+			       opt->choices, word, near ? "; did you mean '" : "", near ? near : "", near ? "'?" : "");
+			return true;
+		}
+		s += len;
+		s += *s == ',';
+	}
+	return false;
 }
 
 /*
@@ -350,10 +386,12 @@ static void apply(struct parse *p, enum opt_id id, char *value)
 	struct cmd_options *o = p->o;
 	const struct option_info *opt = &options[id];
 	int choice = opt->choices && strcmp(opt->value, "LIST") != 0 ? choice_index(opt, value) : 0;
-	if (choice < 0 && id != OPT_COLOR) {
+	if (choice < 0) {
 		refuse_choice(p, opt, value);
 		return;
 	}
+	if (opt->choices && strcmp(opt->value, "LIST") == 0 && refuse_list_word(p, opt, value))
+		return;
 	switch (id) {
 	case OPT_INCLUDE: ptrvec_push(p->arena, &o->include_dirs, value); break;
 	case OPT_WERROR: o->werror = p->given.werror = true; break;
@@ -365,8 +403,7 @@ static void apply(struct parse *p, enum opt_id id, char *value)
 	case OPT_DENY: take_codes(p, id == OPT_DENY, value); break;
 	case OPT_COLOR:
 		p->given.color = true;
-		if (!parse_color(value, &o->color, p->env))
-			refuse(p, "--color takes always, never or auto, not '%s'", value);
+		parse_color(value, &o->color, p->env); /* a choice: checked above */
 		break;
 	case OPT_FORMAT:
 		diag_format_parse(value, &o->format);

@@ -203,6 +203,22 @@ expect "an unknown command runs nothing" 2 err "unknown command 'simulat'" !out
 run check --wrror clean.plan </dev/null
 expect "a misspelt option gets the closest" 2 err "unknown option '--wrror'; did you mean '--werror'?" !out
 
+run check --fromat=json clean.plan </dev/null
+expect "a misspelt option with its value gets the closest" 2 \
+	err "unknown option '--fromat=json'; did you mean '--format'?" !out
+
+run check --format=jsn clean.plan </dev/null
+expect "a misspelt option value gets the closest" 2 \
+	err "--format takes text, json, sarif or github, not 'jsn'; did you mean 'json'?" !out
+
+run check --color=allways clean.plan </dev/null
+expect "a misspelt --color gets the closest, like any other choice" 2 \
+	err "--color takes auto, always or never, not 'allways'; did you mean 'always'?" !out
+
+run build --emit=bes,chekclist -o "$tmp/emit" clean.plan </dev/null
+expect "a misspelt word of a list option gets the closest" 2 \
+	err "'chekclist' is not one; did you mean 'checklist'?" !out
+
 run check --site-url x=y clean.plan </dev/null
 expect "another command's option is named as such" 2 \
 	err "unknown option '--site-url' for check: it is an option of build" !out
