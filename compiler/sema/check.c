@@ -1486,7 +1486,7 @@ static void rule_window(struct checker *c, const struct plan_ent *plan, struct p
 {
 	int64_t total = build_schedule(c, plan, facts);
 	facts->worst_case = total;
-	if (plan->window <= 0 || total <= plan->window)
+	if (plan->window <= 0 || total <= plan->window || plan->timeouts_incomplete)
 		return;
 	struct diag *d = diag_report(c->diags, BFP317, plan->window_span,
 				     "the worst case of plan '%s' is %s, longer than its %s window", plan->name,

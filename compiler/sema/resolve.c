@@ -17,6 +17,9 @@
 #include "sema/resolve.h"
 
 #include <ctype.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <strings.h>
 #include <string.h>
 
 #include "base/actionscript.h"
@@ -254,9 +257,87 @@ static bool digit_led(const char *word)
 	return word && word[0] >= '0' && word[0] <= '9';
 }
 
+/* The unit letter of a unit as people write it ("hrs", "Min", "seconds"), or 0. */
+static char duration_unit(const char *word, size_t len)
+{
+	static const struct {
+		char unit;
+		const char *words[6];
+	} units[] = {
+		{'s', {"s", "sec", "secs", "second", "seconds", NULL}},
+		{'m', {"m", "min", "mins", "minute", "minutes", NULL}},
+		{'h', {"h", "hr", "hrs", "hour", "hours", NULL}},
+		{'d', {"d", "day", "days", NULL}},
+	};
+	for (size_t u = 0; u < sizeof units / sizeof units[0]; u++)
+		for (const char *const *w = units[u].words; *w; w++)
+			if (strlen(*w) == len && strncasecmp(*w, word, len) == 0)
+				return units[u].unit;
+	return 0;
+}
+
+/*
+ * The duration a mistyped one meant, in bfplan's form and the author's
+ * numbers: "6hr" and "6H" are 6h, "60min" is 60m, "1h30" is 1h30m (a bare
+ * number after a unit counts in the next smaller one), "1.5h" is 1h30m.
+ * NULL when the word is no duration at all.
+ */
+static const char *duration_meant(struct arena *a, const char *word)
+{
+	static const struct {
+		char unit;
+		uint64_t per_next; /* how many of the next smaller unit make one */
+	} scale[] = {{'d', 24}, {'h', 60}, {'m', 60}, {'s', 0}};
+	char text[96];
+	size_t at = 0;
+	int last = -1; /* the scale index of the previous unit */
+	for (const char *p = word; *p;) {
+		uint64_t whole = 0, tenths = 0;
+		bool fraction = false;
+		const char *digits = p;
+		while (*p >= '0' && *p <= '9' && p - digits < 9)
+			whole = whole * 10 + (uint64_t)(*p++ - '0');
+		if (p == digits || (*p >= '0' && *p <= '9'))
+			return NULL;
+		if (*p == '.' || *p == ',') {
+			if (!(p[1] >= '0' && p[1] <= '9'))
+				return NULL;
+			tenths = (uint64_t)(p[1] - '0');
+			fraction = true;
+			for (p += 2; *p >= '0' && *p <= '9';)
+				p++;
+		}
+		const char *unit = p;
+		while ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z'))
+			p++;
+		char letter = unit == p ? (last >= 0 && last < 3 ? scale[last + 1].unit : 0)
+				       : duration_unit(unit, (size_t)(p - unit));
+		int index = -1;
+		for (int i = 0; i < 4; i++)
+			if (scale[i].unit == letter)
+				index = i;
+		if (index < 0 || index <= last || (fraction && index == 3) || at > sizeof text - 48)
+			return NULL;
+		if (whole)
+			at += (size_t)snprintf(text + at, sizeof text - at, "%" PRIu64 "%c", whole, letter);
+		if (tenths * scale[index].per_next % 10)
+			return NULL; /* 1.3h is no whole number of minutes */
+		if (tenths)
+			at += (size_t)snprintf(text + at, sizeof text - at, "%" PRIu64 "%c",
+					       tenths * scale[index].per_next / 10, scale[index + 1].unit);
+		last = fraction ? index + 1 : index;
+	}
+	return at ? arena_strdup(a, text) : NULL;
+}
+
 static void invalid_number(struct diag_sink *diags, const char *word, struct src_span span)
 {
 	struct diag *d = diag_report(diags, BFP107, span, "invalid number '%s'", word);
+	const char *meant = duration_meant(diags->arena, word);
+	if (meant) {
+		diag_did_you_mean(diags, d, span, meant);
+		return;
+	}
 	diag_help(diags, d, "write an integer (40301), a duration with a unit s, m, h or d (30m, 1h30m), "
 		  "or an identifier that starts with a letter");
 }
@@ -376,11 +457,92 @@ static struct src_span args_span(const struct ast_stmt *s)
 	return src_span_join(a->span, b->span);
 }
 
+/* Appends the values of a list, or a value, as written but without quotes, separated by ", ". */
+static bool append_names(struct textbuf *out, const struct ast_value *v, bool *quoted, size_t *count)
+{
+	if (v->kind == VAL_LIST) {
+		for (size_t i = 0; i < v->items.len; i++)
+			if (!append_names(out, v->items.items[i], quoted, count))
+				return false;
+		return true;
+	}
+	if (v->kind == VAL_STRING) {
+		for (const char *c = v->text; *c; c++)
+			if (!((*c >= 'A' && *c <= 'Z') || (*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') ||
+			      *c == '-' || *c == '_' || *c == '.'))
+				return false;
+		*quoted = true;
+	}
+	textbuf_printf(out, "%s%s", (*count)++ ? ", " : " ", v->text);
+	return true;
+}
+
+/*
+ * The line the author meant, from the values written, when the mistake is
+ * a common one, or NULL: names separated by blanks or written in quotes
+ * ('nodes EXNODE1 EXNODE2'), a number and its unit apart ('timeout patch
+ * 1 h'), a number without its unit ('window 8').  `why` says what changed.
+ */
+static const char *line_meant(struct resolver *r, const struct ast_stmt *s, enum shape shape, const char *example,
+			      const char **why)
+{
+	struct textbuf out;
+	textbuf_init(&out, r->arena);
+	textbuf_printf(&out, "%s", s->word);
+	size_t n = s->args.len, count = 0;
+	bool quoted = false;
+	if (shape == SH_NAMES || shape == SH_NODES) {
+		for (size_t i = 0; i < n; i++)
+			if (!append_names(&out, s->args.items[i], &quoted, &count))
+				return NULL;
+		if (count == 0 || (n == 1 && !quoted))
+			return NULL;
+		*why = quoted ? "write names without quotes:" : "separate the names with commas:";
+		return out.data;
+	}
+	if (shape != SH_DURATION || n == 0)
+		return NULL;
+	const struct ast_value *last = s->args.items[n - 1];
+	size_t lead = n - 1;
+	char unit = 0;
+	if (n >= 2 && value_is(last, VAL_IDENT) && value_is(s->args.items[n - 2], VAL_INT) &&
+	    (unit = duration_unit(last->text, strlen(last->text)))) {
+		lead = n - 2;
+		*why = "write the number and its unit as one word:";
+	} else if (value_is(last, VAL_INT)) {
+		/* the example's unit, but minutes for a number no one would mean in hours */
+		unit = example[strlen(example) - 1];
+		if (unit == 'h' && last->number > 24)
+			unit = 'm';
+		*why = "a duration needs its unit, s, m, h or d, as in";
+	} else {
+		return NULL;
+	}
+	for (size_t i = 0; i < lead; i++) {
+		if (!value_is(s->args.items[i], VAL_IDENT))
+			return NULL;
+		textbuf_printf(&out, " %s", ((const struct ast_value *)s->args.items[i])->text);
+	}
+	textbuf_printf(&out, " %s%c", ((const struct ast_value *)s->args.items[lead])->text, unit);
+	return out.data;
+}
+
+static void invalid_value_shaped(struct resolver *r, const struct ast_stmt *s, const char *what, enum shape shape,
+				 const char *example)
+{
+	struct diag *d = diag_report(r->diags, BFP208, args_span(s), "'%s' takes %s", s->word, what);
+	const char *why = NULL;
+	const char *meant = line_meant(r, s, shape, example, &why);
+	if (meant)
+		diag_help(r->diags, d, "%s '%s'", why, meant);
+	else
+		diag_help(r->diags, d, "write it as '%s'", example);
+}
+
 static void invalid_value(struct resolver *r, const struct ast_stmt *s, const char *what,
 			  const char *example)
 {
-	struct diag *d = diag_report(r->diags, BFP208, args_span(s), "'%s' takes %s", s->word, what);
-	diag_help(r->diags, d, "write it as '%s'", example);
+	invalid_value_shaped(r, s, what, SH_CUSTOM, example);
 }
 
 /* `unconfirmed "reason"` or `unconfirmed FIELD "reason"`: the shape here, the field in read_marks(). */
@@ -403,6 +565,21 @@ static void collect_mark(struct resolver *r, struct ast_stmt *s, struct props *o
 }
 
 /*
+ * 'foreach node {' and 'for each node {', as other languages loop: the
+ * line the author meant, "each node { ... }", where 'each' is allowed.
+ */
+static const char *each_meant(const struct ast_stmt *s, const char *const *words, size_t nwords)
+{
+	bool allowed = false;
+	for (size_t i = 0; i < nwords; i++)
+		allowed = allowed || strcmp(words[i], "each") == 0;
+	const struct ast_value *first = s->args.len ? s->args.items[0] : NULL;
+	bool loop = strcasecmp(s->word, "foreach") == 0 || strcasecmp(s->word, "for-each") == 0 ||
+		    ((strcmp(s->word, "for") == 0) && value_is(first, VAL_IDENT) && strcmp(first->text, "each") == 0);
+	return allowed && loop && s->block ? "each node { ... }" : NULL;
+}
+
+/*
  * Sorts the statements of `block` by the table entry they match and reports
  * every statement the table does not allow.  A NULL block counts as empty.
  * With `marks`, `unconfirmed` lines are accepted too, and kept apart.
@@ -420,6 +597,7 @@ static void collect_props(struct resolver *r, const struct ast_block *block, con
 	size_t nwords = out->count;
 	if (marks)
 		words[nwords++] = "unconfirmed";
+	bool written[MAX_PROPS] = {false}; /* a line of this word was written, right or wrong */
 
 	for (size_t i = 0; block && i < block->stmts.len; i++) {
 		struct ast_stmt *s = block->stmts.items[i];
@@ -434,7 +612,13 @@ static void collect_props(struct resolver *r, const struct ast_block *block, con
 			struct diag *d = diag_report(r->diags, BFP207, s->word_span, "%s does not accept '%s'",
 						     owner, s->word);
 			const char *near = suggest_closest(s->word, words, nwords);
-			if (near)
+			const char *each = each_meant(s, words, nwords);
+			for (size_t j = 0; j < out->count; j++)
+				written[j] = written[j] || (near && spec[j].word == near) ||
+					     (each && strcmp(spec[j].word, "each") == 0);
+			if (each)
+				diag_help(r->diags, d, "write it as '%s'", each);
+			else if (near)
 				diag_did_you_mean(r->diags, d, s->word_span, near);
 			else if (nwords == 0)
 				diag_help(r->diags, d, "this declaration takes no statements; remove the line");
@@ -454,8 +638,9 @@ static void collect_props(struct resolver *r, const struct ast_block *block, con
 						     s->word);
 			diag_help(r->diags, d, "write it as '%s'", p->example);
 		}
+		written[k] = true; /* even when it is wrong: then "has no" would be a second report of it */
 		if (!shape_ok(s, p->shape)) {
-			invalid_value(r, s, shape_phrase(p->shape), p->example);
+			invalid_value_shaped(r, s, shape_phrase(p->shape), p->shape, p->example);
 			continue;
 		}
 		if (out->stmts[k].len > 0 && !(p->flags & P_REPEAT)) {
@@ -469,7 +654,7 @@ static void collect_props(struct resolver *r, const struct ast_block *block, con
 		ptrvec_push(r->arena, &out->stmts[k], s);
 	}
 	for (size_t k = 0; k < out->count; k++) {
-		if ((spec[k].flags & P_REQUIRED) && out->stmts[k].len == 0) {
+		if ((spec[k].flags & P_REQUIRED) && out->stmts[k].len == 0 && !written[k]) {
 			struct diag *d = diag_report(r->diags, BFP209, owner_span, "%s has no '%s'", owner,
 						     spec[k].word);
 			diag_help(r->diags, d, "add a line such as '%s'", spec[k].example);
@@ -1976,7 +2161,6 @@ static void read_baseline(struct resolver *r, const struct ast_decl *decl, struc
 
 static void read_order(struct resolver *r, struct plan_ent *plan, const struct ast_stmt *s)
 {
-	const char *example = "order passive-first  (or 'order EXNODE1 before EXNODE2')";
 	if (s->args.len == 1 && value_is(s->args.items[0], VAL_IDENT)) {
 		const struct ast_value *v = s->args.items[0];
 		static const char *const policies[] = {"passive-first", "active-first"};
@@ -2009,7 +2193,16 @@ static void read_order(struct resolver *r, struct plan_ent *plan, const struct a
 	const struct ast_value *b = s->args.len == 3 ? s->args.items[2] : NULL;
 	if (!node_word(a) || !value_is(rel, VAL_IDENT) || !node_word(b) ||
 	    (strcmp(rel->text, "before") != 0 && strcmp(rel->text, "after") != 0)) {
-		invalid_value(r, s, "a policy, or two nodes joined by 'before' or 'after'", example);
+		static const char *const relations[] = {"before", "after"};
+		const char *near = node_word(a) && value_is(rel, VAL_IDENT) && node_word(b)
+					   ? suggest_closest(rel->text, relations, 2) : NULL;
+		struct diag *d = diag_report(r->diags, BFP208, args_span(s), "'order' takes a policy, or two "
+					     "nodes joined by 'before' or 'after'");
+		if (near)
+			diag_did_you_mean(r->diags, d, rel->span, near);
+		else
+			diag_help(r->diags, d, "write it as 'order passive-first', or as 'order EXNODE1 before "
+				  "EXNODE2' with two of the cluster's nodes");
 		return;
 	}
 	struct order_constraint *c = arena_alloc(r->arena, sizeof *c);
@@ -2029,12 +2222,15 @@ static void read_timeout(struct resolver *r, struct plan_ent *plan, const struct
 	const struct ast_value *step = s->args.len == 2 ? s->args.items[0] : NULL;
 	const struct ast_value *dur = s->args.len == 2 ? s->args.items[1] : NULL;
 	if (!value_is(step, VAL_IDENT) || !value_is(dur, VAL_DURATION)) {
-		invalid_value(r, s, "a step and a duration", plan_props[PL_TIMEOUT].example);
+		invalid_value_shaped(r, s, "a step and a duration", SH_DURATION, plan_props[PL_TIMEOUT].example);
+		plan->timeouts_incomplete = true;
 		return;
 	}
 	struct step_ent *st = lookup(r, DECL_STEP, step);
-	if (!st)
+	if (!st) {
+		plan->timeouts_incomplete = true;
 		return;
+	}
 	const struct timeout_override *earlier = ptrmap_get(timed, st);
 	if (earlier) {
 		struct diag *d = diag_report(r->diags, BFP210, s->span, "the timeout of '%s' is given twice",
@@ -2212,7 +2408,13 @@ static void read_plan(struct resolver *r, const struct ast_decl *decl, struct pl
 		plan->quorum_rule_span = v->span; /* given, even if not understood: no BFP333 on top */
 	}
 	const struct ast_stmt *window = prop_one(&p, PL_WINDOW);
-	if (window) {
+	if (window && first_arg(window)->number == 0) {
+		/* 0 would read as "no window", and the plan would be proven against none */
+		struct diag *d = diag_report(r->diags, BFP208, first_arg(window)->span,
+					     "a window of 0 leaves no time for any step");
+		diag_help(r->diags, d, "write the length of the change window, as in 'window 6h'; a plan without "
+			  "a window has no 'window' line");
+	} else if (window) {
 		plan->window = first_arg(window)->number;
 		plan->window_span = window->span;
 	}

@@ -212,6 +212,7 @@ struct plan_ent {
 	struct ptrvec sequence;     /* struct seq_item * */
 	bool sequence_incomplete;   /* a step line did not resolve (reported): its order is unknown */
 	bool requires_incomplete;   /* a require did not resolve (reported) */
+	bool timeouts_incomplete;   /* a timeout line did not resolve (reported): the window is not proven */
 	struct src_span each_span;
 	bool has_each;
 	struct src_span decl;
