@@ -1077,6 +1077,8 @@ static void rule_availability(struct checker *c, const struct plan_ent *plan, st
 		return;
 	}
 	size_t online = n - plan->max_down;
+	if (cl->quorum_unknown)
+		return; /* proving it against the default model would report what the author did not write */
 	if (keeps_quorum(cl, plan->quorum_rule, online)) {
 		rule_quorum_choice(c, plan, &facts->quorum);
 		return;

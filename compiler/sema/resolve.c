@@ -1531,6 +1531,40 @@ static void read_role(struct resolver *r, const struct ast_decl *decl, struct ro
 	read_marks(r, decl, &p, owner_name(r, decl), &role->lw.marks);
 }
 
+/*
+ * The quorum models as Windows names them (Failover Cluster Manager from
+ * Windows Server 2008; "Majority Node Set" and the quorum device of
+ * Windows Server 2003), as an author who knows them writes them.
+ */
+struct quorum_alias {
+	const char *word;
+	enum quorum_model model;
+	const char *microsoft;
+};
+
+static const struct quorum_alias *quorum_alias(const char *word)
+{
+	static const struct quorum_alias aliases[] = {
+		{"node-and-disk-majority", QUORUM_NODE_AND_WITNESS, "Node and Disk Majority"},
+		{"node-and-file-share-majority", QUORUM_NODE_AND_WITNESS, "Node and File Share Majority"},
+		{"node-and-fileshare-majority", QUORUM_NODE_AND_WITNESS, "Node and File Share Majority"},
+		{"disk-witness", QUORUM_NODE_AND_WITNESS, "disk witness"},
+		{"file-share-witness", QUORUM_NODE_AND_WITNESS, "file share witness"},
+		{"fileshare-witness", QUORUM_NODE_AND_WITNESS, "file share witness"},
+		{"cloud-witness", QUORUM_NODE_AND_WITNESS, "cloud witness"},
+		{"majority-node-set", QUORUM_NODE_MAJORITY, "Majority Node Set (Windows Server 2003)"},
+		{"mns", QUORUM_NODE_MAJORITY, "Majority Node Set (Windows Server 2003)"},
+		{"no-majority", QUORUM_DISK_ONLY, "No Majority: Disk Only"},
+		{"no-majority-disk-only", QUORUM_DISK_ONLY, "No Majority: Disk Only"},
+		{"standard-quorum", QUORUM_DISK_ONLY, "standard quorum (a quorum disk, Windows Server 2003)"},
+		{"quorum-disk", QUORUM_DISK_ONLY, "quorum disk"},
+	};
+	for (size_t i = 0; i < sizeof aliases / sizeof aliases[0]; i++)
+		if (strcasecmp(aliases[i].word, word) == 0)
+			return &aliases[i];
+	return NULL;
+}
+
 static void read_cluster(struct resolver *r, const struct ast_decl *decl, struct cluster_ent *cl)
 {
 	struct props p;
@@ -1585,7 +1619,14 @@ static void read_cluster(struct resolver *r, const struct ast_decl *decl, struct
 		if (k == 3) {
 			struct diag *d = diag_report(r->diags, BFP208, v->span, "unknown quorum model '%s'", v->text);
 			const char *near = suggest_closest(v->text, models, 3);
-			if (near)
+			const struct quorum_alias *alias = quorum_alias(v->text);
+			cl->quorum_unknown = true;
+			if (alias) {
+				diag_help(r->diags, d, "that is Microsoft's %s, which bfplan calls '%s'", alias->microsoft,
+					  models[alias->model]);
+				diag_fix_edit(r->diags, d, arena_printf(r->arena, "write '%s'", models[alias->model]),
+					      v->span, models[alias->model]);
+			} else if (near)
 				diag_did_you_mean(r->diags, d, v->span, near);
 			else
 				diag_help(r->diags, d, "the models are node-majority, node-and-witness and disk-only");

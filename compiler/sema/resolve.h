@@ -141,6 +141,7 @@ struct cluster_ent {
 	struct src_span nodes_span;
 	enum quorum_model quorum;
 	struct src_span quorum_span; /* file == SRC_NO_FILE when defaulted */
+	bool quorum_unknown;       /* the quorum line names no model (reported): no quorum is proven */
 	struct role_ent *role;     /* NULL for a cluster without a clustered role */
 	struct lw_text role_server;
 	struct src_span role_span;
