@@ -399,7 +399,19 @@ static void rule_sequence(struct checker *c, const struct plan_ent *plan)
 			while (k > 0 && !state_in(&st->from, before[k - 1]))
 				k--;
 			const struct step_ent *fix = step_entering(w, &st->from);
-			if (k > 0) {
+			const struct seq_item *same = NULL; /* the same step, earlier: written twice */
+			for (size_t j = 0; j < i && !same; j++)
+				if (((const struct seq_item *)plan->sequence.items[j])->step == st)
+					same = plan->sequence.items[j];
+			if (same && k > 0) {
+				diag_note(c->diags, d, same->span, "'%s' already runs here", st->name);
+				if (same->baseline && item->baseline && same->baseline != item->baseline)
+					diag_help(c->diags, d, "apply both in one step: put the lines of baseline '%s' "
+						  "into baseline '%s', and remove this line", item->baseline->name,
+						  same->baseline->name);
+				else
+					diag_help(c->diags, d, "remove this line: '%s' is in `each node` twice", st->name);
+			} else if (k > 0) {
 				const struct seq_item *at = plan->sequence.items[k - 1];
 				diag_help(c->diags, d, "move '%s' up, before '%s': there the node is still '%s'",
 					  st->name, at->step->name, before[k - 1]->name);
