@@ -1754,6 +1754,17 @@ static struct fixlet_ent *known_component(struct resolver *r, struct fixlet_ent 
 	return fx;
 }
 
+/* "KB4012212": how Microsoft numbers an update, which authors take for a Fixlet's ID. */
+static bool is_kb_number(const char *word)
+{
+	if (strncasecmp(word, "kb", 2) != 0 || !word[2])
+		return false;
+	for (const char *p = word + 2; *p; p++)
+		if (*p < '0' || *p > '9')
+			return false;
+	return true;
+}
+
 /*
  * `fixlet 501 site patches-for-windows [action Action2] [pending-restart never]`,
  * `fixlet 501 site-url "http://..."` (as `bfplan import` writes components), or `fixlet NAME`.
@@ -1765,6 +1776,23 @@ static struct component_ent *read_content_line(struct resolver *r, const struct 
 	const char *example = is_task ? baseline_props[BL_TASK].example : baseline_props[BL_FIXLET].example;
 	struct component_ent *c = arena_alloc(r->arena, sizeof *c);
 	c->span = s->span;
+	if (value_is(first, VAL_IDENT) && is_kb_number(first->text)) {
+		struct diag *d = diag_report(r->diags, BFP208, first->span, "'%s' is a Microsoft KB number, not "
+					     "BigFix content", first->text);
+		const struct ast_value *site = s->args.len == 3 ? s->args.items[2] : NULL;
+		diag_help(r->diags, d, "write the ID of the Fixlet that installs it, as the console's ID column "
+			  "shows it: '%s ID site %s'; 'bfplan import' writes these lines from an export of the "
+			  "Fixlets", s->word, value_is(site, VAL_IDENT) ? site->text : "patches-for-windows");
+		return NULL;
+	}
+	const struct ast_value *second = s->args.len > 1 ? s->args.items[1] : NULL;
+	if (value_is(first, VAL_INT) && s->args.len == 2 && value_is(second, VAL_IDENT) &&
+	    strcmp(second->text, "site") != 0) {
+		struct diag *d = diag_report(r->diags, BFP208, args_span(s), "'%s' takes an ID and its site, "
+					     "joined by 'site'", s->word);
+		diag_help(r->diags, d, "write it as '%s %s site %s'", s->word, first->text, second->text);
+		return NULL;
+	}
 	if (value_is(first, VAL_IDENT) && s->args.len == 1) {
 		c->fixlet = lookup(r, DECL_FIXLET, first);
 		return c->fixlet ? c : NULL;
