@@ -347,7 +347,9 @@ static void take_codes(struct parse *p, bool deny, const char *value)
 		const char *word = arena_strndup(p->arena, s, len);
 		enum diag_code code;
 		if (!diag_code_lookup(word, &code)) {
-			refuse(p, "%s takes diagnostic codes, as 'bfplan explain --list' shows them, not '%s'", opt, word);
+			const char *near = diag_code_meant(word);
+			refuse(p, "%s takes diagnostic codes, as 'bfplan explain --list' shows them, not '%s'%s%s%s", opt,
+			       word, near ? "; did you mean '" : "", near ? near : "", near ? "'?" : "");
 			return;
 		}
 		bool allowed = false;

@@ -119,7 +119,9 @@ static void report_unknown_code(struct diag_sink *diags, const char *word, struc
 	for (int i = 0; i < DIAG_CODE_COUNT; i++)
 		candidates[i] = diag_code_string((enum diag_code)i);
 	struct diag *d = diag_report(diags, BFP021, at, "'%s' is not a diagnostic code", word);
-	const char *near = suggest_closest(word, candidates, DIAG_CODE_COUNT);
+	const char *near = diag_code_meant(word);
+	if (!near)
+		near = suggest_closest(word, candidates, DIAG_CODE_COUNT);
 	if (near)
 		diag_did_you_mean(diags, d, at, near);
 	else

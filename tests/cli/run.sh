@@ -219,6 +219,14 @@ run build --emit=bes,chekclist -o "$tmp/emit" clean.plan </dev/null
 expect "a misspelt word of a list option gets the closest" 2 \
 	err "'chekclist' is not one; did you mean 'checklist'?" !out
 
+run explain BFP3O2 </dev/null
+expect "a code typed with a letter O gets the code" 2 \
+	err "no diagnostic is called 'BFP3O2'; did you mean 'BFP302'?" !out
+
+run check --allow=unneded-require clean.plan </dev/null
+expect "a misspelt code name given to --allow gets the closest" 2 \
+	err "not 'unneded-require'; did you mean 'unneeded-require'?" !out
+
 run check --site-url x=y clean.plan </dev/null
 expect "another command's option is named as such" 2 \
 	err "unknown option '--site-url' for check: it is an option of build" !out
