@@ -29,13 +29,15 @@
 
 #include "front/load.h"
 
-#include <errno.h>
+#include <ctype.h>
 #include <dirent.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -43,6 +45,7 @@
 #include "base/escape.h"
 #include "base/ptrmap.h"
 #include "base/readfile.h"
+#include "base/suggest.h"
 #include "base/symtab.h"
 #include "base/textbuf.h"
 #include "base/utf8.h"
@@ -91,6 +94,29 @@ struct stdlib_path {
 
 /* ---- reading ------------------------------------------------------------------------ */
 
+/*
+ * For a file that does not exist, the closest name in its directory
+ * ("sede.plan" for seed.plan), with the directory as the author wrote
+ * it, or NULL.  At most SUGGEST_MAX_CANDIDATES entries are looked at.
+ */
+static const char *file_meant(struct arena *a, const char *name)
+{
+	const char *slash = strrchr(name, '/');
+	const char *dir = slash ? arena_strndup(a, name, (size_t)(slash - name + 1)) : "./";
+	const char *base = slash ? slash + 1 : name;
+	DIR *d = opendir(dir);
+	if (!d)
+		return NULL;
+	const char **names = arena_alloc(a, SUGGEST_MAX_CANDIDATES * sizeof *names);
+	size_t count = 0;
+	for (struct dirent *e; count < SUGGEST_MAX_CANDIDATES && (e = readdir(d));)
+		if (e->d_name[0] != '.')
+			names[count++] = arena_strdup(a, e->d_name);
+	closedir(d);
+	const char *near = suggest_closest(base, names, count);
+	return near ? arena_printf(a, "%s%s", slash ? dir : "", near) : NULL;
+}
+
 void load_report_unreadable(struct diag_sink *diags, const char *name, const struct load_read *r)
 {
 	const struct src_span nowhere = {SRC_NO_FILE, 0, 0};
@@ -118,7 +144,11 @@ void load_report_unreadable(struct diag_sink *diags, const char *name, const str
 	}
 	d = diag_report(diags, BFP001, nowhere, "cannot read '%s': %s", name, strerror(r->error));
 	diag_about(diags, d, name);
-	diag_help(diags, d, "check the path and its permissions");
+	const char *near = r->error == ENOENT ? file_meant(diags->arena, name) : NULL;
+	if (near)
+		diag_help(diags, d, "did you mean '%s'?", near);
+	else
+		diag_help(diags, d, "check the path and its permissions");
 }
 
 void load_report_too_large(struct diag_sink *diags, uint32_t file)
@@ -853,6 +883,68 @@ static bool report_bes_content(struct loader *ld, uint32_t file, const struct sr
 	return true;
 }
 
+/*
+ * The format of a file that is some other text than plan language, told
+ * by its first line: JSON (as plan.json, which `bfplan build` writes),
+ * YAML (a document start, or "key: value") or HTML; NULL for anything
+ * else, which the parser then reports as it reads it.
+ */
+static const char *other_format(const char *s, size_t len)
+{
+	size_t end = 0;
+	while (end < len && s[end] != '\n' && s[end] != '\r')
+		end++;
+	if (len && (s[0] == '{' || s[0] == '['))
+		return "JSON";
+	if ((end >= 3 && strncmp(s, "---", 3) == 0 && (end == 3 || s[3] == ' ')) ||
+	    (end >= 5 && strncasecmp(s, "<html", 5) == 0) || (end >= 9 && strncasecmp(s, "<!doctype", 9) == 0))
+		return s[0] == '-' ? "YAML" : "HTML";
+	size_t word = 0;
+	while (word < end && (isalnum((unsigned char)s[word]) || s[word] == '_' || s[word] == '-'))
+		word++;
+	enum ast_decl_kind kind;
+	if (ast_decl_lookup(s, word, &kind) || (word == 3 && strncmp(s, "use", 3) == 0))
+		return NULL; /* "cluster: exch01 {" is a plan with a stray ':', which the parser reports */
+	if (word > 0 && word + 1 < end && s[word] == ':' && s[word + 1] == ' ')
+		return "YAML";
+	if (word > 0 && word + 1 == end && s[word] == ':')
+		return "YAML";
+	return NULL;
+}
+
+/*
+ * One diagnostic for a file in another format given where a plan file
+ * goes (plan.json, a YAML or an HTML page), instead of one error for each
+ * of its lines.  True if it was that.
+ */
+static bool report_other_format(struct loader *ld, uint32_t file, const struct src_span *where)
+{
+	const struct src_file *f = src_file(ld->sm, file);
+	size_t at = src_bom_len(f);
+	for (;;) { /* blanks and '#' lines, which both YAML and plans have */
+		while (at < f->len && strchr(" \t\r\n", f->text[at]))
+			at++;
+		if (at >= f->len || f->text[at] != '#')
+			break;
+		while (at < f->len && f->text[at] != '\n')
+			at++;
+	}
+	const char *format = other_format(f->text + at, f->len - at);
+	if (!format)
+		return false;
+	size_t line_end = at;
+	while (line_end < f->len && f->text[line_end] != '\n' && f->text[line_end] != '\r')
+		line_end++;
+	struct src_span span = where ? *where : (struct src_span){file, (uint32_t)at, (uint32_t)line_end};
+	struct diag *d = diag_report(ld->diags, BFP025, span, "'%s' reads as %s, not as a plan file", f->path, format);
+	if (strcmp(format, "JSON") == 0)
+		diag_help(ld->diags, d, "check the plan file itself: a plan.json is what 'bfplan build' writes from one");
+	else
+		diag_help(ld->diags, d, "a plan is written in bfplan's own language: declarations such as "
+			  "'cluster NAME { ... }' and 'plan NAME { ... }'");
+	return true;
+}
+
 /* Opens a checked candidate and reads it; NULL (errno set) if it changed since it was checked. */
 static char *read_candidate(struct loader *ld, const struct candidate *c, size_t *len, bool *too_large,
 			    bool *kernel)
@@ -948,7 +1040,8 @@ static void follow_use(struct loader *ld, uint32_t from, const struct ast_use *u
 		diag_help(ld->diags, d, "split it into several files");
 		return;
 	}
-	if (report_wide_encoding(ld, l->file, use->path_span) || report_bes_content(ld, l->file, &use->path_span))
+	if (report_wide_encoding(ld, l->file, use->path_span) || report_bes_content(ld, l->file, &use->path_span) ||
+	    report_other_format(ld, l->file, &use->path_span))
 		return;
 	load_file(ld, l);
 }
@@ -1008,7 +1101,8 @@ enum load_status load_program(struct arena *arena, struct src_manager *sm, struc
 		return LOAD_OK;
 	}
 	/* not located in the file: its first line, shown as UTF-8, would be mostly escaped zero bytes */
-	if (report_wide_encoding(&ld, root->file, nowhere) || report_bes_content(&ld, root->file, NULL))
+	if (report_wide_encoding(&ld, root->file, nowhere) || report_bes_content(&ld, root->file, NULL) ||
+	    report_other_format(&ld, root->file, NULL))
 		return LOAD_OK;
 	load_file(&ld, root);
 	return LOAD_OK;

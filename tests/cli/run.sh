@@ -219,6 +219,10 @@ run build --emit=bes,chekclist -o "$tmp/emit" clean.plan </dev/null
 expect "a misspelt word of a list option gets the closest" 2 \
 	err "'chekclist' is not one; did you mean 'checklist'?" !out
 
+run check claen.plan </dev/null
+expect "a misspelt file name gets the closest file beside it" 2 \
+	err "cannot read 'claen.plan'" err "did you mean 'clean.plan'?"
+
 run explain BFP3O2 </dev/null
 expect "a code typed with a letter O gets the code" 2 \
 	err "no diagnostic is called 'BFP3O2'; did you mean 'BFP302'?" !out
