@@ -765,6 +765,21 @@ static void note_places_tried(struct loader *ld, struct diag *d, uint32_t from, 
 			  ld->opts->stdlib_sought ? ld->opts->stdlib_sought : "");
 }
 
+/* The standard library path closest to a `use` path that names no file, without ".plan", or NULL. */
+static const char *stdlib_path_meant(struct loader *ld, const char *path)
+{
+	const struct ptrvec *paths = stdlib_paths(ld);
+	size_t count = paths->len < SUGGEST_MAX_CANDIDATES ? paths->len : SUGGEST_MAX_CANDIDATES;
+	const char **names = arena_alloc(ld->arena, (count + 1) * sizeof *names);
+	for (size_t i = 0; i < count; i++) {
+		const char *p = ((const struct stdlib_path *)paths->items[i])->path;
+		names[i] = arena_strndup(ld->arena, p, strlen(p) - 5);
+	}
+	size_t n = strlen(path);
+	const char *bare = n > 5 && strcmp(path + n - 5, ".plan") == 0 ? arena_strndup(ld->arena, path, n - 5) : path;
+	return suggest_closest(bare, names, count);
+}
+
 static void report_refusal(struct loader *ld, uint32_t from, const struct ast_use *use, const struct candidate *c)
 {
 	struct diag *d;
@@ -774,8 +789,15 @@ static void report_refusal(struct loader *ld, uint32_t from, const struct ast_us
 		d = diag_report(ld->diags, BFP201, use->path_span, "cannot find \"%s\" to import", use->path);
 		if (diag_is_shown(ld->diags, d))
 			note_places_tried(ld, d, from, use);
-		diag_help(ld->diags, d, "paths are searched in the standard library, beside this file, in -I "
-			  "directories and in BFPLAN_PATH; check the spelling");
+		const char *near = diag_is_shown(ld->diags, d) ? stdlib_path_meant(ld, use->path) : NULL;
+		if (near) {
+			diag_help(ld->diags, d, "did you mean \"%s\", the standard library's?", near);
+			diag_fix_edit(ld->diags, d, arena_printf(ld->arena, "write \"%s\"", near), use->path_span,
+				      arena_printf(ld->arena, "\"%s\"", near));
+		}
+		else
+			diag_help(ld->diags, d, "paths are searched in the standard library, beside this file, in -I "
+				  "directories and in BFPLAN_PATH; check the spelling");
 		return;
 	case CAND_OUTSIDE:
 		d = diag_report(ld->diags, BFP212, use->path_span,
