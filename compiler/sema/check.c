@@ -700,7 +700,8 @@ static void rule_prerequisites(struct checker *c, const struct plan_ent *plan, s
 											    : plan->decl;
 		fix_add_line(c, d, after, arena_printf(c->arena, "require %s", n->prereq->lw.name));
 	}
-	for (size_t i = 0; i < plan->requires.len && complete; i++) {
+	/* the role's steps are not counted while its line names no role: their needs would look unneeded */
+	for (size_t i = 0; i < plan->requires.len && complete && !plan->cluster->role_unknown; i++) {
 		const struct require_ent *req = plan->requires.items[i];
 		if (ptrmap_get(&needs.index, req->prereq))
 			continue;
@@ -1255,7 +1256,7 @@ static void rule_order(struct checker *c, const struct plan_ent *plan, struct pl
 	size_t n = cl->nodes.len;
 	facts->role_holder = NULL;
 	if (plan->active) {
-		if (!cl->role) {
+		if (!cl->role && !cl->role_unknown) {
 			struct diag *d = diag_report(c->diags, BFP321, plan->active_span,
 						     "plan '%s' names an active node, but cluster '%s' has no role",
 						     plan->name, cl->name);
@@ -1718,7 +1719,7 @@ static void check_plan(struct checker *c, struct plan_ent *plan, struct plan_fac
 			diag_help(c->diags, d, "remove '%s', or apply it with a step that takes a baseline",
 				  item->baseline->name);
 		}
-		if (st->role && cl->role != st->role) {
+		if (st->role && cl->role != st->role && !cl->role_unknown) {
 			struct diag *d = diag_report(c->diags, BFP321, item->span,
 						     "step '%s' acts on role '%s', which cluster '%s' does not hold",
 						     st->name, st->role->lw.name, cl->name);

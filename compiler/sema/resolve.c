@@ -1639,7 +1639,14 @@ static void read_cluster(struct resolver *r, const struct ast_decl *decl, struct
 	if (role) {
 		const struct ast_value *name = role->args.len > 0 ? role->args.items[0] : NULL;
 		const struct ast_value *server = role->args.len > 1 ? role->args.items[1] : NULL;
-		if (role->args.len != 2 || !value_is(name, VAL_IDENT) || !value_is(server, VAL_STRING)) {
+		if (role->args.len == 2 && value_is(name, VAL_IDENT) && (value_is(server, VAL_IDENT) ||
+									value_is(server, VAL_INT))) {
+			struct diag *d = diag_report(r->diags, BFP208, server->span, "the clustered server's name "
+						     "goes in quotes");
+			diag_help(r->diags, d, "write it as 'role %s \"%s\"'", name->text, server->text);
+			diag_fix_edit(r->diags, d, "put it in quotes", server->span,
+				      arena_printf(r->arena, "\"%s\"", server->text));
+		} else if (role->args.len != 2 || !value_is(name, VAL_IDENT) || !value_is(server, VAL_STRING)) {
 			invalid_value(r, role, "a role name and the clustered server's name in quotes",
 				      cluster_props[CL_ROLE].example);
 		} else {
@@ -1647,6 +1654,7 @@ static void read_cluster(struct resolver *r, const struct ast_decl *decl, struct
 			cl->role_server = text_of(server);
 			cl->role_span = role->span;
 		}
+		cl->role_unknown = !cl->role;
 	}
 }
 

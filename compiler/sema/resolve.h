@@ -143,6 +143,7 @@ struct cluster_ent {
 	struct src_span quorum_span; /* file == SRC_NO_FILE when defaulted */
 	bool quorum_unknown;       /* the quorum line names no model (reported): no quorum is proven */
 	struct role_ent *role;     /* NULL for a cluster without a clustered role */
+	bool role_unknown;         /* a role line names no role (reported): what needs the role is not judged */
 	struct lw_text role_server;
 	struct src_span role_span;
 	struct src_span decl;
