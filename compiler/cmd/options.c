@@ -317,22 +317,18 @@ static void refuse_choice(struct parse *p, const struct option_info *opt, const 
 		refuse(p, "%s takes %s, not '%s'", opt->name, list, value);
 }
 
-/* --emit=bes,chekclist: the first word that is not a choice, with the closest choice. */
-static bool refuse_list_word(struct parse *p, const struct option_info *opt, const char *value)
+/* --emit=bes,chekclist: the choice closest to the first word that is not one, or NULL. */
+static const char *list_word_meant(struct parse *p, const struct option_info *opt, const char *value)
 {
 	for (const char *s = value; *s;) {
 		size_t len = strcspn(s, ",");
 		const char *word = arena_strndup(p->arena, s, len);
-		if (len && choice_index(opt, word) < 0) {
-			const char *near = closest_choice(p, opt, word);
-			refuse(p, "%s takes words from '%s' separated by commas, and '%s' is not one%s%s%s", opt->name,
-			       opt->choices, word, near ? "; did you mean '" : "", near ? near : "", near ? "'?" : "");
-			return true;
-		}
+		if (len && choice_index(opt, word) < 0)
+			return closest_choice(p, opt, word);
 		s += len;
 		s += *s == ',';
 	}
-	return false;
+	return NULL;
 }
 
 /*
@@ -392,8 +388,6 @@ static void apply(struct parse *p, enum opt_id id, char *value)
 		refuse_choice(p, opt, value);
 		return;
 	}
-	if (opt->choices && strcmp(opt->value, "LIST") == 0 && refuse_list_word(p, opt, value))
-		return;
 	switch (id) {
 	case OPT_INCLUDE: ptrvec_push(p->arena, &o->include_dirs, value); break;
 	case OPT_WERROR: o->werror = p->given.werror = true; break;
@@ -431,9 +425,12 @@ static void apply(struct parse *p, enum opt_id id, char *value)
 		break;
 	case OPT_NEWLINE: o->emit.bes.newline = choice == 0 ? BES_NEWLINE_CRLF : BES_NEWLINE_LF; break;
 	case OPT_EMIT:
-		if (!emit_parse_outputs(value, &o->emit.outputs))
+		if (!emit_parse_outputs(value, &o->emit.outputs)) {
+			const char *near = list_word_meant(p, opt, value);
 			refuse(p, "--emit takes outputs separated by commas, from bes, checklist and json, "
-			       "as in '--emit=bes,json', not '%s'", value);
+			       "as in '--emit=bes,json', not '%s'%s%s%s", value, near ? "; did you mean '" : "",
+			       near ? near : "", near ? "'?" : "");
+		}
 		break;
 	case OPT_JSON_INDENT: o->emit.json_indent = true; break;
 	case OPT_SYNC: o->emit.sync = true; break;

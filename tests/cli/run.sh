@@ -217,7 +217,7 @@ expect "a misspelt --color gets the closest, like any other choice" 2 \
 
 run build --emit=bes,chekclist -o "$tmp/emit" clean.plan </dev/null
 expect "a misspelt word of a list option gets the closest" 2 \
-	err "'chekclist' is not one; did you mean 'checklist'?" !out
+	err "not 'bes,chekclist'; did you mean 'checklist'?" !out
 
 run check claen.plan </dev/null
 expect "a misspelt file name gets the closest file beside it" 2 \
