@@ -1361,6 +1361,43 @@ static void assign_phases(struct checker *c, const struct plan_ent *plan, struct
 
 /* ---- bounded waits ----------------------------------------------------------------------------- */
 
+/*
+ * A timeout for a step that `each node` does not run sets nothing: the
+ * author believes the step is bounded, and the window proof never sees
+ * the line.  The restart is the usual one: it runs inside the Baseline,
+ * so its time is the patch step's.
+ */
+static void rule_unused_timeouts(struct checker *c, const struct plan_ent *plan)
+{
+	if (plan->sequence_incomplete)
+		return;
+	for (size_t k = 0; k < plan->timeouts.len; k++) {
+		const struct timeout_override *o = plan->timeouts.items[k];
+		const struct seq_item *inside = NULL; /* the step whose baseline runs it as a component */
+		bool runs = false;
+		for (size_t i = 0; i < plan->sequence.len && !runs; i++) {
+			const struct seq_item *item = plan->sequence.items[i];
+			runs = item->step == o->step;
+			for (size_t j = 0; item->baseline && !inside && j < item->baseline->components.len; j++)
+				if (((const struct component_ent *)item->baseline->components.items[j])->restart_step == o->step)
+					inside = item;
+		}
+		if (runs)
+			continue;
+		struct diag *d = diag_report(c->diags, BFP341, o->span, "plan '%s' does not run step '%s' in `each "
+					     "node`, so this timeout bounds nothing", plan->name, o->step->name);
+		if (inside) {
+			diag_note(c->diags, d, inside->span, "'%s' runs inside baseline '%s', within step '%s'",
+				  o->step->name, inside->baseline->name, inside->step->name);
+			diag_help(c->diags, d, "remove this line: the restart's time counts in the timeout of '%s' "
+				  "('timeout %s DURATION')", inside->step->name, inside->step->name);
+		} else {
+			diag_help(c->diags, d, "remove this line, or add '%s' to `each node` if the plan should run it",
+				  o->step->name);
+		}
+	}
+}
+
 static void rule_timeouts(struct checker *c, const struct plan_ent *plan, struct plan_facts *facts)
 {
 	struct ptrmap overrides; /* struct step_ent * -> the plan's struct timeout_override, the last one */
@@ -1754,8 +1791,57 @@ static void check_plan(struct checker *c, struct plan_ent *plan, struct plan_fac
 	}
 	facts->ok = c->diags->errors == c->errors_before && facts->order && cl->os;
 	/* advice about a plan that is otherwise right; after an error it would only be noise */
-	if (facts->ok)
+	if (facts->ok) {
 		rule_role_moved(c, plan);
+		rule_unused_timeouts(c, plan);
+	}
+}
+
+/*
+ * A baseline the file declares beside its plans, which none of them
+ * applies: usually this cycle's baseline, written while a 'patch' line
+ * still names last cycle's.  A file of baselines without plans is a
+ * library, and says nothing here.
+ */
+static void rule_unused_baselines(struct checker *c)
+{
+	const struct world *w = c->world;
+	struct ptrmap used;
+	ptrmap_init(&used, c->arena);
+	bool plans_here = false;
+	for (size_t i = 0; i < w->plans.len; i++) {
+		const struct plan_ent *plan = w->plans.items[i];
+		if (plan->sequence_incomplete)
+			return; /* a step line that did not resolve may be the one that applies it */
+		plans_here = plans_here || plan->decl.file == w->root;
+		for (size_t k = 0; k < plan->sequence.len; k++) {
+			const struct seq_item *item = plan->sequence.items[k];
+			if (item->baseline)
+				ptrmap_put(&used, item->baseline, &used); /* any non-NULL value: it is used */
+		}
+	}
+	for (size_t i = 0; plans_here && i < w->baselines.len; i++) {
+		const struct baseline_ent *b = w->baselines.items[i];
+		if (b->decl.file != w->root || ptrmap_get(&used, b))
+			continue;
+		struct diag *d = diag_report(c->diags, BFP342, b->decl, "no plan applies baseline '%s'", b->name);
+		const struct seq_item *other = NULL;
+		for (size_t k = 0; k < w->plans.len && !other; k++) {
+			const struct plan_ent *plan = w->plans.items[k];
+			for (size_t j = 0; j < plan->sequence.len && !other; j++)
+				if (((const struct seq_item *)plan->sequence.items[j])->baseline)
+					other = plan->sequence.items[j];
+		}
+		if (other) {
+			diag_note(c->diags, d, other->span, "step '%s' applies baseline '%s' here", other->step->name,
+				  other->baseline->name);
+			diag_help(c->diags, d, "if this is the baseline to apply, write '%s %s' there; if not, remove it",
+				  other->step->name, b->name);
+		} else {
+			diag_help(c->diags, d, "apply it with a step that takes a baseline ('patch %s' in `each node`), "
+				  "or remove it", b->name);
+		}
+	}
 }
 
 void check_program(struct arena *arena, struct diag_sink *diags, struct world *world,
@@ -1793,5 +1879,8 @@ void check_program(struct arena *arena, struct diag_sink *diags, struct world *w
 		ptrvec_push(arena, &out->plans, facts);
 		arena_reset(&scratch);
 	}
+	if (diags->errors == 0) /* advice about files that are otherwise right; after an error, noise */
+		rule_unused_baselines(&c);
+	arena_reset(&scratch);
 	arena_free(&scratch);
 }
