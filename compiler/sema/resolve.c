@@ -478,6 +478,43 @@ static bool append_names(struct textbuf *out, const struct ast_value *v, bool *q
 }
 
 /*
+ * Declared names written apart: one name with a blank in it ("os
+ * windows-2008 R2" is windows-2008r2), or names without their commas.
+ * NULL when neither reads as declared names.
+ */
+static const char *names_meant(struct resolver *r, const struct ast_stmt *s, const char **why)
+{
+	struct textbuf joined, dashed, listed;
+	textbuf_init(&joined, r->arena);
+	textbuf_init(&dashed, r->arena);
+	textbuf_init(&listed, r->arena);
+	bool all_declared = true;
+	for (size_t i = 0; i < s->args.len; i++) {
+		const struct ast_value *v = s->args.items[i];
+		if (!value_is(v, VAL_IDENT))
+			return NULL;
+		for (const char *c = v->text; *c; c++) {
+			textbuf_putc(&joined, (char)tolower((unsigned char)*c));
+			textbuf_putc(&dashed, (char)tolower((unsigned char)*c));
+		}
+		if (i + 1 < s->args.len)
+			textbuf_putc(&dashed, '-');
+		textbuf_printf(&listed, "%s%s", i ? ", " : "", v->text);
+		all_declared = all_declared && symtab_get(&r->names, v->text);
+	}
+	const char *one = symtab_get(&r->names, joined.data) ? joined.data
+			  : symtab_get(&r->names, dashed.data) ? dashed.data : NULL;
+	if (one) {
+		*why = "a name has no blanks:";
+		return arena_printf(r->arena, "%s %s", s->word, one);
+	}
+	if (!all_declared)
+		return NULL;
+	*why = "separate the names with commas:";
+	return arena_printf(r->arena, "%s %s", s->word, listed.data);
+}
+
+/*
  * The line the author meant, from the values written, when the mistake is
  * a common one, or NULL: names separated by blanks or written in quotes
  * ('nodes EXNODE1 EXNODE2'), a number and its unit apart ('timeout patch
@@ -497,6 +534,8 @@ static const char *line_meant(struct resolver *r, const struct ast_stmt *s, enum
 				return NULL;
 		if (count == 0 || (n == 1 && !quoted))
 			return NULL;
+		if (shape == SH_NAMES && n > 1 && !quoted)
+			return names_meant(r, s, why);
 		*why = quoted ? "write names without quotes:" : "separate the names with commas:";
 		return out.data;
 	}
@@ -1707,6 +1746,24 @@ struct content_line {
 	const struct ast_value *restart_value;
 };
 
+/*
+ * "action2" for Action2: BigFix names a Fixlet's actions Action1, Action2
+ * and so on, and a name that differs only in case names no action of it.
+ */
+static void action_name_case(struct resolver *r, const struct ast_value *val)
+{
+	const char *t = val->text;
+	if (strncasecmp(t, "action", 6) != 0 || strncmp(t, "Action", 6) == 0 || !t[6])
+		return;
+	for (const char *c = t + 6; *c; c++)
+		if (*c < '0' || *c > '9')
+			return;
+	const char *meant = arena_printf(r->arena, "Action%s", t + 6);
+	struct diag *d = diag_report(r->diags, BFP343, val->span, "'%s' differs from '%s' only in case", t, meant);
+	diag_help(r->diags, d, "BigFix names a Fixlet's actions Action1, Action2, ...: write '%s'", meant);
+	diag_fix_edit(r->diags, d, arena_printf(r->arena, "write '%s'", meant), val->span, meant);
+}
+
 static bool read_content_pair(struct resolver *r, const struct ast_value *key, const struct ast_value *val,
 			      struct content_line *out)
 {
@@ -1722,6 +1779,7 @@ static bool read_content_pair(struct resolver *r, const struct ast_value *key, c
 		return (out->site = site_by_url(r, val)) != NULL;
 	if (strcmp(k, "action") == 0 && (value_is(val, VAL_IDENT) || value_is(val, VAL_STRING))) {
 		out->action = val->text;
+		action_name_case(r, val);
 		return true;
 	}
 	if (strcmp(k, "pending-restart") == 0 && value_is(val, VAL_IDENT)) {
@@ -1817,9 +1875,21 @@ static struct component_ent *read_content_line(struct resolver *r, const struct 
 		if (read_content_pair(r, key, val, &line))
 			continue;
 		if (!value_is(key, VAL_IDENT) || (strcmp(key->text, "site") != 0 && strcmp(key->text, "site-url") != 0 &&
-						  strcmp(key->text, "pending-restart") != 0))
-			invalid_value(r, s, "an ID, then 'site', 'site-url', 'action' or 'pending-restart' with a "
-				      "value", example);
+						  strcmp(key->text, "pending-restart") != 0)) {
+			static const char *const keys[] = {"site", "site-url", "action", "pending-restart"};
+			const char *near = !value_is(key, VAL_IDENT) ? NULL
+					   : strcmp(key->text, "restart") == 0 ? "pending-restart"
+					   : suggest_closest(key->text, keys, 4);
+			if (near) {
+				struct diag *d = diag_report(r->diags, BFP208, key->span, "a baseline line takes 'site', "
+							     "'site-url', 'action' or 'pending-restart' after the ID, not "
+							     "'%s'", key->text);
+				diag_did_you_mean(r->diags, d, key->span, near);
+			} else {
+				invalid_value(r, s, "an ID, then 'site', 'site-url', 'action' or 'pending-restart' with "
+					      "a value", example);
+			}
+		}
 		return NULL;
 	}
 	struct fixlet_ent *fx = arena_alloc(r->arena, sizeof *fx);
