@@ -780,6 +780,29 @@ static const char *stdlib_path_meant(struct loader *ld, const char *path)
 	return suggest_closest(bare, names, count);
 }
 
+/* "bigfix" names a directory of the standard library: its files, as `use` paths ("a", "b" or "c"), or NULL. */
+static const char *stdlib_dir_files(struct loader *ld, const char *path)
+{
+	const struct ptrvec *paths = stdlib_paths(ld);
+	size_t n = strlen(path), count = 0;
+	struct textbuf list;
+	textbuf_init(&list, ld->arena);
+	const char *last = NULL;
+	for (size_t i = 0; i < paths->len; i++) {
+		const char *p = ((const struct stdlib_path *)paths->items[i])->path;
+		if (strncmp(p, path, n) != 0 || p[n] != '/' || strchr(p + n + 1, '/'))
+			continue;
+		if (last)
+			textbuf_printf(&list, "%s\"%s\"", count > 1 ? ", " : "", last);
+		last = arena_strndup(ld->arena, p, strlen(p) - 5);
+		count++;
+	}
+	if (!last)
+		return NULL;
+	textbuf_printf(&list, "%s\"%s\"", count > 2 ? ", or " : count == 2 ? " or " : "", last);
+	return list.data;
+}
+
 static void report_refusal(struct loader *ld, uint32_t from, const struct ast_use *use, const struct candidate *c)
 {
 	struct diag *d;
@@ -790,7 +813,11 @@ static void report_refusal(struct loader *ld, uint32_t from, const struct ast_us
 		if (diag_is_shown(ld->diags, d))
 			note_places_tried(ld, d, from, use);
 		const char *near = diag_is_shown(ld->diags, d) ? stdlib_path_meant(ld, use->path) : NULL;
-		if (near) {
+		const char *inside = near || !diag_is_shown(ld->diags, d) ? NULL : stdlib_dir_files(ld, use->path);
+		if (inside) {
+			diag_help(ld->diags, d, "\"%s\" is a directory of the standard library: `use` one of its files, "
+				  "%s", use->path, inside);
+		} else if (near) {
 			diag_help(ld->diags, d, "did you mean \"%s\", the standard library's?", near);
 			diag_fix_edit(ld->diags, d, arena_printf(ld->arena, "write \"%s\"", near), use->path_span,
 				      arena_printf(ld->arena, "\"%s\"", near));
