@@ -967,13 +967,19 @@ run check -I conf/repo conf/repo/plans/deep/p.plan </dev/null
 expect "bfplan.ini allowing an error: a usage error with its line" 2 err "bfplan.ini:2: BFP313 is an error"
 printf '[paths]\nincludes = lib\n' >conf/repo/bfplan.ini
 run check -I conf/repo conf/repo/plans/deep/p.plan </dev/null
-expect "bfplan.ini with an unknown key" 2 err "[paths] takes 'include', not 'includes'"
+expect "bfplan.ini with an unknown key" 2 err "[paths] takes 'include', not 'includes'; did you mean 'include'?"
+printf '[output]\nformat = jsn\n' >conf/repo/bfplan.ini
+run check -I conf/repo conf/repo/plans/deep/p.plan </dev/null
+expect "bfplan.ini with a misspelt value gets the closest" 2 err "not 'jsn'; did you mean 'json'?"
 # ---- bfplan run: its usage (tests/run has the windows, the journal and the rest) ----------
 
 run run "$seed" status </dev/null
 expect "run without --journal" 2 err "run needs its journal: --journal FILE" !out
 run run "$seed" --journal "$tmp/cli.journal" frobnicate </dev/null
 expect "run with an unknown command" 2 err "run has no command 'frobnicate'" !out
+run run "$seed" --journal "$tmp/cli.journal" nxt </dev/null
+expect "run with a misspelt command gets the closest" 2 err "run has no command 'nxt'" \
+	err "did you mean 'next'?" !out
 run run "$seed" --journal "$tmp/cli.journal" start </dev/null
 expect "run start without a step" 2 err "run start needs a STEP" !out
 run run "$seed" --journal "$tmp/cli.journal" start 3x </dev/null
