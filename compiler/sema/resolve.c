@@ -95,6 +95,7 @@ struct props {
 	size_t count;
 	struct ptrvec stmts[MAX_PROPS]; /* const struct ast_stmt *, only well-formed ones */
 	struct ptrvec marks;            /* const struct ast_stmt *: `unconfirmed` lines, well-formed */
+	bool written[MAX_PROPS];        /* a line of the word was written, well-formed or not (reported) */
 };
 
 /* Which kinds describe the world, and so may mark their facts `unconfirmed`. */
@@ -539,6 +540,12 @@ static const char *line_meant(struct resolver *r, const struct ast_stmt *s, enum
 		*why = quoted ? "write names without quotes:" : "separate the names with commas:";
 		return out.data;
 	}
+	const struct ast_value *only = n == 1 ? s->args.items[0] : NULL;
+	if (shape == SH_INT && value_is(only, VAL_STRING) && only->text[0] &&
+	    strspn(only->text, "0123456789") == strlen(only->text)) {
+		*why = "write the number without quotes:";
+		return arena_printf(r->arena, "%s %s", s->word, only->text);
+	}
 	if (shape != SH_DURATION || n == 0)
 		return NULL;
 	const struct ast_value *last = s->args.items[n - 1];
@@ -566,10 +573,35 @@ static const char *line_meant(struct resolver *r, const struct ast_stmt *s, enum
 	return out.data;
 }
 
+/* The one catalog Fixlet or Task with this ID, in any site, or NULL (none, or several). */
+static const struct fixlet_ent *fixlet_with_id(struct resolver *r, int64_t id)
+{
+	const struct fixlet_ent *found = NULL;
+	for (size_t i = 0; i < r->world->fixlets.len; i++) {
+		const struct fixlet_ent *fx = r->world->fixlets.items[i];
+		if (fx->lw.name && fx->lw.id == id) {
+			if (found)
+				return NULL;
+			found = fx;
+		}
+	}
+	return found;
+}
+
 static void invalid_value_shaped(struct resolver *r, const struct ast_stmt *s, const char *what, enum shape shape,
 				 const char *example)
 {
 	struct diag *d = diag_report(r->diags, BFP208, args_span(s), "'%s' takes %s", s->word, what);
+	const struct ast_value *first = s->args.len == 1 ? s->args.items[0] : NULL;
+	const struct fixlet_ent *by_id = (shape == SH_NAMES || shape == SH_IDENT) && value_is(first, VAL_INT)
+						 ? fixlet_with_id(r, first->number) : NULL;
+	if (by_id) {
+		diag_help(r->diags, d, "%s is the ID of %s '%s'; the line takes its name: '%s %s'", first->text,
+			  by_id->lw.is_task ? "Task" : "Fixlet", by_id->lw.name, s->word, by_id->lw.name);
+		diag_fix_edit(r->diags, d, arena_printf(r->arena, "write '%s'", by_id->lw.name), first->span,
+			      by_id->lw.name);
+		return;
+	}
 	const char *why = NULL;
 	const char *meant = line_meant(r, s, shape, example, &why);
 	if (meant)
@@ -636,7 +668,6 @@ static void collect_props(struct resolver *r, const struct ast_block *block, con
 	size_t nwords = out->count;
 	if (marks)
 		words[nwords++] = "unconfirmed";
-	bool written[MAX_PROPS] = {false}; /* a line of this word was written, right or wrong */
 
 	for (size_t i = 0; block && i < block->stmts.len; i++) {
 		struct ast_stmt *s = block->stmts.items[i];
@@ -653,8 +684,8 @@ static void collect_props(struct resolver *r, const struct ast_block *block, con
 			const char *near = suggest_closest(s->word, words, nwords);
 			const char *each = each_meant(s, words, nwords);
 			for (size_t j = 0; j < out->count; j++)
-				written[j] = written[j] || (near && spec[j].word == near) ||
-					     (each && strcmp(spec[j].word, "each") == 0);
+				out->written[j] = out->written[j] || (near && spec[j].word == near) ||
+						  (each && strcmp(spec[j].word, "each") == 0);
 			if (each)
 				diag_help(r->diags, d, "write it as '%s'", each);
 			else if (near)
@@ -677,7 +708,7 @@ static void collect_props(struct resolver *r, const struct ast_block *block, con
 						     s->word);
 			diag_help(r->diags, d, "write it as '%s'", p->example);
 		}
-		written[k] = true; /* even when it is wrong: then "has no" would be a second report of it */
+		out->written[k] = true; /* even when it is wrong: then "has no" would be a second report of it */
 		if (!shape_ok(s, p->shape)) {
 			invalid_value_shaped(r, s, shape_phrase(p->shape), p->shape, p->example);
 			continue;
@@ -693,7 +724,7 @@ static void collect_props(struct resolver *r, const struct ast_block *block, con
 		ptrvec_push(r->arena, &out->stmts[k], s);
 	}
 	for (size_t k = 0; k < out->count; k++) {
-		if ((spec[k].flags & P_REQUIRED) && out->stmts[k].len == 0 && !written[k]) {
+		if ((spec[k].flags & P_REQUIRED) && out->stmts[k].len == 0 && !out->written[k]) {
 			struct diag *d = diag_report(r->diags, BFP209, owner_span, "%s has no '%s'", owner,
 						     spec[k].word);
 			diag_help(r->diags, d, "add a line such as '%s'", spec[k].example);
@@ -1534,7 +1565,9 @@ static void read_step(struct resolver *r, const struct ast_decl *decl, struct st
 		st->to_span = prop_one(&p, ST_TO)->span;
 	lookup_all_prop(r, DECL_FIXLET, &p, ST_RUN, &st->run, &st->run_span);
 	st->takes_baseline = p.stmts[ST_BASELINE].len > 0;
-	if (st->takes_baseline == (p.stmts[ST_RUN].len > 0)) {
+	bool run_wrong = p.written[ST_RUN] && !p.stmts[ST_RUN].len; /* reported where it is */
+	bool baseline_wrong = p.written[ST_BASELINE] && !p.stmts[ST_BASELINE].len;
+	if (st->takes_baseline == (p.stmts[ST_RUN].len > 0) && !run_wrong && !baseline_wrong) {
 		struct diag *d = diag_report(r->diags, BFP209, decl->name_span,
 					     "%s needs exactly one of 'run' and 'baseline'", owner);
 		diag_help(r->diags, d, "a step either runs Fixlets ('run pause-node-2008') or takes the "
