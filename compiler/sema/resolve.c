@@ -1038,7 +1038,12 @@ static void declare(struct resolver *r, const struct ast_decl *decl)
 					     decl->name);
 		diag_note(r->diags, d, existing->decl->name_span, "first declared here as %s",
 			  ast_decl_article(existing->kind));
-		if (existing->kind == decl->kind && extensible(decl->kind))
+		const struct ast_value *more = decl->args.len ? decl->args.items[0] : NULL;
+		if (value_is(more, VAL_IDENT) || value_is(more, VAL_INT))
+			/* "plan patch exch2008 {": the name goes on after a blank, and its first word is taken */
+			diag_help(r->diags, d, "a name has no blanks: write it as '%s %s-%s'",
+				  ast_decl_kind_name(decl->kind), decl->name, more->text);
+		else if (existing->kind == decl->kind && extensible(decl->kind))
 			diag_help(r->diags, d, "rename one of them, or write '%s %s extend { ... }' to add to "
 				  "the first", ast_decl_kind_name(decl->kind), decl->name);
 		else
@@ -1074,8 +1079,22 @@ static struct lw_text read_title(struct resolver *r, const struct ast_decl *decl
 		struct diag *d = diag_report(r->diags, BFP208, v->span,
 					     "after the name of %s comes at most a title in quotes",
 					     owner_name(r, decl));
-		diag_help(r->diags, d, "write it as '%s %s \"A title\" {'", ast_decl_kind_name(decl->kind),
-			  decl->name);
+		/* "baseline nov 2026 {": a name written with blanks, which the author meant as one */
+		struct textbuf name;
+		textbuf_init(&name, r->arena);
+		textbuf_printf(&name, "%s", decl->name);
+		size_t words = 0;
+		while (words < decl->args.len && (value_is(decl->args.items[words], VAL_IDENT) ||
+						  value_is(decl->args.items[words], VAL_INT)))
+			textbuf_printf(&name, "-%s", ((const struct ast_value *)decl->args.items[words++])->text);
+		const struct ast_value *rest = words < decl->args.len ? decl->args.items[words] : NULL;
+		if (words > 0 && (!rest || (value_is(rest, VAL_STRING) && words + 1 == decl->args.len)))
+			diag_help(r->diags, d, "a name has no blanks: write it as '%s %s%s%s%s {'",
+				  ast_decl_kind_name(decl->kind), name.data, rest ? " \"" : "", rest ? rest->text : "",
+				  rest ? "\"" : "");
+		else
+			diag_help(r->diags, d, "write it as '%s %s \"A title\" {'", ast_decl_kind_name(decl->kind),
+				  decl->name);
 		return title;
 	}
 	return text_of(v);
