@@ -1039,7 +1039,11 @@ static void declare(struct resolver *r, const struct ast_decl *decl)
 		diag_note(r->diags, d, existing->decl->name_span, "first declared here as %s",
 			  ast_decl_article(existing->kind));
 		const struct ast_value *more = decl->args.len ? decl->args.items[0] : NULL;
-		if (value_is(more, VAL_IDENT) || value_is(more, VAL_INT))
+		static const char *const extend[] = {"extend"};
+		if (value_is(more, VAL_IDENT) && suggest_closest(more->text, extend, 1))
+			/* "step pause extends {": the 'extend' of a declaration that adds to the first */
+			diag_did_you_mean(r->diags, d, more->span, "extend");
+		else if (value_is(more, VAL_IDENT) || value_is(more, VAL_INT))
 			/* "plan patch exch2008 {": the name goes on after a blank, and its first word is taken */
 			diag_help(r->diags, d, "a name has no blanks: write it as '%s %s-%s'",
 				  ast_decl_kind_name(decl->kind), decl->name, more->text);
@@ -1079,6 +1083,11 @@ static struct lw_text read_title(struct resolver *r, const struct ast_decl *decl
 		struct diag *d = diag_report(r->diags, BFP208, v->span,
 					     "after the name of %s comes at most a title in quotes",
 					     owner_name(r, decl));
+		static const char *const extend[] = {"extend"};
+		if (value_is(v, VAL_IDENT) && suggest_closest(v->text, extend, 1)) {
+			diag_did_you_mean(r->diags, d, v->span, "extend");
+			return title;
+		}
 		/* "baseline nov 2026 {": a name written with blanks, which the author meant as one */
 		struct textbuf name;
 		textbuf_init(&name, r->arena);
