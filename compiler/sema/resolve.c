@@ -478,6 +478,25 @@ static bool append_names(struct textbuf *out, const struct ast_value *v, bool *q
 	return true;
 }
 
+/* Whether `later` begins on another line than `first`. */
+static bool on_later_line(struct resolver *r, struct src_span first, struct src_span later)
+{
+	const struct src_file *f = src_file(r->sm, first.file);
+	if (later.file != first.file || later.begin <= first.begin)
+		return false;
+	return memchr(f->text + first.begin, '\n', later.begin - first.begin) != NULL;
+}
+
+/* A list that runs past the end of the statement's line, then goes on with other values. */
+static bool list_goes_on(struct resolver *r, const struct ast_stmt *s)
+{
+	const struct ast_value *list = s->args.items[0];
+	if (!value_is(list, VAL_LIST) || !list->items.len)
+		return false;
+	const struct ast_value *last = list->items.items[list->items.len - 1];
+	return on_later_line(r, s->word_span, last->span);
+}
+
 /*
  * Declared names written apart: one name with a blank in it ("os
  * windows-2008 R2" is windows-2008r2), or names without their commas.
@@ -529,6 +548,21 @@ static const char *line_meant(struct resolver *r, const struct ast_stmt *s, enum
 	textbuf_printf(&out, "%s", s->word);
 	size_t n = s->args.len, count = 0;
 	bool quoted = false;
+	if ((shape == SH_NAMES || shape == SH_NODES) && n > 1 && list_goes_on(r, s)) {
+		/* "nodes A, B," then "quorum ...": the ',' carried the list onto the next line */
+		*why = "a ',' at the end of a line carries the list onto the next one: end the line without it, as in";
+		const struct ast_value *list = s->args.items[0];
+		struct textbuf line;
+		textbuf_init(&line, r->arena);
+		textbuf_printf(&line, "%s", s->word);
+		for (size_t i = 0; value_is(list, VAL_LIST) && i < list->items.len; i++) {
+			const struct ast_value *v = list->items.items[i];
+			if (on_later_line(r, s->word_span, v->span))
+				break;
+			textbuf_printf(&line, "%s%s", i ? ", " : " ", v->text);
+		}
+		return line.data;
+	}
 	if (shape == SH_NAMES || shape == SH_NODES) {
 		for (size_t i = 0; i < n; i++)
 			if (!append_names(&out, s->args.items[i], &quoted, &count))
@@ -635,6 +669,19 @@ static void collect_mark(struct resolver *r, struct ast_stmt *s, struct props *o
 	ptrvec_push(r->arena, &out->marks, s);
 }
 
+/* "a cluster" when `word` is a statement of a cluster (the first kind that takes it), or NULL. */
+static const char *kind_taking(const char *word)
+{
+	for (int k = 0; k < DECL_KIND_COUNT; k++) {
+		size_t count;
+		const struct prop *props = decl_props((enum ast_decl_kind)k, &count);
+		for (size_t i = 0; i < count && props[i].word; i++)
+			if (strcmp(props[i].word, word) == 0)
+				return ast_decl_article((enum ast_decl_kind)k);
+	}
+	return NULL;
+}
+
 /*
  * 'foreach node {' and 'for each node {', as other languages loop: the
  * line the author meant, "each node { ... }", where 'each' is allowed.
@@ -686,10 +733,14 @@ static void collect_props(struct resolver *r, const struct ast_block *block, con
 			for (size_t j = 0; j < out->count; j++)
 				out->written[j] = out->written[j] || (near && spec[j].word == near) ||
 						  (each && strcmp(spec[j].word, "each") == 0);
+			const char *elsewhere = near || each ? NULL : kind_taking(s->word);
 			if (each)
 				diag_help(r->diags, d, "write it as '%s'", each);
 			else if (near)
 				diag_did_you_mean(r->diags, d, s->word_span, near);
+			else if (elsewhere)
+				diag_help(r->diags, d, "'%s' is a statement of %s: move the line into the %s's block",
+					  s->word, elsewhere, elsewhere + (strncmp(elsewhere, "an ", 3) == 0 ? 3 : 2));
 			else if (nwords == 0)
 				diag_help(r->diags, d, "this declaration takes no statements; remove the line");
 			else {
@@ -2490,6 +2541,14 @@ static void read_seq_item(struct resolver *r, struct plan_ent *plan, const struc
 		const struct ast_value *v = s->args.items[i];
 		if (value_is(v, VAL_IDENT) && strcmp(v->text, "optional") == 0 && !item->optional) {
 			item->optional = true;
+		} else if (value_is(v, VAL_IDENT) && !symtab_get(&r->names, v->text) &&
+			   suggest_closest(v->text, (const char *const[]){"optional"}, 1)) {
+			/* "move-mailbox optinal": not a baseline that does not exist */
+			struct diag *d = diag_report(r->diags, BFP208, v->span, "'%s' takes at most a baseline and "
+						     "the word 'optional', not '%s'", s->word, v->text);
+			diag_did_you_mean(r->diags, d, v->span, "optional");
+			plan->sequence_incomplete = true;
+			return;
 		} else if (value_is(v, VAL_IDENT) && !item->baseline && i == 0) {
 			item->baseline = lookup(r, DECL_BASELINE, v);
 			if (!item->baseline) {
@@ -2497,8 +2556,14 @@ static void read_seq_item(struct resolver *r, struct plan_ent *plan, const struc
 				return;
 			}
 		} else {
-			invalid_value(r, s, "at most a baseline and the word 'optional'",
-				      "patch nov-2026  (or 'move-mailbox optional')");
+			static const char *const optional[] = {"optional"};
+			struct diag *d = diag_report(r->diags, BFP208, args_span(s), "'%s' takes at most a baseline and "
+						     "the word 'optional'", s->word);
+			if (value_is(v, VAL_IDENT) && suggest_closest(v->text, optional, 1))
+				diag_did_you_mean(r->diags, d, v->span, "optional");
+			else
+				diag_help(r->diags, d, "write it as 'patch nov-2026', 'move-mailbox optional' or "
+					  "'patch nov-2026 optional'");
 			plan->sequence_incomplete = true;
 			return;
 		}
