@@ -96,6 +96,7 @@ struct props {
 	struct ptrvec stmts[MAX_PROPS]; /* const struct ast_stmt *, only well-formed ones */
 	struct ptrvec marks;            /* const struct ast_stmt *: `unconfirmed` lines, well-formed */
 	bool written[MAX_PROPS];        /* a line of the word was written, well-formed or not (reported) */
+	bool wrong[MAX_PROPS];          /* such a line was misspelt or ill-formed (reported): its facts are missing */
 };
 
 /* Which kinds describe the world, and so may mark their facts `unconfirmed`. */
@@ -731,8 +732,8 @@ static void collect_props(struct resolver *r, const struct ast_block *block, con
 			const char *near = suggest_closest(s->word, words, nwords);
 			const char *each = each_meant(s, words, nwords);
 			for (size_t j = 0; j < out->count; j++)
-				out->written[j] = out->written[j] || (near && spec[j].word == near) ||
-						  (each && strcmp(spec[j].word, "each") == 0);
+				if ((near && spec[j].word == near) || (each && strcmp(spec[j].word, "each") == 0))
+					out->written[j] = out->wrong[j] = true;
 			const char *elsewhere = near || each ? NULL : kind_taking(s->word);
 			if (each)
 				diag_help(r->diags, d, "write it as '%s'", each);
@@ -761,6 +762,7 @@ static void collect_props(struct resolver *r, const struct ast_block *block, con
 		}
 		out->written[k] = true; /* even when it is wrong: then "has no" would be a second report of it */
 		if (!shape_ok(s, p->shape)) {
+			out->wrong[k] = true;
 			invalid_value_shaped(r, s, shape_phrase(p->shape), p->shape, p->example);
 			continue;
 		}
@@ -2515,6 +2517,15 @@ static void read_owner(struct resolver *r, struct plan_ent *plan, const struct a
 	const struct ast_value *name = s->args.len == 3 ? s->args.items[0] : NULL;
 	const struct ast_value *word = s->args.len == 3 ? s->args.items[1] : NULL;
 	const struct ast_value *contact = s->args.len == 3 ? s->args.items[2] : NULL;
+	if (value_is(word, VAL_IDENT) && (value_is(name, VAL_IDENT) || value_is(name, VAL_STRING)) &&
+	    (value_is(contact, VAL_IDENT) || value_is(contact, VAL_STRING)) && name->text[0] && contact->text[0] &&
+	    (!value_is(name, VAL_STRING) || !value_is(contact, VAL_STRING) || strcmp(word->text, "contact") != 0)) {
+		/* the author's own values, in the form the line takes */
+		struct diag *d = diag_report(r->diags, BFP208, args_span(s), "'owner' takes the change owner's name "
+					     "in quotes, then 'contact' and how to reach them in the window");
+		diag_help(r->diags, d, "write it as 'owner \"%s\" contact \"%s\"'", name->text, contact->text);
+		return;
+	}
 	if (!value_is(name, VAL_STRING) || !value_is(word, VAL_IDENT) || strcmp(word->text, "contact") != 0 ||
 	    !value_is(contact, VAL_STRING) || !name->text[0] || !contact->text[0]) {
 		invalid_value(r, s, "the change owner's name in quotes, then 'contact' and how to reach them in "
@@ -2680,6 +2691,9 @@ static void read_plan(struct resolver *r, const struct ast_decl *decl, struct pl
 		}
 		plan->quorum_rule_span = v->span; /* given, even if not understood: no BFP333 on top */
 	}
+	/* a misspelt 'require' or 'timeout' line: what it would have said is not known, so not judged */
+	plan->requires_incomplete |= p.wrong[PL_REQUIRE];
+	plan->timeouts_incomplete |= p.wrong[PL_TIMEOUT];
 	const struct ast_stmt *window = prop_one(&p, PL_WINDOW);
 	if (window && first_arg(window)->number == 0) {
 		/* 0 would read as "no window", and the plan would be proven against none */
