@@ -219,6 +219,9 @@ run build --emit=bes,chekclist -o "$tmp/emit" clean.plan </dev/null
 expect "a misspelt word of a list option gets the closest" 2 \
 	err "not 'bes,chekclist'; did you mean 'checklist'?" !out
 
+run --versoin </dev/null
+expect "a misspelt global option gets the closest" 2 err "unknown option '--versoin'; did you mean '--version'?" !out
+
 run check claen.plan </dev/null
 expect "a misspelt file name gets the closest file beside it" 2 \
 	err "cannot read 'claen.plan'" err "did you mean 'clean.plan'?"
