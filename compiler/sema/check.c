@@ -1554,14 +1554,46 @@ static void rule_window(struct checker *c, const struct plan_ent *plan, struct p
 /* ---- roles, optional steps and advice texts ------------------------------------------------ */
 
 /* A cluster's role should be moved by a step made for it, not by the cluster commands. */
+/*
+ * The step that moves the role must run while the node is still in
+ * service: written after 'pause' (or after 'resume', at the end), it
+ * finds the role where the pause and the patches left it, or moved by
+ * the cluster's commands with the groups (as BFP323 says).
+ */
+static void rule_role_moved_first(struct checker *c, const struct plan_ent *plan, size_t mover)
+{
+	const struct state_ent *initial = NULL;
+	for (size_t i = 0; i < c->world->states.len && !initial; i++) {
+		const struct state_ent *st = c->world->states.items[i];
+		if (st->initial)
+			initial = st;
+	}
+	for (size_t i = 0; initial && i < mover; i++) {
+		const struct seq_item *item = plan->sequence.items[i];
+		if (item->step->to == initial)
+			continue;
+		const struct seq_item *late = plan->sequence.items[mover];
+		struct diag *d = diag_report(c->diags, BFP344, late->span, "'%s' moves role '%s' after '%s' has "
+					     "taken the node out of service", late->step->name,
+					     plan->cluster->role->lw.name, item->step->name);
+		diag_note(c->diags, d, item->span, "the node leaves '%s' here, with the role still on it",
+			  initial->name);
+		diag_help(c->diags, d, "move '%s' up, to the first step of `each node`: the role leaves the node "
+			  "before it is paused", late->step->name);
+		return;
+	}
+}
+
 static void rule_role_moved(struct checker *c, const struct plan_ent *plan)
 {
 	const struct cluster_ent *cl = plan->cluster;
 	if (!cl->role || plan->sequence_incomplete)
 		return;
 	for (size_t i = 0; i < plan->sequence.len; i++)
-		if (((const struct seq_item *)plan->sequence.items[i])->step->role == cl->role)
+		if (((const struct seq_item *)plan->sequence.items[i])->step->role == cl->role) {
+			rule_role_moved_first(c, plan, i);
 			return;
+		}
 	struct diag *d = diag_report(c->diags, BFP323, plan->each_span,
 				     "plan '%s' never moves role '%s' with a step of its own", plan->name,
 				     cl->role->lw.name);
