@@ -49,6 +49,27 @@ const char *confusable_name(uint32_t c)
 	return row ? row->name : NULL;
 }
 
+/*
+ * UTS #39 maps each look-alike to one prototype, and the prototypes of
+ * the ASCII characters that look alike themselves are one of them ('l'
+ * stands for 'I' and '1' too): a message names them all.
+ */
+const char *confusable_looks_like(struct arena *a, uint32_t c, bool *alnum)
+{
+	static const struct {
+		const char *prototype, *phrase;
+	} same[] = {{"l", "'l', 'I' or '1'"}, {"O", "'O' or '0'"}, {"rn", "'rn' or 'm'"}};
+	const struct confusable *row = c >= 0x80 ? find(c) : NULL;
+	if (!row || !row->skeleton[0])
+		return NULL;
+	const char *p = row->skeleton;
+	*alnum = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9');
+	for (size_t i = 0; i < sizeof same / sizeof same[0]; i++)
+		if (strcmp(p, same[i].prototype) == 0)
+			return same[i].phrase;
+	return arena_printf(a, "'%s'", p);
+}
+
 const char *confusable_skeleton(struct arena *a, const char *text)
 {
 	struct textbuf out;

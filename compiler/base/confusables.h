@@ -25,6 +25,14 @@ bool confusable_is_path_character(uint32_t c);
 const char *confusable_name(uint32_t c);
 
 /*
+ * What a character other than ASCII looks like, for messages: "'O' or
+ * '0'" for CYRILLIC CAPITAL LETTER O, "'-'" for MINUS SIGN; NULL for
+ * ASCII and for a character that looks like no ASCII path character.
+ * Sets *alnum when that is a letter or a digit.
+ */
+const char *confusable_looks_like(struct arena *a, uint32_t c, bool *alnum);
+
+/*
  * The skeleton of `text` (UTF-8), lower-cased first so that a path that
  * differs only in case matches too, or NULL when some character of it
  * looks like no ASCII path character (then it can look like no standard

@@ -8,6 +8,7 @@
 #include <setjmp.h>
 #include <string.h>
 
+#include "base/suggest.h"
 #include "base/version.h"
 #include "cmd/cmd.h"
 
@@ -98,7 +99,12 @@ static int run_global_option(int argc, char **argv, FILE *out, FILE *err)
 	if (strncmp(arg, "--list-options", strlen("--list-options")) == 0)
 		return list_options(argc, argv, out, err);
 	if (arg[0] == '-') {
-		fprintf(err, "bfplan: unknown option '%s'\nTry 'bfplan --help' for more information.\n", arg);
+		static const char *const globals[] = {"--help", "--version", "--list-commands", "--list-options"};
+		const char *near = suggest_closest(arg, globals, sizeof globals / sizeof globals[0]);
+		fprintf(err, "bfplan: unknown option '%s'", arg);
+		if (near)
+			fprintf(err, "; did you mean '%s'?", near);
+		fputs("\nTry 'bfplan --help' for more information.\n", err);
 		return EXIT_USAGE;
 	}
 	return -1;

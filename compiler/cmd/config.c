@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 
 #include "base/escape.h"
+#include "base/suggest.h"
 #include "front/load.h"
 #include "lower/lower.h"
 
@@ -50,11 +51,20 @@ static bool is_yes(const char *v, bool *out)
 	return false;
 }
 
+/* `message`, and "; did you mean 'X'?" when a word of `words` is close to `word`. */
+static const char *meant(struct reading *r, const char *message, const char *word, const char *const *words,
+			 size_t count)
+{
+	const char *near = suggest_closest(word, words, count);
+	return near ? arena_printf(r->arena, "%s; did you mean '%s'?", message, near) : message;
+}
+
 /* [paths] include = DIR [DIR...]: -I directories, relative to the file's directory. */
 static bool read_paths(struct reading *r, const char *name, const char *value)
 {
 	if (strcmp(name, "include") != 0)
-		return fail(r, arena_printf(r->arena, "[paths] takes 'include', not '%s'", name));
+		return fail(r, meant(r, arena_printf(r->arena, "[paths] takes 'include', not '%s'", name), name,
+				     (const char *const[]){"include"}, 1));
 	for (const char *p = value; *p;) {
 		size_t skip = strspn(p, " \t"), len = strcspn(p + skip, " \t");
 		p += skip;
@@ -73,8 +83,11 @@ static bool read_paths(struct reading *r, const char *name, const char *value)
 static bool read_code(struct reading *r, bool deny, const char *name, const char *value)
 {
 	enum diag_code code;
-	if (!diag_code_lookup(name, &code))
-		return fail(r, arena_printf(r->arena, "'%s' is not a diagnostic code", name));
+	if (!diag_code_lookup(name, &code)) {
+		const char *near = diag_code_meant(name);
+		return fail(r, near ? arena_printf(r->arena, "'%s' is not a diagnostic code; did you mean '%s'?", name, near)
+				    : arena_printf(r->arena, "'%s' is not a diagnostic code", name));
+	}
 	if (!deny && diag_code_severity(code) == DIAG_ERROR)
 		return fail(r, arena_printf(r->arena, "%s is an error, and only warnings and notes can be allowed",
 					    diag_code_string(code)));
@@ -99,12 +112,15 @@ static bool read_output(struct reading *r, const char *name, const char *value)
 	if (strcmp(name, "format") == 0) {
 		enum diag_format f;
 		if (!diag_format_parse(value, &f))
-			return fail(r, arena_printf(r->arena, "format is text, json, sarif or github, not '%s'", value));
+			return fail(r, meant(r, arena_printf(r->arena, "format is text, json, sarif or github, not '%s'",
+							     value), value,
+					     (const char *const[]){"text", "json", "sarif", "github"}, 4));
 		if (!r->given->format && (r->cmd == CMD_check || r->cmd == CMD_build))
 			r->o->format = f;
 	} else if (strcmp(name, "color") == 0) {
 		if (strcmp(value, "never") != 0 && strcmp(value, "always") != 0 && strcmp(value, "auto") != 0)
-			return fail(r, arena_printf(r->arena, "color is auto, always or never, not '%s'", value));
+			return fail(r, meant(r, arena_printf(r->arena, "color is auto, always or never, not '%s'", value),
+					     value, (const char *const[]){"auto", "always", "never"}, 3));
 		if (!r->given->color)
 			r->o->color = strcmp(value, "always") == 0 ? DIAG_COLOR_ALWAYS
 				     : strcmp(value, "never") == 0 ? DIAG_COLOR_NEVER : r->o->color;
@@ -115,7 +131,9 @@ static bool read_output(struct reading *r, const char *name, const char *value)
 		if (!(name[0] == 'w' ? r->given->werror : r->given->quiet))
 			*field = yes;
 	} else {
-		return fail(r, arena_printf(r->arena, "[output] takes format, color, werror and quiet, not '%s'", name));
+		return fail(r, meant(r, arena_printf(r->arena, "[output] takes format, color, werror and quiet, not "
+						     "'%s'", name), name,
+				     (const char *const[]){"format", "color", "werror", "quiet"}, 4));
 	}
 	return true;
 }
@@ -135,8 +153,9 @@ static int on_entry(void *user, const char *section, const char *name, const cha
 		ptrvec_push(r->arena, &r->urls, u);
 		return true;
 	}
-	return fail(r, arena_printf(r->arena, "unknown section [%s]: the sections are paths, sites, allow, deny "
-				    "and output", section));
+	return fail(r, meant(r, arena_printf(r->arena, "unknown section [%s]: the sections are paths, sites, allow, "
+					     "deny and output", section), section,
+			     (const char *const[]){"paths", "sites", "allow", "deny", "output"}, 5));
 }
 
 /* The directory to start from: the first operand's, or the current one for standard input. */

@@ -30,8 +30,13 @@ int cmd_explain(struct cmd_run *run)
 	enum diag_code code;
 	const char *text;
 	if (!diag_code_lookup(what, &code) || !(text = explain_text(diag_code_string(code)))) {
-		fprintf(run->err, "bfplan: no diagnostic is called '%s'\n"
-				  "Try 'bfplan explain --list' for the list.\n", what);
+		const char *near = diag_code_meant(what);
+		if (near)
+			fprintf(run->err, "bfplan: no diagnostic is called '%s'; did you mean '%s'?\n"
+					  "Try 'bfplan explain --list' for the list.\n", what, near);
+		else
+			fprintf(run->err, "bfplan: no diagnostic is called '%s'\n"
+					  "Try 'bfplan explain --list' for the list.\n", what);
 		return EXIT_USAGE;
 	}
 	fputs(text, run->out);

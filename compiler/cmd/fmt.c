@@ -118,7 +118,9 @@ static int format_one(struct arena *a, struct src_manager *sm, struct diag_sink 
 		return rc;
 	const char *formatted;
 	size_t len;
-	if (fmt_file(a, sm, diags, id, &formatted, &len) != FMT_OK)
+	unsigned errors = diags->errors;
+	/* laid out even when a directive is wrong (check --fix needs that), but not written or shown then */
+	if (fmt_file(a, sm, diags, id, &formatted, &len) != FMT_OK || diags->errors > errors)
 		return EXIT_PLAN_ERRORS;
 	const struct src_file *f = src_file(sm, id);
 	if (rewrite_uses_crlf(f))

@@ -281,7 +281,21 @@ static void refuse(struct parse *p, const char *fmt, ...)
 	p->failed = true;
 }
 
-/* "--color takes always, never or auto, not 'x'", from the option's choices. */
+/* The choice of `opt` closest to a misspelt `value`, or NULL. */
+static const char *closest_choice(struct parse *p, const struct option_info *opt, const char *value)
+{
+	const char *words[16];
+	size_t count = 0;
+	for (const char *s = opt->choices; *s && count < sizeof words / sizeof *words; count++) {
+		size_t len = strcspn(s, " ");
+		words[count] = arena_strndup(p->arena, s, len);
+		s += len;
+		s += strspn(s, " ");
+	}
+	return suggest_closest(value, words, count);
+}
+
+/* "--color takes auto, always or never, not 'x'", from the option's choices. */
 static void refuse_choice(struct parse *p, const struct option_info *opt, const char *value)
 {
 	char list[256] = "";
@@ -296,7 +310,25 @@ static void refuse_choice(struct parse *p, const struct option_info *opt, const 
 		s += len;
 		s += strspn(s, " ");
 	}
-	refuse(p, "%s takes %s, not '%s'", opt->name, list, value);
+	const char *near = closest_choice(p, opt, value);
+	if (near)
+		refuse(p, "%s takes %s, not '%s'; did you mean '%s'?", opt->name, list, value, near);
+	else
+		refuse(p, "%s takes %s, not '%s'", opt->name, list, value);
+}
+
+/* --emit=bes,chekclist: the choice closest to the first word that is not one, or NULL. */
+static const char *list_word_meant(struct parse *p, const struct option_info *opt, const char *value)
+{
+	for (const char *s = value; *s;) {
+		size_t len = strcspn(s, ",");
+		const char *word = arena_strndup(p->arena, s, len);
+		if (len && choice_index(opt, word) < 0)
+			return closest_choice(p, opt, word);
+		s += len;
+		s += *s == ',';
+	}
+	return NULL;
 }
 
 /*
@@ -311,7 +343,9 @@ static void take_codes(struct parse *p, bool deny, const char *value)
 		const char *word = arena_strndup(p->arena, s, len);
 		enum diag_code code;
 		if (!diag_code_lookup(word, &code)) {
-			refuse(p, "%s takes diagnostic codes, as 'bfplan explain --list' shows them, not '%s'", opt, word);
+			const char *near = diag_code_meant(word);
+			refuse(p, "%s takes diagnostic codes, as 'bfplan explain --list' shows them, not '%s'%s%s%s", opt,
+			       word, near ? "; did you mean '" : "", near ? near : "", near ? "'?" : "");
 			return;
 		}
 		bool allowed = false;
@@ -350,7 +384,7 @@ static void apply(struct parse *p, enum opt_id id, char *value)
 	struct cmd_options *o = p->o;
 	const struct option_info *opt = &options[id];
 	int choice = opt->choices && strcmp(opt->value, "LIST") != 0 ? choice_index(opt, value) : 0;
-	if (choice < 0 && id != OPT_COLOR) {
+	if (choice < 0) {
 		refuse_choice(p, opt, value);
 		return;
 	}
@@ -365,8 +399,7 @@ static void apply(struct parse *p, enum opt_id id, char *value)
 	case OPT_DENY: take_codes(p, id == OPT_DENY, value); break;
 	case OPT_COLOR:
 		p->given.color = true;
-		if (!parse_color(value, &o->color, p->env))
-			refuse(p, "--color takes always, never or auto, not '%s'", value);
+		parse_color(value, &o->color, p->env); /* a choice: checked above */
 		break;
 	case OPT_FORMAT:
 		diag_format_parse(value, &o->format);
@@ -392,9 +425,12 @@ static void apply(struct parse *p, enum opt_id id, char *value)
 		break;
 	case OPT_NEWLINE: o->emit.bes.newline = choice == 0 ? BES_NEWLINE_CRLF : BES_NEWLINE_LF; break;
 	case OPT_EMIT:
-		if (!emit_parse_outputs(value, &o->emit.outputs))
+		if (!emit_parse_outputs(value, &o->emit.outputs)) {
+			const char *near = list_word_meant(p, opt, value);
 			refuse(p, "--emit takes outputs separated by commas, from bes, checklist and json, "
-			       "as in '--emit=bes,json', not '%s'", value);
+			       "as in '--emit=bes,json', not '%s'%s%s%s", value, near ? "; did you mean '" : "",
+			       near ? near : "", near ? "'?" : "");
+		}
 		break;
 	case OPT_JSON_INDENT: o->emit.json_indent = true; break;
 	case OPT_SYNC: o->emit.sync = true; break;

@@ -30,6 +30,7 @@
 #include "base/escape.h"
 #include "base/sha256.h"
 #include "base/source.h"
+#include "base/suggest.h"
 #include "base/textbuf.h"
 #include "base/version.h"
 #include "cmd/cmd.h"
@@ -97,6 +98,15 @@ static bool parse_command_word(const char *word, int *cmd)
 	return false;
 }
 
+/* The run command closest to a misspelt one ("nxt"), or NULL. */
+static const char *command_meant(const char *word)
+{
+	const char *words[RUN_COMMAND_COUNT];
+	for (int c = 0; c < RUN_COMMAND_COUNT; c++)
+		words[c] = commands[c].word;
+	return suggest_closest(word, words, RUN_COMMAND_COUNT);
+}
+
 /* The operands: PLAN, then COMMAND, then its argument. */
 static void read_operands(const struct cmd_options *opts, FILE *err, struct run_options *o)
 {
@@ -108,8 +118,9 @@ static void read_operands(const struct cmd_options *opts, FILE *err, struct run_
 	if (n > 1 && opts->bigfix)
 		usage(err, o, "run --bigfix carries out the whole plan and takes no command, not '%s'", words[1]);
 	else if (n > 1 && !parse_command_word(words[1], &o->command))
-		usage(err, o, "run has no command '%s': it takes status, next, start, done, fail, note, abort or report",
-		      words[1]);
+		usage(err, o, "run has no command '%s': it takes status, next, start, done, fail, note, abort or "
+		      "report%s%s%s", words[1], command_meant(words[1]) ? "; did you mean '" : "",
+		      command_meant(words[1]) ? command_meant(words[1]) : "", command_meant(words[1]) ? "'?" : "");
 	else if (n > 2 && !commands[o->command].argument)
 		usage(err, o, "run %s takes no argument, not '%s'", commands[o->command].word, words[2]);
 	else if (n > 2)

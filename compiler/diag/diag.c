@@ -3,7 +3,10 @@
  */
 #include "diag/diag.h"
 
+#include "base/suggest.h"
+
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
@@ -43,6 +46,28 @@ bool diag_code_lookup(const char *text, enum diag_code *code)
 		}
 	}
 	return false;
+}
+
+const char *diag_code_meant(const char *text)
+{
+	/* the digits as typed: letters that pass for digits read as them, and "BFP" may be left out */
+	char code[16];
+	size_t len = strlen(text), at = 0, from = strncasecmp(text, "bfp", 3) == 0 ? 3 : 0;
+	if (len - from >= 1 && len - from <= 4) {
+		at = (size_t)snprintf(code, sizeof code, "BFP");
+		for (size_t i = from; i < len; i++) {
+			char c = text[i];
+			code[at++] = c == 'O' || c == 'o' ? '0' : c == 'l' || c == 'I' ? '1' : c;
+		}
+		code[at] = '\0';
+		for (int i = 0; i < DIAG_CODE_COUNT; i++)
+			if (strcmp(code, code_table[i].code) == 0)
+				return code_table[i].code;
+	}
+	const char *names[DIAG_CODE_COUNT];
+	for (int i = 0; i < DIAG_CODE_COUNT; i++)
+		names[i] = code_table[i].name;
+	return suggest_closest(text, names, DIAG_CODE_COUNT);
 }
 
 void diag_init(struct diag_sink *sink, struct arena *arena, const struct src_manager *sm)

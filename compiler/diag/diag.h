@@ -189,4 +189,11 @@ const char *diag_code_summary(enum diag_code code);
 enum diag_severity diag_code_severity(enum diag_code code);
 bool diag_code_lookup(const char *text, enum diag_code *code);
 
+/*
+ * The code a mistyped one meant, for "did you mean": "BFP3O2" (a letter O
+ * for the digit), "bfp302" and "302" are BFP302; a misspelt name is the
+ * closest name.  NULL when none is close.
+ */
+const char *diag_code_meant(const char *text);
+
 #endif

@@ -378,9 +378,12 @@ enum fmt_status fmt_file(struct arena *arena, struct src_manager *sm, struct dia
 	size_t reported = diags->diags.len;
 	struct ast_file *ast = frontend_parse(arena, sm, diags, file);
 	/* a warning the file allows (`# bfplan: allow BFP006 -- ...`) is not shown here either */
+	unsigned parsed = diags->errors;
 	allow_collect(arena, diags, sm, ast);
+	/* a directive's own errors (an error allowed, no reason) are reported, but leave the layout alone */
+	unsigned directives = diags->errors - parsed;
 	diag_allow_earlier(diags, reported);
-	if (diags->errors > errors)
+	if (diags->errors - directives > errors)
 		return FMT_SYNTAX;
 	*out = fmt_layout(arena, src, ast, out_len);
 

@@ -119,7 +119,9 @@ static void report_unknown_code(struct diag_sink *diags, const char *word, struc
 	for (int i = 0; i < DIAG_CODE_COUNT; i++)
 		candidates[i] = diag_code_string((enum diag_code)i);
 	struct diag *d = diag_report(diags, BFP021, at, "'%s' is not a diagnostic code", word);
-	const char *near = suggest_closest(word, candidates, DIAG_CODE_COUNT);
+	const char *near = diag_code_meant(word);
+	if (!near)
+		near = suggest_closest(word, candidates, DIAG_CODE_COUNT);
 	if (near)
 		diag_did_you_mean(diags, d, at, near);
 	else
@@ -192,8 +194,19 @@ static void read_comment(struct arena *a, struct diag_sink *diags, const struct 
 {
 	struct cursor c = {f->text, comment.begin + 1, comment.end};
 	skip_blanks(&c);
-	if (!take(&c, "bfplan:"))
+	uint32_t start = c.at;
+	if (!take(&c, "bfplan:")) {
+		/* "# bfplan allow BFP302" and "# bfplan-allow": a directive without its ':', which is passed over */
+		bool near = take(&c, "bfplan ") || take(&c, "bfplan-") || take(&c, "bfplan=");
+		skip_blanks(&c);
+		if (near && take(&c, "allow")) {
+			struct src_span at = {file->file, start, start + 7};
+			struct diag *d = diag_report(diags, BFP023, at, "'bfplan' without a ':' does not start a "
+						     "directive, so this comment allows nothing");
+			diag_help(diags, d, "write '# bfplan: allow CODE -- why', with the ':' after 'bfplan'");
+		}
 		return;
+	}
 	skip_blanks(&c);
 	struct src_span verb = take_word(&c, file->file);
 	if (verb.end - verb.begin == 5 && memcmp(f->text + verb.begin, "allow", 5) == 0) {

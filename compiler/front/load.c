@@ -29,13 +29,15 @@
 
 #include "front/load.h"
 
-#include <errno.h>
+#include <ctype.h>
 #include <dirent.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -43,6 +45,7 @@
 #include "base/escape.h"
 #include "base/ptrmap.h"
 #include "base/readfile.h"
+#include "base/suggest.h"
 #include "base/symtab.h"
 #include "base/textbuf.h"
 #include "base/utf8.h"
@@ -91,6 +94,29 @@ struct stdlib_path {
 
 /* ---- reading ------------------------------------------------------------------------ */
 
+/*
+ * For a file that does not exist, the closest name in its directory
+ * ("sede.plan" for seed.plan), with the directory as the author wrote
+ * it, or NULL.  At most SUGGEST_MAX_CANDIDATES entries are looked at.
+ */
+static const char *file_meant(struct arena *a, const char *name)
+{
+	const char *slash = strrchr(name, '/');
+	const char *dir = slash ? arena_strndup(a, name, (size_t)(slash - name + 1)) : "./";
+	const char *base = slash ? slash + 1 : name;
+	DIR *d = opendir(dir);
+	if (!d)
+		return NULL;
+	const char **names = arena_alloc(a, SUGGEST_MAX_CANDIDATES * sizeof *names);
+	size_t count = 0;
+	for (struct dirent *e; count < SUGGEST_MAX_CANDIDATES && (e = readdir(d));)
+		if (e->d_name[0] != '.')
+			names[count++] = arena_strdup(a, e->d_name);
+	closedir(d);
+	const char *near = suggest_closest(base, names, count);
+	return near ? arena_printf(a, "%s%s", slash ? dir : "", near) : NULL;
+}
+
 void load_report_unreadable(struct diag_sink *diags, const char *name, const struct load_read *r)
 {
 	const struct src_span nowhere = {SRC_NO_FILE, 0, 0};
@@ -118,7 +144,11 @@ void load_report_unreadable(struct diag_sink *diags, const char *name, const str
 	}
 	d = diag_report(diags, BFP001, nowhere, "cannot read '%s': %s", name, strerror(r->error));
 	diag_about(diags, d, name);
-	diag_help(diags, d, "check the path and its permissions");
+	const char *near = r->error == ENOENT ? file_meant(diags->arena, name) : NULL;
+	if (near)
+		diag_help(diags, d, "did you mean '%s'?", near);
+	else
+		diag_help(diags, d, "check the path and its permissions");
 }
 
 void load_report_too_large(struct diag_sink *diags, uint32_t file)
@@ -735,6 +765,44 @@ static void note_places_tried(struct loader *ld, struct diag *d, uint32_t from, 
 			  ld->opts->stdlib_sought ? ld->opts->stdlib_sought : "");
 }
 
+/* The standard library path closest to a `use` path that names no file, without ".plan", or NULL. */
+static const char *stdlib_path_meant(struct loader *ld, const char *path)
+{
+	const struct ptrvec *paths = stdlib_paths(ld);
+	size_t count = paths->len < SUGGEST_MAX_CANDIDATES ? paths->len : SUGGEST_MAX_CANDIDATES;
+	const char **names = arena_alloc(ld->arena, (count + 1) * sizeof *names);
+	for (size_t i = 0; i < count; i++) {
+		const char *p = ((const struct stdlib_path *)paths->items[i])->path;
+		names[i] = arena_strndup(ld->arena, p, strlen(p) - 5);
+	}
+	size_t n = strlen(path);
+	const char *bare = n > 5 && strcmp(path + n - 5, ".plan") == 0 ? arena_strndup(ld->arena, path, n - 5) : path;
+	return suggest_closest(bare, names, count);
+}
+
+/* "bigfix" names a directory of the standard library: its files, as `use` paths ("a", "b" or "c"), or NULL. */
+static const char *stdlib_dir_files(struct loader *ld, const char *path)
+{
+	const struct ptrvec *paths = stdlib_paths(ld);
+	size_t n = strlen(path), count = 0;
+	struct textbuf list;
+	textbuf_init(&list, ld->arena);
+	const char *last = NULL;
+	for (size_t i = 0; i < paths->len; i++) {
+		const char *p = ((const struct stdlib_path *)paths->items[i])->path;
+		if (strncmp(p, path, n) != 0 || p[n] != '/' || strchr(p + n + 1, '/'))
+			continue;
+		if (last)
+			textbuf_printf(&list, "%s\"%s\"", count > 1 ? ", " : "", last);
+		last = arena_strndup(ld->arena, p, strlen(p) - 5);
+		count++;
+	}
+	if (!last)
+		return NULL;
+	textbuf_printf(&list, "%s\"%s\"", count > 2 ? ", or " : count == 2 ? " or " : "", last);
+	return list.data;
+}
+
 static void report_refusal(struct loader *ld, uint32_t from, const struct ast_use *use, const struct candidate *c)
 {
 	struct diag *d;
@@ -744,8 +812,19 @@ static void report_refusal(struct loader *ld, uint32_t from, const struct ast_us
 		d = diag_report(ld->diags, BFP201, use->path_span, "cannot find \"%s\" to import", use->path);
 		if (diag_is_shown(ld->diags, d))
 			note_places_tried(ld, d, from, use);
-		diag_help(ld->diags, d, "paths are searched in the standard library, beside this file, in -I "
-			  "directories and in BFPLAN_PATH; check the spelling");
+		const char *near = diag_is_shown(ld->diags, d) ? stdlib_path_meant(ld, use->path) : NULL;
+		const char *inside = near || !diag_is_shown(ld->diags, d) ? NULL : stdlib_dir_files(ld, use->path);
+		if (inside) {
+			diag_help(ld->diags, d, "\"%s\" is a directory of the standard library: `use` one of its files, "
+				  "%s", use->path, inside);
+		} else if (near) {
+			diag_help(ld->diags, d, "did you mean \"%s\", the standard library's?", near);
+			diag_fix_edit(ld->diags, d, arena_printf(ld->arena, "write \"%s\"", near), use->path_span,
+				      arena_printf(ld->arena, "\"%s\"", near));
+		}
+		else
+			diag_help(ld->diags, d, "paths are searched in the standard library, beside this file, in -I "
+				  "directories and in BFPLAN_PATH; check the spelling");
 		return;
 	case CAND_OUTSIDE:
 		d = diag_report(ld->diags, BFP212, use->path_span,
@@ -853,6 +932,68 @@ static bool report_bes_content(struct loader *ld, uint32_t file, const struct sr
 	return true;
 }
 
+/*
+ * The format of a file that is some other text than plan language, told
+ * by its first line: JSON (as plan.json, which `bfplan build` writes),
+ * YAML (a document start, or "key: value") or HTML; NULL for anything
+ * else, which the parser then reports as it reads it.
+ */
+static const char *other_format(const char *s, size_t len)
+{
+	size_t end = 0;
+	while (end < len && s[end] != '\n' && s[end] != '\r')
+		end++;
+	if (len && (s[0] == '{' || s[0] == '['))
+		return "JSON";
+	if ((end >= 3 && strncmp(s, "---", 3) == 0 && (end == 3 || s[3] == ' ')) ||
+	    (end >= 5 && strncasecmp(s, "<html", 5) == 0) || (end >= 9 && strncasecmp(s, "<!doctype", 9) == 0))
+		return s[0] == '-' ? "YAML" : "HTML";
+	size_t word = 0;
+	while (word < end && (isalnum((unsigned char)s[word]) || s[word] == '_' || s[word] == '-'))
+		word++;
+	enum ast_decl_kind kind;
+	if (ast_decl_lookup(s, word, &kind) || (word == 3 && strncmp(s, "use", 3) == 0))
+		return NULL; /* "cluster: exch01 {" is a plan with a stray ':', which the parser reports */
+	if (word > 0 && word + 1 < end && s[word] == ':' && s[word + 1] == ' ')
+		return "YAML";
+	if (word > 0 && word + 1 == end && s[word] == ':')
+		return "YAML";
+	return NULL;
+}
+
+/*
+ * One diagnostic for a file in another format given where a plan file
+ * goes (plan.json, a YAML or an HTML page), instead of one error for each
+ * of its lines.  True if it was that.
+ */
+static bool report_other_format(struct loader *ld, uint32_t file, const struct src_span *where)
+{
+	const struct src_file *f = src_file(ld->sm, file);
+	size_t at = src_bom_len(f);
+	for (;;) { /* blanks and '#' lines, which both YAML and plans have */
+		while (at < f->len && strchr(" \t\r\n", f->text[at]))
+			at++;
+		if (at >= f->len || f->text[at] != '#')
+			break;
+		while (at < f->len && f->text[at] != '\n')
+			at++;
+	}
+	const char *format = other_format(f->text + at, f->len - at);
+	if (!format)
+		return false;
+	size_t line_end = at;
+	while (line_end < f->len && f->text[line_end] != '\n' && f->text[line_end] != '\r')
+		line_end++;
+	struct src_span span = where ? *where : (struct src_span){file, (uint32_t)at, (uint32_t)line_end};
+	struct diag *d = diag_report(ld->diags, BFP025, span, "'%s' reads as %s, not as a plan file", f->path, format);
+	if (strcmp(format, "JSON") == 0)
+		diag_help(ld->diags, d, "check the plan file itself: a plan.json is what 'bfplan build' writes from one");
+	else
+		diag_help(ld->diags, d, "a plan is written in bfplan's own language: declarations such as "
+			  "'cluster NAME { ... }' and 'plan NAME { ... }'");
+	return true;
+}
+
 /* Opens a checked candidate and reads it; NULL (errno set) if it changed since it was checked. */
 static char *read_candidate(struct loader *ld, const struct candidate *c, size_t *len, bool *too_large,
 			    bool *kernel)
@@ -948,7 +1089,8 @@ static void follow_use(struct loader *ld, uint32_t from, const struct ast_use *u
 		diag_help(ld->diags, d, "split it into several files");
 		return;
 	}
-	if (report_wide_encoding(ld, l->file, use->path_span) || report_bes_content(ld, l->file, &use->path_span))
+	if (report_wide_encoding(ld, l->file, use->path_span) || report_bes_content(ld, l->file, &use->path_span) ||
+	    report_other_format(ld, l->file, &use->path_span))
 		return;
 	load_file(ld, l);
 }
@@ -1011,7 +1153,8 @@ enum load_status load_program(struct arena *arena, struct src_manager *sm, struc
 		return LOAD_OK;
 	}
 	/* not located in the file: its first line, shown as UTF-8, would be mostly escaped zero bytes */
-	if (report_wide_encoding(&ld, root->file, nowhere) || report_bes_content(&ld, root->file, NULL))
+	if (report_wide_encoding(&ld, root->file, nowhere) || report_bes_content(&ld, root->file, NULL) ||
+	    report_other_format(&ld, root->file, NULL))
 		return LOAD_OK;
 	load_file(&ld, root);
 	return LOAD_OK;

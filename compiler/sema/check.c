@@ -399,7 +399,19 @@ static void rule_sequence(struct checker *c, const struct plan_ent *plan)
 			while (k > 0 && !state_in(&st->from, before[k - 1]))
 				k--;
 			const struct step_ent *fix = step_entering(w, &st->from);
-			if (k > 0) {
+			const struct seq_item *same = NULL; /* the same step, earlier: written twice */
+			for (size_t j = 0; j < i && !same; j++)
+				if (((const struct seq_item *)plan->sequence.items[j])->step == st)
+					same = plan->sequence.items[j];
+			if (same && k > 0) {
+				diag_note(c->diags, d, same->span, "'%s' already runs here", st->name);
+				if (same->baseline && item->baseline && same->baseline != item->baseline)
+					diag_help(c->diags, d, "apply both in one step: put the lines of baseline '%s' "
+						  "into baseline '%s', and remove this line", item->baseline->name,
+						  same->baseline->name);
+				else
+					diag_help(c->diags, d, "remove this line: '%s' is in `each node` twice", st->name);
+			} else if (k > 0) {
 				const struct seq_item *at = plan->sequence.items[k - 1];
 				diag_help(c->diags, d, "move '%s' up, before '%s': there the node is still '%s'",
 					  st->name, at->step->name, before[k - 1]->name);
@@ -688,7 +700,8 @@ static void rule_prerequisites(struct checker *c, const struct plan_ent *plan, s
 											    : plan->decl;
 		fix_add_line(c, d, after, arena_printf(c->arena, "require %s", n->prereq->lw.name));
 	}
-	for (size_t i = 0; i < plan->requires.len && complete; i++) {
+	/* the role's steps are not counted while its line names no role: their needs would look unneeded */
+	for (size_t i = 0; i < plan->requires.len && complete && !plan->cluster->role_unknown; i++) {
 		const struct require_ent *req = plan->requires.items[i];
 		if (ptrmap_get(&needs.index, req->prereq))
 			continue;
@@ -1135,6 +1148,8 @@ static void rule_availability(struct checker *c, const struct plan_ent *plan, st
 		return;
 	}
 	size_t online = n - plan->max_down;
+	if (cl->quorum_unknown)
+		return; /* proving it against the default model would report what the author did not write */
 	if (keeps_quorum(cl, plan->quorum_rule, online)) {
 		rule_quorum_choice(c, plan, &facts->quorum);
 		return;
@@ -1299,7 +1314,7 @@ static void rule_order(struct checker *c, const struct plan_ent *plan, struct pl
 	size_t n = cl->nodes.len;
 	facts->role_holder = NULL;
 	if (plan->active) {
-		if (!cl->role) {
+		if (!cl->role && !cl->role_unknown) {
 			struct diag *d = diag_report(c->diags, BFP321, plan->active_span,
 						     "plan '%s' names an active node, but cluster '%s' has no role",
 						     plan->name, cl->name);
@@ -1600,7 +1615,7 @@ static void rule_window(struct checker *c, const struct plan_ent *plan, struct p
 {
 	int64_t total = build_schedule(c, plan, facts);
 	facts->worst_case = total;
-	if (plan->window <= 0 || total <= plan->window)
+	if (plan->window <= 0 || total <= plan->window || plan->timeouts_incomplete)
 		return;
 	struct diag *d = diag_report(c->diags, BFP317, plan->window_span,
 				     "the worst case of plan '%s' is %s, longer than its %s window", plan->name,
@@ -1616,14 +1631,46 @@ static void rule_window(struct checker *c, const struct plan_ent *plan, struct p
 /* ---- roles, optional steps and advice texts ------------------------------------------------ */
 
 /* A cluster's role should be moved by a step made for it, not by the cluster commands. */
+/*
+ * The step that moves the role must run while the node is still in
+ * service: written after 'pause' (or after 'resume', at the end), it
+ * finds the role where the pause and the patches left it, or moved by
+ * the cluster's commands with the groups (as BFP323 says).
+ */
+static void rule_role_moved_first(struct checker *c, const struct plan_ent *plan, size_t mover)
+{
+	const struct state_ent *initial = NULL;
+	for (size_t i = 0; i < c->world->states.len && !initial; i++) {
+		const struct state_ent *st = c->world->states.items[i];
+		if (st->initial)
+			initial = st;
+	}
+	for (size_t i = 0; initial && i < mover; i++) {
+		const struct seq_item *item = plan->sequence.items[i];
+		if (item->step->to == initial)
+			continue;
+		const struct seq_item *late = plan->sequence.items[mover];
+		struct diag *d = diag_report(c->diags, BFP344, late->span, "'%s' moves role '%s' after '%s' has "
+					     "taken the node out of service", late->step->name,
+					     plan->cluster->role->lw.name, item->step->name);
+		diag_note(c->diags, d, item->span, "the node leaves '%s' here, with the role still on it",
+			  initial->name);
+		diag_help(c->diags, d, "move '%s' up, to the first step of `each node`: the role leaves the node "
+			  "before it is paused", late->step->name);
+		return;
+	}
+}
+
 static void rule_role_moved(struct checker *c, const struct plan_ent *plan)
 {
 	const struct cluster_ent *cl = plan->cluster;
 	if (!cl->role || plan->sequence_incomplete)
 		return;
 	for (size_t i = 0; i < plan->sequence.len; i++)
-		if (((const struct seq_item *)plan->sequence.items[i])->step->role == cl->role)
+		if (((const struct seq_item *)plan->sequence.items[i])->step->role == cl->role) {
+			rule_role_moved_first(c, plan, i);
 			return;
+		}
 	struct diag *d = diag_report(c->diags, BFP323, plan->each_span,
 				     "plan '%s' never moves role '%s' with a step of its own", plan->name,
 				     cl->role->lw.name);
@@ -1818,7 +1865,7 @@ static void check_plan(struct checker *c, struct plan_ent *plan, struct plan_fac
 			diag_help(c->diags, d, "remove '%s', or apply it with a step that takes a baseline",
 				  item->baseline->name);
 		}
-		if (st->role && cl->role != st->role) {
+		if (st->role && cl->role != st->role && !cl->role_unknown) {
 			struct diag *d = diag_report(c->diags, BFP321, item->span,
 						     "step '%s' acts on role '%s', which cluster '%s' does not hold",
 						     st->name, st->role->lw.name, cl->name);
@@ -1861,6 +1908,53 @@ static void check_plan(struct checker *c, struct plan_ent *plan, struct plan_fac
 		rule_role_moved(c, plan);
 }
 
+/*
+ * A baseline the file declares beside its plans, which none of them
+ * applies: usually this cycle's baseline, written while a 'patch' line
+ * still names last cycle's.  A file of baselines without plans is a
+ * library, and says nothing here.
+ */
+static void rule_unused_baselines(struct checker *c)
+{
+	const struct world *w = c->world;
+	struct ptrmap used;
+	ptrmap_init(&used, c->arena);
+	bool plans_here = false;
+	for (size_t i = 0; i < w->plans.len; i++) {
+		const struct plan_ent *plan = w->plans.items[i];
+		if (plan->sequence_incomplete)
+			return; /* a step line that did not resolve may be the one that applies it */
+		plans_here = plans_here || plan->decl.file == w->root;
+		for (size_t k = 0; k < plan->sequence.len; k++) {
+			const struct seq_item *item = plan->sequence.items[k];
+			if (item->baseline)
+				ptrmap_put(&used, item->baseline, &used); /* any non-NULL value: it is used */
+		}
+	}
+	for (size_t i = 0; plans_here && i < w->baselines.len; i++) {
+		const struct baseline_ent *b = w->baselines.items[i];
+		if (b->decl.file != w->root || ptrmap_get(&used, b))
+			continue;
+		struct diag *d = diag_report(c->diags, BFP342, b->decl, "no plan applies baseline '%s'", b->name);
+		const struct seq_item *other = NULL;
+		for (size_t k = 0; k < w->plans.len && !other; k++) {
+			const struct plan_ent *plan = w->plans.items[k];
+			for (size_t j = 0; j < plan->sequence.len && !other; j++)
+				if (((const struct seq_item *)plan->sequence.items[j])->baseline)
+					other = plan->sequence.items[j];
+		}
+		if (other) {
+			diag_note(c->diags, d, other->span, "step '%s' applies baseline '%s' here", other->step->name,
+				  other->baseline->name);
+			diag_help(c->diags, d, "if this is the baseline to apply, write '%s %s' there; if not, remove it",
+				  other->step->name, b->name);
+		} else {
+			diag_help(c->diags, d, "apply it with a step that takes a baseline ('patch %s' in `each node`), "
+				  "or remove it", b->name);
+		}
+	}
+}
+
 void check_program(struct arena *arena, struct diag_sink *diags, struct world *world,
 		   struct checked_program *out)
 {
@@ -1896,5 +1990,8 @@ void check_program(struct arena *arena, struct diag_sink *diags, struct world *w
 		ptrvec_push(arena, &out->plans, facts);
 		arena_reset(&scratch);
 	}
+	if (diags->errors == 0) /* advice about files that are otherwise right; after an error, noise */
+		rule_unused_baselines(&c);
+	arena_reset(&scratch);
 	arena_free(&scratch);
 }

@@ -17,6 +17,9 @@
 #include "sema/resolve.h"
 
 #include <ctype.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <strings.h>
 #include <string.h>
 
 #include "base/actionscript.h"
@@ -92,6 +95,8 @@ struct props {
 	size_t count;
 	struct ptrvec stmts[MAX_PROPS]; /* const struct ast_stmt *, only well-formed ones */
 	struct ptrvec marks;            /* const struct ast_stmt *: `unconfirmed` lines, well-formed */
+	bool written[MAX_PROPS];        /* a line of the word was written, well-formed or not (reported) */
+	bool wrong[MAX_PROPS];          /* such a line was misspelt or ill-formed (reported): its facts are missing */
 };
 
 /* Which kinds describe the world, and so may mark their facts `unconfirmed`. */
@@ -277,9 +282,87 @@ static bool digit_led(const char *word)
 	return word && word[0] >= '0' && word[0] <= '9';
 }
 
+/* The unit letter of a unit as people write it ("hrs", "Min", "seconds"), or 0. */
+static char duration_unit(const char *word, size_t len)
+{
+	static const struct {
+		char unit;
+		const char *words[6];
+	} units[] = {
+		{'s', {"s", "sec", "secs", "second", "seconds", NULL}},
+		{'m', {"m", "min", "mins", "minute", "minutes", NULL}},
+		{'h', {"h", "hr", "hrs", "hour", "hours", NULL}},
+		{'d', {"d", "day", "days", NULL}},
+	};
+	for (size_t u = 0; u < sizeof units / sizeof units[0]; u++)
+		for (const char *const *w = units[u].words; *w; w++)
+			if (strlen(*w) == len && strncasecmp(*w, word, len) == 0)
+				return units[u].unit;
+	return 0;
+}
+
+/*
+ * The duration a mistyped one meant, in bfplan's form and the author's
+ * numbers: "6hr" and "6H" are 6h, "60min" is 60m, "1h30" is 1h30m (a bare
+ * number after a unit counts in the next smaller one), "1.5h" is 1h30m.
+ * NULL when the word is no duration at all.
+ */
+static const char *duration_meant(struct arena *a, const char *word)
+{
+	static const struct {
+		char unit;
+		uint64_t per_next; /* how many of the next smaller unit make one */
+	} scale[] = {{'d', 24}, {'h', 60}, {'m', 60}, {'s', 0}};
+	char text[96];
+	size_t at = 0;
+	int last = -1; /* the scale index of the previous unit */
+	for (const char *p = word; *p;) {
+		uint64_t whole = 0, tenths = 0;
+		bool fraction = false;
+		const char *digits = p;
+		while (*p >= '0' && *p <= '9' && p - digits < 9)
+			whole = whole * 10 + (uint64_t)(*p++ - '0');
+		if (p == digits || (*p >= '0' && *p <= '9'))
+			return NULL;
+		if (*p == '.' || *p == ',') {
+			if (!(p[1] >= '0' && p[1] <= '9'))
+				return NULL;
+			tenths = (uint64_t)(p[1] - '0');
+			fraction = true;
+			for (p += 2; *p >= '0' && *p <= '9';)
+				p++;
+		}
+		const char *unit = p;
+		while ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z'))
+			p++;
+		char letter = unit == p ? (last >= 0 && last < 3 ? scale[last + 1].unit : 0)
+				       : duration_unit(unit, (size_t)(p - unit));
+		int index = -1;
+		for (int i = 0; i < 4; i++)
+			if (scale[i].unit == letter)
+				index = i;
+		if (index < 0 || index <= last || (fraction && index == 3) || at > sizeof text - 48)
+			return NULL;
+		if (whole)
+			at += (size_t)snprintf(text + at, sizeof text - at, "%" PRIu64 "%c", whole, letter);
+		if (tenths * scale[index].per_next % 10)
+			return NULL; /* 1.3h is no whole number of minutes */
+		if (tenths)
+			at += (size_t)snprintf(text + at, sizeof text - at, "%" PRIu64 "%c",
+					       tenths * scale[index].per_next / 10, scale[index + 1].unit);
+		last = fraction ? index + 1 : index;
+	}
+	return at ? arena_strdup(a, text) : NULL;
+}
+
 static void invalid_number(struct diag_sink *diags, const char *word, struct src_span span)
 {
 	struct diag *d = diag_report(diags, BFP107, span, "invalid number '%s'", word);
+	const char *meant = duration_meant(diags->arena, word);
+	if (meant) {
+		diag_did_you_mean(diags, d, span, meant);
+		return;
+	}
 	diag_help(diags, d, "write an integer (40301), a duration with a unit s, m, h or d (30m, 1h30m), "
 		  "or an identifier that starts with a letter");
 }
@@ -399,11 +482,196 @@ static struct src_span args_span(const struct ast_stmt *s)
 	return src_span_join(a->span, b->span);
 }
 
+/* Appends the values of a list, or a value, as written but without quotes, separated by ", ". */
+static bool append_names(struct textbuf *out, const struct ast_value *v, bool *quoted, size_t *count)
+{
+	if (v->kind == VAL_LIST) {
+		for (size_t i = 0; i < v->items.len; i++)
+			if (!append_names(out, v->items.items[i], quoted, count))
+				return false;
+		return true;
+	}
+	if (v->kind == VAL_STRING) {
+		for (const char *c = v->text; *c; c++)
+			if (!((*c >= 'A' && *c <= 'Z') || (*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') ||
+			      *c == '-' || *c == '_' || *c == '.'))
+				return false;
+		*quoted = true;
+	}
+	textbuf_printf(out, "%s%s", (*count)++ ? ", " : " ", v->text);
+	return true;
+}
+
+/* Whether `later` begins on another line than `first`. */
+static bool on_later_line(struct resolver *r, struct src_span first, struct src_span later)
+{
+	const struct src_file *f = src_file(r->sm, first.file);
+	if (later.file != first.file || later.begin <= first.begin)
+		return false;
+	return memchr(f->text + first.begin, '\n', later.begin - first.begin) != NULL;
+}
+
+/* A list that runs past the end of the statement's line, then goes on with other values. */
+static bool list_goes_on(struct resolver *r, const struct ast_stmt *s)
+{
+	const struct ast_value *list = s->args.items[0];
+	if (!value_is(list, VAL_LIST) || !list->items.len)
+		return false;
+	const struct ast_value *last = list->items.items[list->items.len - 1];
+	return on_later_line(r, s->word_span, last->span);
+}
+
+/*
+ * Declared names written apart: one name with a blank in it ("os
+ * windows-2008 R2" is windows-2008r2), or names without their commas.
+ * NULL when neither reads as declared names.
+ */
+static const char *names_meant(struct resolver *r, const struct ast_stmt *s, const char **why)
+{
+	struct textbuf joined, dashed, listed;
+	textbuf_init(&joined, r->arena);
+	textbuf_init(&dashed, r->arena);
+	textbuf_init(&listed, r->arena);
+	bool all_declared = true;
+	for (size_t i = 0; i < s->args.len; i++) {
+		const struct ast_value *v = s->args.items[i];
+		if (!value_is(v, VAL_IDENT))
+			return NULL;
+		for (const char *c = v->text; *c; c++) {
+			textbuf_putc(&joined, (char)tolower((unsigned char)*c));
+			textbuf_putc(&dashed, (char)tolower((unsigned char)*c));
+		}
+		if (i + 1 < s->args.len)
+			textbuf_putc(&dashed, '-');
+		textbuf_printf(&listed, "%s%s", i ? ", " : "", v->text);
+		all_declared = all_declared && symtab_get(&r->names, v->text);
+	}
+	const char *one = symtab_get(&r->names, joined.data) ? joined.data
+			  : symtab_get(&r->names, dashed.data) ? dashed.data : NULL;
+	if (one) {
+		*why = "a name has no blanks:";
+		return arena_printf(r->arena, "%s %s", s->word, one);
+	}
+	if (!all_declared)
+		return NULL;
+	*why = "separate the names with commas:";
+	return arena_printf(r->arena, "%s %s", s->word, listed.data);
+}
+
+/*
+ * The line the author meant, from the values written, when the mistake is
+ * a common one, or NULL: names separated by blanks or written in quotes
+ * ('nodes EXNODE1 EXNODE2'), a number and its unit apart ('timeout patch
+ * 1 h'), a number without its unit ('window 8').  `why` says what changed.
+ */
+static const char *line_meant(struct resolver *r, const struct ast_stmt *s, enum shape shape, const char *example,
+			      const char **why)
+{
+	struct textbuf out;
+	textbuf_init(&out, r->arena);
+	textbuf_printf(&out, "%s", s->word);
+	size_t n = s->args.len, count = 0;
+	bool quoted = false;
+	if ((shape == SH_NAMES || shape == SH_NODES) && n > 1 && list_goes_on(r, s)) {
+		/* "nodes A, B," then "quorum ...": the ',' carried the list onto the next line */
+		*why = "a ',' at the end of a line carries the list onto the next one: end the line without it, as in";
+		const struct ast_value *list = s->args.items[0];
+		struct textbuf line;
+		textbuf_init(&line, r->arena);
+		textbuf_printf(&line, "%s", s->word);
+		for (size_t i = 0; value_is(list, VAL_LIST) && i < list->items.len; i++) {
+			const struct ast_value *v = list->items.items[i];
+			if (on_later_line(r, s->word_span, v->span))
+				break;
+			textbuf_printf(&line, "%s%s", i ? ", " : " ", v->text);
+		}
+		return line.data;
+	}
+	if (shape == SH_NAMES || shape == SH_NODES) {
+		for (size_t i = 0; i < n; i++)
+			if (!append_names(&out, s->args.items[i], &quoted, &count))
+				return NULL;
+		if (count == 0 || (n == 1 && !quoted))
+			return NULL;
+		if (shape == SH_NAMES && n > 1 && !quoted)
+			return names_meant(r, s, why);
+		*why = quoted ? "write names without quotes:" : "separate the names with commas:";
+		return out.data;
+	}
+	const struct ast_value *only = n == 1 ? s->args.items[0] : NULL;
+	if (shape == SH_INT && value_is(only, VAL_STRING) && only->text[0] &&
+	    strspn(only->text, "0123456789") == strlen(only->text)) {
+		*why = "write the number without quotes:";
+		return arena_printf(r->arena, "%s %s", s->word, only->text);
+	}
+	if (shape != SH_DURATION || n == 0)
+		return NULL;
+	const struct ast_value *last = s->args.items[n - 1];
+	size_t lead = n - 1;
+	char unit = 0;
+	if (n >= 2 && value_is(last, VAL_IDENT) && value_is(s->args.items[n - 2], VAL_INT) &&
+	    (unit = duration_unit(last->text, strlen(last->text)))) {
+		lead = n - 2;
+		*why = "write the number and its unit as one word:";
+	} else if (value_is(last, VAL_INT)) {
+		/* the example's unit, but minutes for a number no one would mean in hours */
+		unit = example[strlen(example) - 1];
+		if (unit == 'h' && last->number > 24)
+			unit = 'm';
+		*why = "a duration needs its unit, s, m, h or d, as in";
+	} else {
+		return NULL;
+	}
+	for (size_t i = 0; i < lead; i++) {
+		if (!value_is(s->args.items[i], VAL_IDENT))
+			return NULL;
+		textbuf_printf(&out, " %s", ((const struct ast_value *)s->args.items[i])->text);
+	}
+	textbuf_printf(&out, " %s%c", ((const struct ast_value *)s->args.items[lead])->text, unit);
+	return out.data;
+}
+
+/* The one catalog Fixlet or Task with this ID, in any site, or NULL (none, or several). */
+static const struct fixlet_ent *fixlet_with_id(struct resolver *r, int64_t id)
+{
+	const struct fixlet_ent *found = NULL;
+	for (size_t i = 0; i < r->world->fixlets.len; i++) {
+		const struct fixlet_ent *fx = r->world->fixlets.items[i];
+		if (fx->lw.name && fx->lw.id == id) {
+			if (found)
+				return NULL;
+			found = fx;
+		}
+	}
+	return found;
+}
+
+static void invalid_value_shaped(struct resolver *r, const struct ast_stmt *s, const char *what, enum shape shape,
+				 const char *example)
+{
+	struct diag *d = diag_report(r->diags, BFP208, args_span(s), "'%s' takes %s", s->word, what);
+	const struct ast_value *first = s->args.len == 1 ? s->args.items[0] : NULL;
+	const struct fixlet_ent *by_id = (shape == SH_NAMES || shape == SH_IDENT) && value_is(first, VAL_INT)
+						 ? fixlet_with_id(r, first->number) : NULL;
+	if (by_id) {
+		diag_help(r->diags, d, "%s is the ID of %s '%s'; the line takes its name: '%s %s'", first->text,
+			  by_id->lw.is_task ? "Task" : "Fixlet", by_id->lw.name, s->word, by_id->lw.name);
+		diag_fix_edit(r->diags, d, arena_printf(r->arena, "write '%s'", by_id->lw.name), first->span,
+			      by_id->lw.name);
+		return;
+	}
+	const char *why = NULL;
+	const char *meant = line_meant(r, s, shape, example, &why);
+	if (meant)
+		diag_help(r->diags, d, "%s '%s'", why, meant);
+	else
+		diag_help(r->diags, d, "write it as '%s'", example);
+}
+
 static void invalid_value(struct resolver *r, const struct ast_stmt *s, const char *what,
 			  const char *example)
 {
-	struct diag *d = diag_report(r->diags, BFP208, args_span(s), "'%s' takes %s", s->word, what);
-	diag_help(r->diags, d, "write it as '%s'", example);
+	invalid_value_shaped(r, s, what, SH_CUSTOM, example);
 }
 
 /* `unconfirmed "reason"` or `unconfirmed FIELD "reason"`: the shape here, the field in read_marks(). */
@@ -423,6 +691,34 @@ static void collect_mark(struct resolver *r, struct ast_stmt *s, struct props *o
 		diag_help(r->diags, d, "write it as 'unconfirmed action \"the reason\"'");
 	}
 	ptrvec_push(r->arena, &out->marks, s);
+}
+
+/* "a cluster" when `word` is a statement of a cluster (the first kind that takes it), or NULL. */
+static const char *kind_taking(const char *word)
+{
+	for (int k = 0; k < DECL_KIND_COUNT; k++) {
+		size_t count;
+		const struct prop *props = decl_props((enum ast_decl_kind)k, &count);
+		for (size_t i = 0; i < count && props[i].word; i++)
+			if (strcmp(props[i].word, word) == 0)
+				return ast_decl_article((enum ast_decl_kind)k);
+	}
+	return NULL;
+}
+
+/*
+ * 'foreach node {' and 'for each node {', as other languages loop: the
+ * line the author meant, "each node { ... }", where 'each' is allowed.
+ */
+static const char *each_meant(const struct ast_stmt *s, const char *const *words, size_t nwords)
+{
+	bool allowed = false;
+	for (size_t i = 0; i < nwords; i++)
+		allowed = allowed || strcmp(words[i], "each") == 0;
+	const struct ast_value *first = s->args.len ? s->args.items[0] : NULL;
+	bool loop = strcasecmp(s->word, "foreach") == 0 || strcasecmp(s->word, "for-each") == 0 ||
+		    ((strcmp(s->word, "for") == 0) && value_is(first, VAL_IDENT) && strcmp(first->text, "each") == 0);
+	return allowed && loop && s->block ? "each node { ... }" : NULL;
 }
 
 /*
@@ -457,8 +753,18 @@ static void collect_props(struct resolver *r, const struct ast_block *block, con
 			struct diag *d = diag_report(r->diags, BFP207, s->word_span, "%s does not accept '%s'",
 						     owner, s->word);
 			const char *near = suggest_closest(s->word, words, nwords);
-			if (near)
+			const char *each = each_meant(s, words, nwords);
+			for (size_t j = 0; j < out->count; j++)
+				if ((near && spec[j].word == near) || (each && strcmp(spec[j].word, "each") == 0))
+					out->written[j] = out->wrong[j] = true;
+			const char *elsewhere = near || each ? NULL : kind_taking(s->word);
+			if (each)
+				diag_help(r->diags, d, "write it as '%s'", each);
+			else if (near)
 				diag_did_you_mean(r->diags, d, s->word_span, near);
+			else if (elsewhere)
+				diag_help(r->diags, d, "'%s' is a statement of %s: move the line into the %s's block",
+					  s->word, elsewhere, elsewhere + (strncmp(elsewhere, "an ", 3) == 0 ? 3 : 2));
 			else if (nwords == 0)
 				diag_help(r->diags, d, "this declaration takes no statements; remove the line");
 			else {
@@ -477,8 +783,10 @@ static void collect_props(struct resolver *r, const struct ast_block *block, con
 						     s->word);
 			diag_help(r->diags, d, "write it as '%s'", p->example);
 		}
+		out->written[k] = true; /* even when it is wrong: then "has no" would be a second report of it */
 		if (!shape_ok(s, p->shape)) {
-			invalid_value(r, s, shape_phrase(p->shape), p->example);
+			out->wrong[k] = true;
+			invalid_value_shaped(r, s, shape_phrase(p->shape), p->shape, p->example);
 			continue;
 		}
 		if (out->stmts[k].len > 0 && !(p->flags & P_REPEAT)) {
@@ -492,7 +800,7 @@ static void collect_props(struct resolver *r, const struct ast_block *block, con
 		ptrvec_push(r->arena, &out->stmts[k], s);
 	}
 	for (size_t k = 0; k < out->count; k++) {
-		if ((spec[k].flags & P_REQUIRED) && out->stmts[k].len == 0) {
+		if ((spec[k].flags & P_REQUIRED) && out->stmts[k].len == 0 && !out->written[k]) {
 			struct diag *d = diag_report(r->diags, BFP209, owner_span, "%s has no '%s'", owner,
 						     spec[k].word);
 			diag_help(r->diags, d, "add a line such as '%s'", spec[k].example);
@@ -806,7 +1114,16 @@ static void declare(struct resolver *r, const struct ast_decl *decl)
 					     decl->name);
 		diag_note(r->diags, d, existing->decl->name_span, "first declared here as %s",
 			  ast_decl_article(existing->kind));
-		if (existing->kind == decl->kind && extensible(decl->kind))
+		const struct ast_value *more = decl->args.len ? decl->args.items[0] : NULL;
+		static const char *const extend[] = {"extend"};
+		if (value_is(more, VAL_IDENT) && suggest_closest(more->text, extend, 1))
+			/* "step pause extends {": the 'extend' of a declaration that adds to the first */
+			diag_did_you_mean(r->diags, d, more->span, "extend");
+		else if (value_is(more, VAL_IDENT) || value_is(more, VAL_INT))
+			/* "plan patch exch2008 {": the name goes on after a blank, and its first word is taken */
+			diag_help(r->diags, d, "a name has no blanks: write it as '%s %s-%s'",
+				  ast_decl_kind_name(decl->kind), decl->name, more->text);
+		else if (existing->kind == decl->kind && extensible(decl->kind))
 			diag_help(r->diags, d, "rename one of them, or write '%s %s extend { ... }' to add to "
 				  "the first", ast_decl_kind_name(decl->kind), decl->name);
 		else
@@ -842,8 +1159,27 @@ static struct lw_text read_title(struct resolver *r, const struct ast_decl *decl
 		struct diag *d = diag_report(r->diags, BFP208, v->span,
 					     "after the name of %s comes at most a title in quotes",
 					     owner_name(r, decl));
-		diag_help(r->diags, d, "write it as '%s %s \"A title\" {'", ast_decl_kind_name(decl->kind),
-			  decl->name);
+		static const char *const extend[] = {"extend"};
+		if (value_is(v, VAL_IDENT) && suggest_closest(v->text, extend, 1)) {
+			diag_did_you_mean(r->diags, d, v->span, "extend");
+			return title;
+		}
+		/* "baseline nov 2026 {": a name written with blanks, which the author meant as one */
+		struct textbuf name;
+		textbuf_init(&name, r->arena);
+		textbuf_printf(&name, "%s", decl->name);
+		size_t words = 0;
+		while (words < decl->args.len && (value_is(decl->args.items[words], VAL_IDENT) ||
+						  value_is(decl->args.items[words], VAL_INT)))
+			textbuf_printf(&name, "-%s", ((const struct ast_value *)decl->args.items[words++])->text);
+		const struct ast_value *rest = words < decl->args.len ? decl->args.items[words] : NULL;
+		if (words > 0 && (!rest || (value_is(rest, VAL_STRING) && words + 1 == decl->args.len)))
+			diag_help(r->diags, d, "a name has no blanks: write it as '%s %s%s%s%s {'",
+				  ast_decl_kind_name(decl->kind), name.data, rest ? " \"" : "", rest ? rest->text : "",
+				  rest ? "\"" : "");
+		else
+			diag_help(r->diags, d, "write it as '%s %s \"A title\" {'", ast_decl_kind_name(decl->kind),
+				  decl->name);
 		return title;
 	}
 	return text_of(v);
@@ -1478,7 +1814,9 @@ static void read_step(struct resolver *r, const struct ast_decl *decl, struct st
 		st->to_span = prop_one(&p, ST_TO)->span;
 	lookup_all_prop(r, DECL_FIXLET, &p, ST_RUN, &st->run, &st->run_span);
 	st->takes_baseline = p.stmts[ST_BASELINE].len > 0;
-	if (st->takes_baseline == (p.stmts[ST_RUN].len > 0)) {
+	bool run_wrong = p.written[ST_RUN] && !p.stmts[ST_RUN].len; /* reported where it is */
+	bool baseline_wrong = p.written[ST_BASELINE] && !p.stmts[ST_BASELINE].len;
+	if (st->takes_baseline == (p.stmts[ST_RUN].len > 0) && !run_wrong && !baseline_wrong) {
 		struct diag *d = diag_report(r->diags, BFP209, decl->name_span,
 					     "%s needs exactly one of 'run' and 'baseline'", owner);
 		diag_help(r->diags, d, "a step either runs Fixlets ('run pause-node-2008') or takes the "
@@ -1512,6 +1850,40 @@ static void read_role(struct resolver *r, const struct ast_decl *decl, struct ro
 	lookup_all_prop(r, DECL_PREREQUISITE, &p, RO_NEEDS, &role->needs, &role->needs_span);
 	role->lw.verify = prop_template(r, &p, RO_VERIFY, TPL_FOR_STEP);
 	read_marks(r, decl, &p, owner_name(r, decl), &role->lw.marks);
+}
+
+/*
+ * The quorum models as Windows names them (Failover Cluster Manager from
+ * Windows Server 2008; "Majority Node Set" and the quorum device of
+ * Windows Server 2003), as an author who knows them writes them.
+ */
+struct quorum_alias {
+	const char *word;
+	enum quorum_model model;
+	const char *microsoft;
+};
+
+static const struct quorum_alias *quorum_alias(const char *word)
+{
+	static const struct quorum_alias aliases[] = {
+		{"node-and-disk-majority", QUORUM_NODE_AND_WITNESS, "Node and Disk Majority"},
+		{"node-and-file-share-majority", QUORUM_NODE_AND_WITNESS, "Node and File Share Majority"},
+		{"node-and-fileshare-majority", QUORUM_NODE_AND_WITNESS, "Node and File Share Majority"},
+		{"disk-witness", QUORUM_NODE_AND_WITNESS, "disk witness"},
+		{"file-share-witness", QUORUM_NODE_AND_WITNESS, "file share witness"},
+		{"fileshare-witness", QUORUM_NODE_AND_WITNESS, "file share witness"},
+		{"cloud-witness", QUORUM_NODE_AND_WITNESS, "cloud witness"},
+		{"majority-node-set", QUORUM_NODE_MAJORITY, "Majority Node Set (Windows Server 2003)"},
+		{"mns", QUORUM_NODE_MAJORITY, "Majority Node Set (Windows Server 2003)"},
+		{"no-majority", QUORUM_DISK_ONLY, "No Majority: Disk Only"},
+		{"no-majority-disk-only", QUORUM_DISK_ONLY, "No Majority: Disk Only"},
+		{"standard-quorum", QUORUM_DISK_ONLY, "standard quorum (a quorum disk, Windows Server 2003)"},
+		{"quorum-disk", QUORUM_DISK_ONLY, "quorum disk"},
+	};
+	for (size_t i = 0; i < sizeof aliases / sizeof aliases[0]; i++)
+		if (strcasecmp(aliases[i].word, word) == 0)
+			return &aliases[i];
+	return NULL;
 }
 
 static void read_cluster(struct resolver *r, const struct ast_decl *decl, struct cluster_ent *cl)
@@ -1568,7 +1940,14 @@ static void read_cluster(struct resolver *r, const struct ast_decl *decl, struct
 		if (k == 3) {
 			struct diag *d = diag_report(r->diags, BFP208, v->span, "unknown quorum model '%s'", v->text);
 			const char *near = suggest_closest(v->text, models, 3);
-			if (near)
+			const struct quorum_alias *alias = quorum_alias(v->text);
+			cl->quorum_unknown = true;
+			if (alias) {
+				diag_help(r->diags, d, "that is Microsoft's %s, which bfplan calls '%s'", alias->microsoft,
+					  models[alias->model]);
+				diag_fix_edit(r->diags, d, arena_printf(r->arena, "write '%s'", models[alias->model]),
+					      v->span, models[alias->model]);
+			} else if (near)
 				diag_did_you_mean(r->diags, d, v->span, near);
 			else
 				diag_help(r->diags, d, "the models are node-majority, node-and-witness and disk-only");
@@ -1581,7 +1960,14 @@ static void read_cluster(struct resolver *r, const struct ast_decl *decl, struct
 	if (role) {
 		const struct ast_value *name = role->args.len > 0 ? role->args.items[0] : NULL;
 		const struct ast_value *server = role->args.len > 1 ? role->args.items[1] : NULL;
-		if (role->args.len != 2 || !value_is(name, VAL_IDENT) || !value_is(server, VAL_STRING)) {
+		if (role->args.len == 2 && value_is(name, VAL_IDENT) && (value_is(server, VAL_IDENT) ||
+									value_is(server, VAL_INT))) {
+			struct diag *d = diag_report(r->diags, BFP208, server->span, "the clustered server's name "
+						     "goes in quotes");
+			diag_help(r->diags, d, "write it as 'role %s \"%s\"'", name->text, server->text);
+			diag_fix_edit(r->diags, d, "put it in quotes", server->span,
+				      arena_printf(r->arena, "\"%s\"", server->text));
+		} else if (role->args.len != 2 || !value_is(name, VAL_IDENT) || !value_is(server, VAL_STRING)) {
 			invalid_value(r, role, "a role name and the clustered server's name in quotes",
 				      cluster_props[CL_ROLE].example);
 		} else {
@@ -1589,6 +1975,7 @@ static void read_cluster(struct resolver *r, const struct ast_decl *decl, struct
 			cl->role_server = text_of(server);
 			cl->role_span = role->span;
 		}
+		cl->role_unknown = !cl->role;
 	}
 }
 
@@ -1642,6 +2029,24 @@ struct content_line {
 	const struct ast_value *restart_value;
 };
 
+/*
+ * "action2" for Action2: BigFix names a Fixlet's actions Action1, Action2
+ * and so on, and a name that differs only in case names no action of it.
+ */
+static void action_name_case(struct resolver *r, const struct ast_value *val)
+{
+	const char *t = val->text;
+	if (strncasecmp(t, "action", 6) != 0 || strncmp(t, "Action", 6) == 0 || !t[6])
+		return;
+	for (const char *c = t + 6; *c; c++)
+		if (*c < '0' || *c > '9')
+			return;
+	const char *meant = arena_printf(r->arena, "Action%s", t + 6);
+	struct diag *d = diag_report(r->diags, BFP343, val->span, "'%s' differs from '%s' only in case", t, meant);
+	diag_help(r->diags, d, "BigFix names a Fixlet's actions Action1, Action2, ...: write '%s'", meant);
+	diag_fix_edit(r->diags, d, arena_printf(r->arena, "write '%s'", meant), val->span, meant);
+}
+
 static bool read_content_pair(struct resolver *r, const struct ast_value *key, const struct ast_value *val,
 			      struct content_line *out)
 {
@@ -1657,6 +2062,7 @@ static bool read_content_pair(struct resolver *r, const struct ast_value *key, c
 		return (out->site = site_by_url(r, val)) != NULL;
 	if (strcmp(k, "action") == 0 && (value_is(val, VAL_IDENT) || value_is(val, VAL_STRING))) {
 		out->action = val->text;
+		action_name_case(r, val);
 		return true;
 	}
 	if (strcmp(k, "include-in-relevance") == 0 && value_is(val, VAL_IDENT) &&
@@ -1749,6 +2155,17 @@ static struct fixlet_ent *known_component(struct resolver *r, struct fixlet_ent 
 	return fx;
 }
 
+/* "KB4012212": how Microsoft numbers an update, which authors take for a Fixlet's ID. */
+static bool is_kb_number(const char *word)
+{
+	if (strncasecmp(word, "kb", 2) != 0 || !word[2])
+		return false;
+	for (const char *p = word + 2; *p; p++)
+		if (*p < '0' || *p > '9')
+			return false;
+	return true;
+}
+
 /*
  * `fixlet 501 site patches-for-windows [action Action2] [pending-restart never]`,
  * `fixlet 501 site-url "http://..."` (as `bfplan import` writes components), or `fixlet NAME`.
@@ -1760,6 +2177,23 @@ static struct component_ent *read_content_line(struct resolver *r, const struct 
 	const char *example = is_task ? baseline_props[BL_TASK].example : baseline_props[BL_FIXLET].example;
 	struct component_ent *c = arena_alloc(r->arena, sizeof *c);
 	c->span = s->span;
+	if (value_is(first, VAL_IDENT) && is_kb_number(first->text)) {
+		struct diag *d = diag_report(r->diags, BFP208, first->span, "'%s' is a Microsoft KB number, not "
+					     "BigFix content", first->text);
+		const struct ast_value *site = s->args.len == 3 ? s->args.items[2] : NULL;
+		diag_help(r->diags, d, "write the ID of the Fixlet that installs it, as the console's ID column "
+			  "shows it: '%s ID site %s'; 'bfplan import' writes these lines from an export of the "
+			  "Fixlets", s->word, value_is(site, VAL_IDENT) ? site->text : "patches-for-windows");
+		return NULL;
+	}
+	const struct ast_value *second = s->args.len > 1 ? s->args.items[1] : NULL;
+	if (value_is(first, VAL_INT) && s->args.len == 2 && value_is(second, VAL_IDENT) &&
+	    strcmp(second->text, "site") != 0) {
+		struct diag *d = diag_report(r->diags, BFP208, args_span(s), "'%s' takes an ID and its site, "
+					     "joined by 'site'", s->word);
+		diag_help(r->diags, d, "write it as '%s %s site %s'", s->word, first->text, second->text);
+		return NULL;
+	}
 	if (value_is(first, VAL_IDENT) && s->args.len == 1) {
 		c->fixlet = lookup(r, DECL_FIXLET, first);
 		return c->fixlet ? c : NULL;
@@ -1776,9 +2210,22 @@ static struct component_ent *read_content_line(struct resolver *r, const struct 
 		if (read_content_pair(r, key, val, &line))
 			continue;
 		if (!value_is(key, VAL_IDENT) || (strcmp(key->text, "site") != 0 && strcmp(key->text, "site-url") != 0 &&
-						  strcmp(key->text, "pending-restart") != 0))
-			invalid_value(r, s, "an ID, then 'site', 'site-url', 'action', 'pending-restart' or "
-				      "'include-in-relevance' (true or false) with a value", example);
+						  strcmp(key->text, "pending-restart") != 0)) {
+			static const char *const keys[] = {"site", "site-url", "action", "pending-restart",
+							   "include-in-relevance"};
+			const char *near = !value_is(key, VAL_IDENT) ? NULL
+					   : strcmp(key->text, "restart") == 0 ? "pending-restart"
+					   : suggest_closest(key->text, keys, sizeof keys / sizeof keys[0]);
+			if (near) {
+				struct diag *d = diag_report(r->diags, BFP208, key->span, "a baseline line takes 'site', "
+							     "'site-url', 'action', 'pending-restart' or "
+							     "'include-in-relevance' after the ID, not '%s'", key->text);
+				diag_did_you_mean(r->diags, d, key->span, near);
+			} else {
+				invalid_value(r, s, "an ID, then 'site', 'site-url', 'action', 'pending-restart' or "
+					      "'include-in-relevance' (true or false) with a value", example);
+			}
+		}
 		return NULL;
 	}
 	struct fixlet_ent *fx = arena_alloc(r->arena, sizeof *fx);
@@ -2265,7 +2712,6 @@ static void read_baseline(struct resolver *r, const struct ast_decl *decl, struc
 
 static void read_order(struct resolver *r, struct plan_ent *plan, const struct ast_stmt *s)
 {
-	const char *example = "order passive-first  (or 'order EXNODE1 before EXNODE2')";
 	if (s->args.len == 1 && value_is(s->args.items[0], VAL_IDENT)) {
 		const struct ast_value *v = s->args.items[0];
 		static const char *const policies[] = {"passive-first", "active-first"};
@@ -2298,7 +2744,16 @@ static void read_order(struct resolver *r, struct plan_ent *plan, const struct a
 	const struct ast_value *b = s->args.len == 3 ? s->args.items[2] : NULL;
 	if (!node_word(a) || !value_is(rel, VAL_IDENT) || !node_word(b) ||
 	    (strcmp(rel->text, "before") != 0 && strcmp(rel->text, "after") != 0)) {
-		invalid_value(r, s, "a policy, or two nodes joined by 'before' or 'after'", example);
+		static const char *const relations[] = {"before", "after"};
+		const char *near = node_word(a) && value_is(rel, VAL_IDENT) && node_word(b)
+					   ? suggest_closest(rel->text, relations, 2) : NULL;
+		struct diag *d = diag_report(r->diags, BFP208, args_span(s), "'order' takes a policy, or two "
+					     "nodes joined by 'before' or 'after'");
+		if (near)
+			diag_did_you_mean(r->diags, d, rel->span, near);
+		else
+			diag_help(r->diags, d, "write it as 'order passive-first', or as 'order EXNODE1 before "
+				  "EXNODE2' with two of the cluster's nodes");
 		return;
 	}
 	struct order_constraint *c = arena_alloc(r->arena, sizeof *c);
@@ -2318,12 +2773,15 @@ static void read_timeout(struct resolver *r, struct plan_ent *plan, const struct
 	const struct ast_value *step = s->args.len == 2 ? s->args.items[0] : NULL;
 	const struct ast_value *dur = s->args.len == 2 ? s->args.items[1] : NULL;
 	if (!value_is(step, VAL_IDENT) || !value_is(dur, VAL_DURATION)) {
-		invalid_value(r, s, "a step and a duration", plan_props[PL_TIMEOUT].example);
+		invalid_value_shaped(r, s, "a step and a duration", SH_DURATION, plan_props[PL_TIMEOUT].example);
+		plan->timeouts_incomplete = true;
 		return;
 	}
 	struct step_ent *st = lookup(r, DECL_STEP, step);
-	if (!st)
+	if (!st) {
+		plan->timeouts_incomplete = true;
 		return;
+	}
 	const struct timeout_override *earlier = ptrmap_get(timed, st);
 	if (earlier) {
 		struct diag *d = diag_report(r->diags, BFP210, s->span, "the timeout of '%s' is given twice",
@@ -2349,6 +2807,15 @@ static void read_owner(struct resolver *r, struct plan_ent *plan, const struct a
 	const struct ast_value *name = s->args.len == 3 ? s->args.items[0] : NULL;
 	const struct ast_value *word = s->args.len == 3 ? s->args.items[1] : NULL;
 	const struct ast_value *contact = s->args.len == 3 ? s->args.items[2] : NULL;
+	if (value_is(word, VAL_IDENT) && (value_is(name, VAL_IDENT) || value_is(name, VAL_STRING)) &&
+	    (value_is(contact, VAL_IDENT) || value_is(contact, VAL_STRING)) && name->text[0] && contact->text[0] &&
+	    (!value_is(name, VAL_STRING) || !value_is(contact, VAL_STRING) || strcmp(word->text, "contact") != 0)) {
+		/* the author's own values, in the form the line takes */
+		struct diag *d = diag_report(r->diags, BFP208, args_span(s), "'owner' takes the change owner's name "
+					     "in quotes, then 'contact' and how to reach them in the window");
+		diag_help(r->diags, d, "write it as 'owner \"%s\" contact \"%s\"'", name->text, contact->text);
+		return;
+	}
 	if (!value_is(name, VAL_STRING) || !value_is(word, VAL_IDENT) || strcmp(word->text, "contact") != 0 ||
 	    !value_is(contact, VAL_STRING) || !name->text[0] || !contact->text[0]) {
 		invalid_value(r, s, "the change owner's name in quotes, then 'contact' and how to reach them in "
@@ -2375,6 +2842,14 @@ static void read_seq_item(struct resolver *r, struct plan_ent *plan, const struc
 		const struct ast_value *v = s->args.items[i];
 		if (value_is(v, VAL_IDENT) && strcmp(v->text, "optional") == 0 && !item->optional) {
 			item->optional = true;
+		} else if (value_is(v, VAL_IDENT) && !symtab_get(&r->names, v->text) &&
+			   suggest_closest(v->text, (const char *const[]){"optional"}, 1)) {
+			/* "move-mailbox optinal": not a baseline that does not exist */
+			struct diag *d = diag_report(r->diags, BFP208, v->span, "'%s' takes at most a baseline and "
+						     "the word 'optional', not '%s'", s->word, v->text);
+			diag_did_you_mean(r->diags, d, v->span, "optional");
+			plan->sequence_incomplete = true;
+			return;
 		} else if (value_is(v, VAL_IDENT) && !item->baseline && i == 0) {
 			item->baseline = lookup(r, DECL_BASELINE, v);
 			if (!item->baseline) {
@@ -2382,8 +2857,14 @@ static void read_seq_item(struct resolver *r, struct plan_ent *plan, const struc
 				return;
 			}
 		} else {
-			invalid_value(r, s, "at most a baseline and the word 'optional'",
-				      "patch nov-2026  (or 'move-mailbox optional')");
+			static const char *const optional[] = {"optional"};
+			struct diag *d = diag_report(r->diags, BFP208, args_span(s), "'%s' takes at most a baseline and "
+						     "the word 'optional'", s->word);
+			if (value_is(v, VAL_IDENT) && suggest_closest(v->text, optional, 1))
+				diag_did_you_mean(r->diags, d, v->span, "optional");
+			else
+				diag_help(r->diags, d, "write it as 'patch nov-2026', 'move-mailbox optional' or "
+					  "'patch nov-2026 optional'");
 			plan->sequence_incomplete = true;
 			return;
 		}
@@ -2500,8 +2981,17 @@ static void read_plan(struct resolver *r, const struct ast_decl *decl, struct pl
 		}
 		plan->quorum_rule_span = v->span; /* given, even if not understood: no BFP333 on top */
 	}
+	/* a misspelt 'require' or 'timeout' line: what it would have said is not known, so not judged */
+	plan->requires_incomplete |= p.wrong[PL_REQUIRE];
+	plan->timeouts_incomplete |= p.wrong[PL_TIMEOUT];
 	const struct ast_stmt *window = prop_one(&p, PL_WINDOW);
-	if (window) {
+	if (window && first_arg(window)->number == 0) {
+		/* 0 would read as "no window", and the plan would be proven against none */
+		struct diag *d = diag_report(r->diags, BFP208, first_arg(window)->span,
+					     "a window of 0 leaves no time for any step");
+		diag_help(r->diags, d, "write the length of the change window, as in 'window 6h'; a plan without "
+			  "a window has no 'window' line");
+	} else if (window) {
 		plan->window = first_arg(window)->number;
 		plan->window_span = window->span;
 	}

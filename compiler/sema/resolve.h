@@ -145,7 +145,9 @@ struct cluster_ent {
 	struct src_span nodes_span;
 	enum quorum_model quorum;
 	struct src_span quorum_span; /* file == SRC_NO_FILE when defaulted */
+	bool quorum_unknown;       /* the quorum line names no model (reported): no quorum is proven */
 	struct role_ent *role;     /* NULL for a cluster without a clustered role */
+	bool role_unknown;         /* a role line names no role (reported): what needs the role is not judged */
 	struct lw_text role_server;
 	struct src_span role_span;
 	struct src_span decl;
@@ -231,6 +233,7 @@ struct plan_ent {
 	struct ptrvec sequence;     /* struct seq_item * */
 	bool sequence_incomplete;   /* a step line did not resolve (reported): its order is unknown */
 	bool requires_incomplete;   /* a require did not resolve (reported) */
+	bool timeouts_incomplete;   /* a timeout line did not resolve (reported): the window is not proven */
 	struct src_span each_span;
 	bool has_each;
 	struct src_span decl;

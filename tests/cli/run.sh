@@ -211,6 +211,37 @@ expect "an unknown command runs nothing" 2 err "unknown command 'simulat'" !out
 run check --wrror clean.plan </dev/null
 expect "a misspelt option gets the closest" 2 err "unknown option '--wrror'; did you mean '--werror'?" !out
 
+run check --fromat=json clean.plan </dev/null
+expect "a misspelt option with its value gets the closest" 2 \
+	err "unknown option '--fromat=json'; did you mean '--format'?" !out
+
+run check --format=jsn clean.plan </dev/null
+expect "a misspelt option value gets the closest" 2 \
+	err "--format takes text, json, sarif or github, not 'jsn'; did you mean 'json'?" !out
+
+run check --color=allways clean.plan </dev/null
+expect "a misspelt --color gets the closest, like any other choice" 2 \
+	err "--color takes auto, always or never, not 'allways'; did you mean 'always'?" !out
+
+run build --emit=bes,chekclist -o "$tmp/emit" clean.plan </dev/null
+expect "a misspelt word of a list option gets the closest" 2 \
+	err "not 'bes,chekclist'; did you mean 'checklist'?" !out
+
+run --versoin </dev/null
+expect "a misspelt global option gets the closest" 2 err "unknown option '--versoin'; did you mean '--version'?" !out
+
+run check claen.plan </dev/null
+expect "a misspelt file name gets the closest file beside it" 2 \
+	err "cannot read 'claen.plan'" err "did you mean 'clean.plan'?"
+
+run explain BFP3O2 </dev/null
+expect "a code typed with a letter O gets the code" 2 \
+	err "no diagnostic is called 'BFP3O2'; did you mean 'BFP302'?" !out
+
+run check --allow=unneded-require clean.plan </dev/null
+expect "a misspelt code name given to --allow gets the closest" 2 \
+	err "not 'unneded-require'; did you mean 'unneeded-require'?" !out
+
 run check --site-url x=y clean.plan </dev/null
 expect "another command's option is named as such" 2 \
 	err "unknown option '--site-url' for check: it is an option of build" !out
@@ -952,7 +983,10 @@ run check -I conf/repo conf/repo/plans/deep/p.plan </dev/null
 expect "bfplan.ini allowing an error: a usage error with its line" 2 err "bfplan.ini:2: BFP313 is an error"
 printf '[paths]\nincludes = lib\n' >conf/repo/bfplan.ini
 run check -I conf/repo conf/repo/plans/deep/p.plan </dev/null
-expect "bfplan.ini with an unknown key" 2 err "[paths] takes 'include', not 'includes'"
+expect "bfplan.ini with an unknown key" 2 err "[paths] takes 'include', not 'includes'; did you mean 'include'?"
+printf '[output]\nformat = jsn\n' >conf/repo/bfplan.ini
+run check -I conf/repo conf/repo/plans/deep/p.plan </dev/null
+expect "bfplan.ini with a misspelt value gets the closest" 2 err "not 'jsn'; did you mean 'json'?"
 # a bfplan.ini in a pull request is found, not named, and read by the rule of a named file
 rm conf/repo/bfplan.ini
 printf '[paths]\ninclude = %s\n# %s\n' "$(pwd)/conf/repo" "$secret" >conf/repo/.git/config
@@ -984,6 +1018,9 @@ run run "$seed" status </dev/null
 expect "run without --journal" 2 err "run needs its journal: --journal FILE" !out
 run run "$seed" --journal "$tmp/cli.journal" frobnicate </dev/null
 expect "run with an unknown command" 2 err "run has no command 'frobnicate'" !out
+run run "$seed" --journal "$tmp/cli.journal" nxt </dev/null
+expect "run with a misspelt command gets the closest" 2 err "run has no command 'nxt'" \
+	err "did you mean 'next'?" !out
 run run "$seed" --journal "$tmp/cli.journal" start </dev/null
 expect "run start without a step" 2 err "run start needs a STEP" !out
 run run "$seed" --journal "$tmp/cli.journal" start 3x </dev/null
