@@ -35,6 +35,7 @@ struct doc {
 	struct textbuf *md, *html; /* the plan's two files, written as the walk goes */
 	unsigned char *explained;  /* per mark (U number): its reason has been given in this document */
 	unsigned *first_step;      /* per item of the plan: the number of the first step that ran it, or 0 */
+	unsigned *advice_no;       /* per item of the plan: its advice paragraph's number (A1, A2...), or 0 */
 	const char *journal;       /* "bfplan run FILE --plan NAME --journal NAME.journal": records each step */
 };
 
@@ -198,15 +199,16 @@ static void tick(struct doc *d, const char *id, const char *label)
 	textbuf_puts(d->md, "- [ ] ");
 	esc_markdown_append(d->md, label, strlen(label));
 	textbuf_puts(d->md, ". Signed: ______________  Time: ________\n\n");
-	textbuf_puts(d->html, "<div class=\"sign\"><label class=\"tick\"><input type=\"checkbox\" data-id=\"");
+	/* written thousands of times a build: attribute values that need no quotes go without (HTML5) */
+	textbuf_puts(d->html, "<div class=sign><label class=tick><input type=checkbox data-id=");
 	textbuf_puts(d->html, id);
-	textbuf_puts(d->html, "\"> ");
+	textbuf_puts(d->html, "> ");
 	esc_html_append(d->html, label, strlen(label));
-	textbuf_puts(d->html, "</label> <label>Signed <input type=\"text\" size=\"14\" data-id=\"");
+	textbuf_puts(d->html, "</label> <label>Signed <input size=14 data-id=");
 	textbuf_puts(d->html, id);
-	textbuf_puts(d->html, ".by\"></label> <label>Time <input type=\"text\" size=\"6\" data-id=\"");
+	textbuf_puts(d->html, ".by></label> <label>Time <input size=6 data-id=");
 	textbuf_puts(d->html, id);
-	textbuf_puts(d->html, ".at\"></label></div>\n");
+	textbuf_puts(d->html, ".at></label></div>\n");
 }
 
 /*
@@ -457,6 +459,9 @@ static void targets(struct doc *d, const struct lw_phase *ph)
 	}
 }
 
+/* What an advice paragraph says in place of a node's name: the card that points to it names the node. */
+#define ADVICE_NODE "\u2039node\u203A"
+
 /*
  * An advice text from the plan, filled in: once where it reads the same on
  * every node of the phase, else once per node.
@@ -465,6 +470,10 @@ static void advice(struct doc *d, const struct lw_phase *ph, const char *text)
 {
 	if (!text)
 		return;
+	if (!ph) { /* an advice paragraph: for whichever node the card names */
+		sentence(d, render_advice(d->arena, text, d->plan, ADVICE_NODE));
+		return;
+	}
 	const struct lw_node *first = ph->nodes.items[0];
 	if (ph->nodes.len == 1 || !render_advice_varies(text)) {
 		sentence(d, render_advice(d->arena, text, d->plan, first->name));
@@ -924,16 +933,51 @@ static void step_object(struct doc *d, const struct lw_step *s)
 	}
 }
 
-static void verify(struct doc *d, const struct lw_step *s)
+/* The item's place in the plan's list of items. */
+static size_t item_index(const struct lw_plan *p, const struct lw_item *it)
+{
+	for (size_t i = 0; i < p->items.len; i++)
+		if (p->items.items[i] == it)
+			return i;
+	return p->items.len;
+}
+
+/* The number of the item's advice paragraph (A1, A2...), or 0 if its cards carry their advice. */
+static unsigned advice_of(const struct doc *d, const struct lw_item *it)
+{
+	return d->advice_no[item_index(d->plan, it)];
+}
+
+/*
+ * "as in A2": what the card's nodes, named on its On line, follow.  On
+ * paper the number finds the paragraph; in HTML it is also a link.
+ */
+static void as_in_advice(struct doc *d, const struct lw_step *s)
+{
+	char buf[24];
+	const char *n = digits(buf, advice_of(d, s->item));
+	const char *target = anchor(d, arena_printf(d->arena, "a%s", n));
+	t(d, "as in ");
+	textbuf_puts(d->md, "A");
+	textbuf_puts(d->md, n);
+	textbuf_puts(d->html, "<a href=\"#");
+	esc_html_append(d->html, target, strlen(target));
+	textbuf_puts(d->html, "\">A");
+	textbuf_puts(d->html, n);
+	textbuf_puts(d->html, "</a>");
+	t(d, ".");
+}
+
+/* What to verify after the item on `ph`'s nodes (the nodes' own names), or with [node] in an advice paragraph. */
+static void verify_text(struct doc *d, const struct lw_item *it, const struct lw_phase *ph)
 {
 	const struct lw_plan *p = d->plan;
-	field(d, "Verify");
-	if (s->item->verify.text)
-		advice(d, s->phase, s->item->verify.text);
+	if (it->verify.text)
+		advice(d, ph, it->verify.text);
 	/* after moving the role, the role's own advice, unless the step says how to check already */
-	if (s->item->role_only && p->role && !s->item->verify.text) {
+	if (it->role_only && p->role && !it->verify.text) {
 		if (p->role->verify.text) {
-			advice(d, s->phase, p->role->verify.text);
+			advice(d, ph, p->role->verify.text);
 		} else {
 			t(d, "The move can fail: check where ");
 			t(d, role_server(p->role));
@@ -941,9 +985,18 @@ static void verify(struct doc *d, const struct lw_step *s)
 		}
 	}
 	/* a Baseline that ends with its restart: the patch step's own advice says what Pending Restart means */
-	if (!restart_in(s->item) && may_restart(s->item)) {
+	if (!restart_in(it) && may_restart(it)) {
 		t(d, " This step can leave a node in Pending Restart: restart it and wait before the next step.");
 	}
+}
+
+static void verify(struct doc *d, const struct lw_step *s)
+{
+	field(d, "Verify");
+	if (advice_of(d, s->item))
+		as_in_advice(d, s);
+	else
+		verify_text(d, s->item, s->phase);
 	field_end(d);
 }
 
@@ -1006,7 +1059,12 @@ static void on_failure(struct doc *d, const struct lw_step *s)
 	}
 	if (s->item->on_failure.text) {
 		t(d, " ");
-		advice(d, s->phase, s->item->on_failure.text);
+		if (advice_of(d, s->item)) {
+			t(d, "Then ");
+			as_in_advice(d, s);
+		} else {
+			advice(d, s->phase, s->item->on_failure.text);
+		}
 	}
 	if (s->item->failure == LW_FAILURE_HOLD && s->restore) {
 		t(d, " To bring a node back: ");
@@ -1022,8 +1080,12 @@ static void not_relevant(struct doc *d, const struct lw_step *s)
 	if (!s->item->not_relevant.text)
 		return;
 	field(d, "If Not Relevant");
-	advice(d, s->phase, s->item->not_relevant.text);
-	field_marks(d, &s->item->marks, "not-relevant", true);
+	if (advice_of(d, s->item)) {
+		as_in_advice(d, s);
+	} else {
+		advice(d, s->phase, s->item->not_relevant.text);
+		field_marks(d, &s->item->marks, "not-relevant", true);
+	}
 	field_end(d);
 }
 
@@ -1149,6 +1211,74 @@ static void steps_intro(struct doc *d)
 	textbuf_puts(d->html, "\">If a step fails</a>");
 	t(d, ".");
 	para_end(d);
+	section_end(d);
+}
+
+/*
+ * Which items say their advice once, in a numbered paragraph the cards
+ * point to: those that run in more than one step (on another node each
+ * time) and have advice to give.  The others' cards carry it.
+ */
+static void number_advice(struct doc *d)
+{
+	const struct lw_plan *p = d->plan;
+	unsigned *runs = arena_calloc(d->arena, p->items.len + 1, sizeof *runs);
+	struct lw_steps walk;
+	lw_steps_begin(&walk, p);
+	for (const struct lw_step *s; (s = lw_steps_next(&walk));)
+		runs[item_index(p, s->item)]++;
+	unsigned next = 0;
+	for (size_t i = 0; i < p->items.len; i++) {
+		const struct lw_item *it = p->items.items[i];
+		if (runs[i] > 1 && (it->verify.text || it->on_failure.text || it->not_relevant.text))
+			d->advice_no[i] = ++next;
+	}
+}
+
+/* The advice paragraphs: each said once, with [node] for the node a card names. */
+static void advice_section(struct doc *d)
+{
+	const struct lw_plan *p = d->plan;
+	bool any = false;
+	for (size_t i = 0; i < p->items.len && !any; i++)
+		any = d->advice_no[i] != 0;
+	if (!any)
+		return;
+	section(d, anchor(d, "advice"), "Step advice");
+	para(d);
+	t(d, "Where a card says \"as in A1\", follow A1 below for the card's nodes, reading " ADVICE_NODE " as each one's name (the card's On line).");
+	para_end(d);
+	for (size_t i = 0; i < p->items.len; i++) {
+		const struct lw_item *it = p->items.items[i];
+		if (!d->advice_no[i])
+			continue;
+		char buf[24];
+		const char *n = digits(buf, d->advice_no[i]);
+		card(d, "advice");
+		heading(d, 3, anchor(d, arena_printf(d->arena, "a%s", n)));
+		t(d, "A");
+		t(d, n);
+		t(d, ". ");
+		t(d, text_or(it->title, it->name));
+		heading_end(d, 3);
+		fields(d);
+		field(d, "Verify");
+		verify_text(d, it, NULL);
+		field_end(d);
+		if (it->on_failure.text) {
+			field(d, "If it fails");
+			advice(d, NULL, it->on_failure.text);
+			field_end(d);
+		}
+		if (it->not_relevant.text) {
+			field(d, "If Not Relevant");
+			advice(d, NULL, it->not_relevant.text);
+			field_marks(d, &it->marks, "not-relevant", true);
+			field_end(d);
+		}
+		fields_end(d);
+		card_end(d);
+	}
 	section_end(d);
 }
 
@@ -1831,7 +1961,7 @@ static const char style_ticks[] =
 	".card.done{background:#e7f4ea;border-left-color:#2e7d32}\n"
 	".sign{display:flex;flex-wrap:wrap;gap:.4rem 1.2rem;align-items:center;margin:.45rem 0 .2rem;"
 	"padding-top:.4rem;border-top:1px dashed var(--line)}\n"
-	".sign input[type=text]{border:0;border-bottom:1px solid var(--ink);font:inherit;padding:0 .2rem;"
+	".sign input[size]{border:0;border-bottom:1px solid var(--ink);font:inherit;padding:0 .2rem;"
 	"background:transparent;max-width:10rem}\n"
 	".tick{font-weight:600}.tick input{width:1.15rem;height:1.15rem;vertical-align:-.2rem}\n"
 	".toolbar{display:flex;flex-wrap:wrap;gap:.5rem 1rem;align-items:center;color:var(--muted);font-size:.9rem}\n"
@@ -1956,6 +2086,7 @@ static void doc_init(struct doc *d, struct arena *arena, enum doc_kind kind, con
 	arena_init_like(&d->scratch, arena);
 	d->explained = arena_calloc(arena, plan->unconfirmed.len + 1, 1);
 	d->first_step = arena_calloc(arena, plan->items.len + 1, sizeof *d->first_step);
+	d->advice_no = arena_calloc(arena, plan->items.len + 1, sizeof *d->advice_no);
 }
 
 void emit_checklist_plan(struct arena *arena, const struct lw_program *program, const struct lw_plan *plan,
@@ -1979,6 +2110,8 @@ void emit_checklist_plan(struct arena *arena, const struct lw_program *program, 
 	import_content(d);
 	preflight(d);
 	steps_intro(d);
+	number_advice(d);
+	advice_section(d);
 	for (size_t i = 0; i < plan->phases.len; i++)
 		phase_section(d, plan->phases.items[i]);
 	failure_section(d);

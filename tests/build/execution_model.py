@@ -14,8 +14,13 @@ For every plan in OUTDIR/plan.json (docs/execution.md):
   components in the same order, and no Baseline holds a Fixlet that a
   node step (pause, move groups, resume, ...) runs;
 - the plan's checklist (PLAN.checklist.md) carries the stdlib's
-  on-failure and verify advice of every step, filled in for every target,
-  and the index (checklist.md) links to it;
+  on-failure, verify and not-relevant advice of every step for every
+  target: on the step's card, filled in, or in the one numbered advice
+  paragraph the card points to ("as in A2"), whose text with the card's
+  node put in for ‹node› is the step's; and each advice is said once:
+  no advice sentence appears twice in the checklist, and a paragraph
+  serves two steps or more, all of them running the same thing;
+- the index (checklist.md) links to each plan's checklist;
 - every reference into the document's tables (sites, fixlets, marks,
   texts, and the plan's restores and baselines) names an entry;
 - no output keeps a placeholder ({node}, {server}, {cluster}) or the old
@@ -92,6 +97,55 @@ def markdown_plain(text):
     return text.replace("\\", "").replace("**", "")
 
 
+ADVICE_NODE = "\u2039node\u203a"
+FIELD_OF = {"verify": "Verify", "on_failure": "If it fails", "not_relevant": "If Not Relevant"}
+
+
+def card_fields(card):
+    """A card's "- Label: text" lines, by label."""
+    return {m.group(1): m.group(2) for m in re.finditer(r"^- ([A-Za-z ]+?): (.*)$", card, flags=re.M)}
+
+
+def advice_paragraphs(plain):
+    """The checklist's numbered advice paragraphs ("### A2. ..."): number -> field key -> text."""
+    found = {}
+    for part in re.split(r"^### ", plain, flags=re.M)[1:]:
+        m = re.match(r"A(\d+)\. ", part)
+        if not m:
+            continue
+        fields = card_fields(part.split("\n## ", 1)[0])
+        found[int(m.group(1))] = {k: fields[label] for k, label in FIELD_OF.items() if label in fields}
+    return found
+
+
+def step_cards(doc, plan, plain):
+    """Step number -> the text of its card."""
+    cards = {}
+    parts = re.split(r"^### ", plain, flags=re.M)
+    for s in plan["automation_plan"]["steps"]:
+        title = doc["texts"][s["title"]] if s["title"] is not None else s["name"]
+        card = next((c for c in parts if c.startswith(f"Step {s['number']}. {title}")), None)
+        if card is not None:
+            cards[s["number"]] = card.split("\n## ", 1)[0]
+    return cards
+
+
+def advice_said(card, paragraphs, key, node, targets):
+    """What the card says for one advice on `node`: the card's own line, or the paragraph it
+    points to with `node` put in, provided the card is the node's (it names it on its On line)."""
+    if card is None:
+        return None
+    line = card_fields(card).get(FIELD_OF[key], "")
+    ref = re.search(r"\bas in A(\d+)\.", line)
+    if not ref:
+        return line
+    on = card_fields(card).get("On", "")
+    if node not in targets or not re.search(rf"(^|[ ,]){re.escape(node)}([ ,]|$)", on):
+        return None
+    text = paragraphs.get(int(ref.group(1)), {}).get(key)
+    return text.replace(ADVICE_NODE, node) if text else None
+
+
 def check_plan(outdir, doc, plan, checklist, review, bes_root):
     name = plan["name"]
     steps = plan["automation_plan"]["steps"]
@@ -131,17 +185,40 @@ def check_plan(outdir, doc, plan, checklist, review, bes_root):
         check(not (inside & node_step_ids),
               f"{outdir}: {name}: no Baseline pauses, drains or resumes a node")
 
-    # the checklist carries the stdlib's advice, filled in for every target
+    # the checklist carries the stdlib's advice for every target, each sentence once
     plain = markdown_plain(checklist)
-    missing = []
+    paragraphs = advice_paragraphs(plain)
+    cards = step_cards(doc, plan, plain)
+    missing, twice, users = [], [], {}
     for s in steps:
+        card = cards.get(s["number"])
         for advice in s["advice"]:
             for key in ("on_failure", "verify", "not_relevant"):
                 text = advice[key]
-                if text and text.rstrip(".") not in plain:
+                if not text:
+                    continue
+                said = advice_said(card, paragraphs, key, advice["node"], s["targets"])
+                if said is None or text.rstrip(".") not in said:
                     missing.append(f"step {s['number']} {key} on {advice['node']}")
+        for ref in re.findall(r"\bas in A(\d+)\.", card or ""):
+            users.setdefault(int(ref), set()).add((s["number"], s["name"]))
+    for number, fields in paragraphs.items():
+        for key, text in fields.items():
+            if plain.count(text) != 1:
+                twice.append(f"A{number} {key}")
+    for s in steps:
+        for advice in s["advice"]:
+            for key in ("on_failure", "verify", "not_relevant"):
+                if advice[key] and plain.count(advice[key].rstrip(".")) > 1:
+                    twice.append(f"step {s['number']} {key} on {advice['node']}")
     check(not missing, f"{outdir}: {name}: {plan['name']}.checklist.md carries every step's advice"
           + (": missing " + ", ".join(missing[:5]) if missing else ""))
+    check(not twice, f"{outdir}: {name}: {plan['name']}.checklist.md says each advice once"
+          + (": twice " + ", ".join(sorted(set(twice))[:5]) if twice else ""))
+    badly_used = [f"A{n}" for n in paragraphs
+                  if len(users.get(n, ())) < 2 or len({step for _, step in users.get(n, ())}) != 1]
+    check(not badly_used, f"{outdir}: {name}: each advice paragraph serves two steps or more of one kind"
+          + (": not " + ", ".join(badly_used) if badly_used else ""))
 
     check_step_cards(outdir, doc, plan, plain)
 
@@ -193,9 +270,11 @@ def check_step_cards(outdir, doc, plan, plain):
         missing += [f"{what}: target {n}" for n in s["targets"] if n not in card]
         if f"timeout {duration(s['timeout_seconds'])}" not in card:
             missing.append(f"{what}: timeout {duration(s['timeout_seconds'])}")
+        paragraphs = advice_paragraphs(plain)
         for advice in s["advice"]:
             for key in ("verify", "on_failure", "not_relevant"):
-                if advice[key] and advice[key].rstrip(".") not in card:
+                said = advice_said(card, paragraphs, key, advice["node"], s["targets"])
+                if advice[key] and (said is None or advice[key].rstrip(".") not in said):
                     missing.append(f"{what}: {key} on {advice['node']}")
         if s["failure_behavior"] == "stop-plan" and s["failure_step"] is not None:
             restore = plan["restores"][s["failure_step"]]

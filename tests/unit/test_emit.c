@@ -920,9 +920,21 @@ static void test_checklists(void **state)
 	assert_non_null(mm);
 	const char *rv = strstr(mm, "Get-ClusteredMailboxServerStatus EXCMS01 shows it running on another node");
 	assert_true(rv && rv < strstr(mm, "### Step 6. Pause"));
-	/* the stdlib's advice, filled in for the node, and what holds for every step said once */
-	assert_non_null(strstr(md, "cluster node EXNODE2 shows Up"));
-	assert_non_null(strstr(md, "Resume EXNODE1 only if the change owner agrees."));
+	/*
+	 * the stdlib's advice of a step that runs on each node in turn said once, in a numbered paragraph
+	 * with a stand-in for the node, which each card names on its On line and points to; and what holds
+	 * for every step said once
+	 */
+	assert_int_equal(count(md, "cluster node \u2039node\u203A shows Up"), 1);
+	assert_int_equal(count(md, "Resume \u2039node\u203A only if the change owner agrees."), 1);
+	assert_null(strstr(md, "cluster node EXNODE2 shows Up"));
+	const char *a1 = strstr(md, "### A1. ");
+	assert_true(a1 && a1 < n1);
+	const char *s9 = strstr(md, "### Step 9. ");
+	assert_non_null(s9);
+	assert_non_null(strstr(s9, "- **On:** **EXNODE2**"));
+	assert_non_null(strstr(s9, "- **Verify:** as in A"));
+	assert_non_null(strstr(html, "<a href=\"#patch-exch01-a1\">A1</a>"));
 	assert_int_equal(count(md, "until the cause is understood"), 1);
 	/* the window's times: each phase's latest start, and the worst end */
 	assert_non_null(strstr(md, "starts 2026-11-14 22:00 UTC"));
@@ -930,7 +942,7 @@ static void test_checklists(void **state)
 	/* tick boxes: the import, the pre-flight checks (3), where the role runs, what the quorum proof rests on
 	 * that only a person can see (every node up), the steps (9), the close-out */
 	assert_int_equal(count(md, "- [ ] "), 16);
-	assert_int_equal(count(html, "type=\"checkbox\""), 16);
+	assert_int_equal(count(html, "type=checkbox"), 16);
 	assert_non_null(strstr(md, "### By hand, just before step 1"));
 	/* the settings that enforce the timeouts and keep a silent node a target are the review's; Not Relevant is the card's */
 	const char *sa = strstr(review, "## The Automation Plan to build");
@@ -938,7 +950,7 @@ static void test_checklists(void **state)
 				     "targets that have not returned a status");
 	assert_true(sa && afb && afb > sa);
 	assert_non_null(strstr(sa, "- **Non-reporting endpoints:** do not exclude them."));
-	assert_non_null(strstr(md, "- **If Not Relevant:** EXNODE1 has every patch already."));
+	assert_non_null(strstr(md, "- **If Not Relevant:** \u2039node\u203A has every patch already."));
 	/* the reference form is imported through the REST API */
 	assert_non_null(strstr(md, "curl --user OPERATOR --request POST --data-binary @patch-exch01.bes "
 				   "https://BIGFIX-SERVER:52311/api/import/custom/SITE"));
