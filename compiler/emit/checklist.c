@@ -212,22 +212,6 @@ static void tick(struct doc *d, const char *id, const char *label)
 }
 
 /*
- * The words that record a step ("5") or a pre-flight check ("P2") in the
- * run's journal, after the `bfplan run` command the steps' introduction
- * gives once: `start 5`, then `done 5`; a check is only done.
- */
-static void record(struct doc *d, const char *step, bool started)
-{
-	field(d, "Record");
-	if (started) {
-		code(d, arena_printf(d->arena, "start %s", step));
-		t(d, ", ");
-	}
-	code(d, arena_printf(d->arena, "done %s", step));
-	field_end(d);
-}
-
-/*
  * What one step (or one row of the recipe) allocates is freed when it is
  * written: a plan of thousands of steps is written in the memory of one.
  * scratch_begin() returns the plan's arena, for scratch_end().
@@ -646,7 +630,13 @@ static void plan_overview(struct doc *d)
 	owner_row(d);
 	plan_row(d, "Journal");
 	code(d, d->journal);
-	t(d, ", then each card's Record words; a failure: ");
+	t(d, ", then ");
+	code(d, "start N");
+	t(d, " and ");
+	code(d, "done N");
+	t(d, " for step N, ");
+	code(d, "done P1");
+	t(d, " for check P1; a failure: ");
 	code(d, "fail N --target NODE --reason TEXT");
 	plan_row_end(d);
 	plan_row(d, "Run ID");
@@ -752,7 +742,6 @@ static void prereq_check(struct doc *d, const struct lw_prereq *pr)
 		sentence(d, render_advice(d->arena, pr->note.text, p, NULL));
 		field_end(d);
 	}
-	record(d, arena_printf(d->arena, "P%u", pr->number), false);
 	fields_end(d);
 	tick(d, arena_printf(d->arena, "p%u", pr->number), "Relevant on no node");
 	card_end(d);
@@ -793,7 +782,6 @@ static void role_check(struct doc *d, const struct lw_check *c)
 	t(d, holder->name);
 	t(d, " first.");
 	field_end(d);
-	record(d, arena_printf(d->arena, "P%u", c->number), false);
 	fields_end(d);
 	tick(d, arena_printf(d->arena, "p%u", c->number), arena_printf(d->arena, "%s runs on %s", server, holder->name));
 	card_end(d);
@@ -1128,7 +1116,6 @@ static void step_card(struct doc *d, const struct lw_step *s)
 		parameters(d, s->item->fixlet);
 	on_failure(d, s);
 	not_relevant(d, s);
-	record(d, arena_printf(d->arena, "%u", s->number), true);
 	fields_end(d);
 	tick(d, id, "Done");
 	card_end(d);
@@ -1540,12 +1527,11 @@ static void unconfirmed_list(struct doc *d)
 				listed[k] = 1;
 				if (k != i)
 					t(d, "; ");
+				/* the entry's anchor: its own element in HTML, an empty one before it in Markdown */
 				textbuf_puts(d->md, "<a id=\"u");
-				textbuf_puts(d->html, "<span id=\"u");
+				textbuf_puts(d->html, "<b id=\"u");
 				num(d, k + 1);
-				textbuf_puts(d->md, "\"></a>");
-				textbuf_puts(d->html, "\"></span>");
-				both(d, "**\u26A0U", "<b>\u26A0U");
+				both(d, "\"></a>**\u26A0U", "\">\u26A0U");
 				num(d, k + 1);
 				both(d, "**", "</b>");
 				t(d, " ");
@@ -1570,28 +1556,30 @@ static const char *behaviour_words(enum lw_failure f)
 	return "stop the plan";
 }
 
-/* A recipe row's cell: a table cell in both formats, with its column's name for the narrow layout's cards. */
-static void cell(struct doc *d, const char *label, bool first)
+/*
+ * A recipe row's cell: a table cell in both formats.  The narrow layout
+ * labels each cell with its column's name from the page's style (one
+ * rule per column, style_recipe), not from an attribute on every cell.
+ */
+static void cell(struct doc *d, bool first)
 {
 	textbuf_puts(d->md, first ? "| " : " | ");
-	textbuf_puts(d->html, first ? "<td data-label=\"" : "</td><td data-label=\"");
-	textbuf_puts(d->html, label);
-	textbuf_puts(d->html, "\">");
+	textbuf_puts(d->html, first ? "<td>" : "</td><td>");
 }
 
 static void recipe_row(struct doc *d, const struct lw_step *s)
 {
 	both(d, "", "<tr>");
-	cell(d, "Step", true);
+	cell(d, true);
 	num(d, s->number);
 	t(d, ". ");
 	t(d, text_or(s->item->title, s->item->name));
-	cell(d, "Waits for", false);
+	cell(d, false);
 	if (s->after)
 		num(d, s->after->number);
 	else
 		t(d, "none");
-	cell(d, "Runs", false);
+	cell(d, false);
 	if (s->item->kind == LW_STEP_FIXLET) {
 		kind_and_id(d, s->item->fixlet);
 	} else {
@@ -1599,16 +1587,16 @@ static void recipe_row(struct doc *d, const struct lw_step *s)
 		t(d, " ");
 		code(d, s->item->baseline->name);
 	}
-	cell(d, "Targets", false);
+	cell(d, false);
 	targets(d, s->phase);
-	cell(d, "Failure step", false);
+	cell(d, false);
 	if (s->item->failure == LW_FAILURE_STOP && s->restore)
 		restore_name(d, s->restore);
 	else
 		t(d, "none");
-	cell(d, "On failure", false);
+	cell(d, false);
 	t(d, behaviour_words(s->item->failure));
-	cell(d, "Timeout (advanced failure behaviour)", false);
+	cell(d, false);
 	duration(d, s->item->timeout);
 	both(d, " |\n", "</td></tr>\n");
 }
@@ -1745,7 +1733,7 @@ static void recipe(struct doc *d)
 
 	both(d, "| Step | Waits for | Runs | Targets | Failure step | On failure | Timeout (advanced failure behaviour) |\n"
 		"| --- | --- | --- | --- | --- | --- | --- |\n",
-	     "<table>\n<thead><tr><th>Step</th><th>Waits for</th><th>Runs</th><th>Targets</th>"
+	     "<table class=\"recipe\">\n<thead><tr><th>Step</th><th>Waits for</th><th>Runs</th><th>Targets</th>"
 	     "<th>Failure step</th><th>On failure</th><th>Timeout (advanced failure behaviour)</th></tr></thead>\n"
 	     "<tbody>\n");
 	struct lw_steps walk;
@@ -1968,15 +1956,24 @@ static const char style_ticks[] =
 	"@media print{.sign,dl.facts{break-inside:avoid}.card.done{background:none}}\n";
 
 /* The review report's and the index's: a table, which is one card per row on a narrow screen. */
-static const char style_table[] =
-	"table{border-collapse:collapse;width:100%;font-size:.9rem}\n"
-	"th,td{border:1px solid var(--line);padding:.3rem .45rem;text-align:left;vertical-align:top}\n"
-	"thead th{background:#f6f8fa}\n"
-	"@media (max-width:44rem){table,tbody,tr,td{display:block;width:100%}thead{display:none}"
-	"tr{border:1px solid var(--line);border-left:4px solid var(--accent);border-radius:4px;margin:.6rem 0;"
-	"padding:.3rem .6rem}td{border:0;padding:.1rem 0}td::before{content:attr(data-label) \": \";"
-	"font-weight:600;color:var(--muted)}}\n"
-	"@media print{thead{display:table-header-group}table{font-size:8.5pt}th,td{padding:.15rem .25rem}}\n";
+#define STYLE_TABLE \
+	"table{border-collapse:collapse;width:100%;font-size:.9rem}\n" \
+	"th,td{border:1px solid var(--line);padding:.3rem .45rem;text-align:left;vertical-align:top}\n" \
+	"thead th{background:#f6f8fa}\n" \
+	"@media (max-width:44rem){table,tbody,tr,td{display:block;width:100%}thead{display:none}" \
+	"tr{border:1px solid var(--line);border-left:4px solid var(--accent);border-radius:4px;margin:.6rem 0;" \
+	"padding:.3rem .6rem}td{border:0;padding:.1rem 0}td::before{content:attr(data-label) \": \";" \
+	"font-weight:600;color:var(--muted)}}\n" \
+	"@media print{thead{display:table-header-group}table{font-size:8.5pt}th,td{padding:.15rem .25rem}}\n"
+static const char style_table[] = STYLE_TABLE;
+
+/* The recipe's column names, for its cells in the narrow layout (the table's head is hidden there). */
+static const char style_review[] = STYLE_TABLE
+	"@media (max-width:44rem){.recipe td:nth-child(1)::before{content:\"Step: \"}.recipe td:nth-child(2)::before{content:\"Waits for: \"}"
+	".recipe td:nth-child(3)::before{content:\"Runs: \"}.recipe td:nth-child(4)::before{content:\"Targets: \"}"
+	".recipe td:nth-child(5)::before{content:\"Failure step: \"}"
+	".recipe td:nth-child(6)::before{content:\"On failure: \"}"
+	".recipe td:nth-child(7)::before{content:\"Timeout: \"}}\n";
 
 /*
  * Restores and saves the ticks and sign-off fields of the page's run.
@@ -2141,7 +2138,7 @@ void emit_review_plan(struct arena *arena, const struct lw_program *program, con
 	struct doc *d = &doc;
 	doc_init(d, arena, DOC_REVIEW, plan, run, md, html);
 	const char *from = sources(arena, program);
-	document_head(d, "Review report", style_table);
+	document_head(d, "Review report", style_review);
 	para(d);
 	t(d, "For the plan's author, its reviewer and whoever builds its Automation Plan. The operator's checklist is ");
 	code(d, plan->checklist_md);
