@@ -443,9 +443,6 @@ static void targets(struct doc *d, const struct lw_phase *ph)
 	}
 }
 
-/* What an advice paragraph says in place of a node's name: the card that points to it names the node. */
-#define ADVICE_NODE "\u2039node\u203A"
-
 /*
  * An advice text from the plan, filled in: once where it reads the same on
  * every node of the phase, else once per node.
@@ -455,7 +452,7 @@ static void advice(struct doc *d, const struct lw_phase *ph, const char *text)
 	if (!text)
 		return;
 	if (!ph) { /* an advice paragraph: for whichever node the card names */
-		sentence(d, render_advice(d->arena, text, d->plan, ADVICE_NODE));
+		sentence(d, render_advice(d->arena, text, d->plan, RENDER_ANY_NODE));
 		return;
 	}
 	const struct lw_node *first = ph->nodes.items[0];
@@ -1233,7 +1230,7 @@ static void advice_section(struct doc *d)
 		return;
 	section(d, anchor(d, "advice"), "Step advice");
 	para(d);
-	t(d, "Where a card says \"as in A1\", follow A1 below for the card's nodes, reading " ADVICE_NODE " as each one's name (the card's On line).");
+	t(d, "Where a card says \"as in A1\", follow A1 below for the card's nodes, reading " RENDER_ANY_NODE " as each one's name (the card's On line).");
 	para_end(d);
 	for (size_t i = 0; i < p->items.len; i++) {
 		const struct lw_item *it = p->items.items[i];

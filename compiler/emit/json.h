@@ -26,7 +26,7 @@
 #include "base/textbuf.h"
 #include "lower/lower.h"
 
-enum { EMIT_JSON_FORMAT_VERSION = 3 };
+enum { EMIT_JSON_FORMAT_VERSION = 4 };
 
 /* How the build was made, as the envelope records it. */
 struct json_build {

@@ -83,6 +83,7 @@ def check_references(outdir, doc, plan):
         refs += [("restores", s[k]) for k in ("restore", "failure_step") if s[k] is not None]
         refs += [("texts", s["title"])] if s["title"] is not None else []
         refs += [("marks", i) for i in s["unconfirmed"]]
+        refs += [("texts", i) for i in s["advice"].values() if i is not None]
     local = {"baselines": len(plan["baselines"]), "restores": len(plan["restores"])}
     bad = [(t, i) for t, i in refs if not 0 <= i < {**size, **local}[t]]
     for f in doc["fixlets"]:
@@ -90,6 +91,20 @@ def check_references(outdir, doc, plan):
         bad += [("marks", i) for i in f["unconfirmed"] if not 0 <= i < size["marks"]]
     check(not bad, f"{outdir}: {name}: every reference into the tables names an entry"
           + (f": not {bad[:5]}" if bad else ""))
+
+
+ADVICE_KEYS = ("verify", "role_verify", "on_failure", "not_relevant")
+
+
+def step_advice(doc, step):
+    """A step's advice for each of its targets: plan.json gives each text once, with
+    ‹node› standing for the node (docs/output.md), which is put in here."""
+    texts = {k: doc["texts"][i] if i is not None else None for k, i in step["advice"].items()}
+    check_keys = set(step["advice"]) == set(ADVICE_KEYS)
+    if not check_keys:
+        raise SystemExit(f"plan.json: step {step['number']}: advice keys {sorted(step['advice'])}")
+    return [dict({"node": node}, **{k: t.replace(ADVICE_NODE, node) if t else None for k, t in texts.items()})
+            for node in step["targets"]]
 
 
 def markdown_plain(text):
@@ -192,7 +207,7 @@ def check_plan(outdir, doc, plan, checklist, review, bes_root):
     missing, twice, users = [], [], {}
     for s in steps:
         card = cards.get(s["number"])
-        for advice in s["advice"]:
+        for advice in step_advice(doc, s):
             for key in ("on_failure", "verify", "not_relevant"):
                 text = advice[key]
                 if not text:
@@ -207,7 +222,7 @@ def check_plan(outdir, doc, plan, checklist, review, bes_root):
             if plain.count(text) != 1:
                 twice.append(f"A{number} {key}")
     for s in steps:
-        for advice in s["advice"]:
+        for advice in step_advice(doc, s):
             for key in ("on_failure", "verify", "not_relevant"):
                 if advice[key] and plain.count(advice[key].rstrip(".")) > 1:
                     twice.append(f"step {s['number']} {key} on {advice['node']}")
@@ -271,7 +286,7 @@ def check_step_cards(outdir, doc, plan, plain):
         if f"timeout {duration(s['timeout_seconds'])}" not in card:
             missing.append(f"{what}: timeout {duration(s['timeout_seconds'])}")
         paragraphs = advice_paragraphs(plain)
-        for advice in s["advice"]:
+        for advice in step_advice(doc, s):
             for key in ("verify", "on_failure", "not_relevant"):
                 said = advice_said(card, paragraphs, key, advice["node"], s["targets"])
                 if advice[key] and (said is None or advice[key].rstrip(".") not in said):
@@ -304,7 +319,7 @@ def main(dirs):
     for outdir in dirs:
         with open(os.path.join(outdir, "plan.json"), encoding="utf-8") as f:
             doc = json.load(f)
-        check(doc["format_version"] == 3, f"{outdir}: plan.json format_version 3")
+        check(doc["format_version"] == 4, f"{outdir}: plan.json format_version 4")
         with open(os.path.join(outdir, "checklist.md"), encoding="utf-8") as f:
             index = f.read()
         for plan in doc["plans"]:

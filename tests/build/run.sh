@@ -410,7 +410,7 @@ fi
 "$bfplan" build "$seed" -o "$tmp/emit2" --site-url "server-automation=$SA_URL" --emit=checklist,json --json-indent 2> /dev/null
 left=$(ls "$tmp/emit2" | tr '\n' ' ')
 if [ "$left" = "bfplan.manifest checklist.html checklist.md patch-exch2008.checklist.html patch-exch2008.checklist.md patch-exch2008.review.html patch-exch2008.review.md plan.json " ] &&
-   grep -q '^  "format_version": 3,$' "$tmp/emit2/plan.json" &&
+   grep -q '^  "format_version": 4,$' "$tmp/emit2/plan.json" &&
    /usr/bin/python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["build"]["outputs"] == ["checklist", "json"]' "$tmp/emit2/plan.json"; then
 	pass "--emit=checklist,json --json-indent: the checklists and an indented plan.json that lists its outputs"
 else

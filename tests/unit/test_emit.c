@@ -705,7 +705,7 @@ static void test_plan_json(void **state)
 	json_error_t err;
 	json_t *root = json_load_file(out_path(e, "plan.json"), 0, &err);
 	assert_non_null(root);
-	assert_int_equal(json_integer_value(json_object_get(root, "format_version")), 3);
+	assert_int_equal(json_integer_value(json_object_get(root, "format_version")), 4);
 	/* the first key is the format version, so a reader can check it before anything else */
 	assert_string_equal(json_object_iter_key(json_object_iter(root)), "format_version");
 	json_t *plan = json_array_get(json_object_get(root, "plans"), 0);
@@ -769,13 +769,18 @@ static void test_plan_json(void **state)
 	assert_string_equal(json_string_value(json_object_get(patch, "failure_behavior")), "hold");
 	assert_true(json_is_null(json_object_get(patch, "failure_step")));
 	assert_int_equal(json_integer_value(json_object_get(json_object_get(patch, "run"), "baseline")), 0);
-	json_t *advice = json_array_get(json_object_get(patch, "advice"), 0);
-	assert_string_equal(json_string_value(json_object_get(advice, "on_failure")),
-			    "Resume EXNODE1 only if the change owner agrees.");
-	assert_string_equal(json_string_value(json_object_get(advice, "not_relevant")),
-			    "EXNODE1 has every patch already.");
-	json_t *pause_advice = json_array_get(json_object_get(pause, "advice"), 0);
+	/* the advice once per step, a text with a stand-in for each target, shared by the steps that run it */
+	json_t *advice = json_object_get(patch, "advice");
+	assert_string_equal(json_string_value(ref(root, "texts", advice, "on_failure")),
+			    "Resume \u2039node\u203A only if the change owner agrees.");
+	assert_string_equal(json_string_value(ref(root, "texts", advice, "not_relevant")),
+			    "\u2039node\u203A has every patch already.");
+	json_t *pause_advice = json_object_get(pause, "advice");
 	assert_true(json_is_null(json_object_get(pause_advice, "not_relevant")));
+	json_t *later_pause = json_array_get(steps, 5);
+	assert_string_equal(json_string_value(json_object_get(later_pause, "name")), "pause");
+	assert_true(json_equal(json_object_get(json_object_get(later_pause, "advice"), "verify"),
+			       json_object_get(pause_advice, "verify")));
 
 	/* the proof that the role moves once rests on the pre-flight check of where it runs */
 	json_t *checks = json_object_get(plan, "checks");
