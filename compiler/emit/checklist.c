@@ -1406,6 +1406,33 @@ static const char *confirm_way(const char *field_name)
 	return "confirm it on your BigFix server, or import the content's own .bes with bfplan import";
 }
 
+/* The index's entry on confirming a fact of this kind: "confirm-gather-url", or "confirm-other". */
+static const char *confirm_anchor(const char *field_name)
+{
+#define CONFIRM_ANCHOR(name, label, way) if (field_name && strcmp(field_name, name) == 0) return "confirm-" name;
+	CONFIRM_WAYS(CONFIRM_ANCHOR)
+#undef CONFIRM_ANCHOR
+	return "confirm-other";
+}
+
+/*
+ * A link to the build's index, where what every plan's review would say
+ * alike is said once (emit_checklist_index): its Markdown or its HTML.
+ */
+static void index_ref(struct doc *d, const char *target, const char *label)
+{
+	textbuf_puts(d->md, "[");
+	textbuf_puts(d->md, label);
+	textbuf_puts(d->md, "](" CHECKLIST_INDEX_MD "#");
+	textbuf_puts(d->md, target);
+	textbuf_puts(d->md, ")");
+	textbuf_puts(d->html, "<a href=\"" CHECKLIST_INDEX_HTML "#");
+	textbuf_puts(d->html, target);
+	textbuf_puts(d->html, "\">");
+	textbuf_puts(d->html, label);
+	textbuf_puts(d->html, "</a>");
+}
+
 static void proofs(struct doc *d)
 {
 	const struct lw_plan *p = d->plan;
@@ -1495,9 +1522,9 @@ static void unconfirmed_list(struct doc *d)
 	t(d, "This plan rests on ");
 	num(d, p->unconfirmed.len);
 	t(d, p->unconfirmed.len == 1 ? " fact" : " facts");
-	t(d, " of the catalog that nobody has confirmed. Confirm each on your BigFix server before the window; "
-	     "importing a Fixlet's own .bes with bfplan import and building again replaces the guesses about it. "
-	     "Those marked \"in the window\" are shown to the operator beside the step that needs them.");
+	t(d, " of the catalog that nobody has confirmed: confirm each on your BigFix server before the window (");
+	index_ref(d, "confirm", "how, for each kind");
+	t(d, "). Those marked \"in the window\" are shown to the operator beside the step that needs them.");
 	para_end(d);
 	size_t n = p->unconfirmed.len;
 	unsigned char *listed = arena_calloc(d->arena, n, 1);
@@ -1507,8 +1534,9 @@ static void unconfirmed_list(struct doc *d)
 		const struct lw_mark *kind = p->unconfirmed.items[g];
 		para(d);
 		strong(d, confirm_label(kind->field));
-		t(d, in_window(kind) ? " (in the window). To confirm: " : ". To confirm: ");
-		sentence(d, confirm_way(kind->field));
+		t(d, in_window(kind) ? " (in the window): " : ": ");
+		index_ref(d, confirm_anchor(kind->field), "how to confirm");
+		t(d, ".");
 		para_end(d);
 		list(d);
 		for (size_t i = g; i < n; i++) {
@@ -1609,44 +1637,37 @@ static void automation_settings(struct doc *d)
 	for (size_t i = 0; i < p->items.len && !restart; i++)
 		restart = restart_in(p->items.items[i]);
 	para(d);
-	t(d, "Make these settings as well: the proofs above hold only with every one of them, and Server "
-	     "Automation makes none of them by itself.");
+	t(d, "Make these settings as well: the proofs above hold only with every one of them (");
+	index_ref(d, "settings", "why each");
+	t(d, "), and Server Automation makes none of them by itself.");
 	para_end(d);
 	list(d);
 	item(d);
 	strong(d, "Each step's timeout:");
 	t(d, " in the step's advanced failure behaviour, fail the targets that have not returned a status after the "
-	     "step's Timeout below. Server Automation puts no time limit on a step otherwise: the step would wait "
-	     "for ever, and the worst case of ");
+	     "step's Timeout below, or the worst case of ");
 	duration(d, p->worst_case);
-	t(d, " would not hold.");
+	t(d, " does not hold.");
 	item_end(d);
 	item(d);
 	strong(d, "Failure step and step failure behaviour:");
-	t(d, " as the table says. Each failure step targets all the endpoints of its step, not only those that "
-	     "failed: the nodes of a phase go out of service together, and come back together.");
+	t(d, " as the table says. Each failure step targets all the endpoints of its step.");
 	item_end(d);
 	item(d);
 	strong(d, "Pending Restart:");
-	t(d, " choose \"Pause Plan until restart completes\". ");
+	t(d, " choose \"Pause Plan until restart completes\"");
 	if (restart) {
-		t(d, "The restart is inside each patch Baseline (");
+		t(d, " (the restart, ");
 		t(d, render_fixlet_kind(restart));
 		t(d, " ");
 		num(d, restart->id);
-		t(d, "), so a node ");
-	} else {
-		t(d, "A node ");
+		t(d, ", is inside each patch Baseline)");
 	}
-	t(d, "still in Pending Restart means the restart did not happen, and the plan must not move on; a node "
-	     "still pending at the step's timeout counts as failed.");
+	t(d, ".");
 	item_end(d);
 	item(d);
 	strong(d, "Non-reporting endpoints:");
-	t(d, " do not exclude them. An excluded node skips the step, and a later step can target it again once "
-	     "it reports: a node could be drained or patched without its pause. Kept as a target, a node that "
-	     "does not report makes its step wait until the step's timeout, and the step then fails on it, with "
-	     "its failure step and behaviour.");
+	t(d, " do not exclude them.");
 	item_end(d);
 	for (size_t i = 0; i < p->items.len; i++) {
 		const struct lw_item *it = p->items.items[i];
@@ -2234,6 +2255,82 @@ static void index_row(struct arena *arena, const struct checklist_entry *e, stru
 	textbuf_puts(html, "</td></tr>\n");
 }
 
+/* A heading of the index with the id the review reports link to. */
+static void index_heading(struct textbuf *md, struct textbuf *html, const char *id, const char *title)
+{
+	textbuf_puts(md, "<a id=\"");
+	textbuf_puts(md, id);
+	textbuf_puts(md, "\"></a>\n## ");
+	textbuf_puts(md, title);
+	textbuf_puts(md, "\n\n");
+	textbuf_puts(html, "<section>\n<h2 id=\"");
+	textbuf_puts(html, id);
+	textbuf_puts(html, "\">");
+	textbuf_puts(html, title);
+	textbuf_puts(html, "</h2>\n");
+}
+
+/* An entry of the index's lists: "**Label**: text", with the id a review report links to. */
+static void index_entry(struct textbuf *md, struct textbuf *html, const char *id, const char *label, const char *text)
+{
+	textbuf_puts(md, "- <a id=\"");
+	textbuf_puts(md, id);
+	textbuf_puts(md, "\"></a>**");
+	textbuf_puts(md, label);
+	textbuf_puts(md, "**: ");
+	esc_markdown_append(md, text, strlen(text));
+	textbuf_puts(md, ".\n");
+	textbuf_puts(html, "<li id=\"");
+	textbuf_puts(html, id);
+	textbuf_puts(html, "\"><b>");
+	textbuf_puts(html, label);
+	textbuf_puts(html, "</b>: ");
+	esc_html_append(html, text, strlen(text));
+	textbuf_puts(html, ".</li>\n");
+}
+
+/*
+ * What every plan's review report would say alike, said once for the
+ * build: how to confirm each kind of unconfirmed fact, and why each of
+ * Server Automation's settings matters.  The reports link here.
+ */
+static void index_shared(struct textbuf *md, struct textbuf *html)
+{
+	index_heading(md, html, "confirm", "How to confirm each kind of fact");
+	static const char intro[] = "Importing a Fixlet's own .bes with bfplan import and building again replaces "
+				    "the guesses about it. Otherwise, by the kind of fact:";
+	textbuf_puts(md, intro);
+	textbuf_puts(md, "\n\n");
+	textbuf_puts(html, "<p>");
+	textbuf_puts(html, intro);
+	textbuf_puts(html, "</p>\n<ul>\n");
+#define CONFIRM_ENTRY(name, label, way) index_entry(md, html, "confirm-" name, label, way);
+	CONFIRM_WAYS(CONFIRM_ENTRY)
+#undef CONFIRM_ENTRY
+	index_entry(md, html, "confirm-other", "Other facts", confirm_way(NULL));
+	textbuf_puts(md, "\n");
+	textbuf_puts(html, "</ul>\n</section>\n");
+
+	index_heading(md, html, "settings", "Server Automation's settings, and why");
+	textbuf_puts(html, "<ul>\n");
+	index_entry(md, html, "settings-timeout", "Each step's timeout",
+		    "Server Automation puts no time limit on a step otherwise: the step would wait for ever, and the "
+		    "plan's worst case would not hold");
+	index_entry(md, html, "settings-failure-step", "Each failure step on all the endpoints of its step",
+		    "not only on those that failed: the nodes of a phase go out of service together, and come back "
+		    "together");
+	index_entry(md, html, "settings-pending-restart", "Pause Plan until restart completes",
+		    "a node still in Pending Restart means its restart has not happened, and the plan must not move "
+		    "on; a node still pending at the step's timeout counts as failed");
+	index_entry(md, html, "settings-non-reporting", "Non-reporting endpoints kept",
+		    "an excluded node skips the step, and a later step can target it again once it reports: a node "
+		    "could be drained or patched without its pause. Kept as a target, a node that does not report "
+		    "makes its step wait until the step's timeout, and the step then fails on it, with its failure "
+		    "step and behaviour");
+	textbuf_puts(md, "\n");
+	textbuf_puts(html, "</ul>\n</section>\n");
+}
+
 void emit_checklist_index(struct arena *arena, const struct lw_program *program,
 			  const struct checklist_entry *const *entries, size_t count, struct textbuf *md,
 			  struct textbuf *html)
@@ -2264,5 +2361,6 @@ void emit_checklist_index(struct arena *arena, const struct lw_program *program,
 	arena_free(&row);
 	textbuf_puts(md, "\n");
 	textbuf_puts(html, "</tbody>\n</table>\n");
+	index_shared(md, html);
 	page_end(html, from, false);
 }

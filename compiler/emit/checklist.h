@@ -66,6 +66,10 @@ void emit_checklist_plan(struct arena *arena, const struct lw_program *program, 
 void emit_review_plan(struct arena *arena, const struct lw_program *program, const struct lw_plan *plan,
 		      const struct checklist_run *run, struct textbuf *md, struct textbuf *html);
 
+/* The index's files, which each review report links to for what every plan's would say alike. */
+#define CHECKLIST_INDEX_MD "checklist.md"
+#define CHECKLIST_INDEX_HTML "checklist.html"
+
 /* What the index says about one plan; the build keeps these while it frees the plans. */
 struct checklist_entry {
 	const char *plan, *title, *cluster;

@@ -802,9 +802,9 @@ static void json_begin(struct build *b)
 
 static void write_index(struct build *b)
 {
-	if (!stream_open(b, &b->md, "checklist.md", b->arena))
+	if (!stream_open(b, &b->md, CHECKLIST_INDEX_MD, b->arena))
 		return;
-	if (!stream_open(b, &b->html, "checklist.html", b->arena)) {
+	if (!stream_open(b, &b->html, CHECKLIST_INDEX_HTML, b->arena)) {
 		stream_close(b, &b->md);
 		return;
 	}

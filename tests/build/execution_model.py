@@ -329,6 +329,11 @@ def main(dirs):
                 checklist = f.read()
             with open(os.path.join(outdir, plan["review_file"]), encoding="utf-8") as f:
                 review = f.read()
+            # what every review would say alike is said once in the index: each link finds its entry there
+            dangling = [t for t in re.findall(r"\]\(checklist\.md#([^)]+)\)", review) if f'<a id="{t}"></a>' not in index]
+            check(not dangling and "(checklist.md#confirm" in review,
+                  f"{outdir}: {plan['name']}: {plan['review_file']} links to how to confirm each kind of fact in "
+                  "checklist.md, and every link finds its entry" + (f": not {dangling[:3]}" if dangling else ""))
             bes = ET.parse(os.path.join(outdir, plan["bes_file"])).getroot()
             check_plan(outdir, doc, plan, checklist, review, bes)
         for output in sorted(os.listdir(outdir)):
