@@ -150,7 +150,11 @@ static void para_end(struct doc *d) { both(d, "\n\n", "</p>\n"); }
 static void fields(struct doc *d) { both(d, "", "<dl>\n"); }
 static void fields_end(struct doc *d) { both(d, "\n", "</dl>\n"); }
 
-/* A labelled line of a card: "- **Verify:** " in Markdown, <dt>/<dd> in HTML. */
+/*
+ * A labelled line of a card: "- **Verify:** " in Markdown, <dt>/<dd> in
+ * HTML.  The pages leave out the end tags HTML does not need (</dt>,
+ * </dd>, </li>, </td>): a build writes hundreds of thousands of them.
+ */
 static void field(struct doc *d, const char *label)
 {
 	textbuf_puts(d->md, "- **");
@@ -158,15 +162,15 @@ static void field(struct doc *d, const char *label)
 	textbuf_puts(d->md, ":** ");
 	textbuf_puts(d->html, "<dt>");
 	textbuf_puts(d->html, label);
-	textbuf_puts(d->html, "</dt><dd>");
+	textbuf_puts(d->html, "<dd>");
 }
 
-static void field_end(struct doc *d) { both(d, "\n", "</dd>\n"); }
+static void field_end(struct doc *d) { both(d, "\n", "\n"); }
 
 static void list(struct doc *d) { both(d, "", "<ul>\n"); }
 static void list_end(struct doc *d) { both(d, "\n", "</ul>\n"); }
 static void item(struct doc *d) { both(d, "- ", "<li>"); }
-static void item_end(struct doc *d) { both(d, "\n", "</li>\n"); }
+static void item_end(struct doc *d) { both(d, "\n", "\n"); }
 
 /* A card: one step, check or row that prints on one page (.card never splits, docs/output.md). */
 static void card(struct doc *d, const char *class_name)
@@ -506,10 +510,10 @@ static void plan_row(struct doc *d, const char *label)
 	textbuf_puts(d->md, " | ");
 	textbuf_puts(d->html, "<dt>");
 	textbuf_puts(d->html, label);
-	textbuf_puts(d->html, "</dt><dd>");
+	textbuf_puts(d->html, "<dd>");
 }
 
-static void plan_row_end(struct doc *d) { both(d, " |\n", "</dd>\n"); }
+static void plan_row_end(struct doc *d) { both(d, " |\n", "\n"); }
 
 static void role_row(struct doc *d)
 {
@@ -1589,7 +1593,7 @@ static const char *behaviour_words(enum lw_failure f)
 static void cell(struct doc *d, bool first)
 {
 	textbuf_puts(d->md, first ? "| " : " | ");
-	textbuf_puts(d->html, first ? "<td>" : "</td><td>");
+	textbuf_puts(d->html, "<td>");
 }
 
 static void recipe_row(struct doc *d, const struct lw_step *s)
@@ -1623,7 +1627,7 @@ static void recipe_row(struct doc *d, const struct lw_step *s)
 	t(d, behaviour_words(s->item->failure));
 	cell(d, false);
 	duration(d, s->item->timeout);
-	both(d, " |\n", "</td></tr>\n");
+	both(d, " |\n", "\n");
 }
 
 /*
@@ -1953,7 +1957,6 @@ static const char style_base[] =
 	"dt{font-weight:600;color:var(--muted)}dd{margin:0}\n"
 	".card{border:1px solid var(--line);border-left:4px solid var(--accent);border-radius:4px;"
 	"padding:.6rem .8rem .4rem;margin:.7rem 0}\n"
-	"footer{margin-top:2rem;color:var(--muted);font-size:.85rem}\n"
 	"@media (max-width:44rem){body{padding:.75rem .75rem 2rem}dl{grid-template-columns:minmax(0,1fr)}"
 	"dt{margin-top:.25rem}}\n"
 	"@media print{body{max-width:none;padding:0;font-size:10pt}.noprint{display:none}"
@@ -1975,6 +1978,7 @@ static const char style_ticks[] =
 
 /* The review report's and the index's: a table, which is one card per row on a narrow screen. */
 #define STYLE_TABLE \
+	"footer{margin-top:2rem;color:var(--muted);font-size:.85rem}\n" \
 	"table{border-collapse:collapse;width:100%;font-size:.9rem}\n" \
 	"th,td{border:1px solid var(--line);padding:.3rem .45rem;text-align:left;vertical-align:top}\n" \
 	"thead th{background:#f6f8fa}\n" \
@@ -2000,29 +2004,24 @@ static const char style_review[] = STYLE_TABLE
  * next step to resume from are filled in here.
  */
 static const char page_script[] =
-	"(function(){'use strict';\n"
-	"var holder=document.querySelector('[data-store]');if(!holder)return;\n"
-	"var key=holder.getAttribute('data-store'),state={};\n"
-	"try{state=JSON.parse(localStorage.getItem(key)||'{}')||{};}catch(e){}\n"
-	"var fields=document.querySelectorAll('input[data-id]'),progress=document.querySelector('.progress'),"
-	"next=document.querySelector('.next');\n"
-	"function save(){try{localStorage.setItem(key,JSON.stringify(state));}catch(e){}}\n"
-	"function show(){var boxes=0,ticked=0,first=null;fields.forEach(function(el){"
-	"if(el.type!=='checkbox')return;boxes++;if(el.checked)ticked++;var card=el.closest('.card');"
-	"if(card)card.classList.toggle('done',el.checked);"
-	"if(!el.checked&&!first&&card&&card.classList.contains('step'))first=card;});"
-	"if(progress)progress.textContent=ticked+' of '+boxes+' ticked';"
-	"if(next)next.textContent=first?'(now: '+first.querySelector('h3').textContent+')':'';}\n"
-	"function restore(){fields.forEach(function(el){var id=el.getAttribute('data-id');"
-	"if(el.type==='checkbox')el.checked=state[id]===true;else el.value=typeof state[id]==='string'?state[id]:'';});"
-	"show();}\n"
-	"fields.forEach(function(el){el.addEventListener(el.type==='checkbox'?'change':'input',function(){"
-	"state[el.getAttribute('data-id')]=el.type==='checkbox'?el.checked:el.value;save();show();});});\n"
-	"var reset=document.querySelector('button.reset');\n"
-	"if(reset)reset.addEventListener('click',function(){"
-	"if(!confirm('Clear every tick and sign-off of this run?'))return;state={};"
-	"try{localStorage.removeItem(key);}catch(e){}restore();});\n"
-	"restore();})();\n";
+	"(function(){var h=document.querySelector('[data-store]');if(!h)return;\n"
+	"var k=h.getAttribute('data-store'),S={},q=function(x){return document.querySelector(x)};\n"
+	"try{S=JSON.parse(localStorage.getItem(k)||'{}')||{}}catch(e){}\n"
+	"var F=document.querySelectorAll('input[data-id]'),P=q('.progress'),N=q('.next');\n"
+	"function id(e){return e.getAttribute('data-id')}function box(e){return e.type=='checkbox'}\n"
+	"function save(){try{localStorage.setItem(k,JSON.stringify(S))}catch(e){}}\n"
+	"function show(){var n=0,t=0,f=null;F.forEach(function(e){if(!box(e))return;n++;if(e.checked)t++;"
+	"var c=e.closest('.card');if(!c)return;c.classList.toggle('done',e.checked);"
+	"if(!e.checked&&!f&&c.classList.contains('step'))f=c});"
+	"if(P)P.textContent=t+' of '+n+' ticked';if(N)N.textContent=f?'(now: '+f.querySelector('h3').textContent+')':''}\n"
+	"function load(){F.forEach(function(e){var v=S[id(e)];if(box(e))e.checked=v===true;"
+	"else e.value=typeof v=='string'?v:''});show()}\n"
+	"F.forEach(function(e){e.addEventListener(box(e)?'change':'input',function(){"
+	"S[id(e)]=box(e)?e.checked:e.value;save();show()})});\n"
+	"var r=q('button.reset');if(r)r.addEventListener('click',function(){"
+	"if(!confirm('Clear every tick and sign-off of this run?'))return;S={};"
+	"try{localStorage.removeItem(k)}catch(e){}load()});\n"
+	"load()})();\n";
 
 static const char *sources(struct arena *arena, const struct lw_program *program)
 {
