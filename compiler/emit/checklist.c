@@ -1437,6 +1437,63 @@ static void index_ref(struct doc *d, const char *target, const char *label)
 	textbuf_puts(d->html, "</a>");
 }
 
+/*
+ * What changes for the operator since the previous build (--previous), as
+ * bfplan diff says it: each fact that changed, with its old and new value.
+ */
+static void changes_since(struct doc *d)
+{
+	const char *previous = d->run->previous;
+	if (!previous)
+		return;
+	const struct ptrvec *changes = d->run->previous_changes;
+	section(d, anchor(d, "changes"), "Changes since the previous build");
+	para(d);
+	if (!changes || !changes->len) {
+		t(d, "Nothing changes for the operator since ");
+		code(d, previous);
+		t(d, ": the same steps on the same nodes, with the same content, timeouts, proofs and unconfirmed facts.");
+		para_end(d);
+		section_end(d);
+		return;
+	}
+	const struct checklist_change *first = changes->items[0];
+	if (changes->len == 1 && first->sign == '+' && strcmp(first->what, "plan") == 0) {
+		t(d, "This plan is new since ");
+		code(d, previous);
+		t(d, ": ");
+		t(d, first->new_value);
+		t(d, ".");
+		para_end(d);
+		section_end(d);
+		return;
+	}
+	t(d, "Compared with ");
+	code(d, previous);
+	t(d, ", as bfplan diff compares them (~ changed, + added, - removed): ");
+	num(d, changes->len);
+	t(d, changes->len == 1 ? " change." : " changes.");
+	para_end(d);
+	list(d);
+	for (size_t i = 0; i < changes->len; i++) {
+		const struct checklist_change *c = changes->items[i];
+		item(d);
+		code(d, c->sign == '~' ? "~" : c->sign == '+' ? "+" : "-");
+		t(d, " ");
+		strong(d, c->what);
+		t(d, ": ");
+		if (c->old_value)
+			t(d, c->old_value);
+		if (c->old_value && c->new_value)
+			t(d, " \u2192 ");
+		if (c->new_value)
+			t(d, c->new_value);
+		item_end(d);
+	}
+	list_end(d);
+	section_end(d);
+}
+
 static void proofs(struct doc *d)
 {
 	const struct lw_plan *p = d->plan;
@@ -2161,6 +2218,7 @@ void emit_review_plan(struct arena *arena, const struct lw_program *program, con
 	code(d, plan->checklist_md);
 	t(d, ".");
 	para_end(d);
+	changes_since(d);
 	proofs(d);
 	unconfirmed_list(d);
 	recipe(d);

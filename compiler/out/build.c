@@ -696,7 +696,10 @@ static void plan_run(const struct build *b, struct arena *plan_arena, const stru
 		.run_id_given = o->run_id != NULL,
 		.has_window_start = o->has_window_start,
 		.window_start = o->window_start,
+		.previous = o->previous,
 	};
+	if (o->previous && o->previous_changes)
+		run->previous_changes = symtab_get(o->previous_changes, p->name);
 	if (o->run_id)
 		return;
 	uint64_t h = plan_fingerprint(emit_checklist_hash("bfplan run", 10), p);
