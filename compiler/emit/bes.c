@@ -50,7 +50,7 @@ struct bes {
 	struct diag_sink *diags;
 	const struct lw_plan *plan;
 	const char *mime_time;   /* x-fixlet-modification-time, or NULL */
-	const char *nodes_relevance; /* the cluster's nodes as one relevance, escaped: once per plan */
+	const char *nodes_relevance; /* the cluster's nodes as one relevance, escaped for XML: once per plan */
 	bool ok;                 /* nothing reported so far */
 	bool writer_failed;      /* an element ended that was never started: a bug, reported as BFP406 */
 	struct ptrvec reported;  /* texts, sites and Fixlets already checked, each once */
@@ -253,30 +253,37 @@ static void put_lines(struct bes *b, const char *s, size_t len)
 /*
  * Escapes as libxml2's writer does: in text & < > " and CR (a CR
  * written as is would be read as a line end); in an attribute also TAB
- * and LF, which a reader would otherwise normalise to spaces.
+ * and LF, which a reader would otherwise normalise to spaces.  A line
+ * feed left in text becomes the file's line end.  Runs that need nothing
+ * go out whole.
  */
-static void put_escaped(struct bes *b, const char *s, bool in_attribute)
+static void escape_into(struct textbuf *out, const char *s, bool in_attribute, bool crlf)
 {
-	size_t run = 0, i = 0;
-	for (; s[i]; i++) {
+	const char *stops = in_attribute ? "&<>\"\r\t\n" : "&<>\"\r\n";
+	for (;;) {
+		size_t n = strcspn(s, stops);
+		textbuf_put(out, s, n);
+		s += n;
 		const char *r;
-		switch (s[i]) {
+		switch (*s) {
+		case '\0': return;
 		case '&': r = "&amp;"; break;
 		case '<': r = "&lt;"; break;
 		case '>': r = "&gt;"; break;
 		case '"': r = "&quot;"; break;
 		case '\r': r = "&#13;"; break;
-		case '\t': r = in_attribute ? "&#9;" : NULL; break;
-		case '\n': r = in_attribute ? "&#10;" : NULL; break;
-		default: r = NULL; break;
+		case '\t': r = "&#9;"; break;
+		case '\n': r = in_attribute ? "&#10;" : crlf ? "\r\n" : "\n"; break;
+		default: r = ""; break;
 		}
-		if (!r)
-			continue;
-		put_lines(b, s + run, i - run);
-		textbuf_puts(b->out, r);
-		run = i + 1;
+		textbuf_puts(out, r);
+		s++;
 	}
-	put_lines(b, s + run, i - run);
+}
+
+static void put_escaped(struct bes *b, const char *s, bool in_attribute)
+{
+	escape_into(b->out, s, in_attribute, b->crlf);
 }
 
 static void indent(struct bes *b, size_t depth)
@@ -353,6 +360,16 @@ static void element(struct bes *b, const char *name, const char *s)
 {
 	start(b, name);
 	text(b, s);
+	end(b);
+}
+
+/* <name>text</name> for text escaped already, or bfplan's own words that need no escaping. */
+static void element_escaped(struct bes *b, const char *name, const char *s)
+{
+	start(b, name);
+	close_start_tag(b, false);
+	b->has_text = true;
+	textbuf_puts(b->out, s);
 	end(b);
 }
 
@@ -447,15 +464,16 @@ static void html_text(struct bes *b, struct textbuf *html, const char *s, struct
 /* The elements every object of the file shares after its relevance. */
 static void write_trailer(struct bes *b, const char *category)
 {
-	element(b, "Category", category);
-	element(b, "Source", "bfplan");
+	/* bfplan's own words and an RFC 2822 date: nothing to escape */
+	element_escaped(b, "Category", category);
+	element_escaped(b, "Source", "bfplan");
 	if (b->mime_time) {
 		start(b, "MIMEField");
-		element(b, "Name", "x-fixlet-modification-time");
-		element(b, "Value", b->mime_time);
+		element_escaped(b, "Name", "x-fixlet-modification-time");
+		element_escaped(b, "Value", b->mime_time);
 		end(b);
 	}
-	element(b, "Domain", "BESC");
+	element_escaped(b, "Domain", "BESC");
 }
 
 /*
@@ -480,7 +498,8 @@ static const char *nodes_relevance(struct bes *b)
 			if (*p >= 'A' && *p <= 'Z')
 				*p = (char)(*p - 'A' + 'a');
 		textbuf_puts(&r, i ? " or (computer name as lowercase = " : "(computer name as lowercase = ");
-		textbuf_puts(&r, esc_relevance_string(&b->scratch, lower, len));
+		/* a relevance string is printable ASCII without '&', '<' or '>': only its quotes need escaping */
+		escape_into(&r, esc_relevance_string(&b->scratch, lower, len), false, b->crlf);
 		textbuf_putc(&r, ')');
 		arena_reset(&b->scratch);
 	}
@@ -490,7 +509,7 @@ static const char *nodes_relevance(struct bes *b)
 
 static void write_nodes_relevance(struct bes *b)
 {
-	element(b, "Relevance", nodes_relevance(b));
+	element_escaped(b, "Relevance", nodes_relevance(b));
 }
 
 /* A catalog object outlives the plans, so what is made of it can be kept for the build; a plan's own cannot. */

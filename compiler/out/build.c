@@ -394,7 +394,7 @@ static const char *join(struct arena *a, const char *dir, const char *name)
 	size_t n = strlen(dir);
 	if (n == 0)
 		return arena_strdup(a, name);
-	return arena_printf(a, "%s%s%s", dir, dir[n - 1] == '/' ? "" : "/", name);
+	return arena_concat(a, dir, dir[n - 1] == '/' ? "" : "/", name, NULL);
 }
 
 /* ---- the manifest: what the last build wrote ---------------------------------------- */
