@@ -19,6 +19,7 @@
 #include "base/escape.h"
 #include "base/ptrmap.h"
 #include "base/symtab.h"
+#include "base/template.h"
 #include "lower/render.h"
 
 /* ---- the writer ------------------------------------------------------------------------ */
@@ -425,24 +426,33 @@ static void made_text(struct emit_json *j, const char *text)
 }
 
 /*
- * The stdlib's advice for the step: what to verify, what to do on failure
- * or on a Not Relevant report, each a text reference, filled in but for
- * the node (RENDER_ANY_NODE stands for each target): the same text serves
- * every node and every plan, where version 3 repeated it per node.
+ * One advice of a step, filled in but for the node (RENDER_ANY_NODE
+ * stands for each target): a text reference, the same for every node and
+ * every plan; or, where it names the plan's server or cluster and so is
+ * the plan's own, the text itself, which the table would keep to the end
+ * of the build for nothing.
  */
+static void advice_text(struct emit_json *j, const char *key_name, struct arena *a, const struct lw_plan *p,
+			const char *text)
+{
+	key(&j->w, key_name);
+	const char *filled = render_advice(a, text, p, RENDER_ANY_NODE);
+	if (filled && (tpl_uses(text) & (TPL_SERVER | TPL_CLUSTER)))
+		string(&j->w, filled);
+	else
+		made_text(j, filled);
+}
+
+/* The stdlib's advice for the step, where version 3 repeated it filled in for each node. */
 static void advice_json(struct emit_json *j, struct arena *a, const struct lw_plan *p, const struct lw_step *s)
 {
 	struct jw *w = &j->w;
 	key(w, "advice");
 	object(w);
-	key(w, "verify");
-	made_text(j, render_advice(a, s->item->verify.text, p, RENDER_ANY_NODE));
-	key(w, "role_verify");
-	made_text(j, s->item->role_only && p->role ? render_advice(a, p->role->verify.text, p, RENDER_ANY_NODE) : NULL);
-	key(w, "on_failure");
-	made_text(j, render_advice(a, s->item->on_failure.text, p, RENDER_ANY_NODE));
-	key(w, "not_relevant");
-	made_text(j, render_advice(a, s->item->not_relevant.text, p, RENDER_ANY_NODE));
+	advice_text(j, "verify", a, p, s->item->verify.text);
+	advice_text(j, "role_verify", a, p, s->item->role_only && p->role ? p->role->verify.text : NULL);
+	advice_text(j, "on_failure", a, p, s->item->on_failure.text);
+	advice_text(j, "not_relevant", a, p, s->item->not_relevant.text);
 	object_end(w);
 }
 

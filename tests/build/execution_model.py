@@ -83,7 +83,7 @@ def check_references(outdir, doc, plan):
         refs += [("restores", s[k]) for k in ("restore", "failure_step") if s[k] is not None]
         refs += [("texts", s["title"])] if s["title"] is not None else []
         refs += [("marks", i) for i in s["unconfirmed"]]
-        refs += [("texts", i) for i in s["advice"].values() if i is not None]
+        refs += [("texts", i) for i in s["advice"].values() if isinstance(i, int)]
     local = {"baselines": len(plan["baselines"]), "restores": len(plan["restores"])}
     bad = [(t, i) for t, i in refs if not 0 <= i < {**size, **local}[t]]
     for f in doc["fixlets"]:
@@ -99,7 +99,7 @@ ADVICE_KEYS = ("verify", "role_verify", "on_failure", "not_relevant")
 def step_advice(doc, step):
     """A step's advice for each of its targets: plan.json gives each text once, with
     ‹node› standing for the node (docs/output.md), which is put in here."""
-    texts = {k: doc["texts"][i] if i is not None else None for k, i in step["advice"].items()}
+    texts = {k: doc["texts"][i] if isinstance(i, int) else i for k, i in step["advice"].items()}
     check_keys = set(step["advice"]) == set(ADVICE_KEYS)
     if not check_keys:
         raise SystemExit(f"plan.json: step {step['number']}: advice keys {sorted(step['advice'])}")
