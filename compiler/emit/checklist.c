@@ -203,16 +203,17 @@ static void tick(struct doc *d, const char *id, const char *label)
 	textbuf_puts(d->md, "- [ ] ");
 	esc_markdown_append(d->md, label, strlen(label));
 	textbuf_puts(d->md, ". Signed: ______________  Time: ________\n\n");
-	/* written thousands of times a build: attribute values that need no quotes go without (HTML5) */
+	/*
+	 * written thousands of times a build: attribute values that need no
+	 * quotes go without (HTML5), the fields' widths are the style's, and
+	 * the two text fields are named from the box beside them by the script
+	 * (ID.by, ID.at)
+	 */
 	textbuf_puts(d->html, "<div class=sign><label class=tick><input type=checkbox data-id=");
 	textbuf_puts(d->html, id);
 	textbuf_puts(d->html, "> ");
 	esc_html_append(d->html, label, strlen(label));
-	textbuf_puts(d->html, "</label> <label>Signed <input size=14 data-id=");
-	textbuf_puts(d->html, id);
-	textbuf_puts(d->html, ".by></label> <label>Time <input size=6 data-id=");
-	textbuf_puts(d->html, id);
-	textbuf_puts(d->html, ".at></label></div>\n");
+	textbuf_puts(d->html, "</label> <label>Signed <input></label> <label>Time <input></label></div>\n");
 }
 
 /*
@@ -2027,8 +2028,8 @@ static const char style_ticks[] =
 	".card.done{background:#e7f4ea;border-left-color:#2e7d32}\n"
 	".sign{display:flex;flex-wrap:wrap;gap:.4rem 1.2rem;align-items:center;margin:.45rem 0 .2rem;"
 	"padding-top:.4rem;border-top:1px dashed var(--line)}\n"
-	".sign input[size]{border:0;border-bottom:1px solid var(--ink);font:inherit;padding:0 .2rem;"
-	"background:transparent;max-width:10rem}\n"
+	".sign input:not([type]){border:0;border-bottom:1px solid var(--ink);font:inherit;padding:0 .2rem;"
+	"background:transparent;width:10rem;max-width:40vw}.sign label:last-child input{width:4.5rem}\n"
 	".tick{font-weight:600}.tick input{width:1.15rem;height:1.15rem;vertical-align:-.2rem}\n"
 	".toolbar{display:flex;flex-wrap:wrap;gap:.5rem 1rem;align-items:center;color:var(--muted);font-size:.9rem}\n"
 	"@media print{.sign,dl.facts{break-inside:avoid}.card.done{background:none}}\n";
@@ -2064,8 +2065,10 @@ static const char page_script[] =
 	"(function(){var h=document.querySelector('[data-store]');if(!h)return;\n"
 	"var k=h.getAttribute('data-store'),S={},q=function(x){return document.querySelector(x)};\n"
 	"try{S=JSON.parse(localStorage.getItem(k)||'{}')||{}}catch(e){}\n"
-	"var F=document.querySelectorAll('input[data-id]'),P=q('.progress'),N=q('.next');\n"
-	"function id(e){return e.getAttribute('data-id')}function box(e){return e.type=='checkbox'}\n"
+	"var F=document.querySelectorAll('.sign input'),P=q('.progress'),N=q('.next');\n"
+	"function box(e){return e.type=='checkbox'}\n"
+	"function id(e){if(box(e))return e.getAttribute('data-id');var s=e.closest('.sign');"
+	"return s.querySelector('[data-id]').getAttribute('data-id')+(e==s.querySelector('input:not([type])')?'.by':'.at')}\n"
 	"function save(){try{localStorage.setItem(k,JSON.stringify(S))}catch(e){}}\n"
 	"function show(){var n=0,t=0,f=null;F.forEach(function(e){if(!box(e))return;n++;if(e.checked)t++;"
 	"var c=e.closest('.card');if(!c)return;c.classList.toggle('done',e.checked);"
