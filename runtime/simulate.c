@@ -8,6 +8,14 @@
  * which is all a shortest counterexample needs.  The graph has no cycle
  * (every event moves the clock, a step or a result on), so the number of
  * runs is counted afterwards over its edges.
+ *
+ * A state holds every node, and a plan of more nodes has more states, so
+ * keeping states whole would take memory in the square of the plan's size.
+ * A vertex keeps instead the state's fixed part and its nodes as a tree
+ * that shares every branch the event did not change with its parent's
+ * tree: a path per changed node (one or two, for almost every event).  A
+ * whole state is read back out of the tree when it is needed: to expand
+ * it, or to compare it with one that hashes the same.
  */
 #include "runtime/simulate.h"
 
@@ -17,9 +25,23 @@
 
 enum { SIM_DEFAULT_MAX_STATES = 2000000 };
 
+/*
+ * The nodes of a kept state: a tree of FAN-way branches over leaves of
+ * FAN nodes, `height` branch levels above the leaves.
+ */
+enum { FAN = 16 };
+struct leaf {
+	struct eng_node nodes[FAN];
+};
+struct branch {
+	const void *kids[FAN]; /* struct branch, or struct leaf one level above the leaves */
+};
+
 /* One state of the graph. */
 struct vertex {
-	struct eng_state *state;
+	struct eng_state *fixed;  /* the state without its nodes: sizeof(struct eng_state) bytes */
+	uint64_t hash;            /* key_hash() of the whole state */
+	const void *nodes;        /* its nodes: a struct branch, or a struct leaf for FAN nodes or fewer */
 	uint32_t parent;          /* ENG_NONE for the first */
 	struct eng_event event;   /* what led here from the parent */
 	int64_t at;               /* the clock when that happened */
@@ -42,11 +64,18 @@ struct explorer {
 	size_t max_states;
 	struct vertex *v;
 	size_t len, cap;
+	unsigned height;          /* branch levels of a node tree */
 	uint32_t *edges;
 	size_t edges_len, edges_cap;
 	uint32_t *slots;          /* open addressing: vertex index + 1, 0 for empty */
 	size_t slot_cap;
-	struct eng_state *scratch;
+	uint32_t *chain;          /* trace_to(): the way from the first vertex, x->cap long */
+	struct eng_state *current;  /* the state being expanded, whole */
+	struct eng_state *scratch;  /* a state after one move of it */
+	struct eng_state *probe;    /* a kept state rebuilt to compare with */
+	size_t held_cap;            /* of out->held */
+	uint32_t *held_slots;       /* open addressing over out->held: index + 1, 0 for empty */
+	size_t held_slot_cap;
 	struct sim_result *out;
 };
 
@@ -69,12 +98,88 @@ static uint64_t key_hash(const struct eng_state *s, unsigned faults)
 	return eng_state_hash(s) ^ ((uint64_t)faults * 0x9e3779b97f4a7c15u);
 }
 
+/* The nodes a subtree of this height spans. */
+static size_t span(unsigned height)
+{
+	size_t n = FAN;
+	while (height--)
+		n *= FAN;
+	return n;
+}
+
+/* Copies the tree's nodes from `first` on into out[first..count). */
+static void read_tree(const void *tree, unsigned height, size_t first, struct eng_node *out, size_t count)
+{
+	if (height == 0) {
+		size_t n = count - first < FAN ? count - first : FAN;
+		memcpy(out + first, ((const struct leaf *)tree)->nodes, n * sizeof *out);
+		return;
+	}
+	size_t each = span(height - 1);
+	for (size_t k = 0; k < FAN && first + k * each < count; k++)
+		read_tree(((const struct branch *)tree)->kids[k], height - 1, first + k * each, out, count);
+}
+
+/* A tree of the nodes in[first..count), all new: the first state's. */
+static const void *new_tree(struct explorer *x, unsigned height, size_t first, const struct eng_node *in,
+			    size_t count)
+{
+	if (height == 0) {
+		struct leaf *l = arena_calloc(x->arena, 1, sizeof *l);
+		size_t n = count - first < FAN ? count - first : FAN;
+		memcpy(l->nodes, in + first, n * sizeof *in);
+		return l;
+	}
+	struct branch *b = arena_calloc(x->arena, 1, sizeof *b);
+	size_t each = span(height - 1);
+	for (size_t k = 0; k < FAN && first + k * each < count; k++)
+		b->kids[k] = new_tree(x, height - 1, first + k * each, in, count);
+	return b;
+}
+
+/* `tree` with node i (counted within it) set to `value`: a new path, every other branch shared. */
+static const void *tree_with(struct explorer *x, const void *tree, unsigned height, size_t i, struct eng_node value)
+{
+	if (height == 0) {
+		struct leaf *l = arena_alloc(x->arena, sizeof *l);
+		*l = *(const struct leaf *)tree;
+		l->nodes[i] = value;
+		return l;
+	}
+	struct branch *b = arena_alloc(x->arena, sizeof *b);
+	*b = *(const struct branch *)tree;
+	size_t each = span(height - 1);
+	b->kids[i / each] = tree_with(x, b->kids[i / each], height - 1, i % each, value);
+	return b;
+}
+
+/* The tree of `s`'s nodes, sharing with `parent`'s (the tree `parent_tree`) what did not change. */
+static const void *tree_of(struct explorer *x, const struct eng_state *s, const struct eng_state *parent,
+			   const void *parent_tree)
+{
+	size_t count = eng_node_count(x->model);
+	if (!parent)
+		return new_tree(x, x->height, 0, s->nodes, count);
+	const void *tree = parent_tree;
+	for (size_t i = 0; i < count; i++)
+		if (memcmp(&s->nodes[i], &parent->nodes[i], sizeof s->nodes[i]) != 0)
+			tree = tree_with(x, tree, x->height, i, s->nodes[i]);
+	return tree;
+}
+
+/* The state of vertex `at`, whole, into `dst`. */
+static void rebuild(struct explorer *x, uint32_t at, struct eng_state *dst)
+{
+	memcpy(dst, x->v[at].fixed, sizeof *dst);
+	read_tree(x->v[at].nodes, x->height, 0, dst->nodes, eng_node_count(x->model));
+}
+
 static void rehash(struct explorer *x)
 {
 	size_t cap = x->slot_cap ? x->slot_cap * 2 : 4096;
 	uint32_t *slots = arena_calloc(x->arena, cap, sizeof *slots);
 	for (size_t i = 0; i < x->len; i++) {
-		size_t h = (size_t)key_hash(x->v[i].state, x->v[i].faults) & (cap - 1);
+		size_t h = (size_t)x->v[i].hash & (cap - 1);
 		while (slots[h])
 			h = (h + 1) & (cap - 1);
 		slots[h] = (uint32_t)i + 1;
@@ -83,23 +188,41 @@ static void rehash(struct explorer *x)
 	x->slot_cap = cap;
 }
 
-/* The vertex of this state with these faults used: found, or added (then *added is set). */
-static uint32_t intern(struct explorer *x, const struct eng_state *s, unsigned faults, bool *added)
+/* Vertex `k` holds `s`: the same hash and fixed part, then the same nodes. */
+static bool holds(struct explorer *x, uint32_t k, const struct eng_state *s, uint64_t hash, unsigned faults)
+{
+	const struct vertex *w = &x->v[k];
+	if (w->hash != hash || w->faults != faults || memcmp(w->fixed, s, sizeof *s) != 0)
+		return false;
+	rebuild(x, k, x->probe);
+	return eng_state_equal(x->probe, s);
+}
+
+/*
+ * The vertex of this state with these faults used: found, or added as a
+ * child of `parent`'s vertex (whose state is `parent`), and then *added is
+ * set.
+ */
+static uint32_t intern(struct explorer *x, const struct eng_state *s, unsigned faults,
+		       const struct eng_state *parent, const void *parent_tree, bool *added)
 {
 	if ((x->len + 1) * 2 > x->slot_cap)
 		rehash(x);
-	size_t h = (size_t)key_hash(s, faults) & (x->slot_cap - 1);
-	for (uint32_t k; (k = x->slots[h]); h = (h + 1) & (x->slot_cap - 1)) {
-		const struct vertex *w = &x->v[k - 1];
-		if (w->faults == faults && eng_state_equal(w->state, s)) {
+	uint64_t hash = key_hash(s, faults);
+	size_t h = (size_t)hash & (x->slot_cap - 1);
+	for (uint32_t k; (k = x->slots[h]); h = (h + 1) & (x->slot_cap - 1))
+		if (holds(x, k - 1, s, hash, faults)) {
 			*added = false;
 			return k - 1;
 		}
-	}
+	size_t old_cap = x->cap;
 	x->v = grow(x->arena, x->v, x->len, &x->cap, sizeof *x->v);
-	struct eng_state *copy = arena_alloc(x->arena, eng_state_size(x->model));
-	eng_state_copy(copy, s);
-	x->v[x->len] = (struct vertex){.state = copy, .parent = ENG_NONE, .faults = (uint8_t)faults};
+	if (x->cap != old_cap)
+		x->chain = arena_alloc(x->arena, x->cap * sizeof *x->chain);
+	struct vertex *w = &x->v[x->len];
+	*w = (struct vertex){.fixed = arena_alloc(x->arena, sizeof *s), .nodes = tree_of(x, s, parent, parent_tree),
+			     .hash = hash, .parent = ENG_NONE, .faults = (uint8_t)faults};
+	memcpy(w->fixed, s, sizeof *s);
 	x->slots[h] = (uint32_t)x->len + 1;
 	*added = true;
 	return (uint32_t)x->len++;
@@ -258,13 +381,16 @@ static void apply_move(struct eng_state *s, const struct move *mv)
 static struct sim_trace trace_to(struct explorer *x, uint32_t at, bool ends, uint32_t culprit)
 {
 	size_t len = 0;
-	for (uint32_t k = at; x->v[k].parent != ENG_NONE; k = x->v[k].parent)
-		len++;
-	struct sim_trace t = {.len = len, .faults = x->v[at].faults, .ends = ends, .culprit = culprit};
-	t.moves = arena_calloc(x->arena, len + 1, sizeof *t.moves);
-	for (uint32_t k = at; x->v[k].parent != ENG_NONE; k = x->v[k].parent) {
-		const struct vertex *w = &x->v[k];
-		t.moves[--len] = (struct sim_move){.event = w->event, .at = w->at, .fault = w->fault, .after = w->state};
+	for (uint32_t k = at; k != ENG_NONE; k = x->v[k].parent)
+		x->chain[len++] = k;
+	struct sim_trace t = {.len = len - 1, .faults = x->v[at].faults, .ends = ends, .culprit = culprit};
+	t.moves = arena_calloc(x->arena, len, sizeof *t.moves);
+	/* each state after a move is printed whole: kept whole, as large as the text */
+	for (size_t i = len - 1; i-- > 0;) {
+		const struct vertex *w = &x->v[x->chain[i]];
+		struct eng_state *after = arena_alloc(x->arena, eng_state_size(x->model));
+		rebuild(x, x->chain[i], after);
+		t.moves[len - 2 - i] = (struct sim_move){.event = w->event, .at = w->at, .fault = w->fault, .after = after};
 	}
 	return t;
 }
@@ -280,27 +406,53 @@ static void record(struct explorer *x, uint32_t at, eng_invset broke, bool ends,
 	}
 }
 
+static uint64_t held_key(uint32_t node, uint32_t step, bool failure_step)
+{
+	return ((uint64_t)node << 33 | (uint64_t)step << 1 | failure_step) * 0x9e3779b97f4a7c15u;
+}
+
+static bool same_held(const struct sim_held *h, uint32_t node, uint32_t step, bool failure_step)
+{
+	return h->node == node && h->step == step && h->failure_step == failure_step;
+}
+
+static void rehash_held(struct explorer *x)
+{
+	const struct sim_result *r = x->out;
+	size_t cap = x->held_slot_cap ? x->held_slot_cap * 2 : 64;
+	uint32_t *slots = arena_calloc(x->arena, cap, sizeof *slots);
+	for (size_t k = 0; k < r->held_len; k++) {
+		const struct sim_held *h = &r->held[k];
+		size_t at = (size_t)(held_key(h->node, h->step, h->failure_step) >> 32) & (cap - 1);
+		while (slots[at])
+			at = (at + 1) & (cap - 1);
+		slots[at] = (uint32_t)k + 1;
+	}
+	x->held_slots = slots;
+	x->held_slot_cap = cap;
+}
+
+/* Each node held, for each step whose failure held it, once: a set, since a plan may hold many. */
 static void note_held(struct explorer *x, const struct eng_state *end)
 {
 	struct sim_result *r = x->out;
+	uint32_t step = end->in_failure_step ? end->step : end->failed_step;
 	for (uint32_t i = 0; i < eng_node_count(x->model); i++) {
 		const char *why = eng_held_why(end, i);
 		if (!why)
 			continue;
-		uint32_t step = end->in_failure_step ? end->step : end->failed_step;
+		if ((r->held_len + 1) * 2 > x->held_slot_cap)
+			rehash_held(x);
+		size_t at = (size_t)(held_key(i, step, end->in_failure_step) >> 32) & (x->held_slot_cap - 1);
 		bool known = false;
-		for (size_t k = 0; k < r->held_len && !known; k++)
-			known = r->held[k].node == i && r->held[k].step == step &&
-				r->held[k].failure_step == end->in_failure_step;
+		for (uint32_t k; !known && (k = x->held_slots[at]); at = (at + 1) & (x->held_slot_cap - 1))
+			known = same_held(&r->held[k - 1], i, step, end->in_failure_step);
 		if (known)
 			continue;
-		size_t cap = r->held_len; /* the list grows one at a time: it is short */
-		struct sim_held *h = arena_alloc(x->arena, (cap + 1) * sizeof *h);
-		if (cap)
-			memcpy(h, r->held, cap * sizeof *h);
-		h[cap] = (struct sim_held){.node = i, .step = step, .failure_step = end->in_failure_step, .why = why};
-		r->held = h;
-		r->held_len = cap + 1;
+		r->held = grow(x->arena, r->held, r->held_len, &x->held_cap, sizeof *r->held);
+		r->held[r->held_len] = (struct sim_held){.node = i, .step = step, .failure_step = end->in_failure_step,
+							 .why = why};
+		x->held_slots[at] = (uint32_t)++r->held_len;
 	}
 }
 
@@ -308,7 +460,7 @@ static void note_held(struct explorer *x, const struct eng_state *end)
 static void at_end(struct explorer *x, uint32_t at)
 {
 	struct eng_state *end = x->scratch;
-	eng_state_copy(end, x->v[at].state);
+	eng_state_copy(end, x->current);
 	x->out->end_states++;
 	if (!eng_over(end))
 		return; /* stuck in a wait nothing ends: bounded-wait broke on the way here */
@@ -321,32 +473,30 @@ static void at_end(struct explorer *x, uint32_t at)
 
 static void expand(struct explorer *x, uint32_t at, struct move *mv)
 {
-	struct vertex *v = &x->v[at];
-	bool faults_left = v->faults < x->max_faults;
-	size_t n = moves_from(v->state, faults_left, mv);
+	rebuild(x, at, x->current);
+	bool faults_left = x->v[at].faults < x->max_faults;
+	size_t n = moves_from(x->current, faults_left, mv);
 	x->v[at].first_edge = (uint32_t)x->edges_len;
 	if (n == 0) {
 		at_end(x, at);
 		return;
 	}
 	for (size_t i = 0; i < n; i++) {
-		const struct vertex *from = &x->v[at];
-		unsigned faults = from->faults + mv[i].fault;
-		int64_t clock = from->state->clock;
-		eng_state_copy(x->scratch, from->state);
+		unsigned faults = x->v[at].faults + mv[i].fault;
+		eng_state_copy(x->scratch, x->current);
 		apply_move(x->scratch, &mv[i]);
 		bool added;
-		uint32_t to = intern(x, x->scratch, faults, &added);
+		uint32_t to = intern(x, x->scratch, faults, x->current, x->v[at].nodes, &added);
 		add_edge(x, to);
 		if (!added)
 			continue;
 		struct vertex *w = &x->v[to];
 		w->parent = at;
 		w->event = mv[i].event;
-		w->at = clock;
+		w->at = x->current->clock;
 		w->fault = mv[i].fault;
-		if (w->state->broken_now)
-			record(x, to, w->state->broken_now, false, w->state->culprit);
+		if (x->scratch->broken_now)
+			record(x, to, x->scratch->broken_now, false, x->scratch->culprit);
 	}
 	x->v[at].edge_count = (uint32_t)(x->edges_len - x->v[at].first_edge);
 }
@@ -394,10 +544,14 @@ void sim_explore(struct arena *arena, const struct eng_model *model, const struc
 	*out = (struct sim_result){.model = model, .faults = opts->faults};
 	struct explorer x = {.arena = arena, .model = model, .max_faults = opts->faults > 255 ? 255 : opts->faults,
 			     .max_states = opts->max_states ? opts->max_states : SIM_DEFAULT_MAX_STATES, .out = out};
+	x.current = eng_state_new(arena, model);
 	x.scratch = eng_state_new(arena, model);
+	x.probe = eng_state_new(arena, model);
 	struct move *mv = arena_calloc(arena, eng_node_count(model) + 8, sizeof *mv);
 	bool added;
-	intern(&x, x.scratch, 0, &added);
+	while (span(x.height) < eng_node_count(model))
+		x.height++;
+	intern(&x, x.current, 0, NULL, NULL, &added);
 	for (uint32_t at = 0; at < x.len; at++) {
 		if (x.len > x.max_states) {
 			out->gave_up = true;

@@ -87,6 +87,53 @@ static void read_param(struct arena *a, const struct token *t, size_t n, uint32_
 	ptrvec_push(a, &out->params, p);
 }
 
+/*
+ * Every `{parameter "NAME"` in the line: the substitution the client makes
+ * before it runs the line.  Blanks and parentheses may stand between the
+ * brace and the word, as relevance allows.
+ */
+static void read_uses(struct arena *a, const char *s, size_t len, const struct token *first, uint32_t line,
+		      struct as_reading *out)
+{
+	static const char word[] = "parameter";
+	for (const char *p = s; (p = memchr(p, '{', (size_t)(s + len - p)));) {
+		const char *q = ++p;
+		while (q < s + len && (*q == ' ' || *q == '\t' || *q == '('))
+			q++;
+		if ((size_t)(s + len - q) < sizeof word || strncasecmp(q, word, sizeof word - 1) != 0)
+			continue;
+		q += sizeof word - 1;
+		while (q < s + len && (*q == ' ' || *q == '\t'))
+			q++;
+		if (q >= s + len || *q != '"')
+			continue;
+		const char *name = ++q;
+		while (q < s + len && *q != '"')
+			q++;
+		struct as_use *u = arena_alloc(a, sizeof *u);
+		u->name = arena_strndup(a, name, (size_t)(q - name));
+		u->command = first->quoted ? "" : arena_strndup(a, first->text, first->len);
+		u->line = line;
+		ptrvec_push(a, &out->uses, u);
+	}
+}
+
+bool as_names_secret(const char *s)
+{
+	static const char *const secret[] = {"password", "passwd", "passphrase", "pwd", "secret", "credential",
+					     "token", "apikey", "api key", "api-key", "private key"};
+	if (!s)
+		return false;
+	size_t len = strlen(s);
+	for (size_t k = 0; k < sizeof secret / sizeof secret[0]; k++) {
+		size_t n = strlen(secret[k]);
+		for (size_t i = 0; i + n <= len; i++)
+			if (strncasecmp(s + i, secret[k], n) == 0)
+				return true;
+	}
+	return false;
+}
+
 struct scan {
 	unsigned depth;            /* if blocks open */
 	uint32_t pending_line;     /* the last line that asks for a restart */
@@ -128,6 +175,7 @@ static void read_line(struct arena *a, const char *s, size_t len, uint32_t line,
 	size_t n = tokenize(s, len, t);
 	if (n == 0 || (t[0].len >= 2 && !t[0].quoted && t[0].text[0] == '/' && t[0].text[1] == '/'))
 		return;
+	read_uses(a, s, len, &t[0], line, out);
 	static const char *const requires[] = {"action", "requires", "restart"};
 	static const char *const may[] = {"action", "may", "require", "restart"};
 	static const char *const query[] = {"action", "parameter", "query"};

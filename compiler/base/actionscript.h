@@ -38,6 +38,16 @@ struct as_param {
 	uint32_t line;             /* 1-based, in the script */
 };
 
+/*
+ * A `{parameter "NAME"}` substitution (also `{parameter "NAME" of action}`):
+ * the client puts the value, as typed, into the line before it runs it.
+ */
+struct as_use {
+	const char *name;
+	const char *command;       /* the line's first word: "waithidden", "appendfile" */
+	uint32_t line;             /* 1-based, in the script */
+};
+
 struct as_reading {
 	enum as_restart restart;
 	uint32_t line;             /* the line that decided `restart`; 0 for AS_RESTART_NEVER */
@@ -49,10 +59,18 @@ struct as_reading {
 	 */
 	const char *doubt;
 	struct ptrvec params;      /* struct as_param *, in script order */
+	struct ptrvec uses;        /* struct as_use *: parameter substitutions, in script order */
 };
 
 /* Reads `len` bytes of ActionScript (lines end with LF, CR LF or CR). */
 void as_read(struct arena *a, const char *script, size_t len, struct as_reading *out);
+
+/*
+ * Whether a parameter's name or description says it holds a secret (a
+ * password, a passphrase, a secret, a credential, a token): such a
+ * value must never be written in clear text.  `s` may be NULL.
+ */
+bool as_names_secret(const char *s);
 
 /* "never", "may" or "clears": the plan language's words for a reading. */
 const char *as_restart_word(enum as_restart r);

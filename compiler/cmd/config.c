@@ -11,7 +11,7 @@
 #include <sys/stat.h>
 
 #include "base/escape.h"
-#include "base/readfile.h"
+#include "front/load.h"
 #include "lower/lower.h"
 
 #define CONFIG_NAME "bfplan.ini"
@@ -158,7 +158,8 @@ static const char *find_config(struct arena *arena, const char *dir)
 	struct stat st;
 	for (int depth = 0; depth < 64; depth++) {
 		const char *path = arena_printf(arena, "%s/" CONFIG_NAME, dir);
-		if (stat(path, &st) == 0 && S_ISREG(st.st_mode))
+		/* whatever bears the name is the file: reading it decides (a link, a pipe) */
+		if (lstat(path, &st) == 0 && !S_ISDIR(st.st_mode))
 			return path;
 		if (stat(arena_printf(arena, "%s/.git", dir), &st) == 0)
 			return NULL;
@@ -172,6 +173,26 @@ static const char *find_config(struct arena *arena, const char *dir)
 	return NULL;
 }
 
+/* Why the file found was not read whole, or NULL when it was. */
+static const char *unread_config(const char *text, const struct load_read *r)
+{
+	switch (r->refused) {
+	case LOAD_REFUSED_OUTSIDE:
+		return "is a symbolic link out of its directory, and is not read (--allow-outside reads it, "
+		       "--no-config reads no bfplan.ini)";
+	case LOAD_REFUSED_SPECIAL:
+	case LOAD_REFUSED_KERNEL:
+		return "is not a regular file, and is not read (--no-config reads no bfplan.ini)";
+	case LOAD_REFUSED_NONE:
+		break;
+	}
+	if (!text)
+		return "cannot be read";
+	if (r->too_large)
+		return "is larger than 64 KiB";
+	return memchr(text, '\0', r->len) ? "holds a NUL byte" : NULL;
+}
+
 bool config_apply(struct arena *arena, enum cmd_id cmd, struct cmd_options *o, const struct config_given *given,
 		  const struct bfplan_env *env, FILE *err)
 {
@@ -179,13 +200,17 @@ bool config_apply(struct arena *arena, enum cmd_id cmd, struct cmd_options *o, c
 	const char *path = find_config(arena, start_dir(arena, o));
 	if (!path)
 		return true;
-	size_t len;
-	bool too_large;
-	char *text = read_file_bounded(arena, path, CONFIG_MAX_SIZE, &len, &too_large);
+	/*
+	 * Found, not named, yet read by the rule of a named file: a bfplan.ini
+	 * in a pull request that links to ../.git/config or /proc/self/environ
+	 * would otherwise have its lines quoted in the messages below.
+	 */
+	struct load_read lr = {.allow_outside = o->allow_outside, .max_size = CONFIG_MAX_SIZE};
+	char *text = load_read_file(arena, path, &lr);
 	const char *shown = esc_terminal(arena, path);
-	if (!text || too_large || memchr(text, '\0', len)) {
-		fprintf(err, "bfplan: %s: %s\n", shown, !text ? "cannot be read" : too_large ? "is larger than 64 KiB"
-											   : "holds a NUL byte");
+	const char *why = unread_config(text, &lr);
+	if (why) {
+		fprintf(err, "bfplan: %s: %s\n", shown, why);
 		return false;
 	}
 	const char *slash = strrchr(path, '/');

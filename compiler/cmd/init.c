@@ -60,15 +60,17 @@ static void substitute(struct textbuf *b, const char *text, const char *const (*
 /* "A, B, C" from "A,B,C"; NULL if a name is not one word. */
 static const char *node_list(struct arena *a, const char *nodes)
 {
-	const char *out = "";
+	struct textbuf out;
+	textbuf_init(&out, a);
 	for (const char *p = nodes;;) {
 		size_t len = strcspn(p, ",");
-		const char *name = arena_strndup(a, p, len);
-		if (!is_word(name))
+		if (!is_word(arena_strndup(a, p, len)))
 			return NULL;
-		out = arena_printf(a, "%s%s%s", out, out[0] ? ", " : "", name);
+		if (p != nodes)
+			textbuf_puts(&out, ", ");
+		textbuf_put(&out, p, len);
 		if (!p[len])
-			return out;
+			return arena_strndup(a, out.data, out.len);
 		p += len + 1;
 	}
 }

@@ -92,6 +92,25 @@ static struct diag_allow *allowance(const struct diag_sink *sink, enum diag_code
 	return external;
 }
 
+void diag_allow_earlier(struct diag_sink *sink, size_t from)
+{
+	for (size_t i = from; i < sink->diags.len; i++) {
+		struct diag *d = sink->diags.items[i];
+		if (d->suppressed || !diag_code_allowable(sink, d->code))
+			continue;
+		struct diag_allow *allow = allowance(sink, d->code, d->span);
+		if (!allow || allow->covers.file == SRC_NO_FILE)
+			continue;
+		allow->used++;
+		sink->suppressed++;
+		if (d->severity == DIAG_ERROR)
+			sink->errors--;
+		else if (d->severity == DIAG_WARNING)
+			sink->warnings--;
+		d->suppressed = allow;
+	}
+}
+
 /* The severity a report of `code` gets: --deny makes it an error, --werror a warning one. */
 static enum diag_severity severity_of(const struct diag_sink *sink, enum diag_code code)
 {

@@ -124,6 +124,13 @@ void diag_help(struct diag_sink *sink, struct diag *d, const char *fmt, ...)
  */
 bool diag_allow_add(struct diag_sink *sink, const struct diag_allow *allow);
 
+/*
+ * Applies the allowances of the source to the reports from the `from`th
+ * on, made before those allowances were read: a file's lexer and parser
+ * report while the comments that allow are still being read.
+ */
+void diag_allow_earlier(struct diag_sink *sink, size_t from);
+
 /* Whether `code` may be allowed: a warning or a note by default, and not denied. */
 bool diag_code_allowable(const struct diag_sink *sink, enum diag_code code);
 

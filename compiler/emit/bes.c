@@ -722,8 +722,33 @@ static bool is_restart(const struct lw_fixlet *f)
 	return f->restart == LW_RESTART_CLEARS;
 }
 
-static void write_component(struct bes *b, const struct lw_fixlet *f, struct src_span used_at)
+/*
+ * The action's success criteria as its Fixlet gives them; without a
+ * `success-criteria` line, what each kind does when nothing is said,
+ * spelled out because a copy forgets its kind.
+ */
+static void write_success(struct bes *b, const struct lw_fixlet *f)
 {
+	static const char *const option[] = {
+		[LW_SUCCESS_RUN_TO_COMPLETION] = "RunToCompletion",
+		[LW_SUCCESS_ORIGINAL_RELEVANCE] = "OriginalRelevance",
+		[LW_SUCCESS_CUSTOM_RELEVANCE] = "CustomRelevance",
+	};
+	enum lw_success success = f->success != LW_SUCCESS_DEFAULT ? f->success
+				  : f->is_task ? LW_SUCCESS_RUN_TO_COMPLETION : LW_SUCCESS_ORIGINAL_RELEVANCE;
+	start(b, "SuccessCriteria");
+	attribute(b, "Option", option[success]);
+	if (success == LW_SUCCESS_CUSTOM_RELEVANCE && f->success_relevance.text &&
+	    xml_ok(b, f->success_relevance.text, f->success_relevance.span, "the success relevance of %s %u",
+		   render_fixlet_kind(f), (unsigned)f->id))
+		write_code(b, f->success_relevance.text);
+	end_element(b, true);
+}
+
+static void write_component(struct bes *b, const struct lw_component *c)
+{
+	const struct lw_fixlet *f = c->fixlet;
+	struct src_span used_at = c->origin;
 	struct arena *a = b->arena;
 	const char *kind = render_fixlet_kind(f);
 	const char *url = f->site->url;
@@ -761,7 +786,8 @@ static void write_component(struct bes *b, const struct lw_fixlet *f, struct src
 			attribute(b, "Name", name);
 	}
 	/* a restart makes no node need the Baseline: it runs only where a patch is relevant */
-	attribute(b, "IncludeInRelevance", is_restart(f) ? "false" : "true");
+	bool include = c->include == LW_INCLUDE_DEFAULT ? !is_restart(f) : c->include == LW_INCLUDE_YES;
+	attribute(b, "IncludeInRelevance", include ? "true" : "false");
 	attribute(b, "SourceSiteURL", url);
 	char id[24];
 	attribute(b, "SourceID", digits(id, f->id));
@@ -774,10 +800,7 @@ static void write_component(struct bes *b, const struct lw_fixlet *f, struct src
 		attribute(b, "MIMEType", f->actionscript_type ? f->actionscript_type : "application/x-Fixlet-Windows-Shell");
 		write_code(b, body);
 		end(b);
-		start(b, "SuccessCriteria");
-		/* what each kind does when nothing is said; spelled out because a copy forgets its kind */
-		attribute(b, "Option", f->is_task ? "RunToCompletion" : "OriginalRelevance");
-		end_element(b, true);
+		write_success(b, f);
 		code_element(b, "Relevance", f->relevance.text);
 	}
 	end(b);
@@ -871,7 +894,7 @@ static void write_baseline(struct bes *b, const struct lw_baseline *bl)
 	attribute(b, "Name", bl->name);
 	for (size_t i = 0; i < bl->components.len; i++) {
 		const struct lw_component *c = bl->components.items[i];
-		write_component(b, c->fixlet, c->origin);
+		write_component(b, c);
 	}
 	end(b);
 	end(b);

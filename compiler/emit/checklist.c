@@ -390,12 +390,20 @@ static void parameters(struct doc *d, const struct lw_fixlet *f)
 			t(d, p->description.text);
 			t(d, ")");
 		}
-		if (p->default_value.text) {
+		if (p->secure)
+			t(d, " (a secret)");
+		else if (p->default_value.text) {
 			t(d, ", default ");
 			quoted(d, p->default_value.text);
 		}
 	}
 	t(d, " when it is taken: bfplan cannot supply it, so give it in the Automation Plan's step.");
+	for (size_t i = 0; i < f->parameters.len; i++) {
+		if (((const struct lw_parameter *)f->parameters.items[i])->secure) {
+			t(d, " Type a secret only where it is asked for: bfplan writes its value nowhere.");
+			break;
+		}
+	}
 	field_end(d);
 }
 

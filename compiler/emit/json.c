@@ -633,7 +633,9 @@ static void fixlet_json(struct emit_json *j, const struct lw_fixlet *f)
 		object(w);
 		kstring(w, "name", pa->name.text);
 		kstring(w, "description", pa->description.text);
-		kstring(w, "default", pa->default_value.text);
+		/* a secret's value is typed when the action is taken; the resolver keeps no default for it */
+		kstring(w, "default", pa->secure ? NULL : pa->default_value.text);
+		kboolean(w, "secure", pa->secure);
 		object_end(w);
 	}
 	array_end(w);

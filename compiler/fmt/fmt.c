@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "base/textbuf.h"
+#include "front/allow.h"
 #include "frontend.h"
 
 enum { FMT_INDENT = 4 };
@@ -374,7 +375,11 @@ enum fmt_status fmt_file(struct arena *arena, struct src_manager *sm, struct dia
 {
 	const struct src_file *src = src_file(sm, file);
 	unsigned errors = diags->errors;
+	size_t reported = diags->diags.len;
 	struct ast_file *ast = frontend_parse(arena, sm, diags, file);
+	/* a warning the file allows (`# bfplan: allow BFP006 -- ...`) is not shown here either */
+	allow_collect(arena, diags, sm, ast);
+	diag_allow_earlier(diags, reported);
 	if (diags->errors > errors)
 		return FMT_SYNTAX;
 	*out = fmt_layout(arena, src, ast, out_len);

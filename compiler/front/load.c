@@ -957,8 +957,11 @@ static void load_file(struct loader *ld, struct loaded *self)
 {
 	self->loading = true;
 	ptrvec_push(ld->arena, &ld->chain, self);
+	size_t reported = ld->diags->diags.len;
 	struct ast_file *ast = frontend_parse(ld->arena, ld->sm, ld->diags, self->file);
 	allow_collect(ld->arena, ld->diags, ld->sm, ast);
+	/* the scanner's warnings (BFP006) came before the comments that allow them were read */
+	diag_allow_earlier(ld->diags, reported);
 	for (size_t i = 0; i < ast->uses.len; i++)
 		follow_use(ld, self->file, ast->uses.items[i]);
 	ld->chain.len--;

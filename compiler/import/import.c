@@ -45,6 +45,15 @@ struct mark {
 
 struct param {
 	const char *name, *description, *default_value;
+	bool secure;               /* named as a secret: written `secure`, never with its default */
+};
+
+/* An action of a Fixlet other than the one `action` names: written as `other-action`. */
+struct other_action {
+	const char *id;
+	const char *script;
+	const char *script_type;   /* NULL for ActionScript */
+	const char *success, *success_relevance;
 };
 
 /* One Fixlet or Task, as it will be written. */
@@ -59,9 +68,12 @@ struct item {
 	const char *action;        /* NULL: the Fixlet has no action */
 	const char *script;        /* the action's body */
 	const char *script_type;   /* NULL for ActionScript */
+	const char *success;       /* the plan-language word of its SuccessCriteria Option, or NULL */
+	const char *success_relevance; /* the relevance of a CustomRelevance, or NULL */
 	enum as_restart restart;
 	const char *restart_why;   /* comment beside `pending-restart` */
 	struct ptrvec params;      /* struct param * */
+	struct ptrvec others;      /* struct other_action *, in document order */
 	struct ptrvec marks;       /* struct mark * */
 	struct strvec notes;       /* comment lines before the block's content */
 	struct src_span at;
@@ -73,6 +85,7 @@ struct component {
 	const char *site_url;
 	const char *action;        /* NULL when the component takes no action */
 	const char *name;          /* its display name, for a comment */
+	const char *include;       /* its IncludeInRelevance, "true" or "false", or NULL */
 	bool has_restart;          /* the component carries its own action script */
 	enum as_restart restart;
 	const char *restart_why;
@@ -105,12 +118,31 @@ struct importer {
 
 /* ---- strings ----------------------------------------------------------------------------- */
 
-/* Characters written as \u{...}: invisible or direction-changing, so a reader sees what is there. */
+/*
+ * Characters written as \u{...}, so a reader sees what is there: the
+ * controls, and every character the lexer calls hidden (a bidi control,
+ * an invisible character, a line separator: BFP006), by the lexer's own
+ * table, so that what import writes is what the lexer would ask for.
+ */
 static bool needs_escape(uint32_t cp)
 {
-	return cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp <= 0x9F) || cp == 0xAD || cp == 0x061C ||
-	       (cp >= 0x200B && cp <= 0x200F) || (cp >= 0x2028 && cp <= 0x202E) ||
-	       (cp >= 0x2060 && cp <= 0x2069) || cp == 0xFEFF || (cp >= 0xFFF9 && cp <= 0xFFFB);
+	return utf8_is_control(cp) || utf8_hidden_kind(cp) != NULL;
+}
+
+/* The first character of `s` the lexer calls hidden, or 0. */
+static uint32_t first_hidden(const char *s)
+{
+	size_t len = strlen(s);
+	for (size_t i = 0; i < len;) {
+		uint32_t cp;
+		size_t n = utf8_decode((const unsigned char *)s + i, len - i, &cp);
+		if (n == 0)
+			return 0;
+		if (utf8_hidden_kind(cp))
+			return cp;
+		i += n;
+	}
+	return 0;
 }
 
 void import_put_string(struct textbuf *b, const char *s, size_t len)
@@ -383,8 +415,79 @@ static const char *post_action(struct importer *im, const xmlNode *action)
 	return post ? attr(im, post, "Behavior") : NULL;
 }
 
-static void read_restart(struct importer *im, struct item *it, const xmlNode *action, struct src_span at)
+/* Is `name`, a parameter the script `rd` asks for or uses, a secret? */
+static bool script_secret(const struct as_reading *rd, const char *name)
 {
+	for (size_t i = 0; i < rd->params.len; i++) {
+		const struct as_param *q = rd->params.items[i];
+		if (strcmp(q->name, name) == 0 && as_names_secret(q->description))
+			return true;
+	}
+	return as_names_secret(name);
+}
+
+/*
+ * A script against its secrets: a secret with a default is refused (the
+ * default would be copied in clear text into the declaration and every
+ * output); a line that substitutes a secret is reported.  False if one
+ * was refused.
+ */
+static bool check_secrets(struct importer *im, const struct item *it, const struct as_reading *rd,
+			  struct src_span at)
+{
+	bool ok = true;
+	for (size_t i = 0; i < rd->params.len; i++) {
+		const struct as_param *ap = rd->params.items[i];
+		if (!ap->default_value || !script_secret(rd, ap->name))
+			continue;
+		struct diag *d = diag_report(im->diags, BFP617, at, "%s gives the secret parameter '%s' a default "
+					     "value (line %u of its action script), which bfplan would have to copy "
+					     "in clear text", item_label(im, it), printable(im->arena, ap->name, 80),
+					     ap->line);
+		diag_help(im->diags, d, "remove the default from the action in the console and export again: a "
+			  "secret is typed when the action is taken");
+		ok = false;
+	}
+	for (size_t i = 0; i < rd->uses.len; i++) {
+		const struct as_use *u = rd->uses.items[i];
+		if (!script_secret(rd, u->name))
+			continue;
+		struct diag *d = diag_report(im->diags, BFP616, at, "line %u of the action script of %s puts the "
+					     "secret parameter '%s' into a '%s' line: the client substitutes it there "
+					     "in clear text", u->line, item_label(im, it),
+					     printable(im->arena, u->name, 80), printable(im->arena, u->command, 40));
+		diag_help(im->diags, d, "keep a secret off command lines (other programs on the node can read them) "
+			  "and out of files and registry values that stay: correct the action in the console; if the "
+			  "line is right, say why in the output with '# bfplan: allow BFP616 -- why'");
+	}
+	return ok;
+}
+
+/* The parameters the script asks for, each secure when it is named as a secret; then its secrets checked. */
+static bool read_params(struct importer *im, struct item *it, const struct as_reading *rd, struct src_span at)
+{
+	for (size_t i = 0; i < rd->params.len; i++) {
+		const struct as_param *ap = rd->params.items[i];
+		struct param *p = arena_alloc(im->arena, sizeof *p);
+		*p = (struct param){ap->name, ap->description, ap->default_value, false};
+		p->secure = script_secret(rd, ap->name);
+		ptrvec_push(im->arena, &it->params, p);
+		struct diag *d = diag_report(im->diags, BFP610, at, "%s asks for the %sparameter '%s' when it is "
+					     "taken (line %u of its action script)", item_label(im, it),
+					     p->secure ? "secret " : "", printable(im->arena, ap->name, 80), ap->line);
+		if (p->secure)
+			diag_help(im->diags, d, "bfplan cannot supply it: the output keeps it as a 'parameter ... "
+				  "secure' line, so that it is typed when the plan runs and no output holds its value");
+		else
+			diag_help(im->diags, d, "bfplan cannot supply it: the output keeps it as a 'parameter' "
+				  "line, so that the value is asked for when the plan runs");
+	}
+	return check_secrets(im, it, rd, at);
+}
+
+static bool read_restart(struct importer *im, struct item *it, const xmlNode *action, struct src_span at)
+{
+	bool ok = true;
 	const char *behavior = post_action(im, action);
 	if (it->script_type) {
 		it->restart = AS_RESTART_NEVER;
@@ -406,17 +509,7 @@ static void read_restart(struct importer *im, struct item *it, const xmlNode *ac
 		it->restart_why = rd.restart == AS_RESTART_NEVER
 			? "no restart command in the action script"
 			: arena_printf(im->arena, "line %u of the action script: %s", rd.line, rd.because);
-		for (size_t i = 0; i < rd.params.len; i++) {
-			const struct as_param *ap = rd.params.items[i];
-			struct param *p = arena_alloc(im->arena, sizeof *p);
-			*p = (struct param){ap->name, ap->description, ap->default_value};
-			ptrvec_push(im->arena, &it->params, p);
-			struct diag *d = diag_report(im->diags, BFP610, at, "%s asks for the parameter '%s' when "
-						     "it is taken (line %u of its action script)",
-						     item_label(im, it), printable(im->arena, ap->name, 80), ap->line);
-			diag_help(im->diags, d, "bfplan cannot supply it: the output keeps it as a 'parameter' "
-				  "line, so that the value is asked for when the plan runs");
-		}
+		ok = read_params(im, it, &rd, at);
 		if (rd.doubt) {
 			add_mark(im, it, "pending-restart", rd.doubt);
 			struct diag *d = diag_report(im->diags, BFP611, at, "cannot tell for sure whether %s "
@@ -443,6 +536,73 @@ static void read_restart(struct importer *im, struct item *it, const xmlNode *ac
 		diag_help(im->diags, d, "a node that is shut down does not come back by itself: do not use it "
 			  "in a plan step");
 	}
+	return ok;
+}
+
+/* The action's SuccessCriteria, kept as its Option says; false if the custom relevance cannot be written. */
+static bool read_success(struct importer *im, struct item *it, const xmlNode *action, const char **success,
+			 const char **relevance)
+{
+	static const struct {
+		const char *option, *word;
+	} options[] = {
+		{"RunToCompletion", "run-to-completion"},
+		{"OriginalRelevance", "original-relevance"},
+		{"CustomRelevance", "custom"},
+	};
+	const xmlNode *sc = child(action, "SuccessCriteria");
+	const char *option = sc ? attr(im, sc, "Option") : NULL;
+	if (!option)
+		return true;
+	for (size_t i = 0; i < sizeof options / sizeof options[0]; i++) {
+		if (strcmp(option, options[i].option) != 0)
+			continue;
+		*success = options[i].word;
+		if (i + 1 < sizeof options / sizeof options[0])
+			return true;
+		*relevance = text_of(im, sc);
+		return fits(im, *relevance, "the success relevance", element_span(im, sc));
+	}
+	/* BES.xsd allows only the three: a file that says otherwise is not valid content */
+	struct diag *d = diag_report(im->diags, BFP604, element_span(im, sc), "the success criteria of %s are "
+				     "'%s', which BES content does not have", item_label(im, it),
+				     printable(im->arena, option, 40));
+	diag_help(im->diags, d, "the Option is RunToCompletion, OriginalRelevance or CustomRelevance; export "
+		  "the content again from the console");
+	return false;
+}
+
+/*
+ * Another action of the Fixlet, kept whole for a baseline line that names
+ * it: its script, type and success criteria.  Its script is held to the
+ * same rules about secrets as the default action's.
+ */
+static bool read_other_action(struct importer *im, struct item *it, const xmlNode *n)
+{
+	struct other_action *o = arena_alloc(im->arena, sizeof *o);
+	o->id = attr(im, n, "ID");
+	if (!o->id || !o->id[0]) {
+		struct diag *d = diag_report(im->diags, BFP604, element_span(im, n), "an action of %s has no ID",
+					     item_label(im, it));
+		diag_help(im->diags, d, "export the content again from the console: every action has an ID");
+		return false;
+	}
+	bool ok = fits(im, o->id, "the action's ID", element_span(im, n));
+	const xmlNode *script = child(n, "ActionScript");
+	o->script = script ? text_of(im, script) : "";
+	struct ptrvec lines = {0};
+	script_lines(im->arena, o->script, &lines);
+	for (size_t i = 0; ok && i < lines.len; i++)
+		ok &= fits(im, lines.items[i], "a line of the action script", element_span(im, script));
+	const char *type = script ? attr(im, script, "MIMEType") : NULL;
+	if (type && strcmp(type, ACTIONSCRIPT_TYPE) != 0)
+		o->script_type = type;
+	ok &= read_success(im, it, n, &o->success, &o->success_relevance);
+	struct as_reading rd;
+	as_read(im->arena, o->script, strlen(o->script), &rd);
+	ok &= check_secrets(im, it, &rd, element_span(im, n));
+	ptrvec_push(im->arena, &it->others, o);
+	return ok;
 }
 
 /* The default action, else the first action (marked), else none.  False if its script cannot be written. */
@@ -483,21 +643,11 @@ static bool read_action(struct importer *im, struct item *it, const xmlNode *fx,
 	const char *type = script ? attr(im, script, "MIMEType") : NULL;
 	if (type && strcmp(type, ACTIONSCRIPT_TYPE) != 0)
 		it->script_type = type;
-	read_restart(im, it, action, at);
-	/* the other actions are not imported: say which there are */
-	struct textbuf others;
-	textbuf_init(&others, im->arena);
-	for (const xmlNode *n = fx->children; n; n = n->next) {
-		if (n == action || !(is_element(n, "Action") || is_element(n, "DefaultAction")))
-			continue;
-		const char *id = attr(im, n, "ID");
-		textbuf_puts(&others, others.len ? ", " : "Its other actions (");
-		textbuf_puts(&others, id ? printable(im->arena, id, 80) : "?");
-	}
-	if (others.len) {
-		textbuf_puts(&others, ") are not imported.");
-		strvec_push(im->arena, &it->notes, others.data);
-	}
+	ok &= read_restart(im, it, action, at);
+	ok &= read_success(im, it, action, &it->success, &it->success_relevance);
+	for (const xmlNode *n = fx->children; n; n = n->next)
+		if (n != action && (is_element(n, "Action") || is_element(n, "DefaultAction")))
+			ok &= read_other_action(im, it, n);
 	return ok;
 }
 
@@ -658,6 +808,9 @@ static struct component *read_component(struct importer *im, const xmlNode *n, c
 	c->site_url = attr(im, n, "SourceSiteURL");
 	c->action = attr(im, n, "ActionName");
 	c->name = attr(im, n, "Name");
+	c->include = attr(im, n, "IncludeInRelevance");
+	if (c->include && strcmp(c->include, "true") != 0 && strcmp(c->include, "false") != 0)
+		c->include = strcmp(c->include, "1") == 0 ? "true" : strcmp(c->include, "0") == 0 ? "false" : NULL;
 	if (!id || !parse_id(id, &c->id) || !c->site_url || !c->site_url[0]) {
 		struct diag *d = diag_report(im->diags, BFP608, at, "a component of Baseline '%s' does not "
 					     "name its source Fixlet (SourceID and SourceSiteURL)",
@@ -764,6 +917,70 @@ static void put_action(struct importer *im, const char *action)
 		put_str(im, action);
 }
 
+/* The first hidden character of any string the item writes, or 0. */
+static uint32_t item_hidden(const struct importer *im, const struct item *it)
+{
+	uint32_t cp = first_hidden(it->title);
+	if (!cp)
+		cp = first_hidden(im->label);
+	if (!cp && !it->site_name && it->site_string)
+		cp = first_hidden(it->site_string);
+	for (size_t i = 0; !cp && i < it->relevance.len; i++)
+		cp = first_hidden(it->relevance.items[i]);
+	if (!cp && it->action)
+		cp = first_hidden(it->action);
+	if (!cp && it->script)
+		cp = first_hidden(it->script);
+	if (!cp && it->success_relevance)
+		cp = first_hidden(it->success_relevance);
+	for (size_t i = 0; !cp && i < it->others.len; i++) {
+		const struct other_action *o = it->others.items[i];
+		cp = first_hidden(o->id);
+		if (!cp)
+			cp = first_hidden(o->script);
+		if (!cp && o->success_relevance)
+			cp = first_hidden(o->success_relevance);
+	}
+	for (size_t i = 0; !cp && i < it->params.len; i++) {
+		const struct param *p = it->params.items[i];
+		cp = first_hidden(p->name);
+		if (!cp && p->description)
+			cp = first_hidden(p->description);
+		if (!cp && p->default_value && !p->secure)
+			cp = first_hidden(p->default_value);
+	}
+	return cp;
+}
+
+/* The first hidden character of any string the baseline writes, or 0. */
+static uint32_t baseline_hidden(const struct baseline *bl)
+{
+	uint32_t cp = first_hidden(bl->title);
+	for (size_t i = 0; !cp && i < bl->components.len; i++) {
+		const struct component *c = bl->components.items[i];
+		cp = first_hidden(c->site_url);
+		if (!cp && c->action)
+			cp = first_hidden(c->action);
+	}
+	return cp;
+}
+
+/*
+ * The content holds a hidden character, which the output writes as an
+ * escape (\u{200B}); the lexer warns about each such escape (BFP006), as
+ * it should in text a person wrote.  Here the character is the content's
+ * own and must stay, so the declaration says so once, in the form the
+ * project has for accepting a warning with its reason.
+ */
+static void put_allow(struct importer *im, uint32_t cp)
+{
+	if (!cp)
+		return;
+	const char *name = utf8_hidden_name(cp);
+	textbuf_printf(im->out, "  # bfplan: allow BFP006 -- imported as the source has it, with U+%04X%s%s%s "
+		       "written as an escape", (unsigned)cp, name ? " (" : "", name ? name : "", name ? ")" : "");
+}
+
 static void put_marks(struct importer *im, const struct item *it, const char *field)
 {
 	for (size_t i = 0; i < it->marks.len; i++) {
@@ -782,6 +999,43 @@ static const char *site_key(struct importer *im, const struct item *it)
 			    it->site_name ? it->site_name : it->site_string, it->id);
 }
 
+/* The action's script, its type and success criteria, at `indent`: the body of an action's statements. */
+static void put_action_body(struct importer *im, const char *indent, const char *script, const char *type,
+			    const char *success, const char *success_relevance)
+{
+	struct textbuf *b = im->out;
+	if (success) {
+		textbuf_printf(b, "%ssuccess-criteria %s", indent, success);
+		if (success_relevance) {
+			textbuf_putc(b, ' ');
+			put_str(im, success_relevance);
+		}
+		textbuf_putc(b, '\n');
+	}
+	if (type) {
+		textbuf_printf(b, "%sactionscript-type ", indent);
+		put_str(im, type);
+		textbuf_putc(b, '\n');
+	}
+	struct ptrvec lines = {0};
+	script_lines(im->arena, script, &lines);
+	for (size_t i = 0; i < lines.len; i++) {
+		textbuf_printf(b, "%sactionscript ", indent);
+		put_str(im, lines.items[i]);
+		textbuf_putc(b, '\n');
+	}
+}
+
+/* `other-action Action2 { ... }`: another action, kept for a baseline line that names it. */
+static void write_other_action(struct importer *im, const struct other_action *o)
+{
+	textbuf_puts(im->out, "    other-action ");
+	put_action(im, o->id);
+	textbuf_puts(im->out, " {\n");
+	put_action_body(im, "        ", o->script, o->script_type, o->success, o->success_relevance);
+	textbuf_puts(im->out, "    }\n");
+}
+
 static void write_item(struct importer *im, const struct item *it)
 {
 	const char *site_word = it->site_name ? it->site_name : it->site_string ? slug(im->arena, it->site_string)
@@ -793,7 +1047,9 @@ static void write_item(struct importer *im, const struct item *it)
 	struct textbuf *b = im->out;
 	textbuf_printf(b, "\n%s %s ", it->is_task ? "task" : "fixlet", name);
 	put_str(im, it->title);
-	textbuf_puts(b, " {\n");
+	textbuf_puts(b, " {");
+	put_allow(im, item_hidden(im, it));
+	textbuf_putc(b, '\n');
 	for (size_t i = 0; i < it->notes.len; i++)
 		put_comment(im, "    ", it->notes.items[i]);
 	textbuf_puts(b, "    imported-from ");
@@ -815,18 +1071,7 @@ static void write_item(struct importer *im, const struct item *it)
 		put_action(im, it->action);
 		textbuf_putc(b, '\n');
 		put_marks(im, it, "action");
-		if (it->script_type) {
-			textbuf_puts(b, "    actionscript-type ");
-			put_str(im, it->script_type);
-			textbuf_putc(b, '\n');
-		}
-		struct ptrvec lines = {0};
-		script_lines(im->arena, it->script, &lines);
-		for (size_t i = 0; i < lines.len; i++) {
-			textbuf_puts(b, "    actionscript ");
-			put_str(im, lines.items[i]);
-			textbuf_putc(b, '\n');
-		}
+		put_action_body(im, "    ", it->script, it->script_type, it->success, it->success_relevance);
 		textbuf_printf(b, "    pending-restart %s", as_restart_word(it->restart));
 		if (it->restart_why)
 			textbuf_printf(b, "  # %s", it->restart_why);
@@ -838,17 +1083,21 @@ static void write_item(struct importer *im, const struct item *it)
 			const struct param *p = it->params.items[i];
 			textbuf_puts(b, "    parameter ");
 			put_str(im, p->name);
+			if (p->secure)
+				textbuf_puts(b, " secure");
 			if (p->description) {
 				textbuf_puts(b, " description ");
 				put_str(im, p->description);
 			}
-			if (p->default_value) {
+			if (p->default_value && !p->secure) {
 				textbuf_puts(b, " default ");
 				put_str(im, p->default_value);
 			}
 			textbuf_putc(b, '\n');
 		}
 	}
+	for (size_t i = 0; i < it->others.len; i++)
+		write_other_action(im, it->others.items[i]);
 	textbuf_puts(b, "}\n");
 	im->written++;
 }
@@ -862,7 +1111,9 @@ static void write_baseline(struct importer *im, const struct baseline *bl)
 	struct textbuf *b = im->out;
 	textbuf_printf(b, "\nbaseline %s ", name);
 	put_str(im, bl->title);
-	textbuf_puts(b, " {\n");
+	textbuf_puts(b, " {");
+	put_allow(im, baseline_hidden(bl));
+	textbuf_putc(b, '\n');
 	put_comment(im, "    ", "Imported: each line is a component, by its source's ID and site gather URL.");
 	size_t group = 0;
 	for (size_t i = 0; i < bl->components.len; i++) {
@@ -893,6 +1144,8 @@ static void write_baseline(struct importer *im, const struct baseline *bl)
 			textbuf_puts(b, " action ");
 			put_action(im, c->action);
 		}
+		if (c->include)
+			textbuf_printf(b, " include-in-relevance %s", c->include);
 		if (c->has_restart)
 			textbuf_printf(b, " pending-restart %s  # %s", as_restart_word(c->restart), c->restart_why);
 		textbuf_putc(b, '\n');

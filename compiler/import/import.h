@@ -6,13 +6,20 @@
  * REST API's <BESAPI> listings (a Fixlet's or Task's title, ID and site,
  * without content).  Writes one declaration per item:
  *
- *   Fixlet, Task   `fixlet`/`task` with `imported-from`: the title, the
- *                  relevance, the default action's name and script, and the
- *                  Pending Restart behaviour read from that script
+ *   Fixlet, Task   `fixlet`/`task` with `imported-from`: the title, every
+ *                  relevance clause, the default action's name, script and
+ *                  success criteria, its other actions (`other-action`),
+ *                  the parameters it asks for (`secure` for a secret), and
+ *                  the Pending Restart behaviour read from that script
  *                  (actionscript.h).  A plan that `use`s the file gets them
  *                  merged into the catalog entry of the same site and ID.
- *   Baseline       `baseline` whose lines keep each component's source ID
- *                  and the gather URL of its site.
+ *   Baseline       `baseline` whose lines keep each component's source ID,
+ *                  the gather URL of its site, its action and its
+ *                  IncludeInRelevance.
+ *
+ * Text goes out by the lexer's rules: what it calls hidden is escaped, and
+ * the declaration says why in a `# bfplan: allow BFP006` comment, so that
+ * `check` warns of nothing an import wrote without a warning.
  *
  * What bfplan cannot supply or cannot judge (a parameter the action asks
  * for, a restart it cannot read for sure) is written as a comment and as a

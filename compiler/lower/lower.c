@@ -286,6 +286,7 @@ static const struct lw_baseline *lower_baseline(struct lowering *lo, const struc
 		struct lw_component *comp = arena_alloc(lo->arena, sizeof *comp);
 		comp->fixlet = lower_fixlet(lo, fx);
 		comp->origin = ce->span;
+		comp->include = ce->include;
 		ptrvec_push(lo->arena, &copy->components, comp);
 	}
 	ptrmap_put(&lo->plan_copies, bl, copy);

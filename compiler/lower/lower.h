@@ -35,6 +35,7 @@
 struct lw_component {
 	const struct lw_fixlet *fixlet;
 	struct src_span origin;
+	enum lw_include include;   /* the baseline line's `include-in-relevance`, else the default */
 };
 
 /* A Baseline the .bes holds: one per `baseline` a plan uses, the restart included. */

@@ -52,11 +52,40 @@ enum lw_script_from {
 	LW_SCRIPT_PLAN,      /* a plan file, by hand */
 };
 
+/*
+ * When BigFix counts the action a success: its SuccessCriteria Option.
+ * LW_SUCCESS_DEFAULT (no `success-criteria` line) is what each kind does
+ * when nothing is said: a Task runs to completion, a Fixlet's original
+ * relevance turns false.
+ */
+enum lw_success {
+	LW_SUCCESS_DEFAULT,
+	LW_SUCCESS_RUN_TO_COMPLETION,  /* RunToCompletion */
+	LW_SUCCESS_ORIGINAL_RELEVANCE, /* OriginalRelevance */
+	LW_SUCCESS_CUSTOM_RELEVANCE,   /* CustomRelevance, with its relevance */
+};
+
+/*
+ * Whether a Baseline component's relevance counts in its Baseline's
+ * (IncludeInRelevance), as a baseline line says; by default the restart
+ * does not count and every other component does.
+ */
+enum lw_include { LW_INCLUDE_DEFAULT, LW_INCLUDE_YES, LW_INCLUDE_NO };
+
 /* What running a Fixlet can leave behind, as its declaration says. */
 enum lw_restart {
 	LW_RESTART_NEVER,   /* never leaves the node in Pending Restart */
 	LW_RESTART_MAY,     /* can leave Pending Restart (default for patch content) */
 	LW_RESTART_CLEARS,  /* restarts the node and waits: clears Pending Restart */
+};
+
+/* An action of a Fixlet other than the one its `action` names, kept for a baseline line that names it. */
+struct lw_action {
+	const char *name;          /* its ID: "Action2" */
+	struct lw_text actionscript;
+	const char *actionscript_type; /* NULL for ActionScript */
+	enum lw_success success;
+	struct lw_text success_relevance;
 };
 
 struct lw_fixlet {
@@ -77,6 +106,10 @@ struct lw_fixlet {
 	struct lw_text imported_from; /* the .bes file its content was imported from; NULL text if none */
 	const char *actionscript_type; /* MIME type of `actionscript` when it is not ActionScript; else NULL */
 	enum lw_script_from script_from; /* where its action script was written: a reviewer must see plan files' */
+	/* added for content kept whole (issue 18) */
+	enum lw_success success;   /* its action's success criteria */
+	struct lw_text success_relevance; /* the relevance of LW_SUCCESS_CUSTOM_RELEVANCE; else NULL text */
+	struct cptrvec other_actions; /* const struct lw_action *: its other actions (`other-action`) */
 };
 
 struct lw_prereq {
@@ -147,7 +180,8 @@ struct lw_mark {
 struct lw_parameter {
 	struct lw_text name;
 	struct lw_text description;  /* NULL text when the action gives none */
-	struct lw_text default_value;/* likewise */
+	struct lw_text default_value;/* likewise; never set for a secure one */
+	bool secure;                 /* a secret: its value is never written anywhere (`parameter "x" secure`) */
 };
 
 #endif

@@ -237,6 +237,8 @@ static void check_fixlet(struct textcheck *c, const struct lw_fixlet *f)
 		check_str(c, f->relevance.text, where(f->relevance, f->decl), "the relevance of %s %u", kind, id);
 		check_str(c, f->actionscript.text, where(f->actionscript, f->decl), "the action script of %s %u",
 			  kind, id);
+		check_str(c, f->success_relevance.text, where(f->success_relevance, f->decl),
+			  "the success relevance of %s %u", kind, id);
 	}
 }
 

@@ -112,7 +112,7 @@ static const struct prop site_props[] = {
 
 /* `os` is required of a declaration of its own, not of imported content (read_fixlet checks). */
 enum { FX_ID, FX_SITE, FX_OS, FX_ACTION, FX_NEEDS, FX_RESTART, FX_RELEVANCE, FX_SCRIPT, FX_NOTE, FX_IMPORTED,
-       FX_SCRIPT_TYPE, FX_PARAMETER, FX_VERIFY };
+       FX_SCRIPT_TYPE, FX_PARAMETER, FX_VERIFY, FX_SUCCESS, FX_OTHER_ACTION };
 static const struct prop fixlet_props[] = {
 	[FX_ID] = {"id", SH_INT, P_REQUIRED, "id 116"},
 	[FX_SITE] = {"site", SH_CUSTOM, P_REQUIRED, "site server-automation"},
@@ -127,7 +127,19 @@ static const struct prop fixlet_props[] = {
 	[FX_SCRIPT_TYPE] = {"actionscript-type", SH_STRING, 0,
 			    "actionscript-type \"application/x-Fixlet-Windows-PowerShell\""},
 	[FX_PARAMETER] = {"parameter", SH_CUSTOM, P_REPEAT, "parameter \"NodeName\" description \"the node to move to\""},
+	[FX_SUCCESS] = {"success-criteria", SH_CUSTOM, 0, "success-criteria run-to-completion"},
 	[FX_VERIFY] = {"verify", SH_STRING, 0, "verify \"{node} shows Paused in Cluster Administrator\""},
+	[FX_OTHER_ACTION] = {"other-action", SH_CUSTOM, P_REPEAT | P_BLOCK,
+			     "other-action Action2 { actionscript \"restart 60\" }"},
+};
+
+/* The block of `other-action NAME { ... }`: what the full form copies of that action. */
+enum { ACT_SCRIPT, ACT_SCRIPT_TYPE, ACT_SUCCESS };
+static const struct prop action_props[] = {
+	[ACT_SCRIPT] = {"actionscript", SH_STRING, P_REPEAT, "actionscript \"restart 60\""},
+	[ACT_SCRIPT_TYPE] = {"actionscript-type", SH_STRING, 0,
+			     "actionscript-type \"application/x-Fixlet-Windows-PowerShell\""},
+	[ACT_SUCCESS] = {"success-criteria", SH_CUSTOM, 0, "success-criteria run-to-completion"},
 };
 
 /* What `KIND NAME extend { ... }` may add to a declaration of another file. */
@@ -1087,14 +1099,33 @@ static enum lw_restart from_script(enum as_restart r)
 	return r == AS_RESTART_MAY ? LW_RESTART_MAY : r == AS_RESTART_CLEARS ? LW_RESTART_CLEARS : LW_RESTART_NEVER;
 }
 
-/* `parameter "NAME" [description "TEXT"] [default "VALUE"]`: what the action asks for when taken. */
+/* A secret's default would be written in clear text wherever the parameter is shown: refused. */
+static void secret_default(struct resolver *r, const char *name, struct src_span at)
+{
+	struct diag *d = diag_report(r->diags, BFP617, at, "the secret parameter '%s' has a default value, which "
+				     "every output that shows the parameter would hold in clear text", name);
+	diag_help(r->diags, d, "remove the default: a secret is typed when the action is taken and is never "
+		  "kept in content or in a plan");
+}
+
+/*
+ * `parameter "NAME" [secure] [description "TEXT"] [default "VALUE"]`:
+ * what the action asks for when taken.  A secure one is a secret: it has
+ * no default, so no output can show its value.
+ */
 static void read_parameter(struct resolver *r, const struct ast_stmt *s, struct cptrvec *out)
 {
 	const struct ast_value *name = s->args.len ? s->args.items[0] : NULL;
-	bool ok = value_is(name, VAL_STRING) && s->args.len % 2 == 1;
+	bool ok = value_is(name, VAL_STRING);
 	struct lw_parameter *pm = arena_alloc(r->arena, sizeof *pm);
-	for (size_t i = 1; ok && i + 1 < s->args.len; i += 2) {
-		const struct ast_value *key = s->args.items[i], *val = s->args.items[i + 1];
+	for (size_t i = 1; ok && i < s->args.len;) {
+		const struct ast_value *key = s->args.items[i];
+		if (value_is(key, VAL_IDENT) && strcmp(key->text, "secure") == 0 && !pm->secure) {
+			pm->secure = true;
+			i++;
+			continue;
+		}
+		const struct ast_value *val = i + 1 < s->args.len ? s->args.items[i + 1] : NULL;
 		ok = value_is(key, VAL_IDENT) && value_is(val, VAL_STRING);
 		if (ok && strcmp(key->text, "description") == 0 && !pm->description.text)
 			pm->description = text_of(val);
@@ -1102,23 +1133,98 @@ static void read_parameter(struct resolver *r, const struct ast_stmt *s, struct 
 			pm->default_value = text_of(val);
 		else
 			ok = false;
+		i += 2;
 	}
 	if (!ok) {
-		invalid_value(r, s, "the parameter's name in quotes, then optionally 'description' and "
-			      "'default' with a string each", fixlet_props[FX_PARAMETER].example);
+		invalid_value(r, s, "the parameter's name in quotes, then optionally 'secure', and 'description' "
+			      "and 'default' with a string each", fixlet_props[FX_PARAMETER].example);
 		return;
 	}
 	pm->name = text_of(name);
+	if (pm->secure && pm->default_value.text) {
+		secret_default(r, pm->name.text, pm->default_value.span);
+		pm->default_value = (struct lw_text){0};
+	} else if (!pm->secure && (as_names_secret(pm->name.text) || as_names_secret(pm->description.text))) {
+		struct diag *d = diag_report(r->diags, BFP618, pm->name.span, "the parameter '%s' is named as a "
+					     "secret, but is not marked 'secure'", pm->name.text);
+		diag_help(r->diags, d, "write 'parameter \"%s\" secure', so that bfplan keeps its value out of "
+			  "every output%s", pm->name.text, pm->default_value.text ? " (and remove its default)" : "");
+	}
 	cptrvec_push(r->arena, out, pm);
 }
 
+static const struct lw_parameter *find_parameter(const struct cptrvec *params, const char *name)
+{
+	for (size_t i = 0; i < params->len; i++) {
+		const struct lw_parameter *pm = params->items[i];
+		if (pm->name.text && strcmp(pm->name.text, name) == 0)
+			return pm;
+	}
+	return NULL;
+}
+
+/*
+ * The action script against its secrets: a query that gives a secret a
+ * default (BFP617), or a line that substitutes one (BFP616).  A secret is
+ * a parameter declared `secure`, or any parameter named as one.
+ */
+static void check_secrets(struct resolver *r, const struct ptrvec *lines, const struct fixlet_ent *fx,
+			  const struct as_reading *rd)
+{
+	for (size_t i = 0; i < rd->params.len; i++) {
+		const struct as_param *q = rd->params.items[i];
+		const struct lw_parameter *pm = find_parameter(&fx->lw.parameters, q->name);
+		bool secret = (pm && pm->secure) || as_names_secret(q->name) || as_names_secret(q->description);
+		if (secret && q->default_value && q->line >= 1 && q->line <= lines->len)
+			secret_default(r, q->name, ((const struct ast_stmt *)lines->items[q->line - 1])->span);
+	}
+	for (size_t i = 0; i < rd->uses.len; i++) {
+		const struct as_use *u = rd->uses.items[i];
+		const struct lw_parameter *pm = find_parameter(&fx->lw.parameters, u->name);
+		if (!((pm && pm->secure) || as_names_secret(u->name)) || u->line < 1 || u->line > lines->len)
+			continue;
+		struct diag *d = diag_report(r->diags, BFP616,
+					     ((const struct ast_stmt *)lines->items[u->line - 1])->span,
+					     "line %u of the action script of %s puts the secret parameter '%s' into "
+					     "a '%s' line: the client substitutes it there in clear text", u->line,
+					     fixlet_owner(r, fx), u->name, u->command);
+		if (pm && pm->name.span.file != SRC_NO_FILE)
+			diag_note(r->diags, d, pm->name.span, "the parameter is declared here");
+		diag_help(r->diags, d, "keep a secret off command lines (other programs on the node can read them) "
+			  "and out of files and registry values that stay: let the program ask for it; if this line "
+			  "is where it must go and nothing keeps it, say so with '# bfplan: allow BFP616 -- why'");
+	}
+}
+
+/* `success-criteria run-to-completion | original-relevance | custom "RELEVANCE"`: the SuccessCriteria Option. */
+static bool read_success(struct resolver *r, const struct ast_stmt *s, enum lw_success *success,
+			 struct lw_text *relevance, const struct ast_decl *decl)
+{
+	const struct ast_value *v = s->args.len ? s->args.items[0] : NULL;
+	const char *w = value_is(v, VAL_IDENT) ? v->text : "";
+	if (s->args.len == 1 && strcmp(w, "run-to-completion") == 0) {
+		*success = LW_SUCCESS_RUN_TO_COMPLETION;
+	} else if (s->args.len == 1 && strcmp(w, "original-relevance") == 0) {
+		*success = LW_SUCCESS_ORIGINAL_RELEVANCE;
+	} else if (s->args.len == 2 && strcmp(w, "custom") == 0 && value_is(s->args.items[1], VAL_STRING)) {
+		*success = LW_SUCCESS_CUSTOM_RELEVANCE;
+		*relevance = text_of(s->args.items[1]);
+		check_relevance(r, *relevance, "success relevance", decl);
+	} else {
+		invalid_value(r, s, "'run-to-completion', 'original-relevance', or 'custom' and the relevance "
+			      "that means success, in quotes", fixlet_props[FX_SUCCESS].example);
+		return false;
+	}
+	return true;
+}
+
 /* The actionscript lines, one script: a line each, in order. */
-static void read_script(struct resolver *r, const struct props *p, struct fixlet_ent *fx)
+static void read_script(struct resolver *r, const struct ptrvec *lines, struct lw_text *out)
 {
 	struct textbuf script;
 	textbuf_init(&script, r->arena);
-	for (size_t i = 0; i < p->stmts[FX_SCRIPT].len; i++) {
-		const struct ast_stmt *s = p->stmts[FX_SCRIPT].items[i];
+	for (size_t i = 0; i < lines->len; i++) {
+		const struct ast_stmt *s = lines->items[i];
 		struct lw_text line = text_of(first_arg(s));
 		/* ActionScript runs line by line: a break inside one line would start a new command */
 		if (strpbrk(line.text, "\r\n")) {
@@ -1127,17 +1233,47 @@ static void read_script(struct resolver *r, const struct props *p, struct fixlet
 			diag_help(r->diags, d, "write each line of the script as its own 'actionscript' statement");
 			continue;
 		}
-		if (!fx->lw.actionscript.text) {
-			fx->lw.actionscript = line;
+		if (!out->text) {
+			*out = line;
 		} else {
 			if (!script.len)
-				textbuf_puts(&script, fx->lw.actionscript.text);
+				textbuf_puts(&script, out->text);
 			textbuf_putc(&script, '\n');
 			textbuf_puts(&script, line.text);
-			fx->lw.actionscript = (struct lw_text){script.data, src_span_join(fx->lw.actionscript.span,
-											   line.span)};
+			*out = (struct lw_text){script.data, src_span_join(out->span, line.span)};
 		}
 	}
+}
+
+/*
+ * `other-action NAME { actionscript ... success-criteria ... }`: another
+ * action of the Fixlet, as an export holds it.  A secret with a default
+ * in its script is refused, as in the main one.
+ */
+static void read_other_action(struct resolver *r, const struct ast_stmt *s, struct fixlet_ent *fx,
+			      const struct ast_decl *decl)
+{
+	const struct ast_value *name = s->args.len == 1 ? s->args.items[0] : NULL;
+	if (!(value_is(name, VAL_IDENT) || value_is(name, VAL_STRING)) || !s->block) {
+		invalid_value(r, s, "the action's ID, then a block with its 'actionscript' lines",
+			      fixlet_props[FX_OTHER_ACTION].example);
+		return;
+	}
+	struct props p;
+	collect_props(r, s->block, PROPS(action_props), NO_MARKS, arena_printf(r->arena, "action '%s'", name->text),
+		      name->span, &p);
+	struct lw_action *act = arena_alloc(r->arena, sizeof *act);
+	act->name = name->text;
+	read_script(r, &p.stmts[ACT_SCRIPT], &act->actionscript);
+	act->actionscript_type = prop_text(&p, ACT_SCRIPT_TYPE).text;
+	if (prop_one(&p, ACT_SUCCESS))
+		read_success(r, prop_one(&p, ACT_SUCCESS), &act->success, &act->success_relevance, decl);
+	if (act->actionscript.text) {
+		struct as_reading rd;
+		as_read(r->arena, act->actionscript.text, strlen(act->actionscript.text), &rd);
+		check_secrets(r, &p.stmts[ACT_SCRIPT], fx, &rd);
+	}
+	cptrvec_push(r->arena, &fx->lw.other_actions, act);
 }
 
 /* Several relevance clauses must all be true, as in BES content: one expression joins them with `and`. */
@@ -1266,12 +1402,22 @@ static void read_fixlet(struct resolver *r, const struct ast_decl *decl, struct 
 	read_relevance(r, &p, fx);
 	fx->given.has_relevance = fx->lw.relevance.text != NULL;
 	fx->given.relevance = fx->lw.relevance.span;
-	read_script(r, &p, fx);
+	read_script(r, &p.stmts[FX_SCRIPT], &fx->lw.actionscript);
 	fx->given.has_actionscript = fx->lw.actionscript.text != NULL;
 	fx->given.actionscript = fx->lw.actionscript.span;
 	fx->lw.actionscript_type = prop_text(&p, FX_SCRIPT_TYPE).text;
 	for (size_t i = 0; i < p.stmts[FX_PARAMETER].len; i++)
 		read_parameter(r, p.stmts[FX_PARAMETER].items[i], &fx->lw.parameters);
+	if (prop_one(&p, FX_SUCCESS))
+		fx->given.has_success = read_success(r, prop_one(&p, FX_SUCCESS), &fx->lw.success,
+						     &fx->lw.success_relevance, decl);
+	if (fx->lw.actionscript.text) {
+		struct as_reading rd;
+		as_read(r->arena, fx->lw.actionscript.text, strlen(fx->lw.actionscript.text), &rd);
+		check_secrets(r, &p.stmts[FX_SCRIPT], fx, &rd);
+	}
+	for (size_t i = 0; i < p.stmts[FX_OTHER_ACTION].len; i++)
+		read_other_action(r, p.stmts[FX_OTHER_ACTION].items[i], fx, decl);
 	fx->note = prop_template(r, &p, FX_NOTE, TPL_FOR_CATALOG);
 	fx->verify = prop_template(r, &p, FX_VERIFY, TPL_FOR_STEP);
 	read_marks(r, decl, &p, fixlet_owner(r, fx), &fx->lw.marks);
@@ -1464,10 +1610,11 @@ static const struct lw_site *site_by_url(struct resolver *r, const struct ast_va
 	return NULL;
 }
 
-/* One `KEY VALUE` pair of a baseline line: site, site-url, action or pending-restart. */
+/* One `KEY VALUE` pair of a baseline line: site, site-url, action, pending-restart or include-in-relevance. */
 struct content_line {
 	const struct lw_site *site;
 	const char *action;
+	enum lw_include include;
 	bool restart_given;
 	enum lw_restart restart;
 	const struct ast_value *restart_value;
@@ -1490,12 +1637,58 @@ static bool read_content_pair(struct resolver *r, const struct ast_value *key, c
 		out->action = val->text;
 		return true;
 	}
+	if (strcmp(k, "include-in-relevance") == 0 && value_is(val, VAL_IDENT) &&
+	    (strcmp(val->text, "true") == 0 || strcmp(val->text, "false") == 0)) {
+		out->include = strcmp(val->text, "true") == 0 ? LW_INCLUDE_YES : LW_INCLUDE_NO;
+		return true;
+	}
 	if (strcmp(k, "pending-restart") == 0 && value_is(val, VAL_IDENT)) {
 		out->restart_given = true;
 		out->restart_value = val;
 		return read_restart_word(r, val, &out->restart);
 	}
 	return false;
+}
+
+/*
+ * The Fixlet as a component that runs another of its actions: the same
+ * Fixlet, with that action's script and success criteria, and the Pending
+ * Restart behaviour that script shows (or the line says).
+ */
+static struct fixlet_ent *other_action_of(struct resolver *r, const struct fixlet_ent *known,
+					  const struct lw_action *act, const struct content_line *line,
+					  struct fixlet_ent *fx)
+{
+	struct src_span decl = fx->lw.decl;
+	fx->lw = known->lw;
+	fx->lw.decl = decl;
+	fx->lw.action = act->name;
+	fx->lw.actionscript = act->actionscript;
+	fx->lw.actionscript_type = act->actionscript_type;
+	fx->lw.success = act->success;
+	fx->lw.success_relevance = act->success_relevance;
+	fx->lw.other_actions = (struct cptrvec){0};
+	fx->lw.restart = LW_RESTART_NEVER;
+	if (act->actionscript.text && !act->actionscript_type) {
+		struct as_reading rd;
+		as_read(r->arena, act->actionscript.text, strlen(act->actionscript.text), &rd);
+		fx->lw.restart = from_script(rd.restart);
+	}
+	if (line->restart_given && line->restart != fx->lw.restart && act->actionscript.text &&
+	    !act->actionscript_type) {
+		struct diag *d = diag_report(r->diags, BFP626, line->restart_value->span, "the line says "
+					     "'pending-restart %s', but the script of action %s of %s means "
+					     "'pending-restart %s'", restart_word(line->restart), act->name,
+					     fixlet_owner(r, known), restart_word(fx->lw.restart));
+		diag_note(r->diags, d, act->actionscript.span, "the script is here");
+		diag_help(r->diags, d, "remove 'pending-restart %s' from the line, or correct the catalog's "
+			  "declaration", restart_word(line->restart));
+		return NULL;
+	}
+	if (line->restart_given)
+		fx->lw.restart = line->restart;
+	fx->imported = known->imported;
+	return fx;
 }
 
 /*
@@ -1507,7 +1700,8 @@ static bool read_content_pair(struct resolver *r, const struct ast_value *key, c
 static struct fixlet_ent *known_component(struct resolver *r, struct fixlet_ent *known,
 					  const struct content_line *line, struct fixlet_ent *fx)
 {
-	if (line->restart_given && line->restart != known->lw.restart) {
+	bool same = !line->action || strcmp(line->action, known->lw.action) == 0;
+	if (same && line->restart_given && line->restart != known->lw.restart) {
 		struct diag *d = diag_report(r->diags, BFP626, line->restart_value->span, "the line says "
 					     "'pending-restart %s', but the catalog says 'pending-restart %s' for %s",
 					     restart_word(line->restart), restart_word(known->lw.restart),
@@ -1519,8 +1713,13 @@ static struct fixlet_ent *known_component(struct resolver *r, struct fixlet_ent 
 			  "declaration", restart_word(line->restart));
 		return NULL;
 	}
-	if (!line->action || strcmp(line->action, known->lw.action) == 0)
+	if (same)
 		return known;
+	for (size_t i = 0; i < known->lw.other_actions.len; i++) {
+		const struct lw_action *act = known->lw.other_actions.items[i];
+		if (strcmp(act->name, line->action) == 0)
+			return other_action_of(r, known, act, line, fx);
+	}
 	fx->lw.title = known->lw.title;
 	fx->lw.is_task = known->lw.is_task;
 	fx->lw.relevance = known->lw.relevance;
@@ -1556,8 +1755,8 @@ static struct component_ent *read_content_line(struct resolver *r, const struct 
 			continue;
 		if (!value_is(key, VAL_IDENT) || (strcmp(key->text, "site") != 0 && strcmp(key->text, "site-url") != 0 &&
 						  strcmp(key->text, "pending-restart") != 0))
-			invalid_value(r, s, "an ID, then 'site', 'site-url', 'action' or 'pending-restart' with a "
-				      "value", example);
+			invalid_value(r, s, "an ID, then 'site', 'site-url', 'action', 'pending-restart' or "
+				      "'include-in-relevance' (true or false) with a value", example);
 		return NULL;
 	}
 	struct fixlet_ent *fx = arena_alloc(r->arena, sizeof *fx);
@@ -1574,6 +1773,7 @@ static struct component_ent *read_content_line(struct resolver *r, const struct 
 		diag_help(r->diags, d, "IDs are only unique within a site: write '%s'", example);
 		return NULL;
 	}
+	c->include = line.include;
 	struct fixlet_ent *known = catalog_find(r, fx->lw.site, fx->lw.id);
 	if (known) {
 		c->fixlet = known_component(r, known, &line, fx);
@@ -1641,7 +1841,8 @@ static bool supplies(const struct fixlet_ent *imp, const char *field)
 	       ((strcmp(field, "actionscript") == 0 || strcmp(field, "actionscript-type") == 0) &&
 		g->has_actionscript) ||
 	       (strcmp(field, "pending-restart") == 0 && g->has_restart) ||
-	       (strcmp(field, "parameter") == 0 && imp->lw.parameters.len > 0);
+	       (strcmp(field, "parameter") == 0 && imp->lw.parameters.len > 0) ||
+	       (strcmp(field, "success-criteria") == 0 && g->has_success);
 }
 
 /* The catalog's marks, but for those on what the import supplies, then the import's own, all owned by the entry. */
@@ -1728,6 +1929,13 @@ static void merge_import(struct resolver *r, struct fixlet_ent *imp, struct fixl
 	}
 	if (imp->lw.parameters.len)
 		cat->lw.parameters = imp->lw.parameters;
+	if (imp->lw.other_actions.len)
+		cat->lw.other_actions = imp->lw.other_actions;
+	if (g->has_success) {
+		cat->lw.success = imp->lw.success;
+		cat->lw.success_relevance = imp->lw.success_relevance;
+		cat->given.has_success = true;
+	}
 	cat->lw.imported_from = imp->lw.imported_from;
 	lift_marks(r, cat, imp);
 	imp->merged_into = cat;

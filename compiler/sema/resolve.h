@@ -51,6 +51,7 @@ struct prereq_ent;
 struct fixlet_given {
 	struct src_span title, action, relevance, actionscript, restart, os, needs, kind;
 	bool has_title, has_action, has_relevance, has_actionscript, has_restart, has_os, has_needs;
+	bool has_success;
 };
 
 struct fixlet_ent {
@@ -151,6 +152,7 @@ struct cluster_ent {
 struct component_ent {
 	struct fixlet_ent *fixlet;  /* the catalog entry, or an anonymous one made for `fixlet 501 site ...` */
 	bool is_restart;            /* written as `restart` */
+	enum lw_include include;    /* `include-in-relevance true|false`, else LW_INCLUDE_DEFAULT */
 	struct step_ent *restart_step; /* `restart` without a name: the step whose variant to use */
 	struct src_span span;
 };

@@ -66,8 +66,9 @@ run() {
 
 # expect NAME STATUS [CHECK]... : the last run's exit status, then checks on
 # its output: "out TEXT" or "err TEXT" (the stream holds TEXT, a fixed
-# string), "!out" or "!err" (the stream is empty), "=out LINE" (standard
-# output is that one line and nothing else).
+# string), "-out TEXT" or "-err TEXT" (the stream does not hold TEXT), "!out"
+# or "!err" (the stream is empty), "=out LINE" (standard output is that one
+# line and nothing else).
 expect() {
 	name=$1
 	want=$2
@@ -89,6 +90,13 @@ expect() {
 		=out)
 			if [ "$(cat "$tmp/out")" != "$2" ] || [ "$(wc -l <"$tmp/out")" -ne 1 ]; then
 				fail "$name" "stdout is not just '$2'"
+				return
+			fi
+			shift 2
+			;;
+		-out | -err)
+			if grep -F -q -e "$2" "$tmp/${1#-}"; then
+				fail "$name" "std${1#-} holds '$2'"
 				return
 			fi
 			shift 2
@@ -940,6 +948,31 @@ expect "bfplan.ini allowing an error: a usage error with its line" 2 err "bfplan
 printf '[paths]\nincludes = lib\n' >conf/repo/bfplan.ini
 run check -I conf/repo conf/repo/plans/deep/p.plan </dev/null
 expect "bfplan.ini with an unknown key" 2 err "[paths] takes 'include', not 'includes'"
+# a bfplan.ini in a pull request is found, not named, and read by the rule of a named file
+rm conf/repo/bfplan.ini
+printf '[paths]\ninclude = %s\n# %s\n' "$(pwd)/conf/repo" "$secret" >conf/repo/.git/config
+ln -s .git/config conf/repo/bfplan.ini
+run check conf/repo/plans/deep/p.plan </dev/null
+expect "bfplan.ini linked inside its directory is read" 0 err "[BFP302]"
+rm conf/repo/bfplan.ini
+ln -s ../.git/config conf/repo/plans/bfplan.ini
+run check conf/repo/plans/deep/p.plan </dev/null
+expect "bfplan.ini linked out of its directory is refused" 2 err "bfplan.ini: is a symbolic link out of its directory"
+expect "the refused bfplan.ini is not quoted" 2 -err "$secret"
+run check --allow-outside conf/repo/plans/deep/p.plan </dev/null
+expect "--allow-outside reads a linked bfplan.ini" 0 err "[BFP302]"
+rm conf/repo/plans/bfplan.ini
+ln -s /proc/self/environ conf/repo/plans/bfplan.ini
+BFPLAN_TEST_SECRET=$secret run check conf/repo/plans/deep/p.plan </dev/null
+expect "bfplan.ini linked to /proc/self/environ is refused" 2 err "bfplan.ini: is a symbolic link out of its directory"
+expect "the environment is not quoted" 2 -err "$secret"
+rm conf/repo/plans/bfplan.ini
+if mkfifo conf/repo/plans/bfplan.ini 2>/dev/null; then
+	timeout 10 "$bfplan" check conf/repo/plans/deep/p.plan >"$tmp/out" 2>"$tmp/err" </dev/null
+	status=$?
+	expect "a pipe named bfplan.ini is refused, not waited on" 2 err "bfplan.ini: is not a regular file"
+	rm conf/repo/plans/bfplan.ini
+fi
 # ---- bfplan run: its usage (tests/run has the windows, the journal and the rest) ----------
 
 run run "$seed" status </dev/null

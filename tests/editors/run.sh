@@ -532,9 +532,11 @@ if make --no-print-directory -s -o all install DESTDIR="$dest" PREFIX=/usr/local
 	else
 		fail "a symbolic link to the installed bfplan finds its stdlib"
 	fi
-	# a binary with no stdlib beside it says where it looked
-	cp "$dest/usr/local/bin/bfplan" "$tmp/links/alone"
-	"$tmp/links/alone" check "$tmp/good.plan" >/dev/null 2>"$tmp/alone.err"
+	# a binary with no stdlib beside it says where it looked (two levels down in $tmp, as
+	# bfplan also looks in ../../stdlib, which would be a shared /tmp/stdlib otherwise)
+	mkdir -p "$tmp/alone/bin"
+	cp "$dest/usr/local/bin/bfplan" "$tmp/alone/bin/alone"
+	"$tmp/alone/bin/alone" check "$tmp/good.plan" >/dev/null 2>"$tmp/alone.err"
 	if grep -q "no standard library was found: bfplan looked in '[^']*/share/bfplan/stdlib'" "$tmp/alone.err" &&
 		grep -q '\[BFP201\]' "$tmp/alone.err"; then
 		pass "BFP201 says where bfplan looked for its stdlib"

@@ -17,9 +17,14 @@
 #   - run again with -o FILE, which must hold the same bytes as the output;
 #   - checked: a plan that `use`s the standard library, world.plan (the test
 #     site `tools`, found with -I) and the output must check without errors,
+#     and without warnings when the import reported nothing,
 #     so what import writes is always valid plan language (the round trip of the text itself
 #     is tested in tests/unit/test_import.c);
 #   - formatted: `bfplan fmt` changes nothing in it, so `fmt --check` passes a fresh import.
+#
+# Then, with no NAME given, tests/import/roundtrip.py imports each .bes of
+# the tests, builds it in the full component form and compares the
+# elements of the output with those of the input.
 #
 # --update rewrites NAME.out and NAME.err; review them with git diff.
 # Ends with "import: N passed, M failed"; exits non-zero on a failure.
@@ -52,6 +57,7 @@ fail() {
 	failed=$((failed + 1))
 }
 
+given=$#
 if [ $# -eq 0 ]; then
 	set -- *.bes *.xml
 fi
@@ -114,6 +120,11 @@ EOF
 		fail "the output does not check clean"
 		continue
 	fi
+	# an import that warned of nothing writes what check warns nothing about (BFP006 included)
+	if [ ! -s "$name.err" ] && ! grep -q '^checked 1 file: no errors, no warnings$' "$tmp/diff"; then
+		fail "check warns about an import that reported nothing"
+		continue
+	fi
 	if ! "$bfplan" fmt --diff "$tmp/written.plan" >"$tmp/diff" 2>&1 || [ -s "$tmp/diff" ]; then
 		fail "the output is not in the layout of bfplan fmt"
 		continue
@@ -131,6 +142,18 @@ if diff -u sa-restart-when-pending.out ../golden/imports/imported/restart-when-p
 	passed=$((passed + 1))
 else
 	fail "tests/golden/imports/imported/restart-when-pending.plan is not sa-restart-when-pending.out"
+fi
+
+# Import, then build the full form, then compare the elements with the input (roundtrip.py).
+name=roundtrip
+: >"$tmp/diff"
+if [ "$given" -gt 0 ]; then
+	:
+elif /usr/bin/python3 "$here/roundtrip.py" "$bfplan" >"$tmp/diff" 2>&1; then
+	echo "PASS $name: $(tail -1 "$tmp/diff")"
+	passed=$((passed + 1))
+else
+	fail "import then build does not give back the content"
 fi
 
 echo "import: $passed passed, $failed failed"

@@ -23,6 +23,7 @@
 #   wide      the same, with every node but one down at once: one phase of N-1 nodes
 #   clusters  N clusters of 2 to 8 nodes, one plan each (tests/bench/clusters.awk)
 #   bes       a .bes file of N Fixlets of one title, each with 4 actions (import)
+#   names     N node names separated by commas (init --nodes)
 #
 # Sanitizer builds reserve terabytes of address space and cannot run under a
 # limit: the test says so and skips.
@@ -84,6 +85,8 @@ make_input() {
 	wide) nodes "$2" $(($2 - 1)) "in-wide-$2.plan" ;;
 	clusters) clusters "$2" "in-clusters-$2.plan" ;;
 	bes) bes "$2" "in-bes-$2.bes" ;;
+	names) awk -v n="$2" 'BEGIN { for (i = 0; i < n; i++) printf "%sN%d", (i ? "," : ""), i; print "" }' \
+		>"in-names-$2.txt" ;;
 	esac
 }
 
@@ -98,6 +101,9 @@ command_line() {
 	fmt) echo "fmt in-$2-$3.plan" ;;
 	import) echo "import --site tools --id $(cat "in-bes-$3.bes.ids") in-bes-$3.bes" ;;
 	explain) echo "explain --list" ;;
+	simulate) echo "simulate in-$2-$3.plan" ;;
+	run) echo "run in-$2-$3.plan --journal none-$3.journal status" ;;
+	init) echo "init c --nodes $(cat "in-names-$3.txt")" ;;
 	esac
 }
 
@@ -161,6 +167,9 @@ diff nodes 1000
 diff clusters 250
 fmt clusters 250
 import bes 250
+simulate nodes 250
+run nodes 1000
+init names 1000
 explain none 1'
 
 [ -n "$figures" ] && printf '%-18s %10s %10s %10s  %s\n' "command, shape" "1x" "4x" "16x" "growth 1x to 16x / 1x to 4x (linear: 5)"
@@ -199,12 +208,13 @@ echo "$cases" | while read -r name shape base; do
 	while [ "$kb" -gt 0 ] && fits "$kb" "$want4" $args4; do kb=$((kb - 1024)); done
 	# shellcheck disable=SC2086
 	run_limited "$kb" $args4
-	if [ "$name" = explain ]; then
-		# explain allocates nothing once started: under a smaller limit the program cannot load at all
+	if [ "$name" = explain ] || [ "$name" = init ]; then
+		# explain and init allocate next to nothing once started: under a smaller limit the
+		# program cannot load at all
 		if [ "$status" -eq 0 ] || [ "$status" -eq 2 ] || [ "$status" -eq 127 ]; then
-			pass "explain under $(mb "$kb"): it allocates nothing once started (exit $status, no abort)"
+			pass "$name under $(mb "$kb"): it allocates next to nothing once started (exit $status, no abort)"
 		else
-			fail "explain under $(mb "$kb")" "exit status $status"
+			fail "$name under $(mb "$kb")" "exit status $status"
 		fi
 	elif [ "$status" -eq 2 ] && grep -q 'out of memory.*\[BFP008\]' "$tmp/stderr" &&
 		[ -z "$(find out -type f 2>/dev/null)" ]; then

@@ -707,6 +707,35 @@ static void test_code_table(void **state)
 	}
 }
 
+
+/* An allowance read after a report (the scanner's, before the file's comments) still covers it. */
+static void test_allow_earlier_reports(void **state)
+{
+	struct fixture *fx = *state;
+	uint32_t f = add_file(fx, "a.plan", "os w \"x\"\nos v \"y\"\n");
+	diag_report(&fx->sink, BFP006, span(f, 6, 9), "hidden");
+	diag_report(&fx->sink, BFP006, span(f, 16, 19), "hidden");
+	diag_report(&fx->sink, BFP005, span(f, 6, 7), "control");
+	assert_int_equal(fx->sink.warnings, 2);
+	assert_int_equal(fx->sink.errors, 1);
+	struct diag_allow allow = {.code = BFP006, .kind = DIAG_ALLOW_IN_SOURCE, .covers = span(f, 0, 10),
+				   .directive = span(f, 0, 1), .reason = "imported"};
+	assert_true(diag_allow_add(&fx->sink, &allow));
+	diag_allow_earlier(&fx->sink, 0);
+	/* the first is allowed; the second is outside what the comment covers; an error never is */
+	assert_int_equal(fx->sink.warnings, 1);
+	assert_int_equal(fx->sink.errors, 1);
+	assert_int_equal(fx->sink.suppressed, 1);
+	const struct diag *first = fx->sink.diags.items[0], *second = fx->sink.diags.items[1];
+	assert_non_null(first->suppressed);
+	assert_null(second->suppressed);
+	assert_int_equal(((const struct diag_allow *)fx->sink.allows.items[0])->used, 1);
+	/* applied twice, nothing changes */
+	diag_allow_earlier(&fx->sink, 0);
+	assert_int_equal(fx->sink.warnings, 1);
+	assert_int_equal(fx->sink.suppressed, 1);
+}
+
 int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
@@ -747,6 +776,7 @@ int main(void)
 		T(test_werror_promotes_warnings),
 		T(test_werror_leaves_errors_alone),
 		T(test_color),
+		T(test_allow_earlier_reports),
 		cmocka_unit_test(test_code_table),
 	};
 #undef T

@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "base/actionscript.h"
+#include "base/utf8.h"
 #include "diag/text.h"
 #include "front/load.h"
 #include "frontend.h"
@@ -199,6 +200,40 @@ static void test_parameter_queries(void **state)
 	assert_int_equal(rd.restart, AS_RESTART_NEVER);
 }
 
+/* `{parameter "NAME"}` substitutions: what a secret would leak through. */
+static void test_parameter_uses(void **state)
+{
+	struct as_reading rd = read_script(state,
+		"action parameter query \"Key\"\n"
+		"// waithidden tool.exe {parameter \"Commented\"}\n"
+		"waithidden tool.exe /key:{parameter \"Key\"} /node:{ ( PARAMETER  \"Node\" of action ) }\n"
+		"appendfile {parameter \"Key\" of action}\n"
+		"waithidden tool.exe {parameters}\n");
+	assert_int_equal(rd.uses.len, 3);
+	const struct as_use *a = rd.uses.items[0], *b = rd.uses.items[1], *c = rd.uses.items[2];
+	assert_string_equal(a->name, "Key");
+	assert_string_equal(a->command, "waithidden");
+	assert_int_equal(a->line, 3);
+	assert_string_equal(b->name, "Node");
+	assert_int_equal(b->line, 3);
+	assert_string_equal(c->name, "Key");
+	assert_string_equal(c->command, "appendfile");
+	assert_int_equal(c->line, 4);
+}
+
+static void test_names_that_say_secret(void **state)
+{
+	(void)state;
+	static const char *const secret[] = {"AdminPassword", "the account's PASSWD", "pwd", "Client secret",
+					     "Credential", "API Key", "apikey", "bearer token", "Passphrase"};
+	static const char *const plain[] = {"TargetNode", "Reason", "description of the node", "Mode", ""};
+	for (size_t i = 0; i < sizeof secret / sizeof secret[0]; i++)
+		assert_true(as_names_secret(secret[i]));
+	for (size_t i = 0; i < sizeof plain / sizeof plain[0]; i++)
+		assert_false(as_names_secret(plain[i]));
+	assert_false(as_names_secret(NULL));
+}
+
 /* ---- plan-language strings ------------------------------------------------------------------ */
 
 /* Writes `s` as a string, scans it back, and compares. */
@@ -228,6 +263,14 @@ static void round_trip_string(void **state, const char *s, size_t len)
 		assert_true(c != 0x7F);
 	}
 	assert_null(strstr(b.data, "\xE2\x80\xAE")); /* U+202E, right-to-left override */
+	/* and nothing the lexer calls hidden: it is escaped by the lexer's own table */
+	for (size_t i = 0; i < b.len;) {
+		uint32_t cp;
+		size_t n = utf8_decode((const unsigned char *)b.data + i, b.len - i, &cp);
+		assert_true(n > 0);
+		assert_null(utf8_hidden_kind(cp));
+		i += n;
+	}
 }
 
 static void test_strings_read_back_exactly(void **state)
@@ -240,6 +283,7 @@ static void test_strings_read_back_exactly(void **state)
 		"two\nlines\tand a tab",
 		"caf\xC3\xA9 \xE6\x97\xA5\xE6\x9C\xAC \xF0\x9F\x98\x80",
 		"bidi \xE2\x80\xAE reversed \xE2\x81\xA6 isolate \xE2\x80\x8B zero width \xEF\xBB\xBF bom",
+		"a tag \xF3\xA0\x81\x81 character, a Hangul filler \xE3\x85\xA4 and an invisible times \xE2\x81\xA2",
 		"a carriage return\r in the middle",
 		"# not a comment { not a block } , not a list",
 		"ends with a backslash \\",
@@ -400,6 +444,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_restart_when_pending_clears, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_shutdown_is_doubtful, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_parameter_queries, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_parameter_uses, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_names_that_say_secret, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_strings_read_back_exactly, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_import_round_trip, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_import_fills_the_catalog, setup, teardown),
