@@ -56,6 +56,9 @@ char *arena_strndup(struct arena *a, const char *s, size_t len);
 char *arena_strdup(struct arena *a, const char *s);
 char *arena_printf(struct arena *a, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+
+/* The strings given, up to the NULL that ends the list, one after another: what printf would do with "%s%s". */
+char *arena_concat(struct arena *a, const char *first, ...) __attribute__((sentinel));
 char *arena_vprintf(struct arena *a, const char *fmt, va_list ap)
 	__attribute__((format(printf, 2, 0)));
 

@@ -5,7 +5,11 @@
 #include <setjmp.h>
 #include <string.h>
 
+#include <sys/stat.h>
+
 #include "cmd/compile.h"
+#include "emit/checklist.h"
+#include "emit/diff.h"
 
 /* The environment's part of a build: the schema and SOURCE_DATE_EPOCH. */
 static int build_environment(struct compilation *c, struct cmd_options *o, const struct bfplan_env *env)
@@ -38,6 +42,76 @@ static int build_environment(struct compilation *c, struct cmd_options *o, const
 	return EXIT_CLEAN;
 }
 
+/* BFP461: --previous cannot be compared with, for `why`; nothing is built. */
+static int previous_unusable(struct compilation *c, const char *previous, const char *why)
+{
+	struct diag *d = diag_report(&c->diags, BFP461, (struct src_span){SRC_NO_FILE, 0, 0},
+				     "--previous '%s' %s, so the review reports cannot say what changed since it",
+				     previous, why);
+	diag_help(&c->diags, d, "give the plan file as it was at the previous build, as bfplan diff takes it "
+		  "(for example 'git show HEAD~1:exch.plan > old.plan', then --previous old.plan)");
+	return EXIT_USAGE;
+}
+
+/* A build's output is not a plan file: a directory or a .json file is refused before it is read. */
+static bool looks_like_output(const char *path)
+{
+	struct stat st;
+	size_t n = strlen(path);
+	return (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) || (n >= 5 && strcmp(path + n - 5, ".json") == 0);
+}
+
+/*
+ * What changes for the operator since --previous, by plan, for the review
+ * reports: bfplan diff's comparison of the two lowered programs
+ * (emit/diff.h), each change put in the reports' form.  `old` is compiled
+ * here and must outlive the build (the changes point into it).
+ */
+static int previous_changes(struct compilation *c, struct compilation *old, struct cmd_options *o,
+			    const struct bfplan_env *env)
+{
+	if (looks_like_output(o->previous))
+		return previous_unusable(c, o->previous, "is a directory or a .json file (a build's output), not a plan file");
+	compile(old, o->previous, o, env, true);
+	if (compiled_ok(old) != EXIT_CLEAN)
+		return previous_unusable(c, o->previous, "cannot be compiled (its diagnostics are above)");
+	struct ptrvec changes = {0};
+	plandiff(&c->arena, &old->lowered, &c->lowered, &changes);
+	struct symtab *by_plan = arena_alloc(&c->arena, sizeof *by_plan);
+	symtab_init(by_plan, &c->arena);
+	for (size_t i = 0; i < changes.len; i++) {
+		const struct plandiff_change *pc = changes.items[i];
+		struct checklist_change *cc = arena_alloc(&c->arena, sizeof *cc);
+		*cc = (struct checklist_change){
+			.sign = pc->kind == PLANDIFF_CHANGED ? '~' : pc->kind == PLANDIFF_ADDED ? '+' : '-',
+			.what = pc->what, .old_value = pc->old_value, .new_value = pc->new_value,
+		};
+		struct ptrvec *list = symtab_get(by_plan, pc->plan);
+		if (!list) {
+			list = arena_calloc(&c->arena, 1, sizeof *list);
+			symtab_put(by_plan, pc->plan, list);
+		}
+		ptrvec_push(&c->arena, list, cc);
+	}
+	o->emit.previous = o->previous;
+	o->emit.previous_changes = by_plan;
+	return EXIT_CLEAN;
+}
+
+/* previous_changes() in a compilation of its own, `old`, which is left open (*open) for the caller to finish. */
+static int compare_previous(struct compilation *c, struct compilation *old, bool *open, struct cmd_options *o,
+			    struct diag_writer *w, FILE *err, const struct bfplan_env *env)
+{
+	compilation_init(old, o);
+	if (setjmp(old->out_of_memory)) {
+		*open = false;
+		compilation_out_of_memory(old, o->previous, o, w, err);
+		return EXIT_USAGE;
+	}
+	*open = true;
+	return previous_changes(c, old, o, env);
+}
+
 /* Checks the plan and writes its outputs; exhausted memory anywhere ends in
  * compilation_out_of_memory(). */
 static int build_one(struct compilation *c, struct cmd_options *o, struct diag_writer *w, FILE *err,
@@ -47,13 +121,18 @@ static int build_one(struct compilation *c, struct cmd_options *o, struct diag_w
 	compilation_init(c, o);
 	if (setjmp(c->out_of_memory))
 		return compilation_out_of_memory(c, path, o, w, err);
-	compile(c, path, o, env, false);
+	/* to compare with --previous, every plan is lowered first, as bfplan diff lowers them */
+	compile(c, path, o, env, o->previous != NULL);
 	int rc = EXIT_CLEAN;
-	if (compiled_ok(c) == EXIT_CLEAN) {
+	struct compilation old;
+	bool old_open = false; /* `old` holds the earlier version, to be finished after the build */
+	if (compiled_ok(c) == EXIT_CLEAN && o->previous)
+		rc = compare_previous(c, &old, &old_open, o, w, err, env);
+	if (compiled_ok(c) == EXIT_CLEAN && rc == EXIT_CLEAN) {
 		rc = build_environment(c, o, env);
-		struct lowering *plans = rc == EXIT_CLEAN ? lower_start(&c->arena, &c->world, &c->checked, &c->lower,
-									 &c->lowered)
-							  : NULL;
+		struct lowering *plans = rc != EXIT_CLEAN ? NULL
+					 : o->previous ? lower_replay(&c->arena, &c->lowered)
+						       : lower_start(&c->arena, &c->world, &c->checked, &c->lower, &c->lowered);
 		if (rc == EXIT_CLEAN && lower_count(plans) == 0) {
 			struct diag *d = diag_report(&c->diags, BFP408, (struct src_span){0, 0, 0},
 						     "there is no plan to build");
@@ -65,6 +144,9 @@ static int build_one(struct compilation *c, struct cmd_options *o, struct diag_w
 										: EXIT_CLEAN;
 		}
 	}
+	/* the earlier version's diagnostics first: they explain a BFP461 */
+	if (old_open)
+		compilation_finish(&old, w, EXIT_CLEAN);
 	return compilation_finish(c, w, rc);
 }
 

@@ -56,6 +56,7 @@ struct cmd_options {
 	const char *plan_name;       /* --plan */
 	bool validate;               /* build --validate */
 	const char *schema;          /* --schema, else BFPLAN_BES_XSD */
+	const char *previous;        /* --previous: the plan file as it was at the previous build, or NULL */
 	bool depfile;                /* -MD */
 	struct emit_options emit;
 	struct ptrvec site_urls;     /* struct lower_site_url *: BFPLAN_SITE_URLS, then --site-url */

@@ -448,6 +448,7 @@ static void apply(struct parse *p, enum opt_id id, char *value)
 		break;
 	case OPT_VALIDATE: o->validate = true; break;
 	case OPT_SCHEMA: o->schema = value; break;
+	case OPT_PREVIOUS: o->previous = value; break;
 	case OPT_MD: o->depfile = true; break;
 	case OPT_MF: o->emit.depfile_path = value; break;
 	case OPT_MT: o->emit.depfile_target = value; break;

@@ -587,7 +587,7 @@ static int import_content(struct driver *d)
 	struct textbuf bes;
 	textbuf_init(&bes, d->a);
 	struct bes_options opts = {.newline = BES_NEWLINE_CRLF, .components = BES_COMPONENTS_REFERENCE};
-	if (!emit_bes_plan(d->a, d->s->plan, &opts, &d->s->c.diags, &bes))
+	if (!emit_bes_plan(d->a, d->s->plan, &opts, NULL, &d->s->c.diags, &bes))
 		return EXIT_PLAN_ERRORS;
 	struct bf_imported *items;
 	size_t n;
@@ -1175,7 +1175,7 @@ static int dry_run(struct driver *d)
 		struct textbuf bes;
 		textbuf_init(&bes, d->a);
 		struct bes_options opts = {.newline = BES_NEWLINE_LF, .components = BES_COMPONENTS_REFERENCE};
-		if (!emit_bes_plan(d->a, d->s->plan, &opts, &d->s->c.diags, &bes))
+		if (!emit_bes_plan(d->a, d->s->plan, &opts, NULL, &d->s->c.diags, &bes))
 			return EXIT_PLAN_ERRORS;
 		print_request(d, "POST", arena_printf(d->a, "/api/import/custom/%s", d->site ? d->site : "(--import-to SITE)"),
 			      bes.data);

@@ -1,12 +1,18 @@
 /*
- * bes.c - PLAN.bes with libxml2's xmlTextWriter (see emit_bes.h).
+ * bes.c - PLAN.bes (see emit_bes.h).
  *
  * Element order follows the sequences of BES.xsd exactly:
  * Title, Description, Relevance+, Category, Source, MIMEField*, Domain, and
  * for a Baseline then BaselineComponentCollection.  Optional elements are
  * left out rather than written empty.  Descriptions are HTML in CDATA, as
  * console exports and the BigFix conventions linters have them (with any
- * "]]>" split across sections); all other text is escaped by the writer.
+ * "]]>" split across sections); all other text is escaped as it is written.
+ *
+ * A build writes thousands of these files, most of each the same catalog
+ * text again: what describes a catalog Fixlet or an unconfirmed fact is
+ * escaped once per build (struct bes_shared), the nodes' relevance once
+ * per plan, numbers are appended without printf, and a build's texts,
+ * checked once before any output (out/build.c), are not checked again.
  */
 #include "emit/bes.h"
 
@@ -14,29 +20,51 @@
 #include <stdint.h>
 #include <string.h>
 
-#include <libxml/xmlstring.h>
-#include <libxml/xmlwriter.h>
-
 #include "base/escape.h"
+#include "base/ptrmap.h"
 #include "lower/render.h"
 
-/* libxml2 takes UTF-8 as unsigned char; its own BAD_CAST drops const, which we keep. */
-#define XC(s) ((const xmlChar *)(s))
+/* The deepest the file goes: BES, Baseline, collection, group, component, ActionScript. */
+enum { BES_MAX_DEPTH = 8 };
+
+/* What the plans of one build share, each escaped once: catalog Fixlets' and marks' HTML. */
+struct bes_shared {
+	struct arena *arena;  /* the build's */
+	struct ptrmap fixlets; /* const struct lw_fixlet * -> its description's HTML */
+	struct ptrmap marks;   /* const struct lw_mark * -> "owner, field: reason" as HTML */
+};
+
+struct bes_shared *emit_bes_shared_new(struct arena *arena)
+{
+	struct bes_shared *s = arena_alloc(arena, sizeof *s);
+	s->arena = arena;
+	ptrmap_init(&s->fixlets, arena);
+	ptrmap_init(&s->marks, arena);
+	return s;
+}
 
 struct bes {
 	struct arena *arena;
 	const struct bes_options *opts;
+	struct bes_shared *shared; /* NULL: nothing kept between plans */
 	struct diag_sink *diags;
 	const struct lw_plan *plan;
-	xmlTextWriterPtr w;
 	const char *mime_time;   /* x-fixlet-modification-time, or NULL */
+	const char *nodes_relevance; /* the cluster's nodes as one relevance, escaped for XML: once per plan */
 	bool ok;                 /* nothing reported so far */
-	bool writer_failed;      /* libxml2 refused a call: out of memory */
+	bool writer_failed;      /* an element ended that was never started: a bug, reported as BFP406 */
 	struct ptrvec reported;  /* texts, sites and Fixlets already checked, each once */
+	/* the XML being written */
+	struct textbuf *out;
+	bool crlf;
+	size_t depth;
+	const char *open[BES_MAX_DEPTH]; /* the names of the open elements */
+	bool tag_open;           /* the innermost start tag awaits its '>' (attributes may follow) */
+	bool has_text;           /* the innermost element holds text */
 	/*
-	 * One object's description, or one node's relevance clause, emptied
-	 * after it: each names every node of the cluster, so a plan of
-	 * thousands of nodes would otherwise keep each of them until its end.
+	 * One object's description, emptied after it: each names every node
+	 * of the cluster, so a plan of thousands of nodes would otherwise keep
+	 * each of them until its end.
 	 */
 	struct arena scratch;
 };
@@ -59,8 +87,9 @@ static bool first_time(struct bes *b, const void *key)
 /*
  * True if XML can carry `s`; otherwise reports BFP401 at `span` (once per
  * string), naming the text with the printf-style `what`, formatted only
- * then.  emit_build() checks all text before any emitter runs, so in a
- * build this never fires; it keeps emit_bes_plan() safe on its own.
+ * then.  A build checks all text before any emitter runs, and says so
+ * (texts_checked): then nothing is checked again; the check keeps
+ * emit_bes_plan() safe on its own.
  */
 static bool xml_ok(struct bes *b, const char *s, struct src_span span, const char *what, ...)
 	__attribute__((format(printf, 4, 5)));
@@ -68,7 +97,7 @@ static bool xml_ok(struct bes *b, const char *s, struct src_span span, const cha
 static bool xml_ok(struct bes *b, const char *s, struct src_span span, const char *what, ...)
 {
 	struct esc_fault fault;
-	if (esc_xml_check(s, strlen(s), &fault))
+	if (b->opts->texts_checked || esc_xml_check(s, strlen(s), &fault))
 		return true;
 	b->ok = false;
 	if (!first_time(b, s))
@@ -186,49 +215,189 @@ static const char *prereq_title(const struct lw_prereq *p)
 
 /* ---- writing ---------------------------------------------------------------- */
 
-static void check_rc(struct bes *b, int rc)
+/*
+ * The XML is written straight into the output buffer, in the layout
+ * libxml2's text writer gives with a tab indent (which the files had
+ * before, and console exports have): the declaration on a line of its
+ * own, each element on a line indented by its depth, an element's text on
+ * its line, and an element with nothing in it closed as <Name/>.  Every
+ * tag is a fixed ASCII name, so only text and attribute values need
+ * escaping, and a line end is the file's (CRLF or LF) wherever one is
+ * written, inside text and CDATA too.
+ */
+static void newline(struct bes *b)
 {
-	if (rc < 0)
-		b->writer_failed = true;
+	if (b->crlf)
+		textbuf_put(b->out, "\r\n", 2);
+	else
+		textbuf_putc(b->out, '\n');
+}
+
+/* Text whose line feeds become the file's line ends, and nothing else changed (CDATA, escaped text). */
+static void put_lines(struct bes *b, const char *s, size_t len)
+{
+	if (!b->crlf) {
+		textbuf_put(b->out, s, len);
+		return;
+	}
+	for (const char *lf; (lf = memchr(s, '\n', len));) {
+		size_t n = (size_t)(lf - s);
+		textbuf_put(b->out, s, n);
+		textbuf_put(b->out, "\r\n", 2);
+		s += n + 1;
+		len -= n + 1;
+	}
+	textbuf_put(b->out, s, len);
+}
+
+/*
+ * Escapes as libxml2's writer does: in text & < > " and CR (a CR
+ * written as is would be read as a line end); in an attribute also TAB
+ * and LF, which a reader would otherwise normalise to spaces.  A line
+ * feed left in text becomes the file's line end.  Runs that need nothing
+ * go out whole.
+ */
+static void escape_into(struct textbuf *out, const char *s, bool in_attribute, bool crlf)
+{
+	const char *stops = in_attribute ? "&<>\"\r\t\n" : "&<>\"\r\n";
+	for (;;) {
+		size_t n = strcspn(s, stops);
+		textbuf_put(out, s, n);
+		s += n;
+		const char *r;
+		switch (*s) {
+		case '\0': return;
+		case '&': r = "&amp;"; break;
+		case '<': r = "&lt;"; break;
+		case '>': r = "&gt;"; break;
+		case '"': r = "&quot;"; break;
+		case '\r': r = "&#13;"; break;
+		case '\t': r = "&#9;"; break;
+		case '\n': r = in_attribute ? "&#10;" : crlf ? "\r\n" : "\n"; break;
+		default: r = ""; break;
+		}
+		textbuf_puts(out, r);
+		s++;
+	}
+}
+
+static void put_escaped(struct bes *b, const char *s, bool in_attribute)
+{
+	escape_into(b->out, s, in_attribute, b->crlf);
+}
+
+static void indent(struct bes *b, size_t depth)
+{
+	static const char tabs[] = "\t\t\t\t\t\t\t\t";
+	textbuf_put(b->out, tabs, depth);
+}
+
+/* Ends the open start tag, if any, before what goes inside the element. */
+static void close_start_tag(struct bes *b, bool child)
+{
+	if (!b->tag_open)
+		return;
+	textbuf_putc(b->out, '>');
+	if (child)
+		newline(b);
+	b->tag_open = false;
 }
 
 static void start(struct bes *b, const char *name)
 {
-	check_rc(b, xmlTextWriterStartElement(b->w, XC(name)));
+	if (b->depth == BES_MAX_DEPTH) { /* the file's structure is fixed: this is a bug, reported as BFP406 */
+		b->writer_failed = true;
+		return;
+	}
+	close_start_tag(b, true);
+	indent(b, b->depth);
+	textbuf_putc(b->out, '<');
+	textbuf_puts(b->out, name);
+	b->open[b->depth++] = name;
+	b->tag_open = true;
+	b->has_text = false;
+}
+
+/* Ends the innermost element: <Name/> if nothing went into it, or <Name></Name> when `full`. */
+static void end_element(struct bes *b, bool full)
+{
+	if (!b->depth) {
+		b->writer_failed = true;
+		return;
+	}
+	const char *name = b->open[--b->depth];
+	if (b->tag_open && !full) {
+		textbuf_put(b->out, "/>", 2);
+	} else {
+		if (b->tag_open)
+			textbuf_putc(b->out, '>');
+		else if (!b->has_text)
+			indent(b, b->depth);
+		textbuf_put(b->out, "</", 2);
+		textbuf_puts(b->out, name);
+		textbuf_putc(b->out, '>');
+	}
+	newline(b);
+	b->tag_open = false;
+	b->has_text = false;
 }
 
 static void end(struct bes *b)
 {
-	check_rc(b, xmlTextWriterEndElement(b->w));
+	end_element(b, false);
 }
 
-/* Writes <name>text</name>; the text must have passed xml_ok(). */
-static void element(struct bes *b, const char *name, const char *text)
+/* Text inside the innermost element, escaped; the text must have passed xml_ok(). */
+static void text(struct bes *b, const char *s)
 {
-	check_rc(b, xmlTextWriterWriteElement(b->w, XC(name), XC(text)));
+	close_start_tag(b, false);
+	b->has_text = true;
+	put_escaped(b, s, false);
+}
+
+/* Writes <name>text</name>. */
+static void element(struct bes *b, const char *name, const char *s)
+{
+	start(b, name);
+	text(b, s);
+	end(b);
+}
+
+/* <name>text</name> for text escaped already, or bfplan's own words that need no escaping. */
+static void element_escaped(struct bes *b, const char *name, const char *s)
+{
+	start(b, name);
+	close_start_tag(b, false);
+	b->has_text = true;
+	textbuf_puts(b->out, s);
+	end(b);
 }
 
 /*
- * Writes <name><![CDATA[text]]></name>, as console exports write a
- * Description.  A CDATA section ends at "]]>", which libxml2's writer
- * does not split, so the text is cut after each "]]" and the rest goes
- * into a new section: the reader joins them back into the same text.
+ * CDATA, as console exports write a Description.  A section ends at
+ * "]]>", so the text is cut after each "]]" and the rest goes into a new
+ * section: the reader joins them back into the same text.
  */
-static void write_cdata(struct bes *b, const char *text)
+static void write_cdata(struct bes *b, const char *s)
 {
-	const char *run = text;
-	for (const char *end; (end = strstr(run, "]]>"));) {
-		const char *piece = arena_strndup(b->arena, run, (size_t)(end + 2 - run));
-		check_rc(b, xmlTextWriterWriteCDATA(b->w, XC(piece)));
-		run = end + 2;
+	close_start_tag(b, false);
+	b->has_text = true;
+	const char *run = s;
+	for (const char *stop; (stop = strstr(run, "]]>"));) {
+		textbuf_put(b->out, "<![CDATA[", 9);
+		put_lines(b, run, (size_t)(stop + 2 - run));
+		textbuf_put(b->out, "]]>", 3);
+		run = stop + 2;
 	}
-	check_rc(b, xmlTextWriterWriteCDATA(b->w, XC(run)));
+	textbuf_put(b->out, "<![CDATA[", 9);
+	put_lines(b, run, strlen(run));
+	textbuf_put(b->out, "]]>", 3);
 }
 
-static void cdata_element(struct bes *b, const char *name, const char *text)
+static void cdata_element(struct bes *b, const char *name, const char *s)
 {
 	start(b, name);
-	write_cdata(b, text);
+	write_cdata(b, s);
 	end(b);
 }
 
@@ -238,27 +407,53 @@ static void cdata_element(struct bes *b, const char *name, const char *text)
  * conventions check (pre-commit-bigfix, E207) want unescaped there, and
  * as plain text otherwise.
  */
-static void write_code(struct bes *b, const char *text)
+static void write_code(struct bes *b, const char *s)
 {
-	if (strpbrk(text, "<>&"))
-		write_cdata(b, text);
+	if (strpbrk(s, "<>&"))
+		write_cdata(b, s);
 	else
-		check_rc(b, xmlTextWriterWriteString(b->w, XC(text)));
+		text(b, s);
 }
 
-static void code_element(struct bes *b, const char *name, const char *text)
+static void code_element(struct bes *b, const char *name, const char *s)
 {
 	start(b, name);
-	write_code(b, text);
+	write_code(b, s);
 	end(b);
 }
 
+/* An attribute of the start tag just written. */
 static void attribute(struct bes *b, const char *name, const char *value)
 {
-	check_rc(b, xmlTextWriterWriteAttribute(b->w, XC(name), XC(value)));
+	if (!b->tag_open) {
+		b->writer_failed = true;
+		return;
+	}
+	textbuf_putc(b->out, ' ');
+	textbuf_puts(b->out, name);
+	textbuf_put(b->out, "=\"", 2);
+	put_escaped(b, value, true);
+	textbuf_putc(b->out, '"');
 }
 
-/* Appends plan text to an HTML description, escaped for HTML; the writer escapes it again for XML. */
+/* An unsigned number in decimal, written at the end of `buf` (24 bytes): no printf. */
+static const char *digits(char buf[24], uint64_t n)
+{
+	char *p = buf + 23;
+	*p = '\0';
+	do
+		*--p = (char)('0' + n % 10);
+	while (n /= 10);
+	return p;
+}
+
+static void put_number(struct textbuf *t, uint64_t n)
+{
+	char buf[24];
+	textbuf_puts(t, digits(buf, n));
+}
+
+/* Appends plan text to an HTML description, escaped for HTML (it goes into CDATA as it is). */
 static void html_text(struct bes *b, struct textbuf *html, const char *s, struct src_span span,
 		      const char *what)
 {
@@ -269,53 +464,67 @@ static void html_text(struct bes *b, struct textbuf *html, const char *s, struct
 /* The elements every object of the file shares after its relevance. */
 static void write_trailer(struct bes *b, const char *category)
 {
-	element(b, "Category", category);
-	element(b, "Source", "bfplan");
+	/* bfplan's own words and an RFC 2822 date: nothing to escape */
+	element_escaped(b, "Category", category);
+	element_escaped(b, "Source", "bfplan");
 	if (b->mime_time) {
 		start(b, "MIMEField");
-		element(b, "Name", "x-fixlet-modification-time");
-		element(b, "Value", b->mime_time);
+		element_escaped(b, "Name", "x-fixlet-modification-time");
+		element_escaped(b, "Value", b->mime_time);
 		end(b);
 	}
-	element(b, "Domain", "BESC");
+	element_escaped(b, "Domain", "BESC");
 }
 
 /*
- * Relevance that is true on the named computer.  Computer names compare
- * case-insensitively in Windows; node names are NetBIOS names (ASCII), so
- * lowering the literal here is exact.
+ * <Relevance> true on the cluster's nodes only: "(computer name as
+ * lowercase = "a") or (...)".  Computer names compare case-insensitively
+ * in Windows; node names are NetBIOS names (ASCII), so lowering the
+ * literal here is exact.  Built and escaped once per plan: every object
+ * of the file carries it.
  */
-static const char *name_match(struct arena *a, const char *node)
+static const char *nodes_relevance(struct bes *b)
 {
-	char *lower = arena_strdup(a, node);
-	for (char *p = lower; *p; p++)
-		if (*p >= 'A' && *p <= 'Z')
-			*p = (char)(*p - 'A' + 'a');
-	return arena_printf(a, "computer name as lowercase = %s", esc_relevance_string(a, lower, strlen(lower)));
-}
-
-/*
- * <Relevance> true on the cluster's nodes only: "(computer name ... = "a")
- * or (...)", written a node at a time, for a cluster may have thousands.
- */
-static void write_nodes_relevance(struct bes *b)
-{
+	if (b->nodes_relevance)
+		return b->nodes_relevance;
 	const struct lw_plan *plan = b->plan;
-	start(b, "Relevance");
+	struct textbuf r;
+	textbuf_init(&r, b->arena);
 	for (size_t i = 0; i < plan->cluster_nodes.len; i++) {
-		const char *clause = arena_printf(&b->scratch, "%s%s)", i ? " or (" : "(",
-						  name_match(&b->scratch, plan->cluster_nodes.items[i]));
-		check_rc(b, xmlTextWriterWriteString(b->w, XC(clause)));
+		const char *node = plan->cluster_nodes.items[i];
+		size_t len = strlen(node);
+		char *lower = arena_strndup(&b->scratch, node, len);
+		for (char *p = lower; *p; p++)
+			if (*p >= 'A' && *p <= 'Z')
+				*p = (char)(*p - 'A' + 'a');
+		textbuf_puts(&r, i ? " or (computer name as lowercase = " : "(computer name as lowercase = ");
+		/* a relevance string is printable ASCII without '&', '<' or '>': only its quotes need escaping */
+		escape_into(&r, esc_relevance_string(&b->scratch, lower, len), false, b->crlf);
+		textbuf_putc(&r, ')');
 		arena_reset(&b->scratch);
 	}
-	end(b);
+	b->nodes_relevance = r.data;
+	return r.data;
+}
+
+static void write_nodes_relevance(struct bes *b)
+{
+	element_escaped(b, "Relevance", nodes_relevance(b));
+}
+
+/* A catalog object outlives the plans, so what is made of it can be kept for the build; a plan's own cannot. */
+static bool shared(const struct bes *b, const void *object)
+{
+	return b->shared && !arena_owns(b->arena, object);
 }
 
 /* Fixlet 116 "title" (site Server Automation, action Action1), as HTML. */
-static void describe_fixlet(struct bes *b, struct textbuf *h, const struct lw_fixlet *f)
+static void describe_fixlet_into(struct bes *b, struct textbuf *h, const struct lw_fixlet *f)
 {
 	const char *kind = render_fixlet_kind(f);
-	textbuf_printf(h, "%s %u", kind, (unsigned)f->id);
+	textbuf_puts(h, kind);
+	textbuf_putc(h, ' ');
+	put_number(h, f->id);
 	if (f->title.text && xml_ok(b, f->title.text, f->title.span, "the title of %s %u", kind, (unsigned)f->id)) {
 		textbuf_puts(h, " &quot;");
 		esc_html_append(h, f->title.text, strlen(f->title.text));
@@ -328,6 +537,23 @@ static void describe_fixlet(struct bes *b, struct textbuf *h, const struct lw_fi
 		html_text(b, h, f->action, f->decl, "an action name");
 	}
 	textbuf_puts(h, ")");
+}
+
+static void describe_fixlet(struct bes *b, struct textbuf *h, const struct lw_fixlet *f)
+{
+	if (!shared(b, f)) {
+		describe_fixlet_into(b, h, f);
+		return;
+	}
+	const char *kept = ptrmap_get(&b->shared->fixlets, f);
+	if (!kept) {
+		struct textbuf one;
+		textbuf_init(&one, b->shared->arena);
+		describe_fixlet_into(b, &one, f);
+		kept = one.data;
+		ptrmap_put(&b->shared->fixlets, f, one.data);
+	}
+	textbuf_puts(h, kept);
 }
 
 /* ---- what an object rests on that nobody has confirmed --------------------------- */
@@ -350,39 +576,77 @@ static void gather_marks(struct bes *b, struct cptrvec *seen, const struct cptrv
  * sentence that says what the object is, so whoever reads the object in
  * the console sees what is a guess without the checklist beside it.
  */
+static void describe_mark_into(struct bes *b, struct textbuf *h, const struct lw_mark *m)
+{
+	html_text(b, h, m->owner, m->reason.span, "what a mark is on");
+	if (m->field) {
+		textbuf_puts(h, ", ");
+		html_text(b, h, m->field, m->reason.span, "what a mark is on");
+	}
+	textbuf_puts(h, ": ");
+	html_text(b, h, m->reason.text ? m->reason.text : "", m->reason.span, "the reason of a mark");
+}
+
+/* "prerequisite 'x', detect: REASON", as HTML: a catalog mark's once per build. */
+static void describe_mark(struct bes *b, struct textbuf *h, const struct lw_mark *m)
+{
+	if (!shared(b, m)) {
+		describe_mark_into(b, h, m);
+		return;
+	}
+	const char *kept = ptrmap_get(&b->shared->marks, m);
+	if (!kept) {
+		struct textbuf one;
+		textbuf_init(&one, b->shared->arena);
+		describe_mark_into(b, &one, m);
+		kept = one.data;
+		ptrmap_put(&b->shared->marks, m, one.data);
+	}
+	textbuf_puts(h, kept);
+}
+
 static void describe_marks(struct bes *b, struct textbuf *h, const struct cptrvec *gathered)
 {
 	if (!gathered->len)
 		return;
-	/* in the checklist's order: U1, U2... */
+	/* in the checklist's order, U1, U2...: a mark's number is its place in the plan's list */
 	struct cptrvec ordered = {0};
+	struct ptrvec numbers = {0};
 	for (size_t i = 0; i < b->plan->unconfirmed.len; i++)
 		for (size_t k = 0; k < gathered->len; k++)
-			if (gathered->items[k] == b->plan->unconfirmed.items[i])
+			if (gathered->items[k] == b->plan->unconfirmed.items[i]) {
 				cptrvec_push(&b->scratch, &ordered, gathered->items[k]);
-	const struct cptrvec *marks = &ordered;
-	textbuf_printf(h, " It rests on %zu %s not confirmed (numbered as in the plan's checklist): ", marks->len,
-		       marks->len == 1 ? "fact" : "facts");
-	for (size_t i = 0; i < marks->len; i++) {
-		const struct lw_mark *m = marks->items[i];
-		textbuf_printf(h, "%sU%u ", i ? "; " : "", render_mark_number(b->plan, m));
-		html_text(b, h, m->owner, m->reason.span, "what a mark is on");
-		if (m->field) {
-			textbuf_puts(h, ", ");
-			html_text(b, h, m->field, m->reason.span, "what a mark is on");
-		}
-		textbuf_puts(h, ": ");
-		html_text(b, h, m->reason.text ? m->reason.text : "", m->reason.span, "the reason of a mark");
+				ptrvec_push(&b->scratch, &numbers, (void *)(uintptr_t)(i + 1));
+			}
+	textbuf_puts(h, " It rests on ");
+	put_number(h, ordered.len);
+	textbuf_puts(h, ordered.len == 1 ? " fact" : " facts");
+	textbuf_puts(h, " not confirmed (numbered as in the plan's checklist): ");
+	for (size_t i = 0; i < ordered.len; i++) {
+		textbuf_puts(h, i ? "; U" : "U");
+		put_number(h, (uintptr_t)numbers.items[i]);
+		textbuf_putc(h, ' ');
+		describe_mark(b, h, ordered.items[i]);
 	}
 	textbuf_puts(h, ".");
 }
 
 /* ---- pre-flight Fixlets ------------------------------------------------------- */
 
+/* "not (RELEVANCE)": one balanced expression (checked earlier), so this negates all of it. */
+static const char *negated(struct bes *b, const char *relevance)
+{
+	struct textbuf t;
+	textbuf_init(&t, &b->scratch);
+	textbuf_puts(&t, "not (");
+	textbuf_puts(&t, relevance);
+	textbuf_putc(&t, ')');
+	return t.data;
+}
+
 static void write_preflight(struct bes *b, const struct lw_prereq *p)
 {
 	const struct lw_plan *plan = b->plan;
-	struct arena *a = b->arena;
 	if (!emit_bes_check_prereq(p, b->diags)) {
 		b->ok = false;
 		return;
@@ -446,7 +710,7 @@ static void write_preflight(struct bes *b, const struct lw_prereq *p)
 	/* two clauses, ANDed by BigFix: on one of the cluster's nodes, and the prerequisite is absent */
 	write_nodes_relevance(b);
 	if (xml_ok(b, p->detect.text, p->detect.span, "the detection relevance of prerequisite '%s'", p->name))
-		code_element(b, "Relevance", arena_printf(a, "not (%s)", p->detect.text));
+		code_element(b, "Relevance", negated(b, p->detect.text));
 	write_trailer(b, "bfplan pre-flight");
 	end(b);
 }
@@ -522,7 +786,7 @@ static void write_success(struct bes *b, const struct lw_fixlet *f)
 	    xml_ok(b, f->success_relevance.text, f->success_relevance.span, "the success relevance of %s %u",
 		   render_fixlet_kind(f), (unsigned)f->id))
 		write_code(b, f->success_relevance.text);
-	check_rc(b, xmlTextWriterFullEndElement(b->w));
+	end_element(b, true);
 }
 
 static void write_component(struct bes *b, const struct lw_component *c)
@@ -569,7 +833,8 @@ static void write_component(struct bes *b, const struct lw_component *c)
 	bool include = c->include == LW_INCLUDE_DEFAULT ? !is_restart(f) : c->include == LW_INCLUDE_YES;
 	attribute(b, "IncludeInRelevance", include ? "true" : "false");
 	attribute(b, "SourceSiteURL", url);
-	attribute(b, "SourceID", arena_printf(a, "%u", (unsigned)f->id));
+	char id[24];
+	attribute(b, "SourceID", digits(id, f->id));
 	if (f->action && xml_ok(b, f->action, f->decl, "the action name of %s %u", kind, (unsigned)f->id))
 		attribute(b, "ActionName", f->action);
 	if (full && body) {
@@ -597,11 +862,17 @@ static void steps_running(struct bes *b, struct textbuf *h, const struct lw_base
 		if (s->item->baseline != bl)
 			continue;
 		if (held)
-			textbuf_printf(h, "%s%u", shown++ ? ", " : "", held);
+		{
+			textbuf_puts(h, shown++ ? ", " : "");
+			put_number(h, held);
+		}
 		held = s->number;
 	}
 	if (held)
-		textbuf_printf(h, "%s%u", shown ? " and " : "", held);
+	{
+		textbuf_puts(h, shown ? " and " : "");
+		put_number(h, held);
+	}
 }
 
 static void write_baseline(struct bes *b, const struct lw_baseline *bl)
@@ -676,63 +947,17 @@ static void write_baseline(struct bes *b, const struct lw_baseline *bl)
 
 /* ---- the file ------------------------------------------------------------------------ */
 
-/* Where the writer's bytes go: the caller's buffer, with the chosen line ends. */
-struct sink {
-	struct textbuf *out;
-	enum bes_newline newline;
-};
-
-/* libxml2's output callback; the writer only ever emits LF (CR in text is written as &#13;). */
-static int write_out(void *context, const char *data, int len)
-{
-	struct sink *sink = context;
-	if (len <= 0)
-		return 0;
-	size_t n = (size_t)len;
-	if (sink->newline == BES_NEWLINE_LF) {
-		textbuf_put(sink->out, data, n);
-		return len;
-	}
-	size_t run = 0;
-	for (const char *lf; (lf = memchr(data + run, '\n', n - run));) {
-		size_t at = (size_t)(lf - data);
-		textbuf_put(sink->out, data + run, at - run);
-		textbuf_put(sink->out, "\r\n", 2);
-		run = at + 1;
-	}
-	textbuf_put(sink->out, data + run, n - run);
-	return len;
-}
-
-static int close_out(void *context)
-{
-	(void)context;
-	return 0;
-}
-
 bool emit_bes_plan(struct arena *arena, const struct lw_plan *plan, const struct bes_options *opts,
-		   struct diag_sink *diags, struct textbuf *out)
+		   struct bes_shared *shared, struct diag_sink *diags, struct textbuf *out)
 {
-	struct bes b = {.arena = arena, .opts = opts, .diags = diags, .plan = plan, .ok = true};
+	/* straight into `out` as it is written: a plan of thousands of nodes is never held whole */
+	struct bes b = {.arena = arena, .opts = opts, .shared = shared, .diags = diags, .plan = plan, .ok = true,
+			.out = out, .crlf = opts->newline == BES_NEWLINE_CRLF};
 	if (opts->has_epoch)
 		b.mime_time = render_rfc2822_date(arena, opts->epoch);
-
-	/* straight into `out` as it is written: a plan of thousands of nodes is never held whole */
-	struct sink sink = {.out = out, .newline = opts->newline};
-	xmlOutputBufferPtr buf = xmlOutputBufferCreateIO(write_out, close_out, &sink, NULL);
-	b.w = buf ? xmlNewTextWriter(buf) : NULL;
-	if (!b.w) {
-		if (buf)
-			xmlOutputBufferClose(buf);
-		diag_report(diags, BFP406, plan->decl, "cannot render %s: out of memory",
-			    plan->bes_file);
-		return false;
-	}
 	arena_init_like(&b.scratch, arena);
-	/* tabs, as console exports indent */
-	check_rc(&b, xmlTextWriterSetIndent(b.w, 1));
-	check_rc(&b, xmlTextWriterSetIndentString(b.w, XC("\t")));
-	check_rc(&b, xmlTextWriterStartDocument(b.w, "1.0", "UTF-8", NULL));
+	textbuf_puts(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>");
+	newline(&b);
 	start(&b, "BES");
 	attribute(&b, "xmlns:xsi", "http://www.w3.org/2001/XMLSchema-instance");
 	attribute(&b, "xsi:noNamespaceSchemaLocation", "BES.xsd");
@@ -743,13 +968,10 @@ bool emit_bes_plan(struct arena *arena, const struct lw_plan *plan, const struct
 	for (size_t i = 0; i < plan->baselines.len; i++)
 		write_baseline(&b, plan->baselines.items[i]);
 	end(&b);
-	check_rc(&b, xmlTextWriterEndDocument(b.w));
-	xmlFreeTextWriter(b.w); /* flushes the rest into `out` and closes the output buffer */
 	arena_free(&b.scratch);
 
-	if (b.writer_failed) {
-		diag_report(diags, BFP406, plan->decl, "cannot render %s: the XML writer failed",
-			    plan->bes_file);
+	if (b.writer_failed || b.depth) {
+		diag_report(diags, BFP406, plan->decl, "cannot render %s: its elements do not nest", plan->bes_file);
 		b.ok = false;
 	}
 	return b.ok;

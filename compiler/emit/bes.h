@@ -49,7 +49,21 @@ struct bes_options {
 	enum bes_components components;
 	bool has_epoch;                /* SOURCE_DATE_EPOCH was set: stamp x-fixlet-modification-time */
 	int64_t epoch;                 /* seconds since 1970, UTC */
+	/*
+	 * The caller has checked every text the plan's file uses for what XML
+	 * cannot carry (a build does, out/build.c, before any output): the
+	 * writer then does not check them again.
+	 */
+	bool texts_checked;
 };
+
+/*
+ * What the plans of one build share: the descriptions of catalog Fixlets
+ * and unconfirmed facts, escaped for the first plan that names them and
+ * copied for the rest.  In the arena given, which must outlive the plans.
+ */
+struct bes_shared;
+struct bes_shared *emit_bes_shared_new(struct arena *arena);
 
 /*
  * Renders the plan into `out` (initialised by the caller) as it goes: a
@@ -57,8 +71,10 @@ struct bes_options {
  * XML cannot carry: BFP401; a line break inside an ActionScript line:
  * BFP402; a gather URL nobody gave: BFP403; catalog content the full
  * component form needs and lacks); what `out` received is then unusable.
+ * `shared` may be NULL: nothing is then kept from one plan to the next.
  */
 bool emit_bes_plan(struct arena *arena, const struct lw_plan *plan, const struct bes_options *opts,
+		   struct bes_shared *shared,
 		   struct diag_sink *diags, struct textbuf *out);
 
 /*

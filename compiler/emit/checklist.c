@@ -35,6 +35,7 @@ struct doc {
 	struct textbuf *md, *html; /* the plan's two files, written as the walk goes */
 	unsigned char *explained;  /* per mark (U number): its reason has been given in this document */
 	unsigned *first_step;      /* per item of the plan: the number of the first step that ran it, or 0 */
+	unsigned *advice_no;       /* per item of the plan: its advice paragraph's number (A1, A2...), or 0 */
 	const char *journal;       /* "bfplan run FILE --plan NAME --journal NAME.journal": records each step */
 };
 
@@ -149,7 +150,11 @@ static void para_end(struct doc *d) { both(d, "\n\n", "</p>\n"); }
 static void fields(struct doc *d) { both(d, "", "<dl>\n"); }
 static void fields_end(struct doc *d) { both(d, "\n", "</dl>\n"); }
 
-/* A labelled line of a card: "- **Verify:** " in Markdown, <dt>/<dd> in HTML. */
+/*
+ * A labelled line of a card: "- **Verify:** " in Markdown, <dt>/<dd> in
+ * HTML.  The pages leave out the end tags HTML does not need (</dt>,
+ * </dd>, </li>, </td>): a build writes hundreds of thousands of them.
+ */
 static void field(struct doc *d, const char *label)
 {
 	textbuf_puts(d->md, "- **");
@@ -157,15 +162,15 @@ static void field(struct doc *d, const char *label)
 	textbuf_puts(d->md, ":** ");
 	textbuf_puts(d->html, "<dt>");
 	textbuf_puts(d->html, label);
-	textbuf_puts(d->html, "</dt><dd>");
+	textbuf_puts(d->html, "<dd>");
 }
 
-static void field_end(struct doc *d) { both(d, "\n", "</dd>\n"); }
+static void field_end(struct doc *d) { both(d, "\n", "\n"); }
 
 static void list(struct doc *d) { both(d, "", "<ul>\n"); }
 static void list_end(struct doc *d) { both(d, "\n", "</ul>\n"); }
 static void item(struct doc *d) { both(d, "- ", "<li>"); }
-static void item_end(struct doc *d) { both(d, "\n", "</li>\n"); }
+static void item_end(struct doc *d) { both(d, "\n", "\n"); }
 
 /* A card: one step, check or row that prints on one page (.card never splits, docs/output.md). */
 static void card(struct doc *d, const char *class_name)
@@ -198,31 +203,17 @@ static void tick(struct doc *d, const char *id, const char *label)
 	textbuf_puts(d->md, "- [ ] ");
 	esc_markdown_append(d->md, label, strlen(label));
 	textbuf_puts(d->md, ". Signed: ______________  Time: ________\n\n");
-	textbuf_puts(d->html, "<div class=\"sign\"><label class=\"tick\"><input type=\"checkbox\" data-id=\"");
+	/*
+	 * written thousands of times a build: attribute values that need no
+	 * quotes go without (HTML5), the fields' widths are the style's, and
+	 * the two text fields are named from the box beside them by the script
+	 * (ID.by, ID.at)
+	 */
+	textbuf_puts(d->html, "<div class=sign><label class=tick><input type=checkbox data-id=");
 	textbuf_puts(d->html, id);
-	textbuf_puts(d->html, "\"> ");
+	textbuf_puts(d->html, "> ");
 	esc_html_append(d->html, label, strlen(label));
-	textbuf_puts(d->html, "</label> <label>Signed <input type=\"text\" size=\"14\" data-id=\"");
-	textbuf_puts(d->html, id);
-	textbuf_puts(d->html, ".by\"></label> <label>Time <input type=\"text\" size=\"6\" data-id=\"");
-	textbuf_puts(d->html, id);
-	textbuf_puts(d->html, ".at\"></label></div>\n");
-}
-
-/*
- * The words that record a step ("5") or a pre-flight check ("P2") in the
- * run's journal, after the `bfplan run` command the steps' introduction
- * gives once: `start 5`, then `done 5`; a check is only done.
- */
-static void record(struct doc *d, const char *step, bool started)
-{
-	field(d, "Record");
-	if (started) {
-		code(d, arena_printf(d->arena, "start %s", step));
-		t(d, ", ");
-	}
-	code(d, arena_printf(d->arena, "done %s", step));
-	field_end(d);
+	textbuf_puts(d->html, "</label> <label>Signed <input></label> <label>Time <input></label></div>\n");
 }
 
 /*
@@ -474,6 +465,10 @@ static void advice(struct doc *d, const struct lw_phase *ph, const char *text)
 {
 	if (!text)
 		return;
+	if (!ph) { /* an advice paragraph: for whichever node the card names */
+		sentence(d, render_advice(d->arena, text, d->plan, RENDER_ANY_NODE));
+		return;
+	}
 	const struct lw_node *first = ph->nodes.items[0];
 	if (ph->nodes.len == 1 || !render_advice_varies(text)) {
 		sentence(d, render_advice(d->arena, text, d->plan, first->name));
@@ -537,10 +532,10 @@ static void plan_row(struct doc *d, const char *label)
 	textbuf_puts(d->md, " | ");
 	textbuf_puts(d->html, "<dt>");
 	textbuf_puts(d->html, label);
-	textbuf_puts(d->html, "</dt><dd>");
+	textbuf_puts(d->html, "<dd>");
 }
 
-static void plan_row_end(struct doc *d) { both(d, " |\n", "</dd>\n"); }
+static void plan_row_end(struct doc *d) { both(d, " |\n", "\n"); }
 
 static void role_row(struct doc *d)
 {
@@ -658,7 +653,13 @@ static void plan_overview(struct doc *d)
 	owner_row(d);
 	plan_row(d, "Journal");
 	code(d, d->journal);
-	t(d, ", then each card's Record words; a failure: ");
+	t(d, ", then ");
+	code(d, "start N");
+	t(d, " and ");
+	code(d, "done N");
+	t(d, " for step N, ");
+	code(d, "done P1");
+	t(d, " for check P1; a failure: ");
 	code(d, "fail N --target NODE --reason TEXT");
 	plan_row_end(d);
 	plan_row(d, "Run ID");
@@ -764,7 +765,6 @@ static void prereq_check(struct doc *d, const struct lw_prereq *pr)
 		sentence(d, render_advice(d->arena, pr->note.text, p, NULL));
 		field_end(d);
 	}
-	record(d, arena_printf(d->arena, "P%u", pr->number), false);
 	fields_end(d);
 	tick(d, arena_printf(d->arena, "p%u", pr->number), "Relevant on no node");
 	card_end(d);
@@ -805,7 +805,6 @@ static void role_check(struct doc *d, const struct lw_check *c)
 	t(d, holder->name);
 	t(d, " first.");
 	field_end(d);
-	record(d, arena_printf(d->arena, "P%u", c->number), false);
 	fields_end(d);
 	tick(d, arena_printf(d->arena, "p%u", c->number), arena_printf(d->arena, "%s runs on %s", server, holder->name));
 	card_end(d);
@@ -874,7 +873,6 @@ static void other_check(struct doc *d, const struct lw_check *c)
 		sentence(d, c->if_not);
 		field_end(d);
 	}
-	record(d, arena_printf(d->arena, "P%u", c->number), false);
 	fields_end(d);
 	tick(d, arena_printf(d->arena, "p%u", c->number), "Holds");
 	card_end(d);
@@ -963,16 +961,51 @@ static void step_object(struct doc *d, const struct lw_step *s)
 	}
 }
 
-static void verify(struct doc *d, const struct lw_step *s)
+/* The item's place in the plan's list of items. */
+static size_t item_index(const struct lw_plan *p, const struct lw_item *it)
+{
+	for (size_t i = 0; i < p->items.len; i++)
+		if (p->items.items[i] == it)
+			return i;
+	return p->items.len;
+}
+
+/* The number of the item's advice paragraph (A1, A2...), or 0 if its cards carry their advice. */
+static unsigned advice_of(const struct doc *d, const struct lw_item *it)
+{
+	return d->advice_no[item_index(d->plan, it)];
+}
+
+/*
+ * "as in A2": what the card's nodes, named on its On line, follow.  On
+ * paper the number finds the paragraph; in HTML it is also a link.
+ */
+static void as_in_advice(struct doc *d, const struct lw_step *s)
+{
+	char buf[24];
+	const char *n = digits(buf, advice_of(d, s->item));
+	const char *target = anchor(d, arena_printf(d->arena, "a%s", n));
+	t(d, "as in ");
+	textbuf_puts(d->md, "A");
+	textbuf_puts(d->md, n);
+	textbuf_puts(d->html, "<a href=\"#");
+	esc_html_append(d->html, target, strlen(target));
+	textbuf_puts(d->html, "\">A");
+	textbuf_puts(d->html, n);
+	textbuf_puts(d->html, "</a>");
+	t(d, ".");
+}
+
+/* What to verify after the item on `ph`'s nodes (the nodes' own names), or with [node] in an advice paragraph. */
+static void verify_text(struct doc *d, const struct lw_item *it, const struct lw_phase *ph)
 {
 	const struct lw_plan *p = d->plan;
-	field(d, "Verify");
-	if (s->item->verify.text)
-		advice(d, s->phase, s->item->verify.text);
+	if (it->verify.text)
+		advice(d, ph, it->verify.text);
 	/* after moving the role, the role's own advice, unless the step says how to check already */
-	if (s->item->role_only && p->role && !s->item->verify.text) {
+	if (it->role_only && p->role && !it->verify.text) {
 		if (p->role->verify.text) {
-			advice(d, s->phase, p->role->verify.text);
+			advice(d, ph, p->role->verify.text);
 		} else {
 			t(d, "The move can fail: check where ");
 			t(d, role_server(p->role));
@@ -980,13 +1013,22 @@ static void verify(struct doc *d, const struct lw_step *s)
 		}
 	}
 	/* a Baseline that ends with its restart: the patch step's own advice says what Pending Restart means */
-	if (!restart_in(s->item) && may_restart(s->item)) {
+	if (!restart_in(it) && may_restart(it)) {
 		if (p->automation.pending_restart == LW_PENDING_RESTART_CONTINUE)
 			t(d, " This step can end with a node in Pending Restart: the restart step after it restarts "
 			     "the node.");
 		else
 			t(d, " This step can leave a node in Pending Restart: restart it and wait before the next step.");
 	}
+}
+
+static void verify(struct doc *d, const struct lw_step *s)
+{
+	field(d, "Verify");
+	if (advice_of(d, s->item))
+		as_in_advice(d, s);
+	else
+		verify_text(d, s->item, s->phase);
 	field_end(d);
 }
 
@@ -1049,7 +1091,12 @@ static void on_failure(struct doc *d, const struct lw_step *s)
 	}
 	if (s->item->on_failure.text) {
 		t(d, " ");
-		advice(d, s->phase, s->item->on_failure.text);
+		if (advice_of(d, s->item)) {
+			t(d, "Then ");
+			as_in_advice(d, s);
+		} else {
+			advice(d, s->phase, s->item->on_failure.text);
+		}
 	}
 	if (s->item->failure == LW_FAILURE_HOLD && s->restore) {
 		t(d, " To bring a node back: ");
@@ -1065,8 +1112,12 @@ static void not_relevant(struct doc *d, const struct lw_step *s)
 	if (!s->item->not_relevant.text)
 		return;
 	field(d, "If Not Relevant");
-	advice(d, s->phase, s->item->not_relevant.text);
-	field_marks(d, &s->item->marks, "not-relevant", true);
+	if (advice_of(d, s->item)) {
+		as_in_advice(d, s);
+	} else {
+		advice(d, s->phase, s->item->not_relevant.text);
+		field_marks(d, &s->item->marks, "not-relevant", true);
+	}
 	field_end(d);
 }
 
@@ -1109,7 +1160,6 @@ static void step_card(struct doc *d, const struct lw_step *s)
 		parameters(d, s->item->fixlet);
 	on_failure(d, s);
 	not_relevant(d, s);
-	record(d, arena_printf(d->arena, "%u", s->number), true);
 	fields_end(d);
 	tick(d, id, "Done");
 	card_end(d);
@@ -1192,6 +1242,74 @@ static void steps_intro(struct doc *d)
 	textbuf_puts(d->html, "\">If a step fails</a>");
 	t(d, ".");
 	para_end(d);
+	section_end(d);
+}
+
+/*
+ * Which items say their advice once, in a numbered paragraph the cards
+ * point to: those that run in more than one step (on another node each
+ * time) and have advice to give.  The others' cards carry it.
+ */
+static void number_advice(struct doc *d)
+{
+	const struct lw_plan *p = d->plan;
+	unsigned *runs = arena_calloc(d->arena, p->items.len + 1, sizeof *runs);
+	struct lw_steps walk;
+	lw_steps_begin(&walk, p);
+	for (const struct lw_step *s; (s = lw_steps_next(&walk));)
+		runs[item_index(p, s->item)]++;
+	unsigned next = 0;
+	for (size_t i = 0; i < p->items.len; i++) {
+		const struct lw_item *it = p->items.items[i];
+		if (runs[i] > 1 && (it->verify.text || it->on_failure.text || it->not_relevant.text))
+			d->advice_no[i] = ++next;
+	}
+}
+
+/* The advice paragraphs: each said once, with [node] for the node a card names. */
+static void advice_section(struct doc *d)
+{
+	const struct lw_plan *p = d->plan;
+	bool any = false;
+	for (size_t i = 0; i < p->items.len && !any; i++)
+		any = d->advice_no[i] != 0;
+	if (!any)
+		return;
+	section(d, anchor(d, "advice"), "Step advice");
+	para(d);
+	t(d, "Where a card says \"as in A1\", follow A1 below for the card's nodes, reading " RENDER_ANY_NODE " as each one's name (the card's On line).");
+	para_end(d);
+	for (size_t i = 0; i < p->items.len; i++) {
+		const struct lw_item *it = p->items.items[i];
+		if (!d->advice_no[i])
+			continue;
+		char buf[24];
+		const char *n = digits(buf, d->advice_no[i]);
+		card(d, "advice");
+		heading(d, 3, anchor(d, arena_printf(d->arena, "a%s", n)));
+		t(d, "A");
+		t(d, n);
+		t(d, ". ");
+		t(d, text_or(it->title, it->name));
+		heading_end(d, 3);
+		fields(d);
+		field(d, "Verify");
+		verify_text(d, it, NULL);
+		field_end(d);
+		if (it->on_failure.text) {
+			field(d, "If it fails");
+			advice(d, NULL, it->on_failure.text);
+			field_end(d);
+		}
+		if (it->not_relevant.text) {
+			field(d, "If Not Relevant");
+			advice(d, NULL, it->not_relevant.text);
+			field_marks(d, &it->marks, "not-relevant", true);
+			field_end(d);
+		}
+		fields_end(d);
+		card_end(d);
+	}
 	section_end(d);
 }
 
@@ -1336,6 +1454,90 @@ static const char *confirm_way(const char *field_name)
 	return "confirm it on your BigFix server, or import the content's own .bes with bfplan import";
 }
 
+/* The index's entry on confirming a fact of this kind: "confirm-gather-url", or "confirm-other". */
+static const char *confirm_anchor(const char *field_name)
+{
+#define CONFIRM_ANCHOR(name, label, way) if (field_name && strcmp(field_name, name) == 0) return "confirm-" name;
+	CONFIRM_WAYS(CONFIRM_ANCHOR)
+#undef CONFIRM_ANCHOR
+	return "confirm-other";
+}
+
+/*
+ * A link to the build's index, where what every plan's review would say
+ * alike is said once (emit_checklist_index): its Markdown or its HTML.
+ */
+static void index_ref(struct doc *d, const char *target, const char *label)
+{
+	textbuf_puts(d->md, "[");
+	textbuf_puts(d->md, label);
+	textbuf_puts(d->md, "](" CHECKLIST_INDEX_MD "#");
+	textbuf_puts(d->md, target);
+	textbuf_puts(d->md, ")");
+	textbuf_puts(d->html, "<a href=\"" CHECKLIST_INDEX_HTML "#");
+	textbuf_puts(d->html, target);
+	textbuf_puts(d->html, "\">");
+	textbuf_puts(d->html, label);
+	textbuf_puts(d->html, "</a>");
+}
+
+/*
+ * What changes for the operator since the previous build (--previous), as
+ * bfplan diff says it: each fact that changed, with its old and new value.
+ */
+static void changes_since(struct doc *d)
+{
+	const char *previous = d->run->previous;
+	if (!previous)
+		return;
+	const struct ptrvec *changes = d->run->previous_changes;
+	section(d, anchor(d, "changes"), "Changes since the previous build");
+	para(d);
+	if (!changes || !changes->len) {
+		t(d, "Nothing changes for the operator since ");
+		code(d, previous);
+		t(d, ": the same steps on the same nodes, with the same content, timeouts, proofs and unconfirmed facts.");
+		para_end(d);
+		section_end(d);
+		return;
+	}
+	const struct checklist_change *first = changes->items[0];
+	if (changes->len == 1 && first->sign == '+' && strcmp(first->what, "plan") == 0) {
+		t(d, "This plan is new since ");
+		code(d, previous);
+		t(d, ": ");
+		t(d, first->new_value);
+		t(d, ".");
+		para_end(d);
+		section_end(d);
+		return;
+	}
+	t(d, "Compared with ");
+	code(d, previous);
+	t(d, ", as bfplan diff compares them (~ changed, + added, - removed): ");
+	num(d, changes->len);
+	t(d, changes->len == 1 ? " change." : " changes.");
+	para_end(d);
+	list(d);
+	for (size_t i = 0; i < changes->len; i++) {
+		const struct checklist_change *c = changes->items[i];
+		item(d);
+		code(d, c->sign == '~' ? "~" : c->sign == '+' ? "+" : "-");
+		t(d, " ");
+		strong(d, c->what);
+		t(d, ": ");
+		if (c->old_value)
+			t(d, c->old_value);
+		if (c->old_value && c->new_value)
+			t(d, " \u2192 ");
+		if (c->new_value)
+			t(d, c->new_value);
+		item_end(d);
+	}
+	list_end(d);
+	section_end(d);
+}
+
 static void proofs(struct doc *d)
 {
 	const struct lw_plan *p = d->plan;
@@ -1426,9 +1628,9 @@ static void unconfirmed_list(struct doc *d)
 	t(d, "This plan rests on ");
 	num(d, p->unconfirmed.len);
 	t(d, p->unconfirmed.len == 1 ? " fact" : " facts");
-	t(d, " of the catalog that nobody has confirmed. Confirm each on your BigFix server before the window; "
-	     "importing a Fixlet's own .bes with bfplan import and building again replaces the guesses about it. "
-	     "Those marked \"in the window\" are shown to the operator beside the step that needs them.");
+	t(d, " of the catalog that nobody has confirmed: confirm each on your BigFix server before the window (");
+	index_ref(d, "confirm", "how, for each kind");
+	t(d, "). Those marked \"in the window\" are shown to the operator beside the step that needs them.");
 	para_end(d);
 	size_t n = p->unconfirmed.len;
 	unsigned char *listed = arena_calloc(d->arena, n, 1);
@@ -1438,8 +1640,9 @@ static void unconfirmed_list(struct doc *d)
 		const struct lw_mark *kind = p->unconfirmed.items[g];
 		para(d);
 		strong(d, confirm_label(kind->field));
-		t(d, in_window(kind) ? " (in the window). To confirm: " : ". To confirm: ");
-		sentence(d, confirm_way(kind->field));
+		t(d, in_window(kind) ? " (in the window): " : ": ");
+		index_ref(d, confirm_anchor(kind->field), "how to confirm");
+		t(d, ".");
 		para_end(d);
 		list(d);
 		for (size_t i = g; i < n; i++) {
@@ -1455,12 +1658,11 @@ static void unconfirmed_list(struct doc *d)
 				listed[k] = 1;
 				if (k != i)
 					t(d, "; ");
+				/* the entry's anchor: its own element in HTML, an empty one before it in Markdown */
 				textbuf_puts(d->md, "<a id=\"u");
-				textbuf_puts(d->html, "<span id=\"u");
+				textbuf_puts(d->html, "<b id=\"u");
 				num(d, k + 1);
-				textbuf_puts(d->md, "\"></a>");
-				textbuf_puts(d->html, "\"></span>");
-				both(d, "**\u26A0U", "<b>\u26A0U");
+				both(d, "\"></a>**\u26A0U", "\">\u26A0U");
 				num(d, k + 1);
 				both(d, "**", "</b>");
 				t(d, " ");
@@ -1485,28 +1687,30 @@ static const char *behaviour_words(enum lw_failure f)
 	return "stop the plan";
 }
 
-/* A recipe row's cell: a table cell in both formats, with its column's name for the narrow layout's cards. */
-static void cell(struct doc *d, const char *label, bool first)
+/*
+ * A recipe row's cell: a table cell in both formats.  The narrow layout
+ * labels each cell with its column's name from the page's style (one
+ * rule per column, style_recipe), not from an attribute on every cell.
+ */
+static void cell(struct doc *d, bool first)
 {
 	textbuf_puts(d->md, first ? "| " : " | ");
-	textbuf_puts(d->html, first ? "<td data-label=\"" : "</td><td data-label=\"");
-	textbuf_puts(d->html, label);
-	textbuf_puts(d->html, "\">");
+	textbuf_puts(d->html, "<td>");
 }
 
 static void recipe_row(struct doc *d, const struct lw_step *s)
 {
 	both(d, "", "<tr>");
-	cell(d, "Step", true);
+	cell(d, true);
 	num(d, s->number);
 	t(d, ". ");
 	t(d, text_or(s->item->title, s->item->name));
-	cell(d, "Waits for", false);
+	cell(d, false);
 	if (s->after)
 		num(d, s->after->number);
 	else
 		t(d, "none");
-	cell(d, "Runs", false);
+	cell(d, false);
 	if (s->item->kind == LW_STEP_FIXLET) {
 		kind_and_id(d, s->item->fixlet);
 	} else {
@@ -1514,18 +1718,18 @@ static void recipe_row(struct doc *d, const struct lw_step *s)
 		t(d, " ");
 		code(d, s->item->baseline->name);
 	}
-	cell(d, "Targets", false);
+	cell(d, false);
 	targets(d, s->phase);
-	cell(d, "Failure step", false);
+	cell(d, false);
 	if (s->item->failure == LW_FAILURE_STOP && s->restore)
 		restore_name(d, s->restore);
 	else
 		t(d, "none");
-	cell(d, "On failure", false);
+	cell(d, false);
 	t(d, behaviour_words(s->item->failure));
-	cell(d, "Timeout (advanced failure behaviour)", false);
+	cell(d, false);
 	duration(d, s->item->timeout);
-	both(d, " |\n", "</td></tr>\n");
+	both(d, " |\n", "\n");
 }
 
 /*
@@ -1539,51 +1743,43 @@ static void automation_settings(struct doc *d)
 	for (size_t i = 0; i < p->items.len && !restart; i++)
 		restart = restart_in(p->items.items[i]);
 	para(d);
-	t(d, "Make these settings as well: the proofs above hold only with every one of them, and Server "
-	     "Automation makes none of them by itself.");
+	t(d, "Make these settings as well: the proofs above hold only with every one of them (");
+	index_ref(d, "settings", "why each");
+	t(d, "), and Server Automation makes none of them by itself.");
 	para_end(d);
 	list(d);
 	item(d);
 	strong(d, "Each step's timeout:");
 	t(d, " in the step's advanced failure behaviour, fail the targets that have not returned a status after the "
-	     "step's Timeout below. Server Automation puts no time limit on a step otherwise: the step would wait "
-	     "for ever, and the worst case of ");
+	     "step's Timeout below, or the worst case of ");
 	duration(d, p->worst_case);
-	t(d, " would not hold.");
+	t(d, " does not hold.");
 	item_end(d);
 	item(d);
 	strong(d, "Failure step and step failure behaviour:");
-	t(d, " as the table says. Each failure step targets all the endpoints of its step, not only those that "
-	     "failed: the nodes of a phase go out of service together, and come back together.");
+	t(d, " as the table says. Each failure step targets all the endpoints of its step.");
 	item_end(d);
 	item(d);
 	strong(d, "Pending Restart:");
 	if (p->automation.pending_restart == LW_PENDING_RESTART_CONTINUE) {
-		t(d, " choose \"Continue Plan\". A patch step then ends on a node once the node enters Pending "
-		     "Restart, and the restart step after it restarts the node and waits until it is back: a node "
-		     "still in Pending Restart when the restart step's timeout runs out counts as failed there.");
+		t(d, " choose \"Continue Plan\": a patch step ends on a node once it enters Pending Restart, and "
+		     "the restart step after it restarts the node.");
 		item_end(d);
-	} else if (restart) {
-		t(d, " choose \"Pause Plan until restart completes\". ");
-		t(d, "The restart is inside each patch Baseline (");
-		t(d, render_fixlet_kind(restart));
-		t(d, " ");
-		num(d, restart->id);
-		t(d, "), so a node ");
 	} else {
-		t(d, " choose \"Pause Plan until restart completes\". A node ");
-	}
-	if (p->automation.pending_restart == LW_PENDING_RESTART_PAUSE) {
-		t(d, "still in Pending Restart means the restart did not happen, and the plan must not move on; a "
-		     "node still pending at the step's timeout counts as failed.");
+		t(d, " choose \"Pause Plan until restart completes\"");
+		if (restart) {
+			t(d, " (the restart, ");
+			t(d, render_fixlet_kind(restart));
+			t(d, " ");
+			num(d, restart->id);
+			t(d, ", is inside each patch Baseline)");
+		}
+		t(d, ".");
 		item_end(d);
 	}
 	item(d);
 	strong(d, "Non-reporting endpoints:");
-	t(d, " do not exclude them. An excluded node skips the step, and a later step can target it again once "
-	     "it reports: a node could be drained or patched without its pause. Kept as a target, a node that "
-	     "does not report makes its step wait until the step's timeout, and the step then fails on it, with "
-	     "its failure step and behaviour.");
+	t(d, " do not exclude them.");
 	item_end(d);
 	for (size_t i = 0; i < p->items.len; i++) {
 		const struct lw_item *it = p->items.items[i];
@@ -1667,7 +1863,7 @@ static void recipe(struct doc *d)
 
 	both(d, "| Step | Waits for | Runs | Targets | Failure step | On failure | Timeout (advanced failure behaviour) |\n"
 		"| --- | --- | --- | --- | --- | --- | --- |\n",
-	     "<table>\n<thead><tr><th>Step</th><th>Waits for</th><th>Runs</th><th>Targets</th>"
+	     "<table class=\"recipe\">\n<thead><tr><th>Step</th><th>Waits for</th><th>Runs</th><th>Targets</th>"
 	     "<th>Failure step</th><th>On failure</th><th>Timeout (advanced failure behaviour)</th></tr></thead>\n"
 	     "<tbody>\n");
 	struct lw_steps walk;
@@ -1869,7 +2065,6 @@ static const char style_base[] =
 	"dt{font-weight:600;color:var(--muted)}dd{margin:0}\n"
 	".card{border:1px solid var(--line);border-left:4px solid var(--accent);border-radius:4px;"
 	"padding:.6rem .8rem .4rem;margin:.7rem 0}\n"
-	"footer{margin-top:2rem;color:var(--muted);font-size:.85rem}\n"
 	"@media (max-width:44rem){body{padding:.75rem .75rem 2rem}dl{grid-template-columns:minmax(0,1fr)}"
 	"dt{margin-top:.25rem}}\n"
 	"@media print{body{max-width:none;padding:0;font-size:10pt}.noprint{display:none}"
@@ -1883,22 +2078,32 @@ static const char style_ticks[] =
 	".card.done{background:#e7f4ea;border-left-color:#2e7d32}\n"
 	".sign{display:flex;flex-wrap:wrap;gap:.4rem 1.2rem;align-items:center;margin:.45rem 0 .2rem;"
 	"padding-top:.4rem;border-top:1px dashed var(--line)}\n"
-	".sign input[type=text]{border:0;border-bottom:1px solid var(--ink);font:inherit;padding:0 .2rem;"
-	"background:transparent;max-width:10rem}\n"
+	".sign input:not([type]){border:0;border-bottom:1px solid var(--ink);font:inherit;padding:0 .2rem;"
+	"background:transparent;width:10rem;max-width:40vw}.sign label:last-child input{width:4.5rem}\n"
 	".tick{font-weight:600}.tick input{width:1.15rem;height:1.15rem;vertical-align:-.2rem}\n"
 	".toolbar{display:flex;flex-wrap:wrap;gap:.5rem 1rem;align-items:center;color:var(--muted);font-size:.9rem}\n"
 	"@media print{.sign,dl.facts{break-inside:avoid}.card.done{background:none}}\n";
 
 /* The review report's and the index's: a table, which is one card per row on a narrow screen. */
-static const char style_table[] =
-	"table{border-collapse:collapse;width:100%;font-size:.9rem}\n"
-	"th,td{border:1px solid var(--line);padding:.3rem .45rem;text-align:left;vertical-align:top}\n"
-	"thead th{background:#f6f8fa}\n"
-	"@media (max-width:44rem){table,tbody,tr,td{display:block;width:100%}thead{display:none}"
-	"tr{border:1px solid var(--line);border-left:4px solid var(--accent);border-radius:4px;margin:.6rem 0;"
-	"padding:.3rem .6rem}td{border:0;padding:.1rem 0}td::before{content:attr(data-label) \": \";"
-	"font-weight:600;color:var(--muted)}}\n"
-	"@media print{thead{display:table-header-group}table{font-size:8.5pt}th,td{padding:.15rem .25rem}}\n";
+#define STYLE_TABLE \
+	"footer{margin-top:2rem;color:var(--muted);font-size:.85rem}\n" \
+	"table{border-collapse:collapse;width:100%;font-size:.9rem}\n" \
+	"th,td{border:1px solid var(--line);padding:.3rem .45rem;text-align:left;vertical-align:top}\n" \
+	"thead th{background:#f6f8fa}\n" \
+	"@media (max-width:44rem){table,tbody,tr,td{display:block;width:100%}thead{display:none}" \
+	"tr{border:1px solid var(--line);border-left:4px solid var(--accent);border-radius:4px;margin:.6rem 0;" \
+	"padding:.3rem .6rem}td{border:0;padding:.1rem 0}td::before{content:attr(data-label) \": \";" \
+	"font-weight:600;color:var(--muted)}}\n" \
+	"@media print{thead{display:table-header-group}table{font-size:8.5pt}th,td{padding:.15rem .25rem}}\n"
+static const char style_table[] = STYLE_TABLE;
+
+/* The recipe's column names, for its cells in the narrow layout (the table's head is hidden there). */
+static const char style_review[] = STYLE_TABLE
+	"@media (max-width:44rem){.recipe td:nth-child(1)::before{content:\"Step: \"}.recipe td:nth-child(2)::before{content:\"Waits for: \"}"
+	".recipe td:nth-child(3)::before{content:\"Runs: \"}.recipe td:nth-child(4)::before{content:\"Targets: \"}"
+	".recipe td:nth-child(5)::before{content:\"Failure step: \"}"
+	".recipe td:nth-child(6)::before{content:\"On failure: \"}"
+	".recipe td:nth-child(7)::before{content:\"Timeout: \"}}\n";
 
 /*
  * Restores and saves the ticks and sign-off fields of the page's run.
@@ -1907,29 +2112,26 @@ static const char style_table[] =
  * next step to resume from are filled in here.
  */
 static const char page_script[] =
-	"(function(){'use strict';\n"
-	"var holder=document.querySelector('[data-store]');if(!holder)return;\n"
-	"var key=holder.getAttribute('data-store'),state={};\n"
-	"try{state=JSON.parse(localStorage.getItem(key)||'{}')||{};}catch(e){}\n"
-	"var fields=document.querySelectorAll('input[data-id]'),progress=document.querySelector('.progress'),"
-	"next=document.querySelector('.next');\n"
-	"function save(){try{localStorage.setItem(key,JSON.stringify(state));}catch(e){}}\n"
-	"function show(){var boxes=0,ticked=0,first=null;fields.forEach(function(el){"
-	"if(el.type!=='checkbox')return;boxes++;if(el.checked)ticked++;var card=el.closest('.card');"
-	"if(card)card.classList.toggle('done',el.checked);"
-	"if(!el.checked&&!first&&card&&card.classList.contains('step'))first=card;});"
-	"if(progress)progress.textContent=ticked+' of '+boxes+' ticked';"
-	"if(next)next.textContent=first?'(now: '+first.querySelector('h3').textContent+')':'';}\n"
-	"function restore(){fields.forEach(function(el){var id=el.getAttribute('data-id');"
-	"if(el.type==='checkbox')el.checked=state[id]===true;else el.value=typeof state[id]==='string'?state[id]:'';});"
-	"show();}\n"
-	"fields.forEach(function(el){el.addEventListener(el.type==='checkbox'?'change':'input',function(){"
-	"state[el.getAttribute('data-id')]=el.type==='checkbox'?el.checked:el.value;save();show();});});\n"
-	"var reset=document.querySelector('button.reset');\n"
-	"if(reset)reset.addEventListener('click',function(){"
-	"if(!confirm('Clear every tick and sign-off of this run?'))return;state={};"
-	"try{localStorage.removeItem(key);}catch(e){}restore();});\n"
-	"restore();})();\n";
+	"(function(){var h=document.querySelector('[data-store]');if(!h)return;\n"
+	"var k=h.getAttribute('data-store'),S={},q=function(x){return document.querySelector(x)};\n"
+	"try{S=JSON.parse(localStorage.getItem(k)||'{}')||{}}catch(e){}\n"
+	"var F=document.querySelectorAll('.sign input'),P=q('.progress'),N=q('.next');\n"
+	"function box(e){return e.type=='checkbox'}\n"
+	"function id(e){if(box(e))return e.getAttribute('data-id');var s=e.closest('.sign');"
+	"return s.querySelector('[data-id]').getAttribute('data-id')+(e==s.querySelector('input:not([type])')?'.by':'.at')}\n"
+	"function save(){try{localStorage.setItem(k,JSON.stringify(S))}catch(e){}}\n"
+	"function show(){var n=0,t=0,f=null;F.forEach(function(e){if(!box(e))return;n++;if(e.checked)t++;"
+	"var c=e.closest('.card');if(!c)return;c.classList.toggle('done',e.checked);"
+	"if(!e.checked&&!f&&c.classList.contains('step'))f=c});"
+	"if(P)P.textContent=t+' of '+n+' ticked';if(N)N.textContent=f?'(now: '+f.querySelector('h3').textContent+')':''}\n"
+	"function load(){F.forEach(function(e){var v=S[id(e)];if(box(e))e.checked=v===true;"
+	"else e.value=typeof v=='string'?v:''});show()}\n"
+	"F.forEach(function(e){e.addEventListener(box(e)?'change':'input',function(){"
+	"S[id(e)]=box(e)?e.checked:e.value;save();show()})});\n"
+	"var r=q('button.reset');if(r)r.addEventListener('click',function(){"
+	"if(!confirm('Clear every tick and sign-off of this run?'))return;S={};"
+	"try{localStorage.removeItem(k)}catch(e){}load()});\n"
+	"load()})();\n";
 
 static const char *sources(struct arena *arena, const struct lw_program *program)
 {
@@ -2008,6 +2210,7 @@ static void doc_init(struct doc *d, struct arena *arena, enum doc_kind kind, con
 	arena_init_like(&d->scratch, arena);
 	d->explained = arena_calloc(arena, plan->unconfirmed.len + 1, 1);
 	d->first_step = arena_calloc(arena, plan->items.len + 1, sizeof *d->first_step);
+	d->advice_no = arena_calloc(arena, plan->items.len + 1, sizeof *d->advice_no);
 }
 
 void emit_checklist_plan(struct arena *arena, const struct lw_program *program, const struct lw_plan *plan,
@@ -2031,6 +2234,8 @@ void emit_checklist_plan(struct arena *arena, const struct lw_program *program, 
 	import_content(d);
 	preflight(d);
 	steps_intro(d);
+	number_advice(d);
+	advice_section(d);
 	for (size_t i = 0; i < plan->phases.len; i++)
 		phase_section(d, plan->phases.items[i]);
 	failure_section(d);
@@ -2060,12 +2265,13 @@ void emit_review_plan(struct arena *arena, const struct lw_program *program, con
 	struct doc *d = &doc;
 	doc_init(d, arena, DOC_REVIEW, plan, run, md, html);
 	const char *from = sources(arena, program);
-	document_head(d, "Review report", style_table);
+	document_head(d, "Review report", style_review);
 	para(d);
 	t(d, "For the plan's author, its reviewer and whoever builds its Automation Plan. The operator's checklist is ");
 	code(d, plan->checklist_md);
 	t(d, ".");
 	para_end(d);
+	changes_since(d);
 	proofs(d);
 	unconfirmed_list(d);
 	recipe(d);
@@ -2159,6 +2365,82 @@ static void index_row(struct arena *arena, const struct checklist_entry *e, stru
 	textbuf_puts(html, "</td></tr>\n");
 }
 
+/* A heading of the index with the id the review reports link to. */
+static void index_heading(struct textbuf *md, struct textbuf *html, const char *id, const char *title)
+{
+	textbuf_puts(md, "<a id=\"");
+	textbuf_puts(md, id);
+	textbuf_puts(md, "\"></a>\n## ");
+	textbuf_puts(md, title);
+	textbuf_puts(md, "\n\n");
+	textbuf_puts(html, "<section>\n<h2 id=\"");
+	textbuf_puts(html, id);
+	textbuf_puts(html, "\">");
+	textbuf_puts(html, title);
+	textbuf_puts(html, "</h2>\n");
+}
+
+/* An entry of the index's lists: "**Label**: text", with the id a review report links to. */
+static void index_entry(struct textbuf *md, struct textbuf *html, const char *id, const char *label, const char *text)
+{
+	textbuf_puts(md, "- <a id=\"");
+	textbuf_puts(md, id);
+	textbuf_puts(md, "\"></a>**");
+	textbuf_puts(md, label);
+	textbuf_puts(md, "**: ");
+	esc_markdown_append(md, text, strlen(text));
+	textbuf_puts(md, ".\n");
+	textbuf_puts(html, "<li id=\"");
+	textbuf_puts(html, id);
+	textbuf_puts(html, "\"><b>");
+	textbuf_puts(html, label);
+	textbuf_puts(html, "</b>: ");
+	esc_html_append(html, text, strlen(text));
+	textbuf_puts(html, ".</li>\n");
+}
+
+/*
+ * What every plan's review report would say alike, said once for the
+ * build: how to confirm each kind of unconfirmed fact, and why each of
+ * Server Automation's settings matters.  The reports link here.
+ */
+static void index_shared(struct textbuf *md, struct textbuf *html)
+{
+	index_heading(md, html, "confirm", "How to confirm each kind of fact");
+	static const char intro[] = "Importing a Fixlet's own .bes with bfplan import and building again replaces "
+				    "the guesses about it. Otherwise, by the kind of fact:";
+	textbuf_puts(md, intro);
+	textbuf_puts(md, "\n\n");
+	textbuf_puts(html, "<p>");
+	textbuf_puts(html, intro);
+	textbuf_puts(html, "</p>\n<ul>\n");
+#define CONFIRM_ENTRY(name, label, way) index_entry(md, html, "confirm-" name, label, way);
+	CONFIRM_WAYS(CONFIRM_ENTRY)
+#undef CONFIRM_ENTRY
+	index_entry(md, html, "confirm-other", "Other facts", confirm_way(NULL));
+	textbuf_puts(md, "\n");
+	textbuf_puts(html, "</ul>\n</section>\n");
+
+	index_heading(md, html, "settings", "Server Automation's settings, and why");
+	textbuf_puts(html, "<ul>\n");
+	index_entry(md, html, "settings-timeout", "Each step's timeout",
+		    "Server Automation puts no time limit on a step otherwise: the step would wait for ever, and the "
+		    "plan's worst case would not hold");
+	index_entry(md, html, "settings-failure-step", "Each failure step on all the endpoints of its step",
+		    "not only on those that failed: the nodes of a phase go out of service together, and come back "
+		    "together");
+	index_entry(md, html, "settings-pending-restart", "Pause Plan until restart completes",
+		    "a node still in Pending Restart means its restart has not happened, and the plan must not move "
+		    "on; a node still pending at the step's timeout counts as failed");
+	index_entry(md, html, "settings-non-reporting", "Non-reporting endpoints kept",
+		    "an excluded node skips the step, and a later step can target it again once it reports: a node "
+		    "could be drained or patched without its pause. Kept as a target, a node that does not report "
+		    "makes its step wait until the step's timeout, and the step then fails on it, with its failure "
+		    "step and behaviour");
+	textbuf_puts(md, "\n");
+	textbuf_puts(html, "</ul>\n</section>\n");
+}
+
 void emit_checklist_index(struct arena *arena, const struct lw_program *program,
 			  const struct checklist_entry *const *entries, size_t count, struct textbuf *md,
 			  struct textbuf *html)
@@ -2189,5 +2471,6 @@ void emit_checklist_index(struct arena *arena, const struct lw_program *program,
 	arena_free(&row);
 	textbuf_puts(md, "\n");
 	textbuf_puts(html, "</tbody>\n</table>\n");
+	index_shared(md, html);
 	page_end(html, from, false);
 }

@@ -43,6 +43,18 @@ enum checklist_import {
 	CHECKLIST_IMPORT_CONSOLE, /* the full component form: the console's File > Import */
 };
 
+/*
+ * One thing that changes for the operator since the previous build, as
+ * bfplan diff finds it (emit/diff.h): the build hands each plan's to its
+ * review report in this form.
+ */
+struct checklist_change {
+	char sign;                 /* '~' changed, '+' added, '-' removed */
+	const char *what;          /* "step pause on EXNODE1", "plan" for the whole plan */
+	const char *old_value;     /* NULL when added */
+	const char *new_value;     /* NULL when removed */
+};
+
 /* What a build says about the run its checklists are for (--run-id, --window-start). */
 struct checklist_run {
 	enum checklist_import import;
@@ -50,6 +62,8 @@ struct checklist_run {
 	bool run_id_given;         /* --run-id, rather than derived from the inputs and the window start */
 	bool has_window_start;
 	int64_t window_start;      /* --window-start: seconds since 1970-01-01 UTC */
+	const char *previous;      /* --previous: the earlier plan file, or NULL */
+	const struct ptrvec *previous_changes; /* the plan's struct checklist_change *, in order; NULL: none */
 };
 
 /*
@@ -65,6 +79,10 @@ void emit_checklist_plan(struct arena *arena, const struct lw_program *program, 
 /* One plan's review report, the same way. */
 void emit_review_plan(struct arena *arena, const struct lw_program *program, const struct lw_plan *plan,
 		      const struct checklist_run *run, struct textbuf *md, struct textbuf *html);
+
+/* The index's files, which each review report links to for what every plan's would say alike. */
+#define CHECKLIST_INDEX_MD "checklist.md"
+#define CHECKLIST_INDEX_HTML "checklist.html"
 
 /* What the index says about one plan; the build keeps these while it frees the plans. */
 struct checklist_entry {

@@ -151,6 +151,18 @@ static void plan_facts(struct facts *f, const struct lw_plan *p)
 				  failure_words(a, s), s->item->optional ? ", optional" : ""));
 	}
 	fact(f, "steps in order", order.data);
+	/* what the reviewer relies on: each proof, and each fact nobody has confirmed */
+	for (size_t i = 0; i < p->checks.len; i++) {
+		const struct lw_check *c = p->checks.items[i];
+		if (c->when == LW_PROVEN && c->code)
+			fact(f, arena_printf(a, "proof %s", c->code), c->description.text ? c->description.text : c->code);
+	}
+	for (size_t i = 0; i < p->unconfirmed.len; i++) {
+		const struct lw_mark *m = p->unconfirmed.items[i];
+		fact(f, arena_printf(a, "unconfirmed: %s%s%s", m->owner ? m->owner : "?", m->field ? ", " : "",
+				     m->field ? m->field : ""),
+		     m->reason.text ? m->reason.text : "no reason given");
+	}
 }
 
 static void gather(struct arena *arena, const struct lw_plan *p, struct facts *f)

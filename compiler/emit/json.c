@@ -19,6 +19,7 @@
 #include "base/escape.h"
 #include "base/ptrmap.h"
 #include "base/symtab.h"
+#include "base/template.h"
 #include "lower/render.h"
 
 /* ---- the writer ------------------------------------------------------------------------ */
@@ -161,21 +162,11 @@ static size_t table_ref(struct emit_json *j, struct table *t, const void *item)
 }
 
 /* A text taken unchanged from a declaration: its index in "texts", or null. */
+static void made_text(struct emit_json *j, const char *text);
+
 static void text(struct emit_json *j, struct lw_text t)
 {
-	if (!t.text) {
-		null(&j->w);
-		return;
-	}
-	uintptr_t at = (uintptr_t)symtab_get(&j->text_index, t.text);
-	if (!at) {
-		/* a copy: the plan that brought it may be freed before the table is written */
-		const char *copy = arena_strdup(j->arena, t.text);
-		strvec_push(j->arena, &j->texts, copy);
-		at = j->texts.len;
-		symtab_put(&j->text_index, copy, (void *)at);
-	}
-	integer(&j->w, (int64_t)(at - 1));
+	made_text(j, t.text);
 }
 
 static void fixlet_ref(struct emit_json *j, const struct lw_fixlet *f)
@@ -423,24 +414,52 @@ static void step_run(struct emit_json *j, const struct lw_plan *p, const struct 
 	object_end(w);
 }
 
-/* The stdlib's advice for each target, filled in for it: what to verify, what to do on failure. */
+/* A text made for a plan, kept once in "texts" however many plans and steps use it: its index. */
+static void made_text(struct emit_json *j, const char *text)
+{
+	if (!text) {
+		null(&j->w);
+		return;
+	}
+	uintptr_t at = (uintptr_t)symtab_get(&j->text_index, text);
+	if (!at) {
+		const char *copy = arena_strdup(j->arena, text);
+		strvec_push(j->arena, &j->texts, copy);
+		at = j->texts.len;
+		symtab_put(&j->text_index, copy, (void *)at);
+	}
+	integer(&j->w, (int64_t)(at - 1));
+}
+
+/*
+ * One advice of a step, filled in but for the node (RENDER_ANY_NODE
+ * stands for each target): a text reference, the same for every node and
+ * every plan; or, where it names the plan's server or cluster and so is
+ * the plan's own, the text itself, which the table would keep to the end
+ * of the build for nothing.
+ */
+static void advice_text(struct emit_json *j, const char *key_name, struct arena *a, const struct lw_plan *p,
+			const char *text)
+{
+	key(&j->w, key_name);
+	const char *filled = render_advice(a, text, p, RENDER_ANY_NODE);
+	if (filled && (tpl_uses(text) & (TPL_SERVER | TPL_CLUSTER)))
+		string(&j->w, filled);
+	else
+		made_text(j, filled);
+}
+
+/* The stdlib's advice for the step, where version 3 repeated it filled in for each node. */
 static void advice_json(struct emit_json *j, struct arena *a, const struct lw_plan *p, const struct lw_step *s)
 {
 	struct jw *w = &j->w;
 	key(w, "advice");
-	array(w);
-	for (size_t i = 0; i < s->phase->nodes.len; i++) {
-		const char *node = ((const struct lw_node *)s->phase->nodes.items[i])->name;
-		object(w);
-		kstring(w, "node", node);
-		kstring(w, "verify", render_advice(a, s->item->verify.text, p, node));
-		kstring(w, "role_verify", s->item->role_only && p->role ? render_advice(a, p->role->verify.text, p, node)
-								  : NULL);
-		kstring(w, "on_failure", render_advice(a, s->item->on_failure.text, p, node));
-		kstring(w, "not_relevant", render_advice(a, s->item->not_relevant.text, p, node));
-		object_end(w);
-	}
-	array_end(w);
+	object(w);
+	advice_text(j, "verify", a, p, s->item->verify.text);
+	advice_text(j, "role_verify", a, p, s->item->role_only && p->role ? p->role->verify.text : NULL);
+	advice_text(j, "on_failure", a, p, s->item->on_failure.text);
+	advice_text(j, "not_relevant", a, p, s->item->not_relevant.text);
+	object_end(w);
 }
 
 static void step_notes(struct jw *w, struct arena *a, const struct lw_plan *p, const struct lw_step *s)

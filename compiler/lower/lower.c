@@ -166,9 +166,9 @@ static void lower_prereqs(struct lowering *lo)
 		copy->provider = lower_fixlet(lo, pr->provider);
 		copy->required_at = check_require_span(plan, pr);
 		copy->number = (unsigned)i + 1;
-		copy->preflight_title = limit_title(lo->arena, arena_printf(lo->arena,
-			"bfplan pre-flight: %s missing on cluster %s", copy->title.text ? copy->title.text : copy->name,
-			plan->cluster->name));
+		const char *title = copy->title.text ? copy->title.text : copy->name;
+		copy->preflight_title = limit_title(lo->arena, arena_concat(lo->arena, "bfplan pre-flight: ", title,
+									   " missing on cluster ", plan->cluster->name, NULL));
 		copy->needs = (struct cptrvec){0};
 		for (size_t k = 0; k < pr->needs.len; k++) {
 			const struct lw_prereq *earlier = ptrmap_get(&lo->plan_copies, pr->needs.items[k]);
@@ -178,8 +178,8 @@ static void lower_prereqs(struct lowering *lo)
 		ptrmap_put(&lo->plan_copies, pr, copy);
 		ptrvec_push(lo->arena, &lo->plan->prereqs, copy);
 		struct lw_check *chk = add_check(lo, "BFP301", LW_PREFLIGHT,
-			arena_printf(lo->arena, "%s is present on every node of cluster '%s'",
-				     copy->title.text ? copy->title.text : copy->name, plan->cluster->name),
+			arena_concat(lo->arena, title, " is present on every node of cluster '", plan->cluster->name, "'",
+				     NULL),
 			copy);
 		chk->number = copy->number;
 		/* the pre-flight check of a prerequisite, found from the prerequisite */
@@ -344,8 +344,8 @@ static const struct lw_baseline *lower_baseline(struct lowering *lo, const struc
 	copy->name = bl->name;
 	copy->title = bl->title;
 	copy->decl = bl->decl;
-	copy->bes_title = limit_title(lo->arena, arena_printf(lo->arena, "%s: %s", lo->plan->name,
-							      bl->title.text ? bl->title.text : bl->name));
+	copy->bes_title = limit_title(lo->arena, arena_concat(lo->arena, lo->plan->name, ": ",
+							      bl->title.text ? bl->title.text : bl->name, NULL));
 	for (size_t k = 0; k < bl->components.len; k++) {
 		const struct component_ent *ce = bl->components.items[k];
 		const struct fixlet_ent *fx = check_restart_fixlet(ce, os);
@@ -683,11 +683,11 @@ static struct lw_plan *lower_plan(struct lowering *lo, const struct plan_facts *
 	lp->automation = (struct lw_automation){restarts_as_step(plan) ? LW_PENDING_RESTART_CONTINUE
 									: LW_PENDING_RESTART_PAUSE,
 						LW_FAILURE_TARGETS_ALL, LW_NON_REPORTING_KEEP};
-	lp->bes_file = arena_printf(arena, "%s.bes", plan->name);
-	lp->checklist_md = arena_printf(arena, "%s.checklist.md", plan->name);
-	lp->checklist_html = arena_printf(arena, "%s.checklist.html", plan->name);
-	lp->review_md = arena_printf(arena, "%s.review.md", plan->name);
-	lp->review_html = arena_printf(arena, "%s.review.html", plan->name);
+	lp->bes_file = arena_concat(arena, plan->name, ".bes", NULL);
+	lp->checklist_md = arena_concat(arena, plan->name, ".checklist.md", NULL);
+	lp->checklist_html = arena_concat(arena, plan->name, ".checklist.html", NULL);
+	lp->review_md = arena_concat(arena, plan->name, ".review.md", NULL);
+	lp->review_html = arena_concat(arena, plan->name, ".review.html", NULL);
 	lp->owner = plan->owner;
 	lp->owner_contact = plan->owner_contact;
 	lp->decl = plan->decl;

@@ -66,6 +66,13 @@ const char *render_targets(struct arena *arena, const struct lw_phase *phase);
 const char *render_advice(struct arena *arena, const char *text, const struct lw_plan *plan, const char *node);
 
 /*
+ * What advice said once for every node of a step has in place of the
+ * node's name (the checklist's advice paragraphs, plan.json's advice):
+ * each node the step targets is put in for it.
+ */
+#define RENDER_ANY_NODE "\u2039node\u203A"
+
+/*
  * The number of a mark among the plan's unconfirmed facts (U<number> in
  * the checklist, "unconfirmed" in plan.json), or 0 if the plan does not
  * list it.

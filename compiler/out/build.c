@@ -396,7 +396,7 @@ static const char *join(struct arena *a, const char *dir, const char *name)
 	size_t n = strlen(dir);
 	if (n == 0)
 		return arena_strdup(a, name);
-	return arena_printf(a, "%s%s%s", dir, dir[n - 1] == '/' ? "" : "/", name);
+	return arena_concat(a, dir, dir[n - 1] == '/' ? "" : "/", name, NULL);
 }
 
 /* ---- the manifest: what the last build wrote ---------------------------------------- */
@@ -537,6 +537,8 @@ struct build {
 	struct textcheck check;
 	struct validator *validator;
 	struct stream bes, md, html, json;
+	struct bes_options bes_opts;   /* the options' own, with texts_checked: check_plan() checked them */
+	struct bes_shared *bes_shared; /* catalog text escaped once for every plan's .bes */
 	struct emit_json *json_doc;
 	struct ptrvec index;       /* struct checklist_entry *: what the checklists' index lists */
 	struct ptrmap marks_seen;  /* the catalog's marks the plans rest on, for BFP423 */
@@ -607,14 +609,14 @@ static void write_bes(struct build *b, struct arena *plan_arena, const struct lw
 	if (!b->validator) {
 		if (!writing || !stream_open(b, &b->bes, p->bes_file, plan_arena))
 			return;
-		if (!emit_bes_plan(plan_arena, p, &b->opts->bes, b->diags, &b->bes.buf))
+		if (!emit_bes_plan(plan_arena, p, &b->bes_opts, b->bes_shared, b->diags, &b->bes.buf))
 			stop_writing(b, EMIT_PLAN_ERRORS);
 		stream_close(b, &b->bes);
 		return;
 	}
 	struct textbuf whole;
 	textbuf_init(&whole, plan_arena);
-	if (!emit_bes_plan(plan_arena, p, &b->opts->bes, b->diags, &whole) ||
+	if (!emit_bes_plan(plan_arena, p, &b->bes_opts, b->bes_shared, b->diags, &whole) ||
 	    !validator_check(b->validator, p->bes_file, whole.data, whole.len, p->decl, b->diags)) {
 		stop_writing(b, EMIT_PLAN_ERRORS);
 		return;
@@ -696,7 +698,10 @@ static void plan_run(const struct build *b, struct arena *plan_arena, const stru
 		.run_id_given = o->run_id != NULL,
 		.has_window_start = o->has_window_start,
 		.window_start = o->window_start,
+		.previous = o->previous,
 	};
+	if (o->previous && o->previous_changes)
+		run->previous_changes = symtab_get(o->previous_changes, p->name);
 	if (o->run_id)
 		return;
 	uint64_t h = plan_fingerprint(emit_checklist_hash("bfplan run", 10), p);
@@ -802,9 +807,9 @@ static void json_begin(struct build *b)
 
 static void write_index(struct build *b)
 {
-	if (!stream_open(b, &b->md, "checklist.md", b->arena))
+	if (!stream_open(b, &b->md, CHECKLIST_INDEX_MD, b->arena))
 		return;
-	if (!stream_open(b, &b->html, "checklist.html", b->arena)) {
+	if (!stream_open(b, &b->html, CHECKLIST_INDEX_HTML, b->arena)) {
 		stream_close(b, &b->md);
 		return;
 	}
@@ -960,6 +965,9 @@ enum emit_status emit_build(struct arena *arena, struct lowering *plans, const s
 	struct build b = {.arena = arena, .program = lower_program_of(plans), .opts = opts, .diags = diags,
 			  .outdir = outdir, .status = EMIT_OK};
 	b.check = (struct textcheck){.arena = arena, .diags = diags, .opts = opts};
+	b.bes_opts = opts->bes;
+	b.bes_opts.texts_checked = true; /* build_plan() writes a plan only once check_plan() passed it */
+	b.bes_shared = emit_bes_shared_new(arena);
 	ptrmap_init(&b.check.shared, arena);
 	ptrmap_init(&b.marks_seen, arena);
 	b.check.plan_arena = arena;

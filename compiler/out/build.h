@@ -28,6 +28,7 @@
 #include <stdint.h>
 
 #include "base/arena.h"
+#include "base/symtab.h"
 #include "diag/diag.h"
 #include "emit/bes.h"
 #include "lower/lower.h"
@@ -52,6 +53,8 @@ struct emit_options {
 	const char *run_id;                     /* --run-id, or NULL: each plan's is derived (emit.c) */
 	bool has_window_start;                  /* --window-start was given */
 	int64_t window_start;                   /* seconds since 1970-01-01 UTC */
+	const char *previous;                   /* --previous: the earlier plan file, as named; or NULL */
+	const struct symtab *previous_changes;  /* plan name -> struct ptrvec * of struct checklist_change * */
 };
 
 /* CRLF, reference-only components, no epoch, no schema, no depfile, every output, compact, no sync. */

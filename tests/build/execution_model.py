@@ -14,8 +14,13 @@ For every plan in OUTDIR/plan.json (docs/execution.md):
   components in the same order, and no Baseline holds a Fixlet that a
   node step (pause, move groups, resume, ...) runs;
 - the plan's checklist (PLAN.checklist.md) carries the stdlib's
-  on-failure and verify advice of every step, filled in for every target,
-  and the index (checklist.md) links to it;
+  on-failure, verify and not-relevant advice of every step for every
+  target: on the step's card, filled in, or in the one numbered advice
+  paragraph the card points to ("as in A2"), whose text with the card's
+  node put in for ‹node› is the step's; and each advice is said once:
+  no advice sentence appears twice in the checklist, and a paragraph
+  serves two steps or more, all of them running the same thing;
+- the index (checklist.md) links to each plan's checklist;
 - every reference into the document's tables (sites, fixlets, marks,
   texts, and the plan's restores and baselines) names an entry;
 - no output keeps a placeholder ({node}, {server}, {cluster}) or the old
@@ -78,6 +83,7 @@ def check_references(outdir, doc, plan):
         refs += [("restores", s[k]) for k in ("restore", "failure_step") if s[k] is not None]
         refs += [("texts", s["title"])] if s["title"] is not None else []
         refs += [("marks", i) for i in s["unconfirmed"]]
+        refs += [("texts", i) for i in s["advice"].values() if isinstance(i, int)]
     local = {"baselines": len(plan["baselines"]), "restores": len(plan["restores"])}
     bad = [(t, i) for t, i in refs if not 0 <= i < {**size, **local}[t]]
     for f in doc["fixlets"]:
@@ -87,9 +93,72 @@ def check_references(outdir, doc, plan):
           + (f": not {bad[:5]}" if bad else ""))
 
 
+ADVICE_KEYS = ("verify", "role_verify", "on_failure", "not_relevant")
+
+
+def step_advice(doc, step):
+    """A step's advice for each of its targets: plan.json gives each text once, with
+    ‹node› standing for the node (docs/output.md), which is put in here."""
+    texts = {k: doc["texts"][i] if isinstance(i, int) else i for k, i in step["advice"].items()}
+    check_keys = set(step["advice"]) == set(ADVICE_KEYS)
+    if not check_keys:
+        raise SystemExit(f"plan.json: step {step['number']}: advice keys {sorted(step['advice'])}")
+    return [dict({"node": node}, **{k: t.replace(ADVICE_NODE, node) if t else None for k, t in texts.items()})
+            for node in step["targets"]]
+
+
 def markdown_plain(text):
     """What a reader sees of the checklist's Markdown: escapes and emphasis gone."""
     return text.replace("\\", "").replace("**", "")
+
+
+ADVICE_NODE = "\u2039node\u203a"
+FIELD_OF = {"verify": "Verify", "on_failure": "If it fails", "not_relevant": "If Not Relevant"}
+
+
+def card_fields(card):
+    """A card's "- Label: text" lines, by label."""
+    return {m.group(1): m.group(2) for m in re.finditer(r"^- ([A-Za-z ]+?): (.*)$", card, flags=re.M)}
+
+
+def advice_paragraphs(plain):
+    """The checklist's numbered advice paragraphs ("### A2. ..."): number -> field key -> text."""
+    found = {}
+    for part in re.split(r"^### ", plain, flags=re.M)[1:]:
+        m = re.match(r"A(\d+)\. ", part)
+        if not m:
+            continue
+        fields = card_fields(part.split("\n## ", 1)[0])
+        found[int(m.group(1))] = {k: fields[label] for k, label in FIELD_OF.items() if label in fields}
+    return found
+
+
+def step_cards(doc, plan, plain):
+    """Step number -> the text of its card."""
+    cards = {}
+    parts = re.split(r"^### ", plain, flags=re.M)
+    for s in plan["automation_plan"]["steps"]:
+        title = doc["texts"][s["title"]] if s["title"] is not None else s["name"]
+        card = next((c for c in parts if c.startswith(f"Step {s['number']}. {title}")), None)
+        if card is not None:
+            cards[s["number"]] = card.split("\n## ", 1)[0]
+    return cards
+
+
+def advice_said(card, paragraphs, key, node, targets):
+    """What the card says for one advice on `node`: the card's own line, or the paragraph it
+    points to with `node` put in, provided the card is the node's (it names it on its On line)."""
+    if card is None:
+        return None
+    line = card_fields(card).get(FIELD_OF[key], "")
+    ref = re.search(r"\bas in A(\d+)\.", line)
+    if not ref:
+        return line
+    on = card_fields(card).get("On", "")
+    if node not in targets or not re.search(rf"(^|[ ,]){re.escape(node)}([ ,]|$)", on):
+        return None
+    text = paragraphs.get(int(ref.group(1)), {}).get(key)
+    return text.replace(ADVICE_NODE, node) if text else None
 
 
 def check_plan(outdir, doc, plan, checklist, review, bes_root):
@@ -141,17 +210,40 @@ def check_plan(outdir, doc, plan, checklist, review, bes_root):
         check(not unrestarted, f"{outdir}: {name}: a restart step follows every Baseline step on its nodes"
               + (": not after " + ", ".join(map(str, unrestarted)) if unrestarted else ""))
 
-    # the checklist carries the stdlib's advice, filled in for every target
+    # the checklist carries the stdlib's advice for every target, each sentence once
     plain = markdown_plain(checklist)
-    missing = []
+    paragraphs = advice_paragraphs(plain)
+    cards = step_cards(doc, plan, plain)
+    missing, twice, users = [], [], {}
     for s in steps:
-        for advice in s["advice"]:
+        card = cards.get(s["number"])
+        for advice in step_advice(doc, s):
             for key in ("on_failure", "verify", "not_relevant"):
                 text = advice[key]
-                if text and text.rstrip(".") not in plain:
+                if not text:
+                    continue
+                said = advice_said(card, paragraphs, key, advice["node"], s["targets"])
+                if said is None or text.rstrip(".") not in said:
                     missing.append(f"step {s['number']} {key} on {advice['node']}")
+        for ref in re.findall(r"\bas in A(\d+)\.", card or ""):
+            users.setdefault(int(ref), set()).add((s["number"], s["name"]))
+    for number, fields in paragraphs.items():
+        for key, text in fields.items():
+            if plain.count(text) != 1:
+                twice.append(f"A{number} {key}")
+    for s in steps:
+        for advice in step_advice(doc, s):
+            for key in ("on_failure", "verify", "not_relevant"):
+                if advice[key] and plain.count(advice[key].rstrip(".")) > 1:
+                    twice.append(f"step {s['number']} {key} on {advice['node']}")
     check(not missing, f"{outdir}: {name}: {plan['name']}.checklist.md carries every step's advice"
           + (": missing " + ", ".join(missing[:5]) if missing else ""))
+    check(not twice, f"{outdir}: {name}: {plan['name']}.checklist.md says each advice once"
+          + (": twice " + ", ".join(sorted(set(twice))[:5]) if twice else ""))
+    badly_used = [f"A{n}" for n in paragraphs
+                  if len(users.get(n, ())) < 2 or len({step for _, step in users.get(n, ())}) != 1]
+    check(not badly_used, f"{outdir}: {name}: each advice paragraph serves two steps or more of one kind"
+          + (": not " + ", ".join(badly_used) if badly_used else ""))
 
     check_step_cards(outdir, doc, plan, plain)
 
@@ -203,9 +295,11 @@ def check_step_cards(outdir, doc, plan, plain):
         missing += [f"{what}: target {n}" for n in s["targets"] if n not in card]
         if f"timeout {duration(s['timeout_seconds'])}" not in card:
             missing.append(f"{what}: timeout {duration(s['timeout_seconds'])}")
-        for advice in s["advice"]:
+        paragraphs = advice_paragraphs(plain)
+        for advice in step_advice(doc, s):
             for key in ("verify", "on_failure", "not_relevant"):
-                if advice[key] and advice[key].rstrip(".") not in card:
+                said = advice_said(card, paragraphs, key, advice["node"], s["targets"])
+                if advice[key] and (said is None or advice[key].rstrip(".") not in said):
                     missing.append(f"{what}: {key} on {advice['node']}")
         if s["failure_behavior"] == "stop-plan" and s["failure_step"] is not None:
             restore = plan["restores"][s["failure_step"]]
@@ -246,6 +340,11 @@ def main(dirs):
                 checklist = f.read()
             with open(os.path.join(outdir, plan["review_file"]), encoding="utf-8") as f:
                 review = f.read()
+            # what every review would say alike is said once in the index: each link finds its entry there
+            dangling = [t for t in re.findall(r"\]\(checklist\.md#([^)]+)\)", review) if f'<a id="{t}"></a>' not in index]
+            check(not dangling and "(checklist.md#confirm" in review,
+                  f"{outdir}: {plan['name']}: {plan['review_file']} links to how to confirm each kind of fact in "
+                  "checklist.md, and every link finds its entry" + (f": not {dangling[:3]}" if dangling else ""))
             bes = ET.parse(os.path.join(outdir, plan["bes_file"])).getroot()
             check_plan(outdir, doc, plan, checklist, review, bes)
         for output in sorted(os.listdir(outdir)):

@@ -304,15 +304,31 @@ def check_ticks(browser, url, retry_url, name):
     if not first:
         check(False, f"{name}: a step card has a tick box")
         return
+    # the sign-off of that step and of the next card: typed as a person types (an input event each)
+    typed = browser.js("(function () { var s = document.querySelectorAll('.card.step .sign');"
+                       " var f = [s[0].querySelectorAll('input:not([type])'), s[1].querySelectorAll('input:not([type])')];"
+                       " var v = ['A. Operator', '22:15', 'B. Other', '23:40'];"
+                       " [f[0][0], f[0][1], f[1][0], f[1][1]].forEach(function (e, i) {"
+                       "   e.value = v[i]; e.dispatchEvent(new Event('input')); });"
+                       " return f[0].length === 2 && f[1].length === 2; })()")
     browser.open(url, 1280)
     kept = browser.js(f"document.querySelector('input[data-id=\"{first}\"]').checked")
     progress = browser.js("document.querySelector('.progress').textContent")
     check(kept and progress == f"1 of {boxes} ticked",
           f"{name}: a tick survives opening the page again ({progress})")
+    signed = browser.js("(function () { var s = document.querySelectorAll('.card.step .sign');"
+                        " return [s[0], s[1]].map(function (x) { return Array.prototype.map.call("
+                        "   x.querySelectorAll('input:not([type])'), function (e) { return e.value; }).join('|'); })"
+                        "   .join(' / '); })()")
+    check(typed and signed == "A. Operator|22:15 / B. Other|23:40",
+          f"{name}: each card's name and time survive opening the page again, each in its own field ({signed})")
     browser.open(retry_url, 1280)
     fresh = browser.js(f"document.querySelector('input[data-id=\"{first}\"]').checked")
+    blank = browser.js("Array.prototype.every.call(document.querySelectorAll('.sign input:not([type])'),"
+                       " function (e) { return e.value === ''; })")
     key_a = browser.js("document.querySelector('[data-store]').getAttribute('data-store')")
-    check(not fresh, f"{name}: the same plan built for another window opens with no ticks ({key_a})")
+    check(not fresh and blank,
+          f"{name}: the same plan built for another window opens with no ticks and no sign-offs ({key_a})")
     browser.open(url, 1280)
     browser.js("localStorage.clear()")
 

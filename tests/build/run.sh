@@ -162,6 +162,42 @@ else
 	fail "exchange2007-windows2008-full: BFP424 does not show the three imported scripts"
 fi
 
+# --previous: the seed against an earlier version of itself (tests/build/previous); the review
+# report lists what bfplan diff finds, the same changes, and is compared with its expected copy.
+prev=$tmp/previous
+if build previous examples/exchange2007-windows2008.plan "$prev" --previous tests/build/previous/exchange2007-windows2008.plan \
+		2> "$tmp/previous.stderr"; then
+	for f in patch-exch2008.review.md patch-exch2008.review.html; do
+		[ $update = 1 ] && mkdir -p "$here/expected/previous" && cp "$prev/$f" "$here/expected/previous/$f"
+		if cmp -s "$here/expected/previous/$f" "$prev/$f"; then
+			pass "--previous: $f matches tests/build/expected/previous/$f"
+		else
+			fail "--previous: $f differs from tests/build/expected/previous/$f"
+			diff -u "$here/expected/previous/$f" "$prev/$f" | head -20 | sed 's/^/    /'
+		fi
+	done
+	"$bfplan" diff tests/build/previous/exchange2007-windows2008.plan examples/exchange2007-windows2008.plan > "$tmp/previous.diff" 2>&1
+	changes=$(grep -c '^  [~+-] ' "$tmp/previous.diff")
+	listed=$(sed -n '/^## Changes since/,/^## /p' "$prev/patch-exch2008.review.md" | grep -c '^- `[~+-]`')
+	if [ "$changes" -gt 0 ] && [ "$changes" = "$listed" ]; then
+		pass "--previous: the review lists the $changes changes bfplan diff finds"
+	else
+		fail "--previous: the review lists $listed changes, bfplan diff finds $changes"
+	fi
+else
+	fail "--previous: the build failed"
+	sed 's/^/    /' "$tmp/previous.stderr"
+fi
+if build same examples/exchange2007-windows2008.plan "$tmp/same" --previous examples/exchange2007-windows2008.plan 2> "$tmp/same.stderr" &&
+   grep -q '^Nothing changes for the operator since' "$tmp/same/patch-exch2008.review.md" &&
+   ! grep -q 'Changes since the previous build' "$tmp/same/patch-exch2008.checklist.md" &&
+   ! grep -q 'Changes since the previous build' "$tmp/$(basename examples/exchange2007-windows2008.plan .plan)/patch-exch2008.review.md"; then
+	pass "--previous of the same file: the review says nothing changes; without it, no such section"
+else
+	fail "--previous of the same file"
+	sed 's/^/    /' "$tmp/same.stderr"
+fi
+
 # A plan whose steps only run their sites' Fixlets has no .bes (an empty <BES> is invalid)
 empty=tests/fuzz/crashes/build/empty-bes.plan
 if build empty-bes "$empty" "$tmp/empty" --emit=bes,checklist,json 2> "$tmp/empty.stderr" &&
@@ -221,7 +257,10 @@ fi
 # Server 2003 has no witness-online relevance), so that fact is left by hand.
 sed 's/quorum disk-only .*/quorum node-and-witness/' examples/exchange2007-windows2003.plan > "$tmp/witness2003.plan"
 "$bfplan" build "$tmp/witness2003.plan" -o "$tmp/witness2003" --site-url "server-automation=$SA_URL" 2>/dev/null
-if /usr/bin/python3 "$here/proofs.py" "$@" tests/build/expected/*/ "$tmp/witness2003" > "$tmp/proofs" 2>&1 &&
+# (expected/previous holds only the review reports of a build with --previous: no plan.json)
+builds=$(ls -d tests/build/expected/*/ | grep -v '/previous/$')
+# shellcheck disable=SC2086 # directory names without blanks
+if /usr/bin/python3 "$here/proofs.py" "$@" $builds "$tmp/witness2003" > "$tmp/proofs" 2>&1 &&
    /usr/bin/python3 "$here/proofs.py" --self-test "$tmp/exchange2007-windows2008" >> "$tmp/proofs" 2>&1 &&
    /usr/bin/python3 "$here/proofs.py" --self-test "$tmp/witness2003" >> "$tmp/proofs" 2>&1 &&
    grep -q '"rests_on_by_hand":\["the witness is online"\]' "$tmp/witness2003/plan.json"; then

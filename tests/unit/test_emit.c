@@ -774,13 +774,18 @@ static void test_plan_json(void **state)
 	assert_string_equal(json_string_value(json_object_get(patch, "failure_behavior")), "hold");
 	assert_true(json_is_null(json_object_get(patch, "failure_step")));
 	assert_int_equal(json_integer_value(json_object_get(json_object_get(patch, "run"), "baseline")), 0);
-	json_t *advice = json_array_get(json_object_get(patch, "advice"), 0);
-	assert_string_equal(json_string_value(json_object_get(advice, "on_failure")),
-			    "Resume EXNODE1 only if the change owner agrees.");
-	assert_string_equal(json_string_value(json_object_get(advice, "not_relevant")),
-			    "EXNODE1 has every patch already.");
-	json_t *pause_advice = json_array_get(json_object_get(pause, "advice"), 0);
+	/* the advice once per step, a text with a stand-in for each target, shared by the steps that run it */
+	json_t *advice = json_object_get(patch, "advice");
+	assert_string_equal(json_string_value(ref(root, "texts", advice, "on_failure")),
+			    "Resume \u2039node\u203A only if the change owner agrees.");
+	assert_string_equal(json_string_value(ref(root, "texts", advice, "not_relevant")),
+			    "\u2039node\u203A has every patch already.");
+	json_t *pause_advice = json_object_get(pause, "advice");
 	assert_true(json_is_null(json_object_get(pause_advice, "not_relevant")));
+	json_t *later_pause = json_array_get(steps, 5);
+	assert_string_equal(json_string_value(json_object_get(later_pause, "name")), "pause");
+	assert_true(json_equal(json_object_get(json_object_get(later_pause, "advice"), "verify"),
+			       json_object_get(pause_advice, "verify")));
 
 	/* the proof that the role moves once rests on the pre-flight check of where it runs */
 	json_t *checks = json_object_get(plan, "checks");
@@ -932,9 +937,21 @@ static void test_checklists(void **state)
 	assert_non_null(mm);
 	const char *rv = strstr(mm, "Get-ClusteredMailboxServerStatus EXCMS01 shows it running on another node");
 	assert_true(rv && rv < strstr(mm, "### Step 6. Pause"));
-	/* the stdlib's advice, filled in for the node, and what holds for every step said once */
-	assert_non_null(strstr(md, "cluster node EXNODE2 shows Up"));
-	assert_non_null(strstr(md, "Resume EXNODE1 only if the change owner agrees."));
+	/*
+	 * the stdlib's advice of a step that runs on each node in turn said once, in a numbered paragraph
+	 * with a stand-in for the node, which each card names on its On line and points to; and what holds
+	 * for every step said once
+	 */
+	assert_int_equal(count(md, "cluster node \u2039node\u203A shows Up"), 1);
+	assert_int_equal(count(md, "Resume \u2039node\u203A only if the change owner agrees."), 1);
+	assert_null(strstr(md, "cluster node EXNODE2 shows Up"));
+	const char *a1 = strstr(md, "### A1. ");
+	assert_true(a1 && a1 < n1);
+	const char *s9 = strstr(md, "### Step 9. ");
+	assert_non_null(s9);
+	assert_non_null(strstr(s9, "- **On:** **EXNODE2**"));
+	assert_non_null(strstr(s9, "- **Verify:** as in A"));
+	assert_non_null(strstr(html, "<a href=\"#patch-exch01-a1\">A1</a>"));
 	assert_int_equal(count(md, "until the cause is understood"), 1);
 	/* the window's times: each phase's latest start, and the worst end */
 	assert_non_null(strstr(md, "starts 2026-11-14 22:00 UTC"));
@@ -942,7 +959,7 @@ static void test_checklists(void **state)
 	/* tick boxes: the import, the prerequisites (3), where the role runs, every node up and reporting, the
 	 * witness online (its own pre-flight Fixlet, so nothing is left by hand), the steps (9), the close-out */
 	assert_int_equal(count(md, "- [ ] "), 17);
-	assert_int_equal(count(html, "type=\"checkbox\""), 17);
+	assert_int_equal(count(html, "type=checkbox"), 17);
 	assert_non_null(strstr(md, "### P5. Every node up and reporting"));
 	assert_non_null(strstr(md, "### P6. The witness online"));
 	assert_null(strstr(md, "### By hand, just before step 1"));
@@ -952,7 +969,7 @@ static void test_checklists(void **state)
 				     "targets that have not returned a status");
 	assert_true(sa && afb && afb > sa);
 	assert_non_null(strstr(sa, "- **Non-reporting endpoints:** do not exclude them."));
-	assert_non_null(strstr(md, "- **If Not Relevant:** EXNODE1 has every patch already."));
+	assert_non_null(strstr(md, "- **If Not Relevant:** \u2039node\u203A has every patch already."));
 	/* the reference form is imported through the REST API */
 	assert_non_null(strstr(md, "curl --user OPERATOR --request POST --data-binary @patch-exch01.bes "
 				   "https://BIGFIX-SERVER:52311/api/import/custom/SITE"));
