@@ -963,6 +963,12 @@ static bool may_succeed(struct driver *d, uint32_t node)
 static int after_pending(struct driver *d, const struct eng_duty *duty, uint32_t node, int64_t at)
 {
 	const char *name = step_name(d, duty->step, duty->failure_step);
+	if (!duty->failure_step && eng_step_at(d->model, duty->step)->pending_succeeds) {
+		/* the plan's Pending Restart setting is "Continue Plan" (restart as-step): the engine counted it done */
+		fprintf(d->out, "Step %s: %s reports Pending Restart, which ends the step on it; the restart step "
+				"after it restarts the node.\n", name, node_name(d, node));
+		return EXIT_CLEAN;
+	}
 	if (may_succeed(d, node)) {
 		fprintf(d->out, "Step %s: %s reports Pending Restart; the step ends with a restart, which clears it.\n",
 			name, node_name(d, node));
