@@ -1015,8 +1015,8 @@ static void verify_text(struct doc *d, const struct lw_item *it, const struct lw
 	/* a Baseline that ends with its restart: the patch step's own advice says what Pending Restart means */
 	if (!restart_in(it) && may_restart(it)) {
 		if (p->automation.pending_restart == LW_PENDING_RESTART_CONTINUE)
-			t(d, " This step can end with a node in Pending Restart: the restart step after it restarts "
-			     "the node.");
+			t(d, " Under this plan's \"Continue Plan\" setting a node may end this step in Pending "
+			     "Restart: the restart step after it restarts the node.");
 		else
 			t(d, " This step can leave a node in Pending Restart: restart it and wait before the next step.");
 	}
