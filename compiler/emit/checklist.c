@@ -1597,6 +1597,12 @@ static void proofs(struct doc *d)
 	section_end(d);
 }
 
+/* The mark's number in the index's list of reasons, or 0 when this review gives the reason itself. */
+static unsigned shared_number(const struct doc *d, const struct lw_mark *m)
+{
+	return d->run->shared_marks ? (unsigned)(uintptr_t)ptrmap_get(d->run->shared_marks, m) : 0;
+}
+
 /* Two marks give the same reason. */
 static bool same_reason(const struct lw_mark *a, const struct lw_mark *b)
 {
@@ -1631,6 +1637,8 @@ static void unconfirmed_list(struct doc *d)
 	t(d, " of the catalog that nobody has confirmed: confirm each on your BigFix server before the window (");
 	index_ref(d, "confirm", "how, for each kind");
 	t(d, "). Those marked \"in the window\" are shown to the operator beside the step that needs them.");
+	if (d->run->shared_marks)
+		t(d, " The reason of a fact the build's other plans share is given once, in the index.");
 	para_end(d);
 	size_t n = p->unconfirmed.len;
 	unsigned char *listed = arena_calloc(d->arena, n, 1);
@@ -1667,9 +1675,18 @@ static void unconfirmed_list(struct doc *d)
 				both(d, "**", "</b>");
 				t(d, " ");
 				t(d, o->owner ? o->owner : "?");
+				/* a reason the build's other plans share: in the index, each fact's own entry */
+				unsigned shared = shared_number(d, o);
+				if (shared) {
+					t(d, " (");
+					index_ref(d, arena_printf(d->arena, "f%u", shared), "why");
+					t(d, ")");
+				}
 			}
-			t(d, ": ");
-			sentence(d, m->reason.text ? m->reason.text : "no reason given");
+			if (!shared_number(d, m)) {
+				t(d, ": ");
+				sentence(d, m->reason.text ? m->reason.text : "no reason given");
+			}
 			item_end(d);
 		}
 		list_end(d);
@@ -2441,9 +2458,58 @@ static void index_shared(struct textbuf *md, struct textbuf *html)
 	textbuf_puts(html, "</ul>\n</section>\n");
 }
 
+/*
+ * The reasons of the catalog's unconfirmed facts the plans rest on, each
+ * once for the build: a review lists the fact and links here ("f3").  Each
+ * names its kind, linked to how to confirm that kind above.
+ */
+static void index_reasons(struct arena *arena, const struct cptrvec *marks, struct textbuf *md, struct textbuf *html)
+{
+	index_heading(md, html, "facts", "Why each fact is not confirmed");
+	static const char intro[] = "The facts of the catalog that the plans rest on and nobody has confirmed, "
+				    "each with its reason; each plan's review report lists those it rests on.";
+	textbuf_puts(md, intro);
+	textbuf_puts(md, "\n\n");
+	textbuf_puts(html, "<p>");
+	textbuf_puts(html, intro);
+	textbuf_puts(html, "</p>\n<ul>\n");
+	for (size_t i = 0; i < marks->len; i++) {
+		const struct lw_mark *m = marks->items[i];
+		const char *id = arena_printf(arena, "f%zu", i + 1);
+		const char *owner = m->owner ? m->owner : "?";
+		const char *kind = confirm_label(m->field);
+		const char *how = confirm_anchor(m->field);
+		const char *reason = m->reason.text ? m->reason.text : "no reason given";
+		textbuf_puts(md, "- <a id=\"");
+		textbuf_puts(md, id);
+		textbuf_puts(md, "\"></a>");
+		esc_markdown_append(md, owner, strlen(owner));
+		textbuf_puts(md, " ([");
+		esc_markdown_append(md, kind, strlen(kind));
+		textbuf_puts(md, "](#");
+		textbuf_puts(md, how);
+		textbuf_puts(md, ")): ");
+		esc_markdown_append(md, reason, strlen(reason));
+		textbuf_puts(md, ".\n");
+		textbuf_puts(html, "<li id=\"");
+		textbuf_puts(html, id);
+		textbuf_puts(html, "\">");
+		esc_html_append(html, owner, strlen(owner));
+		textbuf_puts(html, " (<a href=\"#");
+		textbuf_puts(html, how);
+		textbuf_puts(html, "\">");
+		esc_html_append(html, kind, strlen(kind));
+		textbuf_puts(html, "</a>): ");
+		esc_html_append(html, reason, strlen(reason));
+		textbuf_puts(html, ".</li>\n");
+	}
+	textbuf_puts(md, "\n");
+	textbuf_puts(html, "</ul>\n</section>\n");
+}
+
 void emit_checklist_index(struct arena *arena, const struct lw_program *program,
-			  const struct checklist_entry *const *entries, size_t count, struct textbuf *md,
-			  struct textbuf *html)
+			  const struct checklist_entry *const *entries, size_t count,
+			  const struct cptrvec *shared_marks, struct textbuf *md, struct textbuf *html)
 {
 	const char *names = plan_names(arena, entries, count);
 	const char *from = sources(arena, program);
@@ -2472,5 +2538,7 @@ void emit_checklist_index(struct arena *arena, const struct lw_program *program,
 	textbuf_puts(md, "\n");
 	textbuf_puts(html, "</tbody>\n</table>\n");
 	index_shared(md, html);
+	if (shared_marks && shared_marks->len)
+		index_reasons(arena, shared_marks, md, html);
 	page_end(html, from, false);
 }
