@@ -1616,6 +1616,37 @@ static bool same_field(const struct lw_mark *a, const struct lw_mark *b)
 }
 
 /*
+ * Every unconfirmed fact in the plan's order when the build's index gives
+ * the reasons (several plans): each fact's mark links to its entry there,
+ * which says its kind, its reason and how to confirm it.
+ */
+static void unconfirmed_links(struct doc *d)
+{
+	const struct lw_plan *p = d->plan;
+	list(d);
+	for (size_t i = 0; i < p->unconfirmed.len; i++) {
+		const struct lw_mark *m = p->unconfirmed.items[i];
+		const char *entry = arena_printf(d->arena, "f%u", shared_number(d, m));
+		textbuf_puts(d->md, "- <a id=\"u");
+		textbuf_puts(d->html, "<li id=\"u");
+		num(d, i + 1);
+		both(d, "\"></a>", "\">");
+		char number[24];
+		index_ref(d, entry, arena_printf(d->arena, "\u26A0U%s", digits(number, i + 1)));
+		t(d, " ");
+		t(d, m->owner ? m->owner : "?");
+		if (m->field) {
+			t(d, ", ");
+			t(d, m->field);
+		}
+		if (in_window(m))
+			t(d, " (in the window)");
+		both(d, "\n", "</li>\n");
+	}
+	list_end(d);
+}
+
+/*
  * Every unconfirmed fact, grouped by the statement it is about, so that
  * how to confirm that kind of fact is said once per group; within a group
  * in the plan's order (U1, U2...: plan.json's "unconfirmed").
@@ -1638,8 +1669,14 @@ static void unconfirmed_list(struct doc *d)
 	index_ref(d, "confirm", "how, for each kind");
 	t(d, "). Those marked \"in the window\" are shown to the operator beside the step that needs them.");
 	if (d->run->shared_marks)
-		t(d, " The reason of a fact the build's other plans share is given once, in the index.");
+		t(d, " Each mark links to the fact's kind and reason in the index, which says them once for the "
+		     "build's plans.");
 	para_end(d);
+	if (d->run->shared_marks) {
+		unconfirmed_links(d);
+		section_end(d);
+		return;
+	}
 	size_t n = p->unconfirmed.len;
 	unsigned char *listed = arena_calloc(d->arena, n, 1);
 	for (size_t g = 0; g < n; g++) {
@@ -1675,18 +1712,9 @@ static void unconfirmed_list(struct doc *d)
 				both(d, "**", "</b>");
 				t(d, " ");
 				t(d, o->owner ? o->owner : "?");
-				/* a reason the build's other plans share: in the index, each fact's own entry */
-				unsigned shared = shared_number(d, o);
-				if (shared) {
-					t(d, " (");
-					index_ref(d, arena_printf(d->arena, "f%u", shared), "why");
-					t(d, ")");
-				}
 			}
-			if (!shared_number(d, m)) {
-				t(d, ": ");
-				sentence(d, m->reason.text ? m->reason.text : "no reason given");
-			}
+			t(d, ": ");
+			sentence(d, m->reason.text ? m->reason.text : "no reason given");
 			item_end(d);
 		}
 		list_end(d);
