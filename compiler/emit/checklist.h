@@ -26,7 +26,10 @@
  * visible links to their one entry in the review report; a fact that only
  * the catalog's author can settle (an action name, an OS range) is in the
  * report alone.  A small index (checklist.md, checklist.html) lists the
- * plans of the build and links to both documents of each.
+ * plans of the build and links to both documents of each; it also says
+ * once what every review would repeat: how to confirm each kind of fact,
+ * why each setting matters, and, in a build of several plans, the reason
+ * of each unconfirmed fact of the catalog, which the reviews link to.
  */
 #ifndef BFPLAN_EMIT_CHECKLIST_H
 #define BFPLAN_EMIT_CHECKLIST_H
