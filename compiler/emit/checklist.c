@@ -1597,6 +1597,12 @@ static void proofs(struct doc *d)
 	section_end(d);
 }
 
+/* The mark's number in the index's list of reasons, or 0 when this review gives the reason itself. */
+static unsigned shared_number(const struct doc *d, const struct lw_mark *m)
+{
+	return d->run->shared_marks ? (unsigned)(uintptr_t)ptrmap_get(d->run->shared_marks, m) : 0;
+}
+
 /* Two marks give the same reason. */
 static bool same_reason(const struct lw_mark *a, const struct lw_mark *b)
 {
@@ -1607,6 +1613,37 @@ static bool same_reason(const struct lw_mark *a, const struct lw_mark *b)
 static bool same_field(const struct lw_mark *a, const struct lw_mark *b)
 {
 	return a->field && b->field ? strcmp(a->field, b->field) == 0 : a->field == b->field;
+}
+
+/*
+ * Every unconfirmed fact in the plan's order when the build's index gives
+ * the reasons (several plans): each fact's mark links to its entry there,
+ * which says its kind, its reason and how to confirm it.
+ */
+static void unconfirmed_links(struct doc *d)
+{
+	const struct lw_plan *p = d->plan;
+	list(d);
+	for (size_t i = 0; i < p->unconfirmed.len; i++) {
+		const struct lw_mark *m = p->unconfirmed.items[i];
+		const char *entry = arena_printf(d->arena, "f%u", shared_number(d, m));
+		textbuf_puts(d->md, "- <a id=\"u");
+		textbuf_puts(d->html, "<li id=\"u");
+		num(d, i + 1);
+		both(d, "\"></a>", "\">");
+		char number[24];
+		index_ref(d, entry, arena_printf(d->arena, "\u26A0U%s", digits(number, i + 1)));
+		t(d, " ");
+		t(d, m->owner ? m->owner : "?");
+		if (m->field) {
+			t(d, ", ");
+			t(d, m->field);
+		}
+		if (in_window(m))
+			t(d, " (in the window)");
+		both(d, "\n", "</li>\n");
+	}
+	list_end(d);
 }
 
 /*
@@ -1631,7 +1668,15 @@ static void unconfirmed_list(struct doc *d)
 	t(d, " of the catalog that nobody has confirmed: confirm each on your BigFix server before the window (");
 	index_ref(d, "confirm", "how, for each kind");
 	t(d, "). Those marked \"in the window\" are shown to the operator beside the step that needs them.");
+	if (d->run->shared_marks)
+		t(d, " Each mark links to the fact's kind and reason in the index, which says them once for the "
+		     "build's plans.");
 	para_end(d);
+	if (d->run->shared_marks) {
+		unconfirmed_links(d);
+		section_end(d);
+		return;
+	}
 	size_t n = p->unconfirmed.len;
 	unsigned char *listed = arena_calloc(d->arena, n, 1);
 	for (size_t g = 0; g < n; g++) {
@@ -2441,9 +2486,58 @@ static void index_shared(struct textbuf *md, struct textbuf *html)
 	textbuf_puts(html, "</ul>\n</section>\n");
 }
 
+/*
+ * The reasons of the catalog's unconfirmed facts the plans rest on, each
+ * once for the build: a review lists the fact and links here ("f3").  Each
+ * names its kind, linked to how to confirm that kind above.
+ */
+static void index_reasons(struct arena *arena, const struct cptrvec *marks, struct textbuf *md, struct textbuf *html)
+{
+	index_heading(md, html, "facts", "Why each fact is not confirmed");
+	static const char intro[] = "The facts of the catalog that the plans rest on and nobody has confirmed, "
+				    "each with its reason; each plan's review report lists those it rests on.";
+	textbuf_puts(md, intro);
+	textbuf_puts(md, "\n\n");
+	textbuf_puts(html, "<p>");
+	textbuf_puts(html, intro);
+	textbuf_puts(html, "</p>\n<ul>\n");
+	for (size_t i = 0; i < marks->len; i++) {
+		const struct lw_mark *m = marks->items[i];
+		const char *id = arena_printf(arena, "f%zu", i + 1);
+		const char *owner = m->owner ? m->owner : "?";
+		const char *kind = confirm_label(m->field);
+		const char *how = confirm_anchor(m->field);
+		const char *reason = m->reason.text ? m->reason.text : "no reason given";
+		textbuf_puts(md, "- <a id=\"");
+		textbuf_puts(md, id);
+		textbuf_puts(md, "\"></a>");
+		esc_markdown_append(md, owner, strlen(owner));
+		textbuf_puts(md, " ([");
+		esc_markdown_append(md, kind, strlen(kind));
+		textbuf_puts(md, "](#");
+		textbuf_puts(md, how);
+		textbuf_puts(md, ")): ");
+		esc_markdown_append(md, reason, strlen(reason));
+		textbuf_puts(md, ".\n");
+		textbuf_puts(html, "<li id=\"");
+		textbuf_puts(html, id);
+		textbuf_puts(html, "\">");
+		esc_html_append(html, owner, strlen(owner));
+		textbuf_puts(html, " (<a href=\"#");
+		textbuf_puts(html, how);
+		textbuf_puts(html, "\">");
+		esc_html_append(html, kind, strlen(kind));
+		textbuf_puts(html, "</a>): ");
+		esc_html_append(html, reason, strlen(reason));
+		textbuf_puts(html, ".</li>\n");
+	}
+	textbuf_puts(md, "\n");
+	textbuf_puts(html, "</ul>\n</section>\n");
+}
+
 void emit_checklist_index(struct arena *arena, const struct lw_program *program,
-			  const struct checklist_entry *const *entries, size_t count, struct textbuf *md,
-			  struct textbuf *html)
+			  const struct checklist_entry *const *entries, size_t count,
+			  const struct cptrvec *shared_marks, struct textbuf *md, struct textbuf *html)
 {
 	const char *names = plan_names(arena, entries, count);
 	const char *from = sources(arena, program);
@@ -2472,5 +2566,7 @@ void emit_checklist_index(struct arena *arena, const struct lw_program *program,
 	textbuf_puts(md, "\n");
 	textbuf_puts(html, "</tbody>\n</table>\n");
 	index_shared(md, html);
+	if (shared_marks && shared_marks->len)
+		index_reasons(arena, shared_marks, md, html);
 	page_end(html, from, false);
 }

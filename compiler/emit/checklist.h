@@ -26,7 +26,10 @@
  * visible links to their one entry in the review report; a fact that only
  * the catalog's author can settle (an action name, an OS range) is in the
  * report alone.  A small index (checklist.md, checklist.html) lists the
- * plans of the build and links to both documents of each.
+ * plans of the build and links to both documents of each; it also says
+ * once what every review would repeat: how to confirm each kind of fact,
+ * why each setting matters, and, in a build of several plans, the reason
+ * of each unconfirmed fact of the catalog, which the reviews link to.
  */
 #ifndef BFPLAN_EMIT_CHECKLIST_H
 #define BFPLAN_EMIT_CHECKLIST_H
@@ -34,6 +37,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "base/ptrmap.h"
 #include "base/textbuf.h"
 #include "lower/lower.h"
 
@@ -64,6 +68,13 @@ struct checklist_run {
 	int64_t window_start;      /* --window-start: seconds since 1970-01-01 UTC */
 	const char *previous;      /* --previous: the earlier plan file, or NULL */
 	const struct ptrvec *previous_changes; /* the plan's struct checklist_change *, in order; NULL: none */
+	/*
+	 * When the build has several plans: each catalog mark -> its number in
+	 * the index's list of reasons (1, 2...), where the reason of a fact
+	 * every plan that uses it shares is said once.  NULL: the review says
+	 * every reason itself.
+	 */
+	const struct ptrmap *shared_marks;
 };
 
 /*
@@ -93,10 +104,15 @@ struct checklist_entry {
 	const char *review_md, *review_html;
 };
 
-/* The index of the build's checklists: a table of its plans, linking to each plan's files. */
+/*
+ * The index of the build's checklists: a table of its plans, linking to
+ * each plan's files; then what every review would say alike, and the
+ * reasons of `shared_marks` (in their index order; NULL: none), which the
+ * reviews link to.
+ */
 void emit_checklist_index(struct arena *arena, const struct lw_program *program,
-			  const struct checklist_entry *const *entries, size_t count, struct textbuf *md,
-			  struct textbuf *html);
+			  const struct checklist_entry *const *entries, size_t count,
+			  const struct cptrvec *shared_marks, struct textbuf *md, struct textbuf *html);
 
 /* The checklist's content hash: 64-bit FNV-1a over four interleaved lanes (docs/output.md). */
 uint64_t emit_checklist_hash(const char *data, size_t len);

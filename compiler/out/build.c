@@ -543,6 +543,7 @@ struct build {
 	struct ptrvec index;       /* struct checklist_entry *: what the checklists' index lists */
 	struct ptrmap marks_seen;  /* the catalog's marks the plans rest on, for BFP423 */
 	struct cptrvec marks;
+	bool shared_reasons;       /* several plans: the index gives each mark's reason once (checklist.h) */
 };
 
 static bool wants(const struct build *b, enum emit_output output)
@@ -700,6 +701,8 @@ static void plan_run(const struct build *b, struct arena *plan_arena, const stru
 		.window_start = o->window_start,
 		.previous = o->previous,
 	};
+	if (b->shared_reasons)
+		run->shared_marks = &b->marks_seen;
 	if (o->previous && o->previous_changes)
 		run->previous_changes = symtab_get(o->previous_changes, p->name);
 	if (o->run_id)
@@ -757,9 +760,14 @@ static void write_checklist(struct build *b, struct arena *plan_arena, const str
 /* The marks a plan rests on join the build's list, each once, in the order first used. */
 static void gather_marks(struct build *b, const struct lw_plan *p)
 {
-	for (size_t k = 0; k < p->unconfirmed.len; k++)
-		if (ptrmap_add(&b->marks_seen, p->unconfirmed.items[k]))
-			cptrvec_push(b->arena, &b->marks, p->unconfirmed.items[k]);
+	for (size_t k = 0; k < p->unconfirmed.len; k++) {
+		const struct lw_mark *m = p->unconfirmed.items[k];
+		if (ptrmap_get(&b->marks_seen, m))
+			continue;
+		cptrvec_push(b->arena, &b->marks, m);
+		/* its number in the index's list of reasons (emit_checklist_index) */
+		ptrmap_put(&b->marks_seen, m, (void *)(uintptr_t)b->marks.len);
+	}
 }
 
 /*
@@ -773,7 +781,7 @@ static void build_plan(struct build *b, struct arena *plan_arena, const struct l
 		stop_writing(b, EMIT_PLAN_ERRORS);
 		return;
 	}
-	gather_marks(b, p);
+	gather_marks(b, p); /* before its review, which links to the index's reasons by these numbers */
 	if (wants(b, EMIT_BES) || b->validator)
 		write_bes(b, plan_arena, p);
 	if (b->status != EMIT_OK)
@@ -814,7 +822,7 @@ static void write_index(struct build *b)
 		return;
 	}
 	emit_checklist_index(b->arena, b->program, (const struct checklist_entry *const *)b->index.items,
-			     b->index.len, &b->md.buf, &b->html.buf);
+			     b->index.len, b->shared_reasons ? &b->marks : NULL, &b->md.buf, &b->html.buf);
 	stream_close(b, &b->md);
 	stream_close(b, &b->html);
 }
@@ -983,6 +991,8 @@ enum emit_status emit_build(struct arena *arena, struct lowering *plans, const s
 			return EMIT_IO_ERROR;
 	}
 
+	/* the catalog's marks are the same objects in every plan, so with several plans each reason is said once */
+	b.shared_reasons = lower_count(plans) > 1;
 	outset_init(&b.set, arena);
 	b.set.durable = opts->sync;
 	/* what make and ninja compare with the inputs is renamed last (outset.h) */

@@ -326,6 +326,35 @@ GUESS_MARK_AFTER = re.compile(r"( \([^()]*\))? \[?\u26a0U\d")
 PLACEHOLDER = re.compile(r"\{(node|server|cluster)\}|cluster node NODE |the server's name")
 
 
+def unescape_md(text):
+    return text.replace("\\", "")
+
+
+def check_reasons(outdir, doc, plan, review, index):
+    """The review lists every unconfirmed fact of its plan (U1, U2...), each with its reason, said
+    there or in the index entry it links to."""
+    lines = review.splitlines()
+    missing = []
+    for k, i in enumerate(plan["unconfirmed"], 1):
+        mark = doc["marks"][i]
+        line = next((l for l in lines if f'<a id="u{k}"></a>' in l), None)
+        if line is None:
+            missing.append(f"U{k} not listed")
+            continue
+        full = line  # facts with one reason share an entry that says it once, at its end
+        line = line[line.index(f'<a id="u{k}"></a>') + 1:]
+        line = line[:line.index('<a id="u')] if '<a id="u' in line else line  # this fact's part of its entry
+        reason = mark["reason"]
+        if reason in unescape_md(line) or ("(checklist.md#f" not in line and reason in unescape_md(full)):
+            continue
+        link = re.search(r"\]\(checklist\.md#(f\d+)\)", line)
+        entry = link and next((l for l in index.splitlines() if f'<a id="{link.group(1)}"></a>' in l), None)
+        if not entry or reason not in unescape_md(entry) or mark["owner"] not in unescape_md(entry):
+            missing.append(f"U{k} ({mark['owner']}): its reason")
+    check(not missing, f"{outdir}: {plan['name']}: its review lists each of its {len(plan['unconfirmed'])} "
+          "unconfirmed facts with its reason, or a link to it in the index" + (f": {missing[:3]}" if missing else ""))
+
+
 def main(dirs):
     for outdir in dirs:
         with open(os.path.join(outdir, "plan.json"), encoding="utf-8") as f:
@@ -345,6 +374,15 @@ def main(dirs):
             check(not dangling and "(checklist.md#confirm" in review,
                   f"{outdir}: {plan['name']}: {plan['review_file']} links to how to confirm each kind of fact in "
                   "checklist.md, and every link finds its entry" + (f": not {dangling[:3]}" if dangling else ""))
+            check_reasons(outdir, doc, plan, review, index)
+            with open(os.path.join(outdir, "checklist.html"), encoding="utf-8") as f:
+                index_html = f.read()
+            with open(os.path.join(outdir, plan["review_file"][:-3] + ".html"), encoding="utf-8") as f:
+                review_html = f.read()
+            dangling = [t for t in re.findall(r'href="checklist\.html#([^"]+)"', review_html)
+                        if f'id="{t}"' not in index_html]
+            check(not dangling, f"{outdir}: {plan['name']}: every link of its HTML review finds its entry in "
+                  "checklist.html" + (f": not {dangling[:3]}" if dangling else ""))
             bes = ET.parse(os.path.join(outdir, plan["bes_file"])).getroot()
             check_plan(outdir, doc, plan, checklist, review, bes)
         for output in sorted(os.listdir(outdir)):
