@@ -282,23 +282,24 @@ static bool in_window(const struct lw_mark *m)
  * only facts that matter in the window are marked, and the first mark
  * of each also gives its reason, beside the step that needs it.
  */
-static void mark(struct doc *d, const struct lw_mark *m)
+/* A mark after text (`lead`: after a blank) or first in its field; false if it is not shown here. */
+static bool mark_led(struct doc *d, const struct lw_mark *m, bool lead)
 {
 	unsigned n = render_mark_number(d->plan, m);
 	if (!n || (d->kind == DOC_CHECKLIST && !in_window(m)))
-		return;
+		return false;
 	char number[24];
 	const char *u = digits(number, n);
 	const char *md_target = d->kind == DOC_CHECKLIST ? d->plan->review_md : "";
 	const char *html_target = d->kind == DOC_CHECKLIST ? d->plan->review_html : "";
-	textbuf_puts(d->md, " [\u26A0U");
+	textbuf_puts(d->md, lead ? " [\u26A0U" : "[\u26A0U");
 	textbuf_puts(d->md, u);
 	textbuf_puts(d->md, "](");
 	textbuf_puts(d->md, md_target);
 	textbuf_puts(d->md, "#u");
 	textbuf_puts(d->md, u);
 	textbuf_puts(d->md, ")");
-	textbuf_puts(d->html, " <a class=\"u\" href=\"");
+	textbuf_puts(d->html, lead ? " <a class=\"u\" href=\"" : "<a class=\"u\" href=\"");
 	esc_html_append(d->html, html_target, strlen(html_target));
 	textbuf_puts(d->html, "#u");
 	textbuf_puts(d->html, u);
@@ -311,12 +312,26 @@ static void mark(struct doc *d, const struct lw_mark *m)
 		t(d, m->reason.text);
 		both(d, ")", ")</span>");
 	}
+	return true;
+}
+
+static void mark(struct doc *d, const struct lw_mark *m)
+{
+	(void)mark_led(d, m, true);
 }
 
 static void marks(struct doc *d, const struct cptrvec *list)
 {
 	for (size_t i = 0; i < list->len; i++)
 		mark(d, list->items[i]);
+}
+
+/* The marks that are a field's whole text: the first follows the field's name without a second blank. */
+static void field_of_marks(struct doc *d, const struct cptrvec *list)
+{
+	bool lead = false;
+	for (size_t i = 0; i < list->len; i++)
+		lead |= mark_led(d, list->items[i], lead);
 }
 
 /* The marks on one statement of a declaration (on_field), or on everything but it. */
@@ -740,7 +755,7 @@ static void prereq_check(struct doc *d, const struct lw_prereq *pr)
 	fields(d);
 	if (pr->marks.len) {
 		field(d, "Detection");
-		marks(d, &pr->marks);
+		field_of_marks(d, &pr->marks);
 		field_end(d);
 	}
 	if (pr->provider) {
@@ -860,7 +875,7 @@ static void other_check(struct doc *d, const struct lw_check *c)
 	fields(d);
 	if (c->marks.len) {
 		field(d, "Detection");
-		marks(d, &c->marks);
+		field_of_marks(d, &c->marks);
 		field_end(d);
 	}
 	if (c->look) {
