@@ -1191,6 +1191,25 @@ static void on_doctype(void *data, const xmlChar *name, const xmlChar *external,
 	xmlStopParser(ctxt);
 }
 
+/*
+ * Plan language, by its first line: a comment, or a lower-case word and
+ * a blank (`use "..."`, `cluster exch01 {`).  XML starts with '<' (after
+ * a byte-order mark and blanks), so the two cannot be taken for each
+ * other; the guess only chooses the help of an error already found.
+ */
+static bool looks_like_plan(const char *text, size_t len)
+{
+	size_t i = len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
+	while (i < len && strchr(" \t\r\n", text[i]))
+		i++;
+	if (i < len && text[i] == '#')
+		return true;
+	size_t word = i;
+	while (i < len && ((text[i] >= 'a' && text[i] <= 'z') || text[i] == '-'))
+		i++;
+	return i > word && i < len && text[i] == ' ';
+}
+
 static xmlDocPtr parse(struct importer *im, const char *text, size_t len, const char *path)
 {
 	struct parse_result pr = {.arena = im->arena};
@@ -1220,8 +1239,13 @@ static xmlDocPtr parse(struct importer *im, const char *text, size_t len, const 
 		struct diag *d = diag_report(im->diags, BFP601, line_span(im, pr.line, pr.column),
 					     "'%s' is not well-formed XML: %s", im->label,
 					     pr.message ? pr.message : "the parser gave up");
-		diag_help(im->diags, d, "bfplan imports .bes files as the BigFix console exports them or the "
-			  "REST API returns them");
+		if (looks_like_plan(text, len))
+			diag_help(im->diags, d, "this looks like a plan file, which 'bfplan check %s' reads; "
+				  "bfplan import reads .bes files as the BigFix console exports them or the REST API "
+				  "returns them", path[0] == '<' ? "FILE" : path);
+		else
+			diag_help(im->diags, d, "bfplan imports .bes files as the BigFix console exports them or the "
+				  "REST API returns them");
 	}
 	return NULL;
 }
