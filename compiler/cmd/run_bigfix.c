@@ -627,6 +627,17 @@ static int64_t relevant_on(struct driver *d, const char *site, uint64_t id, cons
 	return set;
 }
 
+/* A pre-flight Fixlet the journal's import did not make (BFP804). */
+static int preflight_not_imported(struct driver *d, unsigned check, const char *title)
+{
+	struct diag *g = diag_report(&d->s->c.diags, BFP804, d->s->plan->decl, "the pre-flight Fixlet '%s' of check P%u "
+				     "is not in custom site '%s'", title, check, d->site ? d->site : "");
+	diag_help(&d->s->c.diags, g, "the plan has changed since this journal's import: begin a new journal to "
+		  "import its content again, or check P%u by hand and record it ('bfplan run ... done P%u')",
+		  check, check);
+	return EXIT_PLAN_ERRORS;
+}
+
 /*
  * A run-time fact with a pre-flight Fixlet of its own (the witness online):
  * the Fixlet, imported into the custom site, is relevant on a node where
@@ -636,9 +647,7 @@ static int check_fact_fixlet(struct driver *d, const struct lw_check *c, struct 
 {
 	const struct content *fx = content_titled(d, "Fixlet", c->fixlet_title);
 	if (!fx) {
-		diag_report(&d->s->c.diags, BFP804, d->s->plan->decl, "the pre-flight Fixlet '%s' is not in custom site '%s'",
-			    c->fixlet_title, d->site ? d->site : "");
-		return EXIT_PLAN_ERRORS;
+		return preflight_not_imported(d, c->number, c->fixlet_title);
 	}
 	int64_t set = relevant_on(d, d->site, fx->id, arena_printf(d->a, "pre-flight check P%u", c->number));
 	if (set < 0)
@@ -681,17 +690,18 @@ static int check_one(struct driver *d, const struct run_check *rc, struct journa
 				return EXIT_CLEAN;
 			}
 		}
-		diag_report(&d->s->c.diags, BFP804, p->decl, "Fixlet %u, relevant only where the role runs, is relevant "
-			    "on %s: where the role runs is not known, and the run does not start", fx->id,
-			    set ? "several nodes" : "no node");
+		struct diag *g = diag_report(&d->s->c.diags, BFP804, p->decl, "Fixlet %u, relevant only where the role "
+					     "runs, is relevant on %s: where the role runs is not known, and the run does "
+					     "not start", fx->id, set ? "several nodes" : "no node");
+		diag_help(&d->s->c.diags, g, "look where the role runs in the cluster console; once it runs on %s alone, "
+			  "record the check by hand ('bfplan run ... done P%u') or run --bigfix again",
+			  p->role_holder->name, c->number);
 		return EXIT_PLAN_ERRORS;
 	}
 	if (c->prereq && c->prereq->preflight_title) {
 		const struct content *fx = content_titled(d, "Fixlet", c->prereq->preflight_title);
 		if (!fx) {
-			diag_report(&d->s->c.diags, BFP804, p->decl, "the pre-flight Fixlet '%s' is not in custom site '%s'",
-				    c->prereq->preflight_title, d->site ? d->site : "");
-			return EXIT_PLAN_ERRORS;
+			return preflight_not_imported(d, c->number, c->prereq->preflight_title);
 		}
 		int64_t set = relevant_on(d, d->site, fx->id, arena_printf(d->a, "pre-flight check P%u", c->number));
 		if (set < 0)
@@ -824,8 +834,11 @@ static int start_step(struct driver *d, uint32_t step, bool failure)
 	size_t n = eng_targets(d->model, d->s->run.state, step, failure, targets);
 	struct source src;
 	if (!source_of(d, step, failure, &src)) {
-		diag_report(&d->s->c.diags, BFP803, d->s->plan->decl, "step %s runs a Baseline that is not in custom site "
-			    "'%s': the journal does not say it was imported", name, d->site ? d->site : "");
+		struct diag *g = diag_report(&d->s->c.diags, BFP803, d->s->plan->decl, "step %s runs a Baseline that is "
+					     "not in custom site '%s': the journal does not say it was imported", name,
+					     d->site ? d->site : "");
+		diag_help(&d->s->c.diags, g, "a journal whose run imported the plan's content holds its IDs; begin a "
+			  "new journal to import it again");
 		return EXIT_PLAN_ERRORS;
 	}
 	const char *title = title_of(d, step, failure);
@@ -1006,8 +1019,10 @@ static int follow(struct driver *d, const struct eng_duty *duty)
 	uint64_t action;
 	last_intent(d, name, &action);
 	if (!action) {
-		diag_report(&d->s->c.diags, BFP807, d->s->plan->decl, "step %s runs, but the journal holds no action for it",
-			    name);
+		struct diag *g = diag_report(&d->s->c.diags, BFP807, d->s->plan->decl, "step %s runs, but the journal "
+					     "holds no action for it", name);
+		diag_help(&d->s->c.diags, g, "it was started by hand: finish it by hand ('bfplan run ... done %s' or "
+			  "'fail %s'), then run --bigfix again", name, name);
 		return EXIT_PLAN_ERRORS;
 	}
 	struct bf_action_status st;
