@@ -639,30 +639,47 @@ static int preflight_not_imported(struct driver *d, unsigned check, const char *
 }
 
 /*
- * A run-time fact with a pre-flight Fixlet of its own (the witness online):
- * the Fixlet, imported into the custom site, is relevant on a node where
- * the fact does not hold as that node sees it; the check fails there.
+ * Where a check's pre-flight Fixlet, imported into the custom site, is
+ * relevant: the first such node into *node (ENG_NONE: none, the check
+ * holds); an exit status.
  */
-static int check_fact_fixlet(struct driver *d, const struct lw_check *c, struct journal_entry *out, bool *failed)
+static int first_relevant(struct driver *d, const struct lw_check *c, const char *title, uint32_t *node)
 {
-	const struct content *fx = content_titled(d, "Fixlet", c->fixlet_title);
-	if (!fx) {
-		return preflight_not_imported(d, c->number, c->fixlet_title);
-	}
+	*node = ENG_NONE;
+	const struct content *fx = content_titled(d, "Fixlet", title);
+	if (!fx)
+		return preflight_not_imported(d, c->number, title);
 	int64_t set = relevant_on(d, d->site, fx->id, arena_printf(d->a, "pre-flight check P%u", c->number));
 	if (set < 0)
 		return EXIT_PLAN_ERRORS;
-	for (uint32_t n = 0; n < eng_node_count(d->model); n++) {
-		if (set & ((int64_t)1 << n)) {
-			out->type = JOURNAL_FAIL;
-			out->target = node_name(d, n);
-			out->reason = arena_printf(d->a, "not so as %s sees it: %s (its pre-flight Fixlet is relevant there)",
-						   node_name(d, n), c->description.text);
-			*failed = true;
-			return EXIT_CLEAN;
-		}
-	}
+	for (uint32_t n = 0; n < eng_node_count(d->model) && *node == ENG_NONE; n++)
+		if (set & ((int64_t)1 << n))
+			*node = n;
 	return EXIT_CLEAN;
+}
+
+/* The check failed on node n, for `reason`. */
+static void failed_on(struct driver *d, uint32_t n, const char *reason, struct journal_entry *out, bool *failed)
+{
+	out->type = JOURNAL_FAIL;
+	out->target = node_name(d, n);
+	out->reason = reason;
+	*failed = true;
+}
+
+/*
+ * A run-time fact with a pre-flight Fixlet of its own (the witness online):
+ * the Fixlet is relevant on a node where the fact does not hold as that
+ * node sees it; the check fails there.
+ */
+static int check_fact_fixlet(struct driver *d, const struct lw_check *c, struct journal_entry *out, bool *failed)
+{
+	uint32_t n;
+	int rc = first_relevant(d, c, c->fixlet_title, &n);
+	if (rc == EXIT_CLEAN && n != ENG_NONE)
+		failed_on(d, n, arena_printf(d->a, "not so as %s sees it: %s (its pre-flight Fixlet is relevant there)",
+					     node_name(d, n), c->description.text), out, failed);
+	return rc;
 }
 
 static int check_one(struct driver *d, const struct run_check *rc, struct journal_entry *out, bool *failed)
@@ -682,11 +699,9 @@ static int check_one(struct driver *d, const struct run_check *rc, struct journa
 			return EXIT_CLEAN;
 		for (uint32_t n = 0; n < eng_node_count(d->model); n++) {
 			if (set == (int64_t)1 << n) {
-				out->type = JOURNAL_FAIL;
-				out->target = node_name(d, n);
-				out->reason = arena_printf(d->a, "Fixlet %u is relevant on %s, not on %s: the role runs there",
-							   fx->id, node_name(d, n), p->role_holder->name);
-				*failed = true;
+				failed_on(d, n, arena_printf(d->a, "Fixlet %u is relevant on %s, not on %s: the role runs "
+							     "there", fx->id, node_name(d, n), p->role_holder->name),
+					  out, failed);
 				return EXIT_CLEAN;
 			}
 		}
@@ -699,25 +714,13 @@ static int check_one(struct driver *d, const struct run_check *rc, struct journa
 		return EXIT_PLAN_ERRORS;
 	}
 	if (c->prereq && c->prereq->preflight_title) {
-		const struct content *fx = content_titled(d, "Fixlet", c->prereq->preflight_title);
-		if (!fx) {
-			return preflight_not_imported(d, c->number, c->prereq->preflight_title);
-		}
-		int64_t set = relevant_on(d, d->site, fx->id, arena_printf(d->a, "pre-flight check P%u", c->number));
-		if (set < 0)
-			return EXIT_PLAN_ERRORS;
-		for (uint32_t n = 0; n < eng_node_count(d->model); n++) {
-			if (set & ((int64_t)1 << n)) {
-				out->type = JOURNAL_FAIL;
-				out->target = node_name(d, n);
-				out->reason = arena_printf(d->a, "%s is missing on %s (its pre-flight Fixlet is relevant there)",
-							   c->prereq->title.text ? c->prereq->title.text : c->prereq->name,
-							   node_name(d, n));
-				*failed = true;
-				return EXIT_CLEAN;
-			}
-		}
-		return EXIT_CLEAN;
+		uint32_t n;
+		int status = first_relevant(d, c, c->prereq->preflight_title, &n);
+		if (status == EXIT_CLEAN && n != ENG_NONE)
+			failed_on(d, n, arena_printf(d->a, "%s is missing on %s (its pre-flight Fixlet is relevant there)",
+						     c->prereq->title.text ? c->prereq->title.text : c->prereq->name,
+						     node_name(d, n)), out, failed);
+		return status;
 	}
 	if (c == p->report_check)
 		return EXIT_CLEAN;  /* every node's last report was read before the import (check_report_ages) */
