@@ -577,26 +577,41 @@ static bool read_success(struct importer *im, struct item *it, const xmlNode *ac
  * it: its script, type and success criteria.  Its script is held to the
  * same rules about secrets as the default action's.
  */
-static bool read_other_action(struct importer *im, struct item *it, const xmlNode *n)
+/*
+ * An action's ID, its script and the script's type (NULL for ActionScript),
+ * each checked to fit a plan file.  False if one cannot be written; an
+ * action with no ID is BFP604, and *id is then NULL.
+ */
+static bool read_action_text(struct importer *im, const struct item *it, const xmlNode *n, const char **id,
+			     const char **script_text, const char **script_type)
 {
-	struct other_action *o = arena_alloc(im->arena, sizeof *o);
-	o->id = attr(im, n, "ID");
-	if (!o->id || !o->id[0]) {
+	*id = attr(im, n, "ID");
+	if (!*id || !**id) {
 		struct diag *d = diag_report(im->diags, BFP604, element_span(im, n), "an action of %s has no ID",
 					     item_label(im, it));
 		diag_help(im->diags, d, "export the content again from the console: every action has an ID");
+		*id = NULL;
 		return false;
 	}
-	bool ok = fits(im, o->id, "the action's ID", element_span(im, n));
+	bool ok = fits(im, *id, "the action's ID", element_span(im, n));
 	const xmlNode *script = child(n, "ActionScript");
-	o->script = script ? text_of(im, script) : "";
+	*script_text = script ? text_of(im, script) : "";
 	struct ptrvec lines = {0};
-	script_lines(im->arena, o->script, &lines);
+	script_lines(im->arena, *script_text, &lines);
 	for (size_t i = 0; ok && i < lines.len; i++)
 		ok &= fits(im, lines.items[i], "a line of the action script", element_span(im, script));
 	const char *type = script ? attr(im, script, "MIMEType") : NULL;
 	if (type && strcmp(type, ACTIONSCRIPT_TYPE) != 0)
-		o->script_type = type;
+		*script_type = type;
+	return ok;
+}
+
+static bool read_other_action(struct importer *im, struct item *it, const xmlNode *n)
+{
+	struct other_action *o = arena_alloc(im->arena, sizeof *o);
+	bool ok = read_action_text(im, it, n, &o->id, &o->script, &o->script_type);
+	if (!o->id)
+		return false;
 	ok &= read_success(im, it, n, &o->success, &o->success_relevance);
 	struct as_reading rd;
 	as_read(im->arena, o->script, strlen(o->script), &rd);
@@ -625,24 +640,9 @@ static bool read_action(struct importer *im, struct item *it, const xmlNode *fx,
 						    "cannot run it", kind_word(it)));
 		return true;
 	}
-	it->action = attr(im, action, "ID");
-	if (!it->action || !it->action[0]) {
-		struct diag *d = diag_report(im->diags, BFP604, element_span(im, action),
-					     "an action of %s has no ID", item_label(im, it));
-		diag_help(im->diags, d, "export the content again from the console: every action has an ID");
-		it->action = NULL;
+	bool ok = read_action_text(im, it, action, &it->action, &it->script, &it->script_type);
+	if (!it->action)
 		return false;
-	}
-	bool ok = fits(im, it->action, "the action's ID", element_span(im, action));
-	const xmlNode *script = child(action, "ActionScript");
-	it->script = script ? text_of(im, script) : "";
-	struct ptrvec lines = {0};
-	script_lines(im->arena, it->script, &lines);
-	for (size_t i = 0; ok && i < lines.len; i++)
-		ok &= fits(im, lines.items[i], "a line of the action script", element_span(im, script));
-	const char *type = script ? attr(im, script, "MIMEType") : NULL;
-	if (type && strcmp(type, ACTIONSCRIPT_TYPE) != 0)
-		it->script_type = type;
 	ok &= read_restart(im, it, action, at);
 	ok &= read_success(im, it, action, &it->success, &it->success_relevance);
 	for (const xmlNode *n = fx->children; n; n = n->next)
