@@ -29,17 +29,15 @@ enum { BES_MAX_DEPTH = 8 };
 
 /* What the plans of one build share, each escaped once: catalog Fixlets' and marks' HTML. */
 struct bes_shared {
-	struct arena *arena;  /* the build's */
-	struct ptrmap fixlets; /* const struct lw_fixlet * -> its description's HTML */
-	struct ptrmap marks;   /* const struct lw_mark * -> "owner, field: reason" as HTML */
+	struct arena *arena;    /* the build's */
+	struct ptrmap described; /* a catalog lw_fixlet or lw_mark -> its description's HTML */
 };
 
 struct bes_shared *emit_bes_shared_new(struct arena *arena)
 {
 	struct bes_shared *s = arena_alloc(arena, sizeof *s);
 	s->arena = arena;
-	ptrmap_init(&s->fixlets, arena);
-	ptrmap_init(&s->marks, arena);
+	ptrmap_init(&s->described, arena);
 	return s;
 }
 
@@ -519,8 +517,9 @@ static bool shared(const struct bes *b, const void *object)
 }
 
 /* Fixlet 116 "title" (site Server Automation, action Action1), as HTML. */
-static void describe_fixlet_into(struct bes *b, struct textbuf *h, const struct lw_fixlet *f)
+static void describe_fixlet_into(struct bes *b, struct textbuf *h, const void *object)
 {
+	const struct lw_fixlet *f = object;
 	const char *kind = render_fixlet_kind(f);
 	textbuf_puts(h, kind);
 	textbuf_putc(h, ' ');
@@ -539,21 +538,33 @@ static void describe_fixlet_into(struct bes *b, struct textbuf *h, const struct 
 	textbuf_puts(h, ")");
 }
 
-static void describe_fixlet(struct bes *b, struct textbuf *h, const struct lw_fixlet *f)
+/* Writes one description of `object` (a struct lw_fixlet or lw_mark) into `h`. */
+typedef void describe_fn(struct bes *b, struct textbuf *h, const void *object);
+
+/*
+ * A description a catalog object has in every plan of the build: written
+ * once, then copied; a plan's own object is written each time.
+ */
+static void describe_once(struct bes *b, struct textbuf *h, const void *object, describe_fn *describe)
 {
-	if (!shared(b, f)) {
-		describe_fixlet_into(b, h, f);
+	if (!shared(b, object)) {
+		describe(b, h, object);
 		return;
 	}
-	const char *kept = ptrmap_get(&b->shared->fixlets, f);
+	const char *kept = ptrmap_get(&b->shared->described, object);
 	if (!kept) {
 		struct textbuf one;
 		textbuf_init(&one, b->shared->arena);
-		describe_fixlet_into(b, &one, f);
+		describe(b, &one, object);
 		kept = one.data;
-		ptrmap_put(&b->shared->fixlets, f, one.data);
+		ptrmap_put(&b->shared->described, object, one.data);
 	}
 	textbuf_puts(h, kept);
+}
+
+static void describe_fixlet(struct bes *b, struct textbuf *h, const struct lw_fixlet *f)
+{
+	describe_once(b, h, f, describe_fixlet_into);
 }
 
 /* ---- what an object rests on that nobody has confirmed --------------------------- */
@@ -576,8 +587,9 @@ static void gather_marks(struct bes *b, struct cptrvec *seen, const struct cptrv
  * sentence that says what the object is, so whoever reads the object in
  * the console sees what is a guess without the checklist beside it.
  */
-static void describe_mark_into(struct bes *b, struct textbuf *h, const struct lw_mark *m)
+static void describe_mark_into(struct bes *b, struct textbuf *h, const void *object)
 {
+	const struct lw_mark *m = object;
 	html_text(b, h, m->owner, m->reason.span, "what a mark is on");
 	if (m->field) {
 		textbuf_puts(h, ", ");
@@ -590,19 +602,7 @@ static void describe_mark_into(struct bes *b, struct textbuf *h, const struct lw
 /* "prerequisite 'x', detect: REASON", as HTML: a catalog mark's once per build. */
 static void describe_mark(struct bes *b, struct textbuf *h, const struct lw_mark *m)
 {
-	if (!shared(b, m)) {
-		describe_mark_into(b, h, m);
-		return;
-	}
-	const char *kept = ptrmap_get(&b->shared->marks, m);
-	if (!kept) {
-		struct textbuf one;
-		textbuf_init(&one, b->shared->arena);
-		describe_mark_into(b, &one, m);
-		kept = one.data;
-		ptrmap_put(&b->shared->marks, m, one.data);
-	}
-	textbuf_puts(h, kept);
+	describe_once(b, h, m, describe_mark_into);
 }
 
 static void describe_marks(struct bes *b, struct textbuf *h, const struct cptrvec *gathered)
