@@ -165,12 +165,9 @@ bool esc_actionscript_line_check(const char *s, size_t len, struct esc_fault *fa
 	return true;
 }
 
-void esc_html_append(struct textbuf *b, const char *s, size_t len)
+/* Appends `s`, each byte that has an entry in `rep` replaced by it: most text needs none, so runs go out whole. */
+static void replace_append(struct textbuf *b, const char *s, size_t len, const char *const rep[256])
 {
-	/* the replacement of each byte that needs one; most text needs none, so runs go out whole */
-	static const char *const rep[256] = {
-		['&'] = "&amp;", ['<'] = "&lt;", ['>'] = "&gt;", ['"'] = "&quot;", ['\''] = "&#39;",
-	};
 	size_t run = 0; /* start of the pending run of bytes that need no escape */
 	for (size_t i = 0; i < len; i++) {
 		const char *r = rep[(unsigned char)s[i]];
@@ -181,6 +178,20 @@ void esc_html_append(struct textbuf *b, const char *s, size_t len)
 		run = i + 1;
 	}
 	textbuf_put(b, s + run, len - run);
+}
+
+void esc_html_append(struct textbuf *b, const char *s, size_t len)
+{
+	static const char *const rep[256] = {
+		['&'] = "&amp;", ['<'] = "&lt;", ['>'] = "&gt;", ['"'] = "&quot;", ['\''] = "&#39;",
+	};
+	replace_append(b, s, len, rep);
+}
+
+void esc_html_text_append(struct textbuf *b, const char *s, size_t len)
+{
+	static const char *const rep[256] = {['&'] = "&amp;", ['<'] = "&lt;", ['>'] = "&gt;"};
+	replace_append(b, s, len, rep);
 }
 
 void esc_json_append(struct textbuf *b, const char *s, size_t len)

@@ -162,6 +162,14 @@ static const char *html(struct arena *a, const char *s, size_t len)
 	return b.data;
 }
 
+static const char *html_text(struct arena *a, const char *s, size_t len)
+{
+	struct textbuf b;
+	textbuf_init(&b, a);
+	esc_html_text_append(&b, s, len);
+	return b.data;
+}
+
 static const char *markdown(struct arena *a, const char *s, size_t len)
 {
 	struct textbuf b;
@@ -179,6 +187,10 @@ static void test_html_and_markdown(void **state)
 			    "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;q&quot;");
 	assert_string_equal(html(&a, S("]]> {{ }} %")), "]]&gt; {{ }} %");
 	assert_string_equal(html(&a, S("caf\xC3\xA9")), "caf\xC3\xA9");
+	/* element content: markup cannot start or end, and quotes stay as they are */
+	assert_string_equal(html_text(&a, S("<script>alert('x')</script> & \"q\"")),
+			    "&lt;script&gt;alert('x')&lt;/script&gt; &amp; \"q\"");
+	assert_string_equal(html_text(&a, S("it's")), "it's");
 	assert_string_equal(markdown(&a, S("*bold* _x_ [l](u) | <b> `c` #1")),
 			    "\\*bold\\* \\_x\\_ \\[l\\](u) \\| \\<b\\> \\`c\\` \\#1");
 	assert_string_equal(markdown(&a, S("one\r\ntwo\nthree")), "one two three");
