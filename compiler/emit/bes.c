@@ -249,15 +249,16 @@ static void put_lines(struct bes *b, const char *s, size_t len)
 }
 
 /*
- * Escapes as libxml2's writer does: in text & < > " and CR (a CR
- * written as is would be read as a line end); in an attribute also TAB
- * and LF, which a reader would otherwise normalise to spaces.  A line
- * feed left in text becomes the file's line end.  Runs that need nothing
- * go out whole.
+ * Escapes for XML: in text & < > and CR (a CR written as is would be read
+ * as a line end); in an attribute, which the writer quotes with ", also
+ * the quote, TAB and LF, which a reader would otherwise normalise to
+ * spaces.  A quote in text means nothing: relevance is full of them, and
+ * each would cost five bytes more as &quot;.  A line feed left in text
+ * becomes the file's line end.  Runs that need nothing go out whole.
  */
 static void escape_into(struct textbuf *out, const char *s, bool in_attribute, bool crlf)
 {
-	const char *stops = in_attribute ? "&<>\"\r\t\n" : "&<>\"\r\n";
+	const char *stops = in_attribute ? "&<>\"\r\t\n" : "&<>\r\n";
 	for (;;) {
 		size_t n = strcspn(s, stops);
 		textbuf_put(out, s, n);
@@ -456,7 +457,7 @@ static void html_text(struct bes *b, struct textbuf *html, const char *s, struct
 		      const char *what)
 {
 	if (xml_ok(b, s, span, "%s", what))
-		esc_html_append(html, s, strlen(s));
+		esc_html_text_append(html, s, strlen(s));
 }
 
 /* The elements every object of the file shares after its relevance. */
@@ -496,7 +497,7 @@ static const char *nodes_relevance(struct bes *b)
 			if (*p >= 'A' && *p <= 'Z')
 				*p = (char)(*p - 'A' + 'a');
 		textbuf_puts(&r, i ? " or (computer name as lowercase = " : "(computer name as lowercase = ");
-		/* a relevance string is printable ASCII without '&', '<' or '>': only its quotes need escaping */
+		/* a relevance string is printable ASCII without '&', '<' or '>': nothing to escape, escaped all the same */
 		escape_into(&r, esc_relevance_string(&b->scratch, lower, len), false, b->crlf);
 		textbuf_putc(&r, ')');
 		arena_reset(&b->scratch);
@@ -525,9 +526,9 @@ static void describe_fixlet_into(struct bes *b, struct textbuf *h, const void *o
 	textbuf_putc(h, ' ');
 	put_number(h, f->id);
 	if (f->title.text && xml_ok(b, f->title.text, f->title.span, "the title of %s %u", kind, (unsigned)f->id)) {
-		textbuf_puts(h, " &quot;");
-		esc_html_append(h, f->title.text, strlen(f->title.text));
-		textbuf_puts(h, "&quot;");
+		textbuf_puts(h, " \"");
+		esc_html_text_append(h, f->title.text, strlen(f->title.text));
+		textbuf_puts(h, "\"");
 	}
 	textbuf_puts(h, " (site ");
 	html_text(b, h, render_site_label(f->site), f->site->display.span, "the title of a site");
@@ -583,7 +584,7 @@ static void gather_marks(struct bes *b, struct cptrvec *seen, const struct cptrv
 
 /*
  * " It rests on 2 facts not confirmed (numbered as in the plan's
- * checklist): U4 prerequisite 'x', detect: REASON; ...", at the end of the
+ * review report): U4 prerequisite 'x', detect: REASON; ...", at the end of the
  * sentence that says what the object is, so whoever reads the object in
  * the console sees what is a guess without the checklist beside it.
  */
@@ -621,7 +622,7 @@ static void describe_marks(struct bes *b, struct textbuf *h, const struct cptrve
 	textbuf_puts(h, " It rests on ");
 	put_number(h, ordered.len);
 	textbuf_puts(h, ordered.len == 1 ? " fact" : " facts");
-	textbuf_puts(h, " not confirmed (numbered as in the plan's checklist): ");
+	textbuf_puts(h, " not confirmed (numbered as in the plan's review report): ");
 	for (size_t i = 0; i < ordered.len; i++) {
 		textbuf_puts(h, i ? "; U" : "U");
 		put_number(h, (uintptr_t)numbers.items[i]);
@@ -851,7 +852,8 @@ static void write_component(struct bes *b, const struct lw_component *c)
 }
 
 /* The numbers of the recipe steps that run `bl`: "3" or "3 and 8". */
-static void steps_running(struct bes *b, struct textbuf *h, const struct lw_baseline *bl)
+/* The numbers of the steps that run the Baseline, into `h`; returns how many. */
+static size_t steps_running(struct bes *b, struct textbuf *h, const struct lw_baseline *bl)
 {
 	/* "3", "3 and 8", "3, 5 and 8": each number is written once the next is known */
 	unsigned held = 0;
@@ -870,9 +872,10 @@ static void steps_running(struct bes *b, struct textbuf *h, const struct lw_base
 	}
 	if (held)
 	{
-		textbuf_puts(h, shown ? " and " : "");
+		textbuf_puts(h, shown++ ? " and " : "");
 		put_number(h, held);
 	}
+	return shown;
 }
 
 static void write_baseline(struct bes *b, const struct lw_baseline *bl)
@@ -894,9 +897,9 @@ static void write_baseline(struct bes *b, const struct lw_baseline *bl)
 	html_text(b, &h, bl->name, bl->decl, "the baseline name");
 	textbuf_puts(&h, "</b>");
 	if (bl->title.text && strcmp(bl->title.text, bl->name) != 0) {
-		textbuf_puts(&h, " &quot;");
+		textbuf_puts(&h, " \"");
 		html_text(b, &h, bl->title.text, bl->title.span, "the title of a baseline");
-		textbuf_puts(&h, "&quot;");
+		textbuf_puts(&h, "\"");
 	}
 	textbuf_puts(&h, ", with its restart.");
 	struct cptrvec marks = {0};
@@ -911,11 +914,15 @@ static void write_baseline(struct bes *b, const struct lw_baseline *bl)
 		gather_marks(b, &marks, &f->marks);
 	}
 	describe_marks(b, &h, &marks);
-	textbuf_puts(&h, "</p><p>Step ");
-	steps_running(b, &h, bl);
-	textbuf_puts(&h, " of the plan's Automation Plan runs it on the nodes of a phase, after they are "
-			 "paused and their groups have moved. Do not run it on a node that is still in service: "
-			 "follow the plan's checklist.</p><p>Its components, in order:</p><ol>");
+	struct textbuf steps;
+	textbuf_init(&steps, &b->scratch);
+	bool one = steps_running(b, &steps, bl) == 1;
+	textbuf_puts(&h, one ? "</p><p>Step " : "</p><p>Steps ");
+	textbuf_put(&h, steps.data, steps.len);
+	textbuf_puts(&h, one ? " of the plan's Automation Plan runs" : " of the plan's Automation Plan run");
+	textbuf_puts(&h, " it on the nodes of a phase, after they are paused and their groups have moved. Do not "
+			 "run it on a node that is still in service: follow the plan's checklist.</p><p>Its "
+			 "components, in order:</p><ol>");
 	for (size_t i = 0; i < bl->components.len; i++) {
 		const struct lw_fixlet *f = ((const struct lw_component *)bl->components.items[i])->fixlet;
 		textbuf_puts(&h, "<li>");

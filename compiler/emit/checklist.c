@@ -36,6 +36,9 @@ struct doc {
 	unsigned char *explained;  /* per mark (U number): its reason has been given in this document */
 	unsigned *first_step;      /* per item of the plan: the number of the first step that ran it, or 0 */
 	unsigned *advice_no;       /* per item of the plan: its advice paragraph's number (A1, A2...), or 0 */
+	/* per item of the plan with advice: what brings its nodes back after a failure that holds them, where
+	 * every step of the item has the same (its advice paragraph says how), else NULL */
+	const struct lw_restore **advice_restore;
 	const char *journal;       /* "bfplan run FILE --plan NAME --journal NAME.journal": records each step */
 };
 
@@ -57,7 +60,7 @@ static void t(struct doc *d, const char *s)
 {
 	size_t len = strlen(s);
 	esc_markdown_append(d->md, s, len);
-	esc_html_append(d->html, s, len);
+	esc_html_text_append(d->html, s, len);
 }
 
 /* An unsigned number in decimal, written at the end of `buf` (24 bytes): no printf. */
@@ -89,7 +92,7 @@ static void code(struct doc *d, const char *s)
 	textbuf_puts(d->md, s);
 	textbuf_putc(d->md, '`');
 	textbuf_puts(d->html, "<code>");
-	esc_html_append(d->html, s, strlen(s));
+	esc_html_text_append(d->html, s, strlen(s));
 	textbuf_puts(d->html, "</code>");
 }
 
@@ -116,7 +119,7 @@ static void sentence(struct doc *d, const char *s)
 		t(d, ".");
 }
 
-/* A heading: its id, unique in the page, is the plan's name and `id`. */
+/* A heading, with `id` for links within the page (one plan's: its ids need no plan name). */
 static void heading(struct doc *d, int level, const char *id)
 {
 	static const char hashes[] = "######";
@@ -140,7 +143,7 @@ static void command(struct doc *d, const char *text)
 	textbuf_puts(d->md, text);
 	textbuf_puts(d->md, "\n```\n\n");
 	textbuf_puts(d->html, "<pre><code>");
-	esc_html_append(d->html, text, strlen(text));
+	esc_html_text_append(d->html, text, strlen(text));
 	textbuf_puts(d->html, "</code></pre>\n");
 }
 
@@ -195,8 +198,10 @@ static void section_end(struct doc *d) { textbuf_puts(d->html, "</section>\n"); 
 
 /*
  * A tick box with a sign-off line.  In Markdown a task-list item with blanks
- * to fill in on paper; in HTML a checkbox and two text fields whose values
- * the page keeps (data-id names them within the run's saved state).
+ * to fill in on paper; in HTML a checkbox, to which the page's script adds
+ * the two text fields it keeps (data-id names them within the run's saved
+ * state): the same two fields on every card are written once, in the
+ * script.  Without the script the style draws the blanks, for paper.
  */
 static void tick(struct doc *d, const char *id, const char *label)
 {
@@ -205,15 +210,15 @@ static void tick(struct doc *d, const char *id, const char *label)
 	textbuf_puts(d->md, ". Signed: ______________  Time: ________\n\n");
 	/*
 	 * written thousands of times a build: attribute values that need no
-	 * quotes go without (HTML5), the fields' widths are the style's, and
-	 * the two text fields are named from the box beside them by the script
-	 * (ID.by, ID.at)
+	 * quotes go without and the paragraph's end tag is left out, as HTML5
+	 * allows for the last paragraph of its card (every caller ends the card
+	 * next)
 	 */
-	textbuf_puts(d->html, "<div class=sign><label class=tick><input type=checkbox data-id=");
+	textbuf_puts(d->html, "<p class=sign><label><input type=checkbox data-id=");
 	textbuf_puts(d->html, id);
 	textbuf_puts(d->html, "> ");
-	esc_html_append(d->html, label, strlen(label));
-	textbuf_puts(d->html, "</label> <label>Signed <input></label> <label>Time <input></label></div>\n");
+	esc_html_text_append(d->html, label, strlen(label));
+	textbuf_puts(d->html, "</label>\n");
 }
 
 /*
@@ -250,11 +255,6 @@ static const char *role_server(const struct lw_role *role)
 static const struct lw_fixlet *component(const struct lw_baseline *b, size_t i)
 {
 	return ((const struct lw_component *)b->components.items[i])->fixlet;
-}
-
-static const char *anchor(struct doc *d, const char *what)
-{
-	return arena_printf(d->arena, "%s-%s", d->plan->name, what);
 }
 
 /*
@@ -625,7 +625,7 @@ static void owner_row(struct doc *d)
 static void plan_overview(struct doc *d)
 {
 	const struct lw_plan *p = d->plan;
-	section(d, anchor(d, "plan"), "The plan");
+	section(d, "plan", "The plan");
 	both(d, "| | |\n| --- | --- |\n", "<dl class=\"facts\">\n");
 	plan_row(d, "Cluster");
 	code(d, p->cluster);
@@ -684,11 +684,12 @@ static void plan_overview(struct doc *d)
 					: " (give --window-start for each window)");
 	plan_row_end(d);
 	plan_row(d, "Review report");
+	/* each format links to its own: the page to the page, the Markdown to the Markdown */
 	both(d, "[", "<a href=\"");
-	textbuf_puts(d->md, "");
 	esc_html_append(d->html, p->review_html, strlen(p->review_html));
 	textbuf_puts(d->html, "\">");
-	t(d, p->review_md);
+	esc_markdown_append(d->md, p->review_md, strlen(p->review_md));
+	esc_html_text_append(d->html, p->review_html, strlen(p->review_html));
 	textbuf_puts(d->md, "](");
 	esc_markdown_append(d->md, p->review_md, strlen(p->review_md));
 	textbuf_puts(d->md, ")");
@@ -711,7 +712,7 @@ static void import_content(struct doc *d)
 	const struct lw_plan *p = d->plan;
 	if (!p->bes_file)
 		return;
-	section(d, anchor(d, "import"), "Before the window: import the content");
+	section(d, "import", "Before the window: import the content");
 	card(d, "check");
 	para(d);
 	if (d->run->import == CHECKLIST_IMPORT_REST) {
@@ -746,7 +747,7 @@ static void prereq_check(struct doc *d, const struct lw_prereq *pr)
 {
 	const struct lw_plan *p = d->plan;
 	card(d, "check");
-	heading(d, 3, anchor(d, arena_printf(d->arena, "p%u", pr->number)));
+	heading(d, 3, arena_printf(d->arena, "p%u", pr->number));
 	t(d, "P");
 	num(d, pr->number);
 	t(d, ". ");
@@ -792,7 +793,7 @@ static void role_check(struct doc *d, const struct lw_check *c)
 	const char *server = role_server(role);
 	const struct lw_node *holder = p->role_holder;
 	card(d, "check");
-	heading(d, 3, anchor(d, arena_printf(d->arena, "p%u", c->number)));
+	heading(d, 3, arena_printf(d->arena, "p%u", c->number));
 	t(d, "P");
 	num(d, c->number);
 	t(d, ". ");
@@ -843,7 +844,7 @@ static void by_hand_check(struct doc *d)
 {
 	const struct lw_plan *p = d->plan;
 	card(d, "check");
-	heading(d, 3, anchor(d, "by-hand"));
+	heading(d, 3, "by-hand");
 	t(d, "By hand, just before step 1");
 	heading_end(d, 3);
 	fields(d);
@@ -866,7 +867,7 @@ static void by_hand_check(struct doc *d)
 static void other_check(struct doc *d, const struct lw_check *c)
 {
 	card(d, "check");
-	heading(d, 3, anchor(d, arena_printf(d->arena, "p%u", c->number)));
+	heading(d, 3, arena_printf(d->arena, "p%u", c->number));
 	t(d, "P");
 	num(d, c->number);
 	t(d, ". ");
@@ -898,7 +899,7 @@ static void preflight(struct doc *d)
 	const struct lw_plan *p = d->plan;
 	if (!preflight_count(p) && !any_by_hand(p))
 		return;
-	section(d, anchor(d, "preflight"), "Before step 1: pre-flight checks");
+	section(d, "preflight", "Before step 1: pre-flight checks");
 	if (fixlet_count(p)) {
 		para(d);
 		t(d, "A check passes when its pre-flight Fixlet (titled ");
@@ -993,21 +994,25 @@ static unsigned advice_of(const struct doc *d, const struct lw_item *it)
 
 /*
  * "as in A2": what the card's nodes, named on its On line, follow.  On
- * paper the number finds the paragraph; in HTML it is also a link.
+ * paper the number finds the paragraph; in HTML the card's first
+ * reference is also a link (`link`), the others plain: one is enough.
  */
-static void as_in_advice(struct doc *d, const struct lw_step *s)
+static void as_in_advice(struct doc *d, const struct lw_step *s, bool link)
 {
 	char buf[24];
 	const char *n = digits(buf, advice_of(d, s->item));
-	const char *target = anchor(d, arena_printf(d->arena, "a%s", n));
 	t(d, "as in ");
-	textbuf_puts(d->md, "A");
-	textbuf_puts(d->md, n);
-	textbuf_puts(d->html, "<a href=\"#");
-	esc_html_append(d->html, target, strlen(target));
-	textbuf_puts(d->html, "\">A");
-	textbuf_puts(d->html, n);
-	textbuf_puts(d->html, "</a>");
+	if (link) {
+		textbuf_puts(d->md, "A");
+		textbuf_puts(d->html, "<a href=\"#a");
+		textbuf_puts(d->html, n);
+		textbuf_puts(d->html, "\">A");
+		both(d, n, n);
+		textbuf_puts(d->html, "</a>");
+	} else {
+		t(d, "A");
+		t(d, n);
+	}
 	t(d, ".");
 }
 
@@ -1041,7 +1046,7 @@ static void verify(struct doc *d, const struct lw_step *s)
 {
 	field(d, "Verify");
 	if (advice_of(d, s->item))
-		as_in_advice(d, s);
+		as_in_advice(d, s, true);
 	else
 		verify_text(d, s->item, s->phase);
 	field_end(d);
@@ -1083,16 +1088,26 @@ static void restore_name(struct doc *d, const struct lw_restore *r)
 	t(d, ")");
 }
 
+/* After a failure that holds the nodes out of service: how to bring one back, once decided. */
+static void bring_back(struct doc *d, const struct lw_restore *r)
+{
+	if (!r)
+		return;
+	t(d, " To bring a node back: ");
+	restore_name(d, r);
+	t(d, " on it.");
+}
+
 static void on_failure(struct doc *d, const struct lw_step *s)
 {
 	field(d, "If it fails");
 	switch (s->item->failure) {
 	case LW_FAILURE_STOP:
 		if (s->restore) {
+			/* on the nodes the On line above names */
 			restore_name(d, s->restore);
-			t(d, " runs on ");
-			targets(d, s->phase);
-			t(d, ", then the plan stops.");
+			t(d, s->phase->nodes.len == 1 ? " runs on the node, then the plan stops."
+						       : " runs on the nodes, then the plan stops.");
 		} else {
 			t(d, "the plan stops.");
 		}
@@ -1108,16 +1123,13 @@ static void on_failure(struct doc *d, const struct lw_step *s)
 		t(d, " ");
 		if (advice_of(d, s->item)) {
 			t(d, "Then ");
-			as_in_advice(d, s);
+			as_in_advice(d, s, false);
 		} else {
 			advice(d, s->phase, s->item->on_failure.text);
 		}
 	}
-	if (s->item->failure == LW_FAILURE_HOLD && s->restore) {
-		t(d, " To bring a node back: ");
-		restore_name(d, s->restore);
-		t(d, " on it.");
-	}
+	if (s->item->failure == LW_FAILURE_HOLD && s->restore != d->advice_restore[item_index(d->plan, s->item)])
+		bring_back(d, s->restore);
 	field_end(d);
 }
 
@@ -1128,7 +1140,7 @@ static void not_relevant(struct doc *d, const struct lw_step *s)
 		return;
 	field(d, "If Not Relevant");
 	if (advice_of(d, s->item)) {
-		as_in_advice(d, s);
+		as_in_advice(d, s, false);
 	} else {
 		advice(d, s->phase, s->item->not_relevant.text);
 		field_marks(d, &s->item->marks, "not-relevant", true);
@@ -1141,7 +1153,7 @@ static void step_card(struct doc *d, const struct lw_step *s)
 	const struct lw_plan *p = d->plan;
 	const char *id = arena_printf(d->arena, "s%u", s->number);
 	card(d, "step");
-	heading(d, 3, anchor(d, id));
+	heading(d, 3, id);
 	t(d, "Step ");
 	num(d, s->number);
 	t(d, ". ");
@@ -1184,7 +1196,7 @@ static void phase_heading(struct doc *d, const struct lw_phase *ph)
 {
 	const struct lw_plan *p = d->plan;
 	textbuf_puts(d->html, "<section>\n");
-	heading(d, 2, anchor(d, arena_printf(d->arena, "phase%u", ph->number)));
+	heading(d, 2, arena_printf(d->arena, "phase%u", ph->number));
 	t(d, "Phase ");
 	num(d, ph->number);
 	t(d, " of ");
@@ -1235,7 +1247,7 @@ static void phase_section(struct doc *d, const struct lw_phase *ph)
 static void steps_intro(struct doc *d)
 {
 	const struct lw_plan *p = d->plan;
-	section(d, anchor(d, "steps"), "The steps");
+	section(d, "steps", "The steps");
 	para(d);
 	t(d, "Each step starts once the one before it has passed (step 1: once ");
 	if (preflight_count(p)) {
@@ -1248,13 +1260,8 @@ static void steps_intro(struct doc *d)
 	}
 	t(d, "), runs on all its nodes at once, and has failed if still running at its timeout.");
 	t(d, " On a failure, see the card, then ");
-	const char *target = anchor(d, "failure");
-	textbuf_puts(d->md, "[If a step fails](#");
-	textbuf_puts(d->md, target);
-	textbuf_puts(d->md, ")");
-	textbuf_puts(d->html, "<a href=\"#");
-	esc_html_append(d->html, target, strlen(target));
-	textbuf_puts(d->html, "\">If a step fails</a>");
+	/* Markdown has no ids of its own: a renderer names a heading after its words (GitHub, pandoc) */
+	both(d, "[If a step fails](#if-a-step-fails)", "<a href=\"#failure\">If a step fails</a>");
 	t(d, ".");
 	para_end(d);
 	section_end(d);
@@ -1269,15 +1276,24 @@ static void number_advice(struct doc *d)
 {
 	const struct lw_plan *p = d->plan;
 	unsigned *runs = arena_calloc(d->arena, p->items.len + 1, sizeof *runs);
+	/* per item: its steps do not all have the same restore (none counts as one), so no paragraph says it */
+	bool *mixed = arena_calloc(d->arena, p->items.len + 1, sizeof *mixed);
 	struct lw_steps walk;
 	lw_steps_begin(&walk, p);
-	for (const struct lw_step *s; (s = lw_steps_next(&walk));)
-		runs[item_index(p, s->item)]++;
+	for (const struct lw_step *s; (s = lw_steps_next(&walk));) {
+		size_t i = item_index(p, s->item);
+		if (runs[i]++ == 0)
+			d->advice_restore[i] = s->restore;
+		else if (d->advice_restore[i] != s->restore)
+			mixed[i] = true;
+	}
 	unsigned next = 0;
 	for (size_t i = 0; i < p->items.len; i++) {
 		const struct lw_item *it = p->items.items[i];
 		if (runs[i] > 1 && (it->verify.text || it->on_failure.text || it->not_relevant.text))
 			d->advice_no[i] = ++next;
+		if (mixed[i] || !d->advice_no[i] || it->failure != LW_FAILURE_HOLD || !it->on_failure.text)
+			d->advice_restore[i] = NULL;
 	}
 }
 
@@ -1290,7 +1306,7 @@ static void advice_section(struct doc *d)
 		any = d->advice_no[i] != 0;
 	if (!any)
 		return;
-	section(d, anchor(d, "advice"), "Step advice");
+	section(d, "advice", "Step advice");
 	para(d);
 	t(d, "Where a card says \"as in A1\", follow A1 below for the card's nodes, reading " RENDER_ANY_NODE " as each one's name (the card's On line).");
 	para_end(d);
@@ -1301,7 +1317,7 @@ static void advice_section(struct doc *d)
 		char buf[24];
 		const char *n = digits(buf, d->advice_no[i]);
 		card(d, "advice");
-		heading(d, 3, anchor(d, arena_printf(d->arena, "a%s", n)));
+		heading(d, 3, arena_printf(d->arena, "a%s", n));
 		t(d, "A");
 		t(d, n);
 		t(d, ". ");
@@ -1314,6 +1330,7 @@ static void advice_section(struct doc *d)
 		if (it->on_failure.text) {
 			field(d, "If it fails");
 			advice(d, NULL, it->on_failure.text);
+			bring_back(d, d->advice_restore[i]);
 			field_end(d);
 		}
 		if (it->not_relevant.text) {
@@ -1331,7 +1348,7 @@ static void advice_section(struct doc *d)
 static void failure_section(struct doc *d)
 {
 	const struct lw_plan *p = d->plan;
-	section(d, anchor(d, "failure"), "If a step fails");
+	section(d, "failure", "If a step fails");
 	list(d);
 	item(d);
 	t(d, "The card's failure step runs and the plan stops. Start no other step until the cause is understood.");
@@ -1357,7 +1374,7 @@ static void failure_section(struct doc *d)
 static void resume_section(struct doc *d)
 {
 	const struct lw_plan *p = d->plan;
-	section(d, anchor(d, "resume"), "Resume after a stop");
+	section(d, "resume", "Resume after a stop");
 	list(d);
 	item(d);
 	t(d, "Go on from the first step not ticked Done");
@@ -1393,7 +1410,7 @@ static const struct lw_item *role_step(const struct lw_plan *p)
 static void close_out(struct doc *d)
 {
 	const struct lw_plan *p = d->plan;
-	section(d, anchor(d, "close"), "Close-out");
+	section(d, "close", "Close-out");
 	card(d, "check");
 	fields(d);
 	field(d, "Nodes");
@@ -1506,7 +1523,7 @@ static void changes_since(struct doc *d)
 	if (!previous)
 		return;
 	const struct ptrvec *changes = d->run->previous_changes;
-	section(d, anchor(d, "changes"), "Changes since the previous build");
+	section(d, "changes", "Changes since the previous build");
 	para(d);
 	if (!changes || !changes->len) {
 		t(d, "Nothing changes for the operator since ");
@@ -1556,7 +1573,7 @@ static void changes_since(struct doc *d)
 static void proofs(struct doc *d)
 {
 	const struct lw_plan *p = d->plan;
-	section(d, anchor(d, "proofs"), "What bfplan proved");
+	section(d, "proofs", "What bfplan proved");
 	para(d);
 	t(d, "From the plan files, before the window. A proof that rests on a run-time fact holds only if the "
 	     "pre-flight check named beside it passes in the window.");
@@ -1592,10 +1609,17 @@ static void proofs(struct doc *d)
 	para(d);
 	t(d, "Quorum: ");
 	code(d, render_quorum_name(q->model));
-	t(d, q->declared ? ": " : " (none declared, so the strictest applies): ");
-	sentence(d, lw_quorum_rule(d->arena, p));
+	t(d, q->declared ? "" : " (none declared, so the strictest applies)");
+	/* the proof above states the rule already */
+	if (!p->quorum_proof) {
+		t(d, ": ");
+		sentence(d, lw_quorum_rule(d->arena, p));
+	} else if (q->by_nodes) {
+		t(d, ".");
+	}
 	if (!q->by_nodes) {
-		t(d, " bfplan counts votes as Microsoft's failover clustering documentation on quorum configurations "
+		t(d, p->quorum_proof ? ". bfplan" : " bfplan");
+		t(d, " counts votes as Microsoft's failover clustering documentation on quorum configurations "
 		     "defines them");
 		if (q->model == LW_QUORUM_DISK_ONLY) {
 			t(d, "; HCL's procedure exempts the disk-only quorum types from its rule of more than half of the "
@@ -1630,10 +1654,39 @@ static bool same_field(const struct lw_mark *a, const struct lw_mark *b)
 	return a->field && b->field ? strcmp(a->field, b->field) == 0 : a->field == b->field;
 }
 
+/* The anchor of fact U`n` and its link to entry `entry` of the index, in one element in HTML. */
+static void fact_link(struct doc *d, size_t n, unsigned entry)
+{
+	char number[24], target[24];
+	const char *u = digits(number, n);
+	const char *f = digits(target, entry);
+	textbuf_puts(d->md, "<a id=\"u");
+	textbuf_puts(d->md, u);
+	textbuf_puts(d->md, "\"></a>[\u26A0U");
+	textbuf_puts(d->md, u);
+	textbuf_puts(d->md, "](" CHECKLIST_INDEX_MD "#f");
+	textbuf_puts(d->md, f);
+	textbuf_puts(d->md, ")");
+	textbuf_puts(d->html, "<a id=\"u");
+	textbuf_puts(d->html, u);
+	textbuf_puts(d->html, "\" href=\"" CHECKLIST_INDEX_HTML "#f");
+	textbuf_puts(d->html, f);
+	textbuf_puts(d->html, "\">\u26A0U");
+	textbuf_puts(d->html, u);
+	textbuf_puts(d->html, "</a>");
+}
+
+static bool same_owner(const struct lw_mark *a, const struct lw_mark *b)
+{
+	return a->owner && b->owner ? strcmp(a->owner, b->owner) == 0 : a->owner == b->owner;
+}
+
 /*
  * Every unconfirmed fact in the plan's order when the build's index gives
- * the reasons (several plans): each fact's mark links to its entry there,
- * which says its kind, its reason and how to confirm it.
+ * the reasons (several plans): one line for the facts of each statement
+ * ("Fixlet 40301 'dotnet-4.0-update': U9 id, U10 os"), each fact's mark
+ * linking to its entry there, which says its kind, its reason and how to
+ * confirm it.
  */
 static void unconfirmed_links(struct doc *d)
 {
@@ -1641,23 +1694,25 @@ static void unconfirmed_links(struct doc *d)
 	list(d);
 	for (size_t i = 0; i < p->unconfirmed.len; i++) {
 		const struct lw_mark *m = p->unconfirmed.items[i];
-		const char *entry = arena_printf(d->arena, "f%u", shared_number(d, m));
-		textbuf_puts(d->md, "- <a id=\"u");
-		textbuf_puts(d->html, "<li id=\"u");
-		num(d, i + 1);
-		both(d, "\"></a>", "\">");
-		char number[24];
-		index_ref(d, entry, arena_printf(d->arena, "\u26A0U%s", digits(number, i + 1)));
-		t(d, " ");
-		t(d, m->owner ? m->owner : "?");
-		if (m->field) {
+		if (i && same_owner(p->unconfirmed.items[i - 1], m)) {
 			t(d, ", ");
+		} else {
+			if (i)
+				item_end(d);
+			item(d);
+			t(d, m->owner ? m->owner : "?");
+			t(d, ": ");
+		}
+		fact_link(d, i + 1, shared_number(d, m));
+		if (m->field) {
+			t(d, " ");
 			t(d, m->field);
 		}
 		if (in_window(m))
 			t(d, " (in the window)");
-		both(d, "\n", "</li>\n");
 	}
+	if (p->unconfirmed.len)
+		item_end(d);
 	list_end(d);
 }
 
@@ -1669,7 +1724,7 @@ static void unconfirmed_links(struct doc *d)
 static void unconfirmed_list(struct doc *d)
 {
 	const struct lw_plan *p = d->plan;
-	section(d, anchor(d, "unconfirmed"), "Not confirmed");
+	section(d, "unconfirmed", "Not confirmed");
 	para(d);
 	if (!p->unconfirmed.len) {
 		t(d, "Every fact of the catalog this plan uses is confirmed.");
@@ -1682,10 +1737,11 @@ static void unconfirmed_list(struct doc *d)
 	t(d, p->unconfirmed.len == 1 ? " fact" : " facts");
 	t(d, " of the catalog that nobody has confirmed: confirm each on your BigFix server before the window (");
 	index_ref(d, "confirm", "how, for each kind");
-	t(d, "). Those marked \"in the window\" are shown to the operator beside the step that needs them.");
-	if (d->run->shared_marks)
-		t(d, " Each mark links to the fact's kind and reason in the index, which says them once for the "
-		     "build's plans.");
+	if (d->run->shared_marks) /* the index says each reason once for the build's plans */
+		t(d, "). Each mark links to its fact's kind and reason in the index; the operator sees those \"in "
+		     "the window\" beside the step that needs them.");
+	else
+		t(d, "). Those marked \"in the window\" are shown to the operator beside the step that needs them.");
 	para_end(d);
 	if (d->run->shared_marks) {
 		unconfirmed_links(d);
@@ -1811,9 +1867,7 @@ static void automation_settings(struct doc *d)
 	item(d);
 	strong(d, "Each step's timeout:");
 	t(d, " in the step's advanced failure behaviour, fail the targets that have not returned a status after the "
-	     "step's Timeout below, or the worst case of ");
-	duration(d, p->worst_case);
-	t(d, " does not hold.");
+	     "step's Timeout below, or the worst case above does not hold.");
 	item_end(d);
 	item(d);
 	strong(d, "Failure step and step failure behaviour:");
@@ -1906,14 +1960,13 @@ static void what_runs(struct doc *d)
 static void recipe(struct doc *d)
 {
 	const struct lw_plan *p = d->plan;
-	section(d, anchor(d, "recipe"), "The Automation Plan to build");
+	section(d, "recipe", "The Automation Plan to build");
 	para(d);
 	t(d, "An Automation Plan cannot be imported from a generated file: build it in the Server Automation plan "
 	     "editor, as a sequential plan named ");
 	code(d, p->name);
-	t(d, " with the steps below in this order, each targeting every node of its Targets at once and each "
-	     "failure step all the endpoints of its step. Each step waits for the one before it, so the worst "
-	     "case is the sum of the timeouts: ");
+	t(d, " with the steps below in this order, each targeting every node of its Targets at once. Each step "
+	     "waits for the one before it, so the worst case is the sum of the timeouts: ");
 	duration(d, p->worst_case);
 	t(d, ".");
 	para_end(d);
@@ -1951,7 +2004,7 @@ static void scripts_to_review(struct doc *d)
 			if (f->script_from != LW_SCRIPT_IMPORTED && f->script_from != LW_SCRIPT_PLAN)
 				continue;
 			if (!any) {
-				section(d, anchor(d, "scripts"), "Action scripts to review");
+				section(d, "scripts", "Action scripts to review");
 				para(d);
 				t(d, "These Baseline components carry an action script written in a plan file, which "
 				     "runs on the cluster's nodes:");
@@ -2117,32 +2170,36 @@ static const char style_base[] =
 	"Arial,sans-serif;color:var(--ink);overflow-wrap:anywhere}\n"
 	"h1{font-size:1.5rem;margin:.2rem 0 .6rem}\n"
 	"h2{font-size:1.25rem;margin:1.8rem 0 .5rem;padding-bottom:.25rem;border-bottom:2px solid var(--ink)}\n"
-	"h3{font-size:1.05rem;margin:0 0 .4rem;color:var(--accent)}\n"
 	"code{font:.92em ui-monospace,Consolas,monospace;background:#f2f4f6;padding:0 .12em}\n"
-	"a.u{color:var(--warn);font-weight:600;text-decoration:none;white-space:nowrap}.why{color:var(--warn)}\n"
+	"a.u{color:var(--warn);font-weight:600;text-decoration:none;white-space:nowrap}\n"
+	"@media (max-width:44rem){body{padding:.75rem .75rem 2rem}}\n"
+	"@media print{body{max-width:none;padding:0;font-size:10pt}tr,li{break-inside:avoid}"
+	"h1,h2,h2+p{break-after:avoid}h2+p{break-before:avoid;break-inside:avoid}a{color:inherit}}\n"
+	"@page{margin:14mm}\n";
+
+/*
+ * The checklist's: cards of labelled fields, the plan's facts, tick boxes,
+ * sign-off lines and the toolbar.
+ */
+static const char style_ticks[] =
+	"h3{font-size:1.05rem;margin:0 0 .4rem;color:var(--accent)}.why{color:var(--warn)}\n"
 	"pre{background:#f2f4f6;padding:.5rem .7rem;white-space:pre-wrap;word-break:break-all}\n"
 	"dl{display:grid;grid-template-columns:8.5rem minmax(0,1fr);gap:.15rem .8rem;margin:.2rem 0 .4rem}\n"
 	"dt{font-weight:600;color:var(--muted)}dd{margin:0}\n"
 	".card{border:1px solid var(--line);border-left:4px solid var(--accent);border-radius:4px;"
 	"padding:.6rem .8rem .4rem;margin:.7rem 0}\n"
-	"@media (max-width:44rem){body{padding:.75rem .75rem 2rem}dl{grid-template-columns:minmax(0,1fr)}"
-	"dt{margin-top:.25rem}}\n"
-	"@media print{body{max-width:none;padding:0;font-size:10pt}.noprint{display:none}"
-	".card,tr,li{break-inside:avoid}h1,h2,h3,h2+p{break-after:avoid}h2+p,h2+p+.card{break-before:avoid}"
-	"h2+p{break-inside:avoid}a{color:inherit}}\n"
-	"@page{margin:14mm}\n";
-
-/* The checklist's: the plan's facts, tick boxes, sign-off lines and the toolbar. */
-static const char style_ticks[] =
 	"dl.facts{border:1px solid var(--line);border-radius:4px;padding:.5rem .7rem}\n"
 	".card.done{background:#e7f4ea;border-left-color:#2e7d32}\n"
 	".sign{display:flex;flex-wrap:wrap;gap:.4rem 1.2rem;align-items:center;margin:.45rem 0 .2rem;"
 	"padding-top:.4rem;border-top:1px dashed var(--line)}\n"
 	".sign input:not([type]){border:0;border-bottom:1px solid var(--ink);font:inherit;padding:0 .2rem;"
-	"background:transparent;width:10rem;max-width:40vw}.sign label:last-child input{width:4.5rem}\n"
-	".tick{font-weight:600}.tick input{width:1.15rem;height:1.15rem;vertical-align:-.2rem}\n"
+	"background:transparent;width:10rem;max-width:40vw}.sign label:nth-child(3) input{width:4.5rem}\n"
+	".sign label:first-child{font-weight:600}.sign [type]{width:1.15rem;height:1.15rem;vertical-align:-.2rem}\n"
+	".sign::after{content:\"Signed ______________ Time ________\"}.js .sign::after{content:none}\n"
 	".toolbar{display:flex;flex-wrap:wrap;gap:.5rem 1rem;align-items:center;color:var(--muted);font-size:.9rem}\n"
-	"@media print{.sign,dl.facts{break-inside:avoid}.card.done{background:none}}\n";
+	"@media (max-width:44rem){dl{grid-template-columns:minmax(0,1fr)}dt{margin-top:.25rem}}\n"
+	"@media print{.noprint{display:none}.card,.sign,dl.facts{break-inside:avoid}h3{break-after:avoid}"
+	"h2+p+.card{break-before:avoid}.card.done{background:none}}\n";
 
 /* The review report's and the index's: a table, which is one card per row on a narrow screen. */
 #define STYLE_TABLE \
@@ -2166,19 +2223,23 @@ static const char style_review[] = STYLE_TABLE
 	".recipe td:nth-child(7)::before{content:\"Timeout: \"}}\n";
 
 /*
- * Restores and saves the ticks and sign-off fields of the page's run.
+ * Adds each tick box's sign-off fields, then restores and saves the ticks
+ * and fields of the page's run.
  * The key is at the end of the page (it holds the checklist's hash, which
  * is known only once the checklist is written); the progress line and the
  * next step to resume from are filled in here.
  */
 static const char page_script[] =
 	"(function(){var h=document.querySelector('[data-store]');if(!h)return;\n"
-	"var k=h.getAttribute('data-store'),S={},q=function(x){return document.querySelector(x)};\n"
+	"document.documentElement.classList.add('js');document.querySelectorAll('.sign').forEach(function(s){"
+	"s.insertAdjacentHTML('beforeend','<label>Signed <input></label><label>Time <input></label>')});\n"
+	"var k=h.dataset.store,S={},q=function(x){return document.querySelector(x)};\n"
 	"try{S=JSON.parse(localStorage.getItem(k)||'{}')||{}}catch(e){}\n"
 	"var F=document.querySelectorAll('.sign input'),P=q('.progress'),N=q('.next');\n"
 	"function box(e){return e.type=='checkbox'}\n"
-	"function id(e){if(box(e))return e.getAttribute('data-id');var s=e.closest('.sign');"
-	"return s.querySelector('[data-id]').getAttribute('data-id')+(e==s.querySelector('input:not([type])')?'.by':'.at')}\n"
+	/* a sign-off line's fields: its box (ID), who signed (ID.by) and when (ID.at) */
+	"function id(e){var f=e.closest('.sign').querySelectorAll('input');"
+	"return f[0].dataset.id+(e==f[0]?'':e==f[1]?'.by':'.at')}\n"
 	"function save(){try{localStorage.setItem(k,JSON.stringify(S))}catch(e){}}\n"
 	"function show(){var n=0,t=0,f=null;F.forEach(function(e){if(!box(e))return;n++;if(e.checked)t++;"
 	"var c=e.closest('.card');if(!c)return;c.classList.toggle('done',e.checked);"
@@ -2193,6 +2254,35 @@ static const char page_script[] =
 	"try{localStorage.removeItem(k)}catch(e){}load()});\n"
 	"load()})();\n";
 
+/*
+ * A review's: the plan's own files by name, the standard library's
+ * counted (plan.json and the index name each; a build of a thousand plans
+ * would repeat the same list a thousand times).
+ */
+static const char *plan_sources(struct arena *arena, const struct lw_program *program)
+{
+	struct textbuf b;
+	textbuf_init(&b, arena);
+	size_t library = 0;
+	for (size_t i = 0; i < program->sources.len; i++) {
+		const char *source = program->sources.items[i];
+		if (strncmp(source, "stdlib/", 7) == 0) { /* how lw_program names the library's files */
+			library++;
+			continue;
+		}
+		if (b.len)
+			textbuf_puts(&b, ", ");
+		textbuf_puts(&b, source);
+	}
+	if (library) {
+		char buf[24];
+		textbuf_puts(&b, b.len ? " and " : "");
+		textbuf_puts(&b, library == 1 ? "1 file" : arena_printf(arena, "%s files", digits(buf, library)));
+		textbuf_puts(&b, " of its standard library");
+	}
+	return b.data;
+}
+
 static const char *sources(struct arena *arena, const struct lw_program *program)
 {
 	struct textbuf b;
@@ -2205,7 +2295,7 @@ static const char *sources(struct arena *arena, const struct lw_program *program
 	return b.data;
 }
 
-/* The head of a page up to its <main>: "HEADING: NAME", with the lead paragraph (HTML) under it. */
+/* The head of a page up to its <main>: "HEADING: NAME", with the lead paragraph (HTML, or NULL) under it. */
 static void page_begin(struct textbuf *html, const char *heading_text, const char *name, const char *style,
 		       const char *lead_html)
 {
@@ -2214,17 +2304,21 @@ static void page_begin(struct textbuf *html, const char *heading_text, const cha
 			   "<meta name=\"generator\" content=\"bfplan\">\n<title>");
 	textbuf_puts(html, heading_text);
 	textbuf_puts(html, ": ");
-	esc_html_append(html, name, strlen(name));
+	esc_html_text_append(html, name, strlen(name));
 	textbuf_puts(html, "</title>\n<style>\n");
 	textbuf_puts(html, style_base);
 	textbuf_puts(html, style);
 	textbuf_puts(html, "</style>\n</head>\n<body>\n<header>\n<h1>");
 	textbuf_puts(html, heading_text);
 	textbuf_puts(html, ": ");
-	esc_html_append(html, name, strlen(name));
-	textbuf_puts(html, "</h1>\n<p>");
-	textbuf_puts(html, lead_html);
-	textbuf_puts(html, "</p>\n</header>\n<main>\n");
+	esc_html_text_append(html, name, strlen(name));
+	textbuf_puts(html, "</h1>\n");
+	if (lead_html) {
+		textbuf_puts(html, "<p>");
+		textbuf_puts(html, lead_html);
+		textbuf_puts(html, "</p>\n");
+	}
+	textbuf_puts(html, "</header>\n<main>\n");
 }
 
 /* The rest of a page after its <main>: where it was compiled from, and the script if it has ticks. */
@@ -2233,7 +2327,7 @@ static void page_end(struct textbuf *html, const char *from, bool ticks)
 	textbuf_puts(html, "</main>\n");
 	if (from) {
 		textbuf_puts(html, "<footer>Compiled by bfplan from: ");
-		esc_html_append(html, from, strlen(from));
+		esc_html_text_append(html, from, strlen(from));
 		textbuf_puts(html, ".</footer>\n");
 	}
 	if (ticks) {
@@ -2248,17 +2342,22 @@ static void page_end(struct textbuf *html, const char *from, bool ticks)
 static void document_head(struct doc *d, const char *heading_text, const char *style)
 {
 	const struct lw_plan *p = d->plan;
-	const char *title = p->title.text ? p->title.text : p->name;
+	/* a plan without a title of its own is titled by its name (lower.c): the heading says it already */
+	const char *title = p->title.text && strcmp(p->title.text, p->name) != 0 ? p->title.text : NULL;
 	textbuf_puts(d->md, "# ");
 	textbuf_puts(d->md, heading_text);
 	textbuf_puts(d->md, ": ");
 	esc_markdown_append(d->md, p->name, strlen(p->name));
 	textbuf_puts(d->md, "\n\n");
+	if (!title) {
+		page_begin(d->html, heading_text, p->name, style, NULL);
+		return;
+	}
 	esc_markdown_append(d->md, title, strlen(title));
 	textbuf_puts(d->md, ".\n\n");
 	struct textbuf lead;
 	textbuf_init(&lead, d->arena);
-	esc_html_append(&lead, title, strlen(title));
+	esc_html_text_append(&lead, title, strlen(title));
 	textbuf_putc(&lead, '.');
 	page_begin(d->html, heading_text, p->name, style, lead.data);
 }
@@ -2271,6 +2370,7 @@ static void doc_init(struct doc *d, struct arena *arena, enum doc_kind kind, con
 	d->explained = arena_calloc(arena, plan->unconfirmed.len + 1, 1);
 	d->first_step = arena_calloc(arena, plan->items.len + 1, sizeof *d->first_step);
 	d->advice_no = arena_calloc(arena, plan->items.len + 1, sizeof *d->advice_no);
+	d->advice_restore = arena_calloc(arena, plan->items.len + 1, sizeof *d->advice_restore);
 }
 
 void emit_checklist_plan(struct arena *arena, const struct lw_program *program, const struct lw_plan *plan,
@@ -2312,7 +2412,7 @@ void emit_checklist_plan(struct arena *arena, const struct lw_program *program, 
 	textbuf_puts(html, "<p class=\"key\" data-store=\"");
 	esc_html_append(html, key, strlen(key));
 	textbuf_puts(html, "\">Ticks saved under: <code>");
-	esc_html_append(html, key, strlen(key));
+	esc_html_text_append(html, key, strlen(key));
 	textbuf_puts(html, "</code></p>\n");
 	page_end(html, NULL, true);
 	arena_free(&d->scratch);
@@ -2324,7 +2424,7 @@ void emit_review_plan(struct arena *arena, const struct lw_program *program, con
 	struct doc doc;
 	struct doc *d = &doc;
 	doc_init(d, arena, DOC_REVIEW, plan, run, md, html);
-	const char *from = sources(arena, program);
+	const char *from = plan_sources(arena, program);
 	document_head(d, "Review report", style_review);
 	para(d);
 	t(d, "For the plan's author, its reviewer and whoever builds its Automation Plan. The operator's checklist is ");
@@ -2398,14 +2498,14 @@ static void index_row(struct arena *arena, const struct checklist_entry *e, stru
 	textbuf_puts(md, " | ");
 
 	textbuf_puts(html, "<tr><td data-label=\"Plan\"><code>");
-	esc_html_append(html, e->plan, strlen(e->plan));
+	esc_html_text_append(html, e->plan, strlen(e->plan));
 	textbuf_puts(html, "</code>");
 	if (title) {
 		textbuf_puts(html, ": ");
-		esc_html_append(html, title, strlen(title));
+		esc_html_text_append(html, title, strlen(title));
 	}
 	textbuf_puts(html, "</td><td data-label=\"Cluster\"><code>");
-	esc_html_append(html, e->cluster, strlen(e->cluster));
+	esc_html_text_append(html, e->cluster, strlen(e->cluster));
 	textbuf_puts(html, "</code></td><td data-label=\"Window\">");
 	textbuf_puts(html, window);
 	textbuf_puts(html, "</td><td data-label=\"Worst case\">");
@@ -2455,7 +2555,7 @@ static void index_entry(struct textbuf *md, struct textbuf *html, const char *id
 	textbuf_puts(html, "\"><b>");
 	textbuf_puts(html, label);
 	textbuf_puts(html, "</b>: ");
-	esc_html_append(html, text, strlen(text));
+	esc_html_text_append(html, text, strlen(text));
 	textbuf_puts(html, ".</li>\n");
 }
 
@@ -2537,13 +2637,13 @@ static void index_reasons(struct arena *arena, const struct cptrvec *marks, stru
 		textbuf_puts(html, "<li id=\"");
 		textbuf_puts(html, id);
 		textbuf_puts(html, "\">");
-		esc_html_append(html, owner, strlen(owner));
+		esc_html_text_append(html, owner, strlen(owner));
 		textbuf_puts(html, " (<a href=\"#");
 		textbuf_puts(html, how);
 		textbuf_puts(html, "\">");
-		esc_html_append(html, kind, strlen(kind));
+		esc_html_text_append(html, kind, strlen(kind));
 		textbuf_puts(html, "</a>): ");
-		esc_html_append(html, reason, strlen(reason));
+		esc_html_text_append(html, reason, strlen(reason));
 		textbuf_puts(html, ".</li>\n");
 	}
 	textbuf_puts(md, "\n");

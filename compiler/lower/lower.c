@@ -324,6 +324,7 @@ static void lower_checks_proven(struct lowering *lo)
 					"Pending Restart (the plan's Pending Restart setting, 'Continue Plan')"
 				      : "no baseline can leave a node waiting in Pending Restart", NULL);
 	lo->quorum_proof = add_check(lo, "BFP313", LW_PROVEN, quorum_rule(a, lo->plan, cl->nodes.len), NULL);
+	lo->plan->quorum_proof = lo->quorum_proof;
 	add_check(lo, "BFP318", LW_PROVEN, "every step has a timeout", NULL);
 	if (plan->window > 0)
 		add_check(lo, "BFP317", LW_PROVEN,

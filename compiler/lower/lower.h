@@ -267,6 +267,7 @@ struct lw_plan {
 	const struct lw_check *role_check; /* the pre-flight check of where the role runs, or NULL */
 	const struct lw_check *report_check; /* every node up and reporting to BigFix: always there */
 	const struct lw_check *witness_check; /* the witness online, where a pre-flight Fixlet can see it; or NULL */
+	const struct lw_check *quorum_proof; /* the proof that max-down keeps quorum (it states the rule), or NULL */
 	struct ptrvec nodes;           /* struct lw_node *, in patch order */
 	const struct lw_node *role_holder; /* the node expected to hold the role (goes last), or NULL */
 	struct ptrvec phases;          /* struct lw_phase * */

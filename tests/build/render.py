@@ -16,7 +16,9 @@ geometry the browser computes, not on pictures:
   the pages, whose right margin must be blank;
 - the page's script runs (it counts the tick boxes), a tick survives a
   reload, and the same checklist built for another run (RETRY_DIR: another
-  --window-start) opens with no ticks.
+  --window-start) opens with no ticks;
+- without its script, each sign-off line still shows the blanks to fill in
+  on paper.
 
 PNG screenshots of each width and the first printed pages go to SHOTS_DIR
 for a person to look at.  Prints PASS/FAIL lines; exits 1 on a failure.
@@ -162,7 +164,7 @@ GEOMETRY = r"""
     recipeHead: head ? getComputedStyle(head).display : null,
     progress: (document.querySelector('.progress') || {}).textContent || null,
     cards: Array.prototype.map.call(document.querySelectorAll('.card'), function (c) {
-      var h = c.querySelector('h3'), t = c.querySelector('.tick');
+      var h = c.querySelector('h3'), t = c.querySelector('.sign label');
       return {head: h ? h.textContent : null, tick: t ? t.textContent.trim() : null,
               height: c.getBoundingClientRect().height};
     }),
@@ -171,7 +173,7 @@ GEOMETRY = r"""
     }),
     // each section's heading with the first card under it: they must start on the same page
     leads: Array.prototype.map.call(document.querySelectorAll('section'), function (sec) {
-      var h = sec.querySelector('h2'), c = sec.querySelector('.card'), first = c && c.querySelector('h3, .tick');
+      var h = sec.querySelector('h2'), c = sec.querySelector('.card'), first = c && c.querySelector('h3, .sign label');
       return h && first ? {head: h.textContent, first: first.textContent.trim(),
                            height: c.getBoundingClientRect().bottom - h.getBoundingClientRect().top} : null;
     }).filter(function (x) { return x; })
@@ -333,6 +335,25 @@ def check_ticks(browser, url, retry_url, name):
     browser.js("localStorage.clear()")
 
 
+def check_without_script(browser, url, name):
+    """Opened where scripts do not run (a mail reader, a locked-down browser), each sign-off line
+    still shows its blanks to fill in on paper, and its tick box keeps its own size."""
+    browser.call("Emulation.setScriptExecutionDisabled", {"value": True}, session=True)
+    try:
+        browser.open(url, 1280)
+    finally:
+        browser.call("Emulation.setScriptExecutionDisabled", {"value": False}, session=True)
+    lines = browser.js("Array.prototype.map.call(document.querySelectorAll('.sign'), function (s) {"
+                       " var box = s.querySelector('[type=checkbox]').getBoundingClientRect();"
+                       " return [getComputedStyle(s, '::after').content, Math.round(box.width),"
+                       "         s.querySelectorAll('input').length]; })")
+    blank = [l for l in lines if "Signed" not in l[0] or "Time" not in l[0]]
+    wide = [l for l in lines if l[1] > 24]
+    check(lines and not blank and not wide and all(l[2] == 1 for l in lines),
+          f"{name}: without its script, each of the {len(lines)} sign-off lines shows its blanks for paper"
+          + (f": not {blank[:2]}" if blank else "") + (f": boxes {wide[:2]} px wide" if wide else ""))
+
+
 def main(chromium, outdir, retry_dir, shots, pages):
     os.makedirs(shots, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
@@ -348,6 +369,7 @@ def main(chromium, outdir, retry_dir, shots, pages):
                     check(geo["progress"] == f"0 of {boxes} ticked",
                           f"{name}: the page's script runs and counts {boxes} tick boxes ({geo['progress']})")
                     check_ticks(browser, url, "file://" + os.path.abspath(os.path.join(retry_dir, page)), name)
+                    check_without_script(browser, url, name)
                 for paper in ("A4", "Letter"):
                     check_print(browser, url, name, paper, shots, tmp)
         finally:
