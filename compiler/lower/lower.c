@@ -178,8 +178,7 @@ static void lower_prereqs(struct lowering *lo)
 		ptrmap_put(&lo->plan_copies, pr, copy);
 		ptrvec_push(lo->arena, &lo->plan->prereqs, copy);
 		struct lw_check *chk = add_check(lo, "BFP301", LW_PREFLIGHT,
-			arena_concat(lo->arena, title, " is present on every node of cluster '", plan->cluster->name, "'",
-				     NULL),
+			arena_concat(lo->arena, "every node of cluster '", plan->cluster->name, "' has ", title, NULL),
 			copy);
 		chk->number = copy->number;
 		/* the pre-flight check of a prerequisite, found from the prerequisite */
