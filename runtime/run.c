@@ -466,6 +466,13 @@ static void result_commands(const struct run *r, const char *prefix, const char 
 			textbuf_printf(out, "%s fail %s --target %s --reason TEXT\n", prefix, name,
 				       eng_node_name(r->model, i));
 	}
+	/* a step whose content can restart its nodes: a node may report Pending Restart first */
+	const struct eng_step *st = eng_step_at(r->model, s->step);
+	if (s->in_failure_step || !st || !(st->clears_restart || st->may_leave_pending || st->pending_succeeds))
+		return;
+	for (uint32_t i = 0; i < eng_node_count(r->model); i++)
+		if (s->nodes[i].result == ENG_WAITING)
+			textbuf_printf(out, "%s pending-restart %s --target %s\n", prefix, name, eng_node_name(r->model, i));
 }
 
 void run_allowed_commands(const struct run *r, const char *prefix, struct textbuf *out)

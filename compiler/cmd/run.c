@@ -9,7 +9,8 @@
  *      is what it appends to;
  *   3. parse it, check that it is this plan's (the hash, or a recorded
  *      acceptance of the change), replay it into the engine;
- *   4. status, next and report print; start, done, fail, note and abort
+ *   4. status, next and report print; start, done, fail, pending-restart,
+ *      note and abort
  *      build their entry and ask the run whether the plan allows it now.
  *      A refused entry is reported with what is allowed instead, and
  *      nothing is written.  An accepted one is appended (after the header
@@ -45,19 +46,28 @@
 #include "runtime/journal_file.h"
 #include "runtime/run.h"
 
-/* The commands of run: X(ID, WORD, RECORDS, ARGUMENT). */
+/* What a command takes after its word, and with --target and --reason. */
+enum run_takes { TAKES_NOTHING, TAKES_STEP, TAKES_TEXT };
+enum run_option_use { OPT_NO, OPT_MAY, OPT_MUST };
+
+/*
+ * The commands of run: X(ID, WORD, JOURNAL TYPE RECORDED or -1, ARGUMENT,
+ * --target, --reason).  Every check of a command line and every list of
+ * commands in a message is read from here.
+ */
 #define RUN_COMMANDS(X)                                                                                       \
-	X(RUN_STATUS, "status", false, false)                                                                \
-	X(RUN_NEXT, "next", false, false)                                                                    \
-	X(RUN_REPORT, "report", false, false)                                                                \
-	X(RUN_START, "start", true, true)                                                                    \
-	X(RUN_DONE, "done", true, true)                                                                      \
-	X(RUN_FAIL, "fail", true, true)                                                                      \
-	X(RUN_NOTE, "note", true, true)                                                                      \
-	X(RUN_ABORT, "abort", true, false)
+	X(RUN_STATUS, "status", -1, TAKES_NOTHING, OPT_NO, OPT_NO)                                           \
+	X(RUN_NEXT, "next", -1, TAKES_NOTHING, OPT_NO, OPT_NO)                                               \
+	X(RUN_START, "start", JOURNAL_START, TAKES_STEP, OPT_NO, OPT_NO)                                     \
+	X(RUN_DONE, "done", JOURNAL_DONE, TAKES_STEP, OPT_MAY, OPT_NO)                                       \
+	X(RUN_FAIL, "fail", JOURNAL_FAIL, TAKES_STEP, OPT_MUST, OPT_MUST)                                    \
+	X(RUN_PENDING, "pending-restart", JOURNAL_PENDING, TAKES_STEP, OPT_MUST, OPT_NO)                     \
+	X(RUN_NOTE, "note", JOURNAL_NOTE, TAKES_TEXT, OPT_NO, OPT_NO)                                        \
+	X(RUN_ABORT, "abort", JOURNAL_ABORT, TAKES_NOTHING, OPT_NO, OPT_MUST)                                \
+	X(RUN_REPORT, "report", -1, TAKES_NOTHING, OPT_NO, OPT_NO)
 
 enum run_command {
-#define X(id, word, records, argument) id,
+#define X(id, word, type, takes, target, reason) id,
 	RUN_COMMANDS(X)
 #undef X
 	RUN_COMMAND_COUNT
@@ -65,12 +75,37 @@ enum run_command {
 
 static const struct {
 	const char *word;
-	bool records, argument;
+	int records;           /* the enum journal_type it records, or -1: it only reads */
+	enum run_takes takes;
+	enum run_option_use target, reason;
 } commands[] = {
-#define X(id, word, records, argument) {word, records, argument},
+#define X(id, word, type, takes, target, reason) {word, type, takes, target, reason},
 	RUN_COMMANDS(X)
 #undef X
 };
+
+enum { COMMAND_LIST_SIZE = 160 }; /* every word of the table, with ", " between */
+
+/* "a, b or c": the commands for which `pick` holds, from the table, into `out`. */
+static const char *command_list(char out[COMMAND_LIST_SIZE], bool (*pick)(int command))
+{
+	size_t total = 0, said = 0, len = 0;
+	for (int c = 0; c < RUN_COMMAND_COUNT; c++)
+		total += pick(c);
+	out[0] = '\0';
+	for (int c = 0; c < RUN_COMMAND_COUNT; c++) {
+		if (!pick(c))
+			continue;
+		const char *sep = said == 0 ? "" : said + 1 == total ? " or " : ", ";
+		len += (size_t)snprintf(out + len, COMMAND_LIST_SIZE - len, "%s%s", sep, commands[c].word);
+		said++;
+	}
+	return out;
+}
+
+static bool any_command(int c) { (void)c; return true; }
+static bool takes_target(int c) { return commands[c].target != OPT_NO; }
+static bool takes_reason(int c) { return commands[c].reason != OPT_NO; }
 
 static void usage(FILE *err, struct run_options *o, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
@@ -112,16 +147,17 @@ static void read_operands(const struct cmd_options *opts, FILE *err, struct run_
 {
 	const char *const *words = (const char *const *)opts->inputs.items;
 	size_t n = opts->inputs.len;
+	char list[COMMAND_LIST_SIZE];
 	*o = (struct run_options){.o = opts, .command = RUN_STATUS, .journal = opts->journal,
 				  .target = opts->target, .reason = opts->reason};
 	o->plan_path = n > 0 ? words[0] : NULL;
 	if (n > 1 && opts->bigfix)
 		usage(err, o, "run --bigfix carries out the whole plan and takes no command, not '%s'", words[1]);
 	else if (n > 1 && !parse_command_word(words[1], &o->command))
-		usage(err, o, "run has no command '%s': it takes status, next, start, done, fail, note, abort or "
-		      "report%s%s%s", words[1], command_meant(words[1]) ? "; did you mean '" : "",
+		usage(err, o, "run has no command '%s': it takes %s%s%s%s", words[1], command_list(list, any_command),
+		      command_meant(words[1]) ? "; did you mean '" : "",
 		      command_meant(words[1]) ? command_meant(words[1]) : "", command_meant(words[1]) ? "'?" : "");
-	else if (n > 2 && !commands[o->command].argument)
+	else if (n > 2 && commands[o->command].takes == TAKES_NOTHING)
 		usage(err, o, "run %s takes no argument, not '%s'", commands[o->command].word, words[2]);
 	else if (n > 2)
 		o->argument = words[2];
@@ -131,30 +167,34 @@ static void read_operands(const struct cmd_options *opts, FILE *err, struct run_
 static void check_options(FILE *err, struct run_options *o)
 {
 	enum run_command c = (enum run_command)o->command;
+	char list[COMMAND_LIST_SIZE];
 	if (!o->plan_path)
 		usage(err, o, "%s", "run needs a plan file: bfplan run PLAN --journal FILE [COMMAND]");
 	else if (!o->journal)
 		usage(err, o, "%s", "run needs its journal: --journal FILE (it is made by the first step recorded)");
 	else if (strcmp(o->plan_path, "-") == 0)
 		usage(err, o, "%s", "run reads its plan from a file, not from standard input");
-	else if (commands[c].argument && !o->argument)
-		usage(err, o, "run %s needs %s", commands[c].word, c == RUN_NOTE ? "its text" : "a STEP (3, F3 or P2)");
-	else if ((c == RUN_START || c == RUN_DONE || c == RUN_FAIL) && !journal_is_step_name(o->argument))
+	else if (commands[c].takes != TAKES_NOTHING && !o->argument)
+		usage(err, o, "run %s needs %s", commands[c].word,
+		      commands[c].takes == TAKES_TEXT ? "its text" : "a STEP (3, F3 or P2)");
+	else if (commands[c].takes == TAKES_STEP && !journal_is_step_name(o->argument))
 		usage(err, o, "run %s takes a step as the checklist numbers it (3, F3 for step 3's failure step, P2 "
 		      "for a pre-flight check), not '%s'", commands[c].word, o->argument);
-	else if (c == RUN_FAIL && (!o->target || !o->reason))
-		usage(err, o, "%s", "run fail needs --target NODE and --reason TEXT");
-	else if (c == RUN_ABORT && !o->reason)
-		usage(err, o, "%s", "run abort needs --reason TEXT");
-	else if (o->target && c != RUN_DONE && c != RUN_FAIL)
-		usage(err, o, "--target goes with done and fail, not with %s", commands[c].word);
-	else if (o->reason && c != RUN_FAIL && c != RUN_ABORT)
-		usage(err, o, "--reason goes with fail and abort, not with %s", commands[c].word);
+	else if ((commands[c].target == OPT_MUST && !o->target) || (commands[c].reason == OPT_MUST && !o->reason))
+		usage(err, o, "run %s needs %s%s%s", commands[c].word, commands[c].target == OPT_MUST ? "--target NODE" : "",
+		      commands[c].target == OPT_MUST && commands[c].reason == OPT_MUST ? " and " : "",
+		      commands[c].reason == OPT_MUST ? "--reason TEXT" : "");
+	else if (o->target && commands[c].target == OPT_NO)
+		usage(err, o, "--target goes with %s, not with %s", command_list(list, takes_target),
+		      commands[c].word);
+	else if (o->reason && commands[c].reason == OPT_NO)
+		usage(err, o, "--reason goes with %s, not with %s", command_list(list, takes_reason),
+		      commands[c].word);
 	else if (o->o->report_json && c != RUN_REPORT)
 		usage(err, o, "%s", "--format goes with report");
 	else if (o->target && !journal_is_node_name(o->target))
 		usage(err, o, "--target takes a node's name, not '%s'", o->target);
-	else if (c == RUN_NOTE && !journal_is_text(o->argument, JOURNAL_MAX_TEXT, false))
+	else if (commands[c].takes == TAKES_TEXT && !journal_is_text(o->argument, JOURNAL_MAX_TEXT, false))
 		usage(err, o, "a note is UTF-8 text of 1 to %d bytes", (int)JOURNAL_MAX_TEXT);
 	else if (o->reason && !journal_is_text(o->reason, JOURNAL_MAX_TEXT, false))
 		usage(err, o, "--reason takes UTF-8 text of 1 to %d bytes", (int)JOURNAL_MAX_TEXT);
@@ -312,7 +352,7 @@ static int parse_fault(struct session *s, const struct journal_fault *f, const c
 static int load_journal(struct session *s, const struct run_options *o)
 {
 	struct journal_io_failure why;
-	bool writes = commands[o->command].records || (o->o->bigfix && !o->o->dry_run);
+	bool writes = commands[o->command].records >= 0 || (o->o->bigfix && !o->o->dry_run);
 	bool ok = writes || o->o->accept_changed_plan
 			  ? journal_file_open(&s->c.arena, o->journal, writes, &s->jf, &why)
 			  : journal_file_read(&s->c.arena, o->journal, &s->jf, &why);
@@ -331,7 +371,7 @@ static int load_journal(struct session *s, const struct run_options *o)
 					     line_span(s, (uint32_t)s->journal.complete, (uint32_t)s->journal.torn, 0),
 					     "the last line of journal '%s' is torn: %zu bytes without an end, left by a "
 					     "crash while it was written; it is not read", o->journal, s->journal.torn);
-		diag_help(&s->c.diags, d, commands[o->command].records
+		diag_help(&s->c.diags, d, commands[o->command].records >= 0
 					? "it is set aside into the journal's .torn file before this entry, and the journal "
 					  "records that"
 					: "the next command that records something sets it aside into the journal's .torn file");
@@ -424,12 +464,8 @@ static struct journal_entry new_entry(struct session *s, enum journal_type type,
 /* The entry the command records. */
 static struct journal_entry command_entry(struct session *s, const struct run_options *o, int64_t now)
 {
-	static const enum journal_type types[] = {
-		[RUN_START] = JOURNAL_START, [RUN_DONE] = JOURNAL_DONE, [RUN_FAIL] = JOURNAL_FAIL,
-		[RUN_NOTE] = JOURNAL_NOTE,   [RUN_ABORT] = JOURNAL_ABORT,
-	};
-	struct journal_entry e = new_entry(s, types[o->command], now);
-	if (o->command == RUN_NOTE)
+	struct journal_entry e = new_entry(s, (enum journal_type)commands[o->command].records, now);
+	if (commands[o->command].takes == TAKES_TEXT)
 		e.text = o->argument;
 	else
 		e.step = o->argument;
@@ -496,7 +532,7 @@ static int record(struct session *s, const struct run_options *o, const char *sh
 	struct run_refusal refusal;
 	const char *torn_path = lead_in(s, o, sha, accept, now, &lines);
 	const struct journal_entry *recorded = NULL;
-	if (commands[o->command].records) {
+	if (commands[o->command].records >= 0) {
 		struct journal_entry e = command_entry(s, o, now);
 		if (!run_take(&s->run, &e, &refusal)) {
 			struct diag *d = diag_report(&s->c.diags, BFP748, nowhere, "%s; nothing is recorded", refusal.message);
@@ -604,6 +640,7 @@ static int show(struct session *s, const struct run_options *o, FILE *out, FILE 
 	case RUN_START:
 	case RUN_DONE:
 	case RUN_FAIL:
+	case RUN_PENDING:
 	case RUN_NOTE:
 	case RUN_ABORT:
 	case RUN_COMMAND_COUNT:
@@ -632,13 +669,13 @@ static int run_session(struct session *s, const struct run_options *o, const str
 	if (o->o->bigfix)
 		return run_bigfix(s, o, env, out, err);
 	/* a command that records, or one that only accepts a changed plan, writes; any other only reads */
-	bool writes = commands[o->command].records || accept;
+	bool writes = commands[o->command].records >= 0 || accept;
 	if (!writes) {
 		journal_file_close(&s->jf); /* opened for an --accept-changed-plan with nothing to accept */
 		return show(s, o, out, err);
 	}
 	rc = record(s, o, sha, accept, now, out);
-	if (rc != EXIT_CLEAN || commands[o->command].records)
+	if (rc != EXIT_CLEAN || commands[o->command].records >= 0)
 		return rc;
 	return show(s, o, out, err);
 }
@@ -675,7 +712,7 @@ int cmd_run(struct cmd_run *cmd)
 	if (!o.failed)
 		check_options(err, &o);
 	struct session *s = arena_alloc(cmd->arena, sizeof *s);
-	if (!o.failed && (commands[o.command].records || o.o->accept_changed_plan || o.o->bigfix))
+	if (!o.failed && (commands[o.command].records >= 0 || o.o->accept_changed_plan || o.o->bigfix))
 		s->by = operator_name(err, &o, env);
 	int64_t now = 0;
 	if (!o.failed)

@@ -1028,7 +1028,7 @@ expect "run start with a step the checklist does not number so" 2 err "not '3x'"
 run run "$seed" --journal "$tmp/cli.journal" fail 1 --target EXNODE1 </dev/null
 expect "run fail without --reason" 2 err "run fail needs --target NODE and --reason TEXT" !out
 run run "$seed" --journal "$tmp/cli.journal" status --reason why </dev/null
-expect "run status with --reason" 2 err "--reason goes with fail and abort" !out
+expect "run status with --reason" 2 err "--reason goes with fail or abort, not with status" !out
 run run "$seed" --journal "$tmp/cli.journal" note "$(printf 'bad \377 byte')" </dev/null
 expect "run note that is not UTF-8" 2 err "a note is UTF-8 text" !out
 BFPLAN_NOW=yesterday run run "$seed" --journal "$tmp/cli.journal" status </dev/null
