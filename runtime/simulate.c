@@ -1074,6 +1074,7 @@ void sim_run_fault(struct arena *arena, const struct eng_model *model, const str
 			if (is_the_fault(s, &moves[i], fault)) {
 				pick = i;
 				out->applied = true;
+				out->happened = moves[i].event;
 			}
 		apply_move(s, &moves[pick]);
 	}
@@ -1083,8 +1084,12 @@ void sim_run_fault(struct arena *arena, const struct eng_model *model, const str
 void sim_write_run_text(struct textbuf *b, const struct sim_run *r)
 {
 	const struct lw_plan *p = eng_model_plan(r->model);
-	textbuf_printf(b, "plan %s with fault %s: %s; the run ends %s.\nNodes:", p->name, r->fault->text,
-		       r->applied ? "it happened" : "it found no place to happen", eng_stage_word(r->end->stage));
+	textbuf_printf(b, "plan %s with fault %s: ", p->name, r->fault->text);
+	if (r->applied)
+		put_event(b, r->model, &(struct sim_move){.event = r->happened, .fault = true});
+	else
+		textbuf_puts(b, "it found no place to happen");
+	textbuf_printf(b, "; the run ends %s.\nNodes:", eng_stage_word(r->end->stage));
 	for (uint32_t i = 0; i < eng_node_count(r->model); i++)
 		textbuf_printf(b, "%s %s %s", i ? "," : "", eng_node_name(r->model, i), node_state_word(r->end, i));
 	textbuf_puts(b, "\n");

@@ -99,6 +99,7 @@ struct sim_run {
 	const struct eng_model *model;
 	const struct sim_fault_spec *fault;
 	bool applied;             /* the fault found its place on the run */
+	struct eng_event happened; /* the fault where it happened, when applied */
 	const struct eng_state *end;
 	size_t events;
 };
