@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -71,6 +72,35 @@ static void live_remove(struct outset_file *f)
 	if (f->live_next)
 		f->live_next->live_prev = f->live_prev;
 	f->live_prev = f->live_next = NULL;
+}
+
+/*
+ * Puts f at the head of the list without blocking the signals, for the
+ * file about to be made in the staged directory (where only this set
+ * writes): it saves two system calls per file.  A handler that runs
+ * before the file exists unlinks a name nobody has, harmlessly; one that
+ * runs in between sees the list without f or with all of it, since the
+ * single store that publishes f comes after f is complete.
+ */
+static void live_publish(struct outset_file *f)
+{
+	f->live_prev = NULL;
+	f->live_next = live_files;
+	if (live_files)
+		live_files->live_prev = f; /* the handler follows live_next only */
+	atomic_signal_fence(memory_order_seq_cst);
+	live_files = f;
+	atomic_signal_fence(memory_order_seq_cst);
+}
+
+/* Takes f off the list without removing its file (another file of the set has its name). */
+static void forget_temp(struct outset_file *f)
+{
+	sigset_t saved;
+	block_signals(&saved);
+	f->temp = NULL;
+	live_remove(f);
+	restore_signals(&saved);
 }
 
 /* Removes a temporary file, or a staged directory emptied already; async-signal-safe. */
@@ -407,6 +437,8 @@ static bool make_stage(struct outset *set, struct outset_failure *why)
 	}
 	if (!d->temp)
 		return failed(why, set->stage_final, "create a temporary directory for", error);
+	/* its files are opened relative to it: no walk of the whole path per file */
+	d->fd = open(d->temp, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	set->stage = d;
 	set->stage_temp = d->temp;
 	return true;
@@ -456,6 +488,14 @@ static bool ensure_staged_dir(struct outset *set, const char *dir, int *error)
 	}
 }
 
+/* Closes the staged directory's descriptor, once no file is opened in it any more. */
+static void close_stage(struct outset *set)
+{
+	if (set->stage->fd >= 0)
+		close(set->stage->fd);
+	set->stage->fd = -1;
+}
+
 /* Renames `from` to `to` unless `to` exists, even as an empty directory, which rename(2) would replace. */
 static int rename_noreplace(const char *from, const char *to)
 {
@@ -498,6 +538,7 @@ static bool rename_stage(struct outset *set, struct outset_failure *why)
 	}
 	set->stage->temp = NULL;
 	live_remove(set->stage);
+	close_stage(set);
 	return true;
 }
 
@@ -508,19 +549,17 @@ static bool rename_stage(struct outset *set, struct outset_failure *why)
  * False when that cannot work: a directory is in the way (EISDIR), or
  * the file cannot be made.
  */
-static bool open_staged(struct outset_file *f, int *error)
+static bool open_staged(struct outset_file *f, const char *tail, int *error)
 {
-	sigset_t saved;
-	block_signals(&saved);
-	f->fd = open(f->staged_at, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
-	*error = errno;
-	if (f->fd >= 0) {
-		f->temp = f->staged_at;
-		live_add(f);
-	}
-	restore_signals(&saved);
+	const int flags = O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC;
+	int root = f->set->stage->fd;
+	f->temp = f->staged_at;
+	live_publish(f);
+	f->fd = root >= 0 && !strchr(tail, '/') ? openat(root, tail, flags, 0666) : open(f->staged_at, flags, 0666);
 	if (f->fd >= 0)
 		return true;
+	*error = errno;
+	forget_temp(f);
 	struct stat st;
 	if (*error != EEXIST)
 		return false;
@@ -592,7 +631,7 @@ struct outset_file *outset_open(struct outset *set, const char *path, struct out
 	}
 	if (!set->ready_dir_made)
 		sweep_once(set, f->dir);
-	if (tail && !open_staged(f, &error)) {
+	if (tail && !open_staged(f, tail, &error)) {
 		failed(why, f->path, error == EISDIR ? "replace" : "create", error);
 		return NULL;
 	}
@@ -679,8 +718,10 @@ void outset_abort(struct outset *set)
 	for (size_t i = set->stage_dirs.len; i-- > 0;)
 		drop_temp(set->stage_dirs.items[i]);
 	set->stage_dirs.len = 0;
-	if (set->stage)
+	if (set->stage) {
+		close_stage(set);
 		drop_temp(set->stage);
+	}
 	set->stage = NULL;
 	set->stage_temp = NULL;
 	/* newest first, so children go before parents; one that is not empty simply stays */
