@@ -22,7 +22,7 @@ enum { NAME_COUNT = sizeof names / sizeof names[0] };
 static unsigned name_of(const char *s, size_t len)
 {
 	for (size_t i = 0; i < NAME_COUNT; i++)
-		if (strncmp(names[i].word, s, len) == 0 && names[i].word[len] == '\0')
+		if (len && names[i].word[0] == s[0] && strncmp(names[i].word, s, len) == 0 && names[i].word[len] == '\0')
 			return names[i].name;
 	return 0;
 }
