@@ -99,17 +99,3 @@ const char *src_line(const struct src_manager *sm, uint32_t file, uint32_t offse
 	*len = end - start;
 	return f->text + start;
 }
-
-struct src_span src_span_join(struct src_span a, struct src_span b)
-{
-	if (a.file == SRC_NO_FILE)
-		return b;
-	if (b.file != a.file)
-		return a;
-	struct src_span s = a;
-	if (b.begin < s.begin)
-		s.begin = b.begin;
-	if (b.end > s.end)
-		s.end = b.end;
-	return s;
-}
