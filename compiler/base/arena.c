@@ -140,7 +140,8 @@ void *arena_alloc_unzeroed(struct arena *a, size_t size)
 void *arena_alloc(struct arena *a, size_t size)
 {
 	void *p = arena_alloc_unzeroed(a, size);
-	memset(p, 0, size);
+	/* the padding up to the alignment too, as always: reading one past the end finds a zero */
+	memset(p, 0, align_up(size ? size : 1));
 	return p;
 }
 
