@@ -832,6 +832,57 @@ static void test_staged_kill(void **state)
 	}
 }
 
+/* What is in place after each rename of a commit: the depfile outside the staged directory, and the directory. */
+struct placed {
+	struct fixture *fx;
+	int dep_at, out_at; /* the rename after which each first exists, 0 if never */
+};
+
+static void log_placed(void *ctx, size_t renamed)
+{
+	struct placed *p = ctx;
+	if (!p->dep_at && exists(path_in(p->fx, "dep.d")))
+		p->dep_at = (int)renamed;
+	if (!p->out_at && exists(path_in(p->fx, "out")))
+		p->out_at = (int)renamed;
+}
+
+/*
+ * The staged directory goes into place with the last of its files: after a
+ * file outside it when the watched file is inside (plan.json), so the
+ * watched file still comes last; with the first file (the manifest) only
+ * when the watched file is outside.
+ */
+static void test_staged_rename_order(void **state)
+{
+	struct fixture *fx = *state;
+	for (int watched_inside = 0; watched_inside <= 1; watched_inside++) {
+		struct outset set;
+		outset_init(&set, &fx->arena);
+		outset_stage(&set, path_in(fx, "out"));
+		outset_rename_first(&set, path_in(fx, "out/bfplan.manifest"));
+		outset_rename_last(&set, path_in(fx, watched_inside ? "out/plan.json" : "dep.d"));
+		struct outset_failure why;
+		assert_true(outset_add(&set, path_in(fx, "out/bfplan.manifest"), "m", 1, &why));
+		assert_true(outset_add(&set, path_in(fx, "out/plan.json"), "{}", 2, &why));
+		assert_true(outset_add(&set, path_in(fx, "out/a.bes"), "a", 1, &why));
+		assert_true(outset_add(&set, path_in(fx, "dep.d"), "d", 1, &why));
+		struct placed placed = {fx, 0, 0};
+		set.after_rename = log_placed;
+		set.after_rename_ctx = &placed;
+		assert_true(outset_commit(&set, &why));
+		if (watched_inside) {
+			assert_int_equal(placed.dep_at, 3); /* manifest, a.bes placed in the stage; then dep.d */
+			assert_int_equal(placed.out_at, 4); /* plan.json, the last: the directory with it */
+		} else {
+			assert_int_equal(placed.out_at, 3); /* with a.bes, the last of its files */
+			assert_int_equal(placed.dep_at, 4); /* the watched file, last */
+		}
+		remove_tree(path_in(fx, "out"));
+		unlink(path_in(fx, "dep.d"));
+	}
+}
+
 /* A dead build's staged directory is removed whole, a running build's is left alone. */
 static void test_stale_staged_directory(void **state)
 {
@@ -891,6 +942,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_staged_abort, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_staged_kill, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stale_staged_directory, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_staged_rename_order, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
