@@ -29,10 +29,11 @@
  * set writes into a directory it removes the temporaries that a killed
  * earlier build left there (those of processes that no longer run), a
  * staged directory with everything in it.  The file build systems watch
- * (the depfile's target, plan.json by default) is renamed last (or comes
- * with the staged directory, which goes into place after every file
- * outside it), so a build cut short between two renames leaves it older
- * than its inputs and make or ninja run the build again.  SIGINT, SIGTERM
+ * (the depfile's target, plan.json by default) is renamed last (in a
+ * staged directory it comes with the directory, which goes into place
+ * with the last of its files in that order: after every other file), so a
+ * build cut short between two renames leaves it older than its inputs and
+ * make or ninja run the build again.  SIGINT, SIGTERM
  * and SIGHUP are held back while the renames run, and, once main() has
  * called outset_handle_signals(), remove every temporary file and staged
  * directory and end the process as the signal would have (exit status
