@@ -114,7 +114,7 @@ static struct arena_block *new_block(struct arena *a, size_t min_size)
 	return b;
 }
 
-void *arena_alloc(struct arena *a, size_t size)
+void *arena_alloc_unzeroed(struct arena *a, size_t size)
 {
 	if (size > SIZE_MAX / 2)
 		arena_fail(a);
@@ -134,7 +134,14 @@ void *arena_alloc(struct arena *a, size_t size)
 	void *p = b->data + b->used;
 	b->used += size;
 	a->total += size;
-	memset(p, 0, size);
+	return p;
+}
+
+void *arena_alloc(struct arena *a, size_t size)
+{
+	void *p = arena_alloc_unzeroed(a, size);
+	/* the padding up to the alignment too, as always: reading one past the end finds a zero */
+	memset(p, 0, align_up(size ? size : 1));
 	return p;
 }
 
@@ -147,7 +154,7 @@ void *arena_calloc(struct arena *a, size_t count, size_t size)
 
 char *arena_strndup(struct arena *a, const char *s, size_t len)
 {
-	char *p = arena_alloc(a, len + 1);
+	char *p = arena_alloc_unzeroed(a, len + 1);
 	memcpy(p, s, len);
 	p[len] = '\0';
 	return p;
@@ -167,7 +174,7 @@ char *arena_concat(struct arena *a, const char *first, ...)
 	for (const char *s = first; s; s = va_arg(ap, const char *))
 		len += strlen(s);
 	va_end(ap);
-	char *out = arena_alloc(a, len + 1), *at = out;
+	char *out = arena_alloc_unzeroed(a, len + 1), *at = out;
 	va_start(ap, first);
 	for (const char *s = first; s; s = va_arg(ap, const char *)) {
 		size_t n = strlen(s);
@@ -201,7 +208,7 @@ char *arena_vprintf(struct arena *a, const char *fmt, va_list ap)
 		a->total += size;
 		return room;
 	}
-	char *p = arena_alloc(a, (size_t)n + 1);
+	char *p = arena_alloc_unzeroed(a, (size_t)n + 1);
 	vsnprintf(p, (size_t)n + 1, fmt, ap);
 	return p;
 }
@@ -225,7 +232,9 @@ static void *grow(struct arena *a, void *items, size_t len, size_t *cap, size_t 
 	if (len < *cap)
 		return items;
 	size_t bigger = *cap ? *cap * 2 : 2;
-	void *fresh = arena_calloc(a, bigger, elem);
+	if (bigger > SIZE_MAX / elem)
+		arena_fail(a);
+	void *fresh = arena_alloc_unzeroed(a, bigger * elem); /* past len nothing is read */
 	if (len)
 		memcpy(fresh, items, len * elem);
 	*cap = bigger;

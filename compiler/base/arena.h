@@ -51,6 +51,12 @@ _Noreturn void arena_fail(struct arena *a);
 
 /* Zeroed, max_align_t-aligned memory; when memory runs out, see struct arena. */
 void *arena_alloc(struct arena *a, size_t size);
+/*
+ * The same, not zeroed: for memory the caller fills at once (a copy, a
+ * buffer whose length says what is written), where zeroing it first
+ * would only be a second pass over fresh pages.
+ */
+void *arena_alloc_unzeroed(struct arena *a, size_t size);
 void *arena_calloc(struct arena *a, size_t count, size_t size);
 char *arena_strndup(struct arena *a, const char *s, size_t len);
 char *arena_strdup(struct arena *a, const char *s);

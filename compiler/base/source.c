@@ -11,20 +11,23 @@ void src_init(struct src_manager *sm, struct arena *arena)
 	sm->files = (struct ptrvec){0};
 }
 
-/* One pass over the text; a line ends at '\n' ("\r\n" counts as one end). */
+/*
+ * A line ends at '\n' ("\r\n" counts as one end).  Two passes over the
+ * text, the count and then the starts, each with memchr, which goes a
+ * word or a vector at a time: a plan of 10,000 clusters is 3 MB.
+ */
 static void build_line_table(struct arena *a, struct src_file *f)
 {
+	const char *end = f->text + f->len;
 	uint32_t count = 1;
-	for (uint32_t i = 0; i < f->len; i++)
-		if (f->text[i] == '\n')
-			count++;
-	f->line_starts = arena_calloc(a, count, sizeof *f->line_starts);
+	for (const char *p = f->text; p < end && (p = memchr(p, '\n', (size_t)(end - p))); p++)
+		count++;
+	f->line_starts = arena_alloc_unzeroed(a, (size_t)count * sizeof *f->line_starts);
 	f->line_count = count;
 	uint32_t line = 0;
 	f->line_starts[line++] = 0;
-	for (uint32_t i = 0; i < f->len; i++)
-		if (f->text[i] == '\n')
-			f->line_starts[line++] = i + 1;
+	for (const char *p = f->text; p < end && (p = memchr(p, '\n', (size_t)(end - p))); p++)
+		f->line_starts[line++] = (uint32_t)(p - f->text) + 1;
 }
 
 uint32_t src_adopt(struct src_manager *sm, const char *path, const char *text, size_t len)
@@ -95,18 +98,4 @@ const char *src_line(const struct src_manager *sm, uint32_t file, uint32_t offse
 		end--;
 	*len = end - start;
 	return f->text + start;
-}
-
-struct src_span src_span_join(struct src_span a, struct src_span b)
-{
-	if (a.file == SRC_NO_FILE)
-		return b;
-	if (b.file != a.file)
-		return a;
-	struct src_span s = a;
-	if (b.begin < s.begin)
-		s.begin = b.begin;
-	if (b.end > s.end)
-		s.end = b.end;
-	return s;
 }

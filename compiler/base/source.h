@@ -72,6 +72,23 @@ struct src_pos src_position(const struct src_manager *sm, uint32_t file, uint32_
 /* The line holding `offset`, without its line terminator. */
 const char *src_line(const struct src_manager *sm, uint32_t file, uint32_t offset, size_t *len);
 
-struct src_span src_span_join(struct src_span a, struct src_span b);
+/*
+ * The span from the first to the last byte of both (the other one when one
+ * is in no file, the first when they are in different files).  Inline: the
+ * parser joins the spans of every rule it reduces.
+ */
+static inline struct src_span src_span_join(struct src_span a, struct src_span b)
+{
+	if (a.file == SRC_NO_FILE)
+		return b;
+	if (b.file != a.file)
+		return a;
+	struct src_span s = a;
+	if (b.begin < s.begin)
+		s.begin = b.begin;
+	if (b.end > s.end)
+		s.end = b.end;
+	return s;
+}
 
 #endif

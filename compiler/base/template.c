@@ -22,7 +22,7 @@ enum { NAME_COUNT = sizeof names / sizeof names[0] };
 static unsigned name_of(const char *s, size_t len)
 {
 	for (size_t i = 0; i < NAME_COUNT; i++)
-		if (strlen(names[i].word) == len && memcmp(names[i].word, s, len) == 0)
+		if (len && names[i].word[0] == s[0] && strncmp(names[i].word, s, len) == 0 && names[i].word[len] == '\0')
 			return names[i].name;
 	return 0;
 }
@@ -62,7 +62,9 @@ static bool walk(const char *text, tpl_visit *each, void *ctx, const char **at, 
 			*why = TPL_FAULT_STRAY_CLOSE;
 			return false;
 		} else {
-			p++;
+			/* a literal run: on to the next brace at once (a build walks the same advice per plan) */
+			const char *brace = strpbrk(p, "{}");
+			p = brace ? brace : p + strlen(p);
 		}
 	}
 	return each(ctx, run, strlen(run), false);

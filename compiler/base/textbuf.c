@@ -13,7 +13,8 @@ void textbuf_init(struct textbuf *b, struct arena *arena)
 {
 	b->arena = arena;
 	b->cap = 256;
-	b->data = arena_alloc(arena, b->cap);
+	b->data = arena_alloc_unzeroed(arena, b->cap);
+	b->data[0] = '\0';
 	b->len = 0;
 	b->drain = NULL;
 	b->drain_ctx = NULL;
@@ -24,7 +25,8 @@ void textbuf_init_drained(struct textbuf *b, struct arena *arena, size_t cap, te
 {
 	b->arena = arena;
 	b->cap = cap < 16 ? 16 : cap;
-	b->data = arena_alloc(arena, b->cap);
+	b->data = arena_alloc_unzeroed(arena, b->cap);
+	b->data[0] = '\0';
 	b->len = 0;
 	b->drain = drain;
 	b->drain_ctx = ctx;
@@ -49,7 +51,7 @@ static void reserve(struct textbuf *b, size_t extra)
 	size_t cap = b->cap;
 	while (cap < need)
 		cap *= 2;
-	char *data = arena_alloc(b->arena, cap);
+	char *data = arena_alloc_unzeroed(b->arena, cap);
 	memcpy(data, b->data, b->len + 1);
 	b->data = data;
 	b->cap = cap;

@@ -54,7 +54,8 @@ static bool myers(struct arena *a, const struct line *x, long n, const struct li
 		  struct script *s)
 {
 	long max = n + m, width = 2 * max + 1;
-	long *v = arena_calloc(a, (size_t)width, sizeof *v);
+	/* one more than the diagonals: the first round reads v[max + 1], past them when max is 0 */
+	long *v = arena_calloc(a, (size_t)width + 1, sizeof *v);
 	long **trace = arena_calloc(a, (size_t)max + 1, sizeof *trace);
 	long d_end = -1;
 	for (long d = 0; d <= max && d_end < 0; d++) {

@@ -37,8 +37,10 @@ const char *ast_decl_plural(enum ast_decl_kind kind)
 
 bool ast_decl_lookup(const char *text, size_t len, enum ast_decl_kind *kind)
 {
+	/* called for every identifier the lexer reads: the first byte rules out nearly all, and no strlen */
 	for (int k = 0; k < DECL_KIND_COUNT; k++) {
-		if (strlen(decls[k].keyword) == len && memcmp(decls[k].keyword, text, len) == 0) {
+		const char *word = decls[k].keyword;
+		if (len && word[0] == text[0] && strncmp(word, text, len) == 0 && word[len] == '\0') {
 			*kind = (enum ast_decl_kind)k;
 			return true;
 		}

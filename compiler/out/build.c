@@ -995,6 +995,8 @@ enum emit_status emit_build(struct arena *arena, struct lowering *plans, const s
 	b.shared_reasons = lower_count(plans) > 1;
 	outset_init(&b.set, arena);
 	b.set.durable = opts->sync;
+	/* a new output directory appears whole, by one rename, at the commit (outset.h) */
+	outset_stage(&b.set, outdir);
 	/* what make and ninja compare with the inputs is renamed last (outset.h) */
 	outset_rename_last(&b.set, watched_file(&b));
 	stream_init(&b, &b.bes);

@@ -1,6 +1,7 @@
 /*
  * outset.c - atomic output sets and depfiles (see outset.h).
  */
+#define _GNU_SOURCE /* renameat2(), RENAME_NOREPLACE */
 #include "out/outset.h"
 
 #include <dirent.h>
@@ -8,6 +9,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,7 +30,10 @@
  * with those signals blocked, so the handler never sees it half-changed.
  * The records live in the sets' arenas; a set takes its files off the
  * list as they are renamed or removed, and outset_abandon_all() empties
- * it before an abandoned compilation's arena is freed.
+ * it before an abandoned compilation's arena is freed.  A staged output
+ * directory and those made inside it are on the list too (is_dir), each
+ * after everything in it, so a walk from the head (newest first) empties
+ * a directory before it calls rmdir(2) on it.
  */
 static struct outset_file *live_files;
 
@@ -69,13 +74,51 @@ static void live_remove(struct outset_file *f)
 	f->live_prev = f->live_next = NULL;
 }
 
-/* Removes f's temporary file and takes it off the list. */
+/*
+ * Puts f at the head of the list without blocking the signals, for the
+ * file about to be made in the staged directory (where only this set
+ * writes): it saves two system calls per file.  A handler that runs
+ * before the file exists unlinks a name nobody has, harmlessly; one that
+ * runs in between sees the list without f or with all of it, since the
+ * single store that publishes f comes after f is complete.
+ */
+static void live_publish(struct outset_file *f)
+{
+	f->live_prev = NULL;
+	f->live_next = live_files;
+	if (live_files)
+		live_files->live_prev = f; /* the handler follows live_next only */
+	atomic_signal_fence(memory_order_seq_cst);
+	live_files = f;
+	atomic_signal_fence(memory_order_seq_cst);
+}
+
+/* Takes f off the list without removing its file (another file of the set has its name). */
+static void forget_temp(struct outset_file *f)
+{
+	sigset_t saved;
+	block_signals(&saved);
+	f->temp = NULL;
+	live_remove(f);
+	restore_signals(&saved);
+}
+
+/* Removes a temporary file, or a staged directory emptied already; async-signal-safe. */
+static void remove_temp(const struct outset_file *f)
+{
+	if (f->is_dir)
+		rmdir(f->temp);
+	else
+		unlink(f->temp);
+}
+
+/* Removes f's temporary file (or directory) and takes it off the list. */
 static void drop_temp(struct outset_file *f)
 {
 	sigset_t saved;
 	block_signals(&saved);
 	if (f->temp) {
-		unlink(f->temp);
+		remove_temp(f);
 		f->temp = NULL;
 		live_remove(f);
 	}
@@ -87,7 +130,7 @@ static void on_signal(int sig)
 	int saved_errno = errno;
 	for (struct outset_file *f = live_files; f; f = f->live_next)
 		if (f->temp)
-			unlink(f->temp);
+			remove_temp(f);
 	/* end the way the signal would have ended the process (a shell shows 128 + sig) */
 	signal(sig, SIG_DFL);
 	raise(sig);
@@ -118,7 +161,7 @@ void outset_abandon_all(void)
 		if (f->fd >= 0)
 			close(f->fd);
 		if (f->temp)
-			unlink(f->temp);
+			remove_temp(f);
 	}
 	live_files = NULL;
 	restore_signals(&saved);
@@ -147,10 +190,44 @@ static pid_t temp_owner(const char *name)
 	return *p == '.' ? (pid_t)pid : 0;
 }
 
+/* How deep a stale staged directory is removed: far deeper than any build writes. */
+enum { STALE_TREE_DEPTH = 32 };
+
+/*
+ * Removes the directory `name` of `at` with everything in it, never
+ * following a symbolic link; what it cannot remove stays.
+ */
+static void remove_tree_at(int at, const char *name, int depth)
+{
+	int fd = openat(at, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	DIR *d = fdopendir(fd);
+	if (!d) {
+		close(fd);
+		return;
+	}
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		struct stat st;
+		if (fstatat(fd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0)
+			continue;
+		if (!S_ISDIR(st.st_mode))
+			unlinkat(fd, e->d_name, 0);
+		else if (depth < STALE_TREE_DEPTH)
+			remove_tree_at(fd, e->d_name, depth + 1);
+	}
+	closedir(d);
+	unlinkat(at, name, AT_REMOVEDIR);
+}
+
 /*
  * Removes the temporary files that builds which no longer run left in
- * `dir` (killed, or cut off by a power failure).  A file whose process
- * still runs is another build's, at work: it stays.
+ * `dir` (killed, or cut off by a power failure), and their staged output
+ * directories whole.  What a process that still runs owns is another
+ * build's, at work: it stays.
  */
 static void sweep_stale(const char *dir)
 {
@@ -166,8 +243,12 @@ static void sweep_stale(const char *dir)
 		if (kill(owner, 0) == 0 || errno == EPERM)
 			continue;
 		struct stat st;
-		if (fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode))
+		if (fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0)
+			continue;
+		if (S_ISREG(st.st_mode))
 			unlinkat(dirfd(d), e->d_name, 0);
+		else if (S_ISDIR(st.st_mode))
+			remove_tree_at(dirfd(d), e->d_name, 0);
 	}
 	closedir(d);
 }
@@ -204,7 +285,7 @@ void outset_date_old(struct outset_file *file)
 {
 	file->dated_old = true;
 }
-/* The directory part of a path ("." when there is none) and the name after it. */
+
 /* The directory part of a path: "." for a bare name, "/" for a name at the root. */
 static const char *dir_of(struct arena *a, const char *path)
 {
@@ -283,6 +364,212 @@ static bool failed(struct outset_failure *why, const char *path, const char *doi
 	return false;
 }
 
+/* ---- a staged output directory --------------------------------------------------------- */
+
+void outset_stage(struct outset *set, const char *dir)
+{
+	size_t len = strlen(dir);
+	while (len > 1 && dir[len - 1] == '/')
+		len--;
+	const char *final = arena_strndup(set->arena, dir, len);
+	const char *slash = strrchr(final, '/');
+	const char *base = slash ? slash + 1 : final;
+	if (!*base || strcmp(base, ".") == 0 || strcmp(base, "..") == 0 || strlen(base) > NAME_MAX)
+		return;
+	struct stat st;
+	if (lstat(final, &st) == 0 || errno != ENOENT)
+		return; /* it exists (or cannot be looked at): each file goes into place on its own */
+	set->stage_final = final;
+	set->stage_final_len = len;
+}
+
+/* The part of `path` inside the directory to stage, or NULL when it is not in it. */
+static const char *staged_tail(const struct outset *set, const char *path)
+{
+	size_t len = set->stage_final_len;
+	if (!set->stage_final || strncmp(path, set->stage_final, len) != 0 || path[len] != '/')
+		return NULL;
+	const char *tail = path + len;
+	while (*tail == '/')
+		tail++;
+	return *tail ? tail : NULL;
+}
+
+/*
+ * Makes the staged directory: beside the output directory, under a
+ * temporary file's kind of name, so that the sweep of a later build
+ * removes it whole if this one is killed; its parents are made as for
+ * any file (and removed again by an abort).
+ */
+static bool make_stage(struct outset *set, struct outset_failure *why)
+{
+	struct arena *a = set->arena;
+	const char *parent = dir_of(a, set->stage_final);
+	bool made;
+	int error = 0;
+	if (!ensure_dir(set, parent, &made, &error))
+		return failed(why, parent, "create the directory", error);
+	if (!made)
+		sweep_once(set, parent);
+	const char *slash = strrchr(set->stage_final, '/');
+	const char *base = slash ? slash + 1 : set->stage_final;
+	size_t keep = strlen(base);
+	if (keep > TEMP_NAME_KEEP)
+		keep = TEMP_NAME_KEEP;
+	struct outset_file *d = arena_alloc(a, sizeof *d);
+	d->set = set;
+	d->path = set->stage_final;
+	d->fd = -1;
+	d->is_dir = true;
+	for (unsigned tries = 0; tries < TEMP_TRIES && !d->temp; tries++) {
+		char *temp = arena_printf(a, "%s/" TEMP_PREFIX "%ld.%.*s.%u", parent, set->pid, (int)keep, base,
+					  set->temp_count++);
+		sigset_t saved;
+		block_signals(&saved);
+		if (mkdir(temp, 0777) == 0) {
+			d->temp = temp;
+			live_add(d);
+		}
+		error = errno;
+		restore_signals(&saved);
+		if (!d->temp && error != EEXIST)
+			break;
+	}
+	if (!d->temp)
+		return failed(why, set->stage_final, "create a temporary directory for", error);
+	/* its files are opened relative to it: no walk of the whole path per file */
+	d->fd = open(d->temp, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	set->stage = d;
+	set->stage_temp = d->temp;
+	return true;
+}
+
+/*
+ * mkdir -p inside the staged directory, which exists: each directory made
+ * goes on the list of temporaries, so a signal or an abort removes it.
+ */
+static bool ensure_staged_dir(struct outset *set, const char *dir, int *error)
+{
+	size_t root = strlen(set->stage_temp);
+	if (dir[root] == '\0')
+		return true;
+	char *copy = arena_strdup(set->arena, dir);
+	for (char *p = copy + root + 1;; p++) {
+		if (*p != '/' && *p != '\0')
+			continue;
+		char saved_char = *p;
+		*p = '\0';
+		struct outset_file *d = arena_alloc(set->arena, sizeof *d);
+		d->set = set;
+		d->fd = -1;
+		d->is_dir = true;
+		sigset_t saved;
+		block_signals(&saved);
+		bool made = mkdir(copy, 0777) == 0;
+		*error = errno;
+		if (made) {
+			d->temp = arena_strdup(set->arena, copy);
+			d->path = d->temp;
+			live_add(d);
+		}
+		restore_signals(&saved);
+		struct stat st;
+		if (made)
+			ptrvec_push(set->arena, &set->stage_dirs, d);
+		else if (*error != EEXIST)
+			return false;
+		else if (stat(copy, &st) != 0 || !S_ISDIR(st.st_mode)) {
+			*error = ENOTDIR; /* a file of the set is in the way */
+			return false;
+		}
+		*p = saved_char;
+		if (saved_char == '\0')
+			return true;
+	}
+}
+
+/* Closes the staged directory's descriptor, once no file is opened in it any more. */
+static void close_stage(struct outset *set)
+{
+	if (set->stage->fd >= 0)
+		close(set->stage->fd);
+	set->stage->fd = -1;
+}
+
+/* Renames `from` to `to` unless `to` exists, even as an empty directory, which rename(2) would replace. */
+static int rename_noreplace(const char *from, const char *to)
+{
+#ifdef RENAME_NOREPLACE
+	if (renameat2(AT_FDCWD, from, AT_FDCWD, to, RENAME_NOREPLACE) == 0)
+		return 0;
+	if (errno != EINVAL && errno != ENOSYS)
+		return -1;
+#endif
+	/* a file system without the flag: a directory that appears in between is the one case left */
+	struct stat st;
+	if (lstat(to, &st) == 0) {
+		errno = EEXIST;
+		return -1;
+	}
+	return rename(from, to);
+}
+
+/*
+ * Puts the staged directory in place, with the cleanup signals blocked:
+ * every file in it is then in place, off the list of temporaries.
+ * Refused if the output directory appeared since outset_stage() (another
+ * build, or a person): the commit fails and the set is aborted.
+ */
+static bool rename_stage(struct outset *set, struct outset_failure *why)
+{
+	if (rename_noreplace(set->stage_temp, set->stage_final) != 0)
+		return failed(why, set->stage_final, "rename a temporary directory to", errno);
+	for (size_t i = 0; i < set->files.len; i++) {
+		struct outset_file *f = set->files.items[i];
+		if (f->staged_at && f->temp) {
+			f->temp = NULL;
+			live_remove(f);
+		}
+	}
+	for (size_t i = 0; i < set->stage_dirs.len; i++) {
+		struct outset_file *d = set->stage_dirs.items[i];
+		d->temp = NULL;
+		live_remove(d);
+	}
+	set->stage->temp = NULL;
+	live_remove(set->stage);
+	close_stage(set);
+	return true;
+}
+
+/*
+ * Creates a staged file under its own name.  A name an earlier file of
+ * the set has taken is left to a temporary file beside it, renamed over
+ * it at the commit as outside the staged directory (f->fd stays -1).
+ * False when that cannot work: a directory is in the way (EISDIR), or
+ * the file cannot be made.
+ */
+static bool open_staged(struct outset_file *f, const char *tail, int *error)
+{
+	const int flags = O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC;
+	int root = f->set->stage->fd;
+	f->temp = f->staged_at;
+	live_publish(f);
+	f->fd = root >= 0 && !strchr(tail, '/') ? openat(root, tail, flags, 0666) : open(f->staged_at, flags, 0666);
+	if (f->fd >= 0)
+		return true;
+	*error = errno;
+	forget_temp(f);
+	struct stat st;
+	if (*error != EEXIST)
+		return false;
+	if (lstat(f->staged_at, &st) == 0 && S_ISDIR(st.st_mode)) {
+		*error = EISDIR;
+		return false;
+	}
+	return true;
+}
+
 struct outset_file *outset_open(struct outset *set, const char *path, struct outset_failure *why)
 {
 	struct arena *a = set->arena;
@@ -305,16 +592,32 @@ struct outset_file *outset_open(struct outset *set, const char *path, struct out
 		failed(why, f->path, "create", ENAMETOOLONG);
 		return NULL;
 	}
+	/* a file of a staged directory is written there under its own name until the commit */
+	const char *tail = staged_tail(set, f->path);
+	const char *at = f->path;
+	if (tail) {
+		if (!set->stage && !make_stage(set, why))
+			return NULL;
+		f->staged_at = arena_concat(a, set->stage_temp, "/", tail, NULL);
+		if (strlen(f->staged_at) >= PATH_MAX) {
+			failed(why, f->path, "create", ENAMETOOLONG);
+			return NULL;
+		}
+		at = f->staged_at;
+	}
 	int error = 0;
-	if (in_ready_dir(set, f->path)) {
+	if (in_ready_dir(set, at)) {
 		f->dir = set->ready_dir; /* as nearly every file of a build is: its directory is not copied */
 	} else {
-		f->dir = dir_of(a, f->path);
-		if (!ensure_dir(set, f->dir, &set->ready_dir_made, &error)) {
-			failed(why, f->dir, "create the directory", error);
+		f->dir = dir_of(a, at);
+		bool ok = tail ? ensure_staged_dir(set, f->dir, &error)
+			       : ensure_dir(set, f->dir, &set->ready_dir_made, &error);
+		if (!ok) {
+			failed(why, tail ? dir_of(a, f->path) : f->dir, "create the directory", error);
 			return NULL;
 		}
 		set->ready_dir = f->dir;
+		set->ready_dir_made |= tail != NULL; /* the staged directory holds only what the set puts there */
 	}
 	/*
 	 * A directory where the file should go would fail its rename at the
@@ -328,6 +631,10 @@ struct outset_file *outset_open(struct outset *set, const char *path, struct out
 	}
 	if (!set->ready_dir_made)
 		sweep_once(set, f->dir);
+	if (tail && !open_staged(f, tail, &error)) {
+		failed(why, f->path, error == EISDIR ? "replace" : "create", error);
+		return NULL;
+	}
 	/*
 	 * Hidden, beside the destination: rename(2) is atomic only within one
 	 * file system.  Created with O_EXCL and mode 0666, so the umask gives it
@@ -340,7 +647,7 @@ struct outset_file *outset_open(struct outset *set, const char *path, struct out
 		keep = TEMP_NAME_KEEP;
 	sigset_t saved;
 	char *temp = NULL;
-	for (unsigned tries = 0; tries < TEMP_TRIES; tries++) {
+	for (unsigned tries = 0; tries < TEMP_TRIES && f->fd < 0; tries++) {
 		temp = arena_printf(a, "%s/" TEMP_PREFIX "%ld.%.*s.%u", f->dir, set->pid, (int)keep, base,
 				    set->temp_count++);
 		block_signals(&saved);
@@ -407,6 +714,16 @@ void outset_abort(struct outset *set)
 		}
 		drop_temp(f);
 	}
+	/* the staged directory, emptied: what was made inside it first, newest first */
+	for (size_t i = set->stage_dirs.len; i-- > 0;)
+		drop_temp(set->stage_dirs.items[i]);
+	set->stage_dirs.len = 0;
+	if (set->stage) {
+		close_stage(set);
+		drop_temp(set->stage);
+	}
+	set->stage = NULL;
+	set->stage_temp = NULL;
 	/* newest first, so children go before parents; one that is not empty simply stays */
 	for (size_t i = set->created.len; i-- > 0;)
 		rmdir(set->created.items[i]);
@@ -469,6 +786,29 @@ static bool rename_into_place(struct outset_file *f, struct outset_failure *why)
 	return true;
 }
 
+/*
+ * A file of the staged directory is in place once the directory is; before
+ * that, only one whose name an earlier file of the set took has a rename
+ * to make, from its temporary file to that name (still in the staged directory).
+ */
+static bool place_in_stage(struct outset_file *f, struct outset_failure *why)
+{
+	if (f->temp == f->staged_at)
+		return true;
+	if (rename(f->temp, f->staged_at) != 0)
+		return failed(why, f->path, "rename a temporary file to", errno);
+	f->temp = f->staged_at; /* still to remove if the commit fails */
+	return true;
+}
+
+/* Where a file's directory is once the commit is done (the staged directory has its own name then). */
+static const char *final_dir(struct outset *set, const struct outset_file *f)
+{
+	if (!f->staged_at)
+		return f->dir;
+	return arena_concat(set->arena, set->stage_final, f->dir + strlen(set->stage_temp), NULL);
+}
+
 /* The file of the set at `path` (set->first, set->last), or NULL. */
 static struct outset_file *file_at(const struct outset *set, const char *path)
 {
@@ -510,10 +850,21 @@ bool outset_commit(struct outset *set, struct outset_failure *why)
 	 * and the watched file last, so the build system sees a stale output.
 	 */
 	struct outset_file **order = ok ? rename_order(set) : NULL;
+	/*
+	 * The staged directory goes into place with the last of its files in
+	 * that order: after every file outside it that comes before, and
+	 * before the watched file when that one is outside it.
+	 */
+	size_t stage_at = SIZE_MAX;
+	for (size_t i = 0; ok && set->stage && i < set->files.len; i++)
+		if (order[i]->staged_at)
+			stage_at = i;
 	sigset_t saved;
 	block_signals(&saved);
 	for (size_t i = 0; i < set->files.len && ok; i++) {
-		ok = rename_into_place(order[i], why);
+		ok = order[i]->staged_at ? place_in_stage(order[i], why) : rename_into_place(order[i], why);
+		if (ok && i == stage_at)
+			ok = rename_stage(set, why);
 		if (ok && set->after_rename)
 			set->after_rename(set->after_rename_ctx, i + 1);
 	}
@@ -524,17 +875,26 @@ bool outset_commit(struct outset *set, struct outset_failure *why)
 	}
 	/* the renames are durable only once each directory entry is flushed; outputs share few directories */
 	struct cptrvec dirs = {0};
+	if (set->durable && set->stage) {
+		cptrvec_push(set->arena, &dirs, dir_of(set->arena, set->stage_final)); /* the staged one's rename */
+		sync_dir(dirs.items[0]);
+	}
 	for (size_t i = 0; set->durable && i < set->files.len; i++) {
-		struct outset_file *f = set->files.items[i];
+		const struct outset_file *f = set->files.items[i];
+		if (i > 0 && f->dir == ((const struct outset_file *)set->files.items[i - 1])->dir)
+			continue; /* most files share their directory's string (ready_dir) */
+		const char *dir = final_dir(set, f);
 		bool seen = false;
 		for (size_t j = 0; j < dirs.len && !seen; j++)
-			seen = strcmp(dirs.items[j], f->dir) == 0;
+			seen = strcmp(dirs.items[j], dir) == 0;
 		if (!seen) {
-			cptrvec_push(set->arena, &dirs, f->dir);
-			sync_dir(f->dir);
+			cptrvec_push(set->arena, &dirs, dir);
+			sync_dir(dir);
 		}
 	}
 	set->created.len = 0;
+	set->stage_dirs.len = 0;
+	set->stage = NULL;
 	return true;
 }
 

@@ -11,22 +11,33 @@
  * first, or the build finds errors, every temporary file is removed and
  * the previous outputs stay as they were.
  *
+ * A first build into a directory that does not exist yet needs no rename
+ * per file (outset_stage()): the directory is made beside its place under
+ * a temporary name, its files are written there under their own names,
+ * and the commit renames the directory into place, so all of them appear
+ * at once, and never over a directory that appeared in the meantime.
+ *
  * Durability.  By default nothing waits for the disk: the kernel writes
  * the files back when it will, as compilers and linkers leave it.  A
  * power failure just after a build may then lose it, never half of a
  * file's rename.  A set marked `durable` (build --sync) flushes each file
- * to disk before the renames and each directory after them.
+ * to disk before the renames and each directory after them (for a staged
+ * directory, its parent too).
  *
- * Kill safety.  Temporary files are named ".bfplan-tmp.PID.NAME.XXXXXX", a
- * pattern nothing else uses: the first time a set writes into a directory
- * it removes the temporaries that a killed earlier build left there (those
- * of processes that no longer run).  The file build systems watch (the
- * depfile's target, plan.json by default) is renamed last, so a build cut
- * short between two renames leaves it older than its inputs and make or
- * ninja run the build again.  SIGINT, SIGTERM and SIGHUP are held back
- * while the renames run, and, once main() has called
- * outset_handle_signals(), remove every temporary file and end the process
- * as the signal would have (exit status 130, 143, 129 in a shell).
+ * Kill safety.  Temporary files and staged directories are named
+ * ".bfplan-tmp.PID.NAME.N", a pattern nothing else uses: the first time a
+ * set writes into a directory it removes the temporaries that a killed
+ * earlier build left there (those of processes that no longer run), a
+ * staged directory with everything in it.  The file build systems watch
+ * (the depfile's target, plan.json by default) is renamed last (in a
+ * staged directory it comes with the directory, which goes into place
+ * with the last of its files in that order: after every other file), so a
+ * build cut short between two renames leaves it older than its inputs and
+ * make or ninja run the build again.  SIGINT, SIGTERM
+ * and SIGHUP are held back while the renames run, and, once main() has
+ * called outset_handle_signals(), remove every temporary file and staged
+ * directory and end the process as the signal would have (exit status
+ * 130, 143, 129 in a shell).
  *
  * The module also renders the depfile text for `-MD -MF FILE [-MT TARGET]`.
  */
@@ -53,6 +64,12 @@ struct outset {
 	long pid;              /* this process's, in the temporary files' names */
 	const char *ready_dir; /* the directory the last file went into, known to exist: most share one */
 	bool ready_dir_made;   /* ready_dir was made by this set: nothing of another can be in the way */
+	/* outset_stage(): a directory that did not exist, made under a temporary name and renamed at the commit */
+	const char *stage_final;  /* the directory as it will be named, without trailing '/'; NULL: none */
+	size_t stage_final_len;
+	const char *stage_temp;    /* the staged directory's own name once made, else NULL */
+	struct outset_file *stage; /* its record in the process's list of temporaries, once made */
+	struct ptrvec stage_dirs;  /* struct outset_file *: the directories made inside it, oldest first */
 	/* for tests only: called after each rename of a commit, with how many are done */
 	void (*after_rename)(void *ctx, size_t renamed);
 	void *after_rename_ctx;
@@ -67,6 +84,8 @@ struct outset_file {
 	int error;   /* the first write error (an errno value), 0 if none */
 	bool finished; /* written in full and closed (and on disk, for a durable set) */
 	bool dated_old; /* given the time 0 (1970) when finished: outset_date_old() */
+	bool is_dir;    /* a directory of the staged output directory, not a file (outset.c) */
+	char *staged_at; /* in the staged directory: where its name is until the commit; else NULL */
 	struct outset_file *live_prev, *live_next; /* the process's temporary files (outset.c) */
 };
 
@@ -78,6 +97,16 @@ struct outset_failure {
 };
 
 void outset_init(struct outset *set, struct arena *arena);
+
+/*
+ * Stages `dir` if it does not exist yet: the files of the set inside it
+ * are then written under their own names into a directory made beside it
+ * under a temporary name, which the commit renames to `dir` at once (one
+ * rename for all of them, where each file would need its own).  A
+ * directory that exists (or a name such as "." that cannot be renamed to)
+ * changes nothing.  Called before the set's first outset_open().
+ */
+void outset_stage(struct outset *set, const char *dir);
 
 /*
  * Starts `path`: creates missing parent directories and the temporary

@@ -632,7 +632,12 @@ awk 'BEGIN {
 		print "    each node {\n        move-mailbox optional\n        pause\n        move-groups\n        patch cycle\n        resume\n    }\n}"
 	}
 }' >kill.plan
-temps() { find "$1" -name '.bfplan-tmp.*' 2>/dev/null | wc -l | tr -d ' '; }
+# temps DIR: the temporary files in DIR, and the staged output directories beside it (a build into a
+# directory that does not exist writes it under a temporary name and renames it at the end)
+temps() {
+	{ find "$1" -name '.bfplan-tmp.*' 2>/dev/null; find "$(dirname "$1")" -maxdepth 1 -name '.bfplan-tmp.*'; } |
+		wc -l | tr -d ' '
+}
 # kill_build SIGNAL DIR: starts a build, sends SIGNAL once its temporary files exist; sets $status
 kill_build() {
 	"$bfplan" build kill.plan -o "$2" --site-url server-automation=http://sa.invalid/ >out 2>err </dev/null &
@@ -646,30 +651,39 @@ kill_build() {
 	{ wait $pid; } 2>/dev/null
 	status=$?
 }
+# kill_then_build WHAT: a build into killed/ ended by SIGKILL, then a good one that removes what it left
+kill_then_build() {
+	kill_build KILL killed
+	left=$(temps killed)
+	seen=$([ -e killed ] && echo "an output directory" || echo "no output directory")
+	run build kill.plan -o killed --site-url server-automation=http://sa.invalid/ </dev/null
+	if [ "$status" -ne 0 ]; then
+		fail "a good build after SIGKILL ($1)" "exit status $status"
+	elif [ "$(temps killed)" -ne 0 ]; then
+		fail "a good build after SIGKILL ($1)" "$(temps killed) temporary files left"
+	elif [ "$left" -eq 0 ]; then
+		skip "a good build after SIGKILL ($1)" "the kill came before any temporary file existed"
+	else
+		pass "SIGKILL ($1) left $left temporary files or directories and $seen; the next build removed them all"
+	fi
+}
+rm -rf killed
 kill_build TERM killed
 if [ "$status" -eq 0 ]; then
 	skip "SIGTERM during a build" "the build finished before the signal"
-elif [ "$status" -eq 143 ] && [ "$(temps killed)" -eq 0 ]; then
-	pass "SIGTERM during a build: exit 143, no temporary file left"
+elif [ "$status" -eq 143 ] && [ "$(temps killed)" -eq 0 ] && [ ! -e killed ]; then
+	pass "SIGTERM during a build into a new directory: exit 143, no temporary file and no directory left"
 else
 	fail "SIGTERM during a build" "exit status $status (expected 143), $(temps killed) temporary files left"
 fi
-kill_build KILL killed
-left=$(temps killed)
-run build kill.plan -o killed --site-url server-automation=http://sa.invalid/ </dev/null
-if [ "$status" -ne 0 ]; then
-	fail "a good build after SIGKILL" "exit status $status"
-elif [ "$(temps killed)" -ne 0 ]; then
-	fail "a good build after SIGKILL" "$(temps killed) temporary files left"
-elif [ "$left" -eq 0 ]; then
-	skip "a good build after SIGKILL" "the kill came before any temporary file existed"
-else
-	pass "SIGKILL left $left temporary files; the next build removed them all"
-fi
+rm -rf killed
+kill_then_build "into a new directory"
+[ -d killed ] && kill_then_build "over an earlier build"
 
 # A build killed at any rename or unlink of its commit leaves nothing that no manifest lists: the
 # next build restores exactly its own set.  strace's syscall injection delivers SIGKILL on entry to
-# the Nth rename(2) or unlink(2); the build replaces plans p1-p4 by p3-p6 (two stale, two new).
+# the Nth rename(2), renameat2(2) (a staged directory's) or unlink(2); the build replaces plans
+# p1-p4 by p3-p6 (two stale, two new).
 # (LeakSanitizer cannot run under ptrace: a sanitizer build is traced without it.)
 kill_plans() { # FROM TO
 	awk -v from="$1" -v to="$2" 'BEGIN {
@@ -682,6 +696,11 @@ kill_plans() { # FROM TO
 		}
 	}'
 }
+# fresh_or_before DIR: DIR as the killed build finds it: absent with KILL_FRESH=1, else kc/before
+fresh_or_before() {
+	rm -rf "$1"
+	[ "${KILL_FRESH:-0}" = 1 ] || cp -a kc/before "$1"
+}
 # kb PLAN DIR OPTION...: a build of PLAN into DIR, quietly; false if it fails
 kb() {
 	kb_plan=$1 kb_dir=$2
@@ -690,33 +709,35 @@ kb() {
 		--site-url server-automation=http://sa.invalid/ "$@" >/dev/null 2>&1 </dev/null
 }
 # kill_case NAME OPTION...: a build of kill-old.plan; then, for each rename and unlink that the build
-# of kill-new.plan over it makes, that build killed there and a build of kill-new.plan after it
+# of kill-new.plan over it makes, that build killed there and a build of kill-new.plan after it.
+# With KILL_FRESH=1 the killed build writes a directory that does not exist yet (staged, one rename).
 kill_case() {
 	name=$1
 	shift
 	rm -rf kc && mkdir kc
-	{ kb kill-old.plan kc/before "$@" && kb kill-new.plan kc/clean "$@" && cp -a kc/before kc/traced &&
-		SOURCE_DATE_EPOCH=1700000000 ASAN_OPTIONS=detect_leaks=0 strace -o kc/trace -e trace=rename,unlink \
+	{ kb kill-old.plan kc/before "$@" && kb kill-new.plan kc/clean "$@" && fresh_or_before kc/traced &&
+		SOURCE_DATE_EPOCH=1700000000 ASAN_OPTIONS=detect_leaks=0 strace -o kc/trace -e trace=rename,renameat2,unlink \
 			"$bfplan" build kill-new.plan \
 			-o kc/traced --site-url server-automation=http://sa.invalid/ "$@" >/dev/null 2>&1 </dev/null; } ||
 		{ fail "kill at each rename and unlink ($name)" "the builds without a kill fail"; return; }
 	bad= points=0
-	for call in rename unlink; do
+	for call in rename renameat2 unlink; do
 		n=$(grep -c "^$call(" kc/trace)
 		i=1
 		while [ "$i" -le "$n" ]; do
-			rm -rf kc/out && cp -a kc/before kc/out
+			fresh_or_before kc/out
 			SOURCE_DATE_EPOCH=1700000000 ASAN_OPTIONS=detect_leaks=0 strace -o /dev/null -e trace="$call" \
 				-e inject="$call:signal=KILL:when=$i" "$bfplan" build kill-new.plan -o kc/out \
 				--site-url server-automation=http://sa.invalid/ "$@" >/dev/null 2>&1 </dev/null
 			kb kill-new.plan kc/out "$@" || bad="$bad $call#$i (the next build failed)"
 			diff -r kc/clean kc/out >/dev/null 2>&1 ||
 				bad="$bad $call#$i: $(diff -rq kc/clean kc/out 2>&1 | sed 's/^Only in kc.//' | tr '\n' ' ')"
+			[ -z "$(find kc -maxdepth 1 -name '.bfplan-tmp.*')" ] || bad="$bad $call#$i (a staged directory is left)"
 			points=$((points + 1))
 			i=$((i + 1))
 		done
 	done
-	if [ "$points" -lt 4 ]; then
+	if [ "$points" -lt "$([ "${KILL_FRESH:-0}" = 1 ] && echo 1 || echo 4)" ]; then
 		fail "kill at each rename and unlink ($name)" "only $points renames and unlinks were traced"
 	elif [ -n "$bad" ]; then
 		fail "kill at each rename and unlink ($name)" "after a kill at$bad"
@@ -729,6 +750,8 @@ if command -v strace >/dev/null 2>&1 && strace -o /dev/null -e trace=getpid -e i
 	kill_plans 3 6 >kill-new.plan
 	kill_case "all outputs"
 	kill_case "--emit=bes, the manifest watched" --emit=bes
+	KILL_FRESH=1 kill_case "all outputs, a new directory"
+	KILL_FRESH=1 kill_case "--emit=bes, a new directory" --emit=bes
 else
 	skip "kill at each rename and unlink" "strace with syscall injection is not installed (apt-get install strace)"
 fi

@@ -629,6 +629,292 @@ static void test_many_files_few_descriptors(void **state)
 	}
 }
 
+/* ---- a staged output directory ------------------------------------------------------------ */
+
+/* Writes the build's files into DIR/out, staged (out does not exist yet), plan.json renamed last. */
+static bool write_staged_build(const char *dir, const char *content, struct outset *set, struct arena *a)
+{
+	outset_init(set, a);
+	const char *out = arena_printf(a, "%s/out", dir);
+	outset_stage(set, out);
+	outset_rename_last(set, arena_printf(a, "%s/plan.json", out));
+	struct outset_failure why;
+	for (size_t i = 0; i < BUILD_FILES; i++)
+		if (!outset_add(set, arena_printf(a, "%s/%s", out, build_files[i]), content, strlen(content), &why))
+			return false;
+	return outset_add(set, arena_printf(a, "%s/sub/deeper/c.txt", out), content, strlen(content), &why);
+}
+
+static bool exists(const char *path)
+{
+	struct stat st;
+	return lstat(path, &st) == 0;
+}
+
+/* A new output directory is written under a temporary name and appears whole at the commit. */
+static void test_staged_directory(void **state)
+{
+	struct fixture *fx = *state;
+	struct outset set;
+	assert_true(write_staged_build(fx->dir, "new", &set, &fx->arena));
+	assert_false(exists(path_in(fx, "out")));
+	int all, temps;
+	count_entries(fx->dir, &all, &temps);
+	assert_int_equal(all, 1); /* the staged directory, and nothing else */
+	assert_int_equal(temps, 1);
+	struct outset_failure why;
+	assert_true(outset_commit(&set, &why));
+	count_entries(fx->dir, &all, &temps);
+	assert_int_equal(all, 1);
+	assert_int_equal(temps, 0);
+	count_entries(path_in(fx, "out"), &all, &temps);
+	assert_int_equal(all, BUILD_FILES + 1); /* and sub */
+	assert_int_equal(temps, 0);
+	assert_string_equal(slurp(&fx->arena, path_in(fx, "out/plan.json")), "new");
+	assert_string_equal(slurp(&fx->arena, path_in(fx, "out/sub/deeper/c.txt")), "new");
+
+	/* a directory that exists is not staged: the next build into it renames file by file */
+	struct outset again;
+	outset_init(&again, &fx->arena);
+	outset_stage(&again, path_in(fx, "out"));
+	assert_null(again.stage_final);
+	assert_true(outset_add(&again, path_in(fx, "out/a.bes"), "newer", 5, &why));
+	count_entries(path_in(fx, "out"), &all, &temps);
+	assert_int_equal(temps, 1);
+	assert_true(outset_commit(&again, &why));
+	assert_string_equal(slurp(&fx->arena, path_in(fx, "out/a.bes")), "newer");
+}
+
+/*
+ * The same name twice in a staged directory: the later file wins, as it
+ * does outside one; a directory in the way fails when the file is added.
+ */
+static void test_staged_names_taken(void **state)
+{
+	struct fixture *fx = *state;
+	struct outset set;
+	outset_init(&set, &fx->arena);
+	outset_stage(&set, path_in(fx, "out/"));
+	struct outset_failure why;
+	assert_true(outset_add(&set, path_in(fx, "out/x"), "first", 5, &why));
+	assert_true(outset_add(&set, path_in(fx, "out/x"), "second", 6, &why));
+	assert_true(outset_add(&set, path_in(fx, "out/d/y"), "y", 1, &why));
+	assert_false(outset_add(&set, path_in(fx, "out/d"), "z", 1, &why));
+	assert_int_equal(why.error, EISDIR);
+	assert_string_equal(why.path, path_in(fx, "out/d"));
+	outset_abort(&set);
+	int all, temps;
+	count_entries(fx->dir, &all, &temps);
+	assert_int_equal(all, 0);
+
+	outset_init(&set, &fx->arena);
+	outset_stage(&set, path_in(fx, "out"));
+	assert_true(outset_add(&set, path_in(fx, "out/x"), "first", 5, &why));
+	assert_true(outset_add(&set, path_in(fx, "out/x"), "second", 6, &why));
+	assert_true(outset_commit(&set, &why));
+	assert_string_equal(slurp(&fx->arena, path_in(fx, "out/x")), "second");
+	count_entries(path_in(fx, "out"), &all, &temps);
+	assert_int_equal(all, 1);
+}
+
+/* A directory that appears while the build runs (another build, a person) is never replaced. */
+static void test_staged_target_appeared(void **state)
+{
+	struct fixture *fx = *state;
+	struct outset set;
+	assert_true(write_staged_build(fx->dir, "new", &set, &fx->arena));
+	assert_int_equal(mkdir(path_in(fx, "out"), 0755), 0); /* empty: rename(2) alone would replace it */
+	struct outset_failure why;
+	assert_false(outset_commit(&set, &why));
+	assert_int_equal(why.error, EEXIST);
+	assert_string_equal(why.path, path_in(fx, "out"));
+	int all, temps;
+	count_entries(fx->dir, &all, &temps);
+	assert_int_equal(all, 1); /* out, as it was made; the staged directory is gone */
+	assert_int_equal(temps, 0);
+	count_entries(path_in(fx, "out"), &all, &temps);
+	assert_int_equal(all, 0);
+}
+
+/* An abort, and an abandoned compilation, leave neither the directory nor the staged one. */
+static void test_staged_abort(void **state)
+{
+	struct fixture *fx = *state;
+	struct outset set;
+	assert_true(write_staged_build(fx->dir, "new", &set, &fx->arena));
+	struct outset_failure why;
+	assert_non_null(outset_open(&set, path_in(fx, "out/streamed.md"), &why));
+	outset_abort(&set);
+	int all, temps;
+	count_entries(fx->dir, &all, &temps);
+	assert_int_equal(all, 0);
+
+	/* the parents it made go too */
+	outset_init(&set, &fx->arena);
+	outset_stage(&set, path_in(fx, "new/parent/out"));
+	assert_true(outset_add(&set, path_in(fx, "new/parent/out/x.bes"), "x", 1, &why));
+	outset_abort(&set);
+	count_entries(fx->dir, &all, &temps);
+	assert_int_equal(all, 0);
+
+	assert_true(write_staged_build(fx->dir, "new", &set, &fx->arena));
+	assert_non_null(outset_open(&set, path_in(fx, "out/sub/streamed.md"), &why));
+	outset_abandon_all();
+	count_entries(fx->dir, &all, &temps);
+	assert_int_equal(all, 0);
+}
+
+/*
+ * In a child process: a staged build of "new" into DIR/out, ended by `sig`
+ * once `at` files are placed (at 0: before the commit).  The wait status.
+ */
+static int staged_build_and_die(const char *dir, size_t at, int sig)
+{
+	fflush(NULL);
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		outset_handle_signals();
+		struct arena a;
+		arena_init(&a);
+		struct outset set;
+		struct killer k = {at, sig};
+		if (!write_staged_build(dir, "new", &set, &a))
+			_exit(3);
+		set.after_rename = kill_after;
+		set.after_rename_ctx = &k;
+		if (at == 0)
+			raise(sig);
+		struct outset_failure why;
+		outset_commit(&set, &why);
+		_exit(4);
+	}
+	int status;
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	return status;
+}
+
+/*
+ * Killed at any point of a staged build: no output directory until the
+ * last file is placed, all of it after; SIGKILL leaves the staged
+ * directory, which the next build removes whole; SIGTERM leaves nothing.
+ */
+static void test_staged_kill(void **state)
+{
+	struct fixture *fx = *state;
+	static const int sigs[] = {SIGKILL, SIGTERM};
+	for (size_t s = 0; s < 2; s++) {
+		for (size_t at = 0; at <= BUILD_FILES + 1; at++) {
+			int status = staged_build_and_die(fx->dir, at, sigs[s]);
+			assert_true(WIFSIGNALED(status));
+			assert_int_equal(WTERMSIG(status), sigs[s]);
+			bool complete = at == BUILD_FILES + 1 || (sigs[s] == SIGTERM && at > 0);
+			int all, temps;
+			count_entries(fx->dir, &all, &temps);
+			assert_int_equal(temps, sigs[s] == SIGKILL && !complete);
+			assert_int_equal(exists(path_in(fx, "out")), complete);
+			if (complete) {
+				assert_string_equal(slurp(&fx->arena, path_in(fx, "out/plan.json")), "new");
+				assert_string_equal(slurp(&fx->arena, path_in(fx, "out/sub/deeper/c.txt")), "new");
+				remove_tree(path_in(fx, "out"));
+			}
+			/* the next build removes what the killed one left, and puts its own in place */
+			struct outset set;
+			struct outset_failure why;
+			assert_true(write_staged_build(fx->dir, "good", &set, &fx->arena));
+			assert_true(outset_commit(&set, &why));
+			count_entries(fx->dir, &all, &temps);
+			assert_int_equal(temps, 0);
+			assert_int_equal(all, 1);
+			assert_string_equal(slurp(&fx->arena, path_in(fx, "out/plan.json")), "good");
+			remove_tree(path_in(fx, "out"));
+		}
+	}
+}
+
+/* What is in place after each rename of a commit: the depfile outside the staged directory, and the directory. */
+struct placed {
+	struct fixture *fx;
+	int dep_at, out_at; /* the rename after which each first exists, 0 if never */
+};
+
+static void log_placed(void *ctx, size_t renamed)
+{
+	struct placed *p = ctx;
+	if (!p->dep_at && exists(path_in(p->fx, "dep.d")))
+		p->dep_at = (int)renamed;
+	if (!p->out_at && exists(path_in(p->fx, "out")))
+		p->out_at = (int)renamed;
+}
+
+/*
+ * The staged directory goes into place with the last of its files: after a
+ * file outside it when the watched file is inside (plan.json), so the
+ * watched file still comes last; with the first file (the manifest) only
+ * when the watched file is outside.
+ */
+static void test_staged_rename_order(void **state)
+{
+	struct fixture *fx = *state;
+	for (int watched_inside = 0; watched_inside <= 1; watched_inside++) {
+		struct outset set;
+		outset_init(&set, &fx->arena);
+		outset_stage(&set, path_in(fx, "out"));
+		outset_rename_first(&set, path_in(fx, "out/bfplan.manifest"));
+		outset_rename_last(&set, path_in(fx, watched_inside ? "out/plan.json" : "dep.d"));
+		struct outset_failure why;
+		assert_true(outset_add(&set, path_in(fx, "out/bfplan.manifest"), "m", 1, &why));
+		assert_true(outset_add(&set, path_in(fx, "out/plan.json"), "{}", 2, &why));
+		assert_true(outset_add(&set, path_in(fx, "out/a.bes"), "a", 1, &why));
+		assert_true(outset_add(&set, path_in(fx, "dep.d"), "d", 1, &why));
+		struct placed placed = {fx, 0, 0};
+		set.after_rename = log_placed;
+		set.after_rename_ctx = &placed;
+		assert_true(outset_commit(&set, &why));
+		if (watched_inside) {
+			assert_int_equal(placed.dep_at, 3); /* manifest, a.bes placed in the stage; then dep.d */
+			assert_int_equal(placed.out_at, 4); /* plan.json, the last: the directory with it */
+		} else {
+			assert_int_equal(placed.out_at, 3); /* with a.bes, the last of its files */
+			assert_int_equal(placed.dep_at, 4); /* the watched file, last */
+		}
+		remove_tree(path_in(fx, "out"));
+		unlink(path_in(fx, "dep.d"));
+	}
+}
+
+/* A dead build's staged directory is removed whole, a running build's is left alone. */
+static void test_stale_staged_directory(void **state)
+{
+	struct fixture *fx = *state;
+	fflush(NULL);
+	pid_t dead = fork();
+	assert_true(dead >= 0);
+	if (dead == 0)
+		_exit(0);
+	assert_int_equal(waitpid(dead, NULL, 0), dead);
+	const char *stale = path_in(fx, arena_printf(&fx->arena, ".bfplan-tmp.%ld.out.0", (long)dead));
+	const char *theirs = path_in(fx, arena_printf(&fx->arena, ".bfplan-tmp.%ld.out.0", (long)getppid()));
+	assert_int_equal(mkdir(stale, 0755), 0);
+	assert_int_equal(mkdir(arena_printf(&fx->arena, "%s/sub", stale), 0755), 0);
+	write_file(arena_printf(&fx->arena, "%s/sub/a.bes", stale), "killed");
+	write_file(arena_printf(&fx->arena, "%s/plan.json", stale), "killed");
+	/* a link in it is removed, never followed */
+	write_file(path_in(fx, "precious"), "keep");
+	assert_int_equal(symlink(path_in(fx, "precious"), arena_printf(&fx->arena, "%s/link", stale)), 0);
+	assert_int_equal(mkdir(theirs, 0755), 0);
+	struct outset set;
+	outset_init(&set, &fx->arena);
+	outset_stage(&set, path_in(fx, "out"));
+	struct outset_failure why;
+	assert_true(outset_add(&set, path_in(fx, "out/x.bes"), "x", 1, &why));
+	assert_true(outset_commit(&set, &why));
+	assert_false(exists(stale));
+	assert_true(exists(theirs));
+	assert_string_equal(slurp(&fx->arena, path_in(fx, "precious")), "keep");
+	rmdir(theirs);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -650,6 +936,13 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_abandon_all, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_name_too_long_before_any_rename, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_many_files_few_descriptors, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_staged_directory, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_staged_names_taken, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_staged_target_appeared, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_staged_abort, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_staged_kill, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_stale_staged_directory, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_staged_rename_order, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
