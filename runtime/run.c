@@ -367,11 +367,15 @@ static void log_entry(struct run *r, const struct journal_entry *e)
 		cptrvec_push(r->arena, &r->deviations, e);
 		break;
 	case JOURNAL_WITNESS_OFFLINE:
-	case JOURNAL_NODE_LOST:
+	case JOURNAL_NODE_LOST: {
+		/* kept for the rest of the run, so a copy: a driver takes an entry from its own stack */
+		struct journal_entry *kept = arena_alloc(r->arena, sizeof *kept);
+		*kept = *e;
 		if (!r->fault)
-			r->fault = e;
-		cptrvec_push(r->arena, &r->deviations, e);
+			r->fault = kept;
+		cptrvec_push(r->arena, &r->deviations, kept);
 		break;
+	}
 	case JOURNAL_ABORT:
 		r->aborted = e;
 		cptrvec_push(r->arena, &r->deviations, e);
