@@ -256,6 +256,7 @@ const struct eng_node_state_def *eng_node_state_def(const struct eng_model *m, s
 }
 
 unsigned eng_votes_needed(const struct eng_model *m) { return m->plan->quorum.votes_needed; }
+bool eng_has_witness(const struct eng_model *m) { return m->has_witness; }
 unsigned eng_votes_total(const struct eng_model *m) { return m->plan->quorum.votes; }
 
 /* The nodes of a step's phase: [*first, *end). */

@@ -223,6 +223,8 @@ const struct eng_node_state_def *eng_node_state_def(const struct eng_model *m, s
 /* The nodes a step (or its failure step) targets, in order; returns how many (at most eng_node_count). */
 size_t eng_targets(const struct eng_model *m, const struct eng_state *s, uint32_t step, bool failure_step,
 		   uint32_t *out);
+/* Whether the quorum counts a witness's vote, which can go offline. */
+bool eng_has_witness(const struct eng_model *m);
 /* Votes needed for quorum, and the votes in the cluster. */
 unsigned eng_votes_needed(const struct eng_model *m);
 unsigned eng_votes_total(const struct eng_model *m);

@@ -57,6 +57,10 @@ enum { JOURNAL_MAX_NAME = 255, JOURNAL_MAX_TEXT = 4096 };
 	X(JOURNAL_FAIL, "fail", JF_STEP | JF_TARGET | JF_REASON, 0, "a step failed on a target")                    \
 	X(JOURNAL_PENDING, "pending-restart", JF_STEP | JF_TARGET, 0,                                               \
 	  "a target of a step reports Pending Restart")                                                           \
+	X(JOURNAL_WITNESS_OFFLINE, "witness-offline", 0, JF_TEXT,                                                   \
+	  "the quorum witness went offline: the plan stops at the next step boundary")                             \
+	X(JOURNAL_NODE_LOST, "node-lost", JF_TARGET, 0,                                                             \
+	  "a node was lost (down, or no longer reporting): the plan stops at the next step boundary")              \
 	X(JOURNAL_NOTE, "note", JF_TEXT, JF_STEP, "a remark for the change record")                                 \
 	X(JOURNAL_ABORT, "abort", JF_REASON, 0, "the run was abandoned")                                            \
 	X(JOURNAL_ACCEPT_PLAN, "accept-changed-plan", JF_PLAN_SHA256 | JF_WAS, 0,                                   \
@@ -121,7 +125,7 @@ struct journal_entry {
 	const char *const *targets; /* intent: the nodes the request acts on */
 	size_t target_count;
 	const char *reason;      /* fail, abort */
-	const char *text;        /* note */
+	const char *text;        /* note; witness-offline: what was seen, where */
 	const char *plan_sha256; /* accept-changed-plan: the plan the run goes on with */
 	const char *was;         /* ... and the one the journal had */
 	uint64_t line;           /* set-aside: the line the torn bytes were on */

@@ -215,7 +215,27 @@ static const struct run_check *check_due(const struct run *r)
 	return NULL;
 }
 
-/* The engine events of a start, done, fail or abort entry, into `ev`; how many, or 0 after refusing. */
+/*
+ * A witness offline or a node lost before step 1: the pre-flight check
+ * that says the same records it (fail Pn), so that the run starts once
+ * the check passes again; where nothing checks it, it is a look by hand.
+ */
+static bool fault_before_start(struct run *r, const struct journal_entry *e, struct run_refusal *why)
+{
+	bool witness = e->type == JOURNAL_WITNESS_OFFLINE;
+	const struct lw_check *c = witness ? r->plan->witness_check : r->plan->report_check;
+	const char *what = witness ? "the witness offline" : "a node lost";
+	if (!c)
+		return refuse(why, ENG_REFUSE_WRONG_STAGE,
+			      arena_printf(r->arena, "before step 1, %s is a look by hand of the checklist's pre-flight "
+					   "section: do not start until it is online", what));
+	return refuse(why, ENG_REFUSE_WRONG_STAGE,
+		      arena_printf(r->arena, "before step 1, %s is pre-flight check P%u (%s): record 'fail P%u --target "
+				   "NODE --reason TEXT'; the run starts once it passes", what, c->number,
+				   c->description.text, c->number));
+}
+
+/* The engine events of a start, done, fail, fault or abort entry, into `ev`; how many, or 0 after refusing. */
 static size_t engine_events(struct run *r, const struct eng_state *s, const struct journal_entry *e,
 			    struct eng_event *ev, size_t cap, struct run_refusal *why)
 {
@@ -267,6 +287,12 @@ static size_t engine_events(struct run *r, const struct eng_state *s, const stru
 		ev[n++] = (struct eng_event){.kind = ENG_EV_PENDING_RESTART, .step = ref.number, .failure_step = failure,
 					     .node = node};
 		return n;
+	case JOURNAL_WITNESS_OFFLINE:
+		ev[n++] = (struct eng_event){.kind = ENG_EV_WITNESS_OFFLINE};
+		return n;
+	case JOURNAL_NODE_LOST:
+		ev[n++] = (struct eng_event){.kind = ENG_EV_NODE_LOST, .node = node};
+		return n;
 	case JOURNAL_ABORT:
 		ev[n++] = (struct eng_event){.kind = ENG_EV_ABORT};
 		return n;
@@ -296,6 +322,12 @@ static const char *refusal_words(struct run *r, const struct journal_entry *e, e
 	case JOURNAL_PENDING:
 		return arena_printf(r->arena, "%s cannot be in Pending Restart%s now: %s", what, on,
 				    eng_refusal_text(said));
+	case JOURNAL_WITNESS_OFFLINE:
+		if (said == ENG_REFUSE_ALREADY)
+			return "the witness is recorded offline already";
+		return arena_printf(r->arena, "the witness cannot be recorded offline now: %s", eng_refusal_text(said));
+	case JOURNAL_NODE_LOST:
+		return arena_printf(r->arena, "%s cannot be recorded lost now: %s", e->target, eng_refusal_text(said));
 	case JOURNAL_ABORT:
 		return arena_printf(r->arena, "the run cannot be aborted: %s", eng_refusal_text(said));
 	case JOURNAL_NOTE:
@@ -334,6 +366,16 @@ static void log_entry(struct run *r, const struct journal_entry *e)
 		/* not a result: the target still waits, and a restart in the step, or its timeout, ends it */
 		cptrvec_push(r->arena, &r->deviations, e);
 		break;
+	case JOURNAL_WITNESS_OFFLINE:
+	case JOURNAL_NODE_LOST: {
+		/* kept for the rest of the run, so a copy: a driver takes an entry from its own stack */
+		struct journal_entry *kept = arena_alloc(r->arena, sizeof *kept);
+		*kept = *e;
+		if (!r->fault)
+			r->fault = kept;
+		cptrvec_push(r->arena, &r->deviations, kept);
+		break;
+	}
 	case JOURNAL_ABORT:
 		r->aborted = e;
 		cptrvec_push(r->arena, &r->deviations, e);
@@ -376,6 +418,8 @@ bool run_take(struct run *r, const struct journal_entry *e, struct run_refusal *
 	case JOURNAL_DONE:
 	case JOURNAL_FAIL:
 	case JOURNAL_PENDING:
+	case JOURNAL_WITNESS_OFFLINE:
+	case JOURNAL_NODE_LOST:
 	case JOURNAL_ABORT:
 	case JOURNAL_TYPE_COUNT:
 		break;
@@ -398,6 +442,8 @@ bool run_take(struct run *r, const struct journal_entry *e, struct run_refusal *
 		if (said != ENG_OK)
 			return refuse(why, said, refusal_words(r, e, said));
 	}
+	if (r->state->stage == ENG_PREFLIGHT && (e->type == JOURNAL_WITNESS_OFFLINE || e->type == JOURNAL_NODE_LOST))
+		return fault_before_start(r, e, why);
 	/* taken: the trial becomes the run */
 	log_timeout(r, timed_out, timed_out_failure, started);
 	log_ends(r, r->mid, r->trial);
@@ -510,6 +556,12 @@ void run_allowed_commands(const struct run *r, const char *prefix, struct textbu
 	case ENG_STAGE_KINDS:
 		textbuf_printf(out, "%s note TEXT\n", prefix);
 		return;
+	}
+	/* what the quorum proof rests on can fail at any time of the window; before step 1, a check records it */
+	if (s->stage != ENG_PREFLIGHT) {
+		if (eng_has_witness(r->model) && !s->witness_offline)
+			textbuf_printf(out, "%s witness-offline [TEXT]\n", prefix);
+		textbuf_printf(out, "%s node-lost --target NODE\n", prefix);
 	}
 	textbuf_printf(out, "%s note TEXT\n", prefix);
 	textbuf_printf(out, "%s abort --reason TEXT\n", prefix);

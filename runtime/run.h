@@ -18,6 +18,10 @@
  *   - start N / start FN as the step's (failure step's) start;
  *   - done N [--target NODE] as each target's (or that one's) success;
  *   - fail N --target NODE as that target's failure;
+ *   - witness-offline and node-lost --target NODE as the faults outside
+ *     the plan they are (the plan stops at the next step boundary); before
+ *     step 1 they are refused, since the pre-flight checks of the witness
+ *     and of every node reporting say the same, and `fail Pn` records it;
  *   - abort as the end of the run;
  *   - and before each of them, the time passed since the last one, so a
  *     step whose timeout ran out has failed before anything after it is
@@ -73,9 +77,11 @@ struct run {
 	bool started;                        /* the engine's clock runs */
 	int64_t origin;                      /* the wall time of engine time 0 */
 	int64_t last;                        /* the wall time the engine has been told of */
-	struct cptrvec deviations;           /* const struct journal_entry *: fail, pending-restart, abort, accept, set-aside */
+	struct cptrvec deviations;           /* const struct journal_entry *: fail, pending-restart, witness-offline,
+						node-lost, abort, accept, set-aside */
 	struct cptrvec notes;                /* const struct journal_entry *: notes */
 	const struct journal_entry *aborted; /* the abort, or NULL */
+	const struct journal_entry *fault;   /* the first witness-offline or node-lost, which stops the plan; or NULL */
 };
 
 /* Why a command is refused: in words, with what the engine said when it was the engine. */

@@ -1046,11 +1046,12 @@ static bool is_the_fault(const struct eng_state *s, const struct move *mv, const
 	case SIM_FAULT_FAILURE_STEP: kind = ev->kind == ENG_EV_FAILED && ev->failure_step; break;
 	case SIM_FAULT_PENDING: kind = ev->kind == ENG_EV_PENDING_RESTART; break;
 	case SIM_FAULT_NODE_LOST:
-		kind = ev->kind == ENG_EV_NODE_LOST;
+	case SIM_FAULT_WITNESS:
+		/* faults between two steps: STEP is the step they happen before, as the run notices them */
+		kind = ev->kind == (f->kind == SIM_FAULT_NODE_LOST ? ENG_EV_NODE_LOST : ENG_EV_WITNESS_OFFLINE);
 		step = s->stage == ENG_PREFLIGHT ? 1 : s->step + 1;
 		break;
 	case SIM_FAULT_ROLE: kind = ev->kind == ENG_EV_PREFLIGHT; step = 0; break;
-	case SIM_FAULT_WITNESS: kind = ev->kind == ENG_EV_WITNESS_OFFLINE; step = 0; break;
 	case SIM_FAULT_KINDS:
 	default: return false;
 	}

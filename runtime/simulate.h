@@ -80,9 +80,10 @@ void sim_explore(struct arena *arena, const struct eng_model *model, const struc
  * at its place.  Written KIND[@STEP][:NODE]: KIND a word of the fault
  * list (step-fails, step-times-out, failure-step-fails, pending-restart,
  * node-lost, role-elsewhere, witness-offline), STEP the recipe number of
- * the step it happens in (for node-lost, the step it happens before), NODE
- * the target it happens on (for role-elsewhere, where the role runs);
- * either left out matches the first place the run offers.
+ * the step it happens in (for node-lost and witness-offline, the step it
+ * happens before), NODE the target it happens on (for role-elsewhere,
+ * where the role runs); either left out matches the first place the run
+ * offers.
  */
 struct sim_fault_spec {
 	int kind;                 /* enum sim_fault (simulate.c) */

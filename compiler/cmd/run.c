@@ -10,9 +10,9 @@
  *   3. parse it, check that it is this plan's (the hash, or a recorded
  *      acceptance of the change), replay it into the engine;
  *   4. status, next and report print; start, done, fail, pending-restart,
- *      note and abort
- *      build their entry and ask the run whether the plan allows it now.
- *      A refused entry is reported with what is allowed instead, and
+ *      witness-offline, node-lost, note and abort build their entry and
+ *      ask the run whether the plan allows it now.  A refused entry is
+ *      reported with what is allowed instead, and
  *      nothing is written.  An accepted one is appended (after the header
  *      for a new journal, a set-aside record for a torn last line and an
  *      accepted plan change, as the case may be), flushed to disk, and
@@ -46,8 +46,8 @@
 #include "runtime/journal_file.h"
 #include "runtime/run.h"
 
-/* What a command takes after its word, and with --target and --reason. */
-enum run_takes { TAKES_NOTHING, TAKES_STEP, TAKES_TEXT };
+/* What a command takes after its word (TAKES_TEXT_MAY: text, or nothing), and with --target and --reason. */
+enum run_takes { TAKES_NOTHING, TAKES_STEP, TAKES_TEXT, TAKES_TEXT_MAY };
 enum run_option_use { OPT_NO, OPT_MAY, OPT_MUST };
 
 /*
@@ -62,6 +62,8 @@ enum run_option_use { OPT_NO, OPT_MAY, OPT_MUST };
 	X(RUN_DONE, "done", JOURNAL_DONE, TAKES_STEP, OPT_MAY, OPT_NO)                                       \
 	X(RUN_FAIL, "fail", JOURNAL_FAIL, TAKES_STEP, OPT_MUST, OPT_MUST)                                    \
 	X(RUN_PENDING, "pending-restart", JOURNAL_PENDING, TAKES_STEP, OPT_MUST, OPT_NO)                     \
+	X(RUN_WITNESS_OFFLINE, "witness-offline", JOURNAL_WITNESS_OFFLINE, TAKES_TEXT_MAY, OPT_NO, OPT_NO)   \
+	X(RUN_NODE_LOST, "node-lost", JOURNAL_NODE_LOST, TAKES_NOTHING, OPT_MUST, OPT_NO)                    \
 	X(RUN_NOTE, "note", JOURNAL_NOTE, TAKES_TEXT, OPT_NO, OPT_NO)                                        \
 	X(RUN_ABORT, "abort", JOURNAL_ABORT, TAKES_NOTHING, OPT_NO, OPT_MUST)                                \
 	X(RUN_REPORT, "report", -1, TAKES_NOTHING, OPT_NO, OPT_NO)
@@ -106,6 +108,7 @@ static const char *command_list(char out[COMMAND_LIST_SIZE], bool (*pick)(int co
 static bool any_command(int c) { (void)c; return true; }
 static bool takes_target(int c) { return commands[c].target != OPT_NO; }
 static bool takes_reason(int c) { return commands[c].reason != OPT_NO; }
+static bool takes_text(int c) { return commands[c].takes == TAKES_TEXT || commands[c].takes == TAKES_TEXT_MAY; }
 
 static void usage(FILE *err, struct run_options *o, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
@@ -157,6 +160,8 @@ static void read_operands(const struct cmd_options *opts, FILE *err, struct run_
 		usage(err, o, "run has no command '%s': it takes %s%s%s%s", words[1], command_list(list, any_command),
 		      command_meant(words[1]) ? "; did you mean '" : "",
 		      command_meant(words[1]) ? command_meant(words[1]) : "", command_meant(words[1]) ? "'?" : "");
+	else if (n > 2 && commands[o->command].takes == TAKES_NOTHING && commands[o->command].target == OPT_MUST)
+		usage(err, o, "run %s takes its node with --target NODE, not '%s'", commands[o->command].word, words[2]);
 	else if (n > 2 && commands[o->command].takes == TAKES_NOTHING)
 		usage(err, o, "run %s takes no argument, not '%s'", commands[o->command].word, words[2]);
 	else if (n > 2)
@@ -174,7 +179,7 @@ static void check_options(FILE *err, struct run_options *o)
 		usage(err, o, "%s", "run needs its journal: --journal FILE (it is made by the first step recorded)");
 	else if (strcmp(o->plan_path, "-") == 0)
 		usage(err, o, "%s", "run reads its plan from a file, not from standard input");
-	else if (commands[c].takes != TAKES_NOTHING && !o->argument)
+	else if ((commands[c].takes == TAKES_STEP || commands[c].takes == TAKES_TEXT) && !o->argument)
 		usage(err, o, "run %s needs %s", commands[c].word,
 		      commands[c].takes == TAKES_TEXT ? "its text" : "a STEP (3, F3 or P2)");
 	else if (commands[c].takes == TAKES_STEP && !journal_is_step_name(o->argument))
@@ -194,8 +199,9 @@ static void check_options(FILE *err, struct run_options *o)
 		usage(err, o, "%s", "--format goes with report");
 	else if (o->target && !journal_is_node_name(o->target))
 		usage(err, o, "--target takes a node's name, not '%s'", o->target);
-	else if (commands[c].takes == TAKES_TEXT && !journal_is_text(o->argument, JOURNAL_MAX_TEXT, false))
-		usage(err, o, "a note is UTF-8 text of 1 to %d bytes", (int)JOURNAL_MAX_TEXT);
+	else if (takes_text(c) && o->argument && !journal_is_text(o->argument, JOURNAL_MAX_TEXT, false))
+		usage(err, o, "%s UTF-8 text of 1 to %d bytes", c == RUN_NOTE ? "a note is" : "its text is",
+		      (int)JOURNAL_MAX_TEXT);
 	else if (o->reason && !journal_is_text(o->reason, JOURNAL_MAX_TEXT, false))
 		usage(err, o, "--reason takes UTF-8 text of 1 to %d bytes", (int)JOURNAL_MAX_TEXT);
 	else if (!o->o->bigfix && (o->o->cacert || o->o->insecure || o->o->dry_run || o->o->domain ||
@@ -465,7 +471,7 @@ static struct journal_entry new_entry(struct session *s, enum journal_type type,
 static struct journal_entry command_entry(struct session *s, const struct run_options *o, int64_t now)
 {
 	struct journal_entry e = new_entry(s, (enum journal_type)commands[o->command].records, now);
-	if (commands[o->command].takes == TAKES_TEXT)
+	if (takes_text(o->command))
 		e.text = o->argument;
 	else
 		e.step = o->argument;
@@ -641,6 +647,8 @@ static int show(struct session *s, const struct run_options *o, FILE *out, FILE 
 	case RUN_DONE:
 	case RUN_FAIL:
 	case RUN_PENDING:
+	case RUN_WITNESS_OFFLINE:
+	case RUN_NODE_LOST:
 	case RUN_NOTE:
 	case RUN_ABORT:
 	case RUN_COMMAND_COUNT:

@@ -434,20 +434,39 @@ static int64_t report_time(const char *s)
 	return (int64_t)timegm(&tm);
 }
 
+/* The first node whose last report is older than --max-report-age (*minutes), or ENG_NONE. */
+static uint32_t stale_node(struct driver *d, long *minutes)
+{
+	*minutes = d->o->o->max_report_age ? strtol(d->o->o->max_report_age, NULL, 10) : 60;
+	for (uint32_t i = 0; i < eng_node_count(d->model); i++) {
+		int64_t t = report_time(d->nodes[i].last_report);
+		if (t < 0 || wall_now() - t > *minutes * 60)
+			return i;
+	}
+	return ENG_NONE;
+}
+
 static int check_report_ages(struct driver *d)
 {
-	long minutes = d->o->o->max_report_age ? strtol(d->o->o->max_report_age, NULL, 10) : 60;
+	long minutes;
+	uint32_t i = stale_node(d, &minutes);
+	if (i == ENG_NONE)
+		return EXIT_CLEAN;
+	struct diag *g = diag_report(&d->s->c.diags, BFP802, d->s->plan->decl,
+				     "node %s last reported at '%s', more than %ld minutes ago: the run does not start",
+				     node_name(d, i), esc_terminal(d->a, d->nodes[i].last_report), minutes);
+	diag_help(&d->s->c.diags, g, "bring the node's BigFix client back, or give --max-report-age MINUTES if its "
+		  "report interval is longer");
+	return EXIT_PLAN_ERRORS;
+}
+
+/* Every node's computer read again: its Last Report Time now. */
+static int read_report_times(struct driver *d)
+{
 	for (uint32_t i = 0; i < eng_node_count(d->model); i++) {
-		const struct bf_computer c = d->nodes[i];
-		int64_t t = report_time(c.last_report);
-		if (t < 0 || wall_now() - t > minutes * 60) {
-			struct diag *g = diag_report(&d->s->c.diags, BFP802, d->s->plan->decl,
-						     "node %s last reported at '%s', more than %ld minutes ago: the run does "
-						     "not start", node_name(d, i), esc_terminal(d->a, c.last_report), minutes);
-			diag_help(&d->s->c.diags, g, "bring the node's BigFix client back, or give --max-report-age "
-				  "MINUTES if its report interval is longer");
-			return EXIT_PLAN_ERRORS;
-		}
+		struct bf_error e = {0};
+		if (!bf_computer(d->client, d->a, d->computer[i], &d->nodes[i], &e))
+			return bigfix_failed(d, &e, arena_printf(d->a, "reading when node %s last reported", node_name(d, i)));
 	}
 	return EXIT_CLEAN;
 }
@@ -776,6 +795,112 @@ static int preflight(struct driver *d)
 	return EXIT_CLEAN;
 }
 
+/* ---- what the quorum proof rests on, during the window ------------------------------------- */
+
+/* When node n last reported, for the journal: a time as the journal writes it, never the server's raw text. */
+static const char *last_report_words(struct driver *d, uint32_t n)
+{
+	int64_t t = report_time(d->nodes[n].last_report);
+	if (t < 0)
+		return "at no time bfplan can read";
+	char *at = arena_alloc(d->a, JOURNAL_TIME_SIZE);
+	journal_time_format(t, at);
+	return arena_printf(d->a, "at %s", at);
+}
+
+/*
+ * Before step `step`, which takes nodes out of service: what the quorum
+ * proof rests on, looked at again through the pre-flight's own queries
+ * (every node's last report, the witness's pre-flight Fixlet).  A fact
+ * that no longer holds is journaled (node-lost, witness-offline) before
+ * anything else is sent, and the engine stops the plan: *stopped.  A step
+ * whose intent is recorded was looked at before it, by a run since
+ * killed: nothing is asked again.
+ */
+static int recheck_quorum(struct driver *d, uint32_t step, bool *stopped)
+{
+	*stopped = false;
+	const struct lw_plan *p = d->s->plan;
+	uint64_t action;
+	if (!p->quorum_proof || !eng_step_at(d->model, step)->takes_out ||
+	    last_intent(d, step_name(d, step, false), &action))
+		return EXIT_CLEAN;
+	for (size_t k = 0; k < p->quorum_proof->rests_on.len; k++) {
+		const struct lw_check *c = p->quorum_proof->rests_on.items[k];
+		struct journal_entry e[2];
+		size_t n = 1;
+		uint32_t node = ENG_NONE;
+		int rc;
+		if (c == p->report_check) {
+			long minutes;
+			if ((rc = read_report_times(d)) != EXIT_CLEAN)
+				return rc;
+			if ((node = stale_node(d, &minutes)) == ENG_NONE)
+				continue;
+			e[0] = entry(d, JOURNAL_NODE_LOST);
+			e[0].target = node_name(d, node);
+			e[1] = entry(d, JOURNAL_NOTE);
+			e[1].step = step_name(d, step, false);
+			e[1].text = arena_printf(d->a, "%s last reported to BigFix %s, more than %ld minutes before step %u",
+						 node_name(d, node), last_report_words(d, node), minutes, step);
+			n = 2;
+		} else if (c == p->witness_check && c->fixlet_title) {
+			if ((rc = first_relevant(d, c, c->fixlet_title, &node)) != EXIT_CLEAN)
+				return rc;
+			if (node == ENG_NONE)
+				continue;
+			e[0] = entry(d, JOURNAL_WITNESS_OFFLINE);
+			e[0].text = arena_printf(d->a, "not online as %s sees it, before step %u: the pre-flight Fixlet of "
+						 "P%u is relevant there", node_name(d, node), step, c->number);
+		} else {
+			continue;
+		}
+		if ((rc = append(d, e, n)) != EXIT_CLEAN)
+			return rc;
+		fprintf(d->out, "Before step %u: %s. Recorded; the plan stops at this step boundary.\n", step,
+			e[0].type == JOURNAL_NODE_LOST ? e[1].text
+						       : arena_printf(d->a, "the quorum witness is %s", e[0].text));
+		*stopped = true;
+		return EXIT_CLEAN;
+	}
+	return EXIT_CLEAN;
+}
+
+/*
+ * The plan stopped for a fault the journal records (by this run, an
+ * earlier one, or by hand): BFP812, with what was found and the
+ * checklist's advice.
+ */
+static void report_fault(struct driver *d)
+{
+	const struct journal_entry *f = d->s->run.fault;
+	const struct lw_plan *p = d->s->plan;
+	const struct journal *j = &d->s->journal;
+	const char *evidence = NULL;
+	for (size_t i = 0; i < j->count && !evidence; i++)
+		if (j->entries[i].seq == f->seq + 1 && j->entries[i].type == JOURNAL_NOTE && j->entries[i].step)
+			evidence = j->entries[i].text;
+	bool witness = f->type == JOURNAL_WITNESS_OFFLINE;
+	const struct lw_check *c = witness ? p->witness_check : p->report_check;
+	const char *found = witness ? arena_printf(d->a, "the quorum witness went offline during the window%s%s",
+						   f->text ? ": " : "", f->text ? esc_terminal(d->a, f->text) : "")
+				    : arena_printf(d->a, "node %s was lost during the window%s%s", esc_terminal(d->a, f->target),
+						   evidence ? ": " : "", evidence ? esc_terminal(d->a, evidence) : "");
+	struct diag *g = diag_report(&d->s->c.diags, BFP812, p->decl, "%s; the quorum proof rests on it, so the plan "
+				     "stopped at the step boundary (journal entry %llu)", found, (unsigned long long)f->seq);
+	struct textbuf h;
+	textbuf_init(&h, d->a);
+	if (c && c->if_not)
+		textbuf_printf(&h, "the checklist's P%u says: %s; ", c->number, c->if_not);
+	textbuf_puts(&h, "this journal's run is over: once it holds again, carry out what remains in a new window, with "
+		     "a new journal");
+	for (size_t k = 0; c && k < c->marks.len; k++) {
+		const struct lw_mark *m = c->marks.items[k];
+		textbuf_printf(&h, "; unconfirmed: %s", m->reason.text ? m->reason.text : "");
+	}
+	diag_help(&d->s->c.diags, g, "%s", h.data);
+}
+
 /* ---- steps ----------------------------------------------------------------------------------- */
 
 static bool ask(struct driver *d, const char *question)
@@ -1092,6 +1217,8 @@ static void stop_timed_out(struct driver *d)
 static int finish(struct driver *d)
 {
 	enum eng_stage st = d->s->run.state->stage;
+	if (d->s->run.fault)
+		report_fault(d);
 	fprintf(d->out, "The run is over: %s. 'bfplan run %s --journal %s report' gives the change record.\n",
 		eng_stage_word(st), esc_terminal(d->a, d->o->plan_path), esc_terminal(d->a, d->o->journal));
 	return st == ENG_DONE ? EXIT_CLEAN : EXIT_PLAN_ERRORS;
@@ -1124,7 +1251,13 @@ static int drive(struct driver *d)
 			if (rc == EXIT_CLEAN)
 				rc = start_step(d, 1, false);
 			break;
-		case ENG_DUTY_START: rc = start_step(d, duty.step, false); break;
+		case ENG_DUTY_START: {
+			bool stopped;
+			rc = recheck_quorum(d, duty.step, &stopped);
+			if (rc == EXIT_CLEAN && !stopped)
+				rc = start_step(d, duty.step, false);
+			break;
+		}
 		case ENG_DUTY_FAILURE_STEP: rc = start_step(d, duty.step, true); break;
 		case ENG_DUTY_WAIT: rc = follow(d, &duty); break;
 		case ENG_DUTY_END: return finish(d);
@@ -1184,6 +1317,31 @@ static void dry_post(struct driver *d, uint32_t step, bool failure, struct eng_s
 					     step_name(d, step, failure)), NULL);
 }
 
+/* Before a step that takes nodes out of service: the looks again at what the quorum proof rests on. */
+static void dry_recheck(struct driver *d, uint32_t step)
+{
+	const struct lw_plan *p = d->s->plan;
+	if (step == 1 || !p->quorum_proof || !eng_step_at(d->model, step)->takes_out)
+		return;  /* before step 1, the pre-flight checks above look */
+	fprintf(d->out, "# before step %u, which takes nodes out of service: what the quorum proof rests on is looked "
+			"at again; one that no longer holds is journaled, and the plan stops there\n\n", step);
+	for (size_t k = 0; k < p->quorum_proof->rests_on.len; k++) {
+		const struct lw_check *c = p->quorum_proof->rests_on.items[k];
+		if (c == p->report_check) {
+			fprintf(d->out, "# P%u: every node's Last Report Time, read again (node-lost if one is older than "
+					"--max-report-age)\n", c->number);
+			for (uint32_t i = 0; i < eng_node_count(d->model); i++)
+				print_request(d, "GET", arena_printf(d->a, "/api/computer/(the computer of %s)", node_name(d, i)),
+					      NULL);
+		} else if (c == p->witness_check && c->fixlet_title) {
+			fprintf(d->out, "# P%u: the pre-flight Fixlet '%s', asked again (witness-offline if it is relevant "
+					"on a node)\n", c->number, c->fixlet_title);
+			print_request(d, "POST", "/api/query", arena_printf(d->a, "relevance=%s",
+				      bf_relevance_applicable(d->a, d->site ? d->site : "(--import-to SITE)", 0)));
+		}
+	}
+}
+
 static int dry_run(struct driver *d)
 {
 	fprintf(d->out, "# bfplan run --dry-run: every request, in order, on the path where every step succeeds; "
@@ -1227,6 +1385,7 @@ static int dry_run(struct driver *d)
 		if (duty.kind == ENG_DUTY_END)
 			break;
 		if (duty.kind == ENG_DUTY_START) {
+			dry_recheck(d, duty.step);
 			dry_post(d, duty.step, false, st);
 			ev = (struct eng_event){.kind = ENG_EV_START, .step = duty.step};
 		} else if (duty.kind == ENG_DUTY_WAIT) {

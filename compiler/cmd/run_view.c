@@ -120,12 +120,51 @@ static void describe_failure_step(const struct run_session *s, uint32_t n, struc
 {
 	const struct eng_step *st = step_of(s, n);
 	const struct lw_restore *r = st->restore;
-	textbuf_printf(out, "Failure step F%u: %s (%s), after step %u failed\n", n, r->title.text ? r->title.text : r->name,
-		       r->name, n);
+	const char *after = s->run->state->failed_step == n
+				    ? arena_printf(s->arena, "after step %u failed", n)
+				    : arena_printf(s->arena, "after step %u, as the plan stops for a fault", n);
+	textbuf_printf(out, "Failure step F%u: %s (%s), %s\n", n, r->title.text ? r->title.text : r->name, r->name, after);
 	textbuf_printf(out, "  Run: %s\n", runs_what(s, r->fixlet, NULL));
 	textbuf_printf(out, "  Targets: %s\n", targets(s, n, true));
 	textbuf_printf(out, "  Timeout: %s\n", render_duration(s->arena, r->timeout));
 	textbuf_puts(out, "  Then: the plan stops. Start nothing more until the cause is understood.\n");
+}
+
+/*
+ * The fault outside the plan that stops it (the first witness-offline or
+ * node-lost recorded), in words: "The witness went offline (entry 12)".
+ */
+static const char *fault_said(const struct run_session *s)
+{
+	const struct journal_entry *e = s->run->fault;
+	if (!e)
+		return "A fault";
+	if (e->type == JOURNAL_WITNESS_OFFLINE)
+		return arena_printf(s->arena, "The witness went offline (entry %llu)", (unsigned long long)e->seq);
+	return arena_printf(s->arena, "%s was lost (entry %llu)", safe(s, e->target), (unsigned long long)e->seq);
+}
+
+/* The checklist's advice for the fact that no longer holds: the witness online, or every node up. */
+static void fault_advice(const struct run_session *s, struct textbuf *out)
+{
+	const struct journal_entry *e = s->run->fault;
+	const struct lw_check *c = !e ? NULL : e->type == JOURNAL_WITNESS_OFFLINE ? s->plan->witness_check
+									   : s->plan->report_check;
+	if (c && c->if_not)
+		textbuf_printf(out, "The checklist's P%u (%s) says: %s.\n", c->number, c->description.text, c->if_not);
+}
+
+/* What the plan does now that a fault is recorded: it stops at the next step boundary. */
+static void fault_consequence(const struct run_session *s, struct textbuf *out)
+{
+	const struct eng_state *st = s->run->state;
+	bool runs = st->stage == ENG_RUNNING || (st->stage == ENG_RECOVERING && st->in_failure_step);
+	if (runs)
+		textbuf_printf(out, "The plan stops at the next step boundary: %s, which runs, goes on to its end.\n",
+			       st->in_failure_step ? arena_printf(s->arena, "the failure step of step %u", st->step)
+						   : arena_printf(s->arena, "step %u", st->step));
+	else
+		textbuf_puts(out, "The plan stops now, at this step boundary.\n");
 }
 
 /* The duty of the moment, in words: what the plan says must happen now. */
@@ -173,12 +212,21 @@ static void duty(const struct run_session *s, struct textbuf *out)
 			if (r != ENG_IDLE)
 				textbuf_printf(out, "    %-16s %s\n", eng_node_name(s->run->model, i), eng_result_word(r));
 		}
+		if (st->stop_due && s->run->fault && !d.failure_step)
+			textbuf_printf(out, "  %s: this step goes on to its end, then the plan stops (the failure step "
+				       "first, where the phase has nodes out of service).\n", fault_said(s));
 		break;
 	case ENG_DUTY_FAILURE_STEP: {
 		const struct eng_step *failed = step_of(s, d.step);
-		textbuf_printf(out, "Step %u failed. The plan says: run its failure step now, on %s; then the plan stops.\n",
-			       d.step, targets(s, d.step, true));
-		advice(s, "Advice", failed->item->on_failure.text, d.step, false, out);
+		if (st->failed_step == d.step) {
+			textbuf_printf(out, "Step %u failed. The plan says: run its failure step now, on %s; then the plan "
+				       "stops.\n", d.step, targets(s, d.step, true));
+			advice(s, "Advice", failed->item->on_failure.text, d.step, false, out);
+		} else {
+			textbuf_printf(out, "%s: the plan stops after step %u. It says: run step %u's failure step now, on "
+				       "%s, to bring the phase's nodes back; then the plan stops.\n", fault_said(s), d.step,
+				       d.step, targets(s, d.step, true));
+		}
 		describe_failure_step(s, d.step, out);
 		break;
 	}
@@ -197,6 +245,10 @@ static void duty(const struct run_session *s, struct textbuf *out)
 		} else if (d.then == ENG_STOPPED && d.step) {
 			textbuf_printf(out, " Step %u failed and the plan stopped: start nothing more until the cause is "
 				       "understood.\n", d.step);
+		} else if (d.then == ENG_STOPPED && s->run->fault) {
+			textbuf_printf(out, " %s, and the plan stopped at a step boundary: what the quorum proof rests on "
+				       "no longer held.\n", fault_said(s));
+			fault_advice(s, out);
 		} else if (d.then == ENG_NOT_STARTED) {
 			textbuf_puts(out, " A pre-flight check failed where the plan must not start: see the checklist's "
 				     "pre-flight section for what to do.\n");
@@ -248,6 +300,8 @@ void run_view_status(const struct run_session *s, struct textbuf *out)
 			       eng_node_state_def(s->run->model, n->state)->name, n->pending ? " (Pending Restart)" : "",
 			       n->lost ? " (lost)" : "");
 	}
+	if (st->witness_offline)
+		textbuf_puts(out, "; the witness is offline");
 	textbuf_printf(out, "; votes %u of %u up, %u needed\n", eng_votes(st), eng_votes_total(s->run->model),
 		       eng_votes_needed(s->run->model));
 	time_line(s, out);
@@ -288,6 +342,13 @@ static const char *entry_words(const struct run_session *s, const struct journal
 	case JOURNAL_PENDING:
 		text = arena_printf(a, "%s waits in Pending Restart%s", what, on);
 		break;
+	case JOURNAL_WITNESS_OFFLINE:
+		text = e->text ? arena_printf(a, "the quorum witness went offline: %s", e->text)
+			       : "the quorum witness went offline";
+		break;
+	case JOURNAL_NODE_LOST:
+		text = arena_printf(a, "%s was lost", e->target);
+		break;
 	case JOURNAL_NOTE:
 		text = arena_printf(a, "note: %s", e->text);
 		break;
@@ -318,6 +379,8 @@ void run_view_recorded(const struct run_session *s, const struct journal_entry *
 {
 	textbuf_printf(out, "Recorded entry %llu in %s at %s by %s: %s.\n", (unsigned long long)e->seq,
 		       safe(s, s->journal_path), run_view_time(s->arena, e->at), safe(s, e->by), entry_words(s, e, true));
+	if (e->type == JOURNAL_WITNESS_OFFLINE || e->type == JOURNAL_NODE_LOST)
+		fault_consequence(s, out);
 	run_view_next(s, out);
 }
 

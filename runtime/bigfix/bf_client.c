@@ -323,6 +323,19 @@ static bool parse_decimal(const char *s, uint64_t *out)
 	return true;
 }
 
+bool bf_computer(struct bf_client *c, struct arena *a, uint64_t id, struct bf_computer *out, struct bf_error *err)
+{
+	char path[64];
+	snprintf(path, sizeof path, "/api/computer/%llu", (unsigned long long)id);
+	struct bf_answer *ans;
+	if (!get(c, path, &ans, err))
+		return false;
+	bool ok = bf_read_computer(ans, a, out, err);
+	bf_answer_free(ans);
+	out->id = id;
+	return ok;
+}
+
 bool bf_resolve(struct bf_client *c, struct arena *a, const char *name, enum bf_match by, const char *value,
 		struct bf_computer *out, struct bf_error *err)
 {
@@ -340,17 +353,9 @@ bool bf_resolve(struct bf_client *c, struct arena *a, const char *name, enum bf_
 			bf_error_append(err, ids[i], strlen(ids[i]));
 			return false;
 		}
-		char path[64];
-		snprintf(path, sizeof path, "/api/computer/%llu", (unsigned long long)id);
-		struct bf_answer *ans;
 		struct bf_computer comp;
-		if (!get(c, path, &ans, err))
+		if (!bf_computer(c, a, id, &comp, err))
 			return false;
-		bool ok = bf_read_computer(ans, a, &comp, err);
-		bf_answer_free(ans);
-		if (!ok)
-			return false;
-		comp.id = id;
 		textbuf_printf(&seen, "%s%llu (DNS name '%s')", seen.len ? ", " : "", (unsigned long long)id,
 			       esc_terminal(a, comp.dns));
 		if (!same_text(comp.name, name) || !matches(&comp, by, value))

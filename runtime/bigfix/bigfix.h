@@ -285,6 +285,12 @@ enum bf_match { BF_MATCH_DNS, BF_MATCH_DOMAIN };
 bool bf_resolve(struct bf_client *c, struct arena *a, const char *name, enum bf_match by, const char *value,
 		struct bf_computer *out, struct bf_error *err);
 
+/*
+ * One computer, by ID, as bf_resolve() read it: its Last Report Time now,
+ * for a run that looks again, mid-window, at whether its nodes still report.
+ */
+bool bf_computer(struct bf_client *c, struct arena *a, uint64_t id, struct bf_computer *out, struct bf_error *err);
+
 bool bf_query(struct bf_client *c, struct arena *a, const char *relevance, const char ***answers, size_t *n,
 	      struct bf_error *err);
 

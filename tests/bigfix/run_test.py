@@ -115,7 +115,9 @@ class Window:
         except (ValueError, LookupError):
             plan = {"applied": False, "nodes": [], "end": None}
         predicted = {n["node"]: n["state"] for n in plan["nodes"]}
-        model = self.state()["node_state"]
+        st = self.state()
+        # a node that stopped reporting is, to the server, lost: its last known state says nothing more
+        model = {n: state if st["reporting"].get(n, True) else "lost" for n, state in st["node_state"].items()}
         said = re.search(r"The run is over: ([a-z-]+)\.", run.stdout)
         end = said.group(1) if said else self.status()[1]
         check(f"{what}: the stand-in's final node states and the run's end are what "
@@ -284,6 +286,110 @@ def test_witness_offline():
     r = w.run()
     check("a disk-only cluster (2003) has no witness check: the window runs",
           r.returncode == 0 and "P6" not in r.stderr, r.stdout + r.stderr)
+    w.stop()
+
+
+def entries_of(journal, kind):
+    return [e for e in journal_entries(journal) if e.get("type") == kind]
+
+
+def test_midrun():
+    """What the quorum proof rests on fails in the middle of the window: looked at again before each step that
+    takes nodes out of service, journaled, and the plan stops at that step boundary, as simulate predicts."""
+    seed = example("exchange2007-windows2008")
+    dry = subprocess.run([bfplan, "run", seed, "--journal", os.path.join(work, "dry.journal"), "--bigfix",
+                          "https://127.0.0.1:1", "--domain", ctl.DOMAIN, "--import-to", "bfplan", "--site-url",
+                          SITE_URL, "--dry-run"], env=ENV, capture_output=True, text=True)
+    befores = re.findall(r"^# before step ([0-9]+), which takes nodes out of service", dry.stdout, re.M)
+    check("--dry-run says it looks again before each step that takes nodes out of service (2, 3, 6, 7, 8)",
+          dry.returncode == 0 and befores == ["2", "3", "6", "7", "8"]
+          and "GET /api/computer/(the computer of EXNODE2)" in dry.stdout, (befores, dry.stderr))
+
+    # the witness goes offline once step 1 (pause EXNODE1) has ended: found before step 2
+    w = Window("midrun-witness", seed, faults=[{"kind": "witness_offline", "after_step": 1}])
+    r = w.run()
+    st = w.state()
+    seen = entries_of(w.journal, "witness-offline")
+    intents = [e.get("step") for e in entries_of(w.journal, "intent")]
+    check("the witness offline after step 1: found before step 2, the run stops (exit 1, BFP812) with the "
+          "checklist's advice and the check's unconfirmed fact",
+          r.returncode == 1 and "BFP812" in r.stderr and "before step 2" in r.stderr
+          and "the checklist's P6 says: do not start: bring the witness online" in r.stderr
+          and "unconfirmed:" in r.stderr and "The run is over: stopped" in r.stdout, r.stdout + r.stderr)
+    check("... journaled once (witness-offline, naming the node) before anything else was sent: step 2 never "
+          "posted, the failure step F1 brought EXNODE1 back",
+          len(seen) == 1 and "as EXNODE1 sees it" in seen[0].get("text", "") and "2" not in intents
+          and intents[-1] == "F1" and not any(t.endswith("step 2: move-groups") for t in st["titles"])
+          and set(st["titles"].values()) == {1}, (seen, intents, st["titles"]))
+    w.predicted("the witness offline after step 1", "witness-offline@2", r)
+    again = w.run()
+    check("... run again: the same end and diagnostic from the journal, nothing sent, nothing recorded twice",
+          again.returncode == 1 and "BFP812" in again.stderr and w.state()["actions_posted"] == st["actions_posted"]
+          and len(entries_of(w.journal, "witness-offline")) == 1, again.stdout + again.stderr)
+    report = subprocess.run([bfplan, "run", seed, "--journal", w.journal, "--site-url", SITE_URL, "report"],
+                            env=ENV, capture_output=True, text=True)
+    check("... the change record lists it as a deviation",
+          "the quorum witness went offline: not online as EXNODE1 sees it, before step 2"
+          in report.stdout.split("## Entries")[0], report.stdout[-1500:])
+    status = subprocess.run([bfplan, "run", seed, "--journal", w.journal, "--site-url", SITE_URL, "status"],
+                            env=ENV, capture_output=True, text=True)
+    check("... and status shows the witness offline", "; the witness is offline;" in status.stdout, status.stdout)
+    w.stop()
+
+    # offline after phase 1 (step 4): step 5 moves the role and takes no node out, so it runs; found before step 6
+    w = Window("midrun-witness-phase2", seed, faults=[{"kind": "witness_offline", "after_step": 4}])
+    r = w.run()
+    st = w.state()
+    check("the witness offline between the phases: the role's step 5 runs, the run stops before step 6 (pause)",
+          r.returncode == 1 and "before step 6" in r.stderr and any(t.endswith("step 5: move-mailbox")
+                                                                       for t in st["titles"])
+          and not any(" step 6: " in t for t in st["titles"]), (r.stderr, st["titles"]))
+    w.predicted("the witness offline before step 6", "witness-offline@6", r)
+    w.stop()
+
+    # EXNODE2 stops reporting once step 1 has ended (its last report an hour and more ago): lost before step 2
+    w = Window("midrun-node-lost", seed,
+               faults=[{"kind": "stop_reporting", "node": "EXNODE2", "after_step": 1, "last_report_age": 7200}])
+    r = w.run()
+    st = w.state()
+    lost = entries_of(w.journal, "node-lost")
+    check("a node that stopped reporting after step 1: lost before step 2, the run stops (exit 1, BFP812) with "
+          "the checklist's advice",
+          r.returncode == 1 and "BFP812" in r.stderr and "node EXNODE2 was lost" in r.stderr
+          and "more than 60 minutes before step 2" in r.stderr
+          and "the checklist's P5 says: do not start: bring it back first" in r.stderr, r.stdout + r.stderr)
+    check("... journaled (node-lost EXNODE2) before anything else was sent; F1 brought EXNODE1 back",
+          [e.get("target") for e in lost] == ["EXNODE2"] and not any(" step 2: " in t for t in st["titles"])
+          and any(t.endswith("step F1: resume") for t in st["titles"]), (lost, st["titles"]))
+    w.predicted("EXNODE2 lost after step 1", "node-lost@2:EXNODE2", r)
+    w.stop()
+
+    # kills across a window whose witness goes offline after step 1: recorded once, nothing posted twice
+    w = Window("midrun-kills", seed, action_seconds=1, faults=[{"kind": "witness_offline", "after_step": 1}])
+    rng = random.Random(812)
+    kills = 0
+    for _ in range(40):
+        p = subprocess.Popen(w.command(), env=ENV, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             start_new_session=True)
+        try:
+            out, err = p.communicate(timeout=rng.uniform(0.05, 0.6))
+            outputs.append(out.decode() + err.decode())
+            if p.returncode != 0 and b"BFP812" in err:
+                break
+        except subprocess.TimeoutExpired:
+            os.kill(p.pid, signal.SIGKILL)
+            out, err = p.communicate()
+            outputs.append(out.decode() + err.decode())
+            kills += 1
+    r = w.run()
+    st = w.state()
+    check(f"{kills} SIGKILLs across a window whose witness goes offline: it ends stopped, the fault journaled "
+          "once, no action posted twice, step 2 never",
+          r.returncode == 1 and "BFP812" in r.stderr and kills >= 5
+          and len(entries_of(w.journal, "witness-offline")) == 1 and set(st["titles"].values()) == {1}
+          and not any(" step 2: " in t for t in st["titles"]), (kills, r.stdout + r.stderr, st["titles"]))
+    w.predicted("the witness offline after step 1, with kills", "witness-offline@2", r)
+    check("no sanitizer report between the kills", not any(m in o for o in outputs for m in SANITIZER_MARKS))
     w.stop()
 
 
@@ -581,6 +687,7 @@ def test_kill_loop():
 os.makedirs(os.path.join(work, "home"), exist_ok=True)
 test_green_windows()
 test_faults()
+test_midrun()
 test_start_lost()
 test_import_lost()
 test_timeout()

@@ -54,6 +54,11 @@ Faults, set in the world file or with POST /_standin/faults (a JSON list):
     {"kind": "witness_offline", "node": NODE}      the quorum witness is offline, as NODE sees
          it (every node without "node"): the witness's pre-flight Fixlet is relevant there
     {"kind": "duplicate_name", "node": NODE}       a second computer with its name
+    Any fault may carry "after_step": N: it holds only once every target of the action of
+    step N (the recipe number in its title) has its final status, so that it happens in the
+    middle of a window.  A stop_reporting fault may carry "last_report_age": S: when it
+    begins, the node's Last Report Time goes S seconds back (a node silent for an hour,
+    which a test cannot wait for).
     {"kind": "bad_credentials"}                    every password is refused
     {"kind": "expire_sessions"}                    every SessionToken has expired
     {"kind": "http_error", "status": 500, "path": RE, "method": M, "times": N}
@@ -122,6 +127,8 @@ APPLICABLE = re.compile(r'ids of applicable computers of bes fixlets whose '
 CONTENT_NAMED = re.compile(r'ids of bes fixlets whose \(name of it = "([^"]*)" and name of site of it = "([^"]*)"\)')
 # ... and which computers have a name, compared in lower case as Windows names are.
 NAMED = re.compile(r'ids of bes computers whose \(name of it as lowercase = "([^"]*)"\)')
+# The recipe number in an action's title, "bfplan PLAN RUN step 3: patch" (not a failure step's "F3").
+STEP_OF_TITLE = re.compile(r" step ([0-9]+): ")
 
 
 class Target:
@@ -265,17 +272,28 @@ class World:
                 return False
         return True
 
+    def _live(self, f):
+        """Whether a fault holds now: always, or with "after_step": N once step N's action has ended."""
+        n = f.get("after_step")
+        if n is None:
+            return True
+        for a in self.actions.values():
+            m = STEP_OF_TITLE.search(a.title)
+            if m and int(m.group(1)) == n and all(t.final and t.restart_at is None for t in a.targets):
+                return True
+        return False
+
     def fault(self, kind, **match):
         """The first live fault of `kind` that matches, spending one of its `times`."""
         for f in self.faults:
-            if f["kind"] == kind and f.get("times", 1) > 0 and self._matches(f, match):
+            if f["kind"] == kind and f.get("times", 1) > 0 and self._matches(f, match) and self._live(f):
                 if "times" in f:
                     f["times"] -= 1
                 return f
         return None
 
     def has_fault(self, kind, **match):
-        return any(f["kind"] == kind and f.get("times", 1) > 0 and self._matches(f, match)
+        return any(f["kind"] == kind and f.get("times", 1) > 0 and self._matches(f, match) and self._live(f)
                    for f in self.faults)
 
     # ---- computers ------------------------------------------------------------------
@@ -296,6 +314,11 @@ class World:
         for a in sorted(self.actions.values(), key=lambda a: a.id):
             for t in a.targets:
                 self._advance(a, t, now)
+        for f in self.faults:
+            if (f["kind"] == "stop_reporting" and "last_report_age" in f and not f.get("aged")
+                    and self._live(f)):
+                self._computer_of(f["node"])["reported"] = now - float(f["last_report_age"])
+                f["aged"] = True
 
     def _advance(self, action, t, now):
         c = t.computer
@@ -391,6 +414,7 @@ class World:
         return {"node_state": self.node_state, "role_holder": self.role_holder,
                 "imported_titles": imported, "content_lookups": self.content_lookups,
                 "witness_online": {n: self.witness_online(n) for n in self.nodes},
+                "reporting": {n: self.reporting(self._computer_of(n)) for n in self.nodes},
                 "actions_posted": sum(self.titles.values()), "titles": self.titles,
                 "schema_errors": self.schema_errors, "violations": self.violations,
                 "requests": self.requests,

@@ -1054,6 +1054,19 @@ run run "$seed" --journal "$tmp/cli.journal" status --reason why </dev/null
 expect "run status with --reason" 2 err "--reason goes with fail or abort, not with status" !out
 run run "$seed" --journal "$tmp/cli.journal" note "$(printf 'bad \377 byte')" </dev/null
 expect "run note that is not UTF-8" 2 err "a note is UTF-8 text" !out
+run run "$seed" --journal "$tmp/cli.journal" node-lost </dev/null
+expect "run node-lost without --target" 2 err "run node-lost needs --target NODE" !out
+run run "$seed" --journal "$tmp/cli.journal" node-lost EXNODE1 </dev/null
+expect "run node-lost with its node as an argument" 2 err "run node-lost takes its node with --target NODE, not 'EXNODE1'" !out
+run run "$seed" --journal "$tmp/cli.journal" node-lost --target 'EX NODE' </dev/null
+expect "run node-lost with a target that is no name" 2 err "--target takes a node's name, not 'EX NODE'" !out
+run run "$seed" --journal "$tmp/cli.journal" witness-offline --target EXNODE1 </dev/null
+expect "run witness-offline with --target" 2 err "--target goes with done, fail, pending-restart or node-lost, not with witness-offline" !out
+run run "$seed" --journal "$tmp/cli.journal" witness-offline --reason why </dev/null
+expect "run witness-offline with --reason" 2 err "--reason goes with fail or abort, not with witness-offline" !out
+run run "$seed" --journal "$tmp/cli.journal" witness-offline "$(printf 'bad \377 byte')" </dev/null
+expect "run witness-offline with text that is not UTF-8" 2 err "its text is UTF-8 text" !out
+[ ! -e "$tmp/cli.journal" ] && pass "no usage error made a journal" || fail "usage errors" "a journal was made"
 BFPLAN_NOW=yesterday run run "$seed" --journal "$tmp/cli.journal" status </dev/null
 expect "run with a BFPLAN_NOW that is not a time" 2 err "BFPLAN_NOW is 'yesterday'" !out
 BFPLAN_NOW=2026-12-06T21:00:00Z BFPLAN_OPERATOR=cli run run "$seed" --journal "$tmp/cli.journal" done P1 </dev/null

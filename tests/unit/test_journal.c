@@ -89,12 +89,20 @@ static void test_whole_journal(void **state)
 		"{\"seq\":2,\"type\":\"done\",\"at\":\"2026-12-06T21:10:00Z\",\"by\":\"bob\",\"step\":\"1\",\"target\":\"EXNODE1\"}\n"
 		"{\"seq\":3,\"type\":\"fail\",\"at\":\"2026-12-06T21:11:00Z\",\"by\":\"bob\",\"step\":\"2\",\"target\":\"EXNODE1\",\"reason\":\"group stuck\"}\n"
 		"{\"seq\":4,\"type\":\"intent\",\"at\":\"2026-12-06T21:12:00Z\",\"by\":\"bigfix\",\"step\":\"F2\",\"targets\":[\"EXNODE1\"],\"request\":\"POST /api/actions\"}\n"
-		"{\"seq\":5,\"type\":\"issued\",\"at\":\"2026-12-06T21:12:01Z\",\"by\":\"bigfix\",\"intent\":4,\"action\":31337}\n";
+		"{\"seq\":5,\"type\":\"issued\",\"at\":\"2026-12-06T21:12:01Z\",\"by\":\"bigfix\",\"intent\":4,\"action\":31337}\n"
+		"{\"seq\":6,\"type\":\"witness-offline\",\"at\":\"2026-12-06T21:13:00Z\",\"by\":\"bob\",\"text\":\"Offline\"}\n"
+		"{\"seq\":7,\"type\":\"witness-offline\",\"at\":\"2026-12-06T21:13:00Z\",\"by\":\"bob\"}\n"
+		"{\"seq\":8,\"type\":\"node-lost\",\"at\":\"2026-12-06T21:14:00Z\",\"by\":\"bob\",\"target\":\"EXNODE2\"}\n";
 	assert_true(parse(&a, text, &j, &f));
 	assert_true(j.has_header);
 	assert_string_equal(j.header.plan, "patch-exch01");
 	assert_string_equal(j.header.plan_sha256, SHA_A);
-	assert_int_equal(j.count, 5);
+	assert_int_equal(j.count, 8);
+	assert_int_equal(j.entries[5].type, JOURNAL_WITNESS_OFFLINE);
+	assert_string_equal(j.entries[5].text, "Offline");
+	assert_null(j.entries[6].text);
+	assert_int_equal(j.entries[7].type, JOURNAL_NODE_LOST);
+	assert_string_equal(j.entries[7].target, "EXNODE2");
 	assert_int_equal(j.torn, 0);
 	assert_int_equal(j.complete, strlen(text));
 	assert_int_equal(j.entries[2].type, JOURNAL_FAIL);
@@ -177,6 +185,11 @@ static void test_hostile(void **state)
 		     JOURNAL_FAULT_BAD_FIELD, 2);
 	expect_fault(&a, HEADER "{\"seq\":1,\"type\":\"note\",\"at\":\"yesterday\",\"by\":\"a\",\"text\":\"x\"}\n",
 		     JOURNAL_FAULT_BAD_FIELD, 2);
+	/* node-lost names its node; witness-offline names none */
+	expect_fault(&a, HEADER "{\"seq\":1,\"type\":\"node-lost\",\"at\":\"2026-12-06T21:05:00Z\",\"by\":\"a\"}\n",
+		     JOURNAL_FAULT_MISSING_FIELD, 2);
+	expect_fault(&a, HEADER "{\"seq\":1,\"type\":\"witness-offline\",\"at\":\"2026-12-06T21:05:00Z\",\"by\":\"a\",\"target\":\"EXNODE1\"}\n",
+		     JOURNAL_FAULT_UNKNOWN_FIELD, 2);
 	/* a NUL inside a string, a duplicate key, a number too large, deep nesting */
 	expect_fault(&a, HEADER "{\"seq\":1,\"type\":\"note\",\"at\":\"2026-12-06T21:05:00Z\",\"by\":\"a\",\"text\":\"\\u0000\"}\n",
 		     JOURNAL_FAULT_NOT_JSON, 2);
