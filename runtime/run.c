@@ -367,15 +367,11 @@ static void log_entry(struct run *r, const struct journal_entry *e)
 		cptrvec_push(r->arena, &r->deviations, e);
 		break;
 	case JOURNAL_WITNESS_OFFLINE:
-	case JOURNAL_NODE_LOST: {
-		/* kept for the rest of the run, so a copy: a driver takes an entry from its own stack */
-		struct journal_entry *kept = arena_alloc(r->arena, sizeof *kept);
-		*kept = *e;
+	case JOURNAL_NODE_LOST:
 		if (!r->fault)
-			r->fault = kept;
-		cptrvec_push(r->arena, &r->deviations, kept);
+			r->fault = e;
+		cptrvec_push(r->arena, &r->deviations, e);
 		break;
-	}
 	case JOURNAL_ABORT:
 		r->aborted = e;
 		cptrvec_push(r->arena, &r->deviations, e);
@@ -400,7 +396,8 @@ static void log_ends(struct run *r, const struct eng_state *before, const struct
 		log->ended = after->clock;
 }
 
-bool run_take(struct run *r, const struct journal_entry *e, struct run_refusal *why)
+/* Takes an entry that lives as long as the run: the run keeps pointers to it (run.h). */
+static bool take(struct run *r, const struct journal_entry *e, struct run_refusal *why)
 {
 	*why = (struct run_refusal){ENG_OK, NULL};
 	switch (e->type) {
@@ -460,10 +457,19 @@ bool run_take(struct run *r, const struct journal_entry *e, struct run_refusal *
 	return true;
 }
 
+/* A caller's entry may live on its stack (a driver's does): the run takes a copy in its own arena. */
+bool run_take(struct run *r, const struct journal_entry *e, struct run_refusal *why)
+{
+	struct journal_entry *kept = arena_alloc(r->arena, sizeof *kept);
+	*kept = *e;
+	return take(r, kept, why);
+}
+
+/* The journal's entries live as long as the run: taken as they are. */
 bool run_replay(struct run *r, const struct journal *j, const struct journal_entry **bad, struct run_refusal *why)
 {
 	for (size_t i = 0; i < j->count; i++) {
-		if (!run_take(r, &j->entries[i], why)) {
+		if (!take(r, &j->entries[i], why)) {
 			*bad = &j->entries[i];
 			return false;
 		}

@@ -97,7 +97,8 @@ bool run_init(struct run *r, struct arena *arena, const struct lw_plan *plan, co
  * Tries an entry at its time (e->at): true, and the run moved on, if the
  * plan allows it now; false, nothing changed, and *why filled otherwise.
  * Entries of no consequence for the engine (notes and the rest) are
- * always taken.
+ * always taken.  The run keeps a copy of the entry, not the caller's:
+ * its logs point to it for as long as the run lasts.
  */
 bool run_take(struct run *r, const struct journal_entry *e, struct run_refusal *why);
 
