@@ -1364,6 +1364,20 @@ static void failure_section(struct doc *d)
 	}
 	t(d, ". Nodes left out of service go back only if they agree.");
 	item_end(d);
+	/* what the quorum proof rests on, lost during the window: the plan stops as after a failure */
+	bool witness = p->quorum.model == LW_QUORUM_NODE_AND_WITNESS;
+	item(d);
+	t(d, witness ? "A node down or not reporting, or the witness offline, at any time: stop the plan before its "
+		       "next step (the proofs assume every node up and the witness online), and record it: "
+		     : "A node down or not reporting, at any time: stop the plan before its next step (the proofs "
+		       "assume every node up), and record it: ");
+	code(d, "node-lost --target NODE");
+	if (witness) {
+		t(d, ", ");
+		code(d, "witness-offline");
+	}
+	t(d, ".");
+	item_end(d);
 	item(d);
 	t(d, "Record it (journal, sign-off line), leave its box unticked, then resume or close out.");
 	item_end(d);
