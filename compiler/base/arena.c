@@ -89,10 +89,13 @@ void arena_reset(struct arena *a)
 	a->total = 0;
 }
 
+_Static_assert(alignof(void *) <= ARENA_ALIGN && alignof(int64_t) <= ARENA_ALIGN &&
+		       alignof(double) <= ARENA_ALIGN && alignof(size_t) <= ARENA_ALIGN,
+	       "the arena's alignment serves the types it holds");
+
 static size_t align_up(size_t n)
 {
-	const size_t al = alignof(max_align_t);
-	return (n + al - 1) / al * al;
+	return (n + ARENA_ALIGN - 1) / ARENA_ALIGN * ARENA_ALIGN;
 }
 
 static struct arena_block *new_block(struct arena *a, size_t min_size)
