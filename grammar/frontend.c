@@ -19,6 +19,12 @@
 struct ast_file *frontend_parse(struct arena *arena, struct src_manager *sm,
 				struct diag_sink *diags, uint32_t file)
 {
+	return frontend_parse_apart(arena, arena, sm, diags, file);
+}
+
+struct ast_file *frontend_parse_apart(struct arena *arena, struct arena *tree, struct src_manager *sm,
+				      struct diag_sink *diags, uint32_t file)
+{
 	const struct src_file *src = src_file(sm, file);
 	struct ast_file *ast = arena_alloc(arena, sizeof *ast);
 	ast->file = file;
@@ -32,6 +38,7 @@ struct ast_file *frontend_parse(struct arena *arena, struct src_manager *sm,
 			.comments = &ast->comments,
 		},
 		.ast = ast,
+		.tree = tree,
 	};
 	/*
 	 * A UTF-8 byte-order mark, which Notepad and PowerShell 5 write, says

@@ -19,6 +19,16 @@
 struct ast_file *frontend_parse(struct arena *arena, struct src_manager *sm,
 				struct diag_sink *diags, uint32_t file);
 
+/*
+ * The same, with the tree's nodes (values, statements, blocks,
+ * declarations and their lists) in `tree` and everything else in
+ * `arena`: the texts the nodes point to (names, strings, numbers as
+ * written), the comments, the messages.  A caller that keeps only what
+ * it made of the texts can free `tree` once done with the nodes.
+ */
+struct ast_file *frontend_parse_apart(struct arena *arena, struct arena *tree, struct src_manager *sm,
+				      struct diag_sink *diags, uint32_t file);
+
 /* Limits of the language, each reported as a diagnostic when exceeded. */
 enum {
 	FRONTEND_MAX_DEPTH = 16,          /* nested blocks: plans need three */

@@ -50,6 +50,7 @@ struct lex_state {
 struct parse_state {
 	struct lex_state lex;     /* first member: the scanner state */
 	struct ast_file *ast;
+	struct arena *tree;       /* the nodes; their texts go to lex.arena (frontend_parse_apart()) */
 };
 
 #endif

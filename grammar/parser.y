@@ -60,13 +60,14 @@ void yyerror(YYLTYPE *loc, yyscan_t scanner, struct parse_state *ps, const char 
 #include "lexer.h"
 #include "syntax_error.h"
 
-static struct arena *arena_of(struct parse_state *ps) { return ps->lex.arena; }
+/* Where the nodes go; texts, such as spelling()'s, go to the scanner's arena, which may outlive them. */
+static struct arena *arena_of(struct parse_state *ps) { return ps->tree; }
 #define A arena_of(ps)
 
 /* A token as written: a number's spelling is also a node name (2008 is not one, but 1H is). */
 static const char *spelling(struct parse_state *ps, struct src_span at)
 {
-	return arena_strndup(A, ps->lex.src->text + at.begin, at.end - at.begin);
+	return arena_strndup(ps->lex.arena, ps->lex.src->text + at.begin, at.end - at.begin);
 }
 }
 

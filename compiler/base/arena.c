@@ -89,10 +89,13 @@ void arena_reset(struct arena *a)
 	a->total = 0;
 }
 
+_Static_assert(alignof(void *) <= ARENA_ALIGN && alignof(int64_t) <= ARENA_ALIGN &&
+		       alignof(double) <= ARENA_ALIGN && alignof(size_t) <= ARENA_ALIGN,
+	       "the arena's alignment serves the types it holds");
+
 static size_t align_up(size_t n)
 {
-	const size_t al = alignof(max_align_t);
-	return (n + al - 1) / al * al;
+	return (n + ARENA_ALIGN - 1) / ARENA_ALIGN * ARENA_ALIGN;
 }
 
 static struct arena_block *new_block(struct arena *a, size_t min_size)
@@ -223,6 +226,25 @@ char *arena_printf(struct arena *a, const char *fmt, ...)
 }
 
 /*
+ * Grows the newest allocation of the current block from `old` to `size`
+ * bytes where it stands, when it is that allocation and the block has
+ * room: a vector filled in a loop that allocates nothing else then
+ * leaves no outgrown copies behind.
+ */
+static bool extend_in_place(struct arena *a, void *p, size_t old, size_t size)
+{
+	struct arena_block *b = a->head;
+	if (!p || !b || align_up(old) != old || (unsigned char *)p + old != b->data + b->used)
+		return false;
+	size_t more = align_up(size) - old;
+	if (b->size - b->used < more)
+		return false;
+	b->used += more;
+	a->total += more;
+	return true;
+}
+
+/*
  * Makes room for one more element in a vector's backing array: doubles the
  * capacity into a new arena block (the old one stays in the arena until the
  * end, which doubling keeps cheap).  One routine for the three vector types.
@@ -234,6 +256,10 @@ static void *grow(struct arena *a, void *items, size_t len, size_t *cap, size_t 
 	size_t bigger = *cap ? *cap * 2 : 2;
 	if (bigger > SIZE_MAX / elem)
 		arena_fail(a);
+	if (extend_in_place(a, items, *cap * elem, bigger * elem)) {
+		*cap = bigger;
+		return items;
+	}
 	void *fresh = arena_alloc_unzeroed(a, bigger * elem); /* past len nothing is read */
 	if (len)
 		memcpy(fresh, items, len * elem);

@@ -3,6 +3,7 @@
  */
 #include "cmd/compile.h"
 
+#include <setjmp.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -205,10 +206,31 @@ struct load_options compile_load_options(const struct cmd_options *o, const stru
 	};
 }
 
-void compile(struct compilation *c, const char *path, const struct cmd_options *o,
-	     const struct bfplan_env *env, bool lower_all)
+/*
+ * Loads and resolves the program into c->world; false when the front end
+ * found errors.  The syntax trees' nodes live in an arena of their own,
+ * freed here: nothing after the resolver reads them (the world points
+ * only at their texts, which stay in the compilation's arena), and for a
+ * large plan they are a third of what check holds.  Running out of memory
+ * meanwhile frees them too, then goes on to the compilation's handler.
+ */
+static bool load_and_resolve(struct compilation *c, const char *path, const struct cmd_options *o,
+			     const struct bfplan_env *env)
 {
+	struct arena *tree = arena_alloc(&c->arena, sizeof *tree); /* not a local: it must survive a longjmp */
+	arena_init_like(tree, &c->arena);
+	jmp_buf *const outer = c->arena.on_failure;
+	jmp_buf failed;
+	if (outer) {
+		if (setjmp(failed)) {
+			arena_free(tree);
+			c->arena.on_failure = outer;
+			longjmp(*outer, 1);
+		}
+		c->arena.on_failure = tree->on_failure = &failed;
+	}
 	struct load_options lo = compile_load_options(o, env);
+	lo.tree = tree;
 	struct program program;
 	c->status = load_program(&c->arena, &c->sm, &c->diags, &lo, path, &program);
 	if (c->status == LOAD_OK)
@@ -217,9 +239,19 @@ void compile(struct compilation *c, const char *path, const struct cmd_options *
 	 * Names in a file that did not parse or import are missing, so checking
 	 * the rest would only echo the first errors: stop at the front end.
 	 */
-	if (c->status != LOAD_OK || diag_has_errors(&c->diags))
+	bool go_on = c->status == LOAD_OK && !diag_has_errors(&c->diags);
+	if (go_on)
+		resolve_program(&c->arena, &c->sm, &c->diags, &program, &c->world);
+	arena_free(tree);
+	c->arena.on_failure = outer;
+	return go_on;
+}
+
+void compile(struct compilation *c, const char *path, const struct cmd_options *o,
+	     const struct bfplan_env *env, bool lower_all)
+{
+	if (!load_and_resolve(c, path, o, env))
 		return;
-	resolve_program(&c->arena, &c->sm, &c->diags, &program, &c->world);
 	if (!check_site_urls(c, &c->world, o) || (o->plan_name && !check_plan_name(c, &c->world, o->plan_name))) {
 		c->usage_failed = true;
 		return;

@@ -1100,7 +1100,8 @@ static void load_file(struct loader *ld, struct loaded *self)
 	self->loading = true;
 	ptrvec_push(ld->arena, &ld->chain, self);
 	size_t reported = ld->diags->diags.len;
-	struct ast_file *ast = frontend_parse(ld->arena, ld->sm, ld->diags, self->file);
+	struct arena *tree = ld->opts->tree ? ld->opts->tree : ld->arena;
+	struct ast_file *ast = frontend_parse_apart(ld->arena, tree, ld->sm, ld->diags, self->file);
 	allow_collect(ld->arena, ld->diags, ld->sm, ast);
 	/* the scanner's warnings (BFP006) came before the comments that allow them were read */
 	diag_allow_earlier(ld->diags, reported);

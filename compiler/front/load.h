@@ -33,6 +33,12 @@ struct load_options {
 	 */
 	const char *(*overlay)(void *ctx, const char *path, size_t *len);
 	void *overlay_ctx;
+	/*
+	 * Where the syntax trees' nodes go, when not in the program's arena
+	 * (NULL): their texts stay there, so that a caller done with the
+	 * nodes once they are resolved can free this one (compile()).
+	 */
+	struct arena *tree;
 };
 
 struct program {

@@ -38,6 +38,7 @@ struct lowering {
 	/* the plan being lowered */
 	struct arena *arena;           /* the plan's own */
 	const struct plan_facts *facts;
+	const struct sched_step *schedule; /* the plan's recipe steps (check_schedule()), facts->schedule_len */
 	struct lw_plan *plan;
 	struct ptrmap plan_copies;     /* per-plan objects: prerequisites, baselines, restores, sites */
 	struct lw_check *restart_proof; /* BFP309's, which rests on how the steps run their Baselines */
@@ -253,21 +254,24 @@ static void lower_quorum_checks(struct lowering *lo, unsigned number)
 }
 
 /* Whether some step, failing while nodes are out of service, leaves them for a person to decide. */
-static const struct sched_step *held_step(const struct plan_facts *facts)
+static const struct sched_step *held_step(const struct lowering *lo)
 {
+	const struct plan_facts *facts = lo->facts;
 	for (size_t i = 0; i < facts->schedule_len; i++)
-		if (facts->failure[facts->schedule[i].item] == LW_FAILURE_HOLD && facts->schedule[i].restore)
-			return &facts->schedule[i];
+		if (facts->failure[lo->schedule[i].item] == LW_FAILURE_HOLD && lo->schedule[i].restore)
+			return &lo->schedule[i];
 	return NULL;
 }
 
 /* "'patch'", or "'patch' or 'restart'": the steps of a phase that hold their nodes on failure, in order. */
-static const char *held_names(struct arena *a, const struct plan_facts *facts, uint32_t phase, bool *several)
+static const char *held_names(const struct lowering *lo, uint32_t phase, bool *several)
 {
+	const struct plan_facts *facts = lo->facts;
+	struct arena *a = lo->arena;
 	const char *names = NULL;
 	*several = false;
 	for (size_t i = 0; i < facts->schedule_len; i++) {
-		const struct sched_step *s = &facts->schedule[i];
+		const struct sched_step *s = &lo->schedule[i];
 		if (s->phase != phase || facts->failure[s->item] != LW_FAILURE_HOLD || !s->restore)
 			continue;
 		const char *name = ((const struct seq_item *)facts->plan->sequence.items[s->item])->step->name;
@@ -303,10 +307,10 @@ static void lower_checks_proven(struct lowering *lo)
 	add_check(lo, "BFP306", LW_PROVEN,
 		  "every step finds the node in a state the step accepts, as the node states declare", NULL);
 	add_check(lo, "BFP307", LW_PROVEN, "every node ends the sequence back in service", NULL);
-	const struct sched_step *held = held_step(facts);
+	const struct sched_step *held = held_step(lo);
 	if (held) {
 		bool several;
-		const char *names = held_names(a, facts, held->phase, &several);
+		const char *names = held_names(lo, held->phase, &several);
 		add_check(lo, "BFP308", LW_PROVEN,
 			  arena_printf(a, "a node taken out of service is restored by '%s' when a later step fails, "
 					  "except after a failed %s, which %s it out of service for a person "
@@ -384,12 +388,12 @@ static void lower_accepts(struct lowering *lo, const struct step_ent *st, struct
 
 /*
  * How a plan's steps are laid out on demand (lw_steps_next()): the
- * checker's schedule, one entry per step, and what each entry runs,
- * lowered once.  A step is made from these in constant time, so nothing
+ * schedule, one entry per step (check_schedule(), made again for this
+ * plan alone), and what each entry runs, lowered once.  A step is made from these in constant time, so nothing
  * keeps a plan's steps.
  */
 struct lw_recipe {
-	const struct sched_step *schedule; /* the checker's; lives as long as the checked program */
+	const struct sched_step *schedule; /* check_schedule()'s, in the plan's arena */
 	const struct lw_item **items;      /* per item of `each node`; NULL for one no phase runs */
 	struct ptrmap restores;            /* struct step_ent * -> its struct lw_restore */
 };
@@ -519,14 +523,14 @@ static void lower_nodes_and_phases(struct lowering *lo)
 			lp->role_holder = node;
 	}
 	struct lw_recipe *recipe = arena_alloc(a, sizeof *recipe);
-	recipe->schedule = facts->schedule;
+	recipe->schedule = lo->schedule;
 	recipe->items = arena_calloc(a, facts->plan->sequence.len + 1, sizeof *recipe->items);
 	ptrmap_init(&recipe->restores, a);
 	lp->recipe = recipe;
 	lp->initial_state = initial_state(lo->world);
 	lp->step_count = facts->schedule_len;
 	for (size_t i = 0; i < facts->schedule_len; i++) {
-		const struct sched_step *s = &facts->schedule[i];
+		const struct sched_step *s = &lo->schedule[i];
 		struct lw_phase *phase = lp->phases.items[s->phase - 1];
 		if (!phase->step_count) {
 			phase->first_step = (unsigned)i + 1;
@@ -658,6 +662,7 @@ static struct lw_plan *lower_plan(struct lowering *lo, const struct plan_facts *
 	struct arena *arena = lo->arena;
 	struct lw_plan *lp = arena_alloc(arena, sizeof *lp);
 	lo->facts = facts;
+	lo->schedule = check_schedule(arena, facts);
 	lo->plan = lp;
 	ptrmap_init(&lo->plan_copies, arena);
 
@@ -716,7 +721,7 @@ static struct lw_plan *lower_plan(struct lowering *lo, const struct plan_facts *
 static bool lowerable(const struct plan_facts *facts)
 {
 	const struct plan_ent *plan = facts->plan;
-	if (!plan->cluster || !plan->cluster->os || !facts->order || !facts->schedule || !facts->phase ||
+	if (!plan->cluster || !plan->cluster->os || !facts->order || !facts->phase ||
 	    plan->sequence_incomplete || plan->sequence.len == 0)
 		return false;
 	for (size_t i = 0; i < plan->sequence.len; i++) {

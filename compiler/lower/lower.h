@@ -276,9 +276,8 @@ struct lw_plan {
 	struct ptrvec restores;        /* struct lw_restore *: the steps' failure steps, each once, in order of first use */
 	const char *initial_state;     /* the state every phase finds its nodes in */
 	/*
-	 * How the steps are laid out (struct lw_steps): lower.c's own.  It
-	 * reads the checker's schedule, so the checked program must outlive
-	 * the plan, as it does in every command that lowers.
+	 * How the steps are laid out (struct lw_steps): lower.c's own, with
+	 * the plan's schedule in the plan's arena.
 	 */
 	const struct lw_recipe *recipe;
 	struct cptrvec sites;          /* const struct lw_site *, every site the plan references */

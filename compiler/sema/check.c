@@ -1573,12 +1573,18 @@ static enum lw_failure failure_of(const struct seq_item *item, bool optional)
  * step running to its timeout.  A failure that stops the plan adds its
  * failure step; that path is counted too, though it never ends later
  * than the success path while the restoring step is part of the sequence.
+ *
+ * The check needs only the worst case and the number of steps, so it
+ * walks the schedule without keeping it (`out` NULL); the lowering lays
+ * it out again, one plan at a time, in the plan's own arena
+ * (check_schedule()).  A schedule kept for every plan of a large file
+ * was a twelfth of check's memory.
  */
-static int64_t build_schedule(struct checker *c, const struct plan_ent *plan, struct plan_facts *facts)
+static int64_t walk_schedule(const struct plan_facts *facts, struct sched_step *out, size_t *len)
 {
+	const struct plan_ent *plan = facts->plan;
 	size_t n = plan->sequence.len;
-	facts->schedule = arena_calloc(c->keep, (size_t)facts->phase_count * n + 1, sizeof *facts->schedule);
-	facts->schedule_len = 0;
+	size_t count = 0;
 	unsigned holder_phase = role_phase(facts);
 	int64_t start = 0, worst = 0;
 	for (unsigned p = 1; p <= facts->phase_count; p++) {
@@ -1593,14 +1599,14 @@ static int64_t build_schedule(struct checker *c, const struct plan_ent *plan, st
 				open = st->undo;
 				open_timeout = check_step_timeout(facts, open);
 			}
-			struct sched_step *s = &facts->schedule[facts->schedule_len++];
-			*s = (struct sched_step){.phase = p, .item = (uint32_t)i, .start = start};
 			int64_t end = start + facts->timeout[i];
-			if (open && st != open) {
-				s->restore = open;
-				if (facts->failure[i] == LW_FAILURE_STOP && end + open_timeout > worst)
-					worst = end + open_timeout;
-			}
+			const struct step_ent *restore = open && st != open ? open : NULL;
+			if (restore && facts->failure[i] == LW_FAILURE_STOP && end + open_timeout > worst)
+				worst = end + open_timeout;
+			if (out)
+				out[count] = (struct sched_step){.phase = p, .item = (uint32_t)i, .start = start,
+								 .restore = restore};
+			count++;
 			if (end > worst)
 				worst = end;
 			if (st == open)
@@ -1608,12 +1614,21 @@ static int64_t build_schedule(struct checker *c, const struct plan_ent *plan, st
 			start = end;
 		}
 	}
+	*len = count;
 	return worst;
+}
+
+const struct sched_step *check_schedule(struct arena *arena, const struct plan_facts *facts)
+{
+	struct sched_step *out = arena_calloc(arena, facts->schedule_len + 1, sizeof *out);
+	size_t len;
+	walk_schedule(facts, out, &len);
+	return out;
 }
 
 static void rule_window(struct checker *c, const struct plan_ent *plan, struct plan_facts *facts)
 {
-	int64_t total = build_schedule(c, plan, facts);
+	int64_t total = walk_schedule(facts, NULL, &facts->schedule_len);
 	facts->worst_case = total;
 	if (plan->window <= 0 || total <= plan->window || plan->timeouts_incomplete)
 		return;

@@ -54,8 +54,7 @@ struct plan_facts {
 	enum lw_failure *failure;      /* per sequence item: what a failure of it leads to
 					  (LW_FAILURE_CONTINUE: `optional`, and the step allows it) */
 	struct ptrvec needed;          /* struct prereq_ent *, what the plan needs, dependencies first */
-	struct sched_step *schedule;   /* the recipe's steps, in order */
-	size_t schedule_len;
+	size_t schedule_len;           /* the recipe's steps (check_schedule() lays them out) */
 	int64_t worst_case;            /* seconds: the critical path of the schedule */
 	struct lw_quorum quorum;       /* the rule the availability proof applied */
 };
@@ -69,6 +68,13 @@ void check_program(struct arena *arena, struct diag_sink *diags, struct world *w
 
 /* The Fixlet among a step's `run` variants that applies to `os`, or NULL. Also counts the matches. */
 struct fixlet_ent *check_variant_for(const struct step_ent *step, const struct os_ent *os, size_t *matches);
+
+/*
+ * The recipe's steps of `facts`' plan, in order (facts->schedule_len of
+ * them), made in `arena`: for the lowering, which keeps them as long as
+ * the plan; the checker keeps none.  Only for a plan given phases.
+ */
+const struct sched_step *check_schedule(struct arena *arena, const struct plan_facts *facts);
 
 /* A step's timeout in `facts`' plan: the plan's own for it, else the step's. */
 int64_t check_step_timeout(const struct plan_facts *facts, const struct step_ent *step);

@@ -186,10 +186,10 @@ struct baseline_ent {
 struct seq_item {
 	struct step_ent *step;
 	struct baseline_ent *baseline; /* the argument of a step that takes one */
-	bool optional;
 	const struct baseline_ent *restart_of; /* the baseline whose restart this step runs, or NULL */
 	struct fixlet_ent *fixlet;  /* runs this instead of the step's variant for the OS, or NULL */
 	struct src_span span;
+	bool optional;              /* after the span: no padding (a plan file holds many items) */
 };
 
 struct require_ent {
