@@ -401,12 +401,14 @@ static void kill_after(void *ctx, size_t renamed)
 		raise(k->sig);
 }
 
+typedef bool build_writer(const char *dir, const char *content, struct outset *set, struct arena *a);
+
 /*
- * In a child process: writes "new" over the build and sends itself `sig`
- * once `at` files are renamed (at 0: before the commit).  Returns the
- * child's wait status.
+ * In a child process: writes "new" with `write` (over the build, or a
+ * staged build) and sends itself `sig` once `at` files are renamed (at 0:
+ * before the commit).  Returns the child's wait status.
  */
-static int build_and_die(const char *dir, size_t at, int sig, bool handle_signals)
+static int write_and_die(build_writer *write, const char *dir, size_t at, int sig, bool handle_signals)
 {
 	fflush(NULL);
 	pid_t pid = fork();
@@ -418,7 +420,7 @@ static int build_and_die(const char *dir, size_t at, int sig, bool handle_signal
 		arena_init(&a);
 		struct outset set;
 		struct killer k = {at, sig};
-		if (!write_build(dir, "new", &set, &a))
+		if (!write(dir, "new", &set, &a))
 			_exit(3);
 		set.after_rename = kill_after;
 		set.after_rename_ctx = &k;
@@ -451,7 +453,7 @@ static void test_kill_between_renames(void **state)
 		struct outset_failure why;
 		assert_true(outset_commit(&set, &why));
 
-		int status = build_and_die(fx->dir, at, SIGKILL, true);
+		int status = write_and_die(write_build, fx->dir, at, SIGKILL, true);
 		assert_true(WIFSIGNALED(status));
 		assert_int_equal(WTERMSIG(status), SIGKILL);
 		int all, temps;
@@ -526,7 +528,7 @@ static void test_terminate_during_renames(void **state)
 			assert_true(write_build(fx->dir, "old", &set, &fx->arena));
 			struct outset_failure why;
 			assert_true(outset_commit(&set, &why));
-			int status = build_and_die(fx->dir, at, sigs[s], true);
+			int status = write_and_die(write_build, fx->dir, at, sigs[s], true);
 			/* ended by the signal, as a shell shows with 128 + its number (143, 130) */
 			assert_true(WIFSIGNALED(status));
 			assert_int_equal(WTERMSIG(status), sigs[s]);
@@ -765,36 +767,6 @@ static void test_staged_abort(void **state)
 }
 
 /*
- * In a child process: a staged build of "new" into DIR/out, ended by `sig`
- * once `at` files are placed (at 0: before the commit).  The wait status.
- */
-static int staged_build_and_die(const char *dir, size_t at, int sig)
-{
-	fflush(NULL);
-	pid_t pid = fork();
-	assert_true(pid >= 0);
-	if (pid == 0) {
-		outset_handle_signals();
-		struct arena a;
-		arena_init(&a);
-		struct outset set;
-		struct killer k = {at, sig};
-		if (!write_staged_build(dir, "new", &set, &a))
-			_exit(3);
-		set.after_rename = kill_after;
-		set.after_rename_ctx = &k;
-		if (at == 0)
-			raise(sig);
-		struct outset_failure why;
-		outset_commit(&set, &why);
-		_exit(4);
-	}
-	int status;
-	assert_int_equal(waitpid(pid, &status, 0), pid);
-	return status;
-}
-
-/*
  * Killed at any point of a staged build: no output directory until the
  * last file is placed, all of it after; SIGKILL leaves the staged
  * directory, which the next build removes whole; SIGTERM leaves nothing.
@@ -805,7 +777,7 @@ static void test_staged_kill(void **state)
 	static const int sigs[] = {SIGKILL, SIGTERM};
 	for (size_t s = 0; s < 2; s++) {
 		for (size_t at = 0; at <= BUILD_FILES + 1; at++) {
-			int status = staged_build_and_die(fx->dir, at, sigs[s]);
+			int status = write_and_die(write_staged_build, fx->dir, at, sigs[s], true);
 			assert_true(WIFSIGNALED(status));
 			assert_int_equal(WTERMSIG(status), sigs[s]);
 			bool complete = at == BUILD_FILES + 1 || (sigs[s] == SIGTERM && at > 0);
