@@ -177,6 +177,20 @@ enum { TEMP_NAME_KEEP = 64 };
 /* Names tried for one temporary file before giving up (each taken one is someone's file). */
 enum { TEMP_TRIES = 1000 };
 
+/*
+ * The next name to try for a temporary file or staged directory in `dir`
+ * for the destination named `base`: ".bfplan-tmp.PID.BASE.N", BASE cut to
+ * TEMP_NAME_KEEP bytes, N the set's next number.
+ */
+static char *temp_name(struct outset *set, const char *dir, const char *base)
+{
+	size_t keep = strlen(base);
+	if (keep > TEMP_NAME_KEEP)
+		keep = TEMP_NAME_KEEP;
+	return arena_printf(set->arena, "%s/" TEMP_PREFIX "%ld.%.*s.%u", dir, set->pid, (int)keep, base,
+			    set->temp_count++);
+}
+
 /* The PID in a temporary file's name, or 0 if the name is not one of ours. */
 static pid_t temp_owner(const char *name)
 {
@@ -413,17 +427,13 @@ static bool make_stage(struct outset *set, struct outset_failure *why)
 		sweep_once(set, parent);
 	const char *slash = strrchr(set->stage_final, '/');
 	const char *base = slash ? slash + 1 : set->stage_final;
-	size_t keep = strlen(base);
-	if (keep > TEMP_NAME_KEEP)
-		keep = TEMP_NAME_KEEP;
 	struct outset_file *d = arena_alloc(a, sizeof *d);
 	d->set = set;
 	d->path = set->stage_final;
 	d->fd = -1;
 	d->is_dir = true;
 	for (unsigned tries = 0; tries < TEMP_TRIES && !d->temp; tries++) {
-		char *temp = arena_printf(a, "%s/" TEMP_PREFIX "%ld.%.*s.%u", parent, set->pid, (int)keep, base,
-					  set->temp_count++);
+		char *temp = temp_name(set, parent, base);
 		sigset_t saved;
 		block_signals(&saved);
 		if (mkdir(temp, 0777) == 0) {
@@ -642,14 +652,10 @@ struct outset_file *outset_open(struct outset *set, const char *path, struct out
 	 * end; a name that is taken (another set of this process, or a file a
 	 * dead process with our PID left) moves on to the next number.
 	 */
-	size_t keep = strlen(base);
-	if (keep > TEMP_NAME_KEEP)
-		keep = TEMP_NAME_KEEP;
 	sigset_t saved;
 	char *temp = NULL;
 	for (unsigned tries = 0; tries < TEMP_TRIES && f->fd < 0; tries++) {
-		temp = arena_printf(a, "%s/" TEMP_PREFIX "%ld.%.*s.%u", f->dir, set->pid, (int)keep, base,
-				    set->temp_count++);
+		temp = temp_name(set, f->dir, base);
 		block_signals(&saved);
 		f->fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
 		error = errno;
