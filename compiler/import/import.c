@@ -573,11 +573,6 @@ static bool read_success(struct importer *im, struct item *it, const xmlNode *ac
 }
 
 /*
- * Another action of the Fixlet, kept whole for a baseline line that names
- * it: its script, type and success criteria.  Its script is held to the
- * same rules about secrets as the default action's.
- */
-/*
  * An action's ID, its script and the script's type (NULL for ActionScript),
  * each checked to fit a plan file.  False if one cannot be written; an
  * action with no ID is BFP604, and *id is then NULL.
@@ -606,6 +601,11 @@ static bool read_action_text(struct importer *im, const struct item *it, const x
 	return ok;
 }
 
+/*
+ * Another action of the Fixlet, kept whole for a baseline line that names
+ * it: its script, type and success criteria.  Its script is held to the
+ * same rules about secrets as the default action's.
+ */
 static bool read_other_action(struct importer *im, struct item *it, const xmlNode *n)
 {
 	struct other_action *o = arena_alloc(im->arena, sizeof *o);
