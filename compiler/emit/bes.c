@@ -851,8 +851,7 @@ static void write_component(struct bes *b, const struct lw_component *c)
 	end(b);
 }
 
-/* The numbers of the recipe steps that run `bl`: "3" or "3 and 8". */
-/* The numbers of the steps that run the Baseline, into `h`; returns how many. */
+/* The numbers of the recipe steps that run `bl` ("3" or "3 and 8"), into `h`; returns how many. */
 static size_t steps_running(struct bes *b, struct textbuf *h, const struct lw_baseline *bl)
 {
 	/* "3", "3 and 8", "3, 5 and 8": each number is written once the next is known */
