@@ -512,9 +512,13 @@ def post_action(w, doc):
     sfa = doc.find("SourcedFixletAction")
     if sfa is None or len(doc) != 1:
         raise Refusal(400, "the stand-in takes one SourcedFixletAction per request")
+    # checked here too: without BES.xsd nothing else stops a request that lacks them
     src = sfa.find("SourceFixlet")
+    fid_text = (text_of(src, "FixletID") or "").strip() if src is not None else ""
+    if not fid_text.isdigit():
+        raise Refusal(400, "a SourcedFixletAction needs its SourceFixlet and FixletID")
     site = text_of(src, "Sitename")
-    fid = int(text_of(src, "FixletID"))
+    fid = int(fid_text)
     source = {"site": site, "id": fid, "effect": None}
     obj = w.imported.get((site, fid))
     if obj is not None:

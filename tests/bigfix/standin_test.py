@@ -166,8 +166,14 @@ def test_basics():
     srv.faults([])
     st, _, _ = srv.req("POST", "/api/actions", b"<BES><SourcedFixletAction/></BES>")
     state = srv.state()
-    check("a body invalid against BES.xsd is refused and recorded",
-          st == 400 and len(state["schema_errors"]) == 1 and state["actions_posted"] == 0, state["schema_errors"])
+    if besxsd.Schemas().bes is None:
+        print("SKIP a body invalid against BES.xsd is recorded: BES.xsd is absent")
+        check("a body with no SourceFixlet is refused by the stand-in's own check",
+              st == 400 and state["actions_posted"] == 0, state)
+    else:
+        check("a body invalid against BES.xsd is refused and recorded",
+              st == 400 and len(state["schema_errors"]) == 1 and state["actions_posted"] == 0,
+              state["schema_errors"])
     check("the stand-in reports its schema errors when it stops", srv.stop() == 1)
 
 
